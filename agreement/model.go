@@ -1,0 +1,357 @@
+// Package agreement owns the terms of a facility as data: the agreement and
+// amendment documents (YAML, see docs/agreement-format.md), their validation
+// and lint, and the terms in force on any date, each cited to its clause.
+package agreement
+
+import (
+	"revolver/date"
+	"revolver/explain"
+	"revolver/money"
+)
+
+// Cite is where a term comes from.
+type Cite = explain.Cite
+
+// Pos is a place in an agreement file.
+type Pos struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+}
+
+func (p Pos) String() string {
+	if p.File == "" {
+		return "?"
+	}
+	return p.File + ":" + itoa(p.Line) + ":" + itoa(p.Column)
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
+
+// Term is one term of the agreement as of a date: its value (or why it is
+// unknown), its citation, and where it was written.
+type Term[T any] struct {
+	Value      T      `json:"value"`
+	Unknown    string `json:"unknown,omitempty"`    // non-empty: the value is not known, and why
+	Assumption string `json:"assumption,omitempty"` // non-empty: an assumption, not the documents' text
+	Cite       Cite   `json:"cite"`
+	Path       string `json:"path"` // e.g. "borrowing_base.components.inventory.cap"
+	Pos        Pos    `json:"-"`
+}
+
+// Known reports whether the term has a value.
+func (t Term[T]) Known() bool { return t.Unknown == "" }
+
+// Document is a document of the facility (agreement, amendment, note,
+// security agreement, …).
+type Document struct {
+	ID    string    `json:"id"`    // e.g. "first-amendment"
+	Title string    `json:"title"` // e.g. "First Amendment to Loan Agreement"
+	Date  date.Date `json:"date"`
+	Kind  string    `json:"kind"` // agreement, amendment, note, allonge, security_agreement, financing_statement, modification, other
+	// InSeed is false for a document known only from what others say of it.
+	Summary string `json:"summary,omitempty"`
+	// Sections holds clause texts by section ("§1(b)" → text) where recorded,
+	// so an explanation can show the clause itself.
+	Sections map[string]string `json:"sections,omitempty"`
+}
+
+// Party is a party to the agreement with its notice address.
+type Party struct {
+	ID      string   `json:"id"`   // e.g. "lender", "borrower", "borrower_counsel"
+	Role    string   `json:"role"` // lender, borrower, copy_to
+	Name    string   `json:"name"`
+	Attn    string   `json:"attention,omitempty"`
+	Address []string `json:"address"`
+	Phone   string   `json:"phone,omitempty"`
+	Fax     string   `json:"fax,omitempty"`
+	CopyOf  string   `json:"copy_of,omitempty"` // for a copy-to party: whose notices it copies
+	Cite    Cite     `json:"cite"`
+}
+
+// Terms are the terms of a facility in force on AsOf.
+type Terms struct {
+	Facility  string     `json:"facility"`
+	Name      string     `json:"name"`
+	AsOf      date.Date  `json:"as_of"`
+	Documents []Document `json:"documents"`
+	// Amendments in effect on AsOf, oldest first.
+	Amendments []AmendmentRef `json:"amendments"`
+
+	Parties         []Party                 `json:"parties"`
+	Currency        string                  `json:"currency"`
+	Commitment      Term[money.Amount]      `json:"commitment"`
+	AdvanceCap      *Term[money.Amount]     `json:"advance_cap,omitempty"` // nil: none
+	TerminationDate Term[date.Date]         `json:"termination_date"`
+	BorrowingBase   BorrowingBase           `json:"borrowing_base"`
+	Receivables     []Criterion             `json:"receivables_eligibility"` // in order
+	Inventory       []Criterion             `json:"inventory_eligibility"`   // in order
+	Covenants       []Covenant              `json:"covenants"`
+	EventsOfDefault []EventOfDefault        `json:"events_of_default"`
+	Notices         []NoticeMethod          `json:"notice_methods"`
+	Locations       []Location              `json:"locations"`
+	Pricing         Pricing                 `json:"pricing"`
+	Fees            []Fee                   `json:"fees"`
+	Reporting       []Reporting             `json:"reporting"`
+	Collections     Collections             `json:"collections"`
+	Overadvance     Overadvance             `json:"overadvance"`
+	Settings        map[string]Term[string] `json:"settings,omitempty"`
+}
+
+// AmendmentRef names an amendment applied to reach the terms.
+type AmendmentRef struct {
+	ID        string    `json:"id"`
+	Document  string    `json:"document"`
+	Effective date.Date `json:"effective"`
+}
+
+// BorrowingBase is the definition of the Borrowing Base (Loan Agreement §2.1).
+type BorrowingBase struct {
+	Components []Component `json:"components"`
+	// LettersOfCredit says how letters of credit count: "deduct_from_borrowing_base"
+	// (face outstanding plus drawn unreimbursed, as in First Amendment §1(b)),
+	// "deduct_from_availability", or "none".
+	LettersOfCredit Term[string] `json:"letters_of_credit"`
+	Reserves        []Reserve    `json:"reserves,omitempty"`
+	Cite            Cite         `json:"cite"`
+}
+
+// Collateral classes a component may advance against.
+const (
+	Receivables = "receivables"
+	Inventory   = "inventory"
+	FixedAssets = "fixed_assets"
+)
+
+// Component is one advance-rate component of the Borrowing Base.
+type Component struct {
+	ID          string              `json:"id"`
+	Label       string              `json:"label"`
+	Collateral  string              `json:"collateral"` // receivables, inventory, fixed_assets
+	AdvanceRate Term[money.Rate]    `json:"advance_rate"`
+	Cap         *Term[money.Amount] `json:"cap,omitempty"` // nil: no dollar cap
+	Reserves    []Reserve           `json:"reserves,omitempty"`
+	Cite        Cite                `json:"cite"`
+}
+
+// Reserve is an amount deducted from a component or from the Borrowing Base.
+type Reserve struct {
+	ID     string             `json:"id"`
+	Label  string             `json:"label"`
+	Amount Term[money.Amount] `json:"amount"`
+	Cite   Cite               `json:"cite"`
+}
+
+// Built-in eligibility criteria (see docs/agreement-format.md for their
+// parameters and semantics).
+const (
+	PastDue           = "past_due"
+	CrossAged         = "cross_aged"
+	Affiliate         = "affiliate"
+	Government        = "government"
+	Foreign           = "foreign"
+	Disputed          = "disputed"
+	Contra            = "contra"
+	Concentration     = "concentration"
+	LocationCriterion = "location"
+	CategoryCriterion = "category"
+	SlowMoving        = "slow_moving"
+	Casualty          = "casualty"
+	Custom            = "custom"
+)
+
+// Criterion is one eligibility criterion. A row is counted under the first
+// criterion in the list that applies.
+type Criterion struct {
+	ID    string `json:"id"`   // unique in its list; the kind for a built-in unless renamed
+	Kind  string `json:"kind"` // one of the built-in kinds or "custom"
+	Label string `json:"label"`
+	// Days: past_due and cross_aged (age in days from invoice date beyond
+	// which a row is aged), slow_moving (days since last movement).
+	Days *Term[int] `json:"days,omitempty"`
+	// Share: cross_aged (aged share at or above which the debtor is
+	// ineligible), concentration (limit as a share of total eligible).
+	Share *Term[money.Rate] `json:"share,omitempty"`
+	// Values: location (the eligible location codes), category (the
+	// ineligible categories), foreign (the home countries, default ["US"]).
+	Values *Term[[]string] `json:"values,omitempty"`
+	// Expr: custom: a CEL expression over the row's fields; true = ineligible.
+	Expr       string `json:"expr,omitempty"`
+	Assumption string `json:"assumption,omitempty"`
+	Cite       Cite   `json:"cite"`
+	Pos        Pos    `json:"-"`
+}
+
+// Covenant is a financial covenant (Loan Agreement Schedule A).
+type Covenant struct {
+	ID    string `json:"id"` // e.g. "minimum_tangible_net_worth"
+	Label string `json:"label"`
+	// Metric is what is measured: Numerator (÷ Denominator when set), each a
+	// signed sum of financial-statement lines.
+	Metric Metric `json:"metric"`
+	// Comparison: "min" (actual ≥ required passes) or "max" (actual ≤ required).
+	Comparison string `json:"comparison"`
+	// Threshold is the base requirement: an amount for amount metrics, a
+	// ratio for ratio metrics.
+	Threshold Term[money.Rate] `json:"threshold"`
+	// FirstTest: the first period end tested (periods ending before it are not).
+	FirstTest *Term[date.Date] `json:"first_test,omitempty"`
+	// Frequency: "quarterly" or "annually" (at fiscal year ends).
+	Frequency Term[string] `json:"frequency"`
+	Ratchet   *Ratchet     `json:"ratchet,omitempty"`
+	Cite      Cite         `json:"cite"`
+}
+
+// Metric is a signed sum of lines, optionally divided by another.
+type Metric struct {
+	Name        string `json:"name"` // e.g. "tangible_net_worth"
+	Numerator   []Line `json:"numerator"`
+	Denominator []Line `json:"denominator,omitempty"` // empty: an amount metric
+	// Formula is the metric as written, e.g. "total_liabilities / (total_assets - intangible_assets - total_liabilities)".
+	Formula string `json:"formula"`
+}
+
+// IsRatio reports a ratio metric.
+func (m Metric) IsRatio() bool { return len(m.Denominator) > 0 }
+
+// Line is a financial-statement line with a sign (+1 or −1).
+type Line struct {
+	Name string `json:"name"`
+	Sign int    `json:"sign"`
+}
+
+// Ratchet raises a minimum by Share of each fiscal year's positive sum of Line
+// (e.g. 50% of net income) from that fiscal year's last day on, for fiscal
+// years from FromFiscalYear; losses never lower it.
+type Ratchet struct {
+	Share          Term[money.Rate] `json:"share"`
+	Line           string           `json:"line"`
+	FromFiscalYear Term[int]        `json:"from_fiscal_year"`
+	Unknown        string           `json:"unknown,omitempty"` // the whole rule is unknown, and why
+	Cite           Cite             `json:"cite"`
+}
+
+// EventOfDefault is an event of default of the terms.
+type EventOfDefault struct {
+	ID     string `json:"id"`     // e.g. "covenant_failed", "cross_default"
+	Clause string `json:"clause"` // e.g. "§7(j)"
+	Label  string `json:"label"`
+	// Detection: "rule" (revolver detects it from data) or "record" (a person records it).
+	Detection string `json:"detection"`
+	// Rule names the built-in detector for detection "rule".
+	Rule string `json:"rule,omitempty"`
+	// Threshold, where the clause has one (cross-default: $50,000.00).
+	Threshold *Term[money.Amount] `json:"threshold,omitempty"`
+	Text      string              `json:"text,omitempty"`
+	Cite      Cite                `json:"cite"`
+}
+
+// NoticeMethod is a way of giving notice and when it takes effect (Security Agreement ¶21).
+type NoticeMethod struct {
+	Method string `json:"method"` // fax, courier
+	// Effective: "on_confirmation" (on receipt of confirmation of good
+	// transmission) or "next_business_day" (the Business Day after deposit).
+	Effective string `json:"effective"`
+	// CopyBy: a method by which a copy must also be sent ("courier" for fax).
+	CopyBy string `json:"copy_by,omitempty"`
+	Cite   Cite   `json:"cite"`
+}
+
+// Location is a place where collateral is kept (Security Agreement, Exhibit A).
+type Location struct {
+	Code    string   `json:"code"` // e.g. "BIL"
+	Name    string   `json:"name"`
+	Kind    string   `json:"kind"` // owned, third_party_warehouse, foreign_affiliate, in_transit, consigned, customer_trial
+	Country string   `json:"country"`
+	Address []string `json:"address,omitempty"`
+	Cite    Cite     `json:"cite"`
+}
+
+// Pricing is how interest is charged.
+type Pricing struct {
+	// Options are the rates a loan may bear (e.g. prime + 0, LIBOR + 2.25%).
+	Options  []RateOption `json:"options"`
+	DayCount Term[string] `json:"day_count"` // actual_360, actual_365, 30_360
+	Billing  Term[string] `json:"billing"`   // monthly_billed, monthly_capitalised
+	Cite     Cite         `json:"cite"`
+}
+
+// RateOption is a base rate plus a margin.
+type RateOption struct {
+	ID     string           `json:"id"`   // e.g. "prime"
+	Base   string           `json:"base"` // the base-rate series: prime, libor, sofr
+	Margin Term[money.Rate] `json:"margin"`
+	Cite   Cite             `json:"cite"`
+}
+
+// Fee is a fee of the facility.
+type Fee struct {
+	ID     string             `json:"id"`
+	Label  string             `json:"label"`
+	Amount Term[money.Amount] `json:"amount"`
+	Due    *Term[date.Date]   `json:"due,omitempty"`
+	Cite   Cite               `json:"cite"`
+}
+
+// Reporting is a report the borrower must deliver (borrowing base
+// certificates, financial statements).
+type Reporting struct {
+	ID        string       `json:"id"`        // e.g. "borrowing_base_report"
+	Frequency Term[string] `json:"frequency"` // monthly, quarterly, annually
+	// DaysAfter: due this many days after the period end.
+	DaysAfter Term[int] `json:"days_after"`
+	Cite      Cite      `json:"cite"`
+}
+
+// Collections is how proceeds are credited (Security Agreement ¶8).
+type Collections struct {
+	ClearanceDays Term[int] `json:"clearance_days"`
+}
+
+// Overadvance is how loans above availability must be cured.
+type Overadvance struct {
+	// CureDays: business days... calendar days after the bank's notice (Security Agreement ¶13(h): 30).
+	CureDays Term[int] `json:"cure_days"`
+	// BlocksAdvancesOnDefault: no advance while an event of default continues.
+	BlocksAdvancesOnDefault Term[bool] `json:"blocks_advances_on_default"`
+}
+
+// Component returns the component of a collateral class, or nil.
+func (b BorrowingBase) Component(collateral string) *Component {
+	for i := range b.Components {
+		if b.Components[i].Collateral == collateral {
+			return &b.Components[i]
+		}
+	}
+	return nil
+}
+
+// Document returns the facility's document with the id, or nil.
+func (t *Terms) Document(id string) *Document {
+	for i := range t.Documents {
+		if t.Documents[i].ID == id {
+			return &t.Documents[i]
+		}
+	}
+	return nil
+}

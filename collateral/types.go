@@ -1,0 +1,96 @@
+// Package collateral owns the borrower's collateral reports as revolver reads
+// them: the customer master (debtors), the accounts-receivable aging and the
+// inventory valuation, from CSV or XLSX, with column maps for other ERP
+// exports. Every rejected input names the file, row (line) and column, what
+// was found and what was expected.
+package collateral
+
+import (
+	"revolver/date"
+	"revolver/money"
+)
+
+// Debtor is one account debtor of the customer master (debtors.csv).
+type Debtor struct {
+	ID                 string       `json:"debtor_id"`
+	Name               string       `json:"name"`
+	Country            string       `json:"country"` // ISO 3166 alpha-2
+	Government         bool         `json:"government"`
+	Affiliate          bool         `json:"affiliate"`
+	CreditInsured      bool         `json:"credit_insured"`
+	AssignmentOfClaims bool         `json:"assignment_of_claims"`
+	ContraPayable      money.Amount `json:"contra_payable"`
+	Line               int32        `json:"line"` // line in the file, header = 1
+}
+
+// Receivable is one open invoice or credit memo of the aging (receivables.csv).
+// Text fields live in the owning Receivables' buffer; use its accessors.
+type Receivable struct {
+	Line        int32        // line in the file, header = 1
+	Debtor      int32        // index into Receivables.Debtors
+	InvoiceDate date.Date    // invoice_date
+	DueDate     date.Date    // due_date
+	Amount      money.Amount // open balance; negative for a credit memo
+	Disputed    bool
+	invOff      int32 // invoice_no in buf
+	invLen      int32
+}
+
+// Receivables is a parsed aging with its customer master.
+type Receivables struct {
+	File        string // name of the receivables input, e.g. "receivables.csv"
+	DebtorsFile string
+	Debtors     []Debtor
+	Rows        []Receivable
+	// Columns are the receivables file's header names (after the column map),
+	// and extra holds, per row, the text of columns beyond the standard ones,
+	// for custom (CEL) criteria.
+	Columns []string
+	buf     []byte
+	extra   map[string][]string
+}
+
+// InvoiceNo returns row i's invoice number.
+func (r *Receivables) InvoiceNo(i int) string {
+	x := r.Rows[i]
+	return string(r.buf[x.invOff : x.invOff+x.invLen])
+}
+
+// Extra returns the text of a non-standard column for row i ("" if absent).
+func (r *Receivables) Extra(column string, i int) string {
+	v := r.extra[column]
+	if v == nil {
+		return ""
+	}
+	return v[i]
+}
+
+// Item is one inventory row (inventory.csv): an item at a location.
+type Item struct {
+	Line         int32
+	Item         string
+	Description  string
+	Location     string
+	Category     string
+	Quantity     string // as written (may be fractional); not used for value
+	UnitCost     money.Amount
+	ExtendedCost money.Amount // the value counted: quantity × unit cost, as reported
+	LastMovement date.Date
+}
+
+// Inventory is a parsed inventory valuation.
+type Inventory struct {
+	File    string
+	Rows    []Item
+	Columns []string
+	extra   map[string][]string
+}
+
+// Extra returns the text of a non-standard column for row i ("" if absent).
+func (v *Inventory) Extra(column string, i int) string {
+	c := v.extra[column]
+	if c == nil {
+		return ""
+	}
+	return c[i]
+}

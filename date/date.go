@@ -1,0 +1,193 @@
+// Package date owns calendar dates without a time of day or a zone.
+//
+// A Date is a day number (days since 1970-01-01, proleptic Gregorian), so
+// "as-of − invoice date" is a subtraction. Dates are written and read as
+// ISO 8601 (YYYY-MM-DD) only.
+package date
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Date is a calendar day: days since 1970-01-01.
+type Date int32
+
+// ErrSyntax is returned for text that is not an ISO date YYYY-MM-DD.
+var ErrSyntax = errors.New("not a date: expected YYYY-MM-DD")
+
+// Min and Max bound the dates revolver accepts: years 1900 through 2199.
+var (
+	Min = Of(1900, 1, 1)
+	Max = Of(2199, 12, 31)
+)
+
+// Of returns the date y-m-d (normalised like time.Date).
+func Of(y int, m time.Month, d int) Date {
+	return Date(daysFromCivil(int64(y), int64(m), int64(d)))
+}
+
+// FromTime returns the calendar date of t in t's location.
+func FromTime(t time.Time) Date {
+	y, m, d := t.Date()
+	return Of(y, m, d)
+}
+
+// Parse reads YYYY-MM-DD.
+func Parse(s string) (Date, error) {
+	d, ok := ParseBytes([]byte(s))
+	if !ok {
+		return 0, ErrSyntax
+	}
+	return d, nil
+}
+
+// MustParse parses or panics; for constants in tests.
+func MustParse(s string) Date {
+	d, err := Parse(s)
+	if err != nil {
+		panic(fmt.Sprintf("date.MustParse(%q): %v", s, err))
+	}
+	return d
+}
+
+// ParseBytes reads YYYY-MM-DD without allocating; false when invalid
+// (including 2004-02-30 and years outside 1900–2199).
+func ParseBytes(b []byte) (Date, bool) {
+	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
+		return 0, false
+	}
+	var v [8]int64
+	k := 0
+	for i, c := range b {
+		if i == 4 || i == 7 {
+			continue
+		}
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v[k] = int64(c - '0')
+		k++
+	}
+	y := v[0]*1000 + v[1]*100 + v[2]*10 + v[3]
+	m := v[4]*10 + v[5]
+	d := v[6]*10 + v[7]
+	if y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > int64(daysIn(y, m)) {
+		return 0, false
+	}
+	return Date(daysFromCivil(y, m, d)), true
+}
+
+func daysIn(y, m int64) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// daysFromCivil is Howard Hinnant's days_from_civil.
+func daysFromCivil(y, m, d int64) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era = (y - 399) / 400
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+// Civil returns year, month and day.
+func (d Date) Civil() (int, time.Month, int) {
+	z := int64(d) + 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era = (z - 146096) / 146097
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y := yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	dd := doy - (153*mp+2)/5 + 1
+	m := mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	if m <= 2 {
+		y++
+	}
+	return int(y), time.Month(m), int(dd)
+}
+
+// Year returns the year.
+func (d Date) Year() int { y, _, _ := d.Civil(); return y }
+
+// String is YYYY-MM-DD.
+func (d Date) String() string {
+	y, m, dd := d.Civil()
+	return fmt.Sprintf("%04d-%02d-%02d", y, int(m), dd)
+}
+
+// Weekday returns the day of the week.
+func (d Date) Weekday() time.Weekday {
+	// 1970-01-01 was a Thursday.
+	w := (int64(d) + 4) % 7
+	if w < 0 {
+		w += 7
+	}
+	return time.Weekday(w)
+}
+
+// AddDays returns d + n days.
+func (d Date) AddDays(n int) Date { return d + Date(n) }
+
+// AddMonths adds n calendar months, clamping the day to the month's end
+// (2004-01-31 + 1 month = 2004-02-29).
+func (d Date) AddMonths(n int) Date {
+	y, m, dd := d.Civil()
+	mi := int(m) - 1 + n
+	y += mi / 12
+	mi %= 12
+	if mi < 0 {
+		mi += 12
+		y--
+	}
+	if last := daysIn(int64(y), int64(mi+1)); dd > last {
+		dd = last
+	}
+	return Of(y, time.Month(mi+1), dd)
+}
+
+// Sub returns d − e in days.
+func (d Date) Sub(e Date) int { return int(d - e) }
+
+// Time returns midnight UTC of the date (for libraries that want a time.Time).
+func (d Date) Time() time.Time {
+	y, m, dd := d.Civil()
+	return time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
+}
+
+// MarshalText writes YYYY-MM-DD.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads YYYY-MM-DD.
+func (d *Date) UnmarshalText(b []byte) error {
+	v, ok := ParseBytes(b)
+	if !ok {
+		return fmt.Errorf("%q: %w", b, ErrSyntax)
+	}
+	*d = v
+	return nil
+}

@@ -1,0 +1,73 @@
+package money
+
+import "testing"
+
+func TestParseAmount(t *testing.T) {
+	cases := []struct {
+		in   string
+		want Amount
+		ok   bool
+	}{
+		{"0", 0, true}, {"1234.56", 123456, true}, {"-12.5", -1250, true}, {".5", 50, true},
+		{"1,234,567.89", 123456789, true}, {"14000000.00", 1400000000, true},
+		{"1.234", 0, false}, {"12,34.00", 0, false}, {"", 0, false}, {"-", 0, false},
+		{"1e3", 0, false}, {"abc", 0, false}, {"1.", 100, true}, {"1,2345", 0, false},
+	}
+	for _, c := range cases {
+		got, err := ParseAmount(c.in)
+		if (err == nil) != c.ok || (c.ok && got != c.want) {
+			t.Errorf("ParseAmount(%q) = %v, %v; want %v ok=%v", c.in, got, err, c.want, c.ok)
+		}
+	}
+}
+
+func TestMulRoundsHalfAwayFromZero(t *testing.T) {
+	cases := []struct {
+		a    Amount
+		r    string
+		want Amount
+	}{
+		{1, "50%", 1},      // 0.005 → 0.01
+		{-1, "50%", -1},    // −0.005 → −0.01
+		{3, "35%", 1},      // 0.0105 → 0.01
+		{1000000, "80%", 800000},
+		{1234567, "35%", 432098}, // 4320.9845 → 4320.98
+		{1234570, "35%", 432100}, // 4320.995 → 4321.00
+	}
+	for _, c := range cases {
+		if got := MulRate(c.a, MustRate(c.r)); got != c.want {
+			t.Errorf("%s × %s = %s, want %s", c.a, c.r, got, c.want)
+		}
+	}
+}
+
+func TestFormat(t *testing.T) {
+	if got := Amount(-123456789).Grouped(); got != "-1,234,567.89" {
+		t.Errorf("Grouped = %s", got)
+	}
+	if got := Amount(5).String(); got != "0.05" {
+		t.Errorf("String = %s", got)
+	}
+	if got := MustRate("0.35").Percent(); got != "35%" {
+		t.Errorf("Percent = %s", got)
+	}
+	if got := MustRate("80%").String(); got != "0.8" {
+		t.Errorf("String = %s", got)
+	}
+}
+
+func FuzzParseAmount(f *testing.F) {
+	for _, s := range []string{"1.00", "-5", "1,000.25", ".1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := ParseAmount(s)
+		if err != nil {
+			return
+		}
+		b, err := ParseAmount(a.String())
+		if err != nil || b != a {
+			t.Fatalf("round trip %q → %s → %v, %v", s, a, b, err)
+		}
+	})
+}
