@@ -1,0 +1,89 @@
+package ledger
+
+import (
+	"fmt"
+
+	"revolver/date"
+	"revolver/money"
+)
+
+// Limits are the figures availability is computed from, as of one date.
+type Limits struct {
+	Commitment money.Amount `json:"commitment"`
+	// AdvanceCap is the advance cap, nil if the terms set none.
+	AdvanceCap *money.Amount `json:"advance_cap,omitempty"`
+	// BorrowingBase is the borrowing base in force (from the latest approved
+	// certificate, with letters of credit and exclusions as of the date).
+	BorrowingBase   money.Amount `json:"borrowing_base"`
+	TerminationDate date.Date    `json:"termination_date"`
+	// DefaultContinuing: an event of default continues on the date.
+	DefaultContinuing bool `json:"default_continuing"`
+	// BlocksOnDefault: the terms refuse advances while a default continues.
+	BlocksOnDefault bool `json:"blocks_on_default"`
+}
+
+// Availability is the lesser of the Commitment, any advance cap and the
+// Borrowing Base, less the Loans outstanding (Loan Agreement §2.1). It is
+// negative when the loans exceed the limit (an overadvance).
+type Availability struct {
+	Commitment       money.Amount  `json:"commitment"`
+	AdvanceCap       *money.Amount `json:"advance_cap,omitempty"`
+	BorrowingBase    money.Amount  `json:"borrowing_base"`
+	Limit            money.Amount  `json:"limit"`
+	LoansOutstanding money.Amount  `json:"loans_outstanding"`
+	Available        money.Amount  `json:"available"`
+}
+
+// Overadvance is the amount by which the loans exceed the limit, 0 if none.
+func (a Availability) Overadvance() money.Amount {
+	if a.Available < 0 {
+		return -a.Available
+	}
+	return 0
+}
+
+// ComputeAvailability applies §2.1 to the limits and the loans outstanding.
+func ComputeAvailability(l Limits, loans money.Amount) Availability {
+	limit := money.Min(l.Commitment, l.BorrowingBase)
+	if l.AdvanceCap != nil {
+		limit = money.Min(limit, *l.AdvanceCap)
+	}
+	return Availability{
+		Commitment:       l.Commitment,
+		AdvanceCap:       l.AdvanceCap,
+		BorrowingBase:    l.BorrowingBase,
+		Limit:            limit,
+		LoansOutstanding: loans,
+		Available:        limit - loans,
+	}
+}
+
+// CheckAdvance decides whether an advance of requested on valueDate may be
+// made. It returns nil, or an *Error with code facility_terminated (value
+// date after the Termination Date), default_continuing (an event of default
+// continues and the terms block advances) or availability_exceeded (carrying
+// the numbers).
+func CheckAdvance(l Limits, loans, requested money.Amount, valueDate date.Date) error {
+	if requested <= 0 {
+		return invalidf("advance of %s: amount must be positive", requested)
+	}
+	if l.TerminationDate != 0 && valueDate > l.TerminationDate {
+		return &Error{Code: CodeFacilityTerminated, ValueDate: valueDate, TerminationDate: l.TerminationDate,
+			Message: fmt.Sprintf("advance on %s refused: the facility terminated on %s", valueDate, l.TerminationDate)}
+	}
+	if l.DefaultContinuing && l.BlocksOnDefault {
+		return &Error{Code: CodeDefaultContinuing,
+			Message: fmt.Sprintf("advance on %s refused: an event of default continues", valueDate)}
+	}
+	a := ComputeAvailability(l, loans)
+	if requested > a.Available {
+		capText := "none"
+		if a.AdvanceCap != nil {
+			capText = a.AdvanceCap.Grouped()
+		}
+		return &Error{Code: CodeAvailabilityExceeded, Availability: &a, Requested: requested,
+			Message: fmt.Sprintf("advance of %s refused: availability is %s = min(commitment %s, advance cap %s, borrowing base %s) − loans outstanding %s",
+				requested.Grouped(), a.Available.Grouped(), a.Commitment.Grouped(), capText, a.BorrowingBase.Grouped(), a.LoansOutstanding.Grouped())}
+	}
+	return nil
+}

@@ -1,0 +1,172 @@
+package ledger
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/cockroachdb/apd/v3"
+
+	"revolver/date"
+	"revolver/money"
+)
+
+// DayCount gives the fraction of a year that one day of interest counts
+// for: Num/Den. The calendar package's conventions can be plugged in by
+// implementing it.
+type DayCount interface {
+	DayFraction(d date.Date) (num, den int64)
+}
+
+// DayCountFunc adapts a function to DayCount.
+type DayCountFunc func(d date.Date) (num, den int64)
+
+// DayFraction calls f.
+func (f DayCountFunc) DayFraction(d date.Date) (int64, int64) { return f(d) }
+
+// Actual360 counts each day as 1/360 of a year (the default).
+var Actual360 DayCount = DayCountFunc(func(date.Date) (int64, int64) { return 1, 360 })
+
+// Actual365 counts each day as 1/365 of a year.
+var Actual365 DayCount = DayCountFunc(func(date.Date) (int64, int64) { return 1, 365 })
+
+// DayCountByName returns the day count for the terms' names actual_360 (or
+// ""), actual_365.
+func DayCountByName(name string) (DayCount, error) {
+	switch name {
+	case "", "actual_360":
+		return Actual360, nil
+	case "actual_365":
+		return Actual365, nil
+	}
+	return nil, invalidf("day count %q: expected actual_360 or actual_365", name)
+}
+
+// RatePoint is a value of a base rate series effective from a date.
+type RatePoint struct {
+	Effective date.Date  `json:"effective"`
+	Value     money.Rate `json:"value"`
+}
+
+// RateSeries is a base rate series (prime, libor, sofr) sorted by Effective.
+type RateSeries []RatePoint
+
+// Sort orders the series by effective date.
+func (s RateSeries) Sort() {
+	sort.SliceStable(s, func(i, j int) bool { return s[i].Effective < s[j].Effective })
+}
+
+// At returns the value in effect on d: the point with the latest effective
+// date on or before d.
+func (s RateSeries) At(d date.Date) (money.Rate, bool) {
+	i := sort.Search(len(s), func(i int) bool { return s[i].Effective > d })
+	if i == 0 {
+		return money.Rate{}, false
+	}
+	return s[i-1].Value, true
+}
+
+// Pricing is how a facility's loans bear interest.
+type Pricing struct {
+	Series   string     // base rate series name, e.g. "prime"
+	Margin   money.Rate // added to the base rate
+	DayCount DayCount   // nil means Actual360
+}
+
+// DailyAccrual is the interest of one day.
+type DailyAccrual struct {
+	Day       date.Date
+	Principal money.Amount
+	Base      money.Rate
+	Rate      money.Rate // base + margin
+	Amount    money.Amount
+}
+
+// AccrueDay computes one day's interest on the principal balance at the
+// closing of day: principal × (base + margin) × num/den of the day count.
+//
+// Rounding: the day's exact amount is computed in decimal and rounded once,
+// half away from zero, to the cent; each day is posted as its own accrual
+// transaction, so the posted total over a period is the sum of the rounded
+// daily amounts. A zero or negative principal accrues nothing.
+func AccrueDay(p Pricing, series RateSeries, day date.Date, principal money.Amount) (DailyAccrual, error) {
+	out := DailyAccrual{Day: day, Principal: principal}
+	base, ok := series.At(day)
+	if !ok {
+		return out, invalidf("interest on %s: base rate series %q has no value effective on or before that day", day, p.Series)
+	}
+	out.Base = base
+	out.Rate = base.Add(p.Margin)
+	if principal <= 0 {
+		return out, nil
+	}
+	dc := p.DayCount
+	if dc == nil {
+		dc = Actual360
+	}
+	num, den := dc.DayFraction(day)
+	if den <= 0 || num < 0 {
+		return out, invalidf("interest on %s: day count fraction %d/%d", day, num, den)
+	}
+	c := apd.BaseContext.WithPrecision(40)
+	c.Rounding = apd.RoundHalfUp
+	var x apd.Decimal
+	if _, err := c.Mul(&x, principal.Decimal(), out.Rate.Decimal()); err != nil {
+		return out, err
+	}
+	if _, err := c.Mul(&x, &x, apd.New(num, 0)); err != nil {
+		return out, err
+	}
+	if _, err := c.Quo(&x, &x, apd.New(den, 0)); err != nil {
+		return out, err
+	}
+	a, err := money.FromDecimal(&x)
+	if err != nil {
+		return out, fmt.Errorf("interest on %s: %w", day, err)
+	}
+	out.Amount = a
+	return out, nil
+}
+
+// InterestKey is the idempotency key of the accrual of day: a
+// close-of-business run posts at most one accrual per facility and day.
+func InterestKey(day date.Date) string { return "interest:" + day.String() }
+
+// CapitaliseKey is the idempotency key of the capitalisation of the interest
+// of the month ending on monthEnd.
+func CapitaliseKey(monthEnd date.Date) string { return "interest-capitalise:" + monthEnd.String() }
+
+// Accrual is the transaction posting one day's interest: debit
+// InterestReceivable, credit InterestIncome, keyed by InterestKey. It
+// returns ok=false when the amount is zero (nothing to post).
+func Accrual(facility string, a DailyAccrual) (Transaction, bool, error) {
+	if a.Amount == 0 {
+		return Transaction{}, false, nil
+	}
+	if a.Amount < 0 {
+		return Transaction{}, false, invalidf("interest on %s: negative amount %s", a.Day, a.Amount)
+	}
+	t := Transaction{Facility: facility, Kind: KindInterest, ValueDate: a.Day, Key: InterestKey(a.Day),
+		Memo:     fmt.Sprintf("interest %s on %s at %s", a.Day, a.Principal, a.Rate),
+		Postings: []Posting{{InterestReceivable, a.Amount}, {InterestIncome, -a.Amount}}}
+	return t, true, t.Validate()
+}
+
+// Capitalise moves accrued interest to the loans (monthly_capitalised
+// billing): debit Loans, credit InterestReceivable, keyed by CapitaliseKey.
+// With billed interest (monthly_billed) nothing is capitalised; the
+// receivable stays until paid.
+func Capitalise(facility string, monthEnd date.Date, accrued money.Amount) (Transaction, bool, error) {
+	if accrued <= 0 {
+		return Transaction{}, false, nil
+	}
+	t := Transaction{Facility: facility, Kind: KindCapitalise, ValueDate: monthEnd, Key: CapitaliseKey(monthEnd),
+		Postings: []Posting{{Loans, accrued}, {InterestReceivable, -accrued}}}
+	return t, true, t.Validate()
+}
+
+// IsMonthEnd reports whether d is the last day of its month.
+func IsMonthEnd(d date.Date) bool {
+	_, m1, _ := d.Civil()
+	_, m2, _ := d.AddDays(1).Civil()
+	return m1 != m2
+}

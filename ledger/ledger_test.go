@@ -1,0 +1,176 @@
+package ledger
+
+import (
+	"errors"
+	"testing"
+
+	"pgregory.net/rapid"
+
+	"revolver/date"
+	"revolver/money"
+)
+
+func amt(s string) money.Amount {
+	a, err := money.ParseAmount(s)
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
+
+func TestAccrueDay(t *testing.T) {
+	day := date.MustParse("2005-03-01")
+	series := RateSeries{{date.MustParse("2004-01-01"), money.MustRate("0.04")}, {date.MustParse("2005-03-01"), money.MustRate("0.055")}}
+	tests := []struct {
+		name      string
+		principal string
+		margin    string
+		dc        DayCount
+		day       date.Date
+		want      string
+	}{
+		// 10,000,000 × 0.0575 / 360 = 1597.2222…
+		{"actual360", "10000000.00", "0.0025", nil, day, "1597.22"},
+		// 1,000,000 × 0.0425 / 360 = 118.0555… (the earlier point applies)
+		{"earlier point", "1000000.00", "0.0025", Actual360, day - 1, "118.06"},
+		// 36.00 × 0.05 / 360 = 0.005 exactly: a tie rounds away from zero
+		{"tie away from zero", "36.00", "-0.005", Actual360, day, "0.01"},
+		// 1,000,000 × 0.0575 / 365 = 157.5342…
+		{"actual365", "1000000.00", "0.0025", Actual365, day, "157.53"},
+		{"zero principal", "0.00", "0.0025", nil, day, "0.00"},
+		{"negative principal", "-5.00", "0.0025", nil, day, "0.00"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := AccrueDay(Pricing{Series: "prime", Margin: money.MustRate(tc.margin), DayCount: tc.dc}, series, tc.day, amt(tc.principal))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Amount.String() != tc.want {
+				t.Errorf("AccrueDay(%s) = %s, want %s", tc.principal, got.Amount, tc.want)
+			}
+		})
+	}
+	if _, err := AccrueDay(Pricing{Series: "prime"}, series, date.MustParse("2003-01-01"), amt("1.00")); err == nil {
+		t.Error("AccrueDay before the first rate point: no error")
+	}
+}
+
+func TestCheckAdvance(t *testing.T) {
+	capAmt := amt("8000000.00")
+	l := Limits{Commitment: amt("10000000.00"), AdvanceCap: &capAmt, BorrowingBase: amt("9000000.00"),
+		TerminationDate: date.MustParse("2007-06-30"), BlocksOnDefault: true}
+	vd := date.MustParse("2006-01-10")
+	tests := []struct {
+		name      string
+		l         Limits
+		loans     string
+		requested string
+		vd        date.Date
+		wantCode  string
+		wantAvail string
+	}{
+		{"fits exactly", l, "3000000.00", "5000000.00", vd, "", ""},
+		{"cap binds", l, "3000000.00", "5000000.01", vd, CodeAvailabilityExceeded, "5000000.00"},
+		{"overadvanced", l, "8500000.00", "1.00", vd, CodeAvailabilityExceeded, "-500000.00"},
+		{"terminated", l, "0.00", "1.00", date.MustParse("2007-07-01"), CodeFacilityTerminated, ""},
+		{"on termination date", l, "0.00", "1.00", date.MustParse("2007-06-30"), "", ""},
+		{"default", func() Limits { x := l; x.DefaultContinuing = true; return x }(), "0.00", "1.00", vd, CodeDefaultContinuing, ""},
+		{"default not blocking", func() Limits { x := l; x.DefaultContinuing = true; x.BlocksOnDefault = false; return x }(), "0.00", "1.00", vd, "", ""},
+		{"no cap, base binds", func() Limits { x := l; x.AdvanceCap = nil; return x }(), "0.00", "9000000.01", vd, CodeAvailabilityExceeded, "9000000.00"},
+		{"zero request", l, "0.00", "0.00", vd, CodeInvalid, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := CheckAdvance(tc.l, amt(tc.loans), amt(tc.requested), tc.vd)
+			if tc.wantCode == "" {
+				if err != nil {
+					t.Fatalf("got %v, want nil", err)
+				}
+				return
+			}
+			var e *Error
+			if !errors.As(err, &e) || e.Code != tc.wantCode {
+				t.Fatalf("got %v, want code %s", err, tc.wantCode)
+			}
+			if tc.wantAvail != "" {
+				if e.Availability == nil || e.Availability.Available.String() != tc.wantAvail || e.Requested != amt(tc.requested) {
+					t.Errorf("availability %+v requested %s, want available %s", e.Availability, e.Requested, tc.wantAvail)
+				}
+			}
+		})
+	}
+}
+
+func TestValidate(t *testing.T) {
+	r := Ref{Facility: "f", Key: "k", ValueDate: date.MustParse("2005-01-01")}
+	good, err := Advance(r, amt("10.00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := []Transaction{
+		{Facility: "f", Kind: KindAdvance, Key: "k", ValueDate: r.ValueDate, Postings: []Posting{{Loans, 5}, {Cash, -4}}},
+		{Facility: "f", Kind: KindAdvance, Key: "k", ValueDate: r.ValueDate, Postings: []Posting{{Loans, 0}, {Cash, 0}}},
+		{Facility: "f", Kind: KindAdvance, Key: "k", ValueDate: r.ValueDate, Postings: []Posting{{Loans, 5}}},
+		{Facility: "f", Kind: "gift", Key: "k", ValueDate: r.ValueDate, Postings: []Posting{{Loans, 5}, {Cash, -5}}},
+		{Facility: "f", Kind: KindAdvance, Key: "", ValueDate: r.ValueDate, Postings: []Posting{{Loans, 5}, {Cash, -5}}},
+		{Facility: "f", Kind: KindAdvance, Key: "k", ValueDate: r.ValueDate, Postings: []Posting{{"savings", 5}, {Cash, -5}}},
+		{Facility: "f", Kind: KindReversal, Key: "k", ValueDate: r.ValueDate, Postings: []Posting{{Loans, 5}, {Cash, -5}}},
+	}
+	for i, tx := range bad {
+		if err := tx.Validate(); err == nil {
+			t.Errorf("bad[%d] %+v: Validate() = nil, want an error", i, tx)
+		}
+	}
+	g2 := good
+	g2.Key = "other"
+	if good.Hash() != g2.Hash() {
+		t.Error("hash depends on the key")
+	}
+	g2.Postings = []Posting{{Loans, 1001}, {Cash, -1001}}
+	if good.Hash() == g2.Hash() {
+		t.Error("hash ignores the postings")
+	}
+}
+
+// TestReverseProperty: any transaction followed by its reversal leaves every
+// balance unchanged, and every builder yields balanced transactions.
+func TestReverseProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		a := money.Amount(rapid.Int64Range(1, 1e12).Draw(t, "amount"))
+		r := Ref{Facility: "f", Key: "k", ValueDate: date.MustParse("2005-01-01")}
+		builders := []func() (Transaction, error){
+			func() (Transaction, error) { return Advance(r, a) },
+			func() (Transaction, error) { return Repayment(r, a) },
+			func() (Transaction, error) { return Fee(r, a, rapid.Bool().Draw(t, "toLoans")) },
+			func() (Transaction, error) { return Cost(r, a) },
+			func() (Transaction, error) { return LCIssue(r, a) },
+			func() (Transaction, error) { return LCDraw(r, a) },
+			func() (Transaction, error) { return LCReimburse(r, a, rapid.Bool().Draw(t, "byAdvance")) },
+			func() (Transaction, error) { return LCExpire(r, a) },
+			func() (Transaction, error) { return Collection(r, a) },
+		}
+		tx, err := builders[rapid.IntRange(0, len(builders)-1).Draw(t, "kind")]()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tx.Sum() != 0 {
+			t.Fatalf("%s sums to %s", tx.Kind, tx.Sum())
+		}
+		tx.ID = 7
+		kind := KindReversal
+		if tx.Kind == KindCollection {
+			kind = KindReturnedItem
+		}
+		rev, err := Reverse(Ref{Facility: "f", Key: "k2", ValueDate: r.ValueDate.AddDays(3)}, kind, tx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := BalancesAsOf([]Transaction{tx, rev}, date.Max)
+		for acc, v := range b {
+			if v != 0 {
+				t.Fatalf("after reversal %s = %s, want 0", acc, v)
+			}
+		}
+	})
+}
