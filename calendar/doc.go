@@ -1,0 +1,93 @@
+// Package calendar owns banking days, business-day conventions, day counts for
+// interest and fiscal periods. It is pure: no clock, no I/O; every date is an
+// argument.
+//
+// # Business days
+//
+// A Calendar says which days are business days. A day is a business day when
+// it is not a Saturday or a Sunday, not a holiday of the calendar's holiday
+// set, and not a closure the facility added with WithClosures. The zero
+// Calendar is the US Federal Reserve calendar (FederalReserve), the default
+// the agreements fall back to when they define a Banking Day as a day the
+// lender is open for business.
+//
+// The Federal Reserve holidays are those of the Federal Reserve System:
+// New Year's Day, Birthday of Martin Luther King, Jr. (from 1986), Washington's
+// Birthday, Memorial Day, Juneteenth National Independence Day (from 2021),
+// Independence Day, Labor Day, Columbus Day, Veterans Day, Thanksgiving Day
+// and Christmas Day. The dates come from github.com/rickar/cal/v2/us; the
+// observance rule is the Federal Reserve's, which differs from the federal
+// government's: a holiday that falls on a Sunday is observed on the following
+// Monday, and a holiday that falls on a Saturday is not moved — the Federal
+// Reserve Banks are open on the preceding Friday. So 24 December 2004 and
+// 31 December 2004 (Christmas 2004 and New Year's Day 2005 fell on Saturdays)
+// are business days, and Monday 5 July 2004 (Independence Day on a Sunday) is
+// not. Rules are today's rules for every year: the pre-1971 dates of
+// Washington's Birthday, Memorial Day, Columbus Day and Veterans Day are not
+// modelled. One-off closures (for example a national day of mourning) are not
+// in the default set; a facility adds them with WithClosures.
+//
+// Navigation: OnOrAfter and OnOrBefore return d itself when it is a business
+// day; Next (alias BusinessDayAfter, the rule for a notice sent by overnight
+// courier: "effective on the Business Day after deposit") and Previous are
+// strictly after or before d. AddBusinessDays(d, n) moves n business days
+// (n may be negative; d need not be a business day) and BusinessDaysBetween
+// counts them back, so BusinessDaysBetween(d, AddBusinessDays(d, n)) == n.
+//
+// # Conventions
+//
+// A Convention moves a date that falls on a non-business day (ISDA 2006
+// §4.12):
+//
+//   - Following: the first business day on or after the date.
+//   - ModifiedFollowing: Following, unless that falls in the next calendar
+//     month, in which case Preceding.
+//   - Preceding: the last business day on or before the date.
+//   - ModifiedPreceding: Preceding, unless that falls in the previous calendar
+//     month, in which case Following.
+//   - Unadjusted: the date as it is (the zero Convention).
+//
+// # Day counts
+//
+// A DayCount turns a period into an exact fraction of a year, num/den, with
+// integer numerator and denominator; nothing is a float. The period is
+// [start, end): the first day counts, the last does not.
+//
+//   - Actual360 ("actual_360", "act/360"): actual days / 360.
+//   - Actual365Fixed ("actual_365", "act/365f"): actual days / 365, leap years
+//     included.
+//   - Thirty360 ("30_360", "30/360", "bond_basis"): the US bond basis of ISDA
+//     2006 §4.16(f): with dates Y1-M1-D1 and Y2-M2-D2, D1 = 31 becomes 30, and
+//     D2 = 31 becomes 30 only when D1 (after that change) is 30; then days =
+//     360(Y2−Y1) + 30(M2−M1) + (D2−D1), over 360. There is no end-of-February
+//     rule (that is the SIA "30/360 US" variant, not implemented).
+//   - ThirtyE360 ("30e_360", "eurobond_basis"): ISDA 2006 §4.16(g): any 31st
+//     becomes 30.
+//
+// DayCount.Interest multiplies an amount by an annual rate and the fraction
+// and rounds once, half away from zero, to the cent: the one rounding rule of
+// package money.
+//
+// # Fiscal calendars
+//
+// A FiscalCalendar divides time into fiscal years and quarters (and, for the
+// month-based and week-based kinds, months). A fiscal year is labelled by the
+// calendar year of the month its rule anchors to (a 52/53-week year anchored
+// to December that ends on 2 January 2010 is fiscal 2009). Kinds:
+//
+//   - MonthEndYear(m) (CalendarQuarters is MonthEndYear(December)): the year
+//     ends on the last day of month m, quarters on the last days of every
+//     third month.
+//   - Weeks(pattern, end): 52/53-week years of whole weeks ending on a
+//     weekday, the last such weekday of a month (LastInMonth) or the one
+//     nearest to the month's last day (NearestMonthEnd); quarters of 13 weeks
+//     with the 53rd week in the fourth quarter, months of 4-4-5, 4-5-4 or
+//     5-4-4 weeks with the 53rd week in the last month.
+//   - AnchoredQuarters(m, weekday, anchor): the year ends on the last day of
+//     month m; the first three quarters end on a weekday anchored to the
+//     calendar quarter ends (on or after, on or before, or nearest). BTU
+//     International's calendar — the year ends 31 December, the first three
+//     quarters end on Sundays (4 April, 4 July, 3 October 2004) — is
+//     AnchoredQuarters(time.December, time.Sunday, OnOrAfter).
+//   - Explicit(periods...): period ends stated one by one.
+package calendar
