@@ -116,6 +116,25 @@ type Terms struct {
 	Collections     Collections             `json:"collections"`
 	Overadvance     Overadvance             `json:"overadvance"`
 	Settings        map[string]Term[string] `json:"settings,omitempty"`
+	// LCSublimit caps letters of credit outstanding (nil: none stated).
+	LCSublimit *Term[money.Amount] `json:"lc_sublimit,omitempty"`
+	Note       Note                `json:"revolving_credit_note"`
+	Security   Security            `json:"security"`
+}
+
+// Note is the promissory note evidencing the loans.
+type Note struct {
+	Principal Term[money.Amount] `json:"principal"`
+	Maturity  Term[date.Date]    `json:"maturity"`
+}
+
+// Security is the grant of the security interest (Loan Agreement §3 as
+// amended; Security Agreement ¶1, ¶2(a)).
+type Security struct {
+	Lien       Term[string]   `json:"lien"`       // e.g. "first"
+	Collateral Term[[]string] `json:"collateral"` // classes granted
+	Excluded   Term[[]string] `json:"excluded"`   // classes excluded
+	Cite       Cite           `json:"cite"`
 }
 
 // AmendmentRef names an amendment applied to reach the terms.
@@ -219,7 +238,10 @@ type Covenant struct {
 	// Frequency: "quarterly" or "annually" (at fiscal year ends).
 	Frequency Term[string] `json:"frequency"`
 	Ratchet   *Ratchet     `json:"ratchet,omitempty"`
-	Cite      Cite         `json:"cite"`
+	// Paragraphs are further provisions of the covenant kept as text (or as
+	// unknown), so amendments that delete or add them are recorded.
+	Paragraphs map[string]Term[string] `json:"paragraphs,omitempty"`
+	Cite       Cite                    `json:"cite"`
 }
 
 // Metric is a signed sum of lines, optionally divided by another.
@@ -320,7 +342,9 @@ type Reporting struct {
 	Frequency Term[string] `json:"frequency"` // monthly, quarterly, annually
 	// DaysAfter: due this many days after the period end.
 	DaysAfter Term[int] `json:"days_after"`
-	Cite      Cite      `json:"cite"`
+	// Contents lists what the report includes.
+	Contents *Term[[]string] `json:"contents,omitempty"`
+	Cite     Cite            `json:"cite"`
 }
 
 // Collections is how proceeds are credited (Security Agreement ¶8).

@@ -1,0 +1,876 @@
+package agreement
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+
+	"revolver/date"
+	"revolver/money"
+)
+
+// decoder turns the generic tree into typed Terms, collecting diagnostics.
+type decoder struct {
+	f    *Facility
+	errs *Errors
+	asOf date.Date
+}
+
+// ctx is what a node inherits from its ancestors.
+type ctx struct {
+	path       string
+	cite       Cite
+	assumption string
+}
+
+func (c ctx) in(n *node, seg string) ctx {
+	out := c
+	out.path = join(c.path, seg)
+	if n != nil {
+		if n.cite != nil {
+			out.cite = *n.cite
+		}
+		if n.assumption != "" {
+			out.assumption = n.assumption
+		}
+	}
+	return out
+}
+
+func (d *decoder) errf(n *node, value, expected, format string, a ...any) {
+	d.errs.add(n.pos, value, expected, fmt.Sprintf(format, a...))
+}
+
+// group checks that n is a group and that it has only the allowed keys.
+func (d *decoder) group(n *node, c ctx, allowed ...string) bool {
+	if n == nil {
+		return false
+	}
+	if n.kind != groupNode {
+		d.errf(n, n.scalar, "a group of terms", "%s must be a group", c.path)
+		return false
+	}
+	ok := map[string]bool{"id": true}
+	for _, a := range allowed {
+		ok[a] = true
+	}
+	for _, k := range n.keys {
+		if !ok[k] {
+			kn := &node{pos: n.kpos[k]}
+			if kn.pos.File == "" {
+				kn = n.kids[k]
+			}
+			d.errf(kn, k, "one of "+strings.Join(allowed, ", "), "unknown term %s", join(c.path, k))
+		}
+	}
+	return true
+}
+
+// leaf returns the leaf at key with its context, or nil when absent.
+func (d *decoder) leaf(g *node, key string, c ctx, required bool) (*node, ctx) {
+	var n *node
+	if g != nil && g.kind == groupNode {
+		n = g.kids[key]
+	}
+	cc := c.in(n, key)
+	if n == nil {
+		if required && g != nil {
+			d.errf(g, "", "`"+key+":`", "missing term %s", cc.path)
+		}
+		return nil, cc
+	}
+	if n.kind != leafNode {
+		d.errf(n, "", "a value", "%s must be a value, not a group or list", cc.path)
+		return nil, cc
+	}
+	return n, cc
+}
+
+func meta[T any](n *node, c ctx) Term[T] {
+	t := Term[T]{Cite: c.cite, Path: c.path, Assumption: c.assumption, Pos: n.pos, Unknown: n.unknown}
+	return t
+}
+
+func (d *decoder) amount(g *node, key string, c ctx, required bool) *Term[money.Amount] {
+	n, cc := d.leaf(g, key, c, required)
+	if n == nil {
+		return nil
+	}
+	t := meta[money.Amount](n, cc)
+	if t.Known() {
+		v, err := money.ParseAmount(n.scalar)
+		if err != nil || v < 0 {
+			d.errf(n, n.scalar, "a non-negative amount with at most two decimals, e.g. 14000000.00", "bad amount for %s", cc.path)
+		}
+		t.Value = v
+	}
+	return &t
+}
+
+func (d *decoder) rate(g *node, key string, c ctx, required bool) *Term[money.Rate] {
+	n, cc := d.leaf(g, key, c, required)
+	if n == nil {
+		return nil
+	}
+	t := meta[money.Rate](n, cc)
+	if t.Known() {
+		v, err := money.ParseRate(n.scalar)
+		if err != nil || v.Sign() < 0 {
+			d.errf(n, n.scalar, "a non-negative rate such as 80% or 0.80", "bad rate for %s", cc.path)
+		}
+		t.Value = v
+	}
+	return &t
+}
+
+func (d *decoder) date(g *node, key string, c ctx, required bool) *Term[date.Date] {
+	n, cc := d.leaf(g, key, c, required)
+	if n == nil {
+		return nil
+	}
+	t := meta[date.Date](n, cc)
+	if t.Known() {
+		v, err := date.Parse(n.scalar)
+		if err != nil {
+			d.errf(n, n.scalar, "a date YYYY-MM-DD", "bad date for %s", cc.path)
+		}
+		t.Value = v
+	}
+	return &t
+}
+
+func (d *decoder) int(g *node, key string, c ctx, required bool, min int) *Term[int] {
+	n, cc := d.leaf(g, key, c, required)
+	if n == nil {
+		return nil
+	}
+	t := meta[int](n, cc)
+	if t.Known() {
+		v, err := strconv.Atoi(n.scalar)
+		if err != nil || v < min {
+			d.errf(n, n.scalar, fmt.Sprintf("a whole number ≥ %d", min), "bad number for %s", cc.path)
+		}
+		t.Value = v
+	}
+	return &t
+}
+
+func (d *decoder) bool(g *node, key string, c ctx, required bool) *Term[bool] {
+	n, cc := d.leaf(g, key, c, required)
+	if n == nil {
+		return nil
+	}
+	t := meta[bool](n, cc)
+	if t.Known() {
+		switch n.scalar {
+		case "true":
+			t.Value = true
+		case "false":
+		default:
+			d.errf(n, n.scalar, "true or false", "bad flag for %s", cc.path)
+		}
+	}
+	return &t
+}
+
+func (d *decoder) str(g *node, key string, c ctx, required bool, oneOf ...string) *Term[string] {
+	n, cc := d.leaf(g, key, c, required)
+	if n == nil {
+		return nil
+	}
+	t := meta[string](n, cc)
+	if t.Known() {
+		if n.isList {
+			d.errf(n, "", "a single value", "%s must be one value", cc.path)
+		}
+		t.Value = n.scalar
+		if len(oneOf) > 0 && !contains(oneOf, n.scalar) {
+			d.errf(n, n.scalar, "one of "+strings.Join(oneOf, ", "), "bad value for %s", cc.path)
+		}
+	}
+	return &t
+}
+
+func (d *decoder) strs(g *node, key string, c ctx, required bool) *Term[[]string] {
+	n, cc := d.leaf(g, key, c, required)
+	if n == nil {
+		return nil
+	}
+	t := meta[[]string](n, cc)
+	if t.Known() {
+		if !n.isList {
+			d.errf(n, n.scalar, "a list such as [BIL, UPS-SJC]", "%s must be a list", cc.path)
+		}
+		t.Value = append([]string(nil), n.scalars...)
+	}
+	return &t
+}
+
+// text reads a plain string that is not a term (a label, an id, a kind).
+func (d *decoder) text(g *node, key string) string {
+	if g == nil || g.kind != groupNode {
+		return ""
+	}
+	n := g.kids[key]
+	if n == nil {
+		return ""
+	}
+	if n.kind != leafNode || n.isList {
+		d.errf(n, "", "a plain value", "%s must be a plain value", key)
+		return ""
+	}
+	return n.scalar
+}
+
+func (d *decoder) textList(g *node, key string) []string {
+	if g == nil || g.kind != groupNode {
+		return nil
+	}
+	n := g.kids[key]
+	if n == nil {
+		return nil
+	}
+	if n.kind != leafNode {
+		d.errf(n, "", "a list of lines", "%s must be a list of plain values", key)
+		return nil
+	}
+	if n.unknown != "" {
+		return nil
+	}
+	if n.isList {
+		return append([]string(nil), n.scalars...)
+	}
+	return []string{n.scalar}
+}
+
+// list returns the items of an id-keyed list at key.
+func (d *decoder) list(g *node, key string, c ctx) ([]*node, ctx) {
+	if g == nil || g.kind != groupNode {
+		return nil, c
+	}
+	n := g.kids[key]
+	cc := c.in(n, key)
+	if n == nil {
+		return nil, cc
+	}
+	if n.kind == leafNode && n.isList && len(n.scalars) == 0 {
+		return nil, cc
+	}
+	if n.kind != listNode {
+		d.errf(n, "", "a list of groups, each with an id", "%s must be a list", cc.path)
+		return nil, cc
+	}
+	return n.items, cc
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
+	d := &decoder{f: f, errs: errs, asOf: asOf}
+	root := ctx{cite: Cite{Document: f.Agreement.ID}}
+	if t.cite != nil {
+		root.cite = *t.cite
+	}
+	d.group(t, root, "currency", "parties", "commitment", "advance_cap", "termination_date", "borrowing_base",
+		"eligibility", "covenants", "events_of_default", "notices", "locations", "pricing", "fees", "reporting",
+		"collections", "overadvance", "settings", "lc_sublimit", "revolving_credit_note", "security")
+	terms := &Terms{Facility: f.Slug, Name: f.Name, AsOf: asOf, Documents: f.Documents}
+	if c := d.str(t, "currency", root, false); c != nil {
+		terms.Currency = c.Value
+	} else {
+		terms.Currency = "USD"
+	}
+	if v := d.amount(t, "commitment", root, true); v != nil {
+		terms.Commitment = *v
+	}
+	terms.AdvanceCap = d.amount(t, "advance_cap", root, false)
+	if v := d.date(t, "termination_date", root, true); v != nil {
+		terms.TerminationDate = *v
+	}
+	terms.LCSublimit = d.amount(t, "lc_sublimit", root, false)
+	if g := t.kids["revolving_credit_note"]; g != nil {
+		c := root.in(g, "revolving_credit_note")
+		if d.group(g, c, "principal", "maturity") {
+			if v := d.amount(g, "principal", c, true); v != nil {
+				terms.Note.Principal = *v
+			}
+			if v := d.date(g, "maturity", c, true); v != nil {
+				terms.Note.Maturity = *v
+			}
+		}
+	}
+	if g := t.kids["security"]; g != nil {
+		c := root.in(g, "security")
+		if d.group(g, c, "lien", "collateral", "excluded") {
+			terms.Security.Cite = c.cite
+			if v := d.str(g, "lien", c, true, "first", "second", "none"); v != nil {
+				terms.Security.Lien = *v
+			}
+			if v := d.strs(g, "collateral", c, true); v != nil {
+				terms.Security.Collateral = *v
+			}
+			if v := d.strs(g, "excluded", c, false); v != nil {
+				terms.Security.Excluded = *v
+			}
+		}
+	}
+	d.parties(t, root, terms)
+	d.borrowingBase(t, root, terms)
+	if e := t.kids["eligibility"]; e != nil {
+		ec := root.in(e, "eligibility")
+		if d.group(e, ec, "receivables", "inventory") {
+			terms.Receivables = d.criteria(e, "receivables", ec, Receivables)
+			terms.Inventory = d.criteria(e, "inventory", ec, Inventory)
+		}
+	}
+	d.covenants(t, root, terms)
+	d.eventsOfDefault(t, root, terms)
+	d.notices(t, root, terms)
+	d.locations(t, root, terms)
+	d.pricing(t, root, terms)
+	d.fees(t, root, terms)
+	d.reporting(t, root, terms)
+	if g := t.kids["collections"]; g != nil {
+		c := root.in(g, "collections")
+		if d.group(g, c, "clearance_days") {
+			if v := d.int(g, "clearance_days", c, true, 0); v != nil {
+				terms.Collections.ClearanceDays = *v
+			}
+		}
+	}
+	if g := t.kids["overadvance"]; g != nil {
+		c := root.in(g, "overadvance")
+		if d.group(g, c, "cure_days", "blocks_advances_on_default") {
+			if v := d.int(g, "cure_days", c, true, 0); v != nil {
+				terms.Overadvance.CureDays = *v
+			}
+			if v := d.bool(g, "blocks_advances_on_default", c, false); v != nil {
+				terms.Overadvance.BlocksAdvancesOnDefault = *v
+			}
+		}
+	}
+	if g := t.kids["settings"]; g != nil {
+		c := root.in(g, "settings")
+		if g.kind != groupNode {
+			d.errf(g, "", "a group of name: value", "settings must be a group")
+		} else {
+			terms.Settings = map[string]Term[string]{}
+			for _, k := range g.keys {
+				if v := d.str(g, k, c, false); v != nil {
+					terms.Settings[k] = *v
+				}
+			}
+		}
+	}
+	d.checkCites(t, root.cite)
+	fillTitles(terms)
+	return terms
+}
+
+func (d *decoder) parties(t *node, root ctx, terms *Terms) {
+	items, c := d.list(t, "parties", root)
+	for _, it := range items {
+		ic := c.in(it, it.id)
+		if !d.group(it, ic, "role", "name", "attention", "address", "phone", "fax", "copy_of") {
+			continue
+		}
+		p := Party{ID: it.id, Role: d.text(it, "role"), Name: d.text(it, "name"), Attn: d.text(it, "attention"),
+			Address: d.textList(it, "address"), Phone: d.text(it, "phone"), Fax: d.text(it, "fax"),
+			CopyOf: d.text(it, "copy_of"), Cite: ic.cite}
+		if !contains([]string{"lender", "borrower", "copy_to"}, p.Role) {
+			d.errf(it, p.Role, "lender, borrower or copy_to", "bad role for party %s", it.id)
+		}
+		terms.Parties = append(terms.Parties, p)
+	}
+}
+
+var collateralClasses = []string{Receivables, Inventory, FixedAssets}
+
+func (d *decoder) reserves(g *node, c ctx) []Reserve {
+	items, lc := d.list(g, "reserves", c)
+	var out []Reserve
+	for _, it := range items {
+		ic := lc.in(it, it.id)
+		if !d.group(it, ic, "label", "amount") {
+			continue
+		}
+		r := Reserve{ID: it.id, Label: d.text(it, "label"), Cite: ic.cite}
+		if v := d.amount(it, "amount", ic, true); v != nil {
+			r.Amount = *v
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func (d *decoder) borrowingBase(t *node, root ctx, terms *Terms) {
+	g := t.kids["borrowing_base"]
+	if g == nil {
+		d.errf(t, "", "`borrowing_base:`", "missing term borrowing_base")
+		return
+	}
+	c := root.in(g, "borrowing_base")
+	if !d.group(g, c, "components", "letters_of_credit", "reserves") {
+		return
+	}
+	bb := &terms.BorrowingBase
+	bb.Cite = c.cite
+	items, lc := d.list(g, "components", c)
+	seen := map[string]bool{}
+	for _, it := range items {
+		ic := lc.in(it, it.id)
+		if !d.group(it, ic, "label", "collateral", "advance_rate", "cap", "reserves") {
+			continue
+		}
+		comp := Component{ID: it.id, Label: d.text(it, "label"), Collateral: d.text(it, "collateral"), Cite: ic.cite}
+		if !contains(collateralClasses, comp.Collateral) {
+			d.errf(it, comp.Collateral, strings.Join(collateralClasses, ", "), "bad collateral class for component %s", it.id)
+		} else if seen[comp.Collateral] {
+			d.errf(it, comp.Collateral, "one component per collateral class", "second component for %s", comp.Collateral)
+		}
+		seen[comp.Collateral] = true
+		if v := d.rate(it, "advance_rate", ic, true); v != nil {
+			comp.AdvanceRate = *v
+			if v.Known() && v.Value.Cmp(money.RateFromInt(1)) > 0 {
+				d.errf(it.kids["advance_rate"], v.Value.Percent(), "a rate of at most 100%", "advance rate above 100%% for %s", it.id)
+			}
+		}
+		comp.Cap = d.amount(it, "cap", ic, false)
+		comp.Reserves = d.reserves(it, ic)
+		bb.Components = append(bb.Components, comp)
+	}
+	if len(bb.Components) == 0 {
+		d.errf(g, "", "at least one component", "the borrowing base has no components")
+	}
+	if v := d.str(g, "letters_of_credit", c, true, "deduct_from_borrowing_base", "deduct_from_availability", "none"); v != nil {
+		bb.LettersOfCredit = *v
+	}
+	bb.Reserves = d.reserves(g, c)
+}
+
+// criterionParams says which parameters each built-in criterion takes and
+// for which collateral class.
+var criterionParams = map[string]struct {
+	class    string
+	required []string
+	optional []string
+}{
+	PastDue:           {Receivables, []string{"days"}, nil},
+	CrossAged:         {Receivables, []string{"days", "share"}, nil},
+	Affiliate:         {Receivables, nil, nil},
+	Government:        {Receivables, nil, nil},
+	Foreign:           {Receivables, nil, []string{"values"}},
+	Disputed:          {Receivables, nil, nil},
+	Contra:            {Receivables, nil, nil},
+	Concentration:     {Receivables, []string{"share"}, nil},
+	LocationCriterion: {Inventory, []string{"values"}, nil},
+	CategoryCriterion: {Inventory, []string{"values"}, nil},
+	SlowMoving:        {Inventory, []string{"days"}, nil},
+	Casualty:          {Inventory, nil, nil},
+	Custom:            {"", []string{"expr"}, nil},
+}
+
+// CriterionKinds lists the built-in criteria for a collateral class.
+func CriterionKinds(class string) []string {
+	var out []string
+	for k, p := range criterionParams {
+		if p.class == class || p.class == "" {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (d *decoder) criteria(e *node, class string, c ctx, collateral string) []Criterion {
+	items, lc := d.list(e, class, c)
+	var out []Criterion
+	for _, it := range items {
+		ic := lc.in(it, it.id)
+		kind := d.text(it, "kind")
+		if kind == "" {
+			kind = it.id
+		}
+		spec, ok := criterionParams[kind]
+		if !ok || (spec.class != "" && spec.class != collateral) {
+			d.errf(it, kind, "one of "+strings.Join(CriterionKinds(collateral), ", "), "unknown %s criterion", collateral)
+			continue
+		}
+		allowed := append(append([]string{"kind", "label"}, spec.required...), spec.optional...)
+		if !d.group(it, ic, allowed...) {
+			continue
+		}
+		cr := Criterion{ID: it.id, Kind: kind, Label: d.text(it, "label"), Assumption: ic.assumption, Cite: ic.cite, Pos: it.pos}
+		has := func(p string) bool { return contains(spec.required, p) || contains(spec.optional, p) }
+		req := func(p string) bool { return contains(spec.required, p) }
+		if has("days") {
+			cr.Days = d.int(it, "days", ic, req("days"), 0)
+		}
+		if has("share") {
+			cr.Share = d.rate(it, "share", ic, req("share"))
+			if cr.Share != nil && cr.Share.Known() && cr.Share.Value.Cmp(money.RateFromInt(1)) > 0 {
+				d.errf(it.kids["share"], cr.Share.Value.Percent(), "a share between 0% and 100%", "bad share for criterion %s", it.id)
+			}
+		}
+		if has("values") {
+			cr.Values = d.strs(it, "values", ic, req("values"))
+		}
+		if kind == Custom {
+			if n, _ := d.leaf(it, "expr", ic, true); n != nil {
+				cr.Expr = n.scalar
+				if _, err := CompileCriterionExpr(collateral, cr.Expr); err != nil {
+					d.errf(n, cr.Expr, "a CEL expression of type bool over the row's fields", "criterion %s does not compile: %v", it.id, oneLine(err.Error()))
+				}
+			}
+		}
+		if cr.Label == "" {
+			cr.Label = strings.ReplaceAll(kind, "_", " ")
+		}
+		out = append(out, cr)
+	}
+	return out
+}
+
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+func (d *decoder) covenants(t *node, root ctx, terms *Terms) {
+	items, lc := d.list(t, "covenants", root)
+	for _, it := range items {
+		ic := lc.in(it, it.id)
+		if !d.group(it, ic, "label", "metric", "formula", "comparison", "threshold", "first_test", "frequency", "ratchet", "paragraphs") {
+			continue
+		}
+		cv := Covenant{ID: it.id, Label: d.text(it, "label"), Cite: ic.cite}
+		cv.Metric.Name = d.text(it, "metric")
+		formula, fc := d.leaf(it, "formula", ic, true)
+		if formula != nil {
+			num, den, err := ParseMetric(formula.scalar)
+			if err != nil {
+				d.errf(formula, formula.scalar, "lines joined by + and −, optionally ÷ another such sum, e.g. total_liabilities / (total_assets - intangible_assets - total_liabilities)", "bad formula for %s: %v", fc.path, err)
+			}
+			cv.Metric.Formula, cv.Metric.Numerator, cv.Metric.Denominator = formula.scalar, num, den
+		}
+		if v := d.str(it, "comparison", ic, true, "min", "max"); v != nil {
+			cv.Comparison = v.Value
+		}
+		if v := d.rate(it, "threshold", ic, true); v != nil {
+			cv.Threshold = *v
+		}
+		cv.FirstTest = d.date(it, "first_test", ic, false)
+		if v := d.str(it, "frequency", ic, true, "quarterly", "annually"); v != nil {
+			cv.Frequency = *v
+		}
+		if r := it.kids["ratchet"]; r != nil {
+			rc := ic.in(r, "ratchet")
+			if r.kind == leafNode && r.unknown != "" {
+				cv.Ratchet = &Ratchet{Unknown: r.unknown, Cite: rc.cite}
+			} else if d.group(r, rc, "share", "line", "from_fiscal_year") {
+				rt := &Ratchet{Line: d.text(r, "line"), Cite: rc.cite}
+				if rt.Line == "" {
+					rt.Line = "net_income"
+				}
+				if v := d.rate(r, "share", rc, true); v != nil {
+					rt.Share = *v
+				}
+				if v := d.int(r, "from_fiscal_year", rc, true, 1900); v != nil {
+					rt.FromFiscalYear = *v
+				}
+				cv.Ratchet = rt
+			}
+		}
+		if p := it.kids["paragraphs"]; p != nil {
+			pc := ic.in(p, "paragraphs")
+			if p.kind != groupNode {
+				d.errf(p, "", "a group of name: text", "%s must be a group", pc.path)
+			} else {
+				cv.Paragraphs = map[string]Term[string]{}
+				for _, k := range p.keys {
+					if v := d.str(p, k, pc, false); v != nil {
+						cv.Paragraphs[k] = *v
+					}
+				}
+			}
+		}
+		terms.Covenants = append(terms.Covenants, cv)
+	}
+}
+
+// ParseMetric reads "a + b - c" or "x / (a - b)" into signed lines.
+func ParseMetric(s string) (num, den []Line, err error) {
+	numS, denS, isRatio := strings.Cut(s, "/")
+	if num, err = parseSum(numS); err != nil {
+		return nil, nil, err
+	}
+	if isRatio {
+		if strings.Contains(denS, "/") {
+			return nil, nil, fmt.Errorf("only one division is allowed")
+		}
+		if den, err = parseSum(denS); err != nil {
+			return nil, nil, err
+		}
+	}
+	return num, den, nil
+}
+
+func parseSum(s string) ([]Line, error) {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") {
+		s = strings.TrimSpace(s[1 : len(s)-1])
+	}
+	if s == "" {
+		return nil, fmt.Errorf("empty sum")
+	}
+	var out []Line
+	sign := 1
+	expectName := true
+	leading := false
+	for _, tok := range strings.Fields(strings.NewReplacer("+", " + ", "-", " - ", "−", " - ").Replace(s)) {
+		switch tok {
+		case "+", "-":
+			if !expectName && len(out) > 0 || expectName && len(out) == 0 && tok == "-" && !leading {
+				leading = len(out) == 0
+				if tok == "-" {
+					sign = -sign
+				}
+				expectName = true
+				continue
+			}
+			return nil, fmt.Errorf("unexpected %q", tok)
+		}
+		if !expectName {
+			return nil, fmt.Errorf("missing + or - before %q", tok)
+		}
+		for _, r := range tok {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+				return nil, fmt.Errorf("%q is not a line name (lower-case letters, digits, _)", tok)
+			}
+		}
+		out = append(out, Line{Name: tok, Sign: sign})
+		sign = 1
+		expectName = false
+	}
+	if expectName {
+		return nil, fmt.Errorf("the sum ends with an operator")
+	}
+	return out, nil
+}
+
+var eodDetection = []string{"rule", "record"}
+
+// EventRules are the built-in detectors an event of default may name.
+var EventRules = []string{"covenant_failed", "overadvance_uncured", "unpaid_at_termination", "cross_default"}
+
+func (d *decoder) eventsOfDefault(t *node, root ctx, terms *Terms) {
+	items, lc := d.list(t, "events_of_default", root)
+	for _, it := range items {
+		ic := lc.in(it, it.id)
+		if !d.group(it, ic, "clause", "label", "detection", "rule", "threshold", "text") {
+			continue
+		}
+		e := EventOfDefault{ID: it.id, Clause: d.text(it, "clause"), Label: d.text(it, "label"), Rule: d.text(it, "rule"), Text: d.text(it, "text"), Cite: ic.cite}
+		if v := d.str(it, "detection", ic, true, eodDetection...); v != nil {
+			e.Detection = v.Value
+		}
+		if e.Detection == "rule" && !contains(EventRules, e.Rule) {
+			d.errf(it, e.Rule, "one of "+strings.Join(EventRules, ", "), "event of default %s: detection rule needs a known rule", it.id)
+		}
+		e.Threshold = d.amount(it, "threshold", ic, false)
+		terms.EventsOfDefault = append(terms.EventsOfDefault, e)
+	}
+}
+
+func (d *decoder) notices(t *node, root ctx, terms *Terms) {
+	g := t.kids["notices"]
+	if g == nil {
+		return
+	}
+	c := root.in(g, "notices")
+	if !d.group(g, c, "methods") {
+		return
+	}
+	items, lc := d.list(g, "methods", c)
+	for _, it := range items {
+		ic := lc.in(it, it.id)
+		if !d.group(it, ic, "effective", "copy_by") {
+			continue
+		}
+		m := NoticeMethod{Method: it.id, CopyBy: d.text(it, "copy_by"), Cite: ic.cite}
+		if v := d.str(it, "effective", ic, true, "on_confirmation", "next_business_day", "on_receipt"); v != nil {
+			m.Effective = v.Value
+		}
+		terms.Notices = append(terms.Notices, m)
+	}
+}
+
+var locationKinds = []string{"owned", "third_party_warehouse", "foreign_affiliate", "in_transit", "consigned", "customer_trial", "trade_show", "leased"}
+
+func (d *decoder) locations(t *node, root ctx, terms *Terms) {
+	items, lc := d.list(t, "locations", root)
+	for _, it := range items {
+		ic := lc.in(it, it.id)
+		if !d.group(it, ic, "name", "kind", "country", "address") {
+			continue
+		}
+		l := Location{Code: it.id, Name: d.text(it, "name"), Kind: d.text(it, "kind"), Country: d.text(it, "country"), Address: d.textList(it, "address"), Cite: ic.cite}
+		if !contains(locationKinds, l.Kind) {
+			d.errf(it, l.Kind, "one of "+strings.Join(locationKinds, ", "), "bad kind for location %s", it.id)
+		}
+		terms.Locations = append(terms.Locations, l)
+	}
+}
+
+func (d *decoder) pricing(t *node, root ctx, terms *Terms) {
+	g := t.kids["pricing"]
+	if g == nil {
+		return
+	}
+	c := root.in(g, "pricing")
+	if !d.group(g, c, "options", "day_count", "billing") {
+		return
+	}
+	terms.Pricing.Cite = c.cite
+	items, lc := d.list(g, "options", c)
+	for _, it := range items {
+		ic := lc.in(it, it.id)
+		if !d.group(it, ic, "base", "margin") {
+			continue
+		}
+		o := RateOption{ID: it.id, Base: d.text(it, "base"), Cite: ic.cite}
+		if !contains([]string{"prime", "libor", "sofr", "fixed"}, o.Base) {
+			d.errf(it, o.Base, "prime, libor, sofr or fixed", "bad base rate for %s", it.id)
+		}
+		if v := d.rate(it, "margin", ic, true); v != nil {
+			o.Margin = *v
+		}
+		terms.Pricing.Options = append(terms.Pricing.Options, o)
+	}
+	if v := d.str(g, "day_count", c, true, "actual_360", "actual_365", "30_360"); v != nil {
+		terms.Pricing.DayCount = *v
+	}
+	if v := d.str(g, "billing", c, true, "monthly_billed", "monthly_capitalised"); v != nil {
+		terms.Pricing.Billing = *v
+	}
+}
+
+func (d *decoder) fees(t *node, root ctx, terms *Terms) {
+	items, lc := d.list(t, "fees", root)
+	for _, it := range items {
+		ic := lc.in(it, it.id)
+		if !d.group(it, ic, "label", "amount", "due") {
+			continue
+		}
+		f := Fee{ID: it.id, Label: d.text(it, "label"), Cite: ic.cite}
+		if v := d.amount(it, "amount", ic, true); v != nil {
+			f.Amount = *v
+		}
+		f.Due = d.date(it, "due", ic, false)
+		terms.Fees = append(terms.Fees, f)
+	}
+}
+
+func (d *decoder) reporting(t *node, root ctx, terms *Terms) {
+	items, lc := d.list(t, "reporting", root)
+	for _, it := range items {
+		ic := lc.in(it, it.id)
+		if !d.group(it, ic, "frequency", "days_after", "contents") {
+			continue
+		}
+		r := Reporting{ID: it.id, Cite: ic.cite, Contents: d.strs(it, "contents", ic, false)}
+		if v := d.str(it, "frequency", ic, true, "daily", "weekly", "monthly", "quarterly", "annually"); v != nil {
+			r.Frequency = *v
+		}
+		if v := d.int(it, "days_after", ic, true, 0); v != nil {
+			r.DaysAfter = *v
+		}
+		terms.Reporting = append(terms.Reporting, r)
+	}
+}
+
+// checkCites reports citations to documents the facility does not declare.
+func (d *decoder) checkCites(n *node, inherited Cite) {
+	if n.cite != nil {
+		if d.f.title(n.cite.Document) == "" && !d.f.hasDoc(n.cite.Document) {
+			d.errf(n, n.cite.Document, "a declared document id ("+strings.Join(d.f.docIDs(), ", ")+")", "citation to an unknown document")
+		}
+	}
+	for _, k := range n.kids {
+		d.checkCites(k, inherited)
+	}
+	for _, it := range n.items {
+		d.checkCites(it, inherited)
+	}
+}
+
+func (f *Facility) hasDoc(id string) bool {
+	for _, d := range f.Documents {
+		if d.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *Facility) docIDs() []string {
+	ids := make([]string, len(f.Documents))
+	for i, d := range f.Documents {
+		ids[i] = d.ID
+	}
+	return ids
+}
+
+// fillTitles puts each cited document's title into every citation of the
+// terms, so that explanations read "First Amendment to Loan Agreement §1(b)".
+func fillTitles(t *Terms) {
+	titles := map[string]string{}
+	for _, d := range t.Documents {
+		titles[d.ID] = d.Title
+	}
+	citeType := reflect.TypeOf(Cite{})
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Pointer:
+			if !v.IsNil() {
+				walk(v.Elem())
+			}
+		case reflect.Struct:
+			if v.Type() == citeType {
+				c := v.Addr().Interface().(*Cite)
+				c.Title = titles[c.Document]
+				return
+			}
+			for i := 0; i < v.NumField(); i++ {
+				if v.Type().Field(i).IsExported() {
+					walk(v.Field(i))
+				}
+			}
+		case reflect.Slice:
+			for i := 0; i < v.Len(); i++ {
+				walk(v.Index(i))
+			}
+		case reflect.Map:
+			for _, k := range v.MapKeys() {
+				e := reflect.New(v.Type().Elem()).Elem()
+				e.Set(v.MapIndex(k))
+				walk(e)
+				v.SetMapIndex(k, e)
+			}
+		}
+	}
+	walk(reflect.ValueOf(t).Elem())
+}

@@ -1,0 +1,6 @@
+package main
+
+import "github.com/spf13/cobra"
+
+func bbcCmd() *cobra.Command       { return &cobra.Command{Use: "bbc", Hidden: true} }
+func covenantsCmd() *cobra.Command { return &cobra.Command{Use: "covenants", Hidden: true} }
