@@ -280,9 +280,9 @@ func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 	if t.cite != nil {
 		root.cite = *t.cite
 	}
-	d.group(t, root, "currency", "parties", "commitment", "advance_cap", "termination_date", "borrowing_base",
+	d.group(t, root, append([]string{"currency", "parties", "commitment", "advance_cap", "termination_date", "borrowing_base",
 		"eligibility", "covenants", "events_of_default", "notices", "locations", "pricing", "fees", "reporting",
-		"collections", "overadvance", "settings", "lc_sublimit", "revolving_credit_note", "security")
+		"collections", "overadvance", "settings", "lc_sublimit", "revolving_credit_note", "security"}, scheduleKeys...)...)
 	terms := &Terms{Facility: f.Slug, Name: f.Name, AsOf: asOf, Documents: f.Documents}
 	if c := d.str(t, "currency", root, false); c != nil {
 		terms.Currency = c.Value
@@ -371,6 +371,7 @@ func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 			}
 		}
 	}
+	d.schedule(t, root, terms)
 	d.checkCites(t, root.cite)
 	fillTitles(terms)
 	return terms

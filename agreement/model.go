@@ -120,6 +120,7 @@ type Terms struct {
 	LCSublimit *Term[money.Amount] `json:"lc_sublimit,omitempty"`
 	Note       Note                `json:"revolving_credit_note"`
 	Security   Security            `json:"security"`
+	Schedule   Schedule            `json:"schedule"`
 }
 
 // Note is the promissory note evidencing the loans.

@@ -19,9 +19,19 @@ func rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(checkCmd(), termsCmd(), diffCmd(), bbcCmd(), covenantsCmd())
+	for _, c := range commands {
+		root.AddCommand(c())
+	}
 	return root
 }
+
+// commands are the subcommands; each file of this package registers its own
+// in an init function.
+var commands []func() *cobra.Command
+
+func register(c ...func() *cobra.Command) { commands = append(commands, c...) }
+
+func init() { register(checkCmd, termsCmd, diffCmd) }
 
 func writeJSON(w io.Writer, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
