@@ -240,12 +240,12 @@ func evaluate(cov *agreement.Covenant, st *Statement, idx map[periodKey]*Stateme
 
 	// Actual.
 	m := cov.Metric
-	num, numNode, numOK := e.sum(m.Numerator, "numerator")
+	num, numNode, numOK := e.sum(m.Numerator, root.Key+".actual", "numerator")
 	var den money.Amount
 	var denNode *explain.Node
 	denOK := true
 	if m.IsRatio() {
-		den, denNode, denOK = e.sum(m.Denominator, "denominator")
+		den, denNode, denOK = e.sum(m.Denominator, root.Key+".actual", "denominator")
 	}
 	actualNode := &explain.Node{Key: root.Key + ".actual", Label: "Actual " + metricName(m), Formula: formulaOf(m)}
 	nonPositive := false
@@ -288,8 +288,8 @@ func evaluate(cov *agreement.Covenant, st *Statement, idx map[periodKey]*Stateme
 	switch {
 	case nonPositive:
 		t.Result = Fail
-		t.Reason = fmt.Sprintf("the denominator %s is %s, not above zero: a ratio over a zero or negative %s fails",
-			lineList(m.Denominator), den.Grouped(), lineList(m.Denominator))
+		t.Reason = fmt.Sprintf("denominator %s is %s, not above zero: the ratio fails",
+			lineList(m.Denominator), den.Grouped())
 		actualNode.Value = "not meaningful"
 		actualNode.Formula += fmt.Sprintf(" — denominator %s ≤ 0: the test fails", den.Grouped())
 	case len(e.undetermined) > 0:
@@ -331,8 +331,8 @@ func evaluate(cov *agreement.Covenant, st *Statement, idx map[periodKey]*Stateme
 }
 
 // sum adds the signed lines of the statement; false when one is missing.
-func (e *evaluation) sum(lines []agreement.Line, part string) (money.Amount, *explain.Node, bool) {
-	n := &explain.Node{Key: part, Label: strings.ToUpper(part[:1]) + part[1:]}
+func (e *evaluation) sum(lines []agreement.Line, key, part string) (money.Amount, *explain.Node, bool) {
+	n := &explain.Node{Key: key + "." + part, Label: strings.ToUpper(part[:1]) + part[1:]}
 	var total money.Amount
 	ok := true
 	var terms []string
@@ -403,6 +403,9 @@ func formulaOf(m agreement.Metric) string {
 		return metricName(m) + " = " + m.Formula
 	}
 	f := lineList(m.Numerator)
+	if !m.IsRatio() && len(m.Numerator) == 1 && m.Numerator[0].Sign > 0 && m.Numerator[0].Name == m.Name {
+		return m.Name + " as reported for the period"
+	}
 	if m.IsRatio() {
 		f += " ÷ " + lineList(m.Denominator)
 	}
