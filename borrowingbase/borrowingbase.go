@@ -1,0 +1,412 @@
+// Package borrowingbase owns the borrowing base certificate: the eligibility
+// waterfall of receivables and inventory under the agreement's ordered
+// criteria, the advance rates, caps, reserves and letters of credit, and the
+// explanation of every figure (formula, clause, amendment, input rows).
+//
+// The engine is pure: Compute takes the terms in force, the as-of date, the
+// parsed collateral reports and the letters of credit, and returns a
+// Certificate. It does no I/O and reads no clock.
+//
+// Rules (Loan Agreement §2.1 as amended by First Amendment §1(b), §1(c)):
+//
+//   - Each row is counted under the FIRST criterion in the configured order
+//     that applies; what no criterion takes remains eligible. Age is as-of
+//     date − invoice date in days.
+//   - Row criteria (past_due, cross_aged, affiliate, government, foreign,
+//     disputed, location, category, slow_moving, casualty, custom) take whole
+//     rows. Amount criteria (contra, concentration) take dollars from a
+//     debtor's remaining eligible balance, not rows; a row criterion placed
+//     after an amount criterion takes, per debtor, only the dollars of its
+//     rows that the amount criteria above have not already taken, so every
+//     dollar is counted once and gross = eligible + Σ ineligibles always.
+//   - Component availability = advance rate × eligible, rounded half away
+//     from zero to the cent (money.Amount.Mul), then capped, less the
+//     component's reserves.
+//   - Borrowing base = Σ component availability − borrowing-base reserves −
+//     letters of credit (face outstanding + drawn unreimbursed) when the
+//     agreement deducts them from the borrowing base. The figure is NOT
+//     clamped at zero: the agreement defines a difference, and a negative
+//     borrowing base is reported as such (it means loans must be repaid).
+//   - A figure that needs a term whose value is unknown is undetermined: it is
+//     null in JSON and the certificate lists the term and the reason. It is
+//     never computed as zero.
+package borrowingbase
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"revolver/agreement"
+	"revolver/collateral"
+	"revolver/date"
+	"revolver/explain"
+	"revolver/money"
+)
+
+// CasualtyExclusion names inventory lost, damaged or materially diminished
+// (Security Agreement ¶13(h)): the row of Item at Location is excluded, or
+// only Amount of it when Amount is set (capped at the row's value).
+type CasualtyExclusion struct {
+	Item     string
+	Location string
+	Amount   *money.Amount // nil: the whole row
+	Reason   string
+	Cite     explain.Cite
+	Noticed  *date.Date // when the bank was told, if known
+}
+
+// Input is everything a certificate is computed from.
+type Input struct {
+	Terms         *agreement.Terms
+	AsOf          date.Date
+	Receivables   *collateral.Receivables
+	Inventory     *collateral.Inventory
+	LCOutstanding money.Amount // face amount of letters of credit outstanding
+	LCDrawn       money.Amount // drawn and not reimbursed
+	Casualty      []CasualtyExclusion
+}
+
+// Figure is an amount that may be undetermined (Known false: a term it needs
+// is unknown).
+type Figure struct {
+	Amount money.Amount
+	Known  bool
+}
+
+func known(a money.Amount) Figure { return Figure{Amount: a, Known: true} }
+
+// Line is one ineligible category of a collateral class.
+type Line struct {
+	ID    string
+	Kind  string
+	Label string
+	Figure
+	crit agreement.Criterion
+	pos  int
+	// concentration: E (eligible after the criteria above) and the limit.
+	base, limit money.Amount
+}
+
+// ReserveLine is a reserve deducted from a component or the borrowing base.
+type ReserveLine struct {
+	ID    string
+	Label string
+	Figure
+	res agreement.Reserve
+}
+
+// Section is one collateral class of the certificate: receivables,
+// inventory or fixed assets.
+type Section struct {
+	Collateral string // agreement.Receivables, agreement.Inventory, agreement.FixedAssets
+	File       string // the input's name
+	HasInput   bool   // false for a component without input rows (fixed assets)
+	Gross      money.Amount
+	Ineligible []Line
+	Eligible   Figure
+
+	Component    *agreement.Component // nil: reported, not advanced against
+	Advance      Figure               // advance rate × eligible, rounded to the cent
+	Cap          *Figure              // nil: no dollar cap
+	Capped       Figure               // lesser of Advance and Cap
+	Reserves     []ReserveLine
+	Availability Figure
+
+	rows     int
+	bucket   []int8 // per input row: index of the criterion that took it; len(criteria) = eligible; -1 = unclassified (undetermined)
+	counts   []int  // rows per bucket index (last = eligible)
+	perDebt  [][]int64
+	partial  []int // inventory rows only partly excluded (casualty with an amount), by index
+	recv     *collateral.Receivables
+	inv      *collateral.Inventory
+	eligPos  int // bucket index meaning "eligible"
+	cutBelow int // criteria from this index on are undetermined (== len(criteria) when all known)
+}
+
+// Undetermined names a term whose value is unknown and the figures it leaves
+// undetermined.
+type Undetermined struct {
+	Term    string   `json:"term"`
+	Reason  string   `json:"reason"`
+	Affects []string `json:"affects"`
+}
+
+// Certificate is a borrowing base certificate as of a date.
+type Certificate struct {
+	AsOf     date.Date
+	Currency string
+	Sections []*Section // receivables, inventory, fixed assets, where present, in that order
+	Reserves []ReserveLine
+
+	LCTreatment   string // deduct_from_borrowing_base, deduct_from_availability, none ("" when unknown)
+	LCOutstanding money.Amount
+	LCDrawn       money.Amount
+	// LettersOfCredit is LCOutstanding + LCDrawn; LCDeducted is what is
+	// subtracted in the borrowing base (zero unless deduct_from_borrowing_base).
+	LettersOfCredit money.Amount
+	LCDeducted      Figure
+
+	BorrowingBase Figure
+	Undetermined  []Undetermined
+
+	terms    *agreement.Terms
+	casualty []CasualtyExclusion
+}
+
+// Section returns the certificate's section of a collateral class, or nil.
+func (c *Certificate) Section(collateral string) *Section {
+	for _, s := range c.Sections {
+		if s.Collateral == collateral {
+			return s
+		}
+	}
+	return nil
+}
+
+// Line returns the ineligible line with the id, or nil.
+func (s *Section) Line(id string) *Line {
+	for i := range s.Ineligible {
+		if s.Ineligible[i].ID == id {
+			return &s.Ineligible[i]
+		}
+	}
+	return nil
+}
+
+// ErrInput marks invalid input (terms or data the engine cannot use).
+var ErrInput = errors.New("invalid borrowing base input")
+
+func inputErr(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInput, fmt.Sprintf(format, args...))
+}
+
+const (
+	lcDeductBB    = "deduct_from_borrowing_base"
+	lcDeductAvail = "deduct_from_availability"
+	lcNone        = "none"
+)
+
+// maxCriteria bounds a criteria list so a row's bucket fits in an int8.
+const maxCriteria = 120
+
+// Compute computes the borrowing base certificate. It returns an error only
+// for invalid input (a criterion without its parameter, a row naming a debtor
+// that does not exist, a casualty exclusion naming no row, amounts out of
+// range, …); unknown terms make figures undetermined instead.
+func Compute(in Input) (*Certificate, error) {
+	t := in.Terms
+	if t == nil {
+		return nil, inputErr("no terms")
+	}
+	if in.LCOutstanding < 0 || in.LCDrawn < 0 {
+		return nil, inputErr("letters of credit: outstanding %s and drawn %s must not be negative", in.LCOutstanding, in.LCDrawn)
+	}
+	if in.LCOutstanding > money.MaxAmount || in.LCDrawn > money.MaxAmount {
+		return nil, inputErr("letters of credit out of range")
+	}
+	c := &Certificate{AsOf: in.AsOf, Currency: t.Currency, terms: t, casualty: in.Casualty}
+	if c.Currency == "" {
+		c.Currency = "USD"
+	}
+	u := &undet{}
+
+	comps := map[string]*agreement.Component{}
+	for i := range t.BorrowingBase.Components {
+		k := &t.BorrowingBase.Components[i]
+		switch k.Collateral {
+		case agreement.Receivables, agreement.Inventory, agreement.FixedAssets:
+		default:
+			return nil, inputErr("borrowing base component %q: collateral %q; expected receivables, inventory or fixed_assets", k.ID, k.Collateral)
+		}
+		if comps[k.Collateral] != nil {
+			return nil, inputErr("borrowing base components %q and %q both advance against %s; expected one component per collateral class", comps[k.Collateral].ID, k.ID, k.Collateral)
+		}
+		comps[k.Collateral] = k
+	}
+
+	if in.Receivables != nil || comps[agreement.Receivables] != nil {
+		if in.Receivables == nil {
+			return nil, inputErr("the borrowing base has a receivables component (%q) but no receivables were given", comps[agreement.Receivables].ID)
+		}
+		s, err := computeReceivables(in, c.Currency, u)
+		if err != nil {
+			return nil, err
+		}
+		c.Sections = append(c.Sections, s)
+	}
+	if in.Inventory != nil || comps[agreement.Inventory] != nil {
+		if in.Inventory == nil {
+			return nil, inputErr("the borrowing base has an inventory component (%q) but no inventory was given", comps[agreement.Inventory].ID)
+		}
+		s, err := computeInventory(in, u)
+		if err != nil {
+			return nil, err
+		}
+		c.Sections = append(c.Sections, s)
+	} else if len(in.Casualty) > 0 {
+		return nil, inputErr("casualty exclusions given but no inventory")
+	}
+	if k := comps[agreement.FixedAssets]; k != nil {
+		c.Sections = append(c.Sections, &Section{Collateral: agreement.FixedAssets, Eligible: Figure{}})
+	}
+
+	// Components.
+	for _, s := range c.Sections {
+		s.Component = comps[s.Collateral]
+		if s.Component == nil {
+			continue
+		}
+		if err := computeComponent(s, u); err != nil {
+			return nil, err
+		}
+	}
+
+	// Borrowing base reserves.
+	total := known(0)
+	for _, s := range c.Sections {
+		if s.Component == nil {
+			continue
+		}
+		total = addFig(total, s.Availability)
+	}
+	for _, r := range t.BorrowingBase.Reserves {
+		rl := ReserveLine{ID: r.ID, Label: r.Label, res: r}
+		if rl.Label == "" {
+			rl.Label = r.ID
+		}
+		if r.Amount.Known() {
+			rl.Figure = known(r.Amount.Value)
+		} else {
+			u.add(pathOr(r.Amount.Path, "borrowing_base.reserves."+r.ID+".amount"), r.Amount.Unknown, "reserves."+r.ID, "borrowing_base")
+		}
+		c.Reserves = append(c.Reserves, rl)
+		total = subFig(total, rl.Figure)
+	}
+
+	// Letters of credit.
+	c.LCOutstanding, c.LCDrawn = in.LCOutstanding, in.LCDrawn
+	c.LettersOfCredit = in.LCOutstanding + in.LCDrawn
+	lct := t.BorrowingBase.LettersOfCredit
+	if !lct.Known() {
+		u.add(pathOr(lct.Path, "borrowing_base.letters_of_credit"), lct.Unknown, "letters_of_credit", "borrowing_base")
+	} else {
+		c.LCTreatment = lct.Value
+		switch lct.Value {
+		case lcDeductBB:
+			c.LCDeducted = known(c.LettersOfCredit)
+		case lcDeductAvail, lcNone:
+			c.LCDeducted = known(0)
+		default:
+			return nil, inputErr("%s: %q; expected %s, %s or %s", pathOr(lct.Path, "borrowing_base.letters_of_credit"), lct.Value, lcDeductBB, lcDeductAvail, lcNone)
+		}
+	}
+	total = subFig(total, c.LCDeducted)
+	if total.Known && (total.Amount > money.MaxAmount || total.Amount < -money.MaxAmount) {
+		return nil, inputErr("borrowing base out of range")
+	}
+	c.BorrowingBase = total
+	c.Undetermined = u.list
+	return c, nil
+}
+
+func addFig(a, b Figure) Figure {
+	if !a.Known || !b.Known {
+		return Figure{}
+	}
+	return known(a.Amount + b.Amount)
+}
+
+func subFig(a, b Figure) Figure {
+	if !a.Known || !b.Known {
+		return Figure{}
+	}
+	return known(a.Amount - b.Amount)
+}
+
+func pathOr(p, fallback string) string {
+	if p != "" {
+		return p
+	}
+	return fallback
+}
+
+// undet collects undetermined terms in the order met (deterministic).
+type undet struct{ list []Undetermined }
+
+func (u *undet) add(term, reason string, affects ...string) {
+	for i := range u.list {
+		if u.list[i].Term == term {
+			for _, a := range affects {
+				if !slices.Contains(u.list[i].Affects, a) {
+					u.list[i].Affects = append(u.list[i].Affects, a)
+				}
+			}
+			return
+		}
+	}
+	if reason == "" {
+		reason = "unknown"
+	}
+	u.list = append(u.list, Undetermined{Term: term, Reason: reason, Affects: append([]string(nil), affects...)})
+}
+
+// computeComponent applies the advance rate, cap and reserves of s.Component.
+func computeComponent(s *Section, u *undet) error {
+	k := s.Component
+	key := s.Collateral
+	affects := []string{key + ".advance", key + ".availability", "borrowing_base"}
+	if k.Cap != nil {
+		s.Cap = &Figure{}
+		if k.Cap.Known() {
+			*s.Cap = known(k.Cap.Value)
+		} else {
+			u.add(pathOr(k.Cap.Path, "borrowing_base.components."+k.ID+".cap"), k.Cap.Unknown, key+".cap", key+".availability", "borrowing_base")
+		}
+	}
+	for _, r := range k.Reserves {
+		rl := ReserveLine{ID: r.ID, Label: r.Label, res: r}
+		if rl.Label == "" {
+			rl.Label = r.ID
+		}
+		if r.Amount.Known() {
+			rl.Figure = known(r.Amount.Value)
+		} else {
+			u.add(pathOr(r.Amount.Path, "borrowing_base.components."+k.ID+".reserves."+r.ID+".amount"), r.Amount.Unknown, key+".reserves."+r.ID, key+".availability", "borrowing_base")
+		}
+		s.Reserves = append(s.Reserves, rl)
+	}
+	ratePath := pathOr(k.AdvanceRate.Path, "borrowing_base.components."+k.ID+".advance_rate")
+	if !k.AdvanceRate.Known() {
+		u.add(ratePath, k.AdvanceRate.Unknown, affects...)
+		return nil
+	}
+	if k.AdvanceRate.Value.Sign() < 0 {
+		return inputErr("%s: %s; expected a rate of at least 0", ratePath, k.AdvanceRate.Value)
+	}
+	if !s.HasInput {
+		u.add(ratePath, "no "+s.Collateral+" are reported to this engine; the component's eligible amount is not known", affects...)
+		return nil
+	}
+	if !s.Eligible.Known {
+		return nil
+	}
+	adv, err := s.Eligible.Amount.Mul(k.AdvanceRate.Value)
+	if err != nil {
+		return inputErr("%s: %s × %s: %v", s.Collateral, s.Eligible.Amount, k.AdvanceRate.Value, err)
+	}
+	s.Advance = known(adv)
+	s.Capped = s.Advance
+	if s.Cap != nil {
+		if s.Cap.Known {
+			s.Capped = known(money.Min(adv, s.Cap.Amount))
+		} else {
+			s.Capped = Figure{}
+		}
+	}
+	s.Availability = s.Capped
+	for _, r := range s.Reserves {
+		s.Availability = subFig(s.Availability, r.Figure)
+	}
+	return nil
+}

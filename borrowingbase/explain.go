@@ -1,0 +1,465 @@
+package borrowingbase
+
+import (
+	"slices"
+	"strings"
+
+	"revolver/agreement"
+	"revolver/explain"
+	"revolver/money"
+)
+
+const undeterminedText = "undetermined"
+
+func (f Figure) text() string {
+	if !f.Known {
+		return undeterminedText
+	}
+	return f.Amount.String()
+}
+
+// Rows returns the line numbers (in file order) of the input rows a figure
+// covers, by explanation key:
+//
+//	receivables.gross, receivables.eligible, receivables.ineligible.<id>,
+//	inventory.gross, inventory.eligible, inventory.ineligible.<id>
+//
+// A row criterion covers the rows it took. An amount criterion (contra,
+// concentration) covers the rows of the debtors it took dollars from that
+// were still eligible at its place in the order. Eligible covers the rows no
+// row criterion took (and inventory rows a casualty amount only partly
+// excluded). Unknown keys and undetermined figures give nil.
+func (c *Certificate) Rows(key string) []int {
+	for _, s := range c.Sections {
+		if !s.HasInput || !strings.HasPrefix(key, s.Collateral+".") {
+			continue
+		}
+		rest := key[len(s.Collateral)+1:]
+		switch {
+		case rest == "gross":
+			return s.lines(func(int) bool { return true })
+		case rest == "eligible":
+			if !s.Eligible.Known {
+				return nil
+			}
+			return s.eligibleLines()
+		case strings.HasPrefix(rest, "ineligible."):
+			l := s.Line(rest[len("ineligible."):])
+			if l == nil || !l.Known {
+				return nil
+			}
+			return s.lineRows(l)
+		}
+	}
+	return nil
+}
+
+func (s *Section) rowLine(i int) int {
+	if s.recv != nil {
+		return int(s.recv.Rows[i].Line)
+	}
+	return int(s.inv.Rows[i].Line)
+}
+
+func (s *Section) lines(keep func(i int) bool) []int {
+	out := []int{}
+	for i := 0; i < s.rows; i++ {
+		if keep(i) {
+			out = append(out, s.rowLine(i))
+		}
+	}
+	if !slices.IsSorted(out) {
+		slices.Sort(out)
+	}
+	return out
+}
+
+func (s *Section) eligibleLines() []int {
+	e := int8(s.eligPos)
+	p := 0
+	return s.lines(func(i int) bool {
+		if s.bucket[i] == e {
+			return true
+		}
+		for p < len(s.partial) && s.partial[p] < i {
+			p++
+		}
+		return p < len(s.partial) && s.partial[p] == i
+	})
+}
+
+func (s *Section) lineRows(l *Line) []int {
+	if amt := s.amountCrit(l); amt != nil {
+		p := int8(l.pos)
+		return s.lines(func(i int) bool {
+			return s.bucket[i] > p && amt[s.recv.Rows[i].Debtor] != 0
+		})
+	}
+	p := int8(l.pos)
+	return s.lines(func(i int) bool { return s.bucket[i] == p })
+}
+
+// amountCrit returns the per-debtor amounts of an amount criterion, or nil.
+func (s *Section) amountCrit(l *Line) []int64 {
+	if s.recv == nil || l.pos >= len(s.perDebt) {
+		return nil
+	}
+	return s.perDebt[l.pos]
+}
+
+func (s *Section) lineCount(l *Line) int {
+	if amt := s.amountCrit(l); amt != nil {
+		p := int8(l.pos)
+		n := 0
+		for i := 0; i < s.rows; i++ {
+			if s.bucket[i] > p && amt[s.recv.Rows[i].Debtor] != 0 {
+				n++
+			}
+		}
+		return n
+	}
+	return s.counts[l.pos]
+}
+
+func addCite(cs []explain.Cite, c explain.Cite) []explain.Cite {
+	if c.IsZero() || slices.Contains(cs, c) {
+		return cs
+	}
+	return append(cs, c)
+}
+
+func joinAssumption(a, b string) string {
+	switch {
+	case b == "" || strings.Contains(a, b):
+		return a
+	case a == "":
+		return b
+	}
+	return a + "; " + b
+}
+
+// Explain returns the certificate's explanation: every line with its
+// formula, clauses (with the amendment that set them), assumptions and the
+// input rows it covers (a count always; line numbers when withRows).
+func (c *Certificate) Explain(withRows bool) *explain.Node {
+	bb := c.terms.BorrowingBase
+	root := &explain.Node{
+		Key:     "borrowing_base",
+		Label:   "Borrowing base",
+		Value:   c.BorrowingBase.text(),
+		Formula: c.bbFormula(),
+		Cites:   addCite(nil, bb.Cite),
+	}
+	for _, s := range c.Sections {
+		root.Add(c.explainSection(s, withRows))
+	}
+	for _, r := range c.Reserves {
+		root.Add(reserveNode("reserves."+r.ID, r))
+	}
+	lc := bb.LettersOfCredit
+	lcNode := &explain.Node{
+		Key:        "letters_of_credit",
+		Label:      "Letters of credit",
+		Value:      c.LCDeducted.text(),
+		Cites:      addCite(nil, lc.Cite),
+		Assumption: lc.Assumption,
+	}
+	base := "face outstanding " + c.LCOutstanding.String() + " + drawn unreimbursed " + c.LCDrawn.String() + " = " + c.LettersOfCredit.String()
+	switch c.LCTreatment {
+	case lcDeductBB:
+		lcNode.Formula = base + ", deducted from the borrowing base"
+	case lcDeductAvail:
+		lcNode.Formula = base + "; deducted from availability, not from the borrowing base"
+	case lcNone:
+		lcNode.Formula = base + "; letters of credit do not count against the borrowing base"
+	default:
+		lcNode.Formula = base + "; how letters of credit count is unknown"
+	}
+	root.Add(lcNode)
+	return root
+}
+
+func (c *Certificate) bbFormula() string {
+	var parts []string
+	for _, s := range c.Sections {
+		if s.Component != nil {
+			parts = append(parts, sectionLabel(s.Collateral)+" availability")
+		}
+	}
+	f := strings.Join(parts, " + ")
+	if f == "" {
+		f = "0"
+	}
+	for _, r := range c.Reserves {
+		f += " − " + r.Label
+	}
+	if c.LCTreatment == lcDeductBB || c.LCTreatment == "" {
+		f += " − letters of credit"
+	}
+	return f + " (not clamped at zero)"
+}
+
+func sectionLabel(class string) string {
+	switch class {
+	case agreement.Receivables:
+		return "Receivables"
+	case agreement.Inventory:
+		return "Inventory"
+	case agreement.FixedAssets:
+		return "Fixed assets"
+	}
+	return class
+}
+
+func (c *Certificate) explainSection(s *Section, withRows bool) *explain.Node {
+	key := s.Collateral
+	n := &explain.Node{Key: key, Label: sectionLabel(key)}
+	if s.Component != nil {
+		n.Value = s.Availability.text()
+		n.Cites = addCite(nil, s.Component.Cite)
+	} else {
+		n.Value = s.Eligible.text()
+	}
+	rows := func(count int, lines func() []int) *explain.Rows {
+		r := &explain.Rows{File: s.File, Count: count}
+		if withRows {
+			r.Lines = lines()
+		}
+		return r
+	}
+	what := "amount"
+	if key == agreement.Inventory {
+		what = "extended_cost"
+	}
+	if s.HasInput {
+		n.Add(&explain.Node{
+			Key:     key + ".gross",
+			Label:   "Gross " + strings.ToLower(sectionLabel(key)),
+			Value:   s.Gross.String(),
+			Formula: "Σ " + what + " of every row of " + s.File,
+			Rows:    rows(s.rows, func() []int { return c.Rows(key + ".gross") }),
+		})
+		firstAmount := -1
+		for i := range s.Ineligible {
+			l := &s.Ineligible[i]
+			ln := &explain.Node{
+				Key:     key + ".ineligible." + l.ID,
+				Label:   l.Label,
+				Value:   l.text(),
+				Formula: c.lineFormula(s, l),
+			}
+			cr := l.crit
+			ln.Cites = addCite(ln.Cites, cr.Cite)
+			ln.Assumption = cr.Assumption
+			if cr.Days != nil {
+				ln.Cites = addCite(ln.Cites, cr.Days.Cite)
+				ln.Assumption = joinAssumption(ln.Assumption, cr.Days.Assumption)
+			}
+			if cr.Share != nil {
+				ln.Cites = addCite(ln.Cites, cr.Share.Cite)
+				ln.Assumption = joinAssumption(ln.Assumption, cr.Share.Assumption)
+			}
+			if cr.Values != nil {
+				ln.Cites = addCite(ln.Cites, cr.Values.Cite)
+				ln.Assumption = joinAssumption(ln.Assumption, cr.Values.Assumption)
+			}
+			if cr.Kind == agreement.Contra || cr.Kind == agreement.Concentration {
+				if firstAmount < 0 {
+					firstAmount = i
+				}
+			} else if firstAmount >= 0 && firstAmount < i {
+				ln.Formula += "; dollars the amount criteria above already took from a debtor are not counted again"
+			}
+			if cr.Kind == agreement.Casualty {
+				for k, e := range c.casualty {
+					ln.Cites = addCite(ln.Cites, e.Cite)
+					ln.Add(c.casualtyNode(s, l, k, withRows))
+				}
+			}
+			if l.Known {
+				ll := l
+				ln.Rows = rows(s.lineCount(l), func() []int { return s.lineRows(ll) })
+			}
+			n.Add(ln)
+		}
+		en := &explain.Node{
+			Key:     key + ".eligible",
+			Label:   "Eligible " + strings.ToLower(sectionLabel(key)),
+			Value:   s.Eligible.text(),
+			Formula: "gross − Σ ineligibles",
+		}
+		if s.Eligible.Known {
+			en.Rows = rows(s.counts[s.eligPos]+len(s.partial), s.eligibleLines)
+		}
+		n.Add(en)
+	}
+	k := s.Component
+	if k == nil {
+		return n
+	}
+	rate := "unknown rate"
+	if k.AdvanceRate.Known() {
+		rate = k.AdvanceRate.Value.Percent()
+	}
+	adv := &explain.Node{
+		Key:        key + ".advance",
+		Label:      "Advance rate " + rate + " × eligible",
+		Value:      s.Advance.text(),
+		Formula:    rate + " × eligible " + s.Eligible.text() + ", rounded half away from zero to the cent",
+		Cites:      addCite(addCite(nil, k.AdvanceRate.Cite), k.Cite),
+		Assumption: k.AdvanceRate.Assumption,
+	}
+	if k.AdvanceRate.Unknown != "" {
+		adv.Formula += " (advance rate unknown: " + k.AdvanceRate.Unknown + ")"
+	}
+	n.Add(adv)
+	if s.Cap != nil {
+		n.Add(&explain.Node{
+			Key:        key + ".cap",
+			Label:      "Cap",
+			Value:      s.Cap.text(),
+			Formula:    "availability before reserves = lesser of advance " + s.Advance.text() + " and cap " + s.Cap.text() + " = " + s.Capped.text(),
+			Cites:      addCite(nil, k.Cap.Cite),
+			Assumption: k.Cap.Assumption,
+		})
+	}
+	for _, r := range s.Reserves {
+		n.Add(reserveNode(key+".reserves."+r.ID, r))
+	}
+	f := "advance"
+	if s.Cap != nil {
+		f = "lesser of advance and cap"
+	}
+	if len(s.Reserves) > 0 {
+		f += " − reserves"
+	}
+	n.Add(&explain.Node{
+		Key:     key + ".availability",
+		Label:   sectionLabel(key) + " availability",
+		Value:   s.Availability.text(),
+		Formula: f,
+		Cites:   addCite(nil, k.Cite),
+	})
+	return n
+}
+
+func reserveNode(key string, r ReserveLine) *explain.Node {
+	return &explain.Node{
+		Key:        key,
+		Label:      r.Label,
+		Value:      r.text(),
+		Formula:    "reserve deducted",
+		Cites:      addCite(addCite(nil, r.res.Amount.Cite), r.res.Cite),
+		Assumption: r.res.Amount.Assumption,
+	}
+}
+
+func (c *Certificate) casualtyNode(s *Section, l *Line, k int, withRows bool) *explain.Node {
+	e := c.casualty[k]
+	var sum money.Amount
+	var lines []int
+	count := 0
+	p := int8(l.pos)
+	for i := range s.inv.Rows {
+		r := &s.inv.Rows[i]
+		if r.Item != e.Item || r.Location != e.Location || s.bucket[i] != p {
+			continue
+		}
+		a := r.ExtendedCost
+		if e.Amount != nil && *e.Amount < a {
+			a = *e.Amount
+		}
+		sum += a
+		count++
+		lines = append(lines, int(r.Line))
+	}
+	f := "item " + e.Item + " at " + e.Location
+	if e.Amount != nil {
+		f += ": " + e.Amount.String() + " capped at the row's extended_cost"
+	} else {
+		f += ": the whole row"
+	}
+	if count == 0 {
+		f += " (already ineligible under a criterion above)"
+	}
+	if e.Reason != "" {
+		f += "; " + e.Reason
+	}
+	if e.Noticed != nil {
+		f += "; noticed " + e.Noticed.String()
+	}
+	rows := &explain.Rows{File: s.File, Count: count}
+	if withRows {
+		slices.Sort(lines)
+		rows.Lines = lines
+	}
+	return &explain.Node{
+		Key:     l.pos2key(s, k),
+		Label:   "Casualty: " + e.Item + " at " + e.Location,
+		Value:   sum.String(),
+		Formula: f,
+		Cites:   addCite(nil, e.Cite),
+		Rows:    rows,
+	}
+}
+
+func (l *Line) pos2key(s *Section, k int) string {
+	return s.Collateral + ".ineligible." + l.ID + "." + itoa(k+1)
+}
+
+func (c *Certificate) lineFormula(s *Section, l *Line) string {
+	cr := &l.crit
+	days, share, vals := "?", "?", "?"
+	if cr.Days != nil && cr.Days.Known() {
+		days = itoa(cr.Days.Value)
+	}
+	if cr.Share != nil && cr.Share.Known() {
+		share = cr.Share.Value.Percent()
+	}
+	if cr.Values != nil && cr.Values.Known() {
+		vals = strings.Join(cr.Values.Value, ", ")
+	}
+	rem := "Σ amount of the rows no criterion above took"
+	if s.Collateral == agreement.Inventory {
+		rem = "Σ extended_cost of the rows no criterion above took"
+	}
+	var f string
+	switch cr.Kind {
+	case agreement.PastDue:
+		f = rem + " with as-of − invoice_date > " + days + " days (credit memos with their sign)"
+	case agreement.CrossAged:
+		f = rem + " of debtors whose positive rows over " + days + " days are at least " + share + " of their positive rows"
+	case agreement.Affiliate:
+		f = rem + " of debtors marked affiliate"
+	case agreement.Government:
+		f = rem + " of debtors marked government without assignment_of_claims"
+	case agreement.Foreign:
+		if cr.Values == nil {
+			vals = "US"
+		}
+		f = rem + " of debtors whose country is not " + vals + " and not credit_insured"
+	case agreement.Disputed:
+		f = rem + " marked disputed"
+	case agreement.Contra:
+		f = "Σ over debtors of min(max(debtor's remaining eligible, 0), contra_payable)"
+	case agreement.Concentration:
+		f = "Σ over debtors of max(debtor's remaining eligible − limit, 0); limit = " + share + " × E"
+		if l.Known {
+			f += " = " + share + " × " + l.base.String() + " = " + l.limit.String() + " (rounded half away from zero to the cent), E = eligible after the criteria above"
+		}
+	case agreement.LocationCriterion:
+		f = rem + " at a location other than " + vals
+	case agreement.CategoryCriterion:
+		f = rem + " whose category is one of " + vals
+	case agreement.SlowMoving:
+		f = rem + " whose last movement is more than " + days + " days before the as-of date"
+	case agreement.Casualty:
+		f = rem + " named in a casualty exclusion (an exclusion with an amount: that amount, capped at the row)"
+	case agreement.Custom:
+		f = rem + " for which " + cr.Expr + " is true"
+	}
+	if !l.Known {
+		f += " (undetermined: a term it or a criterion above needs is unknown)"
+	}
+	return f
+}

@@ -1,0 +1,115 @@
+package borrowingbase
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+type tableRow struct {
+	indent int
+	label  string
+	value  string
+}
+
+func (f Figure) grouped() string {
+	if !f.Known {
+		return undeterminedText
+	}
+	return f.Amount.Grouped()
+}
+
+// Table renders the certificate as plain text: one line per figure, amounts
+// right-aligned with thousands separators.
+func (c *Certificate) Table() string {
+	var rows []tableRow
+	add := func(indent int, label, value string) {
+		rows = append(rows, tableRow{indent, label, value})
+	}
+	for _, s := range c.Sections {
+		add(0, sectionLabel(s.Collateral), "")
+		if s.HasInput {
+			add(1, "Gross ("+s.File+", "+groupInt(s.rows)+" rows)", s.Gross.Grouped())
+			if len(s.Ineligible) > 0 {
+				add(1, "Less ineligible:", "")
+				for _, l := range s.Ineligible {
+					add(2, l.Label, l.grouped())
+				}
+			}
+			add(1, "Eligible", s.Eligible.grouped())
+		}
+		if k := s.Component; k != nil {
+			rate := "unknown"
+			if k.AdvanceRate.Known() {
+				rate = k.AdvanceRate.Value.Percent()
+			}
+			if s.HasInput {
+				add(1, "Advance rate "+rate+" × eligible", s.Advance.grouped())
+			} else {
+				add(1, "Advance rate "+rate, "")
+			}
+			if s.Cap != nil {
+				add(1, "Cap", s.Cap.grouped())
+			}
+			for _, r := range s.Reserves {
+				add(1, "Less reserve: "+r.Label, r.grouped())
+			}
+			add(1, "Availability", s.Availability.grouped())
+		}
+		add(0, "", "")
+	}
+	for _, r := range c.Reserves {
+		add(0, "Less reserve: "+r.Label, r.grouped())
+	}
+	lc := "Letters of credit (outstanding " + c.LCOutstanding.Grouped() + " + drawn " + c.LCDrawn.Grouped() + ")"
+	switch c.LCTreatment {
+	case lcDeductBB:
+		add(0, "Less "+lc, c.LCDeducted.grouped())
+	case lcDeductAvail:
+		add(0, lc+", deducted from availability", c.LettersOfCredit.Grouped())
+	case lcNone:
+		add(0, lc+", not counted", c.LettersOfCredit.Grouped())
+	default:
+		add(0, lc+", treatment unknown", undeterminedText)
+	}
+	add(0, "Borrowing base", c.BorrowingBase.grouped())
+
+	lw, vw := 0, 0
+	for _, r := range rows {
+		lw = max(lw, 2*r.indent+utf8.RuneCountInString(r.label))
+		vw = max(vw, len(r.value))
+	}
+	var b strings.Builder
+	b.WriteString("Borrowing base certificate as of " + c.AsOf.String() + " (" + c.Currency + ")\n\n")
+	for _, r := range rows {
+		if r.label == "" && r.value == "" {
+			b.WriteByte('\n')
+			continue
+		}
+		l := strings.Repeat("  ", r.indent) + r.label
+		b.WriteString(l)
+		if r.value != "" {
+			b.WriteString(strings.Repeat(" ", lw-utf8.RuneCountInString(l)+2+vw-len(r.value)))
+			b.WriteString(r.value)
+		}
+		b.WriteByte('\n')
+	}
+	if len(c.Undetermined) > 0 {
+		b.WriteString("\nUndetermined (unknown terms):\n")
+		for _, u := range c.Undetermined {
+			b.WriteString("  " + u.Term + ": " + u.Reason + "\n")
+		}
+	}
+	return b.String()
+}
+
+func groupInt(n int) string {
+	s := itoa(n)
+	var out []byte
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}
