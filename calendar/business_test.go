@@ -350,7 +350,7 @@ func genCalendar(t *rapid.T) Calendar {
 	if rapid.Bool().Draw(t, "weekendsOnly") {
 		c = WeekendsOnly()
 	}
-	closures := rapid.SliceOfN(rapid.Int32Range(int32(date.Of(2003, 1, 1)), int32(date.Of(2008, 12, 31))), 0, 20).Draw(t, "closures")
+	closures := rapid.SliceOfN(rapid.Int32Range(int32(date.Of(2003, 1, 1)), int32(date.Of(2008, 12, 31))), 0, 8).Draw(t, "closures")
 	for _, x := range closures {
 		c = c.WithClosures(date.Date(x))
 	}

@@ -402,3 +402,39 @@ func (f FiscalCalendar) Months(fy int) []Period {
 	}
 	return nil
 }
+
+// MarshalText writes the anchor's name.
+func (a Anchor) MarshalText() ([]byte, error) {
+	if int(a) >= len(anchorNames) {
+		return nil, fmt.Errorf("anchor %d: %w", uint8(a), ErrAnchor)
+	}
+	return []byte(a.String()), nil
+}
+
+// UnmarshalText reads a name with ParseAnchor.
+func (a *Anchor) UnmarshalText(b []byte) error {
+	v, err := ParseAnchor(string(b))
+	if err != nil {
+		return err
+	}
+	*a = v
+	return nil
+}
+
+// MarshalText writes "4-4-5".
+func (p Pattern) MarshalText() ([]byte, error) {
+	if !p.valid() {
+		return nil, fmt.Errorf("week pattern %v: %w", p, ErrPattern)
+	}
+	return []byte(p.String()), nil
+}
+
+// UnmarshalText reads a pattern with ParsePattern.
+func (p *Pattern) UnmarshalText(b []byte) error {
+	v, err := ParsePattern(string(b))
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
+}
