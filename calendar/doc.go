@@ -25,7 +25,9 @@
 // not. Rules are today's rules for every year: the pre-1971 dates of
 // Washington's Birthday, Memorial Day, Columbus Day and Veterans Day are not
 // modelled. One-off closures (for example a national day of mourning) are not
-// in the default set; a facility adds them with WithClosures.
+// in the default set; a facility adds them with WithClosures. Closed says why a
+// day is not a business day (for explanations) and Holidays lists a year's
+// weekday closures (for schedules and exports).
 //
 // Navigation: OnOrAfter and OnOrBefore return d itself when it is a business
 // day; Next (alias BusinessDayAfter, the rule for a notice sent by overnight
@@ -82,7 +84,8 @@
 //     weekday, the last such weekday of a month (LastInMonth) or the one
 //     nearest to the month's last day (NearestMonthEnd); quarters of 13 weeks
 //     with the 53rd week in the fourth quarter, months of 4-4-5, 4-5-4 or
-//     5-4-4 weeks with the 53rd week in the last month.
+//     5-4-4 weeks with the 53rd week in the last month. (Calendars that put
+//     the 53rd week in the first quarter are not modelled; use Explicit.)
 //   - AnchoredQuarters(m, weekday, anchor): the year ends on the last day of
 //     month m; the first three quarters end on a weekday anchored to the
 //     calendar quarter ends (on or after, on or before, or nearest). BTU
