@@ -1,0 +1,387 @@
+package collateral
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"hash/maphash"
+	"math/bits"
+	"slices"
+)
+
+// ReadReceivables reads an aging (CSV, with a header line) against its
+// customer master: every debtor_id must be one of debtors (read from the
+// input named debtorsFile). On any problem it returns nil and an *Errors.
+func ReadReceivables(name string, data []byte, debtorsFile string, debtors []Debtor, opt Options) (*Receivables, error) {
+	t := &table{file: name, kind: "receivables"}
+	data, start, firstLine, ok := headerCSV(t, data, ReceivableColumns, opt)
+	if !ok {
+		return nil, t.errs.err()
+	}
+	s := newRecvSink(t, debtorsFile, debtors, opt)
+	ws := scanCSV(t, data, start, firstLine, s)
+	return s.finish(ws)
+}
+
+func readReceivablesRows(name string, rows [][]string, debtorsFile string, debtors []Debtor, opt Options) (*Receivables, error) {
+	t := &table{file: name, kind: "receivables"}
+	if !headerRows(t, rows, ReceivableColumns, opt) {
+		return nil, t.errs.err()
+	}
+	s := newRecvSink(t, debtorsFile, debtors, opt)
+	return s.finish(scanRows(t, rows, s))
+}
+
+type recvSink struct {
+	t       *table
+	debtors []Debtor
+	dfile   string
+	index   idTable
+	unknown string // expectation for an unknown debtor
+	cur     []byte
+	curExp  string
+	rows    []Receivable
+	hs      []uint64 // per row: hash of the invoice number (never 0), 0 if none
+	seed    maphash.Seed
+	ext     extras
+
+	iDeb, iInv, iDate, iDue, iAmt, iCur, iDisp int
+}
+
+func newRecvSink(t *table, dfile string, debtors []Debtor, opt Options) *recvSink {
+	s := &recvSink{t: t, debtors: debtors, dfile: dfile, ext: extras{t: t}}
+	s.seed = maphash.MakeSeed()
+	s.index = newIDTable(debtors)
+	s.unknown = "a debtor_id of the customer master " + dfile
+	if dfile == "" {
+		s.unknown = "a debtor_id of the customer master"
+	}
+	c := opt.currency()
+	s.cur = []byte(c)
+	s.curExp = fmt.Sprintf("%q (the currency of this report)", c)
+	std := ReceivableColumns
+	s.iDeb, s.iInv, s.iDate, s.iDue = t.col("debtor_id", std), t.col("invoice_no", std), t.col("invoice_date", std), t.col("due_date", std)
+	s.iAmt, s.iCur, s.iDisp = t.col("amount", std), t.col("currency", std), t.col("disputed", std)
+	return s
+}
+
+func (s *recvSink) alloc(n int) {
+	s.rows = make([]Receivable, n)
+	s.hs = make([]uint64, n)
+	s.ext.alloc(n)
+}
+
+func (s *recvSink) reset() {
+	clear(s.rows)
+	clear(s.hs)
+	s.ext.reset()
+}
+
+func (s *recvSink) row(w *worker, line int32, idx int) {
+	if !w.shape(s.t, line) {
+		s.rows[idx] = Receivable{Line: line, invLen: -1}
+		return
+	}
+	f := w.fields
+	x := Receivable{Line: line, invLen: -1}
+	if d := s.index.lookup(f[s.iDeb]); d >= 0 {
+		x.Debtor = d
+	} else {
+		w.fail(line, "debtor_id", f[s.iDeb], s.unknown)
+	}
+	if inv := f[s.iInv]; len(inv) > 0 {
+		x.invOff, x.invLen = int32(len(w.txt)), int32(len(inv))
+		w.txt = append(w.txt, inv...)
+		s.hs[idx] = maphash.Bytes(s.seed, inv) | 1
+	} else {
+		w.fail(line, "invoice_no", inv, "an invoice number")
+	}
+	var ok bool
+	if x.InvoiceDate, ok = w.parseDate(f[s.iDate]); !ok {
+		w.fail(line, "invoice_date", f[s.iDate], w.expDate())
+	}
+	if x.DueDate, ok = w.parseDate(f[s.iDue]); !ok {
+		w.fail(line, "due_date", f[s.iDue], w.expDate())
+	}
+	if x.Amount, ok = w.parseAmount(f[s.iAmt]); !ok {
+		w.fail(line, "amount", f[s.iAmt], expAmount)
+	}
+	if c := f[s.iCur]; !bytes.Equal(c, s.cur) && !bytes.EqualFold(c, s.cur) {
+		w.fail(line, "currency", c, s.curExp)
+	}
+	if x.Disputed, ok = parseBool(f[s.iDisp]); !ok {
+		w.fail(line, "disputed", f[s.iDisp], expBool)
+	}
+	s.rows[idx] = x
+	if len(s.ext.span) > 0 {
+		s.ext.take(w, idx)
+	}
+}
+
+func (w *worker) expDate() string {
+	if w.xlsx {
+		return expDateXLSX
+	}
+	return expDate
+}
+
+func (s *recvSink) chunkDone(w *worker) { s.ext.done(w) }
+
+func (s *recvSink) finish(ws []*worker) (*Receivables, error) {
+	t := s.t
+	collect(t, ws)
+	// One buffer for the invoice numbers, chunk after chunk.
+	total := 0
+	for _, w := range ws {
+		total += len(w.txt)
+	}
+	if tooBig(total) {
+		t.errs.add(&FieldError{File: t.file, Value: fmt.Sprintf("%d bytes of invoice numbers", total), Expected: "under 2 GiB"})
+		return nil, t.errs.err()
+	}
+	buf := make([]byte, 0, total)
+	bases := make([]int32, len(ws))
+	for k, w := range ws {
+		bases[k] = int32(len(buf))
+		buf = append(buf, w.txt...)
+		w.txt = nil
+	}
+	parallel(len(ws), func(k int) {
+		b := bases[k]
+		if b == 0 {
+			return
+		}
+		rows := s.rows[ws[k].lo:ws[k].hi]
+		for i := range rows {
+			rows[i].invOff += b
+		}
+	})
+	for _, d := range duplicates(buf, s.rows, s.hs) {
+		a, b := &s.rows[d[0]], &s.rows[d[1]]
+		t.errs.add(&FieldError{File: t.file, Line: int(b.Line), Column: "invoice_no",
+			Value:    string(buf[b.invOff : b.invOff+b.invLen]),
+			Expected: fmt.Sprintf("a unique invoice number (it is also on line %d)", a.Line)})
+	}
+	if err := t.errs.err(); err != nil {
+		return nil, err
+	}
+	// Drop the holes left by blank lines and multi-line records.
+	rows := s.rows
+	n := 0
+	for i := range rows {
+		if rows[i].Line == 0 {
+			continue
+		}
+		if n != i {
+			rows[n] = rows[i]
+			s.ext.move(n, i)
+		}
+		n++
+	}
+	rows = rows[:n:n]
+	return &Receivables{
+		File:        t.file,
+		DebtorsFile: s.dfile,
+		Debtors:     s.debtors,
+		Rows:        rows,
+		Columns:     t.columns,
+		buf:         buf,
+		extra:       s.ext.result(n),
+	}, nil
+}
+
+// duplicates finds rows with the same invoice number, given each row's
+// invoice hash (hs, 0 for rows without one). It returns pairs (first
+// occurrence, later occurrence) ordered by the later one.
+//
+// Rows are first spread by the top bits of their hash into buckets of about
+// a thousand (a counting sort, in parallel blocks, keeping row order within a
+// bucket); each bucket then goes through a small open-addressing table that
+// stays in the processor's cache. Equal hashes are confirmed on the bytes.
+func duplicates(buf []byte, rows []Receivable, hs []uint64) [][2]int32 {
+	n := len(rows)
+	if n < 2 {
+		return nil
+	}
+	const block = 1 << 16
+	nb := (n + block - 1) / block
+	bb := min(bits.Len(uint(n/1024)), 14) // bucket bits
+	nk := 1 << bb
+	shift := uint(64 - bb)
+	bucket := func(h uint64) int {
+		if bb == 0 {
+			return 0
+		}
+		return int(h >> shift)
+	}
+	hist := make([]int32, nb*nk)
+	parallel(nb, func(b int) {
+		hh := hist[b*nk : (b+1)*nk]
+		for _, h := range hs[b*block : min(n, (b+1)*block)] {
+			if h != 0 {
+				hh[bucket(h)]++
+			}
+		}
+	})
+	starts := make([]int32, nk+1)
+	pos := int32(0)
+	for k := range nk {
+		starts[k] = pos
+		for b := range nb {
+			c := hist[b*nk+k]
+			hist[b*nk+k] = pos
+			pos += c
+		}
+	}
+	starts[nk] = pos
+	ent := make([]uint64, pos) // low 32 bits of hash << 32 | row
+	parallel(nb, func(b int) {
+		hh := hist[b*nk : (b+1)*nk]
+		lo := b * block
+		for i, h := range hs[lo:min(n, (b+1)*block)] {
+			if h != 0 {
+				k := bucket(h)
+				ent[hh[k]] = h<<32 | uint64(lo+i)
+				hh[k]++
+			}
+		}
+	})
+	parts := min(nk, 8*maxProcs())
+	found := make([][][2]int32, parts)
+	parallel(parts, func(p int) {
+		var table []uint64
+		var out [][2]int32
+		for k := p * nk / parts; k < (p+1)*nk/parts; k++ {
+			es := ent[starts[k]:starts[k+1]]
+			size := 1 << bits.Len(uint(2*len(es)))
+			if cap(table) < size {
+				table = make([]uint64, size)
+			}
+			table = table[:size]
+			clear(table)
+			mask := uint64(size - 1)
+			for _, e := range es {
+				i := uint32(e)
+				j := (e >> 32) & mask
+				for {
+					x := table[j]
+					if x == 0 {
+						table[j] = e + 1
+						break
+					}
+					x--
+					if x>>32 == e>>32 {
+						o := uint32(x)
+						if hs[o] == hs[i] {
+							q, r := &rows[o], &rows[i]
+							if bytes.Equal(buf[q.invOff:q.invOff+q.invLen], buf[r.invOff:r.invOff+r.invLen]) {
+								out = append(out, [2]int32{int32(o), int32(i)})
+								break
+							}
+						}
+					}
+					j = (j + 1) & mask
+				}
+			}
+		}
+		found[p] = out
+	})
+	var all [][2]int32
+	for _, f := range found {
+		all = append(all, f...)
+	}
+	slices.SortFunc(all, func(a, b [2]int32) int { return int(a[1] - b[1]) })
+	return all
+}
+
+// Len returns the number of receivables.
+func (r *Receivables) Len() int { return len(r.Rows) }
+
+// ExtraColumns returns the names of the non-standard columns kept per row.
+func (r *Receivables) ExtraColumns() []string {
+	return extraNames(r.Columns, r.extra)
+}
+
+func extraNames(cols []string, extra map[string][]string) []string {
+	var out []string
+	for _, c := range cols {
+		if _, ok := extra[c]; ok && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// idTable finds a debtor's index by its id bytes without allocating. Ids of
+// up to eight bytes are packed into a word and compared as one; longer ones
+// are hashed and compared byte by byte.
+type idTable struct {
+	seed  maphash.Seed
+	slots []idSlot
+	mask  uint64
+	ids   []Debtor
+}
+
+type idSlot struct {
+	key uint64 // packed id (≤ 8 bytes) or its hash
+	idx int32  // debtor index + 1; 0 = empty
+	n   int32  // id length
+}
+
+// idKey packs a short id exactly (with its length) or hashes a long one.
+func (t *idTable) idKey(b []byte) uint64 {
+	n := len(b)
+	switch {
+	case n >= 4 && n <= 8:
+		return uint64(binary.LittleEndian.Uint32(b)) | uint64(binary.LittleEndian.Uint32(b[n-4:]))<<32
+	case n < 4:
+		var k uint64
+		for i, c := range b {
+			k |= uint64(c) << (8 * i)
+		}
+		return k
+	}
+	return maphash.Bytes(t.seed, b)
+}
+
+func slotOf(k uint64, n int, mask uint64) uint64 {
+	return ((k ^ uint64(n)) * 0x9E3779B97F4A7C15 >> 32) & mask
+}
+
+func newIDTable(debtors []Debtor) idTable {
+	size := 1 << bits.Len(uint(2*len(debtors)+2))
+	t := idTable{seed: maphash.MakeSeed(), slots: make([]idSlot, size), mask: uint64(size - 1), ids: debtors}
+	for i := range debtors {
+		id := debtors[i].ID
+		k := t.idKey([]byte(id))
+		j := slotOf(k, len(id), t.mask)
+		for {
+			s := &t.slots[j]
+			if s.idx == 0 {
+				*s = idSlot{key: k, idx: int32(i + 1), n: int32(len(id))}
+				break
+			}
+			if debtors[s.idx-1].ID == id {
+				break // the first keeps the id
+			}
+			j = (j + 1) & t.mask
+		}
+	}
+	return t
+}
+
+func (t *idTable) lookup(b []byte) int32 {
+	k := t.idKey(b)
+	n := len(b)
+	j := slotOf(k, n, t.mask)
+	for {
+		s := &t.slots[j]
+		if s.idx == 0 {
+			return -1
+		}
+		if s.key == k && int(s.n) == n && (n <= 8 || t.ids[s.idx-1].ID == string(b)) {
+			return s.idx - 1
+		}
+		j = (j + 1) & t.mask
+	}
+}

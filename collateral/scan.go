@@ -1,0 +1,365 @@
+package collateral
+
+import (
+	"bytes"
+	"math"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+)
+
+// The CSV reader works on the whole file in memory. Lines without quotes
+// take a tight byte loop; quoted fields (RFC 4180, "" for a quote inside)
+// are handled field by field. Big files are cut at line boundaries into
+// chunks parsed in parallel; each chunk knows its first line number, so
+// errors name exact lines. A quoted field that spans lines makes a chunk
+// boundary unreliable: when any chunk sees one, the file is parsed again in
+// one piece.
+
+// parallelMin is the body size from which a file is parsed in chunks.
+const parallelMin = 1 << 20
+
+var nlSep = []byte{'\n'}
+
+// stop marks the bytes that end an unquoted field.
+var stop = [256]bool{',': true, '\n': true}
+
+type span struct{ off, n int32 }
+
+// worker is the state of one goroutine parsing one chunk.
+type worker struct {
+	fields   [][]byte // fields of the current record (at most len(fields) kept)
+	nf       int      // number of fields in the record
+	scratch  []byte   // unescaped quoted fields of the current record
+	qcol     int      // index of a malformed quoted field, -1 if none
+	qval     []byte
+	quotedNL bool // a quoted field contained a newline
+	xlsx     bool // values come from a spreadsheet (dates may be serial numbers)
+	errs     errList
+	file     string
+
+	lo, hi int      // row index range of the chunk
+	txt    []byte   // kept text of the chunk's rows
+	ext    [][]byte // kept text of extra columns
+	intern map[string]string
+	dates  [256]dateEntry
+}
+
+func newWorker(file string, ncols, nextra int) *worker {
+	return &worker{
+		fields: make([][]byte, ncols+1),
+		file:   file,
+		qcol:   -1,
+		ext:    make([][]byte, nextra),
+	}
+}
+
+// record reads the record starting at data[i]. It returns the index after
+// the record's line end and the number of newlines consumed.
+func (w *worker) record(data []byte, i int) (int, int) {
+	n := len(data)
+	w.nf = 0
+	w.qcol = -1
+	w.scratch = w.scratch[:0]
+	nl := 0
+	for {
+		var f []byte
+		if i < n && data[i] == '"' {
+			i++
+			start := i
+			esc, closed := false, false
+			for {
+				j := bytes.IndexByte(data[i:], '"')
+				if j < 0 {
+					i = n
+					break
+				}
+				i += j + 1
+				if i < n && data[i] == '"' {
+					esc = true
+					i++
+					continue
+				}
+				closed = true
+				break
+			}
+			end := i
+			if closed {
+				end--
+			}
+			f = data[start:end]
+			if c := bytes.Count(f, nlSep); c > 0 {
+				nl += c
+				w.quotedNL = true
+			}
+			if esc {
+				s0 := len(w.scratch)
+				for k := 0; k < len(f); k++ {
+					w.scratch = append(w.scratch, f[k])
+					if f[k] == '"' {
+						k++
+					}
+				}
+				f = w.scratch[s0:]
+			}
+			if !closed {
+				w.badQuote(data[start-1 : end])
+			} else if i < n && data[i] != ',' && data[i] != '\n' && !(data[i] == '\r' && (i+1 == n || data[i+1] == '\n')) {
+				for i < n && !stop[data[i]] {
+					i++
+				}
+				w.badQuote(trimCR(data[start-1 : i]))
+			}
+			if i < n && data[i] == '\r' && (i+1 == n || data[i+1] == '\n') {
+				i++
+			}
+		} else {
+			start := i
+			for i < n && !stop[data[i]] {
+				i++
+			}
+			f = data[start:i]
+			if i == n || data[i] == '\n' {
+				f = trimCR(f)
+			}
+			f = trimSpace(f)
+		}
+		if w.nf < len(w.fields) {
+			w.fields[w.nf] = f
+		}
+		w.nf++
+		if i < n && data[i] == ',' {
+			i++
+			continue
+		}
+		if i < n { // '\n'
+			i++
+			nl++
+		}
+		return i, nl
+	}
+}
+
+func (w *worker) badQuote(raw []byte) {
+	if w.qcol < 0 {
+		w.qcol = w.nf
+		w.qval = raw
+	}
+}
+
+func trimCR(b []byte) []byte {
+	if len(b) > 0 && b[len(b)-1] == '\r' {
+		return b[:len(b)-1]
+	}
+	return b
+}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// blank reports whether the current record is an empty line.
+func (w *worker) blank() bool {
+	return w.nf == 1 && len(w.fields[0]) == 0 && w.qcol < 0
+}
+
+// fail records a problem with a field's value.
+func (w *worker) fail(line int32, col string, val []byte, expected string) {
+	w.errs.total++
+	if len(w.errs.list) < MaxErrors {
+		w.errs.list = append(w.errs.list, &FieldError{File: w.file, Line: int(line), Column: col, Value: string(val), Expected: expected})
+	}
+}
+
+// shape checks the record's quoting and field count.
+func (w *worker) shape(t *table, line int32) bool {
+	if w.qcol >= 0 {
+		col := ""
+		if w.qcol < len(t.columns) {
+			col = t.columns[w.qcol]
+		}
+		w.fail(line, col, w.qval, expQuoteClose)
+		return false
+	}
+	if w.nf != t.ncols {
+		w.errs.total++
+		if len(w.errs.list) < MaxErrors {
+			w.errs.list = append(w.errs.list, &FieldError{File: w.file, Line: int(line),
+				Value:    plural(w.nf, "field"),
+				Expected: plural(t.ncols, "field") + " as in the header"})
+		}
+		return false
+	}
+	return true
+}
+
+func plural(n int, what string) string {
+	s := strconv.Itoa(n) + " " + what
+	if n != 1 {
+		s += "s"
+	}
+	return s
+}
+
+// sink receives the records of a table.
+type sink interface {
+	alloc(n int)                        // the row index space (holes allowed)
+	reset()                             // forget all rows (before a sequential re-parse)
+	row(w *worker, line int32, idx int) // one non-blank record
+	chunkDone(w *worker)                // after the chunk's last record
+}
+
+// parallel runs fn(0..n-1) on up to GOMAXPROCS goroutines.
+func parallel(n int, fn func(k int)) {
+	p := runtime.GOMAXPROCS(0)
+	if p > n {
+		p = n
+	}
+	if p <= 1 {
+		for k := 0; k < n; k++ {
+			fn(k)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range p {
+		wg.Go(func() {
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= n {
+					return
+				}
+				fn(k)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// scanCSV parses data[start:], whose first line is firstLine, into s.
+// A record starting on line L goes to row index L-firstLine.
+func scanCSV(t *table, data []byte, start, firstLine int, s sink) []*worker {
+	body := len(data) - start
+	nch := 1
+	if body >= parallelMin {
+		nch = 4 * runtime.GOMAXPROCS(0)
+	}
+	bounds := []int{start}
+	for k := 1; k < nch; k++ {
+		b := start + int(int64(body)*int64(k)/int64(nch))
+		if b <= bounds[len(bounds)-1] {
+			continue
+		}
+		j := bytes.IndexByte(data[b:], '\n')
+		if j < 0 {
+			break
+		}
+		b += j + 1
+		if b <= bounds[len(bounds)-1] || b >= len(data) {
+			continue
+		}
+		bounds = append(bounds, b)
+	}
+	bounds = append(bounds, len(data))
+	nch = len(bounds) - 1
+	counts := make([]int, nch)
+	parallel(nch, func(k int) { counts[k] = bytes.Count(data[bounds[k]:bounds[k+1]], nlSep) })
+	lines := make([]int, nch+1)
+	lines[0] = firstLine
+	for k, c := range counts {
+		lines[k+1] = lines[k] + c
+	}
+	size := lines[nch] - firstLine + 1
+	s.alloc(size)
+	run := func(ws []*worker, k, cs, ce, line0, hi int) {
+		w := newWorker(t.file, t.ncols, len(t.extra))
+		w.lo, w.hi = line0-firstLine, hi
+		w.txt = make([]byte, 0, (ce-cs)/4)
+		ws[k] = w
+		i, line := cs, line0
+		for i < ce {
+			next, nl := w.record(data, i)
+			if !w.blank() {
+				s.row(w, int32(line), line-firstLine)
+			}
+			line += nl
+			i = next
+		}
+		s.chunkDone(w)
+	}
+	ws := make([]*worker, nch)
+	parallel(nch, func(k int) {
+		hi := lines[k+1] - firstLine
+		if k == nch-1 {
+			hi = size
+		}
+		run(ws, k, bounds[k], bounds[k+1], lines[k], hi)
+	})
+	if nch > 1 {
+		for _, w := range ws {
+			if w.quotedNL {
+				s.reset()
+				ws = ws[:1]
+				run(ws, 0, start, len(data), firstLine, size)
+				break
+			}
+		}
+	}
+	return ws
+}
+
+// scanRows feeds spreadsheet rows (rows[0] is the header, row r is line r+1).
+func scanRows(t *table, rows [][]string, s sink) []*worker {
+	size := len(rows) - 1
+	s.alloc(size)
+	w := newWorker(t.file, t.ncols, len(t.extra))
+	w.xlsx = true
+	w.lo, w.hi = 0, size
+	for r := 1; r < len(rows); r++ {
+		cells := rows[r]
+		for len(cells) > t.ncols && len(trimSpace([]byte(cells[len(cells)-1]))) == 0 {
+			cells = cells[:len(cells)-1]
+		}
+		blank := true
+		for _, c := range cells {
+			if len(trimSpace([]byte(c))) > 0 {
+				blank = false
+				break
+			}
+		}
+		if blank {
+			continue
+		}
+		w.nf = max(len(cells), t.ncols)
+		w.qcol = -1
+		for c := range min(w.nf, len(w.fields)) {
+			w.fields[c] = nil
+			if c < len(cells) {
+				w.fields[c] = trimSpace([]byte(cells[c]))
+			}
+		}
+		s.row(w, int32(r+1), r-1)
+	}
+	s.chunkDone(w)
+	return []*worker{w}
+}
+
+// collect merges the workers' problems into t's.
+func collect(t *table, ws []*worker) {
+	for _, w := range ws {
+		t.errs.merge(&w.errs)
+	}
+}
+
+// tooBig guards the int32 offsets and line numbers.
+func tooBig(n int) bool { return n >= math.MaxInt32 }
+
+func maxProcs() int { return runtime.GOMAXPROCS(0) }
