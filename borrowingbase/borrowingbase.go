@@ -21,7 +21,9 @@
 //     dollar is counted once and gross = eligible + Σ ineligibles always.
 //   - Component availability = advance rate × eligible, rounded half away
 //     from zero to the cent (money.Amount.Mul), then capped, less the
-//     component's reserves.
+//     component's reserves. A negative eligible balance (credit memos above
+//     invoices) advances nothing: the advance is rate × max(eligible, 0), so
+//     a higher advance rate never lowers the borrowing base.
 //   - Borrowing base = Σ component availability − borrowing-base reserves −
 //     letters of credit (face outstanding + drawn unreimbursed) when the
 //     agreement deducts them from the borrowing base. The figure is NOT
@@ -391,7 +393,9 @@ func computeComponent(s *Section, u *undet) error {
 	if !s.Eligible.Known {
 		return nil
 	}
-	adv, err := s.Eligible.Amount.Mul(k.AdvanceRate.Value)
+	// A negative eligible balance (credit memos exceeding invoices) supports
+	// no advance; it does not reduce the other components.
+	adv, err := max(s.Eligible.Amount, 0).Mul(k.AdvanceRate.Value)
 	if err != nil {
 		return inputErr("%s: %s × %s: %v", s.Collateral, s.Eligible.Amount, k.AdvanceRate.Value, err)
 	}

@@ -305,7 +305,7 @@ func (c *Certificate) explainSection(s *Section, withRows bool) *explain.Node {
 		Key:        key + ".advance",
 		Label:      "Advance rate " + rate + " × eligible",
 		Value:      s.Advance.text(),
-		Formula:    rate + " × eligible " + s.Eligible.text() + ", rounded half away from zero to the cent",
+		Formula:    rate + " × max(eligible " + s.Eligible.text() + ", 0), rounded half away from zero to the cent",
 		Cites:      addCite(addCite(nil, k.AdvanceRate.Cite), k.Cite),
 		Assumption: k.AdvanceRate.Assumption,
 	}

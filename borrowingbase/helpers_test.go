@@ -182,7 +182,12 @@ func mustCompute(t testing.TB, in Input) *Certificate {
 	return c
 }
 
-func mustJSON(t testing.TB, c *Certificate) string {
+type fataler interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}
+
+func mustJSON(t fataler, c *Certificate) string {
 	t.Helper()
 	b, err := json.Marshal(c)
 	if err != nil {
