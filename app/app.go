@@ -1,0 +1,199 @@
+// Package app holds revolver's use cases over the store: each command runs
+// in one store transaction and is idempotent by its client key. The terms a
+// command needs (commitment, caps, pricing) come from a Terms source, so the
+// agreement engine can be plugged in; the clock is injected.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"revolver/date"
+	"revolver/ledger"
+	"revolver/money"
+	"revolver/store"
+)
+
+// FacilityTerms are the terms of a facility as of a date that the ledger
+// use cases need.
+type FacilityTerms struct {
+	Commitment      money.Amount
+	AdvanceCap      *money.Amount
+	TerminationDate date.Date
+	// Exclusions reduce the certificate's borrowing base (e.g. a casualty
+	// exclusion under Security Agreement ¶13(h)).
+	Exclusions        money.Amount
+	DefaultContinuing bool
+	BlocksOnDefault   bool
+	Pricing           ledger.Pricing
+	// Capitalise: interest is capitalised monthly (else billed).
+	Capitalise bool
+}
+
+// Terms gives a facility's terms as of a date.
+type Terms interface {
+	Terms(ctx context.Context, facility string, asOf date.Date) (FacilityTerms, error)
+}
+
+// TermsFunc adapts a function to Terms.
+type TermsFunc func(ctx context.Context, facility string, asOf date.Date) (FacilityTerms, error)
+
+// Terms calls f.
+func (f TermsFunc) Terms(ctx context.Context, facility string, asOf date.Date) (FacilityTerms, error) {
+	return f(ctx, facility, asOf)
+}
+
+// Service runs the use cases.
+type Service struct {
+	Store store.Store
+	Terms Terms
+	Now   func() time.Time
+}
+
+// AdvanceRequest asks for an advance.
+type AdvanceRequest struct {
+	Facility  string
+	Key       string
+	Amount    money.Amount
+	ValueDate date.Date
+	Memo      string
+}
+
+// AdvanceResult is a funded advance and the availability it was checked
+// against (nil for a replay).
+type AdvanceResult struct {
+	Posted       store.Posted
+	Availability *ledger.Availability
+}
+
+// Limits computes the availability limits of a facility inside a store
+// transaction: the terms as of the date and the borrowing base of the
+// latest approved certificate, less letters of credit outstanding in the
+// ledger as of the date and any exclusions. With no approved certificate
+// the borrowing base is zero.
+func Limits(tx store.Tx, t FacilityTerms, asOf date.Date) (ledger.Limits, error) {
+	l := ledger.Limits{Commitment: t.Commitment, AdvanceCap: t.AdvanceCap, TerminationDate: t.TerminationDate,
+		DefaultContinuing: t.DefaultContinuing, BlocksOnDefault: t.BlocksOnDefault}
+	c, err := tx.CertificateInForce(asOf)
+	switch {
+	case err == nil:
+		l.BorrowingBase = c.BorrowingBase
+	case store.ErrorCode(err) == store.CodeNotFound:
+	default:
+		return l, err
+	}
+	lc, err := tx.Balance(ledger.LCOutstanding, asOf)
+	if err != nil {
+		return l, err
+	}
+	l.BorrowingBase -= lc + t.Exclusions
+	return l, nil
+}
+
+// LoansOutstanding is the figure an advance is checked against: the larger
+// of the Loans balance on the value date and the balance including every
+// later-dated posting, so that a back-dated advance cannot slip under a
+// later one.
+func LoansOutstanding(tx store.Tx, vd date.Date) (money.Amount, error) {
+	a, err := tx.Balance(ledger.Loans, vd)
+	if err != nil {
+		return 0, err
+	}
+	b, err := tx.Balance(ledger.Loans, date.Max)
+	if err != nil {
+		return 0, err
+	}
+	return money.Max(a, b), nil
+}
+
+// Advance funds an advance if it fits availability, in one store
+// transaction serialised per facility. A retry with the same key and the
+// same request returns the first result and posts nothing; the same key
+// with another request is idempotency_mismatch. A refusal is a
+// *ledger.Error (availability_exceeded with the numbers,
+// facility_terminated, default_continuing) and posts nothing.
+func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult, error) {
+	tr, err := ledger.Advance(ledger.Ref{Facility: r.Facility, Key: r.Key, ValueDate: r.ValueDate, Memo: r.Memo}, r.Amount)
+	if err != nil {
+		return AdvanceResult{}, err
+	}
+	terms, err := s.Terms.Terms(ctx, r.Facility, r.ValueDate)
+	if err != nil {
+		return AdvanceResult{}, fmt.Errorf("advance %q: terms of %q as of %s: %w", r.Key, r.Facility, r.ValueDate, err)
+	}
+	var res AdvanceResult
+	err = s.Store.Update(ctx, r.Facility, func(tx store.Tx) error {
+		if old, ok, err := tx.Lookup(r.Key); err != nil {
+			return err
+		} else if ok {
+			p, err := tx.Post(tr) // same content: replay; other: mismatch
+			_ = old
+			res.Posted = p
+			return err
+		}
+		l, err := Limits(tx, terms, r.ValueDate)
+		if err != nil {
+			return err
+		}
+		loans, err := LoansOutstanding(tx, r.ValueDate)
+		if err != nil {
+			return err
+		}
+		a := ledger.ComputeAvailability(l, loans)
+		res.Availability = &a
+		if err := ledger.CheckAdvance(l, loans, r.Amount, r.ValueDate); err != nil {
+			return err
+		}
+		res.Posted, err = tx.Post(tr)
+		return err
+	})
+	if err != nil {
+		return AdvanceResult{}, err
+	}
+	return res, nil
+}
+
+// Post posts a transaction that needs no availability test (repayment,
+// fee, cost, letter of credit, collection, reversal) in one store
+// transaction.
+func (s *Service) Post(ctx context.Context, t ledger.Transaction) (store.Posted, error) {
+	var p store.Posted
+	err := s.Store.Update(ctx, t.Facility, func(tx store.Tx) error {
+		var err error
+		p, err = tx.Post(t)
+		return err
+	})
+	return p, err
+}
+
+// Reverse reverses a stored transaction (kind reversal, or returned_item
+// for a collection).
+func (s *Service) Reverse(ctx context.Context, r ledger.Ref, kind ledger.Kind, id int64) (store.Posted, error) {
+	var p store.Posted
+	err := s.Store.Update(ctx, r.Facility, func(tx store.Tx) error {
+		if old, ok, err := tx.Lookup(r.Key); err != nil {
+			return err
+		} else if ok {
+			if old.Kind != kind || old.Reverses != id || old.ValueDate != r.ValueDate || old.Memo != r.Memo {
+				return store.Errorf(store.CodeIdempotencyMismatch, "idempotency key %q of facility %q was used for transaction %d with other content", r.Key, r.Facility, old.ID)
+			}
+			p = store.Posted{Transaction: old, Replayed: true}
+			return nil
+		}
+		orig, err := tx.Transaction(id)
+		if err != nil {
+			return err
+		}
+		t, err := ledger.Reverse(r, kind, orig)
+		if err != nil {
+			return err
+		}
+		p, err = tx.Post(t)
+		return err
+	})
+	return p, err
+}
+
+var errNoTerms = errors.New("no terms")

@@ -1,0 +1,111 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"revolver/date"
+	"revolver/ledger"
+	"revolver/money"
+	"revolver/store"
+)
+
+// CloseResult summarises a close-of-business run.
+type CloseResult struct {
+	Facilities int // facilities examined
+	Posted     int // accrual and capitalisation transactions posted
+	Replayed   int // already posted by an earlier run
+}
+
+// CloseOfBusiness accrues interest for every facility for each day not yet
+// accrued up to and including through: one accrual transaction per facility
+// and day (keyed by ledger.InterestKey, so running twice posts nothing
+// new), on the Loans balance at the close of that day, at the base rate
+// effective that day plus the margin (ledger.AccrueDay). On a month end,
+// facilities whose terms capitalise interest have the month's accrued
+// interest moved to the Loans. Rates are read once per series.
+func (s *Service) CloseOfBusiness(ctx context.Context, through date.Date) (CloseResult, error) {
+	var res CloseResult
+	states, err := s.Store.AccrualState(ctx, through)
+	if err != nil {
+		return res, fmt.Errorf("close of business %s: %w", through, err)
+	}
+	res.Facilities = len(states)
+	series := map[string]ledger.RateSeries{}
+	var txs []ledger.Transaction
+	slugs := make([]string, 0, len(states))
+	for _, st := range states {
+		slugs = append(slugs, st.Facility)
+		start := st.AccruedThrough + 1
+		if st.AccruedThrough == 0 {
+			start = st.FirstActivity
+		}
+		if st.AccruedThrough == 0 && st.FirstActivity == 0 || start > through {
+			continue
+		}
+		terms, err := s.Terms.Terms(ctx, st.Facility, through)
+		if err != nil {
+			return res, fmt.Errorf("close of business %s: terms of %q: %w", through, st.Facility, err)
+		}
+		ser, ok := series[terms.Pricing.Series]
+		if !ok {
+			ser, err = s.Store.RateSeries(ctx, terms.Pricing.Series)
+			if err != nil {
+				return res, fmt.Errorf("close of business %s: facility %q: %w", through, st.Facility, err)
+			}
+			series[terms.Pricing.Series] = ser
+		}
+		principal := st.Opening
+		di := 0
+		var accrued money.Amount
+		for day := st.From; day <= through; day++ {
+			for di < len(st.Deltas) && st.Deltas[di].Day <= day {
+				principal += st.Deltas[di].Amount
+				di++
+			}
+			if day < start {
+				continue
+			}
+			a, err := ledger.AccrueDay(terms.Pricing, ser, day, principal)
+			if err != nil {
+				return res, fmt.Errorf("close of business %s: facility %q: %w", through, st.Facility, err)
+			}
+			t, ok, err := ledger.Accrual(st.Facility, a)
+			if err != nil {
+				return res, err
+			}
+			if ok {
+				txs = append(txs, t)
+				accrued += a.Amount
+			}
+			if terms.Capitalise && ledger.IsMonthEnd(day) {
+				// Receivable as of through includes earlier days; this run's
+				// accruals up to the month end are added.
+				if day != through {
+					return res, fmt.Errorf("close of business %s: facility %q: catching up over the month end %s with capitalisation: run close of business for %s first", through, st.Facility, day, day)
+				}
+				t, ok, err := ledger.Capitalise(st.Facility, day, st.InterestReceivable+accrued)
+				if err != nil {
+					return res, err
+				}
+				if ok {
+					txs = append(txs, t)
+				}
+			}
+		}
+	}
+	posted, err := s.Store.CommitAccrual(ctx, through, slugs, txs)
+	if err != nil {
+		return res, fmt.Errorf("close of business %s: %w", through, err)
+	}
+	for _, p := range posted {
+		if p.Replayed {
+			res.Replayed++
+		} else {
+			res.Posted++
+		}
+	}
+	return res, nil
+}
+
+var _ = store.CodeInternal

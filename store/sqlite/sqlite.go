@@ -1,0 +1,234 @@
+// Package sqlite is the embedded SQLite adapter of the store (pure Go,
+// modernc.org/sqlite; no C toolchain needed).
+//
+// Durability and serialisation: the database runs in WAL mode with
+// synchronous=FULL, so a commit that returned is on disk. All writes go
+// through one connection whose transactions begin IMMEDIATE (taking the
+// database's write lock at BEGIN); Update is therefore serialised per
+// facility (in fact per database), and another process writing the same
+// file waits up to the busy timeout. Reads run on a separate pool of
+// connections, each seeing the last committed state.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"revolver/date"
+	"revolver/store"
+	"revolver/store/sqlstore"
+)
+
+// Store is the SQLite store.
+type Store struct {
+	*sqlstore.DB
+	path string
+}
+
+// Open opens (creating if needed) the database file at path and applies
+// the migrations.
+func Open(ctx context.Context, path string) (*Store, error) {
+	dsn := func(txlock string) string {
+		q := url.Values{}
+		for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
+			q.Add("_pragma", p)
+		}
+		q.Set("_txlock", txlock)
+		return "file:" + path + "?" + q.Encode()
+	}
+	w, err := sql.Open("sqlite", dsn("immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	r, err := sql.Open("sqlite", dsn("deferred"))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db, err := sqlstore.Open(ctx, dialect{}, w, r)
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return &Store{DB: db, path: path}, nil
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Backup writes a consistent copy of the database to dest (online: the
+// store stays usable), with VACUUM INTO.
+func (s *Store) Backup(ctx context.Context, dest string) error {
+	_, err := s.R.ExecContext(ctx, `VACUUM INTO ?`, dest)
+	if err != nil {
+		return fmt.Errorf("backup to %s: %w", dest, err)
+	}
+	return nil
+}
+
+type dialect struct{}
+
+func (dialect) Name() string           { return "sqlite" }
+func (dialect) Rebind(q string) string { return q }
+func (dialect) Date(d date.Date) any   { return int64(d) }
+func (dialect) Time(t time.Time) any   { return t.UnixMicro() }
+func (dialect) IsUnique(err error) bool {
+	return err != nil && (strings.Contains(err.Error(), "UNIQUE constraint failed") || strings.Contains(err.Error(), "PRIMARY KEY constraint failed"))
+}
+
+// BeginFacility begins an IMMEDIATE transaction on the single writer
+// connection: it holds the database's write lock.
+func (dialect) BeginFacility(ctx context.Context, db *sqlstore.DB, _ int64) (*sql.Tx, error) {
+	return db.W.BeginTx(ctx, nil)
+}
+
+const chunk = 128
+
+func values(n, cols int) string {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?,", cols), ",") + ")"
+	return strings.TrimSuffix(strings.Repeat(one+",", n), ",")
+}
+
+// WriteBatch inserts with multi-row statements; IDs continue from the
+// largest stored, which is safe under the write lock.
+func (dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore.Row, mark *sqlstore.Mark) error {
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var next int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM transactions`).Scan(&next); err != nil {
+		return err
+	}
+	const txCols = `INSERT INTO transactions (id, facility_id, kind, value_date, key, hash, reverses, memo) VALUES `
+	const pCols = `INSERT INTO postings (tx_id, seq, facility_id, account, value_date, amount) VALUES `
+	var fullTx, fullP *sql.Stmt
+	targs := make([]any, 0, chunk*8)
+	pargs := make([]any, 0, chunk*4*6)
+	np := 0
+	flushP := func(force bool) error {
+		for np >= chunk || (force && np > 0) {
+			n := min(np, chunk)
+			var err error
+			if n == chunk {
+				if fullP == nil {
+					if fullP, err = tx.PrepareContext(ctx, pCols+values(chunk, 6)); err != nil {
+						return err
+					}
+				}
+				_, err = fullP.ExecContext(ctx, pargs[:n*6]...)
+			} else {
+				_, err = tx.ExecContext(ctx, pCols+values(n, 6), pargs[:n*6]...)
+			}
+			if err != nil {
+				return err
+			}
+			pargs = append(pargs[:0], pargs[n*6:]...)
+			np -= n
+		}
+		return nil
+	}
+	for i := 0; i < len(rows); i += chunk {
+		part := rows[i:min(i+chunk, len(rows))]
+		targs = targs[:0]
+		for _, r := range part {
+			next++
+			r.T.ID = next
+			var rev any
+			if r.T.Reverses != 0 {
+				rev = r.T.Reverses
+			}
+			targs = append(targs, r.T.ID, r.FacilityID, string(r.T.Kind), int64(r.T.ValueDate), r.T.Key, r.Hash[:], rev, r.T.Memo)
+			for seq, p := range r.T.Postings {
+				pargs = append(pargs, r.T.ID, seq, r.FacilityID, string(p.Account), int64(r.T.ValueDate), int64(p.Amount))
+				np++
+			}
+		}
+		if len(part) == chunk {
+			if fullTx == nil {
+				if fullTx, err = tx.PrepareContext(ctx, txCols+values(chunk, 8)); err != nil {
+					return err
+				}
+			}
+			_, err = fullTx.ExecContext(ctx, targs...)
+		} else {
+			_, err = tx.ExecContext(ctx, txCols+values(len(part), 8), targs...)
+		}
+		if err != nil {
+			return err
+		}
+		if err := flushP(false); err != nil {
+			return err
+		}
+	}
+	if err := flushP(true); err != nil {
+		return err
+	}
+	if mark != nil {
+		st, err := tx.PrepareContext(ctx, `UPDATE facilities SET accrued_through = ? WHERE id = ? AND (accrued_through IS NULL OR accrued_through < ?)`)
+		if err != nil {
+			return err
+		}
+		for _, id := range mark.FacilityIDs {
+			if _, err := st.ExecContext(ctx, int64(mark.Through), id, int64(mark.Through)); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.Commit()
+}
+
+// InsertReceivables inserts rows with multi-row statements in one
+// transaction.
+func (dialect) InsertReceivables(ctx context.Context, db *sqlstore.DB, cert int64, rows []store.ReceivableRow) error {
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	const cols = 8
+	const ins = `INSERT INTO certificate_receivables (certificate_id, line, debtor_id, invoice_no, invoice_date, due_date, amount, disputed) VALUES `
+	full, err := tx.PrepareContext(ctx, ins+values(chunk, cols))
+	if err != nil {
+		return err
+	}
+	args := make([]any, 0, chunk*cols)
+	for i := 0; i < len(rows); i += chunk {
+		part := rows[i:min(i+chunk, len(rows))]
+		args = args[:0]
+		for _, r := range part {
+			d := int64(0)
+			if r.Disputed {
+				d = 1
+			}
+			args = append(args, cert, r.Line, r.DebtorID, r.InvoiceNo, int64(r.InvoiceDate), int64(r.DueDate), int64(r.Amount), d)
+		}
+		if len(part) == chunk {
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, ins+values(len(part), cols), args...)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,127 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+
+	"revolver/date"
+	"revolver/ledger"
+	"revolver/money"
+	"revolver/store"
+)
+
+// AccrualState reads every facility's accrual position with a few grouped
+// queries (not one query per facility).
+func (db *DB) AccrualState(ctx context.Context, through date.Date) ([]store.AccrualState, error) {
+	tx, err := db.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer rollback(tx)
+	rows, err := tx.QueryContext(ctx, `SELECT id, slug, accrued_through FROM facilities ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.AccrualState
+	idx := map[int64]int{}
+	needFirst := false
+	for rows.Next() {
+		var id int64
+		var s store.AccrualState
+		var at Date
+		if err := rows.Scan(&id, &s.Facility, &at); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if at.Valid {
+			s.AccruedThrough = at.D
+		} else {
+			needFirst = true
+		}
+		db.remember(s.Facility, id)
+		idx[id] = len(out)
+		out = append(out, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	grouped := func(q string, args []any, fn func(i int, d Date, v int64)) error {
+		rows, err := tx.QueryContext(ctx, db.q(q), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, v int64
+			var d Date
+			if err := rows.Scan(&id, &d, &v); err != nil {
+				return err
+			}
+			if i, ok := idx[id]; ok {
+				fn(i, d, v)
+			}
+		}
+		return rows.Err()
+	}
+	loans := string(ledger.Loans)
+	if needFirst {
+		err := grouped(`SELECT facility_id, min(value_date), 0 FROM postings WHERE account = ? AND facility_id IN (SELECT id FROM facilities WHERE accrued_through IS NULL) GROUP BY facility_id`,
+			[]any{loans}, func(i int, d Date, _ int64) { out[i].FirstActivity = d.D })
+		if err != nil {
+			return nil, err
+		}
+	}
+	// The first day any facility still needs.
+	from := through + 1
+	for i := range out {
+		s := &out[i]
+		start := s.AccruedThrough + 1
+		if s.AccruedThrough == 0 {
+			if s.FirstActivity == 0 {
+				continue
+			}
+			start = s.FirstActivity
+		}
+		from = min(from, start)
+	}
+	for i := range out {
+		out[i].From = from
+	}
+	if from > through {
+		return out, nil
+	}
+	err = grouped(`SELECT facility_id, min(value_date), sum(amount) FROM postings WHERE account = ? AND value_date < ? GROUP BY facility_id`,
+		[]any{loans, db.D.Date(from)}, func(i int, _ Date, v int64) { out[i].Opening = money.Amount(v) })
+	if err != nil {
+		return nil, err
+	}
+	err = grouped(`SELECT facility_id, value_date, sum(amount) FROM postings WHERE account = ? AND value_date >= ? AND value_date <= ? GROUP BY facility_id, value_date ORDER BY facility_id, value_date`,
+		[]any{loans, db.D.Date(from), db.D.Date(through)}, func(i int, d Date, v int64) {
+			if v != 0 {
+				out[i].Deltas = append(out[i].Deltas, store.DayAmount{Day: d.D, Amount: money.Amount(v)})
+			}
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = grouped(`SELECT facility_id, min(value_date), sum(amount) FROM postings WHERE account = ? AND value_date <= ? GROUP BY facility_id`,
+		[]any{string(ledger.InterestReceivable), db.D.Date(through)}, func(i int, _ Date, v int64) { out[i].InterestReceivable = money.Amount(v) })
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CommitAccrual posts accruals and marks facilities accrued through a day.
+func (db *DB) CommitAccrual(ctx context.Context, through date.Date, facilities []string, txs []ledger.Transaction) ([]store.Posted, error) {
+	m := &Mark{Through: through, FacilityIDs: make([]int64, 0, len(facilities))}
+	for _, slug := range facilities {
+		fid, err := db.facilityID(ctx, db.R, slug)
+		if err != nil {
+			return nil, err
+		}
+		m.FacilityIDs = append(m.FacilityIDs, fid)
+	}
+	return db.postBatch(ctx, txs, m)
+}

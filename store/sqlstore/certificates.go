@@ -1,0 +1,275 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"revolver/date"
+	"revolver/store"
+)
+
+const certCols = `c.id, f.slug, c.as_of, c.status, c.supersedes, c.prepared_by, c.created_at, c.body_sha256,
+	c.borrowing_base, c.lc_outstanding, c.lc_reserve, c.submitted_by, c.submitted_at, c.reviewer, c.comment, c.decided_at`
+
+func scanCertificate(sc interface{ Scan(...any) error }) (store.Certificate, error) {
+	var c store.Certificate
+	var asOf Date
+	var created, submitted, decided Time
+	var supersedes sql.NullInt64
+	var body, subBy, reviewer, comment sql.NullString
+	var status string
+	err := sc.Scan(&c.ID, &c.Facility, &asOf, &status, &supersedes, &c.PreparedBy, &created, &body,
+		&c.BorrowingBase, &c.LCOutstanding, &c.LCReserve, &subBy, &submitted, &reviewer, &comment, &decided)
+	c.AsOf, c.Status, c.Supersedes, c.CreatedAt = asOf.D, store.CertificateStatus(status), supersedes.Int64, created.T
+	c.BodySHA256, c.SubmittedBy, c.SubmittedAt = body.String, subBy.String, submitted.T
+	c.Reviewer, c.Comment, c.DecidedAt = reviewer.String, comment.String, decided.T
+	return c, err
+}
+
+// CreateCertificate stores a draft certificate.
+func (db *DB) CreateCertificate(ctx context.Context, c store.Certificate) (store.Certificate, error) {
+	if c.AsOf == 0 || c.PreparedBy == "" || c.CreatedAt.IsZero() {
+		return c, store.Errorf(store.CodeInvalid, "certificate of facility %q: as-of date, prepared by and created at are required", c.Facility)
+	}
+	if c.Status != "" && c.Status != store.Draft {
+		return c, store.Errorf(store.CodeInvalid, "certificate of facility %q: a new certificate is a draft, not %q", c.Facility, c.Status)
+	}
+	fid, err := db.facilityID(ctx, db.W, c.Facility)
+	if err != nil {
+		return c, err
+	}
+	if c.Supersedes != 0 {
+		old, err := db.Certificate(ctx, c.Supersedes)
+		if err != nil {
+			return c, err
+		}
+		if old.Facility != c.Facility {
+			return c, store.Errorf(store.CodeInvalid, "certificate supersedes %d of facility %q, not %q", c.Supersedes, old.Facility, c.Facility)
+		}
+	}
+	c.Status = store.Draft
+	c.CreatedAt = store.Truncate(c.CreatedAt)
+	err = db.W.QueryRowContext(ctx, db.q(`INSERT INTO certificates (facility_id, as_of, status, supersedes, prepared_by, created_at) VALUES (?, ?, 'draft', ?, ?, ?) RETURNING id`),
+		fid, db.D.Date(c.AsOf), nullInt(c.Supersedes), c.PreparedBy, db.D.Time(c.CreatedAt)).Scan(&c.ID)
+	return c, err
+}
+
+// SubmitCertificate freezes a draft: stores inputs and body by SHA-256.
+func (db *DB) SubmitCertificate(ctx context.Context, id int64, s store.Submission) (store.Certificate, error) {
+	if s.By == "" || s.At.IsZero() {
+		return store.Certificate{}, store.Errorf(store.CodeInvalid, "submit certificate %d: submitted by and at are required", id)
+	}
+	if !json.Valid(s.Body) {
+		return store.Certificate{}, store.Errorf(store.CodeInvalid, "submit certificate %d: the computed certificate is not valid JSON", id)
+	}
+	for i, in := range s.Inputs {
+		if in.Name == "" {
+			return store.Certificate{}, store.Errorf(store.CodeInvalid, "submit certificate %d: input %d has no name", id, i+1)
+		}
+	}
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return store.Certificate{}, err
+	}
+	defer rollback(tx)
+	var status string
+	err = tx.QueryRowContext(ctx, db.q(`SELECT status FROM certificates WHERE id = ?`), id).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Certificate{}, store.Errorf(store.CodeNotFound, "certificate %d not found", id)
+	}
+	if err != nil {
+		return store.Certificate{}, err
+	}
+	if status != string(store.Draft) {
+		return store.Certificate{}, store.Errorf(store.CodeConflict, "certificate %d is %s; only a draft can be submitted", id, status)
+	}
+	bodySHA, err := db.putBlob(ctx, tx, s.Body)
+	if err != nil {
+		return store.Certificate{}, err
+	}
+	for i, in := range s.Inputs {
+		h, err := db.putBlob(ctx, tx, in.Content)
+		if err != nil {
+			return store.Certificate{}, err
+		}
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO certificate_inputs (certificate_id, seq, name, sha256) VALUES (?, ?, ?, ?)`), id, i, in.Name, h); err != nil {
+			return store.Certificate{}, err
+		}
+	}
+	res, err := tx.ExecContext(ctx, db.q(`UPDATE certificates SET status = 'submitted', body_sha256 = ?, borrowing_base = ?, lc_outstanding = ?, lc_reserve = ?,
+		submitted_by = ?, submitted_at = ? WHERE id = ? AND status = 'draft'`),
+		bodySHA, int64(s.BorrowingBase), int64(s.LCOutstanding), int64(s.LCReserve), s.By, db.D.Time(store.Truncate(s.At)), id)
+	if err != nil {
+		return store.Certificate{}, err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return store.Certificate{}, store.Errorf(store.CodeConflict, "certificate %d changed concurrently", id)
+	}
+	if err := tx.Commit(); err != nil {
+		return store.Certificate{}, err
+	}
+	return db.Certificate(ctx, id)
+}
+
+// DecideCertificate approves or rejects a submitted certificate.
+func (db *DB) DecideCertificate(ctx context.Context, id int64, d store.Decision) (store.Certificate, error) {
+	if d.Status != store.Approved && d.Status != store.Rejected {
+		return store.Certificate{}, store.Errorf(store.CodeInvalid, "decide certificate %d: status %q, expected approved or rejected", id, d.Status)
+	}
+	if d.Reviewer == "" || d.At.IsZero() {
+		return store.Certificate{}, store.Errorf(store.CodeInvalid, "decide certificate %d: reviewer and time are required", id)
+	}
+	if d.Status == store.Rejected && d.Comment == "" {
+		return store.Certificate{}, store.Errorf(store.CodeInvalid, "reject certificate %d: a comment saying why is required", id)
+	}
+	res, err := db.W.ExecContext(ctx, db.q(`UPDATE certificates SET status = ?, reviewer = ?, comment = ?, decided_at = ? WHERE id = ? AND status = 'submitted'`),
+		string(d.Status), d.Reviewer, nullString(d.Comment), db.D.Time(store.Truncate(d.At)), id)
+	if err != nil {
+		return store.Certificate{}, err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		c, err := db.Certificate(ctx, id)
+		if err != nil {
+			return c, err
+		}
+		return c, store.Errorf(store.CodeConflict, "certificate %d is %s; only a submitted certificate can be %s", id, c.Status, d.Status)
+	}
+	return db.Certificate(ctx, id)
+}
+
+func (db *DB) loadCertificate(ctx context.Context, q querier, where string, args ...any) (store.Certificate, error) {
+	c, err := scanCertificate(q.QueryRowContext(ctx, db.q(`SELECT `+certCols+` FROM certificates c JOIN facilities f ON f.id = c.facility_id WHERE `+where), args...))
+	if err != nil {
+		return c, err
+	}
+	if c.BodySHA256 != "" {
+		if err := q.QueryRowContext(ctx, db.q(`SELECT content FROM blobs WHERE sha256 = ?`), c.BodySHA256).Scan((*[]byte)(&c.Body)); err != nil {
+			return c, fmt.Errorf("certificate %d body: %w", c.ID, err)
+		}
+	}
+	rows, err := q.QueryContext(ctx, db.q(`SELECT i.name, i.sha256, b.size FROM certificate_inputs i JOIN blobs b ON b.sha256 = i.sha256 WHERE i.certificate_id = ? ORDER BY i.seq`), c.ID)
+	if err != nil {
+		return c, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var in store.Input
+		if err := rows.Scan(&in.Name, &in.SHA256, &in.Size); err != nil {
+			return c, err
+		}
+		c.Inputs = append(c.Inputs, in)
+	}
+	return c, rows.Err()
+}
+
+// Certificate returns a certificate with its body and inputs.
+func (db *DB) Certificate(ctx context.Context, id int64) (store.Certificate, error) {
+	c, err := db.loadCertificate(ctx, db.R, `c.id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, store.Errorf(store.CodeNotFound, "certificate %d not found", id)
+	}
+	return c, err
+}
+
+// Certificates lists a facility's certificates without bodies.
+func (db *DB) Certificates(ctx context.Context, facility string) ([]store.Certificate, error) {
+	fid, err := db.facilityID(ctx, db.R, facility)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.R.QueryContext(ctx, db.q(`SELECT `+certCols+` FROM certificates c JOIN facilities f ON f.id = c.facility_id WHERE c.facility_id = ? ORDER BY c.id`), fid)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Certificate
+	for rows.Next() {
+		c, err := scanCertificate(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func (db *DB) certificateInForce(ctx context.Context, q querier, fid int64, facility string, asOf date.Date) (store.Certificate, error) {
+	c, err := db.loadCertificate(ctx, q, `c.facility_id = ? AND c.status = 'approved' AND c.as_of <= ?
+		ORDER BY c.as_of DESC, c.decided_at DESC, c.id DESC LIMIT 1`, fid, db.D.Date(asOf))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, store.Errorf(store.CodeNotFound, "facility %q has no approved borrowing base certificate as of %s", facility, asOf)
+	}
+	return c, err
+}
+
+// CertificateInForce is the latest approved certificate as of asOf.
+func (db *DB) CertificateInForce(ctx context.Context, facility string, asOf date.Date) (store.Certificate, error) {
+	fid, err := db.facilityID(ctx, db.R, facility)
+	if err != nil {
+		return store.Certificate{}, err
+	}
+	return db.certificateInForce(ctx, db.R, fid, facility, asOf)
+}
+
+// PutReceivables bulk-stores a submitted certificate's receivable rows once.
+func (db *DB) PutReceivables(ctx context.Context, id int64, rows []store.ReceivableRow) error {
+	c, err := db.loadCertificate(ctx, db.R, `c.id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Errorf(store.CodeNotFound, "certificate %d not found", id)
+	}
+	if err != nil {
+		return err
+	}
+	if c.Status == store.Draft {
+		return store.Errorf(store.CodeConflict, "certificate %d is a draft; its receivables are stored on submission", id)
+	}
+	var n int
+	if err := db.R.QueryRowContext(ctx, db.q(`SELECT count(*) FROM certificate_receivables WHERE certificate_id = ?`), id).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return store.Errorf(store.CodeConflict, "certificate %d already has its %d receivable rows", id, n)
+	}
+	seen := make(map[int32]struct{}, len(rows))
+	for i, r := range rows {
+		if _, dup := seen[r.Line]; dup {
+			return store.Errorf(store.CodeInvalid, "certificate %d receivables row %d: line %d appears twice", id, i+1, r.Line)
+		}
+		seen[r.Line] = struct{}{}
+	}
+	if err := db.D.InsertReceivables(ctx, db, id, rows); err != nil {
+		if db.D.IsUnique(err) {
+			return store.Errorf(store.CodeConflict, "certificate %d receivables stored concurrently", id)
+		}
+		return fmt.Errorf("certificate %d receivables: %w", id, err)
+	}
+	return nil
+}
+
+// Receivables returns a certificate's receivable rows by line.
+func (db *DB) Receivables(ctx context.Context, id int64) ([]store.ReceivableRow, error) {
+	rows, err := db.R.QueryContext(ctx, db.q(`SELECT line, debtor_id, invoice_no, invoice_date, due_date, amount, disputed FROM certificate_receivables WHERE certificate_id = ? ORDER BY line`), id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.ReceivableRow
+	for rows.Next() {
+		var r store.ReceivableRow
+		var inv, due Date
+		if err := rows.Scan(&r.Line, &r.DebtorID, &r.InvoiceNo, &inv, &due, &r.Amount, &r.Disputed); err != nil {
+			return nil, err
+		}
+		r.InvoiceDate, r.DueDate = inv.D, due.D
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+var _ = sha256.Sum256
+var _ = hex.EncodeToString

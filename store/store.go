@@ -1,0 +1,265 @@
+// Package store defines the system of record of revolver: facilities and
+// their documents, borrowing base certificates, financial statement
+// submissions, base rate series and the loan account, as one interface with
+// one error type. Adapters live in store/sqlite and store/postgres; the
+// conformance suite in store/storetest runs against both.
+//
+// The store holds no business rules: the availability test, interest math
+// and the shape of transactions belong to package ledger and the use cases
+// in package app. The store guarantees what only a database can: durability,
+// append-only postings, idempotency keys, content addressing, forward-only
+// certificate status, and Update, which runs a function in one database
+// transaction serialised per facility.
+//
+// Timestamps are supplied by callers (the clock is injected in the use-case
+// layer) and stored with microsecond precision in UTC; finer precision is
+// truncated identically by every adapter.
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"revolver/date"
+	"revolver/ledger"
+	"revolver/money"
+)
+
+// Store is the system of record. Every method returns *Error for the
+// failures a caller can act on (not_found, conflict, idempotency_mismatch,
+// invalid); anything else is an internal error.
+type Store interface {
+	// Facilities.
+	CreateFacility(ctx context.Context, f Facility) (Facility, error) // conflict if the slug exists
+	Facility(ctx context.Context, slug string) (Facility, error)
+	Facilities(ctx context.Context) ([]Facility, error)
+	// UpdateFacilitySettings replaces a facility's settings JSON.
+	UpdateFacilitySettings(ctx context.Context, slug string, settings json.RawMessage) error
+
+	// Documents are stored whole with their SHA-256; putting the same
+	// document (same facility, id and content) again returns the first
+	// record; other content under the same id is a conflict.
+	PutDocument(ctx context.Context, d Document) (Document, error)
+	Document(ctx context.Context, facility, id string) (Document, error) // with Content
+	Documents(ctx context.Context, facility string) ([]Document, error)  // without Content, by effective date
+
+	// Blob returns content stored by SHA-256 (hex), e.g. certificate inputs.
+	Blob(ctx context.Context, sha256hex string) ([]byte, error)
+
+	// Certificates. Status moves only forward: draft → submitted →
+	// approved | rejected. A submitted certificate is never edited.
+	CreateCertificate(ctx context.Context, c Certificate) (Certificate, error)
+	SubmitCertificate(ctx context.Context, id int64, s Submission) (Certificate, error)
+	DecideCertificate(ctx context.Context, id int64, d Decision) (Certificate, error)
+	Certificate(ctx context.Context, id int64) (Certificate, error)
+	Certificates(ctx context.Context, facility string) ([]Certificate, error) // without Body, by id
+	// CertificateInForce is the latest approved certificate whose as-of
+	// date is on or before asOf (ties: latest decided, then highest id).
+	CertificateInForce(ctx context.Context, facility string, asOf date.Date) (Certificate, error)
+	// PutReceivables stores a submitted certificate's receivables input as
+	// rows (bulk insert / COPY), once; a second call is a conflict.
+	PutReceivables(ctx context.Context, certificate int64, rows []ReceivableRow) error
+	Receivables(ctx context.Context, certificate int64) ([]ReceivableRow, error)
+
+	// Financial statements: each submission is kept with its recording time;
+	// a restatement is a new submission for the same period.
+	AddFinancials(ctx context.Context, s Financials) (Financials, error)
+	// FinancialsAsKnown returns, for each period, the latest submission
+	// recorded at or before knownAt, by period end.
+	FinancialsAsKnown(ctx context.Context, facility string, knownAt time.Time) ([]Financials, error)
+	// FinancialsHistory returns every submission for one period, oldest first.
+	FinancialsHistory(ctx context.Context, facility string, periodEnd date.Date) ([]Financials, error)
+
+	// Base rate series. Entering the same value again is a no-op; another
+	// value for an existing (series, effective) is a conflict.
+	PutRate(ctx context.Context, series string, p ledger.RatePoint) error
+	RateSeries(ctx context.Context, series string) (ledger.RateSeries, error)
+
+	// Update runs fn in one database transaction holding the facility's
+	// write lock: concurrent Updates of one facility run one after the
+	// other, so a check made in fn still holds when fn posts. If fn returns
+	// an error nothing it did is kept. The commit is durable when Update
+	// returns nil.
+	Update(ctx context.Context, facility string, fn func(Tx) error) error
+	// PostBatch stores many transactions (any facilities) in one database
+	// transaction, durably. It does no business checks: it is for postings
+	// that need none (accruals, imports). A transaction whose key is already
+	// stored with the same content is returned Replayed; other content under
+	// the same key fails the whole batch with idempotency_mismatch.
+	PostBatch(ctx context.Context, txs []ledger.Transaction) ([]Posted, error)
+	Transactions(ctx context.Context, facility string) ([]ledger.Transaction, error) // by id
+	Transaction(ctx context.Context, facility string, id int64) (ledger.Transaction, error)
+	Balances(ctx context.Context, facility string, asOf date.Date) (ledger.Balances, error)
+
+	// AccrualState returns, for every facility, what a close-of-business
+	// run needs to accrue interest through the day through.
+	AccrualState(ctx context.Context, through date.Date) ([]AccrualState, error)
+	// CommitAccrual posts the accruals (as PostBatch) and marks the
+	// facilities accrued through the day, in one database transaction.
+	CommitAccrual(ctx context.Context, through date.Date, facilities []string, txs []ledger.Transaction) ([]Posted, error)
+
+	Close() error
+}
+
+// Tx is the view of one facility inside Update.
+type Tx interface {
+	Facility() Facility
+	Balance(account ledger.Account, asOf date.Date) (money.Amount, error)
+	Balances(asOf date.Date) (ledger.Balances, error)
+	// Lookup returns the transaction stored under an idempotency key.
+	Lookup(key string) (ledger.Transaction, bool, error)
+	Transaction(id int64) (ledger.Transaction, error)
+	// Post validates and stores t (its facility must be the Update's). The
+	// same key with the same content returns the stored transaction
+	// Replayed; other content is idempotency_mismatch.
+	Post(t ledger.Transaction) (Posted, error)
+	CertificateInForce(asOf date.Date) (Certificate, error)
+}
+
+// Posted is a stored transaction; Replayed when it was stored before under
+// the same key with the same content and nothing was posted now.
+type Posted struct {
+	Transaction ledger.Transaction
+	Replayed    bool
+}
+
+// Facility is a credit facility.
+type Facility struct {
+	Slug    string    `json:"slug"`
+	Name    string    `json:"name"`
+	Created time.Time `json:"created"`
+	// Settings are operational settings, e.g. {"maker_checker_threshold": "250000.00"}.
+	Settings json.RawMessage `json:"settings,omitempty"`
+}
+
+// Document is an agreement, amendment or other document stored whole.
+type Document struct {
+	Facility   string    `json:"facility"`
+	ID         string    `json:"id"`   // e.g. "loan-agreement", "first-amendment"
+	Kind       string    `json:"kind"` // e.g. agreement, amendment, notice
+	Effective  date.Date `json:"effective"`
+	RecordedBy string    `json:"recorded_by"`
+	RecordedAt time.Time `json:"recorded_at"`
+	SHA256     string    `json:"sha256"` // hex, computed by the store
+	Size       int64     `json:"size"`
+	Content    []byte    `json:"-"`
+}
+
+// CertificateStatus is the lifecycle state of a certificate.
+type CertificateStatus string
+
+// Certificate statuses.
+const (
+	Draft     CertificateStatus = "draft"
+	Submitted CertificateStatus = "submitted"
+	Approved  CertificateStatus = "approved"
+	Rejected  CertificateStatus = "rejected"
+)
+
+// Certificate is a borrowing base certificate.
+type Certificate struct {
+	ID       int64             `json:"id"`
+	Facility string            `json:"facility"`
+	AsOf     date.Date         `json:"as_of"`
+	Status   CertificateStatus `json:"status"`
+	// Supersedes is the id of the certificate this one replaces, 0 if none.
+	Supersedes int64     `json:"supersedes,omitempty"`
+	PreparedBy string    `json:"prepared_by"`
+	CreatedAt  time.Time `json:"created_at"`
+
+	// Set on submission, frozen afterwards.
+	Body          json.RawMessage `json:"body,omitempty"` // the computed certificate
+	BodySHA256    string          `json:"body_sha256,omitempty"`
+	BorrowingBase money.Amount    `json:"borrowing_base"`
+	LCOutstanding money.Amount    `json:"lc_outstanding"`
+	LCReserve     money.Amount    `json:"lc_reserve"`
+	Inputs        []Input         `json:"inputs,omitempty"`
+	SubmittedBy   string          `json:"submitted_by,omitempty"`
+	SubmittedAt   time.Time       `json:"submitted_at,omitzero"`
+
+	// Set on decision.
+	Reviewer  string    `json:"reviewer,omitempty"`
+	Comment   string    `json:"comment,omitempty"`
+	DecidedAt time.Time `json:"decided_at,omitzero"`
+}
+
+// Input is a certificate input stored content-addressed.
+type Input struct {
+	Name   string `json:"name"` // e.g. "receivables.csv"
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+}
+
+// InputContent is an input to store on submission.
+type InputContent struct {
+	Name    string
+	Content []byte
+}
+
+// Submission freezes a draft certificate.
+type Submission struct {
+	Body          json.RawMessage
+	BorrowingBase money.Amount
+	LCOutstanding money.Amount
+	LCReserve     money.Amount
+	Inputs        []InputContent
+	By            string
+	At            time.Time
+}
+
+// Decision approves or rejects a submitted certificate.
+type Decision struct {
+	Status   CertificateStatus // Approved or Rejected
+	Reviewer string
+	Comment  string
+	At       time.Time
+}
+
+// ReceivableRow is one row of a certificate's receivables input.
+type ReceivableRow struct {
+	Line        int32        `json:"line"`
+	DebtorID    string       `json:"debtor_id"`
+	InvoiceNo   string       `json:"invoice_no"`
+	InvoiceDate date.Date    `json:"invoice_date"`
+	DueDate     date.Date    `json:"due_date"`
+	Amount      money.Amount `json:"amount"`
+	Disputed    bool         `json:"disputed"`
+}
+
+// Financials is a financial statement submission for a period.
+type Financials struct {
+	ID          int64           `json:"id"`
+	Facility    string          `json:"facility"`
+	PeriodEnd   date.Date       `json:"period_end"`
+	RecordedAt  time.Time       `json:"recorded_at"`
+	SubmittedBy string          `json:"submitted_by"`
+	Payload     json.RawMessage `json:"payload"`
+}
+
+// AccrualState is a facility's position for a close-of-business run.
+type AccrualState struct {
+	Facility string
+	// AccruedThrough is the last day already accrued, 0 if never.
+	AccruedThrough date.Date
+	// From is the first day Deltas cover; Opening is the Loans balance at
+	// the end of the day before From.
+	From    date.Date
+	Opening money.Amount
+	// Deltas are the Loans postings summed by value date, From ≤ day ≤
+	// through, ascending.
+	Deltas []DayAmount
+	// InterestReceivable is that account's balance as of through.
+	InterestReceivable money.Amount
+	// FirstActivity is the value date of the first Loans posting, 0 if none.
+	FirstActivity date.Date
+}
+
+// DayAmount is an amount on a day.
+type DayAmount struct {
+	Day    date.Date
+	Amount money.Amount
+}
+
+// Truncate gives t the precision the stores keep: microseconds, UTC.
+func Truncate(t time.Time) time.Time { return t.Truncate(time.Microsecond).UTC() }

@@ -1,0 +1,769 @@
+// Package storetest is the conformance suite every store adapter must pass:
+// Run(t, open) exercises facilities, documents, certificates, financial
+// statements, base rates and the loan account, checking the accounting
+// invariants after every ledger operation, idempotency, rejected commands
+// changing nothing, and that concurrent advances never exceed availability.
+package storetest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"revolver/app"
+	"revolver/date"
+	"revolver/ledger"
+	"revolver/money"
+	"revolver/store"
+)
+
+// Run runs the suite. open returns a new, empty store for each subtest; it
+// should close the store when the test ends (t.Cleanup).
+func Run(t *testing.T, open func(t *testing.T) store.Store) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, s store.Store)
+	}{
+		{"Facilities", testFacilities},
+		{"Documents", testDocuments},
+		{"Certificates", testCertificates},
+		{"Receivables", testReceivables},
+		{"Financials", testFinancials},
+		{"Rates", testRates},
+		{"Ledger", testLedger},
+		{"Idempotency", testIdempotency},
+		{"Rejected", testRejected},
+		{"Batch", testBatch},
+		{"ConcurrentAdvances", testConcurrentAdvances},
+		{"CloseOfBusiness", testCloseOfBusiness},
+		{"Random", testRandom},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.fn(t, open(t))
+		})
+	}
+}
+
+var (
+	ctx = context.Background()
+	t0  = time.Date(2006, 1, 2, 15, 4, 5, 123456789, time.UTC)
+)
+
+func d(s string) date.Date { return date.MustParse(s) }
+
+func amt(s string) money.Amount {
+	a, err := money.ParseAmount(s)
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
+
+// must(v, err).of(t) is v, or fails t with err.
+func must[T any](v T, err error) result[T] { return result[T]{v, err} }
+
+type result[T any] struct {
+	v   T
+	err error
+}
+
+func (r result[T]) of(t tb) T {
+	t.Helper()
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	return r.v
+}
+
+func ok(t tb, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wantCode fails unless err carries code.
+func wantCode(t tb, err error, code string) {
+	t.Helper()
+	if got := store.ErrorCode(err); got != code {
+		t.Fatalf("error %v: code %q, want %q", err, got, code)
+	}
+}
+
+func newFacility(t tb, s store.Store, slug string) {
+	t.Helper()
+	must(s.CreateFacility(ctx, store.Facility{Slug: slug, Name: "Facility " + slug, Created: t0,
+		Settings: json.RawMessage(`{"maker_checker_threshold":"250000.00"}`)})).of(t)
+}
+
+// checkInvariants: every transaction has two or more postings and sums to
+// zero; the store's balances equal the sum of its postings on every value
+// date that occurs and at the end of time.
+func checkInvariants(t tb, s store.Store, facility string) []ledger.Transaction {
+	t.Helper()
+	txs := must(s.Transactions(ctx, facility)).of(t)
+	dates := map[date.Date]bool{date.Max: true}
+	for i := range txs {
+		tr := &txs[i]
+		if len(tr.Postings) < 2 {
+			t.Fatalf("transaction %d has %d postings", tr.ID, len(tr.Postings))
+		}
+		if tr.Sum() != 0 {
+			t.Fatalf("transaction %d sums to %s", tr.ID, tr.Sum())
+		}
+		if i > 0 && txs[i-1].ID >= tr.ID {
+			t.Fatalf("transactions not in id order: %d then %d", txs[i-1].ID, tr.ID)
+		}
+		dates[tr.ValueDate] = true
+		dates[tr.ValueDate-1] = true
+	}
+	for day := range dates {
+		got := must(s.Balances(ctx, facility, day)).of(t)
+		want := ledger.BalancesAsOf(txs, day)
+		for a, v := range want {
+			if v == 0 {
+				delete(want, a)
+			}
+		}
+		if len(got) != len(want) || !reflect.DeepEqual(got, want) {
+			if !(len(got) == 0 && len(want) == 0) {
+				t.Fatalf("balances as of %s = %v, sum of postings = %v", day, got, want)
+			}
+		}
+		if got.Total() != 0 {
+			t.Fatalf("balances as of %s total %s, want 0", day, got.Total())
+		}
+	}
+	return txs
+}
+
+func testFacilities(t *testing.T, s store.Store) {
+	newFacility(t, s, "btu-sovereign")
+	newFacility(t, s, "acme")
+	_, err := s.CreateFacility(ctx, store.Facility{Slug: "btu-sovereign", Name: "again", Created: t0})
+	wantCode(t, err, store.CodeConflict)
+	for _, bad := range []store.Facility{
+		{Slug: "BTU", Name: "x", Created: t0},
+		{Slug: "", Name: "x", Created: t0},
+		{Slug: "ok", Name: "", Created: t0},
+		{Slug: "ok", Name: "x"},
+		{Slug: "ok", Name: "x", Created: t0, Settings: json.RawMessage(`{`)},
+	} {
+		_, err := s.CreateFacility(ctx, bad)
+		wantCode(t, err, store.CodeInvalid)
+	}
+	f := must(s.Facility(ctx, "btu-sovereign")).of(t)
+	if f.Name != "Facility btu-sovereign" || !f.Created.Equal(store.Truncate(t0)) || string(f.Settings) != `{"maker_checker_threshold":"250000.00"}` {
+		t.Errorf("Facility = %+v", f)
+	}
+	_, err = s.Facility(ctx, "nope")
+	wantCode(t, err, store.CodeNotFound)
+	list := must(s.Facilities(ctx)).of(t)
+	if len(list) != 2 || list[0].Slug != "acme" || list[1].Slug != "btu-sovereign" {
+		t.Errorf("Facilities = %+v, want acme, btu-sovereign", list)
+	}
+	ok(t, s.UpdateFacilitySettings(ctx, "acme", json.RawMessage(`{"maker_checker_threshold":"1.00"}`)))
+	if f := must(s.Facility(ctx, "acme")).of(t); string(f.Settings) != `{"maker_checker_threshold":"1.00"}` {
+		t.Errorf("settings = %s", f.Settings)
+	}
+	wantCode(t, s.UpdateFacilitySettings(ctx, "nope", nil), store.CodeNotFound)
+}
+
+func sha(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+func testDocuments(t *testing.T, s store.Store) {
+	newFacility(t, s, "f")
+	content := []byte("LOAN AGREEMENT\n§2.1 Borrowing Base ...\n")
+	doc := store.Document{Facility: "f", ID: "loan-agreement", Kind: "agreement", Effective: d("2004-06-30"),
+		RecordedBy: "ops@bank", RecordedAt: t0, Content: content}
+	got := must(s.PutDocument(ctx, doc)).of(t)
+	if got.SHA256 != sha(content) || got.Size != int64(len(content)) {
+		t.Errorf("PutDocument sha %s size %d, want %s %d", got.SHA256, got.Size, sha(content), len(content))
+	}
+	again := doc
+	again.RecordedAt = t0.Add(time.Hour)
+	if g := must(s.PutDocument(ctx, again)).of(t); !g.RecordedAt.Equal(store.Truncate(t0)) {
+		t.Errorf("re-put returned recorded at %v, want the first %v", g.RecordedAt, store.Truncate(t0))
+	}
+	other := doc
+	other.Content = []byte("tampered")
+	_, err := s.PutDocument(ctx, other)
+	wantCode(t, err, store.CodeConflict)
+	amend := store.Document{Facility: "f", ID: "first-amendment", Kind: "amendment", Effective: d("2005-03-01"),
+		RecordedBy: "ops@bank", RecordedAt: t0.Add(2 * time.Hour), Content: []byte{}}
+	must(s.PutDocument(ctx, amend)).of(t)
+
+	g := must(s.Document(ctx, "f", "loan-agreement")).of(t)
+	if string(g.Content) != string(content) || g.Kind != "agreement" || g.Effective != d("2004-06-30") || g.RecordedBy != "ops@bank" {
+		t.Errorf("Document = %+v", g)
+	}
+	if b := must(s.Blob(ctx, g.SHA256)).of(t); string(b) != string(content) {
+		t.Errorf("Blob = %q", b)
+	}
+	list := must(s.Documents(ctx, "f")).of(t)
+	if len(list) != 2 || list[0].ID != "loan-agreement" || list[1].ID != "first-amendment" || list[1].Size != 0 || list[0].Content != nil {
+		t.Errorf("Documents = %+v", list)
+	}
+	_, err = s.Document(ctx, "f", "nope")
+	wantCode(t, err, store.CodeNotFound)
+	_, err = s.PutDocument(ctx, store.Document{Facility: "nope", ID: "x", Kind: "k", RecordedBy: "a", RecordedAt: t0})
+	wantCode(t, err, store.CodeNotFound)
+	_, err = s.PutDocument(ctx, store.Document{Facility: "f", ID: "x", Kind: "k", RecordedAt: t0})
+	wantCode(t, err, store.CodeInvalid)
+	_, err = s.Blob(ctx, sha([]byte("never stored")))
+	wantCode(t, err, store.CodeNotFound)
+}
+
+func submitted(t tb, s store.Store, facility string, asOf date.Date, bb money.Amount, supersedes int64) store.Certificate {
+	t.Helper()
+	c := must(s.CreateCertificate(ctx, store.Certificate{Facility: facility, AsOf: asOf, PreparedBy: "borrower@btu", CreatedAt: t0, Supersedes: supersedes})).of(t)
+	return must(s.SubmitCertificate(ctx, c.ID, store.Submission{
+		Body:          json.RawMessage(fmt.Sprintf(`{"as_of":%q,"borrowing_base":%q}`, asOf, bb)),
+		BorrowingBase: bb, LCOutstanding: amt("100000.00"), LCReserve: amt("0.00"),
+		Inputs: []store.InputContent{{Name: "receivables.csv", Content: []byte("debtor_id,invoice_no,amount\nD1,I1," + bb.String() + "\n")}},
+		By:     "borrower@btu", At: t0.Add(time.Minute)})).of(t)
+}
+
+func testCertificates(t *testing.T, s store.Store) {
+	newFacility(t, s, "f")
+	newFacility(t, s, "g")
+	c := must(s.CreateCertificate(ctx, store.Certificate{Facility: "f", AsOf: d("2006-01-31"), PreparedBy: "borrower@btu", CreatedAt: t0})).of(t)
+	if c.ID == 0 || c.Status != store.Draft {
+		t.Fatalf("CreateCertificate = %+v", c)
+	}
+	_, err := s.DecideCertificate(ctx, c.ID, store.Decision{Status: store.Approved, Reviewer: "lender", At: t0})
+	wantCode(t, err, store.CodeConflict) // a draft cannot be approved
+	body := json.RawMessage(`{"borrowing_base":"4200000.00","lines":[1,2,3]}`)
+	input := []byte("debtor_id,invoice_no,amount\nD1,I1,10.00\n")
+	sub := must(s.SubmitCertificate(ctx, c.ID, store.Submission{Body: body, BorrowingBase: amt("4200000.00"),
+		LCOutstanding: amt("250000.00"), LCReserve: amt("25000.00"),
+		Inputs: []store.InputContent{{Name: "receivables.csv", Content: input}, {Name: "debtors.csv", Content: []byte("d")}},
+		By:     "borrower@btu", At: t0.Add(time.Minute)})).of(t)
+	if sub.Status != store.Submitted || string(sub.Body) != string(body) || sub.BodySHA256 != sha(body) ||
+		sub.BorrowingBase != amt("4200000.00") || sub.LCOutstanding != amt("250000.00") || sub.LCReserve != amt("25000.00") ||
+		len(sub.Inputs) != 2 || sub.Inputs[0].Name != "receivables.csv" || sub.Inputs[0].SHA256 != sha(input) || sub.Inputs[0].Size != int64(len(input)) ||
+		sub.SubmittedBy != "borrower@btu" || !sub.SubmittedAt.Equal(store.Truncate(t0.Add(time.Minute))) {
+		t.Fatalf("SubmitCertificate = %+v", sub)
+	}
+	if b := must(s.Blob(ctx, sub.Inputs[0].SHA256)).of(t); string(b) != string(input) {
+		t.Errorf("input blob = %q", b)
+	}
+	_, err = s.SubmitCertificate(ctx, c.ID, store.Submission{Body: json.RawMessage(`{}`), By: "x", At: t0})
+	wantCode(t, err, store.CodeConflict)
+	_, err = s.DecideCertificate(ctx, c.ID, store.Decision{Status: store.Rejected, Reviewer: "lender", At: t0})
+	wantCode(t, err, store.CodeInvalid) // rejection needs a comment
+	_, err = s.DecideCertificate(ctx, c.ID, store.Decision{Status: store.Draft, Reviewer: "lender", At: t0})
+	wantCode(t, err, store.CodeInvalid)
+	if c2 := must(s.Certificate(ctx, c.ID)).of(t); c2.Status != store.Submitted {
+		t.Fatalf("after rejected commands status = %s", c2.Status)
+	}
+	ap := must(s.DecideCertificate(ctx, c.ID, store.Decision{Status: store.Approved, Reviewer: "lender@bank", Comment: "ok", At: t0.Add(time.Hour)})).of(t)
+	if ap.Status != store.Approved || ap.Reviewer != "lender@bank" || ap.Comment != "ok" || string(ap.Body) != string(body) {
+		t.Fatalf("approved = %+v", ap)
+	}
+	_, err = s.DecideCertificate(ctx, c.ID, store.Decision{Status: store.Rejected, Reviewer: "lender", Comment: "no", At: t0})
+	wantCode(t, err, store.CodeConflict) // never backwards or sideways
+	_, err = s.SubmitCertificate(ctx, c.ID, store.Submission{Body: json.RawMessage(`{}`), By: "x", At: t0})
+	wantCode(t, err, store.CodeConflict)
+
+	// In force: the latest approved as of the date.
+	feb := submitted(t, s, "f", d("2006-02-28"), amt("3900000.00"), 0)
+	must(s.DecideCertificate(ctx, feb.ID, store.Decision{Status: store.Approved, Reviewer: "lender", At: t0.Add(2 * time.Hour)})).of(t)
+	febFix := submitted(t, s, "f", d("2006-02-28"), amt("3950000.00"), feb.ID)
+	must(s.DecideCertificate(ctx, febFix.ID, store.Decision{Status: store.Approved, Reviewer: "lender", At: t0.Add(3 * time.Hour)})).of(t)
+	mar := submitted(t, s, "f", d("2006-03-31"), amt("5000000.00"), 0)
+	must(s.DecideCertificate(ctx, mar.ID, store.Decision{Status: store.Rejected, Reviewer: "lender", Comment: "aging wrong", At: t0.Add(4 * time.Hour)})).of(t)
+	for _, tc := range []struct {
+		asOf string
+		want int64
+	}{{"2006-01-30", 0}, {"2006-01-31", c.ID}, {"2006-02-27", c.ID}, {"2006-02-28", febFix.ID}, {"2006-04-15", febFix.ID}} {
+		got, err := s.CertificateInForce(ctx, "f", d(tc.asOf))
+		if tc.want == 0 {
+			wantCode(t, err, store.CodeNotFound)
+			continue
+		}
+		if err != nil || got.ID != tc.want {
+			t.Errorf("CertificateInForce(%s) = %d, %v; want %d", tc.asOf, got.ID, err, tc.want)
+		}
+	}
+	if got := must(s.Certificate(ctx, febFix.ID)).of(t); got.Supersedes != feb.ID {
+		t.Errorf("supersedes = %d, want %d", got.Supersedes, feb.ID)
+	}
+	list := must(s.Certificates(ctx, "f")).of(t)
+	if len(list) != 4 || list[0].ID != c.ID || list[3].Status != store.Rejected || list[3].Comment != "aging wrong" {
+		t.Errorf("Certificates = %+v", list)
+	}
+	_, err = s.CreateCertificate(ctx, store.Certificate{Facility: "g", AsOf: d("2006-01-31"), PreparedBy: "x", CreatedAt: t0, Supersedes: c.ID})
+	wantCode(t, err, store.CodeInvalid) // supersedes another facility's certificate
+	_, err = s.CreateCertificate(ctx, store.Certificate{Facility: "f", PreparedBy: "x", CreatedAt: t0})
+	wantCode(t, err, store.CodeInvalid)
+	_, err = s.Certificate(ctx, 999999)
+	wantCode(t, err, store.CodeNotFound)
+}
+
+// Receivables makes n receivable rows.
+func Receivables(n int) []store.ReceivableRow {
+	rows := make([]store.ReceivableRow, n)
+	for i := range rows {
+		rows[i] = store.ReceivableRow{Line: int32(i + 2), DebtorID: fmt.Sprintf("D%05d", i%5000), InvoiceNo: fmt.Sprintf("INV-%08d", i),
+			InvoiceDate: d("2006-01-01") + date.Date(i%90), DueDate: d("2006-02-01") + date.Date(i%90),
+			Amount: money.Amount(int64(i%100000)*7 - 1000), Disputed: i%97 == 0}
+	}
+	return rows
+}
+
+func testReceivables(t *testing.T, s store.Store) {
+	newFacility(t, s, "f")
+	draft := must(s.CreateCertificate(ctx, store.Certificate{Facility: "f", AsOf: d("2006-01-31"), PreparedBy: "x", CreatedAt: t0})).of(t)
+	rows := Receivables(1000)
+	wantCode(t, s.PutReceivables(ctx, draft.ID, rows), store.CodeConflict)
+	c := submitted(t, s, "f", d("2006-02-28"), amt("1.00"), 0)
+	dup := append([]store.ReceivableRow{}, rows[:3]...)
+	dup[2].Line = dup[0].Line
+	wantCode(t, s.PutReceivables(ctx, c.ID, dup), store.CodeInvalid)
+	ok(t, s.PutReceivables(ctx, c.ID, rows))
+	got := must(s.Receivables(ctx, c.ID)).of(t)
+	if !reflect.DeepEqual(got, rows) {
+		t.Fatalf("Receivables: %d rows back, first %+v, want %+v", len(got), got[0], rows[0])
+	}
+	wantCode(t, s.PutReceivables(ctx, c.ID, rows[:1]), store.CodeConflict)
+	wantCode(t, s.PutReceivables(ctx, 999999, rows[:1]), store.CodeNotFound)
+}
+
+func testFinancials(t *testing.T, s store.Store) {
+	newFacility(t, s, "f")
+	q1, q2 := d("2005-03-31"), d("2005-06-30")
+	add := func(pe date.Date, at time.Time, payload string) store.Financials {
+		return must(s.AddFinancials(ctx, store.Financials{Facility: "f", PeriodEnd: pe, RecordedAt: at, SubmittedBy: "cfo@btu", Payload: json.RawMessage(payload)})).of(t)
+	}
+	k1 := time.Date(2005, 4, 30, 9, 0, 0, 0, time.UTC)
+	k2 := time.Date(2005, 7, 30, 9, 0, 0, 0, time.UTC)
+	k3 := time.Date(2005, 9, 15, 9, 0, 0, 0, time.UTC)
+	a := add(q1, k1, `{"net_worth":"1000.00"}`)
+	b := add(q2, k2, `{"net_worth":"1100.00"}`)
+	c := add(q1, k3, `{"net_worth":"900.00","restated":true}`)
+	for _, tc := range []struct {
+		name  string
+		known time.Time
+		want  []int64
+	}{
+		{"before anything", k1.Add(-time.Second), nil},
+		{"at the first recording", k1, []int64{a.ID}},
+		{"between", k2.Add(time.Hour), []int64{a.ID, b.ID}},
+		{"after the restatement", k3, []int64{c.ID, b.ID}},
+	} {
+		got := must(s.FinancialsAsKnown(ctx, "f", tc.known)).of(t)
+		var ids []int64
+		for _, g := range got {
+			ids = append(ids, g.ID)
+		}
+		if !reflect.DeepEqual(ids, tc.want) {
+			t.Errorf("%s: FinancialsAsKnown(%v) = %v, want %v", tc.name, tc.known, ids, tc.want)
+		}
+	}
+	got := must(s.FinancialsAsKnown(ctx, "f", k3)).of(t)
+	if string(got[0].Payload) != `{"net_worth":"900.00","restated":true}` || got[0].PeriodEnd != q1 || !got[0].RecordedAt.Equal(k3) || got[0].SubmittedBy != "cfo@btu" {
+		t.Errorf("restated = %+v", got[0])
+	}
+	h := must(s.FinancialsHistory(ctx, "f", q1)).of(t)
+	if len(h) != 2 || h[0].ID != a.ID || h[1].ID != c.ID {
+		t.Errorf("history = %+v", h)
+	}
+	_, err := s.AddFinancials(ctx, store.Financials{Facility: "f", PeriodEnd: q1, RecordedAt: k1, SubmittedBy: "x", Payload: json.RawMessage(`{`)})
+	wantCode(t, err, store.CodeInvalid)
+	_, err = s.AddFinancials(ctx, store.Financials{Facility: "nope", PeriodEnd: q1, RecordedAt: k1, SubmittedBy: "x", Payload: json.RawMessage(`{}`)})
+	wantCode(t, err, store.CodeNotFound)
+}
+
+func testRates(t *testing.T, s store.Store) {
+	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2005-06-30"), Value: money.MustRate("0.0625")}))
+	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2005-01-01"), Value: money.MustRate("0.0525")}))
+	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2005-06-30"), Value: money.MustRate("6.25%")})) // same value
+	wantCode(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2005-06-30"), Value: money.MustRate("0.07")}), store.CodeConflict)
+	wantCode(t, s.PutRate(ctx, "Prime!", ledger.RatePoint{Effective: d("2005-06-30"), Value: money.MustRate("0.07")}), store.CodeInvalid)
+	ser := must(s.RateSeries(ctx, "prime")).of(t)
+	if len(ser) != 2 || ser[0].Effective != d("2005-01-01") || ser[1].Value.String() != "0.0625" {
+		t.Errorf("RateSeries = %+v", ser)
+	}
+	if r, _ := ser.At(d("2005-07-01")); r.String() != "0.0625" {
+		t.Errorf("At = %s", r)
+	}
+	_, err := s.RateSeries(ctx, "sofr")
+	wantCode(t, err, store.CodeNotFound)
+}
+
+func post(t tb, s store.Store, tr ledger.Transaction, err error) store.Posted {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p store.Posted
+	ok(t, s.Update(ctx, tr.Facility, func(tx store.Tx) error {
+		var err error
+		p, err = tx.Post(tr)
+		return err
+	}))
+	return p
+}
+
+func ref(f, key, vd string) ledger.Ref { return ledger.Ref{Facility: f, Key: key, ValueDate: d(vd)} }
+
+func testLedger(t *testing.T, s store.Store) {
+	newFacility(t, s, "f")
+	newFacility(t, s, "g")
+	checkInvariants(t, s, "f")
+	a1, err := ledger.Advance(ref("f", "adv-1", "2006-01-10"), amt("1000000.00"))
+	p1 := post(t, s, a1, err)
+	if p1.Replayed || p1.Transaction.ID == 0 {
+		t.Fatalf("first post = %+v", p1)
+	}
+	checkInvariants(t, s, "f")
+	steps := []func() (ledger.Transaction, error){
+		func() (ledger.Transaction, error) { return ledger.Repayment(ref("f", "rep-1", "2006-01-20"), amt("250000.00")) },
+		func() (ledger.Transaction, error) { return ledger.Fee(ref("f", "fee-1", "2006-01-10"), amt("20000.00"), true) },
+		func() (ledger.Transaction, error) { return ledger.Cost(ref("f", "cost-1", "2006-01-12"), amt("1234.56")) },
+		func() (ledger.Transaction, error) { return ledger.LCIssue(ref("f", "lc-1", "2006-01-15"), amt("500000.00")) },
+		func() (ledger.Transaction, error) { return ledger.LCDraw(ref("f", "lc-1-draw", "2006-02-01"), amt("200000.00")) },
+		func() (ledger.Transaction, error) {
+			return ledger.LCReimburse(ref("f", "lc-1-reimb", "2006-02-02"), amt("200000.00"), true)
+		},
+		func() (ledger.Transaction, error) { return ledger.LCExpire(ref("f", "lc-1-exp", "2006-03-01"), amt("300000.00")) },
+		func() (ledger.Transaction, error) {
+			return ledger.Collection(ref("f", "col-1", ledger.CollectionValueDate(d("2006-01-25"), 2).String()), amt("50000.00"))
+		},
+	}
+	for _, st := range steps {
+		tr, err := st()
+		post(t, s, tr, err)
+		checkInvariants(t, s, "f")
+	}
+	txs := must(s.Transactions(ctx, "f")).of(t)
+	col := txs[len(txs)-1]
+	if col.Kind != ledger.KindCollection || col.ValueDate != d("2006-01-27") {
+		t.Fatalf("last = %+v", col)
+	}
+	// A returned item reverses the collection's credit.
+	ret, err := ledger.Reverse(ref("f", "col-1-returned", "2006-01-30"), ledger.KindReturnedItem, col)
+	post(t, s, ret, err)
+	checkInvariants(t, s, "f")
+	want := map[string]ledger.Balances{
+		"2006-01-09": {},
+		"2006-01-10": {ledger.Loans: amt("1020000.00"), ledger.Cash: amt("-1000000.00"), ledger.FeeIncome: amt("-20000.00")},
+		"2006-01-27": {ledger.Loans: amt("721234.56"), ledger.Cash: amt("-751234.56"), ledger.FeeIncome: amt("-20000.00"),
+			ledger.LCOutstanding: amt("500000.00"), ledger.LCContingent: amt("-500000.00"), ledger.CollectionsClearing: amt("50000.00")},
+		"2006-01-30": {ledger.Loans: amt("771234.56"), ledger.Cash: amt("-751234.56"), ledger.FeeIncome: amt("-20000.00"),
+			ledger.LCOutstanding: amt("500000.00"), ledger.LCContingent: amt("-500000.00")},
+		"2006-03-01": {ledger.Loans: amt("971234.56"), ledger.Cash: amt("-951234.56"), ledger.FeeIncome: amt("-20000.00")},
+	}
+	for day, w := range want {
+		got := must(s.Balances(ctx, "f", d(day))).of(t)
+		if !reflect.DeepEqual(got, w) {
+			t.Errorf("balances as of %s = %v, want %v", day, got, w)
+		}
+	}
+	// Inside Update, the Tx sees the facility and its own postings.
+	ok(t, s.Update(ctx, "f", func(tx store.Tx) error {
+		if tx.Facility().Slug != "f" {
+			t.Errorf("Tx.Facility = %+v", tx.Facility())
+		}
+		r, err := ledger.Repayment(ref("f", "rep-2", "2006-03-02"), amt("1.00"))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Post(r); err != nil {
+			return err
+		}
+		got, err := tx.Balance(ledger.Loans, d("2006-03-02"))
+		if err != nil {
+			return err
+		}
+		if got != amt("971233.56") {
+			t.Errorf("Tx.Balance after own post = %s", got)
+		}
+		l, found, err := tx.Lookup("rep-2")
+		if err != nil || !found || l.Postings[0].Amount != amt("1.00") {
+			t.Errorf("Lookup = %+v %v %v", l, found, err)
+		}
+		if _, found, _ := tx.Lookup("nope"); found {
+			t.Error("Lookup(nope) found")
+		}
+		return nil
+	}))
+	checkInvariants(t, s, "f")
+	// Reversal: once only, same facility only.
+	rev, err := ledger.Reverse(ref("f", "fee-1-rev", "2006-03-03"), ledger.KindReversal, txs[2])
+	post(t, s, rev, err)
+	checkInvariants(t, s, "f")
+	rev2, _ := ledger.Reverse(ref("f", "fee-1-rev-again", "2006-03-03"), ledger.KindReversal, txs[2])
+	err = s.Update(ctx, "f", func(tx store.Tx) error { _, err := tx.Post(rev2); return err })
+	wantCode(t, err, store.CodeConflict)
+	g := txs[2]
+	g.Facility = "g"
+	rev3, _ := ledger.Reverse(ref("g", "x", "2006-03-03"), ledger.KindReversal, g)
+	err = s.Update(ctx, "g", func(tx store.Tx) error { _, err := tx.Post(rev3); return err })
+	wantCode(t, err, store.CodeNotFound)
+	if _, err := s.Transaction(ctx, "g", txs[2].ID); store.ErrorCode(err) != store.CodeNotFound {
+		t.Errorf("Transaction of another facility: %v", err)
+	}
+	if got := must(s.Transaction(ctx, "f", txs[2].ID)).of(t); got.Kind != ledger.KindFee {
+		t.Errorf("Transaction = %+v", got)
+	}
+	checkInvariants(t, s, "g")
+	if n := len(must(s.Transactions(ctx, "g")).of(t)); n != 0 {
+		t.Errorf("facility g has %d transactions", n)
+	}
+	err = s.Update(ctx, "nope", func(store.Tx) error { return nil })
+	wantCode(t, err, store.CodeNotFound)
+}
+
+func testIdempotency(t *testing.T, s store.Store) {
+	newFacility(t, s, "f")
+	newFacility(t, s, "g")
+	a, _ := ledger.Advance(ref("f", "k", "2006-01-10"), amt("100.00"))
+	p1 := post(t, s, a, nil)
+	before := checkInvariants(t, s, "f")
+	p2 := post(t, s, a, nil)
+	if !p2.Replayed || p2.Transaction.ID != p1.Transaction.ID || !reflect.DeepEqual(p2.Transaction, p1.Transaction) {
+		t.Fatalf("replay = %+v, want first %+v replayed", p2, p1)
+	}
+	b, _ := ledger.Advance(ref("f", "k", "2006-01-10"), amt("100.01"))
+	err := s.Update(ctx, "f", func(tx store.Tx) error { _, err := tx.Post(b); return err })
+	wantCode(t, err, store.CodeIdempotencyMismatch)
+	c, _ := ledger.Advance(ref("f", "k", "2006-01-11"), amt("100.00"))
+	err = s.Update(ctx, "f", func(tx store.Tx) error { _, err := tx.Post(c); return err })
+	wantCode(t, err, store.CodeIdempotencyMismatch)
+	if after := checkInvariants(t, s, "f"); !reflect.DeepEqual(after, before) {
+		t.Fatalf("rejected commands changed the ledger: %v → %v", before, after)
+	}
+	// Keys are per facility.
+	g, _ := ledger.Advance(ref("g", "k", "2006-01-10"), amt("100.00"))
+	if p := post(t, s, g, nil); p.Replayed {
+		t.Error("same key on another facility replayed")
+	}
+}
+
+func testRejected(t *testing.T, s store.Store) {
+	newFacility(t, s, "f")
+	a, _ := ledger.Advance(ref("f", "a", "2006-01-10"), amt("100.00"))
+	post(t, s, a, nil)
+	before := checkInvariants(t, s, "f")
+	bad := []ledger.Transaction{
+		{Facility: "f", Kind: ledger.KindAdvance, Key: "u", ValueDate: d("2006-01-10"), Postings: []ledger.Posting{{Account: ledger.Loans, Amount: 5}, {Account: ledger.Cash, Amount: -4}}},
+		{Facility: "f", Kind: ledger.KindAdvance, Key: "v", ValueDate: d("2006-01-10"), Postings: []ledger.Posting{{Account: ledger.Loans, Amount: 5}}},
+		{Facility: "g", Kind: ledger.KindAdvance, Key: "w", ValueDate: d("2006-01-10"), Postings: []ledger.Posting{{Account: ledger.Loans, Amount: 5}, {Account: ledger.Cash, Amount: -5}}},
+	}
+	for _, b := range bad {
+		err := s.Update(ctx, "f", func(tx store.Tx) error { _, err := tx.Post(b); return err })
+		wantCode(t, err, store.CodeInvalid)
+	}
+	// An error returned by fn rolls back what fn posted.
+	boom := errors.New("boom")
+	err := s.Update(ctx, "f", func(tx store.Tx) error {
+		r, _ := ledger.Repayment(ref("f", "r", "2006-01-11"), amt("50.00"))
+		if _, err := tx.Post(r); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Update error = %v, want boom", err)
+	}
+	if after := checkInvariants(t, s, "f"); !reflect.DeepEqual(after, before) {
+		t.Fatalf("rejected commands changed the ledger: %v → %v", before, after)
+	}
+	// The key of a rolled-back command is free.
+	r, _ := ledger.Repayment(ref("f", "r", "2006-01-11"), amt("60.00"))
+	if p := post(t, s, r, nil); p.Replayed {
+		t.Error("rolled-back key replayed")
+	}
+	checkInvariants(t, s, "f")
+}
+
+func testBatch(t *testing.T, s store.Store) {
+	newFacility(t, s, "f")
+	newFacility(t, s, "g")
+	var txs []ledger.Transaction
+	for i := 0; i < 700; i++ {
+		f := "f"
+		if i%2 == 1 {
+			f = "g"
+		}
+		tr, err := ledger.LCDraw(ref(f, fmt.Sprintf("k%d", i), "2006-01-10"), money.Amount(i+1))
+		ok(t, err)
+		txs = append(txs, tr)
+	}
+	txs = append(txs, txs[4]) // duplicate inside the batch
+	ps := must(s.PostBatch(ctx, txs)).of(t)
+	if len(ps) != len(txs) {
+		t.Fatalf("%d results for %d", len(ps), len(txs))
+	}
+	for i, p := range ps[:700] {
+		if p.Replayed || p.Transaction.ID == 0 || p.Transaction.Key != txs[i].Key {
+			t.Fatalf("result %d = %+v", i, p)
+		}
+	}
+	if last := ps[700]; !last.Replayed || last.Transaction.ID != ps[4].Transaction.ID {
+		t.Fatalf("duplicate in batch = %+v, want replay of %d", last, ps[4].Transaction.ID)
+	}
+	checkInvariants(t, s, "f")
+	checkInvariants(t, s, "g")
+	// f has the odd amounts 1, 3, …, 699 cents: 350² = 122,500 cents.
+	if got := must(s.Balances(ctx, "f", d("2006-01-10"))).of(t)[ledger.LCDrawn]; got != 122500 {
+		t.Errorf("f lc_drawn = %d cents, want 122500", got)
+	}
+	// Again: all replays, nothing new.
+	ps2 := must(s.PostBatch(ctx, txs[:10])).of(t)
+	for i, p := range ps2 {
+		if !p.Replayed || p.Transaction.ID != ps[i].Transaction.ID {
+			t.Fatalf("replayed batch %d = %+v", i, p)
+		}
+	}
+	before := must(s.Transactions(ctx, "f")).of(t)
+	// One mismatching key fails the whole batch.
+	fresh, _ := ledger.Repayment(ref("f", "fresh", "2006-01-11"), amt("1.00"))
+	changed, _ := ledger.LCDraw(ref("f", "k0", "2006-01-10"), 2)
+	_, err := s.PostBatch(ctx, []ledger.Transaction{fresh, changed})
+	wantCode(t, err, store.CodeIdempotencyMismatch)
+	_, err = s.PostBatch(ctx, []ledger.Transaction{fresh, {Facility: "f", Kind: ledger.KindFee, Key: "z"}})
+	wantCode(t, err, store.CodeInvalid)
+	if after := checkInvariants(t, s, "f"); !reflect.DeepEqual(after, before) {
+		t.Fatalf("failed batch changed the ledger")
+	}
+}
+
+// terms is a fixed set of terms for the use-case tests.
+func terms(commitment money.Amount, capAmt *money.Amount) app.Terms {
+	return app.TermsFunc(func(context.Context, string, date.Date) (app.FacilityTerms, error) {
+		return app.FacilityTerms{Commitment: commitment, AdvanceCap: capAmt, TerminationDate: d("2007-06-30"),
+			Pricing: ledger.Pricing{Series: "prime", Margin: money.MustRate("0.0025"), DayCount: ledger.Actual360}, Capitalise: true}, nil
+	})
+}
+
+func testConcurrentAdvances(t *testing.T, s store.Store) {
+	newFacility(t, s, "f")
+	c := submitted(t, s, "f", d("2006-01-31"), amt("1000000.00"), 0)
+	must(s.DecideCertificate(ctx, c.ID, store.Decision{Status: store.Approved, Reviewer: "lender", At: t0})).of(t)
+	lc, _ := ledger.LCIssue(ref("f", "lc", "2006-02-01"), amt("100000.00"))
+	post(t, s, lc, nil)
+	svc := &app.Service{Store: s, Terms: terms(amt("5000000.00"), nil)}
+	// Availability: min(5,000,000, 1,000,000 − 100,000 LC) − 0 = 900,000.
+	const workers, each = 8, 10
+	var funded atomic.Int64
+	var refused atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*each)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				amount := money.Amount(int64(1+(w*7+i*13)%25) * 1_000_000) // 10,000.00 … 250,000.00
+				r, err := svc.Advance(ctx, app.AdvanceRequest{Facility: "f", Key: fmt.Sprintf("w%d-%d", w, i), Amount: amount, ValueDate: d("2006-02-10")})
+				var le *ledger.Error
+				switch {
+				case err == nil:
+					funded.Add(int64(r.Posted.Transaction.Postings[0].Amount))
+				case errors.As(err, &le) && le.Code == ledger.CodeAvailabilityExceeded:
+					if le.Availability == nil || le.Requested != amount || le.Availability.Limit != amt("900000.00") {
+						errs <- fmt.Errorf("refusal without the numbers: %+v", le)
+					}
+					refused.Add(1)
+				default:
+					errs <- err
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if refused.Load() == 0 {
+		t.Fatal("no request was refused: the test did not ask for more than availability")
+	}
+	loans := must(s.Balances(ctx, "f", date.Max)).of(t)[ledger.Loans]
+	if money.Amount(funded.Load()) != loans || loans > amt("900000.00") {
+		t.Fatalf("funded %s, loans %s, availability 900,000.00", money.Amount(funded.Load()), loans)
+	}
+	checkInvariants(t, s, "f")
+	// A refusal after termination, and one with the numbers.
+	_, err := svc.Advance(ctx, app.AdvanceRequest{Facility: "f", Key: "late", Amount: 1, ValueDate: d("2007-07-01")})
+	wantCode(t, err, ledger.CodeFacilityTerminated)
+	_, err = svc.Advance(ctx, app.AdvanceRequest{Facility: "f", Key: "big", Amount: amt("900000.01"), ValueDate: d("2006-02-10")})
+	wantCode(t, err, ledger.CodeAvailabilityExceeded)
+	// A retried funded advance replays even though availability is now used.
+	r := must(svc.Advance(ctx, app.AdvanceRequest{Facility: "f", Key: "w0-0", Amount: amt("10000.00"), ValueDate: d("2006-02-10")})).of(t)
+	if !r.Posted.Replayed {
+		t.Fatalf("retry = %+v, want replay", r)
+	}
+	checkInvariants(t, s, "f")
+}
+
+func testCloseOfBusiness(t *testing.T, s store.Store) {
+	for _, f := range []string{"a", "b", "c"} {
+		newFacility(t, s, f)
+	}
+	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2006-01-01"), Value: money.MustRate("0.0725")}))
+	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2006-01-30"), Value: money.MustRate("0.0775")}))
+	svc := &app.Service{Store: s, Terms: terms(amt("5000000.00"), nil)}
+	a1, _ := ledger.Advance(ref("a", "a1", "2006-01-28"), amt("3600000.00"))
+	post(t, s, a1, nil)
+	b1, _ := ledger.Advance(ref("b", "b1", "2006-01-31"), amt("360000.00"))
+	post(t, s, b1, nil)
+	r := must(svc.CloseOfBusiness(ctx, d("2006-01-30"))).of(t)
+	// a: 28th, 29th at 7.50%: 3,600,000 × 0.075 / 360 = 750.00; 30th at 8.00%: 800.00.
+	if r.Posted != 3 || r.Replayed != 0 || r.Facilities != 3 {
+		t.Fatalf("first run = %+v, want 3 posted", r)
+	}
+	if again := must(svc.CloseOfBusiness(ctx, d("2006-01-30"))).of(t); again.Posted != 0 {
+		t.Fatalf("second run = %+v, want nothing posted", again)
+	}
+	r = must(svc.CloseOfBusiness(ctx, d("2006-01-31"))).of(t)
+	// a: 800.00 and capitalisation of 2,300.00; b: 360,000 × 0.08 / 360 = 80.00 and capitalisation.
+	if r.Posted != 4 {
+		t.Fatalf("month-end run = %+v, want 4 posted", r)
+	}
+	ba := must(s.Balances(ctx, "a", d("2006-01-31"))).of(t)
+	if ba[ledger.Loans] != amt("3603100.00") || ba[ledger.InterestReceivable] != 0 || ba[ledger.InterestIncome] != amt("-3100.00") {
+		t.Errorf("a balances = %v", ba)
+	}
+	bb := must(s.Balances(ctx, "b", d("2006-01-31"))).of(t)
+	if bb[ledger.Loans] != amt("360080.00") {
+		t.Errorf("b balances = %v", bb)
+	}
+	r = must(svc.CloseOfBusiness(ctx, d("2006-02-01"))).of(t)
+	// a: 3,603,100 × 0.08 / 360 = 800.6888… → 800.69; b: 360,080 × 0.08/360 = 80.0177… → 80.02.
+	if r.Posted != 2 {
+		t.Fatalf("feb run = %+v", r)
+	}
+	txs := checkInvariants(t, s, "a")
+	if last := txs[len(txs)-1]; last.Key != ledger.InterestKey(d("2006-02-01")) || last.Postings[0].Amount != amt("800.69") {
+		t.Errorf("a last accrual = %+v", last)
+	}
+	checkInvariants(t, s, "b")
+	checkInvariants(t, s, "c")
+	if n := len(must(s.Transactions(ctx, "c")).of(t)); n != 0 {
+		t.Errorf("facility without loans got %d transactions", n)
+	}
+}
+
+// tb is what the helpers need of *testing.T and *rapid.T.
+type tb interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+	Errorf(format string, args ...any)
+}
