@@ -248,12 +248,11 @@ func evaluate(cov *agreement.Covenant, st *Statement, idx map[periodKey]*Stateme
 		den, denNode, denOK = e.sum(m.Denominator, root.Key+".actual", "denominator")
 	}
 	actualNode := &explain.Node{Key: root.Key + ".actual", Label: "Actual " + metricName(m), Formula: formulaOf(m)}
-	nonPositive := false
-	if numOK && denOK {
+	// A ratio over a zero or negative denominator fails whatever the numerator.
+	nonPositive := m.IsRatio() && denOK && den <= 0
+	if numOK && denOK && !nonPositive {
 		if m.IsRatio() {
-			if den <= 0 {
-				nonPositive = true
-			} else {
+			{
 				q, err := money.Div(num, den)
 				if err != nil {
 					e.undetermined = append(e.undetermined, "ratio: "+err.Error())
@@ -269,7 +268,7 @@ func evaluate(cov *agreement.Covenant, st *Statement, idx map[periodKey]*Stateme
 	actualNode.Add(numNode)
 	if denNode != nil {
 		actualNode.Add(denNode)
-		if numOK && denOK && !nonPositive {
+		if t.Actual.Known {
 			actualNode.Formula += fmt.Sprintf(" = %s ÷ %s = %s (shown with %d decimals)", num.Grouped(), den.Grouped(), t.Actual.Rate.String(), RatioDecimals)
 		}
 	}
@@ -474,8 +473,9 @@ func (e *evaluation) required(t *Test, n *explain.Node, idx map[periodKey]*State
 		return
 	}
 	base, err := money.FromDecimal(th.Value.Decimal())
-	if err != nil {
-		e.undetermined = append(e.undetermined, fmt.Sprintf("threshold %s of covenant %s is out of range", th.Value, cov.ID))
+	if err != nil || base.Decimal().Cmp(th.Value.Decimal()) != 0 {
+		e.undetermined = append(e.undetermined, fmt.Sprintf("threshold %s of %s is not an amount in whole cents within range", th.Value, termPath(th.Path, cov.ID, "threshold")))
+		n.Value = "undetermined"
 		return
 	}
 	thNode.Value = base.String()
@@ -485,8 +485,8 @@ func (e *evaluation) required(t *Test, n *explain.Node, idx map[periodKey]*State
 	if r := cov.Ratchet; r != nil {
 		inc, rn, rok := e.ratchet(r, idx, n.Key)
 		n.Add(rn)
-		if rok {
-			total += inc
+		if sum, err := total.Add(inc); rok && err == nil {
+			total = sum
 			formula += " + ratchet " + inc.Grouped()
 		} else {
 			ok = false
@@ -551,10 +551,16 @@ func (e *evaluation) ratchet(r *agreement.Ratchet, idx map[periodKey]*Statement,
 		last = st.FiscalYear
 	}
 	var total money.Amount
+	if from := r.FromFiscalYear.Value; from < 1900 || from > 2199 {
+		e.undetermined = append(e.undetermined, fmt.Sprintf("ratchet from fiscal year %d (%s) is outside 1900–2199", from, termPath(r.FromFiscalYear.Path, cov.ID, "ratchet.from_fiscal_year")))
+		n.Value = "undetermined"
+		return 0, n, false
+	}
 	for y := r.FromFiscalYear.Value; y <= last; y++ {
 		yn := &explain.Node{Key: fmt.Sprintf("%s.ratchet.%d", key, y), Label: fmt.Sprintf("Fiscal %d %s", y, line)}
 		n.Add(yn)
 		var sum money.Amount
+		var err error
 		var parts, missing []string
 		rows := &explain.Rows{}
 		for q := 1; q <= 4; q++ {
@@ -568,7 +574,9 @@ func (e *evaluation) ratchet(r *agreement.Ratchet, idx map[periodKey]*Statement,
 				missing = append(missing, fmt.Sprintf("%s of %s (%s)", line, s.Period(), s.Where()))
 				continue
 			}
-			sum += v
+			if sum, err = sum.Add(v); err != nil {
+				break
+			}
 			parts = append(parts, fmt.Sprintf("Q%d %s", q, v.Grouped()))
 			rows.File = s.File
 			rows.Count++
@@ -576,6 +584,12 @@ func (e *evaluation) ratchet(r *agreement.Ratchet, idx map[periodKey]*Statement,
 		}
 		if rows.Count > 0 {
 			yn.Rows = rows
+		}
+		if err != nil {
+			e.undetermined = append(e.undetermined, fmt.Sprintf("the sum of fiscal %d %s overflows", y, line))
+			yn.Value = "undetermined"
+			ok = false
+			continue
 		}
 		if len(missing) > 0 {
 			e.undetermined = append(e.undetermined, fmt.Sprintf("ratchet needs fiscal %d %s but %s missing", y, line, strings.Join(missing, ", ")+isAre(len(missing))))
@@ -598,7 +612,11 @@ func (e *evaluation) ratchet(r *agreement.Ratchet, idx map[periodKey]*Statement,
 		}
 		yn.Value = inc.String()
 		yn.Formula += fmt.Sprintf(" × %s = %s", r.Share.Value.Percent(), inc.Grouped())
-		total += inc
+		if total, err = total.Add(inc); err != nil {
+			e.undetermined = append(e.undetermined, "ratchet overflows")
+			ok = false
+			continue
+		}
 	}
 	if !ok {
 		n.Value = "undetermined"
@@ -621,9 +639,14 @@ func (e *evaluation) decide(t *Test) {
 	min := cov.Comparison == "min"
 	if !t.Actual.Ratio {
 		a, r := t.Actual.Amount, t.Required.Amount
-		h := a - r
+		h, err := a.Add(-r)
 		if !min {
-			h = r - a
+			h, err = r.Add(-a)
+		}
+		if err != nil {
+			t.Result = Undetermined
+			t.Reason = "headroom overflows"
+			return
 		}
 		t.Headroom = amountFigure(h)
 		if h >= 0 {

@@ -290,3 +290,44 @@ func BenchmarkEvaluateExample(b *testing.B) {
 		}
 	}
 }
+
+// Any statements the reader accepts evaluate without error, and every test
+// is consistent: a pass has headroom ≥ 0, a fail or undetermined result says
+// why, and an undetermined one has no headroom.
+func FuzzEvaluate(f *testing.F) {
+	f.Add(readTestdata(f, "btu-financials.csv"))
+	f.Add([]byte(header + "\n2004-12-31,2004,4,100.00,0.00,100.00,0.00,-1.00\n2005-04-03,2005,1,,1.00,5.00,0.00,9000000000000000.00\n"))
+	f.Add([]byte(header + "\n2003-12-28,2003,4,100.00,0.00,50.00,0.00,1.00\n2004-12-31,2004,4,-100.00,0.00,50.00,0.00,1.00\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sts, err := ReadStatements("fuzz.csv", data)
+		if err != nil {
+			return
+		}
+		r, err := Evaluate(btuTerms, sts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range r.Tests {
+			switch tt.Result {
+			case Pass:
+				if !tt.Headroom.Known || (tt.Headroom.Ratio && tt.Headroom.Rate.Sign() < 0) || (!tt.Headroom.Ratio && tt.Headroom.Amount < 0) {
+					t.Fatalf("%s %s passes with headroom %q", tt.Covenant, tt.PeriodEnd, tt.Headroom)
+				}
+			case Fail:
+				if tt.Reason == "" {
+					t.Fatalf("%s %s fails without a reason", tt.Covenant, tt.PeriodEnd)
+				}
+			case Undetermined:
+				if tt.Reason == "" || tt.Headroom.Known {
+					t.Fatalf("%s %s undetermined: reason %q headroom %q", tt.Covenant, tt.PeriodEnd, tt.Reason, tt.Headroom)
+				}
+			default:
+				t.Fatalf("result %q", tt.Result)
+			}
+		}
+		if _, err := r.JSON(true); err != nil {
+			t.Fatal(err)
+		}
+		_ = r.Table()
+	})
+}
