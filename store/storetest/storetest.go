@@ -431,15 +431,27 @@ func testLedger(t *testing.T, s store.Store) {
 	}
 	checkInvariants(t, s, "f")
 	steps := []func() (ledger.Transaction, error){
-		func() (ledger.Transaction, error) { return ledger.Repayment(ref("f", "rep-1", "2006-01-20"), amt("250000.00")) },
-		func() (ledger.Transaction, error) { return ledger.Fee(ref("f", "fee-1", "2006-01-10"), amt("20000.00"), true) },
-		func() (ledger.Transaction, error) { return ledger.Cost(ref("f", "cost-1", "2006-01-12"), amt("1234.56")) },
-		func() (ledger.Transaction, error) { return ledger.LCIssue(ref("f", "lc-1", "2006-01-15"), amt("500000.00")) },
-		func() (ledger.Transaction, error) { return ledger.LCDraw(ref("f", "lc-1-draw", "2006-02-01"), amt("200000.00")) },
+		func() (ledger.Transaction, error) {
+			return ledger.Repayment(ref("f", "rep-1", "2006-01-20"), amt("250000.00"))
+		},
+		func() (ledger.Transaction, error) {
+			return ledger.Fee(ref("f", "fee-1", "2006-01-10"), amt("20000.00"), true)
+		},
+		func() (ledger.Transaction, error) {
+			return ledger.Cost(ref("f", "cost-1", "2006-01-12"), amt("1234.56"))
+		},
+		func() (ledger.Transaction, error) {
+			return ledger.LCIssue(ref("f", "lc-1", "2006-01-15"), amt("500000.00"))
+		},
+		func() (ledger.Transaction, error) {
+			return ledger.LCDraw(ref("f", "lc-1-draw", "2006-02-01"), amt("200000.00"))
+		},
 		func() (ledger.Transaction, error) {
 			return ledger.LCReimburse(ref("f", "lc-1-reimb", "2006-02-02"), amt("200000.00"), true)
 		},
-		func() (ledger.Transaction, error) { return ledger.LCExpire(ref("f", "lc-1-exp", "2006-03-01"), amt("300000.00")) },
+		func() (ledger.Transaction, error) {
+			return ledger.LCExpire(ref("f", "lc-1-exp", "2006-03-01"), amt("300000.00"))
+		},
 		func() (ledger.Transaction, error) {
 			return ledger.Collection(ref("f", "col-1", ledger.CollectionValueDate(d("2006-01-25"), 2).String()), amt("50000.00"))
 		},

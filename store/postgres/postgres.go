@@ -1,0 +1,219 @@
+// Package postgres is the PostgreSQL adapter of the store (jackc/pgx/v5,
+// pgxpool).
+//
+// Serialisation: Update runs at READ COMMITTED and first takes a row lock
+// on the facility (SELECT … FOR UPDATE), so updates of one facility run one
+// after the other while other facilities proceed in parallel; each
+// statement after the lock sees everything committed before it was
+// granted, so the availability check inside Update still holds when the
+// advance is posted. No serialisation-failure retries are needed.
+// Durability is PostgreSQL's (synchronous_commit on). Bulk writes (posting
+// batches, receivables) use COPY.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"revolver/date"
+	"revolver/store"
+	"revolver/store/sqlstore"
+)
+
+// Store is the PostgreSQL store.
+type Store struct {
+	*sqlstore.DB
+	pool *pgxpool.Pool
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open connects to the database named by url (postgres://…; a search_path
+// parameter selects a schema) and applies the migrations.
+func Open(ctx context.Context, url string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	db := stdlib.OpenDBFromPool(pool)
+	s, err := sqlstore.Open(ctx, dialect{}, db, db)
+	if err != nil {
+		db.Close()
+		pool.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	return &Store{DB: s, pool: pool}, nil
+}
+
+// Close closes the connections.
+func (s *Store) Close() error {
+	err := s.DB.Close()
+	s.pool.Close()
+	return err
+}
+
+type dialect struct{}
+
+func (dialect) Name() string { return "postgres" }
+
+func (dialect) Rebind(q string) string {
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+func (dialect) Date(d date.Date) any { return d.Time() }
+func (dialect) Time(t time.Time) any { return t }
+
+func (dialect) IsUnique(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// BeginFacility begins a READ COMMITTED transaction holding the facility's
+// row lock.
+func (d dialect) BeginFacility(ctx context.Context, db *sqlstore.DB, id int64) (*sql.Tx, error) {
+	tx, err := db.W.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+	if err != nil {
+		return nil, err
+	}
+	var got int64
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM facilities WHERE id = $1 FOR UPDATE`, id).Scan(&got); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	return tx, nil
+}
+
+// withPgx runs fn in a pgx transaction on one connection of the pool.
+func withPgx(ctx context.Context, db *sqlstore.DB, fn func(pgx.Tx) error) error {
+	conn, err := db.W.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		c := dc.(*stdlib.Conn).Conn()
+		tx, err := c.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback(ctx)
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return tx.Commit(ctx)
+	})
+}
+
+// WriteBatch allocates IDs from the sequence and COPYs transactions and
+// postings.
+func (dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore.Row, mark *sqlstore.Mark) error {
+	return withPgx(ctx, db, func(tx pgx.Tx) error {
+		if len(rows) > 0 {
+			ids, err := tx.Query(ctx, `SELECT nextval('transactions_id_seq') FROM generate_series(1, $1)`, len(rows))
+			if err != nil {
+				return err
+			}
+			i := 0
+			for ids.Next() {
+				if err := ids.Scan(&rows[i].T.ID); err != nil {
+					ids.Close()
+					return err
+				}
+				i++
+			}
+			ids.Close()
+			if err := ids.Err(); err != nil {
+				return err
+			}
+			i = 0
+			_, err = tx.CopyFrom(ctx, pgx.Identifier{"transactions"}, []string{"id", "facility_id", "kind", "value_date", "key", "hash", "reverses", "memo"},
+				pgx.CopyFromFunc(func() ([]any, error) {
+					if i == len(rows) {
+						return nil, nil
+					}
+					r := rows[i]
+					i++
+					var rev any
+					if r.T.Reverses != 0 {
+						rev = r.T.Reverses
+					}
+					return []any{r.T.ID, r.FacilityID, string(r.T.Kind), r.T.ValueDate.Time(), r.T.Key, r.Hash[:], rev, r.T.Memo}, nil
+				}))
+			if err != nil {
+				return err
+			}
+			i, j := 0, 0
+			_, err = tx.CopyFrom(ctx, pgx.Identifier{"postings"}, []string{"tx_id", "seq", "facility_id", "account", "value_date", "amount"},
+				pgx.CopyFromFunc(func() ([]any, error) {
+					for i < len(rows) && j == len(rows[i].T.Postings) {
+						i, j = i+1, 0
+					}
+					if i == len(rows) {
+						return nil, nil
+					}
+					r := rows[i]
+					p := r.T.Postings[j]
+					j++
+					return []any{r.T.ID, int32(j - 1), r.FacilityID, string(p.Account), r.T.ValueDate.Time(), int64(p.Amount)}, nil
+				}))
+			if err != nil {
+				return err
+			}
+		}
+		if mark != nil {
+			_, err := tx.Exec(ctx, `UPDATE facilities SET accrued_through = $1 WHERE id = ANY($2) AND (accrued_through IS NULL OR accrued_through < $1)`,
+				mark.Through.Time(), mark.FacilityIDs)
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// InsertReceivables COPYs the rows.
+func (dialect) InsertReceivables(ctx context.Context, db *sqlstore.DB, cert int64, rows []store.ReceivableRow) error {
+	return withPgx(ctx, db, func(tx pgx.Tx) error {
+		i := 0
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"certificate_receivables"},
+			[]string{"certificate_id", "line", "debtor_id", "invoice_no", "invoice_date", "due_date", "amount", "disputed"},
+			pgx.CopyFromFunc(func() ([]any, error) {
+				if i == len(rows) {
+					return nil, nil
+				}
+				r := rows[i]
+				i++
+				return []any{cert, r.Line, r.DebtorID, r.InvoiceNo, r.InvoiceDate.Time(), r.DueDate.Time(), int64(r.Amount), r.Disputed}, nil
+			}))
+		return err
+	})
+}

@@ -1,0 +1,59 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"revolver/store"
+	"revolver/store/postgres"
+	"revolver/store/storetest"
+)
+
+const envURL = "REVOLVER_TEST_DATABASE_URL"
+
+var schemaSeq atomic.Int64
+
+// Open gives each test its own schema in the database named by
+// REVOLVER_TEST_DATABASE_URL, dropped when the test ends.
+func Open(t testing.TB) *postgres.Store {
+	url := os.Getenv(envURL)
+	if url == "" {
+		t.Skip("PostgreSQL tests skipped: set " + envURL + "=postgres://postgres@127.0.0.1:5432/DB?sslmode=disable to run them")
+	}
+	ctx := context.Background()
+	admin, err := pgxpool.New(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := fmt.Sprintf("revolver_test_%d_%d", time.Now().UnixNano(), schemaSeq.Add(1))
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		admin.Close()
+		t.Fatal(err)
+	}
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	s, err := postgres.Open(ctx, url+sep+"search_path="+schema)
+	if err != nil {
+		admin.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		s.Close()
+		admin.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
+		admin.Close()
+	})
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return Open(t) })
+}
