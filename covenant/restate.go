@@ -67,9 +67,11 @@ type Change struct {
 	Old, New  *Test
 }
 
-// Diff lists the tests whose actual, required, result, headroom or reason
-// differ between old (e.g. as known then) and new (as known now), and the
-// tests only one of them has, ordered by period end then covenant id.
+// Diff lists the tests whose actual, required, result or headroom differ
+// between old (e.g. as known then) and new (as known now), and the tests only
+// one of them has, ordered by period end then covenant id. Reasons are shown
+// but not compared: they name the submission a figure came from, which
+// differs even when the figures do not.
 func Diff(old, new *Result) []Change {
 	type key struct {
 		end date.Date
@@ -98,7 +100,7 @@ func Diff(old, new *Result) []Change {
 	for k := range keys {
 		a, b := o[k], n[k]
 		if a != nil && b != nil && a.Actual.String() == b.Actual.String() && a.Required.String() == b.Required.String() &&
-			a.Result == b.Result && a.Headroom.String() == b.Headroom.String() && a.Reason == b.Reason {
+			a.Result == b.Result && a.Headroom.String() == b.Headroom.String() {
 			continue
 		}
 		out = append(out, Change{Covenant: k.cov, PeriodEnd: k.end, Old: a, New: b})
