@@ -45,7 +45,10 @@ import (
 //
 //	debtor_id == "C00042" && age_days > 60
 //	category == "service_parts" && days_since_movement > 180
-//	extra["bill_and_hold"] == "true"
+//	"bill_and_hold" in extra && extra["bill_and_hold"] == "true"
+//
+// extra holds only the columns the file has: reading a key that is absent is
+// an evaluation error (guard it with `in`), reported against the row.
 var (
 	celOnce   sync.Once
 	celEnvs   map[string]*cel.Env
