@@ -419,14 +419,14 @@ func (c *Certificate) lineFormula(s *Section, l *Line) string {
 	if cr.Values != nil && cr.Values.Known() {
 		vals = strings.Join(cr.Values.Value, ", ")
 	}
-	rem := "Σ amount of the rows no criterion above took"
+	rem := "Σ amount of the rows not taken above"
 	if s.Collateral == agreement.Inventory {
-		rem = "Σ extended_cost of the rows no criterion above took"
+		rem = "Σ extended_cost of the rows not taken above"
 	}
 	var f string
 	switch cr.Kind {
 	case agreement.PastDue:
-		f = rem + " with as-of − invoice_date > " + days + " days (credit memos with their sign)"
+		f = rem + " whose age (as-of − invoice_date) > " + days + " days (credit memos with their sign)"
 	case agreement.CrossAged:
 		f = rem + " of debtors whose positive rows over " + days + " days are at least " + share + " of their positive rows"
 	case agreement.Affiliate:

@@ -60,16 +60,16 @@ func (c *Certificate) Table() string {
 	for _, r := range c.Reserves {
 		add(0, "Less reserve: "+r.Label, r.grouped())
 	}
-	lc := "Letters of credit (outstanding " + c.LCOutstanding.Grouped() + " + drawn " + c.LCDrawn.Grouped() + ")"
+	lc := "letters of credit (outstanding " + c.LCOutstanding.Grouped() + " + drawn " + c.LCDrawn.Grouped() + ")"
 	switch c.LCTreatment {
 	case lcDeductBB:
 		add(0, "Less "+lc, c.LCDeducted.grouped())
 	case lcDeductAvail:
-		add(0, lc+", deducted from availability", c.LettersOfCredit.Grouped())
+		add(0, "Memo: "+lc+", deducted from availability", c.LettersOfCredit.Grouped())
 	case lcNone:
-		add(0, lc+", not counted", c.LettersOfCredit.Grouped())
+		add(0, "Memo: "+lc+", not counted", c.LettersOfCredit.Grouped())
 	default:
-		add(0, lc+", treatment unknown", undeterminedText)
+		add(0, "Less "+lc+", treatment unknown", undeterminedText)
 	}
 	add(0, "Borrowing base", c.BorrowingBase.grouped())
 
