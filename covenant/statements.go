@@ -82,6 +82,7 @@ type InputError struct {
 	Line     int    // 1-based; the header is line 1
 	Column   string // column name, when known
 	Field    int    // 1-based column (field) number, 0 when not known
+	Char     int    // for malformed CSV: 1-based character position in the line
 	Value    string // the offending value, as found
 	Expected string
 }
@@ -91,6 +92,9 @@ func (e *InputError) Error() string {
 	b.WriteString(e.File)
 	if e.Line > 0 {
 		b.WriteString(":" + strconv.Itoa(e.Line))
+		if e.Char > 0 {
+			b.WriteString(":" + strconv.Itoa(e.Char))
+		}
 	}
 	if e.Column != "" || e.Field > 0 {
 		b.WriteString(": column ")
@@ -104,7 +108,7 @@ func (e *InputError) Error() string {
 		}
 	}
 	b.WriteString(": ")
-	if e.Field > 0 && e.Line > 0 && (e.Column != "" || e.Value != "") {
+	if (e.Field > 0 && e.Column != "") || e.Value != "" {
 		b.WriteString(strconv.Quote(e.Value) + ": ")
 	}
 	b.WriteString("expected " + e.Expected)
@@ -173,6 +177,11 @@ func ReadStatements(name string, data []byte) ([]Statement, error) {
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
+		}
+		if errors.Is(err, csv.ErrFieldCount) && rec != nil {
+			l, _ := r.FieldPos(0)
+			return nil, &InputError{File: name, Line: l, Value: strconv.Itoa(len(rec)) + " fields",
+				Expected: strconv.Itoa(len(cols)) + " fields, as many as the header has"}
 		}
 		if err != nil {
 			return nil, csvError(name, err)
@@ -289,7 +298,7 @@ func csvError(name string, err error) error {
 		case errors.Is(pe.Err, csv.ErrQuote), errors.Is(pe.Err, csv.ErrBareQuote):
 			exp = "well-formed CSV quoting (" + pe.Err.Error() + ")"
 		}
-		return &InputError{File: name, Line: pe.Line, Field: pe.Column, Expected: exp}
+		return &InputError{File: name, Line: pe.Line, Char: pe.Column, Expected: exp}
 	}
 	return &InputError{File: name, Expected: "readable CSV (" + err.Error() + ")"}
 }

@@ -65,8 +65,8 @@ func TestReadStatementsErrors(t *testing.T) {
 			`f.csv:3: column period_end (1): "2004-04-04": expected a period end after 2004-07-04, the end of fiscal 2004 Q1 (line 2), since fiscal 2004 Q2 follows it`},
 		{"period ends not increasing across years", header + "\n2005-01-02,2004,4,100.00,0.00,50.00,0.00,1.00\n2004-12-31,2005,1,100.00,0.00,50.00,0.00,1.00\n",
 			`f.csv:3: column period_end (1): "2004-12-31": expected a period end after 2005-01-02`},
-		{"too few fields", header + "\n2004-04-04,2004,1,100.00\n", "f.csv:2: column 1: expected as many fields as the header has"},
-		{"bad quote", header + "\n2004-04-04,2004,1,\"100.00,0.00,50.00,0.00,1.00\n", "f.csv:2: column"},
+		{"too few fields", header + "\n2004-04-04,2004,1,100.00\n", `f.csv:2: "4 fields": expected 8 fields, as many as the header has`},
+		{"bad quote", header + "\n2004-04-04,2004,1,\"100.00,0.00,50.00,0.00,1.00\n", "f.csv:2:48: expected well-formed CSV quoting"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
