@@ -43,7 +43,7 @@ func (t *Test) json(withExplain bool) jsonTest {
 // MarshalJSON writes {"tests": [{"covenant", "period_end", "actual",
 // "required", "result", "headroom", "reason", "cites"}, …]} in the result's
 // order.
-func (r *Result) MarshalJSON() ([]byte, error) { return r.JSON(false) }
+func (r Result) MarshalJSON() ([]byte, error) { return r.JSON(false) }
 
 // JSON writes the result as MarshalJSON does; with withExplain each test also
 // carries its explanation under "explain".
