@@ -1,0 +1,475 @@
+package defaults
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"time"
+
+	"revolver/agreement"
+	"revolver/date"
+	"revolver/money"
+)
+
+// Default lifecycle stages.
+const (
+	StageOccurred    = "occurred"
+	StageNotice      = "notice_given"
+	StageCured       = "cured"
+	StageWaived      = "waived"
+	StageAccelerated = "accelerated"
+)
+
+// SubjectDefault is the subject of a notice of an Event of Default.
+const SubjectDefault = "event_of_default"
+
+// Default is an Event of Default that occurred, with its lifecycle as of the date.
+type Default struct {
+	ID        string        `json:"id"`    // stable: rule and what it concerns, or the record id
+	Event     string        `json:"event"` // the events_of_default id of the terms
+	Clause    string        `json:"clause"`
+	Label     string        `json:"label"`
+	Detection string        `json:"detection"` // rule or record
+	Occurred  date.Date     `json:"occurred"`
+	Detail    string        `json:"detail"`
+	Basis     []string      `json:"basis,omitempty"` // the facts it rests on
+	Amount    *money.Amount `json:"amount,omitempty"`
+	Covenant  string        `json:"covenant,omitempty"`
+	Period    date.Date     `json:"period,omitempty"`
+	Status    string        `json:"status"` // the latest stage
+	// Continuing: neither cured nor waived on the as-of date.
+	Continuing bool `json:"continuing"`
+	// Notice: the notice of the default (§7.2) and when it took effect.
+	Notice      *NoticeStep    `json:"notice,omitempty"`
+	Cured       date.Date      `json:"cured,omitempty"`
+	Waived      date.Date      `json:"waived,omitempty"`
+	Waiver      *Waiver        `json:"waiver,omitempty"`
+	Accelerated date.Date      `json:"accelerated,omitempty"`
+	History     []Stage        `json:"history"`
+	Cite        agreement.Cite `json:"cite"`
+}
+
+// NoticeStep is the notice of a default.
+type NoticeStep struct {
+	Notice    string    `json:"notice"`
+	Under     string    `json:"under"`
+	Effective date.Date `json:"effective"`
+	Rule      string    `json:"rule"`
+}
+
+// Stage is one step of a default's lifecycle.
+type Stage struct {
+	Stage string    `json:"stage"`
+	Date  date.Date `json:"date"`
+	Ref   string    `json:"ref,omitempty"`
+	Note  string    `json:"note,omitempty"`
+}
+
+// Defaults finds the events of default that occurred on or before the
+// as-of date, by rule (covenant results, uncured overadvances, nothing repaid
+// at termination, cross-default) or by record, and gives each its lifecycle.
+func Defaults(t *agreement.Terms, f Facts, asOf date.Date, loc *time.Location) ([]Default, []Problem, error) {
+	e, err := newEngine(t, f, asOf, loc)
+	if err != nil {
+		return nil, nil, err
+	}
+	ds := e.defaults(e.deadlines())
+	return ds, e.problems, nil
+}
+
+func (e *engine) problem(ref, format string, a ...any) {
+	e.problems = append(e.problems, Problem{Ref: ref, Message: fmt.Sprintf(format, a...)})
+}
+
+func (e *engine) eventsByRule(rule string) []agreement.EventOfDefault {
+	var out []agreement.EventOfDefault
+	for _, ev := range e.t.EventsOfDefault {
+		if ev.Rule == rule {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+func fromEvent(ev agreement.EventOfDefault) Default {
+	return Default{Event: ev.ID, Clause: ev.Clause, Label: ev.Label, Detection: ev.Detection, Cite: ev.Cite}
+}
+
+func (e *engine) defaults(deadlines []Deadline) []Default {
+	var ds []Default
+	ds = append(ds, e.covenantDefaults()...)
+	ds = append(ds, e.overadvanceDefaults()...)
+	ds = append(ds, e.terminationDefaults(deadlines)...)
+	ds = append(ds, e.crossDefaults()...)
+	ds = append(ds, e.recordedDefaults()...)
+	var kept []Default
+	for _, d := range ds {
+		if d.Occurred <= e.asOf {
+			kept = append(kept, d)
+		}
+	}
+	ids := map[string]bool{}
+	for _, d := range kept {
+		ids[d.ID] = true
+	}
+	for _, a := range e.f.Actions {
+		if !ids[a.Default] {
+			e.problem(a.ID, "action %s (%s) names default %q, which has not occurred on %s", a.ID, a.Kind, a.Default, e.asOf)
+		}
+	}
+	for _, n := range e.f.Notices {
+		if n.Subject == SubjectDefault && n.Default != "" && !ids[n.Default] && e.sentBy(n) {
+			e.problem(n.ID, "notice %s names default %q, which has not occurred on %s", n.ID, n.Default, e.asOf)
+		}
+	}
+	for i := range kept {
+		e.lifecycle(&kept[i])
+	}
+	sort.SliceStable(kept, func(i, j int) bool {
+		if kept[i].Occurred != kept[j].Occurred {
+			return kept[i].Occurred < kept[j].Occurred
+		}
+		return kept[i].ID < kept[j].ID
+	})
+	return kept
+}
+
+func (e *engine) covenantDefaults() []Default {
+	evs := e.eventsByRule("covenant_failed")
+	if len(evs) == 0 {
+		return nil
+	}
+	var out []Default
+	for _, r := range e.f.CovenantResults {
+		if r.Undetermined != "" {
+			e.problem("covenant:"+r.Covenant+":"+r.PeriodEnd.String(), "covenant %s for the period ended %s could not be tested: %s", r.Covenant, r.PeriodEnd, r.Undetermined)
+			continue
+		}
+		if r.Pass {
+			continue
+		}
+		d := fromEvent(evs[0])
+		d.ID = "covenant_failed:" + r.Covenant + ":" + r.PeriodEnd.String()
+		d.Occurred, d.Covenant, d.Period = r.PeriodEnd, r.Covenant, r.PeriodEnd
+		d.Detail = fmt.Sprintf("%s failed for the period ended %s", r.Covenant, r.PeriodEnd)
+		if r.Actual != "" || r.Required != "" {
+			d.Detail += fmt.Sprintf(": actual %s, required %s", r.Actual, r.Required)
+		}
+		d.Basis = []string{"covenant result " + r.Covenant + " " + r.PeriodEnd.String()}
+		out = append(out, d)
+	}
+	return out
+}
+
+// overadvanceDefaults: loans above the Borrowing Base after a casualty
+// exclusion not cured within the cure days after the bank's notice.
+func (e *engine) overadvanceDefaults() []Default {
+	evs := e.eventsByRule("overadvance_uncured")
+	if len(evs) == 0 {
+		return nil
+	}
+	cure := e.t.Overadvance.CureDays
+	var out []Default
+	for _, n := range e.f.Notices {
+		if n.Subject != "casualty_overadvance" {
+			continue
+		}
+		eff, ok := e.effectiveOn(n)
+		if !ok {
+			continue
+		}
+		if !cure.Known() {
+			e.problem(n.ID, "notice %s: the cure period for loans above the Borrowing Base is unknown: %s", n.ID, cure.Unknown)
+			continue
+		}
+		deadline := e.adjust(eff.AddDays(cure.Value), e.s.Convention)
+		cured, desc := e.done("event:casualty_cure", eff, n.ID)
+		if cured != 0 && cured <= deadline {
+			continue
+		}
+		d := fromEvent(evs[0])
+		d.ID = "overadvance_uncured:" + n.ID
+		d.Occurred = deadline + 1
+		d.Detail = fmt.Sprintf("loans above the Borrowing Base after the casualty notice %s (effective %s) not paid down or re-collateralised within %d days, by %s", n.ID, eff, cure.Value, deadline)
+		d.Basis = []string{"notice " + n.ID + ": " + e.effects[n.ID].Rule, fmt.Sprintf("cure period %d days (%s)", cure.Value, citeText(cure.Cite))}
+		if cured != 0 {
+			d.Cured = cured
+			d.Basis = append(d.Basis, "cured late: "+desc)
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func (e *engine) terminationDefaults(deadlines []Deadline) []Default {
+	evs := e.eventsByRule("unpaid_at_termination")
+	if len(evs) == 0 {
+		return nil
+	}
+	for _, dl := range deadlines {
+		if dl.ID != "termination" || dl.Due == 0 || e.asOf <= dl.Due {
+			continue
+		}
+		if dl.Status == StatusMet {
+			return nil
+		}
+		if e.f.OutstandingAtTermination == nil {
+			if dl.Done == 0 {
+				e.problem("termination", "the Termination Date %s has passed and no payment in full is recorded, but the amount outstanding at the Termination Date is not given", dl.Due)
+			}
+			return nil
+		}
+		amt := *e.f.OutstandingAtTermination
+		if amt == 0 {
+			return nil
+		}
+		d := fromEvent(evs[0])
+		d.ID = "unpaid_at_termination"
+		d.Occurred = dl.Due + 1
+		d.Amount = &amt
+		d.Detail = fmt.Sprintf("%s outstanding and not repaid on the Termination Date %s", amt.Grouped(), dl.Due)
+		d.Basis = []string{dl.Rule}
+		if dl.Done != 0 {
+			d.Cured = dl.Done
+		}
+		return []Default{d}
+	}
+	return nil
+}
+
+// crossDefaults aggregates the other indebtedness unpaid when due,
+// accelerated or in default (excluding debts disputed in good faith with
+// adequate reserves) and reports each run of days on which the aggregate
+// exceeds the threshold.
+func (e *engine) crossDefaults() []Default {
+	evs := e.eventsByRule("cross_default")
+	if len(evs) == 0 || len(e.f.OtherDebts) == 0 {
+		return nil
+	}
+	ev := evs[0]
+	if ev.Threshold == nil || !ev.Threshold.Known() {
+		why := "none is stated"
+		if ev.Threshold != nil {
+			why = ev.Threshold.Unknown
+		}
+		e.problem("cross_default", "other indebtedness is recorded but the cross-default threshold of %s is unknown: %s", ev.Clause, why)
+		return nil
+	}
+	threshold := ev.Threshold.Value
+	// Change points: the days a debt's standing can change.
+	points := map[date.Date]bool{}
+	for _, o := range e.f.OtherDebts {
+		points[o.Due+1] = true
+		for _, p := range []*date.Date{o.Paid, o.Accelerated, o.DefaultUnder} {
+			if p != nil {
+				points[*p] = true
+			}
+		}
+	}
+	var days []date.Date
+	for p := range points {
+		if p <= e.asOf {
+			days = append(days, p)
+		}
+	}
+	sort.Slice(days, func(i, j int) bool { return days[i] < days[j] })
+	var out []Default
+	var cur *Default
+	for _, day := range days {
+		sum, basis := e.crossSum(day)
+		if sum > threshold {
+			if cur == nil {
+				d := fromEvent(ev)
+				d.ID = "cross_default:" + day.String()
+				d.Occurred = day
+				s := sum
+				d.Amount = &s
+				d.Detail = fmt.Sprintf("other indebtedness of %s unpaid, accelerated or in default exceeds %s", sum.Grouped(), threshold.Grouped())
+				d.Basis = basis
+				out = append(out, d)
+				cur = &out[len(out)-1]
+			}
+		} else if cur != nil {
+			cur.Cured = day
+			cur.Basis = append(cur.Basis, fmt.Sprintf("from %s the aggregate is %s, not above %s", day, sum.Grouped(), threshold.Grouped()))
+			cur = nil
+		}
+	}
+	return out
+}
+
+func (e *engine) crossSum(day date.Date) (money.Amount, []string) {
+	var sum money.Amount
+	var basis []string
+	for _, o := range e.f.OtherDebts {
+		if o.Paid != nil && *o.Paid <= day {
+			continue
+		}
+		var why []string
+		if day > o.Due {
+			why = append(why, "unpaid since "+o.Due.String())
+		}
+		if o.Accelerated != nil && *o.Accelerated <= day {
+			why = append(why, "accelerated "+o.Accelerated.String())
+		}
+		if o.DefaultUnder != nil && *o.DefaultUnder <= day {
+			why = append(why, "in default since "+o.DefaultUnder.String())
+		}
+		if len(why) == 0 {
+			continue
+		}
+		if o.Disputed && o.ReservesAdequate {
+			basis = append(basis, fmt.Sprintf("%s (%s, %s): excluded, disputed in good faith with adequate reserves", o.ID, o.Creditor, o.Amount.Grouped()))
+			continue
+		}
+		if o.Disputed {
+			why = append(why, "disputed but without reserves the Bank deems adequate")
+		}
+		sum += o.Amount
+		basis = append(basis, fmt.Sprintf("%s (%s, %s): %s", o.ID, o.Creditor, o.Amount.Grouped(), strings.Join(why, ", ")))
+	}
+	return sum, basis
+}
+
+func (e *engine) recordedDefaults() []Default {
+	var out []Default
+	for _, r := range e.f.Defaults {
+		var ev *agreement.EventOfDefault
+		for i := range e.t.EventsOfDefault {
+			if e.t.EventsOfDefault[i].ID == r.Event {
+				ev = &e.t.EventsOfDefault[i]
+			}
+		}
+		if ev == nil {
+			ids := make([]string, len(e.t.EventsOfDefault))
+			for i, x := range e.t.EventsOfDefault {
+				ids[i] = x.ID
+			}
+			e.problem(r.ID, "default record %s names event %q, not an event of default of the terms on %s (%s)", r.ID, r.Event, e.asOf, strings.Join(ids, ", "))
+			continue
+		}
+		d := fromEvent(*ev)
+		d.ID, d.Occurred, d.Detail = r.ID, r.Occurred, r.Description
+		d.Detection = "record"
+		if r.RecordedBy != "" {
+			d.Basis = []string{"recorded by " + r.RecordedBy}
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// lifecycle fills the stages of d as of the as-of date.
+func (e *engine) lifecycle(d *Default) {
+	d.History = []Stage{{Stage: StageOccurred, Date: d.Occurred, Note: d.Detail}}
+	if d.Cured != 0 && d.Cured > e.asOf {
+		d.Cured = 0
+	}
+	// The notice: the first effective notice of this default.
+	for _, n := range e.f.Notices {
+		if n.Subject != SubjectDefault || n.Default != d.ID {
+			continue
+		}
+		eff, ok := e.effectiveOn(n)
+		if !ok {
+			continue
+		}
+		if n.From != "" && n.From != "lender" {
+			e.problem(n.ID, "notice %s of default %s is from %q; the notice of an Event of Default is the Bank's", n.ID, d.ID, n.From)
+			continue
+		}
+		if d.Notice == nil || eff < d.Notice.Effective {
+			under := n.Under
+			if under == "" {
+				under = "§7.2"
+			}
+			d.Notice = &NoticeStep{Notice: n.ID, Under: under, Effective: eff, Rule: e.effects[n.ID].Rule}
+		}
+	}
+	if d.Notice != nil {
+		d.History = append(d.History, Stage{Stage: StageNotice, Date: d.Notice.Effective, Ref: d.Notice.Notice, Note: "notice under " + d.Notice.Under})
+	}
+	for _, a := range e.f.Actions {
+		if a.Default != d.ID || a.Date > e.asOf {
+			continue
+		}
+		if a.Date < d.Occurred {
+			e.problem(a.ID, "%s %s is dated %s, before default %s occurred on %s", a.Kind, a.ID, a.Date, d.ID, d.Occurred)
+			continue
+		}
+		switch a.Kind {
+		case ActionCure:
+			if d.Cured == 0 || a.Date < d.Cured {
+				d.Cured = a.Date
+			}
+		case ActionWaiver:
+			if err := e.validWaiver(d, a); err != "" {
+				e.problem(a.ID, "waiver %s of %s not applied: %s", a.ID, d.ID, err)
+				continue
+			}
+			if d.Waived == 0 || a.Date < d.Waived {
+				d.Waived, d.Waiver = a.Date, a.Waiver
+			}
+		case ActionAcceleration:
+			if d.Notice == nil || d.Notice.Effective > a.Date {
+				e.problem(a.ID, "acceleration %s of %s on %s precedes any effective notice of the default", a.ID, d.ID, a.Date)
+			}
+			if d.Accelerated == 0 || a.Date < d.Accelerated {
+				d.Accelerated = a.Date
+			}
+		default:
+			e.problem(a.ID, "action %s: kind %q, expected cure, waiver or acceleration", a.ID, a.Kind)
+		}
+	}
+	if d.Accelerated != 0 {
+		d.History = append(d.History, Stage{Stage: StageAccelerated, Date: d.Accelerated})
+	}
+	if d.Cured != 0 {
+		d.History = append(d.History, Stage{Stage: StageCured, Date: d.Cured})
+	}
+	if d.Waived != 0 {
+		d.History = append(d.History, Stage{Stage: StageWaived, Date: d.Waived, Note: "written consent approved by " + d.Waiver.ApprovedBy})
+	}
+	sort.SliceStable(d.History, func(i, j int) bool { return d.History[i].Date < d.History[j].Date })
+	d.Status = d.History[len(d.History)-1].Stage
+	d.Continuing = d.Cured == 0 && d.Waived == 0
+}
+
+// validWaiver checks a waiver against Security Agreement ¶16 and the rule
+// that a waiver needs a second approver.
+func (e *engine) validWaiver(d *Default, a Action) string {
+	w := a.Waiver
+	if w == nil {
+		return "no waiver terms recorded"
+	}
+	var bad []string
+	if !w.Written {
+		bad = append(bad, "a waiver must be a written consent of the Bank (Security Agreement ¶16)")
+	}
+	if w.Agreement == "" || e.t.Document(w.Agreement) == nil {
+		bad = append(bad, fmt.Sprintf("it must make explicit reference to the agreement (found %q, expected a document id of the facility)", w.Agreement))
+	}
+	if d.Covenant != "" {
+		if w.Covenant != d.Covenant {
+			bad = append(bad, fmt.Sprintf("it must name the covenant %s (found %q)", d.Covenant, w.Covenant))
+		}
+		if w.Period != d.Period {
+			bad = append(bad, fmt.Sprintf("it must name the period ended %s (found %s)", d.Period, periodText(w.Period)))
+		}
+	}
+	switch {
+	case w.RequestedBy == "" || w.ApprovedBy == "":
+		bad = append(bad, "it needs a requester and an approver")
+	case w.RequestedBy == w.ApprovedBy:
+		bad = append(bad, fmt.Sprintf("the approver must not be the requester (%s)", w.RequestedBy))
+	}
+	return strings.Join(bad, "; ")
+}
+
+func periodText(d date.Date) string {
+	if d == 0 {
+		return "none"
+	}
+	return d.String()
+}
