@@ -107,7 +107,9 @@ func (e *engine) effectiveOn(n Notice) (date.Date, bool) {
 	return eff.Date, true
 }
 
-func (e *engine) adjust(d date.Date, conv calendar.Convention) date.Date { return e.s.Calendar.Adjust(d, conv) }
+func (e *engine) adjust(d date.Date, conv calendar.Convention) date.Date {
+	return e.s.Calendar.Adjust(d, conv)
+}
 
 func status(asOf, due, done date.Date) string {
 	if done != 0 && done <= asOf {

@@ -30,9 +30,9 @@ type Facts struct {
 type Event struct {
 	ID   string    `json:"id"`
 	Kind string    `json:"kind"`
-	Ref  string    `json:"ref,omitempty"`    // what it concerns: a fee id, a report id, a closing item, a notice id
-	For  date.Date `json:"for,omitempty"`    // the period a report covers
-	Date date.Date `json:"date"`             // when it happened or is planned
+	Ref  string    `json:"ref,omitempty"` // what it concerns: a fee id, a report id, a closing item, a notice id
+	For  date.Date `json:"for,omitempty"` // the period a report covers
+	Date date.Date `json:"date"`          // when it happened or is planned
 	Note string    `json:"note,omitempty"`
 }
 
