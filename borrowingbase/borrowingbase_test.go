@@ -513,3 +513,42 @@ func TestTable(t *testing.T) {
 		}
 	}
 }
+
+func TestReservesAndLetterOfCreditTreatments(t *testing.T) {
+	var g aging
+	g.inv(g.debtor("A"), 5, "1000.00")
+	terms := recvTerms()
+	terms.BorrowingBase.Components[0].Reserves = []agreement.Reserve{{ID: "dilution", Amount: agreement.Term[money.Amount]{Value: amt("100.00")}}}
+	terms.BorrowingBase.Reserves = []agreement.Reserve{{ID: "rent", Label: "Landlord reserve", Amount: agreement.Term[money.Amount]{Value: amt("50.00")}}}
+	in := Input{Terms: terms, Receivables: g.build(), LCOutstanding: amt("10.00"), LCDrawn: amt("1.00")}
+	tests := []struct {
+		treatment, unknown string
+		want               string
+	}{
+		{"deduct_from_borrowing_base", "", "839.00"}, // 1000 − 100 − 50 − 11
+		{"deduct_from_availability", "", "850.00"},
+		{"none", "", "850.00"},
+		{"", "the original agreement's LC clause is not in the seed", undeterminedText},
+	}
+	for _, tc := range tests {
+		t.Run(tc.treatment+tc.unknown, func(t *testing.T) {
+			terms.BorrowingBase.LettersOfCredit = agreement.Term[string]{Value: tc.treatment, Unknown: tc.unknown}
+			c := mustCompute(t, in)
+			checkFigures(t, c, map[string]string{"receivables.availability": "900.00", "borrowing_base": tc.want})
+			if tc.unknown != "" && (len(c.Undetermined) != 1 || c.Undetermined[0].Term != "borrowing_base.letters_of_credit") {
+				t.Errorf("undetermined = %+v", c.Undetermined)
+			}
+		})
+	}
+	terms.BorrowingBase.LettersOfCredit = agreement.Term[string]{Value: "deduct_somewhere"}
+	if _, err := Compute(in); err == nil || !strings.Contains(err.Error(), `"deduct_somewhere"; expected deduct_from_borrowing_base`) {
+		t.Errorf("bad treatment: err = %v", err)
+	}
+	terms.BorrowingBase.LettersOfCredit = agreement.Term[string]{Value: "none"}
+	terms.BorrowingBase.Reserves[0].Amount = agreement.Term[money.Amount]{Unknown: "not yet set by the bank", Path: "borrowing_base.reserves.rent.amount"}
+	c := mustCompute(t, in)
+	checkFigures(t, c, map[string]string{"receivables.availability": "900.00", "borrowing_base": undeterminedText})
+	if js := mustJSON(t, c); !strings.Contains(js, `"reserves":{"rent":null}`) {
+		t.Errorf("JSON: %s", js)
+	}
+}
