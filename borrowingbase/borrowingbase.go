@@ -12,6 +12,12 @@
 //   - Each row is counted under the FIRST criterion in the configured order
 //     that applies; what no criterion takes remains eligible. Age is as-of
 //     date − invoice date in days.
+//   - cross_aged: a debtor's aged share is the sum of ALL its positive rows
+//     older than the criterion's days (whatever criterion took them) over the
+//     sum of all its positive rows; at or above the share, every row of the
+//     debtor still remaining (credit memos included, with their sign) is
+//     ineligible. Debtor-level criteria never depend on the order of rows or
+//     debtors: sums are exact integers and debtors are visited by index.
 //   - Row criteria (past_due, cross_aged, affiliate, government, foreign,
 //     disputed, location, category, slow_moving, casualty, custom) take whole
 //     rows. Amount criteria (contra, concentration) take dollars from a
