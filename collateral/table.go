@@ -17,8 +17,9 @@ type Options struct {
 	// Currency is the currency every receivable must be in; default "USD".
 	Currency string
 	// Columns maps a standard column name (e.g. "amount") to the header name
-	// the file uses for it (e.g. "Open Balance"), for other ERP exports.
-	// Header names are matched without regard to case or surrounding spaces.
+	// the file uses for it (e.g. "Open Balance"), for other ERP exports. A
+	// file without the mapped header may still use the standard name. Header
+	// names are matched without regard to case or surrounding spaces.
 	Columns map[string]string
 }
 
@@ -123,24 +124,38 @@ func (t *table) resolve(header []string, std []string, opt Options) bool {
 		t.idx[i] = -1
 	}
 	t.columns = make([]string, len(header))
+	matched := make([]bool, len(header))
+	match := func(names []string, fallback bool) {
+		for f, h := range header {
+			h = strings.TrimSpace(h)
+			if !fallback {
+				t.columns[f] = h
+			}
+			if matched[f] {
+				continue
+			}
+			for i, wname := range names {
+				if fallback && (t.idx[i] >= 0 || wname == want[i]) || !strings.EqualFold(h, wname) {
+					continue
+				}
+				matched[f] = true
+				if t.idx[i] >= 0 {
+					t.errs.add(&FieldError{File: t.file, Line: 1, Column: std[i], Value: h,
+						Expected: fmt.Sprintf("the column once (it is both field %d and field %d)", t.idx[i]+1, f+1)})
+					continue
+				}
+				t.idx[i] = f
+				t.columns[f] = std[i]
+			}
+		}
+	}
+	match(want, false)
+	// A mapped column absent from this file may still have its standard name
+	// (one column map serves the customer master and the aging alike).
+	match(std, true)
 	for f, h := range header {
 		h = strings.TrimSpace(h)
-		t.columns[f] = h
-		matched := false
-		for i, wname := range want {
-			if !strings.EqualFold(h, wname) {
-				continue
-			}
-			matched = true
-			if t.idx[i] >= 0 {
-				t.errs.add(&FieldError{File: t.file, Line: 1, Column: std[i], Value: h,
-					Expected: fmt.Sprintf("the column once (it is both field %d and field %d)", t.idx[i]+1, f+1)})
-				continue
-			}
-			t.idx[i] = f
-			t.columns[f] = std[i]
-		}
-		if !matched && h != "" {
+		if !matched[f] && h != "" {
 			name := h
 			if slices.Contains(t.names, name) {
 				name = fmt.Sprintf("%s (field %d)", h, f+1)
@@ -155,7 +170,7 @@ func (t *table) resolve(header []string, std []string, opt Options) bool {
 		if t.idx[i] < 0 {
 			e := &FieldError{File: t.file, Line: 1, Column: s, Value: found, Missing: true}
 			if want[i] != s {
-				e.Expected = fmt.Sprintf("looked for header %q", want[i])
+				e.Expected = fmt.Sprintf("looked for header %q or %q", want[i], s)
 			}
 			t.errs.add(e)
 		}
