@@ -244,7 +244,17 @@ func (e *engine) terminationDefaults(deadlines []Deadline) []Default {
 // exceeds the threshold.
 func (e *engine) crossDefaults() []Default {
 	evs := e.eventsByRule("cross_default")
-	if len(evs) == 0 || len(e.f.OtherDebts) == 0 {
+	if len(e.f.OtherDebts) == 0 {
+		return nil
+	}
+	if len(evs) == 0 {
+		msg := fmt.Sprintf("other indebtedness is recorded but no event of default of the terms on %s has the cross_default rule", e.asOf)
+		for _, ev := range e.t.EventsOfDefault {
+			if ev.ID == "cross_default" && ev.Threshold != nil && !ev.Threshold.Known() {
+				msg += fmt.Sprintf("; %s threshold unknown: %s", ev.Clause, ev.Threshold.Unknown)
+			}
+		}
+		e.problem("cross_default", "%s", msg)
 		return nil
 	}
 	ev := evs[0]
