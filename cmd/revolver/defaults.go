@@ -43,6 +43,12 @@ func loadFacts(path string) (defaults.Facts, error) {
 		case errors.As(err, &te):
 			off = te.Offset
 		}
+		// An unknown field is reported after its value: point at its key.
+		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			if i := bytes.LastIndex(b[:min(off, int64(len(b)))], []byte(name)); i >= 0 {
+				off = int64(i)
+			}
+		}
 		line, col := lineCol(b, off)
 		return f, usageError{fmt.Errorf("%s:%d:%d: %v (expected the facts as JSON: notices, events, insurance_policies, ucc_filings, covenant_results, other_debts, default_records, actions)", path, line, col, err)}
 	}
