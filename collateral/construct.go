@@ -15,8 +15,11 @@ func NewReceivables(file, debtorsFile string, debtors []Debtor, rows []Receivabl
 	out := make([]Receivable, len(rows))
 	copy(out, rows)
 	for i, s := range invoiceNos {
+		if len(s) > maxInvoiceLen {
+			panic("collateral.NewReceivables: invoice number longer than 65535 bytes")
+		}
 		out[i].invOff = int32(len(buf))
-		out[i].invLen = int32(len(s))
+		out[i].invLen = uint16(len(s))
 		buf = append(buf, s...)
 	}
 	return &Receivables{File: file, DebtorsFile: debtorsFile, Debtors: debtors, Rows: out, buf: buf}

@@ -3,8 +3,8 @@ package collateral
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -85,10 +85,11 @@ func ReadInventoryXLSX(name string, data []byte, opt Options) (*Inventory, error
 
 // LoadDebtors reads a customer master file, CSV or XLSX by its extension.
 func LoadDebtors(path string, opt Options) ([]Debtor, error) {
-	data, err := os.ReadFile(path)
+	data, release, err := readInput(path)
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	if isXLSX(path) {
 		return ReadDebtorsXLSX(path, data, opt)
 	}
@@ -102,22 +103,32 @@ func LoadReceivables(rPath, dPath string, opt Options) (*Receivables, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(rPath)
+	data, release, err := readInput(rPath)
 	if err != nil {
 		return nil, err
 	}
+	var r *Receivables
 	if isXLSX(rPath) {
-		return ReadReceivablesXLSX(rPath, data, dPath, debtors, opt)
+		r, err = ReadReceivablesXLSX(rPath, data, dPath, debtors, opt)
+	} else {
+		r, err = ReadReceivables(rPath, data, dPath, debtors, opt)
 	}
-	return ReadReceivables(rPath, data, dPath, debtors, opt)
+	if err != nil {
+		release()
+		return nil, err
+	}
+	// The invoice numbers may point into the input: keep it while r lives.
+	runtime.AddCleanup(r, func(release func()) { release() }, release)
+	return r, nil
 }
 
 // LoadInventory reads an inventory file, CSV or XLSX by its extension.
 func LoadInventory(path string, opt Options) (*Inventory, error) {
-	data, err := os.ReadFile(path)
+	data, release, err := readInput(path)
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	if isXLSX(path) {
 		return ReadInventoryXLSX(path, data, opt)
 	}

@@ -12,6 +12,9 @@ import (
 // ReadReceivables reads an aging (CSV, with a header line) against its
 // customer master: every debtor_id must be one of debtors (read from the
 // input named debtorsFile). On any problem it returns nil and an *Errors.
+//
+// The result refers to data for its invoice numbers: data must not be
+// changed afterwards.
 func ReadReceivables(name string, data []byte, debtorsFile string, debtors []Debtor, opt Options) (*Receivables, error) {
 	t := &table{file: name, kind: "receivables"}
 	data, start, firstLine, ok := headerCSV(t, data, ReceivableColumns, opt)
@@ -19,9 +22,13 @@ func ReadReceivables(name string, data []byte, debtorsFile string, debtors []Deb
 		return nil, t.errs.err()
 	}
 	s := newRecvSink(t, debtorsFile, debtors, opt)
+	s.data = data
 	ws := scanCSV(t, data, start, firstLine, s)
 	return s.finish(ws)
 }
+
+// maxInvoiceLen is the longest invoice number accepted, in bytes.
+const maxInvoiceLen = 1<<16 - 1
 
 func readReceivablesRows(name string, rows [][]string, debtorsFile string, debtors []Debtor, opt Options) (*Receivables, error) {
 	t := &table{file: name, kind: "receivables"}
@@ -41,7 +48,8 @@ type recvSink struct {
 	cur     []byte
 	curExp  string
 	rows    []Receivable
-	hs      []uint64 // per row: hash of the invoice number (never 0), 0 if none
+	data    []byte   // the CSV input, which verbatim invoice numbers point into
+	hs      []uint32 // per row: hash of the invoice number (never 0), 0 if none
 	seed    maphash.Seed
 	ext     extras
 
@@ -67,7 +75,7 @@ func newRecvSink(t *table, dfile string, debtors []Debtor, opt Options) *recvSin
 
 func (s *recvSink) alloc(n int) {
 	s.rows = make([]Receivable, n)
-	s.hs = make([]uint64, n)
+	s.hs = make([]uint32, n)
 	s.ext.alloc(n)
 }
 
@@ -79,22 +87,29 @@ func (s *recvSink) reset() {
 
 func (s *recvSink) row(w *worker, line int32, idx int) {
 	if !w.shape(s.t, line) {
-		s.rows[idx] = Receivable{Line: line, invLen: -1}
+		s.rows[idx] = Receivable{Line: line}
 		return
 	}
 	f := w.fields
-	x := Receivable{Line: line, invLen: -1}
+	x := Receivable{Line: line}
 	if d := s.index.lookup(f[s.iDeb]); d >= 0 {
 		x.Debtor = d
 	} else {
 		w.fail(line, "debtor_id", f[s.iDeb], s.unknown)
 	}
-	if inv := f[s.iInv]; len(inv) > 0 {
-		x.invOff, x.invLen = int32(len(w.txt)), int32(len(inv))
-		w.txt = append(w.txt, inv...)
-		s.hs[idx] = maphash.Bytes(s.seed, inv) | 1
-	} else {
+	if inv := f[s.iInv]; len(inv) > 0 && len(inv) <= maxInvoiceLen {
+		if o := w.offs[s.iInv]; o >= 0 && s.data != nil {
+			x.invOff = o // verbatim in the input
+		} else {
+			x.invOff = -1 - int32(len(w.txt)) // in the chunk's text, placed in finish
+			w.txt = append(w.txt, inv...)
+		}
+		x.invLen = uint16(len(inv))
+		s.hs[idx] = uint32(maphash.Bytes(s.seed, inv)) | 1
+	} else if len(inv) == 0 {
 		w.fail(line, "invoice_no", inv, "an invoice number")
+	} else {
+		w.fail(line, "invoice_no", inv[:64], "an invoice number of at most 65535 bytes")
 	}
 	var ok bool
 	if x.InvoiceDate, ok = w.parseDate(f[s.iDate]); !ok {
@@ -130,36 +145,35 @@ func (s *recvSink) chunkDone(w *worker) { s.ext.done(w) }
 func (s *recvSink) finish(ws []*worker) (*Receivables, error) {
 	t := s.t
 	collect(t, ws)
-	// One buffer for the invoice numbers, chunk after chunk.
+	// Invoice numbers are in the input; those that were not written verbatim
+	// (quotes doubled, spreadsheet cells) go after it.
+	buf := s.data
 	total := 0
 	for _, w := range ws {
 		total += len(w.txt)
 	}
-	if tooBig(total) {
-		t.errs.add(&FieldError{File: t.file, Value: fmt.Sprintf("%d bytes of invoice numbers", total), Expected: "under 2 GiB"})
-		return nil, t.errs.err()
-	}
-	buf := make([]byte, 0, total)
-	bases := make([]int32, len(ws))
-	for k, w := range ws {
-		bases[k] = int32(len(buf))
-		buf = append(buf, w.txt...)
-		w.txt = nil
-	}
-	parallel(len(ws), func(k int) {
-		b := bases[k]
-		if b == 0 {
-			return
+	if total > 0 {
+		if tooBig(len(buf) + total) {
+			t.errs.add(&FieldError{File: t.file, Value: fmt.Sprintf("%d bytes", len(buf)+total), Expected: "a file under 2 GiB"})
+			return nil, t.errs.err()
 		}
-		rows := s.rows[ws[k].lo:ws[k].hi]
-		for i := range rows {
-			rows[i].invOff += b
+		buf = append(make([]byte, 0, len(buf)+total), buf...)
+		for _, w := range ws {
+			base := int32(len(buf))
+			buf = append(buf, w.txt...)
+			w.txt = nil
+			rows := s.rows[w.lo:w.hi]
+			for i := range rows {
+				if rows[i].invOff < 0 {
+					rows[i].invOff = base + (-1 - rows[i].invOff)
+				}
+			}
 		}
-	})
+	}
 	for _, d := range duplicates(buf, s.rows, s.hs) {
 		a, b := &s.rows[d[0]], &s.rows[d[1]]
 		t.errs.add(&FieldError{File: t.file, Line: int(b.Line), Column: "invoice_no",
-			Value:    string(buf[b.invOff : b.invOff+b.invLen]),
+			Value:    string(buf[b.invOff : b.invOff+int32(b.invLen)]),
 			Expected: fmt.Sprintf("a unique invoice number (it is also on line %d)", a.Line)})
 	}
 	if err := t.errs.err(); err != nil {
@@ -198,7 +212,7 @@ func (s *recvSink) finish(ws []*worker) (*Receivables, error) {
 // a thousand (a counting sort, in parallel blocks, keeping row order within a
 // bucket); each bucket then goes through a small open-addressing table that
 // stays in the processor's cache. Equal hashes are confirmed on the bytes.
-func duplicates(buf []byte, rows []Receivable, hs []uint64) [][2]int32 {
+func duplicates(buf []byte, rows []Receivable, hs []uint32) [][2]int32 {
 	n := len(rows)
 	if n < 2 {
 		return nil
@@ -207,8 +221,8 @@ func duplicates(buf []byte, rows []Receivable, hs []uint64) [][2]int32 {
 	nb := (n + block - 1) / block
 	bb := min(bits.Len(uint(n/1024)), 14) // bucket bits
 	nk := 1 << bb
-	shift := uint(64 - bb)
-	bucket := func(h uint64) int {
+	shift := uint(32 - bb)
+	bucket := func(h uint32) int {
 		if bb == 0 {
 			return 0
 		}
@@ -234,14 +248,14 @@ func duplicates(buf []byte, rows []Receivable, hs []uint64) [][2]int32 {
 		}
 	}
 	starts[nk] = pos
-	ent := make([]uint64, pos) // low 32 bits of hash << 32 | row
+	ent := make([]uint64, pos) // hash << 32 | row
 	parallel(nb, func(b int) {
 		hh := hist[b*nk : (b+1)*nk]
 		lo := b * block
 		for i, h := range hs[lo:min(n, (b+1)*block)] {
 			if h != 0 {
 				k := bucket(h)
-				ent[hh[k]] = h<<32 | uint64(lo+i)
+				ent[hh[k]] = uint64(h)<<32 | uint64(lo+i)
 				hh[k]++
 			}
 		}
@@ -262,7 +276,7 @@ func duplicates(buf []byte, rows []Receivable, hs []uint64) [][2]int32 {
 			mask := uint64(size - 1)
 			for _, e := range es {
 				i := uint32(e)
-				j := (e >> 32) & mask
+				j := (e >> 32 * 0x9E3779B97F4A7C15 >> 20) & mask
 				for {
 					x := table[j]
 					if x == 0 {
@@ -274,7 +288,7 @@ func duplicates(buf []byte, rows []Receivable, hs []uint64) [][2]int32 {
 						o := uint32(x)
 						if hs[o] == hs[i] {
 							q, r := &rows[o], &rows[i]
-							if bytes.Equal(buf[q.invOff:q.invOff+q.invLen], buf[r.invOff:r.invOff+r.invLen]) {
+							if bytes.Equal(buf[q.invOff:q.invOff+int32(q.invLen)], buf[r.invOff:r.invOff+int32(r.invLen)]) {
 								out = append(out, [2]int32{int32(o), int32(i)})
 								break
 							}
@@ -345,7 +359,8 @@ func (t *idTable) idKey(b []byte) uint64 {
 }
 
 func slotOf(k uint64, n int, mask uint64) uint64 {
-	return ((k ^ uint64(n)) * 0x9E3779B97F4A7C15 >> 32) & mask
+	h := (k ^ uint64(n)) * 0x9E3779B97F4A7C15
+	return (h ^ h>>29 ^ h>>47) & mask
 }
 
 func newIDTable(debtors []Debtor) idTable {

@@ -30,6 +30,7 @@ type span struct{ off, n int32 }
 // worker is the state of one goroutine parsing one chunk.
 type worker struct {
 	fields   [][]byte // fields of the current record (at most len(fields) kept)
+	offs     []int32  // where each field starts in the input; -1 if not verbatim
 	nf       int      // number of fields in the record
 	scratch  []byte   // unescaped quoted fields of the current record
 	qcol     int      // index of a malformed quoted field, -1 if none
@@ -43,12 +44,13 @@ type worker struct {
 	txt    []byte   // kept text of the chunk's rows
 	ext    [][]byte // kept text of extra columns
 	intern map[string]string
-	dates  [256]dateEntry
+	dates  [1024]dateEntry
 }
 
 func newWorker(file string, ncols, nextra int) *worker {
 	return &worker{
 		fields: make([][]byte, ncols+1),
+		offs:   make([]int32, ncols+1),
 		file:   file,
 		qcol:   -1,
 		ext:    make([][]byte, nextra),
@@ -65,6 +67,7 @@ func (w *worker) record(data []byte, i int) (int, int) {
 	nl := 0
 	for {
 		var f []byte
+		off := int32(-1)
 		if i < n && data[i] == '"' {
 			i++
 			start := i
@@ -89,6 +92,7 @@ func (w *worker) record(data []byte, i int) (int, int) {
 				end--
 			}
 			f = data[start:end]
+			off = int32(start)
 			if c := bytes.Count(f, nlSep); c > 0 {
 				nl += c
 				w.quotedNL = true
@@ -102,6 +106,7 @@ func (w *worker) record(data []byte, i int) (int, int) {
 					}
 				}
 				f = w.scratch[s0:]
+				off = -1
 			}
 			if !closed {
 				w.badQuote(data[start-1 : end])
@@ -119,14 +124,22 @@ func (w *worker) record(data []byte, i int) (int, int) {
 			for i < n && !stop[data[i]] {
 				i++
 			}
-			f = data[start:i]
-			if i == n || data[i] == '\n' {
-				f = trimCR(f)
+			e := i
+			if (e == n || data[e] == '\n') && e > start && data[e-1] == '\r' {
+				e--
 			}
-			f = trimSpace(f)
+			for start < e && (data[start] == ' ' || data[start] == '\t') {
+				start++
+			}
+			for e > start && (data[e-1] == ' ' || data[e-1] == '\t') {
+				e--
+			}
+			f = data[start:e]
+			off = int32(start)
 		}
 		if w.nf < len(w.fields) {
 			w.fields[w.nf] = f
+			w.offs[w.nf] = off
 		}
 		w.nf++
 		if i < n && data[i] == ',' {
@@ -342,6 +355,7 @@ func scanRows(t *table, rows [][]string, s sink) []*worker {
 		w.qcol = -1
 		for c := range min(w.nf, len(w.fields)) {
 			w.fields[c] = nil
+			w.offs[c] = -1
 			if c < len(cells) {
 				w.fields[c] = trimSpace([]byte(cells[c]))
 			}

@@ -32,8 +32,8 @@ type Receivable struct {
 	DueDate     date.Date    // due_date
 	Amount      money.Amount // open balance; negative for a credit memo
 	Disputed    bool
-	invOff      int32 // invoice_no in buf
-	invLen      int32
+	invLen      uint16 // invoice_no is buf[invOff:invOff+invLen] (32-byte rows)
+	invOff      int32
 }
 
 // Receivables is a parsed aging with its customer master.
@@ -53,7 +53,7 @@ type Receivables struct {
 // InvoiceNo returns row i's invoice number.
 func (r *Receivables) InvoiceNo(i int) string {
 	x := r.Rows[i]
-	return string(r.buf[x.invOff : x.invOff+x.invLen])
+	return string(r.buf[x.invOff : x.invOff+int32(x.invLen)])
 }
 
 // Extra returns the text of a non-standard column for row i ("" if absent).

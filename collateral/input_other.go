@@ -1,0 +1,10 @@
+//go:build !linux
+
+package collateral
+
+import "os"
+
+func readInput(path string) (data []byte, release func(), err error) {
+	data, err = os.ReadFile(path)
+	return data, func() {}, err
+}
