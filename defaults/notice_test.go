@@ -211,3 +211,25 @@ func TestEffectiveDateProperty(t *testing.T) {
 		}
 	})
 }
+
+func FuzzParseTime(f *testing.F) {
+	for _, s := range []string{"2004-07-02 16:30", "2004-07-02T16:30", "2004-07-02T20:30:00Z", "2004-07-02T16:30:00-04:00", "2004-02-30 10:00", "", "24:00"} {
+		f.Add(s)
+	}
+	loc, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tm, err := defaults.ParseTime(s, loc)
+		if err != nil {
+			if !strings.Contains(err.Error(), "expected RFC 3339") {
+				t.Fatalf("error does not say what is expected: %v", err)
+			}
+			return
+		}
+		if tm.Location() != loc {
+			t.Fatalf("%q: time in %v, want the facility's zone", s, tm.Location())
+		}
+	})
+}
