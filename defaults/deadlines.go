@@ -91,8 +91,22 @@ func newEngine(t *agreement.Terms, f Facts, asOf date.Date, loc *time.Location) 
 			return nil, err
 		}
 		e.effects[n.ID] = eff
+		for _, p := range []string{n.From, n.To} {
+			if p != "" && !hasParty(t, p) {
+				e.problem(n.ID, "notice %s names party %q, not a party of the terms on %s", n.ID, p, asOf)
+			}
+		}
 	}
 	return e, nil
+}
+
+func hasParty(t *agreement.Terms, id string) bool {
+	for _, p := range t.Parties {
+		if p.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // sentBy reports whether the notice was sent on or before the as-of date.

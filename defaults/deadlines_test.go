@@ -337,3 +337,36 @@ func TestBadFacts(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+func TestNoticeToUnknownParty(t *testing.T) {
+	n := courier(t, "n1", "sale", "2005-03-09 10:00")
+	n.To = "borower"
+	r := evaluate(t, "2005-03-10", defaults.Facts{Notices: []defaults.Notice{n}})
+	if len(r.Problems) != 1 || !strings.Contains(r.Problems[0].Message, `names party "borower"`) {
+		t.Errorf("problems %+v", r.Problems)
+	}
+}
+
+func TestOverdueConditionSeesEveryTrigger(t *testing.T) {
+	// Two casualty notices: the first cured in time, the second not.
+	f := defaults.Facts{
+		Notices: []defaults.Notice{courier(t, "cas1", "casualty_overadvance", "2005-06-01 11:00"), courier(t, "cas2", "casualty_overadvance", "2005-06-02 11:00")},
+		Events:  []defaults.Event{{ID: "cure1", Kind: "casualty_cure", Ref: "cas1", Date: d("2005-06-10")}},
+	}
+	r := evaluate(t, "2005-07-10", f)
+	if deadline(t, r, "obligation:casualty_cure:cas1").Status != defaults.StatusMet || deadline(t, r, "obligation:casualty_cure:cas2").Status != defaults.StatusOverdue {
+		t.Fatalf("statuses %+v", r.Deadlines)
+	}
+	if len(r.Defaults) != 1 || r.Defaults[0].ID != "overadvance_uncured:cas2" {
+		t.Errorf("defaults %+v", r.Defaults)
+	}
+	tm := terms(t, "2005-07-10")
+	tm.Schedule.Remedies = append(tm.Schedule.Remedies, agreement.Remedy{ID: "x", Conditions: []string{"overdue:casualty_cure"}})
+	rep, err := defaults.Evaluate(tm, f, d("2005-07-10"), ny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs := remedy(t, rep, "x"); !rs.Exercisable || !strings.Contains(rs.Why[0], "overdue since 2005-07-05") {
+		t.Errorf("overdue:casualty_cure: %+v", rs)
+	}
+}

@@ -187,22 +187,28 @@ func (e *engine) writtenNotice(r agreement.Remedy) (bool, string) {
 }
 
 func overdue(id string, deadlines []Deadline) (bool, string) {
-	found := false
+	var first string
 	for _, d := range deadlines {
 		if d.Kind != KindObligation || !(d.ID == "obligation:"+id || strings.HasPrefix(d.ID, "obligation:"+id+":")) {
 			continue
 		}
-		found = true
 		if d.Status == StatusOverdue {
 			return true, fmt.Sprintf("%s is overdue since %s (%s)", d.Label, d.Due, citeText(d.Cite))
 		}
-		if d.Status == StatusLate {
-			return false, fmt.Sprintf("%s was done late, on %s (due %s)", d.Label, d.Done, d.Due)
+		if first != "" {
+			continue
 		}
-		return false, fmt.Sprintf("%s is %s (due %s)", d.Label, d.Status, d.Due)
+		switch d.Status {
+		case StatusLate:
+			first = fmt.Sprintf("%s was done late, on %s (due %s)", d.Label, d.Done, d.Due)
+		case StatusUndetermined, StatusPending:
+			first = fmt.Sprintf("%s is %s: %s", d.Label, d.Status, d.Reason)
+		default:
+			first = fmt.Sprintf("%s is %s (due %s)", d.Label, d.Status, d.Due)
+		}
 	}
-	if !found {
+	if first == "" {
 		return false, "obligation " + id + ": no deadline on this date"
 	}
-	return false, ""
+	return false, first
 }
