@@ -32,6 +32,9 @@ import (
 type Store interface {
 	// Facilities.
 	CreateFacility(ctx context.Context, f Facility) (Facility, error) // conflict if the slug exists
+	// CreateFacilities stores many new facilities in one transaction (all
+	// or none).
+	CreateFacilities(ctx context.Context, fs []Facility) error
 	Facility(ctx context.Context, slug string) (Facility, error)
 	Facilities(ctx context.Context) ([]Facility, error)
 	// UpdateFacilitySettings replaces a facility's settings JSON.

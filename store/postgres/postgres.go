@@ -217,3 +217,26 @@ func (dialect) InsertReceivables(ctx context.Context, db *sqlstore.DB, cert int6
 		return err
 	})
 }
+
+// LookupKeys joins the keys, passed as two arrays, with transactions.
+func (dialect) LookupKeys(ctx context.Context, db *sqlstore.DB, fids []int64, keys []string, fn func(int64, string, int64, []byte)) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	rows, err := db.R.QueryContext(ctx, `SELECT t.facility_id, t.key, t.id, t.hash FROM unnest($1::bigint[], $2::text[]) AS k(f, key)
+		JOIN transactions t ON t.facility_id = k.f AND t.key = k.key`, fids, keys)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var fid, id int64
+		var key string
+		var h []byte
+		if err := rows.Scan(&fid, &key, &id, &h); err != nil {
+			return err
+		}
+		fn(fid, key, id, h)
+	}
+	return rows.Err()
+}

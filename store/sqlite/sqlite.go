@@ -36,7 +36,7 @@ type Store struct {
 func Open(ctx context.Context, path string) (*Store, error) {
 	dsn := func(txlock string) string {
 		q := url.Values{}
-		for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
+		for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)", "temp_store(MEMORY)", "cache_size(-65536)"} {
 			q.Add("_pragma", p)
 		}
 		q.Set("_txlock", txlock)
@@ -231,4 +231,36 @@ func (dialect) InsertReceivables(ctx context.Context, db *sqlstore.DB, cert int6
 		}
 	}
 	return tx.Commit()
+}
+
+// LookupKeys joins a VALUES list with the unique (facility_id, key) index,
+// in chunks.
+func (dialect) LookupKeys(ctx context.Context, db *sqlstore.DB, fids []int64, keys []string, fn func(int64, string, int64, []byte)) error {
+	for i := 0; i < len(keys); i += 500 {
+		n := min(500, len(keys)-i)
+		args := make([]any, 0, 2*n)
+		for j := i; j < i+n; j++ {
+			args = append(args, fids[j], keys[j])
+		}
+		rows, err := db.R.QueryContext(ctx, `SELECT t.facility_id, t.key, t.id, t.hash FROM (VALUES `+values(n, 2)+`) AS k
+			JOIN transactions t ON t.facility_id = k.column1 AND t.key = k.column2`, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var fid, id int64
+			var key string
+			var h []byte
+			if err := rows.Scan(&fid, &key, &id, &h); err != nil {
+				rows.Close()
+				return err
+			}
+			fn(fid, key, id, h)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
 }

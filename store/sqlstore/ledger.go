@@ -338,42 +338,16 @@ type stored struct {
 	hash []byte
 }
 
-// existing looks up stored keys, in chunks.
+// existing looks up stored keys.
 func (db *DB) existing(ctx context.Context, keys []fkey) (map[fkey]stored, error) {
 	out := map[fkey]stored{}
-	const chunk = 400
-	for len(keys) > 0 {
-		n := min(chunk, len(keys))
-		part := keys[:n]
-		keys = keys[n:]
-		var sb bytes.Buffer
-		args := make([]any, 0, 2*n)
-		sb.WriteString(`SELECT facility_id, key, id, hash FROM transactions WHERE (facility_id, key) IN (VALUES `)
-		for i, k := range part {
-			if i > 0 {
-				sb.WriteByte(',')
-			}
-			sb.WriteString("(CAST(? AS BIGINT), CAST(? AS TEXT))")
-			args = append(args, k.fid, k.key)
-		}
-		sb.WriteByte(')')
-		rows, err := db.R.QueryContext(ctx, db.q(sb.String()), args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var k fkey
-			var s stored
-			if err := rows.Scan(&k.fid, &k.key, &s.id, &s.hash); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[k] = s
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+	fids := make([]int64, len(keys))
+	ks := make([]string, len(keys))
+	for i, k := range keys {
+		fids[i], ks[i] = k.fid, k.key
 	}
-	return out, nil
+	err := db.D.LookupKeys(ctx, db, fids, ks, func(fid int64, key string, id int64, hash []byte) {
+		out[fkey{fid, key}] = stored{id, hash}
+	})
+	return out, err
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"revolver/date"
@@ -20,8 +21,96 @@ import (
 
 var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
+func checkFacility(f store.Facility) error {
+	if !slugRE.MatchString(f.Slug) {
+		return store.Errorf(store.CodeInvalid, "facility slug %q: expected lower-case letters, digits and dashes (at most 63)", f.Slug)
+	}
+	if f.Name == "" {
+		return store.Errorf(store.CodeInvalid, "facility %q: name is empty", f.Slug)
+	}
+	if f.Created.IsZero() {
+		return store.Errorf(store.CodeInvalid, "facility %q: creation time is missing", f.Slug)
+	}
+	if len(f.Settings) > 0 && !json.Valid(f.Settings) {
+		return store.Errorf(store.CodeInvalid, "facility %q: settings are not valid JSON", f.Slug)
+	}
+	return nil
+}
+
+// CreateFacilities stores many facilities in one transaction.
+func (db *DB) CreateFacilities(ctx context.Context, fs []store.Facility) error {
+	seen := make(map[string]bool, len(fs))
+	for i, f := range fs {
+		if err := checkFacility(f); err != nil {
+			return fmt.Errorf("facility %d: %w", i+1, err)
+		}
+		if seen[f.Slug] {
+			return store.Errorf(store.CodeInvalid, "facility %d: slug %q appears twice", i+1, f.Slug)
+		}
+		seen[f.Slug] = true
+	}
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer rollback(tx)
+	ids := make(map[string]int64, len(fs))
+	const n = 200
+	for i := 0; i < len(fs); i += n {
+		part := fs[i:min(i+n, len(fs))]
+		var sb strings.Builder
+		sb.WriteString(`INSERT INTO facilities (slug, name, created, settings) VALUES `)
+		args := make([]any, 0, 4*len(part))
+		for j, f := range part {
+			if j > 0 {
+				sb.WriteByte(',')
+			}
+			sb.WriteString("(?, ?, ?, ?)")
+			var settings any
+			if len(f.Settings) > 0 {
+				settings = []byte(f.Settings)
+			}
+			args = append(args, f.Slug, f.Name, db.D.Time(store.Truncate(f.Created)), settings)
+		}
+		sb.WriteString(" RETURNING id, slug")
+		rows, err := tx.QueryContext(ctx, db.q(sb.String()), args...)
+		if err != nil {
+			if db.D.IsUnique(err) {
+				return store.Errorf(store.CodeConflict, "facilities %d..%d: a slug already exists", i+1, i+len(part))
+			}
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var slug string
+			if err := rows.Scan(&id, &slug); err != nil {
+				rows.Close()
+				return err
+			}
+			ids[slug] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			if db.D.IsUnique(err) {
+				return store.Errorf(store.CodeConflict, "facilities %d..%d: a slug already exists", i+1, i+len(part))
+			}
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	for slug, id := range ids {
+		db.remember(slug, id)
+	}
+	return nil
+}
+
 // CreateFacility stores a new facility.
 func (db *DB) CreateFacility(ctx context.Context, f store.Facility) (store.Facility, error) {
+	if err := checkFacility(f); err != nil {
+		return f, err
+	}
 	if !slugRE.MatchString(f.Slug) {
 		return f, store.Errorf(store.CodeInvalid, "facility slug %q: expected lower-case letters, digits and dashes (at most 63)", f.Slug)
 	}

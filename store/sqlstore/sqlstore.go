@@ -43,6 +43,9 @@ type Dialect interface {
 	// IDs) and, if mark is not nil, marks facilities accrued, in one durable
 	// database transaction.
 	WriteBatch(ctx context.Context, db *DB, rows []*Row, mark *Mark) error
+	// LookupKeys calls fn for each (facility id, key) pair already stored,
+	// with the transaction's id and content hash.
+	LookupKeys(ctx context.Context, db *DB, fids []int64, keys []string, fn func(fid int64, key string, id int64, hash []byte)) error
 	// InsertReceivables bulk-inserts a certificate's receivable rows in one
 	// database transaction.
 	InsertReceivables(ctx context.Context, db *DB, certificate int64, rows []store.ReceivableRow) error

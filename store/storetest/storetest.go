@@ -176,6 +176,14 @@ func testFacilities(t *testing.T, s store.Store) {
 		t.Errorf("settings = %s", f.Settings)
 	}
 	wantCode(t, s.UpdateFacilitySettings(ctx, "nope", nil), store.CodeNotFound)
+
+	many := []store.Facility{{Slug: "m1", Name: "M1", Created: t0}, {Slug: "m2", Name: "M2", Created: t0}}
+	ok(t, s.CreateFacilities(ctx, many))
+	wantCode(t, s.CreateFacilities(ctx, []store.Facility{{Slug: "m3", Name: "M3", Created: t0}, {Slug: "m3", Name: "M3", Created: t0}}), store.CodeInvalid)
+	wantCode(t, s.CreateFacilities(ctx, []store.Facility{{Slug: "m4", Name: "M4", Created: t0}, {Slug: "m1", Name: "M1", Created: t0}}), store.CodeConflict)
+	if list := must(s.Facilities(ctx)).of(t); len(list) != 4 {
+		t.Errorf("after bulk creation %d facilities, want 4 (m4 must not exist)", len(list))
+	}
 }
 
 func sha(b []byte) string {

@@ -1,0 +1,137 @@
+package storetest
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"revolver/app"
+	"revolver/date"
+	"revolver/ledger"
+	"revolver/money"
+	"revolver/store"
+)
+
+// Bench runs the store benchmarks. open returns a new, empty store.
+func Bench(b *testing.B, open func(b *testing.B) store.Store) {
+	b.Run("PostBatch", func(b *testing.B) { benchPostBatch(b, open(b)) })
+	b.Run("PostSingle", func(b *testing.B) { benchPostSingle(b, open(b)) })
+	b.Run("Receivables1M", func(b *testing.B) { benchReceivables(b, open(b)) })
+	b.Run("CloseOfBusiness100k", func(b *testing.B) { benchCOB(b, open(b)) })
+}
+
+func facilities(b *testing.B, s store.Store, n int) []string {
+	fs := make([]store.Facility, n)
+	slugs := make([]string, n)
+	for i := range fs {
+		slugs[i] = fmt.Sprintf("f%06d", i)
+		fs[i] = store.Facility{Slug: slugs[i], Name: slugs[i], Created: t0}
+	}
+	if err := s.CreateFacilities(ctx, fs); err != nil {
+		b.Fatal(err)
+	}
+	return slugs
+}
+
+// mixed returns n balanced transactions of 2, 3 and 4 postings spread over
+// the facilities.
+func mixed(slugs []string, n, seq int) []ledger.Transaction {
+	txs := make([]ledger.Transaction, n)
+	for i := range txs {
+		f := slugs[(seq+i)%len(slugs)]
+		a := money.Amount(1000 + (seq+i)%100000)
+		var ps []ledger.Posting
+		switch i % 3 {
+		case 0:
+			ps = []ledger.Posting{{Account: ledger.Loans, Amount: a}, {Account: ledger.Cash, Amount: -a}}
+		case 1:
+			ps = []ledger.Posting{{Account: ledger.Loans, Amount: a}, {Account: ledger.FeeIncome, Amount: -a + 1}, {Account: ledger.Cash, Amount: -1}}
+		default:
+			ps = []ledger.Posting{{Account: ledger.LCContingent, Amount: a}, {Account: ledger.LCOutstanding, Amount: -a}, {Account: ledger.LCDrawn, Amount: a}, {Account: ledger.Cash, Amount: -a}}
+		}
+		kind := []ledger.Kind{ledger.KindAdvance, ledger.KindFee, ledger.KindLCDraw}[i%3]
+		txs[i] = ledger.Transaction{Facility: f, Kind: kind, ValueDate: d("2006-01-02") + date.Date((seq+i)%365),
+			Key: fmt.Sprintf("b%d", seq+i), Postings: ps}
+	}
+	return txs
+}
+
+// benchPostBatch: durable batches of 1,000 transactions (2–4 postings).
+func benchPostBatch(b *testing.B, s store.Store) {
+	slugs := facilities(b, s, 100)
+	const batch = 1000
+	batches := make([][]ledger.Transaction, b.N)
+	for i := range batches {
+		batches[i] = mixed(slugs, batch, i*batch)
+	}
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		if _, err := s.PostBatch(ctx, batches[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*batch)/time.Since(start).Seconds(), "tx/s")
+}
+
+// benchPostSingle: one durable Update posting one transaction.
+func benchPostSingle(b *testing.B, s store.Store) {
+	slugs := facilities(b, s, 100)
+	txs := mixed(slugs, b.N, 0)
+	b.ResetTimer()
+	start := time.Now()
+	for i := range txs {
+		tr := txs[i]
+		if err := s.Update(ctx, tr.Facility, func(tx store.Tx) error { _, err := tx.Post(tr); return err }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "tx/s")
+}
+
+// benchReceivables: storing a submitted certificate's 1M-row receivables.
+func benchReceivables(b *testing.B, s store.Store) {
+	newFacility(b, s, "f")
+	rows := Receivables(1_000_000)
+	ids := make([]int64, b.N)
+	for i := range ids {
+		ids[i] = submitted(b, s, "f", d("2006-01-31"), amt("1.00"), 0).ID
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := s.PutReceivables(ctx, ids[i], rows); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(rows))/b.Elapsed().Seconds(), "rows/s")
+}
+
+// benchCOB: one day's accrual for 100,000 facilities with loans.
+func benchCOB(b *testing.B, s store.Store) {
+	const n = 100_000
+	slugs := facilities(b, s, n)
+	ok(b, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2005-01-01"), Value: money.MustRate("0.0725")}))
+	svc := &app.Service{Store: s, Terms: terms(amt("5000000.00"), nil)}
+	var txs []ledger.Transaction
+	for i, f := range slugs {
+		a, err := ledger.Advance(ref(f, "a", "2006-01-02"), money.Amount(100_000_00+i))
+		ok(b, err)
+		txs = append(txs, a)
+		if len(txs) == 10000 {
+			must(s.PostBatch(ctx, txs)).of(b)
+			txs = txs[:0]
+		}
+	}
+	must(s.PostBatch(ctx, txs)).of(b)
+	day := d("2006-01-02")
+	must(svc.CloseOfBusiness(ctx, day)).of(b) // first accrual: everything from the advances
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		day++
+		r := must(svc.CloseOfBusiness(ctx, day)).of(b)
+		if r.Posted != n {
+			b.Fatalf("close of business %s posted %d, want %d", day, r.Posted, n)
+		}
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/day")
+}
