@@ -480,3 +480,87 @@ func quoteNL(row string) string {
 	f[1] = "\"" + f[1][:3] + "\n" + f[1][3:] + "\""
 	return strings.Join(f, ",")
 }
+
+// Invoice numbers with doubled quotes are not verbatim in the input; they
+// are kept after it, and duplicates are still found across both kinds.
+func TestEscapedInvoiceNumbers(t *testing.T) {
+	ds := testDebtors(t)
+	const n = 50000
+	esc := func(line int, row string) string {
+		f := strings.Split(row, ",")
+		f[1] = `"` + f[1][:3] + `""` + f[1][3:] + `"`
+		return strings.Join(f, ",")
+	}
+	data := bigReceivables(n, func(line int, row string) string {
+		if line%1000 == 0 {
+			return esc(line, row)
+		}
+		return row
+	})
+	r, err := ReadReceivables("r.csv", data, "d.csv", ds, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range r.Rows {
+		want := fmt.Sprintf("INV%08d", i)
+		if int(r.Rows[i].Line)%1000 == 0 {
+			want = fmt.Sprintf(`INV"%08d`, i)
+		}
+		if got := r.InvoiceNo(i); got != want {
+			t.Fatalf("row %d (line %d): %q, want %q", i, r.Rows[i].Line, got, want)
+		}
+	}
+	// a duplicate of an escaped one, written verbatim, and the other way round
+	data = bigReceivables(n, func(line int, row string) string {
+		switch line {
+		case 3000:
+			return esc(line, row)
+		case 45000:
+			return `C1,"INV""00002998",2004-01-01,2004-01-01,1.00,USD,false`
+		case 46000:
+			return `C1,INV00000007,2004-01-01,2004-01-01,1.00,USD,false`
+		case 47000:
+			return `C1,"INV00000008",2004-01-01,2004-01-01,1.00,USD,false`
+		}
+		return row
+	})
+	_, err = ReadReceivables("r.csv", data, "d.csv", ds, Options{})
+	es := problems(t, err)
+	var got []string
+	for _, e := range es.List {
+		got = append(got, fmt.Sprintf("%d:%s:%s", e.Line, e.Column, e.Value))
+	}
+	if want := []string{`45000:invoice_no:INV"00002998`, "46000:invoice_no:INV00000007", "47000:invoice_no:INV00000008"}; !slices.Equal(got, want) {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	if !strings.Contains(es.List[0].Error(), "also on line 3000") || !strings.Contains(es.List[1].Error(), "also on line 9") {
+		t.Fatalf("%v", err)
+	}
+}
+
+func TestLoadMapped(t *testing.T) {
+	ds := testDebtors(t)
+	dir := t.TempDir()
+	dPath, rPath := filepath.Join(dir, "debtors.csv"), filepath.Join(dir, "receivables.csv")
+	if err := os.WriteFile(dPath, []byte(debtorsCSV), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data := bigReceivables(40000, nil) // over 1 MiB: mapped
+	if err := os.WriteFile(rPath, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := LoadReceivables(rPath, dPath, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ReadReceivables("x", data, "y", ds, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(recvValues(r), recvValues(want)) {
+		t.Fatal("loaded and read differ")
+	}
+	if _, err := LoadReceivables(filepath.Join(dir, "nope.csv"), dPath, Options{}); err == nil {
+		t.Fatal("missing file accepted")
+	}
+}
