@@ -121,7 +121,7 @@ func testRandom(t *testing.T, s store.Store) {
 			if tr.ID != 0 {
 				model = append(model, tr)
 			}
-			got := checkInvariants(rt, s, f)
+			got := CheckInvariants(rt, s, f)
 			if !reflect.DeepEqual(got, model) && !(len(got) == 0 && len(model) == 0) {
 				rt.Fatalf("stored %d transactions, model %d:\n%+v\n%+v", len(got), len(model), got, model)
 			}

@@ -76,7 +76,7 @@ type result[T any] struct {
 	err error
 }
 
-func (r result[T]) of(t tb) T {
+func (r result[T]) of(t TB) T {
 	t.Helper()
 	if r.err != nil {
 		t.Fatal(r.err)
@@ -84,7 +84,7 @@ func (r result[T]) of(t tb) T {
 	return r.v
 }
 
-func ok(t tb, err error) {
+func ok(t TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -92,23 +92,24 @@ func ok(t tb, err error) {
 }
 
 // wantCode fails unless err carries code.
-func wantCode(t tb, err error, code string) {
+func wantCode(t TB, err error, code string) {
 	t.Helper()
 	if got := store.ErrorCode(err); got != code {
 		t.Fatalf("error %v: code %q, want %q", err, got, code)
 	}
 }
 
-func newFacility(t tb, s store.Store, slug string) {
+func newFacility(t TB, s store.Store, slug string) {
 	t.Helper()
 	must(s.CreateFacility(ctx, store.Facility{Slug: slug, Name: "Facility " + slug, Created: t0,
 		Settings: json.RawMessage(`{"maker_checker_threshold":"250000.00"}`)})).of(t)
 }
 
-// checkInvariants: every transaction has two or more postings and sums to
-// zero; the store's balances equal the sum of its postings on every value
-// date that occurs and at the end of time.
-func checkInvariants(t tb, s store.Store, facility string) []ledger.Transaction {
+// CheckInvariants checks a facility's ledger and returns its transactions:
+// every transaction has two or more postings and sums to zero; the store's
+// balances equal the sum of its postings on every value date that occurs
+// (and the day before) and at the end of time.
+func CheckInvariants(t TB, s store.Store, facility string) []ledger.Transaction {
 	t.Helper()
 	txs := must(s.Transactions(ctx, facility)).of(t)
 	dates := map[date.Date]bool{date.Max: true}
@@ -234,7 +235,7 @@ func testDocuments(t *testing.T, s store.Store) {
 	wantCode(t, err, store.CodeNotFound)
 }
 
-func submitted(t tb, s store.Store, facility string, asOf date.Date, bb money.Amount, supersedes int64) store.Certificate {
+func submitted(t TB, s store.Store, facility string, asOf date.Date, bb money.Amount, supersedes int64) store.Certificate {
 	t.Helper()
 	c := must(s.CreateCertificate(ctx, store.Certificate{Facility: facility, AsOf: asOf, PreparedBy: "borrower@btu", CreatedAt: t0, Supersedes: supersedes})).of(t)
 	return must(s.SubmitCertificate(ctx, c.ID, store.Submission{
@@ -412,7 +413,7 @@ func testRates(t *testing.T, s store.Store) {
 	wantCode(t, err, store.CodeNotFound)
 }
 
-func post(t tb, s store.Store, tr ledger.Transaction, err error) store.Posted {
+func post(t TB, s store.Store, tr ledger.Transaction, err error) store.Posted {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -431,13 +432,13 @@ func ref(f, key, vd string) ledger.Ref { return ledger.Ref{Facility: f, Key: key
 func testLedger(t *testing.T, s store.Store) {
 	newFacility(t, s, "f")
 	newFacility(t, s, "g")
-	checkInvariants(t, s, "f")
+	CheckInvariants(t, s, "f")
 	a1, err := ledger.Advance(ref("f", "adv-1", "2006-01-10"), amt("1000000.00"))
 	p1 := post(t, s, a1, err)
 	if p1.Replayed || p1.Transaction.ID == 0 {
 		t.Fatalf("first post = %+v", p1)
 	}
-	checkInvariants(t, s, "f")
+	CheckInvariants(t, s, "f")
 	steps := []func() (ledger.Transaction, error){
 		func() (ledger.Transaction, error) {
 			return ledger.Repayment(ref("f", "rep-1", "2006-01-20"), amt("250000.00"))
@@ -467,7 +468,7 @@ func testLedger(t *testing.T, s store.Store) {
 	for _, st := range steps {
 		tr, err := st()
 		post(t, s, tr, err)
-		checkInvariants(t, s, "f")
+		CheckInvariants(t, s, "f")
 	}
 	txs := must(s.Transactions(ctx, "f")).of(t)
 	col := txs[len(txs)-1]
@@ -477,7 +478,7 @@ func testLedger(t *testing.T, s store.Store) {
 	// A returned item reverses the collection's credit.
 	ret, err := ledger.Reverse(ref("f", "col-1-returned", "2006-01-30"), ledger.KindReturnedItem, col)
 	post(t, s, ret, err)
-	checkInvariants(t, s, "f")
+	CheckInvariants(t, s, "f")
 	want := map[string]ledger.Balances{
 		"2006-01-09": {},
 		"2006-01-10": {ledger.Loans: amt("1020000.00"), ledger.Cash: amt("-1000000.00"), ledger.FeeIncome: amt("-20000.00")},
@@ -521,11 +522,11 @@ func testLedger(t *testing.T, s store.Store) {
 		}
 		return nil
 	}))
-	checkInvariants(t, s, "f")
+	CheckInvariants(t, s, "f")
 	// Reversal: once only, same facility only.
 	rev, err := ledger.Reverse(ref("f", "fee-1-rev", "2006-03-03"), ledger.KindReversal, txs[2])
 	post(t, s, rev, err)
-	checkInvariants(t, s, "f")
+	CheckInvariants(t, s, "f")
 	rev2, _ := ledger.Reverse(ref("f", "fee-1-rev-again", "2006-03-03"), ledger.KindReversal, txs[2])
 	err = s.Update(ctx, "f", func(tx store.Tx) error { _, err := tx.Post(rev2); return err })
 	wantCode(t, err, store.CodeConflict)
@@ -540,7 +541,7 @@ func testLedger(t *testing.T, s store.Store) {
 	if got := must(s.Transaction(ctx, "f", txs[2].ID)).of(t); got.Kind != ledger.KindFee {
 		t.Errorf("Transaction = %+v", got)
 	}
-	checkInvariants(t, s, "g")
+	CheckInvariants(t, s, "g")
 	if n := len(must(s.Transactions(ctx, "g")).of(t)); n != 0 {
 		t.Errorf("facility g has %d transactions", n)
 	}
@@ -553,7 +554,7 @@ func testIdempotency(t *testing.T, s store.Store) {
 	newFacility(t, s, "g")
 	a, _ := ledger.Advance(ref("f", "k", "2006-01-10"), amt("100.00"))
 	p1 := post(t, s, a, nil)
-	before := checkInvariants(t, s, "f")
+	before := CheckInvariants(t, s, "f")
 	p2 := post(t, s, a, nil)
 	if !p2.Replayed || p2.Transaction.ID != p1.Transaction.ID || !reflect.DeepEqual(p2.Transaction, p1.Transaction) {
 		t.Fatalf("replay = %+v, want first %+v replayed", p2, p1)
@@ -564,7 +565,7 @@ func testIdempotency(t *testing.T, s store.Store) {
 	c, _ := ledger.Advance(ref("f", "k", "2006-01-11"), amt("100.00"))
 	err = s.Update(ctx, "f", func(tx store.Tx) error { _, err := tx.Post(c); return err })
 	wantCode(t, err, store.CodeIdempotencyMismatch)
-	if after := checkInvariants(t, s, "f"); !reflect.DeepEqual(after, before) {
+	if after := CheckInvariants(t, s, "f"); !reflect.DeepEqual(after, before) {
 		t.Fatalf("rejected commands changed the ledger: %v → %v", before, after)
 	}
 	// Keys are per facility.
@@ -578,7 +579,7 @@ func testRejected(t *testing.T, s store.Store) {
 	newFacility(t, s, "f")
 	a, _ := ledger.Advance(ref("f", "a", "2006-01-10"), amt("100.00"))
 	post(t, s, a, nil)
-	before := checkInvariants(t, s, "f")
+	before := CheckInvariants(t, s, "f")
 	bad := []ledger.Transaction{
 		{Facility: "f", Kind: ledger.KindAdvance, Key: "u", ValueDate: d("2006-01-10"), Postings: []ledger.Posting{{Account: ledger.Loans, Amount: 5}, {Account: ledger.Cash, Amount: -4}}},
 		{Facility: "f", Kind: ledger.KindAdvance, Key: "v", ValueDate: d("2006-01-10"), Postings: []ledger.Posting{{Account: ledger.Loans, Amount: 5}}},
@@ -600,7 +601,7 @@ func testRejected(t *testing.T, s store.Store) {
 	if !errors.Is(err, boom) {
 		t.Fatalf("Update error = %v, want boom", err)
 	}
-	if after := checkInvariants(t, s, "f"); !reflect.DeepEqual(after, before) {
+	if after := CheckInvariants(t, s, "f"); !reflect.DeepEqual(after, before) {
 		t.Fatalf("rejected commands changed the ledger: %v → %v", before, after)
 	}
 	// The key of a rolled-back command is free.
@@ -608,7 +609,7 @@ func testRejected(t *testing.T, s store.Store) {
 	if p := post(t, s, r, nil); p.Replayed {
 		t.Error("rolled-back key replayed")
 	}
-	checkInvariants(t, s, "f")
+	CheckInvariants(t, s, "f")
 }
 
 func testBatch(t *testing.T, s store.Store) {
@@ -637,8 +638,8 @@ func testBatch(t *testing.T, s store.Store) {
 	if last := ps[700]; !last.Replayed || last.Transaction.ID != ps[4].Transaction.ID {
 		t.Fatalf("duplicate in batch = %+v, want replay of %d", last, ps[4].Transaction.ID)
 	}
-	checkInvariants(t, s, "f")
-	checkInvariants(t, s, "g")
+	CheckInvariants(t, s, "f")
+	CheckInvariants(t, s, "g")
 	// f has the odd amounts 1, 3, …, 699 cents: 350² = 122,500 cents.
 	if got := must(s.Balances(ctx, "f", d("2006-01-10"))).of(t)[ledger.LCDrawn]; got != 122500 {
 		t.Errorf("f lc_drawn = %d cents, want 122500", got)
@@ -658,7 +659,7 @@ func testBatch(t *testing.T, s store.Store) {
 	wantCode(t, err, store.CodeIdempotencyMismatch)
 	_, err = s.PostBatch(ctx, []ledger.Transaction{fresh, {Facility: "f", Kind: ledger.KindFee, Key: "z"}})
 	wantCode(t, err, store.CodeInvalid)
-	if after := checkInvariants(t, s, "f"); !reflect.DeepEqual(after, before) {
+	if after := CheckInvariants(t, s, "f"); !reflect.DeepEqual(after, before) {
 		t.Fatalf("failed batch changed the ledger")
 	}
 }
@@ -718,7 +719,7 @@ func testConcurrentAdvances(t *testing.T, s store.Store) {
 	if money.Amount(funded.Load()) != loans || loans > amt("900000.00") {
 		t.Fatalf("funded %s, loans %s, availability 900,000.00", money.Amount(funded.Load()), loans)
 	}
-	checkInvariants(t, s, "f")
+	CheckInvariants(t, s, "f")
 	// A refusal after termination, and one with the numbers.
 	_, err := svc.Advance(ctx, app.AdvanceRequest{Facility: "f", Key: "late", Amount: 1, ValueDate: d("2007-07-01")})
 	wantCode(t, err, ledger.CodeFacilityTerminated)
@@ -729,7 +730,7 @@ func testConcurrentAdvances(t *testing.T, s store.Store) {
 	if !r.Posted.Replayed {
 		t.Fatalf("retry = %+v, want replay", r)
 	}
-	checkInvariants(t, s, "f")
+	CheckInvariants(t, s, "f")
 }
 
 func testCloseOfBusiness(t *testing.T, s store.Store) {
@@ -769,19 +770,19 @@ func testCloseOfBusiness(t *testing.T, s store.Store) {
 	if r.Posted != 2 {
 		t.Fatalf("feb run = %+v", r)
 	}
-	txs := checkInvariants(t, s, "a")
+	txs := CheckInvariants(t, s, "a")
 	if last := txs[len(txs)-1]; last.Key != ledger.InterestKey(d("2006-02-01")) || last.Postings[0].Amount != amt("800.69") {
 		t.Errorf("a last accrual = %+v", last)
 	}
-	checkInvariants(t, s, "b")
-	checkInvariants(t, s, "c")
+	CheckInvariants(t, s, "b")
+	CheckInvariants(t, s, "c")
 	if n := len(must(s.Transactions(ctx, "c")).of(t)); n != 0 {
 		t.Errorf("facility without loans got %d transactions", n)
 	}
 }
 
-// tb is what the helpers need of *testing.T and *rapid.T.
-type tb interface {
+// TB is what the helpers need of *testing.T and *rapid.T.
+type TB interface {
 	Helper()
 	Fatal(args ...any)
 	Fatalf(format string, args ...any)
