@@ -113,3 +113,20 @@ func FuzzReadInventory(f *testing.F) {
 		}
 	})
 }
+
+func FuzzFieldEnd(f *testing.F) {
+	f.Add([]byte("abc,def\n"), 0)
+	f.Add([]byte("-,-\n-\x01,\x2d\x2c\x0b\x0a"), 1)
+	f.Fuzz(func(t *testing.T, data []byte, i int) {
+		if i < 0 || i > len(data) {
+			return
+		}
+		want := i
+		for want < len(data) && data[want] != ',' && data[want] != '\n' {
+			want++
+		}
+		if got := fieldEnd(data, i); got != want {
+			t.Fatalf("fieldEnd(%q, %d) = %d, want %d", data, i, got, want)
+		}
+	})
+}

@@ -2,6 +2,8 @@ package collateral
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"math"
 	"runtime"
 	"strconv"
@@ -121,9 +123,7 @@ func (w *worker) record(data []byte, i int) (int, int) {
 			}
 		} else {
 			start := i
-			for i < n && !stop[data[i]] {
-				i++
-			}
+			i = fieldEnd(data, i)
 			e := i
 			if (e == n || data[e] == '\n') && e > start && data[e-1] == '\r' {
 				e--
@@ -377,3 +377,25 @@ func collect(t *table, ws []*worker) {
 func tooBig(n int) bool { return n >= math.MaxInt32 }
 
 func maxProcs() int { return runtime.GOMAXPROCS(0) }
+
+// fieldEnd returns the index of the first ',' or '\n' at or after i (or
+// len(data)), eight bytes at a time.
+func fieldEnd(data []byte, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for i+8 <= len(data) {
+		x := binary.LittleEndian.Uint64(data[i:])
+		c := x ^ (',' * ones)
+		l := x ^ ('\n' * ones)
+		// a byte of c or l is zero where x has ',' or '\n'; the lowest flag
+		// is exact (borrows only run upwards)
+		m := (c-ones)&^c&highs | (l-ones)&^l&highs
+		if m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+		i += 8
+	}
+	for i < len(data) && !stop[data[i]] {
+		i++
+	}
+	return i
+}
