@@ -3,8 +3,8 @@ package collateral
 import (
 	"bytes"
 	"encoding/binary"
-	"math/bits"
 	"math"
+	"math/bits"
 	"runtime"
 	"strconv"
 	"sync"
