@@ -6,7 +6,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -30,6 +29,8 @@ type FacilityTerms struct {
 	Pricing           ledger.Pricing
 	// Capitalise: interest is capitalised monthly (else billed).
 	Capitalise bool
+	// CureDays: days after the lender's notice to cure an overadvance.
+	CureDays int
 }
 
 // Terms gives a facility's terms as of a date.
@@ -125,12 +126,12 @@ func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult,
 	}
 	var res AdvanceResult
 	err = s.Store.Update(ctx, r.Facility, func(tx store.Tx) error {
-		if old, ok, err := tx.Lookup(r.Key); err != nil {
+		if _, ok, err := tx.Lookup(r.Key); err != nil {
 			return err
 		} else if ok {
-			p, err := tx.Post(tr) // same content: replay; other: mismatch
-			_ = old
-			res.Posted = p
+			// Same content: the first result, nothing posted; other
+			// content: idempotency_mismatch.
+			res.Posted, err = tx.Post(tr)
 			return err
 		}
 		l, err := Limits(tx, terms, r.ValueDate)
@@ -196,4 +197,27 @@ func (s *Service) Reverse(ctx context.Context, r ledger.Ref, kind ledger.Kind, i
 	return p, err
 }
 
-var errNoTerms = errors.New("no terms")
+// Overadvance reports whether the loans exceed availability on asOf and,
+// if so, the amount and the cure deadline counted from the notice date
+// (Security Agreement ¶13(h)). It posts nothing.
+func (s *Service) Overadvance(ctx context.Context, facility string, asOf, notice date.Date) (ledger.Overadvance, bool, error) {
+	terms, err := s.Terms.Terms(ctx, facility, asOf)
+	if err != nil {
+		return ledger.Overadvance{}, false, fmt.Errorf("overadvance: terms of %q as of %s: %w", facility, asOf, err)
+	}
+	var o ledger.Overadvance
+	var over bool
+	err = s.Store.Update(ctx, facility, func(tx store.Tx) error {
+		l, err := Limits(tx, terms, asOf)
+		if err != nil {
+			return err
+		}
+		loans, err := tx.Balance(ledger.Loans, asOf)
+		if err != nil {
+			return err
+		}
+		o, over = ledger.CheckOveradvance(l, loans, notice, terms.CureDays)
+		return nil
+	})
+	return o, over, err
+}

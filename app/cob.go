@@ -7,7 +7,6 @@ import (
 	"revolver/date"
 	"revolver/ledger"
 	"revolver/money"
-	"revolver/store"
 )
 
 // CloseResult summarises a close-of-business run.
@@ -108,4 +107,3 @@ func (s *Service) CloseOfBusiness(ctx context.Context, through date.Date) (Close
 	return res, nil
 }
 
-var _ = store.CodeInternal

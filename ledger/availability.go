@@ -87,3 +87,24 @@ func CheckAdvance(l Limits, loans, requested money.Amount, valueDate date.Date) 
 	}
 	return nil
 }
+
+// Overadvance is the amount by which the Loans exceed availability on a
+// date, with the deadline to cure it: cureDays after the lender's notice
+// (Security Agreement ¶13(h): 30 days after the bank's notice).
+type Overadvance struct {
+	Amount       money.Amount `json:"amount"`
+	Availability Availability `json:"availability"`
+	Notice       date.Date    `json:"notice"`
+	CureBy       date.Date    `json:"cure_by"`
+}
+
+// CheckOveradvance returns the overadvance on a date, if any (a lower
+// borrowing base, a casualty exclusion, letters of credit), with its cure
+// deadline counted from the notice date.
+func CheckOveradvance(l Limits, loans money.Amount, notice date.Date, cureDays int) (Overadvance, bool) {
+	a := ComputeAvailability(l, loans)
+	if a.Available >= 0 {
+		return Overadvance{Availability: a}, false
+	}
+	return Overadvance{Amount: a.Overadvance(), Availability: a, Notice: notice, CureBy: notice.AddDays(cureDays)}, true
+}

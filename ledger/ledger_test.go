@@ -174,3 +174,15 @@ func TestReverseProperty(t *testing.T) {
 		}
 	})
 }
+
+func TestCheckOveradvance(t *testing.T) {
+	l := Limits{Commitment: amt("10000000.00"), BorrowingBase: amt("4000000.00")}
+	notice := date.MustParse("2006-03-01")
+	if _, over := CheckOveradvance(l, amt("4000000.00"), notice, 30); over {
+		t.Error("loans equal to the limit reported as an overadvance")
+	}
+	o, over := CheckOveradvance(l, amt("4250000.00"), notice, 30)
+	if !over || o.Amount != amt("250000.00") || o.CureBy != date.MustParse("2006-03-31") {
+		t.Errorf("CheckOveradvance = %+v %v, want 250,000.00 cured by 2006-03-31", o, over)
+	}
+}

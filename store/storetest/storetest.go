@@ -668,7 +668,7 @@ func testBatch(t *testing.T, s store.Store) {
 func terms(commitment money.Amount, capAmt *money.Amount) app.Terms {
 	return app.TermsFunc(func(context.Context, string, date.Date) (app.FacilityTerms, error) {
 		return app.FacilityTerms{Commitment: commitment, AdvanceCap: capAmt, TerminationDate: d("2007-06-30"),
-			Pricing: ledger.Pricing{Series: "prime", Margin: money.MustRate("0.0025"), DayCount: ledger.Actual360}, Capitalise: true}, nil
+			Pricing: ledger.Pricing{Series: "prime", Margin: money.MustRate("0.0025"), DayCount: ledger.Actual360}, Capitalise: true, CureDays: 30}, nil
 	})
 }
 
@@ -683,6 +683,7 @@ func testConcurrentAdvances(t *testing.T, s store.Store) {
 	const workers, each = 8, 10
 	var funded atomic.Int64
 	var refused atomic.Int64
+	var fundedReq sync.Map // key → app.AdvanceRequest
 	var wg sync.WaitGroup
 	errs := make(chan error, workers*each)
 	for w := 0; w < workers; w++ {
@@ -691,11 +692,13 @@ func testConcurrentAdvances(t *testing.T, s store.Store) {
 			defer wg.Done()
 			for i := 0; i < each; i++ {
 				amount := money.Amount(int64(1+(w*7+i*13)%25) * 1_000_000) // 10,000.00 … 250,000.00
-				r, err := svc.Advance(ctx, app.AdvanceRequest{Facility: "f", Key: fmt.Sprintf("w%d-%d", w, i), Amount: amount, ValueDate: d("2006-02-10")})
+				req := app.AdvanceRequest{Facility: "f", Key: fmt.Sprintf("w%d-%d", w, i), Amount: amount, ValueDate: d("2006-02-10")}
+				r, err := svc.Advance(ctx, req)
 				var le *ledger.Error
 				switch {
 				case err == nil:
 					funded.Add(int64(r.Posted.Transaction.Postings[0].Amount))
+					fundedReq.Store(req.Key, req)
 				case errors.As(err, &le) && le.Code == ledger.CodeAvailabilityExceeded:
 					if le.Availability == nil || le.Requested != amount || le.Availability.Limit != amt("900000.00") {
 						errs <- fmt.Errorf("refusal without the numbers: %+v", le)
@@ -725,11 +728,29 @@ func testConcurrentAdvances(t *testing.T, s store.Store) {
 	wantCode(t, err, ledger.CodeFacilityTerminated)
 	_, err = svc.Advance(ctx, app.AdvanceRequest{Facility: "f", Key: "big", Amount: amt("900000.01"), ValueDate: d("2006-02-10")})
 	wantCode(t, err, ledger.CodeAvailabilityExceeded)
-	// A retried funded advance replays even though availability is now used.
-	r := must(svc.Advance(ctx, app.AdvanceRequest{Facility: "f", Key: "w0-0", Amount: amt("10000.00"), ValueDate: d("2006-02-10")})).of(t)
-	if !r.Posted.Replayed {
-		t.Fatalf("retry = %+v, want replay", r)
+	// Overadvance: a lower certificate puts the loans over the limit.
+	low := submitted(t, s, "f", d("2006-03-31"), amt("500000.00"), 0)
+	must(s.DecideCertificate(ctx, low.ID, store.Decision{Status: store.Approved, Reviewer: "lender", At: t0})).of(t)
+	o, over, err := svc.Overadvance(ctx, "f", d("2006-04-03"), d("2006-04-05"))
+	ok(t, err)
+	if !over || o.Amount != loans-amt("400000.00") || o.CureBy != d("2006-05-05") {
+		t.Errorf("Overadvance = %+v, %v; want %s cured by 2006-05-05", o, over, loans-amt("400000.00"))
 	}
+	if _, over, _ := svc.Overadvance(ctx, "f", d("2006-03-30"), d("2006-03-30")); over {
+		t.Error("overadvance before the lower certificate")
+	}
+	// A retried funded advance replays even though availability is now used.
+	fundedReq.Range(func(_, v any) bool {
+		req := v.(app.AdvanceRequest)
+		r := must(svc.Advance(ctx, req)).of(t)
+		if !r.Posted.Replayed || r.Posted.Transaction.Key != req.Key {
+			t.Fatalf("retry of %s = %+v, want replay", req.Key, r)
+		}
+		req.Amount++
+		_, err := svc.Advance(ctx, req)
+		wantCode(t, err, store.CodeIdempotencyMismatch)
+		return false
+	})
 	CheckInvariants(t, s, "f")
 }
 

@@ -1,0 +1,38 @@
+package ledger_test
+
+import (
+	"fmt"
+
+	"revolver/date"
+	"revolver/ledger"
+	"revolver/money"
+)
+
+// One day's interest on $10,000,000 at prime 5.50% plus a 0.25% margin,
+// Actual/360, rounded half away from zero to the cent.
+func ExampleAccrueDay() {
+	prime := ledger.RateSeries{{Effective: date.MustParse("2005-03-01"), Value: money.MustRate("5.50%")}}
+	p := ledger.Pricing{Series: "prime", Margin: money.MustRate("0.25%"), DayCount: ledger.Actual360}
+	a, _ := ledger.AccrueDay(p, prime, date.MustParse("2005-03-15"), 10_000_000_00)
+	fmt.Println(a.Rate.Percent(), a.Amount)
+	// Output: 5.75% 1597.22
+}
+
+// An advance refused with the numbers.
+func ExampleCheckAdvance() {
+	l := ledger.Limits{Commitment: 10_000_000_00, BorrowingBase: 6_000_000_00, TerminationDate: date.MustParse("2007-06-30")}
+	err := ledger.CheckAdvance(l, 5_500_000_00, 600_000_00, date.MustParse("2006-01-10"))
+	fmt.Println(err)
+	// Output: advance of 600,000.00 refused: availability is 500,000.00 = min(commitment 10,000,000.00, advance cap none, borrowing base 6,000,000.00) − loans outstanding 5,500,000.00
+}
+
+// A transaction and its reversal leave every balance as it was.
+func ExampleReverse() {
+	r := ledger.Ref{Facility: "btu-sovereign", Key: "fee-closing", ValueDate: date.MustParse("2004-06-30")}
+	fee, _ := ledger.Fee(r, 20_000_00, true)
+	fee.ID = 1
+	rev, _ := ledger.Reverse(ledger.Ref{Facility: "btu-sovereign", Key: "fee-closing-rev", ValueDate: date.MustParse("2004-07-01")}, ledger.KindReversal, fee)
+	txs := []ledger.Transaction{fee, rev}
+	fmt.Println(ledger.Balance(txs, ledger.Loans, date.MustParse("2004-06-30")), ledger.Balance(txs, ledger.Loans, date.MustParse("2004-07-01")))
+	// Output: 20000.00 0.00
+}
