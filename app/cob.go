@@ -106,4 +106,3 @@ func (s *Service) CloseOfBusiness(ctx context.Context, through date.Date) (Close
 	}
 	return res, nil
 }
-
