@@ -90,6 +90,15 @@ func TestReadReceivables(t *testing.T) {
 	}
 }
 
+func TestHeaderOnly(t *testing.T) {
+	for _, in := range []string{recvHeader, strings.TrimSuffix(recvHeader, "\n"), recvHeader + "\r\n\n"} {
+		r, err := ReadReceivables("r.csv", []byte(in), "d.csv", testDebtors(t), Options{})
+		if err != nil || r.Len() != 0 {
+			t.Fatalf("%q: %v", in, err)
+		}
+	}
+}
+
 func TestBooleans(t *testing.T) {
 	for _, c := range []struct {
 		in   string
@@ -219,6 +228,8 @@ func TestErrors(t *testing.T) {
 			file: "inventory.csv", line: 2, column: "unit_cost", msg: `inventory.csv:2: column "unit_cost": found "1.005"`, frag: true},
 		{name: "inventory wrong field count", kind: "inventory", in: inv("P1,Part,BIL,raw_materials,3,1.00,3.00"),
 			file: "inventory.csv", line: 2, msg: `inventory.csv:2: found 7 fields, expected 8 fields as in the header`},
+		{name: "utf-16", kind: "inventory", in: "\xFF\xFEi\x00t\x00", file: "inventory.csv",
+			msg: `inventory.csv: found a UTF-16 text file, expected CSV in UTF-8 (save as "CSV UTF-8")`},
 		{name: "inventory empty", kind: "inventory", in: "\xEF\xBB\xBF", file: "inventory.csv", msg: `inventory.csv: found an empty file`, frag: true},
 	}
 	ds := testDebtors(t)

@@ -186,6 +186,10 @@ func headerCSV(t *table, data []byte, std []string, opt Options) (body []byte, s
 		t.errs.add(&FieldError{File: t.file, Value: fmt.Sprintf("%d bytes", len(data)), Expected: "a file under 2 GiB"})
 		return nil, 0, 0, false
 	}
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		t.errs.add(&FieldError{File: t.file, Value: "a UTF-16 text file", Expected: "CSV in UTF-8 (save as \"CSV UTF-8\")"})
+		return nil, 0, 0, false
+	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		t.errs.add(&FieldError{File: t.file, Value: "an empty file",
 			Expected: "a header line with the columns " + strings.Join(std, ",")})

@@ -3,6 +3,18 @@
 // inventory valuation, from CSV or XLSX, with column maps for other ERP
 // exports. Every rejected input names the file, row (line) and column, what
 // was found and what was expected.
+//
+// Readers: ReadDebtors, ReadReceivables, ReadInventory (CSV bytes), their
+// XLSX twins, and LoadDebtors, LoadReceivables, LoadInventory, which pick the
+// format by the file's extension. A rejected input gives an *Errors listing
+// up to MaxErrors FieldErrors in line order, and nothing else.
+//
+// CSV is RFC 4180 (quoted fields, "" for a quote inside, line ends LF or
+// CRLF, an optional UTF-8 byte-order mark; unquoted values are trimmed of
+// spaces). The reader scans the whole input as bytes, in parallel chunks cut
+// at line boundaries, without allocating per row: an aging of a million
+// invoices reads in well under a tenth of a second on two cores. Invoice
+// numbers are not copied: a Receivables refers to the input it was read from.
 package collateral
 
 import (
