@@ -6,7 +6,6 @@ import (
 
 	"revolver/date"
 	"revolver/ledger"
-	"revolver/money"
 )
 
 // CloseResult summarises a close-of-business run.
@@ -23,6 +22,10 @@ type CloseResult struct {
 // effective that day plus the margin (ledger.AccrueDay). On a month end,
 // facilities whose terms capitalise interest have the month's accrued
 // interest moved to the Loans. Rates are read once per series.
+//
+// A facility counts as accrued from its first Loans posting. A Loans
+// posting back-valued to a day already accrued is not re-accrued: such a
+// correction needs an interest adjustment posted by the caller.
 func (s *Service) CloseOfBusiness(ctx context.Context, through date.Date) (CloseResult, error) {
 	var res CloseResult
 	states, err := s.Store.AccrualState(ctx, through)
@@ -34,7 +37,6 @@ func (s *Service) CloseOfBusiness(ctx context.Context, through date.Date) (Close
 	var txs []ledger.Transaction
 	slugs := make([]string, 0, len(states))
 	for _, st := range states {
-		slugs = append(slugs, st.Facility)
 		start := st.AccruedThrough + 1
 		if st.AccruedThrough == 0 {
 			start = st.FirstActivity
@@ -42,6 +44,7 @@ func (s *Service) CloseOfBusiness(ctx context.Context, through date.Date) (Close
 		if st.AccruedThrough == 0 && st.FirstActivity == 0 || start > through {
 			continue
 		}
+		slugs = append(slugs, st.Facility)
 		terms, err := s.Terms.Terms(ctx, st.Facility, through)
 		if err != nil {
 			return res, fmt.Errorf("close of business %s: terms of %q: %w", through, st.Facility, err)
@@ -55,8 +58,11 @@ func (s *Service) CloseOfBusiness(ctx context.Context, through date.Date) (Close
 			series[terms.Pricing.Series] = ser
 		}
 		principal := st.Opening
+		// Interest accrued and not yet capitalised. Everything stored for
+		// the facility is dated on or before AccruedThrough, so the balance
+		// as of through is the balance when this run starts.
+		receivable := st.InterestReceivable
 		di := 0
-		var accrued money.Amount
 		for day := st.From; day <= through; day++ {
 			for di < len(st.Deltas) && st.Deltas[di].Day <= day {
 				principal += st.Deltas[di].Amount
@@ -75,20 +81,18 @@ func (s *Service) CloseOfBusiness(ctx context.Context, through date.Date) (Close
 			}
 			if ok {
 				txs = append(txs, t)
-				accrued += a.Amount
+				receivable += a.Amount
 			}
 			if terms.Capitalise && ledger.IsMonthEnd(day) {
-				// Receivable as of through includes earlier days; this run's
-				// accruals up to the month end are added.
-				if day != through {
-					return res, fmt.Errorf("close of business %s: facility %q: catching up over the month end %s with capitalisation: run close of business for %s first", through, st.Facility, day, day)
-				}
-				t, ok, err := ledger.Capitalise(st.Facility, day, st.InterestReceivable+accrued)
+				t, ok, err := ledger.Capitalise(st.Facility, day, receivable)
 				if err != nil {
 					return res, err
 				}
 				if ok {
 					txs = append(txs, t)
+					// Capitalised interest bears interest from the next day.
+					principal += receivable
+					receivable = 0
 				}
 			}
 		}

@@ -800,6 +800,30 @@ func testCloseOfBusiness(t *testing.T, s store.Store) {
 	if n := len(must(s.Transactions(ctx, "c")).of(t)); n != 0 {
 		t.Errorf("facility without loans got %d transactions", n)
 	}
+
+	// Catching up over a month end: c's first advance is on 2006-01-31 and
+	// its first run is for 2006-02-02; the January interest is capitalised
+	// on the 31st and bears interest from 1 February.
+	c1, _ := ledger.Advance(ref("c", "c1", "2006-01-31"), amt("3600000.00"))
+	post(t, s, c1, nil)
+	r = must(svc.CloseOfBusiness(ctx, d("2006-02-02"))).of(t)
+	// a, b: one day each; c: 31st, capitalisation, 1st, 2nd.
+	if r.Posted != 6 {
+		t.Fatalf("catch-up run = %+v, want 6 posted", r)
+	}
+	txs = CheckInvariants(t, s, "c")
+	var got []string
+	for _, tr := range txs[1:] {
+		got = append(got, tr.ValueDate.String()+" "+string(tr.Kind)+" "+tr.Postings[0].Amount.String())
+	}
+	// 3,600,000 × 8% / 360 = 800.00; then 3,600,800 × 8% / 360 = 800.1777… → 800.18.
+	want := []string{"2006-01-31 interest 800.00", "2006-01-31 interest_capitalise 800.00", "2006-02-01 interest 800.18", "2006-02-02 interest 800.18"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("c transactions = %q, want %q", got, want)
+	}
+	if again := must(svc.CloseOfBusiness(ctx, d("2006-02-02"))).of(t); again.Posted != 0 {
+		t.Fatalf("second catch-up run = %+v, want nothing posted", again)
+	}
 }
 
 // TB is what the helpers need of *testing.T and *rapid.T.
