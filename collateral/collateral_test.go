@@ -575,3 +575,34 @@ func TestLoadMapped(t *testing.T) {
 		t.Fatal("missing file accepted")
 	}
 }
+
+func TestIDTable(t *testing.T) {
+	var ds []Debtor
+	seen := map[string]bool{}
+	add := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			ds = append(ds, Debtor{ID: id})
+		}
+	}
+	for i := range 3000 {
+		add(fmt.Sprintf("C%06d", i))
+		add(fmt.Sprintf("CUSTOMER-%08d-EAST", i))
+		add(fmt.Sprint(i))
+		add(fmt.Sprintf("%x", i%300))
+		add(strings.Repeat("a", i%20))
+	}
+	add("A\x00")
+	add("A")
+	tab := newIDTable(ds)
+	for i, d := range ds {
+		if got := tab.lookup([]byte(d.ID)); got != int32(i) {
+			t.Fatalf("lookup(%q) = %d, want %d", d.ID, got, i)
+		}
+	}
+	for _, id := range []string{"C9999999", "CUSTOMER-00000001-WEST", "A\x00\x00", "zz", "aaaaaaaaaaaaaaaaaaaaa", "C00000"} {
+		if got := tab.lookup([]byte(id)); got != -1 {
+			t.Fatalf("lookup(%q) = %d, want -1", id, got)
+		}
+	}
+}

