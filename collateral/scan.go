@@ -24,6 +24,9 @@ const parallelMin = 1 << 20
 
 var nlSep = []byte{'\n'}
 
+// For finding ',' and '\n' eight bytes at a time.
+const ones, highs = 0x0101010101010101, 0x8080808080808080
+
 // stop marks the bytes that end an unquoted field.
 var stop = [256]bool{',': true, '\n': true}
 
@@ -113,9 +116,7 @@ func (w *worker) record(data []byte, i int) (int, int) {
 			if !closed {
 				w.badQuote(data[start-1 : end])
 			} else if i < n && data[i] != ',' && data[i] != '\n' && !(data[i] == '\r' && (i+1 == n || data[i+1] == '\n')) {
-				for i < n && !stop[data[i]] {
-					i++
-				}
+				i = fieldEnd(data, i)
 				w.badQuote(trimCR(data[start-1 : i]))
 			}
 			if i < n && data[i] == '\r' && (i+1 == n || data[i+1] == '\n') {
@@ -123,7 +124,21 @@ func (w *worker) record(data []byte, i int) (int, int) {
 			}
 		} else {
 			start := i
-			i = fieldEnd(data, i)
+			// fieldEnd, inlined
+			for i+8 <= n {
+				x := binary.LittleEndian.Uint64(data[i:])
+				c := x ^ (',' * ones)
+				l := x ^ ('\n' * ones)
+				if m := (c-ones)&^c&highs | (l-ones)&^l&highs; m != 0 {
+					i += bits.TrailingZeros64(m) / 8
+					goto found
+				}
+				i += 8
+			}
+			for i < n && !stop[data[i]] {
+				i++
+			}
+		found:
 			e := i
 			if (e == n || data[e] == '\n') && e > start && data[e-1] == '\r' {
 				e--
@@ -381,7 +396,6 @@ func maxProcs() int { return runtime.GOMAXPROCS(0) }
 // fieldEnd returns the index of the first ',' or '\n' at or after i (or
 // len(data)), eight bytes at a time.
 func fieldEnd(data []byte, i int) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for i+8 <= len(data) {
 		x := binary.LittleEndian.Uint64(data[i:])
 		c := x ^ (',' * ones)
