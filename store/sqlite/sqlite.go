@@ -28,7 +28,8 @@ import (
 // Store is the SQLite store.
 type Store struct {
 	*sqlstore.DB
-	path string
+	path       string
+	stop, done chan struct{}
 }
 
 // Open opens (creating if needed) the database file at path and applies
@@ -42,7 +43,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		q.Set("_txlock", txlock)
 		return "file:" + path + "?" + q.Encode()
 	}
-	w, err := sql.Open("sqlite", dsn("immediate"))
+	w, err := sql.Open("sqlite", dsn("immediate")+"&_pragma=wal_autocheckpoint(0)")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -68,7 +69,35 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		r.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	return &Store{DB: db, path: path}, nil
+	st := &Store{DB: db, path: path, stop: make(chan struct{}), done: make(chan struct{})}
+	go st.checkpointer()
+	return st, nil
+}
+
+// checkpointer copies the write-ahead log into the database file from a
+// reader connection, off the commit path (the writer's automatic
+// checkpoints are turned off). A PASSIVE checkpoint never blocks writers or
+// readers.
+func (s *Store) checkpointer() {
+	defer close(s.done)
+	t := time.NewTicker(200 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			s.R.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`)
+		}
+	}
+}
+
+// Close stops the checkpointer, checkpoints and closes the database.
+func (s *Store) Close() error {
+	close(s.stop)
+	<-s.done
+	s.R.ExecContext(context.Background(), `PRAGMA wal_checkpoint(TRUNCATE)`)
+	return s.DB.Close()
 }
 
 var _ store.Store = (*Store)(nil)
@@ -234,7 +263,8 @@ func (dialect) InsertReceivables(ctx context.Context, db *sqlstore.DB, cert int6
 }
 
 // LookupKeys joins a VALUES list with the unique (facility_id, key) index,
-// in chunks.
+// in chunks. CROSS JOIN keeps the VALUES list as the outer loop (SQLite
+// would otherwise be free to scan transactions).
 func (dialect) LookupKeys(ctx context.Context, db *sqlstore.DB, fids []int64, keys []string, fn func(int64, string, int64, []byte)) error {
 	for i := 0; i < len(keys); i += 500 {
 		n := min(500, len(keys)-i)
@@ -243,7 +273,7 @@ func (dialect) LookupKeys(ctx context.Context, db *sqlstore.DB, fids []int64, ke
 			args = append(args, fids[j], keys[j])
 		}
 		rows, err := db.R.QueryContext(ctx, `SELECT t.facility_id, t.key, t.id, t.hash FROM (VALUES `+values(n, 2)+`) AS k
-			JOIN transactions t ON t.facility_id = k.column1 AND t.key = k.column2`, args...)
+			CROSS JOIN transactions t ON t.facility_id = k.column1 AND t.key = k.column2`, args...)
 		if err != nil {
 			return err
 		}

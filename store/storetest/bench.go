@@ -34,7 +34,8 @@ func facilities(b *testing.B, s store.Store, n int) []string {
 }
 
 // mixed returns n balanced transactions of 2, 3 and 4 postings spread over
-// the facilities.
+// the facilities, as a live posting stream: value dates advance one day per
+// 10,000 transactions.
 func mixed(slugs []string, n, seq int) []ledger.Transaction {
 	txs := make([]ledger.Transaction, n)
 	for i := range txs {
@@ -50,7 +51,7 @@ func mixed(slugs []string, n, seq int) []ledger.Transaction {
 			ps = []ledger.Posting{{Account: ledger.LCContingent, Amount: a}, {Account: ledger.LCOutstanding, Amount: -a}, {Account: ledger.LCDrawn, Amount: a}, {Account: ledger.Cash, Amount: -a}}
 		}
 		kind := []ledger.Kind{ledger.KindAdvance, ledger.KindFee, ledger.KindLCDraw}[i%3]
-		txs[i] = ledger.Transaction{Facility: f, Kind: kind, ValueDate: d("2006-01-02") + date.Date((seq+i)%365),
+		txs[i] = ledger.Transaction{Facility: f, Kind: kind, ValueDate: d("2006-01-02") + date.Date((seq+i)/10000),
 			Key: fmt.Sprintf("b%d", seq+i), Postings: ps}
 	}
 	return txs
