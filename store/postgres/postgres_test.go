@@ -61,3 +61,8 @@ func TestConformance(t *testing.T) {
 func BenchmarkStore(b *testing.B) {
 	storetest.Bench(b, func(b *testing.B) store.Store { return Open(b) })
 }
+
+func TestAppendOnly(t *testing.T) {
+	s := Open(t)
+	storetest.AppendOnly(t, s, s.W)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"revolver/store"
 	"revolver/store/sqlite"
@@ -32,4 +33,29 @@ func BenchmarkStore(b *testing.B) {
 		b.Cleanup(func() { s.Close() })
 		return s
 	})
+}
+
+func TestAppendOnly(t *testing.T) {
+	s := open(t).(*sqlite.Store)
+	storetest.AppendOnly(t, s, s.W)
+}
+
+func TestBackup(t *testing.T) {
+	s := open(t).(*sqlite.Store)
+	ctx := context.Background()
+	if _, err := s.CreateFacility(ctx, store.Facility{Slug: "f", Name: "F", Created: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "backup.db")
+	if err := s.Backup(ctx, dest); err != nil {
+		t.Fatal(err)
+	}
+	b, err := sqlite.Open(ctx, dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if _, err := b.Facility(ctx, "f"); err != nil {
+		t.Fatalf("backup: %v", err)
+	}
 }

@@ -1,0 +1,43 @@
+package storetest
+
+import (
+	"database/sql"
+	"testing"
+
+	"revolver/ledger"
+	"revolver/store"
+)
+
+// AppendOnly checks that the database itself refuses to update or delete
+// postings, transactions and financial submissions, and to edit a
+// certificate once submitted, whatever client writes to it. db is the
+// adapter's connection to the same database as s.
+func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
+	newFacility(t, s, "f")
+	a, _ := ledger.Advance(ref("f", "a", "2006-01-10"), amt("100.00"))
+	post(t, s, a, nil)
+	c := submitted(t, s, "f", d("2006-01-31"), amt("5.00"), 0)
+	must(s.AddFinancials(ctx, store.Financials{Facility: "f", PeriodEnd: d("2005-12-31"), RecordedAt: t0, SubmittedBy: "x", Payload: []byte(`{}`)})).of(t)
+	before := CheckInvariants(t, s, "f")
+	for _, q := range []string{
+		`UPDATE postings SET amount = amount + 1`,
+		`DELETE FROM postings`,
+		`UPDATE transactions SET memo = 'edited'`,
+		`DELETE FROM transactions`,
+		`UPDATE financials SET payload = payload`,
+		`DELETE FROM financials`,
+		`UPDATE certificates SET borrowing_base = borrowing_base + 1`,
+		`UPDATE certificates SET status = 'draft'`,
+		`DELETE FROM certificates`,
+	} {
+		if _, err := db.Exec(q); err == nil {
+			t.Errorf("%s: accepted, want refused by the database", q)
+		}
+	}
+	if after := CheckInvariants(t, s, "f"); len(after) != len(before) || after[0].Postings[0] != before[0].Postings[0] {
+		t.Errorf("ledger changed: %v → %v", before, after)
+	}
+	if got := must(s.Certificate(ctx, c.ID)).of(t); got.BorrowingBase != amt("5.00") || got.Status != store.Submitted {
+		t.Errorf("certificate changed: %+v", got)
+	}
+}
