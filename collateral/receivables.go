@@ -145,29 +145,37 @@ func (s *recvSink) chunkDone(w *worker) { s.ext.done(w) }
 func (s *recvSink) finish(ws []*worker) (*Receivables, error) {
 	t := s.t
 	collect(t, ws)
-	// Invoice numbers are in the input; those that were not written verbatim
-	// (quotes doubled, spreadsheet cells) go after it.
+	// Invoice numbers are in the input. When some were not written verbatim
+	// (quotes doubled, spreadsheet cells), all go into one compact buffer.
 	buf := s.data
-	total := 0
+	side := false
 	for _, w := range ws {
-		total += len(w.txt)
+		side = side || len(w.txt) > 0
 	}
-	if total > 0 {
-		if tooBig(len(buf) + total) {
-			t.errs.add(&FieldError{File: t.file, Value: fmt.Sprintf("%d bytes", len(buf)+total), Expected: "a file under 2 GiB"})
-			return nil, t.errs.err()
+	if side {
+		size := 0
+		for i := range s.rows {
+			size += int(s.rows[i].invLen)
 		}
-		buf = append(make([]byte, 0, len(buf)+total), buf...)
+		buf = make([]byte, 0, size)
 		for _, w := range ws {
-			base := int32(len(buf))
-			buf = append(buf, w.txt...)
-			w.txt = nil
 			rows := s.rows[w.lo:w.hi]
 			for i := range rows {
-				if rows[i].invOff < 0 {
-					rows[i].invOff = base + (-1 - rows[i].invOff)
+				r := &rows[i]
+				if r.invLen == 0 {
+					continue
 				}
+				var src []byte
+				if r.invOff < 0 {
+					o := -1 - r.invOff
+					src = w.txt[o : o+int32(r.invLen)]
+				} else {
+					src = s.data[r.invOff : r.invOff+int32(r.invLen)]
+				}
+				r.invOff = int32(len(buf))
+				buf = append(buf, src...)
 			}
+			w.txt = nil
 		}
 	}
 	for _, d := range duplicates(buf, s.rows, s.hs) {
