@@ -91,6 +91,7 @@ func (s *debtorSink) finish(ws []*worker) ([]Debtor, error) {
 	t := s.t
 	collect(t, ws)
 	seen := make(map[string]int32, len(s.rows))
+	var dups errList // its own first MaxErrors, merged with the rows' problems
 	n := 0
 	for i := range s.rows {
 		d := s.rows[i]
@@ -99,7 +100,7 @@ func (s *debtorSink) finish(ws []*worker) ([]Debtor, error) {
 		}
 		if d.ID != "" {
 			if first, dup := seen[d.ID]; dup {
-				t.errs.add(&FieldError{File: t.file, Line: int(d.Line), Column: "debtor_id", Value: d.ID,
+				dups.add(&FieldError{File: t.file, Line: int(d.Line), Column: "debtor_id", Value: d.ID,
 					Expected: fmt.Sprintf("a unique debtor_id (it is also on line %d)", first)})
 			} else {
 				seen[d.ID] = d.Line
@@ -108,6 +109,7 @@ func (s *debtorSink) finish(ws []*worker) ([]Debtor, error) {
 		s.rows[n] = d
 		n++
 	}
+	t.errs.merge(&dups)
 	if err := t.errs.err(); err != nil {
 		return nil, err
 	}

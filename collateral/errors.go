@@ -83,7 +83,8 @@ func (e *Errors) Unwrap() []error {
 	return out
 }
 
-// errList collects problems, keeping the first MaxErrors by line.
+// errList collects problems from one source in line order, keeping the
+// first MaxErrors; merged lists are sorted and cut again in err.
 type errList struct {
 	list  []*FieldError
 	total int

@@ -178,12 +178,14 @@ func (s *recvSink) finish(ws []*worker) (*Receivables, error) {
 			w.txt = nil
 		}
 	}
+	var dups errList // its own first MaxErrors, merged with the rows' problems
 	for _, d := range duplicates(buf, s.rows, s.hs) {
 		a, b := &s.rows[d[0]], &s.rows[d[1]]
-		t.errs.add(&FieldError{File: t.file, Line: int(b.Line), Column: "invoice_no",
+		dups.add(&FieldError{File: t.file, Line: int(b.Line), Column: "invoice_no",
 			Value:    string(buf[b.invOff : b.invOff+int32(b.invLen)]),
 			Expected: fmt.Sprintf("a unique invoice number (it is also on line %d)", a.Line)})
 	}
+	t.errs.merge(&dups)
 	if err := t.errs.err(); err != nil {
 		return nil, err
 	}
