@@ -53,6 +53,13 @@ type Service struct {
 	Now   func() time.Time
 }
 
+func (s *Service) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
 // AdvanceRequest asks for an advance.
 type AdvanceRequest struct {
 	Facility  string
@@ -134,20 +141,8 @@ func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult,
 			res.Posted, err = tx.Post(tr)
 			return err
 		}
-		l, err := Limits(tx, terms, r.ValueDate)
-		if err != nil {
-			return err
-		}
-		loans, err := LoansOutstanding(tx, r.ValueDate)
-		if err != nil {
-			return err
-		}
-		a := ledger.ComputeAvailability(l, loans)
-		res.Availability = &a
-		if err := ledger.CheckAdvance(l, loans, r.Amount, r.ValueDate); err != nil {
-			return err
-		}
-		res.Posted, err = tx.Post(tr)
+		var err error
+		res.Posted, res.Availability, err = fund(tx, terms, tr)
 		return err
 	})
 	if err != nil {

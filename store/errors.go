@@ -11,6 +11,7 @@ const (
 	CodeConflict            = "conflict"
 	CodeInvalid             = "invalid"
 	CodeIdempotencyMismatch = "idempotency_mismatch"
+	CodeForbidden           = "forbidden"
 	CodeInternal            = "internal"
 )
 

@@ -94,6 +94,8 @@ type Store interface {
 	Transactions(ctx context.Context, facility string) ([]ledger.Transaction, error) // by id
 	Transaction(ctx context.Context, facility string, id int64) (ledger.Transaction, error)
 	Balances(ctx context.Context, facility string, asOf date.Date) (ledger.Balances, error)
+	// AdvanceRequests lists a facility's advance requests by id.
+	AdvanceRequests(ctx context.Context, facility string) ([]AdvanceRequest, error)
 
 	// AccrualState returns, for every facility, what a close-of-business
 	// run needs to accrue interest through the day through.
@@ -118,6 +120,55 @@ type Tx interface {
 	// Replayed; other content is idempotency_mismatch.
 	Post(t ledger.Transaction) (Posted, error)
 	CertificateInForce(asOf date.Date) (Certificate, error)
+
+	// AddAdvanceRequest stores a request for approval (status requested),
+	// or a request funded at once (status funded, with its transaction),
+	// keyed by r.Key. The same key with the same amount, value date and
+	// requester returns the stored request Replayed; other content is
+	// idempotency_mismatch.
+	AddAdvanceRequest(r AdvanceRequest) (AdvanceRequest, bool, error)
+	AdvanceRequest(id int64) (AdvanceRequest, error)
+	// DecideAdvanceRequest moves a requested advance to funded (with the
+	// transaction posted in this Update) or rejected; any other move is a
+	// conflict.
+	DecideAdvanceRequest(id int64, d AdvanceDecision) (AdvanceRequest, error)
+}
+
+// AdvanceStatus is the state of an advance request.
+type AdvanceStatus string
+
+// Advance request statuses: requested → funded | rejected.
+const (
+	AdvanceRequested AdvanceStatus = "requested"
+	AdvanceFunded    AdvanceStatus = "funded"
+	AdvanceRejected  AdvanceStatus = "rejected"
+)
+
+// AdvanceRequest is a borrower's request for an advance (maker-checker:
+// above the facility's threshold a second person approves it).
+type AdvanceRequest struct {
+	ID          int64         `json:"id"`
+	Facility    string        `json:"facility"`
+	Key         string        `json:"key"`
+	Amount      money.Amount  `json:"amount"`
+	ValueDate   date.Date     `json:"value_date"`
+	Status      AdvanceStatus `json:"status"`
+	RequestedBy string        `json:"requested_by"`
+	RequestedAt time.Time     `json:"requested_at"`
+	DecidedBy   string        `json:"decided_by,omitempty"`
+	DecidedAt   time.Time     `json:"decided_at,omitzero"`
+	Comment     string        `json:"comment,omitempty"`
+	// Transaction is the id of the funding transaction.
+	Transaction int64 `json:"transaction,omitempty"`
+}
+
+// AdvanceDecision funds or rejects a requested advance.
+type AdvanceDecision struct {
+	Status      AdvanceStatus // AdvanceFunded or AdvanceRejected
+	By          string
+	At          time.Time
+	Comment     string
+	Transaction int64 // the funding transaction, for AdvanceFunded
 }
 
 // Posted is a stored transaction; Replayed when it was stored before under

@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Rejected", testRejected},
 		{"Batch", testBatch},
 		{"ConcurrentAdvances", testConcurrentAdvances},
+		{"AdvanceRequests", testAdvanceRequests},
 		{"CloseOfBusiness", testCloseOfBusiness},
 		{"Random", testRandom},
 	}
