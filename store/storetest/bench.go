@@ -14,7 +14,9 @@ import (
 
 // Bench runs the store benchmarks. open returns a new, empty store.
 func Bench(b *testing.B, open func(b *testing.B) store.Store) {
-	b.Run("PostBatch", func(b *testing.B) { benchPostBatch(b, open(b)) })
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("PostBatch%d", n), func(b *testing.B) { benchPostBatch(b, open(b), n) })
+	}
 	b.Run("PostSingle", func(b *testing.B) { benchPostSingle(b, open(b)) })
 	b.Run("Receivables1M", func(b *testing.B) { benchReceivables(b, open(b)) })
 	b.Run("CloseOfBusiness100k", func(b *testing.B) { benchCOB(b, open(b)) })
@@ -57,10 +59,9 @@ func mixed(slugs []string, n, seq int) []ledger.Transaction {
 	return txs
 }
 
-// benchPostBatch: durable batches of 1,000 transactions (2–4 postings).
-func benchPostBatch(b *testing.B, s store.Store) {
+// benchPostBatch: durable batches of transactions (2–4 postings).
+func benchPostBatch(b *testing.B, s store.Store, batch int) {
 	slugs := facilities(b, s, 100)
-	const batch = 1000
 	batches := make([][]ledger.Transaction, b.N)
 	for i := range batches {
 		batches[i] = mixed(slugs, batch, i*batch)
