@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -572,6 +573,15 @@ func TestLoadMapped(t *testing.T) {
 	}
 	if !slices.Equal(recvValues(r), recvValues(want)) {
 		t.Fatal("loaded and read differ")
+	}
+	// A copy of the aging keeps the mapped input alive.
+	cp := *r
+	r = nil
+	for range 3 {
+		runtime.GC()
+	}
+	if got := cp.InvoiceNo(cp.Len() - 1); got != "INV00039999" {
+		t.Fatalf("after GC: %q", got)
 	}
 	if _, err := LoadReceivables(filepath.Join(dir, "nope.csv"), dPath, Options{}); err == nil {
 		t.Fatal("missing file accepted")

@@ -117,8 +117,10 @@ func LoadReceivables(rPath, dPath string, opt Options) (*Receivables, error) {
 		release()
 		return nil, err
 	}
-	// The invoice numbers may point into the input: keep it while r lives.
-	runtime.AddCleanup(r, func(release func()) { release() }, release)
+	// The invoice numbers may point into the input: keep it while r, or a
+	// copy of *r, lives.
+	r.input = &mapping{release: release}
+	runtime.AddCleanup(r.input, func(release func()) { release() }, release)
 	return r, nil
 }
 

@@ -60,7 +60,12 @@ type Receivables struct {
 	Columns []string
 	buf     []byte
 	extra   map[string][]string
+	input   *mapping // the mapped input file buf may point into
 }
+
+// mapping keeps a memory-mapped input alive; it is unmapped once no
+// Receivables (or copy of one) refers to it.
+type mapping struct{ release func() }
 
 // InvoiceNo returns row i's invoice number.
 func (r *Receivables) InvoiceNo(i int) string {
