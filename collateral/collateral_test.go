@@ -618,3 +618,25 @@ func TestIDTable(t *testing.T) {
 		}
 	}
 }
+
+func TestInventoryExtraAndDebtorColumnMap(t *testing.T) {
+	in := "Part,Text,Loc,Cat,Qty,Cost,Value,Last Move,Bin\n" +
+		"P1,Pipe,BIL,raw_materials,1,2.00,2.00,2004-01-01,A-7\n" +
+		"P2,Valve,BIL,raw_materials,1,3.00,3.00,2004-01-02,\n"
+	cols, err := ParseColumnMap("item=Part,description=Text,location=Loc,category=Cat,quantity=Qty,unit_cost=Cost,extended_cost=Value,last_movement_date=Last Move,debtor_id=Customer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := ReadInventory("inv.csv", []byte(in), Options{Columns: cols})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Rows) != 2 || v.Rows[1].Item != "P2" || v.Rows[1].ExtendedCost != 300 || v.Extra("Bin", 0) != "A-7" || v.Extra("Bin", 1) != "" {
+		t.Fatalf("%+v %q", v.Rows, v.ExtraColumns())
+	}
+	// The same map serves a customer master that names its id "Customer".
+	ds, err := ReadDebtors("d.csv", []byte("Customer,name,country,government,affiliate,credit_insured,assignment_of_claims,contra_payable\nX1,N,US,no,no,no,no,0\n"), Options{Columns: cols})
+	if err != nil || len(ds) != 1 || ds[0].ID != "X1" {
+		t.Fatalf("%+v %v", ds, err)
+	}
+}
