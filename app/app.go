@@ -151,12 +151,41 @@ func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult,
 	return res, nil
 }
 
-// Post posts a transaction that needs no availability test (repayment,
-// fee, cost, letter of credit, collection, reversal) in one store
-// transaction.
+// Post posts a transaction other than an advance (repayment, fee, cost,
+// letter of credit, collection) in one store transaction. A letter of
+// credit is issued only within availability (its face reduces the
+// borrowing base), checked in the same transaction. Advances go through
+// Advance or RequestAdvance.
 func (s *Service) Post(ctx context.Context, t ledger.Transaction) (store.Posted, error) {
+	if t.Kind == ledger.KindAdvance {
+		return store.Posted{}, store.Errorf(store.CodeInvalid, "transaction %q: an advance is made with Advance, which checks availability", t.Key)
+	}
+	var terms FacilityTerms
+	if t.Kind == ledger.KindLCIssue {
+		var err error
+		if terms, err = s.Terms.Terms(ctx, t.Facility, t.ValueDate); err != nil {
+			return store.Posted{}, fmt.Errorf("letter of credit %q: terms of %q as of %s: %w", t.Key, t.Facility, t.ValueDate, err)
+		}
+	}
 	var p store.Posted
 	err := s.Store.Update(ctx, t.Facility, func(tx store.Tx) error {
+		if t.Kind == ledger.KindLCIssue && len(t.Postings) > 0 {
+			if _, ok, err := tx.Lookup(t.Key); err != nil {
+				return err
+			} else if !ok {
+				l, err := Limits(tx, terms, t.ValueDate)
+				if err != nil {
+					return err
+				}
+				loans, err := LoansOutstanding(tx, t.ValueDate)
+				if err != nil {
+					return err
+				}
+				if err := ledger.CheckLCIssue(l, loans, t.Postings[0].Amount, t.ValueDate); err != nil {
+					return err
+				}
+			}
+		}
 		var err error
 		p, err = tx.Post(t)
 		return err

@@ -64,16 +64,27 @@ func ComputeAvailability(l Limits, loans money.Amount) Availability {
 // continues and the terms block advances) or availability_exceeded (carrying
 // the numbers).
 func CheckAdvance(l Limits, loans, requested money.Amount, valueDate date.Date) error {
+	return check("advance", l, loans, requested, valueDate)
+}
+
+// CheckLCIssue decides whether a letter of credit of face may be issued on
+// valueDate: its face reduces availability as an advance would, so the same
+// tests apply (with the same error codes).
+func CheckLCIssue(l Limits, loans, face money.Amount, valueDate date.Date) error {
+	return check("letter of credit", l, loans, face, valueDate)
+}
+
+func check(what string, l Limits, loans, requested money.Amount, valueDate date.Date) error {
 	if requested <= 0 {
-		return invalidf("advance of %s: amount must be positive", requested)
+		return invalidf("%s of %s: amount must be positive", what, requested)
 	}
 	if l.TerminationDate != 0 && valueDate > l.TerminationDate {
 		return &Error{Code: CodeFacilityTerminated, ValueDate: valueDate, TerminationDate: l.TerminationDate,
-			Message: fmt.Sprintf("advance on %s refused: the facility terminated on %s", valueDate, l.TerminationDate)}
+			Message: fmt.Sprintf("%s on %s refused: the facility terminated on %s", what, valueDate, l.TerminationDate)}
 	}
 	if l.DefaultContinuing && l.BlocksOnDefault {
 		return &Error{Code: CodeDefaultContinuing,
-			Message: fmt.Sprintf("advance on %s refused: an event of default continues", valueDate)}
+			Message: fmt.Sprintf("%s on %s refused: an event of default continues", what, valueDate)}
 	}
 	a := ComputeAvailability(l, loans)
 	if requested > a.Available {
@@ -82,8 +93,8 @@ func CheckAdvance(l Limits, loans, requested money.Amount, valueDate date.Date) 
 			capText = a.AdvanceCap.Grouped()
 		}
 		return &Error{Code: CodeAvailabilityExceeded, Availability: &a, Requested: requested,
-			Message: fmt.Sprintf("advance of %s refused: availability is %s = min(commitment %s, advance cap %s, borrowing base %s) − loans outstanding %s",
-				requested.Grouped(), a.Available.Grouped(), a.Commitment.Grouped(), capText, a.BorrowingBase.Grouped(), a.LoansOutstanding.Grouped())}
+			Message: fmt.Sprintf("%s of %s refused: availability is %s = min(commitment %s, advance cap %s, borrowing base %s) − loans outstanding %s",
+				what, requested.Grouped(), a.Available.Grouped(), a.Commitment.Grouped(), capText, a.BorrowingBase.Grouped(), a.LoansOutstanding.Grouped())}
 	}
 	return nil
 }

@@ -186,3 +186,16 @@ func TestCheckOveradvance(t *testing.T) {
 		t.Errorf("CheckOveradvance = %+v %v, want 250,000.00 cured by 2006-03-31", o, over)
 	}
 }
+
+func TestCheckLCIssue(t *testing.T) {
+	l := Limits{Commitment: amt("10000000.00"), BorrowingBase: amt("4000000.00"), TerminationDate: date.MustParse("2007-06-30")}
+	vd := date.MustParse("2006-01-10")
+	if err := CheckLCIssue(l, amt("3000000.00"), amt("1000000.00"), vd); err != nil {
+		t.Errorf("letter of credit within availability: %v", err)
+	}
+	err := CheckLCIssue(l, amt("3000000.00"), amt("1000000.01"), vd)
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeAvailabilityExceeded || e.Availability.Available != amt("1000000.00") {
+		t.Errorf("letter of credit over availability: %v", err)
+	}
+}

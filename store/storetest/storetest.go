@@ -729,13 +729,26 @@ func testConcurrentAdvances(t *testing.T, s store.Store) {
 	wantCode(t, err, ledger.CodeFacilityTerminated)
 	_, err = svc.Advance(ctx, app.AdvanceRequest{Facility: "f", Key: "big", Amount: amt("900000.01"), ValueDate: d("2006-02-10")})
 	wantCode(t, err, ledger.CodeAvailabilityExceeded)
+	// Through the use case, an advance cannot be posted as a plain
+	// transaction, and a letter of credit needs availability too.
+	_, err = svc.Post(ctx, must(ledger.Advance(ref("f", "sneak", "2006-02-10"), 1)).of(t))
+	wantCode(t, err, store.CodeInvalid)
+	_, err = svc.Post(ctx, must(ledger.LCIssue(ref("f", "lc-big", "2006-02-10"), 900_000_00-loans+1)).of(t))
+	wantCode(t, err, ledger.CodeAvailabilityExceeded)
+	if loans < amt("900000.00") {
+		must(svc.Post(ctx, must(ledger.LCIssue(ref("f", "lc-fits", "2006-02-10"), 900_000_00-loans)).of(t))).of(t)
+	}
+	CheckInvariants(t, s, "f")
+
 	// Overadvance: a lower certificate puts the loans over the limit.
 	low := submitted(t, s, "f", d("2006-03-31"), amt("500000.00"), 0)
 	must(s.DecideCertificate(ctx, low.ID, store.Decision{Status: store.Approved, Reviewer: "lender", At: t0})).of(t)
 	o, over, err := svc.Overadvance(ctx, "f", d("2006-04-03"), d("2006-04-05"))
 	ok(t, err)
-	if !over || o.Amount != loans-amt("400000.00") || o.CureBy != d("2006-05-05") {
-		t.Errorf("Overadvance = %+v, %v; want %s cured by 2006-05-05", o, over, loans-amt("400000.00"))
+	lcOut := must(s.Balances(ctx, "f", d("2006-04-03"))).of(t)[ledger.LCOutstanding]
+	wantOver := loans - (amt("500000.00") - lcOut)
+	if !over || o.Amount != wantOver || o.CureBy != d("2006-05-05") {
+		t.Errorf("Overadvance = %+v, %v; want %s cured by 2006-05-05", o, over, wantOver)
 	}
 	if _, over, _ := svc.Overadvance(ctx, "f", d("2006-03-30"), d("2006-03-30")); over {
 		t.Error("overadvance before the lower certificate")
