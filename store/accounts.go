@@ -1,0 +1,140 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Roles of users.
+const (
+	RoleLenderAdmin   = "lender_admin"
+	RoleLenderOfficer = "lender_officer"
+	RoleLenderAnalyst = "lender_analyst"
+	RoleBorrower      = "borrower"
+	RoleAuditor       = "auditor"
+)
+
+// Roles lists every role.
+var Roles = []string{RoleLenderAdmin, RoleLenderOfficer, RoleLenderAnalyst, RoleBorrower, RoleAuditor}
+
+// ValidRole reports whether r is a role.
+func ValidRole(r string) bool {
+	for _, x := range Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Accounts holds the people who use the system and what the HTTP layer
+// must keep durably: users, API tokens, browser sessions, responses kept
+// for idempotency keys, pending approvals and the hash-chained audit trail.
+// Both adapters implement it (see store/sqlstore/accounts.go).
+type Accounts interface {
+	// CreateUser stores a user; an email already used is a conflict.
+	CreateUser(ctx context.Context, u User) (User, error)
+	UserByEmail(ctx context.Context, email string) (User, error)
+	UserByID(ctx context.Context, id int64) (User, error)
+	// GrantFacility lets a (borrower) user see a facility; granting twice
+	// is a no-op.
+	GrantFacility(ctx context.Context, userID int64, facility string) error
+
+	// CreateToken stores the SHA-256 (hex) of a new API token.
+	CreateToken(ctx context.Context, userID int64, tokenSHA256 string, at time.Time) error
+	UserByToken(ctx context.Context, tokenSHA256 string) (User, error)
+
+	// Sessions are keyed by the SHA-256 (hex) of the cookie value.
+	CreateSession(ctx context.Context, s Session) error
+	Session(ctx context.Context, idSHA256 string, now time.Time) (Session, error) // not_found if absent or expired
+	DeleteSession(ctx context.Context, idSHA256 string) error
+
+	// IdempotentResponse returns the response kept for (user, key).
+	IdempotentResponse(ctx context.Context, userID int64, key string) (IdempotentResponse, error)
+	// PutIdempotentResponse keeps a response; if one is already kept for
+	// (user, key) it is returned with ok false and nothing is changed.
+	PutIdempotentResponse(ctx context.Context, r IdempotentResponse) (kept IdempotentResponse, ok bool, err error)
+
+	// Pending approvals (maker-checker for amendments and events of
+	// default).
+	CreatePending(ctx context.Context, p Pending) (Pending, error)
+	Pending(ctx context.Context, id int64) (Pending, error)
+	PendingList(ctx context.Context, facility string) ([]Pending, error)
+	// DecidePending moves a requested action to approved or rejected;
+	// anything else is a conflict.
+	DecidePending(ctx context.Context, id int64, status, by, comment string, at time.Time) (Pending, error)
+
+	// AppendAudit appends a record to the hash chain, assigning ID,
+	// PrevHash and Hash (appends are serialised).
+	AppendAudit(ctx context.Context, r AuditRecord) (AuditRecord, error)
+	// AuditRecords returns up to limit records with ID > after, by ID.
+	AuditRecords(ctx context.Context, after int64, limit int) ([]AuditRecord, error)
+}
+
+// User is a person (or program) using the system.
+type User struct {
+	ID           int64     `json:"id"`
+	Email        string    `json:"email"`
+	Role         string    `json:"role"`
+	PasswordHash string    `json:"-"` // argon2id, PHC string format
+	Created      time.Time `json:"created"`
+	// Facilities are the facilities a borrower user belongs to.
+	Facilities []string `json:"facilities,omitempty"`
+}
+
+// Session is a signed-in browser.
+type Session struct {
+	IDSHA256 string
+	UserID   int64
+	CSRF     string
+	Created  time.Time
+	Expires  time.Time
+}
+
+// IdempotentResponse is the first response given to a mutating request
+// with an Idempotency-Key.
+type IdempotentResponse struct {
+	UserID      int64
+	Key         string
+	RequestHash string // SHA-256 of method, path and body
+	Status      int
+	Body        []byte
+	Created     time.Time
+}
+
+// Pending statuses.
+const (
+	PendingRequested = "requested"
+	PendingApproved  = "approved"
+	PendingRejected  = "rejected"
+)
+
+// Pending is an action waiting for a second person's approval.
+type Pending struct {
+	ID          int64           `json:"id"`
+	Facility    string          `json:"facility"`
+	Kind        string          `json:"kind"` // amendment, event_of_default, waiver
+	Payload     json.RawMessage `json:"payload"`
+	Status      string          `json:"status"`
+	RequestedBy string          `json:"requested_by"`
+	RequestedAt time.Time       `json:"requested_at"`
+	DecidedBy   string          `json:"decided_by,omitempty"`
+	DecidedAt   time.Time       `json:"decided_at,omitzero"`
+	Comment     string          `json:"comment,omitempty"`
+}
+
+// AuditRecord is one link of the audit chain: Hash = SHA-256(PrevHash ‖
+// canonical encoding of the record), see AuditCanonical.
+type AuditRecord struct {
+	ID        int64           `json:"id"`
+	At        time.Time       `json:"at"`
+	Actor     string          `json:"actor"`
+	RequestID string          `json:"request_id"`
+	Route     string          `json:"route"`
+	Facility  string          `json:"facility,omitempty"`
+	Before    json.RawMessage `json:"before,omitempty"`
+	After     json.RawMessage `json:"after,omitempty"`
+	PrevHash  string          `json:"prev_hash"` // hex; "" for the first
+	Hash      string          `json:"hash"`      // hex
+}

@@ -1,0 +1,317 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"revolver/store"
+)
+
+var _ store.Accounts = (*DB)(nil)
+
+// CreateUser stores a user.
+func (db *DB) CreateUser(ctx context.Context, u store.User) (store.User, error) {
+	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
+	if u.Email == "" || !strings.Contains(u.Email, "@") {
+		return u, store.Errorf(store.CodeInvalid, "user email %q: expected an email address", u.Email)
+	}
+	if !store.ValidRole(u.Role) {
+		return u, store.Errorf(store.CodeInvalid, "user %s: role %q: expected one of %s", u.Email, u.Role, strings.Join(store.Roles, ", "))
+	}
+	u.Created = store.Truncate(u.Created)
+	err := db.W.QueryRowContext(ctx, db.q(`INSERT INTO users (email, role, password_hash, created) VALUES (?, ?, ?, ?) RETURNING id`),
+		u.Email, u.Role, u.PasswordHash, db.D.Time(u.Created)).Scan(&u.ID)
+	if db.D.IsUnique(err) {
+		return u, store.Errorf(store.CodeConflict, "a user with email %s exists", u.Email)
+	}
+	if err != nil {
+		return u, fmt.Errorf("create user %s: %w", u.Email, err)
+	}
+	return u, nil
+}
+
+func (db *DB) scanUser(ctx context.Context, where string, arg any) (store.User, error) {
+	var u store.User
+	var created Time
+	err := db.R.QueryRowContext(ctx, db.q(`SELECT id, email, role, password_hash, created FROM users WHERE `+where), arg).
+		Scan(&u.ID, &u.Email, &u.Role, &u.PasswordHash, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, store.Errorf(store.CodeNotFound, "user not found")
+	}
+	if err != nil {
+		return u, fmt.Errorf("user: %w", err)
+	}
+	u.Created = created.T
+	rows, err := db.R.QueryContext(ctx, db.q(`SELECT f.slug FROM user_facilities uf JOIN facilities f ON f.id = uf.facility_id WHERE uf.user_id = ? ORDER BY f.slug`), u.ID)
+	if err != nil {
+		return u, fmt.Errorf("user %s facilities: %w", u.Email, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return u, err
+		}
+		u.Facilities = append(u.Facilities, s)
+	}
+	return u, rows.Err()
+}
+
+// UserByEmail finds a user by email (case-insensitive).
+func (db *DB) UserByEmail(ctx context.Context, email string) (store.User, error) {
+	return db.scanUser(ctx, `email = ?`, strings.ToLower(strings.TrimSpace(email)))
+}
+
+// UserByID finds a user by id.
+func (db *DB) UserByID(ctx context.Context, id int64) (store.User, error) {
+	return db.scanUser(ctx, `id = ?`, id)
+}
+
+// GrantFacility lets a user see a facility.
+func (db *DB) GrantFacility(ctx context.Context, userID int64, facility string) error {
+	fid, err := db.facilityID(ctx, db.R, facility)
+	if err != nil {
+		return err
+	}
+	if _, err := db.UserByID(ctx, userID); err != nil {
+		return err
+	}
+	_, err = db.W.ExecContext(ctx, db.q(`INSERT INTO user_facilities (user_id, facility_id) VALUES (?, ?) ON CONFLICT DO NOTHING`), userID, fid)
+	if err != nil {
+		return fmt.Errorf("grant facility %s: %w", facility, err)
+	}
+	return nil
+}
+
+// CreateToken stores a token's hash.
+func (db *DB) CreateToken(ctx context.Context, userID int64, h string, at time.Time) error {
+	_, err := db.W.ExecContext(ctx, db.q(`INSERT INTO api_tokens (sha256, user_id, created) VALUES (?, ?, ?)`), h, userID, db.D.Time(store.Truncate(at)))
+	if db.D.IsUnique(err) {
+		return store.Errorf(store.CodeConflict, "token exists")
+	}
+	if err != nil {
+		return fmt.Errorf("create token: %w", err)
+	}
+	return nil
+}
+
+// UserByToken finds the user of a token.
+func (db *DB) UserByToken(ctx context.Context, h string) (store.User, error) {
+	return db.scanUser(ctx, `id = (SELECT user_id FROM api_tokens WHERE sha256 = ?)`, h)
+}
+
+// CreateSession stores a session.
+func (db *DB) CreateSession(ctx context.Context, s store.Session) error {
+	_, err := db.W.ExecContext(ctx, db.q(`INSERT INTO sessions (sha256, user_id, csrf, created, expires) VALUES (?, ?, ?, ?, ?)`),
+		s.IDSHA256, s.UserID, s.CSRF, db.D.Time(store.Truncate(s.Created)), db.D.Time(store.Truncate(s.Expires)))
+	if err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	return nil
+}
+
+// Session returns a live session.
+func (db *DB) Session(ctx context.Context, h string, now time.Time) (store.Session, error) {
+	s := store.Session{IDSHA256: h}
+	var created, expires Time
+	err := db.R.QueryRowContext(ctx, db.q(`SELECT user_id, csrf, created, expires FROM sessions WHERE sha256 = ?`), h).
+		Scan(&s.UserID, &s.CSRF, &created, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, store.Errorf(store.CodeNotFound, "session not found")
+	}
+	if err != nil {
+		return s, fmt.Errorf("session: %w", err)
+	}
+	s.Created, s.Expires = created.T, expires.T
+	if !now.Before(s.Expires) {
+		return s, store.Errorf(store.CodeNotFound, "session expired")
+	}
+	return s, nil
+}
+
+// DeleteSession ends a session.
+func (db *DB) DeleteSession(ctx context.Context, h string) error {
+	_, err := db.W.ExecContext(ctx, db.q(`DELETE FROM sessions WHERE sha256 = ?`), h)
+	return err
+}
+
+// IdempotentResponse returns a kept response.
+func (db *DB) IdempotentResponse(ctx context.Context, userID int64, key string) (store.IdempotentResponse, error) {
+	return db.idem(ctx, db.R, userID, key)
+}
+
+func (db *DB) idem(ctx context.Context, q querier, userID int64, key string) (store.IdempotentResponse, error) {
+	r := store.IdempotentResponse{UserID: userID, Key: key}
+	var created Time
+	err := q.QueryRowContext(ctx, db.q(`SELECT request_hash, status, body, created FROM idempotent_responses WHERE user_id = ? AND key = ?`), userID, key).
+		Scan(&r.RequestHash, &r.Status, &r.Body, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, store.Errorf(store.CodeNotFound, "no response kept for idempotency key %q", key)
+	}
+	if err != nil {
+		return r, fmt.Errorf("idempotency key %q: %w", key, err)
+	}
+	r.Created = created.T
+	return r, nil
+}
+
+// PutIdempotentResponse keeps a response unless one is kept already.
+func (db *DB) PutIdempotentResponse(ctx context.Context, r store.IdempotentResponse) (store.IdempotentResponse, bool, error) {
+	if r.Body == nil {
+		r.Body = []byte{}
+	}
+	res, err := db.W.ExecContext(ctx, db.q(`INSERT INTO idempotent_responses (user_id, key, request_hash, status, body, created) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+		r.UserID, r.Key, r.RequestHash, r.Status, r.Body, db.D.Time(store.Truncate(r.Created)))
+	if err != nil {
+		return r, false, fmt.Errorf("keep response for idempotency key %q: %w", r.Key, err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return r, true, nil
+	}
+	kept, err := db.idem(ctx, db.W, r.UserID, r.Key)
+	return kept, false, err
+}
+
+const pendingCols = `p.id, f.slug, p.kind, p.payload, p.status, p.requested_by, p.requested_at, p.decided_by, p.decided_at, p.comment`
+
+func scanPending(sc interface{ Scan(...any) error }) (store.Pending, error) {
+	var p store.Pending
+	var req, dec Time
+	var by, comment sql.NullString
+	err := sc.Scan(&p.ID, &p.Facility, &p.Kind, &p.Payload, &p.Status, &p.RequestedBy, &req, &by, &dec, &comment)
+	p.RequestedAt, p.DecidedAt, p.DecidedBy, p.Comment = req.T, dec.T, by.String, comment.String
+	return p, err
+}
+
+// CreatePending stores an action waiting for approval.
+func (db *DB) CreatePending(ctx context.Context, p store.Pending) (store.Pending, error) {
+	fid, err := db.facilityID(ctx, db.R, p.Facility)
+	if err != nil {
+		return p, err
+	}
+	p.Status = store.PendingRequested
+	p.RequestedAt = store.Truncate(p.RequestedAt)
+	err = db.W.QueryRowContext(ctx, db.q(`INSERT INTO pending_actions (facility_id, kind, payload, status, requested_by, requested_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+		fid, p.Kind, []byte(p.Payload), p.Status, p.RequestedBy, db.D.Time(p.RequestedAt)).Scan(&p.ID)
+	if err != nil {
+		return p, fmt.Errorf("create pending %s: %w", p.Kind, err)
+	}
+	return p, nil
+}
+
+// Pending returns an action.
+func (db *DB) Pending(ctx context.Context, id int64) (store.Pending, error) {
+	p, err := scanPending(db.R.QueryRowContext(ctx, db.q(`SELECT `+pendingCols+` FROM pending_actions p JOIN facilities f ON f.id = p.facility_id WHERE p.id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, store.Errorf(store.CodeNotFound, "pending action %d not found", id)
+	}
+	return p, err
+}
+
+// PendingList lists a facility's actions by id.
+func (db *DB) PendingList(ctx context.Context, facility string) ([]store.Pending, error) {
+	fid, err := db.facilityID(ctx, db.R, facility)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.R.QueryContext(ctx, db.q(`SELECT `+pendingCols+` FROM pending_actions p JOIN facilities f ON f.id = p.facility_id WHERE p.facility_id = ? ORDER BY p.id`), fid)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Pending
+	for rows.Next() {
+		p, err := scanPending(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// DecidePending approves or rejects a requested action.
+func (db *DB) DecidePending(ctx context.Context, id int64, status, by, comment string, at time.Time) (store.Pending, error) {
+	if status != store.PendingApproved && status != store.PendingRejected {
+		return store.Pending{}, store.Errorf(store.CodeInvalid, "pending action %d: decision %q: expected approved or rejected", id, status)
+	}
+	res, err := db.W.ExecContext(ctx, db.q(`UPDATE pending_actions SET status = ?, decided_by = ?, decided_at = ?, comment = ? WHERE id = ? AND status = 'requested'`),
+		status, by, db.D.Time(store.Truncate(at)), nullString(comment), id)
+	if err != nil {
+		return store.Pending{}, fmt.Errorf("decide pending %d: %w", id, err)
+	}
+	p, err := db.Pending(ctx, id)
+	if err != nil {
+		return p, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return p, store.Errorf(store.CodeConflict, "pending action %d is already %s", id, p.Status)
+	}
+	return p, nil
+}
+
+// AppendAudit appends to the audit chain. Appends are serialised: SQLite
+// has one writer; PostgreSQL takes a transaction-scoped advisory lock.
+func (db *DB) AppendAudit(ctx context.Context, r store.AuditRecord) (store.AuditRecord, error) {
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return r, fmt.Errorf("audit: %w", err)
+	}
+	defer rollback(tx)
+	if db.D.Name() == "postgres" {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(72616461)`); err != nil {
+			return r, fmt.Errorf("audit lock: %w", err)
+		}
+	}
+	var last int64
+	var prev string
+	err = tx.QueryRowContext(ctx, `SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1`).Scan(&last, &prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("audit head: %w", err)
+	}
+	r.ID, r.PrevHash, r.At = last+1, prev, store.Truncate(r.At)
+	r.Hash = store.AuditHash(r)
+	_, err = tx.ExecContext(ctx, db.q(`INSERT INTO audit (id, at, actor, request_id, route, facility, before, after, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		r.ID, db.D.Time(r.At), r.Actor, r.RequestID, r.Route, r.Facility, nullBytes(r.Before), nullBytes(r.After), r.PrevHash, r.Hash)
+	if err != nil {
+		return r, fmt.Errorf("audit append: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return r, fmt.Errorf("audit commit: %w", err)
+	}
+	return r, nil
+}
+
+func nullBytes(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+// AuditRecords returns records after an id.
+func (db *DB) AuditRecords(ctx context.Context, after int64, limit int) ([]store.AuditRecord, error) {
+	if limit <= 0 {
+		limit = 1000
+	}
+	rows, err := db.R.QueryContext(ctx, db.q(`SELECT id, at, actor, request_id, route, facility, before, after, prev_hash, hash FROM audit WHERE id > ? ORDER BY id LIMIT ?`), after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("audit records: %w", err)
+	}
+	defer rows.Close()
+	var out []store.AuditRecord
+	for rows.Next() {
+		var r store.AuditRecord
+		var at Time
+		if err := rows.Scan(&r.ID, &at, &r.Actor, &r.RequestID, &r.Route, &r.Facility, &r.Before, &r.After, &r.PrevHash, &r.Hash); err != nil {
+			return nil, err
+		}
+		r.At = at.T
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
