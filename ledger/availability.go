@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"revolver/date"
+	"revolver/explain"
 	"revolver/money"
 )
 
@@ -118,4 +119,19 @@ func CheckOveradvance(l Limits, loans money.Amount, notice date.Date, cureDays i
 		return Overadvance{Availability: a}, false
 	}
 	return Overadvance{Amount: a.Overadvance(), Availability: a, Notice: notice, CureBy: notice.AddDays(cureDays)}, true
+}
+
+// Explain is the explanation of the availability figure: the limit as the
+// least of its parts, less the loans outstanding.
+func (a Availability) Explain() *explain.Node {
+	limit := &explain.Node{Key: "availability.limit", Label: "Limit", Value: a.Limit.String(),
+		Formula: "min(commitment, advance cap, borrowing base)"}
+	limit.Add(&explain.Node{Key: "availability.commitment", Label: "Commitment", Value: a.Commitment.String()})
+	if a.AdvanceCap != nil {
+		limit.Add(&explain.Node{Key: "availability.advance_cap", Label: "Advance cap", Value: a.AdvanceCap.String()})
+	}
+	limit.Add(&explain.Node{Key: "availability.borrowing_base", Label: "Borrowing base in force", Value: a.BorrowingBase.String(),
+		Formula: "latest approved certificate, less letters of credit outstanding and exclusions"})
+	n := &explain.Node{Key: "availability", Label: "Availability", Value: a.Available.String(), Formula: "limit − loans outstanding"}
+	return n.Add(limit, &explain.Node{Key: "availability.loans", Label: "Loans outstanding", Value: a.LoansOutstanding.String()})
 }

@@ -36,3 +36,20 @@ func ExampleReverse() {
 	fmt.Println(ledger.Balance(txs, ledger.Loans, date.MustParse("2004-06-30")), ledger.Balance(txs, ledger.Loans, date.MustParse("2004-07-01")))
 	// Output: 20000.00 0.00
 }
+
+// The explanation of an availability figure.
+func ExampleAvailability_Explain() {
+	capAmt := money.Amount(8_000_000_00)
+	a := ledger.ComputeAvailability(ledger.Limits{Commitment: 10_000_000_00, AdvanceCap: &capAmt, BorrowingBase: 6_000_000_00}, 5_500_000_00)
+	fmt.Print(a.Explain().Text())
+	// Output:
+	// Availability: 500000.00
+	//   formula: limit − loans outstanding
+	//   Limit: 6000000.00
+	//     formula: min(commitment, advance cap, borrowing base)
+	//     Commitment: 10000000.00
+	//     Advance cap: 8000000.00
+	//     Borrowing base in force: 6000000.00
+	//       formula: latest approved certificate, less letters of credit outstanding and exclusions
+	//   Loans outstanding: 5500000.00
+}
