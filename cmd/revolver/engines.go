@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -19,6 +20,14 @@ import (
 )
 
 func init() { register(bbcCmd, covenantsCmd) }
+
+// batchGC tunes the garbage collector for a one-off batch run: collect only
+// when the heap nears 320 MiB (the certificate of 1M receivables peaks well
+// below it), instead of at every doubling while the heap grows.
+func batchGC() {
+	debug.SetMemoryLimit(320 << 20)
+	debug.SetGCPercent(-1)
+}
 
 // bbcArgs are the inputs of a borrowing base certificate from files.
 type bbcArgs struct {
@@ -145,6 +154,7 @@ func bbcCmd() *cobra.Command {
 			if err := checkFormat(a.format); err != nil {
 				return err
 			}
+			batchGC()
 			cert, err := certificateFromFiles(a)
 			if err != nil {
 				return err
