@@ -20,9 +20,10 @@ const envURL = "REVOLVER_TEST_DATABASE_URL"
 
 var schemaSeq atomic.Int64
 
-// Open gives each test its own schema in the database named by
-// REVOLVER_TEST_DATABASE_URL, dropped when the test ends.
-func Open(t testing.TB) *postgres.Store {
+// Schema creates a schema of its own for the test in the database named by
+// REVOLVER_TEST_DATABASE_URL, dropped when the test ends, and returns the
+// URL selecting it.
+func Schema(t testing.TB) string {
 	url := os.Getenv(envURL)
 	if url == "" {
 		t.Skip("PostgreSQL tests skipped: set " + envURL + "=postgres://postgres@127.0.0.1:5432/DB?sslmode=disable to run them")
@@ -37,20 +38,25 @@ func Open(t testing.TB) *postgres.Store {
 		admin.Close()
 		t.Fatal(err)
 	}
+	t.Cleanup(func() {
+		admin.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
+		admin.Close()
+	})
 	sep := "?"
 	if strings.Contains(url, "?") {
 		sep = "&"
 	}
-	s, err := postgres.Open(ctx, url+sep+"search_path="+schema)
+	return url + sep + "search_path=" + schema
+}
+
+// Open opens a store in a schema of the test's own.
+func Open(t testing.TB) *postgres.Store {
+	url := Schema(t)
+	s, err := postgres.Open(context.Background(), url)
 	if err != nil {
-		admin.Close()
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		s.Close()
-		admin.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
-		admin.Close()
-	})
+	t.Cleanup(func() { s.Close() })
 	return s
 }
 
