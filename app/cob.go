@@ -6,6 +6,7 @@ import (
 
 	"revolver/date"
 	"revolver/ledger"
+	"revolver/store"
 )
 
 // CloseResult summarises a close-of-business run.
@@ -26,7 +27,19 @@ type CloseResult struct {
 // A facility counts as accrued from its first Loans posting. A Loans
 // posting back-valued to a day already accrued is not re-accrued: such a
 // correction needs an interest adjustment posted by the caller.
+//
+// If loans are posted while the run computes, the commit detects it and
+// the run starts again (up to three times) rather than miss their interest.
 func (s *Service) CloseOfBusiness(ctx context.Context, through date.Date) (CloseResult, error) {
+	for attempt := 1; ; attempt++ {
+		res, err := s.closeOfBusiness(ctx, through)
+		if store.ErrorCode(err) != store.CodeConflict || attempt == 3 {
+			return res, err
+		}
+	}
+}
+
+func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (CloseResult, error) {
 	var res CloseResult
 	states, err := s.Store.AccrualState(ctx, through)
 	if err != nil {
@@ -35,7 +48,7 @@ func (s *Service) CloseOfBusiness(ctx context.Context, through date.Date) (Close
 	res.Facilities = len(states)
 	series := map[string]ledger.RateSeries{}
 	var txs []ledger.Transaction
-	slugs := make([]string, 0, len(states))
+	processed := make([]store.AccrualState, 0, len(states))
 	for _, st := range states {
 		start := st.AccruedThrough + 1
 		if st.AccruedThrough == 0 {
@@ -44,7 +57,7 @@ func (s *Service) CloseOfBusiness(ctx context.Context, through date.Date) (Close
 		if st.AccruedThrough == 0 && st.FirstActivity == 0 || start > through {
 			continue
 		}
-		slugs = append(slugs, st.Facility)
+		processed = append(processed, st)
 		terms, err := s.Terms.Terms(ctx, st.Facility, through)
 		if err != nil {
 			return res, fmt.Errorf("close of business %s: terms of %q: %w", through, st.Facility, err)
@@ -97,7 +110,7 @@ func (s *Service) CloseOfBusiness(ctx context.Context, through date.Date) (Close
 			}
 		}
 	}
-	posted, err := s.Store.CommitAccrual(ctx, through, slugs, txs)
+	posted, err := s.Store.CommitAccrual(ctx, through, processed, txs)
 	if err != nil {
 		return res, fmt.Errorf("close of business %s: %w", through, err)
 	}

@@ -101,8 +101,11 @@ type Store interface {
 	// run needs to accrue interest through the day through.
 	AccrualState(ctx context.Context, through date.Date) ([]AccrualState, error)
 	// CommitAccrual posts the accruals (as PostBatch) and marks the
-	// facilities accrued through the day, in one database transaction.
-	CommitAccrual(ctx context.Context, through date.Date, facilities []string, txs []ledger.Transaction) ([]Posted, error)
+	// facilities of states accrued through the day, in one database
+	// transaction. If a facility's Loans postings up to through changed
+	// since AccrualState read them (a posting arrived meanwhile), it fails
+	// with conflict and posts nothing: read the state again.
+	CommitAccrual(ctx context.Context, through date.Date, states []AccrualState, txs []ledger.Transaction) ([]Posted, error)
 
 	Close() error
 }
@@ -307,6 +310,8 @@ type AccrualState struct {
 	InterestReceivable money.Amount
 	// FirstActivity is the value date of the first Loans posting, 0 if none.
 	FirstActivity date.Date
+	// LoansPostings counts the Loans postings dated on or before through.
+	LoansPostings int64
 }
 
 // DayAmount is an amount on a day.

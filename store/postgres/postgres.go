@@ -137,6 +137,38 @@ func withPgx(ctx context.Context, db *sqlstore.DB, fn func(pgx.Tx) error) error 
 // postings.
 func (dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore.Row, mark *sqlstore.Mark) error {
 	return withPgx(ctx, db, func(tx pgx.Tx) error {
+		if mark != nil {
+			// Marking locks the facilities' rows: Updates in flight finish
+			// first, new ones wait; the count below then sees them all.
+			_, err := tx.Exec(ctx, `UPDATE facilities SET accrued_through = $1 WHERE id = ANY($2) AND (accrued_through IS NULL OR accrued_through < $1)`,
+				mark.Through.Time(), mark.FacilityIDs)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `SELECT 1 FROM facilities WHERE id = ANY($1) FOR UPDATE`, mark.FacilityIDs); err != nil {
+				return err
+			}
+			got := map[int64]int64{}
+			rows, err := tx.Query(ctx, `SELECT facility_id, count(*) FROM postings WHERE account = 'loans' AND value_date <= $1 GROUP BY facility_id`, mark.Through.Time())
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var id, n int64
+				if err := rows.Scan(&id, &n); err != nil {
+					rows.Close()
+					return err
+				}
+				got[id] = n
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if err := mark.Check(db, got); err != nil {
+				return err
+			}
+		}
 		if len(rows) > 0 {
 			ids, err := tx.Query(ctx, `SELECT nextval('transactions_id_seq') FROM generate_series(1, $1)`, len(rows))
 			if err != nil {
@@ -185,13 +217,6 @@ func (dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore
 					j++
 					return []any{r.T.ID, int32(j - 1), r.FacilityID, string(p.Account), r.T.ValueDate.Time(), int64(p.Amount)}, nil
 				}))
-			if err != nil {
-				return err
-			}
-		}
-		if mark != nil {
-			_, err := tx.Exec(ctx, `UPDATE facilities SET accrued_through = $1 WHERE id = ANY($2) AND (accrued_through IS NULL OR accrued_through < $1)`,
-				mark.Through.Time(), mark.FacilityIDs)
 			if err != nil {
 				return err
 			}

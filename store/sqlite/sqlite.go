@@ -143,6 +143,37 @@ func (dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore
 		return err
 	}
 	defer tx.Rollback()
+	if mark != nil {
+		st, err := tx.PrepareContext(ctx, `UPDATE facilities SET accrued_through = ? WHERE id = ? AND (accrued_through IS NULL OR accrued_through < ?)`)
+		if err != nil {
+			return err
+		}
+		for _, id := range mark.FacilityIDs {
+			if _, err := st.ExecContext(ctx, int64(mark.Through), id, int64(mark.Through)); err != nil {
+				return err
+			}
+		}
+		got := map[int64]int64{}
+		rows, err := tx.QueryContext(ctx, sqlstore.LoansCountQuery, int64(mark.Through))
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id, n int64
+			if err := rows.Scan(&id, &n); err != nil {
+				rows.Close()
+				return err
+			}
+			got[id] = n
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if err := mark.Check(db, got); err != nil {
+			return err
+		}
+	}
 	var next int64
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM transactions`).Scan(&next); err != nil {
 		return err
@@ -210,17 +241,6 @@ func (dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore
 	}
 	if err := flushP(true); err != nil {
 		return err
-	}
-	if mark != nil {
-		st, err := tx.PrepareContext(ctx, `UPDATE facilities SET accrued_through = ? WHERE id = ? AND (accrued_through IS NULL OR accrued_through < ?)`)
-		if err != nil {
-			return err
-		}
-		for _, id := range mark.FacilityIDs {
-			if _, err := st.ExecContext(ctx, int64(mark.Through), id, int64(mark.Through)); err != nil {
-				return err
-			}
-		}
 	}
 	return tx.Commit()
 }

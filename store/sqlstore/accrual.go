@@ -110,18 +110,28 @@ func (db *DB) AccrualState(ctx context.Context, through date.Date) ([]store.Accr
 	if err != nil {
 		return nil, err
 	}
+	err = grouped(`SELECT facility_id, min(value_date), count(*) FROM postings WHERE account = ? AND value_date <= ? GROUP BY facility_id`,
+		[]any{loans, db.D.Date(through)}, func(i int, _ Date, v int64) { out[i].LoansPostings = v })
+	if err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
 // CommitAccrual posts accruals and marks facilities accrued through a day.
-func (db *DB) CommitAccrual(ctx context.Context, through date.Date, facilities []string, txs []ledger.Transaction) ([]store.Posted, error) {
-	m := &Mark{Through: through, FacilityIDs: make([]int64, 0, len(facilities))}
-	for _, slug := range facilities {
-		fid, err := db.facilityID(ctx, db.R, slug)
+func (db *DB) CommitAccrual(ctx context.Context, through date.Date, states []store.AccrualState, txs []ledger.Transaction) ([]store.Posted, error) {
+	m := &Mark{Through: through, FacilityIDs: make([]int64, 0, len(states)), Expected: make(map[int64]int64, len(states))}
+	for _, st := range states {
+		fid, err := db.facilityID(ctx, db.R, st.Facility)
 		if err != nil {
 			return nil, err
 		}
 		m.FacilityIDs = append(m.FacilityIDs, fid)
+		m.Expected[fid] = st.LoansPostings
 	}
 	return db.postBatch(ctx, txs, m)
 }
+
+// LoansCountQuery counts Loans postings per facility up to a date (one
+// argument: the date).
+const LoansCountQuery = `SELECT facility_id, count(*) FROM postings WHERE account = 'loans' AND value_date <= ? GROUP BY facility_id`

@@ -51,10 +51,26 @@ type Dialect interface {
 	InsertReceivables(ctx context.Context, db *DB, certificate int64, rows []store.ReceivableRow) error
 }
 
-// Mark says facilities are accrued through a day.
+// Mark says facilities are accrued through a day. Expected holds, by
+// facility id, the number of Loans postings dated on or before Through
+// when the accrual was computed; WriteBatch locks the facilities (by
+// marking them) before it counts again and calls Check.
 type Mark struct {
 	Through     date.Date
 	FacilityIDs []int64
+	Expected    map[int64]int64
+}
+
+// Check compares the Loans posting counts found under the lock with the
+// expected ones.
+func (m *Mark) Check(db *DB, got map[int64]int64) error {
+	for _, id := range m.FacilityIDs {
+		if got[id] != m.Expected[id] {
+			return store.Errorf(store.CodeConflict, "close of business %s: the loans of facility %q changed while interest was computed (%d postings, now %d); run it again",
+				m.Through, db.slugOf(id), m.Expected[id], got[id])
+		}
+	}
+	return nil
 }
 
 // DB is a store.Store over database/sql.

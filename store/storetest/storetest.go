@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ConcurrentAdvances", testConcurrentAdvances},
 		{"AdvanceRequests", testAdvanceRequests},
 		{"CloseOfBusiness", testCloseOfBusiness},
+		{"AccrualRace", testAccrualRace},
 		{"Random", testRandom},
 	}
 	for _, tc := range tests {
@@ -846,4 +847,35 @@ type TB interface {
 	Fatal(args ...any)
 	Fatalf(format string, args ...any)
 	Errorf(format string, args ...any)
+}
+
+// testAccrualRace: a Loans posting that arrives between AccrualState and
+// CommitAccrual makes the commit fail and post nothing.
+func testAccrualRace(t *testing.T, s store.Store) {
+	newFacility(t, s, "f")
+	a, _ := ledger.Advance(ref("f", "a1", "2006-01-10"), amt("1000.00"))
+	post(t, s, a, nil)
+	through := d("2006-01-10")
+	states := must(s.AccrualState(ctx, through)).of(t)
+	if len(states) != 1 || states[0].LoansPostings != 1 || states[0].Opening+states[0].Deltas[0].Amount != amt("1000.00") {
+		t.Fatalf("AccrualState = %+v", states)
+	}
+	late, _ := ledger.Advance(ref("f", "a2", "2006-01-09"), amt("500.00"))
+	post(t, s, late, nil)
+	accrual := ledger.Transaction{Facility: "f", Kind: ledger.KindInterest, ValueDate: through, Key: ledger.InterestKey(through),
+		Postings: []ledger.Posting{{Account: ledger.InterestReceivable, Amount: 1}, {Account: ledger.InterestIncome, Amount: -1}}}
+	_, err := s.CommitAccrual(ctx, through, states, []ledger.Transaction{accrual})
+	wantCode(t, err, store.CodeConflict)
+	if n := len(CheckInvariants(t, s, "f")); n != 2 {
+		t.Fatalf("%d transactions after a refused commit, want 2", n)
+	}
+	states = must(s.AccrualState(ctx, through)).of(t)
+	if states[0].LoansPostings != 2 || states[0].AccruedThrough != 0 {
+		t.Fatalf("AccrualState after refused commit = %+v", states)
+	}
+	must(s.CommitAccrual(ctx, through, states, []ledger.Transaction{accrual})).of(t)
+	if states = must(s.AccrualState(ctx, through)).of(t); states[0].AccruedThrough != through {
+		t.Fatalf("accrued through %s, want %s", states[0].AccruedThrough, through)
+	}
+	CheckInvariants(t, s, "f")
 }

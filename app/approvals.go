@@ -1,0 +1,173 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"slices"
+
+	"revolver/agreement"
+	"revolver/date"
+	"revolver/store"
+)
+
+// Kinds of actions that wait for a second person's approval (besides
+// advances above the threshold and certificates, which have their own).
+const (
+	PendingAmendment      = "amendment"
+	PendingEventOfDefault = "event_of_default"
+	PendingWaiver         = "waiver"
+)
+
+// AmendmentFile is an amendment's YAML file.
+type AmendmentFile struct {
+	Name    string `json:"name"`
+	Content string `json:"content"`
+}
+
+var fileNameRe = regexp.MustCompile(`^[A-Za-z0-9._-]{1,100}\.ya?ml$`)
+
+func accounts(s store.Store) (store.Accounts, error) {
+	a, ok := s.(store.Accounts)
+	if !ok {
+		return nil, fmt.Errorf("the store %T does not keep approvals", s)
+	}
+	return a, nil
+}
+
+// checkAmendment parses the facility's stored agreement files with the
+// amendment added.
+func (s *Service) checkAmendment(ctx context.Context, facility string, a AmendmentFile) (date.Date, error) {
+	if !fileNameRe.MatchString(a.Name) || filepath.Base(a.Name) != a.Name {
+		return 0, store.Errorf(store.CodeInvalid, "amendment file name %q: expected a plain file name ending in .yaml", a.Name)
+	}
+	docs, err := s.Store.Documents(ctx, facility)
+	if err != nil {
+		return 0, err
+	}
+	var files []agreement.File
+	for _, d := range docs {
+		if d.Kind != DocAgreement && d.Kind != DocAmendment {
+			continue
+		}
+		if d.ID == a.Name {
+			return 0, store.Errorf(store.CodeConflict, "facility %q already has a document %s", facility, a.Name)
+		}
+		full, err := s.Store.Document(ctx, facility, d.ID)
+		if err != nil {
+			return 0, err
+		}
+		files = append(files, agreement.NewFile(d.ID, full.Content))
+	}
+	files = append(files, agreement.NewFile(a.Name, []byte(a.Content)))
+	fac, err := agreement.Parse(files)
+	if err != nil {
+		return 0, store.Errorf(store.CodeInvalid, "%v", err)
+	}
+	i := slices.IndexFunc(fac.Amendments, func(x *agreement.Amendment) bool { return x.File == a.Name })
+	if i < 0 {
+		return 0, store.Errorf(store.CodeInvalid, "%s is not an amendment file (revolver: amendment/1)", a.Name)
+	}
+	return fac.Amendments[i].Effective, nil
+}
+
+// RequestAmendment validates an amendment against the facility's
+// agreement and stores it for approval.
+func (s *Service) RequestAmendment(ctx context.Context, facility string, a AmendmentFile, by string) (store.Pending, error) {
+	acc, err := accounts(s.Store)
+	if err != nil {
+		return store.Pending{}, err
+	}
+	if _, err := s.checkAmendment(ctx, facility, a); err != nil {
+		return store.Pending{}, err
+	}
+	payload, _ := json.Marshal(a)
+	return acc.CreatePending(ctx, store.Pending{Facility: facility, Kind: PendingAmendment, Payload: payload, RequestedBy: by, RequestedAt: s.now()})
+}
+
+// RequestDefaultRecord asks to record an event of default (waiver false)
+// or to waive it (waiver true). The event must be one of the terms' events
+// of default on its date.
+func (s *Service) RequestDefaultRecord(ctx context.Context, t *agreement.Terms, facility string, r DefaultRecord, waiver bool, by string) (store.Pending, error) {
+	acc, err := accounts(s.Store)
+	if err != nil {
+		return store.Pending{}, err
+	}
+	var ids []string
+	for _, e := range t.EventsOfDefault {
+		ids = append(ids, e.ID)
+	}
+	if !slices.Contains(ids, r.Event) {
+		return store.Pending{}, store.Errorf(store.CodeInvalid, "event of default %q: not an event of default of facility %q on %s (expected one of %v)", r.Event, facility, r.Date, ids)
+	}
+	kind := PendingEventOfDefault
+	if waiver {
+		kind = PendingWaiver
+	}
+	payload, _ := json.Marshal(r)
+	return acc.CreatePending(ctx, store.Pending{Facility: facility, Kind: kind, Payload: payload, RequestedBy: by, RequestedAt: s.now()})
+}
+
+// DecidePending approves (carrying the action out: the amendment or
+// record is stored as a document of the facility) or rejects a pending
+// action. The decider must not be its requester.
+func (s *Service) DecidePending(ctx context.Context, facility string, id int64, approve bool, by, comment string) (before, after store.Pending, err error) {
+	acc, err := accounts(s.Store)
+	if err != nil {
+		return before, after, err
+	}
+	p, err := acc.Pending(ctx, id)
+	if err != nil {
+		return p, p, err
+	}
+	if p.Facility != facility {
+		return p, p, store.Errorf(store.CodeNotFound, "pending action %d not found", id)
+	}
+	if p.Status != store.PendingRequested {
+		return p, p, store.Errorf(store.CodeConflict, "pending action %d is already %s", id, p.Status)
+	}
+	if by == "" || by == p.RequestedBy {
+		return p, p, store.Errorf(store.CodeForbidden, "pending %s %d was requested by %s: someone else must decide it", p.Kind, id, p.RequestedBy)
+	}
+	if !approve {
+		if comment == "" {
+			return p, p, store.Errorf(store.CodeInvalid, "reject pending action %d: a comment saying why is required", id)
+		}
+		after, err = acc.DecidePending(ctx, id, store.PendingRejected, by, comment, s.now())
+		return p, after, err
+	}
+	doc := store.Document{Facility: facility, RecordedBy: by, RecordedAt: s.now()}
+	switch p.Kind {
+	case PendingAmendment:
+		var a AmendmentFile
+		if err := json.Unmarshal(p.Payload, &a); err != nil {
+			return p, p, err
+		}
+		eff, err := s.checkAmendment(ctx, facility, a)
+		if err != nil {
+			return p, p, err
+		}
+		doc.ID, doc.Kind, doc.Effective, doc.Content = a.Name, DocAmendment, eff, []byte(a.Content)
+	case PendingEventOfDefault, PendingWaiver:
+		var r DefaultRecord
+		if err := json.Unmarshal(p.Payload, &r); err != nil {
+			return p, p, err
+		}
+		doc.ID, doc.Kind, doc.Effective, doc.Content = fmt.Sprintf("%s-%d", p.Kind, p.ID), p.Kind, r.Date, p.Payload
+	default:
+		return p, p, store.Errorf(store.CodeInvalid, "pending action %d: unknown kind %q", id, p.Kind)
+	}
+	after, err = acc.DecidePending(ctx, id, store.PendingApproved, by, comment, s.now())
+	if err != nil {
+		return p, after, err
+	}
+	if _, err := s.Store.PutDocument(ctx, doc); err != nil {
+		return p, after, fmt.Errorf("pending action %d approved, but storing %s failed: %w", id, doc.ID, err)
+	}
+	if st, ok := s.Terms.(*StoredTerms); ok {
+		st.Invalidate(facility)
+	}
+	return p, after, nil
+}
