@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AdvanceRequests", testAdvanceRequests},
 		{"CloseOfBusiness", testCloseOfBusiness},
 		{"AccrualRace", testAccrualRace},
+		{"AccrualProperty", testAccrualProperty},
 		{"Random", testRandom},
 	}
 	for _, tc := range tests {
