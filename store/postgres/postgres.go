@@ -90,6 +90,12 @@ func (dialect) Rebind(q string) string {
 }
 
 func (dialect) Date(d date.Date) any { return d.Time() }
+
+// MigrationLock serialises migrations of processes starting together
+// (a session advisory lock; the key is arbitrary but fixed).
+func (dialect) MigrationLock() (string, string) {
+	return `SELECT pg_advisory_lock(72680001)`, `SELECT pg_advisory_unlock(72680001)`
+}
 func (dialect) Time(t time.Time) any { return t }
 
 func (dialect) IsUnique(err error) bool {

@@ -72,3 +72,23 @@ func TestAppendOnly(t *testing.T) {
 	s := Open(t)
 	storetest.AppendOnly(t, s, s.W)
 }
+
+// Processes starting together migrate one at a time.
+func TestConcurrentOpen(t *testing.T) {
+	url := Schema(t)
+	errs := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		go func() {
+			s, err := postgres.Open(context.Background(), url)
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

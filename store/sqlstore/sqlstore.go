@@ -109,7 +109,28 @@ func (db *DB) Close() error {
 
 func (db *DB) q(s string) string { return db.D.Rebind(s) }
 
+// MigrationLocker is implemented by a dialect whose database needs an
+// explicit lock so that processes starting together migrate one at a time
+// (SQLite's IMMEDIATE transactions already do).
+type MigrationLocker interface {
+	// MigrationLock returns the statements taking and releasing a
+	// session-level lock.
+	MigrationLock() (lock, unlock string)
+}
+
 func (db *DB) migrate(ctx context.Context) error {
+	if ml, ok := db.D.(MigrationLocker); ok {
+		conn, err := db.W.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		defer conn.Close()
+		lock, unlock := ml.MigrationLock()
+		if _, err := conn.ExecContext(ctx, lock); err != nil {
+			return fmt.Errorf("migrate: lock: %w", err)
+		}
+		defer conn.ExecContext(context.Background(), unlock)
+	}
 	dir := "migrations/" + db.D.Name()
 	if _, err := db.W.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
