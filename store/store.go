@@ -83,7 +83,8 @@ type Store interface {
 	// write lock: concurrent Updates of one facility run one after the
 	// other, so a check made in fn still holds when fn posts. If fn returns
 	// an error nothing it did is kept. The commit is durable when Update
-	// returns nil.
+	// returns nil. fn must work through tx only: calling the Store's own
+	// writing methods from fn may wait forever for the lock fn holds.
 	Update(ctx context.Context, facility string, fn func(Tx) error) error
 	// PostBatch stores many transactions (any facilities) in one database
 	// transaction, durably. It does no business checks: it is for postings
