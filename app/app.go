@@ -31,6 +31,18 @@ type FacilityTerms struct {
 	Capitalise bool
 	// CureDays: days after the lender's notice to cure an overadvance.
 	CureDays int
+	// ClearanceDays: days after receipt that collections are credited
+	// (Security Agreement ¶8).
+	ClearanceDays int
+	// Fees by id, e.g. the transaction fee of the Loan Modification
+	// Agreement §II.A.
+	Fees map[string]FeeTerm
+}
+
+// FeeTerm is a fee the terms set.
+type FeeTerm struct {
+	Amount money.Amount
+	Due    date.Date // 0: no due date in the terms
 }
 
 // Terms gives a facility's terms as of a date.

@@ -39,6 +39,22 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 	if t.Overadvance.CureDays.Known() {
 		ft.CureDays = t.Overadvance.CureDays.Value
 	}
+	if t.Collections.ClearanceDays.Known() {
+		ft.ClearanceDays = t.Collections.ClearanceDays.Value
+	}
+	for _, f := range t.Fees {
+		if !f.Amount.Known() {
+			continue
+		}
+		if ft.Fees == nil {
+			ft.Fees = map[string]FeeTerm{}
+		}
+		fee := FeeTerm{Amount: f.Amount.Value}
+		if f.Due != nil && f.Due.Known() {
+			fee.Due = f.Due.Value
+		}
+		ft.Fees[f.ID] = fee
+	}
 	var opt *agreement.RateOption
 	for i := range t.Pricing.Options {
 		if option == "" || t.Pricing.Options[i].ID == option {

@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AdvanceRequests", testAdvanceRequests},
 		{"CloseOfBusiness", testCloseOfBusiness},
 		{"AccrualRace", testAccrualRace},
+		{"Collections", testCollections},
 		{"AccrualProperty", testAccrualProperty},
 		{"Random", testRandom},
 	}
@@ -671,7 +672,8 @@ func testBatch(t *testing.T, s store.Store) {
 func terms(commitment money.Amount, capAmt *money.Amount) app.Terms {
 	return app.TermsFunc(func(context.Context, string, date.Date) (app.FacilityTerms, error) {
 		return app.FacilityTerms{Commitment: commitment, AdvanceCap: capAmt, TerminationDate: d("2007-06-30"),
-			Pricing: ledger.Pricing{Series: "prime", Margin: money.MustRate("0.0025"), DayCount: ledger.Actual360}, Capitalise: true, CureDays: 30}, nil
+			Pricing: ledger.Pricing{Series: "prime", Margin: money.MustRate("0.0025"), DayCount: ledger.Actual360}, Capitalise: true, CureDays: 30,
+			ClearanceDays: 2, Fees: map[string]app.FeeTerm{"transaction_fee": {Amount: amt("20000.00")}}}, nil
 	})
 }
 

@@ -1,0 +1,52 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"revolver/date"
+	"revolver/ledger"
+	"revolver/money"
+	"revolver/store"
+)
+
+// Collect credits cash proceeds received on received to the loans on the
+// day the terms' clearance days later (Security Agreement ¶8), through the
+// collections clearing account.
+func (s *Service) Collect(ctx context.Context, facility, key string, received date.Date, amount money.Amount) (store.Posted, error) {
+	terms, err := s.Terms.Terms(ctx, facility, received)
+	if err != nil {
+		return store.Posted{}, fmt.Errorf("collection %q: terms of %q as of %s: %w", key, facility, received, err)
+	}
+	vd := ledger.CollectionValueDate(received, terms.ClearanceDays)
+	t, err := ledger.Collection(ledger.Ref{Facility: facility, Key: key, ValueDate: vd,
+		Memo: fmt.Sprintf("received %s, credited after %d clearance days", received, terms.ClearanceDays)}, amount)
+	if err != nil {
+		return store.Posted{}, err
+	}
+	return s.Post(ctx, t)
+}
+
+// ReturnItem reverses the credit of a collection whose item was returned
+// unpaid (Security Agreement ¶8), on the day it was returned.
+func (s *Service) ReturnItem(ctx context.Context, facility, key string, returned date.Date, collection int64) (store.Posted, error) {
+	return s.Reverse(ctx, ledger.Ref{Facility: facility, Key: key, ValueDate: returned}, ledger.KindReturnedItem, collection)
+}
+
+// ChargeFee charges a fee the terms set (by id) on valueDate, to the loan
+// account or billed; the key defaults to "fee:ID" so a fee is charged once.
+func (s *Service) ChargeFee(ctx context.Context, facility, feeID string, valueDate date.Date, toLoans bool) (store.Posted, error) {
+	terms, err := s.Terms.Terms(ctx, facility, valueDate)
+	if err != nil {
+		return store.Posted{}, fmt.Errorf("fee %q: terms of %q as of %s: %w", feeID, facility, valueDate, err)
+	}
+	fee, ok := terms.Fees[feeID]
+	if !ok {
+		return store.Posted{}, store.Errorf(store.CodeNotFound, "facility %q has no fee %q in its terms as of %s", facility, feeID, valueDate)
+	}
+	t, err := ledger.Fee(ledger.Ref{Facility: facility, Key: "fee:" + feeID, ValueDate: valueDate, Memo: feeID}, fee.Amount, toLoans)
+	if err != nil {
+		return store.Posted{}, err
+	}
+	return s.Post(ctx, t)
+}
