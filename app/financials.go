@@ -1,0 +1,67 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"revolver/agreement"
+	"revolver/covenant"
+	"revolver/date"
+	"revolver/store"
+)
+
+// AddStatements records quarterly statements submitted now (a period
+// already submitted is a restatement: both are kept).
+func (s *Service) AddStatements(ctx context.Context, facility string, sts []covenant.Statement, by string) ([]store.Financials, error) {
+	return s.AddStatementsAt(ctx, facility, sts, by, s.now())
+}
+
+// AddStatementsAt records statements as submitted at a given time (for
+// loading history). Every statement is encoded before anything is stored.
+func (s *Service) AddStatementsAt(ctx context.Context, facility string, sts []covenant.Statement, by string, at time.Time) ([]store.Financials, error) {
+	payloads := make([]json.RawMessage, len(sts))
+	for i, st := range sts {
+		st.Submission, st.RecordedAt = "", time.Time{}
+		b, err := json.Marshal(st)
+		if err != nil {
+			return nil, err
+		}
+		payloads[i] = b
+	}
+	if _, err := s.Store.Facility(ctx, facility); err != nil {
+		return nil, err
+	}
+	out := make([]store.Financials, 0, len(sts))
+	for i, st := range sts {
+		f, err := s.Store.AddFinancials(ctx, store.Financials{Facility: facility, PeriodEnd: st.PeriodEnd, RecordedAt: at, SubmittedBy: by, Payload: payloads[i]})
+		if err != nil {
+			return out, err
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// Covenants evaluates the covenants on the statements as known at knownAt
+// (for each period the latest submission recorded by then).
+func (s *Service) Covenants(ctx context.Context, facility string, knownAt time.Time, termsAt func(date.Date) (*agreement.Terms, error)) (*covenant.Result, error) {
+	fs, err := s.Store.FinancialsAsKnown(ctx, facility, knownAt)
+	if err != nil {
+		return nil, err
+	}
+	sts := make([]covenant.Statement, 0, len(fs))
+	for _, f := range fs {
+		var st covenant.Statement
+		if err := json.Unmarshal(f.Payload, &st); err != nil {
+			return nil, err
+		}
+		st.RecordedAt = f.RecordedAt
+		sts = append(sts, st)
+	}
+	res, err := covenant.Evaluate(termsAt, sts)
+	if err != nil {
+		return nil, store.Errorf(store.CodeInvalid, "%v", err)
+	}
+	return res, nil
+}

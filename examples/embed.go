@@ -1,0 +1,10 @@
+// Package examples embeds the example facilities (agreement files and the
+// borrower's reports) so that `revolver demo` runs from the binary alone.
+package examples
+
+import "embed"
+
+// FS holds btu-sovereign/ (agreement YAML files and data/).
+//
+//go:embed btu-sovereign/*.yaml btu-sovereign/data/*.csv
+var FS embed.FS

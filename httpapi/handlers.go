@@ -1,0 +1,767 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"revolver/agreement"
+	"revolver/app"
+	"revolver/auth"
+	"revolver/covenant"
+	"revolver/date"
+	"revolver/ledger"
+	"revolver/money"
+	"revolver/store"
+)
+
+var (
+	lenders   = []string{store.RoleLenderAdmin, store.RoleLenderOfficer}
+	makers    = []string{store.RoleLenderAdmin, store.RoleLenderOfficer, store.RoleBorrower}
+	auditors  = []string{store.RoleLenderAdmin, store.RoleAuditor}
+	everybody = []string(nil)
+)
+
+func (s *Server) routeTable() []*Route {
+	const f = "/api/v1/facilities/{slug}"
+	return []*Route{
+		{Method: "GET", Path: "/api/v1/health", Summary: "Liveness and store check", Public: true, Response: "Health", h: s.health},
+		{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This OpenAPI document", Public: true, Response: "OpenAPI", h: s.openapiDoc},
+		{Method: "POST", Path: "/api/v1/session", Summary: "Sign in (JSON or form): sets the session cookie, returns the CSRF token", Public: true, Request: "SignIn", Response: "Session", Status: 201, h: s.signIn},
+		{Method: "DELETE", Path: "/api/v1/session", Summary: "Sign out", Status: 204, h: s.signOut},
+		{Method: "GET", Path: "/api/v1/me", Summary: "The signed-in user (and CSRF token for a session)", Response: "Me", h: s.me},
+		{Method: "GET", Path: "/api/v1/facilities", Summary: "Facilities the caller may see", Response: "FacilityList", h: s.facilities},
+		{Method: "GET", Path: f, Summary: "A facility with its terms in force", Query: []string{"as_of"}, Response: "FacilityTerms", h: s.facility},
+		{Method: "GET", Path: f + "/availability", Summary: "Availability on a date", Query: []string{"as_of"}, Response: "Availability", h: s.availability},
+		{Method: "GET", Path: f + "/borrowing-base-certificates", Summary: "Certificates of the facility", Response: "CertificateList", h: s.certificates},
+		{Method: "POST", Path: f + "/borrowing-base-certificates", Summary: "Submit a certificate: multipart as_of, receivables, debtors, inventory (CSV or XLSX)", Roles: makers, Mutating: true, Upload: true, Request: "CertificateUpload", Response: "Certificate", Status: 201, h: s.submitCertificate},
+		{Method: "GET", Path: f + "/borrowing-base-certificates/{id}", Summary: "A certificate with its computed body", Response: "Certificate", h: s.certificate},
+		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/approve", Summary: "Approve a certificate (not by its submitter)", Roles: lenders, Mutating: true, Request: "Decision", Response: "Certificate", h: s.decideCertificate(store.Approved)},
+		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/reject", Summary: "Reject a certificate, saying why", Roles: lenders, Mutating: true, Request: "Decision", Response: "Certificate", h: s.decideCertificate(store.Rejected)},
+		{Method: "GET", Path: f + "/advances", Summary: "Advance requests", Response: "AdvanceList", h: s.advances},
+		{Method: "POST", Path: f + "/advances", Summary: "Request an advance: funded at once up to the maker-checker threshold (201), else waits for approval (202)", Roles: makers, Mutating: true, Request: "AdvanceInput", Response: "Advance", Status: 201, h: s.requestAdvance},
+		{Method: "POST", Path: f + "/advances/{id}/approve", Summary: "Approve and fund a requested advance (not by its requester)", Roles: lenders, Mutating: true, Request: "Decision", Response: "Advance", h: s.decideAdvance(true)},
+		{Method: "POST", Path: f + "/advances/{id}/reject", Summary: "Reject a requested advance, saying why", Roles: lenders, Mutating: true, Request: "Decision", Response: "Advance", h: s.decideAdvance(false)},
+		{Method: "POST", Path: f + "/repayments", Summary: "Record a repayment", Roles: makers, Mutating: true, Request: "RepaymentInput", Response: "Posted", Status: 201, h: s.repayment},
+		{Method: "GET", Path: f + "/ledger", Summary: "Loan account transactions by value date, with balances", Query: []string{"from", "to"}, Response: "Ledger", h: s.ledger},
+		{Method: "POST", Path: f + "/financial-statements", Summary: "Submit quarterly financial statements (text/csv; a period already submitted is a restatement)", Roles: makers, Mutating: true, Request: "FinancialsCSV", Response: "FinancialsList", Status: 201, h: s.financials},
+		{Method: "GET", Path: f + "/covenants", Summary: "Covenant tests on the statements as known on a date", Query: []string{"as_known_on", "explain"}, Response: "Covenants", h: s.covenants},
+		{Method: "POST", Path: f + "/events-of-default", Summary: "Ask to record or waive an event of default (needs a second lender's approval)", Roles: lenders, Mutating: true, Request: "DefaultInput", Response: "Pending", Status: 202, h: s.eventOfDefault},
+		{Method: "POST", Path: f + "/amendments", Summary: "Ask to add an amendment (needs a second lender's approval)", Roles: lenders, Mutating: true, Request: "AmendmentInput", Response: "Pending", Status: 202, h: s.amendment},
+		{Method: "GET", Path: f + "/approvals", Summary: "Actions waiting for approval and decided", Response: "PendingList", h: s.approvals},
+		{Method: "POST", Path: f + "/approvals/{id}/approve", Summary: "Approve and carry out a pending action (not by its requester)", Roles: lenders, Mutating: true, Request: "Decision", Response: "Pending", h: s.decidePending(true)},
+		{Method: "POST", Path: f + "/approvals/{id}/reject", Summary: "Reject a pending action, saying why", Roles: lenders, Mutating: true, Request: "Decision", Response: "Pending", h: s.decidePending(false)},
+		{Method: "GET", Path: "/api/v1/audit", Summary: "The audit trail (hash chain), by id", Roles: auditors, Query: []string{"after", "limit"}, Response: "AuditList", h: s.auditList},
+	}
+}
+
+// --- decoding ---
+
+// decodeJSON decodes the body strictly: application/json, one object, no
+// unknown fields.
+func (c *call) decodeJSON(v any) error {
+	ct, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
+	if ct != "application/json" {
+		return errf(http.StatusUnsupportedMediaType, "unsupported_media_type", "Content-Type %q: expected application/json", c.r.Header.Get("Content-Type"))
+	}
+	dec := json.NewDecoder(bytes.NewReader(c.body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.Is(err, io.EOF):
+			return invalidf("the request body is empty: expected a JSON object")
+		case errors.As(err, &se):
+			return invalidf("malformed JSON at byte %d: %v", se.Offset, se)
+		case errors.As(err, &te):
+			return &Error{Status: 400, Code: "invalid", Message: fmt.Sprintf("field %q: expected %s, found a JSON %s", te.Field, jsonKind(te.Type.String()), te.Value),
+				Details: map[string]any{"field": te.Field}}
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			name := strings.TrimPrefix(err.Error(), "json: unknown field ")
+			return &Error{Status: 400, Code: "invalid", Message: "unknown field " + name, Details: map[string]any{"field": strings.Trim(name, `"`)}}
+		default:
+			return invalidf("malformed JSON: %v", err)
+		}
+	}
+	if dec.More() {
+		return invalidf("malformed JSON: data after the object")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return invalidf("malformed JSON: data after the object")
+	}
+	return nil
+}
+
+func jsonKind(goType string) string {
+	switch goType {
+	case "string":
+		return "a string"
+	case "int", "int64":
+		return "an integer"
+	case "bool":
+		return "true or false"
+	}
+	return goType
+}
+
+func fieldErr(field, format string, a ...any) *Error {
+	return &Error{Status: 400, Code: "invalid", Message: fmt.Sprintf("field %q: ", field) + fmt.Sprintf(format, a...), Details: map[string]any{"field": field}}
+}
+
+// Dates the API accepts.
+var (
+	minDate = date.MustParse("1990-01-01")
+	maxDate = date.MustParse("2199-12-31")
+)
+
+func parseAmount(field, v string) (money.Amount, error) {
+	if v == "" {
+		return 0, fieldErr(field, "required: a positive decimal string such as \"250000.00\"")
+	}
+	a, err := money.ParseAmount(v)
+	if err != nil {
+		return 0, fieldErr(field, "%q is not an amount: expected a decimal string with at most two decimals, such as \"250000.00\"", v)
+	}
+	if a <= 0 {
+		return 0, fieldErr(field, "%s: expected an amount greater than zero", v)
+	}
+	return a, nil
+}
+
+func parseDate(field, v string, required bool, def date.Date) (date.Date, error) {
+	if v == "" {
+		if required {
+			return 0, fieldErr(field, "required: a date YYYY-MM-DD")
+		}
+		return def, nil
+	}
+	d, err := date.Parse(v)
+	if err != nil {
+		return 0, fieldErr(field, "%q: expected a date YYYY-MM-DD", v)
+	}
+	if d < minDate || d > maxDate {
+		return 0, fieldErr(field, "%s is out of range: expected a date from %s to %s", d, minDate, maxDate)
+	}
+	return d, nil
+}
+
+func (c *call) today() date.Date { return date.FromTime(c.s.now()) }
+
+func (c *call) queryDate(name string) (date.Date, error) {
+	return parseDate(name, c.r.URL.Query().Get(name), false, c.today())
+}
+
+func (c *call) pathID() (int64, error) {
+	v := c.r.PathValue("id")
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errf(http.StatusNotFound, "not_found", "%q is not an id", v)
+	}
+	return id, nil
+}
+
+// ledgerKey is the loan-account key of a request: the client's
+// Idempotency-Key scoped to the caller, else the request id.
+func (c *call) ledgerKey() string {
+	if c.idemKey != "" {
+		return fmt.Sprintf("api:%d:%s", c.user.ID, c.idemKey)
+	}
+	return "api:" + c.reqID + ":" + auth.Random("", 6)
+}
+
+// --- handlers ---
+
+func (s *Server) health(c *call) (any, error) {
+	if _, err := s.st.Facilities(c.r.Context()); err != nil {
+		return nil, err
+	}
+	return map[string]any{"status": "ok", "time": s.now().UTC().Format(time.RFC3339)}, nil
+}
+
+func (s *Server) openapiDoc(c *call) (any, error) { return rawJSON(s.openapi), nil }
+
+type signIn struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// dummyHash is verified when the email is unknown, so that the answer
+// takes as long as for a wrong password.
+var dummyHash, _ = auth.HashPassword("not a password of anyone", auth.DefaultParams)
+
+func (s *Server) signIn(c *call) (any, error) {
+	var in signIn
+	ct, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
+	if ct == "application/x-www-form-urlencoded" {
+		if err := c.r.ParseForm(); err != nil {
+			return nil, invalidf("form: %v", err)
+		}
+		in.Email, in.Password = c.r.PostFormValue("email"), c.r.PostFormValue("password")
+	} else if err := c.decodeJSON(&in); err != nil {
+		return nil, err
+	}
+	email := strings.ToLower(strings.TrimSpace(in.Email))
+	if email == "" || in.Password == "" {
+		return nil, invalidf("email and password are required")
+	}
+	now := s.now()
+	keys := []string{"email:" + email, "ip:" + clientIP(c.r)}
+	if ok, wait := s.limiter.Allow(now, keys...); !ok {
+		c.w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		return nil, &Error{Status: http.StatusTooManyRequests, Code: "rate_limited",
+			Message: fmt.Sprintf("too many failed sign-ins: try again in %s", wait.Round(time.Second)), Details: map[string]any{"retry_after_seconds": int(wait.Seconds()) + 1}}
+	}
+	u, err := s.acc.UserByEmail(c.r.Context(), email)
+	if err != nil && store.ErrorCode(err) != store.CodeNotFound {
+		return nil, err
+	}
+	hash := u.PasswordHash
+	if err != nil {
+		hash = dummyHash
+	}
+	if !auth.VerifyPassword(hash, in.Password) || err != nil {
+		s.limiter.Fail(now, keys...)
+		return nil, errf(http.StatusUnauthorized, "unauthorized", "the email or the password is wrong")
+	}
+	s.limiter.Succeed(keys[0])
+	id, csrf := auth.Random("", 32), auth.Random("", 32)
+	sess := store.Session{IDSHA256: auth.SHA256(id), UserID: u.ID, CSRF: csrf, Created: now, Expires: now.Add(s.cfg.SessionTTL)}
+	if err := s.acc.CreateSession(c.r.Context(), sess); err != nil {
+		return nil, err
+	}
+	http.SetCookie(c.w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", Expires: sess.Expires, HttpOnly: true,
+		Secure: c.r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	c.user = u
+	if err := c.audit(nil, map[string]any{"signed_in": u.Email}); err != nil {
+		return nil, err
+	}
+	return map[string]any{"user": u, "csrf_token": csrf, "expires": sess.Expires}, nil
+}
+
+func (s *Server) signOut(c *call) (any, error) {
+	if c.session != nil {
+		if err := s.acc.DeleteSession(c.r.Context(), c.session.IDSHA256); err != nil {
+			return nil, err
+		}
+	}
+	http.SetCookie(c.w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: c.r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	return nil, nil
+}
+
+func (s *Server) me(c *call) (any, error) {
+	out := map[string]any{"user": c.user}
+	if c.session != nil {
+		out["csrf_token"] = c.session.CSRF
+	}
+	return out, nil
+}
+
+func (s *Server) facilities(c *call) (any, error) {
+	fs, err := s.st.Facilities(c.r.Context())
+	if err != nil {
+		return nil, err
+	}
+	out := []store.Facility{}
+	for _, f := range fs {
+		if isLender(c.user.Role) || containsStr(c.user.Facilities, f.Slug) {
+			out = append(out, f)
+		}
+	}
+	return map[string]any{"facilities": out}, nil
+}
+
+func containsStr(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) facility(c *call) (any, error) {
+	asOf, err := c.queryDate("as_of")
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.terms.TermsAsOf(c.r.Context(), c.fac.Slug, asOf)
+	if err != nil {
+		return nil, err
+	}
+	open, err := s.terms.DefaultsContinuing(c.r.Context(), c.fac.Slug, asOf)
+	if err != nil {
+		return nil, err
+	}
+	if open == nil {
+		open = []string{}
+	}
+	return map[string]any{"facility": c.fac, "as_of": asOf, "terms": t, "events_of_default_continuing": open}, nil
+}
+
+// Availability is the answer of GET …/availability.
+type Availability struct {
+	AsOf             date.Date    `json:"as_of"`
+	Commitment       money.Amount `json:"commitment"`
+	AdvanceCap       *money.Amount `json:"advance_cap,omitempty"`
+	BorrowingBase    money.Amount `json:"borrowing_base"`
+	LettersOfCredit  money.Amount `json:"letters_of_credit"`
+	LoansOutstanding money.Amount `json:"loans_outstanding"`
+	Availability     money.Amount `json:"availability"`
+	Certificate      int64        `json:"certificate,omitempty"`
+}
+
+func (s *Server) availability(c *call) (any, error) {
+	asOf, err := c.queryDate("as_of")
+	if err != nil {
+		return nil, err
+	}
+	ctx := c.r.Context()
+	t, err := s.terms.Terms(ctx, c.fac.Slug, asOf)
+	if err != nil {
+		return nil, err
+	}
+	out := Availability{AsOf: asOf, Commitment: t.Commitment, AdvanceCap: t.AdvanceCap}
+	cert, err := s.st.CertificateInForce(ctx, c.fac.Slug, asOf)
+	switch {
+	case err == nil:
+		out.BorrowingBase, out.Certificate = cert.BorrowingBase, cert.ID
+	case store.ErrorCode(err) != store.CodeNotFound:
+		return nil, err
+	}
+	bal, err := s.st.Balances(ctx, c.fac.Slug, asOf)
+	if err != nil {
+		return nil, err
+	}
+	out.LettersOfCredit, out.LoansOutstanding = bal[ledger.LCOutstanding], bal[ledger.Loans]
+	a := ledger.ComputeAvailability(ledger.Limits{Commitment: t.Commitment, AdvanceCap: t.AdvanceCap, TerminationDate: t.TerminationDate,
+		BorrowingBase: out.BorrowingBase - out.LettersOfCredit - t.Exclusions}, out.LoansOutstanding)
+	out.Availability = a.Available
+	if asOf > t.TerminationDate && t.TerminationDate != 0 || t.DefaultContinuing && t.BlocksOnDefault {
+		out.Availability = 0
+	}
+	return out, nil
+}
+
+func (s *Server) certificates(c *call) (any, error) {
+	cs, err := s.st.Certificates(c.r.Context(), c.fac.Slug)
+	if err != nil {
+		return nil, err
+	}
+	if cs == nil {
+		cs = []store.Certificate{}
+	}
+	return map[string]any{"certificates": cs}, nil
+}
+
+func (s *Server) loadCertificate(c *call) (store.Certificate, error) {
+	id, err := c.pathID()
+	if err != nil {
+		return store.Certificate{}, err
+	}
+	cert, err := s.st.Certificate(c.r.Context(), id)
+	if err != nil {
+		return cert, err
+	}
+	if cert.Facility != c.fac.Slug {
+		return cert, errf(http.StatusNotFound, "not_found", "certificate %d not found", id)
+	}
+	return cert, nil
+}
+
+func (s *Server) certificate(c *call) (any, error) { return s.loadCertificate(c) }
+
+func (s *Server) submitCertificate(c *call) (any, error) {
+	ct, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
+	if ct != "multipart/form-data" {
+		return nil, errf(http.StatusUnsupportedMediaType, "unsupported_media_type", "Content-Type %q: expected multipart/form-data with as_of, receivables, debtors and inventory", c.r.Header.Get("Content-Type"))
+	}
+	if err := c.r.ParseMultipartForm(32 << 20); err != nil {
+		return nil, invalidf("multipart form: %v", err)
+	}
+	defer c.r.MultipartForm.RemoveAll()
+	for k := range c.r.MultipartForm.Value {
+		if k != "as_of" && k != "csrf_token" {
+			return nil, fieldErr(k, "unknown field: expected as_of, receivables, debtors, inventory")
+		}
+	}
+	for k := range c.r.MultipartForm.File {
+		if k != "receivables" && k != "debtors" && k != "inventory" {
+			return nil, fieldErr(k, "unknown file: expected receivables, debtors, inventory")
+		}
+	}
+	asOf, err := parseDate("as_of", c.r.FormValue("as_of"), true, 0)
+	if err != nil {
+		return nil, err
+	}
+	in := app.CertificateInput{Facility: c.fac.Slug, AsOf: asOf, By: c.user.Email}
+	for _, f := range []struct {
+		field string
+		dst   *store.InputContent
+	}{{"receivables", &in.Receivables}, {"debtors", &in.Debtors}, {"inventory", &in.Inventory}} {
+		file, hdr, err := c.r.FormFile(f.field)
+		if err != nil {
+			return nil, fieldErr(f.field, "required: the %s report (CSV or XLSX file)", f.field)
+		}
+		b, err := io.ReadAll(file)
+		file.Close()
+		if err != nil {
+			return nil, err
+		}
+		*f.dst = store.InputContent{Name: hdr.Filename, Content: b}
+	}
+	t, err := s.terms.TermsAsOf(c.r.Context(), c.fac.Slug, asOf)
+	if err != nil {
+		return nil, err
+	}
+	cert, _, err := s.svc.SubmitCertificate(c.r.Context(), t, in)
+	if err != nil {
+		return nil, err
+	}
+	cert.Body = nil
+	return cert, c.audit(nil, cert)
+}
+
+func (s *Server) decideCertificate(status store.CertificateStatus) func(c *call) (any, error) {
+	return func(c *call) (any, error) {
+		var in decision
+		if err := c.decodeOptional(&in); err != nil {
+			return nil, err
+		}
+		id, err := c.pathID()
+		if err != nil {
+			return nil, err
+		}
+		before, after, err := s.svc.DecideCertificate(c.r.Context(), c.fac.Slug, id, status, c.user.Email, in.Comment)
+		if err != nil {
+			return nil, err
+		}
+		before.Body, after.Body = nil, nil
+		return after, c.audit(before, after)
+	}
+}
+
+type decision struct {
+	Comment string `json:"comment"`
+}
+
+// decodeOptional decodes a JSON body if there is one.
+func (c *call) decodeOptional(v any) error {
+	if len(bytes.TrimSpace(c.body)) == 0 {
+		return nil
+	}
+	return c.decodeJSON(v)
+}
+
+func (s *Server) advances(c *call) (any, error) {
+	rs, err := s.st.AdvanceRequests(c.r.Context(), c.fac.Slug)
+	if err != nil {
+		return nil, err
+	}
+	if rs == nil {
+		rs = []store.AdvanceRequest{}
+	}
+	return map[string]any{"advances": rs}, nil
+}
+
+type advanceInput struct {
+	Amount    string `json:"amount"`
+	ValueDate string `json:"value_date"`
+}
+
+func (s *Server) requestAdvance(c *call) (any, error) {
+	var in advanceInput
+	if err := c.decodeJSON(&in); err != nil {
+		return nil, err
+	}
+	amt, err := parseAmount("amount", in.Amount)
+	if err != nil {
+		return nil, err
+	}
+	vd, err := parseDate("value_date", in.ValueDate, true, 0)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.svc.RequestAdvance(c.r.Context(), app.RequestInput{Facility: c.fac.Slug, Key: c.ledgerKey(), Amount: amt, ValueDate: vd, By: c.user.Email})
+	if err != nil {
+		return nil, err
+	}
+	if r.Status == store.AdvanceRequested {
+		c.status = http.StatusAccepted
+	}
+	return r, c.audit(nil, r)
+}
+
+func (s *Server) findAdvance(c *call, id int64) (store.AdvanceRequest, error) {
+	rs, err := s.st.AdvanceRequests(c.r.Context(), c.fac.Slug)
+	if err != nil {
+		return store.AdvanceRequest{}, err
+	}
+	for _, r := range rs {
+		if r.ID == id {
+			return r, nil
+		}
+	}
+	return store.AdvanceRequest{}, errf(http.StatusNotFound, "not_found", "advance request %d not found", id)
+}
+
+func (s *Server) decideAdvance(approve bool) func(c *call) (any, error) {
+	return func(c *call) (any, error) {
+		var in decision
+		if err := c.decodeOptional(&in); err != nil {
+			return nil, err
+		}
+		id, err := c.pathID()
+		if err != nil {
+			return nil, err
+		}
+		before, err := s.findAdvance(c, id)
+		if err != nil {
+			return nil, err
+		}
+		var after store.AdvanceRequest
+		if approve {
+			after, err = s.svc.ApproveAdvance(c.r.Context(), c.fac.Slug, id, c.user.Email)
+		} else {
+			if c.user.Email == before.RequestedBy {
+				return nil, errf(http.StatusForbidden, "forbidden", "advance request %d: someone other than its requester must decide it", id)
+			}
+			after, err = s.svc.RejectAdvance(c.r.Context(), c.fac.Slug, id, c.user.Email, in.Comment)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return after, c.audit(before, after)
+	}
+}
+
+type repaymentInput struct {
+	Amount    string `json:"amount"`
+	ValueDate string `json:"value_date"`
+	Memo      string `json:"memo"`
+}
+
+func (s *Server) repayment(c *call) (any, error) {
+	var in repaymentInput
+	if err := c.decodeJSON(&in); err != nil {
+		return nil, err
+	}
+	amt, err := parseAmount("amount", in.Amount)
+	if err != nil {
+		return nil, err
+	}
+	vd, err := parseDate("value_date", in.ValueDate, true, 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.Memo) > 500 {
+		return nil, fieldErr("memo", "at most 500 characters")
+	}
+	t, err := ledger.Repayment(ledger.Ref{Facility: c.fac.Slug, Key: c.ledgerKey(), ValueDate: vd, Memo: in.Memo}, amt)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.svc.Post(c.r.Context(), t)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{"transaction": p.Transaction, "replayed": p.Replayed}
+	return out, c.audit(nil, p.Transaction)
+}
+
+func (s *Server) ledger(c *call) (any, error) {
+	q := c.r.URL.Query()
+	from, err := parseDate("from", q.Get("from"), false, minDate)
+	if err != nil {
+		return nil, err
+	}
+	to, err := parseDate("to", q.Get("to"), false, maxDate)
+	if err != nil {
+		return nil, err
+	}
+	if from > to {
+		return nil, invalidf("from %s is after to %s", from, to)
+	}
+	ctx := c.r.Context()
+	txs, err := s.st.Transactions(ctx, c.fac.Slug)
+	if err != nil {
+		return nil, err
+	}
+	out := []ledger.Transaction{}
+	for _, t := range txs {
+		if t.ValueDate >= from && t.ValueDate <= to {
+			out = append(out, t)
+		}
+	}
+	bal, err := s.st.Balances(ctx, c.fac.Slug, to)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"from": from, "to": to, "transactions": out, "balances": bal}, nil
+}
+
+func (s *Server) financials(c *call) (any, error) {
+	ct, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
+	if ct != "text/csv" {
+		return nil, errf(http.StatusUnsupportedMediaType, "unsupported_media_type", "Content-Type %q: expected text/csv (period_end, fiscal_year, fiscal_quarter, and the statement lines)", c.r.Header.Get("Content-Type"))
+	}
+	name := "financial-statements.csv"
+	if v := c.r.URL.Query().Get("file"); v != "" {
+		name = v
+	}
+	sts, err := covenant.ReadStatements(name, c.body)
+	if err != nil {
+		return nil, errf(http.StatusBadRequest, "invalid", "%v", err)
+	}
+	if len(sts) == 0 {
+		return nil, invalidf("%s: no statements", name)
+	}
+	fs, err := s.svc.AddStatements(c.r.Context(), c.fac.Slug, sts, c.user.Email)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"financial_statements": fs}, c.audit(nil, fs)
+}
+
+func (s *Server) covenants(c *call) (any, error) {
+	q := c.r.URL.Query()
+	knownAt := s.now()
+	if v := q.Get("as_known_on"); v != "" {
+		d, err := parseDate("as_known_on", v, true, 0)
+		if err != nil {
+			return nil, err
+		}
+		knownAt = d.AddDays(1).Time().Add(-time.Microsecond)
+	}
+	ctx := c.r.Context()
+	res, err := s.svc.Covenants(ctx, c.fac.Slug, knownAt, func(d date.Date) (*agreement.Terms, error) {
+		return s.terms.TermsAsOf(ctx, c.fac.Slug, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	b, err := res.JSON(q.Get("explain") == "true")
+	if err != nil {
+		return nil, err
+	}
+	return rawJSON(b), nil
+}
+
+type defaultInput struct {
+	Action string `json:"action"`
+	Event  string `json:"event"`
+	Date   string `json:"date"`
+	Note   string `json:"note"`
+}
+
+func (s *Server) eventOfDefault(c *call) (any, error) {
+	var in defaultInput
+	if err := c.decodeJSON(&in); err != nil {
+		return nil, err
+	}
+	if in.Action != "record" && in.Action != "waive" {
+		return nil, fieldErr("action", "%q: expected record or waive", in.Action)
+	}
+	if in.Event == "" {
+		return nil, fieldErr("event", "required: the event of default's id in the terms, e.g. \"7.1(a)\"")
+	}
+	d, err := parseDate("date", in.Date, true, 0)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.terms.TermsAsOf(c.r.Context(), c.fac.Slug, d)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.svc.RequestDefaultRecord(c.r.Context(), t, c.fac.Slug, app.DefaultRecord{Event: in.Event, Date: d, Note: in.Note}, in.Action == "waive", c.user.Email)
+	if err != nil {
+		return nil, err
+	}
+	return p, c.audit(nil, p)
+}
+
+func (s *Server) amendment(c *call) (any, error) {
+	var in app.AmendmentFile
+	if err := c.decodeJSON(&in); err != nil {
+		return nil, err
+	}
+	p, err := s.svc.RequestAmendment(c.r.Context(), c.fac.Slug, in, c.user.Email)
+	if err != nil {
+		return nil, err
+	}
+	return p, c.audit(nil, p)
+}
+
+func (s *Server) approvals(c *call) (any, error) {
+	ps, err := s.acc.PendingList(c.r.Context(), c.fac.Slug)
+	if err != nil {
+		return nil, err
+	}
+	if ps == nil {
+		ps = []store.Pending{}
+	}
+	return map[string]any{"approvals": ps}, nil
+}
+
+func (s *Server) decidePending(approve bool) func(c *call) (any, error) {
+	return func(c *call) (any, error) {
+		var in decision
+		if err := c.decodeOptional(&in); err != nil {
+			return nil, err
+		}
+		id, err := c.pathID()
+		if err != nil {
+			return nil, err
+		}
+		before, after, err := s.svc.DecidePending(c.r.Context(), c.fac.Slug, id, approve, c.user.Email, in.Comment)
+		if err != nil {
+			return nil, err
+		}
+		return after, c.audit(before, after)
+	}
+}
+
+func (s *Server) auditList(c *call) (any, error) {
+	q := c.r.URL.Query()
+	after, limit := int64(0), 100
+	if v := q.Get("after"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return nil, fieldErr("after", "%q: expected a record id (integer ≥ 0)", v)
+		}
+		after = n
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return nil, fieldErr("limit", "%q: expected an integer from 1 to 1000", v)
+		}
+		limit = n
+	}
+	recs, err := s.acc.AuditRecords(c.r.Context(), after, limit)
+	if err != nil {
+		return nil, err
+	}
+	if recs == nil {
+		recs = []store.AuditRecord{}
+	}
+	return map[string]any{"records": recs}, nil
+}
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }

@@ -1,0 +1,479 @@
+// Package httpapi is revolver's HTTP JSON API under /api/v1: routing,
+// authentication (session cookies with CSRF tokens for browsers, Bearer
+// tokens for programs), authorization by role and facility, idempotency
+// keys, the audit trail and the mapping of typed errors to statuses. It
+// holds no business rules: handlers decode, call package app or the store,
+// and encode. The OpenAPI document is generated from the same route table
+// that the router uses.
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"revolver/app"
+	"revolver/auth"
+	"revolver/store"
+)
+
+// Config configures a Server.
+type Config struct {
+	Store store.Store // must also implement store.Accounts
+	// Terms reads facility terms from stored agreements (created if nil).
+	Terms *app.StoredTerms
+	// Now is the clock (time.Now if nil).
+	Now func() time.Time
+	// MaxBody limits JSON and CSV bodies (default 1 MiB); MaxUpload
+	// limits multipart uploads (default 64 MiB).
+	MaxBody, MaxUpload int64
+	// SessionTTL is how long a browser session lasts (default 12 hours).
+	SessionTTL time.Duration
+	// SignInLimit: failed sign-ins allowed per email and per client
+	// address within SignInWindow (defaults 5 per 15 minutes).
+	SignInLimit  int
+	SignInWindow time.Duration
+	Log          *slog.Logger
+}
+
+// Server serves the API.
+type Server struct {
+	st      store.Store
+	acc     store.Accounts
+	terms   *app.StoredTerms
+	svc     *app.Service
+	now     func() time.Time
+	cfg     Config
+	limiter *auth.Limiter
+	log     *slog.Logger
+	mux     *http.ServeMux
+	routes  []*Route
+	openapi []byte
+
+	cacheMu sync.Mutex
+	tokens  map[string]cachedUser
+	facs    map[string]cachedFacility
+}
+
+type cachedUser struct {
+	u  store.User
+	at time.Time
+}
+
+type cachedFacility struct {
+	f  store.Facility
+	at time.Time
+}
+
+const cacheTTL = time.Second
+
+// New returns a server over the store.
+func New(cfg Config) (*Server, error) {
+	acc, ok := cfg.Store.(store.Accounts)
+	if !ok {
+		return nil, fmt.Errorf("httpapi: the store %T does not keep accounts", cfg.Store)
+	}
+	if cfg.Terms == nil {
+		cfg.Terms = &app.StoredTerms{Store: cfg.Store}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.MaxBody == 0 {
+		cfg.MaxBody = 1 << 20
+	}
+	if cfg.MaxUpload == 0 {
+		cfg.MaxUpload = 64 << 20
+	}
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	if cfg.SignInLimit == 0 {
+		cfg.SignInLimit = 5
+	}
+	if cfg.SignInWindow == 0 {
+		cfg.SignInWindow = 15 * time.Minute
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	s := &Server{st: cfg.Store, acc: acc, terms: cfg.Terms, now: cfg.Now, cfg: cfg, log: cfg.Log,
+		svc:     &app.Service{Store: cfg.Store, Terms: cfg.Terms, Now: cfg.Now},
+		limiter: auth.NewLimiter(cfg.SignInLimit, cfg.SignInWindow),
+		mux:     http.NewServeMux(), tokens: map[string]cachedUser{}, facs: map[string]cachedFacility{}}
+	s.routes = s.routeTable()
+	for _, rt := range s.routes {
+		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
+	}
+	doc, err := json.MarshalIndent(s.openAPI(), "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	s.openapi = doc
+	return s, nil
+}
+
+// Service is the use-case layer the server calls.
+func (s *Server) Service() *app.Service { return s.svc }
+
+// Routes lists the routes served.
+func (s *Server) Routes() []*Route { return s.routes }
+
+// ServeHTTP routes a request; unknown paths and methods answer JSON errors.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		rid := requestID(r)
+		w.Header().Set("X-Request-ID", rid)
+		for _, m := range []string{"GET", "POST", "DELETE", "PUT", "PATCH"} {
+			r2 := r.Clone(r.Context())
+			r2.Method = m
+			if _, p := s.mux.Handler(r2); p != "" {
+				writeError(w, &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path)})
+				return
+			}
+		}
+		writeError(w, &Error{Status: http.StatusNotFound, Code: "not_found", Message: fmt.Sprintf("no route %s %s", r.Method, r.URL.Path)})
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// Route is one route of the API.
+type Route struct {
+	Method, Path string
+	Summary      string
+	// Public routes need no authentication.
+	Public bool
+	// Roles allowed (nil: every role).
+	Roles []string
+	// Mutating routes honour Idempotency-Key and are audited.
+	Mutating bool
+	// Upload routes take multipart/form-data (larger body limit).
+	Upload bool
+	// Request and Response name schemas of the OpenAPI document; Query
+	// lists the query parameters.
+	Request, Response string
+	Query             []string
+	// Status is the success status.
+	Status int
+	h      func(c *call) (any, error)
+}
+
+// call is one request being served.
+type call struct {
+	s       *Server
+	w       http.ResponseWriter
+	r       *http.Request
+	rt      *Route
+	user    store.User
+	session *store.Session
+	reqID   string
+	fac     store.Facility
+	body    []byte
+	idemKey string
+	status  int // overrides rt.Status when set
+	replay  bool
+}
+
+var requestIDRe = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
+
+func requestID(r *http.Request) string {
+	if id := r.Header.Get("X-Request-ID"); requestIDRe.MatchString(id) {
+		return id
+	}
+	return auth.Random("req_", 12)
+}
+
+var idemKeyRe = regexp.MustCompile(`^[\x21-\x7e]{1,200}$`)
+
+func (s *Server) wrap(rt *Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := &call{s: s, w: w, r: r, rt: rt, reqID: requestID(r)}
+		w.Header().Set("X-Request-ID", c.reqID)
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		if err := s.serve(c); err != nil {
+			e := s.asError(c, err)
+			writeError(w, e)
+		}
+	})
+}
+
+func (s *Server) serve(c *call) error {
+	rt, r := c.rt, c.r
+	if !rt.Public {
+		if err := s.authenticate(c); err != nil {
+			return err
+		}
+	}
+	if slug := r.PathValue("slug"); slug != "" {
+		if err := s.facilityAccess(c, slug); err != nil {
+			return err
+		}
+	}
+	if !rt.Public && rt.Roles != nil && !slices.Contains(rt.Roles, c.user.Role) {
+		return errf(http.StatusForbidden, "forbidden", "%s %s is not allowed for role %s", rt.Method, rt.Path, c.user.Role)
+	}
+	if rt.Mutating || r.Method == http.MethodPost {
+		limit := s.cfg.MaxBody
+		if rt.Upload {
+			limit = s.cfg.MaxUpload
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(c.w, r.Body, limit))
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return errf(http.StatusRequestEntityTooLarge, "too_large", "the request body is larger than %d bytes", limit)
+			}
+			return errf(http.StatusBadRequest, "invalid", "reading the request body: %v", err)
+		}
+		c.body = body
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	if rt.Mutating && !rt.Public {
+		if k := r.Header.Get("Idempotency-Key"); k != "" {
+			if !idemKeyRe.MatchString(k) {
+				return errf(http.StatusBadRequest, "invalid", "Idempotency-Key: expected 1 to 200 printable ASCII characters without spaces")
+			}
+			c.idemKey = k
+			kept, err := s.acc.IdempotentResponse(r.Context(), c.user.ID, k)
+			switch {
+			case err == nil:
+				return c.replayKept(kept)
+			case store.ErrorCode(err) != store.CodeNotFound:
+				return err
+			}
+		}
+	}
+	out, err := rt.h(c)
+	if err != nil {
+		if c.idemKey != "" {
+			// Refusals are kept too (a retry sees the same answer); internal
+			// errors are not, so a retry may succeed.
+			e := s.asError(c, err)
+			if e.Status < 500 {
+				b, _ := json.Marshal(e.body())
+				c.keep(e.Status, b)
+			}
+		}
+		return err
+	}
+	status := rt.Status
+	if c.status != 0 {
+		status = c.status
+	}
+	if status == 0 {
+		status = http.StatusOK
+	}
+	if status == http.StatusNoContent {
+		c.w.WriteHeader(status)
+		return nil
+	}
+	var b []byte
+	if raw, ok := out.(rawJSON); ok {
+		b = raw
+	} else if b, err = json.Marshal(out); err != nil {
+		return err
+	}
+	if c.idemKey != "" {
+		if kept, first := c.keep(status, b); !first {
+			return c.replayKept(kept)
+		}
+	}
+	writeJSON(c.w, status, b)
+	return nil
+}
+
+type rawJSON []byte
+
+func (c *call) requestHash() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s %s\n", c.r.Method, c.r.URL.Path)
+	h.Write(c.body)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// keep stores the response for the idempotency key; if another response
+// was kept first it is returned with first false.
+func (c *call) keep(status int, body []byte) (store.IdempotentResponse, bool) {
+	kept, first, err := c.s.acc.PutIdempotentResponse(c.r.Context(), store.IdempotentResponse{
+		UserID: c.user.ID, Key: c.idemKey, RequestHash: c.requestHash(), Status: status, Body: body, Created: c.s.now()})
+	if err != nil {
+		c.s.log.Error("keep idempotent response", "err", err, "request_id", c.reqID)
+		return kept, true
+	}
+	return kept, first
+}
+
+func (c *call) replayKept(kept store.IdempotentResponse) error {
+	if kept.RequestHash != c.requestHash() {
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "idempotency_mismatch",
+			Message: fmt.Sprintf("Idempotency-Key %q was used for another request (other method, path or body)", c.idemKey),
+			Details: map[string]any{"key": c.idemKey}}
+	}
+	c.w.Header().Set("Idempotent-Replayed", "true")
+	writeJSON(c.w, kept.Status, kept.Body)
+	return nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, b []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(b)
+	w.Write([]byte("\n"))
+}
+
+const sessionCookie = "revolver_session"
+
+// authenticate finds the caller: a Bearer token, else a session cookie
+// (with a CSRF token on unsafe methods).
+func (s *Server) authenticate(c *call) error {
+	r := c.r
+	ctx := r.Context()
+	if h := r.Header.Get("Authorization"); h != "" {
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || tok == "" {
+			return errf(http.StatusUnauthorized, "unauthorized", "Authorization: expected \"Bearer <token>\"")
+		}
+		sum := auth.SHA256(tok)
+		now := time.Now()
+		s.cacheMu.Lock()
+		cu, hit := s.tokens[sum]
+		s.cacheMu.Unlock()
+		if hit && now.Sub(cu.at) < cacheTTL {
+			c.user = cu.u
+			return nil
+		}
+		u, err := s.acc.UserByToken(ctx, sum)
+		if store.ErrorCode(err) == store.CodeNotFound {
+			return errf(http.StatusUnauthorized, "unauthorized", "the API token is not valid")
+		}
+		if err != nil {
+			return err
+		}
+		s.cacheMu.Lock()
+		if len(s.tokens) > 10000 {
+			clear(s.tokens)
+		}
+		s.tokens[sum] = cachedUser{u, now}
+		s.cacheMu.Unlock()
+		c.user = u
+		return nil
+	}
+	ck, err := r.Cookie(sessionCookie)
+	if err != nil || ck.Value == "" {
+		return errf(http.StatusUnauthorized, "unauthorized", "sign in (POST /api/v1/session) or send \"Authorization: Bearer <token>\"")
+	}
+	sess, err := s.acc.Session(ctx, auth.SHA256(ck.Value), s.now())
+	if store.ErrorCode(err) == store.CodeNotFound {
+		return errf(http.StatusUnauthorized, "unauthorized", "the session has ended: sign in again")
+	}
+	if err != nil {
+		return err
+	}
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+	default:
+		tok := r.Header.Get("X-CSRF-Token")
+		if tok == "" {
+			if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/x-www-form-urlencoded" || ct == "multipart/form-data" {
+				tok = formValue(r, c.s.cfg.MaxUpload, "csrf_token")
+			}
+		}
+		if tok == "" || !auth.Equal(tok, sess.CSRF) {
+			return errf(http.StatusForbidden, "csrf", "a request signed in by cookie must carry the session's CSRF token (header X-CSRF-Token or form field csrf_token)")
+		}
+	}
+	u, err := s.acc.UserByID(ctx, sess.UserID)
+	if err != nil {
+		return err
+	}
+	c.user, c.session = u, &sess
+	return nil
+}
+
+// formValue reads one form field without consuming the body for the
+// handler (the body is buffered).
+func formValue(r *http.Request, limit int64, name string) string {
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit))
+	if err != nil {
+		return ""
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r2 := r.Clone(r.Context())
+	r2.Body = io.NopCloser(bytes.NewReader(body))
+	if err := r2.ParseMultipartForm(32 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		return ""
+	}
+	return r2.PostFormValue(name)
+}
+
+// isLender: lenders and auditors see every facility.
+func isLender(role string) bool { return role != store.RoleBorrower }
+
+// facilityAccess loads the facility of the path; a borrower asking for a
+// facility not theirs gets the same 404 as for one that does not exist.
+func (s *Server) facilityAccess(c *call, slug string) error {
+	notFound := errf(http.StatusNotFound, "not_found", "facility %q not found", slug)
+	if !c.rt.Public && !isLender(c.user.Role) && !slices.Contains(c.user.Facilities, slug) {
+		return notFound
+	}
+	now := time.Now()
+	s.cacheMu.Lock()
+	cf, hit := s.facs[slug]
+	s.cacheMu.Unlock()
+	if hit && now.Sub(cf.at) < cacheTTL {
+		c.fac = cf.f
+		return nil
+	}
+	f, err := s.st.Facility(c.r.Context(), slug)
+	if store.ErrorCode(err) == store.CodeNotFound {
+		return notFound
+	}
+	if err != nil {
+		return err
+	}
+	s.cacheMu.Lock()
+	s.facs[slug] = cachedFacility{f, now}
+	s.cacheMu.Unlock()
+	c.fac = f
+	return nil
+}
+
+// audit appends a record of a mutation to the chain.
+func (c *call) audit(before, after any) error {
+	enc := func(v any) (json.RawMessage, error) {
+		if v == nil {
+			return nil, nil
+		}
+		return json.Marshal(v)
+	}
+	b, err := enc(before)
+	if err != nil {
+		return err
+	}
+	a, err := enc(after)
+	if err != nil {
+		return err
+	}
+	actor := c.user.Email
+	if actor == "" {
+		actor = "anonymous"
+	}
+	_, err = c.s.acc.AppendAudit(context.WithoutCancel(c.r.Context()), store.AuditRecord{At: c.s.now(), Actor: actor, RequestID: c.reqID,
+		Route: c.rt.Method + " " + c.rt.Path, Facility: c.fac.Slug, Before: b, After: a})
+	return err
+}
