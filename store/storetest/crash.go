@@ -83,7 +83,10 @@ func Kill9(t *testing.T, open func() store.Store, child string, env []string, ro
 			}
 			close(lines)
 		}()
-		deadline := time.After(time.Duration(150+rand.IntN(400)) * time.Millisecond)
+		// The kill comes at a random moment after the first acknowledgement
+		// (so a slow start cannot make the round empty).
+		var deadline <-chan time.Time
+		startup := time.After(time.Minute)
 		n := 0
 	read:
 		for {
@@ -94,13 +97,19 @@ func Kill9(t *testing.T, open func() store.Store, child string, env []string, ro
 				}
 				if k, found := strings.CutPrefix(l, "ack "); found {
 					acked[k] = true
-					n++
+					if n++; n == 1 {
+						deadline = time.After(time.Duration(50+rand.IntN(400)) * time.Millisecond)
+					}
 				} else if strings.HasPrefix(l, "error") {
 					t.Fatalf("round %d: child: %s", round, l)
 				}
 			case <-deadline:
 				cmd.Process.Kill() // SIGKILL
 				deadline = nil
+			case <-startup:
+				if n == 0 {
+					cmd.Process.Kill()
+				}
 			}
 		}
 		cmd.Wait()
