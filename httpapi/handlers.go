@@ -317,14 +317,14 @@ func (s *Server) facility(c *call) (any, error) {
 
 // Availability is the answer of GET …/availability.
 type Availability struct {
-	AsOf             date.Date    `json:"as_of"`
-	Commitment       money.Amount `json:"commitment"`
+	AsOf             date.Date     `json:"as_of"`
+	Commitment       money.Amount  `json:"commitment"`
 	AdvanceCap       *money.Amount `json:"advance_cap,omitempty"`
-	BorrowingBase    money.Amount `json:"borrowing_base"`
-	LettersOfCredit  money.Amount `json:"letters_of_credit"`
-	LoansOutstanding money.Amount `json:"loans_outstanding"`
-	Availability     money.Amount `json:"availability"`
-	Certificate      int64        `json:"certificate,omitempty"`
+	BorrowingBase    money.Amount  `json:"borrowing_base"`
+	LettersOfCredit  money.Amount  `json:"letters_of_credit"`
+	LoansOutstanding money.Amount  `json:"loans_outstanding"`
+	Availability     money.Amount  `json:"availability"`
+	Certificate      int64         `json:"certificate,omitempty"`
 }
 
 func (s *Server) availability(c *call) (any, error) {

@@ -182,8 +182,9 @@ func scanPending(sc interface{ Scan(...any) error }) (store.Pending, error) {
 	var p store.Pending
 	var req, dec Time
 	var by, comment sql.NullString
-	err := sc.Scan(&p.ID, &p.Facility, &p.Kind, &p.Payload, &p.Status, &p.RequestedBy, &req, &by, &dec, &comment)
-	p.RequestedAt, p.DecidedAt, p.DecidedBy, p.Comment = req.T, dec.T, by.String, comment.String
+	var payload []byte
+	err := sc.Scan(&p.ID, &p.Facility, &p.Kind, &payload, &p.Status, &p.RequestedBy, &req, &by, &dec, &comment)
+	p.Payload, p.RequestedAt, p.DecidedAt, p.DecidedBy, p.Comment = payload, req.T, dec.T, by.String, comment.String
 	return p, err
 }
 
@@ -307,10 +308,11 @@ func (db *DB) AuditRecords(ctx context.Context, after int64, limit int) ([]store
 	for rows.Next() {
 		var r store.AuditRecord
 		var at Time
-		if err := rows.Scan(&r.ID, &at, &r.Actor, &r.RequestID, &r.Route, &r.Facility, &r.Before, &r.After, &r.PrevHash, &r.Hash); err != nil {
+		var before, after []byte
+		if err := rows.Scan(&r.ID, &at, &r.Actor, &r.RequestID, &r.Route, &r.Facility, &before, &after, &r.PrevHash, &r.Hash); err != nil {
 			return nil, err
 		}
-		r.At = at.T
+		r.At, r.Before, r.After = at.T, before, after
 		out = append(out, r)
 	}
 	return out, rows.Err()

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"revolver/demo"
+	"revolver/store"
+)
+
+func init() { register(demoCmd) }
+
+// loadDemo is the loading half of `revolver demo` (tests call it).
+func loadDemo(ctx context.Context, st store.Store, out io.Writer) (demo.Result, error) {
+	start := time.Now()
+	res, err := demo.Load(ctx, st, out)
+	if err != nil {
+		return res, err
+	}
+	if res.Created == 0 {
+		fmt.Fprintf(out, "demo data already loaded: nothing new (%.1fs)\n", time.Since(start).Seconds())
+	} else {
+		fmt.Fprintf(out, "loaded %d records: %d certificates, %d advances, %d loan-account transactions (%.1fs)\n",
+			res.Created, res.Certificates, res.Advances, res.Transactions, time.Since(start).Seconds())
+	}
+	return res, nil
+}
+
+func demoCmd() *cobra.Command {
+	var sf storeFlags
+	var addr string
+	var noServe bool
+	c := &cobra.Command{
+		Use:   "demo [--db PATH | --database URL] [--addr HOST:PORT]",
+		Short: "Load the example facility with three years of history and serve it (creates revolver.db here by default)",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, stop := signalContext()
+			defer stop()
+			out := cmd.OutOrStdout()
+			st, target, err := sf.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			fmt.Fprintf(out, "database: %s\n", redact(target))
+			if _, err := loadDemo(ctx, st, out); err != nil {
+				return err
+			}
+			fmt.Fprintln(out, "\ndemo users (email / password / role):")
+			for _, u := range demo.Users {
+				fmt.Fprintf(out, "  %-26s %-22s %s\n", u.Email, u.Password, u.Role)
+			}
+			if noServe {
+				return nil
+			}
+			return serve(ctx, st, addr, func(a net.Addr) {
+				base := "http://" + a.String()
+				fmt.Fprintf(out, "\nserving on %s/api/v1 (OpenAPI: %s/api/v1/openapi.json); Ctrl-C stops\n", base, base)
+				fmt.Fprintf(out, "sign in:\n  curl -c cookies.txt -H 'Content-Type: application/json' -d '{\"email\":\"%s\",\"password\":\"%s\"}' %s/api/v1/session\n",
+					demo.Users[0].Email, demo.Users[0].Password, base)
+				fmt.Fprintf(out, "then:\n  curl -b cookies.txt '%s/api/v1/facilities/%s/availability?as_of=2006-12-31'\n", base, demo.Slug)
+				fmt.Fprintf(out, "or with a token: revolver token create --email %s%s, then -H 'Authorization: Bearer <token>'\n", demo.Users[0].Email, dbFlagText(sf))
+			})
+		},
+	}
+	sf.add(c)
+	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "listen address HOST:PORT")
+	c.Flags().BoolVar(&noServe, "no-serve", false, "load the demo data and exit")
+	return c
+}
+
+func dbFlagText(sf storeFlags) string {
+	if sf.database != "" {
+		return " --database …"
+	}
+	if sf.db != "" {
+		return " --db " + sf.db
+	}
+	return ""
+}

@@ -1,0 +1,319 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"revolver/app"
+	"revolver/httpapi"
+	"revolver/store"
+	"revolver/store/dial"
+)
+
+func init() {
+	register(serveCmd, migrateCmd, cobCmd, backupCmd, auditCmd)
+}
+
+// storeFlags select the store: --db PATH (SQLite) or --database URL
+// (PostgreSQL). REVOLVER_DATABASE_URL is the default of --database.
+type storeFlags struct {
+	db, database string
+}
+
+func (f *storeFlags) add(c *cobra.Command) {
+	c.Flags().StringVar(&f.db, "db", "", "SQLite database file (default revolver.db)")
+	c.Flags().StringVar(&f.database, "database", "", "PostgreSQL URL postgres://… (default $REVOLVER_DATABASE_URL)")
+}
+
+// target is what dial.Open takes.
+func (f *storeFlags) target() (string, error) {
+	if f.db != "" && f.database != "" {
+		return "", usageError{errors.New("--db and --database are exclusive: choose SQLite or PostgreSQL")}
+	}
+	if f.database != "" {
+		if !strings.HasPrefix(f.database, "postgres://") && !strings.HasPrefix(f.database, "postgresql://") {
+			return "", usageError{fmt.Errorf("--database %q: expected a postgres:// URL", f.database)}
+		}
+		return f.database, nil
+	}
+	if f.db != "" {
+		return f.db, nil
+	}
+	if u := os.Getenv("REVOLVER_DATABASE_URL"); u != "" {
+		return u, nil
+	}
+	return "revolver.db", nil
+}
+
+func (f *storeFlags) configured() bool {
+	return f.db != "" || f.database != "" || os.Getenv("REVOLVER_DATABASE_URL") != ""
+}
+
+func (f *storeFlags) open(ctx context.Context) (store.Store, string, error) {
+	t, err := f.target()
+	if err != nil {
+		return nil, "", err
+	}
+	st, err := dial.Open(ctx, t)
+	if err != nil {
+		return nil, "", err
+	}
+	return st, t, nil
+}
+
+func accountsOf(st store.Store) (store.Accounts, error) {
+	a, ok := st.(store.Accounts)
+	if !ok {
+		return nil, fmt.Errorf("the store %T does not keep accounts", st)
+	}
+	return a, nil
+}
+
+// cliAudit appends an audit record for a command-line mutation.
+func cliAudit(ctx context.Context, st store.Store, route, facility string, after any) error {
+	acc, err := accountsOf(st)
+	if err != nil {
+		return err
+	}
+	b, err := jsonCompact(after)
+	if err != nil {
+		return err
+	}
+	actor := "cli"
+	if u := os.Getenv("USER"); u != "" {
+		actor = "cli:" + u
+	}
+	_, err = acc.AppendAudit(ctx, store.AuditRecord{At: time.Now(), Actor: actor, RequestID: fmt.Sprintf("cli_%d", time.Now().UnixNano()),
+		Route: route, Facility: facility, After: b})
+	return err
+}
+
+func redact(target string) string {
+	if i := strings.Index(target, "@"); i > 0 && strings.Contains(target, "://") {
+		return target[:strings.Index(target, "://")+3] + "…" + target[i:]
+	}
+	return target
+}
+
+// serve runs the API on addr until the context ends (SIGINT/SIGTERM).
+func serve(ctx context.Context, st store.Store, addr string, ready func(net.Addr)) error {
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	srv, err := httpapi.New(httpapi.Config{Store: st, Terms: &app.StoredTerms{Store: st}, Log: log})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
+		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return hs.Shutdown(sctx)
+	}
+}
+
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+func serveCmd() *cobra.Command {
+	var sf storeFlags
+	var addr string
+	c := &cobra.Command{
+		Use:   "serve [--db PATH | --database URL] [--addr HOST:PORT]",
+		Short: "Run the HTTP API on existing data",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, stop := signalContext()
+			defer stop()
+			st, target, err := sf.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			return serve(ctx, st, addr, func(a net.Addr) {
+				fmt.Fprintf(cmd.OutOrStdout(), "revolver: serving %s on http://%s/api/v1 (OpenAPI: /api/v1/openapi.json)\n", redact(target), a)
+			})
+		},
+	}
+	sf.add(c)
+	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "listen address HOST:PORT")
+	return c
+}
+
+func migrateCmd() *cobra.Command {
+	var sf storeFlags
+	c := &cobra.Command{
+		Use:   "migrate [--db PATH | --database URL]",
+		Short: "Create or upgrade the database schema",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, target, err := sf.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: schema up to date\n", redact(target))
+			return nil
+		},
+	}
+	sf.add(c)
+	return c
+}
+
+func cobCmd() *cobra.Command {
+	var sf storeFlags
+	var day string
+	c := &cobra.Command{
+		Use:   "cob --date YYYY-MM-DD",
+		Short: "Close of business: accrue interest of every facility through a day (idempotent)",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			d, err := parseDateFlag("date", day)
+			if err != nil {
+				return err
+			}
+			st, _, err := sf.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			svc := &app.Service{Store: st, Terms: &app.StoredTerms{Store: st}}
+			res, err := svc.CloseOfBusiness(cmd.Context(), d)
+			if err != nil {
+				return err
+			}
+			if res.Posted > 0 {
+				if err := cliAudit(cmd.Context(), st, "revolver cob", "", map[string]any{"through": d, "result": res}); err != nil {
+					return err
+				}
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "close of business through %s: %d facilities, %d transactions posted, %d already posted\n", d, res.Facilities, res.Posted, res.Replayed)
+			return nil
+		},
+	}
+	sf.add(c)
+	c.Flags().StringVar(&day, "date", "", "the day to close YYYY-MM-DD")
+	return c
+}
+
+func backupCmd() *cobra.Command {
+	var sf storeFlags
+	var to string
+	c := &cobra.Command{
+		Use:   "backup --to FILE",
+		Short: "Online backup of a SQLite database (for PostgreSQL use pg_dump)",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			t, err := sf.target()
+			if err != nil {
+				return err
+			}
+			if strings.Contains(t, "://") {
+				return usageError{errors.New("backup copies SQLite databases; for PostgreSQL use pg_dump, e.g. pg_dump --format=custom --file revolver.dump \"$DATABASE_URL\"")}
+			}
+			if to == "" {
+				return usageError{errors.New("--to FILE is required")}
+			}
+			if _, err := os.Stat(to); err == nil {
+				return usageError{fmt.Errorf("--to %s: the file exists; choose a new file", to)}
+			}
+			st, _, err := sf.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			b, ok := st.(interface {
+				Backup(ctx context.Context, dest string) error
+			})
+			if !ok {
+				return fmt.Errorf("the store %T has no online backup", st)
+			}
+			if err := b.Backup(cmd.Context(), to); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "backed up %s to %s\n", t, to)
+			return nil
+		},
+	}
+	sf.add(c)
+	c.Flags().StringVar(&to, "to", "", "the backup file to create")
+	return c
+}
+
+func auditCmd() *cobra.Command {
+	c := &cobra.Command{Use: "audit", Short: "The audit trail"}
+	var sf storeFlags
+	verify := &cobra.Command{
+		Use:   "verify",
+		Short: "Check the audit trail's hash chain; report the first broken link",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, _, err := sf.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			n, brk, err := verifyAudit(cmd.Context(), st)
+			if err != nil {
+				return err
+			}
+			if brk != nil {
+				return fmt.Errorf("audit trail broken at record %d: %s (%d records checked before it)", brk.ID, brk.Reason, n)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "audit trail intact: %d records\n", n)
+			return nil
+		},
+	}
+	sf.add(verify)
+	c.AddCommand(verify)
+	return c
+}
+
+// verifyAudit walks the whole chain in pages.
+func verifyAudit(ctx context.Context, st store.Store) (int, *store.AuditBreak, error) {
+	acc, err := accountsOf(st)
+	if err != nil {
+		return 0, nil, err
+	}
+	var prevID int64
+	prev, n := "", 0
+	for {
+		recs, err := acc.AuditRecords(ctx, prevID, 1000)
+		if err != nil {
+			return n, nil, err
+		}
+		if len(recs) == 0 {
+			return n, nil, nil
+		}
+		if b := store.VerifyAudit(prevID, prev, recs); b != nil {
+			for _, r := range recs {
+				if r.ID == b.ID {
+					break
+				}
+				n++
+			}
+			return n, b, nil
+		}
+		n += len(recs)
+		last := recs[len(recs)-1]
+		prevID, prev = last.ID, last.Hash
+	}
+}

@@ -1,0 +1,229 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"revolver/agreement"
+	"revolver/app"
+	"revolver/auth"
+	"revolver/store"
+)
+
+func init() { register(userCmd, tokenCmd, facilityCmd) }
+
+func jsonCompact(v any) ([]byte, error) { return json.Marshal(v) }
+
+func userCmd() *cobra.Command {
+	c := &cobra.Command{Use: "user", Short: "Users of the API"}
+	var sf storeFlags
+	var email, role string
+	var facilities []string
+	var stdin bool
+	add := &cobra.Command{
+		Use:   "add --email E --role R [--facility SLUG] --password-stdin",
+		Short: "Add a user (roles: " + strings.Join(store.Roles, ", ") + ")",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if email == "" {
+				return usageError{errors.New("--email is required")}
+			}
+			if !store.ValidRole(role) {
+				return usageError{fmt.Errorf("--role %q: expected one of %s", role, strings.Join(store.Roles, ", "))}
+			}
+			if role == store.RoleBorrower && len(facilities) == 0 {
+				return usageError{errors.New("a borrower user needs --facility SLUG (repeatable)")}
+			}
+			if role != store.RoleBorrower && len(facilities) > 0 {
+				return usageError{fmt.Errorf("--facility is for borrower users; a %s sees every facility", role)}
+			}
+			if !stdin {
+				return usageError{errors.New("--password-stdin is required: the password is read from standard input (not from the command line)")}
+			}
+			pw, err := bufio.NewReader(io.LimitReader(cmd.InOrStdin(), 4096)).ReadString('\n')
+			if err != nil && err != io.EOF {
+				return err
+			}
+			pw = strings.TrimRight(pw, "\r\n")
+			hash, err := auth.HashPassword(pw, auth.DefaultParams)
+			if err != nil {
+				return usageError{err}
+			}
+			st, _, err := sf.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			acc, err := accountsOf(st)
+			if err != nil {
+				return err
+			}
+			for _, f := range facilities {
+				if _, err := st.Facility(cmd.Context(), f); err != nil {
+					return usageError{fmt.Errorf("--facility %s: %w", f, err)}
+				}
+			}
+			u, err := acc.CreateUser(cmd.Context(), store.User{Email: email, Role: role, PasswordHash: hash, Created: time.Now()})
+			if err != nil {
+				return usageError{err}
+			}
+			for _, f := range facilities {
+				if err := acc.GrantFacility(cmd.Context(), u.ID, f); err != nil {
+					return err
+				}
+			}
+			u.Facilities = facilities
+			if err := cliAudit(cmd.Context(), st, "revolver user add", "", u); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "user %d %s (%s) added\n", u.ID, u.Email, u.Role)
+			return nil
+		},
+	}
+	sf.add(add)
+	add.Flags().StringVar(&email, "email", "", "email address (the sign-in name)")
+	add.Flags().StringVar(&role, "role", "", "role: "+strings.Join(store.Roles, ", "))
+	add.Flags().StringArrayVar(&facilities, "facility", nil, "facility slug of a borrower user (repeatable)")
+	add.Flags().BoolVar(&stdin, "password-stdin", false, "read the password from standard input")
+	c.AddCommand(add)
+	return c
+}
+
+func tokenCmd() *cobra.Command {
+	c := &cobra.Command{Use: "token", Short: "API tokens"}
+	var sf storeFlags
+	var email string
+	create := &cobra.Command{
+		Use:   "create --email E",
+		Short: "Create an API token for a user; prints only the token (shown once)",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if email == "" {
+				return usageError{errors.New("--email is required")}
+			}
+			st, _, err := sf.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			acc, err := accountsOf(st)
+			if err != nil {
+				return err
+			}
+			u, err := acc.UserByEmail(cmd.Context(), email)
+			if err != nil {
+				return usageError{fmt.Errorf("--email %s: %w", email, err)}
+			}
+			tok, sum := auth.NewToken()
+			if err := acc.CreateToken(cmd.Context(), u.ID, sum, time.Now()); err != nil {
+				return err
+			}
+			if err := cliAudit(cmd.Context(), st, "revolver token create", "", map[string]any{"user": u.Email, "token_sha256": sum}); err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), tok)
+			return nil
+		},
+	}
+	sf.add(create)
+	create.Flags().StringVar(&email, "email", "", "the user's email")
+	c.AddCommand(create)
+	return c
+}
+
+func facilityCmd() *cobra.Command {
+	c := &cobra.Command{Use: "facility", Short: "Facilities in the store"}
+	var sf, lf storeFlags
+	var slug, dir, threshold string
+	add := &cobra.Command{
+		Use:   "add --slug SLUG --agreement DIR",
+		Short: "Register a facility from its agreement files (idempotent)",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if slug == "" {
+				return usageError{errors.New("--slug is required")}
+			}
+			if dir == "" {
+				return usageError{errors.New("--agreement DIR is required")}
+			}
+			paths, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+			if err != nil || len(paths) == 0 {
+				return usageError{fmt.Errorf("--agreement %s: no .yaml files", dir)}
+			}
+			var files []agreement.File
+			for _, p := range paths {
+				b, err := os.ReadFile(p)
+				if err != nil {
+					return usageError{err}
+				}
+				files = append(files, agreement.NewFile(p, b))
+			}
+			var settings app.Settings
+			if threshold != "" {
+				a, err := amountFlag("maker-checker-threshold", threshold)
+				if err != nil {
+					return err
+				}
+				settings.MakerCheckerThreshold = &a
+			}
+			st, _, err := sf.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			svc := &app.Service{Store: st, Terms: &app.StoredTerms{Store: st}}
+			f, err := svc.RegisterFacility(cmd.Context(), slug, files, settings, "cli")
+			if err != nil {
+				if code := store.ErrorCode(err); code == store.CodeInvalid || code == store.CodeConflict {
+					return usageError{err}
+				}
+				return err
+			}
+			if err := cliAudit(cmd.Context(), st, "revolver facility add", slug, map[string]any{"facility": f, "files": len(files)}); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "facility %s (%s): %d agreement files\n", f.Slug, f.Name, len(files))
+			return nil
+		},
+	}
+	sf.add(add)
+	add.Flags().StringVar(&slug, "slug", "", "the facility's slug (e.g. btu-sovereign)")
+	add.Flags().StringVar(&dir, "agreement", "", "directory of agreement files")
+	add.Flags().StringVar(&threshold, "maker-checker-threshold", "", "advances above this amount need a second person's approval")
+	var format string
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the facilities",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			st, _, err := lf.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			fs, err := st.Facilities(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				return writeJSON(cmd.OutOrStdout(), fs)
+			}
+			for _, f := range fs {
+				fmt.Fprintf(cmd.OutOrStdout(), "%-24s %s\n", f.Slug, f.Name)
+			}
+			return nil
+		},
+	}
+	lf.add(list)
+	list.Flags().StringVar(&format, "format", "table", "json or table")
+	c.AddCommand(add, list)
+	return c
+}
