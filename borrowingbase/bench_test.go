@@ -72,7 +72,7 @@ func synthetic(n, nd, ni int) Input {
 	for i := range items {
 		c := money.Amount(next()%500_000 + 1)
 		items[i] = collateral.Item{Line: int32(i + 2), Item: "P" + strconv.Itoa(i), Location: locs[next()%uint64(len(locs))],
-			Category: cats[next()%uint64(len(cats))], ExtendedCost: c, UnitCost: c, Quantity: "1",
+			Category: cats[next()%uint64(len(cats))], ExtendedCost: c, UnitCost: c.String(), Quantity: "1",
 			LastMovement: asOf.AddDays(-int(next() % 500))}
 	}
 	return Input{

@@ -161,7 +161,7 @@ type stock struct{ rows []collateral.Item }
 
 func (s *stock) item(item, loc, cat string, idleDays int, cost string) int {
 	r := collateral.Item{Line: int32(len(s.rows) + 2), Item: item, Location: loc, Category: cat,
-		Quantity: "1", UnitCost: amt(cost), ExtendedCost: amt(cost), LastMovement: asOf.AddDays(-idleDays)}
+		Quantity: "1", UnitCost: cost, ExtendedCost: amt(cost), LastMovement: asOf.AddDays(-idleDays)}
 	s.rows = append(s.rows, r)
 	return int(r.Line)
 }

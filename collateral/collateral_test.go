@@ -225,8 +225,8 @@ func TestErrors(t *testing.T) {
 			file: "inventory.csv", line: 2, column: "quantity", msg: `inventory.csv:2: column "quantity": found "three", expected a quantity ≥ 0 (digits, optionally with a decimal point)`},
 		{name: "inventory bad date", kind: "inventory", in: inv("P1,Part,BIL,raw_materials,3,1.00,3.00,2004-13-01"),
 			file: "inventory.csv", line: 2, column: "last_movement_date", msg: `inventory.csv:2: column "last_movement_date": found "2004-13-01", expected a date YYYY-MM-DD`},
-		{name: "inventory bad unit cost", kind: "inventory", in: inv("P1,Part,BIL,raw_materials,3,1.005,3.00,2004-01-01"),
-			file: "inventory.csv", line: 2, column: "unit_cost", msg: `inventory.csv:2: column "unit_cost": found "1.005"`, frag: true},
+		{name: "inventory bad unit cost", kind: "inventory", in: inv("P1,Part,BIL,raw_materials,3,-1.00,3.00,2004-01-01"),
+			file: "inventory.csv", line: 2, column: "unit_cost", msg: `inventory.csv:2: column "unit_cost": found "-1.00", expected a unit cost ≥ 0`, frag: true},
 		{name: "inventory wrong field count", kind: "inventory", in: inv("P1,Part,BIL,raw_materials,3,1.00,3.00"),
 			file: "inventory.csv", line: 2, msg: `inventory.csv:2: found 7 fields, expected 8 fields as in the header`},
 		{name: "utf-16", kind: "inventory", in: "\xFF\xFEi\x00t\x00", file: "inventory.csv",
@@ -353,8 +353,8 @@ func TestInventory(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Item{
-		{Line: 2, Item: "P1", Description: `Pipe, 12" long`, Location: "BIL", Category: "raw_materials", Quantity: "2.5", UnitCost: 1000, ExtendedCost: 9999, LastMovement: date.MustParse("2004-01-31")},
-		{Line: 3, Item: "P2", Description: `12" pipe`, Location: "UPS-SJC", Category: "finished_goods", Quantity: "4", UnitCost: 125, ExtendedCost: 500, LastMovement: date.MustParse("2004-02-01")},
+		{Line: 2, Item: "P1", Description: `Pipe, 12" long`, Location: "BIL", Category: "raw_materials", Quantity: "2.5", UnitCost: "10.00", ExtendedCost: 9999, LastMovement: date.MustParse("2004-01-31")},
+		{Line: 3, Item: "P2", Description: `12" pipe`, Location: "UPS-SJC", Category: "finished_goods", Quantity: "4", UnitCost: "1.25", ExtendedCost: 500, LastMovement: date.MustParse("2004-02-01")},
 	}
 	if !slices.Equal(v.Rows, want) {
 		t.Fatalf("got %+v\nwant %+v", v.Rows, want)
@@ -638,5 +638,17 @@ func TestInventoryExtraAndDebtorColumnMap(t *testing.T) {
 	ds, err := ReadDebtors("d.csv", []byte("Customer,name,country,government,affiliate,credit_insured,assignment_of_claims,contra_payable\nX1,N,US,no,no,no,no,0\n"), Options{Columns: cols})
 	if err != nil || len(ds) != 1 || ds[0].ID != "X1" {
 		t.Fatalf("%+v %v", ds, err)
+	}
+}
+
+// Regression: ERP exports give unit costs with four decimals; only the
+// extended cost is money that revolver counts.
+func TestUnitCostWithFourDecimals(t *testing.T) {
+	v, err := ReadInventory("inventory.csv", []byte(invHeader+"P1,Part,BIL,raw_materials,3,1.0055,3.02,2004-01-01\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := v.Rows[0]; got.UnitCost != "1.0055" || got.ExtendedCost != 302 {
+		t.Errorf("got %+v", got)
 	}
 }

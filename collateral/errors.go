@@ -128,6 +128,7 @@ const (
 	expDateXLSX   = "a date YYYY-MM-DD or a spreadsheet date"
 	expBool       = "true or false (also yes/no, 1/0)"
 	expCountry    = "a two-letter ISO 3166 country code (e.g. US)"
+	expUnitCost   = "a unit cost ≥ 0 (digits, optionally with a decimal point)"
 	expQuantity   = "a quantity ≥ 0 (digits, optionally with a decimal point)"
 	expQuoteClose = "a closing quote followed by a comma or the line's end"
 )

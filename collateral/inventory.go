@@ -26,7 +26,7 @@ func readInventoryRows(name string, rows [][]string, opt Options) (*Inventory, e
 type invSink struct {
 	t    *table
 	rows []Item
-	txt  [][3]span // item, description, quantity in the chunk's text
+	txt  [][4]span // item, description, quantity, unit cost in the chunk's text
 	ext  extras
 	idx  [8]int
 }
@@ -41,7 +41,7 @@ func newInvSink(t *table) *invSink {
 
 func (s *invSink) alloc(n int) {
 	s.rows = make([]Item, n)
-	s.txt = make([][3]span, n)
+	s.txt = make([][4]span, n)
 	s.ext.alloc(n)
 }
 
@@ -83,10 +83,12 @@ func (s *invSink) row(w *worker, line int32, idx int) {
 	} else {
 		w.fail(line, "quantity", b, expQuantity)
 	}
-	var ok bool
-	if it.UnitCost, ok = w.parseAmount(f(5)); !ok || it.UnitCost < 0 {
-		w.fail(line, "unit_cost", f(5), expNonNegAmt)
+	if b := f(5); validQuantity(b) {
+		keep(3, b)
+	} else {
+		w.fail(line, "unit_cost", b, expUnitCost)
 	}
+	var ok bool
 	if it.ExtendedCost, ok = w.parseAmount(f(6)); !ok || it.ExtendedCost < 0 {
 		w.fail(line, "extended_cost", f(6), expNonNegAmt)
 	}
@@ -110,6 +112,7 @@ func (s *invSink) chunkDone(w *worker) {
 		it.Item = str[sp[0].off : sp[0].off+sp[0].n]
 		it.Description = str[sp[1].off : sp[1].off+sp[1].n]
 		it.Quantity = str[sp[2].off : sp[2].off+sp[2].n]
+		it.UnitCost = str[sp[3].off : sp[3].off+sp[3].n]
 	}
 	s.ext.done(w)
 }

@@ -89,8 +89,8 @@ type Item struct {
 	Description  string
 	Location     string
 	Category     string
-	Quantity     string // as written (may be fractional); not used for value
-	UnitCost     money.Amount
+	Quantity     string       // as written (may be fractional); not used for value
+	UnitCost     string       // as written: a decimal ≥ 0, any number of decimals (ERPs often give four); not used for value
 	ExtendedCost money.Amount // the value counted: quantity × unit cost, as reported
 	LastMovement date.Date
 }

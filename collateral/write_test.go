@@ -86,7 +86,7 @@ func writeInventory(v *Inventory) []byte {
 			case "quantity":
 				f = append(f, x.Quantity)
 			case "unit_cost":
-				f = append(f, x.UnitCost.String())
+				f = append(f, x.UnitCost)
 			case "extended_cost":
 				f = append(f, x.ExtendedCost.String())
 			case "last_movement_date":

@@ -133,7 +133,7 @@ func TestXLSXRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	csv := invHeader + "P1,\"Pipe, 12\"\" long\",BIL,raw_materials,2.5,10.00,25.00,2004-01-31\nP2,,UPS-SJC,finished_goods,4,1.25,5.00,2004-01-31\n"
+	csv := invHeader + "P1,\"Pipe, 12\"\" long\",BIL,raw_materials,2.5,10,25.00,2004-01-31\nP2,,UPS-SJC,finished_goods,4,1.25,5.00,2004-01-31\n"
 	w, err := ReadInventory("inventory.csv", []byte(csv), Options{})
 	if err != nil {
 		t.Fatal(err)
