@@ -112,20 +112,25 @@ func Limits(tx store.Tx, t FacilityTerms, asOf date.Date) (ledger.Limits, error)
 	return l, nil
 }
 
-// LoansOutstanding is the figure an advance is checked against: the larger
-// of the Loans balance on the value date and the balance including every
-// later-dated posting, so that a back-dated advance cannot slip under a
-// later one.
+// LoansOutstanding is the figure an advance on vd is checked against: the
+// highest Loans balance on any day from vd on, counting postings already
+// made with later value dates, so that an advance cannot slip under a
+// later-dated one.
 func LoansOutstanding(tx store.Tx, vd date.Date) (money.Amount, error) {
-	a, err := tx.Balance(ledger.Loans, vd)
+	bal, err := tx.Balance(ledger.Loans, vd)
 	if err != nil {
 		return 0, err
 	}
-	b, err := tx.Balance(ledger.Loans, date.Max)
+	later, err := tx.Movements(ledger.Loans, vd)
 	if err != nil {
 		return 0, err
 	}
-	return money.Max(a, b), nil
+	peak := bal
+	for _, m := range later {
+		bal += m.Amount
+		peak = money.Max(peak, bal)
+	}
+	return peak, nil
 }
 
 // Advance funds an advance if it fits availability, in one store

@@ -116,6 +116,9 @@ type Tx interface {
 	Facility() Facility
 	Balance(account ledger.Account, asOf date.Date) (money.Amount, error)
 	Balances(asOf date.Date) (ledger.Balances, error)
+	// Movements are an account's postings dated after the day, summed by
+	// value date, ascending.
+	Movements(account ledger.Account, after date.Date) ([]DayAmount, error)
 	// Lookup returns the transaction stored under an idempotency key.
 	Lookup(key string) (ledger.Transaction, bool, error)
 	Transaction(id int64) (ledger.Transaction, error)

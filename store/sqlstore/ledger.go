@@ -68,6 +68,25 @@ func (t *facilityTx) Balance(account ledger.Account, asOf date.Date) (money.Amou
 	return t.db.balance(t.ctx, t.tx, t.fid, account, asOf)
 }
 
+func (t *facilityTx) Movements(account ledger.Account, after date.Date) ([]store.DayAmount, error) {
+	rows, err := t.tx.QueryContext(t.ctx, t.db.q(`SELECT value_date, sum(amount) FROM postings WHERE facility_id = ? AND account = ? AND value_date > ?
+		GROUP BY value_date ORDER BY value_date`), t.fid, string(account), t.db.D.Date(after))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.DayAmount
+	for rows.Next() {
+		var d Date
+		var v int64
+		if err := rows.Scan(&d, &v); err != nil {
+			return nil, err
+		}
+		out = append(out, store.DayAmount{Day: d.D, Amount: money.Amount(v)})
+	}
+	return out, rows.Err()
+}
+
 func (t *facilityTx) Balances(asOf date.Date) (ledger.Balances, error) {
 	return t.db.balances(t.ctx, t.tx, t.fid, asOf)
 }

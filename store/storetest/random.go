@@ -47,16 +47,18 @@ func testRandom(t *testing.T, s store.Store) {
 			switch op := rapid.IntRange(0, 7).Draw(rt, "op"); op {
 			case 0, 1:
 				res, e := svc.Advance(ctx, app.AdvanceRequest{Facility: f, Key: key, Amount: a, ValueDate: vd})
+				// Funded exactly when the model says it fits.
+				avail := limit - ledger.Balance(model, ledger.LCOutstanding, vd) - peakLoans(model, vd)
 				if e != nil {
 					wantCode(rt, e, ledger.CodeAvailabilityExceeded)
 					refused = true
-					// The refusal's numbers agree with the model.
-					lc := ledger.Balance(model, ledger.LCOutstanding, vd)
-					loans := max(ledger.Balance(model, ledger.Loans, vd), ledger.Balance(model, ledger.Loans, date.Max))
-					if want := limit - lc - loans; want >= a {
-						rt.Fatalf("refused %s with %s available", a, want)
+					if avail >= a {
+						rt.Fatalf("refused %s with %s available", a, avail)
 					}
 				} else {
+					if avail < a {
+						rt.Fatalf("funded %s with %s available", a, avail)
+					}
 					tr = res.Posted.Transaction
 				}
 			case 2:
@@ -127,4 +129,15 @@ func testRandom(t *testing.T, s store.Store) {
 			}
 		}
 	})
+}
+
+// peakLoans is the highest Loans balance on any day from vd on.
+func peakLoans(model []ledger.Transaction, vd date.Date) money.Amount {
+	peak := ledger.Balance(model, ledger.Loans, vd)
+	for _, t := range model {
+		if t.ValueDate > vd {
+			peak = max(peak, ledger.Balance(model, ledger.Loans, t.ValueDate))
+		}
+	}
+	return peak
 }
