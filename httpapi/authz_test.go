@@ -1,0 +1,189 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"revolver/app"
+	"revolver/date"
+	"revolver/money"
+	"revolver/store"
+)
+
+// policy is the authorization rule of each route, written here
+// independently of the server's route table: which roles may call it and
+// the status of success.
+var policy = map[string]struct {
+	roles []string // nil: every role
+	ok    int
+}{
+	"GET /api/v1/health":                                                         {nil, 200},
+	"GET /api/v1/openapi.json":                                                   {nil, 200},
+	"POST /api/v1/session":                                                       {nil, 201},
+	"DELETE /api/v1/session":                                                     {nil, 204},
+	"GET /api/v1/me":                                                             {nil, 200},
+	"GET /api/v1/facilities":                                                     {nil, 200},
+	"GET /api/v1/facilities/{slug}":                                              {nil, 200},
+	"GET /api/v1/facilities/{slug}/availability":                                 {nil, 200},
+	"GET /api/v1/facilities/{slug}/borrowing-base-certificates":                  {nil, 200},
+	"POST /api/v1/facilities/{slug}/borrowing-base-certificates":                 {makers, 201},
+	"GET /api/v1/facilities/{slug}/borrowing-base-certificates/{id}":             {nil, 200},
+	"POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/approve":    {checkers, 200},
+	"POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/reject":     {checkers, 200},
+	"GET /api/v1/facilities/{slug}/advances":                                     {nil, 200},
+	"POST /api/v1/facilities/{slug}/advances":                                    {makers, 201},
+	"POST /api/v1/facilities/{slug}/advances/{id}/approve":                       {checkers, 200},
+	"POST /api/v1/facilities/{slug}/advances/{id}/reject":                        {checkers, 200},
+	"POST /api/v1/facilities/{slug}/repayments":                                  {makers, 201},
+	"GET /api/v1/facilities/{slug}/ledger":                                       {nil, 200},
+	"POST /api/v1/facilities/{slug}/financial-statements":                        {makers, 201},
+	"GET /api/v1/facilities/{slug}/covenants":                                    {nil, 200},
+	"POST /api/v1/facilities/{slug}/events-of-default":                           {checkers, 202},
+	"POST /api/v1/facilities/{slug}/amendments":                                  {checkers, 202},
+	"GET /api/v1/facilities/{slug}/approvals":                                    {nil, 200},
+	"POST /api/v1/facilities/{slug}/approvals/{id}/approve":                      {checkers, 200},
+	"POST /api/v1/facilities/{slug}/approvals/{id}/reject":                       {checkers, 200},
+	"GET /api/v1/audit":                                                          {[]string{store.RoleLenderAdmin, store.RoleAuditor}, 200},
+}
+
+var (
+	makers   = []string{store.RoleLenderAdmin, store.RoleLenderOfficer, store.RoleBorrower}
+	checkers = []string{store.RoleLenderAdmin, store.RoleLenderOfficer}
+)
+
+var publicRoutes = []string{"GET /api/v1/health", "GET /api/v1/openapi.json", "POST /api/v1/session"}
+
+// request builds a request for a route on a facility, creating what it
+// needs first (made by someone who is not the caller).
+func (e *env) request(route, slug string) req {
+	ctx := context.Background()
+	method, pattern, _ := strings.Cut(route, " ")
+	path := strings.ReplaceAll(pattern, "{slug}", slug)
+	setup := "maker@elsewhere.example"
+	withID := func(id int64) string { return strings.ReplaceAll(path, "{id}", fmt.Sprint(id)) }
+	switch route {
+	case "POST /api/v1/session":
+		return jsonReq(method, path, map[string]string{"email": e.email[store.RoleLenderAnalyst], "password": "password-" + store.RoleLenderAnalyst})
+	case "POST /api/v1/facilities/{slug}/borrowing-base-certificates":
+		return e.certificateUpload(slug, "2004-10-03", nil)
+	case "GET /api/v1/facilities/{slug}/borrowing-base-certificates/{id}":
+		cs, _ := e.st.Certificates(ctx, slug)
+		return jsonReq(method, withID(cs[0].ID), nil)
+	case "POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/approve":
+		return jsonReq(method, withID(e.submitCertificate(slug, setup).ID), nil)
+	case "POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/reject":
+		return jsonReq(method, withID(e.submitCertificate(slug, setup).ID), map[string]string{"comment": "aging does not tie to the ledger"})
+	case "POST /api/v1/facilities/{slug}/advances":
+		return jsonReq(method, path, map[string]string{"amount": "100.00", "value_date": "2004-10-15"})
+	case "POST /api/v1/facilities/{slug}/advances/{id}/approve", "POST /api/v1/facilities/{slug}/advances/{id}/reject":
+		r, err := e.svc.RequestAdvance(ctx, app.RequestInput{Facility: slug, Key: fmt.Sprintf("setup:%d", e.seq()),
+			Amount: threshold + money.Amount(10_000_000), ValueDate: date.MustParse("2004-10-15"), By: setup})
+		if err != nil || r.Status != store.AdvanceRequested {
+			e.t.Fatalf("setup advance: %+v %v", r, err)
+		}
+		body := any(nil)
+		if strings.HasSuffix(route, "reject") {
+			body = map[string]string{"comment": "no"}
+		}
+		return jsonReq(method, withID(r.ID), body)
+	case "POST /api/v1/facilities/{slug}/repayments":
+		return jsonReq(method, path, map[string]string{"amount": "10.00", "value_date": "2004-10-20"})
+	case "GET /api/v1/facilities/{slug}/ledger":
+		return jsonReq(method, path+"?from=2004-01-01&to=2004-12-31", nil)
+	case "GET /api/v1/facilities/{slug}/availability":
+		return jsonReq(method, path+"?as_of=2004-10-15", nil)
+	case "POST /api/v1/facilities/{slug}/financial-statements":
+		return req{method: method, path: path, body: []byte(statementsCSV), ctype: "text/csv"}
+	case "POST /api/v1/facilities/{slug}/events-of-default":
+		return jsonReq(method, path, map[string]string{"action": "record", "event": "covenant_failed", "date": "2007-05-01"})
+	case "POST /api/v1/facilities/{slug}/amendments":
+		return jsonReq(method, path, app.AmendmentFile{Name: "second-amendment.yaml", Content: amendmentYAML})
+	case "POST /api/v1/facilities/{slug}/approvals/{id}/approve", "POST /api/v1/facilities/{slug}/approvals/{id}/reject":
+		t, _ := e.terms.TermsAsOf(ctx, slug, date.MustParse("2007-05-01"))
+		p, err := e.svc.RequestDefaultRecord(ctx, t, slug, app.DefaultRecord{Event: "covenant_failed", Date: date.MustParse("2007-05-01")}, false, setup)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		body := any(nil)
+		if strings.HasSuffix(route, "reject") {
+			body = map[string]string{"comment": "not a default"}
+		}
+		return jsonReq(method, withID(p.ID), body)
+	}
+	return jsonReq(method, path, nil)
+}
+
+var seqN atomic.Int64
+
+func (e *env) seq() int64 { return seqN.Add(1) }
+
+// TestAuthorizationMatrix: every route × every role (and anonymous) × own
+// and other facility → the expected status.
+func TestAuthorizationMatrix(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open openFunc) {
+		e := newEnv(t, open)
+		for _, rt := range e.srv.Routes() {
+			route := rt.Method + " " + rt.Path
+			pol, ok := policy[route]
+			if !ok {
+				t.Errorf("route %s has no policy in the test", route)
+				continue
+			}
+			slugs := []string{""}
+			if strings.Contains(rt.Path, "{slug}") {
+				slugs = []string{own, other}
+			}
+			for _, slug := range slugs {
+				for _, who := range append([]string{"anonymous"}, roles...) {
+					as := e.email[roleKey(who)]
+					r := e.request(route, slug)
+					got := e.do(as, r)
+					public := slices.Contains(publicRoutes, route)
+					var want int
+					switch {
+					case public:
+						want = pol.ok
+					case who == "anonymous":
+						want = http.StatusUnauthorized
+					case who == store.RoleBorrower && slug == other:
+						want = http.StatusNotFound
+					case pol.roles != nil && !slices.Contains(pol.roles, who):
+						want = http.StatusForbidden
+					default:
+						want = pol.ok
+					}
+					if got.status != want {
+						t.Errorf("%s on %q as %s: status %d, want %d\n%s", route, slug, who, got.status, want, got.body)
+					}
+					if who == store.RoleBorrower && slug == other && strings.Contains(string(got.body), "other-facility\"") && got.status != 404 {
+						t.Errorf("%s leaks the other facility to a borrower: %s", route, got.body)
+					}
+				}
+			}
+		}
+		// A borrower lists only their facility.
+		got := e.do(e.email["borrower"], jsonReq("GET", "/api/v1/facilities", nil))
+		if strings.Contains(string(got.body), other) || !strings.Contains(string(got.body), own) {
+			t.Errorf("borrower's facilities: %s", got.body)
+		}
+		// A borrower asking for a facility that does not exist gets the
+		// same answer as for one that is not theirs.
+		a := e.do(e.email["borrower"], jsonReq("GET", "/api/v1/facilities/"+other, nil))
+		b := e.do(e.email["borrower"], jsonReq("GET", "/api/v1/facilities/no-such-facility", nil))
+		if a.status != 404 || b.status != 404 || strings.ReplaceAll(string(a.body), other, "X") != strings.ReplaceAll(string(b.body), "no-such-facility", "X") {
+			t.Errorf("other facility %d %s, missing facility %d %s", a.status, a.body, b.status, b.body)
+		}
+	})
+}
+
+func roleKey(who string) string {
+	if who == "anonymous" {
+		return "none"
+	}
+	return who
+}
