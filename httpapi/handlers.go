@@ -146,7 +146,7 @@ func parseDate(field, v string, required bool, def date.Date) (date.Date, error)
 	}
 	d, err := date.Parse(v)
 	if err != nil {
-		return 0, fieldErr(field, "%q: expected a date YYYY-MM-DD", v)
+		return 0, fieldErr(field, "%q: expected a date YYYY-MM-DD from %s to %s", v, minDate, maxDate)
 	}
 	if d < minDate || d > maxDate {
 		return 0, fieldErr(field, "%s is out of range: expected a date from %s to %s", d, minDate, maxDate)
