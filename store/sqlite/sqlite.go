@@ -63,7 +63,16 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		r.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db, err := sqlstore.Open(ctx, dialect{}, w, r)
+	d := &dialect{}
+	db, err := sqlstore.Open(ctx, d, w, r)
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if d.txStmt, err = w.PrepareContext(ctx, txInsert+values(chunk, 8)); err == nil {
+		d.pStmt, err = w.PrepareContext(ctx, pInsert+values(chunk, 6))
+	}
 	if err != nil {
 		w.Close()
 		r.Close()
@@ -112,7 +121,16 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 	return nil
 }
 
-type dialect struct{}
+// dialect holds the batch insert statements, prepared once on the single
+// writer connection.
+type dialect struct {
+	txStmt, pStmt *sql.Stmt
+}
+
+const (
+	txInsert = `INSERT INTO transactions (id, facility_id, kind, value_date, key, hash, reverses, memo) VALUES `
+	pInsert  = `INSERT INTO postings (tx_id, seq, facility_id, account, value_date, amount) VALUES `
+)
 
 func (dialect) Name() string           { return "sqlite" }
 func (dialect) Rebind(q string) string { return q }
@@ -137,7 +155,7 @@ func values(n, cols int) string {
 
 // WriteBatch inserts with multi-row statements; IDs continue from the
 // largest stored, which is safe under the write lock.
-func (dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore.Row, mark *sqlstore.Mark) error {
+func (d *dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore.Row, mark *sqlstore.Mark) error {
 	tx, err := db.W.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -178,8 +196,7 @@ func (dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM transactions`).Scan(&next); err != nil {
 		return err
 	}
-	const txCols = `INSERT INTO transactions (id, facility_id, kind, value_date, key, hash, reverses, memo) VALUES `
-	const pCols = `INSERT INTO postings (tx_id, seq, facility_id, account, value_date, amount) VALUES `
+	const txCols, pCols = txInsert, pInsert
 	var fullTx, fullP *sql.Stmt
 	targs := make([]any, 0, chunk*8)
 	pargs := make([]any, 0, chunk*4*6)
@@ -190,9 +207,7 @@ func (dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore
 			var err error
 			if n == chunk {
 				if fullP == nil {
-					if fullP, err = tx.PrepareContext(ctx, pCols+values(chunk, 6)); err != nil {
-						return err
-					}
+					fullP = tx.StmtContext(ctx, d.pStmt)
 				}
 				_, err = fullP.ExecContext(ctx, pargs[:n*6]...)
 			} else {
@@ -224,9 +239,7 @@ func (dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore
 		}
 		if len(part) == chunk {
 			if fullTx == nil {
-				if fullTx, err = tx.PrepareContext(ctx, txCols+values(chunk, 8)); err != nil {
-					return err
-				}
+				fullTx = tx.StmtContext(ctx, d.txStmt)
 			}
 			_, err = fullTx.ExecContext(ctx, targs...)
 		} else {
