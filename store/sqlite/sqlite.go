@@ -71,7 +71,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	if d.txStmt, err = w.PrepareContext(ctx, txInsert+values(chunk, 8)); err == nil {
-		d.pStmt, err = w.PrepareContext(ctx, pInsert+values(chunk, 6))
+		if d.pStmt, err = w.PrepareContext(ctx, pInsert+values(chunk, 6)); err == nil {
+			d.lookupStmt, err = r.PrepareContext(ctx, lookupQuery(lookupChunk))
+		}
 	}
 	if err != nil {
 		w.Close()
@@ -125,6 +127,7 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 // writer connection.
 type dialect struct {
 	txStmt, pStmt *sql.Stmt
+	lookupStmt    *sql.Stmt // on the reader pool
 }
 
 const (
@@ -295,18 +298,30 @@ func (dialect) InsertReceivables(ctx context.Context, db *sqlstore.DB, cert int6
 	return tx.Commit()
 }
 
+const lookupChunk = 500
+
+func lookupQuery(n int) string {
+	return `SELECT t.facility_id, t.key, t.id, t.hash FROM (VALUES ` + values(n, 2) + `) AS k
+			CROSS JOIN transactions t ON t.facility_id = k.column1 AND t.key = k.column2`
+}
+
 // LookupKeys joins a VALUES list with the unique (facility_id, key) index,
 // in chunks. CROSS JOIN keeps the VALUES list as the outer loop (SQLite
 // would otherwise be free to scan transactions).
-func (dialect) LookupKeys(ctx context.Context, db *sqlstore.DB, fids []int64, keys []string, fn func(int64, string, int64, []byte)) error {
-	for i := 0; i < len(keys); i += 500 {
-		n := min(500, len(keys)-i)
+func (d *dialect) LookupKeys(ctx context.Context, db *sqlstore.DB, fids []int64, keys []string, fn func(int64, string, int64, []byte)) error {
+	for i := 0; i < len(keys); i += lookupChunk {
+		n := min(lookupChunk, len(keys)-i)
 		args := make([]any, 0, 2*n)
 		for j := i; j < i+n; j++ {
 			args = append(args, fids[j], keys[j])
 		}
-		rows, err := db.R.QueryContext(ctx, `SELECT t.facility_id, t.key, t.id, t.hash FROM (VALUES `+values(n, 2)+`) AS k
-			CROSS JOIN transactions t ON t.facility_id = k.column1 AND t.key = k.column2`, args...)
+		var rows *sql.Rows
+		var err error
+		if n == lookupChunk && d.lookupStmt != nil {
+			rows, err = d.lookupStmt.QueryContext(ctx, args...)
+		} else {
+			rows, err = db.R.QueryContext(ctx, lookupQuery(n), args...)
+		}
 		if err != nil {
 			return err
 		}
