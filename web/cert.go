@@ -1,0 +1,418 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"revolver/agreement"
+	"revolver/app"
+	"revolver/borrowingbase"
+	"revolver/explain"
+	"revolver/ledger"
+	"revolver/store"
+)
+
+// computed is a stored certificate recomputed from its stored inputs
+// under the terms in force on its date (the stored body is the same
+// computation's JSON); submitted certificates never change, so it is
+// kept.
+type computed struct {
+	c      store.Certificate
+	cert   *borrowingbase.Certificate
+	terms  *agreement.Terms
+	tree   *explain.Node
+	inputs map[string][]byte // by file name
+}
+
+func (s *Server) computedCertificate(ctx context.Context, c store.Certificate) (*computed, error) {
+	s.certMu.Lock()
+	cc := s.certCache[c.ID]
+	s.certMu.Unlock()
+	if cc != nil && cc.c.Status == c.Status {
+		cc2 := *cc
+		cc2.c = c
+		return &cc2, nil
+	}
+	if c.Status == store.Draft || len(c.Inputs) != 3 {
+		return nil, fmt.Errorf("certificate %d has no stored reports", c.ID)
+	}
+	t, err := s.terms.TermsAsOf(ctx, c.Facility, c.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	in := app.CertificateInput{Facility: c.Facility, AsOf: c.AsOf}
+	inputs := map[string][]byte{}
+	for i, dst := range []*store.InputContent{&in.Receivables, &in.Debtors, &in.Inventory} {
+		b, err := s.st.Blob(ctx, c.Inputs[i].SHA256)
+		if err != nil {
+			return nil, fmt.Errorf("certificate %d input %s: %w", c.ID, c.Inputs[i].Name, err)
+		}
+		*dst = store.InputContent{Name: c.Inputs[i].Name, Content: b}
+		inputs[c.Inputs[i].Name] = b
+	}
+	recv, inv, err := app.ReadReports(in, t.Currency)
+	if err != nil {
+		return nil, err
+	}
+	bal, err := s.st.Balances(ctx, c.Facility, c.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	cert, err := borrowingbase.Compute(borrowingbase.Input{Terms: t, AsOf: c.AsOf, Receivables: recv, Inventory: inv,
+		LCOutstanding: bal[ledger.LCOutstanding], LCDrawn: bal[ledger.LCDrawn]})
+	if err != nil {
+		return nil, err
+	}
+	cc = &computed{c: c, cert: cert, terms: t, tree: cert.Explain(false), inputs: inputs}
+	s.certMu.Lock()
+	if len(s.certCache) > 64 {
+		clear(s.certCache)
+	}
+	s.certCache[c.ID] = cc
+	s.certMu.Unlock()
+	return cc, nil
+}
+
+// loadCertificate reads a certificate of the request's facility.
+func (rq *req) loadCertificate() (store.Certificate, error) {
+	id, err := strconv.ParseInt(rq.r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return store.Certificate{}, userErr(http.StatusNotFound, "There is no such certificate: go back to the list of certificates.")
+	}
+	c, err := rq.s.st.Certificate(ctxOf(rq), id)
+	if store.ErrorCode(err) == store.CodeNotFound || err == nil && c.Facility != rq.fac.Slug {
+		return c, userErr(http.StatusNotFound, fmt.Sprintf("Certificate %d is not a certificate of this facility: go back to the list of certificates.", id))
+	}
+	return c, err
+}
+
+// --- list and upload ---
+
+type certificatesPage struct {
+	Certificates []store.Certificate
+	AsOf         string
+	Key          string
+}
+
+func (s *Server) certificatesPage(rq *req) error {
+	cs, err := s.st.Certificates(ctxOf(rq), rq.fac.Slug)
+	if err != nil {
+		return err
+	}
+	// Newest first.
+	for i, j := 0, len(cs)-1; i < j; i, j = i+1, j-1 {
+		cs[i], cs[j] = cs[j], cs[i]
+	}
+	p := certificatesPage{Certificates: cs, AsOf: rq.r.URL.Query().Get("as_of"), Key: newKey()}
+	return rq.render(http.StatusOK, "certificates", rq.view("Borrowing base certificates", "certificates", p))
+}
+
+func (s *Server) uploadCertificate(rq *req) error {
+	body, err := io.ReadAll(http.MaxBytesReader(rq.w, rq.r.Body, 64<<20))
+	if err != nil {
+		return userErr(http.StatusRequestEntityTooLarge, "The files are too large (more than 64 MiB together). Split the reports or ask the lender for another way to send them.")
+	}
+	rq.r.Body = io.NopCloser(bytes.NewReader(body))
+	if err := rq.r.ParseMultipartForm(32 << 20); err != nil {
+		return userErr(http.StatusBadRequest, "The upload could not be read: choose the three files again and send them.")
+	}
+	var out store.Certificate
+	_, err = rq.callAPI(http.MethodPost, "/api/v1/facilities/"+url.PathEscape(rq.fac.Slug)+"/borrowing-base-certificates", rq.r.Header.Get("Content-Type"), bytes.NewReader(body), &out)
+	if err != nil {
+		cs, _ := s.st.Certificates(ctxOf(rq), rq.fac.Slug)
+		for i, j := 0, len(cs)-1; i < j; i, j = i+1, j-1 {
+			cs[i], cs[j] = cs[j], cs[i]
+		}
+		v := rq.view("Borrowing base certificates", "certificates", certificatesPage{Certificates: cs, AsOf: rq.r.FormValue("as_of"), Key: newKey()})
+		v.Error = "The certificate was not submitted: " + err.Error() + " Correct the file and upload the three files again."
+		status := http.StatusUnprocessableEntity
+		if ae, ok := err.(*apiError); ok {
+			status = ae.Status
+		}
+		return rq.render(status, "certificates", v)
+	}
+	return rq.redirect(fmt.Sprintf("/facilities/%s/certificates/%d", url.PathEscape(rq.fac.Slug), out.ID), fmt.Sprintf("Certificate %d as of %s was submitted for the lender's review.", out.ID, out.AsOf))
+}
+
+// --- one certificate ---
+
+type certLine struct {
+	Depth  int
+	Key    string
+	Label  string
+	Value  string
+	Total  bool
+	Rows   int
+	Detail bool // has a detail page
+}
+
+type certificatePage struct {
+	C        store.Certificate
+	Lines    []certLine
+	Err      string
+	Key      string
+	Steps    []step
+	Terms    *agreement.Terms
+	Currency string
+}
+
+func (s *Server) certificatePage(rq *req) error {
+	c, err := rq.loadCertificate()
+	if err != nil {
+		return err
+	}
+	p := certificatePage{C: c, Key: newKey()}
+	cc, err := s.computedCertificate(ctxOf(rq), c)
+	if err != nil {
+		p.Err = err.Error()
+	} else {
+		p.Lines = flatten(cc.tree)
+		p.Currency = cc.cert.Currency
+	}
+	return rq.render(http.StatusOK, "certificate", rq.view(fmt.Sprintf("Certificate %d as of %s", c.ID, c.AsOf), "certificates", p))
+}
+
+// flatten lists the explanation tree's nodes in order with their depth.
+func flatten(n *explain.Node) []certLine {
+	var out []certLine
+	var walk func(n *explain.Node, depth int)
+	walk = func(n *explain.Node, depth int) {
+		l := certLine{Depth: depth, Key: n.Key, Label: n.Label, Value: n.Value, Total: len(n.Children) > 0 || depth == 0, Detail: n.Key != ""}
+		if n.Rows != nil {
+			l.Rows = n.Rows.Count
+		}
+		out = append(out, l)
+		for _, c := range n.Children {
+			walk(c, depth+1)
+		}
+	}
+	walk(n, 0)
+	return out
+}
+
+// --- one line ---
+
+type clause struct {
+	Cite  explain.Cite
+	Title string
+	Text  string
+	Date  string
+}
+
+type linePage struct {
+	C        store.Certificate
+	Node     *explain.Node
+	Clauses  []clause
+	File     string
+	Header   []string
+	Rows     []inputRow
+	Count    int // rows covered
+	Matching int // rows matching the filter
+	Filter   string
+	Page     int
+	Pages    int
+	PrevHref string
+	NextHref string
+	CSVHref  string
+}
+
+type inputRow struct {
+	Line   int
+	Fields []string
+}
+
+const rowsPerPage = 50
+
+func (s *Server) linePage(rq *req) error {
+	c, err := rq.loadCertificate()
+	if err != nil {
+		return err
+	}
+	cc, err := s.computedCertificate(ctxOf(rq), c)
+	if err != nil {
+		return err
+	}
+	key := rq.r.PathValue("key")
+	n := cc.tree.Find(key)
+	if n == nil {
+		return userErr(http.StatusNotFound, fmt.Sprintf("Certificate %d has no line %q: go back to the certificate and choose a line.", c.ID, key))
+	}
+	p := linePage{C: c, Node: n}
+	for _, ct := range n.Cites {
+		cl := clause{Cite: ct, Title: ct.Title}
+		for _, d := range cc.terms.Documents {
+			if d.ID == ct.Document {
+				if cl.Title == "" {
+					cl.Title = d.Title
+				}
+				cl.Text = d.Sections[ct.Section]
+				cl.Date = d.Date.String()
+			}
+		}
+		p.Clauses = append(p.Clauses, cl)
+	}
+	lines := cc.cert.Rows(key)
+	if n.Rows != nil && len(lines) > 0 {
+		p.File = n.Rows.File
+		p.Count = len(lines)
+		header, rows, err := readLines(p.File, cc.inputs[p.File], lines)
+		if err != nil {
+			return err
+		}
+		p.Header = header
+		q := rq.r.URL.Query()
+		p.Filter = strings.TrimSpace(q.Get("q"))
+		if p.Filter != "" {
+			f := strings.ToLower(p.Filter)
+			kept := rows[:0]
+			for _, r := range rows {
+				if strings.Contains(strings.ToLower(strings.Join(r.Fields, " ")), f) {
+					kept = append(kept, r)
+				}
+			}
+			rows = kept
+		}
+		p.Matching = len(rows)
+		if q.Get("format") == "csv" {
+			return writeRowsCSV(rq, fmt.Sprintf("certificate-%d-%s.csv", c.ID, key), header, rows)
+		}
+		p.Pages = (len(rows) + rowsPerPage - 1) / rowsPerPage
+		p.Page, _ = strconv.Atoi(q.Get("page"))
+		if p.Page < 1 {
+			p.Page = 1
+		}
+		if p.Page > p.Pages && p.Pages > 0 {
+			p.Page = p.Pages
+		}
+		lo := (p.Page - 1) * rowsPerPage
+		hi := min(lo+rowsPerPage, len(rows))
+		if lo < hi {
+			p.Rows = rows[lo:hi]
+		}
+		base := rq.r.URL.Path + "?"
+		v := url.Values{}
+		if p.Filter != "" {
+			v.Set("q", p.Filter)
+		}
+		if p.Page > 1 {
+			v.Set("page", strconv.Itoa(p.Page-1))
+			p.PrevHref = base + v.Encode()
+		}
+		if p.Page < p.Pages {
+			v.Set("page", strconv.Itoa(p.Page+1))
+			p.NextHref = base + v.Encode()
+		}
+		v.Del("page")
+		v.Set("format", "csv")
+		p.CSVHref = base + v.Encode()
+	}
+	return rq.render(http.StatusOK, "line", rq.view(n.Label+" — certificate "+strconv.FormatInt(c.ID, 10), "certificates", p))
+}
+
+// readLines returns the header and the rows at the given line numbers
+// (header = line 1) of a CSV or XLSX input.
+func readLines(name string, data []byte, lines []int) ([]string, []inputRow, error) {
+	want := map[int]bool{}
+	for _, l := range lines {
+		want[l] = true
+	}
+	var header []string
+	var out []inputRow
+	if strings.HasSuffix(strings.ToLower(name), ".xlsx") {
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
+		}
+		defer f.Close()
+		rows, err := f.GetRows(f.GetSheetName(0))
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
+		}
+		for i, r := range rows {
+			if i == 0 {
+				header = r
+			} else if want[i+1] {
+				out = append(out, inputRow{Line: i + 1, Fields: r})
+			}
+		}
+		return header, out, nil
+	}
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = false
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if header == nil {
+			header = rec
+			continue
+		}
+		if want[line] {
+			out = append(out, inputRow{Line: line, Fields: rec})
+		}
+	}
+	return header, out, nil
+}
+
+func writeRowsCSV(rq *req, name string, header []string, rows []inputRow) error {
+	rq.w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	rq.w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w := csv.NewWriter(rq.w)
+	w.Write(append([]string{"line"}, header...))
+	for _, r := range rows {
+		w.Write(append([]string{strconv.Itoa(r.Line)}, r.Fields...))
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// --- decisions ---
+
+func (s *Server) decideCertificate(rq *req) error {
+	c, err := rq.loadCertificate()
+	if err != nil {
+		return err
+	}
+	d := rq.r.PathValue("decision")
+	if d != "approve" && d != "reject" {
+		return userErr(http.StatusNotFound, "There is no such action.")
+	}
+	if err := rq.r.ParseForm(); err != nil {
+		return userErr(http.StatusBadRequest, "The form could not be read: try again.")
+	}
+	in := map[string]string{"comment": strings.TrimSpace(rq.r.PostFormValue("comment"))}
+	var out store.Certificate
+	path := fmt.Sprintf("/api/v1/facilities/%s/borrowing-base-certificates/%d/%s", url.PathEscape(rq.fac.Slug), c.ID, d)
+	if err := rq.postJSON(path, in, &out); err != nil {
+		return rq.redirectErr(fmt.Sprintf("/facilities/%s/certificates/%d", url.PathEscape(rq.fac.Slug), c.ID), err)
+	}
+	return rq.redirect(fmt.Sprintf("/facilities/%s/certificates/%d", url.PathEscape(rq.fac.Slug), c.ID), fmt.Sprintf("Certificate %d is %s.", c.ID, out.Status))
+}
+
+// redirectErr goes back to a page showing why the API refused.
+func (rq *req) redirectErr(path string, err error) error {
+	if _, ok := err.(*apiError); !ok {
+		return err
+	}
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	http.Redirect(rq.w, rq.r, path+sep+"refused="+url.QueryEscape(err.Error()), http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,514 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"html/template"
+	"net/http"
+	"net/url"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"revolver/agreement"
+	"revolver/app"
+	"revolver/borrowingbase"
+	"revolver/covenant"
+	"revolver/date"
+	"revolver/defaults"
+	"revolver/httpapi"
+	"revolver/money"
+	"revolver/store"
+)
+
+// summary is a facility's position on a date, as the engines give it.
+type summary struct {
+	Facility  store.Facility
+	AsOf      date.Date
+	Terms     *agreement.Terms
+	TermsErr  string
+	Avail     httpapi.Availability
+	AvailErr  string
+	Utilised  string // loans ÷ commitment, as a percentage
+	Report    *defaults.Report
+	ReportErr string
+	Next      []defaults.Deadline // not done, by due date
+	Overdue   int
+	Defaults  []defaults.Default // continuing
+	Remedies  []defaults.RemedyStatus
+	Covenant  string // Pass, Fail, Undetermined or "" (no statements)
+	CovPeriod date.Date
+	Trend     []trendPoint
+	TrendSVG  template.HTML
+}
+
+type trendPoint struct {
+	Date  date.Date
+	Value money.Amount
+}
+
+// availability reads the API's availability figure for a facility.
+func (s *Server) availability(ctx context.Context, slug string, d date.Date) (httpapi.Availability, error) {
+	return s.api.AvailabilityOn(ctx, slug, d)
+}
+
+// facts gathers what the defaults engine needs from the store: the
+// covenant tests on the statements known now and the events of default
+// recorded.
+func (s *Server) facts(ctx context.Context, slug string, cov *covenant.Result) (defaults.Facts, error) {
+	var f defaults.Facts
+	if cov != nil {
+		for _, t := range cov.Tests {
+			cr := defaults.CovenantResult{Covenant: t.Covenant, PeriodEnd: t.PeriodEnd, Pass: t.Result == "Pass",
+				Actual: t.Actual.String(), Required: t.Required.String()}
+			if t.Result == "Undetermined" {
+				cr.Undetermined = t.Reason
+			}
+			f.CovenantResults = append(f.CovenantResults, cr)
+		}
+	}
+	docs, err := s.st.Documents(ctx, slug)
+	if err != nil {
+		return f, err
+	}
+	var recs []defaults.DefaultRecord
+	type waiver struct {
+		event string
+		on    date.Date
+		id    string
+	}
+	var waivers []waiver
+	for _, d := range docs {
+		if d.Kind != app.DocEventOfDefault && d.Kind != app.DocWaiver {
+			continue
+		}
+		full, err := s.st.Document(ctx, slug, d.ID)
+		if err != nil {
+			return f, err
+		}
+		var r app.DefaultRecord
+		if err := json.Unmarshal(full.Content, &r); err != nil {
+			continue
+		}
+		if d.Kind == app.DocEventOfDefault {
+			recs = append(recs, defaults.DefaultRecord{ID: d.ID, Event: r.Event, Occurred: r.Date, Description: r.Note, RecordedBy: d.RecordedBy})
+		} else {
+			waivers = append(waivers, waiver{r.Event, r.Date, d.ID})
+		}
+	}
+	f.Defaults = recs
+	for _, w := range waivers {
+		for _, r := range recs {
+			if r.Event == w.event && r.Occurred <= w.on {
+				f.Actions = append(f.Actions, defaults.Action{ID: w.id + ":" + r.ID, Default: r.ID, Kind: defaults.ActionWaiver, Date: w.on})
+			}
+		}
+	}
+	return f, nil
+}
+
+// covenants evaluates the covenants on the statements known at knownAt.
+func (s *Server) covenants(ctx context.Context, slug string, knownAt time.Time) (*covenant.Result, error) {
+	return s.svc.Covenants(ctx, slug, knownAt, func(d date.Date) (*agreement.Terms, error) {
+		return s.terms.TermsAsOf(ctx, slug, d)
+	})
+}
+
+// summarise builds a facility's summary; errors of one part are shown in
+// that part, not as a failed page.
+func (s *Server) summarise(ctx context.Context, f store.Facility, asOf date.Date, full bool) summary {
+	sm := summary{Facility: f, AsOf: asOf}
+	t, err := s.terms.TermsAsOf(ctx, f.Slug, asOf)
+	if err != nil {
+		sm.TermsErr = err.Error()
+		return sm
+	}
+	sm.Terms = t
+	if a, err := s.availability(ctx, f.Slug, asOf); err != nil {
+		sm.AvailErr = err.Error()
+	} else {
+		sm.Avail = a
+		if r, err := money.Div(a.LoansOutstanding, a.Commitment); err == nil && a.Commitment > 0 {
+			sm.Utilised = r.Percent()
+		}
+	}
+	cov, err := s.covenants(ctx, f.Slug, asOf.AddDays(1).Time().Add(-time.Microsecond))
+	if err == nil && cov != nil {
+		sm.Covenant = ""
+		for i := range cov.Tests {
+			tt := &cov.Tests[i]
+			if tt.PeriodEnd > asOf {
+				continue
+			}
+			if tt.PeriodEnd > sm.CovPeriod {
+				sm.CovPeriod, sm.Covenant = tt.PeriodEnd, tt.Result
+			} else if tt.PeriodEnd == sm.CovPeriod && tt.Result != "Pass" && sm.Covenant != "Fail" {
+				sm.Covenant = tt.Result
+			}
+		}
+	}
+	facts, err := s.facts(ctx, f.Slug, cov)
+	if err != nil {
+		sm.ReportErr = err.Error()
+		return sm
+	}
+	loc, err := time.LoadLocation(defaults.ZoneOf(t))
+	if err != nil {
+		loc = time.UTC
+	}
+	rep, err := defaults.Evaluate(t, facts, asOf, loc)
+	if err != nil {
+		sm.ReportErr = err.Error()
+		return sm
+	}
+	sm.Report = rep
+	for _, d := range rep.Deadlines {
+		if d.Done != 0 || d.Due == 0 {
+			continue
+		}
+		if d.Status == defaults.StatusOverdue {
+			sm.Overdue++
+		}
+		sm.Next = append(sm.Next, d)
+	}
+	sort.SliceStable(sm.Next, func(i, j int) bool { return sm.Next[i].Due < sm.Next[j].Due })
+	for _, d := range rep.Defaults {
+		if d.Continuing {
+			sm.Defaults = append(sm.Defaults, d)
+		}
+	}
+	sm.Remedies = rep.Remedies
+	if full {
+		// Trend: availability at the last six month ends and today.
+		d := asOf
+		var pts []trendPoint
+		for i := 0; i < 6; i++ {
+			me := monthEnd(d.AddMonths(-i - 1))
+			a, err := s.availability(ctx, f.Slug, me)
+			if err != nil {
+				break
+			}
+			pts = append(pts, trendPoint{me, a.Availability})
+		}
+		slices.Reverse(pts)
+		pts = append(pts, trendPoint{asOf, sm.Avail.Availability})
+		sm.Trend = pts
+		sm.TrendSVG = sparkline(pts, 120, 28)
+	}
+	return sm
+}
+
+func monthEnd(d date.Date) date.Date {
+	y, m, _ := d.Civil()
+	first := date.Of(y, m, 1)
+	return first.AddMonths(1).AddDays(-1)
+}
+
+// --- portfolio ---
+
+type portfolioPage struct {
+	AsOf   date.Date
+	Rows   []summary
+	Sort   string
+	Desc   bool
+	Filter string
+	Status string
+	Total  int
+	Sorts  []sortLink
+}
+
+type sortLink struct {
+	Key, Label string
+	Numeric    bool
+	Href       string
+	Current    string // "ascending", "descending" or ""
+}
+
+func (s *Server) portfolioPage(rq *req) error {
+	asOf, err := rq.queryDate("as_of", rq.today())
+	if err != nil {
+		return err
+	}
+	ctx := ctxOf(rq)
+	fs, err := s.st.Facilities(ctx)
+	if err != nil {
+		return err
+	}
+	var mine []store.Facility
+	for _, f := range fs {
+		if canSee(rq.user, f.Slug) {
+			mine = append(mine, f)
+		}
+	}
+	q := rq.r.URL.Query()
+	p := portfolioPage{AsOf: asOf, Sort: q.Get("sort"), Desc: q.Get("dir") == "desc", Filter: strings.TrimSpace(q.Get("q")), Status: q.Get("status"), Total: len(mine)}
+	var keep []store.Facility
+	for _, f := range mine {
+		if p.Filter == "" || strings.Contains(strings.ToLower(f.Name+" "+f.Slug), strings.ToLower(p.Filter)) {
+			keep = append(keep, f)
+		}
+	}
+	rows := make([]summary, len(keep))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				rows[i] = s.summarise(ctx, keep[i], asOf, true)
+			}
+		}()
+	}
+	for i := range keep {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if p.Status != "" {
+		rows = slices.DeleteFunc(rows, func(r summary) bool {
+			switch p.Status {
+			case "default":
+				return len(r.Defaults) == 0
+			case "covenant":
+				return r.Covenant != "Fail"
+			case "overadvance":
+				return r.Avail.Availability >= 0
+			}
+			return false
+		})
+	}
+	sortSummaries(rows, p.Sort, p.Desc)
+	for _, c := range []struct {
+		k, l string
+		n    bool
+	}{{"name", "Facility", false}, {"commitment", "Commitment (USD)", true}, {"bb", "Borrowing base (USD)", true}, {"loans", "Loans (USD)", true},
+		{"availability", "Availability (USD)", true}, {"utilisation", "Utilisation", true}, {"next", "Next deadline", false}} {
+		l := sortLink{Key: c.k, Label: c.l, Numeric: c.n}
+		v := url.Values{"sort": {c.k}}
+		if p.Filter != "" {
+			v.Set("q", p.Filter)
+		}
+		if p.Status != "" {
+			v.Set("status", p.Status)
+		}
+		if q.Get("as_of") != "" {
+			v.Set("as_of", asOf.String())
+		}
+		if p.Sort == c.k {
+			l.Current = "ascending"
+			if p.Desc {
+				l.Current = "descending"
+			} else {
+				v.Set("dir", "desc")
+			}
+		}
+		l.Href = "/?" + v.Encode()
+		p.Sorts = append(p.Sorts, l)
+	}
+	p.Rows = rows
+	return rq.render(http.StatusOK, "portfolio", rq.view("Portfolio", "portfolio", p))
+}
+
+func sortSummaries(rows []summary, key string, desc bool) {
+	less := func(a, b *summary) int {
+		switch key {
+		case "commitment":
+			return cmpAmount(a.Avail.Commitment, b.Avail.Commitment)
+		case "bb":
+			return cmpAmount(a.Avail.BorrowingBase, b.Avail.BorrowingBase)
+		case "loans", "utilisation":
+			if key == "utilisation" {
+				ra, ea := money.Div(a.Avail.LoansOutstanding, a.Avail.Commitment)
+				rb, eb := money.Div(b.Avail.LoansOutstanding, b.Avail.Commitment)
+				if ea == nil && eb == nil {
+					return ra.Cmp(rb)
+				}
+			}
+			return cmpAmount(a.Avail.LoansOutstanding, b.Avail.LoansOutstanding)
+		case "availability":
+			return cmpAmount(a.Avail.Availability, b.Avail.Availability)
+		case "next":
+			return cmpDate(firstDue(a), firstDue(b))
+		}
+		return strings.Compare(strings.ToLower(a.Facility.Name), strings.ToLower(b.Facility.Name))
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		c := less(&rows[i], &rows[j])
+		if desc {
+			return c > 0
+		}
+		return c < 0
+	})
+}
+
+func firstDue(s *summary) date.Date {
+	if len(s.Next) == 0 {
+		return date.Max
+	}
+	return s.Next[0].Due
+}
+
+func cmpAmount(a, b money.Amount) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func cmpDate(a, b date.Date) int { return cmpAmount(money.Amount(a), money.Amount(b)) }
+
+// --- facility ---
+
+type facilityPage struct {
+	summary
+	Certificate *store.Certificate
+	Waterfall   template.HTML
+	Steps       []step
+	CertErr     string
+	Loans       []ledgerRow
+	LCs         money.Amount
+	Pending     int
+}
+
+func (s *Server) facilityPage(rq *req) error {
+	asOf, err := rq.queryDate("as_of", rq.today())
+	if err != nil {
+		return err
+	}
+	ctx := ctxOf(rq)
+	p := facilityPage{summary: s.summarise(ctx, rq.fac, asOf, false)}
+	c, err := s.st.CertificateInForce(ctx, rq.fac.Slug, asOf)
+	switch {
+	case err == nil:
+		p.Certificate = &c
+		cc, err := s.computedCertificate(ctx, c)
+		if err != nil {
+			p.CertErr = err.Error()
+		} else {
+			p.Steps = waterfallSteps(cc.cert, p.Avail)
+			p.Waterfall = waterfallSVG(p.Steps)
+		}
+	case store.ErrorCode(err) != store.CodeNotFound:
+		return err
+	}
+	rs, err := s.st.AdvanceRequests(ctx, rq.fac.Slug)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if r.Status == store.AdvanceRequested {
+			p.Pending++
+		}
+	}
+	return rq.render(http.StatusOK, "facility", rq.view(rq.fac.Name, "facility", p))
+}
+
+// step is one bar of the borrowing base waterfall.
+type step struct {
+	Label string
+	Note  string
+	// Total bars start at zero; other bars move the running figure by Delta.
+	Total bool
+	Delta money.Amount
+	From  money.Amount
+	To    money.Amount
+	Key   string // the certificate line it shows, if any
+}
+
+// waterfallSteps lays the certificate and the availability figure out as
+// a waterfall: for each collateral class gross → ineligibles by category
+// → eligible → advance rate → cap → reserves → the class's availability;
+// then the borrowing base → letters of credit → loans → availability.
+// The amounts are the engines'; only differences between consecutive
+// figures are taken here, to place the bars.
+func waterfallSteps(c *borrowingbase.Certificate, a httpapi.Availability) []step {
+	var out []step
+	total := func(label, note, key string, v money.Amount) {
+		out = append(out, step{Label: label, Note: note, Total: true, From: 0, To: v, Delta: v, Key: key})
+	}
+	move := func(label, note, key string, from, to money.Amount) {
+		if from == to {
+			return
+		}
+		out = append(out, step{Label: label, Note: note, From: from, To: to, Delta: to - from, Key: key})
+	}
+	for _, sec := range c.Sections {
+		name := sectionName(sec.Collateral)
+		if sec.HasInput {
+			total(name+": gross", sec.File, sec.Collateral+".gross", sec.Gross)
+			run := sec.Gross
+			for _, l := range sec.Ineligible {
+				if !l.Known {
+					continue
+				}
+				move(l.Label, "ineligible", sec.Collateral+".ineligible."+l.ID, run, run-l.Amount)
+				run -= l.Amount
+			}
+			if !sec.Eligible.Known {
+				continue
+			}
+			total(name+": eligible", "", sec.Collateral+".eligible", sec.Eligible.Amount)
+			if sec.Advance.Known {
+				note := ""
+				if sec.Component != nil && sec.Component.AdvanceRate.Known() {
+					note = "advance rate " + sec.Component.AdvanceRate.Value.Percent()
+				}
+				move(name+": advance rate", note, "", sec.Eligible.Amount, sec.Advance.Amount)
+			}
+		} else if sec.Advance.Known {
+			total(name, "no input rows", "", sec.Advance.Amount)
+		}
+		if sec.Advance.Known && sec.Capped.Known {
+			move(name+": cap", "dollar cap", "", sec.Advance.Amount, sec.Capped.Amount)
+		}
+		if sec.Capped.Known {
+			run := sec.Capped.Amount
+			for _, r := range sec.Reserves {
+				if r.Known {
+					move(r.Label, "reserve", "", run, run-r.Amount)
+					run -= r.Amount
+				}
+			}
+		}
+		if sec.Availability.Known {
+			total(name+": availability", "", "", sec.Availability.Amount)
+		}
+	}
+	if !c.BorrowingBase.Known {
+		return out
+	}
+	bb := c.BorrowingBase.Amount + c.LCDeducted.Amount
+	total("Borrowing base before letters of credit", "sum of the classes less reserves", "", bb)
+	limit := a.BorrowingBase - a.LettersOfCredit
+	move("Letters of credit outstanding", "from the loan account", "", bb, limit)
+	capLimit := limit
+	if a.Commitment < capLimit {
+		capLimit = a.Commitment
+	}
+	if a.AdvanceCap != nil && *a.AdvanceCap < capLimit {
+		capLimit = *a.AdvanceCap
+	}
+	move("Limited by the commitment or cap", "", "", limit, capLimit)
+	move("Loans outstanding", "", "", capLimit, capLimit-a.LoansOutstanding)
+	total("Availability", "on "+a.AsOf.String(), "", a.Availability)
+	return out
+}
+
+func sectionName(collateral string) string {
+	switch collateral {
+	case agreement.Receivables:
+		return "Receivables"
+	case agreement.Inventory:
+		return "Inventory"
+	case agreement.FixedAssets:
+		return "Fixed assets"
+	}
+	return collateral
+}

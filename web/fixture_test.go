@@ -1,0 +1,204 @@
+package web
+
+import (
+	"context"
+	"io/fs"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path"
+	"strings"
+	"testing"
+	"time"
+
+	"revolver/agreement"
+	"revolver/app"
+	"revolver/auth"
+	"revolver/examples"
+	"revolver/httpapi"
+	"revolver/money"
+	"revolver/store"
+	"revolver/store/sqlite"
+)
+
+// The example facility's reports are as of 2004-10-03; the pages' clock
+// is the next Tuesday.
+var testNow = time.Date(2004, 10, 5, 14, 0, 0, 0, time.UTC)
+
+const testPassword = "correct horse battery"
+
+// env is a store with the example facility (btu), a second facility
+// (other), and users: a borrower of btu, a lender officer, a lender
+// admin, an auditor and a borrower of other.
+type env struct {
+	st   store.Store
+	acc  store.Accounts
+	api  *httpapi.Server
+	web  *Server
+	srv  *httptest.Server
+	data map[string][]byte // example data files by base name
+}
+
+var cheap = auth.Params{Memory: 64, Time: 1, Threads: 1}
+
+func exampleFiles(t testing.TB) ([]agreement.File, map[string][]byte) {
+	t.Helper()
+	var files []agreement.File
+	data := map[string][]byte{}
+	err := fs.WalkDir(examples.FS, "btu-sovereign", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(examples.FS, p)
+		if err != nil {
+			return err
+		}
+		if strings.HasSuffix(p, ".yaml") {
+			files = append(files, agreement.NewFile(path.Base(p), b))
+		} else {
+			data[path.Base(p)] = b
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files, data
+}
+
+func newEnv(t testing.TB) *env {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, t.TempDir()+"/revolver.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	now := func() time.Time { return testNow }
+	files, data := exampleFiles(t)
+	svc := &app.Service{Store: st, Now: now}
+	threshold := money.Amount(25000000) // USD 250,000.00
+	for _, slug := range []string{"btu", "other"} {
+		fs := make([]agreement.File, len(files))
+		copy(fs, files)
+		if _, err := svc.RegisterFacility(ctx, slug, fs, app.Settings{MakerCheckerThreshold: &threshold}, "setup"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	acc := any(st).(store.Accounts)
+	hash, err := auth.HashPassword(testPassword, cheap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := []struct {
+		email, role, fac string
+	}{
+		{"controller@btu.example", store.RoleBorrower, "btu"},
+		{"officer@bank.example", store.RoleLenderOfficer, ""},
+		{"admin@bank.example", store.RoleLenderAdmin, ""},
+		{"auditor@audit.example", store.RoleAuditor, ""},
+		{"controller@other.example", store.RoleBorrower, "other"},
+	}
+	for _, u := range users {
+		nu, err := acc.CreateUser(ctx, store.User{Email: u.email, Role: u.role, PasswordHash: hash, Created: testNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.fac != "" {
+			if err := acc.GrantFacility(ctx, nu.ID, u.fac); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	api, err := httpapi.New(httpapi.Config{Store: st, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := NewServer(Config{API: api, Store: st, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{st: st, acc: acc, api: api, web: w, data: data}
+	e.srv = httptest.NewServer(w)
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+// client is a browser-like client (cookies, no redirects followed
+// automatically unless asked).
+type client struct {
+	t    testing.TB
+	e    *env
+	http *http.Client
+	csrf string
+}
+
+func (e *env) signIn(t testing.TB, email string) *client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &client{t: t, e: e, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	resp, err := c.http.PostForm(e.srv.URL+"/sign-in", url.Values{"email": {email}, "password": {testPassword}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in %s: status %d", email, resp.StatusCode)
+	}
+	// The CSRF token is in every page's sign-out form.
+	_, body := c.get("/sign-in?next=/audit")
+	_ = body
+	s, _ := c.e.acc.(store.Accounts)
+	_ = s
+	for _, ck := range jar.Cookies(mustURL(e.srv.URL)) {
+		if ck.Name == httpapi.SessionCookie {
+			sess, err := e.acc.Session(context.Background(), auth.SHA256(ck.Value), testNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.csrf = sess.CSRF
+		}
+	}
+	return c
+}
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
+}
+
+func (c *client) get(p string) (*http.Response, string) {
+	c.t.Helper()
+	resp, err := c.http.Get(c.e.srv.URL + p)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b strings.Builder
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := resp.Body.Read(buf)
+		b.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	return resp, b.String()
+}
+
+func (c *client) post(p string, form url.Values) *http.Response {
+	c.t.Helper()
+	if form.Get("csrf_token") == "" {
+		form.Set("csrf_token", c.csrf)
+	}
+	resp, err := c.http.PostForm(c.e.srv.URL+p, form)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
+}

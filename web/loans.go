@@ -1,0 +1,215 @@
+package web
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"revolver/app"
+	"revolver/auth"
+	"revolver/date"
+	"revolver/httpapi"
+	"revolver/ledger"
+	"revolver/money"
+	"revolver/store"
+)
+
+func newKey() string { return auth.Random("web_", 16) }
+
+// ledgerRow is one transaction of the loan account with the Loans balance
+// after it.
+type ledgerRow struct {
+	T       ledger.Transaction
+	Loans   money.Amount // the transaction's effect on the Loans
+	Balance money.Amount // Loans balance after it (value-date order)
+	Other   []ledger.Posting
+}
+
+type loansPage struct {
+	AsOf      date.Date
+	Avail     httpapi.Availability
+	AvailErr  string
+	Rows      []ledgerRow
+	Total     int
+	From, To  string
+	Kind      string
+	Kinds     []ledger.Kind
+	Balances  []balanceLine
+	Requests  []store.AdvanceRequest
+	Queue     []store.AdvanceRequest
+	Key       string
+	Amount    string
+	ValueDate string
+	Threshold string
+	CSVHref   string
+}
+
+type balanceLine struct {
+	Account ledger.Account
+	Amount  money.Amount
+}
+
+// ledgerRows orders the loan account's transactions by value date (then
+// id) and carries the Loans balance, keeping those that pass keep.
+func ledgerRows(txs []ledger.Transaction, keep func(*ledger.Transaction) bool) []ledgerRow {
+	idx := make([]int, len(txs))
+	for i := range idx {
+		idx[i] = i
+	}
+	// Stable by value date; txs come by id.
+	sort.SliceStable(idx, func(a, b int) bool { return txs[idx[a]].ValueDate < txs[idx[b]].ValueDate })
+	var out []ledgerRow
+	var bal money.Amount
+	for _, i := range idx {
+		t := txs[i]
+		var delta money.Amount
+		var other []ledger.Posting
+		for _, p := range t.Postings {
+			if p.Account == ledger.Loans {
+				delta += p.Amount
+			} else {
+				other = append(other, p)
+			}
+		}
+		bal += delta
+		if keep(&t) {
+			out = append(out, ledgerRow{T: t, Loans: delta, Balance: bal, Other: other})
+		}
+	}
+	return out
+}
+
+func (s *Server) loansPage(rq *req) error {
+	ctx := ctxOf(rq)
+	asOf, err := rq.queryDate("as_of", rq.today())
+	if err != nil {
+		return err
+	}
+	q := rq.r.URL.Query()
+	from, err := rq.queryDate("from", date.Min)
+	if err != nil {
+		return err
+	}
+	to, err := rq.queryDate("to", date.Max)
+	if err != nil {
+		return err
+	}
+	p := loansPage{AsOf: asOf, Kind: q.Get("kind"), Key: newKey(), ValueDate: asOf.String()}
+	if q.Get("from") != "" {
+		p.From = from.String()
+	}
+	if q.Get("to") != "" {
+		p.To = to.String()
+	}
+	if a, err := s.availability(ctx, rq.fac.Slug, asOf); err != nil {
+		p.AvailErr = err.Error()
+	} else {
+		p.Avail = a
+	}
+	txs, err := s.st.Transactions(ctx, rq.fac.Slug)
+	if err != nil {
+		return err
+	}
+	seen := map[ledger.Kind]bool{}
+	for _, t := range txs {
+		if !seen[t.Kind] {
+			seen[t.Kind] = true
+			p.Kinds = append(p.Kinds, t.Kind)
+		}
+	}
+	p.Total = len(txs)
+	p.Rows = ledgerRows(txs, func(t *ledger.Transaction) bool {
+		return t.ValueDate >= from && t.ValueDate <= to && (p.Kind == "" || string(t.Kind) == p.Kind)
+	})
+	if q.Get("format") == "csv" {
+		rq.w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		rq.w.Header().Set("Content-Disposition", `attachment; filename="`+rq.fac.Slug+`-loan-account.csv"`)
+		w := csv.NewWriter(rq.w)
+		w.Write([]string{"id", "value_date", "kind", "memo", "loans", "loans_balance", "other_postings"})
+		for _, r := range p.Rows {
+			var o []string
+			for _, x := range r.Other {
+				o = append(o, string(x.Account)+" "+x.Amount.String())
+			}
+			w.Write([]string{strconv.FormatInt(r.T.ID, 10), r.T.ValueDate.String(), string(r.T.Kind), r.T.Memo, r.Loans.String(), r.Balance.String(), strings.Join(o, "; ")})
+		}
+		w.Flush()
+		return w.Error()
+	}
+	v := url.Values{}
+	for _, k := range []string{"from", "to", "kind"} {
+		if q.Get(k) != "" {
+			v.Set(k, q.Get(k))
+		}
+	}
+	v.Set("format", "csv")
+	p.CSVHref = rq.r.URL.Path + "?" + v.Encode()
+	bal, err := s.st.Balances(ctx, rq.fac.Slug, asOf)
+	if err != nil {
+		return err
+	}
+	for _, a := range bal.SortedAccounts() {
+		if bal[a] != 0 {
+			p.Balances = append(p.Balances, balanceLine{a, bal[a]})
+		}
+	}
+	rs, err := s.st.AdvanceRequests(ctx, rq.fac.Slug)
+	if err != nil {
+		return err
+	}
+	for i := len(rs) - 1; i >= 0; i-- {
+		if rs[i].Status == store.AdvanceRequested {
+			p.Queue = append(p.Queue, rs[i])
+		} else {
+			p.Requests = append(p.Requests, rs[i])
+		}
+	}
+	if st, err := app.ParseSettings(rq.fac); err == nil && st.MakerCheckerThreshold != nil {
+		p.Threshold = st.MakerCheckerThreshold.Grouped()
+	}
+	v2 := rq.view("Loan account", "loans", p)
+	if e := q.Get("refused"); e != "" {
+		v2.Error = "The request was refused and nothing was posted: " + e
+	}
+	return rq.render(http.StatusOK, "loans", v2)
+}
+
+func (s *Server) requestAdvance(rq *req) error {
+	if err := rq.r.ParseForm(); err != nil {
+		return userErr(http.StatusBadRequest, "The form could not be read: try again.")
+	}
+	amount := strings.ReplaceAll(strings.TrimSpace(rq.r.PostFormValue("amount")), ",", "")
+	vd := strings.TrimSpace(rq.r.PostFormValue("value_date"))
+	var out store.AdvanceRequest
+	back := "/facilities/" + url.PathEscape(rq.fac.Slug) + "/loans"
+	if err := rq.postJSON("/api/v1/facilities/"+url.PathEscape(rq.fac.Slug)+"/advances", map[string]string{"amount": amount, "value_date": vd}, &out); err != nil {
+		return rq.redirectErr(back, err)
+	}
+	msg := fmt.Sprintf("Advance request %d of USD %s value %s was funded.", out.ID, out.Amount.Grouped(), out.ValueDate)
+	if out.Status == store.AdvanceRequested {
+		msg = fmt.Sprintf("Advance request %d of USD %s value %s waits for a lender's approval.", out.ID, out.Amount.Grouped(), out.ValueDate)
+	}
+	return rq.redirect(back, msg)
+}
+
+func (s *Server) decideAdvance(rq *req) error {
+	id, err := strconv.ParseInt(rq.r.PathValue("id"), 10, 64)
+	d := rq.r.PathValue("decision")
+	if err != nil || id <= 0 || d != "approve" && d != "reject" {
+		return userErr(http.StatusNotFound, "There is no such advance request or action.")
+	}
+	if err := rq.r.ParseForm(); err != nil {
+		return userErr(http.StatusBadRequest, "The form could not be read: try again.")
+	}
+	back := "/facilities/" + url.PathEscape(rq.fac.Slug) + "/loans"
+	var out store.AdvanceRequest
+	path := fmt.Sprintf("/api/v1/facilities/%s/advances/%d/%s", url.PathEscape(rq.fac.Slug), id, d)
+	if err := rq.postJSON(path, map[string]string{"comment": strings.TrimSpace(rq.r.PostFormValue("comment"))}, &out); err != nil {
+		return rq.redirectErr(back, err)
+	}
+	return rq.redirect(back, fmt.Sprintf("Advance request %d is %s.", out.ID, out.Status))
+}

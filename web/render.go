@@ -1,0 +1,125 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/url"
+	"strings"
+	"time"
+
+	"revolver/date"
+	"revolver/money"
+)
+
+var funcs = template.FuncMap{
+	// amount formats an amount with thousands separators and two
+	// decimals; a negative amount is marked with a minus sign and the
+	// class "neg" (see the stylesheet).
+	"amount": func(a money.Amount) template.HTML {
+		if a < 0 {
+			return template.HTML(`<span class="neg">−` + template.HTMLEscapeString((-a).Grouped()) + `</span>`)
+		}
+		return template.HTML(template.HTMLEscapeString(a.Grouped()))
+	},
+	"amountp": func(a *money.Amount) template.HTML {
+		if a == nil {
+			return "—"
+		}
+		if *a < 0 {
+			return template.HTML(`<span class="neg">−` + template.HTMLEscapeString((-*a).Grouped()) + `</span>`)
+		}
+		return template.HTML(template.HTMLEscapeString(a.Grouped()))
+	},
+	// figure formats an engine's figure string ("1234.56", "-5.00",
+	// "0.8812" or "" when undetermined).
+	"figure": figureHTML,
+	"date": func(d date.Date) template.HTML {
+		if d == 0 {
+			return "—"
+		}
+		return template.HTML(`<time datetime="` + d.String() + `">` + d.String() + `</time>`)
+	},
+	"longdate": func(d date.Date) string {
+		if d == 0 {
+			return "—"
+		}
+		return d.Time().Format("Monday 2 January 2006")
+	},
+	"month": func(d date.Date) string { return d.Time().Format("January 2006") },
+	"ts": func(t time.Time) template.HTML {
+		if t.IsZero() {
+			return "—"
+		}
+		u := t.UTC()
+		return template.HTML(`<time datetime="` + u.Format(time.RFC3339) + `">` + u.Format("2006-01-02 15:04 UTC") + `</time>`)
+	},
+	"tsin": func(t *time.Time) string {
+		if t == nil {
+			return "—"
+		}
+		return t.Format("2006-01-02 15:04 MST")
+	},
+	"path":     url.PathEscape,
+	"query":    url.QueryEscape,
+	"indent":   func(depth int) string { return fmt.Sprintf("d%d", min(depth, 6)) },
+	"upper":    strings.ToUpper,
+	"humanize": humanize,
+	"add":      func(a, b int) int { return a + b },
+	"status":   func(s string) string { return strings.ToLower(strings.ReplaceAll(s, " ", "-")) },
+	"join":     strings.Join,
+}
+
+// figureHTML formats a decimal string of an engine: amounts (two
+// decimals) are grouped; other decimals are shown as they are.
+func figureHTML(v string) template.HTML {
+	if v == "" {
+		return `<span class="undetermined">undetermined</span>`
+	}
+	neg := strings.HasPrefix(v, "-")
+	if a, err := money.ParseAmount(strings.TrimPrefix(v, "-")); err == nil && strings.Count(v, ".") == 1 && len(v)-strings.Index(v, ".") == 3 {
+		if neg {
+			return template.HTML(`<span class="neg">−` + template.HTMLEscapeString(a.Grouped()) + `</span>`)
+		}
+		return template.HTML(template.HTMLEscapeString(a.Grouped()))
+	}
+	if neg {
+		return template.HTML(`<span class="neg">−` + template.HTMLEscapeString(v[1:]) + `</span>`)
+	}
+	return template.HTML(template.HTMLEscapeString(v))
+}
+
+// humanize turns an identifier such as "lc_outstanding" into words.
+func humanize(s string) string {
+	s = strings.ReplaceAll(s, "_", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func (s *Server) parseTemplates() error {
+	s.pages = map[string]*template.Template{}
+	base, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return err
+	}
+	entries, err := templateFS.ReadDir("templates")
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		name := strings.TrimSuffix(e.Name(), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := base.Clone()
+		if err != nil {
+			return err
+		}
+		if _, err := t.ParseFS(templateFS, "templates/"+e.Name()); err != nil {
+			return err
+		}
+		s.pages[name] = t
+	}
+	return nil
+}
