@@ -184,8 +184,8 @@ type call struct {
 	fac     store.Facility
 	body    []byte
 	idemKey string
-	status  int // overrides rt.Status when set
-	replay  bool
+	status  int                // overrides rt.Status when set
+	record  *store.AuditRecord // the audit record of a mutation
 }
 
 var requestIDRe = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
@@ -288,10 +288,16 @@ func (s *Server) serve(c *call) error {
 	} else if b, err = json.Marshal(out); err != nil {
 		return err
 	}
+	var keep *store.IdempotentResponse
 	if c.idemKey != "" {
-		if kept, first := c.keep(status, b); !first {
-			return c.replayKept(kept)
-		}
+		keep = &store.IdempotentResponse{UserID: c.user.ID, Key: c.idemKey, RequestHash: c.requestHash(), Status: status, Body: b, Created: s.now()}
+	}
+	kept, first, err := s.acc.FinishRequest(context.WithoutCancel(c.r.Context()), c.record, keep)
+	if err != nil {
+		return err
+	}
+	if !first {
+		return c.replayKept(kept)
 	}
 	writeJSON(c.w, status, b)
 	return nil
@@ -453,7 +459,9 @@ func (s *Server) facilityAccess(c *call, slug string) error {
 	return nil
 }
 
-// audit appends a record of a mutation to the chain.
+// audit prepares the audit record of a mutation; it is appended to the
+// chain with the kept response, in one store transaction, when the handler
+// succeeds.
 func (c *call) audit(before, after any) error {
 	enc := func(v any) (json.RawMessage, error) {
 		if v == nil {
@@ -473,7 +481,7 @@ func (c *call) audit(before, after any) error {
 	if actor == "" {
 		actor = "anonymous"
 	}
-	_, err = c.s.acc.AppendAudit(context.WithoutCancel(c.r.Context()), store.AuditRecord{At: c.s.now(), Actor: actor, RequestID: c.reqID,
-		Route: c.rt.Method + " " + c.rt.Path, Facility: c.fac.Slug, Before: b, After: a})
-	return err
+	c.record = &store.AuditRecord{At: c.s.now(), Actor: actor, RequestID: c.reqID,
+		Route: c.rt.Method + " " + c.rt.Path, Facility: c.fac.Slug, Before: b, After: a}
+	return nil
 }

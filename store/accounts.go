@@ -68,6 +68,11 @@ type Accounts interface {
 	// AppendAudit appends a record to the hash chain, assigning ID,
 	// PrevHash and Hash (appends are serialised).
 	AppendAudit(ctx context.Context, r AuditRecord) (AuditRecord, error)
+	// FinishRequest keeps a request's response for its idempotency key (r,
+	// may be nil) and appends its audit record (a, may be nil) in one
+	// database transaction. If a response is already kept for the key,
+	// nothing is stored and the kept response is returned with first false.
+	FinishRequest(ctx context.Context, a *AuditRecord, r *IdempotentResponse) (kept IdempotentResponse, first bool, err error)
 	// AuditRecords returns up to limit records with ID > after, by ID.
 	AuditRecords(ctx context.Context, after int64, limit int) ([]AuditRecord, error)
 }

@@ -263,6 +263,16 @@ func (db *DB) AppendAudit(ctx context.Context, r store.AuditRecord) (store.Audit
 		return r, fmt.Errorf("audit: %w", err)
 	}
 	defer rollback(tx)
+	if r, err = db.appendAudit(ctx, tx, r); err != nil {
+		return r, err
+	}
+	if err := tx.Commit(); err != nil {
+		return r, fmt.Errorf("audit commit: %w", err)
+	}
+	return r, nil
+}
+
+func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, r store.AuditRecord) (store.AuditRecord, error) {
 	if db.D.Name() == "postgres" {
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(72616461)`); err != nil {
 			return r, fmt.Errorf("audit lock: %w", err)
@@ -270,7 +280,7 @@ func (db *DB) AppendAudit(ctx context.Context, r store.AuditRecord) (store.Audit
 	}
 	var last int64
 	var prev string
-	err = tx.QueryRowContext(ctx, `SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1`).Scan(&last, &prev)
+	err := tx.QueryRowContext(ctx, `SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1`).Scan(&last, &prev)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("audit head: %w", err)
 	}
@@ -281,10 +291,45 @@ func (db *DB) AppendAudit(ctx context.Context, r store.AuditRecord) (store.Audit
 	if err != nil {
 		return r, fmt.Errorf("audit append: %w", err)
 	}
-	if err := tx.Commit(); err != nil {
-		return r, fmt.Errorf("audit commit: %w", err)
-	}
 	return r, nil
+}
+
+// FinishRequest keeps a response and appends an audit record in one
+// transaction.
+func (db *DB) FinishRequest(ctx context.Context, a *store.AuditRecord, r *store.IdempotentResponse) (store.IdempotentResponse, bool, error) {
+	var kept store.IdempotentResponse
+	if a == nil && r == nil {
+		return kept, true, nil
+	}
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return kept, false, fmt.Errorf("finish request: %w", err)
+	}
+	defer rollback(tx)
+	if r != nil {
+		if r.Body == nil {
+			r.Body = []byte{}
+		}
+		res, err := tx.ExecContext(ctx, db.q(`INSERT INTO idempotent_responses (user_id, key, request_hash, status, body, created) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+			r.UserID, r.Key, r.RequestHash, r.Status, r.Body, db.D.Time(store.Truncate(r.Created)))
+		if err != nil {
+			return kept, false, fmt.Errorf("keep response for idempotency key %q: %w", r.Key, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			kept, err = db.idem(ctx, tx, r.UserID, r.Key)
+			return kept, false, err
+		}
+		kept = *r
+	}
+	if a != nil {
+		if _, err := db.appendAudit(ctx, tx, *a); err != nil {
+			return kept, false, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return kept, false, fmt.Errorf("finish request: %w", err)
+	}
+	return kept, true, nil
 }
 
 func nullBytes(b []byte) any {

@@ -1,0 +1,117 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"revolver/store"
+)
+
+// load sends n requests from conc connections (keep-alive, loopback) and
+// reports requests/s and latency percentiles.
+func load(b *testing.B, conc int, n int, mk func(i int) *http.Request) {
+	tr := &http.Transport{MaxIdleConnsPerHost: conc, MaxConnsPerHost: conc, DialContext: (&net.Dialer{}).DialContext}
+	cl := &http.Client{Transport: tr}
+	defer tr.CloseIdleConnections()
+	lat := make([]time.Duration, n)
+	var next atomic.Int64
+	var failed atomic.Int64
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for w := 0; w < conc; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				t0 := time.Now()
+				res, err := cl.Do(mk(i))
+				if err != nil {
+					failed.Add(1)
+					continue
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode >= 300 && res.StatusCode != 422 {
+					failed.Add(1)
+				}
+				lat[i] = time.Since(t0)
+			}
+		}()
+	}
+	wg.Wait()
+	el := time.Since(start)
+	b.StopTimer()
+	if f := failed.Load(); f > 0 {
+		b.Fatalf("%d of %d requests failed", f, n)
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(n)/el.Seconds(), "req/s")
+	b.ReportMetric(float64(lat[n*50/100].Microseconds())/1000, "p50_ms")
+	b.ReportMetric(float64(lat[n*99/100].Microseconds())/1000, "p99_ms")
+	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkAvailability: GET …/availability with 64 concurrent
+// connections on loopback (Bearer token, full middleware).
+func BenchmarkAvailability(b *testing.B) {
+	for _, be := range backends {
+		b.Run(be.name, func(b *testing.B) {
+			e := newEnv(b, be.open)
+			url := e.ts.URL + "/api/v1/facilities/" + own + "/availability?as_of=2004-10-15"
+			tok := "Bearer " + e.token[e.email[store.RoleBorrower]]
+			n := max(b.N, 20000)
+			load(b, 64, n, func(int) *http.Request {
+				r, _ := http.NewRequest("GET", url, nil)
+				r.Header.Set("Authorization", tok)
+				return r
+			})
+		})
+	}
+}
+
+// BenchmarkAdvance: POST …/advances (write path: idempotency key kept,
+// availability checked and posted in one store transaction, audit record
+// appended) with 64 concurrent connections. Amounts are small so that
+// availability lasts.
+func BenchmarkAdvance(b *testing.B) {
+	for _, be := range backends {
+		b.Run(be.name, func(b *testing.B) {
+			e := newEnv(b, be.open)
+			url := e.ts.URL + "/api/v1/facilities/" + own + "/advances"
+			tok := "Bearer " + e.token[e.email[store.RoleBorrower]]
+			n := max(b.N, 3000)
+			load(b, 64, n, func(i int) *http.Request {
+				r, _ := http.NewRequest("POST", url, stringsReader(`{"amount":"1.00","value_date":"2004-10-15"}`))
+				r.Header.Set("Authorization", tok)
+				r.Header.Set("Content-Type", "application/json")
+				r.Header.Set("Idempotency-Key", fmt.Sprintf("bench-%d-%d", time.Now().UnixNano(), i))
+				return r
+			})
+		})
+	}
+}
+
+func stringsReader(s string) io.Reader { return &stringReader{s: s} }
+
+type stringReader struct{ s string }
+
+func (r *stringReader) Read(p []byte) (int, error) {
+	if r.s == "" {
+		return 0, io.EOF
+	}
+	n := copy(p, r.s)
+	r.s = r.s[n:]
+	return n, nil
+}
