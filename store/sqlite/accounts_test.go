@@ -1,0 +1,9 @@
+package sqlite_test
+
+import (
+	"testing"
+
+	"revolver/store/storetest"
+)
+
+func TestAccountsConformance(t *testing.T) { storetest.RunAccounts(t, open) }
