@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"revolver/date"
 	"revolver/ledger"
@@ -144,11 +145,18 @@ func (t *facilityTx) Post(tr ledger.Transaction) (store.Posted, error) {
 		}
 		return store.Posted{}, err
 	}
+	var q strings.Builder
+	q.WriteString(`INSERT INTO postings (tx_id, seq, facility_id, account, value_date, amount) VALUES `)
+	args := make([]any, 0, 6*len(tr.Postings))
 	for i, p := range tr.Postings {
-		if _, err := t.tx.ExecContext(t.ctx, t.db.q(`INSERT INTO postings (tx_id, seq, facility_id, account, value_date, amount) VALUES (?, ?, ?, ?, ?, ?)`),
-			tr.ID, i, t.fid, string(p.Account), t.db.D.Date(tr.ValueDate), int64(p.Amount)); err != nil {
-			return store.Posted{}, err
+		if i > 0 {
+			q.WriteByte(',')
 		}
+		q.WriteString("(?, ?, ?, ?, ?, ?)")
+		args = append(args, tr.ID, i, t.fid, string(p.Account), t.db.D.Date(tr.ValueDate), int64(p.Amount))
+	}
+	if _, err := t.tx.ExecContext(t.ctx, t.db.q(q.String()), args...); err != nil {
+		return store.Posted{}, err
 	}
 	return store.Posted{Transaction: tr}, nil
 }
