@@ -338,14 +338,23 @@ func (s *Server) availability(c *call) (any, error) {
 		return nil, err
 	}
 	out := Availability{AsOf: asOf, Commitment: t.Commitment, AdvanceCap: t.AdvanceCap}
-	cert, err := s.st.CertificateInForce(ctx, c.fac.Slug, asOf)
-	switch {
-	case err == nil:
-		out.BorrowingBase, out.Certificate = cert.BorrowingBase, cert.ID
-	case store.ErrorCode(err) != store.CodeNotFound:
-		return nil, err
+	var bal ledger.Balances
+	if ar, ok := s.st.(store.AvailabilityReader); ok {
+		out.Certificate, out.BorrowingBase, err = ar.BorrowingBaseInForce(ctx, c.fac.Slug, asOf)
+		if err != nil && store.ErrorCode(err) != store.CodeNotFound {
+			return nil, err
+		}
+		bal, err = ar.AccountBalances(ctx, c.fac.Slug, asOf, ledger.LCOutstanding, ledger.Loans)
+	} else {
+		cert, cerr := s.st.CertificateInForce(ctx, c.fac.Slug, asOf)
+		switch {
+		case cerr == nil:
+			out.BorrowingBase, out.Certificate = cert.BorrowingBase, cert.ID
+		case store.ErrorCode(cerr) != store.CodeNotFound:
+			return nil, cerr
+		}
+		bal, err = s.st.Balances(ctx, c.fac.Slug, asOf)
 	}
-	bal, err := s.st.Balances(ctx, c.fac.Slug, asOf)
 	if err != nil {
 		return nil, err
 	}
