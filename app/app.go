@@ -23,7 +23,12 @@ type FacilityTerms struct {
 	TerminationDate date.Date
 	// Exclusions reduce the certificate's borrowing base (e.g. a casualty
 	// exclusion under Security Agreement ¶13(h)).
-	Exclusions        money.Amount
+	Exclusions money.Amount
+	// LCTreatment is how letters of credit count (agreement.BorrowingBase
+	// LettersOfCredit): deduct_from_borrowing_base (face outstanding plus
+	// drawn and unreimbursed, First Amendment §1(b)), deduct_from_availability
+	// or none.
+	LCTreatment       string
 	DefaultContinuing bool
 	BlocksOnDefault   bool
 	Pricing           ledger.Pricing
@@ -108,7 +113,18 @@ func Limits(tx store.Tx, t FacilityTerms, asOf date.Date) (ledger.Limits, error)
 	if err != nil {
 		return l, err
 	}
-	l.BorrowingBase -= lc + t.Exclusions
+	drawn, err := tx.Balance(ledger.LCDrawn, asOf)
+	if err != nil {
+		return l, err
+	}
+	l.BorrowingBase -= t.Exclusions
+	switch t.LCTreatment {
+	case "none":
+	case "deduct_from_availability":
+		l.LettersOfCredit = lc + drawn
+	default: // deduct_from_borrowing_base
+		l.BorrowingBase -= lc + drawn
+	}
 	return l, nil
 }
 

@@ -35,6 +35,9 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 		return ft, unknown("the termination date", t.TerminationDate.Unknown)
 	}
 	ft.TerminationDate = t.TerminationDate.Value
+	if lc := t.BorrowingBase.LettersOfCredit; lc.Known() {
+		ft.LCTreatment = lc.Value
+	}
 	ft.BlocksOnDefault = t.Overadvance.BlocksAdvancesOnDefault.Known() && t.Overadvance.BlocksAdvancesOnDefault.Value
 	if t.Overadvance.CureDays.Known() {
 		ft.CureDays = t.Overadvance.CureDays.Value

@@ -21,6 +21,9 @@ type Limits struct {
 	DefaultContinuing bool `json:"default_continuing"`
 	// BlocksOnDefault: the terms refuse advances while a default continues.
 	BlocksOnDefault bool `json:"blocks_on_default"`
+	// LettersOfCredit deducted from availability (not from the borrowing
+	// base), when the terms say "deduct_from_availability".
+	LettersOfCredit money.Amount `json:"letters_of_credit,omitempty"`
 }
 
 // Availability is the lesser of the Commitment, any advance cap and the
@@ -31,6 +34,7 @@ type Availability struct {
 	AdvanceCap       *money.Amount `json:"advance_cap,omitempty"`
 	BorrowingBase    money.Amount  `json:"borrowing_base"`
 	Limit            money.Amount  `json:"limit"`
+	LettersOfCredit  money.Amount  `json:"letters_of_credit,omitempty"` // deducted from availability
 	LoansOutstanding money.Amount  `json:"loans_outstanding"`
 	Available        money.Amount  `json:"available"`
 }
@@ -54,8 +58,9 @@ func ComputeAvailability(l Limits, loans money.Amount) Availability {
 		AdvanceCap:       l.AdvanceCap,
 		BorrowingBase:    l.BorrowingBase,
 		Limit:            limit,
+		LettersOfCredit:  l.LettersOfCredit,
 		LoansOutstanding: loans,
-		Available:        limit - loans,
+		Available:        limit - l.LettersOfCredit - loans,
 	}
 }
 

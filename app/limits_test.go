@@ -1,0 +1,77 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"revolver/date"
+	"revolver/ledger"
+	"revolver/money"
+	"revolver/store"
+	"revolver/store/sqlite"
+)
+
+// Regression: letters of credit drawn and not reimbursed count against the
+// borrowing base as the face outstanding does (First Amendment §1(b)).
+func TestLimitsCountLettersOfCreditDrawnAndUndrawn(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	t0 := time.Date(2006, 1, 1, 12, 0, 0, 0, time.UTC)
+	if _, err := s.CreateFacility(ctx, store.Facility{Slug: "f", Name: "F", Created: t0}); err != nil {
+		t.Fatal(err)
+	}
+	d := date.MustParse
+	c, err := s.CreateCertificate(ctx, store.Certificate{Facility: "f", AsOf: d("2006-01-01"), PreparedBy: "borrower", CreatedAt: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SubmitCertificate(ctx, c.ID, store.Submission{Body: json.RawMessage(`{}`), BorrowingBase: 5_000_000_00, By: "borrower", At: t0,
+		Inputs: []store.InputContent{{Name: "r.csv", Content: []byte("x")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DecideCertificate(ctx, c.ID, store.Decision{Status: store.Approved, Reviewer: "lender", At: t0}); err != nil {
+		t.Fatal(err)
+	}
+	ref := func(key, vd string) ledger.Ref { return ledger.Ref{Facility: "f", Key: key, ValueDate: d(vd)} }
+	issue, _ := ledger.LCIssue(ref("lc", "2006-01-02"), 500_000_00)
+	draw, _ := ledger.LCDraw(ref("draw", "2006-01-03"), 200_000_00)
+	if _, err := s.PostBatch(ctx, []ledger.Transaction{issue, draw}); err != nil {
+		t.Fatal(err)
+	}
+	terms := FacilityTerms{Commitment: 14_000_000_00, TerminationDate: d("2007-05-31")}
+	for _, c := range []struct {
+		treatment string
+		asOf      string
+		bb, lc    money.Amount
+	}{
+		{"deduct_from_borrowing_base", "2006-01-02", 4_500_000_00, 0},
+		{"deduct_from_borrowing_base", "2006-01-03", 4_500_000_00, 0}, // 300,000 outstanding + 200,000 drawn
+		{"deduct_from_availability", "2006-01-03", 5_000_000_00, 500_000_00},
+		{"none", "2006-01-03", 5_000_000_00, 0},
+	} {
+		terms.LCTreatment = c.treatment
+		err := s.Update(ctx, "f", func(tx store.Tx) error {
+			l, err := Limits(tx, terms, d(c.asOf))
+			if err != nil {
+				return err
+			}
+			if l.BorrowingBase != c.bb || l.LettersOfCredit != c.lc {
+				t.Errorf("%s on %s: borrowing base %s, letters of credit %s; want %s, %s", c.treatment, c.asOf, l.BorrowingBase, l.LettersOfCredit, c.bb, c.lc)
+			}
+			if a := ledger.ComputeAvailability(l, 0); a.Available != 4_500_000_00 && c.treatment != "none" {
+				t.Errorf("%s: available %s, want 4500000.00", c.treatment, a.Available)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
