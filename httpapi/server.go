@@ -342,7 +342,8 @@ func writeJSON(w http.ResponseWriter, status int, b []byte) {
 	w.Write([]byte("\n"))
 }
 
-const sessionCookie = "revolver_session"
+// SessionCookie is the name of the browser session cookie.
+const SessionCookie = "revolver_session"
 
 // authenticate finds the caller: a Bearer token, else a session cookie
 // (with a CSRF token on unsafe methods).
@@ -379,7 +380,7 @@ func (s *Server) authenticate(c *call) error {
 		c.user = u
 		return nil
 	}
-	ck, err := r.Cookie(sessionCookie)
+	ck, err := r.Cookie(SessionCookie)
 	if err != nil || ck.Value == "" {
 		return errf(http.StatusUnauthorized, "unauthorized", "sign in (POST /api/v1/session) or send \"Authorization: Bearer <token>\"")
 	}
