@@ -191,7 +191,7 @@ func (s *Server) openAPI() obj {
 			"schemas": schemas,
 			"securitySchemes": obj{
 				"bearer":  obj{"type": "http", "scheme": "bearer", "description": "API token from `revolver token create`"},
-				"session": obj{"type": "apiKey", "in": "cookie", "name": SessionCookie, "description": "from POST /api/v1/session; unsafe methods also need X-CSRF-Token or form field csrf_token"},
+				"session": obj{"type": "apiKey", "in": "cookie", "name": sessionCookie, "description": "from POST /api/v1/session; unsafe methods also need X-CSRF-Token or form field csrf_token"},
 			},
 		},
 		"security": []obj{{"bearer": []string{}}, {"session": []string{}}},

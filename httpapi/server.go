@@ -342,8 +342,7 @@ func writeJSON(w http.ResponseWriter, status int, b []byte) {
 	w.Write([]byte("\n"))
 }
 
-// SessionCookie is the name of the browser session cookie.
-const SessionCookie = "revolver_session"
+const sessionCookie = "revolver_session"
 
 // authenticate finds the caller: a Bearer token, else a session cookie
 // (with a CSRF token on unsafe methods).
@@ -380,7 +379,7 @@ func (s *Server) authenticate(c *call) error {
 		c.user = u
 		return nil
 	}
-	ck, err := r.Cookie(SessionCookie)
+	ck, err := r.Cookie(sessionCookie)
 	if err != nil || ck.Value == "" {
 		return errf(http.StatusUnauthorized, "unauthorized", "sign in (POST /api/v1/session) or send \"Authorization: Bearer <token>\"")
 	}

@@ -11,7 +11,7 @@ import (
 
 // SessionCookie is the name of the browser session cookie set by
 // POST /api/v1/session, for the web pages served beside the API.
-const SessionCookie = SessionCookie
+const SessionCookie = sessionCookie
 
 // Terms is the terms source the server reads agreements through (shared
 // with the web pages so that both use one cache).
