@@ -219,11 +219,50 @@ func (s *Service) Post(ctx context.Context, t ledger.Transaction) (store.Posted,
 				}
 			}
 		}
+		if err := checkBalances(tx, t); err != nil {
+			return err
+		}
 		var err error
 		p, err = tx.Post(t)
 		return err
 	})
 	return p, err
+}
+
+// checkBalances refuses what would take an account past what it holds: a
+// repayment above the loans outstanding, a drawing above the letters of
+// credit outstanding, a reimbursement or expiry above what is drawn or
+// outstanding. A replay of a stored key is left to the store.
+func checkBalances(tx store.Tx, t ledger.Transaction) error {
+	var account ledger.Account
+	var what string
+	switch t.Kind {
+	case ledger.KindRepayment:
+		account, what = ledger.Loans, "the loans outstanding"
+	case ledger.KindLCDraw, ledger.KindLCExpire:
+		account, what = ledger.LCOutstanding, "the letters of credit outstanding"
+	case ledger.KindLCReimburse:
+		account, what = ledger.LCDrawn, "the letters of credit drawn and not reimbursed"
+	default:
+		return nil
+	}
+	if _, ok, err := tx.Lookup(t.Key); err != nil || ok {
+		return err
+	}
+	var amount money.Amount
+	for _, p := range t.Postings {
+		if p.Account == account && p.Amount < 0 {
+			amount -= p.Amount
+		}
+	}
+	bal, err := tx.Balance(account, t.ValueDate)
+	if err != nil {
+		return err
+	}
+	if amount > bal {
+		return store.Errorf(store.CodeInvalid, "%s %q of %s on %s is more than %s, %s", t.Kind, t.Key, amount, t.ValueDate, what, bal)
+	}
+	return nil
 }
 
 // Reverse reverses a stored transaction (kind reversal, or returned_item

@@ -75,3 +75,41 @@ func TestLimitsCountLettersOfCreditDrawnAndUndrawn(t *testing.T) {
 		}
 	}
 }
+
+// A repayment above the loans outstanding, or a drawing above the letters of
+// credit outstanding, is refused and posts nothing.
+func TestPostRefusesMoreThanTheBalance(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.CreateFacility(ctx, store.Facility{Slug: "f", Name: "F", Created: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	d := date.MustParse
+	ref := func(key string) ledger.Ref { return ledger.Ref{Facility: "f", Key: key, ValueDate: d("2006-01-05")} }
+	adv, _ := ledger.Advance(ref("adv"), 100_00)
+	issue, _ := ledger.LCIssue(ref("lc"), 50_00)
+	if _, err := s.PostBatch(ctx, []ledger.Transaction{adv, issue}); err != nil {
+		t.Fatal(err)
+	}
+	svc := &Service{Store: s}
+	rep, _ := ledger.Repayment(ref("rep"), 100_01)
+	if _, err := svc.Post(ctx, rep); store.ErrorCode(err) != store.CodeInvalid {
+		t.Errorf("repayment above the loans: %v", err)
+	}
+	draw, _ := ledger.LCDraw(ref("draw"), 50_01)
+	if _, err := svc.Post(ctx, draw); store.ErrorCode(err) != store.CodeInvalid {
+		t.Errorf("drawing above the letters of credit: %v", err)
+	}
+	rep, _ = ledger.Repayment(ref("rep2"), 100_00)
+	if _, err := svc.Post(ctx, rep); err != nil {
+		t.Errorf("repayment of the whole loan: %v", err)
+	}
+	txs, _ := s.Transactions(ctx, "f")
+	if len(txs) != 3 {
+		t.Errorf("%d transactions stored, want 3", len(txs))
+	}
+}
