@@ -247,7 +247,7 @@ func (s *Server) signIn(c *call) (any, error) {
 		return nil, err
 	}
 	http.SetCookie(c.w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", Expires: sess.Expires, HttpOnly: true,
-		Secure: c.r.TLS != nil, SameSite: http.SameSiteLaxMode})
+		Secure: c.r.TLS != nil || s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
 	c.user = u
 	if err := c.audit(nil, map[string]any{"signed_in": u.Email}); err != nil {
 		return nil, err
@@ -261,7 +261,7 @@ func (s *Server) signOut(c *call) (any, error) {
 			return nil, err
 		}
 	}
-	http.SetCookie(c.w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: c.r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(c.w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: c.r.TLS != nil || s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
 	return nil, nil
 }
 

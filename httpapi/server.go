@@ -46,7 +46,10 @@ type Config struct {
 	// address within SignInWindow (defaults 5 per 15 minutes).
 	SignInLimit  int
 	SignInWindow time.Duration
-	Log          *slog.Logger
+	// SecureCookies marks the session cookie Secure even on plain HTTP
+	// (behind a proxy that terminates TLS); it is always Secure over TLS.
+	SecureCookies bool
+	Log           *slog.Logger
 }
 
 // Server serves the API.

@@ -33,7 +33,7 @@ func loadDemo(ctx context.Context, st store.Store, out io.Writer) (demo.Result, 
 
 func demoCmd() *cobra.Command {
 	var sf storeFlags
-	var addr string
+	var so serveOptions
 	var noServe bool
 	c := &cobra.Command{
 		Use:   "demo [--db PATH | --database URL] [--addr HOST:PORT]",
@@ -58,8 +58,8 @@ func demoCmd() *cobra.Command {
 			if noServe {
 				return nil
 			}
-			return serve(ctx, st, addr, func(a net.Addr) {
-				base := "http://" + a.String()
+			return serve(ctx, st, so, func(a net.Addr) {
+				base := so.scheme() + "://" + a.String()
 				fmt.Fprintf(out, "\nserving on %s/api/v1 (OpenAPI: %s/api/v1/openapi.json); Ctrl-C stops\n", base, base)
 				fmt.Fprintf(out, "sign in:\n  curl -c cookies.txt -H 'Content-Type: application/json' -d '{\"email\":\"%s\",\"password\":\"%s\"}' %s/api/v1/session\n",
 					demo.Users[0].Email, demo.Users[0].Password, base)
@@ -69,7 +69,7 @@ func demoCmd() *cobra.Command {
 		},
 	}
 	sf.add(c)
-	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "listen address HOST:PORT")
+	so.add(c)
 	c.Flags().BoolVar(&noServe, "no-serve", false, "load the demo data and exit")
 	return c
 }

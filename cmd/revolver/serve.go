@@ -106,14 +106,37 @@ func redact(target string) string {
 	return target
 }
 
-// serve runs the API on addr until the context ends (SIGINT/SIGTERM).
-func serve(ctx context.Context, st store.Store, addr string, ready func(net.Addr)) error {
+// serveOptions are the server's flags.
+type serveOptions struct {
+	addr, tlsCert, tlsKey string
+	secureCookies         bool
+}
+
+func (o *serveOptions) add(c *cobra.Command) {
+	c.Flags().StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen address HOST:PORT")
+	c.Flags().StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this certificate (PEM) and --tls-key")
+	c.Flags().StringVar(&o.tlsKey, "tls-key", "", "the private key of --tls-cert (PEM)")
+	c.Flags().BoolVar(&o.secureCookies, "secure-cookies", false, "mark session cookies Secure on plain HTTP (behind a TLS-terminating proxy)")
+}
+
+func (o *serveOptions) scheme() string {
+	if o.tlsCert != "" {
+		return "https"
+	}
+	return "http"
+}
+
+// serve runs the API until the context ends (SIGINT/SIGTERM).
+func serve(ctx context.Context, st store.Store, o serveOptions, ready func(net.Addr)) error {
+	if (o.tlsCert == "") != (o.tlsKey == "") {
+		return usageError{errors.New("--tls-cert and --tls-key go together")}
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	srv, err := httpapi.New(httpapi.Config{Store: st, Terms: &app.StoredTerms{Store: st}, Log: log})
+	srv, err := httpapi.New(httpapi.Config{Store: st, Terms: &app.StoredTerms{Store: st}, Log: log, SecureCookies: o.secureCookies})
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
 	}
@@ -123,7 +146,13 @@ func serve(ctx context.Context, st store.Store, addr string, ready func(net.Addr
 		ready(ln.Addr())
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() {
+		if o.tlsCert != "" {
+			errc <- hs.ServeTLS(ln, o.tlsCert, o.tlsKey)
+			return
+		}
+		errc <- hs.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err
@@ -140,7 +169,7 @@ func signalContext() (context.Context, context.CancelFunc) {
 
 func serveCmd() *cobra.Command {
 	var sf storeFlags
-	var addr string
+	var so serveOptions
 	c := &cobra.Command{
 		Use:   "serve [--db PATH | --database URL] [--addr HOST:PORT]",
 		Short: "Run the HTTP API on existing data",
@@ -152,13 +181,13 @@ func serveCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			return serve(ctx, st, addr, func(a net.Addr) {
-				fmt.Fprintf(cmd.OutOrStdout(), "revolver: serving %s on http://%s/api/v1 (OpenAPI: /api/v1/openapi.json)\n", redact(target), a)
+			return serve(ctx, st, so, func(a net.Addr) {
+				fmt.Fprintf(cmd.OutOrStdout(), "revolver: serving %s on %s://%s/api/v1 (OpenAPI: /api/v1/openapi.json)\n", redact(target), so.scheme(), a)
 			})
 		},
 	}
 	sf.add(c)
-	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "listen address HOST:PORT")
+	so.add(c)
 	return c
 }
 
