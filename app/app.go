@@ -317,3 +317,39 @@ func (s *Service) Overadvance(ctx context.Context, facility string, asOf, notice
 	})
 	return o, over, err
 }
+
+// RecordOveradvance checks the facility on asOf and, when the loans exceed
+// availability, records the overadvance with its cure deadline counted from
+// the lender's notice (Security Agreement ¶13(h); notice 0: none given yet),
+// under the key "overadvance:<asOf>:<notice>". It returns false when there is
+// no overadvance, and posts nothing.
+func (s *Service) RecordOveradvance(ctx context.Context, facility string, asOf, notice date.Date, by string) (store.Overadvance, bool, error) {
+	terms, err := s.Terms.Terms(ctx, facility, asOf)
+	if err != nil {
+		return store.Overadvance{}, false, fmt.Errorf("overadvance: terms of %q as of %s: %w", facility, asOf, err)
+	}
+	var rec store.Overadvance
+	var over bool
+	err = s.Store.Update(ctx, facility, func(tx store.Tx) error {
+		l, err := Limits(tx, terms, asOf)
+		if err != nil {
+			return err
+		}
+		loans, err := tx.Balance(ledger.Loans, asOf)
+		if err != nil {
+			return err
+		}
+		var o ledger.Overadvance
+		if o, over = ledger.CheckOveradvance(l, loans, notice, terms.CureDays); !over {
+			return nil
+		}
+		rec = store.Overadvance{Facility: facility, Key: "overadvance:" + asOf.String() + ":" + notice.String(), DetectedOn: asOf,
+			Amount: o.Amount, BorrowingBase: l.BorrowingBase, Loans: loans, RecordedBy: by, RecordedAt: s.now()}
+		if notice != 0 {
+			rec.Notice, rec.CureBy = o.Notice, o.CureBy
+		}
+		rec, _, err = tx.RecordOveradvance(rec)
+		return err
+	})
+	return rec, over, err
+}

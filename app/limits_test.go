@@ -113,3 +113,60 @@ func TestPostRefusesMoreThanTheBalance(t *testing.T) {
 		t.Errorf("%d transactions stored, want 3", len(txs))
 	}
 }
+
+func approvedCertificate(t *testing.T, s store.Store, asOf string, bb money.Amount) {
+	t.Helper()
+	ctx := context.Background()
+	at := time.Date(2006, 1, 1, 12, 0, 0, 0, time.UTC)
+	c, err := s.CreateCertificate(ctx, store.Certificate{Facility: "f", AsOf: date.MustParse(asOf), PreparedBy: "borrower", CreatedAt: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SubmitCertificate(ctx, c.ID, store.Submission{Body: json.RawMessage(`{}`), BorrowingBase: bb, By: "borrower", At: at,
+		Inputs: []store.InputContent{{Name: "r.csv", Content: []byte(asOf)}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DecideCertificate(ctx, c.ID, store.Decision{Status: store.Approved, Reviewer: "lender", At: at}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A lower borrowing base leaves the loans above availability: the
+// overadvance is recorded once, with the cure deadline 30 days after the
+// lender's notice (Security Agreement ¶13(h)).
+func TestRecordOveradvance(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.CreateFacility(ctx, store.Facility{Slug: "f", Name: "F", Created: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	d := date.MustParse
+	terms := FacilityTerms{Commitment: 14_000_000_00, TerminationDate: d("2007-05-31"), CureDays: 30}
+	svc := &Service{Store: s, Terms: TermsFunc(func(context.Context, string, date.Date) (FacilityTerms, error) { return terms, nil })}
+	approvedCertificate(t, s, "2006-01-01", 1_000_000_00)
+	adv, _ := ledger.Advance(ledger.Ref{Facility: "f", Key: "adv", ValueDate: d("2006-01-05")}, 900_000_00)
+	if _, err := s.PostBatch(ctx, []ledger.Transaction{adv}); err != nil {
+		t.Fatal(err)
+	}
+	if _, over, err := svc.RecordOveradvance(ctx, "f", d("2006-01-31"), 0, "officer"); err != nil || over {
+		t.Fatalf("before the lower certificate: over %v, %v", over, err)
+	}
+	approvedCertificate(t, s, "2006-02-01", 500_000_00)
+	for i := 0; i < 2; i++ { // the second run finds the same record
+		rec, over, err := svc.RecordOveradvance(ctx, "f", d("2006-02-01"), d("2006-02-02"), "officer")
+		if err != nil || !over {
+			t.Fatalf("over %v, %v", over, err)
+		}
+		if rec.Amount != 400_000_00 || rec.CureBy != d("2006-03-04") || rec.Loans != 900_000_00 || rec.BorrowingBase != 500_000_00 {
+			t.Errorf("record %+v", rec)
+		}
+	}
+	recs, err := s.Overadvances(ctx, "f")
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("records %+v, %v", recs, err)
+	}
+}

@@ -97,6 +97,8 @@ type Store interface {
 	Balances(ctx context.Context, facility string, asOf date.Date) (ledger.Balances, error)
 	// AdvanceRequests lists a facility's advance requests by id.
 	AdvanceRequests(ctx context.Context, facility string) ([]AdvanceRequest, error)
+	// Overadvances lists a facility's recorded overadvances by id.
+	Overadvances(ctx context.Context, facility string) ([]Overadvance, error)
 
 	// AccrualState returns, for every facility, what a close-of-business
 	// run needs to accrue interest through the day through.
@@ -134,6 +136,10 @@ type Tx interface {
 	// requester returns the stored request Replayed; other content is
 	// idempotency_mismatch.
 	AddAdvanceRequest(r AdvanceRequest) (AdvanceRequest, bool, error)
+	// RecordOveradvance stores an overadvance once under its key; the same
+	// key with the same content returns the record (true), other content is
+	// idempotency_mismatch. Records are never changed.
+	RecordOveradvance(o Overadvance) (Overadvance, bool, error)
 	AdvanceRequest(id int64) (AdvanceRequest, error)
 	// DecideAdvanceRequest moves a requested advance to funded (with the
 	// transaction posted in this Update) or rejected; any other move is a
@@ -167,6 +173,23 @@ type AdvanceRequest struct {
 	Comment     string        `json:"comment,omitempty"`
 	// Transaction is the id of the funding transaction.
 	Transaction int64 `json:"transaction,omitempty"`
+}
+
+// Overadvance records loans above availability on a date and the cure
+// deadline counted from the lender's notice (Security Agreement ¶13(h)).
+// Whether it was cured by then is derived from the loan account.
+type Overadvance struct {
+	ID            int64        `json:"id"`
+	Facility      string       `json:"facility"`
+	Key           string       `json:"key"`
+	DetectedOn    date.Date    `json:"detected_on"`
+	Amount        money.Amount `json:"amount"`
+	BorrowingBase money.Amount `json:"borrowing_base"`
+	Loans         money.Amount `json:"loans"`
+	Notice        date.Date    `json:"notice,omitzero"`  // 0: no notice given yet
+	CureBy        date.Date    `json:"cure_by,omitzero"` // 0: no deadline yet
+	RecordedBy    string       `json:"recorded_by"`
+	RecordedAt    time.Time    `json:"recorded_at"`
 }
 
 // AdvanceDecision funds or rejects a requested advance.

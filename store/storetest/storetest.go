@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Batch", testBatch},
 		{"ConcurrentAdvances", testConcurrentAdvances},
 		{"AdvanceRequests", testAdvanceRequests},
+		{"Overadvances", testOveradvances},
 		{"CloseOfBusiness", testCloseOfBusiness},
 		{"AccrualRace", testAccrualRace},
 		{"Collections", testCollections},
