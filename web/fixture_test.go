@@ -15,6 +15,7 @@ import (
 	"revolver/agreement"
 	"revolver/app"
 	"revolver/auth"
+	"revolver/covenant"
 	"revolver/examples"
 	"revolver/httpapi"
 	"revolver/money"
@@ -83,6 +84,18 @@ func newEnv(t testing.TB) *env {
 		fs := make([]agreement.File, len(files))
 		copy(fs, files)
 		if _, err := svc.RegisterFacility(ctx, slug, fs, app.Settings{MakerCheckerThreshold: &threshold}, "setup"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		at   time.Time
+	}{{"financials.csv", testNow.Add(-24 * time.Hour)}, {"financials-restated-2006q2.csv", time.Date(2006, 9, 1, 12, 0, 0, 0, time.UTC)}} {
+		sts, err := covenant.ReadStatements(f.name, data[f.name])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AddStatementsAt(ctx, "btu", sts, "controller@btu.example", f.at); err != nil {
 			t.Fatal(err)
 		}
 	}

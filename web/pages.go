@@ -1,0 +1,346 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"sort"
+	"strconv"
+	"time"
+
+	"revolver/agreement"
+	"revolver/covenant"
+	"revolver/date"
+	"revolver/defaults"
+	"revolver/store"
+)
+
+// --- covenants ---
+
+type covPeriod struct {
+	PeriodEnd date.Date
+	Period    string
+	Tests     []covenant.Test
+	Worst     string
+}
+
+type covenantsPage struct {
+	KnownOn   date.Date
+	Periods   []covPeriod
+	Chart     template.HTML
+	Changes   []covenant.Change
+	Compare   date.Date
+	Err       string
+	Submitted int
+}
+
+func (s *Server) covenantsPage(rq *req) error {
+	ctx := ctxOf(rq)
+	knownOn, err := rq.queryDate("as_known_on", rq.today())
+	if err != nil {
+		return err
+	}
+	p := covenantsPage{KnownOn: knownOn}
+	res, err := s.covenants(ctx, rq.fac.Slug, endOfDay(knownOn))
+	if err != nil {
+		p.Err = err.Error()
+		return rq.render(http.StatusOK, "covenants", rq.view("Covenants", "covenants", p))
+	}
+	p.Periods = byPeriod(res)
+	if c := rq.r.URL.Query().Get("compare"); c != "" {
+		cd, err := rq.queryDate("compare", rq.today())
+		if err != nil {
+			return err
+		}
+		p.Compare = cd
+		other, err := s.covenants(ctx, rq.fac.Slug, endOfDay(cd))
+		if err != nil {
+			return err
+		}
+		p.Changes = covenant.Diff(other, res)
+	}
+	var actual, required series
+	actual = series{Name: "Tangible net worth (actual)", Class: "actual"}
+	required = series{Name: "Required minimum (ratchet)", Class: "required", Step: true}
+	for _, t := range res.Tests {
+		if t.Covenant != "minimum_tangible_net_worth" {
+			continue
+		}
+		if t.Actual.Known && !t.Actual.Ratio {
+			actual.Points = append(actual.Points, trendPoint{t.PeriodEnd, t.Actual.Amount})
+		}
+		if t.Required.Known && !t.Required.Ratio {
+			required.Points = append(required.Points, trendPoint{t.PeriodEnd, t.Required.Amount})
+		}
+	}
+	p.Chart = lineChart("Tangible net worth against its ratcheting floor, by quarter end", []series{actual, required})
+	return rq.render(http.StatusOK, "covenants", rq.view("Covenants", "covenants", p))
+}
+
+// endOfDay is the last instant of a day (UTC): statements recorded that
+// day are known on it.
+func endOfDay(d date.Date) time.Time { return d.AddDays(1).Time().Add(-time.Microsecond) }
+
+func byPeriod(res *covenant.Result) []covPeriod {
+	var out []covPeriod
+	for _, t := range res.Tests {
+		if len(out) == 0 || out[len(out)-1].PeriodEnd != t.PeriodEnd {
+			out = append(out, covPeriod{PeriodEnd: t.PeriodEnd, Period: fmt.Sprintf("FY%d Q%d", t.FiscalYear, t.FiscalQuarter), Worst: "Pass"})
+		}
+		cp := &out[len(out)-1]
+		cp.Tests = append(cp.Tests, t)
+		switch {
+		case t.Result == "Fail":
+			cp.Worst = "Fail"
+		case t.Result != "Pass" && cp.Worst == "Pass":
+			cp.Worst = t.Result
+		}
+	}
+	// Newest first.
+	sort.SliceStable(out, func(i, j int) bool { return out[i].PeriodEnd > out[j].PeriodEnd })
+	return out
+}
+
+// --- terms ---
+
+type termsPage struct {
+	On         date.Date
+	From, To   date.Date
+	Terms      *agreement.Terms
+	Flat       []agreement.Flat
+	Diff       []agreement.Difference
+	Amendments []*agreement.Amendment
+	Documents  []agreement.Document
+	Dates      []date.Date
+}
+
+func (s *Server) termsPage(rq *req) error {
+	ctx := ctxOf(rq)
+	on, err := rq.queryDate("on", rq.today())
+	if err != nil {
+		return err
+	}
+	fac, err := s.terms.Agreement(ctx, rq.fac.Slug)
+	if err != nil {
+		return err
+	}
+	t, err := s.terms.TermsAsOf(ctx, rq.fac.Slug, on)
+	if err != nil {
+		return err
+	}
+	p := termsPage{On: on, Terms: t, Flat: fac.Flat(on), Amendments: fac.Amendments, Documents: fac.Documents, Dates: fac.Dates()}
+	q := rq.r.URL.Query()
+	if q.Get("from") != "" || q.Get("to") != "" {
+		if p.From, err = rq.queryDate("from", fac.Agreement.Date); err != nil {
+			return err
+		}
+		if p.To, err = rq.queryDate("to", on); err != nil {
+			return err
+		}
+		p.Diff = fac.Diff(p.From, p.To)
+	} else if len(fac.Amendments) > 0 {
+		// Suggest the first amendment's change.
+		p.From, p.To = fac.Amendments[0].Effective.AddDays(-1), fac.Amendments[0].Effective
+	}
+	return rq.render(http.StatusOK, "terms", rq.view("Terms", "terms", p))
+}
+
+// --- calendar ---
+
+type calMonth struct {
+	Month date.Date // first day
+	Weeks [][]calDay
+	Items []defaults.Deadline
+}
+
+type calDay struct {
+	Day   date.Date
+	In    bool
+	Count int
+	Title string
+}
+
+type calendarPage struct {
+	AsOf      date.Date
+	Report    *defaults.Report
+	Months    []calMonth
+	List      []defaults.Deadline
+	Err       string
+	Status    string
+	ICSHref   string
+	Undated   []defaults.Deadline
+}
+
+func (s *Server) calendarReport(rq *req, asOf date.Date) (*defaults.Report, error) {
+	sm := s.summarise(ctxOf(rq), rq.fac, asOf, false)
+	if sm.TermsErr != "" {
+		return nil, userErr(http.StatusUnprocessableEntity, "The terms could not be read: "+sm.TermsErr)
+	}
+	if sm.ReportErr != "" {
+		return nil, userErr(http.StatusUnprocessableEntity, "The deadlines could not be computed: "+sm.ReportErr)
+	}
+	return sm.Report, nil
+}
+
+func (s *Server) calendarPage(rq *req) error {
+	asOf, err := rq.queryDate("as_of", rq.today())
+	if err != nil {
+		return err
+	}
+	p := calendarPage{AsOf: asOf, Status: rq.r.URL.Query().Get("status"), ICSHref: "/facilities/" + rq.fac.Slug + "/calendar.ics?as_of=" + asOf.String()}
+	rep, err := s.calendarReport(rq, asOf)
+	if err != nil {
+		p.Err = err.Error()
+		return rq.render(http.StatusOK, "calendar", rq.view("Calendar and notices", "calendar", p))
+	}
+	p.Report = rep
+	for _, d := range rep.Deadlines {
+		if p.Status != "" && d.Status != p.Status {
+			continue
+		}
+		if d.Due == 0 {
+			p.Undated = append(p.Undated, d)
+			continue
+		}
+		p.List = append(p.List, d)
+	}
+	sort.SliceStable(p.List, func(i, j int) bool { return p.List[i].Due < p.List[j].Due })
+	// Months: the as-of month and the next five.
+	y, m, _ := asOf.Civil()
+	first := date.Of(y, m, 1)
+	for i := 0; i < 6; i++ {
+		mf := first.AddMonths(i)
+		p.Months = append(p.Months, monthGrid(mf, p.List))
+	}
+	return rq.render(http.StatusOK, "calendar", rq.view("Calendar and notices", "calendar", p))
+}
+
+// monthGrid lays a month out in weeks from Monday, with the deadlines due
+// on each day.
+func monthGrid(first date.Date, ds []defaults.Deadline) calMonth {
+	cm := calMonth{Month: first}
+	next := first.AddMonths(1)
+	byDay := map[date.Date][]string{}
+	for _, d := range ds {
+		if d.Due >= first && d.Due < next {
+			byDay[d.Due] = append(byDay[d.Due], d.Label)
+			cm.Items = append(cm.Items, d)
+		}
+	}
+	// Monday on or before the first.
+	start := first
+	for start.Weekday() != time.Monday {
+		start = start.AddDays(-1)
+	}
+	for d := start; d < next; d = d.AddDays(7) {
+		var w []calDay
+		for i := 0; i < 7; i++ {
+			day := d.AddDays(i)
+			cd := calDay{Day: day, In: day >= first && day < next}
+			if cd.In {
+				cd.Count = len(byDay[day])
+				for _, l := range byDay[day] {
+					if cd.Title != "" {
+						cd.Title += "; "
+					}
+					cd.Title += l
+				}
+			}
+			w = append(w, cd)
+		}
+		cm.Weeks = append(cm.Weeks, w)
+	}
+	return cm
+}
+
+func (s *Server) calendarICS(rq *req) error {
+	asOf, err := rq.queryDate("as_of", rq.today())
+	if err != nil {
+		return err
+	}
+	rep, err := s.calendarReport(rq, asOf)
+	if err != nil {
+		return err
+	}
+	rq.w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	rq.w.Header().Set("Content-Disposition", `attachment; filename="`+rq.fac.Slug+`-deadlines.ics"`)
+	_, err = rq.w.Write(defaults.ICS(rq.fac.Slug, asOf, rep.Deadlines))
+	return err
+}
+
+// --- audit ---
+
+type auditPage struct {
+	Records  []store.AuditRecord
+	Total    int64
+	Verified bool
+	Break    *store.AuditBreak
+	Page     int
+	Pages    int
+	Prev     string
+	Next     string
+	Facility string
+}
+
+const auditPerPage = 100
+
+func (s *Server) auditPage(rq *req) error {
+	if !canAudit(rq.user.Role) {
+		rq.notFound()
+		return nil
+	}
+	ctx := ctxOf(rq)
+	// Verify the whole chain, reading it in batches.
+	var all []store.AuditRecord
+	var prevID int64
+	prev := ""
+	var brk *store.AuditBreak
+	for {
+		recs, err := s.acc.AuditRecords(ctx, prevID, 1000)
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			break
+		}
+		if brk == nil {
+			brk = store.VerifyAudit(prevID, prev, recs)
+		}
+		all = append(all, recs...)
+		prevID, prev = recs[len(recs)-1].ID, recs[len(recs)-1].Hash
+		if len(recs) < 1000 {
+			break
+		}
+	}
+	p := auditPage{Total: int64(len(all)), Verified: brk == nil, Break: brk, Facility: rq.r.URL.Query().Get("facility")}
+	if p.Facility != "" {
+		kept := all[:0:0]
+		for _, r := range all {
+			if r.Facility == p.Facility {
+				kept = append(kept, r)
+			}
+		}
+		all = kept
+	}
+	// Newest first, paged.
+	for i, j := 0, len(all)-1; i < j; i, j = i+1, j-1 {
+		all[i], all[j] = all[j], all[i]
+	}
+	p.Pages = max(1, (len(all)+auditPerPage-1)/auditPerPage)
+	p.Page, _ = strconv.Atoi(rq.r.URL.Query().Get("page"))
+	p.Page = min(max(p.Page, 1), p.Pages)
+	lo := (p.Page - 1) * auditPerPage
+	hi := min(lo+auditPerPage, len(all))
+	if lo < hi {
+		p.Records = all[lo:hi]
+	}
+	q := "facility=" + p.Facility + "&page="
+	if p.Page > 1 {
+		p.Prev = "/audit?" + q + strconv.Itoa(p.Page-1)
+	}
+	if p.Page < p.Pages {
+		p.Next = "/audit?" + q + strconv.Itoa(p.Page+1)
+	}
+	return rq.render(http.StatusOK, "audit", rq.view("Audit trail", "audit", p))
+}
+
