@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"revolver/date"
 	"revolver/ledger"
@@ -14,6 +15,32 @@ import (
 )
 
 var _ store.AvailabilityReader = (*DB)(nil)
+
+type stmtKey struct {
+	db *DB
+	q  string
+}
+
+// readStmts caches prepared statements of the hot reads on the reader pool
+// (database/sql prepares them again on each connection as needed), so that
+// a request does not parse its SQL again.
+var readStmts sync.Map // stmtKey → *sql.Stmt
+
+func (db *DB) readStmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	k := stmtKey{db, q}
+	if st, ok := readStmts.Load(k); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := db.R.PrepareContext(ctx, db.q(q))
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := readStmts.LoadOrStore(k, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
 
 // AccountBalances sums the postings of the named accounts only, by range
 // scans of the postings_balance index (facility, account, value date): far
@@ -32,8 +59,12 @@ func (db *DB) AccountBalances(ctx context.Context, facility string, asOf date.Da
 	for _, a := range accounts {
 		args = append(args, string(a))
 	}
-	rows, err := db.R.QueryContext(ctx, db.q(`SELECT account, sum(amount) FROM postings WHERE facility_id = ? AND value_date <= ? AND account IN (`+
-		strings.TrimSuffix(strings.Repeat("?,", len(accounts)), ",")+`) GROUP BY account`), args...)
+	st, err := db.readStmt(ctx, `SELECT account, sum(amount) FROM postings WHERE facility_id = ? AND value_date <= ? AND account IN (`+
+		strings.TrimSuffix(strings.Repeat("?,", len(accounts)), ",")+`) GROUP BY account`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, fmt.Errorf("balances of %q: %w", facility, err)
 	}
@@ -59,8 +90,12 @@ func (db *DB) BorrowingBaseInForce(ctx context.Context, facility string, asOf da
 		return 0, 0, err
 	}
 	var id, bb int64
-	err = db.R.QueryRowContext(ctx, db.q(`SELECT id, borrowing_base FROM certificates WHERE facility_id = ? AND status = 'approved' AND as_of <= ?
-		ORDER BY as_of DESC, decided_at DESC, id DESC LIMIT 1`), fid, db.D.Date(asOf)).Scan(&id, &bb)
+	st, err := db.readStmt(ctx, `SELECT id, borrowing_base FROM certificates WHERE facility_id = ? AND status = 'approved' AND as_of <= ?
+		ORDER BY as_of DESC, decided_at DESC, id DESC LIMIT 1`)
+	if err != nil {
+		return 0, 0, err
+	}
+	err = st.QueryRowContext(ctx, fid, db.D.Date(asOf)).Scan(&id, &bb)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, store.Errorf(store.CodeNotFound, "facility %q has no approved borrowing base certificate as of %s", facility, asOf)
 	}
