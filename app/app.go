@@ -297,13 +297,23 @@ func (s *Service) Reverse(ctx context.Context, r ledger.Ref, kind ledger.Kind, i
 // if so, the amount and the cure deadline counted from the notice date
 // (Security Agreement ¶13(h)). It posts nothing.
 func (s *Service) Overadvance(ctx context.Context, facility string, asOf, notice date.Date) (ledger.Overadvance, bool, error) {
-	terms, err := s.Terms.Terms(ctx, facility, asOf)
-	if err != nil {
-		return ledger.Overadvance{}, false, fmt.Errorf("overadvance: terms of %q as of %s: %w", facility, asOf, err)
-	}
 	var o ledger.Overadvance
 	var over bool
-	err = s.Store.Update(ctx, facility, func(tx store.Tx) error {
+	err := s.overadvance(ctx, facility, asOf, func(tx store.Tx, l ledger.Limits, loans money.Amount, cureDays int) error {
+		o, over = ledger.CheckOveradvance(l, loans, notice, cureDays)
+		return nil
+	})
+	return o, over, err
+}
+
+// overadvance runs fn with the facility's limits and loans on asOf, in one
+// store transaction.
+func (s *Service) overadvance(ctx context.Context, facility string, asOf date.Date, fn func(tx store.Tx, l ledger.Limits, loans money.Amount, cureDays int) error) error {
+	terms, err := s.Terms.Terms(ctx, facility, asOf)
+	if err != nil {
+		return fmt.Errorf("overadvance: terms of %q as of %s: %w", facility, asOf, err)
+	}
+	return s.Store.Update(ctx, facility, func(tx store.Tx) error {
 		l, err := Limits(tx, terms, asOf)
 		if err != nil {
 			return err
@@ -312,10 +322,8 @@ func (s *Service) Overadvance(ctx context.Context, facility string, asOf, notice
 		if err != nil {
 			return err
 		}
-		o, over = ledger.CheckOveradvance(l, loans, notice, terms.CureDays)
-		return nil
+		return fn(tx, l, loans, terms.CureDays)
 	})
-	return o, over, err
 }
 
 // RecordOveradvance checks the facility on asOf and, when the loans exceed
@@ -324,23 +332,11 @@ func (s *Service) Overadvance(ctx context.Context, facility string, asOf, notice
 // under the key "overadvance:<asOf>:<notice>". It returns false when there is
 // no overadvance, and posts nothing.
 func (s *Service) RecordOveradvance(ctx context.Context, facility string, asOf, notice date.Date, by string) (store.Overadvance, bool, error) {
-	terms, err := s.Terms.Terms(ctx, facility, asOf)
-	if err != nil {
-		return store.Overadvance{}, false, fmt.Errorf("overadvance: terms of %q as of %s: %w", facility, asOf, err)
-	}
 	var rec store.Overadvance
 	var over bool
-	err = s.Store.Update(ctx, facility, func(tx store.Tx) error {
-		l, err := Limits(tx, terms, asOf)
-		if err != nil {
-			return err
-		}
-		loans, err := tx.Balance(ledger.Loans, asOf)
-		if err != nil {
-			return err
-		}
+	err := s.overadvance(ctx, facility, asOf, func(tx store.Tx, l ledger.Limits, loans money.Amount, cureDays int) error {
 		var o ledger.Overadvance
-		if o, over = ledger.CheckOveradvance(l, loans, notice, terms.CureDays); !over {
+		if o, over = ledger.CheckOveradvance(l, loans, notice, cureDays); !over {
 			return nil
 		}
 		rec = store.Overadvance{Facility: facility, Key: "overadvance:" + asOf.String() + ":" + notice.String(), DetectedOn: asOf,
@@ -348,6 +344,7 @@ func (s *Service) RecordOveradvance(ctx context.Context, facility string, asOf, 
 		if notice != 0 {
 			rec.Notice, rec.CureBy = o.Notice, o.CureBy
 		}
+		var err error
 		rec, _, err = tx.RecordOveradvance(rec)
 		return err
 	})

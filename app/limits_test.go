@@ -18,27 +18,9 @@ import (
 // borrowing base as the face outstanding does (First Amendment §1(b)).
 func TestLimitsCountLettersOfCreditDrawnAndUndrawn(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	t0 := time.Date(2006, 1, 1, 12, 0, 0, 0, time.UTC)
-	if _, err := s.CreateFacility(ctx, store.Facility{Slug: "f", Name: "F", Created: t0}); err != nil {
-		t.Fatal(err)
-	}
+	s := openFacility(t)
 	d := date.MustParse
-	c, err := s.CreateCertificate(ctx, store.Certificate{Facility: "f", AsOf: d("2006-01-01"), PreparedBy: "borrower", CreatedAt: t0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.SubmitCertificate(ctx, c.ID, store.Submission{Body: json.RawMessage(`{}`), BorrowingBase: 5_000_000_00, By: "borrower", At: t0,
-		Inputs: []store.InputContent{{Name: "r.csv", Content: []byte("x")}}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.DecideCertificate(ctx, c.ID, store.Decision{Status: store.Approved, Reviewer: "lender", At: t0}); err != nil {
-		t.Fatal(err)
-	}
+	approvedCertificate(t, s, "2006-01-01", 5_000_000_00)
 	ref := func(key, vd string) ledger.Ref { return ledger.Ref{Facility: "f", Key: key, ValueDate: d(vd)} }
 	issue, _ := ledger.LCIssue(ref("lc", "2006-01-02"), 500_000_00)
 	draw, _ := ledger.LCDraw(ref("draw", "2006-01-03"), 200_000_00)
@@ -80,14 +62,7 @@ func TestLimitsCountLettersOfCreditDrawnAndUndrawn(t *testing.T) {
 // credit outstanding, is refused and posts nothing.
 func TestPostRefusesMoreThanTheBalance(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.CreateFacility(ctx, store.Facility{Slug: "f", Name: "F", Created: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
+	s := openFacility(t)
 	d := date.MustParse
 	ref := func(key string) ledger.Ref { return ledger.Ref{Facility: "f", Key: key, ValueDate: d("2006-01-05")} }
 	adv, _ := ledger.Advance(ref("adv"), 100_00)
@@ -114,6 +89,21 @@ func TestPostRefusesMoreThanTheBalance(t *testing.T) {
 	}
 }
 
+// openFacility opens a SQLite store in a temporary directory with facility "f".
+func openFacility(t *testing.T) store.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.CreateFacility(ctx, store.Facility{Slug: "f", Name: "F", Created: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func approvedCertificate(t *testing.T, s store.Store, asOf string, bb money.Amount) {
 	t.Helper()
 	ctx := context.Background()
@@ -136,14 +126,7 @@ func approvedCertificate(t *testing.T, s store.Store, asOf string, bb money.Amou
 // lender's notice (Security Agreement ¶13(h)).
 func TestRecordOveradvance(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.CreateFacility(ctx, store.Facility{Slug: "f", Name: "F", Created: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
+	s := openFacility(t)
 	d := date.MustParse
 	terms := FacilityTerms{Commitment: 14_000_000_00, TerminationDate: d("2007-05-31"), CureDays: 30}
 	svc := &Service{Store: s, Terms: TermsFunc(func(context.Context, string, date.Date) (FacilityTerms, error) { return terms, nil })}
