@@ -443,8 +443,11 @@ func (s *Server) submitCertificate(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cert.Body = nil
-	return cert, c.audit(nil, cert)
+	// The answer carries the computed certificate (body); the audit record
+	// names it by its hash.
+	rec := cert
+	rec.Body = nil
+	return cert, c.audit(nil, rec)
 }
 
 func (s *Server) decideCertificate(status store.CertificateStatus) func(c *call) (any, error) {
