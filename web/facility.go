@@ -62,9 +62,9 @@ func (s *Server) facts(ctx context.Context, slug string, cov *covenant.Result) (
 	var f defaults.Facts
 	if cov != nil {
 		for _, t := range cov.Tests {
-			cr := defaults.CovenantResult{Covenant: t.Covenant, PeriodEnd: t.PeriodEnd, Pass: t.Result == "Pass",
+			cr := defaults.CovenantResult{Covenant: t.Covenant, PeriodEnd: t.PeriodEnd, Pass: t.Result == covenant.Pass,
 				Actual: t.Actual.String(), Required: t.Required.String()}
-			if t.Result == "Undetermined" {
+			if t.Result == covenant.Undetermined {
 				cr.Undetermined = t.Reason
 			}
 			f.CovenantResults = append(f.CovenantResults, cr)
@@ -132,7 +132,7 @@ func (s *Server) summarise(ctx context.Context, f store.Facility, asOf date.Date
 	} else {
 		sm.Avail = a
 		if r, err := money.Div(a.LoansOutstanding, a.Commitment); err == nil && a.Commitment > 0 {
-			sm.Utilised = r.Percent()
+			sm.Utilised = percent(r)
 		}
 	}
 	cov, err := s.covenants(ctx, f.Slug, asOf.AddDays(1).Time().Add(-time.Microsecond))
@@ -145,7 +145,7 @@ func (s *Server) summarise(ctx context.Context, f store.Facility, asOf date.Date
 			}
 			if tt.PeriodEnd > sm.CovPeriod {
 				sm.CovPeriod, sm.Covenant = tt.PeriodEnd, tt.Result
-			} else if tt.PeriodEnd == sm.CovPeriod && tt.Result != "Pass" && sm.Covenant != "Fail" {
+			} else if tt.PeriodEnd == sm.CovPeriod && tt.Result != covenant.Pass && sm.Covenant != covenant.Fail {
 				sm.Covenant = tt.Result
 			}
 		}
@@ -274,7 +274,7 @@ func (s *Server) portfolioPage(rq *req) error {
 			case "default":
 				return len(r.Defaults) == 0
 			case "covenant":
-				return r.Covenant != "Fail"
+				return r.Covenant != covenant.Fail
 			case "overadvance":
 				return r.Avail.Availability >= 0
 			}
@@ -512,3 +512,8 @@ func sectionName(collateral string) string {
 	}
 	return collateral
 }
+
+var hundred, _ = money.ParseRate("100")
+
+// percent shows a ratio as a percentage with two decimals.
+func percent(r money.Rate) string { return r.MulRate(hundred).Fixed(2) + "%" }

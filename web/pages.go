@@ -85,14 +85,14 @@ func byPeriod(res *covenant.Result) []covPeriod {
 	var out []covPeriod
 	for _, t := range res.Tests {
 		if len(out) == 0 || out[len(out)-1].PeriodEnd != t.PeriodEnd {
-			out = append(out, covPeriod{PeriodEnd: t.PeriodEnd, Period: fmt.Sprintf("FY%d Q%d", t.FiscalYear, t.FiscalQuarter), Worst: "Pass"})
+			out = append(out, covPeriod{PeriodEnd: t.PeriodEnd, Period: fmt.Sprintf("FY%d Q%d", t.FiscalYear, t.FiscalQuarter), Worst: covenant.Pass})
 		}
 		cp := &out[len(out)-1]
 		cp.Tests = append(cp.Tests, t)
 		switch {
-		case t.Result == "Fail":
-			cp.Worst = "Fail"
-		case t.Result != "Pass" && cp.Worst == "Pass":
+		case t.Result == covenant.Fail:
+			cp.Worst = covenant.Fail
+		case t.Result != covenant.Pass && cp.Worst == covenant.Pass:
 			cp.Worst = t.Result
 		}
 	}

@@ -29,7 +29,7 @@ func waterfallSVG(steps []step) template.HTML {
 	if len(steps) == 0 {
 		return ""
 	}
-	const labelW, barW, valueW, rowH = 300, 420, 140, 26
+	const labelW, barW, valueW, rowH = 340, 400, 130, 26
 	lo, hi := money.Amount(0), money.Amount(0)
 	for _, s := range steps {
 		lo, hi = min(lo, s.From, s.To), max(hi, s.From, s.To)
@@ -58,8 +58,8 @@ func waterfallSVG(steps []step) template.HTML {
 			class = "up"
 		}
 		label := s.Label
-		if len(label) > 44 {
-			label = label[:43] + "…"
+		if r := []rune(label); len(r) > 40 {
+			label = string(r[:39]) + "…"
 		}
 		fmt.Fprintf(&b, `<g class="%s"><text x="%d" y="%d" class="label">%s</text>`, class, labelW-8, y+16, esc(label))
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" rx="2"><title>%s: %s</title></rect>`, xa, y+3, xc-xa, rowH-8, esc(s.Label), esc(signed(s.Delta, s.Total)))

@@ -244,3 +244,43 @@ func TestPagesRender(t *testing.T) {
 		}
 	}
 }
+
+// TestDownloads: the certificate as PDF and XLSX, the compliance
+// certificate, the calendar and the exports.
+func TestDownloads(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(t, "controller@btu.example")
+	mustStatus(t, "upload", b.upload("btu", "2004-10-03", e.exampleUpload()).StatusCode, http.StatusSeeOther)
+	for _, c := range []struct {
+		path, ctype, starts string
+		contains           string
+	}{
+		{"/facilities/btu/certificates/1/certificate.pdf", "application/pdf", "%PDF-", ""},
+		{"/facilities/btu/certificates/1/certificate.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK", ""},
+		{"/facilities/btu/covenants/compliance.pdf?as_known_on=2006-10-01&period=2006-07-02", "application/pdf", "%PDF-", ""},
+		{"/facilities/btu/calendar.ics", "text/calendar; charset=utf-8", "BEGIN:VCALENDAR", "Termination"},
+		{"/facilities/btu/loans?format=csv", "text/csv; charset=utf-8", "id,value_date,kind", ""},
+		{"/facilities/btu/certificates/1/lines/receivables.ineligible.past_due?format=csv", "text/csv; charset=utf-8", "line,", ""},
+	} {
+		resp, body := b.get(c.path)
+		if resp.StatusCode != 200 {
+			t.Errorf("GET %s: %d %.300s", c.path, resp.StatusCode, body)
+			continue
+		}
+		if got := resp.Header.Get("Content-Type"); got != c.ctype {
+			t.Errorf("GET %s: Content-Type %q, want %q", c.path, got, c.ctype)
+		}
+		if !strings.HasPrefix(body, c.starts) || !strings.Contains(body, c.contains) {
+			t.Errorf("GET %s: body starts %.40q", c.path, body)
+		}
+	}
+	// The line's CSV has one row per input row the line covers.
+	_, body := b.get("/facilities/btu/certificates/1/lines/receivables.ineligible.past_due?format=csv")
+	if n := strings.Count(strings.TrimSpace(body), "\n"); n != 281 {
+		t.Errorf("past-due CSV has %d rows, want 281", n)
+	}
+	_, body = b.get("/facilities/btu/certificates/1/lines/receivables.ineligible.past_due?format=csv&q=zzzz-no-such")
+	if n := strings.Count(strings.TrimSpace(body), "\n"); n != 0 {
+		t.Errorf("filtered CSV has %d rows, want 0", n)
+	}
+}
