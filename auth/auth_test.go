@@ -71,3 +71,21 @@ func TestToken(t *testing.T) {
 		t.Fatalf("tokens %q %q %q", a, b, ha)
 	}
 }
+
+// FuzzVerifyPassword: any stored string and password give an answer, never
+// a panic, and only the right password verifies.
+func FuzzVerifyPassword(f *testing.F) {
+	h, _ := HashPassword("correct horse", fast)
+	f.Add(h, "correct horse")
+	f.Add("$argon2id$v=19$m=1,t=1,p=1$$", "")
+	f.Add("$argon2id$v=19$m=99999999999,t=1,p=1$AAAA$AAAA", "x")
+	f.Add("$$$$$", "x")
+	f.Fuzz(func(t *testing.T, hash, pw string) {
+		if len(hash) > 200 || strings.Contains(hash, "m=") && !strings.Contains(hash, "m=1024,") && !strings.Contains(hash, "m=1,") {
+			return // keep memory parameters small
+		}
+		if VerifyPassword(hash, pw) && hash == h && pw != "correct horse" {
+			t.Fatalf("wrong password %q verified", pw)
+		}
+	})
+}
