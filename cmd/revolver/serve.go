@@ -300,7 +300,7 @@ func auditCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			n, brk, err := verifyAudit(cmd.Context(), st)
+			n, head, brk, err := verifyAudit(cmd.Context(), st)
 			if err != nil {
 				return err
 			}
@@ -308,6 +308,9 @@ func auditCmd() *cobra.Command {
 				return fmt.Errorf("audit trail broken at record %d: %s (%d records checked before it)", brk.ID, brk.Reason, n)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "audit trail intact: %d records\n", n)
+			if n > 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), "head: record %d, hash %s (keep it elsewhere to detect removal of later records)\n", n, head)
+			}
 			return nil
 		},
 	}
@@ -316,21 +319,22 @@ func auditCmd() *cobra.Command {
 	return c
 }
 
-// verifyAudit walks the whole chain in pages.
-func verifyAudit(ctx context.Context, st store.Store) (int, *store.AuditBreak, error) {
+// verifyAudit walks the whole chain in pages; it returns the number of
+// records verified and the hash of the last.
+func verifyAudit(ctx context.Context, st store.Store) (int, string, *store.AuditBreak, error) {
 	acc, err := accountsOf(st)
 	if err != nil {
-		return 0, nil, err
+		return 0, "", nil, err
 	}
 	var prevID int64
 	prev, n := "", 0
 	for {
 		recs, err := acc.AuditRecords(ctx, prevID, 1000)
 		if err != nil {
-			return n, nil, err
+			return n, prev, nil, err
 		}
 		if len(recs) == 0 {
-			return n, nil, nil
+			return n, prev, nil, nil
 		}
 		if b := store.VerifyAudit(prevID, prev, recs); b != nil {
 			for _, r := range recs {
@@ -339,7 +343,7 @@ func verifyAudit(ctx context.Context, st store.Store) (int, *store.AuditBreak, e
 				}
 				n++
 			}
-			return n, b, nil
+			return n, prev, b, nil
 		}
 		n += len(recs)
 		last := recs[len(recs)-1]
