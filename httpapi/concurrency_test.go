@@ -65,3 +65,32 @@ func TestConcurrentAdvances(t *testing.T) {
 		t.Logf("availability %s: %v", av.Availability, codes)
 	})
 }
+
+// TestConcurrentRetries: the same request with the same key sent many
+// times at once stores one certificate and answers the same everywhere.
+func TestConcurrentRetries(t *testing.T) {
+	e := newEnv(t, openSQLite)
+	before := e.snapshot()
+	r := e.certificateUpload(own, "2004-10-03", nil)
+	r.header = map[string]string{"Idempotency-Key": "same-upload"}
+	var wg sync.WaitGroup
+	bodies := make([]string, 8)
+	for i := range bodies {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			got := e.do(e.email[store.RoleBorrower], r)
+			bodies[i] = fmt.Sprint(got.status, string(got.body))
+		}(i)
+	}
+	wg.Wait()
+	for _, b := range bodies[1:] {
+		if b != bodies[0] {
+			t.Fatalf("answers differ:\n%.200s\n%.200s", bodies[0], b)
+		}
+	}
+	after := e.snapshot()
+	if after[own+" certificates"] != before[own+" certificates"]+1 || after["audit"] != before["audit"]+1 {
+		t.Fatalf("before %v after %v", before, after)
+	}
+}

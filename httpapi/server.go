@@ -69,6 +69,37 @@ type Server struct {
 	cacheMu sync.Mutex
 	tokens  map[string]cachedUser
 	facs    map[string]cachedFacility
+
+	keyMu    sync.Mutex
+	keyLocks map[string]*keyLock
+}
+
+// keyLock serialises the requests of one user with one idempotency key in
+// this process, so that concurrent retries run one after the other (the
+// second then finds the first's response kept).
+type keyLock struct {
+	mu   sync.Mutex
+	refs int
+}
+
+func (s *Server) lockKey(k string) func() {
+	s.keyMu.Lock()
+	l := s.keyLocks[k]
+	if l == nil {
+		l = &keyLock{}
+		s.keyLocks[k] = l
+	}
+	l.refs++
+	s.keyMu.Unlock()
+	l.mu.Lock()
+	return func() {
+		l.mu.Unlock()
+		s.keyMu.Lock()
+		if l.refs--; l.refs == 0 {
+			delete(s.keyLocks, k)
+		}
+		s.keyMu.Unlock()
+	}
 }
 
 type cachedUser struct {
@@ -116,7 +147,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{st: cfg.Store, acc: acc, terms: cfg.Terms, now: cfg.Now, cfg: cfg, log: cfg.Log,
 		svc:     &app.Service{Store: cfg.Store, Terms: cfg.Terms, Now: cfg.Now},
 		limiter: auth.NewLimiter(cfg.SignInLimit, cfg.SignInWindow),
-		mux:     http.NewServeMux(), tokens: map[string]cachedUser{}, facs: map[string]cachedFacility{}}
+		mux:     http.NewServeMux(), tokens: map[string]cachedUser{}, facs: map[string]cachedFacility{}, keyLocks: map[string]*keyLock{}}
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
@@ -252,6 +283,7 @@ func (s *Server) serve(c *call) error {
 				return errf(http.StatusBadRequest, "invalid", "Idempotency-Key: expected 1 to 200 printable ASCII characters without spaces")
 			}
 			c.idemKey = k
+			defer s.lockKey(fmt.Sprintf("%d:%s", c.user.ID, k))()
 			kept, err := s.acc.IdempotentResponse(r.Context(), c.user.ID, k)
 			switch {
 			case err == nil:
