@@ -99,6 +99,7 @@ type Store interface {
 	AdvanceRequests(ctx context.Context, facility string) ([]AdvanceRequest, error)
 	// Overadvances lists a facility's recorded overadvances by id.
 	Overadvances(ctx context.Context, facility string) ([]Overadvance, error)
+	FactStore // notices, events of default, policies, filings: defaults.go
 
 	// AccrualState returns, for every facility, what a close-of-business
 	// run needs to accrue interest through the day through.
@@ -140,6 +141,7 @@ type Tx interface {
 	// key with the same content returns the record (true), other content is
 	// idempotency_mismatch. Records are never changed.
 	RecordOveradvance(o Overadvance) (Overadvance, bool, error)
+	FactTx // fact records: defaults.go
 	AdvanceRequest(id int64) (AdvanceRequest, error)
 	// DecideAdvanceRequest moves a requested advance to funded (with the
 	// transaction posted in this Update) or rejected; any other move is a
