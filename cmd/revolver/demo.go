@@ -60,8 +60,9 @@ func demoCmd() *cobra.Command {
 			}
 			return serve(ctx, st, so, func(a net.Addr) {
 				base := so.scheme() + "://" + a.String()
-				fmt.Fprintf(out, "\nserving on %s/api/v1 (OpenAPI: %s/api/v1/openapi.json); Ctrl-C stops\n", base, base)
-				fmt.Fprintf(out, "sign in:\n  curl -c cookies.txt -H 'Content-Type: application/json' -d '{\"email\":\"%s\",\"password\":\"%s\"}' %s/api/v1/session\n",
+				fmt.Fprintf(out, "\nserving on %s/ : open it in a browser and sign in with a demo user above\n", base)
+				fmt.Fprintf(out, "API: %s/api/v1 (OpenAPI: %s/api/v1/openapi.json); Ctrl-C stops\n", base, base)
+				fmt.Fprintf(out, "sign in to the API:\n  curl -c cookies.txt -H 'Content-Type: application/json' -d '{\"email\":\"%s\",\"password\":\"%s\"}' %s/api/v1/session\n",
 					demo.Users[0].Email, demo.Users[0].Password, base)
 				fmt.Fprintf(out, "then:\n  curl -b cookies.txt '%s/api/v1/facilities/%s/availability?as_of=2006-12-31'\n", base, demo.Slug)
 				fmt.Fprintf(out, "or with a token: revolver token create --email %s%s, then -H 'Authorization: Bearer <token>'\n", demo.Users[0].Email, dbFlagText(sf))

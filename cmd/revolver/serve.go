@@ -19,6 +19,7 @@ import (
 	"revolver/httpapi"
 	"revolver/store"
 	"revolver/store/dial"
+	"revolver/web"
 )
 
 func init() {
@@ -132,7 +133,12 @@ func serve(ctx context.Context, st store.Store, o serveOptions, ready func(net.A
 		return usageError{errors.New("--tls-cert and --tls-key go together")}
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	srv, err := httpapi.New(httpapi.Config{Store: st, Terms: &app.StoredTerms{Store: st}, Log: log, SecureCookies: o.secureCookies})
+	api, err := httpapi.New(httpapi.Config{Store: st, Terms: &app.StoredTerms{Store: st}, Log: log, SecureCookies: o.secureCookies})
+	if err != nil {
+		return err
+	}
+	// The web pages, with the API under /api/.
+	srv, err := web.New(web.Config{API: api, Store: st, Log: log})
 	if err != nil {
 		return err
 	}
@@ -182,7 +188,7 @@ func serveCmd() *cobra.Command {
 			}
 			defer st.Close()
 			return serve(ctx, st, so, func(a net.Addr) {
-				fmt.Fprintf(cmd.OutOrStdout(), "revolver: serving %s on %s://%s/api/v1 (OpenAPI: /api/v1/openapi.json)\n", redact(target), so.scheme(), a)
+				fmt.Fprintf(cmd.OutOrStdout(), "revolver: serving %s on %s://%s/ (API: /api/v1, OpenAPI: /api/v1/openapi.json)\n", redact(target), so.scheme(), a)
 			})
 		},
 	}
