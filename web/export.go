@@ -60,13 +60,23 @@ func sendFile(rq *req, contentType, name string, b []byte) error {
 	return err
 }
 
+// keepTogether starts a new page unless h millimetres are left on this one.
+func keepTogether(pdf *fpdf.Fpdf, h float64) {
+	_, ph := pdf.GetPageSize()
+	_, _, _, bottom := pdf.GetMargins()
+	if pdf.GetY()+h > ph-bottom {
+		pdf.AddPage()
+	}
+}
+
 func signatureBlock(pdf *fpdf.Fpdf, tr func(string) string, who string) {
+	keepTogether(pdf, 60)
 	pdf.Ln(8)
 	pdf.SetFont("Helvetica", "B", 10)
 	pdf.CellFormat(0, 6, tr(who), "", 1, "L", false, 0, "")
 	pdf.SetFont("Helvetica", "", 10)
 	for _, l := range []string{"Signature", "Name", "Title", "Date"} {
-		pdf.Ln(7)
+		pdf.Ln(4)
 		pdf.CellFormat(30, 6, tr(l+":"), "", 0, "L", false, 0, "")
 		x, y := pdf.GetX(), pdf.GetY()
 		pdf.Line(x, y+6, x+95, y+6)
@@ -126,17 +136,20 @@ func certificatePDFBytes(f store.Facility, cc *computed) ([]byte, error) {
 		}
 		pdf.SetFont("Helvetica", style, 9.5)
 		indent := float64(l.Depth) * 5
-		pdf.CellFormat(indent, 6, "", "", 0, "L", false, 0, "")
+		if indent > 0 { // a zero width would extend the cell to the margin
+			pdf.CellFormat(indent, 5.2, "", "", 0, "L", false, 0, "")
+		}
 		label := l.Label
 		if r := []rune(label); len(r) > 78-l.Depth*3 {
 			label = string(r[:75-l.Depth*3]) + "..."
 		}
-		pdf.CellFormat(125-indent, 6, tr(label), "", 0, "L", false, 0, "")
-		pdf.CellFormat(0, 6, tr(pdfValue(l.Value)), "", 1, "R", false, 0, "")
+		pdf.CellFormat(125-indent, 5.2, tr(label), "", 0, "L", false, 0, "")
+		pdf.CellFormat(0, 5.2, tr(pdfValue(l.Value)), "", 1, "R", false, 0, "")
 		pdf.SetDrawColor(220, 220, 220)
 		pdf.Line(18, pdf.GetY(), 197.9, pdf.GetY())
 	}
 	pdf.Ln(5)
+	keepTogether(pdf, 85)
 	pdf.SetFont("Helvetica", "", 9.5)
 	pdf.MultiCell(0, 5, tr(fmt.Sprintf("The undersigned officer of the Borrower certifies to the Lender that this Borrowing Base Certificate "+
 		"was prepared from the Borrower's books and records as of %s, that the receivables aging, debtor list and inventory report "+

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -41,8 +42,6 @@ type summary struct {
 	Remedies  []defaults.RemedyStatus
 	Covenant  string // Pass, Fail, Undetermined or "" (no statements)
 	CovPeriod date.Date
-	Trend     []trendPoint
-	TrendSVG  template.HTML
 }
 
 type trendPoint struct {
@@ -181,23 +180,6 @@ func (s *Server) summarise(ctx context.Context, f store.Facility, asOf date.Date
 		}
 	}
 	sm.Remedies = rep.Remedies
-	if full {
-		// Trend: availability at the last six month ends and today.
-		d := asOf
-		var pts []trendPoint
-		for i := 0; i < 6; i++ {
-			me := monthEnd(d.AddMonths(-i - 1))
-			a, err := s.availability(ctx, f.Slug, me)
-			if err != nil {
-				break
-			}
-			pts = append(pts, trendPoint{me, a.Availability})
-		}
-		slices.Reverse(pts)
-		pts = append(pts, trendPoint{asOf, sm.Avail.Availability})
-		sm.Trend = pts
-		sm.TrendSVG = sparkline(pts, 120, 28)
-	}
 	return sm
 }
 
@@ -218,7 +200,14 @@ type portfolioPage struct {
 	Status string
 	Total  int
 	Sorts  []sortLink
+	// Paging: by name, only the page's facilities are computed; a sort
+	// by a figure or a status filter computes every facility.
+	Shown, Matching int
+	Page, Pages     int
+	Prev, Next      string
 }
+
+const portfolioPerPage = 100
 
 type sortLink struct {
 	Key, Label string
@@ -251,6 +240,21 @@ func (s *Server) portfolioPage(rq *req) error {
 			keep = append(keep, f)
 		}
 	}
+	sort.SliceStable(keep, func(i, j int) bool {
+		return strings.ToLower(keep[i].Name) < strings.ToLower(keep[j].Name) || strings.EqualFold(keep[i].Name, keep[j].Name) && keep[i].Slug < keep[j].Slug
+	})
+	p.Page, _ = strconv.Atoi(q.Get("page"))
+	byName := (p.Sort == "" || p.Sort == "name") && p.Status == ""
+	if byName {
+		p.Matching = len(keep)
+		p.Pages = max(1, (len(keep)+portfolioPerPage-1)/portfolioPerPage)
+		p.Page = min(max(p.Page, 1), p.Pages)
+		if p.Desc {
+			slices.Reverse(keep)
+		}
+		lo := (p.Page - 1) * portfolioPerPage
+		keep = keep[lo:min(lo+portfolioPerPage, len(keep))]
+	}
 	rows := make([]summary, len(keep))
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -259,7 +263,7 @@ func (s *Server) portfolioPage(rq *req) error {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				rows[i] = s.summarise(ctx, keep[i], asOf, true)
+				rows[i] = s.summarise(ctx, keep[i], asOf, false)
 			}
 		}()
 	}
@@ -281,7 +285,28 @@ func (s *Server) portfolioPage(rq *req) error {
 			return false
 		})
 	}
-	sortSummaries(rows, p.Sort, p.Desc)
+	if !byName {
+		sortSummaries(rows, p.Sort, p.Desc)
+		p.Matching = len(rows)
+		p.Pages = max(1, (len(rows)+portfolioPerPage-1)/portfolioPerPage)
+		p.Page = min(max(p.Page, 1), p.Pages)
+		lo := (p.Page - 1) * portfolioPerPage
+		rows = rows[lo:min(lo+portfolioPerPage, len(rows))]
+	}
+	pv := url.Values{}
+	for _, k := range []string{"sort", "dir", "q", "status", "as_of"} {
+		if q.Get(k) != "" {
+			pv.Set(k, q.Get(k))
+		}
+	}
+	if p.Page > 1 {
+		pv.Set("page", strconv.Itoa(p.Page-1))
+		p.Prev = "/?" + pv.Encode()
+	}
+	if p.Page < p.Pages {
+		pv.Set("page", strconv.Itoa(p.Page+1))
+		p.Next = "/?" + pv.Encode()
+	}
 	for _, c := range []struct {
 		k, l string
 		n    bool
@@ -517,3 +542,29 @@ var hundred, _ = money.ParseRate("100")
 
 // percent shows a ratio as a percentage with two decimals.
 func percent(r money.Rate) string { return r.MulRate(hundred).Fixed(2) + "%" }
+
+// trendSVG serves the availability of a facility at the last six month
+// ends and on the date as a small SVG image (the portfolio loads one per
+// row, lazily, so that the page itself renders without them).
+func (s *Server) trendSVG(rq *req) error {
+	asOf, err := rq.queryDate("as_of", rq.today())
+	if err != nil {
+		return err
+	}
+	var pts []trendPoint
+	for i := 6; i >= 0; i-- {
+		d := asOf
+		if i > 0 {
+			d = monthEnd(asOf.AddMonths(-i))
+		}
+		a, err := s.availability(ctxOf(rq), rq.fac.Slug, d)
+		if err != nil {
+			continue
+		}
+		pts = append(pts, trendPoint{d, a.Availability})
+	}
+	rq.w.Header().Set("Content-Type", "image/svg+xml")
+	rq.w.Header().Set("Cache-Control", "private, max-age=60")
+	_, err = rq.w.Write([]byte(sparkline(pts, 120, 28)))
+	return err
+}

@@ -89,7 +89,7 @@ func signed(a money.Amount, total bool) string {
 // sparkline draws a small line of amounts over time.
 func sparkline(pts []trendPoint, w, h int64) template.HTML {
 	if len(pts) < 2 {
-		return ""
+		return template.HTML(fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="No trend"></svg>`, w, h, w, h))
 	}
 	lo, hi := pts[0].Value, pts[0].Value
 	for _, p := range pts {
@@ -103,7 +103,7 @@ func sparkline(pts []trendPoint, w, h int64) template.HTML {
 	for _, p := range pts {
 		desc = append(desc, p.Date.String()+": "+signed(p.Value, true))
 	}
-	fmt.Fprintf(&b, `<svg class="spark" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="Availability trend, USD: %s"><polyline points="`, w, h, w, h, esc(strings.Join(desc, "; ")))
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="spark" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="Availability trend, USD: %s"><title>Availability, USD: %s</title><polyline fill="none" stroke="#0b4f8a" stroke-width="1.5" points="`, w, h, w, h, esc(strings.Join(desc, "; ")), esc(strings.Join(desc, "; ")))
 	n := int64(len(pts) - 1)
 	for i, p := range pts {
 		x := int64(i) * (w - 4) / n
@@ -113,7 +113,7 @@ func sparkline(pts []trendPoint, w, h int64) template.HTML {
 	b.WriteString(`"/>`)
 	if lo < 0 && hi > 0 {
 		y := h - 2 - scale(0, lo, hi, h-4)
-		fmt.Fprintf(&b, `<line x1="0" x2="%d" y1="%d" y2="%d" class="zero"/>`, w, y, y)
+		fmt.Fprintf(&b, `<line x1="0" x2="%d" y1="%d" y2="%d" stroke="#a4161a" stroke-dasharray="2 2"/>`, w, y, y)
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())

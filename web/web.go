@@ -119,6 +119,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /audit", s.page(s.auditPage))
 	const f = "/facilities/{slug}"
 	s.mux.HandleFunc("GET "+f, s.facPage(s.facilityPage))
+	s.mux.HandleFunc("GET "+f+"/trend.svg", s.facPage(s.trendSVG))
 	s.mux.HandleFunc("GET "+f+"/certificates", s.facPage(s.certificatesPage))
 	s.mux.HandleFunc("POST "+f+"/certificates", s.facPage(s.uploadCertificate))
 	s.mux.HandleFunc("GET "+f+"/certificates/{id}", s.facPage(s.certificatePage))

@@ -7,6 +7,9 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
+	"path"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -272,6 +275,9 @@ func TestDownloads(t *testing.T) {
 		}
 		if !strings.HasPrefix(body, c.starts) || !strings.Contains(body, c.contains) {
 			t.Errorf("GET %s: body starts %.40q", c.path, body)
+		}
+		if d := os.Getenv("REVOLVER_SCREENSHOTS"); d != "" && strings.HasSuffix(c.ctype, "pdf") {
+			os.WriteFile(filepath.Join(d, path.Base(strings.SplitN(c.path, "?", 2)[0])), []byte(body), 0o644)
 		}
 	}
 	// The line's CSV has one row per input row the line covers.
