@@ -202,7 +202,7 @@ func (a *StoredTerms) Terms(ctx context.Context, slug string, d date.Date) (Faci
 		return ft, err
 	}
 	ft.DefaultContinuing = len(open) > 0
-	return ft, nil
+	return a.withRecordedDefaults(ctx, slug, t, d, ft)
 }
 
 // RegisterFacility stores a facility and its agreement files (documents
