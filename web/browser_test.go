@@ -74,7 +74,7 @@ func shot(t *testing.T, dir, name string) chromedp.Action[chromedp.Void] {
 
 func signInActions(base, email string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
-		chromedp.Navigate(base + "/sign-in"),
+		chromedp.Navigate(base+"/sign-in"),
 		chromedp.WaitVisible(chromedp.ID(`email`)),
 		chromedp.SendKeys(chromedp.ID(`email`), email),
 		chromedp.SendKeys(chromedp.ID(`password`), testPassword),

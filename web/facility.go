@@ -564,7 +564,7 @@ func (s *Server) trendSVG(rq *req) error {
 		pts = append(pts, trendPoint{d, a.Availability})
 	}
 	rq.w.Header().Set("Content-Type", "image/svg+xml")
-	rq.w.Header().Set("Cache-Control", "private, max-age=60")
+	rq.w.Header().Set("Cache-Control", "no-store")
 	_, err = rq.w.Write([]byte(sparkline(pts, 120, 28)))
 	return err
 }

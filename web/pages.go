@@ -139,8 +139,9 @@ func (s *Server) termsPage(rq *req) error {
 		}
 		p.Diff = fac.Diff(p.From, p.To)
 	} else if len(fac.Amendments) > 0 {
-		// Suggest the first amendment's change.
+		// By default: what the first amendment changed.
 		p.From, p.To = fac.Amendments[0].Effective.AddDays(-1), fac.Amendments[0].Effective
+		p.Diff = fac.Diff(p.From, p.To)
 	}
 	return rq.render(http.StatusOK, "terms", rq.view("Terms", "terms", p))
 }
@@ -161,14 +162,14 @@ type calDay struct {
 }
 
 type calendarPage struct {
-	AsOf      date.Date
-	Report    *defaults.Report
-	Months    []calMonth
-	List      []defaults.Deadline
-	Err       string
-	Status    string
-	ICSHref   string
-	Undated   []defaults.Deadline
+	AsOf    date.Date
+	Report  *defaults.Report
+	Months  []calMonth
+	List    []defaults.Deadline
+	Err     string
+	Status  string
+	ICSHref string
+	Undated []defaults.Deadline
 }
 
 func (s *Server) calendarReport(rq *req, asOf date.Date) (*defaults.Report, error) {
@@ -343,4 +344,3 @@ func (s *Server) auditPage(rq *req) error {
 	}
 	return rq.render(http.StatusOK, "audit", rq.view("Audit trail", "audit", p))
 }
-

@@ -67,6 +67,14 @@ var funcs = template.FuncMap{
 	"add":      func(a, b int) int { return a + b },
 	"status":   func(s string) string { return strings.ToLower(strings.ReplaceAll(s, " ", "-")) },
 	"join":     strings.Join,
+	// short cuts a text to n characters for a narrow column (the whole
+	// text goes in a title).
+	"short": func(s string, n int) string {
+		if r := []rune(s); len(r) > n {
+			return string(r[:n-1]) + "…"
+		}
+		return s
+	},
 }
 
 // figureHTML formats a decimal string of an engine: amounts (two

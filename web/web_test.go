@@ -256,7 +256,7 @@ func TestDownloads(t *testing.T) {
 	mustStatus(t, "upload", b.upload("btu", "2004-10-03", e.exampleUpload()).StatusCode, http.StatusSeeOther)
 	for _, c := range []struct {
 		path, ctype, starts string
-		contains           string
+		contains            string
 	}{
 		{"/facilities/btu/certificates/1/certificate.pdf", "application/pdf", "%PDF-", ""},
 		{"/facilities/btu/certificates/1/certificate.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK", ""},
@@ -288,5 +288,26 @@ func TestDownloads(t *testing.T) {
 	_, body = b.get("/facilities/btu/certificates/1/lines/receivables.ineligible.past_due?format=csv&q=zzzz-no-such")
 	if n := strings.Count(strings.TrimSpace(body), "\n"); n != 0 {
 		t.Errorf("filtered CSV has %d rows, want 0", n)
+	}
+}
+
+// TestAdvanceRefusalExplained: an advance over availability is refused
+// with the figures, and nothing is posted.
+func TestAdvanceRefusalExplained(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(t, "controller@btu.example")
+	resp := b.post("/facilities/btu/advances", url.Values{"amount": {"100000.00"}, "value_date": {"2004-10-05"}, "idempotency_key": {"r1"}})
+	mustStatus(t, "advance", resp.StatusCode, http.StatusSeeOther)
+	loc := resp.Header.Get("Location")
+	if !strings.Contains(loc, "refused=") {
+		t.Fatalf("advance over availability: %s", loc)
+	}
+	_, page := b.get(loc)
+	if !strings.Contains(page, "refused and nothing was posted") || !strings.Contains(page, "100,000.00") && !strings.Contains(page, "100000.00") {
+		t.Errorf("refusal page: %s", page[strings.Index(page, "<main"):min(len(page), strings.Index(page, "<main")+800)])
+	}
+	txs, _ := e.st.Transactions(context.Background(), "btu")
+	if len(txs) != 0 {
+		t.Errorf("%d transactions posted", len(txs))
 	}
 }
