@@ -27,6 +27,11 @@ type stmtKey struct {
 var readStmts sync.Map // stmtKey → *sql.Stmt
 
 func (db *DB) readStmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if db.D.Name() != "sqlite" {
+		// pgx caches prepared statements per connection itself; a
+		// database/sql statement on top of it only adds work.
+		return nil, nil
+	}
 	k := stmtKey{db, q}
 	if st, ok := readStmts.Load(k); ok {
 		return st.(*sql.Stmt), nil
@@ -59,12 +64,18 @@ func (db *DB) AccountBalances(ctx context.Context, facility string, asOf date.Da
 	for _, a := range accounts {
 		args = append(args, string(a))
 	}
-	st, err := db.readStmt(ctx, `SELECT account, sum(amount) FROM postings WHERE facility_id = ? AND value_date <= ? AND account IN (`+
-		strings.TrimSuffix(strings.Repeat("?,", len(accounts)), ",")+`) GROUP BY account`)
+	q := `SELECT account, sum(amount) FROM postings WHERE facility_id = ? AND value_date <= ? AND account IN (` +
+		strings.TrimSuffix(strings.Repeat("?,", len(accounts)), ",") + `) GROUP BY account`
+	st, err := db.readStmt(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := st.QueryContext(ctx, args...)
+	var rows *sql.Rows
+	if st != nil {
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = db.R.QueryContext(ctx, db.q(q), args...)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("balances of %q: %w", facility, err)
 	}
@@ -90,12 +101,19 @@ func (db *DB) BorrowingBaseInForce(ctx context.Context, facility string, asOf da
 		return 0, 0, err
 	}
 	var id, bb int64
-	st, err := db.readStmt(ctx, `SELECT id, borrowing_base FROM certificates WHERE facility_id = ? AND status = 'approved' AND as_of <= ?
-		ORDER BY as_of DESC, decided_at DESC, id DESC LIMIT 1`)
+	const q = `SELECT id, borrowing_base FROM certificates WHERE facility_id = ? AND status = 'approved' AND as_of <= ?
+		ORDER BY as_of DESC, decided_at DESC, id DESC LIMIT 1`
+	st, err := db.readStmt(ctx, q)
 	if err != nil {
 		return 0, 0, err
 	}
-	err = st.QueryRowContext(ctx, fid, db.D.Date(asOf)).Scan(&id, &bb)
+	var row *sql.Row
+	if st != nil {
+		row = st.QueryRowContext(ctx, fid, db.D.Date(asOf))
+	} else {
+		row = db.R.QueryRowContext(ctx, db.q(q), fid, db.D.Date(asOf))
+	}
+	err = row.Scan(&id, &bb)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, store.Errorf(store.CodeNotFound, "facility %q has no approved borrowing base certificate as of %s", facility, asOf)
 	}
