@@ -46,7 +46,14 @@ type loansPage struct {
 	ValueDate string
 	Threshold string
 	CSVHref   string
+	Matching  int
+	Page      int
+	Pages     int
+	Prev      string
+	Next      string
 }
+
+const ledgerPerPage = 100
 
 type balanceLine struct {
 	Account ledger.Account
@@ -123,8 +130,19 @@ func (s *Server) loansPage(rq *req) error {
 	}
 	p.Total = len(txs)
 	p.Rows = ledgerRows(txs, func(t *ledger.Transaction) bool {
-		return t.ValueDate >= from && t.ValueDate <= to && (p.Kind == "" || string(t.Kind) == p.Kind)
+		if t.ValueDate < from || t.ValueDate > to {
+			return false
+		}
+		switch p.Kind {
+		case "":
+			// By default the daily interest accruals are left out.
+			return t.Kind != ledger.KindInterest
+		case "all":
+			return true
+		}
+		return string(t.Kind) == p.Kind
 	})
+	p.Matching = len(p.Rows)
 	if q.Get("format") == "csv" {
 		rq.w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		rq.w.Header().Set("Content-Disposition", `attachment; filename="`+rq.fac.Slug+`-loan-account.csv"`)
@@ -146,6 +164,23 @@ func (s *Server) loansPage(rq *req) error {
 			v.Set(k, q.Get(k))
 		}
 	}
+	// Pages of ledgerPerPage rows; the last (latest) page by default.
+	p.Pages = max(1, (len(p.Rows)+ledgerPerPage-1)/ledgerPerPage)
+	p.Page, _ = strconv.Atoi(q.Get("page"))
+	if p.Page < 1 || p.Page > p.Pages {
+		p.Page = p.Pages
+	}
+	lo := (p.Page - 1) * ledgerPerPage
+	p.Rows = p.Rows[lo:min(lo+ledgerPerPage, len(p.Rows))]
+	if p.Page > 1 {
+		v.Set("page", strconv.Itoa(p.Page-1))
+		p.Prev = rq.r.URL.Path + "?" + v.Encode() + "#led-h"
+	}
+	if p.Page < p.Pages {
+		v.Set("page", strconv.Itoa(p.Page+1))
+		p.Next = rq.r.URL.Path + "?" + v.Encode() + "#led-h"
+	}
+	v.Del("page")
 	v.Set("format", "csv")
 	p.CSVHref = rq.r.URL.Path + "?" + v.Encode()
 	bal, err := s.st.Balances(ctx, rq.fac.Slug, asOf)
