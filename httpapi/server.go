@@ -148,7 +148,7 @@ func New(cfg Config) (*Server, error) {
 		svc:     &app.Service{Store: cfg.Store, Terms: cfg.Terms, Now: cfg.Now},
 		limiter: auth.NewLimiter(cfg.SignInLimit, cfg.SignInWindow),
 		mux:     http.NewServeMux(), tokens: map[string]cachedUser{}, facs: map[string]cachedFacility{}, keyLocks: map[string]*keyLock{}}
-	s.routes = s.routeTable()
+	s.routes = append(s.routeTable(), s.defaultsRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}

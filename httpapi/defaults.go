@@ -1,0 +1,600 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"revolver/app"
+	"revolver/date"
+	"revolver/defaults"
+	"revolver/store"
+)
+
+// The facility's calendar and memory of obligations: deadlines (JSON or
+// iCalendar), events of default with the remedies exercisable, when a
+// notice takes effect, and the fact records the defaults engine reads
+// (notices, events of default and their lifecycle, waivers with a second
+// lender's approval, insurance policies, UCC filings, other indebtedness,
+// occurrences, covenant results). Lenders record; everyone who may see the
+// facility reads.
+
+func (s *Server) defaultsRoutes() []*Route {
+	const f = "/api/v1/facilities/{slug}"
+	const eod = f + "/events-of-default/{id}"
+	rec := func(method, path, summary, request string, h func(c *call) (any, error)) *Route {
+		return &Route{Method: method, Path: path, Summary: summary, Roles: lenders, Mutating: true, Request: request, Response: "Recorded", Status: http.StatusCreated, h: h}
+	}
+	return []*Route{
+		{Method: "GET", Path: f + "/deadlines", Summary: "What is due, overdue or coming on a date, each with its clause and rule (format=ics or Accept: text/calendar: an iCalendar file)", Query: []string{"as_of", "format"}, Response: "Deadlines", h: s.deadlines},
+		{Method: "GET", Path: f + "/events-of-default", Summary: "Events of default on a date with their lifecycle, and the Bank's remedies exercisable or not yet (with the missing condition)", Query: []string{"as_of"}, Response: "EventsOfDefault", h: s.eventsOfDefault},
+		{Method: "GET", Path: f + "/notices/effective", Summary: "When a notice sent by a method at a time takes effect under the facility's terms (Security Agreement ¶21), and by which rule", Query: []string{"method", "sent", "confirmed"}, Response: "NoticeEffect", h: s.noticeEffective},
+		{Method: "GET", Path: f + "/fact-records", Summary: "The facility's fact records (append-only), by id", Response: "FactRecordList", h: s.factRecords},
+		rec("POST", f+"/notices", "Record a notice given (effective time computed and stored with its rule)", "NoticeInput", s.recordNotice),
+		rec("POST", f+"/notices/{id}/confirmation", "Record a fax's confirmation of good transmission and/or its courier copy", "NoticeConfirmationInput", s.confirmNotice),
+		rec("POST", f+"/events-of-default/records", "Record an event of default of the terms as occurred", "EventOfDefaultInput", s.recordDefault),
+		rec("POST", eod+"/notice", "Record the Bank's notice of the event of default (§7.2)", "DefaultNoticeInput", s.defaultNotice),
+		rec("POST", eod+"/cure", "Record the cure of the event of default", "DefaultActionInput", s.defaultAction(defaults.ActionCure)),
+		rec("POST", eod+"/accelerate", "Record the acceleration after an event of default (needs its notice in effect)", "DefaultActionInput", s.defaultAction(defaults.ActionAcceleration)),
+		rec("POST", eod+"/waive", "Ask to waive the event of default: a written consent naming the agreement, and for a covenant the covenant and period (SA ¶16); needs a second lender", "WaiverInput", s.requestWaiver),
+		rec("POST", eod+"/waive/approve", "Approve a waiver request (not by its requester)", "WaiverApproval", s.approveWaiver),
+		rec("POST", f+"/insurance-policies", "Record an insurance policy on the collateral, or a later state of it under the same id", "PolicyInput", s.recordPolicy),
+		rec("POST", f+"/ucc-filings", "Record a UCC filing's number and date, or a continuation", "FilingInput", s.recordFiling),
+		rec("POST", f+"/other-indebtedness", "Record other indebtedness (cross-default), or a later state of it under the same id", "OtherDebtInput", s.recordOtherDebt),
+		rec("POST", f+"/occurrences", "Record a delivery (closing checklist), casualty, payment, move or sale", "OccurrenceInput", s.recordOccurrence),
+		rec("POST", f+"/covenant-results", "Record a covenant test as reported", "CovenantResultInput", s.recordCovenantResult),
+	}
+}
+
+func init() {
+	for k, v := range defaultsSchemas {
+		schemas[k] = v
+	}
+	queryDocs["format"] = obj{"description": "json (default) or ics (text/calendar)", "schema": obj{"type": "string", "enum": []string{"json", "ics"}}}
+	queryDocs["method"] = obj{"description": "a notice method of the terms, e.g. courier or fax", "schema": str}
+	queryDocs["sent"] = obj{"description": "when the notice was sent: RFC 3339, or YYYY-MM-DD HH:MM in the facility's zone", "schema": str}
+	queryDocs["confirmed"] = obj{"description": "fax: when confirmation of good transmission was received (same forms as sent)", "schema": str}
+}
+
+var (
+	timeStr  = obj{"type": "string", "description": "RFC 3339, or YYYY-MM-DD HH:MM in the facility's zone", "example": "2006-05-26T16:30:00-04:00"}
+	strArray = obj{"type": "array", "items": str}
+	boolean  = obj{"type": "boolean"}
+)
+
+var defaultsSchemas = obj{
+	"Deadlines": props(nil, obj{"facility": str, "as_of": dateStr, "calendar": anyObj,
+		"deadlines": obj{"type": "array", "items": props(nil, obj{"id": str, "kind": str, "label": str, "party": str, "opens": dateStr, "date": dateStr, "due": dateStr,
+			"status": obj{"type": "string", "enum": []string{"met", "late", "due", "overdue", "coming", "undetermined", "pending"}},
+			"done":   dateStr, "rule": str, "reason": str, "assumption": str, "consequence": str, "ref": str, "cite": anyObj})},
+		"problems": obj{"type": "array", "items": anyObj}}),
+	"EventsOfDefault": props(nil, obj{"facility": str, "as_of": dateStr, "continuing": strArray,
+		"events_of_default": obj{"type": "array", "items": props(nil, obj{"id": str, "event": str, "clause": str, "label": str, "detection": str,
+			"occurred": dateStr, "detail": str, "amount": amount, "status": str, "continuing": boolean, "notice": anyObj, "cured": dateStr,
+			"waived": dateStr, "waiver": anyObj, "accelerated": dateStr, "history": obj{"type": "array", "items": anyObj}, "cite": anyObj})},
+		"remedies": obj{"type": "array", "items": props(nil, obj{"id": str, "label": str, "exercisable": boolean, "conditions": strArray,
+			"why": strArray, "missing": strArray, "default": str, "cite": anyObj})},
+		"problems": obj{"type": "array", "items": anyObj}}),
+	"NoticeEffect": props(nil, obj{"method": str, "sent": str, "effective": boolean, "at": str, "date": dateStr, "rule": str,
+		"assumption": str, "pending": str, "copy_by": str, "cite": anyObj}),
+	"FactRecord": props(nil, obj{"id": integer, "facility": str, "key": str, "kind": obj{"type": "string", "enum": store.FactKinds},
+		"subject": str, "on": dateStr, "body": anyObj, "body_sha256": str, "recorded_by": str, "recorded_at": str}),
+	"FactRecordList": props(nil, obj{"fact_records": obj{"type": "array", "items": ref("FactRecord")}}),
+	"Recorded": props(nil, obj{"record": ref("FactRecord"), "replayed": boolean,
+		"id":     obj{"type": "string", "description": "the id the engine knows the fact by: notice-N, eod-N, action-N, a policy, debt or filing id"},
+		"effect": ref("NoticeEffect")}),
+	"NoticeInput": props([]string{"from", "to", "subject", "method", "sent"}, obj{"from": str, "to": str,
+		"subject": obj{"type": "string", "example": "casualty_overadvance", "description": "event_of_default, casualty_overadvance, casualty, sale, records_move, place_of_business_change, ..."},
+		"under":   str, "default": str, "ref": str, "method": str, "sent": timeStr, "confirmed": timeStr, "courier_copy": timeStr}),
+	"NoticeConfirmationInput": props(nil, obj{"confirmed": timeStr, "courier_copy": timeStr}),
+	"EventOfDefaultInput": props([]string{"event", "occurred", "description"}, obj{"event": obj{"type": "string", "description": "an events_of_default id of the terms, e.g. dissolution"},
+		"occurred": dateStr, "description": str}),
+	"DefaultNoticeInput": props([]string{"method", "sent"}, obj{"method": str, "sent": timeStr, "confirmed": timeStr, "courier_copy": timeStr, "under": str}),
+	"DefaultActionInput": props([]string{"date"}, obj{"date": dateStr, "note": str}),
+	"WaiverInput": props([]string{"date", "agreement"}, obj{"date": dateStr, "agreement": obj{"type": "string", "description": "the document id the consent refers to, e.g. security-agreement"},
+		"covenant": str, "period": dateStr, "note": str}),
+	"WaiverApproval": props(nil, obj{"request": obj{"type": "integer", "format": "int64", "description": "the waiver request's record id (default: the one open request)"}}),
+	"PolicyInput": props([]string{"insurer", "effective", "expires", "loss_payee"}, obj{"id": str, "insurer": str, "number": str, "covers": strArray,
+		"effective": dateStr, "expires": obj{"type": "string", "format": "date", "description": "the renewal date"}, "loss_payee": str,
+		"cancellation_notice_days": obj{"type": "integer"}, "evidenced": dateStr, "cancelled": dateStr}),
+	"FilingInput": props([]string{"filing"}, obj{"filing": str, "number": str, "filed": dateStr, "continuations": obj{"type": "array", "items": dateStr}}),
+	"OtherDebtInput": props([]string{"id", "creditor", "amount", "due"}, obj{"id": str, "creditor": str, "amount": amount, "due": dateStr, "paid": dateStr,
+		"accelerated": dateStr, "default_under": dateStr, "disputed": boolean, "reserves_adequate": boolean}),
+	"OccurrenceInput": props([]string{"kind", "date"}, obj{"id": str, "kind": obj{"type": "string", "example": "delivered"}, "ref": str, "for": dateStr, "date": dateStr, "note": str}),
+	"CovenantResultInput": props([]string{"covenant", "period_end", "pass"}, obj{"covenant": str, "period_end": dateStr, "pass": boolean,
+		"actual": str, "required": str, "undetermined": str}),
+}
+
+// factInput is who records under which key: the client's Idempotency-Key
+// scoped to the caller, else a key of the request.
+func (c *call) factInput() app.FactInput {
+	return app.FactInput{Facility: c.fac.Slug, Key: c.ledgerKey(), By: c.user.Email}
+}
+
+func (c *call) zone() (*time.Location, error) {
+	t, err := c.s.terms.TermsAsOf(c.r.Context(), c.fac.Slug, c.today())
+	if err != nil {
+		return nil, err
+	}
+	return time.LoadLocation(defaults.ZoneOf(t))
+}
+
+func parseTime(field, v string, required bool, loc *time.Location) (*time.Time, error) {
+	if v == "" {
+		if required {
+			return nil, fieldErr(field, "required: a time, RFC 3339 (2006-05-26T16:30:00-04:00) or YYYY-MM-DD HH:MM in the facility's zone")
+		}
+		return nil, nil
+	}
+	t, err := defaults.ParseTime(v, loc)
+	if err != nil {
+		return nil, fieldErr(field, "%v", err)
+	}
+	if d := date.FromTime(t); d < minDate || d > maxDate {
+		return nil, fieldErr(field, "%s is out of range: expected a time from %s to %s", v, minDate, maxDate)
+	}
+	return &t, nil
+}
+
+func optDate(field, v string) (*date.Date, error) {
+	if v == "" {
+		return nil, nil
+	}
+	d, err := parseDate(field, v, true, 0)
+	return &d, err
+}
+
+// asICS: the caller asked for the iCalendar form.
+func (c *call) asICS() bool {
+	if f := c.r.URL.Query().Get("format"); f != "" {
+		return f == "ics"
+	}
+	return strings.Contains(c.r.Header.Get("Accept"), "text/calendar")
+}
+
+// discard swallows the JSON the server writes after a handler has written
+// a response of another type itself.
+type discard struct{ h http.Header }
+
+func (d discard) Header() http.Header         { return d.h }
+func (d discard) Write(b []byte) (int, error) { return len(b), nil }
+func (d discard) WriteHeader(int)             {}
+
+func (s *Server) deadlines(c *call) (any, error) {
+	asOf, err := c.queryDate("as_of")
+	if err != nil {
+		return nil, err
+	}
+	if f := c.r.URL.Query().Get("format"); f != "" && f != "json" && f != "ics" {
+		return nil, fieldErr("format", "%q: expected json or ics", f)
+	}
+	rep, err := s.svc.DefaultsReport(c.r.Context(), c.fac.Slug, asOf)
+	if err != nil {
+		return nil, err
+	}
+	if c.asICS() {
+		w := c.w
+		w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+c.fac.Slug+`-deadlines-`+asOf.String()+`.ics"`)
+		w.WriteHeader(http.StatusOK)
+		w.Write(defaults.ICS(c.fac.Slug, asOf, rep.Deadlines))
+		c.w = discard{h: http.Header{}}
+		return nil, nil
+	}
+	problems := rep.Problems
+	if problems == nil {
+		problems = []defaults.Problem{}
+	}
+	return map[string]any{"facility": c.fac.Slug, "as_of": asOf, "calendar": rep.Calendar, "deadlines": rep.Deadlines, "problems": problems}, nil
+}
+
+func (s *Server) eventsOfDefault(c *call) (any, error) {
+	asOf, err := c.queryDate("as_of")
+	if err != nil {
+		return nil, err
+	}
+	rep, err := s.svc.DefaultsReport(c.r.Context(), c.fac.Slug, asOf)
+	if err != nil {
+		return nil, err
+	}
+	continuing := []string{}
+	for _, d := range rep.Defaults {
+		if d.Continuing {
+			continuing = append(continuing, d.ID)
+		}
+	}
+	remedies := rep.Remedies
+	if remedies == nil {
+		remedies = []defaults.RemedyStatus{}
+	}
+	problems := rep.Problems
+	if problems == nil {
+		problems = []defaults.Problem{}
+	}
+	return map[string]any{"facility": c.fac.Slug, "as_of": asOf, "continuing": continuing, "events_of_default": rep.Defaults, "remedies": remedies, "problems": problems}, nil
+}
+
+func (s *Server) noticeEffective(c *call) (any, error) {
+	q := c.r.URL.Query()
+	if q.Get("method") == "" {
+		return nil, fieldErr("method", "required: a notice method of the terms, e.g. courier or fax")
+	}
+	if q.Get("sent") == "" {
+		return nil, fieldErr("sent", "required: RFC 3339 or YYYY-MM-DD HH:MM in the facility's zone")
+	}
+	eff, err := s.svc.NoticeEffective(c.r.Context(), c.fac.Slug, q.Get("method"), q.Get("sent"), q.Get("confirmed"))
+	if err != nil {
+		return nil, err
+	}
+	return eff, nil
+}
+
+func (s *Server) factRecords(c *call) (any, error) {
+	rs, err := s.st.FactRecords(c.r.Context(), c.fac.Slug)
+	if err != nil {
+		return nil, err
+	}
+	if rs == nil {
+		rs = []store.FactRecord{}
+	}
+	return map[string]any{"fact_records": rs}, nil
+}
+
+// recorded finishes a record command: the audit record and the answer.
+func (c *call) recorded(r app.Recorded, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return r, c.audit(nil, r)
+}
+
+type noticeInput struct {
+	From        string `json:"from"`
+	To          string `json:"to"`
+	Subject     string `json:"subject"`
+	Under       string `json:"under"`
+	Default     string `json:"default"`
+	Ref         string `json:"ref"`
+	Method      string `json:"method"`
+	Sent        string `json:"sent"`
+	Confirmed   string `json:"confirmed"`
+	CourierCopy string `json:"courier_copy"`
+}
+
+func (c *call) notice(in noticeInput) (defaults.Notice, error) {
+	loc, err := c.zone()
+	if err != nil {
+		return defaults.Notice{}, err
+	}
+	n := defaults.Notice{From: in.From, To: in.To, Subject: in.Subject, Under: in.Under, Default: in.Default, Ref: in.Ref, Method: in.Method}
+	if n.Method == "" {
+		return n, fieldErr("method", "required: a notice method of the terms, e.g. courier or fax")
+	}
+	sent, err := parseTime("sent", in.Sent, true, loc)
+	if err != nil {
+		return n, err
+	}
+	n.Sent = *sent
+	if n.Confirmed, err = parseTime("confirmed", in.Confirmed, false, loc); err != nil {
+		return n, err
+	}
+	if n.CourierCopy, err = parseTime("courier_copy", in.CourierCopy, false, loc); err != nil {
+		return n, err
+	}
+	return n, nil
+}
+
+func (s *Server) recordNotice(c *call) (any, error) {
+	var in noticeInput
+	if err := c.decodeJSON(&in); err != nil {
+		return nil, err
+	}
+	for _, f := range []struct{ name, v string }{{"from", in.From}, {"to", in.To}, {"subject", in.Subject}} {
+		if f.v == "" {
+			return nil, fieldErr(f.name, "required")
+		}
+	}
+	n, err := c.notice(in)
+	if err != nil {
+		return nil, err
+	}
+	return c.recorded(s.svc.RecordNotice(c.r.Context(), c.factInput(), n))
+}
+
+type confirmationInput struct {
+	Confirmed   string `json:"confirmed"`
+	CourierCopy string `json:"courier_copy"`
+}
+
+func (s *Server) confirmNotice(c *call) (any, error) {
+	var in confirmationInput
+	if err := c.decodeJSON(&in); err != nil {
+		return nil, err
+	}
+	loc, err := c.zone()
+	if err != nil {
+		return nil, err
+	}
+	conf, err := parseTime("confirmed", in.Confirmed, false, loc)
+	if err != nil {
+		return nil, err
+	}
+	cc, err := parseTime("courier_copy", in.CourierCopy, false, loc)
+	if err != nil {
+		return nil, err
+	}
+	return c.recorded(s.svc.ConfirmNotice(c.r.Context(), c.factInput(), c.r.PathValue("id"), conf, cc))
+}
+
+type eventOfDefaultInput struct {
+	Event       string `json:"event"`
+	Occurred    string `json:"occurred"`
+	Description string `json:"description"`
+}
+
+func (s *Server) recordDefault(c *call) (any, error) {
+	var in eventOfDefaultInput
+	if err := c.decodeJSON(&in); err != nil {
+		return nil, err
+	}
+	if in.Event == "" {
+		return nil, fieldErr("event", "required: an events_of_default id of the terms, e.g. dissolution")
+	}
+	occ, err := parseDate("occurred", in.Occurred, true, 0)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(in.Description) == "" {
+		return nil, fieldErr("description", "required: what happened")
+	}
+	return c.recorded(s.svc.RecordDefault(c.r.Context(), c.factInput(), defaults.DefaultRecord{Event: in.Event, Occurred: occ, Description: in.Description}))
+}
+
+type defaultNoticeInput struct {
+	Method      string `json:"method"`
+	Sent        string `json:"sent"`
+	Confirmed   string `json:"confirmed"`
+	CourierCopy string `json:"courier_copy"`
+	Under       string `json:"under"`
+}
+
+func (s *Server) defaultNotice(c *call) (any, error) {
+	var in defaultNoticeInput
+	if err := c.decodeJSON(&in); err != nil {
+		return nil, err
+	}
+	n, err := c.notice(noticeInput{Method: in.Method, Sent: in.Sent, Confirmed: in.Confirmed, CourierCopy: in.CourierCopy, Under: in.Under})
+	if err != nil {
+		return nil, err
+	}
+	return c.recorded(s.svc.NoticeOfDefault(c.r.Context(), c.factInput(), c.r.PathValue("id"), n))
+}
+
+type defaultActionInput struct {
+	Date string `json:"date"`
+	Note string `json:"note"`
+}
+
+func (s *Server) defaultAction(kind string) func(c *call) (any, error) {
+	return func(c *call) (any, error) {
+		var in defaultActionInput
+		if err := c.decodeJSON(&in); err != nil {
+			return nil, err
+		}
+		d, err := parseDate("date", in.Date, true, 0)
+		if err != nil {
+			return nil, err
+		}
+		return c.recorded(s.svc.DefaultAction(c.r.Context(), c.factInput(), c.r.PathValue("id"), kind, d, in.Note))
+	}
+}
+
+type waiverInput struct {
+	Date      string `json:"date"`
+	Agreement string `json:"agreement"`
+	Covenant  string `json:"covenant"`
+	Period    string `json:"period"`
+	Note      string `json:"note"`
+}
+
+func (s *Server) requestWaiver(c *call) (any, error) {
+	var in waiverInput
+	if err := c.decodeJSON(&in); err != nil {
+		return nil, err
+	}
+	d, err := parseDate("date", in.Date, true, 0)
+	if err != nil {
+		return nil, err
+	}
+	if in.Agreement == "" {
+		return nil, fieldErr("agreement", "required: the document the written consent refers to, e.g. security-agreement (Security Agreement ¶16)")
+	}
+	p, err := parseDate("period", in.Period, false, 0)
+	if err != nil {
+		return nil, err
+	}
+	return c.recorded(s.svc.RequestWaiver(c.r.Context(), c.factInput(), app.WaiverRequest{Default: c.r.PathValue("id"), Date: d,
+		Agreement: in.Agreement, Covenant: in.Covenant, Period: p, Note: in.Note}))
+}
+
+type waiverApproval struct {
+	Request int64 `json:"request"`
+}
+
+func (s *Server) approveWaiver(c *call) (any, error) {
+	var in waiverApproval
+	if err := c.decodeOptional(&in); err != nil {
+		return nil, err
+	}
+	if in.Request < 0 {
+		return nil, fieldErr("request", "%d: expected a waiver request's record id", in.Request)
+	}
+	return c.recorded(s.svc.ApproveWaiver(c.r.Context(), c.factInput(), c.r.PathValue("id"), in.Request))
+}
+
+type policyInput struct {
+	ID                     string   `json:"id"`
+	Insurer                string   `json:"insurer"`
+	Number                 string   `json:"number"`
+	Covers                 []string `json:"covers"`
+	Effective              string   `json:"effective"`
+	Expires                string   `json:"expires"`
+	LossPayee              string   `json:"loss_payee"`
+	CancellationNoticeDays int      `json:"cancellation_notice_days"`
+	Evidenced              string   `json:"evidenced"`
+	Cancelled              string   `json:"cancelled"`
+}
+
+func (s *Server) recordPolicy(c *call) (any, error) {
+	var in policyInput
+	if err := c.decodeJSON(&in); err != nil {
+		return nil, err
+	}
+	p := defaults.Policy{ID: in.ID, Insurer: in.Insurer, Number: in.Number, Covers: in.Covers, LossPayee: in.LossPayee, CancellationNoticeDays: in.CancellationNoticeDays}
+	var err error
+	if p.Effective, err = parseDate("effective", in.Effective, true, 0); err != nil {
+		return nil, err
+	}
+	if p.Expires, err = parseDate("expires", in.Expires, true, 0); err != nil {
+		return nil, err
+	}
+	if p.Evidenced, err = optDate("evidenced", in.Evidenced); err != nil {
+		return nil, err
+	}
+	if p.Cancelled, err = optDate("cancelled", in.Cancelled); err != nil {
+		return nil, err
+	}
+	if in.Insurer == "" {
+		return nil, fieldErr("insurer", "required")
+	}
+	return c.recorded(s.svc.RecordPolicy(c.r.Context(), c.factInput(), p))
+}
+
+type filingInput struct {
+	Filing        string   `json:"filing"`
+	Number        string   `json:"number"`
+	Filed         string   `json:"filed"`
+	Continuations []string `json:"continuations"`
+}
+
+func (s *Server) recordFiling(c *call) (any, error) {
+	var in filingInput
+	if err := c.decodeJSON(&in); err != nil {
+		return nil, err
+	}
+	if in.Filing == "" {
+		return nil, fieldErr("filing", "required: a UCC filing id of the terms, e.g. ucc1")
+	}
+	f := defaults.FilingRecord{Filing: in.Filing, Number: in.Number}
+	var err error
+	if f.Filed, err = parseDate("filed", in.Filed, false, 0); err != nil {
+		return nil, err
+	}
+	for _, v := range in.Continuations {
+		d, err := parseDate("continuations", v, true, 0)
+		if err != nil {
+			return nil, err
+		}
+		f.Continuations = append(f.Continuations, d)
+	}
+	return c.recorded(s.svc.RecordFiling(c.r.Context(), c.factInput(), f))
+}
+
+type otherDebtInput struct {
+	ID               string `json:"id"`
+	Creditor         string `json:"creditor"`
+	Amount           string `json:"amount"`
+	Due              string `json:"due"`
+	Paid             string `json:"paid"`
+	Accelerated      string `json:"accelerated"`
+	DefaultUnder     string `json:"default_under"`
+	Disputed         bool   `json:"disputed"`
+	ReservesAdequate bool   `json:"reserves_adequate"`
+}
+
+func (s *Server) recordOtherDebt(c *call) (any, error) {
+	var in otherDebtInput
+	if err := c.decodeJSON(&in); err != nil {
+		return nil, err
+	}
+	if in.ID == "" {
+		return nil, fieldErr("id", "required: the debt's id (a later record under it supersedes)")
+	}
+	if in.Creditor == "" {
+		return nil, fieldErr("creditor", "required")
+	}
+	o := defaults.OtherDebt{ID: in.ID, Creditor: in.Creditor, Disputed: in.Disputed, ReservesAdequate: in.ReservesAdequate}
+	var err error
+	if o.Amount, err = parseAmount("amount", in.Amount); err != nil {
+		return nil, err
+	}
+	if o.Due, err = parseDate("due", in.Due, true, 0); err != nil {
+		return nil, err
+	}
+	if o.Paid, err = optDate("paid", in.Paid); err != nil {
+		return nil, err
+	}
+	if o.Accelerated, err = optDate("accelerated", in.Accelerated); err != nil {
+		return nil, err
+	}
+	if o.DefaultUnder, err = optDate("default_under", in.DefaultUnder); err != nil {
+		return nil, err
+	}
+	return c.recorded(s.svc.RecordOtherDebt(c.r.Context(), c.factInput(), o))
+}
+
+type occurrenceInput struct {
+	ID   string `json:"id"`
+	Kind string `json:"kind"`
+	Ref  string `json:"ref"`
+	For  string `json:"for"`
+	Date string `json:"date"`
+	Note string `json:"note"`
+}
+
+func (s *Server) recordOccurrence(c *call) (any, error) {
+	var in occurrenceInput
+	if err := c.decodeJSON(&in); err != nil {
+		return nil, err
+	}
+	if in.Kind == "" {
+		return nil, fieldErr("kind", "required: e.g. delivered, casualty, costs_paid, records_move, sale")
+	}
+	e := defaults.Event{ID: in.ID, Kind: in.Kind, Ref: in.Ref, Note: in.Note}
+	var err error
+	if e.Date, err = parseDate("date", in.Date, true, 0); err != nil {
+		return nil, err
+	}
+	if e.For, err = parseDate("for", in.For, false, 0); err != nil {
+		return nil, err
+	}
+	return c.recorded(s.svc.RecordOccurrence(c.r.Context(), c.factInput(), e))
+}
+
+type covenantResultInput struct {
+	Covenant     string `json:"covenant"`
+	PeriodEnd    string `json:"period_end"`
+	Pass         *bool  `json:"pass"`
+	Actual       string `json:"actual"`
+	Required     string `json:"required"`
+	Undetermined string `json:"undetermined"`
+}
+
+func (s *Server) recordCovenantResult(c *call) (any, error) {
+	var in covenantResultInput
+	if err := c.decodeJSON(&in); err != nil {
+		return nil, err
+	}
+	if in.Covenant == "" {
+		return nil, fieldErr("covenant", "required")
+	}
+	if in.Pass == nil {
+		return nil, fieldErr("pass", "required: true or false")
+	}
+	r := defaults.CovenantResult{Covenant: in.Covenant, Pass: *in.Pass, Actual: in.Actual, Required: in.Required, Undetermined: in.Undetermined}
+	var err error
+	if r.PeriodEnd, err = parseDate("period_end", in.PeriodEnd, true, 0); err != nil {
+		return nil, err
+	}
+	return c.recorded(s.svc.RecordCovenantResult(c.r.Context(), c.factInput(), r))
+}
