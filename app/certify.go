@@ -121,4 +121,3 @@ func (s *Service) DecideCertificate(ctx context.Context, facility string, id int
 	after, err = s.Store.DecideCertificate(ctx, id, store.Decision{Status: status, Reviewer: by, Comment: comment, At: s.now()})
 	return c, after, err
 }
-
