@@ -209,6 +209,12 @@ func TestBrowser(t *testing.T) {
 	if h1 != "Not found" {
 		t.Errorf("another borrower sees %q on /facilities/btu", h1)
 	}
+	// Keyboard: the first Tab stop is the skip link, and it leads to main.
+	run("keyboard", chromedp.Navigate(base+"/facilities/other"), waitText("h1", "Sovereign"), chromedp.KeyEvent("\t"))
+	focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.className + " " + document.activeElement.getAttribute("href")`))
+	if err != nil || focused != "skip #main" {
+		t.Errorf("first Tab focuses %q (%v), want the skip link", focused, err)
+	}
 	// Tablet width.
 	run("tablet", chromedp.EmulateViewport(820, 1180), chromedp.Navigate(base+"/facilities/other/loans"), waitText("h1", "Loan account"), shot(t, dir, "16-loans-tablet"))
 }

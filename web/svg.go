@@ -167,7 +167,7 @@ func lineChart(title string, ss []series) template.HTML {
 		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%d" y2="%d" class="grid"/><text x="%d" y="%d" class="tick">%s</text>`, left, w-right, y, y, left-6, y+4, esc(millions(v)))
 	}
 	fmt.Fprintf(&b, `<text x="%d" y="%d" class="tick start">%s</text><text x="%d" y="%d" class="tick end">%s</text>`, left, h-bottom+18, d0, w-right, h-bottom+18, d1)
-	fmt.Fprintf(&b, `<text x="%d" y="%d" class="unit">USD millions</text>`, 4, top-6)
+	fmt.Fprintf(&b, `<text x="%d" y="%d" class="unit start">USD millions</text>`, 4, top-6)
 	for _, s := range ss {
 		if len(s.Points) == 0 {
 			continue
