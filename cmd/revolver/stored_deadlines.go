@@ -1,0 +1,67 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/spf13/cobra"
+
+	"revolver/app"
+	"revolver/defaults"
+)
+
+func init() { register(facilityDeadlinesCmd) }
+
+// facilityDeadlinesCmd is `revolver deadlines` for a stored facility: the
+// stored terms and the facility's fact records instead of files.
+func facilityDeadlinesCmd() *cobra.Command {
+	var sf storeFlags
+	var slug, asOf, format string
+	var ics bool
+	c := &cobra.Command{
+		Use:   "facility-deadlines --slug SLUG --as-of D [--format json|table] [--ics]",
+		Short: "Deadlines, events of default and remedies of a stored facility on a date, from its fact records",
+		Long: `Evaluates a stored facility as the deadlines command does, with the terms
+stored with the facility and the facts recorded through the API (notices,
+events of default and their lifecycle, insurance policies, UCC filings, other
+indebtedness, occurrences, covenant results); the amount owed at the
+Termination Date comes from the loan account. --ics writes the deadlines as an
+iCalendar file instead.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			if slug == "" {
+				return usageError{errors.New("--slug is required")}
+			}
+			d, err := parseDateFlag("as-of", asOf)
+			if err != nil {
+				return err
+			}
+			st, _, err := sf.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			svc := &app.Service{Store: st, Terms: &app.StoredTerms{Store: st}}
+			rep, err := svc.DefaultsReport(cmd.Context(), slug, d)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if ics {
+				_, err := out.Write(defaults.ICS(slug, d, rep.Deadlines))
+				return err
+			}
+			if format == "json" {
+				return writeJSON(out, rep)
+			}
+			return reportTable(out, rep)
+		},
+	}
+	sf.add(c)
+	c.Flags().StringVar(&slug, "slug", "", "the facility")
+	c.Flags().StringVar(&asOf, "as-of", "", "date YYYY-MM-DD")
+	c.Flags().StringVar(&format, "format", "table", "json or table")
+	c.Flags().BoolVar(&ics, "ics", false, "write the deadlines as iCalendar (RFC 5545)")
+	return c
+}
