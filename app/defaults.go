@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // the facility's zone must load without a system zone database
 
@@ -861,6 +862,14 @@ func (a *StoredTerms) RecordedDefaultsContinuing(ctx context.Context, slug strin
 	if err != nil || len(recs) == 0 {
 		return nil, err
 	}
+	// Records are append-only: their count and last id name the set.
+	key := continuingKey{a: a, slug: slug, n: len(recs), last: recs[len(recs)-1].ID, t: t, d: d}
+	continuingCache.Lock()
+	open, hit := continuingCache.m[key]
+	continuingCache.Unlock()
+	if hit {
+		return slices.Clone(open), nil
+	}
 	loc, err := zoneOf(t)
 	if err != nil {
 		return nil, err
@@ -869,13 +878,35 @@ func (a *StoredTerms) RecordedDefaultsContinuing(ctx context.Context, slug strin
 	if err != nil {
 		return nil, invalid("facility %q on %s: the recorded facts cannot be evaluated: %v", slug, d, err)
 	}
-	var out []string
 	for _, x := range ds {
 		if x.Continuing {
-			out = append(out, x.ID)
+			open = append(open, x.ID)
 		}
 	}
-	return out, nil
+	continuingCache.Lock()
+	if continuingCache.m == nil || len(continuingCache.m) > 4096 {
+		continuingCache.m = map[continuingKey][]string{}
+	}
+	continuingCache.m[key] = open
+	continuingCache.Unlock()
+	return slices.Clone(open), nil
+}
+
+// continuingCache keeps the defaults found continuing per set of fact
+// records, terms and date (the terms are cached by StoredTerms, so the
+// pointer names them).
+var continuingCache struct {
+	sync.Mutex
+	m map[continuingKey][]string
+}
+
+type continuingKey struct {
+	a    *StoredTerms
+	slug string
+	n    int
+	last int64
+	t    *agreement.Terms
+	d    date.Date
 }
 
 // withRecordedDefaults sets ft.DefaultContinuing also when an event of

@@ -366,3 +366,42 @@ func TestFactsRefused(t *testing.T) {
 		t.Errorf("refused facts stored: %+v", recs)
 	}
 }
+
+// BenchmarkStoredTermsWithFacts: the terms an advance is checked against,
+// with no fact records and with 40 (events of default, notices, cures,
+// policies, other debts), on SQLite.
+func BenchmarkStoredTermsWithFacts(b *testing.B) {
+	for _, n := range []int{0, 40} {
+		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
+			ctx := context.Background()
+			s, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "b.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			svc := btu(&testing.T{}, s)
+			d := date.MustParse
+			for i := 0; i < n/4; i++ {
+				eod, err := svc.RecordDefault(ctx, in(fmt.Sprint("e", i), "o"), defaults.DefaultRecord{Event: "dissolution", Occurred: d("2005-01-01").AddDays(i), Description: "x"})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := svc.DefaultAction(ctx, in(fmt.Sprint("c", i), "o"), eod.ID, defaults.ActionCure, d("2005-01-01").AddDays(i+1), ""); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := svc.RecordOtherDebt(ctx, in(fmt.Sprint("x", i), "o"), defaults.OtherDebt{ID: fmt.Sprint("debt", i), Creditor: "c", Amount: 1000_00, Due: d("2006-01-01")}); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := svc.RecordNotice(ctx, in(fmt.Sprint("n", i), "o"), defaults.Notice{From: "lender", To: "borrower", Subject: "sale", Method: "courier", Sent: et("2005-03-01 10:00")}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := svc.Terms.Terms(ctx, "btu", d("2006-06-01")); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
