@@ -133,7 +133,7 @@ func (s *Server) uploadCertificate(rq *req) error {
 			cs[i], cs[j] = cs[j], cs[i]
 		}
 		v := rq.view("Borrowing base certificates", "certificates", certificatesPage{Certificates: cs, AsOf: rq.r.FormValue("as_of"), Key: newKey()})
-		v.Error = "The certificate was not submitted: " + err.Error() + " Correct the file and upload the three files again."
+		v.Error = "The certificate was not submitted: " + strings.TrimRight(err.Error(), ". ") + ". Correct the file and upload the three files again."
 		status := http.StatusUnprocessableEntity
 		if ae, ok := err.(*apiError); ok {
 			status = ae.Status
@@ -399,20 +399,19 @@ func (s *Server) decideCertificate(rq *req) error {
 	var out store.Certificate
 	path := fmt.Sprintf("/api/v1/facilities/%s/borrowing-base-certificates/%d/%s", url.PathEscape(rq.fac.Slug), c.ID, d)
 	if err := rq.postJSON(path, in, &out); err != nil {
-		return rq.redirectErr(fmt.Sprintf("/facilities/%s/certificates/%d", url.PathEscape(rq.fac.Slug), c.ID), err)
+		return rq.refused(err, s.certificatePage)
 	}
 	return rq.redirect(fmt.Sprintf("/facilities/%s/certificates/%d", url.PathEscape(rq.fac.Slug), c.ID), fmt.Sprintf("Certificate %d is %s.", c.ID, out.Status))
 }
 
-// redirectErr goes back to a page showing why the API refused.
-func (rq *req) redirectErr(path string, err error) error {
-	if _, ok := err.(*apiError); !ok {
+// refused shows the page again (page renders it) with the reason the API
+// refused the change, and the API's status.
+func (rq *req) refused(err error, page func(*req) error) error {
+	ae, ok := err.(*apiError)
+	if !ok {
 		return err
 	}
-	sep := "?"
-	if strings.Contains(path, "?") {
-		sep = "&"
-	}
-	http.Redirect(rq.w, rq.r, path+sep+"refused="+url.QueryEscape(err.Error()), http.StatusSeeOther)
-	return nil
+	rq.status = ae.Status
+	rq.errMsg = "Refused, and nothing was changed: " + ae.Message
+	return page(rq)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/cookiejar"
@@ -214,4 +215,23 @@ func (c *client) post(p string, form url.Values) *http.Response {
 	}
 	resp.Body.Close()
 	return resp
+}
+
+// postPage posts a form and reads the page answered.
+func (c *client) postPage(p string, form url.Values) (*http.Response, string) {
+	c.t.Helper()
+	if form.Get("csrf_token") == "" {
+		form.Set("csrf_token", c.csrf)
+	}
+	resp, err := c.http.PostForm(c.e.srv.URL+p, form)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b strings.Builder
+	_, err = io.Copy(&b, resp.Body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return resp, b.String()
 }

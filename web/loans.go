@@ -106,6 +106,10 @@ func (s *Server) loansPage(rq *req) error {
 		return err
 	}
 	p := loansPage{AsOf: asOf, Kind: q.Get("kind"), Key: newKey(), ValueDate: asOf.String()}
+	if rq.r.Method == http.MethodPost && rq.r.PostFormValue("amount") != "" {
+		// Shown again after a refusal, with a new key.
+		p.Amount, p.ValueDate = rq.r.PostFormValue("amount"), rq.r.PostFormValue("value_date")
+	}
 	if q.Get("from") != "" {
 		p.From = from.String()
 	}
@@ -207,9 +211,6 @@ func (s *Server) loansPage(rq *req) error {
 		p.Threshold = st.MakerCheckerThreshold.Grouped()
 	}
 	v2 := rq.view("Loan account", "loans", p)
-	if e := q.Get("refused"); e != "" {
-		v2.Error = "The request was refused and nothing was posted: " + e
-	}
 	return rq.render(http.StatusOK, "loans", v2)
 }
 
@@ -222,7 +223,7 @@ func (s *Server) requestAdvance(rq *req) error {
 	var out store.AdvanceRequest
 	back := "/facilities/" + url.PathEscape(rq.fac.Slug) + "/loans"
 	if err := rq.postJSON("/api/v1/facilities/"+url.PathEscape(rq.fac.Slug)+"/advances", map[string]string{"amount": amount, "value_date": vd}, &out); err != nil {
-		return rq.redirectErr(back, err)
+		return rq.refused(err, s.loansPage)
 	}
 	msg := fmt.Sprintf("Advance request %d of USD %s value %s was funded.", out.ID, out.Amount.Grouped(), out.ValueDate)
 	if out.Status == store.AdvanceRequested {
@@ -244,7 +245,7 @@ func (s *Server) decideAdvance(rq *req) error {
 	var out store.AdvanceRequest
 	path := fmt.Sprintf("/api/v1/facilities/%s/advances/%d/%s", url.PathEscape(rq.fac.Slug), id, d)
 	if err := rq.postJSON(path, map[string]string{"comment": strings.TrimSpace(rq.r.PostFormValue("comment"))}, &out); err != nil {
-		return rq.redirectErr(back, err)
+		return rq.refused(err, s.loansPage)
 	}
 	return rq.redirect(back, fmt.Sprintf("Advance request %d is %s.", out.ID, out.Status))
 }

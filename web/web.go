@@ -163,6 +163,9 @@ type req struct {
 	user store.User
 	sess store.Session
 	fac  store.Facility
+	// status and errMsg: a page shown again after the API refused a change.
+	status int
+	errMsg string
 }
 
 func (s *Server) session(r *http.Request) (store.User, store.Session, error) {
@@ -304,6 +307,9 @@ func (rq *req) view(title, nav string, page any) *view {
 		v.Facility = &f
 	}
 	v.Flash = rq.r.URL.Query().Get("done")
+	if rq.errMsg != "" {
+		v.Error, v.Flash = rq.errMsg, ""
+	}
 	return v
 }
 
@@ -315,6 +321,9 @@ func (rq *req) render(status int, name string, v *view) error {
 	var b bytes.Buffer
 	if err := t.ExecuteTemplate(&b, "layout", v); err != nil {
 		return err
+	}
+	if rq.status != 0 && status == http.StatusOK {
+		status = rq.status
 	}
 	rq.w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	rq.w.WriteHeader(status)
