@@ -21,6 +21,7 @@ import (
 	"revolver/date"
 	"revolver/defaults"
 	"revolver/httpapi"
+	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
 )
@@ -423,6 +424,15 @@ func (s *Server) facilityPage(rq *req) error {
 	case store.ErrorCode(err) != store.CodeNotFound:
 		return err
 	}
+	txs, err := s.st.Transactions(ctx, rq.fac.Slug)
+	if err != nil {
+		return err
+	}
+	rows := ledgerRows(txs, func(t *ledger.Transaction) bool {
+		return t.ValueDate <= asOf && t.Kind != ledger.KindInterest && t.Kind != ledger.KindCapitalise
+	})
+	p.Loans = rows[max(0, len(rows)-6):]
+	slices.Reverse(p.Loans)
 	rs, err := s.st.AdvanceRequests(ctx, rq.fac.Slug)
 	if err != nil {
 		return err
