@@ -557,9 +557,17 @@ func (s *Service) RecordPolicy(ctx context.Context, in FactInput, p defaults.Pol
 	return Recorded{Record: rec, Replayed: replayed, ID: p.ID}, nil
 }
 
-// RecordFiling records a UCC filing of the terms: its number and filing
-// date, and continuation statements filed.
-func (s *Service) RecordFiling(ctx context.Context, in FactInput, f defaults.FilingRecord) (Recorded, error) {
+// FilingBody is the body of a UCC filing record: what the engine reads,
+// and the jurisdiction the statement was filed in as recorded.
+type FilingBody struct {
+	defaults.FilingRecord
+	Jurisdiction string `json:"jurisdiction,omitempty"`
+}
+
+// RecordFiling records a UCC filing of the terms: its jurisdiction, number
+// and filing date, and continuation statements filed. A jurisdiction other
+// than the one the terms know is refused.
+func (s *Service) RecordFiling(ctx context.Context, in FactInput, f defaults.FilingRecord, jurisdiction string) (Recorded, error) {
 	if f.Filed == 0 && len(f.Continuations) == 0 && f.Number == "" {
 		return Recorded{}, invalid("UCC filing %s: give the number, the filing date or a continuation", f.Filing)
 	}
@@ -582,11 +590,14 @@ func (s *Service) RecordFiling(ctx context.Context, in FactInput, f defaults.Fil
 	var ids []string
 	for _, x := range t.Schedule.Filings {
 		ids = append(ids, x.ID)
+		if x.ID == f.Filing && jurisdiction != "" && x.Jurisdiction.Known() && !strings.EqualFold(x.Jurisdiction.Value, jurisdiction) {
+			return Recorded{}, invalid("UCC filing %s: jurisdiction %q, but the terms have it filed in %s", f.Filing, jurisdiction, x.Jurisdiction.Value)
+		}
 	}
 	if !slices.Contains(ids, f.Filing) {
 		return Recorded{}, invalid("UCC filing %q: not a filing of the terms on %s (expected one of %s)", f.Filing, on, strings.Join(ids, ", "))
 	}
-	rec, replayed, err := s.addFact(ctx, in, store.FactFiling, f.Filing, on, f)
+	rec, replayed, err := s.addFact(ctx, in, store.FactFiling, f.Filing, on, FilingBody{FilingRecord: f, Jurisdiction: jurisdiction})
 	if err != nil {
 		return Recorded{}, err
 	}

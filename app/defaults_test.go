@@ -247,7 +247,7 @@ func TestStoredFactsMatchEngine(t *testing.T) {
 					Effective: d("2006-01-01"), Expires: d("2006-12-31"), LossPayee: "lender", CancellationNoticeDays: 10, Evidenced: &ev})
 			},
 			func() (Recorded, error) {
-				return svc.RecordFiling(ctx, in("u1", "officer1@bank"), defaults.FilingRecord{Filing: "ucc1", Number: "4-0123", Filed: d("2004-02-02")})
+				return svc.RecordFiling(ctx, in("u1", "officer1@bank"), defaults.FilingRecord{Filing: "ucc1", Number: "4-0123", Filed: d("2004-02-02")}, "Delaware")
 			},
 			func() (Recorded, error) {
 				return svc.RecordOtherDebt(ctx, in("x1", "officer1@bank"), defaults.OtherDebt{ID: "note-7", Creditor: "Other Bank", Amount: money.Amount(60_000_00), Due: d("2006-03-01")})
@@ -345,7 +345,11 @@ func TestFactsRefused(t *testing.T) {
 			return err
 		},
 		"filing not of the terms": func() error {
-			_, err := svc.RecordFiling(ctx, in("f", "o"), defaults.FilingRecord{Filing: "ucc9", Filed: d("2004-02-02")})
+			_, err := svc.RecordFiling(ctx, in("f", "o"), defaults.FilingRecord{Filing: "ucc9", Filed: d("2004-02-02")}, "")
+			return err
+		},
+		"filing in another state": func() error {
+			_, err := svc.RecordFiling(ctx, in("f2", "o"), defaults.FilingRecord{Filing: "ucc1", Filed: d("2004-02-02")}, "Massachusetts")
 			return err
 		},
 		"delivery of an item not on the checklist": func() error {

@@ -97,7 +97,7 @@ var defaultsSchemas = obj{
 	"PolicyInput": props([]string{"insurer", "effective", "expires", "loss_payee"}, obj{"id": str, "insurer": str, "number": str, "covers": strArray,
 		"effective": dateStr, "expires": obj{"type": "string", "format": "date", "description": "the renewal date"}, "loss_payee": str,
 		"cancellation_notice_days": obj{"type": "integer"}, "evidenced": dateStr, "cancelled": dateStr}),
-	"FilingInput": props([]string{"filing"}, obj{"filing": str, "number": str, "filed": dateStr, "continuations": obj{"type": "array", "items": dateStr}}),
+	"FilingInput": props([]string{"filing"}, obj{"filing": str, "jurisdiction": str, "number": str, "filed": dateStr, "continuations": obj{"type": "array", "items": dateStr}}),
 	"OtherDebtInput": props([]string{"id", "creditor", "amount", "due"}, obj{"id": str, "creditor": str, "amount": amount, "due": dateStr, "paid": dateStr,
 		"accelerated": dateStr, "default_under": dateStr, "disputed": boolean, "reserves_adequate": boolean}),
 	"OccurrenceInput": props([]string{"kind", "date"}, obj{"id": str, "kind": obj{"type": "string", "example": "delivered"}, "ref": str, "for": dateStr, "date": dateStr, "note": str}),
@@ -472,6 +472,7 @@ func (s *Server) recordPolicy(c *call) (any, error) {
 
 type filingInput struct {
 	Filing        string   `json:"filing"`
+	Jurisdiction  string   `json:"jurisdiction"`
 	Number        string   `json:"number"`
 	Filed         string   `json:"filed"`
 	Continuations []string `json:"continuations"`
@@ -497,7 +498,7 @@ func (s *Server) recordFiling(c *call) (any, error) {
 		}
 		f.Continuations = append(f.Continuations, d)
 	}
-	return c.recorded(s.svc.RecordFiling(c.r.Context(), c.factInput(), f))
+	return c.recorded(s.svc.RecordFiling(c.r.Context(), c.factInput(), f, in.Jurisdiction))
 }
 
 type otherDebtInput struct {

@@ -104,7 +104,7 @@ func (e *env) defaultsRequest(route, slug string) (req, bool) {
 		return jsonReq(method, path, map[string]any{"id": "INV-1", "insurer": "Mutual", "covers": []string{"inventory", "other_tangible_collateral"},
 			"effective": "2006-01-01", "expires": "2006-12-31", "loss_payee": "lender", "cancellation_notice_days": 10, "evidenced": "2005-12-20"}), true
 	case "/ucc-filings":
-		return jsonReq(method, path, map[string]string{"filing": "ucc1", "number": "4-0123", "filed": "2004-02-02"}), true
+		return jsonReq(method, path, map[string]string{"filing": "ucc1", "jurisdiction": "Delaware", "number": "4-0123", "filed": "2004-02-02"}), true
 	case "/other-indebtedness":
 		return jsonReq(method, path, map[string]any{"id": "note-7", "creditor": "Other Bank", "amount": "60000.00", "due": "2006-03-01"}), true
 	case "/occurrences":
