@@ -465,3 +465,34 @@ func TestOpenAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditAtomic: an advance's audit record is written in the advance's
+// own store transaction: when the record cannot be written, the advance
+// is not stored either; the record lists what the transaction stored.
+func TestAuditAtomic(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open openFunc) {
+		e := newEnv(t, open)
+		adv := "/api/v1/facilities/" + own + "/advances"
+		if r := e.do(e.email[store.RoleBorrower], jsonReq("POST", adv, map[string]string{"amount": "10.00", "value_date": "2004-10-15"})); r.status != 201 {
+			t.Fatalf("advance: %d %s", r.status, r.body)
+		}
+		recs, _ := e.acc.AuditRecords(context.Background(), 0, 10)
+		if len(recs) != 1 || !strings.Contains(string(recs[0].After), `"what":"advance_request"`) || !strings.Contains(string(recs[0].After), `"what":"transaction"`) {
+			t.Fatalf("records %+v", recs)
+		}
+		before := e.snapshot()
+		if _, err := e.db.ExecContext(context.Background(), `ALTER TABLE audit RENAME TO audit_away`); err != nil {
+			t.Fatal(err)
+		}
+		r := e.do(e.email[store.RoleBorrower], jsonReq("POST", adv, map[string]string{"amount": "10.00", "value_date": "2004-10-15"}))
+		if r.status != 500 || r.code() != "internal" {
+			t.Errorf("advance without an audit table: %d %s", r.status, r.body)
+		}
+		if _, err := e.db.ExecContext(context.Background(), `ALTER TABLE audit_away RENAME TO audit`); err != nil {
+			t.Fatal(err)
+		}
+		if after := e.snapshot(); !reflect.DeepEqual(before, after) {
+			t.Errorf("an advance was stored without its audit record: %v → %v", before, after)
+		}
+	})
+}

@@ -510,7 +510,7 @@ func (s *Server) requestAdvance(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.svc.RequestAdvance(c.r.Context(), app.RequestInput{Facility: c.fac.Slug, Key: c.ledgerKey(), Amount: amt, ValueDate: vd, By: c.user.Email})
+	r, err := c.svc().RequestAdvance(c.r.Context(), app.RequestInput{Facility: c.fac.Slug, Key: c.ledgerKey(), Amount: amt, ValueDate: vd, By: c.user.Email})
 	if err != nil {
 		return nil, err
 	}
@@ -549,12 +549,12 @@ func (s *Server) decideAdvance(approve bool) func(c *call) (any, error) {
 		}
 		var after store.AdvanceRequest
 		if approve {
-			after, err = s.svc.ApproveAdvance(c.r.Context(), c.fac.Slug, id, c.user.Email)
+			after, err = c.svc().ApproveAdvance(c.r.Context(), c.fac.Slug, id, c.user.Email)
 		} else {
 			if c.user.Email == before.RequestedBy {
 				return nil, errf(http.StatusForbidden, "forbidden", "advance request %d: someone other than its requester must decide it", id)
 			}
-			after, err = s.svc.RejectAdvance(c.r.Context(), c.fac.Slug, id, c.user.Email, in.Comment)
+			after, err = c.svc().RejectAdvance(c.r.Context(), c.fac.Slug, id, c.user.Email, in.Comment)
 		}
 		if err != nil {
 			return nil, err
@@ -589,7 +589,7 @@ func (s *Server) repayment(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.svc.Post(c.r.Context(), t)
+	p, err := c.svc().Post(c.r.Context(), t)
 	if err != nil {
 		return nil, err
 	}

@@ -220,6 +220,7 @@ type call struct {
 	idemKey string
 	status  int                // overrides rt.Status when set
 	record  *store.AuditRecord // the audit record of a mutation
+	txAudit int                // set by auditingStore.Update
 }
 
 var requestIDRe = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
@@ -322,6 +323,11 @@ func (s *Server) serve(c *call) error {
 		b = raw
 	} else if b, err = json.Marshal(out); err != nil {
 		return err
+	}
+	if c.txAudit != 0 {
+		// The use case's store transaction appended the record with the
+		// change (or changed nothing).
+		c.record = nil
 	}
 	var keep *store.IdempotentResponse
 	if c.idemKey != "" {
@@ -512,11 +518,16 @@ func (c *call) audit(before, after any) error {
 	if err != nil {
 		return err
 	}
+	r := c.newRecord(b, a)
+	c.record = &r
+	return nil
+}
+
+func (c *call) newRecord(before, after json.RawMessage) store.AuditRecord {
 	actor := c.user.Email
 	if actor == "" {
 		actor = "anonymous"
 	}
-	c.record = &store.AuditRecord{At: c.s.now(), Actor: actor, RequestID: c.reqID,
-		Route: c.rt.Method + " " + c.rt.Path, Facility: c.fac.Slug, Before: b, After: a}
-	return nil
+	return store.AuditRecord{At: c.s.now(), Actor: actor, RequestID: c.reqID,
+		Route: c.rt.Method + " " + c.rt.Path, Facility: c.fac.Slug, Before: before, After: after}
 }

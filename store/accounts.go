@@ -77,6 +77,12 @@ type Accounts interface {
 	AuditRecords(ctx context.Context, after int64, limit int) ([]AuditRecord, error)
 }
 
+// TxAuditor appends to the audit chain inside an Update, so that the
+// record commits (or not) with the change it records.
+type TxAuditor interface {
+	AppendAuditTx(tx Tx, r AuditRecord) (AuditRecord, error)
+}
+
 // User is a person (or program) using the system.
 type User struct {
 	ID           int64     `json:"id"`

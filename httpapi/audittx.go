@@ -1,0 +1,104 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+
+	"revolver/app"
+	"revolver/ledger"
+	"revolver/store"
+)
+
+// auditingStore is the store the use cases of one request run on: each
+// Update that changes something appends the request's audit record in the
+// same database transaction, listing what the transaction stored (postings,
+// advance requests and decisions, with the state before a decision).
+type auditingStore struct {
+	store.Store
+	store.Accounts
+	aud store.TxAuditor
+	c   *call
+}
+
+// Close is the store's (both embedded interfaces are the same value).
+func (a auditingStore) Close() error { return a.Store.Close() }
+
+// svc returns the use cases for this request, auditing inside the store
+// transaction when the store can.
+func (c *call) svc() *app.Service {
+	aud, ok := c.s.st.(store.TxAuditor)
+	if !ok {
+		return c.s.svc
+	}
+	return &app.Service{Store: auditingStore{Store: c.s.st, Accounts: c.s.acc, aud: aud, c: c}, Terms: c.s.terms, Now: c.s.now}
+}
+
+type change struct {
+	What   string `json:"what"`
+	Before any    `json:"before,omitempty"`
+	After  any    `json:"after"`
+}
+
+type recordingTx struct {
+	store.Tx
+	changes []change
+}
+
+func (t *recordingTx) Post(tr ledger.Transaction) (store.Posted, error) {
+	p, err := t.Tx.Post(tr)
+	if err == nil && !p.Replayed {
+		t.changes = append(t.changes, change{What: "transaction", After: p.Transaction})
+	}
+	return p, err
+}
+
+func (t *recordingTx) AddAdvanceRequest(r store.AdvanceRequest) (store.AdvanceRequest, bool, error) {
+	out, replayed, err := t.Tx.AddAdvanceRequest(r)
+	if err == nil && !replayed {
+		t.changes = append(t.changes, change{What: "advance_request", After: out})
+	}
+	return out, replayed, err
+}
+
+func (t *recordingTx) DecideAdvanceRequest(id int64, d store.AdvanceDecision) (store.AdvanceRequest, error) {
+	before, _ := t.Tx.AdvanceRequest(id)
+	out, err := t.Tx.DecideAdvanceRequest(id, d)
+	if err == nil {
+		t.changes = append(t.changes, change{What: "advance_request", Before: before, After: out})
+	}
+	return out, err
+}
+
+// Update runs fn and, if it changed anything, appends the audit record in
+// the same transaction.
+func (a auditingStore) Update(ctx context.Context, facility string, fn func(store.Tx) error) error {
+	return a.Store.Update(ctx, facility, func(tx store.Tx) error {
+		rt := &recordingTx{Tx: tx}
+		if err := fn(rt); err != nil {
+			return err
+		}
+		if a.c.txAudit == 0 {
+			a.c.txAudit = txAuditNothing
+		}
+		if len(rt.changes) == 0 {
+			return nil
+		}
+		after, err := json.Marshal(rt.changes)
+		if err != nil {
+			return err
+		}
+		rec := a.c.newRecord(nil, after)
+		rec.Facility = facility
+		if _, err := a.aud.AppendAuditTx(tx, rec); err != nil {
+			return err
+		}
+		a.c.txAudit = txAudited
+		return nil
+	})
+}
+
+// What the request's store transactions did about the audit.
+const (
+	txAuditNothing = 1 // an Update ran and changed nothing (a replay)
+	txAudited      = 2 // the record was appended with the change
+)
