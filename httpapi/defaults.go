@@ -69,6 +69,7 @@ var defaultsSchemas = obj{
 			"done":   dateStr, "rule": str, "reason": str, "assumption": str, "consequence": str, "ref": str, "cite": anyObj})},
 		"problems": obj{"type": "array", "items": anyObj}}),
 	"EventsOfDefault": props(nil, obj{"facility": str, "as_of": dateStr, "continuing": strArray,
+		"continuing_by_approval": obj{"type": "array", "items": str, "description": "events of default recorded through POST …/events-of-default and the approvals, continuing (not waived)"},
 		"events_of_default": obj{"type": "array", "items": props(nil, obj{"id": str, "event": str, "clause": str, "label": str, "detection": str,
 			"occurred": dateStr, "detail": str, "amount": amount, "status": str, "continuing": boolean, "notice": anyObj, "cured": dateStr,
 			"waived": dateStr, "waiver": anyObj, "accelerated": dateStr, "history": obj{"type": "array", "items": anyObj}, "cite": anyObj})},
@@ -211,7 +212,18 @@ func (s *Server) eventsOfDefault(c *call) (any, error) {
 	if problems == nil {
 		problems = []defaults.Problem{}
 	}
-	return map[string]any{"facility": c.fac.Slug, "as_of": asOf, "continuing": continuing, "events_of_default": rep.Defaults, "remedies": remedies, "problems": problems}, nil
+	// Events of default recorded through the approvals route (documents)
+	// also block advances; they are listed so that this answer and the
+	// availability agree.
+	approved, err := s.terms.DefaultsContinuing(c.r.Context(), c.fac.Slug, asOf)
+	if err != nil {
+		return nil, err
+	}
+	if approved == nil {
+		approved = []string{}
+	}
+	return map[string]any{"facility": c.fac.Slug, "as_of": asOf, "continuing": continuing, "continuing_by_approval": approved,
+		"events_of_default": rep.Defaults, "remedies": remedies, "problems": problems}, nil
 }
 
 func (s *Server) noticeEffective(c *call) (any, error) {
