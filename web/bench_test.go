@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"runtime/pprof"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,7 +35,7 @@ func benchPage(b *testing.B, e *env, c *client, path string) {
 		b.Fatalf("GET %s: %d", path, code)
 	}
 	if p := os.Getenv("WEB_BENCH_PROFILE"); p != "" {
-		f, err := os.Create(p)
+		f, err := os.Create(p + "-" + strings.NewReplacer("/", "_", "?", "_", "&", "_", "=", "_").Replace(b.Name()))
 		if err != nil {
 			b.Fatal(err)
 		}

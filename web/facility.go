@@ -41,8 +41,11 @@ type summary struct {
 	Overdue   int
 	Defaults  []defaults.Default // continuing
 	Remedies  []defaults.RemedyStatus
-	Covenant  string // Pass, Fail, Undetermined or "" (no statements)
-	CovPeriod date.Date
+	Covenant  string // pass, fail, undetermined or "" (no statements)
+	// DocDefaults: events of default recorded as documents and continuing
+	// (the portfolio's count; the facility page lists them in Defaults).
+	DocDefaults int
+	CovPeriod   date.Date
 }
 
 type trendPoint struct {
@@ -55,12 +58,17 @@ func (s *Server) availability(ctx context.Context, slug string, d date.Date) (ht
 	return s.api.AvailabilityOn(ctx, slug, d)
 }
 
-// facts gathers what the defaults engine needs from the store: the
-// covenant tests on the statements known now and the events of default
-// recorded.
-func (s *Server) facts(ctx context.Context, slug string, cov *covenant.Result) (defaults.Facts, error) {
-	var f defaults.Facts
-	if cov != nil {
+// facts gathers what the defaults engine needs: the facility's fact
+// records (app.Service.Facts); the covenant tests on the statements known
+// on the date when no covenant result is recorded; and, with docs, the
+// events of default and waivers recorded as documents through the API's
+// approvals.
+func (s *Server) facts(ctx context.Context, slug string, t *agreement.Terms, asOf date.Date, cov *covenant.Result, docs bool) (defaults.Facts, error) {
+	f, err := s.svc.Facts(ctx, slug, t, asOf)
+	if err != nil {
+		return f, err
+	}
+	if cov != nil && len(f.CovenantResults) == 0 {
 		for _, t := range cov.Tests {
 			cr := defaults.CovenantResult{Covenant: t.Covenant, PeriodEnd: t.PeriodEnd, Pass: t.Result == covenant.Pass,
 				Actual: t.Actual.String(), Required: t.Required.String()}
@@ -70,7 +78,10 @@ func (s *Server) facts(ctx context.Context, slug string, cov *covenant.Result) (
 			f.CovenantResults = append(f.CovenantResults, cr)
 		}
 	}
-	docs, err := s.st.Documents(ctx, slug)
+	if !docs {
+		return f, nil
+	}
+	ds, err := s.st.Documents(ctx, slug)
 	if err != nil {
 		return f, err
 	}
@@ -81,7 +92,7 @@ func (s *Server) facts(ctx context.Context, slug string, cov *covenant.Result) (
 		id    string
 	}
 	var waivers []waiver
-	for _, d := range docs {
+	for _, d := range ds {
 		if d.Kind != app.DocEventOfDefault && d.Kind != app.DocWaiver {
 			continue
 		}
@@ -99,7 +110,7 @@ func (s *Server) facts(ctx context.Context, slug string, cov *covenant.Result) (
 			waivers = append(waivers, waiver{r.Event, r.Date, d.ID})
 		}
 	}
-	f.Defaults = recs
+	f.Defaults = append(f.Defaults, recs...)
 	for _, w := range waivers {
 		for _, r := range recs {
 			if r.Event == w.event && r.Occurred <= w.on {
@@ -150,7 +161,14 @@ func (s *Server) summarise(ctx context.Context, f store.Facility, asOf date.Date
 			}
 		}
 	}
-	facts, err := s.facts(ctx, f.Slug, cov)
+	facts, err := s.facts(ctx, f.Slug, t, asOf, cov, full)
+	if err == nil && !full {
+		// The portfolio counts events of default recorded as documents
+		// from the terms source's cache.
+		if open, err := s.terms.DefaultsContinuing(ctx, f.Slug, asOf); err == nil {
+			sm.DocDefaults = len(open)
+		}
+	}
 	if err != nil {
 		sm.ReportErr = err.Error()
 		return sm
@@ -409,7 +427,7 @@ func (s *Server) facilityPage(rq *req) error {
 		return err
 	}
 	ctx := ctxOf(rq)
-	p := facilityPage{summary: s.summarise(ctx, rq.fac, asOf, false)}
+	p := facilityPage{summary: s.summarise(ctx, rq.fac, asOf, true)}
 	c, err := s.st.CertificateInForce(ctx, rq.fac.Slug, asOf)
 	switch {
 	case err == nil:

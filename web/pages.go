@@ -173,7 +173,7 @@ type calendarPage struct {
 }
 
 func (s *Server) calendarReport(rq *req, asOf date.Date) (*defaults.Report, error) {
-	sm := s.summarise(ctxOf(rq), rq.fac, asOf, false)
+	sm := s.summarise(ctxOf(rq), rq.fac, asOf, true)
 	if sm.TermsErr != "" {
 		return nil, userErr(http.StatusUnprocessableEntity, "The terms could not be read: "+sm.TermsErr)
 	}
