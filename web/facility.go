@@ -329,8 +329,8 @@ func (s *Server) portfolioPage(rq *req) error {
 	for _, c := range []struct {
 		k, l string
 		n    bool
-	}{{"name", "Facility", false}, {"commitment", "Commitment (USD)", true}, {"bb", "Borrowing base (USD)", true}, {"loans", "Loans (USD)", true},
-		{"availability", "Availability (USD)", true}, {"utilisation", "Utilisation", true}, {"next", "Next deadline", false}} {
+	}{{"name", "Facility", false}, {"commitment", "Commitment", true}, {"bb", "Borrowing base", true}, {"loans", "Loans", true},
+		{"availability", "Availability", true}, {"utilisation", "Utilisation", true}, {"next", "Next deadline", false}} {
 		l := sortLink{Key: c.k, Label: c.l, Numeric: c.n}
 		v := url.Values{"sort": {c.k}}
 		if p.Filter != "" {
