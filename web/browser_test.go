@@ -132,6 +132,17 @@ func TestBrowser(t *testing.T) {
 	}
 
 	run("borrower signs in", signInActions(base, "controller@btu.example"), waitText("h1", "BTU"), shot(t, dir, "01-facility-borrower-before"))
+	// Dropping three files on one box puts each in its box by name.
+	run("drop", chromedp.Navigate(base+"/facilities/btu/certificates"), chromedp.WaitVisible(chromedp.ID(`upload`)))
+	placed, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(function () {
+		var dt = new DataTransfer();
+		["march-inventory.csv", "Debtors.xlsx", "receivables-aging.csv"].forEach(function (n) { dt.items.add(new File(["x"], n)); });
+		document.querySelector(".drop").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+		return ["receivables", "debtors", "inventory"].map(function (id) { var f = document.getElementById(id).files; return f.length ? f[0].name : ""; }).join(",");
+	})()`))
+	if err != nil || placed != "receivables-aging.csv,Debtors.xlsx,march-inventory.csv" {
+		t.Errorf("dropped files placed as %q (%v)", placed, err)
+	}
 	run("borrower uploads the certificate",
 		chromedp.Navigate(base+"/facilities/btu/certificates"),
 		chromedp.WaitVisible(chromedp.ID(`upload`)),
