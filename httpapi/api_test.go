@@ -496,3 +496,46 @@ func TestAuditAtomic(t *testing.T) {
 		}
 	})
 }
+
+// TestAvailabilityAgreesWithAdvances: the availability answered is what an
+// advance is checked against: the whole of it is funded, a cent more is
+// refused (with a letter of credit outstanding and partly drawn).
+func TestAvailabilityAgreesWithAdvances(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open openFunc) {
+		e := newEnv(t, open)
+		ctx := context.Background()
+		lc, _ := ledgerLC(own, "lc-1", "2004-10-05", 50_000_000)
+		if _, err := e.svc.Post(ctx, lc); err != nil {
+			t.Fatal(err)
+		}
+		draw, _ := ledgerDraw(own, "lc-1-draw", "2004-10-06", 10_000_000)
+		if _, err := e.svc.Post(ctx, draw); err != nil {
+			t.Fatal(err)
+		}
+		f := "/api/v1/facilities/" + own
+		got := e.do(e.email[store.RoleBorrower], jsonReq("GET", f+"/availability?as_of=2004-10-15", nil))
+		m := got.json(t)
+		if m["letters_of_credit"] != "500000.00" {
+			t.Fatalf("letters of credit %v", m)
+		}
+		avail := m["availability"].(string)
+		// Above the maker-checker threshold an advance waits for approval,
+		// so the availability is drawn in pieces of at most the threshold.
+		a, _ := moneyParse(avail)
+		for left := a; left > 0; {
+			part := min(left, threshold)
+			r := e.do(e.email[store.RoleLenderOfficer], jsonReq("POST", f+"/advances", map[string]string{"amount": part.String(), "value_date": "2004-10-15"}))
+			if r.status != 201 {
+				t.Fatalf("advance of %s with %s left of %s: %d %s", part, left, avail, r.status, r.body)
+			}
+			left -= part
+		}
+		r := e.do(e.email[store.RoleLenderOfficer], jsonReq("POST", f+"/advances", map[string]string{"amount": "0.01", "value_date": "2004-10-15"}))
+		if r.status != 422 || r.code() != "availability_exceeded" {
+			t.Fatalf("one cent over: %d %s", r.status, r.body)
+		}
+		if m := e.do(e.email[store.RoleBorrower], jsonReq("GET", f+"/availability?as_of=2004-10-15", nil)).json(t); m["availability"] != "0.00" {
+			t.Fatalf("availability after drawing it all: %v", m)
+		}
+	})
+}

@@ -25,6 +25,7 @@ import (
 	"revolver/date"
 	"revolver/examples"
 	"revolver/httpapi"
+	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
 	"revolver/store/postgres"
@@ -350,3 +351,13 @@ func (e *env) snapshot() map[string]int {
 }
 
 type openFunc = func(t testing.TB) (store.Store, *sql.DB)
+
+func ledgerLC(facility, key, d string, face int64) (ledger.Transaction, error) {
+	return ledger.LCIssue(ledger.Ref{Facility: facility, Key: key, ValueDate: date.MustParse(d)}, money.Amount(face))
+}
+
+func ledgerDraw(facility, key, d string, amount int64) (ledger.Transaction, error) {
+	return ledger.LCDraw(ledger.Ref{Facility: facility, Key: key, ValueDate: date.MustParse(d)}, money.Amount(amount))
+}
+
+func moneyParse(s string) (money.Amount, error) { return money.ParseAmount(s) }

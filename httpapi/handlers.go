@@ -344,7 +344,7 @@ func (s *Server) availability(c *call) (any, error) {
 		if err != nil && store.ErrorCode(err) != store.CodeNotFound {
 			return nil, err
 		}
-		bal, err = ar.AccountBalances(ctx, c.fac.Slug, asOf, ledger.LCOutstanding, ledger.Loans)
+		bal, err = ar.AccountBalances(ctx, c.fac.Slug, asOf, ledger.LCOutstanding, ledger.LCDrawn, ledger.Loans)
 	} else {
 		cert, cerr := s.st.CertificateInForce(ctx, c.fac.Slug, asOf)
 		switch {
@@ -358,10 +358,19 @@ func (s *Server) availability(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out.LettersOfCredit, out.LoansOutstanding = bal[ledger.LCOutstanding], bal[ledger.Loans]
-	a := ledger.ComputeAvailability(ledger.Limits{Commitment: t.Commitment, AdvanceCap: t.AdvanceCap, TerminationDate: t.TerminationDate,
-		BorrowingBase: out.BorrowingBase - out.LettersOfCredit - t.Exclusions}, out.LoansOutstanding)
-	out.Availability = a.Available
+	// Letters of credit count as app.Limits counts them for an advance:
+	// outstanding plus drawn and unreimbursed, by the terms' treatment.
+	out.LettersOfCredit, out.LoansOutstanding = bal[ledger.LCOutstanding]+bal[ledger.LCDrawn], bal[ledger.Loans]
+	l := ledger.Limits{Commitment: t.Commitment, AdvanceCap: t.AdvanceCap, TerminationDate: t.TerminationDate,
+		BorrowingBase: out.BorrowingBase - t.Exclusions}
+	switch t.LCTreatment {
+	case "none":
+	case "deduct_from_availability":
+		l.LettersOfCredit = out.LettersOfCredit
+	default: // deduct_from_borrowing_base
+		l.BorrowingBase -= out.LettersOfCredit
+	}
+	out.Availability = ledger.ComputeAvailability(l, out.LoansOutstanding).Available
 	if asOf > t.TerminationDate && t.TerminationDate != 0 || t.DefaultContinuing && t.BlocksOnDefault {
 		out.Availability = 0
 	}
