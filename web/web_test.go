@@ -342,3 +342,23 @@ func TestUploadErrorNamesTheProblem(t *testing.T) {
 		t.Errorf("%d certificates stored", len(cs))
 	}
 }
+
+// TestLineShowsClauseText: the advance lines cite the First Amendment
+// §1(b), whose text the agreement file records.
+func TestLineShowsClauseText(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(t, "controller@btu.example")
+	mustStatus(t, "upload", b.upload("btu", "2004-10-03", e.exampleUpload()).StatusCode, http.StatusSeeOther)
+	for _, key := range []string{"receivables.advance", "inventory.cap", "letters_of_credit"} {
+		resp, page := b.get("/facilities/btu/certificates/1/lines/" + key)
+		mustStatus(t, "line", resp.StatusCode, 200)
+		i := strings.Index(page, "<h2>Clause</h2>")
+		if i < 0 || !strings.Contains(page[i:], "<blockquote><p>(b) Section 2.1 of the Original Loan Agreement") {
+			t.Errorf("no clause text on the %s line: %.1500s", key, page[max(0, i):])
+		}
+	}
+	resp, _ := b.get("/facilities/btu/certificates/1/lines/no.such.line")
+	mustStatus(t, "unknown line", resp.StatusCode, http.StatusNotFound)
+	resp, _ = b.get("/facilities/btu/certificates/99")
+	mustStatus(t, "unknown certificate", resp.StatusCode, http.StatusNotFound)
+}
