@@ -153,7 +153,9 @@ func TestScoping(t *testing.T) {
 	e := newEnv(t)
 	o := e.signIn(t, "controller@other.example")
 	for _, p := range []string{"/facilities/btu", "/facilities/btu/certificates", "/facilities/btu/loans", "/facilities/btu/covenants",
-		"/facilities/btu/terms", "/facilities/btu/calendar", "/facilities/btu/calendar.ics", "/facilities/nosuch"} {
+		"/facilities/btu/terms", "/facilities/btu/calendar", "/facilities/btu/calendar.ics", "/facilities/nosuch",
+		"/facilities/btu/trend.svg", "/facilities/btu/certificates/1", "/facilities/btu/certificates/1/certificate.pdf",
+		"/facilities/btu/certificates/1/certificate.xlsx", "/facilities/btu/covenants/compliance.pdf", "/facilities/btu/loans?format=csv"} {
 		resp, page := o.get(p)
 		if resp.StatusCode != http.StatusNotFound {
 			t.Errorf("other borrower GET %s: status %d, want 404", p, resp.StatusCode)
