@@ -112,6 +112,7 @@ func newEnv(t testing.TB) *env {
 		{"officer@bank.example", store.RoleLenderOfficer, ""},
 		{"admin@bank.example", store.RoleLenderAdmin, ""},
 		{"auditor@audit.example", store.RoleAuditor, ""},
+		{"analyst@bank.example", store.RoleLenderAnalyst, ""},
 		{"controller@other.example", store.RoleBorrower, "other"},
 	}
 	for _, u := range users {

@@ -45,10 +45,12 @@ type Config struct {
 	API *httpapi.Server
 	// Store is the system of record (it must also keep accounts).
 	Store store.Store
-	// Now is the clock (time.Now if nil); the pages' default date is its
-	// day in UTC.
+	// Now is the clock (time.Now if nil).
 	Now func() time.Time
-	Log *slog.Logger
+	// Today is the pages' default date (nil: the clock's day in UTC); a
+	// demo over past data can open on its last day.
+	Today func() date.Date
+	Log   *slog.Logger
 }
 
 // Server serves the pages.
@@ -59,6 +61,7 @@ type Server struct {
 	terms *app.StoredTerms
 	svc   *app.Service
 	now   func() time.Time
+	today func() date.Date
 	log   *slog.Logger
 	pages map[string]*template.Template
 	mux   *http.ServeMux
@@ -95,7 +98,11 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{api: cfg.API, st: cfg.Store, acc: acc, terms: cfg.API.Terms(), svc: cfg.API.Service(), now: cfg.Now,
+	if cfg.Today == nil {
+		now := cfg.Now
+		cfg.Today = func() date.Date { return date.FromTime(now().UTC()) }
+	}
+	s := &Server{api: cfg.API, st: cfg.Store, acc: acc, terms: cfg.API.Terms(), svc: cfg.API.Service(), now: cfg.Now, today: cfg.Today,
 		log: cfg.Log, mux: http.NewServeMux(), certCache: map[int64]*computed{}}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
@@ -256,7 +263,7 @@ func canMake(role string) bool {
 
 func canAudit(role string) bool { return role == store.RoleLenderAdmin || role == store.RoleAuditor }
 
-func (rq *req) today() date.Date { return date.FromTime(rq.s.now().UTC()) }
+func (rq *req) today() date.Date { return rq.s.today() }
 
 // queryDate reads a date parameter (default def); a malformed date is an
 // error the page shows.

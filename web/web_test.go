@@ -239,8 +239,15 @@ func TestPagesRender(t *testing.T) {
 				t.Errorf("GET %s: input %q has no label", p, m[1])
 			}
 		}
-		if !strings.Contains(page, "<main") || !strings.Contains(page, "<h1") {
-			t.Errorf("GET %s: no main or h1", p)
+		if !strings.Contains(page, "<main") || strings.Count(page, "<h1") != 1 {
+			t.Errorf("GET %s: no main or not one h1", p)
+		}
+		ids := map[string]bool{}
+		for _, m := range regexp.MustCompile(`\bid="([^"]+)"`).FindAllStringSubmatch(page, -1) {
+			if ids[m[1]] {
+				t.Errorf("GET %s: id %q twice", p, m[1])
+			}
+			ids[m[1]] = true
 		}
 	}
 }
@@ -363,4 +370,41 @@ func TestLineShowsClauseText(t *testing.T) {
 	mustStatus(t, "unknown line", resp.StatusCode, http.StatusNotFound)
 	resp, _ = b.get("/facilities/btu/certificates/99")
 	mustStatus(t, "unknown certificate", resp.StatusCode, http.StatusNotFound)
+}
+
+// TestRolesSeeTheirActions: the analyst reads but is offered no action;
+// the borrower is offered the upload and the advance but no decision.
+func TestRolesSeeTheirActions(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(t, "controller@btu.example")
+	mustStatus(t, "upload", b.upload("btu", "2004-10-03", e.exampleUpload()).StatusCode, http.StatusSeeOther)
+	for _, c := range []struct {
+		email       string
+		path        string
+		want, donot []string
+	}{
+		{"analyst@bank.example", "/facilities/btu/certificates/1", nil, []string{"Approve certificate", "Reject certificate"}},
+		{"analyst@bank.example", "/facilities/btu/certificates", nil, []string{`id="upload"`}},
+		{"analyst@bank.example", "/facilities/btu/loans", []string{"Your role cannot request advances"}, []string{`id="request-advance"`}},
+		{"analyst@bank.example", "/", []string{"Portfolio"}, []string{`href="/audit"`}},
+		{"controller@btu.example", "/facilities/btu/certificates/1", nil, []string{"Approve certificate"}},
+		{"controller@btu.example", "/facilities/btu/certificates", []string{`id="upload"`}, nil},
+		{"controller@btu.example", "/facilities/btu/loans", []string{`id="request-advance"`}, nil},
+		{"officer@bank.example", "/facilities/btu/certificates/1", []string{"Approve certificate", "Reject certificate"}, nil},
+		{"admin@bank.example", "/facilities/btu", []string{`href="/audit"`}, nil},
+	} {
+		cl := e.signIn(t, c.email)
+		resp, page := cl.get(c.path)
+		mustStatus(t, c.email+" "+c.path, resp.StatusCode, 200)
+		for _, w := range c.want {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s %s: lacks %q", c.email, c.path, w)
+			}
+		}
+		for _, w := range c.donot {
+			if strings.Contains(page, w) {
+				t.Errorf("%s %s: shows %q", c.email, c.path, w)
+			}
+		}
+	}
 }
