@@ -137,3 +137,19 @@ func TestLedgerRunningBalance(t *testing.T) {
 		t.Errorf("rows %v, want %v (value-date order, filtered rows keep the running balance)", g, want)
 	}
 }
+
+func TestSafeNext(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                        "/",
+		"/facilities/btu?as_of=x": "/facilities/btu?as_of=x",
+		"//evil.example/":         "/",
+		"/\\evil.example":         "/",
+		"https://evil.example/x":  "/",
+		"javascript:alert(1)":     "/",
+		"facilities/btu":          "/",
+	} {
+		if got := safeNext(in); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
