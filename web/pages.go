@@ -162,14 +162,15 @@ type calDay struct {
 }
 
 type calendarPage struct {
-	AsOf    date.Date
-	Report  *defaults.Report
-	Months  []calMonth
-	List    []defaults.Deadline
-	Err     string
-	Status  string
-	ICSHref string
-	Undated []defaults.Deadline
+	AsOf       date.Date
+	Report     *defaults.Report
+	Months     []calMonth
+	List       []defaults.Deadline
+	Err        string
+	Status     string
+	ICSHref    string
+	Undated    []defaults.Deadline
+	MonthsWith []date.Date
 }
 
 func (s *Server) calendarReport(rq *req, asOf date.Date) (*defaults.Report, error) {
@@ -206,9 +207,22 @@ func (s *Server) calendarPage(rq *req) error {
 		p.List = append(p.List, d)
 	}
 	sort.SliceStable(p.List, func(i, j int) bool { return p.List[i].Due < p.List[j].Due })
-	// Months: the as-of month and the next five.
-	y, m, _ := asOf.Civil()
+	// Months: six from the chosen month (default: the as-of month); links
+	// to every month that has a deadline.
+	start, err := rq.queryDate("month", asOf)
+	if err != nil {
+		return err
+	}
+	y, m, _ := start.Civil()
 	first := date.Of(y, m, 1)
+	seen := map[date.Date]bool{}
+	for _, d := range p.List {
+		dy, dm, _ := d.Due.Civil()
+		if mf := date.Of(dy, dm, 1); !seen[mf] {
+			seen[mf] = true
+			p.MonthsWith = append(p.MonthsWith, mf)
+		}
+	}
 	for i := 0; i < 6; i++ {
 		mf := first.AddMonths(i)
 		p.Months = append(p.Months, monthGrid(mf, p.List))
