@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"revolver/date"
 	"revolver/store"
 )
@@ -433,5 +435,36 @@ func TestSecurityHeaders(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" {
 		t.Errorf("/api/v1/health: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}
+
+// TestXLSXUploadRows: a receivables aging sent as XLSX is computed like
+// the CSV, and a line's input rows are read from the workbook.
+func TestXLSXUploadRows(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(t, "controller@btu.example")
+	x := excelize.NewFile()
+	for i, line := range strings.Split(strings.TrimSpace(string(e.data["receivables.csv"])), "\n") {
+		for j, f := range strings.Split(line, ",") {
+			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			x.SetCellStr("Sheet1", cell, f)
+		}
+	}
+	var xb bytes.Buffer
+	if _, err := x.WriteTo(&xb); err != nil {
+		t.Fatal(err)
+	}
+	files := e.exampleUpload()
+	files["receivables"] = [2]string{"receivables.xlsx", xb.String()}
+	resp := b.upload("btu", "2004-10-03", files)
+	if resp.StatusCode != http.StatusSeeOther {
+		_, page := b.get("/facilities/btu/certificates")
+		t.Fatalf("xlsx upload: %d %s", resp.StatusCode, page)
+	}
+	resp, page := b.get("/facilities/btu/certificates/1/lines/receivables.ineligible.past_due")
+	mustStatus(t, "line", resp.StatusCode, 200)
+	if !strings.Contains(page, "281 rows of <code>receivables.xlsx</code>") || !strings.Contains(page, "INV0000") {
+		i := strings.Index(page, "Input rows")
+		t.Errorf("xlsx rows: %.800s", page[max(0, i):])
 	}
 }
