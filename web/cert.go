@@ -3,9 +3,12 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -125,8 +128,16 @@ func (s *Server) uploadCertificate(rq *req) error {
 	if err := rq.r.ParseMultipartForm(32 << 20); err != nil {
 		return userErr(http.StatusBadRequest, "The upload could not be read: choose the three files again and send them.")
 	}
+	// The API receives the form re-encoded in a fixed order with a
+	// boundary derived from the form's idempotency key, so that the same
+	// form sent twice is the same request (a browser picks a new boundary
+	// each time) and the API answers the second with the first's result.
+	fwd, ctype, err := reencodeUpload(rq.r.MultipartForm, rq.r.FormValue("idempotency_key"))
+	if err != nil {
+		return err
+	}
 	var out store.Certificate
-	_, err = rq.callAPI(http.MethodPost, "/api/v1/facilities/"+url.PathEscape(rq.fac.Slug)+"/borrowing-base-certificates", rq.r.Header.Get("Content-Type"), bytes.NewReader(body), &out)
+	_, err = rq.callAPI(http.MethodPost, "/api/v1/facilities/"+url.PathEscape(rq.fac.Slug)+"/borrowing-base-certificates", ctype, bytes.NewReader(fwd), &out)
 	if err != nil {
 		cs, _ := s.st.Certificates(ctxOf(rq), rq.fac.Slug)
 		for i, j := 0, len(cs)-1; i < j; i, j = i+1, j-1 {
@@ -414,4 +425,44 @@ func (rq *req) refused(err error, page func(*req) error) error {
 	rq.status = ae.Status
 	rq.errMsg = "Refused, and nothing was changed: " + ae.Message
 	return page(rq)
+}
+
+// reencodeUpload writes the certificate form (as_of and the three files,
+// in that order) as multipart with a boundary derived from key.
+func reencodeUpload(f *multipart.Form, key string) ([]byte, string, error) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	if key != "" {
+		sum := sha256.Sum256([]byte("revolver upload " + key))
+		if err := mw.SetBoundary("revolver-" + hex.EncodeToString(sum[:24])); err != nil {
+			return nil, "", err
+		}
+	}
+	if v := f.Value["as_of"]; len(v) > 0 {
+		if err := mw.WriteField("as_of", v[0]); err != nil {
+			return nil, "", err
+		}
+	}
+	for _, field := range []string{"receivables", "debtors", "inventory"} {
+		fh := f.File[field]
+		if len(fh) == 0 {
+			continue // the API says which report is missing
+		}
+		src, err := fh[0].Open()
+		if err != nil {
+			return nil, "", err
+		}
+		w, err := mw.CreateFormFile(field, fh[0].Filename)
+		if err == nil {
+			_, err = io.Copy(w, src)
+		}
+		src.Close()
+		if err != nil {
+			return nil, "", err
+		}
+	}
+	if err := mw.Close(); err != nil {
+		return nil, "", err
+	}
+	return b.Bytes(), mw.FormDataContentType(), nil
 }

@@ -468,3 +468,47 @@ func TestXLSXUploadRows(t *testing.T) {
 		t.Errorf("xlsx rows: %.800s", page[max(0, i):])
 	}
 }
+
+// TestUploadTwiceSameForm: the same form sent twice (its idempotency key
+// is in the form's address) stores one certificate.
+func TestUploadTwiceSameForm(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(t, "controller@btu.example")
+	_, page := b.get("/facilities/btu/certificates")
+	m := regexp.MustCompile(`action="(/facilities/btu/certificates\?idempotency_key=[^"]+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("the upload form has no idempotency key")
+	}
+	var locs []string
+	for i := 0; i < 2; i++ {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		mw.WriteField("csrf_token", b.csrf)
+		mw.WriteField("as_of", "2004-10-03")
+		for field, nf := range e.exampleUpload() {
+			w, _ := mw.CreateFormFile(field, nf[0])
+			w.Write([]byte(nf[1]))
+		}
+		mw.Close()
+		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+strings.ReplaceAll(m[1], "&amp;", "&"), &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		resp, err := b.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pb bytes.Buffer
+		pb.ReadFrom(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther {
+			i := strings.Index(pb.String(), `<div class="error"`)
+			t.Fatalf("upload %d: %d %.400s", i, resp.StatusCode, pb.String()[max(0, i):])
+		}
+		locs = append(locs, strings.SplitN(resp.Header.Get("Location"), "?", 2)[0])
+	}
+	if locs[0] != locs[1] {
+		t.Errorf("two submissions went to %v", locs)
+	}
+	if cs, _ := e.st.Certificates(context.Background(), "btu"); len(cs) != 1 {
+		t.Errorf("%d certificates stored", len(cs))
+	}
+}
