@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"revolver/covenant"
 	"slices"
 	"sort"
 	"strconv"
@@ -809,6 +810,75 @@ func (s *Service) Facts(ctx context.Context, facility string, t *agreement.Terms
 	return f, nil
 }
 
+// AllFacts is Facts with what else the engine should see: when no covenant
+// result is recorded, the covenant tests of cov (the tests on the
+// statements known on asOf; nil: evaluated here); and, with documents, the
+// events of default and waivers recorded as documents through the
+// approvals flow.
+func (s *Service) AllFacts(ctx context.Context, facility string, t *agreement.Terms, asOf date.Date, cov *covenant.Result, documents bool) (defaults.Facts, error) {
+	f, err := s.Facts(ctx, facility, t, asOf)
+	if err != nil {
+		return f, err
+	}
+	if len(f.CovenantResults) == 0 {
+		if cov == nil {
+			knownAt := asOf.AddDays(1).Time().Add(-time.Microsecond)
+			if cov, err = s.Covenants(ctx, facility, knownAt, func(d date.Date) (*agreement.Terms, error) { return s.agreementAt(ctx, facility, d) }); err != nil {
+				return f, err
+			}
+		}
+		for _, t := range cov.Tests {
+			cr := defaults.CovenantResult{Covenant: t.Covenant, PeriodEnd: t.PeriodEnd, Pass: t.Result == covenant.Pass,
+				Actual: t.Actual.String(), Required: t.Required.String()}
+			if t.Result == covenant.Undetermined {
+				cr.Undetermined = t.Reason
+			}
+			f.CovenantResults = append(f.CovenantResults, cr)
+		}
+	}
+	if !documents {
+		return f, nil
+	}
+	ds, err := s.Store.Documents(ctx, facility)
+	if err != nil {
+		return f, err
+	}
+	var recs []defaults.DefaultRecord
+	type waiver struct {
+		event string
+		on    date.Date
+		id    string
+	}
+	var waivers []waiver
+	for _, d := range ds {
+		if d.Kind != DocEventOfDefault && d.Kind != DocWaiver {
+			continue
+		}
+		full, err := s.Store.Document(ctx, facility, d.ID)
+		if err != nil {
+			return f, err
+		}
+		var r DefaultRecord
+		if err := json.Unmarshal(full.Content, &r); err != nil {
+			return f, fmt.Errorf("document %s of %q: %w", d.ID, facility, err)
+		}
+		if d.Kind == DocEventOfDefault {
+			recs = append(recs, defaults.DefaultRecord{ID: d.ID, Event: r.Event, Occurred: r.Date, Description: r.Note, RecordedBy: d.RecordedBy})
+		} else {
+			waivers = append(waivers, waiver{r.Event, r.Date, d.ID})
+		}
+	}
+	f.Defaults = append(f.Defaults, recs...)
+	for _, w := range waivers {
+		for _, r := range recs {
+			if r.Event == w.event && r.Occurred <= w.on {
+				f.Actions = append(f.Actions, defaults.Action{ID: w.id + ":" + r.ID, Default: r.ID, Kind: defaults.ActionWaiver, Date: w.on})
+			}
+		}
+	}
+	return f, nil
+}
+
 // DefaultsReport evaluates a stored facility on asOf: the terms in force
 // then, the stored facts and the pure engine (defaults.Evaluate):
 // deadlines, events of default with their lifecycle, and the remedies
@@ -818,7 +888,7 @@ func (s *Service) DefaultsReport(ctx context.Context, facility string, asOf date
 	if err != nil {
 		return nil, err
 	}
-	f, err := s.Facts(ctx, facility, t, asOf)
+	f, err := s.AllFacts(ctx, facility, t, asOf, nil, true)
 	if err != nil {
 		return nil, err
 	}

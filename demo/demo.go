@@ -16,6 +16,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"revolver/defaults"
 	"time"
 
 	"revolver/agreement"
@@ -92,7 +93,7 @@ func Load(ctx context.Context, st store.Store, log io.Writer) (Result, error) {
 	}
 	l := &loader{ctx: ctx, st: st, acc: acc, terms: &app.StoredTerms{Store: st}, log: log, users: map[string]store.User{}}
 	l.svc = &app.Service{Store: st, Terms: l.terms, Now: func() time.Time { return l.at }}
-	steps := []func() error{l.facility, l.addUsers, l.rates, l.history, l.financials}
+	steps := []func() error{l.facility, l.addUsers, l.rates, l.history, l.financials, l.facts}
 	for _, f := range steps {
 		if err := f(); err != nil {
 			return l.res, err
@@ -174,6 +175,9 @@ const (
 	officer    = "officer@lender.example"
 	controller = "controller@btu.example"
 )
+
+// LastDay is the last day of the demo's history.
+var LastDay = date.MustParse("2006-12-31")
 
 // cob runs close of business through the day before d, so that postings
 // dated d are accrued from d.
@@ -260,7 +264,7 @@ func (l *loader) history() error {
 	if err := post(ledger.Fee(ref("closing-fee", closing, "Transaction fee, Loan Modification Agreement §II.A"), money.Amount(2_000_000), false)); err != nil {
 		return err
 	}
-	end := date.MustParse("2006-12-31")
+	end := LastDay
 	// Month m: collections on the 8th repay part of the loans; the
 	// certificate as of the previous month end is submitted on the 12th and
 	// approved on the 14th; an advance on the 15th brings the loans to
@@ -403,4 +407,47 @@ func (l *loader) financials() error {
 		}
 	}
 	return nil
+}
+
+// facts records what happened outside the loan account: the closing
+// deliveries, the transaction fee and the Lender's costs paid, and the
+// inventory insurance renewed each year with the Bank as loss payee
+// (Security Agreement ¶13(b)).
+func (l *loader) facts() error {
+	d := date.MustParse
+	l.at = time.Date(2004, 1, 28, 17, 0, 0, 0, time.UTC)
+	record := func(key string, f func(in app.FactInput) (app.Recorded, error)) error {
+		r, err := f(app.FactInput{Facility: Slug, Key: "demo-" + key, By: officer})
+		if err == nil && !r.Replayed {
+			l.res.Created++
+		}
+		return err
+	}
+	events := []defaults.Event{
+		{Kind: "delivered", Ref: "other_documents", Date: d("2004-01-28"), Note: "closing certificates and the opinion of counsel"},
+		{Kind: "fee_paid", Ref: "transaction_fee", Date: d("2004-01-28"), Note: "charged to the loan account at closing"},
+		{Kind: "costs_paid", Ref: "lma_costs", Date: d("2004-02-05"), Note: "counsel's invoice paid"},
+	}
+	for _, e := range events {
+		if err := record(e.Kind+"-"+e.Ref, func(in app.FactInput) (app.Recorded, error) { return l.svc.RecordOccurrence(l.ctx, in, e) }); err != nil {
+			return fmt.Errorf("demo: %s: %w", e.Kind, err)
+		}
+	}
+	for y := 2004; y <= 2007; y++ {
+		evidenced := d(fmt.Sprintf("%d-01-20", y))
+		p := defaults.Policy{ID: fmt.Sprintf("INV-%d", y), Insurer: "Factory Mutual Insurance Company", Number: fmt.Sprintf("FM-%d-0417", y),
+			Covers: []string{"inventory", "other_tangible_collateral"}, Effective: d(fmt.Sprintf("%d-02-01", y)).AddDays(-4 * b2i(y == 2004)),
+			Expires: d(fmt.Sprintf("%d-02-01", y+1)), LossPayee: "lender", CancellationNoticeDays: 10, Evidenced: &evidenced}
+		if err := record("policy-"+p.ID, func(in app.FactInput) (app.Recorded, error) { return l.svc.RecordPolicy(l.ctx, in, p) }); err != nil {
+			return fmt.Errorf("demo: insurance policy %s: %w", p.ID, err)
+		}
+	}
+	return nil
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -15,7 +14,6 @@ import (
 	"time"
 
 	"revolver/agreement"
-	"revolver/app"
 	"revolver/borrowingbase"
 	"revolver/covenant"
 	"revolver/date"
@@ -58,67 +56,9 @@ func (s *Server) availability(ctx context.Context, slug string, d date.Date) (ht
 	return s.api.AvailabilityOn(ctx, slug, d)
 }
 
-// facts gathers what the defaults engine needs: the facility's fact
-// records (app.Service.Facts); the covenant tests on the statements known
-// on the date when no covenant result is recorded; and, with docs, the
-// events of default and waivers recorded as documents through the API's
-// approvals.
+// facts gathers what the defaults engine needs (app.Service.AllFacts).
 func (s *Server) facts(ctx context.Context, slug string, t *agreement.Terms, asOf date.Date, cov *covenant.Result, docs bool) (defaults.Facts, error) {
-	f, err := s.svc.Facts(ctx, slug, t, asOf)
-	if err != nil {
-		return f, err
-	}
-	if cov != nil && len(f.CovenantResults) == 0 {
-		for _, t := range cov.Tests {
-			cr := defaults.CovenantResult{Covenant: t.Covenant, PeriodEnd: t.PeriodEnd, Pass: t.Result == covenant.Pass,
-				Actual: t.Actual.String(), Required: t.Required.String()}
-			if t.Result == covenant.Undetermined {
-				cr.Undetermined = t.Reason
-			}
-			f.CovenantResults = append(f.CovenantResults, cr)
-		}
-	}
-	if !docs {
-		return f, nil
-	}
-	ds, err := s.st.Documents(ctx, slug)
-	if err != nil {
-		return f, err
-	}
-	var recs []defaults.DefaultRecord
-	type waiver struct {
-		event string
-		on    date.Date
-		id    string
-	}
-	var waivers []waiver
-	for _, d := range ds {
-		if d.Kind != app.DocEventOfDefault && d.Kind != app.DocWaiver {
-			continue
-		}
-		full, err := s.st.Document(ctx, slug, d.ID)
-		if err != nil {
-			return f, err
-		}
-		var r app.DefaultRecord
-		if err := json.Unmarshal(full.Content, &r); err != nil {
-			continue
-		}
-		if d.Kind == app.DocEventOfDefault {
-			recs = append(recs, defaults.DefaultRecord{ID: d.ID, Event: r.Event, Occurred: r.Date, Description: r.Note, RecordedBy: d.RecordedBy})
-		} else {
-			waivers = append(waivers, waiver{r.Event, r.Date, d.ID})
-		}
-	}
-	f.Defaults = append(f.Defaults, recs...)
-	for _, w := range waivers {
-		for _, r := range recs {
-			if r.Event == w.event && r.Occurred <= w.on {
-				f.Actions = append(f.Actions, defaults.Action{ID: w.id + ":" + r.ID, Default: r.ID, Kind: defaults.ActionWaiver, Date: w.on})
-			}
-		}
-	}
-	return f, nil
+	return s.svc.AllFacts(ctx, slug, t, asOf, cov, docs)
 }
 
 // covenants evaluates the covenants on the statements known at knownAt.

@@ -58,13 +58,18 @@ func demoCmd() *cobra.Command {
 			if noServe {
 				return nil
 			}
+			if so.today == "" {
+				// The demo's history ends on 31 December 2006, before the
+				// Termination Date of 31 May 2007: open the pages there.
+				so.today = demo.LastDay.String()
+			}
 			return serve(ctx, st, so, func(a net.Addr) {
 				base := so.scheme() + "://" + a.String()
 				fmt.Fprintf(out, "\nserving on %s/ : open it in a browser and sign in with a demo user above\n", base)
 				fmt.Fprintf(out, "API: %s/api/v1 (OpenAPI: %s/api/v1/openapi.json); Ctrl-C stops\n", base, base)
 				fmt.Fprintf(out, "sign in to the API:\n  curl -c cookies.txt -H 'Content-Type: application/json' -d '{\"email\":\"%s\",\"password\":\"%s\"}' %s/api/v1/session\n",
 					demo.Users[0].Email, demo.Users[0].Password, base)
-				fmt.Fprintf(out, "then:\n  curl -b cookies.txt '%s/api/v1/facilities/%s/availability?as_of=2006-12-31'\n", base, demo.Slug)
+				fmt.Fprintf(out, "then:\n  curl -b cookies.txt '%s/api/v1/facilities/%s/availability?as_of=%s'\n", base, demo.Slug, demo.LastDay)
 				fmt.Fprintf(out, "or with a token: revolver token create --email %s%s, then -H 'Authorization: Bearer <token>'\n", demo.Users[0].Email, dbFlagText(sf))
 			})
 		},

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"revolver/date"
 	"strings"
 	"syscall"
 	"time"
@@ -111,6 +112,8 @@ func redact(target string) string {
 type serveOptions struct {
 	addr, tlsCert, tlsKey string
 	secureCookies         bool
+	// today is the pages' default date, YYYY-MM-DD ("": the clock's day).
+	today string
 }
 
 func (o *serveOptions) add(c *cobra.Command) {
@@ -118,6 +121,7 @@ func (o *serveOptions) add(c *cobra.Command) {
 	c.Flags().StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this certificate (PEM) and --tls-key")
 	c.Flags().StringVar(&o.tlsKey, "tls-key", "", "the private key of --tls-cert (PEM)")
 	c.Flags().BoolVar(&o.secureCookies, "secure-cookies", false, "mark session cookies Secure on plain HTTP (behind a TLS-terminating proxy)")
+	c.Flags().StringVar(&o.today, "today", "", "the pages' default date YYYY-MM-DD (default: today's date)")
 }
 
 func (o *serveOptions) scheme() string {
@@ -132,13 +136,21 @@ func serve(ctx context.Context, st store.Store, o serveOptions, ready func(net.A
 	if (o.tlsCert == "") != (o.tlsKey == "") {
 		return usageError{errors.New("--tls-cert and --tls-key go together")}
 	}
+	var today func() date.Date
+	if o.today != "" {
+		d, err := parseDateFlag("today", o.today)
+		if err != nil {
+			return err
+		}
+		today = func() date.Date { return d }
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	api, err := httpapi.New(httpapi.Config{Store: st, Terms: &app.StoredTerms{Store: st}, Log: log, SecureCookies: o.secureCookies})
 	if err != nil {
 		return err
 	}
 	// The web pages, with the API under /api/.
-	srv, err := web.New(web.Config{API: api, Store: st, Log: log})
+	srv, err := web.New(web.Config{API: api, Store: st, Log: log, Today: today})
 	if err != nil {
 		return err
 	}
