@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"revolver/agreement"
+	"revolver/covenant"
 	"revolver/date"
 	"revolver/defaults"
 	"revolver/examples"
@@ -408,4 +409,51 @@ func BenchmarkStoredTermsWithFacts(b *testing.B) {
 			}
 		})
 	}
+}
+
+// A quarter's statements are tested when they are recorded: a failed test
+// is an event of default the availability check sees, until it is waived
+// by a second lender (Schedule A; Security Agreement ¶16); a restatement
+// records the period's results again.
+func TestStatementsRecordCovenantTests(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		svc := btu(t, s)
+		d := date.MustParse
+		data, err := os.ReadFile("../examples/btu-sovereign/data/financials.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sts, err := covenant.ReadStatements("financials.csv", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var q1 []covenant.Statement // fiscal 2005 Q1: net income -1,236,480.00
+		for _, st := range sts {
+			if st.PeriodEnd <= d("2005-04-03") {
+				q1 = append(q1, st)
+			}
+		}
+		if _, err := svc.AddStatementsAt(ctx, "btu", q1, "controller@btu", et("2005-05-18 16:00")); err != nil {
+			t.Fatal(err)
+		}
+		svc.Terms.(*StoredTerms).Invalidate("btu")
+		_, err = svc.Advance(ctx, AdvanceRequest{Facility: "btu", Key: "adv", Amount: money.Amount(100_00), ValueDate: d("2005-05-20")})
+		if store.ErrorCode(err) != ledger.CodeDefaultContinuing {
+			t.Fatalf("advance after a failed net income test: %v, want %s", err, ledger.CodeDefaultContinuing)
+		}
+		id := "covenant_failed:minimum_net_income:2005-04-03"
+		w := WaiverRequest{Default: id, Date: d("2005-05-25"), Agreement: "original-loan-agreement", Covenant: "minimum_net_income", Period: d("2005-04-03")}
+		req, err := svc.RequestWaiver(ctx, in("w", "officer1@bank"), w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.ApproveWaiver(ctx, in("wa", "officer2@bank"), id, req.Record.ID); err != nil {
+			t.Fatal(err)
+		}
+		svc.Terms.(*StoredTerms).Invalidate("btu")
+		if _, err = svc.Advance(ctx, AdvanceRequest{Facility: "btu", Key: "adv2", Amount: money.Amount(100_00), ValueDate: d("2005-05-26")}); store.ErrorCode(err) == ledger.CodeDefaultContinuing {
+			t.Errorf("advance after the waiver: %v", err)
+		}
+	})
 }

@@ -3,11 +3,13 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"revolver/agreement"
 	"revolver/covenant"
 	"revolver/date"
+	"revolver/defaults"
 	"revolver/store"
 )
 
@@ -40,7 +42,44 @@ func (s *Service) AddStatementsAt(ctx context.Context, facility string, sts []co
 		}
 		out = append(out, f)
 	}
-	return out, nil
+	return out, s.recordCovenantTests(ctx, facility, sts, by, at)
+}
+
+// recordCovenantTests records the covenant tests of the periods just
+// submitted, on the statements as known at the submission (Loan Agreement
+// Schedule A), so that a failed test is an event of default that the
+// availability check and the defaults engine both see. A restatement
+// records its periods' results again, superseding. Nothing is recorded when
+// the terms source gives no agreement terms.
+func (s *Service) recordCovenantTests(ctx context.Context, facility string, sts []covenant.Statement, by string, at time.Time) error {
+	if _, ok := s.Terms.(interface {
+		TermsAsOf(ctx context.Context, slug string, d date.Date) (*agreement.Terms, error)
+	}); !ok {
+		return nil
+	}
+	res, err := s.Covenants(ctx, facility, at, func(d date.Date) (*agreement.Terms, error) { return s.agreementAt(ctx, facility, d) })
+	if err != nil {
+		return err
+	}
+	periods := map[date.Date]bool{}
+	for _, st := range sts {
+		periods[st.PeriodEnd] = true
+	}
+	for _, t := range res.Tests {
+		if !periods[t.PeriodEnd] {
+			continue
+		}
+		r := defaults.CovenantResult{Covenant: t.Covenant, PeriodEnd: t.PeriodEnd, Pass: t.Result == covenant.Pass,
+			Actual: t.Actual.String(), Required: t.Required.String()}
+		if t.Result == covenant.Undetermined {
+			r.Undetermined = t.Reason
+		}
+		key := "covenant-test:" + t.Covenant + ":" + t.PeriodEnd.String() + ":" + at.UTC().Format(time.RFC3339Nano)
+		if _, err := s.RecordCovenantResult(ctx, FactInput{Facility: facility, Key: key, By: by}, r); err != nil {
+			return fmt.Errorf("covenant %s for the period ended %s: %w", t.Covenant, t.PeriodEnd, err)
+		}
+	}
+	return nil
 }
 
 // Covenants evaluates the covenants on the statements as known at knownAt

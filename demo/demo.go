@@ -174,6 +174,7 @@ func (l *loader) rates() error {
 const (
 	officer    = "officer@lender.example"
 	controller = "controller@btu.example"
+	credit     = "credit@lender.example" // the second lender officer (four eyes)
 )
 
 // LastDay is the last day of the demo's history.
@@ -432,6 +433,28 @@ func (l *loader) facts() error {
 		if err := record(e.Kind+"-"+e.Ref, func(in app.FactInput) (app.Recorded, error) { return l.svc.RecordOccurrence(l.ctx, in, e) }); err != nil {
 			return fmt.Errorf("demo: %s: %w", e.Kind, err)
 		}
+	}
+	// The Bank waived each quarter's failed net income test in writing (Security
+	// Agreement ¶16), requested by the officer and approved by credit.
+	rep, err := l.svc.DefaultsReport(l.ctx, Slug, LastDay)
+	if err != nil {
+		return err
+	}
+	for _, x := range rep.Defaults {
+		if !x.Continuing || x.Covenant == "" {
+			continue
+		}
+		on := x.Occurred.AddDays(50)
+		w := app.WaiverRequest{Default: x.ID, Date: on, Agreement: "original-loan-agreement", Covenant: x.Covenant, Period: x.Period,
+			Note: "waived for the quarter only; the covenant stands"}
+		req, err := l.svc.RequestWaiver(l.ctx, app.FactInput{Facility: Slug, Key: "demo-waiver-request-" + x.ID, By: officer}, w)
+		if err != nil {
+			return fmt.Errorf("demo: waiver of %s: %w", x.ID, err)
+		}
+		if _, err := l.svc.ApproveWaiver(l.ctx, app.FactInput{Facility: Slug, Key: "demo-waiver-approval-" + x.ID, By: credit}, x.ID, req.Record.ID); err != nil {
+			return fmt.Errorf("demo: approval of the waiver of %s: %w", x.ID, err)
+		}
+		l.res.Created += 2
 	}
 	for y := 2004; y <= 2007; y++ {
 		evidenced := d(fmt.Sprintf("%d-01-20", y))
