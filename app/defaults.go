@@ -939,17 +939,28 @@ func (s *Service) NoticeEffective(ctx context.Context, facility, method, sent, c
 // facility's fact records (by rule or record) that continue on d under the
 // terms t. With no fact records it reads nothing more.
 func (a *StoredTerms) RecordedDefaultsContinuing(ctx context.Context, slug string, t *agreement.Terms, d date.Date) ([]string, error) {
-	recs, err := a.Store.FactRecords(ctx, slug)
-	if err != nil || len(recs) == 0 {
+	// Records are append-only: their count and last id name the set, read
+	// without the records themselves; these are read on a cache miss only.
+	n, last, err := a.Store.FactRecordsVersion(ctx, slug)
+	if err != nil || n == 0 {
 		return nil, err
 	}
-	// Records are append-only: their count and last id name the set.
-	key := continuingKey{a: a, slug: slug, n: len(recs), last: recs[len(recs)-1].ID, t: t, d: d}
+	key := continuingKey{a: a, slug: slug, n: n, last: last, t: t, d: d}
 	continuingCache.Lock()
 	open, hit := continuingCache.m[key]
 	continuingCache.Unlock()
 	if hit {
 		return slices.Clone(open), nil
+	}
+	recs, err := a.Store.FactRecords(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != n || recs[len(recs)-1].ID != last {
+		key.n, key.last = len(recs), 0
+		if len(recs) > 0 {
+			key.last = recs[len(recs)-1].ID
+		}
 	}
 	loc, err := zoneOf(t)
 	if err != nil {

@@ -52,6 +52,10 @@ type FactRecord struct {
 type FactStore interface {
 	// FactRecords lists a facility's fact records by id.
 	FactRecords(ctx context.Context, facility string) ([]FactRecord, error)
+	// FactRecordsVersion names the set of a facility's fact records cheaply:
+	// their count and the last id (records are append-only, so the pair
+	// changes exactly when a record is added).
+	FactRecordsVersion(ctx context.Context, facility string) (n int, last int64, err error)
 }
 
 // FactTx writes fact records inside Update.

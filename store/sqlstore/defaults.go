@@ -73,6 +73,18 @@ func (db *DB) FactRecords(ctx context.Context, facility string) ([]store.FactRec
 	return db.factRecords(ctx, db.R, fid, facility)
 }
 
+// FactRecordsVersion implements store.FactStore.
+func (db *DB) FactRecordsVersion(ctx context.Context, facility string) (int, int64, error) {
+	fid, err := db.facilityID(ctx, db.R, facility)
+	if err != nil {
+		return 0, 0, err
+	}
+	var n int
+	var last sql.NullInt64
+	err = db.R.QueryRowContext(ctx, db.q(`SELECT count(*), max(id) FROM fact_records WHERE facility_id = ?`), fid).Scan(&n, &last)
+	return n, last.Int64, err
+}
+
 func (db *DB) factRecords(ctx context.Context, q querier, fid int64, facility string) ([]store.FactRecord, error) {
 	rows, err := q.QueryContext(ctx, db.q(`SELECT `+factCols+` FROM fact_records WHERE facility_id = ? ORDER BY id`), fid)
 	if err != nil {

@@ -104,6 +104,12 @@ func testFactRecords(t *testing.T, s store.Store) {
 	if g := must(s.FactRecords(ctx, "g")).of(t); len(g) != 0 {
 		t.Errorf("facility g sees %+v", g)
 	}
+	if n, last, err := s.FactRecordsVersion(ctx, "f"); err != nil || n != 2 || last != second.ID {
+		t.Errorf("version of f = %d, %d, %v; want 2, %d", n, last, err, second.ID)
+	}
+	if n, last, err := s.FactRecordsVersion(ctx, "g"); err != nil || n != 0 || last != 0 {
+		t.Errorf("version of g = %d, %d, %v; want 0, 0", n, last, err)
+	}
 	wantCode(t, func() error { _, err := s.FactRecords(ctx, "nope"); return err }(), store.CodeNotFound)
 }
 
