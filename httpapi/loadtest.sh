@@ -27,7 +27,7 @@ LUA
 base=http://127.0.0.1:18099/api/v1/facilities/btu-sovereign
 for i in 1 2 3; do
   echo "GET availability, run $i"
-  wrk -t2 -c64 -d10s --latency -H "Authorization: Bearer $tok" "$base/availability?as_of=2006-12-31" | grep -E ' 50%| 99%|Requests/sec|Non-2xx'
+  wrk -t${WRK_THREADS:-2} -c64 -d10s --latency -H "Authorization: Bearer $tok" "$base/availability?as_of=2006-12-31" | grep -E ' 50%| 99%|Requests/sec|Non-2xx'
 done
 echo "POST advances"
 wrk -t2 -c64 -d10s --latency -s "$dir/post.lua" -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' "$base/advances" | grep -E ' 50%| 99%|Requests/sec|Non-2xx'
