@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"revolver/agreement"
@@ -204,7 +205,13 @@ func clientIP(r *http.Request) string {
 
 // dummyHash is verified when the email is unknown, so that the answer
 // takes as long as for a wrong password.
-var dummyHash, _ = auth.HashPassword("not a password of anyone", auth.DefaultParams)
+// It is computed on first use: an argon2id hash costs tens of milliseconds
+// and megabytes, which every command of the binary would otherwise pay at
+// start.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := auth.HashPassword("not a password of anyone", auth.DefaultParams)
+	return h
+})
 
 func (s *Server) signIn(c *call) (any, error) {
 	var in signIn
@@ -234,7 +241,7 @@ func (s *Server) signIn(c *call) (any, error) {
 	}
 	hash := u.PasswordHash
 	if err != nil {
-		hash = dummyHash
+		hash = dummyHash()
 	}
 	if !auth.VerifyPassword(hash, in.Password) || err != nil {
 		s.limiter.Fail(now, keys...)
