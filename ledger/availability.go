@@ -140,3 +140,13 @@ func (a Availability) Explain() *explain.Node {
 	n := &explain.Node{Key: "availability", Label: "Availability", Value: a.Available.String(), Formula: "limit − loans outstanding"}
 	return n.Add(limit, &explain.Node{Key: "availability.loans", Label: "Loans outstanding", Value: a.LoansOutstanding.String()})
 }
+
+// Utilisation is the share of the commitment drawn: loans outstanding ÷
+// commitment (false when the commitment is not positive).
+func Utilisation(loans, commitment money.Amount) (money.Rate, bool) {
+	if commitment <= 0 {
+		return money.Rate{}, false
+	}
+	r, err := money.Div(loans, commitment)
+	return r, err == nil
+}

@@ -82,7 +82,7 @@ func (s *Server) summarise(ctx context.Context, f store.Facility, asOf date.Date
 		sm.AvailErr = err.Error()
 	} else {
 		sm.Avail = a
-		if r, err := money.Div(a.LoansOutstanding, a.Commitment); err == nil && a.Commitment > 0 {
+		if r, ok := ledger.Utilisation(a.LoansOutstanding, a.Commitment); ok {
 			sm.Utilised = percent(r)
 		}
 	}
@@ -306,9 +306,9 @@ func sortSummaries(rows []summary, key string, desc bool) {
 			return cmpAmount(a.Avail.BorrowingBase, b.Avail.BorrowingBase)
 		case "loans", "utilisation":
 			if key == "utilisation" {
-				ra, ea := money.Div(a.Avail.LoansOutstanding, a.Avail.Commitment)
-				rb, eb := money.Div(b.Avail.LoansOutstanding, b.Avail.Commitment)
-				if ea == nil && eb == nil {
+				ra, oka := ledger.Utilisation(a.Avail.LoansOutstanding, a.Avail.Commitment)
+				rb, okb := ledger.Utilisation(b.Avail.LoansOutstanding, b.Avail.Commitment)
+				if oka && okb {
 					return ra.Cmp(rb)
 				}
 			}
