@@ -91,33 +91,40 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 		return store.Certificate{}, nil, err
 	}
 	var lcDeducted = cert.LCDeducted.Amount
-	c, err := s.Store.CreateCertificate(ctx, store.Certificate{Facility: in.Facility, AsOf: in.AsOf, PreparedBy: in.By, CreatedAt: s.now()})
+	var c store.Certificate
+	err = s.Store.Update(ctx, in.Facility, func(tx store.Tx) error {
+		d, err := tx.CreateCertificate(store.Certificate{Facility: in.Facility, AsOf: in.AsOf, PreparedBy: in.By, CreatedAt: s.now()})
+		if err != nil {
+			return err
+		}
+		c, err = tx.SubmitCertificate(d.ID, store.Submission{Body: body,
+			BorrowingBase: cert.BorrowingBase.Amount + lcDeducted, LCOutstanding: cert.LettersOfCredit, LCReserve: lcDeducted,
+			Inputs: []store.InputContent{in.Receivables, in.Debtors, in.Inventory}, By: in.By, At: s.now()})
+		return err
+	})
 	if err != nil {
-		return c, nil, err
+		return store.Certificate{}, nil, err
 	}
-	c, err = s.Store.SubmitCertificate(ctx, c.ID, store.Submission{Body: body,
-		BorrowingBase: cert.BorrowingBase.Amount + lcDeducted, LCOutstanding: cert.LettersOfCredit, LCReserve: lcDeducted,
-		Inputs: []store.InputContent{in.Receivables, in.Debtors, in.Inventory}, By: in.By, At: s.now()})
-	return c, cert, err
+	return c, cert, nil
 }
 
 // DecideCertificate approves or rejects a submitted certificate of the
 // facility. The reviewer must not be who submitted or prepared it
 // (maker-checker).
 func (s *Service) DecideCertificate(ctx context.Context, facility string, id int64, status store.CertificateStatus, by, comment string) (before, after store.Certificate, err error) {
-	c, err := s.Store.Certificate(ctx, id)
-	if err != nil {
-		return c, c, err
-	}
-	if c.Facility != facility {
-		return c, c, store.Errorf(store.CodeNotFound, "certificate %d not found", id)
-	}
-	if status == store.Rejected && comment == "" {
-		return c, c, store.Errorf(store.CodeInvalid, "reject certificate %d: a comment saying why is required", id)
-	}
-	if by == "" || by == c.SubmittedBy || by == c.PreparedBy {
-		return c, c, store.Errorf(store.CodeForbidden, "certificate %d was submitted by %s: someone else must approve or reject it", id, c.SubmittedBy)
-	}
-	after, err = s.Store.DecideCertificate(ctx, id, store.Decision{Status: status, Reviewer: by, Comment: comment, At: s.now()})
-	return c, after, err
+	err = s.Store.Update(ctx, facility, func(tx store.Tx) error {
+		before, err = tx.Certificate(id)
+		if err != nil {
+			return err
+		}
+		if status == store.Rejected && comment == "" {
+			return store.Errorf(store.CodeInvalid, "reject certificate %d: a comment saying why is required", id)
+		}
+		if by == "" || by == before.SubmittedBy || by == before.PreparedBy {
+			return store.Errorf(store.CodeForbidden, "certificate %d was submitted by %s: someone else must approve or reject it", id, before.SubmittedBy)
+		}
+		after, err = tx.DecideCertificate(id, store.Decision{Status: status, Reviewer: by, Comment: comment, At: s.now()})
+		return err
+	})
+	return before, after, err
 }

@@ -31,16 +31,20 @@ func (s *Service) AddStatementsAt(ctx context.Context, facility string, sts []co
 		}
 		payloads[i] = b
 	}
-	if _, err := s.Store.Facility(ctx, facility); err != nil {
-		return nil, err
-	}
-	out := make([]store.Financials, 0, len(sts))
-	for i, st := range sts {
-		f, err := s.Store.AddFinancials(ctx, store.Financials{Facility: facility, PeriodEnd: st.PeriodEnd, RecordedAt: at, SubmittedBy: by, Payload: payloads[i]})
-		if err != nil {
-			return out, err
+	var out []store.Financials
+	err := s.Store.Update(ctx, facility, func(tx store.Tx) error {
+		out = make([]store.Financials, 0, len(sts))
+		for i, st := range sts {
+			f, err := tx.AddFinancials(store.Financials{Facility: facility, PeriodEnd: st.PeriodEnd, RecordedAt: at, SubmittedBy: by, Payload: payloads[i]})
+			if err != nil {
+				return err
+			}
+			out = append(out, f)
 		}
-		out = append(out, f)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, s.recordCovenantTests(ctx, facility, sts, by, at)
 }

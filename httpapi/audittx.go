@@ -69,6 +69,62 @@ func (t *recordingTx) DecideAdvanceRequest(id int64, d store.AdvanceDecision) (s
 	return out, err
 }
 
+func (t *recordingTx) AddFactRecord(r store.FactRecord) (store.FactRecord, bool, error) {
+	out, replayed, err := t.Tx.AddFactRecord(r)
+	if err == nil && !replayed {
+		t.changes = append(t.changes, change{What: "fact_record", After: out})
+	}
+	return out, replayed, err
+}
+
+func (t *recordingTx) RecordOveradvance(o store.Overadvance) (store.Overadvance, bool, error) {
+	out, replayed, err := t.Tx.RecordOveradvance(o)
+	if err == nil && !replayed {
+		t.changes = append(t.changes, change{What: "overadvance", After: out})
+	}
+	return out, replayed, err
+}
+
+// noBody names a certificate's computed body by its hash only.
+func noBody(c store.Certificate) store.Certificate {
+	c.Body = nil
+	return c
+}
+
+func (t *recordingTx) CreateCertificate(c store.Certificate) (store.Certificate, error) {
+	out, err := t.Tx.CreateCertificate(c)
+	if err == nil {
+		t.changes = append(t.changes, change{What: "certificate", After: noBody(out)})
+	}
+	return out, err
+}
+
+func (t *recordingTx) SubmitCertificate(id int64, s store.Submission) (store.Certificate, error) {
+	before, _ := t.Tx.Certificate(id)
+	out, err := t.Tx.SubmitCertificate(id, s)
+	if err == nil {
+		t.changes = append(t.changes, change{What: "certificate", Before: noBody(before), After: noBody(out)})
+	}
+	return out, err
+}
+
+func (t *recordingTx) DecideCertificate(id int64, d store.Decision) (store.Certificate, error) {
+	before, _ := t.Tx.Certificate(id)
+	out, err := t.Tx.DecideCertificate(id, d)
+	if err == nil {
+		t.changes = append(t.changes, change{What: "certificate", Before: noBody(before), After: noBody(out)})
+	}
+	return out, err
+}
+
+func (t *recordingTx) AddFinancials(f store.Financials) (store.Financials, error) {
+	out, err := t.Tx.AddFinancials(f)
+	if err == nil {
+		t.changes = append(t.changes, change{What: "financial_statement", After: out})
+	}
+	return out, err
+}
+
 // Update runs fn and, if it changed anything, appends the audit record in
 // the same transaction.
 func (a auditingStore) Update(ctx context.Context, facility string, fn func(store.Tx) error) error {

@@ -252,7 +252,8 @@ func (s *Server) factRecords(c *call) (any, error) {
 	return map[string]any{"fact_records": rs}, nil
 }
 
-// recorded finishes a record command: the audit record and the answer.
+// recorded finishes a record command: the answer, and the audit record
+// when the store cannot append it in the record's own transaction.
 func (c *call) recorded(r app.Recorded, err error) (any, error) {
 	if err != nil {
 		return nil, err
@@ -310,7 +311,7 @@ func (s *Server) recordNotice(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.recorded(s.svc.RecordNotice(c.r.Context(), c.factInput(), n))
+	return c.recorded(c.svc().RecordNotice(c.r.Context(), c.factInput(), n))
 }
 
 type confirmationInput struct {
@@ -335,7 +336,7 @@ func (s *Server) confirmNotice(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.recorded(s.svc.ConfirmNotice(c.r.Context(), c.factInput(), c.r.PathValue("id"), conf, cc))
+	return c.recorded(c.svc().ConfirmNotice(c.r.Context(), c.factInput(), c.r.PathValue("id"), conf, cc))
 }
 
 type eventOfDefaultInput struct {
@@ -359,7 +360,7 @@ func (s *Server) recordDefault(c *call) (any, error) {
 	if strings.TrimSpace(in.Description) == "" {
 		return nil, fieldErr("description", "required: what happened")
 	}
-	return c.recorded(s.svc.RecordDefault(c.r.Context(), c.factInput(), defaults.DefaultRecord{Event: in.Event, Occurred: occ, Description: in.Description}))
+	return c.recorded(c.svc().RecordDefault(c.r.Context(), c.factInput(), defaults.DefaultRecord{Event: in.Event, Occurred: occ, Description: in.Description}))
 }
 
 type defaultNoticeInput struct {
@@ -379,7 +380,7 @@ func (s *Server) defaultNotice(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.recorded(s.svc.NoticeOfDefault(c.r.Context(), c.factInput(), c.r.PathValue("id"), n))
+	return c.recorded(c.svc().NoticeOfDefault(c.r.Context(), c.factInput(), c.r.PathValue("id"), n))
 }
 
 type defaultActionInput struct {
@@ -397,7 +398,7 @@ func (s *Server) defaultAction(kind string) func(c *call) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return c.recorded(s.svc.DefaultAction(c.r.Context(), c.factInput(), c.r.PathValue("id"), kind, d, in.Note))
+		return c.recorded(c.svc().DefaultAction(c.r.Context(), c.factInput(), c.r.PathValue("id"), kind, d, in.Note))
 	}
 }
 
@@ -425,7 +426,7 @@ func (s *Server) requestWaiver(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.recorded(s.svc.RequestWaiver(c.r.Context(), c.factInput(), app.WaiverRequest{Default: c.r.PathValue("id"), Date: d,
+	return c.recorded(c.svc().RequestWaiver(c.r.Context(), c.factInput(), app.WaiverRequest{Default: c.r.PathValue("id"), Date: d,
 		Agreement: in.Agreement, Covenant: in.Covenant, Period: p, Note: in.Note}))
 }
 
@@ -441,7 +442,7 @@ func (s *Server) approveWaiver(c *call) (any, error) {
 	if in.Request < 0 {
 		return nil, fieldErr("request", "%d: expected a waiver request's record id", in.Request)
 	}
-	return c.recorded(s.svc.ApproveWaiver(c.r.Context(), c.factInput(), c.r.PathValue("id"), in.Request))
+	return c.recorded(c.svc().ApproveWaiver(c.r.Context(), c.factInput(), c.r.PathValue("id"), in.Request))
 }
 
 type policyInput struct {
@@ -479,7 +480,7 @@ func (s *Server) recordPolicy(c *call) (any, error) {
 	if in.Insurer == "" {
 		return nil, fieldErr("insurer", "required")
 	}
-	return c.recorded(s.svc.RecordPolicy(c.r.Context(), c.factInput(), p))
+	return c.recorded(c.svc().RecordPolicy(c.r.Context(), c.factInput(), p))
 }
 
 type filingInput struct {
@@ -510,7 +511,7 @@ func (s *Server) recordFiling(c *call) (any, error) {
 		}
 		f.Continuations = append(f.Continuations, d)
 	}
-	return c.recorded(s.svc.RecordFiling(c.r.Context(), c.factInput(), f, in.Jurisdiction))
+	return c.recorded(c.svc().RecordFiling(c.r.Context(), c.factInput(), f, in.Jurisdiction))
 }
 
 type otherDebtInput struct {
@@ -553,7 +554,7 @@ func (s *Server) recordOtherDebt(c *call) (any, error) {
 	if o.DefaultUnder, err = optDate("default_under", in.DefaultUnder); err != nil {
 		return nil, err
 	}
-	return c.recorded(s.svc.RecordOtherDebt(c.r.Context(), c.factInput(), o))
+	return c.recorded(c.svc().RecordOtherDebt(c.r.Context(), c.factInput(), o))
 }
 
 type occurrenceInput struct {
@@ -581,7 +582,7 @@ func (s *Server) recordOccurrence(c *call) (any, error) {
 	if e.For, err = parseDate("for", in.For, false, 0); err != nil {
 		return nil, err
 	}
-	return c.recorded(s.svc.RecordOccurrence(c.r.Context(), c.factInput(), e))
+	return c.recorded(c.svc().RecordOccurrence(c.r.Context(), c.factInput(), e))
 }
 
 type covenantResultInput struct {
@@ -609,5 +610,5 @@ func (s *Server) recordCovenantResult(c *call) (any, error) {
 	if r.PeriodEnd, err = parseDate("period_end", in.PeriodEnd, true, 0); err != nil {
 		return nil, err
 	}
-	return c.recorded(s.svc.RecordCovenantResult(c.r.Context(), c.factInput(), r))
+	return c.recorded(c.svc().RecordCovenantResult(c.r.Context(), c.factInput(), r))
 }

@@ -455,7 +455,7 @@ func (s *Server) submitCertificate(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cert, _, err := s.svc.SubmitCertificate(c.r.Context(), t, in)
+	cert, _, err := c.svc().SubmitCertificate(c.r.Context(), t, in)
 	if err != nil {
 		return nil, err
 	}
@@ -476,7 +476,7 @@ func (s *Server) decideCertificate(status store.CertificateStatus) func(c *call)
 		if err != nil {
 			return nil, err
 		}
-		before, after, err := s.svc.DecideCertificate(c.r.Context(), c.fac.Slug, id, status, c.user.Email, in.Comment)
+		before, after, err := c.svc().DecideCertificate(c.r.Context(), c.fac.Slug, id, status, c.user.Email, in.Comment)
 		if err != nil {
 			return nil, err
 		}
@@ -660,7 +660,7 @@ func (s *Server) financials(c *call) (any, error) {
 	if len(sts) == 0 {
 		return nil, invalidf("%s: no statements", name)
 	}
-	fs, err := s.svc.AddStatements(c.r.Context(), c.fac.Slug, sts, c.user.Email)
+	fs, err := c.svc().AddStatements(c.r.Context(), c.fac.Slug, sts, c.user.Email)
 	if err != nil {
 		return nil, err
 	}

@@ -142,6 +142,17 @@ type Tx interface {
 	// idempotency_mismatch. Records are never changed.
 	RecordOveradvance(o Overadvance) (Overadvance, bool, error)
 	FactTx // fact records: defaults.go
+
+	// Certificate returns a certificate of the facility (another
+	// facility's is not_found); CreateCertificate, SubmitCertificate and
+	// DecideCertificate are the Store's, inside the transaction.
+	Certificate(id int64) (Certificate, error)
+	CreateCertificate(c Certificate) (Certificate, error)
+	SubmitCertificate(id int64, s Submission) (Certificate, error)
+	DecideCertificate(id int64, d Decision) (Certificate, error)
+	// AddFinancials is the Store's, inside the transaction.
+	AddFinancials(f Financials) (Financials, error)
+
 	AdvanceRequest(id int64) (AdvanceRequest, error)
 	// DecideAdvanceRequest moves a requested advance to funded (with the
 	// transaction posted in this Update) or rejected; any other move is a

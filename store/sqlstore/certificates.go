@@ -33,18 +33,22 @@ func scanCertificate(sc interface{ Scan(...any) error }) (store.Certificate, err
 
 // CreateCertificate stores a draft certificate.
 func (db *DB) CreateCertificate(ctx context.Context, c store.Certificate) (store.Certificate, error) {
+	return db.createCertificate(ctx, db.W, c)
+}
+
+func (db *DB) createCertificate(ctx context.Context, q querier, c store.Certificate) (store.Certificate, error) {
 	if c.AsOf == 0 || c.PreparedBy == "" || c.CreatedAt.IsZero() {
 		return c, store.Errorf(store.CodeInvalid, "certificate of facility %q: as-of date, prepared by and created at are required", c.Facility)
 	}
 	if c.Status != "" && c.Status != store.Draft {
 		return c, store.Errorf(store.CodeInvalid, "certificate of facility %q: a new certificate is a draft, not %q", c.Facility, c.Status)
 	}
-	fid, err := db.facilityID(ctx, db.W, c.Facility)
+	fid, err := db.facilityID(ctx, q, c.Facility)
 	if err != nil {
 		return c, err
 	}
 	if c.Supersedes != 0 {
-		old, err := db.Certificate(ctx, c.Supersedes)
+		old, err := db.certificate(ctx, q, c.Supersedes)
 		if err != nil {
 			return c, err
 		}
@@ -54,61 +58,23 @@ func (db *DB) CreateCertificate(ctx context.Context, c store.Certificate) (store
 	}
 	c.Status = store.Draft
 	c.CreatedAt = store.Truncate(c.CreatedAt)
-	err = db.W.QueryRowContext(ctx, db.q(`INSERT INTO certificates (facility_id, as_of, status, supersedes, prepared_by, created_at) VALUES (?, ?, 'draft', ?, ?, ?) RETURNING id`),
+	err = q.QueryRowContext(ctx, db.q(`INSERT INTO certificates (facility_id, as_of, status, supersedes, prepared_by, created_at) VALUES (?, ?, 'draft', ?, ?, ?) RETURNING id`),
 		fid, db.D.Date(c.AsOf), nullInt(c.Supersedes), c.PreparedBy, db.D.Time(c.CreatedAt)).Scan(&c.ID)
 	return c, err
 }
 
 // SubmitCertificate freezes a draft: stores inputs and body by SHA-256.
 func (db *DB) SubmitCertificate(ctx context.Context, id int64, s store.Submission) (store.Certificate, error) {
-	if s.By == "" || s.At.IsZero() {
-		return store.Certificate{}, store.Errorf(store.CodeInvalid, "submit certificate %d: submitted by and at are required", id)
-	}
-	if !json.Valid(s.Body) {
-		return store.Certificate{}, store.Errorf(store.CodeInvalid, "submit certificate %d: the computed certificate is not valid JSON", id)
-	}
-	for i, in := range s.Inputs {
-		if in.Name == "" {
-			return store.Certificate{}, store.Errorf(store.CodeInvalid, "submit certificate %d: input %d has no name", id, i+1)
-		}
+	if err := checkSubmission(id, s); err != nil {
+		return store.Certificate{}, err
 	}
 	tx, err := db.W.BeginTx(ctx, nil)
 	if err != nil {
 		return store.Certificate{}, err
 	}
 	defer rollback(tx)
-	var status string
-	err = tx.QueryRowContext(ctx, db.q(`SELECT status FROM certificates WHERE id = ?`), id).Scan(&status)
-	if errors.Is(err, sql.ErrNoRows) {
-		return store.Certificate{}, store.Errorf(store.CodeNotFound, "certificate %d not found", id)
-	}
-	if err != nil {
+	if err := db.submitCertificate(ctx, tx, id, s); err != nil {
 		return store.Certificate{}, err
-	}
-	if status != string(store.Draft) {
-		return store.Certificate{}, store.Errorf(store.CodeConflict, "certificate %d is %s; only a draft can be submitted", id, status)
-	}
-	bodySHA, err := db.putBlob(ctx, tx, s.Body)
-	if err != nil {
-		return store.Certificate{}, err
-	}
-	for i, in := range s.Inputs {
-		h, err := db.putBlob(ctx, tx, in.Content)
-		if err != nil {
-			return store.Certificate{}, err
-		}
-		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO certificate_inputs (certificate_id, seq, name, sha256) VALUES (?, ?, ?, ?)`), id, i, in.Name, h); err != nil {
-			return store.Certificate{}, err
-		}
-	}
-	res, err := tx.ExecContext(ctx, db.q(`UPDATE certificates SET status = 'submitted', body_sha256 = ?, borrowing_base = ?, lc_outstanding = ?, lc_reserve = ?,
-		submitted_by = ?, submitted_at = ? WHERE id = ? AND status = 'draft'`),
-		bodySHA, int64(s.BorrowingBase), int64(s.LCOutstanding), int64(s.LCReserve), s.By, db.D.Time(store.Truncate(s.At)), id)
-	if err != nil {
-		return store.Certificate{}, err
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return store.Certificate{}, store.Errorf(store.CodeConflict, "certificate %d changed concurrently", id)
 	}
 	if err := tx.Commit(); err != nil {
 		return store.Certificate{}, err
@@ -116,8 +82,66 @@ func (db *DB) SubmitCertificate(ctx context.Context, id int64, s store.Submissio
 	return db.Certificate(ctx, id)
 }
 
+// submitCertificate freezes a draft in tx (s checked by the caller).
+func (db *DB) submitCertificate(ctx context.Context, tx *sql.Tx, id int64, s store.Submission) error {
+	var status string
+	err := tx.QueryRowContext(ctx, db.q(`SELECT status FROM certificates WHERE id = ?`), id).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Errorf(store.CodeNotFound, "certificate %d not found", id)
+	}
+	if err != nil {
+		return err
+	}
+	if status != string(store.Draft) {
+		return store.Errorf(store.CodeConflict, "certificate %d is %s; only a draft can be submitted", id, status)
+	}
+	bodySHA, err := db.putBlob(ctx, tx, s.Body)
+	if err != nil {
+		return err
+	}
+	for i, in := range s.Inputs {
+		h, err := db.putBlob(ctx, tx, in.Content)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO certificate_inputs (certificate_id, seq, name, sha256) VALUES (?, ?, ?, ?)`), id, i, in.Name, h); err != nil {
+			return err
+		}
+	}
+	res, err := tx.ExecContext(ctx, db.q(`UPDATE certificates SET status = 'submitted', body_sha256 = ?, borrowing_base = ?, lc_outstanding = ?, lc_reserve = ?,
+		submitted_by = ?, submitted_at = ? WHERE id = ? AND status = 'draft'`),
+		bodySHA, int64(s.BorrowingBase), int64(s.LCOutstanding), int64(s.LCReserve), s.By, db.D.Time(store.Truncate(s.At)), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return store.Errorf(store.CodeConflict, "certificate %d changed concurrently", id)
+	}
+	return nil
+}
+
+func checkSubmission(id int64, s store.Submission) error {
+	if s.By == "" || s.At.IsZero() {
+		return store.Errorf(store.CodeInvalid, "submit certificate %d: submitted by and at are required", id)
+	}
+	if !json.Valid(s.Body) {
+		return store.Errorf(store.CodeInvalid, "submit certificate %d: the computed certificate is not valid JSON", id)
+	}
+	for i, in := range s.Inputs {
+		if in.Name == "" {
+			return store.Errorf(store.CodeInvalid, "submit certificate %d: input %d has no name", id, i+1)
+		}
+	}
+	return nil
+}
+
 // DecideCertificate approves or rejects a submitted certificate.
 func (db *DB) DecideCertificate(ctx context.Context, id int64, d store.Decision) (store.Certificate, error) {
+	return db.decideCertificate(ctx, db.W, db.R, id, d)
+}
+
+// decideCertificate decides in w and reads the result back through r.
+func (db *DB) decideCertificate(ctx context.Context, w, r querier, id int64, d store.Decision) (store.Certificate, error) {
 	if d.Status != store.Approved && d.Status != store.Rejected {
 		return store.Certificate{}, store.Errorf(store.CodeInvalid, "decide certificate %d: status %q, expected approved or rejected", id, d.Status)
 	}
@@ -127,19 +151,19 @@ func (db *DB) DecideCertificate(ctx context.Context, id int64, d store.Decision)
 	if d.Status == store.Rejected && d.Comment == "" {
 		return store.Certificate{}, store.Errorf(store.CodeInvalid, "reject certificate %d: a comment saying why is required", id)
 	}
-	res, err := db.W.ExecContext(ctx, db.q(`UPDATE certificates SET status = ?, reviewer = ?, comment = ?, decided_at = ? WHERE id = ? AND status = 'submitted'`),
+	res, err := w.ExecContext(ctx, db.q(`UPDATE certificates SET status = ?, reviewer = ?, comment = ?, decided_at = ? WHERE id = ? AND status = 'submitted'`),
 		string(d.Status), d.Reviewer, nullString(d.Comment), db.D.Time(store.Truncate(d.At)), id)
 	if err != nil {
 		return store.Certificate{}, err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		c, err := db.Certificate(ctx, id)
+		c, err := db.certificate(ctx, r, id)
 		if err != nil {
 			return c, err
 		}
 		return c, store.Errorf(store.CodeConflict, "certificate %d is %s; only a submitted certificate can be %s", id, c.Status, d.Status)
 	}
-	return db.Certificate(ctx, id)
+	return db.certificate(ctx, r, id)
 }
 
 func (db *DB) loadCertificate(ctx context.Context, q querier, where string, args ...any) (store.Certificate, error) {
@@ -169,7 +193,11 @@ func (db *DB) loadCertificate(ctx context.Context, q querier, where string, args
 
 // Certificate returns a certificate with its body and inputs.
 func (db *DB) Certificate(ctx context.Context, id int64) (store.Certificate, error) {
-	c, err := db.loadCertificate(ctx, db.R, `c.id = ?`, id)
+	return db.certificate(ctx, db.R, id)
+}
+
+func (db *DB) certificate(ctx context.Context, q querier, id int64) (store.Certificate, error) {
+	c, err := db.loadCertificate(ctx, q, `c.id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, store.Errorf(store.CodeNotFound, "certificate %d not found", id)
 	}
@@ -273,3 +301,44 @@ func (db *DB) Receivables(ctx context.Context, id int64) ([]store.ReceivableRow,
 
 var _ = sha256.Sum256
 var _ = hex.EncodeToString
+
+// Certificate returns a certificate of the facility as the transaction
+// sees it; another facility's is not_found.
+func (t *facilityTx) Certificate(id int64) (store.Certificate, error) {
+	c, err := t.db.certificate(t.ctx, t.tx, id)
+	if err == nil && c.Facility != t.f.Slug {
+		return store.Certificate{}, store.Errorf(store.CodeNotFound, "certificate %d not found", id)
+	}
+	return c, err
+}
+
+// CreateCertificate stores a draft certificate of the facility.
+func (t *facilityTx) CreateCertificate(c store.Certificate) (store.Certificate, error) {
+	if c.Facility != t.f.Slug {
+		return c, store.Errorf(store.CodeInvalid, "certificate of facility %q in an update of facility %q", c.Facility, t.f.Slug)
+	}
+	return t.db.createCertificate(t.ctx, t.tx, c)
+}
+
+// SubmitCertificate freezes a draft of the facility.
+func (t *facilityTx) SubmitCertificate(id int64, s store.Submission) (store.Certificate, error) {
+	if err := checkSubmission(id, s); err != nil {
+		return store.Certificate{}, err
+	}
+	if _, err := t.Certificate(id); err != nil {
+		return store.Certificate{}, err
+	}
+	if err := t.db.submitCertificate(t.ctx, t.tx, id, s); err != nil {
+		return store.Certificate{}, err
+	}
+	return t.Certificate(id)
+}
+
+// DecideCertificate approves or rejects a submitted certificate of the
+// facility.
+func (t *facilityTx) DecideCertificate(id int64, d store.Decision) (store.Certificate, error) {
+	if _, err := t.Certificate(id); err != nil {
+		return store.Certificate{}, err
+	}
+	return t.db.decideCertificate(t.ctx, t.tx, t.tx, id, d)
+}

@@ -298,6 +298,18 @@ func (db *DB) Documents(ctx context.Context, facility string) ([]store.Document,
 
 // AddFinancials records a financial statement submission.
 func (db *DB) AddFinancials(ctx context.Context, s store.Financials) (store.Financials, error) {
+	return db.addFinancials(ctx, db.W, s)
+}
+
+// AddFinancials records a financial statement submission of the facility.
+func (t *facilityTx) AddFinancials(s store.Financials) (store.Financials, error) {
+	if s.Facility != t.f.Slug {
+		return s, store.Errorf(store.CodeInvalid, "financials of facility %q in an update of facility %q", s.Facility, t.f.Slug)
+	}
+	return t.db.addFinancials(t.ctx, t.tx, s)
+}
+
+func (db *DB) addFinancials(ctx context.Context, q querier, s store.Financials) (store.Financials, error) {
 	if s.SubmittedBy == "" || s.RecordedAt.IsZero() || s.PeriodEnd == 0 {
 		return s, store.Errorf(store.CodeInvalid, "financials of facility %q: period end, recorded at and submitted by are required", s.Facility)
 	}
@@ -305,11 +317,11 @@ func (db *DB) AddFinancials(ctx context.Context, s store.Financials) (store.Fina
 		return s, store.Errorf(store.CodeInvalid, "financials of facility %q for %s: payload is not valid JSON", s.Facility, s.PeriodEnd)
 	}
 	s.RecordedAt = store.Truncate(s.RecordedAt)
-	fid, err := db.facilityID(ctx, db.W, s.Facility)
+	fid, err := db.facilityID(ctx, q, s.Facility)
 	if err != nil {
 		return s, err
 	}
-	err = db.W.QueryRowContext(ctx, db.q(`INSERT INTO financials (facility_id, period_end, recorded_at, submitted_by, payload) VALUES (?, ?, ?, ?, ?) RETURNING id`),
+	err = q.QueryRowContext(ctx, db.q(`INSERT INTO financials (facility_id, period_end, recorded_at, submitted_by, payload) VALUES (?, ?, ?, ?, ?) RETURNING id`),
 		fid, db.D.Date(s.PeriodEnd), db.D.Time(s.RecordedAt), s.SubmittedBy, []byte(s.Payload)).Scan(&s.ID)
 	return s, err
 }
