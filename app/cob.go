@@ -3,9 +3,11 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"revolver/date"
 	"revolver/ledger"
+	"revolver/money"
 	"revolver/store"
 )
 
@@ -24,9 +26,23 @@ type CloseResult struct {
 // facilities whose terms capitalise interest have the month's accrued
 // interest moved to the Loans. Rates are read once per series.
 //
-// A facility counts as accrued from its first Loans posting. A Loans
-// posting back-valued to a day already accrued is not re-accrued: such a
-// correction needs an interest adjustment posted by the caller.
+// A facility counts as accrued from its first Loans posting.
+//
+// A Loans posting stored after a run and dated on or before the day that
+// run accrued through (an advance, repayment, collection, returned item or
+// reversal back-valued into accrued days; store.AccrualState.Late) is
+// adjusted by the next run reaching that day: each affected day, from the
+// posting's value date to the accrued-through day, is recomputed with
+// ledger.AccrueDay on the Loans balance with and without the late postings
+// (each rounded once, as the daily accrual is), and the sum of the
+// differences is posted as one ledger.InterestAdjustment per facility and
+// run, dated through, with a memo naming the days and the transactions. It
+// is part of the receivable from through on: with capitalised interest, it
+// is capitalised at the end of through's month, not in the months whose
+// days it corrects, and it bears no interest before; with billed interest
+// it is billed with through's month. The run records the largest Loans
+// transaction id it saw, so running it again posts nothing new. The
+// recomputation uses the terms and base rates read for this run.
 //
 // If loans are posted while the run computes, the commit detects it and
 // the run starts again (up to three times) rather than miss their interest.
@@ -54,7 +70,13 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 		if st.AccruedThrough == 0 {
 			start = st.FirstActivity
 		}
-		if st.AccruedThrough == 0 && st.FirstActivity == 0 || start > through {
+		// Back-valued Loans postings are adjusted in a run reaching the
+		// accrued-through day (an earlier run leaves them for a later one).
+		late := st.Late
+		if through < st.AccruedThrough {
+			late = nil
+		}
+		if (st.AccruedThrough == 0 && st.FirstActivity == 0 || start > through) && len(late) == 0 {
 			continue
 		}
 		processed = append(processed, st)
@@ -75,11 +97,27 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 		// the facility is dated on or before AccruedThrough, so the balance
 		// as of through is the balance when this run starts.
 		receivable := st.InterestReceivable
+		adj := adjustment{late: late}
 		di := 0
 		for day := st.From; day <= through; day++ {
 			for di < len(st.Deltas) && st.Deltas[di].Day <= day {
 				principal += st.Deltas[di].Amount
 				di++
+			}
+			if day <= st.AccruedThrough && len(late) > 0 {
+				if err := adj.day(terms.Pricing, ser, day, principal); err != nil {
+					return res, fmt.Errorf("close of business %s: facility %q: %w", through, st.Facility, err)
+				}
+			}
+			if day == through && len(late) > 0 {
+				t, ok, err := adj.transaction(st.Facility, through)
+				if err != nil {
+					return res, fmt.Errorf("close of business %s: facility %q: %w", through, st.Facility, err)
+				}
+				if ok {
+					txs = append(txs, t)
+					receivable += adj.total
+				}
 			}
 			if day < start {
 				continue
@@ -122,4 +160,58 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 		}
 	}
 	return res, nil
+}
+
+// adjustment accumulates the interest difference of accrued days caused
+// by late (back-valued) Loans postings.
+type adjustment struct {
+	late  []store.LatePosting
+	total money.Amount
+	days  []date.Date // days whose interest changed
+}
+
+// day adds the difference on day, where principal is the Loans balance at
+// its close including the late postings.
+func (a *adjustment) day(p ledger.Pricing, ser ledger.RateSeries, day date.Date, principal money.Amount) error {
+	without := principal
+	for _, l := range a.late {
+		if l.Day <= day {
+			without -= l.Amount
+		}
+	}
+	if without == principal {
+		return nil
+	}
+	now, err := ledger.AccrueDay(p, ser, day, principal)
+	if err != nil {
+		return err
+	}
+	was, err := ledger.AccrueDay(p, ser, day, without)
+	if err != nil {
+		return err
+	}
+	if d := now.Amount - was.Amount; d != 0 {
+		a.total += d
+		a.days = append(a.days, day)
+	}
+	return nil
+}
+
+// transaction is the adjustment posted on day.
+func (a *adjustment) transaction(facility string, day date.Date) (ledger.Transaction, bool, error) {
+	ids := make([]string, len(a.late))
+	for i, l := range a.late {
+		ids[i] = fmt.Sprintf("%d (%s, %s)", l.TxID, l.Day, l.Amount)
+	}
+	var days string
+	switch n := len(a.days); n {
+	case 0:
+		return ledger.Transaction{}, false, nil
+	case 1:
+		days = a.days[0].String()
+	default:
+		days = fmt.Sprintf("%s..%s (%d days)", a.days[0], a.days[n-1], n)
+	}
+	memo := fmt.Sprintf("interest adjustment %s for %s: back-valued loans transactions %s", a.total, days, strings.Join(ids, ", "))
+	return ledger.InterestAdjustment(facility, day, ledger.InterestAdjustmentKey(day, a.late[len(a.late)-1].TxID), a.total, memo)
 }

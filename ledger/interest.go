@@ -170,3 +170,24 @@ func IsMonthEnd(d date.Date) bool {
 	_, m2, _ := d.AddDays(1).Civil()
 	return m1 != m2
 }
+
+// InterestAdjustmentKey is the idempotency key of the interest adjustment
+// posted on day for the back-valued Loans postings up to transaction id
+// lastID.
+func InterestAdjustmentKey(day date.Date, lastID int64) string {
+	return fmt.Sprintf("interest-adjustment:%s:%d", day, lastID)
+}
+
+// InterestAdjustment is the transaction correcting interest already
+// accrued: amount (the recomputed daily accruals of the affected days less
+// those posted, positive or negative) is debited to InterestReceivable and
+// credited to InterestIncome on day, keyed by key. It returns ok=false when
+// the amount is zero.
+func InterestAdjustment(facility string, day date.Date, key string, amount money.Amount, memo string) (Transaction, bool, error) {
+	if amount == 0 {
+		return Transaction{}, false, nil
+	}
+	t := Transaction{Facility: facility, Kind: KindInterestAdjustment, ValueDate: day, Key: key, Memo: memo,
+		Postings: []Posting{{InterestReceivable, amount}, {InterestIncome, -amount}}}
+	return t, true, t.Validate()
+}

@@ -75,24 +75,27 @@ type Kind string
 
 // The kinds of transaction.
 const (
-	KindAdvance      Kind = "advance"
-	KindRepayment    Kind = "repayment"
-	KindFee          Kind = "fee"
-	KindCost         Kind = "cost"
-	KindInterest     Kind = "interest" // daily accrual
-	KindCapitalise   Kind = "interest_capitalise"
-	KindLCIssue      Kind = "lc_issue"
-	KindLCDraw       Kind = "lc_draw"
-	KindLCReimburse  Kind = "lc_reimburse"
-	KindLCExpire     Kind = "lc_expire"
-	KindCollection   Kind = "collection"
-	KindReturnedItem Kind = "returned_item"
-	KindReversal     Kind = "reversal"
+	KindAdvance    Kind = "advance"
+	KindRepayment  Kind = "repayment"
+	KindFee        Kind = "fee"
+	KindCost       Kind = "cost"
+	KindInterest   Kind = "interest" // daily accrual
+	KindCapitalise Kind = "interest_capitalise"
+	// KindInterestAdjustment corrects the interest of days already accrued
+	// after a Loans posting back-valued to them (see InterestAdjustment).
+	KindInterestAdjustment Kind = "interest_adjustment"
+	KindLCIssue            Kind = "lc_issue"
+	KindLCDraw             Kind = "lc_draw"
+	KindLCReimburse        Kind = "lc_reimburse"
+	KindLCExpire           Kind = "lc_expire"
+	KindCollection         Kind = "collection"
+	KindReturnedItem       Kind = "returned_item"
+	KindReversal           Kind = "reversal"
 )
 
 // Kinds lists every Kind.
 var Kinds = []Kind{KindAdvance, KindRepayment, KindFee, KindCost, KindInterest, KindCapitalise,
-	KindLCIssue, KindLCDraw, KindLCReimburse, KindLCExpire, KindCollection, KindReturnedItem, KindReversal}
+	KindInterestAdjustment, KindLCIssue, KindLCDraw, KindLCReimburse, KindLCExpire, KindCollection, KindReturnedItem, KindReversal}
 
 // Known reports whether k is one of Kinds.
 func (k Kind) Known() bool {

@@ -105,10 +105,13 @@ type Store interface {
 	// run needs to accrue interest through the day through.
 	AccrualState(ctx context.Context, through date.Date) ([]AccrualState, error)
 	// CommitAccrual posts the accruals (as PostBatch) and marks the
-	// facilities of states accrued through the day, in one database
-	// transaction. If a facility's Loans postings up to through changed
-	// since AccrualState read them (a posting arrived meanwhile), it fails
-	// with conflict and posts nothing: read the state again.
+	// facilities of states accrued through the day (a facility already
+	// accrued further keeps its day), in one database transaction; it
+	// records, for each of them, the largest transaction id among its Loans
+	// postings then stored, after which postings count as Late. If a
+	// facility's Loans postings up to through changed since AccrualState
+	// read them (a posting arrived meanwhile), it fails with conflict and
+	// posts nothing: read the state again.
 	CommitAccrual(ctx context.Context, through date.Date, states []AccrualState, txs []ledger.Transaction) ([]Posted, error)
 
 	Close() error
@@ -352,6 +355,19 @@ type AccrualState struct {
 	FirstActivity date.Date
 	// LoansPostings counts the Loans postings dated on or before through.
 	LoansPostings int64
+	// Late are the Loans postings stored since the last close of business
+	// committed (transaction id above the largest one it had seen) and
+	// dated on or before AccruedThrough: their days' interest was accrued
+	// without them. Summed by transaction, ascending by id. When Late is
+	// not empty, From is at most the earliest of their days.
+	Late []LatePosting
+}
+
+// LatePosting is a back-valued Loans posting of one transaction.
+type LatePosting struct {
+	TxID   int64
+	Day    date.Date
+	Amount money.Amount
 }
 
 // DayAmount is an amount on a day.

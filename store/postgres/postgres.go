@@ -227,6 +227,11 @@ func (dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore
 				return err
 			}
 		}
+		if mark != nil {
+			if _, err := tx.Exec(ctx, sqlstore.SeenUpdate+` WHERE id = ANY($1)`, mark.FacilityIDs); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 }

@@ -258,6 +258,17 @@ func (d *dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlst
 	if err := flushP(true); err != nil {
 		return err
 	}
+	if mark != nil {
+		st, err := tx.PrepareContext(ctx, sqlstore.SeenUpdate+` WHERE id = ?`)
+		if err != nil {
+			return err
+		}
+		for _, id := range mark.FacilityIDs {
+			if _, err := st.ExecContext(ctx, id); err != nil {
+				return err
+			}
+		}
+	}
 	return tx.Commit()
 }
 

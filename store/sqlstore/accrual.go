@@ -72,8 +72,38 @@ func (db *DB) AccrualState(ctx context.Context, through date.Date) ([]store.Accr
 			return nil, err
 		}
 	}
+	// Loans postings stored after the last run and dated on a day it had
+	// accrued.
+	{
+		rows, err := tx.QueryContext(ctx, db.q(`SELECT p.facility_id, p.tx_id, min(p.value_date), sum(p.amount) FROM postings p JOIN facilities f ON f.id = p.facility_id
+WHERE p.account = ? AND f.accrued_through IS NOT NULL AND p.tx_id > f.accrued_seen AND p.value_date <= f.accrued_through
+GROUP BY p.facility_id, p.tx_id ORDER BY p.facility_id, p.tx_id`), loans)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id, txID, v int64
+			var d Date
+			if err := rows.Scan(&id, &txID, &d, &v); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if i, ok := idx[id]; ok && v != 0 {
+				out[i].Late = append(out[i].Late, store.LatePosting{TxID: txID, Day: d.D, Amount: money.Amount(v)})
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
 	// The first day any facility still needs.
 	from := through + 1
+	for i := range out {
+		for _, l := range out[i].Late {
+			from = min(from, l.Day)
+		}
+	}
 	for i := range out {
 		s := &out[i]
 		start := s.AccruedThrough + 1
@@ -135,3 +165,9 @@ func (db *DB) CommitAccrual(ctx context.Context, through date.Date, states []sto
 // LoansCountQuery counts Loans postings per facility up to a date (one
 // argument: the date).
 const LoansCountQuery = `SELECT facility_id, count(*) FROM postings WHERE account = 'loans' AND value_date <= ? GROUP BY facility_id`
+
+// SeenUpdate records, for the facilities a close of business marks, the
+// largest transaction id among their Loans postings (accrued_seen); the
+// dialect appends the WHERE clause naming the facilities. It runs after the
+// run's own postings are written, under the facilities' lock.
+const SeenUpdate = `UPDATE facilities SET accrued_seen = coalesce((SELECT max(tx_id) FROM postings WHERE postings.facility_id = facilities.id AND postings.account = 'loans'), 0)`

@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AccrualRace", testAccrualRace},
 		{"Collections", testCollections},
 		{"AccrualProperty", testAccrualProperty},
+		{"InterestAdjustment", testInterestAdjustment},
 		{"Random", testRandom},
 	}
 	for _, tc := range tests {
