@@ -76,25 +76,26 @@ func (s *Service) checkAmendment(ctx context.Context, facility string, a Amendme
 // RequestAmendment validates an amendment against the facility's
 // agreement and stores it for approval.
 func (s *Service) RequestAmendment(ctx context.Context, facility string, a AmendmentFile, by string) (store.Pending, error) {
-	acc, err := accounts(s.Store)
-	if err != nil {
-		return store.Pending{}, err
-	}
 	if _, err := s.checkAmendment(ctx, facility, a); err != nil {
 		return store.Pending{}, err
 	}
 	payload, _ := json.Marshal(a)
-	return acc.CreatePending(ctx, store.Pending{Facility: facility, Kind: PendingAmendment, Payload: payload, RequestedBy: by, RequestedAt: s.now()})
+	return s.createPending(ctx, store.Pending{Facility: facility, Kind: PendingAmendment, Payload: payload, RequestedBy: by, RequestedAt: s.now()})
+}
+
+func (s *Service) createPending(ctx context.Context, p store.Pending) (store.Pending, error) {
+	err := s.Store.Update(ctx, p.Facility, func(tx store.Tx) error {
+		var err error
+		p, err = tx.CreatePending(p)
+		return err
+	})
+	return p, err
 }
 
 // RequestDefaultRecord asks to record an event of default (waiver false)
 // or to waive it (waiver true). The event must be one of the terms' events
 // of default on its date.
 func (s *Service) RequestDefaultRecord(ctx context.Context, t *agreement.Terms, facility string, r DefaultRecord, waiver bool, by string) (store.Pending, error) {
-	acc, err := accounts(s.Store)
-	if err != nil {
-		return store.Pending{}, err
-	}
 	var ids []string
 	for _, e := range t.EventsOfDefault {
 		ids = append(ids, e.ID)
@@ -107,12 +108,13 @@ func (s *Service) RequestDefaultRecord(ctx context.Context, t *agreement.Terms, 
 		kind = PendingWaiver
 	}
 	payload, _ := json.Marshal(r)
-	return acc.CreatePending(ctx, store.Pending{Facility: facility, Kind: kind, Payload: payload, RequestedBy: by, RequestedAt: s.now()})
+	return s.createPending(ctx, store.Pending{Facility: facility, Kind: kind, Payload: payload, RequestedBy: by, RequestedAt: s.now()})
 }
 
 // DecidePending approves (carrying the action out: the amendment or
-// record is stored as a document of the facility) or rejects a pending
-// action. The decider must not be its requester.
+// record is stored as a document of the facility, in the same store
+// transaction as the decision) or rejects a pending action. The decider
+// must not be its requester.
 func (s *Service) DecidePending(ctx context.Context, facility string, id int64, approve bool, by, comment string) (before, after store.Pending, err error) {
 	acc, err := accounts(s.Store)
 	if err != nil {
@@ -125,49 +127,74 @@ func (s *Service) DecidePending(ctx context.Context, facility string, id int64, 
 	if p.Facility != facility {
 		return p, p, store.Errorf(store.CodeNotFound, "pending action %d not found", id)
 	}
-	if p.Status != store.PendingRequested {
-		return p, p, store.Errorf(store.CodeConflict, "pending action %d is already %s", id, p.Status)
+	check := func(p store.Pending) error {
+		if p.Status != store.PendingRequested {
+			return store.Errorf(store.CodeConflict, "pending action %d is already %s", id, p.Status)
+		}
+		if by == "" || by == p.RequestedBy {
+			return store.Errorf(store.CodeForbidden, "pending %s %d was requested by %s: someone else must decide it", p.Kind, id, p.RequestedBy)
+		}
+		return nil
 	}
-	if by == "" || by == p.RequestedBy {
-		return p, p, store.Errorf(store.CodeForbidden, "pending %s %d was requested by %s: someone else must decide it", p.Kind, id, p.RequestedBy)
+	if err := check(p); err != nil {
+		return p, p, err
 	}
+	status := store.PendingRejected
+	var doc *store.Document
 	if !approve {
 		if comment == "" {
 			return p, p, store.Errorf(store.CodeInvalid, "reject pending action %d: a comment saying why is required", id)
 		}
-		after, err = acc.DecidePending(ctx, id, store.PendingRejected, by, comment, s.now())
-		return p, after, err
-	}
-	doc := store.Document{Facility: facility, RecordedBy: by, RecordedAt: s.now()}
-	switch p.Kind {
-	case PendingAmendment:
-		var a AmendmentFile
-		if err := json.Unmarshal(p.Payload, &a); err != nil {
-			return p, p, err
+	} else {
+		status = store.PendingApproved
+		doc = &store.Document{Facility: facility, RecordedBy: by, RecordedAt: s.now()}
+		switch p.Kind {
+		case PendingAmendment:
+			var a AmendmentFile
+			if err := json.Unmarshal(p.Payload, &a); err != nil {
+				return p, p, err
+			}
+			eff, err := s.checkAmendment(ctx, facility, a)
+			if err != nil {
+				return p, p, err
+			}
+			doc.ID, doc.Kind, doc.Effective, doc.Content = a.Name, DocAmendment, eff, []byte(a.Content)
+		case PendingEventOfDefault, PendingWaiver:
+			var r DefaultRecord
+			if err := json.Unmarshal(p.Payload, &r); err != nil {
+				return p, p, err
+			}
+			doc.ID, doc.Kind, doc.Effective, doc.Content = fmt.Sprintf("%s-%d", p.Kind, p.ID), p.Kind, r.Date, p.Payload
+		default:
+			return p, p, store.Errorf(store.CodeInvalid, "pending action %d: unknown kind %q", id, p.Kind)
 		}
-		eff, err := s.checkAmendment(ctx, facility, a)
+	}
+	err = s.Store.Update(ctx, facility, func(tx store.Tx) error {
+		cur, err := tx.Pending(id)
 		if err != nil {
-			return p, p, err
+			return err
 		}
-		doc.ID, doc.Kind, doc.Effective, doc.Content = a.Name, DocAmendment, eff, []byte(a.Content)
-	case PendingEventOfDefault, PendingWaiver:
-		var r DefaultRecord
-		if err := json.Unmarshal(p.Payload, &r); err != nil {
-			return p, p, err
+		if err := check(cur); err != nil {
+			return err
 		}
-		doc.ID, doc.Kind, doc.Effective, doc.Content = fmt.Sprintf("%s-%d", p.Kind, p.ID), p.Kind, r.Date, p.Payload
-	default:
-		return p, p, store.Errorf(store.CodeInvalid, "pending action %d: unknown kind %q", id, p.Kind)
-	}
-	after, err = acc.DecidePending(ctx, id, store.PendingApproved, by, comment, s.now())
+		p = cur
+		if after, err = tx.DecidePending(id, status, by, comment, s.now()); err != nil {
+			return err
+		}
+		if doc != nil {
+			if _, _, err := tx.PutDocument(*doc); err != nil {
+				return fmt.Errorf("pending action %d: storing %s: %w", id, doc.ID, err)
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return p, after, err
+		return p, p, err
 	}
-	if _, err := s.Store.PutDocument(ctx, doc); err != nil {
-		return p, after, fmt.Errorf("pending action %d approved, but storing %s failed: %w", id, doc.ID, err)
-	}
-	if st, ok := s.Terms.(*StoredTerms); ok {
-		st.Invalidate(facility)
+	if doc != nil {
+		if st, ok := s.Terms.(*StoredTerms); ok {
+			st.Invalidate(facility)
+		}
 	}
 	return p, after, nil
 }

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"revolver/app"
 	"revolver/ledger"
@@ -123,6 +124,31 @@ func (t *recordingTx) AddFinancials(f store.Financials) (store.Financials, error
 		t.changes = append(t.changes, change{What: "financial_statement", After: out})
 	}
 	return out, err
+}
+
+func (t *recordingTx) CreatePending(p store.Pending) (store.Pending, error) {
+	out, err := t.Tx.CreatePending(p)
+	if err == nil {
+		t.changes = append(t.changes, change{What: "pending", After: out})
+	}
+	return out, err
+}
+
+func (t *recordingTx) DecidePending(id int64, status, by, comment string, at time.Time) (store.Pending, error) {
+	before, _ := t.Tx.Pending(id)
+	out, err := t.Tx.DecidePending(id, status, by, comment, at)
+	if err == nil {
+		t.changes = append(t.changes, change{What: "pending", Before: before, After: out})
+	}
+	return out, err
+}
+
+func (t *recordingTx) PutDocument(d store.Document) (store.Document, bool, error) {
+	out, stored, err := t.Tx.PutDocument(d)
+	if err == nil && !stored {
+		t.changes = append(t.changes, change{What: "document", After: out})
+	}
+	return out, stored, err
 }
 
 // Update runs fn and, if it changed anything, appends the audit record in

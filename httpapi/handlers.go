@@ -717,7 +717,7 @@ func (s *Server) eventOfDefault(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.svc.RequestDefaultRecord(c.r.Context(), t, c.fac.Slug, app.DefaultRecord{Event: in.Event, Date: d, Note: in.Note}, in.Action == "waive", c.user.Email)
+	p, err := c.svc().RequestDefaultRecord(c.r.Context(), t, c.fac.Slug, app.DefaultRecord{Event: in.Event, Date: d, Note: in.Note}, in.Action == "waive", c.user.Email)
 	if err != nil {
 		return nil, err
 	}
@@ -729,7 +729,7 @@ func (s *Server) amendment(c *call) (any, error) {
 	if err := c.decodeJSON(&in); err != nil {
 		return nil, err
 	}
-	p, err := s.svc.RequestAmendment(c.r.Context(), c.fac.Slug, in, c.user.Email)
+	p, err := c.svc().RequestAmendment(c.r.Context(), c.fac.Slug, in, c.user.Email)
 	if err != nil {
 		return nil, err
 	}
@@ -757,7 +757,7 @@ func (s *Server) decidePending(approve bool) func(c *call) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		before, after, err := s.svc.DecidePending(c.r.Context(), c.fac.Slug, id, approve, c.user.Email, in.Comment)
+		before, after, err := c.svc().DecidePending(c.r.Context(), c.fac.Slug, id, approve, c.user.Email, in.Comment)
 		if err != nil {
 			return nil, err
 		}

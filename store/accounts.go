@@ -77,6 +77,20 @@ type Accounts interface {
 	AuditRecords(ctx context.Context, after int64, limit int) ([]AuditRecord, error)
 }
 
+// PendingTx is pending approvals and documents inside Update (the
+// Accounts' and the Store's methods, for the Update's facility).
+type PendingTx interface {
+	CreatePending(p Pending) (Pending, error)
+	// Pending returns an action of the facility (another facility's is
+	// not_found).
+	Pending(id int64) (Pending, error)
+	DecidePending(id int64, status, by, comment string, at time.Time) (Pending, error)
+	// PutDocument stores a document whole; the same document again
+	// returns the stored one (true); other content under its id is a
+	// conflict.
+	PutDocument(d Document) (Document, bool, error)
+}
+
 // TxAuditor appends to the audit chain inside an Update, so that the
 // record commits (or not) with the change it records.
 type TxAuditor interface {

@@ -155,6 +155,7 @@ type Tx interface {
 	DecideCertificate(id int64, d Decision) (Certificate, error)
 	// AddFinancials is the Store's, inside the transaction.
 	AddFinancials(f Financials) (Financials, error)
+	PendingTx // approvals and documents: accounts.go
 
 	AdvanceRequest(id int64) (AdvanceRequest, error)
 	// DecideAdvanceRequest moves a requested advance to funded (with the

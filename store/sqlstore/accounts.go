@@ -190,13 +190,17 @@ func scanPending(sc interface{ Scan(...any) error }) (store.Pending, error) {
 
 // CreatePending stores an action waiting for approval.
 func (db *DB) CreatePending(ctx context.Context, p store.Pending) (store.Pending, error) {
-	fid, err := db.facilityID(ctx, db.R, p.Facility)
+	return db.createPending(ctx, db.R, db.W, p)
+}
+
+func (db *DB) createPending(ctx context.Context, r, w querier, p store.Pending) (store.Pending, error) {
+	fid, err := db.facilityID(ctx, r, p.Facility)
 	if err != nil {
 		return p, err
 	}
 	p.Status = store.PendingRequested
 	p.RequestedAt = store.Truncate(p.RequestedAt)
-	err = db.W.QueryRowContext(ctx, db.q(`INSERT INTO pending_actions (facility_id, kind, payload, status, requested_by, requested_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+	err = w.QueryRowContext(ctx, db.q(`INSERT INTO pending_actions (facility_id, kind, payload, status, requested_by, requested_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
 		fid, p.Kind, []byte(p.Payload), p.Status, p.RequestedBy, db.D.Time(p.RequestedAt)).Scan(&p.ID)
 	if err != nil {
 		return p, fmt.Errorf("create pending %s: %w", p.Kind, err)
@@ -206,7 +210,11 @@ func (db *DB) CreatePending(ctx context.Context, p store.Pending) (store.Pending
 
 // Pending returns an action.
 func (db *DB) Pending(ctx context.Context, id int64) (store.Pending, error) {
-	p, err := scanPending(db.R.QueryRowContext(ctx, db.q(`SELECT `+pendingCols+` FROM pending_actions p JOIN facilities f ON f.id = p.facility_id WHERE p.id = ?`), id))
+	return db.pending(ctx, db.R, id)
+}
+
+func (db *DB) pending(ctx context.Context, q querier, id int64) (store.Pending, error) {
+	p, err := scanPending(q.QueryRowContext(ctx, db.q(`SELECT `+pendingCols+` FROM pending_actions p JOIN facilities f ON f.id = p.facility_id WHERE p.id = ?`), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, store.Errorf(store.CodeNotFound, "pending action %d not found", id)
 	}
@@ -237,15 +245,20 @@ func (db *DB) PendingList(ctx context.Context, facility string) ([]store.Pending
 
 // DecidePending approves or rejects a requested action.
 func (db *DB) DecidePending(ctx context.Context, id int64, status, by, comment string, at time.Time) (store.Pending, error) {
+	return db.decidePending(ctx, db.W, db.R, id, status, by, comment, at)
+}
+
+// decidePending decides in w and reads the result back through r.
+func (db *DB) decidePending(ctx context.Context, w, r querier, id int64, status, by, comment string, at time.Time) (store.Pending, error) {
 	if status != store.PendingApproved && status != store.PendingRejected {
 		return store.Pending{}, store.Errorf(store.CodeInvalid, "pending action %d: decision %q: expected approved or rejected", id, status)
 	}
-	res, err := db.W.ExecContext(ctx, db.q(`UPDATE pending_actions SET status = ?, decided_by = ?, decided_at = ?, comment = ? WHERE id = ? AND status = 'requested'`),
+	res, err := w.ExecContext(ctx, db.q(`UPDATE pending_actions SET status = ?, decided_by = ?, decided_at = ?, comment = ? WHERE id = ? AND status = 'requested'`),
 		status, by, db.D.Time(store.Truncate(at)), nullString(comment), id)
 	if err != nil {
 		return store.Pending{}, fmt.Errorf("decide pending %d: %w", id, err)
 	}
-	p, err := db.Pending(ctx, id)
+	p, err := db.pending(ctx, r, id)
 	if err != nil {
 		return p, err
 	}

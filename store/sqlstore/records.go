@@ -204,6 +204,28 @@ func (db *DB) UpdateFacilitySettings(ctx context.Context, slug string, settings 
 
 // PutDocument stores a document whole.
 func (db *DB) PutDocument(ctx context.Context, d store.Document) (store.Document, error) {
+	d, err := prepareDocument(d)
+	if err != nil {
+		return d, err
+	}
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return d, err
+	}
+	defer rollback(tx)
+	d, stored, err := db.putDocument(ctx, tx, d)
+	if err != nil {
+		return d, err
+	}
+	if stored {
+		tx.Rollback()
+		return db.Document(ctx, d.Facility, d.ID)
+	}
+	return d, tx.Commit()
+}
+
+// prepareDocument checks d and sets its hash and size.
+func prepareDocument(d store.Document) (store.Document, error) {
 	if d.ID == "" || d.Kind == "" || d.RecordedBy == "" || d.RecordedAt.IsZero() {
 		return d, store.Errorf(store.CodeInvalid, "document %q of facility %q: id, kind, recorded by and recorded at are required", d.ID, d.Facility)
 	}
@@ -211,39 +233,39 @@ func (db *DB) PutDocument(ctx context.Context, d store.Document) (store.Document
 	d.SHA256 = hex.EncodeToString(sum[:])
 	d.Size = int64(len(d.Content))
 	d.RecordedAt = store.Truncate(d.RecordedAt)
-	tx, err := db.W.BeginTx(ctx, nil)
-	if err != nil {
-		return d, err
-	}
-	defer rollback(tx)
+	return d, nil
+}
+
+// putDocument stores d in tx (d checked and hashed by the caller); stored
+// is true when the same document was stored before and nothing was done.
+func (db *DB) putDocument(ctx context.Context, tx *sql.Tx, d store.Document) (_ store.Document, stored bool, err error) {
 	fid, err := db.facilityID(ctx, tx, d.Facility)
 	if err != nil {
-		return d, err
+		return d, false, err
 	}
 	var prev string
 	err = tx.QueryRowContext(ctx, db.q(`SELECT sha256 FROM documents WHERE facility_id = ? AND doc_id = ?`), fid, d.ID).Scan(&prev)
 	switch {
 	case err == nil:
 		if prev != d.SHA256 {
-			return d, store.Errorf(store.CodeConflict, "document %q of facility %q is already stored with other content (sha256 %s, now %s); store an amendment under a new id", d.ID, d.Facility, prev, d.SHA256)
+			return d, false, store.Errorf(store.CodeConflict, "document %q of facility %q is already stored with other content (sha256 %s, now %s); store an amendment under a new id", d.ID, d.Facility, prev, d.SHA256)
 		}
-		tx.Rollback()
-		return db.Document(ctx, d.Facility, d.ID)
+		return d, true, nil
 	case !errors.Is(err, sql.ErrNoRows):
-		return d, err
+		return d, false, err
 	}
 	if _, err := db.putBlob(ctx, tx, d.Content); err != nil {
-		return d, err
+		return d, false, err
 	}
 	_, err = tx.ExecContext(ctx, db.q(`INSERT INTO documents (facility_id, doc_id, kind, effective, recorded_by, recorded_at, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)`),
 		fid, d.ID, d.Kind, db.D.Date(d.Effective), d.RecordedBy, db.D.Time(d.RecordedAt), d.SHA256)
 	if err != nil {
 		if db.D.IsUnique(err) {
-			return d, store.Errorf(store.CodeConflict, "document %q of facility %q stored concurrently; retry", d.ID, d.Facility)
+			return d, false, store.Errorf(store.CodeConflict, "document %q of facility %q stored concurrently; retry", d.ID, d.Facility)
 		}
-		return d, err
+		return d, false, err
 	}
-	return d, tx.Commit()
+	return d, false, nil
 }
 
 const docCols = `f.slug, d.doc_id, d.kind, d.effective, d.recorded_by, d.recorded_at, d.sha256, b.size`
@@ -259,8 +281,12 @@ func scanDocument(sc interface{ Scan(...any) error }, extra ...any) (store.Docum
 
 // Document returns a document with its content.
 func (db *DB) Document(ctx context.Context, facility, id string) (store.Document, error) {
+	return db.document(ctx, db.R, facility, id)
+}
+
+func (db *DB) document(ctx context.Context, q querier, facility, id string) (store.Document, error) {
 	var content []byte
-	d, err := scanDocument(db.R.QueryRowContext(ctx, db.q(`SELECT `+docCols+`, b.content FROM documents d
+	d, err := scanDocument(q.QueryRowContext(ctx, db.q(`SELECT `+docCols+`, b.content FROM documents d
 		JOIN facilities f ON f.id = d.facility_id JOIN blobs b ON b.sha256 = d.sha256
 		WHERE f.slug = ? AND d.doc_id = ?`), facility, id), &content)
 	if errors.Is(err, sql.ErrNoRows) {
