@@ -76,7 +76,8 @@ func (db *DB) AccrualState(ctx context.Context, through date.Date) ([]store.Accr
 	// accrued.
 	{
 		rows, err := tx.QueryContext(ctx, db.q(`SELECT p.facility_id, p.tx_id, min(p.value_date), sum(p.amount) FROM postings p JOIN facilities f ON f.id = p.facility_id
-WHERE p.account = ? AND f.accrued_through IS NOT NULL AND p.tx_id > f.accrued_seen AND p.value_date <= f.accrued_through
+WHERE p.tx_id > (SELECT coalesce(min(accrued_seen), 0) FROM facilities WHERE accrued_through IS NOT NULL)
+AND p.account = ? AND f.accrued_through IS NOT NULL AND p.tx_id > f.accrued_seen AND p.value_date <= f.accrued_through
 GROUP BY p.facility_id, p.tx_id ORDER BY p.facility_id, p.tx_id`), loans)
 		if err != nil {
 			return nil, err
@@ -167,7 +168,9 @@ func (db *DB) CommitAccrual(ctx context.Context, through date.Date, states []sto
 const LoansCountQuery = `SELECT facility_id, count(*) FROM postings WHERE account = 'loans' AND value_date <= ? GROUP BY facility_id`
 
 // SeenUpdate records, for the facilities a close of business marks, the
-// largest transaction id among their Loans postings (accrued_seen); the
-// dialect appends the WHERE clause naming the facilities. It runs after the
-// run's own postings are written, under the facilities' lock.
-const SeenUpdate = `UPDATE facilities SET accrued_seen = coalesce((SELECT max(tx_id) FROM postings WHERE postings.facility_id = facilities.id AND postings.account = 'loans'), 0)`
+// largest transaction id stored (accrued_seen): every Loans posting of
+// theirs stored later has a larger id, since postings through Update lock
+// the facility before taking an id. The dialect appends the WHERE clause
+// naming the facilities. It runs after the run's own postings are written
+// (so its capitalisations are not late), under the facilities' lock.
+const SeenUpdate = `UPDATE facilities SET accrued_seen = (SELECT coalesce(max(id), 0) FROM transactions)`
