@@ -144,13 +144,9 @@ func withPgx(ctx context.Context, db *sqlstore.DB, fn func(pgx.Tx) error) error 
 func (dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore.Row, mark *sqlstore.Mark) error {
 	return withPgx(ctx, db, func(tx pgx.Tx) error {
 		if mark != nil {
-			// Marking locks the facilities' rows: Updates in flight finish
-			// first, new ones wait; the count below then sees them all.
-			_, err := tx.Exec(ctx, `UPDATE facilities SET accrued_through = $1 WHERE id = ANY($2) AND (accrued_through IS NULL OR accrued_through < $1)`,
-				mark.Through.Time(), mark.FacilityIDs)
-			if err != nil {
-				return err
-			}
+			// Locking the facilities' rows: Updates in flight finish first,
+			// new ones wait; the count below then sees them all. The rows
+			// are marked once the accruals are written.
 			if _, err := tx.Exec(ctx, `SELECT 1 FROM facilities WHERE id = ANY($1) FOR UPDATE`, mark.FacilityIDs); err != nil {
 				return err
 			}
@@ -228,7 +224,11 @@ func (dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore
 			}
 		}
 		if mark != nil {
-			if _, err := tx.Exec(ctx, sqlstore.SeenUpdate+` WHERE id = ANY($1)`, mark.FacilityIDs); err != nil {
+			// One update per row: accrued through the day (a facility
+			// accrued further keeps its day), and the id seen.
+			_, err := tx.Exec(ctx, sqlstore.SeenUpdate+`, accrued_through = CASE WHEN accrued_through IS NULL OR accrued_through < $1 THEN $1 ELSE accrued_through END WHERE id = ANY($2)`,
+				mark.Through.Time(), mark.FacilityIDs)
+			if err != nil {
 				return err
 			}
 		}
