@@ -107,8 +107,8 @@ type Store interface {
 	// CommitAccrual posts the accruals (as PostBatch) and marks the
 	// facilities of states accrued through the day (a facility already
 	// accrued further keeps its day), in one database transaction; it
-	// records, for each of them, the largest transaction id among its Loans
-	// postings then stored, after which postings count as Late. If a
+	// records, for each of them, the largest transaction id then stored,
+	// after which its Loans postings count as Late. If a
 	// facility's Loans postings up to through changed since AccrualState
 	// read them (a posting arrived meanwhile), it fails with conflict and
 	// posts nothing: read the state again.
