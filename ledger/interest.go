@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"fmt"
+	"revolver/calendar"
 	"sort"
 
 	"github.com/cockroachdb/apd/v3"
@@ -37,8 +38,15 @@ func DayCountByName(name string) (DayCount, error) {
 		return Actual360, nil
 	case "actual_365":
 		return Actual365, nil
+	case "30_360":
+		// 30/360 (US bond basis): each day's share is the 30/360 count from
+		// it to the next day, so that a period's days sum to its 30/360
+		// count (a 31st counts 0, the end of February makes up the month).
+		return DayCountFunc(func(d date.Date) (int64, int64) {
+			return calendar.Thirty360.YearFraction(d, d.AddDays(1))
+		}), nil
 	}
-	return nil, invalidf("day count %q: expected actual_360 or actual_365", name)
+	return nil, invalidf("day count %q: expected actual_360, actual_365 or 30_360", name)
 }
 
 // RatePoint is a value of a base rate series effective from a date.

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"errors"
+	"revolver/calendar"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -197,5 +198,31 @@ func TestCheckLCIssue(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || e.Code != CodeAvailabilityExceeded || e.Availability.Available != amt("1000000.00") {
 		t.Errorf("letter of credit over availability: %v", err)
+	}
+}
+
+// 30/360: a period's daily fractions sum to its 30/360 day count, whatever
+// the month lengths.
+func TestThirty360DaysSumToThePeriod(t *testing.T) {
+	dc, err := DayCountByName("30_360")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		from, to string
+		days     int64
+	}{{"2005-01-01", "2005-02-01", 30}, {"2005-01-31", "2005-03-01", 31}, {"2004-02-01", "2004-03-01", 30}, {"2005-01-15", "2006-01-15", 360}} {
+		var sum int64
+		for d := date.MustParse(c.from); d < date.MustParse(c.to); d++ {
+			num, den := dc.DayFraction(d)
+			if den != 360 {
+				t.Fatalf("%s: denominator %d", d, den)
+			}
+			sum += num
+		}
+		period, _ := calendar.Thirty360.YearFraction(date.MustParse(c.from), date.MustParse(c.to))
+		if sum != c.days || sum != period {
+			t.Errorf("%s to %s: %d days, want %d (the period's 30/360 count: %d)", c.from, c.to, sum, c.days, period)
+		}
 	}
 }
