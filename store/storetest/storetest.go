@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ConcurrentAdvances", testConcurrentAdvances},
 		{"AdvanceRequests", testAdvanceRequests},
 		{"Overadvances", testOveradvances},
+		{"TxMethods", testTxMethods},
 		{"FactRecords", testFactRecords},
 		{"CloseOfBusiness", testCloseOfBusiness},
 		{"AccrualRace", testAccrualRace},
