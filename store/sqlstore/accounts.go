@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -198,6 +199,9 @@ func (db *DB) createPending(ctx context.Context, r, w querier, p store.Pending) 
 	if err != nil {
 		return p, err
 	}
+	if p.Kind == "" || p.RequestedBy == "" || p.RequestedAt.IsZero() || !json.Valid(p.Payload) {
+		return p, store.Errorf(store.CodeInvalid, "pending action of facility %q: a kind, a JSON payload, who requested it and when are required", p.Facility)
+	}
 	p.Status = store.PendingRequested
 	p.RequestedAt = store.Truncate(p.RequestedAt)
 	err = w.QueryRowContext(ctx, db.q(`INSERT INTO pending_actions (facility_id, kind, payload, status, requested_by, requested_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
@@ -252,6 +256,9 @@ func (db *DB) DecidePending(ctx context.Context, id int64, status, by, comment s
 func (db *DB) decidePending(ctx context.Context, w, r querier, id int64, status, by, comment string, at time.Time) (store.Pending, error) {
 	if status != store.PendingApproved && status != store.PendingRejected {
 		return store.Pending{}, store.Errorf(store.CodeInvalid, "pending action %d: decision %q: expected approved or rejected", id, status)
+	}
+	if by == "" || at.IsZero() {
+		return store.Pending{}, store.Errorf(store.CodeInvalid, "pending action %d: who decided it and when are required", id)
 	}
 	res, err := w.ExecContext(ctx, db.q(`UPDATE pending_actions SET status = ?, decided_by = ?, decided_at = ?, comment = ? WHERE id = ? AND status = 'requested'`),
 		status, by, db.D.Time(store.Truncate(at)), nullString(comment), id)

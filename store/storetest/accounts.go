@@ -23,6 +23,7 @@ func RunAccounts(t *testing.T, open func(t *testing.T) store.Store) {
 		{"TokensSessions", testTokensSessions},
 		{"IdempotentResponses", testIdempotentResponses},
 		{"Pending", testPending},
+		{"PendingRefused", testPendingRefused},
 		{"Audit", testAudit},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -206,5 +207,43 @@ func testAudit(t *testing.T, s store.Store, a store.Accounts) {
 		if b := store.VerifyAudit(0, "", c); b == nil || b.ID != c[5].ID && b.ID != c[6].ID {
 			t.Errorf("%s: verify %+v", name, b)
 		}
+	}
+}
+
+// testPendingRefused: a pending action without a kind, a JSON payload, who
+// requested it or when is refused as invalid, as is a decision without who
+// or when; nothing is stored.
+func testPendingRefused(t *testing.T, s store.Store, a store.Accounts) {
+	newFacility(t, s, "f")
+	ok := store.Pending{Facility: "f", Kind: "amendment", Payload: json.RawMessage(`{}`), RequestedBy: "officer@bank", RequestedAt: t0}
+	for name, mutate := range map[string]func(p *store.Pending){
+		"no kind":          func(p *store.Pending) { p.Kind = "" },
+		"no requester":     func(p *store.Pending) { p.RequestedBy = "" },
+		"no time":          func(p *store.Pending) { p.RequestedAt = time.Time{} },
+		"no payload":       func(p *store.Pending) { p.Payload = nil },
+		"payload not JSON": func(p *store.Pending) { p.Payload = json.RawMessage(`{`) },
+	} {
+		p := ok
+		mutate(&p)
+		_, err := a.CreatePending(actx, p)
+		if store.ErrorCode(err) != store.CodeInvalid {
+			t.Errorf("%s: %v, want invalid", name, err)
+		}
+	}
+	p, err := a.CreatePending(actx, ok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		by string
+		at time.Time
+	}{"no decider": {"", t0}, "no time": {"credit@bank", time.Time{}}} {
+		if _, err := a.DecidePending(actx, p.ID, store.PendingApproved, c.by, "", c.at); store.ErrorCode(err) != store.CodeInvalid {
+			t.Errorf("%s: %v, want invalid", name, err)
+		}
+	}
+	got, err := a.Pending(actx, p.ID)
+	if err != nil || got.Status != store.PendingRequested {
+		t.Errorf("after refused decisions: %+v, %v", got, err)
 	}
 }
