@@ -513,16 +513,22 @@ type advanceInput struct {
 	ValueDate string `json:"value_date"`
 }
 
+// parseAmountDate reads an amount and a value date, naming the field in error.
+func parseAmountDate(amount, valueDate string) (money.Amount, date.Date, error) {
+	amt, err := parseAmount("amount", amount)
+	if err != nil {
+		return 0, 0, err
+	}
+	vd, err := parseDate("value_date", valueDate, true, 0)
+	return amt, vd, err
+}
+
 func (s *Server) requestAdvance(c *call) (any, error) {
 	var in advanceInput
 	if err := c.decodeJSON(&in); err != nil {
 		return nil, err
 	}
-	amt, err := parseAmount("amount", in.Amount)
-	if err != nil {
-		return nil, err
-	}
-	vd, err := parseDate("value_date", in.ValueDate, true, 0)
+	amt, vd, err := parseAmountDate(in.Amount, in.ValueDate)
 	if err != nil {
 		return nil, err
 	}
@@ -590,11 +596,7 @@ func (s *Server) repayment(c *call) (any, error) {
 	if err := c.decodeJSON(&in); err != nil {
 		return nil, err
 	}
-	amt, err := parseAmount("amount", in.Amount)
-	if err != nil {
-		return nil, err
-	}
-	vd, err := parseDate("value_date", in.ValueDate, true, 0)
+	amt, vd, err := parseAmountDate(in.Amount, in.ValueDate)
 	if err != nil {
 		return nil, err
 	}
