@@ -74,7 +74,7 @@ func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.Ad
 	req := store.AdvanceRequest{Facility: in.Facility, Key: in.Key, Amount: in.Amount, ValueDate: in.ValueDate,
 		Status: store.AdvanceRequested, RequestedBy: in.By, RequestedAt: s.now()}
 	var out store.AdvanceRequest
-	err = s.Store.Update(ctx, in.Facility, func(tx store.Tx) error {
+	err = s.update(ctx, in.Facility, func(tx store.Tx) error {
 		st, err := ParseSettings(tx.Facility())
 		if err != nil {
 			return err
@@ -107,7 +107,7 @@ func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.Ad
 // same approver returns the funded request.
 func (s *Service) ApproveAdvance(ctx context.Context, facility string, id int64, by string) (store.AdvanceRequest, error) {
 	var out store.AdvanceRequest
-	err := s.Store.Update(ctx, facility, func(tx store.Tx) error {
+	err := s.update(ctx, facility, func(tx store.Tx) error {
 		r, err := tx.AdvanceRequest(id)
 		if err != nil {
 			return err
@@ -146,7 +146,7 @@ func (s *Service) RejectAdvance(ctx context.Context, facility string, id int64, 
 		return store.AdvanceRequest{}, store.Errorf(store.CodeInvalid, "reject advance request %d: a comment saying why is required", id)
 	}
 	var out store.AdvanceRequest
-	err := s.Store.Update(ctx, facility, func(tx store.Tx) error {
+	err := s.update(ctx, facility, func(tx store.Tx) error {
 		var err error
 		out, err = tx.DecideAdvanceRequest(id, store.AdvanceDecision{Status: store.AdvanceRejected, By: by, At: s.now(), Comment: comment})
 		return err

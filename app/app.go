@@ -165,7 +165,7 @@ func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult,
 		return AdvanceResult{}, fmt.Errorf("advance %q: terms of %q as of %s: %w", r.Key, r.Facility, r.ValueDate, err)
 	}
 	var res AdvanceResult
-	err = s.Store.Update(ctx, r.Facility, func(tx store.Tx) error {
+	err = s.update(ctx, r.Facility, func(tx store.Tx) error {
 		if _, ok, err := tx.Lookup(r.Key); err != nil {
 			return err
 		} else if ok {
@@ -201,7 +201,7 @@ func (s *Service) Post(ctx context.Context, t ledger.Transaction) (store.Posted,
 		}
 	}
 	var p store.Posted
-	err := s.Store.Update(ctx, t.Facility, func(tx store.Tx) error {
+	err := s.update(ctx, t.Facility, func(tx store.Tx) error {
 		if t.Kind == ledger.KindLCIssue && len(t.Postings) > 0 {
 			if _, ok, err := tx.Lookup(t.Key); err != nil {
 				return err
@@ -269,7 +269,7 @@ func checkBalances(tx store.Tx, t ledger.Transaction) error {
 // for a collection).
 func (s *Service) Reverse(ctx context.Context, r ledger.Ref, kind ledger.Kind, id int64) (store.Posted, error) {
 	var p store.Posted
-	err := s.Store.Update(ctx, r.Facility, func(tx store.Tx) error {
+	err := s.update(ctx, r.Facility, func(tx store.Tx) error {
 		if old, ok, err := tx.Lookup(r.Key); err != nil {
 			return err
 		} else if ok {
@@ -313,7 +313,7 @@ func (s *Service) overadvance(ctx context.Context, facility string, asOf date.Da
 	if err != nil {
 		return fmt.Errorf("overadvance: terms of %q as of %s: %w", facility, asOf, err)
 	}
-	return s.Store.Update(ctx, facility, func(tx store.Tx) error {
+	return s.update(ctx, facility, func(tx store.Tx) error {
 		l, err := Limits(tx, terms, asOf)
 		if err != nil {
 			return err

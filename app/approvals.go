@@ -84,7 +84,7 @@ func (s *Service) RequestAmendment(ctx context.Context, facility string, a Amend
 }
 
 func (s *Service) createPending(ctx context.Context, p store.Pending) (store.Pending, error) {
-	err := s.Store.Update(ctx, p.Facility, func(tx store.Tx) error {
+	err := s.update(ctx, p.Facility, func(tx store.Tx) error {
 		var err error
 		p, err = tx.CreatePending(p)
 		return err
@@ -169,7 +169,7 @@ func (s *Service) DecidePending(ctx context.Context, facility string, id int64, 
 			return p, p, store.Errorf(store.CodeInvalid, "pending action %d: unknown kind %q", id, p.Kind)
 		}
 	}
-	err = s.Store.Update(ctx, facility, func(tx store.Tx) error {
+	err = s.update(ctx, facility, func(tx store.Tx) error {
 		cur, err := tx.Pending(id)
 		if err != nil {
 			return err

@@ -92,7 +92,7 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 	}
 	var lcDeducted = cert.LCDeducted.Amount
 	var c store.Certificate
-	err = s.Store.Update(ctx, in.Facility, func(tx store.Tx) error {
+	err = s.update(ctx, in.Facility, func(tx store.Tx) error {
 		d, err := tx.CreateCertificate(store.Certificate{Facility: in.Facility, AsOf: in.AsOf, PreparedBy: in.By, CreatedAt: s.now()})
 		if err != nil {
 			return err
@@ -112,7 +112,7 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 // facility. The reviewer must not be who submitted or prepared it
 // (maker-checker).
 func (s *Service) DecideCertificate(ctx context.Context, facility string, id int64, status store.CertificateStatus, by, comment string) (before, after store.Certificate, err error) {
-	err = s.Store.Update(ctx, facility, func(tx store.Tx) error {
+	err = s.update(ctx, facility, func(tx store.Tx) error {
 		before, err = tx.Certificate(id)
 		if err != nil {
 			return err

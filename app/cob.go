@@ -44,14 +44,29 @@ type CloseResult struct {
 // transaction id it saw, so running it again posts nothing new. The
 // recomputation uses the terms and base rates read for this run.
 //
+// When the run succeeds, the business date moves to the day after through
+// (Service.OpenBusinessDate; never backwards).
+//
 // If loans are posted while the run computes, the commit detects it and
 // the run starts again (up to three times) rather than miss their interest.
 func (s *Service) CloseOfBusiness(ctx context.Context, through date.Date) (CloseResult, error) {
 	for attempt := 1; ; attempt++ {
 		res, err := s.closeOfBusiness(ctx, through)
-		if store.ErrorCode(err) != store.CodeConflict || attempt == 3 {
+		if store.ErrorCode(err) == store.CodeConflict && attempt < 3 {
+			continue
+		}
+		if err != nil {
 			return res, err
 		}
+		// The day is closed: the next business date opens.
+		by := "close of business"
+		if a, ok := ActorFrom(ctx); ok && a.User != "" {
+			by = a.User
+		}
+		if _, err := s.OpenBusinessDate(ctx, through+1, by, "close of business "+through.String()); err != nil {
+			return res, fmt.Errorf("close of business %s: opening the next business date: %w", through, err)
+		}
+		return res, nil
 	}
 }
 

@@ -118,7 +118,7 @@ func (s *Service) addFact(ctx context.Context, in FactInput, kind, subject strin
 	rec := store.FactRecord{Facility: in.Facility, Key: in.Key, Kind: kind, Subject: subject, On: on, Body: b, RecordedBy: in.By, RecordedAt: s.now()}
 	var out store.FactRecord
 	var replayed bool
-	err = s.Store.Update(ctx, in.Facility, func(tx store.Tx) error {
+	err = s.update(ctx, in.Facility, func(tx store.Tx) error {
 		var err error
 		out, replayed, err = tx.AddFactRecord(rec)
 		return err
@@ -468,7 +468,7 @@ func (s *Service) ApproveWaiver(ctx context.Context, in FactInput, id string, re
 	// The approval is written in the same transaction as the check.
 	var rec store.FactRecord
 	var replayed bool
-	err := s.Store.Update(ctx, in.Facility, func(tx store.Tx) error {
+	err := s.update(ctx, in.Facility, func(tx store.Tx) error {
 		recs, err := tx.FactRecords()
 		if err != nil {
 			return err

@@ -32,7 +32,7 @@ func (s *Service) AddStatementsAt(ctx context.Context, facility string, sts []co
 		payloads[i] = b
 	}
 	var out []store.Financials
-	err := s.Store.Update(ctx, facility, func(tx store.Tx) error {
+	err := s.update(ctx, facility, func(tx store.Tx) error {
 		out = make([]store.Financials, 0, len(sts))
 		for i, st := range sts {
 			f, err := tx.AddFinancials(store.Financials{Facility: facility, PeriodEnd: st.PeriodEnd, RecordedAt: at, SubmittedBy: by, Payload: payloads[i]})

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Receivables", testReceivables},
 		{"Financials", testFinancials},
 		{"Rates", testRates},
+		{"BusinessDates", testBusinessDates},
 		{"Ledger", testLedger},
 		{"Idempotency", testIdempotency},
 		{"Rejected", testRejected},
