@@ -15,6 +15,9 @@ type Actor struct {
 	// Via is what asked: "POST /api/v1/…", "web POST /facilities/…",
 	// "revolver cob", "revolver demo".
 	Via string
+	// Audit, if set, is told whether the use case's store transaction ran
+	// and appended the audit record.
+	Audit *AuditState
 }
 
 type actorKey struct{}

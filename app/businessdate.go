@@ -40,10 +40,3 @@ func (s *Service) OpenBusinessDate(ctx context.Context, d date.Date, by, reason 
 	}
 	return b.Date, err
 }
-
-// update runs fn in one store transaction of the facility. Every use case
-// that changes a facility goes through it, so that the change, its audit
-// record and its idempotency record are stored together.
-func (s *Service) update(ctx context.Context, facility string, fn func(tx store.Tx) error) error {
-	return s.Store.Update(ctx, facility, fn)
-}

@@ -155,7 +155,16 @@ func parseDate(field, v string, required bool, def date.Date) (date.Date, error)
 	return d, nil
 }
 
-func (c *call) today() date.Date { return date.FromTime(c.s.now()) }
+// today is the business date (app.Service.BusinessDate): the default date
+// of every query.
+func (c *call) today() date.Date {
+	d, err := c.s.svc.BusinessDate(c.r.Context())
+	if err != nil {
+		c.s.log.Error("business date", "err", err, "request_id", c.reqID)
+		return date.FromTime(c.s.now().UTC())
+	}
+	return d
+}
 
 func (c *call) queryDate(name string) (date.Date, error) {
 	return parseDate(name, c.r.URL.Query().Get(name), false, c.today())

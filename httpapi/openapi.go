@@ -88,7 +88,7 @@ func codeList() []string {
 }
 
 var queryDocs = map[string]obj{
-	"as_of":       {"description": "date YYYY-MM-DD (default today)", "schema": dateStr},
+	"as_of":       {"description": "date YYYY-MM-DD (default: the business date)", "schema": dateStr},
 	"from":        {"description": "first value date", "schema": dateStr},
 	"to":          {"description": "last value date", "schema": dateStr},
 	"as_known_on": {"description": "use the statements as known at the end of this date (default now)", "schema": dateStr},

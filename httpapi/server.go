@@ -220,7 +220,7 @@ type call struct {
 	idemKey string
 	status  int                // overrides rt.Status when set
 	record  *store.AuditRecord // the audit record of a mutation
-	txAudit int                // set by auditingStore.Update
+	auditSt *app.AuditState    // what the use cases' store transactions did about the audit
 }
 
 var requestIDRe = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
@@ -294,6 +294,9 @@ func (s *Server) serve(c *call) error {
 			}
 		}
 	}
+	c.auditSt = &app.AuditState{}
+	c.r = r.WithContext(app.WithActor(r.Context(), app.Actor{User: c.user.Email, UserID: c.user.ID, Role: c.user.Role,
+		RequestID: c.reqID, Via: rt.Method + " " + rt.Path, Audit: c.auditSt}))
 	out, err := rt.h(c)
 	if err != nil {
 		if c.idemKey != "" {
@@ -324,7 +327,7 @@ func (s *Server) serve(c *call) error {
 	} else if b, err = json.Marshal(out); err != nil {
 		return err
 	}
-	if c.txAudit != 0 {
+	if c.auditSt.Ran {
 		// The use case's store transaction appended the record with the
 		// change (or changed nothing).
 		c.record = nil

@@ -45,12 +45,10 @@ type Config struct {
 	API *httpapi.Server
 	// Store is the system of record (it must also keep accounts).
 	Store store.Store
-	// Now is the clock (time.Now if nil).
+	// Now is the clock (time.Now if nil): the same clock as the API's. The
+	// pages' "today" is the business date (app.Service.BusinessDate).
 	Now func() time.Time
-	// Today is the pages' default date (nil: the clock's day in UTC); a
-	// demo over past data can open on its last day.
-	Today func() date.Date
-	Log   *slog.Logger
+	Log *slog.Logger
 }
 
 // Server serves the pages.
@@ -61,7 +59,6 @@ type Server struct {
 	terms *app.StoredTerms
 	svc   *app.Service
 	now   func() time.Time
-	today func() date.Date
 	log   *slog.Logger
 	pages map[string]*template.Template
 	mux   *http.ServeMux
@@ -98,11 +95,7 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	if cfg.Today == nil {
-		now := cfg.Now
-		cfg.Today = func() date.Date { return date.FromTime(now().UTC()) }
-	}
-	s := &Server{api: cfg.API, st: cfg.Store, acc: acc, terms: cfg.API.Terms(), svc: cfg.API.Service(), now: cfg.Now, today: cfg.Today,
+	s := &Server{api: cfg.API, st: cfg.Store, acc: acc, terms: cfg.API.Terms(), svc: cfg.API.Service(), now: cfg.Now,
 		log: cfg.Log, mux: http.NewServeMux(), certCache: map[int64]*computed{}}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
@@ -170,6 +163,8 @@ type req struct {
 	user store.User
 	sess store.Session
 	fac  store.Facility
+	// bizDate is the business date, read once per request.
+	bizDate date.Date
 	// status and errMsg: a page shown again after the API refused a change.
 	status int
 	errMsg string
@@ -263,7 +258,19 @@ func canMake(role string) bool {
 
 func canAudit(role string) bool { return role == store.RoleLenderAdmin || role == store.RoleAuditor }
 
-func (rq *req) today() date.Date { return rq.s.today() }
+// today is the business date: the day the pages open on and evaluate.
+func (rq *req) today() date.Date {
+	if rq.bizDate != 0 {
+		return rq.bizDate
+	}
+	d, err := rq.s.svc.BusinessDate(rq.r.Context())
+	if err != nil {
+		rq.s.log.Error("business date", "err", err)
+		return date.FromTime(rq.s.now().UTC())
+	}
+	rq.bizDate = d
+	return d
+}
 
 // queryDate reads a date parameter (default def); a malformed date is an
 // error the page shows.
