@@ -117,7 +117,7 @@ func (c *call) zone() (*time.Location, error) {
 	if err != nil {
 		return nil, err
 	}
-	return time.LoadLocation(defaults.ZoneOf(t))
+	return defaults.Location(t)
 }
 
 func parseTime(field, v string, required bool, loc *time.Location) (*time.Time, error) {
