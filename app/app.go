@@ -55,6 +55,17 @@ type Terms interface {
 	Terms(ctx context.Context, facility string, asOf date.Date) (FacilityTerms, error)
 }
 
+// TermDates is implemented by a Terms source whose terms (all but
+// DefaultContinuing) change only on the dates TermDates lists, ascending:
+// for the agreement engine, the agreement's date and the effective dates of
+// its amendments (agreement.Facility.Dates). The terms on a day are those
+// read on the latest listed date on or before it. Close of business reads
+// the terms once for each span between two such dates instead of once for
+// each day accrued.
+type TermDates interface {
+	TermDates(ctx context.Context, facility string) ([]date.Date, error)
+}
+
 // TermsFunc adapts a function to Terms.
 type TermsFunc func(ctx context.Context, facility string, asOf date.Date) (FacilityTerms, error)
 

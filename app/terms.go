@@ -105,3 +105,13 @@ func (a AgreementTerms) Terms(ctx context.Context, facility string, asOf date.Da
 	}
 	return FromAgreement(t, a.Option)
 }
+
+// TermDates implements TermDates: the dates the loaded agreement's terms
+// change.
+func (a AgreementTerms) TermDates(ctx context.Context, facility string) ([]date.Date, error) {
+	f, err := a.Load(ctx, facility)
+	if err != nil {
+		return nil, err
+	}
+	return f.Dates(), nil
+}
