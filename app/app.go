@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"revolver/calendar"
 	"revolver/date"
 	"revolver/ledger"
 	"revolver/money"
@@ -36,9 +37,13 @@ type FacilityTerms struct {
 	Capitalise bool
 	// CureDays: days after the lender's notice to cure an overadvance.
 	CureDays int
-	// ClearanceDays: days after receipt that collections are credited
-	// (Security Agreement ¶8).
+	// ClearanceDays: Business Days of Calendar after receipt that
+	// collections are credited (Security Agreement ¶8).
 	ClearanceDays int
+	// Calendar is the facility's Business Days (the schedule terms'
+	// calendar; the zero Calendar, the US Federal Reserve's, when the terms
+	// name none).
+	Calendar calendar.Calendar
 	// Fees by id, e.g. the transaction fee of the Loan Modification
 	// Agreement §II.A.
 	Fees map[string]FeeTerm
