@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"revolver/app"
+	"revolver/calendar"
 	"revolver/date"
 	"revolver/ledger"
 	"revolver/money"
@@ -471,7 +472,7 @@ func testLedger(t *testing.T, s store.Store) {
 			return ledger.LCExpire(ref("f", "lc-1-exp", "2006-03-01"), amt("300000.00"))
 		},
 		func() (ledger.Transaction, error) {
-			return ledger.Collection(ref("f", "col-1", ledger.CollectionValueDate(d("2006-01-25"), 2).String()), amt("50000.00"))
+			return ledger.Collection(ref("f", "col-1", ledger.CollectionValueDate(d("2006-01-25"), 2, calendar.FederalReserve()).String()), amt("50000.00"))
 		},
 	}
 	for _, st := range steps {
