@@ -60,6 +60,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Overadvances", testOveradvances},
 		{"TxMethods", testTxMethods},
 		{"FactRecords", testFactRecords},
+		{"AccrualState", testAccrualState},
 		{"AccrualRace", testAccrualRace},
 	}
 	for _, tc := range tests {
