@@ -1,8 +1,8 @@
 // Package storetest is the conformance suite every store adapter must pass:
 // Run(t, open) exercises facilities, documents, certificates, financial
-// statements, base rates, the loan account, advance requests,
-// overadvances, fact records and the close-of-business accrual state,
-// checking the accounting invariants after every ledger operation,
+// statements, base rates, business dates, the loan account, advance
+// requests, overadvances, fact records and the close-of-business accrual
+// state, checking the accounting invariants after every ledger operation,
 // idempotency, forward-only status, that rejected commands change nothing
 // and that concurrent Updates of one facility run one after the other.
 // RunAccounts does the same for store.Accounts; AppendOnly and
