@@ -1,4 +1,4 @@
-package storetest
+package apptest
 
 import (
 	"testing"
@@ -6,6 +6,7 @@ import (
 	"revolver/app"
 	"revolver/ledger"
 	"revolver/store"
+	"revolver/store/storetest"
 )
 
 // testCollections: collections are credited after the clearance Business
@@ -50,5 +51,5 @@ func testCollections(t *testing.T, s store.Store) {
 	}
 	_, err = svc.ChargeFee(ctx, "f", "no_such_fee", d("2006-01-10"), true)
 	wantCode(t, err, store.CodeNotFound)
-	CheckInvariants(t, s, "f")
+	storetest.CheckInvariants(t, s, "f")
 }
