@@ -24,10 +24,10 @@ func init() { register(advanceCmd, repayCmd, certificateCmd, statementsCmd) }
 
 // opFlags are the flags every operation takes.
 type opFlags struct {
-	sf         storeFlags
-	slug, as   string
-	key        string
-	format     string
+	sf       storeFlags
+	slug, as string
+	key      string
+	format   string
 }
 
 func (o *opFlags) add(c *cobra.Command, withKey bool) {
