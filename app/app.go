@@ -7,6 +7,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"revolver/calendar"
@@ -246,7 +247,8 @@ func (s *Service) Post(ctx context.Context, t ledger.Transaction) (store.Posted,
 }
 
 // checkBalances refuses what would take an account past what it holds: a
-// repayment above the loans outstanding, a drawing above the letters of
+// repayment above the loans outstanding, a payment above the interest, fees
+// or costs receivable, a drawing above the letters of
 // credit outstanding, a reimbursement or expiry above what is drawn or
 // outstanding. A replay of a stored key is left to the store.
 func checkBalances(tx store.Tx, t ledger.Transaction) error {
@@ -259,6 +261,13 @@ func checkBalances(tx store.Tx, t ledger.Transaction) error {
 		account, what = ledger.LCOutstanding, "the letters of credit outstanding"
 	case ledger.KindLCReimburse:
 		account, what = ledger.LCDrawn, "the letters of credit drawn and not reimbursed"
+	case ledger.KindPayment:
+		for _, p := range t.Postings {
+			if p.Amount < 0 {
+				account = p.Account
+			}
+		}
+		what = "the " + strings.ReplaceAll(string(account), "_", " ")
 	default:
 		return nil
 	}

@@ -53,3 +53,38 @@ func TestCollectBusinessDays(t *testing.T) {
 		}
 	})
 }
+
+// A payment settles at most what is receivable on its value date: the
+// transaction fee billed at closing (Loan Modification Agreement §II.A) is
+// paid once; a second payment, or one above it, is refused and posts nothing.
+func TestPaymentNotAboveReceivable(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		d := date.MustParse
+		svc := btu(t, s)
+		ref := func(key string) ledger.Ref { return ledger.Ref{Facility: "btu", Key: key, ValueDate: d("2004-01-28")} }
+		fee, _ := ledger.Fee(ref("fee"), 20_000_00, false)
+		if _, err := svc.Post(ctx, fee); err != nil {
+			t.Fatal(err)
+		}
+		over, _ := ledger.Payment(ref("over"), ledger.FeesReceivable, 20_000_01)
+		if _, err := svc.Post(ctx, over); store.ErrorCode(err) != store.CodeInvalid || !strings.Contains(err.Error(), "fees receivable, 20000.00") {
+			t.Fatalf("payment above the fee: %v", err)
+		}
+		paid, _ := ledger.Payment(ref("paid"), ledger.FeesReceivable, 20_000_00)
+		if _, err := svc.Post(ctx, paid); err != nil {
+			t.Fatal(err)
+		}
+		again, _ := ledger.Payment(ref("again"), ledger.FeesReceivable, 1_00)
+		if _, err := svc.Post(ctx, again); store.ErrorCode(err) != store.CodeInvalid {
+			t.Fatalf("a second payment: %v", err)
+		}
+		b, err := s.Balances(ctx, "btu", d("2004-01-28"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b[ledger.FeesReceivable] != 0 || b[ledger.FeeIncome] != -20_000_00 || b[ledger.Cash] != 20_000_00 {
+			t.Errorf("balances: %v", b)
+		}
+	})
+}

@@ -59,6 +59,23 @@ func Fee(r Ref, amount money.Amount, toLoans bool) (Transaction, error) {
 	return r.tx(KindFee, Posting{dr, amount}, Posting{FeeIncome, -amount})
 }
 
+// Payment receives in cash from the borrower what it was billed: interest
+// (with monthly billed interest), a fee or costs. It debits Cash and credits
+// the receivable account, one of InterestReceivable, FeesReceivable and
+// CostsReceivable. That it does not exceed what is receivable is the
+// caller's check.
+func Payment(r Ref, account Account, amount money.Amount) (Transaction, error) {
+	switch account {
+	case InterestReceivable, FeesReceivable, CostsReceivable:
+	default:
+		return Transaction{}, invalidf("payment: account %q, expected %s, %s or %s", account, InterestReceivable, FeesReceivable, CostsReceivable)
+	}
+	if err := positive("payment", amount); err != nil {
+		return Transaction{}, err
+	}
+	return r.tx(KindPayment, Posting{Cash, amount}, Posting{account, -amount})
+}
+
 // Cost charges to the loan account a cost the lender paid on the borrower's
 // behalf (Security Agreement ¶7): debit Loans, credit Cash.
 func Cost(r Ref, amount money.Amount) (Transaction, error) {

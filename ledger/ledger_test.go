@@ -145,6 +145,9 @@ func TestReverseProperty(t *testing.T) {
 			func() (Transaction, error) { return Repayment(r, a) },
 			func() (Transaction, error) { return Fee(r, a, rapid.Bool().Draw(t, "toLoans")) },
 			func() (Transaction, error) { return Cost(r, a) },
+			func() (Transaction, error) {
+				return Payment(r, []Account{InterestReceivable, FeesReceivable, CostsReceivable}[rapid.IntRange(0, 2).Draw(t, "account")], a)
+			},
 			func() (Transaction, error) { return LCIssue(r, a) },
 			func() (Transaction, error) { return LCDraw(r, a) },
 			func() (Transaction, error) { return LCReimburse(r, a, rapid.Bool().Draw(t, "byAdvance")) },
@@ -258,5 +261,26 @@ func TestCollectionValueDateBusinessDays(t *testing.T) {
 				t.Errorf("received %s (%s), %d clearance days: credited %s (%s), want %s", tc.received, d(tc.received).Weekday(), tc.clearance, got, got.Weekday(), tc.want)
 			}
 		})
+	}
+}
+
+// A payment settles what was billed: interest, fees or costs receivable,
+// never the loans (a repayment) or another account.
+func TestPaymentAccounts(t *testing.T) {
+	r := Ref{Facility: "f", Key: "k", ValueDate: date.MustParse("2004-01-28")}
+	p, err := Payment(r, FeesReceivable, amt("20000.00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := BalancesAsOf([]Transaction{p}, r.ValueDate); b[Cash] != amt("20000.00") || b[FeesReceivable] != -amt("20000.00") {
+		t.Errorf("balances after a fee payment: %v", b)
+	}
+	for _, a := range []Account{Loans, Cash, FeeIncome, "savings"} {
+		if _, err := Payment(r, a, amt("1.00")); err == nil {
+			t.Errorf("payment to %s: no error", a)
+		}
+	}
+	if _, err := Payment(r, InterestReceivable, 0); err == nil {
+		t.Error("payment of 0.00: no error")
 	}
 }
