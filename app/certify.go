@@ -65,6 +65,10 @@ func ReadReports(in CertificateInput, currency string) (*collateral.Receivables,
 // borrowing base is undetermined (a term it needs is unknown) is refused
 // and nothing is stored.
 func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in CertificateInput) (store.Certificate, *borrowingbase.Certificate, error) {
+	if err := authorize(ctx, ActSubmitCertificate, in.Facility); err != nil {
+		return store.Certificate{}, nil, err
+	}
+	in.By = requester(ctx, in.By)
 	recv, inv, err := ReadReports(in, t.Currency)
 	if err != nil {
 		return store.Certificate{}, nil, err
@@ -110,12 +114,21 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 
 // DecideCertificate approves or rejects a submitted certificate of the
 // facility. The reviewer must not be who submitted or prepared it
-// (maker-checker).
+// (maker-checker). A retried decision by the same reviewer returns the
+// certificate as decided.
 func (s *Service) DecideCertificate(ctx context.Context, facility string, id int64, status store.CertificateStatus, by, comment string) (before, after store.Certificate, err error) {
+	if err := authorize(ctx, ActDecideCertificate, facility); err != nil {
+		return before, after, err
+	}
+	by = requester(ctx, by)
 	err = s.update(ctx, facility, func(tx store.Tx) error {
 		before, err = tx.Certificate(id)
 		if err != nil {
 			return err
+		}
+		if before.Status == status && by != "" && before.Reviewer == by {
+			after = before
+			return nil
 		}
 		if status == store.Rejected && comment == "" {
 			return store.Errorf(store.CodeInvalid, "reject certificate %d: a comment saying why is required", id)

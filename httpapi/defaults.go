@@ -23,7 +23,7 @@ func (s *Server) defaultsRoutes() []*Route {
 	const f = "/api/v1/facilities/{slug}"
 	const eod = f + "/events-of-default/{id}"
 	rec := func(method, path, summary, request string, h func(c *call) (any, error)) *Route {
-		return &Route{Method: method, Path: path, Summary: summary, Roles: lenders, Mutating: true, Request: request, Response: "Recorded", Status: http.StatusCreated, h: h}
+		return &Route{Method: method, Path: path, Summary: summary, Roles: roles(app.ActRecordDefault), Mutating: true, Request: request, Response: "Recorded", Status: http.StatusCreated, h: h}
 	}
 	return []*Route{
 		{Method: "GET", Path: f + "/deadlines", Summary: "What is due, overdue or coming on a date, each with its clause and rule (format=ics or Accept: text/calendar: an iCalendar file)", Query: []string{"as_of", "format"}, Response: "Deadlines", h: s.deadlines},

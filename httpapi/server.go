@@ -296,7 +296,7 @@ func (s *Server) serve(c *call) error {
 	}
 	c.auditSt = &app.AuditState{}
 	c.r = r.WithContext(app.WithActor(r.Context(), app.Actor{User: c.user.Email, UserID: c.user.ID, Role: c.user.Role,
-		RequestID: c.reqID, Via: rt.Method + " " + rt.Path, Audit: c.auditSt}))
+		Facilities: c.user.Facilities, RequestID: c.reqID, Via: rt.Method + " " + rt.Path, Audit: c.auditSt}))
 	out, err := rt.h(c)
 	if err != nil {
 		if c.idemKey != "" {
@@ -386,7 +386,7 @@ func writeJSON(w http.ResponseWriter, status int, b []byte) {
 	w.Write([]byte("\n"))
 }
 
-const sessionCookie = "revolver_session"
+const sessionCookie = auth.SessionCookie
 
 // authenticate finds the caller: a Bearer token, else a session cookie
 // (with a CSRF token on unsafe methods).
@@ -471,14 +471,11 @@ func formValue(r *http.Request, limit int64, name string) string {
 	return r2.PostFormValue(name)
 }
 
-// isLender: lenders and auditors see every facility.
-func isLender(role string) bool { return role != store.RoleBorrower }
-
 // facilityAccess loads the facility of the path; a borrower asking for a
 // facility not theirs gets the same 404 as for one that does not exist.
 func (s *Server) facilityAccess(c *call, slug string) error {
 	notFound := errf(http.StatusNotFound, "not_found", "facility %q not found", slug)
-	if !c.rt.Public && !isLender(c.user.Role) && !slices.Contains(c.user.Facilities, slug) {
+	if !c.rt.Public && !app.SeesFacility(c.user.Role, c.user.Facilities, slug) {
 		return notFound
 	}
 	now := time.Now()
