@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"revolver/calendar"
 	"revolver/date"
 	"revolver/ledger"
 	"revolver/money"
@@ -36,9 +37,13 @@ type FacilityTerms struct {
 	Capitalise bool
 	// CureDays: days after the lender's notice to cure an overadvance.
 	CureDays int
-	// ClearanceDays: days after receipt that collections are credited
-	// (Security Agreement ¶8).
+	// ClearanceDays: Business Days of Calendar after receipt that
+	// collections are credited (Security Agreement ¶8).
 	ClearanceDays int
+	// Calendar is the facility's Business Days (the schedule terms'
+	// calendar; the zero Calendar, the US Federal Reserve's, when the terms
+	// name none).
+	Calendar calendar.Calendar
 	// Fees by id, e.g. the transaction fee of the Loan Modification
 	// Agreement §II.A.
 	Fees map[string]FeeTerm
@@ -53,6 +58,17 @@ type FeeTerm struct {
 // Terms gives a facility's terms as of a date.
 type Terms interface {
 	Terms(ctx context.Context, facility string, asOf date.Date) (FacilityTerms, error)
+}
+
+// TermDates is implemented by a Terms source whose terms (all but
+// DefaultContinuing) change only on the dates TermDates lists, ascending:
+// for the agreement engine, the agreement's date and the effective dates of
+// its amendments (agreement.Facility.Dates). The terms on a day are those
+// read on the latest listed date on or before it. Close of business reads
+// the terms once for each span between two such dates instead of once for
+// each day accrued.
+type TermDates interface {
+	TermDates(ctx context.Context, facility string) ([]date.Date, error)
 }
 
 // TermsFunc adapts a function to Terms.

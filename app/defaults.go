@@ -96,12 +96,7 @@ func (s *Service) agreementAt(ctx context.Context, facility string, d date.Date)
 }
 
 func zoneOf(t *agreement.Terms) (*time.Location, error) {
-	name := defaults.ZoneOf(t)
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, fmt.Errorf("facility %q: calendar.zone %q: %w", t.Facility, name, err)
-	}
-	return loc, nil
+	return defaults.Location(t)
 }
 
 func invalid(format string, a ...any) error { return store.Errorf(store.CodeInvalid, format, a...) }

@@ -120,7 +120,7 @@ func (l *loader) facility() error {
 	}
 	var files []agreement.File
 	for _, e := range entries {
-		if path.Ext(e.Name()) == ".yaml" {
+		if !e.IsDir() && agreement.IsFileName(e.Name()) {
 			b, err := readFile(e.Name())
 			if err != nil {
 				return err

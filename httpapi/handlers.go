@@ -34,7 +34,7 @@ func (s *Server) routeTable() []*Route {
 		{Method: "GET", Path: "/api/v1/health", Summary: "Liveness and store check", Public: true, Response: "Health", h: s.health},
 		{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This OpenAPI document", Public: true, Response: "OpenAPI", h: s.openapiDoc},
 		{Method: "POST", Path: "/api/v1/session", Summary: "Sign in (JSON or form): sets the session cookie, returns the CSRF token", Public: true, Request: "SignIn", Response: "Session", Status: 201, h: s.signIn},
-		{Method: "DELETE", Path: "/api/v1/session", Summary: "Sign out", Status: 204, h: s.signOut},
+		{Method: "DELETE", Path: "/api/v1/session", Summary: "Sign out", Response: "NoContent", Status: 204, h: s.signOut},
 		{Method: "GET", Path: "/api/v1/me", Summary: "The signed-in user (and CSRF token for a session)", Response: "Me", h: s.me},
 		{Method: "GET", Path: "/api/v1/facilities", Summary: "Facilities the caller may see", Response: "FacilityList", h: s.facilities},
 		{Method: "GET", Path: f, Summary: "A facility with its terms in force", Query: []string{"as_of"}, Response: "FacilityTerms", h: s.facility},

@@ -152,11 +152,15 @@ func New(cfg Config) (*Server, error) {
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
-	doc, err := json.MarshalIndent(s.openAPI(), "", "  ")
+	doc, err := s.openAPI()
 	if err != nil {
 		return nil, err
 	}
-	s.openapi = doc
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	s.openapi = b
 	return s, nil
 }
 
@@ -197,8 +201,10 @@ type Route struct {
 	Mutating bool
 	// Upload routes take multipart/form-data (larger body limit).
 	Upload bool
-	// Request and Response name schemas of the OpenAPI document; Query
-	// lists the query parameters.
+	// Request and Response name schemas of the OpenAPI document, each the
+	// Go type decoded or answered (schemaTypes in openapi.go). Every route
+	// names its Response ("NoContent" for a 204). Query lists the query
+	// parameters.
 	Request, Response string
 	Query             []string
 	// Status is the success status.

@@ -114,7 +114,7 @@ func (s *Server) summarise(ctx context.Context, f store.Facility, asOf date.Date
 		sm.ReportErr = err.Error()
 		return sm
 	}
-	loc, err := time.LoadLocation(defaults.ZoneOf(t))
+	loc, err := defaults.Location(t)
 	if err != nil {
 		loc = time.UTC
 	}
