@@ -10,6 +10,9 @@ type Actor struct {
 	User   string // the user's e-mail, or "cli:<command>" for the command line
 	UserID int64  // 0 for the command line
 	Role   string
+	// Facilities are the facilities granted to a borrower (the role
+	// matrix: a borrower acts only on these).
+	Facilities []string
 	// RequestID ties the audit record to the request's logs.
 	RequestID string
 	// Via is what asked: "POST /api/v1/…", "web POST /facilities/…",

@@ -173,6 +173,9 @@ func LoansOutstanding(tx store.Tx, vd date.Date) (money.Amount, error) {
 // *ledger.Error (availability_exceeded with the numbers,
 // facility_terminated, default_continuing) and posts nothing.
 func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult, error) {
+	if err := authorize(ctx, ActPostTransaction, r.Facility); err != nil {
+		return AdvanceResult{}, err
+	}
 	tr, err := ledger.Advance(ledger.Ref{Facility: r.Facility, Key: r.Key, ValueDate: r.ValueDate, Memo: r.Memo}, r.Amount)
 	if err != nil {
 		return AdvanceResult{}, err
@@ -207,6 +210,13 @@ func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult,
 // borrowing base), checked in the same transaction. Advances go through
 // Advance or RequestAdvance.
 func (s *Service) Post(ctx context.Context, t ledger.Transaction) (store.Posted, error) {
+	act := ActPostTransaction
+	if t.Kind == ledger.KindRepayment {
+		act = ActRecordRepayment
+	}
+	if err := authorize(ctx, act, t.Facility); err != nil {
+		return store.Posted{}, err
+	}
 	if t.Kind == ledger.KindAdvance {
 		return store.Posted{}, store.Errorf(store.CodeInvalid, "transaction %q: an advance is made with Advance, which checks availability", t.Key)
 	}
@@ -293,6 +303,9 @@ func checkBalances(tx store.Tx, t ledger.Transaction) error {
 // Reverse reverses a stored transaction (kind reversal, or returned_item
 // for a collection).
 func (s *Service) Reverse(ctx context.Context, r ledger.Ref, kind ledger.Kind, id int64) (store.Posted, error) {
+	if err := authorize(ctx, ActPostTransaction, r.Facility); err != nil {
+		return store.Posted{}, err
+	}
 	var p store.Posted
 	err := s.update(ctx, r.Facility, func(tx store.Tx) error {
 		if old, ok, err := tx.Lookup(r.Key); err != nil {

@@ -103,6 +103,10 @@ func invalid(format string, a ...any) error { return store.Errorf(store.CodeInva
 
 // addFact stores a record in one store transaction.
 func (s *Service) addFact(ctx context.Context, in FactInput, kind, subject string, on date.Date, body any) (store.FactRecord, bool, error) {
+	if err := authorize(ctx, ActRecordDefault, in.Facility); err != nil {
+		return store.FactRecord{}, false, err
+	}
+	in.By = requester(ctx, in.By)
 	if in.Key == "" || in.By == "" {
 		return store.FactRecord{}, false, invalid("%s of facility %q: an idempotency key and who records it are required", kind, in.Facility)
 	}
@@ -411,6 +415,10 @@ func (s *Service) RequestWaiver(ctx context.Context, in FactInput, w WaiverReque
 // approver must not be the requester (forbidden), and a request is
 // approved once (conflict).
 func (s *Service) ApproveWaiver(ctx context.Context, in FactInput, id string, request int64) (Recorded, error) {
+	if err := authorize(ctx, ActRecordDefault, in.Facility); err != nil {
+		return Recorded{}, err
+	}
+	in.By = requester(ctx, in.By)
 	if in.Key == "" {
 		return Recorded{}, invalid("waiver approval: an idempotency key is required")
 	}

@@ -69,7 +69,7 @@ func (o *opFlags) open(cmd *cobra.Command, command string) (context.Context, sto
 		st.Close()
 		return nil, nil, usageError{fmt.Errorf("--slug %s: %w", o.slug, err)}
 	}
-	ctx := app.WithActor(cmd.Context(), app.Actor{User: u.Email, UserID: u.ID, Role: u.Role,
+	ctx := app.WithActor(cmd.Context(), app.Actor{User: u.Email, UserID: u.ID, Role: u.Role, Facilities: u.Facilities,
 		RequestID: fmt.Sprintf("cli_%d", now().UnixNano()), Via: "revolver " + command})
 	// Keys are the user's own, as the API's are (api:<user id>:<key>).
 	if o.key == "" {

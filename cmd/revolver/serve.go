@@ -138,7 +138,7 @@ func serve(ctx context.Context, st store.Store, o serveOptions, ready func(net.A
 		return err
 	}
 	// The web pages, with the API under /api/.
-	srv, err := web.New(web.Config{API: api, Store: st, Now: now, Log: log})
+	srv, err := web.New(web.Config{API: api, Service: api.Service(), Store: st, Now: now, Log: log})
 	if err != nil {
 		return err
 	}
