@@ -190,7 +190,7 @@ func (l *loader) readReports() error {
 // as returns the context of an event done by the demo user by.
 func (l *loader) as(by, what string) context.Context {
 	u := l.users[by]
-	return app.WithActor(l.ctx, app.Actor{User: by, UserID: u.ID, Role: u.Role, RequestID: "demo:" + what, Via: Via})
+	return app.WithActor(l.ctx, app.Actor{User: by, UserID: u.ID, Role: u.Role, Facilities: u.Facilities, RequestID: "demo:" + what, Via: Via})
 }
 
 // audit appends the audit record of a change the demo makes outside a
@@ -378,7 +378,7 @@ func (l *loader) closing() {
 	l.on(d, 10, 30, officer, "fee:transaction_fee", func(ctx context.Context) error {
 		return l.post(ctx)(ledger.Fee(ref("closing-fee", d, "Transaction fee, Loan Modification Agreement §II.A"), money.Amount(2_000_000), false))
 	})
-	l.on(d, 11, 0, controller, "fee:transaction_fee:paid", func(ctx context.Context) error {
+	l.on(d, 11, 0, officer, "fee:transaction_fee:paid", func(ctx context.Context) error {
 		return l.post(ctx)(ledger.Payment(ref("closing-fee:paid", d, "Transaction fee paid by wire at closing"), ledger.FeesReceivable, money.Amount(2_000_000)))
 	})
 	occurrence(11, 15, defaults.Event{Kind: "fee_paid", Ref: "transaction_fee", Date: d, Note: "paid by wire at closing"})
@@ -400,7 +400,8 @@ func (l *loader) policy(d date.Date, y int, ev date.Date) {
 }
 
 // month m (1 = February 2004) of the history: the interest billed for the
-// month before paid on the first Business Day; collections on the 8th
+// month before paid on the first Business Day (the officer records the
+// payment received); collections on the 8th
 // repay part of the loans; the certificate as of the month before's end is
 // submitted on the 12th and approved the next Business Day; an advance on
 // the 15th (or the Business Day after the approval) brings the loans to
@@ -412,7 +413,7 @@ func (l *loader) month(m int) {
 	label := fmt.Sprintf("%04d-%02d", y, mon)
 
 	pay := l.banking(first)
-	l.on(pay, 10, 0, controller, "interest:"+label, func(ctx context.Context) error {
+	l.on(pay, 10, 0, officer, "interest:"+label, func(ctx context.Context) error {
 		bal, err := l.st.Balances(l.ctx, Slug, me)
 		if err != nil {
 			return err

@@ -151,7 +151,7 @@ func TestLoadTwiceAndRefuseChanged(t *testing.T) {
 			}
 			recv, _ := Receivables(l.receivables, date.MustParse("2006-10-31"), 95)
 			inv, _ := Inventory(l.inventory, date.MustParse("2006-10-31"), 95)
-			pctx := app.WithActor(ctx, app.Actor{User: controller, Role: store.RoleBorrower, Via: "POST /api/v1/facilities/btu-sovereign/borrowing-base-certificates"})
+			pctx := app.WithActor(ctx, app.Actor{User: controller, Role: store.RoleBorrower, Facilities: []string{Slug}, Via: "POST /api/v1/facilities/btu-sovereign/borrowing-base-certificates"})
 			mine, _, err := svc.SubmitCertificate(pctx, terms, app.CertificateInput{Facility: Slug, AsOf: date.MustParse("2006-10-31"), By: controller,
 				Receivables: store.InputContent{Name: "r.csv", Content: recv}, Debtors: store.InputContent{Name: "d.csv", Content: l.debtors},
 				Inventory: store.InputContent{Name: "i.csv", Content: inv}})
