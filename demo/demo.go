@@ -91,6 +91,10 @@ type Result struct {
 	Advances     int
 	Transactions int
 	Audit        int // audit records in the trail after loading
+	// LastRecorded is, on a database loaded before, the latest time its
+	// audit trail records (sign-ins after the loading are later than
+	// Clock): a clock serving it again runs from there.
+	LastRecorded time.Time `json:",omitzero"`
 }
 
 // prime is the U.S. prime rate 2004–2006 (effective dates of changes).
@@ -159,9 +163,9 @@ func Load(ctx context.Context, st store.Store, log io.Writer) (Result, error) {
 	if log == nil {
 		log = io.Discard
 	}
-	loaded, err := inspect(ctx, st, acc)
+	loaded, last, err := inspect(ctx, st, acc)
 	if err != nil || loaded {
-		return Result{}, err
+		return Result{LastRecorded: last}, err
 	}
 	l := &loader{ctx: ctx, st: st, acc: acc, terms: &app.StoredTerms{Store: st}, log: log,
 		users: map[string]store.User{}, days: map[date.Date][]event{}, certs: map[date.Date]store.Certificate{}}

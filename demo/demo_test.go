@@ -134,8 +134,8 @@ func TestLoadTwiceAndRefuseChanged(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if r, err := Load(ctx, st, nil); err != nil || r.Created != 0 {
-				t.Fatalf("after sign-ins and a token: %+v %v", r, err)
+			if r, err := Load(ctx, st, nil); err != nil || r.Created != 0 || !r.LastRecorded.Equal(Clock.Add(time.Minute)) {
+				t.Fatalf("after sign-ins and a token: %+v %v (the clock must run on from the last sign-in)", r, err)
 			}
 
 			// A person uses the demo: the controller submits a certificate as

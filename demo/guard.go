@@ -94,12 +94,13 @@ func auditTrail(ctx context.Context, acc store.Accounts) ([]store.AuditRecord, e
 	}
 }
 
-// inspect says whether st is the demo's, loaded and untouched (true), or
-// empty (false); anything else is a *Refusal.
-func inspect(ctx context.Context, st store.Store, acc store.Accounts) (bool, error) {
+// inspect says whether st is the demo's, loaded and untouched (true, with
+// the latest time its audit trail records), or empty (false); anything
+// else is a *Refusal.
+func inspect(ctx context.Context, st store.Store, acc store.Accounts) (bool, time.Time, error) {
 	recs, err := auditTrail(ctx, acc)
 	if err != nil {
-		return false, err
+		return false, time.Time{}, err
 	}
 	var lastAt time.Time
 	for _, r := range recs {
@@ -111,17 +112,17 @@ func inspect(ctx context.Context, st store.Store, acc store.Accounts) (bool, err
 	if at < 0 {
 		found, interrupted, err := notEmpty(ctx, st, acc, recs)
 		if err != nil || len(found) == 0 {
-			return false, err
+			return false, time.Time{}, err
 		}
-		return false, &Refusal{Found: found, Interrupted: interrupted, LastAt: lastAt}
+		return false, time.Time{}, &Refusal{Found: found, Interrupted: interrupted, LastAt: lastAt}
 	}
 	var m mark
 	if err := json.Unmarshal(recs[at].After, &m); err != nil {
-		return false, fmt.Errorf("demo: the demo's mark, audit record %d: %w", recs[at].ID, err)
+		return false, time.Time{}, fmt.Errorf("demo: the demo's mark, audit record %d: %w", recs[at].ID, err)
 	}
 	now, err := takeSnapshot(ctx, st, acc)
 	if err != nil {
-		return false, err
+		return false, time.Time{}, err
 	}
 	var found []string
 	var later []store.AuditRecord
@@ -135,9 +136,9 @@ func inspect(ctx context.Context, st store.Store, acc store.Accounts) (bool, err
 	}
 	found = append(found, m.Store.diff(now)...)
 	if len(found) == 0 {
-		return true, nil
+		return true, lastAt, nil
 	}
-	return false, &Refusal{Found: found, Loaded: true, LastAt: lastAt}
+	return false, time.Time{}, &Refusal{Found: found, Loaded: true, LastAt: lastAt}
 }
 
 // accessOnly: an audit record of a sign-in, a sign-out or an API token,

@@ -55,12 +55,18 @@ func demoCmd() *cobra.Command {
 				// Termination Date of 31 May 2007: its clock runs from there.
 				theClock = clock.StartingAt(demo.Clock)
 			}
-			if _, err := loadDemo(ctx, st, out); err != nil {
+			res, err := loadDemo(ctx, st, out)
+			if err != nil {
 				var r *demo.Refusal
 				if errors.As(err, &r) {
 					return usageError{refusal(r, sf, target)}
 				}
 				return err
+			}
+			if clockSpec == "" && res.LastRecorded.After(demo.Clock) {
+				// Served before: the clock runs on from the last recorded
+				// time, never back before it.
+				theClock = clock.StartingAt(res.LastRecorded.Add(time.Second))
 			}
 			fmt.Fprintln(out, "\ndemo users (email / password / role):")
 			for _, u := range demo.Users {
