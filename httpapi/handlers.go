@@ -259,7 +259,10 @@ func (s *Server) signIn(c *call) (any, error) {
 	if err := s.acc.CreateSession(c.r.Context(), sess); err != nil {
 		return nil, err
 	}
-	http.SetCookie(c.w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", Expires: sess.Expires, HttpOnly: true,
+	// The browser counts the cookie's life on its own clock: Max-Age, not
+	// Expires, which would be on revolver's clock (a configured one may be
+	// years off the wall clock, as the demo's is).
+	http.SetCookie(c.w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", MaxAge: int(sess.Expires.Sub(sess.Created).Seconds()), HttpOnly: true,
 		Secure: c.r.TLS != nil || s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
 	c.user = u
 	if err := c.audit(nil, map[string]any{"signed_in": u.Email}); err != nil {
