@@ -92,3 +92,8 @@ func TestConcurrentOpen(t *testing.T) {
 		}
 	}
 }
+
+func TestCertificatesFrozen(t *testing.T) {
+	s := Open(t)
+	storetest.CertificatesFrozen(t, s, s.W)
+}
