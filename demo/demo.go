@@ -326,7 +326,8 @@ func (l *loader) history() error {
 		}
 		if c.Status == store.Submitted {
 			l.at = first.AddDays(13).Time().Add(15 * time.Hour)
-			if _, _, err := l.svc.DecideCertificate(l.ctx, Slug, c.ID, store.Approved, officer, "reviewed against the aging and the inventory report"); err != nil {
+			if _, _, err := l.svc.DecideCertificate(l.ctx, Slug, c.ID, app.CertificateDecision{Status: store.Approved, By: officer,
+				Comment: "reviewed against the aging and the inventory report"}); err != nil {
 				return fmt.Errorf("approve certificate %s: %w", me, err)
 			}
 			l.res.Created++
