@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"revolver/calendar"
 	"revolver/date"
 	"revolver/ledger"
 	"revolver/money"
@@ -36,9 +37,13 @@ type FacilityTerms struct {
 	Capitalise bool
 	// CureDays: days after the lender's notice to cure an overadvance.
 	CureDays int
-	// ClearanceDays: days after receipt that collections are credited
-	// (Security Agreement ¶8).
+	// ClearanceDays: Business Days of Calendar after receipt that
+	// collections are credited (Security Agreement ¶8).
 	ClearanceDays int
+	// Calendar is the facility's Business Days (the schedule terms'
+	// calendar; the zero Calendar, the US Federal Reserve's, when the terms
+	// name none).
+	Calendar calendar.Calendar
 	// Fees by id, e.g. the transaction fee of the Loan Modification
 	// Agreement §II.A.
 	Fees map[string]FeeTerm
@@ -53,6 +58,17 @@ type FeeTerm struct {
 // Terms gives a facility's terms as of a date.
 type Terms interface {
 	Terms(ctx context.Context, facility string, asOf date.Date) (FacilityTerms, error)
+}
+
+// TermDates is implemented by a Terms source whose terms (all but
+// DefaultContinuing) change only on the dates TermDates lists, ascending:
+// for the agreement engine, the agreement's date and the effective dates of
+// its amendments (agreement.Facility.Dates). The terms on a day are those
+// read on the latest listed date on or before it. Close of business reads
+// the terms once for each span between two such dates instead of once for
+// each day accrued.
+type TermDates interface {
+	TermDates(ctx context.Context, facility string) ([]date.Date, error)
 }
 
 // TermsFunc adapts a function to Terms.
@@ -156,6 +172,9 @@ func LoansOutstanding(tx store.Tx, vd date.Date) (money.Amount, error) {
 // *ledger.Error (availability_exceeded with the numbers,
 // facility_terminated, default_continuing) and posts nothing.
 func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult, error) {
+	if err := authorize(ctx, ActPostTransaction, r.Facility); err != nil {
+		return AdvanceResult{}, err
+	}
 	tr, err := ledger.Advance(ledger.Ref{Facility: r.Facility, Key: r.Key, ValueDate: r.ValueDate, Memo: r.Memo}, r.Amount)
 	if err != nil {
 		return AdvanceResult{}, err
@@ -190,6 +209,13 @@ func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult,
 // borrowing base), checked in the same transaction. Advances go through
 // Advance or RequestAdvance.
 func (s *Service) Post(ctx context.Context, t ledger.Transaction) (store.Posted, error) {
+	act := ActPostTransaction
+	if t.Kind == ledger.KindRepayment {
+		act = ActRecordRepayment
+	}
+	if err := authorize(ctx, act, t.Facility); err != nil {
+		return store.Posted{}, err
+	}
 	if t.Kind == ledger.KindAdvance {
 		return store.Posted{}, store.Errorf(store.CodeInvalid, "transaction %q: an advance is made with Advance, which checks availability", t.Key)
 	}
@@ -268,6 +294,9 @@ func checkBalances(tx store.Tx, t ledger.Transaction) error {
 // Reverse reverses a stored transaction (kind reversal, or returned_item
 // for a collection).
 func (s *Service) Reverse(ctx context.Context, r ledger.Ref, kind ledger.Kind, id int64) (store.Posted, error) {
+	if err := authorize(ctx, ActPostTransaction, r.Facility); err != nil {
+		return store.Posted{}, err
+	}
 	var p store.Posted
 	err := s.update(ctx, r.Facility, func(tx store.Tx) error {
 		if old, ok, err := tx.Lookup(r.Key); err != nil {

@@ -142,7 +142,16 @@ func rowCount(n int) string {
 // unknown). A certificate for a date that already has an approved
 // certificate supersedes it (Certificate.Supersedes): it replaces it only
 // once a lender approves it as a supersession.
+//
+// The same submission again (the same reports, names and contents, for the
+// same date by the same person, while the first waits for review: a form
+// sent twice, a retried upload) returns the first certificate and stores
+// nothing.
 func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in CertificateInput) (store.Certificate, *borrowingbase.Certificate, error) {
+	if err := authorize(ctx, ActSubmitCertificate, in.Facility); err != nil {
+		return store.Certificate{}, nil, err
+	}
+	in.By = requester(ctx, in.By)
 	bd, err := s.BusinessDate(ctx)
 	if err != nil {
 		return store.Certificate{}, nil, err
@@ -200,6 +209,10 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 	}
 	var c store.Certificate
 	err = s.update(ctx, in.Facility, func(tx store.Tx) error {
+		if same, ok, err := sameSubmission(tx, in); err != nil || ok {
+			c = same
+			return err
+		}
 		a, err := assessCertificate(tx, ft, sub)
 		if err != nil {
 			return err
@@ -217,6 +230,35 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 		return store.Certificate{}, nil, err
 	}
 	return c, cert, nil
+}
+
+// sameSubmission finds the facility's certificate that is the submission
+// in again: submitted by the same person for the same date with the same
+// reports, and not yet decided.
+func sameSubmission(tx store.Tx, in CertificateInput) (store.Certificate, bool, error) {
+	cs, err := tx.Certificates()
+	if err != nil {
+		return store.Certificate{}, false, err
+	}
+	want := []store.InputContent{in.Receivables, in.Debtors, in.Inventory}
+	for i := len(cs) - 1; i >= 0; i-- {
+		c := cs[i]
+		if c.Status != store.Submitted || c.AsOf != in.AsOf || c.SubmittedBy != in.By || len(c.Inputs) != len(want) {
+			continue
+		}
+		same := true
+		for j, w := range want {
+			sum := sha256.Sum256(w.Content)
+			if c.Inputs[j].Name != w.Name || c.Inputs[j].SHA256 != hex.EncodeToString(sum[:]) {
+				same = false
+			}
+		}
+		if same {
+			c, err := tx.Certificate(c.ID)
+			return c, err == nil, err
+		}
+	}
+	return store.Certificate{}, false, nil
 }
 
 // facilityTerms are the ledger terms as of the date from the Terms source,
@@ -404,12 +446,21 @@ type CertificateDecision struct {
 // approved only as a supersession (d.Supersedes names it), and only while
 // the one it supersedes is still the approved certificate for its date: a
 // certificate for a date approved after it was submitted can only be
-// rejected or withdrawn (and submitted again, to supersede).
+// rejected or withdrawn (and submitted again, to supersede). A retried
+// decision by the same reviewer returns the certificate as decided.
 func (s *Service) DecideCertificate(ctx context.Context, facility string, id int64, d CertificateDecision) (before, after store.Certificate, err error) {
+	if err := authorize(ctx, ActDecideCertificate, facility); err != nil {
+		return before, after, err
+	}
+	d.By = requester(ctx, d.By)
 	err = s.update(ctx, facility, func(tx store.Tx) error {
 		before, err = tx.Certificate(id)
 		if err != nil {
 			return err
+		}
+		if before.Status == d.Status && d.By != "" && before.Reviewer == d.By {
+			after = before
+			return nil
 		}
 		if d.Status != store.Approved && d.Status != store.Rejected {
 			return store.Errorf(store.CodeInvalid, "decide certificate %d: %q, expected approved or rejected", id, d.Status)
@@ -459,13 +510,23 @@ func checkSupersession(tx store.Tx, c store.Certificate, ack int64) error {
 }
 
 // WithdrawCertificate withdraws a submitted certificate not yet decided.
-// The borrower withdraws: whoever submitted or prepared it, or a user of
-// the borrower (Actor role); a lender decides instead (approve or reject).
+// The borrower withdraws (ActWithdrawCertificate): a user of the borrower,
+// or, acting for no person (the command line), whoever submitted or
+// prepared it; a lender decides instead (approve or reject). A retried
+// withdrawal by the same person returns the certificate as withdrawn.
 func (s *Service) WithdrawCertificate(ctx context.Context, facility string, id int64, by, reason string) (before, after store.Certificate, err error) {
+	if err := authorize(ctx, ActWithdrawCertificate, facility); err != nil {
+		return before, after, err
+	}
+	by = requester(ctx, by)
 	err = s.update(ctx, facility, func(tx store.Tx) error {
 		before, err = tx.Certificate(id)
 		if err != nil {
 			return err
+		}
+		if before.Status == store.Withdrawn && by != "" && before.Reviewer == by {
+			after = before
+			return nil
 		}
 		a, _ := ActorFrom(ctx)
 		if by == "" || by != before.SubmittedBy && by != before.PreparedBy && a.Role != store.RoleBorrower {

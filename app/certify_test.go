@@ -347,7 +347,10 @@ func TestCertificateWithdraw(t *testing.T) {
 		if _, _, err := e.svc.WithdrawCertificate(ctx, "btu", c.ID, "officer@bank.example", ""); store.ErrorCode(err) != store.CodeForbidden {
 			t.Errorf("withdrawn by a lender: %v", err)
 		}
-		other := WithActor(ctx, Actor{User: "cfo@btu.example", Role: store.RoleBorrower})
+		other := WithActor(ctx, Actor{User: "cfo@btu.example", Role: store.RoleBorrower, Facilities: []string{"btu"}})
+		if _, _, err := e.svc.WithdrawCertificate(WithActor(ctx, Actor{User: "officer@bank.example", Role: store.RoleLenderOfficer}), "btu", c.ID, "", ""); store.ErrorCode(err) != store.CodeForbidden {
+			t.Errorf("withdrawn by a lender officer: %v", err)
+		}
 		_, w, err := e.svc.WithdrawCertificate(other, "btu", c.ID, "cfo@btu.example", "the aging was run a day early")
 		if err != nil || w.Status != store.Withdrawn || w.Reviewer != "cfo@btu.example" || w.Comment != "the aging was run a day early" {
 			t.Fatalf("withdrawn by the borrower: %+v, %v", w, err)

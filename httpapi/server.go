@@ -152,11 +152,15 @@ func New(cfg Config) (*Server, error) {
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
-	doc, err := json.MarshalIndent(s.openAPI(), "", "  ")
+	doc, err := s.openAPI()
 	if err != nil {
 		return nil, err
 	}
-	s.openapi = doc
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	s.openapi = b
 	return s, nil
 }
 
@@ -197,8 +201,10 @@ type Route struct {
 	Mutating bool
 	// Upload routes take multipart/form-data (larger body limit).
 	Upload bool
-	// Request and Response name schemas of the OpenAPI document; Query
-	// lists the query parameters.
+	// Request and Response name schemas of the OpenAPI document, each the
+	// Go type decoded or answered (schemaTypes in openapi.go). Every route
+	// names its Response ("NoContent" for a 204). Query lists the query
+	// parameters.
 	Request, Response string
 	Query             []string
 	// Status is the success status.
@@ -220,7 +226,7 @@ type call struct {
 	idemKey string
 	status  int                // overrides rt.Status when set
 	record  *store.AuditRecord // the audit record of a mutation
-	txAudit int                // set by auditingStore.Update
+	auditSt *app.AuditState    // what the use cases' store transactions did about the audit
 }
 
 var requestIDRe = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
@@ -294,6 +300,9 @@ func (s *Server) serve(c *call) error {
 			}
 		}
 	}
+	c.auditSt = &app.AuditState{}
+	c.r = r.WithContext(app.WithActor(r.Context(), app.Actor{User: c.user.Email, UserID: c.user.ID, Role: c.user.Role,
+		Facilities: c.user.Facilities, RequestID: c.reqID, Via: rt.Method + " " + rt.Path, Audit: c.auditSt}))
 	out, err := rt.h(c)
 	if err != nil {
 		if c.idemKey != "" {
@@ -324,7 +333,7 @@ func (s *Server) serve(c *call) error {
 	} else if b, err = json.Marshal(out); err != nil {
 		return err
 	}
-	if c.txAudit != 0 {
+	if c.auditSt.Ran {
 		// The use case's store transaction appended the record with the
 		// change (or changed nothing).
 		c.record = nil
@@ -383,7 +392,7 @@ func writeJSON(w http.ResponseWriter, status int, b []byte) {
 	w.Write([]byte("\n"))
 }
 
-const sessionCookie = "revolver_session"
+const sessionCookie = auth.SessionCookie
 
 // authenticate finds the caller: a Bearer token, else a session cookie
 // (with a CSRF token on unsafe methods).
@@ -468,14 +477,11 @@ func formValue(r *http.Request, limit int64, name string) string {
 	return r2.PostFormValue(name)
 }
 
-// isLender: lenders and auditors see every facility.
-func isLender(role string) bool { return role != store.RoleBorrower }
-
 // facilityAccess loads the facility of the path; a borrower asking for a
 // facility not theirs gets the same 404 as for one that does not exist.
 func (s *Server) facilityAccess(c *call, slug string) error {
 	notFound := errf(http.StatusNotFound, "not_found", "facility %q not found", slug)
-	if !c.rt.Public && !isLender(c.user.Role) && !slices.Contains(c.user.Facilities, slug) {
+	if !c.rt.Public && !app.SeesFacility(c.user.Role, c.user.Facilities, slug) {
 		return notFound
 	}
 	now := time.Now()

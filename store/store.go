@@ -122,6 +122,9 @@ type Store interface {
 	// same date again returns the stored record).
 	BusinessDate(ctx context.Context) (BusinessDay, error)
 	OpenBusinessDate(ctx context.Context, b BusinessDay) (BusinessDay, error)
+	// BusinessDayAfter is the first business date opened after d (the one
+	// whose opening closed d); not_found while none is.
+	BusinessDayAfter(ctx context.Context, d date.Date) (BusinessDay, error)
 
 	Close() error
 }

@@ -81,7 +81,7 @@ func (e *env) restarted(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := NewServer(Config{API: api, Store: e.st, Now: now})
+	w, err := NewServer(Config{API: api, Service: api.Service(), Store: e.st, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

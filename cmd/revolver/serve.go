@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"revolver/date"
 	"strings"
 	"syscall"
 	"time"
@@ -96,7 +95,7 @@ func cliAudit(ctx context.Context, st store.Store, route, facility string, after
 	if u := os.Getenv("USER"); u != "" {
 		actor = "cli:" + u
 	}
-	_, err = acc.AppendAudit(ctx, store.AuditRecord{At: time.Now(), Actor: actor, RequestID: fmt.Sprintf("cli_%d", time.Now().UnixNano()),
+	_, err = acc.AppendAudit(ctx, store.AuditRecord{At: now(), Actor: actor, RequestID: fmt.Sprintf("cli_%d", time.Now().UnixNano()),
 		Route: route, Facility: facility, After: b})
 	return err
 }
@@ -112,8 +111,6 @@ func redact(target string) string {
 type serveOptions struct {
 	addr, tlsCert, tlsKey string
 	secureCookies         bool
-	// today is the pages' default date, YYYY-MM-DD ("": the clock's day).
-	today string
 }
 
 func (o *serveOptions) add(c *cobra.Command) {
@@ -121,7 +118,6 @@ func (o *serveOptions) add(c *cobra.Command) {
 	c.Flags().StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this certificate (PEM) and --tls-key")
 	c.Flags().StringVar(&o.tlsKey, "tls-key", "", "the private key of --tls-cert (PEM)")
 	c.Flags().BoolVar(&o.secureCookies, "secure-cookies", false, "mark session cookies Secure on plain HTTP (behind a TLS-terminating proxy)")
-	c.Flags().StringVar(&o.today, "today", "", "the pages' default date YYYY-MM-DD (default: today's date)")
 }
 
 func (o *serveOptions) scheme() string {
@@ -136,21 +132,13 @@ func serve(ctx context.Context, st store.Store, o serveOptions, ready func(net.A
 	if (o.tlsCert == "") != (o.tlsKey == "") {
 		return usageError{errors.New("--tls-cert and --tls-key go together")}
 	}
-	var today func() date.Date
-	if o.today != "" {
-		d, err := parseDateFlag("today", o.today)
-		if err != nil {
-			return err
-		}
-		today = func() date.Date { return d }
-	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	api, err := httpapi.New(httpapi.Config{Store: st, Terms: &app.StoredTerms{Store: st}, Log: log, SecureCookies: o.secureCookies})
+	api, err := httpapi.New(httpapi.Config{Store: st, Terms: &app.StoredTerms{Store: st}, Now: now, Log: log, SecureCookies: o.secureCookies})
 	if err != nil {
 		return err
 	}
 	// The web pages, with the API under /api/.
-	srv, err := web.New(web.Config{API: api, Store: st, Log: log, Today: today})
+	srv, err := web.New(web.Config{API: api, Service: api.Service(), Store: st, Now: now, Log: log})
 	if err != nil {
 		return err
 	}
@@ -244,8 +232,7 @@ func cobCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			svc := &app.Service{Store: st, Terms: &app.StoredTerms{Store: st}}
-			res, err := svc.CloseOfBusiness(cmd.Context(), d)
+			res, err := service(st).CloseOfBusiness(cliContext(cmd.Context(), "cob"), d)
 			if err != nil {
 				return err
 			}
