@@ -307,11 +307,13 @@ type assessment struct {
 //   - borrowing_base_moved: the borrowing base differs from the previous
 //     approved certificate's (the one in force on the as-of date) by more
 //     than the facility's certificate_move_warning_share
-//     (DefaultCertificateMoveShare when not set) of it;
+//     (DefaultCertificateMoveShare when not set) of it, with availability
+//     on the as-of date before and after;
 //   - overadvance: the loans on the as-of date exceed the availability the
 //     certificate would give on that date (availability before and after);
 //   - supersedes: the as-of date has an approved certificate in force,
-//     which this one supersedes once approved as such;
+//     which this one supersedes once approved as such (availability before
+//     and after);
 //   - pending_same_date: another certificate for the same date awaits
 //     review.
 func assessCertificate(tx store.Tx, ft FacilityTerms, sub submission) (assessment, error) {
@@ -367,6 +369,15 @@ func assessCertificate(tx store.Tx, ft FacilityTerms, sub submission) (assessmen
 	case store.ErrorCode(err) != store.CodeNotFound:
 		return a, err
 	}
+	before, after, loans, err := availabilityWith(tx, ft, sub.AsOf, prev, sub.BorrowingBase)
+	if err != nil {
+		return a, err
+	}
+	effect := []store.WarningFigure{fig("availability_before", "Availability before", before.String()), fig("availability_after", "Availability after", after.String())}
+	if a.Supersedes != 0 {
+		w := &a.Warnings[len(a.Warnings)-1]
+		w.Figures = append(w.Figures, effect...)
+	}
 	if prevID != 0 {
 		share, err := ParseSettings(tx.Facility())
 		if err != nil {
@@ -385,15 +396,11 @@ func assessCertificate(tx store.Tx, ft FacilityTerms, sub submission) (assessmen
 			if r.Cmp(limit) > 0 {
 				warn(WarnMoved, fmt.Sprintf("the borrowing base moves by %s (%s) from %s on certificate %d to %s, more than %s",
 					move, money.MustRate(r.Fixed(3)).Percent(), prev, prevID, sub.BorrowingBase, limit.Percent()),
-					fig("previous_certificate", "Previous approved certificate", strconv.FormatInt(prevID, 10)),
-					fig("previous_borrowing_base", "Its borrowing base", prev.String()), fig("borrowing_base", "This borrowing base", sub.BorrowingBase.String()),
-					fig("move", "Move", move.String()), fig("share", "Share", r.Fixed(4)), fig("limit_share", "Warned above", limit.String()))
+					append([]store.WarningFigure{fig("previous_certificate", "Previous approved certificate", strconv.FormatInt(prevID, 10)),
+						fig("previous_borrowing_base", "Its borrowing base", prev.String()), fig("borrowing_base", "This borrowing base", sub.BorrowingBase.String()),
+						fig("move", "Move", move.String()), fig("share", "Share", r.Fixed(4)), fig("limit_share", "Warned above", limit.String())}, effect...)...)
 			}
 		}
-	}
-	before, after, loans, err := availabilityWith(tx, ft, sub.AsOf, prev, sub.BorrowingBase)
-	if err != nil {
-		return a, err
 	}
 	if after < 0 {
 		warn(WarnOveradvance, fmt.Sprintf("loans of %s on %s exceed what this certificate allows: availability would be %s (now %s), an overadvance of %s",

@@ -301,7 +301,7 @@ func TestCertificateWarnings(t *testing.T) {
 		low := e.mustSubmit("2004-10-03", scaleAmounts(t, e.recv, 40))
 		mv := warning(low, WarnMoved)
 		if mv == nil || figure(mv, "previous_borrowing_base") != a.BorrowingBase.String() || figure(mv, "borrowing_base") != low.BorrowingBase.String() ||
-			figure(mv, "limit_share") != "0.2" || !strings.Contains(mv.Message, "(44.2%)") {
+			figure(mv, "limit_share") != "0.2" || figure(mv, "availability_after") != (low.BorrowingBase-a.BorrowingBase*8/10).String() || !strings.Contains(mv.Message, "(44.2%)") {
 			t.Fatalf("moved: %+v", low.Warnings)
 		}
 		ov := warning(low, WarnOveradvance)
