@@ -16,6 +16,10 @@ type Settings struct {
 	// MakerCheckerThreshold: an advance above it needs the approval of
 	// someone other than its requester; nil: no approval needed.
 	MakerCheckerThreshold *money.Amount `json:"maker_checker_threshold,omitempty"`
+	// CertificateMoveShare: a certificate whose borrowing base moves by
+	// more than this share from the previous approved one is submitted
+	// with a warning; nil: DefaultCertificateMoveShare.
+	CertificateMoveShare *money.Rate `json:"certificate_move_warning_share,omitempty"`
 }
 
 // ParseSettings reads a facility's settings JSON.

@@ -57,7 +57,7 @@ func TestSubmitCertificateTwiceStoresOne(t *testing.T) {
 			}
 			seen[c.ID] = true
 		}
-		if _, _, err := svc.DecideCertificate(ctx, "btu", first.ID, store.Rejected, "officer", "the aging does not tie"); err != nil {
+		if _, _, err := svc.DecideCertificate(ctx, "btu", first.ID, CertificateDecision{Status: store.Rejected, By: "officer", Comment: "the aging does not tie"}); err != nil {
 			t.Fatal(err)
 		}
 		if again := submit("2004-10-03", "controller", inv); seen[again.ID] {

@@ -23,6 +23,9 @@ const (
 	ActSubmitCertificate Action = "submit_certificate"
 	// ActDecideCertificate: approve or reject a submitted certificate.
 	ActDecideCertificate Action = "decide_certificate"
+	// ActWithdrawCertificate: withdraw a certificate not yet decided (the
+	// borrower's; the lender rejects instead).
+	ActWithdrawCertificate Action = "withdraw_certificate"
 	// ActRequestAdvance: ask for an advance.
 	ActRequestAdvance Action = "request_advance"
 	// ActDecideAdvance: approve (and fund) or reject a requested advance.
@@ -61,18 +64,19 @@ var (
 // borrower prepares and asks; auditors read the trail. A borrower acts
 // only on the facilities granted to them (SeesFacility).
 var roleMatrix = map[Action][]string{
-	ActRead:              everyRole,
-	ActSubmitCertificate: makers,
-	ActDecideCertificate: deciders,
-	ActRequestAdvance:    makers,
-	ActDecideAdvance:     deciders,
-	ActRecordRepayment:   makers,
-	ActPostTransaction:   deciders,
-	ActRecordStatements:  makers,
-	ActRecordDefault:     deciders,
-	ActRequestAmendment:  deciders,
-	ActDecidePending:     deciders,
-	ActReadAudit:         auditors,
+	ActRead:                everyRole,
+	ActSubmitCertificate:   makers,
+	ActDecideCertificate:   deciders,
+	ActWithdrawCertificate: []string{store.RoleBorrower},
+	ActRequestAdvance:      makers,
+	ActDecideAdvance:       deciders,
+	ActRecordRepayment:     makers,
+	ActPostTransaction:     deciders,
+	ActRecordStatements:    makers,
+	ActRecordDefault:       deciders,
+	ActRequestAmendment:    deciders,
+	ActDecidePending:       deciders,
+	ActReadAudit:           auditors,
 }
 
 // Actions lists the actions of the role matrix.

@@ -21,18 +21,19 @@ func TestRoleMatrix(t *testing.T) {
 		borrower, auditor       = store.RoleBorrower, store.RoleAuditor
 	)
 	want := map[Action][]string{
-		ActRead:              {admin, officer, analyst, borrower, auditor},
-		ActSubmitCertificate: {admin, officer, borrower},
-		ActDecideCertificate: {admin, officer},
-		ActRequestAdvance:    {admin, officer, borrower},
-		ActDecideAdvance:     {admin, officer},
-		ActRecordRepayment:   {admin, officer, borrower},
-		ActPostTransaction:   {admin, officer},
-		ActRecordStatements:  {admin, officer, borrower},
-		ActRecordDefault:     {admin, officer},
-		ActRequestAmendment:  {admin, officer},
-		ActDecidePending:     {admin, officer},
-		ActReadAudit:         {admin, auditor},
+		ActRead:                {admin, officer, analyst, borrower, auditor},
+		ActSubmitCertificate:   {admin, officer, borrower},
+		ActDecideCertificate:   {admin, officer},
+		ActWithdrawCertificate: {borrower},
+		ActRequestAdvance:      {admin, officer, borrower},
+		ActDecideAdvance:       {admin, officer},
+		ActRecordRepayment:     {admin, officer, borrower},
+		ActPostTransaction:     {admin, officer},
+		ActRecordStatements:    {admin, officer, borrower},
+		ActRecordDefault:       {admin, officer},
+		ActRequestAmendment:    {admin, officer},
+		ActDecidePending:       {admin, officer},
+		ActReadAudit:           {admin, auditor},
 	}
 	for _, a := range Actions() {
 		if _, ok := want[a]; !ok {
@@ -192,23 +193,23 @@ func TestUseCasesCheckTheActor(t *testing.T) {
 		return c
 	}
 	c := submitted()
-	if _, _, err := svc.DecideCertificate(borrowerF, "f", c.ID, store.Approved, "someone@example", ""); code(err) != store.CodeForbidden {
+	if _, _, err := svc.DecideCertificate(borrowerF, "f", c.ID, CertificateDecision{Status: store.Approved, By: "someone@example", Comment: ""}); code(err) != store.CodeForbidden {
 		t.Errorf("borrower approves a certificate: %v, want forbidden", err)
 	}
 	if got, _ := s.Certificate(ctx, c.ID); got.Status != store.Submitted {
 		t.Errorf("after a refused approval the certificate is %s", got.Status)
 	}
 	for i := 0; i < 2; i++ {
-		_, after, err := svc.DecideCertificate(officer, "f", c.ID, store.Approved, "lender_officer@example", "")
+		_, after, err := svc.DecideCertificate(officer, "f", c.ID, CertificateDecision{Status: store.Approved, By: "lender_officer@example", Comment: ""})
 		if err != nil || after.Status != store.Approved {
 			t.Fatalf("officer approves (%d): %+v %v", i, after, err)
 		}
 	}
-	if _, _, err := svc.DecideCertificate(officer2, "f", c.ID, store.Approved, "lender_admin@example", ""); code(err) != store.CodeConflict {
+	if _, _, err := svc.DecideCertificate(officer2, "f", c.ID, CertificateDecision{Status: store.Approved, By: "lender_admin@example", Comment: ""}); code(err) != store.CodeConflict {
 		t.Errorf("another lender approves an approved certificate: %v, want conflict", err)
 	}
 	c2 := submitted()
-	if _, after, err := svc.DecideCertificate(cli, "f", c2.ID, store.Rejected, "cli:test", "wrong date"); err != nil || after.Status != store.Rejected {
+	if _, after, err := svc.DecideCertificate(cli, "f", c2.ID, CertificateDecision{Status: store.Rejected, By: "cli:test", Comment: "wrong date"}); err != nil || after.Status != store.Rejected {
 		t.Errorf("the command line rejects: %+v %v", after, err)
 	}
 

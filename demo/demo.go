@@ -470,7 +470,8 @@ func (l *loader) month(m int) {
 	})
 	approve := l.cal.Next(submit)
 	l.on(approve, 15, 0, officer, "certificate:"+me.String()+":approve", func(ctx context.Context) error {
-		_, c, err := l.svc.DecideCertificate(ctx, Slug, l.certs[me].ID, store.Approved, officer, "reviewed against the aging and the inventory report")
+		_, c, err := l.svc.DecideCertificate(ctx, Slug, l.certs[me].ID, app.CertificateDecision{Status: store.Approved, By: officer,
+			Comment: "reviewed against the aging and the inventory report"})
 		if err != nil {
 			return fmt.Errorf("approve certificate %s: %w", me, err)
 		}

@@ -153,7 +153,7 @@ func newEnv(t testing.TB, open func(t testing.TB) (store.Store, *sql.DB)) *env {
 			t.Fatal(err)
 		}
 		c := e.submitCertificate(slug, "setup@bank.example")
-		if _, _, err := e.svc.DecideCertificate(ctx, slug, c.ID, store.Approved, "setup-checker@bank.example", ""); err != nil {
+		if _, _, err := e.svc.DecideCertificate(ctx, slug, c.ID, app.CertificateDecision{Status: store.Approved, By: "setup-checker@bank.example", Supersedes: c.Supersedes}); err != nil {
 			t.Fatal(err)
 		}
 	}

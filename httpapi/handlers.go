@@ -42,8 +42,9 @@ func (s *Server) routeTable() []*Route {
 		{Method: "GET", Path: f + "/borrowing-base-certificates", Summary: "Certificates of the facility", Response: "CertificateList", h: s.certificates},
 		{Method: "POST", Path: f + "/borrowing-base-certificates", Summary: "Submit a certificate: multipart as_of, receivables, debtors, inventory (CSV or XLSX)", Roles: roles(app.ActSubmitCertificate), Mutating: true, Upload: true, Request: "CertificateUpload", Response: "Certificate", Status: 201, h: s.submitCertificate},
 		{Method: "GET", Path: f + "/borrowing-base-certificates/{id}", Summary: "A certificate with its computed body", Response: "Certificate", h: s.certificate},
-		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/approve", Summary: "Approve a certificate (not by its submitter)", Roles: roles(app.ActDecideCertificate), Mutating: true, Request: "Decision", Response: "Certificate", h: s.decideCertificate(store.Approved)},
-		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/reject", Summary: "Reject a certificate, saying why", Roles: roles(app.ActDecideCertificate), Mutating: true, Request: "Decision", Response: "Certificate", h: s.decideCertificate(store.Rejected)},
+		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/approve", Summary: "Approve a certificate (not by its submitter); one that supersedes another only with supersedes naming it", Roles: roles(app.ActDecideCertificate), Mutating: true, Request: "CertificateDecision", Response: "Certificate", h: s.decideCertificate(store.Approved)},
+		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/reject", Summary: "Reject a certificate, saying why", Roles: roles(app.ActDecideCertificate), Mutating: true, Request: "CertificateDecision", Response: "Certificate", h: s.decideCertificate(store.Rejected)},
+		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/withdraw", Summary: "Withdraw a certificate not yet decided (the borrower)", Roles: roles(app.ActWithdrawCertificate), Mutating: true, Request: "Decision", Response: "Certificate", h: s.withdrawCertificate},
 		{Method: "GET", Path: f + "/advances", Summary: "Advance requests", Response: "AdvanceList", h: s.advances},
 		{Method: "POST", Path: f + "/advances", Summary: "Request an advance: funded at once up to the maker-checker threshold (201), else waits for approval (202)", Roles: roles(app.ActRequestAdvance), Mutating: true, Request: "AdvanceInput", Response: "Advance", Status: 201, h: s.requestAdvance},
 		{Method: "POST", Path: f + "/advances/{id}/approve", Summary: "Approve and fund a requested advance (not by its requester)", Roles: roles(app.ActDecideAdvance), Mutating: true, Request: "Decision", Response: "Advance", h: s.decideAdvance(true)},
@@ -415,9 +416,16 @@ func (s *Server) submitCertificate(c *call) (any, error) {
 	return cert, c.audit(nil, rec)
 }
 
+// certificateDecision is the body of an approval or rejection: for a
+// certificate that supersedes another, supersedes names it.
+type certificateDecision struct {
+	Comment    string `json:"comment"`
+	Supersedes int64  `json:"supersedes"`
+}
+
 func (s *Server) decideCertificate(status store.CertificateStatus) func(c *call) (any, error) {
 	return func(c *call) (any, error) {
-		var in decision
+		var in certificateDecision
 		if err := c.decodeOptional(&in); err != nil {
 			return nil, err
 		}
@@ -425,13 +433,31 @@ func (s *Server) decideCertificate(status store.CertificateStatus) func(c *call)
 		if err != nil {
 			return nil, err
 		}
-		before, after, err := c.svc().DecideCertificate(c.r.Context(), c.fac.Slug, id, status, c.user.Email, in.Comment)
+		before, after, err := c.svc().DecideCertificate(c.r.Context(), c.fac.Slug, id,
+			app.CertificateDecision{Status: status, By: c.user.Email, Comment: in.Comment, Supersedes: in.Supersedes})
 		if err != nil {
 			return nil, err
 		}
 		before.Body, after.Body = nil, nil
 		return after, c.audit(before, after)
 	}
+}
+
+func (s *Server) withdrawCertificate(c *call) (any, error) {
+	var in decision
+	if err := c.decodeOptional(&in); err != nil {
+		return nil, err
+	}
+	id, err := c.pathID()
+	if err != nil {
+		return nil, err
+	}
+	before, after, err := c.svc().WithdrawCertificate(c.r.Context(), c.fac.Slug, id, c.user.Email, in.Comment)
+	if err != nil {
+		return nil, err
+	}
+	before.Body, after.Body = nil, nil
+	return after, c.audit(before, after)
 }
 
 type decision struct {

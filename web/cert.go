@@ -19,48 +19,24 @@ import (
 	"revolver/date"
 	"revolver/explain"
 	"revolver/ledger"
+	"revolver/money"
 	"revolver/store"
 )
 
-// computed is a stored certificate recomputed from its stored inputs
-// under the terms in force on its date (the stored body is the same
-// computation's JSON); submitted certificates never change, so it is
-// kept.
+// computed is a stored certificate computed again from its stored
+// reports under the terms of its date as known now and the letters of
+// credit posted now: only ever a check on what it shows (its record). It
+// is kept while those terms and letters of credit stay the same.
 type computed struct {
-	c      store.Certificate
-	cert   *borrowingbase.Certificate
-	terms  *agreement.Terms
-	tree   *explain.Node
-	inputs map[string][]byte // by file name
+	c     store.Certificate
+	cert  *borrowingbase.Certificate
+	terms *agreement.Terms
+	lc    [2]money.Amount
+	tree  *explain.Node
 }
 
 func (s *Server) computedCertificate(ctx context.Context, c store.Certificate) (*computed, error) {
-	s.certMu.Lock()
-	cc := s.certCache[c.ID]
-	s.certMu.Unlock()
-	if cc != nil && cc.c.Status == c.Status {
-		cc2 := *cc
-		cc2.c = c
-		return &cc2, nil
-	}
-	if c.Status == store.Draft || len(c.Inputs) != 3 {
-		return nil, fmt.Errorf("certificate %d has no stored reports", c.ID)
-	}
 	t, err := s.terms.TermsAsOf(ctx, c.Facility, c.AsOf)
-	if err != nil {
-		return nil, err
-	}
-	in := app.CertificateInput{Facility: c.Facility, AsOf: c.AsOf}
-	inputs := map[string][]byte{}
-	for i, dst := range []*store.InputContent{&in.Receivables, &in.Debtors, &in.Inventory} {
-		b, err := s.st.Blob(ctx, c.Inputs[i].SHA256)
-		if err != nil {
-			return nil, fmt.Errorf("certificate %d input %s: %w", c.ID, c.Inputs[i].Name, err)
-		}
-		*dst = store.InputContent{Name: c.Inputs[i].Name, Content: b}
-		inputs[c.Inputs[i].Name] = b
-	}
-	recv, inv, err := app.ReadReports(in, t.Currency)
 	if err != nil {
 		return nil, err
 	}
@@ -68,12 +44,20 @@ func (s *Server) computedCertificate(ctx context.Context, c store.Certificate) (
 	if err != nil {
 		return nil, err
 	}
-	cert, err := borrowingbase.Compute(borrowingbase.Input{Terms: t, AsOf: c.AsOf, Receivables: recv, Inventory: inv,
-		LCOutstanding: bal[ledger.LCOutstanding], LCDrawn: bal[ledger.LCDrawn]})
+	lc := [2]money.Amount{bal[ledger.LCOutstanding], bal[ledger.LCDrawn]}
+	s.certMu.Lock()
+	cc := s.certCache[c.ID]
+	s.certMu.Unlock()
+	if cc != nil && cc.terms == t && cc.lc == lc {
+		cc2 := *cc
+		cc2.c = c
+		return &cc2, nil
+	}
+	cert, err := s.svc.RecomputeCertificate(ctx, t, c)
 	if err != nil {
 		return nil, err
 	}
-	cc = &computed{c: c, cert: cert, terms: t, tree: cert.Explain(false), inputs: inputs}
+	cc = &computed{c: c, cert: cert, terms: t, lc: lc, tree: cert.Explain(false)}
 	s.certMu.Lock()
 	if len(s.certCache) > 64 {
 		clear(s.certCache)
@@ -81,6 +65,82 @@ func (s *Server) computedCertificate(ctx context.Context, c store.Certificate) (
 	s.certCache[c.ID] = cc
 	s.certMu.Unlock()
 	return cc, nil
+}
+
+// shown is a submitted certificate as its pages, PDF and XLSX show it: the
+// record stored with it (never a recomputation), its stored reports, and
+// the terms of its date for the text of the clauses it cites (documents
+// never change).
+type shown struct {
+	rec    *app.CertificateRecord
+	terms  *agreement.Terms
+	inputs map[string][]byte // by file name
+}
+
+// shownCertificate reads a certificate's record. Records are immutable,
+// so they are kept by the SHA-256 of the stored explanation; a
+// certificate stored before explanations were kept is shown from its
+// reports computed again, marked so.
+func (s *Server) shownCertificate(ctx context.Context, c store.Certificate) (*shown, error) {
+	if c.Status == store.Draft || len(c.Inputs) != 3 {
+		return nil, fmt.Errorf("certificate %d has no stored reports", c.ID)
+	}
+	key := c.ExplanationSHA256
+	if key != "" {
+		s.certMu.Lock()
+		sh := s.recCache[key]
+		s.certMu.Unlock()
+		if sh != nil && sh.rec.Certificate.ID == c.ID {
+			rec := *sh.rec
+			rec.Certificate = c // its status and decision may have moved on
+			return &shown{rec: &rec, terms: sh.terms, inputs: sh.inputs}, nil
+		}
+	}
+	var now *borrowingbase.Certificate
+	if key == "" {
+		cc, err := s.computedCertificate(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		now = cc.cert
+	}
+	rec, err := app.CertificateRecordOf(c, now)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.terms.TermsAsOf(ctx, c.Facility, c.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	inputs := map[string][]byte{}
+	for _, in := range c.Inputs {
+		b, err := s.st.Blob(ctx, in.SHA256)
+		if err != nil {
+			return nil, fmt.Errorf("certificate %d input %s: %w", c.ID, in.Name, err)
+		}
+		inputs[in.Name] = b
+	}
+	sh := &shown{rec: rec, terms: t, inputs: inputs}
+	if key != "" {
+		s.certMu.Lock()
+		if s.recCache == nil || len(s.recCache) > 64 {
+			s.recCache = map[string]*shown{}
+		}
+		s.recCache[key] = sh
+		s.certMu.Unlock()
+	}
+	return sh, nil
+}
+
+// certificateCheck computes the certificate again today and compares it
+// with what it shows.
+func (s *Server) certificateCheck(ctx context.Context, sh *shown) (app.CertificateCheck, error) {
+	cc, err := s.computedCertificate(ctx, sh.rec.Certificate)
+	var now *borrowingbase.Certificate
+	if err == nil {
+		now = cc.cert
+	}
+	return s.svc.CheckCertificate(ctx, sh.rec, now, err)
 }
 
 // loadCertificate reads a certificate of the request's facility.
@@ -148,7 +208,17 @@ func (s *Server) uploadCertificate(rq *req) error {
 		v.Error = "The certificate was not submitted: " + strings.TrimRight(msg, ". ") + ". " + fix + " and upload the three files again."
 		return rq.render(status, "certificates", v)
 	}
-	return rq.redirect(fmt.Sprintf("/facilities/%s/certificates/%d", url.PathEscape(rq.fac.Slug), out.ID), fmt.Sprintf("Certificate %d as of %s was submitted for the lender's review.", out.ID, out.AsOf))
+	done := fmt.Sprintf("Certificate %d as of %s was submitted for the lender's review.", out.ID, out.AsOf)
+	if out.Supersedes != 0 {
+		done = fmt.Sprintf("Certificate %d as of %s was submitted for the lender's review; it supersedes certificate %d once approved as such.", out.ID, out.AsOf, out.Supersedes)
+	}
+	switch n := len(out.Warnings); {
+	case n == 1:
+		done += " It has a warning: read it below."
+	case n > 1:
+		done += fmt.Sprintf(" It has %d warnings: read them below.", n)
+	}
+	return rq.redirect(fmt.Sprintf("/facilities/%s/certificates/%d", url.PathEscape(rq.fac.Slug), out.ID), done)
 }
 
 // --- one certificate ---
@@ -168,9 +238,16 @@ type certificatePage struct {
 	Lines    []certLine
 	Err      string
 	Key      string
-	Steps    []step
-	Terms    *agreement.Terms
 	Currency string
+	// Recomputed: stored before explanations were kept, the lines are its
+	// reports computed again.
+	Recomputed bool
+	// Check compares the lines with the reports computed again today.
+	Check *app.CertificateCheck
+	// SupersededBy is the approved certificate that replaced this one.
+	SupersededBy int64
+	// CanWithdraw: the user may withdraw (the borrower) and it awaits review.
+	CanWithdraw bool
 }
 
 func (s *Server) certificatePage(rq *req) error {
@@ -178,13 +255,29 @@ func (s *Server) certificatePage(rq *req) error {
 	if err != nil {
 		return err
 	}
-	p := certificatePage{C: c, Key: newKey()}
-	cc, err := s.computedCertificate(ctxOf(rq), c)
+	ctx := ctxOf(rq)
+	p := certificatePage{C: c, Key: newKey(), CanWithdraw: rq.may(app.ActWithdrawCertificate) && c.Status == store.Submitted}
+	cs, err := s.st.Certificates(ctx, rq.fac.Slug)
+	if err != nil {
+		return err
+	}
+	for _, o := range cs {
+		if o.Supersedes == c.ID && o.Status == store.Approved {
+			p.SupersededBy = o.ID
+		}
+	}
+	sh, err := s.shownCertificate(ctx, c)
 	if err != nil {
 		p.Err = err.Error()
 	} else {
-		p.Lines = flatten(cc.tree)
-		p.Currency = cc.cert.Currency
+		p.Lines = flatten(sh.rec.Explanation)
+		p.Currency = sh.rec.Currency
+		p.Recomputed = sh.rec.Recomputed
+		ck, err := s.certificateCheck(ctx, sh)
+		if err != nil {
+			return err
+		}
+		p.Check = &ck
 	}
 	return rq.render(http.StatusOK, "certificate", rq.view(fmt.Sprintf("Certificate %d as of %s", c.ID, c.AsOf), "certificates", p))
 }
@@ -245,19 +338,19 @@ func (s *Server) linePage(rq *req) error {
 	if err != nil {
 		return err
 	}
-	cc, err := s.computedCertificate(ctxOf(rq), c)
+	sh, err := s.shownCertificate(ctxOf(rq), c)
 	if err != nil {
 		return err
 	}
 	key := rq.r.PathValue("key")
-	n := cc.tree.Find(key)
+	n := sh.rec.Explanation.Find(key)
 	if n == nil {
 		return userErr(http.StatusNotFound, fmt.Sprintf("Certificate %d has no line %q: go back to the certificate and choose a line.", c.ID, key))
 	}
 	p := linePage{C: c, Node: n}
 	for _, ct := range n.Cites {
 		cl := clause{Cite: ct, Title: ct.Title}
-		for _, d := range cc.terms.Documents {
+		for _, d := range sh.terms.Documents {
 			if d.ID == ct.Document {
 				if cl.Title == "" {
 					cl.Title = d.Title
@@ -268,11 +361,11 @@ func (s *Server) linePage(rq *req) error {
 		}
 		p.Clauses = append(p.Clauses, cl)
 	}
-	lines := cc.cert.Rows(key)
+	lines := sh.rec.Rows(key)
 	if n.Rows != nil && len(lines) > 0 {
 		p.File = n.Rows.File
 		p.Count = len(lines)
-		header, rows, err := readLines(p.File, cc.inputs[p.File], lines)
+		header, rows, err := readLines(p.File, sh.inputs[p.File], lines)
 		if err != nil {
 			return err
 		}
@@ -397,20 +490,36 @@ func (s *Server) decideCertificate(rq *req) error {
 		return err
 	}
 	d := rq.r.PathValue("decision")
-	if d != "approve" && d != "reject" {
+	if d != "approve" && d != "reject" && d != "withdraw" {
 		return userErr(http.StatusNotFound, "There is no such action.")
 	}
-	if err := rq.allow(app.ActDecideCertificate, "approve or reject certificates"); err != nil {
+	if d == "withdraw" {
+		if err := rq.allow(app.ActWithdrawCertificate, "withdraw certificates"); err != nil {
+			return err
+		}
+	} else if err := rq.allow(app.ActDecideCertificate, "approve or reject certificates"); err != nil {
 		return err
 	}
 	if err := rq.r.ParseForm(); err != nil {
 		return userErr(http.StatusBadRequest, "The form could not be read: try again.")
 	}
-	status := store.Approved
-	if d == "reject" {
-		status = store.Rejected
+	comment := strings.TrimSpace(rq.r.PostFormValue("comment"))
+	var out store.Certificate
+	switch d {
+	case "withdraw":
+		_, out, err = s.svc.WithdrawCertificate(rq.actx(), rq.fac.Slug, c.ID, rq.user.Email, comment)
+	default:
+		dec := app.CertificateDecision{Status: store.Approved, By: rq.user.Email, Comment: comment}
+		if d == "reject" {
+			dec.Status = store.Rejected
+		}
+		if v := rq.r.PostFormValue("supersedes"); v != "" && d == "approve" {
+			if dec.Supersedes, err = strconv.ParseInt(v, 10, 64); err != nil {
+				return userErr(http.StatusBadRequest, "The form could not be read: try again.")
+			}
+		}
+		_, out, err = s.svc.DecideCertificate(rq.actx(), rq.fac.Slug, c.ID, dec)
 	}
-	_, out, err := s.svc.DecideCertificate(rq.actx(), rq.fac.Slug, c.ID, status, rq.user.Email, strings.TrimSpace(rq.r.PostFormValue("comment")))
 	if err != nil {
 		return rq.refused(err, s.certificatePage)
 	}

@@ -75,6 +75,7 @@ type Server struct {
 
 	certMu    sync.Mutex
 	certCache map[int64]*computed
+	recCache  map[string]*shown // by explanation SHA-256
 }
 
 // New returns the web application: the pages under "/", static assets

@@ -201,7 +201,7 @@ func repayCmd() *cobra.Command {
 }
 
 func certificateCmd() *cobra.Command {
-	c := &cobra.Command{Use: "certificate", Short: "Borrowing base certificates in the store: submit, approve, reject"}
+	c := &cobra.Command{Use: "certificate", Short: "Borrowing base certificates in the store: submit, approve, reject, withdraw"}
 	var o opFlags
 	var asOf, recv, debtors, inv string
 	sub := &cobra.Command{
@@ -250,14 +250,18 @@ func certificateCmd() *cobra.Command {
 	sub.Flags().StringVar(&debtors, "debtors", "", "the customer master (CSV or XLSX)")
 	sub.Flags().StringVar(&inv, "inventory", "", "the inventory report (CSV or XLSX)")
 	c.AddCommand(sub)
-	for _, decision := range []store.CertificateStatus{store.Approved, store.Rejected} {
+	for _, decision := range []store.CertificateStatus{store.Approved, store.Rejected, store.Withdrawn} {
 		var o opFlags
-		var id int64
+		var id, supersedes int64
 		var comment string
-		verb := map[store.CertificateStatus]string{store.Approved: "approve", store.Rejected: "reject"}[decision]
+		verb := map[store.CertificateStatus]string{store.Approved: "approve", store.Rejected: "reject", store.Withdrawn: "withdraw"}[decision]
+		short := "Decide a submitted certificate: " + verb
+		if decision == store.Withdrawn {
+			short = "Withdraw a submitted certificate not yet decided (the borrower)"
+		}
 		d := &cobra.Command{
 			Use:   verb + " --slug S --as EMAIL --id N [--comment C]",
-			Short: "Decide a submitted certificate: " + verb,
+			Short: short,
 			RunE: func(cmd *cobra.Command, args []string) error {
 				if id <= 0 {
 					return usageError{errors.New("--id is required: the certificate's id")}
@@ -267,7 +271,12 @@ func certificateCmd() *cobra.Command {
 					return err
 				}
 				defer st.Close()
-				_, after, err := service(st).DecideCertificate(ctx, o.slug, id, decision, o.as, comment)
+				var after store.Certificate
+				if decision == store.Withdrawn {
+					_, after, err = service(st).WithdrawCertificate(ctx, o.slug, id, o.as, comment)
+				} else {
+					_, after, err = service(st).DecideCertificate(ctx, o.slug, id, app.CertificateDecision{Status: decision, By: o.as, Comment: comment, Supersedes: supersedes})
+				}
 				if err != nil {
 					return opError(err)
 				}
@@ -277,7 +286,10 @@ func certificateCmd() *cobra.Command {
 		}
 		o.add(d, false)
 		d.Flags().Int64Var(&id, "id", 0, "the certificate's id")
-		d.Flags().StringVar(&comment, "comment", "", "the reviewer's comment")
+		d.Flags().StringVar(&comment, "comment", "", "the reviewer's comment (for a withdrawal: why)")
+		if decision == store.Approved {
+			d.Flags().Int64Var(&supersedes, "supersedes", 0, "for a certificate that supersedes another: the id of the one it supersedes")
+		}
 		c.AddCommand(d)
 	}
 	return c

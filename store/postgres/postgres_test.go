@@ -42,3 +42,8 @@ func TestConcurrentOpen(t *testing.T) {
 		}
 	}
 }
+
+func TestCertificatesFrozen(t *testing.T) {
+	s := testdb.Postgres(t)
+	storetest.CertificatesFrozen(t, s, s.W)
+}

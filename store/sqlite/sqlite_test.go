@@ -46,3 +46,8 @@ func TestBackup(t *testing.T) {
 		t.Fatalf("backup: %v", err)
 	}
 }
+
+func TestCertificatesFrozen(t *testing.T) {
+	s := open(t).(*sqlite.Store)
+	storetest.CertificatesFrozen(t, s, s.W)
+}

@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Facilities", testFacilities},
 		{"Documents", testDocuments},
 		{"Certificates", testCertificates},
+		{"CertificateRecords", testCertificateRecords},
 		{"Receivables", testReceivables},
 		{"Financials", testFinancials},
 		{"Rates", testRates},
