@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"revolver/auth"
 	"revolver/date"
 	"revolver/ledger"
 	"revolver/money"
@@ -68,6 +69,9 @@ type Service struct {
 	Store store.Store
 	Terms Terms
 	Now   func() time.Time
+	// SignInLimits limit failed sign-ins (auth.DefaultSignInLimits if
+	// zero).
+	SignInLimits auth.SignInLimits
 }
 
 func (s *Service) now() time.Time {

@@ -31,7 +31,9 @@ func (c *call) svc() *app.Service {
 	if !ok {
 		return c.s.svc
 	}
-	return &app.Service{Store: auditingStore{Store: c.s.st, Accounts: c.s.acc, aud: aud, c: c}, Terms: c.s.terms, Now: c.s.now}
+	svc := *c.s.svc
+	svc.Store = auditingStore{Store: c.s.st, Accounts: c.s.acc, aud: aud, c: c}
+	return &svc
 }
 
 type change struct {
@@ -171,6 +173,7 @@ func (a auditingStore) Update(ctx context.Context, facility string, fn func(stor
 		}
 		rec := a.c.newRecord(nil, after)
 		rec.Facility = facility
+		describeChanges(&rec, rt.changes)
 		if _, err := a.aud.AppendAuditTx(tx, rec); err != nil {
 			return err
 		}

@@ -73,7 +73,10 @@ var schemas = obj{
 	"Pending": props(nil, obj{"id": integer, "facility": str, "kind": obj{"type": "string", "enum": []string{"amendment", "event_of_default", "waiver"}},
 		"payload": anyObj, "status": str, "requested_by": str, "decided_by": str, "comment": str}),
 	"PendingList": props(nil, obj{"approvals": obj{"type": "array", "items": ref("Pending")}}),
-	"AuditRecord": props(nil, obj{"id": integer, "at": str, "actor": str, "request_id": str, "route": str, "facility": str,
+	"AuditRecord": props([]string{"id", "version", "at", "actor", "request_id", "route", "summary", "prev_hash", "hash"}, obj{
+		"id": integer, "version": integer, "at": str, "actor": str, "role": str, "request_id": str, "route": str, "facility": str,
+		"kind": str, "action": str, "resource": str, "amount": amount, "status_before": str, "status_after": str, "business_date": dateStr,
+		"result": obj{"type": "string", "enum": []string{"done", "refused"}}, "error": str, "summary": str,
 		"before": anyObj, "after": anyObj, "prev_hash": str, "hash": str}),
 	"AuditList": props(nil, obj{"records": obj{"type": "array", "items": ref("AuditRecord")}}),
 }
@@ -89,8 +92,11 @@ func codeList() []string {
 
 var queryDocs = map[string]obj{
 	"as_of":       {"description": "date YYYY-MM-DD (default today)", "schema": dateStr},
-	"from":        {"description": "first value date", "schema": dateStr},
-	"to":          {"description": "last value date", "schema": dateStr},
+	"from":        {"description": "first date: the value date (ledger), the business date (audit trail)", "schema": dateStr},
+	"to":          {"description": "last date: the value date (ledger), the business date (audit trail)", "schema": dateStr},
+	"facility":    {"description": "only records of this facility (slug)", "schema": str},
+	"user":        {"description": "only records of this user (email, or cli:name)", "schema": str},
+	"kind":        {"description": "only records of this kind of thing, e.g. advance, certificate, session", "schema": str},
 	"as_known_on": {"description": "use the statements as known at the end of this date (default now)", "schema": dateStr},
 	"explain":     {"description": "true: add each test's explanation", "schema": obj{"type": "boolean"}},
 	"after":       {"description": "records with a greater id", "schema": integer},
@@ -144,6 +150,9 @@ func (s *Server) openAPI() obj {
 			resp["204"] = obj{"description": "done"}
 		} else {
 			resp[strconv.Itoa(st)] = obj{"description": "success", "content": obj{"application/json": obj{"schema": ref(rt.Response)}}}
+		}
+		if rt.Path == "/api/v1/audit" {
+			resp["200"].(obj)["content"].(obj)["text/csv"] = obj{"schema": obj{"type": "string", "description": "one row per record, a header row naming the columns"}}
 		}
 		if rt.Path == "/api/v1/facilities/{slug}/advances" && rt.Method == "POST" {
 			resp["202"] = obj{"description": "above the maker-checker threshold: waits for approval", "content": obj{"application/json": obj{"schema": ref("Advance")}}}

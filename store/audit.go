@@ -304,19 +304,20 @@ func dateLabel(kind string) string {
 
 // PrepareAudit completes a record about to be appended: the current
 // version, the time truncated as stored, result done unless refused, the
-// recorded day (UTC) as business date when the change has none, and the
-// summary when the caller gave none. Every adapter appends what it returns.
+// summary when the caller gave none (said before the business date is set:
+// a change without a date of its own is not "dated" the day recorded), and
+// the recorded day (UTC) as business date when the change has none. Every adapter appends what it returns.
 func PrepareAudit(r AuditRecord) AuditRecord {
 	r.Version = AuditVersion
 	r.At = Truncate(r.At)
 	if r.Result == "" {
 		r.Result = AuditDone
 	}
-	if r.BusinessDate == 0 {
-		r.BusinessDate = date.FromTime(r.At)
-	}
 	if r.Summary == "" {
 		r.Summary = AuditSummary(r)
+	}
+	if r.BusinessDate == 0 {
+		r.BusinessDate = date.FromTime(r.At)
 	}
 	return r
 }
