@@ -77,6 +77,10 @@ func (s *Service) signInLimits() auth.SignInLimits {
 	return s.SignInLimits
 }
 
+// maxEmail is the longest email address (RFC 5321 allows 254 characters
+// in a path).
+const maxEmail = 254
+
 // SignIn checks an email and a password under the sign-in limits and, if
 // they are right, begins a session. Every attempt is audited: a success,
 // a wrong email or password (unauthorized) and one refused by the limits
@@ -93,6 +97,10 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (SignedIn, error) {
 	email := strings.ToLower(strings.TrimSpace(in.Email))
 	if email == "" || in.Password == "" {
 		return SignedIn{}, store.Errorf(store.CodeInvalid, "email and password are required")
+	}
+	if len(email) > maxEmail {
+		// No account has such an email; it is not kept either.
+		return SignedIn{}, store.Errorf(store.CodeInvalid, "email: %d characters, expected at most %d", len(email), maxEmail)
 	}
 	now := s.now()
 	lim := s.signInLimits()

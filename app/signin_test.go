@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -168,4 +169,28 @@ func TestAuditCSV(t *testing.T) {
 			t.Errorf("row %d %s: %q, want %q", c.row, c.name, got, c.want)
 		}
 	}
+}
+
+// TestSignInInvalid: a sign-in without an email or a password, or with an
+// email longer than any address, is invalid and stores nothing.
+func TestSignInInvalid(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, st store.Store) {
+		ctx := context.Background()
+		svc := &Service{Store: st}
+		for _, in := range []SignIn{
+			{Email: "", Password: "x", Address: "a"},
+			{Email: "ann@bank.example", Password: "", Address: "a"},
+			{Email: strings.Repeat("a", 250) + "@b.cd", Password: "x", Address: "a"},
+		} {
+			if _, err := svc.SignIn(ctx, in); store.ErrorCode(err) != store.CodeInvalid {
+				t.Errorf("%.20q: %v, want invalid", in.Email, err)
+			}
+		}
+		acc := st.(store.Accounts)
+		fails, fromAddr, err := acc.SignInFailures(ctx, strings.Repeat("a", 250)+"@b.cd", "a", time.Time{})
+		recs, _ := acc.AuditRecords(ctx, 0, 10)
+		if err != nil || len(fails)+len(fromAddr)+len(recs) != 0 {
+			t.Errorf("stored: %v %v %v %v", fails, fromAddr, recs, err)
+		}
+	})
 }

@@ -228,6 +228,9 @@ func (s *Server) signIn(c *call) (any, error) {
 		}
 		return nil, errf(http.StatusUnauthorized, se.Code, "%s", se.Message)
 	}
+	if store.ErrorCode(err) == store.CodeInvalid {
+		return nil, invalidf("%v", err)
+	}
 	if err != nil {
 		return nil, err
 	}
