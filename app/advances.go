@@ -63,6 +63,10 @@ type RequestInput struct {
 // waits for ApproveAdvance. Retried with the same key and content it
 // returns the stored request; a refused advance stores nothing.
 func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.AdvanceRequest, error) {
+	if err := authorize(ctx, ActRequestAdvance, in.Facility); err != nil {
+		return store.AdvanceRequest{}, err
+	}
+	in.By = requester(ctx, in.By)
 	tr, err := ledger.Advance(ledger.Ref{Facility: in.Facility, Key: in.Key, ValueDate: in.ValueDate}, in.Amount)
 	if err != nil {
 		return store.AdvanceRequest{}, err
@@ -74,7 +78,7 @@ func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.Ad
 	req := store.AdvanceRequest{Facility: in.Facility, Key: in.Key, Amount: in.Amount, ValueDate: in.ValueDate,
 		Status: store.AdvanceRequested, RequestedBy: in.By, RequestedAt: s.now()}
 	var out store.AdvanceRequest
-	err = s.Store.Update(ctx, in.Facility, func(tx store.Tx) error {
+	err = s.update(ctx, in.Facility, func(tx store.Tx) error {
 		st, err := ParseSettings(tx.Facility())
 		if err != nil {
 			return err
@@ -106,8 +110,12 @@ func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.Ad
 // must not be the requester (maker-checker). A retried approval by the
 // same approver returns the funded request.
 func (s *Service) ApproveAdvance(ctx context.Context, facility string, id int64, by string) (store.AdvanceRequest, error) {
+	if err := authorize(ctx, ActDecideAdvance, facility); err != nil {
+		return store.AdvanceRequest{}, err
+	}
+	by = requester(ctx, by)
 	var out store.AdvanceRequest
-	err := s.Store.Update(ctx, facility, func(tx store.Tx) error {
+	err := s.update(ctx, facility, func(tx store.Tx) error {
 		r, err := tx.AdvanceRequest(id)
 		if err != nil {
 			return err
@@ -140,14 +148,30 @@ func (s *Service) ApproveAdvance(ctx context.Context, facility string, id int64,
 	return out, err
 }
 
-// RejectAdvance rejects a requested advance, saying why.
+// RejectAdvance rejects a requested advance, saying why. The rejecter
+// must not be the requester (maker-checker). A retried rejection by the
+// same person returns the rejected request.
 func (s *Service) RejectAdvance(ctx context.Context, facility string, id int64, by, comment string) (store.AdvanceRequest, error) {
+	if err := authorize(ctx, ActDecideAdvance, facility); err != nil {
+		return store.AdvanceRequest{}, err
+	}
+	by = requester(ctx, by)
 	if comment == "" {
 		return store.AdvanceRequest{}, store.Errorf(store.CodeInvalid, "reject advance request %d: a comment saying why is required", id)
 	}
 	var out store.AdvanceRequest
-	err := s.Store.Update(ctx, facility, func(tx store.Tx) error {
-		var err error
+	err := s.update(ctx, facility, func(tx store.Tx) error {
+		r, err := tx.AdvanceRequest(id)
+		if err != nil {
+			return err
+		}
+		if r.Status == store.AdvanceRejected && r.DecidedBy == by {
+			out = r
+			return nil
+		}
+		if r.Status == store.AdvanceRequested && (by == "" || by == r.RequestedBy) {
+			return store.Errorf(store.CodeForbidden, "advance request %d: someone other than its requester must decide it", id)
+		}
 		out, err = tx.DecideAdvanceRequest(id, store.AdvanceDecision{Status: store.AdvanceRejected, By: by, At: s.now(), Comment: comment})
 		return err
 	})

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"revolver/auth"
+	"revolver/calendar"
 	"revolver/date"
 	"revolver/ledger"
 	"revolver/money"
@@ -37,9 +38,13 @@ type FacilityTerms struct {
 	Capitalise bool
 	// CureDays: days after the lender's notice to cure an overadvance.
 	CureDays int
-	// ClearanceDays: days after receipt that collections are credited
-	// (Security Agreement ¶8).
+	// ClearanceDays: Business Days of Calendar after receipt that
+	// collections are credited (Security Agreement ¶8).
 	ClearanceDays int
+	// Calendar is the facility's Business Days (the schedule terms'
+	// calendar; the zero Calendar, the US Federal Reserve's, when the terms
+	// name none).
+	Calendar calendar.Calendar
 	// Fees by id, e.g. the transaction fee of the Loan Modification
 	// Agreement §II.A.
 	Fees map[string]FeeTerm
@@ -54,6 +59,17 @@ type FeeTerm struct {
 // Terms gives a facility's terms as of a date.
 type Terms interface {
 	Terms(ctx context.Context, facility string, asOf date.Date) (FacilityTerms, error)
+}
+
+// TermDates is implemented by a Terms source whose terms (all but
+// DefaultContinuing) change only on the dates TermDates lists, ascending:
+// for the agreement engine, the agreement's date and the effective dates of
+// its amendments (agreement.Facility.Dates). The terms on a day are those
+// read on the latest listed date on or before it. Close of business reads
+// the terms once for each span between two such dates instead of once for
+// each day accrued.
+type TermDates interface {
+	TermDates(ctx context.Context, facility string) ([]date.Date, error)
 }
 
 // TermsFunc adapts a function to Terms.
@@ -160,6 +176,9 @@ func LoansOutstanding(tx store.Tx, vd date.Date) (money.Amount, error) {
 // *ledger.Error (availability_exceeded with the numbers,
 // facility_terminated, default_continuing) and posts nothing.
 func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult, error) {
+	if err := authorize(ctx, ActPostTransaction, r.Facility); err != nil {
+		return AdvanceResult{}, err
+	}
 	tr, err := ledger.Advance(ledger.Ref{Facility: r.Facility, Key: r.Key, ValueDate: r.ValueDate, Memo: r.Memo}, r.Amount)
 	if err != nil {
 		return AdvanceResult{}, err
@@ -169,7 +188,7 @@ func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult,
 		return AdvanceResult{}, fmt.Errorf("advance %q: terms of %q as of %s: %w", r.Key, r.Facility, r.ValueDate, err)
 	}
 	var res AdvanceResult
-	err = s.Store.Update(ctx, r.Facility, func(tx store.Tx) error {
+	err = s.update(ctx, r.Facility, func(tx store.Tx) error {
 		if _, ok, err := tx.Lookup(r.Key); err != nil {
 			return err
 		} else if ok {
@@ -194,6 +213,13 @@ func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult,
 // borrowing base), checked in the same transaction. Advances go through
 // Advance or RequestAdvance.
 func (s *Service) Post(ctx context.Context, t ledger.Transaction) (store.Posted, error) {
+	act := ActPostTransaction
+	if t.Kind == ledger.KindRepayment {
+		act = ActRecordRepayment
+	}
+	if err := authorize(ctx, act, t.Facility); err != nil {
+		return store.Posted{}, err
+	}
 	if t.Kind == ledger.KindAdvance {
 		return store.Posted{}, store.Errorf(store.CodeInvalid, "transaction %q: an advance is made with Advance, which checks availability", t.Key)
 	}
@@ -205,7 +231,7 @@ func (s *Service) Post(ctx context.Context, t ledger.Transaction) (store.Posted,
 		}
 	}
 	var p store.Posted
-	err := s.Store.Update(ctx, t.Facility, func(tx store.Tx) error {
+	err := s.update(ctx, t.Facility, func(tx store.Tx) error {
 		if t.Kind == ledger.KindLCIssue && len(t.Postings) > 0 {
 			if _, ok, err := tx.Lookup(t.Key); err != nil {
 				return err
@@ -272,8 +298,11 @@ func checkBalances(tx store.Tx, t ledger.Transaction) error {
 // Reverse reverses a stored transaction (kind reversal, or returned_item
 // for a collection).
 func (s *Service) Reverse(ctx context.Context, r ledger.Ref, kind ledger.Kind, id int64) (store.Posted, error) {
+	if err := authorize(ctx, ActPostTransaction, r.Facility); err != nil {
+		return store.Posted{}, err
+	}
 	var p store.Posted
-	err := s.Store.Update(ctx, r.Facility, func(tx store.Tx) error {
+	err := s.update(ctx, r.Facility, func(tx store.Tx) error {
 		if old, ok, err := tx.Lookup(r.Key); err != nil {
 			return err
 		} else if ok {
@@ -317,7 +346,7 @@ func (s *Service) overadvance(ctx context.Context, facility string, asOf date.Da
 	if err != nil {
 		return fmt.Errorf("overadvance: terms of %q as of %s: %w", facility, asOf, err)
 	}
-	return s.Store.Update(ctx, facility, func(tx store.Tx) error {
+	return s.update(ctx, facility, func(tx store.Tx) error {
 		l, err := Limits(tx, terms, asOf)
 		if err != nil {
 			return err

@@ -76,6 +76,10 @@ func (s *Service) checkAmendment(ctx context.Context, facility string, a Amendme
 // RequestAmendment validates an amendment against the facility's
 // agreement and stores it for approval.
 func (s *Service) RequestAmendment(ctx context.Context, facility string, a AmendmentFile, by string) (store.Pending, error) {
+	if err := authorize(ctx, ActRequestAmendment, facility); err != nil {
+		return store.Pending{}, err
+	}
+	by = requester(ctx, by)
 	if _, err := s.checkAmendment(ctx, facility, a); err != nil {
 		return store.Pending{}, err
 	}
@@ -84,7 +88,7 @@ func (s *Service) RequestAmendment(ctx context.Context, facility string, a Amend
 }
 
 func (s *Service) createPending(ctx context.Context, p store.Pending) (store.Pending, error) {
-	err := s.Store.Update(ctx, p.Facility, func(tx store.Tx) error {
+	err := s.update(ctx, p.Facility, func(tx store.Tx) error {
 		var err error
 		p, err = tx.CreatePending(p)
 		return err
@@ -96,6 +100,10 @@ func (s *Service) createPending(ctx context.Context, p store.Pending) (store.Pen
 // or to waive it (waiver true). The event must be one of the terms' events
 // of default on its date.
 func (s *Service) RequestDefaultRecord(ctx context.Context, t *agreement.Terms, facility string, r DefaultRecord, waiver bool, by string) (store.Pending, error) {
+	if err := authorize(ctx, ActRecordDefault, facility); err != nil {
+		return store.Pending{}, err
+	}
+	by = requester(ctx, by)
 	var ids []string
 	for _, e := range t.EventsOfDefault {
 		ids = append(ids, e.ID)
@@ -116,6 +124,10 @@ func (s *Service) RequestDefaultRecord(ctx context.Context, t *agreement.Terms, 
 // transaction as the decision) or rejects a pending action. The decider
 // must not be its requester.
 func (s *Service) DecidePending(ctx context.Context, facility string, id int64, approve bool, by, comment string) (before, after store.Pending, err error) {
+	if err := authorize(ctx, ActDecidePending, facility); err != nil {
+		return before, after, err
+	}
+	by = requester(ctx, by)
 	acc, err := accounts(s.Store)
 	if err != nil {
 		return before, after, err
@@ -169,7 +181,7 @@ func (s *Service) DecidePending(ctx context.Context, facility string, id int64, 
 			return p, p, store.Errorf(store.CodeInvalid, "pending action %d: unknown kind %q", id, p.Kind)
 		}
 	}
-	err = s.Store.Update(ctx, facility, func(tx store.Tx) error {
+	err = s.update(ctx, facility, func(tx store.Tx) error {
 		cur, err := tx.Pending(id)
 		if err != nil {
 			return err

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"strings"
 
@@ -63,8 +65,15 @@ func ReadReports(in CertificateInput, currency string) (*collateral.Receivables,
 // The borrowing base stored is before letters of credit (the availability
 // test deducts the ledger's letters of credit itself). A certificate whose
 // borrowing base is undetermined (a term it needs is unknown) is refused
-// and nothing is stored.
+// and nothing is stored. The same submission again (the same reports,
+// names and contents, for the same date by the same person, while the
+// first waits for review: a form sent twice, a retried upload) returns
+// the first certificate and stores nothing.
 func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in CertificateInput) (store.Certificate, *borrowingbase.Certificate, error) {
+	if err := authorize(ctx, ActSubmitCertificate, in.Facility); err != nil {
+		return store.Certificate{}, nil, err
+	}
+	in.By = requester(ctx, in.By)
 	recv, inv, err := ReadReports(in, t.Currency)
 	if err != nil {
 		return store.Certificate{}, nil, err
@@ -92,7 +101,11 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 	}
 	var lcDeducted = cert.LCDeducted.Amount
 	var c store.Certificate
-	err = s.Store.Update(ctx, in.Facility, func(tx store.Tx) error {
+	err = s.update(ctx, in.Facility, func(tx store.Tx) error {
+		if same, ok, err := s.sameSubmission(ctx, tx, in); err != nil || ok {
+			c = same
+			return err
+		}
 		d, err := tx.CreateCertificate(store.Certificate{Facility: in.Facility, AsOf: in.AsOf, PreparedBy: in.By, CreatedAt: s.now()})
 		if err != nil {
 			return err
@@ -108,14 +121,57 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 	return c, cert, nil
 }
 
+// sameSubmission finds the facility's certificate that is the submission
+// in again: submitted by the same person for the same date with the same
+// reports, and not yet decided.
+func (s *Service) sameSubmission(ctx context.Context, tx store.Tx, in CertificateInput) (store.Certificate, bool, error) {
+	cs, err := s.Store.Certificates(ctx, in.Facility)
+	if err != nil {
+		return store.Certificate{}, false, err
+	}
+	want := []store.InputContent{in.Receivables, in.Debtors, in.Inventory}
+	for i := len(cs) - 1; i >= 0; i-- {
+		if c := cs[i]; c.Status != store.Submitted || c.AsOf != in.AsOf || c.SubmittedBy != in.By {
+			continue
+		}
+		c, err := tx.Certificate(cs[i].ID)
+		if err != nil {
+			return store.Certificate{}, false, err
+		}
+		if c.Status != store.Submitted || len(c.Inputs) != len(want) {
+			continue
+		}
+		same := true
+		for j, w := range want {
+			sum := sha256.Sum256(w.Content)
+			if c.Inputs[j].Name != w.Name || c.Inputs[j].SHA256 != hex.EncodeToString(sum[:]) {
+				same = false
+			}
+		}
+		if same {
+			return c, true, nil
+		}
+	}
+	return store.Certificate{}, false, nil
+}
+
 // DecideCertificate approves or rejects a submitted certificate of the
 // facility. The reviewer must not be who submitted or prepared it
-// (maker-checker).
+// (maker-checker). A retried decision by the same reviewer returns the
+// certificate as decided.
 func (s *Service) DecideCertificate(ctx context.Context, facility string, id int64, status store.CertificateStatus, by, comment string) (before, after store.Certificate, err error) {
-	err = s.Store.Update(ctx, facility, func(tx store.Tx) error {
+	if err := authorize(ctx, ActDecideCertificate, facility); err != nil {
+		return before, after, err
+	}
+	by = requester(ctx, by)
+	err = s.update(ctx, facility, func(tx store.Tx) error {
 		before, err = tx.Certificate(id)
 		if err != nil {
 			return err
+		}
+		if before.Status == status && by != "" && before.Reviewer == by {
+			after = before
+			return nil
 		}
 		if status == store.Rejected && comment == "" {
 			return store.Errorf(store.CodeInvalid, "reject certificate %d: a comment saying why is required", id)

@@ -96,18 +96,17 @@ func (s *Service) agreementAt(ctx context.Context, facility string, d date.Date)
 }
 
 func zoneOf(t *agreement.Terms) (*time.Location, error) {
-	name := defaults.ZoneOf(t)
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, fmt.Errorf("facility %q: calendar.zone %q: %w", t.Facility, name, err)
-	}
-	return loc, nil
+	return defaults.Location(t)
 }
 
 func invalid(format string, a ...any) error { return store.Errorf(store.CodeInvalid, format, a...) }
 
 // addFact stores a record in one store transaction.
 func (s *Service) addFact(ctx context.Context, in FactInput, kind, subject string, on date.Date, body any) (store.FactRecord, bool, error) {
+	if err := authorize(ctx, ActRecordDefault, in.Facility); err != nil {
+		return store.FactRecord{}, false, err
+	}
+	in.By = requester(ctx, in.By)
 	if in.Key == "" || in.By == "" {
 		return store.FactRecord{}, false, invalid("%s of facility %q: an idempotency key and who records it are required", kind, in.Facility)
 	}
@@ -118,7 +117,7 @@ func (s *Service) addFact(ctx context.Context, in FactInput, kind, subject strin
 	rec := store.FactRecord{Facility: in.Facility, Key: in.Key, Kind: kind, Subject: subject, On: on, Body: b, RecordedBy: in.By, RecordedAt: s.now()}
 	var out store.FactRecord
 	var replayed bool
-	err = s.Store.Update(ctx, in.Facility, func(tx store.Tx) error {
+	err = s.update(ctx, in.Facility, func(tx store.Tx) error {
 		var err error
 		out, replayed, err = tx.AddFactRecord(rec)
 		return err
@@ -416,6 +415,10 @@ func (s *Service) RequestWaiver(ctx context.Context, in FactInput, w WaiverReque
 // approver must not be the requester (forbidden), and a request is
 // approved once (conflict).
 func (s *Service) ApproveWaiver(ctx context.Context, in FactInput, id string, request int64) (Recorded, error) {
+	if err := authorize(ctx, ActRecordDefault, in.Facility); err != nil {
+		return Recorded{}, err
+	}
+	in.By = requester(ctx, in.By)
 	if in.Key == "" {
 		return Recorded{}, invalid("waiver approval: an idempotency key is required")
 	}
@@ -468,7 +471,7 @@ func (s *Service) ApproveWaiver(ctx context.Context, in FactInput, id string, re
 	// The approval is written in the same transaction as the check.
 	var rec store.FactRecord
 	var replayed bool
-	err := s.Store.Update(ctx, in.Facility, func(tx store.Tx) error {
+	err := s.update(ctx, in.Facility, func(tx store.Tx) error {
 		recs, err := tx.FactRecords()
 		if err != nil {
 			return err

@@ -22,6 +22,9 @@ func (s *Service) AddStatements(ctx context.Context, facility string, sts []cove
 // AddStatementsAt records statements as submitted at a given time (for
 // loading history). Every statement is encoded before anything is stored.
 func (s *Service) AddStatementsAt(ctx context.Context, facility string, sts []covenant.Statement, by string, at time.Time) ([]store.Financials, error) {
+	if err := authorize(ctx, ActRecordStatements, facility); err != nil {
+		return nil, err
+	}
 	payloads := make([]json.RawMessage, len(sts))
 	for i, st := range sts {
 		st.Submission, st.RecordedAt = "", time.Time{}
@@ -32,7 +35,7 @@ func (s *Service) AddStatementsAt(ctx context.Context, facility string, sts []co
 		payloads[i] = b
 	}
 	var out []store.Financials
-	err := s.Store.Update(ctx, facility, func(tx store.Tx) error {
+	err := s.update(ctx, facility, func(tx store.Tx) error {
 		out = make([]store.Financials, 0, len(sts))
 		for i, st := range sts {
 			f, err := tx.AddFinancials(store.Financials{Facility: facility, PeriodEnd: st.PeriodEnd, RecordedAt: at, SubmittedBy: by, Payload: payloads[i]})
@@ -46,7 +49,8 @@ func (s *Service) AddStatementsAt(ctx context.Context, facility string, sts []co
 	if err != nil {
 		return nil, err
 	}
-	return out, s.recordCovenantTests(ctx, facility, sts, by, at)
+	// The covenant tests are part of the submission the actor was allowed.
+	return out, s.recordCovenantTests(partOf(ctx), facility, sts, by, at)
 }
 
 // recordCovenantTests records the covenant tests of the periods just

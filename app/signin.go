@@ -20,9 +20,6 @@ type SignIn struct {
 	Address string
 	// TTL is how long the session lasts.
 	TTL time.Duration
-	// Origin names the request for the audit record (request id, route);
-	// the use case fills who, what, when and the result.
-	Origin store.AuditRecord
 }
 
 // SignedIn is a session begun: Token is the session cookie's value (only
@@ -104,8 +101,10 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (SignedIn, error) {
 	}
 	now := s.now()
 	lim := s.signInLimits()
-	rec := in.Origin
-	rec.At, rec.Actor, rec.Kind, rec.Action = now, email, "session", "sign_in"
+	// The context's actor names the request (no one is signed in yet).
+	a, _ := ActorFrom(ctx)
+	rec := a.Record(now)
+	rec.Actor, rec.Role, rec.Kind, rec.Action = email, "", "session", "sign_in"
 	after, _ := json.Marshal(map[string]string{"address": in.Address})
 	rec.After = after
 	fails, fromAddr, err := acc.SignInFailures(ctx, email, in.Address, now.Add(-lim.Window))
@@ -152,13 +151,15 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (SignedIn, error) {
 	return SignedIn{User: u, Session: sess, Token: token}, nil
 }
 
-// SignOut ends a session and audits it (origin names the request).
-func (s *Service) SignOut(ctx context.Context, u store.User, sess store.Session, origin store.AuditRecord) error {
+// SignOut ends a session of u and audits it (the context's actor names
+// the request).
+func (s *Service) SignOut(ctx context.Context, u store.User, sess store.Session) error {
 	acc, err := s.accounts()
 	if err != nil {
 		return err
 	}
-	rec := origin
-	rec.At, rec.Actor, rec.Role, rec.Kind, rec.Action = s.now(), u.Email, u.Role, "session", "sign_out"
+	a, _ := ActorFrom(ctx)
+	rec := a.Record(s.now())
+	rec.Actor, rec.Role, rec.Kind, rec.Action = u.Email, u.Role, "session", "sign_out"
 	return acc.EndSession(ctx, sess.IDSHA256, &rec)
 }

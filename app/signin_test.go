@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"revolver/auth"
+	"revolver/date"
 	"revolver/store"
 )
 
@@ -35,8 +36,7 @@ func TestSignInLimits(t *testing.T) {
 		two := &Service{Store: st, Now: clock, SignInLimits: lim}
 		try := func(svc *Service, email, pw, addr string) string {
 			t.Helper()
-			_, err := svc.SignIn(ctx, SignIn{Email: email, Password: pw, Address: addr, TTL: time.Hour,
-				Origin: store.AuditRecord{RequestID: "r", Route: "POST /api/v1/session"}})
+			_, err := svc.SignIn(WithActor(ctx, Actor{RequestID: "r", Via: "POST /api/v1/session"}), SignIn{Email: email, Password: pw, Address: addr, TTL: time.Hour})
 			var se *SignInError
 			switch {
 			case err == nil:
@@ -115,7 +115,7 @@ func TestSignInLimits(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := two.SignOut(ctx, in.User, in.Session, store.AuditRecord{RequestID: "r2", Route: "DELETE /api/v1/session"}); err != nil {
+		if err := two.SignOut(WithActor(ctx, Actor{RequestID: "r2", Via: "DELETE /api/v1/session"}), in.User, in.Session); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := acc.Session(ctx, in.Session.IDSHA256, now); store.ErrorCode(err) != store.CodeNotFound {
@@ -138,7 +138,7 @@ func TestAuditCSV(t *testing.T) {
 		{ID: 1, At: time.Date(2026, 3, 2, 9, 0, 0, 123456000, time.UTC), Actor: "=HYPERLINK(\"x\")", Kind: "session", Action: "sign_in",
 			Result: "refused", Error: "unauthorized", Summary: "s, with a comma", Hash: "ab"},
 		{ID: 2, At: time.Date(2026, 3, 2, 9, 1, 0, 0, time.UTC), Actor: "ann@bank.example", Facility: "btu", Kind: "advance", Action: "request",
-			Amount: 1000050, StatusAfter: "funded", Result: "done", Summary: "ann requested"},
+			Amount: 1000050, Dated: date.MustParse("2003-10-20"), StatusAfter: "funded", Result: "done", Summary: "ann requested"},
 	}
 	var b bytes.Buffer
 	if err := WriteAuditCSV(&b, recs); err != nil {
@@ -164,6 +164,7 @@ func TestAuditCSV(t *testing.T) {
 		{2, "amount", "10000.50"},
 		{2, "facility", "btu"},
 		{2, "status_after", "funded"},
+		{2, "dated", "2003-10-20"},
 	} {
 		if got := rows[c.row][col[c.name]]; got != c.want {
 			t.Errorf("row %d %s: %q, want %q", c.row, c.name, got, c.want)

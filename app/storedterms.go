@@ -161,6 +161,16 @@ func (a *StoredTerms) TermsAsOf(ctx context.Context, slug string, d date.Date) (
 	return t, nil
 }
 
+// TermDates implements TermDates: the agreement's date and the effective
+// dates of its amendments.
+func (a *StoredTerms) TermDates(ctx context.Context, slug string) ([]date.Date, error) {
+	e, err := a.entry(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	return e.fac.Dates(), nil
+}
+
 // DefaultsContinuing lists the events of default recorded on or before d
 // and not waived on or before d.
 func (a *StoredTerms) DefaultsContinuing(ctx context.Context, slug string, d date.Date) ([]string, error) {

@@ -99,6 +99,10 @@ func Load(ctx context.Context, st store.Store, log io.Writer) (Result, error) {
 			return l.res, err
 		}
 	}
+	l.at = Clock
+	if _, err := l.svc.OpenBusinessDate(ctx, LastDay, "demo", "the demo's history ends"); err != nil {
+		return l.res, err
+	}
 	if l.res.Created > 0 {
 		after, _ := json.Marshal(l.res)
 		if _, err := acc.AppendAudit(ctx, store.AuditRecord{At: time.Now(), Actor: "cli:demo", RequestID: auth.Random("cli_", 12),
@@ -116,7 +120,7 @@ func (l *loader) facility() error {
 	}
 	var files []agreement.File
 	for _, e := range entries {
-		if path.Ext(e.Name()) == ".yaml" {
+		if !e.IsDir() && agreement.IsFileName(e.Name()) {
 			b, err := readFile(e.Name())
 			if err != nil {
 				return err
@@ -177,8 +181,13 @@ const (
 	credit     = "credit@lender.example" // the second lender officer (four eyes)
 )
 
-// LastDay is the last day of the demo's history.
+// LastDay is the last day of the demo's history: the business date the
+// demo opens on.
 var LastDay = date.MustParse("2006-12-31")
+
+// Clock is the instant the demo's clock starts from (it runs on from
+// there): the end of business of LastDay.
+var Clock = LastDay.Time().Add(17 * time.Hour)
 
 // cob runs close of business through the day before d, so that postings
 // dated d are accrued from d.

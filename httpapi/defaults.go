@@ -23,7 +23,7 @@ func (s *Server) defaultsRoutes() []*Route {
 	const f = "/api/v1/facilities/{slug}"
 	const eod = f + "/events-of-default/{id}"
 	rec := func(method, path, summary, request string, h func(c *call) (any, error)) *Route {
-		return &Route{Method: method, Path: path, Summary: summary, Roles: lenders, Mutating: true, Request: request, Response: "Recorded", Status: http.StatusCreated, h: h}
+		return &Route{Method: method, Path: path, Summary: summary, Roles: roles(app.ActRecordDefault), Mutating: true, Request: request, Response: "Recorded", Status: http.StatusCreated, h: h}
 	}
 	return []*Route{
 		{Method: "GET", Path: f + "/deadlines", Summary: "What is due, overdue or coming on a date, each with its clause and rule (format=ics or Accept: text/calendar: an iCalendar file)", Query: []string{"as_of", "format"}, Response: "Deadlines", h: s.deadlines},
@@ -47,63 +47,10 @@ func (s *Server) defaultsRoutes() []*Route {
 }
 
 func init() {
-	for k, v := range defaultsSchemas {
-		schemas[k] = v
-	}
 	queryDocs["format"] = obj{"description": "json (default); ics (text/calendar) for deadlines, csv (text/csv) for the audit trail", "schema": obj{"type": "string", "enum": []string{"json", "ics", "csv"}}}
 	queryDocs["method"] = obj{"description": "a notice method of the terms, e.g. courier or fax", "schema": str}
 	queryDocs["sent"] = obj{"description": "when the notice was sent: RFC 3339, or YYYY-MM-DD HH:MM in the facility's zone", "schema": str}
 	queryDocs["confirmed"] = obj{"description": "fax: when confirmation of good transmission was received (same forms as sent)", "schema": str}
-}
-
-var (
-	timeStr  = obj{"type": "string", "description": "RFC 3339, or YYYY-MM-DD HH:MM in the facility's zone", "example": "2006-05-26T16:30:00-04:00"}
-	strArray = obj{"type": "array", "items": str}
-	boolean  = obj{"type": "boolean"}
-)
-
-var defaultsSchemas = obj{
-	"Deadlines": props(nil, obj{"facility": str, "as_of": dateStr, "calendar": anyObj,
-		"deadlines": obj{"type": "array", "items": props(nil, obj{"id": str, "kind": str, "label": str, "party": str, "opens": dateStr, "date": dateStr, "due": dateStr,
-			"status": obj{"type": "string", "enum": []string{"met", "late", "due", "overdue", "coming", "undetermined", "pending"}},
-			"done":   dateStr, "rule": str, "reason": str, "assumption": str, "consequence": str, "ref": str, "cite": anyObj})},
-		"problems": obj{"type": "array", "items": anyObj}}),
-	"EventsOfDefault": props(nil, obj{"facility": str, "as_of": dateStr, "continuing": strArray,
-		"continuing_by_approval": obj{"type": "array", "items": str, "description": "events of default recorded through POST …/events-of-default and the approvals, continuing (not waived)"},
-		"events_of_default": obj{"type": "array", "items": props(nil, obj{"id": str, "event": str, "clause": str, "label": str, "detection": str,
-			"occurred": dateStr, "detail": str, "amount": amount, "status": str, "continuing": boolean, "notice": anyObj, "cured": dateStr,
-			"waived": dateStr, "waiver": anyObj, "accelerated": dateStr, "history": obj{"type": "array", "items": anyObj}, "cite": anyObj})},
-		"remedies": obj{"type": "array", "items": props(nil, obj{"id": str, "label": str, "exercisable": boolean, "conditions": strArray,
-			"why": strArray, "missing": strArray, "default": str, "cite": anyObj})},
-		"problems": obj{"type": "array", "items": anyObj}}),
-	"NoticeEffect": props(nil, obj{"method": str, "sent": str, "effective": boolean, "at": str, "date": dateStr, "rule": str,
-		"assumption": str, "pending": str, "copy_by": str, "cite": anyObj}),
-	"FactRecord": props(nil, obj{"id": integer, "facility": str, "key": str, "kind": obj{"type": "string", "enum": store.FactKinds},
-		"subject": str, "on": dateStr, "body": anyObj, "body_sha256": str, "recorded_by": str, "recorded_at": str}),
-	"FactRecordList": props(nil, obj{"fact_records": obj{"type": "array", "items": ref("FactRecord")}}),
-	"Recorded": props(nil, obj{"record": ref("FactRecord"), "replayed": boolean,
-		"id":     obj{"type": "string", "description": "the id the engine knows the fact by: notice-N, eod-N, action-N, a policy, debt or filing id"},
-		"effect": ref("NoticeEffect")}),
-	"NoticeInput": props([]string{"from", "to", "subject", "method", "sent"}, obj{"from": str, "to": str,
-		"subject": obj{"type": "string", "example": "casualty_overadvance", "description": "event_of_default, casualty_overadvance, casualty, sale, records_move, place_of_business_change, ..."},
-		"under":   str, "default": str, "ref": str, "method": str, "sent": timeStr, "confirmed": timeStr, "courier_copy": timeStr}),
-	"NoticeConfirmationInput": props(nil, obj{"confirmed": timeStr, "courier_copy": timeStr}),
-	"EventOfDefaultInput": props([]string{"event", "occurred", "description"}, obj{"event": obj{"type": "string", "description": "an events_of_default id of the terms, e.g. dissolution"},
-		"occurred": dateStr, "description": str}),
-	"DefaultNoticeInput": props([]string{"method", "sent"}, obj{"method": str, "sent": timeStr, "confirmed": timeStr, "courier_copy": timeStr, "under": str}),
-	"DefaultActionInput": props([]string{"date"}, obj{"date": dateStr, "note": str}),
-	"WaiverInput": props([]string{"date", "agreement"}, obj{"date": dateStr, "agreement": obj{"type": "string", "description": "the document id the consent refers to, e.g. security-agreement"},
-		"covenant": str, "period": dateStr, "note": str}),
-	"WaiverApproval": props(nil, obj{"request": obj{"type": "integer", "format": "int64", "description": "the waiver request's record id (default: the one open request)"}}),
-	"PolicyInput": props([]string{"insurer", "effective", "expires", "loss_payee"}, obj{"id": str, "insurer": str, "number": str, "covers": strArray,
-		"effective": dateStr, "expires": obj{"type": "string", "format": "date", "description": "the renewal date"}, "loss_payee": str,
-		"cancellation_notice_days": obj{"type": "integer"}, "evidenced": dateStr, "cancelled": dateStr}),
-	"FilingInput": props([]string{"filing"}, obj{"filing": str, "jurisdiction": str, "number": str, "filed": dateStr, "continuations": obj{"type": "array", "items": dateStr}}),
-	"OtherDebtInput": props([]string{"id", "creditor", "amount", "due"}, obj{"id": str, "creditor": str, "amount": amount, "due": dateStr, "paid": dateStr,
-		"accelerated": dateStr, "default_under": dateStr, "disputed": boolean, "reserves_adequate": boolean}),
-	"OccurrenceInput": props([]string{"kind", "date"}, obj{"id": str, "kind": obj{"type": "string", "example": "delivered"}, "ref": str, "for": dateStr, "date": dateStr, "note": str}),
-	"CovenantResultInput": props([]string{"covenant", "period_end", "pass"}, obj{"covenant": str, "period_end": dateStr, "pass": boolean,
-		"actual": str, "required": str, "undetermined": str}),
 }
 
 // factInput is who records under which key: the client's Idempotency-Key
@@ -117,7 +64,7 @@ func (c *call) zone() (*time.Location, error) {
 	if err != nil {
 		return nil, err
 	}
-	return time.LoadLocation(defaults.ZoneOf(t))
+	return defaults.Location(t)
 }
 
 func parseTime(field, v string, required bool, loc *time.Location) (*time.Time, error) {

@@ -184,7 +184,7 @@ func newEnv(t testing.TB, open func(t testing.TB) (store.Store, *sql.DB)) *env {
 		t.Fatal(err)
 	}
 	e.srv = srv
-	e.ts = httptest.NewServer(srv)
+	e.ts = httptest.NewServer(validated(t, srv))
 	t.Cleanup(e.ts.Close)
 	return e
 }

@@ -20,12 +20,19 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Message }
 
-func (e *Error) body() map[string]any {
+// errorBody is the JSON of every error answer.
+type errorBody struct {
+	Code    string         `json:"code"`
+	Message string         `json:"message"`
+	Details map[string]any `json:"details"`
+}
+
+func (e *Error) body() errorBody {
 	d := e.Details
 	if d == nil {
 		d = map[string]any{}
 	}
-	return map[string]any{"code": e.Code, "message": e.Message, "details": d}
+	return errorBody{Code: e.Code, Message: e.Message, Details: d}
 }
 
 func errf(status int, code, format string, a ...any) *Error {

@@ -23,12 +23,9 @@ import (
 	"revolver/store"
 )
 
-var (
-	lenders   = []string{store.RoleLenderAdmin, store.RoleLenderOfficer}
-	makers    = []string{store.RoleLenderAdmin, store.RoleLenderOfficer, store.RoleBorrower}
-	auditors  = []string{store.RoleLenderAdmin, store.RoleAuditor}
-	everybody = []string(nil)
-)
+// roles are the roles of the role matrix (package app) that may do a; the
+// routes that only read need no more than the facility's access (nil).
+func roles(a app.Action) []string { return app.Roles(a) }
 
 func (s *Server) routeTable() []*Route {
 	const f = "/api/v1/facilities/{slug}"
@@ -36,30 +33,30 @@ func (s *Server) routeTable() []*Route {
 		{Method: "GET", Path: "/api/v1/health", Summary: "Liveness and store check", Public: true, Response: "Health", h: s.health},
 		{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This OpenAPI document", Public: true, Response: "OpenAPI", h: s.openapiDoc},
 		{Method: "POST", Path: "/api/v1/session", Summary: "Sign in (JSON or form): sets the session cookie, returns the CSRF token", Public: true, Request: "SignIn", Response: "Session", Status: 201, h: s.signIn},
-		{Method: "DELETE", Path: "/api/v1/session", Summary: "Sign out", Status: 204, h: s.signOut},
+		{Method: "DELETE", Path: "/api/v1/session", Summary: "Sign out", Response: "NoContent", Status: 204, h: s.signOut},
 		{Method: "GET", Path: "/api/v1/me", Summary: "The signed-in user (and CSRF token for a session)", Response: "Me", h: s.me},
 		{Method: "GET", Path: "/api/v1/facilities", Summary: "Facilities the caller may see", Response: "FacilityList", h: s.facilities},
 		{Method: "GET", Path: f, Summary: "A facility with its terms in force", Query: []string{"as_of"}, Response: "FacilityTerms", h: s.facility},
 		{Method: "GET", Path: f + "/availability", Summary: "Availability on a date", Query: []string{"as_of"}, Response: "Availability", h: s.availability},
 		{Method: "GET", Path: f + "/borrowing-base-certificates", Summary: "Certificates of the facility", Response: "CertificateList", h: s.certificates},
-		{Method: "POST", Path: f + "/borrowing-base-certificates", Summary: "Submit a certificate: multipart as_of, receivables, debtors, inventory (CSV or XLSX)", Roles: makers, Mutating: true, Upload: true, Request: "CertificateUpload", Response: "Certificate", Status: 201, h: s.submitCertificate},
+		{Method: "POST", Path: f + "/borrowing-base-certificates", Summary: "Submit a certificate: multipart as_of, receivables, debtors, inventory (CSV or XLSX)", Roles: roles(app.ActSubmitCertificate), Mutating: true, Upload: true, Request: "CertificateUpload", Response: "Certificate", Status: 201, h: s.submitCertificate},
 		{Method: "GET", Path: f + "/borrowing-base-certificates/{id}", Summary: "A certificate with its computed body", Response: "Certificate", h: s.certificate},
-		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/approve", Summary: "Approve a certificate (not by its submitter)", Roles: lenders, Mutating: true, Request: "Decision", Response: "Certificate", h: s.decideCertificate(store.Approved)},
-		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/reject", Summary: "Reject a certificate, saying why", Roles: lenders, Mutating: true, Request: "Decision", Response: "Certificate", h: s.decideCertificate(store.Rejected)},
+		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/approve", Summary: "Approve a certificate (not by its submitter)", Roles: roles(app.ActDecideCertificate), Mutating: true, Request: "Decision", Response: "Certificate", h: s.decideCertificate(store.Approved)},
+		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/reject", Summary: "Reject a certificate, saying why", Roles: roles(app.ActDecideCertificate), Mutating: true, Request: "Decision", Response: "Certificate", h: s.decideCertificate(store.Rejected)},
 		{Method: "GET", Path: f + "/advances", Summary: "Advance requests", Response: "AdvanceList", h: s.advances},
-		{Method: "POST", Path: f + "/advances", Summary: "Request an advance: funded at once up to the maker-checker threshold (201), else waits for approval (202)", Roles: makers, Mutating: true, Request: "AdvanceInput", Response: "Advance", Status: 201, h: s.requestAdvance},
-		{Method: "POST", Path: f + "/advances/{id}/approve", Summary: "Approve and fund a requested advance (not by its requester)", Roles: lenders, Mutating: true, Request: "Decision", Response: "Advance", h: s.decideAdvance(true)},
-		{Method: "POST", Path: f + "/advances/{id}/reject", Summary: "Reject a requested advance, saying why", Roles: lenders, Mutating: true, Request: "Decision", Response: "Advance", h: s.decideAdvance(false)},
-		{Method: "POST", Path: f + "/repayments", Summary: "Record a repayment", Roles: makers, Mutating: true, Request: "RepaymentInput", Response: "Posted", Status: 201, h: s.repayment},
+		{Method: "POST", Path: f + "/advances", Summary: "Request an advance: funded at once up to the maker-checker threshold (201), else waits for approval (202)", Roles: roles(app.ActRequestAdvance), Mutating: true, Request: "AdvanceInput", Response: "Advance", Status: 201, h: s.requestAdvance},
+		{Method: "POST", Path: f + "/advances/{id}/approve", Summary: "Approve and fund a requested advance (not by its requester)", Roles: roles(app.ActDecideAdvance), Mutating: true, Request: "Decision", Response: "Advance", h: s.decideAdvance(true)},
+		{Method: "POST", Path: f + "/advances/{id}/reject", Summary: "Reject a requested advance, saying why", Roles: roles(app.ActDecideAdvance), Mutating: true, Request: "Decision", Response: "Advance", h: s.decideAdvance(false)},
+		{Method: "POST", Path: f + "/repayments", Summary: "Record a repayment", Roles: roles(app.ActRecordRepayment), Mutating: true, Request: "RepaymentInput", Response: "Posted", Status: 201, h: s.repayment},
 		{Method: "GET", Path: f + "/ledger", Summary: "Loan account transactions by value date, with balances", Query: []string{"from", "to"}, Response: "Ledger", h: s.ledger},
-		{Method: "POST", Path: f + "/financial-statements", Summary: "Submit quarterly financial statements (text/csv; a period already submitted is a restatement)", Roles: makers, Mutating: true, Request: "FinancialsCSV", Response: "FinancialsList", Status: 201, h: s.financials},
+		{Method: "POST", Path: f + "/financial-statements", Summary: "Submit quarterly financial statements (text/csv; a period already submitted is a restatement)", Roles: roles(app.ActRecordStatements), Mutating: true, Request: "FinancialsCSV", Response: "FinancialsList", Status: 201, h: s.financials},
 		{Method: "GET", Path: f + "/covenants", Summary: "Covenant tests on the statements as known on a date", Query: []string{"as_known_on", "explain"}, Response: "Covenants", h: s.covenants},
-		{Method: "POST", Path: f + "/events-of-default", Summary: "Ask to record or waive an event of default (needs a second lender's approval)", Roles: lenders, Mutating: true, Request: "DefaultInput", Response: "Pending", Status: 202, h: s.eventOfDefault},
-		{Method: "POST", Path: f + "/amendments", Summary: "Ask to add an amendment (needs a second lender's approval)", Roles: lenders, Mutating: true, Request: "AmendmentInput", Response: "Pending", Status: 202, h: s.amendment},
+		{Method: "POST", Path: f + "/events-of-default", Summary: "Ask to record or waive an event of default (needs a second lender's approval)", Roles: roles(app.ActRecordDefault), Mutating: true, Request: "DefaultInput", Response: "Pending", Status: 202, h: s.eventOfDefault},
+		{Method: "POST", Path: f + "/amendments", Summary: "Ask to add an amendment (needs a second lender's approval)", Roles: roles(app.ActRequestAmendment), Mutating: true, Request: "AmendmentInput", Response: "Pending", Status: 202, h: s.amendment},
 		{Method: "GET", Path: f + "/approvals", Summary: "Actions waiting for approval and decided", Response: "PendingList", h: s.approvals},
-		{Method: "POST", Path: f + "/approvals/{id}/approve", Summary: "Approve and carry out a pending action (not by its requester)", Roles: lenders, Mutating: true, Request: "Decision", Response: "Pending", h: s.decidePending(true)},
-		{Method: "POST", Path: f + "/approvals/{id}/reject", Summary: "Reject a pending action, saying why", Roles: lenders, Mutating: true, Request: "Decision", Response: "Pending", h: s.decidePending(false)},
-		{Method: "GET", Path: "/api/v1/audit", Summary: "The audit trail (hash chain), by id, filtered by facility, user, kind and business date (format=csv or Accept: text/csv: a CSV file)", Roles: auditors, Query: []string{"facility", "user", "kind", "from", "to", "after", "limit", "format"}, Response: "AuditList", h: s.auditList},
+		{Method: "POST", Path: f + "/approvals/{id}/approve", Summary: "Approve and carry out a pending action (not by its requester)", Roles: roles(app.ActDecidePending), Mutating: true, Request: "Decision", Response: "Pending", h: s.decidePending(true)},
+		{Method: "POST", Path: f + "/approvals/{id}/reject", Summary: "Reject a pending action, saying why", Roles: roles(app.ActDecidePending), Mutating: true, Request: "Decision", Response: "Pending", h: s.decidePending(false)},
+		{Method: "GET", Path: "/api/v1/audit", Summary: "The audit trail (hash chain), by id, filtered by facility, user, kind and business date (format=csv or Accept: text/csv: a CSV file)", Roles: roles(app.ActReadAudit), Query: []string{"facility", "user", "kind", "from", "to", "after", "limit", "format"}, Response: "AuditList", h: s.auditList},
 	}
 }
 
@@ -154,7 +151,16 @@ func parseDate(field, v string, required bool, def date.Date) (date.Date, error)
 	return d, nil
 }
 
-func (c *call) today() date.Date { return date.FromTime(c.s.now()) }
+// today is the business date (app.Service.BusinessDate): the default date
+// of every query.
+func (c *call) today() date.Date {
+	d, err := c.s.svc.BusinessDate(c.r.Context())
+	if err != nil {
+		c.s.log.Error("business date", "err", err, "request_id", c.reqID)
+		return date.FromTime(c.s.now().UTC())
+	}
+	return d
+}
 
 func (c *call) queryDate(name string) (date.Date, error) {
 	return parseDate(name, c.r.URL.Query().Get(name), false, c.today())
@@ -217,7 +223,7 @@ func (s *Server) signIn(c *call) (any, error) {
 		return nil, invalidf("email and password are required")
 	}
 	out, err := s.svc.SignIn(c.r.Context(), app.SignIn{Email: in.Email, Password: in.Password, Address: clientIP(c.r),
-		TTL: s.cfg.SessionTTL, Origin: c.newRecord(nil, nil)})
+		TTL: s.cfg.SessionTTL})
 	var se *app.SignInError
 	if errors.As(err, &se) {
 		c.audited = true
@@ -243,7 +249,7 @@ func (s *Server) signIn(c *call) (any, error) {
 
 func (s *Server) signOut(c *call) (any, error) {
 	if c.session != nil {
-		if err := s.svc.SignOut(c.r.Context(), c.user, *c.session, c.newRecord(nil, nil)); err != nil {
+		if err := s.svc.SignOut(c.r.Context(), c.user, *c.session); err != nil {
 			return nil, err
 		}
 	}
@@ -266,20 +272,11 @@ func (s *Server) facilities(c *call) (any, error) {
 	}
 	out := []store.Facility{}
 	for _, f := range fs {
-		if isLender(c.user.Role) || containsStr(c.user.Facilities, f.Slug) {
+		if app.SeesFacility(c.user.Role, c.user.Facilities, f.Slug) {
 			out = append(out, f)
 		}
 	}
 	return map[string]any{"facilities": out}, nil
-}
-
-func containsStr(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Server) facility(c *call) (any, error) {
@@ -302,65 +299,14 @@ func (s *Server) facility(c *call) (any, error) {
 }
 
 // Availability is the answer of GET …/availability.
-type Availability struct {
-	AsOf             date.Date     `json:"as_of"`
-	Commitment       money.Amount  `json:"commitment"`
-	AdvanceCap       *money.Amount `json:"advance_cap,omitempty"`
-	BorrowingBase    money.Amount  `json:"borrowing_base"`
-	LettersOfCredit  money.Amount  `json:"letters_of_credit"`
-	LoansOutstanding money.Amount  `json:"loans_outstanding"`
-	Availability     money.Amount  `json:"availability"`
-	Certificate      int64         `json:"certificate,omitempty"`
-}
+type Availability = app.AvailabilityFigures
 
 func (s *Server) availability(c *call) (any, error) {
 	asOf, err := c.queryDate("as_of")
 	if err != nil {
 		return nil, err
 	}
-	ctx := c.r.Context()
-	t, err := s.terms.Terms(ctx, c.fac.Slug, asOf)
-	if err != nil {
-		return nil, err
-	}
-	out := Availability{AsOf: asOf, Commitment: t.Commitment, AdvanceCap: t.AdvanceCap}
-	var bal ledger.Balances
-	if ar, ok := s.st.(store.AvailabilityReader); ok {
-		out.Certificate, out.BorrowingBase, err = ar.BorrowingBaseInForce(ctx, c.fac.Slug, asOf)
-		if err != nil && store.ErrorCode(err) != store.CodeNotFound {
-			return nil, err
-		}
-		bal, err = ar.AccountBalances(ctx, c.fac.Slug, asOf, ledger.LCOutstanding, ledger.LCDrawn, ledger.Loans)
-	} else {
-		cert, cerr := s.st.CertificateInForce(ctx, c.fac.Slug, asOf)
-		switch {
-		case cerr == nil:
-			out.BorrowingBase, out.Certificate = cert.BorrowingBase, cert.ID
-		case store.ErrorCode(cerr) != store.CodeNotFound:
-			return nil, cerr
-		}
-		bal, err = s.st.Balances(ctx, c.fac.Slug, asOf)
-	}
-	if err != nil {
-		return nil, err
-	}
-	// Letters of credit count as app.Limits counts them for an advance:
-	// outstanding plus drawn and unreimbursed, by the terms' treatment.
-	out.LettersOfCredit, out.LoansOutstanding = bal[ledger.LCOutstanding]+bal[ledger.LCDrawn], bal[ledger.Loans]
-	l := ledger.Limits{Commitment: t.Commitment, AdvanceCap: t.AdvanceCap, TerminationDate: t.TerminationDate,
-		BorrowingBase: out.BorrowingBase - t.Exclusions}
-	switch t.LCTreatment {
-	case "none":
-	case "deduct_from_availability":
-		l.LettersOfCredit = out.LettersOfCredit
-	default: // deduct_from_borrowing_base
-		l.BorrowingBase -= out.LettersOfCredit
-	}
-	out.Availability = ledger.ComputeAvailability(l, out.LoansOutstanding).Available
-	if asOf > t.TerminationDate && t.TerminationDate != 0 || t.DefaultContinuing && t.BlocksOnDefault {
-		out.Availability = 0
-	}
-	return out, nil
+	return s.svc.AvailabilityOn(c.r.Context(), c.fac.Slug, asOf)
 }
 
 func (s *Server) certificates(c *call) (any, error) {
@@ -554,9 +500,6 @@ func (s *Server) decideAdvance(approve bool) func(c *call) (any, error) {
 		if approve {
 			after, err = c.svc().ApproveAdvance(c.r.Context(), c.fac.Slug, id, c.user.Email)
 		} else {
-			if c.user.Email == before.RequestedBy {
-				return nil, errf(http.StatusForbidden, "forbidden", "advance request %d: someone other than its requester must decide it", id)
-			}
 			after, err = c.svc().RejectAdvance(c.r.Context(), c.fac.Slug, id, c.user.Email, in.Comment)
 		}
 		if err != nil {

@@ -146,11 +146,15 @@ func New(cfg Config) (*Server, error) {
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
-	doc, err := json.MarshalIndent(s.openAPI(), "", "  ")
+	doc, err := s.openAPI()
 	if err != nil {
 		return nil, err
 	}
-	s.openapi = doc
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	s.openapi = b
 	return s, nil
 }
 
@@ -191,8 +195,10 @@ type Route struct {
 	Mutating bool
 	// Upload routes take multipart/form-data (larger body limit).
 	Upload bool
-	// Request and Response name schemas of the OpenAPI document; Query
-	// lists the query parameters.
+	// Request and Response name schemas of the OpenAPI document, each the
+	// Go type decoded or answered (schemaTypes in openapi.go). Every route
+	// names its Response ("NoContent" for a 204). Query lists the query
+	// parameters.
 	Request, Response string
 	Query             []string
 	// Status is the success status.
@@ -214,7 +220,7 @@ type call struct {
 	idemKey string
 	status  int                // overrides rt.Status when set
 	record  *store.AuditRecord // the audit record of a mutation
-	txAudit int                // set by auditingStore.Update
+	auditSt *app.AuditState    // what the use cases' store transactions did about the audit
 	// audited: a use case appended the request's record, done or refused
 	// (sign-in).
 	audited bool
@@ -300,6 +306,10 @@ func (s *Server) serve(c *call) error {
 			}
 		}
 	}
+	c.auditSt = &app.AuditState{}
+	a := c.actor()
+	a.Audit = c.auditSt
+	c.r = r.WithContext(app.WithActor(r.Context(), a))
 	out, err := rt.h(c)
 	if err != nil {
 		if c.idemKey != "" {
@@ -331,7 +341,7 @@ func (s *Server) serve(c *call) error {
 	} else if b, err = json.Marshal(out); err != nil {
 		return err
 	}
-	if c.txAudit != 0 {
+	if c.auditSt.Ran {
 		// The use case's store transaction appended the record with the
 		// change (or changed nothing).
 		c.record = nil
@@ -391,7 +401,7 @@ func writeJSON(w http.ResponseWriter, status int, b []byte) {
 	w.Write([]byte("\n"))
 }
 
-const sessionCookie = "revolver_session"
+const sessionCookie = auth.SessionCookie
 
 // authenticate finds the caller: a Bearer token, else a session cookie
 // (with a CSRF token on unsafe methods).
@@ -476,14 +486,11 @@ func formValue(r *http.Request, limit int64, name string) string {
 	return r2.PostFormValue(name)
 }
 
-// isLender: lenders and auditors see every facility.
-func isLender(role string) bool { return role != store.RoleBorrower }
-
 // facilityAccess loads the facility of the path; a borrower asking for a
 // facility not theirs gets the same 404 as for one that does not exist.
 func (s *Server) facilityAccess(c *call, slug string) error {
 	notFound := errf(http.StatusNotFound, "not_found", "facility %q not found", slug)
-	if !c.rt.Public && !isLender(c.user.Role) && !slices.Contains(c.user.Facilities, slug) {
+	if !c.rt.Public && !app.SeesFacility(c.user.Role, c.user.Facilities, slug) {
 		return notFound
 	}
 	now := time.Now()
@@ -533,23 +540,30 @@ func (c *call) audit(before, after any) error {
 	return nil
 }
 
+// actor is who asks through this request and for what (auditWhat), for
+// the use cases and the audit records.
+func (c *call) actor() app.Actor {
+	route := c.rt.Method + " " + c.rt.Path
+	what := auditWhat[route]
+	return app.Actor{User: c.user.Email, UserID: c.user.ID, Role: c.user.Role, Facilities: c.user.Facilities,
+		RequestID: c.reqID, Via: route, Kind: what.kind, Action: what.action}
+}
+
+// facility is the facility of the request: the one loaded, else the path's.
+func (c *call) facility() string {
+	if c.fac.Slug != "" {
+		return c.fac.Slug
+	}
+	return c.r.PathValue("slug")
+}
+
 // newRecord is the audit record of this request: who (user and role),
 // the request, the facility, what kind of thing the route changes and how
 // (auditWhat), and what the request is about as far as it was read.
 func (c *call) newRecord(before, after json.RawMessage) store.AuditRecord {
-	actor := c.user.Email
-	if actor == "" {
-		actor = "anonymous"
-	}
-	fac := c.fac.Slug
-	if fac == "" {
-		fac = c.r.PathValue("slug")
-	}
-	route := c.rt.Method + " " + c.rt.Path
-	what := auditWhat[route]
-	return store.AuditRecord{At: c.s.now(), Actor: actor, Role: c.user.Role, RequestID: c.reqID,
-		Route: route, Facility: fac, Kind: what.kind, Action: what.action, Resource: c.r.PathValue("id"),
-		Amount: c.amount, BusinessDate: c.day, Before: before, After: after}
+	r := c.actor().Record(c.s.now())
+	r.Facility, r.Resource, r.Amount, r.Dated, r.Before, r.After = c.facility(), c.r.PathValue("id"), c.amount, c.day, before, after
+	return r
 }
 
 // about notes what the request is about before the use case runs, so that
@@ -564,9 +578,7 @@ func (c *call) refusal(e *Error) *store.AuditRecord {
 	if !c.rt.Mutating || c.audited || e.Status < 400 || e.Status >= 500 {
 		return nil
 	}
-	r := c.newRecord(nil, nil)
-	r.Result, r.Error = store.AuditRefused, e.Code
-	b, _ := json.Marshal(map[string]any{"status": e.Status, "code": e.Code, "message": e.Message})
-	r.After = b
+	r := c.s.svc.RefusalRecord(app.WithActor(c.r.Context(), c.actor()), app.Refusal{Code: e.Code, Message: e.Message, Status: e.Status,
+		Facility: c.facility(), Resource: c.r.PathValue("id"), Amount: c.amount, Dated: c.day})
 	return &r
 }

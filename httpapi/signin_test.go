@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"revolver/auth"
+	"revolver/date"
 	"revolver/httpapi"
 	"revolver/store"
 )
@@ -220,7 +221,7 @@ func TestAuditRefusedChanges(t *testing.T) {
 		}
 		r := recs[0]
 		if r.Result != "refused" || r.Error != "availability_exceeded" || r.Actor != borrower || r.Role != store.RoleBorrower ||
-			r.Kind != "advance" || r.Action != "request" || r.Facility != own || r.Amount.String() != "500000.00" || r.BusinessDate.String() != "2004-01-05" ||
+			r.Kind != "advance" || r.Action != "request" || r.Facility != own || r.Amount.String() != "500000.00" || r.Dated.String() != "2004-01-05" || r.BusinessDate == 0 ||
 			r.Summary != borrower+" (borrower) tried to request advance of 500,000.00 value-dated 2004-01-05 for "+own+": refused (availability_exceeded)" ||
 			!strings.Contains(string(r.After), `"status":422`) {
 			t.Errorf("refused advance: %+v %s", r, r.After)
@@ -272,9 +273,13 @@ func TestAuditFiltersAndCSV(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, open openFunc) {
 		e := newEnv(t, open)
 		officer, borrower := e.email[store.RoleLenderOfficer], e.email[store.RoleBorrower]
+		// Each advance is value-dated on the business date it is made on.
 		for _, s := range []struct {
 			as, slug, day string
 		}{{borrower, own, "2004-10-15"}, {officer, own, "2004-10-20"}, {officer, other, "2004-10-20"}} {
+			if _, err := e.svc.OpenBusinessDate(context.Background(), date.MustParse(s.day), "ops", "test"); err != nil {
+				t.Fatal(err)
+			}
 			if r := e.do(s.as, jsonReq("POST", "/api/v1/facilities/"+s.slug+"/advances", map[string]string{"amount": "10.00", "value_date": s.day})); r.status != 201 {
 				t.Fatalf("advance: %d %s", r.status, r.body)
 			}
@@ -303,7 +308,7 @@ func TestAuditFiltersAndCSV(t *testing.T) {
 			{"?user=" + strings.ToUpper(borrower), "[1 4]"},
 			{"?kind=session", "[4]"},
 			{"?kind=advance&facility=" + own + "&user=" + officer, "[2]"},
-			{"?from=2004-10-16&to=2004-10-20", "[2 3]"},
+			{"?from=2004-10-16&to=2004-10-20", "[2 3 4]"},
 			{"?to=2004-10-15", "[1]"},
 			{"?after=2&limit=1", "[3]"},
 		} {
@@ -332,7 +337,7 @@ func TestAuditFiltersAndCSV(t *testing.T) {
 			for i, h := range rows[0] {
 				col[h] = i
 			}
-			if row := rows[2]; row[col["facility"]] != other || row[col["amount"]] != "10.00" || row[col["business_date"]] != "2004-10-20" ||
+			if row := rows[2]; row[col["facility"]] != other || row[col["amount"]] != "10.00" || row[col["business_date"]] != "2004-10-20" || row[col["dated"]] != "2004-10-20" ||
 				row[col["actor"]] != officer || row[col["role"]] != store.RoleLenderOfficer || row[col["result"]] != "done" ||
 				!strings.Contains(row[col["summary"]], "requested advance") || row[col["hash"]] == "" {
 				t.Errorf("csv row %v", row)

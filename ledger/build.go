@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"revolver/calendar"
 	"revolver/date"
 	"revolver/money"
 )
@@ -109,9 +110,13 @@ func LCExpire(r Ref, amount money.Amount) (Transaction, error) {
 }
 
 // CollectionValueDate is the date cash proceeds received on received are
-// credited to the loans: clearanceDays later (Security Agreement ¶8).
-func CollectionValueDate(received date.Date, clearanceDays int) date.Date {
-	return received.AddDays(clearanceDays)
+// credited to the loans: clearanceDays Business Days of cal after receipt
+// (Security Agreement ¶8). Proceeds received on a day that is not a
+// Business Day count as received on the next Business Day (as items
+// received on a non-banking day, UCC §4-108), so the credit always falls on
+// a Business Day; with no clearance days they are credited on that day.
+func CollectionValueDate(received date.Date, clearanceDays int, cal calendar.Calendar) date.Date {
+	return cal.AddBusinessDays(cal.OnOrAfter(received), clearanceDays)
 }
 
 // Collection credits cash proceeds to the loans through the collections

@@ -226,3 +226,37 @@ func TestThirty360DaysSumToThePeriod(t *testing.T) {
 		}
 	}
 }
+
+// Collections are credited after clearance days counted in Business Days
+// of the facility's calendar, not calendar days (Security Agreement ¶8):
+// received on a Friday with one day, credited on the Monday, not the
+// Saturday; over a holiday, on the day after it.
+func TestCollectionValueDateBusinessDays(t *testing.T) {
+	d := date.MustParse
+	fed := calendar.FederalReserve()
+	for _, tc := range []struct {
+		name      string
+		received  string
+		clearance int
+		cal       calendar.Calendar
+		want      string
+	}{
+		{"Friday, 1 day", "2006-03-10", 1, fed, "2006-03-13"},
+		{"Friday, 2 days", "2006-03-10", 2, fed, "2006-03-14"},
+		{"Friday before Martin Luther King Day, 1 day", "2006-01-13", 1, fed, "2006-01-17"},
+		{"Friday before Martin Luther King Day, 2 days", "2006-01-13", 2, fed, "2006-01-18"},
+		{"Wednesday before Thanksgiving, 1 day", "2006-11-22", 1, fed, "2006-11-24"},
+		{"Friday before Christmas, 1 day", "2006-12-22", 1, fed, "2006-12-26"},
+		{"Wednesday, no clearance", "2006-03-08", 0, fed, "2006-03-08"},
+		{"Saturday counts as received Monday, 1 day", "2006-03-11", 1, fed, "2006-03-14"},
+		{"Saturday, no clearance: the next Business Day", "2006-03-11", 0, fed, "2006-03-13"},
+		{"weekends only: no holiday", "2006-01-13", 1, calendar.WeekendsOnly(), "2006-01-16"},
+		{"a facility closure", "2006-03-10", 1, fed.WithClosures(d("2006-03-13")), "2006-03-14"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := CollectionValueDate(d(tc.received), tc.clearance, tc.cal); got != d(tc.want) {
+				t.Errorf("received %s (%s), %d clearance days: credited %s (%s), want %s", tc.received, d(tc.received).Weekday(), tc.clearance, got, got.Weekday(), tc.want)
+			}
+		})
+	}
+}

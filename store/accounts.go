@@ -229,11 +229,14 @@ type AuditRecord struct {
 	Amount       money.Amount `json:"amount,omitzero"`
 	StatusBefore string       `json:"status_before,omitempty"`
 	StatusAfter  string       `json:"status_after,omitempty"`
-	// BusinessDate is the date the change is about: the value date of an
-	// advance or repayment, the as-of date of a certificate, the period
-	// end of statements, the date of a fact; for what has no date of its
-	// own (a sign-in), the day it was recorded (UTC).
+	// When: BusinessDate is the bank's processing date when the record was
+	// appended (the latest business date opened; before the first, the
+	// day recorded in UTC). Dated is the date the change is about: the
+	// value date of an advance or repayment, the as-of date of a
+	// certificate, the period end of statements, the date of a fact (0
+	// for what has none, such as a sign-in).
 	BusinessDate date.Date `json:"business_date,omitzero"`
+	Dated        date.Date `json:"dated,omitzero"`
 	// Result is done or refused; Error the code of a refusal.
 	Result string `json:"result,omitempty"`
 	Error  string `json:"error,omitempty"`

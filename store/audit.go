@@ -19,7 +19,7 @@ import (
 // Actor, RequestID, Route, Facility, Before and After as stored, PrevHash.
 // Version 2 continues with the version, Role, Kind, Action, Resource,
 // Amount (decimal, "" for none), StatusBefore, StatusAfter, BusinessDate
-// (YYYY-MM-DD, "" for none), Result, Error and Summary. Length prefixes make
+// and Dated (YYYY-MM-DD, "" for none), Result, Error and Summary. Length prefixes make
 // the encoding unambiguous; a record hashes as the version it was written
 // in, so the chain written before version 2 still verifies.
 func AuditCanonical(r AuditRecord) []byte {
@@ -30,15 +30,18 @@ func AuditCanonical(r AuditRecord) []byte {
 		r.Before, r.After, []byte(r.PrevHash),
 	}
 	if r.Version >= 2 {
-		amount, day := "", ""
+		amount := ""
 		if r.Amount != 0 {
 			amount = r.Amount.String()
 		}
-		if r.BusinessDate != 0 {
-			day = r.BusinessDate.String()
+		day := func(d date.Date) string {
+			if d == 0 {
+				return ""
+			}
+			return d.String()
 		}
 		for _, s := range []string{strconv.Itoa(r.Version), r.Role, r.Kind, r.Action, r.Resource, amount,
-			r.StatusBefore, r.StatusAfter, day, r.Result, r.Error, r.Summary} {
+			r.StatusBefore, r.StatusAfter, day(r.BusinessDate), day(r.Dated), r.Result, r.Error, r.Summary} {
 			fields = append(fields, []byte(s))
 		}
 	}
@@ -83,8 +86,8 @@ func VerifyAudit(prevID int64, prev string, recs []AuditRecord) *AuditBreak {
 }
 
 // Describe fills what a record is about from the values before and after
-// the change (either may be nil): the resource's id, amount, business date
-// and status. It knows the store's records and ledger transactions;
+// the change (either may be nil): the resource's id, amount, date and
+// status. It knows the store's records and ledger transactions;
 // anything else leaves the record as it is. A pending action names its
 // own kind (amendment, event_of_default, waiver), so that its request and
 // its decision are found under one kind.
@@ -104,7 +107,7 @@ func (r *AuditRecord) Describe(before, after any) {
 		r.Amount = s.amount
 	}
 	if s.day != 0 {
-		r.BusinessDate = s.day
+		r.Dated = s.day
 	}
 	if s.kind != "" {
 		r.Kind = s.kind
@@ -220,8 +223,8 @@ func AuditSummary(r AuditRecord) string {
 	if r.Amount != 0 {
 		b.WriteString(" of " + r.Amount.Grouped())
 	}
-	if r.BusinessDate != 0 && r.Kind != "session" {
-		b.WriteString(" " + dateLabel(r.Kind) + " " + r.BusinessDate.String())
+	if r.Dated != 0 {
+		b.WriteString(" " + dateLabel(r.Kind) + " " + r.Dated.String())
 	}
 	if r.Facility != "" {
 		b.WriteString(" for " + r.Facility)
@@ -302,22 +305,26 @@ func dateLabel(kind string) string {
 	return "dated"
 }
 
-// PrepareAudit completes a record about to be appended: the current
-// version, the time truncated as stored, result done unless refused, the
-// summary when the caller gave none (said before the business date is set:
-// a change without a date of its own is not "dated" the day recorded), and
-// the recorded day (UTC) as business date when the change has none. Every adapter appends what it returns.
-func PrepareAudit(r AuditRecord) AuditRecord {
+// PrepareAudit completes a record about to be appended on business date
+// bd (0 when none has been opened): the current version, the time
+// truncated as stored, result done unless refused, the business date (bd,
+// else the day recorded in UTC, as app.Service.BusinessDate says) and the
+// summary when the caller gave none. Every adapter appends what it
+// returns.
+func PrepareAudit(r AuditRecord, bd date.Date) AuditRecord {
 	r.Version = AuditVersion
 	r.At = Truncate(r.At)
 	if r.Result == "" {
 		r.Result = AuditDone
 	}
-	if r.Summary == "" {
-		r.Summary = AuditSummary(r)
+	if r.BusinessDate == 0 {
+		r.BusinessDate = bd
 	}
 	if r.BusinessDate == 0 {
 		r.BusinessDate = date.FromTime(r.At)
+	}
+	if r.Summary == "" {
+		r.Summary = AuditSummary(r)
 	}
 	return r
 }

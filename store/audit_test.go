@@ -97,10 +97,11 @@ func TestAuditVersion2Fields(t *testing.T) {
 			Role: str("role"), Kind: str("kind"), Action: str("action"), Resource: str("resource"),
 			Amount:       money.Amount(rapid.Int64Range(0, 1e12).Draw(t, "amount")),
 			StatusBefore: str("before"), StatusAfter: str("after"), BusinessDate: date.Date(rapid.IntRange(0, 80000).Draw(t, "day")),
+			Dated:  date.Date(rapid.IntRange(0, 80000).Draw(t, "dated")),
 			Result: str("result"), Error: str("error"), Summary: str("summary")}
 		recs := chain([]store.AuditRecord{r})
 		c := recs[0]
-		switch rapid.IntRange(0, 10).Draw(t, "field") {
+		switch rapid.IntRange(0, 11).Draw(t, "field") {
 		case 0:
 			c.Role += "x"
 		case 1:
@@ -123,6 +124,8 @@ func TestAuditVersion2Fields(t *testing.T) {
 			c.Error += "x"
 		case 10:
 			c.Summary += "x"
+		case 11:
+			c.Dated++
 		}
 		if store.VerifyAudit(0, "", []store.AuditRecord{c}) == nil {
 			t.Fatalf("changed record %+v verifies", c)
@@ -137,11 +140,11 @@ func TestAuditSummary(t *testing.T) {
 		r    store.AuditRecord
 		want string
 	}{
-		{store.AuditRecord{Actor: "b@x", Role: "borrower", Facility: "btu", Kind: "advance", Action: "request", Resource: "4", Amount: 1000, BusinessDate: day, StatusAfter: "funded", Result: "done"},
+		{store.AuditRecord{Actor: "b@x", Role: "borrower", Facility: "btu", Kind: "advance", Action: "request", Resource: "4", Amount: 1000, Dated: day, StatusAfter: "funded", Result: "done"},
 			"b@x (borrower) requested advance 4 of 10.00 value-dated 2004-10-15 for btu: funded"},
-		{store.AuditRecord{Actor: "b@x", Role: "borrower", Facility: "btu", Kind: "advance", Action: "request", Resource: "5", Amount: 1000, BusinessDate: day, StatusAfter: "requested", Result: "done"},
+		{store.AuditRecord{Actor: "b@x", Role: "borrower", Facility: "btu", Kind: "advance", Action: "request", Resource: "5", Amount: 1000, Dated: day, StatusAfter: "requested", Result: "done"},
 			"b@x (borrower) requested advance 5 of 10.00 value-dated 2004-10-15 for btu"},
-		{store.AuditRecord{Actor: "o@x", Role: "lender_officer", Facility: "btu", Kind: "certificate", Action: "approve", Resource: "3", Amount: 123456789, BusinessDate: day, StatusBefore: "submitted", StatusAfter: "approved"},
+		{store.AuditRecord{Actor: "o@x", Role: "lender_officer", Facility: "btu", Kind: "certificate", Action: "approve", Resource: "3", Amount: 123456789, Dated: day, StatusBefore: "submitted", StatusAfter: "approved"},
 			"o@x (lender officer) approved borrowing base certificate 3 of 1,234,567.89 as of 2004-10-15 for btu: submitted → approved"},
 		{store.AuditRecord{Actor: "nobody@x", Kind: "session", Action: "sign_in", BusinessDate: day, Result: "refused", Error: "rate_limited"},
 			"nobody@x tried to sign in: refused (rate_limited)"},

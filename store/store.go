@@ -114,7 +114,26 @@ type Store interface {
 	// posts nothing: read the state again.
 	CommitAccrual(ctx context.Context, through date.Date, states []AccrualState, txs []ledger.Transaction) ([]Posted, error)
 
+	// BusinessDate is the bank's business (processing) date: the latest
+	// opened (not_found before the first). OpenBusinessDate appends the
+	// next: the date only moves forward (an earlier date is a conflict, the
+	// same date again returns the stored record).
+	BusinessDate(ctx context.Context) (BusinessDay, error)
+	OpenBusinessDate(ctx context.Context, b BusinessDay) (BusinessDay, error)
+	// BusinessDayAfter is the first business date opened after d (the one
+	// whose opening closed d); not_found while none is.
+	BusinessDayAfter(ctx context.Context, d date.Date) (BusinessDay, error)
+
 	Close() error
+}
+
+// BusinessDay is one opening of a business date: which date, who opened it,
+// when and why (close of business, the demo's loading, a configured start).
+type BusinessDay struct {
+	Date       date.Date `json:"business_date"`
+	RecordedBy string    `json:"recorded_by"`
+	RecordedAt time.Time `json:"recorded_at"`
+	Reason     string    `json:"reason"`
 }
 
 // Tx is the view of one facility inside Update.

@@ -58,7 +58,8 @@ func TestAuditPage(t *testing.T) {
 		{"?kind=advance&facility=btu", 1},
 		{"?facility=other", 0},
 		{"?user=CONTROLLER@btu.example", all - 1}, // not the auditor's own sign-in
-		{"?from=2004-10-06&to=2004-10-06", 1},
+		{"?from=2004-10-05&to=2004-10-05", all},   // the business date: the clock's day
+		{"?from=2004-10-06", 0},                   // not the value date asked
 		{"?to=2004-10-04", 0},
 	} {
 		resp, p := a.get("/audit" + tc.q)

@@ -3,12 +3,9 @@ package web
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/csv"
-	"encoding/hex"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -19,6 +16,7 @@ import (
 	"revolver/agreement"
 	"revolver/app"
 	"revolver/borrowingbase"
+	"revolver/date"
 	"revolver/explain"
 	"revolver/ledger"
 	"revolver/store"
@@ -120,35 +118,34 @@ func (s *Server) certificatesPage(rq *req) error {
 }
 
 func (s *Server) uploadCertificate(rq *req) error {
-	body, err := io.ReadAll(http.MaxBytesReader(rq.w, rq.r.Body, 64<<20))
-	if err != nil {
-		return userErr(http.StatusRequestEntityTooLarge, "The files are too large (more than 64 MiB together). Split the reports or ask the lender for another way to send them.")
-	}
-	rq.r.Body = io.NopCloser(bytes.NewReader(body))
-	if err := rq.r.ParseMultipartForm(32 << 20); err != nil {
-		return userErr(http.StatusBadRequest, "The upload could not be read: choose the three files again and send them.")
-	}
-	// The API receives the form re-encoded in a fixed order with a
-	// boundary derived from the form's idempotency key, so that the same
-	// form sent twice is the same request (a browser picks a new boundary
-	// each time) and the API answers the second with the first's result.
-	fwd, ctype, err := reencodeUpload(rq.r.MultipartForm, rq.r.FormValue("idempotency_key"))
-	if err != nil {
+	if err := rq.allow(app.ActSubmitCertificate, "submit certificates"); err != nil {
 		return err
 	}
-	var out store.Certificate
-	_, err = rq.callAPI(http.MethodPost, "/api/v1/facilities/"+url.PathEscape(rq.fac.Slug)+"/borrowing-base-certificates", ctype, bytes.NewReader(fwd), &out)
+	if err := rq.parseForm(); err != nil {
+		return err
+	}
+	if rq.r.MultipartForm == nil {
+		return userErr(http.StatusBadRequest, "The upload could not be read: choose the three files again and send them.")
+	}
+	// The same form sent twice (the same reports for the same date by the
+	// same person, while the first waits for review) is the first
+	// certificate: the use case finds it.
+	out, err := s.submitCertificate(rq)
 	if err != nil {
 		cs, _ := s.st.Certificates(ctxOf(rq), rq.fac.Slug)
 		for i, j := 0, len(cs)-1; i < j; i, j = i+1, j-1 {
 			cs[i], cs[j] = cs[j], cs[i]
 		}
 		v := rq.view("Borrowing base certificates", "certificates", certificatesPage{Certificates: cs, AsOf: rq.r.FormValue("as_of"), Key: newKey()})
-		v.Error = "The certificate was not submitted: " + strings.TrimRight(err.Error(), ". ") + ". Correct the file and upload the three files again."
-		status := http.StatusUnprocessableEntity
-		if ae, ok := err.(*apiError); ok {
-			status = ae.Status
+		status, msg, ok := refusal(err)
+		if !ok {
+			return err
 		}
+		fix := "Correct the file"
+		if _, isForm := err.(*userError); isForm {
+			fix = "Correct it"
+		}
+		v.Error = "The certificate was not submitted: " + strings.TrimRight(msg, ". ") + ". " + fix + " and upload the three files again."
 		return rq.render(status, "certificates", v)
 	}
 	return rq.redirect(fmt.Sprintf("/facilities/%s/certificates/%d", url.PathEscape(rq.fac.Slug), out.ID), fmt.Sprintf("Certificate %d as of %s was submitted for the lender's review.", out.ID, out.AsOf))
@@ -403,66 +400,77 @@ func (s *Server) decideCertificate(rq *req) error {
 	if d != "approve" && d != "reject" {
 		return userErr(http.StatusNotFound, "There is no such action.")
 	}
+	if err := rq.allow(app.ActDecideCertificate, "approve or reject certificates"); err != nil {
+		return err
+	}
 	if err := rq.r.ParseForm(); err != nil {
 		return userErr(http.StatusBadRequest, "The form could not be read: try again.")
 	}
-	in := map[string]string{"comment": strings.TrimSpace(rq.r.PostFormValue("comment"))}
-	var out store.Certificate
-	path := fmt.Sprintf("/api/v1/facilities/%s/borrowing-base-certificates/%d/%s", url.PathEscape(rq.fac.Slug), c.ID, d)
-	if err := rq.postJSON(path, in, &out); err != nil {
+	status := store.Approved
+	if d == "reject" {
+		status = store.Rejected
+	}
+	_, out, err := s.svc.DecideCertificate(rq.actx(), rq.fac.Slug, c.ID, status, rq.user.Email, strings.TrimSpace(rq.r.PostFormValue("comment")))
+	if err != nil {
 		return rq.refused(err, s.certificatePage)
 	}
 	return rq.redirect(fmt.Sprintf("/facilities/%s/certificates/%d", url.PathEscape(rq.fac.Slug), c.ID), fmt.Sprintf("Certificate %d is %s.", c.ID, out.Status))
 }
 
-// refused shows the page again (page renders it) with the reason the API
-// refused the change, and the API's status.
+// refused shows the page again (page renders it) with the reason the use
+// case or the form refused the change, and its status.
 func (rq *req) refused(err error, page func(*req) error) error {
-	ae, ok := err.(*apiError)
+	status, msg, ok := refusal(err)
 	if !ok {
 		return err
 	}
-	rq.status = ae.Status
-	rq.errMsg = "Refused, and nothing was changed: " + ae.Message
+	// The refusal is in the audit trail too.
+	code := store.ErrorCode(err)
+	if code == store.CodeInternal {
+		code = store.CodeInvalid // the page's own check of the form
+	}
+	if aerr := rq.s.svc.AuditRefusal(rq.actx(), app.Refusal{Code: code, Message: msg, Status: status,
+		Facility: rq.fac.Slug, Resource: rq.r.PathValue("id"), Amount: rq.amount, Dated: rq.day}); aerr != nil {
+		return aerr
+	}
+	rq.status = status
+	rq.errMsg = "Refused, and nothing was changed: " + msg
 	return page(rq)
 }
 
-// reencodeUpload writes the certificate form (as_of and the three files,
-// in that order) as multipart with a boundary derived from key.
-func reencodeUpload(f *multipart.Form, key string) ([]byte, string, error) {
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	if key != "" {
-		sum := sha256.Sum256([]byte("revolver upload " + key))
-		if err := mw.SetBoundary("revolver-" + hex.EncodeToString(sum[:24])); err != nil {
-			return nil, "", err
-		}
+// submitCertificate reads the upload form (as_of and the three reports)
+// and submits the certificate under the terms in force on its date.
+func (s *Server) submitCertificate(rq *req) (store.Certificate, error) {
+	f := rq.r.MultipartForm
+	v := strings.TrimSpace(rq.r.FormValue("as_of"))
+	asOf, err := date.Parse(v)
+	if err != nil {
+		return store.Certificate{}, userErr(http.StatusBadRequest, fmt.Sprintf("the certificate date %q is not a date: enter it as YYYY-MM-DD, for example 2004-10-03", v))
 	}
-	if v := f.Value["as_of"]; len(v) > 0 {
-		if err := mw.WriteField("as_of", v[0]); err != nil {
-			return nil, "", err
-		}
-	}
-	for _, field := range []string{"receivables", "debtors", "inventory"} {
-		fh := f.File[field]
+	in := app.CertificateInput{Facility: rq.fac.Slug, AsOf: asOf, By: rq.user.Email}
+	for _, r := range []struct {
+		field, label string
+		dst          *store.InputContent
+	}{{"receivables", "receivables aging", &in.Receivables}, {"debtors", "debtors (customer list)", &in.Debtors}, {"inventory", "inventory", &in.Inventory}} {
+		fh := f.File[r.field]
 		if len(fh) == 0 {
-			continue // the API says which report is missing
+			return store.Certificate{}, userErr(http.StatusBadRequest, fmt.Sprintf("the %s report is missing: choose its CSV or XLSX file", r.label))
 		}
 		src, err := fh[0].Open()
 		if err != nil {
-			return nil, "", err
+			return store.Certificate{}, err
 		}
-		w, err := mw.CreateFormFile(field, fh[0].Filename)
-		if err == nil {
-			_, err = io.Copy(w, src)
-		}
+		b, err := io.ReadAll(src)
 		src.Close()
 		if err != nil {
-			return nil, "", err
+			return store.Certificate{}, err
 		}
+		*r.dst = store.InputContent{Name: fh[0].Filename, Content: b}
 	}
-	if err := mw.Close(); err != nil {
-		return nil, "", err
+	t, err := s.terms.TermsAsOf(rq.r.Context(), rq.fac.Slug, asOf)
+	if err != nil {
+		return store.Certificate{}, err
 	}
-	return b.Bytes(), mw.FormDataContentType(), nil
+	c, _, err := s.svc.SubmitCertificate(rq.actx(), t, in)
+	return c, err
 }

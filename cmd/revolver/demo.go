@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"revolver/clock"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -48,6 +49,11 @@ func demoCmd() *cobra.Command {
 			}
 			defer st.Close()
 			fmt.Fprintf(out, "database: %s\n", redact(target))
+			if clockSpec == "" {
+				// The demo's history ends on 31 December 2006, before the
+				// Termination Date of 31 May 2007: its clock runs from there.
+				theClock = clock.StartingAt(demo.Clock)
+			}
 			if _, err := loadDemo(ctx, st, out); err != nil {
 				return err
 			}
@@ -57,11 +63,6 @@ func demoCmd() *cobra.Command {
 			}
 			if noServe {
 				return nil
-			}
-			if so.today == "" {
-				// The demo's history ends on 31 December 2006, before the
-				// Termination Date of 31 May 2007: open the pages there.
-				so.today = demo.LastDay.String()
 			}
 			return serve(ctx, st, so, func(a net.Addr) {
 				base := so.scheme() + "://" + a.String()

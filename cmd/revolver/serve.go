@@ -86,10 +86,18 @@ func accountsOf(st store.Store) (store.Accounts, error) {
 // cliWhat names what each audited command changes: the kind of thing and
 // the action of its audit records.
 var cliWhat = map[string]struct{ kind, action string }{
-	"revolver user add":     {"user", "add"},
-	"revolver token create": {"token", "create"},
-	"revolver facility add": {"facility", "register"},
-	"revolver cob":          {"close_of_business", "run"},
+	"revolver user add":            {"user", "add"},
+	"revolver token create":        {"token", "create"},
+	"revolver facility add":        {"facility", "register"},
+	"revolver cob":                 {"close_of_business", "run"},
+	"revolver advance request":     {"advance", "request"},
+	"revolver advance approve":     {"advance", "approve"},
+	"revolver advance reject":      {"advance", "reject"},
+	"revolver repay":               {"repayment", "record"},
+	"revolver certificate submit":  {"certificate", "submit"},
+	"revolver certificate approve": {"certificate", "approve"},
+	"revolver certificate reject":  {"certificate", "reject"},
+	"revolver statements add":      {"financial_statement", "submit"},
 }
 
 // cliAudit appends an audit record for a command-line mutation.
@@ -98,7 +106,7 @@ func cliAudit(ctx context.Context, st store.Store, route, facility string, after
 }
 
 // cliAuditOn appends an audit record for a command-line mutation about a
-// business date (0: the day it is recorded).
+// date (0: none of its own).
 func cliAuditOn(ctx context.Context, st store.Store, route, facility string, day date.Date, after any) error {
 	acc, err := accountsOf(st)
 	if err != nil {
@@ -113,11 +121,11 @@ func cliAuditOn(ctx context.Context, st store.Store, route, facility string, day
 		actor = "cli:" + u
 	}
 	what := cliWhat[route]
-	rec := store.AuditRecord{At: time.Now(), Actor: actor, RequestID: fmt.Sprintf("cli_%d", time.Now().UnixNano()),
+	rec := store.AuditRecord{At: now(), Actor: actor, RequestID: fmt.Sprintf("cli_%d", time.Now().UnixNano()),
 		Route: route, Facility: facility, Kind: what.kind, Action: what.action, After: b}
 	rec.Describe(nil, after)
 	if day != 0 {
-		rec.BusinessDate = day
+		rec.Dated = day
 	}
 	_, err = acc.AppendAudit(ctx, rec)
 	return err
@@ -134,8 +142,6 @@ func redact(target string) string {
 type serveOptions struct {
 	addr, tlsCert, tlsKey string
 	secureCookies         bool
-	// today is the pages' default date, YYYY-MM-DD ("": the clock's day).
-	today string
 }
 
 func (o *serveOptions) add(c *cobra.Command) {
@@ -143,7 +149,6 @@ func (o *serveOptions) add(c *cobra.Command) {
 	c.Flags().StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this certificate (PEM) and --tls-key")
 	c.Flags().StringVar(&o.tlsKey, "tls-key", "", "the private key of --tls-cert (PEM)")
 	c.Flags().BoolVar(&o.secureCookies, "secure-cookies", false, "mark session cookies Secure on plain HTTP (behind a TLS-terminating proxy)")
-	c.Flags().StringVar(&o.today, "today", "", "the pages' default date YYYY-MM-DD (default: today's date)")
 }
 
 func (o *serveOptions) scheme() string {
@@ -158,21 +163,13 @@ func serve(ctx context.Context, st store.Store, o serveOptions, ready func(net.A
 	if (o.tlsCert == "") != (o.tlsKey == "") {
 		return usageError{errors.New("--tls-cert and --tls-key go together")}
 	}
-	var today func() date.Date
-	if o.today != "" {
-		d, err := parseDateFlag("today", o.today)
-		if err != nil {
-			return err
-		}
-		today = func() date.Date { return d }
-	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	api, err := httpapi.New(httpapi.Config{Store: st, Terms: &app.StoredTerms{Store: st}, Log: log, SecureCookies: o.secureCookies})
+	api, err := httpapi.New(httpapi.Config{Store: st, Terms: &app.StoredTerms{Store: st}, Now: now, Log: log, SecureCookies: o.secureCookies})
 	if err != nil {
 		return err
 	}
 	// The web pages, with the API under /api/.
-	srv, err := web.New(web.Config{API: api, Store: st, Log: log, Today: today})
+	srv, err := web.New(web.Config{API: api, Service: api.Service(), Store: st, Now: now, Log: log})
 	if err != nil {
 		return err
 	}
@@ -266,8 +263,7 @@ func cobCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			svc := &app.Service{Store: st, Terms: &app.StoredTerms{Store: st}}
-			res, err := svc.CloseOfBusiness(cmd.Context(), d)
+			res, err := service(st).CloseOfBusiness(cliContext(cmd.Context(), "cob"), d)
 			if err != nil {
 				return err
 			}
@@ -340,7 +336,7 @@ func auditCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			v, err := (&app.Service{Store: st}).VerifyAudit(cmd.Context())
+			v, err := service(st).VerifyAudit(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -394,7 +390,7 @@ func auditListCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			svc := &app.Service{Store: st}
+			svc := service(st)
 			out := cmd.OutOrStdout()
 			if format == "csv" && limit == 0 {
 				_, err := svc.ExportAuditCSV(cmd.Context(), f, out)

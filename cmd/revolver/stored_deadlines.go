@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"revolver/app"
 	"revolver/defaults"
 )
 
@@ -42,7 +41,7 @@ iCalendar file instead.`,
 				return err
 			}
 			defer st.Close()
-			svc := &app.Service{Store: st, Terms: &app.StoredTerms{Store: st}}
+			svc := service(st)
 			rep, err := svc.DefaultsReport(cmd.Context(), slug, d)
 			if err != nil {
 				return err

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -71,7 +70,7 @@ func userCmd() *cobra.Command {
 					return usageError{fmt.Errorf("--facility %s: %w", f, err)}
 				}
 			}
-			u, err := acc.CreateUser(cmd.Context(), store.User{Email: email, Role: role, PasswordHash: hash, Created: time.Now()})
+			u, err := acc.CreateUser(cmd.Context(), store.User{Email: email, Role: role, PasswordHash: hash, Created: now()})
 			if err != nil {
 				return usageError{err}
 			}
@@ -122,7 +121,7 @@ func tokenCmd() *cobra.Command {
 				return usageError{fmt.Errorf("--email %s: %w", email, err)}
 			}
 			tok, sum := auth.NewToken()
-			if err := acc.CreateToken(cmd.Context(), u.ID, sum, time.Now()); err != nil {
+			if err := acc.CreateToken(cmd.Context(), u.ID, sum, now()); err != nil {
 				return err
 			}
 			if err := cliAudit(cmd.Context(), st, "revolver token create", "", map[string]any{"user": u.Email, "token_sha256": sum}); err != nil {
@@ -152,9 +151,18 @@ func facilityCmd() *cobra.Command {
 			if dir == "" {
 				return usageError{errors.New("--agreement DIR is required")}
 			}
-			paths, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
-			if err != nil || len(paths) == 0 {
-				return usageError{fmt.Errorf("--agreement %s: no .yaml files", dir)}
+			ents, err := os.ReadDir(dir)
+			if err != nil {
+				return usageError{fmt.Errorf("--agreement %s: %v", dir, err)}
+			}
+			var paths []string
+			for _, e := range ents {
+				if !e.IsDir() && agreement.IsFileName(e.Name()) {
+					paths = append(paths, filepath.Join(dir, e.Name()))
+				}
+			}
+			if len(paths) == 0 {
+				return usageError{fmt.Errorf("--agreement %s: no agreement files (*.yaml, *.yml)", dir)}
 			}
 			var files []agreement.File
 			for _, p := range paths {
@@ -177,7 +185,7 @@ func facilityCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			svc := &app.Service{Store: st, Terms: &app.StoredTerms{Store: st}}
+			svc := service(st)
 			f, err := svc.RegisterFacility(cmd.Context(), slug, files, settings, "cli")
 			if err != nil {
 				if code := store.ErrorCode(err); code == store.CodeInvalid || code == store.CodeConflict {

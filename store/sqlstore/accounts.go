@@ -305,15 +305,19 @@ func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, r store.AuditRecord) 
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("audit head: %w", err)
 	}
-	r = store.PrepareAudit(r)
+	var bd Date
+	if err := tx.QueryRowContext(ctx, `SELECT max(business_date) FROM business_dates`).Scan(&bd); err != nil {
+		return r, fmt.Errorf("audit business date: %w", err)
+	}
+	r = store.PrepareAudit(r, bd.D)
 	r.ID, r.PrevHash = last+1, prev
 	r.Hash = store.AuditHash(r)
 	_, err = tx.ExecContext(ctx, db.q(`INSERT INTO audit (id, at, actor, request_id, route, facility, before, after, prev_hash, hash,
-		version, role, kind, action, resource, amount, status_before, status_after, business_date, result, error, summary)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		version, role, kind, action, resource, amount, status_before, status_after, business_date, dated, result, error, summary)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		r.ID, db.D.Time(r.At), r.Actor, r.RequestID, r.Route, r.Facility, nullBytes(r.Before), nullBytes(r.After), r.PrevHash, r.Hash,
 		r.Version, r.Role, r.Kind, r.Action, r.Resource, nullInt(int64(r.Amount)), r.StatusBefore, r.StatusAfter, db.nullDate(r.BusinessDate),
-		r.Result, r.Error, r.Summary)
+		db.nullDate(r.Dated), r.Result, r.Error, r.Summary)
 	if err != nil {
 		return r, fmt.Errorf("audit append: %w", err)
 	}
@@ -366,17 +370,17 @@ func nullBytes(b []byte) any {
 }
 
 const auditCols = `id, at, actor, request_id, route, facility, before, after, prev_hash, hash,
-	version, role, kind, action, resource, amount, status_before, status_after, business_date, result, error, summary`
+	version, role, kind, action, resource, amount, status_before, status_after, business_date, dated, result, error, summary`
 
 func scanAudit(rows *sql.Rows) (store.AuditRecord, error) {
 	var r store.AuditRecord
 	var at Time
 	var before, after []byte
 	var amount sql.NullInt64
-	var day Date
+	var bd, dated Date
 	err := rows.Scan(&r.ID, &at, &r.Actor, &r.RequestID, &r.Route, &r.Facility, &before, &after, &r.PrevHash, &r.Hash,
-		&r.Version, &r.Role, &r.Kind, &r.Action, &r.Resource, &amount, &r.StatusBefore, &r.StatusAfter, &day, &r.Result, &r.Error, &r.Summary)
-	r.At, r.Before, r.After, r.Amount, r.BusinessDate = at.T, before, after, money.Amount(amount.Int64), day.D
+		&r.Version, &r.Role, &r.Kind, &r.Action, &r.Resource, &amount, &r.StatusBefore, &r.StatusAfter, &bd, &dated, &r.Result, &r.Error, &r.Summary)
+	r.At, r.Before, r.After, r.Amount, r.BusinessDate, r.Dated = at.T, before, after, money.Amount(amount.Int64), bd.D, dated.D
 	if r.Version < 2 {
 		// Written before records carried a summary: said from its route
 		// (not part of its hash).

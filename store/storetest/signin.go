@@ -111,19 +111,21 @@ func testSignInAttempts(t *testing.T, s store.Store, a store.Accounts) {
 }
 
 // testAuditFields: a record keeps who, what, when and the result as given,
-// gets the current version, result done and a summary by default, and
-// hashes over all of it; FindAudit filters by facility, actor, kind,
-// business date and id, oldest or newest first.
+// gets the current version, result done, the business date open when it is
+// appended (else the day recorded) and a summary by default, and hashes
+// over all of it; FindAudit filters by facility, actor, kind, business
+// date and id, oldest or newest first.
 func testAuditFields(t *testing.T, s store.Store, a store.Accounts) {
 	in := store.AuditRecord{At: t0, Actor: "ann@bank.example", Role: store.RoleLenderOfficer, RequestID: "r1",
 		Route: "POST /api/v1/facilities/{slug}/advances/{id}/approve", Facility: "f", Kind: "advance", Action: "approve",
-		Resource: "12", Amount: amt("250000.00"), StatusBefore: "requested", StatusAfter: "funded", BusinessDate: d("2006-03-31"),
+		Resource: "12", Amount: amt("250000.00"), StatusBefore: "requested", StatusAfter: "funded", Dated: d("2006-03-31"),
 		Before: json.RawMessage(`{"status":"requested"}`), After: json.RawMessage(`{"status":"funded"}`)}
 	got, err := a.AppendAudit(actx, in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Version != store.AuditVersion || got.Result != store.AuditDone || got.Summary != store.AuditSummary(got) || got.Summary == "" {
+	if got.Version != store.AuditVersion || got.Result != store.AuditDone || got.Summary != store.AuditSummary(got) || got.Summary == "" ||
+		got.BusinessDate.String() != t0.UTC().Format("2006-01-02") {
 		t.Errorf("appended %+v", got)
 	}
 	const want = "ann@bank.example (lender officer) approved advance 12 of 250,000.00 value-dated 2006-03-31 for f: requested → funded"
@@ -139,16 +141,17 @@ func testAuditFields(t *testing.T, s store.Store, a store.Accounts) {
 	}
 	// Every new field is in the hash.
 	for name, mut := range map[string]func(r *store.AuditRecord){
-		"role":     func(r *store.AuditRecord) { r.Role = store.RoleLenderAdmin },
-		"kind":     func(r *store.AuditRecord) { r.Kind = "repayment" },
-		"action":   func(r *store.AuditRecord) { r.Action = "reject" },
-		"resource": func(r *store.AuditRecord) { r.Resource = "13" },
-		"amount":   func(r *store.AuditRecord) { r.Amount++ },
-		"status":   func(r *store.AuditRecord) { r.StatusAfter = "rejected" },
-		"date":     func(r *store.AuditRecord) { r.BusinessDate++ },
-		"result":   func(r *store.AuditRecord) { r.Result = store.AuditRefused },
-		"error":    func(r *store.AuditRecord) { r.Error = "forbidden" },
-		"summary":  func(r *store.AuditRecord) { r.Summary += "." },
+		"role":          func(r *store.AuditRecord) { r.Role = store.RoleLenderAdmin },
+		"kind":          func(r *store.AuditRecord) { r.Kind = "repayment" },
+		"action":        func(r *store.AuditRecord) { r.Action = "reject" },
+		"resource":      func(r *store.AuditRecord) { r.Resource = "13" },
+		"amount":        func(r *store.AuditRecord) { r.Amount++ },
+		"status":        func(r *store.AuditRecord) { r.StatusAfter = "rejected" },
+		"business date": func(r *store.AuditRecord) { r.BusinessDate++ },
+		"dated":         func(r *store.AuditRecord) { r.Dated++ },
+		"result":        func(r *store.AuditRecord) { r.Result = store.AuditRefused },
+		"error":         func(r *store.AuditRecord) { r.Error = "forbidden" },
+		"summary":       func(r *store.AuditRecord) { r.Summary += "." },
 	} {
 		c := recs[0]
 		mut(&c)
@@ -156,18 +159,27 @@ func testAuditFields(t *testing.T, s store.Store, a store.Accounts) {
 			t.Errorf("changing the %s is not found", name)
 		}
 	}
-	// A refusal, and records of other facilities, actors, kinds and dates;
-	// one without a business date gets the day it was recorded.
-	refused := store.AuditRecord{At: t0.Add(time.Second), Actor: "bob@bank.example", Role: store.RoleBorrower, RequestID: "r2",
-		Route: "POST /api/v1/facilities/{slug}/advances", Facility: "f", Kind: "advance", Action: "request",
-		Amount: amt("7000000.00"), BusinessDate: d("2006-04-03"), Result: store.AuditRefused, Error: "availability_exceeded"}
+	// A refusal, and records of other facilities, actors, kinds and
+	// business dates (opened before they are appended).
+	open := func(day string) {
+		t.Helper()
+		if _, err := s.OpenBusinessDate(actx, store.BusinessDay{Date: d(day), RecordedBy: "ops@bank", RecordedAt: t0, Reason: "test"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open("2006-04-03")
 	for _, r := range []store.AuditRecord{
-		refused,
+		{At: t0.Add(time.Second), Actor: "bob@bank.example", Role: store.RoleBorrower, RequestID: "r2",
+			Route: "POST /api/v1/facilities/{slug}/advances", Facility: "f", Kind: "advance", Action: "request",
+			Amount: amt("7000000.00"), Dated: d("2006-04-03"), Result: store.AuditRefused, Error: "availability_exceeded"},
 		{At: t0.Add(2 * time.Second), Actor: "Carol@Bank.Example", RequestID: "r3", Route: "POST /api/v1/session", Kind: "session", Action: "sign_in",
 			Result: store.AuditRefused, Error: "unauthorized"},
 		{At: t0.Add(3 * time.Second), Actor: "ann@bank.example", Role: store.RoleLenderOfficer, RequestID: "r4", Route: "POST /api/v1/facilities/{slug}/repayments",
-			Facility: "g", Kind: "repayment", Action: "record", Amount: amt("10.00"), BusinessDate: d("2006-05-01")},
+			Facility: "g", Kind: "repayment", Action: "record", Amount: amt("10.00"), Dated: d("2006-04-20")},
 	} {
+		if r.RequestID == "r4" {
+			open("2006-05-01")
+		}
 		if _, err := a.AppendAudit(actx, r); err != nil {
 			t.Fatal(err)
 		}
@@ -179,7 +191,12 @@ func testAuditFields(t *testing.T, s store.Store, a store.Accounts) {
 	if all[1].Summary != "bob@bank.example (borrower) tried to request advance of 7,000,000.00 value-dated 2006-04-03 for f: refused (availability_exceeded)" {
 		t.Errorf("refusal summary %q", all[1].Summary)
 	}
-	if all[2].BusinessDate.String() != t0.UTC().Format("2006-01-02") || all[2].Summary != "Carol@Bank.Example tried to sign in: refused (unauthorized)" {
+	for i, want := range []string{"2006-04-03", "2006-04-03", "2006-05-01"} {
+		if got := all[i+1].BusinessDate.String(); got != want {
+			t.Errorf("record %d: business date %s, want %s (the one open)", i+2, got, want)
+		}
+	}
+	if all[2].Dated != 0 || all[2].Summary != "Carol@Bank.Example tried to sign in: refused (unauthorized)" {
 		t.Errorf("sign-in record %+v", all[2])
 	}
 	ids := func(recs []store.AuditRecord) []int64 {
@@ -200,9 +217,10 @@ func testAuditFields(t *testing.T, s store.Store, a store.Accounts) {
 		{"actor in capitals", store.AuditFilter{Actor: "ANN@bank.example"}, []int64{1, 4}},
 		{"actor as stored", store.AuditFilter{Actor: "Carol@Bank.Example"}, []int64{3}},
 		{"kind", store.AuditFilter{Kind: "advance"}, []int64{1, 2}},
-		{"from", store.AuditFilter{From: d("2006-04-01")}, []int64{2, 4}},
+		{"from", store.AuditFilter{From: d("2006-04-01")}, []int64{2, 3, 4}},
 		{"to", store.AuditFilter{To: d("2006-04-03")}, []int64{1, 2, 3}},
-		{"from and to", store.AuditFilter{From: d("2006-04-03"), To: d("2006-04-03")}, []int64{2}},
+		{"from and to", store.AuditFilter{From: d("2006-04-03"), To: d("2006-04-03")}, []int64{2, 3}},
+		{"to, not the date of the change", store.AuditFilter{To: d("2006-03-31")}, []int64{1}},
 		{"after", store.AuditFilter{After: 2}, []int64{3, 4}},
 		{"before", store.AuditFilter{Before: 3}, []int64{1, 2}},
 		{"newest first, limited", store.AuditFilter{Newest: true, Limit: 3}, []int64{4, 3, 2}},

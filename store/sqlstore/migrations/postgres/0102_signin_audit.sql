@@ -18,8 +18,9 @@ CREATE TRIGGER signin_attempts_append_only BEFORE UPDATE OR DELETE ON signin_att
 FOR EACH ROW EXECUTE FUNCTION signin_attempts_append_only();
 
 -- Audit records of version 2 say who (role), what (kind, action,
--- resource, amount in cents, status before and after), when (business
--- date) and with which result, in a summary too. Records already written
+-- resource, amount in cents, status before and after, the date the change
+-- is about), when (the business date it was recorded on) and with which
+-- result, in a summary too. Records already written
 -- are version 1 and keep their hash.
 ALTER TABLE audit
 	ADD COLUMN version INTEGER NOT NULL DEFAULT 1,
@@ -31,6 +32,7 @@ ALTER TABLE audit
 	ADD COLUMN status_before TEXT NOT NULL DEFAULT '',
 	ADD COLUMN status_after TEXT NOT NULL DEFAULT '',
 	ADD COLUMN business_date DATE,
+	ADD COLUMN dated DATE,
 	ADD COLUMN result TEXT NOT NULL DEFAULT '',
 	ADD COLUMN error TEXT NOT NULL DEFAULT '',
 	ADD COLUMN summary TEXT NOT NULL DEFAULT '';

@@ -16,8 +16,9 @@ CREATE TRIGGER signin_attempts_no_delete BEFORE DELETE ON signin_attempts
 BEGIN SELECT RAISE(ABORT, 'sign-in attempts are append-only'); END;
 
 -- Audit records of version 2 say who (role), what (kind, action,
--- resource, amount in cents, status before and after), when (business
--- date) and with which result, in a summary too. Records already written
+-- resource, amount in cents, status before and after, the date the change
+-- is about), when (the business date it was recorded on) and with which
+-- result, in a summary too. Records already written
 -- are version 1 and keep their hash.
 ALTER TABLE audit ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE audit ADD COLUMN role TEXT NOT NULL DEFAULT '';
@@ -28,6 +29,7 @@ ALTER TABLE audit ADD COLUMN amount INTEGER;
 ALTER TABLE audit ADD COLUMN status_before TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit ADD COLUMN status_after TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit ADD COLUMN business_date INTEGER;
+ALTER TABLE audit ADD COLUMN dated INTEGER;
 ALTER TABLE audit ADD COLUMN result TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit ADD COLUMN error TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit ADD COLUMN summary TEXT NOT NULL DEFAULT '';

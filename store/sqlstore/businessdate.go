@@ -1,0 +1,73 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"revolver/date"
+	"revolver/store"
+)
+
+// BusinessDate is the latest business date opened.
+func (db *DB) BusinessDate(ctx context.Context) (store.BusinessDay, error) {
+	var b store.BusinessDay
+	var d Date
+	var at Time
+	err := db.R.QueryRowContext(ctx, `SELECT business_date, recorded_by, recorded_at, reason FROM business_dates ORDER BY business_date DESC LIMIT 1`).
+		Scan(&d, &b.RecordedBy, &at, &b.Reason)
+	if errors.Is(err, sql.ErrNoRows) {
+		return b, store.Errorf(store.CodeNotFound, "no business date has been opened")
+	}
+	b.Date, b.RecordedAt = d.D, at.T
+	return b, err
+}
+
+// BusinessDayAfter is the first business date opened after d.
+func (db *DB) BusinessDayAfter(ctx context.Context, after date.Date) (store.BusinessDay, error) {
+	var b store.BusinessDay
+	var d Date
+	var at Time
+	err := db.R.QueryRowContext(ctx, db.q(`SELECT business_date, recorded_by, recorded_at, reason FROM business_dates WHERE business_date > ? ORDER BY business_date LIMIT 1`), db.D.Date(after)).
+		Scan(&d, &b.RecordedBy, &at, &b.Reason)
+	if errors.Is(err, sql.ErrNoRows) {
+		return b, store.Errorf(store.CodeNotFound, "no business date has been opened after %s", after)
+	}
+	b.Date, b.RecordedAt = d.D, at.T
+	return b, err
+}
+
+// OpenBusinessDate appends a business date after the latest one. The
+// latest date again returns it unchanged; an earlier one is a conflict.
+func (db *DB) OpenBusinessDate(ctx context.Context, b store.BusinessDay) (store.BusinessDay, error) {
+	if b.Date == 0 || b.RecordedBy == "" || b.RecordedAt.IsZero() || b.Reason == "" {
+		return b, store.Errorf(store.CodeInvalid, "business date: the date, who opens it, when and why are required")
+	}
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return b, err
+	}
+	defer tx.Rollback()
+	if db.D.Name() == "postgres" {
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE business_dates IN EXCLUSIVE MODE`); err != nil {
+			return b, err
+		}
+	}
+	var last Date
+	err = tx.QueryRowContext(ctx, `SELECT business_date FROM business_dates ORDER BY business_date DESC LIMIT 1`).Scan(&last)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return b, err
+	case last.D == b.Date:
+		return db.BusinessDate(ctx)
+	case last.D > b.Date:
+		return b, store.Errorf(store.CodeConflict, "business date %s: the business date is already %s and only moves forward", b.Date, last.D)
+	}
+	b.RecordedAt = store.Truncate(b.RecordedAt)
+	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO business_dates (business_date, recorded_by, recorded_at, reason) VALUES (?, ?, ?, ?)`),
+		db.D.Date(b.Date), b.RecordedBy, db.D.Time(b.RecordedAt), b.Reason); err != nil {
+		return b, err
+	}
+	return b, tx.Commit()
+}

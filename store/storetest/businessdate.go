@@ -1,0 +1,49 @@
+package storetest
+
+import (
+	"testing"
+
+	"revolver/store"
+)
+
+// testBusinessDates: the business date starts unset, moves only forward,
+// the same date again returns the first record, and every move is kept.
+func testBusinessDates(t *testing.T, s store.Store) {
+	if _, err := s.BusinessDate(ctx); store.ErrorCode(err) != store.CodeNotFound {
+		t.Fatalf("before any: %v, want not_found", err)
+	}
+	if _, err := s.OpenBusinessDate(ctx, store.BusinessDay{Date: d("2006-01-02")}); store.ErrorCode(err) != store.CodeInvalid {
+		t.Errorf("without who, when and why: %v, want invalid", err)
+	}
+	first := store.BusinessDay{Date: d("2006-01-02"), RecordedBy: "ops@bank", RecordedAt: t0, Reason: "start"}
+	got, err := s.OpenBusinessDate(ctx, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Date != first.Date || !got.RecordedAt.Equal(store.Truncate(t0)) {
+		t.Errorf("opened %+v", got)
+	}
+	again, err := s.OpenBusinessDate(ctx, store.BusinessDay{Date: d("2006-01-02"), RecordedBy: "other", RecordedAt: t0.Add(1), Reason: "again"})
+	if err != nil || again.RecordedBy != "ops@bank" || again.Reason != "start" {
+		t.Errorf("same date again: %+v %v, want the first record", again, err)
+	}
+	if _, err := s.OpenBusinessDate(ctx, store.BusinessDay{Date: d("2006-01-03"), RecordedBy: "cob", RecordedAt: t0.Add(2), Reason: "close of business 2006-01-02"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.OpenBusinessDate(ctx, store.BusinessDay{Date: d("2006-01-02"), RecordedBy: "x", RecordedAt: t0, Reason: "back"}); store.ErrorCode(err) != store.CodeConflict {
+		t.Errorf("backwards: %v, want conflict", err)
+	}
+	if b, err := s.BusinessDayAfter(ctx, d("2006-01-02")); err != nil || b.Date != d("2006-01-03") || b.RecordedBy != "cob" {
+		t.Errorf("after 2006-01-02: %+v %v, want the opening of 2006-01-03", b, err)
+	}
+	if b, err := s.BusinessDayAfter(ctx, d("2005-12-01")); err != nil || b.Date != d("2006-01-02") {
+		t.Errorf("after 2005-12-01: %+v %v, want 2006-01-02", b, err)
+	}
+	if _, err := s.BusinessDayAfter(ctx, d("2006-01-03")); store.ErrorCode(err) != store.CodeNotFound {
+		t.Errorf("after the current date: %v, want not_found", err)
+	}
+	cur, err := s.BusinessDate(ctx)
+	if err != nil || cur.Date != d("2006-01-03") || cur.RecordedBy != "cob" {
+		t.Errorf("current: %+v %v", cur, err)
+	}
+}
