@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"revolver/auth"
 	"revolver/calendar"
 	"revolver/date"
 	"revolver/ledger"
@@ -85,6 +86,9 @@ type Service struct {
 	Store store.Store
 	Terms Terms
 	Now   func() time.Time
+	// SignInLimits limit failed sign-ins (auth.DefaultSignInLimits if
+	// zero).
+	SignInLimits auth.SignInLimits
 }
 
 func (s *Service) now() time.Time {

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"revolver/agreement"
@@ -58,7 +57,7 @@ func (s *Server) routeTable() []*Route {
 		{Method: "GET", Path: f + "/approvals", Summary: "Actions waiting for approval and decided", Response: "PendingList", h: s.approvals},
 		{Method: "POST", Path: f + "/approvals/{id}/approve", Summary: "Approve and carry out a pending action (not by its requester)", Roles: roles(app.ActDecidePending), Mutating: true, Request: "Decision", Response: "Pending", h: s.decidePending(true)},
 		{Method: "POST", Path: f + "/approvals/{id}/reject", Summary: "Reject a pending action, saying why", Roles: roles(app.ActDecidePending), Mutating: true, Request: "Decision", Response: "Pending", h: s.decidePending(false)},
-		{Method: "GET", Path: "/api/v1/audit", Summary: "The audit trail (hash chain), by id", Roles: roles(app.ActReadAudit), Query: []string{"after", "limit"}, Response: "AuditList", h: s.auditList},
+		{Method: "GET", Path: "/api/v1/audit", Summary: "The audit trail (hash chain), by id, filtered by facility, user, kind and business date (format=csv or Accept: text/csv: a CSV file)", Roles: roles(app.ActReadAudit), Query: []string{"facility", "user", "kind", "from", "to", "after", "limit", "format"}, Response: "AuditList", h: s.auditList},
 	}
 }
 
@@ -210,16 +209,6 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-// dummyHash is verified when the email is unknown, so that the answer
-// takes as long as for a wrong password.
-// It is computed on first use: an argon2id hash costs tens of milliseconds
-// and megabytes, which every command of the binary would otherwise pay at
-// start.
-var dummyHash = sync.OnceValue(func() string {
-	h, _ := auth.HashPassword("not a password of anyone", auth.DefaultParams)
-	return h
-})
-
 func (s *Server) signIn(c *call) (any, error) {
 	var in signIn
 	ct, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
@@ -231,50 +220,40 @@ func (s *Server) signIn(c *call) (any, error) {
 	} else if err := c.decodeJSON(&in); err != nil {
 		return nil, err
 	}
-	email := strings.ToLower(strings.TrimSpace(in.Email))
-	if email == "" || in.Password == "" {
+	if strings.TrimSpace(in.Email) == "" || in.Password == "" {
 		return nil, invalidf("email and password are required")
 	}
-	now := s.now()
-	keys := []string{"email:" + email, "ip:" + clientIP(c.r)}
-	if ok, wait := s.limiter.Allow(now, keys...); !ok {
-		c.w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		return nil, &Error{Status: http.StatusTooManyRequests, Code: "rate_limited",
-			Message: fmt.Sprintf("too many failed sign-ins: try again in %s", wait.Round(time.Second)), Details: map[string]any{"retry_after_seconds": int(wait.Seconds()) + 1}}
+	out, err := s.svc.SignIn(c.r.Context(), app.SignIn{Email: in.Email, Password: in.Password, Address: clientIP(c.r),
+		TTL: s.cfg.SessionTTL})
+	var se *app.SignInError
+	if errors.As(err, &se) {
+		c.audited = true
+		if se.Code == app.CodeRateLimited {
+			secs := int(se.Wait.Seconds()) + 1
+			c.w.Header().Set("Retry-After", strconv.Itoa(secs))
+			return nil, &Error{Status: http.StatusTooManyRequests, Code: se.Code, Message: se.Message, Details: map[string]any{"retry_after_seconds": secs}}
+		}
+		return nil, errf(http.StatusUnauthorized, se.Code, "%s", se.Message)
 	}
-	u, err := s.acc.UserByEmail(c.r.Context(), email)
-	if err != nil && store.ErrorCode(err) != store.CodeNotFound {
-		return nil, err
+	if store.ErrorCode(err) == store.CodeInvalid {
+		return nil, invalidf("%v", err)
 	}
-	hash := u.PasswordHash
 	if err != nil {
-		hash = dummyHash()
-	}
-	if !auth.VerifyPassword(hash, in.Password) || err != nil {
-		s.limiter.Fail(now, keys...)
-		return nil, errf(http.StatusUnauthorized, "unauthorized", "the email or the password is wrong")
-	}
-	s.limiter.Succeed(keys[0])
-	id, csrf := auth.Random("", 32), auth.Random("", 32)
-	sess := store.Session{IDSHA256: auth.SHA256(id), UserID: u.ID, CSRF: csrf, Created: now, Expires: now.Add(s.cfg.SessionTTL)}
-	if err := s.acc.CreateSession(c.r.Context(), sess); err != nil {
 		return nil, err
 	}
+	c.audited = true
 	// The browser counts the cookie's life on its own clock: Max-Age, not
 	// Expires, which would be on revolver's clock (a configured one may be
 	// years off the wall clock, as the demo's is).
-	http.SetCookie(c.w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", MaxAge: int(sess.Expires.Sub(sess.Created).Seconds()), HttpOnly: true,
+	http.SetCookie(c.w, &http.Cookie{Name: sessionCookie, Value: out.Token, Path: "/", MaxAge: int(out.Session.Expires.Sub(out.Session.Created).Seconds()), HttpOnly: true,
 		Secure: c.r.TLS != nil || s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
-	c.user = u
-	if err := c.audit(nil, map[string]any{"signed_in": u.Email}); err != nil {
-		return nil, err
-	}
-	return map[string]any{"user": u, "csrf_token": csrf, "expires": sess.Expires}, nil
+	c.user = out.User
+	return map[string]any{"user": out.User, "csrf_token": out.Session.CSRF, "expires": out.Session.Expires}, nil
 }
 
 func (s *Server) signOut(c *call) (any, error) {
 	if c.session != nil {
-		if err := s.acc.DeleteSession(c.r.Context(), c.session.IDSHA256); err != nil {
+		if err := s.svc.SignOut(c.r.Context(), c.user, *c.session); err != nil {
 			return nil, err
 		}
 	}
@@ -385,6 +364,7 @@ func (s *Server) submitCertificate(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.about(0, asOf)
 	in := app.CertificateInput{Facility: c.fac.Slug, AsOf: asOf, By: c.user.Email}
 	for _, f := range []struct {
 		field string
@@ -507,6 +487,7 @@ func (s *Server) requestAdvance(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.about(amt, vd)
 	r, err := c.svc().RequestAdvance(c.r.Context(), app.RequestInput{Facility: c.fac.Slug, Key: c.ledgerKey(), Amount: amt, ValueDate: vd, By: c.user.Email})
 	if err != nil {
 		return nil, err
@@ -572,6 +553,7 @@ func (s *Server) repayment(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.about(amt, vd)
 	if len(in.Memo) > 500 {
 		return nil, fieldErr("memo", "at most 500 characters")
 	}
@@ -687,6 +669,7 @@ func (s *Server) eventOfDefault(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.about(0, d)
 	t, err := s.terms.TermsAsOf(c.r.Context(), c.fac.Slug, d)
 	if err != nil {
 		return nil, err
@@ -741,27 +724,54 @@ func (s *Server) decidePending(approve bool) func(c *call) (any, error) {
 
 func (s *Server) auditList(c *call) (any, error) {
 	q := c.r.URL.Query()
-	after, limit := int64(0), 100
+	f := store.AuditFilter{Facility: q.Get("facility"), Actor: q.Get("user"), Kind: q.Get("kind"), Limit: 100}
 	if v := q.Get("after"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
 			return nil, fieldErr("after", "%q: expected a record id (integer ≥ 0)", v)
 		}
-		after = n
+		f.After = n
 	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
 			return nil, fieldErr("limit", "%q: expected an integer from 1 to 1000", v)
 		}
-		limit = n
+		f.Limit = n
 	}
-	recs, err := s.acc.AuditRecords(c.r.Context(), after, limit)
+	var err error
+	if f.From, err = parseDate("from", q.Get("from"), false, 0); err != nil {
+		return nil, err
+	}
+	if f.To, err = parseDate("to", q.Get("to"), false, 0); err != nil {
+		return nil, err
+	}
+	if f.From != 0 && f.To != 0 && f.From > f.To {
+		return nil, fieldErr("to", "%s is before from %s", f.To, f.From)
+	}
+	format := q.Get("format")
+	if format == "" && strings.Contains(c.r.Header.Get("Accept"), "text/csv") {
+		format = "csv"
+	}
+	if format != "" && format != "json" && format != "csv" {
+		return nil, fieldErr("format", "%q: expected json or csv", format)
+	}
+	recs, err := s.svc.AuditTrail(c.r.Context(), f)
 	if err != nil {
 		return nil, err
 	}
-	if recs == nil {
-		recs = []store.AuditRecord{}
+	if format == "csv" {
+		var b bytes.Buffer
+		if err := app.WriteAuditCSV(&b, recs); err != nil {
+			return nil, err
+		}
+		w := c.w
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="audit.csv"`)
+		w.WriteHeader(http.StatusOK)
+		w.Write(b.Bytes())
+		c.w = discard{h: http.Header{}}
+		return nil, nil
 	}
 	return map[string]any{"records": recs}, nil
 }

@@ -325,6 +325,8 @@ var routeDocs = map[string]struct {
 		"202": obj{"description": "above the maker-checker threshold: waits for approval", "content": obj{"application/json": obj{"schema": ref("Advance")}}}}},
 	"GET /api/v1/facilities/{slug}/deadlines": {content: obj{
 		"text/calendar": obj{"schema": obj{"type": "string", "description": "an iCalendar file (format=ics or Accept: text/calendar)"}}}},
+	"GET /api/v1/audit": {content: obj{
+		"text/csv": obj{"schema": obj{"type": "string", "description": "the records as CSV with a header row naming the columns (format=csv or Accept: text/csv)"}}}},
 }
 
 func codeList() []string {
@@ -338,8 +340,11 @@ func codeList() []string {
 
 var queryDocs = map[string]obj{
 	"as_of":       {"description": "date YYYY-MM-DD (default: the business date)", "schema": dateStr},
-	"from":        {"description": "first value date", "schema": dateStr},
-	"to":          {"description": "last value date", "schema": dateStr},
+	"from":        {"description": "first date: the value date (ledger), the business date (audit trail)", "schema": dateStr},
+	"to":          {"description": "last date: the value date (ledger), the business date (audit trail)", "schema": dateStr},
+	"facility":    {"description": "only records of this facility (slug)", "schema": str},
+	"user":        {"description": "only records of this user (email in any case, or cli:name)", "schema": str},
+	"kind":        {"description": "only records of this kind of thing, e.g. advance, certificate, session", "schema": str},
 	"as_known_on": {"description": "use the statements as known at the end of this date (default now)", "schema": dateStr},
 	"explain":     {"description": "true: add each test's explanation", "schema": obj{"type": "boolean"}},
 	"after":       {"description": "records with a greater id", "schema": obj{"type": "integer", "format": "int64", "minimum": 0}},

@@ -533,6 +533,15 @@ func (rq *req) refused(err error, page func(*req) error) error {
 	if !ok {
 		return err
 	}
+	// The refusal is in the audit trail too.
+	code := store.ErrorCode(err)
+	if code == store.CodeInternal {
+		code = store.CodeInvalid // the page's own check of the form
+	}
+	if aerr := rq.s.svc.AuditRefusal(rq.actx(), app.Refusal{Code: code, Message: msg, Status: status,
+		Facility: rq.fac.Slug, Resource: rq.r.PathValue("id"), Amount: rq.amount, Dated: rq.day}); aerr != nil {
+		return aerr
+	}
 	rq.status = status
 	rq.errMsg = "Refused, and nothing was changed: " + msg
 	return page(rq)

@@ -224,6 +224,7 @@ func (s *Server) requestAdvance(rq *req) error {
 	vd := strings.TrimSpace(rq.r.PostFormValue("value_date"))
 	back := "/facilities/" + url.PathEscape(rq.fac.Slug) + "/loans"
 	in, err := rq.advanceInput(amount, vd)
+	rq.amount, rq.day = in.Amount, in.ValueDate
 	if err != nil {
 		return rq.refused(err, s.loansPage)
 	}

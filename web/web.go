@@ -35,6 +35,7 @@ import (
 	"revolver/auth"
 	"revolver/date"
 	"revolver/ledger"
+	"revolver/money"
 	"revolver/store"
 )
 
@@ -188,6 +189,10 @@ type req struct {
 	errMsg string
 	// reqID names the request in the audit record of a change.
 	reqID string
+	// amount and day: what a form asks, read before the use case runs,
+	// for the audit record of its refusal.
+	amount money.Amount
+	day    date.Date
 }
 
 func (s *Server) session(r *http.Request) (store.User, store.Session, error) {
@@ -276,7 +281,12 @@ func (rq *req) allow(a app.Action, what string) error {
 	if rq.may(a) {
 		return nil
 	}
-	return userErr(http.StatusForbidden, fmt.Sprintf("Your role (%s) cannot %s. Nothing was changed.", strings.ReplaceAll(rq.user.Role, "_", " "), what))
+	msg := fmt.Sprintf("Your role (%s) cannot %s. Nothing was changed.", strings.ReplaceAll(rq.user.Role, "_", " "), what)
+	if err := rq.s.svc.AuditRefusal(rq.actx(), app.Refusal{Code: store.CodeForbidden, Message: msg, Status: http.StatusForbidden,
+		Facility: rq.fac.Slug, Resource: rq.r.PathValue("id")}); err != nil {
+		return err
+	}
+	return userErr(http.StatusForbidden, msg)
 }
 
 // today is the business date: the day the pages open on and evaluate.
@@ -489,8 +499,26 @@ func (rq *req) actx() context.Context {
 	if rq.reqID == "" {
 		rq.reqID = auth.Random("req_", 12)
 	}
+	kind, action := webWhat(rq.r)
 	return app.WithActor(rq.r.Context(), app.Actor{User: rq.user.Email, UserID: rq.user.ID, Role: rq.user.Role,
-		Facilities: rq.user.Facilities, RequestID: rq.reqID, Via: "web " + rq.r.Pattern})
+		Facilities: rq.user.Facilities, RequestID: rq.reqID, Via: "web " + rq.r.Pattern, Kind: kind, Action: action})
+}
+
+// webWhat names what a form changes, for its audit record: the kind of
+// thing and the action (a decision's action is its path's).
+func webWhat(r *http.Request) (kind, action string) {
+	const f = "POST /facilities/{slug}"
+	switch r.Pattern {
+	case f + "/certificates":
+		return "certificate", "submit"
+	case f + "/certificates/{id}/{decision}":
+		return "certificate", r.PathValue("decision")
+	case f + "/advances":
+		return "advance", "request"
+	case f + "/advances/{id}/{decision}":
+		return "advance", r.PathValue("decision")
+	}
+	return "", ""
 }
 
 var idemKeyRe = regexp.MustCompile(`^[\x21-\x7e]{1,200}$`)
