@@ -50,6 +50,8 @@ const (
 	ActDecidePending Action = "decide_pending"
 	// ActReadAudit: read the audit trail.
 	ActReadAudit Action = "read_audit"
+	// ActManageUsers: add users and create API tokens.
+	ActManageUsers Action = "manage_users"
 )
 
 var (
@@ -77,6 +79,7 @@ var roleMatrix = map[Action][]string{
 	ActRequestAmendment:    deciders,
 	ActDecidePending:       deciders,
 	ActReadAudit:           auditors,
+	ActManageUsers:         []string{store.RoleLenderAdmin},
 }
 
 // Actions lists the actions of the role matrix.

@@ -46,6 +46,11 @@ type Accounts interface {
 
 	// CreateToken stores the SHA-256 (hex) of a new API token.
 	CreateToken(ctx context.Context, userID int64, tokenSHA256 string, at time.Time) error
+	// AddUser stores a new user with the facilities granted, and AddToken a
+	// token's hash, each in one transaction with its audit record (nil:
+	// none).
+	AddUser(ctx context.Context, u User, facilities []string, a *AuditRecord) (User, error)
+	AddToken(ctx context.Context, userID int64, tokenSHA256 string, at time.Time, a *AuditRecord) error
 	UserByToken(ctx context.Context, tokenSHA256 string) (User, error)
 
 	// Sessions are keyed by the SHA-256 (hex) of the cookie value.

@@ -48,7 +48,7 @@ func TestAuditList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"ID  BUSINESS DATE", "cli:ops registered facility for btu", "cli:ops added user 1\n",
+	for _, want := range []string{"ID  BUSINESS DATE", "cli:ops registered facility for btu", "cli:ops added user ann@bank.example\n",
 		"refused  ann@bank.example (lender officer) tried to sign in: refused (unauthorized)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table does not say %q:\n%s", want, out)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -43,6 +44,15 @@ func service(st store.Store) *app.Service {
 // cliContext carries the command as the actor of the use cases it runs.
 func cliContext(ctx context.Context, command string) context.Context {
 	what := cliWhat["revolver "+command]
-	return app.WithActor(ctx, app.Actor{User: "cli:" + command, RequestID: fmt.Sprintf("cli_%d", time.Now().UnixNano()), Via: "revolver " + command,
+	return app.WithActor(ctx, app.Actor{User: cliActor(), RequestID: fmt.Sprintf("cli_%d", time.Now().UnixNano()), Via: "revolver " + command,
 		Kind: what.kind, Action: what.action})
+}
+
+// cliActor names the command line in the audit trail: cli:<the system
+// user running it>.
+func cliActor() string {
+	if u := os.Getenv("USER"); u != "" {
+		return "cli:" + u
+	}
+	return "cli"
 }

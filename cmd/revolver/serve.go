@@ -117,12 +117,8 @@ func cliAuditOn(ctx context.Context, st store.Store, route, facility string, day
 	if err != nil {
 		return err
 	}
-	actor := "cli"
-	if u := os.Getenv("USER"); u != "" {
-		actor = "cli:" + u
-	}
 	what := cliWhat[route]
-	rec := store.AuditRecord{At: now(), Actor: actor, RequestID: fmt.Sprintf("cli_%d", time.Now().UnixNano()),
+	rec := store.AuditRecord{At: now(), Actor: cliActor(), RequestID: fmt.Sprintf("cli_%d", time.Now().UnixNano()),
 		Route: route, Facility: facility, Kind: what.kind, Action: what.action, After: b}
 	rec.Describe(nil, after)
 	if day != 0 {

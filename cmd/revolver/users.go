@@ -14,7 +14,6 @@ import (
 
 	"revolver/agreement"
 	"revolver/app"
-	"revolver/auth"
 	"revolver/store"
 )
 
@@ -35,15 +34,6 @@ func userCmd() *cobra.Command {
 			if email == "" {
 				return usageError{errors.New("--email is required")}
 			}
-			if !store.ValidRole(role) {
-				return usageError{fmt.Errorf("--role %q: expected one of %s", role, strings.Join(store.Roles, ", "))}
-			}
-			if role == store.RoleBorrower && len(facilities) == 0 {
-				return usageError{errors.New("a borrower user needs --facility SLUG (repeatable)")}
-			}
-			if role != store.RoleBorrower && len(facilities) > 0 {
-				return usageError{fmt.Errorf("--facility is for borrower users; a %s sees every facility", role)}
-			}
 			if !stdin {
 				return usageError{errors.New("--password-stdin is required: the password is read from standard input (not from the command line)")}
 			}
@@ -52,36 +42,14 @@ func userCmd() *cobra.Command {
 				return err
 			}
 			pw = strings.TrimRight(pw, "\r\n")
-			hash, err := auth.HashPassword(pw, auth.DefaultParams)
-			if err != nil {
-				return usageError{err}
-			}
 			st, _, err := sf.open(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			acc, err := accountsOf(st)
+			u, err := service(st).AddUser(cliContext(cmd.Context(), "user add"), app.NewUser{Email: email, Role: role, Password: pw, Facilities: facilities})
 			if err != nil {
-				return err
-			}
-			for _, f := range facilities {
-				if _, err := st.Facility(cmd.Context(), f); err != nil {
-					return usageError{fmt.Errorf("--facility %s: %w", f, err)}
-				}
-			}
-			u, err := acc.CreateUser(cmd.Context(), store.User{Email: email, Role: role, PasswordHash: hash, Created: now()})
-			if err != nil {
-				return usageError{err}
-			}
-			for _, f := range facilities {
-				if err := acc.GrantFacility(cmd.Context(), u.ID, f); err != nil {
-					return err
-				}
-			}
-			u.Facilities = facilities
-			if err := cliAudit(cmd.Context(), st, "revolver user add", "", u); err != nil {
-				return err
+				return opError(err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "user %d %s (%s) added\n", u.ID, u.Email, u.Role)
 			return nil
@@ -112,19 +80,11 @@ func tokenCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			acc, err := accountsOf(st)
+			tok, _, err := service(st).CreateToken(cliContext(cmd.Context(), "token create"), email)
 			if err != nil {
-				return err
-			}
-			u, err := acc.UserByEmail(cmd.Context(), email)
-			if err != nil {
-				return usageError{fmt.Errorf("--email %s: %w", email, err)}
-			}
-			tok, sum := auth.NewToken()
-			if err := acc.CreateToken(cmd.Context(), u.ID, sum, now()); err != nil {
-				return err
-			}
-			if err := cliAudit(cmd.Context(), st, "revolver token create", "", map[string]any{"user": u.Email, "token_sha256": sum}); err != nil {
+				if store.ErrorCode(err) == store.CodeNotFound {
+					return usageError{fmt.Errorf("--email %s: %w", email, err)}
+				}
 				return err
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), tok)

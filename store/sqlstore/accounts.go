@@ -538,3 +538,77 @@ func (db *DB) SignInFailures(ctx context.Context, email, address string, since t
 	addr, err := read(`SELECT at FROM signin_attempts WHERE address = ? AND NOT ok AND at >= ? ORDER BY id`, address, from)
 	return account, addr, err
 }
+
+// AddUser stores a new user, the facilities granted and the audit record
+// in one transaction.
+func (db *DB) AddUser(ctx context.Context, u store.User, facilities []string, a *store.AuditRecord) (store.User, error) {
+	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
+	if u.Email == "" || !strings.Contains(u.Email, "@") {
+		return u, store.Errorf(store.CodeInvalid, "user email %q: expected an email address", u.Email)
+	}
+	if !store.ValidRole(u.Role) {
+		return u, store.Errorf(store.CodeInvalid, "user %s: role %q: expected one of %s", u.Email, u.Role, strings.Join(store.Roles, ", "))
+	}
+	fids := make([]int64, len(facilities))
+	for i, f := range facilities {
+		fid, err := db.facilityID(ctx, db.R, f)
+		if err != nil {
+			return u, err
+		}
+		fids[i] = fid
+	}
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return u, fmt.Errorf("add user: %w", err)
+	}
+	defer rollback(tx)
+	u.Created = store.Truncate(u.Created)
+	err = tx.QueryRowContext(ctx, db.q(`INSERT INTO users (email, role, password_hash, created) VALUES (?, ?, ?, ?) RETURNING id`),
+		u.Email, u.Role, u.PasswordHash, db.D.Time(u.Created)).Scan(&u.ID)
+	if db.D.IsUnique(err) {
+		return u, store.Errorf(store.CodeConflict, "a user with email %s exists", u.Email)
+	}
+	if err != nil {
+		return u, fmt.Errorf("add user %s: %w", u.Email, err)
+	}
+	for _, fid := range fids {
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO user_facilities (user_id, facility_id) VALUES (?, ?) ON CONFLICT DO NOTHING`), u.ID, fid); err != nil {
+			return u, fmt.Errorf("add user %s: grant: %w", u.Email, err)
+		}
+	}
+	if a != nil {
+		if _, err := db.appendAudit(ctx, tx, *a); err != nil {
+			return u, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return u, fmt.Errorf("add user %s: %w", u.Email, err)
+	}
+	u.Facilities = facilities
+	return u, nil
+}
+
+// AddToken stores a token's hash and the audit record in one transaction.
+func (db *DB) AddToken(ctx context.Context, userID int64, h string, at time.Time, a *store.AuditRecord) error {
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("add token: %w", err)
+	}
+	defer rollback(tx)
+	_, err = tx.ExecContext(ctx, db.q(`INSERT INTO api_tokens (sha256, user_id, created) VALUES (?, ?, ?)`), h, userID, db.D.Time(store.Truncate(at)))
+	if db.D.IsUnique(err) {
+		return store.Errorf(store.CodeConflict, "token exists")
+	}
+	if err != nil {
+		return fmt.Errorf("add token: %w", err)
+	}
+	if a != nil {
+		if _, err := db.appendAudit(ctx, tx, *a); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("add token: %w", err)
+	}
+	return nil
+}
