@@ -34,6 +34,7 @@ func TestRoleMatrix(t *testing.T) {
 		ActRequestAmendment:    {admin, officer},
 		ActDecidePending:       {admin, officer},
 		ActReadAudit:           {admin, auditor},
+		ActManageUsers:         {admin},
 	}
 	for _, a := range Actions() {
 		if _, ok := want[a]; !ok {

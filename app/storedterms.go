@@ -249,15 +249,20 @@ func (s *Service) RegisterFacility(ctx context.Context, slug string, files []agr
 	for _, a := range fac.Amendments {
 		amendFile[a.File] = a.Effective
 	}
-	for _, file := range files {
-		d := store.Document{Facility: slug, ID: file.Name, Kind: DocAgreement, Effective: fac.Agreement.Date,
-			RecordedBy: by, RecordedAt: s.now(), Content: file.Data}
-		if eff, ok := amendFile[file.Name]; ok {
-			d.Kind, d.Effective = DocAmendment, eff
+	// The documents are stored in one transaction of the facility, with the
+	// audit record of the registration.
+	err = s.update(ctx, slug, func(tx store.Tx) error {
+		for _, file := range files {
+			d := store.Document{Facility: slug, ID: file.Name, Kind: DocAgreement, Effective: fac.Agreement.Date,
+				RecordedBy: by, RecordedAt: s.now(), Content: file.Data}
+			if eff, ok := amendFile[file.Name]; ok {
+				d.Kind, d.Effective = DocAmendment, eff
+			}
+			if _, _, err := tx.PutDocument(d); err != nil {
+				return err
+			}
 		}
-		if _, err := s.Store.PutDocument(ctx, d); err != nil {
-			return f, err
-		}
-	}
-	return f, nil
+		return nil
+	})
+	return f, err
 }

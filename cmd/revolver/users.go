@@ -146,14 +146,11 @@ func facilityCmd() *cobra.Command {
 			}
 			defer st.Close()
 			svc := service(st)
-			f, err := svc.RegisterFacility(cmd.Context(), slug, files, settings, "cli")
+			f, err := svc.RegisterFacility(cliContext(cmd.Context(), "facility add"), slug, files, settings, cliActor())
 			if err != nil {
 				if code := store.ErrorCode(err); code == store.CodeInvalid || code == store.CodeConflict {
 					return usageError{err}
 				}
-				return err
-			}
-			if err := cliAudit(cmd.Context(), st, "revolver facility add", slug, map[string]any{"facility": f, "files": len(files)}); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "facility %s (%s): %d agreement files\n", f.Slug, f.Name, len(files))
