@@ -966,7 +966,7 @@ func (a *StoredTerms) RecordedDefaultsContinuing(ctx context.Context, slug strin
 	if err != nil {
 		return nil, err
 	}
-	ds, _, err := defaults.Defaults(t, FactsFrom(recs), d, loc)
+	ds, _, err := defaults.Defaults(t, FactsFrom(recs), d, time.Time{}, loc)
 	if err != nil {
 		return nil, invalid("facility %q on %s: the recorded facts cannot be evaluated: %v", slug, d, err)
 	}
