@@ -242,9 +242,21 @@ func TestCovenantResultEndsDefaultOnlyWhenApproved(t *testing.T) {
 	}{
 		{"failing", []defaults.CovenantResult{fail}, true, "", ""},
 		{"passing by one officer", []defaults.CovenantResult{fail, func() defaults.CovenantResult { r := pass; r.RecordedBy = "officer"; return r }()}, true, "", "recorded by officer is not applied"},
-		{"passing approved by its requester", []defaults.CovenantResult{fail, func() defaults.CovenantResult { r := pass; r.RequestedBy, r.ApprovedBy = "officer", "officer"; return r }()}, true, "", "not applied"},
-		{"restatement accepted by a lender", []defaults.CovenantResult{fail, func() defaults.CovenantResult { r := pass; r.RequestedBy, r.ApprovedBy = "controller", "officer"; return r }()}, false, "2005-06-20", ""},
-		{"fails again", []defaults.CovenantResult{fail, func() defaults.CovenantResult { r := pass; r.RequestedBy, r.ApprovedBy = "controller", "officer"; return r }(), fail}, true, "", ""},
+		{"passing approved by its requester", []defaults.CovenantResult{fail, func() defaults.CovenantResult {
+			r := pass
+			r.RequestedBy, r.ApprovedBy = "officer", "officer"
+			return r
+		}()}, true, "", "not applied"},
+		{"restatement accepted by a lender", []defaults.CovenantResult{fail, func() defaults.CovenantResult {
+			r := pass
+			r.RequestedBy, r.ApprovedBy = "controller", "officer"
+			return r
+		}()}, false, "2005-06-20", ""},
+		{"fails again", []defaults.CovenantResult{fail, func() defaults.CovenantResult {
+			r := pass
+			r.RequestedBy, r.ApprovedBy = "controller", "officer"
+			return r
+		}(), fail}, true, "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -384,7 +384,8 @@ func (l *loader) history() error {
 }
 
 // financials records the quarterly statements 45 days after each quarter
-// and the restatement of Q2 2006 on 15 November 2006.
+// and the restatement of Q2 2006 submitted on 15 November 2006, which the
+// officer accepts two days later (until then it changes no test).
 func (l *loader) financials() error {
 	for _, f := range []struct {
 		file     string
@@ -410,10 +411,19 @@ func (l *loader) financials() error {
 			if len(h) > f.nth {
 				continue
 			}
-			if _, err := l.svc.AddStatementsAt(l.ctx, Slug, []covenant.Statement{st}, controller, f.recorded(st)); err != nil {
+			at := f.recorded(st)
+			_, pending, err := l.svc.AddStatementsAt(l.ctx, Slug, []covenant.Statement{st}, controller, at)
+			if err != nil {
 				return err
 			}
 			l.res.Created++
+			for _, r := range pending {
+				l.at = at.Add(48 * time.Hour)
+				if _, err := l.svc.DecideRequest(l.ctx, app.FactInput{Facility: Slug, Key: "demo-accept-" + st.PeriodEnd.String(), By: officer}, r.Record.ID, true, ""); err != nil {
+					return fmt.Errorf("demo: accepting the restatement of %s: %w", st.PeriodEnd, err)
+				}
+				l.res.Created++
+			}
 		}
 	}
 	return nil
@@ -425,7 +435,6 @@ func (l *loader) financials() error {
 // (Security Agreement ¶13(b)).
 func (l *loader) facts() error {
 	d := date.MustParse
-	l.at = time.Date(2004, 1, 28, 17, 0, 0, 0, time.UTC)
 	record := func(key string, f func(in app.FactInput) (app.Recorded, error)) error {
 		r, err := f(app.FactInput{Facility: Slug, Key: "demo-" + key, By: officer})
 		if err == nil && !r.Replayed {
@@ -439,12 +448,15 @@ func (l *loader) facts() error {
 		{Kind: "costs_paid", Ref: "lma_costs", Date: d("2004-02-05"), Note: "counsel's invoice paid"},
 	}
 	for _, e := range events {
+		l.at = e.Date.Time().Add(17 * time.Hour)
 		if err := record(e.Kind+"-"+e.Ref, func(in app.FactInput) (app.Recorded, error) { return l.svc.RecordOccurrence(l.ctx, in, e) }); err != nil {
 			return fmt.Errorf("demo: %s: %w", e.Kind, err)
 		}
 	}
 	// The Bank waived each quarter's failed net income test in writing (Security
-	// Agreement ¶16), requested by the officer and approved by credit.
+	// Agreement ¶16) once it was known: requested by the officer five days
+	// after the failing test was recorded, approved by credit two days later,
+	// the consent dated the day of the approval.
 	rep, err := l.svc.DefaultsReport(l.ctx, Slug, LastDay)
 	if err != nil {
 		return err
@@ -453,13 +465,20 @@ func (l *loader) facts() error {
 		if !x.Continuing || x.Covenant == "" {
 			continue
 		}
-		on := x.Occurred.AddDays(50)
+		known := x.RecordedAt
+		if known.IsZero() {
+			return fmt.Errorf("demo: default %s: when it became known is not recorded", x.ID)
+		}
+		asked, approved := known.AddDate(0, 0, 5), known.AddDate(0, 0, 7)
+		on := date.FromTime(approved)
 		w := app.WaiverRequest{Default: x.ID, Date: on, Agreement: "original-loan-agreement", Covenant: x.Covenant, Period: x.Period,
 			Note: "waived for the quarter only; the covenant stands"}
+		l.at = asked
 		req, err := l.svc.RequestWaiver(l.ctx, app.FactInput{Facility: Slug, Key: "demo-waiver-request-" + x.ID, By: officer}, w)
 		if err != nil {
 			return fmt.Errorf("demo: waiver of %s: %w", x.ID, err)
 		}
+		l.at = approved
 		if _, err := l.svc.ApproveWaiver(l.ctx, app.FactInput{Facility: Slug, Key: "demo-waiver-approval-" + x.ID, By: credit}, x.ID, req.Record.ID); err != nil {
 			return fmt.Errorf("demo: approval of the waiver of %s: %w", x.ID, err)
 		}
@@ -470,6 +489,7 @@ func (l *loader) facts() error {
 		p := defaults.Policy{ID: fmt.Sprintf("INV-%d", y), Insurer: "Factory Mutual Insurance Company", Number: fmt.Sprintf("FM-%d-0417", y),
 			Covers: []string{"inventory", "other_tangible_collateral"}, Effective: d(fmt.Sprintf("%d-02-01", y)).AddDays(-4 * b2i(y == 2004)),
 			Expires: d(fmt.Sprintf("%d-02-01", y+1)), LossPayee: "lender", CancellationNoticeDays: 10, Evidenced: &evidenced}
+		l.at = evidenced.Time().Add(17 * time.Hour)
 		if err := record("policy-"+p.ID, func(in app.FactInput) (app.Recorded, error) { return l.svc.RecordPolicy(l.ctx, in, p) }); err != nil {
 			return fmt.Errorf("demo: insurance policy %s: %w", p.ID, err)
 		}

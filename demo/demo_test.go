@@ -5,8 +5,11 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"revolver/app"
 	"revolver/date"
+	"revolver/defaults"
 	"revolver/examples"
 	"revolver/ledger"
 	"revolver/store"
@@ -91,5 +94,47 @@ func TestLoadTwice(t *testing.T) {
 	hist, _ := st.FinancialsHistory(ctx, Slug, date.MustParse("2006-07-02"))
 	if len(hist) != 2 {
 		t.Fatalf("Q2 2006 submissions: %d", len(hist))
+	}
+	// The restatement was accepted by a lender, after its submission.
+	svc := &app.Service{Store: st, Terms: &app.StoredTerms{Store: st}}
+	rs, _ := svc.Requests(ctx, Slug)
+	var restatements, waivers int
+	for _, r := range rs {
+		switch r.Kind {
+		case defaults.RequestRestatement:
+			restatements++
+			if r.Status != app.RequestApproved || r.RequestedBy != controller || r.DecidedBy != officer || !r.DecidedAt.After(r.RequestedAt) {
+				t.Errorf("restatement %+v", r)
+			}
+		case defaults.RequestWaiver:
+			waivers++
+			if r.Status != app.RequestApproved || r.RequestedBy != officer || r.DecidedBy != credit {
+				t.Errorf("waiver request %+v", r)
+			}
+		}
+	}
+	if restatements != 1 || waivers != 4 {
+		t.Errorf("%d restatements and %d waiver requests, want 1 and 4", restatements, waivers)
+	}
+	// The four failed net income tests are waived, each after it was known.
+	rep, err := svc.DefaultsReport(ctx, Slug, LastDay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var waived int
+	for _, x := range rep.Defaults {
+		if x.Continuing {
+			t.Errorf("continuing at the end of the demo: %s (%s)", x.ID, x.Why)
+		}
+		if x.Waiver != nil {
+			t.Logf("%s: known %s, waived %s", x.ID, x.RecordedAt.Format(time.RFC3339), x.Waived)
+			waived++
+			if x.Waived.Time().Before(x.RecordedAt) || x.Waiver.ApprovedBy != credit {
+				t.Errorf("%s: waived %s, known %s, by %+v: the waiver must follow the breach being known", x.ID, x.Waived, x.RecordedAt, x.Waiver)
+			}
+		}
+	}
+	if waived != 4 {
+		t.Errorf("%d waived defaults, want 4: %+v", waived, rep.Defaults)
 	}
 }
