@@ -3,8 +3,9 @@
 // computed by the borrowingbase engine from derived monthly reports (see
 // data.go) and approved, advances and repayments, interest by close of
 // business, a letter of credit, the transaction fee at closing, quarterly
-// financial statements 2004–2006 with the restatement of Q2 2006, and demo
-// users. Loading is idempotent: every record is keyed, so loading twice
+// financial statements 2004–2006 with the restatement of Q2 2006 (accepted
+// by a lender), the net income failures waived in writing by two lenders
+// once known, and demo users. Loading is idempotent: every record is keyed, so loading twice
 // stores nothing new the second time.
 package demo
 
