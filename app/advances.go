@@ -16,6 +16,10 @@ type Settings struct {
 	// MakerCheckerThreshold: an advance above it needs the approval of
 	// someone other than its requester; nil: no approval needed.
 	MakerCheckerThreshold *money.Amount `json:"maker_checker_threshold,omitempty"`
+	// CertificateMoveShare: a certificate whose borrowing base moves by
+	// more than this share from the previous approved one is submitted
+	// with a warning; nil: DefaultCertificateMoveShare.
+	CertificateMoveShare *money.Rate `json:"certificate_move_warning_share,omitempty"`
 }
 
 // ParseSettings reads a facility's settings JSON.
@@ -63,6 +67,10 @@ type RequestInput struct {
 // waits for ApproveAdvance. Retried with the same key and content it
 // returns the stored request; a refused advance stores nothing.
 func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.AdvanceRequest, error) {
+	if err := authorize(ctx, ActRequestAdvance, in.Facility); err != nil {
+		return store.AdvanceRequest{}, err
+	}
+	in.By = requester(ctx, in.By)
 	tr, err := ledger.Advance(ledger.Ref{Facility: in.Facility, Key: in.Key, ValueDate: in.ValueDate}, in.Amount)
 	if err != nil {
 		return store.AdvanceRequest{}, err
@@ -106,6 +114,10 @@ func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.Ad
 // must not be the requester (maker-checker). A retried approval by the
 // same approver returns the funded request.
 func (s *Service) ApproveAdvance(ctx context.Context, facility string, id int64, by string) (store.AdvanceRequest, error) {
+	if err := authorize(ctx, ActDecideAdvance, facility); err != nil {
+		return store.AdvanceRequest{}, err
+	}
+	by = requester(ctx, by)
 	var out store.AdvanceRequest
 	err := s.update(ctx, facility, func(tx store.Tx) error {
 		r, err := tx.AdvanceRequest(id)
@@ -140,14 +152,30 @@ func (s *Service) ApproveAdvance(ctx context.Context, facility string, id int64,
 	return out, err
 }
 
-// RejectAdvance rejects a requested advance, saying why.
+// RejectAdvance rejects a requested advance, saying why. The rejecter
+// must not be the requester (maker-checker). A retried rejection by the
+// same person returns the rejected request.
 func (s *Service) RejectAdvance(ctx context.Context, facility string, id int64, by, comment string) (store.AdvanceRequest, error) {
+	if err := authorize(ctx, ActDecideAdvance, facility); err != nil {
+		return store.AdvanceRequest{}, err
+	}
+	by = requester(ctx, by)
 	if comment == "" {
 		return store.AdvanceRequest{}, store.Errorf(store.CodeInvalid, "reject advance request %d: a comment saying why is required", id)
 	}
 	var out store.AdvanceRequest
 	err := s.update(ctx, facility, func(tx store.Tx) error {
-		var err error
+		r, err := tx.AdvanceRequest(id)
+		if err != nil {
+			return err
+		}
+		if r.Status == store.AdvanceRejected && r.DecidedBy == by {
+			out = r
+			return nil
+		}
+		if r.Status == store.AdvanceRequested && (by == "" || by == r.RequestedBy) {
+			return store.Errorf(store.CodeForbidden, "advance request %d: someone other than its requester must decide it", id)
+		}
 		out, err = tx.DecideAdvanceRequest(id, store.AdvanceDecision{Status: store.AdvanceRejected, By: by, At: s.now(), Comment: comment})
 		return err
 	})

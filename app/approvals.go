@@ -81,6 +81,10 @@ func (s *Service) checkAmendment(ctx context.Context, facility string, a Amendme
 // RequestAmendment validates an amendment against the facility's
 // agreement and stores it for approval.
 func (s *Service) RequestAmendment(ctx context.Context, facility string, a AmendmentFile, by string) (store.Pending, error) {
+	if err := authorize(ctx, ActRequestAmendment, facility); err != nil {
+		return store.Pending{}, err
+	}
+	by = requester(ctx, by)
 	if _, err := s.checkAmendment(ctx, facility, a); err != nil {
 		return store.Pending{}, err
 	}
@@ -103,6 +107,10 @@ func (s *Service) createPending(ctx context.Context, p store.Pending) (store.Pen
 // as facts) or rejects a pending action. The decider must not be its
 // requester.
 func (s *Service) DecidePending(ctx context.Context, facility string, id int64, approve bool, by, comment string) (before, after store.Pending, err error) {
+	if err := authorize(ctx, ActDecidePending, facility); err != nil {
+		return before, after, err
+	}
+	by = requester(ctx, by)
 	acc, err := accounts(s.Store)
 	if err != nil {
 		return before, after, err

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"time"
 
+	"revolver/date"
 	"revolver/ledger"
+	"revolver/money"
 	"revolver/store"
 )
 
@@ -44,11 +46,9 @@ func (s *Service) update(ctx context.Context, facility string, fn func(tx store.
 		if err != nil {
 			return err
 		}
-		actor := a.User
-		if actor == "" {
-			actor = "anonymous"
-		}
-		rec := store.AuditRecord{At: s.now(), Actor: actor, RequestID: a.RequestID, Route: a.Via, Facility: facility, After: after}
+		rec := a.Record(s.now())
+		rec.Facility, rec.After = facility, after
+		describeChanges(&rec, rt.changes)
 		if _, err := aud.AppendAuditTx(tx, rec); err != nil {
 			return err
 		}
@@ -174,4 +174,105 @@ func (t *recordingTx) PutDocument(d store.Document) (store.Document, bool, error
 		t.changes = append(t.changes, change{What: "document", After: out})
 	}
 	return out, stored, err
+}
+
+// Record is an audit record of what the actor asks, recorded at: who, the
+// request and what kind of change.
+func (a Actor) Record(at time.Time) store.AuditRecord {
+	actor := a.User
+	if actor == "" {
+		actor = "anonymous"
+	}
+	return store.AuditRecord{At: at, Actor: actor, Role: a.Role, RequestID: a.RequestID, Route: a.Via, Kind: a.Kind, Action: a.Action}
+}
+
+// kindOfChange is the kind of record a stored change is about (the record
+// of a use case whose surface did not say), and subjectChange the change a
+// record of a kind is about.
+var (
+	kindOfChange = map[string]string{
+		"advance_request": "advance", "certificate": "certificate", "transaction": "transaction",
+		"financial_statement": "financial_statement", "pending": "approval", "fact_record": "fact",
+		"overadvance": "overadvance", "document": "document",
+	}
+	subjectChange = map[string]string{
+		"advance": "advance_request", "certificate": "certificate", "repayment": "transaction", "transaction": "transaction",
+		"financial_statement": "financial_statement", "amendment": "pending", "event_of_default": "pending",
+		"waiver": "pending", "approval": "pending",
+	}
+)
+
+// describeChanges fills what a record is about from what a store
+// transaction stored: the first change of the record's kind (or the
+// first change, when the record has no kind or its kind stores facts)
+// gives the resource and its state before; the last change of that
+// resource its state after.
+func describeChanges(r *store.AuditRecord, changes []change) {
+	if len(changes) == 0 {
+		return
+	}
+	if r.Kind == "" {
+		r.Kind = kindOfChange[changes[0].What]
+	}
+	what, ok := subjectChange[r.Kind]
+	var first *change
+	for i := range changes {
+		if !ok || changes[i].What == what {
+			first = &changes[i]
+			break
+		}
+	}
+	if first == nil {
+		return
+	}
+	r.Describe(first.Before, first.After)
+	for i := len(changes) - 1; i >= 0; i-- {
+		if changes[i].What != first.What {
+			continue
+		}
+		var last store.AuditRecord
+		last.Describe(nil, changes[i].After)
+		if last.Resource == r.Resource {
+			r.StatusAfter = last.StatusAfter
+			break
+		}
+	}
+}
+
+// Refusal is a change refused, for its audit record: the error's stable
+// code and message, the HTTP status when a request was refused, and what
+// the surface read of the change before it was refused.
+type Refusal struct {
+	Code, Message string
+	Status        int
+	Facility      string
+	Resource      string
+	Amount        money.Amount
+	Dated         date.Date
+}
+
+// RefusalRecord is the audit record of a refusal asked by the context's
+// actor (anonymous without one): result refused with the code; its after
+// holds the status, code and message.
+func (s *Service) RefusalRecord(ctx context.Context, f Refusal) store.AuditRecord {
+	a, _ := ActorFrom(ctx)
+	r := a.Record(s.now())
+	r.Facility, r.Resource, r.Amount, r.Dated = f.Facility, f.Resource, f.Amount, f.Dated
+	r.Result, r.Error = store.AuditRefused, f.Code
+	body := map[string]any{"code": f.Code, "message": f.Message}
+	if f.Status != 0 {
+		body["status"] = f.Status
+	}
+	r.After, _ = json.Marshal(body)
+	return r
+}
+
+// AuditRefusal appends the audit record of a refusal (RefusalRecord).
+func (s *Service) AuditRefusal(ctx context.Context, f Refusal) error {
+	acc, err := s.accounts()
+	if err != nil {
+		return err
+	}
+	_, err = acc.AppendAudit(ctx, s.RefusalRecord(ctx, f))
+	return err
 }

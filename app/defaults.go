@@ -99,18 +99,17 @@ func (s *Service) agreementAt(ctx context.Context, facility string, d date.Date)
 }
 
 func zoneOf(t *agreement.Terms) (*time.Location, error) {
-	name := defaults.ZoneOf(t)
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, fmt.Errorf("facility %q: calendar.zone %q: %w", t.Facility, name, err)
-	}
-	return loc, nil
+	return defaults.Location(t)
 }
 
 func invalid(format string, a ...any) error { return store.Errorf(store.CodeInvalid, format, a...) }
 
 // addFact stores a record in one store transaction.
 func (s *Service) addFact(ctx context.Context, in FactInput, kind, subject string, on date.Date, body any) (store.FactRecord, bool, error) {
+	if err := authorize(ctx, ActRecordDefault, in.Facility); err != nil {
+		return store.FactRecord{}, false, err
+	}
+	in.By = requester(ctx, in.By)
 	if in.Key == "" || in.By == "" {
 		return store.FactRecord{}, false, invalid("%s of facility %q: an idempotency key and who records it are required", kind, in.Facility)
 	}
@@ -377,6 +376,10 @@ func (s *Service) DefaultAction(ctx context.Context, in FactInput, id, kind stri
 // period (Security Agreement ¶16). It takes effect only when a second
 // lender approves it (ApproveWaiver).
 func (s *Service) RequestWaiver(ctx context.Context, in FactInput, w WaiverRequest) (Recorded, error) {
+	if err := authorize(ctx, ActRecordDefault, in.Facility); err != nil {
+		return Recorded{}, err
+	}
+	in.By = requester(ctx, in.By)
 	if w.Date == 0 {
 		return Recorded{}, invalid("waiver of %s: the date is required", w.Default)
 	}
@@ -577,6 +580,10 @@ func (s *Service) RecordOccurrence(ctx context.Context, in FactInput, e defaults
 // end it: it is kept as a request (pending) that a second person approves
 // (DecideRequest), dated the business date.
 func (s *Service) RecordCovenantResult(ctx context.Context, in FactInput, r defaults.CovenantResult) (Recorded, error) {
+	if err := authorize(ctx, ActRecordDefault, in.Facility); err != nil {
+		return Recorded{}, err
+	}
+	in.By = requester(ctx, in.By)
 	if r.Covenant == "" || r.PeriodEnd == 0 {
 		return Recorded{}, invalid("covenant result: the covenant and the period end are required")
 	}

@@ -33,6 +33,10 @@ func (s *Service) AddStatements(ctx context.Context, facility string, sts []cove
 // submitted again at the same time is a replay. Every statement is encoded
 // before anything is stored.
 func (s *Service) AddStatementsAt(ctx context.Context, facility string, sts []covenant.Statement, by string, at time.Time) ([]store.Financials, []Recorded, error) {
+	if err := authorize(ctx, ActRecordStatements, facility); err != nil {
+		return nil, nil, err
+	}
+	by = requester(ctx, by)
 	payloads := make([]json.RawMessage, len(sts))
 	for i, st := range sts {
 		st.Submission, st.RecordedAt = "", time.Time{}

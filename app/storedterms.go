@@ -173,6 +173,16 @@ func (a *StoredTerms) TermsAsOf(ctx context.Context, slug string, d date.Date) (
 	return t, nil
 }
 
+// TermDates implements TermDates: the agreement's date and the effective
+// dates of its amendments.
+func (a *StoredTerms) TermDates(ctx context.Context, slug string) ([]date.Date, error) {
+	e, err := a.entry(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	return e.fac.Dates(), nil
+}
+
 // requester names who asked for an approved document ("waiver-12" was
 // pending action 12).
 func (a *StoredTerms) requester(ctx context.Context, doc string) string {

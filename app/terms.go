@@ -6,6 +6,7 @@ import (
 
 	"revolver/agreement"
 	"revolver/date"
+	"revolver/defaults"
 	"revolver/ledger"
 	"revolver/store"
 )
@@ -45,6 +46,11 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 	if t.Collections.ClearanceDays.Known() {
 		ft.ClearanceDays = t.Collections.ClearanceDays.Value
 	}
+	cal, err := defaults.SetupOf(t)
+	if err != nil {
+		return ft, store.Errorf(store.CodeInvalid, "facility %q as of %s: %v", t.Facility, t.AsOf, err)
+	}
+	ft.Calendar = cal.Calendar
 	for _, f := range t.Fees {
 		if !f.Amount.Known() {
 			continue
@@ -104,4 +110,14 @@ func (a AgreementTerms) Terms(ctx context.Context, facility string, asOf date.Da
 		return FacilityTerms{}, err
 	}
 	return FromAgreement(t, a.Option)
+}
+
+// TermDates implements TermDates: the dates the loaded agreement's terms
+// change.
+func (a AgreementTerms) TermDates(ctx context.Context, facility string) ([]date.Date, error) {
+	f, err := a.Load(ctx, facility)
+	if err != nil {
+		return nil, err
+	}
+	return f.Dates(), nil
 }

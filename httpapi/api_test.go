@@ -63,6 +63,10 @@ func TestIdempotency(t *testing.T) {
 			r := e.request(route, own)
 			key := "key-" + strings.NewReplacer(" ", "-", "/", "-", "{", "", "}", "").Replace(route)
 			r.header = map[string]string{"Idempotency-Key": key}
+			as := as
+			if strings.HasSuffix(route, "/withdraw") { // the borrower's
+				as = e.email[store.RoleBorrower]
+			}
 			first := e.do(as, r)
 			if first.status >= 300 {
 				t.Fatalf("%s: first request %d %s", route, first.status, first.body)
@@ -225,7 +229,13 @@ func TestMakerChecker(t *testing.T) {
 		if r := e.do(officer, jsonReq("POST", fmt.Sprintf("%s/borrowing-base-certificates/%d/approve", f, cid), nil)); r.status != 403 {
 			t.Errorf("submitter approves own certificate: %d %s", r.status, r.body)
 		}
-		if r := e.do(officer2, jsonReq("POST", fmt.Sprintf("%s/borrowing-base-certificates/%d/approve", f, cid), nil)); r.status != 200 || r.json(t)["status"] != "approved" {
+		// It supersedes the setup's certificate for the same date: approved
+		// only as a supersession.
+		if r := e.do(officer2, jsonReq("POST", fmt.Sprintf("%s/borrowing-base-certificates/%d/approve", f, cid), nil)); r.status != 422 || r.code() != "invalid" {
+			t.Errorf("second officer approves a superseding certificate without saying so: %d %s", r.status, r.body)
+		}
+		sup := int64(up.json(t)["supersedes"].(float64))
+		if r := e.do(officer2, jsonReq("POST", fmt.Sprintf("%s/borrowing-base-certificates/%d/approve", f, cid), map[string]int64{"supersedes": sup})); r.status != 200 || r.json(t)["status"] != "approved" {
 			t.Errorf("second officer approves certificate: %d %s", r.status, r.body)
 		}
 		// Events of default: one lender records one and advances are refused

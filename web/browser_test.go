@@ -192,7 +192,7 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := e.api.AvailabilityOn(context.Background(), "btu", date.FromTime(testNow))
+	a, err := e.api.Service().AvailabilityOn(context.Background(), "btu", date.FromTime(testNow))
 	if err != nil {
 		t.Fatal(err)
 	}

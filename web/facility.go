@@ -14,11 +14,11 @@ import (
 	"time"
 
 	"revolver/agreement"
+	"revolver/app"
 	"revolver/borrowingbase"
 	"revolver/covenant"
 	"revolver/date"
 	"revolver/defaults"
-	"revolver/httpapi"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
@@ -30,7 +30,7 @@ type summary struct {
 	AsOf      date.Date
 	Terms     *agreement.Terms
 	TermsErr  string
-	Avail     httpapi.Availability
+	Avail     app.AvailabilityFigures
 	AvailErr  string
 	Utilised  string // loans ÷ commitment, as a percentage
 	Report    *defaults.Report
@@ -53,9 +53,10 @@ type trendPoint struct {
 	Value money.Amount
 }
 
-// availability reads the API's availability figure for a facility.
-func (s *Server) availability(ctx context.Context, slug string, d date.Date) (httpapi.Availability, error) {
-	return s.api.AvailabilityOn(ctx, slug, d)
+// availability reads the availability figures of a facility (the use
+// case the API answers GET …/availability with).
+func (s *Server) availability(ctx context.Context, slug string, d date.Date) (app.AvailabilityFigures, error) {
+	return s.svc.AvailabilityOn(ctx, slug, d)
 }
 
 // knownAt is the known-at time figures for asOf mean by default
@@ -428,7 +429,7 @@ type step struct {
 // then the borrowing base → letters of credit → loans → availability.
 // The amounts are the engines'; only differences between consecutive
 // figures are taken here, to place the bars.
-func waterfallSteps(c *borrowingbase.Certificate, a httpapi.Availability) []step {
+func waterfallSteps(c *borrowingbase.Certificate, a app.AvailabilityFigures) []step {
 	var out []step
 	total := func(label, note, key string, v money.Amount) {
 		out = append(out, step{Label: label, Note: note, Total: true, From: 0, To: v, Delta: v, Key: key})

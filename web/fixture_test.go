@@ -138,7 +138,7 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := NewServer(Config{API: api, Store: st, Now: now})
+	w, err := NewServer(Config{API: api, Service: api.Service(), Store: st, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func (e *env) signIn(t testing.TB, email string) *client {
 	s, _ := c.e.acc.(store.Accounts)
 	_ = s
 	for _, ck := range jar.Cookies(mustURL(e.srv.URL)) {
-		if ck.Name == httpapi.SessionCookie {
+		if ck.Name == auth.SessionCookie {
 			sess, err := e.acc.Session(context.Background(), auth.SHA256(ck.Value), testNow)
 			if err != nil {
 				t.Fatal(err)

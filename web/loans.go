@@ -12,7 +12,6 @@ import (
 	"revolver/app"
 	"revolver/auth"
 	"revolver/date"
-	"revolver/httpapi"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
@@ -31,7 +30,7 @@ type ledgerRow struct {
 
 type loansPage struct {
 	AsOf      date.Date
-	Avail     httpapi.Availability
+	Avail     app.AvailabilityFigures
 	AvailErr  string
 	Rows      []ledgerRow
 	Total     int
@@ -215,14 +214,22 @@ func (s *Server) loansPage(rq *req) error {
 }
 
 func (s *Server) requestAdvance(rq *req) error {
+	if err := rq.allow(app.ActRequestAdvance, "request advances"); err != nil {
+		return err
+	}
 	if err := rq.r.ParseForm(); err != nil {
 		return userErr(http.StatusBadRequest, "The form could not be read: try again.")
 	}
 	amount := strings.ReplaceAll(strings.TrimSpace(rq.r.PostFormValue("amount")), ",", "")
 	vd := strings.TrimSpace(rq.r.PostFormValue("value_date"))
-	var out store.AdvanceRequest
 	back := "/facilities/" + url.PathEscape(rq.fac.Slug) + "/loans"
-	if err := rq.postJSON("/api/v1/facilities/"+url.PathEscape(rq.fac.Slug)+"/advances", map[string]string{"amount": amount, "value_date": vd}, &out); err != nil {
+	in, err := rq.advanceInput(amount, vd)
+	rq.amount, rq.day = in.Amount, in.ValueDate
+	if err != nil {
+		return rq.refused(err, s.loansPage)
+	}
+	out, err := s.svc.RequestAdvance(rq.actx(), in)
+	if err != nil {
 		return rq.refused(err, s.loansPage)
 	}
 	msg := fmt.Sprintf("Advance request %d of USD %s value %s was funded.", out.ID, out.Amount.Grouped(), out.ValueDate)
@@ -241,11 +248,36 @@ func (s *Server) decideAdvance(rq *req) error {
 	if err := rq.r.ParseForm(); err != nil {
 		return userErr(http.StatusBadRequest, "The form could not be read: try again.")
 	}
+	if err := rq.allow(app.ActDecideAdvance, "approve or reject advances"); err != nil {
+		return err
+	}
 	back := "/facilities/" + url.PathEscape(rq.fac.Slug) + "/loans"
 	var out store.AdvanceRequest
-	path := fmt.Sprintf("/api/v1/facilities/%s/advances/%d/%s", url.PathEscape(rq.fac.Slug), id, d)
-	if err := rq.postJSON(path, map[string]string{"comment": strings.TrimSpace(rq.r.PostFormValue("comment"))}, &out); err != nil {
+	if d == "approve" {
+		out, err = s.svc.ApproveAdvance(rq.actx(), rq.fac.Slug, id, rq.user.Email)
+	} else {
+		out, err = s.svc.RejectAdvance(rq.actx(), rq.fac.Slug, id, rq.user.Email, strings.TrimSpace(rq.r.PostFormValue("comment")))
+	}
+	if err != nil {
 		return rq.refused(err, s.loansPage)
 	}
 	return rq.redirect(back, fmt.Sprintf("Advance request %d is %s.", out.ID, out.Status))
+}
+
+// advanceInput reads the advance form's amount and value date, with the
+// form's idempotency key as the request's key.
+func (rq *req) advanceInput(amount, valueDate string) (app.RequestInput, error) {
+	in := app.RequestInput{Facility: rq.fac.Slug, By: rq.user.Email}
+	var err error
+	if in.Amount, err = money.ParseAmount(amount); err != nil || amount == "" {
+		return in, userErr(http.StatusBadRequest, fmt.Sprintf("The amount %q is not an amount: enter digits with up to two decimals, such as 250000.00.", amount))
+	}
+	if in.Amount <= 0 {
+		return in, userErr(http.StatusBadRequest, fmt.Sprintf("The amount %s is not greater than zero: enter the amount to advance.", in.Amount.Grouped()))
+	}
+	if in.ValueDate, err = date.Parse(valueDate); err != nil {
+		return in, userErr(http.StatusBadRequest, fmt.Sprintf("The value date %q is not a date: enter it as YYYY-MM-DD, for example 2004-10-05.", valueDate))
+	}
+	in.Key, err = rq.clientKey()
+	return in, err
 }

@@ -42,5 +42,7 @@ func service(st store.Store) *app.Service {
 
 // cliContext carries the command as the actor of the use cases it runs.
 func cliContext(ctx context.Context, command string) context.Context {
-	return app.WithActor(ctx, app.Actor{User: "cli:" + command, RequestID: fmt.Sprintf("cli_%d", time.Now().UnixNano()), Via: "revolver " + command})
+	what := cliWhat["revolver "+command]
+	return app.WithActor(ctx, app.Actor{User: "cli:" + command, RequestID: fmt.Sprintf("cli_%d", time.Now().UnixNano()), Via: "revolver " + command,
+		Kind: what.kind, Action: what.action})
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -26,8 +27,8 @@ func loadDemo(ctx context.Context, st store.Store, out io.Writer) (demo.Result, 
 	if res.Created == 0 {
 		fmt.Fprintf(out, "demo data already loaded: nothing new (%.1fs)\n", time.Since(start).Seconds())
 	} else {
-		fmt.Fprintf(out, "loaded %d records: %d certificates, %d advances, %d loan-account transactions (%.1fs)\n",
-			res.Created, res.Certificates, res.Advances, res.Transactions, time.Since(start).Seconds())
+		fmt.Fprintf(out, "loaded %d records: %d certificates, %d advances, %d loan-account transactions, %d audit records (%.1fs)\n",
+			res.Created, res.Certificates, res.Advances, res.Transactions, res.Audit, time.Since(start).Seconds())
 	}
 	return res, nil
 }
@@ -54,8 +55,18 @@ func demoCmd() *cobra.Command {
 				// Termination Date of 31 May 2007: its clock runs from there.
 				theClock = clock.StartingAt(demo.Clock)
 			}
-			if _, err := loadDemo(ctx, st, out); err != nil {
+			res, err := loadDemo(ctx, st, out)
+			if err != nil {
+				var r *demo.Refusal
+				if errors.As(err, &r) {
+					return usageError{refusal(r, sf, target)}
+				}
 				return err
+			}
+			if clockSpec == "" && res.LastRecorded.After(demo.Clock) {
+				// Served before: the clock runs on from the last recorded
+				// time, never back before it.
+				theClock = clock.StartingAt(res.LastRecorded.Add(time.Second))
 			}
 			fmt.Fprintln(out, "\ndemo users (email / password / role):")
 			for _, u := range demo.Users {
@@ -79,6 +90,22 @@ func demoCmd() *cobra.Command {
 	so.add(c)
 	c.Flags().BoolVar(&noServe, "no-serve", false, "load the demo data and exit")
 	return c
+}
+
+// refusal says why the demo did not load into target and what to do.
+func refusal(r *demo.Refusal, sf storeFlags, target string) error {
+	db := dbFlagText(sf)
+	if db == "" {
+		db = " --db " + target
+	}
+	if r.Interrupted {
+		return fmt.Errorf("demo: %s: %v\n  remove it and run `revolver demo%s` again", redact(target), r, db)
+	}
+	hint := "\n  for a new demo: revolver demo --db <a new file>"
+	if r.Loaded {
+		hint = fmt.Sprintf("\n  to go on with it as it is: revolver serve%s --clock from:%s", db, r.LastAt.Add(time.Second).UTC().Format(time.RFC3339)) + hint
+	}
+	return fmt.Errorf("demo: %s: %v%s", redact(target), r, hint)
 }
 
 func dbFlagText(sf storeFlags) string {

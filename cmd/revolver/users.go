@@ -151,9 +151,18 @@ func facilityCmd() *cobra.Command {
 			if dir == "" {
 				return usageError{errors.New("--agreement DIR is required")}
 			}
-			paths, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
-			if err != nil || len(paths) == 0 {
-				return usageError{fmt.Errorf("--agreement %s: no .yaml files", dir)}
+			ents, err := os.ReadDir(dir)
+			if err != nil {
+				return usageError{fmt.Errorf("--agreement %s: %v", dir, err)}
+			}
+			var paths []string
+			for _, e := range ents {
+				if !e.IsDir() && agreement.IsFileName(e.Name()) {
+					paths = append(paths, filepath.Join(dir, e.Name()))
+				}
+			}
+			if len(paths) == 0 {
+				return usageError{fmt.Errorf("--agreement %s: no agreement files (*.yaml, *.yml)", dir)}
 			}
 			var files []agreement.File
 			for _, p := range paths {

@@ -101,8 +101,7 @@ func (db *DB) BorrowingBaseInForce(ctx context.Context, facility string, asOf da
 		return 0, 0, err
 	}
 	var id, bb int64
-	const q = `SELECT id, borrowing_base FROM certificates WHERE facility_id = ? AND status = 'approved' AND as_of <= ?
-		ORDER BY as_of DESC, decided_at DESC, id DESC LIMIT 1`
+	const q = `SELECT c.id, c.borrowing_base FROM certificates c WHERE ` + inForce
 	st, err := db.readStmt(ctx, q)
 	if err != nil {
 		return 0, 0, err

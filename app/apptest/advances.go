@@ -1,4 +1,4 @@
-package storetest
+package apptest
 
 import (
 	"encoding/json"
@@ -8,6 +8,7 @@ import (
 	"revolver/app"
 	"revolver/ledger"
 	"revolver/store"
+	"revolver/store/storetest"
 )
 
 func testAdvanceRequests(t *testing.T, s store.Store) {
@@ -79,5 +80,5 @@ func testAdvanceRequests(t *testing.T, s store.Store) {
 	if len(statuses) != len(want) || statuses[4] != want[4] || statuses[2] != want[2] || loans() != "900000.00" {
 		t.Fatalf("requests %v, loans %s; want %v and 900000.00", statuses, loans(), want)
 	}
-	CheckInvariants(t, s, "f")
+	storetest.CheckInvariants(t, s, "f")
 }
