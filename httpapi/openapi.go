@@ -280,7 +280,7 @@ var fieldDocs = map[reflect.Type]obj{
 	reflect.TypeFor[signIn]():         {"email": obj{"format": "email"}},
 	reflect.TypeFor[advanceInput]():   {"amount": amount, "value_date": dateStr},
 	reflect.TypeFor[repaymentInput](): {"amount": amount, "value_date": dateStr, "memo": obj{"maxLength": 500}},
-	reflect.TypeFor[defaultInput]():   {"action": enum("record", "waive"), "event": obj{"description": "the event of default's id in the terms"}, "date": dateStr,
+	reflect.TypeFor[defaultInput](): {"action": enum("record", "waive"), "event": obj{"description": "the event of default's id in the terms"}, "date": dateStr,
 		"note": obj{"description": "record: what happened"}, "agreement": obj{"description": "waive: the document the written consent refers to (required)"}},
 	reflect.TypeFor[app.AmendmentFile](): {"name": obj{"pattern": `^[A-Za-z0-9._-]{1,100}\.ya?ml$`, "example": "second-amendment.yaml"},
 		"content": obj{"description": "the amendment's YAML (revolver: amendment/1)"}},
