@@ -252,6 +252,13 @@ func TestMakerChecker(t *testing.T) {
 		if fmt.Sprint(fac["events_of_default_continuing"]) != "["+eid+"]" {
 			t.Errorf("continuing: %v", fac["events_of_default_continuing"])
 		}
+		// The route of the earlier approvals asks to waive it in the one flow.
+		if r := e.do(officer, jsonReq("POST", f+"/events-of-default", map[string]string{"action": "waive", "event": "dissolution", "date": "2004-11-04"})); r.status != 400 || !strings.Contains(string(r.body), `"field":"agreement"`) {
+			t.Errorf("waive naming no agreement: %d %s", r.status, r.body)
+		}
+		if r := e.do(officer, jsonReq("POST", f+"/events-of-default", map[string]string{"action": "waive", "event": "dissolution", "date": "2004-11-04", "agreement": "security-agreement"})); r.status != 201 || r.json(t)["pending"] != true {
+			t.Errorf("waive through the old route: %d %s", r.status, r.body)
+		}
 		cure := e.do(officer, jsonReq("POST", f+"/events-of-default/"+eid+"/cure", map[string]string{"date": "2004-11-04"}))
 		if cure.status != 201 || cure.json(t)["pending"] != true {
 			t.Fatalf("cure: %d %s", cure.status, cure.body)
