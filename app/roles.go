@@ -37,7 +37,7 @@ const (
 	ActPostTransaction Action = "post_transaction"
 	// ActRecordStatements: submit quarterly financial statements.
 	ActRecordStatements Action = "record_statements"
-	// ActRecordDefault: ask to record or waive an event of default, and
+	// ActRecordDefault: record an event of default or ask to end one, and
 	// record the facts the defaults engine reads (notices, events of
 	// default and their notice, cure, acceleration and waivers, insurance
 	// policies, UCC filings, other indebtedness, occurrences, covenant
@@ -46,7 +46,8 @@ const (
 	// ActRequestAmendment: ask to add an amendment to the agreement.
 	ActRequestAmendment Action = "request_amendment"
 	// ActDecidePending: approve (and carry out) or reject an action that
-	// waits for a second person.
+	// waits for a second person (an amendment, or a request to end an event
+	// of default: a cure, a waiver, a covenant result, restated statements).
 	ActDecidePending Action = "decide_pending"
 	// ActReadAudit: read the audit trail.
 	ActReadAudit Action = "read_audit"

@@ -215,7 +215,7 @@ func TestUseCasesCheckTheActor(t *testing.T) {
 	}
 
 	// Statements and the approvals route.
-	if _, err := svc.AddStatements(analyst, "f", nil, "lender_analyst@example"); code(err) != store.CodeForbidden {
+	if _, _, err := svc.AddStatements(analyst, "f", nil, "lender_analyst@example"); code(err) != store.CodeForbidden {
 		t.Errorf("analyst submits statements: %v, want forbidden", err)
 	}
 	if _, err := svc.RequestAmendment(borrowerF, "f", AmendmentFile{Name: "x.yaml"}, "borrower@example"); code(err) != store.CodeForbidden {

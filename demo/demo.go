@@ -15,7 +15,8 @@
 // repayments from collections and the interest billed each month paid, a
 // letter of credit, the quarterly financial statements received when BTU
 // filed them (45 days after a quarter, 90 after the year) with the
-// restatement of Q2 2006, the waivers of the failed net income tests
+// restatement of Q2 2006 (a submission the officer accepts), the waivers of
+// the failed net income tests
 // requested by the officer and approved by credit once the statements
 // showing them were received, and close of business every banking day. The
 // business date and the clock move through the history, so that each
@@ -527,7 +528,8 @@ const (
 )
 
 // statements schedules the quarterly statements on the day they are
-// received, and the restatement of Q2 2006 with the statements of Q3.
+// received, and the restatement of Q2 2006 with the statements of Q3, which
+// the officer accepts two Business Days later.
 func (l *loader) statements() error {
 	for _, f := range []struct {
 		file     string
@@ -560,11 +562,28 @@ func (l *loader) statements() error {
 				what, minute = what+":restated", 30
 			}
 			l.on(on, 16, minute, controller, what, func(ctx context.Context) error {
-				if _, err := l.svc.AddStatements(ctx, Slug, []covenant.Statement{st}, controller); err != nil {
+				_, pending, err := l.svc.AddStatements(ctx, Slug, []covenant.Statement{st}, controller)
+				if err != nil {
 					return fmt.Errorf("statements for %s: %w", st.PeriodEnd, err)
 				}
 				l.res.Created++
-				return l.waivers(on, st.PeriodEnd)
+				if len(pending) == 0 {
+					return l.waivers(on, st.PeriodEnd)
+				}
+				// A restatement is the borrower's submission: the officer
+				// accepts it two Business Days later, and only then do its
+				// tests count.
+				accept := l.cal.AddBusinessDays(on, 2)
+				for _, r := range pending {
+					l.on(accept, 11, 0, officer, what+":accept", func(ctx context.Context) error {
+						if _, err := l.svc.DecideRequest(ctx, app.FactInput{Facility: Slug, Key: "demo-accept-" + st.PeriodEnd.String(), By: officer}, r.Record.ID, true, ""); err != nil {
+							return fmt.Errorf("accepting the restatement of %s: %w", st.PeriodEnd, err)
+						}
+						l.res.Created++
+						return l.waivers(accept, st.PeriodEnd)
+					})
+				}
+				return nil
 			})
 		}
 	}

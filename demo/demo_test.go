@@ -12,6 +12,7 @@ import (
 
 	"revolver/app"
 	"revolver/date"
+	"revolver/defaults"
 	"revolver/examples"
 	"revolver/ledger"
 	"revolver/money"
@@ -242,7 +243,8 @@ func checkHistory(t *testing.T, st store.Store) {
 	}
 
 	// Statements are received when BTU filed them: 45 days after a
-	// quarter, 90 after the year; the restatement of Q2 2006 with Q3.
+	// quarter, 90 after the year; the restatement of Q2 2006 with Q3, and
+	// accepted by the officer.
 	fs, err := st.FinancialsAsKnown(ctx, Slug, Clock)
 	if err != nil {
 		t.Fatal(err)
@@ -261,7 +263,9 @@ func checkHistory(t *testing.T, st store.Store) {
 				t.Errorf("statements for %s received %s, want a Business Day %d days after or later", f.PeriodEnd, got, wait)
 			}
 		}
-		if f.PeriodEnd == date.MustParse("2006-07-02") && (len(h) != 2 || day(h[1].RecordedAt) != date.MustParse("2006-11-15")) {
+		// The restatement, received on 2006-11-15, counts from its
+		// acceptance two Business Days later.
+		if f.PeriodEnd == date.MustParse("2006-07-02") && (len(h) != 2 || day(h[1].RecordedAt) != date.MustParse("2006-11-17")) {
 			t.Errorf("Q2 2006: %d submissions, the last %v", len(h), h[len(h)-1].RecordedAt)
 		}
 	}
@@ -302,6 +306,48 @@ func checkHistory(t *testing.T, st store.Store) {
 	}
 	if len(breached) != 4 {
 		t.Errorf("%d waivers, want 4 (Q1 and Q2 2005, Q2 2006 restated, Q3 2006)", len(breached))
+	}
+	// The restatement was accepted by a lender, after its submission.
+	svc := &app.Service{Store: st, Terms: &app.StoredTerms{Store: st}}
+	rs, _ := svc.Requests(ctx, Slug)
+	var restatements, waivers int
+	for _, r := range rs {
+		switch r.Kind {
+		case defaults.RequestRestatement:
+			restatements++
+			if r.Status != app.RequestApproved || r.RequestedBy != controller || r.DecidedBy != officer || !r.DecidedAt.After(r.RequestedAt) {
+				t.Errorf("restatement %+v", r)
+			}
+		case defaults.RequestWaiver:
+			waivers++
+			if r.Status != app.RequestApproved || r.RequestedBy != officer || r.DecidedBy != credit {
+				t.Errorf("waiver request %+v", r)
+			}
+		}
+	}
+	if restatements != 1 || waivers != 4 {
+		t.Errorf("%d restatements and %d waiver requests, want 1 and 4", restatements, waivers)
+	}
+	// The four failed net income tests are waived, each after it was known.
+	rep, err := svc.DefaultsReport(ctx, Slug, LastDay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var waived int
+	for _, x := range rep.Defaults {
+		if x.Continuing {
+			t.Errorf("continuing at the end of the demo: %s (%s)", x.ID, x.Why)
+		}
+		if x.Waiver != nil {
+			t.Logf("%s: known %s, waived %s", x.ID, x.RecordedAt.Format(time.RFC3339), x.Waived)
+			waived++
+			if x.Waived.Time().Before(x.RecordedAt) || x.Waiver.ApprovedBy != credit {
+				t.Errorf("%s: waived %s, known %s, by %+v: the waiver must follow the breach being known", x.ID, x.Waived, x.RecordedAt, x.Waiver)
+			}
+		}
+	}
+	if waived != 4 {
+		t.Errorf("%d waived defaults, want 4: %+v", waived, rep.Defaults)
 	}
 	advs, err := st.AdvanceRequests(ctx, Slug)
 	if err != nil {

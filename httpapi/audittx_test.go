@@ -19,9 +19,9 @@ var atomicRoutes = map[string][]string{
 	"POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/approve": {"certificate"},
 	"POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/reject":  {"certificate"},
 	"POST /api/v1/facilities/{slug}/financial-statements":                     {"financial_statement"},
-	"POST /api/v1/facilities/{slug}/events-of-default":                        {"pending"},
+	"POST /api/v1/facilities/{slug}/events-of-default":                        {"fact_record"},
 	"POST /api/v1/facilities/{slug}/amendments":                               {"pending"},
-	"POST /api/v1/facilities/{slug}/approvals/{id}/approve":                   {"pending", "document"},
+	"POST /api/v1/facilities/{slug}/approvals/{id}/approve":                   {"pending", "fact_record"},
 	"POST /api/v1/facilities/{slug}/approvals/{id}/reject":                    {"pending"},
 }
 

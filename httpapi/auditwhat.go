@@ -21,7 +21,7 @@ var auditWhat = map[string]struct{ kind, action string }{
 	"POST /api/v1/facilities/{slug}/advances/{id}/reject":                      {"advance", "reject"},
 	"POST /api/v1/facilities/{slug}/repayments":                                {"repayment", "record"},
 	"POST /api/v1/facilities/{slug}/financial-statements":                      {"financial_statement", "submit"},
-	"POST /api/v1/facilities/{slug}/events-of-default":                         {"event_of_default", "request"},
+	"POST /api/v1/facilities/{slug}/events-of-default":                         {"event_of_default", "record"},
 	"POST /api/v1/facilities/{slug}/amendments":                                {"amendment", "request"},
 	"POST /api/v1/facilities/{slug}/approvals/{id}/approve":                    {"approval", "approve"},
 	"POST /api/v1/facilities/{slug}/approvals/{id}/reject":                     {"approval", "reject"},
@@ -30,7 +30,7 @@ var auditWhat = map[string]struct{ kind, action string }{
 	"POST /api/v1/facilities/{slug}/notices/{id}/confirmation":            {"notice", "confirm"},
 	"POST /api/v1/facilities/{slug}/events-of-default/records":            {"event_of_default", "record"},
 	"POST /api/v1/facilities/{slug}/events-of-default/{id}/notice":        {"event_of_default", "notice"},
-	"POST /api/v1/facilities/{slug}/events-of-default/{id}/cure":          {"event_of_default", "cure"},
+	"POST /api/v1/facilities/{slug}/events-of-default/{id}/cure":          {"cure", "request"},
 	"POST /api/v1/facilities/{slug}/events-of-default/{id}/accelerate":    {"event_of_default", "accelerate"},
 	"POST /api/v1/facilities/{slug}/events-of-default/{id}/waive":         {"waiver", "request"},
 	"POST /api/v1/facilities/{slug}/events-of-default/{id}/waive/approve": {"waiver", "approve"},
@@ -39,6 +39,8 @@ var auditWhat = map[string]struct{ kind, action string }{
 	"POST /api/v1/facilities/{slug}/other-indebtedness":                   {"other_indebtedness", "record"},
 	"POST /api/v1/facilities/{slug}/occurrences":                          {"occurrence", "record"},
 	"POST /api/v1/facilities/{slug}/covenant-results":                     {"covenant_result", "record"},
+	"POST /api/v1/facilities/{slug}/requests/{id}/approve":                {"request", "approve"},
+	"POST /api/v1/facilities/{slug}/requests/{id}/reject":                 {"request", "reject"},
 }
 
 // describe fills what a record is about from the values before and after;

@@ -2,12 +2,14 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"revolver/app"
 	"revolver/date"
@@ -44,7 +46,7 @@ var policy = map[string]struct {
 	"GET /api/v1/facilities/{slug}/ledger":                                     {nil, 200},
 	"POST /api/v1/facilities/{slug}/financial-statements":                      {makers, 201},
 	"GET /api/v1/facilities/{slug}/covenants":                                  {nil, 200},
-	"POST /api/v1/facilities/{slug}/events-of-default":                         {checkers, 202},
+	"POST /api/v1/facilities/{slug}/events-of-default":                         {checkers, 201},
 	"POST /api/v1/facilities/{slug}/amendments":                                {checkers, 202},
 	"GET /api/v1/facilities/{slug}/approvals":                                  {nil, 200},
 	"POST /api/v1/facilities/{slug}/approvals/{id}/approve":                    {checkers, 200},
@@ -109,12 +111,19 @@ func (e *env) request(route, slug string) req {
 	case "POST /api/v1/facilities/{slug}/financial-statements":
 		return req{method: method, path: path, body: []byte(statementsCSV), ctype: "text/csv"}
 	case "POST /api/v1/facilities/{slug}/events-of-default":
-		return jsonReq(method, path, map[string]string{"action": "record", "event": "covenant_failed", "date": "2007-05-01"})
+		return jsonReq(method, path, map[string]string{"action": "record", "event": "dissolution", "date": "2007-05-01", "note": "dissolved"})
 	case "POST /api/v1/facilities/{slug}/amendments":
 		return jsonReq(method, path, app.AmendmentFile{Name: "second-amendment.yaml", Content: amendmentYAML})
 	case "POST /api/v1/facilities/{slug}/approvals/{id}/approve", "POST /api/v1/facilities/{slug}/approvals/{id}/reject":
-		t, _ := e.terms.TermsAsOf(ctx, slug, date.MustParse("2007-05-01"))
-		p, err := e.svc.RequestDefaultRecord(ctx, t, slug, app.DefaultRecord{Event: "covenant_failed", Date: date.MustParse("2007-05-01")}, false, setup)
+		// A pending event of default of an earlier version's approvals:
+		// approving it records the default as a fact.
+		payload, _ := json.Marshal(app.DefaultRecord{Event: "dissolution", Date: date.MustParse("2007-05-01"), Note: "dissolved"})
+		var p store.Pending
+		err := e.st.Update(ctx, slug, func(tx store.Tx) error {
+			var err error
+			p, err = tx.CreatePending(store.Pending{Facility: slug, Kind: app.PendingEventOfDefault, Payload: payload, RequestedBy: setup, RequestedAt: time.Now()})
+			return err
+		})
 		if err != nil {
 			e.t.Fatal(err)
 		}

@@ -17,7 +17,9 @@ import (
 // (notices, events of default and their lifecycle, waivers with a second
 // lender's approval, insurance policies, UCC filings, other indebtedness,
 // occurrences, covenant results). Lenders record; everyone who may see the
-// facility reads.
+// facility reads. Ending an event of default (a cure, a waiver, a passing
+// covenant result over a failing test, restated statements) is a request a
+// second person decides: POST …/requests/{id}/approve or reject.
 
 func (s *Server) defaultsRoutes() []*Route {
 	const f = "/api/v1/facilities/{slug}"
@@ -25,24 +27,32 @@ func (s *Server) defaultsRoutes() []*Route {
 	rec := func(method, path, summary, request string, h func(c *call) (any, error)) *Route {
 		return &Route{Method: method, Path: path, Summary: summary, Roles: roles(app.ActRecordDefault), Mutating: true, Request: request, Response: "Recorded", Status: http.StatusCreated, h: h}
 	}
+	decide := func(method, path, summary, request string, h func(c *call) (any, error)) *Route {
+		r := rec(method, path, summary, request, h)
+		r.Roles = roles(app.ActDecidePending)
+		return r
+	}
 	return []*Route{
-		{Method: "GET", Path: f + "/deadlines", Summary: "What is due, overdue or coming on a date, each with its clause and rule (format=ics or Accept: text/calendar: an iCalendar file)", Query: []string{"as_of", "format"}, Response: "Deadlines", h: s.deadlines},
-		{Method: "GET", Path: f + "/events-of-default", Summary: "Events of default on a date with their lifecycle, and the Bank's remedies exercisable or not yet (with the missing condition)", Query: []string{"as_of"}, Response: "EventsOfDefault", h: s.eventsOfDefault},
+		{Method: "GET", Path: f + "/deadlines", Summary: "What is due, overdue or coming on a date, each with its clause and rule (format=ics or Accept: text/calendar: an iCalendar file)", Query: []string{"as_of", "known_at", "format"}, Response: "Deadlines", h: s.deadlines},
+		{Method: "GET", Path: f + "/events-of-default", Summary: "Events of default on a date as known at a time, with their lifecycle (who, when, clause), whether each continues and why, the requests to end them waiting for a second person, and the Bank's remedies exercisable or not yet (with the missing condition)", Query: []string{"as_of", "known_at"}, Response: "EventsOfDefault", h: s.eventsOfDefault},
+		{Method: "GET", Path: f + "/requests", Summary: "Requests to end events of default (cure, waiver, covenant result) and restatements, with their decisions", Response: "RequestList", h: s.requests},
+		decide("POST", f+"/requests/{id}/approve", "Approve a request (not by its requester): the cure, waiver, covenant result or restated statements take effect", "Decision", s.decideRequest(true)),
+		decide("POST", f+"/requests/{id}/reject", "Reject a request (not by its requester), saying why", "Decision", s.decideRequest(false)),
 		{Method: "GET", Path: f + "/notices/effective", Summary: "When a notice sent by a method at a time takes effect under the facility's terms (Security Agreement ¶21), and by which rule", Query: []string{"method", "sent", "confirmed"}, Response: "NoticeEffect", h: s.noticeEffective},
 		{Method: "GET", Path: f + "/fact-records", Summary: "The facility's fact records (append-only), by id", Response: "FactRecordList", h: s.factRecords},
 		rec("POST", f+"/notices", "Record a notice given (effective time computed and stored with its rule)", "NoticeInput", s.recordNotice),
 		rec("POST", f+"/notices/{id}/confirmation", "Record a fax's confirmation of good transmission and/or its courier copy", "NoticeConfirmationInput", s.confirmNotice),
 		rec("POST", f+"/events-of-default/records", "Record an event of default of the terms as occurred", "EventOfDefaultInput", s.recordDefault),
 		rec("POST", eod+"/notice", "Record the Bank's notice of the event of default (§7.2)", "DefaultNoticeInput", s.defaultNotice),
-		rec("POST", eod+"/cure", "Record the cure of the event of default", "DefaultActionInput", s.defaultAction(defaults.ActionCure)),
+		rec("POST", eod+"/cure", "Ask to record the cure of the event of default: a request a second lender approves (POST …/requests/{id}/approve)", "DefaultActionInput", s.defaultAction(defaults.ActionCure)),
 		rec("POST", eod+"/accelerate", "Record the acceleration after an event of default (needs its notice in effect)", "DefaultActionInput", s.defaultAction(defaults.ActionAcceleration)),
 		rec("POST", eod+"/waive", "Ask to waive the event of default: a written consent naming the agreement, and for a covenant the covenant and period (SA ¶16); needs a second lender", "WaiverInput", s.requestWaiver),
-		rec("POST", eod+"/waive/approve", "Approve a waiver request (not by its requester)", "WaiverApproval", s.approveWaiver),
+		decide("POST", eod+"/waive/approve", "Approve a waiver request (not by its requester)", "WaiverApproval", s.approveWaiver),
 		rec("POST", f+"/insurance-policies", "Record an insurance policy on the collateral, or a later state of it under the same id", "PolicyInput", s.recordPolicy),
 		rec("POST", f+"/ucc-filings", "Record a UCC filing's number and date, or a continuation", "FilingInput", s.recordFiling),
 		rec("POST", f+"/other-indebtedness", "Record other indebtedness (cross-default), or a later state of it under the same id", "OtherDebtInput", s.recordOtherDebt),
 		rec("POST", f+"/occurrences", "Record a delivery (closing checklist), casualty, payment, move or sale", "OccurrenceInput", s.recordOccurrence),
-		rec("POST", f+"/covenant-results", "Record a covenant test as reported", "CovenantResultInput", s.recordCovenantResult),
+		rec("POST", f+"/covenant-results", "Record a covenant test as reported (a covenant of the terms); a passing result over a failing test while its event of default continues is a request a second lender approves", "CovenantResultInput", s.recordCovenantResult),
 	}
 }
 
@@ -116,7 +126,11 @@ func (s *Server) deadlines(c *call) (any, error) {
 	if f := c.r.URL.Query().Get("format"); f != "" && f != "json" && f != "ics" {
 		return nil, fieldErr("format", "%q: expected json or ics", f)
 	}
-	rep, err := s.svc.DefaultsReport(c.r.Context(), c.fac.Slug, asOf)
+	knownAt, err := c.queryKnownAt(asOf)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := s.svc.DefaultsReportAt(c.r.Context(), c.fac.Slug, asOf, knownAt)
 	if err != nil {
 		return nil, err
 	}
@@ -141,15 +155,14 @@ func (s *Server) eventsOfDefault(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep, err := s.svc.DefaultsReport(c.r.Context(), c.fac.Slug, asOf)
+	knownAt, err := c.queryKnownAt(asOf)
 	if err != nil {
 		return nil, err
 	}
-	continuing := []string{}
-	for _, d := range rep.Defaults {
-		if d.Continuing {
-			continuing = append(continuing, d.ID)
-		}
+	ctx := c.r.Context()
+	rep, err := s.svc.DefaultsReportAt(ctx, c.fac.Slug, asOf, knownAt)
+	if err != nil {
+		return nil, err
 	}
 	remedies := rep.Remedies
 	if remedies == nil {
@@ -159,18 +172,53 @@ func (s *Server) eventsOfDefault(c *call) (any, error) {
 	if problems == nil {
 		problems = []defaults.Problem{}
 	}
-	// Events of default recorded through the approvals route (documents)
-	// also block advances; they are listed so that this answer and the
-	// availability agree.
-	approved, err := s.terms.DefaultsContinuing(c.r.Context(), c.fac.Slug, asOf)
+	out := map[string]any{"facility": c.fac.Slug, "as_of": asOf, "continuing": defaults.Continuing(rep.Defaults),
+		"events_of_default": rep.Defaults, "remedies": remedies, "problems": problems}
+	if !knownAt.IsZero() {
+		// Where hindsight differs, both are shown.
+		now, err := s.svc.DefaultsContinuing(ctx, c.fac.Slug, asOf, time.Time{})
+		if err != nil {
+			return nil, err
+		}
+		out["known_at"], out["continuing_with_hindsight"] = knownAt, defaults.Continuing(now)
+	}
+	return out, nil
+}
+
+// queryKnownAt reads known_at: RFC 3339, a date (its end, UTC) or now
+// (zero: every fact recorded). Absent: the end of asOf when it is before
+// the business date, else every fact (app.Service.KnownAtEndOf).
+func (c *call) queryKnownAt(asOf date.Date) (time.Time, error) {
+	t, given, err := app.ParseKnownAt(c.r.URL.Query().Get("known_at"))
+	switch {
+	case err != nil:
+		return time.Time{}, fieldErr("known_at", "%q: expected RFC 3339 (2006-11-15T16:00:00Z), a date YYYY-MM-DD or now", c.r.URL.Query().Get("known_at"))
+	case !given:
+		return c.s.svc.KnownAtEndOf(c.r.Context(), asOf)
+	}
+	return t, nil
+}
+
+func (s *Server) requests(c *call) (any, error) {
+	rs, err := s.svc.Requests(c.r.Context(), c.fac.Slug)
 	if err != nil {
 		return nil, err
 	}
-	if approved == nil {
-		approved = []string{}
+	return map[string]any{"requests": rs}, nil
+}
+
+func (s *Server) decideRequest(approve bool) func(c *call) (any, error) {
+	return func(c *call) (any, error) {
+		var in decision
+		if err := c.decodeOptional(&in); err != nil {
+			return nil, err
+		}
+		id, err := c.pathID()
+		if err != nil {
+			return nil, err
+		}
+		return c.recorded(c.svc().DecideRequest(c.r.Context(), c.factInput(), id, approve, in.Comment))
 	}
-	return map[string]any{"facility": c.fac.Slug, "as_of": asOf, "continuing": continuing, "continuing_by_approval": approved,
-		"events_of_default": rep.Defaults, "remedies": remedies, "problems": problems}, nil
 }
 
 func (s *Server) noticeEffective(c *call) (any, error) {

@@ -18,6 +18,7 @@ import (
 	"revolver/auth"
 	"revolver/covenant"
 	"revolver/date"
+	"revolver/defaults"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
@@ -36,7 +37,7 @@ func (s *Server) routeTable() []*Route {
 		{Method: "DELETE", Path: "/api/v1/session", Summary: "Sign out", Response: "NoContent", Status: 204, h: s.signOut},
 		{Method: "GET", Path: "/api/v1/me", Summary: "The signed-in user (and CSRF token for a session)", Response: "Me", h: s.me},
 		{Method: "GET", Path: "/api/v1/facilities", Summary: "Facilities the caller may see", Response: "FacilityList", h: s.facilities},
-		{Method: "GET", Path: f, Summary: "A facility with its terms in force", Query: []string{"as_of"}, Response: "FacilityTerms", h: s.facility},
+		{Method: "GET", Path: f, Summary: "A facility with its terms in force and the events of default continuing (as known at known_at)", Query: []string{"as_of", "known_at"}, Response: "FacilityTerms", h: s.facility},
 		{Method: "GET", Path: f + "/availability", Summary: "Availability on a date", Query: []string{"as_of"}, Response: "Availability", h: s.availability},
 		{Method: "GET", Path: f + "/borrowing-base-certificates", Summary: "Certificates of the facility", Response: "CertificateList", h: s.certificates},
 		{Method: "POST", Path: f + "/borrowing-base-certificates", Summary: "Submit a certificate: multipart as_of, receivables, debtors, inventory (CSV or XLSX)", Roles: roles(app.ActSubmitCertificate), Mutating: true, Upload: true, Request: "CertificateUpload", Response: "Certificate", Status: 201, h: s.submitCertificate},
@@ -50,9 +51,9 @@ func (s *Server) routeTable() []*Route {
 		{Method: "POST", Path: f + "/advances/{id}/reject", Summary: "Reject a requested advance, saying why", Roles: roles(app.ActDecideAdvance), Mutating: true, Request: "Decision", Response: "Advance", h: s.decideAdvance(false)},
 		{Method: "POST", Path: f + "/repayments", Summary: "Record a repayment", Roles: roles(app.ActRecordRepayment), Mutating: true, Request: "RepaymentInput", Response: "Posted", Status: 201, h: s.repayment},
 		{Method: "GET", Path: f + "/ledger", Summary: "Loan account transactions by value date, with balances", Query: []string{"from", "to"}, Response: "Ledger", h: s.ledger},
-		{Method: "POST", Path: f + "/financial-statements", Summary: "Submit quarterly financial statements (text/csv; a period already submitted is a restatement)", Roles: roles(app.ActRecordStatements), Mutating: true, Request: "FinancialsCSV", Response: "FinancialsList", Status: 201, h: s.financials},
+		{Method: "POST", Path: f + "/financial-statements", Summary: "Submit quarterly financial statements (text/csv): a new period is recorded with its covenant tests; a period already reported is a restatement, pending until a lender accepts it (POST …/requests/{id}/approve)", Roles: roles(app.ActRecordStatements), Mutating: true, Request: "FinancialsCSV", Response: "FinancialsList", Status: 201, h: s.financials},
 		{Method: "GET", Path: f + "/covenants", Summary: "Covenant tests on the statements as known on a date", Query: []string{"as_known_on", "explain"}, Response: "Covenants", h: s.covenants},
-		{Method: "POST", Path: f + "/events-of-default", Summary: "Ask to record or waive an event of default (needs a second lender's approval)", Roles: roles(app.ActRecordDefault), Mutating: true, Request: "DefaultInput", Response: "Pending", Status: 202, h: s.eventOfDefault},
+		{Method: "POST", Path: f + "/events-of-default", Summary: "Record an event of default of the terms (action record: as POST …/events-of-default/records) or ask to waive the one continuing of an event (action waive: as POST …/events-of-default/{id}/waive; a second lender approves)", Roles: roles(app.ActRecordDefault), Mutating: true, Request: "DefaultInput", Response: "Recorded", Status: 201, h: s.eventOfDefault},
 		{Method: "POST", Path: f + "/amendments", Summary: "Ask to add an amendment (needs a second lender's approval)", Roles: roles(app.ActRequestAmendment), Mutating: true, Request: "AmendmentInput", Response: "Pending", Status: 202, h: s.amendment},
 		{Method: "GET", Path: f + "/approvals", Summary: "Actions waiting for approval and decided", Response: "PendingList", h: s.approvals},
 		{Method: "POST", Path: f + "/approvals/{id}/approve", Summary: "Approve and carry out a pending action (not by its requester)", Roles: roles(app.ActDecidePending), Mutating: true, Request: "Decision", Response: "Pending", h: s.decidePending(true)},
@@ -288,18 +289,23 @@ func (s *Server) facility(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	knownAt, err := c.queryKnownAt(asOf)
+	if err != nil {
+		return nil, err
+	}
 	t, err := s.terms.TermsAsOf(c.r.Context(), c.fac.Slug, asOf)
 	if err != nil {
 		return nil, err
 	}
-	open, err := s.terms.DefaultsContinuing(c.r.Context(), c.fac.Slug, asOf)
+	open, err := s.svc.DefaultsContinuing(c.r.Context(), c.fac.Slug, asOf, knownAt)
 	if err != nil {
 		return nil, err
 	}
-	if open == nil {
-		open = []string{}
+	out := map[string]any{"facility": c.fac, "as_of": asOf, "terms": t, "events_of_default_continuing": defaults.Continuing(open)}
+	if !knownAt.IsZero() {
+		out["known_at"] = knownAt
 	}
-	return map[string]any{"facility": c.fac, "as_of": asOf, "terms": t, "events_of_default_continuing": open}, nil
+	return out, nil
 }
 
 // Availability is the answer of GET …/availability.
@@ -616,11 +622,15 @@ func (s *Server) financials(c *call) (any, error) {
 	if len(sts) == 0 {
 		return nil, invalidf("%s: no statements", name)
 	}
-	fs, err := c.svc().AddStatements(c.r.Context(), c.fac.Slug, sts, c.user.Email)
+	fs, pending, err := c.svc().AddStatements(c.r.Context(), c.fac.Slug, sts, c.user.Email)
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"financial_statements": fs}, c.audit(nil, fs)
+	if pending == nil {
+		pending = []app.Recorded{}
+	}
+	out := map[string]any{"financial_statements": fs, "pending": pending}
+	return out, c.audit(nil, out)
 }
 
 func (s *Server) covenants(c *call) (any, error) {
@@ -648,12 +658,17 @@ func (s *Server) covenants(c *call) (any, error) {
 }
 
 type defaultInput struct {
-	Action string `json:"action"`
-	Event  string `json:"event"`
-	Date   string `json:"date"`
-	Note   string `json:"note"`
+	Action    string `json:"action"`
+	Event     string `json:"event"`
+	Date      string `json:"date"`
+	Note      string `json:"note"`
+	Agreement string `json:"agreement"`
 }
 
+// eventOfDefault is the route of the approvals of an earlier version, now
+// a request in the one model of events of default: record is RecordDefault
+// (the note is the description); waive is RequestWaiver of the one event
+// of default of that event continuing on the date.
 func (s *Server) eventOfDefault(c *call) (any, error) {
 	var in defaultInput
 	if err := c.decodeJSON(&in); err != nil {
@@ -663,22 +678,38 @@ func (s *Server) eventOfDefault(c *call) (any, error) {
 		return nil, fieldErr("action", "%q: expected record or waive", in.Action)
 	}
 	if in.Event == "" {
-		return nil, fieldErr("event", "required: the event of default's id in the terms, e.g. \"7.1(a)\"")
+		return nil, fieldErr("event", "required: the event of default's id in the terms, e.g. dissolution")
 	}
 	d, err := parseDate("date", in.Date, true, 0)
 	if err != nil {
 		return nil, err
 	}
 	c.about(0, d)
-	t, err := s.terms.TermsAsOf(c.r.Context(), c.fac.Slug, d)
+	ctx := c.r.Context()
+	if in.Action == "record" {
+		desc := in.Note
+		if strings.TrimSpace(desc) == "" {
+			desc = "recorded through POST …/events-of-default without a description"
+		}
+		return c.recorded(c.svc().RecordDefault(ctx, c.factInput(), defaults.DefaultRecord{Event: in.Event, Occurred: d, Description: desc}))
+	}
+	open, err := s.svc.DefaultsContinuing(ctx, c.fac.Slug, d, time.Time{})
 	if err != nil {
 		return nil, err
 	}
-	p, err := c.svc().RequestDefaultRecord(c.r.Context(), t, c.fac.Slug, app.DefaultRecord{Event: in.Event, Date: d, Note: in.Note}, in.Action == "waive", c.user.Email)
-	if err != nil {
-		return nil, err
+	var ids []string
+	for _, x := range open {
+		if x.Event == in.Event {
+			ids = append(ids, x.ID)
+		}
 	}
-	return p, c.audit(nil, p)
+	if len(ids) != 1 {
+		return nil, fieldErr("event", "%d events of default %q continue on %s (%s): waive one with POST …/events-of-default/{id}/waive", len(ids), in.Event, d, strings.Join(ids, ", "))
+	}
+	if in.Agreement == "" {
+		return nil, fieldErr("agreement", "required: the document the written consent refers to, e.g. security-agreement (Security Agreement ¶16)")
+	}
+	return c.recorded(c.svc().RequestWaiver(ctx, c.factInput(), app.WaiverRequest{Default: ids[0], Date: d, Agreement: in.Agreement, Note: in.Note}))
 }
 
 func (s *Server) amendment(c *call) (any, error) {

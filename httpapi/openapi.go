@@ -77,10 +77,14 @@ type (
 		Facilities []store.Facility `json:"facilities"`
 	}
 	facilityTerms struct {
-		Facility                  store.Facility  `json:"facility"`
-		AsOf                      date.Date       `json:"as_of"`
-		Terms                     agreement.Terms `json:"terms"`
-		EventsOfDefaultContinuing []string        `json:"events_of_default_continuing"`
+		Facility store.Facility  `json:"facility"`
+		AsOf     date.Date       `json:"as_of"`
+		Terms    agreement.Terms `json:"terms"`
+		// EventsOfDefaultContinuing: on as_of as known at known_at, by the
+		// one rule of GET …/events-of-default.
+		EventsOfDefaultContinuing []string `json:"events_of_default_continuing"`
+		// KnownAt: absent, every fact recorded.
+		KnownAt time.Time `json:"known_at,omitzero"`
 	}
 	certificateList struct {
 		Certificates []store.Certificate `json:"certificates"`
@@ -99,7 +103,15 @@ type (
 		Balances     ledger.Balances      `json:"balances"`
 	}
 	financialsList struct {
+		// FinancialStatements: of periods not reported before, recorded
+		// with their covenant tests.
 		FinancialStatements []store.Financials `json:"financial_statements"`
+		// Pending: restatements of periods already reported, requests a
+		// lender accepts (POST …/requests/{id}/approve).
+		Pending []app.Recorded `json:"pending"`
+	}
+	requestList struct {
+		Requests []app.EndRequest `json:"requests"`
 	}
 	pendingList struct {
 		Approvals []store.Pending `json:"approvals"`
@@ -115,15 +127,18 @@ type (
 		Problems  []defaults.Problem    `json:"problems"`
 	}
 	eventsOfDefaultAnswer struct {
-		Facility   string    `json:"facility"`
-		AsOf       date.Date `json:"as_of"`
+		Facility string    `json:"facility"`
+		AsOf     date.Date `json:"as_of"`
+		// KnownAt: the facts are those recorded by then; absent, every
+		// fact recorded.
+		KnownAt    time.Time `json:"known_at,omitzero"`
 		Continuing []string  `json:"continuing"`
-		// ContinuingByApproval: events of default recorded through POST
-		// …/events-of-default and the approvals, continuing (not waived).
-		ContinuingByApproval []string                `json:"continuing_by_approval"`
-		EventsOfDefault      []defaults.Default      `json:"events_of_default"`
-		Remedies             []defaults.RemedyStatus `json:"remedies"`
-		Problems             []defaults.Problem      `json:"problems"`
+		// ContinuingWithHindsight: with known_at, those continuing on
+		// as_of with every fact recorded (what funding decisions use).
+		ContinuingWithHindsight []string                `json:"continuing_with_hindsight,omitempty"`
+		EventsOfDefault         []defaults.Default      `json:"events_of_default"`
+		Remedies                []defaults.RemedyStatus `json:"remedies"`
+		Problems                []defaults.Problem      `json:"problems"`
 	}
 	// covenantsAnswer is the form covenant.Result writes (Result.JSON).
 	covenantsAnswer struct {
@@ -182,6 +197,7 @@ var schemaTypes = map[string]any{
 	"NoticeEffect":            defaults.Effect{},
 	"FactRecordList":          factRecordList{},
 	"Recorded":                app.Recorded{},
+	"RequestList":             requestList{},
 	"NoticeInput":             noticeInput{},
 	"NoticeConfirmationInput": confirmationInput{},
 	"EventOfDefaultInput":     eventOfDefaultInput{},
@@ -257,12 +273,15 @@ var fieldDocs = map[reflect.Type]obj{
 	reflect.TypeFor[defaults.Deadline]():        {"status": enum(defaults.StatusMet, defaults.StatusLate, defaults.StatusDue, defaults.StatusOverdue, defaults.StatusComing, defaults.StatusUndetermined, defaults.StatusPending)},
 	reflect.TypeFor[defaults.Stage]():           {"stage": enum(defaults.StageOccurred, defaults.StageNotice, defaults.StageCured, defaults.StageWaived, defaults.StageAccelerated)},
 	reflect.TypeFor[covenantTest]():             {"actual": figure, "required": figure, "headroom": figure},
-	reflect.TypeFor[app.Recorded]():             {"id": obj{"description": "the id the engine knows the fact by: notice-N, eod-N, action-N, a policy, debt or filing id"}},
+	reflect.TypeFor[app.Recorded]():             {"id": obj{"description": "the id the engine knows the fact by: notice-N, eod-N, action-N, request-N, a policy, debt or filing id"}},
+	reflect.TypeFor[app.EndRequest]():           {"kind": enum(defaults.RequestCure, defaults.RequestWaiver, defaults.RequestCovenantResult, defaults.RequestRestatement), "status": enum(app.RequestRequested, app.RequestApproved, app.RequestRejected)},
+	reflect.TypeFor[defaults.Request]():         {"kind": enum(defaults.RequestCure, defaults.RequestWaiver, defaults.RequestCovenantResult, defaults.RequestRestatement)},
 
 	reflect.TypeFor[signIn]():         {"email": obj{"format": "email"}},
 	reflect.TypeFor[advanceInput]():   {"amount": amount, "value_date": dateStr},
 	reflect.TypeFor[repaymentInput](): {"amount": amount, "value_date": dateStr, "memo": obj{"maxLength": 500}},
-	reflect.TypeFor[defaultInput]():   {"action": enum("record", "waive"), "event": obj{"description": "the event of default's id in the terms"}, "date": dateStr},
+	reflect.TypeFor[defaultInput](): {"action": enum("record", "waive"), "event": obj{"description": "the event of default's id in the terms"}, "date": dateStr,
+		"note": obj{"description": "record: what happened"}, "agreement": obj{"description": "waive: the document the written consent refers to (required)"}},
 	reflect.TypeFor[app.AmendmentFile](): {"name": obj{"pattern": `^[A-Za-z0-9._-]{1,100}\.ya?ml$`, "example": "second-amendment.yaml"},
 		"content": obj{"description": "the amendment's YAML (revolver: amendment/1)"}},
 	reflect.TypeFor[noticeInput](): {"subject": obj{"example": "casualty_overadvance", "description": "event_of_default, casualty_overadvance, casualty, sale, records_move, place_of_business_change, ..."},
@@ -346,6 +365,7 @@ var queryDocs = map[string]obj{
 	"user":        {"description": "only records of this user (email in any case, or cli:name)", "schema": str},
 	"kind":        {"description": "only records of this kind of thing, e.g. advance, certificate, session", "schema": str},
 	"as_known_on": {"description": "use the statements as known at the end of this date (default now)", "schema": dateStr},
+	"known_at":    {"description": "the facts as known at this time: RFC 3339, a date YYYY-MM-DD (its end, UTC), or now (every fact recorded); default: the end of as_of when it is before the business date, else now", "schema": str},
 	"explain":     {"description": "true: add each test's explanation", "schema": obj{"type": "boolean"}},
 	"after":       {"description": "records with a greater id", "schema": obj{"type": "integer", "format": "int64", "minimum": 0}},
 	"limit":       {"description": "at most this many (1–1000, default 100)", "schema": obj{"type": "integer", "minimum": 1, "maximum": 1000}},
@@ -578,7 +598,7 @@ var tags = []struct {
 	{"certificates", "Borrowing base certificates: submitted by the borrower, decided by a lender", []string{"borrowing-base-certificates"}},
 	{"loans", "Advances (maker-checker above the threshold) and repayments", []string{"advances", "repayments"}},
 	{"covenants", "Financial statements, covenant tests and covenant results as reported", []string{"financial-statements", "covenants", "covenant-results"}},
-	{"approvals", "Amendments and events of default waiting for a second lender", []string{"amendments", "approvals"}},
+	{"approvals", "Amendments waiting for a second lender, and requests to end events of default (cures, waivers, covenant results, restatements)", []string{"amendments", "approvals", "requests"}},
 	{"defaults", "Deadlines, notices, events of default and remedies, and the fact records they rest on", []string{"events-of-default", "deadlines", "notices", "fact-records",
 		"insurance-policies", "ucc-filings", "other-indebtedness", "occurrences"}},
 	{"audit", "The audit trail", []string{"audit"}},

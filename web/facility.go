@@ -37,13 +37,15 @@ type summary struct {
 	ReportErr string
 	Next      []defaults.Deadline // not done, by due date
 	Overdue   int
-	Defaults  []defaults.Default // continuing
+	Defaults  []defaults.Default // continuing, as known at KnownAt
 	Remedies  []defaults.RemedyStatus
 	Covenant  string // pass, fail, undetermined or "" (no statements)
-	// DocDefaults: events of default recorded as documents and continuing
-	// (the portfolio's count; the facility page lists them in Defaults).
-	DocDefaults int
-	CovPeriod   date.Date
+	CovPeriod date.Date
+	// KnownAt: the facts are those known then (zero: every fact recorded);
+	// Hindsight: the events of default continuing on AsOf with every fact
+	// recorded that were not known then (the facility page only).
+	KnownAt   time.Time
+	Hindsight []defaults.Default
 }
 
 type trendPoint struct {
@@ -57,9 +59,14 @@ func (s *Server) availability(ctx context.Context, slug string, d date.Date) (ap
 	return s.svc.AvailabilityOn(ctx, slug, d)
 }
 
-// facts gathers what the defaults engine needs (app.Service.AllFacts).
-func (s *Server) facts(ctx context.Context, slug string, t *agreement.Terms, asOf date.Date, cov *covenant.Result, docs bool) (defaults.Facts, error) {
-	return s.svc.AllFacts(ctx, slug, t, asOf, cov, docs)
+// knownAt is the known-at time figures for asOf mean by default
+// (app.Service.KnownAtEndOf); on an error, every fact recorded.
+func (s *Server) knownAt(ctx context.Context, asOf date.Date) time.Time {
+	k, err := s.svc.KnownAtEndOf(ctx, asOf)
+	if err != nil {
+		return time.Time{}
+	}
+	return k
 }
 
 // covenants evaluates the covenants on the statements known at knownAt.
@@ -69,10 +76,11 @@ func (s *Server) covenants(ctx context.Context, slug string, knownAt time.Time) 
 	})
 }
 
-// summarise builds a facility's summary; errors of one part are shown in
-// that part, not as a failed page.
-func (s *Server) summarise(ctx context.Context, f store.Facility, asOf date.Date, full bool) summary {
-	sm := summary{Facility: f, AsOf: asOf}
+// summarise builds a facility's summary, its events of default as known at
+// knownAt (app.Service.DefaultsReportAt, the one rule); errors of one part
+// are shown in that part, not as a failed page.
+func (s *Server) summarise(ctx context.Context, f store.Facility, asOf date.Date, knownAt time.Time, full bool) summary {
+	sm := summary{Facility: f, AsOf: asOf, KnownAt: knownAt}
 	t, err := s.terms.TermsAsOf(ctx, f.Slug, asOf)
 	if err != nil {
 		sm.TermsErr = err.Error()
@@ -102,23 +110,7 @@ func (s *Server) summarise(ctx context.Context, f store.Facility, asOf date.Date
 			}
 		}
 	}
-	facts, err := s.facts(ctx, f.Slug, t, asOf, cov, full)
-	if err == nil && !full {
-		// The portfolio counts events of default recorded as documents
-		// from the terms source's cache.
-		if open, err := s.terms.DefaultsContinuing(ctx, f.Slug, asOf); err == nil {
-			sm.DocDefaults = len(open)
-		}
-	}
-	if err != nil {
-		sm.ReportErr = err.Error()
-		return sm
-	}
-	loc, err := defaults.Location(t)
-	if err != nil {
-		loc = time.UTC
-	}
-	rep, err := defaults.Evaluate(t, facts, asOf, loc)
+	rep, err := s.svc.DefaultsReportAt(ctx, f.Slug, asOf, knownAt)
 	if err != nil {
 		sm.ReportErr = err.Error()
 		return sm
@@ -140,6 +132,20 @@ func (s *Server) summarise(ctx context.Context, f store.Facility, asOf date.Date
 		}
 	}
 	sm.Remedies = rep.Remedies
+	if full && !knownAt.IsZero() {
+		// Where hindsight differs, the page shows both.
+		if now, err := s.svc.DefaultsContinuing(ctx, f.Slug, asOf, time.Time{}); err == nil {
+			known := map[string]bool{}
+			for _, d := range sm.Defaults {
+				known[d.ID] = true
+			}
+			for _, d := range now {
+				if !known[d.ID] {
+					sm.Hindsight = append(sm.Hindsight, d)
+				}
+			}
+		}
+	}
 	return sm
 }
 
@@ -216,6 +222,7 @@ func (s *Server) portfolioPage(rq *req) error {
 		keep = keep[lo:min(lo+portfolioPerPage, len(keep))]
 	}
 	rows := make([]summary, len(keep))
+	knownAt := s.knownAt(ctx, asOf)
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
@@ -223,7 +230,7 @@ func (s *Server) portfolioPage(rq *req) error {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				rows[i] = s.summarise(ctx, keep[i], asOf, false)
+				rows[i] = s.summarise(ctx, keep[i], asOf, knownAt, false)
 			}
 		}()
 	}
@@ -368,7 +375,7 @@ func (s *Server) facilityPage(rq *req) error {
 		return err
 	}
 	ctx := ctxOf(rq)
-	p := facilityPage{summary: s.summarise(ctx, rq.fac, asOf, true)}
+	p := facilityPage{summary: s.summarise(ctx, rq.fac, asOf, s.knownAt(ctx, asOf), true)}
 	c, err := s.st.CertificateInForce(ctx, rq.fac.Slug, asOf)
 	switch {
 	case err == nil:

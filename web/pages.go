@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"revolver/agreement"
+	"revolver/app"
 	"revolver/covenant"
 	"revolver/date"
 	"revolver/defaults"
@@ -36,6 +37,13 @@ type covenantsPage struct {
 	Compare   date.Date
 	Err       string
 	Submitted int
+	// Defaults: the events of default of the covenant tests on KnownOn
+	// (continuing, cured or waived) by the one rule, as known then;
+	// Restatements: restated statements waiting for a lender's acceptance,
+	// which the tests above do not use yet.
+	Defaults     []defaults.Default
+	DefaultsErr  string
+	Restatements []app.EndRequest
 }
 
 func (s *Server) covenantsPage(rq *req) error {
@@ -51,6 +59,22 @@ func (s *Server) covenantsPage(rq *req) error {
 		return rq.render(http.StatusOK, "covenants", rq.view("Covenants", "covenants", p))
 	}
 	p.Periods = byPeriod(res)
+	if rep, err := s.svc.DefaultsReportAt(ctx, rq.fac.Slug, knownOn, s.knownAt(ctx, knownOn)); err != nil {
+		p.DefaultsErr = err.Error()
+	} else {
+		for _, d := range rep.Defaults {
+			if d.Covenant != "" {
+				p.Defaults = append(p.Defaults, d)
+			}
+		}
+	}
+	if rs, err := s.svc.Requests(ctx, rq.fac.Slug); err == nil {
+		for _, r := range rs {
+			if r.Kind == defaults.RequestRestatement && r.Status == app.RequestRequested {
+				p.Restatements = append(p.Restatements, r)
+			}
+		}
+	}
 	if c := rq.r.URL.Query().Get("compare"); c != "" {
 		cd, err := rq.queryDate("compare", rq.today())
 		if err != nil {
@@ -178,7 +202,8 @@ type calendarPage struct {
 }
 
 func (s *Server) calendarReport(rq *req, asOf date.Date) (*defaults.Report, error) {
-	sm := s.summarise(ctxOf(rq), rq.fac, asOf, true)
+	ctx := ctxOf(rq)
+	sm := s.summarise(ctx, rq.fac, asOf, s.knownAt(ctx, asOf), true)
 	if sm.TermsErr != "" {
 		return nil, userErr(http.StatusUnprocessableEntity, "The terms could not be read: "+sm.TermsErr)
 	}

@@ -302,7 +302,7 @@ func statementsCmd() *cobra.Command {
 	var file string
 	add := &cobra.Command{
 		Use:   "add --slug S --as EMAIL --file F.csv",
-		Short: "Record financial statements (tested against the covenants when recorded)",
+		Short: "Record financial statements (a new period tested against the covenants when recorded; a restatement pending until a lender accepts it)",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if file == "" {
 				return usageError{errors.New("--file is required (CSV: period_end, fiscal_year, fiscal_quarter and the statement lines)")}
@@ -323,11 +323,15 @@ func statementsCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			fs, err := service(st).AddStatements(ctx, o.slug, sts, o.as)
+			fs, pending, err := service(st).AddStatements(ctx, o.slug, sts, o.as)
 			if err != nil {
 				return opError(err)
 			}
-			return writeJSON(cmd.OutOrStdout(), map[string]any{"financial_statements": fs})
+			if pending == nil {
+				pending = []app.Recorded{}
+			}
+			// A restatement is pending until a lender accepts it.
+			return writeJSON(cmd.OutOrStdout(), map[string]any{"financial_statements": fs, "pending": pending})
 		},
 	}
 	o.add(add, false)
