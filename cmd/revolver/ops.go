@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"revolver/auth"
 
 	"github.com/spf13/cobra"
 
@@ -74,7 +75,9 @@ func (o *opFlags) open(cmd *cobra.Command, command string) (context.Context, sto
 		RequestID: fmt.Sprintf("cli_%d", now().UnixNano()), Via: "revolver " + command, Kind: what.kind, Action: what.action})
 	// Keys are the user's own, as the API's are (api:<user id>:<key>).
 	if o.key == "" {
-		o.key = fmt.Sprintf("%d", now().UnixNano())
+		// A new key for each command (not from the clock, which may be
+		// fixed).
+		o.key = auth.Random("", 16)
 	}
 	o.key = fmt.Sprintf("cli:%d:%s", u.ID, o.key)
 	return ctx, st, nil

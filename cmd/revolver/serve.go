@@ -155,18 +155,23 @@ func (o *serveOptions) scheme() string {
 	return "http"
 }
 
+// handler is what `revolver serve` serves: the web pages, with the API
+// under /api/, over one store and one clock.
+func handler(st store.Store, now func() time.Time, log *slog.Logger, secureCookies bool) (http.Handler, error) {
+	api, err := httpapi.New(httpapi.Config{Store: st, Terms: &app.StoredTerms{Store: st}, Now: now, Log: log, SecureCookies: secureCookies})
+	if err != nil {
+		return nil, err
+	}
+	return web.New(web.Config{API: api, Service: api.Service(), Store: st, Now: now, Log: log})
+}
+
 // serve runs the API until the context ends (SIGINT/SIGTERM).
 func serve(ctx context.Context, st store.Store, o serveOptions, ready func(net.Addr)) error {
 	if (o.tlsCert == "") != (o.tlsKey == "") {
 		return usageError{errors.New("--tls-cert and --tls-key go together")}
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	api, err := httpapi.New(httpapi.Config{Store: st, Terms: &app.StoredTerms{Store: st}, Now: now, Log: log, SecureCookies: o.secureCookies})
-	if err != nil {
-		return err
-	}
-	// The web pages, with the API under /api/.
-	srv, err := web.New(web.Config{API: api, Service: api.Service(), Store: st, Now: now, Log: log})
+	srv, err := handler(st, now, log, o.secureCookies)
 	if err != nil {
 		return err
 	}
