@@ -418,7 +418,7 @@ var (
 		return regexp.MustCompile(`<dt>` + label + `</dt><dd class="num">(?:USD )?([-0-9,.]+)</dd>`)
 	}
 	webAvail, webLoans, webBB = figureRE("Availability"), figureRE("Loans outstanding"), figureRE("Borrowing base")
-	webDefault               = regexp.MustCompile(`<li><span class="badge fail">`)
+	webDefault                = regexp.MustCompile(`<li><span class="badge fail">`)
 )
 
 // figures are what a surface says of the facility on a date.
