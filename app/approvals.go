@@ -10,11 +10,13 @@ import (
 
 	"revolver/agreement"
 	"revolver/date"
+	"revolver/ledger"
 	"revolver/store"
 )
 
 // Kinds of actions that wait for a second person's approval (besides
-// advances above the threshold and certificates, which have their own).
+// advances above the threshold and certificates, which have their own;
+// back-valued repayments are PendingRepayment).
 const (
 	PendingAmendment      = "amendment"
 	PendingEventOfDefault = "event_of_default"
@@ -141,6 +143,7 @@ func (s *Service) DecidePending(ctx context.Context, facility string, id int64, 
 	}
 	status := store.PendingRejected
 	var doc *store.Document
+	var post *ledger.Transaction // an approved back-valued repayment
 	if !approve {
 		if comment == "" {
 			return p, p, store.Errorf(store.CodeInvalid, "reject pending action %d: a comment saying why is required", id)
@@ -165,6 +168,12 @@ func (s *Service) DecidePending(ctx context.Context, facility string, id int64, 
 				return p, p, err
 			}
 			doc.ID, doc.Kind, doc.Effective, doc.Content = fmt.Sprintf("%s-%d", p.Kind, p.ID), p.Kind, r.Date, p.Payload
+		case PendingRepayment:
+			t, err := repaymentCorrection(facility, p.Payload)
+			if err != nil {
+				return p, p, err
+			}
+			doc, post = nil, &t
 		default:
 			return p, p, store.Errorf(store.CodeInvalid, "pending action %d: unknown kind %q", id, p.Kind)
 		}
@@ -184,6 +193,14 @@ func (s *Service) DecidePending(ctx context.Context, facility string, id int64, 
 		if doc != nil {
 			if _, _, err := tx.PutDocument(*doc); err != nil {
 				return fmt.Errorf("pending action %d: storing %s: %w", id, doc.ID, err)
+			}
+		}
+		if post != nil {
+			if err := checkBalances(tx, *post); err != nil {
+				return err
+			}
+			if _, err := tx.Post(*post); err != nil {
+				return fmt.Errorf("pending action %d: posting %s: %w", id, post.Key, err)
 			}
 		}
 		return nil

@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"revolver/covenant"
 	"slices"
 	"sort"
@@ -937,36 +939,48 @@ func (s *Service) NoticeEffective(ctx context.Context, facility, method, sent, c
 
 // RecordedDefaultsContinuing lists the events of default found from the
 // facility's fact records (by rule or record) that continue on d under the
-// terms t. With no fact records it reads nothing more.
-func (a *StoredTerms) RecordedDefaultsContinuing(ctx context.Context, slug string, t *agreement.Terms, d date.Date) ([]string, error) {
+// terms t, as known at knownAt: only records recorded by then count
+// (knownAt zero: every record). With no fact records it reads nothing more.
+func (a *StoredTerms) RecordedDefaultsContinuing(ctx context.Context, slug string, t *agreement.Terms, d date.Date, knownAt time.Time) ([]string, error) {
 	// Records are append-only: their count and last id name the set, read
-	// without the records themselves; these are read on a cache miss only.
+	// without the records themselves; the records are read when that set
+	// changes.
 	n, last, err := a.Store.FactRecordsVersion(ctx, slug)
 	if err != nil || n == 0 {
 		return nil, err
 	}
-	key := continuingKey{a: a, slug: slug, n: n, last: last, t: t, d: d}
+	recs, err := factRecordsOf(ctx, a, slug, n, last)
+	if err != nil {
+		return nil, err
+	}
+	known := recs
+	if !knownAt.IsZero() {
+		known = nil
+		for _, r := range recs {
+			if !r.RecordedAt.After(knownAt) {
+				known = append(known, r)
+			}
+		}
+	}
+	if len(known) == 0 {
+		return nil, nil
+	}
+	h := fnv.New64a()
+	for _, r := range known {
+		binary.Write(h, binary.LittleEndian, r.ID)
+	}
+	key := continuingKey{a: a, slug: slug, n: len(known), set: h.Sum64(), t: t, d: d}
 	continuingCache.Lock()
 	open, hit := continuingCache.m[key]
 	continuingCache.Unlock()
 	if hit {
 		return slices.Clone(open), nil
 	}
-	recs, err := a.Store.FactRecords(ctx, slug)
-	if err != nil {
-		return nil, err
-	}
-	if len(recs) != n || recs[len(recs)-1].ID != last {
-		key.n, key.last = len(recs), 0
-		if len(recs) > 0 {
-			key.last = recs[len(recs)-1].ID
-		}
-	}
 	loc, err := zoneOf(t)
 	if err != nil {
 		return nil, err
 	}
-	ds, _, err := defaults.Defaults(t, FactsFrom(recs), d, loc)
+	ds, _, err := defaults.Defaults(t, FactsFrom(known), d, loc)
 	if err != nil {
 		return nil, invalid("facility %q on %s: the recorded facts cannot be evaluated: %v", slug, d, err)
 	}
@@ -996,18 +1010,56 @@ type continuingKey struct {
 	a    *StoredTerms
 	slug string
 	n    int
-	last int64
+	set  uint64 // hash of the records' ids
 	t    *agreement.Terms
 	d    date.Date
 }
 
+// recordsCache keeps a facility's fact records per version (count and
+// last id), so that asking as known at another time reads nothing again.
+var recordsCache struct {
+	sync.Mutex
+	m map[recordsKey][]store.FactRecord
+}
+
+type recordsKey struct {
+	a    *StoredTerms
+	slug string
+	n    int
+	last int64
+}
+
+func factRecordsOf(ctx context.Context, a *StoredTerms, slug string, n int, last int64) ([]store.FactRecord, error) {
+	key := recordsKey{a, slug, n, last}
+	recordsCache.Lock()
+	recs, hit := recordsCache.m[key]
+	recordsCache.Unlock()
+	if hit {
+		return recs, nil
+	}
+	recs, err := a.Store.FactRecords(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == n && recs[len(recs)-1].ID == last {
+		recordsCache.Lock()
+		if recordsCache.m == nil || len(recordsCache.m) > 1024 {
+			recordsCache.m = map[recordsKey][]store.FactRecord{}
+		}
+		recordsCache.m[key] = recs
+		recordsCache.Unlock()
+	}
+	return recs, nil
+}
+
 // withRecordedDefaults sets ft.DefaultContinuing also when an event of
-// default found from the fact records continues on d.
-func (a *StoredTerms) withRecordedDefaults(ctx context.Context, slug string, t *agreement.Terms, d date.Date, ft FacilityTerms) (FacilityTerms, error) {
+// default found from the fact records continues on d (as known at knownAt;
+// zero: every record).
+func (a *StoredTerms) withRecordedDefaults(ctx context.Context, slug string, t *agreement.Terms, d date.Date, knownAt time.Time, ft FacilityTerms) (FacilityTerms, error) {
 	if ft.DefaultContinuing {
 		return ft, nil
 	}
-	open, err := a.RecordedDefaultsContinuing(ctx, slug, t, d)
+	open, err := a.RecordedDefaultsContinuing(ctx, slug, t, d, knownAt)
 	ft.DefaultContinuing = len(open) > 0
 	return ft, err
 }

@@ -54,7 +54,8 @@ type agreementEntry struct {
 }
 
 type eventRecord struct {
-	waiver bool
+	waiver     bool
+	recordedAt time.Time
 	DefaultRecord
 }
 
@@ -114,7 +115,7 @@ func (a *StoredTerms) entry(ctx context.Context, slug string) (*agreementEntry, 
 			if err := json.Unmarshal(full.Content, &r); err != nil {
 				return nil, fmt.Errorf("facility %q document %s: %w", slug, d.ID, err)
 			}
-			ne.events = append(ne.events, eventRecord{waiver: d.Kind == DocWaiver, DefaultRecord: r})
+			ne.events = append(ne.events, eventRecord{waiver: d.Kind == DocWaiver, recordedAt: d.RecordedAt, DefaultRecord: r})
 		}
 	}
 	if len(files) == 0 {
@@ -161,16 +162,17 @@ func (a *StoredTerms) TermsAsOf(ctx context.Context, slug string, d date.Date) (
 	return t, nil
 }
 
-// DefaultsContinuing lists the events of default recorded on or before d
-// and not waived on or before d.
-func (a *StoredTerms) DefaultsContinuing(ctx context.Context, slug string, d date.Date) ([]string, error) {
+// DefaultsContinuing lists the events of default dated on or before d and
+// not waived on or before d, as known at knownAt: only records recorded by
+// then count (knownAt zero: every record).
+func (a *StoredTerms) DefaultsContinuing(ctx context.Context, slug string, d date.Date, knownAt time.Time) ([]string, error) {
 	e, err := a.entry(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
 	open := map[string]bool{}
 	for _, r := range e.events {
-		if r.Date > d {
+		if r.Date > d || !knownAt.IsZero() && r.recordedAt.After(knownAt) {
 			continue
 		}
 		if r.waiver {
@@ -187,7 +189,9 @@ func (a *StoredTerms) DefaultsContinuing(ctx context.Context, slug string, d dat
 	return out, nil
 }
 
-// Terms implements Terms.
+// Terms implements Terms. DefaultContinuing is as known now (every record);
+// availability asks DefaultsContinuing and RecordedDefaultsContinuing as
+// known at its own time.
 func (a *StoredTerms) Terms(ctx context.Context, slug string, d date.Date) (FacilityTerms, error) {
 	t, err := a.TermsAsOf(ctx, slug, d)
 	if err != nil {
@@ -197,12 +201,12 @@ func (a *StoredTerms) Terms(ctx context.Context, slug string, d date.Date) (Faci
 	if err != nil {
 		return ft, err
 	}
-	open, err := a.DefaultsContinuing(ctx, slug, d)
+	open, err := a.DefaultsContinuing(ctx, slug, d, time.Time{})
 	if err != nil {
 		return ft, err
 	}
 	ft.DefaultContinuing = len(open) > 0
-	return a.withRecordedDefaults(ctx, slug, t, d, ft)
+	return a.withRecordedDefaults(ctx, slug, t, d, time.Time{}, ft)
 }
 
 // RegisterFacility stores a facility and its agreement files (documents

@@ -268,7 +268,8 @@ func (l *loader) history() error {
 	end := LastDay
 	// Month m: collections on the 8th repay part of the loans; the
 	// certificate as of the previous month end is submitted on the 12th and
-	// approved on the 14th; an advance on the 15th brings the loans to
+	// approved on the 14th; an advance on the 15th (or the next banking
+	// day) brings the loans to
 	// 55–80% of the borrowing base net of letters of credit.
 	for m := 1; m <= 36; m++ {
 		y, mon := 2004+m/12, time.Month(m%12+1)
@@ -331,7 +332,12 @@ func (l *loader) history() error {
 			}
 			l.res.Created++
 		}
-		vd := first.AddDays(14)
+		// The advance is value the 15th, or the next banking day.
+		ft, err := l.terms.Terms(l.ctx, Slug, first.AddDays(14))
+		if err != nil {
+			return err
+		}
+		vd := ft.Calendar.OnOrAfter(first.AddDays(14))
 		key := "demo:advance:" + label
 		r, seen := byKey[key]
 		if vd > end {

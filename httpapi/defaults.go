@@ -215,7 +215,7 @@ func (s *Server) eventsOfDefault(c *call) (any, error) {
 	// Events of default recorded through the approvals route (documents)
 	// also block advances; they are listed so that this answer and the
 	// availability agree.
-	approved, err := s.terms.DefaultsContinuing(c.r.Context(), c.fac.Slug, asOf)
+	approved, err := s.terms.DefaultsContinuing(c.r.Context(), c.fac.Slug, asOf, time.Time{})
 	if err != nil {
 		return nil, err
 	}

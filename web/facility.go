@@ -14,11 +14,11 @@ import (
 	"time"
 
 	"revolver/agreement"
+	"revolver/app"
 	"revolver/borrowingbase"
 	"revolver/covenant"
 	"revolver/date"
 	"revolver/defaults"
-	"revolver/httpapi"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
@@ -30,7 +30,7 @@ type summary struct {
 	AsOf      date.Date
 	Terms     *agreement.Terms
 	TermsErr  string
-	Avail     httpapi.Availability
+	Avail     app.Availability
 	AvailErr  string
 	Utilised  string // loans ÷ commitment, as a percentage
 	Report    *defaults.Report
@@ -51,9 +51,10 @@ type trendPoint struct {
 	Value money.Amount
 }
 
-// availability reads the API's availability figure for a facility.
-func (s *Server) availability(ctx context.Context, slug string, d date.Date) (httpapi.Availability, error) {
-	return s.api.AvailabilityOn(ctx, slug, d)
+// availability is the facility's availability on d as known by the
+// default rule (the one use case, app.Service.Availability).
+func (s *Server) availability(ctx context.Context, slug string, d date.Date) (app.Availability, error) {
+	return s.svc.Availability(ctx, slug, d, time.Time{})
 }
 
 // facts gathers what the defaults engine needs (app.Service.AllFacts).
@@ -105,7 +106,7 @@ func (s *Server) summarise(ctx context.Context, f store.Facility, asOf date.Date
 	if err == nil && !full {
 		// The portfolio counts events of default recorded as documents
 		// from the terms source's cache.
-		if open, err := s.terms.DefaultsContinuing(ctx, f.Slug, asOf); err == nil {
+		if open, err := s.terms.DefaultsContinuing(ctx, f.Slug, asOf, sm.Avail.KnownAt); err == nil {
 			sm.DocDefaults = len(open)
 		}
 	}
@@ -239,7 +240,7 @@ func (s *Server) portfolioPage(rq *req) error {
 			case "covenant":
 				return r.Covenant != covenant.Fail
 			case "overadvance":
-				return r.Avail.Availability >= 0
+				return r.Avail.Overadvance == nil
 			}
 			return false
 		})
@@ -314,7 +315,7 @@ func sortSummaries(rows []summary, key string, desc bool) {
 			}
 			return cmpAmount(a.Avail.LoansOutstanding, b.Avail.LoansOutstanding)
 		case "availability":
-			return cmpAmount(a.Avail.Availability, b.Avail.Availability)
+			return cmpAmount(a.Avail.Available, b.Avail.Available)
 		case "next":
 			return cmpDate(firstDue(a), firstDue(b))
 		}
@@ -368,9 +369,13 @@ func (s *Server) facilityPage(rq *req) error {
 	}
 	ctx := ctxOf(rq)
 	p := facilityPage{summary: s.summarise(ctx, rq.fac, asOf, true)}
-	c, err := s.st.CertificateInForce(ctx, rq.fac.Slug, asOf)
-	switch {
-	case err == nil:
+	// The certificate the availability figure rests on (in force on the
+	// date, approved by the time it is known at).
+	if ac := p.Avail.Certificate; ac != nil {
+		c, err := s.st.Certificate(ctx, ac.ID)
+		if err != nil {
+			return err
+		}
 		p.Certificate = &c
 		cc, err := s.computedCertificate(ctx, c)
 		if err != nil {
@@ -379,8 +384,6 @@ func (s *Server) facilityPage(rq *req) error {
 			p.Steps = waterfallSteps(cc.cert, p.Avail)
 			p.Waterfall = waterfallSVG(p.Steps)
 		}
-	case store.ErrorCode(err) != store.CodeNotFound:
-		return err
 	}
 	txs, err := s.st.Transactions(ctx, rq.fac.Slug)
 	if err != nil {
@@ -421,7 +424,7 @@ type step struct {
 // then the borrowing base → letters of credit → loans → availability.
 // The amounts are the engines'; only differences between consecutive
 // figures are taken here, to place the bars.
-func waterfallSteps(c *borrowingbase.Certificate, a httpapi.Availability) []step {
+func waterfallSteps(c *borrowingbase.Certificate, a app.Availability) []step {
 	var out []step
 	total := func(label, note, key string, v money.Amount) {
 		out = append(out, step{Label: label, Note: note, Total: true, From: 0, To: v, Delta: v, Key: key})
@@ -479,18 +482,13 @@ func waterfallSteps(c *borrowingbase.Certificate, a httpapi.Availability) []step
 	}
 	bb := c.BorrowingBase.Amount + c.LCDeducted.Amount
 	total("Borrowing base before letters of credit", "sum of the classes less reserves", "", bb)
-	limit := a.BorrowingBase - a.LettersOfCredit
-	move("Letters of credit outstanding", "from the loan account", "", bb, limit)
-	capLimit := limit
-	if a.Commitment < capLimit {
-		capLimit = a.Commitment
+	move("Exclusions", "", "", bb, bb-a.Exclusions)
+	move("Limited by the "+humanize(a.Binding), "", "", bb-a.Exclusions, a.Limit)
+	move("Letters of credit outstanding", "from the loan account", "", a.Limit, a.Limit-a.LettersOfCredit.Exposure)
+	move("Loans outstanding", "", "", a.Limit-a.LettersOfCredit.Exposure, a.Available)
+	if a.Determined {
+		total("Availability", "on "+a.AsOf.String(), "", a.Available)
 	}
-	if a.AdvanceCap != nil && *a.AdvanceCap < capLimit {
-		capLimit = *a.AdvanceCap
-	}
-	move("Limited by the commitment or cap", "", "", limit, capLimit)
-	move("Loans outstanding", "", "", capLimit, capLimit-a.LoansOutstanding)
-	total("Availability", "on "+a.AsOf.String(), "", a.Availability)
 	return out
 }
 
@@ -529,7 +527,9 @@ func (s *Server) trendSVG(rq *req) error {
 		if err != nil {
 			continue
 		}
-		pts = append(pts, trendPoint{d, a.Availability})
+		if a.Determined {
+			pts = append(pts, trendPoint{d, a.Available})
+		}
 	}
 	rq.w.Header().Set("Content-Type", "image/svg+xml")
 	rq.w.Header().Set("Cache-Control", "no-store")

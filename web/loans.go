@@ -12,7 +12,6 @@ import (
 	"revolver/app"
 	"revolver/auth"
 	"revolver/date"
-	"revolver/httpapi"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
@@ -31,7 +30,7 @@ type ledgerRow struct {
 
 type loansPage struct {
 	AsOf      date.Date
-	Avail     httpapi.Availability
+	Avail     app.Availability
 	AvailErr  string
 	Rows      []ledgerRow
 	Total     int
@@ -44,13 +43,18 @@ type loansPage struct {
 	Key       string
 	Amount    string
 	ValueDate string
+	Reason    string
 	Threshold string
-	CSVHref   string
-	Matching  int
-	Page      int
-	Pages     int
-	Prev      string
-	Next      string
+	// Me is the signed-in user (who may cancel their own requests);
+	// Lender: may ask for corrections.
+	Me       string
+	Lender   bool
+	CSVHref  string
+	Matching int
+	Page     int
+	Pages    int
+	Prev     string
+	Next     string
 }
 
 const ledgerPerPage = 100
@@ -105,10 +109,10 @@ func (s *Server) loansPage(rq *req) error {
 	if err != nil {
 		return err
 	}
-	p := loansPage{AsOf: asOf, Kind: q.Get("kind"), Key: newKey(), ValueDate: asOf.String()}
+	p := loansPage{AsOf: asOf, Kind: q.Get("kind"), Key: newKey(), ValueDate: asOf.String(), Me: rq.user.Email, Lender: canDecide(rq.user.Role)}
 	if rq.r.Method == http.MethodPost && rq.r.PostFormValue("amount") != "" {
 		// Shown again after a refusal, with a new key.
-		p.Amount, p.ValueDate = rq.r.PostFormValue("amount"), rq.r.PostFormValue("value_date")
+		p.Amount, p.ValueDate, p.Reason = rq.r.PostFormValue("amount"), rq.r.PostFormValue("value_date"), rq.r.PostFormValue("reason")
 	}
 	if q.Get("from") != "" {
 		p.From = from.String()
@@ -220,9 +224,13 @@ func (s *Server) requestAdvance(rq *req) error {
 	}
 	amount := strings.ReplaceAll(strings.TrimSpace(rq.r.PostFormValue("amount")), ",", "")
 	vd := strings.TrimSpace(rq.r.PostFormValue("value_date"))
+	in := map[string]string{"amount": amount, "value_date": vd}
+	if reason := strings.TrimSpace(rq.r.PostFormValue("reason")); reason != "" {
+		in["reason"] = reason
+	}
 	var out store.AdvanceRequest
 	back := "/facilities/" + url.PathEscape(rq.fac.Slug) + "/loans"
-	if err := rq.postJSON("/api/v1/facilities/"+url.PathEscape(rq.fac.Slug)+"/advances", map[string]string{"amount": amount, "value_date": vd}, &out); err != nil {
+	if err := rq.postJSON("/api/v1/facilities/"+url.PathEscape(rq.fac.Slug)+"/advances", in, &out); err != nil {
 		return rq.refused(err, s.loansPage)
 	}
 	msg := fmt.Sprintf("Advance request %d of USD %s value %s was funded.", out.ID, out.Amount.Grouped(), out.ValueDate)
@@ -235,7 +243,7 @@ func (s *Server) requestAdvance(rq *req) error {
 func (s *Server) decideAdvance(rq *req) error {
 	id, err := strconv.ParseInt(rq.r.PathValue("id"), 10, 64)
 	d := rq.r.PathValue("decision")
-	if err != nil || id <= 0 || d != "approve" && d != "reject" {
+	if err != nil || id <= 0 || d != "approve" && d != "reject" && d != "cancel" {
 		return userErr(http.StatusNotFound, "There is no such advance request or action.")
 	}
 	if err := rq.r.ParseForm(); err != nil {

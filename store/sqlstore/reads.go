@@ -3,18 +3,15 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"strings"
 	"sync"
+	"time"
 
 	"revolver/date"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
 )
-
-var _ store.AvailabilityReader = (*DB)(nil)
 
 type stmtKey struct {
 	db *DB
@@ -47,78 +44,120 @@ func (db *DB) readStmt(ctx context.Context, q string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// AccountBalances sums the postings of the named accounts only, by range
-// scans of the postings_balance index (facility, account, value date): far
-// less work than Balances on a facility whose ledger is mostly daily
-// interest accruals.
-func (db *DB) AccountBalances(ctx context.Context, facility string, asOf date.Date, accounts ...ledger.Account) (ledger.Balances, error) {
+// AvailabilityInputs reads what availability from a date on needs in one
+// read transaction (one snapshot of the database).
+func (db *DB) AvailabilityInputs(ctx context.Context, facility string, from date.Date, knownAt time.Time, later bool) (store.AvailabilityInputs, error) {
 	fid, err := db.facilityID(ctx, db.R, facility)
 	if err != nil {
-		return nil, err
+		return store.AvailabilityInputs{}, err
 	}
-	b := ledger.Balances{}
-	if len(accounts) == 0 {
-		return b, nil
-	}
-	args := []any{fid, db.D.Date(asOf)}
-	for _, a := range accounts {
-		args = append(args, string(a))
-	}
-	q := `SELECT account, sum(amount) FROM postings WHERE facility_id = ? AND value_date <= ? AND account IN (` +
-		strings.TrimSuffix(strings.Repeat("?,", len(accounts)), ",") + `) GROUP BY account`
-	st, err := db.readStmt(ctx, q)
+	tx, err := db.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: db.D.Name() != "sqlite"})
 	if err != nil {
-		return nil, err
+		return store.AvailabilityInputs{}, fmt.Errorf("availability of %q: begin: %w", facility, err)
 	}
-	var rows *sql.Rows
-	if st != nil {
-		rows, err = st.QueryContext(ctx, args...)
-	} else {
-		rows, err = db.R.QueryContext(ctx, db.q(q), args...)
+	defer tx.Rollback()
+	return db.availabilityInputs(ctx, tx, true, fid, from, knownAt, later)
+}
+
+func (t *facilityTx) AvailabilityInputs(from date.Date, knownAt time.Time, later bool) (store.AvailabilityInputs, error) {
+	return t.db.availabilityInputs(t.ctx, t.tx, false, t.fid, from, knownAt, later)
+}
+
+// availabilityInputs runs the reads of AvailabilityInputs in tx: the
+// certificates approved by knownAt from the as-of date of the one in force
+// on from (all later ones too, with later), the balances of the accounts
+// availability reads at the end of from, and (with later) their postings
+// after it by day. The balances are range scans of the postings_balance
+// index (facility, account, value date).
+func (db *DB) availabilityInputs(ctx context.Context, tx *sql.Tx, reader bool, fid int64, from date.Date, knownAt time.Time, later bool) (store.AvailabilityInputs, error) {
+	in := store.AvailabilityInputs{From: from, KnownAt: knownAt, Balances: ledger.Balances{}}
+	k := db.D.Time(store.Truncate(knownAt))
+	certQ := `SELECT id, as_of, borrowing_base, decided_at FROM certificates WHERE facility_id = ? AND status = 'approved' AND decided_at <= ?
+		AND as_of >= coalesce((SELECT max(as_of) FROM certificates WHERE facility_id = ? AND status = 'approved' AND decided_at <= ? AND as_of <= ?), ?)`
+	if !later {
+		certQ += ` AND as_of <= ?`
 	}
+	certQ += ` ORDER BY as_of, decided_at, id`
+	args := []any{fid, k, fid, k, db.D.Date(from), db.D.Date(from)}
+	if !later {
+		args = append(args, db.D.Date(from))
+	}
+	rows, err := db.query(ctx, tx, reader, certQ, args...)
 	if err != nil {
-		return nil, fmt.Errorf("balances of %q: %w", facility, err)
+		return in, fmt.Errorf("certificates in force: %w", err)
 	}
-	defer rows.Close()
+	for rows.Next() {
+		var c store.CertificateFigure
+		var asOf Date
+		var at Time
+		if err := rows.Scan(&c.ID, &asOf, &c.BorrowingBase, &at); err != nil {
+			rows.Close()
+			return in, err
+		}
+		c.AsOf, c.DecidedAt = asOf.D, at.T
+		in.Certificates = append(in.Certificates, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return in, err
+	}
+	accounts := make([]any, len(store.AvailabilityAccounts))
+	for i, a := range store.AvailabilityAccounts {
+		accounts[i] = string(a)
+	}
+	const balQ = `SELECT account, sum(amount) FROM postings WHERE facility_id = ? AND value_date <= ? AND account IN (?, ?, ?) GROUP BY account`
+	rows, err = db.query(ctx, tx, reader, balQ, append([]any{fid, db.D.Date(from)}, accounts...)...)
+	if err != nil {
+		return in, fmt.Errorf("balances: %w", err)
+	}
 	for rows.Next() {
 		var a string
 		var s int64
 		if err := rows.Scan(&a, &s); err != nil {
-			return nil, err
+			rows.Close()
+			return in, err
 		}
 		if s != 0 {
-			b[ledger.Account(a)] = money.Amount(s)
+			in.Balances[ledger.Account(a)] = money.Amount(s)
 		}
 	}
-	return b, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil || !later {
+		return in, err
+	}
+	const laterQ = `SELECT value_date, account, sum(amount) FROM postings WHERE facility_id = ? AND value_date > ? AND account IN (?, ?, ?)
+		GROUP BY value_date, account ORDER BY value_date, account`
+	rows, err = db.query(ctx, tx, reader, laterQ, append([]any{fid, db.D.Date(from)}, accounts...)...)
+	if err != nil {
+		return in, fmt.Errorf("later postings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d Date
+		var a string
+		var s int64
+		if err := rows.Scan(&d, &a, &s); err != nil {
+			return in, err
+		}
+		if s != 0 {
+			in.Later = append(in.Later, store.AccountDay{Day: d.D, Account: ledger.Account(a), Amount: money.Amount(s)})
+		}
+	}
+	return in, rows.Err()
 }
 
-// BorrowingBaseInForce reads the certificate in force's id and borrowing
-// base only (same order as CertificateInForce).
-func (db *DB) BorrowingBaseInForce(ctx context.Context, facility string, asOf date.Date) (int64, money.Amount, error) {
-	fid, err := db.facilityID(ctx, db.R, facility)
-	if err != nil {
-		return 0, 0, err
+// query runs q in tx; in a transaction of the reader pool, through the
+// statement cache when the database has one (database/sql reuses the
+// statement prepared on the transaction's connection).
+func (db *DB) query(ctx context.Context, tx *sql.Tx, reader bool, q string, args ...any) (*sql.Rows, error) {
+	if reader {
+		st, err := db.readStmt(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		if st != nil {
+			return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+		}
 	}
-	var id, bb int64
-	const q = `SELECT id, borrowing_base FROM certificates WHERE facility_id = ? AND status = 'approved' AND as_of <= ?
-		ORDER BY as_of DESC, decided_at DESC, id DESC LIMIT 1`
-	st, err := db.readStmt(ctx, q)
-	if err != nil {
-		return 0, 0, err
-	}
-	var row *sql.Row
-	if st != nil {
-		row = st.QueryRowContext(ctx, fid, db.D.Date(asOf))
-	} else {
-		row = db.R.QueryRowContext(ctx, db.q(q), fid, db.D.Date(asOf))
-	}
-	err = row.Scan(&id, &bb)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, store.Errorf(store.CodeNotFound, "facility %q has no approved borrowing base certificate as of %s", facility, asOf)
-	}
-	if err != nil {
-		return 0, 0, fmt.Errorf("certificate in force of %q: %w", facility, err)
-	}
-	return id, money.Amount(bb), nil
+	return tx.QueryContext(ctx, db.q(q), args...)
 }

@@ -1,0 +1,424 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"revolver/agreement"
+	"revolver/date"
+	"revolver/ledger"
+	"revolver/money"
+	"revolver/store"
+)
+
+// Availability is a facility's availability on a date as known at a time:
+// every term of the formula and, when advances are blocked, why
+// (ledger.Availability); the overadvance when the loans exceed the limit;
+// and, when what was learned after KnownAt changes the answer, the answer
+// as known now and why (Hindsight).
+type Availability struct {
+	ledger.Availability
+	// ToAdvance is what an advance value AsOf may take, as known at
+	// KnownAt: the lowest availability on AsOf and on every later date
+	// already known (later certificates, postings, amendments), 0 when
+	// advances are blocked or the figure is undetermined; LowestOn is the
+	// date of that lowest figure.
+	ToAdvance    money.Amount        `json:"to_advance"`
+	LowestOn     date.Date           `json:"lowest_on"`
+	KnownAt      time.Time           `json:"known_at"`
+	BusinessDate date.Date           `json:"business_date"`
+	Overadvance  *ledger.Overadvance `json:"overadvance,omitempty"`
+	Hindsight    *Hindsight          `json:"hindsight,omitempty"`
+}
+
+// Hindsight is the availability of the same date as known now, when it
+// differs from the answer as known then, with what was learned since
+// (a later certificate, a later record of an event of default or of its
+// end, statements received or restated).
+type Hindsight struct {
+	KnownAt      time.Time           `json:"known_at"`
+	Availability ledger.Availability `json:"availability"`
+	Why          []string            `json:"why"`
+}
+
+// MarshalJSON writes the figure's terms with the known-at time, the
+// overadvance and the hindsight beside them.
+func (a Availability) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(a.Availability)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	for k, v := range map[string]any{"to_advance": a.ToAdvance, "lowest_on": a.LowestOn, "known_at": a.KnownAt, "business_date": a.BusinessDate, "overadvance": a.Overadvance, "hindsight": a.Hindsight} {
+		if b, err = json.Marshal(v); err != nil {
+			return nil, err
+		}
+		m[k] = b
+	}
+	return json.Marshal(m)
+}
+
+// Availability answers a facility's availability on asOf as known at
+// knownAt (zero: KnownAtFor's rule). It is the one use case every surface
+// asks (the API, the pages, the portfolio); funding checks the same
+// figures. The inputs are read in one store read: the certificate in force
+// on asOf approved by knownAt, the letters of credit and loans on asOf;
+// the events of default recorded by knownAt that continue on asOf.
+func (s *Service) Availability(ctx context.Context, facility string, asOf date.Date, knownAt time.Time) (Availability, error) {
+	bd, err := s.BusinessDate(ctx)
+	if err != nil {
+		return Availability{}, err
+	}
+	if knownAt.IsZero() {
+		if knownAt, err = s.knownAtFor(ctx, facility, asOf, bd); err != nil {
+			return Availability{}, err
+		}
+	}
+	read := func(from date.Date, k time.Time, later bool) (store.AvailabilityInputs, error) {
+		return s.Store.AvailabilityInputs(ctx, facility, from, k, later)
+	}
+	ft, err := s.termsOn(ctx, facility, asOf)
+	if err != nil {
+		return Availability{}, err
+	}
+	path, in, err := s.availabilityPath(ctx, read, facility, ft, asOf, knownAt)
+	if err != nil {
+		return Availability{}, err
+	}
+	a := path[0]
+	out := Availability{Availability: a, KnownAt: knownAt, BusinessDate: bd, LowestOn: asOf}
+	if low := ledger.Lowest(path); a.ToAdvance() > 0 && low.Determined {
+		out.ToAdvance, out.LowestOn = max(0, min(a.Available, low.Available)), low.AsOf
+	}
+	if now := s.now(); knownAt.Before(now) {
+		b, inNow, err := s.availabilityOn(ctx, read, facility, ft, asOf, now)
+		if err != nil {
+			return out, err
+		}
+		if why := hindsight(a, b, in, inNow, knownAt); len(why) > 0 {
+			out.Hindsight = &Hindsight{KnownAt: now, Availability: b, Why: why}
+		}
+	}
+	if a.Overadvance() > 0 {
+		o, err := s.overadvanceOf(ctx, read, facility, ft, a, knownAt)
+		if err != nil {
+			return out, err
+		}
+		out.Overadvance = &o
+	}
+	return out, nil
+}
+
+// KnownAtFor is the rule for when a figure of asOf is known by default: a
+// date before the business date is answered as known at the end of its
+// business day (EndOfBusiness); the business date and later dates as
+// known now.
+func (s *Service) KnownAtFor(ctx context.Context, facility string, asOf date.Date) (time.Time, error) {
+	bd, err := s.BusinessDate(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return s.knownAtFor(ctx, facility, asOf, bd)
+}
+
+func (s *Service) knownAtFor(ctx context.Context, facility string, asOf, bd date.Date) (time.Time, error) {
+	if asOf < bd {
+		return s.EndOfBusiness(ctx, facility, asOf)
+	}
+	return s.now(), nil
+}
+
+// EndOfBusiness is the end of business day d: its last microsecond in the
+// facility's time zone (the terms' calendar zone, see zoneOf; UTC when the
+// terms source gives no agreement terms).
+func (s *Service) EndOfBusiness(ctx context.Context, facility string, d date.Date) (time.Time, error) {
+	ft, err := s.termsOn(ctx, facility, d)
+	if err != nil {
+		return time.Time{}, err
+	}
+	loc, err := ft.location()
+	if err != nil {
+		return time.Time{}, err
+	}
+	y, m, dd := d.Civil()
+	return time.Date(y, m, dd+1, 0, 0, 0, 0, loc).Add(-time.Microsecond), nil
+}
+
+// location is the facility's time zone (UTC when none is given).
+func (ft FacilityTerms) location() (*time.Location, error) {
+	if ft.Zone == "" {
+		return time.UTC, nil
+	}
+	loc, err := time.LoadLocation(ft.Zone)
+	if err != nil {
+		return nil, fmt.Errorf("facility zone %q: %w", ft.Zone, err)
+	}
+	return loc, nil
+}
+
+// termsOn reads the facility's terms in force on d.
+func (s *Service) termsOn(ctx context.Context, facility string, d date.Date) (FacilityTerms, error) {
+	ft, err := s.Terms.Terms(ctx, facility, d)
+	if err != nil {
+		return ft, fmt.Errorf("terms of %q as of %s: %w", facility, d, err)
+	}
+	return ft, nil
+}
+
+// reader reads availability's inputs: the Store's outside a change, the
+// Tx's inside one.
+type reader func(from date.Date, knownAt time.Time, later bool) (store.AvailabilityInputs, error)
+
+func txReader(tx store.Tx) reader { return tx.AvailabilityInputs }
+
+// limitsOn gathers the limits of day d: the terms ft in force on d, the
+// certificate in force on d among in's, the balances at the end of d and
+// the events of default continuing.
+func limitsOn(ft FacilityTerms, d date.Date, in store.AvailabilityInputs, bal ledger.Balances, open []string) ledger.Limits {
+	l := ledger.Limits{AsOf: d, Commitment: ft.Commitment, AdvanceCap: ft.AdvanceCap, TerminationDate: ft.TerminationDate,
+		Exclusions: ft.Exclusions, LCTreatment: ft.LCTreatment, LCOutstanding: bal[ledger.LCOutstanding], LCDrawn: bal[ledger.LCDrawn],
+		Loans: bal[ledger.Loans], Defaults: open, BlocksOnDefault: ft.BlocksOnDefault, Unknown: ft.Unknown, Cites: ft.Cites}
+	if c, ok := in.InForce(d); ok {
+		l.Certificate = &ledger.Certificate{ID: c.ID, AsOf: c.AsOf, BorrowingBase: c.BorrowingBase}
+	}
+	return l
+}
+
+// availabilityOn computes availability on asOf as known at knownAt, from
+// one read of the store.
+func (s *Service) availabilityOn(ctx context.Context, read reader, facility string, ft FacilityTerms, asOf date.Date, knownAt time.Time) (ledger.Availability, store.AvailabilityInputs, error) {
+	in, err := read(asOf, knownAt, false)
+	if err != nil {
+		return ledger.Availability{}, in, err
+	}
+	open, err := s.defaultsContinuing(ctx, facility, ft, asOf, knownAt)
+	if err != nil {
+		return ledger.Availability{}, in, err
+	}
+	return ledger.ComputeAvailability(limitsOn(ft, asOf, in, in.Balances, open)), in, nil
+}
+
+// availabilityPath is availability on vd, as known at knownAt, followed by
+// availability on every later date already known on which it can change:
+// a later certificate's as-of date, a later posting's value date, a later
+// amendment's effective date (up to the Termination Date). An advance or a
+// letter of credit on vd reduces each of them.
+func (s *Service) availabilityPath(ctx context.Context, read reader, facility string, ft FacilityTerms, vd date.Date, knownAt time.Time) ([]ledger.Availability, store.AvailabilityInputs, error) {
+	in, err := read(vd, knownAt, true)
+	if err != nil {
+		return nil, in, err
+	}
+	open, err := s.defaultsContinuing(ctx, facility, ft, vd, knownAt)
+	if err != nil {
+		return nil, in, err
+	}
+	path := []ledger.Availability{ledger.ComputeAvailability(limitsOn(ft, vd, in, in.Balances, open))}
+	path, err = s.walk(ctx, facility, ft, in, vd, date.Max, path)
+	return path, in, err
+}
+
+// walk appends to path the availability on each change date after from up
+// to through (and the Termination Date), starting from in's balances at the
+// end of from and the terms ft in force on from.
+func (s *Service) walk(ctx context.Context, facility string, ft FacilityTerms, in store.AvailabilityInputs, from, through date.Date, path []ledger.Availability) ([]ledger.Availability, error) {
+	if ft.TerminationDate != 0 && ft.TerminationDate < through {
+		through = ft.TerminationDate
+	}
+	amend, err := s.amendmentDates(ctx, facility)
+	if err != nil {
+		return nil, err
+	}
+	var days []date.Date
+	for _, c := range in.Certificates {
+		days = append(days, c.AsOf)
+	}
+	for _, p := range in.Later {
+		days = append(days, p.Day)
+	}
+	days = append(days, amend...)
+	sort.Slice(days, func(i, j int) bool { return days[i] < days[j] })
+	days = slices.Compact(days)
+	bal := ledger.Balances{}
+	for a, v := range in.Balances {
+		bal[a] = v
+	}
+	next, ai := 0, 0
+	for ai < len(amend) && amend[ai] <= from {
+		ai++
+	}
+	for _, d := range days {
+		if d <= from || d > through {
+			continue
+		}
+		for ; next < len(in.Later) && in.Later[next].Day <= d; next++ {
+			bal[in.Later[next].Account] += in.Later[next].Amount
+		}
+		if ai < len(amend) && amend[ai] <= d {
+			for ai < len(amend) && amend[ai] <= d {
+				ai++
+			}
+			if ft, err = s.termsOn(ctx, facility, d); err != nil {
+				return nil, err
+			}
+		}
+		path = append(path, ledger.ComputeAvailability(limitsOn(ft, d, in, bal, nil)))
+	}
+	return path, nil
+}
+
+// amendmentDates lists the effective dates of the facility's amendments,
+// ascending, when the terms source has the agreement (none otherwise: the
+// terms are then the same on every date).
+func (s *Service) amendmentDates(ctx context.Context, facility string) ([]date.Date, error) {
+	src, ok := s.Terms.(interface {
+		Agreement(ctx context.Context, slug string) (*agreement.Facility, error)
+	})
+	if !ok {
+		return nil, nil
+	}
+	f, err := src.Agreement(ctx, facility)
+	if err != nil {
+		return nil, err
+	}
+	var out []date.Date
+	for _, a := range f.Amendments {
+		out = append(out, a.Effective)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out, nil
+}
+
+// defaultsContinuing lists the events of default that continue on d as
+// known at knownAt: those recorded as documents through the approvals flow
+// and those found from the fact records (StoredTerms); for a terms source
+// without records, the terms' own DefaultContinuing.
+func (s *Service) defaultsContinuing(ctx context.Context, facility string, ft FacilityTerms, d date.Date, knownAt time.Time) ([]string, error) {
+	st, ok := s.Terms.(*StoredTerms)
+	if !ok {
+		if ft.DefaultContinuing {
+			return []string{"event of default"}, nil
+		}
+		return nil, nil
+	}
+	docs, err := st.DefaultsContinuing(ctx, facility, d, knownAt)
+	if err != nil {
+		return nil, err
+	}
+	t, err := st.TermsAsOf(ctx, facility, d)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := st.RecordedDefaultsContinuing(ctx, facility, t, d, knownAt)
+	if err != nil {
+		return nil, err
+	}
+	open := append(docs, recs...)
+	sort.Strings(open)
+	return slices.Compact(open), nil
+}
+
+// hindsight says what was learned after knownAt that makes b (as known
+// now) differ from a (as known then); nil when they agree.
+func hindsight(a, b ledger.Availability, in, inNow store.AvailabilityInputs, knownAt time.Time) []string {
+	var why []string
+	at := knownAt.UTC().Format(time.RFC3339)
+	switch {
+	case b.Certificate != nil && (a.Certificate == nil || a.Certificate.ID != b.Certificate.ID):
+		c, _ := inNow.InForce(b.AsOf)
+		why = append(why, fmt.Sprintf("certificate %d as of %s, approved %s (after %s), is in force on %s with a borrowing base of %s",
+			c.ID, c.AsOf, c.DecidedAt.UTC().Format(time.RFC3339), at, b.AsOf, c.BorrowingBase.Grouped()))
+	case a.Certificate != nil && b.Certificate == nil:
+		why = append(why, fmt.Sprintf("certificate %d is no longer in force", a.Certificate.ID))
+	}
+	for _, id := range b.Defaults {
+		if !slices.Contains(a.Defaults, id) {
+			if strings.HasPrefix(id, "covenant_failed:") {
+				why = append(why, fmt.Sprintf("event of default %s: the statements showing it were received or restated after %s", id, at))
+			} else {
+				why = append(why, fmt.Sprintf("event of default %s was recorded after %s", id, at))
+			}
+		}
+	}
+	for _, id := range a.Defaults {
+		if !slices.Contains(b.Defaults, id) {
+			why = append(why, fmt.Sprintf("event of default %s: its end (cure, waiver or restatement) was recorded after %s", id, at))
+		}
+	}
+	if len(why) == 0 && (a.Available != b.Available || a.Determined != b.Determined || len(a.Blocked) != len(b.Blocked)) {
+		why = append(why, fmt.Sprintf("records made after %s change the figure", at))
+	}
+	return why
+}
+
+// overadvanceOf is the overadvance of a (loans above the limit on its
+// date): since when, the limit exceeded and the cure deadline, from the
+// facility's history as known at knownAt and the bank's recorded notice.
+func (s *Service) overadvanceOf(ctx context.Context, read reader, facility string, ft FacilityTerms, a ledger.Availability, knownAt time.Time) (ledger.Overadvance, error) {
+	in, err := read(date.Min, knownAt, true)
+	if err != nil {
+		return ledger.Overadvance{}, err
+	}
+	start := a.AsOf
+	if len(in.Certificates) > 0 {
+		start = min(start, in.Certificates[0].AsOf)
+	}
+	if len(in.Later) > 0 {
+		start = min(start, in.Later[0].Day)
+	}
+	first, err := s.termsOn(ctx, facility, start)
+	if err != nil {
+		return ledger.Overadvance{}, err
+	}
+	history, err := s.walk(ctx, facility, first, in, start-1, a.AsOf, nil)
+	if err != nil {
+		return ledger.Overadvance{}, err
+	}
+	history = append(slices.DeleteFunc(history, func(x ledger.Availability) bool { return x.AsOf >= a.AsOf }), a)
+	recs, err := s.Store.Overadvances(ctx, facility)
+	if err != nil {
+		return ledger.Overadvance{}, err
+	}
+	o, _ := ledger.OveradvanceOf(history, 0, cureOf(ft))
+	var notice date.Date
+	for _, r := range recs {
+		if r.Notice != 0 && r.Notice >= o.Since && r.Notice <= a.AsOf && !r.RecordedAt.After(knownAt) && (notice == 0 || r.Notice < notice) {
+			notice = r.Notice
+		}
+	}
+	o, _ = ledger.OveradvanceOf(history, notice, cureOf(ft))
+	return o, nil
+}
+
+// cureOf is what the terms say of curing an overadvance; a terms source
+// that gives only the days (CureDays) gives them as known.
+func cureOf(ft FacilityTerms) ledger.Cure {
+	c := ft.Cure
+	if !c.Known && c.Unknown == "" && ft.CureDays > 0 {
+		c.Known, c.Days = true, ft.CureDays
+	}
+	if !c.Known && c.Unknown == "" {
+		c.Unknown = "the terms give no cure period"
+	}
+	return c
+}
+
+// checkPath checks an amount (an advance or a letter of credit) on its
+// value date and every later date known at knownAt, inside tx.
+func (s *Service) checkPath(ctx context.Context, tx store.Tx, ft FacilityTerms, what string, vd date.Date, amount money.Amount, knownAt time.Time) (ledger.Availability, error) {
+	path, _, err := s.availabilityPath(ctx, txReader(tx), tx.Facility().Slug, ft, vd, knownAt)
+	if err != nil {
+		return ledger.Availability{}, err
+	}
+	if what == "letter of credit" {
+		return path[0], ledger.CheckLCIssue(path, amount)
+	}
+	return path[0], ledger.CheckAdvance(path, amount)
+}
