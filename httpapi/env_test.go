@@ -368,3 +368,6 @@ func ledgerDraw(facility, key, d string, amount int64) (ledger.Transaction, erro
 }
 
 func moneyParse(s string) (money.Amount, error) { return money.ParseAmount(s) }
+
+// srvNow is the server's clock (the wall clock in these tests).
+func (e *env) srvNow() time.Time { return time.Now() }
