@@ -66,8 +66,8 @@ func (a Availability) MarshalJSON() ([]byte, error) {
 	return json.Marshal(m)
 }
 
-// Availability answers a facility's availability on asOf as known at
-// knownAt (zero: KnownAtFor's rule). It is the one use case every surface
+// Availability answers a facility's availability on asOf (0: the business
+// date) as known at knownAt (zero: KnownAtFor's rule). It is the one use case every surface
 // asks (the API, the pages, the portfolio); funding checks the same
 // figures. The inputs are read in one store read: the certificate in force
 // on asOf approved by knownAt, the letters of credit and loans on asOf;
@@ -76,6 +76,9 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 	bd, err := s.BusinessDate(ctx)
 	if err != nil {
 		return Availability{}, err
+	}
+	if asOf == 0 {
+		asOf = bd
 	}
 	if knownAt.IsZero() {
 		if knownAt, err = s.knownAtFor(ctx, facility, asOf, bd); err != nil {
@@ -164,9 +167,17 @@ func (ft FacilityTerms) location() (*time.Location, error) {
 	return loc, nil
 }
 
-// termsOn reads the facility's terms in force on d.
+// termsOn reads the facility's terms in force on d (from stored terms,
+// without the defaults continuing, which availability reads as known at its
+// own time).
 func (s *Service) termsOn(ctx context.Context, facility string, d date.Date) (FacilityTerms, error) {
-	ft, err := s.Terms.Terms(ctx, facility, d)
+	var ft FacilityTerms
+	var err error
+	if st, ok := s.Terms.(*StoredTerms); ok {
+		_, ft, err = st.termsOnly(ctx, facility, d)
+	} else {
+		ft, err = s.Terms.Terms(ctx, facility, d)
+	}
 	if err != nil {
 		return ft, fmt.Errorf("terms of %q as of %s: %w", facility, d, err)
 	}

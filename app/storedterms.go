@@ -189,15 +189,22 @@ func (a *StoredTerms) DefaultsContinuing(ctx context.Context, slug string, d dat
 	return out, nil
 }
 
+// termsOnly is Terms without DefaultContinuing (availability finds the
+// continuing defaults as known at its own time).
+func (a *StoredTerms) termsOnly(ctx context.Context, slug string, d date.Date) (*agreement.Terms, FacilityTerms, error) {
+	t, err := a.TermsAsOf(ctx, slug, d)
+	if err != nil {
+		return nil, FacilityTerms{}, err
+	}
+	ft, err := FromAgreement(t, "")
+	return t, ft, err
+}
+
 // Terms implements Terms. DefaultContinuing is as known now (every record);
 // availability asks DefaultsContinuing and RecordedDefaultsContinuing as
 // known at its own time.
 func (a *StoredTerms) Terms(ctx context.Context, slug string, d date.Date) (FacilityTerms, error) {
-	t, err := a.TermsAsOf(ctx, slug, d)
-	if err != nil {
-		return FacilityTerms{}, err
-	}
-	ft, err := FromAgreement(t, "")
+	t, ft, err := a.termsOnly(ctx, slug, d)
 	if err != nil {
 		return ft, err
 	}

@@ -420,15 +420,6 @@ func availabilityOut(a app.Availability) Availability {
 	return out
 }
 
-// businessDate is the query date name, the business date when absent.
-func (c *call) businessDate(name string) (date.Date, error) {
-	bd, err := c.s.svc.BusinessDate(c.r.Context())
-	if err != nil {
-		return 0, err
-	}
-	return parseDate(name, c.r.URL.Query().Get(name), false, bd)
-}
-
 // knownAt reads known_at: an RFC 3339 time, or a date (the end of that
 // business day in the facility's zone); zero when absent (the use case's
 // rule).
@@ -448,7 +439,7 @@ func (c *call) knownAt() (time.Time, error) {
 }
 
 func (s *Server) availability(c *call) (any, error) {
-	asOf, err := c.businessDate("as_of")
+	asOf, err := parseDate("as_of", c.r.URL.Query().Get("as_of"), false, 0) // 0: the business date
 	if err != nil {
 		return nil, err
 	}

@@ -13,10 +13,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"revolver/app"
 	"revolver/date"
+	"revolver/money"
 	"revolver/store"
 )
 
@@ -512,5 +515,60 @@ func TestUploadTwiceSameForm(t *testing.T) {
 	}
 	if cs, _ := e.st.Certificates(context.Background(), "btu"); len(cs) != 1 {
 		t.Errorf("%d certificates stored", len(cs))
+	}
+}
+
+// The loans page lets the requester cancel a request not yet decided; the
+// facility page and the portfolio show an overadvance as a state: amount,
+// since when, the cure deadline (undetermined until the bank's notice).
+func TestCancelAndOveradvanceShown(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	approve := func(asOf string, bb money.Amount) {
+		t.Helper()
+		c, err := e.st.CreateCertificate(ctx, store.Certificate{Facility: "btu", AsOf: date.MustParse(asOf), PreparedBy: "controller@btu.example", CreatedAt: testNow.Add(-time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.st.SubmitCertificate(ctx, c.ID, store.Submission{Body: []byte(`{}`), BorrowingBase: bb, By: "controller@btu.example", At: testNow.Add(-time.Hour),
+			Inputs: []store.InputContent{{Name: "r.csv", Content: []byte(asOf)}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.st.DecideCertificate(ctx, c.ID, store.Decision{Status: store.Approved, Reviewer: "officer@bank.example", At: testNow.Add(-time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	approve("2004-10-01", 100_000_000)
+	b := e.signIn(t, "controller@btu.example")
+	resp := b.post("/facilities/btu/advances", url.Values{"amount": {"300000.00"}, "value_date": {"2004-10-05"}, "idempotency_key": {"c1"}})
+	mustStatus(t, "advance", resp.StatusCode, http.StatusSeeOther)
+	rs, _ := e.st.AdvanceRequests(ctx, "btu")
+	if len(rs) != 1 || rs[0].Status != store.AdvanceRequested {
+		t.Fatalf("requests %+v", rs)
+	}
+	_, page := b.get("/facilities/btu/loans")
+	if !strings.Contains(page, fmt.Sprintf("cancel-advance-%d", rs[0].ID)) {
+		t.Fatal("the requester is not offered to cancel")
+	}
+	resp = b.post(fmt.Sprintf("/facilities/btu/advances/%d/cancel", rs[0].ID), url.Values{"idempotency_key": {"c2"}})
+	mustStatus(t, "cancel", resp.StatusCode, http.StatusSeeOther)
+	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "is+cancelled") {
+		t.Fatalf("cancel: %s", loc)
+	}
+
+	if _, err := e.api.Service().Advance(ctx, app.AdvanceRequest{Facility: "btu", Key: "a", Amount: 90_000_000, ValueDate: date.MustParse("2004-10-05")}); err != nil {
+		t.Fatal(err)
+	}
+	approve("2004-10-04", 50_000_000)
+	_, page = b.get("/facilities/btu")
+	for _, want := range []string{"Overadvance of USD 400,000.00", ">2004-10-05</time>: loans", "deadline undetermined"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("facility page lacks %q", want)
+		}
+	}
+	l := e.signIn(t, "officer@bank.example")
+	_, page = l.get("/?status=overadvance")
+	if !strings.Contains(page, "overadvance since") || !strings.Contains(page, "BTU") {
+		t.Errorf("portfolio does not show the overadvance")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"sync"
 	"time"
 
@@ -44,120 +45,117 @@ func (db *DB) readStmt(ctx context.Context, q string) (*sql.Stmt, error) {
 	return st, nil
 }
 
+// readRow runs a hot one-row read on the reader pool through the
+// statement cache (preparing it failed: without).
+func (db *DB) readRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st, err := db.readStmt(ctx, q); err == nil && st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return db.R.QueryRowContext(ctx, db.q(q), args...)
+}
+
 // AvailabilityInputs reads what availability from a date on needs in one
-// read transaction (one snapshot of the database).
+// SQL statement: one snapshot of the database, and on the reader pool one
+// prepared statement per connection.
 func (db *DB) AvailabilityInputs(ctx context.Context, facility string, from date.Date, knownAt time.Time, later bool) (store.AvailabilityInputs, error) {
 	fid, err := db.facilityID(ctx, db.R, facility)
 	if err != nil {
 		return store.AvailabilityInputs{}, err
 	}
-	tx, err := db.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: db.D.Name() != "sqlite"})
+	q, args := db.availabilityQuery(fid, from, knownAt, later)
+	st, err := db.readStmt(ctx, q)
 	if err != nil {
-		return store.AvailabilityInputs{}, fmt.Errorf("availability of %q: begin: %w", facility, err)
+		return store.AvailabilityInputs{}, err
 	}
-	defer tx.Rollback()
-	return db.availabilityInputs(ctx, tx, true, fid, from, knownAt, later)
+	var rows *sql.Rows
+	if st != nil {
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = db.R.QueryContext(ctx, db.q(q), args...)
+	}
+	return scanAvailability(rows, err, from, knownAt, later)
 }
 
 func (t *facilityTx) AvailabilityInputs(from date.Date, knownAt time.Time, later bool) (store.AvailabilityInputs, error) {
-	return t.db.availabilityInputs(t.ctx, t.tx, false, t.fid, from, knownAt, later)
+	q, args := t.db.availabilityQuery(t.fid, from, knownAt, later)
+	rows, err := t.tx.QueryContext(t.ctx, t.db.q(q), args...)
+	return scanAvailability(rows, err, from, knownAt, later)
 }
 
-// availabilityInputs runs the reads of AvailabilityInputs in tx: the
-// certificates approved by knownAt from the as-of date of the one in force
-// on from (all later ones too, with later), the balances of the accounts
-// availability reads at the end of from, and (with later) their postings
-// after it by day. The balances are range scans of the postings_balance
-// index (facility, account, value date).
-func (db *DB) availabilityInputs(ctx context.Context, tx *sql.Tx, reader bool, fid int64, from date.Date, knownAt time.Time, later bool) (store.AvailabilityInputs, error) {
-	in := store.AvailabilityInputs{From: from, KnownAt: knownAt, Balances: ledger.Balances{}}
-	k := db.D.Time(store.Truncate(knownAt))
-	certQ := `SELECT id, as_of, borrowing_base, decided_at FROM certificates WHERE facility_id = ? AND status = 'approved' AND decided_at <= ?
-		AND as_of >= coalesce((SELECT max(as_of) FROM certificates WHERE facility_id = ? AND status = 'approved' AND decided_at <= ? AND as_of <= ?), ?)`
-	if !later {
-		certQ += ` AND as_of <= ?`
-	}
-	certQ += ` ORDER BY as_of, decided_at, id`
-	args := []any{fid, k, fid, k, db.D.Date(from), db.D.Date(from)}
-	if !later {
-		args = append(args, db.D.Date(from))
-	}
-	rows, err := db.query(ctx, tx, reader, certQ, args...)
-	if err != nil {
-		return in, fmt.Errorf("certificates in force: %w", err)
-	}
-	for rows.Next() {
-		var c store.CertificateFigure
-		var asOf Date
-		var at Time
-		if err := rows.Scan(&c.ID, &asOf, &c.BorrowingBase, &at); err != nil {
-			rows.Close()
-			return in, err
-		}
-		c.AsOf, c.DecidedAt = asOf.D, at.T
-		in.Certificates = append(in.Certificates, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return in, err
-	}
+// availabilityQuery is the statement of AvailabilityInputs: rows of kind
+// 'c' (a certificate approved by knownAt, from the as-of date of the one in
+// force on from; with later, every later one too), 'b' (the balance of an
+// account availability reads at the end of from) and, with later, 'l'
+// (those accounts' postings after from, summed by value date). The
+// balances are range scans of the postings_balance index (facility,
+// account, value date).
+func (db *DB) availabilityQuery(fid int64, from date.Date, knownAt time.Time, later bool) (string, []any) {
+	k, f := db.D.Time(store.Truncate(knownAt)), db.D.Date(from)
 	accounts := make([]any, len(store.AvailabilityAccounts))
 	for i, a := range store.AvailabilityAccounts {
 		accounts[i] = string(a)
 	}
-	const balQ = `SELECT account, sum(amount) FROM postings WHERE facility_id = ? AND value_date <= ? AND account IN (?, ?, ?) GROUP BY account`
-	rows, err = db.query(ctx, tx, reader, balQ, append([]any{fid, db.D.Date(from)}, accounts...)...)
+	q := `SELECT 'c', id, as_of, borrowing_base, decided_at, '' FROM certificates WHERE facility_id = ? AND status = 'approved' AND decided_at <= ?
+		AND as_of >= coalesce((SELECT max(as_of) FROM certificates WHERE facility_id = ? AND status = 'approved' AND decided_at <= ? AND as_of <= ?), ?)`
+	args := []any{fid, k, fid, k, f, f}
+	if !later {
+		q += ` AND as_of <= ?`
+		args = append(args, f)
+	}
+	q += `
+		UNION ALL SELECT 'b', 0, NULL, CAST(sum(amount) AS BIGINT), NULL, account FROM postings WHERE facility_id = ? AND value_date <= ? AND account IN (?, ?, ?) GROUP BY account`
+	args = append(append(args, fid, f), accounts...)
+	if later {
+		q += `
+		UNION ALL SELECT 'l', 0, value_date, CAST(sum(amount) AS BIGINT), NULL, account FROM postings WHERE facility_id = ? AND value_date > ? AND account IN (?, ?, ?) GROUP BY value_date, account`
+		args = append(append(args, fid, f), accounts...)
+	}
+	return q, args
+}
+
+func scanAvailability(rows *sql.Rows, err error, from date.Date, knownAt time.Time, later bool) (store.AvailabilityInputs, error) {
+	in := store.AvailabilityInputs{From: from, KnownAt: knownAt, Balances: ledger.Balances{}}
 	if err != nil {
-		return in, fmt.Errorf("balances: %w", err)
-	}
-	for rows.Next() {
-		var a string
-		var s int64
-		if err := rows.Scan(&a, &s); err != nil {
-			rows.Close()
-			return in, err
-		}
-		if s != 0 {
-			in.Balances[ledger.Account(a)] = money.Amount(s)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || !later {
-		return in, err
-	}
-	const laterQ = `SELECT value_date, account, sum(amount) FROM postings WHERE facility_id = ? AND value_date > ? AND account IN (?, ?, ?)
-		GROUP BY value_date, account ORDER BY value_date, account`
-	rows, err = db.query(ctx, tx, reader, laterQ, append([]any{fid, db.D.Date(from)}, accounts...)...)
-	if err != nil {
-		return in, fmt.Errorf("later postings: %w", err)
+		return in, fmt.Errorf("availability inputs: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
+		var kind, account string
+		var id, amount int64
 		var d Date
-		var a string
-		var s int64
-		if err := rows.Scan(&d, &a, &s); err != nil {
+		var at Time
+		if err := rows.Scan(&kind, &id, &d, &amount, &at, &account); err != nil {
 			return in, err
 		}
-		if s != 0 {
-			in.Later = append(in.Later, store.AccountDay{Day: d.D, Account: ledger.Account(a), Amount: money.Amount(s)})
+		switch kind {
+		case "c":
+			in.Certificates = append(in.Certificates, store.CertificateFigure{ID: id, AsOf: d.D, BorrowingBase: money.Amount(amount), DecidedAt: at.T})
+		case "b":
+			if amount != 0 {
+				in.Balances[ledger.Account(account)] = money.Amount(amount)
+			}
+		case "l":
+			if amount != 0 {
+				in.Later = append(in.Later, store.AccountDay{Day: d.D, Account: ledger.Account(account), Amount: money.Amount(amount)})
+			}
 		}
 	}
-	return in, rows.Err()
-}
-
-// query runs q in tx; in a transaction of the reader pool, through the
-// statement cache when the database has one (database/sql reuses the
-// statement prepared on the transaction's connection).
-func (db *DB) query(ctx context.Context, tx *sql.Tx, reader bool, q string, args ...any) (*sql.Rows, error) {
-	if reader {
-		st, err := db.readStmt(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		if st != nil {
-			return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
-		}
+	if err := rows.Err(); err != nil {
+		return in, err
 	}
-	return tx.QueryContext(ctx, db.q(q), args...)
+	sort.Slice(in.Certificates, func(i, j int) bool {
+		a, b := in.Certificates[i], in.Certificates[j]
+		if a.AsOf != b.AsOf {
+			return a.AsOf < b.AsOf
+		}
+		if !a.DecidedAt.Equal(b.DecidedAt) {
+			return a.DecidedAt.Before(b.DecidedAt)
+		}
+		return a.ID < b.ID
+	})
+	sort.Slice(in.Later, func(i, j int) bool {
+		a, b := in.Later[i], in.Later[j]
+		return a.Day < b.Day || a.Day == b.Day && a.Account < b.Account
+	})
+	return in, nil
 }
