@@ -36,8 +36,9 @@ func ParseSettings(f store.Facility) (Settings, error) {
 // fund checks the advance tr against availability on its value date and
 // on every later date already known at knownAt, and posts it inside tx. The
 // availability returned is that of the value date before the advance.
-func (s *Service) fund(ctx context.Context, tx store.Tx, terms FacilityTerms, tr ledger.Transaction, knownAt time.Time) (store.Posted, *ledger.Availability, error) {
-	a, err := s.checkPath(ctx, tx, terms, "advance", tr.ValueDate, tr.Postings[0].Amount, knownAt)
+// tp is the terms path of the value date, read before the transaction.
+func fund(tx store.Tx, tp termsPath, tr ledger.Transaction, knownAt time.Time) (store.Posted, *ledger.Availability, error) {
+	a, err := checkPath(tx, tp, "advance", tr.Postings[0].Amount, knownAt)
 	if err != nil {
 		return store.Posted{}, &a, err
 	}
@@ -175,15 +176,16 @@ func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.Ad
 	if err != nil {
 		return store.AdvanceRequest{}, err
 	}
-	terms, err := s.termsOn(ctx, in.Facility, in.ValueDate)
-	if err != nil {
-		return store.AdvanceRequest{}, fmt.Errorf("advance request %q: %w", in.Key, err)
-	}
 	bd, err := s.BusinessDate(ctx)
 	if err != nil {
 		return store.AdvanceRequest{}, err
 	}
 	now := s.now()
+	tp, err := s.termsPath(ctx, in.Facility, in.ValueDate, now)
+	if err != nil {
+		return store.AdvanceRequest{}, fmt.Errorf("advance request %q: %w", in.Key, err)
+	}
+	terms := tp.ft
 	in.Reason = strings.TrimSpace(in.Reason)
 	req := store.AdvanceRequest{Facility: in.Facility, Key: in.Key, Amount: in.Amount, ValueDate: in.ValueDate,
 		Status: store.AdvanceRequested, RequestedBy: in.By, RequestedAt: now, BusinessDate: bd, Reason: in.Reason}
@@ -208,7 +210,7 @@ func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.Ad
 		if err := checkValueDate("advance", terms, in.ValueDate, bd, now, roleOf(ctx, in.Role), in.Reason); err != nil {
 			return err
 		}
-		if _, err := s.checkPath(ctx, tx, terms, "advance", in.ValueDate, in.Amount, now); err != nil {
+		if _, err := checkPath(tx, tp, "advance", in.Amount, now); err != nil {
 			return err
 		}
 		st, err := ParseSettings(tx.Facility())
@@ -248,11 +250,33 @@ func (s *Service) ApproveAdvance(ctx context.Context, facility string, id int64,
 		return store.AdvanceRequest{}, err
 	}
 	now := s.now()
+	// The terms and defaults of the value date are read before the store
+	// transaction; the value date of a request never changes.
+	rs, err := s.Store.AdvanceRequests(ctx, facility)
+	if err != nil {
+		return store.AdvanceRequest{}, err
+	}
+	var vd date.Date
+	for _, r := range rs {
+		if r.ID == id {
+			vd = r.ValueDate
+		}
+	}
+	if vd == 0 {
+		return store.AdvanceRequest{}, store.Errorf(store.CodeNotFound, "facility %q has no advance request %d", facility, id)
+	}
+	tp, err := s.termsPath(ctx, facility, vd, now)
+	if err != nil {
+		return store.AdvanceRequest{}, fmt.Errorf("approve advance %d: %w", id, err)
+	}
 	var out store.AdvanceRequest
 	err = s.update(ctx, facility, func(tx store.Tx) error {
 		r, err := tx.AdvanceRequest(id)
 		if err != nil {
 			return err
+		}
+		if r.ValueDate != vd {
+			return fmt.Errorf("advance request %d: value date %s, read as %s", id, r.ValueDate, vd)
 		}
 		if r.Status == store.AdvanceFunded && r.DecidedBy == by {
 			out = r
@@ -270,18 +294,14 @@ func (s *Service) ApproveAdvance(ctx context.Context, facility string, id int64,
 		if r.Reason == "" && r.ValueDate < bd {
 			return store.Errorf(store.CodeConflict, "advance request %d is value %s, before the business date %s: reject it and ask again for a value date to come", id, r.ValueDate, bd)
 		}
-		terms, err := s.termsOn(ctx, facility, r.ValueDate)
-		if err != nil {
-			return fmt.Errorf("approve advance %d: %w", id, err)
-		}
-		if reason, closed := terms.Calendar.Closed(r.ValueDate); closed {
+		if reason, closed := tp.ft.Calendar.Closed(r.ValueDate); closed {
 			return store.Errorf(store.CodeInvalid, "advance request %d value %s: not a banking day of the facility's calendar (%s)", id, r.ValueDate, reason)
 		}
 		tr, err := ledger.Advance(ledger.Ref{Facility: facility, Key: r.Key, ValueDate: r.ValueDate, Memo: r.Reason}, r.Amount)
 		if err != nil {
 			return err
 		}
-		p, _, err := s.fund(ctx, tx, terms, tr, now)
+		p, _, err := fund(tx, tp, tr, now)
 		if err != nil {
 			return err
 		}

@@ -132,9 +132,10 @@ func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult,
 	if err != nil {
 		return AdvanceResult{}, err
 	}
-	terms, err := s.Terms.Terms(ctx, r.Facility, r.ValueDate)
+	now := s.now()
+	tp, err := s.termsPath(ctx, r.Facility, r.ValueDate, now)
 	if err != nil {
-		return AdvanceResult{}, fmt.Errorf("advance %q: terms of %q as of %s: %w", r.Key, r.Facility, r.ValueDate, err)
+		return AdvanceResult{}, fmt.Errorf("advance %q: %w", r.Key, err)
 	}
 	var res AdvanceResult
 	err = s.update(ctx, r.Facility, func(tx store.Tx) error {
@@ -147,7 +148,7 @@ func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult,
 			return err
 		}
 		var err error
-		res.Posted, res.Availability, err = s.fund(ctx, tx, terms, tr, s.now())
+		res.Posted, res.Availability, err = fund(tx, tp, tr, now)
 		return err
 	})
 	if err != nil {
@@ -166,11 +167,12 @@ func (s *Service) Post(ctx context.Context, t ledger.Transaction) (store.Posted,
 	if t.Kind == ledger.KindAdvance {
 		return store.Posted{}, store.Errorf(store.CodeInvalid, "transaction %q: an advance is made with Advance, which checks availability", t.Key)
 	}
-	var terms FacilityTerms
+	var tp termsPath
+	now := s.now()
 	if t.Kind == ledger.KindLCIssue {
 		var err error
-		if terms, err = s.Terms.Terms(ctx, t.Facility, t.ValueDate); err != nil {
-			return store.Posted{}, fmt.Errorf("letter of credit %q: terms of %q as of %s: %w", t.Key, t.Facility, t.ValueDate, err)
+		if tp, err = s.termsPath(ctx, t.Facility, t.ValueDate, now); err != nil {
+			return store.Posted{}, fmt.Errorf("letter of credit %q: %w", t.Key, err)
 		}
 	}
 	var p store.Posted
@@ -179,7 +181,7 @@ func (s *Service) Post(ctx context.Context, t ledger.Transaction) (store.Posted,
 			if _, ok, err := tx.Lookup(t.Key); err != nil {
 				return err
 			} else if !ok {
-				if _, err := s.checkPath(ctx, tx, terms, "letter of credit", t.ValueDate, t.Postings[0].Amount, s.now()); err != nil {
+				if _, err := checkPath(tx, tp, "letter of credit", t.Postings[0].Amount, now); err != nil {
 					return err
 				}
 			}
@@ -281,15 +283,16 @@ func (s *Service) Overadvance(ctx context.Context, facility string, asOf, notice
 // no cure period), under the key "overadvance:<asOf>:<notice>". It returns
 // false when there is no overadvance, and posts nothing.
 func (s *Service) RecordOveradvance(ctx context.Context, facility string, asOf, notice date.Date, by string) (store.Overadvance, bool, error) {
-	ft, err := s.termsOn(ctx, facility, asOf)
+	now := s.now()
+	tp, err := s.termsPath(ctx, facility, asOf, now)
 	if err != nil {
 		return store.Overadvance{}, false, err
 	}
+	ft := tp.ft
 	var rec store.Overadvance
 	var over bool
-	now := s.now()
 	err = s.update(ctx, facility, func(tx store.Tx) error {
-		a, _, err := s.availabilityOn(ctx, txReader(tx), facility, ft, asOf, now)
+		a, _, err := availabilityOn(txReader(tx), ft, tp.open, asOf, now)
 		if err != nil {
 			return err
 		}

@@ -88,11 +88,11 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 	read := func(from date.Date, k time.Time, later bool) (store.AvailabilityInputs, error) {
 		return s.Store.AvailabilityInputs(ctx, facility, from, k, later)
 	}
-	ft, err := s.termsOn(ctx, facility, asOf)
+	tp, err := s.termsPath(ctx, facility, asOf, knownAt)
 	if err != nil {
 		return Availability{}, err
 	}
-	path, in, err := s.availabilityPath(ctx, read, facility, ft, asOf, knownAt)
+	path, in, err := availabilityPath(read, tp, knownAt)
 	if err != nil {
 		return Availability{}, err
 	}
@@ -102,7 +102,11 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 		out.ToAdvance, out.LowestOn = max(0, min(a.Available, low.Available)), low.AsOf
 	}
 	if now := s.now(); knownAt.Before(now) {
-		b, inNow, err := s.availabilityOn(ctx, read, facility, ft, asOf, now)
+		open, err := s.defaultsContinuing(ctx, facility, tp.ft, asOf, now)
+		if err != nil {
+			return out, err
+		}
+		b, inNow, err := availabilityOn(read, tp.ft, open, asOf, now)
 		if err != nil {
 			return out, err
 		}
@@ -111,7 +115,7 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 		}
 	}
 	if a.Overadvance() > 0 {
-		o, err := s.overadvanceOf(ctx, read, facility, ft, a, knownAt)
+		o, err := s.overadvanceOf(ctx, read, facility, tp.ft, a, knownAt)
 		if err != nil {
 			return out, err
 		}
@@ -203,49 +207,91 @@ func limitsOn(ft FacilityTerms, d date.Date, in store.AvailabilityInputs, bal le
 	return l
 }
 
-// availabilityOn computes availability on asOf as known at knownAt, from
-// one read of the store.
-func (s *Service) availabilityOn(ctx context.Context, read reader, facility string, ft FacilityTerms, asOf date.Date, knownAt time.Time) (ledger.Availability, store.AvailabilityInputs, error) {
-	in, err := read(asOf, knownAt, false)
-	if err != nil {
-		return ledger.Availability{}, in, err
+// termsPath is what availability from a date on needs besides the store's
+// records: the terms in force on the date and from each later amendment's
+// effective date, and the events of default continuing on the date as
+// known at a time. It is read before a store transaction opens: reads
+// outside a transaction while it is open could wait for the connection it
+// holds.
+type termsPath struct {
+	from    date.Date
+	ft      FacilityTerms
+	open    []string
+	changes []termsFrom // ascending
+}
+
+type termsFrom struct {
+	from date.Date
+	ft   FacilityTerms
+}
+
+func (s *Service) termsPath(ctx context.Context, facility string, from date.Date, knownAt time.Time) (termsPath, error) {
+	tp := termsPath{from: from}
+	var err error
+	if tp.ft, err = s.termsOn(ctx, facility, from); err != nil {
+		return tp, err
 	}
-	open, err := s.defaultsContinuing(ctx, facility, ft, asOf, knownAt)
+	if tp.open, err = s.defaultsContinuing(ctx, facility, tp.ft, from, knownAt); err != nil {
+		return tp, err
+	}
+	amend, err := s.amendmentDates(ctx, facility)
+	if err != nil {
+		return tp, err
+	}
+	for _, d := range amend {
+		if d <= from {
+			continue
+		}
+		ft, err := s.termsOn(ctx, facility, d)
+		if err != nil {
+			return tp, err
+		}
+		tp.changes = append(tp.changes, termsFrom{d, ft})
+	}
+	return tp, nil
+}
+
+// on returns the terms in force on d (d on or after tp.from).
+func (tp termsPath) on(d date.Date) FacilityTerms {
+	ft := tp.ft
+	for _, c := range tp.changes {
+		if c.from <= d {
+			ft = c.ft
+		}
+	}
+	return ft
+}
+
+// availabilityOn computes availability on asOf as known at knownAt, from
+// one read of the store, under the terms ft with the defaults open.
+func availabilityOn(read reader, ft FacilityTerms, open []string, asOf date.Date, knownAt time.Time) (ledger.Availability, store.AvailabilityInputs, error) {
+	in, err := read(asOf, knownAt, false)
 	if err != nil {
 		return ledger.Availability{}, in, err
 	}
 	return ledger.ComputeAvailability(limitsOn(ft, asOf, in, in.Balances, open)), in, nil
 }
 
-// availabilityPath is availability on vd, as known at knownAt, followed by
-// availability on every later date already known on which it can change:
-// a later certificate's as-of date, a later posting's value date, a later
-// amendment's effective date (up to the Termination Date). An advance or a
-// letter of credit on vd reduces each of them.
-func (s *Service) availabilityPath(ctx context.Context, read reader, facility string, ft FacilityTerms, vd date.Date, knownAt time.Time) ([]ledger.Availability, store.AvailabilityInputs, error) {
-	in, err := read(vd, knownAt, true)
+// availabilityPath is availability on tp.from, as known at knownAt,
+// followed by availability on every later date already known on which it
+// can change: a later certificate's as-of date, a later posting's value
+// date, a later amendment's effective date (up to the Termination Date). An
+// advance or a letter of credit value tp.from reduces each of them.
+func availabilityPath(read reader, tp termsPath, knownAt time.Time) ([]ledger.Availability, store.AvailabilityInputs, error) {
+	in, err := read(tp.from, knownAt, true)
 	if err != nil {
 		return nil, in, err
 	}
-	open, err := s.defaultsContinuing(ctx, facility, ft, vd, knownAt)
-	if err != nil {
-		return nil, in, err
-	}
-	path := []ledger.Availability{ledger.ComputeAvailability(limitsOn(ft, vd, in, in.Balances, open))}
-	path, err = s.walk(ctx, facility, ft, in, vd, date.Max, path)
-	return path, in, err
+	path := []ledger.Availability{ledger.ComputeAvailability(limitsOn(tp.ft, tp.from, in, in.Balances, tp.open))}
+	return walk(tp, in, tp.from, date.Max, path), in, nil
 }
 
 // walk appends to path the availability on each change date after from up
 // to through (and the Termination Date), starting from in's balances at the
-// end of from and the terms ft in force on from.
-func (s *Service) walk(ctx context.Context, facility string, ft FacilityTerms, in store.AvailabilityInputs, from, through date.Date, path []ledger.Availability) ([]ledger.Availability, error) {
-	if ft.TerminationDate != 0 && ft.TerminationDate < through {
-		through = ft.TerminationDate
-	}
-	amend, err := s.amendmentDates(ctx, facility)
-	if err != nil {
-		return nil, err
+// end of from, under the terms of tp.
+func walk(tp termsPath, in store.AvailabilityInputs, from, through date.Date, path []ledger.Availability) []ledger.Availability {
+	if td := tp.ft.TerminationDate; td != 0 && td < through {
+		through = td
 	}
 	var days []date.Date
 	for _, c := range in.Certificates {
@@ -254,17 +300,16 @@ func (s *Service) walk(ctx context.Context, facility string, ft FacilityTerms, i
 	for _, p := range in.Later {
 		days = append(days, p.Day)
 	}
-	days = append(days, amend...)
+	for _, c := range tp.changes {
+		days = append(days, c.from)
+	}
 	sort.Slice(days, func(i, j int) bool { return days[i] < days[j] })
 	days = slices.Compact(days)
 	bal := ledger.Balances{}
 	for a, v := range in.Balances {
 		bal[a] = v
 	}
-	next, ai := 0, 0
-	for ai < len(amend) && amend[ai] <= from {
-		ai++
-	}
+	next := 0
 	for _, d := range days {
 		if d <= from || d > through {
 			continue
@@ -272,17 +317,9 @@ func (s *Service) walk(ctx context.Context, facility string, ft FacilityTerms, i
 		for ; next < len(in.Later) && in.Later[next].Day <= d; next++ {
 			bal[in.Later[next].Account] += in.Later[next].Amount
 		}
-		if ai < len(amend) && amend[ai] <= d {
-			for ai < len(amend) && amend[ai] <= d {
-				ai++
-			}
-			if ft, err = s.termsOn(ctx, facility, d); err != nil {
-				return nil, err
-			}
-		}
-		path = append(path, ledger.ComputeAvailability(limitsOn(ft, d, in, bal, nil)))
+		path = append(path, ledger.ComputeAvailability(limitsOn(tp.on(d), d, in, bal, nil)))
 	}
-	return path, nil
+	return path
 }
 
 // amendmentDates lists the effective dates of the facility's amendments,
@@ -384,14 +421,12 @@ func (s *Service) overadvanceOf(ctx context.Context, read reader, facility strin
 	if len(in.Later) > 0 {
 		start = min(start, in.Later[0].Day)
 	}
-	first, err := s.termsOn(ctx, facility, start)
+	tp, err := s.termsPath(ctx, facility, start, knownAt)
 	if err != nil {
 		return ledger.Overadvance{}, err
 	}
-	history, err := s.walk(ctx, facility, first, in, start-1, a.AsOf, nil)
-	if err != nil {
-		return ledger.Overadvance{}, err
-	}
+	tp.from = start - 1 // the first day's terms count from the day before
+	history := walk(tp, in, start-1, a.AsOf, nil)
 	history = append(slices.DeleteFunc(history, func(x ledger.Availability) bool { return x.AsOf >= a.AsOf }), a)
 	recs, err := s.Store.Overadvances(ctx, facility)
 	if err != nil {
@@ -421,10 +456,10 @@ func cureOf(ft FacilityTerms) ledger.Cure {
 	return c
 }
 
-// checkPath checks an amount (an advance or a letter of credit) on its
-// value date and every later date known at knownAt, inside tx.
-func (s *Service) checkPath(ctx context.Context, tx store.Tx, ft FacilityTerms, what string, vd date.Date, amount money.Amount, knownAt time.Time) (ledger.Availability, error) {
-	path, _, err := s.availabilityPath(ctx, txReader(tx), tx.Facility().Slug, ft, vd, knownAt)
+// checkPath checks an amount (an advance or a letter of credit) value
+// tp.from on that date and every later date known at knownAt, inside tx.
+func checkPath(tx store.Tx, tp termsPath, what string, amount money.Amount, knownAt time.Time) (ledger.Availability, error) {
+	path, _, err := availabilityPath(txReader(tx), tp, knownAt)
 	if err != nil {
 		return ledger.Availability{}, err
 	}
