@@ -82,8 +82,7 @@ func Load(paths ...string) (*Facility, error) {
 				return nil, fmt.Errorf("agreement: %w", err)
 			}
 			for _, e := range ents {
-				ext := strings.ToLower(filepath.Ext(e.Name()))
-				if !e.IsDir() && (ext == ".yaml" || ext == ".yml") {
+				if !e.IsDir() && IsFileName(e.Name()) {
 					names = append(names, filepath.Join(p, e.Name()))
 				}
 			}
@@ -587,4 +586,12 @@ func (f *Facility) Dates() []date.Date {
 		}
 	}
 	return ds
+}
+
+// IsFileName reports whether a file name is one of an agreement's files:
+// *.yaml or *.yml, in any case. Loading a directory, registering a facility
+// and the demo read the same files.
+func IsFileName(name string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	return ext == ".yaml" || ext == ".yml"
 }

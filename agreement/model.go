@@ -351,12 +351,14 @@ type Reporting struct {
 
 // Collections is how proceeds are credited (Security Agreement ¶8).
 type Collections struct {
+	// ClearanceDays: Business Days (of Schedule.Calendar) after receipt
+	// before cash proceeds are credited to the loans.
 	ClearanceDays Term[int] `json:"clearance_days"`
 }
 
 // Overadvance is how loans above availability must be cured.
 type Overadvance struct {
-	// CureDays: business days... calendar days after the bank's notice (Security Agreement ¶13(h): 30).
+	// CureDays: calendar days after the bank's notice (Security Agreement ¶13(h): "within thirty (30) days of notice").
 	CureDays Term[int] `json:"cure_days"`
 	// BlocksAdvancesOnDefault: no advance while an event of default continues.
 	BlocksAdvancesOnDefault Term[bool] `json:"blocks_advances_on_default"`

@@ -10,11 +10,22 @@ type Actor struct {
 	User   string // the user's e-mail, or "cli:<command>" for the command line
 	UserID int64  // 0 for the command line
 	Role   string
+	// Facilities are the facilities granted to a borrower (the role
+	// matrix: a borrower acts only on these).
+	Facilities []string
 	// RequestID ties the audit record to the request's logs.
 	RequestID string
 	// Via is what asked: "POST /api/v1/…", "web POST /facilities/…",
 	// "revolver cob", "revolver demo".
 	Via string
+	// Kind and Action say what is asked, for the audit record: the kind
+	// of thing (advance, certificate, session, …) and what is done to it
+	// (request, approve, …). A use case's record without a kind takes the
+	// kind of what its transaction stored.
+	Kind, Action string
+	// Audit, if set, is told whether the use case's store transaction ran
+	// and appended the audit record.
+	Audit *AuditState
 }
 
 type actorKey struct{}

@@ -19,6 +19,10 @@ type Settings struct {
 	// MakerCheckerThreshold: an advance above it needs the approval of
 	// someone other than its requester; nil: no approval needed.
 	MakerCheckerThreshold *money.Amount `json:"maker_checker_threshold,omitempty"`
+	// CertificateMoveShare: a certificate whose borrowing base moves by
+	// more than this share from the previous approved one is submitted
+	// with a warning; nil: DefaultCertificateMoveShare.
+	CertificateMoveShare *money.Rate `json:"certificate_move_warning_share,omitempty"`
 }
 
 // ParseSettings reads a facility's settings JSON.
@@ -172,6 +176,10 @@ func selfFunded(tx store.Tx, by string, bd date.Date) (money.Amount, error) {
 // else it waits for ApproveAdvance. Retried with the same key and content
 // it returns the stored request; a refused advance stores nothing.
 func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.AdvanceRequest, error) {
+	if err := authorize(ctx, ActRequestAdvance, in.Facility); err != nil {
+		return store.AdvanceRequest{}, err
+	}
+	in.By = requester(ctx, in.By)
 	tr, err := ledger.Advance(ledger.Ref{Facility: in.Facility, Key: in.Key, ValueDate: in.ValueDate}, in.Amount)
 	if err != nil {
 		return store.AdvanceRequest{}, err
@@ -245,6 +253,10 @@ func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.Ad
 // be value-dated on or after the business date. A retried approval by the
 // same approver returns the funded request.
 func (s *Service) ApproveAdvance(ctx context.Context, facility string, id int64, by string) (store.AdvanceRequest, error) {
+	if err := authorize(ctx, ActDecideAdvance, facility); err != nil {
+		return store.AdvanceRequest{}, err
+	}
+	by = requester(ctx, by)
 	bd, err := s.BusinessDate(ctx)
 	if err != nil {
 		return store.AdvanceRequest{}, err
@@ -311,9 +323,14 @@ func (s *Service) ApproveAdvance(ctx context.Context, facility string, id int64,
 	return out, err
 }
 
-// RejectAdvance rejects a requested advance, saying why. The decider must
-// not be the requester.
+// RejectAdvance rejects a requested advance, saying why. The rejecter
+// must not be the requester (maker-checker). A retried rejection by the
+// same person returns the rejected request.
 func (s *Service) RejectAdvance(ctx context.Context, facility string, id int64, by, comment string) (store.AdvanceRequest, error) {
+	if err := authorize(ctx, ActDecideAdvance, facility); err != nil {
+		return store.AdvanceRequest{}, err
+	}
+	by = requester(ctx, by)
 	if comment == "" {
 		return store.AdvanceRequest{}, store.Errorf(store.CodeInvalid, "reject advance request %d: a comment saying why is required", id)
 	}
@@ -323,7 +340,11 @@ func (s *Service) RejectAdvance(ctx context.Context, facility string, id int64, 
 		if err != nil {
 			return err
 		}
-		if by == "" || by == r.RequestedBy {
+		if r.Status == store.AdvanceRejected && r.DecidedBy == by {
+			out = r
+			return nil
+		}
+		if r.Status == store.AdvanceRequested && (by == "" || by == r.RequestedBy) {
 			return store.Errorf(store.CodeForbidden, "advance request %d: someone other than its requester must decide it", id)
 		}
 		out, err = tx.DecideAdvanceRequest(id, store.AdvanceDecision{Status: store.AdvanceRejected, By: by, At: s.now(), Comment: comment})
@@ -335,6 +356,10 @@ func (s *Service) RejectAdvance(ctx context.Context, facility string, id int64, 
 // CancelAdvance withdraws a request not yet decided; only its requester
 // may. Retried, it returns the cancelled request.
 func (s *Service) CancelAdvance(ctx context.Context, facility string, id int64, by string) (store.AdvanceRequest, error) {
+	if err := authorize(ctx, ActRequestAdvance, facility); err != nil {
+		return store.AdvanceRequest{}, err
+	}
+	by = requester(ctx, by)
 	var out store.AdvanceRequest
 	err := s.update(ctx, facility, func(tx store.Tx) error {
 		r, err := tx.AdvanceRequest(id)
@@ -395,6 +420,10 @@ type RepaymentCorrection struct {
 // correction: only a lender asks for it, with the reason, and it waits for
 // a second lender's approval (DecidePending).
 func (s *Service) Repay(ctx context.Context, in RepaymentInput) (Repaid, error) {
+	if err := authorize(ctx, ActRecordRepayment, in.Facility); err != nil {
+		return Repaid{}, err
+	}
+	in.By = requester(ctx, in.By)
 	t, err := ledger.Repayment(ledger.Ref{Facility: in.Facility, Key: in.Key, ValueDate: in.ValueDate, Memo: in.Memo}, in.Amount)
 	if err != nil {
 		return Repaid{}, err

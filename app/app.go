@@ -7,8 +7,10 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
+	"revolver/auth"
 	"revolver/calendar"
 	"revolver/date"
 	"revolver/explain"
@@ -38,9 +40,13 @@ type FacilityTerms struct {
 	Capitalise bool
 	// CureDays: days after the lender's notice to cure an overadvance.
 	CureDays int
-	// ClearanceDays: days after receipt that collections are credited
-	// (Security Agreement ¶8).
+	// ClearanceDays: Business Days of Calendar after receipt that
+	// collections are credited (Security Agreement ¶8).
 	ClearanceDays int
+	// Calendar is the facility's Business Days (the schedule terms'
+	// calendar; the zero Calendar, the US Federal Reserve's, when the terms
+	// name none).
+	Calendar calendar.Calendar
 	// Fees by id, e.g. the transaction fee of the Loan Modification
 	// Agreement §II.A.
 	Fees map[string]FeeTerm
@@ -57,10 +63,8 @@ type FacilityTerms struct {
 	Cites   map[string]explain.Cite
 	// Cure is what the terms say of curing an overadvance.
 	Cure ledger.Cure
-	// Calendar is the facility's banking days; Zone its time zone ("":
-	// UTC).
-	Calendar calendar.Calendar
-	Zone     string
+	// Zone is the facility's time zone ("": UTC).
+	Zone string
 	// Cutoff is the time of day ("HH:MM" in Zone) by which a request for
 	// an advance value the same day must reach the bank; "" when unknown,
 	// and CutoffUnknown says why.
@@ -80,6 +84,17 @@ type Terms interface {
 	Terms(ctx context.Context, facility string, asOf date.Date) (FacilityTerms, error)
 }
 
+// TermDates is implemented by a Terms source whose terms (all but
+// DefaultContinuing) change only on the dates TermDates lists, ascending:
+// for the agreement engine, the agreement's date and the effective dates of
+// its amendments (agreement.Facility.Dates). The terms on a day are those
+// read on the latest listed date on or before it. Close of business reads
+// the terms once for each span between two such dates instead of once for
+// each day accrued.
+type TermDates interface {
+	TermDates(ctx context.Context, facility string) ([]date.Date, error)
+}
+
 // TermsFunc adapts a function to Terms.
 type TermsFunc func(ctx context.Context, facility string, asOf date.Date) (FacilityTerms, error)
 
@@ -93,6 +108,9 @@ type Service struct {
 	Store store.Store
 	Terms Terms
 	Now   func() time.Time
+	// SignInLimits limit failed sign-ins (auth.DefaultSignInLimits if
+	// zero).
+	SignInLimits auth.SignInLimits
 }
 
 func (s *Service) now() time.Time {
@@ -128,6 +146,9 @@ type AdvanceResult struct {
 // refusal is a *ledger.Error (availability_exceeded with the numbers,
 // facility_terminated, default_continuing, undetermined) and posts nothing.
 func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult, error) {
+	if err := authorize(ctx, ActPostTransaction, r.Facility); err != nil {
+		return AdvanceResult{}, err
+	}
 	tr, err := ledger.Advance(ledger.Ref{Facility: r.Facility, Key: r.Key, ValueDate: r.ValueDate, Memo: r.Memo}, r.Amount)
 	if err != nil {
 		return AdvanceResult{}, err
@@ -164,6 +185,13 @@ func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult,
 // do), checked in the same transaction. Advances go through Advance or
 // RequestAdvance; people's repayments through Repay.
 func (s *Service) Post(ctx context.Context, t ledger.Transaction) (store.Posted, error) {
+	act := ActPostTransaction
+	if t.Kind == ledger.KindRepayment {
+		act = ActRecordRepayment
+	}
+	if err := authorize(ctx, act, t.Facility); err != nil {
+		return store.Posted{}, err
+	}
 	if t.Kind == ledger.KindAdvance {
 		return store.Posted{}, store.Errorf(store.CodeInvalid, "transaction %q: an advance is made with Advance, which checks availability", t.Key)
 	}
@@ -197,7 +225,8 @@ func (s *Service) Post(ctx context.Context, t ledger.Transaction) (store.Posted,
 }
 
 // checkBalances refuses what would take an account past what it holds: a
-// repayment above the loans outstanding, a drawing above the letters of
+// repayment above the loans outstanding, a payment above the interest, fees
+// or costs receivable, a drawing above the letters of
 // credit outstanding, a reimbursement or expiry above what is drawn or
 // outstanding. A replay of a stored key is left to the store.
 func checkBalances(tx store.Tx, t ledger.Transaction) error {
@@ -210,6 +239,13 @@ func checkBalances(tx store.Tx, t ledger.Transaction) error {
 		account, what = ledger.LCOutstanding, "the letters of credit outstanding"
 	case ledger.KindLCReimburse:
 		account, what = ledger.LCDrawn, "the letters of credit drawn and not reimbursed"
+	case ledger.KindPayment:
+		for _, p := range t.Postings {
+			if p.Amount < 0 {
+				account = p.Account
+			}
+		}
+		what = "the " + strings.ReplaceAll(string(account), "_", " ")
 	default:
 		return nil
 	}
@@ -235,6 +271,9 @@ func checkBalances(tx store.Tx, t ledger.Transaction) error {
 // Reverse reverses a stored transaction (kind reversal, or returned_item
 // for a collection).
 func (s *Service) Reverse(ctx context.Context, r ledger.Ref, kind ledger.Kind, id int64) (store.Posted, error) {
+	if err := authorize(ctx, ActPostTransaction, r.Facility); err != nil {
+		return store.Posted{}, err
+	}
 	var p store.Posted
 	err := s.update(ctx, r.Facility, func(tx store.Tx) error {
 		if old, ok, err := tx.Lookup(r.Key); err != nil {

@@ -11,12 +11,16 @@ import (
 	"revolver/agreement"
 	"revolver/date"
 	"revolver/ledger"
+	"revolver/defaults"
 	"revolver/store"
 )
 
 // Kinds of actions that wait for a second person's approval (besides
-// advances above the threshold and certificates, which have their own;
-// back-valued repayments are PendingRepayment).
+// advances above the threshold and certificates, which have their own, and
+// the requests to end events of default, which are fact records:
+// endings.go; back-valued repayments are PendingRepayment). Pending actions of kind event_of_default and waiver were
+// made by an earlier version; none is made now, and deciding one records
+// the default or the waiver as facts.
 const (
 	PendingAmendment      = "amendment"
 	PendingEventOfDefault = "event_of_default"
@@ -78,6 +82,10 @@ func (s *Service) checkAmendment(ctx context.Context, facility string, a Amendme
 // RequestAmendment validates an amendment against the facility's
 // agreement and stores it for approval.
 func (s *Service) RequestAmendment(ctx context.Context, facility string, a AmendmentFile, by string) (store.Pending, error) {
+	if err := authorize(ctx, ActRequestAmendment, facility); err != nil {
+		return store.Pending{}, err
+	}
+	by = requester(ctx, by)
 	if _, err := s.checkAmendment(ctx, facility, a); err != nil {
 		return store.Pending{}, err
 	}
@@ -94,30 +102,16 @@ func (s *Service) createPending(ctx context.Context, p store.Pending) (store.Pen
 	return p, err
 }
 
-// RequestDefaultRecord asks to record an event of default (waiver false)
-// or to waive it (waiver true). The event must be one of the terms' events
-// of default on its date.
-func (s *Service) RequestDefaultRecord(ctx context.Context, t *agreement.Terms, facility string, r DefaultRecord, waiver bool, by string) (store.Pending, error) {
-	var ids []string
-	for _, e := range t.EventsOfDefault {
-		ids = append(ids, e.ID)
-	}
-	if !slices.Contains(ids, r.Event) {
-		return store.Pending{}, store.Errorf(store.CodeInvalid, "event of default %q: not an event of default of facility %q on %s (expected one of %v)", r.Event, facility, r.Date, ids)
-	}
-	kind := PendingEventOfDefault
-	if waiver {
-		kind = PendingWaiver
-	}
-	payload, _ := json.Marshal(r)
-	return s.createPending(ctx, store.Pending{Facility: facility, Kind: kind, Payload: payload, RequestedBy: by, RequestedAt: s.now()})
-}
-
-// DecidePending approves (carrying the action out: the amendment or
-// record is stored as a document of the facility, in the same store
-// transaction as the decision) or rejects a pending action. The decider
-// must not be its requester.
+// DecidePending approves (carrying the action out in the same store
+// transaction as the decision: the amendment is stored as a document of the
+// facility; an event of default or waiver of an earlier version is recorded
+// as facts) or rejects a pending action. The decider must not be its
+// requester.
 func (s *Service) DecidePending(ctx context.Context, facility string, id int64, approve bool, by, comment string) (before, after store.Pending, err error) {
+	if err := authorize(ctx, ActDecidePending, facility); err != nil {
+		return before, after, err
+	}
+	by = requester(ctx, by)
 	acc, err := accounts(s.Store)
 	if err != nil {
 		return before, after, err
@@ -144,6 +138,7 @@ func (s *Service) DecidePending(ctx context.Context, facility string, id int64, 
 	status := store.PendingRejected
 	var doc *store.Document
 	var post *ledger.Transaction // an approved back-valued repayment
+	var facts []store.FactRecord
 	if !approve {
 		if comment == "" {
 			return p, p, store.Errorf(store.CodeInvalid, "reject pending action %d: a comment saying why is required", id)
@@ -167,7 +162,10 @@ func (s *Service) DecidePending(ctx context.Context, facility string, id int64, 
 			if err := json.Unmarshal(p.Payload, &r); err != nil {
 				return p, p, err
 			}
-			doc.ID, doc.Kind, doc.Effective, doc.Content = fmt.Sprintf("%s-%d", p.Kind, p.ID), p.Kind, r.Date, p.Payload
+			doc = nil
+			if facts, err = s.legacyPendingFacts(ctx, p, r, by); err != nil {
+				return p, p, err
+			}
 		case PendingRepayment:
 			t, err := repaymentCorrection(facility, p.Payload)
 			if err != nil {
@@ -203,6 +201,11 @@ func (s *Service) DecidePending(ctx context.Context, facility string, id int64, 
 				return fmt.Errorf("pending action %d: posting %s: %w", id, post.Key, err)
 			}
 		}
+		for _, f := range facts {
+			if _, _, err := tx.AddFactRecord(f); err != nil {
+				return fmt.Errorf("pending action %d: recording %s: %w", id, f.Kind, err)
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -214,4 +217,41 @@ func (s *Service) DecidePending(ctx context.Context, facility string, id int64, 
 		}
 	}
 	return p, after, nil
+}
+
+// legacyPendingFacts are the fact records that carry out an approved
+// pending action of an earlier version: an event of default recorded as
+// occurred on its date (by its requester), or a waiver, requested and
+// approved by the two, of each recorded event of that kind continuing on
+// its date.
+func (s *Service) legacyPendingFacts(ctx context.Context, p store.Pending, r DefaultRecord, by string) ([]store.FactRecord, error) {
+	now := s.now()
+	key := fmt.Sprintf("pending-%d", p.ID)
+	if p.Kind == PendingEventOfDefault {
+		desc := r.Note
+		if desc == "" {
+			desc = fmt.Sprintf("recorded through the approvals (pending action %d)", p.ID)
+		}
+		b, _ := json.Marshal(defaults.DefaultRecord{Event: r.Event, Occurred: r.Date, Description: desc, RecordedBy: p.RequestedBy})
+		return []store.FactRecord{{Facility: p.Facility, Key: key, Kind: store.FactDefault, Subject: r.Event, On: r.Date, Body: b, RecordedBy: by, RecordedAt: now}}, nil
+	}
+	rep, err := s.DefaultsReport(ctx, p.Facility, r.Date)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.FactRecord
+	for _, d := range rep.Defaults {
+		if d.Event != r.Event || !d.Continuing {
+			continue
+		}
+		a := ActionBody{Action: defaults.Action{Default: d.ID, Kind: defaults.ActionWaiver, Date: r.Date, Note: r.Note,
+			Waiver: &defaults.Waiver{Written: true, RequestedBy: p.RequestedBy, ApprovedBy: by,
+				Legacy: fmt.Sprintf("approved through the approvals as pending action %d, before waivers named the agreement", p.ID)}}}
+		b, _ := json.Marshal(a)
+		out = append(out, store.FactRecord{Facility: p.Facility, Key: key + ":" + d.ID, Kind: store.FactDefaultAction, Subject: d.ID, On: r.Date, Body: b, RecordedBy: by, RecordedAt: now})
+	}
+	if len(out) == 0 {
+		return nil, store.Errorf(store.CodeConflict, "pending waiver %d: no event of default %q continues on %s", p.ID, r.Event, r.Date)
+	}
+	return out, nil
 }

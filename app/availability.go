@@ -73,6 +73,9 @@ func (a Availability) MarshalJSON() ([]byte, error) {
 // on asOf approved by knownAt, the letters of credit and loans on asOf;
 // the events of default recorded by knownAt that continue on asOf.
 func (s *Service) Availability(ctx context.Context, facility string, asOf date.Date, knownAt time.Time) (Availability, error) {
+	if err := authorize(ctx, ActRead, facility); err != nil {
+		return Availability{}, err
+	}
 	bd, err := s.BusinessDate(ctx)
 	if err != nil {
 		return Availability{}, err
@@ -126,8 +129,8 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 
 // KnownAtFor is the rule for when a figure of asOf is known by default: a
 // date before the business date is answered as known at the end of its
-// business day (EndOfBusiness); the business date and later dates as
-// known now.
+// business (EndOfBusiness); the business date and later dates as known
+// now.
 func (s *Service) KnownAtFor(ctx context.Context, facility string, asOf date.Date) (time.Time, error) {
 	bd, err := s.BusinessDate(ctx)
 	if err != nil {
@@ -138,25 +141,9 @@ func (s *Service) KnownAtFor(ctx context.Context, facility string, asOf date.Dat
 
 func (s *Service) knownAtFor(ctx context.Context, facility string, asOf, bd date.Date) (time.Time, error) {
 	if asOf < bd {
-		return s.EndOfBusiness(ctx, facility, asOf)
+		return s.EndOfBusiness(ctx, asOf)
 	}
 	return s.now(), nil
-}
-
-// EndOfBusiness is the end of business day d: its last microsecond in the
-// facility's time zone (the terms' calendar zone, see zoneOf; UTC when the
-// terms source gives no agreement terms).
-func (s *Service) EndOfBusiness(ctx context.Context, facility string, d date.Date) (time.Time, error) {
-	ft, err := s.termsOn(ctx, facility, d)
-	if err != nil {
-		return time.Time{}, err
-	}
-	loc, err := ft.location()
-	if err != nil {
-		return time.Time{}, err
-	}
-	y, m, dd := d.Civil()
-	return time.Date(y, m, dd+1, 0, 0, 0, 0, loc).Add(-time.Microsecond), nil
 }
 
 // location is the facility's time zone (UTC when none is given).
@@ -345,9 +332,10 @@ func (s *Service) amendmentDates(ctx context.Context, facility string) ([]date.D
 }
 
 // defaultsContinuing lists the events of default that continue on d as
-// known at knownAt: those recorded as documents through the approvals flow
-// and those found from the fact records (StoredTerms); for a terms source
-// without records, the terms' own DefaultContinuing.
+// known at knownAt, by the one rule (StoredTerms.DefaultsContinuing); for a
+// terms source without records, the terms' own DefaultContinuing. Known at
+// now or later is every record (so that the answer is kept between
+// requests).
 func (s *Service) defaultsContinuing(ctx context.Context, facility string, ft FacilityTerms, d date.Date, knownAt time.Time) ([]string, error) {
 	st, ok := s.Terms.(*StoredTerms)
 	if !ok {
@@ -356,21 +344,10 @@ func (s *Service) defaultsContinuing(ctx context.Context, facility string, ft Fa
 		}
 		return nil, nil
 	}
-	docs, err := st.DefaultsContinuing(ctx, facility, d, knownAt)
-	if err != nil {
-		return nil, err
+	if !knownAt.Before(s.now()) {
+		knownAt = time.Time{}
 	}
-	t, err := st.TermsAsOf(ctx, facility, d)
-	if err != nil {
-		return nil, err
-	}
-	recs, err := st.RecordedDefaultsContinuing(ctx, facility, t, d, knownAt)
-	if err != nil {
-		return nil, err
-	}
-	open := append(docs, recs...)
-	sort.Strings(open)
-	return slices.Compact(open), nil
+	return st.DefaultsContinuing(ctx, facility, d, knownAt)
 }
 
 // hindsight says what was learned after knownAt that makes b (as known

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"time"
+
 	"context"
 
 	"revolver/date"
@@ -41,9 +43,28 @@ func (s *Service) OpenBusinessDate(ctx context.Context, d date.Date, by, reason 
 	return b.Date, err
 }
 
-// update runs fn in one store transaction of the facility. Every use case
-// that changes a facility goes through it, so that the change, its audit
-// record and its idempotency record are stored together.
-func (s *Service) update(ctx context.Context, facility string, fn func(tx store.Tx) error) error {
-	return s.Store.Update(ctx, facility, fn)
+// EndOfBusiness is the moment day d's business ended: when the business
+// date moved past d (the opening of the next business date). While d is
+// the business date, or later, it has not ended: the answer is the clock's
+// now. Before any business date was opened it is the end of d in UTC.
+// "As known at the end of business d" — the default for every figure of a
+// past date — means: recorded at or before this moment.
+func (s *Service) EndOfBusiness(ctx context.Context, d date.Date) (time.Time, error) {
+	b, err := s.Store.BusinessDayAfter(ctx, d)
+	switch {
+	case err == nil:
+		return b.RecordedAt, nil
+	case store.ErrorCode(err) != store.CodeNotFound:
+		return time.Time{}, err
+	}
+	if _, err := s.Store.BusinessDate(ctx); err == nil {
+		return s.now(), nil
+	} else if store.ErrorCode(err) != store.CodeNotFound {
+		return time.Time{}, err
+	}
+	end := d.AddDays(1).Time().Add(-time.Microsecond)
+	if n := s.now(); n.Before(end) {
+		return n, nil
+	}
+	return end, nil
 }

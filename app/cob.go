@@ -22,9 +22,13 @@ type CloseResult struct {
 // accrued up to and including through: one accrual transaction per facility
 // and day (keyed by ledger.InterestKey, so running twice posts nothing
 // new), on the Loans balance at the close of that day, at the base rate
-// effective that day plus the margin (ledger.AccrueDay). On a month end,
-// facilities whose terms capitalise interest have the month's accrued
-// interest moved to the Loans. Rates are read once per series.
+// effective that day plus the margin, with the day count, of the terms in
+// force that day (ledger.AccrueDay): a run across an amendment accrues
+// each day at its own terms. On a month end, facilities whose terms in
+// force that day capitalise interest have the month's accrued interest
+// moved to the Loans. Each rate series is read once per run; the terms
+// once per facility and span between the dates they change (TermDates),
+// or once per day when the Terms source does not list them.
 //
 // A facility counts as accrued from its first Loans posting.
 //
@@ -41,8 +45,9 @@ type CloseResult struct {
 // is capitalised at the end of through's month, not in the months whose
 // days it corrects, and it bears no interest before; with billed interest
 // it is billed with through's month. The run records the largest Loans
-// transaction id it saw, so running it again posts nothing new. The
-// recomputation uses the terms and base rates read for this run.
+// transaction id it saw, so running it again posts nothing new. Each day
+// is recomputed with the terms and the base rate in force on that day,
+// as read by this run.
 //
 // When the run succeeds, the business date moves to the day after through
 // (Service.OpenBusinessDate; never backwards).
@@ -95,17 +100,12 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 			continue
 		}
 		processed = append(processed, st)
-		terms, err := s.Terms.Terms(ctx, st.Facility, through)
-		if err != nil {
-			return res, fmt.Errorf("close of business %s: terms of %q: %w", through, st.Facility, err)
+		fail := func(err error) error {
+			return fmt.Errorf("close of business %s: facility %q: %w", through, st.Facility, err)
 		}
-		ser, ok := series[terms.Pricing.Series]
-		if !ok {
-			ser, err = s.Store.RateSeries(ctx, terms.Pricing.Series)
-			if err != nil {
-				return res, fmt.Errorf("close of business %s: facility %q: %w", through, st.Facility, err)
-			}
-			series[terms.Pricing.Series] = ser
+		terms := dailyTerms{s: s, facility: st.Facility, series: series}
+		if err := terms.dates(ctx); err != nil {
+			return res, fail(err)
 		}
 		principal := st.Opening
 		// Interest accrued and not yet capitalised. Everything stored for
@@ -120,14 +120,20 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 				di++
 			}
 			if day <= st.AccruedThrough && len(late) > 0 {
-				if err := adj.day(terms.Pricing, ser, day, principal); err != nil {
-					return res, fmt.Errorf("close of business %s: facility %q: %w", through, st.Facility, err)
+				if without := adj.without(day, principal); without != principal {
+					t, ser, err := terms.on(ctx, day)
+					if err != nil {
+						return res, fail(err)
+					}
+					if err := adj.day(t.Pricing, ser, day, principal, without); err != nil {
+						return res, fail(err)
+					}
 				}
 			}
 			if day == through && len(late) > 0 {
 				t, ok, err := adj.transaction(st.Facility, through)
 				if err != nil {
-					return res, fmt.Errorf("close of business %s: facility %q: %w", through, st.Facility, err)
+					return res, fail(err)
 				}
 				if ok {
 					txs = append(txs, t)
@@ -137,25 +143,29 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 			if day < start {
 				continue
 			}
-			a, err := ledger.AccrueDay(terms.Pricing, ser, day, principal)
+			t, ser, err := terms.on(ctx, day)
 			if err != nil {
-				return res, fmt.Errorf("close of business %s: facility %q: %w", through, st.Facility, err)
+				return res, fail(err)
 			}
-			t, ok, err := ledger.Accrual(st.Facility, a)
+			a, err := ledger.AccrueDay(t.Pricing, ser, day, principal)
+			if err != nil {
+				return res, fail(err)
+			}
+			tr, ok, err := ledger.Accrual(st.Facility, a)
 			if err != nil {
 				return res, err
 			}
 			if ok {
-				txs = append(txs, t)
+				txs = append(txs, tr)
 				receivable += a.Amount
 			}
-			if terms.Capitalise && ledger.IsMonthEnd(day) {
-				t, ok, err := ledger.Capitalise(st.Facility, day, receivable)
+			if t.Capitalise && ledger.IsMonthEnd(day) {
+				tr, ok, err := ledger.Capitalise(st.Facility, day, receivable)
 				if err != nil {
 					return res, err
 				}
 				if ok {
-					txs = append(txs, t)
+					txs = append(txs, tr)
 					// Capitalised interest bears interest from the next day.
 					principal += receivable
 					receivable = 0
@@ -177,6 +187,67 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 	return res, nil
 }
 
+// dailyTerms gives a facility's terms and base rate series on each day of
+// a run, days asked in ascending order. When the Terms source lists the
+// dates its terms change (TermDates), the terms are read once for each span
+// between them; otherwise once for each day. Series are read once per run
+// (the map is shared by the run's facilities).
+type dailyTerms struct {
+	s        *Service
+	facility string
+	series   map[string]ledger.RateSeries
+
+	changes []date.Date // the dates the terms change, if known
+	dated   bool        // whether changes is known
+	cur     FacilityTerms
+	ser     ledger.RateSeries
+	from    date.Date // cur is in force from from ...
+	until   date.Date // ... to the day before until; until == 0: nothing read
+}
+
+// dates asks the Terms source for the dates the terms change.
+func (d *dailyTerms) dates(ctx context.Context) error {
+	td, ok := d.s.Terms.(TermDates)
+	if !ok {
+		return nil
+	}
+	ds, err := td.TermDates(ctx, d.facility)
+	if err != nil {
+		return fmt.Errorf("terms: %w", err)
+	}
+	d.changes, d.dated = ds, true
+	return nil
+}
+
+// on returns the terms in force on day and the series of their base rate.
+func (d *dailyTerms) on(ctx context.Context, day date.Date) (FacilityTerms, ledger.RateSeries, error) {
+	if d.until != 0 && d.from <= day && day < d.until {
+		return d.cur, d.ser, nil
+	}
+	t, err := d.s.Terms.Terms(ctx, d.facility, day)
+	if err != nil {
+		return t, nil, fmt.Errorf("terms as of %s: %w", day, err)
+	}
+	ser, ok := d.series[t.Pricing.Series]
+	if !ok {
+		if ser, err = d.s.Store.RateSeries(ctx, t.Pricing.Series); err != nil {
+			return t, nil, err
+		}
+		d.series[t.Pricing.Series] = ser
+	}
+	d.cur, d.ser, d.from, d.until = t, ser, day, day+1
+	if d.dated {
+		// In force until the first change after day.
+		d.until = date.Max + 1
+		for _, c := range d.changes {
+			if c > day && c < d.until {
+				d.until = c
+			}
+		}
+	}
+	return t, ser, nil
+}
+
 // adjustment accumulates the interest difference of accrued days caused
 // by late (back-valued) Loans postings.
 type adjustment struct {
@@ -185,18 +256,21 @@ type adjustment struct {
 	days  []date.Date // days whose interest changed
 }
 
-// day adds the difference on day, where principal is the Loans balance at
-// its close including the late postings.
-func (a *adjustment) day(p ledger.Pricing, ser ledger.RateSeries, day date.Date, principal money.Amount) error {
-	without := principal
+// without is the Loans balance at the close of day without the late
+// postings, where principal is the balance with them.
+func (a *adjustment) without(day date.Date, principal money.Amount) money.Amount {
 	for _, l := range a.late {
 		if l.Day <= day {
-			without -= l.Amount
+			principal -= l.Amount
 		}
 	}
-	if without == principal {
-		return nil
-	}
+	return principal
+}
+
+// day adds the difference on day between the interest on principal (the
+// Loans balance at its close including the late postings) and on without
+// (excluding them), at the pricing and base rate in force that day.
+func (a *adjustment) day(p ledger.Pricing, ser ledger.RateSeries, day date.Date, principal, without money.Amount) error {
 	now, err := ledger.AccrueDay(p, ser, day, principal)
 	if err != nil {
 		return err

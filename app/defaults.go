@@ -2,11 +2,8 @@ package app
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
-	"revolver/covenant"
 	"slices"
 	"sort"
 	"strconv"
@@ -47,6 +44,10 @@ type Recorded struct {
 	ID string `json:"id"`
 	// Effect: for a notice, when it takes effect and by which rule.
 	Effect *defaults.Effect `json:"effect,omitempty"`
+	// Pending: the record is a request waiting for a second person's
+	// decision (Request); until then it ends nothing.
+	Pending bool        `json:"pending,omitempty"`
+	Request *EndRequest `json:"request,omitempty"`
 }
 
 // NoticeBody is the body of a notice record: the notice and when it takes
@@ -98,18 +99,17 @@ func (s *Service) agreementAt(ctx context.Context, facility string, d date.Date)
 }
 
 func zoneOf(t *agreement.Terms) (*time.Location, error) {
-	name := defaults.ZoneOf(t)
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, fmt.Errorf("facility %q: calendar.zone %q: %w", t.Facility, name, err)
-	}
-	return loc, nil
+	return defaults.Location(t)
 }
 
 func invalid(format string, a ...any) error { return store.Errorf(store.CodeInvalid, format, a...) }
 
 // addFact stores a record in one store transaction.
 func (s *Service) addFact(ctx context.Context, in FactInput, kind, subject string, on date.Date, body any) (store.FactRecord, bool, error) {
+	if err := authorize(ctx, ActRecordDefault, in.Facility); err != nil {
+		return store.FactRecord{}, false, err
+	}
+	in.By = requester(ctx, in.By)
 	if in.Key == "" || in.By == "" {
 		return store.FactRecord{}, false, invalid("%s of facility %q: an idempotency key and who records it are required", kind, in.Facility)
 	}
@@ -342,9 +342,10 @@ func (s *Service) NoticeOfDefault(ctx context.Context, in FactInput, id string, 
 	return s.RecordNotice(ctx, in, n)
 }
 
-// DefaultAction records a cure or an acceleration of an event of default
-// that occurred on or before the date. An acceleration needs the notice of
-// the default to have taken effect by its date.
+// DefaultAction records an acceleration of an event of default that
+// occurred on or before the date (it needs the notice of the default to
+// have taken effect by then), or asks for its cure: a cure ends the default
+// only when a second person approves it (RequestCure, DecideRequest).
 func (s *Service) DefaultAction(ctx context.Context, in FactInput, id, kind string, on date.Date, note string) (Recorded, error) {
 	if kind != defaults.ActionCure && kind != defaults.ActionAcceleration {
 		return Recorded{}, invalid("action %q: expected cure or acceleration (a waiver needs a request and a second lender's approval)", kind)
@@ -352,14 +353,17 @@ func (s *Service) DefaultAction(ctx context.Context, in FactInput, id, kind stri
 	if on == 0 {
 		return Recorded{}, invalid("%s of %s: the date is required", kind, id)
 	}
+	if kind == defaults.ActionCure {
+		return s.RequestCure(ctx, in, id, on, note)
+	}
 	def, err := s.findDefault(ctx, in.Facility, id, on)
 	if err != nil {
 		return Recorded{}, err
 	}
-	if kind == defaults.ActionAcceleration && (def.Notice == nil || def.Notice.Effective > on) {
+	if def.Notice == nil || def.Notice.Effective > on {
 		return Recorded{}, invalid("acceleration of %s on %s: no notice of the default has taken effect by then (record the notice first)", id, on)
 	}
-	a := ActionBody{Action: defaults.Action{Default: id, Kind: kind, Date: on, Note: note}}
+	a := ActionBody{Action: defaults.Action{Default: id, Kind: kind, Date: on, Note: note, RequestedBy: in.By}}
 	rec, replayed, err := s.addFact(ctx, in, store.FactDefaultAction, id, on, a)
 	if err != nil {
 		return Recorded{}, err
@@ -372,6 +376,10 @@ func (s *Service) DefaultAction(ctx context.Context, in FactInput, id, kind stri
 // period (Security Agreement ¶16). It takes effect only when a second
 // lender approves it (ApproveWaiver).
 func (s *Service) RequestWaiver(ctx context.Context, in FactInput, w WaiverRequest) (Recorded, error) {
+	if err := authorize(ctx, ActRecordDefault, in.Facility); err != nil {
+		return Recorded{}, err
+	}
+	in.By = requester(ctx, in.By)
 	if w.Date == 0 {
 		return Recorded{}, invalid("waiver of %s: the date is required", w.Default)
 	}
@@ -406,104 +414,7 @@ func (s *Service) RequestWaiver(ctx context.Context, in FactInput, w WaiverReque
 		return Recorded{}, store.Errorf(store.CodeConflict, "event of default %s is not continuing on %s (%s)", w.Default, w.Date, def.Status)
 	}
 	w.RequestedBy = in.By
-	rec, replayed, err := s.addFact(ctx, in, store.FactWaiverRequest, w.Default, w.Date, w)
-	if err != nil {
-		return Recorded{}, err
-	}
-	return Recorded{Record: rec, Replayed: replayed, ID: "waiver-request-" + strconv.FormatInt(rec.ID, 10)}, nil
-}
-
-// ApproveWaiver carries out a waiver request of the default: request is
-// the request's record id (0: the one open request of the default). The
-// approver must not be the requester (forbidden), and a request is
-// approved once (conflict).
-func (s *Service) ApproveWaiver(ctx context.Context, in FactInput, id string, request int64) (Recorded, error) {
-	if in.Key == "" {
-		return Recorded{}, invalid("waiver approval: an idempotency key is required")
-	}
-	var out Recorded
-	check := func(recs []store.FactRecord) error {
-		approved := map[int64]bool{}
-		for _, r := range recs {
-			if r.Kind == store.FactDefaultAction {
-				var a ActionBody
-				if json.Unmarshal(r.Body, &a) == nil && a.Request != 0 {
-					approved[a.Request] = true
-				}
-			}
-		}
-		var open []store.FactRecord
-		var req *store.FactRecord
-		for i, r := range recs {
-			if r.Kind != store.FactWaiverRequest || r.Subject != id {
-				continue
-			}
-			if request != 0 && r.ID == request {
-				req = &recs[i]
-			}
-			if !approved[r.ID] {
-				open = append(open, r)
-			}
-		}
-		switch {
-		case request != 0 && req == nil:
-			return store.Errorf(store.CodeNotFound, "waiver request %d of %s not found", request, id)
-		case request != 0 && approved[request]:
-			return store.Errorf(store.CodeConflict, "waiver request %d of %s is already approved", request, id)
-		case request == 0 && len(open) == 0:
-			return store.Errorf(store.CodeNotFound, "no waiver of %s is waiting for approval", id)
-		case request == 0 && len(open) > 1:
-			return invalid("%d waivers of %s wait for approval: name the request", len(open), id)
-		case request == 0:
-			req = &open[0]
-		}
-		var w WaiverRequest
-		if err := json.Unmarshal(req.Body, &w); err != nil {
-			return err
-		}
-		if in.By == "" || in.By == w.RequestedBy {
-			return store.Errorf(store.CodeForbidden, "waiver request %d of %s was made by %s: a second lender must approve it", req.ID, id, w.RequestedBy)
-		}
-		out.Record = *req
-		return nil
-	}
-	// The approval is written in the same transaction as the check.
-	var rec store.FactRecord
-	var replayed bool
-	err := s.update(ctx, in.Facility, func(tx store.Tx) error {
-		recs, err := tx.FactRecords()
-		if err != nil {
-			return err
-		}
-		if i := slices.IndexFunc(recs, func(r store.FactRecord) bool { return r.Key == in.Key }); i >= 0 {
-			var a ActionBody
-			if recs[i].Kind != store.FactDefaultAction || json.Unmarshal(recs[i].Body, &a) != nil || a.Default != id || (request != 0 && a.Request != request) {
-				return store.Errorf(store.CodeIdempotencyMismatch, "idempotency key %q of facility %q was used for %s record %d", in.Key, in.Facility, recs[i].Kind, recs[i].ID)
-			}
-			rec, replayed = recs[i], true
-			return nil
-		}
-		if err := check(recs); err != nil {
-			return err
-		}
-		var w WaiverRequest
-		if err := json.Unmarshal(out.Record.Body, &w); err != nil {
-			return err
-		}
-		a := ActionBody{Request: out.Record.ID, Action: defaults.Action{Default: id, Kind: defaults.ActionWaiver, Date: w.Date, Note: w.Note,
-			Waiver: &defaults.Waiver{Written: true, Agreement: w.Agreement, Covenant: w.Covenant, Period: w.Period, RequestedBy: w.RequestedBy, ApprovedBy: in.By}}}
-		b, err := json.Marshal(a)
-		if err != nil {
-			return err
-		}
-		rec, replayed, err = tx.AddFactRecord(store.FactRecord{Facility: in.Facility, Key: in.Key, Kind: store.FactDefaultAction, Subject: id, On: w.Date,
-			Body: b, RecordedBy: in.By, RecordedAt: s.now()})
-		return err
-	})
-	if err != nil {
-		return Recorded{}, err
-	}
-	return Recorded{Record: rec, Replayed: replayed, ID: "action-" + strconv.FormatInt(rec.ID, 10)}, nil
+	return s.addRequest(ctx, in, store.FactWaiverRequest, w.Default, w.Date, w)
 }
 
 // RecordOtherDebt records other indebtedness of the borrower (or a later
@@ -663,14 +574,46 @@ func (s *Service) RecordOccurrence(ctx context.Context, in FactInput, e defaults
 	return Recorded{Record: rec, Replayed: replayed, ID: id}, nil
 }
 
-// RecordCovenantResult records a covenant test as reported (a later
-// record for the same covenant and period supersedes).
+// RecordCovenantResult records a covenant test as reported. The covenant
+// must be one of the terms in force at the period end. A passing result for
+// a period whose test failed, while that event of default continues, would
+// end it: it is kept as a request (pending) that a second person approves
+// (DecideRequest), dated the business date.
 func (s *Service) RecordCovenantResult(ctx context.Context, in FactInput, r defaults.CovenantResult) (Recorded, error) {
+	if err := authorize(ctx, ActRecordDefault, in.Facility); err != nil {
+		return Recorded{}, err
+	}
+	in.By = requester(ctx, in.By)
 	if r.Covenant == "" || r.PeriodEnd == 0 {
 		return Recorded{}, invalid("covenant result: the covenant and the period end are required")
 	}
+	t, err := s.agreementAt(ctx, in.Facility, r.PeriodEnd)
+	if err != nil {
+		return Recorded{}, err
+	}
+	var ids []string
+	for _, c := range t.Covenants {
+		ids = append(ids, c.ID)
+	}
+	if !slices.Contains(ids, r.Covenant) {
+		return Recorded{}, invalid("covenant result %q: not a covenant of facility %q for the period ended %s (the covenants are %s)", r.Covenant, in.Facility, r.PeriodEnd, strings.Join(ids, ", "))
+	}
+	r.On, r.Basis, r.RequestedBy, r.ApprovedBy, r.RecordedBy, r.RecordedAt = 0, "", "", "", "", time.Time{}
 	subject := r.Covenant + ":" + r.PeriodEnd.String()
-	rec, replayed, err := s.addFact(ctx, in, store.FactCovenantResult, subject, r.PeriodEnd, r)
+	if r.Pass && r.Undetermined == "" {
+		on, err := s.BusinessDate(ctx)
+		if err != nil {
+			return Recorded{}, err
+		}
+		on = max(on, r.PeriodEnd)
+		id := covenantDefaultID(r.Covenant, r.PeriodEnd)
+		if def, err := s.findDefault(ctx, in.Facility, id, on); err == nil && def.Continuing {
+			return s.addRequest(ctx, in, store.FactResultRequest, id, on, ResultRequest{Result: r, Date: on, RequestedBy: in.By})
+		} else if err != nil && store.ErrorCode(err) != store.CodeNotFound {
+			return Recorded{}, err
+		}
+	}
+	rec, replayed, err := s.addFact(ctx, in, store.FactCovenantResult, subject, r.PeriodEnd, CovenantResultBody{CovenantResult: r})
 	if err != nil {
 		return Recorded{}, err
 	}
@@ -678,16 +621,16 @@ func (s *Service) RecordCovenantResult(ctx context.Context, in FactInput, r defa
 }
 
 // FactsFrom builds the engine's facts from a facility's fact records (in
-// id order): later records about the same policy, debt, filing or covenant
-// period supersede or add to earlier ones; confirmations complete their
-// notice; waiver requests are not facts until approved.
+// id order), each fact with who recorded it and when: later records about
+// the same policy, debt or filing supersede or add to earlier ones;
+// confirmations complete their notice; covenant results are kept as their
+// history; requests are facts the engine shows as pending, not steps.
 func FactsFrom(recs []store.FactRecord) defaults.Facts {
 	var f defaults.Facts
 	noticeAt := map[string]int{}
 	policyAt := map[string]int{}
 	debtAt := map[string]int{}
 	filingAt := map[string]int{}
-	covAt := map[string]int{}
 	for _, r := range recs {
 		switch r.Kind {
 		case store.FactNotice:
@@ -696,6 +639,7 @@ func FactsFrom(recs []store.FactRecord) defaults.Facts {
 				continue
 			}
 			b.Notice.ID = noticeID(r.ID)
+			b.Notice.RecordedBy, b.Notice.RecordedAt = r.RecordedBy, r.RecordedAt
 			noticeAt[b.Notice.ID] = len(f.Notices)
 			f.Notices = append(f.Notices, b.Notice)
 		case store.FactNoticeConfirmation:
@@ -716,6 +660,10 @@ func FactsFrom(recs []store.FactRecord) defaults.Facts {
 				continue
 			}
 			d.ID = "eod-" + strconv.FormatInt(r.ID, 10)
+			if d.RecordedBy == "" {
+				d.RecordedBy = r.RecordedBy
+			}
+			d.RecordedAt = r.RecordedAt
 			f.Defaults = append(f.Defaults, d)
 		case store.FactDefaultAction:
 			var a ActionBody
@@ -723,6 +671,10 @@ func FactsFrom(recs []store.FactRecord) defaults.Facts {
 				continue
 			}
 			a.Action.ID = "action-" + strconv.FormatInt(r.ID, 10)
+			if a.RequestedBy == "" && a.Waiver == nil {
+				a.RequestedBy = r.RecordedBy
+			}
+			a.Action.RecordedAt = r.RecordedAt
 			f.Actions = append(f.Actions, a.Action)
 		case store.FactOtherDebt:
 			var o defaults.OtherDebt
@@ -770,13 +722,15 @@ func FactsFrom(recs []store.FactRecord) defaults.Facts {
 			}
 			f.Events = append(f.Events, e)
 		case store.FactCovenantResult:
-			var c defaults.CovenantResult
+			var c CovenantResultBody
 			if json.Unmarshal(r.Body, &c) != nil {
 				continue
 			}
-			supersede(&f.CovenantResults, covAt, r.Subject, c)
+			c.RecordedBy, c.RecordedAt = r.RecordedBy, r.RecordedAt
+			f.CovenantResults = append(f.CovenantResults, c.CovenantResult)
 		}
 	}
+	f.Requests = engineRequests(requestsFrom(recs))
 	return f
 }
 
@@ -789,17 +743,35 @@ func supersede[T any](xs *[]T, at map[string]int, id string, v T) {
 	*xs = append(*xs, v)
 }
 
-// Facts returns the engine's facts of a stored facility for asOf: the fact
-// records, and the amount owed at the Termination Date from the loan
-// account (loans, interest, fees and costs receivable) once it has passed.
-func (s *Service) Facts(ctx context.Context, facility string, t *agreement.Terms, asOf date.Date) (defaults.Facts, error) {
-	recs, err := s.Store.FactRecords(ctx, facility)
-	if err != nil {
-		return defaults.Facts{}, err
+// knownRecords are the records recorded at or before k (zero: all).
+func knownRecords(recs []store.FactRecord, k time.Time) []store.FactRecord {
+	if k.IsZero() {
+		return recs
 	}
-	f := FactsFrom(recs)
+	var out []store.FactRecord
+	for _, r := range recs {
+		if !r.RecordedAt.After(k) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// facilityFacts gathers the facts of a stored facility the defaults engine
+// reads on asOf, as known at knownAt (zero: every record): the fact
+// records made by then, the events of default and waivers an earlier
+// version kept as approved documents (legacy, read as facts), and the
+// amount owed at the Termination Date from the loan account (loans,
+// interest, fees and costs receivable) once it has passed. It is the one
+// source of the facts for every surface: the reports, the continuing
+// defaults availability is checked against, the pages.
+func facilityFacts(ctx context.Context, st store.Store, recs []store.FactRecord, legacy []eventRecord, facility string, t *agreement.Terms, asOf date.Date, knownAt time.Time) (defaults.Facts, error) {
+	f := FactsFrom(knownRecords(recs, knownAt))
+	lr, la := legacyFacts(legacy)
+	f.Defaults = append(f.Defaults, lr...)
+	f.Actions = append(f.Actions, la...)
 	if td := t.TerminationDate; td.Known() && asOf > td.Value {
-		bal, err := s.Store.Balances(ctx, facility, td.Value)
+		bal, err := st.Balances(ctx, facility, td.Value)
 		if err != nil {
 			return f, err
 		}
@@ -812,85 +784,85 @@ func (s *Service) Facts(ctx context.Context, facility string, t *agreement.Terms
 	return f, nil
 }
 
-// AllFacts is Facts with what else the engine should see: when no covenant
-// result is recorded, the covenant tests of cov (the tests on the
-// statements known on asOf; nil: evaluated here); and, with documents, the
-// events of default and waivers recorded as documents through the
-// approvals flow.
-func (s *Service) AllFacts(ctx context.Context, facility string, t *agreement.Terms, asOf date.Date, cov *covenant.Result, documents bool) (defaults.Facts, error) {
-	f, err := s.Facts(ctx, facility, t, asOf)
-	if err != nil {
-		return f, err
-	}
-	if len(f.CovenantResults) == 0 {
-		if cov == nil {
-			knownAt := asOf.AddDays(1).Time().Add(-time.Microsecond)
-			if cov, err = s.Covenants(ctx, facility, knownAt, func(d date.Date) (*agreement.Terms, error) { return s.agreementAt(ctx, facility, d) }); err != nil {
-				return f, err
-			}
-		}
-		for _, t := range cov.Tests {
-			cr := defaults.CovenantResult{Covenant: t.Covenant, PeriodEnd: t.PeriodEnd, Pass: t.Result == covenant.Pass,
-				Actual: t.Actual.String(), Required: t.Required.String()}
-			if t.Result == covenant.Undetermined {
-				cr.Undetermined = t.Reason
-			}
-			f.CovenantResults = append(f.CovenantResults, cr)
-		}
-	}
-	if !documents {
-		return f, nil
-	}
-	ds, err := s.Store.Documents(ctx, facility)
-	if err != nil {
-		return f, err
-	}
+// legacyFacts reads the events of default and waivers approved as
+// documents (by an earlier version's approvals, maker-checker) as facts:
+// each event document a default record (by its approver, when approved);
+// each waiver document a waiver, by its requester and approver, of the
+// recorded events of that kind occurred by its date. Such a waiver names no
+// agreement; the engine applies it as it was approved.
+func legacyFacts(evs []eventRecord) ([]defaults.DefaultRecord, []defaults.Action) {
 	var recs []defaults.DefaultRecord
-	type waiver struct {
-		event string
-		on    date.Date
-		id    string
-	}
-	var waivers []waiver
-	for _, d := range ds {
-		if d.Kind != DocEventOfDefault && d.Kind != DocWaiver {
+	for _, r := range evs {
+		if r.waiver {
 			continue
 		}
-		full, err := s.Store.Document(ctx, facility, d.ID)
-		if err != nil {
-			return f, err
+		desc := r.Note
+		if desc == "" {
+			desc = "recorded through the approvals as document " + r.doc
 		}
-		var r DefaultRecord
-		if err := json.Unmarshal(full.Content, &r); err != nil {
-			return f, fmt.Errorf("document %s of %q: %w", d.ID, facility, err)
-		}
-		if d.Kind == DocEventOfDefault {
-			recs = append(recs, defaults.DefaultRecord{ID: d.ID, Event: r.Event, Occurred: r.Date, Description: r.Note, RecordedBy: d.RecordedBy})
-		} else {
-			waivers = append(waivers, waiver{r.Event, r.Date, d.ID})
-		}
+		recs = append(recs, defaults.DefaultRecord{ID: r.doc, Event: r.Event, Occurred: r.Date, Description: desc, RecordedBy: r.approvedBy, RecordedAt: r.recordedAt})
 	}
-	f.Defaults = append(f.Defaults, recs...)
-	for _, w := range waivers {
+	var acts []defaults.Action
+	for _, w := range evs {
+		if !w.waiver {
+			continue
+		}
 		for _, r := range recs {
-			if r.Event == w.event && r.Occurred <= w.on {
-				f.Actions = append(f.Actions, defaults.Action{ID: w.id + ":" + r.ID, Default: r.ID, Kind: defaults.ActionWaiver, Date: w.on})
+			if r.Event == w.Event && r.Occurred <= w.Date {
+				acts = append(acts, defaults.Action{ID: w.doc + ":" + r.ID, Default: r.ID, Kind: defaults.ActionWaiver, Date: w.Date, Note: w.Note, RecordedAt: w.recordedAt,
+					Waiver: &defaults.Waiver{Written: true, RequestedBy: w.requestedBy, ApprovedBy: w.approvedBy,
+						Legacy: "approved through the approvals as document " + w.doc + ", before waivers named the agreement"}})
 			}
 		}
 	}
-	return f, nil
+	return recs, acts
 }
 
-// DefaultsReport evaluates a stored facility on asOf: the terms in force
-// then, the stored facts and the pure engine (defaults.Evaluate):
-// deadlines, events of default with their lifecycle, and the remedies
-// exercisable or not yet with the missing conditions.
+// legacyEvents returns the event and waiver documents of a facility from
+// the terms source (StoredTerms keeps them with the parsed agreement).
+func (s *Service) legacyEvents(ctx context.Context, facility string) ([]eventRecord, error) {
+	st, ok := s.Terms.(*StoredTerms)
+	if !ok {
+		return nil, nil
+	}
+	e, err := st.entry(ctx, facility)
+	if err != nil {
+		return nil, err
+	}
+	return e.events, nil
+}
+
+// Facts returns the engine's facts of a stored facility for asOf, as known
+// at knownAt (zero: every record). See facilityFacts.
+func (s *Service) Facts(ctx context.Context, facility string, t *agreement.Terms, asOf date.Date, knownAt time.Time) (defaults.Facts, error) {
+	recs, err := s.Store.FactRecords(ctx, facility)
+	if err != nil {
+		return defaults.Facts{}, err
+	}
+	legacy, err := s.legacyEvents(ctx, facility)
+	if err != nil {
+		return defaults.Facts{}, err
+	}
+	return facilityFacts(ctx, s.Store, recs, legacy, facility, t, asOf, knownAt)
+}
+
+// DefaultsReport evaluates a stored facility on asOf with every fact
+// recorded (DefaultsReportAt with no known-at time).
 func (s *Service) DefaultsReport(ctx context.Context, facility string, asOf date.Date) (*defaults.Report, error) {
+	return s.DefaultsReportAt(ctx, facility, asOf, time.Time{})
+}
+
+// DefaultsReportAt evaluates a stored facility on asOf as known at knownAt
+// (zero: every fact recorded): the terms in force then, the stored facts
+// and the pure engine (defaults.EvaluateAt): deadlines, events of default
+// with their lifecycle, whether each continues and why, and the remedies
+// exercisable or not yet with the missing conditions.
+func (s *Service) DefaultsReportAt(ctx context.Context, facility string, asOf date.Date, knownAt time.Time) (*defaults.Report, error) {
 	t, err := s.agreementAt(ctx, facility, asOf)
 	if err != nil {
 		return nil, err
 	}
-	f, err := s.AllFacts(ctx, facility, t, asOf, nil, true)
+	f, err := s.Facts(ctx, facility, t, asOf, knownAt)
 	if err != nil {
 		return nil, err
 	}
@@ -898,12 +870,76 @@ func (s *Service) DefaultsReport(ctx context.Context, facility string, asOf date
 	if err != nil {
 		return nil, err
 	}
-	rep, err := defaults.Evaluate(t, f, asOf, loc)
+	rep, err := defaults.EvaluateAt(t, f, asOf, knownAt, loc)
 	if err != nil {
 		return nil, invalid("facility %q on %s: the recorded facts cannot be evaluated: %v", facility, asOf, err)
 	}
 	rep.Facility = facility
 	return rep, nil
+}
+
+// DefaultsContinuing returns the events of default of a stored facility
+// that continue on asOf as known at knownAt (zero: every fact recorded, as
+// funding decisions use), each with its lifecycle and why: the one rule
+// (defaults.Defaults) every surface and the availability check use.
+func (s *Service) DefaultsContinuing(ctx context.Context, facility string, asOf date.Date, knownAt time.Time) ([]defaults.Default, error) {
+	t, err := s.agreementAt(ctx, facility, asOf)
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.Facts(ctx, facility, t, asOf, knownAt)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := zoneOf(t)
+	if err != nil {
+		return nil, err
+	}
+	ds, _, err := defaults.Defaults(t, f, asOf, knownAt, loc)
+	if err != nil {
+		return nil, invalid("facility %q on %s: the recorded facts cannot be evaluated: %v", facility, asOf, err)
+	}
+	out := []defaults.Default{}
+	for _, d := range ds {
+		if d.Continuing {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// ParseKnownAt reads a known-at time as the API and the command line take
+// it: RFC 3339, a date YYYY-MM-DD (its end, UTC), or "now" (zero: every
+// fact recorded); given is false for "".
+func ParseKnownAt(v string) (t time.Time, given bool, err error) {
+	switch v {
+	case "":
+		return time.Time{}, false, nil
+	case "now":
+		return time.Time{}, true, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, true, nil
+	}
+	d, err := date.Parse(v)
+	if err != nil {
+		return time.Time{}, true, invalid("known at %q: expected RFC 3339 (2006-11-15T16:00:00Z), a date YYYY-MM-DD or now", v)
+	}
+	return d.AddDays(1).Time().Add(-time.Microsecond), true, nil
+}
+
+// KnownAtEndOf is the known-at time a figure for d means by default: the
+// end of d (UTC, as the covenants' "as known on"), or zero (every fact
+// recorded) for the business date and later.
+func (s *Service) KnownAtEndOf(ctx context.Context, d date.Date) (time.Time, error) {
+	b, err := s.BusinessDate(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if d >= b {
+		return time.Time{}, nil
+	}
+	return d.AddDays(1).Time().Add(-time.Microsecond), nil
 }
 
 // NoticeEffective says when a notice sent by method at sent (with the fax
@@ -937,70 +973,88 @@ func (s *Service) NoticeEffective(ctx context.Context, facility, method, sent, c
 	return noticeEffect(t, loc, n)
 }
 
-// RecordedDefaultsContinuing lists the events of default found from the
-// facility's fact records (by rule or record) that continue on d under the
-// terms t, as known at knownAt: only records recorded by then count
-// (knownAt zero: every record). With no fact records it reads nothing more.
-func (a *StoredTerms) RecordedDefaultsContinuing(ctx context.Context, slug string, t *agreement.Terms, d date.Date, knownAt time.Time) ([]string, error) {
-	// Records are append-only: their count and last id name the set, read
-	// without the records themselves; the records are read when that set
-	// changes.
-	n, last, err := a.Store.FactRecordsVersion(ctx, slug)
-	if err != nil || n == 0 {
-		return nil, err
-	}
-	recs, err := factRecordsOf(ctx, a, slug, n, last)
+// DefaultsContinuing lists the ids of the events of default of the
+// facility that continue on d as known at knownAt (zero: every fact
+// recorded, what funding decisions use): the one rule (defaults.Defaults)
+// on the facts of facilityFacts. The answer is kept per set of fact
+// records, documents, terms, date and known-at time, so that the
+// availability check reads only the records' count and last id.
+func (a *StoredTerms) DefaultsContinuing(ctx context.Context, slug string, d date.Date, knownAt time.Time) ([]string, error) {
+	e, err := a.entry(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
-	known := recs
-	if !knownAt.IsZero() {
-		known = nil
-		for _, r := range recs {
-			if !r.RecordedAt.After(knownAt) {
-				known = append(known, r)
-			}
-		}
+	t, err := a.TermsAsOf(ctx, slug, d)
+	if err != nil {
+		return nil, err
 	}
-	if len(known) == 0 {
+	return a.continuing(ctx, slug, e, t, d, knownAt)
+}
+
+func (a *StoredTerms) continuing(ctx context.Context, slug string, e *agreementEntry, t *agreement.Terms, d date.Date, knownAt time.Time) ([]string, error) {
+	// Records are append-only: their count and last id name the set, read
+	// without the records themselves; these are read on a cache miss only.
+	n, last, err := a.Store.FactRecordsVersion(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 && len(e.events) == 0 {
 		return nil, nil
 	}
-	h := fnv.New64a()
-	for _, r := range known {
-		binary.Write(h, binary.LittleEndian, r.ID)
+	// After the Termination Date the facts include the loan account's
+	// balance then, which the records' version does not name.
+	cacheable := !(t.TerminationDate.Known() && d > t.TerminationDate.Value)
+	key := continuingKey{a: a, e: e, slug: slug, n: n, last: last, t: t, d: d, k: knownAt}
+	if cacheable {
+		continuingCache.Lock()
+		open, hit := continuingCache.m[key]
+		continuingCache.Unlock()
+		if hit {
+			return slices.Clone(open), nil
+		}
 	}
-	key := continuingKey{a: a, slug: slug, n: len(known), set: h.Sum64(), t: t, d: d}
-	continuingCache.Lock()
-	open, hit := continuingCache.m[key]
-	continuingCache.Unlock()
-	if hit {
-		return slices.Clone(open), nil
+	recs, err := a.Store.FactRecords(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != n || len(recs) > 0 && recs[len(recs)-1].ID != last {
+		key.n, key.last = len(recs), 0
+		if len(recs) > 0 {
+			key.last = recs[len(recs)-1].ID
+		}
+	}
+	f, err := facilityFacts(ctx, a.Store, recs, e.events, slug, t, d, knownAt)
+	if err != nil {
+		return nil, err
 	}
 	loc, err := zoneOf(t)
 	if err != nil {
 		return nil, err
 	}
-	ds, _, err := defaults.Defaults(t, FactsFrom(known), d, loc)
+	ds, _, err := defaults.Defaults(t, f, d, knownAt, loc)
 	if err != nil {
 		return nil, invalid("facility %q on %s: the recorded facts cannot be evaluated: %v", slug, d, err)
 	}
+	var open []string
 	for _, x := range ds {
 		if x.Continuing {
 			open = append(open, x.ID)
 		}
 	}
-	continuingCache.Lock()
-	if continuingCache.m == nil || len(continuingCache.m) > 4096 {
-		continuingCache.m = map[continuingKey][]string{}
+	if cacheable {
+		continuingCache.Lock()
+		if continuingCache.m == nil || len(continuingCache.m) > 4096 {
+			continuingCache.m = map[continuingKey][]string{}
+		}
+		continuingCache.m[key] = open
+		continuingCache.Unlock()
 	}
-	continuingCache.m[key] = open
-	continuingCache.Unlock()
 	return slices.Clone(open), nil
 }
 
 // continuingCache keeps the defaults found continuing per set of fact
-// records, terms and date (the terms are cached by StoredTerms, so the
-// pointer names them).
+// records, documents (the cached agreement entry), terms and date (the
+// terms are cached by StoredTerms, so the pointer names them).
 var continuingCache struct {
 	sync.Mutex
 	m map[continuingKey][]string
@@ -1008,58 +1062,11 @@ var continuingCache struct {
 
 type continuingKey struct {
 	a    *StoredTerms
-	slug string
-	n    int
-	set  uint64 // hash of the records' ids
-	t    *agreement.Terms
-	d    date.Date
-}
-
-// recordsCache keeps a facility's fact records per version (count and
-// last id), so that asking as known at another time reads nothing again.
-var recordsCache struct {
-	sync.Mutex
-	m map[recordsKey][]store.FactRecord
-}
-
-type recordsKey struct {
-	a    *StoredTerms
+	e    *agreementEntry
 	slug string
 	n    int
 	last int64
-}
-
-func factRecordsOf(ctx context.Context, a *StoredTerms, slug string, n int, last int64) ([]store.FactRecord, error) {
-	key := recordsKey{a, slug, n, last}
-	recordsCache.Lock()
-	recs, hit := recordsCache.m[key]
-	recordsCache.Unlock()
-	if hit {
-		return recs, nil
-	}
-	recs, err := a.Store.FactRecords(ctx, slug)
-	if err != nil {
-		return nil, err
-	}
-	if len(recs) == n && recs[len(recs)-1].ID == last {
-		recordsCache.Lock()
-		if recordsCache.m == nil || len(recordsCache.m) > 1024 {
-			recordsCache.m = map[recordsKey][]store.FactRecord{}
-		}
-		recordsCache.m[key] = recs
-		recordsCache.Unlock()
-	}
-	return recs, nil
-}
-
-// withRecordedDefaults sets ft.DefaultContinuing also when an event of
-// default found from the fact records continues on d (as known at knownAt;
-// zero: every record).
-func (a *StoredTerms) withRecordedDefaults(ctx context.Context, slug string, t *agreement.Terms, d date.Date, knownAt time.Time, ft FacilityTerms) (FacilityTerms, error) {
-	if ft.DefaultContinuing {
-		return ft, nil
-	}
-	open, err := a.RecordedDefaultsContinuing(ctx, slug, t, d, knownAt)
-	ft.DefaultContinuing = len(open) > 0
-	return ft, err
+	t    *agreement.Terms
+	d    date.Date
+	k    time.Time // known at (zero: every record)
 }

@@ -165,7 +165,9 @@ func TestWaiverNeedsSecondApprover(t *testing.T) {
 }
 
 // While a recorded event of default continues, the stored terms say so and
-// an advance is refused (the terms block advances on default); a cure lifts it.
+// an advance is refused (the terms block advances on default); a cure lifts
+// it only when a second lender approves it: the officer who recorded the
+// default and asked for the cure cannot end it alone.
 func TestAdvanceRefusedWhileDefaultContinues(t *testing.T) {
 	defaultsBackends(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
@@ -190,7 +192,25 @@ func TestAdvanceRefusedWhileDefaultContinues(t *testing.T) {
 		if store.ErrorCode(err) != ledger.CodeDefaultContinuing {
 			t.Fatalf("advance while the default continues: %v, want %s", err, ledger.CodeDefaultContinuing)
 		}
-		if _, err := svc.DefaultAction(ctx, in("cure", "officer1@bank"), eod.ID, defaults.ActionCure, d("2005-06-20"), "reinstated"); err != nil {
+		cure, err := svc.DefaultAction(ctx, in("cure", "officer1@bank"), eod.ID, defaults.ActionCure, d("2005-06-20"), "reinstated")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !cure.Pending || cure.Request == nil || cure.Request.Kind != defaults.RequestCure {
+			t.Fatalf("cure by one officer: %+v, want a pending request", cure)
+		}
+		_, err = svc.Advance(ctx, AdvanceRequest{Facility: "btu", Key: "adv1", Amount: money.Amount(100_00), ValueDate: d("2005-06-21")})
+		if store.ErrorCode(err) != ledger.CodeDefaultContinuing {
+			t.Fatalf("advance after a cure only requested: %v, want %s", err, ledger.CodeDefaultContinuing)
+		}
+		ds, err := svc.DefaultsContinuing(ctx, "btu", d("2005-06-21"), time.Time{})
+		if err != nil || len(ds) != 1 || len(ds[0].Pending) != 1 || !strings.Contains(ds[0].Why, "cure requested by officer1@bank waits") {
+			t.Fatalf("continuing with the cure pending: %+v %v", ds, err)
+		}
+		if _, err := svc.DecideRequest(ctx, in("cure-ok-1", "officer1@bank"), cure.Record.ID, true, ""); store.ErrorCode(err) != store.CodeForbidden {
+			t.Fatalf("the requester approves the cure: %v, want forbidden", err)
+		}
+		if _, err := svc.DecideRequest(ctx, in("cure-ok-2", "officer2@bank"), cure.Record.ID, true, ""); err != nil {
 			t.Fatal(err)
 		}
 		_, err = svc.Advance(ctx, AdvanceRequest{Facility: "btu", Key: "adv2", Amount: money.Amount(100_00), ValueDate: d("2005-06-21")})
@@ -391,7 +411,11 @@ func BenchmarkStoredTermsWithFacts(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := svc.DefaultAction(ctx, in(fmt.Sprint("c", i), "o"), eod.ID, defaults.ActionCure, d("2005-01-01").AddDays(i+1), ""); err != nil {
+				cure, err := svc.DefaultAction(ctx, in(fmt.Sprint("c", i), "o"), eod.ID, defaults.ActionCure, d("2005-01-01").AddDays(i+1), "")
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := svc.DecideRequest(ctx, in(fmt.Sprint("ca", i), "o2"), cure.Record.ID, true, ""); err != nil {
 					b.Fatal(err)
 				}
 				if _, err := svc.RecordOtherDebt(ctx, in(fmt.Sprint("x", i), "o"), defaults.OtherDebt{ID: fmt.Sprint("debt", i), Creditor: "c", Amount: 1000_00, Due: d("2006-01-01")}); err != nil {
@@ -434,7 +458,7 @@ func TestStatementsRecordCovenantTests(t *testing.T) {
 				q1 = append(q1, st)
 			}
 		}
-		if _, err := svc.AddStatementsAt(ctx, "btu", q1, "controller@btu", et("2005-05-18 16:00")); err != nil {
+		if _, _, err := svc.AddStatementsAt(ctx, "btu", q1, "controller@btu", et("2005-05-18 16:00")); err != nil {
 			t.Fatal(err)
 		}
 		svc.Terms.(*StoredTerms).Invalidate("btu")

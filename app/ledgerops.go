@@ -10,17 +10,18 @@ import (
 	"revolver/store"
 )
 
-// Collect credits cash proceeds received on received to the loans on the
-// day the terms' clearance days later (Security Agreement ¶8), through the
+// Collect credits cash proceeds received on received to the loans the
+// terms' clearance days later, counted in Business Days of the facility's
+// calendar (Security Agreement ¶8; ledger.CollectionValueDate), through the
 // collections clearing account.
 func (s *Service) Collect(ctx context.Context, facility, key string, received date.Date, amount money.Amount) (store.Posted, error) {
 	terms, err := s.Terms.Terms(ctx, facility, received)
 	if err != nil {
 		return store.Posted{}, fmt.Errorf("collection %q: terms of %q as of %s: %w", key, facility, received, err)
 	}
-	vd := ledger.CollectionValueDate(received, terms.ClearanceDays)
+	vd := ledger.CollectionValueDate(received, terms.ClearanceDays, terms.Calendar)
 	t, err := ledger.Collection(ledger.Ref{Facility: facility, Key: key, ValueDate: vd,
-		Memo: fmt.Sprintf("received %s, credited after %d clearance days", received, terms.ClearanceDays)}, amount)
+		Memo: fmt.Sprintf("received %s, credited after %d clearance business days (%s calendar)", received, terms.ClearanceDays, terms.Calendar.Name())}, amount)
 	if err != nil {
 		return store.Posted{}, err
 	}

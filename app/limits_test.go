@@ -100,9 +100,14 @@ func openFacility(t *testing.T) store.Store {
 
 func approvedCertificate(t *testing.T, s store.Store, asOf string, bb money.Amount) {
 	t.Helper()
+	approvedCertificateOf(t, s, "f", asOf, bb)
+}
+
+func approvedCertificateOf(t *testing.T, s store.Store, facility, asOf string, bb money.Amount) {
+	t.Helper()
 	ctx := context.Background()
 	at := time.Date(2006, 1, 1, 12, 0, 0, 0, time.UTC)
-	c, err := s.CreateCertificate(ctx, store.Certificate{Facility: "f", AsOf: date.MustParse(asOf), PreparedBy: "borrower", CreatedAt: at})
+	c, err := s.CreateCertificate(ctx, store.Certificate{Facility: facility, AsOf: date.MustParse(asOf), PreparedBy: "borrower", CreatedAt: at})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -16,7 +16,9 @@ import (
 )
 
 // Document kinds kept with a facility: the agreement files (read by the
-// agreement engine) and the lender's records of events of default.
+// agreement engine) and, from an earlier version's approvals, events of
+// default and waivers approved as documents (read as facts: legacyFacts;
+// no new ones are stored).
 const (
 	DocAgreement      = "agreement"
 	DocAmendment      = "amendment"
@@ -24,7 +26,8 @@ const (
 	DocWaiver         = "waiver"
 )
 
-// DefaultRecord is the content of an event_of_default or waiver document.
+// DefaultRecord is the content of an event_of_default or waiver document,
+// and of a pending action of those kinds of an earlier version.
 type DefaultRecord struct {
 	Event string    `json:"event"` // the event of default's id in the terms, e.g. "7.1(a)"
 	Date  date.Date `json:"date"`  // occurred (event) or waived from (waiver)
@@ -33,7 +36,8 @@ type DefaultRecord struct {
 
 // StoredTerms reads a facility's terms from the agreement documents
 // stored with it (agreement.Parse) and whether an event of default
-// continues from the event and waiver records. It implements Terms. Parsed
+// continues (the defaults engine on the facility's facts). It implements
+// Terms. Parsed
 // agreements are cached; the cache is checked against the stored document
 // list at most every TTL (and at once after Invalidate).
 type StoredTerms struct {
@@ -53,9 +57,14 @@ type agreementEntry struct {
 	terms   map[date.Date]*agreement.Terms
 }
 
+// eventRecord is an event of default or waiver document: who approved it
+// (and, for a waiver, who asked) and when.
 type eventRecord struct {
-	waiver     bool
-	recordedAt time.Time
+	waiver      bool
+	doc         string
+	requestedBy string
+	approvedBy  string
+	recordedAt  time.Time
 	DefaultRecord
 }
 
@@ -115,7 +124,9 @@ func (a *StoredTerms) entry(ctx context.Context, slug string) (*agreementEntry, 
 			if err := json.Unmarshal(full.Content, &r); err != nil {
 				return nil, fmt.Errorf("facility %q document %s: %w", slug, d.ID, err)
 			}
-			ne.events = append(ne.events, eventRecord{waiver: d.Kind == DocWaiver, recordedAt: d.RecordedAt, DefaultRecord: r})
+			ev := eventRecord{waiver: d.Kind == DocWaiver, doc: d.ID, approvedBy: d.RecordedBy, recordedAt: d.RecordedAt, DefaultRecord: r}
+			ev.requestedBy = a.requester(ctx, d.ID)
+			ne.events = append(ne.events, ev)
 		}
 	}
 	if len(files) == 0 {
@@ -162,31 +173,30 @@ func (a *StoredTerms) TermsAsOf(ctx context.Context, slug string, d date.Date) (
 	return t, nil
 }
 
-// DefaultsContinuing lists the events of default dated on or before d and
-// not waived on or before d, as known at knownAt: only records recorded by
-// then count (knownAt zero: every record).
-func (a *StoredTerms) DefaultsContinuing(ctx context.Context, slug string, d date.Date, knownAt time.Time) ([]string, error) {
+// TermDates implements TermDates: the agreement's date and the effective
+// dates of its amendments.
+func (a *StoredTerms) TermDates(ctx context.Context, slug string) ([]date.Date, error) {
 	e, err := a.entry(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
-	open := map[string]bool{}
-	for _, r := range e.events {
-		if r.Date > d || !knownAt.IsZero() && r.recordedAt.After(knownAt) {
-			continue
-		}
-		if r.waiver {
-			delete(open, r.Event)
-		} else {
-			open[r.Event] = true
-		}
+	return e.fac.Dates(), nil
+}
+
+// requester names who asked for an approved document ("waiver-12" was
+// pending action 12).
+func (a *StoredTerms) requester(ctx context.Context, doc string) string {
+	_, n, _ := strings.Cut(doc, "-")
+	id, err := strconv.ParseInt(n, 10, 64)
+	acc, ok := a.Store.(store.Accounts)
+	if err != nil || !ok {
+		return "the requester of " + doc
 	}
-	var out []string
-	for k := range open {
-		out = append(out, k)
+	p, err := acc.Pending(ctx, id)
+	if err != nil || p.RequestedBy == "" {
+		return "the requester of " + doc
 	}
-	sort.Strings(out)
-	return out, nil
+	return p.RequestedBy
 }
 
 // termsOnly is Terms without DefaultContinuing (availability finds the
@@ -200,20 +210,19 @@ func (a *StoredTerms) termsOnly(ctx context.Context, slug string, d date.Date) (
 	return t, ft, err
 }
 
-// Terms implements Terms. DefaultContinuing is as known now (every record);
-// availability asks DefaultsContinuing and RecordedDefaultsContinuing as
-// known at its own time.
+// Terms implements Terms. DefaultContinuing is with every fact recorded.
 func (a *StoredTerms) Terms(ctx context.Context, slug string, d date.Date) (FacilityTerms, error) {
 	t, ft, err := a.termsOnly(ctx, slug, d)
 	if err != nil {
 		return ft, err
 	}
-	open, err := a.DefaultsContinuing(ctx, slug, d, time.Time{})
+	e, err := a.entry(ctx, slug)
 	if err != nil {
 		return ft, err
 	}
+	open, err := a.continuing(ctx, slug, e, t, d, time.Time{})
 	ft.DefaultContinuing = len(open) > 0
-	return a.withRecordedDefaults(ctx, slug, t, d, time.Time{}, ft)
+	return ft, err
 }
 
 // RegisterFacility stores a facility and its agreement files (documents
@@ -250,15 +259,20 @@ func (s *Service) RegisterFacility(ctx context.Context, slug string, files []agr
 	for _, a := range fac.Amendments {
 		amendFile[a.File] = a.Effective
 	}
-	for _, file := range files {
-		d := store.Document{Facility: slug, ID: file.Name, Kind: DocAgreement, Effective: fac.Agreement.Date,
-			RecordedBy: by, RecordedAt: s.now(), Content: file.Data}
-		if eff, ok := amendFile[file.Name]; ok {
-			d.Kind, d.Effective = DocAmendment, eff
+	// The documents are stored in one transaction of the facility, with the
+	// audit record of the registration.
+	err = s.update(ctx, slug, func(tx store.Tx) error {
+		for _, file := range files {
+			d := store.Document{Facility: slug, ID: file.Name, Kind: DocAgreement, Effective: fac.Agreement.Date,
+				RecordedBy: by, RecordedAt: s.now(), Content: file.Data}
+			if eff, ok := amendFile[file.Name]; ok {
+				d.Kind, d.Effective = DocAmendment, eff
+			}
+			if _, _, err := tx.PutDocument(d); err != nil {
+				return err
+			}
 		}
-		if _, err := s.Store.PutDocument(ctx, d); err != nil {
-			return f, err
-		}
-	}
-	return f, nil
+		return nil
+	})
+	return f, err
 }

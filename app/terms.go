@@ -60,11 +60,6 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 			break
 		}
 	}
-	setup, err := defaults.SetupOf(t)
-	if err != nil {
-		return ft, store.Errorf(store.CodeInvalid, "facility %q as of %s: %v", t.Facility, t.AsOf, err)
-	}
-	ft.Calendar, ft.Zone = setup.Calendar, setup.Info.Zone
 	if c := t.Advances.Cutoff; c == nil {
 		ft.CutoffUnknown = "the terms state no cut-off time for requests for advances"
 	} else if c.Known() {
@@ -79,6 +74,11 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 	if t.Collections.ClearanceDays.Known() {
 		ft.ClearanceDays = t.Collections.ClearanceDays.Value
 	}
+	cal, err := defaults.SetupOf(t)
+	if err != nil {
+		return ft, store.Errorf(store.CodeInvalid, "facility %q as of %s: %v", t.Facility, t.AsOf, err)
+	}
+	ft.Calendar, ft.Zone = cal.Calendar, cal.Info.Zone
 	for _, f := range t.Fees {
 		if !f.Amount.Known() {
 			continue
@@ -138,4 +138,14 @@ func (a AgreementTerms) Terms(ctx context.Context, facility string, asOf date.Da
 		return FacilityTerms{}, err
 	}
 	return FromAgreement(t, a.Option)
+}
+
+// TermDates implements TermDates: the dates the loaded agreement's terms
+// change.
+func (a AgreementTerms) TermDates(ctx context.Context, facility string) ([]date.Date, error) {
+	f, err := a.Load(ctx, facility)
+	if err != nil {
+		return nil, err
+	}
+	return f.Dates(), nil
 }

@@ -1,6 +1,6 @@
 // Package auth owns the secrets of signing in: argon2id password hashes
 // (PHC string format), random API tokens and session ids (stored only as
-// their SHA-256), CSRF tokens, and a limiter of failed sign-in attempts.
+// their SHA-256), CSRF tokens, and the rule limiting failed sign-ins (SignInLimits).
 package auth
 
 import (
@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/crypto/argon2"
@@ -97,62 +96,54 @@ func SHA256(s string) string {
 // Equal compares secrets in constant time.
 func Equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
 
-// Limiter limits failed sign-in attempts per key (an email, a client
-// address): after Max failures within Window further attempts are refused
-// until the oldest failure leaves the window. A success clears the key.
-type Limiter struct {
-	Max    int
-	Window time.Duration
-
-	mu   sync.Mutex
-	fail map[string][]time.Time
+// SignInLimits is the rule of failed sign-ins. Failures are counted per
+// account (the email typed, known or not, so that the answer does not tell
+// which accounts exist) since the account's last successful sign-in, and
+// separately per client address with a far higher limit, each over the
+// last Window. Another account's failures never count against an account;
+// the address limit only stops one address trying many accounts.
+type SignInLimits struct {
+	PerAccount int
+	PerAddress int
+	Window     time.Duration
 }
 
-// NewLimiter returns a limiter of max failures per window.
-func NewLimiter(max int, window time.Duration) *Limiter {
-	return &Limiter{Max: max, Window: window, fail: map[string][]time.Time{}}
+// DefaultSignInLimits: five failures per account and a hundred per client
+// address within fifteen minutes.
+var DefaultSignInLimits = SignInLimits{PerAccount: 5, PerAddress: 100, Window: 15 * time.Minute}
+
+// SignInRefusal says why a sign-in may not be tried now and when it may.
+type SignInRefusal struct {
+	// By is "account" or "address": the limit reached.
+	By   string
+	Wait time.Duration
 }
 
-func (l *Limiter) prune(key string, now time.Time) []time.Time {
-	f := l.fail[key]
-	i := 0
-	for i < len(f) && now.Sub(f[i]) >= l.Window {
-		i++
+// Allow decides whether a sign-in may be tried at now, given the times of
+// the failures that count (oldest first): those of the account and those
+// from the address, within the window. Refused attempts are not failures:
+// waiting ends a refusal, retrying does not prolong it.
+func (l SignInLimits) Allow(now time.Time, account, address []time.Time) (bool, SignInRefusal) {
+	if ok, wait := l.check(now, l.PerAccount, account); !ok {
+		return false, SignInRefusal{By: "account", Wait: wait}
 	}
-	f = f[i:]
-	if len(f) == 0 {
-		delete(l.fail, key)
-	} else {
-		l.fail[key] = f
+	if ok, wait := l.check(now, l.PerAddress, address); !ok {
+		return false, SignInRefusal{By: "address", Wait: wait}
 	}
-	return f
+	return true, SignInRefusal{}
 }
 
-// Allow reports whether an attempt for every key may proceed now, and if
-// not, when it may be retried.
-func (l *Limiter) Allow(now time.Time, keys ...string) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, k := range keys {
-		if f := l.prune(k, now); len(f) >= l.Max {
-			return false, l.Window - now.Sub(f[0])
+// check: with max or more failures inside the window, an attempt waits
+// until enough of them leave it that fewer than max remain.
+func (l SignInLimits) check(now time.Time, max int, fails []time.Time) (bool, time.Duration) {
+	var in []time.Time
+	for _, t := range fails {
+		if now.Sub(t) < l.Window {
+			in = append(in, t)
 		}
 	}
-	return true, 0
-}
-
-// Fail records a failed attempt for every key.
-func (l *Limiter) Fail(now time.Time, keys ...string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, k := range keys {
-		l.fail[k] = append(l.prune(k, now), now)
+	if max <= 0 || len(in) < max {
+		return true, 0
 	}
-}
-
-// Succeed clears a key.
-func (l *Limiter) Succeed(key string) {
-	l.mu.Lock()
-	delete(l.fail, key)
-	l.mu.Unlock()
+	return false, l.Window - now.Sub(in[len(in)-max])
 }

@@ -40,27 +40,46 @@ func TestPassword(t *testing.T) {
 	}
 }
 
-func TestLimiter(t *testing.T) {
-	l := NewLimiter(3, time.Minute)
+func TestSignInLimits(t *testing.T) {
+	l := SignInLimits{PerAccount: 3, PerAddress: 10, Window: time.Minute}
 	t0 := time.Unix(1000, 0)
-	for i := 0; i < 3; i++ {
-		if ok, _ := l.Allow(t0, "a"); !ok {
-			t.Fatalf("attempt %d refused", i)
+	secs := func(from, n int) []time.Time {
+		var out []time.Time
+		for i := 0; i < n; i++ {
+			out = append(out, t0.Add(time.Duration(from+i)*time.Second))
 		}
-		l.Fail(t0.Add(time.Duration(i)*time.Second), "a")
+		return out
 	}
-	if ok, wait := l.Allow(t0.Add(3*time.Second), "a"); ok || wait != 57*time.Second {
-		t.Fatalf("4th attempt: ok %v wait %v", ok, wait)
+	for _, tc := range []struct {
+		name             string
+		now              time.Time
+		account, address []time.Time
+		ok               bool
+		by               string
+		wait             time.Duration
+	}{
+		{"no failures", t0, nil, nil, true, "", 0},
+		{"two of three", t0.Add(2 * time.Second), secs(0, 2), secs(0, 2), true, "", 0},
+		// Failures at 0, 1, 2 s: the attempt at 3 s waits until the one
+		// at 0 s leaves the window (60 s).
+		{"account limit", t0.Add(3 * time.Second), secs(0, 3), secs(0, 3), false, "account", 57 * time.Second},
+		{"account limit, more failures", t0.Add(5 * time.Second), secs(0, 5), secs(0, 5), false, "account", 57 * time.Second},
+		{"after the window", t0.Add(61 * time.Second), secs(0, 3), secs(0, 3), true, "", 0},
+		{"partly out of the window", t0.Add(60 * time.Second), secs(0, 3), secs(0, 3), true, "", 0},
+		// Nine failures of other accounts from the address do not stop
+		// an account without failures; the tenth does.
+		{"address below its limit", t0.Add(9 * time.Second), nil, secs(0, 9), true, "", 0},
+		{"address limit", t0.Add(10 * time.Second), nil, secs(0, 10), false, "address", 50 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ok, why := l.Allow(tc.now, tc.account, tc.address)
+			if ok != tc.ok || why.By != tc.by || why.Wait != tc.wait {
+				t.Errorf("Allow = %v %+v, want %v {By:%s Wait:%v}", ok, why, tc.ok, tc.by, tc.wait)
+			}
+		})
 	}
-	if ok, _ := l.Allow(t0.Add(3*time.Second), "b"); !ok {
-		t.Fatal("other key refused")
-	}
-	if ok, _ := l.Allow(t0.Add(61*time.Second), "a"); !ok {
-		t.Fatal("attempt after the window refused")
-	}
-	l.Succeed("a")
-	if ok, _ := l.Allow(t0.Add(3*time.Second), "a"); !ok {
-		t.Fatal("refused after success")
+	if d := DefaultSignInLimits; d.PerAddress < 10*d.PerAccount {
+		t.Errorf("default limits %+v: the address limit should be far higher than the account's", d)
 	}
 }
 

@@ -2,6 +2,7 @@ package defaults
 
 import (
 	"fmt"
+	"time"
 
 	"revolver/agreement"
 	"revolver/calendar"
@@ -85,6 +86,18 @@ func containsStr(xs []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Location is the facility's time zone: the zone of the terms' calendar
+// (DefaultZone when the terms name none). Every surface and use case that
+// turns a time into a facility's date uses it.
+func Location(t *agreement.Terms) (*time.Location, error) {
+	name := ZoneOf(t)
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("facility %q: calendar.zone %q: %w", t.Facility, name, err)
+	}
+	return loc, nil
 }
 
 // ZoneOf returns the zone name of the terms' calendar (DefaultZone when none).

@@ -64,11 +64,13 @@ type engine struct {
 	asOf     date.Date
 	s        Setup
 	loc      *time.Location
+	knownAt  time.Time // zero: everything recorded
 	effects  map[string]Effect
 	problems []Problem
 }
 
-func newEngine(t *agreement.Terms, f Facts, asOf date.Date, loc *time.Location) (*engine, error) {
+// newEngine evaluates f as known at knownAt (Facts.KnownAt) on asOf.
+func newEngine(t *agreement.Terms, f Facts, asOf date.Date, knownAt time.Time, loc *time.Location) (*engine, error) {
 	s, err := SetupOf(t)
 	if err != nil {
 		return nil, err
@@ -76,7 +78,8 @@ func newEngine(t *agreement.Terms, f Facts, asOf date.Date, loc *time.Location) 
 	if loc == nil {
 		loc = time.UTC
 	}
-	e := &engine{t: t, f: f, asOf: asOf, s: s, loc: loc, effects: map[string]Effect{}}
+	f = f.KnownAt(knownAt)
+	e := &engine{t: t, f: f, asOf: asOf, s: s, loc: loc, knownAt: knownAt, effects: map[string]Effect{}}
 	seen := map[string]bool{}
 	for _, n := range f.Notices {
 		if n.ID == "" {
@@ -145,7 +148,7 @@ func status(asOf, due, done date.Date) string {
 // that date) and the recorded facts: due, overdue, coming, met, and those
 // undetermined with the reason. loc is the facility's zone.
 func Deadlines(t *agreement.Terms, f Facts, asOf date.Date, loc *time.Location) ([]Deadline, []Problem, error) {
-	e, err := newEngine(t, f, asOf, loc)
+	e, err := newEngine(t, f, asOf, time.Time{}, loc)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -24,7 +24,9 @@ const (
 // SubjectDefault is the subject of a notice of an Event of Default.
 const SubjectDefault = "event_of_default"
 
-// Default is an Event of Default that occurred, with its lifecycle as of the date.
+// Default is an Event of Default that occurred, with its lifecycle as of the
+// date: occurred → notice given → continuing → cured or waived (or
+// accelerated), each step with who, when and the clause.
 type Default struct {
 	ID        string        `json:"id"`    // stable: rule and what it concerns, or the record id
 	Event     string        `json:"event"` // the events_of_default id of the terms
@@ -37,17 +39,28 @@ type Default struct {
 	Amount    *money.Amount `json:"amount,omitempty"`
 	Covenant  string        `json:"covenant,omitempty"`
 	Period    date.Date     `json:"period,omitempty"`
-	Status    string        `json:"status"` // the latest stage
-	// Continuing: neither cured nor waived on the as-of date.
-	Continuing bool `json:"continuing"`
+	// RecordedBy and RecordedAt: who recorded the fact it rests on (the
+	// default record, the failing covenant result) and when it became known.
+	RecordedBy string    `json:"recorded_by,omitempty"`
+	RecordedAt time.Time `json:"recorded_at,omitzero"`
+	Status     string    `json:"status"` // the latest stage
+	// Continuing: neither cured nor waived on the as-of date, as known at
+	// the known-at time; Why says so in words.
+	Continuing bool   `json:"continuing"`
+	Why        string `json:"why"`
 	// Notice: the notice of the default (§7.2) and when it took effect.
-	Notice      *NoticeStep    `json:"notice,omitempty"`
-	Cured       date.Date      `json:"cured,omitempty"`
-	Waived      date.Date      `json:"waived,omitempty"`
-	Waiver      *Waiver        `json:"waiver,omitempty"`
-	Accelerated date.Date      `json:"accelerated,omitempty"`
-	History     []Stage        `json:"history"`
-	Cite        agreement.Cite `json:"cite"`
+	Notice      *NoticeStep `json:"notice,omitempty"`
+	Cured       date.Date   `json:"cured,omitempty"`
+	Waived      date.Date   `json:"waived,omitempty"`
+	Waiver      *Waiver     `json:"waiver,omitempty"`
+	Accelerated date.Date   `json:"accelerated,omitempty"`
+	// Pending: requests to end it waiting for a second person; until one
+	// is approved the default continues.
+	Pending []Request      `json:"pending,omitempty"`
+	History []Stage        `json:"history"`
+	Cite    agreement.Cite `json:"cite"`
+
+	cure *Stage // a cure found by rule (a passing covenant result), with who approved it
 }
 
 // NoticeStep is the notice of a default.
@@ -58,24 +71,57 @@ type NoticeStep struct {
 	Rule      string    `json:"rule"`
 }
 
-// Stage is one step of a default's lifecycle.
+// Stage is one step of a default's lifecycle: when it is dated, who did or
+// asked for it (By), who approved it when a second person must (ApprovedBy),
+// when it was recorded (At) and the clause (Cite).
 type Stage struct {
-	Stage string    `json:"stage"`
-	Date  date.Date `json:"date"`
-	Ref   string    `json:"ref,omitempty"`
-	Note  string    `json:"note,omitempty"`
+	Stage      string          `json:"stage"`
+	Date       date.Date       `json:"date"`
+	Ref        string          `json:"ref,omitempty"`
+	Note       string          `json:"note,omitempty"`
+	By         string          `json:"by,omitempty"`
+	ApprovedBy string          `json:"approved_by,omitempty"`
+	At         *time.Time      `json:"at,omitempty"`
+	Cite       *agreement.Cite `json:"cite,omitempty"`
 }
 
-// Defaults finds the events of default that occurred on or before the
-// as-of date, by rule (covenant results, uncured overadvances, nothing repaid
-// at termination, cross-default) or by record, and gives each its lifecycle.
-func Defaults(t *agreement.Terms, f Facts, asOf date.Date, loc *time.Location) ([]Default, []Problem, error) {
-	e, err := newEngine(t, f, asOf, loc)
+// Defaults is the one rule of the events of default: those that occurred on
+// or before asOf, found by rule (covenant results, uncured overadvances,
+// nothing repaid at termination, cross-default) or by record, as known at
+// knownAt (Facts.KnownAt; zero: every fact), each with its lifecycle, whether
+// it continues and why. A cure or a waiver ends a default only when a second
+// person approved it; so does a passing covenant result recorded over a
+// failing one.
+func Defaults(t *agreement.Terms, f Facts, asOf date.Date, knownAt time.Time, loc *time.Location) ([]Default, []Problem, error) {
+	e, err := newEngine(t, f, asOf, knownAt, loc)
 	if err != nil {
 		return nil, nil, err
 	}
 	ds := e.defaults(e.deadlines())
 	return ds, e.problems, nil
+}
+
+// Continuing lists the ids of the defaults that continue.
+func Continuing(ds []Default) []string {
+	out := []string{}
+	for _, d := range ds {
+		if d.Continuing {
+			out = append(out, d.ID)
+		}
+	}
+	return out
+}
+
+// twoPeople: a step that ends a default has a requester and a different approver.
+func twoPeople(requested, approved string) bool {
+	return requested != "" && approved != "" && requested != approved
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 func (e *engine) problem(ref, format string, a ...any) {
@@ -135,31 +181,100 @@ func (e *engine) defaults(deadlines []Deadline) []Default {
 	return kept
 }
 
+// covenantDefaults reads each covenant and period's results in the order
+// recorded: the first failing result is the event of default (occurred at
+// the period end); a later passing result cures it from its date only when a
+// second person approved it (restated statements a lender accepted, a result
+// a second lender approved); a failing result after a cure opens it again.
 func (e *engine) covenantDefaults() []Default {
 	evs := e.eventsByRule("covenant_failed")
 	if len(evs) == 0 {
 		return nil
 	}
-	var out []Default
+	var order []string
+	groups := map[string][]CovenantResult{}
 	for _, r := range e.f.CovenantResults {
-		if r.Undetermined != "" {
-			e.problem("covenant:"+r.Covenant+":"+r.PeriodEnd.String(), "covenant %s for the period ended %s could not be tested: %s", r.Covenant, r.PeriodEnd, r.Undetermined)
-			continue
+		key := r.Covenant + ":" + r.PeriodEnd.String()
+		if _, ok := groups[key]; !ok {
+			order = append(order, key)
 		}
-		if r.Pass {
-			continue
+		groups[key] = append(groups[key], r)
+	}
+	var out []Default
+	for _, key := range order {
+		var d *Default
+		failing := false
+		for _, r := range groups[key] {
+			requester := r.RequestedBy
+			if requester == "" {
+				requester = r.RecordedBy
+			}
+			if r.Undetermined != "" {
+				e.problem("covenant:"+key, "covenant %s for the period ended %s could not be tested: %s", r.Covenant, r.PeriodEnd, r.Undetermined)
+				continue
+			}
+			figures := ""
+			if r.Actual != "" || r.Required != "" {
+				figures = fmt.Sprintf(": actual %s, required %s", r.Actual, r.Required)
+			}
+			basis := "covenant result " + r.Covenant + " " + r.PeriodEnd.String()
+			if r.Basis != "" {
+				basis += " (" + r.Basis + ")"
+			}
+			if !r.Pass {
+				if d == nil {
+					x := fromEvent(evs[0])
+					x.ID = "covenant_failed:" + key
+					x.Occurred, x.Covenant, x.Period = r.PeriodEnd, r.Covenant, r.PeriodEnd
+					x.RecordedBy, x.RecordedAt = requester, r.RecordedAt
+					x.Basis = []string{basis}
+					d = &x
+				} else {
+					if d.Cured != 0 {
+						d.Cured, d.cure = 0, nil
+					}
+					d.Basis = append(d.Basis, "fails again: "+basis)
+				}
+				d.Detail = fmt.Sprintf("%s failed for the period ended %s%s", r.Covenant, r.PeriodEnd, figures)
+				failing = true
+				continue
+			}
+			if !failing {
+				continue
+			}
+			if !twoPeople(requester, r.ApprovedBy) {
+				by := requester
+				if by == "" {
+					by = "no one named"
+				}
+				e.problem("covenant:"+key, "covenant %s for the period ended %s: the passing result recorded by %s is not applied; a passing result over a failing test ends the event of default only when a second person approves it", r.Covenant, r.PeriodEnd, by)
+				continue
+			}
+			on := r.On
+			if on == 0 && !r.RecordedAt.IsZero() {
+				on = date.FromTime(r.RecordedAt.In(e.loc))
+			}
+			if on == 0 {
+				on = r.PeriodEnd
+			}
+			d.Cured = on
+			d.cure = &Stage{Stage: StageCured, Date: on, Note: fmt.Sprintf("%s passes for the period ended %s%s", r.Covenant, r.PeriodEnd, figures) + paren(r.Basis),
+				By: requester, ApprovedBy: r.ApprovedBy, At: timePtr(r.RecordedAt)}
+			d.Basis = append(d.Basis, "passes: "+basis)
+			failing = false
 		}
-		d := fromEvent(evs[0])
-		d.ID = "covenant_failed:" + r.Covenant + ":" + r.PeriodEnd.String()
-		d.Occurred, d.Covenant, d.Period = r.PeriodEnd, r.Covenant, r.PeriodEnd
-		d.Detail = fmt.Sprintf("%s failed for the period ended %s", r.Covenant, r.PeriodEnd)
-		if r.Actual != "" || r.Required != "" {
-			d.Detail += fmt.Sprintf(": actual %s, required %s", r.Actual, r.Required)
+		if d != nil {
+			out = append(out, *d)
 		}
-		d.Basis = []string{"covenant result " + r.Covenant + " " + r.PeriodEnd.String()}
-		out = append(out, d)
 	}
 	return out
+}
+
+func paren(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
 }
 
 // overadvanceDefaults: loans above the Borrowing Base after a casualty
@@ -362,6 +477,7 @@ func (e *engine) recordedDefaults() []Default {
 		d := fromEvent(*ev)
 		d.ID, d.Occurred, d.Detail = r.ID, r.Occurred, r.Description
 		d.Detection = "record"
+		d.RecordedBy, d.RecordedAt = r.RecordedBy, r.RecordedAt
 		if r.RecordedBy != "" {
 			d.Basis = []string{"recorded by " + r.RecordedBy}
 		}
@@ -370,13 +486,16 @@ func (e *engine) recordedDefaults() []Default {
 	return out
 }
 
-// lifecycle fills the stages of d as of the as-of date.
+// lifecycle fills the stages of d as of the as-of date, whether it
+// continues and why.
 func (e *engine) lifecycle(d *Default) {
-	d.History = []Stage{{Stage: StageOccurred, Date: d.Occurred, Note: d.Detail}}
+	cite := d.Cite
+	d.History = []Stage{{Stage: StageOccurred, Date: d.Occurred, Note: d.Detail, By: d.RecordedBy, At: timePtr(d.RecordedAt), Cite: &cite}}
 	if d.Cured != 0 && d.Cured > e.asOf {
-		d.Cured = 0
+		d.Cured, d.cure = 0, nil
 	}
 	// The notice: the first effective notice of this default.
+	var notice Notice
 	for _, n := range e.f.Notices {
 		if n.Subject != SubjectDefault || n.Default != d.ID {
 			continue
@@ -395,11 +514,15 @@ func (e *engine) lifecycle(d *Default) {
 				under = "§7.2"
 			}
 			d.Notice = &NoticeStep{Notice: n.ID, Under: under, Effective: eff, Rule: e.effects[n.ID].Rule}
+			notice = n
 		}
 	}
 	if d.Notice != nil {
-		d.History = append(d.History, Stage{Stage: StageNotice, Date: d.Notice.Effective, Ref: d.Notice.Notice, Note: "notice under " + d.Notice.Under})
+		c := e.effects[notice.ID].Cite
+		d.History = append(d.History, Stage{Stage: StageNotice, Date: d.Notice.Effective, Ref: d.Notice.Notice, Note: "notice under " + d.Notice.Under,
+			By: notice.RecordedBy, At: timePtr(notice.RecordedAt), Cite: &c})
 	}
+	var cure, waived, accelerated *Stage
 	for _, a := range e.f.Actions {
 		if a.Default != d.ID || a.Date > e.asOf {
 			continue
@@ -410,8 +533,13 @@ func (e *engine) lifecycle(d *Default) {
 		}
 		switch a.Kind {
 		case ActionCure:
+			if !twoPeople(a.RequestedBy, a.ApprovedBy) {
+				e.problem(a.ID, "cure %s of %s is not applied: ending an event of default needs a request and a second person's approval (requested by %q, approved by %q)", a.ID, d.ID, a.RequestedBy, a.ApprovedBy)
+				continue
+			}
 			if d.Cured == 0 || a.Date < d.Cured {
 				d.Cured = a.Date
+				cure = &Stage{Stage: StageCured, Date: a.Date, Ref: a.ID, Note: a.Note, By: a.RequestedBy, ApprovedBy: a.ApprovedBy, At: timePtr(a.RecordedAt)}
 			}
 		case ActionWaiver:
 			if err := e.validWaiver(d, a); err != "" {
@@ -420,6 +548,18 @@ func (e *engine) lifecycle(d *Default) {
 			}
 			if d.Waived == 0 || a.Date < d.Waived {
 				d.Waived, d.Waiver = a.Date, a.Waiver
+				note := "written consent (Security Agreement ¶16)"
+				if a.Waiver.Legacy != "" {
+					note = a.Waiver.Legacy
+				}
+				if a.Note != "" {
+					note += ": " + a.Note
+				}
+				var c *agreement.Cite
+				if a.Waiver.Agreement != "" {
+					c = &agreement.Cite{Document: a.Waiver.Agreement}
+				}
+				waived = &Stage{Stage: StageWaived, Date: a.Date, Ref: a.ID, Note: note, By: a.Waiver.RequestedBy, ApprovedBy: a.Waiver.ApprovedBy, At: timePtr(a.RecordedAt), Cite: c}
 			}
 		case ActionAcceleration:
 			if d.Notice == nil || d.Notice.Effective > a.Date {
@@ -427,23 +567,69 @@ func (e *engine) lifecycle(d *Default) {
 			}
 			if d.Accelerated == 0 || a.Date < d.Accelerated {
 				d.Accelerated = a.Date
+				accelerated = &Stage{Stage: StageAccelerated, Date: a.Date, Ref: a.ID, Note: a.Note, By: a.RequestedBy, At: timePtr(a.RecordedAt)}
 			}
 		default:
 			e.problem(a.ID, "action %s: kind %q, expected cure, waiver or acceleration", a.ID, a.Kind)
 		}
 	}
-	if d.Accelerated != 0 {
-		d.History = append(d.History, Stage{Stage: StageAccelerated, Date: d.Accelerated})
+	if d.cure != nil && (d.Cured == d.cure.Date) {
+		cure = d.cure
+	}
+	if accelerated != nil {
+		d.History = append(d.History, *accelerated)
 	}
 	if d.Cured != 0 {
-		d.History = append(d.History, Stage{Stage: StageCured, Date: d.Cured})
+		if cure == nil {
+			cure = &Stage{Stage: StageCured, Date: d.Cured}
+		}
+		d.History = append(d.History, *cure)
 	}
-	if d.Waived != 0 {
-		d.History = append(d.History, Stage{Stage: StageWaived, Date: d.Waived, Note: "written consent approved by " + d.Waiver.ApprovedBy})
+	if waived != nil {
+		d.History = append(d.History, *waived)
 	}
 	sort.SliceStable(d.History, func(i, j int) bool { return d.History[i].Date < d.History[j].Date })
 	d.Status = d.History[len(d.History)-1].Stage
 	d.Continuing = d.Cured == 0 && d.Waived == 0
+	for _, r := range e.f.Requests {
+		if r.DecidedAt != nil {
+			continue
+		}
+		if r.Default == d.ID || r.Default == "" && d.Covenant != "" && r.Period == d.Period && (r.Covenant == "" || r.Covenant == d.Covenant) {
+			d.Pending = append(d.Pending, r)
+		}
+	}
+	d.Why = e.why(d)
+}
+
+// why says in words whether d continues on the as-of date and why.
+func (e *engine) why(d *Default) string {
+	known := ""
+	if !e.knownAt.IsZero() {
+		known = ", as known at " + e.knownAt.In(e.loc).Format(time.RFC3339)
+	}
+	if !d.Continuing {
+		var end Stage
+		for _, s := range d.History {
+			if s.Stage == StageCured || s.Stage == StageWaived {
+				end = s
+				break
+			}
+		}
+		w := fmt.Sprintf("not continuing on %s%s: %s on %s", e.asOf, known, end.Stage, end.Date)
+		switch {
+		case end.By != "" && end.ApprovedBy != "":
+			w += fmt.Sprintf(", requested by %s and approved by %s", end.By, end.ApprovedBy)
+		case end.Note != "":
+			w += " (" + end.Note + ")"
+		}
+		return w
+	}
+	w := fmt.Sprintf("continuing on %s%s: occurred %s (%s), neither cured nor waived", e.asOf, known, d.Occurred, d.Clause)
+	for _, r := range d.Pending {
+		w += fmt.Sprintf("; %s requested by %s waits for a second person's approval", r.Kind, r.RequestedBy)
+	}
+	return w
 }
 
 // validWaiver checks a waiver against Security Agreement ¶16 and the rule
@@ -457,10 +643,10 @@ func (e *engine) validWaiver(d *Default, a Action) string {
 	if !w.Written {
 		bad = append(bad, "a waiver must be a written consent of the Bank (Security Agreement ¶16)")
 	}
-	if w.Agreement == "" || e.t.Document(w.Agreement) == nil {
+	if w.Legacy == "" && (w.Agreement == "" || e.t.Document(w.Agreement) == nil) {
 		bad = append(bad, fmt.Sprintf("it must make explicit reference to the agreement (found %q, expected a document id of the facility)", w.Agreement))
 	}
-	if d.Covenant != "" {
+	if d.Covenant != "" && w.Legacy == "" {
 		if w.Covenant != d.Covenant {
 			bad = append(bad, fmt.Sprintf("it must name the covenant %s (found %q)", d.Covenant, w.Covenant))
 		}

@@ -3,6 +3,7 @@ package defaults_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"revolver/defaults"
 	"revolver/money"
@@ -59,8 +60,10 @@ func TestCovenantDefaultLifecycle(t *testing.T) {
 		{"waiver naming no agreement", "2005-06-02", []defaults.Action{waiver(func() defaults.Waiver { w := good; w.Agreement = ""; return w }())}, defaults.StageNotice, true, "explicit reference to the agreement"},
 		{"accelerated", "2005-06-10", []defaults.Action{{ID: "acc", Default: covDefault, Kind: defaults.ActionAcceleration, Date: d("2005-06-09")}}, defaults.StageAccelerated, true, ""},
 		{"accelerated before notice", "2005-06-10", []defaults.Action{{ID: "acc", Default: covDefault, Kind: defaults.ActionAcceleration, Date: d("2005-05-13")}}, defaults.StageNotice, true, "precedes any effective notice"},
-		{"cured", "2005-07-01", []defaults.Action{{ID: "c", Default: covDefault, Kind: defaults.ActionCure, Date: d("2005-06-30")}}, defaults.StageCured, false, ""},
-		{"action on an unknown default", "2005-07-01", []defaults.Action{{ID: "x", Default: "nope", Kind: defaults.ActionCure, Date: d("2005-06-30")}}, defaults.StageNotice, true, `names default "nope"`},
+		{"cured", "2005-07-01", []defaults.Action{{ID: "c", Default: covDefault, Kind: defaults.ActionCure, Date: d("2005-06-30"), RequestedBy: "relationship-manager", ApprovedBy: "credit-officer"}}, defaults.StageCured, false, ""},
+		{"cure by one person", "2005-07-01", []defaults.Action{{ID: "c", Default: covDefault, Kind: defaults.ActionCure, Date: d("2005-06-30"), RequestedBy: "relationship-manager"}}, defaults.StageNotice, true, "needs a request and a second person's approval"},
+		{"cure approved by its requester", "2005-07-01", []defaults.Action{{ID: "c", Default: covDefault, Kind: defaults.ActionCure, Date: d("2005-06-30"), RequestedBy: "credit-officer", ApprovedBy: "credit-officer"}}, defaults.StageNotice, true, "needs a request and a second person's approval"},
+		{"action on an unknown default", "2005-07-01", []defaults.Action{{ID: "x", Default: "nope", Kind: defaults.ActionCure, Date: d("2005-06-30"), RequestedBy: "a", ApprovedBy: "b"}}, defaults.StageNotice, true, `names default "nope"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -223,4 +226,111 @@ func TestRecordedDefaults(t *testing.T) {
 	if len(r.Problems) != 1 || r.Problems[0].Ref != "typo" || !strings.Contains(r.Problems[0].Message, `"bankrupcy"`) {
 		t.Errorf("problems %+v", r.Problems)
 	}
+}
+
+// A passing covenant result over a failing one ends the event of default
+// only with a second person's approval; a later failure opens it again.
+func TestCovenantResultEndsDefaultOnlyWhenApproved(t *testing.T) {
+	fail := defaults.CovenantResult{Covenant: "minimum_net_income", PeriodEnd: d("2005-03-31"), Pass: false, Actual: "-250000.00", Required: "1.00", RecordedBy: "controller"}
+	pass := defaults.CovenantResult{Covenant: "minimum_net_income", PeriodEnd: d("2005-03-31"), Pass: true, Actual: "12.00", Required: "1.00", On: d("2005-06-20")}
+	cases := []struct {
+		name       string
+		results    []defaults.CovenantResult
+		continuing bool
+		cured      string
+		problem    string
+	}{
+		{"failing", []defaults.CovenantResult{fail}, true, "", ""},
+		{"passing by one officer", []defaults.CovenantResult{fail, func() defaults.CovenantResult { r := pass; r.RecordedBy = "officer"; return r }()}, true, "", "recorded by officer is not applied"},
+		{"passing approved by its requester", []defaults.CovenantResult{fail, func() defaults.CovenantResult {
+			r := pass
+			r.RequestedBy, r.ApprovedBy = "officer", "officer"
+			return r
+		}()}, true, "", "not applied"},
+		{"restatement accepted by a lender", []defaults.CovenantResult{fail, func() defaults.CovenantResult {
+			r := pass
+			r.RequestedBy, r.ApprovedBy = "controller", "officer"
+			return r
+		}()}, false, "2005-06-20", ""},
+		{"fails again", []defaults.CovenantResult{fail, func() defaults.CovenantResult {
+			r := pass
+			r.RequestedBy, r.ApprovedBy = "controller", "officer"
+			return r
+		}(), fail}, true, "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := evaluate(t, "2005-07-01", defaults.Facts{CovenantResults: c.results})
+			x := findDefault(t, r, covDefault)
+			if x.Continuing != c.continuing || x.Cured.String() != c.cured && !(c.cured == "" && x.Cured == 0) {
+				t.Errorf("continuing %v cured %s, want %v %q (%s)", x.Continuing, x.Cured, c.continuing, c.cured, x.Why)
+			}
+			var probs []string
+			for _, p := range r.Problems {
+				probs = append(probs, p.Message)
+			}
+			if c.problem == "" && len(probs) > 0 || c.problem != "" && !strings.Contains(strings.Join(probs, "\n"), c.problem) {
+				t.Errorf("problems %q, want %q", probs, c.problem)
+			}
+			if !c.continuing {
+				last := x.History[len(x.History)-1]
+				if last.Stage != defaults.StageCured || last.By != "controller" || last.ApprovedBy != "officer" {
+					t.Errorf("the cure's stage %+v, want cured requested by controller and approved by officer", last)
+				}
+			}
+		})
+	}
+}
+
+// As known at a time: a default, a waiver or a covenant result recorded
+// after it does not count; a request decided after it is still pending.
+func TestDefaultsAsKnownAt(t *testing.T) {
+	tm := terms(t, "2005-07-01")
+	rec := at(t, "2005-06-01 10:00")
+	waived := at(t, "2005-06-25 10:00")
+	f := defaults.Facts{
+		Defaults: []defaults.DefaultRecord{{ID: "eod-1", Event: "dissolution", Occurred: d("2005-05-20"), Description: "dissolved", RecordedBy: "officer", RecordedAt: rec}},
+		Actions: []defaults.Action{{ID: "w", Default: "eod-1", Kind: defaults.ActionWaiver, Date: d("2005-06-24"), RecordedAt: waived,
+			Waiver: &defaults.Waiver{Written: true, Agreement: "security-agreement", RequestedBy: "officer", ApprovedBy: "credit"}}},
+		Requests: []defaults.Request{{ID: "req-1", Kind: defaults.RequestWaiver, Default: "eod-1", RequestedBy: "officer", RequestedAt: at(t, "2005-06-10 10:00"), DecidedAt: &waived}},
+	}
+	for _, c := range []struct {
+		name       string
+		knownAt    time.Time
+		found      bool
+		continuing bool
+		pending    int
+	}{
+		{"before it was recorded", at(t, "2005-05-31 17:00"), false, false, 0},
+		{"recorded, not yet waived", at(t, "2005-06-05 17:00"), true, true, 0},
+		{"waiver requested", at(t, "2005-06-20 17:00"), true, true, 1},
+		{"waiver approved", at(t, "2005-06-30 17:00"), true, false, 0},
+		{"every fact", time.Time{}, true, false, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ds, _, err := defaults.Defaults(tm, f, d("2005-07-01"), c.knownAt, ny)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ds) != b2i(c.found) {
+				t.Fatalf("defaults %+v, found want %v", ds, c.found)
+			}
+			if !c.found {
+				return
+			}
+			if ds[0].Continuing != c.continuing || len(ds[0].Pending) != c.pending {
+				t.Errorf("continuing %v pending %d, want %v %d: %s", ds[0].Continuing, len(ds[0].Pending), c.continuing, c.pending, ds[0].Why)
+			}
+			if !strings.Contains(ds[0].Why, "2005-07-01") || ds[0].History[0].By != "officer" || ds[0].History[0].At == nil {
+				t.Errorf("why %q, occurred stage %+v", ds[0].Why, ds[0].History[0])
+			}
+		})
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

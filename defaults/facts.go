@@ -1,6 +1,8 @@
 package defaults
 
 import (
+	"time"
+
 	"revolver/date"
 	"revolver/money"
 )
@@ -24,6 +26,10 @@ type Facts struct {
 	OtherDebts      []OtherDebt      `json:"other_debts,omitempty"`
 	Defaults        []DefaultRecord  `json:"default_records,omitempty"`
 	Actions         []Action         `json:"actions,omitempty"`
+	// Requests are requests to end an event of default (a cure, a waiver,
+	// a covenant result, restated statements) waiting for a second
+	// person's decision: shown with the default, which they do not end.
+	Requests []Request `json:"requests,omitempty"`
 }
 
 // Event is a recorded happening.
@@ -61,7 +67,11 @@ type FilingRecord struct {
 	Continuations []date.Date `json:"continuations,omitempty"`
 }
 
-// CovenantResult is one covenant test as reported.
+// CovenantResult is one covenant test as reported. Several results for one
+// covenant and period are its history, in the order recorded: a failing
+// result is an event of default; a later passing one ends it only when a
+// second person approved it (RequestedBy and ApprovedBy differ: restated
+// statements a lender accepted, or a result a second lender approved).
 type CovenantResult struct {
 	Covenant  string    `json:"covenant"`
 	PeriodEnd date.Date `json:"period_end"`
@@ -70,6 +80,16 @@ type CovenantResult struct {
 	Required  string    `json:"required,omitempty"`
 	// Undetermined: the test could not be made, and why.
 	Undetermined string `json:"undetermined,omitempty"`
+	// On is the date the result is dated (a passing result ends a failure
+	// from it); 0: the date it was recorded, else the period end.
+	On date.Date `json:"on,omitempty"`
+	// Basis says where the result comes from, e.g. "tested on the
+	// statements submitted by … at …".
+	Basis       string    `json:"basis,omitempty"`
+	RequestedBy string    `json:"requested_by,omitempty"`
+	ApprovedBy  string    `json:"approved_by,omitempty"`
+	RecordedBy  string    `json:"recorded_by,omitempty"`
+	RecordedAt  time.Time `json:"recorded_at,omitzero"`
 }
 
 // OtherDebt is indebtedness of the borrower to others (cross-default, First
@@ -98,6 +118,7 @@ type DefaultRecord struct {
 	Occurred    date.Date `json:"occurred"`
 	Description string    `json:"description"`
 	RecordedBy  string    `json:"recorded_by,omitempty"`
+	RecordedAt  time.Time `json:"recorded_at,omitzero"`
 }
 
 // Lender actions on a default.
@@ -108,14 +129,45 @@ const (
 )
 
 // Action is a step of a default's lifecycle: cure, waiver or acceleration.
-// The notice step is a Notice with subject event_of_default naming the default.
+// The notice step is a Notice with subject event_of_default naming the
+// default. A cure or a waiver ends the default only with a requester and a
+// different approver (for a waiver, those of its Waiver).
 type Action struct {
-	ID      string    `json:"id"`
-	Default string    `json:"default"` // the Default id
-	Kind    string    `json:"kind"`    // cure, waiver, acceleration
-	Date    date.Date `json:"date"`
-	Waiver  *Waiver   `json:"waiver,omitempty"`
-	Note    string    `json:"note,omitempty"`
+	ID          string    `json:"id"`
+	Default     string    `json:"default"` // the Default id
+	Kind        string    `json:"kind"`    // cure, waiver, acceleration
+	Date        date.Date `json:"date"`
+	Waiver      *Waiver   `json:"waiver,omitempty"`
+	Note        string    `json:"note,omitempty"`
+	RequestedBy string    `json:"requested_by,omitempty"`
+	ApprovedBy  string    `json:"approved_by,omitempty"`
+	RecordedAt  time.Time `json:"recorded_at,omitzero"`
+}
+
+// Kinds of requests to end an event of default.
+const (
+	RequestCure           = "cure"
+	RequestWaiver         = "waiver"
+	RequestCovenantResult = "covenant_result"
+	RequestRestatement    = "restatement"
+)
+
+// Request is a request to end an event of default waiting for a second
+// person: a cure or waiver of Default, a passing covenant result, or restated
+// statements for the period (Covenant and Period say which covenant
+// defaults it concerns; Covenant "" for restated statements: every covenant
+// of the period). It is open from RequestedAt until DecidedAt.
+type Request struct {
+	ID          string     `json:"id"`
+	Kind        string     `json:"kind"`
+	Default     string     `json:"default,omitempty"`
+	Covenant    string     `json:"covenant,omitempty"`
+	Period      date.Date  `json:"period,omitempty"`
+	Date        date.Date  `json:"date,omitempty"`
+	Note        string     `json:"note,omitempty"`
+	RequestedBy string     `json:"requested_by"`
+	RequestedAt time.Time  `json:"requested_at,omitzero"`
+	DecidedAt   *time.Time `json:"decided_at,omitempty"`
 }
 
 // Waiver is the bank's written consent (Security Agreement ¶16: explicit
@@ -127,10 +179,49 @@ type Waiver struct {
 	Period      date.Date `json:"period,omitempty"`
 	RequestedBy string    `json:"requested_by"`
 	ApprovedBy  string    `json:"approved_by"`
+	// Legacy: a waiver approved by a second lender before waivers named the
+	// agreement and the covenant (what it was recorded as); the reference
+	// is not checked.
+	Legacy string `json:"legacy,omitempty"`
 }
 
 // Problem is a fact the engine could not use, and why.
 type Problem struct {
 	Ref     string `json:"ref"`
 	Message string `json:"message"`
+}
+
+// KnownAt returns the facts as known at k: a notice, event of default,
+// lender action, covenant result or request recorded after k is left out,
+// and a request decided after k is still open. A zero k, or a fact without
+// a recorded time (a facts file), is always known.
+func (f Facts) KnownAt(k time.Time) Facts {
+	if k.IsZero() {
+		return f
+	}
+	known := func(at time.Time) bool { return at.IsZero() || !at.After(k) }
+	out := f
+	out.Notices = keep(f.Notices, func(n Notice) bool { return known(n.RecordedAt) })
+	out.Defaults = keep(f.Defaults, func(r DefaultRecord) bool { return known(r.RecordedAt) })
+	out.Actions = keep(f.Actions, func(a Action) bool { return known(a.RecordedAt) })
+	out.CovenantResults = keep(f.CovenantResults, func(r CovenantResult) bool { return known(r.RecordedAt) })
+	out.Requests = nil
+	for _, r := range f.Requests {
+		if !known(r.RequestedAt) || r.DecidedAt != nil && !r.DecidedAt.After(k) {
+			continue
+		}
+		r.DecidedAt = nil
+		out.Requests = append(out.Requests, r)
+	}
+	return out
+}
+
+func keep[T any](xs []T, ok func(T) bool) []T {
+	var out []T
+	for _, x := range xs {
+		if ok(x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }

@@ -27,6 +27,10 @@ type Notice struct {
 	Confirmed *time.Time `json:"confirmed,omitempty"` // fax: confirmation of good transmission
 	// CourierCopy: for a fax, when the copy was deposited with the courier.
 	CourierCopy *time.Time `json:"courier_copy,omitempty"`
+	// RecordedBy and RecordedAt: who recorded the notice and when (a notice
+	// recorded after the known-at time is not known then).
+	RecordedBy string    `json:"recorded_by,omitempty"`
+	RecordedAt time.Time `json:"recorded_at,omitzero"`
 }
 
 // Effect is when a notice takes effect and by which rule.

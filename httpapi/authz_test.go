@@ -2,12 +2,14 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"revolver/app"
 	"revolver/date"
@@ -22,34 +24,35 @@ var policy = map[string]struct {
 	roles []string // nil: every role
 	ok    int
 }{
-	"GET /api/v1/health":                                                      {nil, 200},
-	"GET /api/v1/openapi.json":                                                {nil, 200},
-	"POST /api/v1/session":                                                    {nil, 201},
-	"DELETE /api/v1/session":                                                  {nil, 204},
-	"GET /api/v1/me":                                                          {nil, 200},
-	"GET /api/v1/facilities":                                                  {nil, 200},
-	"GET /api/v1/facilities/{slug}":                                           {nil, 200},
-	"GET /api/v1/facilities/{slug}/availability":                              {nil, 200},
-	"GET /api/v1/facilities/{slug}/borrowing-base-certificates":               {nil, 200},
-	"POST /api/v1/facilities/{slug}/borrowing-base-certificates":              {makers, 201},
-	"GET /api/v1/facilities/{slug}/borrowing-base-certificates/{id}":          {nil, 200},
-	"POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/approve": {checkers, 200},
-	"POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/reject":  {checkers, 200},
-	"GET /api/v1/facilities/{slug}/advances":                                  {nil, 200},
-	"POST /api/v1/facilities/{slug}/advances":                                 {makers, 201},
-	"POST /api/v1/facilities/{slug}/advances/{id}/approve":                    {checkers, 200},
-	"POST /api/v1/facilities/{slug}/advances/{id}/reject":                     {checkers, 200},
-	"POST /api/v1/facilities/{slug}/advances/{id}/cancel":                     {makers, 200},
-	"POST /api/v1/facilities/{slug}/repayments":                               {makers, 201},
-	"GET /api/v1/facilities/{slug}/ledger":                                    {nil, 200},
-	"POST /api/v1/facilities/{slug}/financial-statements":                     {makers, 201},
-	"GET /api/v1/facilities/{slug}/covenants":                                 {nil, 200},
-	"POST /api/v1/facilities/{slug}/events-of-default":                        {checkers, 202},
-	"POST /api/v1/facilities/{slug}/amendments":                               {checkers, 202},
-	"GET /api/v1/facilities/{slug}/approvals":                                 {nil, 200},
-	"POST /api/v1/facilities/{slug}/approvals/{id}/approve":                   {checkers, 200},
-	"POST /api/v1/facilities/{slug}/approvals/{id}/reject":                    {checkers, 200},
-	"GET /api/v1/audit":                                                       {[]string{store.RoleLenderAdmin, store.RoleAuditor}, 200},
+	"GET /api/v1/health":                                                       {nil, 200},
+	"GET /api/v1/openapi.json":                                                 {nil, 200},
+	"POST /api/v1/session":                                                     {nil, 201},
+	"DELETE /api/v1/session":                                                   {nil, 204},
+	"GET /api/v1/me":                                                           {nil, 200},
+	"GET /api/v1/facilities":                                                   {nil, 200},
+	"GET /api/v1/facilities/{slug}":                                            {nil, 200},
+	"GET /api/v1/facilities/{slug}/availability":                               {nil, 200},
+	"GET /api/v1/facilities/{slug}/borrowing-base-certificates":                {nil, 200},
+	"POST /api/v1/facilities/{slug}/borrowing-base-certificates":               {makers, 201},
+	"GET /api/v1/facilities/{slug}/borrowing-base-certificates/{id}":           {nil, 200},
+	"POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/approve":  {checkers, 200},
+	"POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/reject":   {checkers, 200},
+	"POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/withdraw": {[]string{store.RoleBorrower}, 200},
+	"GET /api/v1/facilities/{slug}/advances":                                   {nil, 200},
+	"POST /api/v1/facilities/{slug}/advances":                                  {makers, 201},
+	"POST /api/v1/facilities/{slug}/advances/{id}/approve":                     {checkers, 200},
+	"POST /api/v1/facilities/{slug}/advances/{id}/reject":                      {checkers, 200},
+	"POST /api/v1/facilities/{slug}/advances/{id}/cancel":                      {makers, 200},
+	"POST /api/v1/facilities/{slug}/repayments":                                {makers, 201},
+	"GET /api/v1/facilities/{slug}/ledger":                                     {nil, 200},
+	"POST /api/v1/facilities/{slug}/financial-statements":                      {makers, 201},
+	"GET /api/v1/facilities/{slug}/covenants":                                  {nil, 200},
+	"POST /api/v1/facilities/{slug}/events-of-default":                         {checkers, 201},
+	"POST /api/v1/facilities/{slug}/amendments":                                {checkers, 202},
+	"GET /api/v1/facilities/{slug}/approvals":                                  {nil, 200},
+	"POST /api/v1/facilities/{slug}/approvals/{id}/approve":                    {checkers, 200},
+	"POST /api/v1/facilities/{slug}/approvals/{id}/reject":                     {checkers, 200},
+	"GET /api/v1/audit":                                                        {[]string{store.RoleLenderAdmin, store.RoleAuditor}, 200},
 }
 
 var (
@@ -83,7 +86,12 @@ func (e *env) requestAs(route, slug, as string) req {
 		cs, _ := e.st.Certificates(ctx, slug)
 		return jsonReq(method, withID(cs[0].ID), nil)
 	case "POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/approve":
-		return jsonReq(method, withID(e.submitCertificate(slug, setup).ID), nil)
+		// The setup's certificate for the same date is approved: this one
+		// supersedes it (or the one that superseded it).
+		c := e.submitCertificate(slug, setup)
+		return jsonReq(method, withID(c.ID), map[string]int64{"supersedes": c.Supersedes})
+	case "POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/withdraw":
+		return jsonReq(method, withID(e.submitCertificate(slug, setup).ID), map[string]string{"comment": "the aging was run a day early"})
 	case "POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/reject":
 		return jsonReq(method, withID(e.submitCertificate(slug, setup).ID), map[string]string{"comment": "aging does not tie to the ledger"})
 	case "POST /api/v1/facilities/{slug}/advances":
@@ -118,12 +126,19 @@ func (e *env) requestAs(route, slug, as string) req {
 	case "POST /api/v1/facilities/{slug}/financial-statements":
 		return req{method: method, path: path, body: []byte(statementsCSV), ctype: "text/csv"}
 	case "POST /api/v1/facilities/{slug}/events-of-default":
-		return jsonReq(method, path, map[string]string{"action": "record", "event": "covenant_failed", "date": "2007-05-01"})
+		return jsonReq(method, path, map[string]string{"action": "record", "event": "dissolution", "date": "2007-05-01", "note": "dissolved"})
 	case "POST /api/v1/facilities/{slug}/amendments":
 		return jsonReq(method, path, app.AmendmentFile{Name: "second-amendment.yaml", Content: amendmentYAML})
 	case "POST /api/v1/facilities/{slug}/approvals/{id}/approve", "POST /api/v1/facilities/{slug}/approvals/{id}/reject":
-		t, _ := e.terms.TermsAsOf(ctx, slug, date.MustParse("2007-05-01"))
-		p, err := e.svc.RequestDefaultRecord(ctx, t, slug, app.DefaultRecord{Event: "covenant_failed", Date: date.MustParse("2007-05-01")}, false, setup)
+		// A pending event of default of an earlier version's approvals:
+		// approving it records the default as a fact.
+		payload, _ := json.Marshal(app.DefaultRecord{Event: "dissolution", Date: date.MustParse("2007-05-01"), Note: "dissolved"})
+		var p store.Pending
+		err := e.st.Update(ctx, slug, func(tx store.Tx) error {
+			var err error
+			p, err = tx.CreatePending(store.Pending{Facility: slug, Kind: app.PendingEventOfDefault, Payload: payload, RequestedBy: setup, RequestedAt: time.Now()})
+			return err
+		})
 		if err != nil {
 			e.t.Fatal(err)
 		}

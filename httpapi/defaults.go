@@ -17,93 +17,50 @@ import (
 // (notices, events of default and their lifecycle, waivers with a second
 // lender's approval, insurance policies, UCC filings, other indebtedness,
 // occurrences, covenant results). Lenders record; everyone who may see the
-// facility reads.
+// facility reads. Ending an event of default (a cure, a waiver, a passing
+// covenant result over a failing test, restated statements) is a request a
+// second person decides: POST …/requests/{id}/approve or reject.
 
 func (s *Server) defaultsRoutes() []*Route {
 	const f = "/api/v1/facilities/{slug}"
 	const eod = f + "/events-of-default/{id}"
 	rec := func(method, path, summary, request string, h func(c *call) (any, error)) *Route {
-		return &Route{Method: method, Path: path, Summary: summary, Roles: lenders, Mutating: true, Request: request, Response: "Recorded", Status: http.StatusCreated, h: h}
+		return &Route{Method: method, Path: path, Summary: summary, Roles: roles(app.ActRecordDefault), Mutating: true, Request: request, Response: "Recorded", Status: http.StatusCreated, h: h}
+	}
+	decide := func(method, path, summary, request string, h func(c *call) (any, error)) *Route {
+		r := rec(method, path, summary, request, h)
+		r.Roles = roles(app.ActDecidePending)
+		return r
 	}
 	return []*Route{
-		{Method: "GET", Path: f + "/deadlines", Summary: "What is due, overdue or coming on a date, each with its clause and rule (format=ics or Accept: text/calendar: an iCalendar file)", Query: []string{"as_of", "format"}, Response: "Deadlines", h: s.deadlines},
-		{Method: "GET", Path: f + "/events-of-default", Summary: "Events of default on a date with their lifecycle, and the Bank's remedies exercisable or not yet (with the missing condition)", Query: []string{"as_of"}, Response: "EventsOfDefault", h: s.eventsOfDefault},
+		{Method: "GET", Path: f + "/deadlines", Summary: "What is due, overdue or coming on a date, each with its clause and rule (format=ics or Accept: text/calendar: an iCalendar file)", Query: []string{"as_of", "known_at", "format"}, Response: "Deadlines", h: s.deadlines},
+		{Method: "GET", Path: f + "/events-of-default", Summary: "Events of default on a date as known at a time, with their lifecycle (who, when, clause), whether each continues and why, the requests to end them waiting for a second person, and the Bank's remedies exercisable or not yet (with the missing condition)", Query: []string{"as_of", "known_at"}, Response: "EventsOfDefault", h: s.eventsOfDefault},
+		{Method: "GET", Path: f + "/requests", Summary: "Requests to end events of default (cure, waiver, covenant result) and restatements, with their decisions", Response: "RequestList", h: s.requests},
+		decide("POST", f+"/requests/{id}/approve", "Approve a request (not by its requester): the cure, waiver, covenant result or restated statements take effect", "Decision", s.decideRequest(true)),
+		decide("POST", f+"/requests/{id}/reject", "Reject a request (not by its requester), saying why", "Decision", s.decideRequest(false)),
 		{Method: "GET", Path: f + "/notices/effective", Summary: "When a notice sent by a method at a time takes effect under the facility's terms (Security Agreement ¶21), and by which rule", Query: []string{"method", "sent", "confirmed"}, Response: "NoticeEffect", h: s.noticeEffective},
 		{Method: "GET", Path: f + "/fact-records", Summary: "The facility's fact records (append-only), by id", Response: "FactRecordList", h: s.factRecords},
 		rec("POST", f+"/notices", "Record a notice given (effective time computed and stored with its rule)", "NoticeInput", s.recordNotice),
 		rec("POST", f+"/notices/{id}/confirmation", "Record a fax's confirmation of good transmission and/or its courier copy", "NoticeConfirmationInput", s.confirmNotice),
 		rec("POST", f+"/events-of-default/records", "Record an event of default of the terms as occurred", "EventOfDefaultInput", s.recordDefault),
 		rec("POST", eod+"/notice", "Record the Bank's notice of the event of default (§7.2)", "DefaultNoticeInput", s.defaultNotice),
-		rec("POST", eod+"/cure", "Record the cure of the event of default", "DefaultActionInput", s.defaultAction(defaults.ActionCure)),
+		rec("POST", eod+"/cure", "Ask to record the cure of the event of default: a request a second lender approves (POST …/requests/{id}/approve)", "DefaultActionInput", s.defaultAction(defaults.ActionCure)),
 		rec("POST", eod+"/accelerate", "Record the acceleration after an event of default (needs its notice in effect)", "DefaultActionInput", s.defaultAction(defaults.ActionAcceleration)),
 		rec("POST", eod+"/waive", "Ask to waive the event of default: a written consent naming the agreement, and for a covenant the covenant and period (SA ¶16); needs a second lender", "WaiverInput", s.requestWaiver),
-		rec("POST", eod+"/waive/approve", "Approve a waiver request (not by its requester)", "WaiverApproval", s.approveWaiver),
+		decide("POST", eod+"/waive/approve", "Approve a waiver request (not by its requester)", "WaiverApproval", s.approveWaiver),
 		rec("POST", f+"/insurance-policies", "Record an insurance policy on the collateral, or a later state of it under the same id", "PolicyInput", s.recordPolicy),
 		rec("POST", f+"/ucc-filings", "Record a UCC filing's number and date, or a continuation", "FilingInput", s.recordFiling),
 		rec("POST", f+"/other-indebtedness", "Record other indebtedness (cross-default), or a later state of it under the same id", "OtherDebtInput", s.recordOtherDebt),
 		rec("POST", f+"/occurrences", "Record a delivery (closing checklist), casualty, payment, move or sale", "OccurrenceInput", s.recordOccurrence),
-		rec("POST", f+"/covenant-results", "Record a covenant test as reported", "CovenantResultInput", s.recordCovenantResult),
+		rec("POST", f+"/covenant-results", "Record a covenant test as reported (a covenant of the terms); a passing result over a failing test while its event of default continues is a request a second lender approves", "CovenantResultInput", s.recordCovenantResult),
 	}
 }
 
 func init() {
-	for k, v := range defaultsSchemas {
-		schemas[k] = v
-	}
-	queryDocs["format"] = obj{"description": "json (default) or ics (text/calendar)", "schema": obj{"type": "string", "enum": []string{"json", "ics"}}}
+	queryDocs["format"] = obj{"description": "json (default); ics (text/calendar) for deadlines, csv (text/csv) for the audit trail", "schema": obj{"type": "string", "enum": []string{"json", "ics", "csv"}}}
 	queryDocs["method"] = obj{"description": "a notice method of the terms, e.g. courier or fax", "schema": str}
 	queryDocs["sent"] = obj{"description": "when the notice was sent: RFC 3339, or YYYY-MM-DD HH:MM in the facility's zone", "schema": str}
 	queryDocs["confirmed"] = obj{"description": "fax: when confirmation of good transmission was received (same forms as sent)", "schema": str}
-}
-
-var (
-	timeStr  = obj{"type": "string", "description": "RFC 3339, or YYYY-MM-DD HH:MM in the facility's zone", "example": "2006-05-26T16:30:00-04:00"}
-	strArray = obj{"type": "array", "items": str}
-	boolean  = obj{"type": "boolean"}
-)
-
-var defaultsSchemas = obj{
-	"Deadlines": props(nil, obj{"facility": str, "as_of": dateStr, "calendar": anyObj,
-		"deadlines": obj{"type": "array", "items": props(nil, obj{"id": str, "kind": str, "label": str, "party": str, "opens": dateStr, "date": dateStr, "due": dateStr,
-			"status": obj{"type": "string", "enum": []string{"met", "late", "due", "overdue", "coming", "undetermined", "pending"}},
-			"done":   dateStr, "rule": str, "reason": str, "assumption": str, "consequence": str, "ref": str, "cite": anyObj})},
-		"problems": obj{"type": "array", "items": anyObj}}),
-	"EventsOfDefault": props(nil, obj{"facility": str, "as_of": dateStr, "continuing": strArray,
-		"continuing_by_approval": obj{"type": "array", "items": str, "description": "events of default recorded through POST …/events-of-default and the approvals, continuing (not waived)"},
-		"events_of_default": obj{"type": "array", "items": props(nil, obj{"id": str, "event": str, "clause": str, "label": str, "detection": str,
-			"occurred": dateStr, "detail": str, "amount": amount, "status": str, "continuing": boolean, "notice": anyObj, "cured": dateStr,
-			"waived": dateStr, "waiver": anyObj, "accelerated": dateStr, "history": obj{"type": "array", "items": anyObj}, "cite": anyObj})},
-		"remedies": obj{"type": "array", "items": props(nil, obj{"id": str, "label": str, "exercisable": boolean, "conditions": strArray,
-			"why": strArray, "missing": strArray, "default": str, "cite": anyObj})},
-		"problems": obj{"type": "array", "items": anyObj}}),
-	"NoticeEffect": props(nil, obj{"method": str, "sent": str, "effective": boolean, "at": str, "date": dateStr, "rule": str,
-		"assumption": str, "pending": str, "copy_by": str, "cite": anyObj}),
-	"FactRecord": props(nil, obj{"id": integer, "facility": str, "key": str, "kind": obj{"type": "string", "enum": store.FactKinds},
-		"subject": str, "on": dateStr, "body": anyObj, "body_sha256": str, "recorded_by": str, "recorded_at": str}),
-	"FactRecordList": props(nil, obj{"fact_records": obj{"type": "array", "items": ref("FactRecord")}}),
-	"Recorded": props(nil, obj{"record": ref("FactRecord"), "replayed": boolean,
-		"id":     obj{"type": "string", "description": "the id the engine knows the fact by: notice-N, eod-N, action-N, a policy, debt or filing id"},
-		"effect": ref("NoticeEffect")}),
-	"NoticeInput": props([]string{"from", "to", "subject", "method", "sent"}, obj{"from": str, "to": str,
-		"subject": obj{"type": "string", "example": "casualty_overadvance", "description": "event_of_default, casualty_overadvance, casualty, sale, records_move, place_of_business_change, ..."},
-		"under":   str, "default": str, "ref": str, "method": str, "sent": timeStr, "confirmed": timeStr, "courier_copy": timeStr}),
-	"NoticeConfirmationInput": props(nil, obj{"confirmed": timeStr, "courier_copy": timeStr}),
-	"EventOfDefaultInput": props([]string{"event", "occurred", "description"}, obj{"event": obj{"type": "string", "description": "an events_of_default id of the terms, e.g. dissolution"},
-		"occurred": dateStr, "description": str}),
-	"DefaultNoticeInput": props([]string{"method", "sent"}, obj{"method": str, "sent": timeStr, "confirmed": timeStr, "courier_copy": timeStr, "under": str}),
-	"DefaultActionInput": props([]string{"date"}, obj{"date": dateStr, "note": str}),
-	"WaiverInput": props([]string{"date", "agreement"}, obj{"date": dateStr, "agreement": obj{"type": "string", "description": "the document id the consent refers to, e.g. security-agreement"},
-		"covenant": str, "period": dateStr, "note": str}),
-	"WaiverApproval": props(nil, obj{"request": obj{"type": "integer", "format": "int64", "description": "the waiver request's record id (default: the one open request)"}}),
-	"PolicyInput": props([]string{"insurer", "effective", "expires", "loss_payee"}, obj{"id": str, "insurer": str, "number": str, "covers": strArray,
-		"effective": dateStr, "expires": obj{"type": "string", "format": "date", "description": "the renewal date"}, "loss_payee": str,
-		"cancellation_notice_days": obj{"type": "integer"}, "evidenced": dateStr, "cancelled": dateStr}),
-	"FilingInput": props([]string{"filing"}, obj{"filing": str, "jurisdiction": str, "number": str, "filed": dateStr, "continuations": obj{"type": "array", "items": dateStr}}),
-	"OtherDebtInput": props([]string{"id", "creditor", "amount", "due"}, obj{"id": str, "creditor": str, "amount": amount, "due": dateStr, "paid": dateStr,
-		"accelerated": dateStr, "default_under": dateStr, "disputed": boolean, "reserves_adequate": boolean}),
-	"OccurrenceInput": props([]string{"kind", "date"}, obj{"id": str, "kind": obj{"type": "string", "example": "delivered"}, "ref": str, "for": dateStr, "date": dateStr, "note": str}),
-	"CovenantResultInput": props([]string{"covenant", "period_end", "pass"}, obj{"covenant": str, "period_end": dateStr, "pass": boolean,
-		"actual": str, "required": str, "undetermined": str}),
 }
 
 // factInput is who records under which key: the client's Idempotency-Key
@@ -117,7 +74,7 @@ func (c *call) zone() (*time.Location, error) {
 	if err != nil {
 		return nil, err
 	}
-	return time.LoadLocation(defaults.ZoneOf(t))
+	return defaults.Location(t)
 }
 
 func parseTime(field, v string, required bool, loc *time.Location) (*time.Time, error) {
@@ -169,7 +126,11 @@ func (s *Server) deadlines(c *call) (any, error) {
 	if f := c.r.URL.Query().Get("format"); f != "" && f != "json" && f != "ics" {
 		return nil, fieldErr("format", "%q: expected json or ics", f)
 	}
-	rep, err := s.svc.DefaultsReport(c.r.Context(), c.fac.Slug, asOf)
+	knownAt, err := c.queryKnownAt(asOf)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := s.svc.DefaultsReportAt(c.r.Context(), c.fac.Slug, asOf, knownAt)
 	if err != nil {
 		return nil, err
 	}
@@ -194,15 +155,14 @@ func (s *Server) eventsOfDefault(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep, err := s.svc.DefaultsReport(c.r.Context(), c.fac.Slug, asOf)
+	knownAt, err := c.queryKnownAt(asOf)
 	if err != nil {
 		return nil, err
 	}
-	continuing := []string{}
-	for _, d := range rep.Defaults {
-		if d.Continuing {
-			continuing = append(continuing, d.ID)
-		}
+	ctx := c.r.Context()
+	rep, err := s.svc.DefaultsReportAt(ctx, c.fac.Slug, asOf, knownAt)
+	if err != nil {
+		return nil, err
 	}
 	remedies := rep.Remedies
 	if remedies == nil {
@@ -212,18 +172,53 @@ func (s *Server) eventsOfDefault(c *call) (any, error) {
 	if problems == nil {
 		problems = []defaults.Problem{}
 	}
-	// Events of default recorded through the approvals route (documents)
-	// also block advances; they are listed so that this answer and the
-	// availability agree.
-	approved, err := s.terms.DefaultsContinuing(c.r.Context(), c.fac.Slug, asOf, time.Time{})
+	out := map[string]any{"facility": c.fac.Slug, "as_of": asOf, "continuing": defaults.Continuing(rep.Defaults),
+		"events_of_default": rep.Defaults, "remedies": remedies, "problems": problems}
+	if !knownAt.IsZero() {
+		// Where hindsight differs, both are shown.
+		now, err := s.svc.DefaultsContinuing(ctx, c.fac.Slug, asOf, time.Time{})
+		if err != nil {
+			return nil, err
+		}
+		out["known_at"], out["continuing_with_hindsight"] = knownAt, defaults.Continuing(now)
+	}
+	return out, nil
+}
+
+// queryKnownAt reads known_at: RFC 3339, a date (its end, UTC) or now
+// (zero: every fact recorded). Absent: the end of asOf when it is before
+// the business date, else every fact (app.Service.KnownAtEndOf).
+func (c *call) queryKnownAt(asOf date.Date) (time.Time, error) {
+	t, given, err := app.ParseKnownAt(c.r.URL.Query().Get("known_at"))
+	switch {
+	case err != nil:
+		return time.Time{}, fieldErr("known_at", "%q: expected RFC 3339 (2006-11-15T16:00:00Z), a date YYYY-MM-DD or now", c.r.URL.Query().Get("known_at"))
+	case !given:
+		return c.s.svc.KnownAtEndOf(c.r.Context(), asOf)
+	}
+	return t, nil
+}
+
+func (s *Server) requests(c *call) (any, error) {
+	rs, err := s.svc.Requests(c.r.Context(), c.fac.Slug)
 	if err != nil {
 		return nil, err
 	}
-	if approved == nil {
-		approved = []string{}
+	return map[string]any{"requests": rs}, nil
+}
+
+func (s *Server) decideRequest(approve bool) func(c *call) (any, error) {
+	return func(c *call) (any, error) {
+		var in decision
+		if err := c.decodeOptional(&in); err != nil {
+			return nil, err
+		}
+		id, err := c.pathID()
+		if err != nil {
+			return nil, err
+		}
+		return c.recorded(c.svc().DecideRequest(c.r.Context(), c.factInput(), id, approve, in.Comment))
 	}
-	return map[string]any{"facility": c.fac.Slug, "as_of": asOf, "continuing": continuing, "continuing_by_approval": approved,
-		"events_of_default": rep.Defaults, "remedies": remedies, "problems": problems}, nil
 }
 
 func (s *Server) noticeEffective(c *call) (any, error) {

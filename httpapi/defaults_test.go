@@ -18,7 +18,7 @@ import (
 // reads; lenders record.
 func init() {
 	const f = "/api/v1/facilities/{slug}"
-	for _, r := range []string{"GET " + f + "/deadlines", "GET " + f + "/events-of-default", "GET " + f + "/notices/effective", "GET " + f + "/fact-records"} {
+	for _, r := range []string{"GET " + f + "/deadlines", "GET " + f + "/events-of-default", "GET " + f + "/notices/effective", "GET " + f + "/fact-records", "GET " + f + "/requests"} {
 		policy[r] = struct {
 			roles []string
 			ok    int
@@ -26,7 +26,7 @@ func init() {
 	}
 	for _, p := range []string{"/notices", "/notices/{id}/confirmation", "/events-of-default/records", "/events-of-default/{id}/notice",
 		"/events-of-default/{id}/cure", "/events-of-default/{id}/accelerate", "/events-of-default/{id}/waive", "/events-of-default/{id}/waive/approve",
-		"/insurance-policies", "/ucc-filings", "/other-indebtedness", "/occurrences", "/covenant-results"} {
+		"/insurance-policies", "/ucc-filings", "/other-indebtedness", "/occurrences", "/covenant-results", "/requests/{id}/approve", "/requests/{id}/reject"} {
 		policy["POST "+f+p] = struct {
 			roles []string
 			ok    int
@@ -70,8 +70,18 @@ func (e *env) defaultsRequest(route, slug string) (req, bool) {
 		}
 	case "/notices/effective":
 		return jsonReq(method, path+"?method=courier&sent=2006-05-26T16:30:00-04:00", nil), true
-	case "/fact-records":
+	case "/fact-records", "/requests":
 		return jsonReq(method, path, nil), true
+	case "/requests/{id}/approve", "/requests/{id}/reject":
+		r, err := e.svc.RequestCure(ctx, e.fact(slug), e.newDefault(slug), date.MustParse("2005-06-20"), "reinstated")
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		var body any
+		if strings.HasSuffix(pattern, "reject") {
+			body = map[string]string{"comment": "not cured"}
+		}
+		return jsonReq(method, strings.ReplaceAll(path, "{id}", fmt.Sprint(r.Record.ID)), body), true
 	case "/notices":
 		return jsonReq(method, path, map[string]string{"from": "lender", "to": "borrower", "subject": "sale", "method": "courier", "sent": "2006-05-26 16:30"}), true
 	case "/notices/{id}/confirmation":
@@ -110,7 +120,7 @@ func (e *env) defaultsRequest(route, slug string) (req, bool) {
 	case "/occurrences":
 		return jsonReq(method, path, map[string]string{"kind": "delivered", "ref": "other_documents", "date": "2004-01-28"}), true
 	case "/covenant-results":
-		return jsonReq(method, path, map[string]any{"covenant": "tangible_net_worth", "period_end": "2006-03-31", "pass": true}), true
+		return jsonReq(method, path, map[string]any{"covenant": "minimum_tangible_net_worth", "period_end": "2006-03-31", "pass": true}), true
 	}
 	return req{}, false
 }
@@ -143,14 +153,29 @@ func TestDefaultsAPI(t *testing.T) {
 		if adv.status != 422 || adv.code() != "default_continuing" {
 			t.Errorf("advance while the default continues: %d %s", adv.status, adv.body)
 		}
-		eods := e.do(borrower, jsonReq("GET", base+"/events-of-default?as_of=2005-06-10", nil))
+		eods := e.do(borrower, jsonReq("GET", base+"/events-of-default?as_of=2005-06-10&known_at=now", nil))
 		if eods.status != 200 || !strings.Contains(string(eods.body), `"continuing":["`+id+`"]`) || !strings.Contains(string(eods.body), `"missing":[`) {
 			t.Errorf("events of default: %d %s", eods.status, eods.body)
+		}
+		// As known at the end of 2005-06-10 (the default for a date before
+		// the business date) it was not recorded yet; with hindsight it
+		// continued, and both are said.
+		e.openBusinessDate("2005-06-13")
+		eods = e.do(borrower, jsonReq("GET", base+"/events-of-default?as_of=2005-06-10", nil))
+		if eods.status != 200 || !strings.Contains(string(eods.body), `"continuing":[]`) || !strings.Contains(string(eods.body), `"continuing_with_hindsight":["`+id+`"]`) ||
+			!strings.Contains(string(eods.body), `"known_at":"2005-06-10T23:59:59.999999Z"`) {
+			t.Errorf("events of default as known at the end of 2005-06-10: %d %s", eods.status, eods.body)
+		}
+		if fac := e.do(borrower, jsonReq("GET", base+"?as_of=2005-06-10&known_at=now", nil)); fac.status != 200 || !strings.Contains(string(fac.body), `"events_of_default_continuing":["`+id+`"]`) {
+			t.Errorf("the facility resource: %d %s", fac.status, fac.body)
+		}
+		if r := e.do(borrower, jsonReq("GET", base+"/events-of-default?known_at=yesterday", nil)); r.status != 400 || !strings.Contains(string(r.body), "known_at") {
+			t.Errorf("known_at=yesterday: %d %s", r.status, r.body)
 		}
 
 		// Waiver: requested by one officer, refused to the same, approved by another.
 		w := e.do(officer, jsonReq("POST", base+"/events-of-default/"+id+"/waive", map[string]string{"date": "2005-06-15", "agreement": "security-agreement"}))
-		if w.status != 201 {
+		if w.status != 201 || w.json(t)["pending"] != true {
 			t.Fatalf("waive: %d %s", w.status, w.body)
 		}
 		if a := e.do(officer, jsonReq("POST", base+"/events-of-default/"+id+"/waive/approve", nil)); a.status != 403 {
@@ -164,7 +189,7 @@ func TestDefaultsAPI(t *testing.T) {
 		if a := e.do(officer2, ap); a.status != 201 || a.header.Get("Idempotent-Replayed") != "true" {
 			t.Errorf("approve replay: %d %s", a.status, a.body)
 		}
-		eods = e.do(officer, jsonReq("GET", base+"/events-of-default?as_of=2005-06-20", nil))
+		eods = e.do(officer, jsonReq("GET", base+"/events-of-default?as_of=2005-06-20&known_at=now", nil))
 		var got struct {
 			Continuing []string           `json:"continuing"`
 			Defaults   []defaults.Default `json:"events_of_default"`
@@ -199,12 +224,12 @@ func TestDefaultsAPI(t *testing.T) {
 		}
 
 		// Deadlines as JSON and as iCalendar.
-		dl := e.do(borrower, jsonReq("GET", base+"/deadlines?as_of=2006-06-01", nil))
+		dl := e.do(borrower, jsonReq("GET", base+"/deadlines?as_of=2006-06-01&known_at=now", nil))
 		if dl.status != 200 || !strings.HasPrefix(dl.header.Get("Content-Type"), "application/json") || !strings.Contains(string(dl.body), `"due":"2006-06-29"`) {
 			t.Errorf("deadlines: %d %s %s", dl.status, dl.header.Get("Content-Type"), dl.body)
 		}
-		for _, rq := range []req{jsonReq("GET", base+"/deadlines?as_of=2006-06-01&format=ics", nil),
-			{method: "GET", path: base + "/deadlines?as_of=2006-06-01", header: map[string]string{"Accept": "text/calendar"}}} {
+		for _, rq := range []req{jsonReq("GET", base+"/deadlines?as_of=2006-06-01&known_at=now&format=ics", nil),
+			{method: "GET", path: base + "/deadlines?as_of=2006-06-01&known_at=now", header: map[string]string{"Accept": "text/calendar"}}} {
 			ics := e.do(borrower, rq)
 			if ics.status != 200 || !strings.HasPrefix(ics.header.Get("Content-Type"), "text/calendar") || !strings.HasPrefix(string(ics.body), "BEGIN:VCALENDAR\r\n") ||
 				!strings.HasSuffix(string(ics.body), "END:VCALENDAR\r\n") || !strings.Contains(string(ics.body), "DTSTART;VALUE=DATE:20060629") {

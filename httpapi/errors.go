@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"revolver/agreement"
+	"revolver/collateral"
 	"revolver/ledger"
 	"revolver/store"
 )
@@ -20,12 +21,19 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Message }
 
-func (e *Error) body() map[string]any {
+// errorBody is the JSON of every error answer.
+type errorBody struct {
+	Code    string         `json:"code"`
+	Message string         `json:"message"`
+	Details map[string]any `json:"details"`
+}
+
+func (e *Error) body() errorBody {
 	d := e.Details
 	if d == nil {
 		d = map[string]any{}
 	}
-	return map[string]any{"code": e.Code, "message": e.Message, "details": d}
+	return errorBody{Code: e.Code, Message: e.Message, Details: d}
 }
 
 func errf(status int, code, format string, a ...any) *Error {
@@ -104,7 +112,11 @@ func (s *Server) asError(c *call, err error) *Error {
 			// A request that decoded but that the rules refuse.
 			st = http.StatusUnprocessableEntity
 		}
-		return &Error{Status: st, Code: se.Code, Message: se.Error()}
+		e := &Error{Status: st, Code: se.Code, Message: se.Error()}
+		if rows := rowErrors(err); rows != nil {
+			e.Details = rows
+		}
+		return e
 	}
 	rid := ""
 	if c != nil {
@@ -113,6 +125,21 @@ func (s *Server) asError(c *call, err error) *Error {
 	s.log.Error("internal error", "err", err, "request_id", rid)
 	return &Error{Status: http.StatusInternalServerError, Code: store.CodeInternal,
 		Message: "internal error; quote request id " + rid + " to the operator", Details: map[string]any{"request_id": rid}}
+}
+
+// rowErrors gives the rows of an input refused row by row (collateral
+// errors) as details: each row's file, line, column, what was found and
+// what was expected, and how many in all.
+func rowErrors(err error) map[string]any {
+	var ce *collateral.Errors
+	if !errors.As(err, &ce) {
+		return nil
+	}
+	rows := make([]map[string]any, len(ce.List))
+	for i, fe := range ce.List {
+		rows[i] = map[string]any{"file": fe.File, "line": fe.Line, "column": fe.Column, "found": fe.Value, "expected": fe.Expected}
+	}
+	return map[string]any{"rows": rows, "total": ce.Total}
 }
 
 func status(code string) int {

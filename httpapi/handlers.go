@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"revolver/agreement"
@@ -19,17 +18,15 @@ import (
 	"revolver/auth"
 	"revolver/covenant"
 	"revolver/date"
+	"revolver/defaults"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
 )
 
-var (
-	lenders   = []string{store.RoleLenderAdmin, store.RoleLenderOfficer}
-	makers    = []string{store.RoleLenderAdmin, store.RoleLenderOfficer, store.RoleBorrower}
-	auditors  = []string{store.RoleLenderAdmin, store.RoleAuditor}
-	everybody = []string(nil)
-)
+// roles are the roles of the role matrix (package app) that may do a; the
+// routes that only read need no more than the facility's access (nil).
+func roles(a app.Action) []string { return app.Roles(a) }
 
 func (s *Server) routeTable() []*Route {
 	const f = "/api/v1/facilities/{slug}"
@@ -37,31 +34,32 @@ func (s *Server) routeTable() []*Route {
 		{Method: "GET", Path: "/api/v1/health", Summary: "Liveness and store check", Public: true, Response: "Health", h: s.health},
 		{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This OpenAPI document", Public: true, Response: "OpenAPI", h: s.openapiDoc},
 		{Method: "POST", Path: "/api/v1/session", Summary: "Sign in (JSON or form): sets the session cookie, returns the CSRF token", Public: true, Request: "SignIn", Response: "Session", Status: 201, h: s.signIn},
-		{Method: "DELETE", Path: "/api/v1/session", Summary: "Sign out", Status: 204, h: s.signOut},
+		{Method: "DELETE", Path: "/api/v1/session", Summary: "Sign out", Response: "NoContent", Status: 204, h: s.signOut},
 		{Method: "GET", Path: "/api/v1/me", Summary: "The signed-in user (and CSRF token for a session)", Response: "Me", h: s.me},
 		{Method: "GET", Path: "/api/v1/facilities", Summary: "Facilities the caller may see", Response: "FacilityList", h: s.facilities},
-		{Method: "GET", Path: f, Summary: "A facility with its terms in force", Query: []string{"as_of"}, Response: "FacilityTerms", h: s.facility},
+		{Method: "GET", Path: f, Summary: "A facility with its terms in force, the events of default continuing (as known at known_at) and the overadvance", Query: []string{"as_of", "known_at"}, Response: "FacilityTerms", h: s.facility},
 		{Method: "GET", Path: f + "/availability", Summary: "Availability on a date as known at a time, with every term of the formula, why advances are blocked, the overadvance and what hindsight changes", Query: []string{"as_of", "known_at"}, Response: "Availability", h: s.availability},
 		{Method: "GET", Path: f + "/borrowing-base-certificates", Summary: "Certificates of the facility", Response: "CertificateList", h: s.certificates},
-		{Method: "POST", Path: f + "/borrowing-base-certificates", Summary: "Submit a certificate: multipart as_of, receivables, debtors, inventory (CSV or XLSX)", Roles: makers, Mutating: true, Upload: true, Request: "CertificateUpload", Response: "Certificate", Status: 201, h: s.submitCertificate},
+		{Method: "POST", Path: f + "/borrowing-base-certificates", Summary: "Submit a certificate: multipart as_of, receivables, debtors, inventory (CSV or XLSX)", Roles: roles(app.ActSubmitCertificate), Mutating: true, Upload: true, Request: "CertificateUpload", Response: "Certificate", Status: 201, h: s.submitCertificate},
 		{Method: "GET", Path: f + "/borrowing-base-certificates/{id}", Summary: "A certificate with its computed body", Response: "Certificate", h: s.certificate},
-		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/approve", Summary: "Approve a certificate (not by its submitter)", Roles: lenders, Mutating: true, Request: "Decision", Response: "Certificate", h: s.decideCertificate(store.Approved)},
-		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/reject", Summary: "Reject a certificate, saying why", Roles: lenders, Mutating: true, Request: "Decision", Response: "Certificate", h: s.decideCertificate(store.Rejected)},
+		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/approve", Summary: "Approve a certificate (not by its submitter); one that supersedes another only with supersedes naming it", Roles: roles(app.ActDecideCertificate), Mutating: true, Request: "CertificateDecision", Response: "Certificate", h: s.decideCertificate(store.Approved)},
+		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/reject", Summary: "Reject a certificate, saying why", Roles: roles(app.ActDecideCertificate), Mutating: true, Request: "CertificateDecision", Response: "Certificate", h: s.decideCertificate(store.Rejected)},
+		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/withdraw", Summary: "Withdraw a certificate not yet decided (the borrower)", Roles: roles(app.ActWithdrawCertificate), Mutating: true, Request: "Decision", Response: "Certificate", h: s.withdrawCertificate},
 		{Method: "GET", Path: f + "/advances", Summary: "Advance requests", Response: "AdvanceList", h: s.advances},
-		{Method: "POST", Path: f + "/advances", Summary: "Request an advance: checked against availability, funded at once while what the requester funded that business day stays within the maker-checker threshold (201), else waits for approval (202); value-dated before the business date, a lender's correction with a reason", Roles: makers, Mutating: true, Request: "AdvanceInput", Response: "Advance", Status: 201, h: s.requestAdvance},
-		{Method: "POST", Path: f + "/advances/{id}/approve", Summary: "Approve and fund a requested advance (not by its requester)", Roles: lenders, Mutating: true, Request: "Decision", Response: "Advance", h: s.decideAdvance(true)},
-		{Method: "POST", Path: f + "/advances/{id}/reject", Summary: "Reject a requested advance, saying why", Roles: lenders, Mutating: true, Request: "Decision", Response: "Advance", h: s.decideAdvance(false)},
-		{Method: "POST", Path: f + "/advances/{id}/cancel", Summary: "Cancel a request not yet decided (its requester)", Roles: makers, Mutating: true, Request: "Decision", Response: "Advance", h: s.cancelAdvance},
-		{Method: "POST", Path: f + "/repayments", Summary: "Record a repayment (201); value-dated before the business date, a lender's correction with a reason that waits for a second lender (202)", Roles: makers, Mutating: true, Request: "RepaymentInput", Response: "Posted", Status: 201, h: s.repayment},
+		{Method: "POST", Path: f + "/advances", Summary: "Request an advance: checked against availability, funded at once while what the requester funded that business day stays within the maker-checker threshold (201), else waits for approval (202); value-dated before the business date, a lender's correction with a reason", Roles: roles(app.ActRequestAdvance), Mutating: true, Request: "AdvanceInput", Response: "AdvanceRequested", Status: 201, h: s.requestAdvance},
+		{Method: "POST", Path: f + "/advances/{id}/approve", Summary: "Approve and fund a requested advance (not by its requester)", Roles: roles(app.ActDecideAdvance), Mutating: true, Request: "Decision", Response: "Advance", h: s.decideAdvance(true)},
+		{Method: "POST", Path: f + "/advances/{id}/reject", Summary: "Reject a requested advance, saying why", Roles: roles(app.ActDecideAdvance), Mutating: true, Request: "Decision", Response: "Advance", h: s.decideAdvance(false)},
+		{Method: "POST", Path: f + "/advances/{id}/cancel", Summary: "Cancel a request not yet decided (its requester)", Roles: roles(app.ActRequestAdvance), Mutating: true, Request: "Decision", Response: "Advance", h: s.cancelAdvance},
+		{Method: "POST", Path: f + "/repayments", Summary: "Record a repayment (201); value-dated before the business date, a lender's correction with a reason that waits for a second lender (202)", Roles: roles(app.ActRecordRepayment), Mutating: true, Request: "RepaymentInput", Response: "Posted", Status: 201, h: s.repayment},
 		{Method: "GET", Path: f + "/ledger", Summary: "Loan account transactions by value date, with balances", Query: []string{"from", "to"}, Response: "Ledger", h: s.ledger},
-		{Method: "POST", Path: f + "/financial-statements", Summary: "Submit quarterly financial statements (text/csv; a period already submitted is a restatement)", Roles: makers, Mutating: true, Request: "FinancialsCSV", Response: "FinancialsList", Status: 201, h: s.financials},
+		{Method: "POST", Path: f + "/financial-statements", Summary: "Submit quarterly financial statements (text/csv): a new period is recorded with its covenant tests; a period already reported is a restatement, pending until a lender accepts it (POST …/requests/{id}/approve)", Roles: roles(app.ActRecordStatements), Mutating: true, Request: "FinancialsCSV", Response: "FinancialsList", Status: 201, h: s.financials},
 		{Method: "GET", Path: f + "/covenants", Summary: "Covenant tests on the statements as known on a date", Query: []string{"as_known_on", "explain"}, Response: "Covenants", h: s.covenants},
-		{Method: "POST", Path: f + "/events-of-default", Summary: "Ask to record or waive an event of default (needs a second lender's approval)", Roles: lenders, Mutating: true, Request: "DefaultInput", Response: "Pending", Status: 202, h: s.eventOfDefault},
-		{Method: "POST", Path: f + "/amendments", Summary: "Ask to add an amendment (needs a second lender's approval)", Roles: lenders, Mutating: true, Request: "AmendmentInput", Response: "Pending", Status: 202, h: s.amendment},
+		{Method: "POST", Path: f + "/events-of-default", Summary: "Record an event of default of the terms (action record: as POST …/events-of-default/records) or ask to waive the one continuing of an event (action waive: as POST …/events-of-default/{id}/waive; a second lender approves)", Roles: roles(app.ActRecordDefault), Mutating: true, Request: "DefaultInput", Response: "Recorded", Status: 201, h: s.eventOfDefault},
+		{Method: "POST", Path: f + "/amendments", Summary: "Ask to add an amendment (needs a second lender's approval)", Roles: roles(app.ActRequestAmendment), Mutating: true, Request: "AmendmentInput", Response: "Pending", Status: 202, h: s.amendment},
 		{Method: "GET", Path: f + "/approvals", Summary: "Actions waiting for approval and decided", Response: "PendingList", h: s.approvals},
-		{Method: "POST", Path: f + "/approvals/{id}/approve", Summary: "Approve and carry out a pending action (not by its requester)", Roles: lenders, Mutating: true, Request: "Decision", Response: "Pending", h: s.decidePending(true)},
-		{Method: "POST", Path: f + "/approvals/{id}/reject", Summary: "Reject a pending action, saying why", Roles: lenders, Mutating: true, Request: "Decision", Response: "Pending", h: s.decidePending(false)},
-		{Method: "GET", Path: "/api/v1/audit", Summary: "The audit trail (hash chain), by id", Roles: auditors, Query: []string{"after", "limit"}, Response: "AuditList", h: s.auditList},
+		{Method: "POST", Path: f + "/approvals/{id}/approve", Summary: "Approve and carry out a pending action (not by its requester)", Roles: roles(app.ActDecidePending), Mutating: true, Request: "Decision", Response: "Pending", h: s.decidePending(true)},
+		{Method: "POST", Path: f + "/approvals/{id}/reject", Summary: "Reject a pending action, saying why", Roles: roles(app.ActDecidePending), Mutating: true, Request: "Decision", Response: "Pending", h: s.decidePending(false)},
+		{Method: "GET", Path: "/api/v1/audit", Summary: "The audit trail (hash chain), by id, filtered by facility, user, kind and business date (format=csv or Accept: text/csv: a CSV file)", Roles: roles(app.ActReadAudit), Query: []string{"facility", "user", "kind", "from", "to", "after", "limit", "format"}, Response: "AuditList", h: s.auditList},
 	}
 }
 
@@ -156,7 +154,16 @@ func parseDate(field, v string, required bool, def date.Date) (date.Date, error)
 	return d, nil
 }
 
-func (c *call) today() date.Date { return date.FromTime(c.s.now()) }
+// today is the business date (app.Service.BusinessDate): the default date
+// of every query.
+func (c *call) today() date.Date {
+	d, err := c.s.svc.BusinessDate(c.r.Context())
+	if err != nil {
+		c.s.log.Error("business date", "err", err, "request_id", c.reqID)
+		return date.FromTime(c.s.now().UTC())
+	}
+	return d
+}
 
 func (c *call) queryDate(name string) (date.Date, error) {
 	return parseDate(name, c.r.URL.Query().Get(name), false, c.today())
@@ -204,16 +211,6 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-// dummyHash is verified when the email is unknown, so that the answer
-// takes as long as for a wrong password.
-// It is computed on first use: an argon2id hash costs tens of milliseconds
-// and megabytes, which every command of the binary would otherwise pay at
-// start.
-var dummyHash = sync.OnceValue(func() string {
-	h, _ := auth.HashPassword("not a password of anyone", auth.DefaultParams)
-	return h
-})
-
 func (s *Server) signIn(c *call) (any, error) {
 	var in signIn
 	ct, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
@@ -225,47 +222,40 @@ func (s *Server) signIn(c *call) (any, error) {
 	} else if err := c.decodeJSON(&in); err != nil {
 		return nil, err
 	}
-	email := strings.ToLower(strings.TrimSpace(in.Email))
-	if email == "" || in.Password == "" {
+	if strings.TrimSpace(in.Email) == "" || in.Password == "" {
 		return nil, invalidf("email and password are required")
 	}
-	now := s.now()
-	keys := []string{"email:" + email, "ip:" + clientIP(c.r)}
-	if ok, wait := s.limiter.Allow(now, keys...); !ok {
-		c.w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		return nil, &Error{Status: http.StatusTooManyRequests, Code: "rate_limited",
-			Message: fmt.Sprintf("too many failed sign-ins: try again in %s", wait.Round(time.Second)), Details: map[string]any{"retry_after_seconds": int(wait.Seconds()) + 1}}
+	out, err := s.svc.SignIn(c.r.Context(), app.SignIn{Email: in.Email, Password: in.Password, Address: clientIP(c.r),
+		TTL: s.cfg.SessionTTL})
+	var se *app.SignInError
+	if errors.As(err, &se) {
+		c.audited = true
+		if se.Code == app.CodeRateLimited {
+			secs := int(se.Wait.Seconds()) + 1
+			c.w.Header().Set("Retry-After", strconv.Itoa(secs))
+			return nil, &Error{Status: http.StatusTooManyRequests, Code: se.Code, Message: se.Message, Details: map[string]any{"retry_after_seconds": secs}}
+		}
+		return nil, errf(http.StatusUnauthorized, se.Code, "%s", se.Message)
 	}
-	u, err := s.acc.UserByEmail(c.r.Context(), email)
-	if err != nil && store.ErrorCode(err) != store.CodeNotFound {
-		return nil, err
+	if store.ErrorCode(err) == store.CodeInvalid {
+		return nil, invalidf("%v", err)
 	}
-	hash := u.PasswordHash
 	if err != nil {
-		hash = dummyHash()
-	}
-	if !auth.VerifyPassword(hash, in.Password) || err != nil {
-		s.limiter.Fail(now, keys...)
-		return nil, errf(http.StatusUnauthorized, "unauthorized", "the email or the password is wrong")
-	}
-	s.limiter.Succeed(keys[0])
-	id, csrf := auth.Random("", 32), auth.Random("", 32)
-	sess := store.Session{IDSHA256: auth.SHA256(id), UserID: u.ID, CSRF: csrf, Created: now, Expires: now.Add(s.cfg.SessionTTL)}
-	if err := s.acc.CreateSession(c.r.Context(), sess); err != nil {
 		return nil, err
 	}
-	http.SetCookie(c.w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", Expires: sess.Expires, HttpOnly: true,
+	c.audited = true
+	// The browser counts the cookie's life on its own clock: Max-Age, not
+	// Expires, which would be on revolver's clock (a configured one may be
+	// years off the wall clock, as the demo's is).
+	http.SetCookie(c.w, &http.Cookie{Name: sessionCookie, Value: out.Token, Path: "/", MaxAge: int(out.Session.Expires.Sub(out.Session.Created).Seconds()), HttpOnly: true,
 		Secure: c.r.TLS != nil || s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
-	c.user = u
-	if err := c.audit(nil, map[string]any{"signed_in": u.Email}); err != nil {
-		return nil, err
-	}
-	return map[string]any{"user": u, "csrf_token": csrf, "expires": sess.Expires}, nil
+	c.user = out.User
+	return map[string]any{"user": out.User, "csrf_token": out.Session.CSRF, "expires": out.Session.Expires}, nil
 }
 
 func (s *Server) signOut(c *call) (any, error) {
 	if c.session != nil {
-		if err := s.acc.DeleteSession(c.r.Context(), c.session.IDSHA256); err != nil {
+		if err := s.svc.SignOut(c.r.Context(), c.user, *c.session); err != nil {
 			return nil, err
 		}
 	}
@@ -288,20 +278,11 @@ func (s *Server) facilities(c *call) (any, error) {
 	}
 	out := []store.Facility{}
 	for _, f := range fs {
-		if isLender(c.user.Role) || containsStr(c.user.Facilities, f.Slug) {
+		if app.SeesFacility(c.user.Role, c.user.Facilities, f.Slug) {
 			out = append(out, f)
 		}
 	}
 	return map[string]any{"facilities": out}, nil
-}
-
-func containsStr(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Server) facility(c *call) (any, error) {
@@ -309,25 +290,30 @@ func (s *Server) facility(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	knownAt, err := c.queryKnownAt(asOf)
+	if err != nil {
+		return nil, err
+	}
 	t, err := s.terms.TermsAsOf(c.r.Context(), c.fac.Slug, asOf)
 	if err != nil {
 		return nil, err
 	}
-	open, err := s.terms.DefaultsContinuing(c.r.Context(), c.fac.Slug, asOf, time.Time{})
+	open, err := s.svc.DefaultsContinuing(c.r.Context(), c.fac.Slug, asOf, knownAt)
 	if err != nil {
 		return nil, err
 	}
-	if open == nil {
-		open = []string{}
+	out := map[string]any{"facility": c.fac, "as_of": asOf, "terms": t, "events_of_default_continuing": defaults.Continuing(open)}
+	if !knownAt.IsZero() {
+		out["known_at"] = knownAt
 	}
 	// The overadvance (null when none) and whether advances are blocked,
 	// from the one availability use case.
-	a, err := s.svc.Availability(c.r.Context(), c.fac.Slug, asOf, time.Time{})
+	a, err := s.svc.Availability(c.r.Context(), c.fac.Slug, asOf, knownAt)
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"facility": c.fac, "as_of": asOf, "terms": t, "events_of_default_continuing": open,
-		"overadvance": a.Overadvance, "advances_blocked": nonNil(a.Blocked), "availability": figure(a.Availability)}, nil
+	out["overadvance"], out["advances_blocked"], out["availability"] = a.Overadvance, nonNil(a.Blocked), figureOf(a.Availability)
+	return out, nil
 }
 
 // Availability is the answer of GET …/availability: app.Availability's
@@ -381,7 +367,7 @@ type Hindsight struct {
 	Why             []string        `json:"why"`
 }
 
-func figure(a ledger.Availability) *money.Amount {
+func figureOf(a ledger.Availability) *money.Amount {
 	if !a.Determined {
 		return nil
 	}
@@ -396,13 +382,17 @@ func nonNil[T any](xs []T) []T {
 	return xs
 }
 
+// AvailabilityOf names app.Availability's figures as the API answers them
+// (the command line writes the same).
+func AvailabilityOf(a app.Availability) Availability { return availabilityOut(a) }
+
 // availabilityOut names app.Availability's figures for the API.
 func availabilityOut(a app.Availability) Availability {
 	out := Availability{AsOf: a.AsOf, KnownAt: a.KnownAt, BusinessDate: a.BusinessDate, Commitment: a.Commitment, AdvanceCap: a.AdvanceCap,
 		TerminationDate: a.TerminationDate, Exclusions: a.Exclusions, BorrowingBase: a.BorrowingBase,
 		LettersOfCredit: a.LettersOfCredit.Exposure, LettersOfCreditTreatment: a.LettersOfCredit.Treatment,
 		LCOutstanding: a.LettersOfCredit.Outstanding, LCDrawn: a.LettersOfCredit.Drawn, Limit: a.Limit, BindingLimit: a.Binding,
-		LoansOutstanding: a.LoansOutstanding, Availability: figure(a.Availability), AvailableToAdvance: a.ToAdvance, LowestOn: a.LowestOn,
+		LoansOutstanding: a.LoansOutstanding, Availability: figureOf(a.Availability), AvailableToAdvance: a.ToAdvance, LowestOn: a.LowestOn,
 		AdvancesBlocked: nonNil(a.Blocked), DefaultsContinuing: nonNil(a.Defaults), Overadvance: a.Overadvance}
 	if a.Certificate != nil {
 		out.Certificate, out.CertificateAsOf, out.CertificateBorrowingBase = a.Certificate.ID, a.Certificate.AsOf, a.Certificate.BorrowingBase
@@ -411,7 +401,7 @@ func availabilityOut(a app.Availability) Availability {
 		out.Formula = a.Formula()
 	}
 	if h := a.Hindsight; h != nil {
-		out.Hindsight = &Hindsight{KnownAt: h.KnownAt, Availability: figure(h.Availability), BorrowingBase: h.Availability.BorrowingBase,
+		out.Hindsight = &Hindsight{KnownAt: h.KnownAt, Availability: figureOf(h.Availability), BorrowingBase: h.Availability.BorrowingBase,
 			AdvancesBlocked: nonNil(h.Availability.Blocked), Why: h.Why}
 		if h.Availability.Certificate != nil {
 			out.Hindsight.Certificate = h.Availability.Certificate.ID
@@ -420,13 +410,16 @@ func availabilityOut(a app.Availability) Availability {
 	return out
 }
 
-// knownAt reads known_at: an RFC 3339 time, or a date (the end of that
-// business day in the facility's zone); zero when absent (the use case's
-// rule).
+// knownAt reads known_at: an RFC 3339 time, "now", or a date (the end of
+// that business day, app.Service.EndOfBusiness); zero when absent (the
+// use case's rule).
 func (c *call) knownAt() (time.Time, error) {
 	v := c.r.URL.Query().Get("known_at")
 	if v == "" {
 		return time.Time{}, nil
+	}
+	if v == "now" {
+		return c.s.now(), nil
 	}
 	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
 		return t, nil
@@ -435,7 +428,7 @@ func (c *call) knownAt() (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fieldErr("known_at", "%q: expected an RFC 3339 time (2006-12-31T17:00:00-05:00) or a date YYYY-MM-DD (the end of that business day)", v)
 	}
-	return c.s.svc.EndOfBusiness(c.r.Context(), c.fac.Slug, d)
+	return c.s.svc.EndOfBusiness(c.r.Context(), d)
 }
 
 func (s *Server) availability(c *call) (any, error) {
@@ -505,6 +498,7 @@ func (s *Server) submitCertificate(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.about(0, asOf)
 	in := app.CertificateInput{Facility: c.fac.Slug, AsOf: asOf, By: c.user.Email}
 	for _, f := range []struct {
 		field string
@@ -536,9 +530,16 @@ func (s *Server) submitCertificate(c *call) (any, error) {
 	return cert, c.audit(nil, rec)
 }
 
+// certificateDecision is the body of an approval or rejection: for a
+// certificate that supersedes another, supersedes names it.
+type certificateDecision struct {
+	Comment    string `json:"comment"`
+	Supersedes int64  `json:"supersedes"`
+}
+
 func (s *Server) decideCertificate(status store.CertificateStatus) func(c *call) (any, error) {
 	return func(c *call) (any, error) {
-		var in decision
+		var in certificateDecision
 		if err := c.decodeOptional(&in); err != nil {
 			return nil, err
 		}
@@ -546,13 +547,31 @@ func (s *Server) decideCertificate(status store.CertificateStatus) func(c *call)
 		if err != nil {
 			return nil, err
 		}
-		before, after, err := c.svc().DecideCertificate(c.r.Context(), c.fac.Slug, id, status, c.user.Email, in.Comment)
+		before, after, err := c.svc().DecideCertificate(c.r.Context(), c.fac.Slug, id,
+			app.CertificateDecision{Status: status, By: c.user.Email, Comment: in.Comment, Supersedes: in.Supersedes})
 		if err != nil {
 			return nil, err
 		}
 		before.Body, after.Body = nil, nil
 		return after, c.audit(before, after)
 	}
+}
+
+func (s *Server) withdrawCertificate(c *call) (any, error) {
+	var in decision
+	if err := c.decodeOptional(&in); err != nil {
+		return nil, err
+	}
+	id, err := c.pathID()
+	if err != nil {
+		return nil, err
+	}
+	before, after, err := c.svc().WithdrawCertificate(c.r.Context(), c.fac.Slug, id, c.user.Email, in.Comment)
+	if err != nil {
+		return nil, err
+	}
+	before.Body, after.Body = nil, nil
+	return after, c.audit(before, after)
 }
 
 type decision struct {
@@ -613,6 +632,7 @@ func (s *Server) requestAdvance(c *call) (any, error) {
 	if len(in.Reason) > 500 {
 		return nil, fieldErr("reason", "at most 500 characters")
 	}
+	c.about(amt, vd)
 	r, err := c.svc().RequestAdvance(c.r.Context(), app.RequestInput{Facility: c.fac.Slug, Key: c.ledgerKey(), Amount: amt, ValueDate: vd,
 		By: c.user.Email, Role: c.user.Role, Reason: in.Reason})
 	if err != nil {
@@ -705,6 +725,7 @@ func (s *Server) repayment(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.about(amt, vd)
 	if len(in.Memo) > 500 {
 		return nil, fieldErr("memo", "at most 500 characters")
 	}
@@ -771,11 +792,15 @@ func (s *Server) financials(c *call) (any, error) {
 	if len(sts) == 0 {
 		return nil, invalidf("%s: no statements", name)
 	}
-	fs, err := c.svc().AddStatements(c.r.Context(), c.fac.Slug, sts, c.user.Email)
+	fs, pending, err := c.svc().AddStatements(c.r.Context(), c.fac.Slug, sts, c.user.Email)
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"financial_statements": fs}, c.audit(nil, fs)
+	if pending == nil {
+		pending = []app.Recorded{}
+	}
+	out := map[string]any{"financial_statements": fs, "pending": pending}
+	return out, c.audit(nil, out)
 }
 
 func (s *Server) covenants(c *call) (any, error) {
@@ -803,12 +828,17 @@ func (s *Server) covenants(c *call) (any, error) {
 }
 
 type defaultInput struct {
-	Action string `json:"action"`
-	Event  string `json:"event"`
-	Date   string `json:"date"`
-	Note   string `json:"note"`
+	Action    string `json:"action"`
+	Event     string `json:"event"`
+	Date      string `json:"date"`
+	Note      string `json:"note"`
+	Agreement string `json:"agreement"`
 }
 
+// eventOfDefault is the route of the approvals of an earlier version, now
+// a request in the one model of events of default: record is RecordDefault
+// (the note is the description); waive is RequestWaiver of the one event
+// of default of that event continuing on the date.
 func (s *Server) eventOfDefault(c *call) (any, error) {
 	var in defaultInput
 	if err := c.decodeJSON(&in); err != nil {
@@ -818,21 +848,38 @@ func (s *Server) eventOfDefault(c *call) (any, error) {
 		return nil, fieldErr("action", "%q: expected record or waive", in.Action)
 	}
 	if in.Event == "" {
-		return nil, fieldErr("event", "required: the event of default's id in the terms, e.g. \"7.1(a)\"")
+		return nil, fieldErr("event", "required: the event of default's id in the terms, e.g. dissolution")
 	}
 	d, err := parseDate("date", in.Date, true, 0)
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.terms.TermsAsOf(c.r.Context(), c.fac.Slug, d)
+	c.about(0, d)
+	ctx := c.r.Context()
+	if in.Action == "record" {
+		desc := in.Note
+		if strings.TrimSpace(desc) == "" {
+			desc = "recorded through POST …/events-of-default without a description"
+		}
+		return c.recorded(c.svc().RecordDefault(ctx, c.factInput(), defaults.DefaultRecord{Event: in.Event, Occurred: d, Description: desc}))
+	}
+	open, err := s.svc.DefaultsContinuing(ctx, c.fac.Slug, d, time.Time{})
 	if err != nil {
 		return nil, err
 	}
-	p, err := c.svc().RequestDefaultRecord(c.r.Context(), t, c.fac.Slug, app.DefaultRecord{Event: in.Event, Date: d, Note: in.Note}, in.Action == "waive", c.user.Email)
-	if err != nil {
-		return nil, err
+	var ids []string
+	for _, x := range open {
+		if x.Event == in.Event {
+			ids = append(ids, x.ID)
+		}
 	}
-	return p, c.audit(nil, p)
+	if len(ids) != 1 {
+		return nil, fieldErr("event", "%d events of default %q continue on %s (%s): waive one with POST …/events-of-default/{id}/waive", len(ids), in.Event, d, strings.Join(ids, ", "))
+	}
+	if in.Agreement == "" {
+		return nil, fieldErr("agreement", "required: the document the written consent refers to, e.g. security-agreement (Security Agreement ¶16)")
+	}
+	return c.recorded(c.svc().RequestWaiver(ctx, c.factInput(), app.WaiverRequest{Default: ids[0], Date: d, Agreement: in.Agreement, Note: in.Note}))
 }
 
 func (s *Server) amendment(c *call) (any, error) {
@@ -878,27 +925,54 @@ func (s *Server) decidePending(approve bool) func(c *call) (any, error) {
 
 func (s *Server) auditList(c *call) (any, error) {
 	q := c.r.URL.Query()
-	after, limit := int64(0), 100
+	f := store.AuditFilter{Facility: q.Get("facility"), Actor: q.Get("user"), Kind: q.Get("kind"), Limit: 100}
 	if v := q.Get("after"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
 			return nil, fieldErr("after", "%q: expected a record id (integer ≥ 0)", v)
 		}
-		after = n
+		f.After = n
 	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
 			return nil, fieldErr("limit", "%q: expected an integer from 1 to 1000", v)
 		}
-		limit = n
+		f.Limit = n
 	}
-	recs, err := s.acc.AuditRecords(c.r.Context(), after, limit)
+	var err error
+	if f.From, err = parseDate("from", q.Get("from"), false, 0); err != nil {
+		return nil, err
+	}
+	if f.To, err = parseDate("to", q.Get("to"), false, 0); err != nil {
+		return nil, err
+	}
+	if f.From != 0 && f.To != 0 && f.From > f.To {
+		return nil, fieldErr("to", "%s is before from %s", f.To, f.From)
+	}
+	format := q.Get("format")
+	if format == "" && strings.Contains(c.r.Header.Get("Accept"), "text/csv") {
+		format = "csv"
+	}
+	if format != "" && format != "json" && format != "csv" {
+		return nil, fieldErr("format", "%q: expected json or csv", format)
+	}
+	recs, err := s.svc.AuditTrail(c.r.Context(), f)
 	if err != nil {
 		return nil, err
 	}
-	if recs == nil {
-		recs = []store.AuditRecord{}
+	if format == "csv" {
+		var b bytes.Buffer
+		if err := app.WriteAuditCSV(&b, recs); err != nil {
+			return nil, err
+		}
+		w := c.w
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="audit.csv"`)
+		w.WriteHeader(http.StatusOK)
+		w.Write(b.Bytes())
+		c.w = discard{h: http.Header{}}
+		return nil, nil
 	}
 	return map[string]any{"records": recs}, nil
 }

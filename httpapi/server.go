@@ -27,6 +27,8 @@ import (
 
 	"revolver/app"
 	"revolver/auth"
+	"revolver/date"
+	"revolver/money"
 	"revolver/store"
 )
 
@@ -42,10 +44,10 @@ type Config struct {
 	MaxBody, MaxUpload int64
 	// SessionTTL is how long a browser session lasts (default 12 hours).
 	SessionTTL time.Duration
-	// SignInLimit: failed sign-ins allowed per email and per client
-	// address within SignInWindow (defaults 5 per 15 minutes).
-	SignInLimit  int
-	SignInWindow time.Duration
+	// SignInLimits limit failed sign-ins per account and per client
+	// address, counted in the store so that every server process on one
+	// database shares them (auth.DefaultSignInLimits if zero).
+	SignInLimits auth.SignInLimits
 	// SecureCookies marks the session cookie Secure even on plain HTTP
 	// (behind a proxy that terminates TLS); it is always Secure over TLS.
 	SecureCookies bool
@@ -60,7 +62,6 @@ type Server struct {
 	svc     *app.Service
 	now     func() time.Time
 	cfg     Config
-	limiter *auth.Limiter
 	log     *slog.Logger
 	mux     *http.ServeMux
 	routes  []*Route
@@ -135,28 +136,25 @@ func New(cfg Config) (*Server, error) {
 	if cfg.SessionTTL == 0 {
 		cfg.SessionTTL = 12 * time.Hour
 	}
-	if cfg.SignInLimit == 0 {
-		cfg.SignInLimit = 5
-	}
-	if cfg.SignInWindow == 0 {
-		cfg.SignInWindow = 15 * time.Minute
-	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s := &Server{st: cfg.Store, acc: acc, terms: cfg.Terms, now: cfg.Now, cfg: cfg, log: cfg.Log,
-		svc:     &app.Service{Store: cfg.Store, Terms: cfg.Terms, Now: cfg.Now},
-		limiter: auth.NewLimiter(cfg.SignInLimit, cfg.SignInWindow),
-		mux:     http.NewServeMux(), tokens: map[string]cachedUser{}, facs: map[string]cachedFacility{}, keyLocks: map[string]*keyLock{}}
+		svc: &app.Service{Store: cfg.Store, Terms: cfg.Terms, Now: cfg.Now, SignInLimits: cfg.SignInLimits},
+		mux: http.NewServeMux(), tokens: map[string]cachedUser{}, facs: map[string]cachedFacility{}, keyLocks: map[string]*keyLock{}}
 	s.routes = append(s.routeTable(), s.defaultsRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
-	doc, err := json.MarshalIndent(s.openAPI(), "", "  ")
+	doc, err := s.openAPI()
 	if err != nil {
 		return nil, err
 	}
-	s.openapi = doc
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	s.openapi = b
 	return s, nil
 }
 
@@ -197,8 +195,10 @@ type Route struct {
 	Mutating bool
 	// Upload routes take multipart/form-data (larger body limit).
 	Upload bool
-	// Request and Response name schemas of the OpenAPI document; Query
-	// lists the query parameters.
+	// Request and Response name schemas of the OpenAPI document, each the
+	// Go type decoded or answered (schemaTypes in openapi.go). Every route
+	// names its Response ("NoContent" for a 204). Query lists the query
+	// parameters.
 	Request, Response string
 	Query             []string
 	// Status is the success status.
@@ -220,7 +220,14 @@ type call struct {
 	idemKey string
 	status  int                // overrides rt.Status when set
 	record  *store.AuditRecord // the audit record of a mutation
-	txAudit int                // set by auditingStore.Update
+	auditSt *app.AuditState    // what the use cases' store transactions did about the audit
+	// audited: a use case appended the request's record, done or refused
+	// (sign-in).
+	audited bool
+	// amount and day: what the request is about, for the record of a
+	// refusal (read from the request before the use case runs).
+	amount money.Amount
+	day    date.Date
 }
 
 var requestIDRe = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
@@ -242,6 +249,11 @@ func (s *Server) wrap(rt *Route) http.Handler {
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		if err := s.serve(c); err != nil {
 			e := s.asError(c, err)
+			if rec := c.refusal(e); rec != nil {
+				if _, err := s.acc.AppendAudit(context.WithoutCancel(r.Context()), *rec); err != nil {
+					s.log.Error("audit a refused change", "err", err, "request_id", c.reqID)
+				}
+			}
 			writeError(w, e)
 		}
 	})
@@ -294,15 +306,20 @@ func (s *Server) serve(c *call) error {
 			}
 		}
 	}
+	c.auditSt = &app.AuditState{}
+	a := c.actor()
+	a.Audit = c.auditSt
+	c.r = r.WithContext(app.WithActor(r.Context(), a))
 	out, err := rt.h(c)
 	if err != nil {
 		if c.idemKey != "" {
-			// Refusals are kept too (a retry sees the same answer); internal
-			// errors are not, so a retry may succeed.
+			// Refusals are kept too (a retry sees the same answer), with
+			// their audit record; internal errors are not, so a retry may
+			// succeed.
 			e := s.asError(c, err)
 			if e.Status < 500 {
 				b, _ := json.Marshal(e.body())
-				c.keep(e.Status, b)
+				c.keepRefusal(e, b)
 			}
 		}
 		return err
@@ -324,7 +341,7 @@ func (s *Server) serve(c *call) error {
 	} else if b, err = json.Marshal(out); err != nil {
 		return err
 	}
-	if c.txAudit != 0 {
+	if c.auditSt.Ran {
 		// The use case's store transaction appended the record with the
 		// change (or changed nothing).
 		c.record = nil
@@ -353,16 +370,17 @@ func (c *call) requestHash() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// keep stores the response for the idempotency key; if another response
-// was kept first it is returned with first false.
-func (c *call) keep(status int, body []byte) (store.IdempotentResponse, bool) {
-	kept, first, err := c.s.acc.PutIdempotentResponse(c.r.Context(), store.IdempotentResponse{
-		UserID: c.user.ID, Key: c.idemKey, RequestHash: c.requestHash(), Status: status, Body: body, Created: c.s.now()})
+// keepRefusal stores a refusal for the idempotency key together with its
+// audit record; the record is then not appended again.
+func (c *call) keepRefusal(e *Error, body []byte) {
+	rec := c.refusal(e)
+	_, _, err := c.s.acc.FinishRequest(context.WithoutCancel(c.r.Context()), rec, &store.IdempotentResponse{
+		UserID: c.user.ID, Key: c.idemKey, RequestHash: c.requestHash(), Status: e.Status, Body: body, Created: c.s.now()})
 	if err != nil {
 		c.s.log.Error("keep idempotent response", "err", err, "request_id", c.reqID)
-		return kept, true
+		return
 	}
-	return kept, first
+	c.audited = true
 }
 
 func (c *call) replayKept(kept store.IdempotentResponse) error {
@@ -383,7 +401,7 @@ func writeJSON(w http.ResponseWriter, status int, b []byte) {
 	w.Write([]byte("\n"))
 }
 
-const sessionCookie = "revolver_session"
+const sessionCookie = auth.SessionCookie
 
 // authenticate finds the caller: a Bearer token, else a session cookie
 // (with a CSRF token on unsafe methods).
@@ -468,14 +486,11 @@ func formValue(r *http.Request, limit int64, name string) string {
 	return r2.PostFormValue(name)
 }
 
-// isLender: lenders and auditors see every facility.
-func isLender(role string) bool { return role != store.RoleBorrower }
-
 // facilityAccess loads the facility of the path; a borrower asking for a
 // facility not theirs gets the same 404 as for one that does not exist.
 func (s *Server) facilityAccess(c *call, slug string) error {
 	notFound := errf(http.StatusNotFound, "not_found", "facility %q not found", slug)
-	if !c.rt.Public && !isLender(c.user.Role) && !slices.Contains(c.user.Facilities, slug) {
+	if !c.rt.Public && !app.SeesFacility(c.user.Role, c.user.Facilities, slug) {
 		return notFound
 	}
 	now := time.Now()
@@ -502,7 +517,8 @@ func (s *Server) facilityAccess(c *call, slug string) error {
 
 // audit prepares the audit record of a mutation; it is appended to the
 // chain with the kept response, in one store transaction, when the handler
-// succeeds.
+// succeeds. The record is described from before and after (see
+// store.AuditRecord.Describe).
 func (c *call) audit(before, after any) error {
 	enc := func(v any) (json.RawMessage, error) {
 		if v == nil {
@@ -519,15 +535,50 @@ func (c *call) audit(before, after any) error {
 		return err
 	}
 	r := c.newRecord(b, a)
+	describe(&r, before, after)
 	c.record = &r
 	return nil
 }
 
-func (c *call) newRecord(before, after json.RawMessage) store.AuditRecord {
-	actor := c.user.Email
-	if actor == "" {
-		actor = "anonymous"
+// actor is who asks through this request and for what (auditWhat), for
+// the use cases and the audit records.
+func (c *call) actor() app.Actor {
+	route := c.rt.Method + " " + c.rt.Path
+	what := auditWhat[route]
+	return app.Actor{User: c.user.Email, UserID: c.user.ID, Role: c.user.Role, Facilities: c.user.Facilities,
+		RequestID: c.reqID, Via: route, Kind: what.kind, Action: what.action}
+}
+
+// facility is the facility of the request: the one loaded, else the path's.
+func (c *call) facility() string {
+	if c.fac.Slug != "" {
+		return c.fac.Slug
 	}
-	return store.AuditRecord{At: c.s.now(), Actor: actor, RequestID: c.reqID,
-		Route: c.rt.Method + " " + c.rt.Path, Facility: c.fac.Slug, Before: before, After: after}
+	return c.r.PathValue("slug")
+}
+
+// newRecord is the audit record of this request: who (user and role),
+// the request, the facility, what kind of thing the route changes and how
+// (auditWhat), and what the request is about as far as it was read.
+func (c *call) newRecord(before, after json.RawMessage) store.AuditRecord {
+	r := c.actor().Record(c.s.now())
+	r.Facility, r.Resource, r.Amount, r.Dated, r.Before, r.After = c.facility(), c.r.PathValue("id"), c.amount, c.day, before, after
+	return r
+}
+
+// about notes what the request is about before the use case runs, so that
+// a refusal's record names it.
+func (c *call) about(amount money.Amount, day date.Date) { c.amount, c.day = amount, day }
+
+// refusal is the audit record of a mutating request refused with a 4xx
+// status (invalid, unauthorized, forbidden, not found, conflict, refused by
+// the rules), nil if the request is not audited that way or its record is
+// already appended.
+func (c *call) refusal(e *Error) *store.AuditRecord {
+	if !c.rt.Mutating || c.audited || e.Status < 400 || e.Status >= 500 {
+		return nil
+	}
+	r := c.s.svc.RefusalRecord(app.WithActor(c.r.Context(), c.actor()), app.Refusal{Code: e.Code, Message: e.Message, Status: e.Status,
+		Facility: c.facility(), Resource: c.r.PathValue("id"), Amount: c.amount, Dated: c.day})
+	return &r
 }

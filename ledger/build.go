@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"revolver/calendar"
 	"revolver/date"
 	"revolver/money"
 )
@@ -58,6 +59,23 @@ func Fee(r Ref, amount money.Amount, toLoans bool) (Transaction, error) {
 	return r.tx(KindFee, Posting{dr, amount}, Posting{FeeIncome, -amount})
 }
 
+// Payment receives in cash from the borrower what it was billed: interest
+// (with monthly billed interest), a fee or costs. It debits Cash and credits
+// the receivable account, one of InterestReceivable, FeesReceivable and
+// CostsReceivable. That it does not exceed what is receivable is the
+// caller's check.
+func Payment(r Ref, account Account, amount money.Amount) (Transaction, error) {
+	switch account {
+	case InterestReceivable, FeesReceivable, CostsReceivable:
+	default:
+		return Transaction{}, invalidf("payment: account %q, expected %s, %s or %s", account, InterestReceivable, FeesReceivable, CostsReceivable)
+	}
+	if err := positive("payment", amount); err != nil {
+		return Transaction{}, err
+	}
+	return r.tx(KindPayment, Posting{Cash, amount}, Posting{account, -amount})
+}
+
 // Cost charges to the loan account a cost the lender paid on the borrower's
 // behalf (Security Agreement ¶7): debit Loans, credit Cash.
 func Cost(r Ref, amount money.Amount) (Transaction, error) {
@@ -109,9 +127,13 @@ func LCExpire(r Ref, amount money.Amount) (Transaction, error) {
 }
 
 // CollectionValueDate is the date cash proceeds received on received are
-// credited to the loans: clearanceDays later (Security Agreement ¶8).
-func CollectionValueDate(received date.Date, clearanceDays int) date.Date {
-	return received.AddDays(clearanceDays)
+// credited to the loans: clearanceDays Business Days of cal after receipt
+// (Security Agreement ¶8). Proceeds received on a day that is not a
+// Business Day count as received on the next Business Day (as items
+// received on a non-banking day, UCC §4-108), so the credit always falls on
+// a Business Day; with no clearance days they are credited on that day.
+func CollectionValueDate(received date.Date, clearanceDays int, cal calendar.Calendar) date.Date {
+	return cal.AddBusinessDays(cal.OnOrAfter(received), clearanceDays)
 }
 
 // Collection credits cash proceeds to the loans through the collections

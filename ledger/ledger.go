@@ -75,9 +75,12 @@ type Kind string
 
 // The kinds of transaction.
 const (
-	KindAdvance    Kind = "advance"
-	KindRepayment  Kind = "repayment"
-	KindFee        Kind = "fee"
+	KindAdvance   Kind = "advance"
+	KindRepayment Kind = "repayment"
+	KindFee       Kind = "fee"
+	// KindPayment receives in cash what the borrower was billed: interest,
+	// fees or costs (see Payment).
+	KindPayment    Kind = "payment"
 	KindCost       Kind = "cost"
 	KindInterest   Kind = "interest" // daily accrual
 	KindCapitalise Kind = "interest_capitalise"
@@ -94,7 +97,7 @@ const (
 )
 
 // Kinds lists every Kind.
-var Kinds = []Kind{KindAdvance, KindRepayment, KindFee, KindCost, KindInterest, KindCapitalise,
+var Kinds = []Kind{KindAdvance, KindRepayment, KindFee, KindPayment, KindCost, KindInterest, KindCapitalise,
 	KindInterestAdjustment, KindLCIssue, KindLCDraw, KindLCReimburse, KindLCExpire, KindCollection, KindReturnedItem, KindReversal}
 
 // Known reports whether k is one of Kinds.

@@ -186,6 +186,9 @@ func TestReverseProperty(t *testing.T) {
 			func() (Transaction, error) { return Repayment(r, a) },
 			func() (Transaction, error) { return Fee(r, a, rapid.Bool().Draw(t, "toLoans")) },
 			func() (Transaction, error) { return Cost(r, a) },
+			func() (Transaction, error) {
+				return Payment(r, []Account{InterestReceivable, FeesReceivable, CostsReceivable}[rapid.IntRange(0, 2).Draw(t, "account")], a)
+			},
 			func() (Transaction, error) { return LCIssue(r, a) },
 			func() (Transaction, error) { return LCDraw(r, a) },
 			func() (Transaction, error) { return LCReimburse(r, a, rapid.Bool().Draw(t, "byAdvance")) },
@@ -298,5 +301,60 @@ func TestThirty360DaysSumToThePeriod(t *testing.T) {
 		if sum != c.days || sum != period {
 			t.Errorf("%s to %s: %d days, want %d (the period's 30/360 count: %d)", c.from, c.to, sum, c.days, period)
 		}
+	}
+}
+
+// Collections are credited after clearance days counted in Business Days
+// of the facility's calendar, not calendar days (Security Agreement ¶8):
+// received on a Friday with one day, credited on the Monday, not the
+// Saturday; over a holiday, on the day after it.
+func TestCollectionValueDateBusinessDays(t *testing.T) {
+	d := date.MustParse
+	fed := calendar.FederalReserve()
+	for _, tc := range []struct {
+		name      string
+		received  string
+		clearance int
+		cal       calendar.Calendar
+		want      string
+	}{
+		{"Friday, 1 day", "2006-03-10", 1, fed, "2006-03-13"},
+		{"Friday, 2 days", "2006-03-10", 2, fed, "2006-03-14"},
+		{"Friday before Martin Luther King Day, 1 day", "2006-01-13", 1, fed, "2006-01-17"},
+		{"Friday before Martin Luther King Day, 2 days", "2006-01-13", 2, fed, "2006-01-18"},
+		{"Wednesday before Thanksgiving, 1 day", "2006-11-22", 1, fed, "2006-11-24"},
+		{"Friday before Christmas, 1 day", "2006-12-22", 1, fed, "2006-12-26"},
+		{"Wednesday, no clearance", "2006-03-08", 0, fed, "2006-03-08"},
+		{"Saturday counts as received Monday, 1 day", "2006-03-11", 1, fed, "2006-03-14"},
+		{"Saturday, no clearance: the next Business Day", "2006-03-11", 0, fed, "2006-03-13"},
+		{"weekends only: no holiday", "2006-01-13", 1, calendar.WeekendsOnly(), "2006-01-16"},
+		{"a facility closure", "2006-03-10", 1, fed.WithClosures(d("2006-03-13")), "2006-03-14"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := CollectionValueDate(d(tc.received), tc.clearance, tc.cal); got != d(tc.want) {
+				t.Errorf("received %s (%s), %d clearance days: credited %s (%s), want %s", tc.received, d(tc.received).Weekday(), tc.clearance, got, got.Weekday(), tc.want)
+			}
+		})
+	}
+}
+
+// A payment settles what was billed: interest, fees or costs receivable,
+// never the loans (a repayment) or another account.
+func TestPaymentAccounts(t *testing.T) {
+	r := Ref{Facility: "f", Key: "k", ValueDate: date.MustParse("2004-01-28")}
+	p, err := Payment(r, FeesReceivable, amt("20000.00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := BalancesAsOf([]Transaction{p}, r.ValueDate); b[Cash] != amt("20000.00") || b[FeesReceivable] != -amt("20000.00") {
+		t.Errorf("balances after a fee payment: %v", b)
+	}
+	for _, a := range []Account{Loans, Cash, FeeIncome, "savings"} {
+		if _, err := Payment(r, a, amt("1.00")); err == nil {
+			t.Errorf("payment to %s: no error", a)
+		}
+	}
+	if _, err := Payment(r, InterestReceivable, 0); err == nil {
+		t.Error("payment of 0.00: no error")
 	}
 }

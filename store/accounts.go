@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"revolver/date"
+	"revolver/money"
 )
 
 // Roles of users.
@@ -43,12 +46,29 @@ type Accounts interface {
 
 	// CreateToken stores the SHA-256 (hex) of a new API token.
 	CreateToken(ctx context.Context, userID int64, tokenSHA256 string, at time.Time) error
+	// AddUser stores a new user with the facilities granted, and AddToken a
+	// token's hash, each in one transaction with its audit record (nil:
+	// none).
+	AddUser(ctx context.Context, u User, facilities []string, a *AuditRecord) (User, error)
+	AddToken(ctx context.Context, userID int64, tokenSHA256 string, at time.Time, a *AuditRecord) error
 	UserByToken(ctx context.Context, tokenSHA256 string) (User, error)
 
 	// Sessions are keyed by the SHA-256 (hex) of the cookie value.
 	CreateSession(ctx context.Context, s Session) error
 	Session(ctx context.Context, idSHA256 string, now time.Time) (Session, error) // not_found if absent or expired
 	DeleteSession(ctx context.Context, idSHA256 string) error
+	// EndSession deletes a session and appends its audit record (a, may
+	// be nil) in one database transaction.
+	EndSession(ctx context.Context, idSHA256 string, a *AuditRecord) error
+
+	// RecordSignIn appends a sign-in attempt and, in the same database
+	// transaction, the session of a successful one (s, may be nil) and the
+	// attempt's audit record (a, may be nil). Attempts are append-only.
+	RecordSignIn(ctx context.Context, at SignInAttempt, s *Session, a *AuditRecord) error
+	// SignInFailures returns the times of failed attempts at or after
+	// since, oldest first: those for email after its latest successful
+	// attempt, and those from address (whatever their email).
+	SignInFailures(ctx context.Context, email, address string, since time.Time) (account, fromAddress []time.Time, err error)
 
 	// IdempotentResponse returns the response kept for (user, key).
 	IdempotentResponse(ctx context.Context, userID int64, key string) (IdempotentResponse, error)
@@ -75,6 +95,34 @@ type Accounts interface {
 	FinishRequest(ctx context.Context, a *AuditRecord, r *IdempotentResponse) (kept IdempotentResponse, first bool, err error)
 	// AuditRecords returns up to limit records with ID > after, by ID.
 	AuditRecords(ctx context.Context, after int64, limit int) ([]AuditRecord, error)
+	// FindAudit returns the records that match a filter; a filter that
+	// cannot be met (From after To) is invalid.
+	FindAudit(ctx context.Context, f AuditFilter) ([]AuditRecord, error)
+}
+
+// SignInAttempt is one sign-in tried, kept for the sign-in limits and for
+// the record: when, the email typed (trimmed, lower case, whether or not an
+// account has it), the client address, and whether it succeeded.
+type SignInAttempt struct {
+	At      time.Time
+	Email   string
+	Address string
+	OK      bool
+}
+
+// AuditFilter selects audit records. Empty fields select everything.
+type AuditFilter struct {
+	Facility string
+	Actor    string // who, e.g. an email or cli:name
+	Kind     string // what kind of thing, e.g. advance, certificate, session
+	// From and To bound the business date, inclusive (0: open).
+	From, To date.Date
+	// After and Before bound the record ID, exclusive (0: open).
+	After, Before int64
+	// Limit is the most records returned (default and at most 1000).
+	Limit int
+	// Newest returns the records newest first (else by ID).
+	Newest bool
 }
 
 // PendingTx is pending approvals and documents inside Update (the
@@ -149,17 +197,58 @@ type Pending struct {
 	Comment     string          `json:"comment,omitempty"`
 }
 
-// AuditRecord is one link of the audit chain: Hash = SHA-256(PrevHash ‖
-// canonical encoding of the record), see AuditCanonical.
+// Results of an audited request.
+const (
+	AuditDone    = "done"
+	AuditRefused = "refused"
+)
+
+// AuditVersion is the version of the records appended now: 2 records say
+// who, what, when and with which result in their own fields and carry a
+// summary; records of version 1 (before these fields) have only an actor,
+// a route and the before and after JSON. Both hash as they were written
+// (see AuditCanonical).
+const AuditVersion = 2
+
+// AuditRecord is one link of the audit chain: Hash = SHA-256 of the
+// canonical encoding of the record, which includes PrevHash (see
+// AuditCanonical).
 type AuditRecord struct {
-	ID        int64           `json:"id"`
-	At        time.Time       `json:"at"`
-	Actor     string          `json:"actor"`
-	RequestID string          `json:"request_id"`
-	Route     string          `json:"route"`
-	Facility  string          `json:"facility,omitempty"`
-	Before    json.RawMessage `json:"before,omitempty"`
-	After     json.RawMessage `json:"after,omitempty"`
-	PrevHash  string          `json:"prev_hash"` // hex; "" for the first
-	Hash      string          `json:"hash"`      // hex
+	ID      int64     `json:"id"`
+	Version int       `json:"version"`
+	At      time.Time `json:"at"` // when it was recorded
+	// Who: the user (email, or cli:name for the command line; the email
+	// typed for a failed sign-in) and their role ("" when not known).
+	Actor string `json:"actor"`
+	Role  string `json:"role,omitempty"`
+	// RequestID and Route name the request or command.
+	RequestID string `json:"request_id"`
+	Route     string `json:"route"`
+	Facility  string `json:"facility,omitempty"`
+	// What: the kind of thing (advance, certificate, session, …), what was
+	// done to it (request, approve, sign_in, …), its id, the amount, and
+	// its status before and after.
+	Kind         string       `json:"kind,omitempty"`
+	Action       string       `json:"action,omitempty"`
+	Resource     string       `json:"resource,omitempty"`
+	Amount       money.Amount `json:"amount,omitzero"`
+	StatusBefore string       `json:"status_before,omitempty"`
+	StatusAfter  string       `json:"status_after,omitempty"`
+	// When: BusinessDate is the bank's processing date when the record was
+	// appended (the latest business date opened; before the first, the
+	// day recorded in UTC). Dated is the date the change is about: the
+	// value date of an advance or repayment, the as-of date of a
+	// certificate, the period end of statements, the date of a fact (0
+	// for what has none, such as a sign-in).
+	BusinessDate date.Date `json:"business_date,omitzero"`
+	Dated        date.Date `json:"dated,omitzero"`
+	// Result is done or refused; Error the code of a refusal.
+	Result string `json:"result,omitempty"`
+	Error  string `json:"error,omitempty"`
+	// Summary says it in a sentence (AuditSummary).
+	Summary  string          `json:"summary"`
+	Before   json.RawMessage `json:"before,omitempty"`
+	After    json.RawMessage `json:"after,omitempty"`
+	PrevHash string          `json:"prev_hash"` // hex; "" for the first
+	Hash     string          `json:"hash"`      // hex
 }

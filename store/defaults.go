@@ -12,20 +12,25 @@ import (
 // defaults engine (package defaults) reads as its facts. The store checks
 // only that a kind is one of these; the body's shape belongs to package app.
 const (
-	FactNotice             = "notice"              // a notice given (Security Agreement ¶21), with its computed effect
-	FactNoticeConfirmation = "notice_confirmation" // a fax confirmation or courier copy recorded after the notice
-	FactDefault            = "event_of_default"    // an event of default recorded as occurred
-	FactDefaultAction      = "default_action"      // cure, acceleration, or a waiver approved by a second lender
-	FactWaiverRequest      = "waiver_request"      // a waiver asked for, waiting for a second lender
-	FactOtherDebt          = "other_debt"          // other indebtedness (cross-default, First Amendment §1(g))
-	FactPolicy             = "insurance_policy"    // an insurance policy on the collateral (¶13(b))
-	FactFiling             = "ucc_filing"          // a UCC filing's number, date, continuations
-	FactOccurrence         = "occurrence"          // a delivery, casualty, payment, move or sale
-	FactCovenantResult     = "covenant_result"     // a covenant test as reported
+	FactNotice             = "notice"                  // a notice given (Security Agreement ¶21), with its computed effect
+	FactNoticeConfirmation = "notice_confirmation"     // a fax confirmation or courier copy recorded after the notice
+	FactDefault            = "event_of_default"        // an event of default recorded as occurred
+	FactDefaultAction      = "default_action"          // an acceleration, or a cure or waiver approved by a second lender
+	FactWaiverRequest      = "waiver_request"          // a waiver asked for, waiting for a second lender
+	FactCureRequest        = "cure_request"            // a cure asked for, waiting for a second lender
+	FactResultRequest      = "covenant_result_request" // a passing covenant result over a failing test, waiting for a second lender
+	FactRestatement        = "restatement"             // restated statements submitted, waiting for a lender's acceptance
+	FactDecision           = "request_decision"        // a second person's approval or rejection of a request
+	FactOtherDebt          = "other_debt"              // other indebtedness (cross-default, First Amendment §1(g))
+	FactPolicy             = "insurance_policy"        // an insurance policy on the collateral (¶13(b))
+	FactFiling             = "ucc_filing"              // a UCC filing's number, date, continuations
+	FactOccurrence         = "occurrence"              // a delivery, casualty, payment, move or sale
+	FactCovenantResult     = "covenant_result"         // a covenant test as reported
 )
 
 // FactKinds lists the kinds of fact records.
 var FactKinds = []string{FactNotice, FactNoticeConfirmation, FactDefault, FactDefaultAction, FactWaiverRequest,
+	FactCureRequest, FactResultRequest, FactRestatement, FactDecision,
 	FactOtherDebt, FactPolicy, FactFiling, FactOccurrence, FactCovenantResult}
 
 // FactRecord is one append-only record of a facility's facts. A later

@@ -33,10 +33,11 @@ var AvailabilityAccounts = []ledger.Account{ledger.Loans, ledger.LCOutstanding, 
 type AvailabilityInputs struct {
 	From    date.Date
 	KnownAt time.Time
-	// Certificates approved at or before KnownAt: those of the as-of date
-	// of the certificate in force on From (the last of them is in force:
-	// latest approved, then highest id) and, with later, those of every
-	// later as-of date; by as-of date, approval time and id.
+	// Certificates approved at or before KnownAt and not superseded by one
+	// approved by then: those of the as-of date of the certificate in force
+	// on From (the last of them is in force: latest approved, then highest
+	// id) and, with later, those of every later as-of date; by as-of date,
+	// approval time and id.
 	Certificates []CertificateFigure
 	// Balances of AvailabilityAccounts at the end of From.
 	Balances ledger.Balances

@@ -51,14 +51,16 @@ type Store interface {
 	Blob(ctx context.Context, sha256hex string) ([]byte, error)
 
 	// Certificates. Status moves only forward: draft → submitted →
-	// approved | rejected. A submitted certificate is never edited.
+	// approved | rejected | withdrawn. A submitted certificate is never
+	// edited: its body, explanation and warnings are frozen with it.
 	CreateCertificate(ctx context.Context, c Certificate) (Certificate, error)
 	SubmitCertificate(ctx context.Context, id int64, s Submission) (Certificate, error)
 	DecideCertificate(ctx context.Context, id int64, d Decision) (Certificate, error)
 	Certificate(ctx context.Context, id int64) (Certificate, error)
-	Certificates(ctx context.Context, facility string) ([]Certificate, error) // without Body, by id
+	Certificates(ctx context.Context, facility string) ([]Certificate, error) // without Body and Explanation, by id
 	// CertificateInForce is the latest approved certificate whose as-of
-	// date is on or before asOf (ties: latest decided, then highest id).
+	// date is on or before asOf and that no approved certificate
+	// supersedes (ties: latest decided, then highest id).
 	CertificateInForce(ctx context.Context, facility string, asOf date.Date) (Certificate, error)
 	// PutReceivables stores a submitted certificate's receivables input as
 	// rows (bulk insert / COPY), once; a second call is a conflict.
@@ -124,6 +126,9 @@ type Store interface {
 	// same date again returns the stored record).
 	BusinessDate(ctx context.Context) (BusinessDay, error)
 	OpenBusinessDate(ctx context.Context, b BusinessDay) (BusinessDay, error)
+	// BusinessDayAfter is the first business date opened after d (the one
+	// whose opening closed d); not_found while none is.
+	BusinessDayAfter(ctx context.Context, d date.Date) (BusinessDay, error)
 
 	Close() error
 }
@@ -172,6 +177,8 @@ type Tx interface {
 	// facility's is not_found); CreateCertificate, SubmitCertificate and
 	// DecideCertificate are the Store's, inside the transaction.
 	Certificate(id int64) (Certificate, error)
+	// Certificates lists the facility's certificates as Store.Certificates.
+	Certificates() ([]Certificate, error)
 	CreateCertificate(c Certificate) (Certificate, error)
 	SubmitCertificate(id int64, s Submission) (Certificate, error)
 	DecideCertificate(id int64, d Decision) (Certificate, error)
@@ -285,12 +292,14 @@ type Document struct {
 // CertificateStatus is the lifecycle state of a certificate.
 type CertificateStatus string
 
-// Certificate statuses.
+// Certificate statuses: draft → submitted → approved | rejected |
+// withdrawn (by the borrower, before a decision).
 const (
 	Draft     CertificateStatus = "draft"
 	Submitted CertificateStatus = "submitted"
 	Approved  CertificateStatus = "approved"
 	Rejected  CertificateStatus = "rejected"
+	Withdrawn CertificateStatus = "withdrawn"
 )
 
 // Certificate is a borrowing base certificate.
@@ -305,16 +314,23 @@ type Certificate struct {
 	CreatedAt  time.Time `json:"created_at"`
 
 	// Set on submission, frozen afterwards.
-	Body          json.RawMessage `json:"body,omitempty"` // the computed certificate
-	BodySHA256    string          `json:"body_sha256,omitempty"`
-	BorrowingBase money.Amount    `json:"borrowing_base"`
-	LCOutstanding money.Amount    `json:"lc_outstanding"`
-	LCReserve     money.Amount    `json:"lc_reserve"`
-	Inputs        []Input         `json:"inputs,omitempty"`
-	SubmittedBy   string          `json:"submitted_by,omitempty"`
-	SubmittedAt   time.Time       `json:"submitted_at,omitzero"`
+	Body       json.RawMessage `json:"body,omitempty"` // the computed certificate
+	BodySHA256 string          `json:"body_sha256,omitempty"`
+	// Explanation is the computed certificate's explanation as shown and
+	// printed (opaque to the store); empty for certificates stored before
+	// explanations were kept.
+	Explanation       json.RawMessage `json:"-"`
+	ExplanationSHA256 string          `json:"explanation_sha256,omitempty"`
+	// Warnings are what the submitter was told when submitting.
+	Warnings      []CertificateWarning `json:"warnings,omitempty"`
+	BorrowingBase money.Amount         `json:"borrowing_base"`
+	LCOutstanding money.Amount         `json:"lc_outstanding"`
+	LCReserve     money.Amount         `json:"lc_reserve"`
+	Inputs        []Input              `json:"inputs,omitempty"`
+	SubmittedBy   string               `json:"submitted_by,omitempty"`
+	SubmittedAt   time.Time            `json:"submitted_at,omitzero"`
 
-	// Set on decision.
+	// Set on decision: who approved or rejected it, or withdrew it.
 	Reviewer  string    `json:"reviewer,omitempty"`
 	Comment   string    `json:"comment,omitempty"`
 	DecidedAt time.Time `json:"decided_at,omitzero"`
@@ -333,9 +349,29 @@ type InputContent struct {
 	Content []byte
 }
 
+// CertificateWarning is something about a certificate its submitter and
+// reviewer should look at before it is approved: a stable code, a message
+// and the figures it is about.
+type CertificateWarning struct {
+	Code    string          `json:"code"`
+	Message string          `json:"message"`
+	Figures []WarningFigure `json:"figures,omitempty"`
+}
+
+// WarningFigure is one figure of a warning: a stable name, a label and the
+// exact value as text (an amount "1234.56", a share "0.2000", a date, a
+// count or a certificate id).
+type WarningFigure struct {
+	Name  string `json:"name"`
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
 // Submission freezes a draft certificate.
 type Submission struct {
 	Body          json.RawMessage
+	Explanation   json.RawMessage // optional
+	Warnings      []CertificateWarning
 	BorrowingBase money.Amount
 	LCOutstanding money.Amount
 	LCReserve     money.Amount
@@ -344,9 +380,10 @@ type Submission struct {
 	At            time.Time
 }
 
-// Decision approves or rejects a submitted certificate.
+// Decision approves, rejects or withdraws a submitted certificate.
 type Decision struct {
-	Status   CertificateStatus // Approved or Rejected
+	Status CertificateStatus // Approved, Rejected or Withdrawn
+	// Reviewer is who decides (for Withdrawn: who withdraws).
 	Reviewer string
 	Comment  string
 	At       time.Time

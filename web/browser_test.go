@@ -195,7 +195,7 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := e.api.AvailabilityOn(context.Background(), "btu", date.FromTime(testNow))
+	a, err := e.api.Service().Availability(context.Background(), "btu", date.FromTime(testNow), time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,12 +3,9 @@ package web
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/csv"
-	"encoding/hex"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -19,50 +16,27 @@ import (
 	"revolver/agreement"
 	"revolver/app"
 	"revolver/borrowingbase"
+	"revolver/date"
 	"revolver/explain"
 	"revolver/ledger"
+	"revolver/money"
 	"revolver/store"
 )
 
-// computed is a stored certificate recomputed from its stored inputs
-// under the terms in force on its date (the stored body is the same
-// computation's JSON); submitted certificates never change, so it is
-// kept.
+// computed is a stored certificate computed again from its stored
+// reports under the terms of its date as known now and the letters of
+// credit posted now: only ever a check on what it shows (its record). It
+// is kept while those terms and letters of credit stay the same.
 type computed struct {
-	c      store.Certificate
-	cert   *borrowingbase.Certificate
-	terms  *agreement.Terms
-	tree   *explain.Node
-	inputs map[string][]byte // by file name
+	c     store.Certificate
+	cert  *borrowingbase.Certificate
+	terms *agreement.Terms
+	lc    [2]money.Amount
+	tree  *explain.Node
 }
 
 func (s *Server) computedCertificate(ctx context.Context, c store.Certificate) (*computed, error) {
-	s.certMu.Lock()
-	cc := s.certCache[c.ID]
-	s.certMu.Unlock()
-	if cc != nil && cc.c.Status == c.Status {
-		cc2 := *cc
-		cc2.c = c
-		return &cc2, nil
-	}
-	if c.Status == store.Draft || len(c.Inputs) != 3 {
-		return nil, fmt.Errorf("certificate %d has no stored reports", c.ID)
-	}
 	t, err := s.terms.TermsAsOf(ctx, c.Facility, c.AsOf)
-	if err != nil {
-		return nil, err
-	}
-	in := app.CertificateInput{Facility: c.Facility, AsOf: c.AsOf}
-	inputs := map[string][]byte{}
-	for i, dst := range []*store.InputContent{&in.Receivables, &in.Debtors, &in.Inventory} {
-		b, err := s.st.Blob(ctx, c.Inputs[i].SHA256)
-		if err != nil {
-			return nil, fmt.Errorf("certificate %d input %s: %w", c.ID, c.Inputs[i].Name, err)
-		}
-		*dst = store.InputContent{Name: c.Inputs[i].Name, Content: b}
-		inputs[c.Inputs[i].Name] = b
-	}
-	recv, inv, err := app.ReadReports(in, t.Currency)
 	if err != nil {
 		return nil, err
 	}
@@ -70,12 +44,20 @@ func (s *Server) computedCertificate(ctx context.Context, c store.Certificate) (
 	if err != nil {
 		return nil, err
 	}
-	cert, err := borrowingbase.Compute(borrowingbase.Input{Terms: t, AsOf: c.AsOf, Receivables: recv, Inventory: inv,
-		LCOutstanding: bal[ledger.LCOutstanding], LCDrawn: bal[ledger.LCDrawn]})
+	lc := [2]money.Amount{bal[ledger.LCOutstanding], bal[ledger.LCDrawn]}
+	s.certMu.Lock()
+	cc := s.certCache[c.ID]
+	s.certMu.Unlock()
+	if cc != nil && cc.terms == t && cc.lc == lc {
+		cc2 := *cc
+		cc2.c = c
+		return &cc2, nil
+	}
+	cert, err := s.svc.RecomputeCertificate(ctx, t, c)
 	if err != nil {
 		return nil, err
 	}
-	cc = &computed{c: c, cert: cert, terms: t, tree: cert.Explain(false), inputs: inputs}
+	cc = &computed{c: c, cert: cert, terms: t, lc: lc, tree: cert.Explain(false)}
 	s.certMu.Lock()
 	if len(s.certCache) > 64 {
 		clear(s.certCache)
@@ -83,6 +65,82 @@ func (s *Server) computedCertificate(ctx context.Context, c store.Certificate) (
 	s.certCache[c.ID] = cc
 	s.certMu.Unlock()
 	return cc, nil
+}
+
+// shown is a submitted certificate as its pages, PDF and XLSX show it: the
+// record stored with it (never a recomputation), its stored reports, and
+// the terms of its date for the text of the clauses it cites (documents
+// never change).
+type shown struct {
+	rec    *app.CertificateRecord
+	terms  *agreement.Terms
+	inputs map[string][]byte // by file name
+}
+
+// shownCertificate reads a certificate's record. Records are immutable,
+// so they are kept by the SHA-256 of the stored explanation; a
+// certificate stored before explanations were kept is shown from its
+// reports computed again, marked so.
+func (s *Server) shownCertificate(ctx context.Context, c store.Certificate) (*shown, error) {
+	if c.Status == store.Draft || len(c.Inputs) != 3 {
+		return nil, fmt.Errorf("certificate %d has no stored reports", c.ID)
+	}
+	key := c.ExplanationSHA256
+	if key != "" {
+		s.certMu.Lock()
+		sh := s.recCache[key]
+		s.certMu.Unlock()
+		if sh != nil && sh.rec.Certificate.ID == c.ID {
+			rec := *sh.rec
+			rec.Certificate = c // its status and decision may have moved on
+			return &shown{rec: &rec, terms: sh.terms, inputs: sh.inputs}, nil
+		}
+	}
+	var now *borrowingbase.Certificate
+	if key == "" {
+		cc, err := s.computedCertificate(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		now = cc.cert
+	}
+	rec, err := app.CertificateRecordOf(c, now)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.terms.TermsAsOf(ctx, c.Facility, c.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	inputs := map[string][]byte{}
+	for _, in := range c.Inputs {
+		b, err := s.st.Blob(ctx, in.SHA256)
+		if err != nil {
+			return nil, fmt.Errorf("certificate %d input %s: %w", c.ID, in.Name, err)
+		}
+		inputs[in.Name] = b
+	}
+	sh := &shown{rec: rec, terms: t, inputs: inputs}
+	if key != "" {
+		s.certMu.Lock()
+		if s.recCache == nil || len(s.recCache) > 64 {
+			s.recCache = map[string]*shown{}
+		}
+		s.recCache[key] = sh
+		s.certMu.Unlock()
+	}
+	return sh, nil
+}
+
+// certificateCheck computes the certificate again today and compares it
+// with what it shows.
+func (s *Server) certificateCheck(ctx context.Context, sh *shown) (app.CertificateCheck, error) {
+	cc, err := s.computedCertificate(ctx, sh.rec.Certificate)
+	var now *borrowingbase.Certificate
+	if err == nil {
+		now = cc.cert
+	}
+	return s.svc.CheckCertificate(ctx, sh.rec, now, err)
 }
 
 // loadCertificate reads a certificate of the request's facility.
@@ -120,38 +178,47 @@ func (s *Server) certificatesPage(rq *req) error {
 }
 
 func (s *Server) uploadCertificate(rq *req) error {
-	body, err := io.ReadAll(http.MaxBytesReader(rq.w, rq.r.Body, 64<<20))
-	if err != nil {
-		return userErr(http.StatusRequestEntityTooLarge, "The files are too large (more than 64 MiB together). Split the reports or ask the lender for another way to send them.")
-	}
-	rq.r.Body = io.NopCloser(bytes.NewReader(body))
-	if err := rq.r.ParseMultipartForm(32 << 20); err != nil {
-		return userErr(http.StatusBadRequest, "The upload could not be read: choose the three files again and send them.")
-	}
-	// The API receives the form re-encoded in a fixed order with a
-	// boundary derived from the form's idempotency key, so that the same
-	// form sent twice is the same request (a browser picks a new boundary
-	// each time) and the API answers the second with the first's result.
-	fwd, ctype, err := reencodeUpload(rq.r.MultipartForm, rq.r.FormValue("idempotency_key"))
-	if err != nil {
+	if err := rq.allow(app.ActSubmitCertificate, "submit certificates"); err != nil {
 		return err
 	}
-	var out store.Certificate
-	_, err = rq.callAPI(http.MethodPost, "/api/v1/facilities/"+url.PathEscape(rq.fac.Slug)+"/borrowing-base-certificates", ctype, bytes.NewReader(fwd), &out)
+	if err := rq.parseForm(); err != nil {
+		return err
+	}
+	if rq.r.MultipartForm == nil {
+		return userErr(http.StatusBadRequest, "The upload could not be read: choose the three files again and send them.")
+	}
+	// The same form sent twice (the same reports for the same date by the
+	// same person, while the first waits for review) is the first
+	// certificate: the use case finds it.
+	out, err := s.submitCertificate(rq)
 	if err != nil {
 		cs, _ := s.st.Certificates(ctxOf(rq), rq.fac.Slug)
 		for i, j := 0, len(cs)-1; i < j; i, j = i+1, j-1 {
 			cs[i], cs[j] = cs[j], cs[i]
 		}
 		v := rq.view("Borrowing base certificates", "certificates", certificatesPage{Certificates: cs, AsOf: rq.r.FormValue("as_of"), Key: newKey()})
-		v.Error = "The certificate was not submitted: " + strings.TrimRight(err.Error(), ". ") + ". Correct the file and upload the three files again."
-		status := http.StatusUnprocessableEntity
-		if ae, ok := err.(*apiError); ok {
-			status = ae.Status
+		status, msg, ok := refusal(err)
+		if !ok {
+			return err
 		}
+		fix := "Correct the file"
+		if _, isForm := err.(*userError); isForm {
+			fix = "Correct it"
+		}
+		v.Error = "The certificate was not submitted: " + strings.TrimRight(msg, ". ") + ". " + fix + " and upload the three files again."
 		return rq.render(status, "certificates", v)
 	}
-	return rq.redirect(fmt.Sprintf("/facilities/%s/certificates/%d", url.PathEscape(rq.fac.Slug), out.ID), fmt.Sprintf("Certificate %d as of %s was submitted for the lender's review.", out.ID, out.AsOf))
+	done := fmt.Sprintf("Certificate %d as of %s was submitted for the lender's review.", out.ID, out.AsOf)
+	if out.Supersedes != 0 {
+		done = fmt.Sprintf("Certificate %d as of %s was submitted for the lender's review; it supersedes certificate %d once approved as such.", out.ID, out.AsOf, out.Supersedes)
+	}
+	switch n := len(out.Warnings); {
+	case n == 1:
+		done += " It has a warning: read it below."
+	case n > 1:
+		done += fmt.Sprintf(" It has %d warnings: read them below.", n)
+	}
+	return rq.redirect(fmt.Sprintf("/facilities/%s/certificates/%d", url.PathEscape(rq.fac.Slug), out.ID), done)
 }
 
 // --- one certificate ---
@@ -171,9 +238,16 @@ type certificatePage struct {
 	Lines    []certLine
 	Err      string
 	Key      string
-	Steps    []step
-	Terms    *agreement.Terms
 	Currency string
+	// Recomputed: stored before explanations were kept, the lines are its
+	// reports computed again.
+	Recomputed bool
+	// Check compares the lines with the reports computed again today.
+	Check *app.CertificateCheck
+	// SupersededBy is the approved certificate that replaced this one.
+	SupersededBy int64
+	// CanWithdraw: the user may withdraw (the borrower) and it awaits review.
+	CanWithdraw bool
 }
 
 func (s *Server) certificatePage(rq *req) error {
@@ -181,13 +255,29 @@ func (s *Server) certificatePage(rq *req) error {
 	if err != nil {
 		return err
 	}
-	p := certificatePage{C: c, Key: newKey()}
-	cc, err := s.computedCertificate(ctxOf(rq), c)
+	ctx := ctxOf(rq)
+	p := certificatePage{C: c, Key: newKey(), CanWithdraw: rq.may(app.ActWithdrawCertificate) && c.Status == store.Submitted}
+	cs, err := s.st.Certificates(ctx, rq.fac.Slug)
+	if err != nil {
+		return err
+	}
+	for _, o := range cs {
+		if o.Supersedes == c.ID && o.Status == store.Approved {
+			p.SupersededBy = o.ID
+		}
+	}
+	sh, err := s.shownCertificate(ctx, c)
 	if err != nil {
 		p.Err = err.Error()
 	} else {
-		p.Lines = flatten(cc.tree)
-		p.Currency = cc.cert.Currency
+		p.Lines = flatten(sh.rec.Explanation)
+		p.Currency = sh.rec.Currency
+		p.Recomputed = sh.rec.Recomputed
+		ck, err := s.certificateCheck(ctx, sh)
+		if err != nil {
+			return err
+		}
+		p.Check = &ck
 	}
 	return rq.render(http.StatusOK, "certificate", rq.view(fmt.Sprintf("Certificate %d as of %s", c.ID, c.AsOf), "certificates", p))
 }
@@ -248,19 +338,19 @@ func (s *Server) linePage(rq *req) error {
 	if err != nil {
 		return err
 	}
-	cc, err := s.computedCertificate(ctxOf(rq), c)
+	sh, err := s.shownCertificate(ctxOf(rq), c)
 	if err != nil {
 		return err
 	}
 	key := rq.r.PathValue("key")
-	n := cc.tree.Find(key)
+	n := sh.rec.Explanation.Find(key)
 	if n == nil {
 		return userErr(http.StatusNotFound, fmt.Sprintf("Certificate %d has no line %q: go back to the certificate and choose a line.", c.ID, key))
 	}
 	p := linePage{C: c, Node: n}
 	for _, ct := range n.Cites {
 		cl := clause{Cite: ct, Title: ct.Title}
-		for _, d := range cc.terms.Documents {
+		for _, d := range sh.terms.Documents {
 			if d.ID == ct.Document {
 				if cl.Title == "" {
 					cl.Title = d.Title
@@ -271,11 +361,11 @@ func (s *Server) linePage(rq *req) error {
 		}
 		p.Clauses = append(p.Clauses, cl)
 	}
-	lines := cc.cert.Rows(key)
+	lines := sh.rec.Rows(key)
 	if n.Rows != nil && len(lines) > 0 {
 		p.File = n.Rows.File
 		p.Count = len(lines)
-		header, rows, err := readLines(p.File, cc.inputs[p.File], lines)
+		header, rows, err := readLines(p.File, sh.inputs[p.File], lines)
 		if err != nil {
 			return err
 		}
@@ -400,69 +490,96 @@ func (s *Server) decideCertificate(rq *req) error {
 		return err
 	}
 	d := rq.r.PathValue("decision")
-	if d != "approve" && d != "reject" {
+	if d != "approve" && d != "reject" && d != "withdraw" {
 		return userErr(http.StatusNotFound, "There is no such action.")
+	}
+	if d == "withdraw" {
+		if err := rq.allow(app.ActWithdrawCertificate, "withdraw certificates"); err != nil {
+			return err
+		}
+	} else if err := rq.allow(app.ActDecideCertificate, "approve or reject certificates"); err != nil {
+		return err
 	}
 	if err := rq.r.ParseForm(); err != nil {
 		return userErr(http.StatusBadRequest, "The form could not be read: try again.")
 	}
-	in := map[string]string{"comment": strings.TrimSpace(rq.r.PostFormValue("comment"))}
+	comment := strings.TrimSpace(rq.r.PostFormValue("comment"))
 	var out store.Certificate
-	path := fmt.Sprintf("/api/v1/facilities/%s/borrowing-base-certificates/%d/%s", url.PathEscape(rq.fac.Slug), c.ID, d)
-	if err := rq.postJSON(path, in, &out); err != nil {
+	switch d {
+	case "withdraw":
+		_, out, err = s.svc.WithdrawCertificate(rq.actx(), rq.fac.Slug, c.ID, rq.user.Email, comment)
+	default:
+		dec := app.CertificateDecision{Status: store.Approved, By: rq.user.Email, Comment: comment}
+		if d == "reject" {
+			dec.Status = store.Rejected
+		}
+		if v := rq.r.PostFormValue("supersedes"); v != "" && d == "approve" {
+			if dec.Supersedes, err = strconv.ParseInt(v, 10, 64); err != nil {
+				return userErr(http.StatusBadRequest, "The form could not be read: try again.")
+			}
+		}
+		_, out, err = s.svc.DecideCertificate(rq.actx(), rq.fac.Slug, c.ID, dec)
+	}
+	if err != nil {
 		return rq.refused(err, s.certificatePage)
 	}
 	return rq.redirect(fmt.Sprintf("/facilities/%s/certificates/%d", url.PathEscape(rq.fac.Slug), c.ID), fmt.Sprintf("Certificate %d is %s.", c.ID, out.Status))
 }
 
-// refused shows the page again (page renders it) with the reason the API
-// refused the change, and the API's status.
+// refused shows the page again (page renders it) with the reason the use
+// case or the form refused the change, and its status.
 func (rq *req) refused(err error, page func(*req) error) error {
-	ae, ok := err.(*apiError)
+	status, msg, ok := refusal(err)
 	if !ok {
 		return err
 	}
-	rq.status = ae.Status
-	rq.errMsg = "Refused, and nothing was changed: " + ae.Message
+	// The refusal is in the audit trail too.
+	code := store.ErrorCode(err)
+	if code == store.CodeInternal {
+		code = store.CodeInvalid // the page's own check of the form
+	}
+	if aerr := rq.s.svc.AuditRefusal(rq.actx(), app.Refusal{Code: code, Message: msg, Status: status,
+		Facility: rq.fac.Slug, Resource: rq.r.PathValue("id"), Amount: rq.amount, Dated: rq.day}); aerr != nil {
+		return aerr
+	}
+	rq.status = status
+	rq.errMsg = "Refused, and nothing was changed: " + msg
 	return page(rq)
 }
 
-// reencodeUpload writes the certificate form (as_of and the three files,
-// in that order) as multipart with a boundary derived from key.
-func reencodeUpload(f *multipart.Form, key string) ([]byte, string, error) {
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	if key != "" {
-		sum := sha256.Sum256([]byte("revolver upload " + key))
-		if err := mw.SetBoundary("revolver-" + hex.EncodeToString(sum[:24])); err != nil {
-			return nil, "", err
-		}
+// submitCertificate reads the upload form (as_of and the three reports)
+// and submits the certificate under the terms in force on its date.
+func (s *Server) submitCertificate(rq *req) (store.Certificate, error) {
+	f := rq.r.MultipartForm
+	v := strings.TrimSpace(rq.r.FormValue("as_of"))
+	asOf, err := date.Parse(v)
+	if err != nil {
+		return store.Certificate{}, userErr(http.StatusBadRequest, fmt.Sprintf("the certificate date %q is not a date: enter it as YYYY-MM-DD, for example 2004-10-03", v))
 	}
-	if v := f.Value["as_of"]; len(v) > 0 {
-		if err := mw.WriteField("as_of", v[0]); err != nil {
-			return nil, "", err
-		}
-	}
-	for _, field := range []string{"receivables", "debtors", "inventory"} {
-		fh := f.File[field]
+	in := app.CertificateInput{Facility: rq.fac.Slug, AsOf: asOf, By: rq.user.Email}
+	for _, r := range []struct {
+		field, label string
+		dst          *store.InputContent
+	}{{"receivables", "receivables aging", &in.Receivables}, {"debtors", "debtors (customer list)", &in.Debtors}, {"inventory", "inventory", &in.Inventory}} {
+		fh := f.File[r.field]
 		if len(fh) == 0 {
-			continue // the API says which report is missing
+			return store.Certificate{}, userErr(http.StatusBadRequest, fmt.Sprintf("the %s report is missing: choose its CSV or XLSX file", r.label))
 		}
 		src, err := fh[0].Open()
 		if err != nil {
-			return nil, "", err
+			return store.Certificate{}, err
 		}
-		w, err := mw.CreateFormFile(field, fh[0].Filename)
-		if err == nil {
-			_, err = io.Copy(w, src)
-		}
+		b, err := io.ReadAll(src)
 		src.Close()
 		if err != nil {
-			return nil, "", err
+			return store.Certificate{}, err
 		}
+		*r.dst = store.InputContent{Name: fh[0].Filename, Content: b}
 	}
-	if err := mw.Close(); err != nil {
-		return nil, "", err
+	t, err := s.terms.TermsAsOf(rq.r.Context(), rq.fac.Slug, asOf)
+	if err != nil {
+		return store.Certificate{}, err
 	}
-	return b.Bytes(), mw.FormDataContentType(), nil
+	c, _, err := s.svc.SubmitCertificate(rq.actx(), t, in)
+	return c, err
 }

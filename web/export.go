@@ -9,6 +9,7 @@ import (
 	"github.com/go-pdf/fpdf"
 	"github.com/xuri/excelize/v2"
 
+	"revolver/app"
 	"revolver/covenant"
 	"revolver/date"
 	"revolver/explain"
@@ -89,19 +90,21 @@ func (s *Server) certificatePDF(rq *req) error {
 	if err != nil {
 		return err
 	}
-	cc, err := s.computedCertificate(ctxOf(rq), c)
+	sh, err := s.shownCertificate(ctxOf(rq), c)
 	if err != nil {
 		return err
 	}
-	b, err := certificatePDFBytes(rq.fac, cc)
+	b, err := certificatePDFBytes(rq.fac, sh.rec)
 	if err != nil {
 		return err
 	}
 	return sendFile(rq, "application/pdf", fmt.Sprintf("%s-certificate-%d-%s.pdf", rq.fac.Slug, c.ID, c.AsOf), b)
 }
 
-func certificatePDFBytes(f store.Facility, cc *computed) ([]byte, error) {
-	c := cc.c
+// certificatePDFBytes prints the certificate's record: the figures stored
+// with it, next to the SHA-256 of what was stored.
+func certificatePDFBytes(f store.Facility, rec *app.CertificateRecord) ([]byte, error) {
+	c := rec.Certificate
 	pdf, tr := newPDF("Borrowing Base Certificate")
 	pdf.SetFont("Helvetica", "B", 16)
 	pdf.CellFormat(0, 9, tr("Borrowing Base Certificate"), "", 1, "L", false, 0, "")
@@ -111,9 +114,12 @@ func certificatePDFBytes(f store.Facility, cc *computed) ([]byte, error) {
 	meta := [][2]string{
 		{"Certificate", fmt.Sprintf("No. %d", c.ID)},
 		{"As of", c.AsOf.String() + " (" + c.AsOf.Time().Format("Monday 2 January 2006") + ")"},
-		{"Currency", cc.cert.Currency},
+		{"Currency", rec.Currency},
 		{"Status", string(c.Status)},
 		{"Submitted", c.SubmittedBy + ", " + c.SubmittedAt.UTC().Format("2006-01-02 15:04 UTC")},
+	}
+	if c.Supersedes != 0 {
+		meta = append(meta, [2]string{"Supersedes", fmt.Sprintf("No. %d, for the same date", c.Supersedes)})
 	}
 	if c.Reviewer != "" {
 		meta = append(meta, [2]string{strings.ToUpper(string(c.Status[:1])) + string(c.Status[1:]), c.Reviewer + ", " + c.DecidedAt.UTC().Format("2006-01-02 15:04 UTC")})
@@ -128,8 +134,8 @@ func certificatePDFBytes(f store.Facility, cc *computed) ([]byte, error) {
 	pdf.SetFont("Helvetica", "B", 10)
 	pdf.SetFillColor(235, 239, 244)
 	pdf.CellFormat(125, 7, tr("Line"), "B", 0, "L", true, 0, "")
-	pdf.CellFormat(0, 7, tr("Amount ("+cc.cert.Currency+")"), "B", 1, "R", true, 0, "")
-	for _, l := range flatten(cc.tree) {
+	pdf.CellFormat(0, 7, tr("Amount ("+rec.Currency+")"), "B", 1, "R", true, 0, "")
+	for _, l := range flatten(rec.Explanation) {
 		style := ""
 		if l.Total {
 			style = "B"
@@ -164,6 +170,12 @@ func certificatePDFBytes(f store.Facility, cc *computed) ([]byte, error) {
 	if c.BodySHA256 != "" {
 		pdf.MultiCell(0, 4, tr("Computed certificate SHA-256 "+c.BodySHA256), "", "L", false)
 	}
+	if c.ExplanationSHA256 != "" {
+		pdf.MultiCell(0, 4, tr("Explanation SHA-256 "+c.ExplanationSHA256), "", "L", false)
+	}
+	if rec.Recomputed {
+		pdf.MultiCell(0, 4, tr("Stored before explanations were kept: the lines are its reports computed again."), "", "L", false)
+	}
 	var b bytes.Buffer
 	if err := pdf.Output(&b); err != nil {
 		return nil, err
@@ -176,11 +188,11 @@ func (s *Server) certificateXLSX(rq *req) error {
 	if err != nil {
 		return err
 	}
-	cc, err := s.computedCertificate(ctxOf(rq), c)
+	sh, err := s.shownCertificate(ctxOf(rq), c)
 	if err != nil {
 		return err
 	}
-	b, err := certificateXLSXBytes(rq.fac, cc)
+	b, err := certificateXLSXBytes(rq.fac, sh.rec)
 	if err != nil {
 		return err
 	}
@@ -190,7 +202,7 @@ func (s *Server) certificateXLSX(rq *req) error {
 // certificateXLSXBytes writes the certificate's lines with their amounts
 // as numbers (written from the decimal strings, never through floating
 // point) and each line's formula and clauses.
-func certificateXLSXBytes(f store.Facility, cc *computed) ([]byte, error) {
+func certificateXLSXBytes(f store.Facility, rec *app.CertificateRecord) ([]byte, error) {
 	x := excelize.NewFile()
 	defer x.Close()
 	const sh = "Certificate"
@@ -205,9 +217,9 @@ func certificateXLSXBytes(f store.Facility, cc *computed) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := cc.c
+	c := rec.Certificate
 	rows := [][2]string{{"Borrowing Base Certificate", ""}, {"Facility", f.Name}, {"Certificate", fmt.Sprint(c.ID)}, {"As of", c.AsOf.String()},
-		{"Status", string(c.Status)}, {"Submitted by", c.SubmittedBy}, {"Reviewed by", c.Reviewer}, {"Currency", cc.cert.Currency}}
+		{"Status", string(c.Status)}, {"Submitted by", c.SubmittedBy}, {"Reviewed by", c.Reviewer}, {"Currency", rec.Currency}}
 	for i, r := range rows {
 		x.SetCellStr(sh, fmt.Sprintf("A%d", i+1), r[0])
 		x.SetCellStr(sh, fmt.Sprintf("B%d", i+1), r[1])
@@ -244,7 +256,7 @@ func certificateXLSXBytes(f store.Facility, cc *computed) ([]byte, error) {
 			walk(ch, depth+1)
 		}
 	}
-	walk(cc.tree, 0)
+	walk(rec.Explanation, 0)
 	x.SetColWidth(sh, "A", "A", 60)
 	x.SetColWidth(sh, "B", "B", 18)
 	x.SetColWidth(sh, "C", "C", 36)

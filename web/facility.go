@@ -37,13 +37,15 @@ type summary struct {
 	ReportErr string
 	Next      []defaults.Deadline // not done, by due date
 	Overdue   int
-	Defaults  []defaults.Default // continuing
+	Defaults  []defaults.Default // continuing, as known at KnownAt
 	Remedies  []defaults.RemedyStatus
 	Covenant  string // pass, fail, undetermined or "" (no statements)
-	// DocDefaults: events of default recorded as documents and continuing
-	// (the portfolio's count; the facility page lists them in Defaults).
-	DocDefaults int
-	CovPeriod   date.Date
+	CovPeriod date.Date
+	// KnownAt: the facts are those known then (zero: every fact recorded);
+	// Hindsight: the events of default continuing on AsOf with every fact
+	// recorded that were not known then (the facility page only).
+	KnownAt   time.Time
+	Hindsight []defaults.Default
 }
 
 type trendPoint struct {
@@ -51,15 +53,21 @@ type trendPoint struct {
 	Value money.Amount
 }
 
-// availability is the facility's availability on d as known by the
-// default rule (the one use case, app.Service.Availability).
-func (s *Server) availability(ctx context.Context, slug string, d date.Date) (app.Availability, error) {
-	return s.svc.Availability(ctx, slug, d, time.Time{})
+// availability is the facility's availability on d as known at knownAt
+// (zero: the use case's rule), from the one use case
+// (app.Service.Availability).
+func (s *Server) availability(ctx context.Context, slug string, d date.Date, knownAt time.Time) (app.Availability, error) {
+	return s.svc.Availability(ctx, slug, d, knownAt)
 }
 
-// facts gathers what the defaults engine needs (app.Service.AllFacts).
-func (s *Server) facts(ctx context.Context, slug string, t *agreement.Terms, asOf date.Date, cov *covenant.Result, docs bool) (defaults.Facts, error) {
-	return s.svc.AllFacts(ctx, slug, t, asOf, cov, docs)
+// knownAt is the known-at time figures for asOf mean by default
+// (app.Service.KnownAtEndOf); on an error, every fact recorded.
+func (s *Server) knownAt(ctx context.Context, asOf date.Date) time.Time {
+	k, err := s.svc.KnownAtEndOf(ctx, asOf)
+	if err != nil {
+		return time.Time{}
+	}
+	return k
 }
 
 // covenants evaluates the covenants on the statements known at knownAt.
@@ -69,17 +77,18 @@ func (s *Server) covenants(ctx context.Context, slug string, knownAt time.Time) 
 	})
 }
 
-// summarise builds a facility's summary; errors of one part are shown in
-// that part, not as a failed page.
-func (s *Server) summarise(ctx context.Context, f store.Facility, asOf date.Date, full bool) summary {
-	sm := summary{Facility: f, AsOf: asOf}
+// summarise builds a facility's summary, its events of default as known at
+// knownAt (app.Service.DefaultsReportAt, the one rule); errors of one part
+// are shown in that part, not as a failed page.
+func (s *Server) summarise(ctx context.Context, f store.Facility, asOf date.Date, knownAt time.Time, full bool) summary {
+	sm := summary{Facility: f, AsOf: asOf, KnownAt: knownAt}
 	t, err := s.terms.TermsAsOf(ctx, f.Slug, asOf)
 	if err != nil {
 		sm.TermsErr = err.Error()
 		return sm
 	}
 	sm.Terms = t
-	if a, err := s.availability(ctx, f.Slug, asOf); err != nil {
+	if a, err := s.availability(ctx, f.Slug, asOf, knownAt); err != nil {
 		sm.AvailErr = err.Error()
 	} else {
 		sm.Avail = a
@@ -102,23 +111,7 @@ func (s *Server) summarise(ctx context.Context, f store.Facility, asOf date.Date
 			}
 		}
 	}
-	facts, err := s.facts(ctx, f.Slug, t, asOf, cov, full)
-	if err == nil && !full {
-		// The portfolio counts events of default recorded as documents
-		// from the terms source's cache.
-		if open, err := s.terms.DefaultsContinuing(ctx, f.Slug, asOf, sm.Avail.KnownAt); err == nil {
-			sm.DocDefaults = len(open)
-		}
-	}
-	if err != nil {
-		sm.ReportErr = err.Error()
-		return sm
-	}
-	loc, err := time.LoadLocation(defaults.ZoneOf(t))
-	if err != nil {
-		loc = time.UTC
-	}
-	rep, err := defaults.Evaluate(t, facts, asOf, loc)
+	rep, err := s.svc.DefaultsReportAt(ctx, f.Slug, asOf, knownAt)
 	if err != nil {
 		sm.ReportErr = err.Error()
 		return sm
@@ -140,6 +133,20 @@ func (s *Server) summarise(ctx context.Context, f store.Facility, asOf date.Date
 		}
 	}
 	sm.Remedies = rep.Remedies
+	if full && !knownAt.IsZero() {
+		// Where hindsight differs, the page shows both.
+		if now, err := s.svc.DefaultsContinuing(ctx, f.Slug, asOf, time.Time{}); err == nil {
+			known := map[string]bool{}
+			for _, d := range sm.Defaults {
+				known[d.ID] = true
+			}
+			for _, d := range now {
+				if !known[d.ID] {
+					sm.Hindsight = append(sm.Hindsight, d)
+				}
+			}
+		}
+	}
 	return sm
 }
 
@@ -216,6 +223,7 @@ func (s *Server) portfolioPage(rq *req) error {
 		keep = keep[lo:min(lo+portfolioPerPage, len(keep))]
 	}
 	rows := make([]summary, len(keep))
+	knownAt := s.knownAt(ctx, asOf)
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
@@ -223,7 +231,7 @@ func (s *Server) portfolioPage(rq *req) error {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				rows[i] = s.summarise(ctx, keep[i], asOf, false)
+				rows[i] = s.summarise(ctx, keep[i], asOf, knownAt, false)
 			}
 		}()
 	}
@@ -368,7 +376,7 @@ func (s *Server) facilityPage(rq *req) error {
 		return err
 	}
 	ctx := ctxOf(rq)
-	p := facilityPage{summary: s.summarise(ctx, rq.fac, asOf, true)}
+	p := facilityPage{summary: s.summarise(ctx, rq.fac, asOf, s.knownAt(ctx, asOf), true)}
 	// The certificate the availability figure rests on (in force on the
 	// date, approved by the time it is known at).
 	if ac := p.Avail.Certificate; ac != nil {
@@ -523,7 +531,7 @@ func (s *Server) trendSVG(rq *req) error {
 		if i > 0 {
 			d = monthEnd(asOf.AddMonths(-i))
 		}
-		a, err := s.availability(ctxOf(rq), rq.fac.Slug, d)
+		a, err := s.availability(ctxOf(rq), rq.fac.Slug, d, time.Time{})
 		if err != nil {
 			continue
 		}

@@ -96,8 +96,16 @@ func newEnv(t testing.TB) *env {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.AddStatementsAt(ctx, "btu", sts, "controller@btu.example", f.at); err != nil {
+		_, pending, err := svc.AddStatementsAt(ctx, "btu", sts, "controller@btu.example", f.at)
+		if err != nil {
 			t.Fatal(err)
+		}
+		// The restatement is accepted by a lender the next day.
+		accept := &app.Service{Store: st, Now: func() time.Time { return f.at.Add(24 * time.Hour) }}
+		for _, r := range pending {
+			if _, err := accept.DecideRequest(ctx, app.FactInput{Facility: "btu", Key: "accept-" + r.ID, By: "officer@bank.example"}, r.Record.ID, true, ""); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	acc := any(st).(store.Accounts)
@@ -130,7 +138,7 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := NewServer(Config{API: api, Store: st, Now: now})
+	w, err := NewServer(Config{API: api, Service: api.Service(), Store: st, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +175,7 @@ func (e *env) signIn(t testing.TB, email string) *client {
 	s, _ := c.e.acc.(store.Accounts)
 	_ = s
 	for _, ck := range jar.Cookies(mustURL(e.srv.URL)) {
-		if ck.Name == httpapi.SessionCookie {
+		if ck.Name == auth.SessionCookie {
 			sess, err := e.acc.Session(context.Background(), auth.SHA256(ck.Value), testNow)
 			if err != nil {
 				t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"revolver/app"
 	"revolver/auth"
@@ -109,7 +110,7 @@ func (s *Server) loansPage(rq *req) error {
 	if err != nil {
 		return err
 	}
-	p := loansPage{AsOf: asOf, Kind: q.Get("kind"), Key: newKey(), ValueDate: asOf.String(), Me: rq.user.Email, Lender: canDecide(rq.user.Role)}
+	p := loansPage{AsOf: asOf, Kind: q.Get("kind"), Key: newKey(), ValueDate: asOf.String(), Me: rq.user.Email, Lender: rq.may(app.ActDecideAdvance)}
 	if rq.r.Method == http.MethodPost && rq.r.PostFormValue("amount") != "" {
 		// Shown again after a refusal, with a new key.
 		p.Amount, p.ValueDate, p.Reason = rq.r.PostFormValue("amount"), rq.r.PostFormValue("value_date"), rq.r.PostFormValue("reason")
@@ -120,7 +121,7 @@ func (s *Server) loansPage(rq *req) error {
 	if q.Get("to") != "" {
 		p.To = to.String()
 	}
-	if a, err := s.availability(ctx, rq.fac.Slug, asOf); err != nil {
+	if a, err := s.availability(ctx, rq.fac.Slug, asOf, time.Time{}); err != nil {
 		p.AvailErr = err.Error()
 	} else {
 		p.Avail = a
@@ -219,18 +220,23 @@ func (s *Server) loansPage(rq *req) error {
 }
 
 func (s *Server) requestAdvance(rq *req) error {
+	if err := rq.allow(app.ActRequestAdvance, "request advances"); err != nil {
+		return err
+	}
 	if err := rq.r.ParseForm(); err != nil {
 		return userErr(http.StatusBadRequest, "The form could not be read: try again.")
 	}
 	amount := strings.ReplaceAll(strings.TrimSpace(rq.r.PostFormValue("amount")), ",", "")
 	vd := strings.TrimSpace(rq.r.PostFormValue("value_date"))
-	in := map[string]string{"amount": amount, "value_date": vd}
-	if reason := strings.TrimSpace(rq.r.PostFormValue("reason")); reason != "" {
-		in["reason"] = reason
-	}
-	var out store.AdvanceRequest
 	back := "/facilities/" + url.PathEscape(rq.fac.Slug) + "/loans"
-	if err := rq.postJSON("/api/v1/facilities/"+url.PathEscape(rq.fac.Slug)+"/advances", in, &out); err != nil {
+	in, err := rq.advanceInput(amount, vd)
+	rq.amount, rq.day = in.Amount, in.ValueDate
+	if err != nil {
+		return rq.refused(err, s.loansPage)
+	}
+	in.Reason = strings.TrimSpace(rq.r.PostFormValue("reason"))
+	out, err := s.svc.RequestAdvance(rq.actx(), in)
+	if err != nil {
 		return rq.refused(err, s.loansPage)
 	}
 	msg := fmt.Sprintf("Advance request %d of USD %s value %s was funded.", out.ID, out.Amount.Grouped(), out.ValueDate)
@@ -249,11 +255,43 @@ func (s *Server) decideAdvance(rq *req) error {
 	if err := rq.r.ParseForm(); err != nil {
 		return userErr(http.StatusBadRequest, "The form could not be read: try again.")
 	}
+	act, what := app.ActDecideAdvance, "approve or reject advances"
+	if d == "cancel" {
+		act, what = app.ActRequestAdvance, "cancel advance requests"
+	}
+	if err := rq.allow(act, what); err != nil {
+		return err
+	}
 	back := "/facilities/" + url.PathEscape(rq.fac.Slug) + "/loans"
 	var out store.AdvanceRequest
-	path := fmt.Sprintf("/api/v1/facilities/%s/advances/%d/%s", url.PathEscape(rq.fac.Slug), id, d)
-	if err := rq.postJSON(path, map[string]string{"comment": strings.TrimSpace(rq.r.PostFormValue("comment"))}, &out); err != nil {
+	switch d {
+	case "approve":
+		out, err = s.svc.ApproveAdvance(rq.actx(), rq.fac.Slug, id, rq.user.Email)
+	case "cancel":
+		out, err = s.svc.CancelAdvance(rq.actx(), rq.fac.Slug, id, rq.user.Email)
+	default:
+		out, err = s.svc.RejectAdvance(rq.actx(), rq.fac.Slug, id, rq.user.Email, strings.TrimSpace(rq.r.PostFormValue("comment")))
+	}
+	if err != nil {
 		return rq.refused(err, s.loansPage)
 	}
 	return rq.redirect(back, fmt.Sprintf("Advance request %d is %s.", out.ID, out.Status))
+}
+
+// advanceInput reads the advance form's amount and value date, with the
+// form's idempotency key as the request's key.
+func (rq *req) advanceInput(amount, valueDate string) (app.RequestInput, error) {
+	in := app.RequestInput{Facility: rq.fac.Slug, By: rq.user.Email}
+	var err error
+	if in.Amount, err = money.ParseAmount(amount); err != nil || amount == "" {
+		return in, userErr(http.StatusBadRequest, fmt.Sprintf("The amount %q is not an amount: enter digits with up to two decimals, such as 250000.00.", amount))
+	}
+	if in.Amount <= 0 {
+		return in, userErr(http.StatusBadRequest, fmt.Sprintf("The amount %s is not greater than zero: enter the amount to advance.", in.Amount.Grouped()))
+	}
+	if in.ValueDate, err = date.Parse(valueDate); err != nil {
+		return in, userErr(http.StatusBadRequest, fmt.Sprintf("The value date %q is not a date: enter it as YYYY-MM-DD, for example 2004-10-05.", valueDate))
+	}
+	in.Key, err = rq.clientKey()
+	return in, err
 }

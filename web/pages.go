@@ -1,14 +1,19 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"revolver/agreement"
+	"revolver/app"
 	"revolver/covenant"
 	"revolver/date"
 	"revolver/defaults"
@@ -32,6 +37,13 @@ type covenantsPage struct {
 	Compare   date.Date
 	Err       string
 	Submitted int
+	// Defaults: the events of default of the covenant tests on KnownOn
+	// (continuing, cured or waived) by the one rule, as known then;
+	// Restatements: restated statements waiting for a lender's acceptance,
+	// which the tests above do not use yet.
+	Defaults     []defaults.Default
+	DefaultsErr  string
+	Restatements []app.EndRequest
 }
 
 func (s *Server) covenantsPage(rq *req) error {
@@ -47,6 +59,22 @@ func (s *Server) covenantsPage(rq *req) error {
 		return rq.render(http.StatusOK, "covenants", rq.view("Covenants", "covenants", p))
 	}
 	p.Periods = byPeriod(res)
+	if rep, err := s.svc.DefaultsReportAt(ctx, rq.fac.Slug, knownOn, s.knownAt(ctx, knownOn)); err != nil {
+		p.DefaultsErr = err.Error()
+	} else {
+		for _, d := range rep.Defaults {
+			if d.Covenant != "" {
+				p.Defaults = append(p.Defaults, d)
+			}
+		}
+	}
+	if rs, err := s.svc.Requests(ctx, rq.fac.Slug); err == nil {
+		for _, r := range rs {
+			if r.Kind == defaults.RequestRestatement && r.Status == app.RequestRequested {
+				p.Restatements = append(p.Restatements, r)
+			}
+		}
+	}
 	if c := rq.r.URL.Query().Get("compare"); c != "" {
 		cd, err := rq.queryDate("compare", rq.today())
 		if err != nil {
@@ -174,7 +202,8 @@ type calendarPage struct {
 }
 
 func (s *Server) calendarReport(rq *req, asOf date.Date) (*defaults.Report, error) {
-	sm := s.summarise(ctxOf(rq), rq.fac, asOf, true)
+	ctx := ctxOf(rq)
+	sm := s.summarise(ctx, rq.fac, asOf, s.knownAt(ctx, asOf), true)
 	if sm.TermsErr != "" {
 		return nil, userErr(http.StatusUnprocessableEntity, "The terms could not be read: "+sm.TermsErr)
 	}
@@ -287,74 +316,123 @@ func (s *Server) calendarICS(rq *req) error {
 
 type auditPage struct {
 	Records  []store.AuditRecord
-	Total    int64
+	Total    int
 	Verified bool
 	Break    *store.AuditBreak
-	Page     int
-	Pages    int
-	Prev     string
-	Next     string
-	Facility string
+	// The filters as given, and the links to newer and older pages and to
+	// the CSV of every record the filters select.
+	Facility, User, Kind, From, To string
+	Filtered                       bool
+	Newer, Older, CSV              string
 }
 
 const auditPerPage = 100
 
+// auditPage shows the audit trail newest first, a page at a time, filtered
+// by facility, user, kind and business date; format=csv downloads every
+// record the filters select. The whole chain is verified on every view.
 func (s *Server) auditPage(rq *req) error {
 	if !canAudit(rq.user.Role) {
 		rq.notFound()
 		return nil
 	}
 	ctx := ctxOf(rq)
-	// Verify the whole chain, reading it in batches.
-	var all []store.AuditRecord
-	var prevID int64
-	prev := ""
-	var brk *store.AuditBreak
-	for {
-		recs, err := s.acc.AuditRecords(ctx, prevID, 1000)
-		if err != nil {
+	q := rq.r.URL.Query()
+	p := auditPage{Facility: strings.TrimSpace(q.Get("facility")), User: strings.TrimSpace(q.Get("user")), Kind: strings.TrimSpace(q.Get("kind")),
+		From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to"))}
+	f := store.AuditFilter{Facility: p.Facility, Actor: p.User, Kind: p.Kind}
+	var err error
+	if f.From, err = rq.queryDate("from", 0); err != nil {
+		return err
+	}
+	if f.To, err = rq.queryDate("to", 0); err != nil {
+		return err
+	}
+	if f.From != 0 && f.To != 0 && f.From > f.To {
+		return userErr(http.StatusBadRequest, fmt.Sprintf("The date range ends (%s) before it starts (%s): swap the dates.", f.To, f.From))
+	}
+	p.Filtered = p.Facility != "" || p.User != "" || p.Kind != "" || f.From != 0 || f.To != 0
+	filters := url.Values{}
+	for k, v := range map[string]string{"facility": p.Facility, "user": p.User, "kind": p.Kind, "from": p.From, "to": p.To} {
+		if v != "" {
+			filters.Set(k, v)
+		}
+	}
+	link := func(k string, id int64) string {
+		v := url.Values{}
+		for key, vals := range filters {
+			v[key] = vals
+		}
+		if k != "" {
+			v.Set(k, strconv.FormatInt(id, 10))
+		}
+		if len(v) == 0 {
+			return "/audit"
+		}
+		return "/audit?" + v.Encode()
+	}
+	if q.Get("format") == "csv" {
+		var b bytes.Buffer
+		if _, err := s.svc.ExportAuditCSV(ctx, f, &b); err != nil {
 			return err
 		}
-		if len(recs) == 0 {
-			break
+		return sendFile(rq, "text/csv; charset=utf-8", "audit.csv", b.Bytes())
+	}
+	v, err := s.svc.VerifyAudit(ctx)
+	if err != nil {
+		return err
+	}
+	p.Total, p.Verified, p.Break = v.Records, v.Break == nil, v.Break
+	if v.Break != nil {
+		p.Total = v.Records + 1
+	}
+	// Newest first: a page before an id (older), or after one (newer).
+	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
+	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
+	page := f
+	page.Limit = auditPerPage + 1
+	if after > 0 {
+		page.After = after
+	} else {
+		page.Before, page.Newest = before, true
+	}
+	recs, err := s.svc.AuditTrail(ctx, page)
+	if err != nil {
+		return err
+	}
+	more := len(recs) > auditPerPage
+	recs = recs[:min(len(recs), auditPerPage)]
+	if after > 0 {
+		slices.Reverse(recs)
+	}
+	p.Records = recs
+	if len(recs) > 0 {
+		newest, oldest := recs[0].ID, recs[len(recs)-1].ID
+		newer, older := more, more
+		if after > 0 {
+			older = s.auditExists(rq, f, 0, oldest)
+		} else {
+			newer = before > 0 && s.auditExists(rq, f, newest, 0)
 		}
-		if brk == nil {
-			brk = store.VerifyAudit(prevID, prev, recs)
+		if newer {
+			p.Newer = link("after", newest)
 		}
-		all = append(all, recs...)
-		prevID, prev = recs[len(recs)-1].ID, recs[len(recs)-1].Hash
-		if len(recs) < 1000 {
-			break
+		if older {
+			p.Older = link("before", oldest)
 		}
 	}
-	p := auditPage{Total: int64(len(all)), Verified: brk == nil, Break: brk, Facility: rq.r.URL.Query().Get("facility")}
-	if p.Facility != "" {
-		kept := all[:0:0]
-		for _, r := range all {
-			if r.Facility == p.Facility {
-				kept = append(kept, r)
-			}
-		}
-		all = kept
+	csv := url.Values{"format": {"csv"}}
+	for k, vals := range filters {
+		csv[k] = vals
 	}
-	// Newest first, paged.
-	for i, j := 0, len(all)-1; i < j; i, j = i+1, j-1 {
-		all[i], all[j] = all[j], all[i]
-	}
-	p.Pages = max(1, (len(all)+auditPerPage-1)/auditPerPage)
-	p.Page, _ = strconv.Atoi(rq.r.URL.Query().Get("page"))
-	p.Page = min(max(p.Page, 1), p.Pages)
-	lo := (p.Page - 1) * auditPerPage
-	hi := min(lo+auditPerPage, len(all))
-	if lo < hi {
-		p.Records = all[lo:hi]
-	}
-	q := "facility=" + p.Facility + "&page="
-	if p.Page > 1 {
-		p.Prev = "/audit?" + q + strconv.Itoa(p.Page-1)
-	}
-	if p.Page < p.Pages {
-		p.Next = "/audit?" + q + strconv.Itoa(p.Page+1)
-	}
+	p.CSV = "/audit?" + csv.Encode()
 	return rq.render(http.StatusOK, "audit", rq.view("Audit trail", "audit", p))
+}
+
+// auditExists reports whether a record selected by f lies after (or
+// before) an id.
+func (s *Server) auditExists(rq *req, f store.AuditFilter, after, before int64) bool {
+	f.After, f.Before, f.Limit = after, before, 1
+	recs, err := s.svc.AuditTrail(ctxOf(rq), f)
+	return err == nil && len(recs) > 0
 }

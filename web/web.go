@@ -1,10 +1,14 @@
 // Package web owns revolver's web pages: server-rendered HTML (html/template)
 // for lenders, borrowers and auditors, with embedded static assets and
 // server-rendered SVG charts. It computes nothing of its own: figures come
-// from the engines, the use cases and the store, and every change (sign-in,
-// certificate upload, decisions, advances) is carried out by the HTTP API of
-// package httpapi in the same process, so that sessions, CSRF tokens, roles,
-// idempotency keys and the audit trail are the API's.
+// from the engines, the use cases and the store. Every change (certificate
+// upload, decisions, advances) calls the use case of package app that the
+// API calls, with the signed-in user as the actor in the context: the use
+// case checks the role matrix, records the maker or checker and appends
+// the audit record in its own store transaction. The pages check the
+// session's CSRF token on every form, and pass the form's idempotency key
+// as the use case's client key. Sign-in and sign-out are still forwarded
+// to the API in the same process.
 package web
 
 import (
@@ -18,17 +22,20 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"mime"
 	"net/http"
 	"net/url"
-	"slices"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
 
+	"revolver/agreement"
 	"revolver/app"
 	"revolver/auth"
 	"revolver/date"
-	"revolver/httpapi"
+	"revolver/ledger"
+	"revolver/money"
 	"revolver/store"
 )
 
@@ -40,34 +47,36 @@ var staticFS embed.FS
 
 // Config is what the pages need.
 type Config struct {
-	// API is the JSON API served under /api/v1; the pages read through its
-	// store and terms and carry out every change through it.
-	API *httpapi.Server
+	// Service is the use cases the pages read and change through (the
+	// API's, so that both share one terms cache); its Terms must be an
+	// *app.StoredTerms.
+	Service *app.Service
+	// API is the JSON API, served under /api/; sign-in and sign-out are
+	// forwarded to it.
+	API http.Handler
 	// Store is the system of record (it must also keep accounts).
 	Store store.Store
-	// Now is the clock (time.Now if nil).
+	// Now is the clock (time.Now if nil): the same clock as the API's. The
+	// pages' "today" is the business date (app.Service.BusinessDate).
 	Now func() time.Time
-	// Today is the pages' default date (nil: the clock's day in UTC); a
-	// demo over past data can open on its last day.
-	Today func() date.Date
-	Log   *slog.Logger
+	Log *slog.Logger
 }
 
 // Server serves the pages.
 type Server struct {
-	api   *httpapi.Server
+	api   http.Handler
 	st    store.Store
 	acc   store.Accounts
 	terms *app.StoredTerms
 	svc   *app.Service
 	now   func() time.Time
-	today func() date.Date
 	log   *slog.Logger
 	pages map[string]*template.Template
 	mux   *http.ServeMux
 
 	certMu    sync.Mutex
 	certCache map[int64]*computed
+	recCache  map[string]*shown // by explanation SHA-256
 }
 
 // New returns the web application: the pages under "/", static assets
@@ -88,6 +97,13 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("web: the store is required")
 	}
+	if cfg.Service == nil {
+		return nil, errors.New("web: the use cases (app.Service) are required")
+	}
+	terms, ok := cfg.Service.Terms.(*app.StoredTerms)
+	if !ok {
+		return nil, fmt.Errorf("web: the use cases' terms %T are not stored terms (*app.StoredTerms)", cfg.Service.Terms)
+	}
 	acc, ok := cfg.Store.(store.Accounts)
 	if !ok {
 		return nil, fmt.Errorf("web: the store %T does not keep accounts", cfg.Store)
@@ -98,11 +114,7 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	if cfg.Today == nil {
-		now := cfg.Now
-		cfg.Today = func() date.Date { return date.FromTime(now().UTC()) }
-	}
-	s := &Server{api: cfg.API, st: cfg.Store, acc: acc, terms: cfg.API.Terms(), svc: cfg.API.Service(), now: cfg.Now, today: cfg.Today,
+	s := &Server{api: cfg.API, st: cfg.Store, acc: acc, terms: terms, svc: cfg.Service, now: cfg.Now,
 		log: cfg.Log, mux: http.NewServeMux(), certCache: map[int64]*computed{}}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
@@ -170,13 +182,21 @@ type req struct {
 	user store.User
 	sess store.Session
 	fac  store.Facility
-	// status and errMsg: a page shown again after the API refused a change.
+	// bizDate is the business date, read once per request.
+	bizDate date.Date
+	// status and errMsg: a page shown again after a change was refused.
 	status int
 	errMsg string
+	// reqID names the request in the audit record of a change.
+	reqID string
+	// amount and day: what a form asks, read before the use case runs,
+	// for the audit record of its refusal.
+	amount money.Amount
+	day    date.Date
 }
 
 func (s *Server) session(r *http.Request) (store.User, store.Session, error) {
-	ck, err := r.Cookie(httpapi.SessionCookie)
+	ck, err := r.Cookie(auth.SessionCookie)
 	if err != nil || ck.Value == "" {
 		return store.User{}, store.Session{}, errNoSession
 	}
@@ -212,6 +232,12 @@ func (s *Server) page(h func(*req) error) http.HandlerFunc {
 			return
 		}
 		w.Header().Set("Cache-Control", "no-store")
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if err := rq.checkCSRF(); err != nil {
+				rq.fail(err)
+				return
+			}
+		}
 		if err := h(rq); err != nil {
 			rq.fail(err)
 		}
@@ -240,30 +266,42 @@ func (s *Server) facPage(h func(*req) error) http.HandlerFunc {
 	})
 }
 
-func isLender(role string) bool {
-	return role == store.RoleLenderAdmin || role == store.RoleLenderOfficer || role == store.RoleLenderAnalyst
-}
+// canSee: the role matrix lets u see the facility.
+func canSee(u store.User, slug string) bool { return app.May(u, app.ActRead, slug) }
 
-func canSee(u store.User, slug string) bool {
-	if u.Role == store.RoleBorrower {
-		return slices.Contains(u.Facilities, slug)
+func canAudit(role string) bool { return app.Allowed(role, app.ActReadAudit) }
+
+// may reports whether the role matrix lets the signed-in user do a on the
+// request's facility: the pages ask it before offering an action and
+// before carrying it out (and the use case asks it again).
+func (rq *req) may(a app.Action) bool { return app.May(rq.user, a, rq.fac.Slug) }
+
+// allow refuses an action the signed-in user may not do.
+func (rq *req) allow(a app.Action, what string) error {
+	if rq.may(a) {
+		return nil
 	}
-	return u.Role != ""
+	msg := fmt.Sprintf("Your role (%s) cannot %s. Nothing was changed.", strings.ReplaceAll(rq.user.Role, "_", " "), what)
+	if err := rq.s.svc.AuditRefusal(rq.actx(), app.Refusal{Code: store.CodeForbidden, Message: msg, Status: http.StatusForbidden,
+		Facility: rq.fac.Slug, Resource: rq.r.PathValue("id")}); err != nil {
+		return err
+	}
+	return userErr(http.StatusForbidden, msg)
 }
 
-// canDecide: the roles the API lets approve or reject.
-func canDecide(role string) bool {
-	return role == store.RoleLenderAdmin || role == store.RoleLenderOfficer
+// today is the business date: the day the pages open on and evaluate.
+func (rq *req) today() date.Date {
+	if rq.bizDate != 0 {
+		return rq.bizDate
+	}
+	d, err := rq.s.svc.BusinessDate(rq.r.Context())
+	if err != nil {
+		rq.s.log.Error("business date", "err", err)
+		return date.FromTime(rq.s.now().UTC())
+	}
+	rq.bizDate = d
+	return d
 }
-
-// canMake: the roles the API lets submit certificates and request advances.
-func canMake(role string) bool {
-	return canDecide(role) || role == store.RoleBorrower
-}
-
-func canAudit(role string) bool { return role == store.RoleLenderAdmin || role == store.RoleAuditor }
-
-func (rq *req) today() date.Date { return rq.s.today() }
 
 // queryDate reads a date parameter (default def); a malformed date is an
 // error the page shows.
@@ -298,17 +336,31 @@ type view struct {
 	Nav      string // the current section, for aria-current
 	Flash    string
 	Error    string
-	Lender   bool
-	Decider  bool
-	Maker    bool
-	Auditor  bool
-	Today    date.Date
-	Page     any
+	// Decider may decide certificates and advances, Maker may submit
+	// certificates and request advances, Auditor may read the audit trail
+	// (the role matrix, app.Roles); Can asks it for any action.
+	Decider bool
+	Maker   bool
+	Auditor bool
+	Today   date.Date
+	Page    any
+}
+
+// Can reports whether the role matrix lets the user do action (an
+// app.Action, e.g. "decide_advance") on the page's facility.
+func (v *view) Can(action string) bool {
+	slug := ""
+	if v.Facility != nil {
+		slug = v.Facility.Slug
+	}
+	return app.May(v.User, app.Action(action), slug)
 }
 
 func (rq *req) view(title, nav string, page any) *view {
 	v := &view{Title: title, User: rq.user, CSRF: rq.sess.CSRF, Nav: nav, Page: page, Today: rq.today(),
-		Lender: isLender(rq.user.Role), Decider: canDecide(rq.user.Role), Maker: canMake(rq.user.Role), Auditor: canAudit(rq.user.Role)}
+		Decider: rq.may(app.ActDecideCertificate) && rq.may(app.ActDecideAdvance),
+		Maker:   rq.may(app.ActSubmitCertificate) && rq.may(app.ActRequestAdvance),
+		Auditor: canAudit(rq.user.Role)}
 	if rq.fac.Slug != "" {
 		f := rq.fac
 		v.Facility = &f
@@ -351,18 +403,12 @@ func (rq *req) notFound() {
 // fail shows an error page for err.
 func (rq *req) fail(err error) {
 	status, msg := http.StatusInternalServerError, "Something went wrong on our side. Try again; if it happens again, tell the administrator the time it happened."
-	var ue *userError
 	var ae *apiError
-	switch {
-	case errors.As(err, &ue):
-		status, msg = ue.status, ue.msg
-	case errors.As(err, &ae):
+	if st, m, ok := refusal(err); ok {
+		status, msg = st, m
+	} else if errors.As(err, &ae) {
 		status, msg = ae.Status, ae.Message
-	case store.ErrorCode(err) == store.CodeNotFound:
-		status, msg = http.StatusNotFound, err.Error()
-	case store.ErrorCode(err) == store.CodeInvalid:
-		status, msg = http.StatusUnprocessableEntity, err.Error()
-	default:
+	} else {
 		rq.s.log.Error("page", "path", rq.r.URL.Path, "err", err)
 	}
 	v := rq.view("Error", "", nil)
@@ -372,9 +418,129 @@ func (rq *req) fail(err error) {
 	}
 }
 
-// --- carrying out changes through the API ---
+// --- carrying out changes through the use cases ---
 
-// apiError is the API's error answer.
+// refusal is the status and the message to show for an error a use case
+// or the page refused with (a *userError, a store or ledger error with a
+// stable code, agreement errors); ok false for any other error, which is
+// internal.
+func refusal(err error) (status int, msg string, ok bool) {
+	var ue *userError
+	var le *ledger.Error
+	var se *store.Error
+	var ag agreement.Errors
+	switch {
+	case errors.As(err, &ue):
+		return ue.status, ue.msg, true
+	case errors.As(err, &le):
+		return http.StatusUnprocessableEntity, le.Message, true
+	case errors.As(err, &ag):
+		return http.StatusUnprocessableEntity, err.Error(), true
+	case errors.As(err, &se) && se.Code != store.CodeInternal:
+		status, ok := statusOf[se.Code]
+		if !ok {
+			status = http.StatusUnprocessableEntity
+		}
+		return status, se.Error(), true
+	}
+	return 0, "", false
+}
+
+// statusOf is the status of a page refused with a store error's code.
+var statusOf = map[string]int{
+	store.CodeNotFound:  http.StatusNotFound,
+	store.CodeForbidden: http.StatusForbidden,
+	store.CodeConflict:  http.StatusConflict,
+}
+
+// checkCSRF: a form that changes something must carry the session's CSRF
+// token (form field csrf_token, or header X-CSRF-Token), so that another
+// site cannot make the browser send it.
+func (rq *req) checkCSRF() error {
+	tok := rq.r.Header.Get("X-CSRF-Token")
+	if tok == "" {
+		if err := rq.parseForm(); err != nil {
+			return err
+		}
+		tok = rq.r.PostFormValue("csrf_token")
+	}
+	if tok == "" || rq.sess.CSRF == "" || !auth.Equal(tok, rq.sess.CSRF) {
+		return userErr(http.StatusForbidden, "This form did not come from a page of this session, and nothing was changed. Go back, reload the page and send the form again.")
+	}
+	return nil
+}
+
+// maxUpload limits a form's body (the certificate's three reports).
+const maxUpload = 64 << 20
+
+// parseForm reads the form of a POST: URL-encoded, or multipart (the
+// certificate upload) up to maxUpload.
+func (rq *req) parseForm() error {
+	if ct, _, _ := mime.ParseMediaType(rq.r.Header.Get("Content-Type")); ct == "multipart/form-data" {
+		rq.r.Body = http.MaxBytesReader(rq.w, rq.r.Body, maxUpload)
+		if err := rq.r.ParseMultipartForm(32 << 20); err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return userErr(http.StatusRequestEntityTooLarge, "The files are too large (more than 64 MiB together). Split the reports or ask the lender for another way to send them.")
+			}
+			return userErr(http.StatusBadRequest, "The upload could not be read: choose the three files again and send them.")
+		}
+		return nil
+	}
+	if err := rq.r.ParseForm(); err != nil {
+		return userErr(http.StatusBadRequest, "The form could not be read: try again.")
+	}
+	return nil
+}
+
+// actx is the request's context carrying its actor for the use cases: the
+// signed-in user, through this page's route.
+func (rq *req) actx() context.Context {
+	if rq.reqID == "" {
+		rq.reqID = auth.Random("req_", 12)
+	}
+	kind, action := webWhat(rq.r)
+	return app.WithActor(rq.r.Context(), app.Actor{User: rq.user.Email, UserID: rq.user.ID, Role: rq.user.Role,
+		Facilities: rq.user.Facilities, RequestID: rq.reqID, Via: "web " + rq.r.Pattern, Kind: kind, Action: action})
+}
+
+// webWhat names what a form changes, for its audit record: the kind of
+// thing and the action (a decision's action is its path's).
+func webWhat(r *http.Request) (kind, action string) {
+	const f = "POST /facilities/{slug}"
+	switch r.Pattern {
+	case f + "/certificates":
+		return "certificate", "submit"
+	case f + "/certificates/{id}/{decision}":
+		return "certificate", r.PathValue("decision")
+	case f + "/advances":
+		return "advance", "request"
+	case f + "/advances/{id}/{decision}":
+		return "advance", r.PathValue("decision")
+	}
+	return "", ""
+}
+
+var idemKeyRe = regexp.MustCompile(`^[\x21-\x7e]{1,200}$`)
+
+// clientKey is the use case's client key of the form: its idempotency key
+// scoped to the user, so that the same form sent twice is one change (a
+// form without a key gets a key of its own).
+func (rq *req) clientKey() (string, error) {
+	k := rq.r.FormValue("idempotency_key")
+	if k == "" {
+		if rq.reqID == "" {
+			rq.reqID = auth.Random("req_", 12)
+		}
+		return "web:" + rq.reqID + ":" + auth.Random("", 6), nil
+	}
+	if !idemKeyRe.MatchString(k) {
+		return "", userErr(http.StatusBadRequest, "The form's key is damaged: reload the page and send the form again.")
+	}
+	return fmt.Sprintf("web:%d:%s", rq.user.ID, k), nil
+}
+
+// apiError is the API's error answer (sign-out is still forwarded).
 type apiError struct {
 	Status  int            `json:"-"`
 	Code    string         `json:"code"`
@@ -440,22 +606,13 @@ func (rq *req) callAPI(method, path, contentType string, body io.Reader, out any
 	return rec, nil
 }
 
-// formCSRF is the CSRF token the page's form carried (checked by the API
-// against the session).
+// formCSRF is the CSRF token the page's form carried (checked against the
+// session by the API for the forwarded sign-out).
 func (rq *req) formCSRF() string {
 	if t := rq.r.Header.Get("X-CSRF-Token"); t != "" {
 		return t
 	}
 	return rq.r.FormValue("csrf_token")
-}
-
-func (rq *req) postJSON(path string, in, out any) error {
-	b, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	_, err = rq.callAPI(http.MethodPost, path, "application/json", bytes.NewReader(b), out)
-	return err
 }
 
 // redirect answers 303 See Other to a page with a message to show.

@@ -135,7 +135,7 @@ func TestScenario(t *testing.T) {
 	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "is+funded") {
 		t.Fatalf("approve advance: %s", loc)
 	}
-	a, err := e.api.AvailabilityOn(ctx, "btu", date.FromTime(testNow))
+	a, err := e.api.Service().Availability(ctx, "btu", date.FromTime(testNow), time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,10 +71,9 @@ func lineCol(b []byte, off int64) (int, int) {
 }
 
 func loadZone(t *agreement.Terms) (*time.Location, error) {
-	name := defaults.ZoneOf(t)
-	loc, err := time.LoadLocation(name)
+	loc, err := defaults.Location(t)
 	if err != nil {
-		return nil, usageError{fmt.Errorf("calendar.zone %q: %v", name, err)}
+		return nil, usageError{err}
 	}
 	return loc, nil
 }

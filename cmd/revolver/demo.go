@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
+	"revolver/clock"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -25,8 +27,8 @@ func loadDemo(ctx context.Context, st store.Store, out io.Writer) (demo.Result, 
 	if res.Created == 0 {
 		fmt.Fprintf(out, "demo data already loaded: nothing new (%.1fs)\n", time.Since(start).Seconds())
 	} else {
-		fmt.Fprintf(out, "loaded %d records: %d certificates, %d advances, %d loan-account transactions (%.1fs)\n",
-			res.Created, res.Certificates, res.Advances, res.Transactions, time.Since(start).Seconds())
+		fmt.Fprintf(out, "loaded %d records: %d certificates, %d advances, %d loan-account transactions, %d audit records (%.1fs)\n",
+			res.Created, res.Certificates, res.Advances, res.Transactions, res.Audit, time.Since(start).Seconds())
 	}
 	return res, nil
 }
@@ -48,8 +50,23 @@ func demoCmd() *cobra.Command {
 			}
 			defer st.Close()
 			fmt.Fprintf(out, "database: %s\n", redact(target))
-			if _, err := loadDemo(ctx, st, out); err != nil {
+			if clockSpec == "" {
+				// The demo's history ends on 31 December 2006, before the
+				// Termination Date of 31 May 2007: its clock runs from there.
+				theClock = clock.StartingAt(demo.Clock)
+			}
+			res, err := loadDemo(ctx, st, out)
+			if err != nil {
+				var r *demo.Refusal
+				if errors.As(err, &r) {
+					return usageError{refusal(r, sf, target)}
+				}
 				return err
+			}
+			if clockSpec == "" && res.LastRecorded.After(demo.Clock) {
+				// Served before: the clock runs on from the last recorded
+				// time, never back before it.
+				theClock = clock.StartingAt(res.LastRecorded.Add(time.Second))
 			}
 			fmt.Fprintln(out, "\ndemo users (email / password / role):")
 			for _, u := range demo.Users {
@@ -57,11 +74,6 @@ func demoCmd() *cobra.Command {
 			}
 			if noServe {
 				return nil
-			}
-			if so.today == "" {
-				// The demo's history ends on 31 December 2006, before the
-				// Termination Date of 31 May 2007: open the pages there.
-				so.today = demo.LastDay.String()
 			}
 			return serve(ctx, st, so, func(a net.Addr) {
 				base := so.scheme() + "://" + a.String()
@@ -78,6 +90,22 @@ func demoCmd() *cobra.Command {
 	so.add(c)
 	c.Flags().BoolVar(&noServe, "no-serve", false, "load the demo data and exit")
 	return c
+}
+
+// refusal says why the demo did not load into target and what to do.
+func refusal(r *demo.Refusal, sf storeFlags, target string) error {
+	db := dbFlagText(sf)
+	if db == "" {
+		db = " --db " + target
+	}
+	if r.Interrupted {
+		return fmt.Errorf("demo: %s: %v\n  remove it and run `revolver demo%s` again", redact(target), r, db)
+	}
+	hint := "\n  for a new demo: revolver demo --db <a new file>"
+	if r.Loaded {
+		hint = fmt.Sprintf("\n  to go on with it as it is: revolver serve%s --clock from:%s", db, r.LastAt.Add(time.Second).UTC().Format(time.RFC3339)) + hint
+	}
+	return fmt.Errorf("demo: %s: %v%s", redact(target), r, hint)
 }
 
 func dbFlagText(sf storeFlags) string {

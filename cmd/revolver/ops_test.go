@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,7 +44,7 @@ func TestDemoLoadTwice(t *testing.T) {
 		return res
 	}
 	first := load()
-	if first.Certificates != 36 || first.Created == 0 {
+	if first.Certificates != 35 || first.Created == 0 {
 		t.Fatalf("first load %+v", first)
 	}
 	if second := load(); second.Created != 0 {
@@ -53,8 +54,24 @@ func TestDemoLoadTwice(t *testing.T) {
 	if err != nil || !strings.Contains(out, "btu-sovereign") {
 		t.Fatalf("facility list: %v %s", err, out)
 	}
-	if out, err := revolver(t, "", "audit", "verify", "--db", db); err != nil || !strings.Contains(out, "intact: 1 records") {
+	if out, err := revolver(t, "", "audit", "verify", "--db", db); err != nil || !strings.Contains(out, fmt.Sprintf("intact: %d records", first.Audit)) {
 		t.Fatalf("audit verify: %v %s", err, out)
+	}
+	if out, err := revolver(t, "", "demo", "--no-serve", "--db", db); err != nil || !strings.Contains(out, "nothing new") {
+		t.Fatalf("demo on its own untouched database: %v %s", err, out)
+	}
+	// Someone uses the database: the demo refuses to load into it again,
+	// says why and what to do, and stores nothing.
+	if _, err := revolver(t, "s3cret-password\n", "user", "add", "--email", "ann@bank.example", "--role", "lender_officer", "--password-stdin", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	_, err = revolver(t, "", "demo", "--no-serve", "--db", db)
+	if _, usage := err.(usageError); !usage || !strings.Contains(fmt.Sprint(err), "the demo loaded it, but it has changed since (1 audit record after the demo's loading") ||
+		!strings.Contains(fmt.Sprint(err), "revolver serve --db "+db+" --clock from:") || !strings.Contains(fmt.Sprint(err), "nothing was stored") {
+		t.Fatalf("demo on a changed database: %v", err)
+	}
+	if out, err := revolver(t, "", "audit", "verify", "--db", db); err != nil || !strings.Contains(out, fmt.Sprintf("intact: %d records", first.Audit+1)) {
+		t.Fatalf("audit verify after the refusal: %v %s", err, out)
 	}
 }
 
@@ -84,7 +101,7 @@ func TestOperations(t *testing.T) {
 		{"", []string{"backup", "--to", filepath.Join(dir, "copy.db"), "--db", db}, "backed up", false},
 		{"", []string{"backup", "--to", filepath.Join(dir, "copy.db"), "--db", db}, "", true}, // exists
 		{"", []string{"backup", "--to", "x", "--database", "postgres://u@h/db"}, "", true},
-		{"", []string{"audit", "verify", "--db", db}, "intact: 5 records", false},
+		{"", []string{"audit", "verify", "--db", db}, "intact: 4 records", false},
 		{"", []string{"audit", "verify", "--db", filepath.Join(dir, "copy.db")}, "intact", false},
 		{"", []string{"serve", "--db", db, "--database", "postgres://x"}, "", true},
 	}

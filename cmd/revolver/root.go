@@ -19,6 +19,7 @@ func rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	addClockFlag(root)
 	for _, c := range commands {
 		root.AddCommand(c())
 	}

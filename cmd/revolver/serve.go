@@ -9,14 +9,15 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"revolver/date"
 	"strings"
 	"syscall"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"revolver/app"
+	"revolver/date"
 	"revolver/httpapi"
 	"revolver/store"
 	"revolver/store/dial"
@@ -82,8 +83,32 @@ func accountsOf(st store.Store) (store.Accounts, error) {
 	return a, nil
 }
 
+// cliWhat names what each audited command changes: the kind of thing and
+// the action of its audit records.
+var cliWhat = map[string]struct{ kind, action string }{
+	"revolver user add":             {"user", "add"},
+	"revolver token create":         {"token", "create"},
+	"revolver facility add":         {"facility", "register"},
+	"revolver cob":                  {"close_of_business", "run"},
+	"revolver advance request":      {"advance", "request"},
+	"revolver advance approve":      {"advance", "approve"},
+	"revolver advance reject":       {"advance", "reject"},
+	"revolver repay":                {"repayment", "record"},
+	"revolver certificate submit":   {"certificate", "submit"},
+	"revolver certificate approve":  {"certificate", "approve"},
+	"revolver certificate reject":   {"certificate", "reject"},
+	"revolver certificate withdraw": {"certificate", "withdraw"},
+	"revolver statements add":       {"financial_statement", "submit"},
+}
+
 // cliAudit appends an audit record for a command-line mutation.
 func cliAudit(ctx context.Context, st store.Store, route, facility string, after any) error {
+	return cliAuditOn(ctx, st, route, facility, 0, after)
+}
+
+// cliAuditOn appends an audit record for a command-line mutation about a
+// date (0: none of its own).
+func cliAuditOn(ctx context.Context, st store.Store, route, facility string, day date.Date, after any) error {
 	acc, err := accountsOf(st)
 	if err != nil {
 		return err
@@ -92,12 +117,14 @@ func cliAudit(ctx context.Context, st store.Store, route, facility string, after
 	if err != nil {
 		return err
 	}
-	actor := "cli"
-	if u := os.Getenv("USER"); u != "" {
-		actor = "cli:" + u
+	what := cliWhat[route]
+	rec := store.AuditRecord{At: now(), Actor: cliActor(), RequestID: fmt.Sprintf("cli_%d", time.Now().UnixNano()),
+		Route: route, Facility: facility, Kind: what.kind, Action: what.action, After: b}
+	rec.Describe(nil, after)
+	if day != 0 {
+		rec.Dated = day
 	}
-	_, err = acc.AppendAudit(ctx, store.AuditRecord{At: time.Now(), Actor: actor, RequestID: fmt.Sprintf("cli_%d", time.Now().UnixNano()),
-		Route: route, Facility: facility, After: b})
+	_, err = acc.AppendAudit(ctx, rec)
 	return err
 }
 
@@ -112,8 +139,6 @@ func redact(target string) string {
 type serveOptions struct {
 	addr, tlsCert, tlsKey string
 	secureCookies         bool
-	// today is the pages' default date, YYYY-MM-DD ("": the clock's day).
-	today string
 }
 
 func (o *serveOptions) add(c *cobra.Command) {
@@ -121,7 +146,6 @@ func (o *serveOptions) add(c *cobra.Command) {
 	c.Flags().StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this certificate (PEM) and --tls-key")
 	c.Flags().StringVar(&o.tlsKey, "tls-key", "", "the private key of --tls-cert (PEM)")
 	c.Flags().BoolVar(&o.secureCookies, "secure-cookies", false, "mark session cookies Secure on plain HTTP (behind a TLS-terminating proxy)")
-	c.Flags().StringVar(&o.today, "today", "", "the pages' default date YYYY-MM-DD (default: today's date)")
 }
 
 func (o *serveOptions) scheme() string {
@@ -131,26 +155,23 @@ func (o *serveOptions) scheme() string {
 	return "http"
 }
 
+// handler is what `revolver serve` serves: the web pages, with the API
+// under /api/, over one store and one clock.
+func handler(st store.Store, now func() time.Time, log *slog.Logger, secureCookies bool) (http.Handler, error) {
+	api, err := httpapi.New(httpapi.Config{Store: st, Terms: &app.StoredTerms{Store: st}, Now: now, Log: log, SecureCookies: secureCookies})
+	if err != nil {
+		return nil, err
+	}
+	return web.New(web.Config{API: api, Service: api.Service(), Store: st, Now: now, Log: log})
+}
+
 // serve runs the API until the context ends (SIGINT/SIGTERM).
 func serve(ctx context.Context, st store.Store, o serveOptions, ready func(net.Addr)) error {
 	if (o.tlsCert == "") != (o.tlsKey == "") {
 		return usageError{errors.New("--tls-cert and --tls-key go together")}
 	}
-	var today func() date.Date
-	if o.today != "" {
-		d, err := parseDateFlag("today", o.today)
-		if err != nil {
-			return err
-		}
-		today = func() date.Date { return d }
-	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	api, err := httpapi.New(httpapi.Config{Store: st, Terms: &app.StoredTerms{Store: st}, Log: log, SecureCookies: o.secureCookies})
-	if err != nil {
-		return err
-	}
-	// The web pages, with the API under /api/.
-	srv, err := web.New(web.Config{API: api, Store: st, Log: log, Today: today})
+	srv, err := handler(st, now, log, o.secureCookies)
 	if err != nil {
 		return err
 	}
@@ -244,13 +265,12 @@ func cobCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			svc := &app.Service{Store: st, Terms: &app.StoredTerms{Store: st}}
-			res, err := svc.CloseOfBusiness(cmd.Context(), d)
+			res, err := service(st).CloseOfBusiness(cliContext(cmd.Context(), "cob"), d)
 			if err != nil {
 				return err
 			}
 			if res.Posted > 0 {
-				if err := cliAudit(cmd.Context(), st, "revolver cob", "", map[string]any{"through": d, "result": res}); err != nil {
+				if err := cliAuditOn(cmd.Context(), st, "revolver cob", "", d, map[string]any{"through": d, "result": res}); err != nil {
 					return err
 				}
 			}
@@ -318,53 +338,108 @@ func auditCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			n, head, brk, err := verifyAudit(cmd.Context(), st)
+			v, err := service(st).VerifyAudit(cmd.Context())
 			if err != nil {
 				return err
 			}
-			if brk != nil {
-				return fmt.Errorf("audit trail broken at record %d: %s (%d records checked before it)", brk.ID, brk.Reason, n)
+			if v.Break != nil {
+				return fmt.Errorf("audit trail broken at record %d: %s (%d records checked before it)", v.Break.ID, v.Break.Reason, v.Records)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "audit trail intact: %d records\n", n)
-			if n > 0 {
-				fmt.Fprintf(cmd.OutOrStdout(), "head: record %d, hash %s (keep it elsewhere to detect removal of later records)\n", n, head)
+			fmt.Fprintf(cmd.OutOrStdout(), "audit trail intact: %d records\n", v.Records)
+			if v.Records > 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), "head: record %d, hash %s (keep it elsewhere to detect removal of later records)\n", v.Records, v.Head)
 			}
 			return nil
 		},
 	}
 	sf.add(verify)
-	c.AddCommand(verify)
+	c.AddCommand(verify, auditListCmd())
 	return c
 }
 
-// verifyAudit walks the whole chain in pages; it returns the number of
-// records verified and the hash of the last.
-func verifyAudit(ctx context.Context, st store.Store) (int, string, *store.AuditBreak, error) {
-	acc, err := accountsOf(st)
-	if err != nil {
-		return 0, "", nil, err
-	}
-	var prevID int64
-	prev, n := "", 0
-	for {
-		recs, err := acc.AuditRecords(ctx, prevID, 1000)
-		if err != nil {
-			return n, prev, nil, err
-		}
-		if len(recs) == 0 {
-			return n, prev, nil, nil
-		}
-		if b := store.VerifyAudit(prevID, prev, recs); b != nil {
-			for _, r := range recs {
-				if r.ID == b.ID {
+func auditListCmd() *cobra.Command {
+	var sf storeFlags
+	var f store.AuditFilter
+	var from, to, format string
+	var limit int
+	c := &cobra.Command{
+		Use:   "list [--facility F] [--user U] [--kind K] [--from D] [--to D] [--format table|json|csv]",
+		Short: "List audit records by id: who, what, when and the result, filtered by facility, user, kind and business date",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "table" && format != "json" && format != "csv" {
+				return usageError{fmt.Errorf("--format %q: expected table, json or csv", format)}
+			}
+			if limit < 0 {
+				return usageError{fmt.Errorf("--limit %d: expected 0 (every record) or more", limit)}
+			}
+			var err error
+			for _, d := range []struct {
+				name, v string
+				dst     *date.Date
+			}{{"from", from, &f.From}, {"to", to, &f.To}} {
+				if d.v == "" {
+					continue
+				}
+				if *d.dst, err = parseDateFlag(d.name, d.v); err != nil {
+					return err
+				}
+			}
+			if f.From != 0 && f.To != 0 && f.From > f.To {
+				return usageError{fmt.Errorf("--to %s is before --from %s", f.To, f.From)}
+			}
+			st, _, err := sf.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			svc := service(st)
+			out := cmd.OutOrStdout()
+			if format == "csv" && limit == 0 {
+				_, err := svc.ExportAuditCSV(cmd.Context(), f, out)
+				return err
+			}
+			recs := []store.AuditRecord{}
+			for {
+				f.Limit = 1000
+				if limit > 0 {
+					f.Limit = min(1000, limit-len(recs))
+				}
+				page, err := svc.AuditTrail(cmd.Context(), f)
+				if err != nil {
+					return err
+				}
+				recs = append(recs, page...)
+				if len(page) < f.Limit || limit > 0 && len(recs) >= limit {
 					break
 				}
-				n++
+				f.After = page[len(page)-1].ID
 			}
-			return n, prev, b, nil
-		}
-		n += len(recs)
-		last := recs[len(recs)-1]
-		prevID, prev = last.ID, last.Hash
+			switch format {
+			case "json":
+				return writeJSON(out, recs)
+			case "csv":
+				return app.WriteAuditCSV(out, recs)
+			}
+			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tBUSINESS DATE\tRECORDED (UTC)\tRESULT\tSUMMARY")
+			for _, r := range recs {
+				day := ""
+				if r.BusinessDate != 0 {
+					day = r.BusinessDate.String()
+				}
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", r.ID, day, r.At.UTC().Format("2006-01-02 15:04:05"), r.Result, r.Summary)
+			}
+			return tw.Flush()
+		},
 	}
+	sf.add(c)
+	c.Flags().StringVar(&f.Facility, "facility", "", "only records of this facility (slug)")
+	c.Flags().StringVar(&f.Actor, "user", "", "only records of this user (email, or cli:name)")
+	c.Flags().StringVar(&f.Kind, "kind", "", "only records of this kind of thing, e.g. advance, certificate, session")
+	c.Flags().StringVar(&from, "from", "", "first business date YYYY-MM-DD")
+	c.Flags().StringVar(&to, "to", "", "last business date YYYY-MM-DD")
+	c.Flags().Int64Var(&f.After, "after", 0, "only records with a greater id")
+	c.Flags().IntVar(&limit, "limit", 0, "at most this many records (0: every record)")
+	c.Flags().StringVar(&format, "format", "table", "table, json or csv")
+	return c
 }

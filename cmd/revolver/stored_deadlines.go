@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -15,17 +16,20 @@ func init() { register(facilityDeadlinesCmd) }
 // stored terms and the facility's fact records instead of files.
 func facilityDeadlinesCmd() *cobra.Command {
 	var sf storeFlags
-	var slug, asOf, format string
+	var slug, asOf, format, knownAt string
 	var ics bool
 	c := &cobra.Command{
-		Use:   "facility-deadlines --slug SLUG --as-of D [--format json|table] [--ics]",
+		Use:   "facility-deadlines --slug SLUG --as-of D [--as-known-on K] [--format json|table] [--ics]",
 		Short: "Deadlines, events of default and remedies of a stored facility on a date, from its fact records",
 		Long: `Evaluates a stored facility as the deadlines command does, with the terms
 stored with the facility and the facts recorded through the API (notices,
 events of default and their lifecycle, insurance policies, UCC filings, other
 indebtedness, occurrences, covenant results); the amount owed at the
-Termination Date comes from the loan account. --ics writes the deadlines as an
-iCalendar file instead.`,
+Termination Date comes from the loan account. The facts are those recorded by
+--as-known-on (RFC 3339, a date: its end, or now; default: the end of --as-of
+when it is before the business date, else every fact recorded), the one rule
+of the API and the pages. --ics writes the deadlines as an iCalendar file
+instead.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format); err != nil {
 				return err
@@ -42,8 +46,17 @@ iCalendar file instead.`,
 				return err
 			}
 			defer st.Close()
-			svc := &app.Service{Store: st, Terms: &app.StoredTerms{Store: st}}
-			rep, err := svc.DefaultsReport(cmd.Context(), slug, d)
+			svc := service(st)
+			k, given, err := app.ParseKnownAt(knownAt)
+			if err != nil {
+				return usageError{fmt.Errorf("--as-known-on: %v", err)}
+			}
+			if !given {
+				if k, err = svc.KnownAtEndOf(cmd.Context(), d); err != nil {
+					return err
+				}
+			}
+			rep, err := svc.DefaultsReportAt(cmd.Context(), slug, d, k)
 			if err != nil {
 				return err
 			}
@@ -61,6 +74,7 @@ iCalendar file instead.`,
 	sf.add(c)
 	c.Flags().StringVar(&slug, "slug", "", "the facility")
 	c.Flags().StringVar(&asOf, "as-of", "", "date YYYY-MM-DD")
+	c.Flags().StringVar(&knownAt, "as-known-on", "", "the facts as known at: RFC 3339, a date (its end) or now")
 	c.Flags().StringVar(&format, "format", "table", "json or table")
 	c.Flags().BoolVar(&ics, "ics", false, "write the deadlines as iCalendar (RFC 5545)")
 	return c

@@ -38,7 +38,20 @@ func TestFacilityDeadlines(t *testing.T) {
 	}
 	st.Close()
 
+	// Recorded now, the facts were not known at the end of 2006-06-01 (the
+	// default for a past date); as known now they are.
 	out, err := revolver(t, "", "facility-deadlines", "--slug", "btu", "--as-of", "2006-06-01", "--db", db, "--format", "json")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	var then defaults.Report
+	if err := json.Unmarshal([]byte(out), &then); err != nil || len(then.Defaults) != 0 || then.KnownAt.IsZero() {
+		t.Errorf("as known at the end of 2006-06-01: %v %+v", err, then.Defaults)
+	}
+	if _, err := revolver(t, "", "facility-deadlines", "--slug", "btu", "--as-of", "2006-06-01", "--as-known-on", "soon", "--db", db); err == nil {
+		t.Errorf("--as-known-on soon accepted")
+	}
+	out, err = revolver(t, "", "facility-deadlines", "--slug", "btu", "--as-of", "2006-06-01", "--as-known-on", "now", "--db", db, "--format", "json")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
@@ -55,7 +68,7 @@ func TestFacilityDeadlines(t *testing.T) {
 	if !cure || len(rep.Defaults) != 1 || !rep.Defaults[0].Continuing {
 		t.Errorf("report: cure deadline %v, defaults %+v", cure, rep.Defaults)
 	}
-	out, err = revolver(t, "", "facility-deadlines", "--slug", "btu", "--as-of", "2006-06-01", "--db", db, "--ics")
+	out, err = revolver(t, "", "facility-deadlines", "--slug", "btu", "--as-of", "2006-06-01", "--as-known-on", "now", "--db", db, "--ics")
 	if err != nil || !strings.HasPrefix(out, "BEGIN:VCALENDAR\r\n") || !strings.Contains(out, "DTSTART;VALUE=DATE:20060629") {
 		t.Errorf("ics: %v\n%s", err, out)
 	}

@@ -9,13 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"revolver/agreement"
 	"revolver/app"
-	"revolver/auth"
 	"revolver/store"
 )
 
@@ -36,15 +34,6 @@ func userCmd() *cobra.Command {
 			if email == "" {
 				return usageError{errors.New("--email is required")}
 			}
-			if !store.ValidRole(role) {
-				return usageError{fmt.Errorf("--role %q: expected one of %s", role, strings.Join(store.Roles, ", "))}
-			}
-			if role == store.RoleBorrower && len(facilities) == 0 {
-				return usageError{errors.New("a borrower user needs --facility SLUG (repeatable)")}
-			}
-			if role != store.RoleBorrower && len(facilities) > 0 {
-				return usageError{fmt.Errorf("--facility is for borrower users; a %s sees every facility", role)}
-			}
 			if !stdin {
 				return usageError{errors.New("--password-stdin is required: the password is read from standard input (not from the command line)")}
 			}
@@ -53,36 +42,14 @@ func userCmd() *cobra.Command {
 				return err
 			}
 			pw = strings.TrimRight(pw, "\r\n")
-			hash, err := auth.HashPassword(pw, auth.DefaultParams)
-			if err != nil {
-				return usageError{err}
-			}
 			st, _, err := sf.open(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			acc, err := accountsOf(st)
+			u, err := service(st).AddUser(cliContext(cmd.Context(), "user add"), app.NewUser{Email: email, Role: role, Password: pw, Facilities: facilities})
 			if err != nil {
-				return err
-			}
-			for _, f := range facilities {
-				if _, err := st.Facility(cmd.Context(), f); err != nil {
-					return usageError{fmt.Errorf("--facility %s: %w", f, err)}
-				}
-			}
-			u, err := acc.CreateUser(cmd.Context(), store.User{Email: email, Role: role, PasswordHash: hash, Created: time.Now()})
-			if err != nil {
-				return usageError{err}
-			}
-			for _, f := range facilities {
-				if err := acc.GrantFacility(cmd.Context(), u.ID, f); err != nil {
-					return err
-				}
-			}
-			u.Facilities = facilities
-			if err := cliAudit(cmd.Context(), st, "revolver user add", "", u); err != nil {
-				return err
+				return opError(err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "user %d %s (%s) added\n", u.ID, u.Email, u.Role)
 			return nil
@@ -113,19 +80,11 @@ func tokenCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			acc, err := accountsOf(st)
+			tok, _, err := service(st).CreateToken(cliContext(cmd.Context(), "token create"), email)
 			if err != nil {
-				return err
-			}
-			u, err := acc.UserByEmail(cmd.Context(), email)
-			if err != nil {
-				return usageError{fmt.Errorf("--email %s: %w", email, err)}
-			}
-			tok, sum := auth.NewToken()
-			if err := acc.CreateToken(cmd.Context(), u.ID, sum, time.Now()); err != nil {
-				return err
-			}
-			if err := cliAudit(cmd.Context(), st, "revolver token create", "", map[string]any{"user": u.Email, "token_sha256": sum}); err != nil {
+				if store.ErrorCode(err) == store.CodeNotFound {
+					return usageError{fmt.Errorf("--email %s: %w", email, err)}
+				}
 				return err
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), tok)
@@ -152,9 +111,18 @@ func facilityCmd() *cobra.Command {
 			if dir == "" {
 				return usageError{errors.New("--agreement DIR is required")}
 			}
-			paths, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
-			if err != nil || len(paths) == 0 {
-				return usageError{fmt.Errorf("--agreement %s: no .yaml files", dir)}
+			ents, err := os.ReadDir(dir)
+			if err != nil {
+				return usageError{fmt.Errorf("--agreement %s: %v", dir, err)}
+			}
+			var paths []string
+			for _, e := range ents {
+				if !e.IsDir() && agreement.IsFileName(e.Name()) {
+					paths = append(paths, filepath.Join(dir, e.Name()))
+				}
+			}
+			if len(paths) == 0 {
+				return usageError{fmt.Errorf("--agreement %s: no agreement files (*.yaml, *.yml)", dir)}
 			}
 			var files []agreement.File
 			for _, p := range paths {
@@ -177,15 +145,12 @@ func facilityCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			svc := &app.Service{Store: st, Terms: &app.StoredTerms{Store: st}}
-			f, err := svc.RegisterFacility(cmd.Context(), slug, files, settings, "cli")
+			svc := service(st)
+			f, err := svc.RegisterFacility(cliContext(cmd.Context(), "facility add"), slug, files, settings, cliActor())
 			if err != nil {
 				if code := store.ErrorCode(err); code == store.CodeInvalid || code == store.CodeConflict {
 					return usageError{err}
 				}
-				return err
-			}
-			if err := cliAudit(cmd.Context(), st, "revolver facility add", slug, map[string]any{"facility": f, "files": len(files)}); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "facility %s (%s): %d agreement files\n", f.Slug, f.Name, len(files))

@@ -5,8 +5,9 @@ import (
 
 	"revolver/store"
 	"revolver/store/storetest"
+	"revolver/store/testdb"
 )
 
 func TestAccountsConformance(t *testing.T) {
-	storetest.RunAccounts(t, func(t *testing.T) store.Store { return Open(t) })
+	storetest.RunAccounts(t, func(t *testing.T) store.Store { return testdb.Postgres(t) })
 }

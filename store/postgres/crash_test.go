@@ -8,6 +8,7 @@ import (
 	"revolver/store"
 	"revolver/store/postgres"
 	"revolver/store/storetest"
+	"revolver/store/testdb"
 )
 
 // TestCrashChild is the process TestKill9 kills.
@@ -29,7 +30,7 @@ func TestKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
 	}
-	url := Schema(t)
+	url := testdb.PostgresURL(t)
 	open := func() store.Store {
 		s, err := postgres.Open(context.Background(), url)
 		if err != nil {

@@ -4,9 +4,10 @@ import (
 	"testing"
 
 	"revolver/store/storetest"
+	"revolver/store/testdb"
 )
 
 func TestFactsAppendOnly(t *testing.T) {
-	s := Open(t)
+	s := testdb.Postgres(t)
 	storetest.FactsAppendOnly(t, s, s.W)
 }

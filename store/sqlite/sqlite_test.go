@@ -9,30 +9,17 @@ import (
 	"revolver/store"
 	"revolver/store/sqlite"
 	"revolver/store/storetest"
+	"revolver/store/testdb"
 )
 
-func open(t *testing.T) store.Store {
-	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "revolver.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
+func open(t *testing.T) store.Store { return testdb.SQLite(t) }
 
 func TestConformance(t *testing.T) {
 	storetest.Run(t, open)
 }
 
 func BenchmarkStore(b *testing.B) {
-	storetest.Bench(b, func(b *testing.B) store.Store {
-		s, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "revolver.db"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { s.Close() })
-		return s
-	})
+	storetest.Bench(b, func(b *testing.B) store.Store { return testdb.SQLite(b) })
 }
 
 func TestAppendOnly(t *testing.T) {
@@ -58,4 +45,9 @@ func TestBackup(t *testing.T) {
 	if _, err := b.Facility(ctx, "f"); err != nil {
 		t.Fatalf("backup: %v", err)
 	}
+}
+
+func TestCertificatesFrozen(t *testing.T) {
+	s := open(t).(*sqlite.Store)
+	storetest.CertificatesFrozen(t, s, s.W)
 }

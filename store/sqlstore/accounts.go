@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"revolver/money"
 	"revolver/store"
 )
 
@@ -304,10 +305,19 @@ func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, r store.AuditRecord) 
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("audit head: %w", err)
 	}
-	r.ID, r.PrevHash, r.At = last+1, prev, store.Truncate(r.At)
+	var bd Date
+	if err := tx.QueryRowContext(ctx, `SELECT max(business_date) FROM business_dates`).Scan(&bd); err != nil {
+		return r, fmt.Errorf("audit business date: %w", err)
+	}
+	r = store.PrepareAudit(r, bd.D)
+	r.ID, r.PrevHash = last+1, prev
 	r.Hash = store.AuditHash(r)
-	_, err = tx.ExecContext(ctx, db.q(`INSERT INTO audit (id, at, actor, request_id, route, facility, before, after, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		r.ID, db.D.Time(r.At), r.Actor, r.RequestID, r.Route, r.Facility, nullBytes(r.Before), nullBytes(r.After), r.PrevHash, r.Hash)
+	_, err = tx.ExecContext(ctx, db.q(`INSERT INTO audit (id, at, actor, request_id, route, facility, before, after, prev_hash, hash,
+		version, role, kind, action, resource, amount, status_before, status_after, business_date, dated, result, error, summary)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		r.ID, db.D.Time(r.At), r.Actor, r.RequestID, r.Route, r.Facility, nullBytes(r.Before), nullBytes(r.After), r.PrevHash, r.Hash,
+		r.Version, r.Role, r.Kind, r.Action, r.Resource, nullInt(int64(r.Amount)), r.StatusBefore, r.StatusAfter, db.nullDate(r.BusinessDate),
+		db.nullDate(r.Dated), r.Result, r.Error, r.Summary)
 	if err != nil {
 		return r, fmt.Errorf("audit append: %w", err)
 	}
@@ -359,26 +369,246 @@ func nullBytes(b []byte) any {
 	return b
 }
 
-// AuditRecords returns records after an id.
-func (db *DB) AuditRecords(ctx context.Context, after int64, limit int) ([]store.AuditRecord, error) {
-	if limit <= 0 {
-		limit = 1000
+const auditCols = `id, at, actor, request_id, route, facility, before, after, prev_hash, hash,
+	version, role, kind, action, resource, amount, status_before, status_after, business_date, dated, result, error, summary`
+
+func scanAudit(rows *sql.Rows) (store.AuditRecord, error) {
+	var r store.AuditRecord
+	var at Time
+	var before, after []byte
+	var amount sql.NullInt64
+	var bd, dated Date
+	err := rows.Scan(&r.ID, &at, &r.Actor, &r.RequestID, &r.Route, &r.Facility, &before, &after, &r.PrevHash, &r.Hash,
+		&r.Version, &r.Role, &r.Kind, &r.Action, &r.Resource, &amount, &r.StatusBefore, &r.StatusAfter, &bd, &dated, &r.Result, &r.Error, &r.Summary)
+	r.At, r.Before, r.After, r.Amount, r.BusinessDate, r.Dated = at.T, before, after, money.Amount(amount.Int64), bd.D, dated.D
+	if r.Version < 2 {
+		// Written before records carried a summary: said from its route
+		// (not part of its hash).
+		r.Summary = store.AuditSummary(r)
 	}
-	rows, err := db.R.QueryContext(ctx, db.q(`SELECT id, at, actor, request_id, route, facility, before, after, prev_hash, hash FROM audit WHERE id > ? ORDER BY id LIMIT ?`), after, limit)
+	return r, err
+}
+
+func (db *DB) queryAudit(ctx context.Context, q string, args ...any) ([]store.AuditRecord, error) {
+	rows, err := db.R.QueryContext(ctx, db.q(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("audit records: %w", err)
 	}
 	defer rows.Close()
 	var out []store.AuditRecord
 	for rows.Next() {
-		var r store.AuditRecord
-		var at Time
-		var before, after []byte
-		if err := rows.Scan(&r.ID, &at, &r.Actor, &r.RequestID, &r.Route, &r.Facility, &before, &after, &r.PrevHash, &r.Hash); err != nil {
+		r, err := scanAudit(rows)
+		if err != nil {
 			return nil, err
 		}
-		r.At, r.Before, r.After = at.T, before, after
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// AuditRecords returns records after an id.
+func (db *DB) AuditRecords(ctx context.Context, after int64, limit int) ([]store.AuditRecord, error) {
+	if limit <= 0 {
+		limit = 1000
+	}
+	return db.queryAudit(ctx, `SELECT `+auditCols+` FROM audit WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
+}
+
+// FindAudit returns the records matching a filter.
+func (db *DB) FindAudit(ctx context.Context, f store.AuditFilter) ([]store.AuditRecord, error) {
+	if f.From != 0 && f.To != 0 && f.From > f.To {
+		return nil, store.Errorf(store.CodeInvalid, "audit filter: from %s is after to %s", f.From, f.To)
+	}
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 1000
+	}
+	where, args := []string{"id > ?"}, []any{f.After}
+	add := func(cond string, arg any) {
+		where = append(where, cond)
+		args = append(args, arg)
+	}
+	if f.Before > 0 {
+		add("id < ?", f.Before)
+	}
+	if f.Facility != "" {
+		add("facility = ?", f.Facility)
+	}
+	if f.Actor != "" {
+		// Emails are stored in lower case; other actors (cli:name) as given.
+		a := strings.TrimSpace(f.Actor)
+		where = append(where, "actor IN (?, ?)")
+		args = append(args, a, strings.ToLower(a))
+	}
+	if f.Kind != "" {
+		add("kind = ?", f.Kind)
+	}
+	if f.From != 0 {
+		add("business_date >= ?", db.D.Date(f.From))
+	}
+	if f.To != 0 {
+		add("business_date <= ?", db.D.Date(f.To))
+	}
+	order := "id"
+	if f.Newest {
+		order = "id DESC"
+	}
+	return db.queryAudit(ctx, `SELECT `+auditCols+` FROM audit WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ?`, append(args, f.Limit)...)
+}
+
+// EndSession deletes a session and appends its audit record.
+func (db *DB) EndSession(ctx context.Context, h string, a *store.AuditRecord) error {
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("end session: %w", err)
+	}
+	defer rollback(tx)
+	if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM sessions WHERE sha256 = ?`), h); err != nil {
+		return fmt.Errorf("end session: %w", err)
+	}
+	if a != nil {
+		if _, err := db.appendAudit(ctx, tx, *a); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("end session: %w", err)
+	}
+	return nil
+}
+
+// RecordSignIn appends a sign-in attempt with its session and audit record.
+func (db *DB) RecordSignIn(ctx context.Context, at store.SignInAttempt, s *store.Session, a *store.AuditRecord) error {
+	if at.At.IsZero() || at.Email == "" {
+		return store.Errorf(store.CodeInvalid, "sign-in attempt: a time and an email are required")
+	}
+	if s != nil && !at.OK {
+		return store.Errorf(store.CodeInvalid, "sign-in attempt of %s: a failed attempt has no session", at.Email)
+	}
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sign-in attempt: %w", err)
+	}
+	defer rollback(tx)
+	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO signin_attempts (at, email, address, ok) VALUES (?, ?, ?, ?)`),
+		db.D.Time(store.Truncate(at.At)), strings.ToLower(strings.TrimSpace(at.Email)), at.Address, at.OK); err != nil {
+		return fmt.Errorf("sign-in attempt: %w", err)
+	}
+	if s != nil {
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO sessions (sha256, user_id, csrf, created, expires) VALUES (?, ?, ?, ?, ?)`),
+			s.IDSHA256, s.UserID, s.CSRF, db.D.Time(store.Truncate(s.Created)), db.D.Time(store.Truncate(s.Expires))); err != nil {
+			return fmt.Errorf("create session: %w", err)
+		}
+	}
+	if a != nil {
+		if _, err := db.appendAudit(ctx, tx, *a); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sign-in attempt: %w", err)
+	}
+	return nil
+}
+
+// SignInFailures returns the failed attempts that count now.
+func (db *DB) SignInFailures(ctx context.Context, email, address string, since time.Time) ([]time.Time, []time.Time, error) {
+	read := func(q string, args ...any) ([]time.Time, error) {
+		rows, err := db.R.QueryContext(ctx, db.q(q), args...)
+		if err != nil {
+			return nil, fmt.Errorf("sign-in failures: %w", err)
+		}
+		defer rows.Close()
+		var out []time.Time
+		for rows.Next() {
+			var t Time
+			if err := rows.Scan(&t); err != nil {
+				return nil, err
+			}
+			out = append(out, t.T)
+		}
+		return out, rows.Err()
+	}
+	from := db.D.Time(store.Truncate(since))
+	email = strings.ToLower(strings.TrimSpace(email))
+	account, err := read(`SELECT at FROM signin_attempts WHERE email = ? AND NOT ok AND at >= ?
+		AND id > (SELECT coalesce(max(id), 0) FROM signin_attempts WHERE email = ? AND ok) ORDER BY id`, email, from, email)
+	if err != nil {
+		return nil, nil, err
+	}
+	addr, err := read(`SELECT at FROM signin_attempts WHERE address = ? AND NOT ok AND at >= ? ORDER BY id`, address, from)
+	return account, addr, err
+}
+
+// AddUser stores a new user, the facilities granted and the audit record
+// in one transaction.
+func (db *DB) AddUser(ctx context.Context, u store.User, facilities []string, a *store.AuditRecord) (store.User, error) {
+	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
+	if u.Email == "" || !strings.Contains(u.Email, "@") {
+		return u, store.Errorf(store.CodeInvalid, "user email %q: expected an email address", u.Email)
+	}
+	if !store.ValidRole(u.Role) {
+		return u, store.Errorf(store.CodeInvalid, "user %s: role %q: expected one of %s", u.Email, u.Role, strings.Join(store.Roles, ", "))
+	}
+	fids := make([]int64, len(facilities))
+	for i, f := range facilities {
+		fid, err := db.facilityID(ctx, db.R, f)
+		if err != nil {
+			return u, err
+		}
+		fids[i] = fid
+	}
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return u, fmt.Errorf("add user: %w", err)
+	}
+	defer rollback(tx)
+	u.Created = store.Truncate(u.Created)
+	err = tx.QueryRowContext(ctx, db.q(`INSERT INTO users (email, role, password_hash, created) VALUES (?, ?, ?, ?) RETURNING id`),
+		u.Email, u.Role, u.PasswordHash, db.D.Time(u.Created)).Scan(&u.ID)
+	if db.D.IsUnique(err) {
+		return u, store.Errorf(store.CodeConflict, "a user with email %s exists", u.Email)
+	}
+	if err != nil {
+		return u, fmt.Errorf("add user %s: %w", u.Email, err)
+	}
+	for _, fid := range fids {
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO user_facilities (user_id, facility_id) VALUES (?, ?) ON CONFLICT DO NOTHING`), u.ID, fid); err != nil {
+			return u, fmt.Errorf("add user %s: grant: %w", u.Email, err)
+		}
+	}
+	if a != nil {
+		if _, err := db.appendAudit(ctx, tx, *a); err != nil {
+			return u, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return u, fmt.Errorf("add user %s: %w", u.Email, err)
+	}
+	u.Facilities = facilities
+	return u, nil
+}
+
+// AddToken stores a token's hash and the audit record in one transaction.
+func (db *DB) AddToken(ctx context.Context, userID int64, h string, at time.Time, a *store.AuditRecord) error {
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("add token: %w", err)
+	}
+	defer rollback(tx)
+	_, err = tx.ExecContext(ctx, db.q(`INSERT INTO api_tokens (sha256, user_id, created) VALUES (?, ?, ?)`), h, userID, db.D.Time(store.Truncate(at)))
+	if db.D.IsUnique(err) {
+		return store.Errorf(store.CodeConflict, "token exists")
+	}
+	if err != nil {
+		return fmt.Errorf("add token: %w", err)
+	}
+	if a != nil {
+		if _, err := db.appendAudit(ctx, tx, *a); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("add token: %w", err)
+	}
+	return nil
 }

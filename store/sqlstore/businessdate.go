@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 
+	"revolver/date"
 	"revolver/store"
 )
 
@@ -17,6 +18,20 @@ func (db *DB) BusinessDate(ctx context.Context) (store.BusinessDay, error) {
 		Scan(&d, &b.RecordedBy, &at, &b.Reason)
 	if errors.Is(err, sql.ErrNoRows) {
 		return b, store.Errorf(store.CodeNotFound, "no business date has been opened")
+	}
+	b.Date, b.RecordedAt = d.D, at.T
+	return b, err
+}
+
+// BusinessDayAfter is the first business date opened after d.
+func (db *DB) BusinessDayAfter(ctx context.Context, after date.Date) (store.BusinessDay, error) {
+	var b store.BusinessDay
+	var d Date
+	var at Time
+	err := db.R.QueryRowContext(ctx, db.q(`SELECT business_date, recorded_by, recorded_at, reason FROM business_dates WHERE business_date > ? ORDER BY business_date LIMIT 1`), db.D.Date(after)).
+		Scan(&d, &b.RecordedBy, &at, &b.Reason)
+	if errors.Is(err, sql.ErrNoRows) {
+		return b, store.Errorf(store.CodeNotFound, "no business date has been opened after %s", after)
 	}
 	b.Date, b.RecordedAt = d.D, at.T
 	return b, err

@@ -14,21 +14,40 @@ import (
 )
 
 const certCols = `c.id, f.slug, c.as_of, c.status, c.supersedes, c.prepared_by, c.created_at, c.body_sha256,
-	c.borrowing_base, c.lc_outstanding, c.lc_reserve, c.submitted_by, c.submitted_at, c.reviewer, c.comment, c.decided_at`
+	c.borrowing_base, c.lc_outstanding, c.lc_reserve, c.submitted_by, c.submitted_at, c.reviewer, c.comment, c.decided_at,
+	c.explanation_sha256, c.warnings`
+
+// inForce selects the certificate in force of a facility (first
+// argument) as of a date (second): the latest approved on or before it
+// that no approved certificate supersedes.
+const inForce = `c.facility_id = ? AND c.status = 'approved' AND c.as_of <= ?
+	AND NOT EXISTS (SELECT 1 FROM certificates s WHERE s.supersedes = c.id AND s.status = 'approved')
+	ORDER BY c.as_of DESC, c.decided_at DESC, c.id DESC LIMIT 1`
 
 func scanCertificate(sc interface{ Scan(...any) error }) (store.Certificate, error) {
 	var c store.Certificate
 	var asOf Date
 	var created, submitted, decided Time
 	var supersedes sql.NullInt64
-	var body, subBy, reviewer, comment sql.NullString
+	var body, subBy, reviewer, comment, expl sql.NullString
+	var warnings []byte
 	var status string
 	err := sc.Scan(&c.ID, &c.Facility, &asOf, &status, &supersedes, &c.PreparedBy, &created, &body,
-		&c.BorrowingBase, &c.LCOutstanding, &c.LCReserve, &subBy, &submitted, &reviewer, &comment, &decided)
+		&c.BorrowingBase, &c.LCOutstanding, &c.LCReserve, &subBy, &submitted, &reviewer, &comment, &decided,
+		&expl, &warnings)
+	if err != nil {
+		return c, err
+	}
 	c.AsOf, c.Status, c.Supersedes, c.CreatedAt = asOf.D, store.CertificateStatus(status), supersedes.Int64, created.T
 	c.BodySHA256, c.SubmittedBy, c.SubmittedAt = body.String, subBy.String, submitted.T
 	c.Reviewer, c.Comment, c.DecidedAt = reviewer.String, comment.String, decided.T
-	return c, err
+	c.ExplanationSHA256 = expl.String
+	if len(warnings) > 0 {
+		if err := json.Unmarshal(warnings, &c.Warnings); err != nil {
+			return c, fmt.Errorf("certificate %d warnings: %w", c.ID, err)
+		}
+	}
+	return c, nil
 }
 
 // CreateCertificate stores a draft certificate.
@@ -99,6 +118,17 @@ func (db *DB) submitCertificate(ctx context.Context, tx *sql.Tx, id int64, s sto
 	if err != nil {
 		return err
 	}
+	var explSHA, warnings any
+	if len(s.Explanation) > 0 {
+		if explSHA, err = db.putBlob(ctx, tx, s.Explanation); err != nil {
+			return err
+		}
+	}
+	if len(s.Warnings) > 0 {
+		if warnings, err = json.Marshal(s.Warnings); err != nil {
+			return err
+		}
+	}
 	for i, in := range s.Inputs {
 		h, err := db.putBlob(ctx, tx, in.Content)
 		if err != nil {
@@ -109,8 +139,8 @@ func (db *DB) submitCertificate(ctx context.Context, tx *sql.Tx, id int64, s sto
 		}
 	}
 	res, err := tx.ExecContext(ctx, db.q(`UPDATE certificates SET status = 'submitted', body_sha256 = ?, borrowing_base = ?, lc_outstanding = ?, lc_reserve = ?,
-		submitted_by = ?, submitted_at = ? WHERE id = ? AND status = 'draft'`),
-		bodySHA, int64(s.BorrowingBase), int64(s.LCOutstanding), int64(s.LCReserve), s.By, db.D.Time(store.Truncate(s.At)), id)
+		submitted_by = ?, submitted_at = ?, explanation_sha256 = ?, warnings = ? WHERE id = ? AND status = 'draft'`),
+		bodySHA, int64(s.BorrowingBase), int64(s.LCOutstanding), int64(s.LCReserve), s.By, db.D.Time(store.Truncate(s.At)), explSHA, warnings, id)
 	if err != nil {
 		return err
 	}
@@ -127,6 +157,14 @@ func checkSubmission(id int64, s store.Submission) error {
 	if !json.Valid(s.Body) {
 		return store.Errorf(store.CodeInvalid, "submit certificate %d: the computed certificate is not valid JSON", id)
 	}
+	if len(s.Explanation) > 0 && !json.Valid(s.Explanation) {
+		return store.Errorf(store.CodeInvalid, "submit certificate %d: the explanation is not valid JSON", id)
+	}
+	for i, w := range s.Warnings {
+		if w.Code == "" || w.Message == "" {
+			return store.Errorf(store.CodeInvalid, "submit certificate %d: warning %d needs a code and a message", id, i+1)
+		}
+	}
 	for i, in := range s.Inputs {
 		if in.Name == "" {
 			return store.Errorf(store.CodeInvalid, "submit certificate %d: input %d has no name", id, i+1)
@@ -135,18 +173,18 @@ func checkSubmission(id int64, s store.Submission) error {
 	return nil
 }
 
-// DecideCertificate approves or rejects a submitted certificate.
+// DecideCertificate approves, rejects or withdraws a submitted certificate.
 func (db *DB) DecideCertificate(ctx context.Context, id int64, d store.Decision) (store.Certificate, error) {
 	return db.decideCertificate(ctx, db.W, db.R, id, d)
 }
 
 // decideCertificate decides in w and reads the result back through r.
 func (db *DB) decideCertificate(ctx context.Context, w, r querier, id int64, d store.Decision) (store.Certificate, error) {
-	if d.Status != store.Approved && d.Status != store.Rejected {
-		return store.Certificate{}, store.Errorf(store.CodeInvalid, "decide certificate %d: status %q, expected approved or rejected", id, d.Status)
+	if d.Status != store.Approved && d.Status != store.Rejected && d.Status != store.Withdrawn {
+		return store.Certificate{}, store.Errorf(store.CodeInvalid, "decide certificate %d: status %q, expected approved, rejected or withdrawn", id, d.Status)
 	}
 	if d.Reviewer == "" || d.At.IsZero() {
-		return store.Certificate{}, store.Errorf(store.CodeInvalid, "decide certificate %d: reviewer and time are required", id)
+		return store.Certificate{}, store.Errorf(store.CodeInvalid, "decide certificate %d: who decides and when are required", id)
 	}
 	if d.Status == store.Rejected && d.Comment == "" {
 		return store.Certificate{}, store.Errorf(store.CodeInvalid, "reject certificate %d: a comment saying why is required", id)
@@ -176,19 +214,35 @@ func (db *DB) loadCertificate(ctx context.Context, q querier, where string, args
 			return c, fmt.Errorf("certificate %d body: %w", c.ID, err)
 		}
 	}
-	rows, err := q.QueryContext(ctx, db.q(`SELECT i.name, i.sha256, b.size FROM certificate_inputs i JOIN blobs b ON b.sha256 = i.sha256 WHERE i.certificate_id = ? ORDER BY i.seq`), c.ID)
+	if c.ExplanationSHA256 != "" {
+		if err := q.QueryRowContext(ctx, db.q(`SELECT content FROM blobs WHERE sha256 = ?`), c.ExplanationSHA256).Scan((*[]byte)(&c.Explanation)); err != nil {
+			return c, fmt.Errorf("certificate %d explanation: %w", c.ID, err)
+		}
+	}
+	in, err := db.certificateInputs(ctx, q, `i.certificate_id = ?`, c.ID)
+	c.Inputs = in[c.ID]
+	return c, err
+}
+
+// certificateInputs reads the inputs of the certificates where says, by
+// certificate.
+func (db *DB) certificateInputs(ctx context.Context, q querier, where string, arg any) (map[int64][]store.Input, error) {
+	rows, err := q.QueryContext(ctx, db.q(`SELECT i.certificate_id, i.name, i.sha256, b.size FROM certificate_inputs i JOIN blobs b ON b.sha256 = i.sha256
+		WHERE `+where+` ORDER BY i.certificate_id, i.seq`), arg)
 	if err != nil {
-		return c, err
+		return nil, err
 	}
 	defer rows.Close()
+	out := map[int64][]store.Input{}
 	for rows.Next() {
+		var id int64
 		var in store.Input
-		if err := rows.Scan(&in.Name, &in.SHA256, &in.Size); err != nil {
-			return c, err
+		if err := rows.Scan(&id, &in.Name, &in.SHA256, &in.Size); err != nil {
+			return nil, err
 		}
-		c.Inputs = append(c.Inputs, in)
+		out[id] = append(out[id], in)
 	}
-	return c, rows.Err()
+	return out, rows.Err()
 }
 
 // Certificate returns a certificate with its body and inputs.
@@ -204,31 +258,46 @@ func (db *DB) certificate(ctx context.Context, q querier, id int64) (store.Certi
 	return c, err
 }
 
-// Certificates lists a facility's certificates without bodies.
+// Certificates lists a facility's certificates with their inputs, without
+// bodies and explanations.
 func (db *DB) Certificates(ctx context.Context, facility string) ([]store.Certificate, error) {
 	fid, err := db.facilityID(ctx, db.R, facility)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.R.QueryContext(ctx, db.q(`SELECT `+certCols+` FROM certificates c JOIN facilities f ON f.id = c.facility_id WHERE c.facility_id = ? ORDER BY c.id`), fid)
+	return db.certificates(ctx, db.R, fid)
+}
+
+func (db *DB) certificates(ctx context.Context, q querier, fid int64) ([]store.Certificate, error) {
+	rows, err := q.QueryContext(ctx, db.q(`SELECT `+certCols+` FROM certificates c JOIN facilities f ON f.id = c.facility_id WHERE c.facility_id = ? ORDER BY c.id`), fid)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []store.Certificate
 	for rows.Next() {
 		c, err := scanCertificate(rows)
 		if err != nil {
+			rows.Close()
 			return nil, err
 		}
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	in, err := db.certificateInputs(ctx, q, `i.certificate_id IN (SELECT id FROM certificates WHERE facility_id = ?)`, fid)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Inputs = in[out[i].ID]
+	}
+	return out, nil
 }
 
 func (db *DB) certificateInForce(ctx context.Context, q querier, fid int64, facility string, asOf date.Date) (store.Certificate, error) {
-	c, err := db.loadCertificate(ctx, q, `c.facility_id = ? AND c.status = 'approved' AND c.as_of <= ?
-		ORDER BY c.as_of DESC, c.decided_at DESC, c.id DESC LIMIT 1`, fid, db.D.Date(asOf))
+	c, err := db.loadCertificate(ctx, q, inForce, fid, db.D.Date(asOf))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, store.Errorf(store.CodeNotFound, "facility %q has no approved borrowing base certificate as of %s", facility, asOf)
 	}
@@ -334,8 +403,14 @@ func (t *facilityTx) SubmitCertificate(id int64, s store.Submission) (store.Cert
 	return t.Certificate(id)
 }
 
-// DecideCertificate approves or rejects a submitted certificate of the
-// facility.
+// Certificates lists the facility's certificates as the transaction sees
+// them.
+func (t *facilityTx) Certificates() ([]store.Certificate, error) {
+	return t.db.certificates(t.ctx, t.tx, t.fid)
+}
+
+// DecideCertificate approves, rejects or withdraws a submitted certificate
+// of the facility.
 func (t *facilityTx) DecideCertificate(id int64, d store.Decision) (store.Certificate, error) {
 	if _, err := t.Certificate(id); err != nil {
 		return store.Certificate{}, err

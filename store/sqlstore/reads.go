@@ -83,8 +83,9 @@ func (t *facilityTx) AvailabilityInputs(from date.Date, knownAt time.Time, later
 }
 
 // availabilityQuery is the statement of AvailabilityInputs: rows of kind
-// 'c' (a certificate approved by knownAt, from the as-of date of the one in
-// force on from; with later, every later one too), 'b' (the balance of an
+// 'c' (a certificate approved by knownAt and not superseded by one approved
+// by then, from the as-of date of the one in force on from; with later,
+// every later one too), 'b' (the balance of an
 // account availability reads at the end of from) and, with later, 'l'
 // (those accounts' postings after from, summed by value date). The
 // balances are range scans of the postings_balance index (facility,
@@ -95,11 +96,14 @@ func (db *DB) availabilityQuery(fid int64, from date.Date, knownAt time.Time, la
 	for i, a := range store.AvailabilityAccounts {
 		accounts[i] = string(a)
 	}
-	q := `SELECT 'c', id, as_of, borrowing_base, decided_at, '' FROM certificates WHERE facility_id = ? AND status = 'approved' AND decided_at <= ?
-		AND as_of >= coalesce((SELECT max(as_of) FROM certificates WHERE facility_id = ? AND status = 'approved' AND decided_at <= ? AND as_of <= ?), ?)`
-	args := []any{fid, k, fid, k, f, f}
+	// A certificate superseded by one approved by knownAt is not in force.
+	const known = `status = 'approved' AND decided_at <= ?
+		AND NOT EXISTS (SELECT 1 FROM certificates s WHERE s.supersedes = c.id AND s.status = 'approved' AND s.decided_at <= ?)`
+	q := `SELECT 'c', c.id, c.as_of, c.borrowing_base, c.decided_at, '' FROM certificates c WHERE c.facility_id = ? AND ` + known + `
+		AND c.as_of >= coalesce((SELECT max(c.as_of) FROM certificates c WHERE c.facility_id = ? AND ` + known + ` AND c.as_of <= ?), ?)`
+	args := []any{fid, k, k, fid, k, k, f, f}
 	if !later {
-		q += ` AND as_of <= ?`
+		q += ` AND c.as_of <= ?`
 		args = append(args, f)
 	}
 	q += `

@@ -12,8 +12,9 @@ import (
 )
 
 // RunAccounts is the conformance suite of store.Accounts: users and their
-// facilities, tokens, sessions, kept responses, pending approvals and the
-// audit chain (including concurrent appends).
+// facilities, tokens, sessions, kept responses, pending approvals, sign-in
+// attempts and the audit chain (including concurrent appends, the fields
+// of a record and its filters).
 func RunAccounts(t *testing.T, open func(t *testing.T) store.Store) {
 	for _, tc := range []struct {
 		name string
@@ -25,6 +26,8 @@ func RunAccounts(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Pending", testPending},
 		{"PendingRefused", testPendingRefused},
 		{"Audit", testAudit},
+		{"AuditFields", testAuditFields},
+		{"SignInAttempts", testSignInAttempts},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)

@@ -9,8 +9,8 @@ import (
 )
 
 // AppendOnly checks that the database itself refuses to update or delete
-// postings, transactions and financial submissions, and to edit a
-// certificate once submitted, whatever client writes to it. db is the
+// postings, transactions, financial submissions and sign-in attempts, and
+// to edit a certificate once submitted, whatever client writes to it. db is the
 // adapter's connection to the same database as s.
 func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 	newFacility(t, s, "f")
@@ -18,6 +18,11 @@ func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 	post(t, s, a, nil)
 	c := submitted(t, s, "f", d("2006-01-31"), amt("5.00"), 0)
 	must(s.AddFinancials(ctx, store.Financials{Facility: "f", PeriodEnd: d("2005-12-31"), RecordedAt: t0, SubmittedBy: "x", Payload: []byte(`{}`)})).of(t)
+	if a, ok := s.(store.Accounts); ok {
+		if err := a.RecordSignIn(ctx, store.SignInAttempt{At: t0, Email: "ann@bank.example", Address: "10.0.0.1"}, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
 	before := CheckInvariants(t, s, "f")
 	for _, q := range []string{
 		`UPDATE postings SET amount = amount + 1`,
@@ -29,6 +34,8 @@ func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 		`UPDATE certificates SET borrowing_base = borrowing_base + 1`,
 		`UPDATE certificates SET status = 'draft'`,
 		`DELETE FROM certificates`,
+		`UPDATE signin_attempts SET at = at`,
+		`DELETE FROM signin_attempts`,
 	} {
 		if _, err := db.Exec(q); err == nil {
 			t.Errorf("%s: accepted, want refused by the database", q)

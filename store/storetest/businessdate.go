@@ -33,6 +33,15 @@ func testBusinessDates(t *testing.T, s store.Store) {
 	if _, err := s.OpenBusinessDate(ctx, store.BusinessDay{Date: d("2006-01-02"), RecordedBy: "x", RecordedAt: t0, Reason: "back"}); store.ErrorCode(err) != store.CodeConflict {
 		t.Errorf("backwards: %v, want conflict", err)
 	}
+	if b, err := s.BusinessDayAfter(ctx, d("2006-01-02")); err != nil || b.Date != d("2006-01-03") || b.RecordedBy != "cob" {
+		t.Errorf("after 2006-01-02: %+v %v, want the opening of 2006-01-03", b, err)
+	}
+	if b, err := s.BusinessDayAfter(ctx, d("2005-12-01")); err != nil || b.Date != d("2006-01-02") {
+		t.Errorf("after 2005-12-01: %+v %v, want 2006-01-02", b, err)
+	}
+	if _, err := s.BusinessDayAfter(ctx, d("2006-01-03")); store.ErrorCode(err) != store.CodeNotFound {
+		t.Errorf("after the current date: %v, want not_found", err)
+	}
 	cur, err := s.BusinessDate(ctx)
 	if err != nil || cur.Date != d("2006-01-03") || cur.RecordedBy != "cob" {
 		t.Errorf("current: %+v %v", cur, err)

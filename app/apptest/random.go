@@ -1,4 +1,4 @@
-package storetest
+package apptest
 
 import (
 	"fmt"
@@ -13,6 +13,7 @@ import (
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
+	"revolver/store/storetest"
 )
 
 var randomFacility atomic.Int64
@@ -127,7 +128,7 @@ func testRandom(t *testing.T, s store.Store) {
 			if tr.ID != 0 {
 				model = append(model, tr)
 			}
-			got := CheckInvariants(rt, s, f)
+			got := storetest.CheckInvariants(rt, s, f)
 			if !reflect.DeepEqual(got, model) && !(len(got) == 0 && len(model) == 0) {
 				rt.Fatalf("stored %d transactions, model %d:\n%+v\n%+v", len(got), len(model), got, model)
 			}

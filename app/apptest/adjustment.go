@@ -1,4 +1,4 @@
-package storetest
+package apptest
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
+	"revolver/store/storetest"
 )
 
 // testInterestAdjustment: an advance back-valued five days into accrued
@@ -48,7 +49,7 @@ func testInterestAdjustment(t *testing.T, s store.Store) {
 		}
 	}
 	var adj []ledger.Transaction
-	for _, tr := range CheckInvariants(t, s, "late") {
+	for _, tr := range storetest.CheckInvariants(t, s, "late") {
 		if tr.Kind == ledger.KindInterestAdjustment {
 			adj = append(adj, tr)
 		}
@@ -95,7 +96,7 @@ func testInterestAdjustment(t *testing.T, s store.Store) {
 	rp, err := ledger.Repayment(ref("late", "r2", "2006-01-30"), amt("100000.00"))
 	post(t, s, rp, err)
 	must(svc.CloseOfBusiness(ctx, d("2006-02-01"))).of(t)
-	txs := CheckInvariants(t, s, "late")
+	txs := storetest.CheckInvariants(t, s, "late")
 	last := txs[len(txs)-2:]
 	// 30th, 31st: 100,000 × 0.08 / 360 = 22.2222… → 22.22 less each day.
 	if last[0].Kind != ledger.KindInterestAdjustment || last[0].ValueDate != d("2006-02-01") || last[0].Postings[0].Amount != amt("-44.44") {

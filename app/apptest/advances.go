@@ -1,4 +1,4 @@
-package storetest
+package apptest
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 	"revolver/app"
 	"revolver/ledger"
 	"revolver/store"
+	"revolver/store/storetest"
 )
 
 func testAdvanceRequests(t *testing.T, s store.Store) {
@@ -92,5 +93,5 @@ func testAdvanceRequests(t *testing.T, s store.Store) {
 	if !reflect.DeepEqual(statuses, want) || loans() != "1000000.00" {
 		t.Fatalf("requests %v, loans %s; want %v and 1000000.00", statuses, loans(), want)
 	}
-	CheckInvariants(t, s, "f")
+	storetest.CheckInvariants(t, s, "f")
 }

@@ -1,4 +1,4 @@
-package storetest
+package apptest
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
+	"revolver/store/storetest"
 )
 
 var accrualFacility atomic.Int64
@@ -66,7 +67,7 @@ func testAccrualProperty(t *testing.T, s store.Store) {
 				rt.Fatalf("second run to %s posted %d", to, again.Posted)
 			}
 			closed = to
-			txs := CheckInvariants(rt, s, f)
+			txs := storetest.CheckInvariants(rt, s, f)
 			accrued := map[date.Date]money.Amount{}
 			var posted, want money.Amount
 			for _, tr := range txs {

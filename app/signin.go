@@ -1,0 +1,165 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"revolver/auth"
+	"revolver/store"
+)
+
+// SignIn is a sign-in tried.
+type SignIn struct {
+	Email    string
+	Password string
+	// Address is the client's address, counted by the address limit.
+	Address string
+	// TTL is how long the session lasts.
+	TTL time.Duration
+}
+
+// SignedIn is a session begun: Token is the session cookie's value (only
+// its SHA-256 is stored).
+type SignedIn struct {
+	User    store.User
+	Session store.Session
+	Token   string
+}
+
+// SignInError is a refused sign-in: code unauthorized (the email or the
+// password is wrong; which one is not said) or rate_limited (too many
+// failures: Wait says for how long).
+type SignInError struct {
+	Code    string
+	Message string
+	Wait    time.Duration
+}
+
+func (e *SignInError) Error() string { return e.Message }
+
+// ErrorCode is the stable code.
+func (e *SignInError) ErrorCode() string { return e.Code }
+
+// Sign-in refusal codes.
+const (
+	CodeUnauthorized = "unauthorized"
+	CodeRateLimited  = "rate_limited"
+)
+
+// dummyHash is verified when the email is unknown, so that the answer
+// takes as long as for a wrong password. It is computed on first use: an
+// argon2id hash costs tens of milliseconds and megabytes, which every
+// command of the binary would otherwise pay at start.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := auth.HashPassword("not a password of anyone", auth.DefaultParams)
+	return h
+})
+
+func (s *Service) accounts() (store.Accounts, error) {
+	a, ok := s.Store.(store.Accounts)
+	if !ok {
+		return nil, fmt.Errorf("the store %T does not keep accounts", s.Store)
+	}
+	return a, nil
+}
+
+func (s *Service) signInLimits() auth.SignInLimits {
+	if s.SignInLimits == (auth.SignInLimits{}) {
+		return auth.DefaultSignInLimits
+	}
+	return s.SignInLimits
+}
+
+// maxEmail is the longest email address (RFC 5321 allows 254 characters
+// in a path).
+const maxEmail = 254
+
+// SignIn checks an email and a password under the sign-in limits and, if
+// they are right, begins a session. Every attempt is audited: a success,
+// a wrong email or password (unauthorized) and one refused by the limits
+// (rate_limited). The limits count failures in the store, so every server
+// process on one database shares them: failures of the account since its
+// last success, and far more of them from the client address; another
+// account's failures never count against an account. An unknown email
+// takes as long as a wrong password and is counted like one.
+func (s *Service) SignIn(ctx context.Context, in SignIn) (SignedIn, error) {
+	acc, err := s.accounts()
+	if err != nil {
+		return SignedIn{}, err
+	}
+	email := strings.ToLower(strings.TrimSpace(in.Email))
+	if email == "" || in.Password == "" {
+		return SignedIn{}, store.Errorf(store.CodeInvalid, "email and password are required")
+	}
+	if len(email) > maxEmail {
+		// No account has such an email; it is not kept either.
+		return SignedIn{}, store.Errorf(store.CodeInvalid, "email: %d characters, expected at most %d", len(email), maxEmail)
+	}
+	now := s.now()
+	lim := s.signInLimits()
+	// The context's actor names the request (no one is signed in yet).
+	a, _ := ActorFrom(ctx)
+	rec := a.Record(now)
+	rec.Actor, rec.Role, rec.Kind, rec.Action = email, "", "session", "sign_in"
+	after, _ := json.Marshal(map[string]string{"address": in.Address})
+	rec.After = after
+	fails, fromAddr, err := acc.SignInFailures(ctx, email, in.Address, now.Add(-lim.Window))
+	if err != nil {
+		return SignedIn{}, err
+	}
+	if ok, why := lim.Allow(now, fails, fromAddr); !ok {
+		rec.Result, rec.Error = store.AuditRefused, CodeRateLimited
+		if _, err := acc.AppendAudit(ctx, rec); err != nil {
+			return SignedIn{}, err
+		}
+		wait := why.Wait.Round(time.Second)
+		msg := fmt.Sprintf("too many failed sign-ins for this account: try again in %s", wait)
+		if why.By == "address" {
+			msg = fmt.Sprintf("too many failed sign-ins from this address: try again in %s", wait)
+		}
+		return SignedIn{}, &SignInError{Code: CodeRateLimited, Message: msg, Wait: why.Wait}
+	}
+	u, err := acc.UserByEmail(ctx, email)
+	if err != nil && store.ErrorCode(err) != store.CodeNotFound {
+		return SignedIn{}, err
+	}
+	known := err == nil
+	hash := u.PasswordHash
+	if !known {
+		hash = dummyHash()
+	}
+	attempt := store.SignInAttempt{At: now, Email: email, Address: in.Address}
+	if !auth.VerifyPassword(hash, in.Password) || !known {
+		rec.Role = u.Role
+		rec.Result, rec.Error = store.AuditRefused, CodeUnauthorized
+		if err := acc.RecordSignIn(ctx, attempt, nil, &rec); err != nil {
+			return SignedIn{}, err
+		}
+		return SignedIn{}, &SignInError{Code: CodeUnauthorized, Message: "the email or the password is wrong"}
+	}
+	token, csrf := auth.Random("", 32), auth.Random("", 32)
+	sess := store.Session{IDSHA256: auth.SHA256(token), UserID: u.ID, CSRF: csrf, Created: now, Expires: now.Add(in.TTL)}
+	attempt.OK = true
+	rec.Actor, rec.Role = u.Email, u.Role
+	if err := acc.RecordSignIn(ctx, attempt, &sess, &rec); err != nil {
+		return SignedIn{}, err
+	}
+	return SignedIn{User: u, Session: sess, Token: token}, nil
+}
+
+// SignOut ends a session of u and audits it (the context's actor names
+// the request).
+func (s *Service) SignOut(ctx context.Context, u store.User, sess store.Session) error {
+	acc, err := s.accounts()
+	if err != nil {
+		return err
+	}
+	a, _ := ActorFrom(ctx)
+	rec := a.Record(s.now())
+	rec.Actor, rec.Role, rec.Kind, rec.Action = u.Email, u.Role, "session", "sign_out"
+	return acc.EndSession(ctx, sess.IDSHA256, &rec)
+}

@@ -1,0 +1,344 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"revolver/auth"
+
+	"github.com/spf13/cobra"
+
+	"revolver/app"
+	"revolver/covenant"
+	"revolver/ledger"
+	"revolver/store"
+)
+
+// The loan-account and certificate commands run the same use cases as the
+// API and the pages. The command line works with the database's
+// authority: it names the user it acts for (--as), whose role the use
+// cases check, and the audit record says it came from the command line.
+
+func init() { register(advanceCmd, repayCmd, certificateCmd, statementsCmd) }
+
+// opFlags are the flags every operation takes.
+type opFlags struct {
+	sf       storeFlags
+	slug, as string
+	key      string
+	format   string
+}
+
+func (o *opFlags) add(c *cobra.Command, withKey bool) {
+	o.sf.add(c)
+	c.Flags().StringVar(&o.slug, "slug", "", "the facility")
+	c.Flags().StringVar(&o.as, "as", "", "the e-mail of the user the command acts for")
+	c.Flags().StringVar(&o.format, "format", "json", "output: json")
+	if withKey {
+		c.Flags().StringVar(&o.key, "key", "", "the client key: the same key and content again stores nothing new (default: a new key)")
+	}
+}
+
+// open opens the store and returns the context carrying the user as actor.
+func (o *opFlags) open(cmd *cobra.Command, command string) (context.Context, store.Store, error) {
+	if o.slug == "" {
+		return nil, nil, usageError{errors.New("--slug is required")}
+	}
+	if o.as == "" {
+		return nil, nil, usageError{errors.New("--as EMAIL is required: the user the command acts for")}
+	}
+	if o.format != "json" {
+		return nil, nil, usageError{fmt.Errorf("--format %q: expected json", o.format)}
+	}
+	st, _, err := o.sf.open(cmd.Context())
+	if err != nil {
+		return nil, nil, err
+	}
+	acc, err := accountsOf(st)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	u, err := acc.UserByEmail(cmd.Context(), o.as)
+	if err != nil {
+		st.Close()
+		return nil, nil, usageError{fmt.Errorf("--as %s: %w", o.as, err)}
+	}
+	if _, err := st.Facility(cmd.Context(), o.slug); err != nil {
+		st.Close()
+		return nil, nil, usageError{fmt.Errorf("--slug %s: %w", o.slug, err)}
+	}
+	what := cliWhat["revolver "+command]
+	ctx := app.WithActor(cmd.Context(), app.Actor{User: u.Email, UserID: u.ID, Role: u.Role, Facilities: u.Facilities,
+		RequestID: fmt.Sprintf("cli_%d", now().UnixNano()), Via: "revolver " + command, Kind: what.kind, Action: what.action})
+	// Keys are the user's own, as the API's are (api:<user id>:<key>).
+	if o.key == "" {
+		// A new key for each command (not from the clock, which may be
+		// fixed).
+		o.key = auth.Random("", 16)
+	}
+	o.key = fmt.Sprintf("cli:%d:%s", u.ID, o.key)
+	return ctx, st, nil
+}
+
+// opError makes the use case's refusals usage errors (exit 2 with the
+// message), internal errors stay errors.
+func opError(err error) error {
+	var le *ledger.Error
+	if errors.As(err, &le) {
+		return usageError{err}
+	}
+	switch store.ErrorCode(err) {
+	case "":
+		return err
+	default:
+		return usageError{err}
+	}
+}
+
+func advanceCmd() *cobra.Command {
+	c := &cobra.Command{Use: "advance", Short: "Advance requests: request, approve, reject"}
+	var o opFlags
+	var amount, valueDate string
+	req := &cobra.Command{
+		Use:   "request --slug S --as EMAIL --amount A --value-date D [--key K]",
+		Short: "Request an advance (funded at once up to the maker-checker threshold)",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			amt, err := amountFlag("amount", amount)
+			if err != nil {
+				return err
+			}
+			vd, err := parseDateFlag("value-date", valueDate)
+			if err != nil {
+				return err
+			}
+			ctx, st, err := o.open(cmd, "advance request")
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			r, err := service(st).RequestAdvance(ctx, app.RequestInput{Facility: o.slug, Key: o.key, Amount: amt, ValueDate: vd, By: o.as})
+			if err != nil {
+				return opError(err)
+			}
+			return writeJSON(cmd.OutOrStdout(), r)
+		},
+	}
+	o.add(req, true)
+	req.Flags().StringVar(&amount, "amount", "", "the amount, e.g. 250000.00")
+	req.Flags().StringVar(&valueDate, "value-date", "", "the value date YYYY-MM-DD")
+	c.AddCommand(req)
+	for _, decision := range []string{"approve", "reject"} {
+		var o opFlags
+		var id int64
+		var comment string
+		d := &cobra.Command{
+			Use:   decision + " --slug S --as EMAIL --id N",
+			Short: map[string]string{"approve": "Approve and fund a requested advance", "reject": "Reject a requested advance, saying why"}[decision],
+			RunE: func(cmd *cobra.Command, args []string) error {
+				if id <= 0 {
+					return usageError{errors.New("--id is required: the advance request's id")}
+				}
+				ctx, st, err := o.open(cmd, "advance "+decision)
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				var r store.AdvanceRequest
+				if decision == "approve" {
+					r, err = service(st).ApproveAdvance(ctx, o.slug, id, o.as)
+				} else {
+					r, err = service(st).RejectAdvance(ctx, o.slug, id, o.as, comment)
+				}
+				if err != nil {
+					return opError(err)
+				}
+				return writeJSON(cmd.OutOrStdout(), r)
+			},
+		}
+		o.add(d, false)
+		d.Flags().Int64Var(&id, "id", 0, "the advance request's id")
+		d.Flags().StringVar(&comment, "comment", "", "why (required to reject)")
+		c.AddCommand(d)
+	}
+	return c
+}
+
+func repayCmd() *cobra.Command {
+	var o opFlags
+	var amount, valueDate, memo string
+	c := &cobra.Command{
+		Use:   "repay --slug S --as EMAIL --amount A --value-date D [--memo M] [--key K]",
+		Short: "Repay loans",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			amt, err := amountFlag("amount", amount)
+			if err != nil {
+				return err
+			}
+			vd, err := parseDateFlag("value-date", valueDate)
+			if err != nil {
+				return err
+			}
+			ctx, st, err := o.open(cmd, "repay")
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			t, err := ledger.Repayment(ledger.Ref{Facility: o.slug, Key: o.key, ValueDate: vd, Memo: memo}, amt)
+			if err != nil {
+				return usageError{err}
+			}
+			p, err := service(st).Post(ctx, t)
+			if err != nil {
+				return opError(err)
+			}
+			return writeJSON(cmd.OutOrStdout(), map[string]any{"transaction": p.Transaction, "replayed": p.Replayed})
+		},
+	}
+	o.add(c, true)
+	c.Flags().StringVar(&amount, "amount", "", "the amount, e.g. 250000.00")
+	c.Flags().StringVar(&valueDate, "value-date", "", "the value date YYYY-MM-DD")
+	c.Flags().StringVar(&memo, "memo", "", "a memo")
+	return c
+}
+
+func certificateCmd() *cobra.Command {
+	c := &cobra.Command{Use: "certificate", Short: "Borrowing base certificates in the store: submit, approve, reject, withdraw"}
+	var o opFlags
+	var asOf, recv, debtors, inv string
+	sub := &cobra.Command{
+		Use:   "submit --slug S --as EMAIL --as-of D --receivables R --debtors D --inventory I",
+		Short: "Submit a borrowing base certificate from its reports (CSV or XLSX)",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			d, err := parseDateFlag("as-of", asOf)
+			if err != nil {
+				return err
+			}
+			in := app.CertificateInput{Facility: o.slug, AsOf: d, By: o.as}
+			for _, f := range []struct {
+				flag, path string
+				dst        *store.InputContent
+			}{{"receivables", recv, &in.Receivables}, {"debtors", debtors, &in.Debtors}, {"inventory", inv, &in.Inventory}} {
+				if f.path == "" {
+					return usageError{fmt.Errorf("--%s is required (CSV or XLSX)", f.flag)}
+				}
+				b, err := os.ReadFile(f.path)
+				if err != nil {
+					return usageError{fmt.Errorf("--%s: %v", f.flag, err)}
+				}
+				*f.dst = store.InputContent{Name: filepath.Base(f.path), Content: b}
+			}
+			ctx, st, err := o.open(cmd, "certificate submit")
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			svc := service(st)
+			t, err := svc.Terms.(*app.StoredTerms).TermsAsOf(ctx, o.slug, d)
+			if err != nil {
+				return opError(err)
+			}
+			cert, _, err := svc.SubmitCertificate(ctx, t, in)
+			if err != nil {
+				return opError(err)
+			}
+			cert.Body = nil
+			return writeJSON(cmd.OutOrStdout(), cert)
+		},
+	}
+	o.add(sub, false)
+	sub.Flags().StringVar(&asOf, "as-of", "", "the certificate's date YYYY-MM-DD")
+	sub.Flags().StringVar(&recv, "receivables", "", "the A/R aging (CSV or XLSX)")
+	sub.Flags().StringVar(&debtors, "debtors", "", "the customer master (CSV or XLSX)")
+	sub.Flags().StringVar(&inv, "inventory", "", "the inventory report (CSV or XLSX)")
+	c.AddCommand(sub)
+	for _, decision := range []store.CertificateStatus{store.Approved, store.Rejected, store.Withdrawn} {
+		var o opFlags
+		var id, supersedes int64
+		var comment string
+		verb := map[store.CertificateStatus]string{store.Approved: "approve", store.Rejected: "reject", store.Withdrawn: "withdraw"}[decision]
+		short := "Decide a submitted certificate: " + verb
+		if decision == store.Withdrawn {
+			short = "Withdraw a submitted certificate not yet decided (the borrower)"
+		}
+		d := &cobra.Command{
+			Use:   verb + " --slug S --as EMAIL --id N [--comment C]",
+			Short: short,
+			RunE: func(cmd *cobra.Command, args []string) error {
+				if id <= 0 {
+					return usageError{errors.New("--id is required: the certificate's id")}
+				}
+				ctx, st, err := o.open(cmd, "certificate "+verb)
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				var after store.Certificate
+				if decision == store.Withdrawn {
+					_, after, err = service(st).WithdrawCertificate(ctx, o.slug, id, o.as, comment)
+				} else {
+					_, after, err = service(st).DecideCertificate(ctx, o.slug, id, app.CertificateDecision{Status: decision, By: o.as, Comment: comment, Supersedes: supersedes})
+				}
+				if err != nil {
+					return opError(err)
+				}
+				after.Body = nil
+				return writeJSON(cmd.OutOrStdout(), after)
+			},
+		}
+		o.add(d, false)
+		d.Flags().Int64Var(&id, "id", 0, "the certificate's id")
+		d.Flags().StringVar(&comment, "comment", "", "the reviewer's comment (for a withdrawal: why)")
+		if decision == store.Approved {
+			d.Flags().Int64Var(&supersedes, "supersedes", 0, "for a certificate that supersedes another: the id of the one it supersedes")
+		}
+		c.AddCommand(d)
+	}
+	return c
+}
+
+func statementsCmd() *cobra.Command {
+	c := &cobra.Command{Use: "statements", Short: "Financial statements in the store"}
+	var o opFlags
+	var file string
+	add := &cobra.Command{
+		Use:   "add --slug S --as EMAIL --file F.csv",
+		Short: "Record financial statements (a new period tested against the covenants when recorded; a restatement pending until a lender accepts it)",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if file == "" {
+				return usageError{errors.New("--file is required (CSV: period_end, fiscal_year, fiscal_quarter and the statement lines)")}
+			}
+			b, err := os.ReadFile(file)
+			if err != nil {
+				return usageError{err}
+			}
+			sts, err := covenant.ReadStatements(filepath.Base(file), b)
+			if err != nil {
+				return usageError{err}
+			}
+			if len(sts) == 0 {
+				return usageError{fmt.Errorf("%s: no statements", file)}
+			}
+			ctx, st, err := o.open(cmd, "statements add")
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			fs, pending, err := service(st).AddStatements(ctx, o.slug, sts, o.as)
+			if err != nil {
+				return opError(err)
+			}
+			if pending == nil {
+				pending = []app.Recorded{}
+			}
+			// A restatement is pending until a lender accepts it.
+			return writeJSON(cmd.OutOrStdout(), map[string]any{"financial_statements": fs, "pending": pending})
+		},
+	}
+	o.add(add, false)
+	add.Flags().StringVar(&file, "file", "", "the statements (CSV)")
+	c.AddCommand(add)
+	return c
+}
