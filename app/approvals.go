@@ -10,8 +10,8 @@ import (
 
 	"revolver/agreement"
 	"revolver/date"
-	"revolver/ledger"
 	"revolver/defaults"
+	"revolver/ledger"
 	"revolver/store"
 )
 
