@@ -54,7 +54,7 @@ type trendPoint struct {
 }
 
 // availability is the facility's availability on d as known at knownAt
-// (zero: the use case's rule), from the one use case
+// (zero: the use case's rule, as the API), from the one use case
 // (app.Service.Availability).
 func (s *Server) availability(ctx context.Context, slug string, d date.Date, knownAt time.Time) (app.Availability, error) {
 	return s.svc.Availability(ctx, slug, d, knownAt)
@@ -88,7 +88,9 @@ func (s *Server) summarise(ctx context.Context, f store.Facility, asOf date.Date
 		return sm
 	}
 	sm.Terms = t
-	if a, err := s.availability(ctx, f.Slug, asOf, knownAt); err != nil {
+	// Availability as the API answers it (the use case's rule for the
+	// known-at time of a past date).
+	if a, err := s.availability(ctx, f.Slug, asOf, time.Time{}); err != nil {
 		sm.AvailErr = err.Error()
 	} else {
 		sm.Avail = a
