@@ -3,6 +3,7 @@ package agreement
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -282,7 +283,7 @@ func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 	}
 	d.group(t, root, append([]string{"currency", "parties", "commitment", "advance_cap", "termination_date", "borrowing_base",
 		"eligibility", "covenants", "events_of_default", "notices", "locations", "pricing", "fees", "reporting",
-		"collections", "overadvance", "settings", "lc_sublimit", "revolving_credit_note", "security"}, scheduleKeys...)...)
+		"collections", "overadvance", "advances", "settings", "lc_sublimit", "revolving_credit_note", "security"}, scheduleKeys...)...)
 	terms := &Terms{Facility: f.Slug, Name: f.Name, AsOf: asOf, Documents: f.Documents}
 	if c := d.str(t, "currency", root, false); c != nil {
 		terms.Currency = c.Value
@@ -358,6 +359,18 @@ func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 			}
 		}
 	}
+	if g := t.kids["advances"]; g != nil {
+		c := root.in(g, "advances")
+		if d.group(g, c, "cutoff") {
+			if v := d.str(g, "cutoff", c, false); v != nil {
+				if v.Known() && !cutoffRe.MatchString(v.Value) {
+					n, _ := d.leaf(g, "cutoff", c, false)
+					d.errf(n, v.Value, "a time of day HH:MM (24-hour, in the facility's zone)", "bad time for %s", v.Path)
+				}
+				terms.Advances.Cutoff = v
+			}
+		}
+	}
 	if g := t.kids["settings"]; g != nil {
 		c := root.in(g, "settings")
 		if g.kind != groupNode {
@@ -393,6 +406,9 @@ func (d *decoder) parties(t *node, root ctx, terms *Terms) {
 		terms.Parties = append(terms.Parties, p)
 	}
 }
+
+// cutoffRe is a time of day, 24-hour: 00:00 to 23:59.
+var cutoffRe = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 
 var collateralClasses = []string{Receivables, Inventory, FixedAssets}
 

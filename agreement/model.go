@@ -115,6 +115,7 @@ type Terms struct {
 	Reporting       []Reporting             `json:"reporting"`
 	Collections     Collections             `json:"collections"`
 	Overadvance     Overadvance             `json:"overadvance"`
+	Advances        Advances                `json:"advances"`
 	Settings        map[string]Term[string] `json:"settings,omitempty"`
 	// LCSublimit caps letters of credit outstanding (nil: none stated).
 	LCSublimit *Term[money.Amount] `json:"lc_sublimit,omitempty"`
@@ -361,6 +362,14 @@ type Overadvance struct {
 	CureDays Term[int] `json:"cure_days"`
 	// BlocksAdvancesOnDefault: no advance while an event of default continues.
 	BlocksAdvancesOnDefault Term[bool] `json:"blocks_advances_on_default"`
+}
+
+// Advances are the terms of requests for advances.
+type Advances struct {
+	// Cutoff is the time of day ("HH:MM", 24-hour, in the facility's zone)
+	// by which a request for an advance value the same day must reach the
+	// bank; nil: the terms state none.
+	Cutoff *Term[string] `json:"cutoff,omitempty"`
 }
 
 // Component returns the component of a collateral class, or nil.

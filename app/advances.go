@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"time"
 
 	"revolver/date"
+	"revolver/explain"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
@@ -34,38 +37,144 @@ func ParseSettings(f store.Facility) (Settings, error) {
 	return st, nil
 }
 
-// fund checks availability and posts the advance tr inside tx.
-func fund(tx store.Tx, terms FacilityTerms, tr ledger.Transaction) (store.Posted, *ledger.Availability, error) {
-	l, err := Limits(tx, terms, tr.ValueDate)
+// fund checks the advance tr against availability on its value date and
+// on every later date already known at knownAt, and posts it inside tx. The
+// availability returned is that of the value date before the advance.
+// tp is the terms path of the value date, read before the transaction.
+func fund(tx store.Tx, tp termsPath, tr ledger.Transaction, knownAt time.Time) (store.Posted, *ledger.Availability, error) {
+	a, err := checkPath(tx, tp, "advance", tr.Postings[0].Amount, knownAt)
 	if err != nil {
-		return store.Posted{}, nil, err
-	}
-	loans, err := LoansOutstanding(tx, tr.ValueDate)
-	if err != nil {
-		return store.Posted{}, nil, err
-	}
-	a := ledger.ComputeAvailability(l, loans)
-	if err := ledger.CheckAdvance(l, loans, tr.Postings[0].Amount, tr.ValueDate); err != nil {
 		return store.Posted{}, &a, err
 	}
 	p, err := tx.Post(tr)
 	return p, &a, err
 }
 
-// RequestInput is a borrower's request for an advance.
+// RequestInput is a request for an advance.
 type RequestInput struct {
 	Facility  string
 	Key       string
 	Amount    money.Amount
 	ValueDate date.Date
 	By        string
+	// Role is the requester's role ("": the role of the actor in ctx).
+	Role string
+	// Reason makes the request a correction: an advance value-dated before
+	// the business date, which only a lender may ask for and a second
+	// lender approves.
+	Reason string
 }
 
-// RequestAdvance records a request for an advance. Up to the facility's
-// maker-checker threshold (or with none set) the advance is checked and
-// funded at once, in the same store transaction; above it the request
-// waits for ApproveAdvance. Retried with the same key and content it
-// returns the stored request; a refused advance stores nothing.
+// Cutoff is the time of day by which a request for an advance value the
+// same day must reach the bank, from the terms, or that it is unknown and
+// why.
+type Cutoff struct {
+	Time    string       `json:"time,omitempty"` // "HH:MM"
+	Zone    string       `json:"zone,omitempty"`
+	Unknown string       `json:"unknown,omitempty"`
+	Cite    explain.Cite `json:"cite,omitzero"`
+}
+
+// AdvanceCutoff states the cut-off for requests for advances of a value
+// date under the terms in force on it.
+func (s *Service) AdvanceCutoff(ctx context.Context, facility string, vd date.Date) (Cutoff, error) {
+	ft, err := s.termsOn(ctx, facility, vd)
+	if err != nil {
+		return Cutoff{}, err
+	}
+	return cutoffOf(ft), nil
+}
+
+func cutoffOf(ft FacilityTerms) Cutoff {
+	c := Cutoff{Time: ft.Cutoff, Zone: ft.Zone, Unknown: ft.CutoffUnknown, Cite: ft.CutoffCite}
+	if c.Zone == "" {
+		c.Zone = "UTC"
+	}
+	if c.Time == "" && c.Unknown == "" {
+		c.Unknown = "the terms source gives no cut-off time"
+	}
+	return c
+}
+
+func isLender(role string) bool {
+	return role == store.RoleLenderAdmin || role == store.RoleLenderOfficer
+}
+
+func roleOf(ctx context.Context, given string) string {
+	if given != "" {
+		return given
+	}
+	a, _ := ActorFrom(ctx)
+	return a.Role
+}
+
+// checkValueDate applies the guards on the value date of an advance or a
+// repayment: a banking day of the facility's calendar; on or after the
+// business date bd unless it is a correction (back-valued: a lender's,
+// with a reason); and, for a value date not before the business date,
+// before the cut-off time of the value date when the terms give one.
+func checkValueDate(what string, ft FacilityTerms, vd, bd date.Date, now time.Time, role, reason string) error {
+	if reason, closed := ft.Calendar.Closed(vd); closed {
+		return store.Errorf(store.CodeInvalid, "%s value %s: not a banking day of the facility's calendar (%s); the next banking day is %s",
+			what, vd, reason, ft.Calendar.OnOrAfter(vd))
+	}
+	if vd < bd {
+		switch {
+		case !isLender(role):
+			return store.Errorf(store.CodeForbidden, "%s value %s is before the business date %s: a back-valued %s is a correction only a lender may ask for, with the reason, and a second lender approves it",
+				what, vd, bd, what)
+		case strings.TrimSpace(reason) == "":
+			return store.Errorf(store.CodeInvalid, "%s value %s is before the business date %s: a back-valued %s is a correction; give the reason for it",
+				what, vd, bd, what)
+		}
+		return nil
+	}
+	if reason != "" {
+		return store.Errorf(store.CodeInvalid, "%s value %s: a reason is given for corrections, value-dated before the business date %s; this one is not", what, vd, bd)
+	}
+	if ft.Cutoff != "" {
+		loc, err := ft.location()
+		if err != nil {
+			return err
+		}
+		var hh, mm int
+		fmt.Sscanf(ft.Cutoff, "%d:%d", &hh, &mm)
+		y, m, d := vd.Civil()
+		if cut := time.Date(y, m, d, hh, mm, 0, 0, loc); now.After(cut) {
+			return store.Errorf(store.CodeInvalid, "%s value %s: requests must reach the bank by %s %s on the value date (%s); ask for value %s",
+				what, vd, ft.Cutoff, loc, ft.CutoffCite, ft.Calendar.Next(vd))
+		}
+	}
+	return nil
+}
+
+// selfFunded is what by funded on the business date without a second
+// approver: the requests funded at once.
+func selfFunded(tx store.Tx, by string, bd date.Date) (money.Amount, error) {
+	rs, err := tx.AdvanceRequestsOn(bd)
+	if err != nil {
+		return 0, err
+	}
+	var sum money.Amount
+	for _, r := range rs {
+		if r.RequestedBy == by && r.Status == store.AdvanceFunded && r.DecidedBy == r.RequestedBy {
+			sum += r.Amount
+		}
+	}
+	return sum, nil
+}
+
+// RequestAdvance records a request for an advance, after the guards: the
+// value date is a banking day, on or after the business date (before it,
+// the request is a correction: a lender's, with a reason), before the
+// cut-off when the terms give one; and the advance fits availability on its
+// value date and every later date already known, as known now — every
+// request, whatever its size. It is funded at once, in the same store
+// transaction, when what the requester funded without a second approver on
+// the business date plus this one stays within the facility's
+// maker-checker threshold (or none is set) and it is not a correction;
+// else it waits for ApproveAdvance. Retried with the same key and content
+// it returns the stored request; a refused advance stores nothing.
 func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.AdvanceRequest, error) {
 	if err := authorize(ctx, ActRequestAdvance, in.Facility); err != nil {
 		return store.AdvanceRequest{}, err
@@ -75,33 +184,61 @@ func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.Ad
 	if err != nil {
 		return store.AdvanceRequest{}, err
 	}
-	terms, err := s.Terms.Terms(ctx, in.Facility, in.ValueDate)
+	bd, err := s.BusinessDate(ctx)
 	if err != nil {
-		return store.AdvanceRequest{}, fmt.Errorf("advance request %q: terms of %q as of %s: %w", in.Key, in.Facility, in.ValueDate, err)
+		return store.AdvanceRequest{}, err
 	}
+	now := s.now()
+	tp, err := s.termsPath(ctx, in.Facility, in.ValueDate, now)
+	if err != nil {
+		return store.AdvanceRequest{}, fmt.Errorf("advance request %q: %w", in.Key, err)
+	}
+	terms := tp.ft
+	in.Reason = strings.TrimSpace(in.Reason)
 	req := store.AdvanceRequest{Facility: in.Facility, Key: in.Key, Amount: in.Amount, ValueDate: in.ValueDate,
-		Status: store.AdvanceRequested, RequestedBy: in.By, RequestedAt: s.now()}
+		Status: store.AdvanceRequested, RequestedBy: in.By, RequestedAt: now, BusinessDate: bd, Reason: in.Reason}
 	var out store.AdvanceRequest
 	err = s.update(ctx, in.Facility, func(tx store.Tx) error {
+		if old, ok, err := tx.AdvanceRequestByKey(in.Key); err != nil {
+			return err
+		} else if ok {
+			// A retry: the stored request (other content:
+			// idempotency_mismatch).
+			out, _, err = tx.AddAdvanceRequest(req)
+			if err == nil && old.ID != out.ID {
+				return fmt.Errorf("advance request %q: stored as %d, replayed as %d", in.Key, old.ID, out.ID)
+			}
+			return err
+		}
+		if old, ok, err := tx.Lookup(in.Key); err != nil {
+			return err
+		} else if ok {
+			return store.Errorf(store.CodeIdempotencyMismatch, "idempotency key %q of facility %q was used for transaction %d", in.Key, in.Facility, old.ID)
+		}
+		if err := checkValueDate("advance", terms, in.ValueDate, bd, now, roleOf(ctx, in.Role), in.Reason); err != nil {
+			return err
+		}
+		if _, err := checkPath(tx, tp, "advance", in.Amount, now); err != nil {
+			return err
+		}
 		st, err := ParseSettings(tx.Facility())
 		if err != nil {
 			return err
 		}
-		if st.MakerCheckerThreshold == nil || in.Amount <= *st.MakerCheckerThreshold {
-			if old, ok, err := tx.Lookup(in.Key); err != nil {
+		approval := in.Reason != ""
+		if !approval && st.MakerCheckerThreshold != nil {
+			done, err := selfFunded(tx, in.By, bd)
+			if err != nil {
 				return err
-			} else if ok {
-				if old.Hash() != tr.Hash() {
-					return store.Errorf(store.CodeIdempotencyMismatch, "idempotency key %q of facility %q was used for transaction %d with other content", in.Key, in.Facility, old.ID)
-				}
-				req.Status, req.Transaction = store.AdvanceFunded, old.ID
-			} else {
-				p, _, err := fund(tx, terms, tr)
-				if err != nil {
-					return err
-				}
-				req.Status, req.Transaction = store.AdvanceFunded, p.Transaction.ID
 			}
+			approval = done+in.Amount > *st.MakerCheckerThreshold
+		}
+		if !approval {
+			p, err := tx.Post(tr)
+			if err != nil {
+				return err
+			}
+			req.Status, req.Transaction = store.AdvanceFunded, p.Transaction.ID
 		}
 		out, _, err = tx.AddAdvanceRequest(req)
 		return err
@@ -110,19 +247,48 @@ func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.Ad
 }
 
 // ApproveAdvance approves a requested advance and funds it if it fits
-// availability on its value date, in one store transaction. The approver
-// must not be the requester (maker-checker). A retried approval by the
+// availability on its value date and every later date already known, as
+// known now, in one store transaction. The approver must not be the
+// requester (maker-checker). A request that is not a correction must still
+// be value-dated on or after the business date. A retried approval by the
 // same approver returns the funded request.
 func (s *Service) ApproveAdvance(ctx context.Context, facility string, id int64, by string) (store.AdvanceRequest, error) {
 	if err := authorize(ctx, ActDecideAdvance, facility); err != nil {
 		return store.AdvanceRequest{}, err
 	}
 	by = requester(ctx, by)
+	bd, err := s.BusinessDate(ctx)
+	if err != nil {
+		return store.AdvanceRequest{}, err
+	}
+	now := s.now()
+	// The terms and defaults of the value date are read before the store
+	// transaction; the value date of a request never changes.
+	rs, err := s.Store.AdvanceRequests(ctx, facility)
+	if err != nil {
+		return store.AdvanceRequest{}, err
+	}
+	var vd date.Date
+	for _, r := range rs {
+		if r.ID == id {
+			vd = r.ValueDate
+		}
+	}
+	if vd == 0 {
+		return store.AdvanceRequest{}, store.Errorf(store.CodeNotFound, "facility %q has no advance request %d", facility, id)
+	}
+	tp, err := s.termsPath(ctx, facility, vd, now)
+	if err != nil {
+		return store.AdvanceRequest{}, fmt.Errorf("approve advance %d: %w", id, err)
+	}
 	var out store.AdvanceRequest
-	err := s.update(ctx, facility, func(tx store.Tx) error {
+	err = s.update(ctx, facility, func(tx store.Tx) error {
 		r, err := tx.AdvanceRequest(id)
 		if err != nil {
 			return err
+		}
+		if r.ValueDate != vd {
+			return fmt.Errorf("advance request %d: value date %s, read as %s", id, r.ValueDate, vd)
 		}
 		if r.Status == store.AdvanceFunded && r.DecidedBy == by {
 			out = r
@@ -134,19 +300,24 @@ func (s *Service) ApproveAdvance(ctx context.Context, facility string, id int64,
 		if by == "" || by == r.RequestedBy {
 			return store.Errorf(store.CodeForbidden, "advance request %d of %s: the approver must be someone other than the requester %q", id, r.Amount.Grouped(), r.RequestedBy)
 		}
-		terms, err := s.Terms.Terms(ctx, facility, r.ValueDate)
-		if err != nil {
-			return fmt.Errorf("approve advance %d: terms of %q as of %s: %w", id, facility, r.ValueDate, err)
+		if a, ok := ActorFrom(ctx); ok && a.Role != "" && r.Reason != "" && !isLender(a.Role) {
+			return store.Errorf(store.CodeForbidden, "advance request %d is a correction: a second lender approves it", id)
 		}
-		tr, err := ledger.Advance(ledger.Ref{Facility: facility, Key: r.Key, ValueDate: r.ValueDate}, r.Amount)
+		if r.Reason == "" && r.ValueDate < bd {
+			return store.Errorf(store.CodeConflict, "advance request %d is value %s, before the business date %s: reject it and ask again for a value date to come", id, r.ValueDate, bd)
+		}
+		if reason, closed := tp.ft.Calendar.Closed(r.ValueDate); closed {
+			return store.Errorf(store.CodeInvalid, "advance request %d value %s: not a banking day of the facility's calendar (%s)", id, r.ValueDate, reason)
+		}
+		tr, err := ledger.Advance(ledger.Ref{Facility: facility, Key: r.Key, ValueDate: r.ValueDate, Memo: r.Reason}, r.Amount)
 		if err != nil {
 			return err
 		}
-		p, _, err := fund(tx, terms, tr)
+		p, _, err := fund(tx, tp, tr, now)
 		if err != nil {
 			return err
 		}
-		out, err = tx.DecideAdvanceRequest(id, store.AdvanceDecision{Status: store.AdvanceFunded, By: by, At: s.now(), Transaction: p.Transaction.ID})
+		out, err = tx.DecideAdvanceRequest(id, store.AdvanceDecision{Status: store.AdvanceFunded, By: by, At: now, Transaction: p.Transaction.ID})
 		return err
 	})
 	return out, err
@@ -180,4 +351,119 @@ func (s *Service) RejectAdvance(ctx context.Context, facility string, id int64, 
 		return err
 	})
 	return out, err
+}
+
+// CancelAdvance withdraws a request not yet decided; only its requester
+// may. Retried, it returns the cancelled request.
+func (s *Service) CancelAdvance(ctx context.Context, facility string, id int64, by string) (store.AdvanceRequest, error) {
+	if err := authorize(ctx, ActRequestAdvance, facility); err != nil {
+		return store.AdvanceRequest{}, err
+	}
+	by = requester(ctx, by)
+	var out store.AdvanceRequest
+	err := s.update(ctx, facility, func(tx store.Tx) error {
+		r, err := tx.AdvanceRequest(id)
+		if err != nil {
+			return err
+		}
+		switch {
+		case r.Status == store.AdvanceCancelled && r.DecidedBy == by:
+			out = r
+			return nil
+		case by == "" || by != r.RequestedBy:
+			return store.Errorf(store.CodeForbidden, "advance request %d was made by %s: only its requester may cancel it", id, r.RequestedBy)
+		case r.Status != store.AdvanceRequested:
+			return store.Errorf(store.CodeConflict, "advance request %d is already %s: only a request not yet decided can be cancelled", id, r.Status)
+		}
+		out, err = tx.DecideAdvanceRequest(id, store.AdvanceDecision{Status: store.AdvanceCancelled, By: by, At: s.now(), Comment: "cancelled by the requester"})
+		return err
+	})
+	return out, err
+}
+
+// RepaymentInput is a repayment to record.
+type RepaymentInput struct {
+	Facility  string
+	Key       string
+	Amount    money.Amount
+	ValueDate date.Date
+	Memo      string
+	By        string
+	Role      string // "": the actor's
+	// Reason makes it a correction (value-dated before the business date).
+	Reason string
+}
+
+// Repaid is a recorded repayment, or the correction waiting for a second
+// lender's approval.
+type Repaid struct {
+	Posted  *store.Posted  `json:"posted,omitempty"`
+	Pending *store.Pending `json:"pending,omitempty"`
+}
+
+// PendingRepayment is the kind of a back-valued repayment waiting for a
+// second lender.
+const PendingRepayment = "repayment_correction"
+
+// RepaymentCorrection is the payload of a pending back-valued repayment.
+type RepaymentCorrection struct {
+	Key       string       `json:"key"`
+	Amount    money.Amount `json:"amount"`
+	ValueDate date.Date    `json:"value_date"`
+	Memo      string       `json:"memo,omitempty"`
+	Reason    string       `json:"reason"`
+}
+
+// Repay records a repayment after the guards on its value date: a banking
+// day, on or after the business date, before the cut-off when the terms
+// give one. A repayment value-dated before the business date is a
+// correction: only a lender asks for it, with the reason, and it waits for
+// a second lender's approval (DecidePending).
+func (s *Service) Repay(ctx context.Context, in RepaymentInput) (Repaid, error) {
+	if err := authorize(ctx, ActRecordRepayment, in.Facility); err != nil {
+		return Repaid{}, err
+	}
+	in.By = requester(ctx, in.By)
+	t, err := ledger.Repayment(ledger.Ref{Facility: in.Facility, Key: in.Key, ValueDate: in.ValueDate, Memo: in.Memo}, in.Amount)
+	if err != nil {
+		return Repaid{}, err
+	}
+	ft, err := s.termsOn(ctx, in.Facility, in.ValueDate)
+	if err != nil {
+		return Repaid{}, err
+	}
+	bd, err := s.BusinessDate(ctx)
+	if err != nil {
+		return Repaid{}, err
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
+	// Repayments have no cut-off of their own in the terms.
+	ft.Cutoff = ""
+	if err := checkValueDate("repayment", ft, in.ValueDate, bd, s.now(), roleOf(ctx, in.Role), in.Reason); err != nil {
+		return Repaid{}, err
+	}
+	if in.Reason == "" {
+		p, err := s.Post(ctx, t)
+		return Repaid{Posted: &p}, err
+	}
+	payload, err := json.Marshal(RepaymentCorrection{Key: in.Key, Amount: in.Amount, ValueDate: in.ValueDate, Memo: in.Memo, Reason: in.Reason})
+	if err != nil {
+		return Repaid{}, err
+	}
+	p, err := s.createPending(ctx, store.Pending{Facility: in.Facility, Kind: PendingRepayment, Payload: payload, RequestedBy: in.By, RequestedAt: s.now()})
+	return Repaid{Pending: &p}, err
+}
+
+// repaymentCorrection is the transaction an approved back-valued repayment
+// posts.
+func repaymentCorrection(facility string, payload []byte) (ledger.Transaction, error) {
+	var c RepaymentCorrection
+	if err := json.Unmarshal(payload, &c); err != nil {
+		return ledger.Transaction{}, err
+	}
+	memo := "correction: " + c.Reason
+	if c.Memo != "" {
+		memo = c.Memo + " (" + memo + ")"
+	}
+	return ledger.Repayment(ledger.Ref{Facility: facility, Key: c.Key, ValueDate: c.ValueDate, Memo: memo}, c.Amount)
 }

@@ -13,6 +13,7 @@ import (
 	"revolver/auth"
 	"revolver/calendar"
 	"revolver/date"
+	"revolver/explain"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
@@ -49,6 +50,27 @@ type FacilityTerms struct {
 	// Fees by id, e.g. the transaction fee of the Loan Modification
 	// Agreement §II.A.
 	Fees map[string]FeeTerm
+
+	// What availability and the guards on advances need besides the
+	// figures above (FromAgreement sets them; a source without agreement
+	// terms leaves them zero: every day a Federal Reserve banking day, the
+	// zone UTC, no cut-off known).
+	//
+	// Unknown lists the terms availability needs that are not known
+	// (availability is then undetermined); Cites the clauses of the terms
+	// availability names, by term (see ledger.Limits).
+	Unknown []ledger.Unknown
+	Cites   map[string]explain.Cite
+	// Cure is what the terms say of curing an overadvance.
+	Cure ledger.Cure
+	// Zone is the facility's time zone ("": UTC).
+	Zone string
+	// Cutoff is the time of day ("HH:MM" in Zone) by which a request for
+	// an advance value the same day must reach the bank; "" when unknown,
+	// and CutoffUnknown says why.
+	Cutoff        string
+	CutoffUnknown string
+	CutoffCite    explain.Cite
 }
 
 // FeeTerm is a fee the terms set.
@@ -114,68 +136,15 @@ type AdvanceResult struct {
 	Availability *ledger.Availability
 }
 
-// Limits computes the availability limits of a facility inside a store
-// transaction: the terms as of the date and the borrowing base of the
-// latest approved certificate, less letters of credit outstanding in the
-// ledger as of the date and any exclusions. With no approved certificate
-// the borrowing base is zero.
-func Limits(tx store.Tx, t FacilityTerms, asOf date.Date) (ledger.Limits, error) {
-	l := ledger.Limits{Commitment: t.Commitment, AdvanceCap: t.AdvanceCap, TerminationDate: t.TerminationDate,
-		DefaultContinuing: t.DefaultContinuing, BlocksOnDefault: t.BlocksOnDefault}
-	c, err := tx.CertificateInForce(asOf)
-	switch {
-	case err == nil:
-		l.BorrowingBase = c.BorrowingBase
-	case store.ErrorCode(err) == store.CodeNotFound:
-	default:
-		return l, err
-	}
-	lc, err := tx.Balance(ledger.LCOutstanding, asOf)
-	if err != nil {
-		return l, err
-	}
-	drawn, err := tx.Balance(ledger.LCDrawn, asOf)
-	if err != nil {
-		return l, err
-	}
-	l.BorrowingBase -= t.Exclusions
-	switch t.LCTreatment {
-	case "none":
-	case "deduct_from_availability":
-		l.LettersOfCredit = lc + drawn
-	default: // deduct_from_borrowing_base
-		l.BorrowingBase -= lc + drawn
-	}
-	return l, nil
-}
-
-// LoansOutstanding is the figure an advance on vd is checked against: the
-// highest Loans balance on any day from vd on, counting postings already
-// made with later value dates, so that an advance cannot slip under a
-// later-dated one.
-func LoansOutstanding(tx store.Tx, vd date.Date) (money.Amount, error) {
-	bal, err := tx.Balance(ledger.Loans, vd)
-	if err != nil {
-		return 0, err
-	}
-	later, err := tx.Movements(ledger.Loans, vd)
-	if err != nil {
-		return 0, err
-	}
-	peak := bal
-	for _, m := range later {
-		bal += m.Amount
-		peak = money.Max(peak, bal)
-	}
-	return peak, nil
-}
-
-// Advance funds an advance if it fits availability, in one store
-// transaction serialised per facility. A retry with the same key and the
-// same request returns the first result and posts nothing; the same key
-// with another request is idempotency_mismatch. A refusal is a
-// *ledger.Error (availability_exceeded with the numbers,
-// facility_terminated, default_continuing) and posts nothing.
+// Advance funds an advance if it fits availability on its value date and
+// on every later date already known, as known now, in one store
+// transaction serialised per facility. It is the funding step without a
+// person's request: people's requests go through RequestAdvance, which
+// adds the guards on the value date and maker-checker. A retry with the
+// same key and the same request returns the first result and posts
+// nothing; the same key with another request is idempotency_mismatch. A
+// refusal is a *ledger.Error (availability_exceeded with the numbers,
+// facility_terminated, default_continuing, undetermined) and posts nothing.
 func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult, error) {
 	if err := authorize(ctx, ActPostTransaction, r.Facility); err != nil {
 		return AdvanceResult{}, err
@@ -184,9 +153,10 @@ func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult,
 	if err != nil {
 		return AdvanceResult{}, err
 	}
-	terms, err := s.Terms.Terms(ctx, r.Facility, r.ValueDate)
+	now := s.now()
+	tp, err := s.termsPath(ctx, r.Facility, r.ValueDate, now)
 	if err != nil {
-		return AdvanceResult{}, fmt.Errorf("advance %q: terms of %q as of %s: %w", r.Key, r.Facility, r.ValueDate, err)
+		return AdvanceResult{}, fmt.Errorf("advance %q: %w", r.Key, err)
 	}
 	var res AdvanceResult
 	err = s.update(ctx, r.Facility, func(tx store.Tx) error {
@@ -199,7 +169,7 @@ func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult,
 			return err
 		}
 		var err error
-		res.Posted, res.Availability, err = fund(tx, terms, tr)
+		res.Posted, res.Availability, err = fund(tx, tp, tr, now)
 		return err
 	})
 	if err != nil {
@@ -210,9 +180,10 @@ func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult,
 
 // Post posts a transaction other than an advance (repayment, fee, cost,
 // letter of credit, collection) in one store transaction. A letter of
-// credit is issued only within availability (its face reduces the
-// borrowing base), checked in the same transaction. Advances go through
-// Advance or RequestAdvance.
+// credit is issued only within availability on its value date and every
+// later date already known (its face counts against the limit as loans
+// do), checked in the same transaction. Advances go through Advance or
+// RequestAdvance; people's repayments through Repay.
 func (s *Service) Post(ctx context.Context, t ledger.Transaction) (store.Posted, error) {
 	act := ActPostTransaction
 	if t.Kind == ledger.KindRepayment {
@@ -224,11 +195,12 @@ func (s *Service) Post(ctx context.Context, t ledger.Transaction) (store.Posted,
 	if t.Kind == ledger.KindAdvance {
 		return store.Posted{}, store.Errorf(store.CodeInvalid, "transaction %q: an advance is made with Advance, which checks availability", t.Key)
 	}
-	var terms FacilityTerms
+	var tp termsPath
+	now := s.now()
 	if t.Kind == ledger.KindLCIssue {
 		var err error
-		if terms, err = s.Terms.Terms(ctx, t.Facility, t.ValueDate); err != nil {
-			return store.Posted{}, fmt.Errorf("letter of credit %q: terms of %q as of %s: %w", t.Key, t.Facility, t.ValueDate, err)
+		if tp, err = s.termsPath(ctx, t.Facility, t.ValueDate, now); err != nil {
+			return store.Posted{}, fmt.Errorf("letter of credit %q: %w", t.Key, err)
 		}
 	}
 	var p store.Posted
@@ -237,15 +209,7 @@ func (s *Service) Post(ctx context.Context, t ledger.Transaction) (store.Posted,
 			if _, ok, err := tx.Lookup(t.Key); err != nil {
 				return err
 			} else if !ok {
-				l, err := Limits(tx, terms, t.ValueDate)
-				if err != nil {
-					return err
-				}
-				loans, err := LoansOutstanding(tx, t.ValueDate)
-				if err != nil {
-					return err
-				}
-				if err := ledger.CheckLCIssue(l, loans, t.Postings[0].Amount, t.ValueDate); err != nil {
+				if _, err := checkPath(tx, tp, "letter of credit", t.Postings[0].Amount, now); err != nil {
 					return err
 				}
 			}
@@ -335,58 +299,51 @@ func (s *Service) Reverse(ctx context.Context, r ledger.Ref, kind ledger.Kind, i
 	return p, err
 }
 
-// Overadvance reports whether the loans exceed availability on asOf and,
-// if so, the amount and the cure deadline counted from the notice date
-// (Security Agreement ¶13(h)). It posts nothing.
+// Overadvance reports whether the loans exceed availability on asOf (as
+// known now) and, if so, the overadvance with its cure deadline counted
+// from the notice date (Security Agreement ¶13(h)). It posts nothing.
 func (s *Service) Overadvance(ctx context.Context, facility string, asOf, notice date.Date) (ledger.Overadvance, bool, error) {
-	var o ledger.Overadvance
-	var over bool
-	err := s.overadvance(ctx, facility, asOf, func(tx store.Tx, l ledger.Limits, loans money.Amount, cureDays int) error {
-		o, over = ledger.CheckOveradvance(l, loans, notice, cureDays)
-		return nil
-	})
-	return o, over, err
-}
-
-// overadvance runs fn with the facility's limits and loans on asOf, in one
-// store transaction.
-func (s *Service) overadvance(ctx context.Context, facility string, asOf date.Date, fn func(tx store.Tx, l ledger.Limits, loans money.Amount, cureDays int) error) error {
-	terms, err := s.Terms.Terms(ctx, facility, asOf)
-	if err != nil {
-		return fmt.Errorf("overadvance: terms of %q as of %s: %w", facility, asOf, err)
+	a, err := s.Availability(ctx, facility, asOf, s.now())
+	if err != nil || a.Overadvance == nil {
+		return ledger.Overadvance{}, false, err
 	}
-	return s.update(ctx, facility, func(tx store.Tx) error {
-		l, err := Limits(tx, terms, asOf)
-		if err != nil {
-			return err
-		}
-		loans, err := tx.Balance(ledger.Loans, asOf)
-		if err != nil {
-			return err
-		}
-		return fn(tx, l, loans, terms.CureDays)
-	})
+	o := *a.Overadvance
+	if notice != 0 {
+		o, _ = ledger.OveradvanceOf([]ledger.Availability{a.Availability}, notice, o.Cure)
+		o.Since = a.Overadvance.Since
+	}
+	return o, true, nil
 }
 
-// RecordOveradvance checks the facility on asOf and, when the loans exceed
-// availability, records the overadvance with its cure deadline counted from
-// the lender's notice (Security Agreement ¶13(h); notice 0: none given yet),
-// under the key "overadvance:<asOf>:<notice>". It returns false when there is
-// no overadvance, and posts nothing.
+// RecordOveradvance checks the facility on asOf (as known now) and, when
+// the loans exceed availability, records the overadvance with its cure
+// deadline counted from the lender's notice (Security Agreement ¶13(h);
+// notice 0: none given yet; the deadline is left out when the terms give
+// no cure period), under the key "overadvance:<asOf>:<notice>". It returns
+// false when there is no overadvance, and posts nothing.
 func (s *Service) RecordOveradvance(ctx context.Context, facility string, asOf, notice date.Date, by string) (store.Overadvance, bool, error) {
+	now := s.now()
+	tp, err := s.termsPath(ctx, facility, asOf, now)
+	if err != nil {
+		return store.Overadvance{}, false, err
+	}
+	ft := tp.ft
 	var rec store.Overadvance
 	var over bool
-	err := s.overadvance(ctx, facility, asOf, func(tx store.Tx, l ledger.Limits, loans money.Amount, cureDays int) error {
+	err = s.update(ctx, facility, func(tx store.Tx) error {
+		a, _, err := availabilityOn(txReader(tx), ft, tp.open, asOf, now)
+		if err != nil {
+			return err
+		}
 		var o ledger.Overadvance
-		if o, over = ledger.CheckOveradvance(l, loans, notice, cureDays); !over {
+		if o, over = ledger.OveradvanceOf([]ledger.Availability{a}, notice, cureOf(ft)); !over {
 			return nil
 		}
 		rec = store.Overadvance{Facility: facility, Key: "overadvance:" + asOf.String() + ":" + notice.String(), DetectedOn: asOf,
-			Amount: o.Amount, BorrowingBase: l.BorrowingBase, Loans: loans, RecordedBy: by, RecordedAt: s.now()}
+			Amount: o.Amount, BorrowingBase: a.BorrowingBase, Loans: a.LoansOutstanding, RecordedBy: by, RecordedAt: now}
 		if notice != 0 {
 			rec.Notice, rec.CureBy = o.Notice, o.CureBy
 		}
-		var err error
 		rec, _, err = tx.RecordOveradvance(rec)
 		return err
 	})

@@ -11,13 +11,14 @@ import (
 	"revolver/agreement"
 	"revolver/date"
 	"revolver/defaults"
+	"revolver/ledger"
 	"revolver/store"
 )
 
 // Kinds of actions that wait for a second person's approval (besides
 // advances above the threshold and certificates, which have their own, and
 // the requests to end events of default, which are fact records:
-// endings.go). Pending actions of kind event_of_default and waiver were
+// endings.go; back-valued repayments are PendingRepayment). Pending actions of kind event_of_default and waiver were
 // made by an earlier version; none is made now, and deciding one records
 // the default or the waiver as facts.
 const (
@@ -136,6 +137,7 @@ func (s *Service) DecidePending(ctx context.Context, facility string, id int64, 
 	}
 	status := store.PendingRejected
 	var doc *store.Document
+	var post *ledger.Transaction // an approved back-valued repayment
 	var facts []store.FactRecord
 	if !approve {
 		if comment == "" {
@@ -164,6 +166,12 @@ func (s *Service) DecidePending(ctx context.Context, facility string, id int64, 
 			if facts, err = s.legacyPendingFacts(ctx, p, r, by); err != nil {
 				return p, p, err
 			}
+		case PendingRepayment:
+			t, err := repaymentCorrection(facility, p.Payload)
+			if err != nil {
+				return p, p, err
+			}
+			doc, post = nil, &t
 		default:
 			return p, p, store.Errorf(store.CodeInvalid, "pending action %d: unknown kind %q", id, p.Kind)
 		}
@@ -183,6 +191,14 @@ func (s *Service) DecidePending(ctx context.Context, facility string, id int64, 
 		if doc != nil {
 			if _, _, err := tx.PutDocument(*doc); err != nil {
 				return fmt.Errorf("pending action %d: storing %s: %w", id, doc.ID, err)
+			}
+		}
+		if post != nil {
+			if err := checkBalances(tx, *post); err != nil {
+				return err
+			}
+			if _, err := tx.Post(*post); err != nil {
+				return fmt.Errorf("pending action %d: posting %s: %w", id, post.Key, err)
 			}
 		}
 		for _, f := range facts {

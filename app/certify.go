@@ -423,16 +423,20 @@ func abs(a money.Amount) money.Amount {
 // borrowing base prev, 0 if none) and with one of borrowing base bb in its
 // place, and the loans it is computed on.
 func availabilityWith(tx store.Tx, ft FacilityTerms, asOf date.Date, prev, bb money.Amount) (before, after, loans money.Amount, err error) {
-	l, err := Limits(tx, ft, asOf)
+	// Every certificate approved so far counts (the farthest known-at).
+	in, err := tx.AvailabilityInputs(asOf, date.Max.Time(), false)
 	if err != nil {
 		return 0, 0, 0, err
 	}
-	if loans, err = tx.Balance(ledger.Loans, asOf); err != nil {
-		return 0, 0, 0, err
+	l := limitsOn(ft, asOf, in, in.Balances, nil)
+	loans = l.Loans
+	before = ledger.ComputeAvailability(l).Available
+	var cur money.Amount
+	if l.Certificate != nil {
+		cur = l.Certificate.BorrowingBase
 	}
-	before = ledger.ComputeAvailability(l, loans).Available
-	l.BorrowingBase += bb - prev
-	after = ledger.ComputeAvailability(l, loans).Available
+	l.Certificate = &ledger.Certificate{AsOf: asOf, BorrowingBase: cur + bb - prev}
+	after = ledger.ComputeAvailability(l).Available
 	return before, after, loans, nil
 }
 

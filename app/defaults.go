@@ -974,12 +974,12 @@ func (s *Service) NoticeEffective(ctx context.Context, facility, method, sent, c
 }
 
 // DefaultsContinuing lists the ids of the events of default of the
-// facility that continue on d, with every fact recorded (what funding
-// decisions use): the one rule (defaults.Defaults) on the facts of
-// facilityFacts. The answer is kept per set of fact records, documents,
-// terms and date, so that the availability check reads only the records'
-// count and last id.
-func (a *StoredTerms) DefaultsContinuing(ctx context.Context, slug string, d date.Date) ([]string, error) {
+// facility that continue on d as known at knownAt (zero: every fact
+// recorded, what funding decisions use): the one rule (defaults.Defaults)
+// on the facts of facilityFacts. The answer is kept per set of fact
+// records, documents, terms, date and known-at time, so that the
+// availability check reads only the records' count and last id.
+func (a *StoredTerms) DefaultsContinuing(ctx context.Context, slug string, d date.Date, knownAt time.Time) ([]string, error) {
 	e, err := a.entry(ctx, slug)
 	if err != nil {
 		return nil, err
@@ -988,10 +988,10 @@ func (a *StoredTerms) DefaultsContinuing(ctx context.Context, slug string, d dat
 	if err != nil {
 		return nil, err
 	}
-	return a.continuing(ctx, slug, e, t, d)
+	return a.continuing(ctx, slug, e, t, d, knownAt)
 }
 
-func (a *StoredTerms) continuing(ctx context.Context, slug string, e *agreementEntry, t *agreement.Terms, d date.Date) ([]string, error) {
+func (a *StoredTerms) continuing(ctx context.Context, slug string, e *agreementEntry, t *agreement.Terms, d date.Date, knownAt time.Time) ([]string, error) {
 	// Records are append-only: their count and last id name the set, read
 	// without the records themselves; these are read on a cache miss only.
 	n, last, err := a.Store.FactRecordsVersion(ctx, slug)
@@ -1004,7 +1004,7 @@ func (a *StoredTerms) continuing(ctx context.Context, slug string, e *agreementE
 	// After the Termination Date the facts include the loan account's
 	// balance then, which the records' version does not name.
 	cacheable := !(t.TerminationDate.Known() && d > t.TerminationDate.Value)
-	key := continuingKey{a: a, e: e, slug: slug, n: n, last: last, t: t, d: d}
+	key := continuingKey{a: a, e: e, slug: slug, n: n, last: last, t: t, d: d, k: knownAt}
 	if cacheable {
 		continuingCache.Lock()
 		open, hit := continuingCache.m[key]
@@ -1023,7 +1023,7 @@ func (a *StoredTerms) continuing(ctx context.Context, slug string, e *agreementE
 			key.last = recs[len(recs)-1].ID
 		}
 	}
-	f, err := facilityFacts(ctx, a.Store, recs, e.events, slug, t, d, time.Time{})
+	f, err := facilityFacts(ctx, a.Store, recs, e.events, slug, t, d, knownAt)
 	if err != nil {
 		return nil, err
 	}
@@ -1031,7 +1031,7 @@ func (a *StoredTerms) continuing(ctx context.Context, slug string, e *agreementE
 	if err != nil {
 		return nil, err
 	}
-	ds, _, err := defaults.Defaults(t, f, d, time.Time{}, loc)
+	ds, _, err := defaults.Defaults(t, f, d, knownAt, loc)
 	if err != nil {
 		return nil, invalid("facility %q on %s: the recorded facts cannot be evaluated: %v", slug, d, err)
 	}
@@ -1068,4 +1068,5 @@ type continuingKey struct {
 	last int64
 	t    *agreement.Terms
 	d    date.Date
+	k    time.Time // known at (zero: every record)
 }

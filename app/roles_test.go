@@ -114,8 +114,11 @@ func TestUseCasesCheckTheActor(t *testing.T) {
 	}
 	d := date.MustParse
 	terms := FacilityTerms{Commitment: 14_000_000_00, TerminationDate: d("2007-05-31")}
-	svc := &Service{Store: s, Terms: TermsFunc(func(context.Context, string, date.Date) (FacilityTerms, error) { return terms, nil })}
+	// The clock (and so the business date) is the day of the advances.
+	svc := &Service{Store: s, Terms: TermsFunc(func(context.Context, string, date.Date) (FacilityTerms, error) { return terms, nil }),
+		Now: func() time.Time { return time.Date(2006, 1, 5, 12, 0, 0, 0, time.UTC) }}
 	approvedCertificate(t, s, "2006-01-01", 1_000_000_00)
+	approvedCertificateOf(t, s, "g", "2006-01-01", 1_000_000_00)
 
 	borrowerF := as(store.RoleBorrower, 1, "f")
 	analyst := as(store.RoleLenderAnalyst, 2)
@@ -224,7 +227,7 @@ func TestUseCasesCheckTheActor(t *testing.T) {
 	if _, _, err := svc.DecidePending(borrowerF, "f", 1, true, "borrower@example", ""); code(err) != store.CodeForbidden {
 		t.Errorf("borrower decides a pending action: %v, want forbidden", err)
 	}
-	if _, err := svc.AvailabilityOn(as(store.RoleBorrower, 1, "f"), "g", d("2006-01-05")); code(err) != store.CodeNotFound {
+	if _, err := svc.Availability(as(store.RoleBorrower, 1, "f"), "g", d("2006-01-05"), time.Time{}); code(err) != store.CodeNotFound {
 		t.Errorf("borrower of f reads g's availability: %v, want not_found", err)
 	}
 }

@@ -199,13 +199,20 @@ func (a *StoredTerms) requester(ctx context.Context, doc string) string {
 	return p.RequestedBy
 }
 
-// Terms implements Terms.
-func (a *StoredTerms) Terms(ctx context.Context, slug string, d date.Date) (FacilityTerms, error) {
+// termsOnly is Terms without DefaultContinuing (availability finds the
+// continuing defaults as known at its own time).
+func (a *StoredTerms) termsOnly(ctx context.Context, slug string, d date.Date) (*agreement.Terms, FacilityTerms, error) {
 	t, err := a.TermsAsOf(ctx, slug, d)
 	if err != nil {
-		return FacilityTerms{}, err
+		return nil, FacilityTerms{}, err
 	}
 	ft, err := FromAgreement(t, "")
+	return t, ft, err
+}
+
+// Terms implements Terms. DefaultContinuing is with every fact recorded.
+func (a *StoredTerms) Terms(ctx context.Context, slug string, d date.Date) (FacilityTerms, error) {
+	t, ft, err := a.termsOnly(ctx, slug, d)
 	if err != nil {
 		return ft, err
 	}
@@ -213,7 +220,7 @@ func (a *StoredTerms) Terms(ctx context.Context, slug string, d date.Date) (Faci
 	if err != nil {
 		return ft, err
 	}
-	open, err := a.continuing(ctx, slug, e, t, d)
+	open, err := a.continuing(ctx, slug, e, t, d, time.Time{})
 	ft.DefaultContinuing = len(open) > 0
 	return ft, err
 }

@@ -17,27 +17,55 @@ import (
 // event of default continues is the defaults engine's finding, which the
 // caller sets.
 func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
-	var ft FacilityTerms
+	ft := FacilityTerms{Cites: map[string]agreement.Cite{}}
 	unknown := func(what, why string) error {
 		return store.Errorf(store.CodeInvalid, "facility %q as of %s: %s is not known: %s", t.Facility, t.AsOf, what, why)
 	}
-	if !t.Commitment.Known() {
-		return ft, unknown("the commitment", t.Commitment.Unknown)
+	// Terms availability needs that are not known leave it undetermined
+	// (ledger.Limits.Unknown); they are not an error of the terms.
+	ft.Cites["commitment"] = t.Commitment.Cite
+	if t.Commitment.Known() {
+		ft.Commitment = t.Commitment.Value
+	} else {
+		ft.Unknown = append(ft.Unknown, ledger.Unknown{Term: "commitment", Why: t.Commitment.Unknown, Cite: t.Commitment.Cite})
 	}
-	ft.Commitment = t.Commitment.Value
 	if t.AdvanceCap != nil {
-		if !t.AdvanceCap.Known() {
-			return ft, unknown("the advance cap", t.AdvanceCap.Unknown)
+		ft.Cites["advance_cap"] = t.AdvanceCap.Cite
+		if t.AdvanceCap.Known() {
+			v := t.AdvanceCap.Value
+			ft.AdvanceCap = &v
+		} else {
+			ft.Unknown = append(ft.Unknown, ledger.Unknown{Term: "advance_cap", Why: t.AdvanceCap.Unknown, Cite: t.AdvanceCap.Cite})
 		}
-		v := t.AdvanceCap.Value
-		ft.AdvanceCap = &v
 	}
-	if !t.TerminationDate.Known() {
-		return ft, unknown("the termination date", t.TerminationDate.Unknown)
+	ft.Cites["termination_date"] = t.TerminationDate.Cite
+	if t.TerminationDate.Known() {
+		ft.TerminationDate = t.TerminationDate.Value
+	} else {
+		ft.Unknown = append(ft.Unknown, ledger.Unknown{Term: "termination_date", Why: t.TerminationDate.Unknown, Cite: t.TerminationDate.Cite})
 	}
-	ft.TerminationDate = t.TerminationDate.Value
+	ft.Cites["letters_of_credit"] = t.BorrowingBase.LettersOfCredit.Cite
 	if lc := t.BorrowingBase.LettersOfCredit; lc.Known() {
 		ft.LCTreatment = lc.Value
+	}
+	ft.Cites["blocks_advances_on_default"] = t.Overadvance.BlocksAdvancesOnDefault.Cite
+	ft.Cure = ledger.Cure{Known: t.Overadvance.CureDays.Known(), Unknown: t.Overadvance.CureDays.Unknown, Cite: t.Overadvance.CureDays.Cite}
+	if ft.Cure.Known {
+		ft.Cure.Days = t.Overadvance.CureDays.Value
+	}
+	for _, e := range t.EventsOfDefault {
+		if e.Detection == "rule" && e.Rule == "overadvance_uncured" {
+			ft.Cure.EventOfDefault, ft.Cure.EventOfDefaultCite = e.ID, e.Cite
+			ft.Cure.Condition = "when loans above the Borrowing Base after a casualty exclusion are not paid down or re-collateralised within the cure period after the bank's notice of the casualty overadvance"
+			break
+		}
+	}
+	if c := t.Advances.Cutoff; c == nil {
+		ft.CutoffUnknown = "the terms state no cut-off time for requests for advances"
+	} else if c.Known() {
+		ft.Cutoff, ft.CutoffCite = c.Value, c.Cite
+	} else {
+		ft.CutoffUnknown, ft.CutoffCite = c.Unknown, c.Cite
 	}
 	ft.BlocksOnDefault = t.Overadvance.BlocksAdvancesOnDefault.Known() && t.Overadvance.BlocksAdvancesOnDefault.Value
 	if t.Overadvance.CureDays.Known() {
@@ -50,7 +78,7 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 	if err != nil {
 		return ft, store.Errorf(store.CodeInvalid, "facility %q as of %s: %v", t.Facility, t.AsOf, err)
 	}
-	ft.Calendar = cal.Calendar
+	ft.Calendar, ft.Zone = cal.Calendar, cal.Info.Zone
 	for _, f := range t.Fees {
 		if !f.Amount.Known() {
 			continue

@@ -19,6 +19,7 @@ var auditWhat = map[string]struct{ kind, action string }{
 	"POST /api/v1/facilities/{slug}/advances":                                  {"advance", "request"},
 	"POST /api/v1/facilities/{slug}/advances/{id}/approve":                     {"advance", "approve"},
 	"POST /api/v1/facilities/{slug}/advances/{id}/reject":                      {"advance", "reject"},
+	"POST /api/v1/facilities/{slug}/advances/{id}/cancel":                      {"advance", "cancel"},
 	"POST /api/v1/facilities/{slug}/repayments":                                {"repayment", "record"},
 	"POST /api/v1/facilities/{slug}/financial-statements":                      {"financial_statement", "submit"},
 	"POST /api/v1/facilities/{slug}/events-of-default":                         {"event_of_default", "record"},

@@ -157,8 +157,10 @@ func TestDefaultsAPI(t *testing.T) {
 		if eods.status != 200 || !strings.Contains(string(eods.body), `"continuing":["`+id+`"]`) || !strings.Contains(string(eods.body), `"missing":[`) {
 			t.Errorf("events of default: %d %s", eods.status, eods.body)
 		}
-		// As known at the end of 2005-06-10 (the default for a past date) it
-		// was not recorded yet; with hindsight it continued, and both are said.
+		// As known at the end of 2005-06-10 (the default for a date before
+		// the business date) it was not recorded yet; with hindsight it
+		// continued, and both are said.
+		e.openBusinessDate("2005-06-13")
 		eods = e.do(borrower, jsonReq("GET", base+"/events-of-default?as_of=2005-06-10", nil))
 		if eods.status != 200 || !strings.Contains(string(eods.body), `"continuing":[]`) || !strings.Contains(string(eods.body), `"continuing_with_hindsight":["`+id+`"]`) ||
 			!strings.Contains(string(eods.body), `"known_at":"2005-06-10T23:59:59.999999Z"`) {

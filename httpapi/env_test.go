@@ -138,6 +138,9 @@ func agreementFiles(t testing.TB) []agreement.File {
 
 var threshold = money.Amount(100_000_000) // 1,000,000.00
 
+// businessDate is the business date of the tests' store.
+var businessDate = date.MustParse("2004-10-15")
+
 // newEnv opens a store with two facilities (each with an approved
 // certificate as of 2004-10-03), users of every role (a second officer,
 // "officer2"), and a server on loopback.
@@ -156,6 +159,10 @@ func newEnv(t testing.TB, open func(t testing.TB) (store.Store, *sql.DB)) *env {
 		if _, _, err := e.svc.DecideCertificate(ctx, slug, c.ID, app.CertificateDecision{Status: store.Approved, By: "setup-checker@bank.example", Supersedes: c.Supersedes}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// The bank's business date: the tests' advances are value that day.
+	if _, err := e.svc.OpenBusinessDate(ctx, businessDate, "setup", "tests"); err != nil {
+		t.Fatal(err)
 	}
 	for _, r := range append(roles, "officer2") {
 		role := r
@@ -369,3 +376,14 @@ func ledgerDraw(facility, key, d string, amount int64) (ledger.Transaction, erro
 }
 
 func moneyParse(s string) (money.Amount, error) { return money.ParseAmount(s) }
+
+// srvNow is the server's clock (the wall clock in these tests).
+func (e *env) srvNow() time.Time { return time.Now() }
+
+// openBusinessDate moves the store's business date forward to d.
+func (e *env) openBusinessDate(d string) {
+	e.t.Helper()
+	if _, err := e.svc.OpenBusinessDate(context.Background(), date.MustParse(d), "test", "test"); err != nil {
+		e.t.Fatal(err)
+	}
+}

@@ -84,8 +84,12 @@ func (s *Server) asError(c *call, err error) *Error {
 		if le.Availability != nil {
 			a := le.Availability
 			e.Details["requested"] = le.Requested
-			e.Details["availability"] = map[string]any{"commitment": a.Commitment, "advance_cap": a.AdvanceCap,
-				"borrowing_base": a.BorrowingBase, "limit": a.Limit, "loans_outstanding": a.LoansOutstanding, "available": a.Available}
+			e.Details["availability"] = map[string]any{"as_of": a.AsOf, "commitment": a.Commitment, "advance_cap": a.AdvanceCap,
+				"borrowing_base": a.BorrowingBase, "certificate_base": a.CertificateBase, "letters_of_credit": a.LettersOfCredit.Exposure,
+				"limit": a.Limit, "binding_limit": a.Binding, "loans_outstanding": a.LoansOutstanding, "available": a.Available}
+		}
+		if len(le.Reasons) > 0 {
+			e.Details["reasons"] = le.Reasons
 		}
 		if le.TerminationDate != 0 {
 			e.Details["termination_date"] = le.TerminationDate

@@ -37,8 +37,8 @@ func (s *Server) routeTable() []*Route {
 		{Method: "DELETE", Path: "/api/v1/session", Summary: "Sign out", Response: "NoContent", Status: 204, h: s.signOut},
 		{Method: "GET", Path: "/api/v1/me", Summary: "The signed-in user (and CSRF token for a session)", Response: "Me", h: s.me},
 		{Method: "GET", Path: "/api/v1/facilities", Summary: "Facilities the caller may see", Response: "FacilityList", h: s.facilities},
-		{Method: "GET", Path: f, Summary: "A facility with its terms in force and the events of default continuing (as known at known_at)", Query: []string{"as_of", "known_at"}, Response: "FacilityTerms", h: s.facility},
-		{Method: "GET", Path: f + "/availability", Summary: "Availability on a date", Query: []string{"as_of"}, Response: "Availability", h: s.availability},
+		{Method: "GET", Path: f, Summary: "A facility with its terms in force, the events of default continuing (as known at known_at) and the overadvance", Query: []string{"as_of", "known_at"}, Response: "FacilityTerms", h: s.facility},
+		{Method: "GET", Path: f + "/availability", Summary: "Availability on a date as known at a time, with every term of the formula, why advances are blocked, the overadvance and what hindsight changes", Query: []string{"as_of", "known_at"}, Response: "Availability", h: s.availability},
 		{Method: "GET", Path: f + "/borrowing-base-certificates", Summary: "Certificates of the facility", Response: "CertificateList", h: s.certificates},
 		{Method: "POST", Path: f + "/borrowing-base-certificates", Summary: "Submit a certificate: multipart as_of, receivables, debtors, inventory (CSV or XLSX)", Roles: roles(app.ActSubmitCertificate), Mutating: true, Upload: true, Request: "CertificateUpload", Response: "Certificate", Status: 201, h: s.submitCertificate},
 		{Method: "GET", Path: f + "/borrowing-base-certificates/{id}", Summary: "A certificate with its computed body", Response: "Certificate", h: s.certificate},
@@ -46,10 +46,11 @@ func (s *Server) routeTable() []*Route {
 		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/reject", Summary: "Reject a certificate, saying why", Roles: roles(app.ActDecideCertificate), Mutating: true, Request: "CertificateDecision", Response: "Certificate", h: s.decideCertificate(store.Rejected)},
 		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/withdraw", Summary: "Withdraw a certificate not yet decided (the borrower)", Roles: roles(app.ActWithdrawCertificate), Mutating: true, Request: "Decision", Response: "Certificate", h: s.withdrawCertificate},
 		{Method: "GET", Path: f + "/advances", Summary: "Advance requests", Response: "AdvanceList", h: s.advances},
-		{Method: "POST", Path: f + "/advances", Summary: "Request an advance: funded at once up to the maker-checker threshold (201), else waits for approval (202)", Roles: roles(app.ActRequestAdvance), Mutating: true, Request: "AdvanceInput", Response: "Advance", Status: 201, h: s.requestAdvance},
+		{Method: "POST", Path: f + "/advances", Summary: "Request an advance: checked against availability, funded at once while what the requester funded that business day stays within the maker-checker threshold (201), else waits for approval (202); value-dated before the business date, a lender's correction with a reason", Roles: roles(app.ActRequestAdvance), Mutating: true, Request: "AdvanceInput", Response: "AdvanceRequested", Status: 201, h: s.requestAdvance},
 		{Method: "POST", Path: f + "/advances/{id}/approve", Summary: "Approve and fund a requested advance (not by its requester)", Roles: roles(app.ActDecideAdvance), Mutating: true, Request: "Decision", Response: "Advance", h: s.decideAdvance(true)},
 		{Method: "POST", Path: f + "/advances/{id}/reject", Summary: "Reject a requested advance, saying why", Roles: roles(app.ActDecideAdvance), Mutating: true, Request: "Decision", Response: "Advance", h: s.decideAdvance(false)},
-		{Method: "POST", Path: f + "/repayments", Summary: "Record a repayment", Roles: roles(app.ActRecordRepayment), Mutating: true, Request: "RepaymentInput", Response: "Posted", Status: 201, h: s.repayment},
+		{Method: "POST", Path: f + "/advances/{id}/cancel", Summary: "Cancel a request not yet decided (its requester)", Roles: roles(app.ActRequestAdvance), Mutating: true, Request: "Decision", Response: "Advance", h: s.cancelAdvance},
+		{Method: "POST", Path: f + "/repayments", Summary: "Record a repayment (201); value-dated before the business date, a lender's correction with a reason that waits for a second lender (202)", Roles: roles(app.ActRecordRepayment), Mutating: true, Request: "RepaymentInput", Response: "Posted", Status: 201, h: s.repayment},
 		{Method: "GET", Path: f + "/ledger", Summary: "Loan account transactions by value date, with balances", Query: []string{"from", "to"}, Response: "Ledger", h: s.ledger},
 		{Method: "POST", Path: f + "/financial-statements", Summary: "Submit quarterly financial statements (text/csv): a new period is recorded with its covenant tests; a period already reported is a restatement, pending until a lender accepts it (POST …/requests/{id}/approve)", Roles: roles(app.ActRecordStatements), Mutating: true, Request: "FinancialsCSV", Response: "FinancialsList", Status: 201, h: s.financials},
 		{Method: "GET", Path: f + "/covenants", Summary: "Covenant tests on the statements as known on a date", Query: []string{"as_known_on", "explain"}, Response: "Covenants", h: s.covenants},
@@ -305,18 +306,145 @@ func (s *Server) facility(c *call) (any, error) {
 	if !knownAt.IsZero() {
 		out["known_at"] = knownAt
 	}
-	return out, nil
-}
-
-// Availability is the answer of GET …/availability.
-type Availability = app.AvailabilityFigures
-
-func (s *Server) availability(c *call) (any, error) {
-	asOf, err := c.queryDate("as_of")
+	// The overadvance (null when none) and whether advances are blocked,
+	// from the one availability use case.
+	a, err := s.svc.Availability(c.r.Context(), c.fac.Slug, asOf, knownAt)
 	if err != nil {
 		return nil, err
 	}
-	return s.svc.AvailabilityOn(c.r.Context(), c.fac.Slug, asOf)
+	out["overadvance"], out["advances_blocked"], out["availability"] = a.Overadvance, nonNil(a.Blocked), figureOf(a.Availability)
+	return out, nil
+}
+
+// Availability is the answer of GET …/availability: app.Availability's
+// figures under the API's names.
+type Availability struct {
+	AsOf            date.Date     `json:"as_of"`
+	KnownAt         time.Time     `json:"known_at"`
+	BusinessDate    date.Date     `json:"business_date"`
+	Commitment      money.Amount  `json:"commitment"`
+	AdvanceCap      *money.Amount `json:"advance_cap,omitempty"`
+	TerminationDate date.Date     `json:"termination_date,omitzero"`
+	// Certificate is the id of the certificate in force (0: none).
+	Certificate              int64        `json:"certificate,omitempty"`
+	CertificateAsOf          date.Date    `json:"certificate_as_of,omitzero"`
+	CertificateBorrowingBase money.Amount `json:"certificate_borrowing_base"`
+	Exclusions               money.Amount `json:"exclusions"`
+	// BorrowingBase is the borrowing base in force as the terms state it
+	// (less the letters of credit when they are deducted from it).
+	BorrowingBase money.Amount `json:"borrowing_base"`
+	// LettersOfCredit is the exposure (outstanding plus drawn and not
+	// reimbursed) that counts against the limit.
+	LettersOfCredit          money.Amount `json:"letters_of_credit"`
+	LettersOfCreditTreatment string       `json:"letters_of_credit_treatment"`
+	LCOutstanding            money.Amount `json:"lc_outstanding"`
+	LCDrawn                  money.Amount `json:"lc_drawn"`
+	Limit                    money.Amount `json:"limit"`
+	BindingLimit             string       `json:"binding_limit"`
+	LoansOutstanding         money.Amount `json:"loans_outstanding"`
+	// Availability is the formula's result on the date (negative: an
+	// overadvance; null: undetermined). AvailableToAdvance is what an
+	// advance value the date may take: the lowest availability on the date
+	// and every later date already known (LowestOn), 0 when advances are
+	// blocked.
+	Availability       *money.Amount       `json:"availability"`
+	AvailableToAdvance money.Amount        `json:"available_to_advance"`
+	LowestOn           date.Date           `json:"lowest_on"`
+	Formula            string              `json:"formula,omitempty"`
+	AdvancesBlocked    []ledger.Reason     `json:"advances_blocked"`
+	DefaultsContinuing []string            `json:"events_of_default_continuing"`
+	Overadvance        *ledger.Overadvance `json:"overadvance"`
+	Hindsight          *Hindsight          `json:"hindsight"`
+}
+
+// Hindsight is the same date's availability as known now, when it differs.
+type Hindsight struct {
+	KnownAt         time.Time       `json:"known_at"`
+	Availability    *money.Amount   `json:"availability"`
+	Certificate     int64           `json:"certificate,omitempty"`
+	BorrowingBase   money.Amount    `json:"borrowing_base"`
+	AdvancesBlocked []ledger.Reason `json:"advances_blocked"`
+	Why             []string        `json:"why"`
+}
+
+func figureOf(a ledger.Availability) *money.Amount {
+	if !a.Determined {
+		return nil
+	}
+	v := a.Available
+	return &v
+}
+
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}
+
+// AvailabilityOf names app.Availability's figures as the API answers them
+// (the command line writes the same).
+func AvailabilityOf(a app.Availability) Availability { return availabilityOut(a) }
+
+// availabilityOut names app.Availability's figures for the API.
+func availabilityOut(a app.Availability) Availability {
+	out := Availability{AsOf: a.AsOf, KnownAt: a.KnownAt, BusinessDate: a.BusinessDate, Commitment: a.Commitment, AdvanceCap: a.AdvanceCap,
+		TerminationDate: a.TerminationDate, Exclusions: a.Exclusions, BorrowingBase: a.BorrowingBase,
+		LettersOfCredit: a.LettersOfCredit.Exposure, LettersOfCreditTreatment: a.LettersOfCredit.Treatment,
+		LCOutstanding: a.LettersOfCredit.Outstanding, LCDrawn: a.LettersOfCredit.Drawn, Limit: a.Limit, BindingLimit: a.Binding,
+		LoansOutstanding: a.LoansOutstanding, Availability: figureOf(a.Availability), AvailableToAdvance: a.ToAdvance, LowestOn: a.LowestOn,
+		AdvancesBlocked: nonNil(a.Blocked), DefaultsContinuing: nonNil(a.Defaults), Overadvance: a.Overadvance}
+	if a.Certificate != nil {
+		out.Certificate, out.CertificateAsOf, out.CertificateBorrowingBase = a.Certificate.ID, a.Certificate.AsOf, a.Certificate.BorrowingBase
+	}
+	if a.Determined {
+		out.Formula = a.Formula()
+	}
+	if h := a.Hindsight; h != nil {
+		out.Hindsight = &Hindsight{KnownAt: h.KnownAt, Availability: figureOf(h.Availability), BorrowingBase: h.Availability.BorrowingBase,
+			AdvancesBlocked: nonNil(h.Availability.Blocked), Why: h.Why}
+		if h.Availability.Certificate != nil {
+			out.Hindsight.Certificate = h.Availability.Certificate.ID
+		}
+	}
+	return out
+}
+
+// knownAt reads known_at: an RFC 3339 time, "now", or a date (the end of
+// that business day, app.Service.EndOfBusiness); zero when absent (the
+// use case's rule).
+func (c *call) knownAt() (time.Time, error) {
+	v := c.r.URL.Query().Get("known_at")
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if v == "now" {
+		return c.s.now(), nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t, nil
+	}
+	d, err := parseDate("known_at", v, true, 0)
+	if err != nil {
+		return time.Time{}, fieldErr("known_at", "%q: expected an RFC 3339 time (2006-12-31T17:00:00-05:00) or a date YYYY-MM-DD (the end of that business day)", v)
+	}
+	return c.s.svc.EndOfBusiness(c.r.Context(), d)
+}
+
+func (s *Server) availability(c *call) (any, error) {
+	asOf, err := parseDate("as_of", c.r.URL.Query().Get("as_of"), false, 0) // 0: the business date
+	if err != nil {
+		return nil, err
+	}
+	knownAt, err := c.knownAt()
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.svc.Availability(c.r.Context(), c.fac.Slug, asOf, knownAt)
+	if err != nil {
+		return nil, err
+	}
+	return availabilityOut(a), nil
 }
 
 func (s *Server) certificates(c *call) (any, error) {
@@ -472,6 +600,14 @@ func (s *Server) advances(c *call) (any, error) {
 type advanceInput struct {
 	Amount    string `json:"amount"`
 	ValueDate string `json:"value_date"`
+	// Reason: a correction's (value date before the business date).
+	Reason string `json:"reason"`
+}
+
+// advanceOut is a request for an advance with the cut-off of its value date.
+type advanceOut struct {
+	store.AdvanceRequest
+	Cutoff app.Cutoff `json:"cutoff"`
 }
 
 // parseAmountDate reads an amount and a value date, naming the field in error.
@@ -493,15 +629,43 @@ func (s *Server) requestAdvance(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(in.Reason) > 500 {
+		return nil, fieldErr("reason", "at most 500 characters")
+	}
 	c.about(amt, vd)
-	r, err := c.svc().RequestAdvance(c.r.Context(), app.RequestInput{Facility: c.fac.Slug, Key: c.ledgerKey(), Amount: amt, ValueDate: vd, By: c.user.Email})
+	r, err := c.svc().RequestAdvance(c.r.Context(), app.RequestInput{Facility: c.fac.Slug, Key: c.ledgerKey(), Amount: amt, ValueDate: vd,
+		By: c.user.Email, Role: c.user.Role, Reason: in.Reason})
 	if err != nil {
 		return nil, err
 	}
 	if r.Status == store.AdvanceRequested {
 		c.status = http.StatusAccepted
 	}
-	return r, c.audit(nil, r)
+	cut, err := s.svc.AdvanceCutoff(c.r.Context(), c.fac.Slug, vd)
+	if err != nil {
+		return nil, err
+	}
+	return advanceOut{r, cut}, c.audit(nil, r)
+}
+
+func (s *Server) cancelAdvance(c *call) (any, error) {
+	var in decision
+	if err := c.decodeOptional(&in); err != nil {
+		return nil, err
+	}
+	id, err := c.pathID()
+	if err != nil {
+		return nil, err
+	}
+	before, err := s.findAdvance(c, id)
+	if err != nil {
+		return nil, err
+	}
+	after, err := c.svc().CancelAdvance(c.r.Context(), c.fac.Slug, id, c.user.Email)
+	if err != nil {
+		return nil, err
+	}
+	return after, c.audit(before, after)
 }
 
 func (s *Server) findAdvance(c *call, id int64) (store.AdvanceRequest, error) {
@@ -548,6 +712,8 @@ type repaymentInput struct {
 	Amount    string `json:"amount"`
 	ValueDate string `json:"value_date"`
 	Memo      string `json:"memo"`
+	// Reason: a correction's (value date before the business date).
+	Reason string `json:"reason"`
 }
 
 func (s *Server) repayment(c *call) (any, error) {
@@ -563,16 +729,20 @@ func (s *Server) repayment(c *call) (any, error) {
 	if len(in.Memo) > 500 {
 		return nil, fieldErr("memo", "at most 500 characters")
 	}
-	t, err := ledger.Repayment(ledger.Ref{Facility: c.fac.Slug, Key: c.ledgerKey(), ValueDate: vd, Memo: in.Memo}, amt)
+	if len(in.Reason) > 500 {
+		return nil, fieldErr("reason", "at most 500 characters")
+	}
+	r, err := c.svc().Repay(c.r.Context(), app.RepaymentInput{Facility: c.fac.Slug, Key: c.ledgerKey(), Amount: amt, ValueDate: vd, Memo: in.Memo,
+		By: c.user.Email, Role: c.user.Role, Reason: in.Reason})
 	if err != nil {
 		return nil, err
 	}
-	p, err := c.svc().Post(c.r.Context(), t)
-	if err != nil {
-		return nil, err
+	if r.Pending != nil {
+		c.status = http.StatusAccepted
+		return map[string]any{"pending": r.Pending}, c.audit(nil, r.Pending)
 	}
-	out := map[string]any{"transaction": p.Transaction, "replayed": p.Replayed}
-	return out, c.audit(nil, p.Transaction)
+	out := map[string]any{"transaction": r.Posted.Transaction, "replayed": r.Posted.Replayed}
+	return out, c.audit(nil, r.Posted.Transaction)
 }
 
 func (s *Server) ledger(c *call) (any, error) {

@@ -85,6 +85,12 @@ type (
 		EventsOfDefaultContinuing []string `json:"events_of_default_continuing"`
 		// KnownAt: absent, every fact recorded.
 		KnownAt time.Time `json:"known_at,omitzero"`
+		// Overadvance on as_of (null when none), why advances are blocked
+		// and the availability figure (null when undetermined), from
+		// GET …/availability's use case.
+		Overadvance     *ledger.Overadvance `json:"overadvance"`
+		AdvancesBlocked []ledger.Reason     `json:"advances_blocked"`
+		Availability    *money.Amount       `json:"availability"`
 	}
 	certificateList struct {
 		Certificates []store.Certificate `json:"certificates"`
@@ -95,6 +101,10 @@ type (
 	postedAnswer struct {
 		Transaction ledger.Transaction `json:"transaction"`
 		Replayed    bool               `json:"replayed"`
+	}
+	// pendingAnswer: a back-valued repayment waiting for a second lender.
+	pendingAnswer struct {
+		Pending store.Pending `json:"pending"`
 	}
 	ledgerAnswer struct {
 		From         date.Date            `json:"from"`
@@ -180,6 +190,8 @@ var schemaTypes = map[string]any{
 	"CertificateDecision": certificateDecision{},
 	"AdvanceInput":        advanceInput{},
 	"Advance":             store.AdvanceRequest{},
+	"AdvanceRequested":    advanceOut{},
+	"RepaymentPending":    pendingAnswer{},
 	"AdvanceList":         advanceList{},
 	"RepaymentInput":      repaymentInput{},
 	"Posted":              postedAnswer{},
@@ -238,7 +250,7 @@ var marshalsAs = map[reflect.Type]reflect.Type{
 // enums are the values of string types.
 var enums = map[reflect.Type][]string{
 	reflect.TypeFor[store.CertificateStatus](): {string(store.Draft), string(store.Submitted), string(store.Approved), string(store.Rejected), string(store.Withdrawn)},
-	reflect.TypeFor[store.AdvanceStatus]():     {string(store.AdvanceRequested), string(store.AdvanceFunded), string(store.AdvanceRejected)},
+	reflect.TypeFor[store.AdvanceStatus]():     {string(store.AdvanceRequested), string(store.AdvanceFunded), string(store.AdvanceRejected), string(store.AdvanceCancelled)},
 	reflect.TypeFor[ledger.Kind]():             stringsOf(ledger.Kinds),
 	reflect.TypeFor[ledger.Account]():          stringsOf(ledger.Accounts),
 }
@@ -261,7 +273,7 @@ var fieldDocs = map[reflect.Type]obj{
 	reflect.TypeFor[errorBody](): {"code": obj{"enum": codeList()},
 		"details": obj{"description": "what the code needs: field (the field at fault), requested and availability (availability_exceeded), request_id (internal), …"}},
 	reflect.TypeFor[store.User]():       {"role": enum(store.Roles...)},
-	reflect.TypeFor[store.Pending]():    {"kind": enum("amendment", "event_of_default", "waiver"), "status": enum(store.PendingRequested, store.PendingApproved, store.PendingRejected)},
+	reflect.TypeFor[store.Pending]():    {"kind": enum("amendment", "event_of_default", "waiver", app.PendingRepayment), "status": enum(store.PendingRequested, store.PendingApproved, store.PendingRejected)},
 	reflect.TypeFor[store.FactRecord](): {"kind": enum(store.FactKinds...)},
 	reflect.TypeFor[store.Facility]():   {"settings": obj{"type": "object", "description": "operational settings, e.g. {\"maker_checker_threshold\": \"250000.00\"}"}},
 	reflect.TypeFor[store.Certificate](): {"body": obj{"type": "object", "description": "the computed certificate (GET of one certificate and the answer to its submission)"},
@@ -278,8 +290,8 @@ var fieldDocs = map[reflect.Type]obj{
 	reflect.TypeFor[defaults.Request]():         {"kind": enum(defaults.RequestCure, defaults.RequestWaiver, defaults.RequestCovenantResult, defaults.RequestRestatement)},
 
 	reflect.TypeFor[signIn]():         {"email": obj{"format": "email"}},
-	reflect.TypeFor[advanceInput]():   {"amount": amount, "value_date": dateStr},
-	reflect.TypeFor[repaymentInput](): {"amount": amount, "value_date": dateStr, "memo": obj{"maxLength": 500}},
+	reflect.TypeFor[advanceInput]():   {"amount": amount, "value_date": dateStr, "reason": obj{"maxLength": 500, "description": "a correction's reason: only for a value date before the business date (lenders)"}},
+	reflect.TypeFor[repaymentInput](): {"amount": amount, "value_date": dateStr, "memo": obj{"maxLength": 500}, "reason": obj{"maxLength": 500, "description": "a correction's reason: only for a value date before the business date (lenders)"}},
 	reflect.TypeFor[defaultInput](): {"action": enum("record", "waive"), "event": obj{"description": "the event of default's id in the terms"}, "date": dateStr,
 		"note": obj{"description": "record: what happened"}, "agreement": obj{"description": "waive: the document the written consent refers to (required)"}},
 	reflect.TypeFor[app.AmendmentFile](): {"name": obj{"pattern": `^[A-Za-z0-9._-]{1,100}\.ya?ml$`, "example": "second-amendment.yaml"},
@@ -341,7 +353,9 @@ var routeDocs = map[string]struct {
 	content   obj // other media types of the success answer
 }{
 	"POST /api/v1/facilities/{slug}/advances": {responses: obj{
-		"202": obj{"description": "above the maker-checker threshold: waits for approval", "content": obj{"application/json": obj{"schema": ref("Advance")}}}}},
+		"202": obj{"description": "above the maker-checker threshold (with what the requester funded that business day), or a correction: waits for approval", "content": obj{"application/json": obj{"schema": ref("AdvanceRequested")}}}}},
+	"POST /api/v1/facilities/{slug}/repayments": {responses: obj{
+		"202": obj{"description": "value-dated before the business date: a lender's correction, waits for a second lender", "content": obj{"application/json": obj{"schema": ref("RepaymentPending")}}}}},
 	"GET /api/v1/facilities/{slug}/deadlines": {content: obj{
 		"text/calendar": obj{"schema": obj{"type": "string", "description": "an iCalendar file (format=ics or Accept: text/calendar)"}}}},
 	"GET /api/v1/audit": {content: obj{
@@ -542,6 +556,15 @@ func (g *schemaGen) operation(rt *Route) (obj, error) {
 		r := clone(v.(obj))
 		r["headers"] = hdr
 		resp[k] = r
+		if c, ok := r["content"].(obj); ok {
+			if j, ok := c["application/json"].(obj); ok {
+				if sr, ok := j["schema"].(obj); ok {
+					if name, ok := strings.CutPrefix(fmt.Sprint(sr["$ref"]), "#/components/schemas/"); ok {
+						g.use(name)
+					}
+				}
+			}
+		}
 	}
 	body := rt.Request != "" || rt.Mutating || rt.Method == http.MethodPost
 	if len(rt.Query) > 0 || body {

@@ -197,8 +197,8 @@ func TestAuditRefusedChanges(t *testing.T) {
 		e := newEnv(t, open)
 		adv := "/api/v1/facilities/" + own + "/advances"
 		borrower := e.email[store.RoleBorrower]
-		// No certificate is in force on 2004-01-05: no availability.
-		big := jsonReq("POST", adv, map[string]string{"amount": "500000.00", "value_date": "2004-01-05"})
+		// More than the availability of the business date.
+		big := jsonReq("POST", adv, map[string]string{"amount": "9000000.00", "value_date": "2004-10-15"})
 		big.header = map[string]string{"Idempotency-Key": "big-1"}
 		if r := e.do(borrower, big); r.status != 422 || r.code() != "availability_exceeded" {
 			t.Fatalf("advance above availability: %d %s", r.status, r.body)
@@ -221,8 +221,8 @@ func TestAuditRefusedChanges(t *testing.T) {
 		}
 		r := recs[0]
 		if r.Result != "refused" || r.Error != "availability_exceeded" || r.Actor != borrower || r.Role != store.RoleBorrower ||
-			r.Kind != "advance" || r.Action != "request" || r.Facility != own || r.Amount.String() != "500000.00" || r.Dated.String() != "2004-01-05" || r.BusinessDate == 0 ||
-			r.Summary != borrower+" (borrower) tried to request advance of 500,000.00 value-dated 2004-01-05 for "+own+": refused (availability_exceeded)" ||
+			r.Kind != "advance" || r.Action != "request" || r.Facility != own || r.Amount.String() != "9000000.00" || r.Dated.String() != "2004-10-15" || r.BusinessDate == 0 ||
+			r.Summary != borrower+" (borrower) tried to request advance of 9,000,000.00 value-dated 2004-10-15 for "+own+": refused (availability_exceeded)" ||
 			!strings.Contains(string(r.After), `"status":422`) {
 			t.Errorf("refused advance: %+v %s", r, r.After)
 		}

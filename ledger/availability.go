@@ -1,144 +1,373 @@
 package ledger
 
 import (
+	"encoding/json"
 	"fmt"
+	"strings"
 
 	"revolver/date"
 	"revolver/explain"
 	"revolver/money"
 )
 
-// Limits are the figures availability is computed from, as of one date.
+// How letters of credit count (the terms' borrowing_base.letters_of_credit).
+const (
+	// LCFromBorrowingBase: the face outstanding plus drawn and unreimbursed
+	// is deducted from the borrowing base (First Amendment §1(b)).
+	LCFromBorrowingBase = "deduct_from_borrowing_base"
+	// LCFromAvailability: the same exposure is deducted from availability.
+	LCFromAvailability = "deduct_from_availability"
+	// LCNotCounted: letters of credit do not count against this facility.
+	LCNotCounted = "none"
+)
+
+// The limit that binds availability.
+const (
+	BindsCommitment    = "commitment"
+	BindsAdvanceCap    = "advance_cap"
+	BindsBorrowingBase = "borrowing_base"
+)
+
+// Codes of the reasons advances are blocked.
+const (
+	ReasonDefault      = "default_continuing"
+	ReasonTerminated   = "facility_terminated"
+	ReasonUndetermined = "undetermined"
+)
+
+// Reason says why advances are blocked on a date: an event of default
+// continues (and the terms block advances while one does), the date is
+// after the Termination Date, or a term availability needs is unknown.
+type Reason struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	// Cite is the clause the reason rests on, when the terms give one.
+	Cite explain.Cite `json:"cite,omitzero"`
+}
+
+// Unknown is a term availability needs that is not known, and why.
+type Unknown struct {
+	Term string       `json:"term"` // e.g. "commitment", "borrowing_base"
+	Why  string       `json:"why"`
+	Cite explain.Cite `json:"cite,omitzero"`
+}
+
+// Certificate is the borrowing base certificate in force: its id, as-of
+// date and borrowing base (as computed and frozen on submission).
+type Certificate struct {
+	ID            int64        `json:"id"`
+	AsOf          date.Date    `json:"as_of"`
+	BorrowingBase money.Amount `json:"borrowing_base"`
+}
+
+// Limits are everything availability on one date is computed from, as
+// known at one time: the terms in force on the date, the certificate in
+// force, the letters of credit and the loans. The caller gathers them;
+// ComputeAvailability applies the formula. Nothing here reads a clock.
 type Limits struct {
-	Commitment money.Amount `json:"commitment"`
-	// AdvanceCap is the advance cap, nil if the terms set none.
-	AdvanceCap *money.Amount `json:"advance_cap,omitempty"`
-	// BorrowingBase is the borrowing base in force (from the latest approved
-	// certificate, with letters of credit and exclusions as of the date).
-	BorrowingBase   money.Amount `json:"borrowing_base"`
-	TerminationDate date.Date    `json:"termination_date"`
-	// DefaultContinuing: an event of default continues on the date.
-	DefaultContinuing bool `json:"default_continuing"`
-	// BlocksOnDefault: the terms refuse advances while a default continues.
-	BlocksOnDefault bool `json:"blocks_on_default"`
-	// LettersOfCredit deducted from availability (not from the borrowing
-	// base), when the terms say "deduct_from_availability".
-	LettersOfCredit money.Amount `json:"letters_of_credit,omitempty"`
+	AsOf       date.Date     `json:"as_of"`
+	Commitment money.Amount  `json:"commitment"`
+	AdvanceCap *money.Amount `json:"advance_cap,omitempty"` // nil: the terms set none
+	// TerminationDate: no advance after it (0: none given).
+	TerminationDate date.Date `json:"termination_date"`
+	// Certificate is the certificate in force; nil: none approved (as
+	// known), which leaves the borrowing base undetermined.
+	Certificate *Certificate `json:"certificate,omitempty"`
+	// Exclusions reduce the certificate's borrowing base (e.g. a casualty
+	// exclusion under Security Agreement ¶13(h)).
+	Exclusions money.Amount `json:"exclusions"`
+	// LCTreatment is one of LCFromBorrowingBase (the default when empty),
+	// LCFromAvailability or LCNotCounted.
+	LCTreatment string `json:"lc_treatment"`
+	// LCOutstanding is the face of the letters of credit outstanding;
+	// LCDrawn what is drawn under them and not reimbursed.
+	LCOutstanding money.Amount `json:"lc_outstanding"`
+	LCDrawn       money.Amount `json:"lc_drawn"`
+	// Loans outstanding at the end of the date.
+	Loans money.Amount `json:"loans"`
+	// Defaults are the events of default continuing on the date (ids);
+	// BlocksOnDefault: the terms refuse advances while one continues.
+	Defaults        []string `json:"defaults,omitempty"`
+	BlocksOnDefault bool     `json:"blocks_on_default"`
+	// Unknown lists the terms availability needs that are not known.
+	Unknown []Unknown `json:"unknown,omitempty"`
+	// Cites are the clauses of the terms, by term: "commitment",
+	// "advance_cap", "termination_date", "letters_of_credit",
+	// "blocks_advances_on_default".
+	Cites map[string]explain.Cite `json:"cites,omitempty"`
+}
+
+// LettersOfCredit are the letters of credit as availability counts them.
+type LettersOfCredit struct {
+	Treatment   string       `json:"treatment"`
+	Outstanding money.Amount `json:"outstanding"`
+	Drawn       money.Amount `json:"drawn"`
+	// Exposure is outstanding plus drawn and unreimbursed: what the loans
+	// and the letters of credit together may not take above the commitment
+	// or the advance cap (0 when they are not counted).
+	Exposure money.Amount `json:"exposure"`
+	// FromBorrowingBase and FromAvailability: where the exposure is
+	// deducted (one of them is the exposure, the other 0).
+	FromBorrowingBase money.Amount `json:"from_borrowing_base"`
+	FromAvailability  money.Amount `json:"from_availability"`
 }
 
 // Availability is the lesser of the Commitment, any advance cap and the
-// Borrowing Base, less the Loans outstanding (Loan Agreement §2.1). It is
-// negative when the loans exceed the limit (an overadvance).
+// Borrowing Base (the certificate in force less exclusions), less the
+// letters of credit and the Loans outstanding (Loan Agreement §2.1, First
+// Amendment §1(b)). Every term of the formula is kept. Available is
+// negative when the loans exceed the limit (an overadvance). When a term is
+// unknown the figure is undetermined (Determined false, Available 0 and
+// null in JSON). Blocked lists why no advance may be made on the date,
+// whatever the figure.
 type Availability struct {
-	Commitment       money.Amount  `json:"commitment"`
-	AdvanceCap       *money.Amount `json:"advance_cap,omitempty"`
-	BorrowingBase    money.Amount  `json:"borrowing_base"`
-	Limit            money.Amount  `json:"limit"`
-	LettersOfCredit  money.Amount  `json:"letters_of_credit,omitempty"` // deducted from availability
-	LoansOutstanding money.Amount  `json:"loans_outstanding"`
-	Available        money.Amount  `json:"available"`
+	AsOf            date.Date     `json:"as_of"`
+	Commitment      money.Amount  `json:"commitment"`
+	AdvanceCap      *money.Amount `json:"advance_cap,omitempty"`
+	TerminationDate date.Date     `json:"termination_date,omitzero"`
+	Certificate     *Certificate  `json:"certificate,omitempty"`
+	Exclusions      money.Amount  `json:"exclusions"`
+	// CertificateBase is the certificate's borrowing base less the
+	// exclusions: the borrowing base the limit compares.
+	CertificateBase money.Amount    `json:"certificate_base"`
+	LettersOfCredit LettersOfCredit `json:"letters_of_credit"`
+	// BorrowingBase is the borrowing base in force as the terms state it:
+	// CertificateBase, less the letters of credit when they are deducted
+	// from it.
+	BorrowingBase money.Amount `json:"borrowing_base"`
+	// Limit is min(commitment, advance cap, CertificateBase); Binding says
+	// which of them it is.
+	Limit            money.Amount `json:"limit"`
+	Binding          string       `json:"binding"`
+	LoansOutstanding money.Amount `json:"loans_outstanding"`
+	// Available = Limit − letters of credit exposure − loans outstanding.
+	Available  money.Amount `json:"available"`
+	Determined bool         `json:"determined"`
+	// Defaults continuing on the date (ids), blocking or not.
+	Defaults []string                `json:"defaults_continuing,omitempty"`
+	Blocked  []Reason                `json:"blocked,omitempty"`
+	Cites    map[string]explain.Cite `json:"cites,omitempty"`
 }
 
-// Overadvance is the amount by which the loans exceed the limit, 0 if none.
+// MarshalJSON writes available as null when the figure is undetermined.
+func (a Availability) MarshalJSON() ([]byte, error) {
+	type plain Availability
+	v := struct {
+		plain
+		Available *money.Amount `json:"available"`
+	}{plain: plain(a)}
+	if a.Determined {
+		v.Available = &a.Available
+	}
+	return json.Marshal(v)
+}
+
+// Overadvance is the amount by which the loans exceed the limit, 0 if none
+// (or if the figure is undetermined).
 func (a Availability) Overadvance() money.Amount {
-	if a.Available < 0 {
+	if a.Determined && a.Available < 0 {
 		return -a.Available
 	}
 	return 0
 }
 
-// ComputeAvailability applies §2.1 to the limits and the loans outstanding.
-func ComputeAvailability(l Limits, loans money.Amount) Availability {
-	limit := money.Min(l.Commitment, l.BorrowingBase)
-	if l.AdvanceCap != nil {
-		limit = money.Min(limit, *l.AdvanceCap)
+// ToAdvance is what an advance may take on the date: 0 when advances are
+// blocked or the figure is undetermined or negative, else Available.
+func (a Availability) ToAdvance() money.Amount {
+	if !a.Determined || len(a.Blocked) > 0 || a.Available < 0 {
+		return 0
 	}
-	return Availability{
-		Commitment:       l.Commitment,
-		AdvanceCap:       l.AdvanceCap,
-		BorrowingBase:    l.BorrowingBase,
-		Limit:            limit,
-		LettersOfCredit:  l.LettersOfCredit,
-		LoansOutstanding: loans,
-		Available:        limit - l.LettersOfCredit - loans,
-	}
+	return a.Available
 }
 
-// CheckAdvance decides whether an advance of requested on valueDate may be
-// made. It returns nil, or an *Error with code facility_terminated (value
-// date after the Termination Date), default_continuing (an event of default
-// continues and the terms block advances) or availability_exceeded (carrying
-// the numbers).
-func CheckAdvance(l Limits, loans, requested money.Amount, valueDate date.Date) error {
-	return check("advance", l, loans, requested, valueDate)
+// ComputeAvailability applies the formula to the limits of one date. It is
+// the one computation of availability: funding, the API and every page use
+// it.
+func ComputeAvailability(l Limits) Availability {
+	a := Availability{AsOf: l.AsOf, Commitment: l.Commitment, AdvanceCap: l.AdvanceCap, TerminationDate: l.TerminationDate,
+		Certificate: l.Certificate, Exclusions: l.Exclusions, LoansOutstanding: l.Loans, Determined: true,
+		Defaults: l.Defaults, Cites: l.Cites}
+	treatment := l.LCTreatment
+	if treatment == "" {
+		treatment = LCFromBorrowingBase
+	}
+	lc := LettersOfCredit{Treatment: treatment, Outstanding: l.LCOutstanding, Drawn: l.LCDrawn}
+	if treatment != LCNotCounted {
+		// A back-dated reversal can leave a balance below zero on a day;
+		// letters of credit never add to availability.
+		lc.Exposure = max(0, l.LCOutstanding+l.LCDrawn)
+	}
+	switch treatment {
+	case LCFromAvailability:
+		lc.FromAvailability = lc.Exposure
+	case LCNotCounted:
+	default:
+		lc.FromBorrowingBase = lc.Exposure
+	}
+	a.LettersOfCredit = lc
+	if l.Certificate != nil {
+		a.CertificateBase = l.Certificate.BorrowingBase - l.Exclusions
+	}
+	a.BorrowingBase = a.CertificateBase - lc.FromBorrowingBase
+	a.Limit, a.Binding = a.CertificateBase, BindsBorrowingBase
+	if l.Commitment < a.Limit {
+		a.Limit, a.Binding = l.Commitment, BindsCommitment
+	}
+	if l.AdvanceCap != nil && *l.AdvanceCap < a.Limit {
+		a.Limit, a.Binding = *l.AdvanceCap, BindsAdvanceCap
+	}
+	// The letters of credit come off the limit whichever way the terms
+	// deduct them: off the borrowing base, or off availability, loans and
+	// letters of credit together never exceed the commitment or the cap.
+	a.Available = a.Limit - lc.Exposure - l.Loans
+	if l.TerminationDate != 0 && l.AsOf > l.TerminationDate {
+		a.Blocked = append(a.Blocked, Reason{Code: ReasonTerminated, Cite: l.Cites["termination_date"],
+			Message: fmt.Sprintf("the facility terminated on %s", l.TerminationDate)})
+	}
+	if len(l.Defaults) > 0 && l.BlocksOnDefault {
+		a.Blocked = append(a.Blocked, Reason{Code: ReasonDefault, Cite: l.Cites["blocks_advances_on_default"],
+			Message: fmt.Sprintf("an event of default continues (%s) and the terms refuse advances while one does", strings.Join(l.Defaults, ", "))})
+	}
+	for _, u := range l.Unknown {
+		a.Determined = false
+		a.Blocked = append(a.Blocked, Reason{Code: ReasonUndetermined, Cite: u.Cite,
+			Message: fmt.Sprintf("the %s is not known: %s", strings.ReplaceAll(u.Term, "_", " "), u.Why)})
+	}
+	if l.Certificate == nil {
+		a.Determined = false
+		a.Blocked = append(a.Blocked, Reason{Code: ReasonUndetermined,
+			Message: fmt.Sprintf("no borrowing base certificate as of %s or before is approved", l.AsOf)})
+	}
+	if !a.Determined {
+		a.Available = 0
+	}
+	return a
+}
+
+// Lowest is the availability of a path of dates (the value date first,
+// then every later date already known) that is lowest: an advance on the
+// first date reduces them all. It returns the first of the lowest.
+func Lowest(path []Availability) Availability {
+	var low Availability
+	for i, a := range path {
+		if i == 0 || a.Determined && (!low.Determined || a.Available < low.Available) {
+			low = a
+		}
+	}
+	return low
+}
+
+// CheckAdvance decides whether an advance of requested may be made on the
+// first date of path (its value date); the later dates are those already
+// known (later certificates, later postings, later terms), each of which
+// the advance reduces too. It returns nil, or an *Error with code
+// facility_terminated, default_continuing, undetermined (a term is not
+// known) or availability_exceeded (carrying the numbers of the lowest date).
+func CheckAdvance(path []Availability, requested money.Amount) error {
+	return check("advance", path, requested)
 }
 
 // CheckLCIssue decides whether a letter of credit of face may be issued on
-// valueDate: its face reduces availability as an advance would, so the same
-// tests apply (with the same error codes).
-func CheckLCIssue(l Limits, loans, face money.Amount, valueDate date.Date) error {
-	return check("letter of credit", l, loans, face, valueDate)
+// the first date of path: its face reduces availability on that date and
+// every later one as an advance would, so the same tests apply (with the
+// same error codes).
+func CheckLCIssue(path []Availability, face money.Amount) error {
+	return check("letter of credit", path, face)
 }
 
-func check(what string, l Limits, loans, requested money.Amount, valueDate date.Date) error {
+func check(what string, path []Availability, requested money.Amount) error {
 	if requested <= 0 {
 		return invalidf("%s of %s: amount must be positive", what, requested)
 	}
-	if l.TerminationDate != 0 && valueDate > l.TerminationDate {
-		return &Error{Code: CodeFacilityTerminated, ValueDate: valueDate, TerminationDate: l.TerminationDate,
-			Message: fmt.Sprintf("%s on %s refused: the facility terminated on %s", what, valueDate, l.TerminationDate)}
+	if len(path) == 0 {
+		return invalidf("%s of %s: no date to check it on", what, requested)
 	}
-	if l.DefaultContinuing && l.BlocksOnDefault {
-		return &Error{Code: CodeDefaultContinuing,
-			Message: fmt.Sprintf("%s on %s refused: an event of default continues", what, valueDate)}
-	}
-	a := ComputeAvailability(l, loans)
-	if requested > a.Available {
-		capText := "none"
-		if a.AdvanceCap != nil {
-			capText = a.AdvanceCap.Grouped()
+	first := path[0]
+	for _, r := range first.Blocked {
+		e := &Error{Code: r.Code, Reasons: first.Blocked, ValueDate: first.AsOf,
+			Message: fmt.Sprintf("%s on %s refused: %s", what, first.AsOf, r.Message)}
+		if r.Code == ReasonTerminated {
+			e.TerminationDate = first.TerminationDate
 		}
-		return &Error{Code: CodeAvailabilityExceeded, Availability: &a, Requested: requested,
-			Message: fmt.Sprintf("%s of %s refused: availability is %s = min(commitment %s, advance cap %s, borrowing base %s) − loans outstanding %s",
-				what, requested.Grouped(), a.Available.Grouped(), a.Commitment.Grouped(), capText, a.BorrowingBase.Grouped(), a.LoansOutstanding.Grouped())}
+		return e
+	}
+	low := Lowest(path)
+	if !low.Determined {
+		return &Error{Code: CodeUndetermined, Reasons: low.Blocked, ValueDate: first.AsOf,
+			Message: fmt.Sprintf("%s on %s refused: availability on %s is undetermined: %s", what, first.AsOf, low.AsOf, reasonText(low.Blocked))}
+	}
+	if requested > low.Available {
+		on := ""
+		if low.AsOf != first.AsOf {
+			on = fmt.Sprintf(" on %s, a later date already known,", low.AsOf)
+		}
+		return &Error{Code: CodeAvailabilityExceeded, Availability: &low, Requested: requested, ValueDate: first.AsOf,
+			Message: fmt.Sprintf("%s of %s on %s refused: availability%s is %s", what, requested.Grouped(), first.AsOf, on, low.Formula())}
 	}
 	return nil
 }
 
-// Overadvance is the amount by which the Loans exceed availability on a
-// date, with the deadline to cure it: cureDays after the lender's notice
-// (Security Agreement ¶13(h): 30 days after the bank's notice).
-type Overadvance struct {
-	Amount       money.Amount `json:"amount"`
-	Availability Availability `json:"availability"`
-	Notice       date.Date    `json:"notice"`
-	CureBy       date.Date    `json:"cure_by"`
+func reasonText(rs []Reason) string {
+	var s []string
+	for _, r := range rs {
+		s = append(s, r.Message)
+	}
+	return strings.Join(s, "; ")
 }
 
-// CheckOveradvance returns the overadvance on a date, if any (a lower
-// borrowing base, a casualty exclusion, letters of credit), with its cure
-// deadline counted from the notice date.
-func CheckOveradvance(l Limits, loans money.Amount, notice date.Date, cureDays int) (Overadvance, bool) {
-	a := ComputeAvailability(l, loans)
-	if a.Available >= 0 {
-		return Overadvance{Availability: a}, false
+// Formula writes the figure with its terms, e.g. "500,000.00 =
+// min(commitment 10,000,000.00, advance cap none, borrowing base
+// 6,000,000.00) − letters of credit 0.00 − loans outstanding 5,500,000.00".
+func (a Availability) Formula() string {
+	capText := "none"
+	if a.AdvanceCap != nil {
+		capText = a.AdvanceCap.Grouped()
 	}
-	return Overadvance{Amount: a.Overadvance(), Availability: a, Notice: notice, CureBy: notice.AddDays(cureDays)}, true
+	bb := a.CertificateBase.Grouped()
+	if a.Exclusions != 0 {
+		bb += " after exclusions of " + a.Exclusions.Grouped()
+	}
+	return fmt.Sprintf("%s = min(commitment %s, advance cap %s, borrowing base %s) − letters of credit %s − loans outstanding %s",
+		a.Available.Grouped(), a.Commitment.Grouped(), capText, bb, a.LettersOfCredit.Exposure.Grouped(), a.LoansOutstanding.Grouped())
 }
 
 // Explain is the explanation of the availability figure: the limit as the
-// least of its parts, less the loans outstanding.
+// least of its parts, less the letters of credit and the loans outstanding.
 func (a Availability) Explain() *explain.Node {
-	limit := &explain.Node{Key: "availability.limit", Label: "Limit", Value: a.Limit.String(),
-		Formula: "min(commitment, advance cap, borrowing base)"}
-	limit.Add(&explain.Node{Key: "availability.commitment", Label: "Commitment", Value: a.Commitment.String()})
-	if a.AdvanceCap != nil {
-		limit.Add(&explain.Node{Key: "availability.advance_cap", Label: "Advance cap", Value: a.AdvanceCap.String()})
+	value := a.Available.String()
+	if !a.Determined {
+		value = "undetermined"
 	}
-	limit.Add(&explain.Node{Key: "availability.borrowing_base", Label: "Borrowing base in force", Value: a.BorrowingBase.String(),
-		Formula: "latest approved certificate, less letters of credit outstanding and exclusions"})
-	n := &explain.Node{Key: "availability", Label: "Availability", Value: a.Available.String(), Formula: "limit − loans outstanding"}
-	return n.Add(limit, &explain.Node{Key: "availability.loans", Label: "Loans outstanding", Value: a.LoansOutstanding.String()})
+	limit := &explain.Node{Key: "availability.limit", Label: "Limit", Value: a.Limit.String(),
+		Formula: "min(commitment, advance cap, borrowing base); binding: " + a.Binding}
+	limit.Add(&explain.Node{Key: "availability.commitment", Label: "Commitment", Value: a.Commitment.String(), Cites: cites(a.Cites["commitment"])})
+	if a.AdvanceCap != nil {
+		limit.Add(&explain.Node{Key: "availability.advance_cap", Label: "Advance cap", Value: a.AdvanceCap.String(), Cites: cites(a.Cites["advance_cap"])})
+	}
+	bb := &explain.Node{Key: "availability.borrowing_base", Label: "Borrowing base of the certificate in force", Value: a.CertificateBase.String(),
+		Formula: "certificate's borrowing base − exclusions"}
+	if a.Certificate != nil {
+		bb.Add(&explain.Node{Key: "availability.certificate", Label: fmt.Sprintf("Certificate %d as of %s", a.Certificate.ID, a.Certificate.AsOf), Value: a.Certificate.BorrowingBase.String()})
+	}
+	if a.Exclusions != 0 {
+		bb.Add(&explain.Node{Key: "availability.exclusions", Label: "Exclusions", Value: a.Exclusions.String()})
+	}
+	limit.Add(bb)
+	n := &explain.Node{Key: "availability", Label: "Availability", Value: value, Formula: "limit − letters of credit − loans outstanding"}
+	n.Add(limit, &explain.Node{Key: "availability.letters_of_credit", Label: "Letters of credit (" + a.LettersOfCredit.Treatment + ")",
+		Value: a.LettersOfCredit.Exposure.String(), Formula: "outstanding + drawn and not reimbursed", Cites: cites(a.Cites["letters_of_credit"])})
+	n.Add(&explain.Node{Key: "availability.loans", Label: "Loans outstanding", Value: a.LoansOutstanding.String()})
+	for i, r := range a.Blocked {
+		n.Add(&explain.Node{Key: fmt.Sprintf("availability.blocked.%d", i), Label: "Advances blocked: " + r.Code, Value: r.Message, Cites: cites(r.Cite)})
+	}
+	return n
+}
+
+func cites(c explain.Cite) []explain.Cite {
+	if c.IsZero() {
+		return nil
+	}
+	return []explain.Cite{c}
 }
 
 // Utilisation is the share of the commitment drawn: loans outstanding ÷

@@ -13,6 +13,7 @@ const (
 	CodeAvailabilityExceeded = "availability_exceeded"
 	CodeFacilityTerminated   = "facility_terminated"
 	CodeDefaultContinuing    = "default_continuing"
+	CodeUndetermined         = "undetermined"
 )
 
 // Error is a refused ledger command. Code is stable and meant for callers
@@ -23,9 +24,13 @@ type Error struct {
 	// Availability and Requested are set for availability_exceeded.
 	Availability *Availability
 	Requested    money.Amount
-	// ValueDate and TerminationDate are set for facility_terminated.
+	// ValueDate is the date checked; TerminationDate is set for
+	// facility_terminated.
 	ValueDate       date.Date
 	TerminationDate date.Date
+	// Reasons are why advances are blocked (facility_terminated,
+	// default_continuing, undetermined).
+	Reasons []Reason
 }
 
 func (e *Error) Error() string { return e.Message }

@@ -20,10 +20,12 @@ func ExampleAccrueDay() {
 
 // An advance refused with the numbers.
 func ExampleCheckAdvance() {
-	l := ledger.Limits{Commitment: 10_000_000_00, BorrowingBase: 6_000_000_00, TerminationDate: date.MustParse("2007-06-30")}
-	err := ledger.CheckAdvance(l, 5_500_000_00, 600_000_00, date.MustParse("2006-01-10"))
+	vd := date.MustParse("2006-01-10")
+	a := ledger.ComputeAvailability(ledger.Limits{AsOf: vd, Commitment: 10_000_000_00, Loans: 5_500_000_00,
+		Certificate: &ledger.Certificate{ID: 12, AsOf: date.MustParse("2005-12-31"), BorrowingBase: 6_000_000_00}})
+	err := ledger.CheckAdvance([]ledger.Availability{a}, 600_000_00)
 	fmt.Println(err)
-	// Output: advance of 600,000.00 refused: availability is 500,000.00 = min(commitment 10,000,000.00, advance cap none, borrowing base 6,000,000.00) − loans outstanding 5,500,000.00
+	// Output: advance of 600,000.00 on 2006-01-10 refused: availability is 500,000.00 = min(commitment 10,000,000.00, advance cap none, borrowing base 6,000,000.00) − letters of credit 0.00 − loans outstanding 5,500,000.00
 }
 
 // A transaction and its reversal leave every balance as it was.
@@ -40,16 +42,20 @@ func ExampleReverse() {
 // The explanation of an availability figure.
 func ExampleAvailability_Explain() {
 	capAmt := money.Amount(8_000_000_00)
-	a := ledger.ComputeAvailability(ledger.Limits{Commitment: 10_000_000_00, AdvanceCap: &capAmt, BorrowingBase: 6_000_000_00}, 5_500_000_00)
+	a := ledger.ComputeAvailability(ledger.Limits{AsOf: date.MustParse("2006-01-10"), Commitment: 10_000_000_00, AdvanceCap: &capAmt,
+		Certificate: &ledger.Certificate{ID: 12, AsOf: date.MustParse("2005-12-31"), BorrowingBase: 6_000_000_00}, Loans: 5_500_000_00})
 	fmt.Print(a.Explain().Text())
 	// Output:
 	// Availability: 500000.00
-	//   formula: limit − loans outstanding
+	//   formula: limit − letters of credit − loans outstanding
 	//   Limit: 6000000.00
-	//     formula: min(commitment, advance cap, borrowing base)
+	//     formula: min(commitment, advance cap, borrowing base); binding: borrowing_base
 	//     Commitment: 10000000.00
 	//     Advance cap: 8000000.00
-	//     Borrowing base in force: 6000000.00
-	//       formula: latest approved certificate, less letters of credit outstanding and exclusions
+	//     Borrowing base of the certificate in force: 6000000.00
+	//       formula: certificate's borrowing base − exclusions
+	//       Certificate 12 as of 2005-12-31: 6000000.00
+	//   Letters of credit (deduct_from_borrowing_base): 0.00
+	//     formula: outstanding + drawn and not reimbursed
 	//   Loans outstanding: 5500000.00
 }

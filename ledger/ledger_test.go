@@ -1,12 +1,14 @@
 package ledger
 
 import (
+	"encoding/json"
 	"errors"
-	"revolver/calendar"
+	"strings"
 	"testing"
 
 	"pgregory.net/rapid"
 
+	"revolver/calendar"
 	"revolver/date"
 	"revolver/money"
 )
@@ -59,31 +61,46 @@ func TestAccrueDay(t *testing.T) {
 
 func TestCheckAdvance(t *testing.T) {
 	capAmt := amt("8000000.00")
-	l := Limits{Commitment: amt("10000000.00"), AdvanceCap: &capAmt, BorrowingBase: amt("9000000.00"),
-		TerminationDate: date.MustParse("2007-06-30"), BlocksOnDefault: true}
 	vd := date.MustParse("2006-01-10")
+	l := Limits{AsOf: vd, Commitment: amt("10000000.00"), AdvanceCap: &capAmt, Certificate: &Certificate{ID: 1, AsOf: vd - 10, BorrowingBase: amt("9000000.00")},
+		TerminationDate: date.MustParse("2007-06-30"), BlocksOnDefault: true}
+	with := func(f func(*Limits)) Limits { x := l; f(&x); return x }
 	tests := []struct {
 		name      string
 		l         Limits
 		loans     string
 		requested string
-		vd        date.Date
 		wantCode  string
 		wantAvail string
 	}{
-		{"fits exactly", l, "3000000.00", "5000000.00", vd, "", ""},
-		{"cap binds", l, "3000000.00", "5000000.01", vd, CodeAvailabilityExceeded, "5000000.00"},
-		{"overadvanced", l, "8500000.00", "1.00", vd, CodeAvailabilityExceeded, "-500000.00"},
-		{"terminated", l, "0.00", "1.00", date.MustParse("2007-07-01"), CodeFacilityTerminated, ""},
-		{"on termination date", l, "0.00", "1.00", date.MustParse("2007-06-30"), "", ""},
-		{"default", func() Limits { x := l; x.DefaultContinuing = true; return x }(), "0.00", "1.00", vd, CodeDefaultContinuing, ""},
-		{"default not blocking", func() Limits { x := l; x.DefaultContinuing = true; x.BlocksOnDefault = false; return x }(), "0.00", "1.00", vd, "", ""},
-		{"no cap, base binds", func() Limits { x := l; x.AdvanceCap = nil; return x }(), "0.00", "9000000.01", vd, CodeAvailabilityExceeded, "9000000.00"},
-		{"zero request", l, "0.00", "0.00", vd, CodeInvalid, ""},
+		{"fits exactly", l, "3000000.00", "5000000.00", "", ""},
+		{"cap binds", l, "3000000.00", "5000000.01", CodeAvailabilityExceeded, "5000000.00"},
+		{"overadvanced", l, "8500000.00", "1.00", CodeAvailabilityExceeded, "-500000.00"},
+		{"terminated", with(func(x *Limits) { x.AsOf = date.MustParse("2007-07-01") }), "0.00", "1.00", CodeFacilityTerminated, ""},
+		{"on termination date", with(func(x *Limits) { x.AsOf = date.MustParse("2007-06-30") }), "0.00", "1.00", "", ""},
+		{"default", with(func(x *Limits) { x.Defaults = []string{"eod-1"} }), "0.00", "1.00", CodeDefaultContinuing, ""},
+		{"default not blocking", with(func(x *Limits) { x.Defaults = []string{"eod-1"}; x.BlocksOnDefault = false }), "0.00", "1.00", "", ""},
+		{"no cap, base binds", with(func(x *Limits) { x.AdvanceCap = nil }), "0.00", "9000000.01", CodeAvailabilityExceeded, "9000000.00"},
+		{"no certificate", with(func(x *Limits) { x.Certificate = nil }), "0.00", "1.00", CodeUndetermined, ""},
+		{"commitment unknown", with(func(x *Limits) { x.Unknown = []Unknown{{Term: "commitment", Why: "not in the documents held"}} }), "0.00", "1.00", CodeUndetermined, ""},
+		// Regression: loans plus letters of credit never exceed the commitment,
+		// however the letters of credit are deducted.
+		{"letters of credit under the commitment", with(func(x *Limits) {
+			x.AdvanceCap = nil
+			x.Certificate = &Certificate{ID: 2, AsOf: vd, BorrowingBase: amt("20000000.00")}
+			x.LCOutstanding = amt("1000000.00")
+		}), "0.00", "9000000.01", CodeAvailabilityExceeded, "9000000.00"},
+		{"letters of credit from availability", with(func(x *Limits) {
+			x.AdvanceCap = nil
+			x.LCTreatment = LCFromAvailability
+			x.LCOutstanding, x.LCDrawn = amt("600000.00"), amt("400000.00")
+		}), "0.00", "8000000.01", CodeAvailabilityExceeded, "8000000.00"},
+		{"zero request", l, "0.00", "0.00", CodeInvalid, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := CheckAdvance(tc.l, amt(tc.loans), amt(tc.requested), tc.vd)
+			tc.l.Loans = amt(tc.loans)
+			err := CheckAdvance([]Availability{ComputeAvailability(tc.l)}, amt(tc.requested))
 			if tc.wantCode == "" {
 				if err != nil {
 					t.Fatalf("got %v, want nil", err)
@@ -100,6 +117,30 @@ func TestCheckAdvance(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Regression: an advance is checked on its value date and on every later
+// date already known; a later certificate with a lower borrowing base
+// binds (advances dated 2006-12-29 were funded although a newer
+// certificate had lowered availability on 2006-12-31).
+func TestCheckAdvanceOnLaterDates(t *testing.T) {
+	d := date.MustParse
+	at := func(asOf string, bb, loans string) Availability {
+		return ComputeAvailability(Limits{AsOf: d(asOf), Commitment: amt("14000000.00"), Loans: amt(loans),
+			Certificate: &Certificate{ID: 1, AsOf: d(asOf), BorrowingBase: amt(bb)}})
+	}
+	path := []Availability{at("2006-12-29", "6000000.00", "5000000.00"), at("2006-12-31", "5500000.00", "5000000.00")}
+	err := CheckAdvance(path, amt("500000.01"))
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeAvailabilityExceeded || e.Availability.AsOf != d("2006-12-31") || e.Availability.Available != amt("500000.00") {
+		t.Fatalf("got %v (%+v), want availability_exceeded on 2006-12-31 with 500,000.00", err, e)
+	}
+	if err := CheckAdvance(path, amt("500000.00")); err != nil {
+		t.Errorf("within the lowest later date: %v", err)
+	}
+	if err := CheckAdvance(path[:1], amt("1000000.00")); err != nil {
+		t.Errorf("on the value date alone: %v", err)
 	}
 }
 
@@ -179,28 +220,61 @@ func TestReverseProperty(t *testing.T) {
 	})
 }
 
-func TestCheckOveradvance(t *testing.T) {
-	l := Limits{Commitment: amt("10000000.00"), BorrowingBase: amt("4000000.00")}
-	notice := date.MustParse("2006-03-01")
-	if _, over := CheckOveradvance(l, amt("4000000.00"), notice, 30); over {
+func TestOveradvanceOf(t *testing.T) {
+	d := date.MustParse
+	at := func(asOf, bb, loans string) Availability {
+		return ComputeAvailability(Limits{AsOf: d(asOf), Commitment: amt("10000000.00"), Loans: amt(loans),
+			Certificate: &Certificate{ID: 7, AsOf: d(asOf), BorrowingBase: amt(bb)}})
+	}
+	cure := Cure{Days: 30, Known: true}
+	history := []Availability{at("2006-01-31", "5000000.00", "4000000.00"), at("2006-02-28", "4000000.00", "4000000.00"),
+		at("2006-03-01", "4000000.00", "4250000.00"), at("2006-03-15", "3900000.00", "4250000.00")}
+	if _, over := OveradvanceOf(history[:2], 0, cure); over {
 		t.Error("loans equal to the limit reported as an overadvance")
 	}
-	o, over := CheckOveradvance(l, amt("4250000.00"), notice, 30)
-	if !over || o.Amount != amt("250000.00") || o.CureBy != date.MustParse("2006-03-31") {
-		t.Errorf("CheckOveradvance = %+v %v, want 250,000.00 cured by 2006-03-31", o, over)
+	o, over := OveradvanceOf(history, d("2006-03-02"), cure)
+	if !over || o.Amount != amt("350000.00") || o.Since != d("2006-03-01") || o.Cause != CauseBorrowingBase || o.CureBy != d("2006-04-01") {
+		t.Errorf("OveradvanceOf = %+v %v, want 350,000.00 since 2006-03-01, cured by 2006-04-01", o, over)
+	}
+	o, _ = OveradvanceOf(history, 0, cure)
+	if o.CureBy != 0 || o.CureUndetermined == "" {
+		t.Errorf("without a notice: cure by %s (%q), want undetermined", o.CureBy, o.CureUndetermined)
+	}
+	o, _ = OveradvanceOf(history, d("2006-03-02"), Cure{Unknown: "not in the documents held"})
+	if o.CureBy != 0 || !strings.Contains(o.CureUndetermined, "not in the documents held") {
+		t.Errorf("cure days unknown: %+v", o)
+	}
+	// Loans within the limit, letters of credit over it.
+	lc := ComputeAvailability(Limits{AsOf: d("2006-03-01"), Commitment: amt("10000000.00"), Loans: amt("3900000.00"), LCOutstanding: amt("200000.00"),
+		Certificate: &Certificate{ID: 7, AsOf: d("2006-03-01"), BorrowingBase: amt("4000000.00")}})
+	if o, _ := OveradvanceOf([]Availability{lc}, 0, cure); o.Cause != CauseLettersOfCredit || o.Amount != amt("100000.00") {
+		t.Errorf("letters of credit: %+v", o)
 	}
 }
 
 func TestCheckLCIssue(t *testing.T) {
-	l := Limits{Commitment: amt("10000000.00"), BorrowingBase: amt("4000000.00"), TerminationDate: date.MustParse("2007-06-30")}
 	vd := date.MustParse("2006-01-10")
-	if err := CheckLCIssue(l, amt("3000000.00"), amt("1000000.00"), vd); err != nil {
+	a := ComputeAvailability(Limits{AsOf: vd, Commitment: amt("10000000.00"), Certificate: &Certificate{BorrowingBase: amt("4000000.00")},
+		TerminationDate: date.MustParse("2007-06-30"), Loans: amt("3000000.00")})
+	if err := CheckLCIssue([]Availability{a}, amt("1000000.00")); err != nil {
 		t.Errorf("letter of credit within availability: %v", err)
 	}
-	err := CheckLCIssue(l, amt("3000000.00"), amt("1000000.01"), vd)
+	err := CheckLCIssue([]Availability{a}, amt("1000000.01"))
 	var e *Error
 	if !errors.As(err, &e) || e.Code != CodeAvailabilityExceeded || e.Availability.Available != amt("1000000.00") {
 		t.Errorf("letter of credit over availability: %v", err)
+	}
+}
+
+// Undetermined availability is null in JSON, never 0.00, and says why.
+func TestAvailabilityUndeterminedJSON(t *testing.T) {
+	a := ComputeAvailability(Limits{AsOf: date.MustParse("2006-01-10"), Commitment: amt("10000000.00")})
+	b, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"available":null`) || len(a.Blocked) != 1 || a.Blocked[0].Code != ReasonUndetermined {
+		t.Errorf("undetermined availability = %s", b)
 	}
 }
 

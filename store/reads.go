@@ -1,22 +1,61 @@
 package store
 
 import (
-	"context"
+	"time"
 
 	"revolver/date"
 	"revolver/ledger"
 	"revolver/money"
 )
 
-// AvailabilityReader is implemented by stores that answer the reads of an
-// availability figure lean: some accounts of a facility without the
-// others, and the certificate in force without its body and inputs (both
-// adapters do). The HTTP API uses it when present.
-type AvailabilityReader interface {
-	// AccountBalances returns the balances of the named accounts as of a
-	// value date (accounts with a zero balance are absent).
-	AccountBalances(ctx context.Context, facility string, asOf date.Date, accounts ...ledger.Account) (ledger.Balances, error)
-	// BorrowingBaseInForce returns the id and borrowing base of the
-	// certificate CertificateInForce would return; not_found if none.
-	BorrowingBaseInForce(ctx context.Context, facility string, asOf date.Date) (id int64, borrowingBase money.Amount, err error)
+// CertificateFigure is an approved certificate as availability needs it:
+// its id, as-of date, borrowing base and when it was approved (no body, no
+// inputs).
+type CertificateFigure struct {
+	ID            int64        `json:"id"`
+	AsOf          date.Date    `json:"as_of"`
+	BorrowingBase money.Amount `json:"borrowing_base"`
+	DecidedAt     time.Time    `json:"decided_at"`
+}
+
+// AccountDay is the sum of an account's postings on one value date.
+type AccountDay struct {
+	Day     date.Date
+	Account ledger.Account
+	Amount  money.Amount
+}
+
+// AvailabilityAccounts are the accounts availability reads.
+var AvailabilityAccounts = []ledger.Account{ledger.Loans, ledger.LCOutstanding, ledger.LCDrawn}
+
+// AvailabilityInputs are the records availability from a date on needs,
+// as known at a time, read together (one database transaction).
+type AvailabilityInputs struct {
+	From    date.Date
+	KnownAt time.Time
+	// Certificates approved at or before KnownAt and not superseded by one
+	// approved by then: those of the as-of date of the certificate in force
+	// on From (the last of them is in force: latest approved, then highest
+	// id) and, with later, those of every later as-of date; by as-of date,
+	// approval time and id.
+	Certificates []CertificateFigure
+	// Balances of AvailabilityAccounts at the end of From.
+	Balances ledger.Balances
+	// Later (with later) are the postings of AvailabilityAccounts dated
+	// after From, summed by value date and account, by value date.
+	Later []AccountDay
+}
+
+// InForce returns the certificate of in force on d (the last one with an
+// as-of date on or before d), false if none.
+func (in AvailabilityInputs) InForce(d date.Date) (CertificateFigure, bool) {
+	var c CertificateFigure
+	ok := false
+	for _, x := range in.Certificates {
+		if x.AsOf > d {
+			break
+		}
+		c, ok = x, true
+	}
+	return c, ok
 }

@@ -97,6 +97,10 @@ type Store interface {
 	Transactions(ctx context.Context, facility string) ([]ledger.Transaction, error) // by id
 	Transaction(ctx context.Context, facility string, id int64) (ledger.Transaction, error)
 	Balances(ctx context.Context, facility string, asOf date.Date) (ledger.Balances, error)
+	// AvailabilityInputs reads what availability from a date on needs, as
+	// known at knownAt (certificates approved by then), in one database
+	// transaction: see AvailabilityInputs.
+	AvailabilityInputs(ctx context.Context, facility string, from date.Date, knownAt time.Time, later bool) (AvailabilityInputs, error)
 	// AdvanceRequests lists a facility's advance requests by id.
 	AdvanceRequests(ctx context.Context, facility string) ([]AdvanceRequest, error)
 	// Overadvances lists a facility's recorded overadvances by id.
@@ -154,6 +158,8 @@ type Tx interface {
 	// Replayed; other content is idempotency_mismatch.
 	Post(t ledger.Transaction) (Posted, error)
 	CertificateInForce(asOf date.Date) (Certificate, error)
+	// AvailabilityInputs is the Store's, inside the transaction.
+	AvailabilityInputs(from date.Date, knownAt time.Time, later bool) (AvailabilityInputs, error)
 
 	// AddAdvanceRequest stores a request for approval (status requested),
 	// or a request funded at once (status funded, with its transaction),
@@ -181,20 +187,28 @@ type Tx interface {
 	PendingTx // approvals and documents: accounts.go
 
 	AdvanceRequest(id int64) (AdvanceRequest, error)
+	// AdvanceRequestByKey returns the facility's advance request stored
+	// under an idempotency key, false if none.
+	AdvanceRequestByKey(key string) (AdvanceRequest, bool, error)
+	// AdvanceRequestsOn lists the facility's advance requests made on a
+	// business date, by id.
+	AdvanceRequestsOn(businessDate date.Date) ([]AdvanceRequest, error)
 	// DecideAdvanceRequest moves a requested advance to funded (with the
-	// transaction posted in this Update) or rejected; any other move is a
-	// conflict.
+	// transaction posted in this Update), rejected or cancelled; any other
+	// move is a conflict.
 	DecideAdvanceRequest(id int64, d AdvanceDecision) (AdvanceRequest, error)
 }
 
 // AdvanceStatus is the state of an advance request.
 type AdvanceStatus string
 
-// Advance request statuses: requested → funded | rejected.
+// Advance request statuses: requested → funded | rejected | cancelled.
 const (
 	AdvanceRequested AdvanceStatus = "requested"
 	AdvanceFunded    AdvanceStatus = "funded"
 	AdvanceRejected  AdvanceStatus = "rejected"
+	// AdvanceCancelled: withdrawn by its requester before it was decided.
+	AdvanceCancelled AdvanceStatus = "cancelled"
 )
 
 // AdvanceRequest is a borrower's request for an advance (maker-checker:
@@ -208,9 +222,14 @@ type AdvanceRequest struct {
 	Status      AdvanceStatus `json:"status"`
 	RequestedBy string        `json:"requested_by"`
 	RequestedAt time.Time     `json:"requested_at"`
-	DecidedBy   string        `json:"decided_by,omitempty"`
-	DecidedAt   time.Time     `json:"decided_at,omitzero"`
-	Comment     string        `json:"comment,omitempty"`
+	// BusinessDate is the business date the request was made on.
+	BusinessDate date.Date `json:"business_date,omitzero"`
+	// Reason is set for a correction: a back-valued advance a lender asks
+	// for, which a second lender approves.
+	Reason    string    `json:"reason,omitempty"`
+	DecidedBy string    `json:"decided_by,omitempty"`
+	DecidedAt time.Time `json:"decided_at,omitzero"`
+	Comment   string    `json:"comment,omitempty"`
 	// Transaction is the id of the funding transaction.
 	Transaction int64 `json:"transaction,omitempty"`
 }
@@ -232,9 +251,9 @@ type Overadvance struct {
 	RecordedAt    time.Time    `json:"recorded_at"`
 }
 
-// AdvanceDecision funds or rejects a requested advance.
+// AdvanceDecision funds, rejects or cancels a requested advance.
 type AdvanceDecision struct {
-	Status      AdvanceStatus // AdvanceFunded or AdvanceRejected
+	Status      AdvanceStatus // AdvanceFunded, AdvanceRejected or AdvanceCancelled
 	By          string
 	At          time.Time
 	Comment     string

@@ -19,7 +19,8 @@ import (
 func TestAuditPage(t *testing.T) {
 	e := newEnv(t)
 	// A failed sign-in, then the borrower's advance refused (there is no
-	// approved certificate, so no availability), then a sign-out.
+	// approved certificate, so availability is undetermined), then a
+	// sign-out.
 	jar := &client{t: t, e: e, http: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 	resp := jar.post("/sign-in", url.Values{"email": {"controller@btu.example"}, "password": {"not the password"}})
 	mustStatus(t, "failed sign-in", resp.StatusCode, http.StatusUnauthorized)
@@ -37,7 +38,7 @@ func TestAuditPage(t *testing.T) {
 	for _, want := range []string{
 		"verified",
 		"controller@btu.example (borrower) tried to sign in: refused (unauthorized)",
-		"controller@btu.example (borrower) tried to request advance of 1,000.00 value-dated 2004-10-06 for btu: refused (availability_exceeded)",
+		"controller@btu.example (borrower) tried to request advance of 1,000.00 value-dated 2004-10-06 for btu: refused (undetermined)",
 		"controller@btu.example (borrower) signed out",
 		"controller@btu.example (borrower) signed in",
 	} {

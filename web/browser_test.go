@@ -160,8 +160,17 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`a[href$="/lines/receivables.ineligible.past_due"]`)),
 		waitText("main", "Input rows"),
 		shot(t, dir, "04-certificate-line"),
+		signOut,
 	)
-	run("borrower requests an advance",
+	run("lender signs in", signInActions(base, "officer@bank.example"), waitText("h1", "Portfolio"), shot(t, dir, "06-portfolio"))
+	run("lender approves the certificate",
+		chromedp.Navigate(base+"/facilities/btu/certificates/1"),
+		chromedp.SendKeys(chromedp.ID(`comment-a`), "Agrees with the aging"),
+		chromedp.Click(chromedp.ID(`approve-certificate`)),
+		waitText(".flash", "is approved"),
+	)
+	run("lender signs out", signOut)
+	run("borrower requests an advance", signInActions(base, "controller@btu.example"), waitText("h1", "BTU"),
 		chromedp.Navigate(base+"/facilities/btu/loans"),
 		chromedp.WaitVisible(chromedp.ID(`amount`)),
 		chromedp.SendKeys(chromedp.ID(`amount`), "300000.00"),
@@ -171,13 +180,7 @@ func TestBrowser(t *testing.T) {
 		signOut,
 	)
 
-	run("lender signs in", signInActions(base, "officer@bank.example"), waitText("h1", "Portfolio"), shot(t, dir, "06-portfolio"))
-	run("lender approves the certificate",
-		chromedp.Navigate(base+"/facilities/btu/certificates/1"),
-		chromedp.SendKeys(chromedp.ID(`comment-a`), "Agrees with the aging"),
-		chromedp.Click(chromedp.ID(`approve-certificate`)),
-		waitText(".flash", "is approved"),
-	)
+	run("lender signs in again", signInActions(base, "officer@bank.example"), waitText("h1", "Portfolio"))
 	rs, err := e.st.AdvanceRequests(context.Background(), "btu")
 	if err != nil || len(rs) != 1 {
 		t.Fatalf("advance requests %v %v", rs, err)
@@ -192,14 +195,14 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := e.api.Service().AvailabilityOn(context.Background(), "btu", date.FromTime(testNow))
+	a, err := e.api.Service().Availability(context.Background(), "btu", date.FromTime(testNow), time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a.LoansOutstanding != 30000000 {
 		t.Errorf("loans outstanding %s, want 300,000.00", a.LoansOutstanding.Grouped())
 	}
-	if want := "USD " + a.Availability.Grouped(); strings.TrimSpace(shown) != want {
+	if want := "USD " + a.Available.Grouped(); strings.TrimSpace(shown) != want {
 		t.Errorf("availability shown %q, want %q", shown, want)
 	}
 	run("lender looks around",

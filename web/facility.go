@@ -30,7 +30,7 @@ type summary struct {
 	AsOf      date.Date
 	Terms     *agreement.Terms
 	TermsErr  string
-	Avail     app.AvailabilityFigures
+	Avail     app.Availability
 	AvailErr  string
 	Utilised  string // loans ÷ commitment, as a percentage
 	Report    *defaults.Report
@@ -53,10 +53,11 @@ type trendPoint struct {
 	Value money.Amount
 }
 
-// availability reads the availability figures of a facility (the use
-// case the API answers GET …/availability with).
-func (s *Server) availability(ctx context.Context, slug string, d date.Date) (app.AvailabilityFigures, error) {
-	return s.svc.AvailabilityOn(ctx, slug, d)
+// availability is the facility's availability on d as known at knownAt
+// (zero: the use case's rule, as the API), from the one use case
+// (app.Service.Availability).
+func (s *Server) availability(ctx context.Context, slug string, d date.Date, knownAt time.Time) (app.Availability, error) {
+	return s.svc.Availability(ctx, slug, d, knownAt)
 }
 
 // knownAt is the known-at time figures for asOf mean by default
@@ -87,7 +88,9 @@ func (s *Server) summarise(ctx context.Context, f store.Facility, asOf date.Date
 		return sm
 	}
 	sm.Terms = t
-	if a, err := s.availability(ctx, f.Slug, asOf); err != nil {
+	// Availability as the API answers it (the use case's rule for the
+	// known-at time of a past date).
+	if a, err := s.availability(ctx, f.Slug, asOf, time.Time{}); err != nil {
 		sm.AvailErr = err.Error()
 	} else {
 		sm.Avail = a
@@ -247,7 +250,7 @@ func (s *Server) portfolioPage(rq *req) error {
 			case "covenant":
 				return r.Covenant != covenant.Fail
 			case "overadvance":
-				return r.Avail.Availability >= 0
+				return r.Avail.Overadvance == nil
 			}
 			return false
 		})
@@ -322,7 +325,7 @@ func sortSummaries(rows []summary, key string, desc bool) {
 			}
 			return cmpAmount(a.Avail.LoansOutstanding, b.Avail.LoansOutstanding)
 		case "availability":
-			return cmpAmount(a.Avail.Availability, b.Avail.Availability)
+			return cmpAmount(a.Avail.Available, b.Avail.Available)
 		case "next":
 			return cmpDate(firstDue(a), firstDue(b))
 		}
@@ -376,9 +379,13 @@ func (s *Server) facilityPage(rq *req) error {
 	}
 	ctx := ctxOf(rq)
 	p := facilityPage{summary: s.summarise(ctx, rq.fac, asOf, s.knownAt(ctx, asOf), true)}
-	c, err := s.st.CertificateInForce(ctx, rq.fac.Slug, asOf)
-	switch {
-	case err == nil:
+	// The certificate the availability figure rests on (in force on the
+	// date, approved by the time it is known at).
+	if ac := p.Avail.Certificate; ac != nil {
+		c, err := s.st.Certificate(ctx, ac.ID)
+		if err != nil {
+			return err
+		}
 		p.Certificate = &c
 		cc, err := s.computedCertificate(ctx, c)
 		if err != nil {
@@ -387,8 +394,6 @@ func (s *Server) facilityPage(rq *req) error {
 			p.Steps = waterfallSteps(cc.cert, p.Avail)
 			p.Waterfall = waterfallSVG(p.Steps)
 		}
-	case store.ErrorCode(err) != store.CodeNotFound:
-		return err
 	}
 	txs, err := s.st.Transactions(ctx, rq.fac.Slug)
 	if err != nil {
@@ -429,7 +434,7 @@ type step struct {
 // then the borrowing base → letters of credit → loans → availability.
 // The amounts are the engines'; only differences between consecutive
 // figures are taken here, to place the bars.
-func waterfallSteps(c *borrowingbase.Certificate, a app.AvailabilityFigures) []step {
+func waterfallSteps(c *borrowingbase.Certificate, a app.Availability) []step {
 	var out []step
 	total := func(label, note, key string, v money.Amount) {
 		out = append(out, step{Label: label, Note: note, Total: true, From: 0, To: v, Delta: v, Key: key})
@@ -487,18 +492,13 @@ func waterfallSteps(c *borrowingbase.Certificate, a app.AvailabilityFigures) []s
 	}
 	bb := c.BorrowingBase.Amount + c.LCDeducted.Amount
 	total("Borrowing base before letters of credit", "sum of the classes less reserves", "", bb)
-	limit := a.BorrowingBase - a.LettersOfCredit
-	move("Letters of credit outstanding", "from the loan account", "", bb, limit)
-	capLimit := limit
-	if a.Commitment < capLimit {
-		capLimit = a.Commitment
+	move("Exclusions", "", "", bb, bb-a.Exclusions)
+	move("Limited by the "+humanize(a.Binding), "", "", bb-a.Exclusions, a.Limit)
+	move("Letters of credit outstanding", "from the loan account", "", a.Limit, a.Limit-a.LettersOfCredit.Exposure)
+	move("Loans outstanding", "", "", a.Limit-a.LettersOfCredit.Exposure, a.Available)
+	if a.Determined {
+		total("Availability", "on "+a.AsOf.String(), "", a.Available)
 	}
-	if a.AdvanceCap != nil && *a.AdvanceCap < capLimit {
-		capLimit = *a.AdvanceCap
-	}
-	move("Limited by the commitment or cap", "", "", limit, capLimit)
-	move("Loans outstanding", "", "", capLimit, capLimit-a.LoansOutstanding)
-	total("Availability", "on "+a.AsOf.String(), "", a.Availability)
 	return out
 }
 
@@ -533,11 +533,13 @@ func (s *Server) trendSVG(rq *req) error {
 		if i > 0 {
 			d = monthEnd(asOf.AddMonths(-i))
 		}
-		a, err := s.availability(ctxOf(rq), rq.fac.Slug, d)
+		a, err := s.availability(ctxOf(rq), rq.fac.Slug, d, time.Time{})
 		if err != nil {
 			continue
 		}
-		pts = append(pts, trendPoint{d, a.Availability})
+		if a.Determined {
+			pts = append(pts, trendPoint{d, a.Available})
+		}
 	}
 	rq.w.Header().Set("Content-Type", "image/svg+xml")
 	rq.w.Header().Set("Cache-Control", "no-store")

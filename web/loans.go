@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"revolver/app"
 	"revolver/auth"
@@ -30,7 +31,7 @@ type ledgerRow struct {
 
 type loansPage struct {
 	AsOf      date.Date
-	Avail     app.AvailabilityFigures
+	Avail     app.Availability
 	AvailErr  string
 	Rows      []ledgerRow
 	Total     int
@@ -43,13 +44,18 @@ type loansPage struct {
 	Key       string
 	Amount    string
 	ValueDate string
+	Reason    string
 	Threshold string
-	CSVHref   string
-	Matching  int
-	Page      int
-	Pages     int
-	Prev      string
-	Next      string
+	// Me is the signed-in user (who may cancel their own requests);
+	// Lender: may ask for corrections.
+	Me       string
+	Lender   bool
+	CSVHref  string
+	Matching int
+	Page     int
+	Pages    int
+	Prev     string
+	Next     string
 }
 
 const ledgerPerPage = 100
@@ -104,10 +110,10 @@ func (s *Server) loansPage(rq *req) error {
 	if err != nil {
 		return err
 	}
-	p := loansPage{AsOf: asOf, Kind: q.Get("kind"), Key: newKey(), ValueDate: asOf.String()}
+	p := loansPage{AsOf: asOf, Kind: q.Get("kind"), Key: newKey(), ValueDate: asOf.String(), Me: rq.user.Email, Lender: rq.may(app.ActDecideAdvance)}
 	if rq.r.Method == http.MethodPost && rq.r.PostFormValue("amount") != "" {
 		// Shown again after a refusal, with a new key.
-		p.Amount, p.ValueDate = rq.r.PostFormValue("amount"), rq.r.PostFormValue("value_date")
+		p.Amount, p.ValueDate, p.Reason = rq.r.PostFormValue("amount"), rq.r.PostFormValue("value_date"), rq.r.PostFormValue("reason")
 	}
 	if q.Get("from") != "" {
 		p.From = from.String()
@@ -115,7 +121,7 @@ func (s *Server) loansPage(rq *req) error {
 	if q.Get("to") != "" {
 		p.To = to.String()
 	}
-	if a, err := s.availability(ctx, rq.fac.Slug, asOf); err != nil {
+	if a, err := s.availability(ctx, rq.fac.Slug, asOf, time.Time{}); err != nil {
 		p.AvailErr = err.Error()
 	} else {
 		p.Avail = a
@@ -228,6 +234,7 @@ func (s *Server) requestAdvance(rq *req) error {
 	if err != nil {
 		return rq.refused(err, s.loansPage)
 	}
+	in.Reason = strings.TrimSpace(rq.r.PostFormValue("reason"))
 	out, err := s.svc.RequestAdvance(rq.actx(), in)
 	if err != nil {
 		return rq.refused(err, s.loansPage)
@@ -242,20 +249,27 @@ func (s *Server) requestAdvance(rq *req) error {
 func (s *Server) decideAdvance(rq *req) error {
 	id, err := strconv.ParseInt(rq.r.PathValue("id"), 10, 64)
 	d := rq.r.PathValue("decision")
-	if err != nil || id <= 0 || d != "approve" && d != "reject" {
+	if err != nil || id <= 0 || d != "approve" && d != "reject" && d != "cancel" {
 		return userErr(http.StatusNotFound, "There is no such advance request or action.")
 	}
 	if err := rq.r.ParseForm(); err != nil {
 		return userErr(http.StatusBadRequest, "The form could not be read: try again.")
 	}
-	if err := rq.allow(app.ActDecideAdvance, "approve or reject advances"); err != nil {
+	act, what := app.ActDecideAdvance, "approve or reject advances"
+	if d == "cancel" {
+		act, what = app.ActRequestAdvance, "cancel advance requests"
+	}
+	if err := rq.allow(act, what); err != nil {
 		return err
 	}
 	back := "/facilities/" + url.PathEscape(rq.fac.Slug) + "/loans"
 	var out store.AdvanceRequest
-	if d == "approve" {
+	switch d {
+	case "approve":
 		out, err = s.svc.ApproveAdvance(rq.actx(), rq.fac.Slug, id, rq.user.Email)
-	} else {
+	case "cancel":
+		out, err = s.svc.CancelAdvance(rq.actx(), rq.fac.Slug, id, rq.user.Email)
+	default:
 		out, err = s.svc.RejectAdvance(rq.actx(), rq.fac.Slug, id, rq.user.Email, strings.TrimSpace(rq.r.PostFormValue("comment")))
 	}
 	if err != nil {

@@ -13,10 +13,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"revolver/app"
 	"revolver/date"
+	"revolver/money"
 	"revolver/store"
 )
 
@@ -92,15 +95,6 @@ func TestScenario(t *testing.T) {
 		t.Fatalf("borrower's approval changed the status to %s", c.Status)
 	}
 
-	// Advance above the maker-checker threshold waits.
-	resp = b.post("/facilities/btu/advances", url.Values{"amount": {"300,000.00"}, "value_date": {"2004-10-05"}, "idempotency_key": {"k1"}})
-	mustStatus(t, "advance", resp.StatusCode, http.StatusSeeOther)
-	// Above the threshold the request waits for approval, whatever the
-	// availability (checked when it is approved).
-	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "waits+for+a+lender") {
-		t.Fatalf("advance before approval: %s", loc)
-	}
-
 	l := e.signIn(t, "officer@bank.example")
 	resp, page = l.get("/facilities/btu/certificates/1")
 	mustStatus(t, "lender certificate page", resp.StatusCode, 200)
@@ -111,6 +105,15 @@ func TestScenario(t *testing.T) {
 	mustStatus(t, "approve", resp.StatusCode, http.StatusSeeOther)
 	if c, _ := e.st.Certificate(ctx, 1); c.Status != store.Approved {
 		t.Fatalf("status %s after approval", c.Status)
+	}
+
+	// Advance above the maker-checker threshold waits.
+	resp = b.post("/facilities/btu/advances", url.Values{"amount": {"300,000.00"}, "value_date": {"2004-10-05"}, "idempotency_key": {"k1"}})
+	mustStatus(t, "advance", resp.StatusCode, http.StatusSeeOther)
+	// Above the threshold the request waits for approval; it fits the
+	// availability now and is checked again when approved.
+	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "waits+for+a+lender") {
+		t.Fatalf("advance before approval: %s", loc)
 	}
 
 	rs, _ := e.st.AdvanceRequests(ctx, "btu")
@@ -132,7 +135,7 @@ func TestScenario(t *testing.T) {
 	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "is+funded") {
 		t.Fatalf("approve advance: %s", loc)
 	}
-	a, err := e.api.Service().AvailabilityOn(ctx, "btu", date.FromTime(testNow))
+	a, err := e.api.Service().Availability(ctx, "btu", date.FromTime(testNow), time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,8 +143,8 @@ func TestScenario(t *testing.T) {
 		t.Fatalf("loans %s, want 300,000.00", a.LoansOutstanding.Grouped())
 	}
 	_, page = b.get("/facilities/btu")
-	if !strings.Contains(page, "USD "+a.Availability.Grouped()) {
-		t.Errorf("facility page does not show the availability USD %s", a.Availability.Grouped())
+	if !strings.Contains(page, "USD "+a.Available.Grouped()) {
+		t.Errorf("facility page does not show the availability USD %s", a.Available.Grouped())
 	}
 	_, page = b.get("/facilities/btu/loans")
 	if !strings.Contains(page, "300,000.00") {
@@ -304,7 +307,9 @@ func TestAdvanceRefusalExplained(t *testing.T) {
 	b := e.signIn(t, "controller@btu.example")
 	resp, page := b.postPage("/facilities/btu/advances", url.Values{"amount": {"100000.00"}, "value_date": {"2004-10-05"}, "idempotency_key": {"r1"}})
 	mustStatus(t, "advance over availability", resp.StatusCode, http.StatusUnprocessableEntity)
-	if !strings.Contains(page, "Refused, and nothing was changed: advance of 100,000.00 refused: availability is 0.00") || !strings.Contains(page, `value="100000.00"`) {
+	// Without an approved certificate the borrowing base is undetermined:
+	// the refusal says so rather than showing a bare 0.00.
+	if !strings.Contains(page, "Refused, and nothing was changed: advance on 2004-10-05 refused: no borrowing base certificate as of 2004-10-05 or before is approved") || !strings.Contains(page, `value="100000.00"`) {
 		t.Errorf("refusal page: %s", page[strings.Index(page, "<main"):min(len(page), strings.Index(page, "<main")+800)])
 	}
 	txs, _ := e.st.Transactions(context.Background(), "btu")
@@ -510,5 +515,60 @@ func TestUploadTwiceSameForm(t *testing.T) {
 	}
 	if cs, _ := e.st.Certificates(context.Background(), "btu"); len(cs) != 1 {
 		t.Errorf("%d certificates stored", len(cs))
+	}
+}
+
+// The loans page lets the requester cancel a request not yet decided; the
+// facility page and the portfolio show an overadvance as a state: amount,
+// since when, the cure deadline (undetermined until the bank's notice).
+func TestCancelAndOveradvanceShown(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	approve := func(asOf string, bb money.Amount) {
+		t.Helper()
+		c, err := e.st.CreateCertificate(ctx, store.Certificate{Facility: "btu", AsOf: date.MustParse(asOf), PreparedBy: "controller@btu.example", CreatedAt: testNow.Add(-time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.st.SubmitCertificate(ctx, c.ID, store.Submission{Body: []byte(`{}`), BorrowingBase: bb, By: "controller@btu.example", At: testNow.Add(-time.Hour),
+			Inputs: []store.InputContent{{Name: "r.csv", Content: []byte(asOf)}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.st.DecideCertificate(ctx, c.ID, store.Decision{Status: store.Approved, Reviewer: "officer@bank.example", At: testNow.Add(-time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	approve("2004-10-01", 100_000_000)
+	b := e.signIn(t, "controller@btu.example")
+	resp := b.post("/facilities/btu/advances", url.Values{"amount": {"300000.00"}, "value_date": {"2004-10-05"}, "idempotency_key": {"c1"}})
+	mustStatus(t, "advance", resp.StatusCode, http.StatusSeeOther)
+	rs, _ := e.st.AdvanceRequests(ctx, "btu")
+	if len(rs) != 1 || rs[0].Status != store.AdvanceRequested {
+		t.Fatalf("requests %+v", rs)
+	}
+	_, page := b.get("/facilities/btu/loans")
+	if !strings.Contains(page, fmt.Sprintf("cancel-advance-%d", rs[0].ID)) {
+		t.Fatal("the requester is not offered to cancel")
+	}
+	resp = b.post(fmt.Sprintf("/facilities/btu/advances/%d/cancel", rs[0].ID), url.Values{"idempotency_key": {"c2"}})
+	mustStatus(t, "cancel", resp.StatusCode, http.StatusSeeOther)
+	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "is+cancelled") {
+		t.Fatalf("cancel: %s", loc)
+	}
+
+	if _, err := e.api.Service().Advance(ctx, app.AdvanceRequest{Facility: "btu", Key: "a", Amount: 90_000_000, ValueDate: date.MustParse("2004-10-05")}); err != nil {
+		t.Fatal(err)
+	}
+	approve("2004-10-04", 50_000_000)
+	_, page = b.get("/facilities/btu")
+	for _, want := range []string{"Overadvance of USD 400,000.00", ">2004-10-05</time>: loans", "deadline undetermined"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("facility page lacks %q", want)
+		}
+	}
+	l := e.signIn(t, "officer@bank.example")
+	_, page = l.get("/?status=overadvance")
+	if !strings.Contains(page, "overadvance since") || !strings.Contains(page, "BTU") {
+		t.Errorf("portfolio does not show the overadvance")
 	}
 }

@@ -2,6 +2,7 @@ package apptest
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 
@@ -49,12 +50,23 @@ func testAdvanceRequests(t *testing.T, s store.Store) {
 	_, err = svc.ApproveAdvance(ctx, "f", r2.ID, "someone-else")
 	wantCode(t, err, store.CodeConflict)
 
-	// Too big for availability (600,000.00 left): refused with the numbers,
-	// the request stays requested.
-	r3 := must(svc.RequestAdvance(ctx, app.RequestInput{Facility: "f", Key: "r3", Amount: amt("700000.00"), ValueDate: vd, By: "maker"})).of(t)
+	// Above the threshold and over availability (600,000.00 left): refused
+	// at once, nothing stored.
+	_, err = svc.RequestAdvance(ctx, app.RequestInput{Facility: "f", Key: "r3x", Amount: amt("700000.00"), ValueDate: vd, By: "maker"})
+	wantCode(t, err, ledger.CodeAvailabilityExceeded)
+	if got := must(s.AdvanceRequests(ctx, "f")).of(t); len(got) != 2 {
+		t.Fatalf("a refused request was stored: %+v", got)
+	}
+	// Fits when made, no longer when approved (another advance funded
+	// meanwhile): refused with the numbers, the request stays requested.
+	r3 := must(svc.RequestAdvance(ctx, app.RequestInput{Facility: "f", Key: "r3", Amount: amt("500000.00"), ValueDate: vd, By: "maker"})).of(t)
+	if r3.Status != store.AdvanceRequested {
+		t.Fatalf("r3 = %+v, want waiting for approval", r3)
+	}
+	must(svc.RequestAdvance(ctx, app.RequestInput{Facility: "f", Key: "ra", Amount: amt("200000.00"), ValueDate: vd, By: "maker2"})).of(t)
 	_, err = svc.ApproveAdvance(ctx, "f", r3.ID, "checker")
 	wantCode(t, err, ledger.CodeAvailabilityExceeded)
-	if got := must(s.AdvanceRequests(ctx, "f")).of(t); got[2].Status != store.AdvanceRequested || loans() != "400000.00" {
+	if got := must(s.AdvanceRequests(ctx, "f")).of(t); got[2].Status != store.AdvanceRequested || loans() != "600000.00" {
 		t.Fatalf("after refusal: %+v, loans %s", got[2], loans())
 	}
 	_, err = svc.RejectAdvance(ctx, "f", r3.ID, "checker", "")
@@ -66,19 +78,20 @@ func testAdvanceRequests(t *testing.T, s store.Store) {
 	_, err = svc.ApproveAdvance(ctx, "f", r3.ID, "checker")
 	wantCode(t, err, store.CodeConflict)
 
-	// Under the threshold but over availability: refused, nothing stored.
-	must(svc.RequestAdvance(ctx, app.RequestInput{Facility: "f", Key: "r4", Amount: amt("250000.00"), ValueDate: vd, By: "maker"})).of(t)
-	must(svc.RequestAdvance(ctx, app.RequestInput{Facility: "f", Key: "r5", Amount: amt("250000.00"), ValueDate: vd, By: "maker"})).of(t)
-	_, err = svc.RequestAdvance(ctx, app.RequestInput{Facility: "f", Key: "r6", Amount: amt("250000.00"), ValueDate: vd, By: "maker"})
+	// Under the threshold but over availability (400,000.00 left):
+	// refused, nothing stored.
+	must(svc.RequestAdvance(ctx, app.RequestInput{Facility: "f", Key: "r4", Amount: amt("250000.00"), ValueDate: vd, By: "maker3"})).of(t)
+	must(svc.RequestAdvance(ctx, app.RequestInput{Facility: "f", Key: "r5", Amount: amt("150000.00"), ValueDate: vd, By: "maker4"})).of(t)
+	_, err = svc.RequestAdvance(ctx, app.RequestInput{Facility: "f", Key: "r6", Amount: amt("0.01"), ValueDate: vd, By: "maker5"})
 	wantCode(t, err, ledger.CodeAvailabilityExceeded)
 	list := must(s.AdvanceRequests(ctx, "f")).of(t)
 	var statuses []store.AdvanceStatus
 	for _, r := range list {
 		statuses = append(statuses, r.Status)
 	}
-	want := []store.AdvanceStatus{store.AdvanceFunded, store.AdvanceFunded, store.AdvanceRejected, store.AdvanceFunded, store.AdvanceFunded}
-	if len(statuses) != len(want) || statuses[4] != want[4] || statuses[2] != want[2] || loans() != "900000.00" {
-		t.Fatalf("requests %v, loans %s; want %v and 900000.00", statuses, loans(), want)
+	want := []store.AdvanceStatus{store.AdvanceFunded, store.AdvanceFunded, store.AdvanceRejected, store.AdvanceFunded, store.AdvanceFunded, store.AdvanceFunded}
+	if !reflect.DeepEqual(statuses, want) || loans() != "1000000.00" {
+		t.Fatalf("requests %v, loans %s; want %v and 1000000.00", statuses, loans(), want)
 	}
 	storetest.CheckInvariants(t, s, "f")
 }

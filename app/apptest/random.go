@@ -48,11 +48,12 @@ func testRandom(t *testing.T, s store.Store) {
 			switch op := rapid.IntRange(0, 7).Draw(rt, "op"); op {
 			case 0, 1:
 				res, e := svc.Advance(ctx, app.AdvanceRequest{Facility: f, Key: key, Amount: a, ValueDate: vd})
-				// Funded exactly when the model says it fits.
-				// Commitment and certificate are both limit; letters of credit
-				// reduce the borrowing base (a back-dated reversal can make
-				// them negative, but the commitment still caps).
-				avail := min(limit, limit-ledger.Balance(model, ledger.LCOutstanding, vd)) - peakLoans(model, vd)
+				// Funded exactly when the model says it fits on the value
+				// date and every later date: commitment and certificate are
+				// both limit; loans and letters of credit (never below zero,
+				// though a back-dated reversal can make their balance so)
+				// together stay within it.
+				avail := limit - peakExposure(model, vd)
 				if e != nil {
 					wantCode(rt, e, ledger.CodeAvailabilityExceeded)
 					refused = true
@@ -135,12 +136,16 @@ func testRandom(t *testing.T, s store.Store) {
 	})
 }
 
-// peakLoans is the highest Loans balance on any day from vd on.
-func peakLoans(model []ledger.Transaction, vd date.Date) money.Amount {
-	peak := ledger.Balance(model, ledger.Loans, vd)
+// peakExposure is the highest loans plus letters of credit on the value
+// date or any later date of the model.
+func peakExposure(model []ledger.Transaction, vd date.Date) money.Amount {
+	at := func(d date.Date) money.Amount {
+		return ledger.Balance(model, ledger.Loans, d) + max(0, ledger.Balance(model, ledger.LCOutstanding, d)+ledger.Balance(model, ledger.LCDrawn, d))
+	}
+	peak := at(vd)
 	for _, t := range model {
 		if t.ValueDate > vd {
-			peak = max(peak, ledger.Balance(model, ledger.Loans, t.ValueDate))
+			peak = max(peak, at(t.ValueDate))
 		}
 	}
 	return peak

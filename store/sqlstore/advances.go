@@ -5,21 +5,23 @@ import (
 	"database/sql"
 	"errors"
 
+	"revolver/date"
 	"revolver/store"
 )
 
-const advCols = `id, key, amount, value_date, status, requested_by, requested_at, decided_by, decided_at, comment, transaction_id`
+const advCols = `id, key, amount, value_date, status, requested_by, requested_at, decided_by, decided_at, comment, transaction_id, business_date, reason`
 
 func scanAdvance(sc interface{ Scan(...any) error }, facility string) (store.AdvanceRequest, error) {
 	var r store.AdvanceRequest
-	var vd Date
+	var vd, bd Date
 	var at, dat Time
 	var status string
-	var by, comment sql.NullString
+	var by, comment, reason sql.NullString
 	var txid sql.NullInt64
-	err := sc.Scan(&r.ID, &r.Key, &r.Amount, &vd, &status, &r.RequestedBy, &at, &by, &dat, &comment, &txid)
+	err := sc.Scan(&r.ID, &r.Key, &r.Amount, &vd, &status, &r.RequestedBy, &at, &by, &dat, &comment, &txid, &bd, &reason)
 	r.Facility, r.ValueDate, r.Status, r.RequestedAt = facility, vd.D, store.AdvanceStatus(status), at.T
 	r.DecidedBy, r.DecidedAt, r.Comment, r.Transaction = by.String, dat.T, comment.String, txid.Int64
+	r.BusinessDate, r.Reason = bd.D, reason.String
 	return r, err
 }
 
@@ -39,7 +41,7 @@ func (t *facilityTx) AddAdvanceRequest(r store.AdvanceRequest) (store.AdvanceReq
 	old, err := scanAdvance(t.tx.QueryRowContext(t.ctx, t.db.q(`SELECT `+advCols+` FROM advance_requests WHERE facility_id = ? AND key = ?`), t.fid, r.Key), t.f.Slug)
 	switch {
 	case err == nil:
-		if old.Amount != r.Amount || old.ValueDate != r.ValueDate || old.RequestedBy != r.RequestedBy {
+		if old.Amount != r.Amount || old.ValueDate != r.ValueDate || old.RequestedBy != r.RequestedBy || old.Reason != r.Reason {
 			return old, false, store.Errorf(store.CodeIdempotencyMismatch,
 				"idempotency key %q of facility %q was used for advance request %d of %s on %s by %s", r.Key, r.Facility, old.ID, old.Amount, old.ValueDate, old.RequestedBy)
 		}
@@ -53,10 +55,39 @@ func (t *facilityTx) AddAdvanceRequest(r store.AdvanceRequest) (store.AdvanceReq
 		by, dat = r.RequestedBy, t.db.D.Time(r.RequestedAt)
 		r.DecidedBy, r.DecidedAt = r.RequestedBy, r.RequestedAt
 	}
-	err = t.tx.QueryRowContext(t.ctx, t.db.q(`INSERT INTO advance_requests (facility_id, key, amount, value_date, status, requested_by, requested_at, decided_by, decided_at, transaction_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		t.fid, r.Key, int64(r.Amount), t.db.D.Date(r.ValueDate), string(r.Status), r.RequestedBy, t.db.D.Time(r.RequestedAt), by, dat, nullInt(r.Transaction)).Scan(&r.ID)
+	var bd any
+	if r.BusinessDate != 0 {
+		bd = t.db.D.Date(r.BusinessDate)
+	}
+	err = t.tx.QueryRowContext(t.ctx, t.db.q(`INSERT INTO advance_requests (facility_id, key, amount, value_date, status, requested_by, requested_at, decided_by, decided_at, transaction_id, business_date, reason)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		t.fid, r.Key, int64(r.Amount), t.db.D.Date(r.ValueDate), string(r.Status), r.RequestedBy, t.db.D.Time(r.RequestedAt), by, dat, nullInt(r.Transaction), bd, nullString(r.Reason)).Scan(&r.ID)
 	return r, false, err
+}
+
+func (t *facilityTx) AdvanceRequestByKey(key string) (store.AdvanceRequest, bool, error) {
+	r, err := scanAdvance(t.tx.QueryRowContext(t.ctx, t.db.q(`SELECT `+advCols+` FROM advance_requests WHERE facility_id = ? AND key = ?`), t.fid, key), t.f.Slug)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.AdvanceRequest{}, false, nil
+	}
+	return r, err == nil, err
+}
+
+func (t *facilityTx) AdvanceRequestsOn(businessDate date.Date) ([]store.AdvanceRequest, error) {
+	rows, err := t.tx.QueryContext(t.ctx, t.db.q(`SELECT `+advCols+` FROM advance_requests WHERE facility_id = ? AND business_date = ? ORDER BY id`), t.fid, t.db.D.Date(businessDate))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.AdvanceRequest
+	for rows.Next() {
+		r, err := scanAdvance(rows, t.f.Slug)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 func (t *facilityTx) AdvanceRequest(id int64) (store.AdvanceRequest, error) {
@@ -68,8 +99,8 @@ func (t *facilityTx) AdvanceRequest(id int64) (store.AdvanceRequest, error) {
 }
 
 func (t *facilityTx) DecideAdvanceRequest(id int64, d store.AdvanceDecision) (store.AdvanceRequest, error) {
-	if d.Status != store.AdvanceFunded && d.Status != store.AdvanceRejected {
-		return store.AdvanceRequest{}, store.Errorf(store.CodeInvalid, "advance request %d: decision %q, expected funded or rejected", id, d.Status)
+	if d.Status != store.AdvanceFunded && d.Status != store.AdvanceRejected && d.Status != store.AdvanceCancelled {
+		return store.AdvanceRequest{}, store.Errorf(store.CodeInvalid, "advance request %d: decision %q, expected funded, rejected or cancelled", id, d.Status)
 	}
 	if d.By == "" || d.At.IsZero() || (d.Status == store.AdvanceFunded) != (d.Transaction != 0) {
 		return store.AdvanceRequest{}, store.Errorf(store.CodeInvalid, "advance request %d: decided by and at are required, and the funding transaction exactly when funded", id)

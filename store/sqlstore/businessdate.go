@@ -14,7 +14,7 @@ func (db *DB) BusinessDate(ctx context.Context) (store.BusinessDay, error) {
 	var b store.BusinessDay
 	var d Date
 	var at Time
-	err := db.R.QueryRowContext(ctx, `SELECT business_date, recorded_by, recorded_at, reason FROM business_dates ORDER BY business_date DESC LIMIT 1`).
+	err := db.readRow(ctx, `SELECT business_date, recorded_by, recorded_at, reason FROM business_dates ORDER BY business_date DESC LIMIT 1`).
 		Scan(&d, &b.RecordedBy, &at, &b.Reason)
 	if errors.Is(err, sql.ErrNoRows) {
 		return b, store.Errorf(store.CodeNotFound, "no business date has been opened")

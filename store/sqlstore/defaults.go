@@ -81,7 +81,7 @@ func (db *DB) FactRecordsVersion(ctx context.Context, facility string) (int, int
 	}
 	var n int
 	var last sql.NullInt64
-	err = db.R.QueryRowContext(ctx, db.q(`SELECT count(*), max(id) FROM fact_records WHERE facility_id = ?`), fid).Scan(&n, &last)
+	err = db.readRow(ctx, `SELECT count(*), max(id) FROM fact_records WHERE facility_id = ?`, fid).Scan(&n, &last)
 	return n, last.Int64, err
 }
 

@@ -3,18 +3,16 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"strings"
+	"sort"
 	"sync"
+	"time"
 
 	"revolver/date"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
 )
-
-var _ store.AvailabilityReader = (*DB)(nil)
 
 type stmtKey struct {
 	db *DB
@@ -47,28 +45,27 @@ func (db *DB) readStmt(ctx context.Context, q string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// AccountBalances sums the postings of the named accounts only, by range
-// scans of the postings_balance index (facility, account, value date): far
-// less work than Balances on a facility whose ledger is mostly daily
-// interest accruals.
-func (db *DB) AccountBalances(ctx context.Context, facility string, asOf date.Date, accounts ...ledger.Account) (ledger.Balances, error) {
+// readRow runs a hot one-row read on the reader pool through the
+// statement cache (preparing it failed: without).
+func (db *DB) readRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st, err := db.readStmt(ctx, q); err == nil && st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return db.R.QueryRowContext(ctx, db.q(q), args...)
+}
+
+// AvailabilityInputs reads what availability from a date on needs in one
+// SQL statement: one snapshot of the database, and on the reader pool one
+// prepared statement per connection.
+func (db *DB) AvailabilityInputs(ctx context.Context, facility string, from date.Date, knownAt time.Time, later bool) (store.AvailabilityInputs, error) {
 	fid, err := db.facilityID(ctx, db.R, facility)
 	if err != nil {
-		return nil, err
+		return store.AvailabilityInputs{}, err
 	}
-	b := ledger.Balances{}
-	if len(accounts) == 0 {
-		return b, nil
-	}
-	args := []any{fid, db.D.Date(asOf)}
-	for _, a := range accounts {
-		args = append(args, string(a))
-	}
-	q := `SELECT account, sum(amount) FROM postings WHERE facility_id = ? AND value_date <= ? AND account IN (` +
-		strings.TrimSuffix(strings.Repeat("?,", len(accounts)), ",") + `) GROUP BY account`
+	q, args := db.availabilityQuery(fid, from, knownAt, later)
 	st, err := db.readStmt(ctx, q)
 	if err != nil {
-		return nil, err
+		return store.AvailabilityInputs{}, err
 	}
 	var rows *sql.Rows
 	if st != nil {
@@ -76,48 +73,93 @@ func (db *DB) AccountBalances(ctx context.Context, facility string, asOf date.Da
 	} else {
 		rows, err = db.R.QueryContext(ctx, db.q(q), args...)
 	}
+	return scanAvailability(rows, err, from, knownAt, later)
+}
+
+func (t *facilityTx) AvailabilityInputs(from date.Date, knownAt time.Time, later bool) (store.AvailabilityInputs, error) {
+	q, args := t.db.availabilityQuery(t.fid, from, knownAt, later)
+	rows, err := t.tx.QueryContext(t.ctx, t.db.q(q), args...)
+	return scanAvailability(rows, err, from, knownAt, later)
+}
+
+// availabilityQuery is the statement of AvailabilityInputs: rows of kind
+// 'c' (a certificate approved by knownAt and not superseded by one approved
+// by then, from the as-of date of the one in force on from; with later,
+// every later one too), 'b' (the balance of an
+// account availability reads at the end of from) and, with later, 'l'
+// (those accounts' postings after from, summed by value date). The
+// balances are range scans of the postings_balance index (facility,
+// account, value date).
+func (db *DB) availabilityQuery(fid int64, from date.Date, knownAt time.Time, later bool) (string, []any) {
+	k, f := db.D.Time(store.Truncate(knownAt)), db.D.Date(from)
+	accounts := make([]any, len(store.AvailabilityAccounts))
+	for i, a := range store.AvailabilityAccounts {
+		accounts[i] = string(a)
+	}
+	// A certificate superseded by one approved by knownAt is not in force.
+	const known = `status = 'approved' AND decided_at <= ?
+		AND NOT EXISTS (SELECT 1 FROM certificates s WHERE s.supersedes = c.id AND s.status = 'approved' AND s.decided_at <= ?)`
+	q := `SELECT 'c', c.id, c.as_of, c.borrowing_base, c.decided_at, '' FROM certificates c WHERE c.facility_id = ? AND ` + known + `
+		AND c.as_of >= coalesce((SELECT max(c.as_of) FROM certificates c WHERE c.facility_id = ? AND ` + known + ` AND c.as_of <= ?), ?)`
+	args := []any{fid, k, k, fid, k, k, f, f}
+	if !later {
+		q += ` AND c.as_of <= ?`
+		args = append(args, f)
+	}
+	q += `
+		UNION ALL SELECT 'b', 0, NULL, CAST(sum(amount) AS BIGINT), NULL, account FROM postings WHERE facility_id = ? AND value_date <= ? AND account IN (?, ?, ?) GROUP BY account`
+	args = append(append(args, fid, f), accounts...)
+	if later {
+		q += `
+		UNION ALL SELECT 'l', 0, value_date, CAST(sum(amount) AS BIGINT), NULL, account FROM postings WHERE facility_id = ? AND value_date > ? AND account IN (?, ?, ?) GROUP BY value_date, account`
+		args = append(append(args, fid, f), accounts...)
+	}
+	return q, args
+}
+
+func scanAvailability(rows *sql.Rows, err error, from date.Date, knownAt time.Time, later bool) (store.AvailabilityInputs, error) {
+	in := store.AvailabilityInputs{From: from, KnownAt: knownAt, Balances: ledger.Balances{}}
 	if err != nil {
-		return nil, fmt.Errorf("balances of %q: %w", facility, err)
+		return in, fmt.Errorf("availability inputs: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var a string
-		var s int64
-		if err := rows.Scan(&a, &s); err != nil {
-			return nil, err
+		var kind, account string
+		var id, amount int64
+		var d Date
+		var at Time
+		if err := rows.Scan(&kind, &id, &d, &amount, &at, &account); err != nil {
+			return in, err
 		}
-		if s != 0 {
-			b[ledger.Account(a)] = money.Amount(s)
+		switch kind {
+		case "c":
+			in.Certificates = append(in.Certificates, store.CertificateFigure{ID: id, AsOf: d.D, BorrowingBase: money.Amount(amount), DecidedAt: at.T})
+		case "b":
+			if amount != 0 {
+				in.Balances[ledger.Account(account)] = money.Amount(amount)
+			}
+		case "l":
+			if amount != 0 {
+				in.Later = append(in.Later, store.AccountDay{Day: d.D, Account: ledger.Account(account), Amount: money.Amount(amount)})
+			}
 		}
 	}
-	return b, rows.Err()
-}
-
-// BorrowingBaseInForce reads the certificate in force's id and borrowing
-// base only (same order as CertificateInForce).
-func (db *DB) BorrowingBaseInForce(ctx context.Context, facility string, asOf date.Date) (int64, money.Amount, error) {
-	fid, err := db.facilityID(ctx, db.R, facility)
-	if err != nil {
-		return 0, 0, err
+	if err := rows.Err(); err != nil {
+		return in, err
 	}
-	var id, bb int64
-	const q = `SELECT c.id, c.borrowing_base FROM certificates c WHERE ` + inForce
-	st, err := db.readStmt(ctx, q)
-	if err != nil {
-		return 0, 0, err
-	}
-	var row *sql.Row
-	if st != nil {
-		row = st.QueryRowContext(ctx, fid, db.D.Date(asOf))
-	} else {
-		row = db.R.QueryRowContext(ctx, db.q(q), fid, db.D.Date(asOf))
-	}
-	err = row.Scan(&id, &bb)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, store.Errorf(store.CodeNotFound, "facility %q has no approved borrowing base certificate as of %s", facility, asOf)
-	}
-	if err != nil {
-		return 0, 0, fmt.Errorf("certificate in force of %q: %w", facility, err)
-	}
-	return id, money.Amount(bb), nil
+	sort.Slice(in.Certificates, func(i, j int) bool {
+		a, b := in.Certificates[i], in.Certificates[j]
+		if a.AsOf != b.AsOf {
+			return a.AsOf < b.AsOf
+		}
+		if !a.DecidedAt.Equal(b.DecidedAt) {
+			return a.DecidedAt.Before(b.DecidedAt)
+		}
+		return a.ID < b.ID
+	})
+	sort.Slice(in.Later, func(i, j int) bool {
+		a, b := in.Later[i], in.Later[j]
+		return a.Day < b.Day || a.Day == b.Day && a.Account < b.Account
+	})
+	return in, nil
 }

@@ -127,7 +127,7 @@ func testAdvanceRequestRecords(t *testing.T, s store.Store) {
 	at := t0.Add(2 * time.Hour)
 	for _, bad := range []store.AdvanceDecision{
 		{Status: store.AdvanceRequested, By: "checker", At: at},
-		{Status: "cancelled", By: "checker", At: at},
+		{Status: "withdrawn", By: "checker", At: at},
 		{Status: store.AdvanceFunded, By: "checker", At: at},
 		{Status: store.AdvanceRejected, By: "checker", At: at, Transaction: 1},
 		{Status: store.AdvanceRejected, At: at},

@@ -78,11 +78,9 @@ func testCertificateRecords(t *testing.T, s store.Store) {
 		if err != nil || got.ID != want {
 			t.Errorf("CertificateInForce(%s) = %d, %v; want %d", asOf, got.ID, err, want)
 		}
-		if ar, ok := s.(store.AvailabilityReader); ok {
-			id, bb, err := ar.BorrowingBaseInForce(ctx, "f", d(asOf))
-			if err != nil || id != want || bb != got.BorrowingBase {
-				t.Errorf("BorrowingBaseInForce(%s) = %d, %s, %v; want %d, %s", asOf, id, bb, err, want, got.BorrowingBase)
-			}
+		in := must(s.AvailabilityInputs(ctx, "f", d(asOf), t0.Add(1000*time.Hour), false)).of(t)
+		if c, found := in.InForce(d(asOf)); !found || c.ID != want || c.BorrowingBase != got.BorrowingBase {
+			t.Errorf("AvailabilityInputs(%s) in force = %+v, %v; want %d, %s", asOf, c, found, want, got.BorrowingBase)
 		}
 	}
 	apr := submitted(t, s, "f", d("2006-04-30"), amt("40.00"), 0)

@@ -58,6 +58,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Batch", testBatch},
 		{"SerialisedUpdates", testSerialisedUpdates},
 		{"AdvanceRequestRecords", testAdvanceRequestRecords},
+		{"AvailabilityInputs", testAvailabilityInputs},
+		{"AdvanceRequestsOn", testAdvanceRequestsOn},
 		{"Overadvances", testOveradvances},
 		{"TxMethods", testTxMethods},
 		{"FactRecords", testFactRecords},
