@@ -929,8 +929,9 @@ func ParseKnownAt(v string) (t time.Time, given bool, err error) {
 }
 
 // KnownAtEndOf is the known-at time a figure for d means by default: the
-// end of d (UTC, as the covenants' "as known on"), or zero (every fact
-// recorded) for the business date and later.
+// end of d's business (EndOfBusiness: when the next business date opened),
+// or zero (every fact recorded) for the business date and later — the
+// same rule as availability's (KnownAtFor).
 func (s *Service) KnownAtEndOf(ctx context.Context, d date.Date) (time.Time, error) {
 	b, err := s.BusinessDate(ctx)
 	if err != nil {
@@ -939,7 +940,7 @@ func (s *Service) KnownAtEndOf(ctx context.Context, d date.Date) (time.Time, err
 	if d >= b {
 		return time.Time{}, nil
 	}
-	return d.AddDays(1).Time().Add(-time.Microsecond), nil
+	return s.EndOfBusiness(ctx, d)
 }
 
 // NoticeEffective says when a notice sent by method at sent (with the fax

@@ -166,7 +166,12 @@ func (c *call) today() date.Date {
 }
 
 func (c *call) queryDate(name string) (date.Date, error) {
-	return parseDate(name, c.r.URL.Query().Get(name), false, c.today())
+	v := c.r.URL.Query().Get(name)
+	if v == "" {
+		// The business date is read only when no date is given.
+		return c.today(), nil
+	}
+	return parseDate(name, v, false, 0)
 }
 
 func (c *call) pathID() (int64, error) {
