@@ -276,7 +276,7 @@ func (s *Server) compliancePDF(rq *req) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.covenants(ctxOf(rq), rq.fac.Slug, endOfDay(knownOn))
+	res, err := s.covenants(ctxOf(rq), rq.fac.Slug, rq.endOfBusiness(knownOn))
 	if err != nil {
 		return err
 	}

@@ -53,7 +53,7 @@ func (s *Server) covenantsPage(rq *req) error {
 		return err
 	}
 	p := covenantsPage{KnownOn: knownOn}
-	res, err := s.covenants(ctx, rq.fac.Slug, endOfDay(knownOn))
+	res, err := s.covenants(ctx, rq.fac.Slug, rq.endOfBusiness(knownOn))
 	if err != nil {
 		p.Err = err.Error()
 		return rq.render(http.StatusOK, "covenants", rq.view("Covenants", "covenants", p))
@@ -81,7 +81,7 @@ func (s *Server) covenantsPage(rq *req) error {
 			return err
 		}
 		p.Compare = cd
-		other, err := s.covenants(ctx, rq.fac.Slug, endOfDay(cd))
+		other, err := s.covenants(ctx, rq.fac.Slug, rq.endOfBusiness(cd))
 		if err != nil {
 			return err
 		}
@@ -108,6 +108,18 @@ func (s *Server) covenantsPage(rq *req) error {
 // endOfDay is the last instant of a day (UTC): statements recorded that
 // day are known on it.
 func endOfDay(d date.Date) time.Time { return d.AddDays(1).Time().Add(-time.Microsecond) }
+
+// endOfBusiness is "as known on d": the end of d's business
+// (app.Service.EndOfBusiness: when the next business date opened, or now
+// while d is the business date).
+func (rq *req) endOfBusiness(d date.Date) time.Time {
+	t, err := rq.s.svc.EndOfBusiness(rq.r.Context(), d)
+	if err != nil {
+		rq.s.log.Error("end of business", "err", err, "date", d)
+		return endOfDay(d)
+	}
+	return t
+}
 
 func byPeriod(res *covenant.Result) []covPeriod {
 	var out []covPeriod
