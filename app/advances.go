@@ -151,17 +151,7 @@ func checkValueDate(what string, ft FacilityTerms, vd, bd date.Date, now time.Ti
 // selfFunded is what by funded on the business date without a second
 // approver: the requests funded at once.
 func selfFunded(tx store.Tx, by string, bd date.Date) (money.Amount, error) {
-	rs, err := tx.AdvanceRequestsOn(bd)
-	if err != nil {
-		return 0, err
-	}
-	var sum money.Amount
-	for _, r := range rs {
-		if r.RequestedBy == by && r.Status == store.AdvanceFunded && r.DecidedBy == r.RequestedBy {
-			sum += r.Amount
-		}
-	}
-	return sum, nil
+	return tx.FundedAloneOn(bd, by)
 }
 
 // RequestAdvance records a request for an advance, after the guards: the

@@ -193,6 +193,10 @@ type Tx interface {
 	// AdvanceRequestsOn lists the facility's advance requests made on a
 	// business date, by id.
 	AdvanceRequestsOn(businessDate date.Date) ([]AdvanceRequest, error)
+	// FundedAloneOn sums the advances requested on a business date by one
+	// person and funded without a second person's approval (decided by
+	// their requester).
+	FundedAloneOn(businessDate date.Date, by string) (money.Amount, error)
 	// DecideAdvanceRequest moves a requested advance to funded (with the
 	// transaction posted in this Update), rejected or cancelled; any other
 	// move is a conflict.

@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"revolver/date"
+	"revolver/money"
 	"revolver/store"
 )
 
@@ -88,6 +89,14 @@ func (t *facilityTx) AdvanceRequestsOn(businessDate date.Date) ([]store.AdvanceR
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+func (t *facilityTx) FundedAloneOn(businessDate date.Date, by string) (money.Amount, error) {
+	var sum int64
+	err := t.tx.QueryRowContext(t.ctx, t.db.q(`SELECT coalesce(sum(amount), 0) FROM advance_requests
+		WHERE facility_id = ? AND business_date = ? AND requested_by = ? AND status = 'funded' AND decided_by = requested_by`),
+		t.fid, t.db.D.Date(businessDate), by).Scan(&sum)
+	return money.Amount(sum), err
 }
 
 func (t *facilityTx) AdvanceRequest(id int64) (store.AdvanceRequest, error) {

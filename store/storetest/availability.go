@@ -128,6 +128,10 @@ func testAdvanceRequestsOn(t *testing.T, s store.Store) {
 		if _, found, err := tx.AdvanceRequestByKey("nope"); err != nil || found {
 			t.Errorf("by an unknown key: %v %v", found, err)
 		}
+		// Requests not funded count for nothing funded alone.
+		if sum, err := tx.FundedAloneOn(d("2006-02-10"), "maker"); err != nil || sum != 0 {
+			t.Errorf("funded alone by maker on 2006-02-10 = %s %v, want 0.00", sum, err)
+		}
 		return nil
 	}))
 	// The same key with another reason is another request.
