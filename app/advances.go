@@ -457,3 +457,18 @@ func repaymentCorrection(facility string, payload []byte) (ledger.Transaction, e
 	}
 	return ledger.Repayment(ledger.Ref{Facility: facility, Key: c.Key, ValueDate: c.ValueDate, Memo: memo}, c.Amount)
 }
+
+// FirstValueDate is the earliest value date an advance may have without
+// being a correction: the first banking day of the facility's calendar on
+// or after the business date (the pages offer it as the default).
+func (s *Service) FirstValueDate(ctx context.Context, facility string) (date.Date, error) {
+	bd, err := s.BusinessDate(ctx)
+	if err != nil {
+		return 0, err
+	}
+	ft, err := s.Terms.Terms(ctx, facility, bd)
+	if err != nil {
+		return 0, err
+	}
+	return ft.Calendar.OnOrAfter(bd), nil
+}

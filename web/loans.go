@@ -111,6 +111,10 @@ func (s *Server) loansPage(rq *req) error {
 		return err
 	}
 	p := loansPage{AsOf: asOf, Kind: q.Get("kind"), Key: newKey(), ValueDate: asOf.String(), Me: rq.user.Email, Lender: rq.may(app.ActDecideAdvance)}
+	if vd, err := s.svc.FirstValueDate(ctxOf(rq), rq.fac.Slug); err == nil {
+		// The first value date that is not a correction.
+		p.ValueDate = vd.String()
+	}
 	if rq.r.Method == http.MethodPost && rq.r.PostFormValue("amount") != "" {
 		// Shown again after a refusal, with a new key.
 		p.Amount, p.ValueDate, p.Reason = rq.r.PostFormValue("amount"), rq.r.PostFormValue("value_date"), rq.r.PostFormValue("reason")

@@ -48,3 +48,19 @@ func TestStatementsRecordedTodayShown(t *testing.T) {
 		t.Errorf("a page shows another today than the business date 2004-10-05: %.80s", over[max(i, 0):])
 	}
 }
+
+// TestAdvanceFormOffersFirstValueDate: on a Saturday business date before
+// Columbus Day, the advance form offers Tuesday, the first value date that
+// is not a correction.
+func TestAdvanceFormOffersFirstValueDate(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.web.svc.OpenBusinessDate(context.Background(), date.MustParse("2004-10-09"), "test", "start"); err != nil {
+		t.Fatal(err)
+	}
+	c := e.signIn(t, "controller@btu.example")
+	_, page := c.get("/facilities/btu/loans")
+	if !strings.Contains(page, `name="value_date" type="text" inputmode="numeric" pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" placeholder="YYYY-MM-DD" autocomplete="off" required value="2004-10-12"`) {
+		i := strings.Index(page, `name="value_date"`)
+		t.Errorf("the advance form does not offer 2004-10-12: %.300s", page[max(i, 0):])
+	}
+}
