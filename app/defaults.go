@@ -852,21 +852,29 @@ func (s *Service) DefaultsReport(ctx context.Context, facility string, asOf date
 	return s.DefaultsReportAt(ctx, facility, asOf, time.Time{})
 }
 
+// defaultsInputs are what the defaults engine evaluates a stored facility
+// on: the terms in force on asOf, the facts recorded by knownAt (zero:
+// every fact) and the facility's time zone.
+func (s *Service) defaultsInputs(ctx context.Context, facility string, asOf date.Date, knownAt time.Time) (*agreement.Terms, defaults.Facts, *time.Location, error) {
+	t, err := s.agreementAt(ctx, facility, asOf)
+	if err != nil {
+		return nil, defaults.Facts{}, nil, err
+	}
+	f, err := s.Facts(ctx, facility, t, asOf, knownAt)
+	if err != nil {
+		return nil, defaults.Facts{}, nil, err
+	}
+	loc, err := zoneOf(t)
+	return t, f, loc, err
+}
+
 // DefaultsReportAt evaluates a stored facility on asOf as known at knownAt
 // (zero: every fact recorded): the terms in force then, the stored facts
 // and the pure engine (defaults.EvaluateAt): deadlines, events of default
 // with their lifecycle, whether each continues and why, and the remedies
 // exercisable or not yet with the missing conditions.
 func (s *Service) DefaultsReportAt(ctx context.Context, facility string, asOf date.Date, knownAt time.Time) (*defaults.Report, error) {
-	t, err := s.agreementAt(ctx, facility, asOf)
-	if err != nil {
-		return nil, err
-	}
-	f, err := s.Facts(ctx, facility, t, asOf, knownAt)
-	if err != nil {
-		return nil, err
-	}
-	loc, err := zoneOf(t)
+	t, f, loc, err := s.defaultsInputs(ctx, facility, asOf, knownAt)
 	if err != nil {
 		return nil, err
 	}
@@ -883,15 +891,7 @@ func (s *Service) DefaultsReportAt(ctx context.Context, facility string, asOf da
 // funding decisions use), each with its lifecycle and why: the one rule
 // (defaults.Defaults) every surface and the availability check use.
 func (s *Service) DefaultsContinuing(ctx context.Context, facility string, asOf date.Date, knownAt time.Time) ([]defaults.Default, error) {
-	t, err := s.agreementAt(ctx, facility, asOf)
-	if err != nil {
-		return nil, err
-	}
-	f, err := s.Facts(ctx, facility, t, asOf, knownAt)
-	if err != nil {
-		return nil, err
-	}
-	loc, err := zoneOf(t)
+	t, f, loc, err := s.defaultsInputs(ctx, facility, asOf, knownAt)
 	if err != nil {
 		return nil, err
 	}
