@@ -76,21 +76,25 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 	if err := authorize(ctx, ActRead, facility); err != nil {
 		return Availability{}, err
 	}
-	bd, err := s.BusinessDate(ctx)
+	// One statement reads the business date, when asOf's business ended
+	// and the fact records' version; availability's own inputs are a
+	// second.
+	rs, err := s.Store.ReadState(ctx, facility, asOf)
 	if err != nil {
 		return Availability{}, err
 	}
+	now := s.now()
+	bd := businessDateOf(rs, now)
 	if asOf == 0 {
 		asOf = bd
 	}
 	if knownAt.IsZero() {
-		if knownAt, err = s.knownAtFor(ctx, facility, asOf, bd); err != nil {
-			return Availability{}, err
-		}
+		knownAt = knownAtOf(rs, asOf, now)
 	}
 	read := func(from date.Date, k time.Time, later bool) (store.AvailabilityInputs, error) {
 		return s.Store.AvailabilityInputs(ctx, facility, from, k, later)
 	}
+	ctx = withFactsVersion(ctx, facility, rs.Facts)
 	tp, err := s.termsPath(ctx, facility, asOf, knownAt)
 	if err != nil {
 		return Availability{}, err
@@ -104,14 +108,19 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 	if low := ledger.Lowest(path); a.ToAdvance() > 0 && low.Determined {
 		out.ToAdvance, out.LowestOn = max(0, min(a.Available, low.Available)), low.AsOf
 	}
-	if now := s.now(); knownAt.Before(now) {
+	if knownAt.Before(now) {
 		open, err := s.defaultsContinuing(ctx, facility, tp.ft, asOf, now)
 		if err != nil {
 			return out, err
 		}
-		b, inNow, err := availabilityOn(read, tp.ft, open, asOf, now)
-		if err != nil {
-			return out, err
+		// Postings carry no recorded time: only certificates approved
+		// after knownAt change the inputs as known now; without one, the
+		// inputs read are those as known now.
+		b, inNow := ledger.ComputeAvailability(limitsOn(tp.ft, asOf, in, in.Balances, open)), in
+		if in.ApprovedAfter > 0 {
+			if b, inNow, err = availabilityOn(read, tp.ft, open, asOf, now); err != nil {
+				return out, err
+			}
 		}
 		if why := hindsight(a, b, in, inNow, knownAt); len(why) > 0 {
 			out.Hindsight = &Hindsight{KnownAt: now, Availability: b, Why: why}
@@ -132,18 +141,11 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 // business (EndOfBusiness); the business date and later dates as known
 // now.
 func (s *Service) KnownAtFor(ctx context.Context, facility string, asOf date.Date) (time.Time, error) {
-	bd, err := s.BusinessDate(ctx)
+	rs, err := s.Store.ReadState(ctx, "", asOf)
 	if err != nil {
 		return time.Time{}, err
 	}
-	return s.knownAtFor(ctx, facility, asOf, bd)
-}
-
-func (s *Service) knownAtFor(ctx context.Context, facility string, asOf, bd date.Date) (time.Time, error) {
-	if asOf < bd {
-		return s.EndOfBusiness(ctx, asOf)
-	}
-	return s.now(), nil
+	return knownAtOf(rs, asOf, s.now()), nil
 }
 
 // location is the facility's time zone (UTC when none is given).

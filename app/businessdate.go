@@ -14,15 +14,19 @@ import (
 // the clock's date in UTC. Pages, deadlines, defaults and the guards on
 // value dates are evaluated on it; recorded-at times come from the clock.
 func (s *Service) BusinessDate(ctx context.Context) (date.Date, error) {
-	b, err := s.Store.BusinessDate(ctx)
-	switch {
-	case err == nil:
-		return b.Date, nil
-	case store.ErrorCode(err) == store.CodeNotFound:
-		return date.FromTime(s.now().UTC()), nil
-	default:
+	rs, err := s.Store.ReadState(ctx, "", 0)
+	if err != nil {
 		return 0, err
 	}
+	return businessDateOf(rs, s.now()), nil
+}
+
+// businessDateOf is BusinessDate's rule on a ReadState.
+func businessDateOf(rs store.ReadState, now time.Time) date.Date {
+	if rs.BusinessDate.Date != 0 {
+		return rs.BusinessDate.Date
+	}
+	return date.FromTime(now.UTC())
 }
 
 // OpenBusinessDate moves the business date forward to d (a date not after
@@ -50,21 +54,33 @@ func (s *Service) OpenBusinessDate(ctx context.Context, d date.Date, by, reason 
 // "As known at the end of business d" — the default for every figure of a
 // past date — means: recorded at or before this moment.
 func (s *Service) EndOfBusiness(ctx context.Context, d date.Date) (time.Time, error) {
-	b, err := s.Store.BusinessDayAfter(ctx, d)
+	rs, err := s.Store.ReadState(ctx, "", d)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return endOfBusiness(rs, d, s.now()), nil
+}
+
+// endOfBusiness is EndOfBusiness's rule on a ReadState read after d.
+func endOfBusiness(rs store.ReadState, d date.Date, now time.Time) time.Time {
 	switch {
-	case err == nil:
-		return b.RecordedAt, nil
-	case store.ErrorCode(err) != store.CodeNotFound:
-		return time.Time{}, err
+	case rs.After.Date != 0:
+		return rs.After.RecordedAt
+	case rs.BusinessDate.Date != 0:
+		return now
 	}
-	if _, err := s.Store.BusinessDate(ctx); err == nil {
-		return s.now(), nil
-	} else if store.ErrorCode(err) != store.CodeNotFound {
-		return time.Time{}, err
+	if end := d.AddDays(1).Time().Add(-time.Microsecond); now.After(end) {
+		return end
 	}
-	end := d.AddDays(1).Time().Add(-time.Microsecond)
-	if n := s.now(); n.Before(end) {
-		return n, nil
+	return now
+}
+
+// knownAtOf is the default known-at rule (KnownAtFor) on a ReadState read
+// after asOf: a date before the business date as known at the end of its
+// business, the business date and later as known now.
+func knownAtOf(rs store.ReadState, asOf date.Date, now time.Time) time.Time {
+	if asOf < businessDateOf(rs, now) {
+		return endOfBusiness(rs, asOf, now)
 	}
-	return end, nil
+	return now
 }

@@ -994,8 +994,9 @@ func (a *StoredTerms) DefaultsContinuing(ctx context.Context, slug string, d dat
 
 func (a *StoredTerms) continuing(ctx context.Context, slug string, e *agreementEntry, t *agreement.Terms, d date.Date, knownAt time.Time) ([]string, error) {
 	// Records are append-only: their count and last id name the set, read
-	// without the records themselves; these are read on a cache miss only.
-	n, last, err := a.Store.FactRecordsVersion(ctx, slug)
+	// without the records themselves (or taken from the request's
+	// ReadState); these are read on a cache miss only.
+	n, last, err := factsVersion(ctx, a.Store, slug)
 	if err != nil {
 		return nil, err
 	}
@@ -1051,6 +1052,28 @@ func (a *StoredTerms) continuing(ctx context.Context, slug string, e *agreementE
 		continuingCache.Unlock()
 	}
 	return slices.Clone(open), nil
+}
+
+type factsVersionKey struct{}
+
+type factsVersionOf struct {
+	facility string
+	v        store.FactsVersion
+}
+
+// withFactsVersion carries the version of a facility's fact records read
+// in the request's one ReadState statement, so that the defaults
+// continuing are looked up without reading it again.
+func withFactsVersion(ctx context.Context, facility string, v store.FactsVersion) context.Context {
+	return context.WithValue(ctx, factsVersionKey{}, factsVersionOf{facility, v})
+}
+
+// factsVersion is the version carried by ctx for facility, or read.
+func factsVersion(ctx context.Context, st store.FactStore, facility string) (int, int64, error) {
+	if v, ok := ctx.Value(factsVersionKey{}).(factsVersionOf); ok && v.facility == facility {
+		return v.v.N, v.v.Last, nil
+	}
+	return st.FactRecordsVersion(ctx, facility)
 }
 
 // continuingCache keeps the defaults found continuing per set of fact

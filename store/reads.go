@@ -44,6 +44,11 @@ type AvailabilityInputs struct {
 	// Later (with later) are the postings of AvailabilityAccounts dated
 	// after From, summed by value date and account, by value date.
 	Later []AccountDay
+	// ApprovedAfter counts the certificates approved after KnownAt with an
+	// as-of date on or before From: what, known later, could change the
+	// certificate in force on From (none: the figure as known now reads the
+	// same certificates).
+	ApprovedAfter int
 }
 
 // InForce returns the certificate of in force on d (the last one with an

@@ -129,6 +129,12 @@ type Store interface {
 	// BusinessDayAfter is the first business date opened after d (the one
 	// whose opening closed d); not_found while none is.
 	BusinessDayAfter(ctx context.Context, d date.Date) (BusinessDay, error)
+	// ReadState reads, in one statement, what a figure of the facility
+	// as known at a time needs before its own read: the business date,
+	// the first business date opened after the date after (which ended its
+	// business) and the version of the facility's fact records. A
+	// facility of "" has no fact records.
+	ReadState(ctx context.Context, facility string, after date.Date) (ReadState, error)
 
 	Close() error
 }
@@ -140,6 +146,21 @@ type BusinessDay struct {
 	RecordedBy string    `json:"recorded_by"`
 	RecordedAt time.Time `json:"recorded_at"`
 	Reason     string    `json:"reason"`
+}
+
+// ReadState is Store.ReadState's answer. Its business days carry the date
+// and when it was opened only; a zero Date is none.
+type ReadState struct {
+	BusinessDate BusinessDay  `json:"business_date"`
+	After        BusinessDay  `json:"after"`
+	Facts        FactsVersion `json:"facts"`
+}
+
+// FactsVersion names a facility's set of fact records (append-only): their
+// count and the last id, as FactStore.FactRecordsVersion.
+type FactsVersion struct {
+	N    int   `json:"n"`
+	Last int64 `json:"last"`
 }
 
 // Tx is the view of one facility inside Update.

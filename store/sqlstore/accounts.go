@@ -293,7 +293,7 @@ func (db *DB) AppendAudit(ctx context.Context, r store.AuditRecord) (store.Audit
 	return r, nil
 }
 
-func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, r store.AuditRecord) (store.AuditRecord, error) {
+func (db *DB) appendAudit(ctx context.Context, tx querier, r store.AuditRecord) (store.AuditRecord, error) {
 	if db.D.Name() == "postgres" {
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(72616461)`); err != nil {
 			return r, fmt.Errorf("audit lock: %w", err)

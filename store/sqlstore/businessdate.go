@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"revolver/date"
 	"revolver/store"
@@ -70,4 +71,33 @@ func (db *DB) OpenBusinessDate(ctx context.Context, b store.BusinessDay) (store.
 		return b, err
 	}
 	return b, tx.Commit()
+}
+
+// ReadState reads the business date, the business date opened after
+// after and the facility's fact records' version in one statement.
+func (db *DB) ReadState(ctx context.Context, facility string, after date.Date) (store.ReadState, error) {
+	var fid int64
+	if facility != "" {
+		var err error
+		if fid, err = db.facilityID(ctx, db.R, facility); err != nil {
+			return store.ReadState{}, err
+		}
+	}
+	var rs store.ReadState
+	var bd, next Date
+	var nextAt Time
+	var last sql.NullInt64
+	err := db.readRow(ctx, `SELECT (SELECT max(business_date) FROM business_dates),
+		(SELECT min(business_date) FROM business_dates WHERE business_date > ?),
+		(SELECT recorded_at FROM business_dates WHERE business_date > ? ORDER BY business_date LIMIT 1),
+		(SELECT count(*) FROM fact_records WHERE facility_id = ?),
+		(SELECT max(id) FROM fact_records WHERE facility_id = ?)`,
+		db.D.Date(after), db.D.Date(after), fid, fid).Scan(&bd, &next, &nextAt, &rs.Facts.N, &last)
+	if err != nil {
+		return rs, fmt.Errorf("read state: %w", err)
+	}
+	rs.BusinessDate.Date = bd.D
+	rs.After.Date, rs.After.RecordedAt = next.D, nextAt.T
+	rs.Facts.Last = last.Int64
+	return rs, nil
 }

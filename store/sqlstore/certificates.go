@@ -102,7 +102,7 @@ func (db *DB) SubmitCertificate(ctx context.Context, id int64, s store.Submissio
 }
 
 // submitCertificate freezes a draft in tx (s checked by the caller).
-func (db *DB) submitCertificate(ctx context.Context, tx *sql.Tx, id int64, s store.Submission) error {
+func (db *DB) submitCertificate(ctx context.Context, tx querier, id int64, s store.Submission) error {
 	var status string
 	err := tx.QueryRowContext(ctx, db.q(`SELECT status FROM certificates WHERE id = ?`), id).Scan(&status)
 	if errors.Is(err, sql.ErrNoRows) {

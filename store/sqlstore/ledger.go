@@ -34,6 +34,15 @@ func (db *DB) Update(ctx context.Context, facility string, fn func(store.Tx) err
 	if err != nil {
 		return err
 	}
+	// Statements run unprepared are prepared once the transaction has
+	// let the writer connection go (deferred before the rollback, so run
+	// after it).
+	var missed []string
+	defer func() {
+		if len(missed) > 0 {
+			db.prepareMissed(context.WithoutCancel(ctx), missed)
+		}
+	}()
 	tx, err := db.D.BeginFacility(ctx, db, fid)
 	if err != nil {
 		return fmt.Errorf("facility %q: begin: %w", facility, err)
@@ -43,7 +52,7 @@ func (db *DB) Update(ctx context.Context, facility string, fn func(store.Tx) err
 	if err != nil {
 		return err
 	}
-	if err := fn(&facilityTx{ctx: ctx, db: db, tx: tx, f: f, fid: fid}); err != nil {
+	if err := fn(&facilityTx{ctx: ctx, db: db, tx: preparedTx{tx, db, &missed}, f: f, fid: fid}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -58,7 +67,7 @@ func (db *DB) Update(ctx context.Context, facility string, fn func(store.Tx) err
 type facilityTx struct {
 	ctx context.Context
 	db  *DB
-	tx  *sql.Tx
+	tx  preparedTx
 	f   store.Facility
 	fid int64
 }

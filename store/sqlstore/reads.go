@@ -106,6 +106,11 @@ func (db *DB) availabilityQuery(fid int64, from date.Date, knownAt time.Time, la
 		q += ` AND c.as_of <= ?`
 		args = append(args, f)
 	}
+	// How many certificates in force on from were approved after knownAt
+	// (what hindsight would change).
+	q += `
+		UNION ALL SELECT 'n', count(*), NULL, 0, NULL, '' FROM certificates WHERE facility_id = ? AND status = 'approved' AND decided_at > ? AND as_of <= ?`
+	args = append(args, fid, k, f)
 	q += `
 		UNION ALL SELECT 'b', 0, NULL, CAST(sum(amount) AS BIGINT), NULL, account FROM postings WHERE facility_id = ? AND value_date <= ? AND account IN (?, ?, ?) GROUP BY account`
 	args = append(append(args, fid, f), accounts...)
@@ -134,6 +139,8 @@ func scanAvailability(rows *sql.Rows, err error, from date.Date, knownAt time.Ti
 		switch kind {
 		case "c":
 			in.Certificates = append(in.Certificates, store.CertificateFigure{ID: id, AsOf: d.D, BorrowingBase: money.Amount(amount), DecidedAt: at.T})
+		case "n":
+			in.ApprovedAfter = int(id)
 		case "b":
 			if amount != 0 {
 				in.Balances[ledger.Account(account)] = money.Amount(amount)

@@ -238,7 +238,7 @@ func prepareDocument(d store.Document) (store.Document, error) {
 
 // putDocument stores d in tx (d checked and hashed by the caller); stored
 // is true when the same document was stored before and nothing was done.
-func (db *DB) putDocument(ctx context.Context, tx *sql.Tx, d store.Document) (_ store.Document, stored bool, err error) {
+func (db *DB) putDocument(ctx context.Context, tx querier, d store.Document) (_ store.Document, stored bool, err error) {
 	fid, err := db.facilityID(ctx, tx, d.Facility)
 	if err != nil {
 		return d, false, err

@@ -47,14 +47,16 @@ func testAvailabilityInputs(t *testing.T, s store.Store) {
 		later   bool
 		ids     []int64
 		inForce int64
+		after   int // approved after knownAt, as of from or before
 	}{
-		{"before any approval", "2006-03-15", t0, false, nil, 0},
-		{"the January one only known", "2006-03-15", t0.Add(36 * time.Hour), false, []int64{jan.ID}, jan.ID},
-		{"the first February one known", "2006-03-15", t0.Add(60 * time.Hour), false, []int64{febEarly.ID}, febEarly.ID},
-		{"both February ones known: the later approval is in force", "2006-03-15", t0.Add(96 * time.Hour), false, []int64{febEarly.ID, febLate.ID}, febLate.ID},
-		{"before the February date", "2006-02-10", t0.Add(96 * time.Hour), false, []int64{jan.ID}, jan.ID},
-		{"and the later ones", "2006-02-10", t0.Add(96 * time.Hour), true, []int64{jan.ID, febEarly.ID, febLate.ID}, jan.ID},
-		{"before every certificate, with the later ones", "2006-01-01", t0.Add(96 * time.Hour), true, []int64{jan.ID, febEarly.ID, febLate.ID}, 0},
+		{"before any approval", "2006-03-15", t0, false, nil, 0, 3},
+		{"the January one only known", "2006-03-15", t0.Add(36 * time.Hour), false, []int64{jan.ID}, jan.ID, 2},
+		{"the first February one known", "2006-03-15", t0.Add(60 * time.Hour), false, []int64{febEarly.ID}, febEarly.ID, 1},
+		{"both February ones known: the later approval is in force", "2006-03-15", t0.Add(96 * time.Hour), false, []int64{febEarly.ID, febLate.ID}, febLate.ID, 0},
+		{"before the February date", "2006-02-10", t0.Add(96 * time.Hour), false, []int64{jan.ID}, jan.ID, 0},
+		{"before the February date, the January one not yet known", "2006-02-10", t0.Add(12 * time.Hour), true, nil, 0, 1},
+		{"and the later ones", "2006-02-10", t0.Add(96 * time.Hour), true, []int64{jan.ID, febEarly.ID, febLate.ID}, jan.ID, 0},
+		{"before every certificate, with the later ones", "2006-01-01", t0.Add(96 * time.Hour), true, []int64{jan.ID, febEarly.ID, febLate.ID}, 0, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			in := must(s.AvailabilityInputs(ctx, "f", d(c.from), c.knownAt, c.later)).of(t)
@@ -70,6 +72,9 @@ func testAvailabilityInputs(t *testing.T, s store.Store) {
 			cur, found := in.InForce(d(c.from))
 			if found != (c.inForce != 0) || cur.ID != c.inForce {
 				t.Errorf("in force %+v (%v), want %d", cur, found, c.inForce)
+			}
+			if in.ApprovedAfter != c.after || inTx.ApprovedAfter != c.after {
+				t.Errorf("approved after the known-at time: %d (in a transaction %d), want %d", in.ApprovedAfter, inTx.ApprovedAfter, c.after)
 			}
 			if found && (cur.BorrowingBase == 0 || cur.DecidedAt.IsZero()) {
 				t.Errorf("in force without its figures: %+v", cur)

@@ -12,6 +12,9 @@ func testBusinessDates(t *testing.T, s store.Store) {
 	if _, err := s.BusinessDate(ctx); store.ErrorCode(err) != store.CodeNotFound {
 		t.Fatalf("before any: %v, want not_found", err)
 	}
+	if rs, err := s.ReadState(ctx, "", d("2006-01-02")); err != nil || rs != (store.ReadState{}) {
+		t.Errorf("read state before any: %+v %v, want none", rs, err)
+	}
 	if _, err := s.OpenBusinessDate(ctx, store.BusinessDay{Date: d("2006-01-02")}); store.ErrorCode(err) != store.CodeInvalid {
 		t.Errorf("without who, when and why: %v, want invalid", err)
 	}
@@ -45,5 +48,33 @@ func testBusinessDates(t *testing.T, s store.Store) {
 	cur, err := s.BusinessDate(ctx)
 	if err != nil || cur.Date != d("2006-01-03") || cur.RecordedBy != "cob" {
 		t.Errorf("current: %+v %v", cur, err)
+	}
+	// ReadState: the same answers in one statement, with the facility's
+	// fact records' version.
+	newFacility(t, s, "rs")
+	want := store.ReadState{BusinessDate: store.BusinessDay{Date: d("2006-01-03")},
+		After: store.BusinessDay{Date: d("2006-01-03"), RecordedAt: store.Truncate(t0.Add(2))}}
+	if rs, err := s.ReadState(ctx, "rs", d("2006-01-02")); err != nil || rs != want {
+		t.Errorf("read state after 2006-01-02: %+v %v, want %+v", rs, err, want)
+	}
+	want.After = store.BusinessDay{}
+	if rs, err := s.ReadState(ctx, "", d("2006-01-03")); err != nil || rs != want {
+		t.Errorf("read state after the current date: %+v %v, want %+v", rs, err, want)
+	}
+	var rec store.FactRecord
+	if err := s.Update(ctx, "rs", func(tx store.Tx) error {
+		var err error
+		rec, _, err = tx.AddFactRecord(store.FactRecord{Facility: "rs", Key: "k1", Kind: store.FactNotice, On: d("2006-01-03"),
+			Body: []byte(`{"notice":{}}`), RecordedBy: "ops", RecordedAt: t0})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	n, last, err := s.FactRecordsVersion(ctx, "rs")
+	if rs, err2 := s.ReadState(ctx, "rs", d("2006-01-03")); err != nil || err2 != nil || rs.Facts != (store.FactsVersion{N: n, Last: last}) || n != 1 || last != rec.ID {
+		t.Errorf("read state's fact records: %+v %v %v, want 1 and %d", rs.Facts, err, err2, rec.ID)
+	}
+	if _, err := s.ReadState(ctx, "nope", 0); store.ErrorCode(err) != store.CodeNotFound {
+		t.Errorf("read state of an unknown facility: %v, want not_found", err)
 	}
 }
