@@ -174,12 +174,14 @@ func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.Ad
 	if err != nil {
 		return store.AdvanceRequest{}, err
 	}
-	bd, err := s.BusinessDate(ctx)
+	// The business date and the fact records' version in one statement.
+	rs, err := s.Store.ReadState(ctx, in.Facility, 0)
 	if err != nil {
 		return store.AdvanceRequest{}, err
 	}
 	now := s.now()
-	tp, err := s.termsPath(ctx, in.Facility, in.ValueDate, now)
+	bd := businessDateOf(rs, now)
+	tp, err := s.termsPath(withFactsVersion(ctx, in.Facility, rs.Facts), in.Facility, in.ValueDate, now)
 	if err != nil {
 		return store.AdvanceRequest{}, fmt.Errorf("advance request %q: %w", in.Key, err)
 	}
