@@ -244,8 +244,8 @@ func testCloseOfBusiness(t *testing.T, s store.Store) {
 	for _, f := range []string{"a", "b", "c"} {
 		newFacility(t, s, f)
 	}
-	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2006-01-01"), Value: money.MustRate("0.0725")}))
-	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2006-01-30"), Value: money.MustRate("0.0775")}))
+	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2006-01-01"), Value: money.MustRate("0.0725")}, nil))
+	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2006-01-30"), Value: money.MustRate("0.0775")}, nil))
 	svc := &app.Service{Store: s, Terms: terms(amt("5000000.00"), nil)}
 	a1, _ := ledger.Advance(ref("a", "a1", "2006-01-28"), amt("3600000.00"))
 	post(t, s, a1, nil)

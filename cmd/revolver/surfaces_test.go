@@ -106,7 +106,7 @@ func newWorld(t *testing.T, flag, target string, rnd *rand.Rand) *world {
 	w.st = st
 	w.svc = &app.Service{Store: st, Terms: &app.StoredTerms{Store: st}, Now: w.clock}
 	prime, _ := money.ParseRate("0.0475")
-	if err := st.PutRate(ctx, "prime", ledger.RatePoint{Effective: date.MustParse("2004-09-22"), Value: prime}); err != nil {
+	if err := st.PutRate(ctx, "prime", ledger.RatePoint{Effective: date.MustParse("2004-09-22"), Value: prime}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.svc.OpenBusinessDate(ctx, date.FromTime(w.now), "test", "start"); err != nil {
