@@ -3,7 +3,9 @@
 // within availability, also concurrently; advance requests with
 // maker-checker; overadvances; close of business, interest adjustments for
 // back-valued postings and catch-up over month ends; collections, returned
-// items and fees; and property tests against a model ledger. After every
+// items and fees; and property tests against a model ledger; the kind and
+// action each use case records (its own, app.Op), and a close of business
+// whose accruals, business date and audit record commit together. After every
 // ledger operation it checks the accounting invariants with
 // storetest.CheckInvariants.
 //
@@ -45,6 +47,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AccrualProperty", testAccrualProperty},
 		{"InterestAdjustment", testInterestAdjustment},
 		{"Random", testRandom},
+		{"AuditNames", testAuditNames},
+		{"CloseOfBusinessAtomic", testCloseOfBusinessAtomic},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
