@@ -18,13 +18,10 @@ type Actor struct {
 	// Via is what asked: "POST /api/v1/…", "web POST /facilities/…",
 	// "revolver cob", "revolver demo".
 	Via string
-	// Kind and Action say what is asked, for the audit record: the kind
-	// of thing (advance, certificate, session, …) and what is done to it
-	// (request, approve, …). A use case's record without a kind takes the
-	// kind of what its transaction stored.
-	Kind, Action string
-	// Audit, if set, is told whether the use case's store transaction ran
-	// and appended the audit record.
+	// Audit, if set, is told which use case ran (its Op) and whether its
+	// store transaction ran and appended the audit record. What a change
+	// is (its kind and action) is never the surface's to say: each use
+	// case names itself (what.go).
 	Audit *AuditState
 }
 

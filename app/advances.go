@@ -166,6 +166,7 @@ func selfFunded(tx store.Tx, by string, bd date.Date) (money.Amount, error) {
 // else it waits for ApproveAdvance. Retried with the same key and content
 // it returns the stored request; a refused advance stores nothing.
 func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.AdvanceRequest, error) {
+	ctx = named(ctx, OpRequestAdvance)
 	if err := authorize(ctx, ActRequestAdvance, in.Facility); err != nil {
 		return store.AdvanceRequest{}, err
 	}
@@ -245,6 +246,7 @@ func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.Ad
 // be value-dated on or after the business date. A retried approval by the
 // same approver returns the funded request.
 func (s *Service) ApproveAdvance(ctx context.Context, facility string, id int64, by string) (store.AdvanceRequest, error) {
+	ctx = named(ctx, OpApproveAdvance)
 	if err := authorize(ctx, ActDecideAdvance, facility); err != nil {
 		return store.AdvanceRequest{}, err
 	}
@@ -319,6 +321,7 @@ func (s *Service) ApproveAdvance(ctx context.Context, facility string, id int64,
 // must not be the requester (maker-checker). A retried rejection by the
 // same person returns the rejected request.
 func (s *Service) RejectAdvance(ctx context.Context, facility string, id int64, by, comment string) (store.AdvanceRequest, error) {
+	ctx = named(ctx, OpRejectAdvance)
 	if err := authorize(ctx, ActDecideAdvance, facility); err != nil {
 		return store.AdvanceRequest{}, err
 	}
@@ -348,6 +351,7 @@ func (s *Service) RejectAdvance(ctx context.Context, facility string, id int64, 
 // CancelAdvance withdraws a request not yet decided; only its requester
 // may. Retried, it returns the cancelled request.
 func (s *Service) CancelAdvance(ctx context.Context, facility string, id int64, by string) (store.AdvanceRequest, error) {
+	ctx = named(ctx, OpCancelAdvance)
 	if err := authorize(ctx, ActRequestAdvance, facility); err != nil {
 		return store.AdvanceRequest{}, err
 	}
@@ -412,6 +416,7 @@ type RepaymentCorrection struct {
 // correction: only a lender asks for it, with the reason, and it waits for
 // a second lender's approval (DecidePending).
 func (s *Service) Repay(ctx context.Context, in RepaymentInput) (Repaid, error) {
+	ctx = named(ctx, OpRepay)
 	if err := authorize(ctx, ActRecordRepayment, in.Facility); err != nil {
 		return Repaid{}, err
 	}

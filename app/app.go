@@ -146,6 +146,7 @@ type AdvanceResult struct {
 // refusal is a *ledger.Error (availability_exceeded with the numbers,
 // facility_terminated, default_continuing, undetermined) and posts nothing.
 func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult, error) {
+	ctx = named(ctx, OpAdvance)
 	if err := authorize(ctx, ActPostTransaction, r.Facility); err != nil {
 		return AdvanceResult{}, err
 	}
@@ -185,10 +186,11 @@ func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult,
 // do), checked in the same transaction. Advances go through Advance or
 // RequestAdvance; people's repayments through Repay.
 func (s *Service) Post(ctx context.Context, t ledger.Transaction) (store.Posted, error) {
-	act := ActPostTransaction
+	act, op := ActPostTransaction, OpPost
 	if t.Kind == ledger.KindRepayment {
-		act = ActRecordRepayment
+		act, op = ActRecordRepayment, OpRepay
 	}
+	ctx = named(ctx, op)
 	if err := authorize(ctx, act, t.Facility); err != nil {
 		return store.Posted{}, err
 	}
@@ -271,6 +273,7 @@ func checkBalances(tx store.Tx, t ledger.Transaction) error {
 // Reverse reverses a stored transaction (kind reversal, or returned_item
 // for a collection).
 func (s *Service) Reverse(ctx context.Context, r ledger.Ref, kind ledger.Kind, id int64) (store.Posted, error) {
+	ctx = named(ctx, OpReverse)
 	if err := authorize(ctx, ActPostTransaction, r.Facility); err != nil {
 		return store.Posted{}, err
 	}
@@ -322,6 +325,7 @@ func (s *Service) Overadvance(ctx context.Context, facility string, asOf, notice
 // no cure period), under the key "overadvance:<asOf>:<notice>". It returns
 // false when there is no overadvance, and posts nothing.
 func (s *Service) RecordOveradvance(ctx context.Context, facility string, asOf, notice date.Date, by string) (store.Overadvance, bool, error) {
+	ctx = named(ctx, OpRecordOveradvance)
 	now := s.now()
 	tp, err := s.termsPath(ctx, facility, asOf, now)
 	if err != nil {

@@ -82,6 +82,7 @@ func (s *Service) checkAmendment(ctx context.Context, facility string, a Amendme
 // RequestAmendment validates an amendment against the facility's
 // agreement and stores it for approval.
 func (s *Service) RequestAmendment(ctx context.Context, facility string, a AmendmentFile, by string) (store.Pending, error) {
+	ctx = named(ctx, OpRequestAmendment)
 	if err := authorize(ctx, ActRequestAmendment, facility); err != nil {
 		return store.Pending{}, err
 	}
@@ -108,6 +109,7 @@ func (s *Service) createPending(ctx context.Context, p store.Pending) (store.Pen
 // as facts) or rejects a pending action. The decider must not be its
 // requester.
 func (s *Service) DecidePending(ctx context.Context, facility string, id int64, approve bool, by, comment string) (before, after store.Pending, err error) {
+	ctx = named(ctx, map[bool]Op{true: OpApprovePending, false: OpRejectPending}[approve])
 	if err := authorize(ctx, ActDecidePending, facility); err != nil {
 		return before, after, err
 	}

@@ -14,6 +14,7 @@ import (
 // AuditState tells the surface that asked for a use case what its store
 // transactions did about the audit record (an Actor may carry one).
 type AuditState struct {
+	Op       Op   // the use case that ran, as it named itself ("" before one did)
 	Ran      bool // an update ran to its end (it may have changed nothing: a replay)
 	Appended bool // the audit record was appended with the change
 }
@@ -24,7 +25,8 @@ type AuditState struct {
 // transaction stored (postings, requests and decisions with the state
 // before a decision, certificates, statements, facts, documents) is
 // appended in the same transaction, so a change is never stored without
-// its record nor a record without its change.
+// its record nor a record without its change. The record's kind and
+// action are the use case's, as it named itself in ctx (named).
 func (s *Service) update(ctx context.Context, facility string, fn func(tx store.Tx) error) error {
 	a, hasActor := ActorFrom(ctx)
 	aud, ok := s.Store.(store.TxAuditor)
@@ -46,7 +48,7 @@ func (s *Service) update(ctx context.Context, facility string, fn func(tx store.
 		if err != nil {
 			return err
 		}
-		rec := a.Record(s.now())
+		rec := a.Record(opOf(ctx), s.now())
 		rec.Facility, rec.After = facility, after
 		describeChanges(&rec, rt.changes)
 		if _, err := aud.AppendAuditTx(tx, rec); err != nil {
@@ -176,18 +178,19 @@ func (t *recordingTx) PutDocument(d store.Document) (store.Document, bool, error
 	return out, stored, err
 }
 
-// Record is an audit record of what the actor asks, recorded at: who, the
-// request and what kind of change.
-func (a Actor) Record(at time.Time) store.AuditRecord {
+// Record is an audit record of the use case op asked by the actor,
+// recorded at: who, through what and the request (the actor's), and the
+// kind and action (op's).
+func (a Actor) Record(op Op, at time.Time) store.AuditRecord {
 	actor := a.User
 	if actor == "" {
 		actor = "anonymous"
 	}
-	return store.AuditRecord{At: at, Actor: actor, Role: a.Role, RequestID: a.RequestID, Route: a.Via, Kind: a.Kind, Action: a.Action}
+	return store.AuditRecord{At: at, Actor: actor, Role: a.Role, RequestID: a.RequestID, Route: a.Via, Kind: op.Kind(), Action: op.Action()}
 }
 
 // kindOfChange is the kind of record a stored change is about (the record
-// of a use case whose surface did not say), and subjectChange the change a
+// of a use case that did not name itself), and subjectChange the change a
 // record of a kind is about.
 var (
 	kindOfChange = map[string]string{
@@ -197,6 +200,7 @@ var (
 	}
 	subjectChange = map[string]string{
 		"advance": "advance_request", "certificate": "certificate", "repayment": "transaction", "transaction": "transaction",
+		"collection": "transaction", "returned_item": "transaction", "fee": "transaction",
 		"financial_statement": "financial_statement", "amendment": "pending", "event_of_default": "pending",
 		"waiver": "pending", "approval": "pending",
 	}
@@ -204,9 +208,9 @@ var (
 
 // describeChanges fills what a record is about from what a store
 // transaction stored: the first change of the record's kind (or the
-// first change, when the record has no kind or its kind stores facts)
-// gives the resource and its state before; the last change of that
-// resource its state after.
+// first change, when the record has no kind, its kind stores facts or its
+// transaction stored no change of that kind) gives the resource and its
+// state before; the last change of that resource its state after.
 func describeChanges(r *store.AuditRecord, changes []change) {
 	if len(changes) == 0 {
 		return
@@ -223,7 +227,7 @@ func describeChanges(r *store.AuditRecord, changes []change) {
 		}
 	}
 	if first == nil {
-		return
+		first = &changes[0]
 	}
 	r.Describe(first.Before, first.After)
 	for i := len(changes) - 1; i >= 0; i-- {
@@ -239,10 +243,15 @@ func describeChanges(r *store.AuditRecord, changes []change) {
 	}
 }
 
-// Refusal is a change refused, for its audit record: the error's stable
-// code and message, the HTTP status when a request was refused, and what
-// the surface read of the change before it was refused.
+// Refusal is a change refused, for its audit record: the use case refused
+// (Op), the error's stable code and message, the HTTP status when a
+// request was refused, and what the surface read of the change before it
+// was refused.
 type Refusal struct {
+	// Op is the use case the surface asked for, or would have, when it
+	// refused the change itself; a use case that ran and named itself
+	// (the actor's AuditState) is recorded by its own name.
+	Op            Op
 	Code, Message string
 	Status        int
 	Facility      string
@@ -256,7 +265,11 @@ type Refusal struct {
 // holds the status, code and message.
 func (s *Service) RefusalRecord(ctx context.Context, f Refusal) store.AuditRecord {
 	a, _ := ActorFrom(ctx)
-	r := a.Record(s.now())
+	op := f.Op
+	if a.Audit != nil && a.Audit.Op != "" {
+		op = a.Audit.Op
+	}
+	r := a.Record(op, s.now())
 	r.Facility, r.Resource, r.Amount, r.Dated = f.Facility, f.Resource, f.Amount, f.Dated
 	r.Result, r.Error = store.AuditRefused, f.Code
 	body := map[string]any{"code": f.Code, "message": f.Message}

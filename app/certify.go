@@ -148,6 +148,7 @@ func rowCount(n int) string {
 // sent twice, a retried upload) returns the first certificate and stores
 // nothing.
 func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in CertificateInput) (store.Certificate, *borrowingbase.Certificate, error) {
+	ctx = named(ctx, OpSubmitCertificate)
 	if err := authorize(ctx, ActSubmitCertificate, in.Facility); err != nil {
 		return store.Certificate{}, nil, err
 	}
@@ -460,6 +461,11 @@ type CertificateDecision struct {
 // rejected or withdrawn (and submitted again, to supersede). A retried
 // decision by the same reviewer returns the certificate as decided.
 func (s *Service) DecideCertificate(ctx context.Context, facility string, id int64, d CertificateDecision) (before, after store.Certificate, err error) {
+	if d.Status == store.Rejected {
+		ctx = named(ctx, OpRejectCertificate)
+	} else {
+		ctx = named(ctx, OpApproveCertificate)
+	}
 	if err := authorize(ctx, ActDecideCertificate, facility); err != nil {
 		return before, after, err
 	}
@@ -526,6 +532,7 @@ func checkSupersession(tx store.Tx, c store.Certificate, ack int64) error {
 // prepared it; a lender decides instead (approve or reject). A retried
 // withdrawal by the same person returns the certificate as withdrawn.
 func (s *Service) WithdrawCertificate(ctx context.Context, facility string, id int64, by, reason string) (before, after store.Certificate, err error) {
+	ctx = named(ctx, OpWithdrawCertificate)
 	if err := authorize(ctx, ActWithdrawCertificate, facility); err != nil {
 		return before, after, err
 	}

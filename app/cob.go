@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -49,29 +50,74 @@ type CloseResult struct {
 // is recomputed with the terms and the base rate in force on that day,
 // as read by this run.
 //
-// When the run succeeds, the business date moves to the day after through
-// (Service.OpenBusinessDate; never backwards).
+// The accruals, the move of the business date to the day after through
+// (never backwards) and the run's audit record (kind close_of_business,
+// action run, for the context's actor, when the run posted something or
+// moved the date) commit in one store transaction
+// (store.Store.CommitAccrual): a run is never stored without its record,
+// nor the business date moved without the accruals of the day it closes.
 //
 // If loans are posted while the run computes, the commit detects it and
 // the run starts again (up to three times) rather than miss their interest.
 func (s *Service) CloseOfBusiness(ctx context.Context, through date.Date) (CloseResult, error) {
+	ctx = named(ctx, OpCloseOfBusiness)
 	for attempt := 1; ; attempt++ {
 		res, err := s.closeOfBusiness(ctx, through)
 		if store.ErrorCode(err) == store.CodeConflict && attempt < 3 {
 			continue
 		}
+		return res, err
+	}
+}
+
+// closing is what a run commits with its accruals: the next business
+// date, opened by the actor (or "close of business"), and, when the
+// context carries an actor and the store keeps an audit trail, the run's
+// record.
+func (s *Service) closing(ctx context.Context, through date.Date, facilities int) *store.AccrualClose {
+	a, hasActor := ActorFrom(ctx)
+	by := "close of business"
+	if hasActor && a.User != "" {
+		by = a.User
+	}
+	c := &store.AccrualClose{Open: store.BusinessDay{Date: through + 1, RecordedBy: by, RecordedAt: s.now(), Reason: "close of business " + through.String()}}
+	if _, audited := s.Store.(store.TxAuditor); !hasActor || !audited {
+		return c
+	}
+	c.Audit = func(posted []store.Posted, opened bool) (*store.AuditRecord, error) {
+		if a.Audit != nil {
+			a.Audit.Ran = true
+		}
+		res := CloseResult{Facilities: facilities}
+		count(&res, posted)
+		if res.Posted == 0 && !opened {
+			return nil, nil // nothing changed: no record
+		}
+		after := map[string]any{"through": through, "result": res}
+		if opened {
+			after["business_date"] = through + 1
+		}
+		b, err := json.Marshal(after)
 		if err != nil {
-			return res, err
+			return nil, err
 		}
-		// The day is closed: the next business date opens.
-		by := "close of business"
-		if a, ok := ActorFrom(ctx); ok && a.User != "" {
-			by = a.User
+		rec := a.Record(opOf(ctx), s.now())
+		rec.Dated, rec.After = through, b
+		if a.Audit != nil {
+			a.Audit.Appended = true
 		}
-		if _, err := s.OpenBusinessDate(ctx, through+1, by, "close of business "+through.String()); err != nil {
-			return res, fmt.Errorf("close of business %s: opening the next business date: %w", through, err)
+		return &rec, nil
+	}
+	return c
+}
+
+func count(res *CloseResult, posted []store.Posted) {
+	for _, p := range posted {
+		if p.Replayed {
+			res.Replayed++
+		} else {
+			res.Posted++
 		}
-		return res, nil
 	}
 }
 
@@ -173,17 +219,11 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 			}
 		}
 	}
-	posted, err := s.Store.CommitAccrual(ctx, through, processed, txs)
+	posted, err := s.Store.CommitAccrual(ctx, through, processed, txs, s.closing(ctx, through, res.Facilities))
 	if err != nil {
 		return res, fmt.Errorf("close of business %s: %w", through, err)
 	}
-	for _, p := range posted {
-		if p.Replayed {
-			res.Replayed++
-		} else {
-			res.Posted++
-		}
-	}
+	count(&res, posted)
 	return res, nil
 }
 

@@ -126,7 +126,7 @@ func testCloseOfBusinessTermsOfEachDay(t *testing.T, s store.Store, listed bool)
 		{Effective: d("2006-01-01"), Value: money.MustRate("0.06")},
 		{Effective: d("2006-03-18"), Value: money.MustRate("0.065")},
 	} {
-		if err := s.PutRate(ctx, "prime", r); err != nil {
+		if err := s.PutRate(ctx, "prime", r, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

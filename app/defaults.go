@@ -144,6 +144,7 @@ func partyIDs(t *agreement.Terms) string {
 // takes effect (computed from the terms in force on the sending date, in
 // the facility's zone, and stored with the rule used).
 func (s *Service) RecordNotice(ctx context.Context, in FactInput, n defaults.Notice) (Recorded, error) {
+	ctx = named(ctx, OpRecordNotice)
 	if n.Sent.IsZero() {
 		return Recorded{}, invalid("notice: the sent time is required")
 	}
@@ -222,6 +223,7 @@ func recordID(id, prefix string) (int64, bool) {
 // ConfirmNotice records the fax confirmation of good transmission and/or
 // the courier copy of a notice recorded before, with its effect again.
 func (s *Service) ConfirmNotice(ctx context.Context, in FactInput, notice string, confirmed, courierCopy *time.Time) (Recorded, error) {
+	ctx = named(ctx, OpConfirmNotice)
 	if confirmed == nil && courierCopy == nil {
 		return Recorded{}, invalid("notice %s: give the confirmation time, the courier copy time or both", notice)
 	}
@@ -278,6 +280,7 @@ func (s *Service) ConfirmNotice(ctx context.Context, in FactInput, notice string
 
 // RecordDefault records an event of default of the terms as occurred.
 func (s *Service) RecordDefault(ctx context.Context, in FactInput, r defaults.DefaultRecord) (Recorded, error) {
+	ctx = named(ctx, OpRecordDefault)
 	if r.Occurred == 0 {
 		return Recorded{}, invalid("event of default: the date it occurred is required")
 	}
@@ -326,6 +329,7 @@ func (s *Service) checkDefault(ctx context.Context, facility, id string, d date.
 // NoticeOfDefault records the lender's notice of an event of default
 // (Loan Agreement §7.2 unless under says otherwise).
 func (s *Service) NoticeOfDefault(ctx context.Context, in FactInput, id string, n defaults.Notice) (Recorded, error) {
+	ctx = named(ctx, OpNoticeOfDefault)
 	n.Subject, n.Default = defaults.SubjectDefault, id
 	if n.From == "" {
 		n.From = "lender"
@@ -347,6 +351,12 @@ func (s *Service) NoticeOfDefault(ctx context.Context, in FactInput, id string, 
 // have taken effect by then), or asks for its cure: a cure ends the default
 // only when a second person approves it (RequestCure, DecideRequest).
 func (s *Service) DefaultAction(ctx context.Context, in FactInput, id, kind string, on date.Date, note string) (Recorded, error) {
+	switch kind {
+	case defaults.ActionCure:
+		ctx = named(ctx, OpRequestCure)
+	case defaults.ActionAcceleration:
+		ctx = named(ctx, OpAccelerate)
+	}
 	if kind != defaults.ActionCure && kind != defaults.ActionAcceleration {
 		return Recorded{}, invalid("action %q: expected cure or acceleration (a waiver needs a request and a second lender's approval)", kind)
 	}
@@ -376,6 +386,7 @@ func (s *Service) DefaultAction(ctx context.Context, in FactInput, id, kind stri
 // period (Security Agreement ¶16). It takes effect only when a second
 // lender approves it (ApproveWaiver).
 func (s *Service) RequestWaiver(ctx context.Context, in FactInput, w WaiverRequest) (Recorded, error) {
+	ctx = named(ctx, OpRequestWaiver)
 	if err := authorize(ctx, ActRecordDefault, in.Facility); err != nil {
 		return Recorded{}, err
 	}
@@ -420,6 +431,7 @@ func (s *Service) RequestWaiver(ctx context.Context, in FactInput, w WaiverReque
 // RecordOtherDebt records other indebtedness of the borrower (or a later
 // state of it under the same id: paid, accelerated, disputed with reserves).
 func (s *Service) RecordOtherDebt(ctx context.Context, in FactInput, o defaults.OtherDebt) (Recorded, error) {
+	ctx = named(ctx, OpRecordOtherDebt)
 	switch {
 	case o.ID == "":
 		return Recorded{}, invalid("other indebtedness: an id is required (a later record under the same id supersedes)")
@@ -442,6 +454,7 @@ func (s *Service) RecordOtherDebt(ctx context.Context, in FactInput, o defaults.
 // RecordPolicy records an insurance policy on the collateral (or a later
 // state of it under the same id: evidenced, cancelled).
 func (s *Service) RecordPolicy(ctx context.Context, in FactInput, p defaults.Policy) (Recorded, error) {
+	ctx = named(ctx, OpRecordPolicy)
 	if p.ID == "" {
 		p.ID = p.Number
 	}
@@ -482,6 +495,7 @@ type FilingBody struct {
 // and filing date, and continuation statements filed. A jurisdiction other
 // than the one the terms know is refused.
 func (s *Service) RecordFiling(ctx context.Context, in FactInput, f defaults.FilingRecord, jurisdiction string) (Recorded, error) {
+	ctx = named(ctx, OpRecordFiling)
 	if f.Filed == 0 && len(f.Continuations) == 0 && f.Number == "" {
 		return Recorded{}, invalid("UCC filing %s: give the number, the filing date or a continuation", f.Filing)
 	}
@@ -527,6 +541,7 @@ var OccurrenceKinds = []string{"delivered", "casualty", "casualty_cure", "record
 // the closing item, Loan Modification Agreement §II.C), a casualty, a
 // payment, a move of books and records, a sale, a report delivered.
 func (s *Service) RecordOccurrence(ctx context.Context, in FactInput, e defaults.Event) (Recorded, error) {
+	ctx = named(ctx, OpRecordOccurrence)
 	if e.Date == 0 {
 		return Recorded{}, invalid("occurrence: the date is required")
 	}
@@ -580,6 +595,7 @@ func (s *Service) RecordOccurrence(ctx context.Context, in FactInput, e defaults
 // end it: it is kept as a request (pending) that a second person approves
 // (DecideRequest), dated the business date.
 func (s *Service) RecordCovenantResult(ctx context.Context, in FactInput, r defaults.CovenantResult) (Recorded, error) {
+	ctx = named(ctx, OpRecordCovenantResult)
 	if err := authorize(ctx, ActRecordDefault, in.Facility); err != nil {
 		return Recorded{}, err
 	}

@@ -215,6 +215,7 @@ func findRequest(rs []EndRequest, id int64) (EndRequest, bool) {
 // RequestCure asks for the cure of an event of default continuing on the
 // date; it takes effect when a second person approves it (DecideRequest).
 func (s *Service) RequestCure(ctx context.Context, in FactInput, id string, on date.Date, note string) (Recorded, error) {
+	ctx = named(ctx, OpRequestCure)
 	if err := authorize(ctx, ActRecordDefault, in.Facility); err != nil {
 		return Recorded{}, err
 	}
@@ -252,6 +253,7 @@ func (s *Service) addRequest(ctx context.Context, in FactInput, kind, subject st
 // result, or the accepted statements (recorded now) with their covenant
 // tests. The same key again returns the decision (replayed).
 func (s *Service) DecideRequest(ctx context.Context, in FactInput, id int64, approve bool, comment string) (Recorded, error) {
+	ctx = named(ctx, map[bool]Op{true: OpApproveRequest, false: OpRejectRequest}[approve])
 	if err := authorize(ctx, ActDecidePending, in.Facility); err != nil {
 		return Recorded{}, err
 	}
@@ -416,6 +418,7 @@ func (s *Service) acceptStatement(ctx context.Context, facility string, req EndR
 // request's record id (0: the one open waiver request of the default). See
 // DecideRequest.
 func (s *Service) ApproveWaiver(ctx context.Context, in FactInput, id string, request int64) (Recorded, error) {
+	ctx = named(ctx, OpApproveWaiver)
 	if err := authorize(ctx, ActDecidePending, in.Facility); err != nil {
 		return Recorded{}, err
 	}

@@ -20,6 +20,7 @@ import (
 // AddStatements records quarterly statements submitted now. See
 // AddStatementsAt.
 func (s *Service) AddStatements(ctx context.Context, facility string, sts []covenant.Statement, by string) ([]store.Financials, []Recorded, error) {
+	ctx = named(ctx, OpAddStatements)
 	return s.AddStatementsAt(ctx, facility, sts, by, s.now())
 }
 
@@ -33,6 +34,7 @@ func (s *Service) AddStatements(ctx context.Context, facility string, sts []cove
 // submitted again at the same time is a replay. Every statement is encoded
 // before anything is stored.
 func (s *Service) AddStatementsAt(ctx context.Context, facility string, sts []covenant.Statement, by string, at time.Time) ([]store.Financials, []Recorded, error) {
+	ctx = named(ctx, OpAddStatements)
 	if err := authorize(ctx, ActRecordStatements, facility); err != nil {
 		return nil, nil, err
 	}

@@ -15,6 +15,7 @@ import (
 // calendar (Security Agreement ¶8; ledger.CollectionValueDate), through the
 // collections clearing account.
 func (s *Service) Collect(ctx context.Context, facility, key string, received date.Date, amount money.Amount) (store.Posted, error) {
+	ctx = named(ctx, OpCollect)
 	terms, err := s.Terms.Terms(ctx, facility, received)
 	if err != nil {
 		return store.Posted{}, fmt.Errorf("collection %q: terms of %q as of %s: %w", key, facility, received, err)
@@ -31,12 +32,14 @@ func (s *Service) Collect(ctx context.Context, facility, key string, received da
 // ReturnItem reverses the credit of a collection whose item was returned
 // unpaid (Security Agreement ¶8), on the day it was returned.
 func (s *Service) ReturnItem(ctx context.Context, facility, key string, returned date.Date, collection int64) (store.Posted, error) {
+	ctx = named(ctx, OpReturnItem)
 	return s.Reverse(ctx, ledger.Ref{Facility: facility, Key: key, ValueDate: returned}, ledger.KindReturnedItem, collection)
 }
 
 // ChargeFee charges a fee the terms set (by id) on valueDate, to the loan
 // account or billed; the key defaults to "fee:ID" so a fee is charged once.
 func (s *Service) ChargeFee(ctx context.Context, facility, feeID string, valueDate date.Date, toLoans bool) (store.Posted, error) {
+	ctx = named(ctx, OpChargeFee)
 	terms, err := s.Terms.Terms(ctx, facility, valueDate)
 	if err != nil {
 		return store.Posted{}, fmt.Errorf("fee %q: terms of %q as of %s: %w", feeID, facility, valueDate, err)

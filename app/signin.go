@@ -103,8 +103,8 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (SignedIn, error) {
 	lim := s.signInLimits()
 	// The context's actor names the request (no one is signed in yet).
 	a, _ := ActorFrom(ctx)
-	rec := a.Record(now)
-	rec.Actor, rec.Role, rec.Kind, rec.Action = email, "", "session", "sign_in"
+	rec := a.Record(OpSignIn, now)
+	rec.Actor, rec.Role = email, ""
 	after, _ := json.Marshal(map[string]string{"address": in.Address})
 	rec.After = after
 	fails, fromAddr, err := acc.SignInFailures(ctx, email, in.Address, now.Add(-lim.Window))
@@ -159,7 +159,7 @@ func (s *Service) SignOut(ctx context.Context, u store.User, sess store.Session)
 		return err
 	}
 	a, _ := ActorFrom(ctx)
-	rec := a.Record(s.now())
-	rec.Actor, rec.Role, rec.Kind, rec.Action = u.Email, u.Role, "session", "sign_out"
+	rec := a.Record(OpSignOut, s.now())
+	rec.Actor, rec.Role = u.Email, u.Role
 	return acc.EndSession(ctx, sess.IDSHA256, &rec)
 }

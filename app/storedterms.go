@@ -230,6 +230,7 @@ func (a *StoredTerms) Terms(ctx context.Context, slug string, d date.Date) (Faci
 // is idempotent: the same files again change nothing; a facility with that
 // slug and other agreement files is a conflict.
 func (s *Service) RegisterFacility(ctx context.Context, slug string, files []agreement.File, settings Settings, by string) (store.Facility, error) {
+	ctx = named(ctx, OpRegisterFacility)
 	for i := range files {
 		files[i] = agreement.NewFile(filepath.Base(files[i].Name), files[i].Data)
 	}

@@ -53,8 +53,7 @@ func (s *Service) AddUser(ctx context.Context, in NewUser) (store.User, error) {
 	}
 	now := s.now()
 	a, _ := ActorFrom(ctx)
-	rec := a.Record(now)
-	rec.Kind, rec.Action = "user", "add"
+	rec := a.Record(OpAddUser, now)
 	rec.Resource = strings.ToLower(strings.TrimSpace(in.Email))
 	after, _ := json.Marshal(map[string]any{"email": rec.Resource, "role": in.Role, "facilities": facs})
 	rec.After = after
@@ -79,8 +78,8 @@ func (s *Service) CreateToken(ctx context.Context, email string) (token string, 
 	tok, sum := auth.NewToken()
 	now := s.now()
 	a, _ := ActorFrom(ctx)
-	rec := a.Record(now)
-	rec.Kind, rec.Action, rec.Resource = "token", "create", u.Email
+	rec := a.Record(OpCreateToken, now)
+	rec.Resource = u.Email
 	after, _ := json.Marshal(map[string]string{"user": u.Email, "token_sha256": sum})
 	rec.After = after
 	if err := acc.AddToken(ctx, u.ID, sum, now, &rec); err != nil {

@@ -39,7 +39,6 @@ import (
 
 	"revolver/agreement"
 	"revolver/app"
-	"revolver/auth"
 	"revolver/calendar"
 	"revolver/covenant"
 	"revolver/date"
@@ -198,21 +197,6 @@ func (l *loader) as(by, what string) context.Context {
 	return app.WithActor(l.ctx, app.Actor{User: by, UserID: u.ID, Role: u.Role, Facilities: u.Facilities, RequestID: "demo:" + what, Via: Via})
 }
 
-// audit appends the audit record of a change the demo makes outside a
-// facility's store transaction (registering the facility, its users, the
-// prime rate, close of business), by the lender admin.
-func (l *loader) audit(what, facility string, after any) error {
-	b, err := json.Marshal(after)
-	if err != nil {
-		return err
-	}
-	if _, err := l.acc.AppendAudit(l.ctx, store.AuditRecord{At: l.at, Actor: admin, RequestID: "demo:" + what, Route: Via,
-		Facility: facility, After: b}); err != nil {
-		return err
-	}
-	return nil
-}
-
 // local is the time h:m on d in the facility's zone.
 func (l *loader) local(d date.Date, h, m int) time.Time {
 	y, mo, dd := d.Time().Date()
@@ -243,16 +227,10 @@ func (l *loader) setUp() error {
 	}
 	l.at = Closing.Time().Add(14 * time.Hour) // 09:00 in New York
 	thr := Threshold
-	f, err := l.svc.RegisterFacility(l.ctx, Slug, files, app.Settings{MakerCheckerThreshold: &thr}, admin)
-	if err != nil {
+	// Each change of the setting up is a use case that stores its audit
+	// record with it, as the lender admin (who is not yet a user).
+	if _, err := l.svc.RegisterFacility(l.as(admin, "facility"), Slug, files, app.Settings{MakerCheckerThreshold: &thr}, admin); err != nil {
 		return fmt.Errorf("demo facility: %w", err)
-	}
-	names := make([]string, len(files))
-	for i, file := range files {
-		names[i] = file.Name
-	}
-	if err := l.audit("facility", Slug, map[string]any{"facility": f, "documents": names}); err != nil {
-		return err
 	}
 	l.res.Created += 1 + len(files)
 	t, err := l.terms.TermsAsOf(l.ctx, Slug, Closing)
@@ -269,24 +247,15 @@ func (l *loader) setUp() error {
 	l.cal = ft.Calendar
 	l.at = l.local(Closing, 9, 5)
 	for _, c := range Users {
-		h, err := auth.HashPassword(c.Password, auth.DefaultParams)
-		if err != nil {
-			return err
+		in := app.NewUser{Email: c.Email, Role: c.Role, Password: c.Password}
+		if c.Role == store.RoleBorrower {
+			in.Facilities = []string{Slug}
 		}
-		u, err := l.acc.CreateUser(l.ctx, store.User{Email: c.Email, Role: c.Role, PasswordHash: h, Created: l.at})
+		u, err := l.svc.AddUser(l.as(admin, "user:"+c.Email), in)
 		if err != nil {
 			return fmt.Errorf("demo user %s: %w", c.Email, err)
 		}
-		if c.Role == store.RoleBorrower {
-			if err := l.acc.GrantFacility(l.ctx, u.ID, Slug); err != nil {
-				return err
-			}
-			u.Facilities = []string{Slug}
-		}
 		l.users[c.Email] = u
-		if err := l.audit("user:"+c.Email, "", u); err != nil {
-			return err
-		}
 		l.res.Created++
 	}
 	ctx := l.as(admin, "business-date:"+Closing.String())
@@ -312,12 +281,12 @@ func (l *loader) schedule() error {
 			on, h, m = Closing, 9, 10
 		}
 		rp := ledger.RatePoint{Effective: d(p.d), Value: money.MustRate(p.v)}
-		l.on(on, h, m, admin, "prime:"+p.d, func(context.Context) error {
-			if err := l.st.PutRate(l.ctx, "prime", rp); err != nil {
+		l.on(on, h, m, admin, "prime:"+p.d, func(ctx context.Context) error {
+			if err := l.svc.RecordRate(ctx, "prime", rp); err != nil {
 				return err
 			}
 			l.res.Created++
-			return l.audit("prime:"+p.d, "", map[string]any{"rate_series": "prime", "effective": rp.Effective, "rate": rp.Value})
+			return nil
 		})
 	}
 	l.closing()
@@ -675,7 +644,7 @@ func (l *loader) closeOfBusiness(d, through date.Date) error {
 	}
 	l.res.Created += res.Posted
 	l.res.Transactions += res.Posted
-	return l.audit("close-of-business:"+through.String(), "", map[string]any{"close_of_business": through, "result": res, "business_date": through + 1})
+	return nil
 }
 
 // finish appends the demo's mark: what the store holds after its loading

@@ -170,7 +170,7 @@ func TestLoadTwiceAndRefuseChanged(t *testing.T) {
 			}
 
 			// A change without an audit record is seen too.
-			if err := st.PutRate(ctx, "prime", ledger.RatePoint{Effective: date.MustParse("2007-01-02"), Value: money.MustRate("0.0850")}); err != nil {
+			if err := st.PutRate(ctx, "prime", ledger.RatePoint{Effective: date.MustParse("2007-01-02"), Value: money.MustRate("0.0850")}, nil); err != nil {
 				t.Fatal(err)
 			}
 			refusal(t, st, "prime rate entries: 18 when the demo loaded, 19 now")

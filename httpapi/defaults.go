@@ -24,11 +24,11 @@ import (
 func (s *Server) defaultsRoutes() []*Route {
 	const f = "/api/v1/facilities/{slug}"
 	const eod = f + "/events-of-default/{id}"
-	rec := func(method, path, summary, request string, h func(c *call) (any, error)) *Route {
-		return &Route{Method: method, Path: path, Summary: summary, Roles: roles(app.ActRecordDefault), Mutating: true, Request: request, Response: "Recorded", Status: http.StatusCreated, h: h}
+	rec := func(op app.Op, method, path, summary, request string, h func(c *call) (any, error)) *Route {
+		return &Route{Method: method, Path: path, Summary: summary, Roles: roles(app.ActRecordDefault), Mutating: true, Op: op, Request: request, Response: "Recorded", Status: http.StatusCreated, h: h}
 	}
-	decide := func(method, path, summary, request string, h func(c *call) (any, error)) *Route {
-		r := rec(method, path, summary, request, h)
+	decide := func(op app.Op, method, path, summary, request string, h func(c *call) (any, error)) *Route {
+		r := rec(op, method, path, summary, request, h)
 		r.Roles = roles(app.ActDecidePending)
 		return r
 	}
@@ -36,23 +36,23 @@ func (s *Server) defaultsRoutes() []*Route {
 		{Method: "GET", Path: f + "/deadlines", Summary: "What is due, overdue or coming on a date, each with its clause and rule (format=ics or Accept: text/calendar: an iCalendar file)", Query: []string{"as_of", "known_at", "format"}, Response: "Deadlines", h: s.deadlines},
 		{Method: "GET", Path: f + "/events-of-default", Summary: "Events of default on a date as known at a time, with their lifecycle (who, when, clause), whether each continues and why, the requests to end them waiting for a second person, and the Bank's remedies exercisable or not yet (with the missing condition)", Query: []string{"as_of", "known_at"}, Response: "EventsOfDefault", h: s.eventsOfDefault},
 		{Method: "GET", Path: f + "/requests", Summary: "Requests to end events of default (cure, waiver, covenant result) and restatements, with their decisions", Response: "RequestList", h: s.requests},
-		decide("POST", f+"/requests/{id}/approve", "Approve a request (not by its requester): the cure, waiver, covenant result or restated statements take effect", "Decision", s.decideRequest(true)),
-		decide("POST", f+"/requests/{id}/reject", "Reject a request (not by its requester), saying why", "Decision", s.decideRequest(false)),
+		decide(app.OpApproveRequest, "POST", f+"/requests/{id}/approve", "Approve a request (not by its requester): the cure, waiver, covenant result or restated statements take effect", "Decision", s.decideRequest(true)),
+		decide(app.OpRejectRequest, "POST", f+"/requests/{id}/reject", "Reject a request (not by its requester), saying why", "Decision", s.decideRequest(false)),
 		{Method: "GET", Path: f + "/notices/effective", Summary: "When a notice sent by a method at a time takes effect under the facility's terms (Security Agreement ¶21), and by which rule", Query: []string{"method", "sent", "confirmed"}, Response: "NoticeEffect", h: s.noticeEffective},
 		{Method: "GET", Path: f + "/fact-records", Summary: "The facility's fact records (append-only), by id", Response: "FactRecordList", h: s.factRecords},
-		rec("POST", f+"/notices", "Record a notice given (effective time computed and stored with its rule)", "NoticeInput", s.recordNotice),
-		rec("POST", f+"/notices/{id}/confirmation", "Record a fax's confirmation of good transmission and/or its courier copy", "NoticeConfirmationInput", s.confirmNotice),
-		rec("POST", f+"/events-of-default/records", "Record an event of default of the terms as occurred", "EventOfDefaultInput", s.recordDefault),
-		rec("POST", eod+"/notice", "Record the Bank's notice of the event of default (§7.2)", "DefaultNoticeInput", s.defaultNotice),
-		rec("POST", eod+"/cure", "Ask to record the cure of the event of default: a request a second lender approves (POST …/requests/{id}/approve)", "DefaultActionInput", s.defaultAction(defaults.ActionCure)),
-		rec("POST", eod+"/accelerate", "Record the acceleration after an event of default (needs its notice in effect)", "DefaultActionInput", s.defaultAction(defaults.ActionAcceleration)),
-		rec("POST", eod+"/waive", "Ask to waive the event of default: a written consent naming the agreement, and for a covenant the covenant and period (SA ¶16); needs a second lender", "WaiverInput", s.requestWaiver),
-		decide("POST", eod+"/waive/approve", "Approve a waiver request (not by its requester)", "WaiverApproval", s.approveWaiver),
-		rec("POST", f+"/insurance-policies", "Record an insurance policy on the collateral, or a later state of it under the same id", "PolicyInput", s.recordPolicy),
-		rec("POST", f+"/ucc-filings", "Record a UCC filing's number and date, or a continuation", "FilingInput", s.recordFiling),
-		rec("POST", f+"/other-indebtedness", "Record other indebtedness (cross-default), or a later state of it under the same id", "OtherDebtInput", s.recordOtherDebt),
-		rec("POST", f+"/occurrences", "Record a delivery (closing checklist), casualty, payment, move or sale", "OccurrenceInput", s.recordOccurrence),
-		rec("POST", f+"/covenant-results", "Record a covenant test as reported (a covenant of the terms); a passing result over a failing test while its event of default continues is a request a second lender approves", "CovenantResultInput", s.recordCovenantResult),
+		rec(app.OpRecordNotice, "POST", f+"/notices", "Record a notice given (effective time computed and stored with its rule)", "NoticeInput", s.recordNotice),
+		rec(app.OpConfirmNotice, "POST", f+"/notices/{id}/confirmation", "Record a fax's confirmation of good transmission and/or its courier copy", "NoticeConfirmationInput", s.confirmNotice),
+		rec(app.OpRecordDefault, "POST", f+"/events-of-default/records", "Record an event of default of the terms as occurred", "EventOfDefaultInput", s.recordDefault),
+		rec(app.OpNoticeOfDefault, "POST", eod+"/notice", "Record the Bank's notice of the event of default (§7.2)", "DefaultNoticeInput", s.defaultNotice),
+		rec(app.OpRequestCure, "POST", eod+"/cure", "Ask to record the cure of the event of default: a request a second lender approves (POST …/requests/{id}/approve)", "DefaultActionInput", s.defaultAction(defaults.ActionCure)),
+		rec(app.OpAccelerate, "POST", eod+"/accelerate", "Record the acceleration after an event of default (needs its notice in effect)", "DefaultActionInput", s.defaultAction(defaults.ActionAcceleration)),
+		rec(app.OpRequestWaiver, "POST", eod+"/waive", "Ask to waive the event of default: a written consent naming the agreement, and for a covenant the covenant and period (SA ¶16); needs a second lender", "WaiverInput", s.requestWaiver),
+		decide(app.OpApproveWaiver, "POST", eod+"/waive/approve", "Approve a waiver request (not by its requester)", "WaiverApproval", s.approveWaiver),
+		rec(app.OpRecordPolicy, "POST", f+"/insurance-policies", "Record an insurance policy on the collateral, or a later state of it under the same id", "PolicyInput", s.recordPolicy),
+		rec(app.OpRecordFiling, "POST", f+"/ucc-filings", "Record a UCC filing's number and date, or a continuation", "FilingInput", s.recordFiling),
+		rec(app.OpRecordOtherDebt, "POST", f+"/other-indebtedness", "Record other indebtedness (cross-default), or a later state of it under the same id", "OtherDebtInput", s.recordOtherDebt),
+		rec(app.OpRecordOccurrence, "POST", f+"/occurrences", "Record a delivery (closing checklist), casualty, payment, move or sale", "OccurrenceInput", s.recordOccurrence),
+		rec(app.OpRecordCovenantResult, "POST", f+"/covenant-results", "Record a covenant test as reported (a covenant of the terms); a passing result over a failing test while its event of default continues is a request a second lender approves", "CovenantResultInput", s.recordCovenantResult),
 	}
 }
 

@@ -193,6 +193,11 @@ type Route struct {
 	Roles []string
 	// Mutating routes honour Idempotency-Key and are audited.
 	Mutating bool
+	// Op is the use case a mutating route runs, for the audit record of a
+	// request refused before it runs (unauthenticated, role refused, bad
+	// input). The record of what the use case does, done or refused, is
+	// named by the use case itself (app.Op).
+	Op app.Op
 	// Upload routes take multipart/form-data (larger body limit).
 	Upload bool
 	// Request and Response name schemas of the OpenAPI document, each the
@@ -307,9 +312,7 @@ func (s *Server) serve(c *call) error {
 		}
 	}
 	c.auditSt = &app.AuditState{}
-	a := c.actor()
-	a.Audit = c.auditSt
-	c.r = r.WithContext(app.WithActor(r.Context(), a))
+	c.r = r.WithContext(app.WithActor(r.Context(), c.actor()))
 	out, err := rt.h(c)
 	if err != nil {
 		if c.idemKey != "" {
@@ -540,13 +543,21 @@ func (c *call) audit(before, after any) error {
 	return nil
 }
 
-// actor is who asks through this request and for what (auditWhat), for
-// the use cases and the audit records.
+// actor is who asks through this request, for the use cases and the
+// audit records: the user, the route and the request id (what is asked is
+// the use case's to say).
 func (c *call) actor() app.Actor {
-	route := c.rt.Method + " " + c.rt.Path
-	what := auditWhat[route]
 	return app.Actor{User: c.user.Email, UserID: c.user.ID, Role: c.user.Role, Facilities: c.user.Facilities,
-		RequestID: c.reqID, Via: route, Kind: what.kind, Action: what.action}
+		RequestID: c.reqID, Via: c.rt.Method + " " + c.rt.Path, Audit: c.auditSt}
+}
+
+// op is the use case of the request: the one that ran, as it named
+// itself, else the route's.
+func (c *call) op() app.Op {
+	if c.auditSt != nil && c.auditSt.Op != "" {
+		return c.auditSt.Op
+	}
+	return c.rt.Op
 }
 
 // facility is the facility of the request: the one loaded, else the path's.
@@ -558,10 +569,10 @@ func (c *call) facility() string {
 }
 
 // newRecord is the audit record of this request: who (user and role),
-// the request, the facility, what kind of thing the route changes and how
-// (auditWhat), and what the request is about as far as it was read.
+// the request, the facility, the use case (op) and what the request is
+// about as far as it was read.
 func (c *call) newRecord(before, after json.RawMessage) store.AuditRecord {
-	r := c.actor().Record(c.s.now())
+	r := c.actor().Record(c.op(), c.s.now())
 	r.Facility, r.Resource, r.Amount, r.Dated, r.Before, r.After = c.facility(), c.r.PathValue("id"), c.amount, c.day, before, after
 	return r
 }
@@ -578,7 +589,7 @@ func (c *call) refusal(e *Error) *store.AuditRecord {
 	if !c.rt.Mutating || c.audited || e.Status < 400 || e.Status >= 500 {
 		return nil
 	}
-	r := c.s.svc.RefusalRecord(app.WithActor(c.r.Context(), c.actor()), app.Refusal{Code: e.Code, Message: e.Message, Status: e.Status,
+	r := c.s.svc.RefusalRecord(app.WithActor(c.r.Context(), c.actor()), app.Refusal{Op: c.rt.Op, Code: e.Code, Message: e.Message, Status: e.Status,
 		Facility: c.facility(), Resource: c.r.PathValue("id"), Amount: c.amount, Dated: c.day})
 	return &r
 }

@@ -77,8 +77,10 @@ type Store interface {
 	FinancialsHistory(ctx context.Context, facility string, periodEnd date.Date) ([]Financials, error)
 
 	// Base rate series. Entering the same value again is a no-op; another
-	// value for an existing (series, effective) is a conflict.
-	PutRate(ctx context.Context, series string, p ledger.RatePoint) error
+	// value for an existing (series, effective) is a conflict. A new point
+	// is stored with its audit record (a, may be nil) in one database
+	// transaction; a no-op appends none.
+	PutRate(ctx context.Context, series string, p ledger.RatePoint, a *AuditRecord) error
 	RateSeries(ctx context.Context, series string) (ledger.RateSeries, error)
 
 	// Update runs fn in one database transaction holding the facility's
@@ -117,8 +119,12 @@ type Store interface {
 	// after which its Loans postings count as Late. If a
 	// facility's Loans postings up to through changed since AccrualState
 	// read them (a posting arrived meanwhile), it fails with conflict and
-	// posts nothing: read the state again.
-	CommitAccrual(ctx context.Context, through date.Date, states []AccrualState, txs []ledger.Transaction) ([]Posted, error)
+	// posts nothing: read the state again. With c (may be nil), the same
+	// database transaction also opens the business date c.Open (when it
+	// is later than the latest; an earlier or the same date is left as it
+	// is) and appends the audit record c.Audit returns; an error from
+	// c.Audit stores nothing at all.
+	CommitAccrual(ctx context.Context, through date.Date, states []AccrualState, txs []ledger.Transaction, c *AccrualClose) ([]Posted, error)
 
 	// BusinessDate is the bank's business (processing) date: the latest
 	// opened (not_found before the first). OpenBusinessDate appends the
@@ -137,6 +143,17 @@ type Store interface {
 	ReadState(ctx context.Context, facility string, after date.Date) (ReadState, error)
 
 	Close() error
+}
+
+// AccrualClose is what a close-of-business run commits with its accruals,
+// in their database transaction (Store.CommitAccrual): the business date
+// it opens (zero Date: none) and its audit record. Audit is called last in
+// the transaction with what was posted and whether Open was opened; it
+// returns the record to append (nil: none), or an error that stores
+// nothing.
+type AccrualClose struct {
+	Open  BusinessDay
+	Audit func(posted []Posted, opened bool) (*AuditRecord, error)
 }
 
 // BusinessDay is one opening of a business date: which date, who opened it,

@@ -178,6 +178,7 @@ func (s *Server) certificatesPage(rq *req) error {
 }
 
 func (s *Server) uploadCertificate(rq *req) error {
+	rq.asks(app.OpSubmitCertificate)
 	if err := rq.allow(app.ActSubmitCertificate, "submit certificates"); err != nil {
 		return err
 	}
@@ -493,6 +494,7 @@ func (s *Server) decideCertificate(rq *req) error {
 	if d != "approve" && d != "reject" && d != "withdraw" {
 		return userErr(http.StatusNotFound, "There is no such action.")
 	}
+	rq.asks(map[string]app.Op{"approve": app.OpApproveCertificate, "reject": app.OpRejectCertificate, "withdraw": app.OpWithdrawCertificate}[d])
 	if d == "withdraw" {
 		if err := rq.allow(app.ActWithdrawCertificate, "withdraw certificates"); err != nil {
 			return err
@@ -538,7 +540,7 @@ func (rq *req) refused(err error, page func(*req) error) error {
 	if code == store.CodeInternal {
 		code = store.CodeInvalid // the page's own check of the form
 	}
-	if aerr := rq.s.svc.AuditRefusal(rq.actx(), app.Refusal{Code: code, Message: msg, Status: status,
+	if aerr := rq.s.svc.AuditRefusal(rq.actx(), app.Refusal{Op: rq.op, Code: code, Message: msg, Status: status,
 		Facility: rq.fac.Slug, Resource: rq.r.PathValue("id"), Amount: rq.amount, Dated: rq.day}); aerr != nil {
 		return aerr
 	}

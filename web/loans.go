@@ -224,6 +224,7 @@ func (s *Server) loansPage(rq *req) error {
 }
 
 func (s *Server) requestAdvance(rq *req) error {
+	rq.asks(app.OpRequestAdvance)
 	if err := rq.allow(app.ActRequestAdvance, "request advances"); err != nil {
 		return err
 	}
@@ -256,6 +257,7 @@ func (s *Server) decideAdvance(rq *req) error {
 	if err != nil || id <= 0 || d != "approve" && d != "reject" && d != "cancel" {
 		return userErr(http.StatusNotFound, "There is no such advance request or action.")
 	}
+	rq.asks(map[string]app.Op{"approve": app.OpApproveAdvance, "reject": app.OpRejectAdvance, "cancel": app.OpCancelAdvance}[d])
 	if err := rq.r.ParseForm(); err != nil {
 		return userErr(http.StatusBadRequest, "The form could not be read: try again.")
 	}

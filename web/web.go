@@ -193,7 +193,15 @@ type req struct {
 	// for the audit record of its refusal.
 	amount money.Amount
 	day    date.Date
+	// op is the use case a form asks for (asks), for the audit record of
+	// a refusal before it runs; audit learns the use case that ran.
+	op    app.Op
+	audit app.AuditState
 }
+
+// asks notes the use case the form asks for: a refusal before it runs
+// (the role refused, the form's own check) is recorded under its name.
+func (rq *req) asks(op app.Op) { rq.op = op }
 
 func (s *Server) session(r *http.Request) (store.User, store.Session, error) {
 	ck, err := r.Cookie(auth.SessionCookie)
@@ -282,7 +290,7 @@ func (rq *req) allow(a app.Action, what string) error {
 		return nil
 	}
 	msg := fmt.Sprintf("Your role (%s) cannot %s. Nothing was changed.", strings.ReplaceAll(rq.user.Role, "_", " "), what)
-	if err := rq.s.svc.AuditRefusal(rq.actx(), app.Refusal{Code: store.CodeForbidden, Message: msg, Status: http.StatusForbidden,
+	if err := rq.s.svc.AuditRefusal(rq.actx(), app.Refusal{Op: rq.op, Code: store.CodeForbidden, Message: msg, Status: http.StatusForbidden,
 		Facility: rq.fac.Slug, Resource: rq.r.PathValue("id")}); err != nil {
 		return err
 	}
@@ -494,31 +502,14 @@ func (rq *req) parseForm() error {
 }
 
 // actx is the request's context carrying its actor for the use cases: the
-// signed-in user, through this page's route.
+// signed-in user, through this page's route (what is asked is the use
+// case's to say: app.Op).
 func (rq *req) actx() context.Context {
 	if rq.reqID == "" {
 		rq.reqID = auth.Random("req_", 12)
 	}
-	kind, action := webWhat(rq.r)
 	return app.WithActor(rq.r.Context(), app.Actor{User: rq.user.Email, UserID: rq.user.ID, Role: rq.user.Role,
-		Facilities: rq.user.Facilities, RequestID: rq.reqID, Via: "web " + rq.r.Pattern, Kind: kind, Action: action})
-}
-
-// webWhat names what a form changes, for its audit record: the kind of
-// thing and the action (a decision's action is its path's).
-func webWhat(r *http.Request) (kind, action string) {
-	const f = "POST /facilities/{slug}"
-	switch r.Pattern {
-	case f + "/certificates":
-		return "certificate", "submit"
-	case f + "/certificates/{id}/{decision}":
-		return "certificate", r.PathValue("decision")
-	case f + "/advances":
-		return "advance", "request"
-	case f + "/advances/{id}/{decision}":
-		return "advance", r.PathValue("decision")
-	}
-	return "", ""
+		Facilities: rq.user.Facilities, RequestID: rq.reqID, Via: "web " + rq.r.Pattern, Audit: &rq.audit})
 }
 
 var idemKeyRe = regexp.MustCompile(`^[\x21-\x7e]{1,200}$`)

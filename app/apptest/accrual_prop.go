@@ -27,8 +27,8 @@ var accrualFacility atomic.Int64
 // posting is back-valued, each day's stored accrual equals the model's.
 func testAccrualProperty(t *testing.T, s store.Store) {
 	prime := ledger.RatePoint{Effective: d("2006-01-01"), Value: money.MustRate("0.0725")}
-	ok(t, s.PutRate(ctx, "prime", prime))
-	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2006-02-15"), Value: money.MustRate("0.0775")}))
+	ok(t, s.PutRate(ctx, "prime", prime, nil))
+	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2006-02-15"), Value: money.MustRate("0.0775")}, nil))
 	series := must(s.RateSeries(ctx, "prime")).of(t)
 	pricing := ledger.Pricing{Series: "prime", Margin: money.MustRate("0.005"), DayCount: ledger.Actual360}
 	rapid.Check(t, func(rt *rapid.T) {

@@ -19,8 +19,8 @@ import (
 func testInterestAdjustment(t *testing.T, s store.Store) {
 	newFacility(t, s, "early")
 	newFacility(t, s, "late")
-	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2006-01-01"), Value: money.MustRate("0.0725")}))
-	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2006-01-17"), Value: money.MustRate("0.0775")}))
+	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2006-01-01"), Value: money.MustRate("0.0725")}, nil))
+	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2006-01-17"), Value: money.MustRate("0.0775")}, nil))
 	svc := &app.Service{Store: s, Terms: terms(amt("5000000.00"), nil)}
 	for _, f := range []string{"early", "late"} {
 		a, err := ledger.Advance(ref(f, "a1", "2006-01-05"), amt("1000000.00"))

@@ -3,7 +3,9 @@
 // within availability, also concurrently; advance requests with
 // maker-checker; overadvances; close of business, interest adjustments for
 // back-valued postings and catch-up over month ends; collections, returned
-// items and fees; and property tests against a model ledger. After every
+// items and fees; and property tests against a model ledger; the kind and
+// action each use case records (its own, app.Op), and a close of business
+// whose accruals, business date and audit record commit together. After every
 // ledger operation it checks the accounting invariants with
 // storetest.CheckInvariants.
 //
@@ -45,6 +47,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AccrualProperty", testAccrualProperty},
 		{"InterestAdjustment", testInterestAdjustment},
 		{"Random", testRandom},
+		{"AuditNames", testAuditNames},
+		{"CloseOfBusinessAtomic", testCloseOfBusinessAtomic},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -244,8 +248,8 @@ func testCloseOfBusiness(t *testing.T, s store.Store) {
 	for _, f := range []string{"a", "b", "c"} {
 		newFacility(t, s, f)
 	}
-	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2006-01-01"), Value: money.MustRate("0.0725")}))
-	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2006-01-30"), Value: money.MustRate("0.0775")}))
+	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2006-01-01"), Value: money.MustRate("0.0725")}, nil))
+	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2006-01-30"), Value: money.MustRate("0.0775")}, nil))
 	svc := &app.Service{Store: s, Terms: terms(amt("5000000.00"), nil)}
 	a1, _ := ledger.Advance(ref("a", "a1", "2006-01-28"), amt("3600000.00"))
 	post(t, s, a1, nil)

@@ -33,7 +33,7 @@ func facilities(b *testing.B, s store.Store, n int) []string {
 func benchCOB(b *testing.B, s store.Store) {
 	const n = 100_000
 	slugs := facilities(b, s, n)
-	ok(b, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2005-01-01"), Value: money.MustRate("0.0725")}))
+	ok(b, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2005-01-01"), Value: money.MustRate("0.0725")}, nil))
 	svc := &app.Service{Store: s, Terms: terms(amt("5000000.00"), nil)}
 	var txs []ledger.Transaction
 	for i, f := range slugs {

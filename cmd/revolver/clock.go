@@ -41,11 +41,10 @@ func service(st store.Store) *app.Service {
 	return &app.Service{Store: st, Terms: &app.StoredTerms{Store: st}, Now: now}
 }
 
-// cliContext carries the command as the actor of the use cases it runs.
+// cliContext carries the command as the actor of the use cases it runs
+// (who and through which command; the use case names what it does).
 func cliContext(ctx context.Context, command string) context.Context {
-	what := cliWhat["revolver "+command]
-	return app.WithActor(ctx, app.Actor{User: cliActor(), RequestID: fmt.Sprintf("cli_%d", time.Now().UnixNano()), Via: "revolver " + command,
-		Kind: what.kind, Action: what.action})
+	return app.WithActor(ctx, app.Actor{User: cliActor(), RequestID: fmt.Sprintf("cli_%d", time.Now().UnixNano()), Via: "revolver " + command})
 }
 
 // cliActor names the command line in the audit trail: cli:<the system

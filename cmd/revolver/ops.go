@@ -70,9 +70,8 @@ func (o *opFlags) open(cmd *cobra.Command, command string) (context.Context, sto
 		st.Close()
 		return nil, nil, usageError{fmt.Errorf("--slug %s: %w", o.slug, err)}
 	}
-	what := cliWhat["revolver "+command]
 	ctx := app.WithActor(cmd.Context(), app.Actor{User: u.Email, UserID: u.ID, Role: u.Role, Facilities: u.Facilities,
-		RequestID: fmt.Sprintf("cli_%d", now().UnixNano()), Via: "revolver " + command, Kind: what.kind, Action: what.action})
+		RequestID: fmt.Sprintf("cli_%d", now().UnixNano()), Via: "revolver " + command})
 	// Keys are the user's own, as the API's are (api:<user id>:<key>).
 	if o.key == "" {
 		// A new key for each command (not from the clock, which may be

@@ -83,51 +83,6 @@ func accountsOf(st store.Store) (store.Accounts, error) {
 	return a, nil
 }
 
-// cliWhat names what each audited command changes: the kind of thing and
-// the action of its audit records.
-var cliWhat = map[string]struct{ kind, action string }{
-	"revolver user add":             {"user", "add"},
-	"revolver token create":         {"token", "create"},
-	"revolver facility add":         {"facility", "register"},
-	"revolver cob":                  {"close_of_business", "run"},
-	"revolver advance request":      {"advance", "request"},
-	"revolver advance approve":      {"advance", "approve"},
-	"revolver advance reject":       {"advance", "reject"},
-	"revolver repay":                {"repayment", "record"},
-	"revolver certificate submit":   {"certificate", "submit"},
-	"revolver certificate approve":  {"certificate", "approve"},
-	"revolver certificate reject":   {"certificate", "reject"},
-	"revolver certificate withdraw": {"certificate", "withdraw"},
-	"revolver statements add":       {"financial_statement", "submit"},
-}
-
-// cliAudit appends an audit record for a command-line mutation.
-func cliAudit(ctx context.Context, st store.Store, route, facility string, after any) error {
-	return cliAuditOn(ctx, st, route, facility, 0, after)
-}
-
-// cliAuditOn appends an audit record for a command-line mutation about a
-// date (0: none of its own).
-func cliAuditOn(ctx context.Context, st store.Store, route, facility string, day date.Date, after any) error {
-	acc, err := accountsOf(st)
-	if err != nil {
-		return err
-	}
-	b, err := jsonCompact(after)
-	if err != nil {
-		return err
-	}
-	what := cliWhat[route]
-	rec := store.AuditRecord{At: now(), Actor: cliActor(), RequestID: fmt.Sprintf("cli_%d", time.Now().UnixNano()),
-		Route: route, Facility: facility, Kind: what.kind, Action: what.action, After: b}
-	rec.Describe(nil, after)
-	if day != 0 {
-		rec.Dated = day
-	}
-	_, err = acc.AppendAudit(ctx, rec)
-	return err
-}
-
 func redact(target string) string {
 	if i := strings.Index(target, "@"); i > 0 && strings.Contains(target, "://") {
 		return target[:strings.Index(target, "://")+3] + "…" + target[i:]
@@ -265,14 +220,11 @@ func cobCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
+			// The run stores its audit record with its accruals and the
+			// move of the business date, in one transaction.
 			res, err := service(st).CloseOfBusiness(cliContext(cmd.Context(), "cob"), d)
 			if err != nil {
 				return err
-			}
-			if res.Posted > 0 {
-				if err := cliAuditOn(cmd.Context(), st, "revolver cob", "", d, map[string]any{"through": d, "result": res}); err != nil {
-					return err
-				}
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "close of business through %s: %d facilities, %d transactions posted, %d already posted\n", d, res.Facilities, res.Posted, res.Replayed)
 			return nil

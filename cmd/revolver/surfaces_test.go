@@ -106,7 +106,7 @@ func newWorld(t *testing.T, flag, target string, rnd *rand.Rand) *world {
 	w.st = st
 	w.svc = &app.Service{Store: st, Terms: &app.StoredTerms{Store: st}, Now: w.clock}
 	prime, _ := money.ParseRate("0.0475")
-	if err := st.PutRate(ctx, "prime", ledger.RatePoint{Effective: date.MustParse("2004-09-22"), Value: prime}); err != nil {
+	if err := st.PutRate(ctx, "prime", ledger.RatePoint{Effective: date.MustParse("2004-09-22"), Value: prime}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.svc.OpenBusinessDate(ctx, date.FromTime(w.now), "test", "start"); err != nil {
@@ -508,5 +508,163 @@ func (w *world) check() {
 	if api != page || api != cli || api.Loans != w.loansOn(d).String() || api.Defaults != failing {
 		w.t.Fatalf("on %s the surfaces disagree:\n  API  %+v\n  web  %+v\n  CLI  %+v\n  model loans %s, defaults %d\nafter:\n  %s",
 			d, api, page, cli, w.loansOn(d), failing, strings.Join(w.log, "\n  "))
+	}
+}
+
+// TestSurfacesAuditAlike: the same use case asked through the API, the
+// web forms and the command line is recorded under the same kind and
+// action — the use case's own (app.Op) — done, refused by the use case,
+// or refused by the surface before it runs (a role that may not, input
+// that does not read; the command line records no refusals). It runs on
+// SQLite and on PostgreSQL.
+func TestSurfacesAuditAlike(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			target := filepath.Join(t.TempDir(), "revolver.db")
+			flag := "--db"
+			if backend == "postgres" {
+				target, flag = testdb.PostgresURL(t), "--database"
+			}
+			w := newWorld(t, flag, target, rand.New(rand.NewPCG(1, 2)))
+			acc := w.st.(store.Accounts)
+			last := func() int64 {
+				recs, err := acc.FindAudit(context.Background(), store.AuditFilter{Newest: true, Limit: 1})
+				if err != nil || len(recs) == 0 {
+					t.Fatalf("audit trail: %v %d", err, len(recs))
+				}
+				return recs[0].ID
+			}
+			// got[op][surface] is "kind/action result" of the record each
+			// surface appended.
+			got := map[string]map[string]string{}
+			// one runs a change through a surface and takes its one record.
+			one := func(name, surf string, run func()) store.AuditRecord {
+				t.Helper()
+				from := last()
+				run()
+				recs, err := acc.AuditRecords(context.Background(), from, 10)
+				if err != nil || len(recs) != 1 {
+					t.Fatalf("%s through %s: %d records (%v), want 1: %+v", name, surf, len(recs), err, recs)
+				}
+				r := recs[0]
+				if got[name] == nil {
+					got[name] = map[string]string{}
+				}
+				got[name][surf] = r.Kind + "/" + r.Action + " " + r.Result
+				return r
+			}
+			vd := w.cal.OnOrAfter(w.biz()).String()
+			small := `{"amount":"10000.00","value_date":"` + vd + `"}`
+			large := `{"amount":"1010000.00","value_date":"` + vd + `"}`
+			huge := `{"amount":"900000000.00","value_date":"` + vd + `"}`
+			var ids []int64
+			for _, surf := range []string{"api", "web", "cli"} {
+				one("request", surf, func() {
+					switch surf {
+					case "api":
+						if st, b := w.api(surfBorrower, "POST", "/advances", "application/json", small); st != 201 {
+							t.Fatalf("API small advance: %d %s", st, b)
+						}
+					case "web":
+						if st, b := w.form(surfBorrower, "/advances", url.Values{"amount": {"10000.00"}, "value_date": {vd}}); st != http.StatusSeeOther || !strings.Contains(b, "was+funded") {
+							t.Fatalf("web small advance: %d %s", st, b)
+						}
+					case "cli":
+						w.cli("", "advance", "request", "--slug", surfSlug, "--as", surfBorrower, "--amount", "10000.00", "--value-date", vd)
+					}
+				})
+				r := one("request waiting", surf, func() {
+					switch surf {
+					case "api":
+						st, b := w.api(surfBorrower, "POST", "/advances", "application/json", large)
+						if st != 202 {
+							t.Fatalf("API large advance: %d %s", st, b)
+						}
+					case "web":
+						if st, b := w.form(surfBorrower, "/advances", url.Values{"amount": {"1010000.00"}, "value_date": {vd}}); st != http.StatusSeeOther || !strings.Contains(b, "waits+for+a+lender") {
+							t.Fatalf("web large advance: %d %s", st, b)
+						}
+					case "cli":
+						w.cli("", "advance", "request", "--slug", surfSlug, "--as", surfBorrower, "--amount", "1010000.00", "--value-date", vd)
+					}
+				})
+				id, err := strconv.ParseInt(r.Resource, 10, 64)
+				if err != nil {
+					t.Fatalf("the waiting request's record names no request: %+v", r)
+				}
+				ids = append(ids, id)
+				one("approve", surf, func() {
+					switch surf {
+					case "api":
+						if st, b := w.api(surfCredit, "POST", fmt.Sprintf("/advances/%d/approve", id), "", ""); st != 200 {
+							t.Fatalf("API approval: %d %s", st, b)
+						}
+					case "web":
+						if st, b := w.form(surfCredit, fmt.Sprintf("/advances/%d/approve", id), url.Values{}); st != http.StatusSeeOther {
+							t.Fatalf("web approval: %d %s", st, b)
+						}
+					case "cli":
+						w.cli("", "advance", "approve", "--slug", surfSlug, "--as", surfCredit, "--id", strconv.FormatInt(id, 10))
+					}
+				})
+				if surf == "cli" {
+					continue // the command line records no refusals
+				}
+				one("refused by the rules", surf, func() {
+					switch surf {
+					case "api":
+						if st, b := w.api(surfBorrower, "POST", "/advances", "application/json", huge); st != 422 {
+							t.Fatalf("API advance above availability: %d %s", st, b)
+						}
+					case "web":
+						if st, b := w.form(surfBorrower, "/advances", url.Values{"amount": {"900000000.00"}, "value_date": {vd}}); st != 422 {
+							t.Fatalf("web advance above availability: %d %s", st, b)
+						}
+					}
+				})
+				one("refused input", surf, func() {
+					switch surf {
+					case "api":
+						if st, b := w.api(surfBorrower, "POST", "/advances", "application/json", `{"amount":"lots","value_date":"`+vd+`"}`); st != 400 {
+							t.Fatalf("API advance of no amount: %d %s", st, b)
+						}
+					case "web":
+						if st, b := w.form(surfBorrower, "/advances", url.Values{"amount": {"lots"}, "value_date": {vd}}); st != 400 {
+							t.Fatalf("web advance of no amount: %d %s", st, b)
+						}
+					}
+				})
+				one("approve refused by role", surf, func() {
+					switch surf {
+					case "api":
+						if st, b := w.api(surfBorrower, "POST", fmt.Sprintf("/advances/%d/approve", ids[0]), "", ""); st != 403 {
+							t.Fatalf("API approval by the borrower: %d %s", st, b)
+						}
+					case "web":
+						if st, b := w.form(surfBorrower, fmt.Sprintf("/advances/%d/approve", ids[0]), url.Values{}); st != 403 {
+							t.Fatalf("web approval by the borrower: %d %s", st, b)
+						}
+					}
+				})
+			}
+			want := map[string]string{
+				"request":                 string(app.OpRequestAdvance) + " done",
+				"request waiting":         string(app.OpRequestAdvance) + " done",
+				"approve":                 string(app.OpApproveAdvance) + " done",
+				"refused by the rules":    string(app.OpRequestAdvance) + " refused",
+				"refused input":           string(app.OpRequestAdvance) + " refused",
+				"approve refused by role": string(app.OpApproveAdvance) + " refused",
+			}
+			for name, bySurface := range got {
+				for surf, g := range bySurface {
+					if g != want[name] {
+						t.Errorf("%s through %s recorded as %s, want %s (every surface: %v)", name, surf, g, want[name], bySurface)
+					}
+				}
+			}
+			if len(got) != len(want) {
+				t.Errorf("changes recorded: %v, want %d", got, len(want))
+			}
+		})
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,8 +17,6 @@ import (
 )
 
 func init() { register(userCmd, tokenCmd, facilityCmd) }
-
-func jsonCompact(v any) ([]byte, error) { return json.Marshal(v) }
 
 func userCmd() *cobra.Command {
 	c := &cobra.Command{Use: "user", Short: "Users of the API"}

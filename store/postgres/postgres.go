@@ -231,9 +231,26 @@ func (dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore
 			if err != nil {
 				return err
 			}
+			if mark.Then != nil {
+				if err := mark.Then(ctx, pgxExec{tx}); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})
+}
+
+// pgxExec is the sqlstore.Exec of a pgx transaction.
+type pgxExec struct{ tx pgx.Tx }
+
+func (x pgxExec) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	tag, err := x.tx.Exec(ctx, query, args...)
+	return tag.RowsAffected(), err
+}
+
+func (x pgxExec) QueryRow(ctx context.Context, query string, args ...any) sqlstore.Scanner {
+	return x.tx.QueryRow(ctx, query, args...)
 }
 
 // InsertReceivables COPYs the rows.

@@ -268,6 +268,11 @@ func (d *dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlst
 				return err
 			}
 		}
+		if mark.Then != nil {
+			if err := mark.Then(ctx, sqlstore.TxExec{Tx: tx}); err != nil {
+				return err
+			}
+		}
 	}
 	return tx.Commit()
 }

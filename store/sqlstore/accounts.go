@@ -284,7 +284,7 @@ func (db *DB) AppendAudit(ctx context.Context, r store.AuditRecord) (store.Audit
 		return r, fmt.Errorf("audit: %w", err)
 	}
 	defer rollback(tx)
-	if r, err = db.appendAudit(ctx, tx, r); err != nil {
+	if r, err = db.appendAudit(ctx, TxExec{tx}, r); err != nil {
 		return r, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -293,26 +293,27 @@ func (db *DB) AppendAudit(ctx context.Context, r store.AuditRecord) (store.Audit
 	return r, nil
 }
 
-func (db *DB) appendAudit(ctx context.Context, tx querier, r store.AuditRecord) (store.AuditRecord, error) {
+// appendAudit appends r in the transaction of tx.
+func (db *DB) appendAudit(ctx context.Context, tx Exec, r store.AuditRecord) (store.AuditRecord, error) {
 	if db.D.Name() == "postgres" {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(72616461)`); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(72616461)`); err != nil {
 			return r, fmt.Errorf("audit lock: %w", err)
 		}
 	}
 	var last int64
 	var prev string
-	err := tx.QueryRowContext(ctx, `SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1`).Scan(&last, &prev)
+	err := tx.QueryRow(ctx, `SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1`).Scan(&last, &prev)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("audit head: %w", err)
 	}
 	var bd Date
-	if err := tx.QueryRowContext(ctx, `SELECT max(business_date) FROM business_dates`).Scan(&bd); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT max(business_date) FROM business_dates`).Scan(&bd); err != nil {
 		return r, fmt.Errorf("audit business date: %w", err)
 	}
 	r = store.PrepareAudit(r, bd.D)
 	r.ID, r.PrevHash = last+1, prev
 	r.Hash = store.AuditHash(r)
-	_, err = tx.ExecContext(ctx, db.q(`INSERT INTO audit (id, at, actor, request_id, route, facility, before, after, prev_hash, hash,
+	_, err = tx.Exec(ctx, db.q(`INSERT INTO audit (id, at, actor, request_id, route, facility, before, after, prev_hash, hash,
 		version, role, kind, action, resource, amount, status_before, status_after, business_date, dated, result, error, summary)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		r.ID, db.D.Time(r.At), r.Actor, r.RequestID, r.Route, r.Facility, nullBytes(r.Before), nullBytes(r.After), r.PrevHash, r.Hash,
@@ -352,7 +353,7 @@ func (db *DB) FinishRequest(ctx context.Context, a *store.AuditRecord, r *store.
 		kept = *r
 	}
 	if a != nil {
-		if _, err := db.appendAudit(ctx, tx, *a); err != nil {
+		if _, err := db.appendAudit(ctx, TxExec{tx}, *a); err != nil {
 			return kept, false, err
 		}
 	}
@@ -466,7 +467,7 @@ func (db *DB) EndSession(ctx context.Context, h string, a *store.AuditRecord) er
 		return fmt.Errorf("end session: %w", err)
 	}
 	if a != nil {
-		if _, err := db.appendAudit(ctx, tx, *a); err != nil {
+		if _, err := db.appendAudit(ctx, TxExec{tx}, *a); err != nil {
 			return err
 		}
 	}
@@ -500,7 +501,7 @@ func (db *DB) RecordSignIn(ctx context.Context, at store.SignInAttempt, s *store
 		}
 	}
 	if a != nil {
-		if _, err := db.appendAudit(ctx, tx, *a); err != nil {
+		if _, err := db.appendAudit(ctx, TxExec{tx}, *a); err != nil {
 			return err
 		}
 	}
@@ -577,7 +578,7 @@ func (db *DB) AddUser(ctx context.Context, u store.User, facilities []string, a 
 		}
 	}
 	if a != nil {
-		if _, err := db.appendAudit(ctx, tx, *a); err != nil {
+		if _, err := db.appendAudit(ctx, TxExec{tx}, *a); err != nil {
 			return u, err
 		}
 	}
@@ -603,7 +604,7 @@ func (db *DB) AddToken(ctx context.Context, userID int64, h string, at time.Time
 		return fmt.Errorf("add token: %w", err)
 	}
 	if a != nil {
-		if _, err := db.appendAudit(ctx, tx, *a); err != nil {
+		if _, err := db.appendAudit(ctx, TxExec{tx}, *a); err != nil {
 			return err
 		}
 	}

@@ -151,9 +151,16 @@ GROUP BY p.facility_id, p.tx_id ORDER BY p.facility_id, p.tx_id`), loans)
 	return out, nil
 }
 
-// CommitAccrual posts accruals and marks facilities accrued through a day.
-func (db *DB) CommitAccrual(ctx context.Context, through date.Date, states []store.AccrualState, txs []ledger.Transaction) ([]store.Posted, error) {
-	m := &Mark{Through: through, FacilityIDs: make([]int64, 0, len(states)), Expected: make(map[int64]int64, len(states))}
+// CommitAccrual posts accruals, marks facilities accrued through a day
+// and, with c, opens the next business date and appends the run's audit
+// record, all in the batch's one database transaction.
+func (db *DB) CommitAccrual(ctx context.Context, through date.Date, states []store.AccrualState, txs []ledger.Transaction, c *store.AccrualClose) ([]store.Posted, error) {
+	if c != nil && c.Open.Date != 0 {
+		if err := validBusinessDay(c.Open); err != nil {
+			return nil, err
+		}
+	}
+	m := &Mark{Through: through, FacilityIDs: make([]int64, 0, len(states)), Expected: make(map[int64]int64, len(states)), close: c}
 	for _, st := range states {
 		fid, err := db.facilityID(ctx, db.R, st.Facility)
 		if err != nil {

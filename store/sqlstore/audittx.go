@@ -15,5 +15,5 @@ func (db *DB) AppendAuditTx(tx store.Tx, r store.AuditRecord) (store.AuditRecord
 	if !ok || ft.db != db {
 		return r, fmt.Errorf("audit: %T is not a transaction of this store", tx)
 	}
-	return db.appendAudit(ft.ctx, ft.tx, r)
+	return db.appendAudit(ft.ctx, TxExec{ft.tx}, r)
 }

@@ -41,36 +41,57 @@ func (db *DB) BusinessDayAfter(ctx context.Context, after date.Date) (store.Busi
 // OpenBusinessDate appends a business date after the latest one. The
 // latest date again returns it unchanged; an earlier one is a conflict.
 func (db *DB) OpenBusinessDate(ctx context.Context, b store.BusinessDay) (store.BusinessDay, error) {
-	if b.Date == 0 || b.RecordedBy == "" || b.RecordedAt.IsZero() || b.Reason == "" {
-		return b, store.Errorf(store.CodeInvalid, "business date: the date, who opens it, when and why are required")
+	if err := validBusinessDay(b); err != nil {
+		return b, err
 	}
 	tx, err := db.W.BeginTx(ctx, nil)
 	if err != nil {
 		return b, err
 	}
 	defer tx.Rollback()
+	opened, err := db.openBusinessDate(ctx, TxExec{tx}, b)
+	if err != nil {
+		return b, err
+	}
+	if !opened {
+		return db.BusinessDate(ctx)
+	}
+	b.RecordedAt = store.Truncate(b.RecordedAt)
+	return b, tx.Commit()
+}
+
+func validBusinessDay(b store.BusinessDay) error {
+	if b.Date == 0 || b.RecordedBy == "" || b.RecordedAt.IsZero() || b.Reason == "" {
+		return store.Errorf(store.CodeInvalid, "business date: the date, who opens it, when and why are required")
+	}
+	return nil
+}
+
+// openBusinessDate appends b after the latest business date in the
+// transaction of x: false when b's date is the latest already, a conflict
+// when it is earlier.
+func (db *DB) openBusinessDate(ctx context.Context, x Exec, b store.BusinessDay) (bool, error) {
 	if db.D.Name() == "postgres" {
-		if _, err := tx.ExecContext(ctx, `LOCK TABLE business_dates IN EXCLUSIVE MODE`); err != nil {
-			return b, err
+		if _, err := x.Exec(ctx, `LOCK TABLE business_dates IN EXCLUSIVE MODE`); err != nil {
+			return false, err
 		}
 	}
 	var last Date
-	err = tx.QueryRowContext(ctx, `SELECT business_date FROM business_dates ORDER BY business_date DESC LIMIT 1`).Scan(&last)
+	err := x.QueryRow(ctx, `SELECT business_date FROM business_dates ORDER BY business_date DESC LIMIT 1`).Scan(&last)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
-		return b, err
+		return false, err
 	case last.D == b.Date:
-		return db.BusinessDate(ctx)
+		return false, nil
 	case last.D > b.Date:
-		return b, store.Errorf(store.CodeConflict, "business date %s: the business date is already %s and only moves forward", b.Date, last.D)
+		return false, store.Errorf(store.CodeConflict, "business date %s: the business date is already %s and only moves forward", b.Date, last.D)
 	}
-	b.RecordedAt = store.Truncate(b.RecordedAt)
-	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO business_dates (business_date, recorded_by, recorded_at, reason) VALUES (?, ?, ?, ?)`),
-		db.D.Date(b.Date), b.RecordedBy, db.D.Time(b.RecordedAt), b.Reason); err != nil {
-		return b, err
+	if _, err := x.Exec(ctx, db.q(`INSERT INTO business_dates (business_date, recorded_by, recorded_at, reason) VALUES (?, ?, ?, ?)`),
+		db.D.Date(b.Date), b.RecordedBy, db.D.Time(store.Truncate(b.RecordedAt)), b.Reason); err != nil {
+		return false, err
 	}
-	return b, tx.Commit()
+	return true, nil
 }
 
 // ReadState reads the business date, the business date opened after

@@ -343,23 +343,51 @@ func (db *DB) postBatch(ctx context.Context, txs []ledger.Transaction, mark *Mar
 		}
 		fresh = append(fresh, r)
 	}
+	// posted fills out once the batch is written (its IDs assigned).
+	posted := func() {
+		isNew := make(map[*ledger.Transaction]bool, len(fresh))
+		for _, r := range fresh {
+			isNew[r.T] = true
+		}
+		for i := range txs {
+			if j := inBatch[fkey{db.fidOf(txs[i].Facility), txs[i].Key}]; j != i {
+				out[i] = store.Posted{Transaction: out[j].Transaction, Replayed: true}
+				continue
+			}
+			out[i].Replayed = !isNew[&out[i].Transaction]
+		}
+	}
+	if mark != nil && mark.close != nil {
+		c := mark.close
+		mark.Then = func(ctx context.Context, x Exec) error {
+			posted()
+			opened := false
+			if c.Open.Date != 0 {
+				var err error
+				if opened, err = db.openBusinessDate(ctx, x, c.Open); store.ErrorCode(err) == store.CodeConflict {
+					opened = false // already further: left as it is
+				} else if err != nil {
+					return err
+				}
+			}
+			if c.Audit == nil {
+				return nil
+			}
+			rec, err := c.Audit(out, opened)
+			if err != nil || rec == nil {
+				return err
+			}
+			_, err = db.appendAudit(ctx, x, *rec)
+			return err
+		}
+	}
 	if err := db.D.WriteBatch(ctx, db, fresh, mark); err != nil {
 		if db.D.IsUnique(err) {
 			return nil, store.Errorf(store.CodeConflict, "batch: a key or reversal was stored concurrently; retry")
 		}
 		return nil, fmt.Errorf("post batch: %w", err)
 	}
-	isNew := make(map[*ledger.Transaction]bool, len(fresh))
-	for _, r := range fresh {
-		isNew[r.T] = true
-	}
-	for i := range txs {
-		if j := inBatch[fkey{db.fidOf(txs[i].Facility), txs[i].Key}]; j != i {
-			out[i] = store.Posted{Transaction: out[j].Transaction, Replayed: true}
-			continue
-		}
-		out[i].Replayed = !isNew[&out[i].Transaction]
-	}
+	posted()
 	return out, nil
 }
 

@@ -405,7 +405,7 @@ func (db *DB) FinancialsHistory(ctx context.Context, facility string, periodEnd 
 var seriesRE = regexp.MustCompile(`^[a-z0-9_-]{1,40}$`)
 
 // PutRate enters a base rate value.
-func (db *DB) PutRate(ctx context.Context, series string, p ledger.RatePoint) error {
+func (db *DB) PutRate(ctx context.Context, series string, p ledger.RatePoint, a *store.AuditRecord) error {
 	if !seriesRE.MatchString(series) {
 		return store.Errorf(store.CodeInvalid, "rate series %q: expected lower-case letters, digits, _ or -", series)
 	}
@@ -413,19 +413,32 @@ func (db *DB) PutRate(ctx context.Context, series string, p ledger.RatePoint) er
 		return store.Errorf(store.CodeInvalid, "rate series %q on %s: negative value %s", series, p.Effective, p.Value)
 	}
 	v := p.Value.String()
-	_, err := db.W.ExecContext(ctx, db.q(`INSERT INTO rates (series, effective, value) VALUES (?, ?, ?) ON CONFLICT (series, effective) DO NOTHING`),
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer rollback(tx)
+	res, err := tx.ExecContext(ctx, db.q(`INSERT INTO rates (series, effective, value) VALUES (?, ?, ?) ON CONFLICT (series, effective) DO NOTHING`),
 		series, db.D.Date(p.Effective), v)
 	if err != nil {
 		return err
 	}
-	var got string
-	if err := db.W.QueryRowContext(ctx, db.q(`SELECT value FROM rates WHERE series = ? AND effective = ?`), series, db.D.Date(p.Effective)).Scan(&got); err != nil {
-		return err
+	if n, _ := res.RowsAffected(); n == 0 {
+		var got string
+		if err := tx.QueryRowContext(ctx, db.q(`SELECT value FROM rates WHERE series = ? AND effective = ?`), series, db.D.Date(p.Effective)).Scan(&got); err != nil {
+			return err
+		}
+		if gv, err := money.ParseRate(got); err != nil || gv.Cmp(p.Value) != 0 {
+			return store.Errorf(store.CodeConflict, "rate series %q on %s is already %s, not %s", series, p.Effective, got, v)
+		}
+		return nil // the same value again: nothing new, no record
 	}
-	if gv, err := money.ParseRate(got); err != nil || gv.Cmp(p.Value) != 0 {
-		return store.Errorf(store.CodeConflict, "rate series %q on %s is already %s, not %s", series, p.Effective, got, v)
+	if a != nil {
+		if _, err := db.appendAudit(ctx, TxExec{tx}, *a); err != nil {
+			return err
+		}
 	}
-	return nil
+	return tx.Commit()
 }
 
 // RateSeries returns a series by effective date.

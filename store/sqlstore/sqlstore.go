@@ -40,8 +40,8 @@ type Dialect interface {
 	// the given id, holding that facility's write lock until it ends.
 	BeginFacility(ctx context.Context, db *DB, facilityID int64) (*sql.Tx, error)
 	// WriteBatch inserts new transactions and their postings (assigning
-	// IDs) and, if mark is not nil, marks facilities accrued, in one durable
-	// database transaction.
+	// IDs) and, if mark is not nil, marks facilities accrued and runs
+	// mark.Then, in one durable database transaction.
 	WriteBatch(ctx context.Context, db *DB, rows []*Row, mark *Mark) error
 	// LookupKeys calls fn for each (facility id, key) pair already stored,
 	// with the transaction's id and content hash.
@@ -59,6 +59,13 @@ type Mark struct {
 	Through     date.Date
 	FacilityIDs []int64
 	Expected    map[int64]int64
+	// Then, if set, runs last in the batch's database transaction (after
+	// the transactions and the marks are written): an error from it
+	// stores nothing.
+	Then func(ctx context.Context, x Exec) error
+	// close is what CommitAccrual commits with the batch (postBatch makes
+	// Then of it).
+	close *store.AccrualClose
 }
 
 // Check compares the Loans posting counts found under the lock with the

@@ -14,7 +14,8 @@ import (
 // RunAccounts is the conformance suite of store.Accounts: users and their
 // facilities, tokens, sessions, kept responses, pending approvals, sign-in
 // attempts and the audit chain (including concurrent appends, the fields
-// of a record and its filters).
+// of a record and its filters, and the records that close of business and
+// a rate commit with their changes).
 func RunAccounts(t *testing.T, open func(t *testing.T) store.Store) {
 	for _, tc := range []struct {
 		name string
@@ -28,6 +29,7 @@ func RunAccounts(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Audit", testAudit},
 		{"AuditFields", testAuditFields},
 		{"SignInAttempts", testSignInAttempts},
+		{"CloseAudited", testCloseAudited},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)

@@ -70,7 +70,7 @@ func testAccrualState(t *testing.T, s store.Store) {
 	}
 
 	states := must(s.AccrualState(ctx, d("2006-01-12"))).of(t)
-	ps := must(s.CommitAccrual(ctx, d("2006-01-12"), states, []ledger.Transaction{interest("a", "2006-01-12", 3)})).of(t)
+	ps := must(s.CommitAccrual(ctx, d("2006-01-12"), states, []ledger.Transaction{interest("a", "2006-01-12", 3)}, nil)).of(t)
 	if len(ps) != 1 || ps[0].Transaction.ID == 0 || ps[0].Replayed {
 		t.Fatalf("CommitAccrual = %+v", ps)
 	}
@@ -101,7 +101,7 @@ func testAccrualState(t *testing.T, s store.Store) {
 
 	// The next commit takes the late posting in.
 	states = must(s.AccrualState(ctx, d("2006-01-13"))).of(t)
-	must(s.CommitAccrual(ctx, d("2006-01-13"), states, nil)).of(t)
+	must(s.CommitAccrual(ctx, d("2006-01-13"), states, nil, nil)).of(t)
 	m = byFacility("2006-01-14")
 	for _, f := range []string{"a", "b", "c"} {
 		if m[f].AccruedThrough != d("2006-01-13") || len(m[f].Late) != 0 {
@@ -110,7 +110,7 @@ func testAccrualState(t *testing.T, s store.Store) {
 	}
 	// A commit for an earlier day keeps the later one.
 	states = must(s.AccrualState(ctx, d("2006-01-12"))).of(t)
-	must(s.CommitAccrual(ctx, d("2006-01-12"), states, nil)).of(t)
+	must(s.CommitAccrual(ctx, d("2006-01-12"), states, nil, nil)).of(t)
 	for f, st := range byFacility("2006-01-14") {
 		if st.AccruedThrough != d("2006-01-13") {
 			t.Errorf("after a commit for an earlier day, %s accrued through %s, want 2006-01-13", f, st.AccruedThrough)

@@ -417,11 +417,11 @@ func testFinancials(t *testing.T, s store.Store) {
 }
 
 func testRates(t *testing.T, s store.Store) {
-	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2005-06-30"), Value: money.MustRate("0.0625")}))
-	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2005-01-01"), Value: money.MustRate("0.0525")}))
-	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2005-06-30"), Value: money.MustRate("6.25%")})) // same value
-	wantCode(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2005-06-30"), Value: money.MustRate("0.07")}), store.CodeConflict)
-	wantCode(t, s.PutRate(ctx, "Prime!", ledger.RatePoint{Effective: d("2005-06-30"), Value: money.MustRate("0.07")}), store.CodeInvalid)
+	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2005-06-30"), Value: money.MustRate("0.0625")}, nil))
+	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2005-01-01"), Value: money.MustRate("0.0525")}, nil))
+	ok(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2005-06-30"), Value: money.MustRate("6.25%")}, nil)) // same value
+	wantCode(t, s.PutRate(ctx, "prime", ledger.RatePoint{Effective: d("2005-06-30"), Value: money.MustRate("0.07")}, nil), store.CodeConflict)
+	wantCode(t, s.PutRate(ctx, "Prime!", ledger.RatePoint{Effective: d("2005-06-30"), Value: money.MustRate("0.07")}, nil), store.CodeInvalid)
 	ser := must(s.RateSeries(ctx, "prime")).of(t)
 	if len(ser) != 2 || ser[0].Effective != d("2005-01-01") || ser[1].Value.String() != "0.0625" {
 		t.Errorf("RateSeries = %+v", ser)
@@ -708,7 +708,7 @@ func testAccrualRace(t *testing.T, s store.Store) {
 	post(t, s, late, nil)
 	accrual := ledger.Transaction{Facility: "f", Kind: ledger.KindInterest, ValueDate: through, Key: ledger.InterestKey(through),
 		Postings: []ledger.Posting{{Account: ledger.InterestReceivable, Amount: 1}, {Account: ledger.InterestIncome, Amount: -1}}}
-	_, err := s.CommitAccrual(ctx, through, states, []ledger.Transaction{accrual})
+	_, err := s.CommitAccrual(ctx, through, states, []ledger.Transaction{accrual}, nil)
 	wantCode(t, err, store.CodeConflict)
 	if n := len(CheckInvariants(t, s, "f")); n != 2 {
 		t.Fatalf("%d transactions after a refused commit, want 2", n)
@@ -717,7 +717,7 @@ func testAccrualRace(t *testing.T, s store.Store) {
 	if states[0].LoansPostings != 2 || states[0].AccruedThrough != 0 {
 		t.Fatalf("AccrualState after refused commit = %+v", states)
 	}
-	must(s.CommitAccrual(ctx, through, states, []ledger.Transaction{accrual})).of(t)
+	must(s.CommitAccrual(ctx, through, states, []ledger.Transaction{accrual}, nil)).of(t)
 	if states = must(s.AccrualState(ctx, through)).of(t); states[0].AccruedThrough != through {
 		t.Fatalf("accrued through %s, want %s", states[0].AccruedThrough, through)
 	}
