@@ -30,11 +30,14 @@ type AuditState struct {
 func (s *Service) update(ctx context.Context, facility string, fn func(tx store.Tx) error) error {
 	a, hasActor := ActorFrom(ctx)
 	aud, ok := s.Store.(store.TxAuditor)
+	now := s.now()
 	if !hasActor || !ok {
-		return s.Store.Update(ctx, facility, fn)
+		return s.Store.Update(ctx, facility, func(tx store.Tx) error {
+			return fn(stampingTx{tx, now})
+		})
 	}
 	return s.Store.Update(ctx, facility, func(tx store.Tx) error {
-		rt := &recordingTx{Tx: tx}
+		rt := &recordingTx{Tx: stampingTx{tx, now}}
 		if err := fn(rt); err != nil {
 			return err
 		}
@@ -65,6 +68,20 @@ type change struct {
 	What   string `json:"what"`
 	Before any    `json:"before,omitempty"`
 	After  any    `json:"after"`
+}
+
+// stampingTx gives each transaction posted the time the use case records
+// it at (its clock's), unless the use case gave one.
+type stampingTx struct {
+	store.Tx
+	now time.Time
+}
+
+func (t stampingTx) Post(tr ledger.Transaction) (store.Posted, error) {
+	if tr.RecordedAt.IsZero() {
+		tr.RecordedAt = t.now
+	}
+	return t.Tx.Post(tr)
 }
 
 type recordingTx struct {

@@ -113,11 +113,11 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 		if err != nil {
 			return out, err
 		}
-		// Postings carry no recorded time: only certificates approved
-		// after knownAt change the inputs as known now; without one, the
-		// inputs read are those as known now.
+		// Only a certificate approved or a posting recorded after knownAt
+		// changes the inputs as known now; without one, the inputs read
+		// are those as known now.
 		b, inNow := ledger.ComputeAvailability(limitsOn(tp.ft, asOf, in, in.Balances, open)), in
-		if in.ApprovedAfter > 0 {
+		if in.ApprovedAfter > 0 || in.PostedAfter > 0 {
 			if b, inNow, err = availabilityOn(read, tp.ft, open, asOf, now); err != nil {
 				return out, err
 			}
@@ -181,7 +181,18 @@ func (s *Service) termsOn(ctx context.Context, facility string, d date.Date) (Fa
 // Tx's inside one.
 type reader func(from date.Date, knownAt time.Time, later bool) (store.AvailabilityInputs, error)
 
-func txReader(tx store.Tx) reader { return tx.AvailabilityInputs }
+// txReader reads inside a change's transaction, which decides on all
+// that is recorded when it runs: every committed certificate and posting,
+// whatever its recorded time (a change committed while this one waited
+// for the facility's lock was stamped after this one's clock reading).
+func txReader(tx store.Tx) reader {
+	return func(from date.Date, _ time.Time, later bool) (store.AvailabilityInputs, error) {
+		return tx.AvailabilityInputs(from, everything, later)
+	}
+}
+
+// everything is a known-at time after every record.
+var everything = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
 // limitsOn gathers the limits of day d: the terms ft in force on d, the
 // certificate in force on d among in's, the balances at the end of d and
@@ -378,6 +389,10 @@ func hindsight(a, b ledger.Availability, in, inNow store.AvailabilityInputs, kno
 		if !slices.Contains(b.Defaults, id) {
 			why = append(why, fmt.Sprintf("event of default %s: its end (cure, waiver or restatement) was recorded after %s", id, at))
 		}
+	}
+	if in.PostedAfter > 0 && (a.LoansOutstanding != b.LoansOutstanding || a.LettersOfCredit != b.LettersOfCredit) {
+		why = append(why, fmt.Sprintf("%d posting(s) value-dated on or before %s were recorded after %s (back-valued corrections): loans outstanding %s as known then, %s now",
+			in.PostedAfter, b.AsOf, at, a.LoansOutstanding.Grouped(), b.LoansOutstanding.Grouped()))
 	}
 	if len(why) == 0 && (a.Available != b.Available || a.Determined != b.Determined || len(a.Blocked) != len(b.Blocked)) {
 		why = append(why, fmt.Sprintf("records made after %s change the figure", at))

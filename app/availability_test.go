@@ -406,3 +406,39 @@ func TestAdvanceCutoff(t *testing.T) {
 		}
 	})
 }
+
+// A back-valued correction is known from when it was made: availability on
+// its value date as known at the end of that business day leaves it out;
+// as known now counts it, and the hindsight says why.
+func TestAvailabilityAsKnownThenLeavesOutLaterCorrections(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		c := newClocked(t, s, time.Date(2006, 5, 31, 9, 0, 0, 0, time.UTC))
+		c.open("2006-05-31", 9)
+		c.certificate("2006-04-30", 5_000_000_00)
+		if r, err := c.request("controller@btu", borrower, 1_000_000_00, "2006-05-31", ""); err != nil || r.Status != store.AdvanceFunded {
+			t.Fatalf("advance on 2006-05-31: %+v %v", r, err)
+		}
+		c.open("2006-06-01", 8) // the business of 2006-05-31 ends
+		then0 := c.availability("2006-05-31", time.Time{})
+		c.open("2006-06-02", 10)
+		corr, err := c.request("officer1@bank", officer, 250_000_00, "2006-05-31", "wire of 31 May booked late")
+		if err != nil || corr.Status != store.AdvanceRequested {
+			t.Fatalf("correction: %+v %v", corr, err)
+		}
+		if _, err := c.ApproveAdvance(c.ctx, "btu", corr.ID, "officer2@bank"); err != nil {
+			t.Fatal(err)
+		}
+		then := c.availability("2006-05-31", time.Time{})
+		if then.LoansOutstanding != 1_000_000_00 || then.Available != then0.Available {
+			t.Fatalf("as known at the end of 2006-05-31: loans %s, available %s; want 1,000,000.00 and %s as read then",
+				then.LoansOutstanding, then.Available, then0.Available)
+		}
+		h := then.Hindsight
+		if h == nil || h.Availability.LoansOutstanding != 1_250_000_00 || len(h.Why) == 0 || !strings.Contains(strings.Join(h.Why, "; "), "back-valued") {
+			t.Fatalf("hindsight %+v, want loans 1,250,000.00 with the correction named", h)
+		}
+		if now := c.availability("2006-05-31", c.at); now.LoansOutstanding != 1_250_000_00 || now.Hindsight != nil {
+			t.Errorf("as known now: loans %s, hindsight %+v", now.LoansOutstanding, now.Hindsight)
+		}
+	})
+}

@@ -219,6 +219,11 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 			}
 		}
 	}
+	for i := range txs {
+		if txs[i].RecordedAt.IsZero() {
+			txs[i].RecordedAt = s.now()
+		}
+	}
 	posted, err := s.Store.CommitAccrual(ctx, through, processed, txs, s.closing(ctx, through, res.Facilities))
 	if err != nil {
 		return res, fmt.Errorf("close of business %s: %w", through, err)

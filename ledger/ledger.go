@@ -15,6 +15,7 @@
 package ledger
 
 import (
+	"time"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
@@ -133,6 +134,12 @@ type Transaction struct {
 	Reverses int64     `json:"reverses,omitempty"`
 	Memo     string    `json:"memo,omitempty"`
 	Postings []Posting `json:"postings"`
+	// RecordedAt is when the transaction was recorded (set by the use case
+	// from its clock; zero for one recorded before times were kept). It is
+	// not content: the hash leaves it out, so a retry at another time is
+	// the same transaction. A figure "as known at" a time counts only the
+	// postings recorded by then.
+	RecordedAt time.Time `json:"recorded_at,omitempty"`
 }
 
 // Validate checks the invariants of a transaction: a facility, a known kind,

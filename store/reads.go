@@ -39,7 +39,8 @@ type AvailabilityInputs struct {
 	// id) and, with later, those of every later as-of date; by as-of date,
 	// approval time and id.
 	Certificates []CertificateFigure
-	// Balances of AvailabilityAccounts at the end of From.
+	// Balances of AvailabilityAccounts at the end of From, as known at
+	// KnownAt.
 	Balances ledger.Balances
 	// Later (with later) are the postings of AvailabilityAccounts dated
 	// after From, summed by value date and account, by value date.
@@ -49,6 +50,11 @@ type AvailabilityInputs struct {
 	// certificate in force on From (none: the figure as known now reads the
 	// same certificates).
 	ApprovedAfter int
+	// PostedAfter counts the postings of AvailabilityAccounts value-dated on
+	// or before From and recorded after KnownAt (back-valued corrections
+	// made since): the balances as known now differ by them. Balances and
+	// Later count only postings recorded by KnownAt.
+	PostedAfter int
 }
 
 // InForce returns the certificate of in force on d (the last one with an

@@ -189,7 +189,7 @@ func (dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore
 				return err
 			}
 			i = 0
-			_, err = tx.CopyFrom(ctx, pgx.Identifier{"transactions"}, []string{"id", "facility_id", "kind", "value_date", "key", "hash", "reverses", "memo"},
+			_, err = tx.CopyFrom(ctx, pgx.Identifier{"transactions"}, []string{"id", "facility_id", "kind", "value_date", "key", "hash", "reverses", "memo", "recorded_at"},
 				pgx.CopyFromFunc(func() ([]any, error) {
 					if i == len(rows) {
 						return nil, nil
@@ -200,13 +200,13 @@ func (dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore
 					if r.T.Reverses != 0 {
 						rev = r.T.Reverses
 					}
-					return []any{r.T.ID, r.FacilityID, string(r.T.Kind), r.T.ValueDate.Time(), r.T.Key, r.Hash[:], rev, r.T.Memo}, nil
+					return []any{r.T.ID, r.FacilityID, string(r.T.Kind), r.T.ValueDate.Time(), r.T.Key, r.Hash[:], rev, r.T.Memo, recordedAt(r.T.RecordedAt)}, nil
 				}))
 			if err != nil {
 				return err
 			}
 			i, j := 0, 0
-			_, err = tx.CopyFrom(ctx, pgx.Identifier{"postings"}, []string{"tx_id", "seq", "facility_id", "account", "value_date", "amount"},
+			_, err = tx.CopyFrom(ctx, pgx.Identifier{"postings"}, []string{"tx_id", "seq", "facility_id", "account", "value_date", "amount", "recorded_at"},
 				pgx.CopyFromFunc(func() ([]any, error) {
 					for i < len(rows) && j == len(rows[i].T.Postings) {
 						i, j = i+1, 0
@@ -217,7 +217,7 @@ func (dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore
 					r := rows[i]
 					p := r.T.Postings[j]
 					j++
-					return []any{r.T.ID, int32(j - 1), r.FacilityID, string(p.Account), r.T.ValueDate.Time(), int64(p.Amount)}, nil
+					return []any{r.T.ID, int32(j - 1), r.FacilityID, string(p.Account), r.T.ValueDate.Time(), int64(p.Amount), recordedAt(r.T.RecordedAt)}, nil
 				}))
 			if err != nil {
 				return err
@@ -292,4 +292,12 @@ func (dialect) LookupKeys(ctx context.Context, db *sqlstore.DB, fids []int64, ke
 		fn(fid, key, id, h)
 	}
 	return rows.Err()
+}
+
+// recordedAt is a transaction's recorded time for COPY (NULL when none).
+func recordedAt(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return store.Truncate(t)
 }

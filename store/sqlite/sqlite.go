@@ -70,8 +70,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		r.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if d.txStmt, err = w.PrepareContext(ctx, txInsert+values(chunk, 8)); err == nil {
-		if d.pStmt, err = w.PrepareContext(ctx, pInsert+values(chunk, 6)); err == nil {
+	if d.txStmt, err = w.PrepareContext(ctx, txInsert+values(chunk, txCols)); err == nil {
+		if d.pStmt, err = w.PrepareContext(ctx, pInsert+values(chunk, pCols)); err == nil {
 			d.lookupStmt, err = r.PrepareContext(ctx, lookupQuery(lookupChunk))
 		}
 	}
@@ -131,8 +131,10 @@ type dialect struct {
 }
 
 const (
-	txInsert = `INSERT INTO transactions (id, facility_id, kind, value_date, key, hash, reverses, memo) VALUES `
-	pInsert  = `INSERT INTO postings (tx_id, seq, facility_id, account, value_date, amount) VALUES `
+	txInsert = `INSERT INTO transactions (id, facility_id, kind, value_date, key, hash, reverses, memo, recorded_at) VALUES `
+	pInsert  = `INSERT INTO postings (tx_id, seq, facility_id, account, value_date, amount, recorded_at) VALUES `
+	txCols   = 9
+	pCols    = 7
 )
 
 func (dialect) Name() string           { return "sqlite" }
@@ -199,10 +201,9 @@ func (d *dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlst
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM transactions`).Scan(&next); err != nil {
 		return err
 	}
-	const txCols, pCols = txInsert, pInsert
 	var fullTx, fullP *sql.Stmt
-	targs := make([]any, 0, chunk*8)
-	pargs := make([]any, 0, chunk*4*6)
+	targs := make([]any, 0, chunk*txCols)
+	pargs := make([]any, 0, chunk*4*pCols)
 	np := 0
 	flushP := func(force bool) error {
 		for np >= chunk || (force && np > 0) {
@@ -212,14 +213,14 @@ func (d *dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlst
 				if fullP == nil {
 					fullP = tx.StmtContext(ctx, d.pStmt)
 				}
-				_, err = fullP.ExecContext(ctx, pargs[:n*6]...)
+				_, err = fullP.ExecContext(ctx, pargs[:n*pCols]...)
 			} else {
-				_, err = tx.ExecContext(ctx, pCols+values(n, 6), pargs[:n*6]...)
+				_, err = tx.ExecContext(ctx, pInsert+values(n, pCols), pargs[:n*pCols]...)
 			}
 			if err != nil {
 				return err
 			}
-			pargs = append(pargs[:0], pargs[n*6:]...)
+			pargs = append(pargs[:0], pargs[n*pCols:]...)
 			np -= n
 		}
 		return nil
@@ -234,9 +235,13 @@ func (d *dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlst
 			if r.T.Reverses != 0 {
 				rev = r.T.Reverses
 			}
-			targs = append(targs, r.T.ID, r.FacilityID, string(r.T.Kind), int64(r.T.ValueDate), r.T.Key, r.Hash[:], rev, r.T.Memo)
+			var rec any
+			if !r.T.RecordedAt.IsZero() {
+				rec = r.T.RecordedAt.UnixMicro()
+			}
+			targs = append(targs, r.T.ID, r.FacilityID, string(r.T.Kind), int64(r.T.ValueDate), r.T.Key, r.Hash[:], rev, r.T.Memo, rec)
 			for seq, p := range r.T.Postings {
-				pargs = append(pargs, r.T.ID, seq, r.FacilityID, string(p.Account), int64(r.T.ValueDate), int64(p.Amount))
+				pargs = append(pargs, r.T.ID, seq, r.FacilityID, string(p.Account), int64(r.T.ValueDate), int64(p.Amount), rec)
 				np++
 			}
 		}
@@ -246,7 +251,7 @@ func (d *dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlst
 			}
 			_, err = fullTx.ExecContext(ctx, targs...)
 		} else {
-			_, err = tx.ExecContext(ctx, txCols+values(len(part), 8), targs...)
+			_, err = tx.ExecContext(ctx, txInsert+values(len(part), txCols), targs...)
 		}
 		if err != nil {
 			return err

@@ -130,6 +130,9 @@ func (t *facilityTx) Post(tr ledger.Transaction) (store.Posted, error) {
 		return store.Posted{}, &store.Error{Code: store.CodeInvalid, Message: err.Error(), Err: err}
 	}
 	h := tr.Hash()
+	if !tr.RecordedAt.IsZero() {
+		tr.RecordedAt = store.Truncate(tr.RecordedAt) // as stored
+	}
 	var id int64
 	var stored []byte
 	err := t.tx.QueryRowContext(t.ctx, t.db.q(`SELECT id, hash FROM transactions WHERE facility_id = ? AND key = ?`), t.fid, tr.Key).Scan(&id, &stored)
@@ -146,8 +149,8 @@ func (t *facilityTx) Post(tr ledger.Transaction) (store.Posted, error) {
 	if err := t.db.checkReverses(t.ctx, t.tx, t.fid, &tr); err != nil {
 		return store.Posted{}, err
 	}
-	err = t.tx.QueryRowContext(t.ctx, t.db.q(`INSERT INTO transactions (facility_id, kind, value_date, key, hash, reverses, memo) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		t.fid, string(tr.Kind), t.db.D.Date(tr.ValueDate), tr.Key, h[:], nullInt(tr.Reverses), tr.Memo).Scan(&tr.ID)
+	err = t.tx.QueryRowContext(t.ctx, t.db.q(`INSERT INTO transactions (facility_id, kind, value_date, key, hash, reverses, memo, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		t.fid, string(tr.Kind), t.db.D.Date(tr.ValueDate), tr.Key, h[:], nullInt(tr.Reverses), tr.Memo, t.db.nullTime(tr.RecordedAt)).Scan(&tr.ID)
 	if err != nil {
 		if t.db.D.IsUnique(err) {
 			return store.Posted{}, store.Errorf(store.CodeConflict, "transaction %q of facility %q: key or reversal already used", tr.Key, tr.Facility)
@@ -155,14 +158,15 @@ func (t *facilityTx) Post(tr ledger.Transaction) (store.Posted, error) {
 		return store.Posted{}, err
 	}
 	var q strings.Builder
-	q.WriteString(`INSERT INTO postings (tx_id, seq, facility_id, account, value_date, amount) VALUES `)
-	args := make([]any, 0, 6*len(tr.Postings))
+	q.WriteString(`INSERT INTO postings (tx_id, seq, facility_id, account, value_date, amount, recorded_at) VALUES `)
+	args := make([]any, 0, 7*len(tr.Postings))
+	rec := t.db.nullTime(tr.RecordedAt)
 	for i, p := range tr.Postings {
 		if i > 0 {
 			q.WriteByte(',')
 		}
-		q.WriteString("(?, ?, ?, ?, ?, ?)")
-		args = append(args, tr.ID, i, t.fid, string(p.Account), t.db.D.Date(tr.ValueDate), int64(p.Amount))
+		q.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, tr.ID, i, t.fid, string(p.Account), t.db.D.Date(tr.ValueDate), int64(p.Amount), rec)
 	}
 	if _, err := t.tx.ExecContext(t.ctx, t.db.q(q.String()), args...); err != nil {
 		return store.Posted{}, err
@@ -232,7 +236,7 @@ func (db *DB) Balances(ctx context.Context, facility string, asOf date.Date) (le
 }
 
 func (db *DB) loadTransactions(ctx context.Context, q querier, slug, where string, args ...any) ([]ledger.Transaction, error) {
-	rows, err := q.QueryContext(ctx, db.q(`SELECT t.id, t.kind, t.value_date, t.key, t.reverses, t.memo, p.account, p.amount
+	rows, err := q.QueryContext(ctx, db.q(`SELECT t.id, t.kind, t.value_date, t.key, t.reverses, t.memo, t.recorded_at, p.account, p.amount
 		FROM transactions t JOIN postings p ON p.tx_id = t.id WHERE `+where+` ORDER BY t.id, p.seq`), args...)
 	if err != nil {
 		return nil, err
@@ -245,11 +249,12 @@ func (db *DB) loadTransactions(ctx context.Context, q querier, slug, where strin
 		var vd Date
 		var rev sql.NullInt64
 		var amount int64
-		if err := rows.Scan(&id, &kind, &vd, &key, &rev, &memo, &account, &amount); err != nil {
+		var at Time
+		if err := rows.Scan(&id, &kind, &vd, &key, &rev, &memo, &at, &account, &amount); err != nil {
 			return nil, err
 		}
 		if n := len(out); n == 0 || out[n-1].ID != id {
-			out = append(out, ledger.Transaction{ID: id, Facility: slug, Kind: ledger.Kind(kind), ValueDate: vd.D, Key: key, Reverses: rev.Int64, Memo: memo})
+			out = append(out, ledger.Transaction{ID: id, Facility: slug, Kind: ledger.Kind(kind), ValueDate: vd.D, Key: key, Reverses: rev.Int64, Memo: memo, RecordedAt: at.T})
 		}
 		t := &out[len(out)-1]
 		t.Postings = append(t.Postings, ledger.Posting{Account: ledger.Account(account), Amount: money.Amount(amount)})
@@ -321,6 +326,9 @@ func (db *DB) postBatch(ctx context.Context, txs []ledger.Transaction, mark *Mar
 		inBatch[k] = i
 		lookups = append(lookups, k)
 		out[i].Transaction = *t
+		if !t.RecordedAt.IsZero() {
+			out[i].Transaction.RecordedAt = store.Truncate(t.RecordedAt) // as stored
+		}
 		rows = append(rows, &Row{T: &out[i].Transaction, FacilityID: fid, Hash: h})
 	}
 	existing, err := db.existing(ctx, lookups)
