@@ -161,6 +161,10 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET "+f+"/loans", s.facPage(s.loansPage))
 	s.mux.HandleFunc("POST "+f+"/advances", s.facPage(s.requestAdvance))
 	s.mux.HandleFunc("POST "+f+"/advances/{id}/{decision}", s.facPage(s.decideAdvance))
+	s.mux.HandleFunc("POST "+f+"/repayments", s.facPage(s.recordRepayment))
+	s.mux.HandleFunc("POST "+f+"/corrections", s.facPage(s.requestCorrection))
+	s.mux.HandleFunc("POST "+f+"/corrections/{id}/{decision}", s.facPage(s.decideCorrection))
+	s.mux.HandleFunc("POST "+f+"/requests/{id}/{decision}", s.facPage(s.decideRequest))
 	s.mux.HandleFunc("GET "+f+"/covenants", s.facPage(s.covenantsPage))
 	s.mux.HandleFunc("GET "+f+"/covenants/compliance.pdf", s.facPage(s.compliancePDF))
 	s.mux.HandleFunc("GET "+f+"/terms", s.facPage(s.termsPage))
@@ -526,6 +530,19 @@ func webWhat(r *http.Request) (kind, action string) {
 		return "advance", "request"
 	case f + "/advances/{id}/{decision}":
 		return "advance", r.PathValue("decision")
+	case f + "/repayments":
+		return "repayment", "record"
+	case f + "/corrections":
+		// A back-valued advance is an advance request, a back-valued
+		// repayment a repayment recorded (pending), as in the API.
+		if r.PostFormValue("kind") == "advance" {
+			return "advance", "request"
+		}
+		return "repayment", "record"
+	case f + "/corrections/{id}/{decision}":
+		return "approval", r.PathValue("decision")
+	case f + "/requests/{id}/{decision}":
+		return "request", r.PathValue("decision")
 	}
 	return "", ""
 }
