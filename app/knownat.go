@@ -345,15 +345,44 @@ func (s *Service) CovenantsAsKnown(ctx context.Context, facility string, knownAt
 	}
 	h := &CovenantsHindsight{KnownAt: now, Result: cur}
 	why := map[date.Date]string{}
+	explain := func(period date.Date) (string, error) {
+		if w, ok := why[period]; ok {
+			return w, nil
+		}
+		hist, err := s.Store.FinancialsHistory(ctx, facility, period)
+		if err != nil {
+			return "", err
+		}
+		w := statementsWhy(hist, period, knownAt, now)
+		why[period] = w
+		return w, nil
+	}
+	// The statements of other periods recorded since, latest first: a test
+	// whose own statements did not change follows from them (a ratchet on
+	// a year's net income, a trailing ratio).
+	known, err := s.Store.FinancialsAsKnown(ctx, facility, now)
+	if err != nil {
+		return out, err
+	}
+	slices.SortStableFunc(known, func(a, b store.Financials) int { return b.RecordedAt.Compare(a.RecordedAt) })
 	for _, c := range diff {
-		w, ok := why[c.PeriodEnd]
-		if !ok {
-			hist, err := s.Store.FinancialsHistory(ctx, facility, c.PeriodEnd)
-			if err != nil {
-				return out, err
+		w, err := explain(c.PeriodEnd)
+		if err != nil {
+			return out, err
+		}
+		if w == "" {
+			for _, f := range known {
+				if f.PeriodEnd != c.PeriodEnd && f.RecordedAt.After(knownAt) {
+					if w, err = explain(f.PeriodEnd); err != nil {
+						return out, err
+					}
+					w = "it follows from the " + w
+					break
+				}
 			}
-			w = statementsWhy(hist, c.PeriodEnd, knownAt, now)
-			why[c.PeriodEnd] = w
+		}
+		if w == "" {
+			w = "the terms in force, or records made after " + knownAt.UTC().Format("2006-01-02 15:04 UTC") + ", change it"
 		}
 		h.Changes = append(h.Changes, CovenantChange{Change: c, Why: w})
 	}
@@ -363,7 +392,7 @@ func (s *Service) CovenantsAsKnown(ctx context.Context, facility string, knownAt
 
 // statementsWhy names the statements of a period recorded after knownAt
 // (by now): received, when none was known then; restated and accepted,
-// when some were.
+// when some were; "" when none was recorded since.
 func statementsWhy(hist []store.Financials, period date.Date, knownAt, now time.Time) string {
 	var before, after []store.Financials
 	for _, f := range hist {
@@ -375,7 +404,7 @@ func statementsWhy(hist []store.Financials, period date.Date, knownAt, now time.
 		}
 	}
 	if len(after) == 0 {
-		return "the terms or the statements of other periods recorded after " + knownAt.UTC().Format("2006-01-02 15:04 UTC") + " change it"
+		return ""
 	}
 	last := after[len(after)-1]
 	if len(before) > 0 {
