@@ -63,12 +63,12 @@ type loansPage struct {
 	LastBefore string
 	// Corrections: back-valued repayments asked for (waiting first).
 	Corrections []app.PendingCorrection
-	CSVHref  string
-	Matching int
-	Page     int
-	Pages    int
-	Prev     string
-	Next     string
+	CSVHref     string
+	Matching    int
+	Page        int
+	Pages       int
+	Prev        string
+	Next        string
 }
 
 const ledgerPerPage = 100
