@@ -569,11 +569,17 @@ func (rq *req) clientKey() (string, error) {
 // redirect answers 303 See Other to a page with a message to show.
 func (rq *req) redirect(path, done string) error {
 	if done != "" {
+		path, frag, _ := strings.Cut(path, "#")
 		sep := "?"
 		if strings.Contains(path, "?") {
 			sep = "&"
 		}
 		path += sep + "done=" + url.QueryEscape(done)
+		if frag != "" {
+			path += "#" + frag
+		}
+		http.Redirect(rq.w, rq.r, path, http.StatusSeeOther)
+		return nil
 	}
 	http.Redirect(rq.w, rq.r, path, http.StatusSeeOther)
 	return nil
