@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"revolver/agreement"
@@ -393,10 +394,15 @@ func (s *Service) defaultsWhy(ctx context.Context, facility string, asOf date.Da
 	}
 	var out []string
 	for _, c := range changes {
+		d := c.Default
+		what := fmt.Sprintf("%s (event of default %s)", d.Label, d.ID)
+		if d.Covenant != "" {
+			what = fmt.Sprintf("the failed %s test for the period ended %s (event of default %s)", strings.ReplaceAll(d.Covenant, "_", " "), d.Period, d.ID)
+		}
 		if c.Continuing {
-			out = append(out, fmt.Sprintf("event of default %s continues as known now: %s", c.Default.ID, c.Why))
+			out = append(out, fmt.Sprintf("%s continues as known now: %s", what, c.Why))
 		} else {
-			out = append(out, fmt.Sprintf("event of default %s no longer continues as known now: %s", c.Default.ID, c.Why))
+			out = append(out, fmt.Sprintf("%s no longer continues as known now: %s", what, c.Why))
 		}
 	}
 	return out, nil

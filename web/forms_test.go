@@ -119,7 +119,7 @@ func TestRequestsOnThePages(t *testing.T) {
 			t.Errorf("the overview as known before the acceptance does not show the default with why:\n%s", h)
 		}
 		ah := section(page, "hindsight", "</div>")
-		if !strings.Contains(ah, "continues as known now: restated statements for the period ended 2006-07-02") {
+		if !strings.Contains(ah, "test for the period ended 2006-07-02 (event of default covenant_failed:minimum_net_income:2006-07-02) continues as known now: restated statements for the period ended 2006-07-02") {
 			t.Errorf("availability's hindsight does not say why advances are blocked now:\n%s", ah)
 		}
 		q = url.Values{"as_known_on": {"2006-11-20"}, "known": {"given"}, "known_at": {"2006-11-20 12:00"}}

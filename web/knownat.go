@@ -42,7 +42,7 @@ func (rq *req) knownAt(asOf date.Date) knownAtForm {
 		eob.At = rq.s.now()
 	}
 	f.EndOfBusiness = eob.At
-	f.Ended = eob.At.Before(rq.s.now())
+	f.Ended = asOf < rq.today()
 	if f.Rule == "" && f.Given != "" {
 		f.Rule = app.KnownGiven
 	}

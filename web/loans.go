@@ -57,10 +57,9 @@ type loansPage struct {
 	// Form is the form shown again after a refusal (advance, repayment or
 	// correction), with what was sent; FirstDate the first value date that
 	// is not a correction.
-	Form       string
-	Sent       map[string]string
-	FirstDate  string
-	LastBefore string
+	Form      string
+	Sent      map[string]string
+	FirstDate string
 	// Corrections: back-valued repayments asked for (waiting first).
 	Corrections []app.PendingCorrection
 	CSVHref     string
@@ -130,9 +129,6 @@ func (s *Server) loansPage(rq *req) error {
 		p.ValueDate = vd.String()
 	}
 	p.FirstDate = p.ValueDate
-	if bd, err := s.svc.BusinessDate(ctx); err == nil {
-		p.LastBefore = bd.AddDays(-1).String()
-	}
 	if rq.r.Method == http.MethodPost {
 		// The form refused is shown again with what was sent (and a new
 		// key).
