@@ -479,3 +479,38 @@ func (s *Service) FirstValueDate(ctx context.Context, facility string) (date.Dat
 	}
 	return ft.Calendar.OnOrAfter(bd), nil
 }
+
+// PendingCorrection is a back-valued repayment asked for (a pending action
+// of kind PendingRepayment) with its decision.
+type PendingCorrection struct {
+	store.Pending
+	Correction RepaymentCorrection `json:"correction"`
+}
+
+// RepaymentCorrections lists a facility's back-valued repayments asked
+// for, oldest first, each with its decision.
+func (s *Service) RepaymentCorrections(ctx context.Context, facility string) ([]PendingCorrection, error) {
+	if err := authorize(ctx, ActRead, facility); err != nil {
+		return nil, err
+	}
+	acc, err := accounts(s.Store)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := acc.PendingList(ctx, facility)
+	if err != nil {
+		return nil, err
+	}
+	out := []PendingCorrection{}
+	for _, p := range ps {
+		if p.Kind != PendingRepayment {
+			continue
+		}
+		c := PendingCorrection{Pending: p}
+		if err := json.Unmarshal(p.Payload, &c.Correction); err != nil {
+			return nil, fmt.Errorf("pending repayment correction %d: %w", p.ID, err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}

@@ -122,7 +122,18 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 				return out, err
 			}
 		}
-		if why := hindsight(a, b, in, inNow, knownAt); len(why) > 0 {
+		why := hindsight(a, b, in, inNow, knownAt)
+		if !slices.Equal(a.Defaults, b.Defaults) {
+			ws, err := s.defaultsWhy(ctx, facility, asOf, knownAt)
+			if err != nil {
+				return out, err
+			}
+			why = append(why, ws...)
+		}
+		if len(why) == 0 && (a.Available != b.Available || a.Determined != b.Determined || len(a.Blocked) != len(b.Blocked)) {
+			why = append(why, fmt.Sprintf("records made after %s change the figure", knownAt.UTC().Format("2006-01-02 15:04 UTC")))
+		}
+		if len(why) > 0 {
 			out.Hindsight = &Hindsight{KnownAt: now, Availability: b, Why: why}
 		}
 	}
@@ -363,41 +374,59 @@ func (s *Service) defaultsContinuing(ctx context.Context, facility string, ft Fa
 	return st.DefaultsContinuing(ctx, facility, d, knownAt)
 }
 
-// hindsight says what was learned after knownAt that makes b (as known
-// now) differ from a (as known then); nil when they agree.
+// hindsight says which certificate approved after knownAt makes b (as
+// known now) rest on another certificate than a (as known then), and which
+// postings recorded since (back-valued corrections, in's PostedAfter)
+// change its loans or letters of credit; nil when neither. The events of
+// default are defaultsWhy's.
 func hindsight(a, b ledger.Availability, in, inNow store.AvailabilityInputs, knownAt time.Time) []string {
 	var why []string
-	at := knownAt.UTC().Format(time.RFC3339)
+	at := knownAt.UTC().Format("2006-01-02 15:04 UTC")
 	switch {
 	case b.Certificate != nil && (a.Certificate == nil || a.Certificate.ID != b.Certificate.ID):
 		c, _ := inNow.InForce(b.AsOf)
-		why = append(why, fmt.Sprintf("certificate %d as of %s, approved %s (after %s), is in force on %s with a borrowing base of %s",
-			c.ID, c.AsOf, c.DecidedAt.UTC().Format(time.RFC3339), at, b.AsOf, c.BorrowingBase.Grouped()))
+		why = append(why, fmt.Sprintf("a later certificate, %d as of %s, approved %s (after %s), is in force on %s with a borrowing base of %s",
+			c.ID, c.AsOf, c.DecidedAt.UTC().Format("2006-01-02 15:04 UTC"), at, b.AsOf, c.BorrowingBase.Grouped()))
 	case a.Certificate != nil && b.Certificate == nil:
 		why = append(why, fmt.Sprintf("certificate %d is no longer in force", a.Certificate.ID))
-	}
-	for _, id := range b.Defaults {
-		if !slices.Contains(a.Defaults, id) {
-			if strings.HasPrefix(id, "covenant_failed:") {
-				why = append(why, fmt.Sprintf("event of default %s: the statements showing it were received or restated after %s", id, at))
-			} else {
-				why = append(why, fmt.Sprintf("event of default %s was recorded after %s", id, at))
-			}
-		}
-	}
-	for _, id := range a.Defaults {
-		if !slices.Contains(b.Defaults, id) {
-			why = append(why, fmt.Sprintf("event of default %s: its end (cure, waiver or restatement) was recorded after %s", id, at))
-		}
 	}
 	if in.PostedAfter > 0 && (a.LoansOutstanding != b.LoansOutstanding || a.LettersOfCredit != b.LettersOfCredit) {
 		why = append(why, fmt.Sprintf("%d posting(s) value-dated on or before %s were recorded after %s (back-valued corrections): loans outstanding %s as known then, %s now",
 			in.PostedAfter, b.AsOf, at, a.LoansOutstanding.Grouped(), b.LoansOutstanding.Grouped()))
 	}
-	if len(why) == 0 && (a.Available != b.Available || a.Determined != b.Determined || len(a.Blocked) != len(b.Blocked)) {
-		why = append(why, fmt.Sprintf("records made after %s change the figure", at))
-	}
 	return why
+}
+
+// defaultsWhy says, for each event of default continuing on asOf as known
+// now and not as known at knownAt (or the reverse), what was recorded
+// since that makes it so (defaultChanges).
+func (s *Service) defaultsWhy(ctx context.Context, facility string, asOf date.Date, knownAt time.Time) ([]string, error) {
+	then, err := s.DefaultsContinuing(ctx, facility, asOf, knownAt)
+	if err != nil {
+		return nil, err
+	}
+	now, err := s.DefaultsContinuing(ctx, facility, asOf, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	changes, err := s.defaultChanges(ctx, facility, knownAt, then, now)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, c := range changes {
+		d := c.Default
+		what := fmt.Sprintf("%s (event of default %s)", d.Label, d.ID)
+		if d.Covenant != "" {
+			what = fmt.Sprintf("the failed %s test for the period ended %s (event of default %s)", strings.ReplaceAll(d.Covenant, "_", " "), d.Period, d.ID)
+		}
+		if c.Continuing {
+			out = append(out, fmt.Sprintf("%s continues as known now: %s", what, c.Why))
+		} else {
+			out = append(out, fmt.Sprintf("%s no longer continues as known now: %s", what, c.Why))
+		}
+	}
+	return out, nil
 }
 
 // overadvanceOf is the overadvance of a (loans above the limit on its

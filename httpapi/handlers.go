@@ -415,25 +415,17 @@ func availabilityOut(a app.Availability) Availability {
 	return out
 }
 
-// knownAt reads known_at: an RFC 3339 time, "now", or a date (the end of
-// that business day, app.Service.EndOfBusiness); zero when absent (the
-// use case's rule).
-func (c *call) knownAt() (time.Time, error) {
+// knownAt reads known_at by the one rule (app.Service.ResolveKnownAt): an
+// RFC 3339 time, a date and time in UTC, "now", or a date (the end of that
+// business day); absent, the rule for asOf (the end of its business when
+// it is before the business date, else now).
+func (c *call) knownAt(asOf date.Date) (time.Time, error) {
 	v := c.r.URL.Query().Get("known_at")
-	if v == "" {
-		return time.Time{}, nil
+	k, err := c.s.svc.ResolveKnownAt(c.r.Context(), c.fac.Slug, asOf, v)
+	if store.ErrorCode(err) == store.CodeInvalid {
+		return time.Time{}, fieldErr("known_at", "%q: expected an RFC 3339 time (2006-12-31T17:00:00-05:00), a date and time in UTC (2006-12-31T22:00), a date YYYY-MM-DD (the end of that business day) or now", v)
 	}
-	if v == "now" {
-		return c.s.now(), nil
-	}
-	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
-		return t, nil
-	}
-	d, err := parseDate("known_at", v, true, 0)
-	if err != nil {
-		return time.Time{}, fieldErr("known_at", "%q: expected an RFC 3339 time (2006-12-31T17:00:00-05:00) or a date YYYY-MM-DD (the end of that business day)", v)
-	}
-	return c.s.svc.EndOfBusiness(c.r.Context(), d)
+	return k.At, err
 }
 
 func (s *Server) availability(c *call) (any, error) {
@@ -441,7 +433,7 @@ func (s *Server) availability(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	knownAt, err := c.knownAt()
+	knownAt, err := c.knownAt(asOf)
 	if err != nil {
 		return nil, err
 	}

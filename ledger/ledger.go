@@ -15,11 +15,11 @@
 package ledger
 
 import (
-	"time"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"sort"
+	"time"
 
 	"revolver/date"
 	"revolver/money"

@@ -42,10 +42,10 @@ type summary struct {
 	Covenant  string // pass, fail, undetermined or "" (no statements)
 	CovPeriod date.Date
 	// KnownAt: the facts are those known then (zero: every fact recorded);
-	// Hindsight: the events of default continuing on AsOf with every fact
-	// recorded that were not known then (the facility page only).
+	// Hindsight: when the events of default continuing on AsOf as known
+	// now differ, those and why each changed (the facility page only).
 	KnownAt   time.Time
-	Hindsight []defaults.Default
+	Hindsight *app.DefaultsHindsight
 }
 
 type trendPoint struct {
@@ -90,7 +90,7 @@ func (s *Server) summarise(ctx context.Context, f store.Facility, asOf date.Date
 	sm.Terms = t
 	// Availability as the API answers it (the use case's rule for the
 	// known-at time of a past date).
-	if a, err := s.availability(ctx, f.Slug, asOf, time.Time{}); err != nil {
+	if a, err := s.availability(ctx, f.Slug, asOf, knownAt); err != nil {
 		sm.AvailErr = err.Error()
 	} else {
 		sm.Avail = a
@@ -113,8 +113,17 @@ func (s *Server) summarise(ctx context.Context, f store.Facility, asOf date.Date
 			}
 		}
 	}
-	rep, err := s.svc.DefaultsReportAt(ctx, f.Slug, asOf, knownAt)
-	if err != nil {
+	var rep *defaults.Report
+	if full {
+		// As known then and, where it differs, as known now (the use
+		// case says why).
+		dk, err := s.svc.DefaultsAsKnown(ctx, f.Slug, asOf, knownAt)
+		if err != nil {
+			sm.ReportErr = err.Error()
+			return sm
+		}
+		rep, sm.Hindsight = dk.Report, dk.Hindsight
+	} else if rep, err = s.svc.DefaultsReportAt(ctx, f.Slug, asOf, knownAt); err != nil {
 		sm.ReportErr = err.Error()
 		return sm
 	}
@@ -135,20 +144,6 @@ func (s *Server) summarise(ctx context.Context, f store.Facility, asOf date.Date
 		}
 	}
 	sm.Remedies = rep.Remedies
-	if full && !knownAt.IsZero() {
-		// Where hindsight differs, the page shows both.
-		if now, err := s.svc.DefaultsContinuing(ctx, f.Slug, asOf, time.Time{}); err == nil {
-			known := map[string]bool{}
-			for _, d := range sm.Defaults {
-				known[d.ID] = true
-			}
-			for _, d := range now {
-				if !known[d.ID] {
-					sm.Hindsight = append(sm.Hindsight, d)
-				}
-			}
-		}
-	}
 	return sm
 }
 
@@ -363,6 +358,8 @@ func cmpDate(a, b date.Date) int { return cmpAmount(money.Amount(a), money.Amoun
 
 type facilityPage struct {
 	summary
+	Known       knownAtForm
+	Requests    requestsView // waiting for a second person
 	Certificate *store.Certificate
 	Waterfall   template.HTML
 	Steps       []step
@@ -378,7 +375,11 @@ func (s *Server) facilityPage(rq *req) error {
 		return err
 	}
 	ctx := ctxOf(rq)
-	p := facilityPage{summary: s.summarise(ctx, rq.fac, asOf, s.knownAt(ctx, asOf), true)}
+	known := rq.knownAt(asOf)
+	p := facilityPage{summary: s.summarise(ctx, rq.fac, asOf, known.At, true), Known: known}
+	if p.Requests, err = rq.requestsView("facility"); err != nil {
+		return err
+	}
 	// The certificate the availability figure rests on (in force on the
 	// date, approved by the time it is known at).
 	if ac := p.Avail.Certificate; ac != nil {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,7 +22,9 @@ import (
 	"revolver/httpapi"
 	"revolver/money"
 	"revolver/store"
+	"revolver/store/postgres"
 	"revolver/store/sqlite"
+	"revolver/store/testdb"
 )
 
 // The example facility's reports are as of 2004-10-03; the pages' clock
@@ -40,6 +43,9 @@ type env struct {
 	web  *Server
 	srv  *httptest.Server
 	data map[string][]byte // example data files by base name
+	// clock is the time of the pages, the API and the use cases
+	// (testNow unless moved: setClock).
+	clock *atomic.Pointer[time.Time]
 }
 
 var cheap = auth.Params{Memory: 64, Time: 1, Threads: 1}
@@ -69,15 +75,46 @@ func exampleFiles(t testing.TB) ([]agreement.File, map[string][]byte) {
 	return files, data
 }
 
-func newEnv(t testing.TB) *env {
-	t.Helper()
+func newEnv(t testing.TB) *env { return newEnvOn(t, "sqlite") }
+
+// forEachStore runs f on a fixture on SQLite and on one on PostgreSQL (when
+// REVOLVER_TEST_DATABASE_URL is set).
+func forEachStore(t *testing.T, f func(t *testing.T, e *env)) {
+	for _, b := range []string{"sqlite", "postgres"} {
+		t.Run(b, func(t *testing.T) { f(t, newEnvOn(t, b)) })
+	}
+}
+
+// openStore opens an empty store: a SQLite file, or a schema of its own
+// in the PostgreSQL database of REVOLVER_TEST_DATABASE_URL.
+func openStore(t testing.TB, backend string) store.Store {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir()+"/revolver.db")
+	var st store.Store
+	var err error
+	if backend == "postgres" {
+		st, err = postgres.Open(ctx, testdb.PostgresURL(t))
+	} else {
+		st, err = sqlite.Open(ctx, t.TempDir()+"/revolver.db")
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	now := func() time.Time { return testNow }
+	return st
+}
+
+// setClock moves the fixture's clock (the pages', the API's and the use
+// cases').
+func (e *env) setClock(t time.Time) { e.clock.Store(&t) }
+
+func newEnvOn(t testing.TB, backend string) *env {
+	t.Helper()
+	ctx := context.Background()
+	st := openStore(t, backend)
+	clock := &atomic.Pointer[time.Time]{}
+	start := testNow
+	clock.Store(&start)
+	now := func() time.Time { return *clock.Load() }
 	files, data := exampleFiles(t)
 	svc := &app.Service{Store: st, Now: now}
 	threshold := money.Amount(25000000) // USD 250,000.00
@@ -142,7 +179,7 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{st: st, acc: acc, api: api, web: w, data: data}
+	e := &env{st: st, acc: acc, api: api, web: w, data: data, clock: clock}
 	e.srv = httptest.NewServer(w)
 	t.Cleanup(e.srv.Close)
 	return e
@@ -176,7 +213,7 @@ func (e *env) signIn(t testing.TB, email string) *client {
 	_ = s
 	for _, ck := range jar.Cookies(mustURL(e.srv.URL)) {
 		if ck.Name == auth.SessionCookie {
-			sess, err := e.acc.Session(context.Background(), auth.SHA256(ck.Value), testNow)
+			sess, err := e.acc.Session(context.Background(), auth.SHA256(ck.Value), *e.clock.Load())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"revolver/app"
 	"revolver/auth"
@@ -47,15 +46,28 @@ type loansPage struct {
 	Reason    string
 	Threshold string
 	// Me is the signed-in user (who may cancel their own requests);
-	// Lender: may ask for corrections.
-	Me       string
-	Lender   bool
-	CSVHref  string
-	Matching int
-	Page     int
-	Pages    int
-	Prev     string
-	Next     string
+	// Lender: may ask for corrections; Repayer: may record repayments;
+	// Checker: may decide corrections.
+	Me      string
+	Lender  bool
+	Repayer bool
+	Checker bool
+	// Known: the "As known at" control of the availability shown.
+	Known knownAtForm
+	// Form is the form shown again after a refusal (advance, repayment or
+	// correction), with what was sent; FirstDate the first value date that
+	// is not a correction.
+	Form      string
+	Sent      map[string]string
+	FirstDate string
+	// Corrections: back-valued repayments asked for (waiting first).
+	Corrections []app.PendingCorrection
+	CSVHref     string
+	Matching    int
+	Page        int
+	Pages       int
+	Prev        string
+	Next        string
 }
 
 const ledgerPerPage = 100
@@ -110,14 +122,28 @@ func (s *Server) loansPage(rq *req) error {
 	if err != nil {
 		return err
 	}
-	p := loansPage{AsOf: asOf, Kind: q.Get("kind"), Key: newKey(), ValueDate: asOf.String(), Me: rq.user.Email, Lender: rq.may(app.ActDecideAdvance)}
+	p := loansPage{AsOf: asOf, Kind: q.Get("kind"), Key: newKey(), ValueDate: asOf.String(), Me: rq.user.Email, Lender: rq.may(app.ActDecideAdvance),
+		Repayer: rq.may(app.ActRecordRepayment), Checker: rq.may(app.ActDecidePending), Known: rq.knownAt(asOf), Sent: map[string]string{}}
 	if vd, err := s.svc.FirstValueDate(ctxOf(rq), rq.fac.Slug); err == nil {
 		// The first value date that is not a correction.
 		p.ValueDate = vd.String()
 	}
-	if rq.r.Method == http.MethodPost && rq.r.PostFormValue("amount") != "" {
-		// Shown again after a refusal, with a new key.
-		p.Amount, p.ValueDate, p.Reason = rq.r.PostFormValue("amount"), rq.r.PostFormValue("value_date"), rq.r.PostFormValue("reason")
+	p.FirstDate = p.ValueDate
+	if rq.r.Method == http.MethodPost {
+		// The form refused is shown again with what was sent (and a new
+		// key).
+		switch rq.r.Pattern {
+		case "POST /facilities/{slug}/advances":
+			p.Form = "advance"
+			p.Amount, p.ValueDate, p.Reason = rq.r.PostFormValue("amount"), rq.r.PostFormValue("value_date"), rq.r.PostFormValue("reason")
+		case "POST /facilities/{slug}/repayments":
+			p.Form = "repayment"
+		case "POST /facilities/{slug}/corrections":
+			p.Form = "correction"
+		}
+		for _, k := range []string{"amount", "value_date", "reason", "kind"} {
+			p.Sent[k] = rq.r.PostFormValue(k)
+		}
 	}
 	if q.Get("from") != "" {
 		p.From = from.String()
@@ -125,7 +151,7 @@ func (s *Server) loansPage(rq *req) error {
 	if q.Get("to") != "" {
 		p.To = to.String()
 	}
-	if a, err := s.availability(ctx, rq.fac.Slug, asOf, time.Time{}); err != nil {
+	if a, err := s.availability(ctx, rq.fac.Slug, asOf, p.Known.At); err != nil {
 		p.AvailErr = err.Error()
 	} else {
 		p.Avail = a
@@ -214,6 +240,17 @@ func (s *Server) loansPage(rq *req) error {
 			p.Queue = append(p.Queue, rs[i])
 		} else {
 			p.Requests = append(p.Requests, rs[i])
+		}
+	}
+	cs, err := s.svc.RepaymentCorrections(ctx, rq.fac.Slug)
+	if err != nil {
+		return err
+	}
+	for i := len(cs) - 1; i >= 0; i-- {
+		if cs[i].Status == store.PendingRequested {
+			p.Corrections = append([]app.PendingCorrection{cs[i]}, p.Corrections...)
+		} else {
+			p.Corrections = append(p.Corrections, cs[i])
 		}
 	}
 	if st, err := app.ParseSettings(rq.fac); err == nil && st.MakerCheckerThreshold != nil {

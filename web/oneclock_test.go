@@ -21,9 +21,7 @@ func TestStatementsRecordedTodayShown(t *testing.T) {
 	if _, err := svc.OpenBusinessDate(ctx, date.MustParse("2004-10-05"), "test", "start"); err != nil {
 		t.Fatal(err)
 	}
-	saved := testNow
-	testNow = time.Date(2004, 10, 6, 3, 0, 0, 0, time.UTC)
-	t.Cleanup(func() { testNow = saved })
+	e.setClock(time.Date(2004, 10, 6, 3, 0, 0, 0, time.UTC))
 	csv := "period_end,fiscal_year,fiscal_quarter,total_assets,intangible_assets,total_liabilities,subordinated_debt,net_income\n" +
 		"2004-10-03,2004,3,58412337.00,25000000.00,26741089.00,0.00,452318.00\n"
 	sts, err := covenant.ReadStatements("q3.csv", []byte(csv))

@@ -31,19 +31,26 @@ type covPeriod struct {
 
 type covenantsPage struct {
 	KnownOn   date.Date
+	Known     knownAtForm
 	Periods   []covPeriod
 	Chart     template.HTML
 	Changes   []covenant.Change
 	Compare   date.Date
 	Err       string
 	Submitted int
+	// Hindsight: the tests that differ as known now, and why
+	// (app.Service.CovenantsAsKnown).
+	Hindsight *app.CovenantsHindsight
 	// Defaults: the events of default of the covenant tests on KnownOn
-	// (continuing, cured or waived) by the one rule, as known then;
-	// Restatements: restated statements waiting for a lender's acceptance,
-	// which the tests above do not use yet.
-	Defaults     []defaults.Default
-	DefaultsErr  string
-	Restatements []app.EndRequest
+	// (continuing, cured or waived) by the one rule, as known at
+	// Known.At; DefaultsHindsight those whose continuing differs as known
+	// now, with why; Requests: the requests waiting for a second person
+	// (cures, waivers, covenant results, restated statements, which the
+	// tests do not use until accepted).
+	Defaults          []defaults.Default
+	DefaultsErr       string
+	DefaultsHindsight *app.DefaultsHindsight
+	Requests          requestsView
 }
 
 func (s *Server) covenantsPage(rq *req) error {
@@ -52,26 +59,38 @@ func (s *Server) covenantsPage(rq *req) error {
 	if err != nil {
 		return err
 	}
-	p := covenantsPage{KnownOn: knownOn}
-	res, err := s.covenants(ctx, rq.fac.Slug, rq.endOfBusiness(knownOn))
+	p := covenantsPage{KnownOn: knownOn, Known: rq.knownAt(knownOn)}
+	if p.Requests, err = rq.requestsView("covenants"); err != nil {
+		return err
+	}
+	ck, err := s.svc.CovenantsAsKnown(ctx, rq.fac.Slug, p.Known.At, func(d date.Date) (*agreement.Terms, error) {
+		return s.terms.TermsAsOf(ctx, rq.fac.Slug, d)
+	})
 	if err != nil {
 		p.Err = err.Error()
 		return rq.render(http.StatusOK, "covenants", rq.view("Covenants", "covenants", p))
 	}
-	p.Periods = byPeriod(res)
-	if rep, err := s.svc.DefaultsReportAt(ctx, rq.fac.Slug, knownOn, s.knownAt(ctx, knownOn)); err != nil {
+	res := ck.Result
+	p.Periods, p.Hindsight = byPeriod(res), ck.Hindsight
+	if dk, err := s.svc.DefaultsAsKnown(ctx, rq.fac.Slug, knownOn, p.Known.At); err != nil {
 		p.DefaultsErr = err.Error()
 	} else {
-		for _, d := range rep.Defaults {
+		for _, d := range dk.Report.Defaults {
 			if d.Covenant != "" {
 				p.Defaults = append(p.Defaults, d)
 			}
 		}
-	}
-	if rs, err := s.svc.Requests(ctx, rq.fac.Slug); err == nil {
-		for _, r := range rs {
-			if r.Kind == defaults.RequestRestatement && r.Status == app.RequestRequested {
-				p.Restatements = append(p.Restatements, r)
+		if h := dk.Hindsight; h != nil {
+			cov := *h
+			cov.Changes = nil
+			for _, c := range h.Changes {
+				if c.Default.Covenant != "" {
+					cov.Changes = append(cov.Changes, c)
+				}
+			}
+			cov.Continuing = slices.DeleteFunc(slices.Clone(h.Continuing), func(d defaults.Default) bool { return d.Covenant == "" })
+			if len(cov.Changes) > 0 {
+				p.DefaultsHindsight = &cov
 			}
 		}
 	}

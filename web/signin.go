@@ -1,11 +1,14 @@
 package web
 
 import (
+	"errors"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
+	"revolver/app"
+	"revolver/auth"
 	"revolver/store"
 )
 
@@ -34,6 +37,27 @@ func safeNext(n string) string {
 	return n
 }
 
+// clientAddress is the client's address, counted by the sign-in limits.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// sessionCookie is the session cookie with value v lasting maxAge seconds
+// (-1: remove it). The browser counts its life on its own clock: Max-Age,
+// not Expires, which would be on revolver's clock (a configured one may be
+// years off the wall clock, as the demo's is).
+func (s *Server) sessionCookie(r *http.Request, v string, maxAge int) *http.Cookie {
+	return &http.Cookie{Name: auth.SessionCookie, Value: v, Path: "/", MaxAge: maxAge, HttpOnly: true,
+		Secure: r.TLS != nil || s.secureCookies, SameSite: http.SameSiteLaxMode}
+}
+
+// signIn checks the email and the password through the use case
+// (app.Service.SignIn: the sign-in limits and the audit record of every
+// attempt) and sets the session cookie.
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	rq := &req{s: s, w: w, r: r}
 	if err := r.ParseForm(); err != nil {
@@ -41,43 +65,27 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email, next := r.PostFormValue("email"), safeNext(r.PostFormValue("next"))
-	form := url.Values{"email": {email}, "password": {r.PostFormValue("password")}}
-	r2, _ := http.NewRequestWithContext(r.Context(), http.MethodPost, "/api/v1/session", strings.NewReader(form.Encode()))
-	r2.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	r2.RemoteAddr, r2.TLS = r.RemoteAddr, r.TLS
-	rec := &recorder{h: http.Header{}}
-	s.api.ServeHTTP(rec, r2)
-	if rec.status == http.StatusCreated {
-		for _, c := range rec.h.Values("Set-Cookie") {
-			ck, err := http.ParseSetCookie(c)
-			if err != nil {
-				continue
-			}
-			// The cookie lasts as long as the session, counted from now
-			// on the browser's clock (the server's clock may be set to
-			// another day, as in the demo).
-			if !ck.Expires.IsZero() {
-				ck.MaxAge = max(1, int(ck.Expires.Sub(s.now()).Seconds()))
-				ck.Expires = time.Time{}
-			}
-			http.SetCookie(w, ck)
+	status, msg := http.StatusBadRequest, "Enter your email and your password."
+	if strings.TrimSpace(email) != "" && r.PostFormValue("password") != "" {
+		rq.reqID = auth.Random("req_", 12)
+		ctx := app.WithActor(r.Context(), app.Actor{RequestID: rq.reqID, Via: "web " + r.Pattern})
+		out, err := s.svc.SignIn(ctx, app.SignIn{Email: email, Password: r.PostFormValue("password"), Address: clientAddress(r), TTL: s.sessionTTL})
+		var se *app.SignInError
+		switch {
+		case err == nil:
+			http.SetCookie(w, s.sessionCookie(r, out.Token, max(1, int(out.Session.Expires.Sub(out.Session.Created).Seconds()))))
+			http.Redirect(w, r, next, http.StatusSeeOther)
+			return
+		case errors.As(err, &se) && se.Code == app.CodeRateLimited:
+			status, msg = http.StatusTooManyRequests, "Too many failed sign-ins. Wait a few minutes and try again, or ask an administrator to check your account."
+		case errors.As(err, &se):
+			status, msg = http.StatusUnauthorized, "The email or the password is wrong. Check them and try again."
+		case store.ErrorCode(err) == store.CodeInvalid:
+			status, msg = http.StatusBadRequest, "Enter your email and your password (an email of at most 254 characters)."
+		default:
+			s.log.Error("sign in", "err", err)
+			status, msg = http.StatusInternalServerError, "Signing in failed on our side. Try again in a moment."
 		}
-		http.Redirect(w, r, next, http.StatusSeeOther)
-		return
-	}
-	msg := "The email or the password is wrong. Check them and try again."
-	status := http.StatusUnauthorized
-	switch rec.status {
-	case http.StatusTooManyRequests:
-		status = rec.status
-		msg = "Too many failed sign-ins. Wait a few minutes and try again, or ask an administrator to check your account."
-	case http.StatusBadRequest:
-		status = rec.status
-		msg = "Enter your email and your password."
-	case http.StatusUnauthorized:
-	default:
-		status = http.StatusInternalServerError
-		msg = "Signing in failed on our side. Try again in a moment."
 	}
 	v := rq.view("Sign in", "", signInPage{Email: email, Next: next})
 	v.Error = msg
@@ -86,14 +94,13 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// signOut ends the session through the use case (app.Service.SignOut,
+// audited as session sign_out) and removes the cookie.
 func (s *Server) signOut(rq *req) error {
-	rec, err := rq.callAPI(http.MethodDelete, "/api/v1/session", "", nil, nil)
-	if err != nil {
+	if err := s.svc.SignOut(rq.actx(), rq.user, rq.sess); err != nil {
 		return err
 	}
-	for _, c := range rec.h.Values("Set-Cookie") {
-		rq.w.Header().Add("Set-Cookie", c)
-	}
+	http.SetCookie(rq.w, s.sessionCookie(rq.r, "", -1))
 	http.Redirect(rq.w, rq.r, "/sign-in", http.StatusSeeOther)
 	return nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"net/http"
@@ -17,13 +18,18 @@ import (
 )
 
 // TestWebDoesNotImportTheAPI: the pages call the use cases of package app
-// directly; no file of package web (tests aside) imports revolver/httpapi.
+// directly; no file of package web (tests aside) imports revolver/httpapi,
+// nor sends a request to the API handler it mounts under /api/: none
+// imports net/http/httptest, builds a request (http.NewRequest…), writes
+// answers into a recorder of its own (a WriteHeader method), or uses the
+// API handler for anything but mounting it (the Handle of its route).
 func TestWebDoesNotImportTheAPI(t *testing.T) {
 	files, err := filepath.Glob("*.go")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no Go files: %v", err)
 	}
 	fset := token.NewFileSet()
+	mounted := 0
 	for _, name := range files {
 		if strings.HasSuffix(name, "_test.go") {
 			continue
@@ -32,15 +38,49 @@ func TestWebDoesNotImportTheAPI(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f, err := parser.ParseFile(fset, name, src, parser.ImportsOnly)
+		f, err := parser.ParseFile(fset, name, src, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, imp := range f.Imports {
-			if p, _ := strconv.Unquote(imp.Path.Value); p == "revolver/httpapi" {
+			if p, _ := strconv.Unquote(imp.Path.Value); p == "revolver/httpapi" || p == "net/http/httptest" {
 				t.Errorf("%s imports %s", name, p)
 			}
 		}
+		// The API handler (the server's field api, and the Config's API)
+		// may appear only as the handler of a Handle call.
+		handled := map[ast.Node]bool{}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				if sel, ok := n.Fun.(*ast.SelectorExpr); ok {
+					switch sel.Sel.Name {
+					case "Handle":
+						for _, a := range n.Args {
+							handled[a] = true
+						}
+					case "NewRequest", "NewRequestWithContext":
+						t.Errorf("%s: %s builds a request (the pages call the use cases)", fset.Position(n.Pos()), sel.Sel.Name)
+					}
+				}
+			case *ast.FuncDecl:
+				if n.Recv != nil && n.Name.Name == "WriteHeader" {
+					t.Errorf("%s: %s writes answers into a recorder of its own", fset.Position(n.Pos()), n.Name.Name)
+				}
+			case *ast.SelectorExpr:
+				if n.Sel.Name == "api" {
+					if handled[n] {
+						mounted++
+					} else {
+						t.Errorf("%s: the API handler is used for more than mounting it under /api/", fset.Position(n.Pos()))
+					}
+				}
+			}
+			return true
+		})
+	}
+	if mounted != 1 {
+		t.Errorf("the API handler is mounted %d times, want once (under /api/)", mounted)
 	}
 }
 

@@ -7,15 +7,15 @@
 // case checks the role matrix, records the maker or checker and appends
 // the audit record in its own store transaction. The pages check the
 // session's CSRF token on every form, and pass the form's idempotency key
-// as the use case's client key. Sign-in and sign-out are still forwarded
-// to the API in the same process.
+// as the use case's client key. Sign-in and sign-out are the use cases
+// too (app.Service.SignIn and SignOut). The API is served beside the pages
+// under /api/, but the pages never send it a request.
 package web
 
 import (
 	"bytes"
 	"context"
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -51,9 +51,15 @@ type Config struct {
 	// API's, so that both share one terms cache); its Terms must be an
 	// *app.StoredTerms.
 	Service *app.Service
-	// API is the JSON API, served under /api/; sign-in and sign-out are
-	// forwarded to it.
+	// API is the JSON API, served under /api/ beside the pages (which
+	// never call it).
 	API http.Handler
+	// SessionTTL is how long a session begun on the sign-in page lasts
+	// (default 12 hours, as the API's).
+	SessionTTL time.Duration
+	// SecureCookies marks the session cookie Secure even on plain HTTP
+	// (behind a proxy that terminates TLS); it is always Secure over TLS.
+	SecureCookies bool
 	// Store is the system of record (it must also keep accounts).
 	Store store.Store
 	// Now is the clock (time.Now if nil): the same clock as the API's. The
@@ -64,15 +70,18 @@ type Config struct {
 
 // Server serves the pages.
 type Server struct {
-	api   http.Handler
-	st    store.Store
-	acc   store.Accounts
-	terms *app.StoredTerms
-	svc   *app.Service
-	now   func() time.Time
-	log   *slog.Logger
-	pages map[string]*template.Template
-	mux   *http.ServeMux
+	api http.Handler
+	st  store.Store
+	// sessionTTL and secureCookies: the sessions begun on the sign-in page.
+	sessionTTL    time.Duration
+	secureCookies bool
+	acc           store.Accounts
+	terms         *app.StoredTerms
+	svc           *app.Service
+	now           func() time.Time
+	log           *slog.Logger
+	pages         map[string]*template.Template
+	mux           *http.ServeMux
 
 	certMu    sync.Mutex
 	certCache map[int64]*computed
@@ -114,7 +123,10 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{api: cfg.API, st: cfg.Store, acc: acc, terms: terms, svc: cfg.Service, now: cfg.Now,
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	s := &Server{api: cfg.API, sessionTTL: cfg.SessionTTL, secureCookies: cfg.SecureCookies, st: cfg.Store, acc: acc, terms: terms, svc: cfg.Service, now: cfg.Now,
 		log: cfg.Log, mux: http.NewServeMux(), certCache: map[int64]*computed{}}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
@@ -149,6 +161,10 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET "+f+"/loans", s.facPage(s.loansPage))
 	s.mux.HandleFunc("POST "+f+"/advances", s.facPage(s.requestAdvance))
 	s.mux.HandleFunc("POST "+f+"/advances/{id}/{decision}", s.facPage(s.decideAdvance))
+	s.mux.HandleFunc("POST "+f+"/repayments", s.facPage(s.recordRepayment))
+	s.mux.HandleFunc("POST "+f+"/corrections", s.facPage(s.requestCorrection))
+	s.mux.HandleFunc("POST "+f+"/corrections/{id}/{decision}", s.facPage(s.decideCorrection))
+	s.mux.HandleFunc("POST "+f+"/requests/{id}/{decision}", s.facPage(s.decideRequest))
 	s.mux.HandleFunc("GET "+f+"/covenants", s.facPage(s.covenantsPage))
 	s.mux.HandleFunc("GET "+f+"/covenants/compliance.pdf", s.facPage(s.compliancePDF))
 	s.mux.HandleFunc("GET "+f+"/terms", s.facPage(s.termsPage))
@@ -411,11 +427,8 @@ func (rq *req) notFound() {
 // fail shows an error page for err.
 func (rq *req) fail(err error) {
 	status, msg := http.StatusInternalServerError, "Something went wrong on our side. Try again; if it happens again, tell the administrator the time it happened."
-	var ae *apiError
 	if st, m, ok := refusal(err); ok {
 		status, msg = st, m
-	} else if errors.As(err, &ae) {
-		status, msg = ae.Status, ae.Message
 	} else {
 		rq.s.log.Error("page", "path", rq.r.URL.Path, "err", err)
 	}
@@ -531,89 +544,20 @@ func (rq *req) clientKey() (string, error) {
 	return fmt.Sprintf("web:%d:%s", rq.user.ID, k), nil
 }
 
-// apiError is the API's error answer (sign-out is still forwarded).
-type apiError struct {
-	Status  int            `json:"-"`
-	Code    string         `json:"code"`
-	Message string         `json:"message"`
-	Details map[string]any `json:"details"`
-}
-
-func (e *apiError) Error() string { return e.Message }
-
-type recorder struct {
-	h      http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func (r *recorder) Header() http.Header         { return r.h }
-func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
-func (r *recorder) WriteHeader(status int) {
-	if r.status == 0 {
-		r.status = status
-	}
-}
-
-// callAPI sends a request to the API in this process with the browser's
-// cookies and the form's CSRF token and idempotency key, and decodes the
-// JSON answer into out (an *apiError when the API refused).
-func (rq *req) callAPI(method, path, contentType string, body io.Reader, out any) (*recorder, error) {
-	r2, err := http.NewRequestWithContext(rq.r.Context(), method, path, body)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range rq.r.Cookies() {
-		r2.AddCookie(c)
-	}
-	r2.RemoteAddr = rq.r.RemoteAddr
-	r2.TLS = rq.r.TLS
-	if contentType != "" {
-		r2.Header.Set("Content-Type", contentType)
-	}
-	if rq.sess.CSRF != "" {
-		r2.Header.Set("X-CSRF-Token", rq.formCSRF())
-	}
-	if k := rq.r.FormValue("idempotency_key"); k != "" {
-		r2.Header.Set("Idempotency-Key", k)
-	}
-	rec := &recorder{h: http.Header{}}
-	rq.s.api.ServeHTTP(rec, r2)
-	if rec.status == 0 {
-		rec.status = http.StatusOK
-	}
-	if rec.status >= 400 {
-		e := &apiError{Status: rec.status}
-		if err := json.Unmarshal(rec.body.Bytes(), e); err != nil || e.Message == "" {
-			e.Message = fmt.Sprintf("the request was refused (HTTP %d)", rec.status)
-		}
-		return rec, e
-	}
-	if out != nil && rec.body.Len() > 0 {
-		if err := json.Unmarshal(rec.body.Bytes(), out); err != nil {
-			return rec, err
-		}
-	}
-	return rec, nil
-}
-
-// formCSRF is the CSRF token the page's form carried (checked against the
-// session by the API for the forwarded sign-out).
-func (rq *req) formCSRF() string {
-	if t := rq.r.Header.Get("X-CSRF-Token"); t != "" {
-		return t
-	}
-	return rq.r.FormValue("csrf_token")
-}
-
 // redirect answers 303 See Other to a page with a message to show.
 func (rq *req) redirect(path, done string) error {
 	if done != "" {
+		path, frag, _ := strings.Cut(path, "#")
 		sep := "?"
 		if strings.Contains(path, "?") {
 			sep = "&"
 		}
 		path += sep + "done=" + url.QueryEscape(done)
+		if frag != "" {
+			path += "#" + frag
+		}
+		http.Redirect(rq.w, rq.r, path, http.StatusSeeOther)
+		return nil
 	}
 	http.Redirect(rq.w, rq.r, path, http.StatusSeeOther)
 	return nil

@@ -117,7 +117,7 @@ func handler(st store.Store, now func() time.Time, log *slog.Logger, secureCooki
 	if err != nil {
 		return nil, err
 	}
-	return web.New(web.Config{API: api, Service: api.Service(), Store: st, Now: now, Log: log})
+	return web.New(web.Config{API: api, Service: api.Service(), Store: st, Now: now, Log: log, SecureCookies: secureCookies})
 }
 
 // serve runs the API until the context ends (SIGINT/SIGTERM).

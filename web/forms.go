@@ -1,0 +1,262 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"revolver/app"
+	"revolver/date"
+	"revolver/money"
+	"revolver/store"
+)
+
+// waitingRequests are the facility's requests to end an event of default
+// (cures, waivers, covenant results over a failing test) and restated
+// statements that wait for a second person, oldest first.
+func (s *Server) waitingRequests(rq *req) ([]app.EndRequest, error) {
+	rs, err := s.svc.Requests(ctxOf(rq), rq.fac.Slug)
+	if err != nil {
+		return nil, err
+	}
+	var out []app.EndRequest
+	for _, r := range rs {
+		if r.Status == app.RequestRequested {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// requestsView is the list of requests waiting for a second person, with
+// their approve and reject forms, as a page shows it.
+type requestsView struct {
+	Requests []app.EndRequest
+	Me, CSRF string
+	Slug     string
+	Key      string // the forms' idempotency keys start with it
+	Back     string // the page the forms return to
+	Checker  bool   // the role matrix lets the user decide them
+	Heading  string
+}
+
+// requestsView lists the facility's waiting requests for page back.
+func (rq *req) requestsView(back string) (requestsView, error) {
+	rs, err := rq.s.waitingRequests(rq)
+	return requestsView{Requests: rs, Me: rq.user.Email, CSRF: rq.sess.CSRF, Slug: rq.fac.Slug, Key: newKey(), Back: back,
+		Checker: rq.may(app.ActDecidePending)}, err
+}
+
+// facPath is a path of the request's facility.
+func (rq *req) facPath(sub string) string {
+	return "/facilities/" + url.PathEscape(rq.fac.Slug) + sub
+}
+
+// backTo is the page a form on several pages returns to: its back field,
+// a page of the same facility (default: the overview).
+func (rq *req) backTo() (string, func(*req) error) {
+	switch rq.r.PostFormValue("back") {
+	case "covenants":
+		return rq.facPath("/covenants"), rq.s.covenantsPage
+	case "loans":
+		return rq.facPath("/loans"), rq.s.loansPage
+	}
+	return rq.facPath(""), rq.s.facilityPage
+}
+
+// decideRequest approves or rejects a request to end an event of default
+// (or restated statements) through the use case (app.Service.
+// DecideRequest): the decider must not be the requester, a rejection says
+// why.
+func (s *Server) decideRequest(rq *req) error {
+	id, err := strconv.ParseInt(rq.r.PathValue("id"), 10, 64)
+	d := rq.r.PathValue("decision")
+	if err != nil || id <= 0 || d != "approve" && d != "reject" {
+		return userErr(http.StatusNotFound, "There is no such request or decision.")
+	}
+	rq.asks(map[string]app.Op{"approve": app.OpApproveRequest, "reject": app.OpRejectRequest}[d])
+	back, page := rq.backTo()
+	if err := rq.allow(app.ActDecidePending, "approve or reject requests to end an event of default"); err != nil {
+		return err
+	}
+	comment := strings.TrimSpace(rq.r.PostFormValue("comment"))
+	if d == "reject" && comment == "" {
+		return rq.refused(userErr(http.StatusBadRequest, fmt.Sprintf("Comment: say why request %d is rejected.", id)), page)
+	}
+	key, err := rq.clientKey()
+	if err != nil {
+		return err
+	}
+	out, err := s.svc.DecideRequest(rq.actx(), app.FactInput{Facility: rq.fac.Slug, Key: key, By: rq.user.Email}, id, d == "approve", comment)
+	if err != nil {
+		return rq.refused(err, page)
+	}
+	_ = out
+	verb := "approved"
+	if d == "reject" {
+		verb = "rejected"
+	}
+	return rq.redirect(back, fmt.Sprintf("Request %d is %s.", id, verb))
+}
+
+// amountField reads an amount field: digits with up to two decimals
+// (commas allowed), greater than zero.
+func amountField(label, v string) (money.Amount, error) {
+	v = strings.ReplaceAll(strings.TrimSpace(v), ",", "")
+	a, err := money.ParseAmount(v)
+	if err != nil || v == "" {
+		return 0, userErr(http.StatusBadRequest, fmt.Sprintf("%s: %q is not an amount. Enter digits with up to two decimals, such as 250000.00.", label, v))
+	}
+	if a <= 0 {
+		return 0, userErr(http.StatusBadRequest, fmt.Sprintf("%s: %s is not greater than zero.", label, a.Grouped()))
+	}
+	return a, nil
+}
+
+// dateField reads a date field YYYY-MM-DD.
+func dateField(label, v string) (date.Date, error) {
+	v = strings.TrimSpace(v)
+	d, err := date.Parse(v)
+	if err != nil {
+		return 0, userErr(http.StatusBadRequest, fmt.Sprintf("%s: %q is not a date. Enter it as YYYY-MM-DD, for example 2004-10-05.", label, v))
+	}
+	return d, nil
+}
+
+// repaid says what a repayment (or its correction) came to.
+func repaid(out app.Repaid, amount money.Amount, vd date.Date) string {
+	if out.Pending != nil {
+		return fmt.Sprintf("The correction, a repayment of USD %s value %s, waits for a second lender’s approval (pending action %d).", amount.Grouped(), vd, out.Pending.ID)
+	}
+	id := int64(0)
+	if out.Posted != nil {
+		id = out.Posted.Transaction.ID
+	}
+	return fmt.Sprintf("The repayment of USD %s value %s is recorded (transaction %d).", amount.Grouped(), vd, id)
+}
+
+// recordRepayment records a repayment through the use case
+// (app.Service.Repay): value dated on a banking day on or after the
+// business date.
+func (s *Server) recordRepayment(rq *req) error {
+	rq.asks(app.OpRepay)
+	if err := rq.allow(app.ActRecordRepayment, "record repayments"); err != nil {
+		return err
+	}
+	amount, err := amountField("Repayment amount", rq.r.PostFormValue("amount"))
+	rq.amount = amount
+	if err != nil {
+		return rq.refused(err, s.loansPage)
+	}
+	vd, err := dateField("Repayment value date", rq.r.PostFormValue("value_date"))
+	rq.day = vd
+	if err != nil {
+		return rq.refused(err, s.loansPage)
+	}
+	key, err := rq.clientKey()
+	if err != nil {
+		return err
+	}
+	out, err := s.svc.Repay(rq.actx(), app.RepaymentInput{Facility: rq.fac.Slug, Key: key, Amount: amount, ValueDate: vd, By: rq.user.Email})
+	if err != nil {
+		return rq.refused(err, s.loansPage)
+	}
+	return rq.redirect(rq.facPath("/loans"), repaid(out, amount, vd))
+}
+
+// requestCorrection asks for a back-valued advance or repayment, a
+// lender's correction with its reason, which a second lender approves:
+// the advance becomes a request waiting in the queue
+// (app.Service.RequestAdvance), the repayment a pending action
+// (app.Service.Repay, decided by DecidePending).
+func (s *Server) requestCorrection(rq *req) error {
+	if !rq.may(app.ActDecideAdvance) {
+		return rq.allow(app.ActDecideAdvance, "ask for corrections of the loan account")
+	}
+	kind := rq.r.PostFormValue("kind")
+	if kind != "advance" && kind != "repayment" {
+		return rq.refused(userErr(http.StatusBadRequest, "Correction: choose an advance or a repayment."), s.loansPage)
+	}
+	// A back-valued advance is an advance request, a back-valued
+	// repayment a repayment recorded (pending), as in the API.
+	rq.asks(map[string]app.Op{"advance": app.OpRequestAdvance, "repayment": app.OpRepay}[kind])
+	act, what := app.ActRequestAdvance, "ask for advances"
+	if kind == "repayment" {
+		act, what = app.ActRecordRepayment, "record repayments"
+	}
+	if err := rq.allow(act, what); err != nil {
+		return err
+	}
+	amount, err := amountField("Correction amount", rq.r.PostFormValue("amount"))
+	rq.amount = amount
+	if err != nil {
+		return rq.refused(err, s.loansPage)
+	}
+	vd, err := dateField("Correction value date", rq.r.PostFormValue("value_date"))
+	rq.day = vd
+	if err != nil {
+		return rq.refused(err, s.loansPage)
+	}
+	reason := strings.TrimSpace(rq.r.PostFormValue("reason"))
+	if reason == "" {
+		return rq.refused(userErr(http.StatusBadRequest, "Reason for the correction: say why the loan account is corrected; a second lender reads it before approving."), s.loansPage)
+	}
+	key, err := rq.clientKey()
+	if err != nil {
+		return err
+	}
+	back := rq.facPath("/loans")
+	if kind == "repayment" {
+		out, err := s.svc.Repay(rq.actx(), app.RepaymentInput{Facility: rq.fac.Slug, Key: key, Amount: amount, ValueDate: vd, By: rq.user.Email, Reason: reason})
+		if err != nil {
+			return rq.refused(err, s.loansPage)
+		}
+		return rq.redirect(back+"#corrections", repaid(out, amount, vd))
+	}
+	out, err := s.svc.RequestAdvance(rq.actx(), app.RequestInput{Facility: rq.fac.Slug, Key: key, Amount: amount, ValueDate: vd, By: rq.user.Email, Reason: reason})
+	if err != nil {
+		return rq.refused(err, s.loansPage)
+	}
+	return rq.redirect(back+"#queue", fmt.Sprintf("The correction, advance request %d of USD %s value %s, waits for a second lender’s approval.", out.ID, out.Amount.Grouped(), out.ValueDate))
+}
+
+// decideCorrection approves (posting it) or rejects a back-valued
+// repayment through the use case (app.Service.DecidePending): a second
+// lender, not its requester.
+func (s *Server) decideCorrection(rq *req) error {
+	id, err := strconv.ParseInt(rq.r.PathValue("id"), 10, 64)
+	d := rq.r.PathValue("decision")
+	if err != nil || id <= 0 || d != "approve" && d != "reject" {
+		return userErr(http.StatusNotFound, "There is no such correction or decision.")
+	}
+	rq.asks(map[string]app.Op{"approve": app.OpApprovePending, "reject": app.OpRejectPending}[d])
+	if err := rq.allow(app.ActDecidePending, "approve or reject corrections"); err != nil {
+		return err
+	}
+	comment := strings.TrimSpace(rq.r.PostFormValue("comment"))
+	if d == "reject" && comment == "" {
+		return rq.refused(userErr(http.StatusBadRequest, fmt.Sprintf("Comment: say why correction %d is rejected.", id)), s.loansPage)
+	}
+	cs, err := s.svc.RepaymentCorrections(ctxOf(rq), rq.fac.Slug)
+	if err != nil {
+		return err
+	}
+	found := false
+	for _, c := range cs {
+		found = found || c.ID == id
+	}
+	if !found {
+		return rq.refused(store.Errorf(store.CodeNotFound, "facility %s has no correction %d", rq.fac.Slug, id), s.loansPage)
+	}
+	_, after, err := s.svc.DecidePending(rq.actx(), rq.fac.Slug, id, d == "approve", rq.user.Email, comment)
+	if err != nil {
+		return rq.refused(err, s.loansPage)
+	}
+	msg := fmt.Sprintf("Correction %d is %s.", id, after.Status)
+	if after.Status == store.PendingApproved {
+		msg = fmt.Sprintf("Correction %d is approved: the repayment is posted.", id)
+	}
+	return rq.redirect(rq.facPath("/loans#corrections"), msg)
+}
