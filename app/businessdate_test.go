@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"revolver/date"
+	"revolver/store"
 	"revolver/store/sqlite"
 )
 
@@ -54,4 +55,37 @@ func TestEndOfBusiness(t *testing.T) {
 	if got, _ := s.OpenBusinessDate(ctx, d("2006-12-15"), "x", "back"); got != d("2006-12-30") {
 		t.Errorf("moving back: %s, want it left at 2006-12-30", got)
 	}
+}
+
+// The events of default and the facts read a known-at time by the one rule
+// of availability (ResolveKnownAt): a date is the end of its business (when
+// the next business date opened), not the end of the UTC day; now and the
+// business date are every fact recorded (zero).
+func TestFactsKnownAtOneRule(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		c := newClocked(t, s, time.Date(2006, 5, 31, 9, 0, 0, 0, time.UTC))
+		c.open("2006-05-31", 9)
+		c.open("2006-06-01", 7) // the business of 2006-05-31 ends at 07:00 the next day
+		eob := c.at
+		c.open("2006-06-02", 10)
+		for _, tc := range []struct {
+			v    string
+			asOf string
+			want time.Time
+		}{
+			{"", "2006-05-31", eob},
+			{"2006-05-31", "2006-06-02", eob},
+			{"now", "2006-05-31", time.Time{}},
+			{"", "2006-06-02", time.Time{}},
+			{"2006-05-31T12:00:00Z", "2006-05-31", time.Date(2006, 5, 31, 12, 0, 0, 0, time.UTC)},
+		} {
+			got, err := c.FactsKnownAt(c.ctx, "btu", date.MustParse(tc.asOf), tc.v)
+			if err != nil || !got.Equal(tc.want) {
+				t.Errorf("known at %q for %s: %s %v, want %s", tc.v, tc.asOf, got, err, tc.want)
+			}
+		}
+		if _, err := c.FactsKnownAt(c.ctx, "btu", date.MustParse("2006-05-31"), "yesterday"); store.ErrorCode(err) != store.CodeInvalid {
+			t.Errorf("a known-at time that is none: %v, want invalid", err)
+		}
+	})
 }

@@ -924,39 +924,23 @@ func (s *Service) DefaultsContinuing(ctx context.Context, facility string, asOf 
 	return out, nil
 }
 
-// ParseKnownAt reads a known-at time as the API and the command line take
-// it: RFC 3339, a date YYYY-MM-DD (its end, UTC), or "now" (zero: every
-// fact recorded); given is false for "".
-func ParseKnownAt(v string) (t time.Time, given bool, err error) {
-	switch v {
-	case "":
-		return time.Time{}, false, nil
-	case "now":
-		return time.Time{}, true, nil
-	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t, true, nil
-	}
-	d, err := date.Parse(v)
-	if err != nil {
-		return time.Time{}, true, invalid("known at %q: expected RFC 3339 (2006-11-15T16:00:00Z), a date YYYY-MM-DD or now", v)
-	}
-	return d.AddDays(1).Time().Add(-time.Microsecond), true, nil
+// KnownAtEndOf is the known-at time a figure for d means by default, as
+// the events of default and the facts read it: the rule of
+// ResolveKnownAt, with zero (every fact recorded) for now.
+func (s *Service) KnownAtEndOf(ctx context.Context, d date.Date) (time.Time, error) {
+	return s.FactsKnownAt(ctx, "", d, "")
 }
 
-// KnownAtEndOf is the known-at time a figure for d means by default: the
-// end of d's business (EndOfBusiness: when the next business date opened),
-// or zero (every fact recorded) for the business date and later — the
-// same rule as availability's (KnownAtFor).
-func (s *Service) KnownAtEndOf(ctx context.Context, d date.Date) (time.Time, error) {
-	b, err := s.BusinessDate(ctx)
+// FactsKnownAt reads a known-at time given as every surface takes it
+// (ResolveKnownAt: "" the default rule for asOf, "now", a time, or a date:
+// the end of its business) for the events of default and the facts: zero
+// (every fact recorded) for now or later.
+func (s *Service) FactsKnownAt(ctx context.Context, facility string, asOf date.Date, v string) (time.Time, error) {
+	k, err := s.ResolveKnownAt(ctx, facility, asOf, v)
 	if err != nil {
 		return time.Time{}, err
 	}
-	if d >= b {
-		return time.Time{}, nil
-	}
-	return s.EndOfBusiness(ctx, d)
+	return s.every(k.At), nil
 }
 
 // NoticeEffective says when a notice sent by method at sent (with the fax

@@ -185,18 +185,16 @@ func (s *Server) eventsOfDefault(c *call) (any, error) {
 	return out, nil
 }
 
-// queryKnownAt reads known_at: RFC 3339, a date (its end, UTC) or now
-// (zero: every fact recorded). Absent: the end of asOf when it is before
-// the business date, else every fact (app.Service.KnownAtEndOf).
+// queryKnownAt reads known_at by the one rule (app.Service.ResolveKnownAt,
+// as availability reads it), for the events of default and the facts (zero:
+// every fact recorded).
 func (c *call) queryKnownAt(asOf date.Date) (time.Time, error) {
-	t, given, err := app.ParseKnownAt(c.r.URL.Query().Get("known_at"))
-	switch {
-	case err != nil:
-		return time.Time{}, fieldErr("known_at", "%q: expected RFC 3339 (2006-11-15T16:00:00Z), a date YYYY-MM-DD or now", c.r.URL.Query().Get("known_at"))
-	case !given:
-		return c.s.svc.KnownAtEndOf(c.r.Context(), asOf)
+	v := c.r.URL.Query().Get("known_at")
+	t, err := c.s.svc.FactsKnownAt(c.r.Context(), c.fac.Slug, asOf, v)
+	if store.ErrorCode(err) == store.CodeInvalid {
+		return time.Time{}, fieldErr("known_at", "%q: expected an RFC 3339 time (2006-12-31T17:00:00-05:00), a date and time in UTC (2006-12-31T22:00), a date YYYY-MM-DD (the end of that business day) or now", v)
 	}
-	return t, nil
+	return t, err
 }
 
 func (s *Server) requests(c *call) (any, error) {

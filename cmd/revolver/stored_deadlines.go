@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"revolver/app"
+	"revolver/store"
 	"revolver/defaults"
 )
 
@@ -26,7 +26,8 @@ stored with the facility and the facts recorded through the API (notices,
 events of default and their lifecycle, insurance policies, UCC filings, other
 indebtedness, occurrences, covenant results); the amount owed at the
 Termination Date comes from the loan account. The facts are those recorded by
---as-known-on (RFC 3339, a date: its end, or now; default: the end of --as-of
+--as-known-on (RFC 3339, a date and time in UTC, a date: the end of its business,
+or now; default: the end of business of --as-of
 when it is before the business date, else every fact recorded), the one rule
 of the API and the pages. --ics writes the deadlines as an iCalendar file
 instead.`,
@@ -47,14 +48,11 @@ instead.`,
 			}
 			defer st.Close()
 			svc := service(st)
-			k, given, err := app.ParseKnownAt(knownAt)
-			if err != nil {
+			k, err := svc.FactsKnownAt(cmd.Context(), slug, d, knownAt)
+			if store.ErrorCode(err) == store.CodeInvalid {
 				return usageError{fmt.Errorf("--as-known-on: %v", err)}
-			}
-			if !given {
-				if k, err = svc.KnownAtEndOf(cmd.Context(), d); err != nil {
-					return err
-				}
+			} else if err != nil {
+				return err
 			}
 			rep, err := svc.DefaultsReportAt(cmd.Context(), slug, d, k)
 			if err != nil {
@@ -74,7 +72,7 @@ instead.`,
 	sf.add(c)
 	c.Flags().StringVar(&slug, "slug", "", "the facility")
 	c.Flags().StringVar(&asOf, "as-of", "", "date YYYY-MM-DD")
-	c.Flags().StringVar(&knownAt, "as-known-on", "", "the facts as known at: RFC 3339, a date (its end) or now")
+	c.Flags().StringVar(&knownAt, "as-known-on", "", "the facts as known at: RFC 3339, a date and time in UTC, a date (the end of its business) or now")
 	c.Flags().StringVar(&format, "format", "table", "json or table")
 	c.Flags().BoolVar(&ics, "ics", false, "write the deadlines as iCalendar (RFC 5545)")
 	return c
