@@ -53,7 +53,7 @@ func (s *Server) routeTable() []*Route {
 		{Method: "POST", Path: f + "/repayments", Summary: "Record a repayment (201); value-dated before the business date, a lender's correction with a reason that waits for a second lender (202)", Roles: roles(app.ActRecordRepayment), Mutating: true, Op: app.OpRepay, Request: "RepaymentInput", Response: "Posted", Status: 201, h: s.repayment},
 		{Method: "GET", Path: f + "/ledger", Summary: "Loan account transactions by value date, with balances", Query: []string{"from", "to"}, Response: "Ledger", h: s.ledger},
 		{Method: "POST", Path: f + "/financial-statements", Summary: "Submit quarterly financial statements (text/csv): a new period is recorded with its covenant tests; a period already reported is a restatement, pending until a lender accepts it (POST …/requests/{id}/approve)", Roles: roles(app.ActRecordStatements), Mutating: true, Op: app.OpAddStatements, Request: "FinancialsCSV", Response: "FinancialsList", Status: 201, h: s.financials},
-		{Method: "GET", Path: f + "/covenants", Summary: "Covenant tests on the statements as known on a date", Query: []string{"as_known_on", "explain"}, Response: "Covenants", h: s.covenants},
+		{Method: "GET", Path: f + "/covenants", Summary: "Covenant tests on the statements as known on a date", Query: []string{"known_at", "as_known_on", "explain"}, Response: "Covenants", h: s.covenants},
 		{Method: "POST", Path: f + "/events-of-default", Summary: "Record an event of default of the terms (action record: as POST …/events-of-default/records) or ask to waive the one continuing of an event (action waive: as POST …/events-of-default/{id}/waive; a second lender approves)", Roles: roles(app.ActRecordDefault), Mutating: true, Op: app.OpRecordDefault, Request: "DefaultInput", Response: "Recorded", Status: 201, h: s.eventOfDefault},
 		{Method: "POST", Path: f + "/amendments", Summary: "Ask to add an amendment (needs a second lender's approval)", Roles: roles(app.ActRequestAmendment), Mutating: true, Op: app.OpRequestAmendment, Request: "AmendmentInput", Response: "Pending", Status: 202, h: s.amendment},
 		{Method: "GET", Path: f + "/approvals", Summary: "Actions waiting for approval and decided", Response: "PendingList", h: s.approvals},
@@ -802,14 +802,19 @@ func (s *Server) financials(c *call) (any, error) {
 
 func (s *Server) covenants(c *call) (any, error) {
 	q := c.r.URL.Query()
-	knownAt := s.now()
-	if v := q.Get("as_known_on"); v != "" {
-		d, err := parseDate("as_known_on", v, true, 0)
-		if err != nil {
-			return nil, err
-		}
-		knownAt = d.AddDays(1).Time().Add(-time.Microsecond)
+	// The statements as known at a time, by the one rule (a date is the end
+	// of its business; default now); as_known_on is the older name.
+	field, v := "known_at", q.Get("known_at")
+	if v == "" && q.Get("as_known_on") != "" {
+		field, v = "as_known_on", q.Get("as_known_on")
 	}
+	k, err := s.svc.ResolveKnownAt(c.r.Context(), c.fac.Slug, 0, v)
+	if store.ErrorCode(err) == store.CodeInvalid {
+		return nil, fieldErr(field, "%q: expected an RFC 3339 time, a date and time in UTC (2006-12-31T22:00), a date YYYY-MM-DD (the end of that business day) or now", v)
+	} else if err != nil {
+		return nil, err
+	}
+	knownAt := k.At
 	ctx := c.r.Context()
 	res, err := s.svc.Covenants(ctx, c.fac.Slug, knownAt, func(d date.Date) (*agreement.Terms, error) {
 		return s.terms.TermsAsOf(ctx, c.fac.Slug, d)

@@ -378,7 +378,7 @@ var queryDocs = map[string]obj{
 	"facility":    {"description": "only records of this facility (slug)", "schema": str},
 	"user":        {"description": "only records of this user (email in any case, or cli:name)", "schema": str},
 	"kind":        {"description": "only records of this kind of thing, e.g. advance, certificate, session", "schema": str},
-	"as_known_on": {"description": "use the statements as known at the end of this date (default now)", "schema": dateStr},
+	"as_known_on": {"description": "the older name of known_at: the statements as known at the end of business of this date (default now)", "schema": dateStr},
 	"known_at":    {"description": "the figures as known at this time: an RFC 3339 time, a date and time in UTC (2006-12-31T22:00), a date YYYY-MM-DD (the end of that business day: when the next business date opened), or now (every record so far); default: the end of business of as_of when it is before the business date, else now", "schema": str},
 	"explain":     {"description": "true: add each test's explanation", "schema": obj{"type": "boolean"}},
 	"after":       {"description": "records with a greater id", "schema": obj{"type": "integer", "format": "int64", "minimum": 0}},

@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"revolver/store"
 	"revolver/defaults"
+	"revolver/store"
 )
 
 func init() { register(facilityDeadlinesCmd) }
