@@ -109,20 +109,34 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 		out.ToAdvance, out.LowestOn = max(0, min(a.Available, low.Available)), low.AsOf
 	}
 	if knownAt.Before(now) {
-		open, err := s.defaultsContinuing(ctx, facility, tp.ft, asOf, now)
+		// The terms as known now differ only by an amendment approved
+		// after knownAt.
+		ftNow, amended := tp.ft, s.amendmentsSince(ctx, facility, asOf, knownAt)
+		if len(amended) > 0 {
+			if ftNow, err = s.termsOnAt(ctx, facility, asOf, now); err != nil {
+				return out, err
+			}
+		}
+		open, err := s.defaultsContinuing(ctx, facility, ftNow, asOf, now)
 		if err != nil {
 			return out, err
 		}
 		// Only a certificate approved or a posting recorded after knownAt
 		// changes the inputs as known now; without one, the inputs read
 		// are those as known now.
-		b, inNow := ledger.ComputeAvailability(limitsOn(tp.ft, asOf, in, in.Balances, open)), in
+		b, inNow := ledger.ComputeAvailability(limitsOn(ftNow, asOf, in, in.Balances, open)), in
 		if in.ApprovedAfter > 0 || in.PostedAfter > 0 {
-			if b, inNow, err = availabilityOn(read, tp.ft, open, asOf, now); err != nil {
+			if b, inNow, err = availabilityOn(read, ftNow, open, asOf, now); err != nil {
 				return out, err
 			}
 		}
 		why := hindsight(a, b, in, inNow, knownAt)
+		if a.Available != b.Available || a.Limit != b.Limit || a.Determined != b.Determined || !slices.Equal(a.Defaults, b.Defaults) {
+			for _, d := range amended {
+				why = append(why, fmt.Sprintf("amendment %s, effective %s, approved %s (after %s), is in force on %s",
+					d.ID, d.Effective, d.RecordedAt.UTC().Format("2006-01-02 15:04 UTC"), knownAt.UTC().Format("2006-01-02 15:04 UTC"), asOf))
+			}
+		}
 		if !slices.Equal(a.Defaults, b.Defaults) {
 			ws, err := s.defaultsWhy(ctx, facility, asOf, knownAt)
 			if err != nil {
@@ -175,10 +189,17 @@ func (ft FacilityTerms) location() (*time.Location, error) {
 // without the defaults continuing, which availability reads as known at its
 // own time).
 func (s *Service) termsOn(ctx context.Context, facility string, d date.Date) (FacilityTerms, error) {
+	return s.termsOnAt(ctx, facility, d, time.Time{})
+}
+
+// termsOnAt is termsOn as known at knownAt (zero: now): stored terms from
+// the documents recorded by then, so that an amendment approved later does
+// not change a figure as known before it.
+func (s *Service) termsOnAt(ctx context.Context, facility string, d date.Date, knownAt time.Time) (FacilityTerms, error) {
 	var ft FacilityTerms
 	var err error
 	if st, ok := s.Terms.(*StoredTerms); ok {
-		_, ft, err = st.termsOnly(ctx, facility, d)
+		_, ft, err = st.termsOnlyAt(ctx, facility, d, s.every(knownAt))
 	} else {
 		ft, err = s.Terms.Terms(ctx, facility, d)
 	}
@@ -239,13 +260,13 @@ type termsFrom struct {
 func (s *Service) termsPath(ctx context.Context, facility string, from date.Date, knownAt time.Time) (termsPath, error) {
 	tp := termsPath{from: from}
 	var err error
-	if tp.ft, err = s.termsOn(ctx, facility, from); err != nil {
+	if tp.ft, err = s.termsOnAt(ctx, facility, from, knownAt); err != nil {
 		return tp, err
 	}
 	if tp.open, err = s.defaultsContinuing(ctx, facility, tp.ft, from, knownAt); err != nil {
 		return tp, err
 	}
-	amend, err := s.amendmentDates(ctx, facility)
+	amend, err := s.amendmentDates(ctx, facility, knownAt)
 	if err != nil {
 		return tp, err
 	}
@@ -253,13 +274,34 @@ func (s *Service) termsPath(ctx context.Context, facility string, from date.Date
 		if d <= from {
 			continue
 		}
-		ft, err := s.termsOn(ctx, facility, d)
+		ft, err := s.termsOnAt(ctx, facility, d, knownAt)
 		if err != nil {
 			return tp, err
 		}
 		tp.changes = append(tp.changes, termsFrom{d, ft})
 	}
 	return tp, nil
+}
+
+// amendmentsSince lists the amendments in force on asOf that were recorded
+// (approved) after knownAt, from the stored terms' documents.
+func (s *Service) amendmentsSince(ctx context.Context, facility string, asOf date.Date, knownAt time.Time) []store.Document {
+	st, ok := s.Terms.(*StoredTerms)
+	if !ok {
+		return nil
+	}
+	e, err := st.entry(ctx, facility)
+	if err != nil {
+		return nil
+	}
+	var out []store.Document
+	knownAt = e.knownFrom(knownAt)
+	for _, d := range e.docs {
+		if d.Kind == DocAmendment && d.Effective <= asOf && d.RecordedAt.After(knownAt) {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // on returns the terms in force on d (d on or after tp.from).
@@ -336,16 +378,23 @@ func walk(tp termsPath, in store.AvailabilityInputs, from, through date.Date, pa
 // amendmentDates lists the effective dates of the facility's amendments,
 // ascending, when the terms source has the agreement (none otherwise: the
 // terms are then the same on every date).
-func (s *Service) amendmentDates(ctx context.Context, facility string) ([]date.Date, error) {
-	src, ok := s.Terms.(interface {
+func (s *Service) amendmentDates(ctx context.Context, facility string, knownAt time.Time) ([]date.Date, error) {
+	var f *agreement.Facility
+	if st, ok := s.Terms.(*StoredTerms); ok {
+		e, err := st.entryAt(ctx, facility, s.every(knownAt))
+		if err != nil {
+			return nil, err
+		}
+		f = e.fac
+	} else if src, ok := s.Terms.(interface {
 		Agreement(ctx context.Context, slug string) (*agreement.Facility, error)
-	})
-	if !ok {
+	}); ok {
+		var err error
+		if f, err = src.Agreement(ctx, facility); err != nil {
+			return nil, err
+		}
+	} else {
 		return nil, nil
-	}
-	f, err := src.Agreement(ctx, facility)
-	if err != nil {
-		return nil, err
 	}
 	var out []date.Date
 	for _, a := range f.Amendments {

@@ -442,3 +442,51 @@ func TestAvailabilityAsKnownThenLeavesOutLaterCorrections(t *testing.T) {
 		}
 	})
 }
+
+// An amendment is known from when it was approved: availability on a date
+// after its effective date, as known before the approval, is under the
+// terms without it; as known now under the amended terms, and hindsight
+// shows both.
+func TestAvailabilityAsKnownThenLeavesOutLaterAmendments(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		c := newClocked(t, s, time.Date(2006, 7, 3, 9, 0, 0, 0, time.UTC))
+		c.open("2006-07-03", 9)
+		c.certificate("2006-06-30", 20_000_000_00) // above the commitment: the commitment binds
+		c.open("2006-07-05", 9)                    // the business of 2006-07-03 ends
+		before := c.availability("2006-07-03", time.Time{})
+		if before.Limit != 14_000_000_00 {
+			t.Fatalf("limit before the amendment %s, want the commitment 14,000,000.00", before.Limit)
+		}
+		c.Terms.(*StoredTerms).TTL = time.Nanosecond // see the approved document at once
+		c.at = c.at.Add(2 * time.Hour)
+		amend := AmendmentFile{Name: "2006-07-05-commitment-reduction.yaml", Content: `revolver: amendment/1
+facility: btu-sovereign
+id: commitment-reduction
+document: loan-modification-agreement
+effective: 2006-07-01
+order: 9
+changes:
+  - op: replace
+    path: commitment
+    value: 12000000.00
+    cite: loan-modification-agreement §1
+`}
+		p, err := c.RequestAmendment(c.ctx, "btu", amend, "officer1@bank")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := c.DecidePending(c.ctx, "btu", p.ID, true, "officer2@bank", ""); err != nil {
+			t.Fatal(err)
+		}
+		then := c.availability("2006-07-03", time.Time{})
+		if then.Limit != 14_000_000_00 {
+			t.Fatalf("as known at the end of 2006-07-03: limit %s, want 14,000,000.00 (the amendment was approved later)", then.Limit)
+		}
+		if h := then.Hindsight; h == nil || h.Availability.Limit != 12_000_000_00 {
+			t.Fatalf("hindsight %+v, want the amended commitment 12,000,000.00", h)
+		}
+		if now := c.availability("2006-07-03", c.at); now.Limit != 12_000_000_00 {
+			t.Errorf("as known now: limit %s, want 12,000,000.00", now.Limit)
+		}
+	})
+}

@@ -53,8 +53,10 @@ type agreementEntry struct {
 	checked time.Time
 	fac     *agreement.Facility
 	events  []eventRecord
+	docs    []store.Document // what it was read from (without content)
 	mu      sync.Mutex
 	terms   map[date.Date]*agreement.Terms
+	known   map[string]*agreementEntry // as known at a time before the last document: by its documents' key
 }
 
 // eventRecord is an event of default or waiver document: who approved it
@@ -104,7 +106,19 @@ func (a *StoredTerms) entry(ctx context.Context, slug string) (*agreementEntry, 
 		a.mu.Unlock()
 		return e, nil
 	}
-	ne := &agreementEntry{key: key, checked: time.Now(), terms: map[date.Date]*agreement.Terms{}}
+	ne, err := a.build(ctx, slug, key, docs)
+	if err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	a.cache[slug] = ne
+	a.mu.Unlock()
+	return ne, nil
+}
+
+// build reads the agreement from the documents docs of the facility.
+func (a *StoredTerms) build(ctx context.Context, slug, key string, docs []store.Document) (*agreementEntry, error) {
+	ne := &agreementEntry{key: key, checked: time.Now(), terms: map[date.Date]*agreement.Terms{}, docs: docs}
 	var files []agreement.File
 	for _, d := range docs {
 		switch d.Kind {
@@ -132,14 +146,56 @@ func (a *StoredTerms) entry(ctx context.Context, slug string) (*agreementEntry, 
 	if len(files) == 0 {
 		return nil, store.Errorf(store.CodeInvalid, "facility %q has no agreement documents", slug)
 	}
+	var err error
 	ne.fac, err = agreement.Parse(files)
 	if err != nil {
 		return nil, fmt.Errorf("facility %q agreement: %w", slug, err)
 	}
-	a.mu.Lock()
-	a.cache[slug] = ne
-	a.mu.Unlock()
 	return ne, nil
+}
+
+// entryAt is the agreement as known at knownAt: from the documents
+// recorded by then (an amendment approved later is not yet part of it).
+// Zero, or a time after every document, is the agreement as it stands;
+// a time before the agreement was registered reads the documents
+// registered with it (knownFrom).
+func (a *StoredTerms) entryAt(ctx context.Context, slug string, knownAt time.Time) (*agreementEntry, error) {
+	e, err := a.entry(ctx, slug)
+	if err != nil || knownAt.IsZero() {
+		return e, err
+	}
+	knownAt = e.knownFrom(knownAt)
+	var sub []store.Document
+	var keyb strings.Builder
+	hasAgreement := false
+	for _, d := range e.docs {
+		if d.RecordedAt.After(knownAt) {
+			continue
+		}
+		sub = append(sub, d)
+		keyb.WriteString(d.ID + "=" + d.SHA256 + ";")
+		hasAgreement = hasAgreement || d.Kind == DocAgreement
+	}
+	if len(sub) == len(e.docs) || !hasAgreement {
+		return e, nil
+	}
+	key := keyb.String()
+	e.mu.Lock()
+	k, ok := e.known[key]
+	e.mu.Unlock()
+	if ok {
+		return k, nil
+	}
+	if k, err = a.build(ctx, slug, key, sub); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	if e.known == nil || len(e.known) > 64 {
+		e.known = map[string]*agreementEntry{}
+	}
+	e.known[key] = k
+	e.mu.Unlock()
+	return k, nil
 }
 
 // Agreement returns the facility's parsed agreement.
@@ -151,12 +207,38 @@ func (a *StoredTerms) Agreement(ctx context.Context, slug string) (*agreement.Fa
 	return e.fac, nil
 }
 
+// knownFrom is the known-at time documents are read at for knownAt: not
+// before the agreement was registered (the documents registered with it
+// are the facility's start, known for every figure).
+func (e *agreementEntry) knownFrom(knownAt time.Time) time.Time {
+	for _, d := range e.docs {
+		if d.Kind == DocAgreement && d.RecordedAt.After(knownAt) {
+			knownAt = d.RecordedAt
+		}
+	}
+	return knownAt
+}
+
 // TermsAsOf returns the full terms in force on d.
 func (a *StoredTerms) TermsAsOf(ctx context.Context, slug string, d date.Date) (*agreement.Terms, error) {
 	e, err := a.entry(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
+	return e.termsAsOf(d)
+}
+
+// TermsAsKnown returns the full terms in force on d as known at knownAt
+// (zero: now): from the documents recorded by then (entryAt).
+func (a *StoredTerms) TermsAsKnown(ctx context.Context, slug string, d date.Date, knownAt time.Time) (*agreement.Terms, error) {
+	e, err := a.entryAt(ctx, slug, knownAt)
+	if err != nil {
+		return nil, err
+	}
+	return e.termsAsOf(d)
+}
+
+func (e *agreementEntry) termsAsOf(d date.Date) (*agreement.Terms, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if t, ok := e.terms[d]; ok {
@@ -202,7 +284,12 @@ func (a *StoredTerms) requester(ctx context.Context, doc string) string {
 // termsOnly is Terms without DefaultContinuing (availability finds the
 // continuing defaults as known at its own time).
 func (a *StoredTerms) termsOnly(ctx context.Context, slug string, d date.Date) (*agreement.Terms, FacilityTerms, error) {
-	t, err := a.TermsAsOf(ctx, slug, d)
+	return a.termsOnlyAt(ctx, slug, d, time.Time{})
+}
+
+// termsOnlyAt is termsOnly as known at knownAt (TermsAsKnown).
+func (a *StoredTerms) termsOnlyAt(ctx context.Context, slug string, d date.Date, knownAt time.Time) (*agreement.Terms, FacilityTerms, error) {
+	t, err := a.TermsAsKnown(ctx, slug, d, knownAt)
 	if err != nil {
 		return nil, FacilityTerms{}, err
 	}
