@@ -99,6 +99,10 @@ var cliWhat = map[string]struct{ kind, action string }{
 	"revolver certificate reject":   {"certificate", "reject"},
 	"revolver certificate withdraw": {"certificate", "withdraw"},
 	"revolver statements add":       {"financial_statement", "submit"},
+	"revolver approvals approve":    {"approval", "approve"},
+	"revolver approvals reject":     {"approval", "reject"},
+	"revolver requests approve":     {"request", "approve"},
+	"revolver requests reject":      {"request", "reject"},
 }
 
 // cliAudit appends an audit record for a command-line mutation.
