@@ -541,7 +541,7 @@ func (w *world) form(user, path string, v url.Values, files map[string]string) a
 		return answer{said: loc}
 	case resp.StatusCode >= 400 && resp.StatusCode < 500:
 		msg := string(b)
-		if m := regexp.MustCompile(`Refused, and nothing was changed: [^<]*`).FindString(msg); m != "" {
+		if m := webRefusedRE.FindString(msg); m != "" {
 			msg = m
 		}
 		return answer{refused: true, said: fmt.Sprintf("%d %.300s", resp.StatusCode, msg)}
@@ -1041,6 +1041,8 @@ func advanceAnswer(a answer, b []byte) answer {
 	}
 	return a
 }
+
+var webRefusedRE = regexp.MustCompile(`Refused, and nothing was changed: [^<]*`)
 
 var webAdvanceRE = regexp.MustCompile(`Advance request (\d+) of USD [0-9,.]+ value \S+ (was funded|waits for a lender's approval)`)
 
