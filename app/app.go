@@ -7,6 +7,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -230,7 +231,11 @@ func (s *Service) Post(ctx context.Context, t ledger.Transaction) (store.Posted,
 // repayment above the loans outstanding, a payment above the interest, fees
 // or costs receivable, a drawing above the letters of
 // credit outstanding, a reimbursement or expiry above what is drawn or
-// outstanding. A replay of a stored key is left to the store.
+// outstanding. The loans and the letters of credit are checked on the
+// value date and on every later date already posted: a back-valued
+// repayment above the loans of a later date (repaid since) would leave
+// them below zero from then on. A replay of a stored key is left to the
+// store.
 func checkBalances(tx store.Tx, t ledger.Transaction) error {
 	var account ledger.Account
 	var what string
@@ -260,12 +265,35 @@ func checkBalances(tx store.Tx, t ledger.Transaction) error {
 			amount -= p.Amount
 		}
 	}
-	bal, err := tx.Balance(account, t.ValueDate)
+	if !slices.Contains(store.AvailabilityAccounts, account) {
+		bal, err := tx.Balance(account, t.ValueDate)
+		if err != nil {
+			return err
+		}
+		if amount > bal {
+			return store.Errorf(store.CodeInvalid, "%s %q of %s on %s is more than %s, %s", t.Kind, t.Key, amount, t.ValueDate, what, bal)
+		}
+		return nil
+	}
+	// The balance on the value date and its changes on later dates, of
+	// every posting committed (the certificates the read also gives are
+	// not needed).
+	in, err := tx.AvailabilityInputs(t.ValueDate, everything, true)
 	if err != nil {
 		return err
 	}
+	bal := in.Balances[account]
 	if amount > bal {
 		return store.Errorf(store.CodeInvalid, "%s %q of %s on %s is more than %s, %s", t.Kind, t.Key, amount, t.ValueDate, what, bal)
+	}
+	for _, l := range in.Later {
+		if l.Account != account {
+			continue
+		}
+		if bal += l.Amount; amount > bal {
+			return store.Errorf(store.CodeInvalid, "%s %q of %s on %s is more than %s on %s, %s (a later date: it would leave them below zero from then on)",
+				t.Kind, t.Key, amount, t.ValueDate, what, l.Day, bal)
+		}
 	}
 	return nil
 }

@@ -490,3 +490,52 @@ changes:
 		}
 	})
 }
+
+// Regression: a back-valued repayment was checked against the loans of
+// its value date only; approved after the loans had been repaid, it left
+// them below zero from the later repayment on. It is refused, naming the
+// date, and one that fits every later date is posted.
+func TestBackValuedRepaymentCheckedOnLaterBalances(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		c := newClocked(t, s, time.Date(2006, 5, 31, 12, 0, 0, 0, time.UTC))
+		c.open("2006-05-31", 12)
+		c.certificate("2006-04-30", 8_000_000_00)
+		c.open("2006-06-01", 12)
+		if r, err := c.request("controller@btu", borrower, 100_000_00, "2006-06-01", ""); err != nil || r.Status != store.AdvanceFunded {
+			t.Fatalf("advance: %+v %v", r, err)
+		}
+		c.open("2006-06-05", 12)
+		if _, err := c.Repay(c.ctx, RepaymentInput{Facility: "btu", Key: "rep-5", Amount: 80_000_00, ValueDate: date.MustParse("2006-06-05"), By: "controller@btu", Role: borrower}); err != nil {
+			t.Fatal(err)
+		}
+		c.open("2006-06-06", 12)
+		correct := func(key string, amt money.Amount) (store.Pending, error) {
+			t.Helper()
+			got, err := c.Repay(c.ctx, RepaymentInput{Facility: "btu", Key: key, Amount: amt, ValueDate: date.MustParse("2006-06-02"),
+				By: "officer1@bank", Role: officer, Reason: "received on 2 June, not booked"})
+			if err != nil || got.Pending == nil {
+				t.Fatalf("correction %s: %+v %v", key, got, err)
+			}
+			_, after, err := c.DecidePending(c.ctx, "btu", got.Pending.ID, true, "officer2@bank", "")
+			return after, err
+		}
+		// 50,000.00 on 2 June fits the loans then (100,000.00) but not
+		// those from 5 June (20,000.00).
+		_, err := correct("rep-2a", 50_000_00)
+		wantErrCode(t, "a correction above the loans of a later date", err, store.CodeInvalid)
+		if !strings.Contains(err.Error(), "on 2006-06-05, 20000.00") {
+			t.Errorf("the refusal does not name the later date and its loans: %v", err)
+		}
+		if _, ok, _ := c.lookup("rep-2a"); ok {
+			t.Fatalf("the refused correction was posted")
+		}
+		if after, err := correct("rep-2b", 20_000_00); err != nil || after.Status != store.PendingApproved {
+			t.Fatalf("a correction within every later date: %+v %v", after, err)
+		}
+		for d, want := range map[string]money.Amount{"2006-06-02": 80_000_00, "2006-06-05": 0, "2006-06-06": 0} {
+			if a := c.availability(d, c.at); a.LoansOutstanding != want { // as known now: with the correction
+				t.Errorf("loans on %s: %s, want %s", d, a.LoansOutstanding, want)
+			}
+		}
+	})
+}

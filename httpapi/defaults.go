@@ -164,25 +164,44 @@ func (s *Server) eventsOfDefault(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	remedies := rep.Remedies
-	if remedies == nil {
-		remedies = []defaults.RemedyStatus{}
-	}
-	problems := rep.Problems
-	if problems == nil {
-		problems = []defaults.Problem{}
-	}
-	out := map[string]any{"facility": c.fac.Slug, "as_of": asOf, "continuing": defaults.Continuing(rep.Defaults),
-		"events_of_default": rep.Defaults, "remedies": remedies, "problems": problems}
+	var now []defaults.Default
 	if !knownAt.IsZero() {
 		// Where hindsight differs, both are shown.
-		now, err := s.svc.DefaultsContinuing(ctx, c.fac.Slug, asOf, time.Time{})
-		if err != nil {
+		if now, err = s.svc.DefaultsContinuing(ctx, c.fac.Slug, asOf, time.Time{}); err != nil {
 			return nil, err
 		}
-		out["known_at"], out["continuing_with_hindsight"] = knownAt, defaults.Continuing(now)
 	}
-	return out, nil
+	return EventsOfDefaultOf(c.fac.Slug, asOf, knownAt, rep, now), nil
+}
+
+// EventsOfDefault is the answer of GET …/events-of-default (the command
+// line's revolver defaults writes the same).
+type EventsOfDefault struct {
+	Facility string    `json:"facility"`
+	AsOf     date.Date `json:"as_of"`
+	// KnownAt: the facts are those recorded by then; absent, every fact
+	// recorded.
+	KnownAt    time.Time `json:"known_at,omitzero"`
+	Continuing []string  `json:"continuing"`
+	// ContinuingWithHindsight: with known_at, those continuing on as_of
+	// with every fact recorded (what funding decisions use).
+	ContinuingWithHindsight []string                `json:"continuing_with_hindsight,omitzero"`
+	EventsOfDefault         []defaults.Default      `json:"events_of_default"`
+	Remedies                []defaults.RemedyStatus `json:"remedies"`
+	Problems                []defaults.Problem      `json:"problems"`
+}
+
+// EventsOfDefaultOf names a defaults report on asOf as known at knownAt
+// (app.Service.DefaultsReportAt) as the API answers it; with a known-at
+// time, now are the events of default continuing with every fact recorded
+// (app.Service.DefaultsContinuing).
+func EventsOfDefaultOf(facility string, asOf date.Date, knownAt time.Time, rep *defaults.Report, now []defaults.Default) EventsOfDefault {
+	out := EventsOfDefault{Facility: facility, AsOf: asOf, Continuing: defaults.Continuing(rep.Defaults),
+		EventsOfDefault: nonNil(rep.Defaults), Remedies: nonNil(rep.Remedies), Problems: nonNil(rep.Problems)}
+	if !knownAt.IsZero() {
+		out.KnownAt, out.ContinuingWithHindsight = knownAt, defaults.Continuing(now)
+	}
+	return out
 }
 
 // queryKnownAt reads known_at by the one rule (app.Service.ResolveKnownAt,

@@ -136,20 +136,6 @@ type (
 		Deadlines []defaults.Deadline   `json:"deadlines"`
 		Problems  []defaults.Problem    `json:"problems"`
 	}
-	eventsOfDefaultAnswer struct {
-		Facility string    `json:"facility"`
-		AsOf     date.Date `json:"as_of"`
-		// KnownAt: the facts are those recorded by then; absent, every
-		// fact recorded.
-		KnownAt    time.Time `json:"known_at,omitzero"`
-		Continuing []string  `json:"continuing"`
-		// ContinuingWithHindsight: with known_at, those continuing on
-		// as_of with every fact recorded (what funding decisions use).
-		ContinuingWithHindsight []string                `json:"continuing_with_hindsight,omitempty"`
-		EventsOfDefault         []defaults.Default      `json:"events_of_default"`
-		Remedies                []defaults.RemedyStatus `json:"remedies"`
-		Problems                []defaults.Problem      `json:"problems"`
-	}
 	// covenantsAnswer is the form covenant.Result writes (Result.JSON).
 	covenantsAnswer struct {
 		Tests []covenantTest `json:"tests"`
@@ -205,7 +191,7 @@ var schemaTypes = map[string]any{
 	"AuditList":           auditAnswer{},
 
 	"Deadlines":               deadlinesAnswer{},
-	"EventsOfDefault":         eventsOfDefaultAnswer{},
+	"EventsOfDefault":         EventsOfDefault{},
 	"NoticeEffect":            defaults.Effect{},
 	"FactRecordList":          factRecordList{},
 	"Recorded":                app.Recorded{},

@@ -2,12 +2,23 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"revolver/app"
+	"revolver/store/sqlite"
 )
 
 const example = "../../examples/btu-sovereign"
@@ -160,4 +171,165 @@ func TestDeadlinesBadInput(t *testing.T) {
 			t.Errorf("%v: error %v, want a usage error containing %q", c.args, err, c.want)
 		}
 	}
+}
+
+// TestStoredDefaultsCommand: revolver defaults reads the events of default
+// of a stored facility as GET …/events-of-default answers — the same JSON
+// for the same date and known-at time — on the business date, on a past
+// date as known then (the default) and with hindsight, and as a table; a
+// restatement accepted by a lender (revolver requests approve, not by the
+// borrower) ends the defaults from that day.
+func TestStoredDefaultsCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "revolver.db")
+	ex, _ := filepath.Abs(example)
+	clk := "fixed:2004-10-04T15:00:00Z"
+	run := func(stdin string, args ...string) (string, error) {
+		t.Helper()
+		return revolver(t, stdin, append(args, "--db", db, "--clock", clk)...)
+	}
+	must := func(stdin string, args ...string) string {
+		t.Helper()
+		out, err := run(stdin, args...)
+		if err != nil {
+			t.Fatalf("revolver %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
+	}
+	must("", "facility", "add", "--slug", "btu", "--agreement", ex)
+	for _, u := range [][]string{{"officer@bank.example", "lender_officer"}, {"cfo@btu.example", "borrower", "--facility", "btu"}} {
+		must("a-long-password\n", append([]string{"user", "add", "--email", u[0], "--role", u[1], "--password-stdin"}, u[2:]...)...)
+	}
+	stmts := func(name, period string, year, q int, intangibles string) string {
+		f := filepath.Join(t.TempDir(), name)
+		os.WriteFile(f, []byte("period_end,fiscal_year,fiscal_quarter,total_assets,intangible_assets,total_liabilities,subordinated_debt,net_income\n"+
+			fmt.Sprintf("%s,%d,%d,58412337.00,%s,26741089.00,0.00,452318.00\n", period, year, q, intangibles)), 0o644)
+		return f
+	}
+	// Q3 fails its tangible net worth and leverage covenants, recorded on
+	// 4 October; the business day closes.
+	must("", "statements", "add", "--slug", "btu", "--as", "cfo@btu.example", "--file", stmts("q3.csv", "2004-10-03", 2004, 3, "25000000.00"))
+	must("", "cob", "--date", "2004-10-04")
+	clk = "fixed:2004-10-05T15:00:00Z"
+	// On 5 October Q2 is reported failing too, and Q3 restated passing.
+	must("", "statements", "add", "--slug", "btu", "--as", "cfo@btu.example", "--file", stmts("q2.csv", "2004-07-04", 2004, 2, "25000000.00"))
+	out := must("", "statements", "add", "--slug", "btu", "--as", "cfo@btu.example", "--file", stmts("q3r.csv", "2004-10-03", 2004, 3, "1052400.00"))
+	var added struct {
+		Pending []app.Recorded `json:"pending"`
+	}
+	if err := json.Unmarshal([]byte(out), &added); err != nil || len(added.Pending) != 1 || added.Pending[0].Request == nil {
+		t.Fatalf("restatement: %v\n%s", err, out)
+	}
+	restatement := added.Pending[0].Request.ID
+
+	type answer struct {
+		KnownAt                 string   `json:"known_at"`
+		Continuing              []string `json:"continuing"`
+		ContinuingWithHindsight []string `json:"continuing_with_hindsight"`
+	}
+	read := func(args ...string) (answer, string) {
+		t.Helper()
+		out := must("", append([]string{"defaults", "--slug", "btu"}, args...)...)
+		var a answer
+		if err := json.Unmarshal([]byte(out), &a); err != nil {
+			t.Fatalf("defaults %v: %v\n%s", args, err, out)
+		}
+		return a, out
+	}
+	tnw, lev := "covenant_failed:minimum_tangible_net_worth:", "covenant_failed:maximum_leverage_ratio:"
+	if a, _ := read(); len(a.Continuing) != 4 || a.KnownAt != "" || a.ContinuingWithHindsight != nil {
+		t.Errorf("on the business date, pending restatement: %+v", a)
+	}
+	// 4 October as known at its end: Q3's two; with hindsight Q2's too.
+	a, _ := read("--as-of", "2004-10-04")
+	if !sameIDs(a.Continuing, []string{tnw + "2004-10-03", lev + "2004-10-03"}) || len(a.ContinuingWithHindsight) != 4 || a.KnownAt != "2004-10-04T15:00:00Z" {
+		t.Errorf("4 October as known then: %+v", a)
+	}
+	if _, err := run("", "requests", "approve", "--slug", "btu", "--as", "cfo@btu.example", "--id", fmt.Sprint(restatement)); err == nil {
+		t.Errorf("the borrower accepted its own restatement")
+	}
+	if _, err := run("", "requests", "reject", "--slug", "btu", "--as", "officer@bank.example", "--id", fmt.Sprint(restatement)); err == nil {
+		t.Errorf("a rejection without a comment was accepted")
+	}
+	must("", "requests", "approve", "--slug", "btu", "--as", "officer@bank.example", "--id", fmt.Sprint(restatement))
+	if a, _ := read(); !sameIDs(a.Continuing, []string{tnw + "2004-07-04", lev + "2004-07-04"}) {
+		t.Errorf("after the restatement was accepted: %+v", a)
+	}
+	out = must("", "requests", "list", "--slug", "btu")
+	if !strings.Contains(out, `"status": "approved"`) || !strings.Contains(out, `"decided_by": "officer@bank.example"`) {
+		t.Errorf("requests list:\n%s", out)
+	}
+
+	// The same answers as the API, for the same questions.
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := func() time.Time { return time.Date(2004, 10, 5, 15, 0, 0, 0, time.UTC) }
+	h, err := handler(st, now, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	tok, _, err := (&app.Service{Store: st, Now: now}).CreateToken(ctx, "officer@bank.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []struct{ query, flags []string }{
+		{nil, nil},
+		{[]string{"as_of=2004-10-04"}, []string{"--as-of", "2004-10-04"}},
+		{[]string{"as_of=2004-10-04", "known_at=now"}, []string{"--as-of", "2004-10-04", "--known-at", "now"}},
+		{[]string{"as_of=2004-10-05", "known_at=2004-10-04"}, []string{"--as-of", "2004-10-05", "--known-at", "2004-10-04"}},
+		{[]string{"as_of=2004-10-04", "known_at=2004-10-05T10:00:00Z"}, []string{"--as-of", "2004-10-04", "--known-at", "2004-10-05T10:00:00Z"}},
+	} {
+		r, _ := http.NewRequest("GET", srv.URL+"/api/v1/facilities/btu/events-of-default?"+strings.Join(q.query, "&"), nil)
+		r.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		_, cli := read(q.flags...)
+		var fromAPI, fromCLI any
+		if resp.StatusCode != 200 || json.Unmarshal(body, &fromAPI) != nil || json.Unmarshal([]byte(cli), &fromCLI) != nil || !reflect.DeepEqual(fromAPI, fromCLI) {
+			t.Errorf("%v: the API (%d) and the command line answer differently:\nAPI %s\nCLI %s", q.query, resp.StatusCode, body, cli)
+		}
+	}
+
+	out = must("", "defaults", "--slug", "btu", "--as-of", "2004-10-04", "--format", "table")
+	for _, want := range []string{"Events of default of btu on 2004-10-04 as known at 2004-10-04T15:00:00Z: 2 continuing", "CONTINUING",
+		"with hindsight (every fact recorded) also continuing: " + lev + "2004-07-04, " + tnw + "2004-07-04", "Remedies of the Bank on 2004-10-04"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	for _, bad := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--known-at", "soon"}, `--known-at "soon"`},
+		{[]string{"--as-of", "2004-13-01"}, `--as-of "2004-13-01"`},
+		{[]string{"--format", "xml"}, `--format "xml"`},
+		{[]string{"--slug", "nope"}, "--slug nope"},
+	} {
+		args := append([]string{"defaults", "--slug", "btu"}, bad.args...)
+		_, err := run("", args...)
+		var ue usageError
+		if err == nil || !errors.As(err, &ue) || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%v: error %v, want a usage error containing %q", bad.args, err, bad.want)
+		}
+	}
+	if _, err := run("", "defaults"); err == nil || !strings.Contains(err.Error(), "--slug is required") {
+		t.Errorf("no --slug: %v", err)
+	}
+}
+
+func sameIDs(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
 }

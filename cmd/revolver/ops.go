@@ -21,7 +21,7 @@ import (
 // authority: it names the user it acts for (--as), whose role the use
 // cases check, and the audit record says it came from the command line.
 
-func init() { register(advanceCmd, repayCmd, certificateCmd, statementsCmd) }
+func init() { register(advanceCmd, repayCmd, certificateCmd, statementsCmd, approvalsCmd, requestsCmd) }
 
 // opFlags are the flags every operation takes.
 type opFlags struct {
@@ -100,10 +100,10 @@ func opError(err error) error {
 func advanceCmd() *cobra.Command {
 	c := &cobra.Command{Use: "advance", Short: "Advance requests: request, approve, reject"}
 	var o opFlags
-	var amount, valueDate string
+	var amount, valueDate, reason string
 	req := &cobra.Command{
-		Use:   "request --slug S --as EMAIL --amount A --value-date D [--key K]",
-		Short: "Request an advance (funded at once up to the maker-checker threshold)",
+		Use:   "request --slug S --as EMAIL --amount A --value-date D [--reason R] [--key K]",
+		Short: "Request an advance (funded at once up to the maker-checker threshold); value-dated before the business date, a lender's correction with --reason that a second lender approves",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			amt, err := amountFlag("amount", amount)
 			if err != nil {
@@ -118,7 +118,7 @@ func advanceCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			r, err := service(st).RequestAdvance(ctx, app.RequestInput{Facility: o.slug, Key: o.key, Amount: amt, ValueDate: vd, By: o.as})
+			r, err := service(st).RequestAdvance(ctx, app.RequestInput{Facility: o.slug, Key: o.key, Amount: amt, ValueDate: vd, By: o.as, Reason: reason})
 			if err != nil {
 				return opError(err)
 			}
@@ -128,6 +128,7 @@ func advanceCmd() *cobra.Command {
 	o.add(req, true)
 	req.Flags().StringVar(&amount, "amount", "", "the amount, e.g. 250000.00")
 	req.Flags().StringVar(&valueDate, "value-date", "", "the value date YYYY-MM-DD")
+	req.Flags().StringVar(&reason, "reason", "", "for a correction (value date before the business date): why")
 	c.AddCommand(req)
 	for _, decision := range []string{"approve", "reject"} {
 		var o opFlags
@@ -167,10 +168,10 @@ func advanceCmd() *cobra.Command {
 
 func repayCmd() *cobra.Command {
 	var o opFlags
-	var amount, valueDate, memo string
+	var amount, valueDate, memo, reason string
 	c := &cobra.Command{
-		Use:   "repay --slug S --as EMAIL --amount A --value-date D [--memo M] [--key K]",
-		Short: "Repay loans",
+		Use:   "repay --slug S --as EMAIL --amount A --value-date D [--memo M] [--reason R] [--key K]",
+		Short: "Repay loans; value-dated before the business date, a lender's correction with --reason that waits for a second lender (revolver approvals approve)",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			amt, err := amountFlag("amount", amount)
 			if err != nil {
@@ -185,21 +186,23 @@ func repayCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			t, err := ledger.Repayment(ledger.Ref{Facility: o.slug, Key: o.key, ValueDate: vd, Memo: memo}, amt)
-			if err != nil {
-				return usageError{err}
-			}
-			p, err := service(st).Post(ctx, t)
+			r, err := service(st).Repay(ctx, app.RepaymentInput{Facility: o.slug, Key: o.key, Amount: amt, ValueDate: vd, Memo: memo, By: o.as, Reason: reason})
 			if err != nil {
 				return opError(err)
 			}
-			return writeJSON(cmd.OutOrStdout(), map[string]any{"transaction": p.Transaction, "replayed": p.Replayed})
+			// As the API answers: the posted transaction, or the correction
+			// waiting for a second lender.
+			if r.Pending != nil {
+				return writeJSON(cmd.OutOrStdout(), map[string]any{"pending": r.Pending})
+			}
+			return writeJSON(cmd.OutOrStdout(), map[string]any{"transaction": r.Posted.Transaction, "replayed": r.Posted.Replayed})
 		},
 	}
 	o.add(c, true)
 	c.Flags().StringVar(&amount, "amount", "", "the amount, e.g. 250000.00")
 	c.Flags().StringVar(&valueDate, "value-date", "", "the value date YYYY-MM-DD")
 	c.Flags().StringVar(&memo, "memo", "", "a memo")
+	c.Flags().StringVar(&reason, "reason", "", "for a correction (value date before the business date): why")
 	return c
 }
 
@@ -340,4 +343,145 @@ func statementsCmd() *cobra.Command {
 	add.Flags().StringVar(&file, "file", "", "the statements (CSV)")
 	c.AddCommand(add)
 	return c
+}
+
+// approvalsCmd decides the actions waiting for a second person's approval
+// (a back-valued repayment, an amendment), as POST …/approvals/{id}/approve
+// or reject.
+func approvalsCmd() *cobra.Command {
+	c := &cobra.Command{Use: "approvals", Short: "Actions waiting for a second person's approval (back-valued repayments, amendments): list, approve, reject"}
+	var sf storeFlags
+	var slug string
+	list := &cobra.Command{
+		Use:   "list --slug S",
+		Short: "The actions waiting for approval and decided",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := openFacility(cmd, &sf, slug)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			acc, err := accountsOf(st)
+			if err != nil {
+				return err
+			}
+			ps, err := acc.PendingList(cmd.Context(), slug)
+			if err != nil {
+				return opError(err)
+			}
+			if ps == nil {
+				ps = []store.Pending{}
+			}
+			return writeJSON(cmd.OutOrStdout(), map[string]any{"approvals": ps})
+		},
+	}
+	sf.add(list)
+	list.Flags().StringVar(&slug, "slug", "", "the facility")
+	c.AddCommand(list)
+	for _, approve := range []bool{true, false} {
+		var o opFlags
+		var id int64
+		var comment string
+		verb := map[bool]string{true: "approve", false: "reject"}[approve]
+		d := &cobra.Command{
+			Use:   verb + " --slug S --as EMAIL --id N [--comment C]",
+			Short: map[bool]string{true: "Approve and carry out a pending action (not by its requester)", false: "Reject a pending action, saying why"}[approve],
+			RunE: func(cmd *cobra.Command, args []string) error {
+				if id <= 0 {
+					return usageError{errors.New("--id is required: the pending action's id")}
+				}
+				ctx, st, err := o.open(cmd, "approvals "+verb)
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				_, after, err := service(st).DecidePending(ctx, o.slug, id, approve, o.as, comment)
+				if err != nil {
+					return opError(err)
+				}
+				return writeJSON(cmd.OutOrStdout(), after)
+			},
+		}
+		o.add(d, false)
+		d.Flags().Int64Var(&id, "id", 0, "the pending action's id")
+		d.Flags().StringVar(&comment, "comment", "", "why (required to reject)")
+		c.AddCommand(d)
+	}
+	return c
+}
+
+// requestsCmd decides the requests to end events of default (cure, waiver,
+// covenant result) and restated statements, as POST …/requests/{id}/approve
+// or reject.
+func requestsCmd() *cobra.Command {
+	c := &cobra.Command{Use: "requests", Short: "Requests to end events of default and restated statements: list, approve, reject"}
+	var sf storeFlags
+	var slug string
+	list := &cobra.Command{
+		Use:   "list --slug S",
+		Short: "The requests with their decisions",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := openFacility(cmd, &sf, slug)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			rs, err := service(st).Requests(cmd.Context(), slug)
+			if err != nil {
+				return opError(err)
+			}
+			return writeJSON(cmd.OutOrStdout(), map[string]any{"requests": rs})
+		},
+	}
+	sf.add(list)
+	list.Flags().StringVar(&slug, "slug", "", "the facility")
+	c.AddCommand(list)
+	for _, approve := range []bool{true, false} {
+		var o opFlags
+		var id int64
+		var comment string
+		verb := map[bool]string{true: "approve", false: "reject"}[approve]
+		d := &cobra.Command{
+			Use: verb + " --slug S --as EMAIL --id N [--comment C] [--key K]",
+			Short: map[bool]string{true: "Approve a request (not by its requester): the cure, waiver, covenant result or restated statements take effect",
+				false: "Reject a request (not by its requester), saying why"}[approve],
+			RunE: func(cmd *cobra.Command, args []string) error {
+				if id <= 0 {
+					return usageError{errors.New("--id is required: the request's id")}
+				}
+				ctx, st, err := o.open(cmd, "requests "+verb)
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				r, err := service(st).DecideRequest(ctx, app.FactInput{Facility: o.slug, Key: o.key, By: o.as}, id, approve, comment)
+				if err != nil {
+					return opError(err)
+				}
+				return writeJSON(cmd.OutOrStdout(), r)
+			},
+		}
+		o.add(d, true)
+		d.Flags().Int64Var(&id, "id", 0, "the request's id (its fact record id)")
+		d.Flags().StringVar(&comment, "comment", "", "why (required to reject)")
+		c.AddCommand(d)
+	}
+	return c
+}
+
+// openFacility opens the store for a read of a stored facility (with the
+// database's authority, as revolver availability reads).
+func openFacility(cmd *cobra.Command, sf *storeFlags, slug string) (store.Store, error) {
+	if slug == "" {
+		return nil, usageError{errors.New("--slug is required")}
+	}
+	st, _, err := sf.open(cmd.Context())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.Facility(cmd.Context(), slug); err != nil {
+		st.Close()
+		return nil, usageError{fmt.Errorf("--slug %s: %w", slug, err)}
+	}
+	return st, nil
 }

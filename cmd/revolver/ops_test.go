@@ -4,13 +4,18 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"revolver/date"
 	"revolver/demo"
+	"revolver/ledger"
+	"revolver/money"
 	"revolver/store/sqlite"
 )
 
@@ -135,6 +140,134 @@ func TestOperations(t *testing.T) {
 		t.Fatalf("verify after tampering: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "copy.db")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCorrectionCommands: on the command line, as through the API, a
+// repayment or an advance value-dated before the business date is a
+// lender's correction with a reason, which a second lender approves
+// (revolver approvals approve, revolver advance approve); the borrower's
+// back-valued repayment, a repayment on a day the bank is closed and a
+// reason on an advance that is not back-valued are refused, storing
+// nothing.
+func TestCorrectionCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "revolver.db")
+	ex, _ := filepath.Abs("../../examples/btu-sovereign")
+	clk := "fixed:2004-10-04T15:00:00Z"
+	run := func(stdin string, args ...string) (string, error) {
+		t.Helper()
+		return revolver(t, stdin, append(args, "--db", db, "--clock", clk)...)
+	}
+	must := func(stdin string, args ...string) string {
+		t.Helper()
+		out, err := run(stdin, args...)
+		if err != nil {
+			t.Fatalf("revolver %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
+	}
+	refused := func(want string, args ...string) {
+		t.Helper()
+		out, err := run("", args...)
+		var ue usageError
+		if err == nil || !errors.As(err, &ue) || !strings.Contains(err.Error(), want) {
+			t.Errorf("revolver %s: %v %s, want a refusal saying %q", strings.Join(args, " "), err, out, want)
+		}
+	}
+	const officer, credit, cfo = "officer@bank.example", "credit@bank.example", "cfo@btu.example"
+	must("", "facility", "add", "--slug", "btu", "--agreement", ex)
+	for _, u := range [][]string{{officer, "lender_officer"}, {credit, "lender_officer"}, {cfo, "borrower", "--facility", "btu"}} {
+		must("a-long-password\n", append([]string{"user", "add", "--email", u[0], "--role", u[1], "--password-stdin"}, u[2:]...)...)
+	}
+	putPrime(t, db)
+	data := filepath.Join(ex, "data")
+	must("", "certificate", "submit", "--slug", "btu", "--as", cfo, "--as-of", "2004-10-03",
+		"--receivables", filepath.Join(data, "receivables.csv"), "--debtors", filepath.Join(data, "debtors.csv"), "--inventory", filepath.Join(data, "inventory.csv"))
+	must("", "certificate", "approve", "--slug", "btu", "--as", officer, "--id", "1")
+	must("", "advance", "request", "--slug", "btu", "--as", cfo, "--amount", "100000.00", "--value-date", "2004-10-04")
+	must("", "cob", "--date", "2004-10-04")
+	clk = "fixed:2004-10-05T15:00:00Z"
+
+	loans := func(on string) string {
+		t.Helper()
+		var a struct {
+			L string `json:"loans_outstanding"`
+		}
+		out := must("", "availability", "--slug", "btu", "--as-of", on)
+		json.Unmarshal([]byte(out), &a)
+		return a.L
+	}
+	refused("a back-valued repayment is a correction only a lender may ask for", "repay", "--slug", "btu", "--as", cfo, "--amount", "1000.00", "--value-date", "2004-10-04")
+	refused("not a banking day", "repay", "--slug", "btu", "--as", cfo, "--amount", "1000.00", "--value-date", "2004-10-09")
+	refused("give the reason for it", "repay", "--slug", "btu", "--as", officer, "--amount", "1000.00", "--value-date", "2004-10-04")
+	refused("a reason is given for corrections", "advance", "request", "--slug", "btu", "--as", officer, "--amount", "1000.00", "--value-date", "2004-10-05", "--reason", "typo")
+	refused("a back-valued advance is a correction only a lender may ask for", "advance", "request", "--slug", "btu", "--as", cfo, "--amount", "1000.00", "--value-date", "2004-10-04")
+	if got := loans("2004-10-04"); got != "100000.00" {
+		t.Fatalf("loans on 4 October after the refusals: %s", got)
+	}
+
+	// A repayment received on 4 October and not booked: the officer asks,
+	// the second lender approves.
+	out := must("", "repay", "--slug", "btu", "--as", officer, "--amount", "50000.00", "--value-date", "2004-10-04", "--reason", "received on 4 October, not booked")
+	var rep struct {
+		Pending struct {
+			ID     int64  `json:"id"`
+			Kind   string `json:"kind"`
+			Status string `json:"status"`
+		} `json:"pending"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Pending.ID == 0 || rep.Pending.Kind != "repayment_correction" || rep.Pending.Status != "requested" {
+		t.Fatalf("repayment correction: %v\n%s", err, out)
+	}
+	id := fmt.Sprint(rep.Pending.ID)
+	if got := loans("2004-10-04"); got != "100000.00" {
+		t.Errorf("loans on 4 October before the approval: %s", got)
+	}
+	refused("someone else must decide it", "approvals", "approve", "--slug", "btu", "--as", officer, "--id", id)
+	refused("a comment saying why is required", "approvals", "reject", "--slug", "btu", "--as", credit, "--id", id)
+	refused("may not decide pending", "approvals", "approve", "--slug", "btu", "--as", cfo, "--id", id)
+	must("", "approvals", "approve", "--slug", "btu", "--as", credit, "--id", id)
+	if got := loans("2004-10-04"); got != "50000.00" {
+		t.Errorf("loans on 4 October after the approval: %s", got)
+	}
+	if out := must("", "approvals", "list", "--slug", "btu"); !strings.Contains(out, `"status": "approved"`) || !strings.Contains(out, `"decided_by": "`+credit+`"`) {
+		t.Errorf("approvals list:\n%s", out)
+	}
+
+	// An advance of 4 October not booked: a correction waits for the
+	// second lender whatever its size.
+	out = must("", "advance", "request", "--slug", "btu", "--as", officer, "--amount", "20000.00", "--value-date", "2004-10-04", "--reason", "funded by wire on 4 October")
+	var adv struct {
+		ID     int64  `json:"id"`
+		Status string `json:"status"`
+		Reason string `json:"reason"`
+	}
+	if err := json.Unmarshal([]byte(out), &adv); err != nil || adv.Status != "requested" || adv.Reason == "" {
+		t.Fatalf("advance correction: %v\n%s", err, out)
+	}
+	refused("the approver must be someone other than the requester", "advance", "approve", "--slug", "btu", "--as", officer, "--id", fmt.Sprint(adv.ID))
+	must("", "advance", "approve", "--slug", "btu", "--as", credit, "--id", fmt.Sprint(adv.ID))
+	if got := loans("2004-10-04"); got != "70000.00" {
+		t.Errorf("loans on 4 October after the advance correction: %s", got)
+	}
+	// A repayment of the business date is recorded at once.
+	out = must("", "repay", "--slug", "btu", "--as", cfo, "--amount", "10000.00", "--value-date", "2004-10-05")
+	if !strings.Contains(out, `"transaction"`) || !strings.Contains(out, `"replayed": false`) {
+		t.Errorf("repayment:\n%s", out)
+	}
+}
+
+// putPrime stores the prime rate the example facility's interest reads
+// (close of business accrues it).
+func putPrime(t *testing.T, db string) {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.PutRate(context.Background(), "prime", ledger.RatePoint{Effective: date.MustParse("2004-09-22"), Value: money.MustRate("0.0475")}, nil); err != nil {
 		t.Fatal(err)
 	}
 }
