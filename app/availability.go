@@ -224,7 +224,7 @@ func txReader(tx store.Tx) reader {
 }
 
 // everything is a known-at time after every record.
-var everything = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+var everything = store.Everything
 
 // limitsOn gathers the limits of day d: the terms ft in force on d, the
 // certificate in force on d among in's, the balances at the end of d and
@@ -295,7 +295,9 @@ func (s *Service) amendmentsSince(ctx context.Context, facility string, asOf dat
 		return nil
 	}
 	var out []store.Document
-	knownAt = e.knownFrom(knownAt)
+	if knownAt = e.knownFrom(knownAt); !knownAt.Before(e.last) {
+		return nil
+	}
 	for _, d := range e.docs {
 		if d.Kind == DocAmendment && d.Effective <= asOf && d.RecordedAt.After(knownAt) {
 			out = append(out, d)

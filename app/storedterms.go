@@ -54,9 +54,12 @@ type agreementEntry struct {
 	fac     *agreement.Facility
 	events  []eventRecord
 	docs    []store.Document // what it was read from (without content)
+	last    time.Time        // the latest of their recorded times
+	from    time.Time        // when the agreement was registered (the latest agreement document)
 	mu      sync.Mutex
 	terms   map[date.Date]*agreement.Terms
-	known   map[string]*agreementEntry // as known at a time before the last document: by its documents' key
+	known   map[string]*agreementEntry         // as known at a time before the last document: by its documents' key
+	fts     map[*agreement.Terms]FacilityTerms // FromAgreement of the terms cached in terms
 }
 
 // eventRecord is an event of default or waiver document: who approved it
@@ -119,6 +122,14 @@ func (a *StoredTerms) entry(ctx context.Context, slug string) (*agreementEntry, 
 // build reads the agreement from the documents docs of the facility.
 func (a *StoredTerms) build(ctx context.Context, slug, key string, docs []store.Document) (*agreementEntry, error) {
 	ne := &agreementEntry{key: key, checked: time.Now(), terms: map[date.Date]*agreement.Terms{}, docs: docs}
+	for _, d := range docs {
+		if d.RecordedAt.After(ne.last) {
+			ne.last = d.RecordedAt
+		}
+		if d.Kind == DocAgreement && d.RecordedAt.After(ne.from) {
+			ne.from = d.RecordedAt
+		}
+	}
 	var files []agreement.File
 	for _, d := range docs {
 		switch d.Kind {
@@ -165,6 +176,9 @@ func (a *StoredTerms) entryAt(ctx context.Context, slug string, knownAt time.Tim
 		return e, err
 	}
 	knownAt = e.knownFrom(knownAt)
+	if !knownAt.Before(e.last) {
+		return e, nil // every document was recorded by then
+	}
 	var sub []store.Document
 	var keyb strings.Builder
 	hasAgreement := false
@@ -211,10 +225,8 @@ func (a *StoredTerms) Agreement(ctx context.Context, slug string) (*agreement.Fa
 // before the agreement was registered (the documents registered with it
 // are the facility's start, known for every figure).
 func (e *agreementEntry) knownFrom(knownAt time.Time) time.Time {
-	for _, d := range e.docs {
-		if d.Kind == DocAgreement && d.RecordedAt.After(knownAt) {
-			knownAt = d.RecordedAt
-		}
+	if e.from.After(knownAt) {
+		return e.from
 	}
 	return knownAt
 }
@@ -289,12 +301,32 @@ func (a *StoredTerms) termsOnly(ctx context.Context, slug string, d date.Date) (
 
 // termsOnlyAt is termsOnly as known at knownAt (TermsAsKnown).
 func (a *StoredTerms) termsOnlyAt(ctx context.Context, slug string, d date.Date, knownAt time.Time) (*agreement.Terms, FacilityTerms, error) {
-	t, err := a.TermsAsKnown(ctx, slug, d, knownAt)
+	e, err := a.entryAt(ctx, slug, knownAt)
 	if err != nil {
 		return nil, FacilityTerms{}, err
 	}
-	ft, err := FromAgreement(t, "")
-	return t, ft, err
+	t, err := e.termsAsOf(d)
+	if err != nil {
+		return nil, FacilityTerms{}, err
+	}
+	// The figures of the same terms are the same: kept with them (nothing
+	// changes a FacilityTerms' maps and slices after FromAgreement).
+	e.mu.Lock()
+	ft, ok := e.fts[t]
+	e.mu.Unlock()
+	if ok {
+		return t, ft, nil
+	}
+	if ft, err = FromAgreement(t, ""); err != nil {
+		return t, ft, err
+	}
+	e.mu.Lock()
+	if e.fts == nil || len(e.fts) > 4096 {
+		e.fts = map[*agreement.Terms]FacilityTerms{}
+	}
+	e.fts[t] = ft
+	e.mu.Unlock()
+	return t, ft, nil
 }
 
 // Terms implements Terms. DefaultContinuing is with every fact recorded.

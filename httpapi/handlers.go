@@ -421,6 +421,11 @@ func availabilityOut(a app.Availability) Availability {
 // it is before the business date, else now).
 func (c *call) knownAt(asOf date.Date) (time.Time, error) {
 	v := c.r.URL.Query().Get("known_at")
+	if v == "" {
+		// Zero: Availability applies the same default rule itself, in the
+		// one statement it reads the business date with.
+		return time.Time{}, nil
+	}
 	k, err := c.s.svc.ResolveKnownAt(c.r.Context(), c.fac.Slug, asOf, v)
 	if store.ErrorCode(err) == store.CodeInvalid {
 		return time.Time{}, fieldErr("known_at", "%q: expected an RFC 3339 time (2006-12-31T17:00:00-05:00), a date and time in UTC (2006-12-31T22:00), a date YYYY-MM-DD (the end of that business day) or now", v)

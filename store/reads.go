@@ -28,6 +28,11 @@ type AccountDay struct {
 // AvailabilityAccounts are the accounts availability reads.
 var AvailabilityAccounts = []ledger.Account{ledger.Loans, ledger.LCOutstanding, ledger.LCDrawn}
 
+// Everything is a known-at time after every record: AvailabilityInputs as
+// known at it counts every committed certificate and posting, as a change's
+// own checks do.
+var Everything = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+
 // AvailabilityInputs are the records availability from a date on needs,
 // as known at a time, read together (one database transaction).
 type AvailabilityInputs struct {

@@ -56,14 +56,32 @@ func (t *facilityTx) AddAdvanceRequest(r store.AdvanceRequest) (store.AdvanceReq
 		by, dat = r.RequestedBy, t.db.D.Time(r.RequestedAt)
 		r.DecidedBy, r.DecidedAt = r.RequestedBy, r.RequestedAt
 	}
-	var bd any
+	var bd, alone any
 	if r.BusinessDate != 0 {
 		bd = t.db.D.Date(r.BusinessDate)
+		if alone, err = t.aloneTotal(r.BusinessDate, r.RequestedBy, r.Status, r.RequestedBy, r.Amount); err != nil {
+			return r, false, err
+		}
 	}
-	err = t.tx.QueryRowContext(t.ctx, t.db.q(`INSERT INTO advance_requests (facility_id, key, amount, value_date, status, requested_by, requested_at, decided_by, decided_at, transaction_id, business_date, reason)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		t.fid, r.Key, int64(r.Amount), t.db.D.Date(r.ValueDate), string(r.Status), r.RequestedBy, t.db.D.Time(r.RequestedAt), by, dat, nullInt(r.Transaction), bd, nullString(r.Reason)).Scan(&r.ID)
+	err = t.tx.QueryRowContext(t.ctx, t.db.q(`INSERT INTO advance_requests (facility_id, key, amount, value_date, status, requested_by, requested_at, decided_by, decided_at, transaction_id, business_date, reason, alone_total)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		t.fid, r.Key, int64(r.Amount), t.db.D.Date(r.ValueDate), string(r.Status), r.RequestedBy, t.db.D.Time(r.RequestedAt), by, dat, nullInt(r.Transaction), bd, nullString(r.Reason), alone).Scan(&r.ID)
 	return r, false, err
+}
+
+// aloneTotal is what a request funded by its own requester (by == requester)
+// brings the requester's sum funded alone on the business date to, kept on
+// the request (alone_total) so that the day's sum is one index lookup; nil
+// for any other decision.
+func (t *facilityTx) aloneTotal(businessDate date.Date, requester string, status store.AdvanceStatus, by string, amount money.Amount) (any, error) {
+	if status != store.AdvanceFunded || by != requester {
+		return nil, nil
+	}
+	prev, err := t.FundedAloneOn(businessDate, requester)
+	if err != nil {
+		return nil, err
+	}
+	return int64(prev + amount), nil
 }
 
 func (t *facilityTx) AdvanceRequestByKey(key string) (store.AdvanceRequest, bool, error) {
@@ -92,9 +110,11 @@ func (t *facilityTx) AdvanceRequestsOn(businessDate date.Date) ([]store.AdvanceR
 }
 
 func (t *facilityTx) FundedAloneOn(businessDate date.Date, by string) (money.Amount, error) {
+	// Each request funded alone keeps the running sum it brought the day
+	// to (aloneTotal): the largest is the day's.
 	var sum int64
-	err := t.tx.QueryRowContext(t.ctx, t.db.q(`SELECT coalesce(sum(amount), 0) FROM advance_requests
-		WHERE facility_id = ? AND business_date = ? AND requested_by = ? AND status = 'funded' AND decided_by = requested_by`),
+	err := t.tx.QueryRowContext(t.ctx, t.db.q(`SELECT coalesce(max(alone_total), 0) FROM advance_requests
+		WHERE facility_id = ? AND business_date = ? AND requested_by = ?`),
 		t.fid, t.db.D.Date(businessDate), by).Scan(&sum)
 	return money.Amount(sum), err
 }
@@ -121,8 +141,14 @@ func (t *facilityTx) DecideAdvanceRequest(id int64, d store.AdvanceDecision) (st
 	if r.Status != store.AdvanceRequested {
 		return r, store.Errorf(store.CodeConflict, "advance request %d is already %s", id, r.Status)
 	}
-	_, err = t.tx.ExecContext(t.ctx, t.db.q(`UPDATE advance_requests SET status = ?, decided_by = ?, decided_at = ?, comment = ?, transaction_id = ? WHERE id = ? AND status = 'requested'`),
-		string(d.Status), d.By, t.db.D.Time(store.Truncate(d.At)), nullString(d.Comment), nullInt(d.Transaction), id)
+	var alone any
+	if r.BusinessDate != 0 {
+		if alone, err = t.aloneTotal(r.BusinessDate, r.RequestedBy, d.Status, d.By, r.Amount); err != nil {
+			return r, err
+		}
+	}
+	_, err = t.tx.ExecContext(t.ctx, t.db.q(`UPDATE advance_requests SET status = ?, decided_by = ?, decided_at = ?, comment = ?, transaction_id = ?, alone_total = ? WHERE id = ? AND status = 'requested'`),
+		string(d.Status), d.By, t.db.D.Time(store.Truncate(d.At)), nullString(d.Comment), nullInt(d.Transaction), alone, id)
 	if err != nil {
 		return r, err
 	}

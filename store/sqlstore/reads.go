@@ -112,15 +112,27 @@ func (db *DB) availabilityQuery(fid int64, from date.Date, knownAt time.Time, la
 		UNION ALL SELECT 'n', count(*), NULL, 0, NULL, '' FROM certificates WHERE facility_id = ? AND status = 'approved' AND decided_at > ? AND as_of <= ?`
 	args = append(args, fid, k, f)
 	// Postings count once recorded (those from before recorded times were
-	// kept always); 'p' counts those of the accounts on or before from
-	// recorded after knownAt.
+	// kept always). One scan of the index gives each account's balance as
+	// known at knownAt ('b', amount) and how many of its postings on or
+	// before from were recorded after knownAt ('b', id).
+	if knownAt.Equal(store.Everything) {
+		// Every record (a change's own checks): no recorded time to read.
+		q += `
+		UNION ALL SELECT 'b', 0, NULL, CAST(sum(amount) AS BIGINT), NULL, account FROM postings WHERE facility_id = ? AND value_date <= ? AND account IN (?, ?, ?) GROUP BY account`
+		args = append(append(args, fid, f), accounts...)
+		if later {
+			q += `
+		UNION ALL SELECT 'l', 0, value_date, CAST(sum(amount) AS BIGINT), NULL, account FROM postings WHERE facility_id = ? AND value_date > ? AND account IN (?, ?, ?) GROUP BY value_date, account`
+			args = append(append(args, fid, f), accounts...)
+		}
+		return q, args
+	}
 	const recorded = ` AND (recorded_at IS NULL OR recorded_at <= ?)`
 	q += `
-		UNION ALL SELECT 'p', count(*), NULL, 0, NULL, '' FROM postings WHERE facility_id = ? AND value_date <= ? AND account IN (?, ?, ?) AND recorded_at > ?`
-	args = append(append(append(args, fid, f), accounts...), k)
-	q += `
-		UNION ALL SELECT 'b', 0, NULL, CAST(sum(amount) AS BIGINT), NULL, account FROM postings WHERE facility_id = ? AND value_date <= ? AND account IN (?, ?, ?)` + recorded + ` GROUP BY account`
-	args = append(append(append(args, fid, f), accounts...), k)
+		UNION ALL SELECT 'b', count(CASE WHEN recorded_at > ? THEN 1 END), NULL,
+			CAST(coalesce(sum(CASE WHEN recorded_at IS NULL OR recorded_at <= ? THEN amount END), 0) AS BIGINT), NULL, account
+		FROM postings WHERE facility_id = ? AND value_date <= ? AND account IN (?, ?, ?) GROUP BY account`
+	args = append(append(args, k, k, fid, f), accounts...)
 	if later {
 		q += `
 		UNION ALL SELECT 'l', 0, value_date, CAST(sum(amount) AS BIGINT), NULL, account FROM postings WHERE facility_id = ? AND value_date > ? AND account IN (?, ?, ?)` + recorded + ` GROUP BY value_date, account`
@@ -148,9 +160,8 @@ func scanAvailability(rows *sql.Rows, err error, from date.Date, knownAt time.Ti
 			in.Certificates = append(in.Certificates, store.CertificateFigure{ID: id, AsOf: d.D, BorrowingBase: money.Amount(amount), DecidedAt: at.T})
 		case "n":
 			in.ApprovedAfter = int(id)
-		case "p":
-			in.PostedAfter = int(id)
 		case "b":
+			in.PostedAfter += int(id)
 			if amount != 0 {
 				in.Balances[ledger.Account(account)] = money.Amount(amount)
 			}
