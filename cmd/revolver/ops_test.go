@@ -194,7 +194,8 @@ func TestCorrectionCommands(t *testing.T) {
 		var a struct {
 			L string `json:"loans_outstanding"`
 		}
-		out := must("", "availability", "--slug", "btu", "--as-of", on)
+		// As known now: a correction is known from when it was made.
+		out := must("", "availability", "--slug", "btu", "--as-of", on, "--known-at", "now")
 		json.Unmarshal([]byte(out), &a)
 		return a.L
 	}
