@@ -33,7 +33,13 @@ type FacilityTerms struct {
 	// LettersOfCredit): deduct_from_borrowing_base (face outstanding plus
 	// drawn and unreimbursed, First Amendment §1(b)), deduct_from_availability
 	// or none.
-	LCTreatment       string
+	LCTreatment string
+	// LCSublimit caps letters of credit outstanding (nil: none stated, or
+	// not known: LCSublimitUnknown says why; an issue is then not checked
+	// against it), with its clause.
+	LCSublimit        *money.Amount
+	LCSublimitUnknown string
+	LCSublimitCite    explain.Cite
 	DefaultContinuing bool
 	BlocksOnDefault   bool
 	Pricing           ledger.Pricing

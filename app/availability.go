@@ -306,6 +306,16 @@ func (s *Service) amendmentsSince(ctx context.Context, facility string, asOf dat
 	return out
 }
 
+// sublimits are the letter-of-credit sublimits in force from tp.from and
+// from each later change of the terms.
+func (tp termsPath) sublimits() []ledger.Sublimit {
+	out := []ledger.Sublimit{{AsOf: tp.from, Limit: tp.ft.LCSublimit, Cite: tp.ft.LCSublimitCite}}
+	for _, c := range tp.changes {
+		out = append(out, ledger.Sublimit{AsOf: c.from, Limit: c.ft.LCSublimit, Cite: c.ft.LCSublimitCite})
+	}
+	return out
+}
+
 // on returns the terms in force on d (d on or after tp.from).
 func (tp termsPath) on(d date.Date) FacilityTerms {
 	ft := tp.ft
@@ -538,7 +548,10 @@ func checkPath(tx store.Tx, tp termsPath, what string, amount money.Amount, know
 		return ledger.Availability{}, err
 	}
 	if what == "letter of credit" {
-		return path[0], ledger.CheckLCIssue(path, amount)
+		if err := ledger.CheckLCIssue(path, amount); err != nil {
+			return path[0], err
+		}
+		return path[0], ledger.CheckLCSublimit(path, tp.sublimits(), amount)
 	}
 	return path[0], ledger.CheckAdvance(path, amount)
 }

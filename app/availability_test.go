@@ -11,6 +11,7 @@ import (
 
 	"revolver/covenant"
 	"revolver/date"
+	"revolver/explain"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
@@ -536,6 +537,48 @@ func TestBackValuedRepaymentCheckedOnLaterBalances(t *testing.T) {
 			if a := c.availability(d, c.at); a.LoansOutstanding != want { // as known now: with the correction
 				t.Errorf("loans on %s: %s, want %s", d, a.LoansOutstanding, want)
 			}
+		}
+	})
+}
+
+// Letters of credit outstanding stay within the sublimit the terms give,
+// on the issue's value date and every later date known; an unknown
+// sublimit is not checked (it is stated with the terms).
+func TestLetterOfCreditSublimit(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		c := newClocked(t, s, time.Date(2006, 5, 31, 9, 0, 0, 0, time.UTC))
+		c.open("2006-05-31", 9)
+		c.certificate("2006-04-30", 10_000_000_00)
+		sub := money.Amount(1_000_000_00)
+		svc := *c.Service
+		svc.Terms = TermsFunc(func(ctx context.Context, f string, d date.Date) (FacilityTerms, error) {
+			ft, err := c.Service.Terms.Terms(ctx, f, d)
+			ft.LCSublimit, ft.LCSublimitCite = &sub, explain.Cite{Document: "loan-agreement", Section: "§2.5"}
+			return ft, err
+		})
+		issue := func(key string, face money.Amount) error {
+			tr, err := ledger.LCIssue(ledger.Ref{Facility: "btu", Key: key, ValueDate: date.MustParse("2006-05-31")}, face)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = svc.Post(c.ctx, tr)
+			return err
+		}
+		if err := issue("lc-1", 600_000_00); err != nil {
+			t.Fatalf("a letter of credit within the sublimit: %v", err)
+		}
+		err := issue("lc-2", 400_000_01)
+		var le *ledger.Error
+		if !errors.As(err, &le) || le.Code != ledger.CodeLCSublimitExceeded || !strings.Contains(le.Message, "1,000,000.00") || !strings.Contains(le.Message, "§2.5") {
+			t.Fatalf("a letter of credit a cent above the sublimit: %v, want lc_sublimit_exceeded naming the sublimit and its clause", err)
+		}
+		if err := issue("lc-3", 400_000_00); err != nil {
+			t.Fatalf("a letter of credit up to the sublimit: %v", err)
+		}
+		// The example's sublimit is unknown: not checked.
+		tr, _ := ledger.LCIssue(ledger.Ref{Facility: "btu", Key: "lc-4", ValueDate: date.MustParse("2006-05-31")}, 500_000_00)
+		if _, err := c.Post(c.ctx, tr); err != nil {
+			t.Errorf("the example facility (sublimit unknown): %v", err)
 		}
 	})
 }

@@ -48,6 +48,15 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 	if lc := t.BorrowingBase.LettersOfCredit; lc.Known() {
 		ft.LCTreatment = lc.Value
 	}
+	if t.LCSublimit != nil {
+		ft.LCSublimitCite = t.LCSublimit.Cite
+		if t.LCSublimit.Known() {
+			v := t.LCSublimit.Value
+			ft.LCSublimit = &v
+		} else {
+			ft.LCSublimitUnknown = t.LCSublimit.Unknown
+		}
+	}
 	ft.Cites["blocks_advances_on_default"] = t.Overadvance.BlocksAdvancesOnDefault.Cite
 	ft.Cure = ledger.Cure{Known: t.Overadvance.CureDays.Known(), Unknown: t.Overadvance.CureDays.Unknown, Cite: t.Overadvance.CureDays.Cite}
 	if ft.Cure.Known {

@@ -57,6 +57,7 @@ var statusOf = map[string]int{
 	ledger.CodeAvailabilityExceeded: http.StatusUnprocessableEntity,
 	ledger.CodeFacilityTerminated:   http.StatusUnprocessableEntity,
 	ledger.CodeDefaultContinuing:    http.StatusUnprocessableEntity,
+	ledger.CodeLCSublimitExceeded:   http.StatusUnprocessableEntity,
 	store.CodeIdempotencyMismatch:   http.StatusUnprocessableEntity,
 	"undetermined":                  http.StatusUnprocessableEntity,
 	"too_large":                     http.StatusRequestEntityTooLarge,

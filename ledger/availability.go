@@ -275,6 +275,38 @@ func CheckLCIssue(path []Availability, face money.Amount) error {
 	return check("letter of credit", path, face)
 }
 
+// Sublimit is the letter-of-credit sublimit in force on a date (nil: none
+// stated) with its clause.
+type Sublimit struct {
+	AsOf  date.Date
+	Limit *money.Amount
+	Cite  explain.Cite
+}
+
+// CheckLCSublimit checks that letters of credit outstanding plus a new
+// face stay within the sublimit on each date of path (availability on the
+// value date and every later date known), under the sublimit in force on
+// each (limits, by date, ascending; a date before the first has none).
+func CheckLCSublimit(path []Availability, limits []Sublimit, face money.Amount) error {
+	for _, a := range path {
+		var l *Sublimit
+		for i := range limits {
+			if limits[i].AsOf <= a.AsOf {
+				l = &limits[i]
+			}
+		}
+		if l == nil || l.Limit == nil {
+			continue
+		}
+		if out := a.LettersOfCredit.Outstanding + face; out > *l.Limit {
+			return &Error{Code: CodeLCSublimitExceeded, Requested: face, ValueDate: path[0].AsOf,
+				Message: fmt.Sprintf("letter of credit of %s on %s refused: letters of credit outstanding on %s would be %s, above the sublimit of %s (%s)",
+					face.Grouped(), path[0].AsOf, a.AsOf, out.Grouped(), l.Limit.Grouped(), l.Cite)}
+		}
+	}
+	return nil
+}
+
 func check(what string, path []Availability, requested money.Amount) error {
 	if requested <= 0 {
 		return invalidf("%s of %s: amount must be positive", what, requested)

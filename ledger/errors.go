@@ -14,6 +14,7 @@ const (
 	CodeFacilityTerminated   = "facility_terminated"
 	CodeDefaultContinuing    = "default_continuing"
 	CodeUndetermined         = "undetermined"
+	CodeLCSublimitExceeded   = "lc_sublimit_exceeded"
 )
 
 // Error is a refused ledger command. Code is stable and meant for callers
