@@ -2,12 +2,15 @@ package web
 
 import (
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"revolver/app"
+	"revolver/covenant"
 	"revolver/date"
 	"revolver/money"
 	"revolver/store"
@@ -259,4 +262,50 @@ func (s *Server) decideCorrection(rq *req) error {
 		msg = fmt.Sprintf("Correction %d is approved: the repayment is posted.", id)
 	}
 	return rq.redirect(rq.facPath("/loans#corrections"), msg)
+}
+
+// submitStatements records the quarterly financial statements of an
+// uploaded CSV file (app.Service.AddStatements): a new period with its
+// covenant tests; a period already reported is a restatement that waits
+// for a lender's acceptance among the requests.
+func (s *Server) submitStatements(rq *req) error {
+	rq.asks(app.OpAddStatements)
+	if err := rq.allow(app.ActRecordStatements, "submit financial statements"); err != nil {
+		return err
+	}
+	if err := rq.parseForm(); err != nil {
+		return err
+	}
+	var fh []*multipart.FileHeader
+	if f := rq.r.MultipartForm; f != nil {
+		fh = f.File["statements"]
+	}
+	if len(fh) == 0 {
+		return rq.refused(userErr(http.StatusBadRequest, "Statements file: choose the CSV file of the quarterly statements (period_end, fiscal_year, fiscal_quarter and the statement lines)."), s.covenantsPage)
+	}
+	src, err := fh[0].Open()
+	if err != nil {
+		return err
+	}
+	b, err := io.ReadAll(src)
+	src.Close()
+	if err != nil {
+		return err
+	}
+	sts, err := covenant.ReadStatements(fh[0].Filename, b)
+	if err == nil && len(sts) == 0 {
+		err = fmt.Errorf("%s: no statements", fh[0].Filename)
+	}
+	if err != nil {
+		return rq.refused(userErr(http.StatusBadRequest, "Statements file: "+err.Error()+"."), s.covenantsPage)
+	}
+	fs, pending, err := s.svc.AddStatements(rq.actx(), rq.fac.Slug, sts, rq.user.Email)
+	if err != nil {
+		return rq.refused(err, s.covenantsPage)
+	}
+	msg := fmt.Sprintf("%d period(s) of %s recorded with their covenant tests.", len(fs), fh[0].Filename)
+	if n := len(pending); n > 0 {
+		msg = fmt.Sprintf("%d period(s) recorded; %d restatement(s) of periods already reported wait for a lender’s acceptance (see the requests below).", len(fs), n)
+	}
+	return rq.redirect(rq.facPath("/covenants"), msg)
 }

@@ -51,6 +51,9 @@ type covenantsPage struct {
 	DefaultsErr       string
 	DefaultsHindsight *app.DefaultsHindsight
 	Requests          requestsView
+	// Submitter: the user may submit statements (Key: the form's key).
+	Submitter bool
+	Key       string
 }
 
 func (s *Server) covenantsPage(rq *req) error {
@@ -59,7 +62,7 @@ func (s *Server) covenantsPage(rq *req) error {
 	if err != nil {
 		return err
 	}
-	p := covenantsPage{KnownOn: knownOn, Known: rq.knownAt(knownOn)}
+	p := covenantsPage{KnownOn: knownOn, Known: rq.knownAt(knownOn), Submitter: rq.may(app.ActRecordStatements), Key: newKey()}
 	if p.Requests, err = rq.requestsView("covenants"); err != nil {
 		return err
 	}

@@ -166,6 +166,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST "+f+"/corrections/{id}/{decision}", s.facPage(s.decideCorrection))
 	s.mux.HandleFunc("POST "+f+"/requests/{id}/{decision}", s.facPage(s.decideRequest))
 	s.mux.HandleFunc("GET "+f+"/covenants", s.facPage(s.covenantsPage))
+	s.mux.HandleFunc("POST "+f+"/statements", s.facPage(s.submitStatements))
 	s.mux.HandleFunc("GET "+f+"/covenants/compliance.pdf", s.facPage(s.compliancePDF))
 	s.mux.HandleFunc("GET "+f+"/terms", s.facPage(s.termsPage))
 	s.mux.HandleFunc("GET "+f+"/calendar", s.facPage(s.calendarPage))
