@@ -29,6 +29,9 @@ type opFlags struct {
 	slug, as string
 	key      string
 	format   string
+	// ctx and st are the opened command's (open), for refuse.
+	ctx context.Context
+	st  store.Store
 }
 
 func (o *opFlags) add(c *cobra.Command, withKey bool) {
@@ -71,7 +74,7 @@ func (o *opFlags) open(cmd *cobra.Command, command string) (context.Context, sto
 		return nil, nil, usageError{fmt.Errorf("--slug %s: %w", o.slug, err)}
 	}
 	ctx := app.WithActor(cmd.Context(), app.Actor{User: u.Email, UserID: u.ID, Role: u.Role, Facilities: u.Facilities,
-		RequestID: fmt.Sprintf("cli_%d", now().UnixNano()), Via: "revolver " + command})
+		RequestID: fmt.Sprintf("cli_%d", now().UnixNano()), Via: "revolver " + command, Audit: &app.AuditState{}})
 	// Keys are the user's own, as the API's are (api:<user id>:<key>).
 	if o.key == "" {
 		// A new key for each command (not from the clock, which may be
@@ -79,7 +82,27 @@ func (o *opFlags) open(cmd *cobra.Command, command string) (context.Context, sto
 		o.key = auth.Random("", 16)
 	}
 	o.key = fmt.Sprintf("cli:%d:%s", u.ID, o.key)
+	o.ctx, o.st = ctx, st
 	return ctx, st, nil
+}
+
+// refuse is opError for a change the use case refused: the refusal is
+// audited, as the API and the pages audit theirs (by the use case's own
+// name, AuditState.Op), and nothing else is stored.
+func (o *opFlags) refuse(err error) error {
+	out := opError(err)
+	if _, refused := out.(usageError); !refused || o.ctx == nil || o.st == nil {
+		return out
+	}
+	code := store.ErrorCode(err)
+	var le *ledger.Error
+	if errors.As(err, &le) {
+		code = le.Code
+	}
+	if aerr := service(o.st).AuditRefusal(o.ctx, app.Refusal{Code: code, Message: err.Error(), Facility: o.slug}); aerr != nil {
+		return fmt.Errorf("%w (and its audit record failed: %v)", err, aerr)
+	}
+	return out
 }
 
 // opError makes the use case's refusals usage errors (exit 2 with the
@@ -120,7 +143,7 @@ func advanceCmd() *cobra.Command {
 			defer st.Close()
 			r, err := service(st).RequestAdvance(ctx, app.RequestInput{Facility: o.slug, Key: o.key, Amount: amt, ValueDate: vd, By: o.as, Reason: reason})
 			if err != nil {
-				return opError(err)
+				return o.refuse(err)
 			}
 			return writeJSON(cmd.OutOrStdout(), r)
 		},
@@ -153,7 +176,7 @@ func advanceCmd() *cobra.Command {
 					r, err = service(st).RejectAdvance(ctx, o.slug, id, o.as, comment)
 				}
 				if err != nil {
-					return opError(err)
+					return o.refuse(err)
 				}
 				return writeJSON(cmd.OutOrStdout(), r)
 			},
@@ -188,7 +211,7 @@ func repayCmd() *cobra.Command {
 			defer st.Close()
 			r, err := service(st).Repay(ctx, app.RepaymentInput{Facility: o.slug, Key: o.key, Amount: amt, ValueDate: vd, Memo: memo, By: o.as, Reason: reason})
 			if err != nil {
-				return opError(err)
+				return o.refuse(err)
 			}
 			// As the API answers: the posted transaction, or the correction
 			// waiting for a second lender.
@@ -240,11 +263,11 @@ func certificateCmd() *cobra.Command {
 			svc := service(st)
 			t, err := svc.Terms.(*app.StoredTerms).TermsAsOf(ctx, o.slug, d)
 			if err != nil {
-				return opError(err)
+				return o.refuse(err)
 			}
 			cert, _, err := svc.SubmitCertificate(ctx, t, in)
 			if err != nil {
-				return opError(err)
+				return o.refuse(err)
 			}
 			cert.Body = nil
 			return writeJSON(cmd.OutOrStdout(), cert)
@@ -284,7 +307,7 @@ func certificateCmd() *cobra.Command {
 					_, after, err = service(st).DecideCertificate(ctx, o.slug, id, app.CertificateDecision{Status: decision, By: o.as, Comment: comment, Supersedes: supersedes})
 				}
 				if err != nil {
-					return opError(err)
+					return o.refuse(err)
 				}
 				after.Body = nil
 				return writeJSON(cmd.OutOrStdout(), after)
@@ -330,7 +353,7 @@ func statementsCmd() *cobra.Command {
 			defer st.Close()
 			fs, pending, err := service(st).AddStatements(ctx, o.slug, sts, o.as)
 			if err != nil {
-				return opError(err)
+				return o.refuse(err)
 			}
 			if pending == nil {
 				pending = []app.Recorded{}
@@ -397,7 +420,7 @@ func approvalsCmd() *cobra.Command {
 				defer st.Close()
 				_, after, err := service(st).DecidePending(ctx, o.slug, id, approve, o.as, comment)
 				if err != nil {
-					return opError(err)
+					return o.refuse(err)
 				}
 				return writeJSON(cmd.OutOrStdout(), after)
 			},
@@ -456,7 +479,7 @@ func requestsCmd() *cobra.Command {
 				defer st.Close()
 				r, err := service(st).DecideRequest(ctx, app.FactInput{Facility: o.slug, Key: o.key, By: o.as}, id, approve, comment)
 				if err != nil {
-					return opError(err)
+					return o.refuse(err)
 				}
 				return writeJSON(cmd.OutOrStdout(), r)
 			},

@@ -1545,7 +1545,7 @@ func (w *world) stored() {
 // web forms and the command line is recorded under the same kind and
 // action — the use case's own (app.Op) — done, refused by the use case,
 // or refused by the surface before it runs (a role that may not, input
-// that does not read; the command line records no refusals). It runs on
+// that does not read; the command line refuses bad flags before any use case runs). It runs on
 // SQLite and on PostgreSQL.
 func TestSurfacesAuditAlike(t *testing.T) {
 	for _, backend := range []string{"sqlite", "postgres"} {
@@ -1654,11 +1654,12 @@ func TestSurfacesAuditAlike(t *testing.T) {
 						w.cli("", "advance", "approve", "--slug", surfSlug, "--as", surfCredit, "--id", strconv.FormatInt(id, 10))
 					}
 				})
-				if surf == "cli" {
-					continue // the command line records no refusals
-				}
 				one("refused by the rules", surf, func() {
 					switch surf {
+					case "cli":
+						if _, err := w.tryCLI("", "advance", "request", "--slug", surfSlug, "--as", surfBorrower, "--amount", "900000000.00", "--value-date", vd); err == nil {
+							t.Fatal("CLI advance above availability: not refused")
+						}
 					case "api":
 						if st, b := api(surfBorrower, "POST", "/advances", "application/json", huge); st != 422 {
 							t.Fatalf("API advance above availability: %d %s", st, b)
@@ -1669,6 +1670,16 @@ func TestSurfacesAuditAlike(t *testing.T) {
 						}
 					}
 				})
+				if surf == "cli" {
+					// The command line refuses bad flags before any use case
+					// runs (usage errors, exit 2), with nothing to record.
+					one("approve refused by role", surf, func() {
+						if _, err := w.tryCLI("", "advance", "approve", "--slug", surfSlug, "--as", surfBorrower, "--id", strconv.FormatInt(ids[0], 10)); err == nil {
+							t.Fatal("CLI approval by the borrower: not refused")
+						}
+					})
+					continue
+				}
 				one("refused input", surf, func() {
 					switch surf {
 					case "api":
