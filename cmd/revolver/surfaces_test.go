@@ -92,18 +92,17 @@ var (
 // The drivers: for each operation, how each surface that offers it does
 // it. An operation is tried on the surfaces listed here, and a refusal
 // must be a refusal on each of them; a surface that gains a form gains a
-// row (the pages have no form for a back-valued repayment, statements or
-// the requests to end a default).
+// row.
 var drivers = map[string]map[string]driver{
 	"advance":              {"api": apiAdvance, "web": webAdvance, "cli": cliAdvance},
 	"correct advance":      {"api": apiAdvance, "web": webAdvance, "cli": cliAdvance},
 	"approve advance":      {"api": apiApproveAdvance, "web": webApproveAdvance, "cli": cliApproveAdvance},
-	"repay":                {"api": apiRepay, "cli": cliRepay},
-	"correct repayment":    {"api": apiRepay, "cli": cliRepay},
-	"approve pending":      {"api": apiApprovePending, "cli": cliApprovePending},
-	"statements":           {"api": apiStatements, "cli": cliStatements},
-	"approve request":      {"api": apiDecideRequest("approve"), "cli": cliDecideRequest("approve")},
-	"reject request":       {"api": apiDecideRequest("reject"), "cli": cliDecideRequest("reject")},
+	"repay":                {"api": apiRepay, "web": webRepay, "cli": cliRepay},
+	"correct repayment":    {"api": apiRepay, "web": webRepay, "cli": cliRepay},
+	"approve pending":      {"api": apiApprovePending, "web": webApprovePending, "cli": cliApprovePending},
+	"statements":           {"api": apiStatements, "web": webStatements, "cli": cliStatements},
+	"approve request":      {"api": apiDecideRequest("approve"), "web": webDecideRequest("approve"), "cli": cliDecideRequest("approve")},
+	"reject request":       {"api": apiDecideRequest("reject"), "web": webDecideRequest("reject"), "cli": cliDecideRequest("reject")},
 	"submit certificate":   {"api": apiSubmitCertificate, "web": webSubmitCertificate, "cli": cliSubmitCertificate},
 	"approve certificate":  {"api": apiDecideCertificate("approve"), "web": webDecideCertificate("approve"), "cli": cliDecideCertificate("approve")},
 	"withdraw certificate": {"api": apiDecideCertificate("withdraw"), "web": webDecideCertificate("withdraw"), "cli": cliDecideCertificate("withdraw")},
@@ -1123,6 +1122,84 @@ func repayAnswer(a answer, b []byte) answer {
 		case r.Pending != nil:
 			a.id, a.status = r.Pending.ID, "pending"
 		}
+	}
+	return a
+}
+
+// webRepay records a repayment on the loans page, or with a reason asks
+// for a correction (a back-valued repayment) in its Corrections form.
+func webRepay(w *world, user string, in opIn) answer {
+	v := url.Values{"amount": {in.amount.String()}, "value_date": {in.valueDate.String()}}
+	path := "/repayments"
+	if in.reason != "" {
+		path = "/corrections"
+		v.Set("kind", "repayment")
+		v.Set("reason", in.reason)
+	}
+	a := w.form(user, path, v, nil)
+	if !a.refused {
+		if m := webPostedRE.FindStringSubmatch(a.said); m != nil {
+			a.id, _ = strconv.ParseInt(m[1], 10, 64)
+			a.status = "posted"
+		} else if m := webPendingRE.FindStringSubmatch(a.said); m != nil {
+			a.id, _ = strconv.ParseInt(m[1], 10, 64)
+			a.status = "pending"
+		} else {
+			w.fatalf("web repayment: %s", a.said)
+		}
+	}
+	return a
+}
+
+var (
+	webPostedRE  = regexp.MustCompile(`\(transaction (\d+)\)`)
+	webPendingRE = regexp.MustCompile(`\(pending action (\d+)\)`)
+)
+
+func webApprovePending(w *world, user string, in opIn) answer {
+	return w.form(user, fmt.Sprintf("/corrections/%d/approve", in.id), url.Values{}, nil)
+}
+
+func webDecideRequest(verb string) driver {
+	return func(w *world, user string, in opIn) answer {
+		return w.form(user, fmt.Sprintf("/requests/%d/%s", in.id, verb), url.Values{"comment": {in.reason}}, nil)
+	}
+}
+
+// webStatements uploads statements on the covenants page; the requests a
+// restatement opened are read from the API (the page names none).
+func webStatements(w *world, user string, in opIn) answer {
+	ids := func() map[int64]bool {
+		var r struct {
+			Requests []struct {
+				ID int64 `json:"id"`
+			} `json:"requests"`
+		}
+		w.getJSON("/requests", &r)
+		out := map[int64]bool{}
+		for _, q := range r.Requests {
+			out[q.ID] = true
+		}
+		return out
+	}
+	before := ids()
+	f := filepath.Join(w.t.TempDir(), "statements.csv")
+	os.WriteFile(f, []byte(in.csv), 0o644)
+	a := w.form(user, "/statements", url.Values{}, map[string]string{"statements": f})
+	if !a.refused {
+		msg := a.said
+		if i := strings.Index(msg, "done="); i >= 0 {
+			msg = msg[i+len("done="):]
+		}
+		if !strings.HasPrefix(msg, "0 period") {
+			a.status = "recorded"
+		}
+		for id := range ids() {
+			if !before[id] {
+				a.requests = append(a.requests, id)
+			}
+		}
+		slices.Sort(a.requests)
 	}
 	return a
 }
