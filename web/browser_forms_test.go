@@ -35,10 +35,12 @@ func TestBrowserFormsAndKnownAt(t *testing.T) {
 		base := e.srv.URL
 		run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 			t.Helper()
-			if err := chromedp.Do(ctx, actions...); err != nil {
-				url, _ := chromedp.Run(ctx, chromedp.Location())
-				body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main"), chromedp.AtLeast(0)))
-				t.Fatalf("%s: %v (at %s: %.600s)", what, err, url, body)
+			for i, a := range actions {
+				if err := chromedp.Do(ctx, a); err != nil {
+					url, _ := chromedp.Run(ctx, chromedp.Location())
+					body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main"), chromedp.AtLeast(0)))
+					t.Fatalf("%s, step %d of %d: %v (at %s: %.600s)", what, i+1, len(actions), err, url, body)
+				}
 			}
 		}
 		run("the officer asks for a correction", signInActions(base, "officer@bank.example"),

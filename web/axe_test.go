@@ -1,0 +1,84 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// axeViolation is one rule axe-core found broken on a page.
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target []any `json:"target"`
+	} `json:"nodes"`
+}
+
+// TestAccessibility runs axe-core (REVOLVER_AXE_JS names its axe.min.js,
+// from the axe-core package; CI installs it) in Chromium on every page of
+// a facility as the borrower and as a lender officer, with the forms and
+// the As known at control shown: no serious or critical violation of
+// WCAG 2.1 A and AA.
+func TestAccessibility(t *testing.T) {
+	src := os.Getenv("REVOLVER_AXE_JS")
+	if src == "" {
+		t.Skip("set REVOLVER_AXE_JS to axe-core's axe.min.js (npm install axe-core) to run the accessibility checks")
+	}
+	axe, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatalf("REVOLVER_AXE_JS: %v", err)
+	}
+	forEachStore(t, func(t *testing.T, e *env) {
+		ctx := browser(t)
+		approvedCertificate(t, e)
+		base := e.srv.URL
+		pages := []string{"/", "/facilities/btu", "/facilities/btu?as_of=2004-10-04&known=given&known_at=2004-10-05+12:00",
+			"/facilities/btu/loans", "/facilities/btu/covenants", "/facilities/btu/certificates", "/facilities/btu/certificates/1",
+			"/facilities/btu/terms", "/facilities/btu/calendar"}
+		for _, user := range []string{"controller@btu.example", "officer@bank.example"} {
+			if err := chromedp.Do(ctx, signInActions(base, user)); err != nil {
+				t.Fatalf("sign in %s: %v", user, err)
+			}
+			for _, p := range pages {
+				if err := chromedp.Do(ctx, chromedp.Navigate(base+p), chromedp.WaitReady("body")); err != nil {
+					t.Fatalf("%s %s: %v", user, p, err)
+				}
+				if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](string(axe)+";true")); err != nil {
+					t.Fatalf("load axe-core on %s: %v", p, err)
+				}
+				out, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
+				if err != nil {
+					t.Fatalf("axe on %s: %v", p, err)
+				}
+				var vs []axeViolation
+				if err := json.Unmarshal([]byte(out), &vs); err != nil {
+					t.Fatalf("axe's answer on %s: %v", p, err)
+				}
+				for _, v := range vs {
+					if v.Impact != "serious" && v.Impact != "critical" {
+						continue
+					}
+					var where []string
+					for i, n := range v.Nodes {
+						if i == 3 {
+							where = append(where, fmt.Sprintf("and %d more", len(v.Nodes)-3))
+							break
+						}
+						b, _ := json.Marshal(n.Target)
+						where = append(where, string(b))
+					}
+					t.Errorf("%s on %s: %s (%s): %s at %s", user, p, v.ID, v.Impact, v.Help, strings.Join(where, ", "))
+				}
+			}
+			if err := chromedp.Do(ctx, signOut); err != nil {
+				t.Fatalf("sign out %s: %v", user, err)
+			}
+		}
+	})
+}
