@@ -55,7 +55,11 @@ func openSQLite(t testing.TB) (store.Store, *sql.DB) {
 	return s, s.W
 }
 
-func openPostgres(t testing.TB) (store.Store, *sql.DB) {
+func openPostgres(t testing.TB) (store.Store, *sql.DB) { return openPostgresWith(t, "") }
+
+// openPostgresWith opens PostgreSQL with extra connection parameters (e.g.
+// pool_max_conns=2).
+func openPostgresWith(t testing.TB, params string) (store.Store, *sql.DB) {
 	url := os.Getenv(envURL)
 	if url == "" {
 		t.Skip("PostgreSQL tests skipped: set " + envURL + "=postgres://postgres@127.0.0.1:5432/DB?sslmode=disable to run them")
@@ -74,7 +78,10 @@ func openPostgres(t testing.TB) (store.Store, *sql.DB) {
 	if strings.Contains(url, "?") {
 		sep = "&"
 	}
-	s, err := postgres.Open(ctx, url+sep+"search_path="+schema)
+	if params != "" {
+		params = "&" + params
+	}
+	s, err := postgres.Open(ctx, url+sep+"search_path="+schema+params)
 	if err != nil {
 		t.Fatal(err)
 	}
