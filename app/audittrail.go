@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -110,12 +111,21 @@ func auditRow(r store.AuditRecord) []string {
 		cell(r.RequestID), cell(r.Route), r.Hash}
 }
 
-func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+func cell(s string) string { return CSVCell(s) }
+
+// CSVCell neutralises a value written into a CSV export that a spreadsheet
+// would run as a formula (it starts with =, +, -, @, a tab or a carriage
+// return; OWASP's rule): it is prefixed with an apostrophe. A plain number
+// (-1,250.00) is left as it is: it is no formula. Every CSV export of the
+// pages and the audit trail writes text cells through it.
+func CSVCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) && !plainNumber.MatchString(s) {
 		return "'" + s
 	}
 	return s
 }
+
+var plainNumber = regexp.MustCompile(`^[-+]?[0-9][0-9,]*(\.[0-9]+)?$`)
 
 // ExportAuditCSV writes every record a filter selects as CSV, as
 // WriteAuditCSV does, reading them in pages of 1000 by ID (the filter's

@@ -477,7 +477,11 @@ func writeRowsCSV(rq *req, name string, header []string, rows []inputRow) error 
 	w := csv.NewWriter(rq.w)
 	w.Write(append([]string{"line"}, header...))
 	for _, r := range rows {
-		w.Write(append([]string{strconv.Itoa(r.Line)}, r.Fields...))
+		cells := []string{strconv.Itoa(r.Line)}
+		for _, f := range r.Fields {
+			cells = append(cells, app.CSVCell(f)) // the borrower's values: no formulas
+		}
+		w.Write(cells)
 	}
 	w.Flush()
 	return w.Error()

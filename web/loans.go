@@ -192,7 +192,7 @@ func (s *Server) loansPage(rq *req) error {
 			for _, x := range r.Other {
 				o = append(o, string(x.Account)+" "+x.Amount.String())
 			}
-			w.Write([]string{strconv.FormatInt(r.T.ID, 10), r.T.ValueDate.String(), string(r.T.Kind), r.T.Memo, r.Loans.String(), r.Balance.String(), strings.Join(o, "; ")})
+			w.Write([]string{strconv.FormatInt(r.T.ID, 10), r.T.ValueDate.String(), string(r.T.Kind), app.CSVCell(r.T.Memo), r.Loans.String(), r.Balance.String(), app.CSVCell(strings.Join(o, "; "))})
 		}
 		w.Flush()
 		return w.Error()

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"revolver/app"
 	"revolver/auth"
@@ -31,7 +32,17 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 
 // safeNext keeps a redirect target on this site.
 func safeNext(n string) string {
-	if !strings.HasPrefix(n, "/") || strings.HasPrefix(n, "//") || strings.HasPrefix(n, "/\\") {
+	// Only a path of this site: no scheme or host, no backslash, no
+	// control character (a browser drops a tab or a newline and reads
+	// "/\t/evil" as "//evil"), not starting with two slashes once decoded.
+	if !strings.HasPrefix(n, "/") || strings.ContainsAny(n, "\\") || strings.IndexFunc(n, unicode.IsControl) >= 0 {
+		return "/"
+	}
+	u, err := url.Parse(n)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(u.Path, "//") {
+		return "/"
+	}
+	if p, err := url.PathUnescape(u.EscapedPath()); err != nil || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\") || strings.IndexFunc(p, unicode.IsControl) >= 0 {
 		return "/"
 	}
 	return n

@@ -139,6 +139,19 @@ func (s *Server) routes() {
 	static, _ := fs.Sub(staticFS, "static")
 	fsrv := http.StripPrefix("/static/", http.FileServer(http.FS(static)))
 	s.mux.Handle("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Files only: a directory is not listed.
+		if name := strings.TrimPrefix(r.URL.Path, "/static/"); name == "" || strings.HasSuffix(name, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		if f, err := static.Open(strings.TrimPrefix(r.URL.Path, "/static/")); err == nil {
+			st, err := f.Stat()
+			f.Close()
+			if err != nil || st.IsDir() {
+				http.NotFound(w, r)
+				return
+			}
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		fsrv.ServeHTTP(w, r)
 	}))
