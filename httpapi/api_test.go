@@ -141,6 +141,12 @@ func TestBadRequests(t *testing.T) {
 			{"date out of range", jsonReq("POST", adv, `{"amount":"1.00","value_date":"2500-01-01"}`), 400, "from 1990-01-01 to 2199-12-31"},
 			{"date too early", jsonReq("POST", adv, `{"amount":"1.00","value_date":"1900-01-01"}`), 400, "out of range"},
 			{"huge body", jsonReq("POST", adv, huge), 413, "larger than"},
+			// Regression (security sweep): the last of two keys won, and a key
+			// in other case filled the field: 20,000,000.00 was requested.
+			{"duplicate key", jsonReq("POST", adv, `{"amount":"10.00","amount":"20000000.00","value_date":"2004-10-15"}`), 400, `field "amount" is given twice`},
+			{"key in other case", jsonReq("POST", adv, `{"Amount":"10.00","value_date":"2004-10-15"}`), 400, `field "Amount": field names are lower case`},
+			{"keys differing in case", jsonReq("POST", adv, `{"amount":"10.00","AMOUNT":"20000000.00","value_date":"2004-10-15"}`), 400, "lower case"},
+			{"an array, not an object", jsonReq("POST", adv, `[{"amount":"10.00"}]`), 400, "the request body is a JSON array: expected a JSON object"},
 			{"wrong content type", req{method: "POST", path: adv, body: []byte(`{"amount":"1.00","value_date":"2004-10-15"}`), ctype: "text/plain"}, 415, "expected application/json"},
 			{"bad idempotency key", req{method: "POST", path: adv, body: []byte(`{"amount":"1.00","value_date":"2004-10-15"}`), ctype: "application/json", header: map[string]string{"Idempotency-Key": "has space"}}, 400, "Idempotency-Key"},
 			{"repayment over-precise", jsonReq("POST", "/api/v1/facilities/"+own+"/repayments", `{"amount":"10.005","value_date":"2004-10-20"}`), 400, "at most two decimals"},

@@ -72,6 +72,9 @@ func (c *call) decodeJSON(v any) error {
 	if ct != "application/json" {
 		return errf(http.StatusUnsupportedMediaType, "unsupported_media_type", "Content-Type %q: expected application/json", c.r.Header.Get("Content-Type"))
 	}
+	if err := checkKeys(c.body); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(c.body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -99,6 +102,86 @@ func (c *call) decodeJSON(v any) error {
 		return invalidf("malformed JSON: data after the object")
 	}
 	return nil
+}
+
+// checkKeys refuses what encoding/json would take silently: a body that
+// is not one JSON object, a key given twice in an object (the last would
+// win) and a key in other than lower case (matched to a field whatever its
+// case: every field name of the API is lower case). Malformed JSON is left
+// to the decoder's messages.
+func checkKeys(body []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	first, err := dec.Token()
+	if err != nil {
+		return nil
+	}
+	if d, ok := first.(json.Delim); !ok || d != '{' {
+		return invalidf("the request body is a JSON %s: expected a JSON object", jsonValueKind(first))
+	}
+	var walk func(path string) error
+	walk = func(path string) error { // after '{': keys and values up to '}'
+		seen := map[string]bool{}
+		for dec.More() {
+			t, err := dec.Token()
+			if err != nil {
+				return nil
+			}
+			k, _ := t.(string)
+			field := k
+			if path != "" {
+				field = path + "." + k
+			}
+			switch {
+			case seen[k]:
+				return &Error{Status: 400, Code: "invalid", Message: fmt.Sprintf("field %q is given twice: give it once", field), Details: map[string]any{"field": field}}
+			case k != strings.ToLower(k):
+				return &Error{Status: 400, Code: "invalid", Message: fmt.Sprintf("field %q: field names are lower case (%q)", field, strings.ToLower(k)), Details: map[string]any{"field": field}}
+			}
+			seen[k] = true
+			if err := skipValue(dec, field, walk); err != nil {
+				return err
+			}
+		}
+		_, err := dec.Token() // '}'
+		_ = err
+		return nil
+	}
+	return walk("")
+}
+
+// skipValue reads one value, checking the keys of the objects in it.
+func skipValue(dec *json.Decoder, path string, walk func(string) error) error {
+	t, err := dec.Token()
+	if err != nil {
+		return nil
+	}
+	switch t {
+	case json.Delim('{'):
+		return walk(path)
+	case json.Delim('['):
+		for i := 0; dec.More(); i++ {
+			if err := skipValue(dec, fmt.Sprintf("%s[%d]", path, i), walk); err != nil {
+				return err
+			}
+		}
+		dec.Token() // ']'
+	}
+	return nil
+}
+
+func jsonValueKind(t json.Token) string {
+	switch t.(type) {
+	case json.Delim:
+		return "array"
+	case string:
+		return "string"
+	case json.Number:
+		return "number"
+	case bool:
+		return "boolean"
+	}
+	return "null"
 }
 
 func jsonKind(goType string) string {
