@@ -147,6 +147,10 @@ func TestBadRequests(t *testing.T) {
 			{"key in other case", jsonReq("POST", adv, `{"Amount":"10.00","value_date":"2004-10-15"}`), 400, `field "Amount": field names are lower case`},
 			{"keys differing in case", jsonReq("POST", adv, `{"amount":"10.00","AMOUNT":"20000000.00","value_date":"2004-10-15"}`), 400, "lower case"},
 			{"an array, not an object", jsonReq("POST", adv, `[{"amount":"10.00"}]`), 400, "the request body is a JSON array: expected a JSON object"},
+			// Regression (security sweep): a NUL answered 500 on PostgreSQL and
+			// was stored on SQLite; invalid UTF-8 was replaced silently.
+			{"NUL in a string", jsonReq("POST", "/api/v1/facilities/"+own+"/repayments", `{"amount":"10.00","value_date":"2004-10-20","reason":"a\u0000b"}`), 400, `field "reason" holds a NUL character`},
+			{"invalid UTF-8", jsonReq("POST", adv, "{\"amount\":\"10.00\",\"value_date\":\"2004-10-15\",\"x\":\"\xff\"}"), 400, "not valid UTF-8 (at byte"},
 			{"wrong content type", req{method: "POST", path: adv, body: []byte(`{"amount":"1.00","value_date":"2004-10-15"}`), ctype: "text/plain"}, 415, "expected application/json"},
 			{"bad idempotency key", req{method: "POST", path: adv, body: []byte(`{"amount":"1.00","value_date":"2004-10-15"}`), ctype: "application/json", header: map[string]string{"Idempotency-Key": "has space"}}, 400, "Idempotency-Key"},
 			{"repayment over-precise", jsonReq("POST", "/api/v1/facilities/"+own+"/repayments", `{"amount":"10.005","value_date":"2004-10-20"}`), 400, "at most two decimals"},

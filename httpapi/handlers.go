@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"revolver/agreement"
 	"revolver/app"
@@ -106,10 +107,23 @@ func (c *call) decodeJSON(v any) error {
 
 // checkKeys refuses what encoding/json would take silently: a body that
 // is not one JSON object, a key given twice in an object (the last would
-// win) and a key in other than lower case (matched to a field whatever its
-// case: every field name of the API is lower case). Malformed JSON is left
+// win), a key in other than lower case (matched to a field whatever its
+// case: every field name of the API is lower case), invalid UTF-8 (which
+// would be replaced silently) and a NUL character in a string (which
+// PostgreSQL cannot store and SQLite would). Malformed JSON is left
 // to the decoder's messages.
 func checkKeys(body []byte) error {
+	if !utf8.Valid(body) {
+		n := 0
+		for n < len(body) {
+			r, size := utf8.DecodeRune(body[n:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			n += size
+		}
+		return invalidf("the request body is not valid UTF-8 (at byte %d): send it in UTF-8", n)
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	first, err := dec.Token()
@@ -155,6 +169,9 @@ func skipValue(dec *json.Decoder, path string, walk func(string) error) error {
 	t, err := dec.Token()
 	if err != nil {
 		return nil
+	}
+	if str, ok := t.(string); ok && strings.ContainsRune(str, 0) {
+		return &Error{Status: 400, Code: "invalid", Message: fmt.Sprintf("field %q holds a NUL character: remove it", path), Details: map[string]any{"field": path}}
 	}
 	switch t {
 	case json.Delim('{'):
