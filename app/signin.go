@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -74,6 +75,22 @@ func (s *Service) signInLimits() auth.SignInLimits {
 	return s.SignInLimits
 }
 
+// hashSlots bounds the password hashes computed at once in this process
+// (each takes memory and a core): attempts beyond it wait their turn.
+var hashSlots = make(chan struct{}, max(2, runtime.NumCPU()))
+
+// verifyBounded is auth.VerifyPassword within hashSlots; a request that
+// ends while waiting is a wrong password.
+func verifyBounded(ctx context.Context, hash, password string) bool {
+	select {
+	case hashSlots <- struct{}{}:
+	case <-ctx.Done():
+		return false
+	}
+	defer func() { <-hashSlots }()
+	return auth.VerifyPassword(hash, password)
+}
+
 // maxEmail is the longest email address (RFC 5321 allows 254 characters
 // in a path).
 const maxEmail = 254
@@ -107,21 +124,32 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (SignedIn, error) {
 	rec.Actor, rec.Role = email, ""
 	after, _ := json.Marshal(map[string]string{"address": in.Address})
 	rec.After = after
-	fails, fromAddr, err := acc.SignInFailures(ctx, email, in.Address, now.Add(-lim.Window))
-	if err != nil {
-		return SignedIn{}, err
-	}
-	if ok, why := lim.Allow(now, fails, fromAddr); !ok {
+	// The attempt is reserved, counted as a failure, before the password
+	// is hashed: simultaneous attempts for one account are checked one
+	// after the other, so no more than the limit are hashed.
+	attempt := store.SignInAttempt{At: now, Email: email, Address: in.Address}
+	var refusal *SignInError
+	id, err := acc.ReserveSignIn(ctx, attempt, now.Add(-lim.Window), func(fails, fromAddr []time.Time) error {
+		if ok, why := lim.Allow(now, fails, fromAddr); !ok {
+			wait := why.Wait.Round(time.Second)
+			msg := fmt.Sprintf("too many failed sign-ins for this account: try again in %s", wait)
+			if why.By == "address" {
+				msg = fmt.Sprintf("too many failed sign-ins from this address: try again in %s", wait)
+			}
+			refusal = &SignInError{Code: CodeRateLimited, Message: msg, Wait: why.Wait}
+			return refusal
+		}
+		return nil
+	})
+	if refusal != nil {
 		rec.Result, rec.Error = store.AuditRefused, CodeRateLimited
 		if _, err := acc.AppendAudit(ctx, rec); err != nil {
 			return SignedIn{}, err
 		}
-		wait := why.Wait.Round(time.Second)
-		msg := fmt.Sprintf("too many failed sign-ins for this account: try again in %s", wait)
-		if why.By == "address" {
-			msg = fmt.Sprintf("too many failed sign-ins from this address: try again in %s", wait)
-		}
-		return SignedIn{}, &SignInError{Code: CodeRateLimited, Message: msg, Wait: why.Wait}
+		return SignedIn{}, refusal
+	}
+	if err != nil {
+		return SignedIn{}, err
 	}
 	u, err := acc.UserByEmail(ctx, email)
 	if err != nil && store.ErrorCode(err) != store.CodeNotFound {
@@ -132,20 +160,18 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (SignedIn, error) {
 	if !known {
 		hash = dummyHash()
 	}
-	attempt := store.SignInAttempt{At: now, Email: email, Address: in.Address}
-	if !auth.VerifyPassword(hash, in.Password) || !known {
+	if !verifyBounded(ctx, hash, in.Password) || !known {
 		rec.Role = u.Role
 		rec.Result, rec.Error = store.AuditRefused, CodeUnauthorized
-		if err := acc.RecordSignIn(ctx, attempt, nil, &rec); err != nil {
+		if _, err := acc.AppendAudit(ctx, rec); err != nil {
 			return SignedIn{}, err
 		}
 		return SignedIn{}, &SignInError{Code: CodeUnauthorized, Message: "the email or the password is wrong"}
 	}
 	token, csrf := auth.Random("", 32), auth.Random("", 32)
 	sess := store.Session{IDSHA256: auth.SHA256(token), UserID: u.ID, CSRF: csrf, Created: now, Expires: now.Add(in.TTL)}
-	attempt.OK = true
 	rec.Actor, rec.Role = u.Email, u.Role
-	if err := acc.RecordSignIn(ctx, attempt, &sess, &rec); err != nil {
+	if err := acc.CompleteSignIn(ctx, id, sess, &rec); err != nil {
 		return SignedIn{}, err
 	}
 	return SignedIn{User: u, Session: sess, Token: token}, nil

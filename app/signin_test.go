@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -192,6 +194,63 @@ func TestSignInInvalid(t *testing.T) {
 		recs, _ := acc.AuditRecords(ctx, 0, 10)
 		if err != nil || len(fails)+len(fromAddr)+len(recs) != 0 {
 			t.Errorf("stored: %v %v %v %v", fails, fromAddr, recs, err)
+		}
+	})
+}
+
+// Regression (security sweep): the limit was checked before hashing and
+// the failure recorded after, so 100 simultaneous wrong passwords for one
+// account were all hashed. The attempt is reserved first: of 40 at once,
+// no more than the limit are checked against the password, the rest are
+// refused by the limit; a successful sign-in afterwards (once the window
+// passed) does not count against the address.
+func TestSignInLimitsHoldUnderConcurrency(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, st store.Store) {
+		ctx := context.Background()
+		acc := st.(store.Accounts)
+		h, _ := auth.HashPassword("right password", auth.Params{Memory: 1024, Time: 1, Threads: 1})
+		if _, err := acc.CreateUser(ctx, store.User{Email: "ann@bank.example", Role: store.RoleLenderOfficer, PasswordHash: h, Created: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+		lim := auth.SignInLimits{PerAccount: 5, PerAddress: 100, Window: 10 * time.Minute}
+		svc := &Service{Store: st, Now: clock, SignInLimits: lim}
+		const n = 40
+		codes := make(chan string, n)
+		var wg sync.WaitGroup
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := svc.SignIn(WithActor(ctx, Actor{RequestID: "r", Via: "POST /api/v1/session"}), SignIn{Email: "ann@bank.example", Password: "wrong", Address: "10.0.0.9", TTL: time.Hour})
+				var se *SignInError
+				if errors.As(err, &se) {
+					codes <- se.Code
+				} else {
+					codes <- fmt.Sprint(err)
+				}
+			}()
+		}
+		wg.Wait()
+		close(codes)
+		count := map[string]int{}
+		for c := range codes {
+			count[c]++
+		}
+		if count[CodeUnauthorized] != lim.PerAccount || count[CodeRateLimited] != n-lim.PerAccount {
+			t.Fatalf("40 wrong passwords at once: %v, want %d checked (unauthorized) and the rest rate_limited", count, lim.PerAccount)
+		}
+		mu.Lock()
+		now = now.Add(11 * time.Minute)
+		mu.Unlock()
+		if _, err := svc.SignIn(WithActor(ctx, Actor{RequestID: "r", Via: "POST /api/v1/session"}), SignIn{Email: "ann@bank.example", Password: "right password", Address: "10.0.0.9", TTL: time.Hour}); err != nil {
+			t.Fatalf("the right password after the window: %v", err)
+		}
+		fails, addr, err := acc.SignInFailures(ctx, "ann@bank.example", "10.0.0.9", now.Add(-time.Minute))
+		if err != nil || len(fails) != 0 || len(addr) != 0 {
+			t.Errorf("after the success: %d account and %d address failures counted (%v), want none", len(fails), len(addr), err)
 		}
 	})
 }

@@ -65,6 +65,17 @@ type Accounts interface {
 	// transaction, the session of a successful one (s, may be nil) and the
 	// attempt's audit record (a, may be nil). Attempts are append-only.
 	RecordSignIn(ctx context.Context, at SignInAttempt, s *Session, a *AuditRecord) error
+	// ReserveSignIn checks and records an attempt in one database
+	// transaction, serialised per email: it reads the failures since (as
+	// SignInFailures), asks allow, and if allow returns nil records the
+	// attempt as failed until CompleteSignIn says otherwise, returning its
+	// id; allow's error is returned and nothing is recorded. Simultaneous
+	// attempts for one email are counted one after the other, so no more
+	// than the limit get past it.
+	ReserveSignIn(ctx context.Context, at SignInAttempt, since time.Time, allow func(account, fromAddress []time.Time) error) (int64, error)
+	// CompleteSignIn marks a reserved attempt successful and stores the
+	// session and the audit record (a, may be nil), in one transaction.
+	CompleteSignIn(ctx context.Context, id int64, s Session, a *AuditRecord) error
 	// SignInFailures returns the times of failed attempts at or after
 	// since, oldest first: those for email after its latest successful
 	// attempt, and those from address (whatever their email).

@@ -511,10 +511,85 @@ func (db *DB) RecordSignIn(ctx context.Context, at store.SignInAttempt, s *store
 	return nil
 }
 
+// ReserveSignIn implements store.Accounts.
+func (db *DB) ReserveSignIn(ctx context.Context, at store.SignInAttempt, since time.Time, allow func(account, fromAddress []time.Time) error) (int64, error) {
+	if at.At.IsZero() || at.Email == "" {
+		return 0, store.Errorf(store.CodeInvalid, "sign-in attempt: a time and an email are required")
+	}
+	email := strings.ToLower(strings.TrimSpace(at.Email))
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("sign-in attempt: %w", err)
+	}
+	defer rollback(tx)
+	if db.D.Name() == "postgres" {
+		// One email's attempts one after the other (SQLite has one writer).
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(72616462, hashtext($1))`, email); err != nil {
+			return 0, fmt.Errorf("sign-in attempt: %w", err)
+		}
+	}
+	account, addr, err := db.signInFailures(ctx, tx, email, at.Address, since)
+	if err != nil {
+		return 0, err
+	}
+	if err := allow(account, addr); err != nil {
+		return 0, err
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, db.q(`INSERT INTO signin_attempts (at, email, address, ok) VALUES (?, ?, ?, ?) RETURNING id`),
+		db.D.Time(store.Truncate(at.At)), email, at.Address, false).Scan(&id); err != nil {
+		return 0, fmt.Errorf("sign-in attempt: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("sign-in attempt: %w", err)
+	}
+	return id, nil
+}
+
+// CompleteSignIn implements store.Accounts.
+func (db *DB) CompleteSignIn(ctx context.Context, id int64, s store.Session, a *store.AuditRecord) error {
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sign-in: %w", err)
+	}
+	defer rollback(tx)
+	// The success is appended, naming the reserved attempt it completes.
+	var email, address string
+	var ok bool
+	err = tx.QueryRowContext(ctx, db.q(`SELECT email, address, ok FROM signin_attempts a WHERE id = ?
+		AND NOT EXISTS (SELECT 1 FROM signin_attempts c WHERE c.completes = a.id)`), id).Scan(&email, &address, &ok)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && ok {
+		return store.Errorf(store.CodeConflict, "sign-in attempt %d is not a reserved attempt", id)
+	} else if err != nil {
+		return fmt.Errorf("sign-in: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO signin_attempts (at, email, address, ok, completes) VALUES (?, ?, ?, ?, ?)`),
+		db.D.Time(store.Truncate(s.Created)), email, address, true, id); err != nil {
+		return fmt.Errorf("sign-in: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO sessions (sha256, user_id, csrf, created, expires) VALUES (?, ?, ?, ?, ?)`),
+		s.IDSHA256, s.UserID, s.CSRF, db.D.Time(store.Truncate(s.Created)), db.D.Time(store.Truncate(s.Expires))); err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	if a != nil {
+		if _, err := db.appendAudit(ctx, TxExec{tx}, *a); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sign-in: %w", err)
+	}
+	return nil
+}
+
 // SignInFailures returns the failed attempts that count now.
 func (db *DB) SignInFailures(ctx context.Context, email, address string, since time.Time) ([]time.Time, []time.Time, error) {
-	read := func(q string, args ...any) ([]time.Time, error) {
-		rows, err := db.R.QueryContext(ctx, db.q(q), args...)
+	return db.signInFailures(ctx, db.R, email, address, since)
+}
+
+func (db *DB) signInFailures(ctx context.Context, q querier, email, address string, since time.Time) ([]time.Time, []time.Time, error) {
+	read := func(query string, args ...any) ([]time.Time, error) {
+		rows, err := q.QueryContext(ctx, db.q(query), args...)
 		if err != nil {
 			return nil, fmt.Errorf("sign-in failures: %w", err)
 		}
@@ -536,7 +611,8 @@ func (db *DB) SignInFailures(ctx context.Context, email, address string, since t
 	if err != nil {
 		return nil, nil, err
 	}
-	addr, err := read(`SELECT at FROM signin_attempts WHERE address = ? AND NOT ok AND at >= ? ORDER BY id`, address, from)
+	addr, err := read(`SELECT at FROM signin_attempts a WHERE address = ? AND NOT ok AND at >= ?
+		AND NOT EXISTS (SELECT 1 FROM signin_attempts c WHERE c.completes = a.id) ORDER BY id`, address, from)
 	return account, addr, err
 }
 
