@@ -494,6 +494,18 @@ func (db *DB) RecordSignIn(ctx context.Context, at store.SignInAttempt, s *store
 		db.D.Time(store.Truncate(at.At)), strings.ToLower(strings.TrimSpace(at.Email)), at.Address, at.OK); err != nil {
 		return fmt.Errorf("sign-in attempt: %w", err)
 	}
+	if err := db.beginSession(ctx, tx, s, a); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sign-in attempt: %w", err)
+	}
+	return nil
+}
+
+// beginSession stores the session of a successful sign-in (s, may be nil)
+// and the attempt's audit record (a, may be nil) in tx.
+func (db *DB) beginSession(ctx context.Context, tx *sql.Tx, s *store.Session, a *store.AuditRecord) error {
 	if s != nil {
 		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO sessions (sha256, user_id, csrf, created, expires) VALUES (?, ?, ?, ?, ?)`),
 			s.IDSHA256, s.UserID, s.CSRF, db.D.Time(store.Truncate(s.Created)), db.D.Time(store.Truncate(s.Expires))); err != nil {
@@ -504,9 +516,6 @@ func (db *DB) RecordSignIn(ctx context.Context, at store.SignInAttempt, s *store
 		if _, err := db.appendAudit(ctx, TxExec{tx}, *a); err != nil {
 			return err
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sign-in attempt: %w", err)
 	}
 	return nil
 }
@@ -567,14 +576,8 @@ func (db *DB) CompleteSignIn(ctx context.Context, id int64, s store.Session, a *
 		db.D.Time(store.Truncate(s.Created)), email, address, true, id); err != nil {
 		return fmt.Errorf("sign-in: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO sessions (sha256, user_id, csrf, created, expires) VALUES (?, ?, ?, ?, ?)`),
-		s.IDSHA256, s.UserID, s.CSRF, db.D.Time(store.Truncate(s.Created)), db.D.Time(store.Truncate(s.Expires))); err != nil {
-		return fmt.Errorf("create session: %w", err)
-	}
-	if a != nil {
-		if _, err := db.appendAudit(ctx, TxExec{tx}, *a); err != nil {
-			return err
-		}
+	if err := db.beginSession(ctx, tx, &s, a); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sign-in: %w", err)
