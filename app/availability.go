@@ -94,7 +94,7 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 	read := func(from date.Date, k time.Time, later bool) (store.AvailabilityInputs, error) {
 		return s.Store.AvailabilityInputs(ctx, facility, from, k, later)
 	}
-	ctx = withFactsVersion(ctx, facility, rs.Facts)
+	ctx = withReadState(ctx, facility, rs)
 	tp, err := s.termsPath(ctx, facility, asOf, knownAt)
 	if err != nil {
 		return Availability{}, err

@@ -458,7 +458,6 @@ func TestAvailabilityAsKnownThenLeavesOutLaterAmendments(t *testing.T) {
 		if before.Limit != 14_000_000_00 {
 			t.Fatalf("limit before the amendment %s, want the commitment 14,000,000.00", before.Limit)
 		}
-		c.Terms.(*StoredTerms).TTL = time.Nanosecond // see the approved document at once
 		c.at = c.at.Add(2 * time.Hour)
 		amend := AmendmentFile{Name: "2006-07-05-commitment-reduction.yaml", Content: `revolver: amendment/1
 facility: btu-sovereign
@@ -579,6 +578,55 @@ func TestLetterOfCreditSublimit(t *testing.T) {
 		tr, _ := ledger.LCIssue(ledger.Ref{Facility: "btu", Key: "lc-4", ValueDate: date.MustParse("2006-05-31")}, 500_000_00)
 		if _, err := c.Post(c.ctx, tr); err != nil {
 			t.Errorf("the example facility (sublimit unknown): %v", err)
+		}
+	})
+}
+
+// Several processes each keep their own cache of the parsed agreement: an
+// amendment approved through one is seen by the next read through another
+// (whose cache held the terms before it), with no time-to-live to wait for.
+func TestAmendmentSeenAtOnceByAnotherProcess(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		c := newClocked(t, s, time.Date(2006, 7, 3, 9, 0, 0, 0, time.UTC))
+		c.open("2006-07-03", 9)
+		c.certificate("2006-06-30", 20_000_000_00)
+		other := &Service{Store: s, Terms: &StoredTerms{Store: s}, Now: c.Now}
+		read := func() (Availability, FacilityTerms) {
+			t.Helper()
+			a, err := other.Availability(c.ctx, "btu", date.MustParse("2006-07-03"), c.at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ft, err := other.Terms.Terms(c.ctx, "btu", date.MustParse("2006-07-03"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a, ft
+		}
+		if a, ft := read(); a.Limit != 14_000_000_00 || ft.Commitment != 14_000_000_00 {
+			t.Fatalf("before the amendment: limit %s, commitment %s", a.Limit, ft.Commitment)
+		}
+		c.at = c.at.Add(time.Minute)
+		p, err := c.RequestAmendment(c.ctx, "btu", AmendmentFile{Name: "2006-07-03-commitment-reduction.yaml", Content: `revolver: amendment/1
+facility: btu-sovereign
+id: commitment-reduction
+document: loan-modification-agreement
+effective: 2006-07-01
+order: 9
+changes:
+  - op: replace
+    path: commitment
+    value: 12000000.00
+    cite: loan-modification-agreement §1
+`}, "officer1@bank")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := c.DecidePending(c.ctx, "btu", p.ID, true, "officer2@bank", ""); err != nil {
+			t.Fatal(err)
+		}
+		if a, ft := read(); a.Limit != 12_000_000_00 || ft.Commitment != 12_000_000_00 {
+			t.Fatalf("the next read through another process: limit %s, commitment %s, want 12,000,000.00", a.Limit, ft.Commitment)
 		}
 	})
 }

@@ -1054,26 +1054,36 @@ func (a *StoredTerms) continuing(ctx context.Context, slug string, e *agreementE
 	return slices.Clone(open), nil
 }
 
-type factsVersionKey struct{}
+type readStateKey struct{}
 
-type factsVersionOf struct {
+type readStateOf struct {
 	facility string
-	v        store.FactsVersion
+	rs       store.ReadState
 }
 
-// withFactsVersion carries the version of a facility's fact records read
-// in the request's one ReadState statement, so that the defaults
-// continuing are looked up without reading it again.
-func withFactsVersion(ctx context.Context, facility string, v store.FactsVersion) context.Context {
-	return context.WithValue(ctx, factsVersionKey{}, factsVersionOf{facility, v})
+// withReadState carries the versions of a facility's fact records and
+// documents read in the request's one ReadState statement, so that the
+// defaults continuing and the cached agreement are checked without
+// reading them again.
+func withReadState(ctx context.Context, facility string, rs store.ReadState) context.Context {
+	return context.WithValue(ctx, readStateKey{}, readStateOf{facility, rs})
 }
 
 // factsVersion is the version carried by ctx for facility, or read.
 func factsVersion(ctx context.Context, st store.FactStore, facility string) (int, int64, error) {
-	if v, ok := ctx.Value(factsVersionKey{}).(factsVersionOf); ok && v.facility == facility {
-		return v.v.N, v.v.Last, nil
+	if v, ok := ctx.Value(readStateKey{}).(readStateOf); ok && v.facility == facility {
+		return v.rs.Facts.N, v.rs.Facts.Last, nil
 	}
 	return st.FactRecordsVersion(ctx, facility)
+}
+
+// docsVersion is the documents' version carried by ctx for facility.
+func docsVersion(ctx context.Context, facility string) (store.DocsVersion, bool) {
+	v, ok := ctx.Value(readStateKey{}).(readStateOf)
+	if !ok || v.facility != facility {
+		return store.DocsVersion{}, false
+	}
+	return v.rs.Docs, true
 }
 
 // continuingCache keeps the defaults found continuing per set of fact

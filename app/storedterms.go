@@ -37,12 +37,12 @@ type DefaultRecord struct {
 // StoredTerms reads a facility's terms from the agreement documents
 // stored with it (agreement.Parse) and whether an event of default
 // continues (the defaults engine on the facility's facts). It implements
-// Terms. Parsed
-// agreements are cached; the cache is checked against the stored document
-// list at most every TTL (and at once after Invalidate).
+// Terms. Parsed agreements are cached in the process; the cache is checked
+// against the stored documents on every read (their version, read with the
+// request's ReadState, or else their list), so a document stored by any
+// process is seen by the next read in every other.
 type StoredTerms struct {
 	Store store.Store
-	TTL   time.Duration // default one second
 
 	mu    sync.Mutex
 	cache map[string]*agreementEntry
@@ -50,7 +50,7 @@ type StoredTerms struct {
 
 type agreementEntry struct {
 	key     string
-	checked time.Time
+	version store.DocsVersion // of docs
 	fac     *agreement.Facility
 	events  []eventRecord
 	docs    []store.Document // what it was read from (without content)
@@ -81,17 +81,13 @@ func (a *StoredTerms) Invalidate(slug string) {
 }
 
 func (a *StoredTerms) entry(ctx context.Context, slug string) (*agreementEntry, error) {
-	ttl := a.TTL
-	if ttl == 0 {
-		ttl = time.Second
-	}
 	a.mu.Lock()
 	if a.cache == nil {
 		a.cache = map[string]*agreementEntry{}
 	}
 	e := a.cache[slug]
 	a.mu.Unlock()
-	if e != nil && time.Since(e.checked) < ttl {
+	if v, ok := docsVersion(ctx, slug); ok && e != nil && e.version.N == v.N && e.version.Last.Equal(v.Last) {
 		return e, nil
 	}
 	docs, err := a.Store.Documents(ctx, slug)
@@ -104,9 +100,6 @@ func (a *StoredTerms) entry(ctx context.Context, slug string) (*agreementEntry, 
 	}
 	key := keyb.String()
 	if e != nil && e.key == key {
-		a.mu.Lock()
-		e.checked = time.Now()
-		a.mu.Unlock()
 		return e, nil
 	}
 	ne, err := a.build(ctx, slug, key, docs)
@@ -121,7 +114,7 @@ func (a *StoredTerms) entry(ctx context.Context, slug string) (*agreementEntry, 
 
 // build reads the agreement from the documents docs of the facility.
 func (a *StoredTerms) build(ctx context.Context, slug, key string, docs []store.Document) (*agreementEntry, error) {
-	ne := &agreementEntry{key: key, checked: time.Now(), terms: map[date.Date]*agreement.Terms{}, docs: docs}
+	ne := &agreementEntry{key: key, version: store.DocsVersion{N: len(docs)}, terms: map[date.Date]*agreement.Terms{}, docs: docs}
 	for _, d := range docs {
 		if d.RecordedAt.After(ne.last) {
 			ne.last = d.RecordedAt
@@ -162,6 +155,7 @@ func (a *StoredTerms) build(ctx context.Context, slug, key string, docs []store.
 	if err != nil {
 		return nil, fmt.Errorf("facility %q agreement: %w", slug, err)
 	}
+	ne.version.Last = ne.last
 	return ne, nil
 }
 

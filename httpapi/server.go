@@ -67,9 +67,10 @@ type Server struct {
 	routes  []*Route
 	openapi []byte
 
+	// facs caches facility records, which are never changed once
+	// created (a facility not found is not cached).
 	cacheMu sync.Mutex
-	tokens  map[string]cachedUser
-	facs    map[string]cachedFacility
+	facs    map[string]store.Facility
 
 	keyMu    sync.Mutex
 	keyLocks map[string]*keyLock
@@ -103,18 +104,6 @@ func (s *Server) lockKey(k string) func() {
 	}
 }
 
-type cachedUser struct {
-	u  store.User
-	at time.Time
-}
-
-type cachedFacility struct {
-	f  store.Facility
-	at time.Time
-}
-
-const cacheTTL = time.Second
-
 // New returns a server over the store.
 func New(cfg Config) (*Server, error) {
 	acc, ok := cfg.Store.(store.Accounts)
@@ -141,7 +130,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{st: cfg.Store, acc: acc, terms: cfg.Terms, now: cfg.Now, cfg: cfg, log: cfg.Log,
 		svc: &app.Service{Store: cfg.Store, Terms: cfg.Terms, Now: cfg.Now, SignInLimits: cfg.SignInLimits},
-		mux: http.NewServeMux(), tokens: map[string]cachedUser{}, facs: map[string]cachedFacility{}, keyLocks: map[string]*keyLock{}}
+		mux: http.NewServeMux(), facs: map[string]store.Facility{}, keyLocks: map[string]*keyLock{}}
 	s.routes = append(s.routeTable(), s.defaultsRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
@@ -416,28 +405,16 @@ func (s *Server) authenticate(c *call) error {
 		if !ok || tok == "" {
 			return errf(http.StatusUnauthorized, "unauthorized", "Authorization: expected \"Bearer <token>\"")
 		}
-		sum := auth.SHA256(tok)
-		now := time.Now()
-		s.cacheMu.Lock()
-		cu, hit := s.tokens[sum]
-		s.cacheMu.Unlock()
-		if hit && now.Sub(cu.at) < cacheTTL {
-			c.user = cu.u
-			return nil
-		}
-		u, err := s.acc.UserByToken(ctx, sum)
+		// Read on every request, not cached: a token revoked or a user
+		// disabled through any process is refused by the next request to
+		// every other.
+		u, err := s.acc.UserByToken(ctx, auth.SHA256(tok))
 		if store.ErrorCode(err) == store.CodeNotFound {
 			return errf(http.StatusUnauthorized, "unauthorized", "the API token is not valid")
 		}
 		if err != nil {
 			return err
 		}
-		s.cacheMu.Lock()
-		if len(s.tokens) > 10000 {
-			clear(s.tokens)
-		}
-		s.tokens[sum] = cachedUser{u, now}
-		s.cacheMu.Unlock()
 		c.user = u
 		return nil
 	}
@@ -496,12 +473,11 @@ func (s *Server) facilityAccess(c *call, slug string) error {
 	if !c.rt.Public && !app.SeesFacility(c.user.Role, c.user.Facilities, slug) {
 		return notFound
 	}
-	now := time.Now()
 	s.cacheMu.Lock()
-	cf, hit := s.facs[slug]
+	f, hit := s.facs[slug]
 	s.cacheMu.Unlock()
-	if hit && now.Sub(cf.at) < cacheTTL {
-		c.fac = cf.f
+	if hit {
+		c.fac = f
 		return nil
 	}
 	f, err := s.st.Facility(c.r.Context(), slug)
@@ -512,7 +488,10 @@ func (s *Server) facilityAccess(c *call, slug string) error {
 		return err
 	}
 	s.cacheMu.Lock()
-	s.facs[slug] = cachedFacility{f, now}
+	if len(s.facs) > 10000 {
+		clear(s.facs)
+	}
+	s.facs[slug] = f
 	s.cacheMu.Unlock()
 	c.fac = f
 	return nil

@@ -138,8 +138,8 @@ type Store interface {
 	// ReadState reads, in one statement, what a figure of the facility
 	// as known at a time needs before its own read: the business date,
 	// the first business date opened after the date after (which ended its
-	// business) and the version of the facility's fact records. A
-	// facility of "" has no fact records.
+	// business) and the versions of the facility's fact records and of its
+	// documents. A facility of "" has neither.
 	ReadState(ctx context.Context, facility string, after date.Date) (ReadState, error)
 
 	Close() error
@@ -171,6 +171,15 @@ type ReadState struct {
 	BusinessDate BusinessDay  `json:"business_date"`
 	After        BusinessDay  `json:"after"`
 	Facts        FactsVersion `json:"facts"`
+	Docs         DocsVersion  `json:"docs"`
+}
+
+// DocsVersion names a facility's set of documents (append-only): their
+// count and the latest recorded time. A cache of what was read from the
+// documents is current while the version it was read at is the stored one.
+type DocsVersion struct {
+	N    int       `json:"n"`
+	Last time.Time `json:"last"`
 }
 
 // FactsVersion names a facility's set of fact records (append-only): their

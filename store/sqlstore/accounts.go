@@ -37,40 +37,53 @@ func (db *DB) CreateUser(ctx context.Context, u store.User) (store.User, error) 
 }
 
 func (db *DB) scanUser(ctx context.Context, where string, arg any) (store.User, error) {
+	// One statement (prepared on SQLite): the user and the facilities it
+	// may see, one row per facility. Users are read on every request that
+	// carries a token or a session, so this is a hot read.
 	var u store.User
-	var created Time
-	err := db.R.QueryRowContext(ctx, db.q(`SELECT id, email, role, password_hash, created FROM users WHERE `+where), arg).
-		Scan(&u.ID, &u.Email, &u.Role, &u.PasswordHash, &created)
-	if errors.Is(err, sql.ErrNoRows) {
-		return u, store.Errorf(store.CodeNotFound, "user not found")
+	q := `SELECT u.id, u.email, u.role, u.password_hash, u.created, f.slug FROM users u
+		LEFT JOIN user_facilities uf ON uf.user_id = u.id LEFT JOIN facilities f ON f.id = uf.facility_id
+		WHERE ` + where + ` ORDER BY f.slug`
+	var rows *sql.Rows
+	st, err := db.readStmt(ctx, q)
+	if err == nil && st != nil {
+		rows, err = st.QueryContext(ctx, arg)
+	} else {
+		rows, err = db.R.QueryContext(ctx, db.q(q), arg)
 	}
 	if err != nil {
 		return u, fmt.Errorf("user: %w", err)
 	}
-	u.Created = created.T
-	rows, err := db.R.QueryContext(ctx, db.q(`SELECT f.slug FROM user_facilities uf JOIN facilities f ON f.id = uf.facility_id WHERE uf.user_id = ? ORDER BY f.slug`), u.ID)
-	if err != nil {
-		return u, fmt.Errorf("user %s facilities: %w", u.Email, err)
-	}
 	defer rows.Close()
+	found := false
 	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return u, err
+		var created Time
+		var slug sql.NullString
+		if err := rows.Scan(&u.ID, &u.Email, &u.Role, &u.PasswordHash, &created, &slug); err != nil {
+			return u, fmt.Errorf("user: %w", err)
 		}
-		u.Facilities = append(u.Facilities, s)
+		found, u.Created = true, created.T
+		if slug.Valid {
+			u.Facilities = append(u.Facilities, slug.String)
+		}
 	}
-	return u, rows.Err()
+	if err := rows.Err(); err != nil {
+		return u, fmt.Errorf("user: %w", err)
+	}
+	if !found {
+		return store.User{}, store.Errorf(store.CodeNotFound, "user not found")
+	}
+	return u, nil
 }
 
 // UserByEmail finds a user by email (case-insensitive).
 func (db *DB) UserByEmail(ctx context.Context, email string) (store.User, error) {
-	return db.scanUser(ctx, `email = ?`, strings.ToLower(strings.TrimSpace(email)))
+	return db.scanUser(ctx, `u.email = ?`, strings.ToLower(strings.TrimSpace(email)))
 }
 
 // UserByID finds a user by id.
 func (db *DB) UserByID(ctx context.Context, id int64) (store.User, error) {
-	return db.scanUser(ctx, `id = ?`, id)
+	return db.scanUser(ctx, `u.id = ?`, id)
 }
 
 // GrantFacility lets a user see a facility.
@@ -103,7 +116,7 @@ func (db *DB) CreateToken(ctx context.Context, userID int64, h string, at time.T
 
 // UserByToken finds the user of a token.
 func (db *DB) UserByToken(ctx context.Context, h string) (store.User, error) {
-	return db.scanUser(ctx, `id = (SELECT user_id FROM api_tokens WHERE sha256 = ?)`, h)
+	return db.scanUser(ctx, `u.id = (SELECT user_id FROM api_tokens WHERE sha256 = ?)`, h)
 }
 
 // CreateSession stores a session.

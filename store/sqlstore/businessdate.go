@@ -108,17 +108,21 @@ func (db *DB) ReadState(ctx context.Context, facility string, after date.Date) (
 	var bd, next Date
 	var nextAt Time
 	var last sql.NullInt64
+	var docsAt Time
 	err := db.readRow(ctx, `SELECT (SELECT max(business_date) FROM business_dates),
 		(SELECT min(business_date) FROM business_dates WHERE business_date > ?),
 		(SELECT recorded_at FROM business_dates WHERE business_date > ? ORDER BY business_date LIMIT 1),
 		(SELECT count(*) FROM fact_records WHERE facility_id = ?),
-		(SELECT max(id) FROM fact_records WHERE facility_id = ?)`,
-		db.D.Date(after), db.D.Date(after), fid, fid).Scan(&bd, &next, &nextAt, &rs.Facts.N, &last)
+		(SELECT max(id) FROM fact_records WHERE facility_id = ?),
+		(SELECT count(*) FROM documents WHERE facility_id = ?),
+		(SELECT max(recorded_at) FROM documents WHERE facility_id = ?)`,
+		db.D.Date(after), db.D.Date(after), fid, fid, fid, fid).Scan(&bd, &next, &nextAt, &rs.Facts.N, &last, &rs.Docs.N, &docsAt)
 	if err != nil {
 		return rs, fmt.Errorf("read state: %w", err)
 	}
 	rs.BusinessDate.Date = bd.D
 	rs.After.Date, rs.After.RecordedAt = next.D, nextAt.T
 	rs.Facts.Last = last.Int64
+	rs.Docs.Last = docsAt.T
 	return rs, nil
 }

@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"time"
+
 	"testing"
 
 	"revolver/store"
@@ -73,6 +75,18 @@ func testBusinessDates(t *testing.T, s store.Store) {
 	n, last, err := s.FactRecordsVersion(ctx, "rs")
 	if rs, err2 := s.ReadState(ctx, "rs", d("2006-01-03")); err != nil || err2 != nil || rs.Facts != (store.FactsVersion{N: n, Last: last}) || n != 1 || last != rec.ID {
 		t.Errorf("read state's fact records: %+v %v %v, want 1 and %d", rs.Facts, err, err2, rec.ID)
+	}
+	if rs, err := s.ReadState(ctx, "rs", 0); err != nil || rs.Docs != (store.DocsVersion{}) {
+		t.Errorf("read state's documents before any: %+v %v", rs.Docs, err)
+	}
+	for i, id := range []string{"a", "b"} {
+		if _, err := s.PutDocument(ctx, store.Document{Facility: "rs", ID: id, Kind: "k", RecordedBy: "ops", RecordedAt: t0.Add(time.Duration(i+1) * time.Minute), Content: []byte(id)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	docs, err := s.Documents(ctx, "rs")
+	if rs, err2 := s.ReadState(ctx, "rs", 0); err != nil || err2 != nil || len(docs) != 2 || rs.Docs.N != 2 || !rs.Docs.Last.Equal(docs[1].RecordedAt) || !rs.Docs.Last.Equal(store.Truncate(t0.Add(2*time.Minute))) {
+		t.Errorf("read state's documents: %+v %v %v, want 2 and the latest recorded time of %+v", rs.Docs, err, err2, docs)
 	}
 	if _, err := s.ReadState(ctx, "nope", 0); store.ErrorCode(err) != store.CodeNotFound {
 		t.Errorf("read state of an unknown facility: %v, want not_found", err)
