@@ -182,7 +182,7 @@ func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.Ad
 	}
 	now := s.now()
 	bd := businessDateOf(rs, now)
-	tp, err := s.termsPath(withReadState(ctx, in.Facility, rs), in.Facility, in.ValueDate, now)
+	tp, err := s.termsPath(withReadState(ctx, in.Facility, rs), in.Facility, in.ValueDate, everything) // as known now: every record
 	if err != nil {
 		return store.AdvanceRequest{}, fmt.Errorf("advance request %q: %w", in.Key, err)
 	}

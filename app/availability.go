@@ -95,11 +95,14 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 		return s.Store.AvailabilityInputs(ctx, facility, from, k, later)
 	}
 	ctx = withReadState(ctx, facility, rs)
-	tp, err := s.termsPath(ctx, facility, asOf, knownAt)
+	// What is read: as known at knownAt, or every committed record when
+	// knownAt is now (readAt).
+	rk := readAt(knownAt, now)
+	tp, err := s.termsPath(ctx, facility, asOf, rk)
 	if err != nil {
 		return Availability{}, err
 	}
-	path, in, err := availabilityPath(read, tp, knownAt)
+	path, in, err := availabilityPath(read, tp, rk)
 	if err != nil {
 		return Availability{}, err
 	}
@@ -113,11 +116,11 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 		// after knownAt.
 		ftNow, amended := tp.ft, s.amendmentsSince(ctx, facility, asOf, knownAt)
 		if len(amended) > 0 {
-			if ftNow, err = s.termsOnAt(ctx, facility, asOf, now); err != nil {
+			if ftNow, err = s.termsOnAt(ctx, facility, asOf, everything); err != nil {
 				return out, err
 			}
 		}
-		open, err := s.defaultsContinuing(ctx, facility, ftNow, asOf, now)
+		open, err := s.defaultsContinuing(ctx, facility, ftNow, asOf, everything)
 		if err != nil {
 			return out, err
 		}
@@ -126,7 +129,7 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 		// are those as known now.
 		b, inNow := ledger.ComputeAvailability(limitsOn(ftNow, asOf, in, in.Balances, open)), in
 		if in.ApprovedAfter > 0 || in.PostedAfter > 0 {
-			if b, inNow, err = availabilityOn(read, ftNow, open, asOf, now); err != nil {
+			if b, inNow, err = availabilityOn(read, ftNow, open, asOf, everything); err != nil {
 				return out, err
 			}
 		}
@@ -152,7 +155,7 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 		}
 	}
 	if a.Overadvance() > 0 {
-		o, err := s.overadvanceOf(ctx, read, facility, tp.ft, a, knownAt)
+		o, err := s.overadvanceOf(ctx, read, facility, tp.ft, a, rk)
 		if err != nil {
 			return out, err
 		}

@@ -84,3 +84,16 @@ func knownAtOf(rs store.ReadState, asOf date.Date, now time.Time) time.Time {
 	}
 	return now
 }
+
+// readAt is the known-at time records are read at for a figure as known at
+// knownAt, the request's clock reading being now: every committed record
+// (store.Everything) when knownAt is now or later. Several processes stamp
+// what they record with their own clocks, which differ by a little: a
+// record committed by a process whose clock runs ahead of this one's is
+// known now all the same.
+func readAt(knownAt, now time.Time) time.Time {
+	if knownAt.Before(now) {
+		return knownAt
+	}
+	return everything
+}
