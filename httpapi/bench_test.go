@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -11,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"revolver/date"
+	"revolver/ledger"
 	"revolver/store"
 )
 
@@ -114,4 +117,46 @@ func (r *stringReader) Read(p []byte) (int, error) {
 	n := copy(p, r.s)
 	r.s = r.s[n:]
 	return n, nil
+}
+
+// BenchmarkAvailabilityLongLedger: BenchmarkAvailability on a facility
+// whose loan account has 100,000 transactions (advances and repayments of
+// 1.00 over two years of value dates) besides the certificate's history:
+// balances are running balances, so the answer should take as long as on
+// a new facility (BenchmarkAvailability, the same-run baseline).
+func BenchmarkAvailabilityLongLedger(b *testing.B) {
+	for _, be := range backends {
+		b.Run(be.name, func(b *testing.B) {
+			e := newEnv(b, be.open)
+			const n, batch = 100_000, 5_000
+			first := date.MustParse("2002-10-01")
+			at := time.Date(2004, 10, 1, 12, 0, 0, 0, time.UTC)
+			for i := 0; i < n; i += batch {
+				txs := make([]ledger.Transaction, 0, batch)
+				for j := i; j < i+batch; j++ {
+					ref := ledger.Ref{Facility: own, Key: fmt.Sprintf("history-%d", j), ValueDate: first.AddDays((j / 2) % 740)}
+					mk := ledger.Advance
+					if j%2 == 1 {
+						mk = ledger.Repayment
+					}
+					tr, err := mk(ref, 1_00)
+					if err != nil {
+						b.Fatal(err)
+					}
+					tr.RecordedAt = at
+					txs = append(txs, tr)
+				}
+				if _, err := e.st.PostBatch(context.Background(), txs); err != nil {
+					b.Fatal(err)
+				}
+			}
+			url := e.ts.URL + "/api/v1/facilities/" + own + "/availability?as_of=2004-10-15"
+			tok := "Bearer " + e.token[e.email[store.RoleBorrower]]
+			load(b, 64, max(b.N, 20000), func(int) *http.Request {
+				r, _ := http.NewRequest("GET", url, nil)
+				r.Header.Set("Authorization", tok)
+				return r
+			})
+		})
+	}
 }

@@ -67,8 +67,10 @@ type Server struct {
 	routes  []*Route
 	openapi []byte
 
-	// facs caches facility records, which are never changed once
-	// created (a facility not found is not cached).
+	// facs caches the facilities found, without their settings (which
+	// may change: the use cases read them from the store): a facility's
+	// slug, name and creation never change and it is never removed. A
+	// facility not found is not cached.
 	cacheMu sync.Mutex
 	facs    map[string]store.Facility
 
@@ -491,6 +493,7 @@ func (s *Server) facilityAccess(c *call, slug string) error {
 	if len(s.facs) > 10000 {
 		clear(s.facs)
 	}
+	f.Settings = nil
 	s.facs[slug] = f
 	s.cacheMu.Unlock()
 	c.fac = f

@@ -201,13 +201,29 @@ func (db *DB) checkReverses(ctx context.Context, q querier, fid int64, tr *ledge
 
 func (db *DB) balance(ctx context.Context, q querier, fid int64, account ledger.Account, asOf date.Date) (money.Amount, error) {
 	var s int64
-	err := q.QueryRowContext(ctx, db.q(`SELECT coalesce(sum(amount), 0) FROM postings WHERE facility_id = ? AND account = ? AND value_date <= ?`),
+	// The running balance (account_balances, kept with the postings).
+	err := q.QueryRowContext(ctx, db.q(`SELECT coalesce((SELECT balance FROM account_balances WHERE facility_id = ? AND account = ? AND value_date <= ? ORDER BY value_date DESC LIMIT 1), 0)`),
 		fid, string(account), db.D.Date(asOf)).Scan(&s)
 	return money.Amount(s), err
 }
 
+// runningBalance selects an account (the first argument) and its running
+// balance at the end of a date: facility id, account and date.
+const runningBalance = `SELECT CAST(? AS TEXT), coalesce((SELECT balance FROM account_balances WHERE facility_id = ? AND account = ? AND value_date <= ? ORDER BY value_date DESC LIMIT 1), 0)`
+
 func (db *DB) balances(ctx context.Context, q querier, fid int64, asOf date.Date) (ledger.Balances, error) {
-	rows, err := q.QueryContext(ctx, db.q(`SELECT account, sum(amount) FROM postings WHERE facility_id = ? AND value_date <= ? GROUP BY account`), fid, db.D.Date(asOf))
+	// Each account's running balance (account_balances): one index lookup
+	// per account.
+	var sb strings.Builder
+	args := make([]any, 0, 3*len(ledger.Accounts))
+	for i, a := range ledger.Accounts {
+		if i > 0 {
+			sb.WriteString(" UNION ALL ")
+		}
+		sb.WriteString(runningBalance)
+		args = append(args, string(a), fid, string(a), db.D.Date(asOf))
+	}
+	rows, err := q.QueryContext(ctx, db.q(sb.String()), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -111,15 +111,19 @@ func (db *DB) availabilityQuery(fid int64, from date.Date, knownAt time.Time, la
 	q += `
 		UNION ALL SELECT 'n', count(*), NULL, 0, NULL, '' FROM certificates WHERE facility_id = ? AND status = 'approved' AND decided_at > ? AND as_of <= ?`
 	args = append(args, fid, k, f)
-	// Postings count once recorded (those from before recorded times were
-	// kept always). One scan of the index gives each account's balance as
-	// known at knownAt ('b', amount) and how many of its postings on or
-	// before from were recorded after knownAt ('b', id).
+	// Each account's balance at the end of from is its running balance
+	// (account_balances, kept with the postings): one index lookup per
+	// account, whatever the ledger's length. As known at knownAt, the
+	// postings on or before from recorded after knownAt are taken off it
+	// and counted ('b', id): postings count once recorded (those from
+	// before recorded times were kept always).
+	for _, a := range accounts {
+		q += `
+		UNION ALL SELECT 'b', 0, NULL, coalesce((SELECT balance FROM account_balances WHERE facility_id = ? AND account = ? AND value_date <= ? ORDER BY value_date DESC LIMIT 1), 0), NULL, CAST(? AS TEXT)`
+		args = append(args, fid, a, f, a)
+	}
 	if knownAt.Equal(store.Everything) {
 		// Every record (a change's own checks): no recorded time to read.
-		q += `
-		UNION ALL SELECT 'b', 0, NULL, CAST(sum(amount) AS BIGINT), NULL, account FROM postings WHERE facility_id = ? AND value_date <= ? AND account IN (?, ?, ?) GROUP BY account`
-		args = append(append(args, fid, f), accounts...)
 		if later {
 			q += `
 		UNION ALL SELECT 'l', 0, value_date, CAST(sum(amount) AS BIGINT), NULL, account FROM postings WHERE facility_id = ? AND value_date > ? AND account IN (?, ?, ?) GROUP BY value_date, account`
@@ -129,10 +133,9 @@ func (db *DB) availabilityQuery(fid int64, from date.Date, knownAt time.Time, la
 	}
 	const recorded = ` AND (recorded_at IS NULL OR recorded_at <= ?)`
 	q += `
-		UNION ALL SELECT 'b', count(CASE WHEN recorded_at > ? THEN 1 END), NULL,
-			CAST(coalesce(sum(CASE WHEN recorded_at IS NULL OR recorded_at <= ? THEN amount END), 0) AS BIGINT), NULL, account
-		FROM postings WHERE facility_id = ? AND value_date <= ? AND account IN (?, ?, ?) GROUP BY account`
-	args = append(append(args, k, k, fid, f), accounts...)
+		UNION ALL SELECT 'b', count(*), NULL, -CAST(sum(amount) AS BIGINT), NULL, account
+		FROM postings WHERE facility_id = ? AND recorded_at > ? AND value_date <= ? AND account IN (?, ?, ?) GROUP BY account`
+	args = append(append(args, fid, k, f), accounts...)
 	if later {
 		q += `
 		UNION ALL SELECT 'l', 0, value_date, CAST(sum(amount) AS BIGINT), NULL, account FROM postings WHERE facility_id = ? AND value_date > ? AND account IN (?, ?, ?)` + recorded + ` GROUP BY value_date, account`
@@ -162,8 +165,9 @@ func scanAvailability(rows *sql.Rows, err error, from date.Date, knownAt time.Ti
 			in.ApprovedAfter = int(id)
 		case "b":
 			in.PostedAfter += int(id)
-			if amount != 0 {
-				in.Balances[ledger.Account(account)] = money.Amount(amount)
+			in.Balances[ledger.Account(account)] += money.Amount(amount)
+			if in.Balances[ledger.Account(account)] == 0 {
+				delete(in.Balances, ledger.Account(account))
 			}
 		case "l":
 			if amount != 0 {

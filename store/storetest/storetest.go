@@ -163,6 +163,13 @@ func CheckInvariants(t TB, s store.Store, facility string) []ledger.Transaction 
 		if got.Total() != 0 {
 			t.Fatalf("balances as of %s total %s, want 0", day, got.Total())
 		}
+		// Availability's running balances agree with the postings.
+		in := must(s.AvailabilityInputs(ctx, facility, day, store.Everything, false)).of(t)
+		for _, a := range store.AvailabilityAccounts {
+			if in.Balances[a] != want[a] {
+				t.Fatalf("availability's %s balance as of %s = %s, sum of postings = %s", a, day, in.Balances[a], want[a])
+			}
+		}
 	}
 	return txs
 }
