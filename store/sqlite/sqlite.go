@@ -161,7 +161,7 @@ func values(n, cols int) string {
 // WriteBatch inserts with multi-row statements; IDs continue from the
 // largest stored, which is safe under the write lock.
 func (d *dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore.Row, mark *sqlstore.Mark) error {
-	tx, err := db.W.BeginTx(ctx, nil)
+	tx, err := db.Begin(ctx, "write_batch", nil)
 	if err != nil {
 		return err
 	}
@@ -285,7 +285,7 @@ func (d *dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlst
 // InsertReceivables inserts rows with multi-row statements in one
 // transaction.
 func (dialect) InsertReceivables(ctx context.Context, db *sqlstore.DB, cert int64, rows []store.ReceivableRow) error {
-	tx, err := db.W.BeginTx(ctx, nil)
+	tx, err := db.Begin(ctx, "insert_receivables", nil)
 	if err != nil {
 		return err
 	}
