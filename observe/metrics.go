@@ -64,7 +64,7 @@ func New() *Metrics {
 		Help: "Time a close-of-business run took.", Buckets: []float64{.1, .5, 1, 5, 10, 30, 60, 300, 900, 3600}})
 	m.cobDone = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: namespace, Name: "close_of_business_facilities_done",
 		Help: "Facilities the running (or last) close of business has computed."})
-	m.cobTotal = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: namespace, Name: "close_of_business_facilities_total",
+	m.cobTotal = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: namespace, Name: "close_of_business_facilities",
 		Help: "Facilities the running (or last) close of business examines."})
 	m.cobLast = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: namespace, Name: "close_of_business_last_success_timestamp_seconds",
 		Help: "When the last close of business that succeeded in this process finished (Unix time)."})
