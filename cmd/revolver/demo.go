@@ -44,7 +44,7 @@ func demoCmd() *cobra.Command {
 			ctx, stop := signalContext()
 			defer stop()
 			out := cmd.OutOrStdout()
-			st, target, err := sf.open(ctx)
+			st, target, err := sf.create(ctx)
 			if err != nil {
 				return err
 			}

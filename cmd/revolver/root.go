@@ -18,11 +18,15 @@ func rootCmd() *cobra.Command {
 		Short:         "Run asset-based revolving credit facilities: terms, borrowing base, covenants, loan account",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       buildVersion(),
 	}
+	root.SetVersionTemplate("revolver {{.Version}}\n")
+	root.SetFlagErrorFunc(flagError)
 	addClockFlag(root)
 	for _, c := range commands {
 		root.AddCommand(c())
 	}
+	conventions(root)
 	return root
 }
 

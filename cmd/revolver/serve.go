@@ -65,7 +65,23 @@ func (f *storeFlags) configured() bool {
 	return f.db != "" || f.database != "" || os.Getenv("REVOLVER_DATABASE_URL") != ""
 }
 
+// open opens the database, which must exist: a command that needs one
+// never creates it (migrate and demo do, with create).
 func (f *storeFlags) open(ctx context.Context) (store.Store, string, error) {
+	t, err := f.target()
+	if err != nil {
+		return nil, "", err
+	}
+	st, err := dial.OpenExisting(ctx, t)
+	if err != nil {
+		return nil, "", err
+	}
+	return st, t, nil
+}
+
+// create opens the database, creating it (a new SQLite file, or
+// revolver's schema in an empty PostgreSQL database) if needed.
+func (f *storeFlags) create(ctx context.Context) (store.Store, string, error) {
 	t, err := f.target()
 	if err != nil {
 		return nil, "", err
@@ -266,7 +282,7 @@ func migrateCmd() *cobra.Command {
 		Use:   "migrate [--db PATH | --database URL]",
 		Short: "Create or upgrade the database schema",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, target, err := sf.open(cmd.Context())
+			st, target, err := sf.create(cmd.Context())
 			if err != nil {
 				return err
 			}
