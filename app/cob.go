@@ -133,13 +133,13 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 		return res, fmt.Errorf("close of business %s: %w", through, err)
 	}
 	res.Facilities = len(states)
-	s.cobProgress(ctx, 0, len(states))
+	s.cobProgress(ctx, through, 0, len(states))
 	series := map[string]ledger.RateSeries{}
 	var txs []ledger.Transaction
 	processed := make([]store.AccrualState, 0, len(states))
 	for i, st := range states {
 		if i > 0 {
-			s.cobProgress(ctx, i, len(states))
+			s.cobProgress(ctx, through, i, len(states))
 		}
 		start := st.AccruedThrough + 1
 		if st.AccruedThrough == 0 {
@@ -233,7 +233,7 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 			txs[i].RecordedAt = s.now()
 		}
 	}
-	s.cobProgress(ctx, len(states), len(states))
+	s.cobProgress(ctx, through, len(states), len(states))
 	posted, err := s.Store.CommitAccrual(ctx, through, processed, txs, s.closing(ctx, through, res.Facilities))
 	if err != nil {
 		return res, fmt.Errorf("close of business %s: %w", through, err)
@@ -362,9 +362,9 @@ func (a *adjustment) transaction(facility string, day date.Date) (ledger.Transac
 
 // cobProgress tells the observer and the context's Progress that done of
 // total facilities are computed.
-func (s *Service) cobProgress(ctx context.Context, done, total int) {
+func (s *Service) cobProgress(ctx context.Context, through date.Date, done, total int) {
 	if s.Observe != nil {
 		s.Observe.CloseOfBusinessProgress(done, total)
 	}
-	progress(ctx, done, total)
+	ReportProgress(ctx, "close of business "+through.String()+": facilities", done, total)
 }

@@ -17,22 +17,24 @@ type Observer interface {
 	CloseOfBusinessFinished(took time.Duration, err error)
 }
 
-// Progress is told how far long work has gone: done of total units
-// (facilities of a close of business, rows of an import).
-type Progress func(done, total int)
+// Progress is told how far long work has gone: what it is at (step, e.g.
+// "close of business 2006-12-29: facilities") and done of total units.
+type Progress func(step string, done, total int)
 
 type progressKey struct{}
 
 // WithProgress has the use cases run with ctx report their progress to p
-// (a terminal's progress line).
+// (a terminal's progress line); nil reports to nobody (work run inside
+// other work that reports its own).
 func WithProgress(ctx context.Context, p Progress) context.Context {
 	return context.WithValue(ctx, progressKey{}, p)
 }
 
-// progress reports to the context's Progress, if any.
-func progress(ctx context.Context, done, total int) {
+// ReportProgress tells the context's Progress, if any, how far the work
+// has gone.
+func ReportProgress(ctx context.Context, step string, done, total int) {
 	if p, ok := ctx.Value(progressKey{}).(Progress); ok && p != nil {
-		p(done, total)
+		p(step, done, total)
 	}
 }
 

@@ -23,6 +23,7 @@ func rootCmd() *cobra.Command {
 	root.SetVersionTemplate("revolver {{.Version}}\n")
 	root.SetFlagErrorFunc(flagError)
 	addClockFlag(root)
+	addProgressFlag(root)
 	for _, c := range commands {
 		root.AddCommand(c())
 	}

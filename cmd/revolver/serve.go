@@ -313,7 +313,9 @@ func cobCmd() *cobra.Command {
 			defer st.Close()
 			// The run stores its audit record with its accruals and the
 			// move of the business date, in one transaction.
-			res, err := service(st).CloseOfBusiness(cliContext(cmd.Context(), "cob"), d)
+			ctx, endProgress := withProgress(cliContext(cmd.Context(), "cob"), cmd)
+			res, err := service(st).CloseOfBusiness(ctx, d)
+			endProgress()
 			if err != nil {
 				return err
 			}
