@@ -122,10 +122,10 @@ var examples = map[string]string{
 	"revolver audit verify": `  revolver audit verify --db revolver.db`,
 	"revolver audit list": `  revolver audit list --db revolver.db --facility btu-sovereign --from 2006-12-01 --format csv
   revolver audit list --db revolver.db --user officer@lender.example --kind advance --limit 20`,
-	"revolver availability":      `  revolver availability --db revolver.db --slug btu-sovereign --as-of 2006-12-29 --format table`,
-	"revolver defaults":          `  revolver defaults --db revolver.db --slug btu-sovereign --as-of 2006-11-30 --format table`,
+	"revolver availability":       `  revolver availability --db revolver.db --slug btu-sovereign --as-of 2006-12-29 --format table`,
+	"revolver defaults":           `  revolver defaults --db revolver.db --slug btu-sovereign --as-of 2006-11-30 --format table`,
 	"revolver facility-deadlines": `  revolver facility-deadlines --db revolver.db --slug btu-sovereign --as-of 2006-11-30 --ics > deadlines.ics`,
-	"revolver advance":           `  revolver advance request --db revolver.db --slug btu-sovereign --as cfo@btu.example --amount 250000.00 --value-date 2007-01-02`,
+	"revolver advance":            `  revolver advance request --db revolver.db --slug btu-sovereign --as cfo@btu.example --amount 250000.00 --value-date 2007-01-02`,
 	"revolver advance request": `  revolver advance request --db revolver.db --slug btu-sovereign --as cfo@btu.example --amount 250000.00 --value-date 2007-01-02 --key wire-0102
   revolver advance request --db revolver.db --slug btu-sovereign --as officer@lender.example --amount 20000.00 --value-date 2006-12-28 --reason "wired 28 December"`,
 	"revolver advance approve": `  revolver advance approve --db revolver.db --slug btu-sovereign --as credit@lender.example --id 12`,

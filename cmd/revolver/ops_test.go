@@ -12,8 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"revolver/date"
 	"revolver/app"
+	"revolver/date"
 	"revolver/demo"
 	"revolver/ledger"
 	"revolver/money"
