@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"revolver/app"
+	"revolver/date"
 	"revolver/observe"
 	"revolver/store"
 	"revolver/store/testdb"
@@ -159,7 +160,18 @@ func TestObservedServer(t *testing.T) {
 			t.Fatalf("GET /ready: %d %s", w.Code, w.Body)
 		}
 
+		// A close of business run by the use cases told to m.
+		cob := &app.Service{Store: st, Terms: &app.StoredTerms{Store: st}, Now: time.Now, Observe: m}
+		if _, err := cob.CloseOfBusiness(cliContext(ctx, "cob"), date.FromTime(time.Now())); err != nil {
+			t.Fatal(err)
+		}
 		fams := scrape(t, m)
+		if s := sample(fams, "revolver_close_of_business_runs_total", map[string]string{"outcome": "done"}); s == nil || s.GetCounter().GetValue() != 1 {
+			t.Errorf("close of business runs done: %v, want 1", s)
+		}
+		if s := sample(fams, "revolver_close_of_business_last_success_timestamp_seconds", nil); s == nil || s.GetGauge().GetValue() < float64(time.Now().Add(-time.Minute).Unix()) {
+			t.Errorf("close of business last success: %v, want about now", s)
+		}
 		if problems, err := testutil.GatherAndLint(m.Registry()); err != nil || len(problems) > 0 {
 			t.Errorf("metric lint: %v %v", problems, err)
 		}
