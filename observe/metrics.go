@@ -152,6 +152,16 @@ func (m *Metrics) CloseOfBusinessFinished(took time.Duration, err error) {
 	m.cobLast.SetToCurrentTime()
 }
 
+// Jobs is what a job engine tells the metrics: each job's start and end
+// by kind (a bounded set: "close_of_business", "import", …). *Metrics is
+// one; a nil *Metrics counts nothing.
+type Jobs interface {
+	JobStarted(kind string)
+	JobFinished(kind string, took time.Duration, err error)
+}
+
+var _ Jobs = (*Metrics)(nil)
+
 // JobStarted counts a background job of kind that started.
 func (m *Metrics) JobStarted(kind string) {
 	if m == nil {
