@@ -451,7 +451,7 @@ func (rq *req) fail(err error) {
 	if st, m, ok := refusal(err); ok {
 		status, msg = st, m
 	} else {
-		rq.s.log.Error("page", "path", rq.r.URL.Path, "err", err)
+		rq.s.log.Error("page", "path", rq.r.URL.Path, "err", err, "request_id", observe.RequestID(rq.r))
 	}
 	v := rq.view("Error", "", nil)
 	v.Error = msg
