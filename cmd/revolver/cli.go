@@ -117,9 +117,15 @@ var examples = map[string]string{
   revolver migrate --database postgres://revolver@db.internal/revolver`,
 	"revolver cob": `  revolver cob --db revolver.db --date 2006-12-29
   revolver cob --db revolver.db --date 2006-12-29 --progress`,
-	"revolver backup":       `  revolver backup --db revolver.db --to backup-2006-12-29.db`,
-	"revolver audit":        `  revolver audit verify --db revolver.db`,
-	"revolver audit verify": `  revolver audit verify --db revolver.db`,
+	"revolver backup":                `  revolver backup --db revolver.db --to backup-2006-12-29.db`,
+	"revolver audit":                 `  revolver audit verify --db revolver.db`,
+	"revolver help":                  `  revolver help facility list`,
+	"revolver completion":            `  revolver completion bash > /etc/bash_completion.d/revolver`,
+	"revolver completion bash":       `  revolver completion bash > /etc/bash_completion.d/revolver`,
+	"revolver completion zsh":        `  revolver completion zsh > "${fpath[1]}/_revolver"`,
+	"revolver completion fish":       `  revolver completion fish > ~/.config/fish/completions/revolver.fish`,
+	"revolver completion powershell": `  revolver completion powershell | Out-String | Invoke-Expression`,
+	"revolver audit verify":          `  revolver audit verify --db revolver.db`,
 	"revolver audit list": `  revolver audit list --db revolver.db --facility btu-sovereign --from 2006-12-01 --format csv
   revolver audit list --db revolver.db --user officer@lender.example --kind advance --limit 20`,
 	"revolver availability":       `  revolver availability --db revolver.db --slug btu-sovereign --as-of 2006-12-29 --format table`,
@@ -157,4 +163,21 @@ var examples = map[string]string{
 	"revolver facility add": `  revolver facility add --db revolver.db --slug btu-sovereign --agreement examples/btu-sovereign --maker-checker-threshold 1000000.00`,
 	"revolver facility list": `  revolver facility list --db revolver.db
   revolver facility list --database postgres://revolver@db.internal/revolver`,
+}
+
+// helpCmd is `revolver help [command]`: an unknown command is a usage
+// error, as everywhere.
+func helpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, rest, err := c.Root().Find(args)
+			if err != nil || len(rest) > 0 {
+				return usageError{fmt.Errorf("unknown help topic %q (see revolver --help)", strings.Join(args, " "))}
+			}
+			return cmd.Help()
+		},
+	}
 }

@@ -27,6 +27,11 @@ func rootCmd() *cobra.Command {
 	for _, c := range commands {
 		root.AddCommand(c())
 	}
+	root.SetHelpCommand(helpCmd())
+	// cobra adds these when it runs; added now, they follow the
+	// conventions too.
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
 	conventions(root)
 	return root
 }
