@@ -190,6 +190,9 @@ func serve(ctx context.Context, st store.Store, o serveOptions, ready func(net.A
 	log := newLog(os.Stderr)
 	m := observe.New()
 	observeStore(m, st)
+	// The readiness checks (newHandler's second result) hold the
+	// database's; workers running in this process add theirs with
+	// Health.Add("workers", …), and jobs report to m (observe.Jobs).
 	srv, _, err := newHandler(st, now, log, o.secureCookies, m)
 	if err != nil {
 		return err
