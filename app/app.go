@@ -118,6 +118,9 @@ type Service struct {
 	// SignInLimits limit failed sign-ins (auth.DefaultSignInLimits if
 	// zero).
 	SignInLimits auth.SignInLimits
+	// Observe is told of sign-in failures and close-of-business runs, for
+	// the metrics (nil: nobody).
+	Observe Observer
 }
 
 func (s *Service) now() time.Time {

@@ -161,6 +161,8 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 		return store.Certificate{}, nil, store.Errorf(store.CodeInvalid,
 			"certificate as of %s: the as-of date is after the business date %s; a certificate reports the collateral on a day that has passed", in.AsOf, bd)
 	}
+	const steps = 4
+	ReportProgress(ctx, "certificate: reading the reports", 0, steps)
 	recv, inv, err := ReadReports(in, t.Currency)
 	if err != nil {
 		return store.Certificate{}, nil, err
@@ -172,6 +174,7 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 	if err != nil {
 		return store.Certificate{}, nil, err
 	}
+	ReportProgress(ctx, "certificate: computing the borrowing base", 1, steps)
 	cert, err := borrowingbase.Compute(borrowingbase.Input{Terms: t, AsOf: in.AsOf, Receivables: recv, Inventory: inv,
 		LCOutstanding: bal[ledger.LCOutstanding], LCDrawn: bal[ledger.LCDrawn]})
 	if err != nil {
@@ -185,6 +188,7 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 		}
 		return store.Certificate{}, cert, store.Errorf(store.CodeInvalid, "certificate as of %s: the borrowing base is undetermined: %s", in.AsOf, strings.Join(why, "; "))
 	}
+	ReportProgress(ctx, "certificate: explaining it", 2, steps)
 	body, err := json.Marshal(cert)
 	if err != nil {
 		return store.Certificate{}, nil, err
@@ -208,6 +212,7 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 		sum := sha256.Sum256(x.Content)
 		sub.Inputs = append(sub.Inputs, hex.EncodeToString(sum[:]))
 	}
+	ReportProgress(ctx, "certificate: storing it", 3, steps)
 	var c store.Certificate
 	err = s.update(ctx, in.Facility, func(tx store.Tx) error {
 		if same, ok, err := sameSubmission(tx, in); err != nil || ok {
@@ -230,6 +235,7 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 	if err != nil {
 		return store.Certificate{}, nil, err
 	}
+	ReportProgress(ctx, "certificate: stored", steps, steps)
 	return c, cert, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"revolver/date"
 	"revolver/ledger"
@@ -61,10 +62,14 @@ type CloseResult struct {
 // the run starts again (up to three times) rather than miss their interest.
 func (s *Service) CloseOfBusiness(ctx context.Context, through date.Date) (CloseResult, error) {
 	ctx = named(ctx, OpCloseOfBusiness)
+	start := time.Now()
 	for attempt := 1; ; attempt++ {
 		res, err := s.closeOfBusiness(ctx, through)
 		if store.ErrorCode(err) == store.CodeConflict && attempt < 3 {
 			continue
+		}
+		if s.Observe != nil {
+			s.Observe.CloseOfBusinessFinished(time.Since(start), err)
 		}
 		return res, err
 	}
@@ -128,10 +133,14 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 		return res, fmt.Errorf("close of business %s: %w", through, err)
 	}
 	res.Facilities = len(states)
+	s.cobProgress(ctx, through, 0, len(states))
 	series := map[string]ledger.RateSeries{}
 	var txs []ledger.Transaction
 	processed := make([]store.AccrualState, 0, len(states))
-	for _, st := range states {
+	for i, st := range states {
+		if i > 0 {
+			s.cobProgress(ctx, through, i, len(states))
+		}
 		start := st.AccruedThrough + 1
 		if st.AccruedThrough == 0 {
 			start = st.FirstActivity
@@ -224,6 +233,7 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 			txs[i].RecordedAt = s.now()
 		}
 	}
+	s.cobProgress(ctx, through, len(states), len(states))
 	posted, err := s.Store.CommitAccrual(ctx, through, processed, txs, s.closing(ctx, through, res.Facilities))
 	if err != nil {
 		return res, fmt.Errorf("close of business %s: %w", through, err)
@@ -348,4 +358,13 @@ func (a *adjustment) transaction(facility string, day date.Date) (ledger.Transac
 	}
 	memo := fmt.Sprintf("interest adjustment %s for %s: back-valued loans transactions %s", a.total, days, strings.Join(ids, ", "))
 	return ledger.InterestAdjustment(facility, day, ledger.InterestAdjustmentKey(day, a.late[len(a.late)-1].TxID), a.total, memo)
+}
+
+// cobProgress tells the observer and the context's Progress that done of
+// total facilities are computed.
+func (s *Service) cobProgress(ctx context.Context, through date.Date, done, total int) {
+	if s.Observe != nil {
+		s.Observe.CloseOfBusinessProgress(done, total)
+	}
+	ReportProgress(ctx, "close of business "+through.String()+": facilities", done, total)
 }

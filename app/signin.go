@@ -143,6 +143,7 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (SignedIn, error) {
 	})
 	if refusal != nil {
 		rec.Result, rec.Error = store.AuditRefused, CodeRateLimited
+		s.signInFailed(CodeRateLimited)
 		if _, err := acc.AppendAudit(ctx, rec); err != nil {
 			return SignedIn{}, err
 		}
@@ -163,6 +164,7 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (SignedIn, error) {
 	if !verifyBounded(ctx, hash, in.Password) || !known {
 		rec.Role = u.Role
 		rec.Result, rec.Error = store.AuditRefused, CodeUnauthorized
+		s.signInFailed(CodeUnauthorized)
 		if _, err := acc.AppendAudit(ctx, rec); err != nil {
 			return SignedIn{}, err
 		}

@@ -599,7 +599,9 @@ func (l *loader) waivers(d, period date.Date) error {
 // event may add later ones), then, on a Business Day, close of business
 // through the day before the next Business Day, in the evening.
 func (l *loader) play() error {
+	days := int(LastDay - Closing)
 	for d := Closing; d < LastDay; d++ {
+		app.ReportProgress(l.ctx, "demo: days of history", int(d-Closing), days)
 		for len(l.days[d]) > 0 {
 			evs := l.days[d]
 			i := 0
@@ -616,7 +618,8 @@ func (l *loader) play() error {
 				return fmt.Errorf("demo: %s on %s: the business date is %s", e.what, d, bd)
 			}
 			l.at = e.at
-			if err := e.run(l.as(e.by, e.what)); err != nil {
+			// The demo reports its days, not each event's steps.
+			if err := e.run(app.WithProgress(l.as(e.by, e.what), nil)); err != nil {
 				return fmt.Errorf("demo: %s on %s: %w", e.what, d, err)
 			}
 		}
@@ -628,6 +631,7 @@ func (l *loader) play() error {
 			return err
 		}
 	}
+	app.ReportProgress(l.ctx, "demo: days of history", days, days)
 	for d := range l.days {
 		return fmt.Errorf("demo: events scheduled on %s, after the history's end %s", d, LastDay)
 	}
@@ -638,7 +642,8 @@ func (l *loader) play() error {
 // 18:30 in the facility's zone, as the lender admin.
 func (l *loader) closeOfBusiness(d, through date.Date) error {
 	l.at = l.local(d, 18, 30)
-	res, err := l.svc.CloseOfBusiness(l.as(admin, "close-of-business:"+through.String()), through)
+	// The demo reports its days, not each run's facilities.
+	res, err := l.svc.CloseOfBusiness(app.WithProgress(l.as(admin, "close-of-business:"+through.String()), nil), through)
 	if err != nil {
 		return fmt.Errorf("demo: close of business %s: %w", through, err)
 	}

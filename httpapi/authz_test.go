@@ -24,14 +24,16 @@ var policy = map[string]struct {
 	roles []string // nil: every role
 	ok    int
 }{
-	"GET /api/v1/health":                                                       {nil, 200},
-	"GET /api/v1/openapi.json":                                                 {nil, 200},
-	"POST /api/v1/session":                                                     {nil, 201},
-	"DELETE /api/v1/session":                                                   {nil, 204},
-	"GET /api/v1/me":                                                           {nil, 200},
-	"GET /api/v1/facilities":                                                   {nil, 200},
-	"GET /api/v1/facilities/{slug}":                                            {nil, 200},
-	"GET /api/v1/facilities/{slug}/availability":                               {nil, 200},
+	"GET /api/v1/health":                         {nil, 200},
+	"GET /health":                                {nil, 200},
+	"GET /ready":                                 {nil, 200},
+	"GET /api/v1/openapi.json":                   {nil, 200},
+	"POST /api/v1/session":                       {nil, 201},
+	"DELETE /api/v1/session":                     {nil, 204},
+	"GET /api/v1/me":                             {nil, 200},
+	"GET /api/v1/facilities":                     {nil, 200},
+	"GET /api/v1/facilities/{slug}":              {nil, 200},
+	"GET /api/v1/facilities/{slug}/availability": {nil, 200},
 	"GET /api/v1/facilities/{slug}/borrowing-base-certificates":                {nil, 200},
 	"POST /api/v1/facilities/{slug}/borrowing-base-certificates":               {makers, 201},
 	"GET /api/v1/facilities/{slug}/borrowing-base-certificates/{id}":           {nil, 200},
@@ -52,7 +54,7 @@ var policy = map[string]struct {
 	"GET /api/v1/facilities/{slug}/approvals":                                  {nil, 200},
 	"POST /api/v1/facilities/{slug}/approvals/{id}/approve":                    {checkers, 200},
 	"POST /api/v1/facilities/{slug}/approvals/{id}/reject":                     {checkers, 200},
-	"GET /api/v1/audit":                                                        {[]string{store.RoleLenderAdmin, store.RoleAuditor}, 200},
+	"GET /api/v1/audit": {[]string{store.RoleLenderAdmin, store.RoleAuditor}, 200},
 }
 
 var (
@@ -60,7 +62,7 @@ var (
 	checkers = []string{store.RoleLenderAdmin, store.RoleLenderOfficer}
 )
 
-var publicRoutes = []string{"GET /api/v1/health", "GET /api/v1/openapi.json", "POST /api/v1/session"}
+var publicRoutes = []string{"GET /api/v1/health", "GET /health", "GET /ready", "GET /api/v1/openapi.json", "POST /api/v1/session"}
 
 // request builds a request for a route on a facility, creating what it
 // needs first (made by someone who is not the caller).

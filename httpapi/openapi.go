@@ -589,7 +589,11 @@ func (g *schemaGen) operation(rt *Route) (obj, error) {
 }
 
 func operationID(rt *Route) string {
-	p := strings.TrimPrefix(rt.Path, "/api/v1/")
+	p, api := strings.CutPrefix(rt.Path, "/api/v1/")
+	if !api {
+		// Beside the API (/health, /ready).
+		p = "service" + p
+	}
 	p = pathParamRe.ReplaceAllString(p, "by_$1")
 	p = strings.NewReplacer("/", "_", "-", "_", ".", "_").Replace(p)
 	return strings.ToLower(rt.Method) + "_" + p
@@ -601,7 +605,7 @@ var tags = []struct {
 	name, description string
 	segments          []string
 }{
-	{"service", "Liveness and this document", []string{"health", "openapi.json"}},
+	{"service", "Liveness and this document", []string{"health", "ready", "openapi.json"}},
 	{"session", "Signing in and out, and who is signed in", []string{"session", "me"}},
 	{"facilities", "Facilities, their terms, availability and loan account", []string{"facilities", "availability", "ledger"}},
 	{"certificates", "Borrowing base certificates: submitted by the borrower, decided by a lender", []string{"borrowing-base-certificates"}},
@@ -615,7 +619,7 @@ var tags = []struct {
 
 // tagOf is the tag of a path (its segment, if no tag lists it).
 func tagOf(path string) string {
-	p := strings.TrimPrefix(path, "/api/v1/")
+	p := strings.TrimPrefix(strings.TrimPrefix(path, "/api/v1"), "/")
 	if rest, ok := strings.CutPrefix(p, "facilities/{slug}/"); ok {
 		p = rest
 	}

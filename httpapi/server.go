@@ -29,6 +29,7 @@ import (
 	"revolver/auth"
 	"revolver/date"
 	"revolver/money"
+	"revolver/observe"
 	"revolver/store"
 )
 
@@ -52,6 +53,11 @@ type Config struct {
 	// (behind a proxy that terminates TLS); it is always Secure over TLS.
 	SecureCookies bool
 	Log           *slog.Logger
+	// Observe is told what the use cases do, for the metrics (nil: nobody).
+	Observe app.Observer
+	// Health holds the readiness checks of GET /ready; the store's check
+	// is added to it ("database"). Nil: the server's own.
+	Health *observe.Health
 }
 
 // Server serves the API.
@@ -66,6 +72,7 @@ type Server struct {
 	mux     *http.ServeMux
 	routes  []*Route
 	openapi []byte
+	checks  *observe.Health
 
 	// facs caches the facilities found, without their settings (which
 	// may change: the use cases read them from the store): a facility's
@@ -131,9 +138,13 @@ func New(cfg Config) (*Server, error) {
 		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s := &Server{st: cfg.Store, acc: acc, terms: cfg.Terms, now: cfg.Now, cfg: cfg, log: cfg.Log,
-		svc: &app.Service{Store: cfg.Store, Terms: cfg.Terms, Now: cfg.Now, SignInLimits: cfg.SignInLimits},
+		svc: &app.Service{Store: cfg.Store, Terms: cfg.Terms, Now: cfg.Now, SignInLimits: cfg.SignInLimits, Observe: cfg.Observe},
 		mux: http.NewServeMux(), facs: map[string]store.Facility{}, keyLocks: map[string]*keyLock{}}
-	s.routes = append(s.routeTable(), s.defaultsRoutes()...)
+	if s.checks = cfg.Health; s.checks == nil {
+		s.checks = &observe.Health{Log: cfg.Log}
+	}
+	s.checks.Add("database", storeReady(cfg.Store))
+	s.routes = append(append(s.routeTable(), s.defaultsRoutes()...), s.observeRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
@@ -240,6 +251,7 @@ var idemKeyRe = regexp.MustCompile(`^[\x21-\x7e]{1,200}$`)
 func (s *Server) wrap(rt *Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := &call{s: s, w: w, r: r, rt: rt, reqID: requestID(r)}
+		defer c.note()
 		w.Header().Set("X-Request-ID", c.reqID)
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("X-Content-Type-Options", "nosniff")

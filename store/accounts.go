@@ -263,3 +263,17 @@ type AuditRecord struct {
 	PrevHash string          `json:"prev_hash"` // hex; "" for the first
 	Hash     string          `json:"hash"`      // hex
 }
+
+// AuditHead is the newest link of the audit chain: its id and hash (zero
+// when the chain is empty). Published (in the metrics), it lets a removal
+// of the newest records, or a rewritten tail, be seen by comparing heads.
+type AuditHead struct {
+	ID   int64
+	Hash string
+}
+
+// AuditHeader reads the head of the audit chain without reading the
+// chain (both SQL stores are AuditHeaders).
+type AuditHeader interface {
+	AuditHead(ctx context.Context) (AuditHead, error)
+}

@@ -502,3 +502,21 @@ type DayAmount struct {
 
 // Truncate gives t the precision the stores keep: microseconds, UTC.
 func Truncate(t time.Time) time.Time { return t.Truncate(time.Microsecond).UTC() }
+
+// TxObserver is told of each write transaction a store ran: its name (the
+// store method's, e.g. "update", "append_audit"), how long it took from
+// its begin, waiting for the write lock included, to its commit or
+// rollback, and whether it committed.
+type TxObserver func(name string, took time.Duration, committed bool)
+
+// TxObservable is a store that tells a TxObserver of its write
+// transactions (both SQL stores are).
+type TxObservable interface {
+	ObserveTx(TxObserver)
+}
+
+// ReadyChecker is a store that can say whether it is ready to serve: the
+// database answers and its schema is the one this build expects.
+type ReadyChecker interface {
+	Ready(ctx context.Context) error
+}

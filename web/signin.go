@@ -10,6 +10,7 @@ import (
 
 	"revolver/app"
 	"revolver/auth"
+	"revolver/observe"
 	"revolver/store"
 )
 
@@ -78,7 +79,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	email, next := r.PostFormValue("email"), safeNext(r.PostFormValue("next"))
 	status, msg := http.StatusBadRequest, "Enter your email and your password."
 	if strings.TrimSpace(email) != "" && r.PostFormValue("password") != "" {
-		rq.reqID = auth.Random("req_", 12)
+		rq.reqID = observe.RequestID(rq.r)
 		ctx := app.WithActor(r.Context(), app.Actor{RequestID: rq.reqID, Via: "web " + r.Pattern})
 		out, err := s.svc.SignIn(ctx, app.SignIn{Email: email, Password: r.PostFormValue("password"), Address: clientAddress(r), TTL: s.sessionTTL})
 		var se *app.SignInError

@@ -36,6 +36,7 @@ import (
 	"revolver/date"
 	"revolver/ledger"
 	"revolver/money"
+	"revolver/observe"
 	"revolver/store"
 )
 
@@ -194,7 +195,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Referrer-Policy", "same-origin")
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
 	}
-	if _, pattern := s.mux.Handler(r); pattern == "" {
+	_, pattern := s.mux.Handler(r)
+	if pattern != "/api/" {
+		// The API names its own routes.
+		observe.NoteRoute(r.Context(), pattern)
+	}
+	if pattern == "" {
 		// Unknown page.
 		rq := &req{s: s, w: w, r: r}
 		rq.user, rq.sess, _ = s.session(r)
@@ -269,6 +275,7 @@ func (s *Server) page(h func(*req) error) http.HandlerFunc {
 			rq.fail(err)
 			return
 		}
+		observe.NoteActor(r.Context(), rq.user.ID)
 		w.Header().Set("Cache-Control", "no-store")
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if err := rq.checkCSRF(); err != nil {
@@ -444,7 +451,7 @@ func (rq *req) fail(err error) {
 	if st, m, ok := refusal(err); ok {
 		status, msg = st, m
 	} else {
-		rq.s.log.Error("page", "path", rq.r.URL.Path, "err", err)
+		rq.s.log.Error("page", "path", rq.r.URL.Path, "err", err, "request_id", observe.RequestID(rq.r))
 	}
 	v := rq.view("Error", "", nil)
 	v.Error = msg
@@ -533,7 +540,7 @@ func (rq *req) parseForm() error {
 // case's to say: app.Op).
 func (rq *req) actx() context.Context {
 	if rq.reqID == "" {
-		rq.reqID = auth.Random("req_", 12)
+		rq.reqID = observe.RequestID(rq.r)
 	}
 	return app.WithActor(rq.r.Context(), app.Actor{User: rq.user.Email, UserID: rq.user.ID, Role: rq.user.Role,
 		Facilities: rq.user.Facilities, RequestID: rq.reqID, Via: "web " + rq.r.Pattern, Audit: &rq.audit})
@@ -548,7 +555,7 @@ func (rq *req) clientKey() (string, error) {
 	k := rq.r.FormValue("idempotency_key")
 	if k == "" {
 		if rq.reqID == "" {
-			rq.reqID = auth.Random("req_", 12)
+			rq.reqID = observe.RequestID(rq.r)
 		}
 		return "web:" + rq.reqID + ":" + auth.Random("", 6), nil
 	}

@@ -26,6 +26,7 @@ func TestAuditList(t *testing.T) {
 		stdin string
 		args  []string
 	}{
+		{"", []string{"migrate", "--db", db}},
 		{"", []string{"facility", "add", "--slug", "btu", "--agreement", example, "--db", db}},
 		{"s3cret-password\n", []string{"user", "add", "--email", "ann@bank.example", "--role", "lender_officer", "--password-stdin", "--db", db}},
 	} {

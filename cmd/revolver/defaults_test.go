@@ -195,6 +195,7 @@ func TestStoredDefaultsCommand(t *testing.T) {
 		}
 		return out
 	}
+	must("", "migrate")
 	must("", "facility", "add", "--slug", "btu", "--agreement", ex)
 	for _, u := range [][]string{{"officer@bank.example", "lender_officer"}, {"cfo@btu.example", "borrower", "--facility", "btu"}} {
 		must("a-long-password\n", append([]string{"user", "add", "--email", u[0], "--role", u[1], "--password-stdin"}, u[2:]...)...)

@@ -44,7 +44,7 @@ func demoCmd() *cobra.Command {
 			ctx, stop := signalContext()
 			defer stop()
 			out := cmd.OutOrStdout()
-			st, target, err := sf.open(ctx)
+			st, target, err := sf.create(ctx)
 			if err != nil {
 				return err
 			}
@@ -55,7 +55,9 @@ func demoCmd() *cobra.Command {
 				// Termination Date of 31 May 2007: its clock runs from there.
 				theClock = clock.StartingAt(demo.Clock)
 			}
-			res, err := loadDemo(ctx, st, out)
+			pctx, endProgress := withProgress(ctx, cmd)
+			res, err := loadDemo(pctx, st, out)
+			endProgress()
 			if err != nil {
 				var r *demo.Refusal
 				if errors.As(err, &r) {

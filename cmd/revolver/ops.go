@@ -265,7 +265,9 @@ func certificateCmd() *cobra.Command {
 			if err != nil {
 				return o.refuse(err)
 			}
-			cert, _, err := svc.SubmitCertificate(ctx, t, in)
+			pctx, endProgress := withProgress(ctx, cmd)
+			cert, _, err := svc.SubmitCertificate(pctx, t, in)
+			endProgress()
 			if err != nil {
 				return o.refuse(err)
 			}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"revolver/app"
 	"revolver/date"
 	"revolver/demo"
 	"revolver/ledger"
@@ -35,7 +36,15 @@ func revolver(t *testing.T, stdin string, args ...string) (string, error) {
 func TestDemoLoadTwice(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "revolver.db")
 	ctx := context.Background()
-	load := func() demo.Result {
+	// The first load reports its progress: the days of its history, not
+	// the steps of the use cases it runs.
+	type report struct {
+		step        string
+		done, total int
+	}
+	var reports []report
+	pctx := app.WithProgress(ctx, func(step string, done, total int) { reports = append(reports, report{step, done, total}) })
+	load := func(ctx context.Context) demo.Result {
 		st, err := sqlite.Open(ctx, db)
 		if err != nil {
 			t.Fatal(err)
@@ -48,11 +57,22 @@ func TestDemoLoadTwice(t *testing.T) {
 		}
 		return res
 	}
-	first := load()
+	first := load(pctx)
 	if first.Certificates != 35 || first.Created == 0 {
 		t.Fatalf("first load %+v", first)
 	}
-	if second := load(); second.Created != 0 {
+	if len(reports) < 1000 {
+		t.Fatalf("%d progress reports, want one a day of the history", len(reports))
+	}
+	for i, r := range reports {
+		if r.step != "demo: days of history" || r.total != reports[0].total || i > 0 && r.done < reports[i-1].done {
+			t.Fatalf("progress report %d: %+v after %+v", i, r, reports[max(i-1, 0)])
+		}
+	}
+	if last := reports[len(reports)-1]; last.done != last.total {
+		t.Errorf("last progress report %+v, want the whole history done", last)
+	}
+	if second := load(ctx); second.Created != 0 {
 		t.Fatalf("second load stored %+v", second)
 	}
 	out, err := revolver(t, "", "facility", "list", "--db", db)
@@ -176,6 +196,7 @@ func TestCorrectionCommands(t *testing.T) {
 		}
 	}
 	const officer, credit, cfo = "officer@bank.example", "credit@bank.example", "cfo@btu.example"
+	must("", "migrate")
 	must("", "facility", "add", "--slug", "btu", "--agreement", ex)
 	for _, u := range [][]string{{officer, "lender_officer"}, {credit, "lender_officer"}, {cfo, "borrower", "--facility", "btu"}} {
 		must("a-long-password\n", append([]string{"user", "add", "--email", u[0], "--role", u[1], "--password-stdin"}, u[2:]...)...)

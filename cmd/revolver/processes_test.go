@@ -48,6 +48,7 @@ func TestThreeProcessesOneAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cli("", "migrate")
 	cli("", "facility", "add", "--slug", surfSlug, "--agreement", example, "--maker-checker-threshold", "14000000.00")
 	for _, u := range []struct{ email, role string }{{surfOfficer, "lender_officer"}, {surfCredit, "lender_officer"}, {surfBorrower, "borrower"}} {
 		args := []string{"user", "add", "--email", u.email, "--role", u.role, "--password-stdin"}

@@ -18,11 +18,21 @@ func rootCmd() *cobra.Command {
 		Short:         "Run asset-based revolving credit facilities: terms, borrowing base, covenants, loan account",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       buildVersion(),
 	}
+	root.SetVersionTemplate("revolver {{.Version}}\n")
+	root.SetFlagErrorFunc(flagError)
 	addClockFlag(root)
+	addProgressFlag(root)
 	for _, c := range commands {
 		root.AddCommand(c())
 	}
+	root.SetHelpCommand(helpCmd())
+	// cobra adds these when it runs; added now, they follow the
+	// conventions too.
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	conventions(root)
 	return root
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	"revolver/app"
 	"revolver/date"
 	"revolver/httpapi"
+	"revolver/observe"
 	"revolver/store"
 	"revolver/store/dial"
 	"revolver/web"
@@ -63,7 +65,23 @@ func (f *storeFlags) configured() bool {
 	return f.db != "" || f.database != "" || os.Getenv("REVOLVER_DATABASE_URL") != ""
 }
 
+// open opens the database, which must exist: a command that needs one
+// never creates it (migrate and demo do, with create).
 func (f *storeFlags) open(ctx context.Context) (store.Store, string, error) {
+	t, err := f.target()
+	if err != nil {
+		return nil, "", err
+	}
+	st, err := dial.OpenExisting(ctx, t)
+	if err != nil {
+		return nil, "", err
+	}
+	return st, t, nil
+}
+
+// create opens the database, creating it (a new SQLite file, or
+// revolver's schema in an empty PostgreSQL database) if needed.
+func (f *storeFlags) create(ctx context.Context) (store.Store, string, error) {
 	t, err := f.target()
 	if err != nil {
 		return nil, "", err
@@ -94,6 +112,8 @@ func redact(target string) string {
 type serveOptions struct {
 	addr, tlsCert, tlsKey string
 	secureCookies         bool
+	// metricsAddr serves /metrics (unauthenticated) on its own address.
+	metricsAddr string
 }
 
 func (o *serveOptions) add(c *cobra.Command) {
@@ -101,6 +121,7 @@ func (o *serveOptions) add(c *cobra.Command) {
 	c.Flags().StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this certificate (PEM) and --tls-key")
 	c.Flags().StringVar(&o.tlsKey, "tls-key", "", "the private key of --tls-cert (PEM)")
 	c.Flags().BoolVar(&o.secureCookies, "secure-cookies", false, "mark session cookies Secure on plain HTTP (behind a TLS-terminating proxy)")
+	c.Flags().StringVar(&o.metricsAddr, "metrics-addr", "", "also serve /metrics (Prometheus, unauthenticated), /health and /ready on this HOST:PORT, e.g. an internal interface (default: no /metrics)")
 }
 
 func (o *serveOptions) scheme() string {
@@ -111,22 +132,68 @@ func (o *serveOptions) scheme() string {
 }
 
 // handler is what `revolver serve` serves: the web pages, with the API
-// under /api/, over one store and one clock.
+// under /api/, /health and /ready, over one store and one clock, in the
+// request log's middleware (without metrics).
 func handler(st store.Store, now func() time.Time, log *slog.Logger, secureCookies bool) (http.Handler, error) {
-	api, err := httpapi.New(httpapi.Config{Store: st, Terms: &app.StoredTerms{Store: st}, Now: now, Log: log, SecureCookies: secureCookies})
-	if err != nil {
-		return nil, err
-	}
-	return web.New(web.Config{API: api, Service: api.Service(), Store: st, Now: now, Log: log, SecureCookies: secureCookies})
+	h, _, err := newHandler(st, now, log, secureCookies, nil)
+	return h, err
 }
 
-// serve runs the API until the context ends (SIGINT/SIGTERM).
+// newHandler is handler counting its requests in m (nil: no metrics); it
+// returns the readiness checks too, for more to be added.
+func newHandler(st store.Store, now func() time.Time, log *slog.Logger, secureCookies bool, m *observe.Metrics) (http.Handler, *observe.Health, error) {
+	health := &observe.Health{Log: log}
+	var obs app.Observer
+	if m != nil {
+		obs = m
+	}
+	api, err := httpapi.New(httpapi.Config{Store: st, Terms: &app.StoredTerms{Store: st}, Now: now, Log: log, SecureCookies: secureCookies, Observe: obs, Health: health})
+	if err != nil {
+		return nil, nil, err
+	}
+	pages, err := web.New(web.Config{API: api, Service: api.Service(), Store: st, Now: now, Log: log, SecureCookies: secureCookies})
+	if err != nil {
+		return nil, nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /health", api)
+	mux.Handle("GET /ready", api)
+	mux.Handle("/", pages)
+	return observe.Middleware(mux, m, log), health, nil
+}
+
+// newLog is the server's log: JSON lines on stderr, one per request and
+// one per error.
+func newLog(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+// observeStore has m observe st's write transactions and its audit head.
+func observeStore(m *observe.Metrics, st store.Store) {
+	if o, ok := st.(store.TxObservable); ok {
+		o.ObserveTx(m.StoreTx)
+	}
+	if h, ok := st.(store.AuditHeader); ok {
+		m.AuditHead(func(ctx context.Context) (int64, string, error) {
+			head, err := h.AuditHead(ctx)
+			return head.ID, head.Hash, err
+		})
+	}
+}
+
+// serve runs the server until the context ends (SIGINT/SIGTERM); with
+// --metrics-addr, /metrics (and /health, /ready) on that address too.
 func serve(ctx context.Context, st store.Store, o serveOptions, ready func(net.Addr)) error {
 	if (o.tlsCert == "") != (o.tlsKey == "") {
 		return usageError{errors.New("--tls-cert and --tls-key go together")}
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	srv, err := handler(st, now, log, o.secureCookies)
+	log := newLog(os.Stderr)
+	m := observe.New()
+	observeStore(m, st)
+	// The readiness checks (newHandler's second result) hold the
+	// database's; workers running in this process add theirs with
+	// Health.Add("workers", …), and jobs report to m (observe.Jobs).
+	srv, _, err := newHandler(st, now, log, o.secureCookies, m)
 	if err != nil {
 		return err
 	}
@@ -134,26 +201,53 @@ func serve(ctx context.Context, st store.Store, o serveOptions, ready func(net.A
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
-		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	servers := []*http.Server{{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
+		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}}
+	listeners := []net.Listener{ln}
+	if o.metricsAddr != "" {
+		mln, err := net.Listen("tcp", o.metricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", m.Handler())
+		mux.Handle("GET /health", srv)
+		mux.Handle("GET /ready", srv)
+		servers = append(servers, &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: time.Minute})
+		listeners = append(listeners, mln)
+		log.Info("metrics", "addr", mln.Addr().String())
+	}
 	if ready != nil {
 		ready(ln.Addr())
 	}
-	errc := make(chan error, 1)
-	go func() {
-		if o.tlsCert != "" {
-			errc <- hs.ServeTLS(ln, o.tlsCert, o.tlsKey)
-			return
-		}
-		errc <- hs.Serve(ln)
-	}()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+	errc := make(chan error, len(servers))
+	for i, hs := range servers {
+		go func() {
+			if i == 0 && o.tlsCert != "" {
+				errc <- hs.ServeTLS(listeners[i], o.tlsCert, o.tlsKey)
+				return
+			}
+			errc <- hs.Serve(listeners[i])
+		}()
+	}
+	shutdown := func() error {
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		return hs.Shutdown(sctx)
+		var first error
+		for _, hs := range servers {
+			if err := hs.Shutdown(sctx); err != nil && first == nil {
+				first = err
+			}
+		}
+		return first
+	}
+	select {
+	case err := <-errc:
+		shutdown()
+		return err
+	case <-ctx.Done():
+		return shutdown()
 	}
 }
 
@@ -191,7 +285,7 @@ func migrateCmd() *cobra.Command {
 		Use:   "migrate [--db PATH | --database URL]",
 		Short: "Create or upgrade the database schema",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, target, err := sf.open(cmd.Context())
+			st, target, err := sf.create(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -222,7 +316,9 @@ func cobCmd() *cobra.Command {
 			defer st.Close()
 			// The run stores its audit record with its accruals and the
 			// move of the business date, in one transaction.
-			res, err := service(st).CloseOfBusiness(cliContext(cmd.Context(), "cob"), d)
+			ctx, endProgress := withProgress(cliContext(cmd.Context(), "cob"), cmd)
+			res, err := service(st).CloseOfBusiness(ctx, d)
+			endProgress()
 			if err != nil {
 				return err
 			}

@@ -18,6 +18,9 @@ func TestFacilityDeadlines(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "revolver.db")
 	example := filepath.Join("..", "..", "examples", "btu-sovereign")
+	if out, err := revolver(t, "", "migrate", "--db", db); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
 	if out, err := revolver(t, "", "facility", "add", "--slug", "btu", "--agreement", example, "--db", db); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}

@@ -206,6 +206,7 @@ func newWorld(t *testing.T, flag, target string, rnd *rand.Rand) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.cli("", "migrate")
 	w.cli("", "facility", "add", "--slug", surfSlug, "--agreement", example, "--maker-checker-threshold", "1000000.00")
 	w.cli(surfPassword+"\n", "user", "add", "--email", surfOfficer, "--role", "lender_officer", "--password-stdin")
 	w.cli(surfPassword+"\n", "user", "add", "--email", surfCredit, "--role", "lender_officer", "--password-stdin")

@@ -118,8 +118,12 @@ func (d dialect) BeginFacility(ctx context.Context, db *sqlstore.DB, id int64) (
 	return tx, nil
 }
 
-// withPgx runs fn in a pgx transaction on one connection of the pool.
-func withPgx(ctx context.Context, db *sqlstore.DB, fn func(pgx.Tx) error) error {
+// withPgx runs fn in a pgx transaction on one connection of the pool,
+// observed as the write transaction name.
+func withPgx(ctx context.Context, db *sqlstore.DB, name string, fn func(pgx.Tx) error) (err error) {
+	start := time.Now()
+	committed := false
+	defer func() { db.Observed(name, start, committed) }()
 	conn, err := db.W.Conn(ctx)
 	if err != nil {
 		return err
@@ -135,14 +139,18 @@ func withPgx(ctx context.Context, db *sqlstore.DB, fn func(pgx.Tx) error) error 
 		if err := fn(tx); err != nil {
 			return err
 		}
-		return tx.Commit(ctx)
+		if err := tx.Commit(ctx); err != nil {
+			return err
+		}
+		committed = true
+		return nil
 	})
 }
 
 // WriteBatch allocates IDs from the sequence and COPYs transactions and
 // postings.
 func (dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore.Row, mark *sqlstore.Mark) error {
-	return withPgx(ctx, db, func(tx pgx.Tx) error {
+	return withPgx(ctx, db, "write_batch", func(tx pgx.Tx) error {
 		if mark != nil {
 			// Locking the facilities' rows: Updates in flight finish first,
 			// new ones wait; the count below then sees them all. The rows
@@ -255,7 +263,7 @@ func (x pgxExec) QueryRow(ctx context.Context, query string, args ...any) sqlsto
 
 // InsertReceivables COPYs the rows.
 func (dialect) InsertReceivables(ctx context.Context, db *sqlstore.DB, cert int64, rows []store.ReceivableRow) error {
-	return withPgx(ctx, db, func(tx pgx.Tx) error {
+	return withPgx(ctx, db, "insert_receivables", func(tx pgx.Tx) error {
 		i := 0
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{"certificate_receivables"},
 			[]string{"certificate_id", "line", "debtor_id", "invoice_no", "invoice_date", "due_date", "amount", "disputed"},

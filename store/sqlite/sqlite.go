@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -30,6 +31,8 @@ type Store struct {
 	*sqlstore.DB
 	path       string
 	stop, done chan struct{}
+	closeOnce  sync.Once
+	closeErr   error
 }
 
 // Open opens (creating if needed) the database file at path and applies
@@ -103,12 +106,16 @@ func (s *Store) checkpointer() {
 	}
 }
 
-// Close stops the checkpointer, checkpoints and closes the database.
+// Close stops the checkpointer, checkpoints and closes the database (once:
+// closing again returns the first Close's result).
 func (s *Store) Close() error {
-	close(s.stop)
-	<-s.done
-	s.R.ExecContext(context.Background(), `PRAGMA wal_checkpoint(TRUNCATE)`)
-	return s.DB.Close()
+	s.closeOnce.Do(func() {
+		close(s.stop)
+		<-s.done
+		s.R.ExecContext(context.Background(), `PRAGMA wal_checkpoint(TRUNCATE)`)
+		s.closeErr = s.DB.Close()
+	})
+	return s.closeErr
 }
 
 var _ store.Store = (*Store)(nil)
@@ -161,7 +168,7 @@ func values(n, cols int) string {
 // WriteBatch inserts with multi-row statements; IDs continue from the
 // largest stored, which is safe under the write lock.
 func (d *dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore.Row, mark *sqlstore.Mark) error {
-	tx, err := db.W.BeginTx(ctx, nil)
+	tx, err := db.Begin(ctx, "write_batch", nil)
 	if err != nil {
 		return err
 	}
@@ -285,7 +292,7 @@ func (d *dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlst
 // InsertReceivables inserts rows with multi-row statements in one
 // transaction.
 func (dialect) InsertReceivables(ctx context.Context, db *sqlstore.DB, cert int64, rows []store.ReceivableRow) error {
-	tx, err := db.W.BeginTx(ctx, nil)
+	tx, err := db.Begin(ctx, "insert_receivables", nil)
 	if err != nil {
 		return err
 	}

@@ -292,7 +292,7 @@ func (db *DB) decidePending(ctx context.Context, w, r querier, id int64, status,
 // AppendAudit appends to the audit chain. Appends are serialised: SQLite
 // has one writer; PostgreSQL takes a transaction-scoped advisory lock.
 func (db *DB) AppendAudit(ctx context.Context, r store.AuditRecord) (store.AuditRecord, error) {
-	tx, err := db.W.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx, "append_audit", nil)
 	if err != nil {
 		return r, fmt.Errorf("audit: %w", err)
 	}
@@ -345,7 +345,7 @@ func (db *DB) FinishRequest(ctx context.Context, a *store.AuditRecord, r *store.
 	if a == nil && r == nil {
 		return kept, true, nil
 	}
-	tx, err := db.W.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx, "finish_request", nil)
 	if err != nil {
 		return kept, false, fmt.Errorf("finish request: %w", err)
 	}
@@ -471,7 +471,7 @@ func (db *DB) FindAudit(ctx context.Context, f store.AuditFilter) ([]store.Audit
 
 // EndSession deletes a session and appends its audit record.
 func (db *DB) EndSession(ctx context.Context, h string, a *store.AuditRecord) error {
-	tx, err := db.W.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx, "end_session", nil)
 	if err != nil {
 		return fmt.Errorf("end session: %w", err)
 	}
@@ -498,7 +498,7 @@ func (db *DB) RecordSignIn(ctx context.Context, at store.SignInAttempt, s *store
 	if s != nil && !at.OK {
 		return store.Errorf(store.CodeInvalid, "sign-in attempt of %s: a failed attempt has no session", at.Email)
 	}
-	tx, err := db.W.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx, "record_sign_in", nil)
 	if err != nil {
 		return fmt.Errorf("sign-in attempt: %w", err)
 	}
@@ -507,7 +507,7 @@ func (db *DB) RecordSignIn(ctx context.Context, at store.SignInAttempt, s *store
 		db.D.Time(store.Truncate(at.At)), strings.ToLower(strings.TrimSpace(at.Email)), at.Address, at.OK); err != nil {
 		return fmt.Errorf("sign-in attempt: %w", err)
 	}
-	if err := db.beginSession(ctx, tx, s, a); err != nil {
+	if err := db.beginSession(ctx, tx.Tx, s, a); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -539,7 +539,7 @@ func (db *DB) ReserveSignIn(ctx context.Context, at store.SignInAttempt, since t
 		return 0, store.Errorf(store.CodeInvalid, "sign-in attempt: a time and an email are required")
 	}
 	email := strings.ToLower(strings.TrimSpace(at.Email))
-	tx, err := db.W.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx, "reserve_sign_in", nil)
 	if err != nil {
 		return 0, fmt.Errorf("sign-in attempt: %w", err)
 	}
@@ -570,7 +570,7 @@ func (db *DB) ReserveSignIn(ctx context.Context, at store.SignInAttempt, since t
 
 // CompleteSignIn implements store.Accounts.
 func (db *DB) CompleteSignIn(ctx context.Context, id int64, s store.Session, a *store.AuditRecord) error {
-	tx, err := db.W.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx, "complete_sign_in", nil)
 	if err != nil {
 		return fmt.Errorf("sign-in: %w", err)
 	}
@@ -589,7 +589,7 @@ func (db *DB) CompleteSignIn(ctx context.Context, id int64, s store.Session, a *
 		db.D.Time(store.Truncate(s.Created)), email, address, true, id); err != nil {
 		return fmt.Errorf("sign-in: %w", err)
 	}
-	if err := db.beginSession(ctx, tx, &s, a); err != nil {
+	if err := db.beginSession(ctx, tx.Tx, &s, a); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -650,7 +650,7 @@ func (db *DB) AddUser(ctx context.Context, u store.User, facilities []string, a 
 		}
 		fids[i] = fid
 	}
-	tx, err := db.W.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx, "add_user", nil)
 	if err != nil {
 		return u, fmt.Errorf("add user: %w", err)
 	}
@@ -683,7 +683,7 @@ func (db *DB) AddUser(ctx context.Context, u store.User, facilities []string, a 
 
 // AddToken stores a token's hash and the audit record in one transaction.
 func (db *DB) AddToken(ctx context.Context, userID int64, h string, at time.Time, a *store.AuditRecord) error {
-	tx, err := db.W.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx, "add_token", nil)
 	if err != nil {
 		return fmt.Errorf("add token: %w", err)
 	}
@@ -704,4 +704,14 @@ func (db *DB) AddToken(ctx context.Context, userID int64, h string, at time.Time
 		return fmt.Errorf("add token: %w", err)
 	}
 	return nil
+}
+
+// AuditHead returns the newest audit record's id and hash.
+func (db *DB) AuditHead(ctx context.Context) (store.AuditHead, error) {
+	var h store.AuditHead
+	err := db.R.QueryRowContext(ctx, `SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1`).Scan(&h.ID, &h.Hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.AuditHead{}, nil
+	}
+	return h, err
 }

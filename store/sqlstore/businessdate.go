@@ -44,7 +44,7 @@ func (db *DB) OpenBusinessDate(ctx context.Context, b store.BusinessDay) (store.
 	if err := validBusinessDay(b); err != nil {
 		return b, err
 	}
-	tx, err := db.W.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx, "open_business_date", nil)
 	if err != nil {
 		return b, err
 	}

@@ -87,7 +87,7 @@ func (db *DB) SubmitCertificate(ctx context.Context, id int64, s store.Submissio
 	if err := checkSubmission(id, s); err != nil {
 		return store.Certificate{}, err
 	}
-	tx, err := db.W.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx, "submit_certificate", nil)
 	if err != nil {
 		return store.Certificate{}, err
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"revolver/date"
 	"revolver/ledger"
@@ -43,16 +44,19 @@ func (db *DB) Update(ctx context.Context, facility string, fn func(store.Tx) err
 			db.prepareMissed(context.WithoutCancel(ctx), missed)
 		}
 	}()
-	tx, err := db.D.BeginFacility(ctx, db, fid)
+	start := time.Now()
+	stx, err := db.D.BeginFacility(ctx, db, fid)
 	if err != nil {
+		db.Observed("update", start, false)
 		return fmt.Errorf("facility %q: begin: %w", facility, err)
 	}
+	tx := db.Track("update", start, stx)
 	defer rollback(tx)
 	f, _, err := scanFacility(tx.QueryRowContext(ctx, db.q(`SELECT id, slug, name, created, settings FROM facilities WHERE id = ?`), fid))
 	if err != nil {
 		return err
 	}
-	if err := fn(&facilityTx{ctx: ctx, db: db, tx: preparedTx{tx, db, &missed}, f: f, fid: fid}); err != nil {
+	if err := fn(&facilityTx{ctx: ctx, db: db, tx: preparedTx{tx.Tx, db, &missed}, f: f, fid: fid}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

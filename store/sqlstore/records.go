@@ -49,7 +49,7 @@ func (db *DB) CreateFacilities(ctx context.Context, fs []store.Facility) error {
 		}
 		seen[f.Slug] = true
 	}
-	tx, err := db.W.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx, "create_facilities", nil)
 	if err != nil {
 		return err
 	}
@@ -208,7 +208,7 @@ func (db *DB) PutDocument(ctx context.Context, d store.Document) (store.Document
 	if err != nil {
 		return d, err
 	}
-	tx, err := db.W.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx, "put_document", nil)
 	if err != nil {
 		return d, err
 	}
@@ -413,7 +413,7 @@ func (db *DB) PutRate(ctx context.Context, series string, p ledger.RatePoint, a 
 		return store.Errorf(store.CodeInvalid, "rate series %q on %s: negative value %s", series, p.Effective, p.Value)
 	}
 	v := p.Value.String()
-	tx, err := db.W.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx, "put_rate", nil)
 	if err != nil {
 		return err
 	}

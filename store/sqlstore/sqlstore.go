@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"revolver/date"
@@ -86,6 +87,9 @@ type DB struct {
 	// PostgreSQL; a separate reader pool for SQLite).
 	W, R *sql.DB
 	D    Dialect
+
+	// txObs is told of every write transaction (ObserveTx).
+	txObs atomic.Pointer[store.TxObserver]
 
 	mu   sync.RWMutex
 	fids map[string]int64
@@ -328,4 +332,29 @@ func (db *DB) nullTime(t time.Time) any {
 	return db.D.Time(store.Truncate(t))
 }
 
-func rollback(tx *sql.Tx) { _ = tx.Rollback() }
+func rollback(tx interface{ Rollback() error }) { _ = tx.Rollback() }
+
+// Ready reports whether the database answers and has every migration this
+// build knows applied (a process started on an older schema, or on a
+// database being migrated, is not ready).
+func (db *DB) Ready(ctx context.Context) error {
+	dir := "migrations/" + db.D.Name()
+	entries, err := fs.ReadDir(migrations, dir)
+	if err != nil {
+		return err
+	}
+	want := 0
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".sql") {
+			want++
+		}
+	}
+	var have int
+	if err := db.R.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&have); err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	if have < want {
+		return fmt.Errorf("database: %d of %d migrations applied; run revolver migrate", have, want)
+	}
+	return nil
+}
