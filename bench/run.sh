@@ -67,6 +67,8 @@ trap 'rm -rf "$work"' EXIT
 # (a) revolver, built from this tree.
 echo "building revolver ..."
 (cd "$root" && go build -o "$work/revolver" ./cmd/revolver) || die "go build ./cmd/revolver failed"
+# The floor: one pass summing the receivables' amount column (bench/floor).
+(cd "$root" && go build -o "$work/floor" ./bench/floor) || die "go build ./bench/floor failed"
 
 # DuckDB's Node.js client, pinned by package-lock.json.
 if [ ! -d "$here/duckdb/node_modules/@duckdb/node-api" ]; then
@@ -101,6 +103,7 @@ echo "data: $data ($(($(wc -l <"$data/receivables.csv") - 1)) receivables, $(($(
 rev_cmd=("$work/revolver" bbc --agreement "$root/examples/btu-sovereign" --as-of "$as_of"
 	--receivables "$data/receivables.csv" --debtors "$data/debtors.csv"
 	--inventory "$data/inventory.csv" --format json)
+floor_cmd=("$work/floor" "$data/receivables.csv")
 duck_cmd=(node "$here/duckdb/waterfall.mjs" --receivables "$data/receivables.csv"
 	--debtors "$data/debtors.csv" --inventory "$data/inventory.csv" --as-of "$as_of")
 
@@ -123,14 +126,17 @@ run() {
 echo "warm-up ..."
 run revolver warmup "${rev_cmd[@]}"
 run duckdb warmup "${duck_cmd[@]}"
+run floor warmup "${floor_cmd[@]}"
 : >"$work/revolver.times"
+: >"$work/floor.times"
 : >"$work/duckdb.times"
 : >"$work/duckdb.query"
 for ((i = 1; i <= rounds; i++)); do
 	run revolver "$i" "${rev_cmd[@]}"
 	run duckdb "$i" "${duck_cmd[@]}"
-	printf 'round %d: revolver %s s %s KB | duckdb %s s %s KB\n' "$i" \
-		$(tail -n 1 "$work/revolver.times") $(tail -n 1 "$work/duckdb.times")
+	run floor "$i" "${floor_cmd[@]}"
+	printf 'round %d: revolver %s s %s KB | duckdb %s s %s KB | floor %s s %s KB\n' "$i" \
+		$(tail -n 1 "$work/revolver.times") $(tail -n 1 "$work/duckdb.times") $(tail -n 1 "$work/floor.times")
 done
 
 # (d) medians and ratios (timings only; no amounts here).
@@ -142,13 +148,16 @@ rm_kb=$(median 2 "$work/revolver.times")
 dw=$(median 1 "$work/duckdb.times")
 dm_kb=$(median 2 "$work/duckdb.times")
 dq=$(median 1 "$work/duckdb.query")
+fw=$(median 1 "$work/floor.times")
 duck_version=$(node -e "console.log(require('$here/duckdb/node_modules/@duckdb/node-api/package.json').version)")
 echo
 echo "median of $rounds rounds (wall seconds, peak resident MiB):"
-awk -v rw="$rw" -v rm="$rm_kb" -v dw="$dw" -v dm="$dm_kb" -v dq="$dq" -v dv="$duck_version" 'BEGIN {
+awk -v rw="$rw" -v rm="$rm_kb" -v dw="$dw" -v dm="$dm_kb" -v dq="$dq" -v dv="$duck_version" -v fw="$fw" 'BEGIN {
 	printf "  revolver                      %6.2f s  %7.1f MiB\n", rw, rm / 1024
 	printf "  duckdb %-14s         %6.2f s  %7.1f MiB   (statement alone: %.2f s)\n", "(" dv ")", dw, dm / 1024, dq
 	printf "  duckdb / revolver             %6.2fx   %7.2fx\n", dw / rw, dm / rm
+	printf "  floor (sum of amounts)        %6.2f s\n", fw
+	printf "  revolver / floor              %6.2fx\n", (fw > 0 ? rw / fw : 0)
 }'
 
 # (e) every figure, to the cent, in every round.
