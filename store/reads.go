@@ -25,8 +25,16 @@ type AccountDay struct {
 	Amount  money.Amount
 }
 
-// AvailabilityAccounts are the accounts availability reads.
+// AvailabilityAccounts are the accounts availability reads. Their running
+// balances are kept with the postings (Running).
 var AvailabilityAccounts = []ledger.Account{ledger.Loans, ledger.LCOutstanding, ledger.LCDrawn}
+
+// Running reports whether a store keeps a running balance of the account
+// (one of AvailabilityAccounts): its balance on a date is read in time
+// independent of the ledger's length.
+func Running(a ledger.Account) bool {
+	return a == ledger.Loans || a == ledger.LCOutstanding || a == ledger.LCDrawn
+}
 
 // Everything is a known-at time after every record: AvailabilityInputs as
 // known at it counts every committed certificate and posting, as a change's

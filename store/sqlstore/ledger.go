@@ -205,9 +205,15 @@ func (db *DB) checkReverses(ctx context.Context, q querier, fid int64, tr *ledge
 
 func (db *DB) balance(ctx context.Context, q querier, fid int64, account ledger.Account, asOf date.Date) (money.Amount, error) {
 	var s int64
-	// The running balance (account_balances, kept with the postings).
-	err := q.QueryRowContext(ctx, db.q(`SELECT coalesce((SELECT balance FROM account_balances WHERE facility_id = ? AND account = ? AND value_date <= ? ORDER BY value_date DESC LIMIT 1), 0)`),
-		fid, string(account), db.D.Date(asOf)).Scan(&s)
+	var err error
+	if store.Running(account) {
+		// The running balance (account_balances, kept with the postings).
+		err = q.QueryRowContext(ctx, db.q(`SELECT coalesce((SELECT balance FROM account_balances WHERE facility_id = ? AND account = ? AND value_date <= ? ORDER BY value_date DESC LIMIT 1), 0)`),
+			fid, string(account), db.D.Date(asOf)).Scan(&s)
+	} else {
+		err = q.QueryRowContext(ctx, db.q(`SELECT coalesce(sum(amount), 0) FROM postings WHERE facility_id = ? AND account = ? AND value_date <= ?`),
+			fid, string(account), db.D.Date(asOf)).Scan(&s)
+	}
 	return money.Amount(s), err
 }
 
@@ -216,16 +222,18 @@ func (db *DB) balance(ctx context.Context, q querier, fid int64, account ledger.
 const runningBalance = `SELECT CAST(? AS TEXT), coalesce((SELECT balance FROM account_balances WHERE facility_id = ? AND account = ? AND value_date <= ? ORDER BY value_date DESC LIMIT 1), 0)`
 
 func (db *DB) balances(ctx context.Context, q querier, fid int64, asOf date.Date) (ledger.Balances, error) {
-	// Each account's running balance (account_balances): one index lookup
-	// per account.
+	// The running balances (account_balances) of the accounts kept so, one
+	// index lookup each; the other accounts' postings summed.
 	var sb strings.Builder
-	args := make([]any, 0, 3*len(ledger.Accounts))
-	for i, a := range ledger.Accounts {
-		if i > 0 {
-			sb.WriteString(" UNION ALL ")
-		}
-		sb.WriteString(runningBalance)
+	var args []any
+	for _, a := range store.AvailabilityAccounts {
+		sb.WriteString(runningBalance + " UNION ALL ")
 		args = append(args, string(a), fid, string(a), db.D.Date(asOf))
+	}
+	sb.WriteString(`SELECT account, sum(amount) FROM postings WHERE facility_id = ? AND value_date <= ? AND account NOT IN (?, ?, ?) GROUP BY account`)
+	args = append(args, fid, db.D.Date(asOf))
+	for _, a := range store.AvailabilityAccounts {
+		args = append(args, string(a))
 	}
 	rows, err := q.QueryContext(ctx, db.q(sb.String()), args...)
 	if err != nil {

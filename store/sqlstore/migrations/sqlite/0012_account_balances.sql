@@ -1,7 +1,10 @@
--- Running balances: each account's balance at the end of every value date
--- it has postings on, kept by a trigger in the transaction that inserts
--- the postings (whichever code inserts them), so that a balance is read in
--- time independent of the ledger's length. Derived from the postings,
+-- Running balances: the balance of each account availability reads
+-- (loans, letters of credit outstanding and drawn) at the end of every
+-- value date it has postings on, kept by a trigger in the transaction that
+-- inserts the postings (whichever code inserts them), so that availability
+-- reads them in time independent of the ledger's length. (The daily
+-- interest accruals of close of business post to other accounts and pay
+-- nothing for this.) Derived from the postings,
 -- which stay the record; the store's tests check the two agree.
 CREATE TABLE account_balances (
 	facility_id INTEGER NOT NULL,
@@ -14,9 +17,11 @@ CREATE TABLE account_balances (
 INSERT INTO account_balances (facility_id, account, value_date, balance)
 SELECT facility_id, account, value_date,
 	sum(amount) OVER (PARTITION BY facility_id, account ORDER BY value_date ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-FROM (SELECT facility_id, account, value_date, sum(amount) AS amount FROM postings GROUP BY facility_id, account, value_date);
+FROM (SELECT facility_id, account, value_date, sum(amount) AS amount FROM postings
+	WHERE account IN ('loans', 'lc_outstanding', 'lc_drawn') GROUP BY facility_id, account, value_date);
 
 CREATE TRIGGER postings_running_balance AFTER INSERT ON postings
+WHEN NEW.account IN ('loans', 'lc_outstanding', 'lc_drawn')
 BEGIN
 	UPDATE account_balances SET balance = balance + NEW.amount
 		WHERE facility_id = NEW.facility_id AND account = NEW.account AND value_date >= NEW.value_date;
