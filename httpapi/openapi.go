@@ -337,14 +337,15 @@ var requestDocs = map[reflect.Type]struct {
 var routeDocs = map[string]struct {
 	responses obj // by status
 	content   obj // other media types of the success answer
+	headers   obj // other headers of the success answer
 }{
 	"POST /api/v1/facilities/{slug}/advances": {responses: obj{
 		"202": obj{"description": "above the maker-checker threshold (with what the requester funded that business day), or a correction: waits for approval", "content": obj{"application/json": obj{"schema": ref("AdvanceRequested")}}}}},
 	"POST /api/v1/facilities/{slug}/repayments": {responses: obj{
 		"202": obj{"description": "value-dated before the business date: a lender's correction, waits for a second lender", "content": obj{"application/json": obj{"schema": ref("RepaymentPending")}}}}},
-	"GET /api/v1/facilities/{slug}/deadlines": {content: obj{
+	"GET /api/v1/facilities/{slug}/deadlines": {headers: obj{"Content-Disposition": obj{"$ref": "#/components/headers/Content-Disposition"}}, content: obj{
 		"text/calendar": obj{"schema": obj{"type": "string", "description": "an iCalendar file (format=ics or Accept: text/calendar)"}}}},
-	"GET /api/v1/audit": {content: obj{
+	"GET /api/v1/audit": {headers: obj{"Content-Disposition": obj{"$ref": "#/components/headers/Content-Disposition"}}, content: obj{
 		"text/csv": obj{"schema": obj{"type": "string", "description": "the records as CSV with a header row naming the columns (format=csv or Accept: text/csv)"}}}},
 }
 
@@ -387,11 +388,18 @@ func errorResponses() obj {
 		}
 		slices.Sort(codes)
 		hdr := obj{"X-Request-ID": obj{"$ref": "#/components/headers/X-Request-ID"}}
-		if st == http.StatusTooManyRequests {
+		if st < 500 {
+			// A refusal kept under an Idempotency-Key, answered again.
+			hdr["Idempotent-Replayed"] = obj{"$ref": "#/components/headers/Idempotent-Replayed"}
+		}
+		switch st {
+		case http.StatusTooManyRequests:
 			hdr["Retry-After"] = obj{"$ref": "#/components/headers/Retry-After"}
+		case http.StatusUnauthorized:
+			hdr["WWW-Authenticate"] = obj{"$ref": "#/components/headers/WWW-Authenticate"}
 		}
 		out[errName(st)] = obj{"description": http.StatusText(st) + ": " + strings.Join(slices.Compact(codes), ", "),
-			"headers": hdr, "content": obj{"application/json": obj{"schema": ref("Error")}}}
+			"headers": hdr, "content": obj{ProblemJSON: obj{"schema": ref("Error")}}}
 	}
 	return out
 }
@@ -442,7 +450,9 @@ func openAPIDoc(routes []*Route) (obj, error) {
 			"headers": obj{
 				"X-Request-ID":        obj{"description": "the request's id (yours, if you sent a valid one)", "schema": str},
 				"Idempotent-Replayed": obj{"description": "true: the first answer given to this Idempotency-Key, again", "schema": obj{"type": "string", "enum": []string{"true"}}},
-				"Retry-After":         obj{"description": "seconds to wait", "schema": obj{"type": "integer"}},
+				"Retry-After":         obj{"description": "seconds to wait before trying again", "schema": obj{"type": "integer", "minimum": 1}},
+				"Content-Disposition": obj{"description": "attachment; filename=… for a file answer (CSV, iCalendar)", "schema": str},
+				"WWW-Authenticate":    obj{"description": "the scheme to authenticate with: Bearer realm=\"revolver\" (a session cookie also serves)", "schema": str},
 			},
 			"parameters": obj{
 				"X-Request-ID": obj{"name": "X-Request-ID", "in": "header", "required": false, "description": "an id for the request (1–64 of A-Z a-z 0-9 . _ : -), echoed in the answer", "schema": obj{"type": "string", "pattern": `^[A-Za-z0-9._:-]{1,64}$`}},
@@ -536,7 +546,11 @@ func (g *schemaGen) operation(rt *Route) (obj, error) {
 		for k, v := range routeDocs[key].content {
 			content[k] = v
 		}
-		resp[strconv.Itoa(st)] = obj{"description": "success", "headers": hdr, "content": content}
+		okHdr := clone(hdr)
+		for k, v := range routeDocs[key].headers {
+			okHdr[k] = v
+		}
+		resp[strconv.Itoa(st)] = obj{"description": "success", "headers": okHdr, "content": content}
 	}
 	for k, v := range routeDocs[key].responses {
 		r := clone(v.(obj))

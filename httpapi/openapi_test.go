@@ -150,8 +150,34 @@ func (c *contract) check(r *http.Request, rec *httptest.ResponseRecorder) error 
 	if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
 		return err
 	}
+	if err := checkHeaders(route.Operation, rec); err != nil {
+		return err
+	}
 	if rec.Code >= 400 {
 		return c.checkError(rec)
+	}
+	return nil
+}
+
+// sentHeaders are the headers of the API's own conventions: each one an
+// answer carries must be declared in the document for its status.
+var sentHeaders = []string{"X-Request-ID", "Idempotent-Replayed", "Retry-After", "ETag", "Last-Modified", "WWW-Authenticate", "Allow", "Content-Disposition"}
+
+func checkHeaders(op *openapi3.Operation, rec *httptest.ResponseRecorder) error {
+	rr := op.Responses.Status(rec.Code)
+	if rr == nil {
+		rr = op.Responses.Default()
+	}
+	if rr == nil || rr.Value == nil {
+		return fmt.Errorf("status %d is not declared", rec.Code)
+	}
+	for _, h := range sentHeaders {
+		if rec.Header().Get(h) == "" {
+			continue
+		}
+		if _, ok := rr.Value.Headers[h]; !ok {
+			return fmt.Errorf("header %s sent with %d but not declared for it", h, rec.Code)
+		}
 	}
 	return nil
 }
@@ -159,7 +185,7 @@ func (c *contract) check(r *http.Request, rec *httptest.ResponseRecorder) error 
 // checkError: an error answer is the one error body, its code one whose
 // status is the answer's (invalid: 400 or 422).
 func (c *contract) checkError(rec *httptest.ResponseRecorder) error {
-	if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
+	if ct := rec.Header().Get("Content-Type"); ct != httpapi.ProblemJSON {
 		return fmt.Errorf("error answer of Content-Type %q", ct)
 	}
 	var v any
@@ -211,7 +237,11 @@ func TestOpenAPIDocumentValid(t *testing.T) {
 		r := httptest.NewRequest(b.method, b.path, nil)
 		r.Header.Set("Authorization", "Bearer x")
 		rec := httptest.NewRecorder()
-		rec.Header().Set("Content-Type", "application/json")
+		ct := "application/json"
+		if b.status >= 400 {
+			ct = httpapi.ProblemJSON
+		}
+		rec.Header().Set("Content-Type", ct)
 		rec.WriteHeader(b.status)
 		rec.WriteString(b.body)
 		if err := c.check(r, rec); err == nil {

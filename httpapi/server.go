@@ -171,15 +171,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if _, pattern := s.mux.Handler(r); pattern == "" {
 		rid := requestID(r)
 		w.Header().Set("X-Request-ID", rid)
+		w.Header().Set("Cache-Control", "no-store")
+		var allow []string
 		for _, m := range []string{"GET", "POST", "DELETE", "PUT", "PATCH"} {
 			r2 := r.Clone(r.Context())
 			r2.Method = m
 			if _, p := s.mux.Handler(r2); p != "" {
-				writeError(w, &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path)})
-				return
+				allow = append(allow, m)
 			}
 		}
-		writeError(w, &Error{Status: http.StatusNotFound, Code: "not_found", Message: fmt.Sprintf("no route %s %s", r.Method, r.URL.Path)})
+		if len(allow) > 0 {
+			writeError(w, r, rid, &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Allow: allow,
+				Message: fmt.Sprintf("%s is not allowed on %s: expected %s", r.Method, r.URL.Path, strings.Join(allow, ", "))})
+			return
+		}
+		writeError(w, r, rid, &Error{Status: http.StatusNotFound, Code: "not_found", Message: fmt.Sprintf("no route %s %s", r.Method, r.URL.Path)})
 		return
 	}
 	s.mux.ServeHTTP(w, r)
@@ -262,7 +268,7 @@ func (s *Server) wrap(rt *Route) http.Handler {
 					s.log.Error("audit a refused change", "err", err, "request_id", c.reqID)
 				}
 			}
-			writeError(w, e)
+			writeError(w, r, c.reqID, e)
 		}
 	})
 }
@@ -324,7 +330,7 @@ func (s *Server) serve(c *call) error {
 			// succeed.
 			e := s.asError(c, err)
 			if e.Status < 500 {
-				b, _ := json.Marshal(e.body())
+				b, _ := json.Marshal(e.body(c.r, c.reqID))
 				c.keepRefusal(e, b)
 			}
 		}
@@ -396,6 +402,10 @@ func (c *call) replayKept(kept store.IdempotentResponse) error {
 			Details: map[string]any{"key": c.idemKey}}
 	}
 	c.w.Header().Set("Idempotent-Replayed", "true")
+	if kept.Status >= 400 {
+		writeProblem(c.w, kept.Status, kept.Body)
+		return nil
+	}
 	writeJSON(c.w, kept.Status, kept.Body)
 	return nil
 }
