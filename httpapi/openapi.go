@@ -332,13 +332,16 @@ var requestDocs = map[reflect.Type]struct {
 	reflect.TypeFor[covenantResultInput](): {required: []string{"covenant", "period_end", "pass"}},
 }
 
-// routeDocs add to the operation of a route what the route table does not
-// say: other answers and other media types of the answer.
-var routeDocs = map[string]struct {
-	responses obj // by status
+// routeDoc is what routeDocs say of a route.
+type routeDoc struct {
+	responses obj // by status (their headers: beside those of every answer)
 	content   obj // other media types of the success answer
 	headers   obj // other headers of the success answer
-}{
+}
+
+// routeDocs add to the operation of a route what the route table does not
+// say: other answers and other media types of the answer.
+var routeDocs = map[string]routeDoc{
 	"POST /api/v1/facilities/{slug}/advances": {responses: obj{
 		"202": obj{"description": "above the maker-checker threshold (with what the requester funded that business day), or a correction: waits for approval", "content": obj{"application/json": obj{"schema": ref("AdvanceRequested")}}}}},
 	"POST /api/v1/facilities/{slug}/repayments": {responses: obj{
@@ -554,7 +557,13 @@ func (g *schemaGen) operation(rt *Route) (obj, error) {
 	}
 	for k, v := range routeDocs[key].responses {
 		r := clone(v.(obj))
-		r["headers"] = hdr
+		h := clone(hdr)
+		if own, ok := r["headers"].(obj); ok {
+			for k, x := range own {
+				h[k] = x
+			}
+		}
+		r["headers"] = h
 		resp[k] = r
 		if c, ok := r["content"].(obj); ok {
 			if j, ok := c["application/json"].(obj); ok {

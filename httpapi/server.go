@@ -28,6 +28,7 @@ import (
 	"revolver/app"
 	"revolver/auth"
 	"revolver/date"
+	"revolver/httpconv"
 	"revolver/money"
 	"revolver/observe"
 	"revolver/store"
@@ -73,6 +74,7 @@ type Server struct {
 	routes  []*Route
 	openapi []byte
 	checks  *observe.Health
+	gzip    http.Handler
 
 	// facs caches the facilities found, without their settings (which
 	// may change: the use cases read them from the store): a facility's
@@ -140,6 +142,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{st: cfg.Store, acc: acc, terms: cfg.Terms, now: cfg.Now, cfg: cfg, log: cfg.Log,
 		svc: &app.Service{Store: cfg.Store, Terms: cfg.Terms, Now: cfg.Now, SignInLimits: cfg.SignInLimits, Observe: cfg.Observe},
 		mux: http.NewServeMux(), facs: map[string]store.Facility{}, keyLocks: map[string]*keyLock{}}
+	s.gzip = httpconv.Gzip(http.HandlerFunc(s.route))
 	if s.checks = cfg.Health; s.checks == nil {
 		s.checks = &observe.Health{Log: cfg.Log}
 	}
@@ -166,12 +169,18 @@ func (s *Server) Service() *app.Service { return s.svc }
 // Routes lists the routes served.
 func (s *Server) Routes() []*Route { return s.routes }
 
-// ServeHTTP routes a request; unknown paths and methods answer JSON errors.
+// ServeHTTP serves a request with the security headers of every answer
+// (httpconv.Secure), compressed when large (httpconv.Gzip).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	httpconv.SetSecurity(w.Header(), r, httpconv.APIPolicy)
+	s.gzip.ServeHTTP(w, r)
+}
+
+// route routes a request; unknown paths and methods answer errors.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	if _, pattern := s.mux.Handler(r); pattern == "" {
 		rid := requestID(r)
 		w.Header().Set("X-Request-ID", rid)
-		w.Header().Set("Cache-Control", "no-store")
 		var allow []string
 		for _, m := range []string{"GET", "POST", "DELETE", "PUT", "PATCH"} {
 			r2 := r.Clone(r.Context())
@@ -259,8 +268,6 @@ func (s *Server) wrap(rt *Route) http.Handler {
 		c := &call{s: s, w: w, r: r, rt: rt, reqID: requestID(r)}
 		defer c.note()
 		w.Header().Set("X-Request-ID", c.reqID)
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("X-Content-Type-Options", "nosniff")
 		if err := s.serve(c); err != nil {
 			e := s.asError(c, err)
 			if rec := c.refusal(e); rec != nil {
