@@ -20,6 +20,7 @@ import (
 	"revolver/covenant"
 	"revolver/date"
 	"revolver/defaults"
+	"revolver/httpconv"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
@@ -33,7 +34,7 @@ func (s *Server) routeTable() []*Route {
 	const f = "/api/v1/facilities/{slug}"
 	return []*Route{
 		{Method: "GET", Path: "/api/v1/health", Summary: "Liveness and store check", Public: true, Response: "Health", h: s.health},
-		{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This OpenAPI document", Public: true, Response: "OpenAPI", h: s.openapiDoc},
+		{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This OpenAPI document", Public: true, Versioned: true, Response: "OpenAPI", h: s.openapiDoc},
 		{Method: "POST", Path: "/api/v1/session", Summary: "Sign in (JSON or form): sets the session cookie, returns the CSRF token", Public: true, Request: "SignIn", Response: "Session", Status: 201, h: s.signIn},
 		{Method: "DELETE", Path: "/api/v1/session", Summary: "Sign out", Response: "NoContent", Status: 204, h: s.signOut},
 		{Method: "GET", Path: "/api/v1/me", Summary: "The signed-in user (and CSRF token for a session)", Response: "Me", h: s.me},
@@ -42,7 +43,7 @@ func (s *Server) routeTable() []*Route {
 		{Method: "GET", Path: f + "/availability", Summary: "Availability on a date as known at a time, with every term of the formula, why advances are blocked, the overadvance and what hindsight changes", Query: []string{"as_of", "known_at"}, Response: "Availability", h: s.availability},
 		{Method: "GET", Path: f + "/borrowing-base-certificates", Summary: "Certificates of the facility", Response: "CertificateList", h: s.certificates},
 		{Method: "POST", Path: f + "/borrowing-base-certificates", Summary: "Submit a certificate: multipart as_of, receivables, debtors, inventory (CSV or XLSX)", Roles: roles(app.ActSubmitCertificate), Mutating: true, Op: app.OpSubmitCertificate, Upload: true, Request: "CertificateUpload", Response: "Certificate", Status: 201, h: s.submitCertificate},
-		{Method: "GET", Path: f + "/borrowing-base-certificates/{id}", Summary: "A certificate with its computed body", Response: "Certificate", h: s.certificate},
+		{Method: "GET", Path: f + "/borrowing-base-certificates/{id}", Summary: "A certificate with its computed body", Versioned: true, Response: "Certificate", h: s.certificate},
 		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/approve", Summary: "Approve a certificate (not by its submitter); one that supersedes another only with supersedes naming it", Roles: roles(app.ActDecideCertificate), Mutating: true, Op: app.OpApproveCertificate, Request: "CertificateDecision", Response: "Certificate", h: s.decideCertificate(store.Approved)},
 		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/reject", Summary: "Reject a certificate, saying why", Roles: roles(app.ActDecideCertificate), Mutating: true, Op: app.OpRejectCertificate, Request: "CertificateDecision", Response: "Certificate", h: s.decideCertificate(store.Rejected)},
 		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/withdraw", Summary: "Withdraw a certificate not yet decided (the borrower)", Roles: roles(app.ActWithdrawCertificate), Mutating: true, Op: app.OpWithdrawCertificate, Request: "Decision", Response: "Certificate", h: s.withdrawCertificate},
@@ -301,7 +302,10 @@ func (s *Server) health(c *call) (any, error) {
 	return map[string]any{"status": "ok", "time": s.now().UTC().Format(time.RFC3339)}, nil
 }
 
-func (s *Server) openapiDoc(c *call) (any, error) { return rawJSON(s.openapi), nil }
+func (s *Server) openapiDoc(c *call) (any, error) {
+	c.versioned(time.Time{}, "public, no-cache")
+	return rawJSON(s.openapi), nil
+}
 
 type signIn struct {
 	Email    string `json:"email"`
@@ -575,7 +579,23 @@ func (s *Server) loadCertificate(c *call) (store.Certificate, error) {
 	return cert, nil
 }
 
-func (s *Server) certificate(c *call) (any, error) { return s.loadCertificate(c) }
+// certificate answers a certificate, versioned: its ETag changes with its
+// state, its Last-Modified is its last change (created, submitted or
+// decided; a decided certificate changes no more).
+func (s *Server) certificate(c *call) (any, error) {
+	cert, err := s.loadCertificate(c)
+	if err != nil {
+		return nil, err
+	}
+	mod := cert.CreatedAt
+	for _, t := range []time.Time{cert.SubmittedAt, cert.DecidedAt} {
+		if t.After(mod) {
+			mod = t
+		}
+	}
+	c.versioned(mod, httpconv.Revalidate)
+	return cert, nil
+}
 
 func (s *Server) submitCertificate(c *call) (any, error) {
 	ct, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))

@@ -454,11 +454,17 @@ func openAPIDoc(routes []*Route) (obj, error) {
 				"X-Request-ID":        obj{"description": "the request's id (yours, if you sent a valid one)", "schema": str},
 				"Idempotent-Replayed": obj{"description": "true: the first answer given to this Idempotency-Key, again", "schema": obj{"type": "string", "enum": []string{"true"}}},
 				"Retry-After":         obj{"description": "seconds to wait before trying again", "schema": obj{"type": "integer", "minimum": 1}},
+				"ETag":                obj{"description": "a strong entity tag of this version of the answer (another for its gzip encoding)", "schema": str},
+				"Last-Modified":       obj{"description": "when the resource last changed (HTTP date)", "schema": str},
 				"Content-Disposition": obj{"description": "attachment; filename=… for a file answer (CSV, iCalendar)", "schema": str},
 				"WWW-Authenticate":    obj{"description": "the scheme to authenticate with: Bearer realm=\"revolver\" (a session cookie also serves)", "schema": str},
 			},
 			"parameters": obj{
 				"X-Request-ID": obj{"name": "X-Request-ID", "in": "header", "required": false, "description": "an id for the request (1–64 of A-Z a-z 0-9 . _ : -), echoed in the answer", "schema": obj{"type": "string", "pattern": `^[A-Za-z0-9._:-]{1,64}$`}},
+				"If-None-Match": obj{"name": "If-None-Match", "in": "header", "required": false, "schema": str,
+					"description": "the ETag of a version you hold: 304 Not Modified if it is current"},
+				"If-Modified-Since": obj{"name": "If-Modified-Since", "in": "header", "required": false, "schema": str,
+					"description": "an HTTP date: 304 Not Modified if the resource has not changed since (without If-None-Match)"},
 				"Idempotency-Key": obj{"name": "Idempotency-Key", "in": "header", "required": false, "schema": obj{"type": "string", "pattern": `^[\x21-\x7e]{1,200}$`},
 					"description": "same key and body: the first answer again (header Idempotent-Replayed: true); other body: 422 idempotency_mismatch"},
 			},
@@ -501,6 +507,9 @@ func (g *schemaGen) operation(rt *Route) (obj, error) {
 	}
 	if rt.Mutating {
 		params = append(params, obj{"$ref": "#/components/parameters/Idempotency-Key"})
+	}
+	if rt.Versioned {
+		params = append(params, obj{"$ref": "#/components/parameters/If-None-Match"}, obj{"$ref": "#/components/parameters/If-Modified-Since"})
 	}
 	op["parameters"] = params
 	if rt.Request != "" {
@@ -552,6 +561,13 @@ func (g *schemaGen) operation(rt *Route) (obj, error) {
 		okHdr := clone(hdr)
 		for k, v := range routeDocs[key].headers {
 			okHdr[k] = v
+		}
+		if rt.Versioned {
+			okHdr["ETag"] = obj{"$ref": "#/components/headers/ETag"}
+			if rt.Path != "/api/v1/openapi.json" {
+				okHdr["Last-Modified"] = obj{"$ref": "#/components/headers/Last-Modified"}
+			}
+			resp["304"] = obj{"description": "not modified: the version named by If-None-Match (or not changed since If-Modified-Since) is current", "headers": okHdr}
 		}
 		resp[strconv.Itoa(st)] = obj{"description": "success", "headers": okHdr, "content": content}
 	}

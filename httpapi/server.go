@@ -225,7 +225,10 @@ type Route struct {
 	Query             []string
 	// Status is the success status.
 	Status int
-	h      func(c *call) (any, error)
+	// Versioned routes answer a version of a resource (the handler calls
+	// call.versioned): ETag and Last-Modified, 304 to a conditional GET.
+	Versioned bool
+	h         func(c *call) (any, error)
 }
 
 // call is one request being served.
@@ -250,6 +253,21 @@ type call struct {
 	// refusal (read from the request before the use case runs).
 	amount money.Amount
 	day    date.Date
+	// version: the answer is a version of a resource (versioned).
+	version *version
+}
+
+type version struct {
+	modified time.Time
+	cache    string
+}
+
+// versioned marks the answer as a version of a resource, last changed at
+// modified (zero: unknown), with this Cache-Control: it carries a strong
+// ETag (the hash of the answer) and Last-Modified, and a conditional GET
+// that names them is answered 304 Not Modified.
+func (c *call) versioned(modified time.Time, cacheControl string) {
+	c.version = &version{modified: modified, cache: cacheControl}
 }
 
 var requestIDRe = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
@@ -359,6 +377,13 @@ func (s *Server) serve(c *call) error {
 		b = raw
 	} else if b, err = json.Marshal(out); err != nil {
 		return err
+	}
+	if c.version != nil {
+		c.w.Header().Set("Cache-Control", c.version.cache)
+		sum := sha256.Sum256(b)
+		if httpconv.NotModified(c.w, c.r, hex.EncodeToString(sum[:16]), c.version.modified) {
+			return nil
+		}
 	}
 	if c.auditSt.Ran {
 		// The use case's store transaction appended the record with the
