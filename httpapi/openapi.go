@@ -75,6 +75,7 @@ type (
 	}
 	facilityList struct {
 		Facilities []store.Facility `json:"facilities"`
+		NextAfter  *string          `json:"next_after"`
 	}
 	facilityTerms struct {
 		Facility store.Facility  `json:"facility"`
@@ -94,9 +95,11 @@ type (
 	}
 	certificateList struct {
 		Certificates []store.Certificate `json:"certificates"`
+		NextAfter    *int64              `json:"next_after"`
 	}
 	advanceList struct {
-		Advances []store.AdvanceRequest `json:"advances"`
+		Advances  []store.AdvanceRequest `json:"advances"`
+		NextAfter *int64                 `json:"next_after"`
 	}
 	postedAnswer struct {
 		Transaction ledger.Transaction `json:"transaction"`
@@ -111,6 +114,7 @@ type (
 		To           date.Date            `json:"to"`
 		Transactions []ledger.Transaction `json:"transactions"`
 		Balances     ledger.Balances      `json:"balances"`
+		NextAfter    *int64               `json:"next_after"`
 	}
 	financialsList struct {
 		// FinancialStatements: of periods not reported before, recorded
@@ -121,13 +125,16 @@ type (
 		Pending []app.Recorded `json:"pending"`
 	}
 	requestList struct {
-		Requests []app.EndRequest `json:"requests"`
+		Requests  []app.EndRequest `json:"requests"`
+		NextAfter *int64           `json:"next_after"`
 	}
 	pendingList struct {
 		Approvals []store.Pending `json:"approvals"`
+		NextAfter *int64          `json:"next_after"`
 	}
 	auditAnswer struct {
-		Records []store.AuditRecord `json:"records"`
+		Records   []store.AuditRecord `json:"records"`
+		NextAfter *int64              `json:"next_after"`
 	}
 	deadlinesAnswer struct {
 		Facility  string                `json:"facility"`
@@ -212,6 +219,7 @@ var schemaTypes = map[string]any{
 
 type factRecordList struct {
 	FactRecords []store.FactRecord `json:"fact_records"`
+	NextAfter   *int64             `json:"next_after"`
 }
 
 // bodies are the request bodies that are not JSON, with their media type.
@@ -363,16 +371,17 @@ func codeList() []string {
 
 var queryDocs = map[string]obj{
 	"as_of":       {"description": "date YYYY-MM-DD (default: the business date)", "schema": dateStr},
-	"from":        {"description": "first date: the value date (ledger), the business date (audit trail)", "schema": dateStr},
-	"to":          {"description": "last date: the value date (ledger), the business date (audit trail)", "schema": dateStr},
+	"from":        {"description": "first date: the value date (ledger, advances), the as-of date (certificates), the business date (audit trail)", "schema": dateStr},
+	"to":          {"description": "last date: the value date (ledger, advances), the as-of date (certificates), the business date (audit trail)", "schema": dateStr},
 	"facility":    {"description": "only records of this facility (slug)", "schema": str},
 	"user":        {"description": "only records of this user (email in any case, or cli:name)", "schema": str},
 	"kind":        {"description": "only records of this kind of thing, e.g. advance, certificate, session", "schema": str},
 	"as_known_on": {"description": "the older name of known_at: the statements as known at the end of business of this date (default now)", "schema": dateStr},
 	"known_at":    {"description": "the figures as known at this time: an RFC 3339 time, a date and time in UTC (2006-12-31T22:00), a date YYYY-MM-DD (the end of that business day: when the next business date opened), or now (every record so far); default: the end of business of as_of when it is before the business date, else now", "schema": str},
 	"explain":     {"description": "true: add each test's explanation", "schema": obj{"type": "boolean"}},
-	"after":       {"description": "records with a greater id", "schema": obj{"type": "integer", "format": "int64", "minimum": 0}},
-	"limit":       {"description": "at most this many (1–1000, default 100)", "schema": obj{"type": "integer", "minimum": 1, "maximum": 1000}},
+	"after":       {"description": "the records with a greater id: the next_after of the previous page", "schema": obj{"type": "integer", "format": "int64", "minimum": 0}},
+	"after_slug":  {"description": "the facilities with a slug after this one: the next_after of the previous page", "schema": str},
+	"limit":       {"description": fmt.Sprintf("at most this many records (1–%d, default %d; above %d: 400 invalid)", MaxLimit, DefaultLimit, MaxLimit), "schema": obj{"type": "integer", "minimum": 1, "maximum": MaxLimit, "default": DefaultLimit}},
 }
 
 // errorResponses are the answers of the error statuses, with the codes
@@ -499,7 +508,11 @@ func (g *schemaGen) operation(rt *Route) (obj, error) {
 		if !ok {
 			return nil, fmt.Errorf("httpapi: OpenAPI: %s: query parameter %q has no entry in queryDocs", key, q)
 		}
-		p := obj{"name": q, "in": "query", "required": false}
+		name := q
+		if q == "after_slug" {
+			name = "after"
+		}
+		p := obj{"name": name, "in": "query", "required": false}
 		for k, v := range d {
 			p[k] = v
 		}
