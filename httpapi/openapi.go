@@ -416,6 +416,17 @@ func errorResponses() obj {
 	return out
 }
 
+// License is the licence the OpenAPI document names.
+var License = struct{ Name, URL string }{"Apache-2.0", "https://www.apache.org/licenses/LICENSE-2.0"}
+
+// withHeaderLimit adds the answer the HTTP server itself gives to request
+// headers over its limit (revolver serve: 64 KiB), before any route runs.
+func withHeaderLimit(rs obj) obj {
+	rs["RequestHeaderFieldsTooLarge"] = obj{"description": "the request's headers are larger than the server's limit (64 KiB for revolver serve): answered by the HTTP server before any route, in plain text",
+		"content": obj{"text/plain": obj{"schema": obj{"type": "string"}}}}
+	return rs
+}
+
 func errName(status int) string { return strings.ReplaceAll(http.StatusText(status), " ", "") }
 
 func errResp(status int) obj { return obj{"$ref": "#/components/responses/" + errName(status)} }
@@ -452,13 +463,15 @@ func openAPIDoc(routes []*Route) (obj, error) {
 	return obj{
 		"openapi": "3.0.3",
 		"info": obj{"title": "revolver API", "version": "1",
-			"description": "Asset-based revolving credit facilities. Amounts are decimal strings; dates are YYYY-MM-DD; errors are {code, message, details}."},
+			"description": "Asset-based revolving credit facilities. Amounts are decimal strings; dates are YYYY-MM-DD; errors are RFC 9457 problem details (application/problem+json) with a stable code; lists are paginated by key (limit, after, next_after).",
+			"license":     obj{"name": License.Name, "url": License.URL},
+			"contact":     obj{"name": "the operator of this server"}},
 		"servers": []obj{{"url": "/", "description": "the server that serves this document"}},
 		"tags":    tagList(routes),
 		"paths":   paths,
 		"components": obj{
 			"schemas":   g.comps,
-			"responses": errorResponses(),
+			"responses": withHeaderLimit(errorResponses()),
 			"headers": obj{
 				"X-Request-ID":        obj{"description": "the request's id (yours, if you sent a valid one)", "schema": str},
 				"Idempotent-Replayed": obj{"description": "true: the first answer given to this Idempotency-Key, again", "schema": obj{"type": "string", "enum": []string{"true"}}},
@@ -632,6 +645,7 @@ func (g *schemaGen) operation(rt *Route) (obj, error) {
 	if rt.Path == "/api/v1/session" && rt.Method == http.MethodPost {
 		resp["429"] = errResp(429)
 	}
+	resp["431"] = obj{"$ref": "#/components/responses/RequestHeaderFieldsTooLarge"}
 	resp["500"] = errResp(500)
 	op["responses"] = resp
 	if rt.Public {
@@ -949,7 +963,8 @@ func nullable(s obj) obj {
 		return s
 	}
 	if _, isRef := s["$ref"]; isRef {
-		return obj{"allOf": []obj{s}, "nullable": true}
+		// A component is a struct's schema: an object.
+		return obj{"type": "object", "allOf": []obj{s}, "nullable": true}
 	}
 	o := clone(s)
 	o["nullable"] = true
