@@ -473,13 +473,13 @@ func openAPIDoc(routes []*Route) (obj, error) {
 			"schemas":   g.comps,
 			"responses": withHeaderLimit(errorResponses()),
 			"headers": obj{
-				"X-Request-ID":        obj{"description": "the request's id (yours, if you sent a valid one)", "schema": str},
+				"X-Request-ID":        obj{"description": "the request's id (yours, if you sent a valid one)", "required": true, "schema": str},
 				"Idempotent-Replayed": obj{"description": "true: the first answer given to this Idempotency-Key, again", "schema": obj{"type": "string", "enum": []string{"true"}}},
 				"Retry-After":         obj{"description": "seconds to wait before trying again", "schema": obj{"type": "integer", "minimum": 1}},
 				"ETag":                obj{"description": "a strong entity tag of this version of the answer (another for its gzip encoding)", "schema": str},
 				"Last-Modified":       obj{"description": "when the resource last changed (HTTP date)", "schema": str},
 				"Content-Disposition": obj{"description": "attachment; filename=… for a file answer (CSV, iCalendar)", "schema": str},
-				"WWW-Authenticate":    obj{"description": "the scheme to authenticate with: Bearer realm=\"revolver\" (a session cookie also serves)", "schema": str},
+				"WWW-Authenticate":    obj{"required": true, "description": "the scheme to authenticate with: Bearer realm=\"revolver\" (a session cookie also serves)", "schema": str},
 			},
 			"parameters": obj{
 				"X-Request-ID": obj{"name": "X-Request-ID", "in": "header", "required": false, "description": "an id for the request (1–64 of A-Z a-z 0-9 . _ : -), echoed in the answer", "schema": obj{"type": "string", "pattern": `^[A-Za-z0-9._:-]{1,64}$`}},

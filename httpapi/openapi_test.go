@@ -265,6 +265,14 @@ func TestOpenAPIDocumentValid(t *testing.T) {
 			t.Errorf("%s: accepted", b.name)
 		}
 	}
+	// An answer without the X-Request-ID every answer carries.
+	rq := httptest.NewRequest("GET", "/api/v1/health", nil)
+	rc := httptest.NewRecorder()
+	e.srv.ServeHTTP(rc, httptest.NewRequest("GET", "/api/v1/health", nil))
+	rc.Header().Del("X-Request-ID")
+	if err := c.check(rq, rc); err == nil {
+		t.Errorf("an answer without X-Request-ID: accepted")
+	}
 	// A request the document refuses, answered as if it were good: the
 	// document is stricter than the server.
 	r0 := httptest.NewRequest("POST", "/api/v1/facilities/"+own+"/advances", strings.NewReader(`{"value_date":"2004-10-15"}`))
