@@ -14,6 +14,7 @@ import (
 
 	"revolver/date"
 	"revolver/ledger"
+	"revolver/money"
 	"revolver/store"
 )
 
@@ -158,5 +159,45 @@ func BenchmarkAvailabilityLongLedger(b *testing.B) {
 				return r
 			})
 		})
+	}
+}
+
+// BenchmarkLedgerPage: GET …/ledger?limit=100 (one page, with the
+// balances) from one connection, on a facility with 10,000 transactions
+// (value-dated over 100 days, on the page's range or not) against the same
+// request on a facility with none, in the same run. The page is chosen in
+// the store's query (store.TransactionsPage), not by filtering the whole
+// ledger.
+func BenchmarkLedgerPage(b *testing.B) {
+	for _, be := range backends {
+		e := newEnv(b, be.open)
+		txs := make([]ledger.Transaction, 10000)
+		for i := range txs {
+			tr, err := ledger.Advance(ledger.Ref{Facility: own, Key: fmt.Sprintf("bench-%d", i), ValueDate: date.MustParse("2004-10-15") + date.Date(i/100)}, money.Amount(100+i))
+			if err != nil {
+				b.Fatal(err)
+			}
+			txs[i] = tr
+		}
+		if _, err := e.st.PostBatch(context.Background(), txs); err != nil {
+			b.Fatal(err)
+		}
+		tok := "Bearer " + e.token[e.email[store.RoleLenderOfficer]]
+		for _, c := range []struct{ name, slug, query string }{
+			{"new", other, "limit=100"},
+			{"10k", own, "limit=100"},
+			{"10k_range", own, "from=2005-01-01&to=2005-01-10&limit=100"},
+			{"10k_last", own, "after=9900&limit=100"},
+		} {
+			b.Run(be.name+"/"+c.name, func(b *testing.B) {
+				url := e.ts.URL + "/api/v1/facilities/" + c.slug + "/ledger?" + c.query
+				n := max(b.N, 300)
+				load(b, 1, n, func(int) *http.Request {
+					r, _ := http.NewRequest("GET", url, nil)
+					r.Header.Set("Authorization", tok)
+					return r
+				})
+			})
+		}
 	}
 }

@@ -88,3 +88,60 @@ func TestCertificateSubmissionRules(t *testing.T) {
 		}
 	})
 }
+
+// TestConditionalGET: a certificate and the OpenAPI document carry a
+// strong ETag (and the certificate Last-Modified); a GET naming the
+// current version is answered 304 with no body, and a decision makes a
+// new version.
+func TestConditionalGET(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open openFunc) {
+		e := newEnv(t, open)
+		borrower, officer := e.email[store.RoleBorrower], e.email[store.RoleLenderOfficer]
+		cert := e.submitCertificate(own, borrower)
+		path := fmt.Sprintf("/api/v1/facilities/%s/borrowing-base-certificates/%d", own, cert.ID)
+		get := func(as, p string, hdr map[string]string) resp {
+			t.Helper()
+			return e.do(as, req{method: "GET", path: p, header: hdr})
+		}
+		first := get(officer, path, nil)
+		etag, mod := first.header.Get("ETag"), first.header.Get("Last-Modified")
+		if first.status != 200 || !strings.HasPrefix(etag, `"`) || strings.HasPrefix(etag, "W/") || mod == "" {
+			t.Fatalf("GET: %d ETag %q Last-Modified %q", first.status, etag, mod)
+		}
+		if cc := first.header.Get("Cache-Control"); cc != "private, no-cache" {
+			t.Errorf("Cache-Control %q", cc)
+		}
+		for name, hdr := range map[string]map[string]string{
+			"If-None-Match":     {"If-None-Match": etag},
+			"If-Modified-Since": {"If-Modified-Since": mod},
+		} {
+			if r := get(officer, path, hdr); r.status != 304 || len(r.body) != 0 || r.header.Get("ETag") != etag {
+				t.Errorf("%s: %d %q ETag %q", name, r.status, r.body, r.header.Get("ETag"))
+			}
+		}
+		if r := get(officer, path, map[string]string{"If-None-Match": `"other"`}); r.status != 200 {
+			t.Errorf("another version: %d", r.status)
+		}
+		// A borrower's answer is the same document: same version.
+		if r := get(borrower, path, map[string]string{"If-None-Match": etag}); r.status != 304 {
+			t.Errorf("the borrower's conditional GET: %d", r.status)
+		}
+		setup, err := e.st.CertificateInForce(context.Background(), own, cert.AsOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		approve := e.do(officer, jsonReq("POST", path+"/approve", fmt.Sprintf(`{"supersedes":%d}`, setup.ID)))
+		if approve.status != 200 {
+			t.Fatalf("approve: %d %s", approve.status, approve.body)
+		}
+		after := get(officer, path, map[string]string{"If-None-Match": etag})
+		if after.status != 200 || after.header.Get("ETag") == etag || !strings.Contains(string(after.body), `"approved"`) {
+			t.Errorf("after approval, the old version: %d ETag %q", after.status, after.header.Get("ETag"))
+		}
+		// The OpenAPI document.
+		doc := get("", "/api/v1/openapi.json", nil)
+		if r := get("", "/api/v1/openapi.json", map[string]string{"If-None-Match": doc.header.Get("ETag")}); doc.status != 200 || r.status != 304 {
+			t.Errorf("openapi.json: %d then %d", doc.status, r.status)
+		}
+	})
+}

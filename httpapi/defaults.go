@@ -35,11 +35,11 @@ func (s *Server) defaultsRoutes() []*Route {
 	return []*Route{
 		{Method: "GET", Path: f + "/deadlines", Summary: "What is due, overdue or coming on a date, each with its clause and rule (format=ics or Accept: text/calendar: an iCalendar file)", Query: []string{"as_of", "known_at", "format"}, Response: "Deadlines", h: s.deadlines},
 		{Method: "GET", Path: f + "/events-of-default", Summary: "Events of default on a date as known at a time, with their lifecycle (who, when, clause), whether each continues and why, the requests to end them waiting for a second person, and the Bank's remedies exercisable or not yet (with the missing condition)", Query: []string{"as_of", "known_at"}, Response: "EventsOfDefault", h: s.eventsOfDefault},
-		{Method: "GET", Path: f + "/requests", Summary: "Requests to end events of default (cure, waiver, covenant result) and restatements, with their decisions", Response: "RequestList", h: s.requests},
+		{Method: "GET", Path: f + "/requests", Summary: "Requests to end events of default (cure, waiver, covenant result) and restatements, with their decisions, by id", Query: []string{"after", "limit"}, Response: "RequestList", h: s.requests},
 		decide(app.OpApproveRequest, "POST", f+"/requests/{id}/approve", "Approve a request (not by its requester): the cure, waiver, covenant result or restated statements take effect", "Decision", s.decideRequest(true)),
 		decide(app.OpRejectRequest, "POST", f+"/requests/{id}/reject", "Reject a request (not by its requester), saying why", "Decision", s.decideRequest(false)),
 		{Method: "GET", Path: f + "/notices/effective", Summary: "When a notice sent by a method at a time takes effect under the facility's terms (Security Agreement ¶21), and by which rule", Query: []string{"method", "sent", "confirmed"}, Response: "NoticeEffect", h: s.noticeEffective},
-		{Method: "GET", Path: f + "/fact-records", Summary: "The facility's fact records (append-only), by id", Response: "FactRecordList", h: s.factRecords},
+		{Method: "GET", Path: f + "/fact-records", Summary: "The facility's fact records (append-only), by id", Query: []string{"after", "limit"}, Response: "FactRecordList", h: s.factRecords},
 		rec(app.OpRecordNotice, "POST", f+"/notices", "Record a notice given (effective time computed and stored with its rule)", "NoticeInput", s.recordNotice),
 		rec(app.OpConfirmNotice, "POST", f+"/notices/{id}/confirmation", "Record a fax's confirmation of good transmission and/or its courier copy", "NoticeConfirmationInput", s.confirmNotice),
 		rec(app.OpRecordDefault, "POST", f+"/events-of-default/records", "Record an event of default of the terms as occurred", "EventOfDefaultInput", s.recordDefault),
@@ -217,11 +217,16 @@ func (c *call) queryKnownAt(asOf date.Date) (time.Time, error) {
 }
 
 func (s *Server) requests(c *call) (any, error) {
+	p, err := c.page(false)
+	if err != nil {
+		return nil, err
+	}
 	rs, err := s.svc.Requests(c.r.Context(), c.fac.Slug)
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"requests": rs}, nil
+	out, next := pageOf(rs, p, func(r app.EndRequest) int64 { return r.ID })
+	return map[string]any{"requests": out, "next_after": next}, nil
 }
 
 func (s *Server) decideRequest(approve bool) func(c *call) (any, error) {
@@ -254,14 +259,16 @@ func (s *Server) noticeEffective(c *call) (any, error) {
 }
 
 func (s *Server) factRecords(c *call) (any, error) {
+	p, err := c.page(false)
+	if err != nil {
+		return nil, err
+	}
 	rs, err := s.st.FactRecords(c.r.Context(), c.fac.Slug)
 	if err != nil {
 		return nil, err
 	}
-	if rs == nil {
-		rs = []store.FactRecord{}
-	}
-	return map[string]any{"fact_records": rs}, nil
+	out, next := pageOf(rs, p, func(r store.FactRecord) int64 { return r.ID })
+	return map[string]any{"fact_records": out, "next_after": next}, nil
 }
 
 // recorded finishes a record command: the answer, and the audit record

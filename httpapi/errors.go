@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"revolver/agreement"
 	"revolver/collateral"
@@ -11,29 +12,64 @@ import (
 	"revolver/store"
 )
 
-// Error is an API error: {"code", "message", "details"} with a status.
+// Error is an API error with a status, answered as an RFC 9457 problem
+// detail (application/problem+json).
 type Error struct {
 	Status  int
 	Code    string
 	Message string
 	Details map[string]any
+	// Allow lists the methods of the path (405).
+	Allow []string
 }
 
 func (e *Error) Error() string { return e.Message }
 
-// errorBody is the JSON of every error answer.
+// ProblemType is the type URI of the problems with a code: one per stable
+// error code.
+func ProblemType(code string) string { return "urn:revolver:problem:" + code }
+
+// errorBody is the JSON of every error answer: the members of RFC 9457
+// (type, title, status, detail, instance) and, as extension members, the
+// stable code, the details, the request id and message (the detail again,
+// kept for the clients that read it before problem details).
 type errorBody struct {
-	Code    string         `json:"code"`
-	Message string         `json:"message"`
-	Details map[string]any `json:"details"`
+	Type      string         `json:"type"`
+	Title     string         `json:"title"`
+	Status    int            `json:"status"`
+	Detail    string         `json:"detail"`
+	Instance  string         `json:"instance"`
+	Code      string         `json:"code"`
+	Message   string         `json:"message"`
+	Details   map[string]any `json:"details"`
+	RequestID string         `json:"request_id"`
 }
 
-func (e *Error) body() errorBody {
+// title is the short summary of a code's problem, the same for every
+// problem of the code.
+func title(code string) string {
+	t := strings.ReplaceAll(code, "_", " ")
+	if t == "" {
+		return "Error"
+	}
+	return strings.ToUpper(t[:1]) + t[1:]
+}
+
+func (e *Error) body(r *http.Request, rid string) errorBody {
 	d := e.Details
 	if d == nil {
 		d = map[string]any{}
 	}
-	return errorBody{Code: e.Code, Message: e.Message, Details: d}
+	st := e.Status
+	if st == 0 {
+		st = status(e.Code)
+	}
+	inst := ""
+	if r != nil {
+		inst = r.URL.Path
+	}
+	return errorBody{Type: ProblemType(e.Code), Title: title(e.Code), Status: st, Detail: e.Message, Instance: inst,
+		Code: e.Code, Message: e.Message, Details: d, RequestID: rid}
 }
 
 func errf(status int, code, format string, a ...any) *Error {
@@ -150,10 +186,32 @@ func status(code string) int {
 	return http.StatusUnprocessableEntity
 }
 
-func writeError(w http.ResponseWriter, e *Error) {
+// writeError answers an error as a problem detail, with the headers its
+// status calls for: WWW-Authenticate on 401 and Allow on 405 (a 429's
+// Retry-After is set by the refusing handler, which knows the wait).
+func writeError(w http.ResponseWriter, r *http.Request, rid string, e *Error) {
 	if e.Status == 0 {
 		e.Status = status(e.Code)
 	}
-	b, _ := jsonMarshal(e.body())
-	writeJSON(w, e.Status, b)
+	h := w.Header()
+	switch e.Status {
+	case http.StatusUnauthorized:
+		h.Set("WWW-Authenticate", `Bearer realm="revolver"`)
+	case http.StatusMethodNotAllowed:
+		if len(e.Allow) > 0 {
+			h.Set("Allow", strings.Join(e.Allow, ", "))
+		}
+	}
+	b, _ := jsonMarshal(e.body(r, rid))
+	writeProblem(w, e.Status, b)
+}
+
+// ProblemJSON is the media type of error answers.
+const ProblemJSON = "application/problem+json"
+
+func writeProblem(w http.ResponseWriter, status int, b []byte) {
+	w.Header().Set("Content-Type", ProblemJSON)
+	w.WriteHeader(status)
+	w.Write(b)
+	w.Write([]byte("\n"))
 }

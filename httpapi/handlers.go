@@ -20,6 +20,7 @@ import (
 	"revolver/covenant"
 	"revolver/date"
 	"revolver/defaults"
+	"revolver/httpconv"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
@@ -33,31 +34,31 @@ func (s *Server) routeTable() []*Route {
 	const f = "/api/v1/facilities/{slug}"
 	return []*Route{
 		{Method: "GET", Path: "/api/v1/health", Summary: "Liveness and store check", Public: true, Response: "Health", h: s.health},
-		{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This OpenAPI document", Public: true, Response: "OpenAPI", h: s.openapiDoc},
+		{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This OpenAPI document", Public: true, Versioned: true, Response: "OpenAPI", h: s.openapiDoc},
 		{Method: "POST", Path: "/api/v1/session", Summary: "Sign in (JSON or form): sets the session cookie, returns the CSRF token", Public: true, Request: "SignIn", Response: "Session", Status: 201, h: s.signIn},
 		{Method: "DELETE", Path: "/api/v1/session", Summary: "Sign out", Response: "NoContent", Status: 204, h: s.signOut},
 		{Method: "GET", Path: "/api/v1/me", Summary: "The signed-in user (and CSRF token for a session)", Response: "Me", h: s.me},
-		{Method: "GET", Path: "/api/v1/facilities", Summary: "Facilities the caller may see", Response: "FacilityList", h: s.facilities},
+		{Method: "GET", Path: "/api/v1/facilities", Summary: "Facilities the caller may see, by slug", Query: []string{"after_slug", "limit"}, Response: "FacilityList", h: s.facilities},
 		{Method: "GET", Path: f, Summary: "A facility with its terms in force, the events of default continuing (as known at known_at) and the overadvance", Query: []string{"as_of", "known_at"}, Response: "FacilityTerms", h: s.facility},
 		{Method: "GET", Path: f + "/availability", Summary: "Availability on a date as known at a time, with every term of the formula, why advances are blocked, the overadvance and what hindsight changes", Query: []string{"as_of", "known_at"}, Response: "Availability", h: s.availability},
-		{Method: "GET", Path: f + "/borrowing-base-certificates", Summary: "Certificates of the facility", Response: "CertificateList", h: s.certificates},
+		{Method: "GET", Path: f + "/borrowing-base-certificates", Summary: "Certificates of the facility, by id", Query: []string{"after", "limit", "from", "to"}, Response: "CertificateList", h: s.certificates},
 		{Method: "POST", Path: f + "/borrowing-base-certificates", Summary: "Submit a certificate: multipart as_of, receivables, debtors, inventory (CSV or XLSX)", Roles: roles(app.ActSubmitCertificate), Mutating: true, Op: app.OpSubmitCertificate, Upload: true, Request: "CertificateUpload", Response: "Certificate", Status: 201, h: s.submitCertificate},
-		{Method: "GET", Path: f + "/borrowing-base-certificates/{id}", Summary: "A certificate with its computed body", Response: "Certificate", h: s.certificate},
+		{Method: "GET", Path: f + "/borrowing-base-certificates/{id}", Summary: "A certificate with its computed body", Versioned: true, Response: "Certificate", h: s.certificate},
 		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/approve", Summary: "Approve a certificate (not by its submitter); one that supersedes another only with supersedes naming it", Roles: roles(app.ActDecideCertificate), Mutating: true, Op: app.OpApproveCertificate, Request: "CertificateDecision", Response: "Certificate", h: s.decideCertificate(store.Approved)},
 		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/reject", Summary: "Reject a certificate, saying why", Roles: roles(app.ActDecideCertificate), Mutating: true, Op: app.OpRejectCertificate, Request: "CertificateDecision", Response: "Certificate", h: s.decideCertificate(store.Rejected)},
 		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/withdraw", Summary: "Withdraw a certificate not yet decided (the borrower)", Roles: roles(app.ActWithdrawCertificate), Mutating: true, Op: app.OpWithdrawCertificate, Request: "Decision", Response: "Certificate", h: s.withdrawCertificate},
-		{Method: "GET", Path: f + "/advances", Summary: "Advance requests", Response: "AdvanceList", h: s.advances},
+		{Method: "GET", Path: f + "/advances", Summary: "Advance requests, by id", Query: []string{"after", "limit", "from", "to"}, Response: "AdvanceList", h: s.advances},
 		{Method: "POST", Path: f + "/advances", Summary: "Request an advance: checked against availability, funded at once while what the requester funded that business day stays within the maker-checker threshold (201), else waits for approval (202); value-dated before the business date, a lender's correction with a reason", Roles: roles(app.ActRequestAdvance), Mutating: true, Op: app.OpRequestAdvance, Request: "AdvanceInput", Response: "AdvanceRequested", Status: 201, h: s.requestAdvance},
 		{Method: "POST", Path: f + "/advances/{id}/approve", Summary: "Approve and fund a requested advance (not by its requester)", Roles: roles(app.ActDecideAdvance), Mutating: true, Op: app.OpApproveAdvance, Request: "Decision", Response: "Advance", h: s.decideAdvance(true)},
 		{Method: "POST", Path: f + "/advances/{id}/reject", Summary: "Reject a requested advance, saying why", Roles: roles(app.ActDecideAdvance), Mutating: true, Op: app.OpRejectAdvance, Request: "Decision", Response: "Advance", h: s.decideAdvance(false)},
 		{Method: "POST", Path: f + "/advances/{id}/cancel", Summary: "Cancel a request not yet decided (its requester)", Roles: roles(app.ActRequestAdvance), Mutating: true, Op: app.OpCancelAdvance, Request: "Decision", Response: "Advance", h: s.cancelAdvance},
 		{Method: "POST", Path: f + "/repayments", Summary: "Record a repayment (201); value-dated before the business date, a lender's correction with a reason that waits for a second lender (202)", Roles: roles(app.ActRecordRepayment), Mutating: true, Op: app.OpRepay, Request: "RepaymentInput", Response: "Posted", Status: 201, h: s.repayment},
-		{Method: "GET", Path: f + "/ledger", Summary: "Loan account transactions by value date, with balances", Query: []string{"from", "to"}, Response: "Ledger", h: s.ledger},
+		{Method: "GET", Path: f + "/ledger", Summary: "Loan account transactions value-dated from from to to, by id, with the balances at the end of to", Query: []string{"from", "to", "after", "limit"}, Response: "Ledger", h: s.ledger},
 		{Method: "POST", Path: f + "/financial-statements", Summary: "Submit quarterly financial statements (text/csv): a new period is recorded with its covenant tests; a period already reported is a restatement, pending until a lender accepts it (POST …/requests/{id}/approve)", Roles: roles(app.ActRecordStatements), Mutating: true, Op: app.OpAddStatements, Request: "FinancialsCSV", Response: "FinancialsList", Status: 201, h: s.financials},
 		{Method: "GET", Path: f + "/covenants", Summary: "Covenant tests on the statements as known on a date", Query: []string{"known_at", "as_known_on", "explain"}, Response: "Covenants", h: s.covenants},
 		{Method: "POST", Path: f + "/events-of-default", Summary: "Record an event of default of the terms (action record: as POST …/events-of-default/records) or ask to waive the one continuing of an event (action waive: as POST …/events-of-default/{id}/waive; a second lender approves)", Roles: roles(app.ActRecordDefault), Mutating: true, Op: app.OpRecordDefault, Request: "DefaultInput", Response: "Recorded", Status: 201, h: s.eventOfDefault},
 		{Method: "POST", Path: f + "/amendments", Summary: "Ask to add an amendment (needs a second lender's approval)", Roles: roles(app.ActRequestAmendment), Mutating: true, Op: app.OpRequestAmendment, Request: "AmendmentInput", Response: "Pending", Status: 202, h: s.amendment},
-		{Method: "GET", Path: f + "/approvals", Summary: "Actions waiting for approval and decided", Response: "PendingList", h: s.approvals},
+		{Method: "GET", Path: f + "/approvals", Summary: "Actions waiting for approval and decided, by id", Query: []string{"after", "limit"}, Response: "PendingList", h: s.approvals},
 		{Method: "POST", Path: f + "/approvals/{id}/approve", Summary: "Approve and carry out a pending action (not by its requester)", Roles: roles(app.ActDecidePending), Mutating: true, Op: app.OpApprovePending, Request: "Decision", Response: "Pending", h: s.decidePending(true)},
 		{Method: "POST", Path: f + "/approvals/{id}/reject", Summary: "Reject a pending action, saying why", Roles: roles(app.ActDecidePending), Mutating: true, Op: app.OpRejectPending, Request: "Decision", Response: "Pending", h: s.decidePending(false)},
 		{Method: "GET", Path: "/api/v1/audit", Summary: "The audit trail (hash chain), by id, filtered by facility, user, kind and business date (format=csv or Accept: text/csv: a CSV file)", Roles: roles(app.ActReadAudit), Query: []string{"facility", "user", "kind", "from", "to", "after", "limit", "format"}, Response: "AuditList", h: s.auditList},
@@ -301,7 +302,10 @@ func (s *Server) health(c *call) (any, error) {
 	return map[string]any{"status": "ok", "time": s.now().UTC().Format(time.RFC3339)}, nil
 }
 
-func (s *Server) openapiDoc(c *call) (any, error) { return rawJSON(s.openapi), nil }
+func (s *Server) openapiDoc(c *call) (any, error) {
+	c.versioned(time.Time{}, "public, no-cache")
+	return rawJSON(s.openapi), nil
+}
 
 type signIn struct {
 	Email    string `json:"email"`
@@ -376,18 +380,33 @@ func (s *Server) me(c *call) (any, error) {
 	return out, nil
 }
 
+// facilities lists the facilities the caller may see by slug, a page at a
+// time: after is the last slug of the previous page.
 func (s *Server) facilities(c *call) (any, error) {
+	q := c.r.URL.Query()
+	after := q.Get("after") // a slug here
+	q.Del("after")
+	p, err := readPage(q, false)
+	if err != nil {
+		return nil, err
+	}
 	fs, err := s.st.Facilities(c.r.Context())
 	if err != nil {
 		return nil, err
 	}
 	out := []store.Facility{}
+	var next *string
 	for _, f := range fs {
-		if app.SeesFacility(c.user.Role, c.user.Facilities, f.Slug) {
-			out = append(out, f)
+		if f.Slug <= after || !app.SeesFacility(c.user.Role, c.user.Facilities, f.Slug) {
+			continue
 		}
+		if len(out) == p.Limit {
+			next = &out[len(out)-1].Slug
+			break
+		}
+		out = append(out, f)
 	}
-	return map[string]any{"facilities": out}, nil
+	return map[string]any{"facilities": out, "next_after": next}, nil
 }
 
 func (s *Server) facility(c *call) (any, error) {
@@ -550,14 +569,16 @@ func (s *Server) availability(c *call) (any, error) {
 }
 
 func (s *Server) certificates(c *call) (any, error) {
-	cs, err := s.st.Certificates(c.r.Context(), c.fac.Slug)
+	p, err := c.page(true)
 	if err != nil {
 		return nil, err
 	}
-	if cs == nil {
-		cs = []store.Certificate{}
+	cs, err := s.st.CertificatesPage(c.r.Context(), c.fac.Slug, more(p))
+	if err != nil {
+		return nil, err
 	}
-	return map[string]any{"certificates": cs}, nil
+	out, next := trimPage(cs, p, func(c store.Certificate) int64 { return c.ID })
+	return map[string]any{"certificates": out, "next_after": next}, nil
 }
 
 func (s *Server) loadCertificate(c *call) (store.Certificate, error) {
@@ -575,7 +596,23 @@ func (s *Server) loadCertificate(c *call) (store.Certificate, error) {
 	return cert, nil
 }
 
-func (s *Server) certificate(c *call) (any, error) { return s.loadCertificate(c) }
+// certificate answers a certificate, versioned: its ETag changes with its
+// state, its Last-Modified is its last change (created, submitted or
+// decided; a decided certificate changes no more).
+func (s *Server) certificate(c *call) (any, error) {
+	cert, err := s.loadCertificate(c)
+	if err != nil {
+		return nil, err
+	}
+	mod := cert.CreatedAt
+	for _, t := range []time.Time{cert.SubmittedAt, cert.DecidedAt} {
+		if t.After(mod) {
+			mod = t
+		}
+	}
+	c.versioned(mod, httpconv.Revalidate)
+	return cert, nil
+}
 
 func (s *Server) submitCertificate(c *call) (any, error) {
 	ct, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
@@ -689,14 +726,16 @@ func (c *call) decodeOptional(v any) error {
 }
 
 func (s *Server) advances(c *call) (any, error) {
-	rs, err := s.st.AdvanceRequests(c.r.Context(), c.fac.Slug)
+	p, err := c.page(true)
 	if err != nil {
 		return nil, err
 	}
-	if rs == nil {
-		rs = []store.AdvanceRequest{}
+	rs, err := s.st.AdvanceRequestsPage(c.r.Context(), c.fac.Slug, more(p))
+	if err != nil {
+		return nil, err
 	}
-	return map[string]any{"advances": rs}, nil
+	out, next := trimPage(rs, p, func(r store.AdvanceRequest) int64 { return r.ID })
+	return map[string]any{"advances": out, "next_after": next}, nil
 }
 
 type advanceInput struct {
@@ -847,35 +886,31 @@ func (s *Server) repayment(c *call) (any, error) {
 	return out, c.audit(nil, r.Posted.Transaction)
 }
 
+// ledger answers a page of the loan account's transactions value-dated
+// from from to to (by id, selected in the store's query) and the balances
+// at the end of to.
 func (s *Server) ledger(c *call) (any, error) {
-	q := c.r.URL.Query()
-	from, err := parseDate("from", q.Get("from"), false, minDate)
+	p, err := c.page(true)
 	if err != nil {
 		return nil, err
 	}
-	to, err := parseDate("to", q.Get("to"), false, maxDate)
-	if err != nil {
-		return nil, err
+	if p.From == 0 {
+		p.From = minDate
 	}
-	if from > to {
-		return nil, invalidf("from %s is after to %s", from, to)
+	if p.To == 0 {
+		p.To = maxDate
 	}
 	ctx := c.r.Context()
-	txs, err := s.st.Transactions(ctx, c.fac.Slug)
+	txs, err := s.st.TransactionsPage(ctx, c.fac.Slug, more(p))
 	if err != nil {
 		return nil, err
 	}
-	out := []ledger.Transaction{}
-	for _, t := range txs {
-		if t.ValueDate >= from && t.ValueDate <= to {
-			out = append(out, t)
-		}
-	}
-	bal, err := s.st.Balances(ctx, c.fac.Slug, to)
+	out, next := trimPage(txs, p, func(t ledger.Transaction) int64 { return t.ID })
+	bal, err := s.st.Balances(ctx, c.fac.Slug, p.To)
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"from": from, "to": to, "transactions": out, "balances": bal}, nil
+	return map[string]any{"from": p.From, "to": p.To, "transactions": out, "balances": bal, "next_after": next}, nil
 }
 
 func (s *Server) financials(c *call) (any, error) {
@@ -1002,14 +1037,16 @@ func (s *Server) amendment(c *call) (any, error) {
 }
 
 func (s *Server) approvals(c *call) (any, error) {
+	p, err := c.page(false)
+	if err != nil {
+		return nil, err
+	}
 	ps, err := s.acc.PendingList(c.r.Context(), c.fac.Slug)
 	if err != nil {
 		return nil, err
 	}
-	if ps == nil {
-		ps = []store.Pending{}
-	}
-	return map[string]any{"approvals": ps}, nil
+	out, next := pageOf(ps, p, func(p store.Pending) int64 { return p.ID })
+	return map[string]any{"approvals": out, "next_after": next}, nil
 }
 
 func (s *Server) decidePending(approve bool) func(c *call) (any, error) {
@@ -1032,31 +1069,11 @@ func (s *Server) decidePending(approve bool) func(c *call) (any, error) {
 
 func (s *Server) auditList(c *call) (any, error) {
 	q := c.r.URL.Query()
-	f := store.AuditFilter{Facility: q.Get("facility"), Actor: q.Get("user"), Kind: q.Get("kind"), Limit: 100}
-	if v := q.Get("after"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
-			return nil, fieldErr("after", "%q: expected a record id (integer ≥ 0)", v)
-		}
-		f.After = n
-	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			return nil, fieldErr("limit", "%q: expected an integer from 1 to 1000", v)
-		}
-		f.Limit = n
-	}
-	var err error
-	if f.From, err = parseDate("from", q.Get("from"), false, 0); err != nil {
+	p, err := c.page(true)
+	if err != nil {
 		return nil, err
 	}
-	if f.To, err = parseDate("to", q.Get("to"), false, 0); err != nil {
-		return nil, err
-	}
-	if f.From != 0 && f.To != 0 && f.From > f.To {
-		return nil, fieldErr("to", "%s is before from %s", f.To, f.From)
-	}
+	f := store.AuditFilter{Facility: q.Get("facility"), Actor: q.Get("user"), Kind: q.Get("kind"), After: p.After, Limit: p.Limit, From: p.From, To: p.To}
 	format := q.Get("format")
 	if format == "" && strings.Contains(c.r.Header.Get("Accept"), "text/csv") {
 		format = "csv"
@@ -1067,6 +1084,19 @@ func (s *Server) auditList(c *call) (any, error) {
 	recs, err := s.svc.AuditTrail(c.r.Context(), f)
 	if err != nil {
 		return nil, err
+	}
+	// A full page: another follows if one record more is there (the use
+	// case reads at most MaxLimit a call).
+	var next *int64
+	if len(recs) == p.Limit {
+		f.After, f.Limit = recs[len(recs)-1].ID, 1
+		more, err := s.svc.AuditTrail(c.r.Context(), f)
+		if err != nil {
+			return nil, err
+		}
+		if len(more) > 0 {
+			next = &recs[len(recs)-1].ID
+		}
 	}
 	if format == "csv" {
 		var b bytes.Buffer
@@ -1081,7 +1111,7 @@ func (s *Server) auditList(c *call) (any, error) {
 		c.w = discard{h: http.Header{}}
 		return nil, nil
 	}
-	return map[string]any{"records": recs}, nil
+	return map[string]any{"records": recs, "next_after": next}, nil
 }
 
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }

@@ -19,10 +19,8 @@ func (s *Server) observeRoutes() []*Route {
 
 func init() {
 	schemaTypes["Probe"] = observe.Answer{}
-	routeDocs["GET /ready"] = struct {
-		responses obj
-		content   obj
-	}{responses: obj{"503": obj{"description": "not ready: the checks that fail are named (what fails is in the server's log)",
+	routeDocs["GET /ready"] = routeDoc{responses: obj{"503": obj{"description": "not ready: the checks that fail are named (what fails is in the server's log)",
+		"headers": obj{"Retry-After": obj{"$ref": "#/components/headers/Retry-After"}},
 		"content": obj{"application/json": obj{"schema": ref("Probe")}}}}}
 }
 

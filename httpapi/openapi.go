@@ -75,6 +75,7 @@ type (
 	}
 	facilityList struct {
 		Facilities []store.Facility `json:"facilities"`
+		NextAfter  *string          `json:"next_after"`
 	}
 	facilityTerms struct {
 		Facility store.Facility  `json:"facility"`
@@ -94,9 +95,11 @@ type (
 	}
 	certificateList struct {
 		Certificates []store.Certificate `json:"certificates"`
+		NextAfter    *int64              `json:"next_after"`
 	}
 	advanceList struct {
-		Advances []store.AdvanceRequest `json:"advances"`
+		Advances  []store.AdvanceRequest `json:"advances"`
+		NextAfter *int64                 `json:"next_after"`
 	}
 	postedAnswer struct {
 		Transaction ledger.Transaction `json:"transaction"`
@@ -111,6 +114,7 @@ type (
 		To           date.Date            `json:"to"`
 		Transactions []ledger.Transaction `json:"transactions"`
 		Balances     ledger.Balances      `json:"balances"`
+		NextAfter    *int64               `json:"next_after"`
 	}
 	financialsList struct {
 		// FinancialStatements: of periods not reported before, recorded
@@ -121,13 +125,16 @@ type (
 		Pending []app.Recorded `json:"pending"`
 	}
 	requestList struct {
-		Requests []app.EndRequest `json:"requests"`
+		Requests  []app.EndRequest `json:"requests"`
+		NextAfter *int64           `json:"next_after"`
 	}
 	pendingList struct {
 		Approvals []store.Pending `json:"approvals"`
+		NextAfter *int64          `json:"next_after"`
 	}
 	auditAnswer struct {
-		Records []store.AuditRecord `json:"records"`
+		Records   []store.AuditRecord `json:"records"`
+		NextAfter *int64              `json:"next_after"`
 	}
 	deadlinesAnswer struct {
 		Facility  string                `json:"facility"`
@@ -212,6 +219,7 @@ var schemaTypes = map[string]any{
 
 type factRecordList struct {
 	FactRecords []store.FactRecord `json:"fact_records"`
+	NextAfter   *int64             `json:"next_after"`
 }
 
 // bodies are the request bodies that are not JSON, with their media type.
@@ -332,19 +340,23 @@ var requestDocs = map[reflect.Type]struct {
 	reflect.TypeFor[covenantResultInput](): {required: []string{"covenant", "period_end", "pass"}},
 }
 
+// routeDoc is what routeDocs say of a route.
+type routeDoc struct {
+	responses obj // by status (their headers: beside those of every answer)
+	content   obj // other media types of the success answer
+	headers   obj // other headers of the success answer
+}
+
 // routeDocs add to the operation of a route what the route table does not
 // say: other answers and other media types of the answer.
-var routeDocs = map[string]struct {
-	responses obj // by status
-	content   obj // other media types of the success answer
-}{
+var routeDocs = map[string]routeDoc{
 	"POST /api/v1/facilities/{slug}/advances": {responses: obj{
 		"202": obj{"description": "above the maker-checker threshold (with what the requester funded that business day), or a correction: waits for approval", "content": obj{"application/json": obj{"schema": ref("AdvanceRequested")}}}}},
 	"POST /api/v1/facilities/{slug}/repayments": {responses: obj{
 		"202": obj{"description": "value-dated before the business date: a lender's correction, waits for a second lender", "content": obj{"application/json": obj{"schema": ref("RepaymentPending")}}}}},
-	"GET /api/v1/facilities/{slug}/deadlines": {content: obj{
+	"GET /api/v1/facilities/{slug}/deadlines": {headers: obj{"Content-Disposition": obj{"$ref": "#/components/headers/Content-Disposition"}}, content: obj{
 		"text/calendar": obj{"schema": obj{"type": "string", "description": "an iCalendar file (format=ics or Accept: text/calendar)"}}}},
-	"GET /api/v1/audit": {content: obj{
+	"GET /api/v1/audit": {headers: obj{"Content-Disposition": obj{"$ref": "#/components/headers/Content-Disposition"}}, content: obj{
 		"text/csv": obj{"schema": obj{"type": "string", "description": "the records as CSV with a header row naming the columns (format=csv or Accept: text/csv)"}}}},
 }
 
@@ -359,16 +371,17 @@ func codeList() []string {
 
 var queryDocs = map[string]obj{
 	"as_of":       {"description": "date YYYY-MM-DD (default: the business date)", "schema": dateStr},
-	"from":        {"description": "first date: the value date (ledger), the business date (audit trail)", "schema": dateStr},
-	"to":          {"description": "last date: the value date (ledger), the business date (audit trail)", "schema": dateStr},
+	"from":        {"description": "first date: the value date (ledger, advances), the as-of date (certificates), the business date (audit trail)", "schema": dateStr},
+	"to":          {"description": "last date: the value date (ledger, advances), the as-of date (certificates), the business date (audit trail)", "schema": dateStr},
 	"facility":    {"description": "only records of this facility (slug)", "schema": str},
 	"user":        {"description": "only records of this user (email in any case, or cli:name)", "schema": str},
 	"kind":        {"description": "only records of this kind of thing, e.g. advance, certificate, session", "schema": str},
 	"as_known_on": {"description": "the older name of known_at: the statements as known at the end of business of this date (default now)", "schema": dateStr},
 	"known_at":    {"description": "the figures as known at this time: an RFC 3339 time, a date and time in UTC (2006-12-31T22:00), a date YYYY-MM-DD (the end of that business day: when the next business date opened), or now (every record so far); default: the end of business of as_of when it is before the business date, else now", "schema": str},
 	"explain":     {"description": "true: add each test's explanation", "schema": obj{"type": "boolean"}},
-	"after":       {"description": "records with a greater id", "schema": obj{"type": "integer", "format": "int64", "minimum": 0}},
-	"limit":       {"description": "at most this many (1–1000, default 100)", "schema": obj{"type": "integer", "minimum": 1, "maximum": 1000}},
+	"after":       {"description": "the records with a greater id: the next_after of the previous page", "schema": obj{"type": "integer", "format": "int64", "minimum": 0}},
+	"after_slug":  {"description": "the facilities with a slug after this one: the next_after of the previous page", "schema": str},
+	"limit":       {"description": fmt.Sprintf("at most this many records (1–%d, default %d; above %d: 400 invalid)", MaxLimit, DefaultLimit, MaxLimit), "schema": obj{"type": "integer", "minimum": 1, "maximum": MaxLimit, "default": DefaultLimit}},
 }
 
 // errorResponses are the answers of the error statuses, with the codes
@@ -387,13 +400,31 @@ func errorResponses() obj {
 		}
 		slices.Sort(codes)
 		hdr := obj{"X-Request-ID": obj{"$ref": "#/components/headers/X-Request-ID"}}
-		if st == http.StatusTooManyRequests {
+		if st < 500 {
+			// A refusal kept under an Idempotency-Key, answered again.
+			hdr["Idempotent-Replayed"] = obj{"$ref": "#/components/headers/Idempotent-Replayed"}
+		}
+		switch st {
+		case http.StatusTooManyRequests:
 			hdr["Retry-After"] = obj{"$ref": "#/components/headers/Retry-After"}
+		case http.StatusUnauthorized:
+			hdr["WWW-Authenticate"] = obj{"$ref": "#/components/headers/WWW-Authenticate"}
 		}
 		out[errName(st)] = obj{"description": http.StatusText(st) + ": " + strings.Join(slices.Compact(codes), ", "),
-			"headers": hdr, "content": obj{"application/json": obj{"schema": ref("Error")}}}
+			"headers": hdr, "content": obj{ProblemJSON: obj{"schema": ref("Error")}}}
 	}
 	return out
+}
+
+// License is the licence the OpenAPI document names.
+var License = struct{ Name, URL string }{"Apache-2.0", "https://www.apache.org/licenses/LICENSE-2.0"}
+
+// withHeaderLimit adds the answer the HTTP server itself gives to request
+// headers over its limit (revolver serve: 64 KiB), before any route runs.
+func withHeaderLimit(rs obj) obj {
+	rs["RequestHeaderFieldsTooLarge"] = obj{"description": "the request's headers are larger than the server's limit (64 KiB for revolver serve): answered by the HTTP server before any route, in plain text",
+		"content": obj{"text/plain": obj{"schema": obj{"type": "string"}}}}
+	return rs
 }
 
 func errName(status int) string { return strings.ReplaceAll(http.StatusText(status), " ", "") }
@@ -432,20 +463,30 @@ func openAPIDoc(routes []*Route) (obj, error) {
 	return obj{
 		"openapi": "3.0.3",
 		"info": obj{"title": "revolver API", "version": "1",
-			"description": "Asset-based revolving credit facilities. Amounts are decimal strings; dates are YYYY-MM-DD; errors are {code, message, details}."},
+			"description": "Asset-based revolving credit facilities. Amounts are decimal strings; dates are YYYY-MM-DD; errors are RFC 9457 problem details (application/problem+json) with a stable code; lists are paginated by key (limit, after, next_after).",
+			"license":     obj{"name": License.Name, "url": License.URL},
+			"contact":     obj{"name": "the operator of this server"}},
 		"servers": []obj{{"url": "/", "description": "the server that serves this document"}},
 		"tags":    tagList(routes),
 		"paths":   paths,
 		"components": obj{
 			"schemas":   g.comps,
-			"responses": errorResponses(),
+			"responses": withHeaderLimit(errorResponses()),
 			"headers": obj{
-				"X-Request-ID":        obj{"description": "the request's id (yours, if you sent a valid one)", "schema": str},
+				"X-Request-ID":        obj{"description": "the request's id (yours, if you sent a valid one)", "required": true, "schema": str},
 				"Idempotent-Replayed": obj{"description": "true: the first answer given to this Idempotency-Key, again", "schema": obj{"type": "string", "enum": []string{"true"}}},
-				"Retry-After":         obj{"description": "seconds to wait", "schema": obj{"type": "integer"}},
+				"Retry-After":         obj{"description": "seconds to wait before trying again", "schema": obj{"type": "integer", "minimum": 1}},
+				"ETag":                obj{"description": "a strong entity tag of this version of the answer (another for its gzip encoding)", "schema": str},
+				"Last-Modified":       obj{"description": "when the resource last changed (HTTP date)", "schema": str},
+				"Content-Disposition": obj{"description": "attachment; filename=… for a file answer (CSV, iCalendar)", "schema": str},
+				"WWW-Authenticate":    obj{"required": true, "description": "the scheme to authenticate with: Bearer realm=\"revolver\" (a session cookie also serves)", "schema": str},
 			},
 			"parameters": obj{
 				"X-Request-ID": obj{"name": "X-Request-ID", "in": "header", "required": false, "description": "an id for the request (1–64 of A-Z a-z 0-9 . _ : -), echoed in the answer", "schema": obj{"type": "string", "pattern": `^[A-Za-z0-9._:-]{1,64}$`}},
+				"If-None-Match": obj{"name": "If-None-Match", "in": "header", "required": false, "schema": str,
+					"description": "the ETag of a version you hold: 304 Not Modified if it is current"},
+				"If-Modified-Since": obj{"name": "If-Modified-Since", "in": "header", "required": false, "schema": str,
+					"description": "an HTTP date: 304 Not Modified if the resource has not changed since (without If-None-Match)"},
 				"Idempotency-Key": obj{"name": "Idempotency-Key", "in": "header", "required": false, "schema": obj{"type": "string", "pattern": `^[\x21-\x7e]{1,200}$`},
 					"description": "same key and body: the first answer again (header Idempotent-Replayed: true); other body: 422 idempotency_mismatch"},
 			},
@@ -480,7 +521,11 @@ func (g *schemaGen) operation(rt *Route) (obj, error) {
 		if !ok {
 			return nil, fmt.Errorf("httpapi: OpenAPI: %s: query parameter %q has no entry in queryDocs", key, q)
 		}
-		p := obj{"name": q, "in": "query", "required": false}
+		name := q
+		if q == "after_slug" {
+			name = "after"
+		}
+		p := obj{"name": name, "in": "query", "required": false}
 		for k, v := range d {
 			p[k] = v
 		}
@@ -488,6 +533,9 @@ func (g *schemaGen) operation(rt *Route) (obj, error) {
 	}
 	if rt.Mutating {
 		params = append(params, obj{"$ref": "#/components/parameters/Idempotency-Key"})
+	}
+	if rt.Versioned {
+		params = append(params, obj{"$ref": "#/components/parameters/If-None-Match"}, obj{"$ref": "#/components/parameters/If-Modified-Since"})
 	}
 	op["parameters"] = params
 	if rt.Request != "" {
@@ -536,11 +584,28 @@ func (g *schemaGen) operation(rt *Route) (obj, error) {
 		for k, v := range routeDocs[key].content {
 			content[k] = v
 		}
-		resp[strconv.Itoa(st)] = obj{"description": "success", "headers": hdr, "content": content}
+		okHdr := clone(hdr)
+		for k, v := range routeDocs[key].headers {
+			okHdr[k] = v
+		}
+		if rt.Versioned {
+			okHdr["ETag"] = obj{"$ref": "#/components/headers/ETag"}
+			if rt.Path != "/api/v1/openapi.json" {
+				okHdr["Last-Modified"] = obj{"$ref": "#/components/headers/Last-Modified"}
+			}
+			resp["304"] = obj{"description": "not modified: the version named by If-None-Match (or not changed since If-Modified-Since) is current", "headers": okHdr}
+		}
+		resp[strconv.Itoa(st)] = obj{"description": "success", "headers": okHdr, "content": content}
 	}
 	for k, v := range routeDocs[key].responses {
 		r := clone(v.(obj))
-		r["headers"] = hdr
+		h := clone(hdr)
+		if own, ok := r["headers"].(obj); ok {
+			for k, x := range own {
+				h[k] = x
+			}
+		}
+		r["headers"] = h
 		resp[k] = r
 		if c, ok := r["content"].(obj); ok {
 			if j, ok := c["application/json"].(obj); ok {
@@ -580,6 +645,7 @@ func (g *schemaGen) operation(rt *Route) (obj, error) {
 	if rt.Path == "/api/v1/session" && rt.Method == http.MethodPost {
 		resp["429"] = errResp(429)
 	}
+	resp["431"] = obj{"$ref": "#/components/responses/RequestHeaderFieldsTooLarge"}
 	resp["500"] = errResp(500)
 	op["responses"] = resp
 	if rt.Public {
@@ -897,7 +963,8 @@ func nullable(s obj) obj {
 		return s
 	}
 	if _, isRef := s["$ref"]; isRef {
-		return obj{"allOf": []obj{s}, "nullable": true}
+		// A component is a struct's schema: an object.
+		return obj{"type": "object", "allOf": []obj{s}, "nullable": true}
 	}
 	o := clone(s)
 	o["nullable"] = true

@@ -2,12 +2,14 @@ package httpapi_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -97,8 +99,23 @@ func validated(t testing.TB, h http.Handler) http.Handler {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, r)
-		// Checked before the client has the answer: the test is still running.
-		if err := c.check(vr, rec); err != nil {
+		// Checked before the client has the answer: the test is still
+		// running. A compressed answer is checked as it reads.
+		checked := rec
+		if rec.Header().Get("Content-Encoding") == "gzip" {
+			zr, err := gzip.NewReader(bytes.NewReader(rec.Body.Bytes()))
+			if err != nil {
+				t.Errorf("%s %s: gzip: %v", r.Method, r.URL, err)
+			} else if plain, err := io.ReadAll(zr); err != nil {
+				t.Errorf("%s %s: gzip: %v", r.Method, r.URL, err)
+			} else {
+				checked = httptest.NewRecorder()
+				maps.Copy(checked.Header(), rec.Header())
+				checked.WriteHeader(rec.Code)
+				checked.Write(plain)
+			}
+		}
+		if err := c.check(vr, checked); err != nil {
 			t.Errorf("%s %s → %d, not as the OpenAPI document says: %v\nanswer: %.600s", r.Method, r.URL, rec.Code, err, rec.Body)
 		}
 		for k, v := range rec.Header() {
@@ -150,8 +167,34 @@ func (c *contract) check(r *http.Request, rec *httptest.ResponseRecorder) error 
 	if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
 		return err
 	}
+	if err := checkHeaders(route.Operation, rec); err != nil {
+		return err
+	}
 	if rec.Code >= 400 {
 		return c.checkError(rec)
+	}
+	return nil
+}
+
+// sentHeaders are the headers of the API's own conventions: each one an
+// answer carries must be declared in the document for its status.
+var sentHeaders = []string{"X-Request-ID", "Idempotent-Replayed", "Retry-After", "ETag", "Last-Modified", "WWW-Authenticate", "Allow", "Content-Disposition"}
+
+func checkHeaders(op *openapi3.Operation, rec *httptest.ResponseRecorder) error {
+	rr := op.Responses.Status(rec.Code)
+	if rr == nil {
+		rr = op.Responses.Default()
+	}
+	if rr == nil || rr.Value == nil {
+		return fmt.Errorf("status %d is not declared", rec.Code)
+	}
+	for _, h := range sentHeaders {
+		if rec.Header().Get(h) == "" {
+			continue
+		}
+		if _, ok := rr.Value.Headers[h]; !ok {
+			return fmt.Errorf("header %s sent with %d but not declared for it", h, rec.Code)
+		}
 	}
 	return nil
 }
@@ -159,7 +202,7 @@ func (c *contract) check(r *http.Request, rec *httptest.ResponseRecorder) error 
 // checkError: an error answer is the one error body, its code one whose
 // status is the answer's (invalid: 400 or 422).
 func (c *contract) checkError(rec *httptest.ResponseRecorder) error {
-	if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
+	if ct := rec.Header().Get("Content-Type"); ct != httpapi.ProblemJSON {
 		return fmt.Errorf("error answer of Content-Type %q", ct)
 	}
 	var v any
@@ -211,12 +254,24 @@ func TestOpenAPIDocumentValid(t *testing.T) {
 		r := httptest.NewRequest(b.method, b.path, nil)
 		r.Header.Set("Authorization", "Bearer x")
 		rec := httptest.NewRecorder()
-		rec.Header().Set("Content-Type", "application/json")
+		ct := "application/json"
+		if b.status >= 400 {
+			ct = httpapi.ProblemJSON
+		}
+		rec.Header().Set("Content-Type", ct)
 		rec.WriteHeader(b.status)
 		rec.WriteString(b.body)
 		if err := c.check(r, rec); err == nil {
 			t.Errorf("%s: accepted", b.name)
 		}
+	}
+	// An answer without the X-Request-ID every answer carries.
+	rq := httptest.NewRequest("GET", "/api/v1/health", nil)
+	rc := httptest.NewRecorder()
+	e.srv.ServeHTTP(rc, httptest.NewRequest("GET", "/api/v1/health", nil))
+	rc.Header().Del("X-Request-ID")
+	if err := c.check(rq, rc); err == nil {
+		t.Errorf("an answer without X-Request-ID: accepted")
 	}
 	// A request the document refuses, answered as if it were good: the
 	// document is stricter than the server.

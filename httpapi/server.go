@@ -28,6 +28,7 @@ import (
 	"revolver/app"
 	"revolver/auth"
 	"revolver/date"
+	"revolver/httpconv"
 	"revolver/money"
 	"revolver/observe"
 	"revolver/store"
@@ -73,6 +74,7 @@ type Server struct {
 	routes  []*Route
 	openapi []byte
 	checks  *observe.Health
+	gzip    http.Handler
 
 	// facs caches the facilities found, without their settings (which
 	// may change: the use cases read them from the store): a facility's
@@ -140,6 +142,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{st: cfg.Store, acc: acc, terms: cfg.Terms, now: cfg.Now, cfg: cfg, log: cfg.Log,
 		svc: &app.Service{Store: cfg.Store, Terms: cfg.Terms, Now: cfg.Now, SignInLimits: cfg.SignInLimits, Observe: cfg.Observe},
 		mux: http.NewServeMux(), facs: map[string]store.Facility{}, keyLocks: map[string]*keyLock{}}
+	s.gzip = httpconv.Gzip(http.HandlerFunc(s.route))
 	if s.checks = cfg.Health; s.checks == nil {
 		s.checks = &observe.Health{Log: cfg.Log}
 	}
@@ -166,20 +169,32 @@ func (s *Server) Service() *app.Service { return s.svc }
 // Routes lists the routes served.
 func (s *Server) Routes() []*Route { return s.routes }
 
-// ServeHTTP routes a request; unknown paths and methods answer JSON errors.
+// ServeHTTP serves a request with the security headers of every answer
+// (httpconv.Secure), compressed when large (httpconv.Gzip).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	httpconv.SetSecurity(w.Header(), r, httpconv.APIPolicy)
+	s.gzip.ServeHTTP(w, r)
+}
+
+// route routes a request; unknown paths and methods answer errors.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	if _, pattern := s.mux.Handler(r); pattern == "" {
 		rid := requestID(r)
 		w.Header().Set("X-Request-ID", rid)
+		var allow []string
 		for _, m := range []string{"GET", "POST", "DELETE", "PUT", "PATCH"} {
 			r2 := r.Clone(r.Context())
 			r2.Method = m
 			if _, p := s.mux.Handler(r2); p != "" {
-				writeError(w, &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path)})
-				return
+				allow = append(allow, m)
 			}
 		}
-		writeError(w, &Error{Status: http.StatusNotFound, Code: "not_found", Message: fmt.Sprintf("no route %s %s", r.Method, r.URL.Path)})
+		if len(allow) > 0 {
+			writeError(w, r, rid, &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Allow: allow,
+				Message: fmt.Sprintf("%s is not allowed on %s: expected %s", r.Method, r.URL.Path, strings.Join(allow, ", "))})
+			return
+		}
+		writeError(w, r, rid, &Error{Status: http.StatusNotFound, Code: "not_found", Message: fmt.Sprintf("no route %s %s", r.Method, r.URL.Path)})
 		return
 	}
 	s.mux.ServeHTTP(w, r)
@@ -210,7 +225,10 @@ type Route struct {
 	Query             []string
 	// Status is the success status.
 	Status int
-	h      func(c *call) (any, error)
+	// Versioned routes answer a version of a resource (the handler calls
+	// call.versioned): ETag and Last-Modified, 304 to a conditional GET.
+	Versioned bool
+	h         func(c *call) (any, error)
 }
 
 // call is one request being served.
@@ -235,6 +253,21 @@ type call struct {
 	// refusal (read from the request before the use case runs).
 	amount money.Amount
 	day    date.Date
+	// version: the answer is a version of a resource (versioned).
+	version *version
+}
+
+type version struct {
+	modified time.Time
+	cache    string
+}
+
+// versioned marks the answer as a version of a resource, last changed at
+// modified (zero: unknown), with this Cache-Control: it carries a strong
+// ETag (the hash of the answer) and Last-Modified, and a conditional GET
+// that names them is answered 304 Not Modified.
+func (c *call) versioned(modified time.Time, cacheControl string) {
+	c.version = &version{modified: modified, cache: cacheControl}
 }
 
 var requestIDRe = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
@@ -253,8 +286,6 @@ func (s *Server) wrap(rt *Route) http.Handler {
 		c := &call{s: s, w: w, r: r, rt: rt, reqID: requestID(r)}
 		defer c.note()
 		w.Header().Set("X-Request-ID", c.reqID)
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("X-Content-Type-Options", "nosniff")
 		if err := s.serve(c); err != nil {
 			e := s.asError(c, err)
 			if rec := c.refusal(e); rec != nil {
@@ -262,7 +293,7 @@ func (s *Server) wrap(rt *Route) http.Handler {
 					s.log.Error("audit a refused change", "err", err, "request_id", c.reqID)
 				}
 			}
-			writeError(w, e)
+			writeError(w, r, c.reqID, e)
 		}
 	})
 }
@@ -324,7 +355,7 @@ func (s *Server) serve(c *call) error {
 			// succeed.
 			e := s.asError(c, err)
 			if e.Status < 500 {
-				b, _ := json.Marshal(e.body())
+				b, _ := json.Marshal(e.body(c.r, c.reqID))
 				c.keepRefusal(e, b)
 			}
 		}
@@ -346,6 +377,13 @@ func (s *Server) serve(c *call) error {
 		b = raw
 	} else if b, err = json.Marshal(out); err != nil {
 		return err
+	}
+	if c.version != nil {
+		c.w.Header().Set("Cache-Control", c.version.cache)
+		sum := sha256.Sum256(b)
+		if httpconv.NotModified(c.w, c.r, hex.EncodeToString(sum[:16]), c.version.modified) {
+			return nil
+		}
 	}
 	if c.auditSt.Ran {
 		// The use case's store transaction appended the record with the
@@ -396,6 +434,10 @@ func (c *call) replayKept(kept store.IdempotentResponse) error {
 			Details: map[string]any{"key": c.idemKey}}
 	}
 	c.w.Header().Set("Idempotent-Replayed", "true")
+	if kept.Status >= 400 {
+		writeProblem(c.w, kept.Status, kept.Body)
+		return nil
+	}
 	writeJSON(c.w, kept.Status, kept.Body)
 	return nil
 }

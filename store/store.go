@@ -58,6 +58,9 @@ type Store interface {
 	DecideCertificate(ctx context.Context, id int64, d Decision) (Certificate, error)
 	Certificate(ctx context.Context, id int64) (Certificate, error)
 	Certificates(ctx context.Context, facility string) ([]Certificate, error) // without Body and Explanation, by id
+	// CertificatesPage is one page of them: at most q.Limit with an id
+	// greater than q.After and an as-of date from q.From to q.To.
+	CertificatesPage(ctx context.Context, facility string, q Page) ([]Certificate, error)
 	// CertificateInForce is the latest approved certificate whose as-of
 	// date is on or before asOf and that no approved certificate
 	// supersedes (ties: latest decided, then highest id).
@@ -97,6 +100,10 @@ type Store interface {
 	// the same key fails the whole batch with idempotency_mismatch.
 	PostBatch(ctx context.Context, txs []ledger.Transaction) ([]Posted, error)
 	Transactions(ctx context.Context, facility string) ([]ledger.Transaction, error) // by id
+	// TransactionsPage is one page of a facility's transactions by id: at
+	// most q.Limit with an id greater than q.After and a value date from
+	// q.From to q.To, read in one query.
+	TransactionsPage(ctx context.Context, facility string, q Page) ([]ledger.Transaction, error)
 	Transaction(ctx context.Context, facility string, id int64) (ledger.Transaction, error)
 	Balances(ctx context.Context, facility string, asOf date.Date) (ledger.Balances, error)
 	// AvailabilityInputs reads what availability from a date on needs, as
@@ -105,6 +112,9 @@ type Store interface {
 	AvailabilityInputs(ctx context.Context, facility string, from date.Date, knownAt time.Time, later bool) (AvailabilityInputs, error)
 	// AdvanceRequests lists a facility's advance requests by id.
 	AdvanceRequests(ctx context.Context, facility string) ([]AdvanceRequest, error)
+	// AdvanceRequestsPage is one page of them: at most q.Limit with an id
+	// greater than q.After and a value date from q.From to q.To.
+	AdvanceRequestsPage(ctx context.Context, facility string, q Page) ([]AdvanceRequest, error)
 	// Overadvances lists a facility's recorded overadvances by id.
 	Overadvances(ctx context.Context, facility string) ([]Overadvance, error)
 	FactStore // notices, events of default, policies, filings: defaults.go
@@ -143,6 +153,30 @@ type Store interface {
 	ReadState(ctx context.Context, facility string, after date.Date) (ReadState, error)
 
 	Close() error
+}
+
+// Page asks for one page of a list kept by id: the records with an id
+// greater than After, at most Limit of them (1 or more), with their date
+// (a value date, an as-of date) from From to To where the list has one
+// (From or To zero: unbounded on that side). The next page asks After
+// the last id of this one.
+type Page struct {
+	After    int64
+	Limit    int
+	From, To date.Date
+}
+
+// Check refuses a page that asks for nothing or for an inverted range.
+func (p Page) Check() error {
+	switch {
+	case p.Limit < 1:
+		return Errorf(CodeInvalid, "page limit %d: expected 1 or more", p.Limit)
+	case p.After < 0:
+		return Errorf(CodeInvalid, "page after %d: expected an id, 0 or more", p.After)
+	case p.From != 0 && p.To != 0 && p.From > p.To:
+		return Errorf(CodeInvalid, "page from %s is after to %s", p.From, p.To)
+	}
+	return nil
 }
 
 // AccrualClose is what a close-of-business run commits with its accruals,

@@ -269,3 +269,47 @@ func (c *client) postUpload(slug, asOf string, files map[string][2]string) (*htt
 	body, _ := io.ReadAll(resp.Body)
 	return resp, string(body)
 }
+
+// TestApprovedCertificateDocumentsVersioned: the PDF and XLSX of an
+// approved certificate are the same bytes each time, with a strong ETag
+// and Last-Modified (the approval); a conditional GET naming them is
+// answered 304. Before the decision they carry no ETag.
+func TestApprovedCertificateDocumentsVersioned(t *testing.T) {
+	e := newEnv(t)
+	b := e.signIn(t, "controller@btu.example")
+	mustStatus(t, "upload", b.upload("btu", "2004-10-03", e.exampleUpload()).StatusCode, http.StatusSeeOther)
+	l := e.signIn(t, "officer@bank.example")
+	for _, f := range []string{"certificate.pdf", "certificate.xlsx"} {
+		if resp, _ := l.get("/facilities/btu/certificates/1/" + f); resp.Header.Get("ETag") != "" {
+			t.Errorf("%s before the decision: ETag %q", f, resp.Header.Get("ETag"))
+		}
+	}
+	mustStatus(t, "approve", l.post("/facilities/btu/certificates/1/approve", url.Values{}).StatusCode, http.StatusSeeOther)
+	for _, f := range []string{"certificate.pdf", "certificate.xlsx"} {
+		p := "/facilities/btu/certificates/1/" + f
+		r1, b1 := l.get(p)
+		r2, b2 := l.get(p)
+		etag, mod := r1.Header.Get("ETag"), r1.Header.Get("Last-Modified")
+		if r1.StatusCode != 200 || etag == "" || strings.HasPrefix(etag, "W/") || mod == "" || r2.Header.Get("ETag") != etag {
+			t.Fatalf("%s: %d ETag %q then %q, Last-Modified %q", f, r1.StatusCode, etag, r2.Header.Get("ETag"), mod)
+		}
+		if b1 != b2 {
+			t.Errorf("%s: two GETs of one version gave different bytes (%d, %d)", f, len(b1), len(b2))
+		}
+		if r1.Header.Get("Content-Encoding") != "" {
+			t.Errorf("%s: compressed (%s), yet it is a zip or PDF already", f, r1.Header.Get("Content-Encoding"))
+		}
+		for _, hdr := range [][2]string{{"If-None-Match", etag}, {"If-Modified-Since", mod}} {
+			req, _ := http.NewRequest("GET", e.srv.URL+p, nil)
+			req.Header.Set(hdr[0], hdr[1])
+			resp, err := l.http.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusNotModified {
+				t.Errorf("%s with %s: %d, want 304", f, hdr[0], resp.StatusCode)
+			}
+		}
+	}
+}

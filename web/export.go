@@ -2,9 +2,12 @@ package web
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/go-pdf/fpdf"
 	"github.com/xuri/excelize/v2"
@@ -13,6 +16,7 @@ import (
 	"revolver/covenant"
 	"revolver/date"
 	"revolver/explain"
+	"revolver/httpconv"
 	"revolver/money"
 	"revolver/store"
 )
@@ -43,6 +47,8 @@ func newPDF(title string) (*fpdf.Fpdf, func(string) string) {
 	pdf.SetAutoPageBreak(true, 18)
 	pdf.SetTitle(title, true)
 	pdf.SetCreator("revolver", false)
+	// Fonts and images in a fixed order: one document, one set of bytes.
+	pdf.SetCatalogSort(true)
 	pdf.AliasNbPages("{nb}")
 	tr := pdf.UnicodeTranslatorFromDescriptor("")
 	pdf.SetFooterFunc(func() {
@@ -52,6 +58,27 @@ func newPDF(title string) (*fpdf.Fpdf, func(string) string) {
 	})
 	pdf.AddPage()
 	return pdf, tr
+}
+
+// exportVersion names the layout of the exported files: a new layout is a
+// new version of every document (change it with the layout).
+const exportVersion = "1"
+
+// decidedVersion: the document of a decided certificate (approved,
+// rejected, withdrawn) changes no more; it is answered with a strong ETag
+// (from the certificate's stored hashes, its decision and the layout) and
+// Last-Modified (its decision), and 304 to a conditional GET that names
+// them (true: answered). A certificate not yet decided is not versioned.
+func (rq *req) decidedVersion(c store.Certificate, format string) bool {
+	if c.DecidedAt.IsZero() {
+		return false
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%d\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%d",
+		exportVersion, format, rq.fac.Name, c.ID, c.Status, c.BodySHA256, c.ExplanationSHA256, c.Reviewer, c.Comment,
+		c.DecidedAt.UTC().Format(time.RFC3339Nano), c.Supersedes)
+	rq.w.Header().Set("Cache-Control", httpconv.Revalidate)
+	return httpconv.NotModified(rq.w, rq.r, hex.EncodeToString(h.Sum(nil)[:16]), c.DecidedAt)
 }
 
 func sendFile(rq *req, contentType, name string, b []byte) error {
@@ -90,6 +117,9 @@ func (s *Server) certificatePDF(rq *req) error {
 	if err != nil {
 		return err
 	}
+	if rq.decidedVersion(c, "pdf") {
+		return nil
+	}
 	sh, err := s.shownCertificate(ctxOf(rq), c)
 	if err != nil {
 		return err
@@ -106,6 +136,11 @@ func (s *Server) certificatePDF(rq *req) error {
 func certificatePDFBytes(f store.Facility, rec *app.CertificateRecord) ([]byte, error) {
 	c := rec.Certificate
 	pdf, tr := newPDF("Borrowing Base Certificate")
+	// The same certificate prints the same bytes (its ETag promises it).
+	if last := lastChange(c); !last.IsZero() {
+		pdf.SetCreationDate(last)
+		pdf.SetModificationDate(last)
+	}
 	pdf.SetFont("Helvetica", "B", 16)
 	pdf.CellFormat(0, 9, tr("Borrowing Base Certificate"), "", 1, "L", false, 0, "")
 	pdf.SetFont("Helvetica", "", 10)
@@ -187,6 +222,9 @@ func (s *Server) certificateXLSX(rq *req) error {
 	c, err := rq.loadCertificate()
 	if err != nil {
 		return err
+	}
+	if rq.decidedVersion(c, "xlsx") {
+		return nil
 	}
 	sh, err := s.shownCertificate(ctxOf(rq), c)
 	if err != nil {
@@ -372,4 +410,16 @@ func compliancePDFBytes(f store.Facility, pe covPeriod, knownOn date.Date) ([]by
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// lastChange is when a certificate last changed: created, submitted or
+// decided.
+func lastChange(c store.Certificate) time.Time {
+	t := c.CreatedAt
+	for _, x := range []time.Time{c.SubmittedAt, c.DecidedAt} {
+		if x.After(t) {
+			t = x
+		}
+	}
+	return t
 }

@@ -12,6 +12,8 @@ import (
 )
 
 var funcs = template.FuncMap{
+	// asset is the URL of a static file under its hashed name.
+	"asset": assetURL,
 	// amount formats an amount with thousands separators and two
 	// decimals; a negative amount is marked with a minus sign and the
 	// class "neg" (see the stylesheet).

@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"io/fs"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -34,6 +33,7 @@ import (
 	"revolver/app"
 	"revolver/auth"
 	"revolver/date"
+	"revolver/httpconv"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/observe"
@@ -83,6 +83,7 @@ type Server struct {
 	log           *slog.Logger
 	pages         map[string]*template.Template
 	mux           *http.ServeMux
+	gzip          http.Handler
 
 	certMu    sync.Mutex
 	certCache map[int64]*computed
@@ -133,29 +134,12 @@ func NewServer(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.routes()
+	s.gzip = httpconv.Gzip(http.HandlerFunc(s.route))
 	return s, nil
 }
 
 func (s *Server) routes() {
-	static, _ := fs.Sub(staticFS, "static")
-	fsrv := http.StripPrefix("/static/", http.FileServer(http.FS(static)))
-	s.mux.Handle("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Files only: a directory is not listed.
-		if name := strings.TrimPrefix(r.URL.Path, "/static/"); name == "" || strings.HasSuffix(name, "/") {
-			http.NotFound(w, r)
-			return
-		}
-		if f, err := static.Open(strings.TrimPrefix(r.URL.Path, "/static/")); err == nil {
-			st, err := f.Stat()
-			f.Close()
-			if err != nil || st.IsDir() {
-				http.NotFound(w, r)
-				return
-			}
-		}
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		fsrv.ServeHTTP(w, r)
-	}))
+	s.mux.HandleFunc("GET /static/", serveStatic)
 	s.mux.Handle("/api/", s.api)
 	s.mux.HandleFunc("GET /sign-in", s.signInPage)
 	s.mux.HandleFunc("POST /sign-in", s.signIn)
@@ -189,17 +173,24 @@ func (s *Server) routes() {
 
 // ServeHTTP serves a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !strings.HasPrefix(r.URL.Path, "/api/") {
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("X-Frame-Options", "DENY")
-		w.Header().Set("Referrer-Policy", "same-origin")
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		// The API mounted there, with its own headers; it names its own
+		// routes.
+		s.mux.ServeHTTP(w, r)
+		return
 	}
+	httpconv.SetSecurity(w.Header(), r, pagePolicy)
+	s.gzip.ServeHTTP(w, r)
+}
+
+// pagePolicy is the Content-Security-Policy of the pages: their own
+// scripts, styles and images only, never framed.
+const pagePolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"
+
+// route routes a page request.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	_, pattern := s.mux.Handler(r)
-	if pattern != "/api/" {
-		// The API names its own routes.
-		observe.NoteRoute(r.Context(), pattern)
-	}
+	observe.NoteRoute(r.Context(), pattern)
 	if pattern == "" {
 		// Unknown page.
 		rq := &req{s: s, w: w, r: r}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -416,30 +417,115 @@ func TestRolesSeeTheirActions(t *testing.T) {
 	}
 }
 
+// TestSecurityHeaders: every answer — a page, the sign-in page, a page
+// not found, a static file, the API and its 404 — carries the security
+// headers and, unless it may be kept, Cache-Control: no-store.
 func TestSecurityHeaders(t *testing.T) {
+	e := newEnv(t)
+	get := func(path string, hdr ...string) *http.Response {
+		t.Helper()
+		r, _ := http.NewRequest("GET", e.srv.URL+path, nil)
+		for i := 0; i+1 < len(hdr); i += 2 {
+			r.Header.Set(hdr[i], hdr[i+1])
+		}
+		resp, err := http.DefaultTransport.RoundTrip(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+	page := "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"
+	api := "default-src 'none'; frame-ancestors 'none'"
+	hashed, err := assetURL("style.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		path, csp, cache string
+		status           int
+	}{
+		{"/sign-in", page, "no-store", 200},
+		{"/no-such-page", page, "no-store", 404},
+		{"/static/no-such-file.css", page, "no-store", 404},
+		{hashed, page, "public, max-age=31536000, immutable", 200},
+		{"/static/style.css", page, "public, no-cache", 200},
+		{"/api/v1/health", api, "no-store", 200},
+		{"/api/v1/no-such-route", api, "no-store", 404},
+	} {
+		resp := get(c.path)
+		if resp.StatusCode != c.status {
+			t.Errorf("%s: %d, want %d", c.path, resp.StatusCode, c.status)
+		}
+		for h, want := range map[string]string{
+			"X-Frame-Options":              "DENY",
+			"X-Content-Type-Options":       "nosniff",
+			"Content-Security-Policy":      c.csp,
+			"Cross-Origin-Opener-Policy":   "same-origin",
+			"Cross-Origin-Resource-Policy": "same-origin",
+			"Permissions-Policy":           "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=(), interest-cohort=()",
+			"Referrer-Policy":              "same-origin",
+			"Cache-Control":                c.cache,
+		} {
+			if got := resp.Header.Get(h); got != want {
+				t.Errorf("%s: %s %q, want %q", c.path, h, got, want)
+			}
+		}
+		if resp.Header.Get("Strict-Transport-Security") != "" {
+			t.Errorf("%s: HSTS over plain HTTP", c.path)
+		}
+	}
+	// The API under /api/ answers as the API.
+	resp := get("/api/v1/health")
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("/api/v1/health: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}
+
+// TestStaticHashedNames: the pages reference the static files under their
+// hashed names; such a file answers 304 to its ETag, and is compressed
+// when large and accepted.
+func TestStaticHashedNames(t *testing.T) {
 	e := newEnv(t)
 	resp, err := http.Get(e.srv.URL + "/sign-in")
 	if err != nil {
 		t.Fatal(err)
 	}
+	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	for h, want := range map[string]string{
-		"X-Frame-Options":         "DENY",
-		"X-Content-Type-Options":  "nosniff",
-		"Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
-	} {
-		if got := resp.Header.Get(h); got != want {
-			t.Errorf("%s: %q, want %q", h, got, want)
+	for _, name := range []string{"style.css", "app.js"} {
+		u, err := assetURL(name)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	// The API under /api/ answers as the API.
-	resp, err = http.Get(e.srv.URL + "/api/v1/health")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" {
-		t.Errorf("/api/v1/health: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		if !strings.Contains(string(b), `"`+u+`"`) || u == "/static/"+name {
+			t.Errorf("the sign-in page does not reference %s as %s", name, u)
+		}
+		r, _ := http.NewRequest("GET", e.srv.URL+u, nil)
+		r.Header.Set("Accept-Encoding", "gzip")
+		resp, err := http.DefaultTransport.RoundTrip(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		etag := resp.Header.Get("ETag")
+		if resp.StatusCode != 200 || etag == "" {
+			t.Fatalf("%s: %d ETag %q", u, resp.StatusCode, etag)
+		}
+		if a := assets[name]; len(a.content) >= 4096 && resp.Header.Get("Content-Encoding") != "gzip" {
+			t.Errorf("%s of %d bytes not compressed (%d bytes sent)", u, len(a.content), len(body))
+		}
+		r.Header.Set("If-None-Match", etag)
+		resp, err = http.DefaultTransport.RoundTrip(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotModified {
+			t.Errorf("%s with If-None-Match %s: %d, want 304", u, etag, resp.StatusCode)
+		}
 	}
 }
 

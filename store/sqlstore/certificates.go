@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"revolver/date"
 	"revolver/store"
@@ -226,9 +227,9 @@ func (db *DB) loadCertificate(ctx context.Context, q querier, where string, args
 
 // certificateInputs reads the inputs of the certificates where says, by
 // certificate.
-func (db *DB) certificateInputs(ctx context.Context, q querier, where string, arg any) (map[int64][]store.Input, error) {
+func (db *DB) certificateInputs(ctx context.Context, q querier, where string, args ...any) (map[int64][]store.Input, error) {
 	rows, err := q.QueryContext(ctx, db.q(`SELECT i.certificate_id, i.name, i.sha256, b.size FROM certificate_inputs i JOIN blobs b ON b.sha256 = i.sha256
-		WHERE `+where+` ORDER BY i.certificate_id, i.seq`), arg)
+		WHERE `+where+` ORDER BY i.certificate_id, i.seq`), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -269,7 +270,15 @@ func (db *DB) Certificates(ctx context.Context, facility string) ([]store.Certif
 }
 
 func (db *DB) certificates(ctx context.Context, q querier, fid int64) ([]store.Certificate, error) {
-	rows, err := q.QueryContext(ctx, db.q(`SELECT `+certCols+` FROM certificates c JOIN facilities f ON f.id = c.facility_id WHERE c.facility_id = ? ORDER BY c.id`), fid)
+	return db.certificatesWhere(ctx, q, false, `c.facility_id = ? ORDER BY c.id`, fid)
+}
+
+// certificatesWhere lists the certificates of a condition (and its order
+// and limit) with their inputs: those of the facility's certificates
+// (all of them: the first argument is the facility's id), else those of
+// the certificates listed (a page, at most a few thousand).
+func (db *DB) certificatesWhere(ctx context.Context, q querier, page bool, where string, args ...any) ([]store.Certificate, error) {
+	rows, err := q.QueryContext(ctx, db.q(`SELECT `+certCols+` FROM certificates c JOIN facilities f ON f.id = c.facility_id WHERE `+where), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -286,7 +295,17 @@ func (db *DB) certificates(ctx context.Context, q querier, fid int64) ([]store.C
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	in, err := db.certificateInputs(ctx, q, `i.certificate_id IN (SELECT id FROM certificates WHERE facility_id = ?)`, fid)
+	var in map[int64][]store.Input
+	if !page {
+		in, err = db.certificateInputs(ctx, q, `i.certificate_id IN (SELECT id FROM certificates WHERE facility_id = ?)`, args[0])
+	} else if len(out) > 0 {
+		ids := make([]any, len(out))
+		marks := make([]string, len(out))
+		for i, c := range out {
+			ids[i], marks[i] = c.ID, "?"
+		}
+		in, err = db.certificateInputs(ctx, q, `i.certificate_id IN (`+strings.Join(marks, ", ")+`)`, ids...)
+	}
 	if err != nil {
 		return nil, err
 	}

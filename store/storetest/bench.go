@@ -19,6 +19,40 @@ func Bench(b *testing.B, open func(b *testing.B) store.Store) {
 	}
 	b.Run("PostSingle", func(b *testing.B) { benchPostSingle(b, open(b)) })
 	b.Run("Receivables1M", func(b *testing.B) { benchReceivables(b, open(b)) })
+	b.Run("TransactionsPage", func(b *testing.B) { benchTransactionsPage(b, open(b)) })
+}
+
+// benchTransactionsPage: one page of 100 transactions (TransactionsPage)
+// of a facility with 10,000 transactions, first, last and in a date range,
+// against the same page of a new facility, in the same run.
+func benchTransactionsPage(b *testing.B, s store.Store) {
+	slugs := facilities(b, s, 2)
+	txs := mixed(slugs[:1], 10000, 0)
+	for i := range txs {
+		txs[i].ValueDate = d("2006-01-02") + date.Date(i/100) // 100 days
+	}
+	posted, err := s.PostBatch(ctx, txs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		slug string
+		p    store.Page
+	}{
+		{"new", slugs[1], store.Page{Limit: 101}},
+		{"10k_first", slugs[0], store.Page{Limit: 101}},
+		{"10k_last", slugs[0], store.Page{Limit: 101, After: posted[len(posted)-101].Transaction.ID}},
+		{"10k_range", slugs[0], store.Page{Limit: 101, From: d("2006-03-01"), To: d("2006-03-10")}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.TransactionsPage(ctx, c.slug, c.p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
 
 func facilities(b *testing.B, s store.Store, n int) []string {
