@@ -3,39 +3,14 @@ package main
 import (
 	"encoding/json"
 	"io"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"revolver/bench/benchdata"
 )
 
-// benchData generates (once, cached under the temporary directory) the
-// benchmark data set of ../shared/data: 1M receivables, 100k inventory rows.
-func benchData(b *testing.B) string {
-	b.Helper()
-	dir := filepath.Join(os.TempDir(), "revolver-bench-1m-seed2004-asof2004-10-03")
-	if _, err := os.Stat(filepath.Join(dir, "inventory.csv")); err == nil {
-		return dir
-	}
-	gen, err := filepath.Abs("../../../shared/data/gen_abl_data.py")
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := os.Stat(gen); err != nil {
-		b.Skipf("the data generator is not at %s", gen)
-	}
-	tmp := dir + ".tmp"
-	os.RemoveAll(tmp)
-	out, err := exec.Command("python3", gen, "--out", tmp, "--invoices", "1000000").CombinedOutput()
-	if err != nil {
-		b.Fatalf("generate: %v\n%s", err, out)
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		b.Fatal(err)
-	}
-	return dir
-}
+func benchData(b *testing.B) string { return benchdata.Dir(b) }
 
 // BenchmarkBorrowingBase1M is the borrowing base for 1M receivables and 100k
 // inventory rows, from CSV files to the JSON result, end to end.
