@@ -51,7 +51,8 @@ const (
 	ActDecidePending Action = "decide_pending"
 	// ActReadAudit: read the audit trail.
 	ActReadAudit Action = "read_audit"
-	// ActManageUsers: add users and create API tokens.
+	// ActManageUsers: add, disable and enable users, create and revoke
+	// API tokens, list and end a user's sessions.
 	ActManageUsers Action = "manage_users"
 )
 

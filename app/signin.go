@@ -38,6 +38,8 @@ type SignInError struct {
 	Code    string
 	Message string
 	Wait    time.Duration
+	// Disabled: the password was right but the account is disabled.
+	Disabled bool
 }
 
 func (e *SignInError) Error() string { return e.Message }
@@ -169,6 +171,15 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (SignedIn, error) {
 			return SignedIn{}, err
 		}
 		return SignedIn{}, &SignInError{Code: CodeUnauthorized, Message: "the email or the password is wrong"}
+	}
+	if u.Disabled {
+		// Said only to whoever knows the password.
+		rec.Role = u.Role
+		rec.Result, rec.Error = store.AuditRefused, "disabled"
+		if _, err := acc.AppendAudit(ctx, rec); err != nil {
+			return SignedIn{}, err
+		}
+		return SignedIn{}, &SignInError{Code: CodeUnauthorized, Message: "this account is disabled: ask an administrator", Disabled: true}
 	}
 	token, csrf := auth.Random("", 32), auth.Random("", 32)
 	sess := store.Session{IDSHA256: auth.SHA256(token), UserID: u.ID, CSRF: csrf, Created: now, Expires: now.Add(in.TTL)}

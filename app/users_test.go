@@ -40,11 +40,11 @@ func TestAddUserAndToken(t *testing.T) {
 			if err != nil || u.Email != "aud@bank.example" {
 				t.Fatalf("add: %+v %v", u, err)
 			}
-			tok, _, err := s.CreateToken(admin, "aud@bank.example")
+			tok, _, err := s.CreateToken(admin, "aud@bank.example", 0)
 			if err != nil || tok == "" {
 				t.Fatalf("token: %v", err)
 			}
-			if got, err := acc.UserByToken(ctx, auth.SHA256(tok)); err != nil || got.ID != u.ID {
+			if got, err := acc.UserByToken(ctx, auth.SHA256(tok), now); err != nil || got.ID != u.ID {
 				t.Fatalf("token's user: %+v %v", got, err)
 			}
 			recs, err := acc.AuditRecords(ctx, 0, 10)

@@ -35,11 +35,16 @@ func (o Op) Action() string {
 // method (a use case whose action depends on its input has one per
 // action).
 const (
-	// Sessions and accounts (SignIn, SignOut, AddUser, CreateToken).
+	// Sessions and accounts (SignIn, SignOut, AddUser, CreateToken), and
+	// revoking access (DisableUser, EnableUser, RevokeToken, EndSessions).
 	OpSignIn      Op = "session/sign_in"
 	OpSignOut     Op = "session/sign_out"
 	OpAddUser     Op = "user/add"
 	OpCreateToken Op = "token/create"
+	OpDisableUser Op = "user/disable"
+	OpEnableUser  Op = "user/enable"
+	OpRevokeToken Op = "token/revoke"
+	OpEndSessions Op = "session/end"
 
 	// RegisterFacility.
 	OpRegisterFacility Op = "facility/register"

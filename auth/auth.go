@@ -28,12 +28,14 @@ type Params struct {
 // passes, one lane).
 var DefaultParams = Params{Memory: 19 * 1024, Time: 2, Threads: 1}
 
-// HashPassword returns the argon2id hash of pw in PHC string format:
-// $argon2id$v=19$m=…,t=…,p=…$salt$hash (unpadded base64).
+// HashPassword returns the argon2id hash of pw (NFC, NormalizePassword)
+// in PHC string format: $argon2id$v=19$m=…,t=…,p=…$salt$hash (unpadded
+// base64). The rule of what a password may be is CheckPassword's.
 func HashPassword(pw string, p Params) (string, error) {
-	if len(pw) < 8 {
-		return "", errors.New("password: at least 8 characters are required")
+	if pw == "" {
+		return "", errors.New("password: empty")
 	}
+	pw = NormalizePassword(pw)
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
@@ -44,8 +46,17 @@ func HashPassword(pw string, p Params) (string, error) {
 }
 
 // VerifyPassword reports whether pw matches the PHC-format hash (compared
-// in constant time).
+// in constant time). pw is normalised (NFC) as HashPassword does; a hash
+// of a password stored before normalisation is matched as typed too.
 func VerifyPassword(hash, pw string) bool {
+	n := NormalizePassword(pw)
+	if verify(hash, n) {
+		return true
+	}
+	return n != pw && verify(hash, pw)
+}
+
+func verify(hash, pw string) bool {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false

@@ -188,7 +188,7 @@ func newEnv(t testing.TB, open func(t testing.TB) (store.Store, *sql.DB)) *env {
 			}
 		}
 		tok, sum := auth.NewToken()
-		if err := e.acc.CreateToken(ctx, u.ID, sum, time.Now()); err != nil {
+		if err := e.acc.CreateToken(ctx, u.ID, sum, time.Now(), time.Now().Add(24*time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 		e.token[email], e.email[r] = tok, email

@@ -509,9 +509,16 @@ func (g *schemaGen) operation(rt *Route) (obj, error) {
 	params := []obj{{"$ref": "#/components/parameters/X-Request-ID"}}
 	for _, m := range pathParamRe.FindAllStringSubmatch(rt.Path, -1) {
 		p := obj{"name": m[1], "in": "path", "required": true, "schema": str}
-		if m[1] == "slug" {
+		switch m[1] {
+		case "slug":
 			p["description"] = "the facility's slug"
-		} else {
+		case "email":
+			p["description"] = "the user's email"
+		case "token":
+			p["description"] = "the API token's SHA-256 (hex)"
+		case "session":
+			p["description"] = "the SHA-256 (hex) of the session's cookie"
+		default:
 			p["description"] = "the record's id"
 		}
 		params = append(params, p)
@@ -681,6 +688,7 @@ var tags = []struct {
 	{"defaults", "Deadlines, notices, events of default and remedies, and the fact records they rest on", []string{"events-of-default", "deadlines", "notices", "fact-records",
 		"insurance-policies", "ucc-filings", "other-indebtedness", "occurrences"}},
 	{"audit", "The audit trail", []string{"audit"}},
+	{"users", "Users, their API tokens and sessions: disabling, revoking, ending (administrators)", []string{"users"}},
 }
 
 // tagOf is the tag of a path (its segment, if no tag lists it).

@@ -16,7 +16,7 @@ import (
 // decodes, in types the generator knows, is refused.
 func TestOpenAPIDeclarations(t *testing.T) {
 	s := &Server{}
-	table := append(append(s.routeTable(), s.defaultsRoutes()...), s.observeRoutes()...)
+	table := append(append(append(s.routeTable(), s.defaultsRoutes()...), s.observeRoutes()...), s.accessRoutes()...)
 	base := Route{Method: "GET", Path: "/api/v1/x", Summary: "x", Public: true, Response: "Health"}
 	if _, err := openAPIDoc(append(table, &base)); err != nil {
 		t.Fatalf("a declared route: %v", err)

@@ -147,7 +147,7 @@ func New(cfg Config) (*Server, error) {
 		s.checks = &observe.Health{Log: cfg.Log}
 	}
 	s.checks.Add("database", storeReady(cfg.Store))
-	s.routes = append(append(s.routeTable(), s.defaultsRoutes()...), s.observeRoutes()...)
+	s.routes = append(append(append(s.routeTable(), s.defaultsRoutes()...), s.observeRoutes()...), s.accessRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
@@ -461,12 +461,11 @@ func (s *Server) authenticate(c *call) error {
 		if !ok || tok == "" {
 			return errf(http.StatusUnauthorized, "unauthorized", "Authorization: expected \"Bearer <token>\"")
 		}
-		// Read on every request, not cached: a token revoked or a user
-		// disabled through any process is refused by the next request to
-		// every other.
-		u, err := s.acc.UserByToken(ctx, auth.SHA256(tok))
+		// Looked up on every request (no cache), so that a token revoked,
+		// expired or of a user disabled is refused at once by every process.
+		u, err := s.acc.UserByToken(ctx, auth.SHA256(tok), s.now())
 		if store.ErrorCode(err) == store.CodeNotFound {
-			return errf(http.StatusUnauthorized, "unauthorized", "the API token is not valid")
+			return errf(http.StatusUnauthorized, "unauthorized", "the API token is not valid (unknown, revoked, expired, or of a disabled user)")
 		}
 		if err != nil {
 			return err
@@ -501,6 +500,9 @@ func (s *Server) authenticate(c *call) error {
 	u, err := s.acc.UserByID(ctx, sess.UserID)
 	if err != nil {
 		return err
+	}
+	if u.Disabled {
+		return errf(http.StatusUnauthorized, "unauthorized", "the session has ended: the account is disabled")
 	}
 	c.user, c.session = u, &sess
 	return nil

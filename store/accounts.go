@@ -44,14 +44,42 @@ type Accounts interface {
 	// is a no-op.
 	GrantFacility(ctx context.Context, userID int64, facility string) error
 
-	// CreateToken stores the SHA-256 (hex) of a new API token.
-	CreateToken(ctx context.Context, userID int64, tokenSHA256 string, at time.Time) error
+	// Users lists every user by email.
+	Users(ctx context.Context) ([]User, error)
+
+	// CreateToken stores the SHA-256 (hex) of a new API token, created at
+	// and valid until expires.
+	CreateToken(ctx context.Context, userID int64, tokenSHA256 string, at, expires time.Time) error
 	// AddUser stores a new user with the facilities granted, and AddToken a
 	// token's hash, each in one transaction with its audit record (nil:
 	// none).
 	AddUser(ctx context.Context, u User, facilities []string, a *AuditRecord) (User, error)
-	AddToken(ctx context.Context, userID int64, tokenSHA256 string, at time.Time, a *AuditRecord) error
-	UserByToken(ctx context.Context, tokenSHA256 string) (User, error)
+	AddToken(ctx context.Context, userID int64, tokenSHA256 string, at, expires time.Time, a *AuditRecord) error
+	// UserByToken finds the user of a token valid at now: a token unknown,
+	// revoked or expired, or of a disabled user, is not_found.
+	UserByToken(ctx context.Context, tokenSHA256 string, now time.Time) (User, error)
+
+	// SetUserDisabled disables a user (disabled true) or enables them
+	// again, appending the change with its audit record (a, may be nil) in
+	// one transaction. Disabling also ends every session of the user and
+	// revokes every token not yet revoked, in that transaction. Setting the
+	// state a user is already in is a conflict.
+	SetUserDisabled(ctx context.Context, userID int64, disabled bool, at time.Time, a *AuditRecord) error
+	// Tokens lists a user's tokens (revoked and expired ones too), oldest
+	// first; Token finds one by its SHA-256.
+	Tokens(ctx context.Context, userID int64) ([]Token, error)
+	Token(ctx context.Context, tokenSHA256 string) (Token, error)
+	// RevokeToken revokes a token at a time, with its audit record (a, may
+	// be nil), in one transaction: unknown is not_found, already revoked a
+	// conflict.
+	RevokeToken(ctx context.Context, tokenSHA256 string, at time.Time, a *AuditRecord) (Token, error)
+	// Sessions lists a user's sessions live at now, oldest first.
+	Sessions(ctx context.Context, userID int64, now time.Time) ([]Session, error)
+	// EndSessions ends a user's session (idSHA256) or, with idSHA256 "",
+	// every session of the user, with the audit record (a, may be nil),
+	// in one transaction; it returns how many were ended (a session named
+	// that is not the user's is not_found).
+	EndSessions(ctx context.Context, userID int64, idSHA256 string, a *AuditRecord) (int, error)
 
 	// Sessions are keyed by the SHA-256 (hex) of the cookie value.
 	CreateSession(ctx context.Context, s Session) error
@@ -165,7 +193,24 @@ type User struct {
 	Created      time.Time `json:"created"`
 	// Facilities are the facilities a borrower user belongs to.
 	Facilities []string `json:"facilities,omitempty"`
+	// Disabled users cannot sign in, and have no session or token that
+	// works.
+	Disabled bool `json:"disabled"`
 }
+
+// Token is an API token as stored: its SHA-256 (hex; the token itself is
+// never stored), whose it is, when it was created, until when it is
+// valid, and when it was revoked (zero: not revoked).
+type Token struct {
+	SHA256  string    `json:"sha256"`
+	UserID  int64     `json:"-"`
+	Created time.Time `json:"created"`
+	Expires time.Time `json:"expires"`
+	Revoked time.Time `json:"revoked,omitzero"`
+}
+
+// Valid reports whether the token may be used at now.
+func (t Token) Valid(now time.Time) bool { return t.Revoked.IsZero() && now.Before(t.Expires) }
 
 // Session is a signed-in browser.
 type Session struct {

@@ -209,17 +209,19 @@ func (s *Server) uploadCertificate(rq *req) error {
 		v.Error = "The certificate was not submitted: " + strings.TrimRight(msg, ". ") + ". " + fix + " and upload the three files again."
 		return rq.render(status, "certificates", v)
 	}
-	done := fmt.Sprintf("Certificate %d as of %s was submitted for the lender's review.", out.ID, out.AsOf)
-	if out.Supersedes != 0 {
-		done = fmt.Sprintf("Certificate %d as of %s was submitted for the lender's review; it supersedes certificate %d once approved as such.", out.ID, out.AsOf, out.Supersedes)
-	}
-	switch n := len(out.Warnings); {
+	id, asOf, n := fmt.Sprint(out.ID), out.AsOf.String(), len(out.Warnings)
+	page := fmt.Sprintf("/facilities/%s/certificates/%d", url.PathEscape(rq.fac.Slug), out.ID)
+	switch {
+	case out.Supersedes != 0 && n > 0:
+		return rq.done(page, "certificate_supersedes_warnings", id, asOf, fmt.Sprint(out.Supersedes), fmt.Sprint(n))
+	case out.Supersedes != 0:
+		return rq.done(page, "certificate_submitted_supersedes", id, asOf, fmt.Sprint(out.Supersedes))
 	case n == 1:
-		done += " It has a warning: read it below."
+		return rq.done(page, "certificate_submitted_warning", id, asOf)
 	case n > 1:
-		done += fmt.Sprintf(" It has %d warnings: read them below.", n)
+		return rq.done(page, "certificate_submitted_warnings", id, asOf, fmt.Sprint(n))
 	}
-	return rq.redirect(fmt.Sprintf("/facilities/%s/certificates/%d", url.PathEscape(rq.fac.Slug), out.ID), done)
+	return rq.done(page, "certificate_submitted", id, asOf)
 }
 
 // --- one certificate ---
@@ -529,7 +531,7 @@ func (s *Server) decideCertificate(rq *req) error {
 	if err != nil {
 		return rq.refused(err, s.certificatePage)
 	}
-	return rq.redirect(fmt.Sprintf("/facilities/%s/certificates/%d", url.PathEscape(rq.fac.Slug), c.ID), fmt.Sprintf("Certificate %d is %s.", c.ID, out.Status))
+	return rq.done(fmt.Sprintf("/facilities/%s/certificates/%d", url.PathEscape(rq.fac.Slug), c.ID), "certificate_decided", fmt.Sprint(c.ID), string(out.Status))
 }
 
 // refused shows the page again (page renders it) with the reason the use

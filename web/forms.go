@@ -101,7 +101,7 @@ func (s *Server) decideRequest(rq *req) error {
 	if d == "reject" {
 		verb = "rejected"
 	}
-	return rq.redirect(back, fmt.Sprintf("Request %d is %s.", id, verb))
+	return rq.done(back, "request_decided", fmt.Sprint(id), verb)
 }
 
 // amountField reads an amount field: digits with up to two decimals
@@ -129,15 +129,15 @@ func dateField(label, v string) (date.Date, error) {
 }
 
 // repaid says what a repayment (or its correction) came to.
-func repaid(out app.Repaid, amount money.Amount, vd date.Date) string {
+func repaid(rq *req, path string, out app.Repaid, amount money.Amount, vd date.Date) error {
 	if out.Pending != nil {
-		return fmt.Sprintf("The correction, a repayment of USD %s value %s, waits for a second lender’s approval (pending action %d).", amount.Grouped(), vd, out.Pending.ID)
+		return rq.done(path, "repayment_pending", amount.Grouped(), vd.String(), fmt.Sprint(out.Pending.ID))
 	}
 	id := int64(0)
 	if out.Posted != nil {
 		id = out.Posted.Transaction.ID
 	}
-	return fmt.Sprintf("The repayment of USD %s value %s is recorded (transaction %d).", amount.Grouped(), vd, id)
+	return rq.done(path, "repayment_recorded", amount.Grouped(), vd.String(), fmt.Sprint(id))
 }
 
 // recordRepayment records a repayment through the use case
@@ -166,7 +166,7 @@ func (s *Server) recordRepayment(rq *req) error {
 	if err != nil {
 		return rq.refused(err, s.loansPage)
 	}
-	return rq.redirect(rq.facPath("/loans"), repaid(out, amount, vd))
+	return repaid(rq, rq.facPath("/loans"), out, amount, vd)
 }
 
 // requestCorrection asks for a back-valued advance or repayment, a
@@ -216,13 +216,13 @@ func (s *Server) requestCorrection(rq *req) error {
 		if err != nil {
 			return rq.refused(err, s.loansPage)
 		}
-		return rq.redirect(back+"#corrections", repaid(out, amount, vd))
+		return repaid(rq, back+"#corrections", out, amount, vd)
 	}
 	out, err := s.svc.RequestAdvance(rq.actx(), app.RequestInput{Facility: rq.fac.Slug, Key: key, Amount: amount, ValueDate: vd, By: rq.user.Email, Reason: reason})
 	if err != nil {
 		return rq.refused(err, s.loansPage)
 	}
-	return rq.redirect(back+"#queue", fmt.Sprintf("The correction, advance request %d of USD %s value %s, waits for a second lender’s approval.", out.ID, out.Amount.Grouped(), out.ValueDate))
+	return rq.done(back+"#queue", "correction_waits", fmt.Sprint(out.ID), out.Amount.Grouped(), out.ValueDate.String())
 }
 
 // decideCorrection approves (posting it) or rejects a back-valued
@@ -257,11 +257,10 @@ func (s *Server) decideCorrection(rq *req) error {
 	if err != nil {
 		return rq.refused(err, s.loansPage)
 	}
-	msg := fmt.Sprintf("Correction %d is %s.", id, after.Status)
 	if after.Status == store.PendingApproved {
-		msg = fmt.Sprintf("Correction %d is approved: the repayment is posted.", id)
+		return rq.done(rq.facPath("/loans#corrections"), "correction_posted", fmt.Sprint(id))
 	}
-	return rq.redirect(rq.facPath("/loans#corrections"), msg)
+	return rq.done(rq.facPath("/loans#corrections"), "correction_decided", fmt.Sprint(id), after.Status)
 }
 
 // submitStatements records the quarterly financial statements of an
@@ -303,9 +302,8 @@ func (s *Server) submitStatements(rq *req) error {
 	if err != nil {
 		return rq.refused(err, s.covenantsPage)
 	}
-	msg := fmt.Sprintf("%d period(s) of %s recorded with their covenant tests.", len(fs), fh[0].Filename)
 	if n := len(pending); n > 0 {
-		msg = fmt.Sprintf("%d period(s) recorded; %d restatement(s) of periods already reported wait for a lender’s acceptance (see the requests below).", len(fs), n)
+		return rq.done(rq.facPath("/covenants"), "statements_restated", fmt.Sprint(len(fs)), fmt.Sprint(n))
 	}
-	return rq.redirect(rq.facPath("/covenants"), msg)
+	return rq.done(rq.facPath("/covenants"), "statements_recorded", fmt.Sprint(len(fs)))
 }

@@ -281,11 +281,10 @@ func (s *Server) requestAdvance(rq *req) error {
 	if err != nil {
 		return rq.refused(err, s.loansPage)
 	}
-	msg := fmt.Sprintf("Advance request %d of USD %s value %s was funded.", out.ID, out.Amount.Grouped(), out.ValueDate)
 	if out.Status == store.AdvanceRequested {
-		msg = fmt.Sprintf("Advance request %d of USD %s value %s waits for a lender's approval.", out.ID, out.Amount.Grouped(), out.ValueDate)
+		return rq.done(back, "advance_waits", fmt.Sprint(out.ID), out.Amount.Grouped(), out.ValueDate.String())
 	}
-	return rq.redirect(back, msg)
+	return rq.done(back, "advance_funded", fmt.Sprint(out.ID), out.Amount.Grouped(), out.ValueDate.String())
 }
 
 func (s *Server) decideAdvance(rq *req) error {
@@ -318,7 +317,7 @@ func (s *Server) decideAdvance(rq *req) error {
 	if err != nil {
 		return rq.refused(err, s.loansPage)
 	}
-	return rq.redirect(back, fmt.Sprintf("Advance request %d is %s.", out.ID, out.Status))
+	return rq.done(back, "advance_decided", fmt.Sprint(out.ID), string(out.Status))
 }
 
 // advanceInput reads the advance form's amount and value date, with the

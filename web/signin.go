@@ -90,6 +90,8 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 			return
 		case errors.As(err, &se) && se.Code == app.CodeRateLimited:
 			status, msg = http.StatusTooManyRequests, "Too many failed sign-ins. Wait a few minutes and try again, or ask an administrator to check your account."
+		case errors.As(err, &se) && se.Disabled:
+			status, msg = http.StatusUnauthorized, "This account is disabled. Ask an administrator to enable it."
 		case errors.As(err, &se):
 			status, msg = http.StatusUnauthorized, "The email or the password is wrong. Check them and try again."
 		case store.ErrorCode(err) == store.CodeInvalid:

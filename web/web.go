@@ -146,6 +146,11 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /sign-out", s.page(s.signOut))
 	s.mux.HandleFunc("GET /{$}", s.page(s.home))
 	s.mux.HandleFunc("GET /audit", s.page(s.auditPage))
+	s.mux.HandleFunc("GET /users", s.page(s.usersPage))
+	s.mux.HandleFunc("POST /users/{email}/disable", s.page(s.changeAccess(app.OpDisableUser)))
+	s.mux.HandleFunc("POST /users/{email}/enable", s.page(s.changeAccess(app.OpEnableUser)))
+	s.mux.HandleFunc("POST /users/{email}/tokens/{token}/revoke", s.page(s.changeAccess(app.OpRevokeToken)))
+	s.mux.HandleFunc("POST /users/{email}/sessions/end", s.page(s.changeAccess(app.OpEndSessions)))
 	const f = "/facilities/{slug}"
 	s.mux.HandleFunc("GET "+f, s.facPage(s.facilityPage))
 	s.mux.HandleFunc("GET "+f+"/trend.svg", s.facPage(s.trendSVG))
@@ -242,6 +247,9 @@ func (s *Server) session(r *http.Request) (store.User, store.Session, error) {
 	u, err := s.acc.UserByID(r.Context(), sess.UserID)
 	if err != nil {
 		return store.User{}, store.Session{}, err
+	}
+	if u.Disabled {
+		return store.User{}, store.Session{}, errNoSession
 	}
 	return u, sess, nil
 }
@@ -401,7 +409,7 @@ func (rq *req) view(title, nav string, page any) *view {
 		f := rq.fac
 		v.Facility = &f
 	}
-	v.Flash = rq.r.URL.Query().Get("done")
+	v.Flash = flashText(rq.r.URL.Query())
 	if rq.errMsg != "" {
 		v.Error, v.Flash = rq.errMsg, ""
 	}
@@ -556,20 +564,11 @@ func (rq *req) clientKey() (string, error) {
 	return fmt.Sprintf("web:%d:%s", rq.user.ID, k), nil
 }
 
-// redirect answers 303 See Other to a page with a message to show.
+// redirect answers 303 See Other to a page (done: a message of the set
+// of flashes, shown there; "" none).
 func (rq *req) redirect(path, done string) error {
 	if done != "" {
-		path, frag, _ := strings.Cut(path, "#")
-		sep := "?"
-		if strings.Contains(path, "?") {
-			sep = "&"
-		}
-		path += sep + "done=" + url.QueryEscape(done)
-		if frag != "" {
-			path += "#" + frag
-		}
-		http.Redirect(rq.w, rq.r, path, http.StatusSeeOther)
-		return nil
+		return rq.done(path, done)
 	}
 	http.Redirect(rq.w, rq.r, path, http.StatusSeeOther)
 	return nil

@@ -274,7 +274,7 @@ func TestStoredDefaultsCommand(t *testing.T) {
 	}
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	tok, _, err := (&app.Service{Store: st, Now: now}).CreateToken(ctx, "officer@bank.example")
+	tok, _, err := (&app.Service{Store: st, Now: now}).CreateToken(ctx, "officer@bank.example", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -240,7 +240,7 @@ func newWorld(t *testing.T, flag, target string, rnd *rand.Rand) *world {
 	w.srv = httptest.NewServer(h)
 	t.Cleanup(w.srv.Close)
 	for _, u := range []string{surfBorrower, surfOfficer, surfCredit} {
-		tok, _, err := w.svc.CreateToken(ctx, u)
+		tok, _, err := w.svc.CreateToken(ctx, u, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

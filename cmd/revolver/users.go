@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -58,6 +59,7 @@ func userCmd() *cobra.Command {
 	add.Flags().StringArrayVar(&facilities, "facility", nil, "facility slug of a borrower user (repeatable)")
 	add.Flags().BoolVar(&stdin, "password-stdin", false, "read the password from standard input")
 	c.AddCommand(add)
+	c.AddCommand(userAccessCmds()...)
 	return c
 }
 
@@ -65,9 +67,10 @@ func tokenCmd() *cobra.Command {
 	c := &cobra.Command{Use: "token", Short: "API tokens"}
 	var sf storeFlags
 	var email string
+	var ttl time.Duration
 	create := &cobra.Command{
-		Use:   "create --email E",
-		Short: "Create an API token for a user; prints only the token (shown once)",
+		Use:   "create --email E [--expires-in 2160h]",
+		Short: "Create an API token for a user, valid 90 days unless --expires-in says; prints only the token (shown once)",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if email == "" {
 				return usageError{errors.New("--email is required")}
@@ -77,12 +80,12 @@ func tokenCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			tok, _, err := service(st).CreateToken(cliContext(cmd.Context(), "token create"), email)
+			tok, _, err := service(st).CreateToken(cliContext(cmd.Context(), "token create"), email, ttl)
 			if err != nil {
 				if store.ErrorCode(err) == store.CodeNotFound {
 					return usageError{fmt.Errorf("--email %s: %w", email, err)}
 				}
-				return err
+				return opError(err)
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), tok)
 			return nil
@@ -90,7 +93,9 @@ func tokenCmd() *cobra.Command {
 	}
 	sf.add(create)
 	create.Flags().StringVar(&email, "email", "", "the user's email")
+	create.Flags().DurationVar(&ttl, "expires-in", 0, "how long the token is valid (default 2160h, 90 days; at most 8784h, 366 days)")
 	c.AddCommand(create)
+	c.AddCommand(tokenAccessCmds()...)
 	return c
 }
 

@@ -36,20 +36,20 @@ func (db *DB) CreateUser(ctx context.Context, u store.User) (store.User, error) 
 	return u, nil
 }
 
-func (db *DB) scanUser(ctx context.Context, where string, arg any) (store.User, error) {
+func (db *DB) scanUser(ctx context.Context, where string, args ...any) (store.User, error) {
 	// One statement (prepared on SQLite): the user and the facilities it
 	// may see, one row per facility. Users are read on every request that
 	// carries a token or a session, so this is a hot read.
 	var u store.User
-	q := `SELECT u.id, u.email, u.role, u.password_hash, u.created, f.slug FROM users u
+	q := `SELECT u.id, u.email, u.role, u.password_hash, u.created, ` + disabledCol + `, f.slug FROM users u
 		LEFT JOIN user_facilities uf ON uf.user_id = u.id LEFT JOIN facilities f ON f.id = uf.facility_id
 		WHERE ` + where + ` ORDER BY f.slug`
 	var rows *sql.Rows
 	st, err := db.readStmt(ctx, q)
 	if err == nil && st != nil {
-		rows, err = st.QueryContext(ctx, arg)
+		rows, err = st.QueryContext(ctx, args...)
 	} else {
-		rows, err = db.R.QueryContext(ctx, db.q(q), arg)
+		rows, err = db.R.QueryContext(ctx, db.q(q), args...)
 	}
 	if err != nil {
 		return u, fmt.Errorf("user: %w", err)
@@ -59,7 +59,7 @@ func (db *DB) scanUser(ctx context.Context, where string, arg any) (store.User, 
 	for rows.Next() {
 		var created Time
 		var slug sql.NullString
-		if err := rows.Scan(&u.ID, &u.Email, &u.Role, &u.PasswordHash, &created, &slug); err != nil {
+		if err := rows.Scan(&u.ID, &u.Email, &u.Role, &u.PasswordHash, &created, &u.Disabled, &slug); err != nil {
 			return u, fmt.Errorf("user: %w", err)
 		}
 		found, u.Created = true, created.T
@@ -103,8 +103,11 @@ func (db *DB) GrantFacility(ctx context.Context, userID int64, facility string) 
 }
 
 // CreateToken stores a token's hash.
-func (db *DB) CreateToken(ctx context.Context, userID int64, h string, at time.Time) error {
-	_, err := db.W.ExecContext(ctx, db.q(`INSERT INTO api_tokens (sha256, user_id, created) VALUES (?, ?, ?)`), h, userID, db.D.Time(store.Truncate(at)))
+func (db *DB) CreateToken(ctx context.Context, userID int64, h string, at, expires time.Time) error {
+	if !expires.After(at) {
+		return store.Errorf(store.CodeInvalid, "token: expires %s: expected after its creation %s", expires.Format(time.RFC3339), at.Format(time.RFC3339))
+	}
+	_, err := db.W.ExecContext(ctx, db.q(`INSERT INTO api_tokens (sha256, user_id, created, expires) VALUES (?, ?, ?, ?)`), h, userID, db.D.Time(store.Truncate(at)), db.D.Time(store.Truncate(expires)))
 	if db.D.IsUnique(err) {
 		return store.Errorf(store.CodeConflict, "token exists")
 	}
@@ -114,9 +117,15 @@ func (db *DB) CreateToken(ctx context.Context, userID int64, h string, at time.T
 	return nil
 }
 
-// UserByToken finds the user of a token.
-func (db *DB) UserByToken(ctx context.Context, h string) (store.User, error) {
-	return db.scanUser(ctx, `u.id = (SELECT user_id FROM api_tokens WHERE sha256 = ?)`, h)
+// UserByToken finds the user of a token valid at now, in one statement:
+// a token revoked or expired, or of a disabled user, is not found.
+func (db *DB) UserByToken(ctx context.Context, h string, now time.Time) (store.User, error) {
+	u, err := db.scanUser(ctx, `u.id = (SELECT t.user_id FROM api_tokens t WHERE t.sha256 = ? AND t.expires > ?
+		AND NOT EXISTS (SELECT 1 FROM token_revocations r WHERE r.sha256 = t.sha256))`, h, db.D.Time(store.Truncate(now)))
+	if err == nil && u.Disabled {
+		return store.User{}, store.Errorf(store.CodeNotFound, "user not found")
+	}
+	return u, err
 }
 
 // CreateSession stores a session.
@@ -682,13 +691,16 @@ func (db *DB) AddUser(ctx context.Context, u store.User, facilities []string, a 
 }
 
 // AddToken stores a token's hash and the audit record in one transaction.
-func (db *DB) AddToken(ctx context.Context, userID int64, h string, at time.Time, a *store.AuditRecord) error {
+func (db *DB) AddToken(ctx context.Context, userID int64, h string, at, expires time.Time, a *store.AuditRecord) error {
+	if !expires.After(at) {
+		return store.Errorf(store.CodeInvalid, "token: expires %s: expected after its creation %s", expires.Format(time.RFC3339), at.Format(time.RFC3339))
+	}
 	tx, err := db.begin(ctx, "add_token", nil)
 	if err != nil {
 		return fmt.Errorf("add token: %w", err)
 	}
 	defer rollback(tx)
-	_, err = tx.ExecContext(ctx, db.q(`INSERT INTO api_tokens (sha256, user_id, created) VALUES (?, ?, ?)`), h, userID, db.D.Time(store.Truncate(at)))
+	_, err = tx.ExecContext(ctx, db.q(`INSERT INTO api_tokens (sha256, user_id, created, expires) VALUES (?, ?, ?, ?)`), h, userID, db.D.Time(store.Truncate(at)), db.D.Time(store.Truncate(expires)))
 	if db.D.IsUnique(err) {
 		return store.Errorf(store.CodeConflict, "token exists")
 	}

@@ -23,6 +23,7 @@ func RunAccounts(t *testing.T, open func(t *testing.T) store.Store) {
 	}{
 		{"Users", testUsers},
 		{"TokensSessions", testTokensSessions},
+		{"RevokeAccess", testRevokeAccess},
 		{"IdempotentResponses", testIdempotentResponses},
 		{"Pending", testPending},
 		{"PendingRefused", testPendingRefused},
@@ -84,14 +85,14 @@ func testUsers(t *testing.T, s store.Store, a store.Accounts) {
 
 func testTokensSessions(t *testing.T, s store.Store, a store.Accounts) {
 	u, _ := a.CreateUser(actx, store.User{Email: "a@b.c", Role: store.RoleAuditor, PasswordHash: "h", Created: time.Now()})
-	if err := a.CreateToken(actx, u.ID, "abc", time.Now()); err != nil {
+	if err := a.CreateToken(actx, u.ID, "abc", time.Now(), time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	wantCodeA(t, a.CreateToken(actx, u.ID, "abc", time.Now()), store.CodeConflict)
-	if got, err := a.UserByToken(actx, "abc"); err != nil || got.ID != u.ID {
+	wantCodeA(t, a.CreateToken(actx, u.ID, "abc", time.Now(), time.Now().Add(time.Hour)), store.CodeConflict)
+	if got, err := a.UserByToken(actx, "abc", time.Now()); err != nil || got.ID != u.ID {
 		t.Fatalf("by token: %+v %v", got, err)
 	}
-	_, err := a.UserByToken(actx, "abd")
+	_, err := a.UserByToken(actx, "abd", time.Now())
 	wantCodeA(t, err, store.CodeNotFound)
 	now := time.Now()
 	if err := a.CreateSession(actx, store.Session{IDSHA256: "s1", UserID: u.ID, CSRF: "c", Created: now, Expires: now.Add(time.Hour)}); err != nil {

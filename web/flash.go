@@ -1,0 +1,92 @@
+package web
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// The message shown after a change (303 See Other to a page with
+// ?done=KEY and its values v=…) is one of a fixed set, written here: the
+// address names the message and its figures, each of a checked form, so
+// that a link cannot put words of its own on a page. An unknown key, or a
+// value not of its form, shows nothing.
+var (
+	flashID     = regexp.MustCompile(`^[0-9]{1,19}$`)
+	flashAmount = regexp.MustCompile(`^-?[0-9]{1,3}(,[0-9]{3})*\.[0-9]{2}$`)
+	flashDate   = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+	flashStatus = regexp.MustCompile(`^(approved|rejected|funded|requested|cancelled|withdrawn|submitted)$`)
+	flashEmail  = regexp.MustCompile(`^[a-z0-9._%+\-]{1,64}@[a-z0-9.\-]{1,190}$`)
+)
+
+type flashMsg struct {
+	text string // a format with one %s a value
+	args []*regexp.Regexp
+}
+
+var flashes = map[string]flashMsg{
+	"certificate_submitted":            {"Certificate %s as of %s was submitted for the lender's review.", []*regexp.Regexp{flashID, flashDate}},
+	"certificate_submitted_supersedes": {"Certificate %s as of %s was submitted for the lender's review; it supersedes certificate %s once approved as such.", []*regexp.Regexp{flashID, flashDate, flashID}},
+	"certificate_submitted_warning":    {"Certificate %s as of %s was submitted for the lender's review. It has a warning: read it below.", []*regexp.Regexp{flashID, flashDate}},
+	"certificate_submitted_warnings":   {"Certificate %s as of %s was submitted for the lender's review. It has %s warnings: read them below.", []*regexp.Regexp{flashID, flashDate, flashID}},
+	"certificate_supersedes_warnings":  {"Certificate %s as of %s was submitted for the lender's review; it supersedes certificate %s once approved as such. It has %s warning(s): read them below.", []*regexp.Regexp{flashID, flashDate, flashID, flashID}},
+	"certificate_decided":              {"Certificate %s is %s.", []*regexp.Regexp{flashID, flashStatus}},
+	"request_decided":                  {"Request %s is %s.", []*regexp.Regexp{flashID, flashStatus}},
+	"repayment_pending":                {"The correction, a repayment of USD %s value %s, waits for a second lender’s approval (pending action %s).", []*regexp.Regexp{flashAmount, flashDate, flashID}},
+	"repayment_recorded":               {"The repayment of USD %s value %s is recorded (transaction %s).", []*regexp.Regexp{flashAmount, flashDate, flashID}},
+	"correction_waits":                 {"The correction, advance request %s of USD %s value %s, waits for a second lender’s approval.", []*regexp.Regexp{flashID, flashAmount, flashDate}},
+	"correction_decided":               {"Correction %s is %s.", []*regexp.Regexp{flashID, flashStatus}},
+	"correction_posted":                {"Correction %s is approved: the repayment is posted.", []*regexp.Regexp{flashID}},
+	"statements_recorded":              {"%s period(s) recorded with their covenant tests.", []*regexp.Regexp{flashID}},
+	"statements_restated":              {"%s period(s) recorded; %s restatement(s) of periods already reported wait for a lender’s acceptance (see the requests below).", []*regexp.Regexp{flashID, flashID}},
+	"advance_funded":                   {"Advance request %s of USD %s value %s was funded.", []*regexp.Regexp{flashID, flashAmount, flashDate}},
+	"advance_waits":                    {"Advance request %s of USD %s value %s waits for a lender's approval.", []*regexp.Regexp{flashID, flashAmount, flashDate}},
+	"advance_decided":                  {"Advance request %s is %s.", []*regexp.Regexp{flashID, flashStatus}},
+	"user_disabled":                    {"%s is disabled: their sessions ended and their API tokens are revoked.", []*regexp.Regexp{flashEmail}},
+	"user_enabled":                     {"%s is enabled again (their API tokens stay revoked).", []*regexp.Regexp{flashEmail}},
+	"token_revoked":                    {"The API token of %s is revoked.", []*regexp.Regexp{flashEmail}},
+	"sessions_ended":                   {"%s session(s) of %s ended.", []*regexp.Regexp{flashID, flashEmail}},
+}
+
+// flashQuery is the query of a message: done=key and its values.
+func flashQuery(key string, args ...string) string {
+	m, ok := flashes[key]
+	if !ok || len(args) != len(m.args) {
+		panic(fmt.Sprintf("web: message %q with %d values", key, len(args)))
+	}
+	v := url.Values{"done": {key}}
+	v["v"] = args
+	return v.Encode()
+}
+
+// flashText is the message a query names, "" if none or not of its form.
+func flashText(q url.Values) string {
+	m, ok := flashes[q.Get("done")]
+	if !ok || len(q["v"]) != len(m.args) {
+		return ""
+	}
+	vals := make([]any, len(m.args))
+	for i, re := range m.args {
+		a := q["v"][i]
+		if !re.MatchString(a) {
+			return ""
+		}
+		vals[i] = a
+	}
+	return fmt.Sprintf(m.text, vals...)
+}
+
+// done answers 303 See Other to a page with a message of the set.
+func (rq *req) done(path, key string, args ...string) error {
+	path, frag, _ := strings.Cut(path, "#")
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	path += sep + flashQuery(key, args...)
+	if frag != "" {
+		path += "#" + frag
+	}
+	return rq.redirect(path, "")
+}
