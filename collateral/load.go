@@ -1,10 +1,12 @@
 package collateral
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -21,16 +23,94 @@ func isXLSX(name string) bool {
 	return ext == ".xlsx" || ext == ".xlsm"
 }
 
-// sheetRows returns the rows of the report's sheet.
-func sheetRows(name, kind string, data []byte) ([][]string, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+// XLSXLimits bound what reading a workbook may cost, whatever the file
+// claims: the bytes its parts decompress to (in total, and per part as a
+// multiple of their compressed size, which stops a zip bomb before it is
+// inflated), and the rows, columns and cells of the sheet read. A workbook
+// beyond a limit is refused with the limit named. The sheet's declared
+// dimension is checked before any row is read, the header row before the
+// others, and rows are read one at a time.
+type XLSXLimits struct {
+	MaxUncompressed int64 // bytes of every part together, decompressed
+	MaxRatio        int64 // decompressed ÷ compressed size of a part over 1 MiB
+	MaxRows         int
+	MaxColumns      int
+	MaxCells        int
+}
+
+// DefaultXLSXLimits: 256 MiB decompressed, a ratio of 200, Excel's
+// 1,048,576 rows, 256 columns and ten million cells (a million invoices
+// of ten columns).
+var DefaultXLSXLimits = XLSXLimits{MaxUncompressed: 256 << 20, MaxRatio: 200, MaxRows: 1 << 20, MaxColumns: 256, MaxCells: 10_000_000}
+
+func (o Options) xlsxLimits() XLSXLimits {
+	l, d := o.XLSXLimits, DefaultXLSXLimits
+	if l.MaxUncompressed <= 0 {
+		l.MaxUncompressed = d.MaxUncompressed
+	}
+	if l.MaxRatio <= 0 {
+		l.MaxRatio = d.MaxRatio
+	}
+	if l.MaxRows <= 0 {
+		l.MaxRows = d.MaxRows
+	}
+	if l.MaxColumns <= 0 {
+		l.MaxColumns = d.MaxColumns
+	}
+	if l.MaxCells <= 0 {
+		l.MaxCells = d.MaxCells
+	}
+	return l
+}
+
+func xlsxRefused(name, value, expected string) error {
+	return &Errors{List: []*FieldError{{File: name, Value: value, Expected: expected}}, Total: 1}
+}
+
+// checkZip reads the zip directory only: the declared sizes, which
+// archive/zip then holds every part to when it is inflated.
+func checkZip(name string, data []byte, l XLSXLimits) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, &Errors{List: []*FieldError{{File: name, Value: "a file that is not a readable spreadsheet (" + err.Error() + ")", Expected: "an .xlsx workbook"}}, Total: 1}
+		return xlsxRefused(name, "a file that is not a readable spreadsheet ("+err.Error()+")", "an .xlsx workbook")
+	}
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if total > uint64(l.MaxUncompressed) || total < f.UncompressedSize64 {
+			return xlsxRefused(name, fmt.Sprintf("a workbook whose parts decompress to more than %d bytes", l.MaxUncompressed),
+				fmt.Sprintf("at most %d bytes decompressed (the limit of a workbook's size)", l.MaxUncompressed))
+		}
+		if f.UncompressedSize64 > 1<<20 && f.UncompressedSize64/max(f.CompressedSize64, 1) > uint64(l.MaxRatio) {
+			return xlsxRefused(name, fmt.Sprintf("part %s compressed %d times (%d bytes to %d)", f.Name, f.UncompressedSize64/max(f.CompressedSize64, 1), f.CompressedSize64, f.UncompressedSize64),
+				fmt.Sprintf("at most %d times (the limit of a part's compression ratio)", l.MaxRatio))
+		}
+	}
+	return nil
+}
+
+func colCount(c int, err error) string {
+	if err != nil {
+		return "more than 16384"
+	}
+	return strconv.Itoa(c)
+}
+
+// sheetRows returns the rows of the report's sheet (row 1, the header,
+// checked against std first), within the limits of opt.
+func sheetRows(name, kind string, data []byte, std []string, opt Options) ([][]string, error) {
+	l := opt.xlsxLimits()
+	if err := checkZip(name, data, l); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: l.MaxUncompressed, UnzipXMLSizeLimit: min(l.MaxUncompressed, 16<<20)})
+	if err != nil {
+		return nil, xlsxRefused(name, "a file that is not a readable spreadsheet ("+err.Error()+")", "an .xlsx workbook")
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, &Errors{List: []*FieldError{{File: name, Value: "a workbook without sheets", Expected: "a sheet with a header row"}}, Total: 1}
+		return nil, xlsxRefused(name, "a workbook without sheets", "a sheet with a header row")
 	}
 	sheet := sheets[0]
 	for _, s := range sheets {
@@ -39,9 +119,72 @@ func sheetRows(name, kind string, data []byte) ([][]string, error) {
 			break
 		}
 	}
-	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	unreadable := func(err error) error {
+		return xlsxRefused(name, fmt.Sprintf("sheet %q unreadable (%v)", sheet, err), "a sheet with a header row")
+	}
+	// The dimension the sheet declares, before a row is read.
+	if dim, err := f.GetSheetDimension(sheet); err == nil && dim != "" {
+		last := dim
+		if _, after, ok := strings.Cut(dim, ":"); ok {
+			last = after
+		}
+		letters := strings.TrimRight(last, "0123456789")
+		c, cerr := excelize.ColumnNameToNumber(letters)
+		r, rerr := strconv.Atoi(last[len(letters):])
+		if cerr != nil && len(letters) > 3 || cerr == nil && c > l.MaxColumns {
+			return nil, xlsxRefused(name, fmt.Sprintf("sheet %q declares %s columns (%s)", sheet, colCount(c, cerr), dim), fmt.Sprintf("at most %d columns (the limit of a sheet's columns)", l.MaxColumns))
+		}
+		if rerr == nil && r > l.MaxRows {
+			return nil, xlsxRefused(name, fmt.Sprintf("sheet %q declares %d rows (%s)", sheet, r, dim), fmt.Sprintf("at most %d rows (the limit of a sheet's rows)", l.MaxRows))
+		}
+	}
+	it, err := f.Rows(sheet)
 	if err != nil {
-		return nil, &Errors{List: []*FieldError{{File: name, Value: fmt.Sprintf("sheet %q unreadable (%v)", sheet, err), Expected: "a sheet with a header row"}}, Total: 1}
+		return nil, unreadable(err)
+	}
+	defer it.Close()
+	// As GetRows: empty rows inside kept, empty rows at the end dropped;
+	// each row as long as its last cell.
+	var rows [][]string
+	cur, last, cells := 0, 0, 0
+	for it.Next() {
+		cur++
+		if cur > l.MaxRows {
+			return nil, xlsxRefused(name, fmt.Sprintf("sheet %q has more than %d rows", sheet, l.MaxRows), fmt.Sprintf("at most %d rows (the limit of a sheet's rows)", l.MaxRows))
+		}
+		row, err := it.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, unreadable(err)
+		}
+		if len(row) > l.MaxColumns {
+			return nil, &Errors{List: []*FieldError{{File: name, Line: cur, Value: fmt.Sprintf("a cell in column %d", len(row)),
+				Expected: fmt.Sprintf("at most %d columns (the limit of a sheet's columns)", l.MaxColumns)}}, Total: 1}
+		}
+		if cur == 1 {
+			ht := &table{file: name, kind: kind}
+			if !headerRows(ht, [][]string{row}, std, opt) {
+				return nil, ht.errs.err()
+			}
+		}
+		if len(row) == 0 {
+			continue
+		}
+		if cells += len(row); cells > l.MaxCells {
+			return nil, xlsxRefused(name, fmt.Sprintf("sheet %q has more than %d cells", sheet, l.MaxCells), fmt.Sprintf("at most %d cells (the limit of a sheet's cells)", l.MaxCells))
+		}
+		if gap := cur - last - 1; gap > 0 {
+			rows = append(rows, make([][]string, gap)...)
+		}
+		rows = append(rows, row)
+		last = cur
+	}
+	if err := it.Error(); err != nil {
+		return nil, unreadable(err)
+	}
+	if cur == 0 {
+		ht := &table{file: name, kind: kind}
+		headerRows(ht, nil, std, opt)
+		return nil, ht.errs.err()
 	}
 	return rows, nil
 }
@@ -58,7 +201,7 @@ func headerRows(t *table, rows [][]string, std []string, opt Options) bool {
 
 // ReadDebtorsXLSX reads a customer master from a spreadsheet.
 func ReadDebtorsXLSX(name string, data []byte, opt Options) ([]Debtor, error) {
-	rows, err := sheetRows(name, "debtors", data)
+	rows, err := sheetRows(name, "debtors", data, DebtorColumns, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +210,7 @@ func ReadDebtorsXLSX(name string, data []byte, opt Options) ([]Debtor, error) {
 
 // ReadReceivablesXLSX reads an aging from a spreadsheet.
 func ReadReceivablesXLSX(name string, data []byte, debtorsFile string, debtors []Debtor, opt Options) (*Receivables, error) {
-	rows, err := sheetRows(name, "receivables", data)
+	rows, err := sheetRows(name, "receivables", data, ReceivableColumns, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +219,7 @@ func ReadReceivablesXLSX(name string, data []byte, debtorsFile string, debtors [
 
 // ReadInventoryXLSX reads an inventory valuation from a spreadsheet.
 func ReadInventoryXLSX(name string, data []byte, opt Options) (*Inventory, error) {
-	rows, err := sheetRows(name, "inventory", data)
+	rows, err := sheetRows(name, "inventory", data, InventoryColumns, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,9 @@ type Options struct {
 	// file without the mapped header may still use the standard name. Header
 	// names are matched without regard to case or surrounding spaces.
 	Columns map[string]string
+	// XLSXLimits bound the reading of a workbook (DefaultXLSXLimits for
+	// any limit zero).
+	XLSXLimits XLSXLimits
 }
 
 func (o Options) currency() string {

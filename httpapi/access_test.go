@@ -2,6 +2,8 @@ package httpapi_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"net/http"
 	"net/url"
 	"testing"
@@ -10,6 +12,48 @@ import (
 	"revolver/auth"
 	"revolver/store"
 )
+
+func init() {
+	admin := []string{store.RoleLenderAdmin}
+	for _, r := range []string{"GET /api/v1/users", "POST /api/v1/users/{email}/disable", "POST /api/v1/users/{email}/enable",
+		"GET /api/v1/users/{email}/tokens", "POST /api/v1/users/{email}/tokens/{token}/revoke", "GET /api/v1/users/{email}/sessions",
+		"POST /api/v1/users/{email}/sessions/end", "POST /api/v1/users/{email}/sessions/{session}/end"} {
+		policy[r] = struct {
+			roles []string
+			ok    int
+		}{admin, 200}
+	}
+}
+
+// accessRequest builds a request for a route of accessRoutes: on a user
+// made for it, with what the route acts on (disabled, a token, a session).
+func (e *env) accessRequest(route string) (req, bool) {
+	method, pattern, _ := strings.Cut(route, " ")
+	if !strings.HasPrefix(pattern, "/api/v1/users") {
+		return req{}, false
+	}
+	ctx := context.Background()
+	now := time.Now()
+	u, err := e.acc.CreateUser(ctx, store.User{Email: fmt.Sprintf("target-%d@test.example", e.seq()), Role: store.RoleLenderAnalyst, PasswordHash: "x", Created: now})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	_, tok := auth.NewToken()
+	sess := auth.SHA256(auth.Random("", 32))
+	if err := e.acc.CreateToken(ctx, u.ID, tok, now, now.Add(time.Hour)); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := e.acc.CreateSession(ctx, store.Session{IDSHA256: sess, UserID: u.ID, CSRF: "c", Created: now, Expires: now.Add(time.Hour)}); err != nil {
+		e.t.Fatal(err)
+	}
+	if strings.HasSuffix(route, "/enable") {
+		if err := e.acc.SetUserDisabled(ctx, u.ID, true, now, nil); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	path := strings.NewReplacer("{email}", url.PathEscape(u.Email), "{token}", tok, "{session}", sess).Replace(pattern)
+	return jsonReq(method, path, nil), true
+}
 
 // signInCookie signs in through the API and returns the session cookie's
 // header value.

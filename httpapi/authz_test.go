@@ -75,6 +75,9 @@ func (e *env) requestAs(route, slug, as string) req {
 	if r, ok := e.defaultsRequest(route, slug); ok { // defaults_test.go
 		return r
 	}
+	if r, ok := e.accessRequest(route); ok { // access_test.go
+		return r
+	}
 	ctx := context.Background()
 	method, pattern, _ := strings.Cut(route, " ")
 	path := strings.ReplaceAll(pattern, "{slug}", slug)

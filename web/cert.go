@@ -212,7 +212,9 @@ func (s *Server) uploadCertificate(rq *req) error {
 	id, asOf, n := fmt.Sprint(out.ID), out.AsOf.String(), len(out.Warnings)
 	page := fmt.Sprintf("/facilities/%s/certificates/%d", url.PathEscape(rq.fac.Slug), out.ID)
 	switch {
-	case out.Supersedes != 0 && n > 0:
+	case out.Supersedes != 0 && n == 1:
+		return rq.done(page, "certificate_supersedes_warning", id, asOf, fmt.Sprint(out.Supersedes))
+	case out.Supersedes != 0 && n > 1:
 		return rq.done(page, "certificate_supersedes_warnings", id, asOf, fmt.Sprint(out.Supersedes), fmt.Sprint(n))
 	case out.Supersedes != 0:
 		return rq.done(page, "certificate_submitted_supersedes", id, asOf, fmt.Sprint(out.Supersedes))

@@ -30,7 +30,8 @@ var flashes = map[string]flashMsg{
 	"certificate_submitted_supersedes": {"Certificate %s as of %s was submitted for the lender's review; it supersedes certificate %s once approved as such.", []*regexp.Regexp{flashID, flashDate, flashID}},
 	"certificate_submitted_warning":    {"Certificate %s as of %s was submitted for the lender's review. It has a warning: read it below.", []*regexp.Regexp{flashID, flashDate}},
 	"certificate_submitted_warnings":   {"Certificate %s as of %s was submitted for the lender's review. It has %s warnings: read them below.", []*regexp.Regexp{flashID, flashDate, flashID}},
-	"certificate_supersedes_warnings":  {"Certificate %s as of %s was submitted for the lender's review; it supersedes certificate %s once approved as such. It has %s warning(s): read them below.", []*regexp.Regexp{flashID, flashDate, flashID, flashID}},
+	"certificate_supersedes_warning":   {"Certificate %s as of %s was submitted for the lender's review; it supersedes certificate %s once approved as such. It has a warning: read it below.", []*regexp.Regexp{flashID, flashDate, flashID}},
+	"certificate_supersedes_warnings":  {"Certificate %s as of %s was submitted for the lender's review; it supersedes certificate %s once approved as such. It has %s warnings: read them below.", []*regexp.Regexp{flashID, flashDate, flashID, flashID}},
 	"certificate_decided":              {"Certificate %s is %s.", []*regexp.Regexp{flashID, flashStatus}},
 	"request_decided":                  {"Request %s is %s.", []*regexp.Regexp{flashID, flashStatus}},
 	"repayment_pending":                {"The correction, a repayment of USD %s value %s, waits for a second lender’s approval (pending action %s).", []*regexp.Regexp{flashAmount, flashDate, flashID}},
@@ -89,4 +90,13 @@ func (rq *req) done(path, key string, args ...string) error {
 		path += "#" + frag
 	}
 	return rq.redirect(path, "")
+}
+
+// Flash is the message the page at a redirect's location shows ("" none).
+func Flash(location string) string {
+	u, err := url.Parse(location)
+	if err != nil {
+		return ""
+	}
+	return flashText(u.Query())
 }

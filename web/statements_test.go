@@ -59,7 +59,7 @@ func TestStatementsForm(t *testing.T) {
 		}
 		resp = b.postFile("/facilities/btu/statements", "statements", "financials.csv", data)
 		mustStatus(t, "statements", resp.StatusCode, http.StatusSeeOther)
-		if loc := resp.Header.Get("Location"); !strings.Contains(loc, "recorded") || !strings.Contains(loc, "restatement") {
+		if loc := resp.Header.Get("Location"); !strings.Contains(Flash(loc), "recorded") || !strings.Contains(Flash(loc), "restatement") {
 			t.Errorf("statements redirect to %s", loc)
 		}
 		if recs := e.auditOf(t, "web POST /facilities/{slug}/statements"); len(recs) < 2 || recs[len(recs)-1].Kind != "financial_statement" || recs[len(recs)-1].Action != "submit" {

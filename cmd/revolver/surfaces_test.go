@@ -31,6 +31,7 @@ import (
 	"revolver/store"
 	"revolver/store/dial"
 	"revolver/store/testdb"
+	"revolver/web"
 )
 
 // TestSurfacesAgree drives random interleavings of operations through the
@@ -547,7 +548,10 @@ func (w *world) form(user, path string, v url.Values, files map[string]string) a
 	resp.Body.Close()
 	switch {
 	case resp.StatusCode == http.StatusSeeOther:
-		loc, _ := url.QueryUnescape(resp.Header.Get("Location"))
+		loc := resp.Header.Get("Location")
+		if page, _, ok := strings.Cut(loc, "?"); ok {
+			loc = page + "?done=" + web.Flash(loc)
+		}
 		if strings.HasPrefix(loc, "/sign-in") {
 			w.t.Fatalf("web POST %s: the session of %s ended", path, user)
 		}
