@@ -3,9 +3,9 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
-	"strings"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 

@@ -295,9 +295,14 @@ func (e *env) do(as string, r req) resp {
 func (e *env) certificateUpload(slug, asOf string, extra map[string]string) req {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
+	if tok, ok := extra["csrf_token"]; ok {
+		w.WriteField("csrf_token", tok) // the first field, read before the rest
+	}
 	w.WriteField("as_of", asOf)
 	for k, v := range extra {
-		w.WriteField(k, v)
+		if k != "csrf_token" {
+			w.WriteField(k, v)
+		}
 	}
 	for _, f := range []string{"receivables", "debtors", "inventory"} {
 		fw, _ := w.CreateFormFile(f, f+".csv")

@@ -487,14 +487,20 @@ func (s *Server) authenticate(c *call) error {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
 	default:
+		// The token is checked before a large body is read: in the header,
+		// in a URL-encoded form (at most MaxBody), or as the first field of
+		// a multipart form (only its first 8 KiB are read).
 		tok := r.Header.Get("X-CSRF-Token")
 		if tok == "" {
-			if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/x-www-form-urlencoded" || ct == "multipart/form-data" {
-				tok = formValue(r, c.s.cfg.MaxUpload, "csrf_token")
+			switch ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct {
+			case "application/x-www-form-urlencoded":
+				tok = formValue(r, c.s.cfg.MaxBody, "csrf_token")
+			case "multipart/form-data":
+				tok = auth.FirstPartValue(r, "csrf_token")
 			}
 		}
 		if tok == "" || !auth.Equal(tok, sess.CSRF) {
-			return errf(http.StatusForbidden, "csrf", "a request signed in by cookie must carry the session's CSRF token (header X-CSRF-Token or form field csrf_token)")
+			return errf(http.StatusForbidden, "csrf", "a request signed in by cookie must carry the session's CSRF token (header X-CSRF-Token, or form field csrf_token, the first field of a multipart form)")
 		}
 	}
 	u, err := s.acc.UserByID(ctx, sess.UserID)
@@ -508,8 +514,8 @@ func (s *Server) authenticate(c *call) error {
 	return nil
 }
 
-// formValue reads one form field without consuming the body for the
-// handler (the body is buffered).
+// formValue reads one field of a URL-encoded form of at most limit bytes
+// without consuming the body for the handler (the body is buffered).
 func formValue(r *http.Request, limit int64, name string) string {
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit))
 	if err != nil {
@@ -518,7 +524,7 @@ func formValue(r *http.Request, limit int64, name string) string {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r2 := r.Clone(r.Context())
 	r2.Body = io.NopCloser(bytes.NewReader(body))
-	if err := r2.ParseMultipartForm(32 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+	if err := r2.ParseForm(); err != nil {
 		return ""
 	}
 	return r2.PostFormValue(name)

@@ -276,6 +276,13 @@ func (s *Server) page(h func(*req) error) http.HandlerFunc {
 		}
 		observe.NoteActor(r.Context(), rq.user.ID)
 		w.Header().Set("Cache-Control", "no-store")
+		// The temporary files of an upload too large for memory go with
+		// the request, whatever the handler did.
+		defer func() {
+			if r.MultipartForm != nil {
+				r.MultipartForm.RemoveAll()
+			}
+		}()
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if err := rq.checkCSRF(); err != nil {
 				rq.fail(err)
@@ -495,11 +502,17 @@ var statusOf = map[string]int{
 }
 
 // checkCSRF: a form that changes something must carry the session's CSRF
-// token (form field csrf_token, or header X-CSRF-Token), so that another
-// site cannot make the browser send it.
+// token (form field csrf_token, the first field of a multipart form, or
+// header X-CSRF-Token), so that another site cannot make the browser send
+// it.
 func (rq *req) checkCSRF() error {
 	tok := rq.r.Header.Get("X-CSRF-Token")
-	if tok == "" {
+	if ct, _, _ := mime.ParseMediaType(rq.r.Header.Get("Content-Type")); tok == "" && ct == "multipart/form-data" {
+		// An upload: the token is its first field, read before the rest
+		// (and before the role is checked), so that a refused upload is
+		// never read whole nor stored in temporary files.
+		tok = auth.FirstPartValue(rq.r, "csrf_token")
+	} else if tok == "" {
 		if err := rq.parseForm(); err != nil {
 			return err
 		}
