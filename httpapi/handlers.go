@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -320,10 +321,33 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
+// crossSite reports whether a browser says the request comes from another
+// site: Sec-Fetch-Site other than same-origin or none, or an Origin whose
+// host is not the request's.
+func crossSite(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+	default:
+		return true
+	}
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return false
+	}
+	u, err := url.Parse(o)
+	return err != nil || o == "null" || !strings.EqualFold(u.Host, r.Host)
+}
+
 func (s *Server) signIn(c *call) (any, error) {
 	var in signIn
 	ct, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
 	if ct == "application/x-www-form-urlencoded" {
+		// A form may be posted by a page of another site (login CSRF): a
+		// browser says so in Sec-Fetch-Site or Origin; only same-origin
+		// forms, or programs that send neither, are taken.
+		if crossSite(c.r) {
+			return nil, errf(http.StatusForbidden, "csrf", "a sign-in form posted from another site is refused: sign in on this site's page, or send JSON")
+		}
 		if err := c.r.ParseForm(); err != nil {
 			return nil, invalidf("form: %v", err)
 		}

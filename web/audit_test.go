@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strconv"
 	"strings"
@@ -21,8 +22,9 @@ func TestAuditPage(t *testing.T) {
 	// A failed sign-in, then the borrower's advance refused (there is no
 	// approved certificate, so availability is undetermined), then a
 	// sign-out.
-	jar := &client{t: t, e: e, http: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-	resp := jar.post("/sign-in", url.Values{"email": {"controller@btu.example"}, "password": {"not the password"}})
+	cj, _ := cookiejar.New(nil)
+	jar := &client{t: t, e: e, http: &http.Client{Jar: cj, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	resp := jar.post("/sign-in", signInForm(t, jar.http, e.srv.URL, url.Values{"email": {"controller@btu.example"}, "password": {"not the password"}}))
 	mustStatus(t, "failed sign-in", resp.StatusCode, http.StatusUnauthorized)
 	b := e.signIn(t, "controller@btu.example")
 	resp, _ = b.postPage("/facilities/btu/advances", url.Values{"amount": {"1000.00"}, "value_date": {"2004-10-06"}, "idempotency_key": {"k1"}})

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -198,7 +199,7 @@ func (e *env) signIn(t testing.TB, email string) *client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &client{t: t, e: e, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-	resp, err := c.http.PostForm(e.srv.URL+"/sign-in", url.Values{"email": {email}, "password": {testPassword}})
+	resp, err := c.http.PostForm(e.srv.URL+"/sign-in", signInForm(t, c.http, e.srv.URL, url.Values{"email": {email}, "password": {testPassword}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,6 +222,26 @@ func (e *env) signIn(t testing.TB, email string) *client {
 		}
 	}
 	return c
+}
+
+var signInTokenField = regexp.MustCompile(`name="signin_token" value="([^"]+)"`)
+
+// signInForm opens the sign-in page with hc (whose jar keeps the sign-in
+// cookie) and returns v with the form's sign-in token.
+func signInForm(t testing.TB, hc *http.Client, base string, v url.Values) url.Values {
+	t.Helper()
+	resp, err := hc.Get(base + "/sign-in")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := signInTokenField.FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("the sign-in page has no sign-in token: %s", b)
+	}
+	v.Set("signin_token", string(m[1]))
+	return v
 }
 
 func mustURL(s string) *url.URL {

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -17,6 +18,36 @@ import (
 type signInPage struct {
 	Email string
 	Next  string
+	// Token is the sign-in form's CSRF token (signInToken).
+	Token string
+}
+
+// signInCookie holds the sign-in form's CSRF token before there is a
+// session: the form carries the same value (field signin_token), which a
+// page of another site cannot read, so it cannot sign a browser in to an
+// account of its choosing (login CSRF). The cookie lives twelve hours on
+// the browser's clock, only for /sign-in.
+const signInCookie = "revolver_signin"
+
+var signInTokenRe = regexp.MustCompile(`^[A-Za-z0-9_-]{32}$`)
+
+// signInToken is the browser's sign-in token, set in a cookie if it has
+// none (or fresh: a new one).
+func (s *Server) signInToken(w http.ResponseWriter, r *http.Request, fresh bool) string {
+	if ck, err := r.Cookie(signInCookie); err == nil && !fresh && signInTokenRe.MatchString(ck.Value) {
+		return ck.Value
+	}
+	tok := auth.Random("", 24)
+	http.SetCookie(w, &http.Cookie{Name: signInCookie, Value: tok, Path: "/sign-in", MaxAge: 12 * 3600, HttpOnly: true,
+		Secure: r.TLS != nil || s.secureCookies, SameSite: http.SameSiteStrictMode})
+	return tok
+}
+
+// signInFormOK: the form's sign-in token is the cookie's.
+func signInFormOK(r *http.Request) bool {
+	ck, err := r.Cookie(signInCookie)
+	tok := r.PostFormValue("signin_token")
+	return err == nil && signInTokenRe.MatchString(ck.Value) && auth.Equal(ck.Value, tok)
 }
 
 func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
@@ -25,7 +56,8 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
 	}
-	v := rq.view("Sign in", "", signInPage{Next: safeNext(r.URL.Query().Get("next"))})
+	w.Header().Set("Cache-Control", "no-store")
+	v := rq.view("Sign in", "", signInPage{Next: safeNext(r.URL.Query().Get("next")), Token: s.signInToken(w, r, false)})
 	if err := rq.render(http.StatusOK, "signin", v); err != nil {
 		rq.fail(err)
 	}
@@ -77,8 +109,13 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email, next := r.PostFormValue("email"), safeNext(r.PostFormValue("next"))
+	w.Header().Set("Cache-Control", "no-store")
 	status, msg := http.StatusBadRequest, "Enter your email and your password."
-	if strings.TrimSpace(email) != "" && r.PostFormValue("password") != "" {
+	formOK := signInFormOK(r)
+	if !formOK {
+		// Not checked, not counted, not audited: nobody tried a password.
+		status, msg = http.StatusForbidden, "This sign-in form did not come from this site, or it is too old. Sign in again on this page."
+	} else if strings.TrimSpace(email) != "" && r.PostFormValue("password") != "" {
 		rq.reqID = observe.RequestID(rq.r)
 		ctx := app.WithActor(r.Context(), app.Actor{RequestID: rq.reqID, Via: "web " + r.Pattern})
 		out, err := s.svc.SignIn(ctx, app.SignIn{Email: email, Password: r.PostFormValue("password"), Address: clientAddress(r), TTL: s.sessionTTL})
@@ -86,6 +123,8 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case err == nil:
 			http.SetCookie(w, s.sessionCookie(r, out.Token, max(1, int(out.Session.Expires.Sub(out.Session.Created).Seconds()))))
+			http.SetCookie(w, &http.Cookie{Name: signInCookie, Value: "", Path: "/sign-in", MaxAge: -1, HttpOnly: true,
+				Secure: r.TLS != nil || s.secureCookies, SameSite: http.SameSiteStrictMode})
 			http.Redirect(w, r, next, http.StatusSeeOther)
 			return
 		case errors.As(err, &se) && se.Code == app.CodeRateLimited:
@@ -101,7 +140,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 			status, msg = http.StatusInternalServerError, "Signing in failed on our side. Try again in a moment."
 		}
 	}
-	v := rq.view("Sign in", "", signInPage{Email: email, Next: next})
+	v := rq.view("Sign in", "", signInPage{Email: email, Next: next, Token: s.signInToken(w, r, !formOK)})
 	v.Error = msg
 	if err := rq.render(status, "signin", v); err != nil {
 		rq.fail(err)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"path"
@@ -209,7 +210,9 @@ func TestScoping(t *testing.T) {
 
 func TestSignInWrongPassword(t *testing.T) {
 	e := newEnv(t)
-	resp, err := http.PostForm(e.srv.URL+"/sign-in", url.Values{"email": {"officer@bank.example"}, "password": {"wrong password"}})
+	cj, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: cj}
+	resp, err := hc.PostForm(e.srv.URL+"/sign-in", signInForm(t, hc, e.srv.URL, url.Values{"email": {"officer@bank.example"}, "password": {"wrong password"}}))
 	if err != nil {
 		t.Fatal(err)
 	}

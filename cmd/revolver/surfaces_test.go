@@ -479,7 +479,17 @@ func (w *world) webUser(u string) *webUser {
 	}
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.PostForm(w.srv.URL+"/sign-in", url.Values{"email": {u}, "password": {surfPassword}})
+	resp, err := c.Get(w.srv.URL + "/sign-in")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	tok := regexp.MustCompile(`name="signin_token" value="([^"]+)"`).FindSubmatch(page)
+	if tok == nil {
+		w.t.Fatalf("the sign-in page has no sign-in token")
+	}
+	resp, err = c.PostForm(w.srv.URL+"/sign-in", url.Values{"email": {u}, "password": {surfPassword}, "signin_token": {string(tok[1])}})
 	if err != nil || resp.StatusCode != http.StatusSeeOther {
 		w.t.Fatalf("sign in %s on the pages: %v %v", u, resp.Status, err)
 	}
