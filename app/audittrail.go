@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"regexp"
 	"strconv"
@@ -36,6 +37,77 @@ type AuditVerification struct {
 	Records int
 	Head    string
 	Break   *store.AuditBreak
+	// Mismatch: the chain does not hold the head expected
+	// (VerifyAuditExpecting).
+	Mismatch string
+}
+
+// AuditHead names the newest record of the audit trail: its number (the
+// records are numbered 1, 2, … so it is also their count) and its hash.
+// Kept elsewhere (close of business publishes it), it shows whether
+// records were removed from the end of the chain or the chain rewritten
+// from a record on, which the chain alone cannot: its text is
+// "N:HASH".
+type AuditHead struct {
+	Records int64
+	Hash    string
+}
+
+func (h AuditHead) String() string { return fmt.Sprintf("%d:%s", h.Records, h.Hash) }
+
+var headRe = regexp.MustCompile(`^([0-9]{1,19}):([0-9a-f]{64})$`)
+
+// ParseAuditHead reads an AuditHead's text N:HASH.
+func ParseAuditHead(s string) (AuditHead, error) {
+	m := headRe.FindStringSubmatch(strings.ToLower(strings.TrimSpace(s)))
+	if m == nil {
+		return AuditHead{}, store.Errorf(store.CodeInvalid, "audit head %q: expected N:HASH, the number of the newest record and its SHA-256 in hex (as close of business reports it)", s)
+	}
+	n, err := strconv.ParseInt(m[1], 10, 64)
+	if err != nil || n < 1 {
+		return AuditHead{}, store.Errorf(store.CodeInvalid, "audit head %q: the record number must be 1 or more", s)
+	}
+	return AuditHead{Records: n, Hash: m[2]}, nil
+}
+
+// AuditHead returns the head of the audit trail now (zero when empty).
+func (s *Service) AuditHead(ctx context.Context) (AuditHead, error) {
+	acc, err := s.accounts()
+	if err != nil {
+		return AuditHead{}, err
+	}
+	recs, err := acc.FindAudit(ctx, store.AuditFilter{Newest: true, Limit: 1})
+	if err != nil || len(recs) == 0 {
+		return AuditHead{}, err
+	}
+	return AuditHead{Records: recs[0].ID, Hash: recs[0].Hash}, nil
+}
+
+// VerifyAuditExpecting checks the whole chain as VerifyAudit does, and
+// that it still holds a head kept elsewhere: the record of that number
+// exists and has that hash. Mismatch says what differs ("" none): the
+// trail ends before it (records removed, or the trail truncated), or the
+// record has another hash (the chain rewritten from it or before it).
+func (s *Service) VerifyAuditExpecting(ctx context.Context, want AuditHead) (AuditVerification, error) {
+	v, err := s.VerifyAudit(ctx)
+	if err != nil || v.Break != nil {
+		return v, err
+	}
+	acc, err := s.accounts()
+	if err != nil {
+		return v, err
+	}
+	recs, err := acc.AuditRecords(ctx, want.Records-1, 1)
+	if err != nil {
+		return v, err
+	}
+	switch {
+	case len(recs) == 0 || recs[0].ID != want.Records:
+		v.Mismatch = fmt.Sprintf("the trail has %d records, but the head kept elsewhere is record %d: records were removed from its end", v.Records, want.Records)
+	case recs[0].Hash != want.Hash:
+		v.Mismatch = fmt.Sprintf("record %d has hash %s, but the head kept elsewhere says %s: the trail was rewritten from record %d or before", want.Records, recs[0].Hash, want.Hash, want.Records)
+	}
+	return v, nil
 }
 
 // VerifyAudit checks the whole audit chain, reading it in pages: every

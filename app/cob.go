@@ -18,6 +18,10 @@ type CloseResult struct {
 	Facilities int // facilities examined
 	Posted     int // accrual and capitalisation transactions posted
 	Replayed   int // already posted by an earlier run
+	// Audit is the audit trail's head after the run, to publish (keep it
+	// elsewhere: revolver audit verify --expect checks the trail against
+	// it).
+	Audit AuditHead
 }
 
 // CloseOfBusiness accrues interest for every facility for each day not yet
@@ -67,6 +71,11 @@ func (s *Service) CloseOfBusiness(ctx context.Context, through date.Date) (Close
 		res, err := s.closeOfBusiness(ctx, through)
 		if store.ErrorCode(err) == store.CodeConflict && attempt < 3 {
 			continue
+		}
+		if err == nil {
+			if _, ok := s.Store.(store.Accounts); ok {
+				res.Audit, err = s.AuditHead(ctx)
+			}
 		}
 		if s.Observe != nil {
 			s.Observe.CloseOfBusinessFinished(time.Since(start), err)

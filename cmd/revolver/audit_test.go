@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -93,6 +94,24 @@ func TestAuditList(t *testing.T) {
 	}
 	if out, err := revolver(t, "", "audit", "verify", "--db", db); err != nil || !strings.Contains(out, "intact: 3 records") {
 		t.Errorf("verify: %v %s", err, out)
+	}
+	// Close of business publishes the head; verify --expect checks the
+	// trail still holds it.
+	out, err = revolver(t, "", "cob", "--date", "2004-10-05", "--db", db)
+	m := regexp.MustCompile(`audit head ([0-9]+):([0-9a-f]{64})`).FindStringSubmatch(out)
+	if err != nil || m == nil {
+		t.Fatalf("cob: %v %s", err, out)
+	}
+	if out, err := revolver(t, "", "audit", "verify", "--db", db, "--expect", m[1]+":"+m[2]); err != nil || !strings.Contains(out, "intact: "+m[1]+" records") {
+		t.Errorf("verify --expect the published head: %v %s", err, out)
+	}
+	if out, err := revolver(t, "", "audit", "verify", "--db", db, "--expect", "99:"+m[2]); err == nil || !strings.Contains(err.Error(), "records were removed") {
+		t.Errorf("verify --expect a later head: %v %s", err, out)
+	}
+	if _, err := revolver(t, "", "audit", "verify", "--db", db, "--expect", "HEAD"); err == nil {
+		t.Error("verify --expect HEAD (not a head) accepted")
+	} else if _, usage := err.(usageError); !usage {
+		t.Errorf("verify --expect HEAD: %v, want a usage error", err)
 	}
 }
 

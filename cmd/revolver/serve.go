@@ -323,6 +323,9 @@ func cobCmd() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "close of business through %s: %d facilities, %d transactions posted, %d already posted\n", d, res.Facilities, res.Posted, res.Replayed)
+			if res.Audit.Records > 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), "audit head %s (record %d and its hash: keep it elsewhere; revolver audit verify --expect %s checks the trail still holds it)\n", res.Audit, res.Audit.Records, res.Audit)
+			}
 			return nil
 		},
 	}
@@ -377,30 +380,48 @@ func backupCmd() *cobra.Command {
 func auditCmd() *cobra.Command {
 	c := &cobra.Command{Use: "audit", Short: "The audit trail"}
 	var sf storeFlags
+	var expect string
 	verify := &cobra.Command{
-		Use:   "verify",
-		Short: "Check the audit trail's hash chain; report the first broken link",
+		Use:   "verify [--expect N:HASH]",
+		Short: "Check the audit trail's hash chain; report the first broken link, or a head kept elsewhere the trail no longer holds",
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var want app.AuditHead
+			if expect != "" {
+				var err error
+				if want, err = app.ParseAuditHead(expect); err != nil {
+					return usageError{fmt.Errorf("--expect: %w", err)}
+				}
+			}
 			st, _, err := sf.open(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			v, err := service(st).VerifyAudit(cmd.Context())
+			var v app.AuditVerification
+			if expect != "" {
+				v, err = service(st).VerifyAuditExpecting(cmd.Context(), want)
+			} else {
+				v, err = service(st).VerifyAudit(cmd.Context())
+			}
 			if err != nil {
 				return err
 			}
 			if v.Break != nil {
 				return fmt.Errorf("audit trail broken at record %d: %s (%d records checked before it)", v.Break.ID, v.Break.Reason, v.Records)
 			}
+			if v.Mismatch != "" {
+				return fmt.Errorf("audit trail does not hold the head expected: %s", v.Mismatch)
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "audit trail intact: %d records\n", v.Records)
 			if v.Records > 0 {
-				fmt.Fprintf(cmd.OutOrStdout(), "head: record %d, hash %s (keep it elsewhere to detect removal of later records)\n", v.Records, v.Head)
+				fmt.Fprintf(cmd.OutOrStdout(), "head: %d:%s (keep it elsewhere; --expect checks the trail against it)\n", v.Records, v.Head)
 			}
 			return nil
 		},
 	}
 	sf.add(verify)
+	verify.Flags().StringVar(&expect, "expect", "", "a head kept elsewhere, N:HASH (close of business prints it): the trail must still hold record N with that hash")
 	c.AddCommand(verify, auditListCmd())
 	return c
 }

@@ -534,8 +534,11 @@ func (w *world) form(user, path string, v url.Values, files map[string]string) a
 		body.WriteString(v.Encode())
 	} else {
 		mw := multipart.NewWriter(&body)
+		mw.WriteField("csrf_token", v.Get("csrf_token")) // the first field, checked before the rest is read
 		for k := range v {
-			mw.WriteField(k, v.Get(k))
+			if k != "csrf_token" {
+				mw.WriteField(k, v.Get(k))
+			}
 		}
 		for field, p := range files {
 			fw, _ := mw.CreateFormFile(field, filepath.Base(p))
