@@ -2,10 +2,14 @@ package auth
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
+	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 )
 
 // firstPartPeek is how much of a multipart body FirstPartValue reads.
@@ -38,4 +42,71 @@ func FirstPartValue(r *http.Request, name string) string {
 		return ""
 	}
 	return string(v)
+}
+
+// ClientAddress is the address of the client of r, as the sign-in limits
+// count it: the connection's peer, unless the peer is one of the trusted
+// proxies, in which case the proxies' X-Forwarded-For is read from its end
+// and the first address not of a trusted proxy is the client (what a
+// client writes at the start of the header itself is never believed).
+// With no trusted proxy, X-Forwarded-For is ignored.
+func ClientAddress(r *http.Request, trusted []netip.Prefix) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	isTrusted := func(s string) bool {
+		a, err := netip.ParseAddr(strings.TrimSpace(s))
+		if err != nil {
+			return false
+		}
+		a = a.Unmap()
+		for _, p := range trusted {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(trusted) == 0 || !isTrusted(host) {
+		return host
+	}
+	var hops []string
+	for _, h := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(h, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		h := strings.TrimSpace(hops[i])
+		a, err := netip.ParseAddr(h)
+		if err != nil {
+			return host // a malformed hop: the last trusted proxy is the client
+		}
+		if !isTrusted(h) {
+			return a.Unmap().String()
+		}
+	}
+	return host
+}
+
+// ParseTrustedProxies reads addresses or CIDR prefixes of proxies.
+func ParseTrustedProxies(list []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range list {
+		for _, f := range strings.Split(s, ",") {
+			f = strings.TrimSpace(f)
+			if f == "" {
+				continue
+			}
+			if p, err := netip.ParsePrefix(f); err == nil {
+				out = append(out, p.Masked())
+				continue
+			}
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, fmt.Errorf("trusted proxy %q: expected an address or a CIDR prefix such as 10.0.0.0/8", f)
+			}
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+		}
+	}
+	return out, nil
 }

@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 )
@@ -66,5 +68,46 @@ func TestPasswordNormalised(t *testing.T) {
 	}
 	if VerifyPassword(h, "cafe au lait chaud") {
 		t.Fatal("a different password verified")
+	}
+}
+
+// TestClientAddress: X-Forwarded-For is believed only from trusted
+// proxies, read from its end, so that a client cannot choose the address
+// the sign-in limits count.
+func TestClientAddress(t *testing.T) {
+	trusted, err := ParseTrustedProxies([]string{"10.0.0.0/8, 192.0.2.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ParseTrustedProxies([]string{"not-an-address"}); err == nil {
+		t.Fatal("a bad proxy accepted")
+	}
+	for _, tc := range []struct {
+		remote, xff string
+		trusted     bool
+		want        string
+	}{
+		{"203.0.113.9:4000", "198.51.100.1", false, "203.0.113.9"},
+		{"10.0.0.5:4000", "198.51.100.1", false, "10.0.0.5"},
+		{"10.0.0.5:4000", "198.51.100.1", true, "198.51.100.1"},
+		{"10.0.0.5:4000", "1.2.3.4, 198.51.100.1", true, "198.51.100.1"},  // the client's own prefix is not believed
+		{"10.0.0.5:4000", "198.51.100.1, 10.0.0.7", true, "198.51.100.1"}, // through two proxies
+		{"203.0.113.9:4000", "198.51.100.1", true, "203.0.113.9"},         // not from a proxy
+		{"192.0.2.1:4000", "", true, "192.0.2.1"},
+		{"10.0.0.5:4000", "garbage", true, "10.0.0.5"},
+		{"[::ffff:10.0.0.5]:4000", "198.51.100.1", true, "198.51.100.1"},
+	} {
+		r := httptest.NewRequest("POST", "/sign-in", nil)
+		r.RemoteAddr = tc.remote
+		if tc.xff != "" {
+			r.Header.Set("X-Forwarded-For", tc.xff)
+		}
+		var tr []netip.Prefix
+		if tc.trusted {
+			tr = trusted
+		}
+		if got := ClientAddress(r, tr); got != tc.want {
+			t.Errorf("ClientAddress(%s, XFF %q, trusted %v) = %s, want %s", tc.remote, tc.xff, tc.trusted, got, tc.want)
+		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -313,13 +312,7 @@ type signIn struct {
 	Password string `json:"password"`
 }
 
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+
 
 // crossSite reports whether a browser says the request comes from another
 // site: Sec-Fetch-Site other than same-origin or none, or an Origin whose
@@ -358,7 +351,7 @@ func (s *Server) signIn(c *call) (any, error) {
 	if strings.TrimSpace(in.Email) == "" || in.Password == "" {
 		return nil, invalidf("email and password are required")
 	}
-	out, err := s.svc.SignIn(c.r.Context(), app.SignIn{Email: in.Email, Password: in.Password, Address: clientIP(c.r),
+	out, err := s.svc.SignIn(c.r.Context(), app.SignIn{Email: in.Email, Password: in.Password, Address: auth.ClientAddress(c.r, s.cfg.TrustedProxies),
 		TTL: s.cfg.SessionTTL})
 	var se *app.SignInError
 	if errors.As(err, &se) {

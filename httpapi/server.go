@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
@@ -59,6 +60,9 @@ type Config struct {
 	// Health holds the readiness checks of GET /ready; the store's check
 	// is added to it ("database"). Nil: the server's own.
 	Health *observe.Health
+	// TrustedProxies are the proxies whose X-Forwarded-For names the
+	// client (auth.ClientAddress); with none the header is ignored.
+	TrustedProxies []netip.Prefix
 }
 
 // Server serves the API.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -81,15 +80,6 @@ func safeNext(n string) string {
 	return n
 }
 
-// clientAddress is the client's address, counted by the sign-in limits.
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // sessionCookie is the session cookie with value v lasting maxAge seconds
 // (-1: remove it). The browser counts its life on its own clock: Max-Age,
 // not Expires, which would be on revolver's clock (a configured one may be
@@ -118,7 +108,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	} else if strings.TrimSpace(email) != "" && r.PostFormValue("password") != "" {
 		rq.reqID = observe.RequestID(rq.r)
 		ctx := app.WithActor(r.Context(), app.Actor{RequestID: rq.reqID, Via: "web " + r.Pattern})
-		out, err := s.svc.SignIn(ctx, app.SignIn{Email: email, Password: r.PostFormValue("password"), Address: clientAddress(r), TTL: s.sessionTTL})
+		out, err := s.svc.SignIn(ctx, app.SignIn{Email: email, Password: r.PostFormValue("password"), Address: auth.ClientAddress(r, s.trustedProxies), TTL: s.sessionTTL})
 		var se *app.SignInError
 		switch {
 		case err == nil:

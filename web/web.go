@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -61,6 +62,9 @@ type Config struct {
 	// SecureCookies marks the session cookie Secure even on plain HTTP
 	// (behind a proxy that terminates TLS); it is always Secure over TLS.
 	SecureCookies bool
+	// TrustedProxies are the proxies whose X-Forwarded-For names the
+	// client (auth.ClientAddress); with none the header is ignored.
+	TrustedProxies []netip.Prefix
 	// Store is the system of record (it must also keep accounts).
 	Store store.Store
 	// Now is the clock (time.Now if nil): the same clock as the API's. The
@@ -74,16 +78,17 @@ type Server struct {
 	api http.Handler
 	st  store.Store
 	// sessionTTL and secureCookies: the sessions begun on the sign-in page.
-	sessionTTL    time.Duration
-	secureCookies bool
-	acc           store.Accounts
-	terms         *app.StoredTerms
-	svc           *app.Service
-	now           func() time.Time
-	log           *slog.Logger
-	pages         map[string]*template.Template
-	mux           *http.ServeMux
-	gzip          http.Handler
+	sessionTTL     time.Duration
+	secureCookies  bool
+	trustedProxies []netip.Prefix
+	acc            store.Accounts
+	terms          *app.StoredTerms
+	svc            *app.Service
+	now            func() time.Time
+	log            *slog.Logger
+	pages          map[string]*template.Template
+	mux            *http.ServeMux
+	gzip           http.Handler
 
 	certMu    sync.Mutex
 	certCache map[int64]*computed
@@ -128,7 +133,7 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.SessionTTL == 0 {
 		cfg.SessionTTL = 12 * time.Hour
 	}
-	s := &Server{api: cfg.API, sessionTTL: cfg.SessionTTL, secureCookies: cfg.SecureCookies, st: cfg.Store, acc: acc, terms: terms, svc: cfg.Service, now: cfg.Now,
+	s := &Server{api: cfg.API, sessionTTL: cfg.SessionTTL, secureCookies: cfg.SecureCookies, trustedProxies: cfg.TrustedProxies, st: cfg.Store, acc: acc, terms: terms, svc: cfg.Service, now: cfg.Now,
 		log: cfg.Log, mux: http.NewServeMux(), certCache: map[int64]*computed{}}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err

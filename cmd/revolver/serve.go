@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"revolver/app"
+	"revolver/auth"
 	"revolver/date"
 	"revolver/httpapi"
 	"revolver/observe"
@@ -114,6 +116,8 @@ type serveOptions struct {
 	secureCookies         bool
 	// metricsAddr serves /metrics (unauthenticated) on its own address.
 	metricsAddr string
+	// trustedProxies name the proxies whose X-Forwarded-For names the client.
+	trustedProxies []string
 }
 
 func (o *serveOptions) add(c *cobra.Command) {
@@ -122,6 +126,7 @@ func (o *serveOptions) add(c *cobra.Command) {
 	c.Flags().StringVar(&o.tlsKey, "tls-key", "", "the private key of --tls-cert (PEM)")
 	c.Flags().BoolVar(&o.secureCookies, "secure-cookies", false, "mark session cookies Secure on plain HTTP (behind a TLS-terminating proxy)")
 	c.Flags().StringVar(&o.metricsAddr, "metrics-addr", "", "also serve /metrics (Prometheus, unauthenticated), /health and /ready on this HOST:PORT, e.g. an internal interface (default: no /metrics)")
+	c.Flags().StringArrayVar(&o.trustedProxies, "trusted-proxy", nil, "address or CIDR prefix of a proxy whose X-Forwarded-For names the client (repeatable; default none: the header is ignored)")
 }
 
 func (o *serveOptions) scheme() string {
@@ -141,17 +146,19 @@ func handler(st store.Store, now func() time.Time, log *slog.Logger, secureCooki
 
 // newHandler is handler counting its requests in m (nil: no metrics); it
 // returns the readiness checks too, for more to be added.
-func newHandler(st store.Store, now func() time.Time, log *slog.Logger, secureCookies bool, m *observe.Metrics) (http.Handler, *observe.Health, error) {
+// Sign-ins are counted by the client address that trusted proxies (none:
+// the connection's peer) name.
+func newHandler(st store.Store, now func() time.Time, log *slog.Logger, secureCookies bool, m *observe.Metrics, trusted ...netip.Prefix) (http.Handler, *observe.Health, error) {
 	health := &observe.Health{Log: log}
 	var obs app.Observer
 	if m != nil {
 		obs = m
 	}
-	api, err := httpapi.New(httpapi.Config{Store: st, Terms: &app.StoredTerms{Store: st}, Now: now, Log: log, SecureCookies: secureCookies, Observe: obs, Health: health})
+	api, err := httpapi.New(httpapi.Config{Store: st, Terms: &app.StoredTerms{Store: st}, Now: now, Log: log, SecureCookies: secureCookies, Observe: obs, Health: health, TrustedProxies: trusted})
 	if err != nil {
 		return nil, nil, err
 	}
-	pages, err := web.New(web.Config{API: api, Service: api.Service(), Store: st, Now: now, Log: log, SecureCookies: secureCookies})
+	pages, err := web.New(web.Config{API: api, Service: api.Service(), Store: st, Now: now, Log: log, SecureCookies: secureCookies, TrustedProxies: trusted})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -188,12 +195,16 @@ func serve(ctx context.Context, st store.Store, o serveOptions, ready func(net.A
 		return usageError{errors.New("--tls-cert and --tls-key go together")}
 	}
 	log := newLog(os.Stderr)
+	trusted, err := auth.ParseTrustedProxies(o.trustedProxies)
+	if err != nil {
+		return usageError{fmt.Errorf("--trusted-proxy: %w", err)}
+	}
 	m := observe.New()
 	observeStore(m, st)
 	// The readiness checks (newHandler's second result) hold the
 	// database's; workers running in this process add theirs with
 	// Health.Add("workers", …), and jobs report to m (observe.Jobs).
-	srv, _, err := newHandler(st, now, log, o.secureCookies, m)
+	srv, _, err := newHandler(st, now, log, o.secureCookies, m, trusted...)
 	if err != nil {
 		return err
 	}
