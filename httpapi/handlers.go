@@ -312,8 +312,6 @@ type signIn struct {
 	Password string `json:"password"`
 }
 
-
-
 // crossSite reports whether a browser says the request comes from another
 // site: Sec-Fetch-Site other than same-origin or none, or an Origin whose
 // host is not the request's.
