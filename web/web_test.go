@@ -64,148 +64,152 @@ func mustStatus(t *testing.T, what string, got, want int) {
 // TestScenario runs the morning's work through the pages without a
 // browser: upload, approve, advance, approve, availability.
 func TestScenario(t *testing.T) {
-	e := newEnv(t)
-	ctx := context.Background()
-	b := e.signIn(t, "controller@btu.example")
-	resp := b.upload("btu", "2004-10-03", e.exampleUpload())
-	mustStatus(t, "upload", resp.StatusCode, http.StatusSeeOther)
-	loc := resp.Header.Get("Location")
-	if !strings.HasPrefix(loc, "/facilities/btu/certificates/1?") {
-		t.Fatalf("upload redirected to %q", loc)
-	}
-	resp, page := b.get(loc)
-	mustStatus(t, "certificate page", resp.StatusCode, 200)
-	for _, want := range []string{"was submitted for the lender", "Computation, line by line", ">submitted<", "receivables.csv"} {
-		if !strings.Contains(page, want) {
-			t.Errorf("certificate page lacks %q", want)
+	// The main flow of the pages, on both databases.
+	forEachStore(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		b := e.signIn(t, "controller@btu.example")
+		resp := b.upload("btu", "2004-10-03", e.exampleUpload())
+		mustStatus(t, "upload", resp.StatusCode, http.StatusSeeOther)
+		loc := resp.Header.Get("Location")
+		if !strings.HasPrefix(loc, "/facilities/btu/certificates/1?") {
+			t.Fatalf("upload redirected to %q", loc)
 		}
-	}
-	if strings.Contains(page, "Approve certificate") {
-		t.Error("the borrower is offered to approve")
-	}
-	c, err := e.st.Certificate(ctx, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(page, c.BorrowingBase.Grouped()) && !strings.Contains(page, (c.BorrowingBase-c.LCReserve).Grouped()) {
-		t.Errorf("certificate page does not show the borrowing base %s", c.BorrowingBase.Grouped())
-	}
-	// The borrower cannot approve through the page either.
-	resp = b.post("/facilities/btu/certificates/1/approve", url.Values{})
-	mustStatus(t, "borrower approves", resp.StatusCode, http.StatusForbidden)
-	if c, _ := e.st.Certificate(ctx, 1); c.Status != store.Submitted {
-		t.Fatalf("borrower's approval changed the status to %s", c.Status)
-	}
-
-	l := e.signIn(t, "officer@bank.example")
-	resp, page = l.get("/facilities/btu/certificates/1")
-	mustStatus(t, "lender certificate page", resp.StatusCode, 200)
-	if !strings.Contains(page, "Approve certificate") {
-		t.Fatal("the lender is not offered to approve")
-	}
-	resp = l.post("/facilities/btu/certificates/1/approve", url.Values{"comment": {"checked against the aging"}, "idempotency_key": {"a1"}})
-	mustStatus(t, "approve", resp.StatusCode, http.StatusSeeOther)
-	if c, _ := e.st.Certificate(ctx, 1); c.Status != store.Approved {
-		t.Fatalf("status %s after approval", c.Status)
-	}
-
-	// Advance above the maker-checker threshold waits.
-	resp = b.post("/facilities/btu/advances", url.Values{"amount": {"300,000.00"}, "value_date": {"2004-10-05"}, "idempotency_key": {"k1"}})
-	mustStatus(t, "advance", resp.StatusCode, http.StatusSeeOther)
-	// Above the threshold the request waits for approval; it fits the
-	// availability now and is checked again when approved.
-	if loc := resp.Header.Get("Location"); !strings.Contains(Flash(loc), "waits for a lender") {
-		t.Fatalf("advance before approval: %s", loc)
-	}
-
-	rs, _ := e.st.AdvanceRequests(ctx, "btu")
-	var id int64
-	for _, r := range rs {
-		if r.Status == store.AdvanceRequested {
-			id = r.ID
+		resp, page := b.get(loc)
+		mustStatus(t, "certificate page", resp.StatusCode, 200)
+		for _, want := range []string{"was submitted for the lender", "Computation, line by line", ">submitted<", "receivables.csv"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("certificate page lacks %q", want)
+			}
 		}
-	}
-	if id == 0 {
-		t.Fatalf("no waiting request in %+v", rs)
-	}
-	_, page = l.get("/facilities/btu/loans")
-	if !strings.Contains(page, fmt.Sprintf("approve-advance-%d", id)) {
-		t.Fatal("the queue does not offer the approval")
-	}
-	resp = l.post(fmt.Sprintf("/facilities/btu/advances/%d/approve", id), url.Values{"idempotency_key": {"a2"}})
-	mustStatus(t, "approve advance", resp.StatusCode, http.StatusSeeOther)
-	if loc := resp.Header.Get("Location"); !strings.Contains(Flash(loc), "is funded") {
-		t.Fatalf("approve advance: %s", loc)
-	}
-	a, err := e.api.Service().Availability(ctx, "btu", date.FromTime(testNow), time.Time{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a.LoansOutstanding != 30000000 {
-		t.Fatalf("loans %s, want 300,000.00", a.LoansOutstanding.Grouped())
-	}
-	_, page = b.get("/facilities/btu")
-	if !strings.Contains(page, "USD "+a.Available.Grouped()) {
-		t.Errorf("facility page does not show the availability USD %s", a.Available.Grouped())
-	}
-	_, page = b.get("/facilities/btu/loans")
-	if !strings.Contains(page, "300,000.00") {
-		t.Error("the ledger does not show the advance")
-	}
+		if strings.Contains(page, "Approve certificate") {
+			t.Error("the borrower is offered to approve")
+		}
+		c, err := e.st.Certificate(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(page, c.BorrowingBase.Grouped()) && !strings.Contains(page, (c.BorrowingBase-c.LCReserve).Grouped()) {
+			t.Errorf("certificate page does not show the borrowing base %s", c.BorrowingBase.Grouped())
+		}
+		// The borrower cannot approve through the page either.
+		resp = b.post("/facilities/btu/certificates/1/approve", url.Values{})
+		mustStatus(t, "borrower approves", resp.StatusCode, http.StatusForbidden)
+		if c, _ := e.st.Certificate(ctx, 1); c.Status != store.Submitted {
+			t.Fatalf("borrower's approval changed the status to %s", c.Status)
+		}
+
+		l := e.signIn(t, "officer@bank.example")
+		resp, page = l.get("/facilities/btu/certificates/1")
+		mustStatus(t, "lender certificate page", resp.StatusCode, 200)
+		if !strings.Contains(page, "Approve certificate") {
+			t.Fatal("the lender is not offered to approve")
+		}
+		resp = l.post("/facilities/btu/certificates/1/approve", url.Values{"comment": {"checked against the aging"}, "idempotency_key": {"a1"}})
+		mustStatus(t, "approve", resp.StatusCode, http.StatusSeeOther)
+		if c, _ := e.st.Certificate(ctx, 1); c.Status != store.Approved {
+			t.Fatalf("status %s after approval", c.Status)
+		}
+
+		// Advance above the maker-checker threshold waits.
+		resp = b.post("/facilities/btu/advances", url.Values{"amount": {"300,000.00"}, "value_date": {"2004-10-05"}, "idempotency_key": {"k1"}})
+		mustStatus(t, "advance", resp.StatusCode, http.StatusSeeOther)
+		// Above the threshold the request waits for approval; it fits the
+		// availability now and is checked again when approved.
+		if loc := resp.Header.Get("Location"); !strings.Contains(Flash(loc), "waits for a lender") {
+			t.Fatalf("advance before approval: %s", loc)
+		}
+
+		rs, _ := e.st.AdvanceRequests(ctx, "btu")
+		var id int64
+		for _, r := range rs {
+			if r.Status == store.AdvanceRequested {
+				id = r.ID
+			}
+		}
+		if id == 0 {
+			t.Fatalf("no waiting request in %+v", rs)
+		}
+		_, page = l.get("/facilities/btu/loans")
+		if !strings.Contains(page, fmt.Sprintf("approve-advance-%d", id)) {
+			t.Fatal("the queue does not offer the approval")
+		}
+		resp = l.post(fmt.Sprintf("/facilities/btu/advances/%d/approve", id), url.Values{"idempotency_key": {"a2"}})
+		mustStatus(t, "approve advance", resp.StatusCode, http.StatusSeeOther)
+		if loc := resp.Header.Get("Location"); !strings.Contains(Flash(loc), "is funded") {
+			t.Fatalf("approve advance: %s", loc)
+		}
+		a, err := e.api.Service().Availability(ctx, "btu", date.FromTime(testNow), time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.LoansOutstanding != 30000000 {
+			t.Fatalf("loans %s, want 300,000.00", a.LoansOutstanding.Grouped())
+		}
+		_, page = b.get("/facilities/btu")
+		if !strings.Contains(page, "USD "+a.Available.Grouped()) {
+			t.Errorf("facility page does not show the availability USD %s", a.Available.Grouped())
+		}
+		_, page = b.get("/facilities/btu/loans")
+		if !strings.Contains(page, "300,000.00") {
+			t.Error("the ledger does not show the advance")
+		}
+	})
 }
 
 // TestScoping: a borrower sees only their facility; pages need a session;
 // the audit trail is for auditors and lender admins.
 func TestScoping(t *testing.T) {
-	e := newEnv(t)
-	o := e.signIn(t, "controller@other.example")
-	for _, p := range []string{"/facilities/btu", "/facilities/btu/certificates", "/facilities/btu/loans", "/facilities/btu/covenants",
-		"/facilities/btu/terms", "/facilities/btu/calendar", "/facilities/btu/calendar.ics", "/facilities/nosuch",
-		"/facilities/btu/trend.svg", "/facilities/btu/certificates/1", "/facilities/btu/certificates/1/certificate.pdf",
-		"/facilities/btu/certificates/1/certificate.xlsx", "/facilities/btu/covenants/compliance.pdf", "/facilities/btu/loans?format=csv"} {
-		resp, page := o.get(p)
-		if resp.StatusCode != http.StatusNotFound {
-			t.Errorf("other borrower GET %s: status %d, want 404", p, resp.StatusCode)
+	// The main flow of the pages, on both databases.
+	forEachStore(t, func(t *testing.T, e *env) {
+		o := e.signIn(t, "controller@other.example")
+		for _, p := range []string{"/facilities/btu", "/facilities/btu/certificates", "/facilities/btu/loans", "/facilities/btu/covenants",
+			"/facilities/btu/terms", "/facilities/btu/calendar", "/facilities/btu/calendar.ics", "/facilities/nosuch",
+			"/facilities/btu/trend.svg", "/facilities/btu/certificates/1", "/facilities/btu/certificates/1/certificate.pdf",
+			"/facilities/btu/certificates/1/certificate.xlsx", "/facilities/btu/covenants/compliance.pdf", "/facilities/btu/loans?format=csv"} {
+			resp, page := o.get(p)
+			if resp.StatusCode != http.StatusNotFound {
+				t.Errorf("other borrower GET %s: status %d, want 404", p, resp.StatusCode)
+			}
+			if strings.Contains(page, "BTU") && strings.Contains(page, "Availability") {
+				t.Errorf("other borrower GET %s shows the facility", p)
+			}
 		}
-		if strings.Contains(page, "BTU") && strings.Contains(page, "Availability") {
-			t.Errorf("other borrower GET %s shows the facility", p)
+		resp := o.upload("btu", "2004-10-03", e.exampleUpload())
+		mustStatus(t, "other borrower uploads to btu", resp.StatusCode, http.StatusNotFound)
+		resp, _ = o.get("/audit")
+		if resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusForbidden {
+			t.Errorf("borrower GET /audit: %d", resp.StatusCode)
 		}
-	}
-	resp := o.upload("btu", "2004-10-03", e.exampleUpload())
-	mustStatus(t, "other borrower uploads to btu", resp.StatusCode, http.StatusNotFound)
-	resp, _ = o.get("/audit")
-	if resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusForbidden {
-		t.Errorf("borrower GET /audit: %d", resp.StatusCode)
-	}
-	resp, _ = o.get("/")
-	mustStatus(t, "borrower home", resp.StatusCode, http.StatusSeeOther)
-	if loc := resp.Header.Get("Location"); loc != "/facilities/other" {
-		t.Errorf("borrower home redirects to %q", loc)
-	}
+		resp, _ = o.get("/")
+		mustStatus(t, "borrower home", resp.StatusCode, http.StatusSeeOther)
+		if loc := resp.Header.Get("Location"); loc != "/facilities/other" {
+			t.Errorf("borrower home redirects to %q", loc)
+		}
 
-	anon := &client{t: t, e: e, http: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-	resp, _ = anon.get("/facilities/btu")
-	mustStatus(t, "anonymous", resp.StatusCode, http.StatusSeeOther)
-	if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, "/sign-in?next=") {
-		t.Errorf("anonymous redirected to %q", loc)
-	}
+		anon := &client{t: t, e: e, http: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+		resp, _ = anon.get("/facilities/btu")
+		mustStatus(t, "anonymous", resp.StatusCode, http.StatusSeeOther)
+		if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, "/sign-in?next=") {
+			t.Errorf("anonymous redirected to %q", loc)
+		}
 
-	a := e.signIn(t, "auditor@audit.example")
-	resp, page := a.get("/audit")
-	mustStatus(t, "auditor /audit", resp.StatusCode, 200)
-	if !strings.Contains(page, "verified") {
-		t.Error("the audit page does not say whether the chain verifies")
-	}
-	resp, _ = a.get("/facilities/btu")
-	mustStatus(t, "auditor facility", resp.StatusCode, 200)
+		a := e.signIn(t, "auditor@audit.example")
+		resp, page := a.get("/audit")
+		mustStatus(t, "auditor /audit", resp.StatusCode, 200)
+		if !strings.Contains(page, "verified") {
+			t.Error("the audit page does not say whether the chain verifies")
+		}
+		resp, _ = a.get("/facilities/btu")
+		mustStatus(t, "auditor facility", resp.StatusCode, 200)
 
-	// A form without the CSRF token changes nothing.
-	b := e.signIn(t, "controller@btu.example")
-	resp = b.post("/facilities/btu/advances", url.Values{"amount": {"1.00"}, "value_date": {"2004-10-05"}, "csrf_token": {"forged"}})
-	mustStatus(t, "forged CSRF", resp.StatusCode, http.StatusForbidden)
-	if txs, _ := e.st.AdvanceRequests(context.Background(), "btu"); len(txs) != 0 {
-		t.Errorf("forged CSRF stored %v", txs)
-	}
+		// A form without the CSRF token changes nothing.
+		b := e.signIn(t, "controller@btu.example")
+		resp = b.post("/facilities/btu/advances", url.Values{"amount": {"1.00"}, "value_date": {"2004-10-05"}, "csrf_token": {"forged"}})
+		mustStatus(t, "forged CSRF", resp.StatusCode, http.StatusForbidden)
+		if txs, _ := e.st.AdvanceRequests(context.Background(), "btu"); len(txs) != 0 {
+			t.Errorf("forged CSRF stored %v", txs)
+		}
+	})
 }
 
 func TestSignInWrongPassword(t *testing.T) {
@@ -228,80 +232,84 @@ func TestSignInWrongPassword(t *testing.T) {
 // TestPagesRender: every page answers 200 for the lender with labels on
 // every input.
 func TestPagesRender(t *testing.T) {
-	e := newEnv(t)
-	b := e.signIn(t, "controller@btu.example")
-	mustStatus(t, "upload", b.upload("btu", "2004-10-03", e.exampleUpload()).StatusCode, http.StatusSeeOther)
-	l := e.signIn(t, "admin@bank.example")
-	l.post("/facilities/btu/certificates/1/approve", url.Values{})
-	inputID := regexp.MustCompile(`<(?:input|select)[^>]*\bid="([^"]+)"`)
-	for _, p := range []string{"/", "/facilities/btu", "/facilities/btu/certificates", "/facilities/btu/certificates/1",
-		"/facilities/btu/certificates/1/lines/receivables.ineligible.past_due", "/facilities/btu/loans", "/facilities/btu/covenants",
-		"/facilities/btu/covenants?as_known_on=2006-06-01", "/facilities/btu/terms", "/facilities/btu/terms?from=2003-01-01&to=2004-12-31",
-		"/facilities/btu/calendar", "/audit"} {
-		resp, page := l.get(p)
-		if resp.StatusCode != 200 {
-			t.Errorf("GET %s: status %d", p, resp.StatusCode)
-			continue
-		}
-		for _, m := range inputID.FindAllStringSubmatch(page, -1) {
-			if !strings.Contains(page, `for="`+m[1]+`"`) {
-				t.Errorf("GET %s: input %q has no label", p, m[1])
+	// The main flow of the pages, on both databases.
+	forEachStore(t, func(t *testing.T, e *env) {
+		b := e.signIn(t, "controller@btu.example")
+		mustStatus(t, "upload", b.upload("btu", "2004-10-03", e.exampleUpload()).StatusCode, http.StatusSeeOther)
+		l := e.signIn(t, "admin@bank.example")
+		l.post("/facilities/btu/certificates/1/approve", url.Values{})
+		inputID := regexp.MustCompile(`<(?:input|select)[^>]*\bid="([^"]+)"`)
+		for _, p := range []string{"/", "/facilities/btu", "/facilities/btu/certificates", "/facilities/btu/certificates/1",
+			"/facilities/btu/certificates/1/lines/receivables.ineligible.past_due", "/facilities/btu/loans", "/facilities/btu/covenants",
+			"/facilities/btu/covenants?as_known_on=2006-06-01", "/facilities/btu/terms", "/facilities/btu/terms?from=2003-01-01&to=2004-12-31",
+			"/facilities/btu/calendar", "/audit"} {
+			resp, page := l.get(p)
+			if resp.StatusCode != 200 {
+				t.Errorf("GET %s: status %d", p, resp.StatusCode)
+				continue
+			}
+			for _, m := range inputID.FindAllStringSubmatch(page, -1) {
+				if !strings.Contains(page, `for="`+m[1]+`"`) {
+					t.Errorf("GET %s: input %q has no label", p, m[1])
+				}
+			}
+			if !strings.Contains(page, "<main") || strings.Count(page, "<h1") != 1 {
+				t.Errorf("GET %s: no main or not one h1", p)
+			}
+			ids := map[string]bool{}
+			for _, m := range regexp.MustCompile(`\bid="([^"]+)"`).FindAllStringSubmatch(page, -1) {
+				if ids[m[1]] {
+					t.Errorf("GET %s: id %q twice", p, m[1])
+				}
+				ids[m[1]] = true
 			}
 		}
-		if !strings.Contains(page, "<main") || strings.Count(page, "<h1") != 1 {
-			t.Errorf("GET %s: no main or not one h1", p)
-		}
-		ids := map[string]bool{}
-		for _, m := range regexp.MustCompile(`\bid="([^"]+)"`).FindAllStringSubmatch(page, -1) {
-			if ids[m[1]] {
-				t.Errorf("GET %s: id %q twice", p, m[1])
-			}
-			ids[m[1]] = true
-		}
-	}
+	})
 }
 
 // TestDownloads: the certificate as PDF and XLSX, the compliance
 // certificate, the calendar and the exports.
 func TestDownloads(t *testing.T) {
-	e := newEnv(t)
-	b := e.signIn(t, "controller@btu.example")
-	mustStatus(t, "upload", b.upload("btu", "2004-10-03", e.exampleUpload()).StatusCode, http.StatusSeeOther)
-	for _, c := range []struct {
-		path, ctype, starts string
-		contains            string
-	}{
-		{"/facilities/btu/certificates/1/certificate.pdf", "application/pdf", "%PDF-", ""},
-		{"/facilities/btu/certificates/1/certificate.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK", ""},
-		{"/facilities/btu/covenants/compliance.pdf?as_known_on=2006-10-01&period=2006-07-02", "application/pdf", "%PDF-", ""},
-		{"/facilities/btu/calendar.ics", "text/calendar; charset=utf-8", "BEGIN:VCALENDAR", "Termination"},
-		{"/facilities/btu/loans?format=csv", "text/csv; charset=utf-8", "id,value_date,kind", ""},
-		{"/facilities/btu/certificates/1/lines/receivables.ineligible.past_due?format=csv", "text/csv; charset=utf-8", "line,", ""},
-	} {
-		resp, body := b.get(c.path)
-		if resp.StatusCode != 200 {
-			t.Errorf("GET %s: %d %.300s", c.path, resp.StatusCode, body)
-			continue
+	// The main flow of the pages, on both databases.
+	forEachStore(t, func(t *testing.T, e *env) {
+		b := e.signIn(t, "controller@btu.example")
+		mustStatus(t, "upload", b.upload("btu", "2004-10-03", e.exampleUpload()).StatusCode, http.StatusSeeOther)
+		for _, c := range []struct {
+			path, ctype, starts string
+			contains            string
+		}{
+			{"/facilities/btu/certificates/1/certificate.pdf", "application/pdf", "%PDF-", ""},
+			{"/facilities/btu/certificates/1/certificate.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK", ""},
+			{"/facilities/btu/covenants/compliance.pdf?as_known_on=2006-10-01&period=2006-07-02", "application/pdf", "%PDF-", ""},
+			{"/facilities/btu/calendar.ics", "text/calendar; charset=utf-8", "BEGIN:VCALENDAR", "Termination"},
+			{"/facilities/btu/loans?format=csv", "text/csv; charset=utf-8", "id,value_date,kind", ""},
+			{"/facilities/btu/certificates/1/lines/receivables.ineligible.past_due?format=csv", "text/csv; charset=utf-8", "line,", ""},
+		} {
+			resp, body := b.get(c.path)
+			if resp.StatusCode != 200 {
+				t.Errorf("GET %s: %d %.300s", c.path, resp.StatusCode, body)
+				continue
+			}
+			if got := resp.Header.Get("Content-Type"); got != c.ctype {
+				t.Errorf("GET %s: Content-Type %q, want %q", c.path, got, c.ctype)
+			}
+			if !strings.HasPrefix(body, c.starts) || !strings.Contains(body, c.contains) {
+				t.Errorf("GET %s: body starts %.40q", c.path, body)
+			}
+			if d := os.Getenv("REVOLVER_SCREENSHOTS"); d != "" && strings.HasSuffix(c.ctype, "pdf") {
+				os.WriteFile(filepath.Join(d, path.Base(strings.SplitN(c.path, "?", 2)[0])), []byte(body), 0o644)
+			}
 		}
-		if got := resp.Header.Get("Content-Type"); got != c.ctype {
-			t.Errorf("GET %s: Content-Type %q, want %q", c.path, got, c.ctype)
+		// The line's CSV has one row per input row the line covers.
+		_, body := b.get("/facilities/btu/certificates/1/lines/receivables.ineligible.past_due?format=csv")
+		if n := strings.Count(strings.TrimSpace(body), "\n"); n != 281 {
+			t.Errorf("past-due CSV has %d rows, want 281", n)
 		}
-		if !strings.HasPrefix(body, c.starts) || !strings.Contains(body, c.contains) {
-			t.Errorf("GET %s: body starts %.40q", c.path, body)
+		_, body = b.get("/facilities/btu/certificates/1/lines/receivables.ineligible.past_due?format=csv&q=zzzz-no-such")
+		if n := strings.Count(strings.TrimSpace(body), "\n"); n != 0 {
+			t.Errorf("filtered CSV has %d rows, want 0", n)
 		}
-		if d := os.Getenv("REVOLVER_SCREENSHOTS"); d != "" && strings.HasSuffix(c.ctype, "pdf") {
-			os.WriteFile(filepath.Join(d, path.Base(strings.SplitN(c.path, "?", 2)[0])), []byte(body), 0o644)
-		}
-	}
-	// The line's CSV has one row per input row the line covers.
-	_, body := b.get("/facilities/btu/certificates/1/lines/receivables.ineligible.past_due?format=csv")
-	if n := strings.Count(strings.TrimSpace(body), "\n"); n != 281 {
-		t.Errorf("past-due CSV has %d rows, want 281", n)
-	}
-	_, body = b.get("/facilities/btu/certificates/1/lines/receivables.ineligible.past_due?format=csv&q=zzzz-no-such")
-	if n := strings.Count(strings.TrimSpace(body), "\n"); n != 0 {
-		t.Errorf("filtered CSV has %d rows, want 0", n)
-	}
+	})
 }
 
 // TestAdvanceRefusalExplained: an advance over availability is refused
@@ -386,38 +394,40 @@ func TestLineShowsClauseText(t *testing.T) {
 // TestRolesSeeTheirActions: the analyst reads but is offered no action;
 // the borrower is offered the upload and the advance but no decision.
 func TestRolesSeeTheirActions(t *testing.T) {
-	e := newEnv(t)
-	b := e.signIn(t, "controller@btu.example")
-	mustStatus(t, "upload", b.upload("btu", "2004-10-03", e.exampleUpload()).StatusCode, http.StatusSeeOther)
-	for _, c := range []struct {
-		email       string
-		path        string
-		want, donot []string
-	}{
-		{"analyst@bank.example", "/facilities/btu/certificates/1", nil, []string{"Approve certificate", "Reject certificate"}},
-		{"analyst@bank.example", "/facilities/btu/certificates", nil, []string{`id="upload"`}},
-		{"analyst@bank.example", "/facilities/btu/loans", []string{"Your role cannot request advances"}, []string{`id="request-advance"`}},
-		{"analyst@bank.example", "/", []string{"Portfolio"}, []string{`href="/audit"`}},
-		{"controller@btu.example", "/facilities/btu/certificates/1", nil, []string{"Approve certificate"}},
-		{"controller@btu.example", "/facilities/btu/certificates", []string{`id="upload"`}, nil},
-		{"controller@btu.example", "/facilities/btu/loans", []string{`id="request-advance"`}, nil},
-		{"officer@bank.example", "/facilities/btu/certificates/1", []string{"Approve certificate", "Reject certificate"}, nil},
-		{"admin@bank.example", "/facilities/btu", []string{`href="/audit"`}, nil},
-	} {
-		cl := e.signIn(t, c.email)
-		resp, page := cl.get(c.path)
-		mustStatus(t, c.email+" "+c.path, resp.StatusCode, 200)
-		for _, w := range c.want {
-			if !strings.Contains(page, w) {
-				t.Errorf("%s %s: lacks %q", c.email, c.path, w)
+	// The main flow of the pages, on both databases.
+	forEachStore(t, func(t *testing.T, e *env) {
+		b := e.signIn(t, "controller@btu.example")
+		mustStatus(t, "upload", b.upload("btu", "2004-10-03", e.exampleUpload()).StatusCode, http.StatusSeeOther)
+		for _, c := range []struct {
+			email       string
+			path        string
+			want, donot []string
+		}{
+			{"analyst@bank.example", "/facilities/btu/certificates/1", nil, []string{"Approve certificate", "Reject certificate"}},
+			{"analyst@bank.example", "/facilities/btu/certificates", nil, []string{`id="upload"`}},
+			{"analyst@bank.example", "/facilities/btu/loans", []string{"Your role cannot request advances"}, []string{`id="request-advance"`}},
+			{"analyst@bank.example", "/", []string{"Portfolio"}, []string{`href="/audit"`}},
+			{"controller@btu.example", "/facilities/btu/certificates/1", nil, []string{"Approve certificate"}},
+			{"controller@btu.example", "/facilities/btu/certificates", []string{`id="upload"`}, nil},
+			{"controller@btu.example", "/facilities/btu/loans", []string{`id="request-advance"`}, nil},
+			{"officer@bank.example", "/facilities/btu/certificates/1", []string{"Approve certificate", "Reject certificate"}, nil},
+			{"admin@bank.example", "/facilities/btu", []string{`href="/audit"`}, nil},
+		} {
+			cl := e.signIn(t, c.email)
+			resp, page := cl.get(c.path)
+			mustStatus(t, c.email+" "+c.path, resp.StatusCode, 200)
+			for _, w := range c.want {
+				if !strings.Contains(page, w) {
+					t.Errorf("%s %s: lacks %q", c.email, c.path, w)
+				}
+			}
+			for _, w := range c.donot {
+				if strings.Contains(page, w) {
+					t.Errorf("%s %s: shows %q", c.email, c.path, w)
+				}
 			}
 		}
-		for _, w := range c.donot {
-			if strings.Contains(page, w) {
-				t.Errorf("%s %s: shows %q", c.email, c.path, w)
-			}
-		}
-	}
+	})
 }
 
 // TestSecurityHeaders: every answer — a page, the sign-in page, a page
