@@ -78,7 +78,7 @@ func TestThreeProcessesOneAnswer(t *testing.T) {
 	cli("", "certificate", "approve", "--slug", surfSlug, "--as", surfOfficer, "--id", strconv.FormatInt(cert.ID, 10))
 	tokens := map[string]string{}
 	for _, u := range []string{surfBorrower, surfOfficer, surfCredit} {
-		if tokens[u], _, err = svc.CreateToken(ctx, u); err != nil {
+		if tokens[u], _, err = svc.CreateToken(ctx, u, 0); err != nil {
 			t.Fatal(err)
 		}
 	}
