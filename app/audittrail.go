@@ -72,6 +72,10 @@ func ParseAuditHead(s string) (AuditHead, error) {
 
 // AuditHead returns the head of the audit trail now (zero when empty).
 func (s *Service) AuditHead(ctx context.Context) (AuditHead, error) {
+	if h, ok := s.Store.(store.AuditHeader); ok {
+		head, err := h.AuditHead(ctx)
+		return AuditHead{Records: head.ID, Hash: head.Hash}, err
+	}
 	acc, err := s.accounts()
 	if err != nil {
 		return AuditHead{}, err

@@ -120,7 +120,7 @@ func TestObservedServer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tok, _, err := svc.CreateToken(cliContext(ctx, "test"), u.Email)
+		tok, _, err := svc.CreateToken(cliContext(ctx, "test"), u.Email, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
