@@ -125,7 +125,8 @@ var examples = map[string]string{
 	"revolver completion zsh":        `  revolver completion zsh > "${fpath[1]}/_revolver"`,
 	"revolver completion fish":       `  revolver completion fish > ~/.config/fish/completions/revolver.fish`,
 	"revolver completion powershell": `  revolver completion powershell | Out-String | Invoke-Expression`,
-	"revolver audit verify":          `  revolver audit verify --db revolver.db`,
+	"revolver audit verify": `  revolver audit verify --db revolver.db
+  revolver audit verify --db revolver.db --expect 1234:9f2c…   # the head close of business printed`,
 	"revolver audit list": `  revolver audit list --db revolver.db --facility btu-sovereign --from 2006-12-01 --format csv
   revolver audit list --db revolver.db --user officer@lender.example --kind advance --limit 20`,
 	"revolver availability":       `  revolver availability --db revolver.db --slug btu-sovereign --as-of 2006-12-29 --format table`,
@@ -157,8 +158,17 @@ var examples = map[string]string{
 	"revolver user":                 `  revolver user add --db revolver.db --email officer@lender.example --role lender_officer --password-stdin < pw.txt`,
 	"revolver user add": `  revolver user add --db revolver.db --email officer@lender.example --role lender_officer --password-stdin < pw.txt
   revolver user add --db revolver.db --email cfo@btu.example --role borrower --facility btu-sovereign --password-stdin < pw.txt`,
-	"revolver token":        `  revolver token create --db revolver.db --email officer@lender.example`,
-	"revolver token create": `  revolver token create --db revolver.db --email officer@lender.example`,
+	"revolver token": `  revolver token create --db revolver.db --email officer@lender.example`,
+	"revolver token create": `  revolver token create --db revolver.db --email officer@lender.example
+  revolver token create --db revolver.db --email officer@lender.example --expires-in 720h`,
+	"revolver token list":    `  revolver token list --db revolver.db --email officer@lender.example`,
+	"revolver token revoke":  `  revolver token revoke --db revolver.db --email officer@lender.example --sha256 9f2c…`,
+	"revolver user list":     `  revolver user list --db revolver.db`,
+	"revolver user disable":  `  revolver user disable --db revolver.db --email officer@lender.example`,
+	"revolver user enable":   `  revolver user enable --db revolver.db --email officer@lender.example`,
+	"revolver user sessions": `  revolver user sessions --db revolver.db --email officer@lender.example`,
+	"revolver user end-sessions": `  revolver user end-sessions --db revolver.db --email officer@lender.example
+  revolver user end-sessions --db revolver.db --email officer@lender.example --id 3b1e…`,
 	"revolver facility":     `  revolver facility list --db revolver.db`,
 	"revolver facility add": `  revolver facility add --db revolver.db --slug btu-sovereign --agreement examples/btu-sovereign --maker-checker-threshold 1000000.00`,
 	"revolver facility list": `  revolver facility list --db revolver.db
