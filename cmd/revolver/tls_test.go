@@ -9,12 +9,14 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"io"
 	"math/big"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -137,21 +139,32 @@ func TestServeTLS(t *testing.T) {
 	if cc := api.Header.Get("Cache-Control"); cc != "no-store" {
 		t.Errorf("API sign-in: Cache-Control %q", cc)
 	}
-	// The page's sign-in: its form carries a CSRF token, from the page.
-	page := do("GET", "/sign-in", "", "")
-	var csrf string
+	// The page's sign-in: its form carries the sign-in token that the
+	// page's cookie (Secure over TLS) holds too.
+	pr, _ := http.NewRequest("GET", base+"/sign-in", nil)
+	page, err := cl.Do(pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	tok := regexp.MustCompile(`name="signin_token" value="([^"]+)"`).FindSubmatch(body)
+	if tok == nil {
+		t.Fatalf("sign-in page without its token: %s", body)
+	}
+	found := false
 	for _, c := range page.Cookies() {
-		if strings.Contains(strings.ToLower(c.Name), "csrf") {
-			csrf = c.Value
-			if !c.Secure {
-				t.Errorf("sign-in page: cookie %s not Secure", c.Name)
+		if c.Name == "revolver_signin" {
+			found = true
+			if !c.Secure || !c.HttpOnly {
+				t.Errorf("sign-in page: cookie %s Secure %v HttpOnly %v", c.Name, c.Secure, c.HttpOnly)
 			}
 		}
 	}
-	form := url.Values{"email": {"ann@bank.example"}, "password": {"s3cret-password"}}
-	if csrf != "" {
-		form.Set("csrf_token", csrf)
+	if !found {
+		t.Error("sign-in page: no sign-in cookie")
 	}
+	form := url.Values{"email": {"ann@bank.example"}, "password": {"s3cret-password"}, "signin_token": {string(tok[1])}}
 	r, _ := http.NewRequest("POST", base+"/sign-in", strings.NewReader(form.Encode()))
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	for _, c := range page.Cookies() {
