@@ -27,6 +27,11 @@ import (
 // (its newest invoice a month old) is flagged.
 const StaleAgingDays = 10
 
+// MaxCertificateUpload is the most a certificate's reports may take
+// together as one upload (on every surface that takes them): a borrower
+// with a million open invoices sends about 67 MB of CSV.
+const MaxCertificateUpload = 128 << 20
+
 // DefaultCertificateMoveShare is the share by which a borrowing base may
 // move from the previous approved certificate before the submission is
 // warned (facility setting certificate_move_warning_share). Month-to-month

@@ -232,7 +232,7 @@ func BenchmarkUploadCertificate1M(b *testing.B) {
 	for _, be := range backends {
 		b.Run(be.name, func(b *testing.B) {
 			e := newEnv(b, be.open)
-			srv, err := httpapi.New(httpapi.Config{Store: e.st, Terms: e.terms, MaxUpload: 256 << 20})
+			srv, err := httpapi.New(httpapi.Config{Store: e.st, Terms: e.terms}) // the default upload limit
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -634,21 +636,14 @@ func (s *Server) submitCertificate(c *call) (any, error) {
 	if ct != "multipart/form-data" {
 		return nil, errf(http.StatusUnsupportedMediaType, "unsupported_media_type", "Content-Type %q: expected multipart/form-data with as_of, receivables, debtors and inventory", c.r.Header.Get("Content-Type"))
 	}
-	if err := c.r.ParseMultipartForm(32 << 20); err != nil {
-		return nil, invalidf("multipart form: %v", err)
+	// The body is in memory already (within the upload limit): its parts
+	// are read from it, each file copied once, no temporary file.
+	values, files, err := c.uploadParts(map[string]bool{"as_of": true, "csrf_token": true},
+		[]string{"receivables", "debtors", "inventory"}, "expected as_of, receivables, debtors, inventory")
+	if err != nil {
+		return nil, err
 	}
-	defer c.r.MultipartForm.RemoveAll()
-	for k := range c.r.MultipartForm.Value {
-		if k != "as_of" && k != "csrf_token" {
-			return nil, fieldErr(k, "unknown field: expected as_of, receivables, debtors, inventory")
-		}
-	}
-	for k := range c.r.MultipartForm.File {
-		if k != "receivables" && k != "debtors" && k != "inventory" {
-			return nil, fieldErr(k, "unknown file: expected receivables, debtors, inventory")
-		}
-	}
-	asOf, err := parseDate("as_of", c.r.FormValue("as_of"), true, 0)
+	asOf, err := parseDate("as_of", values["as_of"], true, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -658,16 +653,11 @@ func (s *Server) submitCertificate(c *call) (any, error) {
 		field string
 		dst   *store.InputContent
 	}{{"receivables", &in.Receivables}, {"debtors", &in.Debtors}, {"inventory", &in.Inventory}} {
-		file, hdr, err := c.r.FormFile(f.field)
-		if err != nil {
+		file, ok := files[f.field]
+		if !ok {
 			return nil, fieldErr(f.field, "required: the %s report (CSV or XLSX file)", f.field)
 		}
-		b, err := io.ReadAll(file)
-		file.Close()
-		if err != nil {
-			return nil, err
-		}
-		*f.dst = store.InputContent{Name: hdr.Filename, Content: b}
+		*f.dst = file
 	}
 	t, err := s.terms.TermsAsOf(c.r.Context(), c.fac.Slug, asOf)
 	if err != nil {
@@ -682,6 +672,52 @@ func (s *Server) submitCertificate(c *call) (any, error) {
 	rec := cert
 	rec.Body = nil
 	return cert, c.audit(nil, rec)
+}
+
+// uploadParts reads a multipart body (c.body): the fields named in fields
+// (their values, at most 4 KiB each) and the files named in fileFields,
+// each at most once; any other part is refused naming it and what was
+// expected.
+func (c *call) uploadParts(fields map[string]bool, fileFields []string, expected string) (map[string]string, map[string]store.InputContent, error) {
+	_, params, err := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
+	if err != nil || params["boundary"] == "" {
+		return nil, nil, invalidf("multipart form: no boundary in Content-Type %q", c.r.Header.Get("Content-Type"))
+	}
+	mr := multipart.NewReader(bytes.NewReader(c.body), params["boundary"])
+	values, files := map[string]string{}, map[string]store.InputContent{}
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, invalidf("multipart form: %v", err)
+		}
+		name := p.FormName()
+		if p.FileName() == "" {
+			if !fields[name] {
+				return nil, nil, fieldErr(name, "unknown field: %s", expected)
+			}
+			v, err := io.ReadAll(io.LimitReader(p, 4<<10+1))
+			if err != nil || len(v) > 4<<10 {
+				return nil, nil, fieldErr(name, "a field of at most 4 KiB")
+			}
+			values[name] = string(v)
+			continue
+		}
+		if !slices.Contains(fileFields, name) {
+			return nil, nil, fieldErr(name, "unknown file: %s", expected)
+		}
+		if _, dup := files[name]; dup {
+			return nil, nil, fieldErr(name, "sent twice: one %s file", name)
+		}
+		b, err := io.ReadAll(p)
+		if err != nil {
+			return nil, nil, invalidf("multipart form, file %s: %v", name, err)
+		}
+		files[name] = store.InputContent{Name: p.FileName(), Content: b}
+	}
+	return values, files, nil
 }
 
 // certificateDecision is the body of an approval or rejection: for a

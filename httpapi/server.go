@@ -43,7 +43,7 @@ type Config struct {
 	// Now is the clock (time.Now if nil).
 	Now func() time.Time
 	// MaxBody limits JSON and CSV bodies (default 1 MiB); MaxUpload
-	// limits multipart uploads (default 64 MiB).
+	// limits multipart uploads (default app.MaxCertificateUpload).
 	MaxBody, MaxUpload int64
 	// SessionTTL is how long a browser session lasts (default 12 hours).
 	SessionTTL time.Duration
@@ -135,7 +135,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.MaxBody = 1 << 20
 	}
 	if cfg.MaxUpload == 0 {
-		cfg.MaxUpload = 64 << 20
+		cfg.MaxUpload = app.MaxCertificateUpload
 	}
 	if cfg.SessionTTL == 0 {
 		cfg.SessionTTL = 12 * time.Hour
@@ -322,7 +322,11 @@ func (s *Server) serve(c *call) error {
 		if rt.Upload {
 			limit = s.cfg.MaxUpload
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(c.w, r.Body, limit))
+		// Read at once into a buffer of the announced size (within the
+		// limit), not grown by doubling: an upload is tens of MB.
+		buf := bytes.NewBuffer(make([]byte, 0, min(max(r.ContentLength, 0), limit)+1))
+		_, err := buf.ReadFrom(http.MaxBytesReader(c.w, r.Body, limit))
+		body := buf.Bytes()
 		if err != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {

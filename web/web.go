@@ -530,7 +530,7 @@ func (rq *req) checkCSRF() error {
 }
 
 // maxUpload limits a form's body (the certificate's three reports).
-const maxUpload = 64 << 20
+const maxUpload = app.MaxCertificateUpload
 
 // parseForm reads the form of a POST: URL-encoded, or multipart (the
 // certificate upload) up to maxUpload.
@@ -540,7 +540,7 @@ func (rq *req) parseForm() error {
 		if err := rq.r.ParseMultipartForm(32 << 20); err != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
-				return userErr(http.StatusRequestEntityTooLarge, "The files are too large (more than 64 MiB together). Split the reports or ask the lender for another way to send them.")
+				return userErr(http.StatusRequestEntityTooLarge, fmt.Sprintf("The files are too large (more than %d MiB together). Split the reports or ask the lender for another way to send them.", maxUpload>>20))
 			}
 			return userErr(http.StatusBadRequest, "The upload could not be read: choose the three files again and send them.")
 		}
