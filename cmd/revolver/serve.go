@@ -22,6 +22,7 @@ import (
 	"revolver/auth"
 	"revolver/date"
 	"revolver/httpapi"
+	"revolver/jobs"
 	"revolver/observe"
 	"revolver/store"
 	"revolver/store/dial"
@@ -118,6 +119,7 @@ type serveOptions struct {
 	metricsAddr string
 	// trustedProxies name the proxies whose X-Forwarded-For names the client.
 	trustedProxies []string
+	jobs           workerOptions
 }
 
 func (o *serveOptions) add(c *cobra.Command) {
@@ -127,6 +129,7 @@ func (o *serveOptions) add(c *cobra.Command) {
 	c.Flags().BoolVar(&o.secureCookies, "secure-cookies", false, "mark session cookies Secure on plain HTTP (behind a TLS-terminating proxy)")
 	c.Flags().StringVar(&o.metricsAddr, "metrics-addr", "", "also serve /metrics (Prometheus, unauthenticated), /health and /ready on this HOST:PORT, e.g. an internal interface (default: no /metrics)")
 	c.Flags().StringArrayVar(&o.trustedProxies, "trusted-proxy", nil, "address or CIDR prefix of a proxy whose X-Forwarded-For names the client (repeatable; default none: the header is ignored)")
+	o.jobs.add(c, true)
 }
 
 func (o *serveOptions) scheme() string {
@@ -188,8 +191,9 @@ func observeStore(m *observe.Metrics, st store.Store) {
 	}
 }
 
-// serve runs the server until the context ends (SIGINT/SIGTERM); with
-// --metrics-addr, /metrics (and /health, /ready) on that address too.
+// serve runs the server, and the job workers unless --no-workers, until
+// the context ends (SIGINT/SIGTERM); with --metrics-addr, /metrics (and
+// /health, /ready) on that address too.
 func serve(ctx context.Context, st store.Store, o serveOptions, ready func(net.Addr)) error {
 	if (o.tlsCert == "") != (o.tlsKey == "") {
 		return usageError{errors.New("--tls-cert and --tls-key go together")}
@@ -201,13 +205,29 @@ func serve(ctx context.Context, st store.Store, o serveOptions, ready func(net.A
 	}
 	m := observe.New()
 	observeStore(m, st)
-	// The readiness checks (newHandler's second result) hold the
-	// database's; workers running in this process add theirs with
-	// Health.Add("workers", …), and jobs report to m (observe.Jobs).
-	srv, _, err := newHandler(st, now, log, o.secureCookies, m, trusted...)
+	srv, health, err := newHandler(st, now, log, o.secureCookies, m, trusted...)
 	if err != nil {
 		return err
 	}
+	// The job workers, unless --no-workers: their jobs reported to m,
+	// and /ready failing while they do not run.
+	q, err := o.jobs.queue(ctx, st, log, m)
+	if err != nil {
+		return err
+	}
+	if err := q.Start(context.WithoutCancel(ctx)); err != nil {
+		q.Stop(context.Background())
+		return err
+	}
+	if !o.jobs.noWorkers {
+		health.Add("workers", func(context.Context) error { return q.Ready() })
+	}
+	defer func() {
+		// Running jobs get the server's grace period to finish.
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		q.Stop(sctx)
+	}()
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
@@ -312,9 +332,13 @@ func migrateCmd() *cobra.Command {
 func cobCmd() *cobra.Command {
 	var sf storeFlags
 	var day string
+	var queue bool
 	c := &cobra.Command{
-		Use:   "cob --date YYYY-MM-DD",
+		Use:   "cob --date YYYY-MM-DD [--queue]",
 		Short: "Close of business: accrue interest of every facility through a day (idempotent)",
+		Example: `  revolver cob --date 2006-12-29           # runs it here and now
+  revolver cob --date 2006-12-29 --queue   # a job for the workers (revolver serve or revolver worker)`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			d, err := parseDateFlag("date", day)
 			if err != nil {
@@ -325,6 +349,24 @@ func cobCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
+			if queue {
+				q, err := jobs.Open(cmd.Context(), jobs.Config{Store: st, Service: service(st)})
+				if err != nil {
+					return err
+				}
+				defer q.Stop(context.Background())
+				a := app.Actor{User: cliActor(), Via: "revolver cob --queue"}
+				j, err := q.EnqueueCloseOfBusiness(cmd.Context(), d, a)
+				if err != nil {
+					return err
+				}
+				if j.Duplicate {
+					fmt.Fprintf(cmd.OutOrStdout(), "close of business through %s: job %d already enqueued (%s)\n", d, j.ID, j.State)
+					return nil
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "close of business through %s: job %d enqueued for the workers\n", d, j.ID)
+				return nil
+			}
 			// The run stores its audit record with its accruals and the
 			// move of the business date, in one transaction.
 			ctx, endProgress := withProgress(cliContext(cmd.Context(), "cob"), cmd)
@@ -342,6 +384,7 @@ func cobCmd() *cobra.Command {
 	}
 	sf.add(c)
 	c.Flags().StringVar(&day, "date", "", "the day to close YYYY-MM-DD")
+	c.Flags().BoolVar(&queue, "queue", false, "enqueue it as a job for the workers instead of running it here (once per day: a day already enqueued is not enqueued again)")
 	return c
 }
 

@@ -7,15 +7,29 @@ import (
 	"context"
 	"strings"
 
+	"revolver/jobs"
 	"revolver/store"
 	"revolver/store/postgres"
 	"revolver/store/sqlite"
 )
 
-// Open opens the store named by target, running migrations.
+// Open opens the store named by target, running migrations: the store's,
+// then the job queue's (River's tables, package jobs), so that a new
+// database has both.
 func Open(ctx context.Context, target string) (store.Store, error) {
+	var st store.Store
+	var err error
 	if strings.HasPrefix(target, "postgres://") || strings.HasPrefix(target, "postgresql://") {
-		return postgres.Open(ctx, target)
+		st, err = postgres.Open(ctx, target)
+	} else {
+		st, err = sqlite.Open(ctx, target)
 	}
-	return sqlite.Open(ctx, target)
+	if err != nil {
+		return nil, err
+	}
+	if err := jobs.Migrate(ctx, st); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }

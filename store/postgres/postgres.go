@@ -63,6 +63,26 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	return &Store{DB: s, pool: pool}, nil
 }
 
+// NewPool opens another connection pool to the store's database, with the
+// store's connection settings (search_path included) and at most maxConns
+// connections, for a component that holds connections of its own (the job
+// queue listens on one): it never takes a connection the store's use cases
+// need. The caller closes it.
+func (s *Store) NewPool(ctx context.Context, maxConns int32) (*pgxpool.Pool, error) {
+	cfg := s.pool.Config()
+	cfg.MaxConns = maxConns
+	cfg.MinConns = 0
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	return pool, nil
+}
+
 // Close closes the connections.
 func (s *Store) Close() error {
 	err := s.DB.Close()

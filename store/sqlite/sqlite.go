@@ -38,14 +38,7 @@ type Store struct {
 // Open opens (creating if needed) the database file at path and applies
 // the migrations.
 func Open(ctx context.Context, path string) (*Store, error) {
-	dsn := func(txlock string) string {
-		q := url.Values{}
-		for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)", "temp_store(MEMORY)", "cache_size(-65536)"} {
-			q.Add("_pragma", p)
-		}
-		q.Set("_txlock", txlock)
-		return "file:" + path + "?" + q.Encode()
-	}
+	dsn := func(txlock string) string { return dsn(path, txlock) }
 	w, err := sql.Open("sqlite", dsn("immediate")+"&_pragma=wal_autocheckpoint(0)")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -86,6 +79,39 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	st := &Store{DB: db, path: path, stop: make(chan struct{}), done: make(chan struct{})}
 	go st.checkpointer()
 	return st, nil
+}
+
+// dsn is the data source name of the database file at path with the
+// store's pragmas, its transactions beginning as txlock says.
+func dsn(path, txlock string) string {
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)", "temp_store(MEMORY)", "cache_size(-65536)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", txlock)
+	return "file:" + path + "?" + q.Encode()
+}
+
+// NewPool opens another pool of one connection on the store's database
+// file, with the store's pragmas and IMMEDIATE transactions, for a
+// component that runs its own statements and transactions beside the
+// store's (the job queue): it waits for the write lock as another process
+// would, and never takes the store's own writer connection. The caller
+// closes it.
+func (s *Store) NewPool(ctx context.Context) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", dsn(s.path, "immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", s.path, err)
+	}
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", s.path, err)
+	}
+	return db, nil
 }
 
 // checkpointer copies the write-ahead log into the database file from a

@@ -1,0 +1,124 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"revolver/app"
+	"revolver/date"
+)
+
+// CloseOfBusinessArgs are a close-of-business job's: the day to close
+// through and who asked. Jobs are unique by the day.
+type CloseOfBusinessArgs struct {
+	Through date.Date `json:"through" river:"unique"`
+	By      Identity  `json:"by"`
+}
+
+// Kind is the job's kind in River's tables.
+func (CloseOfBusinessArgs) Kind() string { return "close_of_business" }
+
+// InsertOpts puts close of business in its queue, once per day: while a
+// job for the day waits, runs or is done (River keeps finished jobs a
+// day), enqueuing another returns it.
+func (CloseOfBusinessArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueClose, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// EnqueueCloseOfBusiness enqueues close of business through the day, for
+// the actor: the job runs app.Service.CloseOfBusiness as that actor.
+func (q *Queue) EnqueueCloseOfBusiness(ctx context.Context, through date.Date, by app.Actor) (Job, error) {
+	return q.insert(ctx, CloseOfBusinessArgs{Through: through, By: IdentityOf(by)})
+}
+
+type closeWorker struct {
+	river.WorkerDefaults[CloseOfBusinessArgs]
+	q *Queue
+}
+
+// Work runs the close of business. It is idempotent: a run through a day
+// already closed posts nothing and succeeds; a run killed before its
+// commit stored nothing (its accruals, business date and audit record
+// commit in one transaction).
+func (w *closeWorker) Work(ctx context.Context, job *river.Job[CloseOfBusinessArgs]) error {
+	return w.q.track(ctx, job.JobRow, func(ctx context.Context) (string, error) {
+		ctx = app.WithActor(ctx, actor(job.Args.By, job.JobRow))
+		res, err := w.q.cfg.Service.CloseOfBusiness(ctx, job.Args.Through)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("through %s: %d facilities, %d transactions posted, %d already posted", job.Args.Through, res.Facilities, res.Posted, res.Replayed), nil
+	})
+}
+
+func addWorkers(ws *river.Workers, q *Queue) {
+	river.AddWorker(ws, &closeWorker{q: q})
+}
+
+// Schedule is when close of business runs by itself: every day at a time
+// of day in a time zone (the bank's). It closes through the day that ends:
+// the clock's date in the zone at that time.
+type Schedule struct {
+	Hour, Minute int
+	Zone         *time.Location
+	// Now is the clock whose date is closed (the command's --clock).
+	Now func() time.Time
+}
+
+// ParseSchedule parses "HH:MM" (24-hour) in the zone named by zone (an
+// IANA name such as America/New_York; "" is UTC).
+func ParseSchedule(at, zone string, now func() time.Time) (*Schedule, error) {
+	h, m, ok := strings.Cut(at, ":")
+	hh, err1 := strconv.Atoi(h)
+	mm, err2 := strconv.Atoi(m)
+	if !ok || err1 != nil || err2 != nil || len(h) != 2 || len(m) != 2 || hh > 23 || mm > 59 || hh < 0 || mm < 0 {
+		return nil, fmt.Errorf("%q: expected a time of day HH:MM, 00:00 to 23:59", at)
+	}
+	loc := time.UTC
+	if zone != "" {
+		if loc, err1 = time.LoadLocation(zone); err1 != nil {
+			return nil, fmt.Errorf("time zone %q: expected an IANA name such as America/New_York", zone)
+		}
+	}
+	return &Schedule{Hour: hh, Minute: mm, Zone: loc, Now: now}, nil
+}
+
+// Next is the first time of day after t (River's PeriodicSchedule).
+func (s *Schedule) Next(t time.Time) time.Time {
+	l := t.In(s.Zone)
+	n := time.Date(l.Year(), l.Month(), l.Day(), s.Hour, s.Minute, 0, 0, s.Zone)
+	if !n.After(t) {
+		n = time.Date(l.Year(), l.Month(), l.Day()+1, s.Hour, s.Minute, 0, 0, s.Zone)
+	}
+	return n
+}
+
+// String is the schedule as the command line gives it.
+func (s *Schedule) String() string {
+	return fmt.Sprintf("%02d:%02d %s", s.Hour, s.Minute, s.Zone)
+}
+
+// day is the date closed by a run starting now.
+func (s *Schedule) day() date.Date {
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	y, m, d := now().In(s.Zone).Date()
+	return date.Of(y, m, d)
+}
+
+// periodic is the schedule as River's periodic job: only the elected
+// leader of the processes enqueues it, and a second enqueuing of the same
+// day (a new leader elected around the time) is the unique job already
+// there.
+func (s *Schedule) periodic() *river.PeriodicJob {
+	return river.NewPeriodicJob(s, func() (river.JobArgs, *river.InsertOpts) {
+		return CloseOfBusinessArgs{Through: s.day(), By: Identity{User: "close of business", Via: "schedule " + s.String()}}, nil
+	}, &river.PeriodicJobOpts{ID: "close_of_business"})
+}
