@@ -1,0 +1,307 @@
+package jobs_test
+
+import (
+	"bufio"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"revolver/app"
+	"revolver/date"
+	"revolver/jobs"
+	"revolver/store"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// revolverBin builds the revolver command from this module, once per test
+// run.
+func revolverBin(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("short: starts worker processes")
+	}
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "revolver-jobs-test")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "revolver")
+		out, err := exec.Command("go", "build", "-o", binPath, "revolver/cmd/revolver").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
+// worker is a `revolver worker` process.
+type worker struct {
+	name string
+	cmd  *exec.Cmd
+	mu   sync.Mutex
+	log  []string // its stderr and stdout lines
+	seen chan string
+}
+
+// startWorker starts `revolver worker` on target and waits until it says
+// its workers run.
+func startWorker(t *testing.T, name, target string, extra ...string) *worker {
+	t.Helper()
+	flag := "--db"
+	if strings.Contains(target, "://") {
+		flag = "--database"
+	}
+	args := append([]string{"worker", flag, target}, extra...)
+	w := &worker{name: name, cmd: exec.Command(revolverBin(t), args...), seen: make(chan string, 1024)}
+	w.cmd.Env = append(os.Environ(), "USER=test")
+	stdout, err := w.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.cmd.Stderr = w.cmd.Stdout // one stream: start, job and error lines in order
+	if err := w.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		w.cmd.Process.Kill()
+		w.cmd.Wait()
+		if t.Failed() {
+			t.Logf("%s:\n%s", w.name, strings.Join(w.lines(), "\n"))
+		}
+	})
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			w.mu.Lock()
+			w.log = append(w.log, sc.Text())
+			w.mu.Unlock()
+			select {
+			case w.seen <- sc.Text():
+			default:
+			}
+		}
+		close(w.seen)
+	}()
+	w.wait(t, "workers running", time.Minute)
+	return w
+}
+
+// wait waits for a line containing s.
+func (w *worker) wait(t *testing.T, s string, within time.Duration) string {
+	t.Helper()
+	timeout := time.After(within)
+	for {
+		select {
+		case l, ok := <-w.seen:
+			if !ok {
+				t.Fatalf("%s ended before saying %q:\n%s", w.name, s, strings.Join(w.lines(), "\n"))
+			}
+			if strings.Contains(l, s) {
+				return l
+			}
+		case <-timeout:
+			t.Fatalf("%s did not say %q within %s:\n%s", w.name, s, within, strings.Join(w.lines(), "\n"))
+		}
+	}
+}
+
+func (w *worker) lines() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]string(nil), w.log...)
+}
+
+var jobLine = regexp.MustCompile(`msg="job (started|done|failed)" kind=(\S+) job=(\d+) attempt=(\d+)`)
+
+// runs counts, by job id, the runs this worker started and finished.
+func (w *worker) runs() (started, done map[int64]int) {
+	started, done = map[int64]int{}, map[int64]int{}
+	for _, l := range w.lines() {
+		m := jobLine.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		id, _ := strconv.ParseInt(m[3], 10, 64)
+		switch m[1] {
+		case "started":
+			started[id]++
+		case "done":
+			done[id]++
+		}
+	}
+	return started, done
+}
+
+// enqueuer is a Queue that only enqueues, as `revolver cob --queue` is.
+func enqueuer(t *testing.T, w *world) *jobs.Queue {
+	t.Helper()
+	q, err := jobs.Open(ctx, jobs.Config{Store: w.st, Service: w.svc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { q.Stop(ctx) })
+	return q
+}
+
+// Three worker processes on one database share close-of-business jobs
+// for successive days: every job is run by exactly one of them, once, and
+// every facility's interest is posted once for every day.
+func TestWorkersShareJobs(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, b.target(t), 4)
+			var ws []*worker
+			for i := range 3 {
+				ws = append(ws, startWorker(t, fmt.Sprintf("worker %d", i+1), w.target))
+			}
+			q := enqueuer(t, w)
+			by := app.Actor{User: "cli:test", Via: "revolver cob --queue"}
+			var ids []int64
+			var last date.Date
+			for k := range 9 {
+				last = w.first + date.Date(20*(k+1))
+				j, err := q.EnqueueCloseOfBusiness(ctx, last, by)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, j.ID)
+			}
+			for _, id := range ids {
+				if j := waitJob(t, q, id, time.Minute); j.State != "completed" {
+					t.Fatalf("job %d: %s (%q)", id, j.State, j.Errors)
+				}
+			}
+			w.check(t, last)
+			byWorker := map[string]int{}
+			doneBy := map[int64][]string{}
+			for _, wk := range ws {
+				_, done := wk.runs()
+				for id, n := range done {
+					for range n {
+						doneBy[id] = append(doneBy[id], wk.name)
+					}
+					byWorker[wk.name] += n
+				}
+			}
+			for _, id := range ids {
+				if len(doneBy[id]) != 1 {
+					t.Errorf("job %d done by %v, want exactly one worker", id, doneBy[id])
+				}
+			}
+			if len(byWorker) < 2 {
+				t.Errorf("jobs done by worker: %v; want the work shared by several", byWorker)
+			}
+			t.Logf("jobs done by worker: %v", byWorker)
+		})
+	}
+}
+
+// A worker process killed with SIGKILL in the middle of a close of
+// business leaves nothing half-posted (the run's accruals, business date
+// and audit record commit together, or not at all); once River's rescuer
+// finds the job abandoned, another worker runs it to the end, and every
+// facility's interest is posted once for every day.
+func TestKill9InCloseOfBusiness(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, b.target(t), 16)
+			// A close of business long enough to be killed in (about a
+			// second): two years of interest for every facility.
+			through := w.first + 729
+			// Alone, the first worker is the leader: when it dies, the
+			// next leader's rescuer looks for abandoned jobs as soon as it
+			// is elected (River's leadership lapses 15 s after its last
+			// renewal), and finds this one past --rescue-after.
+			first := startWorker(t, "killed worker", w.target, "--rescue-after", "4s")
+			q := enqueuer(t, w)
+			j, err := q.EnqueueCloseOfBusiness(ctx, through, app.Actor{User: "cli:test", Via: "revolver cob --queue"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			first.wait(t, fmt.Sprintf(`msg="job started" kind=close_of_business job=%d`, j.ID), time.Minute)
+			time.Sleep(time.Duration(20+rand.IntN(100)) * time.Millisecond)
+			if err := first.cmd.Process.Kill(); err != nil { // SIGKILL
+				t.Fatal(err)
+			}
+			first.cmd.Wait()
+			if _, done := first.runs(); done[j.ID] != 0 {
+				t.Fatalf("the close of business ended before the worker was killed; make it longer")
+			}
+			got, err := q.Get(ctx, j.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.State != "running" {
+				t.Fatalf("job %d after its worker was killed: %s, want running (abandoned)", j.ID, got.State)
+			}
+			// Nothing half-posted: no interest at all, or all of it.
+			n, _ := w.accruals(t)
+			full := len(w.facilities) * (through.Sub(w.first) + 1)
+			if n != 0 && n != full {
+				t.Fatalf("after the kill: %d interest transactions, want 0 or %d", n, full)
+			}
+			bd, err := w.st.BusinessDate(ctx)
+			if err != nil && store.ErrorCode(err) != store.CodeNotFound {
+				t.Fatal(err)
+			}
+			if (n == 0) != (bd.Date != through+1) {
+				t.Fatalf("after the kill: %d interest transactions but business date %s", n, bd.Date)
+			}
+			t.Logf("killed with %d of %d interest transactions committed", n, full)
+			start := time.Now()
+			others := []*worker{
+				startWorker(t, "worker 2", w.target, "--rescue-after", "4s"),
+				startWorker(t, "worker 3", w.target, "--rescue-after", "4s"),
+			}
+			done := waitJob(t, q, j.ID, 90*time.Second)
+			if done.State != "completed" || done.Attempt != 2 {
+				t.Fatalf("job %d: %s after %d attempts (%q), want completed on the second", j.ID, done.State, done.Attempt, done.Errors)
+			}
+			t.Logf("completed %s after the other workers started", time.Since(start).Round(100*time.Millisecond))
+			finished := 0
+			for _, o := range others {
+				_, d := o.runs()
+				finished += d[j.ID]
+				for _, l := range o.lines() {
+					if strings.Contains(l, `msg="job done"`) {
+						t.Logf("%s: %s", o.name, l[strings.Index(l, "msg="):])
+					}
+				}
+			}
+			if finished != 1 {
+				t.Errorf("the job finished %d times on the other workers, want 1", finished)
+			}
+			w.check(t, through)
+			if recs := w.closeRecords(t); len(recs) != 1 {
+				t.Errorf("%d close-of-business audit records, want 1", len(recs))
+			}
+		})
+	}
+}
