@@ -49,6 +49,10 @@ type Store interface {
 
 	// Blob returns content stored by SHA-256 (hex), e.g. certificate inputs.
 	Blob(ctx context.Context, sha256hex string) ([]byte, error)
+	// PutBlob stores content by its SHA-256 and returns it (hex); the
+	// same content again stores nothing new. It is how a report reaches
+	// the job that imports it.
+	PutBlob(ctx context.Context, content []byte) (string, error)
 
 	// Certificates. Status moves only forward: draft → submitted →
 	// approved | rejected | withdrawn. A submitted certificate is never

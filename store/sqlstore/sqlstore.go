@@ -245,6 +245,11 @@ func (db *DB) putBlob(ctx context.Context, q querier, content []byte) (string, e
 	return h, nil
 }
 
+// PutBlob stores content by SHA-256 in its own transaction.
+func (db *DB) PutBlob(ctx context.Context, content []byte) (string, error) {
+	return db.putBlob(ctx, db.W, content)
+}
+
 // Blob returns content by SHA-256.
 func (db *DB) Blob(ctx context.Context, h string) ([]byte, error) {
 	var b []byte

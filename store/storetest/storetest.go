@@ -261,6 +261,23 @@ func testDocuments(t *testing.T, s store.Store) {
 	wantCode(t, err, store.CodeInvalid)
 	_, err = s.Blob(ctx, sha([]byte("never stored")))
 	wantCode(t, err, store.CodeNotFound)
+
+	// A blob put on its own (a report waiting for its import job): by its
+	// SHA-256, once.
+	report := []byte("customer_id,name\nC1,Acme\n")
+	h := must(s.PutBlob(ctx, report)).of(t)
+	if h != sha(report) {
+		t.Errorf("PutBlob = %s, want %s", h, sha(report))
+	}
+	if again := must(s.PutBlob(ctx, report)).of(t); again != h {
+		t.Errorf("PutBlob again = %s, want %s", again, h)
+	}
+	if b := must(s.Blob(ctx, h)).of(t); string(b) != string(report) {
+		t.Errorf("Blob of PutBlob = %q", b)
+	}
+	if b := must(s.Blob(ctx, must(s.PutBlob(ctx, nil)).of(t))).of(t); b == nil || len(b) != 0 {
+		t.Errorf("Blob of an empty PutBlob = %#v, want empty", b)
+	}
 }
 
 func submitted(t TB, s store.Store, facility string, asOf date.Date, bb money.Amount, supersedes int64) store.Certificate {
