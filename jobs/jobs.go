@@ -20,6 +20,7 @@ package jobs
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -251,12 +252,15 @@ func (q *Queue) Stats() map[string]Stats {
 
 // Job is the state of one job, as stored by River.
 type Job struct {
-	ID        int64
-	Kind      string
-	State     string // available, running, retryable, completed, discarded, …
-	Attempt   int
-	Errors    []string
-	Duplicate bool // enqueuing found this job already there
+	ID      int64    `json:"id"`
+	Kind    string   `json:"kind"`
+	State   string   `json:"state"` // available, running, retryable, completed, cancelled, discarded, …
+	Attempt int      `json:"attempt"`
+	Errors  []string `json:"errors,omitempty"`
+	// Output is what the job recorded (a certificate import: its
+	// certificate).
+	Output    json.RawMessage `json:"output,omitempty"`
+	Duplicate bool            `json:"duplicate,omitempty"` // enqueuing found this job already there
 }
 
 // Get returns the job with the given id.
@@ -273,6 +277,9 @@ func (q *Queue) Get(ctx context.Context, id int64) (Job, error) {
 
 func jobOf(r *rivertype.JobRow, dup bool) Job {
 	j := Job{ID: r.ID, Kind: r.Kind, State: string(r.State), Attempt: r.Attempt, Duplicate: dup}
+	if o := r.Output(); len(o) > 0 {
+		j.Output = json.RawMessage(o)
+	}
 	for _, e := range r.Errors {
 		j.Errors = append(j.Errors, e.Error)
 	}
@@ -326,19 +333,25 @@ func (q *Queue) track(ctx context.Context, job *rivertype.JobRow, work func(ctx 
 // actor is the identity a job acts with: who asked for it and through
 // what, carried in its args, and the job as the request.
 func actor(a Identity, job *rivertype.JobRow) app.Actor {
-	return app.Actor{User: a.User, Role: a.Role, Via: a.Via + " (job " + fmt.Sprint(job.ID) + ")", RequestID: fmt.Sprintf("job_%d_%d", job.ID, job.Attempt)}
+	return app.Actor{User: a.User, UserID: a.UserID, Role: a.Role, Facilities: a.Facilities,
+		Via: a.Via + " (job " + fmt.Sprint(job.ID) + ")", RequestID: fmt.Sprintf("job_%d_%d", job.ID, job.Attempt),
+		Audit: &app.AuditState{}}
 }
 
-// Identity is who asked for a job, as the audit record of its work names
-// them.
+// Identity is who asked for a job: the actor its use case runs as (whose
+// role it checks, and whom its audit record names).
 type Identity struct {
-	User string `json:"user"`
-	Role string `json:"role,omitempty"`
-	Via  string `json:"via"`
+	User       string   `json:"user"`
+	UserID     int64    `json:"user_id,omitempty"`
+	Role       string   `json:"role,omitempty"`
+	Facilities []string `json:"facilities,omitempty"`
+	Via        string   `json:"via"`
 }
 
-// IdentityOf is the identity of the actor ctx carries.
-func IdentityOf(a app.Actor) Identity { return Identity{User: a.User, Role: a.Role, Via: a.Via} }
+// IdentityOf is the identity of an actor.
+func IdentityOf(a app.Actor) Identity {
+	return Identity{User: a.User, UserID: a.UserID, Role: a.Role, Facilities: a.Facilities, Via: a.Via}
+}
 
 // pgPool opens the queue's own connections (the store's settings, at most
 // four: River listens on one) and finds the schema the store's tables are

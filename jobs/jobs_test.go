@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -256,5 +257,91 @@ func TestSchedule(t *testing.T) {
 		if _, err := jobs.ParseSchedule(bad.at, bad.zone, nil); err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("ParseSchedule(%q, %q): %v, want an error saying %q", bad.at, bad.zone, err, bad.want)
 		}
+	}
+}
+
+// A certificate import enqueued with its reports is submitted by a worker
+// as the borrower who asked, once (the same submission again is the same
+// job); one with a bad row is refused, audited as a refusal, not retried,
+// and stores no certificate.
+func TestCertificateImportJob(t *testing.T) {
+	read := func(name string) store.InputContent {
+		b, err := examples.FS.ReadFile("btu-sovereign/data/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return store.InputContent{Name: name, Content: b}
+	}
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			w := newWorld(t, b.target(t), 1)
+			q, err := jobs.Open(ctx, jobs.Config{Store: w.st, Service: w.svc, Work: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := q.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { q.Stop(ctx) })
+			slug := w.facilities[0]
+			by := app.Actor{User: "cfo@btu.example", Role: "borrower", Facilities: []string{slug}, Via: "revolver certificate submit --queue"}
+			in := app.CertificateInput{Facility: slug, AsOf: date.MustParse("2004-10-03"), By: by.User,
+				Receivables: read("receivables.csv"), Debtors: read("debtors.csv"), Inventory: read("inventory.csv")}
+			j, err := q.EnqueueCertificateImport(ctx, in, by)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := q.EnqueueCertificateImport(ctx, in, by)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if again.ID != j.ID || !again.Duplicate {
+				t.Errorf("the same submission enqueued twice: jobs %d and %d (duplicate %v), want one", j.ID, again.ID, again.Duplicate)
+			}
+			done := waitJob(t, q, j.ID, 30*time.Second)
+			if done.State != "completed" {
+				t.Fatalf("import job: %s (%q)", done.State, done.Errors)
+			}
+			var out jobs.CertificateImported
+			if err := json.Unmarshal(done.Output, &out); err != nil {
+				t.Fatalf("output %s: %v", done.Output, err)
+			}
+			certs, err := w.st.Certificates(ctx, slug)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(certs) != 1 || certs[0].ID != out.Certificate || string(certs[0].Status) != "submitted" || out.Status != "submitted" {
+				t.Fatalf("certificates %+v, output %+v; want the one submitted", certs, out)
+			}
+
+			bad := in
+			bad.AsOf = date.MustParse("2004-10-04")
+			bad.Receivables = store.InputContent{Name: "receivables.csv", Content: []byte(strings.Replace(string(in.Receivables.Content), ",", ",x", 3))}
+			j2, err := q.EnqueueCertificateImport(ctx, bad, by)
+			if err != nil {
+				t.Fatal(err)
+			}
+			refused := waitJob(t, q, j2.ID, 30*time.Second)
+			if refused.State != "cancelled" || refused.Attempt != 1 || len(refused.Errors) == 0 || !strings.Contains(refused.Errors[0], "receivables.csv") {
+				t.Fatalf("bad import: %s after %d attempts (%q); want cancelled after 1 naming the file", refused.State, refused.Attempt, refused.Errors)
+			}
+			t.Logf("refused: %s", refused.Errors[0])
+			if certs, _ := w.st.Certificates(ctx, slug); len(certs) != 1 {
+				t.Errorf("%d certificates after a refused import, want 1", len(certs))
+			}
+			recs, err := w.svc.AuditTrail(ctx, store.AuditFilter{Facility: slug, Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kinds []string
+			for _, r := range recs {
+				if r.Actor == by.User {
+					kinds = append(kinds, r.Kind+"/"+r.Action+":"+r.Result)
+				}
+			}
+			if len(kinds) != 2 || kinds[0] != "certificate/submit:done" || kinds[1] != "certificate/submit:refused" {
+				t.Errorf("audit records of %s: %v; want the submission done, then refused", by.User, kinds)
+			}
+		})
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"revolver/app"
 	"revolver/covenant"
+	"revolver/jobs"
 	"revolver/ledger"
 	"revolver/store"
 )
@@ -233,8 +234,9 @@ func certificateCmd() *cobra.Command {
 	c := &cobra.Command{Use: "certificate", Short: "Borrowing base certificates in the store: submit, approve, reject, withdraw"}
 	var o opFlags
 	var asOf, recv, debtors, inv string
+	var queue bool
 	sub := &cobra.Command{
-		Use:   "submit --slug S --as EMAIL --as-of D --receivables R --debtors D --inventory I",
+		Use:   "submit --slug S --as EMAIL --as-of D --receivables R --debtors D --inventory I [--queue]",
 		Short: "Submit a borrowing base certificate from its reports (CSV or XLSX)",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			d, err := parseDateFlag("as-of", asOf)
@@ -261,6 +263,20 @@ func certificateCmd() *cobra.Command {
 			}
 			defer st.Close()
 			svc := service(st)
+			if queue {
+				// The reports are stored, and a worker submits them.
+				q, err := jobs.Open(ctx, jobs.Config{Store: st, Service: svc})
+				if err != nil {
+					return err
+				}
+				defer q.Stop(context.Background())
+				a, _ := app.ActorFrom(ctx)
+				j, err := q.EnqueueCertificateImport(ctx, in, a)
+				if err != nil {
+					return err
+				}
+				return writeJSON(cmd.OutOrStdout(), j)
+			}
 			t, err := svc.Terms.(*app.StoredTerms).TermsAsOf(ctx, o.slug, d)
 			if err != nil {
 				return o.refuse(err)
@@ -280,6 +296,7 @@ func certificateCmd() *cobra.Command {
 	sub.Flags().StringVar(&recv, "receivables", "", "the A/R aging (CSV or XLSX)")
 	sub.Flags().StringVar(&debtors, "debtors", "", "the customer master (CSV or XLSX)")
 	sub.Flags().StringVar(&inv, "inventory", "", "the inventory report (CSV or XLSX)")
+	sub.Flags().BoolVar(&queue, "queue", false, "store the reports and enqueue their import as a job for the workers (for large reports); prints the job: see `revolver job --id N`")
 	c.AddCommand(sub)
 	for _, decision := range []store.CertificateStatus{store.Approved, store.Rejected, store.Withdrawn} {
 		var o opFlags

@@ -14,7 +14,41 @@ import (
 	"revolver/store"
 )
 
-func init() { register(workerCmd) }
+func init() { register(workerCmd, jobCmd) }
+
+func jobCmd() *cobra.Command {
+	var sf storeFlags
+	var id int64
+	c := &cobra.Command{
+		Use:     "job --id N",
+		Short:   "A job's state: waiting, running, completed (with its output), cancelled or failed (with its errors)",
+		Example: "  revolver job --id 12 --database \"$REVOLVER_DATABASE_URL\"",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if id <= 0 {
+				return usageError{fmt.Errorf("--id is required: the job's id, as enqueuing printed it")}
+			}
+			st, _, err := sf.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			q, err := jobs.Open(cmd.Context(), jobs.Config{Store: st, Service: service(st)})
+			if err != nil {
+				return err
+			}
+			defer q.Stop(context.Background())
+			j, err := q.Get(cmd.Context(), id)
+			if err != nil {
+				return opError(err)
+			}
+			return writeJSON(cmd.OutOrStdout(), j)
+		},
+	}
+	sf.add(c)
+	c.Flags().Int64Var(&id, "id", 0, "the job's id")
+	return c
+}
 
 // workerOptions are the flags of the job workers (serve and worker).
 type workerOptions struct {
