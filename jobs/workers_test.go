@@ -175,7 +175,9 @@ func TestWorkersShareJobs(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			t.Parallel()
-			w := newWorld(t, b.target(t), 4)
+			// Each job takes long enough (a month of interest for eight
+			// facilities) for the other workers' polls to find the next.
+			w := newWorld(t, b.target(t), 8)
 			var ws []*worker
 			for i := range 3 {
 				ws = append(ws, startWorker(t, fmt.Sprintf("worker %d", i+1), w.target))
@@ -185,7 +187,7 @@ func TestWorkersShareJobs(t *testing.T) {
 			var ids []int64
 			var last date.Date
 			for k := range 9 {
-				last = w.first + date.Date(20*(k+1))
+				last = w.first + date.Date(30*(k+1))
 				j, err := q.EnqueueCloseOfBusiness(ctx, last, by)
 				if err != nil {
 					t.Fatal(err)
