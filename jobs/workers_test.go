@@ -172,6 +172,7 @@ func enqueuer(t *testing.T, w *world) *jobs.Queue {
 // for successive days: every job is run by exactly one of them, once, and
 // every facility's interest is posted once for every day.
 func TestWorkersShareJobs(t *testing.T) {
+	t.Parallel() // with the other worker-process test: each mostly waits
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			t.Parallel()
@@ -230,6 +231,7 @@ func TestWorkersShareJobs(t *testing.T) {
 // finds the job abandoned, another worker runs it to the end, and every
 // facility's interest is posted once for every day.
 func TestKill9InCloseOfBusiness(t *testing.T) {
+	t.Parallel() // with the other worker-process test: each mostly waits
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			t.Parallel()
