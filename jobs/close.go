@@ -119,7 +119,11 @@ func (s *Schedule) day() date.Date {
 // day (a new leader elected around the time) is the unique job already
 // there.
 func (s *Schedule) periodic() *river.PeriodicJob {
-	return river.NewPeriodicJob(s, func() (river.JobArgs, *river.InsertOpts) {
-		return CloseOfBusinessArgs{Through: s.day(), By: Identity{User: "close of business", Via: "schedule " + s.String()}}, nil
-	}, &river.PeriodicJobOpts{ID: "close_of_business"})
+	return river.NewPeriodicJob(s, func() (river.JobArgs, *river.InsertOpts) { return s.args(), nil },
+		&river.PeriodicJobOpts{ID: "close_of_business"})
+}
+
+// args are the job a run starting now enqueues.
+func (s *Schedule) args() CloseOfBusinessArgs {
+	return CloseOfBusinessArgs{Through: s.day(), By: Identity{User: "close of business", Via: "schedule " + s.String()}}
 }
