@@ -65,42 +65,53 @@ func addWorkers(ws *river.Workers, q *Queue) {
 // of day in a time zone (the bank's). It closes through the day that ends:
 // the clock's date in the zone at that time.
 type Schedule struct {
-	Hour, Minute int
-	Zone         *time.Location
+	Hour, Minute, Second int
+	Zone                 *time.Location
 	// Now is the clock whose date is closed (the command's --clock).
 	Now func() time.Time
 }
 
-// ParseSchedule parses "HH:MM" (24-hour) in the zone named by zone (an
-// IANA name such as America/New_York; "" is UTC).
+// ParseSchedule parses "HH:MM" or "HH:MM:SS" (24-hour) in the zone named
+// by zone (an IANA name such as America/New_York; "" is UTC).
 func ParseSchedule(at, zone string, now func() time.Time) (*Schedule, error) {
-	h, m, ok := strings.Cut(at, ":")
-	hh, err1 := strconv.Atoi(h)
-	mm, err2 := strconv.Atoi(m)
-	if !ok || err1 != nil || err2 != nil || len(h) != 2 || len(m) != 2 || hh > 23 || mm > 59 || hh < 0 || mm < 0 {
-		return nil, fmt.Errorf("%q: expected a time of day HH:MM, 00:00 to 23:59", at)
+	bad := fmt.Errorf("%q: expected a time of day HH:MM, 00:00 to 23:59 (or HH:MM:SS)", at)
+	parts := strings.Split(at, ":")
+	if len(parts) < 2 || len(parts) > 3 {
+		return nil, bad
+	}
+	var v [3]int
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || len(p) != 2 || n < 0 || n > [3]int{23, 59, 59}[i] {
+			return nil, bad
+		}
+		v[i] = n
 	}
 	loc := time.UTC
 	if zone != "" {
-		if loc, err1 = time.LoadLocation(zone); err1 != nil {
+		var err error
+		if loc, err = time.LoadLocation(zone); err != nil {
 			return nil, fmt.Errorf("time zone %q: expected an IANA name such as America/New_York", zone)
 		}
 	}
-	return &Schedule{Hour: hh, Minute: mm, Zone: loc, Now: now}, nil
+	return &Schedule{Hour: v[0], Minute: v[1], Second: v[2], Zone: loc, Now: now}, nil
 }
 
 // Next is the first time of day after t (River's PeriodicSchedule).
 func (s *Schedule) Next(t time.Time) time.Time {
 	l := t.In(s.Zone)
-	n := time.Date(l.Year(), l.Month(), l.Day(), s.Hour, s.Minute, 0, 0, s.Zone)
+	n := time.Date(l.Year(), l.Month(), l.Day(), s.Hour, s.Minute, s.Second, 0, s.Zone)
 	if !n.After(t) {
-		n = time.Date(l.Year(), l.Month(), l.Day()+1, s.Hour, s.Minute, 0, 0, s.Zone)
+		n = time.Date(l.Year(), l.Month(), l.Day()+1, s.Hour, s.Minute, s.Second, 0, s.Zone)
 	}
 	return n
 }
 
 // String is the schedule as the command line gives it.
 func (s *Schedule) String() string {
+	if s.Second != 0 {
+		return fmt.Sprintf("%02d:%02d:%02d %s", s.Hour, s.Minute, s.Second, s.Zone)
+	}
 	return fmt.Sprintf("%02d:%02d %s", s.Hour, s.Minute, s.Zone)
 }
 

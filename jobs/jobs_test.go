@@ -247,11 +247,20 @@ func TestSchedule(t *testing.T) {
 			t.Errorf("Next(%s) = %s, want %s", c.now, got, c.want)
 		}
 	}
+	s2, err := jobs.ParseSchedule("17:00:30", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := s2.Next(time.Date(2006, 12, 29, 17, 0, 0, 0, time.UTC)), time.Date(2006, 12, 29, 17, 0, 30, 0, time.UTC); !got.Equal(want) || s2.String() != "17:00:30 UTC" {
+		t.Errorf("17:00:30 UTC: Next = %s (%s), want %s", got, s2, want)
+	}
 	for _, bad := range []struct{ at, zone, want string }{
 		{"5pm", "", "expected a time of day HH:MM"},
 		{"24:00", "", "expected a time of day HH:MM"},
 		{"17:60", "", "expected a time of day HH:MM"},
 		{"7:00", "", "expected a time of day HH:MM"},
+		{"17:00:60", "", "expected a time of day HH:MM"},
+		{"17:00:00:00", "", "expected a time of day HH:MM"},
 		{"17:00", "Mars/Olympus", `time zone "Mars/Olympus"`},
 	} {
 		if _, err := jobs.ParseSchedule(bad.at, bad.zone, nil); err == nil || !strings.Contains(err.Error(), bad.want) {

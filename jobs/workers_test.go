@@ -309,3 +309,54 @@ func TestKill9InCloseOfBusiness(t *testing.T) {
 		})
 	}
 }
+
+// Two worker processes given the same daily schedule: when its time comes
+// one of them (the elected leader) enqueues close of business for the
+// clock's date, and it runs once.
+func TestScheduledCloseOnce(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, b.target(t), 2)
+			revolverBin(t) // built before the clock starts
+			at := time.Now().UTC().Add(8 * time.Second).Truncate(time.Second)
+			flags := []string{"--close-at", at.Format("15:04:05"), "--close-zone", "UTC", "--clock", "fixed:2005-02-01T12:00:00Z"}
+			ws := []*worker{startWorker(t, "worker 1", w.target, flags...), startWorker(t, "worker 2", w.target, flags...)}
+			if time.Now().After(at.Add(-time.Second)) {
+				t.Fatalf("the workers took until %s to start; the schedule was %s", time.Now().UTC().Format(time.TimeOnly), at.Format(time.TimeOnly))
+			}
+			runs := func() (started, done int) {
+				for _, wk := range ws {
+					s, d := wk.runs()
+					for _, n := range s {
+						started += n
+					}
+					for _, n := range d {
+						done += n
+					}
+				}
+				return started, done
+			}
+			deadline := time.Now().Add(40 * time.Second)
+			for {
+				if _, done := runs(); done > 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("no scheduled close of business by %s (scheduled %s)", time.Now().UTC().Format(time.TimeOnly), at.Format(time.TimeOnly))
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+			time.Sleep(time.Second) // a second run, if there were one, would have started
+			if started, done := runs(); started != 1 || done != 1 {
+				t.Errorf("scheduled close of business started %d and done %d times, want once", started, done)
+			}
+			w.check(t, date.MustParse("2005-02-01"))
+			recs := w.closeRecords(t)
+			if len(recs) != 1 || recs[0].Actor != "close of business" || !strings.Contains(recs[0].Route, "schedule "+at.Format("15:04:05")+" UTC") {
+				t.Errorf("close-of-business records %+v; want one by the schedule", recs)
+			}
+		})
+	}
+}

@@ -62,7 +62,7 @@ func (o *workerOptions) add(c *cobra.Command, serving bool) {
 	if serving {
 		c.Flags().BoolVar(&o.noWorkers, "no-workers", false, "serve only: run no job workers in this process (run `revolver worker` elsewhere)")
 	}
-	c.Flags().StringVar(&o.closeAt, "close-at", "", "run close of business every day at this time HH:MM in --close-zone, closing that day (one process enqueues it, whatever the number running)")
+	c.Flags().StringVar(&o.closeAt, "close-at", "", "run close of business every day at this time HH:MM (or HH:MM:SS) in --close-zone, closing that day (one process enqueues it, whatever the number running)")
 	c.Flags().StringVar(&o.closeZone, "close-zone", "UTC", "the bank's time zone for --close-at (IANA name, e.g. America/New_York)")
 	c.Flags().DurationVar(&o.rescueAfter, "rescue-after", jobs.DefaultRescueAfter, "a job running longer is taken to have lost its worker and is run again by another (set above the longest close of business)")
 	c.Flags().IntVar(&o.workers, "workers", 4, "jobs of the default queue run at once in this process (close of business runs one at a time)")
