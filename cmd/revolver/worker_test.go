@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"revolver/app"
+	"revolver/date"
+	"revolver/jobs"
+	"revolver/store"
+)
+
+// TestServeRunsWorkers: revolver serve runs the job workers, /ready checks
+// them, and a job enqueued elsewhere runs in it and counts in its
+// metrics; with --no-workers there is no workers check and the job waits.
+func TestServeRunsWorkers(t *testing.T) {
+	eachStore(t, func(t *testing.T, st store.Store) {
+		for _, noWorkers := range []bool{false, true} {
+			ctx, cancel := context.WithCancel(context.Background())
+			mln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			metricsAddr := mln.Addr().String()
+			mln.Close()
+			o := serveOptions{addr: "127.0.0.1:0", metricsAddr: metricsAddr, jobs: workerOptions{noWorkers: noWorkers, workers: 1, rescueAfter: jobs.DefaultRescueAfter}}
+			addr := make(chan string, 1)
+			done := make(chan error, 1)
+			go func() { done <- serve(ctx, st, o, func(a net.Addr) { addr <- a.String() }) }()
+			var base string
+			select {
+			case base = <-addr:
+			case err := <-done:
+				t.Fatalf("serve: %v", err)
+			}
+			get := func(url string) string {
+				t.Helper()
+				res, err := http.Get(url)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer res.Body.Close()
+				b, _ := io.ReadAll(res.Body)
+				return string(b)
+			}
+			ready := get("http://" + base + "/ready")
+			if hasCheck := strings.Contains(ready, `"workers":"ok"`); hasCheck == noWorkers {
+				t.Errorf("no workers %v: /ready %s", noWorkers, ready)
+			}
+			q, err := jobs.Open(ctx, jobs.Config{Store: st, Service: service(st)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			through := date.MustParse("2006-01-02")
+			if noWorkers {
+				through++
+			}
+			j, err := q.EnqueueCloseOfBusiness(ctx, through, app.Actor{User: "cli:test", Via: "test"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.Now().Add(20 * time.Second)
+			for !noWorkers {
+				got, err := q.Get(ctx, j.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.State == "completed" {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("job %d still %s", j.ID, got.State)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			metrics := get("http://" + metricsAddr + "/metrics")
+			if counted := strings.Contains(metrics, `revolver_jobs_finished_total{kind="close_of_business",outcome="done"} 1`); counted == noWorkers {
+				t.Errorf("no workers %v: job metrics:\n%s", noWorkers, grepLines(metrics, "revolver_jobs"))
+			}
+			if noWorkers {
+				time.Sleep(time.Second)
+				if got, _ := q.Get(ctx, j.ID); got.State != "available" {
+					t.Errorf("with --no-workers the job is %s, want available (no one works it)", got.State)
+				}
+			}
+			q.Stop(ctx)
+			cancel()
+			if err := <-done; err != nil {
+				t.Fatalf("serve ended: %v", err)
+			}
+		}
+	})
+}
+
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
