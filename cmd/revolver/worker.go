@@ -65,16 +65,17 @@ func (o *workerOptions) add(c *cobra.Command, serving bool) {
 	c.Flags().StringVar(&o.closeAt, "close-at", "", "run close of business every day at this time HH:MM (or HH:MM:SS) in --close-zone, closing that day (one process enqueues it, whatever the number running)")
 	c.Flags().StringVar(&o.closeZone, "close-zone", "UTC", "the bank's time zone for --close-at (IANA name, e.g. America/New_York)")
 	c.Flags().DurationVar(&o.rescueAfter, "rescue-after", jobs.DefaultRescueAfter, "a job running longer is taken to have lost its worker and is run again by another (set above the longest close of business)")
-	c.Flags().IntVar(&o.workers, "workers", 4, "jobs of the default queue run at once in this process (close of business runs one at a time)")
+	c.Flags().IntVar(&o.workers, "workers", 4, "jobs of the default queue run at once in this process (close of business runs one at a time; 0: the default)")
 }
 
 // queue opens the job queue over st: with workers unless turned off,
 // their jobs and close-of-business runs reported to m.
 func (o *workerOptions) queue(ctx context.Context, st store.Store, log *slog.Logger, m *observe.Metrics) (*jobs.Queue, error) {
-	if o.workers < 1 {
+	// Zero values (options not given as flags) are the defaults.
+	if o.workers < 0 {
 		return nil, usageError{fmt.Errorf("--workers %d: expected 1 or more", o.workers)}
 	}
-	if o.rescueAfter < time.Second {
+	if o.rescueAfter != 0 && o.rescueAfter < time.Second {
 		return nil, usageError{fmt.Errorf("--rescue-after %s: expected 1s or more", o.rescueAfter)}
 	}
 	cfg := jobs.Config{Store: st, Service: service(st), Work: !o.noWorkers, Workers: o.workers, RescueAfter: o.rescueAfter, Log: log}
