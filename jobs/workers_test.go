@@ -272,11 +272,10 @@ func TestKill9InCloseOfBusiness(t *testing.T) {
 			t.Parallel()
 			// A close of business long enough to be killed in, short enough
 			// to end well before it is cancelled (at 90 % of --rescue-after):
-			// about half a second on SQLite (two years of interest for
-			// eight facilities) and one on PostgreSQL (a quarter for
-			// sixteen: the running balances make its cost grow with the
-			// square of the days).
-			size := map[string]struct{ facilities, days int }{"sqlite": {8, 730}, "postgres": {16, 90}}[b.name]
+			// about half a second on each database (two years of interest
+			// for eight facilities on SQLite, one year for sixteen on
+			// PostgreSQL).
+			size := map[string]struct{ facilities, days int }{"sqlite": {8, 730}, "postgres": {16, 365}}[b.name]
 			w := newWorld(t, b.target(t), size.facilities)
 			through := w.first + date.Date(size.days-1)
 			// Below the 10 s a new leader may take to be elected (so that
