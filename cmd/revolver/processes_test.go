@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"revolver/app"
+	"revolver/auth"
 	"revolver/date"
 	"revolver/ledger"
 	"revolver/money"
@@ -31,8 +32,8 @@ import (
 // would: concurrent advances never exceed availability; an idempotency key
 // replayed on another process returns the first answer (and one sent to all
 // three at once is funded once); a change made through one process is seen
-// by the next read through another (a repayment, an amendment); sign-in
-// limits hold across them.
+// by the next read through another (a repayment, an amendment, a token
+// revoked, a user disabled); sign-in limits hold across them.
 func TestThreeProcessesOneAnswer(t *testing.T) {
 	url := testdb.PostgresURL(t)
 	t0 := time.Date(2004, 10, 4, 15, 0, 0, 0, time.UTC)
@@ -50,7 +51,8 @@ func TestThreeProcessesOneAnswer(t *testing.T) {
 	}
 	cli("", "migrate")
 	cli("", "facility", "add", "--slug", surfSlug, "--agreement", example, "--maker-checker-threshold", "14000000.00")
-	for _, u := range []struct{ email, role string }{{surfOfficer, "lender_officer"}, {surfCredit, "lender_officer"}, {surfBorrower, "borrower"}} {
+	const admin = "admin@bank.example"
+	for _, u := range []struct{ email, role string }{{surfOfficer, "lender_officer"}, {surfCredit, "lender_officer"}, {surfBorrower, "borrower"}, {admin, "lender_admin"}} {
 		args := []string{"user", "add", "--email", u.email, "--role", u.role, "--password-stdin"}
 		if u.role == "borrower" {
 			args = append(args, "--facility", surfSlug)
@@ -77,10 +79,19 @@ func TestThreeProcessesOneAnswer(t *testing.T) {
 		"--receivables", filepath.Join(files[0], "receivables.csv"), "--debtors", filepath.Join(files[0], "debtors.csv"), "--inventory", filepath.Join(files[0], "inventory.csv"))), &cert)
 	cli("", "certificate", "approve", "--slug", surfSlug, "--as", surfOfficer, "--id", strconv.FormatInt(cert.ID, 10))
 	tokens := map[string]string{}
-	for _, u := range []string{surfBorrower, surfOfficer, surfCredit} {
+	for _, u := range []string{surfBorrower, surfOfficer, surfCredit, admin} {
 		if tokens[u], _, err = svc.CreateToken(ctx, u, 0); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// A second token of the borrower's, revoked later, and one of an
+	// officer disabled later.
+	const revoked, disabled = "revoked", "disabled"
+	if tokens[revoked], _, err = svc.CreateToken(ctx, surfBorrower, 0); err != nil {
+		t.Fatal(err)
+	}
+	if tokens[disabled], _, err = svc.CreateToken(ctx, surfCredit, 0); err != nil {
+		t.Fatal(err)
 	}
 
 	bases := make([]string, 3)
@@ -231,6 +242,36 @@ changes:
 	}
 	if got := availability(2).Commitment; got != 12_000_000_00 {
 		t.Errorf("commitment through process 2 after an amendment approved through process 1: %s, want 12000000.00", got)
+	}
+
+	// A token revoked through one process is refused by the next request
+	// to another; so is every token of a user disabled through one.
+	for i := range 3 {
+		if st, _, b := call(i, revoked, "GET", fac+"/availability", nil); st != 200 {
+			t.Fatalf("the borrower's second token through process %d: %d %s", i, st, b)
+		}
+	}
+	if st, _, b := call(0, admin, "POST", "/api/v1/users/"+surfBorrower+"/tokens/"+auth.SHA256(tokens[revoked])+"/revoke", map[string]string{}); st != 200 {
+		t.Fatalf("revoking a token through process 0: %d %s", st, b)
+	}
+	for i := 1; i < 3; i++ {
+		if st, _, b := call(i, revoked, "GET", fac+"/availability", nil); st != 401 {
+			t.Errorf("a token revoked through process 0, used through process %d: %d %s, want 401", i, st, b)
+		}
+	}
+	if st, _, b := call(1, disabled, "GET", fac+"/availability", nil); st != 200 {
+		t.Fatalf("the officer's token: %d %s", st, b)
+	}
+	if st, _, b := call(1, admin, "POST", "/api/v1/users/"+surfCredit+"/disable", map[string]string{}); st != 200 {
+		t.Fatalf("disabling a user through process 1: %d %s", st, b)
+	}
+	for _, i := range []int{0, 2} {
+		if st, _, b := call(i, disabled, "GET", fac+"/availability", nil); st != 401 {
+			t.Errorf("a token of a user disabled through process 1, used through process %d: %d %s, want 401", i, st, b)
+		}
+	}
+	if st, _, b := call(1, admin, "POST", "/api/v1/users/"+surfCredit+"/enable", map[string]string{}); st != 200 {
+		t.Fatalf("enabling the user again: %d %s", st, b)
 	}
 
 	// Sign-in limits hold across the processes: twelve wrong passwords at
