@@ -37,6 +37,14 @@ type Store interface {
 	CreateFacilities(ctx context.Context, fs []Facility) error
 	Facility(ctx context.Context, slug string) (Facility, error)
 	Facilities(ctx context.Context) ([]Facility, error)
+	// FacilityVersions reads every facility with its version, by slug, in
+	// one statement. A facility's version rises in the transaction of
+	// every change to what its figures are computed from (documents, fact
+	// records, statements, certificates and their decisions, ledger
+	// transactions, overadvances, advance requests, requests waiting for a
+	// second person, its name and settings), so a figure computed after
+	// reading version v reflects at least every change counted in v.
+	FacilityVersions(ctx context.Context) ([]FacilityVersion, error)
 	// UpdateFacilitySettings replaces a facility's settings JSON.
 	UpdateFacilitySettings(ctx context.Context, slug string, settings json.RawMessage) error
 
@@ -363,6 +371,12 @@ type Facility struct {
 	Created time.Time `json:"created"`
 	// Settings are operational settings, e.g. {"maker_checker_threshold": "250000.00"}.
 	Settings json.RawMessage `json:"settings,omitempty"`
+}
+
+// FacilityVersion is a facility with its version (Store.FacilityVersions).
+type FacilityVersion struct {
+	Facility Facility
+	Version  int64
 }
 
 // Document is an agreement, amendment or other document stored whole.

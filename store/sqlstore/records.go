@@ -183,6 +183,31 @@ func (db *DB) Facilities(ctx context.Context) ([]store.Facility, error) {
 	return out, rows.Err()
 }
 
+// FacilityVersions reads every facility with its version in one statement.
+func (db *DB) FacilityVersions(ctx context.Context) ([]store.FacilityVersion, error) {
+	rows, err := db.R.QueryContext(ctx, `SELECT id, slug, name, created, settings, version FROM facilities ORDER BY slug`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.FacilityVersion
+	for rows.Next() {
+		var fv store.FacilityVersion
+		var id int64
+		var created Time
+		var settings []byte
+		if err := rows.Scan(&id, &fv.Facility.Slug, &fv.Facility.Name, &created, &settings, &fv.Version); err != nil {
+			return nil, err
+		}
+		fv.Facility.Created = created.T
+		if len(settings) > 0 {
+			fv.Facility.Settings = json.RawMessage(settings)
+		}
+		out = append(out, fv)
+	}
+	return out, rows.Err()
+}
+
 // UpdateFacilitySettings replaces the settings JSON.
 func (db *DB) UpdateFacilitySettings(ctx context.Context, slug string, settings json.RawMessage) error {
 	if len(settings) > 0 && !json.Valid(settings) {

@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		fn   func(t *testing.T, s store.Store)
 	}{
 		{"Facilities", testFacilities},
+		{"FacilityVersions", testFacilityVersions},
 		{"Documents", testDocuments},
 		{"Certificates", testCertificates},
 		{"CertificateRecords", testCertificateRecords},
