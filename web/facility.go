@@ -5,12 +5,9 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"runtime"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"revolver/agreement"
@@ -18,34 +15,16 @@ import (
 	"revolver/borrowingbase"
 	"revolver/covenant"
 	"revolver/date"
-	"revolver/defaults"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
 )
 
-// summary is a facility's position on a date, as the engines give it.
+// summary is a facility's summary as the use case gives it
+// (app.Service.Summary), with its utilisation shown as a percentage.
 type summary struct {
-	Facility  store.Facility
-	AsOf      date.Date
-	Terms     *agreement.Terms
-	TermsErr  string
-	Avail     app.Availability
-	AvailErr  string
-	Utilised  string // loans ÷ commitment, as a percentage
-	Report    *defaults.Report
-	ReportErr string
-	Next      []defaults.Deadline // not done, by due date
-	Overdue   int
-	Defaults  []defaults.Default // continuing, as known at KnownAt
-	Remedies  []defaults.RemedyStatus
-	Covenant  string // pass, fail, undetermined or "" (no statements)
-	CovPeriod date.Date
-	// KnownAt: the facts are those known then (zero: every fact recorded);
-	// Hindsight: when the events of default continuing on AsOf as known
-	// now differ, those and why each changed (the facility page only).
-	KnownAt   time.Time
-	Hindsight *app.DefaultsHindsight
+	app.FacilitySummary
+	Utilised string // loans ÷ commitment, as a percentage ("" none)
 }
 
 type trendPoint struct {
@@ -77,73 +56,14 @@ func (s *Server) covenants(ctx context.Context, slug string, knownAt time.Time) 
 	})
 }
 
-// summarise builds a facility's summary, its events of default as known at
-// knownAt (app.Service.DefaultsReportAt, the one rule); errors of one part
-// are shown in that part, not as a failed page.
+// summarise is the facility's summary (app.Service.Summary, the one
+// rule): with full, its events of default as known at knownAt and, where
+// they differ, as known now.
 func (s *Server) summarise(ctx context.Context, f store.Facility, asOf date.Date, knownAt time.Time, full bool) summary {
-	sm := summary{Facility: f, AsOf: asOf, KnownAt: knownAt}
-	t, err := s.terms.TermsAsOf(ctx, f.Slug, asOf)
-	if err != nil {
-		sm.TermsErr = err.Error()
-		return sm
+	sm := summary{FacilitySummary: s.svc.Summary(ctx, f, asOf, knownAt, full)}
+	if sm.FacilitySummary.Utilised {
+		sm.Utilised = percent(sm.Utilisation)
 	}
-	sm.Terms = t
-	// Availability as the API answers it (the use case's rule for the
-	// known-at time of a past date).
-	if a, err := s.availability(ctx, f.Slug, asOf, knownAt); err != nil {
-		sm.AvailErr = err.Error()
-	} else {
-		sm.Avail = a
-		if r, ok := ledger.Utilisation(a.LoansOutstanding, a.Commitment); ok {
-			sm.Utilised = percent(r)
-		}
-	}
-	cov, err := s.covenants(ctx, f.Slug, asOf.AddDays(1).Time().Add(-time.Microsecond))
-	if err == nil && cov != nil {
-		sm.Covenant = ""
-		for i := range cov.Tests {
-			tt := &cov.Tests[i]
-			if tt.PeriodEnd > asOf {
-				continue
-			}
-			if tt.PeriodEnd > sm.CovPeriod {
-				sm.CovPeriod, sm.Covenant = tt.PeriodEnd, tt.Result
-			} else if tt.PeriodEnd == sm.CovPeriod && tt.Result != covenant.Pass && sm.Covenant != covenant.Fail {
-				sm.Covenant = tt.Result
-			}
-		}
-	}
-	var rep *defaults.Report
-	if full {
-		// As known then and, where it differs, as known now (the use
-		// case says why).
-		dk, err := s.svc.DefaultsAsKnown(ctx, f.Slug, asOf, knownAt)
-		if err != nil {
-			sm.ReportErr = err.Error()
-			return sm
-		}
-		rep, sm.Hindsight = dk.Report, dk.Hindsight
-	} else if rep, err = s.svc.DefaultsReportAt(ctx, f.Slug, asOf, knownAt); err != nil {
-		sm.ReportErr = err.Error()
-		return sm
-	}
-	sm.Report = rep
-	for _, d := range rep.Deadlines {
-		if d.Done != 0 || d.Due == 0 {
-			continue
-		}
-		if d.Status == defaults.StatusOverdue {
-			sm.Overdue++
-		}
-		sm.Next = append(sm.Next, d)
-	}
-	sort.SliceStable(sm.Next, func(i, j int) bool { return sm.Next[i].Due < sm.Next[j].Due })
-	for _, d := range rep.Defaults {
-		if d.Continuing {
-			sm.Defaults = append(sm.Defaults, d)
-		}
-	}
-	sm.Remedies = rep.Remedies
 	return sm
 }
 
@@ -157,7 +77,7 @@ func monthEnd(d date.Date) date.Date {
 
 type portfolioPage struct {
 	AsOf   date.Date
-	Rows   []summary
+	Rows   []portfolioRow
 	Sort   string
 	Desc   bool
 	Filter string
@@ -165,10 +85,17 @@ type portfolioPage struct {
 	Total  int
 	Sorts  []sortLink
 	// Paging: by name, only the page's facilities are computed; a sort
-	// by a figure or a status filter computes every facility.
+	// by a figure or a status filter reads every facility's row.
 	Shown, Matching int
 	Page, Pages     int
 	Prev, Next      string
+}
+
+// portfolioRow is the use case's row with its utilisation shown as a
+// percentage.
+type portfolioRow struct {
+	app.PortfolioRow
+	Utilised string
 }
 
 const portfolioPerPage = 100
@@ -185,78 +112,26 @@ func (s *Server) portfolioPage(rq *req) error {
 	if err != nil {
 		return err
 	}
-	ctx := ctxOf(rq)
-	fs, err := s.st.Facilities(ctx)
+	q := rq.r.URL.Query()
+	p := portfolioPage{AsOf: asOf, Sort: q.Get("sort"), Desc: q.Get("dir") == "desc", Filter: strings.TrimSpace(q.Get("q")), Status: q.Get("status")}
+	if !slices.Contains(app.PortfolioSorts, p.Sort) {
+		p.Sort = ""
+	}
+	if !slices.Contains(app.PortfolioStatuses, p.Status) {
+		p.Status = ""
+	}
+	page, _ := strconv.Atoi(q.Get("page"))
+	pf, err := s.svc.Portfolio(ctxOf(rq), app.PortfolioQuery{AsOf: asOf, Name: p.Filter, Status: p.Status, Sort: p.Sort, Desc: p.Desc, Page: page, PerPage: portfolioPerPage})
 	if err != nil {
 		return err
 	}
-	var mine []store.Facility
-	for _, f := range fs {
-		if canSee(rq.user, f.Slug) {
-			mine = append(mine, f)
+	p.Total, p.Matching, p.Page, p.Pages = pf.Total, pf.Matching, pf.Page, pf.Pages
+	for _, r := range pf.Rows {
+		pr := portfolioRow{PortfolioRow: r}
+		if r.Utilised {
+			pr.Utilised = percent(r.Utilisation)
 		}
-	}
-	q := rq.r.URL.Query()
-	p := portfolioPage{AsOf: asOf, Sort: q.Get("sort"), Desc: q.Get("dir") == "desc", Filter: strings.TrimSpace(q.Get("q")), Status: q.Get("status"), Total: len(mine)}
-	var keep []store.Facility
-	for _, f := range mine {
-		if p.Filter == "" || strings.Contains(strings.ToLower(f.Name+" "+f.Slug), strings.ToLower(p.Filter)) {
-			keep = append(keep, f)
-		}
-	}
-	sort.SliceStable(keep, func(i, j int) bool {
-		return strings.ToLower(keep[i].Name) < strings.ToLower(keep[j].Name) || strings.EqualFold(keep[i].Name, keep[j].Name) && keep[i].Slug < keep[j].Slug
-	})
-	p.Page, _ = strconv.Atoi(q.Get("page"))
-	byName := (p.Sort == "" || p.Sort == "name") && p.Status == ""
-	if byName {
-		p.Matching = len(keep)
-		p.Pages = max(1, (len(keep)+portfolioPerPage-1)/portfolioPerPage)
-		p.Page = min(max(p.Page, 1), p.Pages)
-		if p.Desc {
-			slices.Reverse(keep)
-		}
-		lo := (p.Page - 1) * portfolioPerPage
-		keep = keep[lo:min(lo+portfolioPerPage, len(keep))]
-	}
-	rows := make([]summary, len(keep))
-	knownAt := s.knownAt(ctx, asOf)
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				rows[i] = s.summarise(ctx, keep[i], asOf, knownAt, false)
-			}
-		}()
-	}
-	for i := range keep {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if p.Status != "" {
-		rows = slices.DeleteFunc(rows, func(r summary) bool {
-			switch p.Status {
-			case "default":
-				return len(r.Defaults) == 0
-			case "covenant":
-				return r.Covenant != covenant.Fail
-			case "overadvance":
-				return r.Avail.Overadvance == nil
-			}
-			return false
-		})
-	}
-	if !byName {
-		sortSummaries(rows, p.Sort, p.Desc)
-		p.Matching = len(rows)
-		p.Pages = max(1, (len(rows)+portfolioPerPage-1)/portfolioPerPage)
-		p.Page = min(max(p.Page, 1), p.Pages)
-		lo := (p.Page - 1) * portfolioPerPage
-		rows = rows[lo:min(lo+portfolioPerPage, len(rows))]
+		p.Rows = append(p.Rows, pr)
 	}
 	pv := url.Values{}
 	for _, k := range []string{"sort", "dir", "q", "status", "as_of"} {
@@ -299,60 +174,8 @@ func (s *Server) portfolioPage(rq *req) error {
 		l.Href = "/?" + v.Encode()
 		p.Sorts = append(p.Sorts, l)
 	}
-	p.Rows = rows
 	return rq.render(http.StatusOK, "portfolio", rq.view("Portfolio", "portfolio", p))
 }
-
-func sortSummaries(rows []summary, key string, desc bool) {
-	less := func(a, b *summary) int {
-		switch key {
-		case "commitment":
-			return cmpAmount(a.Avail.Commitment, b.Avail.Commitment)
-		case "bb":
-			return cmpAmount(a.Avail.BorrowingBase, b.Avail.BorrowingBase)
-		case "loans", "utilisation":
-			if key == "utilisation" {
-				ra, oka := ledger.Utilisation(a.Avail.LoansOutstanding, a.Avail.Commitment)
-				rb, okb := ledger.Utilisation(b.Avail.LoansOutstanding, b.Avail.Commitment)
-				if oka && okb {
-					return ra.Cmp(rb)
-				}
-			}
-			return cmpAmount(a.Avail.LoansOutstanding, b.Avail.LoansOutstanding)
-		case "availability":
-			return cmpAmount(a.Avail.Available, b.Avail.Available)
-		case "next":
-			return cmpDate(firstDue(a), firstDue(b))
-		}
-		return strings.Compare(strings.ToLower(a.Facility.Name), strings.ToLower(b.Facility.Name))
-	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		c := less(&rows[i], &rows[j])
-		if desc {
-			return c > 0
-		}
-		return c < 0
-	})
-}
-
-func firstDue(s *summary) date.Date {
-	if len(s.Next) == 0 {
-		return date.Max
-	}
-	return s.Next[0].Due
-}
-
-func cmpAmount(a, b money.Amount) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func cmpDate(a, b date.Date) int { return cmpAmount(money.Amount(a), money.Amount(b)) }
 
 // --- facility ---
 

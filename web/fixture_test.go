@@ -38,12 +38,15 @@ const testPassword = "correct horse battery"
 // (other), and users: a borrower of btu, a lender officer, a lender
 // admin, an auditor and a borrower of other.
 type env struct {
-	st   store.Store
-	acc  store.Accounts
-	api  *httpapi.Server
-	web  *Server
-	srv  *httptest.Server
-	data map[string][]byte // example data files by base name
+	st store.Store
+	// reopen opens the fixture's database again, as another server
+	// process would.
+	reopen func(t testing.TB) store.Store
+	acc    store.Accounts
+	api    *httpapi.Server
+	web    *Server
+	srv    *httptest.Server
+	data   map[string][]byte // example data files by base name
 	// clock is the time of the pages, the API and the use cases
 	// (testNow unless moved: setClock).
 	clock *atomic.Pointer[time.Time]
@@ -87,21 +90,32 @@ func forEachStore(t *testing.T, f func(t *testing.T, e *env)) {
 }
 
 // openStore opens an empty store: a SQLite file, or a schema of its own
-// in the PostgreSQL database of REVOLVER_TEST_DATABASE_URL.
-func openStore(t testing.TB, backend string) store.Store {
-	ctx := context.Background()
-	var st store.Store
-	var err error
+// in the PostgreSQL database of REVOLVER_TEST_DATABASE_URL; and how to
+// open the same database again (as another server process would).
+func openStore(t testing.TB, backend string) (store.Store, func(t testing.TB) store.Store) {
+	var open func(t testing.TB) store.Store
 	if backend == "postgres" {
-		st, err = postgres.Open(ctx, testdb.PostgresURL(t))
+		u := testdb.PostgresURL(t)
+		open = func(t testing.TB) store.Store {
+			st, err := postgres.Open(context.Background(), u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			return st
+		}
 	} else {
-		st, err = sqlite.Open(ctx, t.TempDir()+"/revolver.db")
+		path := t.TempDir() + "/revolver.db"
+		open = func(t testing.TB) store.Store {
+			st, err := sqlite.Open(context.Background(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			return st
+		}
 	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
+	return open(t), open
 }
 
 // setClock moves the fixture's clock (the pages', the API's and the use
@@ -111,7 +125,7 @@ func (e *env) setClock(t time.Time) { e.clock.Store(&t) }
 func newEnvOn(t testing.TB, backend string) *env {
 	t.Helper()
 	ctx := context.Background()
-	st := openStore(t, backend)
+	st, reopen := openStore(t, backend)
 	clock := &atomic.Pointer[time.Time]{}
 	start := testNow
 	clock.Store(&start)
@@ -180,7 +194,7 @@ func newEnvOn(t testing.TB, backend string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{st: st, acc: acc, api: api, web: w, data: data, clock: clock}
+	e := &env{st: st, reopen: reopen, acc: acc, api: api, web: w, data: data, clock: clock}
 	e.srv = httptest.NewServer(w)
 	t.Cleanup(e.srv.Close)
 	return e

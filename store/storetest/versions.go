@@ -49,7 +49,9 @@ func testFacilityVersions(t *testing.T, s store.Store) {
 			must(s.DecideCertificate(ctx, cs[len(cs)-1].ID, store.Decision{Status: store.Approved, Reviewer: "lender", At: t0.Add(time.Hour)})).of(t)
 		}},
 		{"a posting", func() { post(t, s, must(ledger.Advance(ref("f", "a1", "2006-02-10"), amt("300.00"))).of(t), nil) }},
-		{"settings", func() { ok(t, s.UpdateFacilitySettings(ctx, "f", json.RawMessage(`{"maker_checker_threshold":"1.00"}`))) }},
+		{"settings", func() {
+			ok(t, s.UpdateFacilitySettings(ctx, "f", json.RawMessage(`{"maker_checker_threshold":"1.00"}`)))
+		}},
 	} {
 		before := version("f")
 		c.change()
