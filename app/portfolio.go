@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -213,10 +214,10 @@ func (s *Service) Portfolio(ctx context.Context, q PortfolioQuery) (Portfolio, e
 	if err := authorize(ctx, ActRead, ""); err != nil {
 		return Portfolio{}, err
 	}
-	if q.Sort != "" && !slicesContains(PortfolioSorts, q.Sort) {
+	if q.Sort != "" && !slices.Contains(PortfolioSorts, q.Sort) {
 		return Portfolio{}, invalid("sort %q: expected one of %s", q.Sort, strings.Join(PortfolioSorts, ", "))
 	}
-	if q.Status != "" && !slicesContains(PortfolioStatuses, q.Status) {
+	if q.Status != "" && !slices.Contains(PortfolioStatuses, q.Status) {
 		return Portfolio{}, invalid("status %q: expected one of %s, or none", q.Status, strings.Join(PortfolioStatuses, ", "))
 	}
 	switch {
@@ -260,13 +261,7 @@ func (s *Service) Portfolio(ctx context.Context, q PortfolioQuery) (Portfolio, e
 			keep = append(keep, v)
 		}
 	}
-	byName := func(a, b *store.Facility) int {
-		if c := strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Slug, b.Slug)
-	}
-	sort.SliceStable(keep, func(i, j int) bool { return byName(&keep[i].Facility, &keep[j].Facility) < 0 })
+	sortByName(keep)
 	page := func(n int) (lo, hi int) {
 		p.Matching = n
 		p.Pages = max(1, (n+q.PerPage-1)/q.PerPage)
@@ -277,9 +272,7 @@ func (s *Service) Portfolio(ctx context.Context, q PortfolioQuery) (Portfolio, e
 	onlyPage := (q.Sort == "" || q.Sort == "name") && q.Status == ""
 	if onlyPage {
 		if q.Desc {
-			for i, j := 0, len(keep)-1; i < j; i, j = i+1, j-1 {
-				keep[i], keep[j] = keep[j], keep[i]
-			}
+			slices.Reverse(keep)
 		}
 		lo, hi := page(len(keep))
 		keep = keep[lo:hi]
@@ -288,17 +281,6 @@ func (s *Service) Portfolio(ctx context.Context, q PortfolioQuery) (Portfolio, e
 	// its default known-at rule reads, and the facility's version.
 	key := portfolioKey{st: s.Store, asOf: asOf, knownAt: knownAt, bd: bd, after: rs.After.Date, afterAt: rs.After.RecordedAt}
 	rows := s.portfolioRows(ctx, key, keep)
-	// The availability's known-at time and business date are this
-	// request's (a row kept from an earlier one has the same figures).
-	availKnown := knownAtOf(rs, asOf, now)
-	for i := range rows {
-		if rows[i].AvailErr == "" && rows[i].TermsErr == "" {
-			rows[i].Avail.BusinessDate = bd
-			if knownAt.IsZero() {
-				rows[i].Avail.KnownAt = availKnown
-			}
-		}
-	}
 	if q.Status != "" {
 		out := rows[:0]
 		for _, r := range rows {
@@ -312,18 +294,58 @@ func (s *Service) Portfolio(ctx context.Context, q PortfolioQuery) (Portfolio, e
 		rows = out
 	}
 	if !onlyPage {
-		SortPortfolio(rows, q.Sort, q.Desc)
+		sortPortfolio(rows, q.Sort, q.Desc)
 		lo, hi := page(len(rows))
 		rows = rows[lo:hi]
 	}
-	p.Rows = rows
+	// The rows kept are shared: the page's are copies, with this
+	// request's known-at time of the availability and business date (a
+	// row kept from an earlier request has the same figures).
+	availKnown := knownAtOf(rs, asOf, now)
+	p.Rows = make([]PortfolioRow, len(rows))
+	for i, r := range rows {
+		p.Rows[i] = *r
+		if r.AvailErr == "" && r.TermsErr == "" {
+			p.Rows[i].Avail.BusinessDate = bd
+			if knownAt.IsZero() {
+				p.Rows[i].Avail.KnownAt = availKnown
+			}
+		}
+	}
 	return p, nil
 }
 
-// SortPortfolio orders rows by key (PortfolioSorts), ties by name
-// ascending; rows
+// sortByName orders facilities by name (any case), then slug.
+func sortByName(fs []store.FacilityVersion) {
+	type named struct {
+		lower string
+		f     store.FacilityVersion
+	}
+	ns := make([]named, len(fs))
+	for i, f := range fs {
+		ns[i] = named{strings.ToLower(f.Facility.Name), f}
+	}
+	sort.Slice(ns, func(i, j int) bool {
+		if ns[i].lower != ns[j].lower {
+			return ns[i].lower < ns[j].lower
+		}
+		return ns[i].f.Facility.Slug < ns[j].f.Facility.Slug
+	})
+	for i := range ns {
+		fs[i] = ns[i].f
+	}
+}
+
+// sortPortfolio orders rows, given sorted by name, by key
+// (PortfolioSorts), ties by name ascending; rows
 // with no figure (terms unread, undetermined) sort as their zero figure.
-func SortPortfolio(rows []PortfolioRow, key string, desc bool) {
+func sortPortfolio(rows []*PortfolioRow, key string, desc bool) {
+	if key == "" || key == "name" {
+		if desc {
+			slices.Reverse(rows)
+		}
+		return
+	}
 	cmp := func(a, b *PortfolioRow) int {
 		switch key {
 		case "commitment":
@@ -341,21 +363,14 @@ func SortPortfolio(rows []PortfolioRow, key string, desc bool) {
 			return cmpInt(a.Avail.Available, b.Avail.Available)
 		case "next":
 			return cmpInt(a.NextDue(), b.NextDue())
-		case "name", "":
-			return strings.Compare(strings.ToLower(a.Facility.Name), strings.ToLower(b.Facility.Name))
 		}
-		return 0
+		return 0 // by name: the order the rows come in
 	}
+	// The rows come sorted by name: a stable sort keeps ties so.
 	sort.SliceStable(rows, func(i, j int) bool {
-		c := cmp(&rows[i], &rows[j])
+		c := cmp(rows[i], rows[j])
 		if desc {
 			c = -c
-		}
-		if c == 0 {
-			if n := strings.Compare(strings.ToLower(rows[i].Facility.Name), strings.ToLower(rows[j].Facility.Name)); n != 0 {
-				return n < 0
-			}
-			return rows[i].Facility.Slug < rows[j].Facility.Slug
 		}
 		return c < 0
 	})
@@ -371,15 +386,6 @@ func cmpInt[T ~int64 | ~int32 | ~int](a, b T) int {
 	return 0
 }
 
-func slicesContains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
-}
-
 // portfolioKey names what a portfolio row depends on besides its facility
 // and the facility's version.
 type portfolioKey struct {
@@ -393,7 +399,7 @@ type portfolioKey struct {
 
 type portfolioEntry struct {
 	version int64
-	row     PortfolioRow
+	row     *PortfolioRow // never changed once kept
 }
 
 // portfolioCache keeps the rows computed, per store, date, known-at time
@@ -411,8 +417,8 @@ const portfolioMaxKeys = 16
 
 // portfolioRows returns the rows of fs, in order: those whose version is
 // unchanged from the cache, the others computed (in parallel) and kept.
-func (s *Service) portfolioRows(ctx context.Context, key portfolioKey, fs []store.FacilityVersion) []PortfolioRow {
-	rows := make([]PortfolioRow, len(fs))
+func (s *Service) portfolioRows(ctx context.Context, key portfolioKey, fs []store.FacilityVersion) []*PortfolioRow {
+	rows := make([]*PortfolioRow, len(fs))
 	var miss []int
 	portfolioCache.Lock()
 	m := portfolioCache.m[key]
@@ -434,7 +440,8 @@ func (s *Service) portfolioRows(ctx context.Context, key portfolioKey, fs []stor
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				rows[i] = rowOf(s.Summary(ctx, fs[i].Facility, key.asOf, key.knownAt, false))
+				r := rowOf(s.Summary(ctx, fs[i].Facility, key.asOf, key.knownAt, false))
+				rows[i] = &r
 			}
 		}()
 	}

@@ -41,6 +41,7 @@ func (s *Server) routeTable() []*Route {
 		{Method: "DELETE", Path: "/api/v1/session", Summary: "Sign out", Response: "NoContent", Status: 204, h: s.signOut},
 		{Method: "GET", Path: "/api/v1/me", Summary: "The signed-in user (and CSRF token for a session)", Response: "Me", h: s.me},
 		{Method: "GET", Path: "/api/v1/facilities", Summary: "Facilities the caller may see, by slug", Query: []string{"after_slug", "limit"}, Response: "FacilityList", h: s.facilities},
+		{Method: "GET", Path: "/api/v1/portfolio", Summary: "The facilities the caller may see with their figures on a date as known at a time (availability, covenant status, events of default, next deadline), sorted and paginated", Query: []string{"as_of", "known_at", "sort", "dir", "status", "page", "limit"}, Response: "Portfolio", h: s.portfolio},
 		{Method: "GET", Path: f, Summary: "A facility with its terms in force, the events of default continuing (as known at known_at) and the overadvance", Query: []string{"as_of", "known_at"}, Response: "FacilityTerms", h: s.facility},
 		{Method: "GET", Path: f + "/availability", Summary: "Availability on a date as known at a time, with every term of the formula, why advances are blocked, the overadvance and what hindsight changes", Query: []string{"as_of", "known_at"}, Response: "Availability", h: s.availability},
 		{Method: "GET", Path: f + "/borrowing-base-certificates", Summary: "Certificates of the facility, by id", Query: []string{"after", "limit", "from", "to"}, Response: "CertificateList", h: s.certificates},

@@ -174,6 +174,7 @@ var schemaTypes = map[string]any{
 	"Session":         sessionAnswer{},
 	"Me":              meAnswer{},
 	"FacilityList":    facilityList{},
+	"Portfolio":       portfolioAnswer{},
 	"FacilityTerms":   facilityTerms{},
 	"Availability":    Availability{},
 	"Certificate":     store.Certificate{},
@@ -382,6 +383,10 @@ var queryDocs = map[string]obj{
 	"after":       {"description": "the records with a greater id: the next_after of the previous page", "schema": obj{"type": "integer", "format": "int64", "minimum": 0}},
 	"after_slug":  {"description": "the facilities with a slug after this one: the next_after of the previous page", "schema": str},
 	"limit":       {"description": fmt.Sprintf("at most this many records (1–%d, default %d; above %d: 400 invalid)", MaxLimit, DefaultLimit, MaxLimit), "schema": obj{"type": "integer", "minimum": 1, "maximum": MaxLimit, "default": DefaultLimit}},
+	"sort":        {"description": "the portfolio's order: name (default), commitment, bb, loans, availability, utilisation or next (deadline); ties by name", "schema": obj{"type": "string", "enum": app.PortfolioSorts}},
+	"dir":         {"description": "asc (default) or desc", "schema": obj{"type": "string", "enum": []string{"asc", "desc"}}},
+	"status":      {"description": "only the facilities with an event of default continuing (default), failing a covenant (covenant) or in overadvance (overadvance)", "schema": obj{"type": "string", "enum": app.PortfolioStatuses}},
+	"page":        {"description": "the portfolio's page, from 1 (default 1), of limit rows: the next_page of the previous page (the portfolio is ordered by figures, so paged by number)", "schema": obj{"type": "integer", "minimum": 1}},
 }
 
 // errorResponses are the answers of the error statuses, with the codes

@@ -52,6 +52,9 @@ type Store interface {
 	// document (same facility, id and content) again returns the first
 	// record; other content under the same id is a conflict.
 	PutDocument(ctx context.Context, d Document) (Document, error)
+	// PutDocuments stores many documents in one transaction (all or
+	// none), each as PutDocument would.
+	PutDocuments(ctx context.Context, ds []Document) error
 	Document(ctx context.Context, facility, id string) (Document, error) // with Content
 	Documents(ctx context.Context, facility string) ([]Document, error)  // without Content, by effective date
 

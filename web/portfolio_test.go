@@ -159,3 +159,21 @@ func TestPortfolioIsTheFacilityFigures(t *testing.T) {
 		read("a past date", today.AddDays(-1))
 	})
 }
+
+// TestPortfolioBenchFixture: the benchmark's facilities have figures (a
+// row in error would be measured as a cheap one).
+func TestPortfolioBenchFixture(t *testing.T) {
+	e, _ := portfolioEnv(t, 5)
+	p, err := e.api.Service().Portfolio(context.Background(), app.PortfolioQuery{Sort: "availability"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Rows) != 5 {
+		t.Fatalf("%d rows, want 5", len(p.Rows))
+	}
+	for _, r := range p.Rows {
+		if r.TermsErr != "" || r.AvailErr != "" || r.ReportErr != "" || r.Avail.Commitment == 0 || r.Next == nil {
+			t.Errorf("%s: %+v", r.Facility.Slug, r)
+		}
+	}
+}

@@ -249,6 +249,25 @@ func (db *DB) PutDocument(ctx context.Context, d store.Document) (store.Document
 	return d, tx.Commit()
 }
 
+// PutDocuments stores many documents in one transaction, each as
+// PutDocument would.
+func (db *DB) PutDocuments(ctx context.Context, ds []store.Document) error {
+	tx, err := db.begin(ctx, "put_documents", nil)
+	if err != nil {
+		return err
+	}
+	defer rollback(tx)
+	for i, d := range ds {
+		if d, err = prepareDocument(d); err != nil {
+			return fmt.Errorf("document %d: %w", i+1, err)
+		}
+		if _, _, err := db.putDocument(ctx, tx, d); err != nil {
+			return fmt.Errorf("document %d: %w", i+1, err)
+		}
+	}
+	return tx.Commit()
+}
+
 // prepareDocument checks d and sets its hash and size.
 func prepareDocument(d store.Document) (store.Document, error) {
 	if d.ID == "" || d.Kind == "" || d.RecordedBy == "" || d.RecordedAt.IsZero() {

@@ -260,6 +260,24 @@ func testDocuments(t *testing.T, s store.Store) {
 	wantCode(t, err, store.CodeNotFound)
 	_, err = s.PutDocument(ctx, store.Document{Facility: "f", ID: "x", Kind: "k", RecordedAt: t0})
 	wantCode(t, err, store.CodeInvalid)
+	// Many at once: all or none.
+	newFacility(t, s, "g")
+	bulk := []store.Document{
+		{Facility: "g", ID: "loan-agreement", Kind: "agreement", Effective: d("2004-06-30"), RecordedBy: "ops@bank", RecordedAt: t0, Content: content},
+		{Facility: "g", ID: "first-amendment", Kind: "amendment", Effective: d("2005-03-01"), RecordedBy: "ops@bank", RecordedAt: t0, Content: []byte("amended")},
+		{Facility: "f", ID: "loan-agreement", Kind: "agreement", Effective: d("2004-06-30"), RecordedBy: "ops@bank", RecordedAt: t0, Content: []byte("tampered")},
+	}
+	wantCode(t, s.PutDocuments(ctx, bulk), store.CodeConflict)
+	if list := must(s.Documents(ctx, "g")).of(t); len(list) != 0 {
+		t.Errorf("a refused PutDocuments stored %+v", list)
+	}
+	ok(t, s.PutDocuments(ctx, bulk[:2]))
+	if list := must(s.Documents(ctx, "g")).of(t); len(list) != 2 || list[0].ID != "loan-agreement" || list[1].ID != "first-amendment" {
+		t.Errorf("Documents after PutDocuments = %+v", list)
+	}
+	if g := must(s.Document(ctx, "g", "first-amendment")).of(t); string(g.Content) != "amended" {
+		t.Errorf("Document after PutDocuments = %+v", g)
+	}
 	_, err = s.Blob(ctx, sha([]byte("never stored")))
 	wantCode(t, err, store.CodeNotFound)
 
