@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"revolver/app"
@@ -64,6 +66,12 @@ func (s *Server) portfolio(c *call) (any, error) {
 		return nil, err
 	}
 	q := app.PortfolioQuery{AsOf: asOf, KnownAt: knownAt, Status: v.Get("status"), Sort: v.Get("sort")}
+	if q.Sort != "" && !slices.Contains(app.PortfolioSorts, q.Sort) {
+		return nil, fieldErr("sort", "%q: expected one of %s", q.Sort, strings.Join(app.PortfolioSorts, ", "))
+	}
+	if q.Status != "" && !slices.Contains(app.PortfolioStatuses, q.Status) {
+		return nil, fieldErr("status", "%q: expected one of %s, or none", q.Status, strings.Join(app.PortfolioStatuses, ", "))
+	}
 	switch v.Get("dir") {
 	case "", "asc":
 	case "desc":
