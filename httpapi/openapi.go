@@ -692,6 +692,7 @@ var tags = []struct {
 	{"approvals", "Amendments waiting for a second lender, and requests to end events of default (cures, waivers, covenant results, restatements)", []string{"amendments", "approvals", "requests"}},
 	{"defaults", "Deadlines, notices, events of default and remedies, and the fact records they rest on", []string{"events-of-default", "deadlines", "notices", "fact-records",
 		"insurance-policies", "ucc-filings", "other-indebtedness", "occurrences"}},
+	{"portfolio", "The facilities the caller may see with their figures, filtered, sorted and paged", []string{"portfolio"}},
 	{"audit", "The audit trail", []string{"audit"}},
 	{"users", "Users, their API tokens and sessions: disabling, revoking, ending (administrators)", []string{"users"}},
 }

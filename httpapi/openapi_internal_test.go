@@ -160,3 +160,20 @@ func TestOpenAPISchemaIsWhatJSONWrites(t *testing.T) {
 		t.Error("a struct allows other properties")
 	}
 }
+
+// Every route's tag is one of tags, with its description (the linters
+// refuse a tag without one).
+func TestEveryRouteTagged(t *testing.T) {
+	s := &Server{}
+	for _, rt := range append(append(append(s.routeTable(), s.defaultsRoutes()...), s.observeRoutes()...), s.accessRoutes()...) {
+		tag := tagOf(rt.Path)
+		if !slices.ContainsFunc(tags, func(x struct {
+			name, description string
+			segments          []string
+		}) bool {
+			return x.name == tag && x.description != ""
+		}) {
+			t.Errorf("%s %s: tag %q is not in tags with a description", rt.Method, rt.Path, tag)
+		}
+	}
+}
