@@ -30,13 +30,7 @@ func (s *Server) Health() *observe.Health { return s.checks }
 // storeReady is the readiness check of the store: it answers, with the
 // schema this build expects.
 func storeReady(st store.Store) observe.Check {
-	return func(ctx context.Context) error {
-		if rc, ok := st.(store.ReadyChecker); ok {
-			return rc.Ready(ctx)
-		}
-		_, err := st.Facilities(ctx)
-		return err
-	}
+	return func(ctx context.Context) error { return store.Ready(ctx, st) }
 }
 
 func (s *Server) live(c *call) (any, error) { return observe.Answer{Status: "ok"}, nil }

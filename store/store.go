@@ -575,3 +575,13 @@ type TxObservable interface {
 type ReadyChecker interface {
 	Ready(ctx context.Context) error
 }
+
+// Ready says whether st is ready to serve: its ReadyChecker's answer, or
+// for a store without one whether it answers a read.
+func Ready(ctx context.Context, st Store) error {
+	if rc, ok := st.(ReadyChecker); ok {
+		return rc.Ready(ctx)
+	}
+	_, err := st.Facilities(ctx)
+	return err
+}

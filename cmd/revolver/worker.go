@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"time"
 
@@ -98,8 +100,9 @@ func (o *workerOptions) queue(ctx context.Context, st store.Store, log *slog.Log
 func workerCmd() *cobra.Command {
 	var sf storeFlags
 	var wo workerOptions
+	var metricsAddr string
 	c := &cobra.Command{
-		Use:   "worker [--db PATH | --database URL] [--close-at HH:MM --close-zone ZONE]",
+		Use:   "worker [--db PATH | --database URL] [--close-at HH:MM --close-zone ZONE] [--metrics-addr HOST:PORT]",
 		Short: "Run job workers only (close of business and other background work), until SIGINT/SIGTERM",
 		Example: `  revolver worker --database "$REVOLVER_DATABASE_URL"
   revolver worker --database "$REVOLVER_DATABASE_URL" --close-at 17:00 --close-zone America/New_York`,
@@ -112,11 +115,35 @@ func workerCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			// Metrics of this process are not served (no HTTP server):
-			// its jobs show in River's tables and its log.
-			q, err := wo.queue(ctx, st, newLog(os.Stderr), nil)
+			// With --metrics-addr, its jobs' metrics (and /health,
+			// /ready: the database and the workers) on that address;
+			// without, its jobs show in River's tables and its log.
+			log := newLog(os.Stderr)
+			var m *observe.Metrics
+			if metricsAddr != "" {
+				m = observe.New()
+				observeStore(m, st)
+			}
+			q, err := wo.queue(ctx, st, log, m)
 			if err != nil {
 				return err
+			}
+			if m != nil {
+				ln, err := net.Listen("tcp", metricsAddr)
+				if err != nil {
+					return fmt.Errorf("--metrics-addr: %w", err)
+				}
+				health := &observe.Health{Log: log}
+				health.Add("database", func(ctx context.Context) error { return store.Ready(ctx, st) })
+				health.Add("workers", func(context.Context) error { return q.Ready() })
+				mux := http.NewServeMux()
+				mux.Handle("GET /metrics", m.Handler())
+				mux.HandleFunc("GET /health", health.Live)
+				mux.HandleFunc("GET /ready", health.Ready)
+				hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: time.Minute}
+				go hs.Serve(ln)
+				defer hs.Close()
+				log.Info("metrics", "addr", ln.Addr().String())
 			}
 			// The workers' own context: Stop below, not the signal, ends them.
 			if err := q.Start(context.WithoutCancel(ctx)); err != nil {
@@ -136,5 +163,6 @@ func workerCmd() *cobra.Command {
 	}
 	sf.add(c)
 	wo.add(c, false)
+	c.Flags().StringVar(&metricsAddr, "metrics-addr", "", "serve /metrics (Prometheus, unauthenticated), /health and /ready on this HOST:PORT, e.g. an internal interface (default: none)")
 	return c
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -105,4 +106,47 @@ func grepLines(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestWorkerServesMetrics: `revolver worker --metrics-addr` (a real
+// process) answers /ready with its database and workers checks and
+// /metrics with the process's metrics.
+func TestWorkerServesMetrics(t *testing.T) {
+	db := t.TempDir() + "/revolver.db"
+	if out, err := revolver(t, "", "migrate", "--db", db); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, out)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command("revolver", "worker", "--db", db, "--metrics-addr", addr)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	// Each path is asked until it answers 200 (the workers start a moment
+	// after the address is served: /ready says 503 until then).
+	get := func(path string) (int, string) {
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			res, err := http.Get("http://" + addr + path)
+			if err == nil {
+				b, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				if res.StatusCode == 200 || time.Now().After(deadline) {
+					return res.StatusCode, string(b)
+				}
+			} else if time.Now().After(deadline) {
+				t.Fatalf("GET %s: %v", path, err)
+			}
+		}
+	}
+	if st, body := get("/ready"); st != 200 || !strings.Contains(body, `"workers":"ok"`) || !strings.Contains(body, `"database":"ok"`) {
+		t.Errorf("/ready: %d %s", st, body)
+	}
+	if st, body := get("/metrics"); st != 200 || !strings.Contains(body, "revolver_") {
+		t.Errorf("/metrics: %d %.200s", st, body)
+	}
 }
