@@ -371,22 +371,23 @@ func codeList() []string {
 }
 
 var queryDocs = map[string]obj{
-	"as_of":       {"description": "date YYYY-MM-DD (default: the business date)", "schema": dateStr},
-	"from":        {"description": "first date: the value date (ledger, advances), the as-of date (certificates), the business date (audit trail)", "schema": dateStr},
-	"to":          {"description": "last date: the value date (ledger, advances), the as-of date (certificates), the business date (audit trail)", "schema": dateStr},
-	"facility":    {"description": "only records of this facility (slug)", "schema": str},
-	"user":        {"description": "only records of this user (email in any case, or cli:name)", "schema": str},
-	"kind":        {"description": "only records of this kind of thing, e.g. advance, certificate, session", "schema": str},
-	"as_known_on": {"description": "the older name of known_at: the statements as known at the end of business of this date (default now)", "schema": dateStr},
-	"known_at":    {"description": "the figures as known at this time: an RFC 3339 time, a date and time in UTC (2006-12-31T22:00), a date YYYY-MM-DD (the end of that business day: when the next business date opened), or now (every record so far); default: the end of business of as_of when it is before the business date, else now", "schema": str},
-	"explain":     {"description": "true: add each test's explanation", "schema": obj{"type": "boolean"}},
-	"after":       {"description": "the records with a greater id: the next_after of the previous page", "schema": obj{"type": "integer", "format": "int64", "minimum": 0}},
-	"after_slug":  {"description": "the facilities with a slug after this one: the next_after of the previous page", "schema": str},
-	"limit":       {"description": fmt.Sprintf("at most this many records (1–%d, default %d; above %d: 400 invalid)", MaxLimit, DefaultLimit, MaxLimit), "schema": obj{"type": "integer", "minimum": 1, "maximum": MaxLimit, "default": DefaultLimit}},
-	"sort":        {"description": "the portfolio's order: name (default), commitment, bb, loans, availability, utilisation or next (deadline); ties by name", "schema": obj{"type": "string", "enum": app.PortfolioSorts}},
-	"dir":         {"description": "asc (default) or desc", "schema": obj{"type": "string", "enum": []string{"asc", "desc"}}},
-	"status":      {"description": "only the facilities with an event of default continuing (default), failing a covenant (covenant) or in overadvance (overadvance)", "schema": obj{"type": "string", "enum": app.PortfolioStatuses}},
-	"page":        {"description": "the portfolio's page, from 1 (default 1), of limit rows: the next_page of the previous page (the portfolio is ordered by figures, so paged by number)", "schema": obj{"type": "integer", "minimum": 1}},
+	"as_of":        {"description": "date YYYY-MM-DD (default: the business date)", "schema": dateStr},
+	"from":         {"description": "first date: the value date (ledger, advances), the as-of date (certificates), the business date (audit trail)", "schema": dateStr},
+	"to":           {"description": "last date: the value date (ledger, advances), the as-of date (certificates), the business date (audit trail)", "schema": dateStr},
+	"facility":     {"description": "only records of this facility (slug)", "schema": str},
+	"user":         {"description": "only records of this user (email in any case, or cli:name)", "schema": str},
+	"kind":         {"description": "only records of this kind of thing, e.g. advance, certificate, session", "schema": str},
+	"as_known_on":  {"description": "the older name of known_at: the statements as known at the end of business of this date (default now)", "schema": dateStr},
+	"known_at":     {"description": "the figures as known at this time: an RFC 3339 time, a date and time in UTC (2006-12-31T22:00), a date YYYY-MM-DD (the end of that business day: when the next business date opened), or now (every record so far); default: the end of business of as_of when it is before the business date, else now", "schema": str},
+	"explain":      {"description": "true: add each test's explanation", "schema": obj{"type": "boolean"}},
+	"after":        {"description": "the records with a greater id: the next_after of the previous page", "schema": obj{"type": "integer", "format": "int64", "minimum": 0}},
+	"after_slug":   {"description": "the facilities with a slug after this one: the next_after of the previous page", "schema": str},
+	"after_sha256": {"description": "the records with a SHA-256 (hex) after this one: the next_after of the previous page", "schema": obj{"type": "string", "pattern": "^[0-9a-fA-F]{64}$"}},
+	"limit":        {"description": fmt.Sprintf("at most this many records (1–%d, default %d; above %d: 400 invalid)", MaxLimit, DefaultLimit, MaxLimit), "schema": obj{"type": "integer", "minimum": 1, "maximum": MaxLimit, "default": DefaultLimit}},
+	"sort":         {"description": "the portfolio's order: name (default), commitment, bb, loans, availability, utilisation or next (deadline); ties by name", "schema": obj{"type": "string", "enum": app.PortfolioSorts}},
+	"dir":          {"description": "asc (default) or desc", "schema": obj{"type": "string", "enum": []string{"asc", "desc"}}},
+	"status":       {"description": "only the facilities with an event of default continuing (default), failing a covenant (covenant) or in overadvance (overadvance)", "schema": obj{"type": "string", "enum": app.PortfolioStatuses}},
+	"page":         {"description": "the portfolio's page, from 1 (default 1), of limit rows: the next_page of the previous page (the portfolio is ordered by figures, so paged by number)", "schema": obj{"type": "integer", "minimum": 1}},
 }
 
 // errorResponses are the answers of the error statuses, with the codes
@@ -534,7 +535,7 @@ func (g *schemaGen) operation(rt *Route) (obj, error) {
 			return nil, fmt.Errorf("httpapi: OpenAPI: %s: query parameter %q has no entry in queryDocs", key, q)
 		}
 		name := q
-		if q == "after_slug" {
+		if q == "after_slug" || q == "after_sha256" {
 			name = "after"
 		}
 		p := obj{"name": name, "in": "query", "required": false}

@@ -1,16 +1,20 @@
 package httpapi
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"revolver/store"
 )
 
 // Lists are paginated by key: a page holds at most limit records (default
 // DefaultLimit, at most MaxLimit) after the key given as after (a record
-// id; a slug for the facilities), and says in next_after the key to ask
+// id; a slug for the facilities; a SHA-256 for a user's tokens and
+// sessions), and says in next_after the key to ask
 // after for the next page, null on the last page.
 const (
 	DefaultLimit = 100
@@ -53,6 +57,46 @@ func readPage(q url.Values, dates bool) (store.Page, error) {
 		}
 	}
 	return p, nil
+}
+
+// keyPage reads limit and after of a list keyed by a SHA-256 (hex): after
+// is the last key of the previous page, in lower case.
+func (c *call) keyPage() (store.Page, string, error) {
+	q := c.r.URL.Query()
+	after := strings.ToLower(strings.TrimSpace(q.Get("after")))
+	q.Del("after")
+	p, err := readPage(q, false)
+	if err != nil {
+		return p, "", err
+	}
+	if after != "" {
+		if b, err := hex.DecodeString(after); err != nil || len(b) != sha256.Size {
+			return p, "", fieldErr("after", "%q: expected a SHA-256 (64 hexadecimal digits): the next_after of the previous page", q.Get("after"))
+		}
+	}
+	return p, after, nil
+}
+
+// pageByKey is one page of a list read whole, in the order of its string
+// keys: at most limit records with a key after after, and the key of the
+// next page (nil: this is the last).
+func pageByKey[T any](xs []T, limit int, after string, key func(T) string) ([]T, *string) {
+	xs = slices.Clone(xs)
+	slices.SortStableFunc(xs, func(a, b T) int { return strings.Compare(key(a), key(b)) })
+	i, found := slices.BinarySearchFunc(xs, after, func(x T, k string) int { return strings.Compare(key(x), k) })
+	if found {
+		i++
+	}
+	xs = xs[i:]
+	if len(xs) <= limit {
+		if xs == nil {
+			xs = []T{}
+		}
+		return xs, nil
+	}
+	xs = xs[:limit]
+	next := key(xs[len(xs)-1])
+	return xs, &next
 }
 
 // more asks the store for one record more than the page holds, to know

@@ -1,18 +1,23 @@
 package httpapi_test
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 
+	"revolver/auth"
 	"revolver/store"
 )
 
 // TestPagination: every list route answers pages of at most limit records
 // with next_after, and the pages followed one after the other are the
-// whole list (limit 1000) in the same order; a date range narrows the
-// ledger, the advances and the certificates in the store's query.
+// whole list (limit 1000) in the same order, the users, a user's tokens
+// and sessions included; a date range narrows the ledger, the advances and
+// the certificates in the store's query.
 func TestPagination(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, open openFunc) {
 		e := newEnv(t, open)
@@ -31,6 +36,22 @@ func TestPagination(t *testing.T) {
 				t.Fatalf("occurrence: %d %s", r.status, r.body)
 			}
 		}
+		// A user with several tokens and sessions.
+		borrower := e.email[store.RoleBorrower]
+		u, err := e.acc.UserByEmail(context.Background(), borrower)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 4 {
+			_, h := auth.NewToken()
+			if err := e.acc.CreateToken(context.Background(), u.ID, h, time.Now(), time.Now().Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for range 3 {
+			e.signInCookie(store.RoleBorrower)
+		}
+		users := "/api/v1/users"
 		for _, l := range []struct{ path, key, after string }{
 			{"/api/v1/facilities", "facilities", "slug"},
 			{f + "/borrowing-base-certificates", "certificates", "id"},
@@ -40,10 +61,16 @@ func TestPagination(t *testing.T) {
 			{f + "/requests", "requests", "id"},
 			{f + "/fact-records", "fact_records", "id"},
 			{"/api/v1/audit", "records", "id"},
+			{users, "users", "id"},
+			{users + "/" + borrower + "/tokens", "tokens", "sha256"},
+			{users + "/" + borrower + "/sessions", "sessions", "sha256"},
 		} {
 			as := officer
-			if l.key == "records" {
+			switch l.key {
+			case "records":
 				as = e.email[store.RoleAuditor]
+			case "users", "tokens", "sessions":
+				as = e.email[store.RoleLenderAdmin]
 			}
 			get := func(q url.Values) map[string]any {
 				t.Helper()
@@ -83,6 +110,19 @@ func TestPagination(t *testing.T) {
 			if !reflect.DeepEqual(got, all) || (l.key != "requests" && l.key != "approvals" && len(all) == 0) {
 				t.Errorf("%s: %d records in pages of 2, %d in one page", l.path, len(got), len(all))
 			}
+			if min := map[string]int{"users": 3, "tokens": 5, "sessions": 3}[l.key]; len(all) < min {
+				t.Errorf("%s: %d records, expected at least %d", l.path, len(all), min)
+			}
+		}
+		// The after of a list by SHA-256 is one.
+		for _, after := range []string{"12", "x", strings.Repeat("g", 64)} {
+			r := e.do(e.email[store.RoleLenderAdmin], jsonReq("GET", users+"/"+borrower+"/tokens?after="+after, nil))
+			if r.status != 400 || !strings.Contains(string(r.body), "SHA-256") {
+				t.Errorf("tokens after %q: %d %s", after, r.status, r.body)
+			}
+		}
+		if r := e.do(e.email[store.RoleLenderAdmin], jsonReq("GET", users+"?limit=1001", nil)); r.status != 400 {
+			t.Errorf("users limit 1001: %d %s", r.status, r.body)
 		}
 		// A date range is the records of the range.
 		r := e.do(officer, jsonReq("GET", f+"/ledger?from=2004-10-15&to=2004-10-15&limit=1000", nil))
