@@ -684,7 +684,8 @@ func (c *call) uploadParts(fields map[string]bool, fileFields []string, expected
 	if err != nil || params["boundary"] == "" {
 		return nil, nil, invalidf("multipart form: no boundary in Content-Type %q", c.r.Header.Get("Content-Type"))
 	}
-	mr := multipart.NewReader(bytes.NewReader(c.body), params["boundary"])
+	body := bytes.NewReader(c.body)
+	mr := multipart.NewReader(body, params["boundary"])
 	values, files := map[string]string{}, map[string]store.InputContent{}
 	for {
 		p, err := mr.NextPart()
@@ -712,7 +713,12 @@ func (c *call) uploadParts(fields map[string]bool, fileFields []string, expected
 		if _, dup := files[name]; dup {
 			return nil, nil, fieldErr(name, "sent twice: one %s file", name)
 		}
-		b, err := io.ReadAll(p)
+		// A file is at most what is left of the body and what the
+		// multipart reader holds of it: read into a buffer of that size,
+		// not grown by doubling.
+		buf := bytes.NewBuffer(make([]byte, 0, body.Len()+multipartBuffered+bytes.MinRead))
+		_, err = buf.ReadFrom(p)
+		b := buf.Bytes()
 		if err != nil {
 			return nil, nil, invalidf("multipart form, file %s: %v", name, err)
 		}
@@ -720,6 +726,10 @@ func (c *call) uploadParts(fields map[string]bool, fileFields []string, expected
 	}
 	return values, files, nil
 }
+
+// multipartBuffered bounds what a multipart.Reader reads ahead of the part
+// it returns (its buffer is 4 KiB).
+const multipartBuffered = 8 << 10
 
 // certificateDecision is the body of an approval or rejection: for a
 // certificate that supersedes another, supersedes names it.

@@ -323,8 +323,10 @@ func (s *Server) serve(c *call) error {
 			limit = s.cfg.MaxUpload
 		}
 		// Read at once into a buffer of the announced size (within the
-		// limit), not grown by doubling: an upload is tens of MB.
-		buf := bytes.NewBuffer(make([]byte, 0, min(max(r.ContentLength, 0), limit)+1))
+		// limit), not grown by doubling: an upload is tens of MB. The
+		// buffer keeps bytes.MinRead free after the announced bytes, so
+		// that ReadFrom meets the end without growing it.
+		buf := bytes.NewBuffer(make([]byte, 0, min(max(r.ContentLength, 0), limit)+bytes.MinRead))
 		_, err := buf.ReadFrom(http.MaxBytesReader(c.w, r.Body, limit))
 		body := buf.Bytes()
 		if err != nil {
