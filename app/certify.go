@@ -202,22 +202,9 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 	if err != nil {
 		return store.Certificate{}, nil, err
 	}
-	// The explanation (megabytes for a million invoices) is computed while
-	// the store writes the inputs, and stored in the same transaction
-	// (store.Submission.Explain); cert is only read meanwhile.
-	var (
-		expl      []byte
-		explErr   error
-		explained = make(chan struct{})
-	)
-	go func() {
-		defer close(explained)
-		expl, explErr = encodeExplanation(cert, docs)
-	}()
-	defer func() { <-explained }() // cert is the caller's once returned
-	explain := func() (json.RawMessage, error) {
-		<-explained
-		return expl, explErr
+	expl, err := encodeExplanation(cert, docs)
+	if err != nil {
+		return store.Certificate{}, nil, err
 	}
 	ft, err := s.facilityTerms(ctx, in.Facility, in.AsOf, t)
 	if err != nil {
@@ -245,7 +232,7 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 		if err != nil {
 			return err
 		}
-		c, err = tx.SubmitCertificate(d.ID, store.Submission{Body: body, Explain: explain, Warnings: a.Warnings,
+		c, err = tx.SubmitCertificate(d.ID, store.Submission{Body: body, Explanation: expl, Warnings: a.Warnings,
 			BorrowingBase: sub.BorrowingBase, LCOutstanding: cert.LettersOfCredit, LCReserve: lcDeducted,
 			Inputs: inputs, By: in.By, At: s.now()})
 		return err

@@ -475,13 +475,8 @@ type WarningFigure struct {
 
 // Submission freezes a draft certificate.
 type Submission struct {
-	Body        json.RawMessage
-	Explanation json.RawMessage // optional
-	// Explain, when set and Explanation is empty, gives the explanation:
-	// the store calls it once, after writing the inputs in the same
-	// transaction, so that a caller may compute the explanation while the
-	// inputs are written. An error from it fails the submission.
-	Explain       func() (json.RawMessage, error)
+	Body          json.RawMessage
+	Explanation   json.RawMessage // optional
 	Warnings      []CertificateWarning
 	BorrowingBase money.Amount
 	LCOutstanding money.Amount

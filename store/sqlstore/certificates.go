@@ -115,28 +115,9 @@ func (db *DB) submitCertificate(ctx context.Context, tx querier, id int64, s sto
 	if status != string(store.Draft) {
 		return store.Errorf(store.CodeConflict, "certificate %d is %s; only a draft can be submitted", id, status)
 	}
-	for i, in := range s.Inputs {
-		h, err := db.putBlob(ctx, tx, in.Content)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO certificate_inputs (certificate_id, seq, name, sha256) VALUES (?, ?, ?, ?)`), id, i, in.Name, h); err != nil {
-			return err
-		}
-	}
-	// The body and the explanation after the inputs: s.Explain may be
-	// computing the explanation while they are written.
 	bodySHA, err := db.putBlob(ctx, tx, s.Body)
 	if err != nil {
 		return err
-	}
-	if len(s.Explanation) == 0 && s.Explain != nil {
-		if s.Explanation, err = s.Explain(); err != nil {
-			return err
-		}
-		if len(s.Explanation) > 0 && !json.Valid(s.Explanation) {
-			return store.Errorf(store.CodeInvalid, "submit certificate %d: the explanation is not valid JSON", id)
-		}
 	}
 	var explSHA, warnings any
 	if len(s.Explanation) > 0 {
@@ -146,6 +127,15 @@ func (db *DB) submitCertificate(ctx context.Context, tx querier, id int64, s sto
 	}
 	if len(s.Warnings) > 0 {
 		if warnings, err = json.Marshal(s.Warnings); err != nil {
+			return err
+		}
+	}
+	for i, in := range s.Inputs {
+		h, err := db.putBlob(ctx, tx, in.Content)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO certificate_inputs (certificate_id, seq, name, sha256) VALUES (?, ?, ?, ?)`), id, i, in.Name, h); err != nil {
 			return err
 		}
 	}

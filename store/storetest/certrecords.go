@@ -3,7 +3,6 @@ package storetest
 import (
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -17,7 +16,6 @@ import (
 func testCertificateRecords(t *testing.T, s store.Store) {
 	newFacility(t, s, "f")
 	newFacility(t, s, "g")
-	newFacility(t, s, "h")
 
 	// Explanation and warnings are kept with the submission.
 	expl := json.RawMessage(`{"tree":{"key":"borrowing_base","label":"Borrowing base","value":"10.00"}}`)
@@ -31,32 +29,6 @@ func testCertificateRecords(t *testing.T, s store.Store) {
 	wantCode(t, err, store.CodeInvalid) // the explanation must be JSON
 	_, err = s.SubmitCertificate(ctx, dr.ID, store.Submission{Body: json.RawMessage(`{}`), Warnings: []store.CertificateWarning{{Code: "x"}}, By: "b", At: t0})
 	wantCode(t, err, store.CodeInvalid) // a warning needs a message
-	// An explanation given by Submission.Explain: called after the inputs
-	// are written, in the same transaction; not JSON or an error from it
-	// stores nothing.
-	input := []store.InputContent{{Name: "receivables.csv", Content: []byte("explained later")}}
-	_, err = s.SubmitCertificate(ctx, dr.ID, store.Submission{Body: json.RawMessage(`{}`), Inputs: input, By: "b", At: t0,
-		Explain: func() (json.RawMessage, error) { return json.RawMessage(`{"tree":`), nil }})
-	wantCode(t, err, store.CodeInvalid)
-	failed := errors.New("explaining failed")
-	_, err = s.SubmitCertificate(ctx, dr.ID, store.Submission{Body: json.RawMessage(`{}`), Inputs: input, By: "b", At: t0,
-		Explain: func() (json.RawMessage, error) { return nil, failed }})
-	if !errors.Is(err, failed) {
-		t.Errorf("Explain's error: got %v", err)
-	}
-	if got := must(s.Certificate(ctx, dr.ID)).of(t); got.Status != store.Draft {
-		t.Errorf("after a failed Explain: %s, want a draft", got.Status)
-	}
-	if _, err := s.Blob(ctx, sha(input[0].Content)); err == nil {
-		t.Errorf("after a failed Explain: the input is stored")
-	}
-	explained := must(s.CreateCertificate(ctx, store.Certificate{Facility: "h", AsOf: d("2006-01-31"), PreparedBy: "borrower@btu", CreatedAt: t0})).of(t)
-	calls := 0
-	ec := must(s.SubmitCertificate(ctx, explained.ID, store.Submission{Body: json.RawMessage(`{}`), Inputs: input, By: "b", At: t0,
-		Explain: func() (json.RawMessage, error) { calls++; return expl, nil }})).of(t)
-	if calls != 1 || string(ec.Explanation) != string(expl) || ec.ExplanationSHA256 != sha(expl) {
-		t.Errorf("explained by Explain (%d calls): %s (%s)", calls, ec.Explanation, ec.ExplanationSHA256)
-	}
 	c := must(s.SubmitCertificate(ctx, dr.ID, store.Submission{Body: json.RawMessage(`{"borrowing_base":"10.00"}`), Explanation: expl, Warnings: warn,
 		BorrowingBase: amt("10.00"), Inputs: []store.InputContent{{Name: "receivables.csv", Content: []byte("r")}, {Name: "debtors.csv", Content: []byte("d")}},
 		By: "borrower@btu", At: t0.Add(time.Minute)})).of(t)
