@@ -119,6 +119,10 @@ func Kill9(t *testing.T, open func() store.Store, child string, env []string, ro
 	}
 	s = open()
 	defer s.Close()
+	// A killed child's last commit may still be finishing in a database
+	// server after the process is gone: wait until what is stored stops
+	// changing before the invariants are read.
+	settle(t, s, "f")
 	txs := CheckInvariants(t, s, "f")
 	stored := map[string]bool{}
 	batches := map[string]int{}
@@ -139,4 +143,21 @@ func Kill9(t *testing.T, open func() store.Store, child string, env []string, ro
 		}
 	}
 	t.Logf("%d acknowledged, %d stored after %d kills", len(acked), len(txs), rounds)
+}
+
+// settle waits (up to 30 s) until two reads of the facility's transactions
+// half a second apart agree.
+func settle(t *testing.T, s store.Store, facility string) {
+	t.Helper()
+	prev := -1
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		txs, err := s.Transactions(ctx, facility)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(txs) == prev {
+			return
+		}
+		prev = len(txs)
+	}
 }
