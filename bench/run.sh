@@ -55,7 +55,6 @@ done
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 gen="$root/../shared/data/gen_abl_data.py"
-[ -f "$gen" ] || gen=/work/shared/data/gen_abl_data.py
 
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (Debian package 'time')"
 command -v node >/dev/null || die "node is missing (Node.js 20 or later)"
