@@ -98,6 +98,9 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 	// What is read: as known at knownAt, or every committed record when
 	// knownAt is now (readAt).
 	rk := readAt(knownAt, now)
+	if rk.Equal(everything) {
+		knownAt = now // shown: the clock's reading (store.Everything may have been asked)
+	}
 	tp, err := s.termsPath(ctx, facility, asOf, rk)
 	if err != nil {
 		return Availability{}, err

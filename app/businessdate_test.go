@@ -89,3 +89,30 @@ func TestFactsKnownAtOneRule(t *testing.T) {
 		}
 	})
 }
+
+// "Now" is carried as now, not as a clock reading compared with a later
+// one: a clock that moves between the reading and the reads (as it does
+// in every request, and as a record stamped by another process's clock a
+// little ahead shows) still reads every committed record.
+func TestKnownNowIsEveryRecord(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		c := newClocked(t, s, time.Date(2006, 5, 31, 9, 0, 0, 0, time.UTC))
+		c.open("2006-05-31", 9)
+		c.open("2006-06-01", 7)
+		c.Now = func() time.Time { c.at = c.at.Add(time.Millisecond); return c.at } // ticks on every reading
+		for _, tc := range []struct{ v, asOf string }{{"now", "2006-05-31"}, {"", "2006-06-01"}, {"now", "2006-06-01"}} {
+			k, err := c.ResolveKnownAt(c.ctx, "btu", date.MustParse(tc.asOf), tc.v)
+			if err != nil || !k.Now || !k.Read().Equal(store.Everything) || k.At.IsZero() {
+				t.Errorf("known at %q for %s: %+v %v, want now (read: every record; shown: the clock's reading)", tc.v, tc.asOf, k, err)
+			}
+			got, err := c.FactsKnownAt(c.ctx, "btu", date.MustParse(tc.asOf), tc.v)
+			if err != nil || !got.IsZero() {
+				t.Errorf("facts known at %q for %s with a moving clock: %s %v, want every fact recorded (zero)", tc.v, tc.asOf, got, err)
+			}
+		}
+		k, err := c.ResolveKnownAt(c.ctx, "btu", date.MustParse("2006-05-31"), "")
+		if err != nil || k.Now || k.Read().Equal(store.Everything) {
+			t.Errorf("the end of business of a past date: %+v %v, want a time, not now", k, err)
+		}
+	})
+}

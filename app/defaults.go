@@ -940,7 +940,7 @@ func (s *Service) FactsKnownAt(ctx context.Context, facility string, asOf date.D
 	if err != nil {
 		return time.Time{}, err
 	}
-	return s.every(k.At), nil
+	return s.every(k.Read()), nil
 }
 
 // NoticeEffective says when a notice sent by method at sent (with the fax

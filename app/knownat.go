@@ -31,6 +31,21 @@ const (
 type KnownAt struct {
 	Rule string    `json:"rule"`
 	At   time.Time `json:"at"`
+	// Now: the rule resolved to now (KnownNow, or the default rule for the
+	// business date and later). At is then the clock's reading, to show.
+	Now bool `json:"-"`
+}
+
+// Read is the known-at time the use cases read records at: for now,
+// store.Everything (every committed record, whatever the clocks of the
+// processes that stamped them: a record committed by a process whose clock
+// runs a little ahead of this one's is known now all the same), else At.
+// A surface passes Read to the use cases and shows At.
+func (k KnownAt) Read() time.Time {
+	if k.Now {
+		return store.Everything
+	}
+	return k.At
 }
 
 // knownAtLayouts are the times without a zone a known-at time may be given
@@ -56,10 +71,15 @@ func (s *Service) ResolveKnownAt(ctx context.Context, facility string, asOf date
 			}
 			asOf = bd
 		}
-		t, err := s.KnownAtFor(ctx, facility, asOf)
-		return KnownAt{Rule: KnownEndOfBusiness, At: t}, err
+		rs, err := s.Store.ReadState(ctx, "", asOf)
+		if err != nil {
+			return KnownAt{}, err
+		}
+		now := s.now()
+		t := knownAtOf(rs, asOf, now)
+		return KnownAt{Rule: KnownEndOfBusiness, At: t, Now: t.Equal(now)}, nil
 	case KnownNow:
-		return KnownAt{Rule: KnownNow, At: s.now()}, nil
+		return KnownAt{Rule: KnownNow, At: s.now(), Now: true}, nil
 	}
 	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
 		return KnownAt{Rule: KnownGiven, At: t}, nil
@@ -324,18 +344,21 @@ func (s *Service) CovenantsAsKnown(ctx context.Context, facility string, knownAt
 		return CovenantsKnown{}, err
 	}
 	now := s.now()
-	if knownAt.IsZero() {
-		knownAt = now
+	// Now or later (zero, store.Everything): every committed record,
+	// shown as known at the clock's now.
+	read := knownAt
+	if knownAt.IsZero() || !knownAt.Before(now) {
+		knownAt, read = now, store.Everything
 	}
-	res, err := s.Covenants(ctx, facility, knownAt, termsAt)
+	res, err := s.Covenants(ctx, facility, read, termsAt)
 	if err != nil {
 		return CovenantsKnown{}, err
 	}
 	out := CovenantsKnown{KnownAt: knownAt, Result: res}
-	if !knownAt.Before(now) {
+	if read.Equal(store.Everything) {
 		return out, nil
 	}
-	cur, err := s.Covenants(ctx, facility, now, termsAt)
+	cur, err := s.Covenants(ctx, facility, store.Everything, termsAt)
 	if err != nil {
 		return out, err
 	}

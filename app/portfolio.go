@@ -78,6 +78,9 @@ func CovenantStatus(res *covenant.Result, asOf date.Date) (status string, period
 // DefaultsAsKnown, with what was learned since.
 func (s *Service) Summary(ctx context.Context, f store.Facility, asOf date.Date, knownAt time.Time, hindsight bool) FacilitySummary {
 	sm := FacilitySummary{Facility: f, AsOf: asOf, KnownAt: knownAt}
+	if knownAt.Equal(store.Everything) {
+		sm.KnownAt = s.now() // shown: every committed record, as known now
+	}
 	t, err := s.agreementAt(ctx, f.Slug, asOf)
 	if err != nil {
 		sm.TermsErr = err.Error()

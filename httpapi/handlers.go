@@ -567,7 +567,7 @@ func (c *call) knownAt(asOf date.Date) (time.Time, error) {
 	if store.ErrorCode(err) == store.CodeInvalid {
 		return time.Time{}, fieldErr("known_at", "%q: expected an RFC 3339 time (2006-12-31T17:00:00-05:00), a date and time in UTC (2006-12-31T22:00), a date YYYY-MM-DD (the end of that business day) or now", v)
 	}
-	return k.At, err
+	return k.Read(), err
 }
 
 func (s *Server) availability(c *call) (any, error) {
@@ -1016,7 +1016,7 @@ func (s *Server) covenants(c *call) (any, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	knownAt := k.At
+	knownAt := k.Read()
 	ctx := c.r.Context()
 	res, err := s.svc.Covenants(ctx, c.fac.Slug, knownAt, func(d date.Date) (*agreement.Terms, error) {
 		return s.terms.TermsAsOf(ctx, c.fac.Slug, d)

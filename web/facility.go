@@ -199,7 +199,7 @@ func (s *Server) facilityPage(rq *req) error {
 	}
 	ctx := ctxOf(rq)
 	known := rq.knownAt(asOf)
-	p := facilityPage{summary: s.summarise(ctx, rq.fac, asOf, known.At, true), Known: known}
+	p := facilityPage{summary: s.summarise(ctx, rq.fac, asOf, known.Read, true), Known: known}
 	if p.Requests, err = rq.requestsView("facility"); err != nil {
 		return err
 	}

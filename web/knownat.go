@@ -21,7 +21,10 @@ type knownAtForm struct {
 	// At is the time the page's figures are known at; EndOfBusiness what
 	// the default means for the as-of date (Ended: its business ended
 	// before now).
-	At            time.Time
+	At time.Time
+	// Read is the time the use cases read the figures at (app.KnownAt.Read:
+	// every committed record for now).
+	Read          time.Time
 	EndOfBusiness time.Time
 	Ended         bool
 	// Err names what was wrong with the time given (the page then shows
@@ -39,7 +42,7 @@ func (rq *req) knownAt(asOf date.Date) knownAtForm {
 	eob, err := rq.s.svc.ResolveKnownAt(ctx, slug, asOf, "")
 	if err != nil {
 		rq.s.log.Error("known at", "err", err)
-		eob.At = rq.s.now()
+		eob.At, eob.Now = rq.s.now(), true
 	}
 	f.EndOfBusiness = eob.At
 	f.Ended = asOf < rq.today()
@@ -48,8 +51,13 @@ func (rq *req) knownAt(asOf date.Date) knownAtForm {
 	}
 	switch f.Rule {
 	case app.KnownNow:
-		f.At = rq.s.now()
-		return f
+		k, err := rq.s.svc.ResolveKnownAt(ctx, slug, asOf, app.KnownNow)
+		if err == nil {
+			f.At, f.Read = k.At, k.Read()
+			return f
+		}
+		rq.s.log.Error("known at", "err", err)
+		f.Err = "As known at: now could not be read; the figures are as known at the end of business."
 	case app.KnownGiven:
 		if f.Given == "" {
 			f.Err = "As known at, a given time: enter a date and time (UTC) such as 2006-12-05 17:00, or choose another option."
@@ -57,7 +65,7 @@ func (rq *req) knownAt(asOf date.Date) knownAtForm {
 		}
 		k, err := rq.s.svc.ResolveKnownAt(ctx, slug, asOf, f.Given)
 		if err == nil {
-			f.At = k.At
+			f.At, f.Read = k.At, k.Read()
 			return f
 		}
 		if store.ErrorCode(err) != store.CodeInvalid {
@@ -71,6 +79,6 @@ func (rq *req) knownAt(asOf date.Date) knownAtForm {
 	if f.Err != "" {
 		rq.status = http.StatusBadRequest
 	}
-	f.Rule, f.At = app.KnownEndOfBusiness, eob.At
+	f.Rule, f.At, f.Read = app.KnownEndOfBusiness, eob.At, eob.Read()
 	return f
 }

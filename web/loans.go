@@ -151,7 +151,7 @@ func (s *Server) loansPage(rq *req) error {
 	if q.Get("to") != "" {
 		p.To = to.String()
 	}
-	if a, err := s.availability(ctx, rq.fac.Slug, asOf, p.Known.At); err != nil {
+	if a, err := s.availability(ctx, rq.fac.Slug, asOf, p.Known.Read); err != nil {
 		p.AvailErr = err.Error()
 	} else {
 		p.Avail = a

@@ -66,7 +66,7 @@ func (s *Server) covenantsPage(rq *req) error {
 	if p.Requests, err = rq.requestsView("covenants"); err != nil {
 		return err
 	}
-	ck, err := s.svc.CovenantsAsKnown(ctx, rq.fac.Slug, p.Known.At, func(d date.Date) (*agreement.Terms, error) {
+	ck, err := s.svc.CovenantsAsKnown(ctx, rq.fac.Slug, p.Known.Read, func(d date.Date) (*agreement.Terms, error) {
 		return s.terms.TermsAsOf(ctx, rq.fac.Slug, d)
 	})
 	if err != nil {
@@ -75,7 +75,7 @@ func (s *Server) covenantsPage(rq *req) error {
 	}
 	res := ck.Result
 	p.Periods, p.Hindsight = byPeriod(res), ck.Hindsight
-	if dk, err := s.svc.DefaultsAsKnown(ctx, rq.fac.Slug, knownOn, p.Known.At); err != nil {
+	if dk, err := s.svc.DefaultsAsKnown(ctx, rq.fac.Slug, knownOn, p.Known.Read); err != nil {
 		p.DefaultsErr = err.Error()
 	} else {
 		for _, d := range dk.Report.Defaults {
