@@ -66,6 +66,9 @@ type CloseResult struct {
 // the run starts again (up to three times) rather than miss their interest.
 func (s *Service) CloseOfBusiness(ctx context.Context, through date.Date) (CloseResult, error) {
 	ctx = named(ctx, OpCloseOfBusiness)
+	if err := authorize(ctx, ActCloseOfBusiness, ""); err != nil {
+		return CloseResult{}, err
+	}
 	start := time.Now()
 	for attempt := 1; ; attempt++ {
 		res, err := s.closeOfBusiness(ctx, through)

@@ -54,6 +54,9 @@ const (
 	// ActManageUsers: add, disable and enable users, create and revoke
 	// API tokens, list and end a user's sessions.
 	ActManageUsers Action = "manage_users"
+	// ActCloseOfBusiness: run (or enqueue) close of business, and read the
+	// jobs of the queue: the bank's operations.
+	ActCloseOfBusiness Action = "close_of_business"
 )
 
 var (
@@ -82,6 +85,7 @@ var roleMatrix = map[Action][]string{
 	ActDecidePending:       deciders,
 	ActReadAudit:           auditors,
 	ActManageUsers:         []string{store.RoleLenderAdmin},
+	ActCloseOfBusiness:     []string{store.RoleLenderAdmin},
 }
 
 // Actions lists the actions of the role matrix.
@@ -140,6 +144,13 @@ func authorize(ctx context.Context, a Action, facility string) error {
 			act.User, act.Role, strings.ReplaceAll(string(a), "_", " "), strings.Join(roleMatrix[a], ", "))
 	}
 	return nil
+}
+
+// Authorize checks that the actor of ctx may do a on facility, as the use
+// cases do (authorize): for a surface that hands the work to another
+// process (a queued job) and must refuse it before it is queued.
+func Authorize(ctx context.Context, a Action, facility string) error {
+	return authorize(ctx, a, facility)
 }
 
 type authorizedKey struct{}

@@ -35,6 +35,7 @@ func TestRoleMatrix(t *testing.T) {
 		ActDecidePending:       {admin, officer},
 		ActReadAudit:           {admin, auditor},
 		ActManageUsers:         {admin},
+		ActCloseOfBusiness:     {admin},
 	}
 	for _, a := range Actions() {
 		if _, ok := want[a]; !ok {

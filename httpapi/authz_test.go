@@ -57,6 +57,8 @@ var policy = map[string]struct {
 	"POST /api/v1/facilities/{slug}/approvals/{id}/approve":                    {checkers, 200},
 	"POST /api/v1/facilities/{slug}/approvals/{id}/reject":                     {checkers, 200},
 	"GET /api/v1/audit": {[]string{store.RoleLenderAdmin, store.RoleAuditor}, 200},
+	"POST /api/v1/close-of-business": {[]string{store.RoleLenderAdmin}, 202},
+	"GET /api/v1/jobs/{id}":          {[]string{store.RoleLenderAdmin}, 200},
 }
 
 var (
@@ -126,6 +128,14 @@ func (e *env) requestAs(route, slug, as string) req {
 		return jsonReq(method, withID(r.ID), nil)
 	case "POST /api/v1/facilities/{slug}/repayments":
 		return jsonReq(method, path, map[string]string{"amount": "10.00", "value_date": "2004-10-20"})
+	case "POST /api/v1/close-of-business":
+		return jsonReq(method, path, map[string]string{"through": businessDate.AddDays(int(e.seq() % 300)).String()})
+	case "GET /api/v1/jobs/{id}":
+		j, err := e.jobs.EnqueueCloseOfBusiness(ctx, businessDate.AddDays(400+int(e.seq()%300)), app.Actor{User: "cli:cob"})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		return jsonReq(method, withID(j.ID), nil)
 	case "GET /api/v1/facilities/{slug}/ledger":
 		return jsonReq(method, path+"?from=2004-01-01&to=2004-12-31", nil)
 	case "GET /api/v1/facilities/{slug}/availability":

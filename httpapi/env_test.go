@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -25,6 +26,7 @@ import (
 	"revolver/date"
 	"revolver/examples"
 	"revolver/httpapi"
+	"revolver/jobs"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
@@ -120,7 +122,37 @@ type env struct {
 	token  map[string]string // email → token
 	email  map[string]string // role → email
 	reader func(name string) []byte
+	jobs   *lazyJobs
 }
+
+// lazyJobs is the test server's job queue (no workers: jobs are only
+// enqueued), opened on first use so that the tests that do not use it do
+// not migrate River's tables.
+type lazyJobs struct {
+	t   testing.TB
+	cfg jobs.Config
+	mu  sync.Mutex
+	q   *jobs.Queue
+}
+
+func (l *lazyJobs) queue() *jobs.Queue {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.q == nil {
+		q, err := jobs.Open(context.Background(), l.cfg)
+		if err != nil {
+			l.t.Fatal(err)
+		}
+		l.q = q
+	}
+	return l.q
+}
+
+func (l *lazyJobs) EnqueueCloseOfBusiness(ctx context.Context, through date.Date, by app.Actor) (jobs.Job, error) {
+	return l.queue().EnqueueCloseOfBusiness(ctx, through, by)
+}
+
+func (l *lazyJobs) Get(ctx context.Context, id int64) (jobs.Job, error) { return l.queue().Get(ctx, id) }
 
 var fastHash = auth.Params{Memory: 1024, Time: 1, Threads: 1}
 
@@ -193,7 +225,8 @@ func newEnv(t testing.TB, open func(t testing.TB) (store.Store, *sql.DB)) *env {
 		}
 		e.token[email], e.email[r] = tok, email
 	}
-	srv, err := httpapi.New(httpapi.Config{Store: st, Terms: e.terms, MaxBody: 1 << 20, MaxUpload: 8 << 20})
+	e.jobs = &lazyJobs{t: t, cfg: jobs.Config{Store: st, Service: e.svc}}
+	srv, err := httpapi.New(httpapi.Config{Store: st, Terms: e.terms, MaxBody: 1 << 20, MaxUpload: 8 << 20, Jobs: e.jobs})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -100,6 +100,7 @@ var statusOf = map[string]int{
 	"unsupported_media_type":        http.StatusUnsupportedMediaType,
 	"method_not_allowed":            http.StatusMethodNotAllowed,
 	"rate_limited":                  http.StatusTooManyRequests,
+	"no_job_queue":                  http.StatusServiceUnavailable,
 	store.CodeInternal:              http.StatusInternalServerError,
 }
 

@@ -35,6 +35,7 @@ import (
 	"revolver/date"
 	"revolver/defaults"
 	"revolver/explain"
+	"revolver/jobs"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
@@ -175,6 +176,8 @@ var schemaTypes = map[string]any{
 	"Me":              meAnswer{},
 	"FacilityList":    facilityList{},
 	"Portfolio":       portfolioAnswer{},
+	"CloseInput":      closeInput{},
+	"Job":             jobs.Job{},
 	"FacilityTerms":   facilityTerms{},
 	"Availability":    Availability{},
 	"Certificate":     store.Certificate{},
@@ -321,6 +324,7 @@ var requestDocs = map[reflect.Type]struct {
 	optional bool
 }{
 	reflect.TypeFor[signIn]():              {required: []string{"email", "password"}},
+	reflect.TypeFor[closeInput]():          {optional: true},
 	reflect.TypeFor[decision]():            {optional: true},
 	reflect.TypeFor[certificateDecision](): {optional: true},
 	reflect.TypeFor[advanceInput]():        {required: []string{"amount", "value_date"}},
@@ -357,6 +361,9 @@ var routeDocs = map[string]routeDoc{
 		"202": obj{"description": "value-dated before the business date: a lender's correction, waits for a second lender", "content": obj{"application/json": obj{"schema": ref("RepaymentPending")}}}}},
 	"GET /api/v1/facilities/{slug}/deadlines": {headers: obj{"Content-Disposition": obj{"$ref": "#/components/headers/Content-Disposition"}}, content: obj{
 		"text/calendar": obj{"schema": obj{"type": "string", "description": "an iCalendar file (format=ics or Accept: text/calendar)"}}}},
+	"POST /api/v1/close-of-business": {headers: obj{"Location": obj{"description": "the job: GET it to follow its state", "schema": obj{"type": "string"}}},
+		responses: obj{"503": obj{"description": "this server runs no job queue (no_job_queue)", "content": obj{ProblemJSON: obj{"schema": ref("Error")}}}}},
+	"GET /api/v1/jobs/{id}": {responses: obj{"503": obj{"description": "this server runs no job queue (no_job_queue)", "content": obj{ProblemJSON: obj{"schema": ref("Error")}}}}},
 	"GET /api/v1/audit": {headers: obj{"Content-Disposition": obj{"$ref": "#/components/headers/Content-Disposition"}}, content: obj{
 		"text/csv": obj{"schema": obj{"type": "string", "description": "the records as CSV with a header row naming the columns (format=csv or Accept: text/csv)"}}}},
 }
@@ -695,6 +702,7 @@ var tags = []struct {
 		"insurance-policies", "ucc-filings", "other-indebtedness", "occurrences"}},
 	{"portfolio", "The facilities the caller may see with their figures, filtered, sorted and paged", []string{"portfolio"}},
 	{"audit", "The audit trail", []string{"audit"}},
+	{"operations", "Close of business and the job queue that runs it (the bank's operations)", []string{"close-of-business", "jobs"}},
 	{"users", "Users, their API tokens and sessions: disabling, revoking, ending (administrators)", []string{"users"}},
 }
 

@@ -63,6 +63,9 @@ type Config struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For names the
 	// client (auth.ClientAddress); with none the header is ignored.
 	TrustedProxies []netip.Prefix
+	// Jobs is the job queue close of business is enqueued on (nil: the
+	// route answers 503).
+	Jobs Jobs
 }
 
 // Server serves the API.

@@ -79,7 +79,11 @@ type importWorker struct {
 func (w *importWorker) Work(ctx context.Context, job *river.Job[CertificateImportArgs]) error {
 	return w.q.track(ctx, job.JobRow, func(ctx context.Context) (string, error) {
 		a := job.Args
-		ctx = app.WithActor(ctx, actor(a.By, job.JobRow))
+		who, err := w.q.actor(ctx, a.By, job.JobRow)
+		if err != nil {
+			return "", err
+		}
+		ctx = app.WithActor(ctx, who)
 		svc := w.q.cfg.Service
 		in := app.CertificateInput{Facility: a.Facility, AsOf: a.AsOf, By: a.By.User}
 		for _, r := range []struct {

@@ -31,8 +31,13 @@ func (CloseOfBusinessArgs) InsertOpts() river.InsertOpts {
 }
 
 // EnqueueCloseOfBusiness enqueues close of business through the day, for
-// the actor: the job runs app.Service.CloseOfBusiness as that actor.
+// the actor: the job runs app.Service.CloseOfBusiness as that actor. A
+// person whose role may not close business is refused here, before
+// anything is queued (and again when the job runs: the role then).
 func (q *Queue) EnqueueCloseOfBusiness(ctx context.Context, through date.Date, by app.Actor) (Job, error) {
+	if err := app.Authorize(app.WithActor(ctx, by), app.ActCloseOfBusiness, ""); err != nil {
+		return Job{}, err
+	}
 	return q.insert(ctx, CloseOfBusinessArgs{Through: through, By: IdentityOf(by)})
 }
 
@@ -47,7 +52,11 @@ type closeWorker struct {
 // commit in one transaction).
 func (w *closeWorker) Work(ctx context.Context, job *river.Job[CloseOfBusinessArgs]) error {
 	return w.q.track(ctx, job.JobRow, func(ctx context.Context) (string, error) {
-		ctx = app.WithActor(ctx, actor(job.Args.By, job.JobRow))
+		a, err := w.q.actor(ctx, job.Args.By, job.JobRow)
+		if err != nil {
+			return "", err
+		}
+		ctx = app.WithActor(ctx, a)
 		res, err := w.q.cfg.Service.CloseOfBusiness(ctx, job.Args.Through)
 		if err != nil {
 			return "", err

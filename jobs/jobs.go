@@ -331,11 +331,28 @@ func (q *Queue) track(ctx context.Context, job *rivertype.JobRow, work func(ctx 
 }
 
 // actor is the identity a job acts with: who asked for it and through
-// what, carried in its args, and the job as the request.
-func actor(a Identity, job *rivertype.JobRow) app.Actor {
-	return app.Actor{User: a.User, UserID: a.UserID, Role: a.Role, Facilities: a.Facilities,
+// what, carried in its args, and the job as the request. A user's role
+// and facilities are read again when the job runs, so that a job waiting
+// in the queue acts with what the user may do now, not when it was
+// enqueued: a user disabled since is refused, and the job is cancelled
+// (not retried). The command line's identities (no user id) are as given.
+func (q *Queue) actor(ctx context.Context, a Identity, job *rivertype.JobRow) (app.Actor, error) {
+	out := app.Actor{User: a.User, UserID: a.UserID, Role: a.Role, Facilities: a.Facilities,
 		Via: a.Via + " (job " + fmt.Sprint(job.ID) + ")", RequestID: fmt.Sprintf("job_%d_%d", job.ID, job.Attempt),
 		Audit: &app.AuditState{}}
+	acc, ok := q.cfg.Store.(store.Accounts)
+	if a.UserID == 0 || !ok {
+		return out, nil
+	}
+	u, err := acc.UserByID(ctx, a.UserID)
+	if store.ErrorCode(err) == store.CodeNotFound || err == nil && u.Disabled {
+		return out, river.JobCancel(fmt.Errorf("job %d: user %s (id %d) is disabled or gone since the job was enqueued: it does not run", job.ID, a.User, a.UserID))
+	}
+	if err != nil {
+		return out, err
+	}
+	out.User, out.Role, out.Facilities = u.Email, u.Role, u.Facilities
+	return out, nil
 }
 
 // Identity is who asked for a job: the actor its use case runs as (whose

@@ -354,3 +354,41 @@ func TestCertificateImportJob(t *testing.T) {
 		})
 	}
 }
+
+// A job acts with what its user may do when it runs, not when it was
+// enqueued: a user disabled while the job waited is refused, the job is
+// cancelled (not retried) and nothing is posted.
+func TestJobActsAsTheUserIsNow(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			w := newWorld(t, b.target(t), 1)
+			acc := w.st.(store.Accounts)
+			u, err := acc.CreateUser(ctx, store.User{Email: "ops@bank.example", Role: store.RoleLenderAdmin, PasswordHash: "x", Created: time.Now()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err := jobs.Open(ctx, jobs.Config{Store: w.st, Service: w.svc, Work: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			j, err := q.EnqueueCloseOfBusiness(ctx, w.first+5, app.Actor{User: u.Email, UserID: u.ID, Role: u.Role, Via: "POST /api/v1/close-of-business"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := acc.SetUserDisabled(ctx, u.ID, true, time.Now(), nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := q.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			defer q.Stop(ctx)
+			got := waitJob(t, q, j.ID, 30*time.Second)
+			if got.State != "cancelled" || got.Attempt != 1 || !strings.Contains(strings.Join(got.Errors, " "), "disabled") {
+				t.Fatalf("job of a user disabled while it waited: %s after %d attempts (%q), want cancelled after 1, saying disabled", got.State, got.Attempt, got.Errors)
+			}
+			if n, _ := w.accruals(t); n != 0 {
+				t.Errorf("%d interest transactions posted by a refused job, want 0", n)
+			}
+		})
+	}
+}

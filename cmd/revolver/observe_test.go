@@ -111,7 +111,7 @@ func TestObservedServer(t *testing.T) {
 		m := observe.New()
 		observeStore(m, st)
 		var logBuf syncBuffer
-		h, _, err := newHandler(st, time.Now, newLog(&logBuf), false, m)
+		h, _, err := newHandler(st, time.Now, newLog(&logBuf), false, m, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -143,7 +143,7 @@ func (o *serveOptions) scheme() string {
 // under /api/, /health and /ready, over one store and one clock, in the
 // request log's middleware (without metrics).
 func handler(st store.Store, now func() time.Time, log *slog.Logger, secureCookies bool) (http.Handler, error) {
-	h, _, err := newHandler(st, now, log, secureCookies, nil)
+	h, _, err := newHandler(st, now, log, secureCookies, nil, nil)
 	return h, err
 }
 
@@ -151,13 +151,17 @@ func handler(st store.Store, now func() time.Time, log *slog.Logger, secureCooki
 // returns the readiness checks too, for more to be added.
 // Sign-ins are counted by the client address that trusted proxies (none:
 // the connection's peer) name.
-func newHandler(st store.Store, now func() time.Time, log *slog.Logger, secureCookies bool, m *observe.Metrics, trusted ...netip.Prefix) (http.Handler, *observe.Health, error) {
+func newHandler(st store.Store, now func() time.Time, log *slog.Logger, secureCookies bool, m *observe.Metrics, q *jobs.Queue, trusted ...netip.Prefix) (http.Handler, *observe.Health, error) {
 	health := &observe.Health{Log: log}
 	var obs app.Observer
 	if m != nil {
 		obs = m
 	}
-	api, err := httpapi.New(httpapi.Config{Store: st, Terms: &app.StoredTerms{Store: st}, Now: now, Log: log, SecureCookies: secureCookies, Observe: obs, Health: health, TrustedProxies: trusted})
+	cfg := httpapi.Config{Store: st, Terms: &app.StoredTerms{Store: st}, Now: now, Log: log, SecureCookies: secureCookies, Observe: obs, Health: health, TrustedProxies: trusted}
+	if q != nil {
+		cfg.Jobs = q
+	}
+	api, err := httpapi.New(cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -205,13 +209,14 @@ func serve(ctx context.Context, st store.Store, o serveOptions, ready func(net.A
 	}
 	m := observe.New()
 	observeStore(m, st)
-	srv, health, err := newHandler(st, now, log, o.secureCookies, m, trusted...)
+	// The job workers, unless --no-workers: their jobs reported to m,
+	// and /ready failing while they do not run. The API enqueues close of
+	// business on the same queue.
+	q, err := o.jobs.queue(ctx, st, log, m)
 	if err != nil {
 		return err
 	}
-	// The job workers, unless --no-workers: their jobs reported to m,
-	// and /ready failing while they do not run.
-	q, err := o.jobs.queue(ctx, st, log, m)
+	srv, health, err := newHandler(st, now, log, o.secureCookies, m, q, trusted...)
 	if err != nil {
 		return err
 	}

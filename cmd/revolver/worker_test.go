@@ -150,3 +150,82 @@ func TestWorkerServesMetrics(t *testing.T) {
 		t.Errorf("/metrics: %d %.200s", st, body)
 	}
 }
+
+// TestCloseOfBusinessOverHTTP: POST /api/v1/close-of-business on revolver
+// serve enqueues the close on the server's queue (202, Location: the job),
+// a worker runs it, and GET /api/v1/jobs/{id} follows it to completed;
+// the business date then is the next day. An officer may not (403) and
+// enqueues nothing.
+func TestCloseOfBusinessOverHTTP(t *testing.T) {
+	eachStore(t, func(t *testing.T, st store.Store) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		svc := service(st)
+		svc.Now = time.Now
+		token := map[string]string{}
+		for _, u := range []struct{ email, role string }{{"ops@lender.example", store.RoleLenderAdmin}, {"officer@lender.example", store.RoleLenderOfficer}} {
+			if _, err := svc.AddUser(cliContext(ctx, "test"), app.NewUser{Email: u.email, Role: u.role, Password: "correct horse battery"}); err != nil {
+				t.Fatal(err)
+			}
+			tok, _, err := svc.CreateToken(cliContext(ctx, "test"), u.email, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			token[u.role] = tok
+		}
+		o := serveOptions{addr: "127.0.0.1:0", jobs: workerOptions{workers: 1, rescueAfter: jobs.DefaultRescueAfter}}
+		addr := make(chan string, 1)
+		done := make(chan error, 1)
+		go func() { done <- serve(ctx, st, o, func(a net.Addr) { addr <- a.String() }) }()
+		var base string
+		select {
+		case base = <-addr:
+		case err := <-done:
+			t.Fatalf("serve: %v", err)
+		}
+		do := func(method, path, role, body string) (int, http.Header, string) {
+			t.Helper()
+			r, _ := http.NewRequest(method, "http://"+base+path, strings.NewReader(body))
+			r.Header.Set("Authorization", "Bearer "+token[role])
+			if body != "" {
+				r.Header.Set("Content-Type", "application/json")
+			}
+			res, err := http.DefaultClient.Do(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			return res.StatusCode, res.Header, string(b)
+		}
+		if code, _, body := do("POST", "/api/v1/close-of-business", store.RoleLenderOfficer, `{"through":"2006-01-02"}`); code != 403 {
+			t.Fatalf("an officer's close of business: %d %s, want 403", code, body)
+		}
+		code, hdr, body := do("POST", "/api/v1/close-of-business", store.RoleLenderAdmin, `{"through":"2006-01-02"}`)
+		if code != 202 || !strings.HasPrefix(hdr.Get("Location"), "/api/v1/jobs/") {
+			t.Fatalf("close of business: %d %s (Location %q), want 202 and the job's location", code, body, hdr.Get("Location"))
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			code, _, body = do("GET", hdr.Get("Location"), store.RoleLenderAdmin, "")
+			if code != 200 {
+				t.Fatalf("GET %s: %d %s", hdr.Get("Location"), code, body)
+			}
+			if strings.Contains(body, `"state":"completed"`) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the job is still %s", body)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		bd, err := st.BusinessDate(ctx)
+		if err != nil || bd.Date != date.MustParse("2006-01-03") {
+			t.Errorf("business date after the close through 2006-01-02: %+v %v, want 2006-01-03", bd, err)
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatalf("serve ended: %v", err)
+		}
+	})
+}
