@@ -122,6 +122,9 @@ type Terms struct {
 	Note       Note                `json:"revolving_credit_note"`
 	Security   Security            `json:"security"`
 	Schedule   Schedule            `json:"schedule"`
+	// Waivers are the waivers of the waiver letters effective on or
+	// before AsOf (a letter's fee is among Fees from then).
+	Waivers []Waiver `json:"waivers,omitempty"`
 }
 
 // Note is the promissory note evidencing the loans.
@@ -144,6 +147,7 @@ type AmendmentRef struct {
 	ID        string    `json:"id"`
 	Document  string    `json:"document"`
 	Effective date.Date `json:"effective"`
+	Kind      string    `json:"kind,omitempty"` // amendment, restatement or waiver
 }
 
 // BorrowingBase is the definition of the Borrowing Base (Loan Agreement §2.1).
