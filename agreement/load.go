@@ -28,8 +28,8 @@ type Facility struct {
 	Slug       string
 	Name       string
 	Files      []File
-	Documents  []Document // every document of the facility, in file order
-	Agreement  Document   // the agreement document
+	Documents  []Document   // every document of the facility, in file order
+	Agreement  Document     // the agreement document
 	Amendments []*Amendment // amendments, restatements and waiver letters' changes, in effective order
 	Waivers    []*WaiverLetter
 
