@@ -482,6 +482,9 @@ func (f *Facility) treeAsOf(d date.Date, errs *Errors) (*node, []AmendmentRef) {
 			break
 		}
 		a.apply(t, errs)
+		if a.restate != nil {
+			refs = nil // what came before is replaced
+		}
 		refs = append(refs, AmendmentRef{ID: a.ID, Document: a.Document, Effective: a.Effective, Kind: a.Kind})
 	}
 	return t, refs
