@@ -145,6 +145,14 @@ func TestWaiverLetterRecordedAsAnAmendment(t *testing.T) {
 		if tt := covenants(before); tt.Waiver != nil || tt.ResultText() != "fail" {
 			t.Errorf("covenant test as known before the waiver: %s", tt.ResultText())
 		}
+		known, err := c.CovenantsAsKnown(ctx, "btu", before, func(x date.Date) (*agreement.Terms, error) { return c.agreementAt(ctx, "btu", x) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h := known.Hindsight; h == nil || len(h.Changes) != 1 || h.Changes[0].PeriodEnd != d("2005-04-03") ||
+			!strings.HasPrefix(h.Changes[0].Why, "a waiver letter recorded since: waived by Waiver Letter of 20 May 2005 §1") {
+			t.Errorf("hindsight %+v", known.Hindsight)
+		}
 
 		// The next quarter's failure is not waived.
 		data, err := os.ReadFile("../examples/btu-sovereign/data/financials.csv")
