@@ -68,7 +68,7 @@ type Document struct {
 	ID    string    `json:"id"`    // e.g. "first-amendment"
 	Title string    `json:"title"` // e.g. "First Amendment to Loan Agreement"
 	Date  date.Date `json:"date"`
-	Kind  string    `json:"kind"` // agreement, amendment, note, allonge, security_agreement, financing_statement, modification, other
+	Kind  string    `json:"kind"` // agreement, amendment, waiver, restatement, note, allonge, security_agreement, financing_statement, modification, other
 	// InSeed is false for a document known only from what others say of it.
 	Summary string `json:"summary,omitempty"`
 	// Sections holds clause texts by section ("§1(b)" → text) where recorded,

@@ -269,3 +269,28 @@ func TestRestatementLint(t *testing.T) {
 		t.Errorf("termination date %s", tm.TerminationDate.Value)
 	}
 }
+
+// FuzzParseWaiverAndRestatement parses the agreement of these tests with a
+// fuzzed second file (a waiver letter or a restatement to start from): an
+// error is always a list of diagnostics, and a facility that parses has
+// valid terms on every date.
+func FuzzParseWaiverAndRestatement(f *testing.F) {
+	f.Add([]byte(waiverFile(goodWaiver)))
+	f.Add([]byte(waiverFile(goodWaiver + "changes:\n  - {op: replace, path: covenants.minimum_net_income.threshold, value: 0.00, cite: w1 §4}\n")))
+	f.Add([]byte(restatementFile("2022-01-01", "", restatedTerms)))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fac, err := Parse([]File{NewFile("agreement.yaml", []byte(covenantAgreement)), NewFile("b.yaml", b)})
+		if err != nil {
+			if _, ok := err.(Errors); !ok {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		for _, d := range fac.Dates() {
+			if _, err := fac.TermsAsOf(d); err != nil {
+				t.Fatalf("valid facility fails as of %s: %v", d, err)
+			}
+		}
+		_ = fac.AllWaivers()
+	})
+}
