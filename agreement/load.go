@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -496,6 +497,7 @@ func (f *Facility) Flat(d date.Date) []Flat {
 	t, _ := f.treeAsOf(d, &errs)
 	var out []Flat
 	t.flatten("", Cite{Document: f.Agreement.ID}, "", &out)
+	out = append(out, f.waiverFlats(d)...)
 	f.titles(out)
 	return out
 }
@@ -559,6 +561,11 @@ func (f *Facility) Diff(d1, d2 date.Date) []Difference {
 					ids = append(ids, am.ID)
 					break
 				}
+			}
+		}
+		for _, l := range f.Waivers {
+			if l.Effective > lo && l.Effective <= hi && (strings.HasPrefix(path, "waivers."+l.ID+".") || l.Fee != nil && strings.HasPrefix(path, "fees."+l.Fee.ID+".")) && !slices.Contains(ids, l.ID) {
+				ids = append(ids, l.ID)
 			}
 		}
 		return ids

@@ -123,6 +123,40 @@ func (f *Facility) waiversAsOf(d date.Date) ([]Waiver, []Fee) {
 	return ws, fees
 }
 
+// waiverFlats lists the waivers and waiver fees of the letters effective
+// on or before d as terms: waivers.<letter>.<n> (what it waives),
+// waivers.<letter>.conditions, fees.<letter>-fee.amount and .due.
+func (f *Facility) waiverFlats(d date.Date) []Flat {
+	var out []Flat
+	for _, l := range f.Waivers {
+		if l.Effective > d {
+			continue
+		}
+		for i, w := range l.Waives {
+			v := w.Covenant + " " + w.Period.String()
+			if w.EventOfDefault != "" {
+				v = "event_of_default " + w.EventOfDefault
+				if w.Occurred != 0 {
+					v += " occurred " + w.Occurred.String()
+				}
+			}
+			c := w.Cite
+			c.Amendment = l.ID
+			out = append(out, Flat{Path: "waivers." + l.ID + "." + strconv.Itoa(i+1), Value: v, Cite: c, Amendment: l.ID})
+		}
+		if len(l.Conditions) > 0 {
+			out = append(out, Flat{Path: "waivers." + l.ID + ".conditions", Value: strings.Join(l.Conditions, "; "), Cite: Cite{Document: l.Document, Amendment: l.ID}, Amendment: l.ID})
+		}
+		if fee := l.Fee; fee != nil {
+			out = append(out, Flat{Path: "fees." + fee.ID + ".amount", Value: fee.Amount.Value.String(), Cite: fee.Cite, Amendment: l.ID})
+			if fee.Due != nil {
+				out = append(out, Flat{Path: "fees." + fee.ID + ".due", Value: fee.Due.Value.String(), Cite: fee.Cite, Amendment: l.ID})
+			}
+		}
+	}
+	return out
+}
+
 var waiverKeys = []string{"revolver", "facility", "id", "document", "effective", "order", "waives", "conditions", "fee", "changes"}
 
 func (f *Facility) parseWaiver(file string, top *yaml.Node, errs *Errors) *WaiverLetter {

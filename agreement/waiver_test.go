@@ -74,6 +74,35 @@ func TestWaiverParses(t *testing.T) {
 	if got := f.Dates(); len(got) != 2 || got[1].String() != "2021-02-15" {
 		t.Errorf("dates %v", got)
 	}
+	// The terms list the waivers and the fee from the letter's date; diff names the letter.
+	diff := f.Diff(mustDate("2021-02-14"), mustDate("2021-02-15"))
+	got := map[string]string{}
+	for _, x := range diff {
+		if x.Change != "added" || strings.Join(x.By, ",") != "w1" {
+			t.Errorf("%s %s by %v", x.Change, x.Path, x.By)
+		}
+		got[x.Path] = x.To.Value + " [" + x.To.Cite.Document + " " + x.To.Cite.Section + "]"
+	}
+	want := map[string]string{
+		"waivers.w1.1":          "minimum_net_income 2020-12-31 [w1 §1]",
+		"waivers.w1.2":          "event_of_default cross_default occurred 2021-01-10 [w1 §2]",
+		"waivers.w1.conditions": "the Borrower delivers audited statements by 2021-04-30 [w1 ]",
+		"fees.w1-fee.amount":    "2500.00 [w1 §3]",
+		"fees.w1-fee.due":       "2021-03-01 [w1 §3]",
+	}
+	if len(got) != len(want) {
+		t.Errorf("diff %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("diff %s: %q, want %q", k, got[k], v)
+		}
+	}
+	for _, x := range f.Flat(mustDate("2021-02-14")) {
+		if strings.HasPrefix(x.Path, "waivers.") || strings.HasPrefix(x.Path, "fees.w1") {
+			t.Errorf("before the letter: %s", x.Path)
+		}
+	}
 }
 
 func TestWaiverWithChangesAmends(t *testing.T) {
@@ -93,7 +122,7 @@ func TestWaiverWithChangesAmends(t *testing.T) {
 		t.Errorf("amendments %+v", on.Amendments)
 	}
 	d := f.Diff(mustDate("2021-02-14"), mustDate("2021-02-15"))
-	if len(d) != 1 || d[0].Path != "covenants.minimum_net_income.threshold" || strings.Join(d[0].By, ",") != "w1" {
+	if len(d) != 6 || d[0].Path != "covenants.minimum_net_income.threshold" || d[0].Change != "changed" || strings.Join(d[0].By, ",") != "w1" {
 		t.Errorf("diff %+v", d)
 	}
 }
