@@ -29,6 +29,10 @@ func TestCovenantsPageShowsTheWaiver(t *testing.T) {
 	if _, _, err := svc.DecidePending(ctx, "btu", p.ID, true, "officer2@bank.example", ""); err != nil {
 		t.Fatal(err)
 	}
+	resp, terms := o.get("/facilities/btu/terms?on=2005-05-20&from=2005-05-19&to=2005-05-20")
+	if resp.StatusCode != 200 || !strings.Contains(terms, "waivers.first-waiver.1") || !strings.Contains(terms, "fees.first-waiver-fee.amount") {
+		t.Errorf("the terms page on the letter's date: %d, waiver listed %v", resp.StatusCode, strings.Contains(terms, "waivers.first-waiver.1"))
+	}
 	_, page := o.get("/facilities/btu/covenants")
 	const note = `<span class="badge fail">fail</span><br><span class="small">waived by Waiver Letter of 20 May 2005 §1 (first-waiver, effective 2005-05-20); conditions: the waiver is limited to the fiscal quarter ended April 3, 2005 and is not a waiver of any other period</span>`
 	if strings.Contains(before, "waived by") {
