@@ -385,6 +385,9 @@ func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 		}
 	}
 	d.schedule(t, root, terms)
+	ws, fees := f.waiversAsOf(asOf)
+	terms.Waivers = ws
+	terms.Fees = append(terms.Fees, fees...)
 	d.checkCites(t, root.cite)
 	fillTitles(terms)
 	return terms

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,15 +29,17 @@ type Facility struct {
 	Slug       string
 	Name       string
 	Files      []File
-	Documents  []Document // every document of the facility, in file order
-	Agreement  Document   // the agreement document
-	Amendments []*Amendment
+	Documents  []Document   // every document of the facility, in file order
+	Agreement  Document     // the agreement document
+	Amendments []*Amendment // amendments, restatements and waiver letters' changes, in effective order
+	Waivers    []*WaiverLetter
 
 	original *node
 	docPos   map[string]Pos
 }
 
-// Amendment changes the terms from its effective date.
+// Amendment changes the terms from its effective date: by its Changes, or
+// (Kind restatement) by replacing the whole terms.
 type Amendment struct {
 	ID        string
 	Document  string // document id
@@ -44,6 +47,11 @@ type Amendment struct {
 	Order     int
 	File      string
 	Changes   []Change
+	// Kind: amendment, restatement, or waiver (a waiver letter's changes).
+	Kind string
+	Pos  Pos
+
+	restate *node // a restatement's terms
 }
 
 // Change is one change of an amendment.
@@ -60,9 +68,13 @@ type Change struct {
 
 // Format versions.
 const (
-	FormatAgreement = "agreement/1"
-	FormatAmendment = "amendment/1"
+	FormatAgreement   = "agreement/1"
+	FormatAmendment   = "amendment/1"
+	FormatWaiver      = "waiver/1"
+	FormatRestatement = "restatement/1"
 )
+
+const formats = `"agreement/1", "amendment/1", "waiver/1" or "restatement/1"`
 
 // Load reads agreement files: each path is a YAML file or a directory whose
 // *.yaml and *.yml files are read (in name order). Exactly one file must be
@@ -130,7 +142,7 @@ func Parse(files []File) (*Facility, error) {
 		m := mapOf(top)
 		ver := m["revolver"]
 		if ver == nil {
-			errs.add(Pos{file.Name, top.Line, top.Column}, "", `"revolver: agreement/1" or "revolver: amendment/1"`, "missing format line `revolver:`")
+			errs.add(Pos{file.Name, top.Line, top.Column}, "", "`revolver:` "+formats, "missing format line `revolver:`")
 			continue
 		}
 		switch ver.Value {
@@ -145,8 +157,16 @@ func Parse(files []File) (*Facility, error) {
 			if a := f.parseAmendment(file.Name, top, &errs); a != nil {
 				f.Amendments = append(f.Amendments, a)
 			}
+		case FormatRestatement:
+			f.Amendments = append(f.Amendments, f.parseRestatement(file.Name, top, &errs))
+		case FormatWaiver:
+			l := f.parseWaiver(file.Name, top, &errs)
+			f.Waivers = append(f.Waivers, l)
+			if l.Amendment != nil {
+				f.Amendments = append(f.Amendments, l.Amendment)
+			}
 		default:
-			errs.add(Pos{file.Name, ver.Line, ver.Column}, ver.Value, `"agreement/1" or "amendment/1"`, "unknown format")
+			errs.add(Pos{file.Name, ver.Line, ver.Column}, ver.Value, formats, "unknown format")
 		}
 	}
 	if agreementFile == "" && len(errs) == 0 {
@@ -157,6 +177,13 @@ func Parse(files []File) (*Facility, error) {
 	}
 	sort.SliceStable(f.Amendments, func(i, j int) bool {
 		a, b := f.Amendments[i], f.Amendments[j]
+		if a.Effective != b.Effective {
+			return a.Effective < b.Effective
+		}
+		return a.Order < b.Order
+	})
+	sort.SliceStable(f.Waivers, func(i, j int) bool {
+		a, b := f.Waivers[i], f.Waivers[j]
 		if a.Effective != b.Effective {
 			return a.Effective < b.Effective
 		}
@@ -324,44 +351,24 @@ func (f *Facility) parseDocument(file string, y *yaml.Node, errs *Errors) (Docum
 func (f *Facility) parseAmendment(file string, top *yaml.Node, errs *Errors) *Amendment {
 	checkKeys(file, top, []string{"revolver", "facility", "id", "document", "effective", "order", "changes"}, "amendment file", errs)
 	m := mapOf(top)
-	a := &Amendment{File: file, ID: f.reqString(file, top, m, "id", errs)}
-	if n := m["facility"]; n != nil && f.Slug != "" && n.Value != f.Slug {
-		// checked again in validate once the agreement is known
-	}
-	if n := m["document"]; n != nil {
-		if n.Kind == yaml.ScalarNode {
-			a.Document = n.Value
-		} else if d, ok := f.parseDocument(file, n, errs); ok {
-			if d.Kind == "" {
-				d.Kind = "amendment"
-			}
-			f.Documents = append(f.Documents, d)
-			a.Document = d.ID
-		}
-	} else {
-		errs.add(Pos{file, top.Line, top.Column}, "", "`document:` (an id or a document)", "the amendment names no document")
-	}
-	if n := m["effective"]; n != nil {
-		v, err := date.Parse(n.Value)
-		if err != nil {
-			errs.add(Pos{file, n.Line, n.Column}, n.Value, "a date YYYY-MM-DD", "bad effective date")
-		}
-		a.Effective = v
-	} else {
-		errs.add(Pos{file, top.Line, top.Column}, "", "`effective: YYYY-MM-DD`", "the amendment has no effective date")
-	}
-	if n := m["order"]; n != nil {
-		v, err := strconv.Atoi(n.Value)
-		if err != nil {
-			errs.add(Pos{file, n.Line, n.Column}, n.Value, "a whole number", "bad order")
-		}
-		a.Order = v
-	}
+	a := &Amendment{File: file, ID: f.reqString(file, top, m, "id", errs), Kind: KindAmendment, Pos: Pos{file, top.Line, top.Column}}
+	a.Document, a.Effective, a.Order = f.parseHeader(file, top, m, KindAmendment, errs)
 	ch := m["changes"]
 	if ch == nil || ch.Kind != yaml.SequenceNode {
 		errs.add(Pos{file, top.Line, top.Column}, "", "`changes:` a list of set/replace/delete", "the amendment has no changes")
 		return a
 	}
+	a.Changes = f.parseChanges(file, a.ID, ch, errs)
+	return a
+}
+
+// parseChanges reads the changes of an amendment (or a waiver letter).
+func (f *Facility) parseChanges(file, id string, ch *yaml.Node, errs *Errors) []Change {
+	if ch.Kind != yaml.SequenceNode {
+		errs.add(Pos{file, ch.Line, ch.Column}, "", "`changes:` a list of set/replace/delete", "bad changes")
+		return nil
+	}
+	var out []Change
 	for _, c := range ch.Content {
 		pos := Pos{file, c.Line, c.Column}
 		if c.Kind != yaml.MappingNode {
@@ -413,16 +420,22 @@ func (f *Facility) parseAmendment(file string, top *yaml.Node, errs *Errors) *Am
 			chg.value = fromYAML(file, v, errs)
 		}
 		if chg.Cite.Amendment == "" {
-			chg.Cite.Amendment = a.ID
+			chg.Cite.Amendment = id
 		}
-		a.Changes = append(a.Changes, chg)
+		out = append(out, chg)
 	}
-	return a
+	return out
 }
 
 // apply applies the amendment's changes to tree, reporting changes whose
 // target does not exist.
 func (a *Amendment) apply(tree *node, errs *Errors) {
+	if a.restate != nil {
+		v := a.restate.clone()
+		v.stamp(a.ID, *v.cite)
+		*tree = *v
+		return
+	}
 	for _, c := range a.Changes {
 		parent, target := tree.lookup(c.Path)
 		segs := strings.Split(c.Path, ".")
@@ -470,7 +483,10 @@ func (f *Facility) treeAsOf(d date.Date, errs *Errors) (*node, []AmendmentRef) {
 			break
 		}
 		a.apply(t, errs)
-		refs = append(refs, AmendmentRef{ID: a.ID, Document: a.Document, Effective: a.Effective})
+		if a.restate != nil {
+			refs = nil // what came before is replaced
+		}
+		refs = append(refs, AmendmentRef{ID: a.ID, Document: a.Document, Effective: a.Effective, Kind: a.Kind})
 	}
 	return t, refs
 }
@@ -481,6 +497,7 @@ func (f *Facility) Flat(d date.Date) []Flat {
 	t, _ := f.treeAsOf(d, &errs)
 	var out []Flat
 	t.flatten("", Cite{Document: f.Agreement.ID}, "", &out)
+	out = append(out, f.waiverFlats(d)...)
 	f.titles(out)
 	return out
 }
@@ -533,11 +550,22 @@ func (f *Facility) Diff(d1, d2 date.Date) []Difference {
 			if am.Effective <= lo || am.Effective > hi {
 				continue
 			}
+			if am.restate != nil {
+				// A restatement replaces every term: what it kept, changed,
+				// added or left out.
+				ids = append(ids, am.ID)
+				continue
+			}
 			for _, c := range am.Changes {
 				if c.Path == path || strings.HasPrefix(path, c.Path+".") || strings.HasPrefix(c.Path, path+".") {
 					ids = append(ids, am.ID)
 					break
 				}
+			}
+		}
+		for _, l := range f.Waivers {
+			if l.Effective > lo && l.Effective <= hi && (strings.HasPrefix(path, "waivers."+l.ID+".") || l.Fee != nil && strings.HasPrefix(path, "fees."+l.Fee.ID+".")) && !slices.Contains(ids, l.ID) {
+				ids = append(ids, l.ID)
 			}
 		}
 		return ids
@@ -576,16 +604,24 @@ func (f *Facility) TermsAsOf(d date.Date) (*Terms, error) {
 	return terms, nil
 }
 
-// Dates returns the agreement's date and every amendment's effective date:
-// the dates on which the terms change.
+// Dates returns the agreement's date and every amendment's, restatement's
+// and waiver letter's effective date: the dates on which the terms change.
 func (f *Facility) Dates() []date.Date {
 	ds := []date.Date{f.Agreement.Date}
 	for _, a := range f.Amendments {
-		if a.Effective != ds[len(ds)-1] {
-			ds = append(ds, a.Effective)
+		ds = append(ds, a.Effective)
+	}
+	for _, l := range f.Waivers {
+		ds = append(ds, l.Effective)
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	out := ds[:1]
+	for _, d := range ds[1:] {
+		if d != out[len(out)-1] {
+			out = append(out, d)
 		}
 	}
-	return ds
+	return out
 }
 
 // IsFileName reports whether a file name is one of an agreement's files:

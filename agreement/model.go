@@ -68,7 +68,7 @@ type Document struct {
 	ID    string    `json:"id"`    // e.g. "first-amendment"
 	Title string    `json:"title"` // e.g. "First Amendment to Loan Agreement"
 	Date  date.Date `json:"date"`
-	Kind  string    `json:"kind"` // agreement, amendment, note, allonge, security_agreement, financing_statement, modification, other
+	Kind  string    `json:"kind"` // agreement, amendment, waiver, restatement, note, allonge, security_agreement, financing_statement, modification, other
 	// InSeed is false for a document known only from what others say of it.
 	Summary string `json:"summary,omitempty"`
 	// Sections holds clause texts by section ("§1(b)" → text) where recorded,
@@ -122,6 +122,9 @@ type Terms struct {
 	Note       Note                `json:"revolving_credit_note"`
 	Security   Security            `json:"security"`
 	Schedule   Schedule            `json:"schedule"`
+	// Waivers are the waivers of the waiver letters effective on or
+	// before AsOf (a letter's fee is among Fees from then).
+	Waivers []Waiver `json:"waivers,omitempty"`
 }
 
 // Note is the promissory note evidencing the loans.
@@ -144,6 +147,7 @@ type AmendmentRef struct {
 	ID        string    `json:"id"`
 	Document  string    `json:"document"`
 	Effective date.Date `json:"effective"`
+	Kind      string    `json:"kind,omitempty"` // amendment, restatement or waiver
 }
 
 // BorrowingBase is the definition of the Borrowing Base (Loan Agreement §2.1).

@@ -11,11 +11,12 @@ import (
 func (f *Facility) validate() Errors {
 	var errs Errors
 	for _, a := range f.Amendments {
-		if a.Document != "" && !f.hasDoc(a.Document) {
-			errs.add(Pos{a.File, 1, 1}, a.Document, "a document declared in the agreement or the amendment", "amendment "+a.ID+" names an unknown document")
+		// A waiver letter's document and date are checked by lintWaivers.
+		if a.Kind != KindWaiver && a.Document != "" && !f.hasDoc(a.Document) {
+			errs.add(Pos{a.File, 1, 1}, a.Document, "a document declared in the agreement or the amendment", a.Kind+" "+a.ID+" names an unknown document")
 		}
-		if a.Effective < f.Agreement.Date {
-			errs.add(Pos{a.File, 1, 1}, a.Effective.String(), "on or after the agreement's date "+f.Agreement.Date.String(), "amendment "+a.ID+" takes effect before the agreement")
+		if a.Kind != KindWaiver && a.Effective < f.Agreement.Date {
+			errs.add(Pos{a.File, 1, 1}, a.Effective.String(), "on or after the agreement's date "+f.Agreement.Date.String(), a.Kind+" "+a.ID+" takes effect before the agreement")
 		}
 		for _, c := range a.Changes {
 			if c.Cite.Document != "" && !f.hasDoc(c.Cite.Document) {
@@ -24,6 +25,8 @@ func (f *Facility) validate() Errors {
 		}
 	}
 	errs = append(errs, f.lintSameDate()...)
+	errs = append(errs, f.lintRestatements()...)
+	errs = append(errs, f.lintWaivers()...)
 	// Decode the terms as of the agreement's date and each effective date:
 	// every state the terms pass through must be valid.
 	for _, d := range f.Dates() {

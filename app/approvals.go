@@ -72,15 +72,28 @@ func (s *Service) checkAmendment(ctx context.Context, facility string, a Amendme
 	if err != nil {
 		return 0, store.Errorf(store.CodeInvalid, "%v", err)
 	}
-	i := slices.IndexFunc(fac.Amendments, func(x *agreement.Amendment) bool { return x.File == a.Name })
-	if i < 0 {
-		return 0, store.Errorf(store.CodeInvalid, "%s is not an amendment file (revolver: amendment/1)", a.Name)
+	if eff, ok := changesFile(fac, a.Name); ok {
+		return eff, nil
 	}
-	return fac.Amendments[i].Effective, nil
+	return 0, store.Errorf(store.CodeInvalid, "%s is not an amendment, waiver or restatement file (revolver: amendment/1, waiver/1 or restatement/1)", a.Name)
 }
 
-// RequestAmendment validates an amendment against the facility's
-// agreement and stores it for approval.
+// changesFile is the effective date of the file of an amendment, a
+// restatement or a waiver letter: the documents that change a facility's
+// terms after its agreement, each stored as a document of kind amendment.
+func changesFile(fac *agreement.Facility, name string) (date.Date, bool) {
+	if i := slices.IndexFunc(fac.Amendments, func(x *agreement.Amendment) bool { return x.File == name }); i >= 0 {
+		return fac.Amendments[i].Effective, true
+	}
+	if i := slices.IndexFunc(fac.Waivers, func(x *agreement.WaiverLetter) bool { return x.File == name }); i >= 0 {
+		return fac.Waivers[i].Effective, true
+	}
+	return 0, false
+}
+
+// RequestAmendment validates an amendment, a waiver letter or a
+// restatement against the facility's agreement and stores it for approval;
+// approved (DecidePending), it is a document of the facility from then.
 func (s *Service) RequestAmendment(ctx context.Context, facility string, a AmendmentFile, by string) (store.Pending, error) {
 	ctx = named(ctx, OpRequestAmendment)
 	if err := authorize(ctx, ActRequestAmendment, facility); err != nil {

@@ -876,6 +876,9 @@ func (s *Service) defaultsInputs(ctx context.Context, facility string, asOf date
 	if err != nil {
 		return nil, defaults.Facts{}, nil, err
 	}
+	if t, err = knownWaivers(ctx, s.Terms, facility, t, knownAt); err != nil {
+		return nil, defaults.Facts{}, nil, err
+	}
 	f, err := s.Facts(ctx, facility, t, asOf, knownAt)
 	if err != nil {
 		return nil, defaults.Facts{}, nil, err
@@ -1024,6 +1027,9 @@ func (a *StoredTerms) continuing(ctx context.Context, slug string, e *agreementE
 		if len(recs) > 0 {
 			key.last = recs[len(recs)-1].ID
 		}
+	}
+	if t, err = knownWaivers(ctx, a, slug, t, knownAt); err != nil {
+		return nil, err
 	}
 	f, err := facilityFacts(ctx, a.Store, recs, e.events, slug, t, d, knownAt)
 	if err != nil {

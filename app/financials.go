@@ -171,7 +171,9 @@ func (s *Service) testStatements(ctx context.Context, facility string, add []cov
 }
 
 // Covenants evaluates the covenants on the statements as known at knownAt
-// (for each period the latest submission recorded by then).
+// (for each period the latest submission recorded by then); a failing test
+// that a waiver letter recorded by then names is waived by it
+// (covenant.Waive), whatever the letter's effective date.
 func (s *Service) Covenants(ctx context.Context, facility string, knownAt time.Time, termsAt func(date.Date) (*agreement.Terms, error)) (*covenant.Result, error) {
 	fs, err := s.Store.FinancialsAsKnown(ctx, facility, knownAt)
 	if err != nil {
@@ -190,5 +192,11 @@ func (s *Service) Covenants(ctx context.Context, facility string, knownAt time.T
 	if err != nil {
 		return nil, store.Errorf(store.CodeInvalid, "%v", err)
 	}
+	// A failing test a waiver letter recorded by knownAt names says so.
+	ws, err := s.waiversKnown(ctx, facility, knownAt)
+	if err != nil {
+		return nil, err
+	}
+	covenant.Waive(res, ws)
 	return res, nil
 }

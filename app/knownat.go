@@ -389,6 +389,12 @@ func (s *Service) CovenantsAsKnown(ctx context.Context, facility string, knownAt
 	}
 	slices.SortStableFunc(known, func(a, b store.Financials) int { return b.RecordedAt.Compare(a.RecordedAt) })
 	for _, c := range diff {
+		if o, n := c.Old, c.New; o != nil && n != nil && o.Result == n.Result && o.Actual.String() == n.Actual.String() &&
+			o.Required.String() == n.Required.String() && n.Waiver != nil && o.Waiver == nil {
+			// Only the waiver is new: a waiver letter recorded since.
+			h.Changes = append(h.Changes, CovenantChange{Change: c, Why: "a waiver letter recorded since: " + n.Waiver.Text()})
+			continue
+		}
 		w, err := explain(c.PeriodEnd)
 		if err != nil {
 			return out, err

@@ -370,8 +370,10 @@ func (s *Service) RegisterFacility(ctx context.Context, slug string, files []agr
 		return f, err
 	}
 	amendFile := map[string]date.Date{}
-	for _, a := range fac.Amendments {
-		amendFile[a.File] = a.Effective
+	for _, file := range files {
+		if eff, ok := changesFile(fac, file.Name); ok {
+			amendFile[file.Name] = eff
+		}
 	}
 	// The documents are stored in one transaction of the facility, with the
 	// audit record of the registration.

@@ -92,9 +92,12 @@ type Test struct {
 	LineHeadroom *money.Amount
 	HeadroomLine string
 	Reason       string // why it failed or is undetermined; "" for a pass
-	Cites        []explain.Cite
-	Explain      *explain.Node
-	Statement    *Statement
+	// Waiver: the waiver of a failing test (Waive); nil when not waived.
+	// The result stays Fail.
+	Waiver    *agreement.Waiver
+	Cites     []explain.Cite
+	Explain   *explain.Node
+	Statement *Statement
 }
 
 // Result is every test of a set of statements, ordered by period end, then

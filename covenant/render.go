@@ -20,6 +20,7 @@ type jsonTest struct {
 	Result    string         `json:"result"`
 	Headroom  string         `json:"headroom"`
 	Reason    string         `json:"reason"`
+	Waiver    *jsonWaiver    `json:"waiver,omitempty"`
 	Cites     []explain.Cite `json:"cites"`
 	Explain   *explain.Node  `json:"explain,omitempty"`
 }
@@ -34,10 +35,23 @@ func (t *Test) json(withExplain bool) jsonTest {
 	if j.Cites == nil {
 		j.Cites = []explain.Cite{}
 	}
+	if w := t.Waiver; w != nil {
+		j.Waiver = &jsonWaiver{Letter: w.Letter, Document: w.Document, Effective: w.Effective.String(), Cite: w.Cite, Conditions: w.Conditions, Text: w.Text()}
+	}
 	if withExplain {
 		j.Explain = t.Explain
 	}
 	return j
+}
+
+// jsonWaiver is the waiver of a failing test: the result stays "fail".
+type jsonWaiver struct {
+	Letter     string       `json:"letter"`
+	Document   string       `json:"document"`
+	Effective  string       `json:"effective"`
+	Cite       explain.Cite `json:"cite"`
+	Conditions []string     `json:"conditions,omitempty"`
+	Text       string       `json:"text"`
 }
 
 // MarshalJSON writes {"tests": [{"covenant", "period_end", "actual",
@@ -79,10 +93,14 @@ func (r *Result) Table() string {
 		}
 		rows = append(rows, []string{
 			t.PeriodEnd.String(), fyq(t), t.Covenant,
-			dash(t.Actual.Grouped()), dash(t.Required.Grouped()), dash(hr), t.Result,
+			dash(t.Actual.Grouped()), dash(t.Required.Grouped()), dash(hr), t.ResultText(),
 		})
 		if t.Reason != "" {
-			notes = append(notes, []string{t.PeriodEnd.String(), t.Covenant, t.Result, t.Reason})
+			reason := t.Reason
+			if t.Waiver != nil {
+				reason += "; " + t.Waiver.Text()
+			}
+			notes = append(notes, []string{t.PeriodEnd.String(), t.Covenant, t.Result, reason})
 		}
 	}
 	width := make([]int, len(header))

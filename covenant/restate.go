@@ -100,7 +100,7 @@ func Diff(old, new *Result) []Change {
 	for k := range keys {
 		a, b := o[k], n[k]
 		if a != nil && b != nil && a.Actual.String() == b.Actual.String() && a.Required.String() == b.Required.String() &&
-			a.Result == b.Result && a.Headroom.String() == b.Headroom.String() {
+			a.ResultText() == b.ResultText() && a.Headroom.String() == b.Headroom.String() {
 			continue
 		}
 		out = append(out, Change{Covenant: k.cov, PeriodEnd: k.end, Old: a, New: b})

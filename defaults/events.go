@@ -573,6 +573,18 @@ func (e *engine) lifecycle(d *Default) {
 			e.problem(a.ID, "action %s: kind %q, expected cure, waiver or acceleration", a.ID, a.Kind)
 		}
 	}
+	if w := e.letterWaiver(d); w != nil {
+		on := w.Effective
+		if on < d.Occurred {
+			on = d.Occurred // a waiver given before the test waives it from the failure
+		}
+		if d.Waived == 0 || on < d.Waived {
+			c := w.Cite
+			d.Waived = on
+			d.Waiver = &Waiver{Written: true, Agreement: w.Document, Covenant: w.Covenant, Period: w.Period, Letter: w.Letter, Cite: &c, Conditions: w.Conditions}
+			waived = &Stage{Stage: StageWaived, Date: on, Ref: w.Letter, Note: w.Text(), Cite: &c}
+		}
+	}
 	if d.cure != nil && (d.Cured == d.cure.Date) {
 		cure = d.cure
 	}
@@ -630,6 +642,25 @@ func (e *engine) why(d *Default) string {
 		w += fmt.Sprintf("; %s requested by %s waits for a second person's approval", r.Kind, r.RequestedBy)
 	}
 	return w
+}
+
+// letterWaiver is the waiver of the terms (a waiver letter effective on or
+// before the as-of date) that waives d: for a covenant default, one naming
+// its covenant and period; else one naming its event of default (and its
+// occurrence). The earliest effective one when several do.
+func (e *engine) letterWaiver(d *Default) *agreement.Waiver {
+	var best *agreement.Waiver
+	for i := range e.t.Waivers {
+		w := &e.t.Waivers[i]
+		if w.Effective > e.asOf {
+			continue
+		}
+		ok := d.Covenant != "" && w.Waives(d.Covenant, d.Period) || w.WaivesEvent(d.Event, d.Occurred)
+		if ok && (best == nil || w.Effective < best.Effective) {
+			best = w
+		}
+	}
+	return best
 }
 
 // validWaiver checks a waiver against Security Agreement ¶16 and the rule

@@ -3,6 +3,7 @@ package defaults
 import (
 	"time"
 
+	"revolver/agreement"
 	"revolver/date"
 	"revolver/money"
 )
@@ -183,6 +184,11 @@ type Waiver struct {
 	// agreement and the covenant (what it was recorded as); the reference
 	// is not checked.
 	Legacy string `json:"legacy,omitempty"`
+	// Letter, Cite and Conditions: for a waiver by a waiver letter of the
+	// terms (agreement.Waiver), the letter, its clause and its conditions.
+	Letter     string          `json:"letter,omitempty"`
+	Cite       *agreement.Cite `json:"cite,omitempty"`
+	Conditions []string        `json:"conditions,omitempty"`
 }
 
 // Problem is a fact the engine could not use, and why.

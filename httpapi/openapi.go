@@ -149,15 +149,26 @@ type (
 		Tests []covenantTest `json:"tests"`
 	}
 	covenantTest struct {
-		Covenant  string         `json:"covenant"`
-		PeriodEnd date.Date      `json:"period_end"`
-		Actual    string         `json:"actual"`
-		Required  string         `json:"required"`
-		Result    string         `json:"result"`
-		Headroom  string         `json:"headroom"`
-		Reason    string         `json:"reason"`
-		Cites     []explain.Cite `json:"cites"`
-		Explain   *explain.Node  `json:"explain,omitempty"`
+		Covenant  string          `json:"covenant"`
+		PeriodEnd date.Date       `json:"period_end"`
+		Actual    string          `json:"actual"`
+		Required  string          `json:"required"`
+		Result    string          `json:"result"`
+		Headroom  string          `json:"headroom"`
+		Reason    string          `json:"reason"`
+		Waiver    *covenantWaiver `json:"waiver,omitempty"`
+		Cites     []explain.Cite  `json:"cites"`
+		Explain   *explain.Node   `json:"explain,omitempty"`
+	}
+	// covenantWaiver is the waiver letter's waiver of a failing test (the
+	// result stays "fail").
+	covenantWaiver struct {
+		Letter     string       `json:"letter"`
+		Document   string       `json:"document"`
+		Effective  date.Date    `json:"effective"`
+		Cite       explain.Cite `json:"cite"`
+		Conditions []string     `json:"conditions,omitempty"`
+		Text       string       `json:"text"`
 	}
 	// noContent is the answer of a 204.
 	noContent struct{}

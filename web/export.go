@@ -386,6 +386,9 @@ func compliancePDFBytes(f store.Facility, pe covPeriod, knownOn date.Date) ([]by
 		if t.Reason != "" {
 			note += ". " + t.Reason
 		}
+		if t.Waiver != nil {
+			note += "; " + t.Waiver.Text()
+		}
 		pdf.MultiCell(0, 4, tr(note), "", "L", false)
 		pdf.SetFont("Helvetica", "", 9.5)
 		pdf.SetDrawColor(220, 220, 220)

@@ -168,6 +168,9 @@ func reportTable(w io.Writer, r *defaults.Report) error {
 			cont = "continuing"
 		}
 		fmt.Fprintf(w, "  %s  %s [%s] occurred %s, %s, %s\n    %s\n", d.ID, d.Clause, d.Label, d.Occurred, d.Status, cont, d.Detail)
+		if !d.Continuing {
+			fmt.Fprintf(w, "    %s\n", d.Why)
+		}
 	}
 	fmt.Fprintf(w, "\nRemedies of the Bank on %s\n", r.AsOf)
 	for _, m := range r.Remedies {

@@ -249,6 +249,7 @@ func covenantsCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
+			covenant.Waive(res, fac.AllWaivers())
 			out := cmd.OutOrStdout()
 			if format == "json" {
 				b, err := res.JSON(explainFlag)

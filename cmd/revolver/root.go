@@ -95,14 +95,35 @@ func checkCmd() *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			if format == "json" {
-				return writeJSON(out, map[string]any{"facility": f.Slug, "files": f.Files, "amendments": len(f.Amendments), "ok": true})
+				return writeJSON(out, map[string]any{"facility": f.Slug, "files": f.Files, "amendments": len(f.Amendments), "waivers": len(f.Waivers), "ok": true})
 			}
-			fmt.Fprintf(out, "%s: %d file(s), %d amendment(s), terms valid on %s\n", f.Slug, len(f.Files), len(f.Amendments), joinDates(f.Dates()))
+			fmt.Fprintf(out, "%s: %d file(s), %d amendment(s), terms valid on %s", f.Slug, len(f.Files), len(f.Amendments), joinDates(f.Dates()))
+			if len(f.Waivers) > 0 {
+				fmt.Fprintf(out, "; %d waiver letter(s): %s", len(f.Waivers), waiverList(f))
+			}
+			fmt.Fprintln(out)
 			return nil
 		},
 	}
 	c.Flags().StringVar(&format, "format", "table", "json or table")
 	return c
+}
+
+// waiverList names each waiver letter with what it waives.
+func waiverList(f *agreement.Facility) string {
+	var parts []string
+	for _, l := range f.Waivers {
+		var what []string
+		for _, w := range l.Waives {
+			if w.Covenant != "" {
+				what = append(what, w.Covenant+" "+w.Period.String())
+			} else {
+				what = append(what, w.EventOfDefault)
+			}
+		}
+		parts = append(parts, l.ID+" ("+l.Effective.String()+": "+strings.Join(what, ", ")+")")
+	}
+	return strings.Join(parts, ", ")
 }
 
 func joinDates(ds []date.Date) string {

@@ -18,9 +18,14 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs the command-line scripts in testdata/script. Each script
-// sees the example facility as $EXAMPLE.
+// sees the example facility as $EXAMPLE and the waiver letter of the
+// agreement package's test fixtures as $WAIVER (a directory).
 func TestScripts(t *testing.T) {
 	example, err := filepath.Abs("../../examples/btu-sovereign")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiver, err := filepath.Abs("../../agreement/testdata/btu-waiver")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,6 +33,7 @@ func TestScripts(t *testing.T) {
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("EXAMPLE", example)
+			env.Setenv("WAIVER", waiver)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"status": status},
