@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 
 	"revolver/agreement"
 	"revolver/date"
@@ -31,6 +32,10 @@ const (
 type AmendmentFile struct {
 	Name    string `json:"name"`
 	Content string `json:"content"`
+	// Previewed, when given, is the SHA-256 (hex) of the content as
+	// previewed (PreviewDraft): the request is refused if the content is
+	// not exactly what was previewed.
+	Previewed string `json:"previewed_sha256,omitempty"`
 }
 
 var fileNameRe = regexp.MustCompile(`^[A-Za-z0-9._-]{1,100}\.ya?ml$`)
@@ -100,6 +105,9 @@ func (s *Service) RequestAmendment(ctx context.Context, facility string, a Amend
 		return store.Pending{}, err
 	}
 	by = requester(ctx, by)
+	if a.Previewed != "" && !strings.EqualFold(a.Previewed, DraftSHA256(a.Content)) {
+		return store.Pending{}, store.Errorf(store.CodeInvalid, "%s: its content is not the draft previewed (SHA-256 %s, found %s): preview it again", a.Name, a.Previewed, DraftSHA256(a.Content))
+	}
 	if _, err := s.checkAmendment(ctx, facility, a); err != nil {
 		return store.Pending{}, err
 	}

@@ -81,6 +81,15 @@ func (a *StoredTerms) Invalidate(slug string) {
 }
 
 func (a *StoredTerms) entry(ctx context.Context, slug string) (*agreementEntry, error) {
+	if f, ok := draftOf(ctx, slug); ok {
+		// A draft's preview: the stored documents with the draft, read
+		// afresh and never cached.
+		docs, err := a.Store.Documents(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		return a.build(ctx, slug, "draft:"+f.Name, docs, f)
+	}
 	a.mu.Lock()
 	if a.cache == nil {
 		a.cache = map[string]*agreementEntry{}
@@ -113,7 +122,7 @@ func (a *StoredTerms) entry(ctx context.Context, slug string) (*agreementEntry, 
 }
 
 // build reads the agreement from the documents docs of the facility.
-func (a *StoredTerms) build(ctx context.Context, slug, key string, docs []store.Document) (*agreementEntry, error) {
+func (a *StoredTerms) build(ctx context.Context, slug, key string, docs []store.Document, drafts ...agreement.File) (*agreementEntry, error) {
 	ne := &agreementEntry{key: key, version: store.DocsVersion{N: len(docs)}, terms: map[date.Date]*agreement.Terms{}, docs: docs}
 	for _, d := range docs {
 		if d.RecordedAt.After(ne.last) {
@@ -150,6 +159,7 @@ func (a *StoredTerms) build(ctx context.Context, slug, key string, docs []store.
 	if len(files) == 0 {
 		return nil, store.Errorf(store.CodeInvalid, "facility %q has no agreement documents", slug)
 	}
+	files = append(files, drafts...)
 	var err error
 	ne.fac, err = agreement.Parse(files)
 	if err != nil {

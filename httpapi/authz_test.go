@@ -53,10 +53,11 @@ var policy = map[string]struct {
 	"GET /api/v1/facilities/{slug}/covenants":                                  {nil, 200},
 	"POST /api/v1/facilities/{slug}/events-of-default":                         {checkers, 201},
 	"POST /api/v1/facilities/{slug}/amendments":                                {checkers, 202},
+	"POST /api/v1/facilities/{slug}/amendments/preview":                        {[]string{store.RoleLenderAdmin, store.RoleLenderOfficer}, 200},
 	"GET /api/v1/facilities/{slug}/approvals":                                  {nil, 200},
 	"POST /api/v1/facilities/{slug}/approvals/{id}/approve":                    {checkers, 200},
 	"POST /api/v1/facilities/{slug}/approvals/{id}/reject":                     {checkers, 200},
-	"GET /api/v1/audit": {[]string{store.RoleLenderAdmin, store.RoleAuditor}, 200},
+	"GET /api/v1/audit":              {[]string{store.RoleLenderAdmin, store.RoleAuditor}, 200},
 	"POST /api/v1/close-of-business": {[]string{store.RoleLenderAdmin}, 202},
 	"GET /api/v1/jobs/{id}":          {[]string{store.RoleLenderAdmin}, 200},
 }
@@ -144,6 +145,8 @@ func (e *env) requestAs(route, slug, as string) req {
 		return req{method: method, path: path, body: []byte(statementsCSV), ctype: "text/csv"}
 	case "POST /api/v1/facilities/{slug}/events-of-default":
 		return jsonReq(method, path, map[string]string{"action": "record", "event": "dissolution", "date": "2007-05-01", "note": "dissolved"})
+	case "POST /api/v1/facilities/{slug}/amendments/preview":
+		return jsonReq(method, path, map[string]string{"name": "draft.yaml", "content": amendmentYAML, "as_of": "2004-10-15"})
 	case "POST /api/v1/facilities/{slug}/amendments":
 		return jsonReq(method, path, app.AmendmentFile{Name: "second-amendment.yaml", Content: amendmentYAML})
 	case "POST /api/v1/facilities/{slug}/approvals/{id}/approve", "POST /api/v1/facilities/{slug}/approvals/{id}/reject":

@@ -61,6 +61,7 @@ func (s *Server) routeTable() []*Route {
 		{Method: "GET", Path: f + "/covenants", Summary: "Covenant tests on the statements as known on a date", Query: []string{"known_at", "as_known_on", "explain"}, Response: "Covenants", h: s.covenants},
 		{Method: "POST", Path: f + "/events-of-default", Summary: "Record an event of default of the terms (action record: as POST …/events-of-default/records) or ask to waive the one continuing of an event (action waive: as POST …/events-of-default/{id}/waive; a second lender approves)", Roles: roles(app.ActRecordDefault), Mutating: true, Op: app.OpRecordDefault, Request: "DefaultInput", Response: "Recorded", Status: 201, h: s.eventOfDefault},
 		{Method: "POST", Path: f + "/amendments", Summary: "Ask to add an amendment (needs a second lender's approval)", Roles: roles(app.ActRequestAmendment), Mutating: true, Op: app.OpRequestAmendment, Request: "AmendmentInput", Response: "Pending", Status: 202, h: s.amendment},
+		{Method: "POST", Path: f + "/amendments/preview", Summary: "Preview a draft amendment, waiver letter or restatement: its lint, the terms it changes and its effect on availability, every covenant test, the deadlines and the events of default on as_of, beside the figures without it; stores nothing (record it with POST …/amendments and its previewed_sha256)", Roles: roles(app.ActRequestAmendment), Request: "DraftInput", Response: "Preview", h: s.previewDraft},
 		{Method: "GET", Path: f + "/approvals", Summary: "Actions waiting for approval and decided, by id", Query: []string{"after", "limit"}, Response: "PendingList", h: s.approvals},
 		{Method: "POST", Path: f + "/approvals/{id}/approve", Summary: "Approve and carry out a pending action (not by its requester)", Roles: roles(app.ActDecidePending), Mutating: true, Op: app.OpApprovePending, Request: "Decision", Response: "Pending", h: s.decidePending(true)},
 		{Method: "POST", Path: f + "/approvals/{id}/reject", Summary: "Reject a pending action, saying why", Roles: roles(app.ActDecidePending), Mutating: true, Op: app.OpRejectPending, Request: "Decision", Response: "Pending", h: s.decidePending(false)},
@@ -1098,6 +1099,60 @@ func (s *Server) amendment(c *call) (any, error) {
 		return nil, err
 	}
 	return p, c.audit(nil, p)
+}
+
+type draftInput struct {
+	Name    string `json:"name"`
+	Content string `json:"content"`
+	// AsOf: the date of the figures (default: the business date).
+	AsOf string `json:"as_of"`
+}
+
+func (s *Server) previewDraft(c *call) (any, error) {
+	var in draftInput
+	if err := c.decodeJSON(&in); err != nil {
+		return nil, err
+	}
+	asOf, err := parseDate("as_of", in.AsOf, false, 0)
+	if err != nil {
+		return nil, err
+	}
+	p, err := c.svc().PreviewDraft(c.r.Context(), c.fac.Slug, app.AmendmentFile{Name: in.Name, Content: in.Content}, asOf)
+	if err != nil {
+		return nil, err
+	}
+	return PreviewOf(p), nil
+}
+
+// Preview is the answer of POST …/amendments/preview: app.Preview with
+// each side's availability under the API's names (GET …/availability's).
+type Preview struct {
+	app.Preview
+	Availability PreviewAvailability `json:"availability"`
+}
+
+// PreviewAvailability is availability without and with the draft (null
+// with the error on a side where it could not be computed).
+type PreviewAvailability struct {
+	Before      *Availability `json:"before"`
+	After       *Availability `json:"after"`
+	BeforeError string        `json:"before_error,omitempty"`
+	AfterError  string        `json:"after_error,omitempty"`
+}
+
+// PreviewOf names a preview's figures as the API answers them (the
+// command line writes the same).
+func PreviewOf(p app.Preview) Preview {
+	out := Preview{Preview: p, Availability: PreviewAvailability{BeforeError: p.Availability.BeforeError, AfterError: p.Availability.AfterError}}
+	if a := p.Availability.Before; a != nil {
+		b := availabilityOut(*a)
+		out.Availability.Before = &b
+	}
+	if a := p.Availability.After; a != nil {
+		b := availabilityOut(*a)
+		out.Availability.After = &b
+	}
+	return out
 }
 
 func (s *Server) approvals(c *call) (any, error) {
