@@ -72,6 +72,22 @@ type Preview struct {
 	// Defaults: the events of default continuing on AsOf, without and
 	// with the draft (ids).
 	Defaults PreviewDefaults `json:"events_of_default"`
+	// Certificate: the certificate in force on AsOf, its reports computed
+	// again under the terms in force on AsOf without and with the draft —
+	// what a certificate of the same reports would show (the certificate
+	// itself shows what was approved, as ever). Nil without one.
+	Certificate *CertificatePreview `json:"certificate,omitempty"`
+}
+
+// CertificatePreview is the certificate in force recomputed on both sides
+// ("" where it could not be, with why).
+type CertificatePreview struct {
+	ID       int64     `json:"id"`
+	AsOf     date.Date `json:"as_of"`
+	Approved string    `json:"approved_borrowing_base"`
+	Before   string    `json:"before"`
+	After    string    `json:"after"`
+	Failed   string    `json:"failed,omitempty"`
 }
 
 // PreviewAvailability is availability on the date without and with the
@@ -118,6 +134,14 @@ type PreviewDefaults struct {
 	After  []string `json:"after"`
 }
 
+// NewPreview is the preview of draft for facility with nothing found yet
+// (every list empty, not null).
+func NewPreview(facility string, draft AmendmentFile) Preview {
+	return Preview{Facility: facility, Draft: draft.Name, SHA256: DraftSHA256(draft.Content), Problems: []string{},
+		Terms: []agreement.Difference{}, Covenants: []CovenantPreview{}, Deadlines: []DeadlinePreview{},
+		Defaults: PreviewDefaults{Before: []string{}, After: []string{}}}
+}
+
 // PreviewDraft lints a draft against the facility's stored documents and,
 // when it passes, computes its effect on asOf (0: the business date): the
 // terms it changes, availability, every covenant test and the deadlines,
@@ -128,9 +152,7 @@ func (s *Service) PreviewDraft(ctx context.Context, facility string, draft Amend
 	if err := authorize(ctx, ActRequestAmendment, facility); err != nil {
 		return Preview{}, err
 	}
-	p := Preview{Facility: facility, Draft: draft.Name, SHA256: DraftSHA256(draft.Content), Problems: []string{},
-		Terms: []agreement.Difference{}, Covenants: []CovenantPreview{}, Deadlines: []DeadlinePreview{},
-		Defaults: PreviewDefaults{Before: []string{}, After: []string{}}}
+	p := NewPreview(facility, draft)
 	if asOf == 0 {
 		bd, err := s.BusinessDate(ctx)
 		if err != nil {
@@ -172,9 +194,8 @@ func (s *Service) PreviewDraft(ctx context.Context, facility string, draft Amend
 	if k := draftID(after, draft.Name); k != "" {
 		id = k
 	}
-	p.Terms = agreement.Compare(before, after, asOf, id)
-	if p.Terms == nil {
-		p.Terms = []agreement.Difference{}
+	if d := agreement.Compare(before, after, asOf, id); d != nil {
+		p.Terms = d
 	}
 	// Every record known now, on both sides.
 	side := func(c context.Context, avail **Availability, msg *string) (*covenant.Result, *defaults.Report) {
@@ -198,7 +219,41 @@ func (s *Service) PreviewDraft(ctx context.Context, facility string, draft Amend
 	p.Covenants = compareTests(covB, covA)
 	p.Deadlines = compareDeadlines(repB, repA)
 	p.Defaults = PreviewDefaults{Before: continuing(repB), After: continuing(repA)}
+	if b := p.Availability.Before; b != nil && b.Certificate != nil {
+		p.Certificate = s.previewCertificate(ctx, dctx, st, facility, b.Certificate.ID, asOf)
+	}
 	return p, nil
+}
+
+// previewCertificate recomputes the certificate id under the terms on
+// asOf read through ctx (without the draft) and dctx (with it).
+func (s *Service) previewCertificate(ctx, dctx context.Context, st *StoredTerms, facility string, id int64, asOf date.Date) *CertificatePreview {
+	c, err := s.Store.Certificate(ctx, id)
+	if err != nil {
+		return &CertificatePreview{ID: id, Failed: err.Error()}
+	}
+	out := &CertificatePreview{ID: id, AsOf: c.AsOf, Approved: c.BorrowingBase.String()}
+	for _, side := range []struct {
+		ctx context.Context
+		dst *string
+	}{{ctx, &out.Before}, {dctx, &out.After}} {
+		t, err := st.TermsAsOf(side.ctx, facility, asOf)
+		if err != nil {
+			out.Failed = err.Error()
+			continue
+		}
+		cert, err := s.RecomputeCertificate(side.ctx, t, c)
+		if err != nil {
+			out.Failed = err.Error()
+			continue
+		}
+		if cert.BorrowingBase.Known {
+			*side.dst = cert.BorrowingBase.Amount.String()
+		} else {
+			*side.dst = "undetermined"
+		}
+	}
+	return out
 }
 
 // draftKind is what the draft file is among the facility's documents.

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"revolver/httpapi"
+	"revolver/store"
 )
 
 func init() { register(availabilityCmd) }
@@ -41,23 +42,18 @@ func availabilityCmd() *cobra.Command {
 					return err
 				}
 			}
+			// The one known-at rule of every surface (app.ResolveKnownAt);
+			// absent, Availability applies the default rule itself.
 			var k time.Time
-			switch {
-			case knownAt == "now":
-				k = time.Now()
-				if svc.Now != nil {
-					k = svc.Now()
+			if knownAt != "" {
+				r, err := svc.ResolveKnownAt(cmd.Context(), slug, d, knownAt)
+				if store.ErrorCode(err) == store.CodeInvalid {
+					return usageError{fmt.Errorf("--known-at %q: expected an RFC 3339 time, a date and time in UTC (2006-12-31T22:00), a date YYYY-MM-DD (the end of its business) or now", knownAt)}
 				}
-			case knownAt != "":
-				if k, err = time.Parse(time.RFC3339, knownAt); err != nil {
-					kd, derr := parseDateFlag("known-at", knownAt)
-					if derr != nil {
-						return usageError{fmt.Errorf("--known-at %q: expected RFC 3339, a date YYYY-MM-DD (the end of its business) or now", knownAt)}
-					}
-					if k, err = svc.EndOfBusiness(cmd.Context(), kd); err != nil {
-						return opError(err)
-					}
+				if err != nil {
+					return opError(err)
 				}
+				k = r.Read()
 			}
 			av, err := svc.Availability(cmd.Context(), slug, d, k)
 			if err != nil {
