@@ -152,7 +152,9 @@ func (l *lazyJobs) EnqueueCloseOfBusiness(ctx context.Context, through date.Date
 	return l.queue().EnqueueCloseOfBusiness(ctx, through, by)
 }
 
-func (l *lazyJobs) Get(ctx context.Context, id int64) (jobs.Job, error) { return l.queue().Get(ctx, id) }
+func (l *lazyJobs) Get(ctx context.Context, id int64) (jobs.Job, error) {
+	return l.queue().Get(ctx, id)
+}
 
 var fastHash = auth.Params{Memory: 1024, Time: 1, Threads: 1}
 
