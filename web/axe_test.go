@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -45,10 +46,7 @@ func TestAccessibility(t *testing.T) {
 			if err := chromedp.Do(ctx, signInActions(base, user)); err != nil {
 				t.Fatalf("sign in %s: %v", user, err)
 			}
-			for _, p := range pages {
-				if err := chromedp.Do(ctx, chromedp.Navigate(base+p), chromedp.WaitReady("body")); err != nil {
-					t.Fatalf("%s %s: %v", user, p, err)
-				}
+			check := func(p string) {
 				if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](string(axe)+";true")); err != nil {
 					t.Fatalf("load axe-core on %s: %v", p, err)
 				}
@@ -75,6 +73,25 @@ func TestAccessibility(t *testing.T) {
 					}
 					t.Errorf("%s on %s: %s (%s): %s at %s", user, p, v.ID, v.Impact, v.Help, strings.Join(where, ", "))
 				}
+			}
+			for _, p := range pages {
+				if err := chromedp.Do(ctx, chromedp.Navigate(base+p), chromedp.WaitReady("body")); err != nil {
+					t.Fatalf("%s %s: %v", user, p, err)
+				}
+				check(p)
+			}
+			if user == "officer@bank.example" {
+				// A draft's preview, uploaded from the terms page.
+				draft := filepath.Join(t.TempDir(), "second-amendment.yaml")
+				if err := os.WriteFile(draft, []byte(webDraft), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if err := chromedp.Do(ctx, chromedp.Navigate(base+"/facilities/btu/terms"), chromedp.WaitReady("#draft-file"),
+					chromedp.SetUploadFiles("#draft-file", []string{draft}), chromedp.SendKeys("#draft-asof", "2004-10-15"),
+					chromedp.Click("#preview-draft"), chromedp.WaitReady("#ask-amendment")); err != nil {
+					t.Fatalf("preview a draft: %v", err)
+				}
+				check("the preview of a draft")
 			}
 			if err := chromedp.Do(ctx, signOut); err != nil {
 				t.Fatalf("sign out %s: %v", user, err)

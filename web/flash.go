@@ -47,6 +47,7 @@ var flashes = map[string]flashMsg{
 	"user_disabled":                    {"%s is disabled: their sessions ended and their API tokens are revoked.", []*regexp.Regexp{flashEmail}},
 	"user_enabled":                     {"%s is enabled again (their API tokens stay revoked).", []*regexp.Regexp{flashEmail}},
 	"token_revoked":                    {"The API token of %s is revoked.", []*regexp.Regexp{flashEmail}},
+	"amendment_requested":              {"The draft previewed is asked for as pending action %s: a second lender approves it on the approvals of the API (or rejects it); until then no figure uses it.", []*regexp.Regexp{flashID}},
 	"sessions_ended":                   {"%s session(s) of %s ended.", []*regexp.Regexp{flashID, flashEmail}},
 }
 

@@ -177,6 +177,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST "+f+"/statements", s.facPage(s.submitStatements))
 	s.mux.HandleFunc("GET "+f+"/covenants/compliance.pdf", s.facPage(s.compliancePDF))
 	s.mux.HandleFunc("GET "+f+"/terms", s.facPage(s.termsPage))
+	s.mux.HandleFunc("POST "+f+"/terms/preview", s.facPage(s.previewDraft))
+	s.mux.HandleFunc("POST "+f+"/amendments", s.facPage(s.requestAmendment))
 	s.mux.HandleFunc("GET "+f+"/calendar", s.facPage(s.calendarPage))
 	s.mux.HandleFunc("GET "+f+"/calendar.ics", s.facPage(s.calendarICS))
 }
