@@ -50,23 +50,32 @@ type FacilitySummary struct {
 	Hindsight *DefaultsHindsight
 }
 
+// CovenantWaived is the covenant status of a period whose failing tests
+// are all waived (a waiver letter names them) and whose other tests pass.
+const CovenantWaived = "waived"
+
 // CovenantStatus is the covenant status of the latest period ended by
-// asOf: fail when any test of that period fails, else undetermined when
-// any is undetermined, else pass; "" when no period ended by asOf was
-// tested.
+// asOf: fail when any test of that period fails and is not waived, else
+// undetermined when any is undetermined, else waived when a failing test
+// is waived, else pass; "" when no period ended by asOf was tested.
 func CovenantStatus(res *covenant.Result, asOf date.Date) (status string, period date.Date) {
 	if res == nil {
 		return "", 0
 	}
+	rank := map[string]int{covenant.Pass: 1, CovenantWaived: 2, covenant.Undetermined: 3, covenant.Fail: 4}
 	for i := range res.Tests {
 		tt := &res.Tests[i]
 		if tt.PeriodEnd > asOf {
 			continue
 		}
+		r := tt.Result
+		if r == covenant.Fail && tt.Waiver != nil {
+			r = CovenantWaived
+		}
 		if tt.PeriodEnd > period {
-			period, status = tt.PeriodEnd, tt.Result
-		} else if tt.PeriodEnd == period && tt.Result != covenant.Pass && status != covenant.Fail {
-			status = tt.Result
+			period, status = tt.PeriodEnd, r
+		} else if tt.PeriodEnd == period && rank[r] > rank[status] {
+			status = r
 		}
 	}
 	return status, period

@@ -3,6 +3,7 @@ package app
 import (
 	"testing"
 
+	"revolver/agreement"
 	"revolver/covenant"
 	"revolver/date"
 )
@@ -45,5 +46,23 @@ func TestCovenantStatus(t *testing.T) {
 				t.Errorf("CovenantStatus = %q, %s; want %q, %s", got, period, c.want, wantPeriod)
 			}
 		})
+	}
+}
+
+// A period whose failing tests are all waived is "waived", not "fail";
+// an unwaived failure of the same period still makes it fail.
+func TestCovenantStatusWaived(t *testing.T) {
+	d := date.MustParse
+	w := &agreement.Waiver{Letter: "first-waiver"}
+	res := &covenant.Result{Tests: []covenant.Test{
+		{Covenant: "a", PeriodEnd: d("2005-04-03"), Result: covenant.Fail, Waiver: w},
+		{Covenant: "b", PeriodEnd: d("2005-04-03"), Result: covenant.Pass},
+	}}
+	if s, p := CovenantStatus(res, d("2005-05-01")); s != CovenantWaived || p != d("2005-04-03") {
+		t.Errorf("all failures waived: %s %s, want waived", s, p)
+	}
+	res.Tests = append(res.Tests, covenant.Test{Covenant: "c", PeriodEnd: d("2005-04-03"), Result: covenant.Fail})
+	if s, _ := CovenantStatus(res, d("2005-05-01")); s != covenant.Fail {
+		t.Errorf("a failure not waived beside a waived one: %s, want fail", s)
 	}
 }

@@ -45,7 +45,7 @@ type portfolioRow struct {
 	Availability *money.Amount `json:"availability"`
 	// Utilisation: loans ÷ commitment; null without a commitment.
 	Utilisation *money.Rate `json:"utilisation"`
-	// CovenantStatus of the latest period tested by as_of (pass, fail,
+	// CovenantStatus of the latest period tested by as_of (pass, waived: its failures all waived, fail,
 	// undetermined; "" without statements).
 	CovenantStatus            string              `json:"covenant_status"`
 	CovenantPeriod            *date.Date          `json:"covenant_period"`
