@@ -68,6 +68,18 @@ type FacilityTerms struct {
 	// availability names, by term (see ledger.Limits).
 	Unknown []ledger.Unknown
 	Cites   map[string]explain.Cite
+	// LCTreatmentUnknown: how letters of credit count is not known
+	// (availability is undetermined while any are outstanding).
+	LCTreatmentUnknown *ledger.Unknown
+	// InterestUnknown lists the pricing terms interest needs that are not
+	// known (the margin, the day count): no interest is accrued while one
+	// is, and close of business reports the facility. BillingUnknown: how
+	// interest is billed is not known, which blocks its capitalisation at
+	// a month end. ClearanceUnknown: the clearance days are not known,
+	// which blocks crediting collections.
+	InterestUnknown  []ledger.Unknown
+	BillingUnknown   *ledger.Unknown
+	ClearanceUnknown *ledger.Unknown
 	// Cure is what the terms say of curing an overadvance.
 	Cure ledger.Cure
 	// Zone is the facility's time zone ("": UTC).

@@ -20,6 +20,10 @@ func (s *Service) Collect(ctx context.Context, facility, key string, received da
 	if err != nil {
 		return store.Posted{}, fmt.Errorf("collection %q: terms of %q as of %s: %w", key, facility, received, err)
 	}
+	if u := terms.ClearanceUnknown; u != nil {
+		return store.Posted{}, &ledger.Error{Code: ledger.CodeUndetermined, ValueDate: received, Reasons: []ledger.Reason{{Code: ledger.ReasonUndetermined, Message: u.Message(), Cite: u.Cite}},
+			Message: fmt.Sprintf("collection %q received %s refused: the day it is credited is undetermined: %s", key, received, u.Message())}
+	}
 	vd := ledger.CollectionValueDate(received, terms.ClearanceDays, terms.Calendar)
 	t, err := ledger.Collection(ledger.Ref{Facility: facility, Key: key, ValueDate: vd,
 		Memo: fmt.Sprintf("received %s, credited after %d clearance business days (%s calendar)", received, terms.ClearanceDays, terms.Calendar.Name())}, amount)

@@ -18,16 +18,16 @@ import (
 // caller sets.
 func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 	ft := FacilityTerms{Cites: map[string]agreement.Cite{}}
-	unknown := func(what, why string) error {
-		return store.Errorf(store.CodeInvalid, "facility %q as of %s: %s is not known: %s", t.Facility, t.AsOf, what, why)
-	}
-	// Terms availability needs that are not known leave it undetermined
-	// (ledger.Limits.Unknown); they are not an error of the terms.
+	// A term that is not known blocks exactly what needs it: availability
+	// (ft.Unknown, ledger.Limits.Unknown), interest (ft.InterestUnknown),
+	// the capitalisation of interest (ft.BillingUnknown), collections
+	// (ft.ClearanceUnknown), a fee (FeeTerm.Unknown). None of them is an
+	// error of the terms.
 	ft.Cites["commitment"] = t.Commitment.Cite
 	if t.Commitment.Known() {
 		ft.Commitment = t.Commitment.Value
 	} else {
-		ft.Unknown = append(ft.Unknown, ledger.Unknown{Term: "commitment", Why: t.Commitment.Unknown, Cite: t.Commitment.Cite})
+		ft.Unknown = append(ft.Unknown, unknownOf("commitment", t.Commitment))
 	}
 	if t.AdvanceCap != nil {
 		ft.Cites["advance_cap"] = t.AdvanceCap.Cite
@@ -35,18 +35,21 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 			v := t.AdvanceCap.Value
 			ft.AdvanceCap = &v
 		} else {
-			ft.Unknown = append(ft.Unknown, ledger.Unknown{Term: "advance_cap", Why: t.AdvanceCap.Unknown, Cite: t.AdvanceCap.Cite})
+			ft.Unknown = append(ft.Unknown, unknownOf("advance_cap", *t.AdvanceCap))
 		}
 	}
 	ft.Cites["termination_date"] = t.TerminationDate.Cite
 	if t.TerminationDate.Known() {
 		ft.TerminationDate = t.TerminationDate.Value
 	} else {
-		ft.Unknown = append(ft.Unknown, ledger.Unknown{Term: "termination_date", Why: t.TerminationDate.Unknown, Cite: t.TerminationDate.Cite})
+		ft.Unknown = append(ft.Unknown, unknownOf("termination_date", t.TerminationDate))
 	}
 	ft.Cites["letters_of_credit"] = t.BorrowingBase.LettersOfCredit.Cite
 	if lc := t.BorrowingBase.LettersOfCredit; lc.Known() {
 		ft.LCTreatment = lc.Value
+	} else {
+		u := unknownOf("letters_of_credit_treatment", lc)
+		ft.LCTreatmentUnknown = &u
 	}
 	if t.LCSublimit != nil {
 		ft.LCSublimitCite = t.LCSublimit.Cite
@@ -82,6 +85,9 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 	}
 	if t.Collections.ClearanceDays.Known() {
 		ft.ClearanceDays = t.Collections.ClearanceDays.Value
+	} else {
+		u := unknownOf("clearance_days", t.Collections.ClearanceDays)
+		ft.ClearanceUnknown = &u
 	}
 	cal, err := defaults.SetupOf(t)
 	if err != nil {
@@ -111,22 +117,37 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 	if opt == nil {
 		return ft, store.Errorf(store.CodeInvalid, "facility %q as of %s: no pricing option %q", t.Facility, t.AsOf, option)
 	}
+	ft.Pricing = ledger.Pricing{Series: opt.Base, Margin: opt.Margin.Value}
 	if !opt.Margin.Known() {
-		return ft, unknown("the margin of pricing option "+opt.ID, opt.Margin.Unknown)
+		ft.InterestUnknown = append(ft.InterestUnknown, unknownOf("margin of pricing option "+opt.ID, opt.Margin))
 	}
-	dc, err := ledger.DayCountByName(t.Pricing.DayCount.Value)
-	if err != nil {
-		return ft, fmt.Errorf("facility %q as of %s: %w", t.Facility, t.AsOf, err)
+	if !t.Pricing.DayCount.Known() {
+		ft.InterestUnknown = append(ft.InterestUnknown, unknownOf("interest day count", t.Pricing.DayCount))
+	} else {
+		dc, err := ledger.DayCountByName(t.Pricing.DayCount.Value)
+		if err != nil {
+			return ft, fmt.Errorf("facility %q as of %s: %w", t.Facility, t.AsOf, err)
+		}
+		ft.Pricing.DayCount = dc
 	}
-	ft.Pricing = ledger.Pricing{Series: opt.Base, Margin: opt.Margin.Value, DayCount: dc}
-	switch b := t.Pricing.Billing.Value; b {
-	case "monthly_capitalised":
-		ft.Capitalise = true
-	case "", "monthly_billed":
-	default:
-		return ft, store.Errorf(store.CodeInvalid, "facility %q as of %s: billing %q, expected monthly_billed or monthly_capitalised", t.Facility, t.AsOf, b)
+	if !t.Pricing.Billing.Known() {
+		u := unknownOf("interest billing", t.Pricing.Billing)
+		ft.BillingUnknown = &u
+	} else {
+		switch b := t.Pricing.Billing.Value; b {
+		case "monthly_capitalised":
+			ft.Capitalise = true
+		case "", "monthly_billed":
+		default:
+			return ft, store.Errorf(store.CodeInvalid, "facility %q as of %s: billing %q, expected monthly_billed or monthly_capitalised", t.Facility, t.AsOf, b)
+		}
 	}
 	return ft, nil
+}
+
+// unknownOf is the unknown term named name.
+func unknownOf[T any](name string, t agreement.Term[T]) ledger.Unknown {
+	return ledger.Unknown{Term: name, Path: t.Path, Why: t.Unknown, Cite: t.Cite}
 }
 
 // AgreementTerms is a Terms source over loaded agreements: Load returns a
