@@ -92,11 +92,10 @@ type FacilityTerms struct {
 	CutoffCite    explain.Cite
 }
 
-// FeeTerm is a fee the terms set.
-type FeeTerm struct {
-	Amount money.Amount
-	Due    date.Date // 0: no due date in the terms
-}
+// FeeTerm is a fee the terms set: its kind (fixed when empty), amount,
+// due date, rate or rate grid, basis and billing, and the terms of it that
+// are not known (ledger.FeeTerms).
+type FeeTerm = ledger.FeeTerms
 
 // Terms gives a facility's terms as of a date.
 type Terms interface {

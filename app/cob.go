@@ -21,6 +21,10 @@ type CloseResult struct {
 	// Failed are the facilities the run could not close, with the reason
 	// (CloseOfBusiness then also returns a *CloseError).
 	Failed []CloseFailure `json:",omitempty"`
+	// Undetermined are the fees of facilities the run closed that it could
+	// not post because a term they need is not known, with the reason: the
+	// rest of each facility is closed, and the run succeeds.
+	Undetermined []CloseFailure `json:",omitempty"`
 	// Audit is the audit trail's head after the run, to publish (keep it
 	// elsewhere: revolver audit verify --expect checks the trail against
 	// it).
@@ -160,7 +164,7 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 		if i > 0 {
 			s.cobProgress(ctx, through, i, len(states))
 		}
-		ftxs, run, err := s.closeFacility(ctx, st, through, series)
+		ftxs, notes, run, err := s.closeFacility(ctx, st, through, series)
 		if err != nil {
 			if ctx.Err() != nil {
 				return res, fmt.Errorf("close of business %s: %w", through, ctx.Err())
@@ -173,6 +177,7 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 		if run {
 			processed = append(processed, st)
 			txs = append(txs, ftxs...)
+			res.Undetermined = append(res.Undetermined, notes...)
 		}
 	}
 	for i := range txs {
@@ -228,7 +233,7 @@ const CodeCloseIncomplete = "close_incomplete"
 // closeFacility computes what a run through through posts for one
 // facility: run is false when it has nothing to do (no loans yet, or
 // already accrued through the day with no back-valued postings).
-func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, through date.Date, series map[string]ledger.RateSeries) (txs []ledger.Transaction, run bool, err error) {
+func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, through date.Date, series map[string]ledger.RateSeries) (txs []ledger.Transaction, notes []CloseFailure, run bool, err error) {
 	start := st.AccruedThrough + 1
 	if st.AccruedThrough == 0 {
 		start = st.FirstActivity
@@ -240,11 +245,11 @@ func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, thro
 		late = nil
 	}
 	if (st.AccruedThrough == 0 && st.FirstActivity == 0 || start > through) && len(late) == 0 {
-		return nil, false, nil
+		return nil, nil, false, nil
 	}
 	terms := dailyTerms{s: s, facility: st.Facility, series: series}
 	if err := terms.dates(ctx); err != nil {
-		return nil, true, err
+		return nil, nil, true, err
 	}
 	// interestTerms are the terms of day, refused when the pricing terms
 	// interest needs are not known.
@@ -264,6 +269,7 @@ func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, thro
 	// as of through is the balance when this run starts.
 	receivable := st.InterestReceivable
 	adj := adjustment{late: late}
+	var fees feeWork
 	di := 0
 	for day := st.From; day <= through; day++ {
 		for di < len(st.Deltas) && st.Deltas[di].Day <= day {
@@ -274,17 +280,17 @@ func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, thro
 			if without := adj.without(day, principal); without != principal {
 				t, ser, err := interestTerms(day)
 				if err != nil {
-					return nil, true, err
+					return nil, nil, true, err
 				}
 				if err := adj.day(t.Pricing, ser, day, principal, without); err != nil {
-					return nil, true, err
+					return nil, nil, true, err
 				}
 			}
 		}
 		if day == through && len(late) > 0 {
 			t, ok, err := adj.transaction(st.Facility, through)
 			if err != nil {
-				return nil, true, err
+				return nil, nil, true, err
 			}
 			if ok {
 				txs = append(txs, t)
@@ -296,30 +302,31 @@ func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, thro
 		}
 		t, ser, err := interestTerms(day)
 		if err != nil {
-			return nil, true, err
+			return nil, nil, true, err
 		}
 		a, err := ledger.AccrueDay(t.Pricing, ser, day, principal)
 		if err != nil {
-			return nil, true, err
+			return nil, nil, true, err
 		}
 		tr, ok, err := ledger.Accrual(st.Facility, a)
 		if err != nil {
-			return nil, true, err
+			return nil, nil, true, err
 		}
 		if ok {
 			txs = append(txs, tr)
 			receivable += a.Amount
 		}
+		fees.day(day, t)
 		if !ledger.IsMonthEnd(day) {
 			continue
 		}
 		if u := t.BillingUnknown; u != nil {
-			return nil, true, undetermined(day, "whether the interest of the month ending "+day.String()+" is capitalised", []ledger.Unknown{*u})
+			return nil, nil, true, undetermined(day, "whether the interest of the month ending "+day.String()+" is capitalised", []ledger.Unknown{*u})
 		}
 		if t.Capitalise {
 			tr, ok, err := ledger.Capitalise(st.Facility, day, receivable)
 			if err != nil {
-				return nil, true, err
+				return nil, nil, true, err
 			}
 			if ok {
 				txs = append(txs, tr)
@@ -329,7 +336,11 @@ func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, thro
 			}
 		}
 	}
-	return txs, true, nil
+	ftxs, notes, err := fees.post(ctx, s, st.Facility, series, txs)
+	if err != nil {
+		return nil, nil, true, err
+	}
+	return append(txs, ftxs...), notes, true, nil
 }
 
 // undetermined is the error of a figure of day (what) that needs terms

@@ -52,7 +52,13 @@ func (s *Service) ChargeFee(ctx context.Context, facility, feeID string, valueDa
 	if !ok {
 		return store.Posted{}, store.Errorf(store.CodeNotFound, "facility %q has no fee %q in its terms as of %s", facility, feeID, valueDate)
 	}
-	t, err := ledger.Fee(ledger.Ref{Facility: facility, Key: "fee:" + feeID, ValueDate: valueDate, Memo: feeID}, fee.Amount, toLoans)
+	if fee.Kind != "" && fee.Kind != ledger.FeeFixed {
+		return store.Posted{}, store.Errorf(store.CodeInvalid, "fee %q of facility %q is a %s fee, billed by close of business at the end of each period; only a fixed fee is charged", feeID, facility, fee.Kind)
+	}
+	if len(fee.Unknown) > 0 {
+		return store.Posted{}, undetermined(valueDate, "fee "+feeID, fee.Unknown)
+	}
+	t, err := ledger.Fee(ledger.Ref{Facility: facility, Key: ledger.FeeKey(feeID, 0), ValueDate: valueDate, Memo: feeID}, fee.Amount, toLoans)
 	if err != nil {
 		return store.Posted{}, err
 	}

@@ -95,15 +95,12 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 	}
 	ft.Calendar, ft.Zone = cal.Calendar, cal.Info.Zone
 	for _, f := range t.Fees {
-		if !f.Amount.Known() {
-			continue
+		fee, err := feeTerm(f)
+		if err != nil {
+			return ft, fmt.Errorf("facility %q as of %s: %w", t.Facility, t.AsOf, err)
 		}
 		if ft.Fees == nil {
 			ft.Fees = map[string]FeeTerm{}
-		}
-		fee := FeeTerm{Amount: f.Amount.Value}
-		if f.Due != nil && f.Due.Known() {
-			fee.Due = f.Due.Value
 		}
 		ft.Fees[f.ID] = fee
 	}
@@ -143,6 +140,77 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 		}
 	}
 	return ft, nil
+}
+
+// feeTerm is a fee of the terms as the fee engine takes it: every term of
+// it that is not known is listed in Unknown (the fee is then
+// undetermined, nothing else).
+func feeTerm(f agreement.Fee) (FeeTerm, error) {
+	fee := FeeTerm{ID: f.ID, Label: f.Label, Kind: f.Kind, Cite: f.Cite}
+	name := func(term string) string { return term + " of fee " + f.ID }
+	switch f.Kind {
+	case agreement.FeeFixed, agreement.FeeMonitoring, agreement.FeeMinimumInterest, "":
+		if f.Amount.Known() {
+			fee.Amount = f.Amount.Value
+		} else {
+			fee.Unknown = append(fee.Unknown, unknownOf(name("amount"), f.Amount))
+		}
+	}
+	if f.Due != nil {
+		if f.Due.Known() {
+			fee.Due = f.Due.Value
+		} else {
+			fee.Unknown = append(fee.Unknown, unknownOf(name("due date"), *f.Due))
+		}
+	}
+	if f.Rate != nil {
+		if f.Rate.Known() {
+			fee.Rate = f.Rate.Value
+		} else {
+			fee.Unknown = append(fee.Unknown, unknownOf(name("rate"), *f.Rate))
+		}
+	}
+	for _, st := range f.Steps {
+		s := ledger.FeeStep{Rate: st.Rate.Value}
+		if !st.Rate.Known() {
+			fee.Unknown = append(fee.Unknown, unknownOf(name("rate of step "+st.ID), st.Rate))
+		}
+		if u := st.UsageBelow; u != nil {
+			if u.Known() {
+				v := u.Value
+				s.UsageBelow = &v
+			} else {
+				fee.Unknown = append(fee.Unknown, unknownOf(name("usage_below of step "+st.ID), *u))
+			}
+		}
+		fee.Steps = append(fee.Steps, s)
+	}
+	if f.Basis != nil {
+		if f.Basis.Known() {
+			dc, err := ledger.DayCountByName(f.Basis.Value)
+			if err != nil {
+				return fee, err
+			}
+			fee.Basis, fee.DayCount = f.Basis.Value, dc
+		} else {
+			fee.Unknown = append(fee.Unknown, unknownOf(name("basis"), *f.Basis))
+		}
+	}
+	if f.Billing != nil {
+		if f.Billing.Known() {
+			fee.Billing = f.Billing.Value
+		} else {
+			fee.Unknown = append(fee.Unknown, unknownOf(name("billing"), *f.Billing))
+		}
+	}
+	if f.Unused != nil {
+		if f.Unused.Known() {
+			fee.Unused = f.Unused.Value
+		} else {
+			fee.Unknown = append(fee.Unknown, unknownOf(name("unused amount"), *f.Unused))
+		}
+	}
+	return fee, nil
 }
 
 // unknownOf is the unknown term named name.

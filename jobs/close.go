@@ -72,7 +72,7 @@ func (w *closeWorker) Work(ctx context.Context, job *river.Job[CloseOfBusinessAr
 		if incomplete != nil {
 			return "", incomplete
 		}
-		return fmt.Sprintf("through %s: %d facilities, %d transactions posted, %d already posted", job.Args.Through, res.Facilities, res.Posted, res.Replayed), nil
+		return fmt.Sprintf("through %s: %d facilities, %d transactions posted, %d already posted, %d fees not posted (a term not known)", job.Args.Through, res.Facilities, res.Posted, res.Replayed, len(res.Undetermined)), nil
 	})
 }
 

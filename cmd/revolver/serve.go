@@ -384,6 +384,9 @@ func cobCmd() *cobra.Command {
 			// The facilities closed are stored; those that could not be
 			// are reported, and the command then fails.
 			fmt.Fprintf(cmd.OutOrStdout(), "close of business through %s: %d facilities, %d transactions posted, %d already posted\n", d, res.Facilities, res.Posted, res.Replayed)
+			for _, f := range res.Undetermined {
+				fmt.Fprintf(cmd.OutOrStdout(), "not posted: facility %q: %s\n", f.Facility, f.Reason)
+			}
 			for _, f := range res.Failed {
 				fmt.Fprintf(cmd.OutOrStdout(), "not closed: facility %q: %s\n", f.Facility, f.Reason)
 			}
