@@ -817,6 +817,9 @@ func (d *decoder) fees(t *node, root ctx, terms *Terms) {
 		}[f.Kind]
 		for _, k := range []string{"amount", "due", "rate", "steps", "basis", "billing", "unused"} {
 			if n, ok := it.kids[k]; ok && !contains(need, k) && !contains(allow, k) {
+				if p, ok := it.kpos[k]; ok && p.File != "" {
+					n = &node{pos: p}
+				}
 				d.errf(n, k, "for a "+f.Kind+" fee: "+strings.Join(append(append([]string{"label", "kind"}, need...), allow...), ", "), "fee %s: %s is not a term of a %s fee", it.id, k, f.Kind)
 			}
 		}

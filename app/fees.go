@@ -137,7 +137,8 @@ func (s *Service) keyStored(ctx context.Context, facility, key string) (bool, er
 	return ok, err
 }
 
-// billPeriod computes a periodic fee for its period: the terms in force
+// billPeriod computes a periodic fee for its period (a zero bill when the
+// fee was in force on no day of it): the terms in force
 // and the balances at the close of each day of the period (what is stored
 // and what the run posts), and the interest of the period.
 func (s *Service) billPeriod(ctx context.Context, facility string, series map[string]ledger.RateSeries, p feePeriod, run []ledger.Transaction) (ledger.FeeBill, error) {
@@ -186,11 +187,9 @@ func (s *Service) billPeriod(ctx context.Context, facility string, series map[st
 			return ledger.FeeBill{}, err
 		}
 		fd := ledger.FeeDay{Day: day, Loans: bal[ledger.Loans], LCOutstanding: bal[ledger.LCOutstanding], LCDrawn: bal[ledger.LCDrawn], Commitment: t.Commitment}
-		if f, ok := t.Fees[p.id]; ok {
+		if f, ok := t.Fees[p.id]; ok && f.Billing != "" {
 			fd.Fee = &f
-			if day == p.to {
-				fee = &f
-			}
+			fee = &f // as last in force in the period
 		}
 		for _, u := range t.Unknown {
 			if u.Term == "commitment" {
@@ -200,7 +199,8 @@ func (s *Service) billPeriod(ctx context.Context, facility string, series map[st
 		days = append(days, fd)
 	}
 	if fee == nil {
-		return ledger.FeeBill{}, fmt.Errorf("fee %s: not in the terms on %s, the end of its period", p.id, p.to)
+		// Not in force on any day of the period: nothing to bill.
+		return ledger.FeeBill{}, nil
 	}
 	return ledger.BillFee(*fee, p.from, p.to, p.billed, days, interest)
 }

@@ -347,7 +347,7 @@ func (b FeeBill) Memo() string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%s %s to %s (%d days): %s", firstUpper(label(FeeTerms{ID: b.Fee, Label: b.Label})), b.From, b.To, b.Days, b.Formula())
 	if b.Usage != nil {
-		fmt.Fprintf(&sb, "; average usage %s chose the rate", b.Usage.Percent())
+		fmt.Fprintf(&sb, "; average usage %s chose the rate", usagePercent(*b.Usage))
 	}
 	if b.Basis != "" {
 		fmt.Fprintf(&sb, "; basis %s", b.Basis)
@@ -357,6 +357,10 @@ func (b FeeBill) Memo() string {
 	}
 	return sb.String()
 }
+
+// usagePercent shows a usage as a percentage with two decimals, rounded
+// for display only (the grid compares the exact value).
+func usagePercent(r money.Rate) string { return r.MulRate(money.RateFromInt(100)).Fixed(2) + "%" }
 
 func firstUpper(s string) string {
 	if s == "" {
@@ -374,7 +378,7 @@ func (b FeeBill) Explain() *explain.Node {
 			Value: s.Average.String(), Formula: fmt.Sprintf("average daily balance over %d/%d of a year", s.Counted, s.Den)})
 	}
 	if b.Usage != nil {
-		n.Add(&explain.Node{Key: "fee." + b.Fee + ".usage", Label: "Average usage (chooses the rate)", Value: b.Usage.Percent(),
+		n.Add(&explain.Node{Key: "fee." + b.Fee + ".usage", Label: "Average usage (chooses the rate)", Value: usagePercent(*b.Usage),
 			Formula: "average daily amount used ÷ average daily commitment"})
 	}
 	return n
