@@ -282,7 +282,7 @@ func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 		root.cite = *t.cite
 	}
 	d.group(t, root, append([]string{"currency", "parties", "commitment", "advance_cap", "termination_date", "borrowing_base",
-		"eligibility", "covenants", "events_of_default", "notices", "locations", "pricing", "fees", "reporting",
+		"eligibility", "covenants", "events_of_default", "notices", "locations", "pricing", "fees", "costs", "reporting",
 		"collections", "overadvance", "advances", "settings", "lc_sublimit", "revolving_credit_note", "security"}, scheduleKeys...)...)
 	terms := &Terms{Facility: f.Slug, Name: f.Name, AsOf: asOf, Documents: f.Documents}
 	if c := d.str(t, "currency", root, false); c != nil {
@@ -339,6 +339,7 @@ func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 	d.locations(t, root, terms)
 	d.pricing(t, root, terms)
 	d.fees(t, root, terms)
+	d.costs(t, root, terms)
 	d.reporting(t, root, terms)
 	if g := t.kids["collections"]; g != nil {
 		c := root.in(g, "collections")
@@ -849,6 +850,17 @@ func (d *decoder) fees(t *node, root ctx, terms *Terms) {
 			f.Billing = d.str(it, "billing", ic, true, "monthly", "quarterly")
 		}
 		terms.Fees = append(terms.Fees, f)
+	}
+}
+
+func (d *decoder) costs(t *node, root ctx, terms *Terms) {
+	items, lc := d.list(t, "costs", root)
+	for _, it := range items {
+		ic := lc.in(it, it.id)
+		if !d.group(it, ic, "label") {
+			continue
+		}
+		terms.Costs = append(terms.Costs, Cost{ID: it.id, Label: d.text(it, "label"), Cite: ic.cite})
 	}
 }
 

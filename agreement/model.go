@@ -112,6 +112,7 @@ type Terms struct {
 	Locations       []Location              `json:"locations"`
 	Pricing         Pricing                 `json:"pricing"`
 	Fees            []Fee                   `json:"fees"`
+	Costs           []Cost                  `json:"costs,omitempty"`
 	Reporting       []Reporting             `json:"reporting"`
 	Collections     Collections             `json:"collections"`
 	Overadvance     Overadvance             `json:"overadvance"`
@@ -389,6 +390,15 @@ type Fee struct {
 	Unused *Term[string] `json:"unused,omitempty"`
 	Cite   Cite          `json:"cite"`
 	Pos    Pos           `json:"-"`
+}
+
+// Cost is a kind of cost the lender may pay on the borrower's behalf and
+// charge to the loan account (a field examination, under Security
+// Agreement ¶7), with the clause that lets it.
+type Cost struct {
+	ID    string `json:"id"` // e.g. "field_exam"
+	Label string `json:"label"`
+	Cite  Cite   `json:"cite"`
 }
 
 // FeeStep is one step of a fee's rate grid: Rate applies when the

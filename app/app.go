@@ -57,6 +57,9 @@ type FacilityTerms struct {
 	// Fees by id, e.g. the transaction fee of the Loan Modification
 	// Agreement §II.A.
 	Fees map[string]FeeTerm
+	// Costs the lender may charge to the loan account, by id, with the
+	// clause that lets it (a field examination: Security Agreement ¶7).
+	Costs map[string]CostTerm
 
 	// What availability and the guards on advances need besides the
 	// figures above (FromAgreement sets them; a source without agreement
@@ -96,6 +99,12 @@ type FacilityTerms struct {
 // due date, rate or rate grid, basis and billing, and the terms of it that
 // are not known (ledger.FeeTerms).
 type FeeTerm = ledger.FeeTerms
+
+// CostTerm is a kind of cost the terms let the lender charge.
+type CostTerm struct {
+	Label string
+	Cite  explain.Cite
+}
 
 // Terms gives a facility's terms as of a date.
 type Terms interface {

@@ -285,3 +285,32 @@ changes:
 		}
 	})
 }
+
+// A field examination is charged to the loan account as a cost, its memo
+// citing Security Agreement ¶7; once per key; a cost the terms do not name
+// is not_found.
+func TestFieldExamCost(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		d := date.MustParse
+		svc := feeWorld(t, s)
+		btuAs(t, svc, "btu")
+		in := CostInput{Facility: "btu", Kind: "field_exam", ValueDate: d("2006-03-15"), Amount: 4_500_00, Memo: "examiner's invoice 4411"}
+		p, err := svc.ChargeCost(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr := p.Transaction
+		if tr.Kind != ledger.KindCost || tr.Key != "cost:field_exam:2006-03-15" || tr.Memo != "Field examination (field_exam): examiner's invoice 4411; Security Agreement ¶7" ||
+			len(tr.Postings) != 2 || tr.Postings[0] != (ledger.Posting{Account: ledger.Loans, Amount: 4_500_00}) {
+			t.Errorf("cost %+v", tr)
+		}
+		if again, err := svc.ChargeCost(ctx, in); err != nil || !again.Replayed {
+			t.Errorf("again: %+v %v, want the first replayed", again, err)
+		}
+		in.Kind = "appraisal"
+		if _, err := svc.ChargeCost(ctx, in); store.ErrorCode(err) != store.CodeNotFound || !strings.Contains(err.Error(), "its costs: field_exam") {
+			t.Errorf("a cost the terms do not name: %v", err)
+		}
+	})
+}

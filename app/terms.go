@@ -104,6 +104,12 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 		}
 		ft.Fees[f.ID] = fee
 	}
+	for _, c := range t.Costs {
+		if ft.Costs == nil {
+			ft.Costs = map[string]CostTerm{}
+		}
+		ft.Costs[c.ID] = CostTerm{Label: c.Label, Cite: c.Cite}
+	}
 	var opt *agreement.RateOption
 	for i := range t.Pricing.Options {
 		if option == "" || t.Pricing.Options[i].ID == option {
