@@ -79,7 +79,7 @@ func TestFeesLint(t *testing.T) {
 		{"bad billing", "billing: monthly\n    - id: monitoring_fee", "billing: weekly\n    - id: monitoring_fee", `agreement.yaml:40:16: bad value for fees.lc_fee.billing (found "weekly", expected one of monthly, quarterly)`},
 		{"bad basis", "basis: actual_365", "basis: actual_366", `agreement.yaml:39:14: bad value for fees.lc_fee.basis (found "actual_366", expected one of actual_360, actual_365, 30_360)`},
 		{"bad rate", "rate: 2%", "rate: two", `agreement.yaml:38:13: bad rate for fees.lc_fee.rate (found "two"`},
-		{"missing billing", "      amount: 1500.00\n      billing: monthly\n", "      amount: 1500.00\n", `agreement.yaml:41:7: missing term fees.monitoring_fee.billing (expected `+"`billing:`)"},
+		{"missing billing", "      amount: 1500.00\n      billing: monthly\n", "      amount: 1500.00\n", `agreement.yaml:41:7: missing term fees.monitoring_fee.billing (expected ` + "`billing:`)"},
 		{"missing rate", "      rate: 2%\n", "", `missing term fees.lc_fee.rate`},
 		{"rate and steps", "      basis: actual_360\n      billing: quarterly\n      steps:", "      rate: 1%\n      basis: actual_360\n      billing: quarterly\n      steps:", `fee unused_line_fee: a rate and steps; write one of them`},
 		{"a term of another kind", "      amount: 25000.00\n", "      amount: 25000.00\n      due: 2020-03-31\n", `agreement.yaml:48:7: fee minimum_interest: due is not a term of a minimum_interest fee (found "due"`},

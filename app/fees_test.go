@@ -155,13 +155,13 @@ func TestFeesInCloseOfBusiness(t *testing.T) {
 		// Minimum interest: 100,000.00 − the quarter's interest (4,000,000 ×
 		// 6%/360 = 666.67 × 29 days + 1,000.00 × 59 = 78,333.43) = 21,666.57.
 		want := map[string]string{
-			"fee:unused_line_fee:2006-03-31": "2006-03-31 7807.29 Unused line fee (unused_line_fee) 2006-01-01 to 2006-03-31 (90 days): 0.375% × average daily unused 8,327,777.78 × 90/360 = 7,807.29; average usage 40.52% chose the rate; basis actual_360; First Amendment to Loan Agreement §2.6",
-			"fee:lc_fee:2006-01-31":          "2006-01-31 611.11 Letter of credit fee (lc_fee) 2006-01-01 to 2006-01-31 (31 days): 2% × average daily face of letters of credit 354,838.71 × 31/360 = 611.11; basis actual_360; First Amendment to Loan Agreement §2.7",
-			"fee:lc_fee:2006-02-28":          "2006-02-28 777.78 Letter of credit fee (lc_fee) 2006-02-01 to 2006-02-28 (28 days): 2% × average daily face of letters of credit 500,000.00 × 28/360 = 777.78; basis actual_360; First Amendment to Loan Agreement §2.7",
-			"fee:lc_fee:2006-03-31":          "2006-03-31 861.11 Letter of credit fee (lc_fee) 2006-03-01 to 2006-03-31 (31 days): 2% × average daily face of letters of credit 500,000.00 × 31/360 = 861.11; basis actual_360; First Amendment to Loan Agreement §2.7",
-			"fee:monitoring_fee:2006-03-31":  "2006-03-31 1500.00 Collateral monitoring fee (monitoring_fee) 2006-01-01 to 2006-03-31 (90 days): 1,500.00 per period; First Amendment to Loan Agreement §2.8",
+			"fee:unused_line_fee:2006-03-31":  "2006-03-31 7807.29 Unused line fee (unused_line_fee) 2006-01-01 to 2006-03-31 (90 days): 0.375% × average daily unused 8,327,777.78 × 90/360 = 7,807.29; average usage 40.52% chose the rate; basis actual_360; First Amendment to Loan Agreement §2.6",
+			"fee:lc_fee:2006-01-31":           "2006-01-31 611.11 Letter of credit fee (lc_fee) 2006-01-01 to 2006-01-31 (31 days): 2% × average daily face of letters of credit 354,838.71 × 31/360 = 611.11; basis actual_360; First Amendment to Loan Agreement §2.7",
+			"fee:lc_fee:2006-02-28":           "2006-02-28 777.78 Letter of credit fee (lc_fee) 2006-02-01 to 2006-02-28 (28 days): 2% × average daily face of letters of credit 500,000.00 × 28/360 = 777.78; basis actual_360; First Amendment to Loan Agreement §2.7",
+			"fee:lc_fee:2006-03-31":           "2006-03-31 861.11 Letter of credit fee (lc_fee) 2006-03-01 to 2006-03-31 (31 days): 2% × average daily face of letters of credit 500,000.00 × 31/360 = 861.11; basis actual_360; First Amendment to Loan Agreement §2.7",
+			"fee:monitoring_fee:2006-03-31":   "2006-03-31 1500.00 Collateral monitoring fee (monitoring_fee) 2006-01-01 to 2006-03-31 (90 days): 1,500.00 per period; First Amendment to Loan Agreement §2.8",
 			"fee:minimum_interest:2006-03-31": "2006-03-31 21666.57 Minimum interest (minimum_interest) 2006-01-01 to 2006-03-31 (90 days): max(0, minimum 100,000.00 − interest of the period 78,333.43) = 21,666.57; First Amendment to Loan Agreement §2.9",
-			"fee:amendment_fee":              "2006-02-15 5000.00 Amendment fee (amendment_fee) due 2006-02-15; First Amendment to Loan Agreement §2.10",
+			"fee:amendment_fee":               "2006-02-15 5000.00 Amendment fee (amendment_fee) due 2006-02-15; First Amendment to Loan Agreement §2.10",
 		}
 		for k, w := range want {
 			if got[k] != w {

@@ -22,7 +22,9 @@ import (
 // authority: it names the user it acts for (--as), whose role the use
 // cases check, and the audit record says it came from the command line.
 
-func init() { register(advanceCmd, repayCmd, costCmd, certificateCmd, statementsCmd, approvalsCmd, requestsCmd) }
+func init() {
+	register(advanceCmd, repayCmd, costCmd, certificateCmd, statementsCmd, approvalsCmd, requestsCmd)
+}
 
 // opFlags are the flags every operation takes.
 type opFlags struct {
