@@ -69,6 +69,19 @@ type CloseResult struct {
 // (store.Store.CommitAccrual): a run is never stored without its record,
 // nor the business date moved without the accruals of the day it closes.
 //
+// The run also posts the fees of the terms on the days it walks (fees.go):
+// a fixed fee on its due date (key "fee:ID", unless a transaction under
+// that key is stored), a periodic fee on the billing date of each period
+// (key "fee:ID:PERIOD-END"), computed by ledger.BillFee from the balances
+// at the close of each day of the period. A fee a term of which is not
+// known is not posted and is listed in the result's Undetermined.
+//
+// A facility the run cannot close (a term interest needs is not known, a
+// rate series has no value, …) stops only itself: the run closes every
+// other facility, commits their accruals, lists the facility and the
+// reason in the result's Failed, does not move the business date, and
+// returns a *CloseError after the commit.
+//
 // If loans are posted while the run computes, the commit detects it and
 // the run starts again (up to three times) rather than miss their interest.
 func (s *Service) CloseOfBusiness(ctx context.Context, through date.Date) (CloseResult, error) {
@@ -98,7 +111,7 @@ func (s *Service) CloseOfBusiness(ctx context.Context, through date.Date) (Close
 // date, opened by the actor (or "close of business"), and, when the
 // context carries an actor and the store keeps an audit trail, the run's
 // record.
-func (s *Service) closing(ctx context.Context, through date.Date, facilities int, failed []CloseFailure) *store.AccrualClose {
+func (s *Service) closing(ctx context.Context, through date.Date, facilities int, failed, undetermined []CloseFailure) *store.AccrualClose {
 	a, hasActor := ActorFrom(ctx)
 	by := "close of business"
 	if hasActor && a.User != "" {
@@ -116,7 +129,7 @@ func (s *Service) closing(ctx context.Context, through date.Date, facilities int
 		if a.Audit != nil {
 			a.Audit.Ran = true
 		}
-		res := CloseResult{Facilities: facilities, Failed: failed}
+		res := CloseResult{Facilities: facilities, Failed: failed, Undetermined: undetermined}
 		count(&res, posted)
 		if res.Posted == 0 && !opened {
 			return nil, nil // nothing changed: no record
@@ -186,7 +199,7 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 		}
 	}
 	s.cobProgress(ctx, through, len(states), len(states))
-	posted, err := s.Store.CommitAccrual(ctx, through, processed, txs, s.closing(ctx, through, res.Facilities, res.Failed))
+	posted, err := s.Store.CommitAccrual(ctx, through, processed, txs, s.closing(ctx, through, res.Facilities, res.Failed, res.Undetermined))
 	if err != nil {
 		return res, fmt.Errorf("close of business %s: %w", through, err)
 	}
