@@ -34,6 +34,9 @@ type feePeriod struct {
 // day notes the fees of the terms t in force on day that are due or
 // billed on it.
 func (w *feeWork) day(day date.Date, t FacilityTerms) {
+	if len(t.Fees) == 0 {
+		return
+	}
 	if w.seen == nil {
 		w.seen = map[string]bool{}
 	}
