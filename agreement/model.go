@@ -368,8 +368,9 @@ const (
 type Fee struct {
 	ID    string `json:"id"`
 	Label string `json:"label"`
-	// Kind is one of FeeKinds (fixed when the terms write none).
-	Kind string `json:"kind"`
+	// Kind is one of FeeKinds (fixed when the terms write none; empty, and
+	// fixed, for a waiver letter's fee).
+	Kind string `json:"kind,omitempty"`
 	// Amount: a fixed fee's amount, a monitoring fee's per period, the
 	// minimum interest of a period.
 	Amount Term[money.Amount] `json:"amount"`
@@ -413,8 +414,8 @@ type FeeStep struct {
 }
 
 // Periodic reports whether the fee is billed each period (every kind but
-// fixed).
-func (f Fee) Periodic() bool { return f.Kind != FeeFixed }
+// fixed; a fee of no kind, such as a waiver letter's, is fixed).
+func (f Fee) Periodic() bool { return f.Kind != FeeFixed && f.Kind != "" }
 
 // Reporting is a report the borrower must deliver (borrowing base
 // certificates, financial statements).
