@@ -282,7 +282,7 @@ func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 		root.cite = *t.cite
 	}
 	d.group(t, root, append([]string{"currency", "parties", "commitment", "advance_cap", "termination_date", "borrowing_base",
-		"eligibility", "covenants", "events_of_default", "notices", "locations", "pricing", "fees", "reporting",
+		"eligibility", "covenants", "events_of_default", "notices", "locations", "pricing", "fees", "costs", "reporting",
 		"collections", "overadvance", "advances", "settings", "lc_sublimit", "revolving_credit_note", "security"}, scheduleKeys...)...)
 	terms := &Terms{Facility: f.Slug, Name: f.Name, AsOf: asOf, Documents: f.Documents}
 	if c := d.str(t, "currency", root, false); c != nil {
@@ -339,6 +339,7 @@ func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 	d.locations(t, root, terms)
 	d.pricing(t, root, terms)
 	d.fees(t, root, terms)
+	d.costs(t, root, terms)
 	d.reporting(t, root, terms)
 	if g := t.kids["collections"]; g != nil {
 		c := root.in(g, "collections")
@@ -791,16 +792,115 @@ func (d *decoder) fees(t *node, root ctx, terms *Terms) {
 	items, lc := d.list(t, "fees", root)
 	for _, it := range items {
 		ic := lc.in(it, it.id)
-		if !d.group(it, ic, "label", "amount", "due") {
+		if !d.group(it, ic, "label", "kind", "amount", "due", "rate", "steps", "basis", "billing", "unused") {
 			continue
 		}
-		f := Fee{ID: it.id, Label: d.text(it, "label"), Cite: ic.cite}
-		if v := d.amount(it, "amount", ic, true); v != nil {
-			f.Amount = *v
+		f := Fee{ID: it.id, Label: d.text(it, "label"), Kind: FeeFixed, Cite: ic.cite, Pos: it.pos}
+		if k, ok := it.kids["kind"]; ok {
+			f.Kind = d.text(it, "kind")
+			if !contains(FeeKinds, f.Kind) {
+				d.errf(k, f.Kind, "one of "+strings.Join(FeeKinds, ", "), "bad kind for fee %s", it.id)
+				continue
+			}
 		}
-		f.Due = d.date(it, "due", ic, false)
+		// Which terms each kind has: required, allowed, or neither.
+		need := map[string][]string{
+			FeeFixed:           {"amount"},
+			FeeUnusedLine:      {"basis", "billing"},
+			FeeLetterOfCredit:  {"rate", "basis", "billing"},
+			FeeMonitoring:      {"amount", "billing"},
+			FeeMinimumInterest: {"amount", "billing"},
+		}[f.Kind]
+		allow := map[string][]string{
+			FeeFixed:          {"due"},
+			FeeUnusedLine:     {"rate", "steps", "unused"},
+			FeeLetterOfCredit: {},
+		}[f.Kind]
+		for _, k := range []string{"amount", "due", "rate", "steps", "basis", "billing", "unused"} {
+			if n, ok := it.kids[k]; ok && !contains(need, k) && !contains(allow, k) {
+				if p, ok := it.kpos[k]; ok && p.File != "" {
+					n = &node{pos: p}
+				}
+				d.errf(n, k, "for a "+f.Kind+" fee: "+strings.Join(append(append([]string{"label", "kind"}, need...), allow...), ", "), "fee %s: %s is not a term of a %s fee", it.id, k, f.Kind)
+			}
+		}
+		if contains(need, "amount") {
+			if v := d.amount(it, "amount", ic, true); v != nil {
+				f.Amount = *v
+			}
+		}
+		if f.Kind == FeeFixed {
+			f.Due = d.date(it, "due", ic, false)
+		}
+		if f.Kind == FeeUnusedLine || f.Kind == FeeLetterOfCredit {
+			_, hasSteps := it.kids["steps"]
+			f.Rate = d.rate(it, "rate", ic, f.Kind == FeeLetterOfCredit || !hasSteps)
+			if f.Kind == FeeUnusedLine && hasSteps {
+				if f.Rate != nil {
+					d.errf(it.kids["rate"], "rate", "either rate or steps", "fee %s: a rate and steps; write one of them", it.id)
+				}
+				f.Steps = d.feeSteps(it, ic)
+			}
+			f.Basis = d.str(it, "basis", ic, true, "actual_360", "actual_365", "30_360")
+			if f.Kind == FeeUnusedLine {
+				f.Unused = d.str(it, "unused", ic, false, UnusedLessLoansAndLCs, UnusedLessLoans)
+			}
+		}
+		if f.Periodic() {
+			f.Billing = d.str(it, "billing", ic, true, "monthly", "quarterly")
+		}
 		terms.Fees = append(terms.Fees, f)
 	}
+}
+
+func (d *decoder) costs(t *node, root ctx, terms *Terms) {
+	items, lc := d.list(t, "costs", root)
+	for _, it := range items {
+		ic := lc.in(it, it.id)
+		if !d.group(it, ic, "label") {
+			continue
+		}
+		terms.Costs = append(terms.Costs, Cost{ID: it.id, Label: d.text(it, "label"), Cite: ic.cite})
+	}
+}
+
+// feeSteps reads a fee's rate grid: every step but the last has
+// usage_below, rising from step to step; the last has none.
+func (d *decoder) feeSteps(it *node, ic ctx) []FeeStep {
+	items, sc := d.list(it, "steps", ic)
+	if len(items) == 0 {
+		if n := it.kids["steps"]; n != nil {
+			d.errf(n, "", "a list of steps, each with an id and a rate", "fee %s: no steps", it.id)
+		}
+		return nil
+	}
+	var out []FeeStep
+	var prev *Term[money.Rate]
+	for i, st := range items {
+		stc := sc.in(st, st.id)
+		if !d.group(st, stc, "usage_below", "rate") {
+			continue
+		}
+		s := FeeStep{ID: st.id, Cite: stc.cite}
+		if v := d.rate(st, "rate", stc, true); v != nil {
+			s.Rate = *v
+		}
+		last := i == len(items)-1
+		s.UsageBelow = d.rate(st, "usage_below", stc, !last)
+		if last && s.UsageBelow != nil {
+			d.errf(st.kids["usage_below"], s.UsageBelow.Value.String(), "no usage_below on the last step (it applies otherwise)", "fee %s: the last step %s has a usage_below", it.id, st.id)
+		}
+		if u := s.UsageBelow; u != nil && u.Known() {
+			if u.Value.Sign() <= 0 || u.Value.Cmp(money.MustRate("1")) > 0 {
+				d.errf(st.kids["usage_below"], u.Value.String(), "a share above 0% and at most 100%", "fee %s: bad usage_below of step %s", it.id, st.id)
+			} else if prev != nil && prev.Known() && u.Value.Cmp(prev.Value) <= 0 {
+				d.errf(st.kids["usage_below"], u.Value.String(), "above the step before ("+prev.Value.String()+")", "fee %s: the steps' usage_below must rise", it.id)
+			}
+			prev = u
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 func (d *decoder) reporting(t *node, root ctx, terms *Terms) {

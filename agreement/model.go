@@ -112,6 +112,7 @@ type Terms struct {
 	Locations       []Location              `json:"locations"`
 	Pricing         Pricing                 `json:"pricing"`
 	Fees            []Fee                   `json:"fees"`
+	Costs           []Cost                  `json:"costs,omitempty"`
 	Reporting       []Reporting             `json:"reporting"`
 	Collections     Collections             `json:"collections"`
 	Overadvance     Overadvance             `json:"overadvance"`
@@ -332,14 +333,89 @@ type RateOption struct {
 	Cite   Cite             `json:"cite"`
 }
 
+// Kinds of fees.
+const (
+	// FeeFixed is an amount due on a date (the Loan Modification
+	// Agreement's transaction fee).
+	FeeFixed = "fixed"
+	// FeeUnusedLine is rate × the average daily unused amount of the
+	// commitment, billed each period in arrears.
+	FeeUnusedLine = "unused_line"
+	// FeeLetterOfCredit is rate × the average daily face of the letters
+	// of credit outstanding, billed each period in arrears.
+	FeeLetterOfCredit = "letter_of_credit"
+	// FeeMonitoring is a fixed amount each period (monitoring, collateral
+	// management), billed in arrears.
+	FeeMonitoring = "monitoring"
+	// FeeMinimumInterest is what the interest of a period falls short of
+	// a minimum amount, billed at the period's end.
+	FeeMinimumInterest = "minimum_interest"
+)
+
+// FeeKinds are the kinds of fees, as the terms write them.
+var FeeKinds = []string{FeeFixed, FeeUnusedLine, FeeLetterOfCredit, FeeMonitoring, FeeMinimumInterest}
+
+// How an unused line fee counts the unused amount (Fee.Unused).
+const (
+	// UnusedLessLoansAndLCs: commitment − loans − letters of credit
+	// (outstanding face and drawn unreimbursed), the default.
+	UnusedLessLoansAndLCs = "commitment_less_loans_and_letters_of_credit"
+	// UnusedLessLoans: commitment − loans.
+	UnusedLessLoans = "commitment_less_loans"
+)
+
 // Fee is a fee of the facility.
 type Fee struct {
-	ID     string             `json:"id"`
-	Label  string             `json:"label"`
+	ID    string `json:"id"`
+	Label string `json:"label"`
+	// Kind is one of FeeKinds (fixed when the terms write none; empty, and
+	// fixed, for a waiver letter's fee).
+	Kind string `json:"kind,omitempty"`
+	// Amount: a fixed fee's amount, a monitoring fee's per period, the
+	// minimum interest of a period.
 	Amount Term[money.Amount] `json:"amount"`
-	Due    *Term[date.Date]   `json:"due,omitempty"`
-	Cite   Cite               `json:"cite"`
+	// Due: when a fixed fee is due.
+	Due *Term[date.Date] `json:"due,omitempty"`
+	// Rate: the annual rate of an unused line or letter-of-credit fee;
+	// Steps instead: a rate grid by average usage (unused line fee).
+	Rate  *Term[money.Rate] `json:"rate,omitempty"`
+	Steps []FeeStep         `json:"steps,omitempty"`
+	// Basis is the day count a rate fee accrues on (actual_360,
+	// actual_365, 30_360).
+	Basis *Term[string] `json:"basis,omitempty"`
+	// Billing is the period a periodic fee is billed for, in arrears:
+	// monthly or quarterly (calendar months and quarters).
+	Billing *Term[string] `json:"billing,omitempty"`
+	// Unused is how an unused line fee counts the unused amount
+	// (UnusedLessLoansAndLCs when nil).
+	Unused *Term[string] `json:"unused,omitempty"`
+	Cite   Cite          `json:"cite"`
+	Pos    Pos           `json:"-"`
 }
+
+// Cost is a kind of cost the lender may pay on the borrower's behalf and
+// charge to the loan account (a field examination, under Security
+// Agreement ¶7), with the clause that lets it.
+type Cost struct {
+	ID    string `json:"id"` // e.g. "field_exam"
+	Label string `json:"label"`
+	Cite  Cite   `json:"cite"`
+}
+
+// FeeStep is one step of a fee's rate grid: Rate applies when the
+// period's average usage (the average daily amount used ÷ the average
+// daily commitment) is below UsageBelow; the last step has no UsageBelow
+// and applies otherwise.
+type FeeStep struct {
+	ID         string            `json:"id"`
+	UsageBelow *Term[money.Rate] `json:"usage_below,omitempty"`
+	Rate       Term[money.Rate]  `json:"rate"`
+	Cite       Cite              `json:"cite"`
+}
+
+// Periodic reports whether the fee is billed each period (every kind but
+// fixed; a fee of no kind, such as a waiver letter's, is fixed).
+func (f Fee) Periodic() bool { return f.Kind != FeeFixed && f.Kind != "" }
 
 // Reporting is a report the borrower must deliver (borrowing base
 // certificates, financial statements).

@@ -57,6 +57,9 @@ type FacilityTerms struct {
 	// Fees by id, e.g. the transaction fee of the Loan Modification
 	// Agreement §II.A.
 	Fees map[string]FeeTerm
+	// Costs the lender may charge to the loan account, by id, with the
+	// clause that lets it (a field examination: Security Agreement ¶7).
+	Costs map[string]CostTerm
 
 	// What availability and the guards on advances need besides the
 	// figures above (FromAgreement sets them; a source without agreement
@@ -68,6 +71,18 @@ type FacilityTerms struct {
 	// availability names, by term (see ledger.Limits).
 	Unknown []ledger.Unknown
 	Cites   map[string]explain.Cite
+	// LCTreatmentUnknown: how letters of credit count is not known
+	// (availability is undetermined while any are outstanding).
+	LCTreatmentUnknown *ledger.Unknown
+	// InterestUnknown lists the pricing terms interest needs that are not
+	// known (the margin, the day count): no interest is accrued while one
+	// is, and close of business reports the facility. BillingUnknown: how
+	// interest is billed is not known, which blocks its capitalisation at
+	// a month end. ClearanceUnknown: the clearance days are not known,
+	// which blocks crediting collections.
+	InterestUnknown  []ledger.Unknown
+	BillingUnknown   *ledger.Unknown
+	ClearanceUnknown *ledger.Unknown
 	// Cure is what the terms say of curing an overadvance.
 	Cure ledger.Cure
 	// Zone is the facility's time zone ("": UTC).
@@ -80,10 +95,15 @@ type FacilityTerms struct {
 	CutoffCite    explain.Cite
 }
 
-// FeeTerm is a fee the terms set.
-type FeeTerm struct {
-	Amount money.Amount
-	Due    date.Date // 0: no due date in the terms
+// FeeTerm is a fee the terms set: its kind (fixed when empty), amount,
+// due date, rate or rate grid, basis and billing, and the terms of it that
+// are not known (ledger.FeeTerms).
+type FeeTerm = ledger.FeeTerms
+
+// CostTerm is a kind of cost the terms let the lender charge.
+type CostTerm struct {
+	Label string
+	Cite  explain.Cite
 }
 
 // Terms gives a facility's terms as of a date.

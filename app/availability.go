@@ -238,7 +238,7 @@ var everything = store.Everything
 func limitsOn(ft FacilityTerms, d date.Date, in store.AvailabilityInputs, bal ledger.Balances, open []string) ledger.Limits {
 	l := ledger.Limits{AsOf: d, Commitment: ft.Commitment, AdvanceCap: ft.AdvanceCap, TerminationDate: ft.TerminationDate,
 		Exclusions: ft.Exclusions, LCTreatment: ft.LCTreatment, LCOutstanding: bal[ledger.LCOutstanding], LCDrawn: bal[ledger.LCDrawn],
-		Loans: bal[ledger.Loans], Defaults: open, BlocksOnDefault: ft.BlocksOnDefault, Unknown: ft.Unknown, Cites: ft.Cites}
+		Loans: bal[ledger.Loans], Defaults: open, BlocksOnDefault: ft.BlocksOnDefault, Unknown: ft.Unknown, LCTreatmentUnknown: ft.LCTreatmentUnknown, Cites: ft.Cites}
 	if c, ok := in.InForce(d); ok {
 		l.Certificate = &ledger.Certificate{ID: c.ID, AsOf: c.AsOf, BorrowingBase: c.BorrowingBase}
 	}

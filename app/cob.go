@@ -18,6 +18,13 @@ type CloseResult struct {
 	Facilities int // facilities examined
 	Posted     int // accrual and capitalisation transactions posted
 	Replayed   int // already posted by an earlier run
+	// Failed are the facilities the run could not close, with the reason
+	// (CloseOfBusiness then also returns a *CloseError).
+	Failed []CloseFailure `json:",omitempty"`
+	// Undetermined are the fees of facilities the run closed that it could
+	// not post because a term they need is not known, with the reason: the
+	// rest of each facility is closed, and the run succeeds.
+	Undetermined []CloseFailure `json:",omitempty"`
 	// Audit is the audit trail's head after the run, to publish (keep it
 	// elsewhere: revolver audit verify --expect checks the trail against
 	// it).
@@ -62,6 +69,19 @@ type CloseResult struct {
 // (store.Store.CommitAccrual): a run is never stored without its record,
 // nor the business date moved without the accruals of the day it closes.
 //
+// The run also posts the fees of the terms on the days it walks (fees.go):
+// a fixed fee on its due date (key "fee:ID", unless a transaction under
+// that key is stored), a periodic fee on the billing date of each period
+// (key "fee:ID:PERIOD-END"), computed by ledger.BillFee from the balances
+// at the close of each day of the period. A fee a term of which is not
+// known is not posted and is listed in the result's Undetermined.
+//
+// A facility the run cannot close (a term interest needs is not known, a
+// rate series has no value, …) stops only itself: the run closes every
+// other facility, commits their accruals, lists the facility and the
+// reason in the result's Failed, does not move the business date, and
+// returns a *CloseError after the commit.
+//
 // If loans are posted while the run computes, the commit detects it and
 // the run starts again (up to three times) rather than miss their interest.
 func (s *Service) CloseOfBusiness(ctx context.Context, through date.Date) (CloseResult, error) {
@@ -91,13 +111,17 @@ func (s *Service) CloseOfBusiness(ctx context.Context, through date.Date) (Close
 // date, opened by the actor (or "close of business"), and, when the
 // context carries an actor and the store keeps an audit trail, the run's
 // record.
-func (s *Service) closing(ctx context.Context, through date.Date, facilities int) *store.AccrualClose {
+func (s *Service) closing(ctx context.Context, through date.Date, facilities int, failed, undetermined []CloseFailure) *store.AccrualClose {
 	a, hasActor := ActorFrom(ctx)
 	by := "close of business"
 	if hasActor && a.User != "" {
 		by = a.User
 	}
 	c := &store.AccrualClose{Open: store.BusinessDay{Date: through + 1, RecordedBy: by, RecordedAt: s.now(), Reason: "close of business " + through.String()}}
+	if len(failed) > 0 {
+		// The day is not closed while a facility is not.
+		c.Open = store.BusinessDay{}
+	}
 	if _, audited := s.Store.(store.TxAuditor); !hasActor || !audited {
 		return c
 	}
@@ -105,7 +129,7 @@ func (s *Service) closing(ctx context.Context, through date.Date, facilities int
 		if a.Audit != nil {
 			a.Audit.Ran = true
 		}
-		res := CloseResult{Facilities: facilities}
+		res := CloseResult{Facilities: facilities, Failed: failed, Undetermined: undetermined}
 		count(&res, posted)
 		if res.Posted == 0 && !opened {
 			return nil, nil // nothing changed: no record
@@ -153,91 +177,20 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 		if i > 0 {
 			s.cobProgress(ctx, through, i, len(states))
 		}
-		start := st.AccruedThrough + 1
-		if st.AccruedThrough == 0 {
-			start = st.FirstActivity
-		}
-		// Back-valued Loans postings are adjusted in a run reaching the
-		// accrued-through day (an earlier run leaves them for a later one).
-		late := st.Late
-		if through < st.AccruedThrough {
-			late = nil
-		}
-		if (st.AccruedThrough == 0 && st.FirstActivity == 0 || start > through) && len(late) == 0 {
+		ftxs, notes, run, err := s.closeFacility(ctx, st, through, series)
+		if err != nil {
+			if ctx.Err() != nil {
+				return res, fmt.Errorf("close of business %s: %w", through, ctx.Err())
+			}
+			// One facility's failure stops only that facility: the run
+			// goes on with the others and reports it.
+			res.Failed = append(res.Failed, CloseFailure{Facility: st.Facility, Reason: err.Error()})
 			continue
 		}
-		processed = append(processed, st)
-		fail := func(err error) error {
-			return fmt.Errorf("close of business %s: facility %q: %w", through, st.Facility, err)
-		}
-		terms := dailyTerms{s: s, facility: st.Facility, series: series}
-		if err := terms.dates(ctx); err != nil {
-			return res, fail(err)
-		}
-		principal := st.Opening
-		// Interest accrued and not yet capitalised. Everything stored for
-		// the facility is dated on or before AccruedThrough, so the balance
-		// as of through is the balance when this run starts.
-		receivable := st.InterestReceivable
-		adj := adjustment{late: late}
-		di := 0
-		for day := st.From; day <= through; day++ {
-			for di < len(st.Deltas) && st.Deltas[di].Day <= day {
-				principal += st.Deltas[di].Amount
-				di++
-			}
-			if day <= st.AccruedThrough && len(late) > 0 {
-				if without := adj.without(day, principal); without != principal {
-					t, ser, err := terms.on(ctx, day)
-					if err != nil {
-						return res, fail(err)
-					}
-					if err := adj.day(t.Pricing, ser, day, principal, without); err != nil {
-						return res, fail(err)
-					}
-				}
-			}
-			if day == through && len(late) > 0 {
-				t, ok, err := adj.transaction(st.Facility, through)
-				if err != nil {
-					return res, fail(err)
-				}
-				if ok {
-					txs = append(txs, t)
-					receivable += adj.total
-				}
-			}
-			if day < start {
-				continue
-			}
-			t, ser, err := terms.on(ctx, day)
-			if err != nil {
-				return res, fail(err)
-			}
-			a, err := ledger.AccrueDay(t.Pricing, ser, day, principal)
-			if err != nil {
-				return res, fail(err)
-			}
-			tr, ok, err := ledger.Accrual(st.Facility, a)
-			if err != nil {
-				return res, err
-			}
-			if ok {
-				txs = append(txs, tr)
-				receivable += a.Amount
-			}
-			if t.Capitalise && ledger.IsMonthEnd(day) {
-				tr, ok, err := ledger.Capitalise(st.Facility, day, receivable)
-				if err != nil {
-					return res, err
-				}
-				if ok {
-					txs = append(txs, tr)
-					// Capitalised interest bears interest from the next day.
-					principal += receivable
-					receivable = 0
-				}
-			}
+		if run {
+			processed = append(processed, st)
+			txs = append(txs, ftxs...)
+			res.Undetermined = append(res.Undetermined, notes...)
 		}
 	}
 	for i := range txs {
@@ -246,12 +199,174 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 		}
 	}
 	s.cobProgress(ctx, through, len(states), len(states))
-	posted, err := s.Store.CommitAccrual(ctx, through, processed, txs, s.closing(ctx, through, res.Facilities))
+	posted, err := s.Store.CommitAccrual(ctx, through, processed, txs, s.closing(ctx, through, res.Facilities, res.Failed, res.Undetermined))
 	if err != nil {
 		return res, fmt.Errorf("close of business %s: %w", through, err)
 	}
 	count(&res, posted)
+	if len(res.Failed) > 0 {
+		return res, &CloseError{Through: through, Facilities: res.Facilities, Failed: res.Failed}
+	}
 	return res, nil
+}
+
+// CloseFailure is a facility a close-of-business run could not close, and
+// why.
+type CloseFailure struct {
+	Facility string `json:"facility"`
+	Reason   string `json:"reason"`
+}
+
+// CloseError is a close-of-business run that closed every facility it
+// could but not those of Failed: what it posted for the others is stored,
+// the business date is not moved (the day is not closed until every
+// facility is), and running it again once the cause is put right closes
+// the rest.
+type CloseError struct {
+	Through    date.Date
+	Facilities int
+	Failed     []CloseFailure
+}
+
+func (e *CloseError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "close of business %s: %d of %d facilities not closed (the business date is not moved):", e.Through, len(e.Failed), e.Facilities)
+	for _, f := range e.Failed {
+		fmt.Fprintf(&b, " facility %q: %s;", f.Facility, f.Reason)
+	}
+	return strings.TrimSuffix(b.String(), ";")
+}
+
+// ErrorCode is "close_incomplete".
+func (e *CloseError) ErrorCode() string { return CodeCloseIncomplete }
+
+// CodeCloseIncomplete is the code of a CloseError.
+const CodeCloseIncomplete = "close_incomplete"
+
+// closeFacility computes what a run through through posts for one
+// facility: run is false when it has nothing to do (no loans yet, or
+// already accrued through the day with no back-valued postings).
+func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, through date.Date, series map[string]ledger.RateSeries) (txs []ledger.Transaction, notes []CloseFailure, run bool, err error) {
+	start := st.AccruedThrough + 1
+	if st.AccruedThrough == 0 {
+		start = st.FirstActivity
+	}
+	// Back-valued Loans postings are adjusted in a run reaching the
+	// accrued-through day (an earlier run leaves them for a later one).
+	late := st.Late
+	if through < st.AccruedThrough {
+		late = nil
+	}
+	if (st.AccruedThrough == 0 && st.FirstActivity == 0 || start > through) && len(late) == 0 {
+		return nil, nil, false, nil
+	}
+	terms := dailyTerms{s: s, facility: st.Facility, series: series}
+	if err := terms.dates(ctx); err != nil {
+		return nil, nil, true, err
+	}
+	// interestTerms are the terms of day, refused when the pricing terms
+	// interest needs are not known.
+	interestTerms := func(day date.Date) (FacilityTerms, ledger.RateSeries, error) {
+		t, ser, err := terms.on(ctx, day)
+		if err != nil {
+			return t, ser, err
+		}
+		if len(t.InterestUnknown) > 0 {
+			return t, ser, undetermined(day, "interest on "+day.String(), t.InterestUnknown)
+		}
+		return t, ser, nil
+	}
+	principal := st.Opening
+	// Interest accrued and not yet capitalised. Everything stored for
+	// the facility is dated on or before AccruedThrough, so the balance
+	// as of through is the balance when this run starts.
+	receivable := st.InterestReceivable
+	adj := adjustment{late: late}
+	var fees feeWork
+	di := 0
+	for day := st.From; day <= through; day++ {
+		for di < len(st.Deltas) && st.Deltas[di].Day <= day {
+			principal += st.Deltas[di].Amount
+			di++
+		}
+		if day <= st.AccruedThrough && len(late) > 0 {
+			if without := adj.without(day, principal); without != principal {
+				t, ser, err := interestTerms(day)
+				if err != nil {
+					return nil, nil, true, err
+				}
+				if err := adj.day(t.Pricing, ser, day, principal, without); err != nil {
+					return nil, nil, true, err
+				}
+			}
+		}
+		if day == through && len(late) > 0 {
+			t, ok, err := adj.transaction(st.Facility, through)
+			if err != nil {
+				return nil, nil, true, err
+			}
+			if ok {
+				txs = append(txs, t)
+				receivable += adj.total
+			}
+		}
+		if day < start {
+			continue
+		}
+		t, ser, err := interestTerms(day)
+		if err != nil {
+			return nil, nil, true, err
+		}
+		a, err := ledger.AccrueDay(t.Pricing, ser, day, principal)
+		if err != nil {
+			return nil, nil, true, err
+		}
+		tr, ok, err := ledger.Accrual(st.Facility, a)
+		if err != nil {
+			return nil, nil, true, err
+		}
+		if ok {
+			txs = append(txs, tr)
+			receivable += a.Amount
+		}
+		fees.day(day, t)
+		if !ledger.IsMonthEnd(day) {
+			continue
+		}
+		if u := t.BillingUnknown; u != nil {
+			return nil, nil, true, undetermined(day, "whether the interest of the month ending "+day.String()+" is capitalised", []ledger.Unknown{*u})
+		}
+		if t.Capitalise {
+			tr, ok, err := ledger.Capitalise(st.Facility, day, receivable)
+			if err != nil {
+				return nil, nil, true, err
+			}
+			if ok {
+				txs = append(txs, tr)
+				// Capitalised interest bears interest from the next day.
+				principal += receivable
+				receivable = 0
+			}
+		}
+	}
+	ftxs, notes, err := fees.post(ctx, s, st.Facility, series, txs)
+	if err != nil {
+		return nil, nil, true, err
+	}
+	return append(txs, ftxs...), notes, true, nil
+}
+
+// undetermined is the error of a figure of day (what) that needs terms
+// that are not known.
+func undetermined(day date.Date, what string, us []ledger.Unknown) error {
+	e := &ledger.Error{Code: ledger.CodeUndetermined, ValueDate: day}
+	msgs := make([]string, len(us))
+	for i, u := range us {
+		msgs[i] = u.Message()
+		e.Reasons = append(e.Reasons, ledger.Reason{Code: ledger.ReasonUndetermined, Message: u.Message(), Cite: u.Cite})
+	}
+	e.Message = what + " is undetermined: " + strings.Join(msgs, "; ")
+	return e
 }
 
 // dailyTerms gives a facility's terms and base rate series on each day of

@@ -18,16 +18,16 @@ import (
 // caller sets.
 func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 	ft := FacilityTerms{Cites: map[string]agreement.Cite{}}
-	unknown := func(what, why string) error {
-		return store.Errorf(store.CodeInvalid, "facility %q as of %s: %s is not known: %s", t.Facility, t.AsOf, what, why)
-	}
-	// Terms availability needs that are not known leave it undetermined
-	// (ledger.Limits.Unknown); they are not an error of the terms.
+	// A term that is not known blocks exactly what needs it: availability
+	// (ft.Unknown, ledger.Limits.Unknown), interest (ft.InterestUnknown),
+	// the capitalisation of interest (ft.BillingUnknown), collections
+	// (ft.ClearanceUnknown), a fee (FeeTerm.Unknown). None of them is an
+	// error of the terms.
 	ft.Cites["commitment"] = t.Commitment.Cite
 	if t.Commitment.Known() {
 		ft.Commitment = t.Commitment.Value
 	} else {
-		ft.Unknown = append(ft.Unknown, ledger.Unknown{Term: "commitment", Why: t.Commitment.Unknown, Cite: t.Commitment.Cite})
+		ft.Unknown = append(ft.Unknown, unknownOf("commitment", t.Commitment))
 	}
 	if t.AdvanceCap != nil {
 		ft.Cites["advance_cap"] = t.AdvanceCap.Cite
@@ -35,18 +35,21 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 			v := t.AdvanceCap.Value
 			ft.AdvanceCap = &v
 		} else {
-			ft.Unknown = append(ft.Unknown, ledger.Unknown{Term: "advance_cap", Why: t.AdvanceCap.Unknown, Cite: t.AdvanceCap.Cite})
+			ft.Unknown = append(ft.Unknown, unknownOf("advance_cap", *t.AdvanceCap))
 		}
 	}
 	ft.Cites["termination_date"] = t.TerminationDate.Cite
 	if t.TerminationDate.Known() {
 		ft.TerminationDate = t.TerminationDate.Value
 	} else {
-		ft.Unknown = append(ft.Unknown, ledger.Unknown{Term: "termination_date", Why: t.TerminationDate.Unknown, Cite: t.TerminationDate.Cite})
+		ft.Unknown = append(ft.Unknown, unknownOf("termination_date", t.TerminationDate))
 	}
 	ft.Cites["letters_of_credit"] = t.BorrowingBase.LettersOfCredit.Cite
 	if lc := t.BorrowingBase.LettersOfCredit; lc.Known() {
 		ft.LCTreatment = lc.Value
+	} else {
+		u := unknownOf("letters_of_credit_treatment", lc)
+		ft.LCTreatmentUnknown = &u
 	}
 	if t.LCSublimit != nil {
 		ft.LCSublimitCite = t.LCSublimit.Cite
@@ -82,6 +85,9 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 	}
 	if t.Collections.ClearanceDays.Known() {
 		ft.ClearanceDays = t.Collections.ClearanceDays.Value
+	} else {
+		u := unknownOf("clearance_days", t.Collections.ClearanceDays)
+		ft.ClearanceUnknown = &u
 	}
 	cal, err := defaults.SetupOf(t)
 	if err != nil {
@@ -89,17 +95,20 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 	}
 	ft.Calendar, ft.Zone = cal.Calendar, cal.Info.Zone
 	for _, f := range t.Fees {
-		if !f.Amount.Known() {
-			continue
+		fee, err := feeTerm(f)
+		if err != nil {
+			return ft, fmt.Errorf("facility %q as of %s: %w", t.Facility, t.AsOf, err)
 		}
 		if ft.Fees == nil {
 			ft.Fees = map[string]FeeTerm{}
 		}
-		fee := FeeTerm{Amount: f.Amount.Value}
-		if f.Due != nil && f.Due.Known() {
-			fee.Due = f.Due.Value
-		}
 		ft.Fees[f.ID] = fee
+	}
+	for _, c := range t.Costs {
+		if ft.Costs == nil {
+			ft.Costs = map[string]CostTerm{}
+		}
+		ft.Costs[c.ID] = CostTerm{Label: c.Label, Cite: c.Cite}
 	}
 	var opt *agreement.RateOption
 	for i := range t.Pricing.Options {
@@ -111,22 +120,108 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 	if opt == nil {
 		return ft, store.Errorf(store.CodeInvalid, "facility %q as of %s: no pricing option %q", t.Facility, t.AsOf, option)
 	}
+	ft.Pricing = ledger.Pricing{Series: opt.Base, Margin: opt.Margin.Value}
 	if !opt.Margin.Known() {
-		return ft, unknown("the margin of pricing option "+opt.ID, opt.Margin.Unknown)
+		ft.InterestUnknown = append(ft.InterestUnknown, unknownOf("margin of pricing option "+opt.ID, opt.Margin))
 	}
-	dc, err := ledger.DayCountByName(t.Pricing.DayCount.Value)
-	if err != nil {
-		return ft, fmt.Errorf("facility %q as of %s: %w", t.Facility, t.AsOf, err)
+	if !t.Pricing.DayCount.Known() {
+		ft.InterestUnknown = append(ft.InterestUnknown, unknownOf("interest day count", t.Pricing.DayCount))
+	} else {
+		dc, err := ledger.DayCountByName(t.Pricing.DayCount.Value)
+		if err != nil {
+			return ft, fmt.Errorf("facility %q as of %s: %w", t.Facility, t.AsOf, err)
+		}
+		ft.Pricing.DayCount = dc
 	}
-	ft.Pricing = ledger.Pricing{Series: opt.Base, Margin: opt.Margin.Value, DayCount: dc}
-	switch b := t.Pricing.Billing.Value; b {
-	case "monthly_capitalised":
-		ft.Capitalise = true
-	case "", "monthly_billed":
-	default:
-		return ft, store.Errorf(store.CodeInvalid, "facility %q as of %s: billing %q, expected monthly_billed or monthly_capitalised", t.Facility, t.AsOf, b)
+	if !t.Pricing.Billing.Known() {
+		u := unknownOf("interest billing", t.Pricing.Billing)
+		ft.BillingUnknown = &u
+	} else {
+		switch b := t.Pricing.Billing.Value; b {
+		case "monthly_capitalised":
+			ft.Capitalise = true
+		case "", "monthly_billed":
+		default:
+			return ft, store.Errorf(store.CodeInvalid, "facility %q as of %s: billing %q, expected monthly_billed or monthly_capitalised", t.Facility, t.AsOf, b)
+		}
 	}
 	return ft, nil
+}
+
+// feeTerm is a fee of the terms as the fee engine takes it: every term of
+// it that is not known is listed in Unknown (the fee is then
+// undetermined, nothing else).
+func feeTerm(f agreement.Fee) (FeeTerm, error) {
+	fee := FeeTerm{ID: f.ID, Label: f.Label, Kind: f.Kind, Cite: f.Cite}
+	name := func(term string) string { return term + " of fee " + f.ID }
+	switch f.Kind {
+	case agreement.FeeFixed, agreement.FeeMonitoring, agreement.FeeMinimumInterest, "":
+		if f.Amount.Known() {
+			fee.Amount = f.Amount.Value
+		} else {
+			fee.Unknown = append(fee.Unknown, unknownOf(name("amount"), f.Amount))
+		}
+	}
+	if f.Due != nil {
+		if f.Due.Known() {
+			fee.Due = f.Due.Value
+		} else {
+			fee.Unknown = append(fee.Unknown, unknownOf(name("due date"), *f.Due))
+		}
+	}
+	if f.Rate != nil {
+		if f.Rate.Known() {
+			fee.Rate = f.Rate.Value
+		} else {
+			fee.Unknown = append(fee.Unknown, unknownOf(name("rate"), *f.Rate))
+		}
+	}
+	for _, st := range f.Steps {
+		s := ledger.FeeStep{Rate: st.Rate.Value}
+		if !st.Rate.Known() {
+			fee.Unknown = append(fee.Unknown, unknownOf(name("rate of step "+st.ID), st.Rate))
+		}
+		if u := st.UsageBelow; u != nil {
+			if u.Known() {
+				v := u.Value
+				s.UsageBelow = &v
+			} else {
+				fee.Unknown = append(fee.Unknown, unknownOf(name("usage_below of step "+st.ID), *u))
+			}
+		}
+		fee.Steps = append(fee.Steps, s)
+	}
+	if f.Basis != nil {
+		if f.Basis.Known() {
+			dc, err := ledger.DayCountByName(f.Basis.Value)
+			if err != nil {
+				return fee, err
+			}
+			fee.Basis, fee.DayCount = f.Basis.Value, dc
+		} else {
+			fee.Unknown = append(fee.Unknown, unknownOf(name("basis"), *f.Basis))
+		}
+	}
+	if f.Billing != nil {
+		if f.Billing.Known() {
+			fee.Billing = f.Billing.Value
+		} else {
+			fee.Unknown = append(fee.Unknown, unknownOf(name("billing"), *f.Billing))
+		}
+	}
+	if f.Unused != nil {
+		if f.Unused.Known() {
+			fee.Unused = f.Unused.Value
+		} else {
+			fee.Unknown = append(fee.Unknown, unknownOf(name("unused amount"), *f.Unused))
+		}
+	}
+	return fee, nil
+}
+
+// unknownOf is the unknown term named name.
+func unknownOf[T any](name string, t agreement.Term[T]) ledger.Unknown {
+	return ledger.Unknown{Term: name, Path: t.Path, Why: t.Unknown, Cite: t.Cite}
 }
 
 // AgreementTerms is a Terms source over loaded agreements: Load returns a

@@ -69,13 +69,15 @@ const (
 	OpAdvance        Op = "advance/fund"
 
 	// Repay (and Post of a repayment), Post of any other transaction,
-	// Reverse, Collect, ReturnItem, ChargeFee and RecordOveradvance.
+	// Reverse, Collect, ReturnItem, ChargeFee, ChargeCost and
+	// RecordOveradvance.
 	OpRepay             Op = "repayment/record"
 	OpPost              Op = "transaction/post"
 	OpReverse           Op = "transaction/reverse"
 	OpCollect           Op = "collection/record"
 	OpReturnItem        Op = "returned_item/record"
 	OpChargeFee         Op = "fee/charge"
+	OpChargeCost        Op = "cost/charge"
 	OpRecordOveradvance Op = "overadvance/record"
 
 	// AddStatements (and AddStatementsAt).

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -58,10 +59,20 @@ func (w *closeWorker) Work(ctx context.Context, job *river.Job[CloseOfBusinessAr
 		}
 		ctx = app.WithActor(ctx, a)
 		res, err := w.q.cfg.Service.CloseOfBusiness(ctx, job.Args.Through)
-		if err != nil {
+		var incomplete *app.CloseError
+		if err != nil && !errors.As(err, &incomplete) {
 			return "", err
 		}
-		return fmt.Sprintf("through %s: %d facilities, %d transactions posted, %d already posted", job.Args.Through, res.Facilities, res.Posted, res.Replayed), nil
+		// The job's output is the run's result, the facilities not closed
+		// included; a run that could not close every facility fails (its
+		// error names each one and why) after storing the others.
+		if err := river.RecordOutput(ctx, res); err != nil {
+			return "", err
+		}
+		if incomplete != nil {
+			return "", incomplete
+		}
+		return fmt.Sprintf("through %s: %d facilities, %d transactions posted, %d already posted, %d fees not posted (a term not known)", job.Args.Through, res.Facilities, res.Posted, res.Replayed, len(res.Undetermined)), nil
 	})
 }
 

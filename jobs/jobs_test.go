@@ -392,3 +392,103 @@ func TestJobActsAsTheUserIsNow(t *testing.T) {
 		})
 	}
 }
+
+// A close of business that cannot close one facility of three closes the
+// other two, and the job fails after them: its errors name the facility
+// and the reason (the unknown term's path), its output is the run's
+// result with the facility not closed.
+func TestCloseOfBusinessJobReportsAFacility(t *testing.T) {
+	unknownMargin := agreement.NewFile("2005-01-01-unknown.yaml", []byte(`revolver: amendment/1
+facility: btu-sovereign
+id: unknown-margin
+document: first-amendment
+effective: 2005-01-01
+order: 1
+changes:
+  - op: replace
+    path: pricing.options.prime.margin
+    cite: first-amendment §9
+    value:
+      unknown: the test does not know it
+`))
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			w := newWorld(t, b.target(t), 0)
+			var files []agreement.File
+			entries, _ := examples.FS.ReadDir("btu-sovereign")
+			for _, e := range entries {
+				if strings.HasSuffix(e.Name(), ".yaml") {
+					data, _ := examples.FS.ReadFile("btu-sovereign/" + e.Name())
+					files = append(files, agreement.NewFile(e.Name(), data))
+				}
+			}
+			var txs []ledger.Transaction
+			for i, slug := range []string{"f00", "f01", "f02"} {
+				fs := append([]agreement.File(nil), files...)
+				if i == 1 {
+					fs = append(fs, unknownMargin)
+				}
+				if _, err := w.svc.RegisterFacility(ctx, slug, fs, app.Settings{}, "setup"); err != nil {
+					t.Fatal(err)
+				}
+				tr, _ := ledger.Advance(ledger.Ref{Facility: slug, Key: "a1", ValueDate: w.first}, 1_000_000_00)
+				txs = append(txs, tr)
+			}
+			if _, err := w.st.PostBatch(ctx, txs); err != nil {
+				t.Fatal(err)
+			}
+			q, err := jobs.Open(ctx, jobs.Config{Store: w.st, Service: w.svc, Work: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := q.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			defer q.Stop(ctx)
+			through := w.first + 9
+			j, err := q.EnqueueCloseOfBusiness(ctx, through, app.Actor{User: "ops@bank.example", Role: "lender_admin", Via: "revolver cob --queue"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The job fails (River will try it again later, as any failed
+			// job: once the terms are put right it closes the rest).
+			var got jobs.Job
+			for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+				if got, err = q.Get(ctx, j.ID); err != nil {
+					t.Fatal(err)
+				}
+				if len(got.Errors) > 0 || got.State == "completed" {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("job %d still %s", j.ID, got.State)
+				}
+			}
+			if got.State == "completed" || len(got.Errors) != 1 || !strings.Contains(got.Errors[0], `facility "f01"`) || !strings.Contains(got.Errors[0], "pricing.options.prime.margin") {
+				t.Fatalf("job %d: %s, errors %q; want it failed naming f01 and its margin", j.ID, got.State, got.Errors)
+			}
+			var res app.CloseResult
+			if err := json.Unmarshal(got.Output, &res); err != nil {
+				t.Fatalf("job output %s: %v", got.Output, err)
+			}
+			if res.Facilities != 3 || res.Posted != 20 || len(res.Failed) != 1 || res.Failed[0].Facility != "f01" || !strings.Contains(res.Failed[0].Reason, "pricing.options.prime.margin") {
+				t.Errorf("job output %+v; want 3 facilities, 20 posted, f01 not closed", res)
+			}
+			for slug, want := range map[string]int{"f00": 10, "f01": 0, "f02": 10} {
+				all, err := w.st.Transactions(ctx, slug)
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := 0
+				for _, tr := range all {
+					if tr.Kind == ledger.KindInterest {
+						n++
+					}
+				}
+				if n != want {
+					t.Errorf("%s: %d days of interest, want %d", slug, n, want)
+				}
+			}
+		})
+	}
+}

@@ -45,11 +45,25 @@ type Reason struct {
 	Cite explain.Cite `json:"cite,omitzero"`
 }
 
-// Unknown is a term availability needs that is not known, and why.
+// Unknown is a term a figure or an action needs that is not known, and
+// why.
 type Unknown struct {
-	Term string       `json:"term"` // e.g. "commitment", "borrowing_base"
+	Term string `json:"term"` // e.g. "commitment", "borrowing_base"
+	// Path is the term's path in the agreement's terms, e.g.
+	// "pricing.options.prime.margin" ("" when it has none).
+	Path string       `json:"path,omitempty"`
 	Why  string       `json:"why"`
 	Cite explain.Cite `json:"cite,omitzero"`
+}
+
+// Message says which term is not known, by its path, and why: "the
+// advance cap is not known (advance_cap): not in the documents held".
+func (u Unknown) Message() string {
+	name := strings.ReplaceAll(u.Term, "_", " ")
+	if u.Path != "" {
+		return fmt.Sprintf("the %s is not known (%s): %s", name, u.Path, u.Why)
+	}
+	return fmt.Sprintf("the %s is not known: %s", name, u.Why)
 }
 
 // Certificate is the borrowing base certificate in force: its id, as-of
@@ -91,6 +105,10 @@ type Limits struct {
 	BlocksOnDefault bool     `json:"blocks_on_default"`
 	// Unknown lists the terms availability needs that are not known.
 	Unknown []Unknown `json:"unknown,omitempty"`
+	// LCTreatmentUnknown: how letters of credit count is not known; the
+	// figure is undetermined only while letters of credit are outstanding
+	// or drawn and not reimbursed.
+	LCTreatmentUnknown *Unknown `json:"lc_treatment_unknown,omitempty"`
 	// Cites are the clauses of the terms, by term: "commitment",
 	// "advance_cap", "termination_date", "letters_of_credit",
 	// "blocks_advances_on_default".
@@ -231,7 +249,12 @@ func ComputeAvailability(l Limits) Availability {
 	for _, u := range l.Unknown {
 		a.Determined = false
 		a.Blocked = append(a.Blocked, Reason{Code: ReasonUndetermined, Cite: u.Cite,
-			Message: fmt.Sprintf("the %s is not known: %s", strings.ReplaceAll(u.Term, "_", " "), u.Why)})
+			Message: u.Message()})
+	}
+	// How letters of credit count matters only when there are some.
+	if u := l.LCTreatmentUnknown; u != nil && l.LCOutstanding+l.LCDrawn != 0 {
+		a.Determined = false
+		a.Blocked = append(a.Blocked, Reason{Code: ReasonUndetermined, Cite: u.Cite, Message: u.Message()})
 	}
 	if l.Certificate == nil {
 		a.Determined = false

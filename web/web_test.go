@@ -21,6 +21,8 @@ import (
 
 	"revolver/app"
 	"revolver/date"
+	"revolver/explain"
+	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
 )
@@ -669,5 +671,44 @@ func TestCancelAndOveradvanceShown(t *testing.T) {
 	_, page = l.get("/?status=overadvance")
 	if !strings.Contains(page, "overadvance since") || !strings.Contains(page, "BTU") {
 		t.Errorf("portfolio does not show the overadvance")
+	}
+}
+
+// The loan account shows a fee with its explanation (formula, rate,
+// average balance, days, basis, clause) and a field examination charged
+// as a cost with its clause.
+func TestLoanAccountShowsFeesAndCosts(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	rate := money.MustRate("2%")
+	fee := ledger.FeeTerms{ID: "lc_fee", Label: "Letter of credit fee", Kind: ledger.FeeLetterOfCredit, Rate: rate, DayCount: ledger.Actual360, Basis: "actual_360", Billing: "monthly",
+		Cite: explain.Cite{Document: "first-amendment", Section: "§2.7", Title: "First Amendment to Loan Agreement"}}
+	from, to := date.MustParse("2004-09-01"), date.MustParse("2004-09-30")
+	var days []ledger.FeeDay
+	for d := from; d <= to; d++ {
+		days = append(days, ledger.FeeDay{Day: d, Fee: &fee, LCOutstanding: 360_000_00})
+	}
+	b, err := ledger.BillFee(fee, from, to, to, days, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, _, err := ledger.FeeBilled("btu", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.PostBatch(ctx, []ledger.Transaction{tr}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.api.Service().ChargeCost(ctx, app.CostInput{Facility: "btu", Kind: "field_exam", ValueDate: date.MustParse("2004-09-30"), Amount: 4_500_00, Memo: "invoice 4411"}); err != nil {
+		t.Fatal(err)
+	}
+	_, page := e.signIn(t, "officer@bank.example").get("/facilities/btu/loans?from=2004-09-01&to=2004-10-01")
+	for _, want := range []string{
+		"Letter of credit fee (lc_fee) 2004-09-01 to 2004-09-30 (30 days): 2% × average daily face of letters of credit 360,000.00 × 30/360 = 600.00; basis actual_360; First Amendment to Loan Agreement §2.7",
+		"Field examination (field_exam): invoice 4411; Security Agreement ¶7",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("loan account lacks %q", want)
+		}
 	}
 }

@@ -22,7 +22,9 @@ import (
 // authority: it names the user it acts for (--as), whose role the use
 // cases check, and the audit record says it came from the command line.
 
-func init() { register(advanceCmd, repayCmd, certificateCmd, statementsCmd, approvalsCmd, requestsCmd) }
+func init() {
+	register(advanceCmd, repayCmd, costCmd, certificateCmd, statementsCmd, approvalsCmd, requestsCmd)
+}
 
 // opFlags are the flags every operation takes.
 type opFlags struct {
@@ -227,6 +229,44 @@ func repayCmd() *cobra.Command {
 	c.Flags().StringVar(&valueDate, "value-date", "", "the value date YYYY-MM-DD")
 	c.Flags().StringVar(&memo, "memo", "", "a memo")
 	c.Flags().StringVar(&reason, "reason", "", "for a correction (value date before the business date): why")
+	return c
+}
+
+func costCmd() *cobra.Command {
+	var o opFlags
+	var kind, amount, valueDate, memo string
+	c := &cobra.Command{
+		Use:   "cost --slug S --as EMAIL --kind K --amount A --value-date D [--memo M] [--key K]",
+		Short: "Charge to the loan account a cost the terms let the lender charge (a field examination: Security Agreement ¶7)",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			amt, err := amountFlag("amount", amount)
+			if err != nil {
+				return err
+			}
+			vd, err := parseDateFlag("value-date", valueDate)
+			if err != nil {
+				return err
+			}
+			if kind == "" {
+				return usageError{errors.New("--kind is required (a cost of the terms, e.g. field_exam)")}
+			}
+			ctx, st, err := o.open(cmd, "cost")
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			p, err := service(st).ChargeCost(ctx, app.CostInput{Facility: o.slug, Key: o.key, Kind: kind, ValueDate: vd, Amount: amt, Memo: memo})
+			if err != nil {
+				return o.refuse(err)
+			}
+			return writeJSON(cmd.OutOrStdout(), map[string]any{"transaction": p.Transaction, "replayed": p.Replayed})
+		},
+	}
+	o.add(c, true)
+	c.Flags().StringVar(&kind, "kind", "", "the cost's id in the terms, e.g. field_exam")
+	c.Flags().StringVar(&amount, "amount", "", "the amount, e.g. 4500.00")
+	c.Flags().StringVar(&valueDate, "value-date", "", "the value date YYYY-MM-DD (the day the lender paid it)")
+	c.Flags().StringVar(&memo, "memo", "", "a memo, e.g. the examiner's invoice")
 	return c
 }
 

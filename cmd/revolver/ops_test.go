@@ -131,6 +131,10 @@ func TestOperations(t *testing.T) {
 		{"", []string{"audit", "verify", "--db", db}, "intact: 5 records", false},
 		{"", []string{"audit", "verify", "--db", filepath.Join(dir, "copy.db")}, "intact", false},
 		{"", []string{"serve", "--db", db, "--database", "postgres://x"}, "", true},
+		// A field examination charged as a cost, citing Security Agreement ¶7.
+		{"", []string{"cost", "--db", db, "--slug", "btu", "--as", "ann@bank.example", "--kind", "field_exam", "--amount", "4500.00", "--value-date", "2006-02-01", "--memo", "invoice 4411"},
+			`"memo": "Field examination (field_exam): invoice 4411; Security Agreement ¶7"`, false},
+		{"", []string{"cost", "--db", db, "--slug", "btu", "--as", "ann@bank.example", "--kind", "appraisal", "--amount", "4500.00", "--value-date", "2006-02-01"}, "", true},
 	}
 	for _, s := range steps {
 		out, err := revolver(t, s.stdin, s.args...)

@@ -377,10 +377,22 @@ func cobCmd() *cobra.Command {
 			ctx, endProgress := withProgress(cliContext(cmd.Context(), "cob"), cmd)
 			res, err := service(st).CloseOfBusiness(ctx, d)
 			endProgress()
-			if err != nil {
+			var incomplete *app.CloseError
+			if err != nil && !errors.As(err, &incomplete) {
 				return err
 			}
+			// The facilities closed are stored; those that could not be
+			// are reported, and the command then fails.
 			fmt.Fprintf(cmd.OutOrStdout(), "close of business through %s: %d facilities, %d transactions posted, %d already posted\n", d, res.Facilities, res.Posted, res.Replayed)
+			for _, f := range res.Undetermined {
+				fmt.Fprintf(cmd.OutOrStdout(), "not posted: facility %q: %s\n", f.Facility, f.Reason)
+			}
+			for _, f := range res.Failed {
+				fmt.Fprintf(cmd.OutOrStdout(), "not closed: facility %q: %s\n", f.Facility, f.Reason)
+			}
+			if incomplete != nil {
+				return fmt.Errorf("close of business through %s: %d of %d facilities not closed; the business date is not moved; run it again once their terms are put right", d, len(incomplete.Failed), res.Facilities)
+			}
 			if res.Audit.Records > 0 {
 				fmt.Fprintf(cmd.OutOrStdout(), "audit head %s (record %d and its hash: keep it elsewhere; revolver audit verify --expect %s checks the trail still holds it)\n", res.Audit, res.Audit.Records, res.Audit)
 			}
