@@ -90,15 +90,16 @@ func (s *recvSink) row(w *worker, line int32, idx int) {
 		s.rows[idx] = Receivable{Line: line}
 		return
 	}
-	f := w.fields
 	x := Receivable{Line: line}
-	if d := s.index.lookup(f[s.iDeb]); d >= 0 {
-		x.Debtor = d
-	} else {
-		w.fail(line, "debtor_id", f[s.iDeb], s.unknown)
+	if b := w.field(s.iDeb); true {
+		if d := s.index.lookup(b); d >= 0 {
+			x.Debtor = d
+		} else {
+			w.fail(line, "debtor_id", b, s.unknown)
+		}
 	}
-	if inv := f[s.iInv]; len(inv) > 0 && len(inv) <= maxInvoiceLen {
-		if o := w.offs[s.iInv]; o >= 0 && s.data != nil {
+	if inv := w.field(s.iInv); len(inv) > 0 && len(inv) <= maxInvoiceLen {
+		if o := w.off(s.iInv); o >= 0 && s.data != nil {
 			x.invOff = o // verbatim in the input
 		} else {
 			x.invOff = -1 - int32(len(w.txt)) // in the chunk's text, placed in finish
@@ -112,20 +113,28 @@ func (s *recvSink) row(w *worker, line int32, idx int) {
 		w.fail(line, "invoice_no", inv[:64], "an invoice number of at most 65535 bytes")
 	}
 	var ok bool
-	if x.InvoiceDate, ok = w.parseDate(f[s.iDate]); !ok {
-		w.fail(line, "invoice_date", f[s.iDate], w.expDate())
+	if b := w.field(s.iDate); true {
+		if x.InvoiceDate, ok = w.parseDate(b); !ok {
+			w.fail(line, "invoice_date", b, w.expDate())
+		}
 	}
-	if x.DueDate, ok = w.parseDate(f[s.iDue]); !ok {
-		w.fail(line, "due_date", f[s.iDue], w.expDate())
+	if b := w.field(s.iDue); true {
+		if x.DueDate, ok = w.parseDate(b); !ok {
+			w.fail(line, "due_date", b, w.expDate())
+		}
 	}
-	if x.Amount, ok = w.parseAmount(f[s.iAmt]); !ok {
-		w.fail(line, "amount", f[s.iAmt], expAmount)
+	if b := w.field(s.iAmt); true {
+		if x.Amount, ok = w.parseAmount(b); !ok {
+			w.fail(line, "amount", b, expAmount)
+		}
 	}
-	if c := f[s.iCur]; !bytes.Equal(c, s.cur) && !bytes.EqualFold(c, s.cur) {
+	if c := w.field(s.iCur); !bytes.Equal(c, s.cur) && !bytes.EqualFold(c, s.cur) {
 		w.fail(line, "currency", c, s.curExp)
 	}
-	if x.Disputed, ok = parseBool(f[s.iDisp]); !ok {
-		w.fail(line, "disputed", f[s.iDisp], expBool)
+	if b := w.field(s.iDisp); true {
+		if x.Disputed, ok = parseBool(b); !ok {
+			w.fail(line, "disputed", b, expBool)
+		}
 	}
 	s.rows[idx] = x
 	if len(s.ext.span) > 0 {

@@ -83,8 +83,8 @@ func FuzzRecord(f *testing.F) {
 			next, nl := w.record(data, i)
 			var got []string
 			for k := range min(w.nf, len(w.fields)) {
-				got = append(got, string(w.fields[k]))
-				if o := w.offs[k]; o >= 0 && string(data[o:int(o)+len(w.fields[k])]) != got[k] {
+				got = append(got, string(w.field(k)))
+				if o := w.off(k); o >= 0 && string(data[o:int(o)+len(w.field(k))]) != got[k] {
 					t.Fatalf("line %d field %d: offset %d does not point at %q", line, k, o, got[k])
 				}
 			}

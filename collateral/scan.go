@@ -7,6 +7,7 @@ import (
 	"math/bits"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -34,20 +35,32 @@ type span struct{ off, n int32 }
 
 // worker is the state of one goroutine parsing one chunk.
 type worker struct {
-	fields   [][]byte // fields of the current record (at most len(fields) kept)
-	offs     []int32  // where each field starts in the input; -1 if not verbatim
-	nf       int      // number of fields in the record
-	scratch  []byte   // unescaped quoted fields of the current record
-	qcol     int      // index of a malformed quoted field, -1 if none
-	qval     []byte
-	quotedNL bool // a quoted field contained a newline
-	xlsx     bool // values come from a spreadsheet (dates may be serial numbers)
-	errs     errList
-	file     string
+	// The fields of the current record (at most len(fields) kept): a plain
+	// line's are data[st[k]:en[k]], any other record's fields[k], which
+	// starts at offs[k] in the input (-1 if not verbatim). See field.
+	plain bool
+	data  []byte
+	// plainLine's flags of data[fbase:fbase+64] not yet walked, valid when
+	// the next record starts at fnext
+	fbase, fnext int
+	fmask        uint64
+	st, en       []int32
+	fields       [][]byte
+	offs         []int32
+	nf           int    // number of fields in the record
+	scratch      []byte // unescaped quoted fields of the current record
+	qcol         int    // index of a malformed quoted field, -1 if none
+	qval         []byte
+	quotedNL     bool // a quoted field contained a newline
+	xlsx         bool // values come from a spreadsheet (dates may be serial numbers)
+	errs         errList
+	file         string
 
-	lo, hi int      // row index range of the chunk
-	txt    []byte   // kept text of the chunk's rows
-	ext    [][]byte // kept text of extra columns
+	lo, hi int             // row index range of the chunk
+	txt    []byte          // kept text of the chunk's rows
+	text   strings.Builder // the same as strings, see keep
+	size   int             // the chunk's bytes: the most text its rows can keep
+	ext    [][]byte        // kept text of extra columns
 	intern map[string]string
 	dates  [1024]dateEntry
 }
@@ -56,8 +69,11 @@ func newWorker(file string, ncols, nextra int) *worker {
 	return &worker{
 		fields: make([][]byte, ncols+1),
 		offs:   make([]int32, ncols+1),
+		st:     make([]int32, ncols+1),
+		en:     make([]int32, ncols+1),
 		file:   file,
 		qcol:   -1,
+		fnext:  -1,
 		ext:    make([][]byte, nextra),
 	}
 }
@@ -65,7 +81,125 @@ func newWorker(file string, ncols, nextra int) *worker {
 // record reads the record starting at data[i]. It returns the index after
 // the record's line end and the number of newlines consumed.
 func (w *worker) record(data []byte, i int) (int, int) {
+	if next, ok := w.plainLine(data, i); ok {
+		return next, 1
+	}
+	return w.recordAny(data, i)
+}
+
+// flags64 marks, bit k for byte j+k, the bytes of data[j:j+64] below '-':
+// ',', '\n', '"', '\r', ' ' and '\t' among them. Eight bytes at a time,
+// a byte's high bit is set when it is below '-' (exactly: no carry crosses
+// bytes), and the eight high bits are gathered into one byte by a multiply.
+func flags64(data []byte, j int) uint64 {
+	const lows = 0x7F7F7F7F7F7F7F7F
+	b := data[j : j+64 : j+64]
+	var m uint64
+	for k := 0; k < 64; k += 8 {
+		x := binary.LittleEndian.Uint64(b[k:])
+		f := ^((x&lows + (0x80-'-')*ones) | x) & highs
+		m |= (f >> 7 * 0x0102040810204080 >> 56) << k
+	}
+	return m
+}
+
+// plainLine is record's fast path, for a line without a quote that ends in
+// '\n' at least 64 bytes before the end of data. It walks the flags of
+// flags64 (kept from one line to the next) and cuts the fields at the
+// commas and the newline, as recordAny would, keeping where each starts
+// and ends. It reports false for any other line, having set nothing that
+// recordAny does not set again.
+func (w *worker) plainLine(data []byte, i int) (int, bool) {
+	base, m := w.fbase, w.fmask
+	if i != w.fnext || len(data) != len(w.data) {
+		if i+64 > len(data) {
+			return 0, false
+		}
+		base, m = i, flags64(data, i)
+	}
+	w.fnext = -1
+	st, en := w.st, w.en
+	nf, s, odd := 0, i, false
+	for {
+		for ; m != 0; m &= m - 1 {
+			e := base + bits.TrailingZeros64(m)
+			switch data[e] {
+			case ',':
+				if nf < len(st) {
+					st[nf], en[nf] = int32(s), int32(e)
+				}
+				nf++
+				s = e + 1
+				continue
+			case '\n':
+				if nf < len(st) {
+					st[nf], en[nf] = int32(s), int32(e)
+				}
+				nf++
+				w.fbase, w.fmask, w.fnext = base, m&(m-1), e+1
+				w.nf = nf
+				w.plain = true
+				w.data = data
+				w.qcol = -1
+				w.scratch = w.scratch[:0]
+				if odd {
+					w.tidy(data)
+				}
+				return e + 1, true
+			case '"':
+				return 0, false
+			}
+			odd = true // '\r', a space, a tab or another byte below '-'
+		}
+		base += 64
+		if base+64 > len(data) {
+			return 0, false
+		}
+		m = flags64(data, base)
+	}
+}
+
+// tidy trims a plain line's fields as recordAny does: a '\r' before the
+// newline, then spaces and tabs around each value.
+func (w *worker) tidy(data []byte) {
+	for k := range min(w.nf, len(w.st)) {
+		f, e := w.st[k], w.en[k]
+		if k == w.nf-1 && e > f && data[e-1] == '\r' {
+			e--
+		}
+		for f < e && (data[f] == ' ' || data[f] == '\t') {
+			f++
+		}
+		for e > f && (data[e-1] == ' ' || data[e-1] == '\t') {
+			e--
+		}
+		w.st[k], w.en[k] = f, e
+	}
+}
+
+// field returns field k of the current record (k < the record's fields
+// and the columns of the table).
+func (w *worker) field(k int) []byte {
+	if w.plain {
+		return w.data[w.st[k]:w.en[k]]
+	}
+	return w.fields[k]
+}
+
+// off returns where field k starts in the input, or -1 if it is not there
+// verbatim (quotes doubled, a spreadsheet's cell).
+func (w *worker) off(k int) int32 {
+	if w.plain {
+		return w.st[k]
+	}
+	return w.offs[k]
+}
+
+// recordAny is record for any record: quoted fields, a line at the end of
+// the data.
+func (w *worker) recordAny(data []byte, i int) (int, int) {
 	n := len(data)
+	w.plain = false
 	w.nf = 0
 	w.qcol = -1
 	w.scratch = w.scratch[:0]
@@ -169,6 +303,18 @@ func (w *worker) record(data []byte, i int) (int, int) {
 	}
 }
 
+// keep returns b as a string of the chunk's text. The text is one buffer,
+// grown to the chunk's size at first use and only ever appended to, so the
+// strings share it without a copy each.
+func (w *worker) keep(b []byte) string {
+	if w.text.Cap() == 0 {
+		w.text.Grow(max(w.size, 4096))
+	}
+	o := w.text.Len()
+	w.text.Write(b)
+	return w.text.String()[o:]
+}
+
 func (w *worker) badQuote(raw []byte) {
 	if w.qcol < 0 {
 		w.qcol = w.nf
@@ -195,7 +341,7 @@ func trimSpace(b []byte) []byte {
 
 // blank reports whether the current record is an empty line.
 func (w *worker) blank() bool {
-	return w.nf == 1 && len(w.fields[0]) == 0 && w.qcol < 0
+	return w.nf == 1 && len(w.field(0)) == 0 && w.qcol < 0
 }
 
 // fail records a problem with a field's value.
@@ -311,6 +457,7 @@ func scanCSV(t *table, data []byte, start, firstLine int, s sink) []*worker {
 		w := newWorker(t.file, t.ncols, len(t.extra))
 		w.lo, w.hi = line0-firstLine, hi
 		w.txt = make([]byte, 0, (ce-cs)/4)
+		w.size = ce - cs
 		ws[k] = w
 		i, line := cs, line0
 		for i < ce {
@@ -368,6 +515,7 @@ func scanRows(t *table, rows [][]string, s sink) []*worker {
 		}
 		w.nf = max(len(cells), t.ncols)
 		w.qcol = -1
+		w.plain = false
 		for c := range min(w.nf, len(w.fields)) {
 			w.fields[c] = nil
 			w.offs[c] = -1
