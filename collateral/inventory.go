@@ -103,6 +103,9 @@ func (s *invSink) finish(ws []*worker) (*Inventory, error) {
 	}
 	rows := s.rows
 	n := 0
+	if fed(ws) == len(rows) { // no holes
+		n, rows = len(rows), nil
+	}
 	for i := range rows {
 		if rows[i].Line == 0 {
 			continue
@@ -113,7 +116,7 @@ func (s *invSink) finish(ws []*worker) (*Inventory, error) {
 		}
 		n++
 	}
-	return &Inventory{File: t.file, Rows: rows[:n:n], Columns: t.columns, extra: s.ext.result(n)}, nil
+	return &Inventory{File: t.file, Rows: s.rows[:n:n], Columns: t.columns, extra: s.ext.result(n)}, nil
 }
 
 // ExtraColumns returns the names of the non-standard columns kept per row.

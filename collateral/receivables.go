@@ -46,6 +46,7 @@ type recvSink struct {
 	index   idTable
 	unknown string // expectation for an unknown debtor
 	cur     []byte
+	curS    string
 	curExp  string
 	rows    []Receivable
 	data    []byte   // the CSV input, which verbatim invoice numbers point into
@@ -66,6 +67,7 @@ func newRecvSink(t *table, dfile string, debtors []Debtor, opt Options) *recvSin
 	}
 	c := opt.currency()
 	s.cur = []byte(c)
+	s.curS = c
 	s.curExp = fmt.Sprintf("%q (the currency of this report)", c)
 	std := ReceivableColumns
 	s.iDeb, s.iInv, s.iDate, s.iDue = t.col("debtor_id", std), t.col("invoice_no", std), t.col("invoice_date", std), t.col("due_date", std)
@@ -128,7 +130,7 @@ func (s *recvSink) row(w *worker, line int32, idx int) {
 			w.fail(line, "amount", b, expAmount)
 		}
 	}
-	if c := w.field(s.iCur); !bytes.Equal(c, s.cur) && !bytes.EqualFold(c, s.cur) {
+	if c := w.field(s.iCur); string(c) != s.curS && !bytes.EqualFold(c, s.cur) {
 		w.fail(line, "currency", c, s.curExp)
 	}
 	if b := w.field(s.iDisp); true {
@@ -198,9 +200,13 @@ func (s *recvSink) finish(ws []*worker) (*Receivables, error) {
 	if err := t.errs.err(); err != nil {
 		return nil, err
 	}
-	// Drop the holes left by blank lines and multi-line records.
+	// Drop the holes left by blank lines and multi-line records (none when
+	// every index got a row).
 	rows := s.rows
 	n := 0
+	if fed(ws) == len(rows) {
+		n, rows = len(rows), nil
+	}
 	for i := range rows {
 		if rows[i].Line == 0 {
 			continue
@@ -211,7 +217,7 @@ func (s *recvSink) finish(ws []*worker) (*Receivables, error) {
 		}
 		n++
 	}
-	rows = rows[:n:n]
+	rows = s.rows[:n:n]
 	return &Receivables{
 		File:        t.file,
 		DebtorsFile: s.dfile,

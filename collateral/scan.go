@@ -57,6 +57,7 @@ type worker struct {
 	file         string
 
 	lo, hi int             // row index range of the chunk
+	fed    int             // rows given to the sink
 	txt    []byte          // kept text of the chunk's rows
 	text   strings.Builder // the same as strings, see keep
 	size   int             // the chunk's bytes: the most text its rows can keep
@@ -464,6 +465,7 @@ func scanCSV(t *table, data []byte, start, firstLine int, s sink) []*worker {
 			next, nl := w.record(data, i)
 			if !w.blank() {
 				s.row(w, int32(line), line-firstLine)
+				w.fed++
 			}
 			line += nl
 			i = next
@@ -524,9 +526,20 @@ func scanRows(t *table, rows [][]string, s sink) []*worker {
 			}
 		}
 		s.row(w, int32(r+1), r-1)
+		w.fed++
 	}
 	s.chunkDone(w)
 	return []*worker{w}
+}
+
+// fed returns the rows the workers gave their sink: as many as the row
+// index space when there are no holes (blank lines, multi-line records).
+func fed(ws []*worker) int {
+	n := 0
+	for _, w := range ws {
+		n += w.fed
+	}
+	return n
 }
 
 // collect merges the workers' problems into t's.
