@@ -112,19 +112,23 @@ func flags64(data []byte, j int) uint64 {
 // recordAny does not set again.
 func (w *worker) plainLine(data []byte, i int) (int, bool) {
 	base, m := w.fbase, w.fmask
-	if i != w.fnext || len(data) != len(w.data) {
+	if i != w.fnext || len(w.data) != len(data) || len(data) > 0 && &w.data[0] != &data[0] {
 		if i+64 > len(data) {
 			return 0, false
 		}
+		w.data = data
 		base, m = i, flags64(data, i)
 	}
 	w.fnext = -1
-	st, en := w.st, w.en
+	st := w.st
+	en := w.en[:len(st)]
 	nf, s, odd := 0, i, false
 	for {
+		blk := (*[64]byte)(data[base : base+64])
 		for ; m != 0; m &= m - 1 {
-			e := base + bits.TrailingZeros64(m)
-			switch data[e] {
+			k := bits.TrailingZeros64(m) & 63
+			e := base + k
+			switch blk[k] {
 			case ',':
 				if nf < len(st) {
 					st[nf], en[nf] = int32(s), int32(e)
@@ -140,9 +144,7 @@ func (w *worker) plainLine(data []byte, i int) (int, bool) {
 				w.fbase, w.fmask, w.fnext = base, m&(m-1), e+1
 				w.nf = nf
 				w.plain = true
-				w.data = data
 				w.qcol = -1
-				w.scratch = w.scratch[:0]
 				if odd {
 					w.tidy(data)
 				}
