@@ -54,7 +54,7 @@ type recvSink struct {
 	seed    maphash.Seed
 	ext     extras
 
-	iDeb, iInv, iDate, iDue, iAmt, iCur, iDisp int
+	cols [7]int // field index of each of ReceivableColumns
 }
 
 func newRecvSink(t *table, dfile string, debtors []Debtor, opt Options) *recvSink {
@@ -69,9 +69,9 @@ func newRecvSink(t *table, dfile string, debtors []Debtor, opt Options) *recvSin
 	s.cur = []byte(c)
 	s.curS = c
 	s.curExp = fmt.Sprintf("%q (the currency of this report)", c)
-	std := ReceivableColumns
-	s.iDeb, s.iInv, s.iDate, s.iDue = t.col("debtor_id", std), t.col("invoice_no", std), t.col("invoice_date", std), t.col("due_date", std)
-	s.iAmt, s.iCur, s.iDisp = t.col("amount", std), t.col("currency", std), t.col("disputed", std)
+	for k, c := range ReceivableColumns {
+		s.cols[k] = t.col(c, ReceivableColumns)
+	}
 	return s
 }
 
@@ -92,17 +92,30 @@ func (s *recvSink) row(w *worker, line int32, idx int) {
 		s.rows[idx] = Receivable{Line: line}
 		return
 	}
-	x := Receivable{Line: line}
-	if b := w.field(s.iDeb); true {
-		if d := s.index.lookup(b); d >= 0 {
-			x.Debtor = d
-		} else {
-			w.fail(line, "debtor_id", b, s.unknown)
+	// The fields in the order of ReceivableColumns.
+	var f [7][]byte
+	invOff := int32(-1)
+	if w.plain {
+		d, st, en := w.data, w.st, w.en
+		for k, c := range &s.cols {
+			f[k] = d[st[c]:en[c]]
 		}
+		invOff = st[s.cols[1]]
+	} else {
+		for k, c := range &s.cols {
+			f[k] = w.fields[c]
+		}
+		invOff = w.offs[s.cols[1]]
 	}
-	if inv := w.field(s.iInv); len(inv) > 0 && len(inv) <= maxInvoiceLen {
-		if o := w.off(s.iInv); o >= 0 && s.data != nil {
-			x.invOff = o // verbatim in the input
+	x := Receivable{Line: line}
+	if d := s.index.lookup(f[0]); d >= 0 {
+		x.Debtor = d
+	} else {
+		w.fail(line, "debtor_id", f[0], s.unknown)
+	}
+	if inv := f[1]; len(inv) > 0 && len(inv) <= maxInvoiceLen {
+		if invOff >= 0 && s.data != nil {
+			x.invOff = invOff // verbatim in the input
 		} else {
 			x.invOff = -1 - int32(len(w.txt)) // in the chunk's text, placed in finish
 			w.txt = append(w.txt, inv...)
@@ -115,28 +128,20 @@ func (s *recvSink) row(w *worker, line int32, idx int) {
 		w.fail(line, "invoice_no", inv[:64], "an invoice number of at most 65535 bytes")
 	}
 	var ok bool
-	if b := w.field(s.iDate); true {
-		if x.InvoiceDate, ok = w.parseDate(b); !ok {
-			w.fail(line, "invoice_date", b, w.expDate())
-		}
+	if x.InvoiceDate, ok = w.parseDate(f[2]); !ok {
+		w.fail(line, "invoice_date", f[2], w.expDate())
 	}
-	if b := w.field(s.iDue); true {
-		if x.DueDate, ok = w.parseDate(b); !ok {
-			w.fail(line, "due_date", b, w.expDate())
-		}
+	if x.DueDate, ok = w.parseDate(f[3]); !ok {
+		w.fail(line, "due_date", f[3], w.expDate())
 	}
-	if b := w.field(s.iAmt); true {
-		if x.Amount, ok = w.parseAmount(b); !ok {
-			w.fail(line, "amount", b, expAmount)
-		}
+	if x.Amount, ok = w.parseAmount(f[4]); !ok {
+		w.fail(line, "amount", f[4], expAmount)
 	}
-	if c := w.field(s.iCur); string(c) != s.curS && !bytes.EqualFold(c, s.cur) {
+	if c := f[5]; string(c) != s.curS && !bytes.EqualFold(c, s.cur) {
 		w.fail(line, "currency", c, s.curExp)
 	}
-	if b := w.field(s.iDisp); true {
-		if x.Disputed, ok = parseBool(b); !ok {
-			w.fail(line, "disputed", b, expBool)
-		}
+	if x.Disputed, ok = parseBool(f[6]); !ok {
+		w.fail(line, "disputed", f[6], expBool)
 	}
 	s.rows[idx] = x
 	if len(s.ext.span) > 0 {
@@ -389,7 +394,7 @@ func slotOf(k uint64, n int, mask uint64) uint64 {
 }
 
 func newIDTable(debtors []Debtor) idTable {
-	size := 1 << bits.Len(uint(2*len(debtors)+2))
+	size := 1 << bits.Len(uint(len(debtors)+len(debtors)/2+1)) // at most two thirds full: a small table stays in cache
 	t := idTable{seed: maphash.MakeSeed(), slots: make([]idSlot, size), mask: uint64(size - 1), ids: debtors}
 	for i := range debtors {
 		id := debtors[i].ID
