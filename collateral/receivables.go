@@ -96,11 +96,12 @@ func (s *recvSink) row(w *worker, line int32, idx int) {
 	var f [7][]byte
 	invOff := int32(-1)
 	if w.plain {
-		d, st, en := w.data, w.st, w.en
+		d, sp := w.data, w.sp
 		for k, c := range &s.cols {
-			f[k] = d[st[c]:en[c]]
+			v := sp[c]
+			f[k] = d[uint32(v) : v>>32]
 		}
-		invOff = st[s.cols[1]]
+		invOff = int32(uint32(sp[s.cols[1]]))
 	} else {
 		for k, c := range &s.cols {
 			f[k] = w.fields[c]

@@ -72,10 +72,20 @@ func FuzzRecord(f *testing.F) {
 	for _, s := range []string{
 		"a,b,c\nd,e\n", " a , b ,\r\n", `"a""b",c` + "\n", `"x` + "\n" + `y",z`, `"a"b,c`, "\r\n\r\n", `a"b,"c"` + "\r", "", ",,,,,,,,,,",
 		"C000001,INV00000001,2004-09-29,2004-12-28,7245.50,USD,false\r\nC2,X,,,,,\n",
+		strings.Repeat("abcdefghij,", 12) + "\n" + strings.Repeat("x", 70) + "\"y\",z\n" + strings.Repeat(" \t a , b\t,\r\n", 9),
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		checkRecords(t, data)
+		// Lines that end 64 bytes or more before the end take the fast path.
+		checkRecords(t, append(slices.Clip(data), strings.Repeat(" a,b\n", 16)...))
+		checkRecords(t, append(append(slices.Clip(data), data...), strings.Repeat("\r\n", 40)...))
+	})
+}
+
+func checkRecords(t *testing.T, data []byte) {
+	{
 		w := newWorker("f", 4, 0)
 		i, line := 0, 1
 		for i < len(data) {
@@ -94,5 +104,5 @@ func FuzzRecord(f *testing.F) {
 			}
 			i, line = next, line+nl
 		}
-	})
+	}
 }

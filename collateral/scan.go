@@ -36,17 +36,18 @@ type span struct{ off, n int32 }
 // worker is the state of one goroutine parsing one chunk.
 type worker struct {
 	// The fields of the current record (at most len(fields) kept): a plain
-	// line's are data[st[k]:en[k]], any other record's fields[k], which
-	// starts at offs[k] in the input (-1 if not verbatim). See field.
-	plain bool
-	data  []byte
+	// line's are data[start:end] for sp[k] = end<<32 | start, any other
+	// record's are fields[k], which starts at offs[k] in the input (-1 if
+	// not verbatim). See field.
+	plain  bool
+	data   []byte
+	sp     []uint64
+	fields [][]byte
+	offs   []int32
 	// plainLine's flags of data[fbase:fbase+64] not yet walked, valid when
 	// the next record starts at fnext
 	fbase, fnext int
 	fmask        uint64
-	st, en       []int32
-	fields       [][]byte
-	offs         []int32
 	nf           int    // number of fields in the record
 	scratch      []byte // unescaped quoted fields of the current record
 	qcol         int    // index of a malformed quoted field, -1 if none
@@ -70,8 +71,7 @@ func newWorker(file string, ncols, nextra int) *worker {
 	return &worker{
 		fields: make([][]byte, ncols+1),
 		offs:   make([]int32, ncols+1),
-		st:     make([]int32, ncols+1),
-		en:     make([]int32, ncols+1),
+		sp:     make([]uint64, ncols+1),
 		file:   file,
 		qcol:   -1,
 		fnext:  -1,
@@ -120,8 +120,7 @@ func (w *worker) plainLine(data []byte, i int) (int, bool) {
 		base, m = i, flags64(data, i)
 	}
 	w.fnext = -1
-	st := w.st
-	en := w.en[:len(st)]
+	sp := w.sp
 	nf, s, odd := 0, i, false
 	for {
 		blk := (*[64]byte)(data[base : base+64])
@@ -130,15 +129,15 @@ func (w *worker) plainLine(data []byte, i int) (int, bool) {
 			e := base + k
 			switch blk[k] {
 			case ',':
-				if nf < len(st) {
-					st[nf], en[nf] = int32(s), int32(e)
+				if nf < len(sp) {
+					sp[nf] = uint64(e)<<32 | uint64(s)
 				}
 				nf++
 				s = e + 1
 				continue
 			case '\n':
-				if nf < len(st) {
-					st[nf], en[nf] = int32(s), int32(e)
+				if nf < len(sp) {
+					sp[nf] = uint64(e)<<32 | uint64(s)
 				}
 				nf++
 				w.fbase, w.fmask, w.fnext = base, m&(m-1), e+1
@@ -165,8 +164,8 @@ func (w *worker) plainLine(data []byte, i int) (int, bool) {
 // tidy trims a plain line's fields as recordAny does: a '\r' before the
 // newline, then spaces and tabs around each value.
 func (w *worker) tidy(data []byte) {
-	for k := range min(w.nf, len(w.st)) {
-		f, e := w.st[k], w.en[k]
+	for k := range min(w.nf, len(w.sp)) {
+		f, e := uint32(w.sp[k]), uint32(w.sp[k]>>32)
 		if k == w.nf-1 && e > f && data[e-1] == '\r' {
 			e--
 		}
@@ -176,7 +175,7 @@ func (w *worker) tidy(data []byte) {
 		for e > f && (data[e-1] == ' ' || data[e-1] == '\t') {
 			e--
 		}
-		w.st[k], w.en[k] = f, e
+		w.sp[k] = uint64(e)<<32 | uint64(f)
 	}
 }
 
@@ -184,7 +183,7 @@ func (w *worker) tidy(data []byte) {
 // and the columns of the table).
 func (w *worker) field(k int) []byte {
 	if w.plain {
-		return w.data[w.st[k]:w.en[k]]
+		return w.data[uint32(w.sp[k]) : w.sp[k]>>32]
 	}
 	return w.fields[k]
 }
@@ -193,7 +192,7 @@ func (w *worker) field(k int) []byte {
 // verbatim (quotes doubled, a spreadsheet's cell).
 func (w *worker) off(k int) int32 {
 	if w.plain {
-		return w.st[k]
+		return int32(uint32(w.sp[k]))
 	}
 	return w.offs[k]
 }
