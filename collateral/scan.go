@@ -90,18 +90,24 @@ func (w *worker) record(data []byte, i int) (int, int) {
 
 // flags64 marks, bit k for byte j+k, the bytes of data[j:j+64] below '-':
 // ',', '\n', '"', '\r', ' ' and '\t' among them. Eight bytes at a time,
-// a byte's high bit is set when it is below '-' (exactly: no carry crosses
-// bytes), and the eight high bits are gathered into one byte by a multiply.
+// a byte's high bit is set when it is '-' or above (exactly: no carry
+// crosses bytes), the eight high bits are gathered into one byte by a
+// multiply, and the mask is inverted once at the end.
 func flags64(data []byte, j int) uint64 {
+	b := (*[64]byte)(data[j : j+64])
+	le := binary.LittleEndian
+	return ^(atLeastDash(le.Uint64(b[0:])) | atLeastDash(le.Uint64(b[8:]))<<8 |
+		atLeastDash(le.Uint64(b[16:]))<<16 | atLeastDash(le.Uint64(b[24:]))<<24 |
+		atLeastDash(le.Uint64(b[32:]))<<32 | atLeastDash(le.Uint64(b[40:]))<<40 |
+		atLeastDash(le.Uint64(b[48:]))<<48 | atLeastDash(le.Uint64(b[56:]))<<56)
+}
+
+// atLeastDash returns a byte whose bit k is set when byte k of x is '-' or
+// above.
+func atLeastDash(x uint64) uint64 {
 	const lows = 0x7F7F7F7F7F7F7F7F
-	b := data[j : j+64 : j+64]
-	var m uint64
-	for k := 0; k < 64; k += 8 {
-		x := binary.LittleEndian.Uint64(b[k:])
-		f := ^((x&lows + (0x80-'-')*ones) | x) & highs
-		m |= (f >> 7 * 0x0102040810204080 >> 56) << k
-	}
-	return m
+	g := (x&lows + (0x80-'-')*ones | x) & highs
+	return g * 0x0002040810204081 >> 56
 }
 
 // plainLine is record's fast path, for a line without a quote that ends in
