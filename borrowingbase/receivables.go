@@ -43,7 +43,43 @@ func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
 	na := len(active)
 	s.eligPos = na
 
-	// Pre-pass: gross per debtor, range check, cross-aged shares.
+	// The row criteria, in order.
+	var rcs []rowCrit
+	for i := range active {
+		cr := &active[i]
+		switch cr.Kind {
+		case agreement.PastDue:
+			rcs = append(rcs, rowCrit{pos: i, kind: cr.Kind, cutoff: in.AsOf.AddDays(-cr.Days.Value), id: cr.ID})
+		case agreement.Disputed:
+			rcs = append(rcs, rowCrit{pos: i, kind: cr.Kind, id: cr.ID})
+		case agreement.Custom:
+			prg, err := agreement.CompileCriterionExpr(agreement.Receivables, cr.Expr)
+			if err != nil {
+				return nil, inputErr("receivables_eligibility.%s: %v", cr.ID, err)
+			}
+			rcs = append(rcs, rowCrit{pos: i, kind: cr.Kind, prg: prg, id: cr.ID})
+		}
+	}
+
+	// With only the built-in row criteria (no CEL), a row's bucket is the
+	// lesser of its debtor's first criterion and its own first criterion,
+	// so one pass can find the latter and sum by (row bucket, debtor); the
+	// debtors' criteria, known after the pass, then fold those sums.
+	nb := na + 1
+	builtin := true
+	for k := range rcs {
+		builtin = builtin && rcs[k].kind != agreement.Custom
+	}
+	var bucket []int8
+	var rowSums []int64
+	var rowCounts []int32
+	if builtin {
+		bucket = make([]int8, n)
+		rowSums = make([]int64, nb*nd)
+		rowCounts = make([]int32, nb*nd)
+	}
+
+	// Pre-pass: gross per debtor, range check, cross-aged shares (and, built-in only, the row buckets).
 	gross := make([]int64, nd)
 	var pos, aged []int64
 	var agedCut date.Date
@@ -82,6 +118,19 @@ func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
 				aged[d] += a
 			}
 		}
+		if builtin {
+			b := na
+			for k := range rcs {
+				c := &rcs[k]
+				if c.kind == agreement.PastDue && r.InvoiceDate < c.cutoff || c.kind == agreement.Disputed && r.Disputed {
+					b = c.pos
+					break
+				}
+			}
+			bucket[i] = int8(b)
+			rowSums[b*nd+int(d)] += a
+			rowCounts[b*nd+int(d)]++
+		}
 	}
 	if absHi != 0 || absLo > uint64(money.MaxAmount) {
 		return nil, inputErr("%s: the sum of the amounts' magnitudes exceeds %s", s.File, money.MaxAmount)
@@ -102,7 +151,6 @@ func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
 			}
 		}
 	}
-	var rcs []rowCrit
 	for i := na - 1; i >= 0; i-- {
 		cr := &active[i]
 		var applies func(d int) bool
@@ -139,59 +187,55 @@ func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
 			}
 		}
 	}
-	for i := range active {
-		cr := &active[i]
-		switch cr.Kind {
-		case agreement.PastDue:
-			rcs = append(rcs, rowCrit{pos: i, kind: cr.Kind, cutoff: in.AsOf.AddDays(-cr.Days.Value), id: cr.ID})
-		case agreement.Disputed:
-			rcs = append(rcs, rowCrit{pos: i, kind: cr.Kind, id: cr.ID})
-		case agreement.Custom:
-			prg, err := agreement.CompileCriterionExpr(agreement.Receivables, cr.Expr)
-			if err != nil {
-				return nil, inputErr("receivables_eligibility.%s: %v", cr.ID, err)
-			}
-			rcs = append(rcs, rowCrit{pos: i, kind: cr.Kind, prg: prg, id: cr.ID})
-		}
-	}
-
-	// Main pass: one bucket per row, sums per (bucket, debtor).
-	nb := na + 1
+	// Main pass: one bucket per row, sums per (bucket, debtor); with the
+	// built-in criteria only, the sums by row bucket folded per debtor.
 	sums := make([]int64, nb*nd)
 	counts := make([]int, nb)
-	bucket := make([]int8, n)
-	act := &recvActivation{rv: rv, asOf: in.AsOf, currency: currency}
-	for i := range rows {
-		r := &rows[i]
-		d := int(r.Debtor)
-		b := int(debtorFirst[d])
-		for k := range rcs {
-			c := &rcs[k]
-			if c.pos >= b {
-				break
-			}
-			hit := false
-			switch c.kind {
-			case agreement.PastDue:
-				hit = r.InvoiceDate < c.cutoff
-			case agreement.Disputed:
-				hit = r.Disputed
-			default:
-				act.i = i
-				h, err := evalBool(c.prg, act)
-				if err != nil {
-					return nil, inputErr("%s line %d: receivables_eligibility.%s: %v", s.File, r.Line, c.id, err)
-				}
-				hit = h
-			}
-			if hit {
-				b = c.pos
-				break
+	if builtin {
+		for d := 0; d < nd; d++ {
+			first := int(debtorFirst[d])
+			for rb := 0; rb < nb; rb++ {
+				b := min(rb, first)
+				sums[b*nd+d] += rowSums[rb*nd+d]
+				counts[b] += int(rowCounts[rb*nd+d])
 			}
 		}
-		bucket[i] = int8(b)
-		counts[b]++
-		sums[b*nd+d] += int64(r.Amount)
+		s.debtorFirst = debtorFirst
+	} else {
+		bucket = make([]int8, n)
+		act := &recvActivation{rv: rv, asOf: in.AsOf, currency: currency}
+		for i := range rows {
+			r := &rows[i]
+			d := int(r.Debtor)
+			b := int(debtorFirst[d])
+			for k := range rcs {
+				c := &rcs[k]
+				if c.pos >= b {
+					break
+				}
+				hit := false
+				switch c.kind {
+				case agreement.PastDue:
+					hit = r.InvoiceDate < c.cutoff
+				case agreement.Disputed:
+					hit = r.Disputed
+				default:
+					act.i = i
+					h, err := evalBool(c.prg, act)
+					if err != nil {
+						return nil, inputErr("%s line %d: receivables_eligibility.%s: %v", s.File, r.Line, c.id, err)
+					}
+					hit = h
+				}
+				if hit {
+					b = c.pos
+					break
+				}
+			}
+			bucket[i] = int8(b)
+			counts[b]++
+			sums[b*nd+d] += int64(r.Amount)
+		}
 	}
 	s.bucket = bucket
 	s.counts = counts
