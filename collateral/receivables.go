@@ -395,7 +395,7 @@ func slotOf(k uint64, n int, mask uint64) uint64 {
 }
 
 func newIDTable(debtors []Debtor) idTable {
-	size := 1 << bits.Len(uint(len(debtors)+len(debtors)/2+1)) // at most two thirds full: a small table stays in cache
+	size := 1 << bits.Len(uint(2*len(debtors)+2))
 	t := idTable{seed: maphash.MakeSeed(), slots: make([]idSlot, size), mask: uint64(size - 1), ids: debtors}
 	for i := range debtors {
 		id := debtors[i].ID
