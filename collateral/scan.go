@@ -157,7 +157,11 @@ func (w *worker) plainLine(data []byte, i int) (int, bool) {
 			case '"':
 				return 0, false
 			}
-			odd = true // '\r', a space, a tab or another byte below '-'
+			// A '\r', a space, a tab or another byte below '-': the line
+			// needs tidy only if one starts or ends a field.
+			if e == s || e+1 == len(data) || data[e+1] == ',' || data[e+1] == '\n' {
+				odd = true
+			}
 		}
 		base += 64
 		if base+64 > len(data) {
