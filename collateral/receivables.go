@@ -92,29 +92,28 @@ func (s *recvSink) row(w *worker, line int32, idx int) {
 		s.rows[idx] = Receivable{Line: line}
 		return
 	}
-	// The fields in the order of ReceivableColumns.
-	var f [7][]byte
-	invOff := int32(-1)
+	// The fields, one variable each (an array of them would be cleared
+	// and copied for every row).
+	var deb, inv, idt, due, amt, cur, disp []byte
+	var invOff int32
+	c := &s.cols
 	if w.plain {
 		d, sp := w.data, w.sp
-		for k, c := range &s.cols {
-			v := sp[c]
-			f[k] = d[uint32(v) : v>>32]
-		}
-		invOff = int32(uint32(sp[s.cols[1]]))
+		deb, inv, idt, due = cut(d, sp[c[0]]), cut(d, sp[c[1]]), cut(d, sp[c[2]]), cut(d, sp[c[3]])
+		amt, cur, disp = cut(d, sp[c[4]]), cut(d, sp[c[5]]), cut(d, sp[c[6]])
+		invOff = int32(uint32(sp[c[1]]))
 	} else {
-		for k, c := range &s.cols {
-			f[k] = w.fields[c]
-		}
-		invOff = w.offs[s.cols[1]]
+		f := w.fields
+		deb, inv, idt, due, amt, cur, disp = f[c[0]], f[c[1]], f[c[2]], f[c[3]], f[c[4]], f[c[5]], f[c[6]]
+		invOff = w.offs[c[1]]
 	}
 	x := Receivable{Line: line}
-	if d := s.index.lookup(f[0]); d >= 0 {
+	if d := s.index.lookup(deb); d >= 0 {
 		x.Debtor = d
 	} else {
-		w.fail(line, "debtor_id", f[0], s.unknown)
+		w.fail(line, "debtor_id", deb, s.unknown)
 	}
-	if inv := f[1]; len(inv) > 0 && len(inv) <= maxInvoiceLen {
+	if len(inv) > 0 && len(inv) <= maxInvoiceLen {
 		if invOff >= 0 && s.data != nil {
 			x.invOff = invOff // verbatim in the input
 		} else {
@@ -129,26 +128,29 @@ func (s *recvSink) row(w *worker, line int32, idx int) {
 		w.fail(line, "invoice_no", inv[:64], "an invoice number of at most 65535 bytes")
 	}
 	var ok bool
-	if x.InvoiceDate, ok = w.parseDate(f[2]); !ok {
-		w.fail(line, "invoice_date", f[2], w.expDate())
+	if x.InvoiceDate, ok = w.parseDate(idt); !ok {
+		w.fail(line, "invoice_date", idt, w.expDate())
 	}
-	if x.DueDate, ok = w.parseDate(f[3]); !ok {
-		w.fail(line, "due_date", f[3], w.expDate())
+	if x.DueDate, ok = w.parseDate(due); !ok {
+		w.fail(line, "due_date", due, w.expDate())
 	}
-	if x.Amount, ok = w.parseAmount(f[4]); !ok {
-		w.fail(line, "amount", f[4], expAmount)
+	if x.Amount, ok = w.parseAmount(amt); !ok {
+		w.fail(line, "amount", amt, expAmount)
 	}
-	if c := f[5]; string(c) != s.curS && !bytes.EqualFold(c, s.cur) {
-		w.fail(line, "currency", c, s.curExp)
+	if string(cur) != s.curS && !bytes.EqualFold(cur, s.cur) {
+		w.fail(line, "currency", cur, s.curExp)
 	}
-	if x.Disputed, ok = parseBool(f[6]); !ok {
-		w.fail(line, "disputed", f[6], expBool)
+	if x.Disputed, ok = parseBool(disp); !ok {
+		w.fail(line, "disputed", disp, expBool)
 	}
 	s.rows[idx] = x
 	if len(s.ext.span) > 0 {
 		s.ext.take(w, idx)
 	}
 }
+
+// cut returns a plain line's field, d[start:end] for v = end<<32 | start.
+func cut(d []byte, v uint64) []byte { return d[uint32(v) : v>>32] }
 
 func (w *worker) expDate() string {
 	if w.xlsx {
