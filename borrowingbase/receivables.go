@@ -71,17 +71,15 @@ func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
 		builtin = builtin && rcs[k].kind != agreement.Custom
 	}
 	var bucket []int8
-	var rowSums []int64
-	var rowCounts []int32
 	if builtin {
 		bucket = make([]int8, n)
-		rowSums = make([]int64, nb*nd)
-		rowCounts = make([]int32, nb*nd)
 	}
 
-	// Pre-pass: gross per debtor, range check, cross-aged shares (and, built-in only, the row buckets).
-	gross := make([]int64, nd)
-	var pos, aged []int64
+	// Pre-pass: gross per debtor, range check, cross-aged shares (and, with
+	// the built-in criteria only, the row buckets and the sums by them).
+	// What a row adds to is its debtor's: acc[d*stride:] holds the gross,
+	// the positive and the aged balances, then per row bucket the sum and
+	// the count, so that a row touches one or two cache lines.
 	var agedCut date.Date
 	crossIdx := -1
 	for i := range active {
@@ -91,10 +89,13 @@ func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
 		}
 	}
 	if crossIdx >= 0 {
-		pos = make([]int64, nd)
-		aged = make([]int64, nd)
 		agedCut = in.AsOf.AddDays(-active[crossIdx].Days.Value)
 	}
+	stride := 3
+	if builtin {
+		stride += 2 * nb
+	}
+	acc := make([]int64, nd*stride)
 	var absHi, absLo uint64
 	rows := rv.Rows
 	for i := range rows {
@@ -104,7 +105,8 @@ func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
 			return nil, inputErr("%s line %d: debtor index %d; expected 0..%d (a debtor of %s)", s.File, r.Line, d, nd-1, rv.DebtorsFile)
 		}
 		a := int64(r.Amount)
-		gross[d] += a
+		o := int(d) * stride
+		acc[o] += a
 		m := a
 		if m < 0 {
 			m = -m
@@ -113,9 +115,9 @@ func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
 		absLo, carry = bits.Add64(absLo, uint64(m), 0)
 		absHi += carry
 		if crossIdx >= 0 && a > 0 {
-			pos[d] += a
+			acc[o+1] += a
 			if r.InvoiceDate < agedCut {
-				aged[d] += a
+				acc[o+2] += a
 			}
 		}
 		if builtin {
@@ -128,8 +130,19 @@ func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
 				}
 			}
 			bucket[i] = int8(b)
-			rowSums[b*nd+int(d)] += a
-			rowCounts[b*nd+int(d)]++
+			acc[o+3+b] += a
+			acc[o+3+nb+b]++
+		}
+	}
+	gross := make([]int64, nd)
+	var pos, aged []int64
+	if crossIdx >= 0 {
+		pos, aged = make([]int64, nd), make([]int64, nd)
+	}
+	for d := range nd {
+		gross[d] = acc[d*stride]
+		if crossIdx >= 0 {
+			pos[d], aged[d] = acc[d*stride+1], acc[d*stride+2]
 		}
 	}
 	if absHi != 0 || absLo > uint64(money.MaxAmount) {
@@ -194,10 +207,11 @@ func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
 	if builtin {
 		for d := 0; d < nd; d++ {
 			first := int(debtorFirst[d])
+			o := d*stride + 3
 			for rb := 0; rb < nb; rb++ {
 				b := min(rb, first)
-				sums[b*nd+d] += rowSums[rb*nd+d]
-				counts[b] += int(rowCounts[rb*nd+d])
+				sums[b*nd+d] += acc[o+rb]
+				counts[b] += int(acc[o+nb+rb])
 			}
 		}
 		s.debtorFirst = debtorFirst
