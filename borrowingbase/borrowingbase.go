@@ -121,15 +121,18 @@ type Section struct {
 	Reserves     []ReserveLine
 	Availability Figure
 
-	rows     int
-	bucket   []int8 // per input row: index of the criterion that took it; len(criteria) = eligible; -1 = unclassified (undetermined)
-	counts   []int  // rows per bucket index (last = eligible)
-	perDebt  [][]int64
-	partial  []int // inventory rows only partly excluded (casualty with an amount), by index
-	recv     *collateral.Receivables
-	inv      *collateral.Inventory
-	eligPos  int // bucket index meaning "eligible"
-	cutBelow int // criteria from this index on are undetermined (== len(criteria) when all known)
+	rows   int
+	bucket []int8 // per input row: index of the criterion that took it; len(criteria) = eligible; -1 = unclassified (undetermined); see bucketOf
+	// debtorFirst, when set, is per debtor the first criterion that takes
+	// all its rows: a row's bucket is then the lesser of it and bucket's.
+	debtorFirst []int8
+	counts      []int // rows per bucket index (last = eligible)
+	perDebt     [][]int64
+	partial     []int // inventory rows only partly excluded (casualty with an amount), by index
+	recv        *collateral.Receivables
+	inv         *collateral.Inventory
+	eligPos     int // bucket index meaning "eligible"
+	cutBelow    int // criteria from this index on are undetermined (== len(criteria) when all known)
 }
 
 // Undetermined names a term whose value is unknown and the figures it leaves

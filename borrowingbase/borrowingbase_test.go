@@ -552,3 +552,42 @@ func TestReservesAndLetterOfCreditTreatments(t *testing.T) {
 		t.Errorf("JSON: %s", js)
 	}
 }
+
+// With the built-in row criteria only, one pass classifies the receivables
+// (the lesser of the debtor's and the row's first criterion); a custom
+// criterion takes the general pass. A custom criterion that never applies,
+// placed last, must leave every figure and every line's rows as they were.
+func TestBuiltinPassMatchesGeneral(t *testing.T) {
+	in := synthetic(50_000, 400, 1_000)
+	c1 := mustCompute(t, in)
+	terms := *in.Terms
+	terms.Receivables = append(slices.Clone(terms.Receivables),
+		agreement.Criterion{ID: "never", Kind: agreement.Custom, Expr: `amount_cents < -9000000000000000`})
+	in.Terms = &terms
+	c2 := mustCompute(t, in)
+	s1, s2 := c1.Sections[0], c2.Sections[0]
+	if s1.debtorFirst == nil || s2.debtorFirst != nil {
+		t.Fatalf("the built-in pass was not taken where expected (%v, %v)", s1.debtorFirst != nil, s2.debtorFirst != nil)
+	}
+	if len(s2.Ineligible) != len(s1.Ineligible)+1 {
+		t.Fatalf("%d lines, then %d", len(s1.Ineligible), len(s2.Ineligible))
+	}
+	if s1.Gross != s2.Gross || s1.Eligible != s2.Eligible || !slices.Equal(s1.counts, append(slices.Clone(s2.counts[:len(s2.counts)-2]), s2.counts[len(s2.counts)-1])) {
+		t.Fatalf("gross %v / %v, eligible %v / %v, counts %v / %v", s1.Gross, s2.Gross, s1.Eligible, s2.Eligible, s1.counts, s2.counts)
+	}
+	hits := 0
+	for k := range s1.Ineligible {
+		l1, l2 := &s1.Ineligible[k], &s2.Ineligible[k]
+		if l1.ID != l2.ID || l1.Figure != l2.Figure {
+			t.Fatalf("line %s: %v, then %s: %v", l1.ID, l1.Figure, l2.ID, l2.Figure)
+		}
+		r1, r2 := s1.lineRows(l1), s2.lineRows(l2)
+		if !slices.Equal(r1, r2) || s1.lineCount(l1) != s2.lineCount(l2) {
+			t.Fatalf("line %s: %d rows, then %d", l1.ID, len(r1), len(r2))
+		}
+		hits += len(r1)
+	}
+	if e1, e2 := s1.eligibleLines(), s2.eligibleLines(); !slices.Equal(e1, e2) || len(e1) == 0 || hits == 0 {
+		t.Fatalf("eligible rows: %d, then %d (ineligible rows %d)", len(e1), len(e2), hits)
+	}
+}

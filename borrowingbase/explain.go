@@ -74,11 +74,21 @@ func (s *Section) lines(keep func(i int) bool) []int {
 	return out
 }
 
+// bucketOf returns the bucket of row i: the index of the criterion that
+// took it (see Section.bucket).
+func (s *Section) bucketOf(i int) int8 {
+	b := s.bucket[i]
+	if s.debtorFirst != nil {
+		b = min(b, s.debtorFirst[s.recv.Rows[i].Debtor])
+	}
+	return b
+}
+
 func (s *Section) eligibleLines() []int {
 	e := int8(s.eligPos)
 	p := 0
 	return s.lines(func(i int) bool {
-		if s.bucket[i] == e {
+		if s.bucketOf(i) == e {
 			return true
 		}
 		for p < len(s.partial) && s.partial[p] < i {
@@ -92,11 +102,11 @@ func (s *Section) lineRows(l *Line) []int {
 	if amt := s.amountCrit(l); amt != nil {
 		p := int8(l.pos)
 		return s.lines(func(i int) bool {
-			return s.bucket[i] > p && amt[s.recv.Rows[i].Debtor] != 0
+			return s.bucketOf(i) > p && amt[s.recv.Rows[i].Debtor] != 0
 		})
 	}
 	p := int8(l.pos)
-	return s.lines(func(i int) bool { return s.bucket[i] == p })
+	return s.lines(func(i int) bool { return s.bucketOf(i) == p })
 }
 
 // amountCrit returns the per-debtor amounts of an amount criterion, or nil.
@@ -112,7 +122,7 @@ func (s *Section) lineCount(l *Line) int {
 		p := int8(l.pos)
 		n := 0
 		for i := 0; i < s.rows; i++ {
-			if s.bucket[i] > p && amt[s.recv.Rows[i].Debtor] != 0 {
+			if s.bucketOf(i) > p && amt[s.recv.Rows[i].Debtor] != 0 {
 				n++
 			}
 		}
@@ -362,7 +372,7 @@ func (c *Certificate) casualtyNode(s *Section, l *Line, k int, withRows bool) *e
 	p := int8(l.pos)
 	for i := range s.inv.Rows {
 		r := &s.inv.Rows[i]
-		if r.Item != e.Item || r.Location != e.Location || s.bucket[i] != p {
+		if r.Item != e.Item || r.Location != e.Location || s.bucketOf(i) != p {
 			continue
 		}
 		a := r.ExtendedCost

@@ -43,9 +43,43 @@ func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
 	na := len(active)
 	s.eligPos = na
 
-	// Pre-pass: gross per debtor, range check, cross-aged shares.
-	gross := make([]int64, nd)
-	var pos, aged []int64
+	// The row criteria, in order.
+	var rcs []rowCrit
+	for i := range active {
+		cr := &active[i]
+		switch cr.Kind {
+		case agreement.PastDue:
+			rcs = append(rcs, rowCrit{pos: i, kind: cr.Kind, cutoff: in.AsOf.AddDays(-cr.Days.Value), id: cr.ID})
+		case agreement.Disputed:
+			rcs = append(rcs, rowCrit{pos: i, kind: cr.Kind, id: cr.ID})
+		case agreement.Custom:
+			prg, err := agreement.CompileCriterionExpr(agreement.Receivables, cr.Expr)
+			if err != nil {
+				return nil, inputErr("receivables_eligibility.%s: %v", cr.ID, err)
+			}
+			rcs = append(rcs, rowCrit{pos: i, kind: cr.Kind, prg: prg, id: cr.ID})
+		}
+	}
+
+	// With only the built-in row criteria (no CEL), a row's bucket is the
+	// lesser of its debtor's first criterion and its own first criterion,
+	// so one pass can find the latter and sum by (row bucket, debtor); the
+	// debtors' criteria, known after the pass, then fold those sums.
+	nb := na + 1
+	builtin := true
+	for k := range rcs {
+		builtin = builtin && rcs[k].kind != agreement.Custom
+	}
+	var bucket []int8
+	if builtin {
+		bucket = make([]int8, n)
+	}
+
+	// Pre-pass: gross per debtor, range check, cross-aged shares (and, with
+	// the built-in criteria only, the row buckets and the sums by them).
+	// What a row adds to is its debtor's: acc[d*stride:] holds the gross,
+	// the positive and the aged balances, then per row bucket the sum and
+	// the count, so that a row touches one or two cache lines.
 	var agedCut date.Date
 	crossIdx := -1
 	for i := range active {
@@ -55,10 +89,13 @@ func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
 		}
 	}
 	if crossIdx >= 0 {
-		pos = make([]int64, nd)
-		aged = make([]int64, nd)
 		agedCut = in.AsOf.AddDays(-active[crossIdx].Days.Value)
 	}
+	stride := 3
+	if builtin {
+		stride += 2 * nb
+	}
+	acc := make([]int64, nd*stride)
 	var absHi, absLo uint64
 	rows := rv.Rows
 	for i := range rows {
@@ -68,7 +105,8 @@ func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
 			return nil, inputErr("%s line %d: debtor index %d; expected 0..%d (a debtor of %s)", s.File, r.Line, d, nd-1, rv.DebtorsFile)
 		}
 		a := int64(r.Amount)
-		gross[d] += a
+		o := int(d) * stride
+		acc[o] += a
 		m := a
 		if m < 0 {
 			m = -m
@@ -77,10 +115,34 @@ func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
 		absLo, carry = bits.Add64(absLo, uint64(m), 0)
 		absHi += carry
 		if crossIdx >= 0 && a > 0 {
-			pos[d] += a
+			acc[o+1] += a
 			if r.InvoiceDate < agedCut {
-				aged[d] += a
+				acc[o+2] += a
 			}
+		}
+		if builtin {
+			b := na
+			for k := range rcs {
+				c := &rcs[k]
+				if c.kind == agreement.PastDue && r.InvoiceDate < c.cutoff || c.kind == agreement.Disputed && r.Disputed {
+					b = c.pos
+					break
+				}
+			}
+			bucket[i] = int8(b)
+			acc[o+3+b] += a
+			acc[o+3+nb+b]++
+		}
+	}
+	gross := make([]int64, nd)
+	var pos, aged []int64
+	if crossIdx >= 0 {
+		pos, aged = make([]int64, nd), make([]int64, nd)
+	}
+	for d := range nd {
+		gross[d] = acc[d*stride]
+		if crossIdx >= 0 {
+			pos[d], aged[d] = acc[d*stride+1], acc[d*stride+2]
 		}
 	}
 	if absHi != 0 || absLo > uint64(money.MaxAmount) {
@@ -102,7 +164,6 @@ func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
 			}
 		}
 	}
-	var rcs []rowCrit
 	for i := na - 1; i >= 0; i-- {
 		cr := &active[i]
 		var applies func(d int) bool
@@ -139,59 +200,56 @@ func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
 			}
 		}
 	}
-	for i := range active {
-		cr := &active[i]
-		switch cr.Kind {
-		case agreement.PastDue:
-			rcs = append(rcs, rowCrit{pos: i, kind: cr.Kind, cutoff: in.AsOf.AddDays(-cr.Days.Value), id: cr.ID})
-		case agreement.Disputed:
-			rcs = append(rcs, rowCrit{pos: i, kind: cr.Kind, id: cr.ID})
-		case agreement.Custom:
-			prg, err := agreement.CompileCriterionExpr(agreement.Receivables, cr.Expr)
-			if err != nil {
-				return nil, inputErr("receivables_eligibility.%s: %v", cr.ID, err)
-			}
-			rcs = append(rcs, rowCrit{pos: i, kind: cr.Kind, prg: prg, id: cr.ID})
-		}
-	}
-
-	// Main pass: one bucket per row, sums per (bucket, debtor).
-	nb := na + 1
+	// Main pass: one bucket per row, sums per (bucket, debtor); with the
+	// built-in criteria only, the sums by row bucket folded per debtor.
 	sums := make([]int64, nb*nd)
 	counts := make([]int, nb)
-	bucket := make([]int8, n)
-	act := &recvActivation{rv: rv, asOf: in.AsOf, currency: currency}
-	for i := range rows {
-		r := &rows[i]
-		d := int(r.Debtor)
-		b := int(debtorFirst[d])
-		for k := range rcs {
-			c := &rcs[k]
-			if c.pos >= b {
-				break
-			}
-			hit := false
-			switch c.kind {
-			case agreement.PastDue:
-				hit = r.InvoiceDate < c.cutoff
-			case agreement.Disputed:
-				hit = r.Disputed
-			default:
-				act.i = i
-				h, err := evalBool(c.prg, act)
-				if err != nil {
-					return nil, inputErr("%s line %d: receivables_eligibility.%s: %v", s.File, r.Line, c.id, err)
-				}
-				hit = h
-			}
-			if hit {
-				b = c.pos
-				break
+	if builtin {
+		for d := 0; d < nd; d++ {
+			first := int(debtorFirst[d])
+			o := d*stride + 3
+			for rb := 0; rb < nb; rb++ {
+				b := min(rb, first)
+				sums[b*nd+d] += acc[o+rb]
+				counts[b] += int(acc[o+nb+rb])
 			}
 		}
-		bucket[i] = int8(b)
-		counts[b]++
-		sums[b*nd+d] += int64(r.Amount)
+		s.debtorFirst = debtorFirst
+	} else {
+		bucket = make([]int8, n)
+		act := &recvActivation{rv: rv, asOf: in.AsOf, currency: currency}
+		for i := range rows {
+			r := &rows[i]
+			d := int(r.Debtor)
+			b := int(debtorFirst[d])
+			for k := range rcs {
+				c := &rcs[k]
+				if c.pos >= b {
+					break
+				}
+				hit := false
+				switch c.kind {
+				case agreement.PastDue:
+					hit = r.InvoiceDate < c.cutoff
+				case agreement.Disputed:
+					hit = r.Disputed
+				default:
+					act.i = i
+					h, err := evalBool(c.prg, act)
+					if err != nil {
+						return nil, inputErr("%s line %d: receivables_eligibility.%s: %v", s.File, r.Line, c.id, err)
+					}
+					hit = h
+				}
+				if hit {
+					b = c.pos
+					break
+				}
+			}
+			bucket[i] = int8(b)
+			counts[b]++
+			sums[b*nd+d] += int64(r.Amount)
+		}
 	}
 	s.bucket = bucket
 	s.counts = counts

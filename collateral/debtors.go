@@ -49,7 +49,7 @@ func (s *debtorSink) row(w *worker, line int32, idx int) {
 	if !w.shape(s.t, line) {
 		return
 	}
-	f := func(i int) []byte { return w.fields[s.idx[i]] }
+	f := func(i int) []byte { return w.field(s.idx[i]) }
 	if id := f(0); len(id) > 0 {
 		d.ID = string(id)
 	} else {

@@ -26,7 +26,6 @@ func readInventoryRows(name string, rows [][]string, opt Options) (*Inventory, e
 type invSink struct {
 	t    *table
 	rows []Item
-	txt  [][4]span // item, description, quantity, unit cost in the chunk's text
 	ext  extras
 	idx  [8]int
 }
@@ -41,13 +40,11 @@ func newInvSink(t *table) *invSink {
 
 func (s *invSink) alloc(n int) {
 	s.rows = make([]Item, n)
-	s.txt = make([][4]span, n)
 	s.ext.alloc(n)
 }
 
 func (s *invSink) reset() {
 	clear(s.rows)
-	clear(s.txt)
 	s.ext.reset()
 }
 
@@ -57,17 +54,13 @@ func (s *invSink) row(w *worker, line int32, idx int) {
 	if !w.shape(s.t, line) {
 		return
 	}
-	f := func(i int) []byte { return w.fields[s.idx[i]] }
-	keep := func(k int, b []byte) {
-		s.txt[idx][k] = span{int32(len(w.txt)), int32(len(b))}
-		w.txt = append(w.txt, b...)
-	}
+	f := func(i int) []byte { return w.field(s.idx[i]) }
 	if b := f(0); len(b) > 0 {
-		keep(0, b)
+		it.Item = w.keep(b)
 	} else {
 		w.fail(line, "item", b, "an item number")
 	}
-	keep(1, f(1))
+	it.Description = w.keep(f(1))
 	if b := f(2); len(b) > 0 {
 		it.Location = w.internBytes(b)
 	} else {
@@ -79,12 +72,12 @@ func (s *invSink) row(w *worker, line int32, idx int) {
 		w.fail(line, "category", b, "an inventory category")
 	}
 	if b := f(4); validQuantity(b) {
-		keep(2, b)
+		it.Quantity = w.keep(b)
 	} else {
 		w.fail(line, "quantity", b, expQuantity)
 	}
 	if b := f(5); validQuantity(b) {
-		keep(3, b)
+		it.UnitCost = w.keep(b)
 	} else {
 		w.fail(line, "unit_cost", b, expUnitCost)
 	}
@@ -100,22 +93,7 @@ func (s *invSink) row(w *worker, line int32, idx int) {
 	}
 }
 
-func (s *invSink) chunkDone(w *worker) {
-	str := string(w.txt)
-	w.txt = nil
-	for i := w.lo; i < w.hi; i++ {
-		it := &s.rows[i]
-		if it.Line == 0 {
-			continue
-		}
-		sp := &s.txt[i]
-		it.Item = str[sp[0].off : sp[0].off+sp[0].n]
-		it.Description = str[sp[1].off : sp[1].off+sp[1].n]
-		it.Quantity = str[sp[2].off : sp[2].off+sp[2].n]
-		it.UnitCost = str[sp[3].off : sp[3].off+sp[3].n]
-	}
-	s.ext.done(w)
-}
+func (s *invSink) chunkDone(w *worker) { s.ext.done(w) }
 
 func (s *invSink) finish(ws []*worker) (*Inventory, error) {
 	t := s.t
@@ -125,6 +103,9 @@ func (s *invSink) finish(ws []*worker) (*Inventory, error) {
 	}
 	rows := s.rows
 	n := 0
+	if fed(ws) == len(rows) { // no holes
+		n, rows = len(rows), nil
+	}
 	for i := range rows {
 		if rows[i].Line == 0 {
 			continue
@@ -135,8 +116,7 @@ func (s *invSink) finish(ws []*worker) (*Inventory, error) {
 		}
 		n++
 	}
-	s.txt = nil
-	return &Inventory{File: t.file, Rows: rows[:n:n], Columns: t.columns, extra: s.ext.result(n)}, nil
+	return &Inventory{File: t.file, Rows: s.rows[:n:n], Columns: t.columns, extra: s.ext.result(n)}, nil
 }
 
 // ExtraColumns returns the names of the non-standard columns kept per row.

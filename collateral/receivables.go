@@ -46,6 +46,7 @@ type recvSink struct {
 	index   idTable
 	unknown string // expectation for an unknown debtor
 	cur     []byte
+	curS    string
 	curExp  string
 	rows    []Receivable
 	data    []byte   // the CSV input, which verbatim invoice numbers point into
@@ -53,7 +54,7 @@ type recvSink struct {
 	seed    maphash.Seed
 	ext     extras
 
-	iDeb, iInv, iDate, iDue, iAmt, iCur, iDisp int
+	cols [7]int // field index of each of ReceivableColumns
 }
 
 func newRecvSink(t *table, dfile string, debtors []Debtor, opt Options) *recvSink {
@@ -66,10 +67,11 @@ func newRecvSink(t *table, dfile string, debtors []Debtor, opt Options) *recvSin
 	}
 	c := opt.currency()
 	s.cur = []byte(c)
+	s.curS = c
 	s.curExp = fmt.Sprintf("%q (the currency of this report)", c)
-	std := ReceivableColumns
-	s.iDeb, s.iInv, s.iDate, s.iDue = t.col("debtor_id", std), t.col("invoice_no", std), t.col("invoice_date", std), t.col("due_date", std)
-	s.iAmt, s.iCur, s.iDisp = t.col("amount", std), t.col("currency", std), t.col("disputed", std)
+	for k, c := range ReceivableColumns {
+		s.cols[k] = t.col(c, ReceivableColumns)
+	}
 	return s
 }
 
@@ -90,16 +92,30 @@ func (s *recvSink) row(w *worker, line int32, idx int) {
 		s.rows[idx] = Receivable{Line: line}
 		return
 	}
-	f := w.fields
+	// The fields, one variable each (an array of them would be cleared
+	// and copied for every row).
+	var deb, inv, idt, due, amt, cur, disp []byte
+	var invOff int32
+	c := &s.cols
+	if w.plain {
+		d, sp := w.data, w.sp
+		deb, inv, idt, due = cut(d, sp[c[0]]), cut(d, sp[c[1]]), cut(d, sp[c[2]]), cut(d, sp[c[3]])
+		amt, cur, disp = cut(d, sp[c[4]]), cut(d, sp[c[5]]), cut(d, sp[c[6]])
+		invOff = int32(uint32(sp[c[1]]))
+	} else {
+		f := w.fields
+		deb, inv, idt, due, amt, cur, disp = f[c[0]], f[c[1]], f[c[2]], f[c[3]], f[c[4]], f[c[5]], f[c[6]]
+		invOff = w.offs[c[1]]
+	}
 	x := Receivable{Line: line}
-	if d := s.index.lookup(f[s.iDeb]); d >= 0 {
+	if d := s.index.lookup(deb); d >= 0 {
 		x.Debtor = d
 	} else {
-		w.fail(line, "debtor_id", f[s.iDeb], s.unknown)
+		w.fail(line, "debtor_id", deb, s.unknown)
 	}
-	if inv := f[s.iInv]; len(inv) > 0 && len(inv) <= maxInvoiceLen {
-		if o := w.offs[s.iInv]; o >= 0 && s.data != nil {
-			x.invOff = o // verbatim in the input
+	if len(inv) > 0 && len(inv) <= maxInvoiceLen {
+		if invOff >= 0 && s.data != nil {
+			x.invOff = invOff // verbatim in the input
 		} else {
 			x.invOff = -1 - int32(len(w.txt)) // in the chunk's text, placed in finish
 			w.txt = append(w.txt, inv...)
@@ -112,26 +128,29 @@ func (s *recvSink) row(w *worker, line int32, idx int) {
 		w.fail(line, "invoice_no", inv[:64], "an invoice number of at most 65535 bytes")
 	}
 	var ok bool
-	if x.InvoiceDate, ok = w.parseDate(f[s.iDate]); !ok {
-		w.fail(line, "invoice_date", f[s.iDate], w.expDate())
+	if x.InvoiceDate, ok = w.parseDate(idt); !ok {
+		w.fail(line, "invoice_date", idt, w.expDate())
 	}
-	if x.DueDate, ok = w.parseDate(f[s.iDue]); !ok {
-		w.fail(line, "due_date", f[s.iDue], w.expDate())
+	if x.DueDate, ok = w.parseDate(due); !ok {
+		w.fail(line, "due_date", due, w.expDate())
 	}
-	if x.Amount, ok = w.parseAmount(f[s.iAmt]); !ok {
-		w.fail(line, "amount", f[s.iAmt], expAmount)
+	if x.Amount, ok = w.parseAmount(amt); !ok {
+		w.fail(line, "amount", amt, expAmount)
 	}
-	if c := f[s.iCur]; !bytes.Equal(c, s.cur) && !bytes.EqualFold(c, s.cur) {
-		w.fail(line, "currency", c, s.curExp)
+	if string(cur) != s.curS && !bytes.EqualFold(cur, s.cur) {
+		w.fail(line, "currency", cur, s.curExp)
 	}
-	if x.Disputed, ok = parseBool(f[s.iDisp]); !ok {
-		w.fail(line, "disputed", f[s.iDisp], expBool)
+	if x.Disputed, ok = parseBool(disp); !ok {
+		w.fail(line, "disputed", disp, expBool)
 	}
 	s.rows[idx] = x
 	if len(s.ext.span) > 0 {
 		s.ext.take(w, idx)
 	}
 }
+
+// cut returns a plain line's field, d[start:end] for v = end<<32 | start.
+func cut(d []byte, v uint64) []byte { return d[uint32(v) : v>>32] }
 
 func (w *worker) expDate() string {
 	if w.xlsx {
@@ -189,9 +208,13 @@ func (s *recvSink) finish(ws []*worker) (*Receivables, error) {
 	if err := t.errs.err(); err != nil {
 		return nil, err
 	}
-	// Drop the holes left by blank lines and multi-line records.
+	// Drop the holes left by blank lines and multi-line records (none when
+	// every index got a row).
 	rows := s.rows
 	n := 0
+	if fed(ws) == len(rows) {
+		n, rows = len(rows), nil
+	}
 	for i := range rows {
 		if rows[i].Line == 0 {
 			continue
@@ -202,7 +225,7 @@ func (s *recvSink) finish(ws []*worker) (*Receivables, error) {
 		}
 		n++
 	}
-	rows = rows[:n:n]
+	rows = s.rows[:n:n]
 	return &Receivables{
 		File:        t.file,
 		DebtorsFile: s.dfile,

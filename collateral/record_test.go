@@ -72,10 +72,20 @@ func FuzzRecord(f *testing.F) {
 	for _, s := range []string{
 		"a,b,c\nd,e\n", " a , b ,\r\n", `"a""b",c` + "\n", `"x` + "\n" + `y",z`, `"a"b,c`, "\r\n\r\n", `a"b,"c"` + "\r", "", ",,,,,,,,,,",
 		"C000001,INV00000001,2004-09-29,2004-12-28,7245.50,USD,false\r\nC2,X,,,,,\n",
+		strings.Repeat("abcdefghij,", 12) + "\n" + strings.Repeat("x", 70) + "\"y\",z\n" + strings.Repeat(" \t a , b\t,\r\n", 9),
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		checkRecords(t, data)
+		// Lines that end 64 bytes or more before the end take the fast path.
+		checkRecords(t, append(slices.Clip(data), strings.Repeat(" a,b\n", 16)...))
+		checkRecords(t, append(append(slices.Clip(data), data...), strings.Repeat("\r\n", 40)...))
+	})
+}
+
+func checkRecords(t *testing.T, data []byte) {
+	{
 		w := newWorker("f", 4, 0)
 		i, line := 0, 1
 		for i < len(data) {
@@ -83,8 +93,8 @@ func FuzzRecord(f *testing.F) {
 			next, nl := w.record(data, i)
 			var got []string
 			for k := range min(w.nf, len(w.fields)) {
-				got = append(got, string(w.fields[k]))
-				if o := w.offs[k]; o >= 0 && string(data[o:int(o)+len(w.fields[k])]) != got[k] {
+				got = append(got, string(w.field(k)))
+				if o := w.off(k); o >= 0 && string(data[o:int(o)+len(w.field(k))]) != got[k] {
 					t.Fatalf("line %d field %d: offset %d does not point at %q", line, k, o, got[k])
 				}
 			}
@@ -94,5 +104,5 @@ func FuzzRecord(f *testing.F) {
 			}
 			i, line = next, line+nl
 		}
-	})
+	}
 }

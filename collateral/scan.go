@@ -7,6 +7,7 @@ import (
 	"math/bits"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -34,20 +35,34 @@ type span struct{ off, n int32 }
 
 // worker is the state of one goroutine parsing one chunk.
 type worker struct {
-	fields   [][]byte // fields of the current record (at most len(fields) kept)
-	offs     []int32  // where each field starts in the input; -1 if not verbatim
-	nf       int      // number of fields in the record
-	scratch  []byte   // unescaped quoted fields of the current record
-	qcol     int      // index of a malformed quoted field, -1 if none
-	qval     []byte
-	quotedNL bool // a quoted field contained a newline
-	xlsx     bool // values come from a spreadsheet (dates may be serial numbers)
-	errs     errList
-	file     string
+	// The fields of the current record (at most len(fields) kept): a plain
+	// line's are data[start:end] for sp[k] = end<<32 | start, any other
+	// record's are fields[k], which starts at offs[k] in the input (-1 if
+	// not verbatim). See field.
+	plain  bool
+	data   []byte
+	sp     []uint64
+	fields [][]byte
+	offs   []int32
+	// plainLine's flags of data[fbase:fbase+64] not yet walked, valid when
+	// the next record starts at fnext
+	fbase, fnext int
+	fmask        uint64
+	nf           int    // number of fields in the record
+	scratch      []byte // unescaped quoted fields of the current record
+	qcol         int    // index of a malformed quoted field, -1 if none
+	qval         []byte
+	quotedNL     bool // a quoted field contained a newline
+	xlsx         bool // values come from a spreadsheet (dates may be serial numbers)
+	errs         errList
+	file         string
 
-	lo, hi int      // row index range of the chunk
-	txt    []byte   // kept text of the chunk's rows
-	ext    [][]byte // kept text of extra columns
+	lo, hi int             // row index range of the chunk
+	fed    int             // rows given to the sink
+	txt    []byte          // kept text of the chunk's rows
+	text   strings.Builder // the same as strings, see keep
+	size   int             // the chunk's bytes: the most text its rows can keep
+	ext    [][]byte        // kept text of extra columns
 	intern map[string]string
 	dates  [1024]dateEntry
 }
@@ -56,8 +71,10 @@ func newWorker(file string, ncols, nextra int) *worker {
 	return &worker{
 		fields: make([][]byte, ncols+1),
 		offs:   make([]int32, ncols+1),
+		sp:     make([]uint64, ncols+1),
 		file:   file,
 		qcol:   -1,
+		fnext:  -1,
 		ext:    make([][]byte, nextra),
 	}
 }
@@ -65,7 +82,136 @@ func newWorker(file string, ncols, nextra int) *worker {
 // record reads the record starting at data[i]. It returns the index after
 // the record's line end and the number of newlines consumed.
 func (w *worker) record(data []byte, i int) (int, int) {
+	if next, ok := w.plainLine(data, i); ok {
+		return next, 1
+	}
+	return w.recordAny(data, i)
+}
+
+// flags64 marks, bit k for byte j+k, the bytes of data[j:j+64] below '-':
+// ',', '\n', '"', '\r', ' ' and '\t' among them. Eight bytes at a time,
+// a byte's high bit is set when it is '-' or above (exactly: no carry
+// crosses bytes), the eight high bits are gathered into one byte by a
+// multiply, and the mask is inverted once at the end.
+func flags64(data []byte, j int) uint64 {
+	b := (*[64]byte)(data[j : j+64])
+	le := binary.LittleEndian
+	return ^(atLeastDash(le.Uint64(b[0:])) | atLeastDash(le.Uint64(b[8:]))<<8 |
+		atLeastDash(le.Uint64(b[16:]))<<16 | atLeastDash(le.Uint64(b[24:]))<<24 |
+		atLeastDash(le.Uint64(b[32:]))<<32 | atLeastDash(le.Uint64(b[40:]))<<40 |
+		atLeastDash(le.Uint64(b[48:]))<<48 | atLeastDash(le.Uint64(b[56:]))<<56)
+}
+
+// atLeastDash returns a byte whose bit k is set when byte k of x is '-' or
+// above.
+func atLeastDash(x uint64) uint64 {
+	const lows = 0x7F7F7F7F7F7F7F7F
+	g := (x&lows + (0x80-'-')*ones | x) & highs
+	return g * 0x0002040810204081 >> 56
+}
+
+// plainLine is record's fast path, for a line without a quote that ends in
+// '\n' at least 64 bytes before the end of data. It walks the flags of
+// flags64 (kept from one line to the next) and cuts the fields at the
+// commas and the newline, as recordAny would, keeping where each starts
+// and ends. It reports false for any other line, having set nothing that
+// recordAny does not set again.
+func (w *worker) plainLine(data []byte, i int) (int, bool) {
+	base, m := w.fbase, w.fmask
+	if i != w.fnext || len(w.data) != len(data) || len(data) > 0 && &w.data[0] != &data[0] {
+		if i+64 > len(data) {
+			return 0, false
+		}
+		w.data = data
+		base, m = i, flags64(data, i)
+	}
+	w.fnext = -1
+	sp := w.sp
+	nf, s, odd := 0, i, false
+	for {
+		blk := (*[64]byte)(data[base : base+64])
+		for ; m != 0; m &= m - 1 {
+			k := bits.TrailingZeros64(m) & 63
+			e := base + k
+			switch blk[k] {
+			case ',':
+				if nf < len(sp) {
+					sp[nf] = uint64(e)<<32 | uint64(s)
+				}
+				nf++
+				s = e + 1
+				continue
+			case '\n':
+				if nf < len(sp) {
+					sp[nf] = uint64(e)<<32 | uint64(s)
+				}
+				nf++
+				w.fbase, w.fmask, w.fnext = base, m&(m-1), e+1
+				w.nf = nf
+				w.plain = true
+				w.qcol = -1
+				if odd {
+					w.tidy(data)
+				}
+				return e + 1, true
+			case '"':
+				return 0, false
+			}
+			// A '\r', a space, a tab or another byte below '-': the line
+			// needs tidy only if one starts or ends a field.
+			if e == s || e+1 == len(data) || data[e+1] == ',' || data[e+1] == '\n' {
+				odd = true
+			}
+		}
+		base += 64
+		if base+64 > len(data) {
+			return 0, false
+		}
+		m = flags64(data, base)
+	}
+}
+
+// tidy trims a plain line's fields as recordAny does: a '\r' before the
+// newline, then spaces and tabs around each value.
+func (w *worker) tidy(data []byte) {
+	for k := range min(w.nf, len(w.sp)) {
+		f, e := uint32(w.sp[k]), uint32(w.sp[k]>>32)
+		if k == w.nf-1 && e > f && data[e-1] == '\r' {
+			e--
+		}
+		for f < e && (data[f] == ' ' || data[f] == '\t') {
+			f++
+		}
+		for e > f && (data[e-1] == ' ' || data[e-1] == '\t') {
+			e--
+		}
+		w.sp[k] = uint64(e)<<32 | uint64(f)
+	}
+}
+
+// field returns field k of the current record (k < the record's fields
+// and the columns of the table).
+func (w *worker) field(k int) []byte {
+	if w.plain {
+		return w.data[uint32(w.sp[k]) : w.sp[k]>>32]
+	}
+	return w.fields[k]
+}
+
+// off returns where field k starts in the input, or -1 if it is not there
+// verbatim (quotes doubled, a spreadsheet's cell).
+func (w *worker) off(k int) int32 {
+	if w.plain {
+		return int32(uint32(w.sp[k]))
+	}
+	return w.offs[k]
+}
+
+// recordAny is record for any record: quoted fields, a line at the end of
+// the data.
+func (w *worker) recordAny(data []byte, i int) (int, int) {
 	n := len(data)
+	w.plain = false
 	w.nf = 0
 	w.qcol = -1
 	w.scratch = w.scratch[:0]
@@ -169,6 +315,18 @@ func (w *worker) record(data []byte, i int) (int, int) {
 	}
 }
 
+// keep returns b as a string of the chunk's text. The text is one buffer,
+// grown to the chunk's size at first use and only ever appended to, so the
+// strings share it without a copy each.
+func (w *worker) keep(b []byte) string {
+	if w.text.Cap() == 0 {
+		w.text.Grow(max(w.size, 4096))
+	}
+	o := w.text.Len()
+	w.text.Write(b)
+	return w.text.String()[o:]
+}
+
 func (w *worker) badQuote(raw []byte) {
 	if w.qcol < 0 {
 		w.qcol = w.nf
@@ -195,7 +353,7 @@ func trimSpace(b []byte) []byte {
 
 // blank reports whether the current record is an empty line.
 func (w *worker) blank() bool {
-	return w.nf == 1 && len(w.fields[0]) == 0 && w.qcol < 0
+	return w.nf == 1 && len(w.field(0)) == 0 && w.qcol < 0
 }
 
 // fail records a problem with a field's value.
@@ -311,12 +469,14 @@ func scanCSV(t *table, data []byte, start, firstLine int, s sink) []*worker {
 		w := newWorker(t.file, t.ncols, len(t.extra))
 		w.lo, w.hi = line0-firstLine, hi
 		w.txt = make([]byte, 0, (ce-cs)/4)
+		w.size = ce - cs
 		ws[k] = w
 		i, line := cs, line0
 		for i < ce {
 			next, nl := w.record(data, i)
 			if !w.blank() {
 				s.row(w, int32(line), line-firstLine)
+				w.fed++
 			}
 			line += nl
 			i = next
@@ -368,6 +528,7 @@ func scanRows(t *table, rows [][]string, s sink) []*worker {
 		}
 		w.nf = max(len(cells), t.ncols)
 		w.qcol = -1
+		w.plain = false
 		for c := range min(w.nf, len(w.fields)) {
 			w.fields[c] = nil
 			w.offs[c] = -1
@@ -376,9 +537,20 @@ func scanRows(t *table, rows [][]string, s sink) []*worker {
 			}
 		}
 		s.row(w, int32(r+1), r-1)
+		w.fed++
 	}
 	s.chunkDone(w)
 	return []*worker{w}
+}
+
+// fed returns the rows the workers gave their sink: as many as the row
+// index space when there are no holes (blank lines, multi-line records).
+func fed(ws []*worker) int {
+	n := 0
+	for _, w := range ws {
+		n += w.fed
+	}
+	return n
 }
 
 // collect merges the workers' problems into t's.

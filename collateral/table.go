@@ -211,7 +211,7 @@ func headerCSV(t *table, data []byte, std []string, opt Options) (body []byte, s
 	}
 	header := make([]string, w.nf)
 	for i := range header {
-		header[i] = string(w.fields[i])
+		header[i] = string(w.field(i))
 	}
 	if !t.resolve(header, std, opt) {
 		return nil, 0, 0, false
@@ -391,7 +391,7 @@ func (e *extras) reset() {
 
 func (e *extras) take(w *worker, idx int) {
 	for k, f := range e.t.extra {
-		v := w.fields[f]
+		v := w.field(f)
 		e.span[k][idx] = span{int32(len(w.ext[k])), int32(len(v))}
 		w.ext[k] = append(w.ext[k], v...)
 	}

@@ -6,6 +6,7 @@
 package date
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"time"
@@ -55,28 +56,66 @@ func MustParse(s string) Date {
 // ParseBytes reads YYYY-MM-DD without allocating; false when invalid
 // (including 2004-02-30 and years outside 1900–2199).
 func ParseBytes(b []byte) (Date, bool) {
-	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
+	if len(b) != 10 {
 		return 0, false
 	}
-	var v [8]int64
-	k := 0
-	for i, c := range b {
-		if i == 4 || i == 7 {
-			continue
-		}
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		v[k] = int64(c - '0')
-		k++
-	}
-	y := v[0]*1000 + v[1]*100 + v[2]*10 + v[3]
-	m := v[4]*10 + v[5]
-	d := v[6]*10 + v[7]
-	if y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > int64(daysIn(y, m)) {
+	// "YYYY-MM-" as one word, "DD" as another: digits where digits belong
+	// (high nibble 3, and still 3 once 6 is added), dashes where dashes do.
+	const (
+		dig  = 0x00FFFF00FFFFFFFF // the digit bytes of the first word
+		dash = 0xFF0000FF00000000 // the dash bytes
+		f0   = 0xF0F0F0F0F0F0F0F0
+		z0   = 0x3030303030303030
+		six  = 0x0606060606060606
+	)
+	x := binary.LittleEndian.Uint64(b)
+	z := uint64(binary.LittleEndian.Uint16(b[8:]))
+	if x&dash != '-'<<32|'-'<<56 ||
+		x&f0&dig != z0&dig || (x+six&dig)&f0&dig != z0&dig ||
+		z&0xF0F0 != 0x3030 || (z+0x0606)&0xF0F0 != 0x3030 {
 		return 0, false
 	}
-	return Date(daysFromCivil(y, m, d)), true
+	v := x - z0&dig
+	z -= 0x3030
+	y := int(v&0xFF)*1000 + int(v>>8&0xFF)*100 + int(v>>16&0xFF)*10 + int(v>>24&0xFF) - 1900
+	m := int(v>>40&0xFF)*10 + int(v>>48&0xFF)
+	d := int(z&0xFF)*10 + int(z>>8)
+	if uint(y) >= uint(len(years)) || uint(m-1) >= 12 {
+		return 0, false
+	}
+	yi := years[y]
+	n := int(monthDays[m])
+	if m == 2 {
+		n += int(yi & 1)
+	}
+	if uint(d-1) >= uint(n) {
+		return 0, false
+	}
+	days := int(yi>>1) + int(monthStart[m]) + d - 1
+	if m > 2 {
+		days += int(yi & 1)
+	}
+	return Date(days), true
+}
+
+// years[y-1900] is the day number of 1 January of year y, shifted left
+// once, with 1 for a leap year; monthStart[m] is the days of a common year
+// before month m, monthDays[m] the days of month m.
+var (
+	years      = yearTable()
+	monthStart = [13]int16{0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334}
+	monthDays  = [13]uint8{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+)
+
+func yearTable() (t [300]int32) {
+	for i := range t {
+		y := int64(1900 + i)
+		t[i] = int32(daysFromCivil(y, 1, 1)) << 1
+		if daysIn(y, 2) == 29 {
+			t[i] |= 1
+		}
+	}
+	return t
 }
 
 func daysIn(y, m int64) int {

@@ -45,6 +45,36 @@ func ParseAmount(s string) (Amount, error) {
 // ParseAmountBytes is ParseAmount for a byte slice, without allocating.
 // It reports false for anything ParseAmount would reject.
 func ParseAmountBytes(b []byte) (Amount, bool) {
+	// The usual form first: an optional '-', one to thirteen digits (so
+	// that no check for MaxAmount is needed), a point and two digits.
+	if n := len(b); n >= 4 && b[n-3] == '.' {
+		i := 0
+		if b[0] == '-' {
+			i = 1
+		}
+		if k := n - 3 - i; k >= 1 && k <= 13 {
+			var v int64
+			ok := true
+			for _, c := range b[i : n-3] {
+				c -= '0'
+				ok = ok && c <= 9
+				v = v*10 + int64(c)
+			}
+			d1, d2 := b[n-2]-'0', b[n-1]-'0'
+			if ok && d1 <= 9 && d2 <= 9 {
+				v = v*100 + int64(d1)*10 + int64(d2)
+				if i == 1 {
+					v = -v
+				}
+				return Amount(v), true
+			}
+		}
+	}
+	return parseAmountAny(b)
+}
+
+// parseAmountAny is ParseAmountBytes for every form it accepts.
+func parseAmountAny(b []byte) (Amount, bool) {
 	if len(b) == 0 {
 		return 0, false
 	}

@@ -1,6 +1,9 @@
 package money
 
-import "testing"
+import (
+	"math/rand/v2"
+	"testing"
+)
 
 func TestParseAmount(t *testing.T) {
 	cases := []struct {
@@ -68,6 +71,50 @@ func FuzzParseAmount(f *testing.F) {
 		b, err := ParseAmount(a.String())
 		if err != nil || b != a {
 			t.Fatalf("round trip %q → %s → %v, %v", s, a, b, err)
+		}
+	})
+}
+
+// The usual form's fast path must read exactly what the general parser reads.
+func TestParseAmountBytesFastPath(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	alphabet := "0123456789-.,+ x"
+	check := func(b []byte) {
+		got, ok := ParseAmountBytes(b)
+		want, wok := parseAmountAny(b)
+		if got != want || ok != wok {
+			t.Fatalf("ParseAmountBytes(%q) = %d, %v; the general parser gives %d, %v", b, got, ok, want, wok)
+		}
+	}
+	for _, s := range []string{"0.00", "-0.00", "1.00", "-1.05", "9999999999999.99", "-9999999999999.99",
+		"99999999999999.99", "89999999999999.99", "90000000000000.00", "90000000000000.01", ".00", "-.00", "1.0x", "1x.00", "--1.00", "+1.00", "1,000.00"} {
+		check([]byte(s))
+	}
+	for range 2_000_000 {
+		n := 1 + r.IntN(20)
+		b := make([]byte, n)
+		for i := range b {
+			if r.IntN(4) == 0 {
+				b[i] = alphabet[r.IntN(len(alphabet))]
+			} else {
+				b[i] = '0' + byte(r.IntN(10))
+			}
+		}
+		if n >= 4 && r.IntN(2) == 0 {
+			b[n-3] = '.'
+		}
+		check(b)
+	}
+}
+
+func FuzzParseAmountBytes(f *testing.F) {
+	f.Add([]byte("1234.56"))
+	f.Add([]byte("-0.07"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, ok := ParseAmountBytes(b)
+		want, wok := parseAmountAny(b)
+		if got != want || ok != wok {
+			t.Fatalf("ParseAmountBytes(%q) = %d, %v; the general parser gives %d, %v", b, got, ok, want, wok)
 		}
 	})
 }
