@@ -2,6 +2,7 @@ package agreement
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 
 	"cel.dev/cel-go/cel"
@@ -123,6 +124,18 @@ func CompileCriterionExpr(collateral string, expr string) (cel.Program, error) {
 	prg, err := env.Program(ast)
 	if err != nil {
 		return nil, fmt.Errorf("custom criterion %q: %w", expr, err)
+	}
+	return prg, nil
+}
+
+// CompileFilterExpr compiles the filter of a borrowing base component of
+// the collateral class: a CEL expression of type bool over the row, with
+// the variables of a custom criterion; true means the component takes the
+// row.
+func CompileFilterExpr(collateral string, expr string) (cel.Program, error) {
+	prg, err := CompileCriterionExpr(collateral, expr)
+	if err != nil {
+		return nil, fmt.Errorf("%s", strings.Replace(err.Error(), "(true = ineligible)", "(true = the component takes the row)", 1))
 	}
 	return prg, nil
 }

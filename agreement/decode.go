@@ -446,19 +446,46 @@ func (d *decoder) borrowingBase(t *node, root ctx, terms *Terms) {
 	bb := &terms.BorrowingBase
 	bb.Cite = c.cite
 	items, lc := d.list(g, "components", c)
-	seen := map[string]bool{}
+	type seenComp struct {
+		id, filter string
+		pos        Pos
+	}
+	seen := map[string]seenComp{}
 	for _, it := range items {
 		ic := lc.in(it, it.id)
-		if !d.group(it, ic, "label", "collateral", "advance_rate", "cap", "reserves") {
+		if !d.group(it, ic, "label", "collateral", "filter", "advance_rate", "cap", "reserves") {
 			continue
 		}
 		comp := Component{ID: it.id, Label: d.text(it, "label"), Collateral: d.text(it, "collateral"), Cite: ic.cite}
 		if !contains(collateralClasses, comp.Collateral) {
 			d.errf(it, comp.Collateral, strings.Join(collateralClasses, ", "), "bad collateral class for component %s", it.id)
-		} else if seen[comp.Collateral] {
-			d.errf(it, comp.Collateral, "one component per collateral class", "second component for %s", comp.Collateral)
 		}
-		seen[comp.Collateral] = true
+		if n, _ := d.leaf(it, "filter", ic, false); n != nil {
+			comp.Filter, comp.FilterPos = n.scalar, n.pos
+			switch {
+			case comp.Collateral != Receivables && comp.Collateral != Inventory:
+				d.errf(n, comp.Filter, "a filter only on a receivables or inventory component (their rows)", "component %s of %s has a filter but its class has no rows", it.id, comp.Collateral)
+			default:
+				if _, err := CompileFilterExpr(comp.Collateral, comp.Filter); err != nil {
+					d.errf(n, comp.Filter, "a CEL expression of type bool over the row's fields (true: the component takes the row)", "filter of component %s does not compile: %v", it.id, oneLine(err.Error()))
+				}
+			}
+		}
+		// Components of one class are tried in order: one without a filter
+		// takes every eligible row left, so a later one of the class would
+		// get no row (they would overlap without an order).
+		if prev, ok := seen[comp.Collateral]; ok {
+			switch {
+			case comp.Collateral == FixedAssets:
+				d.errf(it, comp.Collateral, "one fixed_assets component (its rows are not reported)", "second component for %s: also %s at %s", comp.Collateral, prev.id, prev.pos)
+			case prev.filter == "":
+				d.errf(it, it.id, "components of "+comp.Collateral+" before it to have a filter, or this component first",
+					"component %s can take no row: component %s before it (%s) has no filter and takes every eligible row of %s", it.id, prev.id, prev.pos, comp.Collateral)
+			}
+		}
+		if prev, ok := seen[comp.Collateral]; !ok || prev.filter != "" {
+			seen[comp.Collateral] = seenComp{id: it.id, pos: it.pos, filter: comp.Filter}
+		}
 		if v := d.rate(it, "advance_rate", ic, true); v != nil {
 			comp.AdvanceRate = *v
 			if v.Known() && v.Value.Cmp(money.RateFromInt(1)) > 0 {

@@ -83,6 +83,15 @@ func TestLintFindsEachProblem(t *testing.T) {
 			"`unknown:` needs a reason"},
 		{"empty value", files(strings.Replace(baseAgreement, "termination_date: 2023-12-31", "termination_date:", 1)),
 			"agreement.yaml:8:20: empty value"},
+		{"components overlap without an order", files(strings.Replace(baseAgreement, "        advance_rate: 80%\n",
+			"        advance_rate: 80%\n      - id: insured\n        collateral: receivables\n        filter: credit_insured\n        advance_rate: 90%\n", 1)),
+			`agreement.yaml:15:9: component insured can take no row: component receivables before it (agreement.yaml:12:9) has no filter and takes every eligible row of receivables`},
+		{"filter does not compile", files(strings.Replace(baseAgreement, "        advance_rate: 80%\n",
+			"        filter: amount_cents + 1\n        advance_rate: 80%\n", 1)),
+			`agreement.yaml:14:17: filter of component receivables does not compile`},
+		{"filter on fixed assets", files(strings.Replace(baseAgreement, "        advance_rate: 80%\n",
+			"        advance_rate: 80%\n      - id: plant\n        collateral: fixed_assets\n        filter: \"true\"\n        advance_rate: 50%\n", 1)),
+			`component plant of fixed_assets has a filter but its class has no rows`},
 		{"no agreement", []File{NewFile("a.yaml", []byte(amendment("2021-01-01", "  - {op: delete, path: x, cite: fa §1}\n")))},
 			"no agreement file"},
 	}
@@ -102,6 +111,20 @@ func TestLintFindsEachProblem(t *testing.T) {
 func TestCleanAgreementHasNoDiagnostics(t *testing.T) {
 	if errs := Lint(files(baseAgreement)); errs != nil {
 		t.Fatalf("unexpected diagnostics:\n%v", errs)
+	}
+}
+
+func TestComponentsInOrderHaveNoDiagnostics(t *testing.T) {
+	a := strings.Replace(baseAgreement, "      - id: receivables\n        collateral: receivables\n",
+		"      - id: insured\n        collateral: receivables\n        filter: credit_insured && country != \"US\"\n        advance_rate: 90%\n      - id: receivables\n        collateral: receivables\n", 1)
+	f, err := Parse(files(a))
+	if err != nil {
+		t.Fatalf("unexpected diagnostics:\n%v", err)
+	}
+	terms, _ := f.TermsAsOf(date.MustParse("2020-06-30"))
+	ks := terms.BorrowingBase.ComponentsOf(Receivables)
+	if len(ks) != 2 || ks[0].ID != "insured" || ks[0].Filter != `credit_insured && country != "US"` || ks[1].Filter != "" {
+		t.Fatalf("components of receivables: %+v", ks)
 	}
 }
 

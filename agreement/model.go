@@ -177,7 +177,14 @@ type Component struct {
 	AdvanceRate Term[money.Rate]    `json:"advance_rate"`
 	Cap         *Term[money.Amount] `json:"cap,omitempty"` // nil: no dollar cap
 	Reserves    []Reserve           `json:"reserves,omitempty"`
-	Cite        Cite                `json:"cite"`
+	// Filter, when set, is a CEL expression over a row of the class (the
+	// variables of a custom criterion, docs/agreement-format.md); true means
+	// the component takes the eligible row. A row counts in the first
+	// component of its class, in order, whose filter takes it; a component
+	// without a filter takes every eligible row of its class still left.
+	Filter    string `json:"filter,omitempty"`
+	FilterPos Pos    `json:"-"`
+	Cite      Cite   `json:"cite"`
 }
 
 // Reserve is an amount deducted from a component or from the Borrowing Base.
@@ -452,7 +459,18 @@ type Advances struct {
 	Cutoff *Term[string] `json:"cutoff,omitempty"`
 }
 
-// Component returns the component of a collateral class, or nil.
+// ComponentsOf returns the components of a collateral class, in order.
+func (b BorrowingBase) ComponentsOf(collateral string) []*Component {
+	var out []*Component
+	for i := range b.Components {
+		if b.Components[i].Collateral == collateral {
+			out = append(out, &b.Components[i])
+		}
+	}
+	return out
+}
+
+// Component returns the first component of a collateral class, or nil.
 func (b BorrowingBase) Component(collateral string) *Component {
 	for i := range b.Components {
 		if b.Components[i].Collateral == collateral {
