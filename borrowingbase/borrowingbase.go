@@ -121,8 +121,21 @@ type Section struct {
 	Reserves     []ReserveLine
 	Availability Figure
 
-	rows   int
-	bucket []int8 // per input row: index of the criterion that took it; len(criteria) = eligible; -1 = unclassified (undetermined); see bucketOf
+	// Parts, when the class has several components (or one with a
+	// filter), are its components in order, each with the eligible rows
+	// it takes; Component is then nil and Availability is Σ of the parts'.
+	Parts []*Part
+	// NoComponent is the eligible amount of the rows no part takes (only
+	// with Parts); it is advanced against by none.
+	NoComponent Figure
+
+	rows       int
+	part       []int8  // with Parts: per input row, the part that took it (-1: none or not eligible)
+	noRows     int     // with Parts: eligible rows no part takes
+	pool       []int64 // receivables: per debtor, the eligible balance after every criterion
+	eligRows   []int64 // receivables: per debtor, Σ of the rows no row criterion took
+	partialAmt []int64 // inventory: the eligible remainder of each row of partial
+	bucket     []int8  // per input row: index of the criterion that took it; len(criteria) = eligible; -1 = unclassified (undetermined); see bucketOf
 	// debtorFirst, when set, is per debtor the first criterion that takes
 	// all its rows: a row's bucket is then the lesser of it and bucket's.
 	debtorFirst []int8
@@ -223,17 +236,37 @@ func Compute(in Input) (*Certificate, error) {
 	u := &undet{}
 
 	comps := map[string]*agreement.Component{}
+	multi := map[string][]*agreement.Component{} // classes with several components or a filter
 	for i := range t.BorrowingBase.Components {
 		k := &t.BorrowingBase.Components[i]
 		switch k.Collateral {
-		case agreement.Receivables, agreement.Inventory, agreement.FixedAssets:
+		case agreement.Receivables, agreement.Inventory:
+		case agreement.FixedAssets:
+			if comps[k.Collateral] != nil {
+				return nil, inputErr("borrowing base components %q and %q both advance against %s; expected one fixed_assets component", comps[k.Collateral].ID, k.ID, k.Collateral)
+			}
+			if k.Filter != "" {
+				return nil, inputErr("borrowing base component %q: a filter on fixed assets, which have no rows", k.ID)
+			}
 		default:
 			return nil, inputErr("borrowing base component %q: collateral %q; expected receivables, inventory or fixed_assets", k.ID, k.Collateral)
 		}
-		if comps[k.Collateral] != nil {
-			return nil, inputErr("borrowing base components %q and %q both advance against %s; expected one component per collateral class", comps[k.Collateral].ID, k.ID, k.Collateral)
+		if prev := comps[k.Collateral]; prev != nil {
+			for _, p := range t.BorrowingBase.ComponentsOf(k.Collateral) {
+				if p == k {
+					break
+				}
+				if p.Filter == "" {
+					return nil, inputErr("borrowing base component %q can take no row: component %q before it has no filter and takes every eligible row of %s", k.ID, p.ID, k.Collateral)
+				}
+			}
+			multi[k.Collateral] = t.BorrowingBase.ComponentsOf(k.Collateral)
+			continue
 		}
 		comps[k.Collateral] = k
+		if k.Filter != "" {
+			multi[k.Collateral] = []*agreement.Component{k}
+		}
 	}
 
 	if in.Receivables != nil || comps[agreement.Receivables] != nil {
@@ -264,6 +297,12 @@ func Compute(in Input) (*Certificate, error) {
 
 	// Components.
 	for _, s := range c.Sections {
+		if ks := multi[s.Collateral]; ks != nil {
+			if err := computeParts(s, ks, in, c.Currency, u); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		s.Component = comps[s.Collateral]
 		if s.Component == nil {
 			continue
@@ -276,7 +315,7 @@ func Compute(in Input) (*Certificate, error) {
 	// Borrowing base reserves.
 	total := known(0)
 	for _, s := range c.Sections {
-		if s.Component == nil {
+		if !s.advanced() {
 			continue
 		}
 		total = addFig(total, s.Availability)
@@ -362,15 +401,38 @@ func (u *undet) add(term, reason string, affects ...string) {
 	u.list = append(u.list, Undetermined{Term: term, Reason: reason, Affects: append([]string(nil), affects...)})
 }
 
+// advanced reports whether the section is advanced against (by one
+// component or by parts).
+func (s *Section) advanced() bool { return s.Component != nil || len(s.Parts) > 0 }
+
 // computeComponent applies the advance rate, cap and reserves of s.Component.
 func computeComponent(s *Section, u *undet) error {
-	k := s.Component
-	key := s.Collateral
+	f, err := applyComponent(s.Component, s.Collateral, s.Collateral, s.HasInput, s.Eligible, u)
+	if err != nil {
+		return err
+	}
+	s.Advance, s.Cap, s.Capped, s.Reserves, s.Availability = f.Advance, f.Cap, f.Capped, f.Reserves, f.Availability
+	return nil
+}
+
+// advanceFigs are the figures of a component over its eligible amount.
+type advanceFigs struct {
+	Advance      Figure
+	Cap          *Figure
+	Capped       Figure
+	Reserves     []ReserveLine
+	Availability Figure
+}
+
+// applyComponent applies the advance rate, cap and reserves of k to
+// eligible; key prefixes the figures' keys in the undetermined list.
+func applyComponent(k *agreement.Component, class, key string, hasInput bool, eligible Figure, u *undet) (advanceFigs, error) {
+	var f advanceFigs
 	affects := []string{key + ".advance", key + ".availability", "borrowing_base"}
 	if k.Cap != nil {
-		s.Cap = &Figure{}
+		f.Cap = &Figure{}
 		if k.Cap.Known() {
-			*s.Cap = known(k.Cap.Value)
+			*f.Cap = known(k.Cap.Value)
 		} else {
 			u.add(pathOr(k.Cap.Path, "borrowing_base.components."+k.ID+".cap"), k.Cap.Unknown, key+".cap", key+".availability", "borrowing_base")
 		}
@@ -385,41 +447,41 @@ func computeComponent(s *Section, u *undet) error {
 		} else {
 			u.add(pathOr(r.Amount.Path, "borrowing_base.components."+k.ID+".reserves."+r.ID+".amount"), r.Amount.Unknown, key+".reserves."+r.ID, key+".availability", "borrowing_base")
 		}
-		s.Reserves = append(s.Reserves, rl)
+		f.Reserves = append(f.Reserves, rl)
 	}
 	ratePath := pathOr(k.AdvanceRate.Path, "borrowing_base.components."+k.ID+".advance_rate")
 	if !k.AdvanceRate.Known() {
 		u.add(ratePath, k.AdvanceRate.Unknown, affects...)
-		return nil
+		return f, nil
 	}
 	if k.AdvanceRate.Value.Sign() < 0 {
-		return inputErr("%s: %s; expected a rate of at least 0", ratePath, k.AdvanceRate.Value)
+		return f, inputErr("%s: %s; expected a rate of at least 0", ratePath, k.AdvanceRate.Value)
 	}
-	if !s.HasInput {
-		u.add(ratePath, "no "+s.Collateral+" are reported to this engine; the component's eligible amount is not known", affects...)
-		return nil
+	if !hasInput {
+		u.add(ratePath, "no "+class+" are reported to this engine; the component's eligible amount is not known", affects...)
+		return f, nil
 	}
-	if !s.Eligible.Known {
-		return nil
+	if !eligible.Known {
+		return f, nil
 	}
 	// A negative eligible balance (credit memos exceeding invoices) supports
 	// no advance; it does not reduce the other components.
-	adv, err := max(s.Eligible.Amount, 0).Mul(k.AdvanceRate.Value)
+	adv, err := max(eligible.Amount, 0).Mul(k.AdvanceRate.Value)
 	if err != nil {
-		return inputErr("%s: %s × %s: %v", s.Collateral, s.Eligible.Amount, k.AdvanceRate.Value, err)
+		return f, inputErr("%s: %s × %s: %v", key, eligible.Amount, k.AdvanceRate.Value, err)
 	}
-	s.Advance = known(adv)
-	s.Capped = s.Advance
-	if s.Cap != nil {
-		if s.Cap.Known {
-			s.Capped = known(money.Min(adv, s.Cap.Amount))
+	f.Advance = known(adv)
+	f.Capped = f.Advance
+	if f.Cap != nil {
+		if f.Cap.Known {
+			f.Capped = known(money.Min(adv, f.Cap.Amount))
 		} else {
-			s.Capped = Figure{}
+			f.Capped = Figure{}
 		}
 	}
-	s.Availability = s.Capped
-	for _, r := range s.Reserves {
-		s.Availability = subFig(s.Availability, r.Figure)
+	f.Availability = f.Capped
+	for _, r := range f.Reserves {
+		f.Availability = subFig(f.Availability, r.Figure)
 	}
-	return nil
+	return f, nil
 }

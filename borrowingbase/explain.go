@@ -43,6 +43,17 @@ func (c *Certificate) Rows(key string) []int {
 				return nil
 			}
 			return s.eligibleLines()
+		case rest == "no_component":
+			if s.part == nil {
+				return nil
+			}
+			return s.partLines(len(s.Parts))
+		case strings.HasPrefix(rest, "components.") && strings.HasSuffix(rest, ".eligible"):
+			p := s.Part(strings.TrimSuffix(rest[len("components."):], ".eligible"))
+			if p == nil || s.part == nil {
+				return nil
+			}
+			return s.partLines(int(p.idx))
 		case strings.HasPrefix(rest, "ineligible."):
 			l := s.Line(rest[len("ineligible."):])
 			if l == nil || !l.Known {
@@ -192,7 +203,7 @@ func (c *Certificate) Explain(withRows bool) *explain.Node {
 func (c *Certificate) bbFormula() string {
 	var parts []string
 	for _, s := range c.Sections {
-		if s.Component != nil {
+		if s.advanced() {
 			parts = append(parts, sectionLabel(s.Collateral)+" availability")
 		}
 	}
@@ -303,10 +314,84 @@ func (c *Certificate) explainSection(s *Section, withRows bool) *explain.Node {
 		}
 		n.Add(en)
 	}
+	if len(s.Parts) > 0 {
+		n.Value = s.Availability.text()
+		var fs []string
+		for _, p := range s.Parts {
+			fs = append(fs, p.Component.ID)
+			n.Cites = addCite(n.Cites, p.Component.Cite)
+			n.Add(c.explainPart(s, p, withRows))
+		}
+		if s.HasInput && s.Eligible.Known && (s.noRows > 0 || s.NoComponent.Amount != 0) {
+			n.Add(&explain.Node{
+				Key:     key + ".no_component",
+				Label:   "Eligible, in no component",
+				Value:   s.NoComponent.text(),
+				Formula: "eligible rows that no component's filter takes; advanced against by none",
+				Rows:    rows(s.noRows, func() []int { return s.partLines(len(s.Parts)) }),
+			})
+		}
+		n.Add(&explain.Node{
+			Key:     key + ".availability",
+			Label:   sectionLabel(key) + " availability",
+			Value:   s.Availability.text(),
+			Formula: "Σ availability of the components " + strings.Join(fs, ", "),
+		})
+		return n
+	}
 	k := s.Component
 	if k == nil {
 		return n
 	}
+	advanceNodes(n, key, sectionLabel(key)+" availability", k, advanceFigs{s.Advance, s.Cap, s.Capped, s.Reserves, s.Availability}, s.Eligible)
+	return n
+}
+
+// explainPart explains one component of a class with several: which
+// eligible rows it takes and why, then its advance.
+func (c *Certificate) explainPart(s *Section, p *Part, withRows bool) *explain.Node {
+	k := p.Component
+	key := p.key(s.Collateral)
+	label := k.Label
+	if label == "" {
+		label = k.ID
+	}
+	n := &explain.Node{Key: key, Label: label, Value: p.Availability.text(), Cites: addCite(nil, k.Cite)}
+	why := "every eligible row of " + s.Collateral
+	if k.Filter != "" {
+		why = "the eligible rows whose filter `" + k.Filter + "` is true"
+	}
+	if p.idx > 0 {
+		var before []string
+		for _, q := range s.Parts[:p.idx] {
+			before = append(before, q.Component.ID)
+		}
+		why += ", not taken by an earlier component (" + strings.Join(before, ", ") + ")"
+	}
+	if s.recv != nil && len(s.perDebt) > 0 {
+		for _, a := range s.perDebt {
+			if a != nil {
+				why += "; less what the amount criteria took from their debtors, from the components in order"
+				break
+			}
+		}
+	}
+	en := &explain.Node{Key: key + ".eligible", Label: "Eligible, " + label, Value: p.Eligible.text(), Formula: why, Cites: addCite(nil, k.Cite)}
+	if s.HasInput && p.Eligible.Known {
+		j := int(p.idx)
+		en.Rows = &explain.Rows{File: s.File, Count: p.Rows}
+		if withRows {
+			en.Rows.Lines = s.partLines(j)
+		}
+	}
+	n.Add(en)
+	advanceNodes(n, key, label+" availability", k, p.advanceFigs, p.Eligible)
+	return n
+}
+
+// advanceNodes adds the advance, cap, reserves and availability of the
+// component k over eligible to n.
+func advanceNodes(n *explain.Node, key, availLabel string, k *agreement.Component, s advanceFigs, eligible Figure) {
 	rate := "unknown rate"
 	if k.AdvanceRate.Known() {
 		rate = k.AdvanceRate.Value.Percent()
@@ -315,7 +400,7 @@ func (c *Certificate) explainSection(s *Section, withRows bool) *explain.Node {
 		Key:        key + ".advance",
 		Label:      "Advance rate " + rate + " × eligible",
 		Value:      s.Advance.text(),
-		Formula:    rate + " × max(eligible " + s.Eligible.text() + ", 0), rounded half away from zero to the cent",
+		Formula:    rate + " × max(eligible " + eligible.text() + ", 0), rounded half away from zero to the cent",
 		Cites:      addCite(addCite(nil, k.AdvanceRate.Cite), k.Cite),
 		Assumption: k.AdvanceRate.Assumption,
 	}
@@ -345,12 +430,11 @@ func (c *Certificate) explainSection(s *Section, withRows bool) *explain.Node {
 	}
 	n.Add(&explain.Node{
 		Key:     key + ".availability",
-		Label:   sectionLabel(key) + " availability",
+		Label:   availLabel,
 		Value:   s.Availability.text(),
 		Formula: f,
 		Cites:   addCite(nil, k.Cite),
 	})
-	return n
 }
 
 func reserveNode(key string, r ReserveLine) *explain.Node {

@@ -163,6 +163,7 @@ func computeInventory(in Input, u *undet) (*Section, error) {
 			totals[b] += part
 			totals[na] += a - part
 			s.partial = append(s.partial, i)
+			s.partialAmt = append(s.partialAmt, a-part)
 		} else {
 			totals[b] += a
 		}

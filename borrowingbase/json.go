@@ -3,6 +3,7 @@ package borrowingbase
 import (
 	"encoding/json"
 
+	"revolver/agreement"
 	"revolver/money"
 )
 
@@ -100,25 +101,23 @@ func (c *Certificate) MarshalJSON() ([]byte, error) {
 			w.figure("eligible", s.Eligible)
 		}
 		if k := s.Component; k != nil {
-			w.key("advance_rate")
-			if k.AdvanceRate.Known() {
-				w.b = appendString(w.b, k.AdvanceRate.Value.String())
-			} else {
-				w.b = append(w.b, "null"...)
-			}
-			if s.HasInput {
-				w.figure("advance", s.Advance)
-			}
-			if s.Cap != nil {
-				w.figure("cap", *s.Cap)
-			}
-			if len(s.Reserves) > 0 {
-				w.key("reserves")
+			w.advance(k, s.HasInput, advanceFigs{s.Advance, s.Cap, s.Capped, s.Reserves, s.Availability})
+		}
+		if len(s.Parts) > 0 {
+			w.key("components")
+			w.open()
+			for _, p := range s.Parts {
+				w.key(p.Component.ID)
 				w.open()
-				for _, r := range s.Reserves {
-					w.figure(r.ID, r.Figure)
+				if s.HasInput {
+					w.figure("eligible", p.Eligible)
 				}
+				w.advance(p.Component, s.HasInput, p.advanceFigs)
 				w.close()
+			}
+			w.close()
+			if s.HasInput {
+				w.figure("no_component", s.NoComponent)
 			}
 			w.figure("availability", s.Availability)
 		}
@@ -150,4 +149,29 @@ func (c *Certificate) MarshalJSON() ([]byte, error) {
 	w.raw("undetermined", u)
 	w.close()
 	return w.b, nil
+}
+
+// advance writes a component's rate, advance, cap, reserves and availability.
+func (w *ojson) advance(k *agreement.Component, hasInput bool, s advanceFigs) {
+	w.key("advance_rate")
+	if k.AdvanceRate.Known() {
+		w.b = appendString(w.b, k.AdvanceRate.Value.String())
+	} else {
+		w.b = append(w.b, "null"...)
+	}
+	if hasInput {
+		w.figure("advance", s.Advance)
+	}
+	if s.Cap != nil {
+		w.figure("cap", *s.Cap)
+	}
+	if len(s.Reserves) > 0 {
+		w.key("reserves")
+		w.open()
+		for _, r := range s.Reserves {
+			w.figure(r.ID, r.Figure)
+		}
+		w.close()
+	}
+	w.figure("availability", s.Availability)
 }

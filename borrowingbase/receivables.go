@@ -339,6 +339,7 @@ func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
 	if cut == len(crits) {
 		s.Eligible = known(money.Amount(elig))
 	}
+	s.pool, s.eligRows = pool, sums[na*nd:(na+1)*nd]
 	return s, nil
 }
 

@@ -3,6 +3,8 @@ package borrowingbase
 import (
 	"strings"
 	"unicode/utf8"
+
+	"revolver/agreement"
 )
 
 type tableRow struct {
@@ -37,21 +39,42 @@ func (c *Certificate) Table() string {
 			}
 			add(1, "Eligible", s.Eligible.grouped())
 		}
-		if k := s.Component; k != nil {
+		advance := func(ind int, k *agreement.Component, f advanceFigs) {
 			rate := "unknown"
 			if k.AdvanceRate.Known() {
 				rate = k.AdvanceRate.Value.Percent()
 			}
 			if s.HasInput {
-				add(1, "Advance rate "+rate+" × eligible", s.Advance.grouped())
+				add(ind, "Advance rate "+rate+" × eligible", f.Advance.grouped())
 			} else {
-				add(1, "Advance rate "+rate, "")
+				add(ind, "Advance rate "+rate, "")
 			}
-			if s.Cap != nil {
-				add(1, "Cap", s.Cap.grouped())
+			if f.Cap != nil {
+				add(ind, "Cap", f.Cap.grouped())
 			}
-			for _, r := range s.Reserves {
-				add(1, "Less reserve: "+r.Label, r.grouped())
+			for _, r := range f.Reserves {
+				add(ind, "Less reserve: "+r.Label, r.grouped())
+			}
+			add(ind, "Availability", f.Availability.grouped())
+		}
+		if k := s.Component; k != nil {
+			advance(1, k, advanceFigs{s.Advance, s.Cap, s.Capped, s.Reserves, s.Availability})
+		}
+		if len(s.Parts) > 0 {
+			for _, p := range s.Parts {
+				label := p.Component.Label
+				if label == "" {
+					label = p.Component.ID
+				}
+				if s.HasInput {
+					add(1, "Component: "+label+" ("+groupInt(p.Rows)+" rows)", p.Eligible.grouped())
+				} else {
+					add(1, "Component: "+label, "")
+				}
+				advance(2, p.Component, p.advanceFigs)
+			}
+			if s.HasInput && (s.noRows > 0 || s.NoComponent.Amount != 0) {
+				add(1, "Eligible, in no component ("+groupInt(s.noRows)+" rows)", s.NoComponent.grouped())
 			}
 			add(1, "Availability", s.Availability.grouped())
 		}
