@@ -440,7 +440,7 @@ func (d *decoder) borrowingBase(t *node, root ctx, terms *Terms) {
 		return
 	}
 	c := root.in(g, "borrowing_base")
-	if !d.group(g, c, "components", "letters_of_credit", "reserves") {
+	if !d.group(g, c, "components", "letters_of_credit", "reserves", "inventory_sublimit") {
 		return
 	}
 	bb := &terms.BorrowingBase
@@ -503,6 +503,15 @@ func (d *decoder) borrowingBase(t *node, root ctx, terms *Terms) {
 		bb.LettersOfCredit = *v
 	}
 	bb.Reserves = d.reserves(g, c)
+	if v := d.rate(g, "inventory_sublimit", c, false); v != nil {
+		bb.InventorySublimit = v
+		if v.Known() && v.Value.Cmp(money.RateFromInt(1)) > 0 {
+			d.errf(g.kids["inventory_sublimit"], v.Value.Percent(), "a share of at most 100%", "inventory sublimit above 100%% of the borrowing base")
+		}
+		if _, ok := seen[Inventory]; !ok {
+			d.errf(g.kids["inventory_sublimit"], v.Value.Percent(), "an inventory component", "an inventory sublimit but no inventory component")
+		}
+	}
 }
 
 // criterionParams says which parameters each built-in criterion takes and

@@ -201,3 +201,11 @@ func FuzzParse(f *testing.F) {
 }
 
 func mustDate(s string) date.Date { return date.MustParse(s) }
+
+func TestInventorySublimitLint(t *testing.T) {
+	a := strings.Replace(baseAgreement, "    letters_of_credit: deduct_from_borrowing_base\n", "    letters_of_credit: deduct_from_borrowing_base\n    inventory_sublimit: 40%\n", 1)
+	errs := Lint(files(a))
+	if !strings.Contains(errs.Error(), "agreement.yaml:16:25: an inventory sublimit but no inventory component") {
+		t.Errorf("diagnostics: %v", errs)
+	}
+}

@@ -159,7 +159,11 @@ type BorrowingBase struct {
 	// "deduct_from_availability", or "none".
 	LettersOfCredit Term[string] `json:"letters_of_credit"`
 	Reserves        []Reserve    `json:"reserves,omitempty"`
-	Cite            Cite         `json:"cite"`
+	// InventorySublimit, when set, is the share of the borrowing base that
+	// inventory may support: the inventory availability counted is at most
+	// the share × Σ the components' availability (nil: no sublimit).
+	InventorySublimit *Term[money.Rate] `json:"inventory_sublimit,omitempty"`
+	Cite              Cite              `json:"cite"`
 }
 
 // Collateral classes a component may advance against.

@@ -171,11 +171,33 @@ type Certificate struct {
 	LettersOfCredit money.Amount
 	LCDeducted      Figure
 
+	// InventorySublimit is set when the terms cap inventory at a share of
+	// the borrowing base; its Excess is deducted in the borrowing base.
+	InventorySublimit *InventorySublimit
+	// MaxAdvances is the maximum advances (the advance cap) when the terms
+	// set one below the commitment: a memo, not deducted here (availability
+	// is min(commitment, maximum advances, borrowing base) less the loans).
+	MaxAdvances *agreement.Term[money.Amount]
+	Commitment  agreement.Term[money.Amount]
+
 	BorrowingBase Figure
 	Undetermined  []Undetermined
 
 	terms    *agreement.Terms
 	casualty []CasualtyExclusion
+}
+
+// InventorySublimit is the inventory sublimit as a share of the borrowing
+// base: Limit = Share × max(Base, 0) rounded half away from zero to the
+// cent, Base = Σ the components' availability (before the borrowing base's
+// reserves and letters of credit); Excess = max(Inventory − Limit, 0), the
+// inventory availability above it, is deducted.
+type InventorySublimit struct {
+	Share     agreement.Term[money.Rate]
+	Base      Figure
+	Limit     Figure
+	Inventory Figure
+	Excess    Figure
 }
 
 // Section returns the certificate's section of a collateral class, or nil.
@@ -320,6 +342,30 @@ func Compute(in Input) (*Certificate, error) {
 		}
 		total = addFig(total, s.Availability)
 	}
+	if sl := t.BorrowingBase.InventorySublimit; sl != nil {
+		line := &InventorySublimit{Share: *sl, Base: total, Inventory: known(0)}
+		if s := c.Section(agreement.Inventory); s != nil && s.advanced() {
+			line.Inventory = s.Availability
+		}
+		switch {
+		case !sl.Known():
+			u.add(pathOr(sl.Path, "borrowing_base.inventory_sublimit"), sl.Unknown, "inventory_sublimit", "borrowing_base")
+		case sl.Value.Sign() < 0:
+			return nil, inputErr("borrowing_base.inventory_sublimit: %s; expected a share of at least 0", sl.Value)
+		case total.Known:
+			lim, err := max(total.Amount, 0).Mul(sl.Value)
+			if err != nil {
+				return nil, inputErr("borrowing_base.inventory_sublimit: %s × %s: %v", total.Amount, sl.Value, err)
+			}
+			line.Limit = known(lim)
+			if line.Inventory.Known {
+				line.Excess = known(max(line.Inventory.Amount-lim, 0))
+			}
+		}
+		c.InventorySublimit = line
+		total = subFig(total, line.Excess)
+	}
+	c.Commitment, c.MaxAdvances = t.Commitment, t.AdvanceCap
 	for _, r := range t.BorrowingBase.Reserves {
 		rl := ReserveLine{ID: r.ID, Label: r.Label, res: r}
 		if rl.Label == "" {

@@ -123,3 +123,45 @@ func TestComponentsFilterErrors(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestInventorySublimitAndMaximumAdvances(t *testing.T) {
+	var g aging
+	g.inv(g.debtor("A"), 5, "100.00")
+	var st stock
+	st.item("A", "BIL", "raw_materials", 1, "300.00")
+	terms := recvTerms()
+	terms.Inventory = exampleInventoryCriteria()
+	terms.BorrowingBase.Components = append(terms.BorrowingBase.Components,
+		agreement.Component{ID: "inventory", Collateral: agreement.Inventory, AdvanceRate: rateT("0.50")})
+	share := rateT("0.40")
+	terms.BorrowingBase.InventorySublimit = &share
+	terms.Commitment = agreement.Term[money.Amount]{Value: amt("1000.00")}
+	terms.AdvanceCap = &agreement.Term[money.Amount]{Value: amt("800.00")}
+	c := mustCompute(t, Input{Terms: terms, Receivables: g.build(), Inventory: st.build(), LCOutstanding: amt("10.00")})
+	// Components 100 + 150 = 250; the limit 40% × 250 = 100; inventory 150
+	// is 50 above it: 250 − 50 − LCs 10 = 190.
+	sl := c.InventorySublimit
+	if sl == nil || sl.Limit.text() != "100.00" || sl.Excess.text() != "50.00" || c.BorrowingBase.text() != "190.00" {
+		t.Fatalf("sublimit %+v, borrowing base %s", sl, c.BorrowingBase.text())
+	}
+	js := mustJSON(t, c)
+	for _, w := range []string{`"inventory_sublimit":{"share":"0.4","base":"250.00","limit":"100.00","inventory":"150.00","excess":"50.00"}`,
+		`"commitment":"1000.00","maximum_advances":"800.00"`} {
+		if !strings.Contains(js, w) {
+			t.Errorf("JSON lacks %s: %s", w, js)
+		}
+	}
+	e := c.Explain(false)
+	if e.Find("inventory_sublimit") == nil || e.Find("maximum_advances") == nil || !strings.Contains(e.Formula, "inventory above the sublimit") {
+		t.Errorf("explanation: %+v", e)
+	}
+	if tb := c.Table(); !strings.Contains(tb, "Memo: maximum advances") || !strings.Contains(tb, "Less inventory availability above the sublimit") {
+		t.Errorf("table:\n%s", tb)
+	}
+	// Under the limit: nothing deducted.
+	share = rateT("0.80")
+	terms.BorrowingBase.InventorySublimit = &share
+	if c := mustCompute(t, Input{Terms: terms, Receivables: g.build(), Inventory: st.build()}); c.InventorySublimit.Excess.text() != "0.00" || c.BorrowingBase.text() != "250.00" {
+		t.Errorf("under the limit: %+v, %s", c.InventorySublimit, c.BorrowingBase.text())
+	}
+}

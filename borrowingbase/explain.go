@@ -174,6 +174,21 @@ func (c *Certificate) Explain(withRows bool) *explain.Node {
 	for _, s := range c.Sections {
 		root.Add(c.explainSection(s, withRows))
 	}
+	if sl := c.InventorySublimit; sl != nil {
+		share := "unknown share"
+		if sl.Share.Known() {
+			share = sl.Share.Value.Percent()
+		}
+		root.Add(&explain.Node{
+			Key:   "inventory_sublimit",
+			Label: "Inventory above the sublimit (" + share + " of the borrowing base)",
+			Value: sl.Excess.text(),
+			Formula: "max(inventory availability " + sl.Inventory.text() + " − " + share + " × max(Σ components' availability " + sl.Base.text() +
+				", 0) = " + sl.Limit.text() + ", 0); the limit rounded half away from zero to the cent",
+			Cites:      addCite(nil, sl.Share.Cite),
+			Assumption: sl.Share.Assumption,
+		})
+	}
 	for _, r := range c.Reserves {
 		root.Add(reserveNode("reserves."+r.ID, r))
 	}
@@ -197,6 +212,16 @@ func (c *Certificate) Explain(withRows bool) *explain.Node {
 		lcNode.Formula = base + "; how letters of credit count is unknown"
 	}
 	root.Add(lcNode)
+	if m := c.MaxAdvances; m != nil {
+		root.Add(&explain.Node{
+			Key:        "maximum_advances",
+			Label:      "Memo: maximum advances",
+			Value:      termFig(*m).text(),
+			Formula:    "the advance cap, distinct from the commitment " + termFig(c.Commitment).text() + "; not deducted here: availability is the least of commitment, maximum advances and borrowing base, less loans and letters of credit",
+			Cites:      addCite(nil, m.Cite),
+			Assumption: m.Assumption,
+		})
+	}
 	return root
 }
 
@@ -210,6 +235,9 @@ func (c *Certificate) bbFormula() string {
 	f := strings.Join(parts, " + ")
 	if f == "" {
 		f = "0"
+	}
+	if c.InventorySublimit != nil {
+		f += " − inventory above the sublimit"
 	}
 	for _, r := range c.Reserves {
 		f += " − " + r.Label

@@ -123,6 +123,21 @@ func (c *Certificate) MarshalJSON() ([]byte, error) {
 		}
 		w.close()
 	}
+	if sl := c.InventorySublimit; sl != nil {
+		w.key("inventory_sublimit")
+		w.open()
+		w.key("share")
+		if sl.Share.Known() {
+			w.b = appendString(w.b, sl.Share.Value.String())
+		} else {
+			w.b = append(w.b, "null"...)
+		}
+		w.figure("base", sl.Base)
+		w.figure("limit", sl.Limit)
+		w.figure("inventory", sl.Inventory)
+		w.figure("excess", sl.Excess)
+		w.close()
+	}
 	if len(c.Reserves) > 0 {
 		w.key("reserves")
 		w.open()
@@ -142,6 +157,10 @@ func (c *Certificate) MarshalJSON() ([]byte, error) {
 	}
 	w.figure("letters_of_credit_deducted", c.LCDeducted)
 	w.figure("borrowing_base", c.BorrowingBase)
+	if m := c.MaxAdvances; m != nil {
+		w.figure("commitment", termFig(c.Commitment))
+		w.figure("maximum_advances", termFig(*m))
+	}
 	u := c.Undetermined
 	if u == nil {
 		u = []Undetermined{}
@@ -174,4 +193,11 @@ func (w *ojson) advance(k *agreement.Component, hasInput bool, s advanceFigs) {
 		w.close()
 	}
 	w.figure("availability", s.Availability)
+}
+
+func termFig(t agreement.Term[money.Amount]) Figure {
+	if !t.Known() {
+		return Figure{}
+	}
+	return known(t.Value)
 }

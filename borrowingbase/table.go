@@ -80,6 +80,14 @@ func (c *Certificate) Table() string {
 		}
 		add(0, "", "")
 	}
+	if sl := c.InventorySublimit; sl != nil {
+		share := "unknown share"
+		if sl.Share.Known() {
+			share = sl.Share.Value.Percent()
+		}
+		add(0, "Inventory sublimit: "+share+" of components' availability "+sl.Base.grouped(), sl.Limit.grouped())
+		add(0, "Less inventory availability above the sublimit", sl.Excess.grouped())
+	}
 	for _, r := range c.Reserves {
 		add(0, "Less reserve: "+r.Label, r.grouped())
 	}
@@ -95,6 +103,10 @@ func (c *Certificate) Table() string {
 		add(0, "Less "+lc+", treatment unknown", undeterminedText)
 	}
 	add(0, "Borrowing base", c.BorrowingBase.grouped())
+	if m := c.MaxAdvances; m != nil {
+		add(0, "Memo: commitment", termFig(c.Commitment).grouped())
+		add(0, "Memo: maximum advances (availability is the least of the three)", termFig(*m).grouped())
+	}
 
 	lw, vw := 0, 0
 	for _, r := range rows {
