@@ -200,3 +200,14 @@ func (s *Section) eligibleRow(i int) bool {
 	}
 	return false
 }
+
+// filtered reports whether the section's class has a component with a
+// filter.
+func (s *Section) filtered(t *agreement.Terms) bool {
+	for _, k := range t.BorrowingBase.ComponentsOf(s.Collateral) {
+		if k.Filter != "" {
+			return true
+		}
+	}
+	return false
+}

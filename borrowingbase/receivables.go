@@ -339,7 +339,10 @@ func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
 	if cut == len(crits) {
 		s.Eligible = known(money.Amount(elig))
 	}
-	s.pool, s.eligRows = pool, sums[na*nd:(na+1)*nd]
+	if len(in.Terms.BorrowingBase.ComponentsOf(agreement.Receivables)) > 1 || s.filtered(in.Terms) {
+		// Kept for the components' share of the eligible rows only.
+		s.pool, s.eligRows = pool, slices.Clone(sums[na*nd:(na+1)*nd])
+	}
 	return s, nil
 }
 
