@@ -816,7 +816,7 @@ func (d *decoder) pricing(t *node, root ctx, terms *Terms) {
 		}
 		terms.Pricing.Options = append(terms.Pricing.Options, o)
 	}
-	if v := d.str(g, "day_count", c, true, "actual_360", "actual_365", "30_360"); v != nil {
+	if v := d.str(g, "day_count", c, true, "actual_360", "actual_365", "30_360", "30_360_us", "actual_actual_isda"); v != nil {
 		terms.Pricing.DayCount = *v
 	}
 	if v := d.str(g, "billing", c, true, "monthly_billed", "monthly_capitalised"); v != nil {

@@ -331,7 +331,7 @@ type Location struct {
 type Pricing struct {
 	// Options are the rates a loan may bear (e.g. prime + 0, LIBOR + 2.25%).
 	Options  []RateOption `json:"options"`
-	DayCount Term[string] `json:"day_count"` // actual_360, actual_365, 30_360
+	DayCount Term[string] `json:"day_count"` // actual_360, actual_365, 30_360, 30_360_us, actual_actual_isda
 	Billing  Term[string] `json:"billing"`   // monthly_billed, monthly_capitalised
 	Cite     Cite         `json:"cite"`
 }

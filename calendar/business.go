@@ -1,11 +1,14 @@
 package calendar
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/rickar/cal/v2"
+	"github.com/rickar/cal/v2/aa"
 	"github.com/rickar/cal/v2/us"
 
 	"revolver/date"
@@ -52,7 +55,31 @@ func (c Calendar) WithClosures(days ...date.Date) Calendar {
 	return Calendar{set: c.set, closures: merged}
 }
 
-// Name is "federal_reserve" or "weekends_only".
+// USGovernmentSecurities returns the US Government Securities calendar:
+// weekends and the days SIFMA recommends a full close of the US bond market,
+// the calendar of a "U.S. Government Securities Business Day" on which SOFR
+// is published (see the package comment).
+func USGovernmentSecurities() Calendar { return Calendar{set: usGovernmentSecurities} }
+
+// ErrCalendar is returned for text that names no calendar.
+var ErrCalendar = errors.New("not a calendar: expected federal_reserve, us_government_securities or weekends_only")
+
+// ByName returns the calendar named "federal_reserve",
+// "us_government_securities" (also "sifma", "usgs") or "weekends_only",
+// case-insensitive, spaces and hyphens read as underscores.
+func ByName(name string) (Calendar, error) {
+	switch normalize(name) {
+	case "federal_reserve":
+		return FederalReserve(), nil
+	case "us_government_securities", "sifma", "usgs":
+		return USGovernmentSecurities(), nil
+	case "weekends_only":
+		return WeekendsOnly(), nil
+	}
+	return Calendar{}, fmt.Errorf("%q: %w", name, ErrCalendar)
+}
+
+// Name is "federal_reserve", "us_government_securities" or "weekends_only".
 func (c Calendar) Name() string { return c.holidays().name }
 
 // Closures returns a copy of the closures added with WithClosures, sorted.
@@ -208,6 +235,46 @@ var federalReserve = &holidaySet{
 		us.VeteransDay.Clone(&cal.Holiday{Observed: fedObserved}),
 		us.ThanksgivingDay,
 		us.ChristmasDay.Clone(&cal.Holiday{Observed: fedObserved}),
+	},
+}
+
+// SIFMA moves a holiday on a Saturday to the Friday before and one on a
+// Sunday to the Monday after, except New Year's Day and Veterans Day, which
+// move only from a Sunday (a Saturday one is not observed).
+var (
+	sifmaObserved  = []cal.AltDay{{Day: time.Saturday, Offset: -1}, {Day: time.Sunday, Offset: 1}}
+	sundayObserved = []cal.AltDay{{Day: time.Sunday, Offset: 1}}
+)
+
+// goodFridayEarlyClose are the years SIFMA recommended an early close (noon)
+// on Good Friday instead of a full close, because the Bureau of Labor
+// Statistics released the employment report that morning: the day is a US
+// Government Securities Business Day.
+var goodFridayEarlyClose = []int{2010, 2012, 2015, 2021, 2023, 2026}
+
+// closure is a one-off full close of the bond market on the given day.
+func closure(name string, y int, m time.Month, d int) *cal.Holiday {
+	return &cal.Holiday{Name: name, Month: m, Day: d, StartYear: y, EndYear: y, Func: cal.CalcDayOfMonth}
+}
+
+var usGovernmentSecurities = &holidaySet{
+	name: "us_government_securities",
+	rules: []*cal.Holiday{
+		us.NewYear.Clone(&cal.Holiday{Observed: sundayObserved}),
+		us.MlkDay.Clone(&cal.Holiday{Name: "Martin Luther King, Jr. Day", StartYear: 1998}),
+		us.PresidentsDay.Clone(&cal.Holiday{Name: "Washington's Birthday"}),
+		aa.GoodFriday.Clone(&cal.Holiday{Except: goodFridayEarlyClose}),
+		us.MemorialDay,
+		us.Juneteenth.Clone(&cal.Holiday{Name: "Juneteenth National Independence Day", StartYear: 2022, Observed: sifmaObserved}),
+		us.IndependenceDay.Clone(&cal.Holiday{Observed: sifmaObserved}),
+		us.LaborDay,
+		us.ColumbusDay,
+		us.VeteransDay.Clone(&cal.Holiday{Observed: sundayObserved}),
+		us.ThanksgivingDay,
+		us.ChristmasDay.Clone(&cal.Holiday{Observed: sifmaObserved}),
+		closure("Markets closed (September 11 attacks)", 2001, time.September, 11),
+		closure("Markets closed (September 11 attacks)", 2001, time.September, 12),
+		closure("Markets closed (Hurricane Sandy)", 2012, time.October, 30),
 	},
 }
 

@@ -29,6 +29,30 @@
 // day is not a business day (for explanations) and Holidays lists a year's
 // weekday closures (for schedules and exports).
 //
+// The US Government Securities calendar (USGovernmentSecurities, named
+// "us_government_securities") is the bond market's: a day is a "U.S.
+// Government Securities Business Day", on which the Federal Reserve Bank of
+// New York publishes SOFR, unless it is a weekend day or a day SIFMA
+// recommends US fixed-income markets close for the whole day. Its holidays
+// are New Year's Day, Martin Luther King, Jr. Day (from 1998), Washington's
+// Birthday, Good Friday, Memorial Day, Juneteenth (from 2022: 18 June 2021
+// was open), Independence Day, Labor Day, Columbus Day, Veterans Day,
+// Thanksgiving Day and Christmas Day. Independence Day, Juneteenth and
+// Christmas on a Saturday close the Friday before, on a Sunday the Monday
+// after; New Year's Day and Veterans Day move only from a Sunday (31 December
+// 2021 and 10 November 2023 were open). Good Friday is a full close except in
+// the years SIFMA recommended an early close because the employment report
+// was released that morning (2010, 2012, 2015, 2021, 2023 and 2026): an
+// early close is a business day. One-off full closes are listed (11 and 12
+// September 2001, 30 October 2012); early closes (the day after
+// Thanksgiving, Christmas Eve, days of mourning) are business days. SIFMA
+// decides each year anew: a later ad hoc recommendation needs an update here
+// or a closure added with WithClosures. ByName reads "federal_reserve",
+// "us_government_securities" (or "sifma") and "weekends_only". Sources: rule
+// dates from github.com/rickar/cal/v2 (which has no bond-market calendar),
+// the observance rules and exceptions from SIFMA's published holiday
+// recommendations.
+//
 // Navigation: OnOrAfter and OnOrBefore return d itself when it is a business
 // day; Next (alias BusinessDayAfter, the rule for a notice sent by overnight
 // courier: "effective on the Business Day after deposit") and Previous are
@@ -62,9 +86,19 @@
 //     2006 §4.16(f): with dates Y1-M1-D1 and Y2-M2-D2, D1 = 31 becomes 30, and
 //     D2 = 31 becomes 30 only when D1 (after that change) is 30; then days =
 //     360(Y2−Y1) + 30(M2−M1) + (D2−D1), over 360. There is no end-of-February
-//     rule (that is the SIA "30/360 US" variant, not implemented).
+//     rule (that is Thirty360US).
 //   - ThirtyE360 ("30e_360", "eurobond_basis"): ISDA 2006 §4.16(g): any 31st
 //     becomes 30.
+//   - Thirty360US ("30_360_us", "30/360 US", "30/360 SIA"): 30/360 US of the
+//     SIA's Standard Securities Calculation Methods, the bond basis with the
+//     end-of-February rules: when both dates are the last day of February D2
+//     becomes 30, when the start is the last day of February D1 becomes 30,
+//     then the bond basis rules. 28 February to 31 March 2007 is 30 days (the
+//     bond basis: 33); 29 February 2008 to 28 February 2009 is 360 (359).
+//   - ActualActualISDA ("actual_actual_isda", "Act/Act ISDA"): ISDA 2006
+//     §4.16(b): the days in a leap year over 366 plus the days in other years
+//     over 365, as num/(365 × 366). A bare "act/act" is refused: it could be
+//     ISDA's or ICMA's.
 //
 // DayCount.Interest multiplies an amount by an annual rate and the fraction
 // and rounds once, half away from zero, to the cent: the one rounding rule of

@@ -31,7 +31,7 @@ var Actual360 DayCount = DayCountFunc(func(date.Date) (int64, int64) { return 1,
 var Actual365 DayCount = DayCountFunc(func(date.Date) (int64, int64) { return 1, 365 })
 
 // DayCountByName returns the day count for the terms' names actual_360 (or
-// ""), actual_365.
+// ""), actual_365, 30_360, 30_360_us and actual_actual_isda.
 func DayCountByName(name string) (DayCount, error) {
 	switch name {
 	case "", "actual_360":
@@ -45,8 +45,24 @@ func DayCountByName(name string) (DayCount, error) {
 		return DayCountFunc(func(d date.Date) (int64, int64) {
 			return calendar.Thirty360.YearFraction(d, d.AddDays(1))
 		}), nil
+	case "30_360_us":
+		// 30/360 US: each day's share is what it adds to the 30/360 US
+		// count from the first of its month, so that a calendar month's days
+		// sum to 30 (the February rules change a period only when it starts
+		// on the last day of February, which a month from the first never
+		// does).
+		return DayCountFunc(func(d date.Date) (int64, int64) {
+			y, m, _ := d.Civil()
+			first := date.Of(y, m, 1)
+			return calendar.Thirty360US.Days(first, d.AddDays(1)) - calendar.Thirty360US.Days(first, d), 360
+		}), nil
+	case "actual_actual_isda":
+		// Actual/Actual (ISDA): a day of a leap year is 1/366, any other 1/365.
+		return DayCountFunc(func(d date.Date) (int64, int64) {
+			return 1, int64(date.Of(d.Year()+1, 1, 1) - date.Of(d.Year(), 1, 1))
+		}), nil
 	}
-	return nil, invalidf("day count %q: expected actual_360, actual_365 or 30_360", name)
+	return nil, invalidf("day count %q: expected actual_360, actual_365, 30_360, 30_360_us or actual_actual_isda", name)
 }
 
 // RatePoint is a value of a base rate series effective from a date.
