@@ -412,7 +412,9 @@ func (d *dailyTerms) on(ctx context.Context, day date.Date) (FacilityTerms, ledg
 	}
 	ser, ok := d.series[t.Pricing.Series]
 	if !ok {
-		if ser, err = d.s.Store.RateSeries(ctx, t.Pricing.Series); err != nil {
+		// A series with no value yet: the day's interest is undetermined,
+		// naming the series and the day (ledger.RateUnknown).
+		if ser, err = d.s.Store.RateSeries(ctx, t.Pricing.Series); err != nil && store.ErrorCode(err) != store.CodeNotFound {
 			return t, nil, err
 		}
 		d.series[t.Pricing.Series] = ser

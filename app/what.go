@@ -49,9 +49,10 @@ const (
 	// RegisterFacility.
 	OpRegisterFacility Op = "facility/register"
 
-	// CloseOfBusiness and RecordRate.
+	// CloseOfBusiness, RecordRate and ImportRates.
 	OpCloseOfBusiness Op = "close_of_business/run"
 	OpRecordRate      Op = "rate/record"
+	OpImportRates     Op = "rate/import"
 
 	// SubmitCertificate, DecideCertificate (approve or reject) and
 	// WithdrawCertificate.

@@ -97,6 +97,9 @@ type Result struct {
 	LastRecorded time.Time `json:",omitzero"`
 }
 
+// primeSource is where the demo's prime rate values are taken from.
+const primeSource = "U.S. prime rate as published in the Federal Reserve's statistical release H.15 (bank prime loan rate, FRED series DPRIME) and The Wall Street Journal, entered at each change"
+
 // prime is the U.S. prime rate 2004–2006 (effective dates of changes).
 var prime = []struct{ d, v string }{
 	{"2003-06-27", "0.0400"}, {"2004-07-01", "0.0425"}, {"2004-08-11", "0.0450"}, {"2004-09-22", "0.0475"},
@@ -280,7 +283,7 @@ func (l *loader) schedule() error {
 		if on <= Closing {
 			on, h, m = Closing, 9, 10
 		}
-		rp := ledger.RatePoint{Effective: d(p.d), Value: money.MustRate(p.v)}
+		rp := ledger.RatePoint{Effective: d(p.d), Value: money.MustRate(p.v), Source: primeSource}
 		l.on(on, h, m, admin, "prime:"+p.d, func(ctx context.Context) error {
 			if err := l.svc.RecordRate(ctx, "prime", rp); err != nil {
 				return err

@@ -2,11 +2,12 @@ package ledger
 
 import (
 	"fmt"
-	"revolver/calendar"
 	"sort"
+	"time"
 
 	"github.com/cockroachdb/apd/v3"
 
+	"revolver/calendar"
 	"revolver/date"
 	"revolver/money"
 )
@@ -65,10 +66,14 @@ func DayCountByName(name string) (DayCount, error) {
 	return nil, invalidf("day count %q: expected actual_360, actual_365, 30_360, 30_360_us or actual_actual_isda", name)
 }
 
-// RatePoint is a value of a base rate series effective from a date.
+// RatePoint is a value of a base rate series effective from a date, with
+// where it was taken from (Source, e.g. "Federal Reserve H.15, bank prime
+// loan rate (FRED DPRIME)") and, once stored, when it was recorded.
 type RatePoint struct {
-	Effective date.Date  `json:"effective"`
-	Value     money.Rate `json:"value"`
+	Effective  date.Date  `json:"effective"`
+	Value      money.Rate `json:"value"`
+	Source     string     `json:"source,omitempty"`
+	RecordedAt time.Time  `json:"recorded_at,omitzero"`
 }
 
 // RateSeries is a base rate series (prime, libor, sofr) sorted by Effective.
@@ -87,6 +92,14 @@ func (s RateSeries) At(d date.Date) (money.Rate, bool) {
 		return money.Rate{}, false
 	}
 	return s[i-1].Value, true
+}
+
+// RateUnknown is the undetermined error of a figure (what) that needs the
+// value of series on day when the series has none effective on or before it.
+func RateUnknown(series string, day date.Date, what string) error {
+	return &Error{Code: CodeUndetermined, ValueDate: day,
+		Message: fmt.Sprintf("%s is undetermined: rate series %q has no value effective on or before %s", what, series, day),
+		Reasons: []Reason{{Code: ReasonUndetermined, Message: fmt.Sprintf("rate series %q has no value effective on or before %s", series, day)}}}
 }
 
 // Pricing is how a facility's loans bear interest.
@@ -116,7 +129,7 @@ func AccrueDay(p Pricing, series RateSeries, day date.Date, principal money.Amou
 	out := DailyAccrual{Day: day, Principal: principal}
 	base, ok := series.At(day)
 	if !ok {
-		return out, invalidf("interest on %s: base rate series %q has no value effective on or before that day", day, p.Series)
+		return out, RateUnknown(p.Series, day, "interest on "+day.String())
 	}
 	out.Base = base
 	out.Rate = base.Add(p.Margin)

@@ -94,11 +94,16 @@ type Store interface {
 	// FinancialsHistory returns every submission for one period, oldest first.
 	FinancialsHistory(ctx context.Context, facility string, periodEnd date.Date) ([]Financials, error)
 
-	// Base rate series. Entering the same value again is a no-op; another
+	// Base rate series, each value with its source and recording time
+	// (ledger.RatePoint). Entering the same value again is a no-op; another
 	// value for an existing (series, effective) is a conflict. A new point
 	// is stored with its audit record (a, may be nil) in one database
 	// transaction; a no-op appends none.
 	PutRate(ctx context.Context, series string, p ledger.RatePoint, a *AuditRecord) error
+	// PutRates enters many values of one series in one database
+	// transaction, all or none (a conflict stores none), with one audit
+	// record when any is new; it returns how many were new.
+	PutRates(ctx context.Context, series string, pts []ledger.RatePoint, a *AuditRecord) (int, error)
 	RateSeries(ctx context.Context, series string) (ledger.RateSeries, error)
 
 	// Update runs fn in one database transaction holding the facility's

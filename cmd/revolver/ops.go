@@ -32,6 +32,9 @@ type opFlags struct {
 	slug, as string
 	key      string
 	format   string
+	// global: the command changes no facility's records (base rates):
+	// no --slug.
+	global bool
 	// ctx and st are the opened command's (open), for refuse.
 	ctx context.Context
 	st  store.Store
@@ -39,7 +42,9 @@ type opFlags struct {
 
 func (o *opFlags) add(c *cobra.Command, withKey bool) {
 	o.sf.add(c)
-	c.Flags().StringVar(&o.slug, "slug", "", "the facility")
+	if !o.global {
+		c.Flags().StringVar(&o.slug, "slug", "", "the facility")
+	}
 	c.Flags().StringVar(&o.as, "as", "", "the e-mail of the user the command acts for")
 	c.Flags().StringVar(&o.format, "format", "json", "output: json")
 	if withKey {
@@ -49,7 +54,7 @@ func (o *opFlags) add(c *cobra.Command, withKey bool) {
 
 // open opens the store and returns the context carrying the user as actor.
 func (o *opFlags) open(cmd *cobra.Command, command string) (context.Context, store.Store, error) {
-	if o.slug == "" {
+	if o.slug == "" && !o.global {
 		return nil, nil, usageError{errors.New("--slug is required")}
 	}
 	if o.as == "" {
@@ -72,7 +77,7 @@ func (o *opFlags) open(cmd *cobra.Command, command string) (context.Context, sto
 		st.Close()
 		return nil, nil, usageError{fmt.Errorf("--as %s: %w", o.as, err)}
 	}
-	if _, err := st.Facility(cmd.Context(), o.slug); err != nil {
+	if _, err := st.Facility(cmd.Context(), o.slug); err != nil && !o.global {
 		st.Close()
 		return nil, nil, usageError{fmt.Errorf("--slug %s: %w", o.slug, err)}
 	}

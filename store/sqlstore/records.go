@@ -450,44 +450,59 @@ var seriesRE = regexp.MustCompile(`^[a-z0-9_-]{1,40}$`)
 
 // PutRate enters a base rate value.
 func (db *DB) PutRate(ctx context.Context, series string, p ledger.RatePoint, a *store.AuditRecord) error {
+	_, err := db.PutRates(ctx, series, []ledger.RatePoint{p}, a)
+	return err
+}
+
+// PutRates enters base rate values in one transaction: all or none.
+func (db *DB) PutRates(ctx context.Context, series string, pts []ledger.RatePoint, a *store.AuditRecord) (int, error) {
 	if !seriesRE.MatchString(series) {
-		return store.Errorf(store.CodeInvalid, "rate series %q: expected lower-case letters, digits, _ or -", series)
+		return 0, store.Errorf(store.CodeInvalid, "rate series %q: expected lower-case letters, digits, _ or -", series)
 	}
-	if p.Value.Sign() < 0 {
-		return store.Errorf(store.CodeInvalid, "rate series %q on %s: negative value %s", series, p.Effective, p.Value)
+	for _, p := range pts {
+		if p.Value.Sign() < 0 {
+			return 0, store.Errorf(store.CodeInvalid, "rate series %q on %s: negative value %s", series, p.Effective, p.Value)
+		}
 	}
-	v := p.Value.String()
 	tx, err := db.begin(ctx, "put_rate", nil)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer rollback(tx)
-	res, err := tx.ExecContext(ctx, db.q(`INSERT INTO rates (series, effective, value) VALUES (?, ?, ?) ON CONFLICT (series, effective) DO NOTHING`),
-		series, db.D.Date(p.Effective), v)
-	if err != nil {
-		return err
+	added := 0
+	for _, p := range pts {
+		v := p.Value.String()
+		res, err := tx.ExecContext(ctx, db.q(`INSERT INTO rates (series, effective, value, source, recorded_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (series, effective) DO NOTHING`),
+			series, db.D.Date(p.Effective), v, p.Source, db.nullTime(p.RecordedAt))
+		if err != nil {
+			return 0, err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var got string
+			if err := tx.QueryRowContext(ctx, db.q(`SELECT value FROM rates WHERE series = ? AND effective = ?`), series, db.D.Date(p.Effective)).Scan(&got); err != nil {
+				return 0, err
+			}
+			if gv, err := money.ParseRate(got); err != nil || gv.Cmp(p.Value) != 0 {
+				return 0, store.Errorf(store.CodeConflict, "rate series %q on %s is already %s, not %s", series, p.Effective, got, v)
+			}
+			continue // the same value again: nothing new
+		}
+		added++
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		var got string
-		if err := tx.QueryRowContext(ctx, db.q(`SELECT value FROM rates WHERE series = ? AND effective = ?`), series, db.D.Date(p.Effective)).Scan(&got); err != nil {
-			return err
-		}
-		if gv, err := money.ParseRate(got); err != nil || gv.Cmp(p.Value) != 0 {
-			return store.Errorf(store.CodeConflict, "rate series %q on %s is already %s, not %s", series, p.Effective, got, v)
-		}
-		return nil // the same value again: nothing new, no record
+	if added == 0 {
+		return 0, nil // nothing new, no record
 	}
 	if a != nil {
 		if _, err := db.appendAudit(ctx, TxExec{tx}, *a); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return tx.Commit()
+	return added, tx.Commit()
 }
 
 // RateSeries returns a series by effective date.
 func (db *DB) RateSeries(ctx context.Context, series string) (ledger.RateSeries, error) {
-	rows, err := db.R.QueryContext(ctx, db.q(`SELECT effective, value FROM rates WHERE series = ? ORDER BY effective`), series)
+	rows, err := db.R.QueryContext(ctx, db.q(`SELECT effective, value, source, recorded_at FROM rates WHERE series = ? ORDER BY effective`), series)
 	if err != nil {
 		return nil, err
 	}
@@ -495,15 +510,16 @@ func (db *DB) RateSeries(ctx context.Context, series string) (ledger.RateSeries,
 	var out ledger.RateSeries
 	for rows.Next() {
 		var eff Date
-		var v string
-		if err := rows.Scan(&eff, &v); err != nil {
+		var v, src string
+		var at Time
+		if err := rows.Scan(&eff, &v, &src, &at); err != nil {
 			return nil, err
 		}
 		r, err := money.ParseRate(v)
 		if err != nil {
 			return nil, fmt.Errorf("rate series %q on %s: stored value %q: %w", series, eff.D, v, err)
 		}
-		out = append(out, ledger.RatePoint{Effective: eff.D, Value: r})
+		out = append(out, ledger.RatePoint{Effective: eff.D, Value: r, Source: src, RecordedAt: at.T})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
