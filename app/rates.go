@@ -41,7 +41,20 @@ func (s *Service) RecordRate(ctx context.Context, series string, p ledger.RatePo
 		r.After = b
 		rec = &r
 	}
-	return s.Store.PutRate(ctx, series, p, rec)
+	n, err := s.Store.PutRates(ctx, series, []ledger.RatePoint{p}, rec)
+	if err != nil {
+		return err
+	}
+	ranRates(ctx, n > 0 && rec != nil)
+	return nil
+}
+
+// ranRates tells the surface the use case ran its store transaction, and
+// whether it appended the audit record (nothing new appends none).
+func ranRates(ctx context.Context, appended bool) {
+	if a, ok := ActorFrom(ctx); ok && a.Audit != nil {
+		a.Audit.Ran, a.Audit.Appended = true, appended
+	}
 }
 
 // maxRateSource bounds a source citation's length.
@@ -104,8 +117,9 @@ func (s *Service) ImportRates(ctx context.Context, series, file, source string, 
 	for _, r := range rows {
 		if old, ok := have[int32(r.Point.Effective)]; ok {
 			if old.Value.Cmp(r.Point.Value) != 0 {
-				return out, &ledger.InputError{File: file, Line: r.Line, Value: r.Point.Value.Percent(),
+				ie := &ledger.InputError{File: file, Line: r.Line, Value: r.Point.Value.Percent(),
 					Expected: fmt.Sprintf("%s, the value of %s on %s already recorded (values are not changed)", old.Value.Percent(), series, r.Point.Effective)}
+				return out, store.Errorf(store.CodeConflict, "%s", ie.Error())
 			}
 			out.Unchanged++
 			continue
@@ -116,6 +130,7 @@ func (s *Service) ImportRates(ctx context.Context, series, file, source string, 
 	}
 	out.From, out.To = rows[0].Point.Effective.String(), rows[len(rows)-1].Point.Effective.String()
 	if len(pts) == 0 {
+		ranRates(ctx, false) // nothing new: nothing to record
 		return out, nil
 	}
 	var rec *store.AuditRecord
@@ -135,6 +150,7 @@ func (s *Service) ImportRates(ctx context.Context, series, file, source string, 
 	if err != nil {
 		return out, err
 	}
+	ranRates(ctx, n > 0 && rec != nil)
 	out.Added = n
 	out.Unchanged += len(pts) - n
 	return out, nil

@@ -25,6 +25,9 @@ func altBody(e *env, route string, r req) req {
 	case strings.HasSuffix(route, "/financial-statements"):
 		r.body = []byte(strings.Replace(statementsCSV, "500000.00", "500001.00", 1))
 		return r
+	case strings.HasSuffix(route, "/rates/{series}/import"):
+		r.body = []byte(strings.Replace(string(r.body), ",5.25", ",5.50", 1))
+		return r
 	}
 	var m map[string]any
 	if len(r.body) > 0 {
@@ -35,6 +38,8 @@ func altBody(e *env, route string, r req) req {
 	switch {
 	case m["amount"] != nil:
 		m["amount"] = "11.00"
+	case m["rate"] != nil:
+		m["rate"] = "4.50%"
 	case m["content"] != nil:
 		m["content"] = strings.Replace(amendmentYAML, "16000000.00", "17000000.00", 1)
 	case m["event"] != nil:

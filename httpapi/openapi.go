@@ -213,6 +213,11 @@ var schemaTypes = map[string]any{
 	"Pending":             store.Pending{},
 	"PendingList":         pendingList{},
 	"AuditList":           auditAnswer{},
+	"RateSeriesList":      rateSeriesList{},
+	"RateValues":          rateValues{},
+	"RateInput":           rateInput{},
+	"RateValue":           ledger.RatePoint{},
+	"RateImport":          app.RateImport{},
 
 	"Deadlines":               deadlinesAnswer{},
 	"EventsOfDefault":         EventsOfDefault{},
@@ -250,6 +255,7 @@ var bodies = map[string]struct {
 			"debtors":     obj{"type": "string", "format": "binary", "description": "the customer master (CSV or XLSX)"},
 			"inventory":   obj{"type": "string", "format": "binary", "description": "the inventory report (CSV or XLSX)"},
 			"csrf_token":  str}, "additionalProperties": false}},
+	"RatesCSV":      {"text/csv", obj{"type": "string", "description": "CSV: a header row, then a date (YYYY-MM-DD or MM/DD/YYYY) and a value in percent per row, blank or \".\" on a day without a value (FRED's observation_date,DPRIME); more columns with column=…"}},
 	"FinancialsCSV": {"text/csv", obj{"type": "string", "description": "CSV: period_end, fiscal_year, fiscal_quarter, total_assets, intangible_assets, total_liabilities, subordinated_debt, net_income"}},
 }
 
@@ -357,6 +363,7 @@ var requestDocs = map[reflect.Type]struct {
 	reflect.TypeFor[otherDebtInput]():      {required: []string{"id", "creditor", "amount", "due"}},
 	reflect.TypeFor[occurrenceInput]():     {required: []string{"kind", "date"}},
 	reflect.TypeFor[covenantResultInput](): {required: []string{"covenant", "period_end", "pass"}},
+	reflect.TypeFor[rateInput]():           {required: []string{"effective", "rate", "source"}},
 }
 
 // routeDoc is what routeDocs say of a route.
@@ -408,6 +415,9 @@ var queryDocs = map[string]obj{
 	"sort":         {"description": "the portfolio's order: name (default), commitment, bb, loans, availability, utilisation or next (deadline); ties by name", "schema": obj{"type": "string", "enum": app.PortfolioSorts}},
 	"dir":          {"description": "asc (default) or desc", "schema": obj{"type": "string", "enum": []string{"asc", "desc"}}},
 	"status":       {"description": "only the facilities with an event of default continuing (default), failing a covenant (covenant) or in overadvance (overadvance)", "schema": obj{"type": "string", "enum": app.PortfolioStatuses}},
+	"source":       {"description": "where the imported values were taken from, cited by each (required), e.g. Federal Reserve H.15 via FRED (DPRIME)", "schema": str},
+	"file":         {"description": "the file's name, for the errors and the record (default: the series' name with .csv)", "schema": str},
+	"column":       {"description": "the value column's name, when the file has more than a date and a value column", "schema": str},
 	"page":         {"description": "the portfolio's page, from 1 (default 1), of limit rows: the next_page of the previous page (the portfolio is ordered by figures, so paged by number)", "schema": obj{"type": "integer", "minimum": 1}},
 }
 
@@ -545,6 +555,9 @@ func (g *schemaGen) operation(rt *Route) (obj, error) {
 			p["description"] = "the API token's SHA-256 (hex)"
 		case "session":
 			p["description"] = "the SHA-256 (hex) of the session's cookie"
+		case "series":
+			p["description"] = "the base-rate series: " + strings.Join(ledger.SeriesNames(), ", ")
+			p["schema"] = obj{"type": "string", "enum": ledger.SeriesNames()}
 		default:
 			p["description"] = "the record's id"
 		}
@@ -717,6 +730,7 @@ var tags = []struct {
 	{"portfolio", "The facilities the caller may see with their figures, filtered, sorted and paged", []string{"portfolio"}},
 	{"audit", "The audit trail", []string{"audit"}},
 	{"operations", "Close of business and the job queue that runs it (the bank's operations)", []string{"close-of-business", "jobs"}},
+	{"rates", "Base-rate series and their values, each citing its source: recorded one by one or imported from central-bank CSV downloads", []string{"rates"}},
 	{"users", "Users, their API tokens and sessions: disabling, revoking, ending (administrators)", []string{"users"}},
 }
 
