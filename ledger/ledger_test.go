@@ -23,7 +23,7 @@ func amt(s string) money.Amount {
 
 func TestAccrueDay(t *testing.T) {
 	day := date.MustParse("2005-03-01")
-	series := RateSeries{{date.MustParse("2004-01-01"), money.MustRate("0.04")}, {date.MustParse("2005-03-01"), money.MustRate("0.055")}}
+	series := RateSeries{{Effective: date.MustParse("2004-01-01"), Value: money.MustRate("0.04")}, {Effective: date.MustParse("2005-03-01"), Value: money.MustRate("0.055")}}
 	tests := []struct {
 		name      string
 		principal string

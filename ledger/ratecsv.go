@@ -135,9 +135,9 @@ func ReadRates(name string, data []byte, column string) ([]RateRow, error) {
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // a blank line
 		}
-		if len(rec) <= iVal {
+		if len(rec) != len(header) {
 			return nil, &InputError{File: name, Line: line, Value: strconv.Itoa(len(rec)) + " fields",
-				Expected: fmt.Sprintf("at least %d fields, as the header has (%s)", iVal+1, strings.Join(header, ","))}
+				Expected: fmt.Sprintf("%d fields, as the header has (%s)", len(header), strings.Join(header, ","))}
 		}
 		dl, dc := r.FieldPos(iDate)
 		d, ok := parseRateDate(strings.TrimSpace(rec[iDate]))

@@ -18,6 +18,7 @@ var (
 	flashDate   = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
 	flashStatus = regexp.MustCompile(`^(approved|rejected|funded|requested|cancelled|withdrawn|submitted)$`)
 	flashEmail  = regexp.MustCompile(`^[a-z0-9._%+\-]{1,64}@[a-z0-9.\-]{1,190}$`)
+	flashSeries = regexp.MustCompile(`^[a-z0-9_]{1,40}$`)
 )
 
 type flashMsg struct {
@@ -49,6 +50,8 @@ var flashes = map[string]flashMsg{
 	"token_revoked":                    {"The API token of %s is revoked.", []*regexp.Regexp{flashEmail}},
 	"amendment_requested":              {"The draft previewed is asked for as pending action %s: a second lender approves it on the approvals of the API (or rejects it); until then no figure uses it.", []*regexp.Regexp{flashID}},
 	"sessions_ended":                   {"%s session(s) of %s ended.", []*regexp.Regexp{flashID, flashEmail}},
+	"rate_recorded":                    {"The value of %s from %s is recorded.", []*regexp.Regexp{flashSeries, flashDate}},
+	"rates_imported":                   {"%s value(s) of %s imported; %s were already recorded.", []*regexp.Regexp{flashID, flashSeries, flashID}},
 }
 
 // flashQuery is the query of a message: done=key and its values.

@@ -244,7 +244,7 @@ func TestPagesRender(t *testing.T) {
 		for _, p := range []string{"/", "/facilities/btu", "/facilities/btu/certificates", "/facilities/btu/certificates/1",
 			"/facilities/btu/certificates/1/lines/receivables.ineligible.past_due", "/facilities/btu/loans", "/facilities/btu/covenants",
 			"/facilities/btu/covenants?as_known_on=2006-06-01", "/facilities/btu/terms", "/facilities/btu/terms?from=2003-01-01&to=2004-12-31",
-			"/facilities/btu/calendar", "/audit"} {
+			"/facilities/btu/calendar", "/audit", "/rates", "/rates?series=prime"} {
 			resp, page := l.get(p)
 			if resp.StatusCode != 200 {
 				t.Errorf("GET %s: status %d", p, resp.StatusCode)

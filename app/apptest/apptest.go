@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Random", testRandom},
 		{"AuditNames", testAuditNames},
 		{"CloseOfBusinessAtomic", testCloseOfBusinessAtomic},
+		{"Rates", testRates},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -99,7 +99,14 @@ var examples = map[string]string{
 	"revolver": `  revolver demo                                 # the example facility, served at http://127.0.0.1:8080
   revolver terms --agreement examples/btu-sovereign --as-of 2004-06-30
   revolver facility list --db revolver.db`,
-	"revolver check":     `  revolver check examples/btu-sovereign`,
+	"revolver check": `  revolver check examples/btu-sovereign`,
+	"revolver rate": `  revolver rate import --db revolver.db --as officer@lender.example --series prime --file DPRIME.csv --source "Federal Reserve H.15 via FRED (DPRIME)"
+  revolver rate list --db revolver.db --series prime`,
+	"revolver rate record": `  revolver rate record --db revolver.db --as officer@lender.example --series prime --effective 2007-01-02 --rate 8.25% --source "Federal Reserve H.15"`,
+	"revolver rate import": `  revolver rate import --db revolver.db --as officer@lender.example --series prime --file DPRIME.csv --source "Federal Reserve H.15 via FRED (DPRIME)"
+  revolver rate import --db revolver.db --as officer@lender.example --series sofr --file SOFR.csv --column "Rate (%)" --source "Federal Reserve Bank of New York"`,
+	"revolver rate list": `  revolver rate list --db revolver.db
+  revolver rate list --db revolver.db --series prime`,
 	"revolver terms":     `  revolver terms --agreement examples/btu-sovereign --as-of 2004-06-30 --format table`,
 	"revolver diff":      `  revolver diff --agreement examples/btu-sovereign --from 2003-12-31 --to 2004-06-30`,
 	"revolver bbc":       `  revolver bbc --agreement examples/btu-sovereign --as-of 2004-10-03 --receivables examples/btu-sovereign/data/receivables.csv --debtors examples/btu-sovereign/data/debtors.csv --inventory examples/btu-sovereign/data/inventory.csv --lc-outstanding 250000.00 --format table --explain`,

@@ -475,6 +475,35 @@ func testRates(t *testing.T, s store.Store) {
 	}
 	_, err := s.RateSeries(ctx, "sofr")
 	wantCode(t, err, store.CodeNotFound)
+
+	// Many values in one transaction, each with its source and recording
+	// time: all or none.
+	at := time.Date(2006, 7, 5, 14, 0, 0, 0, time.UTC)
+	batch := []ledger.RatePoint{
+		{Effective: d("2006-06-28"), Value: money.MustRate("0.08"), Source: "H.15", RecordedAt: at},
+		{Effective: d("2006-06-29"), Value: money.MustRate("0.0825"), Source: "H.15", RecordedAt: at},
+		{Effective: d("2005-06-30"), Value: money.MustRate("0.0625"), Source: "H.15", RecordedAt: at}, // already recorded, same value
+	}
+	n, err := s.PutRates(ctx, "prime", batch, nil)
+	if err != nil || n != 2 {
+		t.Fatalf("PutRates = %d, %v; want 2 new", n, err)
+	}
+	_, err = s.PutRates(ctx, "prime", []ledger.RatePoint{
+		{Effective: d("2006-08-10"), Value: money.MustRate("0.0825"), Source: "H.15"},
+		{Effective: d("2006-06-29"), Value: money.MustRate("0.085"), Source: "H.15"}, // differs: refuses the whole batch
+	}, nil)
+	wantCode(t, err, store.CodeConflict)
+	ser = must(s.RateSeries(ctx, "prime")).of(t)
+	if len(ser) != 4 {
+		t.Fatalf("after the refused batch: %+v", ser)
+	}
+	last := ser[3]
+	if last.Effective != d("2006-06-29") || last.Source != "H.15" || !last.RecordedAt.Equal(at) {
+		t.Errorf("stored point %+v", last)
+	}
+	if ser[0].Source != "" || !ser[0].RecordedAt.IsZero() {
+		t.Errorf("a point put without source: %+v", ser[0])
+	}
 }
 
 func post(t TB, s store.Store, tr ledger.Transaction, err error) store.Posted {
