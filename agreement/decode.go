@@ -804,15 +804,38 @@ func (d *decoder) pricing(t *node, root ctx, terms *Terms) {
 	items, lc := d.list(g, "options", c)
 	for _, it := range items {
 		ic := lc.in(it, it.id)
-		if !d.group(it, ic, "base", "margin") {
+		if !d.group(it, ic, "base", "margin", "interest_periods", "rate_fixing_days", "minimum", "multiple") {
 			continue
 		}
 		o := RateOption{ID: it.id, Base: d.text(it, "base"), Cite: ic.cite}
-		if !contains([]string{"prime", "libor", "sofr", "fixed"}, o.Base) {
-			d.errf(it, o.Base, "prime, libor, sofr or fixed", "bad base rate for %s", it.id)
+		if !contains(RateBases, o.Base) {
+			d.errf(it, o.Base, strings.Join(RateBases, ", "), "bad base rate for %s", it.id)
 		}
 		if v := d.rate(it, "margin", ic, true); v != nil {
 			o.Margin = *v
+		}
+		o.InterestPeriods = d.strs(it, "interest_periods", ic, false)
+		if o.InterestPeriods != nil && o.InterestPeriods.Known() {
+			allowed, term := TermBases[o.Base]
+			n := it.kids["interest_periods"]
+			switch {
+			case !term:
+				d.errf(n, o.Base, "interest periods only for a term-rate base (libor, term_sofr)", "interest periods for %s", it.id)
+			case len(o.InterestPeriods.Value) == 0:
+				d.errf(n, "[]", "at least one interest period, e.g. [1m, 3m]", "no interest periods for %s", it.id)
+			default:
+				for _, p := range o.InterestPeriods.Value {
+					if !contains(allowed, p) {
+						d.errf(n, p, "one of "+strings.Join(allowed, ", ")+" (the "+o.Base+" tenors)", "bad interest period for %s", it.id)
+					}
+				}
+			}
+		}
+		o.RateFixingDays = d.int(it, "rate_fixing_days", ic, false, 0)
+		o.Minimum = d.amount(it, "minimum", ic, false)
+		o.Multiple = d.amount(it, "multiple", ic, false)
+		if o.Multiple != nil && o.Multiple.Known() && o.Multiple.Value == 0 {
+			d.errf(it.kids["multiple"], "0.00", "an amount above 0", "bad multiple for %s", it.id)
 		}
 		terms.Pricing.Options = append(terms.Pricing.Options, o)
 	}

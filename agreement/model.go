@@ -336,12 +336,26 @@ type Pricing struct {
 	Cite     Cite         `json:"cite"`
 }
 
-// RateOption is a base rate plus a margin.
+// RateOption is a base rate plus a margin: a Prime Rate Loan, or a term-rate
+// loan (a LIBOR or Term SOFR Rate Loan) whose rate is fixed for an interest
+// period (Original Loan Agreement §1.5: a Borrowing Request is for "either a
+// Prime Rate Loan or a LIBOR Rate Loan").
 type RateOption struct {
 	ID     string           `json:"id"`   // e.g. "prime"
-	Base   string           `json:"base"` // the base-rate series: prime, libor, sofr
+	Base   string           `json:"base"` // prime, libor, term_sofr, sofr, fed_funds or fixed
 	Margin Term[money.Rate] `json:"margin"`
-	Cite   Cite             `json:"cite"`
+	// InterestPeriods are the periods a term-rate loan may elect ("1m",
+	// "3m"), for bases libor and term_sofr only; nil when the terms give
+	// none.
+	InterestPeriods *Term[[]string] `json:"interest_periods,omitempty"`
+	// RateFixingDays: the rate is the base's value this many business days
+	// before the interest period starts.
+	RateFixingDays *Term[int] `json:"rate_fixing_days,omitempty"`
+	// Minimum and Multiple: a loan of the option is at least Minimum and a
+	// whole multiple of Multiple.
+	Minimum  *Term[money.Amount] `json:"minimum,omitempty"`
+	Multiple *Term[money.Amount] `json:"multiple,omitempty"`
+	Cite     Cite                `json:"cite"`
 }
 
 // Kinds of fees.
@@ -374,6 +388,16 @@ const (
 	// UnusedLessLoans: commitment − loans.
 	UnusedLessLoans = "commitment_less_loans"
 )
+
+// TermBases are the bases whose loans have interest periods, with the
+// periods each publishes.
+var TermBases = map[string][]string{
+	"libor":     {"1m", "2m", "3m", "6m"},
+	"term_sofr": {"1m", "3m", "6m"},
+}
+
+// RateBases are the bases a pricing option may name.
+var RateBases = []string{"prime", "libor", "term_sofr", "sofr", "fed_funds", "fixed"}
 
 // Fee is a fee of the facility.
 type Fee struct {
