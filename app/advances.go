@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -63,6 +64,12 @@ type RequestInput struct {
 	// the business date, which only a lender may ask for and a second
 	// lender approves.
 	Reason string
+	// Option is the pricing option the borrowing request elects (Original
+	// Loan Agreement §1.5: "either a Prime Rate Loan or a LIBOR Rate
+	// Loan"); "" elects the terms' first. InterestPeriod is a term-rate
+	// loan's interest period, one of the option's ("1m", "3m").
+	Option         string
+	InterestPeriod string
 }
 
 // Cutoff is the time of day by which a request for an advance value the
@@ -188,8 +195,13 @@ func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.Ad
 	}
 	terms := tp.ft
 	in.Reason = strings.TrimSpace(in.Reason)
+	opt, err := electOption(terms, in)
+	if err != nil {
+		return store.AdvanceRequest{}, err
+	}
 	req := store.AdvanceRequest{Facility: in.Facility, Key: in.Key, Amount: in.Amount, ValueDate: in.ValueDate,
-		Status: store.AdvanceRequested, RequestedBy: in.By, RequestedAt: now, BusinessDate: bd, Reason: in.Reason}
+		Status: store.AdvanceRequested, RequestedBy: in.By, RequestedAt: now, BusinessDate: bd, Reason: in.Reason,
+		Option: opt.ID, InterestPeriod: in.InterestPeriod}
 	var out store.AdvanceRequest
 	err = s.update(ctx, in.Facility, func(tx store.Tx) error {
 		if old, ok, err := tx.AdvanceRequestByKey(in.Key); err != nil {
@@ -237,6 +249,42 @@ func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.Ad
 		return err
 	})
 	return out, err
+}
+
+// electOption is the pricing option a borrowing request elects: the one it
+// names, or the terms' first; the amount and interest period are checked
+// against the option's minimum, multiple and periods (ledger.Option
+// CheckBorrowing).
+func electOption(terms FacilityTerms, in RequestInput) (ledger.Option, error) {
+	if len(terms.Options) == 0 {
+		if in.Option != "" || in.InterestPeriod != "" {
+			return ledger.Option{}, store.Errorf(store.CodeInvalid, "option %q: the terms give no pricing option with a known margin", in.Option)
+		}
+		return ledger.Option{}, nil
+	}
+	opt := terms.Options[0]
+	if in.Option != "" {
+		i := slices.IndexFunc(terms.Options, func(o ledger.Option) bool { return o.ID == in.Option })
+		if i < 0 {
+			ids := make([]string, len(terms.Options))
+			for j, o := range terms.Options {
+				ids[j] = o.ID
+			}
+			return opt, store.Errorf(store.CodeInvalid, "option %q: expected one of the terms' pricing options %s", in.Option, strings.Join(ids, ", "))
+		}
+		opt = terms.Options[i]
+	}
+	if err := opt.CheckBorrowing(in.Amount, in.InterestPeriod); err != nil {
+		return opt, err
+	}
+	if opt.IsTerm() {
+		// Close of business accrues every loan at the first option's rate:
+		// until it accrues each loan at its own rate for its interest
+		// period, a term-rate loan is refused rather than accrued wrong.
+		return opt, &ledger.Error{Code: ledger.CodeUndetermined, ValueDate: in.ValueDate,
+			Message: fmt.Sprintf("a %s loan (%s, %s) cannot be funded yet: interest per loan and interest period is not computed; elect %s", opt.ID, opt.Base, in.InterestPeriod, terms.Options[0].ID)}
+	}
+	return opt, nil
 }
 
 // ApproveAdvance approves a requested advance and funds it if it fits

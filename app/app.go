@@ -23,6 +23,10 @@ import (
 // FacilityTerms are the terms of a facility as of a date that the ledger
 // use cases need.
 type FacilityTerms struct {
+	// Options are the pricing options a borrowing request may elect, in
+	// the terms' order (the first is the default); an option whose margin
+	// is not known is left out.
+	Options         []ledger.Option
 	Commitment      money.Amount
 	AdvanceCap      *money.Amount
 	TerminationDate date.Date

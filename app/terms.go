@@ -110,6 +110,25 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 		}
 		ft.Costs[c.ID] = CostTerm{Label: c.Label, Cite: c.Cite}
 	}
+	for _, o := range t.Pricing.Options {
+		if !o.Margin.Known() {
+			continue
+		}
+		lo := ledger.Option{ID: o.ID, Base: o.Base, Margin: o.Margin.Value, Cite: o.Cite}
+		if o.InterestPeriods != nil && o.InterestPeriods.Known() {
+			lo.Periods = o.InterestPeriods.Value
+		}
+		if o.RateFixingDays != nil && o.RateFixingDays.Known() {
+			lo.FixingDays = o.RateFixingDays.Value
+		}
+		if o.Minimum != nil && o.Minimum.Known() {
+			lo.Minimum = o.Minimum.Value
+		}
+		if o.Multiple != nil && o.Multiple.Known() {
+			lo.Multiple = o.Multiple.Value
+		}
+		ft.Options = append(ft.Options, lo)
+	}
 	var opt *agreement.RateOption
 	for i := range t.Pricing.Options {
 		if option == "" || t.Pricing.Options[i].ID == option {

@@ -808,6 +808,10 @@ type advanceInput struct {
 	ValueDate string `json:"value_date"`
 	// Reason: a correction's (value date before the business date).
 	Reason string `json:"reason"`
+	// Option: the pricing option elected (default: the terms' first);
+	// InterestPeriod: a term-rate loan's ("1m", "3m").
+	Option         string `json:"option,omitempty"`
+	InterestPeriod string `json:"interest_period,omitempty"`
 }
 
 // advanceOut is a request for an advance with the cut-off of its value date.
@@ -840,7 +844,7 @@ func (s *Server) requestAdvance(c *call) (any, error) {
 	}
 	c.about(amt, vd)
 	r, err := c.svc().RequestAdvance(c.r.Context(), app.RequestInput{Facility: c.fac.Slug, Key: c.ledgerKey(), Amount: amt, ValueDate: vd,
-		By: c.user.Email, Role: c.user.Role, Reason: in.Reason})
+		By: c.user.Email, Role: c.user.Role, Reason: in.Reason, Option: in.Option, InterestPeriod: in.InterestPeriod})
 	if err != nil {
 		return nil, err
 	}

@@ -84,3 +84,27 @@ func TestRatesAPI(t *testing.T) {
 		}
 	})
 }
+
+// A borrowing request elects a pricing option: by default the terms' first
+// (the example's prime), stored with the request; the example's LIBOR
+// option has no interest periods in the documents held, so its loans cannot
+// be elected (undetermined); an option the terms lack is refused.
+func TestAdvanceElection(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open openFunc) {
+		e := newEnv(t, open)
+		officer := e.email[store.RoleLenderOfficer]
+		path := "/api/v1/facilities/" + own + "/advances"
+		r := e.do(officer, jsonReq("POST", path, map[string]string{"amount": "100.00", "value_date": "2004-10-15"}))
+		if r.status != 201 || r.json(t)["option"] != "prime" {
+			t.Errorf("default election: %d %s", r.status, r.body)
+		}
+		r = e.do(officer, jsonReq("POST", path, map[string]string{"amount": "100.00", "value_date": "2004-10-15", "option": "libor", "interest_period": "3m"}))
+		if r.status != 422 || r.json(t)["code"] != "undetermined" || !strings.Contains(string(r.body), "the terms give no interest periods for option libor") {
+			t.Errorf("libor election: %d %s", r.status, r.body)
+		}
+		r = e.do(officer, jsonReq("POST", path, map[string]string{"amount": "100.00", "value_date": "2004-10-15", "option": "euribor"}))
+		if r.status != 422 || !strings.Contains(string(r.body), `option \"euribor\": expected one of the terms' pricing options prime, libor`) {
+			t.Errorf("unknown option: %d %s", r.status, r.body)
+		}
+	})
+}

@@ -40,10 +40,9 @@ func (o Option) IsTerm() bool { return o.Base == "libor" || o.Base == "term_sofr
 // the terms allow, the amount at least the minimum and a whole multiple.
 func (o Option) CheckBorrowing(amount money.Amount, tenor string) error {
 	switch {
+	case o.IsTerm() && len(o.Periods) == 0:
+		return &Error{Code: CodeUndetermined, Message: fmt.Sprintf("a %s loan cannot be elected: the terms give no interest periods for option %s", o.Base, o.ID)}
 	case o.IsTerm() && tenor == "":
-		if len(o.Periods) == 0 {
-			return &Error{Code: CodeUndetermined, Message: fmt.Sprintf("a %s loan cannot be elected: the terms give no interest periods for option %s", o.Base, o.ID)}
-		}
 		return invalidf("a %s loan needs an interest period: one of %s", o.ID, strings.Join(o.Periods, ", "))
 	case o.IsTerm() && !slices.Contains(o.Periods, tenor):
 		return invalidf("interest period %q for option %s: expected one of %s", tenor, o.ID, strings.Join(o.Periods, ", "))

@@ -62,6 +62,7 @@ func TestCheckBorrowing(t *testing.T) {
 		{prime, "1.00", "", ""},
 		{prime, "1.00", "1m", "a prime loan has none"},
 		{Option{ID: "libor", Base: "libor"}, "1.00", "", "the terms give no interest periods"},
+		{Option{ID: "libor", Base: "libor"}, "1.00", "3m", "the terms give no interest periods"},
 	} {
 		err := tc.o.CheckBorrowing(amt(tc.amount), tc.tenor)
 		if (tc.want == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), tc.want) {

@@ -337,6 +337,11 @@ type AdvanceRequest struct {
 	Comment   string    `json:"comment,omitempty"`
 	// Transaction is the id of the funding transaction.
 	Transaction int64 `json:"transaction,omitempty"`
+	// Option is the pricing option elected ("" for requests made before
+	// options were elected: the terms' first); InterestPeriod a term-rate
+	// loan's interest period ("3m").
+	Option         string `json:"option,omitempty"`
+	InterestPeriod string `json:"interest_period,omitempty"`
 }
 
 // Overadvance records loans above availability on a date and the cure

@@ -45,6 +45,10 @@ type loansPage struct {
 	ValueDate string
 	Reason    string
 	Threshold string
+	// Options are the pricing options a borrowing request may elect (the
+	// first is the default); Option and Period what was sent.
+	Options        []ledger.Option
+	Option, Period string
 	// Me is the signed-in user (who may cancel their own requests);
 	// Lender: may ask for corrections; Repayer: may record repayments;
 	// Checker: may decide corrections.
@@ -129,6 +133,9 @@ func (s *Server) loansPage(rq *req) error {
 		p.ValueDate = vd.String()
 	}
 	p.FirstDate = p.ValueDate
+	if ft, err := s.svc.Terms.Terms(ctx, rq.fac.Slug, asOf); err == nil {
+		p.Options = ft.Options
+	}
 	if rq.r.Method == http.MethodPost {
 		// The form refused is shown again with what was sent (and a new
 		// key).
@@ -136,6 +143,7 @@ func (s *Server) loansPage(rq *req) error {
 		case "POST /facilities/{slug}/advances":
 			p.Form = "advance"
 			p.Amount, p.ValueDate, p.Reason = rq.r.PostFormValue("amount"), rq.r.PostFormValue("value_date"), rq.r.PostFormValue("reason")
+			p.Option, p.Period = rq.r.PostFormValue("option"), rq.r.PostFormValue("interest_period")
 		case "POST /facilities/{slug}/repayments":
 			p.Form = "repayment"
 		case "POST /facilities/{slug}/corrections":
@@ -277,6 +285,7 @@ func (s *Server) requestAdvance(rq *req) error {
 		return rq.refused(err, s.loansPage)
 	}
 	in.Reason = strings.TrimSpace(rq.r.PostFormValue("reason"))
+	in.Option, in.InterestPeriod = rq.r.PostFormValue("option"), strings.TrimSpace(rq.r.PostFormValue("interest_period"))
 	out, err := s.svc.RequestAdvance(rq.actx(), in)
 	if err != nil {
 		return rq.refused(err, s.loansPage)
