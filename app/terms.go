@@ -139,7 +139,10 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 	if opt == nil {
 		return ft, store.Errorf(store.CodeInvalid, "facility %q as of %s: no pricing option %q", t.Facility, t.AsOf, option)
 	}
-	ft.Pricing = ledger.Pricing{Series: opt.Base, Margin: opt.Margin.Value}
+	ft.Pricing = ledger.Pricing{Series: opt.Base, Margin: opt.Margin.Value, Option: opt.ID, DayCountName: t.Pricing.DayCount.Value}
+	if ft.Pricing.DayCountName == "" {
+		ft.Pricing.DayCountName = "actual_360"
+	}
 	if !opt.Margin.Known() {
 		ft.InterestUnknown = append(ft.InterestUnknown, unknownOf("margin of pricing option "+opt.ID, opt.Margin))
 	}

@@ -57,13 +57,14 @@ var policy = map[string]struct {
 	"GET /api/v1/facilities/{slug}/approvals":                                  {nil, 200},
 	"POST /api/v1/facilities/{slug}/approvals/{id}/approve":                    {checkers, 200},
 	"POST /api/v1/facilities/{slug}/approvals/{id}/reject":                     {checkers, 200},
-	"GET /api/v1/audit":                  {[]string{store.RoleLenderAdmin, store.RoleAuditor}, 200},
-	"POST /api/v1/close-of-business":     {[]string{store.RoleLenderAdmin}, 202},
-	"GET /api/v1/jobs/{id}":              {[]string{store.RoleLenderAdmin}, 200},
-	"GET /api/v1/rates":                  {nil, 200},
-	"GET /api/v1/rates/{series}":         {nil, 200},
-	"POST /api/v1/rates/{series}":        {checkers, 201},
-	"POST /api/v1/rates/{series}/import": {checkers, 201},
+	"GET /api/v1/audit":                      {[]string{store.RoleLenderAdmin, store.RoleAuditor}, 200},
+	"POST /api/v1/close-of-business":         {[]string{store.RoleLenderAdmin}, 202},
+	"GET /api/v1/jobs/{id}":                  {[]string{store.RoleLenderAdmin}, 200},
+	"GET /api/v1/rates":                      {nil, 200},
+	"GET /api/v1/rates/{series}":             {nil, 200},
+	"POST /api/v1/rates/{series}":            {checkers, 201},
+	"POST /api/v1/rates/{series}/import":     {checkers, 201},
+	"GET /api/v1/facilities/{slug}/interest": {nil, 200},
 }
 
 var (

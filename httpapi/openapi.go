@@ -218,6 +218,7 @@ var schemaTypes = map[string]any{
 	"RateInput":           rateInput{},
 	"RateValue":           ledger.RatePoint{},
 	"RateImport":          app.RateImport{},
+	"InterestReport":      app.InterestReport{},
 
 	"Deadlines":               deadlinesAnswer{},
 	"EventsOfDefault":         EventsOfDefault{},
@@ -720,7 +721,7 @@ var tags = []struct {
 }{
 	{"service", "Liveness and this document", []string{"health", "ready", "openapi.json"}},
 	{"session", "Signing in and out, and who is signed in", []string{"session", "me"}},
-	{"facilities", "Facilities, their terms, availability and loan account", []string{"facilities", "availability", "ledger"}},
+	{"facilities", "Facilities, their terms, availability and loan account", []string{"facilities", "availability", "ledger", "interest"}},
 	{"certificates", "Borrowing base certificates: submitted by the borrower, decided by a lender", []string{"borrowing-base-certificates"}},
 	{"loans", "Advances (maker-checker above the threshold) and repayments", []string{"advances", "repayments"}},
 	{"covenants", "Financial statements, covenant tests and covenant results as reported", []string{"financial-statements", "covenants", "covenant-results"}},

@@ -17,6 +17,7 @@ func (s *Server) rateRoutes() []*Route {
 		{Method: "GET", Path: r, Summary: "The base-rate series revolver knows (prime, LIBOR, Term SOFR, SOFR, Federal Funds) with their number of values and latest value", Response: "RateSeriesList", h: s.rateSeriesList},
 		{Method: "GET", Path: r + "/{series}", Summary: "A series' values by effective date, each with its source citation and when it was recorded", Response: "RateValues", h: s.rateValues},
 		{Method: "POST", Path: r + "/{series}", Summary: "Record one value of a series, in force from its effective date, citing its source; the same value again stores nothing, another value for a recorded date is a conflict", Roles: roles(app.ActPostTransaction), Mutating: true, Op: app.OpRecordRate, Request: "RateInput", Response: "RateValue", Status: 201, h: s.recordRate},
+		{Method: "GET", Path: "/api/v1/facilities/{slug}/interest", Summary: "The interest accrued on the facility's loans from from to to (default: the 31 days to the business date) by rate period, each explained: the base series' value in force with its source plus the margin, the day count, the days and the interest posted", Query: []string{"from", "to"}, Response: "InterestReport", h: s.interestReport},
 		{Method: "POST", Path: r + "/{series}/import", Summary: "Import a series' values from a CSV (text/csv) as central banks publish them: a date column and a value column in percent, blank or \".\" on a day without a value (e.g. FRED's DPRIME.csv); all or none, a bad row named by file:line:column", Roles: roles(app.ActPostTransaction), Mutating: true, Op: app.OpImportRates, Request: "RatesCSV", Query: []string{"source", "file", "column"}, Response: "RateImport", Status: 201, h: s.importRates},
 	}
 }
@@ -95,6 +96,23 @@ func (s *Server) recordRate(c *call) (any, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+func (s *Server) interestReport(c *call) (any, error) {
+	to, err := c.queryDate("to")
+	if err != nil {
+		return nil, err
+	}
+	from := to - 30
+	if v := c.r.URL.Query().Get("from"); v != "" {
+		if from, err = c.queryDate("from"); err != nil {
+			return nil, err
+		}
+	}
+	if to < from {
+		return nil, fieldErr("to", "%s is before from %s", to, from)
+	}
+	return c.svc().InterestByRatePeriod(c.r.Context(), c.fac.Slug, from, to)
 }
 
 func (s *Server) importRates(c *call) (any, error) {

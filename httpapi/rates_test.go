@@ -1,10 +1,14 @@
 package httpapi_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 
+	"revolver/date"
+	"revolver/ledger"
+	"revolver/money"
 	"revolver/store"
 )
 
@@ -105,6 +109,48 @@ func TestAdvanceElection(t *testing.T) {
 		r = e.do(officer, jsonReq("POST", path, map[string]string{"amount": "100.00", "value_date": "2004-10-15", "option": "euribor"}))
 		if r.status != 422 || !strings.Contains(string(r.body), `option \"euribor\": expected one of the terms' pricing options prime, libor`) {
 			t.Errorf("unknown option: %d %s", r.status, r.body)
+		}
+	})
+}
+
+// GET …/interest: the example facility's accruals by rate period, each
+// citing its base rate's source (the prime recorded for the test); the
+// days without an accrual are not a period.
+func TestInterestReportRoute(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open openFunc) {
+		e := newEnv(t, open)
+		admin := e.email[store.RoleLenderAdmin]
+		r := e.do(admin, jsonReq("GET", "/api/v1/facilities/"+own+"/interest?from=2004-10-01&to=2004-10-31", nil))
+		if r.status != 200 {
+			t.Fatalf("interest: %d %s", r.status, r.body)
+		}
+		m := r.json(t)
+		if ps, _ := m["periods"].([]any); m["accrued"] != "0.00" || len(ps) != 0 {
+			t.Errorf("no close of business yet: %s", r.body)
+		}
+		// 100,000.00 from 15 October at prime 4.75% + 0%: 13.19 a day.
+		ctx := context.Background()
+		if err := e.st.PutRate(ctx, "prime", ledger.RatePoint{Effective: date.MustParse("2004-09-22"), Value: money.MustRate("4.75%"), Source: "Federal Reserve H.15"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if a := e.do(admin, jsonReq("POST", "/api/v1/facilities/"+own+"/advances", map[string]string{"amount": "100000.00", "value_date": "2004-10-15"})); a.status != 201 {
+			t.Fatalf("advance: %d %s", a.status, a.body)
+		}
+		if _, err := e.svc.CloseOfBusiness(ctx, date.MustParse("2004-10-20")); err != nil {
+			t.Fatal(err)
+		}
+		m = e.do(admin, jsonReq("GET", "/api/v1/facilities/"+own+"/interest?from=2004-10-01&to=2004-10-31", nil)).json(t)
+		ps, _ := m["periods"].([]any)
+		if len(ps) != 1 || m["accrued"] != "79.14" {
+			t.Fatalf("after close of business: %v", m)
+		}
+		p := ps[0].(map[string]any)
+		base := p["base_rate"].(map[string]any)
+		if p["from"] != "2004-10-15" || p["to"] != "2004-10-20" || p["days"] != float64(6) || p["rate"] != "0.0475" || base["source"] != "Federal Reserve H.15" || p["interest"] != "79.14" {
+			t.Errorf("period %v", p)
+		}
+		if bad := e.do(admin, jsonReq("GET", "/api/v1/facilities/"+own+"/interest?from=2004-10-31&to=2004-10-01", nil)); bad.status != 400 {
+			t.Errorf("inverted: %d %s", bad.status, bad.body)
 		}
 	})
 }

@@ -107,6 +107,9 @@ type Pricing struct {
 	Series   string     // base rate series name, e.g. "prime"
 	Margin   money.Rate // added to the base rate
 	DayCount DayCount   // nil means Actual360
+	// Option and DayCountName name the option and the day count, for
+	// explanations ("" when not known).
+	Option, DayCountName string
 }
 
 // DailyAccrual is the interest of one day.

@@ -84,4 +84,34 @@ func testRates(t *testing.T, s store.Store) {
 		t.Errorf("close with prime known = %+v", r)
 	}
 	storetest.CheckInvariants(t, s, "f")
+
+	// The interest by rate period: 10–30 January at 7.25% + 0.25%, from
+	// 31 January at 7.50% + 0.25%, each citing the series' source; the
+	// periods' interest sums to what was posted.
+	must(svc.CloseOfBusiness(ctx, d("2006-02-02"))).of(t)
+	rep := must(svc.InterestByRatePeriod(ctx, "f", d("2006-01-01"), d("2006-02-28"))).of(t)
+	if len(rep.Periods) != 2 {
+		t.Fatalf("rate periods = %+v", rep.Periods)
+	}
+	p0, p1 := rep.Periods[0], rep.Periods[1]
+	if p0.From != d("2006-01-10") || p0.To != d("2006-01-30") || p0.Days != 21 || p0.Rate.Percent() != "7.5%" || p0.Base.Source != "Federal Reserve H.15 via FRED (DPRIME)" {
+		t.Errorf("first period %+v", p0)
+	}
+	if p1.From != d("2006-01-31") || p1.To != d("2006-02-02") || p1.Rate.Percent() != "7.75%" || p1.Base.Effective != d("2006-01-31") {
+		t.Errorf("second period %+v", p1)
+	}
+	var posted money.Amount
+	for _, tr := range must(s.Transactions(ctx, "f")).of(t) {
+		if tr.Kind == ledger.KindInterest {
+			posted += tr.Postings[0].Amount
+		}
+	}
+	if p0.Interest+p1.Interest != posted || rep.Accrued != posted.String() {
+		t.Errorf("periods %s + %s, accrued %s, posted %s", p0.Interest, p1.Interest, rep.Accrued, posted)
+	}
+	if !strings.Contains(p0.Explain.Children[0].Formula, "prime in force (7.25%, effective 2006-01-04) + margin 0.25%") {
+		t.Errorf("explanation %+v", p0.Explain.Children[0])
+	}
+	_, err = svc.InterestByRatePeriod(ctx, "f", d("2006-02-28"), d("2006-01-01"))
+	wantCode(t, err, store.CodeInvalid)
 }

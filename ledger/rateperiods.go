@@ -1,0 +1,75 @@
+package ledger
+
+import (
+	"fmt"
+
+	"revolver/date"
+	"revolver/explain"
+	"revolver/money"
+)
+
+// DayRate is the rate one day's interest was accrued at, and the interest
+// posted for the day.
+type DayRate struct {
+	Day      date.Date
+	Option   string
+	Series   string
+	Base     RatePoint // the series' value in force that day
+	Margin   money.Rate
+	DayCount string
+	Interest money.Amount
+}
+
+// RatePeriod is a run of days at one rate: the same option, the same value
+// of its base series, margin and day count. Base is the series' value in
+// force on From (a daily series republishing the same value does not start
+// a new period).
+type RatePeriod struct {
+	From     date.Date     `json:"from"`
+	To       date.Date     `json:"to"` // inclusive
+	Days     int           `json:"days"`
+	Option   string        `json:"option"`
+	Series   string        `json:"series"`
+	Base     RatePoint     `json:"base_rate"`
+	Margin   money.Rate    `json:"margin"`
+	Rate     money.Rate    `json:"rate"`
+	DayCount string        `json:"day_count"`
+	Interest money.Amount  `json:"interest"` // accrued (posted) over the days
+	Explain  *explain.Node `json:"explain"`
+}
+
+// RatePeriods groups days (in date order) into rate periods, each
+// explained: rate = the series' value in force + margin, the day count,
+// the days and the interest accrued over them.
+func RatePeriods(days []DayRate) []RatePeriod {
+	var out []RatePeriod
+	for _, d := range days {
+		if n := len(out); n > 0 {
+			p := &out[n-1]
+			if p.To+1 == d.Day && p.Option == d.Option && p.Series == d.Series &&
+				p.Base.Value.Cmp(d.Base.Value) == 0 && p.Margin.Cmp(d.Margin) == 0 && p.DayCount == d.DayCount {
+				p.To, p.Days, p.Interest = d.Day, p.Days+1, p.Interest+d.Interest
+				continue
+			}
+		}
+		out = append(out, RatePeriod{From: d.Day, To: d.Day, Days: 1, Option: d.Option, Series: d.Series, Base: d.Base,
+			Margin: d.Margin, Rate: d.Base.Value.Add(d.Margin), DayCount: d.DayCount, Interest: d.Interest})
+	}
+	for i := range out {
+		out[i].Explain = out[i].explain()
+	}
+	return out
+}
+
+func (p RatePeriod) explain() *explain.Node {
+	key := "interest." + p.From.String()
+	src := p.Base.Source
+	if src == "" {
+		src = "not recorded"
+	}
+	return (&explain.Node{Key: key, Label: fmt.Sprintf("Interest %s to %s (%d days)", p.From, p.To, p.Days), Value: p.Interest.String(),
+		Formula: fmt.Sprintf("Σ daily: Loans at the close of each day × %s (%s) × 1 day's share of a year by %s, each day rounded to the cent", p.Rate.Percent(), p.Option, p.DayCount)}).
+		Add(&explain.Node{Key: key + ".rate", Label: "Rate", Value: p.Rate.Percent(),
+			Formula: fmt.Sprintf("%s in force (%s, effective %s) + margin %s", p.Series, p.Base.Value.Percent(), p.Base.Effective, p.Margin.Percent())},
+			&explain.Node{Key: key + ".base", Label: p.Series + " effective " + p.Base.Effective.String(), Value: p.Base.Value.Percent(), Formula: "source: " + src})
+}
