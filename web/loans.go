@@ -38,6 +38,8 @@ type loansPage struct {
 	Kind      string
 	Kinds     []ledger.Kind
 	Balances  []balanceLine
+	// Interest: the interest of the 92 days to as_of by rate period.
+	Interest *app.InterestReport
 	Requests  []store.AdvanceRequest
 	Queue     []store.AdvanceRequest
 	Key       string
@@ -135,6 +137,9 @@ func (s *Server) loansPage(rq *req) error {
 	p.FirstDate = p.ValueDate
 	if ft, err := s.svc.Terms.Terms(ctx, rq.fac.Slug, asOf); err == nil {
 		p.Options = ft.Options
+	}
+	if rep, err := s.svc.InterestByRatePeriod(rq.actx(), rq.fac.Slug, asOf-91, asOf); err == nil {
+		p.Interest = &rep
 	}
 	if rq.r.Method == http.MethodPost {
 		// The form refused is shown again with what was sent (and a new

@@ -2,12 +2,15 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"revolver/date"
 )
 
 // postFields posts a multipart form of fields and one file to p and reads
@@ -82,6 +85,30 @@ func TestRatesPage(t *testing.T) {
 		}
 		if resp, _ := admin.get("/rates?series=euribor"); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("unknown series: %d", resp.StatusCode)
+		}
+	})
+}
+
+// The loans page shows the interest by rate period: an advance accrued by
+// close of business at prime + 0%, the rate cited with its source.
+func TestLoansPageInterestByRatePeriod(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *env) {
+		approvedCertificate(t, e)
+		admin := e.signIn(t, "admin@bank.example")
+		resp, _ := admin.postFields("/rates/import", map[string]string{"series": "prime", "source": "Federal Reserve H.15 via FRED (DPRIME)"}, "file", "DPRIME.csv",
+			"observation_date,DPRIME\n2004-09-22,4.75\n")
+		mustStatus(t, "import", resp.StatusCode, http.StatusSeeOther)
+		o := e.signIn(t, "officer@bank.example")
+		mustStatus(t, "advance", o.post("/facilities/btu/advances", url.Values{"amount": {"100000.00"}, "value_date": {"2004-10-05"}, "idempotency_key": {"i1"}}).StatusCode, http.StatusSeeOther)
+		svc := e.web.svc
+		if _, err := svc.CloseOfBusiness(context.Background(), date.MustParse("2004-10-05")); err != nil {
+			t.Fatal(err)
+		}
+		_, body := o.get("/facilities/btu/loans?as_of=2004-10-05")
+		for _, want := range []string{"Interest by rate period", "4.75% = prime 4.75% (effective", "Federal Reserve H.15 via FRED (DPRIME)", "13.19"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("loans page lacks %q", want)
+			}
 		}
 	})
 }
