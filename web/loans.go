@@ -29,17 +29,17 @@ type ledgerRow struct {
 }
 
 type loansPage struct {
-	AsOf      date.Date
-	Avail     app.Availability
-	AvailErr  string
-	Rows      []ledgerRow
-	Total     int
-	From, To  string
-	Kind      string
-	Kinds     []ledger.Kind
-	Balances  []balanceLine
+	AsOf     date.Date
+	Avail    app.Availability
+	AvailErr string
+	Rows     []ledgerRow
+	Total    int
+	From, To string
+	Kind     string
+	Kinds    []ledger.Kind
+	Balances []balanceLine
 	// Interest: the interest of the 92 days to as_of by rate period.
-	Interest *app.InterestReport
+	Interest  *app.InterestReport
 	Requests  []store.AdvanceRequest
 	Queue     []store.AdvanceRequest
 	Key       string
