@@ -804,7 +804,7 @@ func (d *decoder) pricing(t *node, root ctx, terms *Terms) {
 	items, lc := d.list(g, "options", c)
 	for _, it := range items {
 		ic := lc.in(it, it.id)
-		if !d.group(it, ic, "base", "margin", "interest_periods", "rate_fixing_days", "minimum", "multiple") {
+		if !d.group(it, ic, "base", "margin", "interest_periods", "rate_fixing_days", "minimum", "multiple", "floor", "lookback_days") {
 			continue
 		}
 		o := RateOption{ID: it.id, Base: d.text(it, "base"), Cite: ic.cite}
@@ -832,6 +832,11 @@ func (d *decoder) pricing(t *node, root ctx, terms *Terms) {
 			}
 		}
 		o.RateFixingDays = d.int(it, "rate_fixing_days", ic, false, 0)
+		o.Floor = d.rate(it, "floor", ic, false)
+		o.LookbackDays = d.int(it, "lookback_days", ic, false, 0)
+		if o.LookbackDays != nil && o.Base != "sofr" {
+			d.errf(it.kids["lookback_days"], o.Base, "a lookback only for base sofr (Daily Simple SOFR)", "lookback for %s", it.id)
+		}
 		o.Minimum = d.amount(it, "minimum", ic, false)
 		o.Multiple = d.amount(it, "multiple", ic, false)
 		if o.Multiple != nil && o.Multiple.Known() && o.Multiple.Value == 0 {

@@ -355,7 +355,13 @@ type RateOption struct {
 	// whole multiple of Multiple.
 	Minimum  *Term[money.Amount] `json:"minimum,omitempty"`
 	Multiple *Term[money.Amount] `json:"multiple,omitempty"`
-	Cite     Cite                `json:"cite"`
+	// Floor: the base is read as at least this (e.g. 0% or 1.00%).
+	Floor *Term[money.Rate] `json:"floor,omitempty"`
+	// LookbackDays (base sofr: Daily Simple SOFR): each day bears the SOFR
+	// of the US Government Securities Business Day this many such days
+	// before it.
+	LookbackDays *Term[int] `json:"lookback_days,omitempty"`
+	Cite         Cite       `json:"cite"`
 }
 
 // Kinds of fees.

@@ -18,6 +18,12 @@ const pricingTerms = `  pricing:
         rate_fixing_days: 2
         minimum: 500000.00
         multiple: 100000.00
+        floor: 0.50%
+      - id: daily
+        base: sofr
+        margin: 2.50%
+        floor: 0%
+        lookback_days: 5
     day_count: 30_360_us
     billing: monthly_billed
 `
@@ -39,6 +45,9 @@ func TestPricingOptions(t *testing.T) {
 	if p := terms.Pricing.Options[0]; p.InterestPeriods != nil || p.Minimum != nil {
 		t.Errorf("prime option = %+v", p)
 	}
+	if o.Floor.Value.Percent() != "0.5%" || terms.Pricing.Options[2].LookbackDays.Value != 5 {
+		t.Errorf("floor %+v, lookback %+v", o.Floor, terms.Pricing.Options[2].LookbackDays)
+	}
 	if terms.Pricing.DayCount.Value != "30_360_us" {
 		t.Errorf("day count %q", terms.Pricing.DayCount.Value)
 	}
@@ -52,6 +61,8 @@ func TestPricingOptionErrors(t *testing.T) {
 		{"multiple: 100000.00", "multiple: 0.00", "bad multiple for sofr"},
 		{"rate_fixing_days: 2", "rate_fixing_days: -1", "bad number"},
 		{"day_count: 30_360_us", "day_count: act/act", "bad value for pricing.day_count"},
+		{"base: sofr", "base: fed_funds", "lookback for daily"},
+		{"floor: 0.50%", "floor: -1%", "bad rate"},
 	} {
 		_, err := Parse(files(baseAgreement + strings.Replace(pricingTerms, tc.from, tc.to, 1)))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"revolver/agreement"
+	"revolver/calendar"
 	"revolver/date"
 	"revolver/defaults"
 	"revolver/ledger"
@@ -127,6 +128,13 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 		if o.Multiple != nil && o.Multiple.Known() {
 			lo.Multiple = o.Multiple.Value
 		}
+		if o.Floor != nil && o.Floor.Known() {
+			v := o.Floor.Value
+			lo.Floor = &v
+		}
+		if o.LookbackDays != nil && o.LookbackDays.Known() {
+			lo.Lookback = o.LookbackDays.Value
+		}
 		ft.Options = append(ft.Options, lo)
 	}
 	var opt *agreement.RateOption
@@ -154,6 +162,21 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 			return ft, fmt.Errorf("facility %q as of %s: %w", t.Facility, t.AsOf, err)
 		}
 		ft.Pricing.DayCount = dc
+	}
+	if opt.Floor != nil {
+		if !opt.Floor.Known() {
+			ft.InterestUnknown = append(ft.InterestUnknown, unknownOf("floor of pricing option "+opt.ID, *opt.Floor))
+		} else {
+			v := opt.Floor.Value
+			ft.Pricing.Floor = &v
+		}
+	}
+	if opt.LookbackDays != nil {
+		if !opt.LookbackDays.Known() {
+			ft.InterestUnknown = append(ft.InterestUnknown, unknownOf("lookback of pricing option "+opt.ID, *opt.LookbackDays))
+		} else {
+			ft.Pricing.Lookback, ft.Pricing.LookbackCalendar = opt.LookbackDays.Value, calendar.USGovernmentSecurities()
+		}
 	}
 	if !t.Pricing.Billing.Known() {
 		u := unknownOf("interest billing", t.Pricing.Billing)

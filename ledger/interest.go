@@ -110,6 +110,13 @@ type Pricing struct {
 	// Option and DayCountName name the option and the day count, for
 	// explanations ("" when not known).
 	Option, DayCountName string
+	// Floor, when set, is the least the base is read as.
+	Floor *money.Rate
+	// Lookback > 0 (Daily Simple SOFR): each day bears the series' value of
+	// the business day of LookbackCalendar Lookback such days before it
+	// (DailySimpleSOFR).
+	Lookback         int
+	LookbackCalendar calendar.Calendar
 }
 
 // DailyAccrual is the interest of one day.
@@ -117,8 +124,12 @@ type DailyAccrual struct {
 	Day       date.Date
 	Principal money.Amount
 	Base      money.Rate
-	Rate      money.Rate // base + margin
+	Rate      money.Rate // max(base, floor) + margin
 	Amount    money.Amount
+	// Floored: the floor was above the base and applied; Point is the
+	// series' value the day bore, with its source.
+	Floored bool
+	Point   RatePoint
 }
 
 // AccrueDay computes one day's interest on the principal balance at the
@@ -130,11 +141,24 @@ type DailyAccrual struct {
 // daily amounts. A zero or negative principal accrues nothing.
 func AccrueDay(p Pricing, series RateSeries, day date.Date, principal money.Amount) (DailyAccrual, error) {
 	out := DailyAccrual{Day: day, Principal: principal}
-	base, ok := series.At(day)
-	if !ok {
-		return out, RateUnknown(p.Series, day, "interest on "+day.String())
+	var pt RatePoint
+	if p.Lookback > 0 {
+		var err error
+		if pt, err = DailySimpleSOFR(p.Series, series, day, p.Lookback, p.LookbackCalendar); err != nil {
+			return out, err
+		}
+	} else {
+		i := sort.Search(len(series), func(i int) bool { return series[i].Effective > day })
+		if i == 0 {
+			return out, RateUnknown(p.Series, day, "interest on "+day.String())
+		}
+		pt = series[i-1]
 	}
-	out.Base = base
+	base := pt.Value
+	out.Base, out.Point = base, pt
+	if p.Floor != nil && base.Cmp(*p.Floor) < 0 {
+		base, out.Floored = *p.Floor, true
+	}
 	out.Rate = base.Add(p.Margin)
 	if principal <= 0 {
 		return out, nil

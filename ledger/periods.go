@@ -29,7 +29,12 @@ type Option struct {
 	FixingDays int
 	// Minimum and Multiple of a loan's amount (0: none).
 	Minimum, Multiple money.Amount
-	Cite              explain.Cite
+	// Floor, when set, is the least the base is read as.
+	Floor *money.Rate
+	// Lookback: Daily Simple SOFR's lookback in US Government Securities
+	// Business Days (base sofr).
+	Lookback int
+	Cite     explain.Cite
 }
 
 // IsTerm reports whether loans of the option have interest periods.
@@ -107,7 +112,10 @@ type LoanRate struct {
 	On     date.Date  `json:"on"`        // the day the base is read (a term loan's fixing day)
 	Point  RatePoint  `json:"base_rate"` // the series' value in force on On, with its source
 	Margin money.Rate `json:"margin"`
-	Rate   money.Rate `json:"rate"`
+	// Floored: the option's floor was above the base and was applied.
+	Floored bool        `json:"floored,omitempty"`
+	Floor   *money.Rate `json:"floor,omitempty"`
+	Rate    money.Rate  `json:"rate"`
 }
 
 // RateOn is the rate of option on day: series' value in force on day (the
@@ -121,13 +129,22 @@ func (o Option) RateOn(series string, s RateSeries, day date.Date) (LoanRate, er
 	if i < 0 {
 		return LoanRate{}, RateUnknown(series, day, fmt.Sprintf("the rate of a %s loan fixed on %s", o.ID, day))
 	}
-	return LoanRate{Option: o.ID, Series: series, On: day, Point: s[i], Margin: o.Margin, Rate: s[i].Value.Add(o.Margin)}, nil
+	r := LoanRate{Option: o.ID, Series: series, On: day, Point: s[i], Margin: o.Margin, Floor: o.Floor}
+	base := s[i].Value
+	if o.Floor != nil && base.Cmp(*o.Floor) < 0 {
+		base, r.Floored = *o.Floor, true
+	}
+	r.Rate = base.Add(o.Margin)
+	return r, nil
 }
 
 // Explain is the rate's explanation: base on the day + margin.
 func (r LoanRate) Explain(cite explain.Cite) *explain.Node {
 	n := &explain.Node{Key: "rate." + r.Option, Label: "Rate of a " + r.Option + " loan", Value: r.Rate.Percent(),
 		Formula: fmt.Sprintf("%s on %s (%s, effective %s) + margin %s", r.Series, r.On, r.Point.Value.Percent(), r.Point.Effective, r.Margin.Percent())}
+	if r.Floored {
+		n.Formula = fmt.Sprintf("floor %s (above %s on %s: %s, effective %s) + margin %s", r.Floor.Percent(), r.Series, r.On, r.Point.Value.Percent(), r.Point.Effective, r.Margin.Percent())
+	}
 	if !cite.IsZero() {
 		n.Cites = []explain.Cite{cite}
 	}
@@ -164,4 +181,27 @@ func PeriodDayShare(dc calendar.DayCount, start, d date.Date) (num, den int64) {
 	}
 	r := new(big.Rat).Sub(big.NewRat(n1, d1), big.NewRat(n0, d0))
 	return r.Num().Int64(), r.Denom().Int64()
+}
+
+// DailySimpleSOFR is the SOFR a day of a Daily Simple SOFR loan bears with a
+// lookback of lookback US Government Securities Business Days (cal): the
+// value published for the business day lookback such days before day (or,
+// when day is not a business day, before the business day preceding it).
+// When no value was published for that day, the latest published within
+// the three business days before it is used (the fallback of the market
+// conventions); otherwise the day's interest is undetermined, naming the
+// series and the day looked back to.
+func DailySimpleSOFR(series string, s RateSeries, day date.Date, lookback int, cal calendar.Calendar) (RatePoint, error) {
+	target := cal.AddBusinessDays(cal.OnOrBefore(day), -lookback)
+	earliest := cal.AddBusinessDays(target, -3)
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i].Effective > target {
+			continue
+		}
+		if s[i].Effective >= earliest {
+			return s[i], nil
+		}
+		break
+	}
+	return RatePoint{}, RateUnknown(series, target, fmt.Sprintf("interest on %s (Daily Simple SOFR, %d-day lookback)", day, lookback))
 }

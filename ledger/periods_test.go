@@ -121,3 +121,46 @@ func TestPeriodDayShareSums(t *testing.T) {
 		}
 	}
 }
+
+// Daily Simple SOFR with a five-day lookback on the US Government
+// Securities calendar: a day bears the SOFR of five such days before it
+// (Good Friday 2024 not one of them); a missing publication falls back at
+// most three business days; further back it is undetermined.
+func TestDailySimpleSOFR(t *testing.T) {
+	d := date.MustParse
+	usgs := calendar.USGovernmentSecurities()
+	s := RateSeries{}
+	for _, day := range []string{"2024-03-20", "2024-03-21", "2024-03-22", "2024-03-25", "2024-03-26", "2024-03-27", "2024-03-28", "2024-04-01", "2024-04-02"} {
+		s = append(s, RatePoint{Effective: d(day), Value: money.MustRate("5.31%"), Source: "FRBNY"})
+	}
+	s[4].Value = money.MustRate("5.34%") // 2024-03-26
+	for _, tc := range []struct{ day, want string }{
+		{"2024-04-02", "2024-03-25"}, // back 5: 04-01, 03-28, 03-27, 03-26, 03-25 (29 March closed)
+		{"2024-04-03", "2024-03-26"},
+		{"2024-03-30", "2024-03-21"}, // a Saturday: the lookback from Thursday 28 March
+	} {
+		p, err := DailySimpleSOFR("sofr", s, d(tc.day), 5, usgs)
+		if err != nil || p.Effective.String() != tc.want {
+			t.Errorf("%s: %v %v, want the SOFR of %s", tc.day, p.Effective, err, tc.want)
+		}
+	}
+	// 2024-04-10 looks back to 2024-04-03, not published: the fallback
+	// takes 2024-04-02, within three business days.
+	if p, err := DailySimpleSOFR("sofr", s, d("2024-04-10"), 5, usgs); err != nil || p.Effective != d("2024-04-02") {
+		t.Errorf("fallback: %v %v", p.Effective, err)
+	}
+	_, err := DailySimpleSOFR("sofr", s, d("2024-04-20"), 5, usgs)
+	if err == nil || !strings.Contains(err.Error(), `rate series "sofr" has no value effective on or before 2024-04-12`) {
+		t.Errorf("too far: %v", err)
+	}
+	// In the accrual: floor 5.33% above 5.31%: the floor plus the margin.
+	floor := money.MustRate("5.33%")
+	a, err := AccrueDay(Pricing{Series: "sofr", Margin: money.MustRate("2%"), Floor: &floor, Lookback: 5, LookbackCalendar: usgs}, s, d("2024-04-02"), 36_000_000)
+	if err != nil || !a.Floored || a.Rate.Percent() != "7.33%" || a.Point.Effective != d("2024-03-25") || a.Amount.String() != "73.30" {
+		t.Errorf("accrual %+v %v", a, err)
+	}
+	a, _ = AccrueDay(Pricing{Series: "sofr", Margin: money.MustRate("2%"), Floor: &floor, Lookback: 5, LookbackCalendar: usgs}, s, d("2024-04-03"), 36_000_000)
+	if a.Floored || a.Rate.Percent() != "7.34%" {
+		t.Errorf("above the floor %+v", a)
+	}
+}
