@@ -129,3 +129,26 @@ func TestSeries(t *testing.T) {
 		t.Errorf("series %v", SeriesNames())
 	}
 }
+
+// BenchmarkReadRatesFRED reads a FRED-sized daily file: 17,000 rows (DPRIME
+// since 1955 is about that), every fifth a day without a value.
+func BenchmarkReadRatesFRED(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("observation_date,DPRIME\n")
+	start := date.MustParse("1955-08-04")
+	for i := 0; i < 17000; i++ {
+		sb.WriteString((start + date.Date(i)).String())
+		if i%5 == 4 {
+			sb.WriteString(",.\n")
+		} else {
+			sb.WriteString(",4.25\n")
+		}
+	}
+	data := []byte(sb.String())
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := ReadRates("DPRIME.csv", data, ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
