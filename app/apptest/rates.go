@@ -16,17 +16,19 @@ import (
 // record, all or none, each value citing its source; the same file again
 // adds nothing and records nothing; a value that differs from one recorded
 // refuses the file naming its line; a series revolver does not know is
-// refused; close of business on a day the series has no value is
-// undetermined, naming the series and the day, and posts nothing.
+// refused; close of business on a day the series has no value leaves the
+// facility not closed, its interest undetermined naming the series and
+// the day, and posts nothing.
 func testRates(t *testing.T, s store.Store) {
 	newFacility(t, s, "f")
 	svc := &app.Service{Store: s, Terms: terms(amt("5000000.00"), nil), Now: func() time.Time { return t0 }}
 	a1, _ := ledger.Advance(ref("f", "a1", "2006-01-10"), amt("1000000.00"))
 	post(t, s, a1, nil)
 
-	// No prime value yet: the day's interest is undetermined.
+	// No prime value yet: the day's interest is undetermined, and the
+	// facility's close incomplete.
 	_, err := svc.CloseOfBusiness(ctx, d("2006-01-10"))
-	wantCode(t, err, ledger.CodeUndetermined)
+	wantCode(t, err, app.CodeCloseIncomplete)
 	if err == nil || !strings.Contains(err.Error(), `rate series "prime" has no value effective on or before 2006-01-10`) {
 		t.Errorf("close of business without prime: %v", err)
 	}
