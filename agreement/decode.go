@@ -730,21 +730,31 @@ func parseSum(s string) ([]Line, error) {
 var eodDetection = []string{"rule", "record"}
 
 // EventRules are the built-in detectors an event of default may name.
-var EventRules = []string{"covenant_failed", "overadvance_uncured", "unpaid_at_termination", "cross_default"}
+var EventRules = []string{"covenant_failed", "overadvance_uncured", "unpaid_at_termination", "cross_default", "obligation_overdue"}
 
 func (d *decoder) eventsOfDefault(t *node, root ctx, terms *Terms) {
 	items, lc := d.list(t, "events_of_default", root)
 	for _, it := range items {
 		ic := lc.in(it, it.id)
-		if !d.group(it, ic, "clause", "label", "detection", "rule", "threshold", "text") {
+		if !d.group(it, ic, "clause", "label", "detection", "rule", "threshold", "document", "text") {
 			continue
 		}
-		e := EventOfDefault{ID: it.id, Clause: d.text(it, "clause"), Label: d.text(it, "label"), Rule: d.text(it, "rule"), Text: d.text(it, "text"), Cite: ic.cite}
+		e := EventOfDefault{ID: it.id, Clause: d.text(it, "clause"), Label: d.text(it, "label"), Rule: d.text(it, "rule"), Text: d.text(it, "text"),
+			Document: d.text(it, "document"), Assumption: ic.assumption, Cite: ic.cite}
 		if v := d.str(it, "detection", ic, true, eodDetection...); v != nil {
 			e.Detection = v.Value
 		}
 		if e.Detection == "rule" && !contains(EventRules, e.Rule) {
 			d.errf(it, e.Rule, "one of "+strings.Join(EventRules, ", "), "event of default %s: detection rule needs a known rule", it.id)
+		}
+		if e.Rule == "obligation_overdue" && e.Detection == "rule" {
+			if e.Document == "" {
+				d.errf(it, "", "document: the id of the document whose obligations are meant", "event of default %s: the rule obligation_overdue needs a document", it.id)
+			} else if terms.Document(e.Document) == nil {
+				d.errf(it.kids["document"], e.Document, "a document of the facility", "event of default %s: unknown document", it.id)
+			}
+		} else if e.Document != "" {
+			d.errf(it.kids["document"], e.Document, "no document (only the rule obligation_overdue takes one)", "event of default %s: document given", it.id)
 		}
 		e.Threshold = d.amount(it, "threshold", ic, false)
 		terms.EventsOfDefault = append(terms.EventsOfDefault, e)

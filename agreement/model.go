@@ -302,8 +302,15 @@ type EventOfDefault struct {
 	Rule string `json:"rule,omitempty"`
 	// Threshold, where the clause has one (cross-default: $50,000.00).
 	Threshold *Term[money.Amount] `json:"threshold,omitempty"`
-	Text      string              `json:"text,omitempty"`
-	Cite      Cite                `json:"cite"`
+	// Document, for the rule obligation_overdue: the document whose
+	// obligations of the borrower, not performed fully and timely, are the
+	// event (a document id, e.g. "loan-modification-agreement").
+	Document string `json:"document,omitempty"`
+	Text     string `json:"text,omitempty"`
+	// Assumption: the event is read into the terms without the documents
+	// saying so (e.g. a clause of an agreement not held), and why.
+	Assumption string `json:"assumption,omitempty"`
+	Cite       Cite   `json:"cite"`
 }
 
 // NoticeMethod is a way of giving notice and when it takes effect (Security Agreement ¶21).
