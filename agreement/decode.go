@@ -398,12 +398,21 @@ func (d *decoder) parties(t *node, root ctx, terms *Terms) {
 	items, c := d.list(t, "parties", root)
 	for _, it := range items {
 		ic := c.in(it, it.id)
-		if !d.group(it, ic, "role", "name", "attention", "address", "phone", "fax", "copy_of") {
+		if !d.group(it, ic, "role", "name", "attention", "address", "phone", "fax", "copy_of", "documents") {
 			continue
 		}
 		p := Party{ID: it.id, Role: d.text(it, "role"), Name: d.text(it, "name"), Attn: d.text(it, "attention"),
 			Address: d.textList(it, "address"), Phone: d.text(it, "phone"), Fax: d.text(it, "fax"),
-			CopyOf: d.text(it, "copy_of"), Cite: ic.cite}
+			CopyOf: d.text(it, "copy_of"), Documents: d.textList(it, "documents"), Assumption: ic.assumption, Cite: ic.cite}
+		for _, doc := range p.Documents {
+			if terms.Document(doc) == nil {
+				var ids []string
+				for _, x := range terms.Documents {
+					ids = append(ids, x.ID)
+				}
+				d.errf(it.kids["documents"], doc, "a document of the facility ("+strings.Join(ids, ", ")+")", "party %s: unknown document", it.id)
+			}
+		}
 		if !contains([]string{"lender", "borrower", "copy_to"}, p.Role) {
 			d.errf(it, p.Role, "lender, borrower or copy_to", "bad role for party %s", it.id)
 		}

@@ -7,6 +7,7 @@ import (
 	"revolver/date"
 	"revolver/explain"
 	"revolver/money"
+	"slices"
 )
 
 // Cite is where a term comes from.
@@ -86,7 +87,18 @@ type Party struct {
 	Phone   string   `json:"phone,omitempty"`
 	Fax     string   `json:"fax,omitempty"`
 	CopyOf  string   `json:"copy_of,omitempty"` // for a copy-to party: whose notices it copies
-	Cite    Cite     `json:"cite"`
+	// Documents are the ids of the documents whose notices the party
+	// receives at this address (e.g. the Security Agreement ¶21 gives its own
+	// addresses); empty: the notices under every document.
+	Documents []string `json:"documents,omitempty"`
+	// Assumption: the address is assumed for some of those documents, and why.
+	Assumption string `json:"assumption,omitempty"`
+	Cite       Cite   `json:"cite"`
+}
+
+// Receives reports whether the party receives notices under the document.
+func (p Party) Receives(document string) bool {
+	return len(p.Documents) == 0 || slices.Contains(p.Documents, document)
 }
 
 // Terms are the terms of a facility in force on AsOf.

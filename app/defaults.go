@@ -205,6 +205,11 @@ func noticeEffect(t *agreement.Terms, loc *time.Location, n defaults.Notice) (de
 	if err != nil {
 		return eff, invalid("%v", err)
 	}
+	if n.To != "" {
+		if eff.Document, eff.To, err = defaults.Addressees(t, n); err != nil {
+			return eff, invalid("%v", err)
+		}
+	}
 	return eff, nil
 }
 
