@@ -795,6 +795,11 @@ func (d *decoder) notices(t *node, root ctx, terms *Terms) {
 
 var locationKinds = []string{"owned", "third_party_warehouse", "foreign_affiliate", "in_transit", "consigned", "customer_trial", "trade_show", "leased"}
 
+// LocationCategories are the location kinds that are categories of
+// inventory (where goods are by their state, e.g. in transit), not places:
+// such an entry has no country or address.
+var LocationCategories = []string{"in_transit", "consigned", "customer_trial", "trade_show"}
+
 func (d *decoder) locations(t *node, root ctx, terms *Terms) {
 	items, lc := d.list(t, "locations", root)
 	for _, it := range items {
@@ -802,9 +807,12 @@ func (d *decoder) locations(t *node, root ctx, terms *Terms) {
 		if !d.group(it, ic, "name", "kind", "country", "address") {
 			continue
 		}
-		l := Location{Code: it.id, Name: d.text(it, "name"), Kind: d.text(it, "kind"), Country: d.text(it, "country"), Address: d.textList(it, "address"), Cite: ic.cite}
+		l := Location{Code: it.id, Name: d.text(it, "name"), Kind: d.text(it, "kind"), Country: d.text(it, "country"), Address: d.textList(it, "address"), Assumption: ic.assumption, Cite: ic.cite}
 		if !contains(locationKinds, l.Kind) {
 			d.errf(it, l.Kind, "one of "+strings.Join(locationKinds, ", "), "bad kind for location %s", it.id)
+		}
+		if contains(LocationCategories, l.Kind) && (l.Country != "" || len(l.Address) > 0) {
+			d.errf(it, l.Country, "no country or address (a "+l.Kind+" entry is a category of inventory, not a place)", "location %s has a country or address", it.id)
 		}
 		terms.Locations = append(terms.Locations, l)
 	}

@@ -338,12 +338,16 @@ type NoticeMethod struct {
 
 // Location is a place where collateral is kept (Security Agreement, Exhibit A).
 type Location struct {
-	Code    string   `json:"code"` // e.g. "BIL"
-	Name    string   `json:"name"`
-	Kind    string   `json:"kind"` // owned, third_party_warehouse, foreign_affiliate, in_transit, consigned, customer_trial
-	Country string   `json:"country"`
-	Address []string `json:"address,omitempty"`
-	Cite    Cite     `json:"cite"`
+	Code string `json:"code"` // e.g. "BIL"
+	Name string `json:"name"`
+	// Kind: a place (owned, third_party_warehouse, foreign_affiliate,
+	// leased) or a category of inventory (in_transit, consigned,
+	// customer_trial, trade_show: LocationCategories), which has no country.
+	Kind       string   `json:"kind"`
+	Country    string   `json:"country,omitempty"`
+	Assumption string   `json:"assumption,omitempty"`
+	Address    []string `json:"address,omitempty"`
+	Cite       Cite     `json:"cite"`
 }
 
 // Pricing is how interest is charged.
