@@ -323,6 +323,10 @@ func TestInsurance(t *testing.T) {
 	if dl.Status != defaults.StatusOverdue || !strings.Contains(dl.Reason, `loss payee is "borrower"`) || !strings.Contains(dl.Reason, "5 days' notice of cancellation, fewer than 10") {
 		t.Errorf("deficient policy: %s %q", dl.Status, dl.Reason)
 	}
+	// ¶13(b): payable to the Bank for a loss after an Event of Default, not always.
+	if !strings.Contains(dl.Rule, "payable to the lender for a loss after the occurrence and during the continuation of an Event of Default") {
+		t.Errorf("rule does not say when losses are payable to the Bank: %s", dl.Rule)
+	}
 	if dl := deadline(t, r, "insurance:p3:evidence"); dl.Status != defaults.StatusOverdue {
 		t.Errorf("evidence: %s", dl.Status)
 	}
