@@ -507,6 +507,15 @@ func (b BorrowingBase) Component(collateral string) *Component {
 	return nil
 }
 
+// ClauseText is the text of the cited clause where the documents record it
+// (the document's Sections), else "".
+func (t *Terms) ClauseText(c Cite) string {
+	if d := t.Document(c.Document); d != nil && c.Section != "" {
+		return d.Sections[c.Section]
+	}
+	return ""
+}
+
 // Document returns the facility's document with the id, or nil.
 func (t *Terms) Document(id string) *Document {
 	for i := range t.Documents {

@@ -169,7 +169,7 @@ func (c *Certificate) Explain(withRows bool) *explain.Node {
 		Label:   "Borrowing base",
 		Value:   c.BorrowingBase.text(),
 		Formula: c.bbFormula(),
-		Cites:   addCite(nil, bb.Cite),
+		Cites:   c.definitionCites(),
 	}
 	for _, s := range c.Sections {
 		root.Add(c.explainSection(s, withRows))
@@ -223,6 +223,33 @@ func (c *Certificate) Explain(withRows bool) *explain.Node {
 		})
 	}
 	return root
+}
+
+// ClauseText is the text of a clause the certificate cites, where the
+// documents of its terms record it (agreement.Terms.ClauseText).
+func (c *Certificate) ClauseText(ct explain.Cite) string { return c.terms.ClauseText(ct) }
+
+// definitionCites are the clauses defining the borrowing base on the
+// certificate's date: the amendment clauses that replaced the definition
+// (an advance rate, a cap or the letters-of-credit treatment an amendment
+// set: First Amendment §1(b)), then the agreement's own (Loan Agreement
+// §2.1, which they amend).
+func (c *Certificate) definitionCites() []explain.Cite {
+	bb := c.terms.BorrowingBase
+	var cs []explain.Cite
+	amended := func(ct explain.Cite) {
+		if ct.Amendment != "" && ct.Document != bb.Cite.Document {
+			cs = addCite(cs, ct)
+		}
+	}
+	for _, comp := range bb.Components {
+		amended(comp.AdvanceRate.Cite)
+		if comp.Cap != nil {
+			amended(comp.Cap.Cite)
+		}
+	}
+	amended(bb.LettersOfCredit.Cite)
+	return addCite(cs, bb.Cite)
 }
 
 func (c *Certificate) bbFormula() string {

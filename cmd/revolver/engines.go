@@ -210,7 +210,7 @@ func writeCertificate(w interface{ Write([]byte) (int, error) }, cert *borrowing
 		return err
 	}
 	if a.explain {
-		_, err := w.Write([]byte("\n" + cert.Explain(a.rows).Text()))
+		_, err := w.Write([]byte("\n" + cert.Explain(a.rows).TextWithClauses(cert.ClauseText)))
 		return err
 	}
 	return nil
