@@ -541,7 +541,7 @@ var criterionParams = map[string]struct {
 	LocationCriterion: {Inventory, []string{"values"}, nil},
 	CategoryCriterion: {Inventory, []string{"values"}, nil},
 	SlowMoving:        {Inventory, []string{"days"}, nil},
-	Casualty:          {Inventory, nil, nil},
+	Casualty:          {"", nil, nil},
 	Custom:            {"", []string{"expr"}, nil},
 }
 

@@ -346,10 +346,20 @@ func (c *Certificate) explainSection(s *Section, withRows bool) *explain.Node {
 			} else if firstAmount >= 0 && firstAmount < i {
 				ln.Formula += "; dollars the amount criteria above already took from a debtor are not counted again"
 			}
-			if cr.Kind == agreement.Casualty {
+			if cr.Kind == agreement.Casualty && s.Collateral == agreement.Inventory {
 				for k, e := range c.casualty {
 					ln.Cites = addCite(ln.Cites, e.Cite)
 					ln.Add(c.casualtyNode(s, l, k, withRows))
+				}
+			}
+			if cr.Kind == agreement.Casualty && s.Collateral == agreement.Receivables {
+				var named []string
+				for _, e := range c.recvCasualty {
+					ln.Cites = addCite(ln.Cites, e.Cite)
+					named = append(named, "debtor "+e.Debtor+" invoice "+e.Invoice)
+				}
+				if len(named) > 0 {
+					ln.Formula += ": " + strings.Join(named, ", ")
 				}
 			}
 			if l.Known {
@@ -603,6 +613,10 @@ func (c *Certificate) lineFormula(s *Section, l *Line) string {
 	case agreement.SlowMoving:
 		f = rem + " whose last movement is more than " + days + " days before the as-of date"
 	case agreement.Casualty:
+		if s.Collateral == agreement.Receivables {
+			f = rem + " of an invoice named in a casualty exclusion (whole)"
+			break
+		}
 		f = rem + " named in a casualty exclusion (an exclusion with an amount: that amount, capped at the row)"
 	case agreement.Custom:
 		f = rem + " for which " + cr.Expr + " is true"
