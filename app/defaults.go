@@ -1008,7 +1008,7 @@ func (a *StoredTerms) continuing(ctx context.Context, slug string, e *agreementE
 	if err != nil {
 		return nil, err
 	}
-	if n == 0 && len(e.events) == 0 {
+	if n == 0 && len(e.events) == 0 && !defaults.OccursWithoutFacts(t) {
 		return nil, nil
 	}
 	// After the Termination Date the facts include the loan account's

@@ -86,7 +86,28 @@ func btu(t *testing.T, s store.Store) *Service {
 	if _, err := svc.RegisterFacility(context.Background(), "btu", files, Settings{}, "setup"); err != nil {
 		t.Fatal(err)
 	}
+	lmaPerformed(t, svc)
 	return svc
+}
+
+// lmaPerformed records, as known on 5 February 2004, the fee of the Loan
+// Modification Agreement §II.A paid at closing and its §III.F costs paid
+// that day, as the demo does: without them every later date has the LMA
+// §III.D(i) event of default of their being overdue, which tests of other
+// defaults, advances and availability do not concern.
+func lmaPerformed(t *testing.T, svc *Service) {
+	t.Helper()
+	now := svc.Now
+	defer func() { svc.Now = now }()
+	svc.Now = func() time.Time { return time.Date(2004, 2, 5, 22, 0, 0, 0, time.UTC) }
+	for _, e := range []defaults.Event{
+		{Kind: "fee_paid", Ref: "transaction_fee", Date: date.MustParse("2004-01-28"), Note: "paid by wire at closing"},
+		{Kind: "costs_paid", Ref: "lma_costs", Date: date.MustParse("2004-02-05"), Note: "counsel's invoice paid"},
+	} {
+		if _, err := svc.RecordOccurrence(context.Background(), in("lma-"+e.Kind, "setup"), e); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func in(key, by string) FactInput { return FactInput{Facility: "btu", Key: key, By: by} }

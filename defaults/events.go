@@ -357,6 +357,14 @@ func (e *engine) terminationDefaults(deadlines []Deadline) []Default {
 	return nil
 }
 
+// OccursWithoutFacts reports whether an event of default of the terms can
+// occur with no fact recorded: one with the rule obligation_overdue, whose
+// deadlines come from the terms alone (a fee due, costs within days of a
+// date). Without one, no fact means no event of default.
+func OccursWithoutFacts(t *agreement.Terms) bool {
+	return len((&engine{t: t}).eventsByRule("obligation_overdue")) > 0
+}
+
 // obligationDefaults: for each event of default with the rule
 // obligation_overdue, every deadline of the borrower under the event's
 // document (its fees, obligations and closing documents, cited to that
