@@ -65,10 +65,10 @@ type CasualtyExclusion struct {
 	Location   string
 	Debtor     string
 	Invoice    string
-	Amount   *money.Amount // nil: the whole row
-	Reason   string
-	Cite     explain.Cite
-	Noticed  *date.Date // when the bank was told, if known
+	Amount     *money.Amount // nil: the whole row
+	Reason     string
+	Cite       explain.Cite
+	Noticed    *date.Date // when the bank was told, if known
 }
 
 // Input is everything a certificate is computed from.
