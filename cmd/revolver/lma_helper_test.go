@@ -10,10 +10,10 @@ import (
 	"revolver/app"
 	"revolver/date"
 	"revolver/defaults"
-	"revolver/store/sqlite"
+	"revolver/store/dial"
 )
 
-// lmaPerformedIn is lmaPerformed on the SQLite database at db.
+// lmaPerformedIn is lmaPerformed on the database db (a SQLite file or a PostgreSQL URL).
 func lmaPerformedIn(t *testing.T, db, slug string) {
 	t.Helper()
 	if err := recordLMAPerformed(db, slug); err != nil {
@@ -35,7 +35,7 @@ func lmaPerformedCmd(ts *testscript.TestScript, neg bool, args []string) {
 
 func recordLMAPerformed(db, slug string) error {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, db)
+	st, err := dial.Open(ctx, db)
 	if err != nil {
 		return err
 	}
