@@ -327,8 +327,11 @@ func (c *client) postPage(p string, form url.Values) (*http.Response, string) {
 // advances these tests make.
 func lmaPerformed(t testing.TB, svc *app.Service, slug string) {
 	t.Helper()
-	now := svc.Now
-	defer func() { svc.Now = now }()
+	now, terms := svc.Now, svc.Terms
+	defer func() { svc.Now, svc.Terms = now, terms }()
+	if svc.Terms == nil {
+		svc.Terms = &app.StoredTerms{Store: svc.Store}
+	}
 	svc.Now = func() time.Time { return time.Date(2004, 2, 5, 22, 0, 0, 0, time.UTC) }
 	for _, e := range []defaults.Event{
 		{Kind: "fee_paid", Ref: "transaction_fee", Date: date.MustParse("2004-01-28"), Note: "paid by wire at closing"},
