@@ -591,6 +591,7 @@ func TestBuiltinPassMatchesGeneral(t *testing.T) {
 		t.Fatalf("eligible rows: %d, then %d (ineligible rows %d)", len(e1), len(e2), hits)
 	}
 }
+
 // Security Agreement ¶13(h): a casualty exclusion may name any asset of the
 // borrowing base; a receivable is excluded whole, counted once, before the
 // amount criteria.
