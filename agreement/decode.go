@@ -398,12 +398,21 @@ func (d *decoder) parties(t *node, root ctx, terms *Terms) {
 	items, c := d.list(t, "parties", root)
 	for _, it := range items {
 		ic := c.in(it, it.id)
-		if !d.group(it, ic, "role", "name", "attention", "address", "phone", "fax", "copy_of") {
+		if !d.group(it, ic, "role", "name", "attention", "address", "phone", "fax", "copy_of", "documents") {
 			continue
 		}
 		p := Party{ID: it.id, Role: d.text(it, "role"), Name: d.text(it, "name"), Attn: d.text(it, "attention"),
 			Address: d.textList(it, "address"), Phone: d.text(it, "phone"), Fax: d.text(it, "fax"),
-			CopyOf: d.text(it, "copy_of"), Cite: ic.cite}
+			CopyOf: d.text(it, "copy_of"), Documents: d.textList(it, "documents"), Assumption: ic.assumption, Cite: ic.cite}
+		for _, doc := range p.Documents {
+			if terms.Document(doc) == nil {
+				var ids []string
+				for _, x := range terms.Documents {
+					ids = append(ids, x.ID)
+				}
+				d.errf(it.kids["documents"], doc, "a document of the facility ("+strings.Join(ids, ", ")+")", "party %s: unknown document", it.id)
+			}
+		}
 		if !contains([]string{"lender", "borrower", "copy_to"}, p.Role) {
 			d.errf(it, p.Role, "lender, borrower or copy_to", "bad role for party %s", it.id)
 		}
@@ -532,7 +541,7 @@ var criterionParams = map[string]struct {
 	LocationCriterion: {Inventory, []string{"values"}, nil},
 	CategoryCriterion: {Inventory, []string{"values"}, nil},
 	SlowMoving:        {Inventory, []string{"days"}, nil},
-	Casualty:          {Inventory, nil, nil},
+	Casualty:          {"", nil, nil},
 	Custom:            {"", []string{"expr"}, nil},
 }
 
@@ -730,21 +739,31 @@ func parseSum(s string) ([]Line, error) {
 var eodDetection = []string{"rule", "record"}
 
 // EventRules are the built-in detectors an event of default may name.
-var EventRules = []string{"covenant_failed", "overadvance_uncured", "unpaid_at_termination", "cross_default"}
+var EventRules = []string{"covenant_failed", "overadvance_uncured", "unpaid_at_termination", "cross_default", "obligation_overdue"}
 
 func (d *decoder) eventsOfDefault(t *node, root ctx, terms *Terms) {
 	items, lc := d.list(t, "events_of_default", root)
 	for _, it := range items {
 		ic := lc.in(it, it.id)
-		if !d.group(it, ic, "clause", "label", "detection", "rule", "threshold", "text") {
+		if !d.group(it, ic, "clause", "label", "detection", "rule", "threshold", "document", "text") {
 			continue
 		}
-		e := EventOfDefault{ID: it.id, Clause: d.text(it, "clause"), Label: d.text(it, "label"), Rule: d.text(it, "rule"), Text: d.text(it, "text"), Cite: ic.cite}
+		e := EventOfDefault{ID: it.id, Clause: d.text(it, "clause"), Label: d.text(it, "label"), Rule: d.text(it, "rule"), Text: d.text(it, "text"),
+			Document: d.text(it, "document"), Assumption: ic.assumption, Cite: ic.cite}
 		if v := d.str(it, "detection", ic, true, eodDetection...); v != nil {
 			e.Detection = v.Value
 		}
 		if e.Detection == "rule" && !contains(EventRules, e.Rule) {
 			d.errf(it, e.Rule, "one of "+strings.Join(EventRules, ", "), "event of default %s: detection rule needs a known rule", it.id)
+		}
+		if e.Rule == "obligation_overdue" && e.Detection == "rule" {
+			if e.Document == "" {
+				d.errf(it, "", "document: the id of the document whose obligations are meant", "event of default %s: the rule obligation_overdue needs a document", it.id)
+			} else if terms.Document(e.Document) == nil {
+				d.errf(it.kids["document"], e.Document, "a document of the facility", "event of default %s: unknown document", it.id)
+			}
+		} else if e.Document != "" {
+			d.errf(it.kids["document"], e.Document, "no document (only the rule obligation_overdue takes one)", "event of default %s: document given", it.id)
 		}
 		e.Threshold = d.amount(it, "threshold", ic, false)
 		terms.EventsOfDefault = append(terms.EventsOfDefault, e)
@@ -776,6 +795,11 @@ func (d *decoder) notices(t *node, root ctx, terms *Terms) {
 
 var locationKinds = []string{"owned", "third_party_warehouse", "foreign_affiliate", "in_transit", "consigned", "customer_trial", "trade_show", "leased"}
 
+// LocationCategories are the location kinds that are categories of
+// inventory (where goods are by their state, e.g. in transit), not places:
+// such an entry has no country or address.
+var LocationCategories = []string{"in_transit", "consigned", "customer_trial", "trade_show"}
+
 func (d *decoder) locations(t *node, root ctx, terms *Terms) {
 	items, lc := d.list(t, "locations", root)
 	for _, it := range items {
@@ -783,9 +807,12 @@ func (d *decoder) locations(t *node, root ctx, terms *Terms) {
 		if !d.group(it, ic, "name", "kind", "country", "address") {
 			continue
 		}
-		l := Location{Code: it.id, Name: d.text(it, "name"), Kind: d.text(it, "kind"), Country: d.text(it, "country"), Address: d.textList(it, "address"), Cite: ic.cite}
+		l := Location{Code: it.id, Name: d.text(it, "name"), Kind: d.text(it, "kind"), Country: d.text(it, "country"), Address: d.textList(it, "address"), Assumption: ic.assumption, Cite: ic.cite}
 		if !contains(locationKinds, l.Kind) {
 			d.errf(it, l.Kind, "one of "+strings.Join(locationKinds, ", "), "bad kind for location %s", it.id)
+		}
+		if contains(LocationCategories, l.Kind) && (l.Country != "" || len(l.Address) > 0) {
+			d.errf(it, l.Country, "no country or address (a "+l.Kind+" entry is a category of inventory, not a place)", "location %s has a country or address", it.id)
 		}
 		terms.Locations = append(terms.Locations, l)
 	}

@@ -7,6 +7,7 @@ import (
 	"revolver/date"
 	"revolver/explain"
 	"revolver/money"
+	"slices"
 )
 
 // Cite is where a term comes from.
@@ -86,7 +87,18 @@ type Party struct {
 	Phone   string   `json:"phone,omitempty"`
 	Fax     string   `json:"fax,omitempty"`
 	CopyOf  string   `json:"copy_of,omitempty"` // for a copy-to party: whose notices it copies
-	Cite    Cite     `json:"cite"`
+	// Documents are the ids of the documents whose notices the party
+	// receives at this address (e.g. the Security Agreement ¶21 gives its own
+	// addresses); empty: the notices under every document.
+	Documents []string `json:"documents,omitempty"`
+	// Assumption: the address is assumed for some of those documents, and why.
+	Assumption string `json:"assumption,omitempty"`
+	Cite       Cite   `json:"cite"`
+}
+
+// Receives reports whether the party receives notices under the document.
+func (p Party) Receives(document string) bool {
+	return len(p.Documents) == 0 || slices.Contains(p.Documents, document)
 }
 
 // Terms are the terms of a facility in force on AsOf.
@@ -302,8 +314,15 @@ type EventOfDefault struct {
 	Rule string `json:"rule,omitempty"`
 	// Threshold, where the clause has one (cross-default: $50,000.00).
 	Threshold *Term[money.Amount] `json:"threshold,omitempty"`
-	Text      string              `json:"text,omitempty"`
-	Cite      Cite                `json:"cite"`
+	// Document, for the rule obligation_overdue: the document whose
+	// obligations of the borrower, not performed fully and timely, are the
+	// event (a document id, e.g. "loan-modification-agreement").
+	Document string `json:"document,omitempty"`
+	Text     string `json:"text,omitempty"`
+	// Assumption: the event is read into the terms without the documents
+	// saying so (e.g. a clause of an agreement not held), and why.
+	Assumption string `json:"assumption,omitempty"`
+	Cite       Cite   `json:"cite"`
 }
 
 // NoticeMethod is a way of giving notice and when it takes effect (Security Agreement ¶21).
@@ -319,12 +338,16 @@ type NoticeMethod struct {
 
 // Location is a place where collateral is kept (Security Agreement, Exhibit A).
 type Location struct {
-	Code    string   `json:"code"` // e.g. "BIL"
-	Name    string   `json:"name"`
-	Kind    string   `json:"kind"` // owned, third_party_warehouse, foreign_affiliate, in_transit, consigned, customer_trial
-	Country string   `json:"country"`
-	Address []string `json:"address,omitempty"`
-	Cite    Cite     `json:"cite"`
+	Code string `json:"code"` // e.g. "BIL"
+	Name string `json:"name"`
+	// Kind: a place (owned, third_party_warehouse, foreign_affiliate,
+	// leased) or a category of inventory (in_transit, consigned,
+	// customer_trial, trade_show: LocationCategories), which has no country.
+	Kind       string   `json:"kind"`
+	Country    string   `json:"country,omitempty"`
+	Assumption string   `json:"assumption,omitempty"`
+	Address    []string `json:"address,omitempty"`
+	Cite       Cite     `json:"cite"`
 }
 
 // Pricing is how interest is charged.
@@ -512,6 +535,15 @@ func (b BorrowingBase) Component(collateral string) *Component {
 		}
 	}
 	return nil
+}
+
+// ClauseText is the text of the cited clause where the documents record it
+// (the document's Sections), else "".
+func (t *Terms) ClauseText(c Cite) string {
+	if d := t.Document(c.Document); d != nil && c.Section != "" {
+		return d.Sections[c.Section]
+	}
+	return ""
 }
 
 // Document returns the facility's document with the id, or nil.

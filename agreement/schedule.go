@@ -42,6 +42,11 @@ type Insurance struct {
 	Risks  Term[[]string] `json:"risks,omitempty"`
 	// LossPayee names the party the policies must be payable to (a party id, e.g. "lender").
 	LossPayee Term[string] `json:"loss_payee"`
+	// LossPayable: when losses are payable to LossPayee: "always", or
+	// "after_event_of_default" (for a loss after the occurrence and during
+	// the continuation of an Event of Default, Security Agreement ¶13(b));
+	// absent: always.
+	LossPayable *Term[string] `json:"loss_payable,omitempty"`
 	// CancellationNoticeDays: the policies may not be cancelled without at
 	// least this many days' written notice to the bank.
 	CancellationNoticeDays Term[int] `json:"cancellation_notice_days"`
@@ -54,6 +59,12 @@ type Insurance struct {
 	RenewalNoticeDays *Term[int] `json:"renewal_notice_days,omitempty"`
 	Cite              Cite       `json:"cite"`
 }
+
+// When insurance losses are payable to the loss payee (Insurance.LossPayable).
+const (
+	LossPayableAlways       = "always"
+	LossPayableAfterDefault = "after_event_of_default"
+)
 
 // Obligation timings.
 const (
@@ -179,7 +190,7 @@ func (d *decoder) schedule(t *node, root ctx, terms *Terms) {
 	}
 	if g := t.kids["insurance"]; g != nil {
 		c := root.in(g, "insurance")
-		if d.group(g, c, "covers", "risks", "loss_payee", "cancellation_notice_days", "bank_may_buy_cover", "charge_to", "renewal_notice_days") {
+		if d.group(g, c, "covers", "risks", "loss_payee", "loss_payable", "cancellation_notice_days", "bank_may_buy_cover", "charge_to", "renewal_notice_days") {
 			in := &Insurance{Cite: c.cite}
 			if v := d.strs(g, "covers", c, true); v != nil {
 				in.Covers = *v
@@ -190,6 +201,7 @@ func (d *decoder) schedule(t *node, root ctx, terms *Terms) {
 			if v := d.str(g, "loss_payee", c, true); v != nil {
 				in.LossPayee = *v
 			}
+			in.LossPayable = d.str(g, "loss_payable", c, false, LossPayableAlways, LossPayableAfterDefault)
 			if v := d.int(g, "cancellation_notice_days", c, true, 0); v != nil {
 				in.CancellationNoticeDays = *v
 			}

@@ -31,6 +31,7 @@ func btuAs(t *testing.T, svc *Service, slug string, extra ...agreement.File) {
 	if _, err := svc.RegisterFacility(context.Background(), slug, append(files, extra...), Settings{}, "setup"); err != nil {
 		t.Fatal(err)
 	}
+	lmaPerformed(t, svc, slug)
 }
 
 // Two amendments inside one close-of-business run: the margin of the

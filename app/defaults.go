@@ -205,6 +205,11 @@ func noticeEffect(t *agreement.Terms, loc *time.Location, n defaults.Notice) (de
 	if err != nil {
 		return eff, invalid("%v", err)
 	}
+	if n.To != "" {
+		if eff.Document, eff.To, err = defaults.Addressees(t, n); err != nil {
+			return eff, invalid("%v", err)
+		}
+	}
 	return eff, nil
 }
 
@@ -1003,7 +1008,7 @@ func (a *StoredTerms) continuing(ctx context.Context, slug string, e *agreementE
 	if err != nil {
 		return nil, err
 	}
-	if n == 0 && len(e.events) == 0 {
+	if n == 0 && len(e.events) == 0 && !defaults.OccursWithoutFacts(t) {
 		return nil, nil
 	}
 	// After the Termination Date the facts include the loan account's

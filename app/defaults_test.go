@@ -70,8 +70,17 @@ func defaultsBackends(t *testing.T, f func(t *testing.T, s store.Store)) {
 	})
 }
 
-// btu registers the example facility and returns its service.
+// btu registers the example facility with the Loan Modification Agreement
+// performed at closing (lmaPerformed) and returns its service.
 func btu(t *testing.T, s store.Store) *Service {
+	t.Helper()
+	svc := btuBare(t, s)
+	lmaPerformed(t, svc, "btu")
+	return svc
+}
+
+// btuBare registers the example facility, no fact recorded.
+func btuBare(t *testing.T, s store.Store) *Service {
 	t.Helper()
 	var files []agreement.File
 	entries, _ := examples.FS.ReadDir("btu-sovereign")
@@ -87,6 +96,26 @@ func btu(t *testing.T, s store.Store) *Service {
 		t.Fatal(err)
 	}
 	return svc
+}
+
+// lmaPerformed records, as known on 5 February 2004, the fee of the Loan
+// Modification Agreement §II.A paid at closing and its §III.F costs paid
+// that day, as the demo does: without them every later date has the LMA
+// §III.D(i) event of default of their being overdue, which tests of other
+// defaults, advances and availability do not concern.
+func lmaPerformed(t *testing.T, svc *Service, slug string) {
+	t.Helper()
+	now := svc.Now
+	defer func() { svc.Now = now }()
+	svc.Now = func() time.Time { return time.Date(2004, 2, 5, 22, 0, 0, 0, time.UTC) }
+	for _, e := range []defaults.Event{
+		{Kind: "fee_paid", Ref: "transaction_fee", Date: date.MustParse("2004-01-28"), Note: "paid by wire at closing"},
+		{Kind: "costs_paid", Ref: "lma_costs", Date: date.MustParse("2004-02-05"), Note: "counsel's invoice paid"},
+	} {
+		if _, err := svc.RecordOccurrence(context.Background(), FactInput{Facility: slug, Key: "lma-" + e.Kind, By: "setup"}, e); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func in(key, by string) FactInput { return FactInput{Facility: "btu", Key: key, By: by} }
@@ -229,7 +258,7 @@ func TestAdvanceRefusedWhileDefaultContinues(t *testing.T) {
 func TestStoredFactsMatchEngine(t *testing.T) {
 	defaultsBackends(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
-		svc := btu(t, s)
+		svc := btuBare(t, s)
 		d := date.MustParse
 		// A courier notice deposited on the Friday before Memorial Day 2006
 		// takes effect on Tuesday.
@@ -342,7 +371,7 @@ func TestFactsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	svc := btu(t, s)
+	svc := btuBare(t, s)
 	d := date.MustParse
 	for name, f := range map[string]func() error{
 		"unknown event": func() error {

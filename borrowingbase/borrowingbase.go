@@ -52,16 +52,23 @@ import (
 	"revolver/money"
 )
 
-// CasualtyExclusion names inventory lost, damaged or materially diminished
-// (Security Agreement ¶13(h)): the row of Item at Location is excluded, or
-// only Amount of it when Amount is set (capped at the row's value).
+// CasualtyExclusion names an asset of the borrowing base lost, damaged or
+// materially diminished (Security Agreement ¶13(h): any asset included in
+// the Borrowing Base, not only inventory). Inventory (Collateral "" or
+// "inventory"): the row of Item at Location is excluded, or only Amount of
+// it when Amount is set (capped at the row's value). Receivables
+// (Collateral "receivables"): every row of Invoice of the debtor Debtor
+// (its debtor_id), whole.
 type CasualtyExclusion struct {
-	Item     string
-	Location string
-	Amount   *money.Amount // nil: the whole row
-	Reason   string
-	Cite     explain.Cite
-	Noticed  *date.Date // when the bank was told, if known
+	Collateral string
+	Item       string
+	Location   string
+	Debtor     string
+	Invoice    string
+	Amount     *money.Amount // nil: the whole row
+	Reason     string
+	Cite       explain.Cite
+	Noticed    *date.Date // when the bank was told, if known
 }
 
 // Input is everything a certificate is computed from.
@@ -184,7 +191,9 @@ type Certificate struct {
 	Undetermined  []Undetermined
 
 	terms    *agreement.Terms
-	casualty []CasualtyExclusion
+	casualty []CasualtyExclusion // inventory
+	// recvCasualty: the receivables casualty exclusions.
+	recvCasualty []CasualtyExclusion
 }
 
 // InventorySublimit is the inventory sublimit as a share of the borrowing
@@ -251,7 +260,19 @@ func Compute(in Input) (*Certificate, error) {
 	if in.LCOutstanding > money.MaxAmount || in.LCDrawn > money.MaxAmount {
 		return nil, inputErr("letters of credit out of range")
 	}
-	c := &Certificate{AsOf: in.AsOf, Currency: t.Currency, terms: t, casualty: in.Casualty}
+	var invCas, recvCas []CasualtyExclusion
+	for _, e := range in.Casualty {
+		switch e.Collateral {
+		case "", agreement.Inventory:
+			invCas = append(invCas, e)
+		case agreement.Receivables:
+			recvCas = append(recvCas, e)
+		default:
+			return nil, inputErr("casualty exclusion: collateral %q; expected inventory or receivables", e.Collateral)
+		}
+	}
+	in.Casualty = invCas
+	c := &Certificate{AsOf: in.AsOf, Currency: t.Currency, terms: t, casualty: invCas, recvCasualty: recvCas}
 	if c.Currency == "" {
 		c.Currency = "USD"
 	}
@@ -291,11 +312,14 @@ func Compute(in Input) (*Certificate, error) {
 		}
 	}
 
+	if len(recvCas) > 0 && in.Receivables == nil {
+		return nil, inputErr("receivables casualty exclusions given but no receivables")
+	}
 	if in.Receivables != nil || comps[agreement.Receivables] != nil {
 		if in.Receivables == nil {
 			return nil, inputErr("the borrowing base has a receivables component (%q) but no receivables were given", comps[agreement.Receivables].ID)
 		}
-		s, err := computeReceivables(in, c.Currency, u)
+		s, err := computeReceivables(in, recvCas, c.Currency, u)
 		if err != nil {
 			return nil, err
 		}

@@ -591,3 +591,51 @@ func TestBuiltinPassMatchesGeneral(t *testing.T) {
 		t.Fatalf("eligible rows: %d, then %d (ineligible rows %d)", len(e1), len(e2), hits)
 	}
 }
+
+// Security Agreement ¶13(h): a casualty exclusion may name any asset of the
+// borrowing base; a receivable is excluded whole, counted once, before the
+// amount criteria.
+func TestReceivableCasualty(t *testing.T) {
+	var g aging
+	a := g.debtor("A")
+	g.inv(a, 10, "100.00")
+	g.inv(a, 10, "40.00")
+	g.inv(a, 200, "7.00") // past due: taken there first
+	crits := []agreement.Criterion{crit(agreement.PastDue), crit(agreement.Casualty), crit(agreement.Disputed)}
+	crits[0].Days = daysT(90)
+	in := Input{Terms: recvTerms(crits...), AsOf: asOf, Receivables: g.build(),
+		Casualty: []CasualtyExclusion{{Collateral: agreement.Receivables, Debtor: "A", Invoice: "INV2"}, {Collateral: agreement.Receivables, Debtor: "A", Invoice: "INV3"}}}
+	c, err := Compute(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.Section(agreement.Receivables)
+	if s.Ineligible[0].Amount != amt("7.00") || s.Ineligible[1].Amount != amt("40.00") || s.Eligible.Amount != amt("100.00") {
+		t.Errorf("past due %s, casualty %s, eligible %s; want 7.00, 40.00, 100.00", s.Ineligible[0].Amount, s.Ineligible[1].Amount, s.Eligible.Amount)
+	}
+	if n := c.Explain(true).Find("receivables.ineligible.casualty"); n == nil || !strings.Contains(n.Formula, "debtor A invoice INV2") {
+		t.Errorf("explanation of the casualty line: %+v", n)
+	}
+	bad := []struct {
+		name string
+		cas  CasualtyExclusion
+		want string
+	}{
+		{"no such invoice", CasualtyExclusion{Collateral: agreement.Receivables, Debtor: "A", Invoice: "INV9"}, `no row of receivables.csv has debtor "A" invoice "INV9"`},
+		{"an amount", CasualtyExclusion{Collateral: agreement.Receivables, Debtor: "A", Invoice: "INV1", Amount: &five}, "a receivable is excluded whole"},
+		{"another class", CasualtyExclusion{Collateral: "fixed_assets", Debtor: "A", Invoice: "INV1"}, `collateral "fixed_assets"; expected inventory or receivables`},
+	}
+	for _, b := range bad {
+		in.Casualty = []CasualtyExclusion{b.cas}
+		if _, err := Compute(in); err == nil || !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), b.want) {
+			t.Errorf("%s: err = %v, want %q", b.name, err, b.want)
+		}
+	}
+	in.Terms = recvTerms(crits[0])
+	in.Casualty = []CasualtyExclusion{{Collateral: agreement.Receivables, Debtor: "A", Invoice: "INV1"}}
+	if _, err := Compute(in); err == nil || !strings.Contains(err.Error(), "have no casualty criterion") {
+		t.Errorf("no criterion: %v", err)
+	}
+}
+
+var five = amt("5.00")

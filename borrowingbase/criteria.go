@@ -13,7 +13,7 @@ import (
 var receivableKinds = map[string]bool{
 	agreement.PastDue: true, agreement.CrossAged: true, agreement.Affiliate: true,
 	agreement.Government: true, agreement.Foreign: true, agreement.Disputed: true,
-	agreement.Contra: true, agreement.Concentration: true, agreement.Custom: true,
+	agreement.Contra: true, agreement.Concentration: true, agreement.Casualty: true, agreement.Custom: true,
 }
 
 var inventoryKinds = map[string]bool{

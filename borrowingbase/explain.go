@@ -169,7 +169,7 @@ func (c *Certificate) Explain(withRows bool) *explain.Node {
 		Label:   "Borrowing base",
 		Value:   c.BorrowingBase.text(),
 		Formula: c.bbFormula(),
-		Cites:   addCite(nil, bb.Cite),
+		Cites:   c.definitionCites(),
 	}
 	for _, s := range c.Sections {
 		root.Add(c.explainSection(s, withRows))
@@ -223,6 +223,33 @@ func (c *Certificate) Explain(withRows bool) *explain.Node {
 		})
 	}
 	return root
+}
+
+// ClauseText is the text of a clause the certificate cites, where the
+// documents of its terms record it (agreement.Terms.ClauseText).
+func (c *Certificate) ClauseText(ct explain.Cite) string { return c.terms.ClauseText(ct) }
+
+// definitionCites are the clauses defining the borrowing base on the
+// certificate's date: the amendment clauses that replaced the definition
+// (an advance rate, a cap or the letters-of-credit treatment an amendment
+// set: First Amendment §1(b)), then the agreement's own (Loan Agreement
+// §2.1, which they amend).
+func (c *Certificate) definitionCites() []explain.Cite {
+	bb := c.terms.BorrowingBase
+	var cs []explain.Cite
+	amended := func(ct explain.Cite) {
+		if ct.Amendment != "" && ct.Document != bb.Cite.Document {
+			cs = addCite(cs, ct)
+		}
+	}
+	for _, comp := range bb.Components {
+		amended(comp.AdvanceRate.Cite)
+		if comp.Cap != nil {
+			amended(comp.Cap.Cite)
+		}
+	}
+	amended(bb.LettersOfCredit.Cite)
+	return addCite(cs, bb.Cite)
 }
 
 func (c *Certificate) bbFormula() string {
@@ -319,10 +346,20 @@ func (c *Certificate) explainSection(s *Section, withRows bool) *explain.Node {
 			} else if firstAmount >= 0 && firstAmount < i {
 				ln.Formula += "; dollars the amount criteria above already took from a debtor are not counted again"
 			}
-			if cr.Kind == agreement.Casualty {
+			if cr.Kind == agreement.Casualty && s.Collateral == agreement.Inventory {
 				for k, e := range c.casualty {
 					ln.Cites = addCite(ln.Cites, e.Cite)
 					ln.Add(c.casualtyNode(s, l, k, withRows))
+				}
+			}
+			if cr.Kind == agreement.Casualty && s.Collateral == agreement.Receivables {
+				var named []string
+				for _, e := range c.recvCasualty {
+					ln.Cites = addCite(ln.Cites, e.Cite)
+					named = append(named, "debtor "+e.Debtor+" invoice "+e.Invoice)
+				}
+				if len(named) > 0 {
+					ln.Formula += ": " + strings.Join(named, ", ")
 				}
 			}
 			if l.Known {
@@ -576,6 +613,10 @@ func (c *Certificate) lineFormula(s *Section, l *Line) string {
 	case agreement.SlowMoving:
 		f = rem + " whose last movement is more than " + days + " days before the as-of date"
 	case agreement.Casualty:
+		if s.Collateral == agreement.Receivables {
+			f = rem + " of an invoice named in a casualty exclusion (whole)"
+			break
+		}
 		f = rem + " named in a casualty exclusion (an exclusion with an amount: that amount, capped at the row)"
 	case agreement.Custom:
 		f = rem + " for which " + cr.Expr + " is true"

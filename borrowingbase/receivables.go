@@ -22,7 +22,7 @@ type rowCrit struct {
 	id     string
 }
 
-func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
+func computeReceivables(in Input, casualty []CasualtyExclusion, currency string, u *undet) (*Section, error) {
 	rv := in.Receivables
 	t := in.Terms
 	crits := t.Receivables
@@ -48,6 +48,8 @@ func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
 	for i := range active {
 		cr := &active[i]
 		switch cr.Kind {
+		case agreement.Casualty:
+			rcs = append(rcs, rowCrit{pos: i, kind: cr.Kind, id: cr.ID})
 		case agreement.PastDue:
 			rcs = append(rcs, rowCrit{pos: i, kind: cr.Kind, cutoff: in.AsOf.AddDays(-cr.Days.Value), id: cr.ID})
 		case agreement.Disputed:
@@ -68,7 +70,9 @@ func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
 	nb := na + 1
 	builtin := true
 	for k := range rcs {
-		builtin = builtin && rcs[k].kind != agreement.Custom
+		// A casualty criterion with exclusions looks the rows up by debtor
+		// and invoice: the general pass; without any it takes no row.
+		builtin = builtin && rcs[k].kind != agreement.Custom && !(rcs[k].kind == agreement.Casualty && len(casualty) > 0)
 	}
 	var bucket []int8
 	if builtin {
@@ -147,6 +151,38 @@ func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
 	}
 	if absHi != 0 || absLo > uint64(money.MaxAmount) {
 		return nil, inputErr("%s: the sum of the amounts' magnitudes exceeds %s", s.File, money.MaxAmount)
+	}
+
+	// Casualty exclusions (Security Agreement ¶13(h)) by debtor and invoice.
+	casKey := func(debtor, invoice string) string { return debtor + "\x00" + invoice }
+	excl := map[string]int{}
+	if len(casualty) > 0 {
+		if !slices.ContainsFunc(crits, func(c agreement.Criterion) bool { return c.Kind == agreement.Casualty }) {
+			return nil, inputErr("receivables casualty exclusions given but the receivables eligibility criteria have no casualty criterion")
+		}
+		for k, e := range casualty {
+			if e.Debtor == "" || e.Invoice == "" {
+				return nil, inputErr("receivables casualty exclusion %d: debtor %q invoice %q; expected both", k+1, e.Debtor, e.Invoice)
+			}
+			if e.Amount != nil {
+				return nil, inputErr("receivables casualty exclusion %d (debtor %q invoice %q): an amount; expected none (a receivable is excluded whole)", k+1, e.Debtor, e.Invoice)
+			}
+			if _, dup := excl[casKey(e.Debtor, e.Invoice)]; dup {
+				return nil, inputErr("receivables casualty exclusion %d: debtor %q invoice %q is excluded twice", k+1, e.Debtor, e.Invoice)
+			}
+			excl[casKey(e.Debtor, e.Invoice)] = k
+		}
+		matched := make([]bool, len(casualty))
+		for i := range rows {
+			if k, ok := excl[casKey(rv.Debtors[rows[i].Debtor].ID, rv.InvoiceNo(i))]; ok {
+				matched[k] = true
+			}
+		}
+		for k, e := range casualty {
+			if !matched[k] {
+				return nil, inputErr("receivables casualty exclusion %d: no row of %s has debtor %q invoice %q", k+1, s.File, e.Debtor, e.Invoice)
+			}
+		}
 	}
 
 	// Debtor-level criteria: the first one that applies to each debtor.
@@ -233,6 +269,8 @@ func computeReceivables(in Input, currency string, u *undet) (*Section, error) {
 					hit = r.InvoiceDate < c.cutoff
 				case agreement.Disputed:
 					hit = r.Disputed
+				case agreement.Casualty:
+					_, hit = excl[casKey(rv.Debtors[d].ID, rv.InvoiceNo(i))]
 				default:
 					act.i = i
 					h, err := evalBool(c.prg, act)

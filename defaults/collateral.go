@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"revolver/agreement"
 	"revolver/date"
 )
 
@@ -74,7 +75,11 @@ func (e *engine) insuranceRule() string {
 		parts = append(parts, "policies on "+strings.Join(in.Covers.Value, ", "))
 	}
 	if in.LossPayee.Known() {
-		parts = append(parts, "payable to the "+in.LossPayee.Value)
+		if in.LossPayable != nil && in.LossPayable.Known() && in.LossPayable.Value == agreement.LossPayableAfterDefault {
+			parts = append(parts, "payable to the "+in.LossPayee.Value+" for a loss after the occurrence and during the continuation of an Event of Default")
+		} else {
+			parts = append(parts, "payable to the "+in.LossPayee.Value)
+		}
 	}
 	if in.CancellationNoticeDays.Known() {
 		parts = append(parts, fmt.Sprintf("at least %d days' written notice of cancellation to the Bank", in.CancellationNoticeDays.Value))

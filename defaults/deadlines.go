@@ -401,6 +401,7 @@ func (e *engine) fees() []Deadline {
 		}
 		d.Date = f.Due.Value
 		d.Due = e.adjust(d.Date, e.s.Convention)
+		d.Assumption = f.Due.Assumption
 		d.Rule = fmt.Sprintf("due %s (%s)%s", d.Date, citeText(f.Cite), e.moved(d.Date, d.Due))
 		done, desc := e.done("event:fee_paid", 0, f.ID)
 		d.Done, d.Status = done, status(e.asOf, d.Due, done)

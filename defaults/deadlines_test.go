@@ -29,7 +29,7 @@ func TestLMACostsDeadline(t *testing.T) {
 		{"2004-02-10", paid("2004-02-11"), defaults.StatusOverdue, true}, // paid after the as-of date: not yet known
 	}
 	for _, c := range cases {
-		r := evaluate(t, c.asOf, c.facts)
+		r := evaluateAsGiven(t, c.asOf, c.facts)
 		dl := deadline(t, r, "obligation:lma_costs")
 		if dl.Status != c.status || dl.Due != d("2004-02-09") || dl.Date != d("2004-02-07") {
 			t.Errorf("%s: %s due %s (counted %s); want %s due 2004-02-09 (counted 2004-02-07)", c.asOf, dl.Status, dl.Due, dl.Date, c.status)
@@ -43,6 +43,48 @@ func TestLMACostsDeadline(t *testing.T) {
 		if got := remedy(t, r, "debit_costs").Exercisable; got != c.exercise {
 			t.Errorf("%s: debit_costs exercisable %v, want %v (%+v)", c.asOf, got, c.exercise, remedy(t, r, "debit_costs"))
 		}
+		// LMA §III.D(i): the costs not paid within the 10 days is an event of default.
+		var eod *defaults.Default
+		for i := range r.Defaults {
+			if r.Defaults[i].ID == "lma_nonperformance:obligation:lma_costs" {
+				eod = &r.Defaults[i]
+			}
+		}
+		late := c.status == defaults.StatusOverdue || c.status == defaults.StatusLate
+		if (eod != nil) != late {
+			t.Fatalf("%s (%s): LMA §III.D default %v, want %v", c.asOf, c.status, eod != nil, late)
+		}
+		if eod != nil {
+			if eod.Occurred != d("2004-02-10") || eod.Clause != "LMA §III.D(i)" || eod.Cite.Section != "§III.D" {
+				t.Errorf("%s: default %+v", c.asOf, eod)
+			}
+			if c.status == defaults.StatusLate && (eod.Cured != d("2004-02-11") || eod.Continuing) {
+				t.Errorf("%s: paid late: cured %s continuing %v, want cured 2004-02-11", c.asOf, eod.Cured, eod.Continuing)
+			}
+			if c.status == defaults.StatusOverdue && !eod.Continuing {
+				t.Errorf("%s: overdue costs: default not continuing", c.asOf)
+			}
+		}
+	}
+}
+
+func TestLMAFeeOverdueIsAnEventOfDefault(t *testing.T) {
+	r := evaluateAsGiven(t, "2004-03-31", defaults.Facts{Events: []defaults.Event{{ID: "pay1", Kind: "costs_paid", Date: d("2004-02-05")}}})
+	if len(r.Defaults) != 1 {
+		t.Fatalf("defaults %+v, want the fee's alone", r.Defaults)
+	}
+	got := r.Defaults[0]
+	if got.ID != "lma_nonperformance:fee:transaction_fee" || got.Occurred != d("2004-01-29") || !got.Continuing {
+		t.Errorf("default %+v", got)
+	}
+	if !strings.Contains(strings.Join(got.Basis, "; "), "assumption: §II.A sets no date for the fee") {
+		t.Errorf("basis does not say the due date is assumed: %v", got.Basis)
+	}
+	if !remedy(t, r, "setoff").Exercisable {
+		t.Errorf("setoff not exercisable with the LMA default continuing: %+v", remedy(t, r, "setoff"))
+	}
+	if r := evaluate(t, "2004-03-31", defaults.Facts{}); len(r.Defaults) != 0 {
+		t.Errorf("fee and costs paid at closing: defaults %+v", r.Defaults)
 	}
 }
 
@@ -112,7 +154,8 @@ func TestCasualtyCureAndOveradvanceDefault(t *testing.T) {
 			t.Fatalf("%s cure %q: default %v, want %v", c.asOf, c.cure, got != nil, c.defaulted)
 		}
 		if got != nil {
-			if got.Occurred != d("2005-07-06") || got.Clause != "Security Agreement ¶13(h)" {
+			// ¶13(h) sets the cure, not the default: §7, an assumption.
+			if got.Occurred != d("2005-07-06") || got.Clause != "§7" || !strings.Contains(got.Assumption, "¶13(h)") {
 				t.Errorf("default %+v", got)
 			}
 			if c.cure != "" && (got.Status != defaults.StageCured || got.Continuing) {
@@ -279,6 +322,10 @@ func TestInsurance(t *testing.T) {
 	dl := deadline(t, r, "insurance:p3:terms")
 	if dl.Status != defaults.StatusOverdue || !strings.Contains(dl.Reason, `loss payee is "borrower"`) || !strings.Contains(dl.Reason, "5 days' notice of cancellation, fewer than 10") {
 		t.Errorf("deficient policy: %s %q", dl.Status, dl.Reason)
+	}
+	// ¶13(b): payable to the Bank for a loss after an Event of Default, not always.
+	if !strings.Contains(dl.Rule, "payable to the lender for a loss after the occurrence and during the continuation of an Event of Default") {
+		t.Errorf("rule does not say when losses are payable to the Bank: %s", dl.Rule)
 	}
 	if dl := deadline(t, r, "insurance:p3:evidence"); dl.Status != defaults.StatusOverdue {
 		t.Errorf("evidence: %s", dl.Status)

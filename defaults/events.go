@@ -56,9 +56,12 @@ type Default struct {
 	Accelerated date.Date   `json:"accelerated,omitempty"`
 	// Pending: requests to end it waiting for a second person; until one
 	// is approved the default continues.
-	Pending []Request      `json:"pending,omitempty"`
-	History []Stage        `json:"history"`
-	Cite    agreement.Cite `json:"cite"`
+	Pending []Request `json:"pending,omitempty"`
+	History []Stage   `json:"history"`
+	// Assumption: the event of default is an assumption of the terms, not
+	// the documents' text (e.g. an event under a clause not held), and why.
+	Assumption string         `json:"assumption,omitempty"`
+	Cite       agreement.Cite `json:"cite"`
 
 	cure *Stage // a cure found by rule (a passing covenant result), with who approved it
 }
@@ -139,7 +142,7 @@ func (e *engine) eventsByRule(rule string) []agreement.EventOfDefault {
 }
 
 func fromEvent(ev agreement.EventOfDefault) Default {
-	return Default{Event: ev.ID, Clause: ev.Clause, Label: ev.Label, Detection: ev.Detection, Cite: ev.Cite}
+	return Default{Event: ev.ID, Clause: ev.Clause, Label: ev.Label, Detection: ev.Detection, Assumption: ev.Assumption, Cite: ev.Cite}
 }
 
 func (e *engine) defaults(deadlines []Deadline) []Default {
@@ -147,6 +150,7 @@ func (e *engine) defaults(deadlines []Deadline) []Default {
 	ds = append(ds, e.covenantDefaults()...)
 	ds = append(ds, e.overadvanceDefaults()...)
 	ds = append(ds, e.terminationDefaults(deadlines)...)
+	ds = append(ds, e.obligationDefaults(deadlines)...)
 	ds = append(ds, e.crossDefaults()...)
 	ds = append(ds, e.recordedDefaults()...)
 	var kept []Default
@@ -351,6 +355,48 @@ func (e *engine) terminationDefaults(deadlines []Deadline) []Default {
 		return []Default{d}
 	}
 	return nil
+}
+
+// OccursWithoutFacts reports whether an event of default of the terms can
+// occur with no fact recorded: one with the rule obligation_overdue, whose
+// deadlines come from the terms alone (a fee due, costs within days of a
+// date). Without one, no fact means no event of default.
+func OccursWithoutFacts(t *agreement.Terms) bool {
+	return len((&engine{t: t}).eventsByRule("obligation_overdue")) > 0
+}
+
+// obligationDefaults: for each event of default with the rule
+// obligation_overdue, every deadline of the borrower under the event's
+// document (its fees, obligations and closing documents, cited to that
+// document) not met by its due date is an event of default, occurring the
+// day after the due date; performed late, it is cured on the day performed.
+// A deadline the engine cannot determine is not a default.
+func (e *engine) obligationDefaults(deadlines []Deadline) []Default {
+	var out []Default
+	for _, ev := range e.eventsByRule("obligation_overdue") {
+		for _, dl := range deadlines {
+			if dl.Party != "borrower" || dl.Cite.Document != ev.Document || dl.Due == 0 {
+				continue
+			}
+			if dl.Status != StatusOverdue && dl.Status != StatusLate {
+				continue
+			}
+			d := fromEvent(ev)
+			d.ID = ev.ID + ":" + dl.ID
+			d.Occurred = dl.Due + 1
+			d.Detail = fmt.Sprintf("%s (%s) not performed by %s", dl.Label, citeText(dl.Cite), dl.Due)
+			d.Basis = []string{dl.Rule}
+			if dl.Assumption != "" {
+				d.Basis = append(d.Basis, "assumption: "+dl.Assumption)
+			}
+			if dl.Status == StatusLate {
+				d.Cured = dl.Done
+				d.Basis = append(d.Basis, "performed late, on "+dl.Done.String())
+			}
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // crossDefaults aggregates the other indebtedness unpaid when due,

@@ -308,7 +308,7 @@ func TestDefaultsAsKnownAt(t *testing.T) {
 		{"every fact", time.Time{}, true, false, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			ds, _, err := defaults.Defaults(tm, f, d("2005-07-01"), c.knownAt, ny)
+			ds, _, err := defaults.Defaults(tm, performed(f), d("2005-07-01"), c.knownAt, ny)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -21,7 +21,10 @@ type Notice struct {
 	// Default is the id of the event of default the notice concerns.
 	Default string `json:"default,omitempty"`
 	// Ref ties the notice to a recorded event (e.g. the sale or move it announces).
-	Ref       string     `json:"ref,omitempty"`
+	Ref string `json:"ref,omitempty"`
+	// Document is the id of the document the notice is given under, which
+	// decides its addressees (Addressees); empty: NoticeDocument's choice.
+	Document  string     `json:"document,omitempty"`
 	Method    string     `json:"method"` // fax or courier (a method of the terms)
 	Sent      time.Time  `json:"sent"`
 	Confirmed *time.Time `json:"confirmed,omitempty"` // fax: confirmation of good transmission
@@ -51,6 +54,83 @@ type Effect struct {
 	// CopyBy: a method by which a copy must also be sent (courier for a fax).
 	CopyBy string         `json:"copy_by,omitempty"`
 	Cite   agreement.Cite `json:"cite"`
+	// Document is the document the notice is given under and To the
+	// parties it is addressed to under it (Addressees).
+	Document string      `json:"document,omitempty"`
+	To       []Addressee `json:"to,omitempty"`
+}
+
+// Addressee is a party a notice goes to, at its address for the notice's
+// document.
+type Addressee struct {
+	Party   string   `json:"party"`
+	Name    string   `json:"name"`
+	Attn    string   `json:"attention,omitempty"`
+	Address []string `json:"address,omitempty"`
+	Fax     string   `json:"fax,omitempty"`
+	// Copy: a copy-to party of the notice's addressee.
+	Copy       bool           `json:"copy,omitempty"`
+	Assumption string         `json:"assumption,omitempty"`
+	Cite       agreement.Cite `json:"cite"`
+}
+
+// NoticeDocument is the document a notice is given under: the notice's own
+// Document; else the document of the terms' obligation the notice performs
+// or starts (done_by or trigger "notice:<subject>", e.g. a casualty
+// overadvance notice under the Security Agreement ¶13(h)); else the
+// agreement (a notice of an Event of Default under §7.2 of the Loan
+// Agreement).
+func NoticeDocument(t *agreement.Terms, n Notice) string {
+	if n.Document != "" {
+		return n.Document
+	}
+	ref := "notice:" + n.Subject
+	for _, o := range t.Schedule.Obligations {
+		if (o.DoneBy == ref || o.Trigger == ref) && o.Cite.Document != "" {
+			return o.Cite.Document
+		}
+	}
+	for _, d := range t.Documents {
+		if d.Kind == "agreement" {
+			return d.ID
+		}
+	}
+	return ""
+}
+
+// Addressees is the one rule of whom a notice is addressed to: the party it
+// is to and that party's copy-to parties, each only if it receives the
+// notices of the notice's document (agreement.Party.Documents), at the
+// address the terms give it. The document and the list, or an error when
+// the document is not the facility's or the party receives no notices
+// under it.
+func Addressees(t *agreement.Terms, n Notice) (string, []Addressee, error) {
+	doc := NoticeDocument(t, n)
+	if t.Document(doc) == nil {
+		var ids []string
+		for _, d := range t.Documents {
+			ids = append(ids, d.ID)
+		}
+		return doc, nil, fmt.Errorf("notice %s: document %q: expected a document of the facility (%s)", n.ID, doc, strings.Join(ids, ", "))
+	}
+	var out []Addressee
+	add := func(p agreement.Party, isCopy bool) {
+		out = append(out, Addressee{Party: p.ID, Name: p.Name, Attn: p.Attn, Address: p.Address, Fax: p.Fax, Copy: isCopy, Assumption: p.Assumption, Cite: p.Cite})
+	}
+	for _, p := range t.Parties {
+		if p.ID == n.To && p.Receives(doc) {
+			add(p, false)
+		}
+	}
+	if len(out) == 0 {
+		return doc, nil, fmt.Errorf("notice %s: party %q receives no notices under %s (a party's documents: say which)", n.ID, n.To, doc)
+	}
+	for _, p := range t.Parties {
+		if p.CopyOf == n.To && p.Receives(doc) {
+			add(p, true)
+		}
+	}
+	return doc, out, nil
 }
 
 // Effective says when a notice sent by method at sent (with the fax

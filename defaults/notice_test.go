@@ -1,6 +1,7 @@
 package defaults_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -232,4 +233,57 @@ func FuzzParseTime(f *testing.F) {
 			t.Fatalf("%q: time in %v, want the facility's zone", s, tm.Location())
 		}
 	})
+}
+
+// Notice parties belong to the document whose notices they receive: the
+// Security Agreement ¶21 sends the Borrower's copy to its counsel at 885
+// Third Avenue, the Loan Agreement §8.16 (as the First Amendment §1(h)
+// changes it) to 45 Rockefeller Plaza.
+func TestAddresseesByDocument(t *testing.T) {
+	tm := terms(t, "2005-06-01")
+	names := func(as []defaults.Addressee) []string {
+		var out []string
+		for _, a := range as {
+			out = append(out, a.Party+" "+strings.Join(a.Address, ", ")+" fax "+a.Fax)
+		}
+		return out
+	}
+	cases := []struct {
+		name string
+		n    defaults.Notice
+		doc  string
+		want []string
+	}{
+		{"casualty overadvance, under Security Agreement ¶13(h)", courier(t, "c1", "casualty_overadvance", "2005-06-01 10:00"), "security-agreement", []string{
+			"borrower 23 Esquire Road, North Billerica, Massachusetts 01862 fax (978) 667-3377",
+			"borrower_counsel_sa 885 Third Avenue, Suite 3200, New York, New York 10022 fax (646) 840-6850"}},
+		{"event of default, under the Loan Agreement", courier(t, "e1", defaults.SubjectDefault, "2005-06-01 10:00"), "original-loan-agreement", []string{
+			"borrower 23 Esquire Road, North Billerica, Massachusetts 01862 fax (978) 667-3377",
+			"borrower_counsel Ropes & Gray, 45 Rockefeller Plaza, New York, NY 10111 fax (212) 841-5725"}},
+		{"named document", defaults.Notice{ID: "s1", From: "borrower", To: "lender", Subject: "sale", Document: "security-agreement"}, "security-agreement", []string{
+			"lender 19 Pleasant Street, Mail Stop: MA1-PLS-0201, Woburn, Massachusetts 01801 fax (781) 935-5979",
+			"lender_counsel 6 University Road, Cambridge, Massachusetts 02139 fax (617) 492-9020"}},
+		{"to the lender under the Loan Agreement: no counsel's copy", defaults.Notice{ID: "l1", From: "borrower", To: "lender", Subject: "other"}, "original-loan-agreement", []string{
+			"lender 19 Pleasant Street, Mail Stop: MA1-PLS-0201, Woburn, Massachusetts 01801 fax (781) 935-5979"}},
+	}
+	for _, c := range cases {
+		doc, as, err := defaults.Addressees(tm, c.n)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if doc != c.doc || !slices.Equal(names(as), c.want) {
+			t.Errorf("%s: %s %q\nwant %s %q", c.name, doc, names(as), c.doc, c.want)
+		}
+		for i, a := range as {
+			if a.Copy != (i > 0) {
+				t.Errorf("%s: %s copy %v", c.name, a.Party, a.Copy)
+			}
+		}
+	}
+	if _, _, err := defaults.Addressees(tm, defaults.Notice{ID: "x", To: "borrower", Document: "nope"}); err == nil || !strings.Contains(err.Error(), `document "nope": expected a document of the facility`) {
+		t.Errorf("unknown document: %v", err)
+	}
+	if _, _, err := defaults.Addressees(tm, defaults.Notice{ID: "x", To: "lender_counsel", Subject: "other"}); err == nil || !strings.Contains(err.Error(), "receives no notices under original-loan-agreement") {
+		t.Errorf("counsel of the Security Agreement under the Loan Agreement: %v", err)
+	}
 }

@@ -32,7 +32,7 @@ func TestWaiverLetterWaivesTheCovenantDefault(t *testing.T) {
 		{Covenant: "minimum_net_income", PeriodEnd: d("2005-07-03"), Pass: false, Actual: "-648912.00", Required: "1.00"},
 	}}
 	eval := func(asOf string) *defaults.Report {
-		r, err := defaults.Evaluate(waivedTerms(t, asOf), f, d(asOf), ny)
+		r, err := defaults.Evaluate(waivedTerms(t, asOf), performed(f), d(asOf), ny)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +87,7 @@ func TestWaiverLetterWaivesAnEventOfDefault(t *testing.T) {
 	f := defaults.Facts{OtherDebts: []defaults.OtherDebt{
 		{ID: "a", Creditor: "A", Amount: 6000000, Due: d("2005-01-10")},
 	}}
-	r, err := defaults.Evaluate(&tm, f, d("2005-04-01"), ny)
+	r, err := defaults.Evaluate(&tm, performed(f), d("2005-04-01"), ny)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestWaiverLetterWaivesAnEventOfDefault(t *testing.T) {
 	}
 	// An occurrence after the waiver's effective date is not waived.
 	tm.Waivers[0].Effective = d("2005-01-05")
-	r, err = defaults.Evaluate(&tm, f, d("2005-04-01"), ny)
+	r, err = defaults.Evaluate(&tm, performed(f), d("2005-04-01"), ny)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestWaiverLetterWaivesAnEventOfDefault(t *testing.T) {
 	}
 	// A waiver effective after the as-of date waives nothing yet.
 	tm.Waivers[0].Effective, tm.Waivers[0].Occurred = d("2005-05-01"), d("2005-01-11")
-	r, err = defaults.Evaluate(&tm, f, d("2005-04-01"), ny)
+	r, err = defaults.Evaluate(&tm, performed(f), d("2005-04-01"), ny)
 	if err != nil {
 		t.Fatal(err)
 	}

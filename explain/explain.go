@@ -76,13 +76,19 @@ func (n *Node) Find(key string) *Node {
 }
 
 // Text renders the tree as indented text, one node a paragraph.
-func (n *Node) Text() string {
+func (n *Node) Text() string { return n.TextWithClauses(nil) }
+
+// TextWithClauses renders the tree as Text does, with the text of each
+// clause cited (clauseText's answer; "" for a clause whose text is not
+// held) under the first line that cites it, as the web pages show it;
+// later lines citing it refer back to it.
+func (n *Node) TextWithClauses(clauseText func(Cite) string) string {
 	var b strings.Builder
-	n.text(&b, 0)
+	n.text(&b, 0, clauseText, map[Cite]bool{})
 	return b.String()
 }
 
-func (n *Node) text(b *strings.Builder, depth int) {
+func (n *Node) text(b *strings.Builder, depth int, clauseText func(Cite) string, shown map[Cite]bool) {
 	ind := strings.Repeat("  ", depth)
 	fmt.Fprintf(b, "%s%s: %s\n", ind, n.Label, n.Value)
 	if n.Formula != "" {
@@ -92,6 +98,21 @@ func (n *Node) text(b *strings.Builder, depth int) {
 		s := c.String()
 		if c.Amendment != "" {
 			s += " (as amended by " + c.Amendment + ")"
+		}
+		if clauseText != nil {
+			key := Cite{Document: c.Document, Section: c.Section}
+			if t := clauseText(c); t != "" {
+				if shown[key] {
+					s += " (text above)"
+				} else {
+					shown[key] = true
+					fmt.Fprintf(b, "%s  clause: %s\n", ind, s)
+					for _, line := range strings.Split(strings.TrimSpace(t), "\n") {
+						fmt.Fprintln(b, strings.TrimRight(ind+"    | "+line, " "))
+					}
+					continue
+				}
+			}
 		}
 		fmt.Fprintf(b, "%s  clause: %s\n", ind, s)
 	}
@@ -106,7 +127,7 @@ func (n *Node) text(b *strings.Builder, depth int) {
 		b.WriteByte('\n')
 	}
 	for _, c := range n.Children {
-		c.text(b, depth+1)
+		c.text(b, depth+1, clauseText, shown)
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 	"revolver/app"
 	"revolver/auth"
 	"revolver/date"
+	"revolver/defaults"
 	"revolver/examples"
 	"revolver/httpapi"
 	"revolver/jobs"
@@ -196,6 +197,7 @@ func newEnv(t testing.TB, open func(t testing.TB) (store.Store, *sql.DB)) *env {
 		if _, err := e.svc.RegisterFacility(ctx, slug, agreementFiles(t), app.Settings{MakerCheckerThreshold: &thr}, "setup"); err != nil {
 			t.Fatal(err)
 		}
+		lmaPerformed(t, e.svc, slug)
 		c := e.submitCertificate(slug, "setup@bank.example")
 		if _, _, err := e.svc.DecideCertificate(ctx, slug, c.ID, app.CertificateDecision{Status: store.Approved, By: "setup-checker@bank.example", Supersedes: c.Supersedes}); err != nil {
 			t.Fatal(err)
@@ -432,5 +434,25 @@ func (e *env) openBusinessDate(d string) {
 	e.t.Helper()
 	if _, err := e.svc.OpenBusinessDate(context.Background(), date.MustParse(d), "test", "test"); err != nil {
 		e.t.Fatal(err)
+	}
+}
+
+// lmaPerformed records on svc, as known on 5 February 2004, the fee of the
+// Loan Modification Agreement §II.A paid at closing and its §III.F costs
+// paid that day, as the demo does: without them every later date has the
+// LMA §III.D(i) event of default of their being overdue, which refuses the
+// advances these tests make.
+func lmaPerformed(t testing.TB, svc *app.Service, slug string) {
+	t.Helper()
+	now := svc.Now
+	defer func() { svc.Now = now }()
+	svc.Now = func() time.Time { return time.Date(2004, 2, 5, 22, 0, 0, 0, time.UTC) }
+	for _, e := range []defaults.Event{
+		{Kind: "fee_paid", Ref: "transaction_fee", Date: date.MustParse("2004-01-28"), Note: "paid by wire at closing"},
+		{Kind: "costs_paid", Ref: "lma_costs", Date: date.MustParse("2004-02-05"), Note: "counsel's invoice paid"},
+	} {
+		if _, err := svc.RecordOccurrence(context.Background(), app.FactInput{Facility: slug, Key: "lma-" + e.Kind, By: "setup"}, e); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -19,6 +19,8 @@ import (
 	"revolver/app"
 	"revolver/auth"
 	"revolver/covenant"
+	"revolver/date"
+	"revolver/defaults"
 	"revolver/examples"
 	"revolver/httpapi"
 	"revolver/money"
@@ -139,6 +141,7 @@ func newEnvOn(t testing.TB, backend string) *env {
 		if _, err := svc.RegisterFacility(ctx, slug, fs, app.Settings{MakerCheckerThreshold: &threshold}, "setup"); err != nil {
 			t.Fatal(err)
 		}
+		lmaPerformed(t, svc, slug)
 	}
 	for _, f := range []struct {
 		name string
@@ -315,4 +318,27 @@ func (c *client) postPage(p string, form url.Values) (*http.Response, string) {
 		c.t.Fatal(err)
 	}
 	return resp, b.String()
+}
+
+// lmaPerformed records on svc, as known on 5 February 2004, the fee of the
+// Loan Modification Agreement §II.A paid at closing and its §III.F costs
+// paid that day, as the demo does: without them every later date has the
+// LMA §III.D(i) event of default of their being overdue, which refuses the
+// advances these tests make.
+func lmaPerformed(t testing.TB, svc *app.Service, slug string) {
+	t.Helper()
+	now, terms := svc.Now, svc.Terms
+	defer func() { svc.Now, svc.Terms = now, terms }()
+	if svc.Terms == nil {
+		svc.Terms = &app.StoredTerms{Store: svc.Store}
+	}
+	svc.Now = func() time.Time { return time.Date(2004, 2, 5, 22, 0, 0, 0, time.UTC) }
+	for _, e := range []defaults.Event{
+		{Kind: "fee_paid", Ref: "transaction_fee", Date: date.MustParse("2004-01-28"), Note: "paid by wire at closing"},
+		{Kind: "costs_paid", Ref: "lma_costs", Date: date.MustParse("2004-02-05"), Note: "counsel's invoice paid"},
+	} {
+		if _, err := svc.RecordOccurrence(context.Background(), app.FactInput{Facility: slug, Key: "lma-" + e.Kind, By: "setup"}, e); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -101,8 +101,11 @@ func TestDeadlinesCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// No facts: the transaction fee (due at closing, an assumed date) is not
+	// recorded as paid, an event of default under LMA §III.D(i) since
+	// 2004-01-29 that opens the set-off.
 	for _, w := range []string{"due          2004-02-09 LMA §III.F", "coming       2007-05-31 FA §1(a)", "undetermined -          LMA §II.A     Continuation of UCC financing statement ucc1",
-		"not yet     setoff", "missing: an Event of Default occurred and continuing"} {
+		"lma_nonperformance:fee:transaction_fee  LMA §III.D(i)", "EXERCISABLE setoff"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("table lacks %q:\n%s", w, out)
 		}
@@ -111,7 +114,8 @@ func TestDeadlinesCommand(t *testing.T) {
 	os.WriteFile(facts, []byte(`{
   "notices": [{"id": "cas1", "from": "lender", "to": "borrower", "subject": "casualty_overadvance",
                "method": "courier", "sent": "2005-06-01T11:00:00-04:00"}],
-  "ucc_filings": [{"filing": "ucc1", "number": "4021234 5", "filed": "2004-02-02"}]
+  "ucc_filings": [{"filing": "ucc1", "number": "4021234 5", "filed": "2004-02-02"}],
+  "events": [`+lmaFacts+`]
 }`), 0o644)
 	out, err = execute(t, "deadlines", "--agreement", example, "--as-of", "2005-07-06", "--facts", facts, "--format", "json")
 	if err != nil {
@@ -197,6 +201,7 @@ func TestStoredDefaultsCommand(t *testing.T) {
 	}
 	must("", "migrate")
 	must("", "facility", "add", "--slug", "btu", "--agreement", ex)
+	lmaPerformedIn(t, db, "btu")
 	for _, u := range [][]string{{"officer@bank.example", "lender_officer"}, {"cfo@btu.example", "borrower", "--facility", "btu"}} {
 		must("a-long-password\n", append([]string{"user", "add", "--email", u[0], "--role", u[1], "--password-stdin"}, u[2:]...)...)
 	}

@@ -122,10 +122,20 @@ func amountFlag(name, v string) (money.Amount, error) {
 	return a, nil
 }
 
-// parseCasualty reads --casualty ITEM@LOCATION[=AMOUNT] flags.
+// parseCasualty reads --casualty ITEM@LOCATION[=AMOUNT] (inventory) and
+// --casualty receivable:DEBTOR/INVOICE (a receivable, whole) flags.
 func parseCasualty(specs []string) ([]borrowingbase.CasualtyExclusion, error) {
 	var out []borrowingbase.CasualtyExclusion
 	for _, s := range specs {
+		if rest, ok := strings.CutPrefix(s, "receivable:"); ok {
+			debtor, invoice, ok := strings.Cut(rest, "/")
+			if !ok || debtor == "" || invoice == "" || strings.Contains(invoice, "=") {
+				return nil, usageError{fmt.Errorf("--casualty %q: expected receivable:DEBTOR/INVOICE (a receivable is excluded whole, with no amount)", s)}
+			}
+			out = append(out, borrowingbase.CasualtyExclusion{Collateral: "receivables", Debtor: debtor, Invoice: invoice,
+				Reason: "casualty exclusion given on the command line", Cite: explain.Cite{Document: "security-agreement", Section: "¶13(h)"}})
+			continue
+		}
 		spec, amt, hasAmt := strings.Cut(s, "=")
 		item, loc, ok := strings.Cut(spec, "@")
 		if !ok || item == "" || loc == "" {
@@ -172,7 +182,7 @@ func bbcCmd() *cobra.Command {
 	f.StringVar(&a.lcDrawn, "lc-drawn", "", "letters of credit drawn and not reimbursed")
 	f.StringVar(&a.columns, "columns", "", `column map for other ERP exports: "amount=Open Balance,invoice_no=Doc No"`)
 	f.StringVar(&a.currency, "currency", "", "currency of the reports (default: the agreement's)")
-	f.StringArrayVar(&a.casualty, "casualty", nil, "casualty exclusion ITEM@LOCATION[=AMOUNT] (Security Agreement ¶13(h)); repeatable")
+	f.StringArrayVar(&a.casualty, "casualty", nil, "casualty exclusion (Security Agreement ¶13(h)): inventory ITEM@LOCATION[=AMOUNT] or a receivable receivable:DEBTOR/INVOICE; repeatable")
 	f.StringVar(&a.format, "format", "table", "json or table")
 	f.BoolVar(&a.explain, "explain", false, "explain every line: formula, clause, amendment, input rows")
 	f.BoolVar(&a.rows, "rows", false, "with --explain: list the input rows of every line")
@@ -210,7 +220,7 @@ func writeCertificate(w interface{ Write([]byte) (int, error) }, cert *borrowing
 		return err
 	}
 	if a.explain {
-		_, err := w.Write([]byte("\n" + cert.Explain(a.rows).Text()))
+		_, err := w.Write([]byte("\n" + cert.Explain(a.rows).TextWithClauses(cert.ClauseText)))
 		return err
 	}
 	return nil

@@ -202,6 +202,7 @@ func TestCorrectionCommands(t *testing.T) {
 	const officer, credit, cfo = "officer@bank.example", "credit@bank.example", "cfo@btu.example"
 	must("", "migrate")
 	must("", "facility", "add", "--slug", "btu", "--agreement", ex)
+	lmaPerformedIn(t, db, "btu")
 	for _, u := range [][]string{{officer, "lender_officer"}, {credit, "lender_officer"}, {cfo, "borrower", "--facility", "btu"}} {
 		must("a-long-password\n", append([]string{"user", "add", "--email", u[0], "--role", u[1], "--password-stdin"}, u[2:]...)...)
 	}

@@ -51,6 +51,7 @@ func TestThreeProcessesOneAnswer(t *testing.T) {
 	}
 	cli("", "migrate")
 	cli("", "facility", "add", "--slug", surfSlug, "--agreement", example, "--maker-checker-threshold", "14000000.00")
+	lmaPerformedIn(t, url, surfSlug)
 	const admin = "admin@bank.example"
 	for _, u := range []struct{ email, role string }{{surfOfficer, "lender_officer"}, {surfCredit, "lender_officer"}, {surfBorrower, "borrower"}, {admin, "lender_admin"}} {
 		args := []string{"user", "add", "--email", u.email, "--role", u.role, "--password-stdin"}

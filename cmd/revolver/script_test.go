@@ -36,7 +36,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("WAIVER", waiver)
 			return nil
 		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"status": status},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"status": status, "lmaperformed": lmaPerformedCmd},
 	})
 }
 

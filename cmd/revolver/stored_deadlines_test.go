@@ -30,6 +30,7 @@ func TestFacilityDeadlines(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := &app.Service{Store: st, Terms: &app.StoredTerms{Store: st}}
+	lmaPerformed(t, svc, "btu")
 	loc, _ := time.LoadLocation("America/New_York")
 	_, err = svc.RecordNotice(ctx, app.FactInput{Facility: "btu", Key: "n1", By: "officer"}, defaults.Notice{From: "lender", To: "borrower",
 		Subject: "casualty_overadvance", Method: "courier", Sent: time.Date(2006, 5, 26, 16, 30, 0, 0, loc)})

@@ -220,6 +220,7 @@ func newWorld(t *testing.T, flag, target string, rnd *rand.Rand) *world {
 	t.Cleanup(func() { st.Close() })
 	w.st = st
 	w.svc = &app.Service{Store: st, Terms: &app.StoredTerms{Store: st}, Now: w.clock}
+	lmaPerformed(t, w.svc, surfSlug)
 	prime, _ := money.ParseRate("0.0475")
 	if err := st.PutRate(ctx, "prime", ledger.RatePoint{Effective: date.MustParse("2004-09-22"), Value: prime}, nil); err != nil {
 		t.Fatal(err)
