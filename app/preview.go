@@ -77,6 +77,9 @@ type Preview struct {
 	// what a certificate of the same reports would show (the certificate
 	// itself shows what was approved, as ever). Nil without one.
 	Certificate *CertificatePreview `json:"certificate,omitempty"`
+	// NotComputed says which side's covenant tests or deadlines could
+	// not be computed, and why (their lists then lack that side).
+	NotComputed []string `json:"not_computed,omitempty"`
 }
 
 // CertificatePreview is the certificate in force recomputed on both sides
@@ -198,7 +201,7 @@ func (s *Service) PreviewDraft(ctx context.Context, facility string, draft Amend
 		p.Terms = d
 	}
 	// Every record known now, on both sides.
-	side := func(c context.Context, avail **Availability, msg *string) (*covenant.Result, *defaults.Report) {
+	side := func(c context.Context, avail **Availability, msg *string, name string) (*covenant.Result, *defaults.Report) {
 		if a, err := s.Availability(c, facility, asOf, store.Everything); err != nil {
 			*msg = err.Error()
 		} else {
@@ -207,15 +210,17 @@ func (s *Service) PreviewDraft(ctx context.Context, facility string, draft Amend
 		cov, err := s.Covenants(c, facility, store.Everything, func(d date.Date) (*agreement.Terms, error) { return st.TermsAsOf(c, facility, d) })
 		if err != nil {
 			cov = nil
+			p.NotComputed = append(p.NotComputed, name+": the covenant tests: "+err.Error())
 		}
 		rep, err := s.DefaultsReportAt(c, facility, asOf, store.Everything)
 		if err != nil {
 			rep = nil
+			p.NotComputed = append(p.NotComputed, name+": the deadlines and events of default: "+err.Error())
 		}
 		return cov, rep
 	}
-	covB, repB := side(partOf(ctx), &p.Availability.Before, &p.Availability.BeforeError)
-	covA, repA := side(partOf(dctx), &p.Availability.After, &p.Availability.AfterError)
+	covB, repB := side(partOf(ctx), &p.Availability.Before, &p.Availability.BeforeError, "today")
+	covA, repA := side(partOf(dctx), &p.Availability.After, &p.Availability.AfterError, "with the draft")
 	p.Covenants = compareTests(covB, covA)
 	p.Deadlines = compareDeadlines(repB, repA)
 	p.Defaults = PreviewDefaults{Before: continuing(repB), After: continuing(repA)}

@@ -301,6 +301,9 @@ func writePreview(w io.Writer, p app.Preview) {
 		}
 		fmt.Fprintf(w, "  %s: %s  →  %s\n", d.Label, bs, as)
 	}
+	for _, e := range p.NotComputed {
+		fmt.Fprintf(w, "\nnot computed: %s\n", e)
+	}
 	fmt.Fprintf(w, "\nEvents of default continuing: today %s; with the draft %s\n", listOrNone(p.Defaults.Before), listOrNone(p.Defaults.After))
 	fmt.Fprintf(w, "\nNothing was recorded. To ask for it: POST …/amendments with previewed_sha256 %s (a second person approves).\n", p.SHA256)
 }
