@@ -137,7 +137,8 @@ type Store interface {
 	AdvanceRequestsPage(ctx context.Context, facility string, q Page) ([]AdvanceRequest, error)
 	// Overadvances lists a facility's recorded overadvances by id.
 	Overadvances(ctx context.Context, facility string) ([]Overadvance, error)
-	FactStore // notices, events of default, policies, filings: defaults.go
+	FactStore       // notices, events of default, policies, filings: defaults.go
+	LoanNoticeStore // continuations and conversions of loans: loans.go
 
 	// AccrualState returns, for every facility, what a close-of-business
 	// run needs to accrue interest through the day through.
@@ -272,7 +273,8 @@ type Tx interface {
 	// key with the same content returns the record (true), other content is
 	// idempotency_mismatch. Records are never changed.
 	RecordOveradvance(o Overadvance) (Overadvance, bool, error)
-	FactTx // fact records: defaults.go
+	FactTx       // fact records: defaults.go
+	LoanNoticeTx // continuations and conversions of loans: loans.go
 
 	// Certificate returns a certificate of the facility (another
 	// facility's is not_found); CreateCertificate, SubmitCertificate and

@@ -9,7 +9,7 @@ import (
 )
 
 // AppendOnly checks that the database itself refuses to update or delete
-// postings, transactions, financial submissions and sign-in attempts, and
+// postings, transactions, financial submissions, sign-in attempts and loan notices, and
 // to edit a certificate once submitted, whatever client writes to it. db is the
 // adapter's connection to the same database as s.
 func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
@@ -22,6 +22,13 @@ func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 		if err := a.RecordSignIn(ctx, store.SignInAttempt{At: t0, Email: "ann@bank.example", Address: "10.0.0.1"}, nil, nil); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := s.Update(ctx, "f", func(tx store.Tx) error {
+		_, _, err := tx.AddLoanNotice(store.LoanNotice{Facility: "f", Key: "n", Loan: 1, PeriodEnd: d("2006-02-10"), Kind: store.LoanConvert,
+			Option: "prime", GivenBy: "x", GivenAt: t0})
+		return err
+	}); err != nil {
+		t.Fatal(err)
 	}
 	before := CheckInvariants(t, s, "f")
 	for _, q := range []string{
@@ -36,6 +43,8 @@ func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 		`DELETE FROM certificates`,
 		`UPDATE signin_attempts SET at = at`,
 		`DELETE FROM signin_attempts`,
+		`UPDATE loan_notices SET rate_option = 'libor'`,
+		`DELETE FROM loan_notices`,
 	} {
 		if _, err := db.Exec(q); err == nil {
 			t.Errorf("%s: accepted, want refused by the database", q)
