@@ -254,7 +254,9 @@ func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.Ad
 // electOption is the pricing option a borrowing request elects: the one it
 // names, or the terms' first; the amount and interest period are checked
 // against the option's minimum, multiple and periods (ledger.Option
-// CheckBorrowing).
+// CheckBorrowing). A term-rate loan's interest period starts on its
+// borrowing date; close of business accrues each loan at its own rate
+// (ledger.LoanBook, ledger.LoanRateOn).
 func electOption(terms FacilityTerms, in RequestInput) (ledger.Option, error) {
 	if len(terms.Options) == 0 {
 		if in.Option != "" || in.InterestPeriod != "" {
@@ -276,13 +278,6 @@ func electOption(terms FacilityTerms, in RequestInput) (ledger.Option, error) {
 	}
 	if err := opt.CheckBorrowing(in.Amount, in.InterestPeriod); err != nil {
 		return opt, err
-	}
-	if opt.IsTerm() {
-		// Close of business accrues every loan at the first option's rate:
-		// until it accrues each loan at its own rate for its interest
-		// period, a term-rate loan is refused rather than accrued wrong.
-		return opt, &ledger.Error{Code: ledger.CodeUndetermined, ValueDate: in.ValueDate,
-			Message: fmt.Sprintf("a %s loan (%s, %s) cannot be funded yet: interest per loan and interest period is not computed; elect %s", opt.ID, opt.Base, in.InterestPeriod, terms.Options[0].ID)}
 	}
 	return opt, nil
 }

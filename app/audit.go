@@ -122,6 +122,14 @@ func (t *recordingTx) AddFactRecord(r store.FactRecord) (store.FactRecord, bool,
 	return out, replayed, err
 }
 
+func (t *recordingTx) AddLoanNotice(n store.LoanNotice) (store.LoanNotice, bool, error) {
+	out, replayed, err := t.Tx.AddLoanNotice(n)
+	if err == nil && !replayed {
+		t.changes = append(t.changes, change{What: "loan_notice", After: out})
+	}
+	return out, replayed, err
+}
+
 func (t *recordingTx) RecordOveradvance(o store.Overadvance) (store.Overadvance, bool, error) {
 	out, replayed, err := t.Tx.RecordOveradvance(o)
 	if err == nil && !replayed {
@@ -213,7 +221,7 @@ var (
 	kindOfChange = map[string]string{
 		"advance_request": "advance", "certificate": "certificate", "transaction": "transaction",
 		"financial_statement": "financial_statement", "pending": "approval", "fact_record": "fact",
-		"overadvance": "overadvance", "document": "document",
+		"overadvance": "overadvance", "document": "document", "loan_notice": "loan_notice",
 	}
 	subjectChange = map[string]string{
 		"advance": "advance_request", "certificate": "certificate", "repayment": "transaction", "transaction": "transaction",

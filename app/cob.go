@@ -276,6 +276,47 @@ func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, thro
 		}
 		return t, ser, nil
 	}
+	// The loans: one position of the balance while every loan is of the
+	// default floating option (pooled), else derived from the Loans
+	// postings, the elections and the notices (ledger.LoanBook), with and
+	// without the late postings. Which, is decided with the first terms
+	// the run reads.
+	moves, err := s.readElections(ctx, st.Facility, through)
+	if err != nil {
+		return nil, nil, true, err
+	}
+	termsOf := func(day date.Date) (FacilityTerms, error) {
+		t, _, err := terms.on(ctx, day)
+		return t, err
+	}
+	var withBook, withoutBook *book
+	decided := false
+	decide := func(t FacilityTerms) error {
+		if decided {
+			return nil
+		}
+		decided = true
+		if err := s.readLoanMoves(ctx, &moves, st.Facility, through, t, false); err != nil || moves.pooled {
+			return err
+		}
+		skip := map[int64]bool{}
+		for _, l := range late {
+			skip[l.TxID] = true
+		}
+		withBook, withoutBook = moves.book(nil), moves.book(skip)
+		return nil
+	}
+	// loansOn are the loans at the close of day (principal: the balance).
+	loansOn := func(day date.Date, t FacilityTerms, principal money.Amount, b **book) ([]ledger.Loan, error) {
+		if err := decide(t); err != nil {
+			return nil, err
+		}
+		if *b == nil {
+			return ledger.Pooled(principal, loanTerms(t))
+		}
+		return (*b).to(day, termsOf)
+	}
+	rates := &seriesReader{s: s, ctx: ctx, series: series}
 	principal := st.Opening
 	// Interest accrued and not yet capitalised. Everything stored for
 	// the facility is dated on or before AccruedThrough, so the balance
@@ -291,11 +332,19 @@ func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, thro
 		}
 		if day <= st.AccruedThrough && len(late) > 0 {
 			if without := adj.without(day, principal); without != principal {
-				t, ser, err := interestTerms(day)
+				t, _, err := interestTerms(day)
 				if err != nil {
 					return nil, nil, true, err
 				}
-				if err := adj.day(t.Pricing, ser, day, principal, without); err != nil {
+				now, err := loansOn(day, t, principal, &withBook)
+				if err != nil {
+					return nil, nil, true, err
+				}
+				was, err := loansOn(day, t, without, &withoutBook)
+				if err != nil {
+					return nil, nil, true, err
+				}
+				if err := adj.day(rates, t, day, now, was); err != nil {
 					return nil, nil, true, err
 				}
 			}
@@ -313,15 +362,19 @@ func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, thro
 		if day < start {
 			continue
 		}
-		t, ser, err := interestTerms(day)
+		t, _, err := interestTerms(day)
 		if err != nil {
 			return nil, nil, true, err
 		}
-		a, err := ledger.AccrueDay(t.Pricing, ser, day, principal)
+		loans, err := loansOn(day, t, principal, &withBook)
 		if err != nil {
 			return nil, nil, true, err
 		}
-		tr, ok, err := ledger.Accrual(st.Facility, a)
+		a, err := rates.accrueLoans(t, day, loans)
+		if err != nil {
+			return nil, nil, true, err
+		}
+		tr, ok, err := ledger.LoanAccrual(st.Facility, a)
 		if err != nil {
 			return nil, nil, true, err
 		}
@@ -344,6 +397,11 @@ func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, thro
 			if ok {
 				txs = append(txs, tr)
 				// Capitalised interest bears interest from the next day.
+				if withBook != nil {
+					if err := withBook.b.Debit(day, loanTerms(t), receivable, "capitalised interest"); err != nil {
+						return nil, nil, true, err
+					}
+				}
 				principal += receivable
 				receivable = 0
 			}
@@ -451,19 +509,19 @@ func (a *adjustment) without(day date.Date, principal money.Amount) money.Amount
 	return principal
 }
 
-// day adds the difference on day between the interest on principal (the
-// Loans balance at its close including the late postings) and on without
-// (excluding them), at the pricing and base rate in force that day.
-func (a *adjustment) day(p ledger.Pricing, ser ledger.RateSeries, day date.Date, principal, without money.Amount) error {
-	now, err := ledger.AccrueDay(p, ser, day, principal)
+// day adds the difference on day between the interest on the loans now
+// (at its close including the late postings) and was (excluding them), at
+// the terms and base rates in force that day.
+func (a *adjustment) day(r *seriesReader, t FacilityTerms, day date.Date, now, was []ledger.Loan) error {
+	n, err := r.accrueLoans(t, day, now)
 	if err != nil {
 		return err
 	}
-	was, err := ledger.AccrueDay(p, ser, day, without)
+	w, err := r.accrueLoans(t, day, was)
 	if err != nil {
 		return err
 	}
-	if d := now.Amount - was.Amount; d != 0 {
+	if d := n.Amount - w.Amount; d != 0 {
 		a.total += d
 		a.days = append(a.days, day)
 	}

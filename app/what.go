@@ -69,6 +69,10 @@ const (
 	OpCancelAdvance  Op = "advance/cancel"
 	OpAdvance        Op = "advance/fund"
 
+	// GiveLoanNotice: a term-rate loan continued or converted at the end
+	// of its interest period.
+	OpLoanNotice Op = "loan_notice/give"
+
 	// Repay (and Post of a repayment), Post of any other transaction,
 	// Reverse, Collect, ReturnItem, ChargeFee, ChargeCost and
 	// RecordOveradvance.

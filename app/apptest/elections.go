@@ -16,8 +16,8 @@ import (
 // testElections: a borrowing request elects a pricing option, by default
 // the terms' first, stored with the request; a term-rate loan names an
 // interest period the terms allow and keeps to the minimum and the
-// multiple, and is refused (undetermined) while close of business accrues
-// every loan at the first option's rate.
+// multiple, and is funded as such (close of business accrues each loan at
+// its own rate: loans.go).
 func testElections(t *testing.T, s store.Store) {
 	newFacility(t, s, "f")
 	c := submitted(t, s, "f", d("2006-01-31"), amt("5000000.00"), 0)
@@ -52,12 +52,10 @@ func testElections(t *testing.T, s store.Store) {
 	if again := must(svc.RequestAdvance(ctx, in("q", "20000.00", "prime", ""))).of(t); again.ID != r.ID {
 		t.Errorf("retry = %+v", again)
 	}
-	// A valid term-rate election is refused, undetermined, until close of
-	// business accrues each loan for its interest period.
-	_, err := svc.RequestAdvance(ctx, in("s", "600000.00", "sofr", "3m"))
-	wantCode(t, err, ledger.CodeUndetermined)
-	if err == nil || !strings.Contains(err.Error(), "a sofr loan (term_sofr, 3m) cannot be funded yet") {
-		t.Errorf("term election: %v", err)
+	// A valid term-rate election is funded, its election stored.
+	sofr := must(svc.RequestAdvance(ctx, in("s", "600000.00", "sofr", "3m"))).of(t)
+	if sofr.Status != store.AdvanceFunded || sofr.Option != "sofr" || sofr.InterestPeriod != "3m" {
+		t.Errorf("term election = %+v, want funded sofr 3m", sofr)
 	}
 	for _, tc := range []struct {
 		amount, option, period, want string
@@ -75,7 +73,7 @@ func testElections(t *testing.T, s store.Store) {
 			t.Errorf("%s %s %s: %v, want %q", tc.amount, tc.option, tc.period, err, tc.want)
 		}
 	}
-	if n := len(must(s.AdvanceRequests(ctx, "f")).of(t)); n != 2 {
-		t.Errorf("%d requests stored, want the 2 accepted", n)
+	if n := len(must(s.AdvanceRequests(ctx, "f")).of(t)); n != 3 {
+		t.Errorf("%d requests stored, want the 3 accepted", n)
 	}
 }
