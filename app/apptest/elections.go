@@ -52,10 +52,11 @@ func testElections(t *testing.T, s store.Store) {
 	if again := must(svc.RequestAdvance(ctx, in("q", "20000.00", "prime", ""))).of(t); again.ID != r.ID {
 		t.Errorf("retry = %+v", again)
 	}
-	// A valid term-rate election is funded, its election stored.
+	// A valid term-rate election is accepted (above the facility's
+	// maker-checker threshold it waits for approval), its election stored.
 	sofr := must(svc.RequestAdvance(ctx, in("s", "600000.00", "sofr", "3m"))).of(t)
-	if sofr.Status != store.AdvanceFunded || sofr.Option != "sofr" || sofr.InterestPeriod != "3m" {
-		t.Errorf("term election = %+v, want funded sofr 3m", sofr)
+	if sofr.Status != store.AdvanceRequested || sofr.Option != "sofr" || sofr.InterestPeriod != "3m" {
+		t.Errorf("term election = %+v, want requested sofr 3m", sofr)
 	}
 	for _, tc := range []struct {
 		amount, option, period, want string
