@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
-	"fmt"
+	"slices"
+
+	"github.com/cockroachdb/apd/v3"
 
 	"revolver/date"
 	"revolver/ledger"
@@ -23,17 +25,55 @@ type InterestReport struct {
 	// adjustments posted in the span for back-valued postings.
 	Accrued     string `json:"accrued"`
 	Adjustments string `json:"adjustments"`
+	// Loans is the interest per loan and rate period (each loan's exact
+	// share, rounded once per period), RepaymentOrder how repayments were
+	// applied to the loans.
+	Loans          []ledger.LoanPeriod `json:"loans"`
+	RepaymentOrder string              `json:"repayment_order"`
+}
+
+// rateGroups are a day's loans grouped by the rate they bore, each with
+// its exact interest rounded to the cent.
+func rateGroups(di ledger.DayInterest) ([]ledger.DayRate, error) {
+	var out []ledger.DayRate
+	exact := map[int]*apd.Decimal{}
+	c := apd.BaseContext.WithPrecision(40)
+	for _, l := range di.Loans {
+		i := slices.IndexFunc(out, func(g ledger.DayRate) bool {
+			return g.Option == l.Rate.Option && g.Series == l.Rate.Series && g.Base.Effective == l.Rate.Point.Effective && g.Rate.Cmp(l.Rate.Rate) == 0
+		})
+		if i < 0 {
+			out = append(out, ledger.DayRate{Day: di.Day, Option: l.Rate.Option, Series: l.Rate.Series, Base: l.Rate.Point, Margin: l.Rate.Margin,
+				Rate: l.Rate.Rate, Floor: l.Rate.Floor, Floored: l.Rate.Floored, DayCount: di.DayCountName})
+			i = len(out) - 1
+			exact[i] = new(apd.Decimal)
+		}
+		if _, err := c.Add(exact[i], exact[i], l.Exact); err != nil {
+			return nil, err
+		}
+	}
+	for i := range out {
+		a, err := money.FromDecimal(exact[i])
+		if err != nil {
+			return nil, err
+		}
+		out[i].Interest = a
+	}
+	return out, nil
 }
 
 // InterestByRatePeriod explains the interest accrued on a facility's loans
 // from from to to (value dates, inclusive): the days grouped by the rate
 // they bore, each period with its rate (the base series' value in force,
 // with its source, plus the margin of the option), its day count and the
-// interest posted by close of business for its days. Days before the first
-// accrual or after the last are left out; a day whose series had no value
-// is undetermined, naming the series and the day.
+// interest posted by close of business for its days (on a day its loans
+// bore several rates, each rate's exact share rounded to the cent); and
+// per loan and rate period (ledger.LoanPeriods): each loan of the day
+// (ledger.LoanBook) with its rate (ledger.LoanRateOn). Days before the
+// first accrual or after the last are left out; a day whose series had no
+// value is undetermined, naming the series and the day.
 func (s *Service) InterestByRatePeriod(ctx context.Context, facility string, from, to date.Date) (InterestReport, error) {
-	out := InterestReport{Facility: facility, From: from, To: to, Periods: []ledger.RatePeriod{}}
+	out := InterestReport{Facility: facility, From: from, To: to, Periods: []ledger.RatePeriod{}, Loans: []ledger.LoanPeriod{}, RepaymentOrder: ledger.RepaymentOrder}
 	if err := authorize(ctx, ActRead, facility); err != nil {
 		return out, err
 	}
@@ -71,25 +111,50 @@ func (s *Service) InterestByRatePeriod(ctx context.Context, facility string, fro
 	if err := terms.dates(ctx); err != nil {
 		return out, err
 	}
+	m, err := s.readElections(ctx, facility, to)
+	if err != nil {
+		return out, err
+	}
+	if err := s.readLoanMoves(ctx, &m, facility, to, FacilityTerms{}, true); err != nil {
+		return out, err
+	}
+	bk := m.book(nil)
+	termsOf := func(d date.Date) (FacilityTerms, error) {
+		t, _, err := terms.on(ctx, d)
+		return t, err
+	}
+	rates := &seriesReader{s: s, ctx: ctx, series: terms.series}
 	var days []ledger.DayRate
+	var loanDays []ledger.DayInterest
 	for day := from; day <= to; day++ {
 		amt, ok := posted[day]
 		if !ok {
 			continue // no accrual that day (no loans, or not yet closed)
 		}
-		t, ser, err := terms.on(ctx, day)
+		loans, err := bk.to(day, termsOf)
 		if err != nil {
 			return out, err
 		}
-		i := len(ser) - 1
-		for i >= 0 && ser[i].Effective > day {
-			i--
+		t, _, err := terms.on(ctx, day)
+		if err != nil {
+			return out, err
 		}
-		if i < 0 {
-			return out, ledger.RateUnknown(t.Pricing.Series, day, fmt.Sprintf("the rate of the interest of %s", day))
+		di, err := rates.accrueLoans(t, day, loans)
+		if err != nil {
+			return out, err
 		}
-		days = append(days, ledger.DayRate{Day: day, Option: t.Pricing.Option, Series: t.Pricing.Series, Base: ser[i],
-			Margin: t.Pricing.Margin, DayCount: t.Pricing.DayCountName, Interest: money.Amount(amt)})
+		loanDays = append(loanDays, di)
+		groups, err := rateGroups(di)
+		if err != nil {
+			return out, err
+		}
+		if len(groups) == 1 {
+			groups[0].Interest = money.Amount(amt) // the posted amount
+		}
+		days = append(days, groups...)
+	}
+	if out.Loans, err = ledger.LoanPeriods(loanDays); err != nil {
+		return out, err
 	}
 	out.Periods = ledger.RatePeriods(days)
 	out.Accrued, out.Adjustments = money.Amount(accrued).String(), money.Amount(adjusted).String()

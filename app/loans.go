@@ -143,7 +143,13 @@ func (s *Service) readLoanMoves(ctx context.Context, m *loanMoves, facility stri
 				}
 			}
 			if a != 0 || tr.Kind == ledger.KindAdvance {
-				m.byTx = append(m.byTx, txMove{id: tr.ID, day: tr.ValueDate, amount: a})
+				day := tr.ValueDate
+				if tr.Kind == ledger.KindCapitalise {
+					// Capitalised interest bears interest from the next day
+					// (it is posted after the month end's accrual).
+					day++
+				}
+				m.byTx = append(m.byTx, txMove{id: tr.ID, day: day, amount: a})
 				if m.first == 0 || tr.ValueDate < m.first {
 					m.first = tr.ValueDate
 				}
