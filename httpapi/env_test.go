@@ -372,6 +372,8 @@ func (e *env) snapshot() map[string]int {
 	for _, slug := range []string{own, other} {
 		cs, _ := e.st.Certificates(ctx, slug)
 		as, _ := e.st.AdvanceRequests(ctx, slug)
+		ns, _ := e.st.LoanNotices(ctx, slug)
+		out[slug+"/loan_notices"] = len(ns)
 		ts, _ := e.st.Transactions(ctx, slug)
 		ps, _ := e.acc.PendingList(ctx, slug)
 		fs, _ := e.st.FinancialsAsKnown(ctx, slug, time.Now().Add(time.Hour))

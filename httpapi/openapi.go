@@ -219,6 +219,10 @@ var schemaTypes = map[string]any{
 	"RateValue":           ledger.RatePoint{},
 	"RateImport":          app.RateImport{},
 	"InterestReport":      app.InterestReport{},
+	"LoanNoticeList":      loanNoticeList{},
+	"LoanContinueInput":   loanContinueInput{},
+	"LoanConvertInput":    loanConvertInput{},
+	"LoanNoticeGiven":     app.LoanNoticeResult{},
 
 	"Deadlines":               deadlinesAnswer{},
 	"EventsOfDefault":         EventsOfDefault{},
@@ -365,6 +369,8 @@ var requestDocs = map[reflect.Type]struct {
 	reflect.TypeFor[occurrenceInput]():     {required: []string{"kind", "date"}},
 	reflect.TypeFor[covenantResultInput](): {required: []string{"covenant", "period_end", "pass"}},
 	reflect.TypeFor[rateInput]():           {required: []string{"effective", "rate", "source"}},
+	reflect.TypeFor[loanContinueInput]():   {required: []string{"interest_period"}},
+	reflect.TypeFor[loanConvertInput]():    {required: []string{"option"}},
 }
 
 // routeDoc is what routeDocs say of a route.
@@ -723,7 +729,7 @@ var tags = []struct {
 	{"session", "Signing in and out, and who is signed in", []string{"session", "me"}},
 	{"facilities", "Facilities, their terms, availability and loan account", []string{"facilities", "availability", "ledger", "interest"}},
 	{"certificates", "Borrowing base certificates: submitted by the borrower, decided by a lender", []string{"borrowing-base-certificates"}},
-	{"loans", "Advances (maker-checker above the threshold) and repayments", []string{"advances", "repayments"}},
+	{"loans", "Advances (maker-checker above the threshold), repayments, and notices continuing or converting term-rate loans at the end of their interest periods", []string{"advances", "repayments", "loans", "loan-notices"}},
 	{"covenants", "Financial statements, covenant tests and covenant results as reported", []string{"financial-statements", "covenants", "covenant-results"}},
 	{"approvals", "Amendments waiting for a second lender, and requests to end events of default (cures, waivers, covenant results, restatements)", []string{"amendments", "approvals", "requests"}},
 	{"defaults", "Deadlines, notices, events of default and remedies, and the fact records they rest on", []string{"events-of-default", "deadlines", "notices", "fact-records",
