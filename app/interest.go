@@ -81,6 +81,7 @@ func (s *Service) InterestByRatePeriod(ctx context.Context, facility string, fro
 		return out, store.Errorf(store.CodeInvalid, "interest from %s to %s: expected from on or before to, at most %d days", from, to, maxInterestDays)
 	}
 	posted := map[date.Date]int64{}
+	deltas := map[date.Date]money.Amount{} // Loans postings from from to to
 	var accrued, adjusted int64
 	after := int64(0)
 	for {
@@ -91,6 +92,13 @@ func (s *Service) InterestByRatePeriod(ctx context.Context, facility string, fro
 		for _, tr := range txs {
 			after = tr.ID
 			for _, p := range tr.Postings {
+				if p.Account == ledger.Loans {
+					day := tr.ValueDate
+					if tr.Kind == ledger.KindCapitalise {
+						day++ // bears interest from the next day
+					}
+					deltas[day] += p.Amount
+				}
 				if p.Account != ledger.InterestReceivable {
 					continue
 				}
@@ -115,8 +123,22 @@ func (s *Service) InterestByRatePeriod(ctx context.Context, facility string, fro
 	if err != nil {
 		return out, err
 	}
-	if err := s.readLoanMoves(ctx, &m, facility, to, FacilityTerms{}, true); err != nil {
+	last, _, err := terms.on(ctx, to)
+	if err != nil {
 		return out, err
+	}
+	if err := s.readLoanMoves(ctx, &m, facility, to, last, false); err != nil {
+		return out, err
+	}
+	// Pooled (every loan of the default floating option): one position of
+	// the balance, from the balance before from and the postings read.
+	var principal money.Amount
+	if m.pooled {
+		b, err := s.Store.Balances(ctx, facility, from-1)
+		if err != nil {
+			return out, err
+		}
+		principal = b[ledger.Loans]
 	}
 	bk := m.book(nil)
 	termsOf := func(d date.Date) (FacilityTerms, error) {
@@ -127,17 +149,25 @@ func (s *Service) InterestByRatePeriod(ctx context.Context, facility string, fro
 	var days []ledger.DayRate
 	var loanDays []ledger.DayInterest
 	for day := from; day <= to; day++ {
+		principal += deltas[day]
 		amt, ok := posted[day]
 		if !ok {
 			continue // no accrual that day (no loans, or not yet closed)
 		}
-		loans, err := bk.to(day, termsOf)
-		if err != nil {
-			return out, err
+		var loans []ledger.Loan
+		if !m.pooled {
+			if loans, err = bk.to(day, termsOf); err != nil {
+				return out, err
+			}
 		}
 		t, _, err := terms.on(ctx, day)
 		if err != nil {
 			return out, err
+		}
+		if m.pooled {
+			if loans, err = ledger.Pooled(principal, loanTerms(t)); err != nil {
+				return out, err
+			}
 		}
 		di, err := rates.accrueLoans(t, day, loans)
 		if err != nil {

@@ -90,7 +90,8 @@ func TestRatesPage(t *testing.T) {
 }
 
 // The loans page shows the interest by rate period: an advance accrued by
-// close of business at prime + 0%, the rate cited with its source.
+// close of business at prime + 0%, the rate cited with its source; and per
+// loan and rate period, with the order repayments are applied in.
 func TestLoansPageInterestByRatePeriod(t *testing.T) {
 	forEachStore(t, func(t *testing.T, e *env) {
 		approvedCertificate(t, e)
@@ -105,9 +106,11 @@ func TestLoansPageInterestByRatePeriod(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, body := o.get("/facilities/btu/loans?as_of=2004-10-05")
-		for _, want := range []string{"Interest by rate period", "4.75% = prime 4.75% (effective", "Federal Reserve H.15 via FRED (DPRIME)", "13.19"} {
+		for _, want := range []string{"Interest by rate period", "4.75% = prime 4.75% (effective", "Federal Reserve H.15 via FRED (DPRIME)", "13.19",
+			"Per loan and rate period", "4.75% (prime: prime 4.75% on 2004-10-05 &#43; margin 0%)", "floating-rate loans first, oldest first"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("loans page lacks %q", want)
+
 			}
 		}
 	})
