@@ -34,10 +34,16 @@ type CloseResult struct {
 // CloseOfBusiness accrues interest for every facility for each day not yet
 // accrued up to and including through: one accrual transaction per facility
 // and day (keyed by ledger.InterestKey, so running twice posts nothing
-// new), on the Loans balance at the close of that day, at the base rate
-// effective that day plus the margin, with the day count, of the terms in
-// force that day (ledger.AccrueDay): a run across an amendment accrues
-// each day at its own terms. On a month end, facilities whose terms in
+// new), on the loans at the close of that day, each at its own rate
+// (ledger.LoanRateOn: a floating-rate loan at the base rate effective that
+// day, a term-rate loan at the base fixed for its interest period, plus
+// the margin, floor applied), with the day count, of the terms in force
+// that day, summed exact and rounded once (ledger.AccrueLoans): a run
+// across an amendment accrues each day at its own terms. The loans are
+// one position of the Loans balance while every loan is of the default
+// floating option and no loan notice was given (ledger.Pooled), else
+// derived from the Loans postings, the funded requests' elections and the
+// notices (ledger.LoanBook, loans.go). On a month end, facilities whose terms in
 // force that day capitalise interest have the month's accrued interest
 // moved to the Loans. Each rate series is read once per run; the terms
 // once per facility and span between the dates they change (TermDates),
@@ -49,9 +55,9 @@ type CloseResult struct {
 // run accrued through (an advance, repayment, collection, returned item or
 // reversal back-valued into accrued days; store.AccrualState.Late) is
 // adjusted by the next run reaching that day: each affected day, from the
-// posting's value date to the accrued-through day, is recomputed with
-// ledger.AccrueDay on the Loans balance with and without the late postings
-// (each rounded once, as the daily accrual is), and the sum of the
+// posting's value date to the accrued-through day, is recomputed on the
+// loans with and without the late postings (each rounded once, as the
+// daily accrual is), and the sum of the
 // differences is posted as one ledger.InterestAdjustment per facility and
 // run, dated through, with a memo naming the days and the transactions. It
 // is part of the receivable from through on: with capitalised interest, it
