@@ -292,7 +292,7 @@ func (s *Service) GiveLoanNotice(ctx context.Context, in LoanNoticeInput) (LoanN
 	case loan == nil:
 		return out, store.Errorf(store.CodeInvalid, "loan notice %q: loan %d has no principal outstanding at the close of %s (repaid)", in.Key, in.Loan, on)
 	case loan.Period == nil:
-		return out, store.Errorf(store.CodeInvalid, "loan notice %q: loan %d is a %s loan: it has no interest period to continue or convert at the end of", in.Key, in.Loan, loan.Option)
+		return out, store.Errorf(store.CodeInvalid, "loan notice %q: loan %d is a %s loan at the close of %s (%s): it has no interest period to continue or convert at the end of", in.Key, in.Loan, loan.Option, on, loan.How)
 	}
 	end := loan.Period.End
 	ft, err := s.termsOn(ctx, in.Facility, end)

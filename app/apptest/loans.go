@@ -2,6 +2,7 @@ package apptest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -204,5 +205,11 @@ func testLoans(t *testing.T, s store.Store) {
 		if p.Name == "loan 2" && p.Option == "prime" && !strings.Contains(p.How, "no notice given") {
 			t.Errorf("conversion explained as %q", p.How)
 		}
+		if b, _ := json.Marshal(p.Explain); !strings.Contains(string(b), "assumption: the Original Loan Agreement") {
+			t.Errorf("%s: the explanation does not give the repayment order as an assumption: %s", p.Name, b)
+		}
+	}
+	if !strings.Contains(rep.RepaymentOrder, "floating-rate loans first") {
+		t.Errorf("repayment order %q", rep.RepaymentOrder)
 	}
 }

@@ -139,6 +139,11 @@ var examples = map[string]string{
 	"revolver availability":       `  revolver availability --db revolver.db --slug btu-sovereign --as-of 2006-12-29 --format table`,
 	"revolver defaults":           `  revolver defaults --db revolver.db --slug btu-sovereign --as-of 2006-11-30 --format table`,
 	"revolver facility-deadlines": `  revolver facility-deadlines --db revolver.db --slug btu-sovereign --as-of 2006-11-30 --ics > deadlines.ics`,
+	"revolver loan":               `  revolver loan continue --db revolver.db --slug modern-abl --as treasurer@borrower.example --loan 12 --interest-period 3m`,
+	"revolver loan continue":      `  revolver loan continue --db revolver.db --slug modern-abl --as treasurer@borrower.example --loan 12 --interest-period 3m --key notice-0401`,
+	"revolver loan convert":       `  revolver loan convert --db revolver.db --slug modern-abl --as treasurer@borrower.example --loan 12 --option base_rate`,
+	"revolver loan notices":       `  revolver loan notices --db revolver.db --slug modern-abl --as officer@lender.example`,
+	"revolver loan interest":      `  revolver loan interest --db revolver.db --slug btu-sovereign --as officer@lender.example --from 2006-01-01 --to 2006-03-31`,
 	"revolver advance":            `  revolver advance request --db revolver.db --slug btu-sovereign --as cfo@btu.example --amount 250000.00 --value-date 2007-01-02`,
 	"revolver advance request": `  revolver advance request --db revolver.db --slug btu-sovereign --as cfo@btu.example --amount 250000.00 --value-date 2007-01-02 --key wire-0102
   revolver advance request --db revolver.db --slug btu-sovereign --as officer@lender.example --amount 20000.00 --value-date 2006-12-28 --reason "wired 28 December"`,
