@@ -84,6 +84,9 @@ type txMove struct {
 	id     int64
 	day    date.Date
 	amount money.Amount
+	// capitalised: the month's interest moved to the Loans at the close of
+	// day, after the day's accrual: it bears interest from the next day.
+	capitalised bool
 }
 
 // readElections reads a facility's funded advance requests through
@@ -143,13 +146,7 @@ func (s *Service) readLoanMoves(ctx context.Context, m *loanMoves, facility stri
 				}
 			}
 			if a != 0 || tr.Kind == ledger.KindAdvance {
-				day := tr.ValueDate
-				if tr.Kind == ledger.KindCapitalise {
-					// Capitalised interest bears interest from the next day
-					// (it is posted after the month end's accrual).
-					day++
-				}
-				m.byTx = append(m.byTx, txMove{id: tr.ID, day: day, amount: a})
+				m.byTx = append(m.byTx, txMove{id: tr.ID, day: tr.ValueDate, amount: a, capitalised: tr.Kind == ledger.KindCapitalise})
 				if m.first == 0 || tr.ValueDate < m.first {
 					m.first = tr.ValueDate
 				}
@@ -167,14 +164,20 @@ func (s *Service) readLoanMoves(ctx context.Context, m *loanMoves, facility stri
 type book struct {
 	b          *ledger.LoanBook
 	net        map[date.Date]money.Amount
+	caps       map[date.Date]money.Amount // capitalised interest, by day
 	borrowings map[date.Date][]ledger.Borrowing
 	next       date.Date
 }
 
 func (m loanMoves) book(skip map[int64]bool) *book {
-	bk := &book{b: ledger.NewLoanBook(m.notices), net: map[date.Date]money.Amount{}, borrowings: map[date.Date][]ledger.Borrowing{}, next: m.first}
+	bk := &book{b: ledger.NewLoanBook(m.notices), net: map[date.Date]money.Amount{}, caps: map[date.Date]money.Amount{},
+		borrowings: map[date.Date][]ledger.Borrowing{}, next: m.first}
 	for _, t := range m.byTx {
 		if skip[t.id] {
+			continue
+		}
+		if t.capitalised {
+			bk.caps[t.day] += t.amount
 			continue
 		}
 		bk.net[t.day] += t.amount
@@ -191,9 +194,14 @@ func (bk *book) to(day date.Date, termsOn func(date.Date) (FacilityTerms, error)
 	if bk.next == 0 {
 		bk.next = day
 	}
+	reached := bk.next <= day
+	capitalise := func(d date.Date, t FacilityTerms) error {
+		return bk.b.Debit(d, loanTerms(t), bk.caps[d], "capitalised interest")
+	}
+	var last FacilityTerms
 	for ; bk.next <= day; bk.next++ {
 		d := bk.next
-		if bk.net[d] == 0 && len(bk.borrowings[d]) == 0 && bk.b.Principal() == 0 {
+		if bk.net[d] == 0 && len(bk.borrowings[d]) == 0 && bk.caps[d] == 0 && bk.b.Principal() == 0 {
 			continue // nothing to move on a day without loans or postings
 		}
 		t, err := termsOn(d)
@@ -203,8 +211,22 @@ func (bk *book) to(day date.Date, termsOn func(date.Date) (FacilityTerms, error)
 		if err := bk.b.Day(d, loanTerms(t), bk.borrowings[d], bk.net[d]); err != nil {
 			return nil, err
 		}
+		last = t
+		// Interest capitalised at the close of a day bears interest from
+		// the next: it is a loan once the day's loans are read.
+		if d < day {
+			if err := capitalise(d, t); err != nil {
+				return nil, err
+			}
+		}
 	}
-	return bk.b.Loans(), nil
+	out := bk.b.Loans()
+	if reached && bk.caps[day] != 0 {
+		if err := capitalise(day, last); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // LoanNoticeInput is a borrower's notice for a term-rate loan at the end of

@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Rates", testRates},
 		{"Elections", testElections},
 		{"Loans", testLoans},
+		{"LoansCapitalised", testLoansCapitalised},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

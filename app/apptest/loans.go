@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -211,5 +212,84 @@ func testLoans(t *testing.T, s store.Store) {
 	}
 	if !strings.Contains(rep.RepaymentOrder, "floating-rate loans first") {
 		t.Errorf("repayment order %q", rep.RepaymentOrder)
+	}
+}
+
+// testLoansCapitalised: with interest capitalised, the month's interest
+// is a prime loan from the day after the month end, whether close of
+// business runs over the month end in one run or in two (the second
+// deriving the loans from the capitalisation stored by the first): both
+// facilities accrue the same to the cent, and 1 February's interest is
+// the term loan's at its fixed rate plus the prime loans' at prime +
+// 0.25% on the principal grown by the interest capitalised.
+func testLoansCapitalised(t *testing.T, s store.Store) {
+	for _, f := range []string{"one", "two"} {
+		must(s.CreateFacility(ctx, store.Facility{Slug: f, Name: "Facility " + f, Created: t0})).of(t)
+		c := submitted(t, s, f, d("2006-01-05"), amt("5000000.00"), 0)
+		must(s.DecideCertificate(ctx, c.ID, store.Decision{Status: store.Approved, Reviewer: "lender", At: t0})).of(t)
+	}
+	for _, p := range []struct{ series, day, value string }{
+		{"prime", "2006-01-03", "7.25%"}, {"prime", "2006-02-01", "7.50%"}, {"term_sofr_1m", "2006-01-13", "4.50%"},
+	} {
+		ok(t, s.PutRate(ctx, p.series, ledger.RatePoint{Effective: d(p.day), Value: money.MustRate(p.value), Source: "test"}, nil))
+	}
+	hold := true // the first run cannot read one's terms: it closes two alone
+	capitalised := app.TermsFunc(func(c context.Context, f string, on date.Date) (app.FacilityTerms, error) {
+		if f == "one" && hold {
+			return app.FacilityTerms{}, fmt.Errorf("the terms of one are held back")
+		}
+		ft, err := loanTerms().Terms(c, f, on)
+		ft.Capitalise = true
+		return ft, err
+	})
+	svc := &app.Service{Store: s, Terms: capitalised, Now: func() time.Time { return t0 }}
+	for _, f := range []string{"one", "two"} {
+		hold = false
+		must(svc.RequestAdvance(ctx, app.RequestInput{Facility: f, Key: "p", Amount: amt("100000.00"), ValueDate: d("2006-01-10"), By: "maker", Option: "prime"})).of(t)
+		must(svc.RequestAdvance(ctx, app.RequestInput{Facility: f, Key: "s", Amount: amt("500000.00"), ValueDate: d("2006-01-18"), By: "maker", Option: "sofr", InterestPeriod: "1m"})).of(t)
+	}
+	// two is closed through 31 January, then through 3 February; one
+	// through 3 February in one run.
+	hold = true
+	_, err := svc.CloseOfBusiness(ctx, d("2006-01-31"))
+	wantCode(t, err, app.CodeCloseIncomplete)
+	hold = false
+	must(svc.CloseOfBusiness(ctx, d("2006-02-03"))).of(t)
+	b1 := must(s.Balances(ctx, "one", d("2006-02-03"))).of(t)
+	b2 := must(s.Balances(ctx, "two", d("2006-02-03"))).of(t)
+	for _, acc := range []ledger.Account{ledger.Loans, ledger.InterestReceivable, ledger.InterestIncome} {
+		if b1[acc] != b2[acc] {
+			t.Errorf("%s: one run %s, two runs %s", acc, b1[acc], b2[acc])
+		}
+	}
+	var capd money.Amount
+	var feb1 ledger.Transaction
+	for _, tr := range must(s.Transactions(ctx, "two")).of(t) {
+		switch {
+		case tr.Kind == ledger.KindCapitalise && tr.ValueDate == d("2006-01-31"):
+			capd = tr.Postings[0].Amount
+		case tr.Kind == ledger.KindInterest && tr.ValueDate == d("2006-02-01"):
+			feb1 = tr
+		}
+	}
+	if capd <= 0 {
+		t.Fatalf("nothing capitalised on 31 January")
+	}
+	b := must(s.Balances(ctx, "two", d("2006-02-01"))).of(t)
+	if b[ledger.Loans] != amt("600000.00")+capd {
+		t.Errorf("loans on 1 February %s, want 600000.00 + %s", b[ledger.Loans], capd)
+	}
+	// 1 February: 500,000.00 × 6.75% / 360 + (100,000.00 + capitalised) ×
+	// 7.75% / 360, rounded once.
+	exact := func(p money.Amount, r string) *big.Rat {
+		x := new(big.Rat).SetFrac64(int64(p), 100)
+		q, _ := new(big.Rat).SetString(strings.TrimSuffix(r, "%"))
+		x.Mul(x, q)
+		return x.Quo(x, big.NewRat(36000, 1))
+	}
+	sum := new(big.Rat).Add(exact(amt("500000.00"), "6.75%"), exact(amt("100000.00")+capd, "7.75%"))
+	want, _ := money.ParseAmount(sum.FloatString(2))
+	if feb1.Postings[0].Amount != want || !strings.Contains(feb1.Memo, "capitalised interest 2006-01-31") {
+		t.Errorf("1 February: %s %q, want %s with the capitalised interest a loan", feb1.Postings[0].Amount, feb1.Memo, want)
 	}
 }
