@@ -277,13 +277,13 @@ func contains(xs []string, s string) bool {
 
 func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 	d := &decoder{f: f, errs: errs, asOf: asOf}
-	root := ctx{cite: Cite{Document: f.Agreement.ID}}
+	root := ctx{cite: Cite{Document: f.Agreement.ID}, assumption: t.assumption}
 	if t.cite != nil {
 		root.cite = *t.cite
 	}
 	d.group(t, root, append([]string{"currency", "parties", "commitment", "advance_cap", "termination_date", "borrowing_base",
 		"eligibility", "covenants", "events_of_default", "notices", "locations", "pricing", "fees", "costs", "reporting",
-		"collections", "overadvance", "advances", "settings", "lc_sublimit", "revolving_credit_note", "security"}, scheduleKeys...)...)
+		"collections", "overadvance", "advances", "settings", "lc_sublimit", "revolving_credit_note", "security", "cash_dominion"}, scheduleKeys...)...)
 	terms := &Terms{Facility: f.Slug, Name: f.Name, AsOf: asOf, Documents: f.Documents}
 	if c := d.str(t, "currency", root, false); c != nil {
 		terms.Currency = c.Value
@@ -298,6 +298,7 @@ func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 		terms.TerminationDate = *v
 	}
 	terms.LCSublimit = d.amount(t, "lc_sublimit", root, false)
+	d.cashDominion(t, root, terms)
 	if g := t.kids["revolving_credit_note"]; g != nil {
 		c := root.in(g, "revolving_credit_note")
 		if d.group(g, c, "principal", "maturity") {
@@ -425,22 +426,80 @@ var cutoffRe = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 
 var collateralClasses = []string{Receivables, Inventory, FixedAssets}
 
-func (d *decoder) reserves(g *node, c ctx) []Reserve {
+// reserves decodes a list of reserves; class is the collateral class of the
+// component they belong to ("" for the borrowing base's own).
+func (d *decoder) reserves(g *node, c ctx, class string) []Reserve {
 	items, lc := d.list(g, "reserves", c)
 	var out []Reserve
 	for _, it := range items {
 		ic := lc.in(it, it.id)
-		if !d.group(it, ic, "label", "amount") {
+		if !d.group(it, ic, "label", "kind", "amount", "dilution", "threshold") {
 			continue
 		}
 		r := Reserve{ID: it.id, Label: d.text(it, "label"), Cite: ic.cite}
-		if v := d.amount(it, "amount", ic, true); v != nil {
-			r.Amount = *v
+		if v := d.str(it, "kind", ic, false, "amount", DilutionReserve); v != nil && v.Value == DilutionReserve {
+			r.Kind = DilutionReserve
+		}
+		if r.Kind != DilutionReserve {
+			for _, k := range []string{"dilution", "threshold"} {
+				if n := it.kids[k]; n != nil {
+					d.errf(n, k, "`kind: dilution` for a reserve with "+k, "reserve %s has %s but is not a dilution reserve", it.id, k)
+				}
+			}
+			if v := d.amount(it, "amount", ic, true); v != nil {
+				r.Amount = *v
+			}
+			out = append(out, r)
+			continue
+		}
+		if n := it.kids["amount"]; n != nil {
+			d.errf(n, "amount", "`dilution:` and `threshold:` (the amount is computed)", "dilution reserve %s has an amount", it.id)
+		}
+		if class != Receivables {
+			d.errf(it, it.id, "a dilution reserve on a receivables component", "dilution reserve %s is not on a receivables component", it.id)
+		}
+		r.Dilution = d.rate(it, "dilution", ic, true)
+		r.Threshold = d.rate(it, "threshold", ic, true)
+		for _, v := range []*Term[money.Rate]{r.Dilution, r.Threshold} {
+			if v != nil && v.Known() && v.Value.Cmp(money.RateFromInt(1)) > 0 {
+				d.errf(it.kids[lastSeg(v.Path)], v.Value.Percent(), "a share of at most 100%", "%s above 100%%", v.Path)
+			}
 		}
 		out = append(out, r)
 	}
 	return out
 }
+
+// nolv decodes an inventory component's `nolv:` group.
+func (d *decoder) nolv(it *node, ic ctx, comp *Component) {
+	n := it.kids["nolv"]
+	if n == nil {
+		return
+	}
+	nc := ic.in(n, "nolv")
+	if !d.group(n, nc, "rate", "advance_rate") {
+		return
+	}
+	if comp.Collateral != Inventory {
+		d.errf(n, comp.Collateral, "nolv on an inventory component", "component %s of %s has nolv (a net orderly liquidation value is appraised inventory's)", it.id, comp.Collateral)
+	}
+	v := &NOLV{Cite: nc.cite}
+	if r := d.rate(n, "rate", nc, true); r != nil {
+		v.Rate = *r
+	}
+	if r := d.rate(n, "advance_rate", nc, true); r != nil {
+		v.AdvanceRate = *r
+	}
+	for _, r := range []Term[money.Rate]{v.Rate, v.AdvanceRate} {
+		if r.Known() && r.Value.Cmp(money.RateFromInt(1)) > 0 {
+			d.errf(n.kids[lastSeg(r.Path)], r.Value.Percent(), "a share of at most 100%", "%s above 100%%", r.Path)
+		}
+	}
+	comp.NOLV = v
+}
+
+// lastSeg is the last segment of a dotted term path.
+func lastSeg(p string) string { return p[strings.LastIndexByte(p, '.')+1:] }
 
 func (d *decoder) borrowingBase(t *node, root ctx, terms *Terms) {
 	g := t.kids["borrowing_base"]
@@ -462,7 +521,7 @@ func (d *decoder) borrowingBase(t *node, root ctx, terms *Terms) {
 	seen := map[string]seenComp{}
 	for _, it := range items {
 		ic := lc.in(it, it.id)
-		if !d.group(it, ic, "label", "collateral", "filter", "advance_rate", "cap", "reserves") {
+		if !d.group(it, ic, "label", "collateral", "filter", "advance_rate", "cap", "reserves", "nolv") {
 			continue
 		}
 		comp := Component{ID: it.id, Label: d.text(it, "label"), Collateral: d.text(it, "collateral"), Cite: ic.cite}
@@ -502,7 +561,8 @@ func (d *decoder) borrowingBase(t *node, root ctx, terms *Terms) {
 			}
 		}
 		comp.Cap = d.amount(it, "cap", ic, false)
-		comp.Reserves = d.reserves(it, ic)
+		comp.Reserves = d.reserves(it, ic, comp.Collateral)
+		d.nolv(it, ic, &comp)
 		bb.Components = append(bb.Components, comp)
 	}
 	if len(bb.Components) == 0 {
@@ -511,7 +571,7 @@ func (d *decoder) borrowingBase(t *node, root ctx, terms *Terms) {
 	if v := d.str(g, "letters_of_credit", c, true, "deduct_from_borrowing_base", "deduct_from_availability", "none"); v != nil {
 		bb.LettersOfCredit = *v
 	}
-	bb.Reserves = d.reserves(g, c)
+	bb.Reserves = d.reserves(g, c, "")
 	if v := d.rate(g, "inventory_sublimit", c, false); v != nil {
 		bb.InventorySublimit = v
 		if v.Known() && v.Value.Cmp(money.RateFromInt(1)) > 0 {
@@ -618,7 +678,7 @@ func (d *decoder) covenants(t *node, root ctx, terms *Terms) {
 	items, lc := d.list(t, "covenants", root)
 	for _, it := range items {
 		ic := lc.in(it, it.id)
-		if !d.group(it, ic, "label", "metric", "formula", "comparison", "threshold", "first_test", "frequency", "ratchet", "paragraphs") {
+		if !d.group(it, ic, "label", "metric", "formula", "comparison", "threshold", "first_test", "frequency", "ratchet", "paragraphs", "springing") {
 			continue
 		}
 		cv := Covenant{ID: it.id, Label: d.text(it, "label"), Cite: ic.cite}
@@ -638,6 +698,7 @@ func (d *decoder) covenants(t *node, root ctx, terms *Terms) {
 			cv.Threshold = *v
 		}
 		cv.FirstTest = d.date(it, "first_test", ic, false)
+		cv.Springing = d.trigger(it, "springing", ic)
 		if v := d.str(it, "frequency", ic, true, "quarterly", "annually"); v != nil {
 			cv.Frequency = *v
 		}
@@ -1084,4 +1145,61 @@ func fillTitles(t *Terms) {
 		}
 	}
 	walk(reflect.ValueOf(t).Elem())
+}
+
+// Trigger measures.
+const ExcessAvailability = "excess_availability"
+
+// trigger decodes a trigger group (springing covenant, springing cash
+// dominion) at key of g; nil when absent.
+func (d *decoder) trigger(g *node, key string, c ctx) *Trigger {
+	n := g.kids[key]
+	if n == nil {
+		return nil
+	}
+	tc := c.in(n, key)
+	if !d.group(n, tc, "measure", "share", "at_least", "for_days", "ends_after_days") {
+		return nil
+	}
+	tr := &Trigger{Cite: tc.cite}
+	if v := d.str(n, "measure", tc, true, ExcessAvailability); v != nil {
+		tr.Measure = *v
+	}
+	tr.Share = d.rate(n, "share", tc, false)
+	tr.AtLeast = d.amount(n, "at_least", tc, false)
+	if tr.Share == nil && tr.AtLeast == nil {
+		d.errf(n, "", "`share:` (of the line cap), `at_least:` or both", "trigger %s has no threshold", tc.path)
+	}
+	if tr.Share != nil && tr.Share.Known() && tr.Share.Value.Cmp(money.RateFromInt(1)) > 0 {
+		d.errf(n.kids["share"], tr.Share.Value.Percent(), "a share of at most 100%", "%s above 100%%", tr.Share.Path)
+	}
+	if v := d.int(n, "for_days", tc, false, 1); v != nil {
+		tr.ForDays = *v
+	} else {
+		tr.ForDays = Term[int]{Value: 1, Cite: tc.cite, Path: join(tc.path, "for_days")}
+	}
+	if v := d.int(n, "ends_after_days", tc, true, 1); v != nil {
+		tr.EndsAfterDays = *v
+	}
+	return tr
+}
+
+// cashDominion decodes `cash_dominion:`: `always: true` or `springing:`.
+func (d *decoder) cashDominion(t *node, root ctx, terms *Terms) {
+	n := t.kids["cash_dominion"]
+	if n == nil {
+		return
+	}
+	c := root.in(n, "cash_dominion")
+	if !d.group(n, c, "always", "springing") {
+		return
+	}
+	cd := &CashDominion{Cite: c.cite, Springing: d.trigger(n, "springing", c)}
+	if v := d.bool(n, "always", c, false); v != nil && v.Known() {
+		cd.Always = v.Value
+	}
+	if cd.Always == (cd.Springing != nil) {
+		d.errf(n, "", "`always: true` or `springing:` (one of the two)", "cash_dominion must be always or springing")
+	}
+	terms.CashDominion = cd
 }

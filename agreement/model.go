@@ -4,6 +4,9 @@
 package agreement
 
 import (
+	"fmt"
+	"strings"
+
 	"revolver/date"
 	"revolver/explain"
 	"revolver/money"
@@ -130,6 +133,9 @@ type Terms struct {
 	Overadvance     Overadvance             `json:"overadvance"`
 	Advances        Advances                `json:"advances"`
 	Settings        map[string]Term[string] `json:"settings,omitempty"`
+	// CashDominion, when set, is when the lender applies collections
+	// (nil: the terms say nothing of dominion).
+	CashDominion *CashDominion `json:"cash_dominion,omitempty"`
 	// LCSublimit caps letters of credit outstanding (nil: none stated).
 	LCSublimit *Term[money.Amount] `json:"lc_sublimit,omitempty"`
 	Note       Note                `json:"revolving_credit_note"`
@@ -200,16 +206,42 @@ type Component struct {
 	// without a filter takes every eligible row of its class still left.
 	Filter    string `json:"filter,omitempty"`
 	FilterPos Pos    `json:"-"`
-	Cite      Cite   `json:"cite"`
+	// NOLV, on an inventory component, limits its advance to a share of
+	// the inventory's appraised net orderly liquidation value: the advance
+	// is the lesser of AdvanceRate × eligible (at cost) and
+	// NOLV.AdvanceRate × (NOLV.Rate × eligible).
+	NOLV *NOLV `json:"nolv,omitempty"`
+	Cite Cite  `json:"cite"`
+}
+
+// NOLV is an inventory appraisal's net orderly liquidation value, as a
+// share of cost (Rate, from the most recent appraisal), and the share of it
+// the lender advances (AdvanceRate).
+type NOLV struct {
+	Rate        Term[money.Rate] `json:"rate"`
+	AdvanceRate Term[money.Rate] `json:"advance_rate"`
+	Cite        Cite             `json:"cite"`
 }
 
 // Reserve is an amount deducted from a component or from the Borrowing Base.
+// A dilution reserve (Kind "dilution", on a receivables component) is not a
+// fixed amount: it is (Dilution − Threshold) × the component's eligible,
+// when the dilution measured is above the threshold, else nothing.
 type Reserve struct {
 	ID     string             `json:"id"`
 	Label  string             `json:"label"`
+	Kind   string             `json:"kind,omitempty"` // "" (an amount) or "dilution"
 	Amount Term[money.Amount] `json:"amount"`
-	Cite   Cite               `json:"cite"`
+	// Dilution is the receivables' dilution as last measured (credits,
+	// discounts and write-offs ÷ gross sales over the terms' period), and
+	// Threshold the dilution the advance rate already allows for.
+	Dilution  *Term[money.Rate] `json:"dilution,omitempty"`
+	Threshold *Term[money.Rate] `json:"threshold,omitempty"`
+	Cite      Cite              `json:"cite"`
 }
+
+// DilutionReserve is the Kind of a dilution reserve.
+const DilutionReserve = "dilution"
 
 // Built-in eligibility criteria (see docs/agreement-format.md for their
 // parameters and semantics).
@@ -271,7 +303,33 @@ type Covenant struct {
 	// Paragraphs are further provisions of the covenant kept as text (or as
 	// unknown), so amendments that delete or add them are recorded.
 	Paragraphs map[string]Term[string] `json:"paragraphs,omitempty"`
-	Cite       Cite                    `json:"cite"`
+	// Springing, when set, makes the covenant one tested only at period
+	// ends within a trigger period (a springing covenant).
+	Springing *Trigger `json:"springing,omitempty"`
+	Cite      Cite     `json:"cite"`
+}
+
+// Trigger is when a springing term applies (a springing covenant, springing
+// cash dominion): a trigger period starts when Measure is below the
+// threshold — the greater of Share × the line cap (the lesser of the
+// commitment, the maximum advances and the borrowing base) and AtLeast — on
+// ForDays consecutive Business Days, and ends when it has been at or above
+// the threshold for EndsAfterDays consecutive calendar days.
+type Trigger struct {
+	Measure       Term[string]        `json:"measure"` // excess_availability
+	Share         *Term[money.Rate]   `json:"share,omitempty"`
+	AtLeast       *Term[money.Amount] `json:"at_least,omitempty"`
+	ForDays       Term[int]           `json:"for_days"`
+	EndsAfterDays Term[int]           `json:"ends_after_days"`
+	Cite          Cite                `json:"cite"`
+}
+
+// CashDominion is the lender's dominion over the borrower's collections:
+// Springing (a trigger period) or always (Springing nil, Always true).
+type CashDominion struct {
+	Always    bool     `json:"always,omitempty"`
+	Springing *Trigger `json:"springing,omitempty"`
+	Cite      Cite     `json:"cite"`
 }
 
 // Metric is a signed sum of lines, optionally divided by another.
@@ -554,4 +612,42 @@ func (t *Terms) Document(id string) *Document {
 		}
 	}
 	return nil
+}
+
+// Describe is the trigger in words: "excess availability below the greater
+// of 10% of the line cap and 7,500,000.00 on 1 consecutive Business Day;
+// ends after 30 consecutive days at or above it".
+func (t *Trigger) Describe() string {
+	var th []string
+	if t.Share != nil {
+		if t.Share.Known() {
+			th = append(th, t.Share.Value.Percent()+" of the line cap")
+		} else {
+			th = append(th, "an unknown share of the line cap")
+		}
+	}
+	if t.AtLeast != nil {
+		if t.AtLeast.Known() {
+			th = append(th, t.AtLeast.Value.Grouped())
+		} else {
+			th = append(th, "an unknown amount")
+		}
+	}
+	what := strings.ReplaceAll(t.Measure.Value, "_", " ")
+	s := what + " below "
+	if len(th) == 2 {
+		s += "the greater of " + th[0] + " and " + th[1]
+	} else if len(th) == 1 {
+		s += th[0]
+	}
+	days := func(v Term[int], unit string) string {
+		if !v.Known() {
+			return "an unknown number of " + unit + "s"
+		}
+		if v.Value == 1 {
+			return "1 " + unit
+		}
+		return fmt.Sprintf("%d %ss", v.Value, unit)
+	}
+	return s + " on " + days(t.ForDays, "consecutive Business Day") + "; ends after " + days(t.EndsAfterDays, "consecutive day") + " at or above it"
 }
