@@ -284,7 +284,7 @@ func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 	d.group(t, root, append([]string{"currency", "parties", "commitment", "advance_cap", "termination_date", "borrowing_base",
 		"eligibility", "covenants", "events_of_default", "notices", "locations", "pricing", "fees", "costs", "reporting",
 		"collections", "overadvance", "advances", "settings", "lc_sublimit", "revolving_credit_note", "security", "cash_dominion"}, scheduleKeys...)...)
-	terms := &Terms{Facility: f.Slug, Name: f.Name, AsOf: asOf, Documents: f.Documents}
+	terms := &Terms{Facility: f.Slug, Name: f.Name, AsOf: asOf, Since: f.Agreement.Date, Documents: f.Documents}
 	if c := d.str(t, "currency", root, false); c != nil {
 		terms.Currency = c.Value
 	} else {

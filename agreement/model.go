@@ -106,9 +106,13 @@ func (p Party) Receives(document string) bool {
 
 // Terms are the terms of a facility in force on AsOf.
 type Terms struct {
-	Facility  string     `json:"facility"`
-	Name      string     `json:"name"`
-	AsOf      date.Date  `json:"as_of"`
+	Facility string    `json:"facility"`
+	Name     string    `json:"name"`
+	AsOf     date.Date `json:"as_of"`
+	// Since is the agreement's date: the terms are in force from it (a
+	// date before it has the agreement's terms, for figures that ask, but
+	// no fee accrues then).
+	Since     date.Date  `json:"since"`
 	Documents []Document `json:"documents"`
 	// Amendments in effect on AsOf, oldest first.
 	Amendments []AmendmentRef `json:"amendments"`

@@ -59,8 +59,9 @@ type FacilityTerms struct {
 	// name none).
 	Calendar calendar.Calendar
 	// Fees by id, e.g. the transaction fee of the Loan Modification
-	// Agreement §II.A.
-	Fees map[string]FeeTerm
+	// Agreement §II.A. No fee accrues before Since, the agreement's date.
+	Fees  map[string]FeeTerm
+	Since date.Date
 	// Costs the lender may charge to the loan account, by id, with the
 	// clause that lets it (a field examination: Security Agreement ¶7).
 	Costs map[string]CostTerm

@@ -18,7 +18,7 @@ import (
 // event of default continues is the defaults engine's finding, which the
 // caller sets.
 func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
-	ft := FacilityTerms{Cites: map[string]agreement.Cite{}}
+	ft := FacilityTerms{Cites: map[string]agreement.Cite{}, Since: t.Since}
 	// A term that is not known blocks exactly what needs it: availability
 	// (ft.Unknown, ledger.Limits.Unknown), interest (ft.InterestUnknown),
 	// the capitalisation of interest (ft.BillingUnknown), collections
