@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"revolver/agreement"
-	"revolver/calendar"
 	"revolver/date"
 	"revolver/defaults"
 	"revolver/ledger"
@@ -175,7 +174,7 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 		if !opt.LookbackDays.Known() {
 			ft.InterestUnknown = append(ft.InterestUnknown, unknownOf("lookback of pricing option "+opt.ID, *opt.LookbackDays))
 		} else {
-			ft.Pricing.Lookback, ft.Pricing.LookbackCalendar = opt.LookbackDays.Value, calendar.USGovernmentSecurities()
+			ft.Pricing.Lookback, ft.Pricing.LookbackCalendar = opt.LookbackDays.Value, ledger.FixingCalendar(opt.Base, ft.Calendar)
 		}
 	}
 	if !t.Pricing.Billing.Known() {
