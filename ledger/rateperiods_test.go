@@ -16,7 +16,7 @@ func TestRatePeriods(t *testing.T) {
 	}
 	m := money.MustRate("0.25%")
 	day := func(s string, base RatePoint, margin money.Rate, interest money.Amount) DayRate {
-		return DayRate{Day: d(s), Option: "prime", Series: "prime", Base: base, Margin: margin, DayCount: "actual_360", Interest: interest}
+		return DayRate{Day: d(s), Option: "prime", Series: "prime", Base: base, Margin: margin, Rate: base.Value.Add(margin), DayCount: "actual_360", Interest: interest}
 	}
 	days := []DayRate{
 		day("2006-01-03", pt("2006-01-03", "7.25%"), m, 100),
