@@ -65,13 +65,10 @@ func (m GridMeasure) PeriodLabel() string {
 // MeasureExcessAvailability measures period p from the availability of
 // each of its days (in order, one per day). A day whose availability is
 // undetermined (no certificate in force and known then, a term not known)
-// leaves the period unmeasured, saying which day and why.
+// leaves the period unmeasured, saying which day and why; the days after
+// it need not be given.
 func MeasureExcessAvailability(p calendar.Period, days []Availability) GridMeasure {
 	m := GridMeasure{Period: p, Days: len(days)}
-	if len(days) != p.Days() {
-		m.Undetermined = fmt.Sprintf("%d of the %d days of %s have an availability", len(days), p.Days(), m.PeriodLabel())
-		return m
-	}
 	var excess, limit money.Amount
 	for _, a := range days {
 		if !a.Determined {
@@ -93,6 +90,10 @@ func MeasureExcessAvailability(p calendar.Period, days []Availability) GridMeasu
 		}
 		excess += a.Available
 		limit += a.Limit
+	}
+	if len(days) != p.Days() {
+		m.Undetermined = fmt.Sprintf("%d of the %d days of %s have an availability", len(days), p.Days(), m.PeriodLabel())
+		return m
 	}
 	if limit <= 0 {
 		m.Undetermined = fmt.Sprintf("the line cap of %s is zero", m.PeriodLabel())

@@ -21,6 +21,9 @@ type Option struct {
 	ID     string
 	Base   string // prime, libor, term_sofr, sofr, fed_funds
 	Margin money.Rate
+	// Grid, when set, is the option's margin grid: the margin of a day is
+	// its level in force that day (Margin is then not used).
+	Grid *MarginGrid
 	// Periods are the interest periods the terms allow ("1m", "3m"); a
 	// term-rate option without them cannot be elected.
 	Periods []string
