@@ -208,6 +208,9 @@ func (s *Service) defaultInterestElections(ctx context.Context, facility string,
 // effect; default interest is charged from the day it takes effect.
 func (s *Service) ElectDefaultInterest(ctx context.Context, in FactInput, id string, n defaults.Notice) (Recorded, error) {
 	ctx = named(ctx, OpElectDefaultInterest)
+	if err := authorize(ctx, ActRecordDefault, in.Facility); err != nil {
+		return Recorded{}, err
+	}
 	if id == "" {
 		return Recorded{}, invalid("default interest: name the event of default (its id)")
 	}
