@@ -95,7 +95,11 @@ func (p RatePeriod) explain() *explain.Node {
 	}
 	rate := fmt.Sprintf("%s in force (%s, effective %s) + margin %s", p.Series, p.Base.Value.Percent(), p.Base.Effective, p.Margin.Percent())
 	if p.Floored {
-		rate = fmt.Sprintf("floor (above %s in force: %s, effective %s) + margin %s", p.Series, p.Base.Value.Percent(), p.Base.Effective, p.Margin.Percent())
+		floor := p.Rate.Sub(p.Margin)
+		if p.DefaultInterest != nil {
+			floor = floor.Sub(*p.DefaultInterest)
+		}
+		rate = fmt.Sprintf("floor %s (above %s in force: %s, effective %s) + margin %s", floor.Percent(), p.Series, p.Base.Value.Percent(), p.Base.Effective, p.Margin.Percent())
 	}
 	if p.DefaultInterest != nil {
 		rate += " + default interest " + p.DefaultInterest.Percent()
