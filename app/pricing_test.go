@@ -287,3 +287,32 @@ func TestMarginGridMovesBetweenLevels(t *testing.T) {
 		}
 	})
 }
+
+// The measure reads each day's availability as the system computed it
+// then: a certificate approved after a day's business ended (back-dated to
+// 15 January) does not count for the days before, only from the day it
+// was known; as known now (44.17%) the margin would have been level ii.
+func TestMarginGridMeasuresAvailabilityAsKnownThen(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		d := date.MustParse
+		now := time.Date(2005, 1, 1, 9, 0, 0, 0, time.UTC)
+		svc := pricingFacility(t, s, &now, "2005-01-01", gridAmendment)
+		pricingCertificate(t, s, "2004-12-31", 10_000_000_00, now)
+		advance(t, s, "2005-01-01", 2_000_000_00)
+		now = time.Date(2005, 3, 30, 22, 0, 0, 0, time.UTC)
+		if _, err := svc.CloseOfBusiness(ctx, d("2005-03-30")); err != nil {
+			t.Fatal(err)
+		}
+		now = time.Date(2005, 3, 31, 15, 0, 0, 0, time.UTC)
+		pricingCertificate(t, s, "2005-01-15", 2_400_000_00, now)
+		now = time.Date(2005, 4, 1, 22, 0, 0, 0, time.UTC)
+		if _, err := svc.CloseOfBusiness(ctx, d("2005-04-01")); err != nil {
+			t.Fatal(err)
+		}
+		tr := accrualsOf(t, s)[d("2005-04-01")]
+		if tr.Postings == nil || tr.Postings[0].Amount != 333_33 || !strings.Contains(tr.Memo, "margin level_i 0% (average excess availability 79.83% of the line cap in FY2005 Q1") {
+			t.Errorf("2005-04-01: %+v, want level i from Q1 as known then", tr)
+		}
+	})
+}
