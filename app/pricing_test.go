@@ -11,6 +11,7 @@ import (
 	"revolver/calendar"
 	"revolver/date"
 	"revolver/defaults"
+	"revolver/examples"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
@@ -315,4 +316,52 @@ func TestMarginGridMeasuresAvailabilityAsKnownThen(t *testing.T) {
 			t.Errorf("2005-04-01: %+v, want level i from Q1 as known then", tr)
 		}
 	})
+}
+
+// A grid term not known makes interest undetermined, naming it; the
+// grid and the default interest are read into the terms.
+func TestMarginGridTermsFromAgreement(t *testing.T) {
+	var files []agreement.File
+	entries, _ := examples.FS.ReadDir("btu-sovereign")
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".yaml") {
+			b, _ := examples.FS.ReadFile("btu-sovereign/" + e.Name())
+			files = append(files, agreement.NewFile(e.Name(), b))
+		}
+	}
+	read := func(extra ...agreement.File) FacilityTerms {
+		t.Helper()
+		f, err := agreement.Parse(append(append([]agreement.File(nil), files...), extra...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		terms, err := f.TermsAsOf(date.MustParse("2005-02-01"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ft, err := FromAgreement(terms, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ft
+	}
+	ft := read(gridAmendment, defaultInterestAmendment("automatic"))
+	g := ft.Pricing.Grid
+	if g == nil || len(g.Levels) != 3 || g.Initial != "level_ii" || g.MeasuredFrom != date.MustParse("2004-10-01") || len(ft.InterestUnknown) != 0 {
+		t.Fatalf("grid %+v, unknown %v", g, ft.InterestUnknown)
+	}
+	if di := ft.DefaultInterest; di == nil || di.Rate.Percent() != "2%" || di.Applies != agreement.DefaultAutomatic || di.Cite.Section != "§9" {
+		t.Errorf("default interest %+v", di)
+	}
+	unknown := agreement.NewFile("2005-01-01-margin-grid.yaml", []byte(strings.Replace(string(gridAmendment.Data), "{id: level_i, at_least: 50%, margin: 0%}", "{id: level_i, at_least: 50%, margin: {unknown: the side letter is not held}}", 1)))
+	ft = read(unknown)
+	if len(ft.InterestUnknown) != 1 || ft.InterestUnknown[0].Path != "pricing.options.prime.margin_grid.levels.level_i.margin" ||
+		!strings.Contains(ft.InterestUnknown[0].Message(), "the side letter is not held") {
+		t.Errorf("unknown %+v", ft.InterestUnknown)
+	}
+	for _, o := range ft.Options {
+		if o.ID == "prime" {
+			t.Errorf("an option whose grid is not known is offered: %+v", o)
+		}
+	}
 }
