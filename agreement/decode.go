@@ -885,21 +885,30 @@ func (d *decoder) pricing(t *node, root ctx, terms *Terms) {
 		return
 	}
 	c := root.in(g, "pricing")
-	if !d.group(g, c, "options", "day_count", "billing") {
+	if !d.group(g, c, "options", "day_count", "billing", "default_interest") {
 		return
 	}
 	terms.Pricing.Cite = c.cite
 	items, lc := d.list(g, "options", c)
 	for _, it := range items {
 		ic := lc.in(it, it.id)
-		if !d.group(it, ic, "base", "margin", "interest_periods", "rate_fixing_days", "minimum", "multiple", "floor", "lookback_days") {
+		if !d.group(it, ic, "base", "margin", "margin_grid", "interest_periods", "rate_fixing_days", "minimum", "multiple", "floor", "lookback_days") {
 			continue
 		}
 		o := RateOption{ID: it.id, Base: d.text(it, "base"), Cite: ic.cite}
 		if !contains(RateBases, o.Base) {
 			d.errf(it, o.Base, strings.Join(RateBases, ", "), "bad base rate for %s", it.id)
 		}
-		if v := d.rate(it, "margin", ic, true); v != nil {
+		if gn, ok := it.kids["margin_grid"]; ok {
+			if mn, ok := it.kids["margin"]; ok {
+				kn := mn
+				if p, ok := it.kpos["margin"]; ok && p.File != "" {
+					kn = &node{pos: p}
+				}
+				d.errf(kn, "margin", "either margin or margin_grid", "pricing option %s: a margin and a margin_grid; write one of them", it.id)
+			}
+			o.MarginGrid = d.marginGrid(gn, ic.in(gn, "margin_grid"), it.id)
+		} else if v := d.rate(it, "margin", ic, true); v != nil {
 			o.Margin = *v
 		}
 		o.InterestPeriods = d.strs(it, "interest_periods", ic, false)
@@ -938,6 +947,90 @@ func (d *decoder) pricing(t *node, root ctx, terms *Terms) {
 	if v := d.str(g, "billing", c, true, "monthly_billed", "monthly_capitalised"); v != nil {
 		terms.Pricing.Billing = *v
 	}
+	if n := g.kids["default_interest"]; n != nil {
+		dc := c.in(n, "default_interest")
+		if d.group(n, dc, "rate", "applies") {
+			di := &DefaultInterest{Cite: dc.cite}
+			if v := d.rate(n, "rate", dc, true); v != nil {
+				di.Rate = *v
+			}
+			if v := d.str(n, "applies", dc, true, DefaultAutomatic, DefaultOnNotice); v != nil {
+				di.Applies = *v
+			}
+			terms.Pricing.DefaultInterest = di
+		}
+	}
+}
+
+// Months are the month names a fiscal year may end in.
+var Months = []string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
+
+// marginGrid reads a pricing option's margin grid: its measure, period,
+// adjustment, initial level and levels, the thresholds falling from level
+// to level and the last level without one.
+func (d *decoder) marginGrid(n *node, c ctx, option string) *MarginGrid {
+	if !d.group(n, c, "measure", "period", "fiscal_year_end", "measured_from", "adjusts", "initial", "levels") {
+		return nil
+	}
+	g := &MarginGrid{Measure: d.text(n, "measure"), Initial: d.text(n, "initial"), Cite: c.cite, Pos: n.pos}
+	if mn := n.kids["measure"]; mn == nil {
+		d.errf(n, "", "`measure: "+MeasureAverageExcessAvailability+"`", "missing term %s", join(c.path, "measure"))
+	} else if g.Measure != MeasureAverageExcessAvailability {
+		d.errf(mn, g.Measure, MeasureAverageExcessAvailability, "pricing option %s: bad measure of the margin grid", option)
+	}
+	if v := d.str(n, "period", c, true, "calendar_quarter", "fiscal_quarter"); v != nil {
+		g.Period = *v
+	}
+	g.FiscalYearEnd = d.str(n, "fiscal_year_end", c, g.Period.Known() && g.Period.Value == "fiscal_quarter", Months...)
+	if g.FiscalYearEnd != nil && g.Period.Known() && g.Period.Value != "fiscal_quarter" {
+		d.errf(n.kids["fiscal_year_end"], g.FiscalYearEnd.Value, "no fiscal_year_end for period "+g.Period.Value, "pricing option %s: fiscal_year_end of a %s grid", option, g.Period.Value)
+	}
+	if v := d.date(n, "measured_from", c, true); v != nil {
+		g.MeasuredFrom = *v
+	}
+	if v := d.str(n, "adjusts", c, true, AdjustNextMonth, AdjustNextDay); v != nil {
+		g.Adjusts = *v
+	}
+	items, lc := d.list(n, "levels", c)
+	if len(items) == 0 {
+		d.errf(n, "", "`levels:` a list of levels, each with an id and a margin", "pricing option %s: a margin grid without levels", option)
+		return g
+	}
+	var prev *Term[money.Rate]
+	for i, it := range items {
+		ic := lc.in(it, it.id)
+		if !d.group(it, ic, "at_least", "margin") {
+			continue
+		}
+		l := MarginLevel{ID: it.id, Cite: ic.cite}
+		if v := d.rate(it, "margin", ic, true); v != nil {
+			l.Margin = *v
+		}
+		last := i == len(items)-1
+		l.AtLeast = d.rate(it, "at_least", ic, !last)
+		if last && l.AtLeast != nil {
+			d.errf(it.kids["at_least"], l.AtLeast.Value.String(), "no at_least on the last level (it applies otherwise)", "pricing option %s: the last level %s has an at_least", option, it.id)
+		}
+		if a := l.AtLeast; a != nil && a.Known() && !last {
+			if a.Value.Cmp(money.MustRate("1")) > 0 {
+				d.errf(it.kids["at_least"], a.Value.Percent(), "a share of the line cap, at most 100%", "pricing option %s: bad at_least of level %s", option, it.id)
+			} else if prev != nil && prev.Known() && a.Value.Cmp(prev.Value) >= 0 {
+				d.errf(it.kids["at_least"], a.Value.Percent(), "below the level before ("+prev.Value.Percent()+"): levels go from the highest threshold down", "pricing option %s: the levels' at_least must fall", option)
+			}
+			prev = a
+		}
+		g.Levels = append(g.Levels, l)
+	}
+	var ids []string
+	for _, l := range g.Levels {
+		ids = append(ids, l.ID)
+	}
+	if in := n.kids["initial"]; in == nil {
+		d.errf(n, "", "`initial:` the level until the first adjustment ("+strings.Join(ids, ", ")+")", "missing term %s", join(c.path, "initial"))
+	} else if !contains(ids, g.Initial) {
+		d.errf(in, g.Initial, "a level of the grid ("+strings.Join(ids, ", ")+")", "pricing option %s: the initial level is not a level of the grid", option)
+	}
+	return g
 }
 
 func (d *decoder) fees(t *node, root ctx, terms *Terms) {

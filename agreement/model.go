@@ -418,7 +418,76 @@ type Pricing struct {
 	Options  []RateOption `json:"options"`
 	DayCount Term[string] `json:"day_count"` // actual_360, actual_365, 30_360, 30_360_us, actual_actual_isda
 	Billing  Term[string] `json:"billing"`   // monthly_billed, monthly_capitalised
-	Cite     Cite         `json:"cite"`
+	// DefaultInterest, when the terms have it, raises the rate of every
+	// day on which an event of default continues (nil: none).
+	DefaultInterest *DefaultInterest `json:"default_interest,omitempty"`
+	Cite            Cite             `json:"cite"`
+}
+
+// How default interest applies (DefaultInterest.Applies).
+const (
+	// DefaultAutomatic: from the day an event of default occurs while it
+	// continues.
+	DefaultAutomatic = "automatic"
+	// DefaultOnNotice: from the day the lender's notice electing default
+	// interest takes effect, while the event of default it names continues.
+	DefaultOnNotice = "on_notice"
+)
+
+// DefaultInterest is the increase of the rate while an event of default
+// continues ("the Obligations shall bear interest at a rate 2% per annum
+// above the rate otherwise applicable").
+type DefaultInterest struct {
+	Rate    Term[money.Rate] `json:"rate"`
+	Applies Term[string]     `json:"applies"` // DefaultAutomatic or DefaultOnNotice
+	Cite    Cite             `json:"cite"`
+}
+
+// Measures a margin grid may be keyed to.
+const (
+	// MeasureAverageExcessAvailability: the average daily excess
+	// availability of the measured period as a share of the average daily
+	// line cap (the lesser of the commitment, the maximum advances and the
+	// borrowing base), each day's figures as availability computes them.
+	MeasureAverageExcessAvailability = "average_excess_availability"
+)
+
+// When a margin grid's adjustment takes effect after the measured period
+// (MarginGrid.Adjusts).
+const (
+	// AdjustNextMonth: the first day of the month after the month the
+	// period ends in.
+	AdjustNextMonth = "first_day_of_next_month"
+	// AdjustNextDay: the day after the period ends.
+	AdjustNextDay = "day_after_period"
+)
+
+// MarginGrid is a pricing option's margin by level of a measure: the level
+// of a measured period applies from its adjustment date to the next.
+type MarginGrid struct {
+	Measure string `json:"measure"` // MeasureAverageExcessAvailability
+	// Period is the measured period: calendar_quarter or fiscal_quarter
+	// (quarters of the fiscal year ending on the last day of FiscalYearEnd).
+	Period        Term[string]  `json:"period"`
+	FiscalYearEnd *Term[string] `json:"fiscal_year_end,omitempty"` // a month, e.g. "december"
+	// MeasuredFrom: the first measured period is the first that starts on
+	// or after it (the closing date); Initial applies until its adjustment.
+	MeasuredFrom Term[date.Date] `json:"measured_from"`
+	Adjusts      Term[string]    `json:"adjusts"` // AdjustNextMonth or AdjustNextDay
+	Initial      string          `json:"initial"`
+	// Levels in order, the highest threshold first: the first whose
+	// AtLeast the measure reaches applies; the last has none (otherwise).
+	Levels []MarginLevel `json:"levels"`
+	Cite   Cite          `json:"cite"`
+	Pos    Pos           `json:"-"`
+}
+
+// MarginLevel is one level of a margin grid.
+type MarginLevel struct {
+	ID      string            `json:"id"`
+	AtLeast *Term[money.Rate] `json:"at_least,omitempty"`
+	Margin  Term[money.Rate]  `json:"margin"`
+	Cite    Cite              `json:"cite"`
 }
 
 // RateOption is a base rate plus a margin: a Prime Rate Loan, or a term-rate
@@ -429,6 +498,9 @@ type RateOption struct {
 	ID     string           `json:"id"`   // e.g. "prime"
 	Base   string           `json:"base"` // prime, libor, term_sofr, sofr, fed_funds or fixed
 	Margin Term[money.Rate] `json:"margin"`
+	// MarginGrid, instead of Margin: the margin by level of a measure
+	// (Margin is then zero and not used).
+	MarginGrid *MarginGrid `json:"margin_grid,omitempty"`
 	// InterestPeriods are the periods a term-rate loan may elect ("1m",
 	// "3m"), for bases libor and term_sofr only; nil when the terms give
 	// none.

@@ -47,6 +47,10 @@ type FacilityTerms struct {
 	DefaultContinuing bool
 	BlocksOnDefault   bool
 	Pricing           ledger.Pricing
+	// DefaultInterest is the terms' default interest (nil: none): the
+	// rate of a day is increased by it while an event of default
+	// continues (dayPricer).
+	DefaultInterest *DefaultInterestTerm
 	// Capitalise: interest is capitalised monthly (else billed).
 	Capitalise bool
 	// CureDays: days after the lender's notice to cure an overadvance.
