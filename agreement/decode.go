@@ -1152,10 +1152,13 @@ func (d *decoder) reporting(t *node, root ctx, terms *Terms) {
 	items, lc := d.list(t, "reporting", root)
 	for _, it := range items {
 		ic := lc.in(it, it.id)
-		if !d.group(it, ic, "frequency", "days_after", "contents") {
+		if !d.group(it, ic, "frequency", "days_after", "contents", "delivered_by") {
 			continue
 		}
 		r := Reporting{ID: it.id, Cite: ic.cite, Contents: d.strs(it, "contents", ic, false)}
+		if v := d.str(it, "delivered_by", ic, false, DeliveredByCertificate, DeliveredByStatements); v != nil {
+			r.DeliveredBy = v.Value
+		}
 		if v := d.str(it, "frequency", ic, true, "daily", "weekly", "monthly", "quarterly", "annually"); v != nil {
 			r.Frequency = *v
 		}

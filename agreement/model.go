@@ -624,8 +624,20 @@ type Reporting struct {
 	DaysAfter Term[int] `json:"days_after"`
 	// Contents lists what the report includes.
 	Contents *Term[[]string] `json:"contents,omitempty"`
-	Cite     Cite            `json:"cite"`
+	// DeliveredBy, when set, is the record that delivers the report: a
+	// borrowing base certificate as of the period's end submitted
+	// (DeliveredByCertificate), or financial statements for a period
+	// ending on it received (DeliveredByStatements); "" when only a
+	// recorded occurrence (report_delivered) does.
+	DeliveredBy string `json:"delivered_by,omitempty"`
+	Cite        Cite   `json:"cite"`
 }
+
+// What delivers a report (Reporting.DeliveredBy).
+const (
+	DeliveredByCertificate = "certificate"
+	DeliveredByStatements  = "statements"
+)
 
 // Collections is how proceeds are credited (Security Agreement ¶8).
 type Collections struct {

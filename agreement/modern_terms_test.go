@@ -39,6 +39,8 @@ func TestNOLVDilutionAndTriggersLint(t *testing.T) {
 			"trigger covenants.fccr.springing has no threshold"},
 		{"springing on another measure", baseAgreement + "  covenants:\n    - id: fccr\n      formula: a / b\n      comparison: min\n      threshold: 1.0\n      frequency: quarterly\n      springing: {measure: leverage, share: 10%, ends_after_days: 30}\n",
 			`bad value for covenants.fccr.springing.measure (found "leverage", expected one of excess_availability)`},
+		{"report delivered by something else", baseAgreement + "  reporting:\n    - id: bbc\n      frequency: monthly\n      days_after: 15\n      delivered_by: email\n",
+			`bad value for reporting.bbc.delivered_by (found "email", expected one of certificate, statements)`},
 		{"dominion neither", baseAgreement + "  cash_dominion: {cite: ola §9}\n",
 			"cash_dominion must be always or springing"},
 		{"dominion both", baseAgreement + "  cash_dominion:\n    always: true\n    springing: {measure: excess_availability, at_least: 5.00, ends_after_days: 30}\n",

@@ -380,7 +380,7 @@ func (l *loader) post(ctx context.Context) func(t ledger.Transaction, err error)
 // record stores a fact through its use case and counts it.
 func (l *loader) record(ctx context.Context, key string, f func(in app.FactInput) (app.Recorded, error)) error {
 	by, _ := app.ActorFrom(ctx)
-	if _, err := f(app.FactInput{Facility: Slug, Key: "demo-" + key, By: by.User}); err != nil {
+	if _, err := f(app.FactInput{Facility: l.ex.Slug, Key: "demo-" + key, By: by.User}); err != nil {
 		return fmt.Errorf("%s: %w", key, err)
 	}
 	l.res.Created++

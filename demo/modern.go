@@ -9,6 +9,7 @@ import (
 	"revolver/app"
 	"revolver/covenant"
 	"revolver/date"
+	"revolver/defaults"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
@@ -94,6 +95,21 @@ func (l *loader) modernSchedule() error {
 	// The closing: the closing certificate and the first advance; the
 	// closing fee (billed by close of business on its due date) paid the
 	// next Business Day.
+	// The closing fee, charged and paid by wire at the closing (close of
+	// business does not charge it again).
+	cl := l.ex.Closing
+	l.on(cl, 11, 0, officer, "fee:closing_fee", func(ctx context.Context) error {
+		if _, err := l.svc.ChargeFee(ctx, l.ex.Slug, "closing_fee", cl, false); err != nil {
+			return err
+		}
+		l.res.Created++
+		l.res.Transactions++
+		return l.post(ctx)(ledger.Payment(l.ref("closing_fee:paid", cl, "Closing fee paid by wire at the closing"), ledger.FeesReceivable, money.Amount(37_500_000)))
+	})
+	l.on(cl, 11, 15, officer, "fee_paid:closing_fee", func(ctx context.Context) error {
+		e := defaults.Event{Kind: "fee_paid", Ref: "closing_fee", Date: cl, Note: "paid by wire at the closing"}
+		return l.record(ctx, "fee_paid-closing_fee", func(in app.FactInput) (app.Recorded, error) { return l.svc.RecordOccurrence(ctx, in, e) })
+	})
 	l.certificate(l.ex.Closing, l.ex.Closing, 8, 30, 100)
 	l.advance(l.ex.Closing, l.ex.Closing, 10, 30, 0, "closing")
 	for m := 7; m <= 11; m++ {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"revolver/app"
+	"revolver/date"
+	"revolver/defaults"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
@@ -89,6 +91,44 @@ func TestModernExample(t *testing.T) {
 				t.Errorf("a monitoring fee for June, a month the agreement was in force one day of: %s", memos["fee:collateral_monitoring_fee:2026-06-30"])
 			}
 			svc := &app.Service{Store: st, Terms: &app.StoredTerms{Store: st}, Now: func() time.Time { return Modern.Clock }}
+			// The certificates and statements delivered are the reports
+			// delivered (reporting.delivered_by); nothing falls due before
+			// the agreement; the closing fee was paid at the closing.
+			rep, err := svc.DefaultsReport(app.WithActor(ctx, app.Actor{User: officer, Role: store.RoleLenderOfficer}), ModernSlug, Modern.LastDay)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var met int
+			for _, d := range rep.Deadlines {
+				switch {
+				case d.Status == defaults.StatusOverdue || d.Status == defaults.StatusLate:
+					t.Errorf("deadline %s %s: %s (%s)", d.ID, d.Status, d.Reason, d.Rule)
+				case d.Due < Modern.Closing:
+					t.Errorf("deadline %s due %s, before the agreement", d.ID, d.Due)
+				case d.Status == defaults.StatusMet:
+					met++
+				}
+			}
+			if met < 2 {
+				t.Errorf("%d deadlines met: %+v", met, rep.Deadlines)
+			}
+			// As known before the October certificate was submitted (on 12
+			// November at 10:00 in Chicago), its report is still to come.
+			before := time.Date(2026, 11, 12, 15, 0, 0, 0, time.UTC)
+			then, err := svc.DefaultsReportAt(app.WithActor(ctx, app.Actor{User: officer, Role: store.RoleLenderOfficer}), ModernSlug, date.MustParse("2026-11-12"), before)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range then.Deadlines {
+				if d.ID == "report:borrowing_base_certificate:2026-10-31" && d.Status != defaults.StatusComing {
+					t.Errorf("as known at %v: %s %s", before, d.ID, d.Status)
+				}
+			}
+			for _, d := range rep.Deadlines {
+				if d.ID == "report:borrowing_base_certificate:2026-10-31" && d.Status != defaults.StatusMet {
+					t.Errorf("as known now: %s %s", d.ID, d.Status)
+				}
+			}
 			av, err := svc.Availability(app.WithActor(ctx, app.Actor{User: officer, Role: store.RoleLenderOfficer}), ModernSlug, Modern.LastDay, time.Time{})
 			if err != nil {
 				t.Fatal(err)
