@@ -462,79 +462,23 @@ func (l *loader) month(m int) {
 	})
 
 	submit := l.banking(first.AddDays(11))
-	l.on(submit, 10, 0, controller, "certificate:"+me.String(), func(ctx context.Context) error {
-		recv, err := Receivables(l.receivables, me, Scale(m-1))
-		if err != nil {
-			return err
-		}
-		inv, err := Inventory(l.inventory, me, Scale(m-1))
-		if err != nil {
-			return err
-		}
-		t, err := l.terms.TermsAsOf(l.ctx, Slug, me)
-		if err != nil {
-			return err
-		}
-		c, _, err := l.svc.SubmitCertificate(ctx, t, app.CertificateInput{Facility: Slug, AsOf: me, By: controller,
-			Receivables: store.InputContent{Name: "receivables-" + me.String() + ".csv", Content: recv},
-			Debtors:     store.InputContent{Name: "debtors.csv", Content: l.debtors},
-			Inventory:   store.InputContent{Name: "inventory-" + me.String() + ".csv", Content: inv}})
-		if err != nil {
-			return fmt.Errorf("certificate %s: %w", me, err)
-		}
-		l.certs[me] = c
-		l.res.Created++
-		l.res.Certificates++
-		return nil
-	})
 	approve := l.cal.Next(submit)
-	l.on(approve, 15, 0, officer, "certificate:"+me.String()+":approve", func(ctx context.Context) error {
-		_, c, err := l.svc.DecideCertificate(ctx, Slug, l.certs[me].ID, app.CertificateDecision{Status: store.Approved, By: officer,
-			Comment: "reviewed against the aging and the inventory report"})
-		if err != nil {
-			return fmt.Errorf("approve certificate %s: %w", me, err)
-		}
-		l.certs[me] = c
-		l.res.Created++
-		return nil
-	})
-
+	l.certificate(certPlan{asOf: me, submit: submit, submitAt: [2]int{10, 0}, approve: approve, approveAt: [2]int{15, 0}, by: controller,
+		comment: "reviewed against the aging and the inventory report",
+		reports: func() ([]byte, []byte, error) {
+			recv, err := Receivables(l.receivables, me, Scale(m-1))
+			if err != nil {
+				return nil, nil, err
+			}
+			inv, err := Inventory(l.inventory, me, Scale(m-1))
+			return recv, inv, err
+		}})
 	vd := max(l.banking(first.AddDays(14)), l.cal.Next(approve))
 	if vd >= LastDay {
 		return
 	}
-	key := "demo:advance:" + label
-	l.on(vd, 9, 30, controller, "advance:"+label, func(ctx context.Context) error {
-		bal, err := l.st.Balances(l.ctx, Slug, vd)
-		if err != nil {
-			return err
-		}
-		c := l.certs[me]
-		target := money.Amount(int64(c.BorrowingBase-bal[ledger.LCOutstanding]) * int64(55+m*7%26) / 100 / 100_000 * 100_000)
-		want := target - bal[ledger.Loans]
-		if want <= 0 {
-			return nil
-		}
-		r, err := l.svc.RequestAdvance(ctx, app.RequestInput{Facility: Slug, Key: key, Amount: want, ValueDate: vd, By: controller})
-		if err != nil {
-			return fmt.Errorf("advance %s of %s: %w", label, want, err)
-		}
-		l.res.Created++
-		l.res.Advances++
-		if r.Status == store.AdvanceFunded {
-			l.res.Transactions++
-			return nil
-		}
-		l.on(vd, 14, 0, officer, "advance:"+label+":approve", func(ctx context.Context) error {
-			if _, err := l.svc.ApproveAdvance(ctx, Slug, r.ID, officer); err != nil {
-				return fmt.Errorf("approve advance %s: %w", label, err)
-			}
-			l.res.Created++
-			l.res.Transactions++
-			return nil
-		})
-		return nil
-	})
+	l.advance(advancePlan{asOf: me, vd: vd, at: [2]int{9, 30}, approveAt: [2]int{14, 0}, by: controller, label: label,
+		share: int64(55 + m*7%26), unit: money.Amount(1_000_00)})
 }
 
 // Days after a period's end that its statements are received: BTU's

@@ -110,8 +110,8 @@ func (l *loader) modernSchedule() error {
 		e := defaults.Event{Kind: "fee_paid", Ref: "closing_fee", Date: cl, Note: "paid by wire at the closing"}
 		return l.record(ctx, "fee_paid-closing_fee", func(in app.FactInput) (app.Recorded, error) { return l.svc.RecordOccurrence(ctx, in, e) })
 	})
-	l.certificate(l.ex.Closing, l.ex.Closing, 8, 30, 100)
-	l.advance(l.ex.Closing, l.ex.Closing, 10, 30, 0, "closing")
+	l.modernCertificate(l.ex.Closing, l.ex.Closing, 8, 30, 100)
+	l.modernAdvance(l.ex.Closing, l.ex.Closing, 10, 30, 0, "closing")
 	for m := 7; m <= 11; m++ {
 		l.modernMonth(m)
 	}
@@ -155,85 +155,29 @@ func (l *loader) ref(key string, d date.Date, memo string) ledger.Ref {
 	return ledger.Ref{Facility: l.ex.Slug, Key: "demo:" + key, ValueDate: d, Memo: memo}
 }
 
-// certificate schedules the controller's certificate as of asOf, submitted
-// on d at h:m from the reports scaled by num/100, and the officer's
-// approval an hour later.
-func (l *loader) certificate(asOf, d date.Date, h, m int, num int64) {
-	slug := l.ex.Slug
-	l.on(d, h, m, modernController, "certificate:"+asOf.String(), func(ctx context.Context) error {
-		recv, err := ShiftReceivables(l.receivables, modernBase, asOf, num)
-		if err != nil {
-			return err
-		}
-		inv, err := ShiftInventory(l.inventory, modernBase, asOf, num)
-		if err != nil {
-			return err
-		}
-		t, err := l.terms.TermsAsOf(l.ctx, slug, asOf)
-		if err != nil {
-			return err
-		}
-		c, _, err := l.svc.SubmitCertificate(ctx, t, app.CertificateInput{Facility: slug, AsOf: asOf, By: modernController,
-			Receivables: store.InputContent{Name: "receivables-" + asOf.String() + ".csv", Content: recv},
-			Debtors:     store.InputContent{Name: "debtors.csv", Content: l.debtors},
-			Inventory:   store.InputContent{Name: "inventory-" + asOf.String() + ".csv", Content: inv}})
-		if err != nil {
-			return fmt.Errorf("certificate %s: %w", asOf, err)
-		}
-		l.certs[asOf] = c
-		l.res.Created++
-		l.res.Certificates++
-		return nil
-	})
-	l.on(d, h+1, m, officer, "certificate:"+asOf.String()+":approve", func(ctx context.Context) error {
-		_, c, err := l.svc.DecideCertificate(ctx, slug, l.certs[asOf].ID, app.CertificateDecision{Status: store.Approved, By: officer,
-			Comment: "reviewed against the aging, the inventory report and the appraisal"})
-		if err != nil {
-			return fmt.Errorf("approve certificate %s: %w", asOf, err)
-		}
-		l.certs[asOf] = c
-		l.res.Created++
-		return nil
-	})
+// modernCertificate is the controller's certificate as of asOf, submitted
+// on d at h:m from the example's reports shifted to asOf and scaled by
+// num/100, approved by the officer an hour later.
+func (l *loader) modernCertificate(asOf, d date.Date, h, m int, num int64) {
+	l.certificate(certPlan{asOf: asOf, submit: d, submitAt: [2]int{h, m}, approve: d, approveAt: [2]int{h + 1, m}, by: modernController,
+		comment: "reviewed against the aging, the inventory report and the appraisal",
+		reports: func() ([]byte, []byte, error) {
+			recv, err := ShiftReceivables(l.receivables, modernBase, asOf, num)
+			if err != nil {
+				return nil, nil, err
+			}
+			inv, err := ShiftInventory(l.inventory, modernBase, asOf, num)
+			return recv, inv, err
+		}})
 }
 
-// advance schedules the controller's advance on vd at h:m bringing the
-// loans to 45–65% of the borrowing base of the certificate as of asOf, net
-// of letters of credit; one above the threshold waits for the officer.
-func (l *loader) advance(asOf, vd date.Date, h, m, n int, label string) {
-	slug := l.ex.Slug
-	key := "demo:advance:" + label
-	l.on(vd, h, m, modernController, "advance:"+label, func(ctx context.Context) error {
-		bal, err := l.st.Balances(l.ctx, slug, vd)
-		if err != nil {
-			return err
-		}
-		c := l.certs[asOf]
-		target := money.Amount(int64(c.BorrowingBase-bal[ledger.LCOutstanding]) * int64(45+n*7%21) / 100 / 500_000_00 * 500_000_00)
-		want := target - bal[ledger.Loans]
-		if want <= 0 {
-			return nil
-		}
-		r, err := l.svc.RequestAdvance(ctx, app.RequestInput{Facility: slug, Key: key, Amount: want, ValueDate: vd, By: modernController})
-		if err != nil {
-			return fmt.Errorf("advance %s of %s: %w", label, want, err)
-		}
-		l.res.Created++
-		l.res.Advances++
-		if r.Status == store.AdvanceFunded {
-			l.res.Transactions++
-			return nil
-		}
-		l.on(vd, 16, 0, officer, "advance:"+label+":approve", func(ctx context.Context) error {
-			if _, err := l.svc.ApproveAdvance(ctx, slug, r.ID, officer); err != nil {
-				return fmt.Errorf("approve advance %s: %w", label, err)
-			}
-			l.res.Created++
-			l.res.Transactions++
-			return nil
-		})
-		return nil
-	})
+// modernAdvance is the controller's advance on vd at h:m bringing the loans
+// to 45–65% of the borrowing base of the certificate as of asOf, net of
+// letters of credit, in multiples of 500,000.00; one above the threshold
+// waits for the officer until 16:00.
+func (l *loader) modernAdvance(asOf, vd date.Date, h, m, n int, label string) {
+	l.advance(advancePlan{asOf: asOf, vd: vd, at: [2]int{h, m}, approveAt: [2]int{16, 0}, by: modernController, label: label,
+		share: int64(45 + n*7%21), unit: money.Amount(500_000_00)})
 }
 
 // modernMonth is month mon of 2026: on its first Business Day the interest
@@ -284,9 +228,9 @@ func (l *loader) modernMonth(mon int) {
 	if submit >= l.ex.LastDay {
 		return
 	}
-	l.certificate(me, submit, 10, 0, 96+int64(mon*5%9))
+	l.modernCertificate(me, submit, 10, 0, 96+int64(mon*5%9))
 	if vd := l.cal.Next(submit); vd < l.ex.LastDay {
-		l.advance(me, vd, 9, 30, mon, label)
+		l.modernAdvance(me, vd, 9, 30, mon, label)
 	}
 }
 
