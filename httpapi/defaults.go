@@ -391,12 +391,18 @@ type defaultNoticeInput struct {
 	Under       string `json:"under"`
 }
 
-func (s *Server) defaultNotice(c *call) (any, error) {
+// readDefaultNotice reads a notice to the borrower about an event of default
+// from the request body.
+func (c *call) readDefaultNotice() (defaults.Notice, error) {
 	var in defaultNoticeInput
 	if err := c.decodeJSON(&in); err != nil {
-		return nil, err
+		return defaults.Notice{}, err
 	}
-	n, err := c.notice(noticeInput{Method: in.Method, Sent: in.Sent, Confirmed: in.Confirmed, CourierCopy: in.CourierCopy, Under: in.Under})
+	return c.notice(noticeInput{Method: in.Method, Sent: in.Sent, Confirmed: in.Confirmed, CourierCopy: in.CourierCopy, Under: in.Under})
+}
+
+func (s *Server) defaultNotice(c *call) (any, error) {
+	n, err := c.readDefaultNotice()
 	if err != nil {
 		return nil, err
 	}
@@ -404,11 +410,7 @@ func (s *Server) defaultNotice(c *call) (any, error) {
 }
 
 func (s *Server) electDefaultInterest(c *call) (any, error) {
-	var in defaultNoticeInput
-	if err := c.decodeJSON(&in); err != nil {
-		return nil, err
-	}
-	n, err := c.notice(noticeInput{Method: in.Method, Sent: in.Sent, Confirmed: in.Confirmed, CourierCopy: in.CourierCopy, Under: in.Under})
+	n, err := c.readDefaultNotice()
 	if err != nil {
 		return nil, err
 	}
