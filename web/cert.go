@@ -560,7 +560,6 @@ func (rq *req) refused(err error, page func(*req) error) error {
 // submitCertificate reads the upload form (as_of and the three reports)
 // and submits the certificate under the terms in force on its date.
 func (s *Server) submitCertificate(rq *req) (store.Certificate, error) {
-	f := rq.r.MultipartForm
 	v := strings.TrimSpace(rq.r.FormValue("as_of"))
 	asOf, err := date.Parse(v)
 	if err != nil {
@@ -571,20 +570,14 @@ func (s *Server) submitCertificate(rq *req) (store.Certificate, error) {
 		field, label string
 		dst          *store.InputContent
 	}{{"receivables", "receivables aging", &in.Receivables}, {"debtors", "debtors (customer list)", &in.Debtors}, {"inventory", "inventory", &in.Inventory}} {
-		fh := f.File[r.field]
-		if len(fh) == 0 {
+		name, b, ok, err := rq.uploaded(r.field, 0)
+		if err != nil {
+			return store.Certificate{}, err
+		}
+		if !ok {
 			return store.Certificate{}, userErr(http.StatusBadRequest, fmt.Sprintf("the %s report is missing: choose its CSV or XLSX file", r.label))
 		}
-		src, err := fh[0].Open()
-		if err != nil {
-			return store.Certificate{}, err
-		}
-		b, err := io.ReadAll(src)
-		src.Close()
-		if err != nil {
-			return store.Certificate{}, err
-		}
-		*r.dst = store.InputContent{Name: fh[0].Filename, Content: b}
+		*r.dst = store.InputContent{Name: name, Content: b}
 	}
 	t, err := s.terms.TermsAsOf(rq.r.Context(), rq.fac.Slug, asOf)
 	if err != nil {
