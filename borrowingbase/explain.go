@@ -212,6 +212,9 @@ func (c *Certificate) Explain(withRows bool) *explain.Node {
 		lcNode.Formula = base + "; how letters of credit count is unknown"
 	}
 	root.Add(lcNode)
+	if c.LastOut != nil {
+		root.Add(c.explainLastOut()...)
+	}
 	if m := c.MaxAdvances; m != nil {
 		root.Add(&explain.Node{
 			Key:        "maximum_advances",
@@ -408,7 +411,7 @@ func (c *Certificate) explainSection(s *Section, withRows bool) *explain.Node {
 	if k == nil {
 		return n
 	}
-	advanceNodes(n, key, sectionLabel(key)+" availability", k, advanceFigs{s.Advance, s.Cap, s.Capped, s.Reserves, s.Availability}, s.Eligible)
+	advanceNodes(n, key, sectionLabel(key)+" availability", k, advanceFigs{s.Advance, s.Cap, s.Capped, s.Reserves, s.Availability, s.LastOut}, s.Eligible)
 	return n
 }
 
@@ -500,6 +503,9 @@ func advanceNodes(n *explain.Node, key, availLabel string, k *agreement.Componen
 		Formula: f,
 		Cites:   addCite(nil, k.Cite),
 	})
+	if s.LastOut != nil {
+		n.Add(lastOutNode(key, k, s, eligible))
+	}
 }
 
 func reserveNode(key string, r ReserveLine) *explain.Node {

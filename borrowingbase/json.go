@@ -101,7 +101,7 @@ func (c *Certificate) MarshalJSON() ([]byte, error) {
 			w.figure("eligible", s.Eligible)
 		}
 		if k := s.Component; k != nil {
-			w.advance(k, s.HasInput, advanceFigs{s.Advance, s.Cap, s.Capped, s.Reserves, s.Availability})
+			w.advance(k, s.HasInput, advanceFigs{s.Advance, s.Cap, s.Capped, s.Reserves, s.Availability, s.LastOut})
 		}
 		if len(s.Parts) > 0 {
 			w.key("components")
@@ -157,6 +157,9 @@ func (c *Certificate) MarshalJSON() ([]byte, error) {
 	}
 	w.figure("letters_of_credit_deducted", c.LCDeducted)
 	w.figure("borrowing_base", c.BorrowingBase)
+	if c.LastOut != nil {
+		w.lastOutBase(c.LastOut)
+	}
 	if m := c.MaxAdvances; m != nil {
 		w.figure("commitment", termFig(c.Commitment))
 		w.figure("maximum_advances", termFig(*m))
@@ -193,6 +196,9 @@ func (w *ojson) advance(k *agreement.Component, hasInput bool, s advanceFigs) {
 		w.close()
 	}
 	w.figure("availability", s.Availability)
+	if s.LastOut != nil {
+		w.lastOutFigs(s.LastOut, hasInput)
+	}
 }
 
 func termFig(t agreement.Term[money.Amount]) Figure {
