@@ -240,7 +240,10 @@ func limitsOn(ft FacilityTerms, d date.Date, in store.AvailabilityInputs, bal le
 		Exclusions: ft.Exclusions, LCTreatment: ft.LCTreatment, LCOutstanding: bal[ledger.LCOutstanding], LCDrawn: bal[ledger.LCDrawn],
 		Loans: bal[ledger.Loans], Defaults: open, BlocksOnDefault: ft.BlocksOnDefault, Unknown: ft.Unknown, LCTreatmentUnknown: ft.LCTreatmentUnknown, Cites: ft.Cites}
 	if c, ok := in.InForce(d); ok {
-		l.Certificate = &ledger.Certificate{ID: c.ID, AsOf: c.AsOf, BorrowingBase: c.BorrowingBase}
+		l.Certificate = &ledger.Certificate{ID: c.ID, AsOf: c.AsOf, BorrowingBase: c.BorrowingBase, LastOutBase: c.LastOutBase}
+	}
+	if ft.LastOut != nil {
+		l.LastOut = &ledger.LastOutLimits{Loans: bal[ledger.LoansLastOut], Cite: ft.LastOut.Cite}
 	}
 	return l
 }
@@ -549,6 +552,11 @@ func cureOf(ft FacilityTerms) ledger.Cure {
 // checkPath checks an amount (an advance or a letter of credit) value
 // tp.from on that date and every later date known at knownAt, inside tx.
 func checkPath(tx store.Tx, tp termsPath, what string, amount money.Amount, knownAt time.Time) (ledger.Availability, error) {
+	return checkPathIn(tx, tp, what, amount, knownAt, "")
+}
+
+// checkPathIn is checkPath for an advance of a tranche (""; first-out).
+func checkPathIn(tx store.Tx, tp termsPath, what string, amount money.Amount, knownAt time.Time, tranche string) (ledger.Availability, error) {
 	path, _, err := availabilityPath(txReader(tx), tp, knownAt)
 	if err != nil {
 		return ledger.Availability{}, err
@@ -558,6 +566,9 @@ func checkPath(tx store.Tx, tp termsPath, what string, amount money.Amount, know
 			return path[0], err
 		}
 		return path[0], ledger.CheckLCSublimit(path, tp.sublimits(), amount)
+	}
+	if tranche != "" {
+		return path[0], ledger.CheckAdvanceIn(path, amount, tranche)
 	}
 	return path[0], ledger.CheckAdvance(path, amount)
 }

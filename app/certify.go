@@ -193,6 +193,21 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 		}
 		return store.Certificate{}, cert, store.Errorf(store.CodeInvalid, "certificate as of %s: the borrowing base is undetermined: %s", in.AsOf, strings.Join(why, "; "))
 	}
+	// With a last-out tranche the certificate's last-out borrowing base is
+	// stored with it: availability of the last-out loans is against it.
+	var lastOut *money.Amount
+	if lo := cert.LastOut; lo != nil {
+		if !lo.Base.Known {
+			var why []string
+			for _, u := range cert.Undetermined {
+				b, _ := json.Marshal(u)
+				why = append(why, string(b))
+			}
+			return store.Certificate{}, cert, store.Errorf(store.CodeInvalid, "certificate as of %s: the last-out borrowing base is undetermined: %s", in.AsOf, strings.Join(why, "; "))
+		}
+		v := lo.Base.Amount
+		lastOut = &v
+	}
 	ReportProgress(ctx, "certificate: explaining it", 2, steps)
 	body, err := json.Marshal(cert)
 	if err != nil {
@@ -233,7 +248,7 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 			return err
 		}
 		c, err = tx.SubmitCertificate(d.ID, store.Submission{Body: body, Explanation: expl, Warnings: a.Warnings,
-			BorrowingBase: sub.BorrowingBase, LCOutstanding: cert.LettersOfCredit, LCReserve: lcDeducted,
+			BorrowingBase: sub.BorrowingBase, LastOutBase: lastOut, LCOutstanding: cert.LettersOfCredit, LCReserve: lcDeducted,
 			Inputs: inputs, By: in.By, At: s.now()})
 		return err
 	})

@@ -12,7 +12,7 @@ import (
 func lastOutLimits(loans, lastOutLoans string) Limits {
 	lo := amt("150000.00")
 	return Limits{AsOf: date.MustParse("2024-03-15"), Commitment: amt("1200000.00"),
-		Certificate: &Certificate{ID: 7, AsOf: date.MustParse("2024-03-10"), BorrowingBase: amt("1000000.00"), LastOutBase: &lo},
+		Certificate:   &Certificate{ID: 7, AsOf: date.MustParse("2024-03-10"), BorrowingBase: amt("1000000.00"), LastOutBase: &lo},
 		LCOutstanding: amt("50000.00"), Loans: amt(loans), LastOut: &LastOutLimits{Loans: amt(lastOutLoans)}}
 }
 
