@@ -28,12 +28,15 @@ type Availability struct {
 	// already known (later certificates, postings, amendments), 0 when
 	// advances are blocked or the figure is undetermined; LowestOn is the
 	// date of that lowest figure.
-	ToAdvance    money.Amount        `json:"to_advance"`
-	LowestOn     date.Date           `json:"lowest_on"`
-	KnownAt      time.Time           `json:"known_at"`
-	BusinessDate date.Date           `json:"business_date"`
-	Overadvance  *ledger.Overadvance `json:"overadvance,omitempty"`
-	Hindsight    *Hindsight          `json:"hindsight,omitempty"`
+	ToAdvance money.Amount `json:"to_advance"`
+	// ToAdvanceLastOut is the same for a last-out advance, with a last-out
+	// tranche (ToAdvance is then the first-out tranche's).
+	ToAdvanceLastOut money.Amount        `json:"to_advance_last_out,omitempty"`
+	LowestOn         date.Date           `json:"lowest_on"`
+	KnownAt          time.Time           `json:"known_at"`
+	BusinessDate     date.Date           `json:"business_date"`
+	Overadvance      *ledger.Overadvance `json:"overadvance,omitempty"`
+	Hindsight        *Hindsight          `json:"hindsight,omitempty"`
 }
 
 // Hindsight is the availability of the same date as known now, when it
@@ -62,6 +65,11 @@ func (a Availability) MarshalJSON() ([]byte, error) {
 			return nil, err
 		}
 		m[k] = b
+	}
+	if a.Tranches != nil {
+		if m["to_advance_last_out"], err = json.Marshal(a.ToAdvanceLastOut); err != nil {
+			return nil, err
+		}
 	}
 	return json.Marshal(m)
 }
@@ -111,7 +119,14 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 	}
 	a := path[0]
 	out := Availability{Availability: a, KnownAt: knownAt, BusinessDate: bd, LowestOn: asOf}
-	if low := ledger.Lowest(path); a.ToAdvance() > 0 && low.Determined {
+	if a.Tranches != nil {
+		if low := ledger.LowestIn(path, ledger.TrancheFirstOut); a.ToAdvance() > 0 && low.Determined {
+			out.ToAdvance, out.LowestOn = max(0, min(a.AvailableIn(ledger.TrancheFirstOut), low.AvailableIn(ledger.TrancheFirstOut))), low.AsOf
+		}
+		if low := ledger.LowestIn(path, ledger.TrancheLastOut); a.ToAdvanceIn(ledger.TrancheLastOut) > 0 && low.Determined {
+			out.ToAdvanceLastOut = max(0, min(a.AvailableIn(ledger.TrancheLastOut), low.AvailableIn(ledger.TrancheLastOut)))
+		}
+	} else if low := ledger.Lowest(path); a.ToAdvance() > 0 && low.Determined {
 		out.ToAdvance, out.LowestOn = max(0, min(a.Available, low.Available)), low.AsOf
 	}
 	if knownAt.Before(now) {

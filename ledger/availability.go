@@ -360,8 +360,8 @@ func check(what string, path []Availability, requested money.Amount) error {
 	return checkIn(what, path, requested, "")
 }
 
-// lowestIn is Lowest by a tranche's availability.
-func lowestIn(path []Availability, tranche string) Availability {
+// LowestIn is Lowest by a tranche's availability (AvailableIn).
+func LowestIn(path []Availability, tranche string) Availability {
 	var low Availability
 	for i, a := range path {
 		if i == 0 || a.Determined && (!low.Determined || a.AvailableIn(tranche) < low.AvailableIn(tranche)) {
@@ -387,7 +387,7 @@ func checkIn(what string, path []Availability, requested money.Amount, tranche s
 		}
 		return e
 	}
-	low := lowestIn(path, tranche)
+	low := LowestIn(path, tranche)
 	if !low.Determined {
 		return &Error{Code: CodeUndetermined, Reasons: low.Blocked, ValueDate: first.AsOf,
 			Message: fmt.Sprintf("%s on %s refused: availability on %s is undetermined: %s", what, first.AsOf, low.AsOf, reasonText(low.Blocked))}
