@@ -71,6 +71,22 @@ func TestLastOutTranche(t *testing.T) {
 		if recv.LastOut.Tranche.Amount != hi-lo || cert.LastOut.Sum.Amount != hi-lo || cert.LastOut.Base.Amount != money.Min(hi-lo, 150000_00) {
 			t.Fatalf("tranche %s (want %s), base %s", recv.LastOut.Tranche.Amount, hi-lo, cert.LastOut.Base.Amount)
 		}
+		stored, err := s.Certificate(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := SummarizeCertificate(stored.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sum.Components) != 2 || sum.Components[0] != (CertificateComponent{Class: "receivables", ID: "receivables", Eligible: e.String(), AdvanceRate: "80%", Advance: lo.String(),
+			Availability: lo.String(), LastOutRate: "5%", LastOut: (hi - lo).String()}) || sum.Components[1].Cap != "3500000.00" || sum.Components[1].LastOut != "" {
+			t.Errorf("components %+v", sum.Components)
+		}
+		if tr := sum.Tranches; tr == nil || tr.LastOut != "150000.00" || tr.Cap != "150000.00" || tr.Margin != "1.5%" || tr.FirstOut != cert.BorrowingBase.Amount.String() ||
+			tr.Total != (cert.BorrowingBase.Amount+150000_00).String() {
+			t.Errorf("tranches %+v", sum.Tranches)
+		}
 		if _, _, err := svc.DecideCertificate(ctx, "btu", c.ID, CertificateDecision{Status: store.Approved, By: "officer"}); err != nil {
 			t.Fatal(err)
 		}
