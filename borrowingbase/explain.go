@@ -171,6 +171,9 @@ func (c *Certificate) Explain(withRows bool) *explain.Node {
 		Formula: c.bbFormula(),
 		Cites:   c.definitionCites(),
 	}
+	if c.LastOut != nil {
+		root.Label = "Borrowing base (first-out)"
+	}
 	for _, s := range c.Sections {
 		root.Add(c.explainSection(s, withRows))
 	}
