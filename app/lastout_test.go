@@ -182,5 +182,14 @@ func TestLastOutTranche(t *testing.T) {
 				t.Errorf("%s = %s, want %s", k, got[k], v)
 			}
 		}
+		// The interest report keeps the first-out periods apart from the
+		// last-out accruals.
+		rep, err := svc.InterestByRatePeriod(ctx, "btu", d("2004-10-05"), d("2004-10-06"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Accrued != "26.39" || rep.LastOutAccrued != "29.51" {
+			t.Errorf("interest report: accrued %s, last-out %s", rep.Accrued, rep.LastOutAccrued)
+		}
 	})
 }

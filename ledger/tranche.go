@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"fmt"
+	"strings"
 
 	"revolver/date"
 	"revolver/explain"
@@ -200,7 +201,15 @@ func LastOutPricing(p Pricing, margin money.Rate) Pricing {
 
 // LastOutInterestKey is the idempotency key of the last-out interest of
 // day: its own accrual, beside the first-out one (InterestKey).
-func LastOutInterestKey(day date.Date) string { return "interest-last-out:" + day.String() }
+func LastOutInterestKey(day date.Date) string { return lastOutInterestPrefix + day.String() }
+
+const lastOutInterestPrefix = "interest-last-out:"
+
+// IsLastOutInterest reports whether t is a last-out interest accrual
+// (LastOutAccrual).
+func IsLastOutInterest(t Transaction) bool {
+	return t.Kind == KindInterest && strings.HasPrefix(t.Key, lastOutInterestPrefix)
+}
 
 // LastOutAccrual is the transaction posting one day's interest on the
 // last-out loans: debit InterestReceivable, credit InterestIncome, keyed
