@@ -84,8 +84,12 @@ func TestAccessibility(t *testing.T) {
 			if user == "officer@bank.example" {
 				// A facility with a last-out tranche: the components and
 				// the tranches of its certificate, availability per tranche.
-				for _, p := range []string{"/facilities/filo", fmt.Sprintf("/facilities/filo/certificates/%d", filo)} {
-					if err := chromedp.Do(ctx, chromedp.Navigate(base+p), chromedp.WaitReady("#tranches")); err != nil {
+				for _, p := range []string{"/facilities/filo", fmt.Sprintf("/facilities/filo/certificates/%d", filo), "/facilities/filo/loans"} {
+					wait := "#tranches"
+					if strings.HasSuffix(p, "/loans") {
+						wait = "#tranche"
+					}
+					if err := chromedp.Do(ctx, chromedp.Navigate(base+p), chromedp.WaitReady(wait)); err != nil {
 						t.Fatalf("%s %s: %v", user, p, err)
 					}
 					check(p)

@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -87,6 +89,18 @@ func TestLastOutPages(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("overview lacks %q", want)
 		}
+	}
+	// The loans page lets a request elect the last-out tranche.
+	if _, body = o.get("/facilities/filo/loans"); !strings.Contains(body, `id="tranche"`) || !strings.Contains(body, "first-out rate + 1.5%") {
+		t.Error("the loans page has no tranche to elect")
+	}
+	mustStatus(t, "last-out advance", o.post("/facilities/filo/advances", url.Values{"idempotency_key": {"lo-web"}, "amount": {"10000.00"},
+		"value_date": {"2004-10-05"}, "tranche": {"last_out"}}).StatusCode, http.StatusSeeOther)
+	if b, err := e.st.Balances(context.Background(), "filo", date.MustParse("2004-10-05")); err != nil || b[ledger.LoansLastOut] != 50000_00 || b[ledger.Loans] != 0 {
+		t.Errorf("balances %v %v", b, err)
+	}
+	if _, body = o.get("/facilities/btu/loans"); strings.Contains(body, `id="tranche"`) {
+		t.Error("the example's loans page offers a tranche")
 	}
 	_, body = o.get("/facilities/btu/certificates/1")
 	if !strings.Contains(body, `id="components"`) || strings.Contains(body, "Last-out") || strings.Contains(body, `id="tranches"`) {
