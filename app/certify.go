@@ -226,7 +226,7 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 		return store.Certificate{}, nil, err
 	}
 	lcDeducted := cert.LCDeducted.Amount
-	sub := submission{AsOf: in.AsOf, BorrowingBase: cert.BorrowingBase.Amount + lcDeducted, NewestInvoice: newestInvoice(recv)}
+	sub := submission{AsOf: in.AsOf, BorrowingBase: cert.BorrowingBase.Amount + lcDeducted, LastOutBase: lastOut, NewestInvoice: newestInvoice(recv)}
 	inputs := []store.InputContent{in.Receivables, in.Debtors, in.Inventory}
 	for _, x := range inputs {
 		sum := sha256.Sum256(x.Content)
@@ -310,6 +310,9 @@ type submission struct {
 	AsOf date.Date
 	// BorrowingBase before letters of credit, as stored.
 	BorrowingBase money.Amount
+	// LastOutBase is its last-out borrowing base (nil: no last-out
+	// tranche).
+	LastOutBase *money.Amount
 	// NewestInvoice is the latest invoice date of the aging (0: no rows).
 	NewestInvoice date.Date
 	// Inputs are the SHA-256 of receivables, debtors and inventory.
@@ -396,7 +399,7 @@ func assessCertificate(tx store.Tx, ft FacilityTerms, sub submission) (assessmen
 	case store.ErrorCode(err) != store.CodeNotFound:
 		return a, err
 	}
-	before, after, loans, err := availabilityWith(tx, ft, sub.AsOf, prev, sub.BorrowingBase)
+	before, after, loans, err := availabilityWith(tx, ft, sub.AsOf, prev, sub.BorrowingBase, sub.LastOutBase)
 	if err != nil {
 		return a, err
 	}
@@ -449,20 +452,21 @@ func abs(a money.Amount) money.Amount {
 // termination date or a default) with the certificate in force (its
 // borrowing base prev, 0 if none) and with one of borrowing base bb in its
 // place, and the loans it is computed on.
-func availabilityWith(tx store.Tx, ft FacilityTerms, asOf date.Date, prev, bb money.Amount) (before, after, loans money.Amount, err error) {
+func availabilityWith(tx store.Tx, ft FacilityTerms, asOf date.Date, prev, bb money.Amount, lastOut *money.Amount) (before, after, loans money.Amount, err error) {
 	// Every certificate approved so far counts (the farthest known-at).
 	in, err := tx.AvailabilityInputs(asOf, date.Max.Time(), false)
 	if err != nil {
 		return 0, 0, 0, err
 	}
 	l := limitsOn(ft, asOf, in, in.Balances, nil)
-	loans = l.Loans
-	before = ledger.ComputeAvailability(l).Available
+	b := ledger.ComputeAvailability(l)
+	// The loans of both tranches, with a last-out tranche.
+	before, loans = b.Available, b.LoansOutstanding
 	var cur money.Amount
 	if l.Certificate != nil {
 		cur = l.Certificate.BorrowingBase
 	}
-	l.Certificate = &ledger.Certificate{AsOf: asOf, BorrowingBase: cur + bb - prev}
+	l.Certificate = &ledger.Certificate{AsOf: asOf, BorrowingBase: cur + bb - prev, LastOutBase: lastOut}
 	after = ledger.ComputeAvailability(l).Available
 	return before, after, loans, nil
 }
