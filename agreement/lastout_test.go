@@ -103,3 +103,13 @@ func mamt(s string) money.Amount {
 	}
 	return a
 }
+
+func TestLastOutAboveTheNOLVAdvanceRate(t *testing.T) {
+	a := strings.Replace(baseAgreement, "        advance_rate: 80%\n", "        advance_rate: 80%\n      - id: inventory\n        collateral: inventory\n        advance_rate: 50%\n        nolv: {rate: 70%, advance_rate: 85%}\n", 1)
+	a = strings.Replace(a, "  eligibility:\n", "  eligibility:\n    inventory: []\n", 1)
+	lo := strings.Replace(goodLastOut, "receivables: 5%", "inventory: 20%", 1)
+	errs := Lint(files(strings.Replace(a, "    letters_of_credit: deduct_from_borrowing_base\n", "    letters_of_credit: deduct_from_borrowing_base\n"+lo, 1)))
+	if errs == nil || !strings.Contains(errs.Error(), `last-out advance rate of inventory above 100% of its NOLV in all (found "20%", expected an increment of at most 15% (NOLV advance rate 85% + last-out at most 100%))`) {
+		t.Errorf("diagnostics: %v", errs)
+	}
+}

@@ -47,6 +47,10 @@ type FacilityTerms struct {
 	DefaultContinuing bool
 	BlocksOnDefault   bool
 	Pricing           ledger.Pricing
+	// DefaultInterest is the terms' default interest (nil: none): the
+	// rate of a day is increased by it while an event of default
+	// continues (dayPricer).
+	DefaultInterest *DefaultInterestTerm
 	// Capitalise: interest is capitalised monthly (else billed).
 	Capitalise bool
 	// CureDays: days after the lender's notice to cure an overadvance.
@@ -59,8 +63,9 @@ type FacilityTerms struct {
 	// name none).
 	Calendar calendar.Calendar
 	// Fees by id, e.g. the transaction fee of the Loan Modification
-	// Agreement §II.A.
-	Fees map[string]FeeTerm
+	// Agreement §II.A. No fee accrues before Since, the agreement's date.
+	Fees  map[string]FeeTerm
+	Since date.Date
 	// Costs the lender may charge to the loan account, by id, with the
 	// clause that lets it (a field examination: Security Agreement ¶7).
 	Costs map[string]CostTerm

@@ -265,7 +265,9 @@ func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, thro
 		return nil, nil, true, err
 	}
 	// interestTerms are the terms of day, refused when the pricing terms
-	// interest needs are not known.
+	// interest needs are not known, with the day's margin and default
+	// interest (dayPricer: a margin grid's level, an event of default).
+	pricer := s.pricer(st.Facility)
 	interestTerms := func(day date.Date) (FacilityTerms, ledger.RateSeries, error) {
 		t, ser, err := terms.on(ctx, day)
 		if err != nil {
@@ -274,7 +276,8 @@ func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, thro
 		if len(t.InterestUnknown) > 0 {
 			return t, ser, undetermined(day, "interest on "+day.String(), t.InterestUnknown)
 		}
-		return t, ser, nil
+		t.Pricing, err = pricer.pricing(ctx, t, t.Pricing, day)
+		return t, ser, err
 	}
 	principal := st.Opening
 	// Interest accrued and not yet capitalised. Everything stored for

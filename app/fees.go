@@ -191,7 +191,7 @@ func (s *Service) billPeriod(ctx context.Context, facility string, series map[st
 		}
 		// The loans of both tranches (a last-out tranche's too).
 		fd := ledger.FeeDay{Day: day, Loans: bal[ledger.Loans] + bal[ledger.LoansLastOut], LCOutstanding: bal[ledger.LCOutstanding], LCDrawn: bal[ledger.LCDrawn], Commitment: t.Commitment}
-		if f, ok := t.Fees[p.id]; ok && f.Billing != "" {
+		if f, ok := t.Fees[p.id]; ok && f.Billing != "" && day >= t.Since {
 			fd.Fee = &f
 			fee = &f // as last in force in the period
 		}

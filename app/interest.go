@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 
 	"revolver/date"
 	"revolver/ledger"
@@ -31,8 +30,11 @@ type InterestReport struct {
 
 // InterestByRatePeriod explains the interest accrued on a facility's loans
 // from from to to (value dates, inclusive): the days grouped by the rate
-// they bore, each period with its rate (the base series' value in force,
-// with its source, plus the margin of the option), its day count and the
+// they bore, each period with its rate as close of business computed it
+// (ledger.RateOfDay: the base series' value in force, with its source, at
+// least the floor, plus the margin of the option — a margin grid's level in
+// force, saying which, the measured average and the period — and the
+// default interest while an event of default continues), its day count and the
 // interest posted by close of business for its days. Days before the first
 // accrual or after the last are left out; a day whose series had no value
 // is undetermined, naming the series and the day.
@@ -78,6 +80,7 @@ func (s *Service) InterestByRatePeriod(ctx context.Context, facility string, fro
 		return out, err
 	}
 	var days []ledger.DayRate
+	pricer := s.pricer(facility)
 	for day := from; day <= to; day++ {
 		amt, ok := posted[day]
 		if !ok {
@@ -87,15 +90,17 @@ func (s *Service) InterestByRatePeriod(ctx context.Context, facility string, fro
 		if err != nil {
 			return out, err
 		}
-		i := len(ser) - 1
-		for i >= 0 && ser[i].Effective > day {
-			i--
+		// The rate of the day as close of business computes it: the
+		// day's margin and default interest, then the base, the floor.
+		p, err := pricer.pricing(ctx, t, t.Pricing, day)
+		if err != nil {
+			return out, err
 		}
-		if i < 0 {
-			return out, ledger.RateUnknown(t.Pricing.Series, day, fmt.Sprintf("the rate of the interest of %s", day))
+		r, err := ledger.RateOfDay(p, ser, day)
+		if err != nil {
+			return out, err
 		}
-		days = append(days, ledger.DayRate{Day: day, Option: t.Pricing.Option, Series: t.Pricing.Series, Base: ser[i],
-			Margin: t.Pricing.Margin, DayCount: t.Pricing.DayCountName, Interest: money.Amount(amt)})
+		days = append(days, ledger.DayRateOf(p, r, money.Amount(amt)))
 	}
 	out.Periods = ledger.RatePeriods(days)
 	out.Accrued, out.Adjustments = money.Amount(accrued).String(), money.Amount(adjusted).String()

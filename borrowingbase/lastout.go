@@ -16,7 +16,8 @@ import (
 type LastOutFigs struct {
 	Increment    agreement.Term[money.Rate]
 	Rate         money.Rate // first-out + increment (when both are known)
-	Advance      Figure     // Rate × max(eligible, 0), rounded half away from zero to the cent
+	Advance      Figure     // Rate × max(eligible, 0), rounded half away from zero to the cent (with a NOLV: the lesser of it and NOLVAdvance)
+	NOLVAdvance  Figure     // with a NOLV: (the NOLV advance rate + the increment) × the NOLV, rounded to the cent
 	Capped       Figure     // lesser of Advance and the component's cap
 	Availability Figure     // Capped − the component's reserves
 	Tranche      Figure     // Availability − the first-out availability
@@ -62,10 +63,25 @@ func lastOut(k *agreement.Component, key string, inc *agreement.Term[money.Rate]
 		return lo, inputErr("%s last-out: %s × %s: %v", key, eligible.Amount, lo.Rate, err)
 	}
 	lo.Advance = known(adv)
+	if k.NOLV != nil {
+		// Against the net orderly liquidation value too: the lesser of
+		// the combined rate at cost and the NOLV advance rate + the
+		// increment × the NOLV.
+		if f.NOLV == nil || !f.NOLV.Value.Known || !k.NOLV.AdvanceRate.Known() {
+			lo.Advance = Figure{}
+			return lo, nil
+		}
+		a, err := f.NOLV.Value.Amount.Mul(k.NOLV.AdvanceRate.Value.Add(inc.Value))
+		if err != nil {
+			return lo, inputErr("%s last-out: %s × %s: %v", key, f.NOLV.Value.Amount, k.NOLV.AdvanceRate.Value.Add(inc.Value), err)
+		}
+		lo.NOLVAdvance = known(a)
+		lo.Advance = known(money.Min(adv, a))
+	}
 	lo.Capped = lo.Advance
 	if f.Cap != nil {
 		if f.Cap.Known {
-			lo.Capped = known(money.Min(adv, f.Cap.Amount))
+			lo.Capped = known(money.Min(lo.Advance.Amount, f.Cap.Amount))
 		} else {
 			lo.Capped = Figure{}
 		}

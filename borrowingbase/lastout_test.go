@@ -139,3 +139,23 @@ func TestLastOutOnAComponentOfSeveral(t *testing.T) {
 		t.Errorf("JSON %s", mustJSON(t, c))
 	}
 }
+
+// With a NOLV, the increment is added to the advance rate at cost and to
+// the NOLV advance rate: the combined advance is the lesser of the two.
+func TestLastOutWithNOLV(t *testing.T) {
+	terms := invTerms()
+	k := &terms.BorrowingBase.Components[0]
+	k.AdvanceRate = rateT("0.65")
+	k.NOLV = &agreement.NOLV{Rate: rateT("0.70"), AdvanceRate: rateT("0.85")}
+	terms.BorrowingBase.LastOut = &agreement.LastOut{AdvanceRates: []agreement.LastOutRate{{Component: "inventory", Increment: rateT("0.10")}}}
+	var s stock
+	s.item("W-1", "BIL", "finished_goods", 1, "1000.00")
+	c := mustCompute(t, Input{Terms: terms, Inventory: s.build()})
+	inv := c.Section(agreement.Inventory)
+	// First-out: min(65% × 1,000 = 650, 85% × 70% × 1,000 = 595) = 595.
+	// Combined: min(75% × 1,000 = 750, 95% × 700 = 665) = 665; the
+	// tranche 70.
+	if inv.Availability.text() != "595.00" || inv.LastOut.NOLVAdvance.text() != "665.00" || inv.LastOut.Advance.text() != "665.00" || inv.LastOut.Tranche.text() != "70.00" {
+		t.Errorf("first-out %s, NOLV last-out %s, advance %s, tranche %s", inv.Availability.text(), inv.LastOut.NOLVAdvance.text(), inv.LastOut.Advance.text(), inv.LastOut.Tranche.text())
+	}
+}

@@ -44,7 +44,19 @@ func (c *Certificate) Table() string {
 			if k.AdvanceRate.Known() {
 				rate = k.AdvanceRate.Value.Percent()
 			}
-			if s.HasInput {
+			if s.HasInput && f.NOLV != nil {
+				nv, na := "unknown", "unknown"
+				if k.NOLV.Rate.Known() {
+					nv = k.NOLV.Rate.Value.Percent()
+				}
+				if k.NOLV.AdvanceRate.Known() {
+					na = k.NOLV.AdvanceRate.Value.Percent()
+				}
+				add(ind, "Advance rate "+rate+" × eligible at cost", f.NOLV.AtCost.grouped())
+				add(ind, "Net orderly liquidation value ("+nv+" of cost)", f.NOLV.Value.grouped())
+				add(ind, "Advance rate "+na+" × NOLV", f.NOLV.Advance.grouped())
+				add(ind, "Advance (the lesser)", f.Advance.grouped())
+			} else if s.HasInput {
 				add(ind, "Advance rate "+rate+" × eligible", f.Advance.grouped())
 			} else {
 				add(ind, "Advance rate "+rate, "")
@@ -66,7 +78,7 @@ func (c *Certificate) Table() string {
 			}
 		}
 		if k := s.Component; k != nil {
-			advance(1, k, advanceFigs{s.Advance, s.Cap, s.Capped, s.Reserves, s.Availability, s.LastOut})
+			advance(1, k, s.figs())
 		}
 		if len(s.Parts) > 0 {
 			for _, p := range s.Parts {

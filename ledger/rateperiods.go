@@ -11,13 +11,29 @@ import (
 // DayRate is the rate one day's interest was accrued at, and the interest
 // posted for the day.
 type DayRate struct {
-	Day      date.Date
-	Option   string
-	Series   string
-	Base     RatePoint // the series' value in force that day
-	Margin   money.Rate
+	Day    date.Date
+	Option string
+	Series string
+	Base   RatePoint // the series' value in force that day
+	Margin money.Rate
+	// Rate is the day's rate (RateOfDay): the base, at least the floor,
+	// plus the margin and the default interest; Floored when the floor
+	// applied.
+	Rate    money.Rate
+	Floored bool
+	// Default is the default interest of the day (0: none), Note what set
+	// the margin and the default interest (Pricing.Note).
+	Default  money.Rate
+	Note     string
 	DayCount string
 	Interest money.Amount
+}
+
+// DayRateOf is the DayRate of a day's rate (RateOfDay) under p with the
+// interest posted for the day.
+func DayRateOf(p Pricing, a DailyAccrual, interest money.Amount) DayRate {
+	return DayRate{Day: a.Day, Option: p.Option, Series: p.Series, Base: a.Point, Margin: a.Margin, Rate: a.Rate, Floored: a.Floored,
+		Default: a.Default, Note: a.Note, DayCount: p.DayCountName, Interest: interest}
 }
 
 // RatePeriod is a run of days at one rate: the same option, the same value
@@ -25,17 +41,22 @@ type DayRate struct {
 // force on From (a daily series republishing the same value does not start
 // a new period).
 type RatePeriod struct {
-	From     date.Date     `json:"from"`
-	To       date.Date     `json:"to"` // inclusive
-	Days     int           `json:"days"`
-	Option   string        `json:"option"`
-	Series   string        `json:"series"`
-	Base     RatePoint     `json:"base_rate"`
-	Margin   money.Rate    `json:"margin"`
-	Rate     money.Rate    `json:"rate"`
-	DayCount string        `json:"day_count"`
-	Interest money.Amount  `json:"interest"` // accrued (posted) over the days
-	Explain  *explain.Node `json:"explain"`
+	From    date.Date  `json:"from"`
+	To      date.Date  `json:"to"` // inclusive
+	Days    int        `json:"days"`
+	Option  string     `json:"option"`
+	Series  string     `json:"series"`
+	Base    RatePoint  `json:"base_rate"`
+	Margin  money.Rate `json:"margin"`
+	Floored bool       `json:"floored,omitempty"`
+	// DefaultInterest is the default interest in the rate (nil: none);
+	// Note what set the margin and the default interest.
+	DefaultInterest *money.Rate   `json:"default_interest,omitempty"`
+	Note            string        `json:"note,omitempty"`
+	Rate            money.Rate    `json:"rate"`
+	DayCount        string        `json:"day_count"`
+	Interest        money.Amount  `json:"interest"` // accrued (posted) over the days
+	Explain         *explain.Node `json:"explain"`
 }
 
 // RatePeriods groups days (in date order) into rate periods, each
@@ -47,13 +68,18 @@ func RatePeriods(days []DayRate) []RatePeriod {
 		if n := len(out); n > 0 {
 			p := &out[n-1]
 			if p.To+1 == d.Day && p.Option == d.Option && p.Series == d.Series &&
-				p.Base.Value.Cmp(d.Base.Value) == 0 && p.Margin.Cmp(d.Margin) == 0 && p.DayCount == d.DayCount {
+				p.Base.Value.Cmp(d.Base.Value) == 0 && p.Margin.Cmp(d.Margin) == 0 && p.Rate.Cmp(d.Rate) == 0 && p.Note == d.Note && p.DayCount == d.DayCount {
 				p.To, p.Days, p.Interest = d.Day, p.Days+1, p.Interest+d.Interest
 				continue
 			}
 		}
-		out = append(out, RatePeriod{From: d.Day, To: d.Day, Days: 1, Option: d.Option, Series: d.Series, Base: d.Base,
-			Margin: d.Margin, Rate: d.Base.Value.Add(d.Margin), DayCount: d.DayCount, Interest: d.Interest})
+		rp := RatePeriod{From: d.Day, To: d.Day, Days: 1, Option: d.Option, Series: d.Series, Base: d.Base,
+			Margin: d.Margin, Floored: d.Floored, Note: d.Note, Rate: d.Rate, DayCount: d.DayCount, Interest: d.Interest}
+		if d.Default.Sign() != 0 {
+			v := d.Default
+			rp.DefaultInterest = &v
+		}
+		out = append(out, rp)
 	}
 	for i := range out {
 		out[i].Explain = out[i].explain()
@@ -67,9 +93,22 @@ func (p RatePeriod) explain() *explain.Node {
 	if src == "" {
 		src = "not recorded"
 	}
+	rate := fmt.Sprintf("%s in force (%s, effective %s) + margin %s", p.Series, p.Base.Value.Percent(), p.Base.Effective, p.Margin.Percent())
+	if p.Floored {
+		floor := p.Rate.Sub(p.Margin)
+		if p.DefaultInterest != nil {
+			floor = floor.Sub(*p.DefaultInterest)
+		}
+		rate = fmt.Sprintf("floor %s (above %s in force: %s, effective %s) + margin %s", floor.Percent(), p.Series, p.Base.Value.Percent(), p.Base.Effective, p.Margin.Percent())
+	}
+	if p.DefaultInterest != nil {
+		rate += " + default interest " + p.DefaultInterest.Percent()
+	}
+	if p.Note != "" {
+		rate += "; " + p.Note
+	}
 	return (&explain.Node{Key: key, Label: fmt.Sprintf("Interest %s to %s (%d days)", p.From, p.To, p.Days), Value: p.Interest.String(),
 		Formula: fmt.Sprintf("Σ daily: Loans at the close of each day × %s (%s) × 1 day's share of a year by %s, each day rounded to the cent", p.Rate.Percent(), p.Option, p.DayCount)}).
-		Add(&explain.Node{Key: key + ".rate", Label: "Rate", Value: p.Rate.Percent(),
-			Formula: fmt.Sprintf("%s in force (%s, effective %s) + margin %s", p.Series, p.Base.Value.Percent(), p.Base.Effective, p.Margin.Percent())},
+		Add(&explain.Node{Key: key + ".rate", Label: "Rate", Value: p.Rate.Percent(), Formula: rate},
 			&explain.Node{Key: key + ".base", Label: p.Series + " effective " + p.Base.Effective.String(), Value: p.Base.Value.Percent(), Formula: "source: " + src})
 }
