@@ -17,6 +17,7 @@ type LastOutFigs struct {
 	Increment    agreement.Term[money.Rate]
 	Rate         money.Rate // first-out + increment (when both are known)
 	Advance      Figure     // Rate × max(eligible, 0), rounded half away from zero to the cent (with a NOLV: the lesser of it and NOLVAdvance)
+	AtCost       Figure     // with a NOLV: Rate × max(eligible at cost, 0), rounded to the cent
 	NOLVAdvance  Figure     // with a NOLV: (the NOLV advance rate + the increment) × the NOLV, rounded to the cent
 	Capped       Figure     // lesser of Advance and the component's cap
 	Availability Figure     // Capped − the component's reserves
@@ -75,7 +76,7 @@ func lastOut(k *agreement.Component, key string, inc *agreement.Term[money.Rate]
 		if err != nil {
 			return lo, inputErr("%s last-out: %s × %s: %v", key, f.NOLV.Value.Amount, k.NOLV.AdvanceRate.Value.Add(inc.Value), err)
 		}
-		lo.NOLVAdvance = known(a)
+		lo.AtCost, lo.NOLVAdvance = known(adv), known(a)
 		lo.Advance = known(money.Min(adv, a))
 	}
 	lo.Capped = lo.Advance
@@ -151,6 +152,18 @@ func lastOutNode(key string, k *agreement.Component, f advanceFigs, eligible Fig
 		all = lo.Rate.Percent()
 	}
 	formula := "(" + all + " × max(eligible " + eligible.text() + ", 0) = " + lo.Advance.text()
+	if k.NOLV != nil {
+		na := "unknown"
+		if k.NOLV.AdvanceRate.Known() && lo.Increment.Known() {
+			na = k.NOLV.AdvanceRate.Value.Add(lo.Increment.Value).Percent()
+		}
+		nv := "undetermined"
+		if f.NOLV != nil {
+			nv = f.NOLV.Value.text()
+		}
+		formula = "(the lesser of " + all + " × max(eligible at cost " + eligible.text() + ", 0) = " + lo.AtCost.text() +
+			" and " + na + " × NOLV " + nv + " = " + lo.NOLVAdvance.text() + ": " + lo.Advance.text()
+	}
 	if f.Cap != nil {
 		formula += ", the lesser of it and cap " + f.Cap.text() + " = " + lo.Capped.text()
 	}

@@ -158,4 +158,10 @@ func TestLastOutWithNOLV(t *testing.T) {
 	if inv.Availability.text() != "595.00" || inv.LastOut.NOLVAdvance.text() != "665.00" || inv.LastOut.Advance.text() != "665.00" || inv.LastOut.Tranche.text() != "70.00" {
 		t.Errorf("first-out %s, NOLV last-out %s, advance %s, tranche %s", inv.Availability.text(), inv.LastOut.NOLVAdvance.text(), inv.LastOut.Advance.text(), inv.LastOut.Tranche.text())
 	}
+	if n := c.Explain(false).Find("inventory.last_out"); n == nil || !strings.Contains(n.Formula, "the lesser of 75% × max(eligible at cost 1000.00, 0) = 750.00 and 95% × NOLV 700.00 = 665.00: 665.00") {
+		t.Errorf("explained as %+v", n)
+	}
+	if tb := c.Table(); !strings.Contains(tb, "Last-out: the lesser of (65% + 10%) × eligible at cost and (NOLV advance rate + 10%) × NOLV, less reserves") {
+		t.Errorf("table:\n%s", tb)
+	}
 }

@@ -73,7 +73,11 @@ func (c *Certificate) Table() string {
 				if lo.Increment.Known() {
 					inc = lo.Increment.Value.Percent()
 				}
-				add(ind, "Last-out: advance rate "+rate+" + "+inc+" × eligible, less reserves", lo.Availability.grouped())
+				label := "Last-out: advance rate " + rate + " + " + inc + " × eligible, less reserves"
+				if k.NOLV != nil {
+					label = "Last-out: the lesser of (" + rate + " + " + inc + ") × eligible at cost and (NOLV advance rate + " + inc + ") × NOLV, less reserves"
+				}
+				add(ind, label, lo.Availability.grouped())
 				add(ind, "Last-out: above the first-out availability", lo.Tranche.grouped())
 			}
 		}
