@@ -182,6 +182,36 @@ func TestLastOutTranche(t *testing.T) {
 				t.Errorf("%s = %s, want %s", k, got[k], v)
 			}
 		}
+		// A facility whose first loan is a last-out one accrues its
+		// interest from it.
+		btuAs(t, svc, "lo-first", lastOutAmendment)
+		c2, _, err := svc.SubmitCertificate(ctx, terms, CertificateInput{Facility: "lo-first", AsOf: d("2004-10-03"), By: "controller",
+			Receivables: report("receivables.csv"), Debtors: report("debtors.csv"), Inventory: report("inventory.csv")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := svc.DecideCertificate(ctx, "lo-first", c2.ID, CertificateDecision{Status: store.Approved, By: "officer"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.RequestAdvance(ctx, RequestInput{Facility: "lo-first", Key: "lo-1", Amount: 100000_00, ValueDate: d("2004-10-07"), By: "borrower", Tranche: ledger.TrancheLastOut}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.CloseOfBusiness(ctx, d("2004-10-07")); err != nil {
+			t.Fatal(err)
+		}
+		txs, err = s.Transactions(ctx, "lo-first")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lastOutOnly []string
+		for _, x := range txs {
+			if x.Kind == ledger.KindInterest {
+				lastOutOnly = append(lastOutOnly, x.Key+" "+x.Postings[0].Amount.String())
+			}
+		}
+		if len(lastOutOnly) != 1 || lastOutOnly[0] != "interest-last-out:2004-10-07 17.36" {
+			t.Errorf("a last-out loan alone: accruals %v", lastOutOnly)
+		}
 		// The interest report keeps the first-out periods apart from the
 		// last-out accruals.
 		rep, err := svc.InterestByRatePeriod(ctx, "btu", d("2004-10-05"), d("2004-10-06"))

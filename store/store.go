@@ -547,7 +547,8 @@ type AccrualState struct {
 	Deltas []DayAmount
 	// InterestReceivable is that account's balance as of through.
 	InterestReceivable money.Amount
-	// FirstActivity is the value date of the first Loans posting, 0 if none.
+	// FirstActivity is the value date of the first Loans or LoansLastOut
+	// posting, 0 if none.
 	FirstActivity date.Date
 	// LoansPostings counts the Loans postings dated on or before through.
 	LoansPostings int64
