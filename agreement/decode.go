@@ -508,7 +508,7 @@ func (d *decoder) borrowingBase(t *node, root ctx, terms *Terms) {
 		return
 	}
 	c := root.in(g, "borrowing_base")
-	if !d.group(g, c, "components", "letters_of_credit", "reserves", "inventory_sublimit") {
+	if !d.group(g, c, "components", "letters_of_credit", "reserves", "inventory_sublimit", "last_out") {
 		return
 	}
 	bb := &terms.BorrowingBase
@@ -581,6 +581,73 @@ func (d *decoder) borrowingBase(t *node, root ctx, terms *Terms) {
 			d.errf(g.kids["inventory_sublimit"], v.Value.Percent(), "an inventory component", "an inventory sublimit but no inventory component")
 		}
 	}
+	d.lastOut(g, c, bb)
+}
+
+// lastOut decodes borrowing_base.last_out: the advance-rate increments by
+// component id (each a component of the borrowing base; first-out rate +
+// increment at most 100%), an optional cap and the margin of the last-out
+// loans.
+func (d *decoder) lastOut(g *node, c ctx, bb *BorrowingBase) {
+	n := g.kids["last_out"]
+	if n == nil {
+		return
+	}
+	lc := c.in(n, "last_out")
+	if !d.group(n, lc, "label", "advance_rates", "cap", "margin") {
+		return
+	}
+	lo := &LastOut{Label: d.text(n, "label"), Cite: lc.cite}
+	rates := n.kids["advance_rates"]
+	rc := lc.in(rates, "advance_rates")
+	switch {
+	case rates == nil:
+		d.errf(n, "", "`advance_rates:` with an increment per component id, e.g. receivables: 5%", "missing term %s", rc.path)
+	case rates.kind != groupNode:
+		d.errf(rates, rates.scalar, "a group of component id: increment, e.g. receivables: 5%", "%s must be a group", rc.path)
+	case len(rates.keys) == 0:
+		d.errf(rates, "", "at least one component id: increment", "%s is empty", rc.path)
+	default:
+		ids := make([]string, len(bb.Components))
+		for i, k := range bb.Components {
+			ids[i] = k.ID
+		}
+		for _, k := range rates.keys {
+			v := d.rate(rates, k, rc, true)
+			if v == nil {
+				continue
+			}
+			var comp *Component
+			for i := range bb.Components {
+				if bb.Components[i].ID == k {
+					comp = &bb.Components[i]
+				}
+			}
+			kn := rates.kids[k]
+			at := kn
+			if pos, ok := rates.kpos[k]; ok && pos.File != "" {
+				at = &node{pos: pos}
+			}
+			switch {
+			case comp == nil:
+				d.errf(at, k, "a component of the borrowing base ("+strings.Join(ids, ", ")+")", "last-out advance rate for a component that does not exist")
+			case comp.Collateral == FixedAssets:
+				d.errf(at, k, "a receivables or inventory component", "last-out advance rate for fixed assets, whose eligible amount is not reported")
+			case v.Known() && comp.AdvanceRate.Known() && v.Value.Add(comp.AdvanceRate.Value).Cmp(money.RateFromInt(1)) > 0:
+				d.errf(kn, v.Value.Percent(), "an increment of at most "+money.RateFromInt(1).Sub(comp.AdvanceRate.Value).Percent()+" (first-out "+comp.AdvanceRate.Value.Percent()+" + last-out at most 100%)",
+					"last-out advance rate of %s above 100%% in all", k)
+			case v.Known() && comp.NOLV != nil && comp.NOLV.AdvanceRate.Known() && v.Value.Add(comp.NOLV.AdvanceRate.Value).Cmp(money.RateFromInt(1)) > 0:
+				d.errf(kn, v.Value.Percent(), "an increment of at most "+money.RateFromInt(1).Sub(comp.NOLV.AdvanceRate.Value).Percent()+" (NOLV advance rate "+comp.NOLV.AdvanceRate.Value.Percent()+" + last-out at most 100%)",
+					"last-out advance rate of %s above 100%% of its NOLV in all", k)
+			}
+			lo.AdvanceRates = append(lo.AdvanceRates, LastOutRate{Component: k, Increment: *v})
+		}
+	}
+	lo.Cap = d.amount(n, "cap", lc, false)
+	if v := d.rate(n, "margin", lc, true); v != nil {
+		lo.Margin = *v
+	}
+	bb.LastOut = lo
 }
 
 // criterionParams says which parameters each built-in criterion takes and

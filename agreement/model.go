@@ -185,7 +185,49 @@ type BorrowingBase struct {
 	// inventory may support: the inventory availability counted is at most
 	// the share × Σ the components' availability (nil: no sublimit).
 	InventorySublimit *Term[money.Rate] `json:"inventory_sublimit,omitempty"`
-	Cite              Cite              `json:"cite"`
+	// LastOut, when set, is a last-out (FILO) tranche: loans advanced
+	// against the advance-rate increments above the first-out rates,
+	// repaid after the first-out loans (nil: none).
+	LastOut *LastOut `json:"last_out,omitempty"`
+	Cite    Cite     `json:"cite"`
+}
+
+// LastOut is a last-out (FILO) tranche of the borrowing base. Each
+// component named in AdvanceRates is computed a second time at its
+// first-out advance rate plus the increment; the last-out borrowing base
+// is Σ of the differences (each component's availability at the combined
+// rate less its availability at the first-out rate), at most Cap.
+type LastOut struct {
+	Label string `json:"label,omitempty"`
+	// AdvanceRates are the increments over the first-out advance rates,
+	// by component id, in the order written.
+	AdvanceRates []LastOutRate `json:"advance_rates"`
+	// Cap is the most the last-out tranche may lend (its commitment;
+	// nil: none beyond the facility's).
+	Cap *Term[money.Amount] `json:"cap,omitempty"`
+	// Margin is added to the rate of the first-out loans (the first
+	// pricing option, its floor and margin) for the last-out loans.
+	Margin Term[money.Rate] `json:"margin"`
+	Cite   Cite             `json:"cite"`
+}
+
+// LastOutRate is the last-out advance-rate increment of one component.
+type LastOutRate struct {
+	Component string           `json:"component"`
+	Increment Term[money.Rate] `json:"increment"`
+}
+
+// Increment returns the last-out increment of a component, or nil.
+func (l *LastOut) Increment(component string) *Term[money.Rate] {
+	if l == nil {
+		return nil
+	}
+	for i := range l.AdvanceRates {
+		if l.AdvanceRates[i].Component == component {
+			return &l.AdvanceRates[i].Increment
+		}
+	}
+	return nil
 }
 
 // Collateral classes a component may advance against.

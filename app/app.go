@@ -102,6 +102,19 @@ type FacilityTerms struct {
 	Cutoff        string
 	CutoffUnknown string
 	CutoffCite    explain.Cite
+	// LastOut is set when the terms have a last-out (FILO) tranche
+	// (agreement.LastOut).
+	LastOut *LastOutTerms
+}
+
+// LastOutTerms are what the use cases need of a last-out tranche: the
+// margin the last-out loans bear over the first-out rate (MarginUnknown
+// when it is not known: their interest is then undetermined) and its
+// clause.
+type LastOutTerms struct {
+	Margin        money.Rate
+	MarginUnknown *ledger.Unknown
+	Cite          explain.Cite
 }
 
 // FeeTerm is a fee the terms set: its kind (fixed when empty), amount,
@@ -209,7 +222,7 @@ func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult,
 			return err
 		}
 		var err error
-		res.Posted, res.Availability, err = fund(tx, tp, tr, now)
+		res.Posted, res.Availability, err = fund(tx, tp, tr, now, "")
 		return err
 	})
 	if err != nil {
@@ -275,6 +288,15 @@ func (s *Service) Post(ctx context.Context, t ledger.Transaction) (store.Posted,
 // them below zero from then on. A replay of a stored key is left to the
 // store.
 func checkBalances(tx store.Tx, t ledger.Transaction) error {
+	if t.Kind == ledger.KindRepayment {
+		for _, p := range t.Postings {
+			if p.Account == ledger.LoansLastOut {
+				if err := checkBalance(tx, t, ledger.LoansLastOut, "the last-out loans outstanding"); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	var account ledger.Account
 	var what string
 	switch t.Kind {
@@ -294,6 +316,11 @@ func checkBalances(tx store.Tx, t ledger.Transaction) error {
 	default:
 		return nil
 	}
+	return checkBalance(tx, t, account, what)
+}
+
+// checkBalance is checkBalances for one account.
+func checkBalance(tx store.Tx, t ledger.Transaction, account ledger.Account, what string) error {
 	if _, ok, err := tx.Lookup(t.Key); err != nil || ok {
 		return err
 	}

@@ -285,6 +285,7 @@ func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, thro
 	// as of through is the balance when this run starts.
 	receivable := st.InterestReceivable
 	adj := adjustment{late: late}
+	lastOut := lastOutInterest{facility: st.Facility}
 	var fees feeWork
 	di := 0
 	for day := st.From; day <= through; day++ {
@@ -331,6 +332,13 @@ func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, thro
 		if ok {
 			txs = append(txs, tr)
 			receivable += a.Amount
+		}
+		// The last-out loans' own accrual (cob_lastout.go).
+		if tr, ok, err := lastOut.day(ctx, s, day, t, ser); err != nil {
+			return nil, nil, true, err
+		} else if ok {
+			txs = append(txs, tr)
+			receivable += tr.Postings[0].Amount
 		}
 		fees.day(day, t)
 		if !ledger.IsMonthEnd(day) {

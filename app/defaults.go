@@ -802,7 +802,7 @@ func facilityFacts(ctx context.Context, st store.Store, recs []store.FactRecord,
 			return f, err
 		}
 		var owed money.Amount
-		for _, a := range []ledger.Account{ledger.Loans, ledger.InterestReceivable, ledger.FeesReceivable, ledger.CostsReceivable} {
+		for _, a := range []ledger.Account{ledger.Loans, ledger.LoansLastOut, ledger.InterestReceivable, ledger.FeesReceivable, ledger.CostsReceivable} {
 			owed += bal[a]
 		}
 		f.OutstandingAtTermination = &owed

@@ -22,6 +22,10 @@ type InterestReport struct {
 	// adjustments posted in the span for back-valued postings.
 	Accrued     string `json:"accrued"`
 	Adjustments string `json:"adjustments"`
+	// LastOutAccrued, with a last-out tranche, is the sum of the last-out
+	// loans' own daily accruals in the span (not in Periods or Accrued,
+	// which are the first-out loans').
+	LastOutAccrued string `json:"last_out_accrued,omitempty"`
 }
 
 // InterestByRatePeriod explains the interest accrued on a facility's loans
@@ -43,7 +47,7 @@ func (s *Service) InterestByRatePeriod(ctx context.Context, facility string, fro
 		return out, store.Errorf(store.CodeInvalid, "interest from %s to %s: expected from on or before to, at most %d days", from, to, maxInterestDays)
 	}
 	posted := map[date.Date]int64{}
-	var accrued, adjusted int64
+	var accrued, adjusted, lastOut int64
 	after := int64(0)
 	for {
 		txs, err := s.Store.TransactionsPage(ctx, facility, store.Page{After: after, Limit: 1000, From: from, To: to})
@@ -56,11 +60,13 @@ func (s *Service) InterestByRatePeriod(ctx context.Context, facility string, fro
 				if p.Account != ledger.InterestReceivable {
 					continue
 				}
-				switch tr.Kind {
-				case ledger.KindInterest:
+				switch {
+				case tr.Kind == ledger.KindInterest && ledger.IsLastOutInterest(tr):
+					lastOut += int64(p.Amount)
+				case tr.Kind == ledger.KindInterest:
 					posted[tr.ValueDate] += int64(p.Amount)
 					accrued += int64(p.Amount)
-				case ledger.KindInterestAdjustment:
+				case tr.Kind == ledger.KindInterestAdjustment:
 					adjusted += int64(p.Amount)
 				}
 			}
@@ -98,5 +104,8 @@ func (s *Service) InterestByRatePeriod(ctx context.Context, facility string, fro
 	}
 	out.Periods = ledger.RatePeriods(days)
 	out.Accrued, out.Adjustments = money.Amount(accrued).String(), money.Amount(adjusted).String()
+	if lastOut != 0 {
+		out.LastOutAccrued = money.Amount(lastOut).String()
+	}
 	return out, nil
 }

@@ -60,6 +60,16 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 			ft.LCSublimitUnknown = t.LCSublimit.Unknown
 		}
 	}
+	if lo := t.BorrowingBase.LastOut; lo != nil {
+		ft.Cites["last_out"] = lo.Cite
+		ft.LastOut = &LastOutTerms{Cite: lo.Cite}
+		if lo.Margin.Known() {
+			ft.LastOut.Margin = lo.Margin.Value
+		} else {
+			u := unknownOf("last_out_margin", lo.Margin)
+			ft.LastOut.MarginUnknown = &u
+		}
+	}
 	ft.Cites["blocks_advances_on_default"] = t.Overadvance.BlocksAdvancesOnDefault.Cite
 	ft.Cure = ledger.Cure{Known: t.Overadvance.CureDays.Known(), Unknown: t.Overadvance.CureDays.Unknown, Cite: t.Overadvance.CureDays.Cite}
 	if ft.Cure.Known {

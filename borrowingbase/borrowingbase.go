@@ -129,6 +129,9 @@ type Section struct {
 	Reserves     []ReserveLine
 	Availability Figure
 	NOLV         *NOLVFigs // the component's NOLV figures, when it has nolv
+	// LastOut: the component's figures at its first-out rate plus its
+	// last-out increment (nil: the terms give it none).
+	LastOut *LastOutFigs
 
 	// Parts, when the class has several components (or one with a
 	// filter), are its components in order, each with the eligible rows
@@ -190,7 +193,11 @@ type Certificate struct {
 	Commitment  agreement.Term[money.Amount]
 
 	BorrowingBase Figure
-	Undetermined  []Undetermined
+	// LastOut is the last-out (FILO) borrowing base when the terms have a
+	// last-out tranche (nil: none); BorrowingBase is then the first-out
+	// borrowing base.
+	LastOut      *LastOutBase
+	Undetermined []Undetermined
 
 	terms    *agreement.Terms
 	casualty []CasualtyExclusion // inventory
@@ -278,7 +285,7 @@ func Compute(in Input) (*Certificate, error) {
 	if c.Currency == "" {
 		c.Currency = "USD"
 	}
-	u := &undet{}
+	u := &undet{lastOut: t.BorrowingBase.LastOut}
 
 	comps := map[string]*agreement.Component{}
 	multi := map[string][]*agreement.Component{} // classes with several components or a filter
@@ -428,6 +435,9 @@ func Compute(in Input) (*Certificate, error) {
 		return nil, inputErr("borrowing base out of range")
 	}
 	c.BorrowingBase = total
+	if lo := t.BorrowingBase.LastOut; lo != nil {
+		c.computeLastOut(lo, u)
+	}
 	c.Undetermined = u.list
 	return c, nil
 }
@@ -454,7 +464,10 @@ func pathOr(p, fallback string) string {
 }
 
 // undet collects undetermined terms in the order met (deterministic).
-type undet struct{ list []Undetermined }
+type undet struct {
+	list    []Undetermined
+	lastOut *agreement.LastOut // the terms' last-out tranche (nil: none)
+}
 
 func (u *undet) add(term, reason string, affects ...string) {
 	for i := range u.list {
@@ -483,7 +496,7 @@ func computeComponent(s *Section, u *undet) error {
 	if err != nil {
 		return err
 	}
-	s.Advance, s.Cap, s.Capped, s.Reserves, s.Availability, s.NOLV = f.Advance, f.Cap, f.Capped, f.Reserves, f.Availability, f.NOLV
+	s.Advance, s.Cap, s.Capped, s.Reserves, s.Availability, s.NOLV, s.LastOut = f.Advance, f.Cap, f.Capped, f.Reserves, f.Availability, f.NOLV, f.LastOut
 	return nil
 }
 
@@ -497,7 +510,8 @@ type advanceFigs struct {
 	// NOLV is set for a component with an appraised net orderly
 	// liquidation value: Advance is then the lesser of NOLV.AtCost and
 	// NOLV.Advance.
-	NOLV *NOLVFigs
+	NOLV    *NOLVFigs
+	LastOut *LastOutFigs // with a last-out increment for the component
 }
 
 // NOLVFigs are an inventory component's advance at cost and against its
@@ -511,6 +525,18 @@ type NOLVFigs struct {
 // applyComponent applies the advance rate, cap and reserves of k to
 // eligible; key prefixes the figures' keys in the undetermined list.
 func applyComponent(k *agreement.Component, class, key string, hasInput bool, eligible Figure, u *undet) (advanceFigs, error) {
+	f, err := applyFirstOut(k, class, key, hasInput, eligible, u)
+	if err != nil {
+		return f, err
+	}
+	if inc := u.lastOut.Increment(k.ID); inc != nil {
+		f.LastOut, err = lastOut(k, key, inc, hasInput, eligible, f, u)
+	}
+	return f, err
+}
+
+// applyFirstOut applies the first-out advance rate, cap and reserves.
+func applyFirstOut(k *agreement.Component, class, key string, hasInput bool, eligible Figure, u *undet) (advanceFigs, error) {
 	var f advanceFigs
 	affects := []string{key + ".advance", key + ".availability", "borrowing_base"}
 	if k.Cap != nil {
@@ -636,5 +662,5 @@ func dilutionReserve(k *agreement.Component, r agreement.Reserve, key string, el
 
 // figs are the advance figures of the section's one component.
 func (s *Section) figs() advanceFigs {
-	return advanceFigs{Advance: s.Advance, Cap: s.Cap, Capped: s.Capped, Reserves: s.Reserves, Availability: s.Availability, NOLV: s.NOLV}
+	return advanceFigs{Advance: s.Advance, Cap: s.Cap, Capped: s.Capped, Reserves: s.Reserves, Availability: s.Availability, NOLV: s.NOLV, LastOut: s.LastOut}
 }

@@ -171,6 +171,9 @@ func (c *Certificate) Explain(withRows bool) *explain.Node {
 		Formula: c.bbFormula(),
 		Cites:   c.definitionCites(),
 	}
+	if c.LastOut != nil {
+		root.Label = "Borrowing base (first-out)"
+	}
 	for _, s := range c.Sections {
 		root.Add(c.explainSection(s, withRows))
 	}
@@ -212,6 +215,9 @@ func (c *Certificate) Explain(withRows bool) *explain.Node {
 		lcNode.Formula = base + "; how letters of credit count is unknown"
 	}
 	root.Add(lcNode)
+	if c.LastOut != nil {
+		root.Add(c.explainLastOut()...)
+	}
 	if m := c.MaxAdvances; m != nil {
 		root.Add(&explain.Node{
 			Key:        "maximum_advances",
@@ -537,6 +543,9 @@ func advanceNodes(n *explain.Node, key, availLabel string, k *agreement.Componen
 		Formula: f,
 		Cites:   addCite(nil, k.Cite),
 	})
+	if s.LastOut != nil {
+		n.Add(lastOutNode(key, k, s, eligible))
+	}
 }
 
 func reserveNode(key string, r ReserveLine) *explain.Node {

@@ -157,6 +157,9 @@ func (c *Certificate) MarshalJSON() ([]byte, error) {
 	}
 	w.figure("letters_of_credit_deducted", c.LCDeducted)
 	w.figure("borrowing_base", c.BorrowingBase)
+	if c.LastOut != nil {
+		w.lastOutBase(c.LastOut)
+	}
 	if m := c.MaxAdvances; m != nil {
 		w.figure("commitment", termFig(c.Commitment))
 		w.figure("maximum_advances", termFig(*m))
@@ -203,6 +206,9 @@ func (w *ojson) advance(k *agreement.Component, hasInput bool, s advanceFigs) {
 		w.close()
 	}
 	w.figure("availability", s.Availability)
+	if s.LastOut != nil {
+		w.lastOutFigs(s.LastOut, hasInput)
+	}
 }
 
 // rate writes a rate term (null when unknown).

@@ -68,6 +68,18 @@ func (c *Certificate) Table() string {
 				add(ind, "Less reserve: "+r.Label, r.grouped())
 			}
 			add(ind, "Availability", f.Availability.grouped())
+			if lo := f.LastOut; lo != nil {
+				inc := "unknown"
+				if lo.Increment.Known() {
+					inc = lo.Increment.Value.Percent()
+				}
+				label := "Last-out: advance rate " + rate + " + " + inc + " × eligible, less reserves"
+				if k.NOLV != nil {
+					label = "Last-out: the lesser of (" + rate + " + " + inc + ") × eligible at cost and (NOLV advance rate + " + inc + ") × NOLV, less reserves"
+				}
+				add(ind, label, lo.Availability.grouped())
+				add(ind, "Last-out: above the first-out availability", lo.Tranche.grouped())
+			}
 		}
 		if k := s.Component; k != nil {
 			advance(1, k, s.figs())
@@ -114,7 +126,22 @@ func (c *Certificate) Table() string {
 	default:
 		add(0, "Less "+lc+", treatment unknown", undeterminedText)
 	}
-	add(0, "Borrowing base", c.BorrowingBase.grouped())
+	if b := c.LastOut; b != nil {
+		add(0, "Borrowing base (first-out)", c.BorrowingBase.grouped())
+		add(0, "", "")
+		add(0, b.label()+": last-out borrowing base", "")
+		for _, l := range b.Lines {
+			add(1, l.Key, l.Tranche.grouped())
+		}
+		add(1, "Sum", b.Sum.grouped())
+		if b.Cap != nil {
+			add(1, "Cap", b.Cap.grouped())
+		}
+		add(1, "Last-out borrowing base", b.Base.grouped())
+		add(0, "Total borrowing base (first-out + last-out)", b.Total.grouped())
+	} else {
+		add(0, "Borrowing base", c.BorrowingBase.grouped())
+	}
 	if m := c.MaxAdvances; m != nil {
 		add(0, "Memo: commitment", termFig(c.Commitment).grouped())
 		add(0, "Memo: maximum advances (availability is the least of the three)", termFig(*m).grouped())

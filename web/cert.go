@@ -253,6 +253,9 @@ type certificatePage struct {
 	SupersededBy int64
 	// CanWithdraw: the user may withdraw (the borrower) and it awaits review.
 	CanWithdraw bool
+	// Summary: each component and, with a last-out tranche, the tranches,
+	// as submitted.
+	Summary app.CertificateSummary
 }
 
 func (s *Server) certificatePage(rq *req) error {
@@ -270,6 +273,9 @@ func (s *Server) certificatePage(rq *req) error {
 		if o.Supersedes == c.ID && o.Status == store.Approved {
 			p.SupersededBy = o.ID
 		}
+	}
+	if p.Summary, err = app.SummarizeCertificate(c.Body); err != nil {
+		p.Err = err.Error()
 	}
 	sh, err := s.shownCertificate(ctx, c)
 	if err != nil {
