@@ -620,7 +620,7 @@ func applyFirstOut(k *agreement.Component, class, key string, hasInput bool, eli
 	f.Capped = f.Advance
 	if f.Cap != nil {
 		if f.Cap.Known {
-			f.Capped = known(money.Min(adv, f.Cap.Amount))
+			f.Capped = known(money.Min(f.Advance.Amount, f.Cap.Amount))
 		} else {
 			f.Capped = Figure{}
 		}

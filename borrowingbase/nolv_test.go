@@ -76,3 +76,17 @@ func TestDilutionReserve(t *testing.T) {
 		t.Errorf("undetermined: %+v", c.Undetermined)
 	}
 }
+
+// A cap applies to the lesser of the advance at cost and against NOLV.
+func TestNOLVAdvanceThenCap(t *testing.T) {
+	var s stock
+	s.item("P1", "BIL", "finished_goods", 10, "1000.01")
+	terms := invTerms()
+	k := &terms.BorrowingBase.Components[0]
+	k.AdvanceRate = rateT("0.65")
+	k.NOLV = &agreement.NOLV{Rate: rateT("0.685"), AdvanceRate: rateT("0.85")}
+	k.Cap = &agreement.Term[money.Amount]{Value: amt("600.00")}
+	c := mustCompute(t, Input{Terms: terms, Inventory: s.build()})
+	// lesser of 650.01 and 582.26 = 582.26, below the cap of 600.00
+	checkFigures(t, c, map[string]string{"inventory.advance": "582.26", "inventory.availability": "582.26"})
+}
