@@ -112,6 +112,22 @@ func (l *loader) modernSchedule() error {
 	})
 	l.modernCertificate(l.ex.Closing, l.ex.Closing, 8, 30, 100)
 	l.modernAdvance(l.ex.Closing, l.ex.Closing, 10, 30, 0, "closing")
+	// A FILO loan, against the last-out borrowing base of the August
+	// certificate: repaid only after the first-out loans.
+	filo := date.MustParse("2026-10-01")
+	l.on(filo, 9, 45, modernController, "advance:filo", func(ctx context.Context) error {
+		r, err := l.svc.RequestAdvance(ctx, app.RequestInput{Facility: l.ex.Slug, Key: "demo:advance:filo", Amount: money.Amount(2_000_000_00),
+			ValueDate: filo, By: modernController, Tranche: ledger.TrancheLastOut})
+		if err != nil {
+			return fmt.Errorf("FILO advance: %w", err)
+		}
+		l.res.Created++
+		l.res.Advances++
+		if r.Status == store.AdvanceFunded {
+			l.res.Transactions++
+		}
+		return nil
+	})
 	for m := 7; m <= 11; m++ {
 		l.modernMonth(m)
 	}
