@@ -277,14 +277,14 @@ func contains(xs []string, s string) bool {
 
 func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 	d := &decoder{f: f, errs: errs, asOf: asOf}
-	root := ctx{cite: Cite{Document: f.Agreement.ID}}
+	root := ctx{cite: Cite{Document: f.Agreement.ID}, assumption: t.assumption}
 	if t.cite != nil {
 		root.cite = *t.cite
 	}
 	d.group(t, root, append([]string{"currency", "parties", "commitment", "advance_cap", "termination_date", "borrowing_base",
 		"eligibility", "covenants", "events_of_default", "notices", "locations", "pricing", "fees", "costs", "reporting",
-		"collections", "overadvance", "advances", "settings", "lc_sublimit", "revolving_credit_note", "security"}, scheduleKeys...)...)
-	terms := &Terms{Facility: f.Slug, Name: f.Name, AsOf: asOf, Documents: f.Documents}
+		"collections", "overadvance", "advances", "settings", "lc_sublimit", "revolving_credit_note", "security", "cash_dominion"}, scheduleKeys...)...)
+	terms := &Terms{Facility: f.Slug, Name: f.Name, AsOf: asOf, Since: f.Agreement.Date, Documents: f.Documents}
 	if c := d.str(t, "currency", root, false); c != nil {
 		terms.Currency = c.Value
 	} else {
@@ -298,6 +298,7 @@ func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 		terms.TerminationDate = *v
 	}
 	terms.LCSublimit = d.amount(t, "lc_sublimit", root, false)
+	d.cashDominion(t, root, terms)
 	if g := t.kids["revolving_credit_note"]; g != nil {
 		c := root.in(g, "revolving_credit_note")
 		if d.group(g, c, "principal", "maturity") {
@@ -425,22 +426,80 @@ var cutoffRe = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 
 var collateralClasses = []string{Receivables, Inventory, FixedAssets}
 
-func (d *decoder) reserves(g *node, c ctx) []Reserve {
+// reserves decodes a list of reserves; class is the collateral class of the
+// component they belong to ("" for the borrowing base's own).
+func (d *decoder) reserves(g *node, c ctx, class string) []Reserve {
 	items, lc := d.list(g, "reserves", c)
 	var out []Reserve
 	for _, it := range items {
 		ic := lc.in(it, it.id)
-		if !d.group(it, ic, "label", "amount") {
+		if !d.group(it, ic, "label", "kind", "amount", "dilution", "threshold") {
 			continue
 		}
 		r := Reserve{ID: it.id, Label: d.text(it, "label"), Cite: ic.cite}
-		if v := d.amount(it, "amount", ic, true); v != nil {
-			r.Amount = *v
+		if v := d.str(it, "kind", ic, false, "amount", DilutionReserve); v != nil && v.Value == DilutionReserve {
+			r.Kind = DilutionReserve
+		}
+		if r.Kind != DilutionReserve {
+			for _, k := range []string{"dilution", "threshold"} {
+				if n := it.kids[k]; n != nil {
+					d.errf(n, k, "`kind: dilution` for a reserve with "+k, "reserve %s has %s but is not a dilution reserve", it.id, k)
+				}
+			}
+			if v := d.amount(it, "amount", ic, true); v != nil {
+				r.Amount = *v
+			}
+			out = append(out, r)
+			continue
+		}
+		if n := it.kids["amount"]; n != nil {
+			d.errf(n, "amount", "`dilution:` and `threshold:` (the amount is computed)", "dilution reserve %s has an amount", it.id)
+		}
+		if class != Receivables {
+			d.errf(it, it.id, "a dilution reserve on a receivables component", "dilution reserve %s is not on a receivables component", it.id)
+		}
+		r.Dilution = d.rate(it, "dilution", ic, true)
+		r.Threshold = d.rate(it, "threshold", ic, true)
+		for _, v := range []*Term[money.Rate]{r.Dilution, r.Threshold} {
+			if v != nil && v.Known() && v.Value.Cmp(money.RateFromInt(1)) > 0 {
+				d.errf(it.kids[lastSeg(v.Path)], v.Value.Percent(), "a share of at most 100%", "%s above 100%%", v.Path)
+			}
 		}
 		out = append(out, r)
 	}
 	return out
 }
+
+// nolv decodes an inventory component's `nolv:` group.
+func (d *decoder) nolv(it *node, ic ctx, comp *Component) {
+	n := it.kids["nolv"]
+	if n == nil {
+		return
+	}
+	nc := ic.in(n, "nolv")
+	if !d.group(n, nc, "rate", "advance_rate") {
+		return
+	}
+	if comp.Collateral != Inventory {
+		d.errf(n, comp.Collateral, "nolv on an inventory component", "component %s of %s has nolv (a net orderly liquidation value is appraised inventory's)", it.id, comp.Collateral)
+	}
+	v := &NOLV{Cite: nc.cite}
+	if r := d.rate(n, "rate", nc, true); r != nil {
+		v.Rate = *r
+	}
+	if r := d.rate(n, "advance_rate", nc, true); r != nil {
+		v.AdvanceRate = *r
+	}
+	for _, r := range []Term[money.Rate]{v.Rate, v.AdvanceRate} {
+		if r.Known() && r.Value.Cmp(money.RateFromInt(1)) > 0 {
+			d.errf(n.kids[lastSeg(r.Path)], r.Value.Percent(), "a share of at most 100%", "%s above 100%%", r.Path)
+		}
+	}
+	comp.NOLV = v
+}
+
+// lastSeg is the last segment of a dotted term path.
+func lastSeg(p string) string { return p[strings.LastIndexByte(p, '.')+1:] }
 
 func (d *decoder) borrowingBase(t *node, root ctx, terms *Terms) {
 	g := t.kids["borrowing_base"]
@@ -449,7 +508,7 @@ func (d *decoder) borrowingBase(t *node, root ctx, terms *Terms) {
 		return
 	}
 	c := root.in(g, "borrowing_base")
-	if !d.group(g, c, "components", "letters_of_credit", "reserves", "inventory_sublimit") {
+	if !d.group(g, c, "components", "letters_of_credit", "reserves", "inventory_sublimit", "last_out") {
 		return
 	}
 	bb := &terms.BorrowingBase
@@ -462,7 +521,7 @@ func (d *decoder) borrowingBase(t *node, root ctx, terms *Terms) {
 	seen := map[string]seenComp{}
 	for _, it := range items {
 		ic := lc.in(it, it.id)
-		if !d.group(it, ic, "label", "collateral", "filter", "advance_rate", "cap", "reserves") {
+		if !d.group(it, ic, "label", "collateral", "filter", "advance_rate", "cap", "reserves", "nolv") {
 			continue
 		}
 		comp := Component{ID: it.id, Label: d.text(it, "label"), Collateral: d.text(it, "collateral"), Cite: ic.cite}
@@ -502,7 +561,8 @@ func (d *decoder) borrowingBase(t *node, root ctx, terms *Terms) {
 			}
 		}
 		comp.Cap = d.amount(it, "cap", ic, false)
-		comp.Reserves = d.reserves(it, ic)
+		comp.Reserves = d.reserves(it, ic, comp.Collateral)
+		d.nolv(it, ic, &comp)
 		bb.Components = append(bb.Components, comp)
 	}
 	if len(bb.Components) == 0 {
@@ -511,7 +571,7 @@ func (d *decoder) borrowingBase(t *node, root ctx, terms *Terms) {
 	if v := d.str(g, "letters_of_credit", c, true, "deduct_from_borrowing_base", "deduct_from_availability", "none"); v != nil {
 		bb.LettersOfCredit = *v
 	}
-	bb.Reserves = d.reserves(g, c)
+	bb.Reserves = d.reserves(g, c, "")
 	if v := d.rate(g, "inventory_sublimit", c, false); v != nil {
 		bb.InventorySublimit = v
 		if v.Known() && v.Value.Cmp(money.RateFromInt(1)) > 0 {
@@ -521,6 +581,73 @@ func (d *decoder) borrowingBase(t *node, root ctx, terms *Terms) {
 			d.errf(g.kids["inventory_sublimit"], v.Value.Percent(), "an inventory component", "an inventory sublimit but no inventory component")
 		}
 	}
+	d.lastOut(g, c, bb)
+}
+
+// lastOut decodes borrowing_base.last_out: the advance-rate increments by
+// component id (each a component of the borrowing base; first-out rate +
+// increment at most 100%), an optional cap and the margin of the last-out
+// loans.
+func (d *decoder) lastOut(g *node, c ctx, bb *BorrowingBase) {
+	n := g.kids["last_out"]
+	if n == nil {
+		return
+	}
+	lc := c.in(n, "last_out")
+	if !d.group(n, lc, "label", "advance_rates", "cap", "margin") {
+		return
+	}
+	lo := &LastOut{Label: d.text(n, "label"), Cite: lc.cite}
+	rates := n.kids["advance_rates"]
+	rc := lc.in(rates, "advance_rates")
+	switch {
+	case rates == nil:
+		d.errf(n, "", "`advance_rates:` with an increment per component id, e.g. receivables: 5%", "missing term %s", rc.path)
+	case rates.kind != groupNode:
+		d.errf(rates, rates.scalar, "a group of component id: increment, e.g. receivables: 5%", "%s must be a group", rc.path)
+	case len(rates.keys) == 0:
+		d.errf(rates, "", "at least one component id: increment", "%s is empty", rc.path)
+	default:
+		ids := make([]string, len(bb.Components))
+		for i, k := range bb.Components {
+			ids[i] = k.ID
+		}
+		for _, k := range rates.keys {
+			v := d.rate(rates, k, rc, true)
+			if v == nil {
+				continue
+			}
+			var comp *Component
+			for i := range bb.Components {
+				if bb.Components[i].ID == k {
+					comp = &bb.Components[i]
+				}
+			}
+			kn := rates.kids[k]
+			at := kn
+			if pos, ok := rates.kpos[k]; ok && pos.File != "" {
+				at = &node{pos: pos}
+			}
+			switch {
+			case comp == nil:
+				d.errf(at, k, "a component of the borrowing base ("+strings.Join(ids, ", ")+")", "last-out advance rate for a component that does not exist")
+			case comp.Collateral == FixedAssets:
+				d.errf(at, k, "a receivables or inventory component", "last-out advance rate for fixed assets, whose eligible amount is not reported")
+			case v.Known() && comp.AdvanceRate.Known() && v.Value.Add(comp.AdvanceRate.Value).Cmp(money.RateFromInt(1)) > 0:
+				d.errf(kn, v.Value.Percent(), "an increment of at most "+money.RateFromInt(1).Sub(comp.AdvanceRate.Value).Percent()+" (first-out "+comp.AdvanceRate.Value.Percent()+" + last-out at most 100%)",
+					"last-out advance rate of %s above 100%% in all", k)
+			case v.Known() && comp.NOLV != nil && comp.NOLV.AdvanceRate.Known() && v.Value.Add(comp.NOLV.AdvanceRate.Value).Cmp(money.RateFromInt(1)) > 0:
+				d.errf(kn, v.Value.Percent(), "an increment of at most "+money.RateFromInt(1).Sub(comp.NOLV.AdvanceRate.Value).Percent()+" (NOLV advance rate "+comp.NOLV.AdvanceRate.Value.Percent()+" + last-out at most 100%)",
+					"last-out advance rate of %s above 100%% of its NOLV in all", k)
+			}
+			lo.AdvanceRates = append(lo.AdvanceRates, LastOutRate{Component: k, Increment: *v})
+		}
+	}
+	lo.Cap = d.amount(n, "cap", lc, false)
+	if v := d.rate(n, "margin", lc, true); v != nil {
+		lo.Margin = *v
+	}
+	bb.LastOut = lo
 }
 
 // criterionParams says which parameters each built-in criterion takes and
@@ -618,7 +745,7 @@ func (d *decoder) covenants(t *node, root ctx, terms *Terms) {
 	items, lc := d.list(t, "covenants", root)
 	for _, it := range items {
 		ic := lc.in(it, it.id)
-		if !d.group(it, ic, "label", "metric", "formula", "comparison", "threshold", "first_test", "frequency", "ratchet", "paragraphs") {
+		if !d.group(it, ic, "label", "metric", "formula", "comparison", "threshold", "first_test", "frequency", "ratchet", "paragraphs", "springing") {
 			continue
 		}
 		cv := Covenant{ID: it.id, Label: d.text(it, "label"), Cite: ic.cite}
@@ -638,6 +765,7 @@ func (d *decoder) covenants(t *node, root ctx, terms *Terms) {
 			cv.Threshold = *v
 		}
 		cv.FirstTest = d.date(it, "first_test", ic, false)
+		cv.Springing = d.trigger(it, "springing", ic)
 		if v := d.str(it, "frequency", ic, true, "quarterly", "annually"); v != nil {
 			cv.Frequency = *v
 		}
@@ -824,21 +952,30 @@ func (d *decoder) pricing(t *node, root ctx, terms *Terms) {
 		return
 	}
 	c := root.in(g, "pricing")
-	if !d.group(g, c, "options", "day_count", "billing") {
+	if !d.group(g, c, "options", "day_count", "billing", "default_interest") {
 		return
 	}
 	terms.Pricing.Cite = c.cite
 	items, lc := d.list(g, "options", c)
 	for _, it := range items {
 		ic := lc.in(it, it.id)
-		if !d.group(it, ic, "base", "margin", "interest_periods", "rate_fixing_days", "minimum", "multiple", "floor", "lookback_days") {
+		if !d.group(it, ic, "base", "margin", "margin_grid", "interest_periods", "rate_fixing_days", "minimum", "multiple", "floor", "lookback_days") {
 			continue
 		}
 		o := RateOption{ID: it.id, Base: d.text(it, "base"), Cite: ic.cite}
 		if !contains(RateBases, o.Base) {
 			d.errf(it, o.Base, strings.Join(RateBases, ", "), "bad base rate for %s", it.id)
 		}
-		if v := d.rate(it, "margin", ic, true); v != nil {
+		if gn, ok := it.kids["margin_grid"]; ok {
+			if mn, ok := it.kids["margin"]; ok {
+				kn := mn
+				if p, ok := it.kpos["margin"]; ok && p.File != "" {
+					kn = &node{pos: p}
+				}
+				d.errf(kn, "margin", "either margin or margin_grid", "pricing option %s: a margin and a margin_grid; write one of them", it.id)
+			}
+			o.MarginGrid = d.marginGrid(gn, ic.in(gn, "margin_grid"), it.id)
+		} else if v := d.rate(it, "margin", ic, true); v != nil {
 			o.Margin = *v
 		}
 		o.InterestPeriods = d.strs(it, "interest_periods", ic, false)
@@ -877,6 +1014,90 @@ func (d *decoder) pricing(t *node, root ctx, terms *Terms) {
 	if v := d.str(g, "billing", c, true, "monthly_billed", "monthly_capitalised"); v != nil {
 		terms.Pricing.Billing = *v
 	}
+	if n := g.kids["default_interest"]; n != nil {
+		dc := c.in(n, "default_interest")
+		if d.group(n, dc, "rate", "applies") {
+			di := &DefaultInterest{Cite: dc.cite}
+			if v := d.rate(n, "rate", dc, true); v != nil {
+				di.Rate = *v
+			}
+			if v := d.str(n, "applies", dc, true, DefaultAutomatic, DefaultOnNotice); v != nil {
+				di.Applies = *v
+			}
+			terms.Pricing.DefaultInterest = di
+		}
+	}
+}
+
+// Months are the month names a fiscal year may end in.
+var Months = []string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
+
+// marginGrid reads a pricing option's margin grid: its measure, period,
+// adjustment, initial level and levels, the thresholds falling from level
+// to level and the last level without one.
+func (d *decoder) marginGrid(n *node, c ctx, option string) *MarginGrid {
+	if !d.group(n, c, "measure", "period", "fiscal_year_end", "measured_from", "adjusts", "initial", "levels") {
+		return nil
+	}
+	g := &MarginGrid{Measure: d.text(n, "measure"), Initial: d.text(n, "initial"), Cite: c.cite, Pos: n.pos}
+	if mn := n.kids["measure"]; mn == nil {
+		d.errf(n, "", "`measure: "+MeasureAverageExcessAvailability+"`", "missing term %s", join(c.path, "measure"))
+	} else if g.Measure != MeasureAverageExcessAvailability {
+		d.errf(mn, g.Measure, MeasureAverageExcessAvailability, "pricing option %s: bad measure of the margin grid", option)
+	}
+	if v := d.str(n, "period", c, true, "calendar_quarter", "fiscal_quarter"); v != nil {
+		g.Period = *v
+	}
+	g.FiscalYearEnd = d.str(n, "fiscal_year_end", c, g.Period.Known() && g.Period.Value == "fiscal_quarter", Months...)
+	if g.FiscalYearEnd != nil && g.Period.Known() && g.Period.Value != "fiscal_quarter" {
+		d.errf(n.kids["fiscal_year_end"], g.FiscalYearEnd.Value, "no fiscal_year_end for period "+g.Period.Value, "pricing option %s: fiscal_year_end of a %s grid", option, g.Period.Value)
+	}
+	if v := d.date(n, "measured_from", c, true); v != nil {
+		g.MeasuredFrom = *v
+	}
+	if v := d.str(n, "adjusts", c, true, AdjustNextMonth, AdjustNextDay); v != nil {
+		g.Adjusts = *v
+	}
+	items, lc := d.list(n, "levels", c)
+	if len(items) == 0 {
+		d.errf(n, "", "`levels:` a list of levels, each with an id and a margin", "pricing option %s: a margin grid without levels", option)
+		return g
+	}
+	var prev *Term[money.Rate]
+	for i, it := range items {
+		ic := lc.in(it, it.id)
+		if !d.group(it, ic, "at_least", "margin") {
+			continue
+		}
+		l := MarginLevel{ID: it.id, Cite: ic.cite}
+		if v := d.rate(it, "margin", ic, true); v != nil {
+			l.Margin = *v
+		}
+		last := i == len(items)-1
+		l.AtLeast = d.rate(it, "at_least", ic, !last)
+		if last && l.AtLeast != nil {
+			d.errf(it.kids["at_least"], l.AtLeast.Value.String(), "no at_least on the last level (it applies otherwise)", "pricing option %s: the last level %s has an at_least", option, it.id)
+		}
+		if a := l.AtLeast; a != nil && a.Known() && !last {
+			if a.Value.Cmp(money.MustRate("1")) > 0 {
+				d.errf(it.kids["at_least"], a.Value.Percent(), "a share of the line cap, at most 100%", "pricing option %s: bad at_least of level %s", option, it.id)
+			} else if prev != nil && prev.Known() && a.Value.Cmp(prev.Value) >= 0 {
+				d.errf(it.kids["at_least"], a.Value.Percent(), "below the level before ("+prev.Value.Percent()+"): levels go from the highest threshold down", "pricing option %s: the levels' at_least must fall", option)
+			}
+			prev = a
+		}
+		g.Levels = append(g.Levels, l)
+	}
+	var ids []string
+	for _, l := range g.Levels {
+		ids = append(ids, l.ID)
+	}
+	if in := n.kids["initial"]; in == nil {
+		d.errf(n, "", "`initial:` the level until the first adjustment ("+strings.Join(ids, ", ")+")", "missing term %s", join(c.path, "initial"))
+	} else if !contains(ids, g.Initial) {
+		d.errf(in, g.Initial, "a level of the grid ("+strings.Join(ids, ", ")+")", "pricing option %s: the initial level is not a level of the grid", option)
+	}
+	return g
 }
 
 func (d *decoder) fees(t *node, root ctx, terms *Terms) {
@@ -998,10 +1219,13 @@ func (d *decoder) reporting(t *node, root ctx, terms *Terms) {
 	items, lc := d.list(t, "reporting", root)
 	for _, it := range items {
 		ic := lc.in(it, it.id)
-		if !d.group(it, ic, "frequency", "days_after", "contents") {
+		if !d.group(it, ic, "frequency", "days_after", "contents", "delivered_by") {
 			continue
 		}
 		r := Reporting{ID: it.id, Cite: ic.cite, Contents: d.strs(it, "contents", ic, false)}
+		if v := d.str(it, "delivered_by", ic, false, DeliveredByCertificate, DeliveredByStatements); v != nil {
+			r.DeliveredBy = v.Value
+		}
 		if v := d.str(it, "frequency", ic, true, "daily", "weekly", "monthly", "quarterly", "annually"); v != nil {
 			r.Frequency = *v
 		}
@@ -1084,4 +1308,61 @@ func fillTitles(t *Terms) {
 		}
 	}
 	walk(reflect.ValueOf(t).Elem())
+}
+
+// Trigger measures.
+const ExcessAvailability = "excess_availability"
+
+// trigger decodes a trigger group (springing covenant, springing cash
+// dominion) at key of g; nil when absent.
+func (d *decoder) trigger(g *node, key string, c ctx) *Trigger {
+	n := g.kids[key]
+	if n == nil {
+		return nil
+	}
+	tc := c.in(n, key)
+	if !d.group(n, tc, "measure", "share", "at_least", "for_days", "ends_after_days") {
+		return nil
+	}
+	tr := &Trigger{Cite: tc.cite}
+	if v := d.str(n, "measure", tc, true, ExcessAvailability); v != nil {
+		tr.Measure = *v
+	}
+	tr.Share = d.rate(n, "share", tc, false)
+	tr.AtLeast = d.amount(n, "at_least", tc, false)
+	if tr.Share == nil && tr.AtLeast == nil {
+		d.errf(n, "", "`share:` (of the line cap), `at_least:` or both", "trigger %s has no threshold", tc.path)
+	}
+	if tr.Share != nil && tr.Share.Known() && tr.Share.Value.Cmp(money.RateFromInt(1)) > 0 {
+		d.errf(n.kids["share"], tr.Share.Value.Percent(), "a share of at most 100%", "%s above 100%%", tr.Share.Path)
+	}
+	if v := d.int(n, "for_days", tc, false, 1); v != nil {
+		tr.ForDays = *v
+	} else {
+		tr.ForDays = Term[int]{Value: 1, Cite: tc.cite, Path: join(tc.path, "for_days")}
+	}
+	if v := d.int(n, "ends_after_days", tc, true, 1); v != nil {
+		tr.EndsAfterDays = *v
+	}
+	return tr
+}
+
+// cashDominion decodes `cash_dominion:`: `always: true` or `springing:`.
+func (d *decoder) cashDominion(t *node, root ctx, terms *Terms) {
+	n := t.kids["cash_dominion"]
+	if n == nil {
+		return
+	}
+	c := root.in(n, "cash_dominion")
+	if !d.group(n, c, "always", "springing") {
+		return
+	}
+	cd := &CashDominion{Cite: c.cite, Springing: d.trigger(n, "springing", c)}
+	if v := d.bool(n, "always", c, false); v != nil && v.Known() {
+		cd.Always = v.Value
+	}
+	if cd.Always == (cd.Springing != nil) {
+		d.errf(n, "", "`always: true` or `springing:` (one of the two)", "cash_dominion must be always or springing")
+	}
+	terms.CashDominion = cd
 }

@@ -4,6 +4,9 @@
 package agreement
 
 import (
+	"fmt"
+	"strings"
+
 	"revolver/date"
 	"revolver/explain"
 	"revolver/money"
@@ -103,9 +106,13 @@ func (p Party) Receives(document string) bool {
 
 // Terms are the terms of a facility in force on AsOf.
 type Terms struct {
-	Facility  string     `json:"facility"`
-	Name      string     `json:"name"`
-	AsOf      date.Date  `json:"as_of"`
+	Facility string    `json:"facility"`
+	Name     string    `json:"name"`
+	AsOf     date.Date `json:"as_of"`
+	// Since is the agreement's date: the terms are in force from it (a
+	// date before it has the agreement's terms, for figures that ask, but
+	// no fee accrues then).
+	Since     date.Date  `json:"since"`
 	Documents []Document `json:"documents"`
 	// Amendments in effect on AsOf, oldest first.
 	Amendments []AmendmentRef `json:"amendments"`
@@ -130,6 +137,9 @@ type Terms struct {
 	Overadvance     Overadvance             `json:"overadvance"`
 	Advances        Advances                `json:"advances"`
 	Settings        map[string]Term[string] `json:"settings,omitempty"`
+	// CashDominion, when set, is when the lender applies collections
+	// (nil: the terms say nothing of dominion).
+	CashDominion *CashDominion `json:"cash_dominion,omitempty"`
 	// LCSublimit caps letters of credit outstanding (nil: none stated).
 	LCSublimit *Term[money.Amount] `json:"lc_sublimit,omitempty"`
 	Note       Note                `json:"revolving_credit_note"`
@@ -175,7 +185,49 @@ type BorrowingBase struct {
 	// inventory may support: the inventory availability counted is at most
 	// the share × Σ the components' availability (nil: no sublimit).
 	InventorySublimit *Term[money.Rate] `json:"inventory_sublimit,omitempty"`
-	Cite              Cite              `json:"cite"`
+	// LastOut, when set, is a last-out (FILO) tranche: loans advanced
+	// against the advance-rate increments above the first-out rates,
+	// repaid after the first-out loans (nil: none).
+	LastOut *LastOut `json:"last_out,omitempty"`
+	Cite    Cite     `json:"cite"`
+}
+
+// LastOut is a last-out (FILO) tranche of the borrowing base. Each
+// component named in AdvanceRates is computed a second time at its
+// first-out advance rate plus the increment; the last-out borrowing base
+// is Σ of the differences (each component's availability at the combined
+// rate less its availability at the first-out rate), at most Cap.
+type LastOut struct {
+	Label string `json:"label,omitempty"`
+	// AdvanceRates are the increments over the first-out advance rates,
+	// by component id, in the order written.
+	AdvanceRates []LastOutRate `json:"advance_rates"`
+	// Cap is the most the last-out tranche may lend (its commitment;
+	// nil: none beyond the facility's).
+	Cap *Term[money.Amount] `json:"cap,omitempty"`
+	// Margin is added to the rate of the first-out loans (the first
+	// pricing option, its floor and margin) for the last-out loans.
+	Margin Term[money.Rate] `json:"margin"`
+	Cite   Cite             `json:"cite"`
+}
+
+// LastOutRate is the last-out advance-rate increment of one component.
+type LastOutRate struct {
+	Component string           `json:"component"`
+	Increment Term[money.Rate] `json:"increment"`
+}
+
+// Increment returns the last-out increment of a component, or nil.
+func (l *LastOut) Increment(component string) *Term[money.Rate] {
+	if l == nil {
+		return nil
+	}
+	for i := range l.AdvanceRates {
+		if l.AdvanceRates[i].Component == component {
+			return &l.AdvanceRates[i].Increment
+		}
+	}
+	return nil
 }
 
 // Collateral classes a component may advance against.
@@ -200,16 +252,42 @@ type Component struct {
 	// without a filter takes every eligible row of its class still left.
 	Filter    string `json:"filter,omitempty"`
 	FilterPos Pos    `json:"-"`
-	Cite      Cite   `json:"cite"`
+	// NOLV, on an inventory component, limits its advance to a share of
+	// the inventory's appraised net orderly liquidation value: the advance
+	// is the lesser of AdvanceRate × eligible (at cost) and
+	// NOLV.AdvanceRate × (NOLV.Rate × eligible).
+	NOLV *NOLV `json:"nolv,omitempty"`
+	Cite Cite  `json:"cite"`
+}
+
+// NOLV is an inventory appraisal's net orderly liquidation value, as a
+// share of cost (Rate, from the most recent appraisal), and the share of it
+// the lender advances (AdvanceRate).
+type NOLV struct {
+	Rate        Term[money.Rate] `json:"rate"`
+	AdvanceRate Term[money.Rate] `json:"advance_rate"`
+	Cite        Cite             `json:"cite"`
 }
 
 // Reserve is an amount deducted from a component or from the Borrowing Base.
+// A dilution reserve (Kind "dilution", on a receivables component) is not a
+// fixed amount: it is (Dilution − Threshold) × the component's eligible,
+// when the dilution measured is above the threshold, else nothing.
 type Reserve struct {
 	ID     string             `json:"id"`
 	Label  string             `json:"label"`
+	Kind   string             `json:"kind,omitempty"` // "" (an amount) or "dilution"
 	Amount Term[money.Amount] `json:"amount"`
-	Cite   Cite               `json:"cite"`
+	// Dilution is the receivables' dilution as last measured (credits,
+	// discounts and write-offs ÷ gross sales over the terms' period), and
+	// Threshold the dilution the advance rate already allows for.
+	Dilution  *Term[money.Rate] `json:"dilution,omitempty"`
+	Threshold *Term[money.Rate] `json:"threshold,omitempty"`
+	Cite      Cite              `json:"cite"`
 }
+
+// DilutionReserve is the Kind of a dilution reserve.
+const DilutionReserve = "dilution"
 
 // Built-in eligibility criteria (see docs/agreement-format.md for their
 // parameters and semantics).
@@ -271,7 +349,33 @@ type Covenant struct {
 	// Paragraphs are further provisions of the covenant kept as text (or as
 	// unknown), so amendments that delete or add them are recorded.
 	Paragraphs map[string]Term[string] `json:"paragraphs,omitempty"`
-	Cite       Cite                    `json:"cite"`
+	// Springing, when set, makes the covenant one tested only at period
+	// ends within a trigger period (a springing covenant).
+	Springing *Trigger `json:"springing,omitempty"`
+	Cite      Cite     `json:"cite"`
+}
+
+// Trigger is when a springing term applies (a springing covenant, springing
+// cash dominion): a trigger period starts when Measure is below the
+// threshold — the greater of Share × the line cap (the lesser of the
+// commitment, the maximum advances and the borrowing base) and AtLeast — on
+// ForDays consecutive Business Days, and ends when it has been at or above
+// the threshold for EndsAfterDays consecutive calendar days.
+type Trigger struct {
+	Measure       Term[string]        `json:"measure"` // excess_availability
+	Share         *Term[money.Rate]   `json:"share,omitempty"`
+	AtLeast       *Term[money.Amount] `json:"at_least,omitempty"`
+	ForDays       Term[int]           `json:"for_days"`
+	EndsAfterDays Term[int]           `json:"ends_after_days"`
+	Cite          Cite                `json:"cite"`
+}
+
+// CashDominion is the lender's dominion over the borrower's collections:
+// Springing (a trigger period) or always (Springing nil, Always true).
+type CashDominion struct {
+	Always    bool     `json:"always,omitempty"`
+	Springing *Trigger `json:"springing,omitempty"`
+	Cite      Cite     `json:"cite"`
 }
 
 // Metric is a signed sum of lines, optionally divided by another.
@@ -356,7 +460,76 @@ type Pricing struct {
 	Options  []RateOption `json:"options"`
 	DayCount Term[string] `json:"day_count"` // actual_360, actual_365, 30_360, 30_360_us, actual_actual_isda
 	Billing  Term[string] `json:"billing"`   // monthly_billed, monthly_capitalised
-	Cite     Cite         `json:"cite"`
+	// DefaultInterest, when the terms have it, raises the rate of every
+	// day on which an event of default continues (nil: none).
+	DefaultInterest *DefaultInterest `json:"default_interest,omitempty"`
+	Cite            Cite             `json:"cite"`
+}
+
+// How default interest applies (DefaultInterest.Applies).
+const (
+	// DefaultAutomatic: from the day an event of default occurs while it
+	// continues.
+	DefaultAutomatic = "automatic"
+	// DefaultOnNotice: from the day the lender's notice electing default
+	// interest takes effect, while the event of default it names continues.
+	DefaultOnNotice = "on_notice"
+)
+
+// DefaultInterest is the increase of the rate while an event of default
+// continues ("the Obligations shall bear interest at a rate 2% per annum
+// above the rate otherwise applicable").
+type DefaultInterest struct {
+	Rate    Term[money.Rate] `json:"rate"`
+	Applies Term[string]     `json:"applies"` // DefaultAutomatic or DefaultOnNotice
+	Cite    Cite             `json:"cite"`
+}
+
+// Measures a margin grid may be keyed to.
+const (
+	// MeasureAverageExcessAvailability: the average daily excess
+	// availability of the measured period as a share of the average daily
+	// line cap (the lesser of the commitment, the maximum advances and the
+	// borrowing base), each day's figures as availability computes them.
+	MeasureAverageExcessAvailability = "average_excess_availability"
+)
+
+// When a margin grid's adjustment takes effect after the measured period
+// (MarginGrid.Adjusts).
+const (
+	// AdjustNextMonth: the first day of the month after the month the
+	// period ends in.
+	AdjustNextMonth = "first_day_of_next_month"
+	// AdjustNextDay: the day after the period ends.
+	AdjustNextDay = "day_after_period"
+)
+
+// MarginGrid is a pricing option's margin by level of a measure: the level
+// of a measured period applies from its adjustment date to the next.
+type MarginGrid struct {
+	Measure string `json:"measure"` // MeasureAverageExcessAvailability
+	// Period is the measured period: calendar_quarter or fiscal_quarter
+	// (quarters of the fiscal year ending on the last day of FiscalYearEnd).
+	Period        Term[string]  `json:"period"`
+	FiscalYearEnd *Term[string] `json:"fiscal_year_end,omitempty"` // a month, e.g. "december"
+	// MeasuredFrom: the first measured period is the first that starts on
+	// or after it (the closing date); Initial applies until its adjustment.
+	MeasuredFrom Term[date.Date] `json:"measured_from"`
+	Adjusts      Term[string]    `json:"adjusts"` // AdjustNextMonth or AdjustNextDay
+	Initial      string          `json:"initial"`
+	// Levels in order, the highest threshold first: the first whose
+	// AtLeast the measure reaches applies; the last has none (otherwise).
+	Levels []MarginLevel `json:"levels"`
+	Cite   Cite          `json:"cite"`
+	Pos    Pos           `json:"-"`
+}
+
+// MarginLevel is one level of a margin grid.
+type MarginLevel struct {
+	ID      string            `json:"id"`
+	AtLeast *Term[money.Rate] `json:"at_least,omitempty"`
+	Margin  Term[money.Rate]  `json:"margin"`
+	Cite    Cite              `json:"cite"`
 }
 
 // RateOption is a base rate plus a margin: a Prime Rate Loan, or a term-rate
@@ -367,6 +540,9 @@ type RateOption struct {
 	ID     string           `json:"id"`   // e.g. "prime"
 	Base   string           `json:"base"` // prime, libor, term_sofr, sofr, fed_funds or fixed
 	Margin Term[money.Rate] `json:"margin"`
+	// MarginGrid, instead of Margin: the margin by level of a measure
+	// (Margin is then zero and not used).
+	MarginGrid *MarginGrid `json:"margin_grid,omitempty"`
 	// InterestPeriods are the periods a term-rate loan may elect ("1m",
 	// "3m"), for bases libor and term_sofr only; nil when the terms give
 	// none.
@@ -490,8 +666,20 @@ type Reporting struct {
 	DaysAfter Term[int] `json:"days_after"`
 	// Contents lists what the report includes.
 	Contents *Term[[]string] `json:"contents,omitempty"`
-	Cite     Cite            `json:"cite"`
+	// DeliveredBy, when set, is the record that delivers the report: a
+	// borrowing base certificate as of the period's end submitted
+	// (DeliveredByCertificate), or financial statements for a period
+	// ending on it received (DeliveredByStatements); "" when only a
+	// recorded occurrence (report_delivered) does.
+	DeliveredBy string `json:"delivered_by,omitempty"`
+	Cite        Cite   `json:"cite"`
 }
+
+// What delivers a report (Reporting.DeliveredBy).
+const (
+	DeliveredByCertificate = "certificate"
+	DeliveredByStatements  = "statements"
+)
 
 // Collections is how proceeds are credited (Security Agreement ¶8).
 type Collections struct {
@@ -554,4 +742,42 @@ func (t *Terms) Document(id string) *Document {
 		}
 	}
 	return nil
+}
+
+// Describe is the trigger in words: "excess availability below the greater
+// of 10% of the line cap and 7,500,000.00 on 1 consecutive Business Day;
+// ends after 30 consecutive days at or above it".
+func (t *Trigger) Describe() string {
+	var th []string
+	if t.Share != nil {
+		if t.Share.Known() {
+			th = append(th, t.Share.Value.Percent()+" of the line cap")
+		} else {
+			th = append(th, "an unknown share of the line cap")
+		}
+	}
+	if t.AtLeast != nil {
+		if t.AtLeast.Known() {
+			th = append(th, t.AtLeast.Value.Grouped())
+		} else {
+			th = append(th, "an unknown amount")
+		}
+	}
+	what := strings.ReplaceAll(t.Measure.Value, "_", " ")
+	s := what + " below "
+	if len(th) == 2 {
+		s += "the greater of " + th[0] + " and " + th[1]
+	} else if len(th) == 1 {
+		s += th[0]
+	}
+	days := func(v Term[int], unit string) string {
+		if !v.Known() {
+			return "an unknown number of " + unit + "s"
+		}
+		if v.Value == 1 {
+			return "1 " + unit
+		}
+		return fmt.Sprintf("%d %ss", v.Value, unit)
+	}
+	return s + " on " + days(t.ForDays, "consecutive Business Day") + "; ends after " + days(t.EndsAfterDays, "consecutive day") + " at or above it"
 }

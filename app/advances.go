@@ -42,8 +42,8 @@ func ParseSettings(f store.Facility) (Settings, error) {
 // on every later date already known at knownAt, and posts it inside tx. The
 // availability returned is that of the value date before the advance.
 // tp is the terms path of the value date, read before the transaction.
-func fund(tx store.Tx, tp termsPath, tr ledger.Transaction, knownAt time.Time) (store.Posted, *ledger.Availability, error) {
-	a, err := checkPath(tx, tp, "advance", tr.Postings[0].Amount, knownAt)
+func fund(tx store.Tx, tp termsPath, tr ledger.Transaction, knownAt time.Time, tranche string) (store.Posted, *ledger.Availability, error) {
+	a, err := checkPathIn(tx, tp, "advance", tr.Postings[0].Amount, knownAt, tranche)
 	if err != nil {
 		return store.Posted{}, &a, err
 	}
@@ -70,6 +70,11 @@ type RequestInput struct {
 	// loan's interest period, one of the option's ("1m", "3m").
 	Option         string
 	InterestPeriod string
+	// Tranche is the tranche the request elects: ledger.TrancheLastOut
+	// for a last-out (FILO) loan, "" or ledger.TrancheFirstOut for a
+	// first-out one (the default). A last-out loan is advanced against the
+	// last-out borrowing base and posted to the last-out loans.
+	Tranche string
 }
 
 // Cutoff is the time of day by which a request for an advance value the
@@ -178,7 +183,10 @@ func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.Ad
 		return store.AdvanceRequest{}, err
 	}
 	in.By = requester(ctx, in.By)
-	tr, err := ledger.Advance(ledger.Ref{Facility: in.Facility, Key: in.Key, ValueDate: in.ValueDate}, in.Amount)
+	if in.Tranche == ledger.TrancheFirstOut {
+		in.Tranche = ""
+	}
+	tr, err := ledger.AdvanceIn(ledger.Ref{Facility: in.Facility, Key: in.Key, ValueDate: in.ValueDate}, in.Amount, in.Tranche)
 	if err != nil {
 		return store.AdvanceRequest{}, err
 	}
@@ -201,7 +209,7 @@ func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.Ad
 	}
 	req := store.AdvanceRequest{Facility: in.Facility, Key: in.Key, Amount: in.Amount, ValueDate: in.ValueDate,
 		Status: store.AdvanceRequested, RequestedBy: in.By, RequestedAt: now, BusinessDate: bd, Reason: in.Reason,
-		Option: opt.ID, InterestPeriod: in.InterestPeriod}
+		Option: opt.ID, InterestPeriod: in.InterestPeriod, Tranche: in.Tranche}
 	var out store.AdvanceRequest
 	err = s.update(ctx, in.Facility, func(tx store.Tx) error {
 		if old, ok, err := tx.AdvanceRequestByKey(in.Key); err != nil {
@@ -223,7 +231,7 @@ func (s *Service) RequestAdvance(ctx context.Context, in RequestInput) (store.Ad
 		if err := checkValueDate("advance", terms, in.ValueDate, bd, now, roleOf(ctx, in.Role), in.Reason); err != nil {
 			return err
 		}
-		if _, err := checkPath(tx, tp, "advance", in.Amount, now); err != nil {
+		if _, err := checkPathIn(tx, tp, "advance", in.Amount, now, in.Tranche); err != nil {
 			return err
 		}
 		st, err := ParseSettings(tx.Facility())
@@ -346,11 +354,11 @@ func (s *Service) ApproveAdvance(ctx context.Context, facility string, id int64,
 		if reason, closed := tp.ft.Calendar.Closed(r.ValueDate); closed {
 			return store.Errorf(store.CodeInvalid, "advance request %d value %s: not a banking day of the facility's calendar (%s)", id, r.ValueDate, reason)
 		}
-		tr, err := ledger.Advance(ledger.Ref{Facility: facility, Key: r.Key, ValueDate: r.ValueDate, Memo: r.Reason}, r.Amount)
+		tr, err := ledger.AdvanceIn(ledger.Ref{Facility: facility, Key: r.Key, ValueDate: r.ValueDate, Memo: r.Reason}, r.Amount, r.Tranche)
 		if err != nil {
 			return err
 		}
-		p, _, err := fund(tx, tp, tr, now)
+		p, _, err := fund(tx, tp, tr, now, r.Tranche)
 		if err != nil {
 			return err
 		}
@@ -464,11 +472,11 @@ func (s *Service) Repay(ctx context.Context, in RepaymentInput) (Repaid, error) 
 		return Repaid{}, err
 	}
 	in.By = requester(ctx, in.By)
-	t, err := ledger.Repayment(ledger.Ref{Facility: in.Facility, Key: in.Key, ValueDate: in.ValueDate, Memo: in.Memo}, in.Amount)
+	ft, err := s.termsOn(ctx, in.Facility, in.ValueDate)
 	if err != nil {
 		return Repaid{}, err
 	}
-	ft, err := s.termsOn(ctx, in.Facility, in.ValueDate)
+	t, err := s.repayment(ctx, ft, ledger.Ref{Facility: in.Facility, Key: in.Key, ValueDate: in.ValueDate, Memo: in.Memo}, in.Amount)
 	if err != nil {
 		return Repaid{}, err
 	}
@@ -496,7 +504,7 @@ func (s *Service) Repay(ctx context.Context, in RepaymentInput) (Repaid, error) 
 
 // repaymentCorrection is the transaction an approved back-valued repayment
 // posts.
-func repaymentCorrection(facility string, payload []byte) (ledger.Transaction, error) {
+func (s *Service) repaymentCorrection(ctx context.Context, facility string, payload []byte) (ledger.Transaction, error) {
 	var c RepaymentCorrection
 	if err := json.Unmarshal(payload, &c); err != nil {
 		return ledger.Transaction{}, err
@@ -505,7 +513,38 @@ func repaymentCorrection(facility string, payload []byte) (ledger.Transaction, e
 	if c.Memo != "" {
 		memo = c.Memo + " (" + memo + ")"
 	}
-	return ledger.Repayment(ledger.Ref{Facility: facility, Key: c.Key, ValueDate: c.ValueDate, Memo: memo}, c.Amount)
+	ft, err := s.termsOn(ctx, facility, c.ValueDate)
+	if err != nil {
+		return ledger.Transaction{}, err
+	}
+	return s.repayment(ctx, ft, ledger.Ref{Facility: facility, Key: c.Key, ValueDate: c.ValueDate, Memo: memo}, c.Amount)
+}
+
+// loanBalances are the loans of each tranche on vd as posted now, for a
+// facility whose terms ft have a last-out tranche (false: none).
+func (s *Service) loanBalances(ctx context.Context, ft FacilityTerms, facility string, vd date.Date) (ledger.LoanBalances, bool, error) {
+	if ft.LastOut == nil {
+		return ledger.LoanBalances{}, false, nil
+	}
+	bal, err := s.Store.Balances(ctx, facility, vd)
+	if err != nil {
+		return ledger.LoanBalances{}, false, err
+	}
+	return ledger.LoanBalances{FirstOut: bal[ledger.Loans], LastOut: bal[ledger.LoansLastOut]}, true, nil
+}
+
+// repayment is the repayment transaction of amount: with a last-out
+// tranche split by ledger.RepaymentSplit (the first-out loans first, the
+// last-out loans last) on the loans of the value date.
+func (s *Service) repayment(ctx context.Context, ft FacilityTerms, r ledger.Ref, amount money.Amount) (ledger.Transaction, error) {
+	b, tranched, err := s.loanBalances(ctx, ft, r.Facility, r.ValueDate)
+	if err != nil || !tranched {
+		if err != nil {
+			return ledger.Transaction{}, err
+		}
+		return ledger.Repayment(r, amount)
+	}
+	return ledger.RepaymentOf(r, amount, b)
 }
 
 // FirstValueDate is the earliest value date an advance may have without

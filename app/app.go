@@ -47,6 +47,10 @@ type FacilityTerms struct {
 	DefaultContinuing bool
 	BlocksOnDefault   bool
 	Pricing           ledger.Pricing
+	// DefaultInterest is the terms' default interest (nil: none): the
+	// rate of a day is increased by it while an event of default
+	// continues (dayPricer).
+	DefaultInterest *DefaultInterestTerm
 	// Capitalise: interest is capitalised monthly (else billed).
 	Capitalise bool
 	// CureDays: days after the lender's notice to cure an overadvance.
@@ -59,8 +63,9 @@ type FacilityTerms struct {
 	// name none).
 	Calendar calendar.Calendar
 	// Fees by id, e.g. the transaction fee of the Loan Modification
-	// Agreement §II.A.
-	Fees map[string]FeeTerm
+	// Agreement §II.A. No fee accrues before Since, the agreement's date.
+	Fees  map[string]FeeTerm
+	Since date.Date
 	// Costs the lender may charge to the loan account, by id, with the
 	// clause that lets it (a field examination: Security Agreement ¶7).
 	Costs map[string]CostTerm
@@ -97,6 +102,19 @@ type FacilityTerms struct {
 	Cutoff        string
 	CutoffUnknown string
 	CutoffCite    explain.Cite
+	// LastOut is set when the terms have a last-out (FILO) tranche
+	// (agreement.LastOut).
+	LastOut *LastOutTerms
+}
+
+// LastOutTerms are what the use cases need of a last-out tranche: the
+// margin the last-out loans bear over the first-out rate (MarginUnknown
+// when it is not known: their interest is then undetermined) and its
+// clause.
+type LastOutTerms struct {
+	Margin        money.Rate
+	MarginUnknown *ledger.Unknown
+	Cite          explain.Cite
 }
 
 // FeeTerm is a fee the terms set: its kind (fixed when empty), amount,
@@ -204,7 +222,7 @@ func (s *Service) Advance(ctx context.Context, r AdvanceRequest) (AdvanceResult,
 			return err
 		}
 		var err error
-		res.Posted, res.Availability, err = fund(tx, tp, tr, now)
+		res.Posted, res.Availability, err = fund(tx, tp, tr, now, "")
 		return err
 	})
 	if err != nil {
@@ -270,6 +288,15 @@ func (s *Service) Post(ctx context.Context, t ledger.Transaction) (store.Posted,
 // them below zero from then on. A replay of a stored key is left to the
 // store.
 func checkBalances(tx store.Tx, t ledger.Transaction) error {
+	if t.Kind == ledger.KindRepayment {
+		for _, p := range t.Postings {
+			if p.Account == ledger.LoansLastOut {
+				if err := checkBalance(tx, t, ledger.LoansLastOut, "the last-out loans outstanding"); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	var account ledger.Account
 	var what string
 	switch t.Kind {
@@ -289,6 +316,11 @@ func checkBalances(tx store.Tx, t ledger.Transaction) error {
 	default:
 		return nil
 	}
+	return checkBalance(tx, t, account, what)
+}
+
+// checkBalance is checkBalances for one account.
+func checkBalance(tx store.Tx, t ledger.Transaction, account ledger.Account, what string) error {
 	if _, ok, err := tx.Lookup(t.Key); err != nil || ok {
 		return err
 	}

@@ -190,7 +190,7 @@ func (s *Service) DecidePending(ctx context.Context, facility string, id int64, 
 				return p, p, err
 			}
 		case PendingRepayment:
-			t, err := repaymentCorrection(facility, p.Payload)
+			t, err := s.repaymentCorrection(ctx, facility, p.Payload)
 			if err != nil {
 				return p, p, err
 			}

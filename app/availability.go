@@ -28,12 +28,15 @@ type Availability struct {
 	// already known (later certificates, postings, amendments), 0 when
 	// advances are blocked or the figure is undetermined; LowestOn is the
 	// date of that lowest figure.
-	ToAdvance    money.Amount        `json:"to_advance"`
-	LowestOn     date.Date           `json:"lowest_on"`
-	KnownAt      time.Time           `json:"known_at"`
-	BusinessDate date.Date           `json:"business_date"`
-	Overadvance  *ledger.Overadvance `json:"overadvance,omitempty"`
-	Hindsight    *Hindsight          `json:"hindsight,omitempty"`
+	ToAdvance money.Amount `json:"to_advance"`
+	// ToAdvanceLastOut is the same for a last-out advance, with a last-out
+	// tranche (ToAdvance is then the first-out tranche's).
+	ToAdvanceLastOut money.Amount        `json:"to_advance_last_out,omitempty"`
+	LowestOn         date.Date           `json:"lowest_on"`
+	KnownAt          time.Time           `json:"known_at"`
+	BusinessDate     date.Date           `json:"business_date"`
+	Overadvance      *ledger.Overadvance `json:"overadvance,omitempty"`
+	Hindsight        *Hindsight          `json:"hindsight,omitempty"`
 }
 
 // Hindsight is the availability of the same date as known now, when it
@@ -62,6 +65,11 @@ func (a Availability) MarshalJSON() ([]byte, error) {
 			return nil, err
 		}
 		m[k] = b
+	}
+	if a.Tranches != nil {
+		if m["to_advance_last_out"], err = json.Marshal(a.ToAdvanceLastOut); err != nil {
+			return nil, err
+		}
 	}
 	return json.Marshal(m)
 }
@@ -111,7 +119,14 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 	}
 	a := path[0]
 	out := Availability{Availability: a, KnownAt: knownAt, BusinessDate: bd, LowestOn: asOf}
-	if low := ledger.Lowest(path); a.ToAdvance() > 0 && low.Determined {
+	if a.Tranches != nil {
+		if low := ledger.LowestIn(path, ledger.TrancheFirstOut); a.ToAdvance() > 0 && low.Determined {
+			out.ToAdvance, out.LowestOn = max(0, min(a.AvailableIn(ledger.TrancheFirstOut), low.AvailableIn(ledger.TrancheFirstOut))), low.AsOf
+		}
+		if low := ledger.LowestIn(path, ledger.TrancheLastOut); a.ToAdvanceIn(ledger.TrancheLastOut) > 0 && low.Determined {
+			out.ToAdvanceLastOut = max(0, min(a.AvailableIn(ledger.TrancheLastOut), low.AvailableIn(ledger.TrancheLastOut)))
+		}
+	} else if low := ledger.Lowest(path); a.ToAdvance() > 0 && low.Determined {
 		out.ToAdvance, out.LowestOn = max(0, min(a.Available, low.Available)), low.AsOf
 	}
 	if knownAt.Before(now) {
@@ -240,7 +255,10 @@ func limitsOn(ft FacilityTerms, d date.Date, in store.AvailabilityInputs, bal le
 		Exclusions: ft.Exclusions, LCTreatment: ft.LCTreatment, LCOutstanding: bal[ledger.LCOutstanding], LCDrawn: bal[ledger.LCDrawn],
 		Loans: bal[ledger.Loans], Defaults: open, BlocksOnDefault: ft.BlocksOnDefault, Unknown: ft.Unknown, LCTreatmentUnknown: ft.LCTreatmentUnknown, Cites: ft.Cites}
 	if c, ok := in.InForce(d); ok {
-		l.Certificate = &ledger.Certificate{ID: c.ID, AsOf: c.AsOf, BorrowingBase: c.BorrowingBase}
+		l.Certificate = &ledger.Certificate{ID: c.ID, AsOf: c.AsOf, BorrowingBase: c.BorrowingBase, LastOutBase: c.LastOutBase}
+	}
+	if ft.LastOut != nil {
+		l.LastOut = &ledger.LastOutLimits{Loans: bal[ledger.LoansLastOut], Cite: ft.LastOut.Cite}
 	}
 	return l
 }
@@ -549,6 +567,11 @@ func cureOf(ft FacilityTerms) ledger.Cure {
 // checkPath checks an amount (an advance or a letter of credit) value
 // tp.from on that date and every later date known at knownAt, inside tx.
 func checkPath(tx store.Tx, tp termsPath, what string, amount money.Amount, knownAt time.Time) (ledger.Availability, error) {
+	return checkPathIn(tx, tp, what, amount, knownAt, "")
+}
+
+// checkPathIn is checkPath for an advance of a tranche (""; first-out).
+func checkPathIn(tx store.Tx, tp termsPath, what string, amount money.Amount, knownAt time.Time, tranche string) (ledger.Availability, error) {
 	path, _, err := availabilityPath(txReader(tx), tp, knownAt)
 	if err != nil {
 		return ledger.Availability{}, err
@@ -558,6 +581,9 @@ func checkPath(tx store.Tx, tp termsPath, what string, amount money.Amount, know
 			return path[0], err
 		}
 		return path[0], ledger.CheckLCSublimit(path, tp.sublimits(), amount)
+	}
+	if tranche != "" {
+		return path[0], ledger.CheckAdvanceIn(path, amount, tranche)
 	}
 	return path[0], ledger.CheckAdvance(path, amount)
 }

@@ -193,6 +193,21 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 		}
 		return store.Certificate{}, cert, store.Errorf(store.CodeInvalid, "certificate as of %s: the borrowing base is undetermined: %s", in.AsOf, strings.Join(why, "; "))
 	}
+	// With a last-out tranche the certificate's last-out borrowing base is
+	// stored with it: availability of the last-out loans is against it.
+	var lastOut *money.Amount
+	if lo := cert.LastOut; lo != nil {
+		if !lo.Base.Known {
+			var why []string
+			for _, u := range cert.Undetermined {
+				b, _ := json.Marshal(u)
+				why = append(why, string(b))
+			}
+			return store.Certificate{}, cert, store.Errorf(store.CodeInvalid, "certificate as of %s: the last-out borrowing base is undetermined: %s", in.AsOf, strings.Join(why, "; "))
+		}
+		v := lo.Base.Amount
+		lastOut = &v
+	}
 	ReportProgress(ctx, "certificate: explaining it", 2, steps)
 	body, err := json.Marshal(cert)
 	if err != nil {
@@ -211,7 +226,7 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 		return store.Certificate{}, nil, err
 	}
 	lcDeducted := cert.LCDeducted.Amount
-	sub := submission{AsOf: in.AsOf, BorrowingBase: cert.BorrowingBase.Amount + lcDeducted, NewestInvoice: newestInvoice(recv)}
+	sub := submission{AsOf: in.AsOf, BorrowingBase: cert.BorrowingBase.Amount + lcDeducted, LastOutBase: lastOut, NewestInvoice: newestInvoice(recv)}
 	inputs := []store.InputContent{in.Receivables, in.Debtors, in.Inventory}
 	for _, x := range inputs {
 		sum := sha256.Sum256(x.Content)
@@ -233,7 +248,7 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 			return err
 		}
 		c, err = tx.SubmitCertificate(d.ID, store.Submission{Body: body, Explanation: expl, Warnings: a.Warnings,
-			BorrowingBase: sub.BorrowingBase, LCOutstanding: cert.LettersOfCredit, LCReserve: lcDeducted,
+			BorrowingBase: sub.BorrowingBase, LastOutBase: lastOut, LCOutstanding: cert.LettersOfCredit, LCReserve: lcDeducted,
 			Inputs: inputs, By: in.By, At: s.now()})
 		return err
 	})
@@ -295,6 +310,9 @@ type submission struct {
 	AsOf date.Date
 	// BorrowingBase before letters of credit, as stored.
 	BorrowingBase money.Amount
+	// LastOutBase is its last-out borrowing base (nil: no last-out
+	// tranche).
+	LastOutBase *money.Amount
 	// NewestInvoice is the latest invoice date of the aging (0: no rows).
 	NewestInvoice date.Date
 	// Inputs are the SHA-256 of receivables, debtors and inventory.
@@ -381,7 +399,7 @@ func assessCertificate(tx store.Tx, ft FacilityTerms, sub submission) (assessmen
 	case store.ErrorCode(err) != store.CodeNotFound:
 		return a, err
 	}
-	before, after, loans, err := availabilityWith(tx, ft, sub.AsOf, prev, sub.BorrowingBase)
+	before, after, loans, err := availabilityWith(tx, ft, sub.AsOf, prev, sub.BorrowingBase, sub.LastOutBase)
 	if err != nil {
 		return a, err
 	}
@@ -434,20 +452,21 @@ func abs(a money.Amount) money.Amount {
 // termination date or a default) with the certificate in force (its
 // borrowing base prev, 0 if none) and with one of borrowing base bb in its
 // place, and the loans it is computed on.
-func availabilityWith(tx store.Tx, ft FacilityTerms, asOf date.Date, prev, bb money.Amount) (before, after, loans money.Amount, err error) {
+func availabilityWith(tx store.Tx, ft FacilityTerms, asOf date.Date, prev, bb money.Amount, lastOut *money.Amount) (before, after, loans money.Amount, err error) {
 	// Every certificate approved so far counts (the farthest known-at).
 	in, err := tx.AvailabilityInputs(asOf, date.Max.Time(), false)
 	if err != nil {
 		return 0, 0, 0, err
 	}
 	l := limitsOn(ft, asOf, in, in.Balances, nil)
-	loans = l.Loans
-	before = ledger.ComputeAvailability(l).Available
+	b := ledger.ComputeAvailability(l)
+	// The loans of both tranches, with a last-out tranche.
+	before, loans = b.Available, b.LoansOutstanding
 	var cur money.Amount
 	if l.Certificate != nil {
 		cur = l.Certificate.BorrowingBase
 	}
-	l.Certificate = &ledger.Certificate{AsOf: asOf, BorrowingBase: cur + bb - prev}
+	l.Certificate = &ledger.Certificate{AsOf: asOf, BorrowingBase: cur + bb - prev, LastOutBase: lastOut}
 	after = ledger.ComputeAvailability(l).Available
 	return before, after, loans, nil
 }

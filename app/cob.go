@@ -271,7 +271,9 @@ func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, thro
 		return nil, nil, true, err
 	}
 	// interestTerms are the terms of day, refused when the pricing terms
-	// interest needs are not known.
+	// interest needs are not known, with the day's margin and default
+	// interest (dayPricer: a margin grid's level, an event of default).
+	pricer := s.pricer(st.Facility)
 	interestTerms := func(day date.Date) (FacilityTerms, ledger.RateSeries, error) {
 		t, ser, err := terms.on(ctx, day)
 		if err != nil {
@@ -280,7 +282,8 @@ func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, thro
 		if len(t.InterestUnknown) > 0 {
 			return t, ser, undetermined(day, "interest on "+day.String(), t.InterestUnknown)
 		}
-		return t, ser, nil
+		t.Pricing, err = pricer.pricing(ctx, t, t.Pricing, day)
+		return t, ser, err
 	}
 	// The loans: one position of the balance while every loan is of the
 	// default floating option (pooled), else derived from the Loans
@@ -322,13 +325,14 @@ func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, thro
 		}
 		return (*b).to(day, termsOf)
 	}
-	rates := &seriesReader{s: s, ctx: ctx, series: series}
+	rates := &seriesReader{s: s, ctx: ctx, series: series, pricer: pricer}
 	principal := st.Opening
 	// Interest accrued and not yet capitalised. Everything stored for
 	// the facility is dated on or before AccruedThrough, so the balance
 	// as of through is the balance when this run starts.
 	receivable := st.InterestReceivable
 	adj := adjustment{late: late}
+	lastOut := lastOutInterest{facility: st.Facility}
 	var fees feeWork
 	di := 0
 	for day := st.From; day <= through; day++ {
@@ -368,7 +372,7 @@ func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, thro
 		if day < start {
 			continue
 		}
-		t, _, err := interestTerms(day)
+		t, ser, err := interestTerms(day)
 		if err != nil {
 			return nil, nil, true, err
 		}
@@ -387,6 +391,13 @@ func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, thro
 		if ok {
 			txs = append(txs, tr)
 			receivable += a.Amount
+		}
+		// The last-out loans' own accrual (cob_lastout.go).
+		if tr, ok, err := lastOut.day(ctx, s, day, t, ser); err != nil {
+			return nil, nil, true, err
+		} else if ok {
+			txs = append(txs, tr)
+			receivable += tr.Postings[0].Amount
 		}
 		fees.day(day, t)
 		if !ledger.IsMonthEnd(day) {

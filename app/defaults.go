@@ -791,18 +791,93 @@ func facilityFacts(ctx context.Context, st store.Store, recs []store.FactRecord,
 	lr, la := legacyFacts(legacy)
 	f.Defaults = append(f.Defaults, lr...)
 	f.Actions = append(f.Actions, la...)
+	dl, err := deliveries(ctx, st, facility, t, knownAt)
+	if err != nil {
+		return f, err
+	}
+	f.Events = append(f.Events, dl...)
 	if td := t.TerminationDate; td.Known() && asOf > td.Value {
 		bal, err := st.Balances(ctx, facility, td.Value)
 		if err != nil {
 			return f, err
 		}
 		var owed money.Amount
-		for _, a := range []ledger.Account{ledger.Loans, ledger.InterestReceivable, ledger.FeesReceivable, ledger.CostsReceivable} {
+		for _, a := range []ledger.Account{ledger.Loans, ledger.LoansLastOut, ledger.InterestReceivable, ledger.FeesReceivable, ledger.CostsReceivable} {
 			owed += bal[a]
 		}
 		f.OutstandingAtTermination = &owed
 	}
 	return f, nil
+}
+
+// deliveries are the reports the store shows delivered, for the reporting
+// terms that name what delivers them (agreement.Reporting.DeliveredBy), as
+// known at knownAt (zero: every record): a borrowing base certificate
+// submitted (and not withdrawn or rejected) delivers the report of the
+// period ending on its date, on the day it was submitted; the statements
+// of a period, on the day they were first received (a restatement does not
+// deliver them again). Each is a report_delivered event, as if recorded.
+func deliveries(ctx context.Context, st store.Store, facility string, t *agreement.Terms, knownAt time.Time) ([]defaults.Event, error) {
+	var byCert, byStmt []string
+	for _, r := range t.Reporting {
+		switch r.DeliveredBy {
+		case agreement.DeliveredByCertificate:
+			byCert = append(byCert, r.ID)
+		case agreement.DeliveredByStatements:
+			byStmt = append(byStmt, r.ID)
+		}
+	}
+	if len(byCert)+len(byStmt) == 0 {
+		return nil, nil
+	}
+	loc, err := defaults.Location(t)
+	if err != nil {
+		return nil, err
+	}
+	known := func(at time.Time) bool { return !at.IsZero() && (knownAt.IsZero() || !at.After(knownAt)) }
+	var out []defaults.Event
+	if len(byCert) > 0 {
+		certs, err := st.Certificates(ctx, facility)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range certs {
+			if c.Status != store.Submitted && c.Status != store.Approved || !known(c.SubmittedAt) {
+				continue
+			}
+			for _, id := range byCert {
+				out = append(out, defaults.Event{ID: "certificate-" + strconv.FormatInt(c.ID, 10) + ":" + id, Kind: "report_delivered", Ref: id, For: c.AsOf,
+					Date: date.FromTime(c.SubmittedAt.In(loc)), Note: "borrowing base certificate " + strconv.FormatInt(c.ID, 10) + " as of " + c.AsOf.String() + " submitted by " + c.SubmittedBy})
+			}
+		}
+	}
+	if len(byStmt) > 0 {
+		k := knownAt
+		if k.IsZero() {
+			k = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+		}
+		fs, err := st.FinancialsAsKnown(ctx, facility, k)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fs {
+			first := f
+			if h, err := st.FinancialsHistory(ctx, facility, f.PeriodEnd); err != nil {
+				return nil, err
+			} else {
+				for _, v := range h {
+					if v.RecordedAt.Before(first.RecordedAt) {
+						first = v
+					}
+				}
+			}
+			for _, id := range byStmt {
+				out = append(out, defaults.Event{ID: "statements-" + strconv.FormatInt(first.ID, 10) + ":" + id, Kind: "report_delivered", Ref: id, For: f.PeriodEnd,
+					Date: date.FromTime(first.RecordedAt.In(loc)), Note: "financial statements for the period ended " + f.PeriodEnd.String() + " received from " + first.SubmittedBy})
+			}
+		}
+	}
+	return out, nil
 }
 
 // legacyFacts reads the events of default and waivers approved as

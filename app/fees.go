@@ -189,8 +189,9 @@ func (s *Service) billPeriod(ctx context.Context, facility string, series map[st
 		if err != nil {
 			return ledger.FeeBill{}, err
 		}
-		fd := ledger.FeeDay{Day: day, Loans: bal[ledger.Loans], LCOutstanding: bal[ledger.LCOutstanding], LCDrawn: bal[ledger.LCDrawn], Commitment: t.Commitment}
-		if f, ok := t.Fees[p.id]; ok && f.Billing != "" {
+		// The loans of both tranches (a last-out tranche's too).
+		fd := ledger.FeeDay{Day: day, Loans: bal[ledger.Loans] + bal[ledger.LoansLastOut], LCOutstanding: bal[ledger.LCOutstanding], LCDrawn: bal[ledger.LCDrawn], Commitment: t.Commitment}
+		if f, ok := t.Fees[p.id]; ok && f.Billing != "" && day >= t.Since {
 			fd.Fee = &f
 			fee = &f // as last in force in the period
 		}

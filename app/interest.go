@@ -30,6 +30,10 @@ type InterestReport struct {
 	// applied to the loans.
 	Loans          []ledger.LoanPeriod `json:"loans"`
 	RepaymentOrder string              `json:"repayment_order"`
+	// LastOutAccrued, with a last-out tranche, is the sum of the last-out
+	// loans' own daily accruals in the span (not in Periods or Accrued,
+	// which are the first-out loans').
+	LastOutAccrued string `json:"last_out_accrued,omitempty"`
 }
 
 // rateGroups are a day's loans grouped by the rate they bore, each with
@@ -40,11 +44,11 @@ func rateGroups(di ledger.DayInterest) ([]ledger.DayRate, error) {
 	c := apd.BaseContext.WithPrecision(40)
 	for _, l := range di.Loans {
 		i := slices.IndexFunc(out, func(g ledger.DayRate) bool {
-			return g.Option == l.Rate.Option && g.Series == l.Rate.Series && g.Base.Effective == l.Rate.Point.Effective && g.Rate.Cmp(l.Rate.Rate) == 0
+			return g.Option == l.Rate.Option && g.Series == l.Rate.Series && g.Base.Effective == l.Rate.Point.Effective && g.Rate.Cmp(l.Rate.Rate) == 0 && g.Note == l.Rate.Note
 		})
 		if i < 0 {
 			out = append(out, ledger.DayRate{Day: di.Day, Option: l.Rate.Option, Series: l.Rate.Series, Base: l.Rate.Point, Margin: l.Rate.Margin,
-				Rate: l.Rate.Rate, Floor: l.Rate.Floor, Floored: l.Rate.Floored, DayCount: di.DayCountName})
+				Rate: l.Rate.Rate, Floor: l.Rate.Floor, Floored: l.Rate.Floored, Default: l.Rate.Default, Note: l.Rate.Note, DayCount: di.DayCountName})
 			i = len(out) - 1
 			exact[i] = new(apd.Decimal)
 		}
@@ -64,14 +68,18 @@ func rateGroups(di ledger.DayInterest) ([]ledger.DayRate, error) {
 
 // InterestByRatePeriod explains the interest accrued on a facility's loans
 // from from to to (value dates, inclusive): the days grouped by the rate
-// they bore, each period with its rate (the base series' value in force,
-// with its source, plus the margin of the option), its day count and the
-// interest posted by close of business for its days (on a day its loans
-// bore several rates, each rate's exact share rounded to the cent); and
-// per loan and rate period (ledger.LoanPeriods): each loan of the day
-// (ledger.LoanBook) with its rate (ledger.LoanRateOn). Days before the
-// first accrual or after the last are left out; a day whose series had no
-// value is undetermined, naming the series and the day.
+// they bore, each period with its rate as close of business computed it
+// (the base series' value in force, with its source, at least the floor,
+// plus the margin of the option — a margin grid's level in force, saying
+// which, the measured average and the period — and the default interest
+// while an event of default continues), its day count and the interest
+// posted by close of business for its days (on a day its loans bore
+// several rates, each rate's exact share rounded to the cent); and per
+// loan and rate period (ledger.LoanPeriods): each loan of the day
+// (ledger.LoanBook) with its rate (ledger.LoanRateOn, with the day's
+// margin and default interest from dayPricer). Days before the first
+// accrual or after the last are left out; a day whose series had no value
+// is undetermined, naming the series and the day.
 func (s *Service) InterestByRatePeriod(ctx context.Context, facility string, from, to date.Date) (InterestReport, error) {
 	out := InterestReport{Facility: facility, From: from, To: to, Periods: []ledger.RatePeriod{}, Loans: []ledger.LoanPeriod{}, RepaymentOrder: ledger.RepaymentOrder}
 	if err := authorize(ctx, ActRead, facility); err != nil {
@@ -82,7 +90,7 @@ func (s *Service) InterestByRatePeriod(ctx context.Context, facility string, fro
 	}
 	posted := map[date.Date]int64{}
 	deltas := map[date.Date]money.Amount{} // Loans postings from from to to
-	var accrued, adjusted int64
+	var accrued, adjusted, lastOut int64
 	after := int64(0)
 	for {
 		txs, err := s.Store.TransactionsPage(ctx, facility, store.Page{After: after, Limit: 1000, From: from, To: to})
@@ -102,11 +110,13 @@ func (s *Service) InterestByRatePeriod(ctx context.Context, facility string, fro
 				if p.Account != ledger.InterestReceivable {
 					continue
 				}
-				switch tr.Kind {
-				case ledger.KindInterest:
+				switch {
+				case tr.Kind == ledger.KindInterest && ledger.IsLastOutInterest(tr):
+					lastOut += int64(p.Amount)
+				case tr.Kind == ledger.KindInterest:
 					posted[tr.ValueDate] += int64(p.Amount)
 					accrued += int64(p.Amount)
-				case ledger.KindInterestAdjustment:
+				case tr.Kind == ledger.KindInterestAdjustment:
 					adjusted += int64(p.Amount)
 				}
 			}
@@ -145,7 +155,7 @@ func (s *Service) InterestByRatePeriod(ctx context.Context, facility string, fro
 		t, _, err := terms.on(ctx, d)
 		return t, err
 	}
-	rates := &seriesReader{s: s, ctx: ctx, series: terms.series}
+	rates := &seriesReader{s: s, ctx: ctx, series: terms.series, pricer: s.pricer(facility)}
 	var days []ledger.DayRate
 	var loanDays []ledger.DayInterest
 	for day := from; day <= to; day++ {
@@ -188,5 +198,8 @@ func (s *Service) InterestByRatePeriod(ctx context.Context, facility string, fro
 	}
 	out.Periods = ledger.RatePeriods(days)
 	out.Accrued, out.Adjustments = money.Amount(accrued).String(), money.Amount(adjusted).String()
+	if lastOut != 0 {
+		out.LastOutAccrued = money.Amount(lastOut).String()
+	}
 	return out, nil
 }

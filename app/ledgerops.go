@@ -27,8 +27,18 @@ func (s *Service) Collect(ctx context.Context, facility, key string, received da
 			Message: fmt.Sprintf("collection %q received %s refused: the day it is credited is undetermined: %s", key, received, u.Message())}
 	}
 	vd := ledger.CollectionValueDate(received, terms.ClearanceDays, terms.Calendar)
-	t, err := ledger.Collection(ledger.Ref{Facility: facility, Key: key, ValueDate: vd,
-		Memo: fmt.Sprintf("received %s, credited after %d clearance business days (%s calendar)", received, terms.ClearanceDays, terms.Calendar.Name())}, amount)
+	ref := ledger.Ref{Facility: facility, Key: key, ValueDate: vd,
+		Memo: fmt.Sprintf("received %s, credited after %d clearance business days (%s calendar)", received, terms.ClearanceDays, terms.Calendar.Name())}
+	// With a last-out tranche the proceeds repay the first-out loans
+	// first, the last-out loans last (ledger.RepaymentSplit).
+	b, tranched, err := s.loanBalances(ctx, terms, facility, vd)
+	if err != nil {
+		return store.Posted{}, err
+	}
+	t, err := ledger.Collection(ref, amount)
+	if tranched {
+		t, err = ledger.CollectionOf(ref, amount, b)
+	}
 	if err != nil {
 		return store.Posted{}, err
 	}

@@ -31,6 +31,9 @@ type seriesReader struct {
 	s      *Service
 	ctx    context.Context
 	series map[string]ledger.RateSeries
+	// pricer gives the day's margin and default interest (nil: the
+	// options' margins as they are).
+	pricer *dayPricer
 	err    error
 }
 
@@ -57,6 +60,17 @@ func (r *seriesReader) accrueLoans(t FacilityTerms, day date.Date, loans []ledge
 			return ledger.DayInterest{}, &ledger.Error{Code: ledger.CodeUndetermined, ValueDate: day,
 				Message: fmt.Sprintf("interest on %s is undetermined: %s is a %s loan and the terms in force that day give no pricing option %q with a known margin", day, l.Name, l.Option, l.Option)}
 		}
+		// The day's margin (a margin grid's level) and default interest,
+		// as close of business and the interest shown compute them
+		// (dayPricer); the base, fixed or of the day, from the loan.
+		var day0 ledger.Pricing
+		if r.pricer != nil && (o.Grid != nil || t.DefaultInterest != nil) {
+			var err error
+			if day0, err = r.pricer.pricing(r.ctx, t, ledger.Pricing{Option: o.ID, Margin: o.Margin, Grid: o.Grid}, day); err != nil {
+				return ledger.DayInterest{}, err
+			}
+			o.Margin, o.Grid = day0.Margin, nil
+		}
 		rate, err := ledger.LoanRateOn(l, o, r.get, day)
 		if r.err != nil {
 			return ledger.DayInterest{}, r.err
@@ -64,6 +78,10 @@ func (r *seriesReader) accrueLoans(t FacilityTerms, day date.Date, loans []ledge
 		if err != nil {
 			return ledger.DayInterest{}, err
 		}
+		if day0.Default.Sign() != 0 {
+			rate.Default, rate.Rate = day0.Default, rate.Rate.Add(day0.Default)
+		}
+		rate.Note = day0.Note
 		rates[i] = rate
 	}
 	return ledger.AccrueLoans(day, loans, rates, t.Pricing.DayCount, t.Pricing.DayCountName)

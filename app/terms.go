@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"revolver/agreement"
-	"revolver/calendar"
 	"revolver/date"
 	"revolver/defaults"
 	"revolver/ledger"
@@ -18,7 +17,7 @@ import (
 // event of default continues is the defaults engine's finding, which the
 // caller sets.
 func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
-	ft := FacilityTerms{Cites: map[string]agreement.Cite{}}
+	ft := FacilityTerms{Cites: map[string]agreement.Cite{}, Since: t.Since}
 	// A term that is not known blocks exactly what needs it: availability
 	// (ft.Unknown, ledger.Limits.Unknown), interest (ft.InterestUnknown),
 	// the capitalisation of interest (ft.BillingUnknown), collections
@@ -59,6 +58,16 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 			ft.LCSublimit = &v
 		} else {
 			ft.LCSublimitUnknown = t.LCSublimit.Unknown
+		}
+	}
+	if lo := t.BorrowingBase.LastOut; lo != nil {
+		ft.Cites["last_out"] = lo.Cite
+		ft.LastOut = &LastOutTerms{Cite: lo.Cite}
+		if lo.Margin.Known() {
+			ft.LastOut.Margin = lo.Margin.Value
+		} else {
+			u := unknownOf("last_out_margin", lo.Margin)
+			ft.LastOut.MarginUnknown = &u
 		}
 	}
 	ft.Cites["blocks_advances_on_default"] = t.Overadvance.BlocksAdvancesOnDefault.Cite
@@ -112,10 +121,14 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 		ft.Costs[c.ID] = CostTerm{Label: c.Label, Cite: c.Cite}
 	}
 	for _, o := range t.Pricing.Options {
-		if !o.Margin.Known() {
+		grid, gridUnknown, err := marginGrid(o)
+		if err != nil {
+			return ft, fmt.Errorf("facility %q as of %s: %w", t.Facility, t.AsOf, err)
+		}
+		if !o.Margin.Known() || len(gridUnknown) > 0 {
 			continue
 		}
-		lo := ledger.Option{ID: o.ID, Base: o.Base, Margin: o.Margin.Value, Cite: o.Cite}
+		lo := ledger.Option{ID: o.ID, Base: o.Base, Margin: o.Margin.Value, Grid: grid, Cite: o.Cite}
 		if o.InterestPeriods != nil && o.InterestPeriods.Known() {
 			lo.Periods = o.InterestPeriods.Value
 		}
@@ -154,6 +167,13 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 	if !opt.Margin.Known() {
 		ft.InterestUnknown = append(ft.InterestUnknown, unknownOf("margin of pricing option "+opt.ID, opt.Margin))
 	}
+	grid, gridUnknown, err := marginGrid(*opt)
+	if err != nil {
+		return ft, fmt.Errorf("facility %q as of %s: %w", t.Facility, t.AsOf, err)
+	}
+	ft.Pricing.Grid = grid
+	ft.InterestUnknown = append(ft.InterestUnknown, gridUnknown...)
+	applyDefaultInterest(&ft, t)
 	if !t.Pricing.DayCount.Known() {
 		ft.InterestUnknown = append(ft.InterestUnknown, unknownOf("interest day count", t.Pricing.DayCount))
 	} else {
@@ -175,7 +195,7 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 		if !opt.LookbackDays.Known() {
 			ft.InterestUnknown = append(ft.InterestUnknown, unknownOf("lookback of pricing option "+opt.ID, *opt.LookbackDays))
 		} else {
-			ft.Pricing.Lookback, ft.Pricing.LookbackCalendar = opt.LookbackDays.Value, calendar.USGovernmentSecurities()
+			ft.Pricing.Lookback, ft.Pricing.LookbackCalendar = opt.LookbackDays.Value, ledger.FixingCalendar(opt.Base, ft.Calendar)
 		}
 	}
 	if !t.Pricing.Billing.Known() {

@@ -97,7 +97,7 @@ const (
 	OpRejectPending    Op = "approval/reject"
 
 	// The facts the defaults engine reads: RecordNotice, ConfirmNotice,
-	// RecordDefault, NoticeOfDefault, DefaultAction (acceleration; a cure
+	// RecordDefault, NoticeOfDefault, ElectDefaultInterest, DefaultAction (acceleration; a cure
 	// is RequestCure), RequestCure, RequestWaiver, ApproveWaiver,
 	// RecordPolicy, RecordFiling, RecordOtherDebt, RecordOccurrence,
 	// RecordCovenantResult, and DecideRequest (approve or reject).
@@ -105,6 +105,7 @@ const (
 	OpConfirmNotice        Op = "notice/confirm"
 	OpRecordDefault        Op = "event_of_default/record"
 	OpNoticeOfDefault      Op = "event_of_default/notice"
+	OpElectDefaultInterest Op = "event_of_default/default_interest"
 	OpAccelerate           Op = "event_of_default/accelerate"
 	OpRequestCure          Op = "cure/request"
 	OpRequestWaiver        Op = "waiver/request"

@@ -44,6 +44,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"revolver/agreement"
 	"revolver/collateral"
@@ -127,6 +128,10 @@ type Section struct {
 	Capped       Figure               // lesser of Advance and Cap
 	Reserves     []ReserveLine
 	Availability Figure
+	NOLV         *NOLVFigs // the component's NOLV figures, when it has nolv
+	// LastOut: the component's figures at its first-out rate plus its
+	// last-out increment (nil: the terms give it none).
+	LastOut *LastOutFigs
 
 	// Parts, when the class has several components (or one with a
 	// filter), are its components in order, each with the eligible rows
@@ -188,7 +193,11 @@ type Certificate struct {
 	Commitment  agreement.Term[money.Amount]
 
 	BorrowingBase Figure
-	Undetermined  []Undetermined
+	// LastOut is the last-out (FILO) borrowing base when the terms have a
+	// last-out tranche (nil: none); BorrowingBase is then the first-out
+	// borrowing base.
+	LastOut      *LastOutBase
+	Undetermined []Undetermined
 
 	terms    *agreement.Terms
 	casualty []CasualtyExclusion // inventory
@@ -276,7 +285,7 @@ func Compute(in Input) (*Certificate, error) {
 	if c.Currency == "" {
 		c.Currency = "USD"
 	}
-	u := &undet{}
+	u := &undet{lastOut: t.BorrowingBase.LastOut}
 
 	comps := map[string]*agreement.Component{}
 	multi := map[string][]*agreement.Component{} // classes with several components or a filter
@@ -426,6 +435,9 @@ func Compute(in Input) (*Certificate, error) {
 		return nil, inputErr("borrowing base out of range")
 	}
 	c.BorrowingBase = total
+	if lo := t.BorrowingBase.LastOut; lo != nil {
+		c.computeLastOut(lo, u)
+	}
 	c.Undetermined = u.list
 	return c, nil
 }
@@ -452,7 +464,10 @@ func pathOr(p, fallback string) string {
 }
 
 // undet collects undetermined terms in the order met (deterministic).
-type undet struct{ list []Undetermined }
+type undet struct {
+	list    []Undetermined
+	lastOut *agreement.LastOut // the terms' last-out tranche (nil: none)
+}
 
 func (u *undet) add(term, reason string, affects ...string) {
 	for i := range u.list {
@@ -481,7 +496,7 @@ func computeComponent(s *Section, u *undet) error {
 	if err != nil {
 		return err
 	}
-	s.Advance, s.Cap, s.Capped, s.Reserves, s.Availability = f.Advance, f.Cap, f.Capped, f.Reserves, f.Availability
+	s.Advance, s.Cap, s.Capped, s.Reserves, s.Availability, s.NOLV, s.LastOut = f.Advance, f.Cap, f.Capped, f.Reserves, f.Availability, f.NOLV, f.LastOut
 	return nil
 }
 
@@ -492,11 +507,36 @@ type advanceFigs struct {
 	Capped       Figure
 	Reserves     []ReserveLine
 	Availability Figure
+	// NOLV is set for a component with an appraised net orderly
+	// liquidation value: Advance is then the lesser of NOLV.AtCost and
+	// NOLV.Advance.
+	NOLV    *NOLVFigs
+	LastOut *LastOutFigs // with a last-out increment for the component
+}
+
+// NOLVFigs are an inventory component's advance at cost and against its
+// net orderly liquidation value (agreement.NOLV).
+type NOLVFigs struct {
+	AtCost  Figure // advance rate × max(eligible, 0), rounded to the cent
+	Value   Figure // NOLV rate × max(eligible, 0), rounded to the cent
+	Advance Figure // NOLV advance rate × Value, rounded to the cent
 }
 
 // applyComponent applies the advance rate, cap and reserves of k to
 // eligible; key prefixes the figures' keys in the undetermined list.
 func applyComponent(k *agreement.Component, class, key string, hasInput bool, eligible Figure, u *undet) (advanceFigs, error) {
+	f, err := applyFirstOut(k, class, key, hasInput, eligible, u)
+	if err != nil {
+		return f, err
+	}
+	if inc := u.lastOut.Increment(k.ID); inc != nil {
+		f.LastOut, err = lastOut(k, key, inc, hasInput, eligible, f, u)
+	}
+	return f, err
+}
+
+// applyFirstOut applies the first-out advance rate, cap and reserves.
+func applyFirstOut(k *agreement.Component, class, key string, hasInput bool, eligible Figure, u *undet) (advanceFigs, error) {
 	var f advanceFigs
 	affects := []string{key + ".advance", key + ".availability", "borrowing_base"}
 	if k.Cap != nil {
@@ -512,10 +552,18 @@ func applyComponent(k *agreement.Component, class, key string, hasInput bool, el
 		if rl.Label == "" {
 			rl.Label = r.ID
 		}
-		if r.Amount.Known() {
+		rkey := key + ".reserves." + r.ID
+		switch {
+		case r.Kind == agreement.DilutionReserve:
+			fig, err := dilutionReserve(k, r, rkey, eligible, u)
+			if err != nil {
+				return f, err
+			}
+			rl.Figure = fig
+		case r.Amount.Known():
 			rl.Figure = known(r.Amount.Value)
-		} else {
-			u.add(pathOr(r.Amount.Path, "borrowing_base.components."+k.ID+".reserves."+r.ID+".amount"), r.Amount.Unknown, key+".reserves."+r.ID, key+".availability", "borrowing_base")
+		default:
+			u.add(pathOr(r.Amount.Path, "borrowing_base.components."+k.ID+".reserves."+r.ID+".amount"), r.Amount.Unknown, rkey, key+".availability", "borrowing_base")
 		}
 		f.Reserves = append(f.Reserves, rl)
 	}
@@ -541,10 +589,38 @@ func applyComponent(k *agreement.Component, class, key string, hasInput bool, el
 		return f, inputErr("%s: %s × %s: %v", key, eligible.Amount, k.AdvanceRate.Value, err)
 	}
 	f.Advance = known(adv)
+	if k.NOLV != nil {
+		f.NOLV = &NOLVFigs{AtCost: f.Advance}
+		f.Advance = Figure{}
+		nv, na := k.NOLV.Rate, k.NOLV.AdvanceRate
+		for _, t := range []agreement.Term[money.Rate]{nv, na} {
+			if !t.Known() {
+				u.add(t.Path, t.Unknown, affects...)
+			}
+		}
+		if nv.Known() {
+			v, err := max(eligible.Amount, 0).Mul(nv.Value)
+			if err != nil {
+				return f, inputErr("%s: %s × %s: %v", nv.Path, eligible.Amount, nv.Value, err)
+			}
+			f.NOLV.Value = known(v)
+			if na.Known() {
+				a, err := v.Mul(na.Value)
+				if err != nil {
+					return f, inputErr("%s: %s × %s: %v", na.Path, v, na.Value, err)
+				}
+				f.NOLV.Advance = known(a)
+				f.Advance = known(money.Min(adv, a))
+			}
+		}
+		if !f.Advance.Known {
+			return f, nil
+		}
+	}
 	f.Capped = f.Advance
 	if f.Cap != nil {
 		if f.Cap.Known {
-			f.Capped = known(money.Min(adv, f.Cap.Amount))
+			f.Capped = known(money.Min(f.Advance.Amount, f.Cap.Amount))
 		} else {
 			f.Capped = Figure{}
 		}
@@ -554,4 +630,37 @@ func applyComponent(k *agreement.Component, class, key string, hasInput bool, el
 		f.Availability = subFig(f.Availability, r.Figure)
 	}
 	return f, nil
+}
+
+// dilutionReserve is a dilution reserve on eligible: (dilution − threshold)
+// × max(eligible, 0), rounded half away from zero to the cent, when the
+// dilution is above the threshold; nothing otherwise.
+func dilutionReserve(k *agreement.Component, r agreement.Reserve, key string, eligible Figure, u *undet) (Figure, error) {
+	known2 := true
+	for _, t := range []*agreement.Term[money.Rate]{r.Dilution, r.Threshold} {
+		if t == nil {
+			return Figure{}, inputErr("borrowing_base.components.%s.reserves.%s: a dilution reserve needs dilution and threshold", k.ID, r.ID)
+		}
+		if !t.Known() {
+			u.add(t.Path, t.Unknown, key, key[:strings.LastIndex(key, ".reserves.")]+".availability", "borrowing_base")
+			known2 = false
+		}
+	}
+	if !known2 || !eligible.Known {
+		return Figure{}, nil
+	}
+	excess := r.Dilution.Value.Sub(r.Threshold.Value)
+	if excess.Sign() <= 0 {
+		return known(0), nil
+	}
+	a, err := max(eligible.Amount, 0).Mul(excess)
+	if err != nil {
+		return Figure{}, inputErr("%s: %s × %s: %v", key, eligible.Amount, excess, err)
+	}
+	return known(a), nil
+}
+
+// figs are the advance figures of the section's one component.
+func (s *Section) figs() advanceFigs {
+	return advanceFigs{Advance: s.Advance, Cap: s.Cap, Capped: s.Capped, Reserves: s.Reserves, Availability: s.Availability, NOLV: s.NOLV, LastOut: s.LastOut}
 }

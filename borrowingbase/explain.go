@@ -171,6 +171,9 @@ func (c *Certificate) Explain(withRows bool) *explain.Node {
 		Formula: c.bbFormula(),
 		Cites:   c.definitionCites(),
 	}
+	if c.LastOut != nil {
+		root.Label = "Borrowing base (first-out)"
+	}
 	for _, s := range c.Sections {
 		root.Add(c.explainSection(s, withRows))
 	}
@@ -212,6 +215,9 @@ func (c *Certificate) Explain(withRows bool) *explain.Node {
 		lcNode.Formula = base + "; how letters of credit count is unknown"
 	}
 	root.Add(lcNode)
+	if c.LastOut != nil {
+		root.Add(c.explainLastOut()...)
+	}
 	if m := c.MaxAdvances; m != nil {
 		root.Add(&explain.Node{
 			Key:        "maximum_advances",
@@ -408,7 +414,7 @@ func (c *Certificate) explainSection(s *Section, withRows bool) *explain.Node {
 	if k == nil {
 		return n
 	}
-	advanceNodes(n, key, sectionLabel(key)+" availability", k, advanceFigs{s.Advance, s.Cap, s.Capped, s.Reserves, s.Availability}, s.Eligible)
+	advanceNodes(n, key, sectionLabel(key)+" availability", k, s.figs(), s.Eligible)
 	return n
 }
 
@@ -472,6 +478,43 @@ func advanceNodes(n *explain.Node, key, availLabel string, k *agreement.Componen
 	if k.AdvanceRate.Unknown != "" {
 		adv.Formula += " (advance rate unknown: " + k.AdvanceRate.Unknown + ")"
 	}
+	if v := s.NOLV; v != nil {
+		adv.Key, adv.Label, adv.Value = key+".advance_at_cost", "Advance rate "+rate+" × eligible at cost", v.AtCost.text()
+		nv, na := "unknown rate", "unknown rate"
+		if k.NOLV.Rate.Known() {
+			nv = k.NOLV.Rate.Value.Percent()
+		}
+		if k.NOLV.AdvanceRate.Known() {
+			na = k.NOLV.AdvanceRate.Value.Percent()
+		}
+		value := &explain.Node{
+			Key:        key + ".nolv",
+			Label:      "Net orderly liquidation value (" + nv + " of cost)",
+			Value:      v.Value.text(),
+			Formula:    nv + " (appraised NOLV as a share of cost) × max(eligible " + eligible.text() + ", 0), rounded half away from zero to the cent",
+			Cites:      addCite(addCite(nil, k.NOLV.Rate.Cite), k.NOLV.Cite),
+			Assumption: k.NOLV.Rate.Assumption,
+		}
+		nadv := &explain.Node{
+			Key:        key + ".advance_against_nolv",
+			Label:      "Advance rate " + na + " × net orderly liquidation value",
+			Value:      v.Advance.text(),
+			Formula:    na + " × NOLV " + v.Value.text() + ", rounded half away from zero to the cent",
+			Cites:      addCite(addCite(nil, k.NOLV.AdvanceRate.Cite), k.NOLV.Cite),
+			Assumption: k.NOLV.AdvanceRate.Assumption,
+		}
+		nadv.Add(value)
+		top := &explain.Node{
+			Key:     key + ".advance",
+			Label:   "Advance: the lesser of the advance at cost and against NOLV",
+			Value:   s.Advance.text(),
+			Formula: "lesser of " + rate + " × eligible at cost " + v.AtCost.text() + " and " + na + " × NOLV " + v.Advance.text() + " = " + s.Advance.text(),
+			Cites:   addCite(nil, k.Cite),
+		}
+		top.Add(adv)
+		top.Add(nadv)
+		adv = top
+	}
 	n.Add(adv)
 	if s.Cap != nil {
 		n.Add(&explain.Node{
@@ -500,9 +543,29 @@ func advanceNodes(n *explain.Node, key, availLabel string, k *agreement.Componen
 		Formula: f,
 		Cites:   addCite(nil, k.Cite),
 	})
+	if s.LastOut != nil {
+		n.Add(lastOutNode(key, k, s, eligible))
+	}
 }
 
 func reserveNode(key string, r ReserveLine) *explain.Node {
+	if r.res.Kind == agreement.DilutionReserve {
+		d, t := "unknown", "unknown"
+		if r.res.Dilution.Known() {
+			d = r.res.Dilution.Value.Percent()
+		}
+		if r.res.Threshold.Known() {
+			t = r.res.Threshold.Value.Percent()
+		}
+		return &explain.Node{
+			Key:        key,
+			Label:      r.Label,
+			Value:      r.text(),
+			Formula:    "dilution reserve = (dilution " + d + " − threshold " + t + ") × max(eligible, 0), rounded half away from zero to the cent; nothing when the dilution is not above the threshold",
+			Cites:      addCite(addCite(addCite(nil, r.res.Dilution.Cite), r.res.Threshold.Cite), r.res.Cite),
+			Assumption: r.res.Dilution.Assumption,
+		}
+	}
 	return &explain.Node{
 		Key:        key,
 		Label:      r.Label,

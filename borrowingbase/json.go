@@ -101,7 +101,7 @@ func (c *Certificate) MarshalJSON() ([]byte, error) {
 			w.figure("eligible", s.Eligible)
 		}
 		if k := s.Component; k != nil {
-			w.advance(k, s.HasInput, advanceFigs{s.Advance, s.Cap, s.Capped, s.Reserves, s.Availability})
+			w.advance(k, s.HasInput, s.figs())
 		}
 		if len(s.Parts) > 0 {
 			w.key("components")
@@ -157,6 +157,9 @@ func (c *Certificate) MarshalJSON() ([]byte, error) {
 	}
 	w.figure("letters_of_credit_deducted", c.LCDeducted)
 	w.figure("borrowing_base", c.BorrowingBase)
+	if c.LastOut != nil {
+		w.lastOutBase(c.LastOut)
+	}
 	if m := c.MaxAdvances; m != nil {
 		w.figure("commitment", termFig(c.Commitment))
 		w.figure("maximum_advances", termFig(*m))
@@ -179,6 +182,16 @@ func (w *ojson) advance(k *agreement.Component, hasInput bool, s advanceFigs) {
 		w.b = append(w.b, "null"...)
 	}
 	if hasInput {
+		if v := s.NOLV; v != nil {
+			w.figure("advance_at_cost", v.AtCost)
+			w.key("nolv")
+			w.open()
+			w.rate("rate", k.NOLV.Rate)
+			w.figure("value", v.Value)
+			w.rate("advance_rate", k.NOLV.AdvanceRate)
+			w.figure("advance", v.Advance)
+			w.close()
+		}
 		w.figure("advance", s.Advance)
 	}
 	if s.Cap != nil {
@@ -193,6 +206,19 @@ func (w *ojson) advance(k *agreement.Component, hasInput bool, s advanceFigs) {
 		w.close()
 	}
 	w.figure("availability", s.Availability)
+	if s.LastOut != nil {
+		w.lastOutFigs(s.LastOut, hasInput)
+	}
+}
+
+// rate writes a rate term (null when unknown).
+func (w *ojson) rate(k string, t agreement.Term[money.Rate]) {
+	w.key(k)
+	if t.Known() {
+		w.b = appendString(w.b, t.Value.String())
+	} else {
+		w.b = append(w.b, "null"...)
+	}
 }
 
 func termFig(t agreement.Term[money.Amount]) Figure {

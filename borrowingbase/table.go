@@ -44,7 +44,19 @@ func (c *Certificate) Table() string {
 			if k.AdvanceRate.Known() {
 				rate = k.AdvanceRate.Value.Percent()
 			}
-			if s.HasInput {
+			if s.HasInput && f.NOLV != nil {
+				nv, na := "unknown", "unknown"
+				if k.NOLV.Rate.Known() {
+					nv = k.NOLV.Rate.Value.Percent()
+				}
+				if k.NOLV.AdvanceRate.Known() {
+					na = k.NOLV.AdvanceRate.Value.Percent()
+				}
+				add(ind, "Advance rate "+rate+" × eligible at cost", f.NOLV.AtCost.grouped())
+				add(ind, "Net orderly liquidation value ("+nv+" of cost)", f.NOLV.Value.grouped())
+				add(ind, "Advance rate "+na+" × NOLV", f.NOLV.Advance.grouped())
+				add(ind, "Advance (the lesser)", f.Advance.grouped())
+			} else if s.HasInput {
 				add(ind, "Advance rate "+rate+" × eligible", f.Advance.grouped())
 			} else {
 				add(ind, "Advance rate "+rate, "")
@@ -56,9 +68,21 @@ func (c *Certificate) Table() string {
 				add(ind, "Less reserve: "+r.Label, r.grouped())
 			}
 			add(ind, "Availability", f.Availability.grouped())
+			if lo := f.LastOut; lo != nil {
+				inc := "unknown"
+				if lo.Increment.Known() {
+					inc = lo.Increment.Value.Percent()
+				}
+				label := "Last-out: advance rate " + rate + " + " + inc + " × eligible, less reserves"
+				if k.NOLV != nil {
+					label = "Last-out: the lesser of (" + rate + " + " + inc + ") × eligible at cost and (NOLV advance rate + " + inc + ") × NOLV, less reserves"
+				}
+				add(ind, label, lo.Availability.grouped())
+				add(ind, "Last-out: above the first-out availability", lo.Tranche.grouped())
+			}
 		}
 		if k := s.Component; k != nil {
-			advance(1, k, advanceFigs{s.Advance, s.Cap, s.Capped, s.Reserves, s.Availability})
+			advance(1, k, s.figs())
 		}
 		if len(s.Parts) > 0 {
 			for _, p := range s.Parts {
@@ -102,7 +126,22 @@ func (c *Certificate) Table() string {
 	default:
 		add(0, "Less "+lc+", treatment unknown", undeterminedText)
 	}
-	add(0, "Borrowing base", c.BorrowingBase.grouped())
+	if b := c.LastOut; b != nil {
+		add(0, "Borrowing base (first-out)", c.BorrowingBase.grouped())
+		add(0, "", "")
+		add(0, b.label()+": last-out borrowing base", "")
+		for _, l := range b.Lines {
+			add(1, l.Key, l.Tranche.grouped())
+		}
+		add(1, "Sum", b.Sum.grouped())
+		if b.Cap != nil {
+			add(1, "Cap", b.Cap.grouped())
+		}
+		add(1, "Last-out borrowing base", b.Base.grouped())
+		add(0, "Total borrowing base (first-out + last-out)", b.Total.grouped())
+	} else {
+		add(0, "Borrowing base", c.BorrowingBase.grouped())
+	}
 	if m := c.MaxAdvances; m != nil {
 		add(0, "Memo: commitment", termFig(c.Commitment).grouped())
 		add(0, "Memo: maximum advances (availability is the least of the three)", termFig(*m).grouped())

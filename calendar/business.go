@@ -62,10 +62,11 @@ func (c Calendar) WithClosures(days ...date.Date) Calendar {
 func USGovernmentSecurities() Calendar { return Calendar{set: usGovernmentSecurities} }
 
 // ErrCalendar is returned for text that names no calendar.
-var ErrCalendar = errors.New("not a calendar: expected federal_reserve, us_government_securities or weekends_only")
+var ErrCalendar = errors.New("not a calendar: expected federal_reserve, us_government_securities, london or weekends_only")
 
 // ByName returns the calendar named "federal_reserve",
-// "us_government_securities" (also "sifma", "usgs") or "weekends_only",
+// "us_government_securities" (also "sifma", "usgs"), "london" or
+// "weekends_only",
 // case-insensitive, spaces and hyphens read as underscores.
 func ByName(name string) (Calendar, error) {
 	switch normalize(name) {
@@ -73,13 +74,16 @@ func ByName(name string) (Calendar, error) {
 		return FederalReserve(), nil
 	case "us_government_securities", "sifma", "usgs":
 		return USGovernmentSecurities(), nil
+	case "london":
+		return London(), nil
 	case "weekends_only":
 		return WeekendsOnly(), nil
 	}
 	return Calendar{}, fmt.Errorf("%q: %w", name, ErrCalendar)
 }
 
-// Name is "federal_reserve", "us_government_securities" or "weekends_only".
+// Name is "federal_reserve", "us_government_securities", "london" or
+// "weekends_only".
 func (c Calendar) Name() string { return c.holidays().name }
 
 // Closures returns a copy of the closures added with WithClosures, sorted.

@@ -53,6 +53,25 @@
 // the observance rules and exceptions from SIFMA's published holiday
 // recommendations.
 //
+// The London calendar (London, named "london") is that of a "London Banking
+// Day", on which LIBOR was fixed: weekends and the bank holidays of England
+// and Wales — New Year's Day (from 1974), Good Friday, Easter Monday, the
+// early May bank holiday (the first Monday in May, from 1978), the spring
+// bank holiday (the last Monday in May), the summer bank holiday (the last
+// Monday in August), Christmas Day and Boxing Day. A holiday on a weekend has
+// its substitute day: New Year's Day on the Monday after; Christmas Day and
+// Boxing Day two days later (so 27 and 28 December when Christmas falls on a
+// Saturday, 26 and 27 when on a Sunday, 28 when Boxing Day alone falls on a
+// Saturday). The one-off changes are listed: 29 July 1981 and 29 April 2011
+// (royal weddings), 8 May 1995 and 8 May 2020 (the early May holiday moved
+// for VE Day), 31 December 1999 (millennium), 2002 (spring holiday moved to 4
+// June, Golden Jubilee 3 June), 2012 (spring holiday moved to 4 June, Diamond
+// Jubilee 5 June), 2022 (spring holiday moved to 2 June, Platinum Jubilee 3
+// June, the state funeral of Queen Elizabeth II 19 September), 8 May 2023
+// (coronation). Earlier changes (the Whit Monday and first-Monday-in-August
+// holidays before 1971, the 1977 jubilee) are not modelled. A later one-off
+// holiday needs an update here or a closure added with WithClosures.
+//
 // Navigation: OnOrAfter and OnOrBefore return d itself when it is a business
 // day; Next (alias BusinessDayAfter, the rule for a notice sent by overnight
 // courier: "effective on the Business Day after deposit") and Previous are

@@ -300,6 +300,15 @@ func evaluate(cov *agreement.Covenant, st *Statement, idx map[periodKey]*Stateme
 	default:
 		e.decide(&t)
 	}
+	if tr := cov.Springing; tr != nil && t.Result != Undetermined {
+		// The figures are computed (a lender monitors a springing covenant
+		// every period); whether the period end falls in a trigger period
+		// is not determined here, so the test neither passes nor fails.
+		t.Reason = fmt.Sprintf("springing covenant: tested only at a period end within a trigger period (%s); "+
+			"whether %s is in one is not determined — the actual would %s", tr.Describe(), t.PeriodEnd, t.Result)
+		t.Result = Undetermined
+		e.cite(tr.Cite)
+	}
 
 	root.Value = t.Result
 	root.Formula = fmt.Sprintf("%s %s %s", metricName(m), comparisonSymbol(cov.Comparison), "required")

@@ -341,3 +341,24 @@ func TestCitesAndExplanation(t *testing.T) {
 		}
 	}
 }
+
+// A springing covenant's figures are computed, but while trigger periods are
+// not determined the test neither passes nor fails, and says why.
+func TestSpringingCovenantIsUndetermined(t *testing.T) {
+	for _, c := range []struct{ tl, would string }{{"18000000.00", "pass"}, {"19000000.01", "fail"}} {
+		tnw := amendedTNW()
+		tnw.Ratchet = nil
+		tnw.Springing = &agreement.Trigger{Measure: agreement.Term[string]{Value: agreement.ExcessAvailability},
+			AtLeast: &agreement.Term[money.Amount]{Value: amt("7500000.00")}, ForDays: agreement.Term[int]{Value: 1},
+			EndsAfterDays: agreement.Term[int]{Value: 30}, Cite: agreement.Cite{Document: "ca", Section: "§6.12"}}
+		r := mustEval(t, fixedTerms(tnw), []Statement{stmt("2004-04-04", 2004, 1, "30000000.00", "1000000.00", c.tl, "5.00")})
+		got := r.Tests[0]
+		if got.Result != Undetermined || !got.Actual.Known || !got.Headroom.Known {
+			t.Fatalf("%s: result %s, actual %v, headroom %v", c.would, got.Result, got.Actual, got.Headroom)
+		}
+		want := "springing covenant: tested only at a period end within a trigger period (excess availability below 7,500,000.00 on 1 consecutive Business Day; ends after 30 consecutive days at or above it); whether 2004-04-04 is in one is not determined — the actual would " + c.would
+		if got.Reason != want {
+			t.Errorf("reason:\n got %s\nwant %s", got.Reason, want)
+		}
+	}
+}

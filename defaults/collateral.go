@@ -262,13 +262,16 @@ func (e *engine) reports() []Deadline {
 		days := r.DaysAfter.Value
 		last := periodEndOnOrBefore(e.asOf, step)
 		prev := periodEndOnOrBefore(last-1, step)
-		ly, lm, _ := last.Civil()
-		next := date.Of(ly, lm+time.Month(step)+1, 1) - 1
+		next := (last + 1).AddMonths(step) - 1
 		for _, p := range []date.Date{prev, last, next} {
 			x := d
 			x.ID = d.ID + ":" + p.String()
 			x.Date = p.AddDays(days)
 			x.Due = e.adjust(x.Date, e.s.Convention)
+			if x.Due < e.t.Since {
+				// Due before the agreement: not an obligation under it.
+				continue
+			}
 			x.Rule = fmt.Sprintf("%s, %d days after the period ended %s (%s)%s", r.Frequency.Value, days, p, citeText(r.Cite), e.moved(x.Date, x.Due))
 			if step != 1 {
 				x.Assumption = "periods are calendar " + map[int]string{3: "quarters", 12: "years"}[step] + "; the terms name no fiscal calendar"

@@ -417,3 +417,34 @@ func TestOverdueConditionSeesEveryTrigger(t *testing.T) {
 		t.Errorf("overdue:casualty_cure: %+v", rs)
 	}
 }
+
+// An annual report: its three periods are the years before, of and after
+// the last year end; none due before the agreement's date is listed.
+func TestAnnualReportPeriodsAndTheAgreementsDate(t *testing.T) {
+	tm := terms(t, "2026-11-30")
+	tm.Reporting[1].Frequency = agreement.Term[string]{Value: "annually"}
+	tm.Reporting[1].DaysAfter = agreement.Term[int]{Value: 120}
+	tm.Reporting = tm.Reporting[1:2]
+	for _, c := range []struct {
+		since string
+		want  []string
+	}{
+		{"2002-06-26", []string{"2025-04-30 overdue", "2026-04-30 overdue", "2027-04-30 coming"}},
+		{"2026-06-30", []string{"2027-04-30 coming"}},
+	} {
+		tm.Since = d(c.since)
+		ds, _, err := defaults.Deadlines(tm, defaults.Facts{}, d("2026-11-30"), ny)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, x := range ds {
+			if strings.HasPrefix(x.ID, "report:") {
+				got = append(got, x.Due.String()+" "+x.Status)
+			}
+		}
+		if strings.Join(got, ", ") != strings.Join(c.want, ", ") {
+			t.Errorf("agreement of %s: %v, want %v", c.since, got, c.want)
+		}
+	}
+}

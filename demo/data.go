@@ -55,8 +55,13 @@ func shiftDate(field []byte, days int) ([]byte, error) {
 // Receivables derives an aging (debtor_id, invoice_no, invoice_date,
 // due_date, amount, currency, disputed) for asOf with amounts × num/100.
 func Receivables(base []byte, asOf date.Date, num int64) ([]byte, error) {
+	return ShiftReceivables(base, BaseAsOf, asOf, num)
+}
+
+// ShiftReceivables is Receivables for base reports as of from.
+func ShiftReceivables(base []byte, from, asOf date.Date, num int64) ([]byte, error) {
 	lines := splitLines(base)
-	shift := asOf.Sub(BaseAsOf)
+	shift := asOf.Sub(from)
 	var out bytes.Buffer
 	out.Write(lines[0])
 	out.WriteByte('\n')
@@ -86,8 +91,13 @@ func Receivables(base []byte, asOf date.Date, num int64) ([]byte, error) {
 // category, quantity, unit_cost, extended_cost, last_movement_date) for
 // asOf with quantities × num/100 and extended cost = quantity × unit cost.
 func Inventory(base []byte, asOf date.Date, num int64) ([]byte, error) {
+	return ShiftInventory(base, BaseAsOf, asOf, num)
+}
+
+// ShiftInventory is Inventory for base reports as of from.
+func ShiftInventory(base []byte, from, asOf date.Date, num int64) ([]byte, error) {
 	lines := splitLines(base)
-	shift := asOf.Sub(BaseAsOf)
+	shift := asOf.Sub(from)
 	var out bytes.Buffer
 	out.Write(lines[0])
 	out.WriteByte('\n')

@@ -129,7 +129,42 @@ type event struct {
 	run  func(ctx context.Context) error
 }
 
+// Example is a demo: an example facility of examples/ with its history.
+type Example struct {
+	Slug  string // the facility, also its directory in examples/
+	Users []Credential
+	// Closing is the first day of the history, LastDay the business date
+	// it ends on, Clock the instant the demo's clock starts from.
+	Closing, LastDay date.Date
+	Clock            time.Time
+	Threshold        money.Amount // the maker-checker threshold for advances
+	Opening          string       // why the first business date is opened
+	Summary          string       // what the demo holds, for `revolver demo`
+	schedule         func(*loader) error
+}
+
+// BTU is the first example (examples/btu-sovereign) with three years of
+// history, 2004–2006.
+var BTU = &Example{Slug: Slug, Users: Users, Closing: Closing, LastDay: LastDay, Clock: Clock, Threshold: Threshold,
+	Opening:  "the demo's history begins: the closing of the Loan Modification Agreement",
+	Summary:  "the BTU International facility with three years of history (2004–2006)",
+	schedule: (*loader).schedule}
+
+// Examples are the demos by facility: the first is the default.
+var Examples = []*Example{BTU, Modern}
+
+// ExampleNamed is the demo of the facility slug, or nil.
+func ExampleNamed(slug string) *Example {
+	for _, e := range Examples {
+		if e.Slug == slug {
+			return e
+		}
+	}
+	return nil
+}
+
 type loader struct {
+	ex    *Example
 	ctx   context.Context
 	st    store.Store
 	acc   store.Accounts
@@ -150,12 +185,22 @@ type loader struct {
 
 func readFile(name string) ([]byte, error) { return fs.ReadFile(examples.FS, path.Join(Slug, name)) }
 
+// read reads a file of the loader's example.
+func (l *loader) read(name string) ([]byte, error) {
+	return fs.ReadFile(examples.FS, path.Join(l.ex.Slug, name))
+}
+
 // Load loads the demo into st (which must keep accounts and an audit trail)
 // if st is empty; on a store the demo loaded before and no one changed
 // since it stores nothing and returns a zero Result. Any other store is
 // refused with a *Refusal saying what was found, and nothing is stored.
 // Progress goes to log (may be nil).
 func Load(ctx context.Context, st store.Store, log io.Writer) (Result, error) {
+	return LoadExample(ctx, st, BTU, log)
+}
+
+// LoadExample is Load for the demo ex.
+func LoadExample(ctx context.Context, st store.Store, ex *Example, log io.Writer) (Result, error) {
 	acc, ok := st.(store.Accounts)
 	if !ok {
 		return Result{}, fmt.Errorf("demo: the store %T does not keep accounts", st)
@@ -170,10 +215,10 @@ func Load(ctx context.Context, st store.Store, log io.Writer) (Result, error) {
 	if err != nil || loaded {
 		return Result{LastRecorded: last}, err
 	}
-	l := &loader{ctx: ctx, st: st, acc: acc, terms: &app.StoredTerms{Store: st}, log: log,
+	l := &loader{ex: ex, ctx: ctx, st: st, acc: acc, terms: &app.StoredTerms{Store: st}, log: log,
 		users: map[string]store.User{}, days: map[date.Date][]event{}, certs: map[date.Date]store.Certificate{}}
 	l.svc = &app.Service{Store: st, Terms: l.terms, Now: func() time.Time { return l.at }}
-	for _, f := range []func() error{l.readReports, l.setUp, l.schedule, l.play, l.finish} {
+	for _, f := range []func() error{l.readReports, l.setUp, func() error { return ex.schedule(l) }, l.play, l.finish} {
 		if err := f(); err != nil {
 			return l.res, err
 		}
@@ -187,7 +232,7 @@ func (l *loader) readReports() error {
 		name string
 		into *[]byte
 	}{{"data/debtors.csv", &l.debtors}, {"data/receivables.csv", &l.receivables}, {"data/inventory.csv", &l.inventory}} {
-		if *f.into, err = readFile(f.name); err != nil {
+		if *f.into, err = l.read(f.name); err != nil {
 			return err
 		}
 	}
@@ -214,45 +259,46 @@ func (l *loader) on(d date.Date, h, m int, by, what string, run func(ctx context
 // setUp registers the facility and the demo users at the closing, as the
 // lender admin, and opens the closing day as the business date.
 func (l *loader) setUp() error {
-	entries, err := fs.ReadDir(examples.FS, Slug)
+	ex := l.ex
+	entries, err := fs.ReadDir(examples.FS, ex.Slug)
 	if err != nil {
 		return err
 	}
 	var files []agreement.File
 	for _, e := range entries {
 		if !e.IsDir() && agreement.IsFileName(e.Name()) {
-			b, err := readFile(e.Name())
+			b, err := l.read(e.Name())
 			if err != nil {
 				return err
 			}
 			files = append(files, agreement.NewFile(e.Name(), b))
 		}
 	}
-	l.at = Closing.Time().Add(14 * time.Hour) // 09:00 in New York
-	thr := Threshold
+	l.at = ex.Closing.Time().Add(14 * time.Hour) // 09:00 in New York (08:00 in Chicago)
+	thr := ex.Threshold
 	// Each change of the setting up is a use case that stores its audit
 	// record with it, as the lender admin (who is not yet a user).
-	if _, err := l.svc.RegisterFacility(l.as(admin, "facility"), Slug, files, app.Settings{MakerCheckerThreshold: &thr}, admin); err != nil {
+	if _, err := l.svc.RegisterFacility(l.as(admin, "facility"), ex.Slug, files, app.Settings{MakerCheckerThreshold: &thr}, admin); err != nil {
 		return fmt.Errorf("demo facility: %w", err)
 	}
 	l.res.Created += 1 + len(files)
-	t, err := l.terms.TermsAsOf(l.ctx, Slug, Closing)
+	t, err := l.terms.TermsAsOf(l.ctx, ex.Slug, ex.Closing)
 	if err != nil {
 		return err
 	}
 	if l.loc, err = defaults.Location(t); err != nil {
 		return err
 	}
-	ft, err := l.terms.Terms(l.ctx, Slug, Closing)
+	ft, err := l.terms.Terms(l.ctx, ex.Slug, ex.Closing)
 	if err != nil {
 		return err
 	}
 	l.cal = ft.Calendar
-	l.at = l.local(Closing, 9, 5)
-	for _, c := range Users {
+	l.at = l.local(ex.Closing, 9, 5)
+	for _, c := range ex.Users {
 		in := app.NewUser{Email: c.Email, Role: c.Role, Password: c.Password}
 		if c.Role == store.RoleBorrower {
-			in.Facilities = []string{Slug}
+			in.Facilities = []string{ex.Slug}
 		}
 		u, err := l.svc.AddUser(l.as(admin, "user:"+c.Email), in)
 		if err != nil {
@@ -261,11 +307,11 @@ func (l *loader) setUp() error {
 		l.users[c.Email] = u
 		l.res.Created++
 	}
-	ctx := l.as(admin, "business-date:"+Closing.String())
-	if _, err := l.svc.OpenBusinessDate(ctx, Closing, admin, "the demo's history begins: the closing of the Loan Modification Agreement"); err != nil {
+	ctx := l.as(admin, "business-date:"+ex.Closing.String())
+	if _, err := l.svc.OpenBusinessDate(ctx, ex.Closing, admin, ex.Opening); err != nil {
 		return err
 	}
-	fmt.Fprintf(l.log, "facility %s: %d agreement files, %d users\n", Slug, len(files), len(Users))
+	fmt.Fprintf(l.log, "facility %s: %d agreement files, %d users\n", ex.Slug, len(files), len(ex.Users))
 	return nil
 }
 
@@ -334,7 +380,7 @@ func (l *loader) post(ctx context.Context) func(t ledger.Transaction, err error)
 // record stores a fact through its use case and counts it.
 func (l *loader) record(ctx context.Context, key string, f func(in app.FactInput) (app.Recorded, error)) error {
 	by, _ := app.ActorFrom(ctx)
-	if _, err := f(app.FactInput{Facility: Slug, Key: "demo-" + key, By: by.User}); err != nil {
+	if _, err := f(app.FactInput{Facility: l.ex.Slug, Key: "demo-" + key, By: by.User}); err != nil {
 		return fmt.Errorf("%s: %w", key, err)
 	}
 	l.res.Created++
@@ -416,79 +462,23 @@ func (l *loader) month(m int) {
 	})
 
 	submit := l.banking(first.AddDays(11))
-	l.on(submit, 10, 0, controller, "certificate:"+me.String(), func(ctx context.Context) error {
-		recv, err := Receivables(l.receivables, me, Scale(m-1))
-		if err != nil {
-			return err
-		}
-		inv, err := Inventory(l.inventory, me, Scale(m-1))
-		if err != nil {
-			return err
-		}
-		t, err := l.terms.TermsAsOf(l.ctx, Slug, me)
-		if err != nil {
-			return err
-		}
-		c, _, err := l.svc.SubmitCertificate(ctx, t, app.CertificateInput{Facility: Slug, AsOf: me, By: controller,
-			Receivables: store.InputContent{Name: "receivables-" + me.String() + ".csv", Content: recv},
-			Debtors:     store.InputContent{Name: "debtors.csv", Content: l.debtors},
-			Inventory:   store.InputContent{Name: "inventory-" + me.String() + ".csv", Content: inv}})
-		if err != nil {
-			return fmt.Errorf("certificate %s: %w", me, err)
-		}
-		l.certs[me] = c
-		l.res.Created++
-		l.res.Certificates++
-		return nil
-	})
 	approve := l.cal.Next(submit)
-	l.on(approve, 15, 0, officer, "certificate:"+me.String()+":approve", func(ctx context.Context) error {
-		_, c, err := l.svc.DecideCertificate(ctx, Slug, l.certs[me].ID, app.CertificateDecision{Status: store.Approved, By: officer,
-			Comment: "reviewed against the aging and the inventory report"})
-		if err != nil {
-			return fmt.Errorf("approve certificate %s: %w", me, err)
-		}
-		l.certs[me] = c
-		l.res.Created++
-		return nil
-	})
-
+	l.certificate(certPlan{asOf: me, submit: submit, submitAt: [2]int{10, 0}, approve: approve, approveAt: [2]int{15, 0}, by: controller,
+		comment: "reviewed against the aging and the inventory report",
+		reports: func() ([]byte, []byte, error) {
+			recv, err := Receivables(l.receivables, me, Scale(m-1))
+			if err != nil {
+				return nil, nil, err
+			}
+			inv, err := Inventory(l.inventory, me, Scale(m-1))
+			return recv, inv, err
+		}})
 	vd := max(l.banking(first.AddDays(14)), l.cal.Next(approve))
 	if vd >= LastDay {
 		return
 	}
-	key := "demo:advance:" + label
-	l.on(vd, 9, 30, controller, "advance:"+label, func(ctx context.Context) error {
-		bal, err := l.st.Balances(l.ctx, Slug, vd)
-		if err != nil {
-			return err
-		}
-		c := l.certs[me]
-		target := money.Amount(int64(c.BorrowingBase-bal[ledger.LCOutstanding]) * int64(55+m*7%26) / 100 / 100_000 * 100_000)
-		want := target - bal[ledger.Loans]
-		if want <= 0 {
-			return nil
-		}
-		r, err := l.svc.RequestAdvance(ctx, app.RequestInput{Facility: Slug, Key: key, Amount: want, ValueDate: vd, By: controller})
-		if err != nil {
-			return fmt.Errorf("advance %s of %s: %w", label, want, err)
-		}
-		l.res.Created++
-		l.res.Advances++
-		if r.Status == store.AdvanceFunded {
-			l.res.Transactions++
-			return nil
-		}
-		l.on(vd, 14, 0, officer, "advance:"+label+":approve", func(ctx context.Context) error {
-			if _, err := l.svc.ApproveAdvance(ctx, Slug, r.ID, officer); err != nil {
-				return fmt.Errorf("approve advance %s: %w", label, err)
-			}
-			l.res.Created++
-			l.res.Transactions++
-			return nil
-		})
-		return nil
-	})
+	l.advance(advancePlan{asOf: me, vd: vd, at: [2]int{9, 30}, approveAt: [2]int{14, 0}, by: controller, label: label,
+		share: int64(55 + m*7%26), unit: money.Amount(1_000_00)})
 }
 
 // Days after a period's end that its statements are received: BTU's
@@ -602,9 +592,10 @@ func (l *loader) waivers(d, period date.Date) error {
 // event may add later ones), then, on a Business Day, close of business
 // through the day before the next Business Day, in the evening.
 func (l *loader) play() error {
-	days := int(LastDay - Closing)
-	for d := Closing; d < LastDay; d++ {
-		app.ReportProgress(l.ctx, "demo: days of history", int(d-Closing), days)
+	first, last := l.ex.Closing, l.ex.LastDay
+	days := int(last - first)
+	for d := first; d < last; d++ {
+		app.ReportProgress(l.ctx, "demo: days of history", int(d-first), days)
 		for len(l.days[d]) > 0 {
 			evs := l.days[d]
 			i := 0
@@ -630,13 +621,13 @@ func (l *loader) play() error {
 		if !l.cal.IsBusinessDay(d) {
 			continue
 		}
-		if err := l.closeOfBusiness(d, min(l.cal.Next(d), LastDay)-1); err != nil {
+		if err := l.closeOfBusiness(d, min(l.cal.Next(d), last)-1); err != nil {
 			return err
 		}
 	}
 	app.ReportProgress(l.ctx, "demo: days of history", days, days)
 	for d := range l.days {
-		return fmt.Errorf("demo: events scheduled on %s, after the history's end %s", d, LastDay)
+		return fmt.Errorf("demo: events scheduled on %s, after the history's end %s", d, last)
 	}
 	return nil
 }
@@ -658,7 +649,7 @@ func (l *loader) closeOfBusiness(d, through date.Date) error {
 // finish appends the demo's mark: what the store holds after its loading
 // (see guard.go), at the end of the history.
 func (l *loader) finish() error {
-	l.at = Clock
+	l.at = l.ex.Clock
 	snap, err := takeSnapshot(l.ctx, l.st, l.acc)
 	if err != nil {
 		return err

@@ -144,7 +144,7 @@ func TestLoadTwiceAndRefuseChanged(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			l := &loader{}
+			l := &loader{ex: BTU}
 			if err := l.readReports(); err != nil {
 				t.Fatal(err)
 			}

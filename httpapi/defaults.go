@@ -44,6 +44,7 @@ func (s *Server) defaultsRoutes() []*Route {
 		rec(app.OpConfirmNotice, "POST", f+"/notices/{id}/confirmation", "Record a fax's confirmation of good transmission and/or its courier copy", "NoticeConfirmationInput", s.confirmNotice),
 		rec(app.OpRecordDefault, "POST", f+"/events-of-default/records", "Record an event of default of the terms as occurred", "EventOfDefaultInput", s.recordDefault),
 		rec(app.OpNoticeOfDefault, "POST", eod+"/notice", "Record the Bank's notice of the event of default (§7.2)", "DefaultNoticeInput", s.defaultNotice),
+		rec(app.OpElectDefaultInterest, "POST", eod+"/default-interest", "Record the lender's notice electing default interest while the event of default continues (terms whose pricing.default_interest applies on_notice): charged from the day the notice takes effect", "DefaultNoticeInput", s.electDefaultInterest),
 		rec(app.OpRequestCure, "POST", eod+"/cure", "Ask to record the cure of the event of default: a request a second lender approves (POST …/requests/{id}/approve)", "DefaultActionInput", s.defaultAction(defaults.ActionCure)),
 		rec(app.OpAccelerate, "POST", eod+"/accelerate", "Record the acceleration after an event of default (needs its notice in effect)", "DefaultActionInput", s.defaultAction(defaults.ActionAcceleration)),
 		rec(app.OpRequestWaiver, "POST", eod+"/waive", "Ask to waive the event of default: a written consent naming the agreement, and for a covenant the covenant and period (SA ¶16); needs a second lender", "WaiverInput", s.requestWaiver),
@@ -390,16 +391,30 @@ type defaultNoticeInput struct {
 	Under       string `json:"under"`
 }
 
-func (s *Server) defaultNotice(c *call) (any, error) {
+// readDefaultNotice reads a notice to the borrower about an event of default
+// from the request body.
+func (c *call) readDefaultNotice() (defaults.Notice, error) {
 	var in defaultNoticeInput
 	if err := c.decodeJSON(&in); err != nil {
-		return nil, err
+		return defaults.Notice{}, err
 	}
-	n, err := c.notice(noticeInput{Method: in.Method, Sent: in.Sent, Confirmed: in.Confirmed, CourierCopy: in.CourierCopy, Under: in.Under})
+	return c.notice(noticeInput{Method: in.Method, Sent: in.Sent, Confirmed: in.Confirmed, CourierCopy: in.CourierCopy, Under: in.Under})
+}
+
+func (s *Server) defaultNotice(c *call) (any, error) {
+	n, err := c.readDefaultNotice()
 	if err != nil {
 		return nil, err
 	}
 	return c.recorded(c.svc().NoticeOfDefault(c.r.Context(), c.factInput(), c.r.PathValue("id"), n))
+}
+
+func (s *Server) electDefaultInterest(c *call) (any, error) {
+	n, err := c.readDefaultNotice()
+	if err != nil {
+		return nil, err
+	}
+	return c.recorded(c.svc().ElectDefaultInterest(c.r.Context(), c.factInput(), c.r.PathValue("id"), n))
 }
 
 type defaultActionInput struct {

@@ -25,7 +25,7 @@ func init() {
 		}{nil, 200}
 	}
 	for _, p := range []string{"/notices", "/notices/{id}/confirmation", "/events-of-default/records", "/events-of-default/{id}/notice",
-		"/events-of-default/{id}/cure", "/events-of-default/{id}/accelerate", "/events-of-default/{id}/waive", "/events-of-default/{id}/waive/approve",
+		"/events-of-default/{id}/default-interest", "/events-of-default/{id}/cure", "/events-of-default/{id}/accelerate", "/events-of-default/{id}/waive", "/events-of-default/{id}/waive/approve",
 		"/insurance-policies", "/ucc-filings", "/other-indebtedness", "/occurrences", "/covenant-results", "/requests/{id}/approve", "/requests/{id}/reject"} {
 		policy["POST "+f+p] = struct {
 			roles []string
@@ -93,6 +93,8 @@ func (e *env) defaultsRequest(route, slug string) (req, bool) {
 	case "/events-of-default/records":
 		return jsonReq(method, path, map[string]string{"event": "dissolution", "occurred": "2005-06-01", "description": "dissolution resolved"}), true
 	case "/events-of-default/{id}/notice":
+		return jsonReq(method, withID(e.newDefault(slug)), map[string]string{"method": "courier", "sent": "2005-06-02 10:00"}), true
+	case "/events-of-default/{id}/default-interest":
 		return jsonReq(method, withID(e.newDefault(slug)), map[string]string{"method": "courier", "sent": "2005-06-02 10:00"}), true
 	case "/events-of-default/{id}/cure":
 		return jsonReq(method, withID(e.newDefault(slug)), map[string]string{"date": "2005-06-20", "note": "reinstated"}), true

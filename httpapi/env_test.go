@@ -180,6 +180,24 @@ func agreementFiles(t testing.TB) []agreement.File {
 
 var threshold = money.Amount(100_000_000) // 1,000,000.00
 
+// defaultInterestOnNotice is a synthetic amendment of the tests'
+// facilities (the example's documents give no default interest): default
+// interest of 2% on the lender's notice from 2005-01-01, so that the
+// election route has terms to act on. Nothing accrues at it without an
+// election.
+var defaultInterestOnNotice = agreement.NewFile("2005-01-01-default-interest.yaml", []byte(`revolver: amendment/1
+facility: btu-sovereign
+id: default-interest
+document: first-amendment
+effective: 2005-01-01
+order: 1
+changes:
+  - op: set
+    path: pricing.default_interest
+    cite: first-amendment §9
+    value: {rate: 2%, applies: on_notice}
+`))
+
 // businessDate is the business date of the tests' store.
 var businessDate = date.MustParse("2004-10-15")
 
@@ -194,7 +212,7 @@ func newEnv(t testing.TB, open func(t testing.TB) (store.Store, *sql.DB)) *env {
 	e.svc = &app.Service{Store: st, Terms: e.terms}
 	thr := threshold
 	for _, slug := range []string{own, other} {
-		if _, err := e.svc.RegisterFacility(ctx, slug, agreementFiles(t), app.Settings{MakerCheckerThreshold: &thr}, "setup"); err != nil {
+		if _, err := e.svc.RegisterFacility(ctx, slug, append(agreementFiles(t), defaultInterestOnNotice), app.Settings{MakerCheckerThreshold: &thr}, "setup"); err != nil {
 			t.Fatal(err)
 		}
 		lmaPerformed(t, e.svc, slug)

@@ -500,6 +500,11 @@ type Availability struct {
 	DefaultsContinuing []string            `json:"events_of_default_continuing"`
 	Overadvance        *ledger.Overadvance `json:"overadvance"`
 	Hindsight          *Hindsight          `json:"hindsight"`
+	// Tranches: with a last-out (FILO) tranche, availability per tranche
+	// (the figures above are then the facility's total) and what a
+	// last-out advance value the date may take.
+	Tranches                  *ledger.Tranches `json:"tranches,omitempty"`
+	AvailableToAdvanceLastOut *money.Amount    `json:"available_to_advance_last_out,omitempty"`
 }
 
 // Hindsight is the same date's availability as known now, when it differs.
@@ -538,7 +543,11 @@ func availabilityOut(a app.Availability) Availability {
 		LettersOfCredit: a.LettersOfCredit.Exposure, LettersOfCreditTreatment: a.LettersOfCredit.Treatment,
 		LCOutstanding: a.LettersOfCredit.Outstanding, LCDrawn: a.LettersOfCredit.Drawn, Limit: a.Limit, BindingLimit: a.Binding,
 		LoansOutstanding: a.LoansOutstanding, Availability: figureOf(a.Availability), AvailableToAdvance: a.ToAdvance, LowestOn: a.LowestOn,
-		AdvancesBlocked: nonNil(a.Blocked), DefaultsContinuing: nonNil(a.Defaults), Overadvance: a.Overadvance}
+		AdvancesBlocked: nonNil(a.Blocked), DefaultsContinuing: nonNil(a.Defaults), Overadvance: a.Overadvance, Tranches: a.Tranches}
+	if a.Tranches != nil {
+		v := a.ToAdvanceLastOut
+		out.AvailableToAdvanceLastOut = &v
+	}
 	if a.Certificate != nil {
 		out.Certificate, out.CertificateAsOf, out.CertificateBorrowingBase = a.Certificate.ID, a.Certificate.AsOf, a.Certificate.BorrowingBase
 	}
@@ -812,6 +821,9 @@ type advanceInput struct {
 	// InterestPeriod: a term-rate loan's ("1m", "3m").
 	Option         string `json:"option,omitempty"`
 	InterestPeriod string `json:"interest_period,omitempty"`
+	// Tranche: first_out (the default) or last_out, a loan of the terms'
+	// last-out (FILO) tranche.
+	Tranche string `json:"tranche,omitempty"`
 }
 
 // advanceOut is a request for an advance with the cut-off of its value date.
@@ -844,7 +856,7 @@ func (s *Server) requestAdvance(c *call) (any, error) {
 	}
 	c.about(amt, vd)
 	r, err := c.svc().RequestAdvance(c.r.Context(), app.RequestInput{Facility: c.fac.Slug, Key: c.ledgerKey(), Amount: amt, ValueDate: vd,
-		By: c.user.Email, Role: c.user.Role, Reason: in.Reason, Option: in.Option, InterestPeriod: in.InterestPeriod})
+		By: c.user.Email, Role: c.user.Role, Reason: in.Reason, Option: in.Option, InterestPeriod: in.InterestPeriod, Tranche: in.Tranche})
 	if err != nil {
 		return nil, err
 	}

@@ -72,6 +72,9 @@ type Certificate struct {
 	ID            int64        `json:"id"`
 	AsOf          date.Date    `json:"as_of"`
 	BorrowingBase money.Amount `json:"borrowing_base"`
+	// LastOutBase is the certificate's last-out borrowing base (nil: it
+	// has none).
+	LastOutBase *money.Amount `json:"last_out_base,omitempty"`
 }
 
 // Limits are everything availability on one date is computed from, as
@@ -97,8 +100,11 @@ type Limits struct {
 	// LCDrawn what is drawn under them and not reimbursed.
 	LCOutstanding money.Amount `json:"lc_outstanding"`
 	LCDrawn       money.Amount `json:"lc_drawn"`
-	// Loans outstanding at the end of the date.
+	// Loans outstanding at the end of the date (with a last-out tranche,
+	// the first-out loans).
 	Loans money.Amount `json:"loans"`
+	// LastOut is set when the terms have a last-out tranche.
+	LastOut *LastOutLimits `json:"last_out,omitempty"`
 	// Defaults are the events of default continuing on the date (ids);
 	// BlocksOnDefault: the terms refuse advances while one continues.
 	Defaults        []string `json:"defaults,omitempty"`
@@ -165,6 +171,11 @@ type Availability struct {
 	Defaults []string                `json:"defaults_continuing,omitempty"`
 	Blocked  []Reason                `json:"blocked,omitempty"`
 	Cites    map[string]explain.Cite `json:"cites,omitempty"`
+	// Tranches, with a last-out tranche: availability per tranche. The
+	// figures above are then the facility's total: the limit is
+	// min(commitment, advance cap, first-out + last-out borrowing base),
+	// the loans those of both tranches.
+	Tranches *Tranches `json:"tranches,omitempty"`
 }
 
 // MarshalJSON writes available as null when the figure is undetermined.
@@ -191,7 +202,12 @@ func (a Availability) Overadvance() money.Amount {
 
 // ToAdvance is what an advance may take on the date: 0 when advances are
 // blocked or the figure is undetermined or negative, else Available.
+//
+// With a last-out tranche it is the first-out tranche's (ToAdvanceIn).
 func (a Availability) ToAdvance() money.Amount {
+	if a.Tranches != nil {
+		return a.ToAdvanceIn(TrancheFirstOut)
+	}
 	if !a.Determined || len(a.Blocked) > 0 || a.Available < 0 {
 		return 0
 	}
@@ -228,6 +244,13 @@ func ComputeAvailability(l Limits) Availability {
 	}
 	a.BorrowingBase = a.CertificateBase - lc.FromBorrowingBase
 	a.Limit, a.Binding = a.CertificateBase, BindsBorrowingBase
+	if l.LastOut != nil {
+		// The total: both tranches' bases and loans.
+		if l.Certificate != nil && l.Certificate.LastOutBase != nil {
+			a.Limit += *l.Certificate.LastOutBase
+		}
+		a.LoansOutstanding += l.LastOut.Loans
+	}
 	if l.Commitment < a.Limit {
 		a.Limit, a.Binding = l.Commitment, BindsCommitment
 	}
@@ -237,7 +260,7 @@ func ComputeAvailability(l Limits) Availability {
 	// The letters of credit come off the limit whichever way the terms
 	// deduct them: off the borrowing base, or off availability, loans and
 	// letters of credit together never exceed the commitment or the cap.
-	a.Available = a.Limit - lc.Exposure - l.Loans
+	a.Available = a.Limit - lc.Exposure - a.LoansOutstanding
 	if l.TerminationDate != 0 && l.AsOf > l.TerminationDate {
 		a.Blocked = append(a.Blocked, Reason{Code: ReasonTerminated, Cite: l.Cites["termination_date"],
 			Message: fmt.Sprintf("the facility terminated on %s", l.TerminationDate)})
@@ -263,6 +286,9 @@ func ComputeAvailability(l Limits) Availability {
 	}
 	if !a.Determined {
 		a.Available = 0
+	}
+	if l.LastOut != nil {
+		tranches(&a, l)
 	}
 	return a
 }
@@ -331,6 +357,21 @@ func CheckLCSublimit(path []Availability, limits []Sublimit, face money.Amount) 
 }
 
 func check(what string, path []Availability, requested money.Amount) error {
+	return checkIn(what, path, requested, "")
+}
+
+// LowestIn is Lowest by a tranche's availability (AvailableIn).
+func LowestIn(path []Availability, tranche string) Availability {
+	var low Availability
+	for i, a := range path {
+		if i == 0 || a.Determined && (!low.Determined || a.AvailableIn(tranche) < low.AvailableIn(tranche)) {
+			low = a
+		}
+	}
+	return low
+}
+
+func checkIn(what string, path []Availability, requested money.Amount, tranche string) error {
 	if requested <= 0 {
 		return invalidf("%s of %s: amount must be positive", what, requested)
 	}
@@ -346,18 +387,22 @@ func check(what string, path []Availability, requested money.Amount) error {
 		}
 		return e
 	}
-	low := Lowest(path)
+	low := LowestIn(path, tranche)
 	if !low.Determined {
 		return &Error{Code: CodeUndetermined, Reasons: low.Blocked, ValueDate: first.AsOf,
 			Message: fmt.Sprintf("%s on %s refused: availability on %s is undetermined: %s", what, first.AsOf, low.AsOf, reasonText(low.Blocked))}
 	}
-	if requested > low.Available {
+	if requested > low.AvailableIn(tranche) {
 		on := ""
 		if low.AsOf != first.AsOf {
 			on = fmt.Sprintf(" on %s, a later date already known,", low.AsOf)
 		}
+		f := low.Formula()
+		if low.Tranches != nil {
+			f = low.TrancheFormula(tranche)
+		}
 		return &Error{Code: CodeAvailabilityExceeded, Availability: &low, Requested: requested, ValueDate: first.AsOf,
-			Message: fmt.Sprintf("%s of %s on %s refused: availability%s is %s", what, requested.Grouped(), first.AsOf, on, low.Formula())}
+			Message: fmt.Sprintf("%s of %s on %s refused: availability%s is %s", what, requested.Grouped(), first.AsOf, on, f)}
 	}
 	return nil
 }
@@ -381,6 +426,9 @@ func (a Availability) Formula() string {
 	bb := a.CertificateBase.Grouped()
 	if a.Exclusions != 0 {
 		bb += " after exclusions of " + a.Exclusions.Grouped()
+	}
+	if a.Tranches != nil {
+		bb = "first-out " + bb + " + last-out " + a.Tranches.LastOut.Base.Grouped()
 	}
 	return fmt.Sprintf("%s = min(commitment %s, advance cap %s, borrowing base %s) − letters of credit %s − loans outstanding %s",
 		a.Available.Grouped(), a.Commitment.Grouped(), capText, bb, a.LettersOfCredit.Exposure.Grouped(), a.LoansOutstanding.Grouped())
@@ -412,6 +460,22 @@ func (a Availability) Explain() *explain.Node {
 	n.Add(limit, &explain.Node{Key: "availability.letters_of_credit", Label: "Letters of credit (" + a.LettersOfCredit.Treatment + ")",
 		Value: a.LettersOfCredit.Exposure.String(), Formula: "outstanding + drawn and not reimbursed", Cites: cites(a.Cites["letters_of_credit"])})
 	n.Add(&explain.Node{Key: "availability.loans", Label: "Loans outstanding", Value: a.LoansOutstanding.String()})
+	if t := a.Tranches; t != nil {
+		limit.Formula = "min(commitment, advance cap, first-out + last-out borrowing base); binding: " + a.Binding
+		bb.Add(&explain.Node{Key: "availability.last_out_base", Label: "Last-out borrowing base of the certificate", Value: t.LastOut.Base.String(), Cites: cites(a.Cites["last_out"])})
+		n.Formula += " (both tranches' loans)"
+		for _, tr := range []Tranche{t.FirstOut, t.LastOut} {
+			v := tr.Available.String()
+			if !a.Determined {
+				v = "undetermined"
+			}
+			label, f := "First-out tranche available", "min(min(commitment, advance cap, first-out borrowing base "+tr.Base.String()+") − letters of credit "+tr.LettersOfCredit.String()+" − first-out loans "+tr.Loans.String()+", total available)"
+			if tr.Tranche == TrancheLastOut {
+				label, f = "Last-out tranche available", "min(last-out borrowing base "+tr.Base.String()+" − last-out loans "+tr.Loans.String()+", total available); last-out loans are repaid after the first-out loans"
+			}
+			n.Add(&explain.Node{Key: "availability." + tr.Tranche, Label: label, Value: v, Formula: f, Cites: cites(a.Cites["last_out"])})
+		}
+	}
 	for i, r := range a.Blocked {
 		n.Add(&explain.Node{Key: fmt.Sprintf("availability.blocked.%d", i), Label: "Advances blocked: " + r.Code, Value: r.Message, Cites: cites(r.Cite)})
 	}

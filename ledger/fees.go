@@ -175,6 +175,15 @@ func BillFee(fee FeeTerms, from, to, billed date.Date, days []FeeDay, interest m
 	}
 	b.Days = len(in)
 	switch fee.Kind {
+	case FeeMonitoring, FeeMinimumInterest:
+		// A fee per period is charged for whole periods only: those whose
+		// first day it is in force (a facility that closes within a
+		// month pays its first monitoring fee for the next month).
+		if len(in) == 0 || in[0].Day != from {
+			return b, nil
+		}
+	}
+	switch fee.Kind {
 	case FeeMonitoring:
 		b.Amount = fee.Amount
 		return b, nil

@@ -181,3 +181,23 @@ func TestBillFeeUnknown(t *testing.T) {
 		t.Errorf("unknown commitment: %v", err)
 	}
 }
+
+// A fee per period is charged only for periods whose first day it is in
+// force: a facility closing within the quarter pays from the next one.
+func TestPeriodFeeNotChargedForAPartialFirstPeriod(t *testing.T) {
+	d := date.MustParse
+	from, to := d("2026-04-01"), d("2026-06-30")
+	for _, k := range []string{FeeMonitoring, FeeMinimumInterest} {
+		f := &FeeTerms{ID: k, Kind: k, Amount: 2_500_00, Billing: "quarterly"}
+		days := feeDays(f, from, to, 0, func(date.Date) money.Amount { return 0 }, 0)
+		for i := range days {
+			if days[i].Day < d("2026-06-30") {
+				days[i].Fee = nil // the agreement is dated 30 June
+			}
+		}
+		b, err := BillFee(*f, from, to, to, days, 0)
+		if err != nil || b.Amount != 0 || b.Days != 1 {
+			t.Errorf("%s in force from the period's last day: %+v %v, want nothing", k, b, err)
+		}
+	}
+}

@@ -117,6 +117,17 @@ type Pricing struct {
 	// (DailySimpleSOFR).
 	Lookback         int
 	LookbackCalendar calendar.Calendar
+	// Grid, when set, is the option's margin grid: Margin is then the
+	// margin of the level in force on the day the pricing is for, as the
+	// caller set it (app: the rate of a day).
+	Grid *MarginGrid
+	// Default is the default interest of the day (0: none): added to the
+	// rate while an event of default continues, as the terms say.
+	Default money.Rate
+	// Note says what set the day's margin and default interest, for the
+	// memo and the explanations ("" for a fixed margin and no default
+	// interest).
+	Note string
 }
 
 // DailyAccrual is the interest of one day.
@@ -124,8 +135,12 @@ type DailyAccrual struct {
 	Day       date.Date
 	Principal money.Amount
 	Base      money.Rate
-	Rate      money.Rate // max(base, floor) + margin
+	Rate      money.Rate // max(base, floor) + margin + default interest
 	Amount    money.Amount
+	// Margin and Default are the day's margin and default interest, Note
+	// what set them (Pricing.Note).
+	Margin, Default money.Rate
+	Note            string
 	// Floored: the floor was above the base and applied; Point is the
 	// series' value the day bore, with its source.
 	Floored bool
@@ -140,26 +155,11 @@ type DailyAccrual struct {
 // transaction, so the posted total over a period is the sum of the rounded
 // daily amounts. A zero or negative principal accrues nothing.
 func AccrueDay(p Pricing, series RateSeries, day date.Date, principal money.Amount) (DailyAccrual, error) {
-	out := DailyAccrual{Day: day, Principal: principal}
-	var pt RatePoint
-	if p.Lookback > 0 {
-		var err error
-		if pt, err = DailySimpleSOFR(p.Series, series, day, p.Lookback, p.LookbackCalendar); err != nil {
-			return out, err
-		}
-	} else {
-		i := sort.Search(len(series), func(i int) bool { return series[i].Effective > day })
-		if i == 0 {
-			return out, RateUnknown(p.Series, day, "interest on "+day.String())
-		}
-		pt = series[i-1]
+	out, err := RateOfDay(p, series, day)
+	out.Principal = principal
+	if err != nil {
+		return out, err
 	}
-	base := pt.Value
-	out.Base, out.Point = base, pt
-	if p.Floor != nil && base.Cmp(*p.Floor) < 0 {
-		base, out.Floored = *p.Floor, true
-	}
-	out.Rate = base.Add(p.Margin)
 	if principal <= 0 {
 		return out, nil
 	}
@@ -191,6 +191,39 @@ func AccrueDay(p Pricing, series RateSeries, day date.Date, principal money.Amou
 	return out, nil
 }
 
+// RateOfDay is the rate a day's interest bears under p: the series' value
+// the day reads (in force that day, or looked back to for Daily Simple
+// SOFR), at least the floor, plus the margin and the default interest of
+// p. It is the one computation of a day's rate: close of business accrues
+// at it (AccrueDay) and the interest shown is explained by it. The
+// result's Principal and Amount are zero.
+func RateOfDay(p Pricing, series RateSeries, day date.Date) (DailyAccrual, error) {
+	out := DailyAccrual{Day: day, Margin: p.Margin, Default: p.Default, Note: p.Note}
+	var pt RatePoint
+	if p.Lookback > 0 {
+		var err error
+		if pt, err = DailySimpleSOFR(p.Series, series, day, p.Lookback, p.LookbackCalendar); err != nil {
+			return out, err
+		}
+	} else {
+		i := sort.Search(len(series), func(i int) bool { return series[i].Effective > day })
+		if i == 0 {
+			return out, RateUnknown(p.Series, day, "interest on "+day.String())
+		}
+		pt = series[i-1]
+	}
+	base := pt.Value
+	out.Base, out.Point = base, pt
+	if p.Floor != nil && base.Cmp(*p.Floor) < 0 {
+		base, out.Floored = *p.Floor, true
+	}
+	out.Rate = base.Add(p.Margin)
+	if p.Default.Sign() != 0 {
+		out.Rate = out.Rate.Add(p.Default)
+	}
+	return out, nil
+}
+
 // InterestKey is the idempotency key of the accrual of day: a
 // close-of-business run posts at most one accrual per facility and day.
 func InterestKey(day date.Date) string { return "interest:" + day.String() }
@@ -212,6 +245,9 @@ func Accrual(facility string, a DailyAccrual) (Transaction, bool, error) {
 	t := Transaction{Facility: facility, Kind: KindInterest, ValueDate: a.Day, Key: InterestKey(a.Day),
 		Memo:     fmt.Sprintf("interest %s on %s at %s", a.Day, a.Principal, a.Rate),
 		Postings: []Posting{{InterestReceivable, a.Amount}, {InterestIncome, -a.Amount}}}
+	if a.Note != "" {
+		t.Memo += "; " + a.Note
+	}
 	return t, true, t.Validate()
 }
 

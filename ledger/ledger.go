@@ -30,8 +30,12 @@ type Account string
 
 // The accounts of a facility.
 const (
-	// Loans is the principal of the Loans outstanding (debit balance).
+	// Loans is the principal of the Loans outstanding (debit balance); with
+	// a last-out tranche, of the first-out loans.
 	Loans Account = "loans"
+	// LoansLastOut is the principal of the last-out (FILO) loans
+	// outstanding (debit balance), repaid after Loans (RepaymentSplit).
+	LoansLastOut Account = "loans_last_out"
 	// InterestReceivable is interest accrued and not yet capitalised or paid.
 	InterestReceivable Account = "interest_receivable"
 	// InterestIncome is the lender's interest earned (credit balance).
@@ -58,7 +62,7 @@ const (
 )
 
 // Accounts lists the accounts of a facility in a stable order.
-var Accounts = []Account{Loans, InterestReceivable, InterestIncome, FeesReceivable, FeeIncome,
+var Accounts = []Account{Loans, LoansLastOut, InterestReceivable, InterestIncome, FeesReceivable, FeeIncome,
 	CostsReceivable, LCOutstanding, LCContingent, LCDrawn, CollectionsClearing, Cash}
 
 // Known reports whether a is one of Accounts.

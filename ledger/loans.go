@@ -458,7 +458,7 @@ func (d DayInterest) Describe() string {
 	for _, l := range d.Loans {
 		var g *group
 		for _, x := range gs {
-			if x.r.Option == l.Rate.Option && x.r.Series == l.Rate.Series && x.r.On == l.Rate.On && x.r.Rate.Cmp(l.Rate.Rate) == 0 {
+			if x.r.Option == l.Rate.Option && x.r.Series == l.Rate.Series && x.r.On == l.Rate.On && x.r.Rate.Cmp(l.Rate.Rate) == 0 && x.r.Note == l.Rate.Note {
 				g = x
 			}
 		}
@@ -482,7 +482,15 @@ func (r LoanRate) Formula() string {
 	if r.Floored {
 		base = fmt.Sprintf("floor %s above %s", r.Floor.Percent(), base)
 	}
-	return fmt.Sprintf("%s (%s: %s + margin %s)", r.Rate.Percent(), r.Option, base, r.Margin.Percent())
+	f := fmt.Sprintf("%s (%s: %s + margin %s", r.Rate.Percent(), r.Option, base, r.Margin.Percent())
+	if r.Default.Sign() != 0 {
+		f += " + default interest " + r.Default.Percent()
+	}
+	f += ")"
+	if r.Note != "" {
+		f += "; " + r.Note
+	}
+	return f
 }
 
 // LoanAccrual is the transaction posting a day's interest on the loans

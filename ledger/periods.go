@@ -21,11 +21,15 @@ type Option struct {
 	ID     string
 	Base   string // prime, libor, term_sofr, sofr, fed_funds
 	Margin money.Rate
+	// Grid, when set, is the option's margin grid: the margin of a day is
+	// its level in force that day (Margin is then not used).
+	Grid *MarginGrid
 	// Periods are the interest periods the terms allow ("1m", "3m"); a
 	// term-rate option without them cannot be elected.
 	Periods []string
-	// FixingDays: the rate is fixed this many business days (of the
-	// fixing calendar) before the period starts.
+	// FixingDays: the rate is fixed this many business days of the
+	// base's fixing calendar (FixingCalendar: London Banking Days for
+	// LIBOR) before the period starts.
 	FixingDays int
 	// Minimum and Multiple of a loan's amount (0: none).
 	Minimum, Multiple money.Amount
@@ -35,6 +39,12 @@ type Option struct {
 	// Business Days (base sofr).
 	Lookback int
 	Cite     explain.Cite
+}
+
+// FixingCalendar is the calendar the option's rate-fixing days and
+// lookback count (FixingCalendar of its base; facility for prime).
+func (o Option) FixingCalendar(facility calendar.Calendar) calendar.Calendar {
+	return FixingCalendar(o.Base, facility)
 }
 
 // IsTerm reports whether loans of the option have interest periods.
@@ -115,7 +125,12 @@ type LoanRate struct {
 	// Floored: the option's floor was above the base and was applied.
 	Floored bool        `json:"floored,omitempty"`
 	Floor   *money.Rate `json:"floor,omitempty"`
-	Rate    money.Rate  `json:"rate"`
+	// Default is the default interest of the day in Rate (0: none); Note
+	// says what set the day's margin (a margin grid's level) and the
+	// default interest (Pricing.Note).
+	Default money.Rate `json:"default_interest,omitzero"`
+	Note    string     `json:"note,omitempty"`
+	Rate    money.Rate `json:"rate"`
 }
 
 // RateOn is the rate of option on day: series' value in force on day (the

@@ -16,13 +16,25 @@ type DayRate struct {
 	Series string
 	Base   RatePoint // the series' value in force that day
 	Margin money.Rate
-	// Rate is what the day bore (zero: Base + Margin); Floored when the
-	// floor Floor was above the base and applied.
-	Rate     money.Rate
-	Floor    *money.Rate
-	Floored  bool
+	// Rate is the day's rate (RateOfDay): the base, at least the floor,
+	// plus the margin and the default interest (zero: Base + Margin);
+	// Floored when the floor Floor was above the base and applied.
+	Rate    money.Rate
+	Floor   *money.Rate
+	Floored bool
+	// Default is the default interest of the day (0: none), Note what set
+	// the margin and the default interest (Pricing.Note).
+	Default  money.Rate
+	Note     string
 	DayCount string
 	Interest money.Amount
+}
+
+// DayRateOf is the DayRate of a day's rate (RateOfDay) under p with the
+// interest posted for the day.
+func DayRateOf(p Pricing, a DailyAccrual, interest money.Amount) DayRate {
+	return DayRate{Day: a.Day, Option: p.Option, Series: p.Series, Base: a.Point, Margin: a.Margin, Rate: a.Rate, Floored: a.Floored,
+		Default: a.Default, Note: a.Note, DayCount: p.DayCountName, Interest: interest}
 }
 
 // RatePeriod is a run of days at one rate: the same option, the same value
@@ -30,19 +42,23 @@ type DayRate struct {
 // force on From (a daily series republishing the same value does not start
 // a new period).
 type RatePeriod struct {
-	From     date.Date     `json:"from"`
-	To       date.Date     `json:"to"` // inclusive
-	Days     int           `json:"days"`
-	Option   string        `json:"option"`
-	Series   string        `json:"series"`
-	Base     RatePoint     `json:"base_rate"`
-	Margin   money.Rate    `json:"margin"`
-	Rate     money.Rate    `json:"rate"`
-	Floored  bool          `json:"floored,omitempty"`
-	Floor    *money.Rate   `json:"floor,omitempty"`
-	DayCount string        `json:"day_count"`
-	Interest money.Amount  `json:"interest"` // accrued (posted) over the days
-	Explain  *explain.Node `json:"explain"`
+	From    date.Date   `json:"from"`
+	To      date.Date   `json:"to"` // inclusive
+	Days    int         `json:"days"`
+	Option  string      `json:"option"`
+	Series  string      `json:"series"`
+	Base    RatePoint   `json:"base_rate"`
+	Margin  money.Rate  `json:"margin"`
+	Floored bool        `json:"floored,omitempty"`
+	Floor   *money.Rate `json:"floor,omitempty"`
+	// DefaultInterest is the default interest in the rate (nil: none);
+	// Note what set the margin and the default interest.
+	DefaultInterest *money.Rate   `json:"default_interest,omitempty"`
+	Note            string        `json:"note,omitempty"`
+	Rate            money.Rate    `json:"rate"`
+	DayCount        string        `json:"day_count"`
+	Interest        money.Amount  `json:"interest"` // accrued (posted) over the days
+	Explain         *explain.Node `json:"explain"`
 }
 
 // RatePeriods groups days (in date order; a day may come once for each
@@ -60,7 +76,7 @@ func RatePeriods(days []DayRate) []RatePeriod {
 		for i := len(out) - 1; i >= 0; i-- {
 			p := &out[i]
 			if p.To+1 == d.Day && p.Option == d.Option && p.Series == d.Series && p.Rate.Cmp(rate) == 0 &&
-				p.Base.Value.Cmp(d.Base.Value) == 0 && p.Margin.Cmp(d.Margin) == 0 && p.DayCount == d.DayCount {
+				p.Base.Value.Cmp(d.Base.Value) == 0 && p.Margin.Cmp(d.Margin) == 0 && p.Note == d.Note && p.DayCount == d.DayCount {
 				p.To, p.Days, p.Interest = d.Day, p.Days+1, p.Interest+d.Interest
 				merged = true
 				break
@@ -69,8 +85,13 @@ func RatePeriods(days []DayRate) []RatePeriod {
 		if merged {
 			continue
 		}
-		out = append(out, RatePeriod{From: d.Day, To: d.Day, Days: 1, Option: d.Option, Series: d.Series, Base: d.Base,
-			Margin: d.Margin, Rate: rate, Floored: d.Floored, Floor: d.Floor, DayCount: d.DayCount, Interest: d.Interest})
+		rp := RatePeriod{From: d.Day, To: d.Day, Days: 1, Option: d.Option, Series: d.Series, Base: d.Base,
+			Margin: d.Margin, Floored: d.Floored, Floor: d.Floor, Note: d.Note, Rate: rate, DayCount: d.DayCount, Interest: d.Interest}
+		if d.Default.Sign() != 0 {
+			v := d.Default
+			rp.DefaultInterest = &v
+		}
+		out = append(out, rp)
 	}
 	for i := range out {
 		out[i].Explain = out[i].explain()
@@ -84,15 +105,25 @@ func (p RatePeriod) explain() *explain.Node {
 	if src == "" {
 		src = "not recorded"
 	}
+	rate := fmt.Sprintf("%s in force (%s, effective %s) + margin %s", p.Series, p.Base.Value.Percent(), p.Base.Effective, p.Margin.Percent())
+	if p.Floored {
+		floor := p.Rate.Sub(p.Margin)
+		if p.DefaultInterest != nil {
+			floor = floor.Sub(*p.DefaultInterest)
+		}
+		if p.Floor != nil {
+			floor = *p.Floor
+		}
+		rate = fmt.Sprintf("floor %s (above %s in force: %s, effective %s) + margin %s", floor.Percent(), p.Series, p.Base.Value.Percent(), p.Base.Effective, p.Margin.Percent())
+	}
+	if p.DefaultInterest != nil {
+		rate += " + default interest " + p.DefaultInterest.Percent()
+	}
+	if p.Note != "" {
+		rate += "; " + p.Note
+	}
 	return (&explain.Node{Key: key, Label: fmt.Sprintf("Interest %s to %s (%d days)", p.From, p.To, p.Days), Value: p.Interest.String(),
 		Formula: fmt.Sprintf("Σ daily: Loans at the close of each day × %s (%s) × 1 day's share of a year by %s, each day rounded to the cent", p.Rate.Percent(), p.Option, p.DayCount)}).
-		Add(&explain.Node{Key: key + ".rate", Label: "Rate", Value: p.Rate.Percent(), Formula: p.rateFormula()},
+		Add(&explain.Node{Key: key + ".rate", Label: "Rate", Value: p.Rate.Percent(), Formula: rate},
 			&explain.Node{Key: key + ".base", Label: p.Series + " effective " + p.Base.Effective.String(), Value: p.Base.Value.Percent(), Formula: "source: " + src})
-}
-
-func (p RatePeriod) rateFormula() string {
-	if p.Floored && p.Floor != nil {
-		return fmt.Sprintf("floor %s (above %s: %s, effective %s) + margin %s", p.Floor.Percent(), p.Series, p.Base.Value.Percent(), p.Base.Effective, p.Margin.Percent())
-	}
-	return fmt.Sprintf("%s in force (%s, effective %s) + margin %s", p.Series, p.Base.Value.Percent(), p.Base.Effective, p.Margin.Percent())
 }

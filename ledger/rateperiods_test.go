@@ -16,7 +16,7 @@ func TestRatePeriods(t *testing.T) {
 	}
 	m := money.MustRate("0.25%")
 	day := func(s string, base RatePoint, margin money.Rate, interest money.Amount) DayRate {
-		return DayRate{Day: d(s), Option: "prime", Series: "prime", Base: base, Margin: margin, DayCount: "actual_360", Interest: interest}
+		return DayRate{Day: d(s), Option: "prime", Series: "prime", Base: base, Margin: margin, Rate: base.Value.Add(margin), DayCount: "actual_360", Interest: interest}
 	}
 	days := []DayRate{
 		day("2006-01-03", pt("2006-01-03", "7.25%"), m, 100),
@@ -34,5 +34,24 @@ func TestRatePeriods(t *testing.T) {
 	}
 	if p := ps[3]; p.Rate.Percent() != "8%" || p.Explain.Children[1].Formula != "source: H.15" {
 		t.Errorf("last %+v %+v", p, p.Explain)
+	}
+}
+
+// A floored day's period says the floor, and the default interest is
+// added after it.
+func TestRatePeriodFloorAndDefault(t *testing.T) {
+	floor := money.MustRate("0.01")
+	p := Pricing{Series: "sofr", Option: "daily", Margin: money.MustRate("0.02"), Floor: &floor, Default: money.MustRate("0.02"), Note: "default interest +2%", DayCountName: "actual_360"}
+	s := RateSeries{{Effective: date.MustParse("2021-01-04"), Value: money.MustRate("0.0005"), Source: "FRBNY"}}
+	a, err := RateOfDay(p, s, date.MustParse("2021-01-05"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Floored || a.Rate.Percent() != "5%" {
+		t.Fatalf("rate %+v", a)
+	}
+	ps := RatePeriods([]DayRate{DayRateOf(p, a, 1389)})
+	if f := ps[0].Explain.Children[0].Formula; f != "floor 1% (above sofr in force: 0.05%, effective 2021-01-04) + margin 2% + default interest 2%; default interest +2%" {
+		t.Errorf("formula %q", f)
 	}
 }

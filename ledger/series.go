@@ -2,6 +2,8 @@ package ledger
 
 import (
 	"strings"
+
+	"revolver/calendar"
 )
 
 // SeriesInfo describes a base-rate series revolver knows: its name in the
@@ -76,4 +78,22 @@ func SeriesFor(base, tenor string) (string, error) {
 		return "", invalidf("base rate %q: expected prime, sofr or fed_funds, or libor or term_sofr with an interest period", base)
 	}
 	return "", invalidf("base rate %q for %s: no such series (libor: 1m, 2m, 3m, 6m; term_sofr: 1m, 3m, 6m)", base, tenor)
+}
+
+// FixingCalendar is the calendar whose business days count a base rate
+// family's rate-fixing days and lookbacks: the one place that says so.
+// LIBOR is fixed on London Banking Days (calendar.London: "two London
+// Banking Days" before the interest period); Term SOFR and SOFR are
+// published on U.S. Government Securities Business Days
+// (calendar.USGovernmentSecurities, the SIFMA calendar); the prime rate,
+// the Federal Funds rate and a fixed rate count the facility's own
+// Business Days (facility).
+func FixingCalendar(family string, facility calendar.Calendar) calendar.Calendar {
+	switch family {
+	case "libor":
+		return calendar.London()
+	case "term_sofr", "sofr":
+		return calendar.USGovernmentSecurities()
+	}
+	return facility
 }

@@ -15,7 +15,9 @@ type CertificateFigure struct {
 	ID            int64        `json:"id"`
 	AsOf          date.Date    `json:"as_of"`
 	BorrowingBase money.Amount `json:"borrowing_base"`
-	DecidedAt     time.Time    `json:"decided_at"`
+	// LastOutBase is its last-out borrowing base (nil: none).
+	LastOutBase *money.Amount `json:"last_out_base,omitempty"`
+	DecidedAt   time.Time     `json:"decided_at"`
 }
 
 // AccountDay is the sum of an account's postings on one value date.
@@ -27,13 +29,13 @@ type AccountDay struct {
 
 // AvailabilityAccounts are the accounts availability reads. Their running
 // balances are kept with the postings (Running).
-var AvailabilityAccounts = []ledger.Account{ledger.Loans, ledger.LCOutstanding, ledger.LCDrawn}
+var AvailabilityAccounts = []ledger.Account{ledger.Loans, ledger.LoansLastOut, ledger.LCOutstanding, ledger.LCDrawn}
 
 // Running reports whether a store keeps a running balance of the account
 // (one of AvailabilityAccounts): its balance on a date is read in time
 // independent of the ledger's length.
 func Running(a ledger.Account) bool {
-	return a == ledger.Loans || a == ledger.LCOutstanding || a == ledger.LCDrawn
+	return a == ledger.Loans || a == ledger.LoansLastOut || a == ledger.LCOutstanding || a == ledger.LCDrawn
 }
 
 // Everything is a known-at time after every record: AvailabilityInputs as

@@ -344,6 +344,10 @@ type AdvanceRequest struct {
 	// loan's interest period ("3m").
 	Option         string `json:"option,omitempty"`
 	InterestPeriod string `json:"interest_period,omitempty"`
+	// Tranche is the tranche the request elects: ledger.TrancheLastOut,
+	// or "" (requests made before tranches, and every first-out request:
+	// stored as first_out from then).
+	Tranche string `json:"tranche,omitempty"`
 }
 
 // Overadvance records loans above availability on a date and the cure
@@ -491,6 +495,9 @@ type Submission struct {
 	Explanation   json.RawMessage // optional
 	Warnings      []CertificateWarning
 	BorrowingBase money.Amount
+	// LastOutBase is the certificate's last-out borrowing base when its
+	// terms have a last-out tranche (nil: none).
+	LastOutBase   *money.Amount
 	LCOutstanding money.Amount
 	LCReserve     money.Amount
 	Inputs        []InputContent
@@ -542,7 +549,8 @@ type AccrualState struct {
 	Deltas []DayAmount
 	// InterestReceivable is that account's balance as of through.
 	InterestReceivable money.Amount
-	// FirstActivity is the value date of the first Loans posting, 0 if none.
+	// FirstActivity is the value date of the first Loans or LoansLastOut
+	// posting, 0 if none.
 	FirstActivity date.Date
 	// LoansPostings counts the Loans postings dated on or before through.
 	LoansPostings int64

@@ -38,6 +38,7 @@ func TestAccessibility(t *testing.T) {
 	forEachStore(t, func(t *testing.T, e *env) {
 		ctx := browser(t)
 		approvedCertificate(t, e)
+		filo := lastOutFacility(t, e)
 		base := e.srv.URL
 		pages := []string{"/", "/facilities/btu", "/facilities/btu?as_of=2004-10-04&known=given&known_at=2004-10-05+12:00",
 			"/facilities/btu/loans", "/facilities/btu/covenants", "/facilities/btu/certificates", "/facilities/btu/certificates/1",
@@ -81,6 +82,18 @@ func TestAccessibility(t *testing.T) {
 				check(p)
 			}
 			if user == "officer@bank.example" {
+				// A facility with a last-out tranche: the components and
+				// the tranches of its certificate, availability per tranche.
+				for _, p := range []string{"/facilities/filo", fmt.Sprintf("/facilities/filo/certificates/%d", filo), "/facilities/filo/loans"} {
+					wait := "#tranches"
+					if strings.HasSuffix(p, "/loans") {
+						wait = "#tranche"
+					}
+					if err := chromedp.Do(ctx, chromedp.Navigate(base+p), chromedp.WaitReady(wait)); err != nil {
+						t.Fatalf("%s %s: %v", user, p, err)
+					}
+					check(p)
+				}
 				// A draft's preview, uploaded from the terms page.
 				draft := filepath.Join(t.TempDir(), "second-amendment.yaml")
 				if err := os.WriteFile(draft, []byte(webDraft), 0o644); err != nil {

@@ -253,6 +253,9 @@ type certificatePage struct {
 	SupersededBy int64
 	// CanWithdraw: the user may withdraw (the borrower) and it awaits review.
 	CanWithdraw bool
+	// Summary: each component and, with a last-out tranche, the tranches,
+	// as submitted.
+	Summary app.CertificateSummary
 }
 
 func (s *Server) certificatePage(rq *req) error {
@@ -270,6 +273,9 @@ func (s *Server) certificatePage(rq *req) error {
 		if o.Supersedes == c.ID && o.Status == store.Approved {
 			p.SupersededBy = o.ID
 		}
+	}
+	if p.Summary, err = app.SummarizeCertificate(c.Body); err != nil {
+		p.Err = err.Error()
 	}
 	sh, err := s.shownCertificate(ctx, c)
 	if err != nil {
@@ -560,7 +566,6 @@ func (rq *req) refused(err error, page func(*req) error) error {
 // submitCertificate reads the upload form (as_of and the three reports)
 // and submits the certificate under the terms in force on its date.
 func (s *Server) submitCertificate(rq *req) (store.Certificate, error) {
-	f := rq.r.MultipartForm
 	v := strings.TrimSpace(rq.r.FormValue("as_of"))
 	asOf, err := date.Parse(v)
 	if err != nil {
@@ -571,20 +576,14 @@ func (s *Server) submitCertificate(rq *req) (store.Certificate, error) {
 		field, label string
 		dst          *store.InputContent
 	}{{"receivables", "receivables aging", &in.Receivables}, {"debtors", "debtors (customer list)", &in.Debtors}, {"inventory", "inventory", &in.Inventory}} {
-		fh := f.File[r.field]
-		if len(fh) == 0 {
+		name, b, ok, err := rq.uploaded(r.field, 0)
+		if err != nil {
+			return store.Certificate{}, err
+		}
+		if !ok {
 			return store.Certificate{}, userErr(http.StatusBadRequest, fmt.Sprintf("the %s report is missing: choose its CSV or XLSX file", r.label))
 		}
-		src, err := fh[0].Open()
-		if err != nil {
-			return store.Certificate{}, err
-		}
-		b, err := io.ReadAll(src)
-		src.Close()
-		if err != nil {
-			return store.Certificate{}, err
-		}
-		*r.dst = store.InputContent{Name: fh[0].Filename, Content: b}
+		*r.dst = store.InputContent{Name: name, Content: b}
 	}
 	t, err := s.terms.TermsAsOf(rq.r.Context(), rq.fac.Slug, asOf)
 	if err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -275,25 +276,16 @@ func (s *Server) submitStatements(rq *req) error {
 	if err := rq.parseForm(); err != nil {
 		return err
 	}
-	var fh []*multipart.FileHeader
-	if f := rq.r.MultipartForm; f != nil {
-		fh = f.File["statements"]
+	name, b, ok, err := rq.uploaded("statements", 0)
+	if err != nil {
+		return err
 	}
-	if len(fh) == 0 {
+	if !ok {
 		return rq.refused(userErr(http.StatusBadRequest, "Statements file: choose the CSV file of the quarterly statements (period_end, fiscal_year, fiscal_quarter and the statement lines)."), s.covenantsPage)
 	}
-	src, err := fh[0].Open()
-	if err != nil {
-		return err
-	}
-	b, err := io.ReadAll(src)
-	src.Close()
-	if err != nil {
-		return err
-	}
-	sts, err := covenant.ReadStatements(fh[0].Filename, b)
+	sts, err := covenant.ReadStatements(name, b)
 	if err == nil && len(sts) == 0 {
-		err = fmt.Errorf("%s: no statements", fh[0].Filename)
+		err = fmt.Errorf("%s: no statements", name)
 	}
 	if err != nil {
 		return rq.refused(userErr(http.StatusBadRequest, "Statements file: "+err.Error()+"."), s.covenantsPage)
@@ -307,3 +299,35 @@ func (s *Server) submitStatements(rq *req) error {
 	}
 	return rq.done(rq.facPath("/covenants"), "statements_recorded", fmt.Sprint(len(fs)))
 }
+
+// uploaded is the first file of the multipart form's field: its name and
+// content; ok is false when none was chosen. The form must be parsed. With
+// limit > 0, a file of more than limit bytes is errTooLarge.
+func (rq *req) uploaded(field string, limit int64) (name string, b []byte, ok bool, err error) {
+	var fh []*multipart.FileHeader
+	if f := rq.r.MultipartForm; f != nil {
+		fh = f.File[field]
+	}
+	if len(fh) == 0 {
+		return "", nil, false, nil
+	}
+	src, err := fh[0].Open()
+	if err != nil {
+		return "", nil, false, err
+	}
+	defer src.Close()
+	var r io.Reader = src
+	if limit > 0 {
+		r = io.LimitReader(src, limit+1)
+	}
+	if b, err = io.ReadAll(r); err != nil {
+		return "", nil, false, err
+	}
+	if limit > 0 && int64(len(b)) > limit {
+		return fh[0].Filename, nil, true, errTooLarge
+	}
+	return fh[0].Filename, b, true, nil
+}
+
+// errTooLarge is an uploaded file above its limit.
+var errTooLarge = errors.New("the file is too large")

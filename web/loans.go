@@ -51,6 +51,10 @@ type loansPage struct {
 	// first is the default); Option and Period what was sent.
 	Options        []ledger.Option
 	Option, Period string
+	// LastOut: the terms have a last-out tranche, which a request may
+	// elect; Tranche what was sent.
+	LastOut *app.LastOutTerms
+	Tranche string
 	// Me is the signed-in user (who may cancel their own requests);
 	// Lender: may ask for corrections; Repayer: may record repayments;
 	// Checker: may decide corrections.
@@ -136,7 +140,7 @@ func (s *Server) loansPage(rq *req) error {
 	}
 	p.FirstDate = p.ValueDate
 	if ft, err := s.svc.Terms.Terms(ctx, rq.fac.Slug, asOf); err == nil {
-		p.Options = ft.Options
+		p.Options, p.LastOut = ft.Options, ft.LastOut
 	}
 	if rep, err := s.svc.InterestByRatePeriod(rq.actx(), rq.fac.Slug, asOf-91, asOf); err == nil {
 		p.Interest = &rep
@@ -149,6 +153,7 @@ func (s *Server) loansPage(rq *req) error {
 			p.Form = "advance"
 			p.Amount, p.ValueDate, p.Reason = rq.r.PostFormValue("amount"), rq.r.PostFormValue("value_date"), rq.r.PostFormValue("reason")
 			p.Option, p.Period = rq.r.PostFormValue("option"), rq.r.PostFormValue("interest_period")
+			p.Tranche = rq.r.PostFormValue("tranche")
 		case "POST /facilities/{slug}/repayments":
 			p.Form = "repayment"
 		case "POST /facilities/{slug}/corrections":
@@ -291,6 +296,7 @@ func (s *Server) requestAdvance(rq *req) error {
 	}
 	in.Reason = strings.TrimSpace(rq.r.PostFormValue("reason"))
 	in.Option, in.InterestPeriod = rq.r.PostFormValue("option"), strings.TrimSpace(rq.r.PostFormValue("interest_period"))
+	in.Tranche = rq.r.PostFormValue("tranche")
 	out, err := s.svc.RequestAdvance(rq.actx(), in)
 	if err != nil {
 		return rq.refused(err, s.loansPage)

@@ -1,9 +1,8 @@
 package web
 
 import (
+	"errors"
 	"fmt"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -30,24 +29,14 @@ func (s *Server) previewDraft(rq *req) error {
 	if err := rq.parseForm(); err != nil {
 		return err
 	}
-	var fh []*multipart.FileHeader
-	if f := rq.r.MultipartForm; f != nil {
-		fh = f.File["draft"]
-	}
-	if len(fh) == 0 {
-		return rq.refused(userErr(http.StatusBadRequest, "Draft: choose the draft's YAML file (an amendment, a waiver letter or a restatement)."), s.termsPage)
-	}
-	src, err := fh[0].Open()
-	if err != nil {
-		return err
-	}
-	b, err := io.ReadAll(io.LimitReader(src, 1<<20+1))
-	src.Close()
-	if err != nil {
-		return err
-	}
-	if len(b) > 1<<20 {
+	name, b, ok, err := rq.uploaded("draft", 1<<20)
+	switch {
+	case errors.Is(err, errTooLarge):
 		return rq.refused(userErr(http.StatusRequestEntityTooLarge, "Draft: the file is larger than 1 MiB; an agreement document is far smaller. Check that you chose the right file."), s.termsPage)
+	case err != nil:
+		return err
+	case !ok:
+		return rq.refused(userErr(http.StatusBadRequest, "Draft: choose the draft's YAML file (an amendment, a waiver letter or a restatement)."), s.termsPage)
 	}
 	var asOf date.Date
 	if v := strings.TrimSpace(rq.r.FormValue("as_of")); v != "" {
@@ -55,7 +44,7 @@ func (s *Server) previewDraft(rq *req) error {
 			return rq.refused(userErr(http.StatusBadRequest, fmt.Sprintf("As of: %q is not a date; enter it as YYYY-MM-DD, or leave it empty for the business date.", v)), s.termsPage)
 		}
 	}
-	draft := app.AmendmentFile{Name: filepath.Base(fh[0].Filename), Content: string(b)}
+	draft := app.AmendmentFile{Name: filepath.Base(name), Content: string(b)}
 	p, err := s.svc.PreviewDraft(rq.actx(), rq.fac.Slug, draft, asOf)
 	if err != nil {
 		return rq.refused(err, s.termsPage)

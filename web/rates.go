@@ -2,8 +2,6 @@ package web
 
 import (
 	"fmt"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"strings"
 
@@ -93,28 +91,19 @@ func (s *Server) importRates(rq *req) error {
 	if err := rq.parseForm(); err != nil {
 		return err
 	}
-	var fh []*multipart.FileHeader
-	if mf := rq.r.MultipartForm; mf != nil {
-		fh = mf.File["file"]
+	name, b, ok, err := rq.uploaded("file", 0)
+	if err != nil {
+		return err
 	}
-	if len(fh) == 0 {
+	if !ok {
 		return rq.refused(userErr(http.StatusBadRequest, "Rates file: choose the CSV file (a date column and a value column in percent, as FRED or the Federal Reserve publish them)."), s.ratesPage)
 	}
-	src, err := fh[0].Open()
-	if err != nil {
-		return err
-	}
-	b, err := io.ReadAll(src)
-	src.Close()
-	if err != nil {
-		return err
-	}
 	series := rq.r.PostFormValue("series")
-	rows, err := ledger.ReadRates(fh[0].Filename, b, strings.TrimSpace(rq.r.PostFormValue("column")))
+	rows, err := ledger.ReadRates(name, b, strings.TrimSpace(rq.r.PostFormValue("column")))
 	if err != nil {
 		return rq.refused(userErr(http.StatusBadRequest, "Rates file: "+err.Error()+"."), s.ratesPage)
 	}
-	out, err := s.svc.ImportRates(rq.actx(), series, fh[0].Filename, rq.r.PostFormValue("source"), rows)
+	out, err := s.svc.ImportRates(rq.actx(), series, name, rq.r.PostFormValue("source"), rows)
 	if err != nil {
 		return rq.refused(err, s.ratesPage)
 	}

@@ -67,8 +67,10 @@ var funcs = template.FuncMap{
 	"upper":    strings.ToUpper,
 	"humanize": humanize,
 	"add":      func(a, b int) int { return a + b },
-	"status":   func(s string) string { return strings.ToLower(strings.ReplaceAll(s, " ", "-")) },
-	"join":     strings.Join,
+	// list makes a list of its arguments (to range over).
+	"list":   func(xs ...any) []any { return xs },
+	"status": func(s string) string { return strings.ToLower(strings.ReplaceAll(s, " ", "-")) },
+	"join":   strings.Join,
 	// short cuts a text to n characters for a narrow column (the whole
 	// text goes in a title).
 	"short": func(s string, n int) string {

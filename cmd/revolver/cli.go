@@ -147,9 +147,10 @@ var examples = map[string]string{
 	"revolver advance":            `  revolver advance request --db revolver.db --slug btu-sovereign --as cfo@btu.example --amount 250000.00 --value-date 2007-01-02`,
 	"revolver advance request": `  revolver advance request --db revolver.db --slug btu-sovereign --as cfo@btu.example --amount 250000.00 --value-date 2007-01-02 --key wire-0102
   revolver advance request --db revolver.db --slug btu-sovereign --as officer@lender.example --amount 20000.00 --value-date 2006-12-28 --reason "wired 28 December"`,
-	"revolver advance approve": `  revolver advance approve --db revolver.db --slug btu-sovereign --as credit@lender.example --id 12`,
-	"revolver advance reject":  `  revolver advance reject --db revolver.db --slug btu-sovereign --as credit@lender.example --id 12`,
-	"revolver cost":            `  revolver cost --db revolver.db --slug btu-sovereign --as officer@lender.example --kind field_exam --amount 4500.00 --value-date 2007-01-02 --memo "examiner's invoice 4411"`,
+	"revolver advance approve":  `  revolver advance approve --db revolver.db --slug btu-sovereign --as credit@lender.example --id 12`,
+	"revolver advance reject":   `  revolver advance reject --db revolver.db --slug btu-sovereign --as credit@lender.example --id 12`,
+	"revolver default-interest": `  revolver default-interest --db revolver.db --slug modern-abl --as officer@lender.example --default eod-3 --method courier --sent "2025-06-02 10:00"`,
+	"revolver cost":             `  revolver cost --db revolver.db --slug btu-sovereign --as officer@lender.example --kind field_exam --amount 4500.00 --value-date 2007-01-02 --memo "examiner's invoice 4411"`,
 	"revolver repay": `  revolver repay --db revolver.db --slug btu-sovereign --as cfo@btu.example --amount 100000.00 --value-date 2007-01-02
   revolver repay --db revolver.db --slug btu-sovereign --as officer@lender.example --amount 5000.00 --value-date 2006-12-28 --reason "received 28 December, not booked"`,
 	"revolver certificate": `  revolver certificate submit --db revolver.db --slug btu-sovereign --as cfo@btu.example --as-of 2006-11-30 --receivables r.csv --debtors d.csv --inventory i.csv`,

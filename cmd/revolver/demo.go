@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"revolver/clock"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"revolver/clock"
 	"revolver/demo"
 	"revolver/store"
 )
@@ -19,8 +20,13 @@ func init() { register(demoCmd) }
 
 // loadDemo is the loading half of `revolver demo` (tests call it).
 func loadDemo(ctx context.Context, st store.Store, out io.Writer) (demo.Result, error) {
+	return loadExample(ctx, st, demo.BTU, out)
+}
+
+// loadExample loads the demo ex.
+func loadExample(ctx context.Context, st store.Store, ex *demo.Example, out io.Writer) (demo.Result, error) {
 	start := time.Now()
-	res, err := demo.Load(ctx, st, out)
+	res, err := demo.LoadExample(ctx, st, ex, out)
 	if err != nil {
 		return res, err
 	}
@@ -37,10 +43,25 @@ func demoCmd() *cobra.Command {
 	var sf storeFlags
 	var so serveOptions
 	var noServe bool
+	var example string
 	c := &cobra.Command{
-		Use:   "demo [--db PATH | --database URL] [--addr HOST:PORT]",
+		Use:   "demo [--example SLUG] [--db PATH | --database URL] [--addr HOST:PORT]",
 		Short: "Load the example facility with three years of history and serve it (creates revolver.db here by default)",
+		Long: "Load an example facility with its history into an empty database and serve it.\n\n" +
+			"--example btu-sovereign (the default): the BTU International facility, 2004–2006.\n" +
+			"--example modern-abl: the synthetic modern facility, June–November 2026, in a database of its own (a database has one business date).",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			ex := demo.ExampleNamed(example)
+			if ex == nil {
+				var names []string
+				for _, e := range demo.Examples {
+					names = append(names, e.Slug)
+				}
+				return usageError{fmt.Errorf("--example %q: expected one of %s", example, strings.Join(names, ", "))}
+			}
+			if ex != demo.BTU && !cmd.Flags().Changed("db") && sf.database == "" {
+				sf.db = ex.Slug + ".db"
+			}
 			ctx, stop := signalContext()
 			defer stop()
 			out := cmd.OutOrStdout()
@@ -51,12 +72,14 @@ func demoCmd() *cobra.Command {
 			defer st.Close()
 			fmt.Fprintf(out, "database: %s\n", redact(target))
 			if clockSpec == "" {
-				// The demo's history ends on 31 December 2006, before the
-				// Termination Date of 31 May 2007: its clock runs from there.
-				theClock = clock.StartingAt(demo.Clock)
+				// The demo's clock runs from the end of its history (for the
+				// first example 31 December 2006, before the Termination
+				// Date of 31 May 2007).
+				theClock = clock.StartingAt(ex.Clock)
 			}
 			pctx, endProgress := withProgress(ctx, cmd)
-			res, err := loadDemo(pctx, st, out)
+			fmt.Fprintf(out, "demo: %s\n", ex.Summary)
+			res, err := loadExample(pctx, st, ex, out)
 			endProgress()
 			if err != nil {
 				var r *demo.Refusal
@@ -65,13 +88,13 @@ func demoCmd() *cobra.Command {
 				}
 				return err
 			}
-			if clockSpec == "" && res.LastRecorded.After(demo.Clock) {
+			if clockSpec == "" && res.LastRecorded.After(ex.Clock) {
 				// Served before: the clock runs on from the last recorded
 				// time, never back before it.
 				theClock = clock.StartingAt(res.LastRecorded.Add(time.Second))
 			}
 			fmt.Fprintln(out, "\ndemo users (email / password / role):")
-			for _, u := range demo.Users {
+			for _, u := range ex.Users {
 				fmt.Fprintf(out, "  %-26s %-22s %s\n", u.Email, u.Password, u.Role)
 			}
 			if noServe {
@@ -82,15 +105,16 @@ func demoCmd() *cobra.Command {
 				fmt.Fprintf(out, "\nserving on %s/ : open it in a browser and sign in with a demo user above\n", base)
 				fmt.Fprintf(out, "API: %s/api/v1 (OpenAPI: %s/api/v1/openapi.json); Ctrl-C stops\n", base, base)
 				fmt.Fprintf(out, "sign in to the API:\n  curl -c cookies.txt -H 'Content-Type: application/json' -d '{\"email\":\"%s\",\"password\":\"%s\"}' %s/api/v1/session\n",
-					demo.Users[0].Email, demo.Users[0].Password, base)
-				fmt.Fprintf(out, "then:\n  curl -b cookies.txt '%s/api/v1/facilities/%s/availability?as_of=%s'\n", base, demo.Slug, demo.LastDay)
-				fmt.Fprintf(out, "or with a token: revolver token create --email %s%s, then -H 'Authorization: Bearer <token>'\n", demo.Users[0].Email, dbFlagText(sf))
+					ex.Users[0].Email, ex.Users[0].Password, base)
+				fmt.Fprintf(out, "then:\n  curl -b cookies.txt '%s/api/v1/facilities/%s/availability?as_of=%s'\n", base, ex.Slug, ex.LastDay)
+				fmt.Fprintf(out, "or with a token: revolver token create --email %s%s, then -H 'Authorization: Bearer <token>'\n", ex.Users[0].Email, dbFlagText(sf))
 			})
 		},
 	}
 	sf.add(c)
 	so.add(c)
 	c.Flags().BoolVar(&noServe, "no-serve", false, "load the demo data and exit")
+	c.Flags().StringVar(&example, "example", demo.BTU.Slug, "the example facility: btu-sovereign or modern-abl (default database: modern-abl.db)")
 	return c
 }
 

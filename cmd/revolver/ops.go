@@ -131,9 +131,9 @@ func opError(err error) error {
 func advanceCmd() *cobra.Command {
 	c := &cobra.Command{Use: "advance", Short: "Advance requests: request, approve, reject"}
 	var o opFlags
-	var amount, valueDate, reason, option, period string
+	var amount, valueDate, reason, option, period, tranche string
 	req := &cobra.Command{
-		Use:   "request --slug S --as EMAIL --amount A --value-date D [--option O [--interest-period P]] [--reason R] [--key K]",
+		Use:   "request --slug S --as EMAIL --amount A --value-date D [--option O [--interest-period P]] [--tranche last_out] [--reason R] [--key K]",
 		Short: "Request an advance (funded at once up to the maker-checker threshold); value-dated before the business date, a lender's correction with --reason that a second lender approves",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			amt, err := amountFlag("amount", amount)
@@ -150,7 +150,7 @@ func advanceCmd() *cobra.Command {
 			}
 			defer st.Close()
 			r, err := service(st).RequestAdvance(ctx, app.RequestInput{Facility: o.slug, Key: o.key, Amount: amt, ValueDate: vd, By: o.as, Reason: reason,
-				Option: option, InterestPeriod: period})
+				Option: option, InterestPeriod: period, Tranche: tranche})
 			if err != nil {
 				return o.refuse(err)
 			}
@@ -163,6 +163,7 @@ func advanceCmd() *cobra.Command {
 	req.Flags().StringVar(&reason, "reason", "", "for a correction (value date before the business date): why")
 	req.Flags().StringVar(&option, "option", "", "the pricing option elected, e.g. prime or libor (default: the terms' first)")
 	req.Flags().StringVar(&period, "interest-period", "", "a term-rate loan's interest period, e.g. 1m or 3m")
+	req.Flags().StringVar(&tranche, "tranche", "", "first_out (the default) or last_out: a loan of the terms' last-out (FILO) tranche")
 	c.AddCommand(req)
 	for _, decision := range []string{"approve", "reject"} {
 		var o opFlags

@@ -19,7 +19,8 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs the command-line scripts in testdata/script. Each script
 // sees the example facility as $EXAMPLE and the waiver letter of the
-// agreement package's test fixtures as $WAIVER (a directory).
+// agreement package's test fixtures as $WAIVER (a directory), and the second,
+// synthetic example facility as $MODERN.
 func TestScripts(t *testing.T) {
 	example, err := filepath.Abs("../../examples/btu-sovereign")
 	if err != nil {
@@ -29,11 +30,16 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	modern, err := filepath.Abs("../../examples/modern-abl")
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("EXAMPLE", example)
 			env.Setenv("WAIVER", waiver)
+			env.Setenv("MODERN", modern)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"status": status, "lmaperformed": lmaPerformedCmd},

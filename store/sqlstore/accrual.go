@@ -66,8 +66,10 @@ func (db *DB) AccrualState(ctx context.Context, through date.Date) ([]store.Accr
 	}
 	loans := string(ledger.Loans)
 	if needFirst {
-		err := grouped(`SELECT facility_id, min(value_date), 0 FROM postings WHERE account = ? AND facility_id IN (SELECT id FROM facilities WHERE accrued_through IS NULL) GROUP BY facility_id`,
-			[]any{loans}, func(i int, d Date, _ int64) { out[i].FirstActivity = d.D })
+		// The first loan of either tranche (a last-out loan may come
+		// first: its interest accrues from it).
+		err := grouped(`SELECT facility_id, min(value_date), 0 FROM postings WHERE account IN (?, ?) AND facility_id IN (SELECT id FROM facilities WHERE accrued_through IS NULL) GROUP BY facility_id`,
+			[]any{loans, string(ledger.LoansLastOut)}, func(i int, d Date, _ int64) { out[i].FirstActivity = d.D })
 		if err != nil {
 			return nil, err
 		}

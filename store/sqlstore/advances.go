@@ -10,17 +10,20 @@ import (
 	"revolver/store"
 )
 
-const advCols = `id, key, amount, value_date, status, requested_by, requested_at, decided_by, decided_at, comment, transaction_id, business_date, reason, rate_option, interest_period`
+const advCols = `id, key, amount, value_date, status, requested_by, requested_at, decided_by, decided_at, comment, transaction_id, business_date, reason, rate_option, interest_period, tranche`
 
 func scanAdvance(sc interface{ Scan(...any) error }, facility string) (store.AdvanceRequest, error) {
 	var r store.AdvanceRequest
 	var vd, bd Date
 	var at, dat Time
 	var status string
-	var by, comment, reason, option, period sql.NullString
+	var by, comment, reason, option, period, tranche sql.NullString
 	var txid sql.NullInt64
-	err := sc.Scan(&r.ID, &r.Key, &r.Amount, &vd, &status, &r.RequestedBy, &at, &by, &dat, &comment, &txid, &bd, &reason, &option, &period)
+	err := sc.Scan(&r.ID, &r.Key, &r.Amount, &vd, &status, &r.RequestedBy, &at, &by, &dat, &comment, &txid, &bd, &reason, &option, &period, &tranche)
 	r.Option, r.InterestPeriod = option.String, period.String
+	if tranche.String != "first_out" {
+		r.Tranche = tranche.String
+	}
 	r.Facility, r.ValueDate, r.Status, r.RequestedAt = facility, vd.D, store.AdvanceStatus(status), at.T
 	r.DecidedBy, r.DecidedAt, r.Comment, r.Transaction = by.String, dat.T, comment.String, txid.Int64
 	r.BusinessDate, r.Reason = bd.D, reason.String
@@ -44,7 +47,7 @@ func (t *facilityTx) AddAdvanceRequest(r store.AdvanceRequest) (store.AdvanceReq
 	switch {
 	case err == nil:
 		if old.Amount != r.Amount || old.ValueDate != r.ValueDate || old.RequestedBy != r.RequestedBy || old.Reason != r.Reason ||
-			old.Option != "" && (old.Option != r.Option || old.InterestPeriod != r.InterestPeriod) {
+			old.Option != "" && (old.Option != r.Option || old.InterestPeriod != r.InterestPeriod) || old.Tranche != r.Tranche {
 			return old, false, store.Errorf(store.CodeIdempotencyMismatch,
 				"idempotency key %q of facility %q was used for advance request %d of %s on %s by %s", r.Key, r.Facility, old.ID, old.Amount, old.ValueDate, old.RequestedBy)
 		}
@@ -65,10 +68,10 @@ func (t *facilityTx) AddAdvanceRequest(r store.AdvanceRequest) (store.AdvanceReq
 			return r, false, err
 		}
 	}
-	err = t.tx.QueryRowContext(t.ctx, t.db.q(`INSERT INTO advance_requests (facility_id, key, amount, value_date, status, requested_by, requested_at, decided_by, decided_at, transaction_id, business_date, reason, alone_total, rate_option, interest_period)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+	err = t.tx.QueryRowContext(t.ctx, t.db.q(`INSERT INTO advance_requests (facility_id, key, amount, value_date, status, requested_by, requested_at, decided_by, decided_at, transaction_id, business_date, reason, alone_total, rate_option, interest_period, tranche)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		t.fid, r.Key, int64(r.Amount), t.db.D.Date(r.ValueDate), string(r.Status), r.RequestedBy, t.db.D.Time(r.RequestedAt), by, dat, nullInt(r.Transaction), bd, nullString(r.Reason), alone,
-		nullString(r.Option), nullString(r.InterestPeriod)).Scan(&r.ID)
+		nullString(r.Option), nullString(r.InterestPeriod), trancheOf(r.Tranche)).Scan(&r.ID)
 	return r, false, err
 }
 
@@ -178,4 +181,13 @@ func (db *DB) AdvanceRequests(ctx context.Context, facility string) ([]store.Adv
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// trancheOf is the stored tranche of a request: first_out unless it elects
+// another.
+func trancheOf(t string) string {
+	if t == "" {
+		return "first_out"
+	}
+	return t
 }

@@ -139,9 +139,13 @@ func (db *DB) submitCertificate(ctx context.Context, tx querier, id int64, s sto
 			return err
 		}
 	}
+	var lastOut any
+	if s.LastOutBase != nil {
+		lastOut = int64(*s.LastOutBase)
+	}
 	res, err := tx.ExecContext(ctx, db.q(`UPDATE certificates SET status = 'submitted', body_sha256 = ?, borrowing_base = ?, lc_outstanding = ?, lc_reserve = ?,
-		submitted_by = ?, submitted_at = ?, explanation_sha256 = ?, warnings = ? WHERE id = ? AND status = 'draft'`),
-		bodySHA, int64(s.BorrowingBase), int64(s.LCOutstanding), int64(s.LCReserve), s.By, db.D.Time(store.Truncate(s.At)), explSHA, warnings, id)
+		submitted_by = ?, submitted_at = ?, explanation_sha256 = ?, warnings = ?, last_out_base = ? WHERE id = ? AND status = 'draft'`),
+		bodySHA, int64(s.BorrowingBase), int64(s.LCOutstanding), int64(s.LCReserve), s.By, db.D.Time(store.Truncate(s.At)), explSHA, warnings, lastOut, id)
 	if err != nil {
 		return err
 	}

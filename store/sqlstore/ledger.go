@@ -230,7 +230,7 @@ func (db *DB) balances(ctx context.Context, q querier, fid int64, asOf date.Date
 		sb.WriteString(runningBalance + " UNION ALL ")
 		args = append(args, string(a), fid, string(a), db.D.Date(asOf))
 	}
-	sb.WriteString(`SELECT account, sum(amount) FROM postings WHERE facility_id = ? AND value_date <= ? AND account NOT IN (?, ?, ?) GROUP BY account`)
+	sb.WriteString(`SELECT account, sum(amount) FROM postings WHERE facility_id = ? AND value_date <= ? AND account NOT IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(store.AvailabilityAccounts)), ", ") + `) GROUP BY account`)
 	args = append(args, fid, db.D.Date(asOf))
 	for _, a := range store.AvailabilityAccounts {
 		args = append(args, string(a))

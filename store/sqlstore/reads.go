@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -96,10 +98,12 @@ func (db *DB) availabilityQuery(fid int64, from date.Date, knownAt time.Time, la
 	for i, a := range store.AvailabilityAccounts {
 		accounts[i] = string(a)
 	}
+	inAccounts := strings.TrimSuffix(strings.Repeat("?, ", len(accounts)), ", ")
 	// A certificate superseded by one approved by knownAt is not in force.
 	const known = `status = 'approved' AND decided_at <= ?
 		AND NOT EXISTS (SELECT 1 FROM certificates s WHERE s.supersedes = c.id AND s.status = 'approved' AND s.decided_at <= ?)`
-	q := `SELECT 'c', c.id, c.as_of, c.borrowing_base, c.decided_at, '' FROM certificates c WHERE c.facility_id = ? AND ` + known + `
+	// A certificate's last-out borrowing base is in the text column.
+	q := `SELECT 'c', c.id, c.as_of, c.borrowing_base, c.decided_at, coalesce(CAST(c.last_out_base AS TEXT), '') FROM certificates c WHERE c.facility_id = ? AND ` + known + `
 		AND c.as_of >= coalesce((SELECT max(c.as_of) FROM certificates c WHERE c.facility_id = ? AND ` + known + ` AND c.as_of <= ?), ?)`
 	args := []any{fid, k, k, fid, k, k, f, f}
 	if !later {
@@ -126,7 +130,7 @@ func (db *DB) availabilityQuery(fid int64, from date.Date, knownAt time.Time, la
 		// Every record (a change's own checks): no recorded time to read.
 		if later {
 			q += `
-		UNION ALL SELECT 'l', 0, value_date, CAST(sum(amount) AS BIGINT), NULL, account FROM postings WHERE facility_id = ? AND value_date > ? AND account IN (?, ?, ?) GROUP BY value_date, account`
+		UNION ALL SELECT 'l', 0, value_date, CAST(sum(amount) AS BIGINT), NULL, account FROM postings WHERE facility_id = ? AND value_date > ? AND account IN (` + inAccounts + `) GROUP BY value_date, account`
 			args = append(append(args, fid, f), accounts...)
 		}
 		return q, args
@@ -134,11 +138,11 @@ func (db *DB) availabilityQuery(fid int64, from date.Date, knownAt time.Time, la
 	const recorded = ` AND (recorded_at IS NULL OR recorded_at <= ?)`
 	q += `
 		UNION ALL SELECT 'b', count(*), NULL, -CAST(sum(amount) AS BIGINT), NULL, account
-		FROM postings WHERE facility_id = ? AND recorded_at > ? AND value_date <= ? AND account IN (?, ?, ?) GROUP BY account`
+		FROM postings WHERE facility_id = ? AND recorded_at > ? AND value_date <= ? AND account IN (` + inAccounts + `) GROUP BY account`
 	args = append(append(args, fid, k, f), accounts...)
 	if later {
 		q += `
-		UNION ALL SELECT 'l', 0, value_date, CAST(sum(amount) AS BIGINT), NULL, account FROM postings WHERE facility_id = ? AND value_date > ? AND account IN (?, ?, ?)` + recorded + ` GROUP BY value_date, account`
+		UNION ALL SELECT 'l', 0, value_date, CAST(sum(amount) AS BIGINT), NULL, account FROM postings WHERE facility_id = ? AND value_date > ? AND account IN (` + inAccounts + `)` + recorded + ` GROUP BY value_date, account`
 		args = append(append(append(args, fid, f), accounts...), k)
 	}
 	return q, args
@@ -160,7 +164,16 @@ func scanAvailability(rows *sql.Rows, err error, from date.Date, knownAt time.Ti
 		}
 		switch kind {
 		case "c":
-			in.Certificates = append(in.Certificates, store.CertificateFigure{ID: id, AsOf: d.D, BorrowingBase: money.Amount(amount), DecidedAt: at.T})
+			c := store.CertificateFigure{ID: id, AsOf: d.D, BorrowingBase: money.Amount(amount), DecidedAt: at.T}
+			if account != "" {
+				n, err := strconv.ParseInt(account, 10, 64)
+				if err != nil {
+					return in, fmt.Errorf("certificate %d: last-out base %q: %w", id, account, err)
+				}
+				lo := money.Amount(n)
+				c.LastOutBase = &lo
+			}
+			in.Certificates = append(in.Certificates, c)
 		case "n":
 			in.ApprovedAfter = int(id)
 		case "b":

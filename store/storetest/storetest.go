@@ -68,6 +68,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AccrualRace", testAccrualRace},
 		{"Pages", testPages},
 		{"LoanNotices", testLoanNotices},
+		{"LastOut", testLastOut},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

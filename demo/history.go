@@ -1,0 +1,111 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"revolver/app"
+	"revolver/date"
+	"revolver/ledger"
+	"revolver/money"
+	"revolver/store"
+)
+
+// certPlan is a borrowing base certificate of a demo's history: the
+// borrower's reports as of asOf submitted by by on submit at submitAt
+// (hour, minute), approved by the officer with comment on approve at
+// approveAt.
+type certPlan struct {
+	asOf, submit, approve date.Date
+	submitAt, approveAt   [2]int
+	by, comment           string
+	// reports derives the aging and the inventory of asOf.
+	reports func() (recv, inv []byte, err error)
+}
+
+// certificate schedules the submission and the approval of p through the
+// use cases, as the API would.
+func (l *loader) certificate(p certPlan) {
+	slug := l.ex.Slug
+	l.on(p.submit, p.submitAt[0], p.submitAt[1], p.by, "certificate:"+p.asOf.String(), func(ctx context.Context) error {
+		recv, inv, err := p.reports()
+		if err != nil {
+			return err
+		}
+		t, err := l.terms.TermsAsOf(l.ctx, slug, p.asOf)
+		if err != nil {
+			return err
+		}
+		c, _, err := l.svc.SubmitCertificate(ctx, t, app.CertificateInput{Facility: slug, AsOf: p.asOf, By: p.by,
+			Receivables: store.InputContent{Name: "receivables-" + p.asOf.String() + ".csv", Content: recv},
+			Debtors:     store.InputContent{Name: "debtors.csv", Content: l.debtors},
+			Inventory:   store.InputContent{Name: "inventory-" + p.asOf.String() + ".csv", Content: inv}})
+		if err != nil {
+			return fmt.Errorf("certificate %s: %w", p.asOf, err)
+		}
+		l.certs[p.asOf] = c
+		l.res.Created++
+		l.res.Certificates++
+		return nil
+	})
+	l.on(p.approve, p.approveAt[0], p.approveAt[1], officer, "certificate:"+p.asOf.String()+":approve", func(ctx context.Context) error {
+		_, c, err := l.svc.DecideCertificate(ctx, slug, l.certs[p.asOf].ID, app.CertificateDecision{Status: store.Approved, By: officer, Comment: p.comment})
+		if err != nil {
+			return fmt.Errorf("approve certificate %s: %w", p.asOf, err)
+		}
+		l.certs[p.asOf] = c
+		l.res.Created++
+		return nil
+	})
+}
+
+// advancePlan is an advance of a demo's history: requested by by on vd at
+// at, bringing the loans to share% of the borrowing base of the
+// certificate as of asOf less the letters of credit outstanding, rounded
+// down to a multiple of unit; one above the maker-checker threshold is
+// approved by the officer at approveAt.
+type advancePlan struct {
+	asOf, vd      date.Date
+	at, approveAt [2]int
+	by, label     string
+	share         int64
+	unit          money.Amount
+}
+
+// advance schedules p through the use cases; nothing is requested when the
+// loans are at or above the target already.
+func (l *loader) advance(p advancePlan) {
+	slug := l.ex.Slug
+	key := "demo:advance:" + p.label
+	l.on(p.vd, p.at[0], p.at[1], p.by, "advance:"+p.label, func(ctx context.Context) error {
+		bal, err := l.st.Balances(l.ctx, slug, p.vd)
+		if err != nil {
+			return err
+		}
+		c := l.certs[p.asOf]
+		target := money.Amount(int64(c.BorrowingBase-bal[ledger.LCOutstanding]) * p.share / 100 / int64(p.unit) * int64(p.unit))
+		want := target - bal[ledger.Loans]
+		if want <= 0 {
+			return nil
+		}
+		r, err := l.svc.RequestAdvance(ctx, app.RequestInput{Facility: slug, Key: key, Amount: want, ValueDate: p.vd, By: p.by})
+		if err != nil {
+			return fmt.Errorf("advance %s of %s: %w", p.label, want, err)
+		}
+		l.res.Created++
+		l.res.Advances++
+		if r.Status == store.AdvanceFunded {
+			l.res.Transactions++
+			return nil
+		}
+		l.on(p.vd, p.approveAt[0], p.approveAt[1], officer, "advance:"+p.label+":approve", func(ctx context.Context) error {
+			if _, err := l.svc.ApproveAdvance(ctx, slug, r.ID, officer); err != nil {
+				return fmt.Errorf("approve advance %s: %w", p.label, err)
+			}
+			l.res.Created++
+			l.res.Transactions++
+			return nil
+		})
+		return nil
+	})
+}

@@ -1,0 +1,13 @@
+-- A borrowing request elects the tranche of its loan: first_out (the
+-- default; requests made before have none) or last_out (a last-out, FILO,
+-- tranche of the terms). The tranche is fixed with the request.
+ALTER TABLE advance_requests ADD COLUMN tranche TEXT CHECK (tranche IN ('first_out', 'last_out'));
+CREATE FUNCTION advance_requests_tranche_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF NEW.tranche IS DISTINCT FROM OLD.tranche THEN
+		RAISE EXCEPTION 'an advance request''s tranche is fixed with the request';
+	END IF;
+	RETURN NEW;
+END $$;
+CREATE TRIGGER advance_requests_tranche_fixed BEFORE UPDATE ON advance_requests
+FOR EACH ROW EXECUTE FUNCTION advance_requests_tranche_fixed();
