@@ -112,6 +112,44 @@ func (l *loader) modernSchedule() error {
 	})
 	l.modernCertificate(l.ex.Closing, l.ex.Closing, 8, 30, 100)
 	l.modernAdvance(l.ex.Closing, l.ex.Closing, 10, 30, 0, "closing")
+	// A Term SOFR loan of three months from 3 August (fixed two U.S.
+	// Government Securities Business Days before), continued for one
+	// month by the controller's notice before its period ends on
+	// 3 November; the loans without a notice stay base-rate loans.
+	sofr := date.MustParse("2026-08-03")
+	var sofrLoan int64
+	l.on(sofr, 9, 40, modernController, "advance:term-sofr", func(ctx context.Context) error {
+		r, err := l.svc.RequestAdvance(ctx, app.RequestInput{Facility: l.ex.Slug, Key: "demo:advance:term-sofr", Amount: money.Amount(10_000_000_00),
+			ValueDate: sofr, By: modernController, Option: "term_sofr", InterestPeriod: "3m"})
+		if err != nil {
+			return fmt.Errorf("Term SOFR advance: %w", err)
+		}
+		sofrLoan = r.ID
+		l.res.Created++
+		l.res.Advances++
+		if r.Status == store.AdvanceFunded {
+			l.res.Transactions++
+			return nil
+		}
+		l.on(sofr, 10, 30, officer, "advance:term-sofr:approve", func(ctx context.Context) error {
+			if _, err := l.svc.ApproveAdvance(ctx, l.ex.Slug, r.ID, officer); err != nil {
+				return fmt.Errorf("approve Term SOFR advance: %w", err)
+			}
+			l.res.Created++
+			l.res.Transactions++
+			return nil
+		})
+		return nil
+	})
+	notice := date.MustParse("2026-10-28")
+	l.on(notice, 10, 0, modernController, "loan-notice:term-sofr", func(ctx context.Context) error {
+		if _, err := l.svc.GiveLoanNotice(ctx, app.LoanNoticeInput{Facility: l.ex.Slug, Key: "demo:loan-notice:term-sofr", Loan: sofrLoan,
+			Kind: store.LoanContinue, InterestPeriod: "1m", By: modernController}); err != nil {
+			return fmt.Errorf("continuing the Term SOFR loan: %w", err)
+		}
+		l.res.Created++
+		return nil
+	})
 	// A FILO loan, against the last-out borrowing base of the August
 	// certificate: repaid only after the first-out loans.
 	filo := date.MustParse("2026-10-01")

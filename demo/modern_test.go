@@ -62,6 +62,25 @@ func TestModernExample(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// Each loan at its own rate: the Term SOFR loan fixed two U.S.
+			// Government Securities Business Days before its period, then
+			// continued for a month; the margins from the grid's level;
+			// the FILO loan's own accrual.
+			memos0 := map[string]string{}
+			for _, tx := range txs {
+				memos0[tx.Key] = tx.Memo
+			}
+			for key, want := range map[string]string{
+				"interest:2026-08-03": "loan 2 10000000.00 at 5.3495% (term_sofr: term_sofr_3m 3.8495% on 2026-07-30 + margin 1.5%); margin level_ii 1.5% (the initial level",
+				"interest:2026-11-05": "(term_sofr: term_sofr_1m 3.8135% on 2026-10-30 + margin 1.5%); margin level_ii 1.5% (average excess availability",
+			} {
+				if !strings.Contains(memos0[key], want) {
+					t.Errorf("%s: %q\nwant it to contain %q", key, memos0[key], want)
+				}
+			}
+			if memos0["interest-last-out:2026-10-15"] == "" {
+				t.Errorf("no last-out accrual on 2026-10-15")
+			}
 			fees := map[string]money.Amount{}
 			memos := map[string]string{}
 			for _, tx := range txs {
@@ -77,9 +96,9 @@ func TestModernExample(t *testing.T) {
 			}
 			for key, want := range map[string]string{
 				"fee:closing_fee":                          "375000.00",
-				"fee:unused_line_fee:2026-06-30":           "541.67", // 0.375% × 52,000,000.00 unused × 1/360: one day in force
-				"fee:unused_line_fee:2026-09-30":           "47324.30",
-				"fee:lc_fee:2026-09-30":                    "6145.83", // 1.5% × 1,603,260.87 × 92/360
+				"fee:unused_line_fee:2026-06-30":           "541.67",   // 0.375% × 52,000,000.00 unused × 1/360: one day in force
+				"fee:unused_line_fee:2026-09-30":           "46323.26", // with the Term SOFR and FILO loans
+				"fee:lc_fee:2026-09-30":                    "6145.83",  // 1.5% × 1,603,260.87 × 92/360
 				"fee:collateral_monitoring_fee:2026-07-31": "2500.00",
 				"fee:collateral_monitoring_fee:2026-10-31": "2500.00",
 			} {
