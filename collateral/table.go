@@ -234,10 +234,10 @@ func parseBool(b []byte) (v, ok bool) {
 		return false, (b[0]|0x20) == 'n' && (b[1]|0x20) == 'o'
 	case 3:
 		return true, (b[0]|0x20) == 'y' && (b[1]|0x20) == 'e' && (b[2]|0x20) == 's'
-	case 4:
-		return true, (b[0]|0x20) == 't' && (b[1]|0x20) == 'r' && (b[2]|0x20) == 'u' && (b[3]|0x20) == 'e'
-	case 5:
-		return false, (b[0]|0x20) == 'f' && (b[1]|0x20) == 'a' && (b[2]|0x20) == 'l' && (b[3]|0x20) == 's' && (b[4]|0x20) == 'e'
+	case 4: // "true" in any case, the four bytes as one word
+		return true, binary.LittleEndian.Uint32(b)|0x20202020 == 't'|'r'<<8|'u'<<16|'e'<<24
+	case 5: // "false" in any case
+		return false, binary.LittleEndian.Uint32(b)|0x20202020 == 'f'|'a'<<8|'l'<<16|'s'<<24 && b[4]|0x20 == 'e'
 	}
 	return false, false
 }
