@@ -451,8 +451,13 @@ func newIDTable(debtors []Debtor) idTable {
 }
 
 func (t *idTable) lookup(b []byte) int32 {
-	k := t.idKey(b)
 	n := len(b)
+	var k uint64
+	if n >= 4 && n <= 8 { // idKey's usual case, inlined
+		k = uint64(binary.LittleEndian.Uint32(b)) | uint64(binary.LittleEndian.Uint32(b[n-4:]))<<32
+	} else {
+		k = t.idKey(b)
+	}
 	j := slotOf(k, n, t.mask)
 	for {
 		s := &t.slots[j]

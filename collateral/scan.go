@@ -366,6 +366,12 @@ func (w *worker) fail(line int32, col string, val []byte, expected string) {
 
 // shape checks the record's quoting and field count.
 func (w *worker) shape(t *table, line int32) bool {
+	return w.qcol < 0 && w.nf == t.ncols || w.badShape(t, line)
+}
+
+// badShape is shape for a record with a bad quote or field count: it
+// records the problem and returns false.
+func (w *worker) badShape(t *table, line int32) bool {
 	if w.qcol >= 0 {
 		col := ""
 		if w.qcol < len(t.columns) {
@@ -473,7 +479,13 @@ func scanCSV(t *table, data []byte, start, firstLine int, s sink) []*worker {
 		ws[k] = w
 		i, line := cs, line0
 		for i < ce {
-			next, nl := w.record(data, i)
+			// record, inlined
+			next, nl := 0, 1
+			if n, ok := w.plainLine(data, i); ok {
+				next = n
+			} else {
+				next, nl = w.recordAny(data, i)
+			}
 			if !w.blank() {
 				s.row(w, int32(line), line-firstLine)
 				w.fed++
