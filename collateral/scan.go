@@ -133,15 +133,17 @@ func (w *worker) plainLine(data []byte, i int) (int, bool) {
 		for ; m != 0; m &= m - 1 {
 			k := bits.TrailingZeros64(m) & 63
 			e := base + k
-			switch blk[k] {
-			case ',':
+			// A comma first: six of a receivable's seven fields end in one.
+			c := blk[k]
+			if c == ',' {
 				if nf < len(sp) {
 					sp[nf] = uint64(e)<<32 | uint64(s)
 				}
 				nf++
 				s = e + 1
 				continue
-			case '\n':
+			}
+			if c == '\n' {
 				if nf < len(sp) {
 					sp[nf] = uint64(e)<<32 | uint64(s)
 				}
@@ -154,7 +156,8 @@ func (w *worker) plainLine(data []byte, i int) (int, bool) {
 					w.tidy(data)
 				}
 				return e + 1, true
-			case '"':
+			}
+			if c == '"' {
 				return 0, false
 			}
 			// A '\r', a space, a tab or another byte below '-': the line
