@@ -414,12 +414,15 @@ func TestChunkedLineNumbers(t *testing.T) {
 			return quoteNL(row)
 		case 40000:
 			return strings.Replace(row, "false", "nope", 1)
+		case 50000:
+			return "C1,INV00000010,2004-01-01,2004-01-01,1.00,USD,false"
 		}
 		return row
 	})
 	_, err = ReadReceivables("r.csv", data, "d.csv", ds, Options{})
 	es = problems(t, err)
-	if len(es.List) != 1 || es.List[0].Line != 40001 || es.List[0].Column != "disputed" {
+	if len(es.List) != 2 || es.List[0].Line != 40001 || es.List[0].Column != "disputed" ||
+		es.List[1].Line != 50001 || !strings.Contains(es.List[1].Error(), "also on line 12") {
 		t.Fatalf("got %v", err)
 	}
 	// and without the error the rows are all there with their lines.

@@ -58,6 +58,8 @@ type recvSink struct {
 	ext     extras
 
 	cols [7]int // field index of each of ReceivableColumns
+
+	bb int // the bits of the invoice hashes' buckets for duplicates (dupBuckets)
 }
 
 func newRecvSink(t *table, dfile string, debtors []Debtor, opt Options) *recvSink {
@@ -85,6 +87,7 @@ func newRecvSink(t *table, dfile string, debtors []Debtor, opt Options) *recvSin
 func (s *recvSink) alloc(n int) {
 	s.rows = make([]Receivable, n)
 	s.hs = make([]uint32, n)
+	s.bb = dupBuckets(n)
 	s.ext.alloc(n)
 }
 
@@ -128,7 +131,12 @@ func (s *recvSink) row(w *worker, line int32, idx int) {
 			w.txt = append(w.txt, inv...)
 		}
 		x.invLen = uint16(len(inv))
-		s.hs[idx] = s.invoiceHash(inv)
+		h := s.invoiceHash(inv)
+		s.hs[idx] = h
+		if w.hist == nil {
+			w.hist = make([]int32, 1<<s.bb)
+		}
+		w.hist[bucketOf(h, s.bb)]++
 	} else if len(inv) == 0 {
 		w.fail(line, "invoice_no", inv, "an invoice number")
 	} else {
@@ -230,7 +238,14 @@ func (s *recvSink) finish(ws []*worker) (*Receivables, error) {
 		}
 	}
 	var dups errList // its own first MaxErrors, merged with the rows' problems
-	for _, d := range duplicates(buf, s.rows, s.hs) {
+	parts := make([]dupPart, len(ws))
+	for k, w := range ws {
+		parts[k] = dupPart{w.lo, w.hi, w.hist}
+		if parts[k].hist == nil {
+			parts[k].hist = make([]int32, 1<<s.bb)
+		}
+	}
+	for _, d := range duplicates(buf, s.rows, s.hs, s.bb, parts) {
 		a, b := &s.rows[d[0]], &s.rows[d[1]]
 		dups.add(&FieldError{File: t.file, Line: int(b.Line), Column: "invoice_no",
 			Value:    string(buf[b.invOff : b.invOff+int32(b.invLen)]),
@@ -269,39 +284,46 @@ func (s *recvSink) finish(ws []*worker) (*Receivables, error) {
 	}, nil
 }
 
+// dupBuckets returns the bits of the buckets duplicates spreads n rows
+// into: about a thousand rows a bucket.
+func dupBuckets(n int) int { return min(bits.Len(uint(n/1024)), 14) }
+
+// bucketOf is an invoice hash's bucket: its top bb bits.
+func bucketOf(h uint32, bb int) int {
+	if bb == 0 {
+		return 0
+	}
+	return int(h >> (32 - uint(bb)))
+}
+
+// dupPart is a range of rows [lo, hi) with the count of its invoice hashes
+// in each bucket.
+type dupPart struct {
+	lo, hi int
+	hist   []int32
+}
+
 // duplicates finds rows with the same invoice number, given each row's
 // invoice hash (hs, 0 for rows without one). It returns pairs (first
 // occurrence, later occurrence) ordered by the later one.
 //
-// Rows are first spread by the top bits of their hash into buckets of about
-// a thousand (a counting sort, in parallel blocks, keeping row order within a
-// bucket); each bucket then goes through a small open-addressing table that
-// stays in the processor's cache. Equal hashes are confirmed on the bytes.
-func duplicates(buf []byte, rows []Receivable, hs []uint32) [][2]int32 {
+// Rows are first spread by the top bb bits of their hash into buckets of
+// about a thousand (a counting sort, in parallel over parts, which cover
+// the rows in order and come with their histograms, keeping row order
+// within a bucket); each bucket then goes through a small open-addressing
+// table that stays in the processor's cache. Equal hashes are confirmed on
+// the bytes.
+func duplicates(buf []byte, rows []Receivable, hs []uint32, bb int, parts []dupPart) [][2]int32 {
 	n := len(rows)
 	if n < 2 {
 		return nil
 	}
-	const block = 1 << 16
-	nb := (n + block - 1) / block
-	bb := min(bits.Len(uint(n/1024)), 14) // bucket bits
 	nk := 1 << bb
-	shift := uint(32 - bb)
-	bucket := func(h uint32) int {
-		if bb == 0 {
-			return 0
-		}
-		return int(h >> shift)
-	}
+	nb := len(parts)
 	hist := make([]int32, nb*nk)
-	parallel(nb, func(b int) {
-		hh := hist[b*nk : (b+1)*nk]
-		for _, h := range hs[b*block : min(n, (b+1)*block)] {
-			if h != 0 {
-				hh[bucket(h)]++
-			}
-		}
-	})
+	for b, p := range parts {
+		copy(hist[b*nk:(b+1)*nk], p.hist)
+	}
 	starts := make([]int32, nk+1)
 	pos := int32(0)
 	for k := range nk {
@@ -316,21 +338,21 @@ func duplicates(buf []byte, rows []Receivable, hs []uint32) [][2]int32 {
 	ent := make([]uint64, pos) // hash << 32 | row
 	parallel(nb, func(b int) {
 		hh := hist[b*nk : (b+1)*nk]
-		lo := b * block
-		for i, h := range hs[lo:min(n, (b+1)*block)] {
+		lo := parts[b].lo
+		for i, h := range hs[lo:parts[b].hi] {
 			if h != 0 {
-				k := bucket(h)
+				k := bucketOf(h, bb)
 				ent[hh[k]] = uint64(h)<<32 | uint64(lo+i)
 				hh[k]++
 			}
 		}
 	})
-	parts := min(nk, 8*maxProcs())
-	found := make([][][2]int32, parts)
-	parallel(parts, func(p int) {
+	np := min(nk, 8*maxProcs())
+	found := make([][][2]int32, np)
+	parallel(np, func(p int) {
 		var table []uint64
 		var out [][2]int32
-		for k := p * nk / parts; k < (p+1)*nk/parts; k++ {
+		for k := p * nk / np; k < (p+1)*nk/np; k++ {
 			es := ent[starts[k]:starts[k+1]]
 			size := 1 << bits.Len(uint(2*len(es)))
 			if cap(table) < size {

@@ -64,6 +64,7 @@ type worker struct {
 	size   int             // the chunk's bytes: the most text its rows can keep
 	ext    [][]byte        // kept text of extra columns
 	intern map[string]string
+	hist   []int32 // the chunk's invoice hashes by bucket (see duplicates)
 	dates  [1024]dateEntry
 }
 
