@@ -75,8 +75,21 @@ func computeReceivables(in Input, casualty []CasualtyExclusion, currency string,
 		builtin = builtin && rcs[k].kind != agreement.Custom && !(rcs[k].kind == agreement.Casualty && len(casualty) > 0)
 	}
 	var bucket []int8
+	// For the one pass: the past-due criteria in order, and the first
+	// disputed criterion's place (na if none); a casualty criterion without
+	// exclusions takes no row.
+	var pastDue []rowCrit
+	dispPos := na
 	if builtin {
 		bucket = make([]int8, n)
+		for _, c := range rcs {
+			switch c.kind {
+			case agreement.PastDue:
+				pastDue = append(pastDue, c)
+			case agreement.Disputed:
+				dispPos = min(dispPos, c.pos)
+			}
+		}
 	}
 
 	// Pre-pass: gross per debtor, range check, cross-aged shares (and, with
@@ -126,9 +139,11 @@ func computeReceivables(in Input, casualty []CasualtyExclusion, currency string,
 		}
 		if builtin {
 			b := na
-			for k := range rcs {
-				c := &rcs[k]
-				if c.kind == agreement.PastDue && r.InvoiceDate < c.cutoff || c.kind == agreement.Disputed && r.Disputed {
+			if r.Disputed {
+				b = dispPos
+			}
+			for k := range pastDue {
+				if c := &pastDue[k]; c.pos < b && r.InvoiceDate < c.cutoff {
 					b = c.pos
 					break
 				}

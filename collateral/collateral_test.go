@@ -414,12 +414,15 @@ func TestChunkedLineNumbers(t *testing.T) {
 			return quoteNL(row)
 		case 40000:
 			return strings.Replace(row, "false", "nope", 1)
+		case 50000:
+			return "C1,INV00000010,2004-01-01,2004-01-01,1.00,USD,false"
 		}
 		return row
 	})
 	_, err = ReadReceivables("r.csv", data, "d.csv", ds, Options{})
 	es = problems(t, err)
-	if len(es.List) != 1 || es.List[0].Line != 40001 || es.List[0].Column != "disputed" {
+	if len(es.List) != 2 || es.List[0].Line != 40001 || es.List[0].Column != "disputed" ||
+		es.List[1].Line != 50001 || !strings.Contains(es.List[1].Error(), "also on line 12") {
 		t.Fatalf("got %v", err)
 	}
 	// and without the error the rows are all there with their lines.
@@ -650,5 +653,40 @@ func TestUnitCostWithFourDecimals(t *testing.T) {
 	}
 	if got := v.Rows[0]; got.UnitCost != "1.0055" || got.ExtendedCost != 302 {
 		t.Errorf("got %+v", got)
+	}
+}
+
+// Invoice numbers of every length, each once and then again: every second
+// one is found, and only those (lengths around the hash's word sizes, and
+// numbers equal in the words it reads but not in between).
+func TestDuplicateInvoicesEveryLength(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("debtor_id,invoice_no,invoice_date,due_date,amount,currency,disputed\n")
+	var nos []string
+	for n := 1; n <= 40; n++ {
+		nos = append(nos, strings.Repeat("7", n), strings.Repeat("7", n-1)+"8")
+	}
+	nos = append(nos, "ABCDEFGH12ABCDEFGH", "ABCDEFGH21ABCDEFGH", "ABCDxABCD", "ABCDyABCD")
+	for pass := range 2 {
+		for i, no := range nos {
+			if pass == 1 && i%2 == 1 {
+				continue
+			}
+			fmt.Fprintf(&b, "C1,%s,2004-09-01,2004-10-01,1.00,USD,false\n", no)
+		}
+	}
+	_, err := ReadReceivables("r.csv", []byte(b.String()), "d.csv", []Debtor{{ID: "C1"}}, Options{})
+	var errs *Errors
+	if !errors.As(err, &errs) {
+		t.Fatalf("err = %v; expected the duplicates", err)
+	}
+	want := (len(nos) + 1) / 2
+	if errs.Total != want {
+		t.Fatalf("%d problems; expected %d duplicates: %v", errs.Total, want, err)
+	}
+	for k, e := range errs.List {
+		if e.Value != nos[2*k] || e.Line != len(nos)+2+k {
+			t.Fatalf("problem %d: %v; expected %q on line %d", k, e, nos[2*k], len(nos)+2+k)
+		}
 	}
 }

@@ -52,14 +52,20 @@ type recvSink struct {
 	data    []byte   // the CSV input, which verbatim invoice numbers point into
 	hs      []uint32 // per row: hash of the invoice number (never 0), 0 if none
 	seed    maphash.Seed
+	k0, k1  uint64 // the invoice hash's keys, from seed
+	cur3    uint32 // a three-byte currency as a word (cur3ok)
+	cur3ok  bool
 	ext     extras
 
 	cols [7]int // field index of each of ReceivableColumns
+
+	bb int // the bits of the invoice hashes' buckets for duplicates (dupBuckets)
 }
 
 func newRecvSink(t *table, dfile string, debtors []Debtor, opt Options) *recvSink {
 	s := &recvSink{t: t, debtors: debtors, dfile: dfile, ext: extras{t: t}}
 	s.seed = maphash.MakeSeed()
+	s.k0, s.k1 = maphash.Bytes(s.seed, []byte{0}), maphash.Bytes(s.seed, []byte{1})
 	s.index = newIDTable(debtors)
 	s.unknown = "a debtor_id of the customer master " + dfile
 	if dfile == "" {
@@ -68,6 +74,9 @@ func newRecvSink(t *table, dfile string, debtors []Debtor, opt Options) *recvSin
 	c := opt.currency()
 	s.cur = []byte(c)
 	s.curS = c
+	if len(c) == 3 {
+		s.cur3, s.cur3ok = uint32(c[0])|uint32(c[1])<<8|uint32(c[2])<<16, true
+	}
 	s.curExp = fmt.Sprintf("%q (the currency of this report)", c)
 	for k, c := range ReceivableColumns {
 		s.cols[k] = t.col(c, ReceivableColumns)
@@ -78,6 +87,7 @@ func newRecvSink(t *table, dfile string, debtors []Debtor, opt Options) *recvSin
 func (s *recvSink) alloc(n int) {
 	s.rows = make([]Receivable, n)
 	s.hs = make([]uint32, n)
+	s.bb = dupBuckets(n)
 	s.ext.alloc(n)
 }
 
@@ -121,7 +131,12 @@ func (s *recvSink) row(w *worker, line int32, idx int) {
 			w.txt = append(w.txt, inv...)
 		}
 		x.invLen = uint16(len(inv))
-		s.hs[idx] = uint32(maphash.Bytes(s.seed, inv)) | 1
+		h := s.invoiceHash(inv)
+		s.hs[idx] = h
+		if w.hist == nil {
+			w.hist = make([]int32, 1<<s.bb)
+		}
+		w.hist[bucketOf(h, s.bb)]++
 	} else if len(inv) == 0 {
 		w.fail(line, "invoice_no", inv, "an invoice number")
 	} else {
@@ -137,7 +152,8 @@ func (s *recvSink) row(w *worker, line int32, idx int) {
 	if x.Amount, ok = w.parseAmount(amt); !ok {
 		w.fail(line, "amount", amt, expAmount)
 	}
-	if string(cur) != s.curS && !bytes.EqualFold(cur, s.cur) {
+	if !(s.cur3ok && len(cur) == 3 && uint32(cur[0])|uint32(cur[1])<<8|uint32(cur[2])<<16 == s.cur3) &&
+		string(cur) != s.curS && !bytes.EqualFold(cur, s.cur) {
 		w.fail(line, "currency", cur, s.curExp)
 	}
 	if x.Disputed, ok = parseBool(disp); !ok {
@@ -147,6 +163,30 @@ func (s *recvSink) row(w *worker, line int32, idx int) {
 	if len(s.ext.span) > 0 {
 		s.ext.take(w, idx)
 	}
+}
+
+// invoiceHash returns the hash of an invoice number (never 0). Numbers of
+// up to sixteen bytes are read as two words (overlapping when shorter than
+// sixteen) and mixed with the keys by one 128-bit multiply; longer ones go
+// through maphash.
+func (s *recvSink) invoiceHash(b []byte) uint32 {
+	n := len(b)
+	var a, c uint64
+	switch {
+	case n >= 8 && n <= 16:
+		a, c = binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[n-8:])
+	case n >= 4 && n < 8:
+		a, c = uint64(binary.LittleEndian.Uint32(b)), uint64(binary.LittleEndian.Uint32(b[n-4:]))
+	case n < 4:
+		for i, x := range b {
+			a |= uint64(x) << (8 * i)
+		}
+	default:
+		return uint32(maphash.Bytes(s.seed, b)) | 1
+	}
+	hi, lo := bits.Mul64(a^s.k0, c^s.k1^uint64(n))
+	h := hi ^ lo
+	return uint32(h^h>>32) | 1
 }
 
 // cut returns a plain line's field, d[start:end] for v = end<<32 | start.
@@ -198,7 +238,14 @@ func (s *recvSink) finish(ws []*worker) (*Receivables, error) {
 		}
 	}
 	var dups errList // its own first MaxErrors, merged with the rows' problems
-	for _, d := range duplicates(buf, s.rows, s.hs) {
+	parts := make([]dupPart, len(ws))
+	for k, w := range ws {
+		parts[k] = dupPart{w.lo, w.hi, w.hist}
+		if parts[k].hist == nil {
+			parts[k].hist = make([]int32, 1<<s.bb)
+		}
+	}
+	for _, d := range duplicates(buf, s.rows, s.hs, s.bb, parts) {
 		a, b := &s.rows[d[0]], &s.rows[d[1]]
 		dups.add(&FieldError{File: t.file, Line: int(b.Line), Column: "invoice_no",
 			Value:    string(buf[b.invOff : b.invOff+int32(b.invLen)]),
@@ -237,39 +284,46 @@ func (s *recvSink) finish(ws []*worker) (*Receivables, error) {
 	}, nil
 }
 
+// dupBuckets returns the bits of the buckets duplicates spreads n rows
+// into: about a thousand rows a bucket.
+func dupBuckets(n int) int { return min(bits.Len(uint(n/1024)), 14) }
+
+// bucketOf is an invoice hash's bucket: its top bb bits.
+func bucketOf(h uint32, bb int) int {
+	if bb == 0 {
+		return 0
+	}
+	return int(h >> (32 - uint(bb)))
+}
+
+// dupPart is a range of rows [lo, hi) with the count of its invoice hashes
+// in each bucket.
+type dupPart struct {
+	lo, hi int
+	hist   []int32
+}
+
 // duplicates finds rows with the same invoice number, given each row's
 // invoice hash (hs, 0 for rows without one). It returns pairs (first
 // occurrence, later occurrence) ordered by the later one.
 //
-// Rows are first spread by the top bits of their hash into buckets of about
-// a thousand (a counting sort, in parallel blocks, keeping row order within a
-// bucket); each bucket then goes through a small open-addressing table that
-// stays in the processor's cache. Equal hashes are confirmed on the bytes.
-func duplicates(buf []byte, rows []Receivable, hs []uint32) [][2]int32 {
+// Rows are first spread by the top bb bits of their hash into buckets of
+// about a thousand (a counting sort, in parallel over parts, which cover
+// the rows in order and come with their histograms, keeping row order
+// within a bucket); each bucket then goes through a small open-addressing
+// table that stays in the processor's cache. Equal hashes are confirmed on
+// the bytes.
+func duplicates(buf []byte, rows []Receivable, hs []uint32, bb int, parts []dupPart) [][2]int32 {
 	n := len(rows)
 	if n < 2 {
 		return nil
 	}
-	const block = 1 << 16
-	nb := (n + block - 1) / block
-	bb := min(bits.Len(uint(n/1024)), 14) // bucket bits
 	nk := 1 << bb
-	shift := uint(32 - bb)
-	bucket := func(h uint32) int {
-		if bb == 0 {
-			return 0
-		}
-		return int(h >> shift)
-	}
+	nb := len(parts)
 	hist := make([]int32, nb*nk)
-	parallel(nb, func(b int) {
-		hh := hist[b*nk : (b+1)*nk]
-		for _, h := range hs[b*block : min(n, (b+1)*block)] {
-			if h != 0 {
-				hh[bucket(h)]++
-			}
-		}
-	})
+	for b, p := range parts {
+		copy(hist[b*nk:(b+1)*nk], p.hist)
+	}
 	starts := make([]int32, nk+1)
 	pos := int32(0)
 	for k := range nk {
@@ -284,21 +338,21 @@ func duplicates(buf []byte, rows []Receivable, hs []uint32) [][2]int32 {
 	ent := make([]uint64, pos) // hash << 32 | row
 	parallel(nb, func(b int) {
 		hh := hist[b*nk : (b+1)*nk]
-		lo := b * block
-		for i, h := range hs[lo:min(n, (b+1)*block)] {
+		lo := parts[b].lo
+		for i, h := range hs[lo:parts[b].hi] {
 			if h != 0 {
-				k := bucket(h)
+				k := bucketOf(h, bb)
 				ent[hh[k]] = uint64(h)<<32 | uint64(lo+i)
 				hh[k]++
 			}
 		}
 	})
-	parts := min(nk, 8*maxProcs())
-	found := make([][][2]int32, parts)
-	parallel(parts, func(p int) {
+	np := min(nk, 8*maxProcs())
+	found := make([][][2]int32, np)
+	parallel(np, func(p int) {
 		var table []uint64
 		var out [][2]int32
-		for k := p * nk / parts; k < (p+1)*nk/parts; k++ {
+		for k := p * nk / np; k < (p+1)*nk/np; k++ {
 			es := ent[starts[k]:starts[k+1]]
 			size := 1 << bits.Len(uint(2*len(es)))
 			if cap(table) < size {
@@ -419,8 +473,13 @@ func newIDTable(debtors []Debtor) idTable {
 }
 
 func (t *idTable) lookup(b []byte) int32 {
-	k := t.idKey(b)
 	n := len(b)
+	var k uint64
+	if n >= 4 && n <= 8 { // idKey's usual case, inlined
+		k = uint64(binary.LittleEndian.Uint32(b)) | uint64(binary.LittleEndian.Uint32(b[n-4:]))<<32
+	} else {
+		k = t.idKey(b)
+	}
 	j := slotOf(k, n, t.mask)
 	for {
 		s := &t.slots[j]

@@ -64,6 +64,7 @@ type worker struct {
 	size   int             // the chunk's bytes: the most text its rows can keep
 	ext    [][]byte        // kept text of extra columns
 	intern map[string]string
+	hist   []int32 // the chunk's invoice hashes by bucket (see duplicates)
 	dates  [1024]dateEntry
 }
 
@@ -133,15 +134,17 @@ func (w *worker) plainLine(data []byte, i int) (int, bool) {
 		for ; m != 0; m &= m - 1 {
 			k := bits.TrailingZeros64(m) & 63
 			e := base + k
-			switch blk[k] {
-			case ',':
+			// A comma first: six of a receivable's seven fields end in one.
+			c := blk[k]
+			if c == ',' {
 				if nf < len(sp) {
 					sp[nf] = uint64(e)<<32 | uint64(s)
 				}
 				nf++
 				s = e + 1
 				continue
-			case '\n':
+			}
+			if c == '\n' {
 				if nf < len(sp) {
 					sp[nf] = uint64(e)<<32 | uint64(s)
 				}
@@ -154,7 +157,8 @@ func (w *worker) plainLine(data []byte, i int) (int, bool) {
 					w.tidy(data)
 				}
 				return e + 1, true
-			case '"':
+			}
+			if c == '"' {
 				return 0, false
 			}
 			// A '\r', a space, a tab or another byte below '-': the line
@@ -366,6 +370,12 @@ func (w *worker) fail(line int32, col string, val []byte, expected string) {
 
 // shape checks the record's quoting and field count.
 func (w *worker) shape(t *table, line int32) bool {
+	return w.qcol < 0 && w.nf == t.ncols || w.badShape(t, line)
+}
+
+// badShape is shape for a record with a bad quote or field count: it
+// records the problem and returns false.
+func (w *worker) badShape(t *table, line int32) bool {
 	if w.qcol >= 0 {
 		col := ""
 		if w.qcol < len(t.columns) {
@@ -473,7 +483,13 @@ func scanCSV(t *table, data []byte, start, firstLine int, s sink) []*worker {
 		ws[k] = w
 		i, line := cs, line0
 		for i < ce {
-			next, nl := w.record(data, i)
+			// record, inlined
+			next, nl := 0, 1
+			if n, ok := w.plainLine(data, i); ok {
+				next = n
+			} else {
+				next, nl = w.recordAny(data, i)
+			}
 			if !w.blank() {
 				s.row(w, int32(line), line-firstLine)
 				w.fed++

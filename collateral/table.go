@@ -234,10 +234,10 @@ func parseBool(b []byte) (v, ok bool) {
 		return false, (b[0]|0x20) == 'n' && (b[1]|0x20) == 'o'
 	case 3:
 		return true, (b[0]|0x20) == 'y' && (b[1]|0x20) == 'e' && (b[2]|0x20) == 's'
-	case 4:
-		return true, (b[0]|0x20) == 't' && (b[1]|0x20) == 'r' && (b[2]|0x20) == 'u' && (b[3]|0x20) == 'e'
-	case 5:
-		return false, (b[0]|0x20) == 'f' && (b[1]|0x20) == 'a' && (b[2]|0x20) == 'l' && (b[3]|0x20) == 's' && (b[4]|0x20) == 'e'
+	case 4: // "true" in any case, the four bytes as one word
+		return true, binary.LittleEndian.Uint32(b)|0x20202020 == 't'|'r'<<8|'u'<<16|'e'<<24
+	case 5: // "false" in any case
+		return false, binary.LittleEndian.Uint32(b)|0x20202020 == 'f'|'a'<<8|'l'<<16|'s'<<24 && b[4]|0x20 == 'e'
 	}
 	return false, false
 }
@@ -249,7 +249,7 @@ func (w *worker) parseDate(b []byte) (date.Date, bool) {
 	if len(b) == 10 && b[4] == '-' {
 		// Reports repeat few dates: a small direct-mapped cache of parsed ones.
 		a, c := binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint16(b[8:])
-		h := (a*0x9E3779B97F4A7C15 ^ uint64(c)*0xC2B2AE3D27D4EB4F) >> 54
+		h := (a ^ uint64(c)<<32) * 0x9E3779B97F4A7C15 >> 54 // the day over the first dash
 		e := &w.dates[h]
 		if e.a == a && e.c == c {
 			return e.d, true

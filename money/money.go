@@ -7,6 +7,7 @@
 package money
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -55,10 +56,29 @@ func ParseAmountBytes(b []byte) (Amount, bool) {
 		if k := n - 3 - i; k >= 1 && k <= 13 {
 			var v int64
 			ok := true
-			for _, c := range b[i : n-3] {
-				c -= '0'
-				ok = ok && c <= 9
-				v = v*10 + int64(c)
+			switch {
+			case k <= 8 && i+8 <= cap(b):
+				// The k digits and what follows them in b's array, as
+				// one word: the bytes past the digits read as '0's in
+				// front of them.
+				x := binary.LittleEndian.Uint64(b[i : i+8])
+				sh := uint(64 - 8*k)
+				x = x<<sh | zeros>>(64-sh)
+				v, ok = eightDigits(x)
+			case k > 8:
+				for _, c := range b[i : n-11] {
+					c -= '0'
+					ok = ok && c <= 9
+					v = v*10 + int64(c)
+				}
+				w, wok := eightDigits(binary.LittleEndian.Uint64(b[n-11 : n-3]))
+				v, ok = v*100_000_000+w, ok && wok
+			default:
+				for _, c := range b[i : n-3] {
+					c -= '0'
+					ok = ok && c <= 9
+					v = v*10 + int64(c)
+				}
 			}
 			d1, d2 := b[n-2]-'0', b[n-1]-'0'
 			if ok && d1 <= 9 && d2 <= 9 {
@@ -71,6 +91,24 @@ func ParseAmountBytes(b []byte) (Amount, bool) {
 		}
 	}
 	return parseAmountAny(b)
+}
+
+const zeros = 0x3030303030303030 // eight '0's
+
+// eightDigits reads eight ASCII digits, the first in x's low byte, as a
+// number, eight bytes at a time; it reports false if any byte is not a
+// digit. A byte is a digit when its high nibble is 3 and stays 3 once 6 is
+// added; the digits are then combined in pairs, fours and the eight by
+// three multiplies.
+func eightDigits(x uint64) (int64, bool) {
+	const f0, six = 0xF0F0F0F0F0F0F0F0, 0x0606060606060606
+	if x&f0 != zeros || (x+six)&f0 != zeros {
+		return 0, false
+	}
+	x = (x & 0x0F0F0F0F0F0F0F0F) * (10<<8 + 1) >> 8
+	x = (x & 0x00FF00FF00FF00FF) * (100<<16 + 1) >> 16
+	x = (x & 0x0000FFFF0000FFFF) * (10000<<32 + 1) >> 32
+	return int64(x), true
 }
 
 // parseAmountAny is ParseAmountBytes for every form it accepts.

@@ -85,6 +85,12 @@ func TestParseAmountBytesFastPath(t *testing.T) {
 		if got != want || ok != wok {
 			t.Fatalf("ParseAmountBytes(%q) = %d, %v; the general parser gives %d, %v", b, got, ok, want, wok)
 		}
+		// The same bytes followed, in their array, by others (a field of
+		// a line): what follows must not count.
+		spare := append(b[:len(b):len(b)], alphabet[r.IntN(len(alphabet))], '1', '2', '.', ',', '\n', '9', '-')
+		if got, ok := ParseAmountBytes(spare[:len(b)]); got != want || ok != wok {
+			t.Fatalf("ParseAmountBytes(%q followed by %q) = %d, %v; the general parser gives %d, %v", b, spare[len(b):], got, ok, want, wok)
+		}
 	}
 	for _, s := range []string{"0.00", "-0.00", "1.00", "-1.05", "9999999999999.99", "-9999999999999.99",
 		"99999999999999.99", "89999999999999.99", "90000000000000.00", "90000000000000.01", ".00", "-.00", "1.0x", "1x.00", "--1.00", "+1.00", "1,000.00"} {
@@ -108,13 +114,17 @@ func TestParseAmountBytesFastPath(t *testing.T) {
 }
 
 func FuzzParseAmountBytes(f *testing.F) {
-	f.Add([]byte("1234.56"))
-	f.Add([]byte("-0.07"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		got, ok := ParseAmountBytes(b)
-		want, wok := parseAmountAny(b)
+	f.Add([]byte("1234.56"), uint8(7))
+	f.Add([]byte("-0.07"), uint8(5))
+	f.Add([]byte("123456789012.34,USD"), uint8(15))
+	f.Add([]byte("-12.34,99999999"), uint8(6))
+	f.Fuzz(func(t *testing.T, b []byte, cut uint8) {
+		// b[:cut] is the field, the rest of b what follows it in its array.
+		k := min(int(cut), len(b))
+		got, ok := ParseAmountBytes(b[:k])
+		want, wok := parseAmountAny(b[:k])
 		if got != want || ok != wok {
-			t.Fatalf("ParseAmountBytes(%q) = %d, %v; the general parser gives %d, %v", b, got, ok, want, wok)
+			t.Fatalf("ParseAmountBytes(%q followed by %q) = %d, %v; the general parser gives %d, %v", b[:k], b[k:], got, ok, want, wok)
 		}
 	})
 }
