@@ -286,11 +286,18 @@ func waterfallSteps(c *borrowingbase.Certificate, a app.Availability) []step {
 			}
 			total(name+": eligible", "", sec.Collateral+".eligible", sec.Eligible.Amount)
 			if sec.Advance.Known {
-				note := ""
+				label, note := name+": advance rate", ""
 				if sec.Component != nil && sec.Component.AdvanceRate.Known() {
 					note = "advance rate " + sec.Component.AdvanceRate.Value.Percent()
 				}
-				move(name+": advance rate", note, "", sec.Eligible.Amount, sec.Advance.Amount)
+				if k, v := sec.Component, sec.NOLV; k != nil && k.NOLV != nil && v != nil && v.Advance.Known && v.AtCost.Known {
+					// The advance is the lesser of the rate at cost and against NOLV.
+					label = name + ": advance (lesser of cost and NOLV)"
+					if v.Advance.Amount < v.AtCost.Amount && k.NOLV.AdvanceRate.Known() && k.NOLV.Rate.Known() {
+						note = "advance rate " + k.NOLV.AdvanceRate.Value.Percent() + " of NOLV " + k.NOLV.Rate.Value.Percent() + " of cost"
+					}
+				}
+				move(label, note, "", sec.Eligible.Amount, sec.Advance.Amount)
 			}
 		} else if sec.Advance.Known {
 			total(name, "no input rows", "", sec.Advance.Amount)
