@@ -133,10 +133,12 @@ func (db *DB) availabilityQuery(fid int64, from date.Date, knownAt time.Time, la
 		args = append(args, f)
 	}
 	// How many certificates in force on from were approved after knownAt
-	// (what hindsight would change).
-	q += `
+	// (what hindsight would change): none after every record.
+	if !knownAt.Equal(store.Everything) {
+		q += `
 		UNION ALL SELECT 'n', count(*), NULL, 0, NULL, '' FROM certificates WHERE facility_id = ? AND status = 'approved' AND decided_at > ? AND as_of <= ?`
-	args = append(args, fid, k, f)
+		args = append(args, fid, k, f)
+	}
 	// Each account's balance at the end of from is its running balance
 	// (account_balances, kept with the postings): one index lookup per
 	// account, whatever the ledger's length. As known at knownAt, the
