@@ -84,14 +84,30 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 	if err := authorize(ctx, ActRead, facility); err != nil {
 		return Availability{}, err
 	}
-	// One statement reads the business date, when asOf's business ended
-	// and the fact records' version; availability's own inputs are a
-	// second.
-	rs, err := s.Store.ReadState(ctx, facility, asOf)
-	if err != nil {
+	// One statement reads the business date, when asOf's business ended,
+	// the fact records' and the documents' versions and availability's own
+	// inputs, when the date is given: as known at knownAt, or, by default,
+	// as known now (everything), which is the default rule's answer unless
+	// asOf is before the business date; then the inputs are read again as
+	// known at the end of asOf's business. Without a date the read state
+	// comes first (it names the business date) and the inputs second.
+	var rs store.ReadState
+	var pre *store.AvailabilityInputs
+	var err error
+	now := s.now()
+	if asOf != 0 {
+		var in store.AvailabilityInputs
+		k := everything
+		if !knownAt.IsZero() {
+			k = readAt(knownAt, now)
+		}
+		if rs, in, err = s.Store.ReadStateAndInputs(ctx, facility, asOf, k, true); err != nil {
+			return Availability{}, err
+		}
+		pre = &in
+	} else if rs, err = s.Store.ReadState(ctx, facility, asOf); err != nil {
 		return Availability{}, err
 	}
-	now := s.now()
 	bd := businessDateOf(rs, now)
 	if asOf == 0 {
 		asOf = bd
@@ -100,6 +116,12 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 		knownAt = knownAtOf(rs, asOf, now)
 	}
 	read := func(from date.Date, k time.Time, later bool) (store.AvailabilityInputs, error) {
+		if pre != nil && pre.From == from && pre.KnownAt.Equal(k) && later {
+			// Read with the read state, in its snapshot.
+			in := *pre
+			pre = nil
+			return in, nil
+		}
 		return s.Store.AvailabilityInputs(ctx, facility, from, k, later)
 	}
 	ctx = withReadState(ctx, facility, rs)

@@ -175,8 +175,19 @@ func (d Date) Year() int { y, _, _ := d.Civil(); return y }
 
 // String is YYYY-MM-DD.
 func (d Date) String() string {
+	var b [10]byte
+	return string(d.AppendTo(b[:0]))
+}
+
+// AppendTo appends the String form to b (without fmt for the years 0 to
+// 9999: dates are written in every answer).
+func (d Date) AppendTo(b []byte) []byte {
 	y, m, dd := d.Civil()
-	return fmt.Sprintf("%04d-%02d-%02d", y, int(m), dd)
+	if y < 0 || y > 9999 {
+		return fmt.Appendf(b, "%04d-%02d-%02d", y, int(m), dd)
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+dd/10), byte('0'+dd%10))
 }
 
 // Weekday returns the day of the week.
@@ -219,7 +230,7 @@ func (d Date) Time() time.Time {
 }
 
 // MarshalText writes YYYY-MM-DD.
-func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+func (d Date) MarshalText() ([]byte, error) { return d.AppendTo(make([]byte, 0, 10)), nil }
 
 // UnmarshalText reads YYYY-MM-DD.
 func (d *Date) UnmarshalText(b []byte) error {

@@ -1,6 +1,7 @@
 package date
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -37,5 +38,20 @@ func TestAddMonths(t *testing.T) {
 	}
 	if got := MustParse("2004-10-03").Weekday(); got != time.Sunday {
 		t.Errorf("2004-10-03 is a Sunday, got %v", got)
+	}
+}
+
+// TestStringFast: String writes what fmt writes for YYYY-MM-DD, inside and
+// outside the years 0 to 9999.
+func TestStringFast(t *testing.T) {
+	for d := Date(-800000); d < 3000000; d += 997 {
+		y, m, dd := d.Civil()
+		want := fmt.Sprintf("%04d-%02d-%02d", y, int(m), dd)
+		if got := d.String(); got != want {
+			t.Fatalf("%d: %q, want %q", int32(d), got, want)
+		}
+		if b, _ := d.MarshalText(); string(b) != want {
+			t.Fatalf("%d: text %q, want %q", int32(d), b, want)
+		}
 	}
 }

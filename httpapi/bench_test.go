@@ -137,28 +137,7 @@ func BenchmarkAvailabilityLongLedger(b *testing.B) {
 	for _, be := range backends {
 		b.Run(be.name, func(b *testing.B) {
 			e := newEnv(b, be.open)
-			const n, batch = 100_000, 5_000
-			first := date.MustParse("2002-10-01")
-			at := time.Date(2004, 10, 1, 12, 0, 0, 0, time.UTC)
-			for i := 0; i < n; i += batch {
-				txs := make([]ledger.Transaction, 0, batch)
-				for j := i; j < i+batch; j++ {
-					ref := ledger.Ref{Facility: own, Key: fmt.Sprintf("history-%d", j), ValueDate: first.AddDays(j * 740 / n)}
-					mk := ledger.Advance
-					if j%2 == 1 {
-						mk = ledger.Repayment
-					}
-					tr, err := mk(ref, 1_00)
-					if err != nil {
-						b.Fatal(err)
-					}
-					tr.RecordedAt = at
-					txs = append(txs, tr)
-				}
-				if _, err := e.st.PostBatch(context.Background(), txs); err != nil {
-					b.Fatal(err)
-				}
-			}
+			longLedger(b, e)
 			url := e.ts.URL + "/api/v1/facilities/" + own + "/availability?as_of=2004-10-15"
 			tok := "Bearer " + e.token[e.email[store.RoleBorrower]]
 			load(b, 64, max(b.N, 20000), func(int) *http.Request {
@@ -167,6 +146,71 @@ func BenchmarkAvailabilityLongLedger(b *testing.B) {
 				return r
 			})
 		})
+	}
+}
+
+// longLedger posts the loan account's 100,000 transactions of
+// BenchmarkAvailabilityLongLedger.
+func longLedger(b *testing.B, e *env) {
+	const n, batch = 100_000, 5_000
+	first := date.MustParse("2002-10-01")
+	at := time.Date(2004, 10, 1, 12, 0, 0, 0, time.UTC)
+	for i := 0; i < n; i += batch {
+		txs := make([]ledger.Transaction, 0, batch)
+		for j := i; j < i+batch; j++ {
+			ref := ledger.Ref{Facility: own, Key: fmt.Sprintf("history-%d", j), ValueDate: first.AddDays(j * 740 / n)}
+			mk := ledger.Advance
+			if j%2 == 1 {
+				mk = ledger.Repayment
+			}
+			tr, err := mk(ref, 1_00)
+			if err != nil {
+				b.Fatal(err)
+			}
+			tr.RecordedAt = at
+			txs = append(txs, tr)
+		}
+		if _, err := e.st.PostBatch(context.Background(), txs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAvailabilityRequest: the work of one GET …/availability (as
+// BenchmarkAvailability's) through the server's handler in process, no
+// network and one request at a time: time and allocations per request, on
+// a new facility and on BenchmarkAvailabilityLongLedger's.
+func BenchmarkAvailabilityRequest(b *testing.B) {
+	for _, be := range backends {
+		for _, long := range []bool{false, true} {
+			name := be.name + "/new"
+			if long {
+				name = be.name + "/long"
+			}
+			b.Run(name, func(b *testing.B) {
+				e := newEnv(b, be.open)
+				if long {
+					longLedger(b, e)
+				}
+				url := "/api/v1/facilities/" + own + "/availability?as_of=2004-10-15"
+				tok := "Bearer " + e.token[e.email[store.RoleBorrower]]
+				do := func() {
+					r := httptest.NewRequest("GET", url, nil)
+					r.Header.Set("Authorization", tok)
+					w := httptest.NewRecorder()
+					e.srv.ServeHTTP(w, r)
+					if w.Code != http.StatusOK {
+						b.Fatalf("%d %s", w.Code, w.Body)
+					}
+				}
+				do()
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					do()
+				}
+			})
+		}
 	}
 }
 

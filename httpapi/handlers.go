@@ -595,7 +595,12 @@ func (s *Server) availability(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return availabilityOut(a), nil
+	// Encoded without reflection (appendJSON: the same bytes).
+	b, err := availabilityOut(a).appendJSON(make([]byte, 0, 1024))
+	if err != nil {
+		return nil, err
+	}
+	return rawJSON(b), nil
 }
 
 func (s *Server) certificates(c *call) (any, error) {

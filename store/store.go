@@ -172,6 +172,11 @@ type Store interface {
 	// business) and the versions of the facility's fact records and of its
 	// documents. A facility of "" has neither.
 	ReadState(ctx context.Context, facility string, after date.Date) (ReadState, error)
+	// ReadStateAndInputs is ReadState(facility, from) and
+	// AvailabilityInputs(facility, from, knownAt, later) in one statement
+	// (one snapshot): what a figure's request reads when its known-at time
+	// does not depend on the read state.
+	ReadStateAndInputs(ctx context.Context, facility string, from date.Date, knownAt time.Time, later bool) (ReadState, AvailabilityInputs, error)
 
 	Close() error
 }

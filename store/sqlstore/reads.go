@@ -78,6 +78,32 @@ func (db *DB) AvailabilityInputs(ctx context.Context, facility string, from date
 	return scanAvailability(rows, err, from, knownAt, later)
 }
 
+// ReadStateAndInputs is ReadState and AvailabilityInputs in one statement:
+// the availability statement with ReadState's figures as three more rows
+// (readStateRows), one snapshot of the database.
+func (db *DB) ReadStateAndInputs(ctx context.Context, facility string, from date.Date, knownAt time.Time, later bool) (store.ReadState, store.AvailabilityInputs, error) {
+	fid, err := db.facilityID(ctx, db.R, facility)
+	if err != nil {
+		return store.ReadState{}, store.AvailabilityInputs{}, err
+	}
+	q, args := db.availabilityQuery(fid, from, knownAt, later)
+	q += readStateRows
+	args = append(args, db.readStateArgs(fid, from)...)
+	st, err := db.readStmt(ctx, q)
+	if err != nil {
+		return store.ReadState{}, store.AvailabilityInputs{}, err
+	}
+	var rows *sql.Rows
+	if st != nil {
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = db.R.QueryContext(ctx, db.q(q), args...)
+	}
+	var rs store.ReadState
+	in, err := scanAvailabilityState(rows, err, from, knownAt, later, &rs)
+	return rs, in, err
+}
+
 func (t *facilityTx) AvailabilityInputs(from date.Date, knownAt time.Time, later bool) (store.AvailabilityInputs, error) {
 	q, args := t.db.availabilityQuery(t.fid, from, knownAt, later)
 	rows, err := t.tx.QueryContext(t.ctx, t.db.q(q), args...)
@@ -111,10 +137,12 @@ func (db *DB) availabilityQuery(fid int64, from date.Date, knownAt time.Time, la
 		args = append(args, f)
 	}
 	// How many certificates in force on from were approved after knownAt
-	// (what hindsight would change).
-	q += `
+	// (what hindsight would change): none after every record.
+	if !knownAt.Equal(store.Everything) {
+		q += `
 		UNION ALL SELECT 'n', count(*), NULL, 0, NULL, '' FROM certificates WHERE facility_id = ? AND status = 'approved' AND decided_at > ? AND as_of <= ?`
-	args = append(args, fid, k, f)
+		args = append(args, fid, k, f)
+	}
 	// Each account's balance at the end of from is its running balance
 	// (account_balances, kept with the postings): one index lookup per
 	// account, whatever the ledger's length. As known at knownAt, the
@@ -149,6 +177,12 @@ func (db *DB) availabilityQuery(fid int64, from date.Date, knownAt time.Time, la
 }
 
 func scanAvailability(rows *sql.Rows, err error, from date.Date, knownAt time.Time, later bool) (store.AvailabilityInputs, error) {
+	return scanAvailabilityState(rows, err, from, knownAt, later, nil)
+}
+
+// scanAvailabilityState scans the availability statement's rows, and into
+// rs (when not nil) the read state's (readStateRows).
+func scanAvailabilityState(rows *sql.Rows, err error, from date.Date, knownAt time.Time, later bool, rs *store.ReadState) (store.AvailabilityInputs, error) {
 	in := store.AvailabilityInputs{From: from, KnownAt: knownAt, Balances: ledger.Balances{}}
 	if err != nil {
 		return in, fmt.Errorf("availability inputs: %w", err)
@@ -186,6 +220,12 @@ func scanAvailability(rows *sql.Rows, err error, from date.Date, knownAt time.Ti
 			if amount != 0 {
 				in.Later = append(in.Later, store.AccountDay{Day: d.D, Account: ledger.Account(account), Amount: money.Amount(amount)})
 			}
+		case "r":
+			rs.Facts.N, rs.BusinessDate.Date = int(id), d.D
+		case "q":
+			rs.After.Date, rs.After.RecordedAt = d.D, at.T
+		case "s":
+			rs.Facts.Last, rs.Docs.N, rs.Docs.Last = id, int(amount), at.T
 		}
 	}
 	if err := rows.Err(); err != nil {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"revolver/date"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
@@ -79,6 +80,8 @@ func testAvailabilityInputs(t *testing.T, s store.Store) {
 			if found && (cur.BorrowingBase == 0 || cur.DecidedAt.IsZero()) {
 				t.Errorf("in force without its figures: %+v", cur)
 			}
+			sameCombined(t, s, "f", d(c.from), c.knownAt, c.later)
+			sameCombined(t, s, "f", d(c.from), store.Everything, c.later)
 			if !reflect.DeepEqual(ids(in), ids(inTx)) || !reflect.DeepEqual(in.Balances, inTx.Balances) || !reflect.DeepEqual(in.Later, inTx.Later) {
 				t.Errorf("Store and Tx differ: %+v / %+v", in, inTx)
 			}
@@ -156,5 +159,29 @@ func testAdvanceRequestsOn(t *testing.T, s store.Store) {
 	list := must(s.AdvanceRequests(ctx, "f")).of(t)
 	if list[0].Status != store.AdvanceCancelled || list[0].DecidedBy != "maker" || list[1].Status != store.AdvanceRequested {
 		t.Errorf("after cancelling: %+v", list)
+	}
+}
+
+// sameCombined checks that ReadStateAndInputs answers what ReadState and
+// AvailabilityInputs answer apart (nothing is written meanwhile).
+func sameCombined(t *testing.T, s store.Store, facility string, from date.Date, knownAt time.Time, later bool) {
+	t.Helper()
+	rs, in, err := s.ReadStateAndInputs(ctx, facility, from, knownAt, later)
+	if err != nil {
+		t.Fatalf("read state and inputs: %v", err)
+	}
+	wantRS, err := s.ReadState(ctx, facility, from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantIn, err := s.AvailabilityInputs(ctx, facility, from, knownAt, later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs != wantRS || !rs.Docs.Last.Equal(wantRS.Docs.Last) {
+		t.Errorf("read state with the inputs %+v, want %+v", rs, wantRS)
+	}
+	if !reflect.DeepEqual(in, wantIn) {
+		t.Errorf("inputs with the read state %+v, want %+v", in, wantIn)
 	}
 }

@@ -56,6 +56,9 @@ func testBusinessDates(t *testing.T, s store.Store) {
 	newFacility(t, s, "rs")
 	want := store.ReadState{BusinessDate: store.BusinessDay{Date: d("2006-01-03")},
 		After: store.BusinessDay{Date: d("2006-01-03"), RecordedAt: store.Truncate(t0.Add(2))}}
+	sameCombined(t, s, "rs", d("2006-01-02"), store.Everything, true)
+	sameCombined(t, s, "rs", d("2006-01-03"), t0, true)
+	sameCombined(t, s, "rs", d("2006-01-04"), t0, false)
 	if rs, err := s.ReadState(ctx, "rs", d("2006-01-02")); err != nil || rs != want {
 		t.Errorf("read state after 2006-01-02: %+v %v, want %+v", rs, err, want)
 	}
@@ -73,6 +76,9 @@ func testBusinessDates(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 	n, last, err := s.FactRecordsVersion(ctx, "rs")
+	sameCombined(t, s, "rs", d("2006-01-02"), store.Everything, true)
+	sameCombined(t, s, "rs", d("2006-01-03"), t0, true)
+	sameCombined(t, s, "rs", d("2006-01-04"), t0, false)
 	if rs, err2 := s.ReadState(ctx, "rs", d("2006-01-03")); err != nil || err2 != nil || rs.Facts != (store.FactsVersion{N: n, Last: last}) || n != 1 || last != rec.ID {
 		t.Errorf("read state's fact records: %+v %v %v, want 1 and %d", rs.Facts, err, err2, rec.ID)
 	}
@@ -84,11 +90,17 @@ func testBusinessDates(t *testing.T, s store.Store) {
 			t.Fatal(err)
 		}
 	}
+	sameCombined(t, s, "rs", d("2006-01-02"), store.Everything, true)
+	sameCombined(t, s, "rs", d("2006-01-03"), t0, true)
+	sameCombined(t, s, "rs", d("2006-01-04"), t0, false)
 	docs, err := s.Documents(ctx, "rs")
 	if rs, err2 := s.ReadState(ctx, "rs", 0); err != nil || err2 != nil || len(docs) != 2 || rs.Docs.N != 2 || !rs.Docs.Last.Equal(docs[1].RecordedAt) || !rs.Docs.Last.Equal(store.Truncate(t0.Add(2*time.Minute))) {
 		t.Errorf("read state's documents: %+v %v %v, want 2 and the latest recorded time of %+v", rs.Docs, err, err2, docs)
 	}
 	if _, err := s.ReadState(ctx, "nope", 0); store.ErrorCode(err) != store.CodeNotFound {
 		t.Errorf("read state of an unknown facility: %v, want not_found", err)
+	}
+	if _, _, err := s.ReadStateAndInputs(ctx, "nope", d("2006-01-03"), store.Everything, true); store.ErrorCode(err) != store.CodeNotFound {
+		t.Errorf("read state and inputs of an unknown facility: %v, want not_found", err)
 	}
 }
