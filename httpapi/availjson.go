@@ -12,7 +12,7 @@ import (
 // appendJSON appends a's JSON, byte for byte what encoding/json writes
 // for the struct (TestAvailabilityJSON compares them), without reflection:
 // availability is the hottest answer of the API. The nested values
-// (reasons, defaults, overadvance, hindsight) are encoding/json's.
+// (reasons, defaults, overadvance, hindsight, tranches) are encoding/json's.
 func (a Availability) appendJSON(b []byte) ([]byte, error) {
 	b = append(b, `{"as_of":`...)
 	b = appendDate(b, a.AsOf)
@@ -90,6 +90,16 @@ func (a Availability) appendJSON(b []byte) ([]byte, error) {
 			return nil, err
 		}
 		b = append(append(b, f.name...), v...)
+	}
+	if a.Tranches != nil {
+		v, err := json.Marshal(a.Tranches)
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(b, `,"tranches":`...), v...)
+	}
+	if a.AvailableToAdvanceLastOut != nil {
+		b = appendAmount(append(b, `,"available_to_advance_last_out":`...), *a.AvailableToAdvanceLastOut)
 	}
 	return append(b, '}'), nil
 }

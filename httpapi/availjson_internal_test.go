@@ -39,6 +39,13 @@ func TestAvailabilityJSON(t *testing.T) {
 		"empty": {AdvancesBlocked: []ledger.Reason{}, DefaultsContinuing: []string{}},
 		"nils":  {AsOf: date.MustParse("2004-10-15"), KnownAt: time.Now()},
 		"full":  full,
+		"tranches": func() Availability {
+			a := full
+			a.Tranches = &ledger.Tranches{FirstOut: ledger.Tranche{Tranche: "first_out", Account: ledger.Loans, Limit: *amt("10.00")},
+				LastOut: ledger.Tranche{Tranche: "last_out", Account: ledger.LoansLastOut, Limit: *amt("1.00")}}
+			a.AvailableToAdvanceLastOut = amt("0.50")
+			return a
+		}(),
 		"no hint": func() Availability {
 			a := full
 			a.Hindsight, a.Overadvance, a.Availability, a.Formula = nil, nil, nil, ""
