@@ -522,6 +522,12 @@ type NOLVFigs struct {
 	Advance Figure // NOLV advance rate × Value, rounded to the cent
 }
 
+// Binds reports whether the advance against NOLV is the lesser (the
+// component's advance is then it, not the advance at cost).
+func (n *NOLVFigs) Binds() bool {
+	return n != nil && n.Advance.Known && n.AtCost.Known && n.Advance.Amount < n.AtCost.Amount
+}
+
 // applyComponent applies the advance rate, cap and reserves of k to
 // eligible; key prefixes the figures' keys in the undetermined list.
 func applyComponent(k *agreement.Component, class, key string, hasInput bool, eligible Figure, u *undet) (advanceFigs, error) {

@@ -30,6 +30,9 @@ func TestNOLVAdvanceIsTheLesser(t *testing.T) {
 		if n == nil || n.AtCost.text() != "650.01" || n.Value.text() != tc.value || n.Advance.text() != tc.nolvAdv {
 			t.Errorf("nolv %s: %+v", tc.nolv, n)
 		}
+		if binds := tc.advance == tc.nolvAdv; n.Binds() != binds {
+			t.Errorf("nolv %s: Binds() = %v, want %v", tc.nolv, n.Binds(), binds)
+		}
 		js := mustJSON(t, c)
 		if !strings.Contains(js, `"advance_at_cost":"650.01","nolv":{"rate":"`+tc.nolv+`","value":"`+tc.value+`","advance_rate":"0.85","advance":"`+tc.nolvAdv+`"},"advance":"`+tc.advance+`"`) {
 			t.Errorf("JSON: %s", js)

@@ -290,10 +290,9 @@ func waterfallSteps(c *borrowingbase.Certificate, a app.Availability) []step {
 				if sec.Component != nil && sec.Component.AdvanceRate.Known() {
 					note = "advance rate " + sec.Component.AdvanceRate.Value.Percent()
 				}
-				if k, v := sec.Component, sec.NOLV; k != nil && k.NOLV != nil && v != nil && v.Advance.Known && v.AtCost.Known {
-					// The advance is the lesser of the rate at cost and against NOLV.
+				if k := sec.Component; k != nil && k.NOLV != nil && sec.NOLV != nil {
 					label = name + ": advance (lesser of cost and NOLV)"
-					if v.Advance.Amount < v.AtCost.Amount && k.NOLV.AdvanceRate.Known() && k.NOLV.Rate.Known() {
+					if sec.NOLV.Binds() && k.NOLV.AdvanceRate.Known() && k.NOLV.Rate.Known() {
 						note = "advance rate " + k.NOLV.AdvanceRate.Value.Percent() + " of NOLV " + k.NOLV.Rate.Value.Percent() + " of cost"
 					}
 				}
