@@ -9,20 +9,19 @@ import (
 	"revolver/money"
 )
 
-// The borrower's monthly reports are derived from the example's reports as
-// of BaseAsOf (committed under examples/btu-sovereign/data) rather than
-// stored for every month: each month's aging and inventory are the base
-// files with every date shifted by the days between the month end and
-// BaseAsOf (so ages, and with them eligibility, are preserved) and every
-// receivable amount and inventory quantity scaled by a factor between 0.90
-// and 1.12 that depends only on the month. All arithmetic is on integers
-// (cents, units); the result is the same on every machine.
+// The modern example's monthly reports are derived from its reports as of
+// one date (committed under examples/modern-abl/data) rather than stored for
+// every month: each month's aging and inventory are the base files with
+// every date shifted by the days between the month end and the base date (so
+// ages, and with them eligibility, are preserved) and every receivable
+// amount and inventory quantity scaled by a factor that depends only on the
+// month. All arithmetic is on integers (cents, units); the result is the
+// same on every machine. The BTU example's history is generated whole
+// (examples/btu-sovereign/history), journals included.
 
-// BaseAsOf is the date of the committed reports.
+// BaseAsOf is the date of the BTU example's single reports
+// (examples/btu-sovereign/data), which `revolver bbc` examples use.
 var BaseAsOf = date.MustParse("2004-10-03")
-
-// Scale is the month's factor num/100 for month index m (0 = January 2004).
-func Scale(m int) int64 { return 90 + int64(m*37%23) }
 
 // mulDiv returns a·num/den rounded half away from zero.
 func mulDiv(a, num, den int64) int64 {

@@ -148,8 +148,8 @@ func TestLoadTwiceAndRefuseChanged(t *testing.T) {
 			if err := l.readReports(); err != nil {
 				t.Fatal(err)
 			}
-			recv, _ := Receivables(l.receivables, date.MustParse("2006-10-31"), 95)
-			inv, _ := Inventory(l.inventory, date.MustParse("2006-10-31"), 95)
+			recv, _ := l.read("history/2006-10-31/receivables.csv")
+			inv, _ := l.read("history/2006-10-31/inventory.csv")
 			pctx := app.WithActor(ctx, app.Actor{User: controller, Role: store.RoleBorrower, Facilities: []string{Slug}, Via: "POST /api/v1/facilities/btu-sovereign/borrowing-base-certificates"})
 			mine, _, err := svc.SubmitCertificate(pctx, terms, app.CertificateInput{Facility: Slug, AsOf: date.MustParse("2006-10-31"), By: controller,
 				Receivables: store.InputContent{Name: "r.csv", Content: recv}, Debtors: store.InputContent{Name: "d.csv", Content: l.debtors},

@@ -4,7 +4,8 @@ package examples
 
 import "embed"
 
-// FS holds btu-sovereign/ and modern-abl/ (agreement YAML files and data/).
+// FS holds btu-sovereign/ (with its reporting history) and modern-abl/
+// (agreement YAML files and data/).
 //
-//go:embed btu-sovereign/*.yaml btu-sovereign/data/*.csv modern-abl/*.yaml modern-abl/data/*.csv
+//go:embed btu-sovereign/*.yaml btu-sovereign/data/*.csv btu-sovereign/history/*.csv btu-sovereign/history/*/* modern-abl/*.yaml modern-abl/data/*.csv
 var FS embed.FS
