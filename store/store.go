@@ -449,8 +449,15 @@ type Certificate struct {
 	Explanation       json.RawMessage `json:"-"`
 	ExplanationSHA256 string          `json:"explanation_sha256,omitempty"`
 	// Warnings are what the submitter was told when submitting.
-	Warnings      []CertificateWarning `json:"warnings,omitempty"`
-	BorrowingBase money.Amount         `json:"borrowing_base"`
+	Warnings []CertificateWarning `json:"warnings,omitempty"`
+	// RollForward is the roll-forward against the previous approved
+	// certificate computed on submission (opaque to the store; empty when
+	// the certificate carried no journals or had no previous approved
+	// certificate), stored by SHA-256 like the body. Certificates leaves it
+	// out (RollForwardSHA256 says where it is: Blob).
+	RollForward       json.RawMessage `json:"-"`
+	RollForwardSHA256 string          `json:"rollforward_sha256,omitempty"`
+	BorrowingBase     money.Amount    `json:"borrowing_base"`
 	LCOutstanding money.Amount         `json:"lc_outstanding"`
 	LCReserve     money.Amount         `json:"lc_reserve"`
 	Inputs        []Input              `json:"inputs,omitempty"`
@@ -468,12 +475,28 @@ type Input struct {
 	Name   string `json:"name"` // e.g. "receivables.csv"
 	SHA256 string `json:"sha256"`
 	Size   int64  `json:"size"`
+	// Kind is what the input is (one of the Input* kinds); "" for inputs
+	// stored before kinds were kept: the three reports, in order.
+	Kind string `json:"kind,omitempty"`
 }
+
+// Kinds of certificate inputs (Input.Kind).
+const (
+	InputReceivables       = "receivables"
+	InputDebtors           = "debtors"
+	InputInventory         = "inventory"
+	InputSales             = "sales"
+	InputCollections       = "collections"
+	InputCredits           = "credits"
+	InputInventoryActivity = "inventory_activity"
+)
 
 // InputContent is an input to store on submission.
 type InputContent struct {
 	Name    string
 	Content []byte
+	// Kind is what it is (Input.Kind); optional.
+	Kind string
 }
 
 // CertificateWarning is something about a certificate its submitter and
@@ -499,6 +522,7 @@ type Submission struct {
 	Body          json.RawMessage
 	Explanation   json.RawMessage // optional
 	Warnings      []CertificateWarning
+	RollForward   json.RawMessage // optional
 	BorrowingBase money.Amount
 	// LastOutBase is the certificate's last-out borrowing base when its
 	// terms have a last-out tranche (nil: none).
