@@ -458,11 +458,11 @@ type Certificate struct {
 	RollForward       json.RawMessage `json:"-"`
 	RollForwardSHA256 string          `json:"rollforward_sha256,omitempty"`
 	BorrowingBase     money.Amount    `json:"borrowing_base"`
-	LCOutstanding money.Amount         `json:"lc_outstanding"`
-	LCReserve     money.Amount         `json:"lc_reserve"`
-	Inputs        []Input              `json:"inputs,omitempty"`
-	SubmittedBy   string               `json:"submitted_by,omitempty"`
-	SubmittedAt   time.Time            `json:"submitted_at,omitzero"`
+	LCOutstanding     money.Amount    `json:"lc_outstanding"`
+	LCReserve         money.Amount    `json:"lc_reserve"`
+	Inputs            []Input         `json:"inputs,omitempty"`
+	SubmittedBy       string          `json:"submitted_by,omitempty"`
+	SubmittedAt       time.Time       `json:"submitted_at,omitzero"`
 
 	// Set on decision: who approved or rejected it, or withdrew it.
 	Reviewer  string    `json:"reviewer,omitempty"`
