@@ -50,12 +50,42 @@ const (
 )
 
 // CertificateInput is a borrowing base certificate's reports (CSV, or
-// XLSX when the name ends in .xlsx) as of a date.
+// XLSX when the name ends in .xlsx) as of a date, and the journals of the
+// period since the previous approved certificate it may carry (a zero
+// InputContent: not delivered).
 type CertificateInput struct {
 	Facility                        string
 	AsOf                            date.Date
 	Receivables, Debtors, Inventory store.InputContent
-	By                              string
+	// Sales, Collections, Credits and InventoryActivity are the period's
+	// journals (the formats of docs/monitoring.md), each optional.
+	Sales, Collections, Credits, InventoryActivity store.InputContent
+	By                                             string
+}
+
+// delivered reports whether an input was given.
+func delivered(c store.InputContent) bool { return c.Name != "" || len(c.Content) > 0 }
+
+// HasJournals reports whether the submission carries any journal.
+func (in CertificateInput) HasJournals() bool {
+	return delivered(in.Sales) || delivered(in.Collections) || delivered(in.Credits) || delivered(in.InventoryActivity)
+}
+
+// stored is what is stored of the submission's inputs, each with its
+// kind: the three reports, then the journals delivered, in the order
+// sales, collections, credits, inventory activity.
+func (in CertificateInput) stored() []store.InputContent {
+	kind := func(c store.InputContent, k string) store.InputContent { c.Kind = k; return c }
+	out := []store.InputContent{kind(in.Receivables, store.InputReceivables), kind(in.Debtors, store.InputDebtors), kind(in.Inventory, store.InputInventory)}
+	for _, j := range []struct {
+		c store.InputContent
+		k string
+	}{{in.Sales, store.InputSales}, {in.Collections, store.InputCollections}, {in.Credits, store.InputCredits}, {in.InventoryActivity, store.InputInventoryActivity}} {
+		if delivered(j.c) {
+			out = append(out, kind(j.c, j.k))
+		}
+	}
+	return out
 }
 
 // ReadReports parses the three reports.
@@ -227,8 +257,8 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 	}
 	lcDeducted := cert.LCDeducted.Amount
 	sub := submission{AsOf: in.AsOf, BorrowingBase: cert.BorrowingBase.Amount + lcDeducted, LastOutBase: lastOut, NewestInvoice: newestInvoice(recv)}
-	inputs := []store.InputContent{in.Receivables, in.Debtors, in.Inventory}
-	for _, x := range inputs {
+	inputs := in.stored()
+	for _, x := range inputs[:3] {
 		sum := sha256.Sum256(x.Content)
 		sub.Inputs = append(sub.Inputs, hex.EncodeToString(sum[:]))
 	}
@@ -267,7 +297,7 @@ func sameSubmission(tx store.Tx, in CertificateInput) (store.Certificate, bool, 
 	if err != nil {
 		return store.Certificate{}, false, err
 	}
-	want := []store.InputContent{in.Receivables, in.Debtors, in.Inventory}
+	want := in.stored()
 	for i := len(cs) - 1; i >= 0; i-- {
 		c := cs[i]
 		if c.Status != store.Submitted || c.AsOf != in.AsOf || c.SubmittedBy != in.By || len(c.Inputs) != len(want) {
@@ -276,7 +306,7 @@ func sameSubmission(tx store.Tx, in CertificateInput) (store.Certificate, bool, 
 		same := true
 		for j, w := range want {
 			sum := sha256.Sum256(w.Content)
-			if c.Inputs[j].Name != w.Name || c.Inputs[j].SHA256 != hex.EncodeToString(sum[:]) {
+			if c.Inputs[j].Name != w.Name || c.Inputs[j].SHA256 != hex.EncodeToString(sum[:]) || c.Inputs[j].Kind != "" && c.Inputs[j].Kind != w.Kind {
 				same = false
 			}
 		}
@@ -315,7 +345,9 @@ type submission struct {
 	LastOutBase *money.Amount
 	// NewestInvoice is the latest invoice date of the aging (0: no rows).
 	NewestInvoice date.Date
-	// Inputs are the SHA-256 of receivables, debtors and inventory.
+	// Inputs are the SHA-256 of receivables, debtors and inventory (the
+	// journals are not compared: the same reports are a duplicate whatever
+	// journals come with them).
 	Inputs []string
 }
 
@@ -366,12 +398,12 @@ func assessCertificate(tx store.Tx, ft FacilityTerms, sub submission) (assessmen
 		return a, err
 	}
 	for _, c := range certs {
-		if c.Status == store.Draft || len(c.Inputs) != len(sub.Inputs) {
+		if c.Status == store.Draft || len(c.Inputs) < len(sub.Inputs) {
 			continue
 		}
 		same := true
-		for i, in := range c.Inputs {
-			same = same && in.SHA256 == sub.Inputs[i]
+		for i, h := range sub.Inputs {
+			same = same && c.Inputs[i].SHA256 == h
 		}
 		if same {
 			warn(WarnDuplicate, fmt.Sprintf("the same three reports as certificate %d as of %s (%s): a resubmission of the same files", c.ID, c.AsOf, c.Status),

@@ -186,7 +186,7 @@ func CertificateRecordOf(c store.Certificate, now *borrowingbase.Certificate) (*
 // account shows on its date now. It is only ever a check (CheckCertificate):
 // what a certificate shows is its record.
 func (s *Service) RecomputeCertificate(ctx context.Context, t *agreement.Terms, c store.Certificate) (*borrowingbase.Certificate, error) {
-	if c.Status == store.Draft || len(c.Inputs) != 3 {
+	if c.Status == store.Draft || len(c.Inputs) < 3 {
 		return nil, fmt.Errorf("certificate %d has no stored reports", c.ID)
 	}
 	in := CertificateInput{Facility: c.Facility, AsOf: c.AsOf}

@@ -45,7 +45,7 @@ func (s *Server) routeTable() []*Route {
 		{Method: "GET", Path: f, Summary: "A facility with its terms in force, the events of default continuing (as known at known_at) and the overadvance", Query: []string{"as_of", "known_at"}, Response: "FacilityTerms", h: s.facility},
 		{Method: "GET", Path: f + "/availability", Summary: "Availability on a date as known at a time, with every term of the formula, why advances are blocked, the overadvance and what hindsight changes", Query: []string{"as_of", "known_at"}, Response: "Availability", h: s.availability},
 		{Method: "GET", Path: f + "/borrowing-base-certificates", Summary: "Certificates of the facility, by id", Query: []string{"after", "limit", "from", "to"}, Response: "CertificateList", h: s.certificates},
-		{Method: "POST", Path: f + "/borrowing-base-certificates", Summary: "Submit a certificate: multipart as_of, receivables, debtors, inventory (CSV or XLSX)", Roles: roles(app.ActSubmitCertificate), Mutating: true, Op: app.OpSubmitCertificate, Upload: true, Request: "CertificateUpload", Response: "Certificate", Status: 201, h: s.submitCertificate},
+		{Method: "POST", Path: f + "/borrowing-base-certificates", Summary: "Submit a certificate: multipart as_of, receivables, debtors, inventory, and the period's journals (CSV or XLSX)", Roles: roles(app.ActSubmitCertificate), Mutating: true, Op: app.OpSubmitCertificate, Upload: true, Request: "CertificateUpload", Response: "Certificate", Status: 201, h: s.submitCertificate},
 		{Method: "GET", Path: f + "/borrowing-base-certificates/{id}", Summary: "A certificate with its computed body", Versioned: true, Response: "Certificate", h: s.certificate},
 		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/approve", Summary: "Approve a certificate (not by its submitter); one that supersedes another only with supersedes naming it", Roles: roles(app.ActDecideCertificate), Mutating: true, Op: app.OpApproveCertificate, Request: "CertificateDecision", Response: "Certificate", h: s.decideCertificate(store.Approved)},
 		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/reject", Summary: "Reject a certificate, saying why", Roles: roles(app.ActDecideCertificate), Mutating: true, Op: app.OpRejectCertificate, Request: "CertificateDecision", Response: "Certificate", h: s.decideCertificate(store.Rejected)},
@@ -657,7 +657,8 @@ func (s *Server) submitCertificate(c *call) (any, error) {
 	// The body is in memory already (within the upload limit): its parts
 	// are read from it, each file copied once, no temporary file.
 	values, files, err := c.uploadParts(map[string]bool{"as_of": true, "csrf_token": true},
-		[]string{"receivables", "debtors", "inventory"}, "expected as_of, receivables, debtors, inventory")
+		[]string{"receivables", "debtors", "inventory", "sales", "collections", "credits", "inventory_activity"},
+		"expected as_of, receivables, debtors, inventory, and optionally sales, collections, credits, inventory_activity")
 	if err != nil {
 		return nil, err
 	}
@@ -677,6 +678,14 @@ func (s *Server) submitCertificate(c *call) (any, error) {
 		}
 		*f.dst = file
 	}
+	for _, f := range []struct {
+		field string
+		dst   *store.InputContent
+	}{{"sales", &in.Sales}, {"collections", &in.Collections}, {"credits", &in.Credits}, {"inventory_activity", &in.InventoryActivity}} {
+		if file, ok := files[f.field]; ok {
+			*f.dst = file
+		}
+	}
 	t, err := s.terms.TermsAsOf(c.r.Context(), c.fac.Slug, asOf)
 	if err != nil {
 		return nil, err
@@ -688,7 +697,7 @@ func (s *Server) submitCertificate(c *call) (any, error) {
 	// The answer carries the computed certificate (body); the audit record
 	// names it by its hash.
 	rec := cert
-	rec.Body = nil
+	rec.Body, rec.RollForward = nil, nil
 	return cert, c.audit(nil, rec)
 }
 

@@ -256,10 +256,14 @@ var bodies = map[string]struct {
 }{
 	"CertificateUpload": {"multipart/form-data", obj{"type": "object", "required": []string{"as_of", "receivables", "debtors", "inventory"},
 		"properties": obj{"as_of": dateStr,
-			"receivables": obj{"type": "string", "format": "binary", "description": "the A/R aging (CSV or XLSX)"},
-			"debtors":     obj{"type": "string", "format": "binary", "description": "the customer master (CSV or XLSX)"},
-			"inventory":   obj{"type": "string", "format": "binary", "description": "the inventory report (CSV or XLSX)"},
-			"csrf_token":  str}, "additionalProperties": false}},
+			"receivables":        obj{"type": "string", "format": "binary", "description": "the A/R aging (CSV or XLSX)"},
+			"debtors":            obj{"type": "string", "format": "binary", "description": "the customer master (CSV or XLSX)"},
+			"inventory":          obj{"type": "string", "format": "binary", "description": "the inventory report (CSV or XLSX)"},
+			"sales":              obj{"type": "string", "format": "binary", "description": "optional: the sales journal of the period since the previous approved certificate (CSV or XLSX)"},
+			"collections":        obj{"type": "string", "format": "binary", "description": "optional: the collections journal of the period (receipts and returned checks; CSV or XLSX)"},
+			"credits":            obj{"type": "string", "format": "binary", "description": "optional: the credits journal of the period (returns, allowances, discounts, write-offs; CSV or XLSX)"},
+			"inventory_activity": obj{"type": "string", "format": "binary", "description": "optional: the inventory activity of the period (receipts, issues, adjustments; CSV or XLSX)"},
+			"csrf_token":         str}, "additionalProperties": false}},
 	"RatesCSV":      {"text/csv", obj{"type": "string", "description": "CSV: a header row, then a date (YYYY-MM-DD or MM/DD/YYYY) and a value in percent per row, blank or \".\" on a day without a value (FRED's observation_date,DPRIME); more columns with column=…"}},
 	"FinancialsCSV": {"text/csv", obj{"type": "string", "description": "CSV: period_end, fiscal_year, fiscal_quarter, total_assets, intangible_assets, total_liabilities, subordinated_debt, net_income"}},
 }

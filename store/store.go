@@ -455,7 +455,7 @@ type Certificate struct {
 	// the certificate carried no journals or had no previous approved
 	// certificate), stored by SHA-256 like the body. Certificates leaves it
 	// out (RollForwardSHA256 says where it is: Blob).
-	RollForward       json.RawMessage `json:"-"`
+	RollForward       json.RawMessage `json:"rollforward,omitempty"`
 	RollForwardSHA256 string          `json:"rollforward_sha256,omitempty"`
 	BorrowingBase     money.Amount    `json:"borrowing_base"`
 	LCOutstanding     money.Amount    `json:"lc_outstanding"`
