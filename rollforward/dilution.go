@@ -1,7 +1,10 @@
 package rollforward
 
 import (
+	"errors"
 	"fmt"
+	"runtime"
+	"sync"
 	"math/big"
 
 	"revolver/date"
@@ -77,4 +80,38 @@ func DilutionOver(results []*Result, window int) (Dilution, error) {
 	d.Ratio = roundQuo(big.NewInt(int64(d.Credits)), big.NewInt(int64(d.Sales)), 4)
 	d.RatioKnown = true
 	return d, nil
+}
+
+// Monitor reconciles each period of a history (in chronological order,
+// each period's Previous the as-of of the one before) and measures the
+// dilution of each over the last window periods up to it.
+func Monitor(periods []Period, window int) ([]*Result, []Dilution, error) {
+	results := make([]*Result, len(periods))
+	errs := make([]error, len(periods))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), max(len(periods), 1)) {
+		wg.Go(func() {
+			for k := range next {
+				results[k], errs[k] = Reconcile(periods[k])
+			}
+		})
+	}
+	for k := range periods {
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
+	}
+	dil := make([]Dilution, len(results))
+	for k := range results {
+		d, err := DilutionOver(results[:k+1], window)
+		if err != nil {
+			return nil, nil, err
+		}
+		dil[k] = d
+	}
+	return results, dil, nil
 }
