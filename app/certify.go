@@ -205,6 +205,20 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 	if err := datedAfter(recv, inv, in.AsOf); err != nil {
 		return store.Certificate{}, nil, err
 	}
+	var journals collateral.Journals
+	var prev store.Certificate
+	hasPrev := false
+	if in.HasJournals() {
+		if journals, err = readJournals(in, t.Currency); err != nil {
+			return store.Certificate{}, nil, err
+		}
+		if prev, hasPrev, err = previousApproved(ctx, s.Store, in.Facility, in.AsOf); err != nil {
+			return store.Certificate{}, nil, err
+		}
+		if err := checkJournalPeriod(journals, prev.AsOf, in.AsOf, prev.ID); err != nil {
+			return store.Certificate{}, nil, err
+		}
+	}
 	bal, err := s.Store.Balances(ctx, in.Facility, in.AsOf)
 	if err != nil {
 		return store.Certificate{}, nil, err
@@ -257,6 +271,16 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 	}
 	lcDeducted := cert.LCDeducted.Amount
 	sub := submission{AsOf: in.AsOf, BorrowingBase: cert.BorrowingBase.Amount + lcDeducted, LastOutBase: lastOut, NewestInvoice: newestInvoice(recv)}
+	// With journals and a previous approved certificate, the period
+	// since it is rolled forward (stored with the certificate, frozen).
+	var roll *rolled
+	if hasPrev {
+		ReportProgress(ctx, "certificate: rolling forward from the previous certificate", 2, steps)
+		if roll, err = s.rollForward(ctx, prev, t.Currency, recv, inv, journals, in.AsOf, sub.BorrowingBase); err != nil {
+			return store.Certificate{}, nil, err
+		}
+		sub.Rolled = roll
+	}
 	inputs := in.stored()
 	for _, x := range inputs[:3] {
 		sum := sha256.Sum256(x.Content)
@@ -269,15 +293,31 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 			c = same
 			return err
 		}
+		if in.HasJournals() {
+			// The roll-forward starts from the previous approved
+			// certificate as known at submission: one approved since
+			// would make it another period.
+			now, found, err := previousIn(tx, in.AsOf)
+			if err != nil {
+				return err
+			}
+			if found != hasPrev || now.ID != prev.ID {
+				return store.Errorf(store.CodeConflict, "certificate as of %s: the previous approved certificate changed while it was being submitted (now %d, was %d): submit it again", in.AsOf, now.ID, prev.ID)
+			}
+		}
 		a, err := assessCertificate(tx, ft, sub)
 		if err != nil {
 			return err
+		}
+		var rf []byte
+		if roll != nil {
+			rf = roll.JSON
 		}
 		d, err := tx.CreateCertificate(store.Certificate{Facility: in.Facility, AsOf: in.AsOf, Supersedes: a.Supersedes, PreparedBy: in.By, CreatedAt: s.now()})
 		if err != nil {
 			return err
 		}
-		c, err = tx.SubmitCertificate(d.ID, store.Submission{Body: body, Explanation: expl, Warnings: a.Warnings,
+		c, err = tx.SubmitCertificate(d.ID, store.Submission{Body: body, Explanation: expl, Warnings: a.Warnings, RollForward: rf,
 			BorrowingBase: sub.BorrowingBase, LastOutBase: lastOut, LCOutstanding: cert.LettersOfCredit, LCReserve: lcDeducted,
 			Inputs: inputs, By: in.By, At: s.now()})
 		return err
@@ -349,6 +389,9 @@ type submission struct {
 	// journals are not compared: the same reports are a duplicate whatever
 	// journals come with them).
 	Inputs []string
+	// Rolled is the roll-forward from the previous approved certificate
+	// (nil: no journals, or no previous approved certificate).
+	Rolled *rolled
 }
 
 // assessment is what a submission would change: the certificate it
@@ -377,7 +420,9 @@ type assessment struct {
 //     which this one supersedes once approved as such (availability before
 //     and after);
 //   - pending_same_date: another certificate for the same date awaits
-//     review.
+//     review;
+//   - with a roll-forward (journals and a previous approved certificate),
+//     the data-quality gates of qualityWarnings.
 func assessCertificate(tx store.Tx, ft FacilityTerms, sub submission) (assessment, error) {
 	var a assessment
 	warn := func(code, msg string, figs ...store.WarningFigure) {
@@ -464,6 +509,13 @@ func assessCertificate(tx store.Tx, ft FacilityTerms, sub submission) (assessmen
 			}
 		}
 	}
+	if sub.Rolled != nil {
+		st, err := ParseSettings(tx.Facility())
+		if err != nil {
+			return a, err
+		}
+		a.Warnings = append(a.Warnings, qualityWarnings(st, sub.Rolled)...)
+	}
 	if after < 0 {
 		warn(WarnOveradvance, fmt.Sprintf("loans of %s on %s exceed what this certificate allows: availability would be %s (now %s), an overadvance of %s",
 			loans, sub.AsOf, after, before, -after),
@@ -507,7 +559,7 @@ func availabilityWith(tx store.Tx, ft FacilityTerms, asOf date.Date, prev, bb mo
 type CertificateDecision struct {
 	Status  store.CertificateStatus // store.Approved or store.Rejected
 	By      string
-	Comment string // required to reject
+	Comment string // required to reject, and to approve a certificate with data-quality warnings
 	// Supersedes acknowledges an approval as a supersession: it must name
 	// the certificate a superseding certificate replaces (and be 0 for one
 	// that supersedes none).
@@ -546,6 +598,13 @@ func (s *Service) DecideCertificate(ctx context.Context, facility string, id int
 		}
 		if d.Status == store.Rejected && d.Comment == "" {
 			return store.Errorf(store.CodeInvalid, "reject certificate %d: a comment saying why is required", id)
+		}
+		if d.Status == store.Approved && strings.TrimSpace(d.Comment) == "" {
+			for _, w := range before.Warnings {
+				if qualityCode(w.Code) {
+					return store.Errorf(store.CodeInvalid, "approve certificate %d: it was submitted with data-quality warnings (%s first): a comment saying why it is approved all the same is required", id, w.Code)
+				}
+			}
 		}
 		if d.By == "" || d.By == before.SubmittedBy || d.By == before.PreparedBy {
 			return store.Errorf(store.CodeForbidden, "certificate %d was submitted by %s: someone else must approve or reject it", id, before.SubmittedBy)
