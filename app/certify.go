@@ -599,12 +599,8 @@ func (s *Service) DecideCertificate(ctx context.Context, facility string, id int
 		if d.Status == store.Rejected && d.Comment == "" {
 			return store.Errorf(store.CodeInvalid, "reject certificate %d: a comment saying why is required", id)
 		}
-		if d.Status == store.Approved && strings.TrimSpace(d.Comment) == "" {
-			for _, w := range before.Warnings {
-				if qualityCode(w.Code) {
-					return store.Errorf(store.CodeInvalid, "approve certificate %d: it was submitted with data-quality warnings (%s first): a comment saying why it is approved all the same is required", id, w.Code)
-				}
-			}
+		if d.Status == store.Approved && strings.TrimSpace(d.Comment) == "" && ApprovalNeedsComment(before) {
+			return store.Errorf(store.CodeInvalid, "approve certificate %d: it was submitted with data-quality warnings: a comment saying why it is approved all the same is required", id)
 		}
 		if d.By == "" || d.By == before.SubmittedBy || d.By == before.PreparedBy {
 			return store.Errorf(store.CodeForbidden, "certificate %d was submitted by %s: someone else must approve or reject it", id, before.SubmittedBy)

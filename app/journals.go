@@ -619,3 +619,15 @@ func previousIn(tx store.Tx, asOf date.Date) (store.Certificate, bool, error) {
 	}
 	return store.Certificate{}, false, err
 }
+
+// ApprovalNeedsComment reports whether approving the certificate needs a
+// comment: it was submitted with a data-quality warning (DecideCertificate
+// refuses the approval without one).
+func ApprovalNeedsComment(c store.Certificate) bool {
+	for _, w := range c.Warnings {
+		if qualityCode(w.Code) {
+			return true
+		}
+	}
+	return false
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -319,6 +320,12 @@ type certificatePage struct {
 	// Summary: each component and, with a last-out tranche, the tranches,
 	// as submitted.
 	Summary app.CertificateSummary
+	// Roll is the roll-forward against the previous approved certificate
+	// stored on submission (nil: none), RollLines its explanation (every
+	// exception with its rows); NeedsComment: approving needs a comment.
+	Roll         *app.RollForwardOf
+	RollLines    []certLine
+	NeedsComment bool
 }
 
 func (s *Server) certificatePage(rq *req) error {
@@ -339,6 +346,17 @@ func (s *Server) certificatePage(rq *req) error {
 	}
 	if p.Summary, err = app.SummarizeCertificate(c.Body); err != nil {
 		p.Err = err.Error()
+	}
+	p.NeedsComment = app.ApprovalNeedsComment(c)
+	if p.Roll, err = app.DecodeRollForward(c); err != nil {
+		p.Err = err.Error()
+	} else if p.Roll != nil && len(p.Roll.Explanation) > 0 && string(p.Roll.Explanation) != "null" {
+		var n explain.Node
+		if err := json.Unmarshal(p.Roll.Explanation, &n); err != nil {
+			p.Err = err.Error()
+		} else {
+			p.RollLines = flatten(&n)
+		}
 	}
 	sh, err := s.shownCertificate(ctx, c)
 	if err != nil {
