@@ -631,3 +631,13 @@ func ApprovalNeedsComment(c store.Certificate) bool {
 	}
 	return false
 }
+
+// WarningCodes are every code a certificate's warning may have.
+func WarningCodes() []string {
+	out := []string{WarnStaleAging, WarnDuplicate, WarnMoved, WarnOveradvance, WarnSupersedes, WarnPendingSame,
+		WarnVariance, WarnInventoryVariance, WarnJournalUntied, WarnInvoiceReused, WarnCurrentShareJump}
+	for _, k := range rollforward.ExceptionKinds {
+		out = append(out, WarnException+k)
+	}
+	return out
+}
