@@ -3,9 +3,9 @@ package rollforward
 import (
 	"errors"
 	"fmt"
+	"math/big"
 	"runtime"
 	"sync"
-	"math/big"
 
 	"revolver/date"
 	"revolver/money"
