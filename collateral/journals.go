@@ -140,14 +140,14 @@ func ReadSales(name string, data []byte, opt Options) (*SalesJournal, error) {
 	curB := []byte(cur)
 	curExp := fmt.Sprintf("%q (the currency of this report)", cur)
 	c := SalesColumns
-	rows, cols, err := readJournal(name, "sales", data, c, opt, func(w *worker, f func(int) []byte, line int32, r *SaleRow) {
+	rows, cols, err := readJournal(name, "sales", data, c, opt, func(w *worker, f fields, line int32, r *SaleRow) {
 		r.Line = int(line)
-		r.DebtorID = w.required(line, c[0], f(0), "a debtor_id")
-		r.InvoiceNo = w.required(line, c[1], f(1), "an invoice number")
-		r.InvoiceDate = w.date(line, c[2], f(2))
-		r.DueDate = w.date(line, c[3], f(3))
-		r.Amount = w.amount(line, c[4], f(4), 0)
-		if b := f(5); bytes.EqualFold(b, curB) {
+		r.DebtorID = w.required(line, c[0], f.at(0), "a debtor_id")
+		r.InvoiceNo = w.required(line, c[1], f.at(1), "an invoice number")
+		r.InvoiceDate = w.date(line, c[2], f.at(2))
+		r.DueDate = w.date(line, c[3], f.at(3))
+		r.Amount = w.amount(line, c[4], f.at(4), 0)
+		if b := f.at(5); bytes.EqualFold(b, curB) {
 			r.Currency = cur
 		} else {
 			w.fail(line, c[5], b, curExp)
@@ -164,14 +164,14 @@ func ReadSales(name string, data []byte, opt Options) (*SalesJournal, error) {
 // any problem it returns nil and an *Errors.
 func ReadCollections(name string, data []byte, opt Options) (*CollectionsJournal, error) {
 	c := CollectionColumns
-	rows, cols, err := readJournal(name, "collections", data, c, opt, func(w *worker, f func(int) []byte, line int32, r *CollectionRow) {
+	rows, cols, err := readJournal(name, "collections", data, c, opt, func(w *worker, f fields, line int32, r *CollectionRow) {
 		r.Line = int(line)
-		r.Date = w.date(line, c[0], f(0))
-		r.DebtorID = w.required(line, c[1], f(1), "a debtor_id")
-		r.InvoiceNo = w.required(line, c[2], f(2), "an invoice number")
-		r.Kind = w.kind(line, c[3], f(3), collectionKinds, "receipt or returned")
-		r.CheckNo = w.keep(f(4))
-		r.Batch = w.internBytes(f(5))
+		r.Date = w.date(line, c[0], f.at(0))
+		r.DebtorID = w.required(line, c[1], f.at(1), "a debtor_id")
+		r.InvoiceNo = w.required(line, c[2], f.at(2), "an invoice number")
+		r.Kind = w.kind(line, c[3], f.at(3), collectionKinds, "receipt or returned")
+		r.CheckNo = w.keep(f.at(4))
+		r.Batch = w.internBytes(f.at(5))
 		sign := 0
 		switch r.Kind {
 		case CollectionReceipt:
@@ -179,7 +179,7 @@ func ReadCollections(name string, data []byte, opt Options) (*CollectionsJournal
 		case CollectionReturned:
 			sign = -1
 		}
-		r.Amount = w.amount(line, c[6], f(6), sign)
+		r.Amount = w.amount(line, c[6], f.at(6), sign)
 	}, func(r *CollectionRow) int { return r.Line })
 	if err != nil {
 		return nil, err
@@ -192,14 +192,14 @@ func ReadCollections(name string, data []byte, opt Options) (*CollectionsJournal
 // *Errors.
 func ReadCredits(name string, data []byte, opt Options) (*CreditsJournal, error) {
 	c := CreditColumns
-	rows, cols, err := readJournal(name, "credits", data, c, opt, func(w *worker, f func(int) []byte, line int32, r *CreditRow) {
+	rows, cols, err := readJournal(name, "credits", data, c, opt, func(w *worker, f fields, line int32, r *CreditRow) {
 		r.Line = int(line)
-		r.Date = w.date(line, c[0], f(0))
-		r.DebtorID = w.required(line, c[1], f(1), "a debtor_id")
-		r.InvoiceNo = w.required(line, c[2], f(2), "an invoice number")
-		r.MemoNo = w.keep(f(3))
-		r.Kind = w.kind(line, c[4], f(4), CreditKinds, "return, allowance, discount or writeoff")
-		r.Amount = w.amount(line, c[5], f(5), 1)
+		r.Date = w.date(line, c[0], f.at(0))
+		r.DebtorID = w.required(line, c[1], f.at(1), "a debtor_id")
+		r.InvoiceNo = w.required(line, c[2], f.at(2), "an invoice number")
+		r.MemoNo = w.keep(f.at(3))
+		r.Kind = w.kind(line, c[4], f.at(4), CreditKinds, "return, allowance, discount or writeoff")
+		r.Amount = w.amount(line, c[5], f.at(5), 1)
 	}, func(r *CreditRow) int { return r.Line })
 	if err != nil {
 		return nil, err
@@ -213,17 +213,17 @@ func ReadCredits(name string, data []byte, opt Options) (*CreditsJournal, error)
 // *Errors.
 func ReadInventoryActivity(name string, data []byte, opt Options) (*InventoryActivity, error) {
 	c := InventoryActivityColumns
-	rows, cols, err := readJournal(name, "inventory_activity", data, c, opt, func(w *worker, f func(int) []byte, line int32, r *InventoryMove) {
+	rows, cols, err := readJournal(name, "inventory_activity", data, c, opt, func(w *worker, f fields, line int32, r *InventoryMove) {
 		r.Line = int(line)
-		r.Date = w.date(line, c[0], f(0))
-		r.Item = w.required(line, c[1], f(1), "an item number")
-		if b := f(2); len(b) > 0 {
+		r.Date = w.date(line, c[0], f.at(0))
+		r.Item = w.required(line, c[1], f.at(1), "an item number")
+		if b := f.at(2); len(b) > 0 {
 			r.Location = w.internBytes(b)
 		} else {
 			w.fail(line, c[2], b, "a location code")
 		}
-		r.Kind = w.kind(line, c[3], f(3), moveKinds, "receipt, issue or adjustment")
-		q := f(4)
+		r.Kind = w.kind(line, c[3], f.at(3), moveKinds, "receipt, issue or adjustment")
+		q := f.at(4)
 		if r.Kind == MoveAdjustment {
 			if len(q) > 0 && q[0] == '-' && validQuantity(q[1:]) || validQuantity(q) {
 				r.Quantity = w.keep(q)
@@ -235,7 +235,7 @@ func ReadInventoryActivity(name string, data []byte, opt Options) (*InventoryAct
 		} else if r.Kind != "" {
 			w.fail(line, c[4], q, "a quantity > 0 (digits, optionally with a decimal point)")
 		}
-		if b := f(5); validQuantity(b) {
+		if b := f.at(5); validQuantity(b) {
 			r.UnitCost = w.keep(b)
 		} else {
 			w.fail(line, c[5], b, expUnitCost)
@@ -244,7 +244,7 @@ func ReadInventoryActivity(name string, data []byte, opt Options) (*InventoryAct
 		if r.Kind == MoveAdjustment || r.Kind == "" {
 			sign = 0
 		}
-		r.Amount = w.amount(line, c[6], f(6), sign)
+		r.Amount = w.amount(line, c[6], f.at(6), sign)
 	}, func(r *InventoryMove) int { return r.Line })
 	if err != nil {
 		return nil, err
@@ -290,7 +290,7 @@ func load[J any](path string, opt Options, read func(string, []byte, Options) (*
 // column's field); line gives a row's line (0 for the holes left by blank
 // lines and multi-line records, dropped).
 func readJournal[R any](name, kind string, data []byte, std []string, opt Options,
-	parse func(w *worker, f func(int) []byte, line int32, r *R), line func(*R) int) ([]R, []string, error) {
+	parse func(w *worker, f fields, line int32, r *R), line func(*R) int) ([]R, []string, error) {
 	t := &table{file: name, kind: kind}
 	s := &journalSink[R]{t: t, parse: parse}
 	var ws []*worker
@@ -330,11 +330,20 @@ func readJournal[R any](name, kind string, data []byte, std []string, opt Option
 	return rows[:n:n], t.columns, nil
 }
 
+// fields gives a record's standard columns by their index in the
+// journal's column list.
+type fields struct {
+	w   *worker
+	idx []int
+}
+
+func (f fields) at(i int) []byte { return f.w.field(f.idx[i]) }
+
 type journalSink[R any] struct {
 	t     *table
 	idx   []int
 	rows  []R
-	parse func(w *worker, f func(int) []byte, line int32, r *R)
+	parse func(w *worker, f fields, line int32, r *R)
 }
 
 func (s *journalSink[R]) cols(std []string) {
@@ -353,7 +362,7 @@ func (s *journalSink[R]) row(w *worker, line int32, idx int) {
 	if !w.shape(s.t, line) {
 		return // the problem is recorded: no rows are returned
 	}
-	s.parse(w, func(i int) []byte { return w.field(s.idx[i]) }, line, r)
+	s.parse(w, fields{w, s.idx}, line, r)
 }
 
 // Field readers of the journals: each records a problem and returns the

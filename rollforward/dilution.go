@@ -3,9 +3,9 @@ package rollforward
 import (
 	"errors"
 	"fmt"
+	"math/big"
 	"runtime"
 	"sync"
-	"math/big"
 
 	"revolver/date"
 	"revolver/money"
@@ -105,13 +105,23 @@ func Monitor(periods []Period, window int) ([]*Result, []Dilution, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, nil, err
 	}
+	dil, err := Dilutions(results, window)
+	if err != nil {
+		return nil, nil, err
+	}
+	return results, dil, nil
+}
+
+// Dilutions measures, for each result of a history in chronological order,
+// the dilution over the last window periods up to it.
+func Dilutions(results []*Result, window int) ([]Dilution, error) {
 	dil := make([]Dilution, len(results))
 	for k := range results {
 		d, err := DilutionOver(results[:k+1], window)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		dil[k] = d
 	}
-	return results, dil, nil
+	return dil, nil
 }

@@ -16,19 +16,19 @@ func (r *Result) Explain(d *Dilution) *explain.Node {
 	f := r.Files
 	rec := &explain.Node{Key: "receivables", Label: "Receivables roll-forward", Value: rv.UnexplainedVariance.String()}
 	rec.Add(
-		fig("receivables.beginning", "Beginning (gross total of the aging at P)", rv.Beginning, "Σ amount of the aging at "+r.Previous.String(), f.PrevAging),
-		fig("receivables.sales", "Sales", rv.Sales, "Σ sales.amount", f.Sales),
-		fig("receivables.collections", "Collections", rv.Collections, "Σ collections.amount (receipts positive, returned checks negative)", f.Collections),
-		fig("receivables.returned_items", "Returned items", rv.ReturnedItems, "− Σ amount of the returned rows", f.Collections),
+		r.fig("receivables.beginning", "Beginning (gross total of the aging at P)", rv.Beginning, "Σ amount of the aging at "+r.Previous.String(), f.PrevAging),
+		r.fig("receivables.sales", "Sales", rv.Sales, "Σ sales.amount", f.Sales),
+		r.fig("receivables.collections", "Collections", rv.Collections, "Σ collections.amount (receipts positive, returned checks negative)", f.Collections),
+		r.fig("receivables.returned_items", "Returned items", rv.ReturnedItems, "− Σ amount of the returned rows", f.Collections),
 	)
-	credits := fig("receivables.credits_total", "Credits", rv.CreditsTotal, "Σ credits.amount", f.Credits)
+	credits := r.fig("receivables.credits_total", "Credits", rv.CreditsTotal, "Σ credits.amount", f.Credits)
 	for _, c := range rv.Credits {
-		credits.Add(fig("receivables.credits."+c.Kind, "Credits: "+c.Kind, c.Figure, "Σ credits.amount of the "+c.Kind+" rows", f.Credits))
+		credits.Add(r.fig("receivables.credits."+c.Kind, "Credits: "+c.Kind, c.Figure, "Σ credits.amount of the "+c.Kind+" rows", f.Credits))
 	}
 	rec.Add(credits,
-		fig("receivables.expected_ending", "Expected ending", rv.ExpectedEnding, "beginning + sales − collections − credits_total", ""),
-		fig("receivables.reported_ending", "Reported ending (gross total of the aging at A)", rv.ReportedEnding, "Σ amount of the aging at "+r.AsOf.String(), f.Aging),
-		fig("receivables.unexplained_variance", "Unexplained variance", rv.UnexplainedVariance, "reported_ending − expected_ending", ""),
+		r.fig("receivables.expected_ending", "Expected ending", rv.ExpectedEnding, "beginning + sales − collections − credits_total", ""),
+		r.fig("receivables.reported_ending", "Reported ending (gross total of the aging at A)", rv.ReportedEnding, "Σ amount of the aging at "+r.AsOf.String(), f.Aging),
+		r.fig("receivables.unexplained_variance", "Unexplained variance", rv.UnexplainedVariance, "reported_ending − expected_ending", ""),
 	)
 	ex := &explain.Node{Key: "receivables.exceptions", Label: "Invoice-level exceptions",
 		Formula: "per invoice: expected = balance at P (0 if absent) + its sales − its collections − its credits; an exception when the balance at A (0 if absent) ≠ expected; amount = Σ (balance at A − expected)"}
@@ -51,13 +51,13 @@ func (r *Result) Explain(d *Dilution) *explain.Node {
 	}
 	inv := &explain.Node{Key: "inventory", Label: "Inventory roll-forward", Value: v.UnexplainedVariance.String()}
 	inv.Add(
-		fig("inventory.beginning", "Beginning", v.Beginning, "Σ extended_cost of the inventory report at "+r.Previous.String(), f.PrevInventory),
-		fig("inventory.receipts", "Receipts", v.Receipts, "Σ amount of the receipt rows", f.InventoryActivity),
-		fig("inventory.issues", "Issues", v.Issues, "Σ amount of the issue rows", f.InventoryActivity),
-		fig("inventory.adjustments", "Adjustments", v.Adjustments, "Σ amount of the adjustment rows (signed)", f.InventoryActivity),
-		fig("inventory.expected_ending", "Expected ending", v.ExpectedEnding, "beginning + receipts − issues + adjustments", ""),
-		fig("inventory.reported_ending", "Reported ending", v.ReportedEnding, "Σ extended_cost of the inventory report at "+r.AsOf.String(), f.Inventory),
-		fig("inventory.unexplained_variance", "Unexplained variance", v.UnexplainedVariance, "reported_ending − expected_ending", ""),
+		r.fig("inventory.beginning", "Beginning", v.Beginning, "Σ extended_cost of the inventory report at "+r.Previous.String(), f.PrevInventory),
+		r.fig("inventory.receipts", "Receipts", v.Receipts, "Σ amount of the receipt rows", f.InventoryActivity),
+		r.fig("inventory.issues", "Issues", v.Issues, "Σ amount of the issue rows", f.InventoryActivity),
+		r.fig("inventory.adjustments", "Adjustments", v.Adjustments, "Σ amount of the adjustment rows (signed)", f.InventoryActivity),
+		r.fig("inventory.expected_ending", "Expected ending", v.ExpectedEnding, "beginning + receipts − issues + adjustments", ""),
+		r.fig("inventory.reported_ending", "Reported ending", v.ReportedEnding, "Σ extended_cost of the inventory report at "+r.AsOf.String(), f.Inventory),
+		r.fig("inventory.unexplained_variance", "Unexplained variance", v.UnexplainedVariance, "reported_ending − expected_ending", ""),
 	)
 	root.Add(inv)
 	return root
@@ -90,13 +90,13 @@ func rateText(f RateFigure) string {
 	return f.String()
 }
 
-func fig(key, label string, f Figure, formula, file string) *explain.Node {
+func (r *Result) fig(key, label string, f Figure, formula, file string) *explain.Node {
 	n := &explain.Node{Key: key, Label: label, Value: f.String(), Formula: formula}
 	if !f.Known {
 		n.Value = "undetermined (" + f.Reason + ")"
 	}
 	if file != "" {
-		n.Rows = &explain.Rows{File: file}
+		n.Rows = &explain.Rows{File: file, Count: r.counts[key]}
 	}
 	return n
 }

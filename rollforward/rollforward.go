@@ -179,6 +179,8 @@ type Result struct {
 	Inventory      Inventory
 	// Files names the inputs, for explanations.
 	Files Files
+	// counts are the input rows behind a figure, by explanation key.
+	counts map[string]int
 }
 
 // Files are the names of a period's inputs ("" when absent).
@@ -210,13 +212,54 @@ func Reconcile(p Period) (*Result, error) {
 	if err := p.Journals.CheckPeriod(p.Previous, p.AsOf); err != nil {
 		return nil, err
 	}
-	r := &Result{Previous: p.Previous, AsOf: p.AsOf, Days: p.AsOf.Sub(p.Previous), Files: files(p)}
+	r := &Result{Previous: p.Previous, AsOf: p.AsOf, Days: p.AsOf.Sub(p.Previous), Files: files(p), counts: counts(p)}
 	if err := r.receivables(p); err != nil {
 		return nil, err
 	}
 	r.inventory(p)
 	r.DSO = dso(r.Receivables.ReportedEnding, r.Receivables.Sales, r.Days)
 	return r, nil
+}
+
+// counts gives the number of input rows behind each figure.
+func counts(p Period) map[string]int {
+	c := map[string]int{}
+	j := p.Journals
+	if p.PrevAging != nil {
+		c["receivables.beginning"] = len(p.PrevAging.Rows)
+	}
+	if p.Aging != nil {
+		c["receivables.reported_ending"] = len(p.Aging.Rows)
+	}
+	if j.Sales != nil {
+		c["receivables.sales"] = len(j.Sales.Rows)
+	}
+	if j.Collections != nil {
+		c["receivables.collections"] = len(j.Collections.Rows)
+		for i := range j.Collections.Rows {
+			if j.Collections.Rows[i].Kind == collateral.CollectionReturned {
+				c["receivables.returned_items"]++
+			}
+		}
+	}
+	if j.Credits != nil {
+		c["receivables.credits_total"] = len(j.Credits.Rows)
+		for i := range j.Credits.Rows {
+			c["receivables.credits."+j.Credits.Rows[i].Kind]++
+		}
+	}
+	if p.PrevInventory != nil {
+		c["inventory.beginning"] = len(p.PrevInventory.Rows)
+	}
+	if p.Inventory != nil {
+		c["inventory.reported_ending"] = len(p.Inventory.Rows)
+	}
+	if a := j.InventoryActivity; a != nil {
+		for i := range a.Rows {
+			c["inventory."+map[string]string{collateral.MoveReceipt: "receipts", collateral.MoveIssue: "issues", collateral.MoveAdjustment: "adjustments"}[a.Rows[i].Kind]]++
+		}
+	}
+	return c
 }
 
 func files(p Period) Files {

@@ -47,7 +47,9 @@ func monitorCmd() *cobra.Command {
 			if cmd.Flags().Changed("window") && a.window < 1 {
 				return usageError{fmt.Errorf("--window %d: expected a number of periods ≥ 1", a.window)}
 			}
-			batchGC()
+			// Not batchGC: the data live through the run, and a heap let grow
+			// to its limit costs more in page faults than the collections
+			// at every doubling do.
 			return runMonitor(cmd.OutOrStdout(), a)
 		},
 	}
@@ -66,9 +68,8 @@ func monitorCmd() *cobra.Command {
 type historyReport struct {
 	aging *collateral.Receivables
 	inv   *collateral.Inventory
-	j     collateral.Journals
 	cert  []byte // the certificate's JSON
-	c     *borrowingbase.Certificate
+	bb    string // its borrowing base, for the table
 }
 
 func runMonitor(out io.Writer, a monitorArgs) error {
@@ -109,35 +110,33 @@ func runMonitor(out io.Writer, a monitorArgs) error {
 	if err != nil {
 		return usageError{err}
 	}
+	// First every as-of date's aging and inventory report, and its
+	// certificate; then every period's journals, each period reconciled as
+	// soon as they are read and its journals let go.
 	reports := make([]historyReport, len(periods))
-	errs := make([]error, len(periods))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(runtime.GOMAXPROCS(0), len(periods)) {
-		wg.Go(func() {
-			for k := range next {
-				errs[k] = loadReport(&reports[k], fac, a, periods[k], k > 0, dpath, debtors, opt)
-			}
-		})
-	}
-	for k := range periods {
-		next <- k
-	}
-	close(next)
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := each(len(periods), func(k int) error {
+		return loadReport(&reports[k], fac, a, periods[k], k > 0, dpath, debtors, opt)
+	}); err != nil {
 		return usageError{err}
 	}
-	ps := make([]rollforward.Period, len(periods)-1)
-	for k := 1; k < len(periods); k++ {
-		ps[k-1] = rollforward.Period{
+	results := make([]*rollforward.Result, len(periods)-1)
+	if err := each(len(results), func(i int) error {
+		k := i + 1
+		j, err := collateral.LoadJournals(filepath.Join(a.history, periods[k].AsOf.String()), opt)
+		if err != nil {
+			return err
+		}
+		results[i], err = rollforward.Reconcile(rollforward.Period{
 			Previous: periods[k].Previous, AsOf: periods[k].AsOf,
 			PrevAging: reports[k-1].aging, Aging: reports[k].aging,
 			PrevInventory: reports[k-1].inv, Inventory: reports[k].inv,
-			Journals: reports[k].j,
-		}
+			Journals: j,
+		})
+		return err
+	}); err != nil {
+		return usageError{err}
 	}
-	results, dil, err := rollforward.Monitor(ps, a.window)
+	dil, err := rollforward.Dilutions(results, a.window)
 	if err != nil {
 		return usageError{err}
 	}
@@ -170,8 +169,8 @@ func runMonitor(out io.Writer, a monitorArgs) error {
 			b.WriteString("\n")
 		}
 		b.WriteString(rollforward.Table(r, &dil[k]))
-		if c := reports[k+1].c; c != nil {
-			fmt.Fprintf(&b, "Borrowing base %s\n", bbText(c))
+		if k+1 < len(reports) && reports[k+1].cert != nil {
+			fmt.Fprintf(&b, "Borrowing base %s\n", reports[k+1].bb)
 		}
 		if a.explain {
 			b.WriteString("\n" + r.Explain(&dil[k]).Text())
@@ -181,16 +180,30 @@ func runMonitor(out io.Writer, a monitorArgs) error {
 	return err
 }
 
-func bbText(c *borrowingbase.Certificate) string {
-	if !c.BorrowingBase.Known {
-		return "undetermined"
+// each runs fn(0..n-1) on up to GOMAXPROCS goroutines and joins their
+// errors.
+func each(n int, fn func(k int) error) error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for k := range next {
+				errs[k] = fn(k)
+			}
+		})
 	}
-	return c.BorrowingBase.Amount.Grouped()
+	for k := range n {
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
-// loadReport reads one as-of date's aging, inventory report and (after the
-// opening position) journals, and computes its certificate.
-func loadReport(r *historyReport, fac *agreement.Facility, a monitorArgs, p collateral.HistoryPeriod, journals bool,
+// loadReport reads one as-of date's aging and inventory report and (after
+// the opening position) computes its certificate.
+func loadReport(r *historyReport, fac *agreement.Facility, a monitorArgs, p collateral.HistoryPeriod, certificate bool,
 	dpath string, debtors []collateral.Debtor, opt collateral.Options) error {
 	dir := filepath.Join(a.history, p.AsOf.String())
 	rp, err := collateral.FindReport(dir, "receivables")
@@ -220,10 +233,7 @@ func loadReport(r *historyReport, fac *agreement.Facility, a monitorArgs, p coll
 			return err
 		}
 	}
-	if journals {
-		if r.j, err = collateral.LoadJournals(dir, opt); err != nil {
-			return err
-		}
+	if certificate {
 		terms, err := fac.TermsAsOf(p.AsOf)
 		if err != nil {
 			return err
@@ -232,7 +242,10 @@ func loadReport(r *historyReport, fac *agreement.Facility, a monitorArgs, p coll
 		if err != nil {
 			return fmt.Errorf("%s: borrowing base: %w", p.AsOf, err)
 		}
-		r.c = cert
+		r.bb = "undetermined"
+		if cert.BorrowingBase.Known {
+			r.bb = cert.BorrowingBase.Amount.Grouped()
+		}
 		if r.cert, err = json.Marshal(cert); err != nil {
 			return err
 		}
