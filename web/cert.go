@@ -114,8 +114,10 @@ func (s *Server) shownCertificate(ctx context.Context, c store.Certificate) (*sh
 	if err != nil {
 		return nil, err
 	}
+	// The explanation's rows are in the three reports (the journals'
+	// rows are named in the roll-forward's own explanation).
 	inputs := map[string][]byte{}
-	for _, in := range c.Inputs {
+	for _, in := range c.Inputs[:3] {
 		b, err := s.st.Blob(ctx, in.SHA256)
 		if err != nil {
 			return nil, fmt.Errorf("certificate %d input %s: %w", c.ID, in.Name, err)
