@@ -89,9 +89,9 @@ type Input struct {
 // MeasuredDilution is the dilution measured over Periods periods from From
 // to To: Credits ÷ Sales, rounded half away from zero (Ratio).
 type MeasuredDilution struct {
-	Ratio         money.Rate
-	Periods       int
-	From, To      date.Date
+	Ratio          money.Rate
+	Periods        int
+	From, To       date.Date
 	Sales, Credits money.Amount
 }
 

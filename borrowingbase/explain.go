@@ -2,7 +2,7 @@ package borrowingbase
 
 import (
 	"slices"
-		"strings"
+	"strings"
 
 	"revolver/agreement"
 	"revolver/explain"
