@@ -166,6 +166,7 @@ func (s *Service) Reserves(ctx context.Context, facility string, on date.Date, k
 // amount not above zero, no reason, no start date, an end before the
 // start.
 func (s *Service) SetReserve(ctx context.Context, facility string, in ReserveInput) (LenderReserve, error) {
+	ctx = named(ctx, OpSetReserve)
 	if err := authorize(ctx, ActSetReserve, facility); err != nil {
 		return LenderReserve{}, err
 	}
@@ -253,6 +254,7 @@ func (s *Service) checkComponent(ctx context.Context, facility string, d date.Da
 // then on it is in force on the dates it covers. Refused: the one who set
 // it, a reserve not pending.
 func (s *Service) ApproveReserve(ctx context.Context, facility, id, by string) (LenderReserve, error) {
+	ctx = named(ctx, OpApproveReserve)
 	if err := authorize(ctx, ActDecideReserve, facility); err != nil {
 		return LenderReserve{}, err
 	}
@@ -290,6 +292,7 @@ func (s *Service) ApproveReserve(ctx context.Context, facility, id, by string) (
 // reserve is not edited, a release record is added. A pending reserve
 // released is withdrawn.
 func (s *Service) ReleaseReserve(ctx context.Context, facility, id string, until date.Date, reason, by string) (LenderReserve, error) {
+	ctx = named(ctx, OpReleaseReserve)
 	if err := authorize(ctx, ActSetReserve, facility); err != nil {
 		return LenderReserve{}, err
 	}
