@@ -122,6 +122,14 @@ func (t *recordingTx) AddFactRecord(r store.FactRecord) (store.FactRecord, bool,
 	return out, replayed, err
 }
 
+func (t *recordingTx) AddReserveRecord(r store.ReserveRecord) (store.ReserveRecord, error) {
+	out, err := t.Tx.AddReserveRecord(r)
+	if err == nil {
+		t.changes = append(t.changes, change{What: "reserve_record", After: out})
+	}
+	return out, err
+}
+
 func (t *recordingTx) AddLoanNotice(n store.LoanNotice) (store.LoanNotice, bool, error) {
 	out, replayed, err := t.Tx.AddLoanNotice(n)
 	if err == nil && !replayed {

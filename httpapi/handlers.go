@@ -68,7 +68,7 @@ func (s *Server) routeTable() []*Route {
 		{Method: "POST", Path: "/api/v1/close-of-business", Summary: "Enqueue close of business through a business date (default: the one open): accrues every facility's interest and opens the next business date, run by a worker; answers the job (the same job while one for the day waits, runs or is done)", Roles: roles(app.ActCloseOfBusiness), Mutating: true, Op: app.OpCloseOfBusiness, Request: "CloseInput", Response: "Job", Status: 202, h: s.closeOfBusiness},
 		{Method: "GET", Path: "/api/v1/jobs/{id}", Summary: "A job of the queue: its kind, state, attempts, errors and output", Roles: roles(app.ActCloseOfBusiness), Response: "Job", h: s.job},
 		{Method: "GET", Path: "/api/v1/audit", Summary: "The audit trail (hash chain), by id, filtered by facility, user, kind and business date (format=csv or Accept: text/csv: a CSV file)", Roles: roles(app.ActReadAudit), Query: []string{"facility", "user", "kind", "from", "to", "after", "limit", "format"}, Response: "AuditList", h: s.auditList},
-	}, append(s.rateRoutes(), s.loanRoutes()...)...)
+	}, append(append(s.rateRoutes(), s.loanRoutes()...), s.reserveRoutes()...)...)
 }
 
 // --- decoding ---
@@ -505,6 +505,13 @@ type Availability struct {
 	// last-out advance value the date may take.
 	Tranches                  *ledger.Tranches `json:"tranches,omitempty"`
 	AvailableToAdvanceLastOut *money.Amount    `json:"available_to_advance_last_out,omitempty"`
+	// Reserves deducted besides the certificate's (lender reserves in
+	// force as known, the terms' reserves under the line): those off the
+	// borrowing base are in borrowing_base already, those under the line
+	// come off the limit (docs/reserves.md).
+	Reserves     []ledger.Reserve `json:"reserves,omitempty"`
+	BaseReserves money.Amount     `json:"base_reserves,omitempty"`
+	LineReserves money.Amount     `json:"line_reserves,omitempty"`
 }
 
 // Hindsight is the same date's availability as known now, when it differs.
@@ -543,7 +550,8 @@ func availabilityOut(a app.Availability) Availability {
 		LettersOfCredit: a.LettersOfCredit.Exposure, LettersOfCreditTreatment: a.LettersOfCredit.Treatment,
 		LCOutstanding: a.LettersOfCredit.Outstanding, LCDrawn: a.LettersOfCredit.Drawn, Limit: a.Limit, BindingLimit: a.Binding,
 		LoansOutstanding: a.LoansOutstanding, Availability: figureOf(a.Availability), AvailableToAdvance: a.ToAdvance, LowestOn: a.LowestOn,
-		AdvancesBlocked: nonNil(a.Blocked), DefaultsContinuing: nonNil(a.Defaults), Overadvance: a.Overadvance, Tranches: a.Tranches}
+		AdvancesBlocked: nonNil(a.Blocked), DefaultsContinuing: nonNil(a.Defaults), Overadvance: a.Overadvance, Tranches: a.Tranches,
+		Reserves: a.Reserves, BaseReserves: a.BaseReserves, LineReserves: a.LineReserves}
 	if a.Tranches != nil {
 		v := a.ToAdvanceLastOut
 		out.AvailableToAdvanceLastOut = &v

@@ -220,6 +220,10 @@ var schemaTypes = map[string]any{
 	"RateImport":          app.RateImport{},
 	"InterestReport":      app.InterestReport{},
 	"LoanNoticeList":      loanNoticeList{},
+	"ReserveList":         reserveList{},
+	"ReserveInput":        reserveInput{},
+	"LenderReserve":       app.LenderReserve{},
+	"ReserveRelease":      reserveRelease{},
 	"LoanContinueInput":   loanContinueInput{},
 	"LoanConvertInput":    loanConvertInput{},
 	"LoanNoticeGiven":     app.LoanNoticeResult{},
@@ -377,6 +381,8 @@ var requestDocs = map[reflect.Type]struct {
 	reflect.TypeFor[rateInput]():           {required: []string{"effective", "rate", "source"}},
 	reflect.TypeFor[loanContinueInput]():   {required: []string{"interest_period"}},
 	reflect.TypeFor[loanConvertInput]():    {required: []string{"option"}},
+	reflect.TypeFor[reserveInput]():        {required: []string{"id", "amount", "from", "reason"}},
+	reflect.TypeFor[reserveRelease]():      {required: []string{"until", "reason"}},
 }
 
 // routeDoc is what routeDocs say of a route.
@@ -740,6 +746,7 @@ var tags = []struct {
 	{"approvals", "Amendments waiting for a second lender, and requests to end events of default (cures, waivers, covenant results, restatements)", []string{"amendments", "approvals", "requests"}},
 	{"defaults", "Deadlines, notices, events of default and remedies, and the fact records they rest on", []string{"events-of-default", "deadlines", "notices", "fact-records",
 		"insurance-policies", "ucc-filings", "other-indebtedness", "occurrences"}},
+	{"reserves", "Lender reserves: set by one lender with a reason, in force once a second approves, released by a new record; availability deducts them as known at the time asked", []string{"reserves"}},
 	{"portfolio", "The facilities the caller may see with their figures, filtered, sorted and paged", []string{"portfolio"}},
 	{"audit", "The audit trail", []string{"audit"}},
 	{"operations", "Close of business and the job queue that runs it (the bank's operations)", []string{"close-of-business", "jobs"}},

@@ -139,6 +139,7 @@ type Store interface {
 	Overadvances(ctx context.Context, facility string) ([]Overadvance, error)
 	FactStore       // notices, events of default, policies, filings: defaults.go
 	LoanNoticeStore // continuations and conversions of loans: loans.go
+	ReserveStore    // lender reserves: reserves.go
 
 	// AccrualState returns, for every facility, what a close-of-business
 	// run needs to accrue interest through the day through.
@@ -280,6 +281,7 @@ type Tx interface {
 	RecordOveradvance(o Overadvance) (Overadvance, bool, error)
 	FactTx       // fact records: defaults.go
 	LoanNoticeTx // continuations and conversions of loans: loans.go
+	ReserveTx    // lender reserves: reserves.go
 
 	// Certificate returns a certificate of the facility (another
 	// facility's is not_found); CreateCertificate, SubmitCertificate and
