@@ -219,13 +219,23 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 			return store.Certificate{}, nil, err
 		}
 	}
+	// With journals and a previous approved certificate, the period
+	// since it is rolled forward (stored with the certificate, frozen);
+	// the dilution it measures is the borrowing base's.
+	var roll *rolled
+	if hasPrev {
+		ReportProgress(ctx, "certificate: rolling forward from the previous certificate", 0, steps)
+		if roll, err = s.rollForward(ctx, prev, t.Currency, recv, inv, journals, in.AsOf); err != nil {
+			return store.Certificate{}, nil, err
+		}
+	}
 	bal, err := s.Store.Balances(ctx, in.Facility, in.AsOf)
 	if err != nil {
 		return store.Certificate{}, nil, err
 	}
 	ReportProgress(ctx, "certificate: computing the borrowing base", 1, steps)
 	cert, err := borrowingbase.Compute(borrowingbase.Input{Terms: t, AsOf: in.AsOf, Receivables: recv, Inventory: inv,
-		LCOutstanding: bal[ledger.LCOutstanding], LCDrawn: bal[ledger.LCDrawn]})
+		LCOutstanding: bal[ledger.LCOutstanding], LCDrawn: bal[ledger.LCDrawn], Dilution: roll.MeasuredDilution()})
 	if err != nil {
 		return store.Certificate{}, nil, store.Errorf(store.CodeInvalid, "certificate as of %s: %v", in.AsOf, err)
 	}
@@ -271,12 +281,8 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 	}
 	lcDeducted := cert.LCDeducted.Amount
 	sub := submission{AsOf: in.AsOf, BorrowingBase: cert.BorrowingBase.Amount + lcDeducted, LastOutBase: lastOut, NewestInvoice: newestInvoice(recv)}
-	// With journals and a previous approved certificate, the period
-	// since it is rolled forward (stored with the certificate, frozen).
-	var roll *rolled
-	if hasPrev {
-		ReportProgress(ctx, "certificate: rolling forward from the previous certificate", 2, steps)
-		if roll, err = s.rollForward(ctx, prev, t.Currency, recv, inv, journals, in.AsOf, sub.BorrowingBase); err != nil {
+	if roll != nil {
+		if err := roll.encode(sub.BorrowingBase); err != nil {
 			return store.Certificate{}, nil, err
 		}
 		sub.Rolled = roll

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"revolver/borrowingbase"
 	"revolver/collateral"
 	"revolver/date"
 	"revolver/money"
@@ -115,6 +116,72 @@ type rolled struct {
 	// are not 0).
 	CurrentBefore, CurrentNow money.Rate
 	CurrentKnown              bool
+	// From is the start of the dilution window: the previous as-of date
+	// of its first period.
+	From date.Date
+}
+
+// encode is the roll-forward as stored with the certificate: the
+// previous certificate, then a period's keys as revolver monitor writes
+// them, with its explanation; borrowing_base is the certificate's
+// borrowing base before letters of credit, bb.
+func (r *rolled) encode(bb money.Amount) error {
+	expl, err := json.Marshal(r.Result.Explain(&r.Dilution))
+	if err != nil {
+		return err
+	}
+	bbJSON := []byte(`{"borrowing_base":"` + bb.String() + `"}`)
+	period := rollforward.AppendPeriodJSON(nil, r.Result, &r.Dilution, bbJSON, expl)
+	r.JSON = append([]byte(`{"previous_certificate":`+strconv.FormatInt(r.Previous.ID, 10)+`,"dilution_from":"`+r.From.String()+`",`), period[1:]...)
+	return nil
+}
+
+// storedDilution is the dilution measured by a certificate's stored
+// roll-forward (nil: none, or its ratio undetermined), as the borrowing
+// base used it on submission.
+func (s *Service) storedDilution(ctx context.Context, c store.Certificate) (*borrowingbase.MeasuredDilution, error) {
+	if c.RollForwardSHA256 == "" {
+		return nil, nil
+	}
+	b := c.RollForward
+	if len(b) == 0 {
+		var err error
+		if b, err = s.Store.Blob(ctx, c.RollForwardSHA256); err != nil {
+			return nil, fmt.Errorf("certificate %d roll-forward: %w", c.ID, err)
+		}
+	}
+	var sr storedRollForward
+	if err := json.Unmarshal(b, &sr); err != nil {
+		return nil, fmt.Errorf("certificate %d roll-forward: %w", c.ID, err)
+	}
+	d := sr.Dilution
+	if d == nil || d.Ratio == nil || d.Sales == nil || d.Credits == nil {
+		return nil, nil
+	}
+	ratio, err := money.ParseRate(*d.Ratio)
+	if err != nil {
+		return nil, fmt.Errorf("certificate %d roll-forward dilution: %w", c.ID, err)
+	}
+	sales, err := money.ParseAmount(*d.Sales)
+	if err != nil {
+		return nil, fmt.Errorf("certificate %d roll-forward dilution: %w", c.ID, err)
+	}
+	credits, err := money.ParseAmount(*d.Credits)
+	if err != nil {
+		return nil, fmt.Errorf("certificate %d roll-forward dilution: %w", c.ID, err)
+	}
+	return &borrowingbase.MeasuredDilution{Ratio: ratio, Periods: d.WindowPeriods, From: sr.DilutionFrom, To: sr.AsOf, Sales: sales, Credits: credits}, nil
+}
+
+// MeasuredDilution is the dilution a submission's roll-forward measures,
+// for the borrowing base's dilution reserve (nil: not measured — no
+// journals, no previous approved certificate, or a ratio undetermined).
+func (r *rolled) MeasuredDilution() *borrowingbase.MeasuredDilution {
+	if r == nil || !r.Dilution.RatioKnown {
+		return nil
+	}
+	d := r.Dilution
+	return &borrowingbase.MeasuredDilution{Ratio: d.Ratio, Periods: d.WindowPeriods, From: r.From, To: r.Result.AsOf, Sales: d.Sales, Credits: d.Credits}
 }
 
 // flaggedRow is an input row a gate names, and what it found.
@@ -186,7 +253,7 @@ func checkJournalPeriod(j collateral.Journals, previous, asOf date.Date, prevID 
 // window from the roll-forwards stored with the previous approved
 // certificates and this one, and gathers what the gates look at.
 func (s *Service) rollForward(ctx context.Context, prev store.Certificate, currency string, recv *collateral.Receivables, inv *collateral.Inventory,
-	j collateral.Journals, asOf date.Date, bb money.Amount) (*rolled, error) {
+	j collateral.Journals, asOf date.Date) (*rolled, error) {
 	pr, pi, err := s.storedReports(ctx, prev, currency)
 	if err != nil {
 		return nil, err
@@ -201,18 +268,13 @@ func (s *Service) rollForward(ctx context.Context, prev store.Certificate, curre
 	if err != nil {
 		return nil, err
 	}
-	dil, err := rollforward.DilutionOver(append(chain, res), window)
+	periods := append(chain, res)
+	dil, err := rollforward.DilutionOver(periods, window)
 	if err != nil {
 		return nil, err
 	}
-	expl, err := json.Marshal(res.Explain(&dil))
-	if err != nil {
-		return nil, err
-	}
-	bbJSON := []byte(`{"borrowing_base":"` + bb.String() + `"}`)
-	period := rollforward.AppendPeriodJSON(nil, res, &dil, bbJSON, expl)
-	out := append([]byte(`{"previous_certificate":`+strconv.FormatInt(prev.ID, 10)+`,`), period[1:]...)
-	r := &rolled{Previous: prev, Result: res, Dilution: dil, JSON: out}
+	from := periods[max(0, len(periods)-window)].Previous
+	r := &rolled{Previous: prev, Result: res, Dilution: dil, From: from}
 	r.Untied, r.Reused = journalTies(pr, recv, j)
 	var okB, okN bool
 	r.CurrentBefore, okB = currentShare(pr, prev.AsOf)
@@ -227,6 +289,7 @@ func (s *Service) rollForward(ctx context.Context, prev store.Certificate, curre
 // gives them).
 type storedRollForward struct {
 	PreviousCertificate int64     `json:"previous_certificate"`
+	DilutionFrom        date.Date `json:"dilution_from"`
 	AsOf                date.Date `json:"as_of"`
 	PreviousAsOf        date.Date `json:"previous_as_of"`
 	Receivables         struct {
