@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"os"
@@ -8,6 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"revolver/store"
 )
 
 // genHistory writes a borrower's history with ../shared/data/gen_abl_history.py
@@ -108,4 +113,76 @@ func TestCertificateRollForwardReview(t *testing.T) {
 	if _, page := l.get("/facilities/btu/certificates/2"); !strings.Contains(page, `id="rollforward"`) || !strings.Contains(page, "exceptions explained") {
 		t.Errorf("the approved certificate's page lost its roll-forward or comment")
 	}
+}
+
+// TestBrowserRollForwardReview: in Chromium, dropped journals go to their
+// boxes by name (inventory activity not to the inventory box), the borrower
+// uploads a certificate with its journals, and the lender sees its
+// roll-forward and warnings and can approve it only with a comment.
+func TestBrowserRollForwardReview(t *testing.T) {
+	ctx := browser(t)
+	e := newEnv(t)
+	dir := genHistory(t, "--anomalies", "3")
+	b := e.signIn(t, "controller@btu.example")
+	l := e.signIn(t, "officer@bank.example")
+	mustStatus(t, "upload", b.upload("btu", "2004-06-30", historyFiles(t, dir, "2004-06-30", false)).StatusCode, http.StatusSeeOther)
+	mustStatus(t, "approve", l.post("/facilities/btu/certificates/1/approve", url.Values{}).StatusCode, http.StatusSeeOther)
+	base := e.srv.URL
+	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			loc, _ := chromedp.Run(ctx, chromedp.Location())
+			body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main"), chromedp.AtLeast(0)))
+			t.Fatalf("%s: %v (at %s: %.500s)", what, err, loc, body)
+		}
+	}
+	run("borrower signs in", signInActions(base, "controller@btu.example"), waitText("h1", "BTU"),
+		chromedp.Navigate(base+"/facilities/btu/certificates"), chromedp.WaitVisible(chromedp.ID(`upload`)))
+	placed, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(function () {
+		var dt = new DataTransfer();
+		["inventory_activity.csv", "sales.csv", "collections.csv", "credits.csv", "inventory.csv"].forEach(function (n) { dt.items.add(new File(["x"], n)); });
+		document.querySelector(".drop").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+		return ["inventory", "sales", "collections", "credits", "inventory_activity"].map(function (id) { var f = document.getElementById(id).files; return f.length ? f[0].name : ""; }).join(",");
+	})()`))
+	if err != nil || placed != "inventory.csv,sales.csv,collections.csv,credits.csv,inventory_activity.csv" {
+		t.Errorf("dropped journals placed as %q (%v)", placed, err)
+	}
+	p := filepath.Join(dir, "2004-07-31")
+	run("borrower uploads with the journals",
+		chromedp.Navigate(base+"/facilities/btu/certificates"),
+		chromedp.WaitVisible(chromedp.ID(`upload`)),
+		chromedp.SetValue(chromedp.ID(`as_of`), "2004-07-31"),
+		chromedp.SetUploadFiles(chromedp.ID(`receivables`), []string{filepath.Join(p, "receivables.csv")}),
+		chromedp.SetUploadFiles(chromedp.ID(`debtors`), []string{filepath.Join(dir, "debtors.csv")}),
+		chromedp.SetUploadFiles(chromedp.ID(`inventory`), []string{filepath.Join(p, "inventory.csv")}),
+		chromedp.SetUploadFiles(chromedp.ID(`sales`), []string{filepath.Join(p, "sales.csv")}),
+		chromedp.SetUploadFiles(chromedp.ID(`collections`), []string{filepath.Join(p, "collections.csv")}),
+		chromedp.SetUploadFiles(chromedp.ID(`credits`), []string{filepath.Join(p, "credits.csv")}),
+		chromedp.SetUploadFiles(chromedp.ID(`inventory_activity`), []string{filepath.Join(p, "inventory_activity.csv")}),
+		chromedp.Click(chromedp.CSS(`#upload button[type=submit]`)),
+		waitText("h1", "Certificate 2 as of"),
+		waitText("#rollforward", "Roll-forward from certificate 1"),
+		signOut,
+	)
+	run("lender reviews", signInActions(base, "officer@bank.example"), waitText("h1", "Portfolio"),
+		chromedp.Navigate(base+"/facilities/btu/certificates/2"),
+		chromedp.WaitVisible(chromedp.ID(`roll-receivables`)),
+		waitText("#roll-inventory-variance", "0.00"),
+		waitText(".warnings", "invoice"),
+		chromedp.Click(chromedp.ID(`approve-certificate`)),
+	)
+	// The comment box is required: the browser does not send the approval.
+	missing, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("comment-a").required && document.getElementById("comment-a").validity.valueMissing`))
+	if err != nil || !missing {
+		t.Errorf("the approval's comment is not required on the page (%v)", err)
+	}
+	if c, _ := e.st.Certificate(context.Background(), 2); c.Status != store.Submitted {
+		t.Fatalf("approved without a comment: %s", c.Status)
+	}
+	run("lender approves with a comment",
+		chromedp.SendKeys(chromedp.ID(`comment-a`), "Exceptions explained by the controller"),
+		chromedp.Click(chromedp.ID(`approve-certificate`)),
+		waitText(".flash", "is approved"),
+		waitText("#rollforward", "Roll-forward from certificate 1"),
+	)
 }
