@@ -146,9 +146,10 @@ func (t *recordingTx) RecordOveradvance(o store.Overadvance) (store.Overadvance,
 	return out, replayed, err
 }
 
-// noBody names a certificate's computed body by its hash only.
+// noBody names a certificate's computed body and its roll-forward by
+// their hashes only.
 func noBody(c store.Certificate) store.Certificate {
-	c.Body = nil
+	c.Body, c.RollForward = nil, nil
 	return c
 }
 
