@@ -426,44 +426,128 @@ var cutoffRe = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 
 var collateralClasses = []string{Receivables, Inventory, FixedAssets}
 
+// reserveKinds are the kinds a reserve may be written with (`amount` is
+// the fixed amount, FixedReserve).
+var reserveKinds = []string{"amount", ShareReserve, RentReserve, DilutionReserve, AvailabilityBlock}
+
 // reserves decodes a list of reserves; class is the collateral class of the
-// component they belong to ("" for the borrowing base's own).
-func (d *decoder) reserves(g *node, c ctx, class string) []Reserve {
+// component they belong to ("" for the borrowing base's own); comps are the
+// borrowing base's components (for a share reserve of the borrowing base).
+func (d *decoder) reserves(g *node, c ctx, class string, comps []Component) []Reserve {
 	items, lc := d.list(g, "reserves", c)
 	var out []Reserve
+	onComp := class != ""
 	for _, it := range items {
 		ic := lc.in(it, it.id)
-		if !d.group(it, ic, "label", "kind", "amount", "dilution", "threshold") {
+		if !d.group(it, ic, "label", "kind", "placement", "amount", "dilution", "threshold", "rate", "of", "component", "months", "from", "until") {
 			continue
 		}
 		r := Reserve{ID: it.id, Label: d.text(it, "label"), Cite: ic.cite}
-		if v := d.str(it, "kind", ic, false, "amount", DilutionReserve); v != nil && v.Value == DilutionReserve {
-			r.Kind = DilutionReserve
+		if v := d.str(it, "kind", ic, false, reserveKinds...); v != nil && v.Value != "amount" {
+			r.Kind = v.Value
 		}
-		if r.Kind != DilutionReserve {
-			for _, k := range []string{"dilution", "threshold"} {
-				if n := it.kids[k]; n != nil {
+		places := []string{PlaceBorrowingBase, PlaceLine}
+		if onComp {
+			places = []string{PlaceEligible, PlaceComponent}
+		}
+		if v := d.str(it, "placement", ic, false, places...); v != nil {
+			r.Placement = v.Value
+		}
+		if v := d.date(it, "from", ic, false); v != nil {
+			r.From = v.Value
+		}
+		if v := d.date(it, "until", ic, false); v != nil {
+			r.Until = v.Value
+			if r.From != 0 && r.Until < r.From {
+				d.errf(it.kids["until"], r.Until.String(), "a date on or after from ("+r.From.String()+")", "reserve %s ends before it starts", it.id)
+			}
+		}
+		// Keys that belong to other kinds.
+		allowed := map[string][]string{
+			FixedReserve:      {"amount"},
+			AvailabilityBlock: {"amount"},
+			ShareReserve:      {"rate", "of", "component"},
+			RentReserve:       {"months"},
+			DilutionReserve:   {"dilution", "threshold"},
+		}[r.Kind]
+		for _, k := range []string{"amount", "dilution", "threshold", "rate", "of", "component", "months"} {
+			if n := it.kids[k]; n != nil && !contains(allowed, k) {
+				kind := r.Kind
+				if kind == "" {
+					kind = "amount"
+				}
+				switch {
+				case r.Kind == DilutionReserve && k == "amount":
+					d.errf(n, "amount", "`dilution:` and `threshold:` (the amount is computed)", "dilution reserve %s has an amount", it.id)
+				case k == "dilution" || k == "threshold":
 					d.errf(n, k, "`kind: dilution` for a reserve with "+k, "reserve %s has %s but is not a dilution reserve", it.id, k)
+				default:
+					d.errf(n, k, "only "+strings.Join(allowed, ", ")+" for a reserve of kind "+kind, "reserve %s (kind %s) has %s", it.id, kind, k)
 				}
 			}
-			if v := d.amount(it, "amount", ic, true); v != nil {
-				r.Amount = *v
-			}
-			out = append(out, r)
-			continue
 		}
-		if n := it.kids["amount"]; n != nil {
-			d.errf(n, "amount", "`dilution:` and `threshold:` (the amount is computed)", "dilution reserve %s has an amount", it.id)
-		}
-		if class != Receivables {
-			d.errf(it, it.id, "a dilution reserve on a receivables component", "dilution reserve %s is not on a receivables component", it.id)
-		}
-		r.Dilution = d.rate(it, "dilution", ic, true)
-		r.Threshold = d.rate(it, "threshold", ic, true)
-		for _, v := range []*Term[money.Rate]{r.Dilution, r.Threshold} {
+		shareOf := func(v *Term[money.Rate]) {
 			if v != nil && v.Known() && v.Value.Cmp(money.RateFromInt(1)) > 0 {
 				d.errf(it.kids[lastSeg(v.Path)], v.Value.Percent(), "a share of at most 100%", "%s above 100%%", v.Path)
 			}
+		}
+		switch r.Kind {
+		case FixedReserve, AvailabilityBlock:
+			if v := d.amount(it, "amount", ic, true); v != nil {
+				r.Amount = *v
+			}
+			if r.Kind == AvailabilityBlock {
+				if onComp {
+					d.errf(it, it.id, "an availability block among the borrowing base's reserves (it is taken off availability under the line)", "availability block %s is on a component", it.id)
+				}
+				if r.Placement == "" {
+					r.Placement = PlaceLine
+				}
+				if r.Placement != PlaceLine {
+					d.errf(it.kids["placement"], r.Placement, "placement line (an availability block is taken off availability)", "availability block %s placed at %s", it.id, r.Placement)
+				}
+			}
+		case ShareReserve:
+			r.Rate = d.rate(it, "rate", ic, true)
+			shareOf(r.Rate)
+			if v := d.str(it, "of", ic, true, PlaceEligible, "availability"); v != nil {
+				r.Of = v.Value
+			}
+			r.Component = d.text(it, "component")
+			switch {
+			case onComp && r.Component != "":
+				d.errf(it.kids["component"], r.Component, "no component (a component's share reserve is a share of its own figures)", "share reserve %s on a component names component %s", it.id, r.Component)
+			case !onComp && r.Component == "":
+				d.errf(it, it.id, "`component:` naming the component whose figure it is a share of", "share reserve %s of the borrowing base names no component", it.id)
+			case !onComp:
+				found := false
+				for _, k := range comps {
+					found = found || k.ID == r.Component
+				}
+				if !found {
+					d.errf(it.kids["component"], r.Component, "a component of the borrowing base", "share reserve %s: unknown component", it.id)
+				}
+			}
+		case RentReserve:
+			r.Months = d.rate(it, "months", ic, true)
+			if onComp && class != Inventory {
+				d.errf(it, it.id, "a rent reserve on an inventory component or on the borrowing base", "rent reserve %s is on a %s component", it.id, class)
+			}
+		case DilutionReserve:
+			if class != Receivables {
+				d.errf(it, it.id, "a dilution reserve on a receivables component", "dilution reserve %s is not on a receivables component", it.id)
+			}
+			// Without dilution: the dilution measured from the journals.
+			r.Dilution = d.rate(it, "dilution", ic, false)
+			r.Threshold = d.rate(it, "threshold", ic, true)
+			shareOf(r.Dilution)
+			shareOf(r.Threshold)
+		}
+		if r.Kind == ShareReserve && r.Of == "availability" && r.Placement == PlaceEligible {
+			d.errf(it.kids["placement"], r.Placement, "placement component for a share of the availability (the eligible comes before it)", "share reserve %s of the availability placed at eligible", it.id)
+		}
+		if r.Placement == PlaceLine && r.Kind != FixedReserve && r.Kind != AvailabilityBlock {
+			d.errf(it.kids["placement"], r.Placement, "placement line only for a fixed amount or an availability block", "reserve %s of kind %s placed at line", it.id, r.Kind)
 		}
 		out = append(out, r)
 	}
@@ -561,7 +645,7 @@ func (d *decoder) borrowingBase(t *node, root ctx, terms *Terms) {
 			}
 		}
 		comp.Cap = d.amount(it, "cap", ic, false)
-		comp.Reserves = d.reserves(it, ic, comp.Collateral)
+		comp.Reserves = d.reserves(it, ic, comp.Collateral, nil)
 		d.nolv(it, ic, &comp)
 		bb.Components = append(bb.Components, comp)
 	}
@@ -571,7 +655,7 @@ func (d *decoder) borrowingBase(t *node, root ctx, terms *Terms) {
 	if v := d.str(g, "letters_of_credit", c, true, "deduct_from_borrowing_base", "deduct_from_availability", "none"); v != nil {
 		bb.LettersOfCredit = *v
 	}
-	bb.Reserves = d.reserves(g, c, "")
+	bb.Reserves = d.reserves(g, c, "", bb.Components)
 	if v := d.rate(g, "inventory_sublimit", c, false); v != nil {
 		bb.InventorySublimit = v
 		if v.Known() && v.Value.Cmp(money.RateFromInt(1)) > 0 {
@@ -932,10 +1016,20 @@ func (d *decoder) locations(t *node, root ctx, terms *Terms) {
 	items, lc := d.list(t, "locations", root)
 	for _, it := range items {
 		ic := lc.in(it, it.id)
-		if !d.group(it, ic, "name", "kind", "country", "address") {
+		if !d.group(it, ic, "name", "kind", "country", "address", "monthly_rent", "waiver", "waiver_date") {
 			continue
 		}
 		l := Location{Code: it.id, Name: d.text(it, "name"), Kind: d.text(it, "kind"), Country: d.text(it, "country"), Address: d.textList(it, "address"), Assumption: ic.assumption, Cite: ic.cite}
+		l.MonthlyRent = d.amount(it, "monthly_rent", ic, false)
+		if v := d.str(it, "waiver", ic, false, WaiverLandlord, WaiverBailee, WaiverNone); v != nil {
+			l.Waiver = v.Value
+		}
+		if v := d.date(it, "waiver_date", ic, false); v != nil {
+			l.WaiverDate = v.Value
+			if l.Waiver != WaiverLandlord && l.Waiver != WaiverBailee {
+				d.errf(it.kids["waiver_date"], l.WaiverDate.String(), "a waiver date only with `waiver: landlord` or `waiver: bailee`", "location %s has a waiver date but no waiver", it.id)
+			}
+		}
 		if !contains(locationKinds, l.Kind) {
 			d.errf(it, l.Kind, "one of "+strings.Join(locationKinds, ", "), "bad kind for location %s", it.id)
 		}

@@ -269,25 +269,99 @@ type NOLV struct {
 	Cite        Cite             `json:"cite"`
 }
 
-// Reserve is an amount deducted from a component or from the Borrowing Base.
-// A dilution reserve (Kind "dilution", on a receivables component) is not a
-// fixed amount: it is (Dilution − Threshold) × the component's eligible,
-// when the dilution measured is above the threshold, else nothing.
+// Reserve is an amount deducted at one place of the waterfall
+// (docs/reserves.md). Its Kind says how the amount is found:
+//
+//   - "" (written `amount`): a fixed Amount;
+//   - "share": Rate × the component's eligible (Of "eligible") or its
+//     availability before reserves (Of "availability"), rounded half away
+//     from zero to the cent;
+//   - "rent": Months × the monthly rent of every third-party location
+//     (third_party_warehouse, leased) holding eligible inventory without a
+//     landlord or bailee waiver dated on or before the as-of date;
+//   - "dilution": (Dilution − Threshold) × the component's eligible when
+//     the dilution is above the threshold, else nothing; without a Dilution
+//     term the dilution measured from the journals is used
+//     (borrowingbase.MeasuredDilution);
+//   - "availability_block": a fixed Amount off availability under the line.
+//
+// Placement is where it is deducted: PlaceEligible (from a component's
+// eligible before its advance rate), PlaceComponent (from a component's
+// availability), PlaceBorrowingBase (from the whole borrowing base) or
+// PlaceLine (from min(commitment, maximum advances, borrowing base)). ""
+// keeps the meaning reserves had before placements: a component's reserve
+// is PlaceComponent, the borrowing base's PlaceBorrowingBase.
 type Reserve struct {
-	ID     string             `json:"id"`
-	Label  string             `json:"label"`
-	Kind   string             `json:"kind,omitempty"` // "" (an amount) or "dilution"
-	Amount Term[money.Amount] `json:"amount"`
+	ID        string             `json:"id"`
+	Label     string             `json:"label"`
+	Kind      string             `json:"kind,omitempty"`
+	Placement string             `json:"placement,omitempty"`
+	Amount    Term[money.Amount] `json:"amount"`
 	// Dilution is the receivables' dilution as last measured (credits,
 	// discounts and write-offs ÷ gross sales over the terms' period), and
 	// Threshold the dilution the advance rate already allows for.
 	Dilution  *Term[money.Rate] `json:"dilution,omitempty"`
 	Threshold *Term[money.Rate] `json:"threshold,omitempty"`
-	Cite      Cite              `json:"cite"`
+	// Rate and Of: a share reserve's rate and its base ("eligible" or
+	// "availability"); Component, for a share reserve of the borrowing
+	// base, the component whose figure it is a share of.
+	Rate      *Term[money.Rate] `json:"rate,omitempty"`
+	Of        string            `json:"of,omitempty"`
+	Component string            `json:"component,omitempty"`
+	// Months: a rent reserve's months of rent.
+	Months *Term[money.Rate] `json:"months,omitempty"`
+	// From and Until bound the dates the reserve is in force (both
+	// inclusive; 0: open).
+	From  date.Date `json:"from,omitzero"`
+	Until date.Date `json:"until,omitzero"`
+	Cite  Cite      `json:"cite"`
 }
 
-// DilutionReserve is the Kind of a dilution reserve.
-const DilutionReserve = "dilution"
+// InForce reports whether the reserve is in force on d.
+func (r *Reserve) InForce(d date.Date) bool {
+	return (r.From == 0 || r.From <= d) && (r.Until == 0 || d <= r.Until)
+}
+
+// Where returns the reserve's placement, with "" read as the place it is
+// written: PlaceComponent on a component, else PlaceBorrowingBase.
+func (r *Reserve) Where(onComponent bool) string {
+	switch {
+	case r.Placement != "":
+		return r.Placement
+	case onComponent:
+		return PlaceComponent
+	}
+	return PlaceBorrowingBase
+}
+
+// Kinds of reserves (Reserve.Kind; "" is a fixed amount).
+const (
+	FixedReserve      = ""
+	ShareReserve      = "share"
+	RentReserve       = "rent"
+	DilutionReserve   = "dilution"
+	AvailabilityBlock = "availability_block"
+)
+
+// Placements of reserves (Reserve.Placement).
+const (
+	PlaceEligible      = "eligible"
+	PlaceComponent     = "component"
+	PlaceBorrowingBase = "borrowing_base"
+	PlaceLine          = "line"
+)
+
+// Waivers of a location (Location.Waiver).
+const (
+	WaiverLandlord = "landlord"
+	WaiverBailee   = "bailee"
+	WaiverNone     = "none"
+)
+
+// RentLocation reports whether inventory at a location of this kind is on
+// a third party's premises (a landlord's or a bailee's), for which a rent
+// reserve is taken without a waiver.
+func RentLocation(kind string) bool { return kind == "third_party_warehouse" || kind == "leased" }
 
 // Built-in eligibility criteria (see docs/agreement-format.md for their
 // parameters and semantics).
@@ -451,7 +525,19 @@ type Location struct {
 	Country    string   `json:"country,omitempty"`
 	Assumption string   `json:"assumption,omitempty"`
 	Address    []string `json:"address,omitempty"`
-	Cite       Cite     `json:"cite"`
+	// MonthlyRent is the rent of a third-party location (nil: not given);
+	// Waiver is the landlord's or bailee's waiver held for it (landlord,
+	// bailee or none; "" as none), dated WaiverDate.
+	MonthlyRent *Term[money.Amount] `json:"monthly_rent,omitempty"`
+	Waiver      string              `json:"waiver,omitempty"`
+	WaiverDate  date.Date           `json:"waiver_date,omitzero"`
+	Cite        Cite                `json:"cite"`
+}
+
+// Waived reports whether a landlord's or bailee's waiver for the location
+// is in hand on d.
+func (l *Location) Waived(d date.Date) bool {
+	return (l.Waiver == WaiverLandlord || l.Waiver == WaiverBailee) && (l.WaiverDate == 0 || l.WaiverDate <= d)
 }
 
 // Pricing is how interest is charged.

@@ -24,6 +24,15 @@ type Settings struct {
 	// more than this share from the previous approved one is submitted
 	// with a warning; nil: DefaultCertificateMoveShare.
 	CertificateMoveShare *money.Rate `json:"certificate_move_warning_share,omitempty"`
+	// VarianceTolerance: a roll-forward (receivables or inventory) whose
+	// unexplained variance is above it in absolute value is submitted with
+	// a warning; nil: DefaultVarianceTolerance.
+	VarianceTolerance *money.Amount `json:"rollforward_variance_tolerance,omitempty"`
+	// CurrentShareJumpPoints: a certificate whose share of current
+	// invoices rises by more than these percentage points from the
+	// previous approved one is submitted with a warning; nil:
+	// DefaultCurrentShareJump.
+	CurrentShareJumpPoints *money.Rate `json:"current_share_jump_points,omitempty"`
 }
 
 // ParseSettings reads a facility's settings JSON.

@@ -105,6 +105,10 @@ type FacilityTerms struct {
 	// LastOut is set when the terms have a last-out (FILO) tranche
 	// (agreement.LastOut).
 	LastOut *LastOutTerms
+	// Reserves are the reserves availability deducts besides the
+	// certificate's, with the dates they cover: the terms' reserves placed
+	// at the line and (termsPath) the lender reserves approved as known.
+	Reserves []datedReserve
 }
 
 // LastOutTerms are what the use cases need of a last-out tranche: the

@@ -122,6 +122,14 @@ func (t *recordingTx) AddFactRecord(r store.FactRecord) (store.FactRecord, bool,
 	return out, replayed, err
 }
 
+func (t *recordingTx) AddReserveRecord(r store.ReserveRecord) (store.ReserveRecord, error) {
+	out, err := t.Tx.AddReserveRecord(r)
+	if err == nil {
+		t.changes = append(t.changes, change{What: "reserve_record", After: out})
+	}
+	return out, err
+}
+
 func (t *recordingTx) AddLoanNotice(n store.LoanNotice) (store.LoanNotice, bool, error) {
 	out, replayed, err := t.Tx.AddLoanNotice(n)
 	if err == nil && !replayed {
@@ -138,9 +146,10 @@ func (t *recordingTx) RecordOveradvance(o store.Overadvance) (store.Overadvance,
 	return out, replayed, err
 }
 
-// noBody names a certificate's computed body by its hash only.
+// noBody names a certificate's computed body and its roll-forward by
+// their hashes only.
 func noBody(c store.Certificate) store.Certificate {
-	c.Body = nil
+	c.Body, c.RollForward = nil, nil
 	return c
 }
 

@@ -160,6 +160,18 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 				return out, err
 			}
 		}
+		// The lender reserves as known now.
+		lenderNow, err := s.lenderReservesAt(ctx, facility, everything)
+		if err != nil {
+			return out, err
+		}
+		if len(amended) == 0 {
+			ftNow.Reserves = nil
+			if t, err := s.termsOnAt(ctx, facility, asOf, everything); err == nil {
+				ftNow.Reserves = t.Reserves
+			}
+		}
+		ftNow = ftNow.withLender(lenderNow)
 		open, err := s.defaultsContinuing(ctx, facility, ftNow, asOf, everything)
 		if err != nil {
 			return out, err
@@ -174,6 +186,7 @@ func (s *Service) Availability(ctx context.Context, facility string, asOf date.D
 			}
 		}
 		why := hindsight(a, b, in, inNow, knownAt)
+		why = append(why, reservesWhy(tp.ft.reservesOn(asOf), ftNow.reservesOn(asOf), lenderNow, knownAt)...)
 		if a.Available != b.Available || a.Limit != b.Limit || a.Determined != b.Determined || !slices.Equal(a.Defaults, b.Defaults) {
 			for _, d := range amended {
 				why = append(why, fmt.Sprintf("amendment %s, effective %s, approved %s (after %s), is in force on %s",
@@ -275,7 +288,8 @@ var everything = store.Everything
 func limitsOn(ft FacilityTerms, d date.Date, in store.AvailabilityInputs, bal ledger.Balances, open []string) ledger.Limits {
 	l := ledger.Limits{AsOf: d, Commitment: ft.Commitment, AdvanceCap: ft.AdvanceCap, TerminationDate: ft.TerminationDate,
 		Exclusions: ft.Exclusions, LCTreatment: ft.LCTreatment, LCOutstanding: bal[ledger.LCOutstanding], LCDrawn: bal[ledger.LCDrawn],
-		Loans: bal[ledger.Loans], Defaults: open, BlocksOnDefault: ft.BlocksOnDefault, Unknown: ft.Unknown, LCTreatmentUnknown: ft.LCTreatmentUnknown, Cites: ft.Cites}
+		Loans: bal[ledger.Loans], Defaults: open, BlocksOnDefault: ft.BlocksOnDefault, Unknown: ft.Unknown, LCTreatmentUnknown: ft.LCTreatmentUnknown, Cites: ft.Cites,
+		Reserves: ft.reservesOn(d)}
 	if c, ok := in.InForce(d); ok {
 		l.Certificate = &ledger.Certificate{ID: c.ID, AsOf: c.AsOf, BorrowingBase: c.BorrowingBase, LastOutBase: c.LastOutBase}
 	}
@@ -316,6 +330,11 @@ func (s *Service) termsPath(ctx context.Context, facility string, from date.Date
 	if err != nil {
 		return tp, err
 	}
+	lender, err := s.lenderReservesAt(ctx, facility, knownAt)
+	if err != nil {
+		return tp, err
+	}
+	tp.ft = tp.ft.withLender(lender)
 	for _, d := range amend {
 		if d <= from {
 			continue
@@ -324,9 +343,18 @@ func (s *Service) termsPath(ctx context.Context, facility string, from date.Date
 		if err != nil {
 			return tp, err
 		}
-		tp.changes = append(tp.changes, termsFrom{d, ft})
+		tp.changes = append(tp.changes, termsFrom{d, ft.withLender(lender)})
 	}
 	return tp, nil
+}
+
+// lenderReservesAt are the facility's lender reserves as known at knownAt.
+func (s *Service) lenderReservesAt(ctx context.Context, facility string, knownAt time.Time) ([]LenderReserve, error) {
+	recs, err := s.reserveRecords(ctx, facility)
+	if err != nil {
+		return nil, err
+	}
+	return lenderReserves(recs, knownAt), nil
 }
 
 // amendmentsSince lists the amendments in force on asOf that were recorded
@@ -413,7 +441,9 @@ func walk(tp termsPath, in store.AvailabilityInputs, from, through date.Date, pa
 	}
 	for _, c := range tp.changes {
 		days = append(days, c.from)
+		days = append(days, c.ft.reserveDays()...)
 	}
+	days = append(days, tp.ft.reserveDays()...)
 	sort.Slice(days, func(i, j int) bool { return days[i] < days[j] })
 	days = slices.Compact(days)
 	bal := ledger.Balances{}

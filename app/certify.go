@@ -50,12 +50,42 @@ const (
 )
 
 // CertificateInput is a borrowing base certificate's reports (CSV, or
-// XLSX when the name ends in .xlsx) as of a date.
+// XLSX when the name ends in .xlsx) as of a date, and the journals of the
+// period since the previous approved certificate it may carry (a zero
+// InputContent: not delivered).
 type CertificateInput struct {
 	Facility                        string
 	AsOf                            date.Date
 	Receivables, Debtors, Inventory store.InputContent
-	By                              string
+	// Sales, Collections, Credits and InventoryActivity are the period's
+	// journals (the formats of docs/monitoring.md), each optional.
+	Sales, Collections, Credits, InventoryActivity store.InputContent
+	By                                             string
+}
+
+// delivered reports whether an input was given.
+func delivered(c store.InputContent) bool { return c.Name != "" || len(c.Content) > 0 }
+
+// HasJournals reports whether the submission carries any journal.
+func (in CertificateInput) HasJournals() bool {
+	return delivered(in.Sales) || delivered(in.Collections) || delivered(in.Credits) || delivered(in.InventoryActivity)
+}
+
+// stored is what is stored of the submission's inputs, each with its
+// kind: the three reports, then the journals delivered, in the order
+// sales, collections, credits, inventory activity.
+func (in CertificateInput) stored() []store.InputContent {
+	kind := func(c store.InputContent, k string) store.InputContent { c.Kind = k; return c }
+	out := []store.InputContent{kind(in.Receivables, store.InputReceivables), kind(in.Debtors, store.InputDebtors), kind(in.Inventory, store.InputInventory)}
+	for _, j := range []struct {
+		c store.InputContent
+		k string
+	}{{in.Sales, store.InputSales}, {in.Collections, store.InputCollections}, {in.Credits, store.InputCredits}, {in.InventoryActivity, store.InputInventoryActivity}} {
+		if delivered(j.c) {
+			out = append(out, kind(j.c, j.k))
+		}
+	}
+	return out
 }
 
 // ReadReports parses the three reports.
@@ -175,13 +205,37 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 	if err := datedAfter(recv, inv, in.AsOf); err != nil {
 		return store.Certificate{}, nil, err
 	}
+	var journals collateral.Journals
+	var prev store.Certificate
+	hasPrev := false
+	if in.HasJournals() {
+		if journals, err = readJournals(in, t.Currency); err != nil {
+			return store.Certificate{}, nil, err
+		}
+		if prev, hasPrev, err = previousApproved(ctx, s.Store, in.Facility, in.AsOf); err != nil {
+			return store.Certificate{}, nil, err
+		}
+		if err := checkJournalPeriod(journals, prev.AsOf, in.AsOf, prev.ID); err != nil {
+			return store.Certificate{}, nil, err
+		}
+	}
+	// With journals and a previous approved certificate, the period
+	// since it is rolled forward (stored with the certificate, frozen);
+	// the dilution it measures is the borrowing base's.
+	var roll *rolled
+	if hasPrev {
+		ReportProgress(ctx, "certificate: rolling forward from the previous certificate", 0, steps)
+		if roll, err = s.rollForward(ctx, prev, t.Currency, recv, inv, journals, in.AsOf); err != nil {
+			return store.Certificate{}, nil, err
+		}
+	}
 	bal, err := s.Store.Balances(ctx, in.Facility, in.AsOf)
 	if err != nil {
 		return store.Certificate{}, nil, err
 	}
 	ReportProgress(ctx, "certificate: computing the borrowing base", 1, steps)
 	cert, err := borrowingbase.Compute(borrowingbase.Input{Terms: t, AsOf: in.AsOf, Receivables: recv, Inventory: inv,
-		LCOutstanding: bal[ledger.LCOutstanding], LCDrawn: bal[ledger.LCDrawn]})
+		LCOutstanding: bal[ledger.LCOutstanding], LCDrawn: bal[ledger.LCDrawn], Dilution: roll.MeasuredDilution()})
 	if err != nil {
 		return store.Certificate{}, nil, store.Errorf(store.CodeInvalid, "certificate as of %s: %v", in.AsOf, err)
 	}
@@ -227,8 +281,14 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 	}
 	lcDeducted := cert.LCDeducted.Amount
 	sub := submission{AsOf: in.AsOf, BorrowingBase: cert.BorrowingBase.Amount + lcDeducted, LastOutBase: lastOut, NewestInvoice: newestInvoice(recv)}
-	inputs := []store.InputContent{in.Receivables, in.Debtors, in.Inventory}
-	for _, x := range inputs {
+	if roll != nil {
+		if err := roll.encode(sub.BorrowingBase); err != nil {
+			return store.Certificate{}, nil, err
+		}
+		sub.Rolled = roll
+	}
+	inputs := in.stored()
+	for _, x := range inputs[:3] {
 		sum := sha256.Sum256(x.Content)
 		sub.Inputs = append(sub.Inputs, hex.EncodeToString(sum[:]))
 	}
@@ -239,15 +299,31 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 			c = same
 			return err
 		}
+		if in.HasJournals() {
+			// The roll-forward starts from the previous approved
+			// certificate as known at submission: one approved since
+			// would make it another period.
+			now, found, err := previousIn(tx, in.AsOf)
+			if err != nil {
+				return err
+			}
+			if found != hasPrev || now.ID != prev.ID {
+				return store.Errorf(store.CodeConflict, "certificate as of %s: the previous approved certificate changed while it was being submitted (now %d, was %d): submit it again", in.AsOf, now.ID, prev.ID)
+			}
+		}
 		a, err := assessCertificate(tx, ft, sub)
 		if err != nil {
 			return err
+		}
+		var rf []byte
+		if roll != nil {
+			rf = roll.JSON
 		}
 		d, err := tx.CreateCertificate(store.Certificate{Facility: in.Facility, AsOf: in.AsOf, Supersedes: a.Supersedes, PreparedBy: in.By, CreatedAt: s.now()})
 		if err != nil {
 			return err
 		}
-		c, err = tx.SubmitCertificate(d.ID, store.Submission{Body: body, Explanation: expl, Warnings: a.Warnings,
+		c, err = tx.SubmitCertificate(d.ID, store.Submission{Body: body, Explanation: expl, Warnings: a.Warnings, RollForward: rf,
 			BorrowingBase: sub.BorrowingBase, LastOutBase: lastOut, LCOutstanding: cert.LettersOfCredit, LCReserve: lcDeducted,
 			Inputs: inputs, By: in.By, At: s.now()})
 		return err
@@ -267,7 +343,7 @@ func sameSubmission(tx store.Tx, in CertificateInput) (store.Certificate, bool, 
 	if err != nil {
 		return store.Certificate{}, false, err
 	}
-	want := []store.InputContent{in.Receivables, in.Debtors, in.Inventory}
+	want := in.stored()
 	for i := len(cs) - 1; i >= 0; i-- {
 		c := cs[i]
 		if c.Status != store.Submitted || c.AsOf != in.AsOf || c.SubmittedBy != in.By || len(c.Inputs) != len(want) {
@@ -276,7 +352,7 @@ func sameSubmission(tx store.Tx, in CertificateInput) (store.Certificate, bool, 
 		same := true
 		for j, w := range want {
 			sum := sha256.Sum256(w.Content)
-			if c.Inputs[j].Name != w.Name || c.Inputs[j].SHA256 != hex.EncodeToString(sum[:]) {
+			if c.Inputs[j].Name != w.Name || c.Inputs[j].SHA256 != hex.EncodeToString(sum[:]) || c.Inputs[j].Kind != "" && c.Inputs[j].Kind != w.Kind {
 				same = false
 			}
 		}
@@ -315,8 +391,13 @@ type submission struct {
 	LastOutBase *money.Amount
 	// NewestInvoice is the latest invoice date of the aging (0: no rows).
 	NewestInvoice date.Date
-	// Inputs are the SHA-256 of receivables, debtors and inventory.
+	// Inputs are the SHA-256 of receivables, debtors and inventory (the
+	// journals are not compared: the same reports are a duplicate whatever
+	// journals come with them).
 	Inputs []string
+	// Rolled is the roll-forward from the previous approved certificate
+	// (nil: no journals, or no previous approved certificate).
+	Rolled *rolled
 }
 
 // assessment is what a submission would change: the certificate it
@@ -345,7 +426,9 @@ type assessment struct {
 //     which this one supersedes once approved as such (availability before
 //     and after);
 //   - pending_same_date: another certificate for the same date awaits
-//     review.
+//     review;
+//   - with a roll-forward (journals and a previous approved certificate),
+//     the data-quality gates of qualityWarnings.
 func assessCertificate(tx store.Tx, ft FacilityTerms, sub submission) (assessment, error) {
 	var a assessment
 	warn := func(code, msg string, figs ...store.WarningFigure) {
@@ -366,12 +449,12 @@ func assessCertificate(tx store.Tx, ft FacilityTerms, sub submission) (assessmen
 		return a, err
 	}
 	for _, c := range certs {
-		if c.Status == store.Draft || len(c.Inputs) != len(sub.Inputs) {
+		if c.Status == store.Draft || len(c.Inputs) < len(sub.Inputs) {
 			continue
 		}
 		same := true
-		for i, in := range c.Inputs {
-			same = same && in.SHA256 == sub.Inputs[i]
+		for i, h := range sub.Inputs {
+			same = same && c.Inputs[i].SHA256 == h
 		}
 		if same {
 			warn(WarnDuplicate, fmt.Sprintf("the same three reports as certificate %d as of %s (%s): a resubmission of the same files", c.ID, c.AsOf, c.Status),
@@ -432,6 +515,13 @@ func assessCertificate(tx store.Tx, ft FacilityTerms, sub submission) (assessmen
 			}
 		}
 	}
+	if sub.Rolled != nil {
+		st, err := ParseSettings(tx.Facility())
+		if err != nil {
+			return a, err
+		}
+		a.Warnings = append(a.Warnings, qualityWarnings(st, sub.Rolled)...)
+	}
 	if after < 0 {
 		warn(WarnOveradvance, fmt.Sprintf("loans of %s on %s exceed what this certificate allows: availability would be %s (now %s), an overadvance of %s",
 			loans, sub.AsOf, after, before, -after),
@@ -475,7 +565,7 @@ func availabilityWith(tx store.Tx, ft FacilityTerms, asOf date.Date, prev, bb mo
 type CertificateDecision struct {
 	Status  store.CertificateStatus // store.Approved or store.Rejected
 	By      string
-	Comment string // required to reject
+	Comment string // required to reject, and to approve a certificate with data-quality warnings
 	// Supersedes acknowledges an approval as a supersession: it must name
 	// the certificate a superseding certificate replaces (and be 0 for one
 	// that supersedes none).
@@ -514,6 +604,9 @@ func (s *Service) DecideCertificate(ctx context.Context, facility string, id int
 		}
 		if d.Status == store.Rejected && d.Comment == "" {
 			return store.Errorf(store.CodeInvalid, "reject certificate %d: a comment saying why is required", id)
+		}
+		if d.Status == store.Approved && strings.TrimSpace(d.Comment) == "" && ApprovalNeedsComment(before) {
+			return store.Errorf(store.CodeInvalid, "approve certificate %d: it was submitted with data-quality warnings: a comment saying why it is approved all the same is required", id)
 		}
 		if d.By == "" || d.By == before.SubmittedBy || d.By == before.PreparedBy {
 			return store.Errorf(store.CodeForbidden, "certificate %d was submitted by %s: someone else must approve or reject it", id, before.SubmittedBy)

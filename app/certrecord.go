@@ -186,7 +186,7 @@ func CertificateRecordOf(c store.Certificate, now *borrowingbase.Certificate) (*
 // account shows on its date now. It is only ever a check (CheckCertificate):
 // what a certificate shows is its record.
 func (s *Service) RecomputeCertificate(ctx context.Context, t *agreement.Terms, c store.Certificate) (*borrowingbase.Certificate, error) {
-	if c.Status == store.Draft || len(c.Inputs) != 3 {
+	if c.Status == store.Draft || len(c.Inputs) < 3 {
 		return nil, fmt.Errorf("certificate %d has no stored reports", c.ID)
 	}
 	in := CertificateInput{Facility: c.Facility, AsOf: c.AsOf}
@@ -205,8 +205,14 @@ func (s *Service) RecomputeCertificate(ctx context.Context, t *agreement.Terms, 
 	if err != nil {
 		return nil, err
 	}
+	// The dilution is the one measured on submission (stored with its
+	// roll-forward), not measured again.
+	dil, err := s.storedDilution(ctx, c)
+	if err != nil {
+		return nil, err
+	}
 	return borrowingbase.Compute(borrowingbase.Input{Terms: t, AsOf: c.AsOf, Receivables: recv, Inventory: inv,
-		LCOutstanding: bal[ledger.LCOutstanding], LCDrawn: bal[ledger.LCDrawn]})
+		LCOutstanding: bal[ledger.LCOutstanding], LCDrawn: bal[ledger.LCDrawn], Dilution: dil})
 }
 
 // CertificateCheck compares what a certificate shows (its record) with its

@@ -57,6 +57,10 @@ const (
 	// ActCloseOfBusiness: run (or enqueue) close of business, and read the
 	// jobs of the queue: the bank's operations.
 	ActCloseOfBusiness Action = "close_of_business"
+	// ActSetReserve: set or release a lender reserve (docs/reserves.md).
+	ActSetReserve Action = "set_reserve"
+	// ActDecideReserve: approve a lender reserve another lender set.
+	ActDecideReserve Action = "decide_reserve"
 )
 
 var (
@@ -86,6 +90,8 @@ var roleMatrix = map[Action][]string{
 	ActReadAudit:           auditors,
 	ActManageUsers:         []string{store.RoleLenderAdmin},
 	ActCloseOfBusiness:     []string{store.RoleLenderAdmin},
+	ActSetReserve:          deciders,
+	ActDecideReserve:       deciders,
 }
 
 // Actions lists the actions of the role matrix.

@@ -36,6 +36,8 @@ func TestRoleMatrix(t *testing.T) {
 		ActReadAudit:           {admin, auditor},
 		ActManageUsers:         {admin},
 		ActCloseOfBusiness:     {admin},
+		ActSetReserve:          {admin, officer},
+		ActDecideReserve:       {admin, officer},
 	}
 	for _, a := range Actions() {
 		if _, ok := want[a]; !ok {

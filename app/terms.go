@@ -210,6 +210,7 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 			return ft, store.Errorf(store.CodeInvalid, "facility %q as of %s: billing %q, expected monthly_billed or monthly_capitalised", t.Facility, t.AsOf, b)
 		}
 	}
+	termsLineReserves(t, &ft)
 	return ft, nil
 }
 

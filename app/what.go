@@ -117,6 +117,11 @@ const (
 	OpRecordCovenantResult Op = "covenant_result/record"
 	OpApproveRequest       Op = "request/approve"
 	OpRejectRequest        Op = "request/reject"
+
+	// SetReserve, ApproveReserve and ReleaseReserve: lender reserves.
+	OpSetReserve     Op = "reserve/set"
+	OpApproveReserve Op = "reserve/approve"
+	OpReleaseReserve Op = "reserve/release"
 )
 
 type opKey struct{}

@@ -44,7 +44,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"revolver/agreement"
 	"revolver/collateral"
@@ -81,6 +80,19 @@ type Input struct {
 	LCOutstanding money.Amount // face amount of letters of credit outstanding
 	LCDrawn       money.Amount // drawn and not reimbursed
 	Casualty      []CasualtyExclusion
+	// Dilution is the receivables' dilution measured from the journals
+	// (nil: not measured); a dilution reserve whose terms give no
+	// dilution uses it.
+	Dilution *MeasuredDilution
+}
+
+// MeasuredDilution is the dilution measured over Periods periods from From
+// to To: Credits ÷ Sales, rounded half away from zero (Ratio).
+type MeasuredDilution struct {
+	Ratio          money.Rate
+	Periods        int
+	From, To       date.Date
+	Sales, Credits money.Amount
 }
 
 // Figure is an amount that may be undetermined (Known false: a term it needs
@@ -104,12 +116,39 @@ type Line struct {
 	base, limit money.Amount
 }
 
-// ReserveLine is a reserve deducted from a component or the borrowing base.
+// ReserveLine is a reserve deducted at its placement: a component's
+// eligible or availability, the borrowing base, or availability under the
+// line (docs/reserves.md).
 type ReserveLine struct {
-	ID    string
-	Label string
+	ID        string
+	Label     string
+	Kind      string // agreement.FixedReserve ("") , ShareReserve, RentReserve, DilutionReserve, AvailabilityBlock
+	Placement string // agreement.PlaceEligible, PlaceComponent, PlaceBorrowingBase, PlaceLine
 	Figure
-	res agreement.Reserve
+	// Base is the figure a share or dilution reserve is a rate of (the
+	// component's eligible, or its availability before reserves), Rate
+	// that rate (for dilution: the points above the threshold).
+	Base Figure
+	Rate money.Rate
+	// Measured is the dilution measured from the journals that a dilution
+	// reserve without a dilution term used (nil: the terms' dilution).
+	Measured *MeasuredDilution
+	// Rent: a rent reserve's third-party locations holding eligible
+	// inventory.
+	Rent []RentLine
+	res  agreement.Reserve
+}
+
+// RentLine is one third-party location of a rent reserve: the eligible
+// inventory it holds and, without a waiver, Months × MonthlyRent.
+type RentLine struct {
+	Location    string
+	Name        string
+	Eligible    money.Amount
+	Waiver      string    // landlord, bailee (then Amount is 0) or none
+	WaiverDate  date.Date // 0: undated
+	MonthlyRent Figure
+	Amount      Figure
 }
 
 // Section is one collateral class of the certificate: receivables,
@@ -123,6 +162,7 @@ type Section struct {
 	Eligible   Figure
 
 	Component    *agreement.Component // nil: reported, not advanced against
+	NetEligible  Figure               // Eligible less the reserves placed at eligible
 	Advance      Figure               // advance rate × eligible, rounded to the cent
 	Cap          *Figure              // nil: no dollar cap
 	Capped       Figure               // lesser of Advance and Cap
@@ -174,6 +214,10 @@ type Certificate struct {
 	Currency string
 	Sections []*Section // receivables, inventory, fixed assets, where present, in that order
 	Reserves []ReserveLine
+	// LineReserves are the terms' reserves placed at the line (an
+	// availability block): not deducted here; availability deducts them
+	// from min(commitment, maximum advances, borrowing base).
+	LineReserves []ReserveLine
 
 	LCTreatment   string // deduct_from_borrowing_base, deduct_from_availability, none ("" when unknown)
 	LCOutstanding money.Amount
@@ -285,7 +329,7 @@ func Compute(in Input) (*Certificate, error) {
 	if c.Currency == "" {
 		c.Currency = "USD"
 	}
-	u := &undet{lastOut: t.BorrowingBase.LastOut}
+	u := &undet{lastOut: t.BorrowingBase.LastOut, asOf: in.AsOf, dilution: in.Dilution, terms: t}
 
 	comps := map[string]*agreement.Component{}
 	multi := map[string][]*agreement.Component{} // classes with several components or a filter
@@ -400,14 +444,16 @@ func Compute(in Input) (*Certificate, error) {
 	}
 	c.Commitment, c.MaxAdvances = t.Commitment, t.AdvanceCap
 	for _, r := range t.BorrowingBase.Reserves {
-		rl := ReserveLine{ID: r.ID, Label: r.Label, res: r}
-		if rl.Label == "" {
-			rl.Label = r.ID
+		if !r.InForce(in.AsOf) {
+			continue
 		}
-		if r.Amount.Known() {
-			rl.Figure = known(r.Amount.Value)
-		} else {
-			u.add(pathOr(r.Amount.Path, "borrowing_base.reserves."+r.ID+".amount"), r.Amount.Unknown, "reserves."+r.ID, "borrowing_base")
+		rl, err := c.bbReserve(r, u)
+		if err != nil {
+			return nil, err
+		}
+		if rl.Placement == agreement.PlaceLine {
+			c.LineReserves = append(c.LineReserves, rl)
+			continue
 		}
 		c.Reserves = append(c.Reserves, rl)
 		total = subFig(total, rl.Figure)
@@ -467,6 +513,11 @@ func pathOr(p, fallback string) string {
 type undet struct {
 	list    []Undetermined
 	lastOut *agreement.LastOut // the terms' last-out tranche (nil: none)
+	// What reserves are computed from: the as-of date, the measured
+	// dilution and the terms (their locations).
+	asOf     date.Date
+	dilution *MeasuredDilution
+	terms    *agreement.Terms
 }
 
 func (u *undet) add(term, reason string, affects ...string) {
@@ -492,16 +543,20 @@ func (s *Section) advanced() bool { return s.Component != nil || len(s.Parts) > 
 
 // computeComponent applies the advance rate, cap and reserves of s.Component.
 func computeComponent(s *Section, u *undet) error {
-	f, err := applyComponent(s.Component, s.Collateral, s.Collateral, s.HasInput, s.Eligible, u)
+	f, err := applyComponent(s.Component, s.Collateral, s.Collateral, s.HasInput, s.Eligible, u, s, -1)
 	if err != nil {
 		return err
 	}
-	s.Advance, s.Cap, s.Capped, s.Reserves, s.Availability, s.NOLV, s.LastOut = f.Advance, f.Cap, f.Capped, f.Reserves, f.Availability, f.NOLV, f.LastOut
+	s.NetEligible, s.Advance, s.Cap, s.Capped, s.Reserves, s.Availability, s.NOLV, s.LastOut = f.NetEligible, f.Advance, f.Cap, f.Capped, f.Reserves, f.Availability, f.NOLV, f.LastOut
 	return nil
 }
 
 // advanceFigs are the figures of a component over its eligible amount.
 type advanceFigs struct {
+	// NetEligible is the eligible less the reserves placed at eligible
+	// (the eligible itself when there are none): what the advance rate
+	// applies to.
+	NetEligible  Figure
 	Advance      Figure
 	Cap          *Figure
 	Capped       Figure
@@ -529,21 +584,23 @@ func (n *NOLVFigs) Binds() bool {
 }
 
 // applyComponent applies the advance rate, cap and reserves of k to
-// eligible; key prefixes the figures' keys in the undetermined list.
-func applyComponent(k *agreement.Component, class, key string, hasInput bool, eligible Figure, u *undet) (advanceFigs, error) {
-	f, err := applyFirstOut(k, class, key, hasInput, eligible, u)
+// eligible; key prefixes the figures' keys in the undetermined list; sec
+// and part (-1: the whole section) are where its rows are (rent reserves).
+func applyComponent(k *agreement.Component, class, key string, hasInput bool, eligible Figure, u *undet, sec *Section, part int) (advanceFigs, error) {
+	f, err := applyFirstOut(k, class, key, hasInput, eligible, u, sec, part)
 	if err != nil {
 		return f, err
 	}
 	if inc := u.lastOut.Increment(k.ID); inc != nil {
-		f.LastOut, err = lastOut(k, key, inc, hasInput, eligible, f, u)
+		f.LastOut, err = lastOut(k, key, inc, hasInput, f.NetEligible, f, u)
 	}
 	return f, err
 }
 
-// applyFirstOut applies the first-out advance rate, cap and reserves.
-func applyFirstOut(k *agreement.Component, class, key string, hasInput bool, eligible Figure, u *undet) (advanceFigs, error) {
-	var f advanceFigs
+// applyFirstOut applies the first-out advance rate, cap and reserves: the
+// reserves placed at eligible come off the eligible before the advance
+// rate, those placed at the component off its availability after the cap.
+func applyFirstOut(k *agreement.Component, class, key string, hasInput bool, eligible Figure, u *undet, sec *Section, part int) (f advanceFigs, err error) {
 	affects := []string{key + ".advance", key + ".availability", "borrowing_base"}
 	if k.Cap != nil {
 		f.Cap = &Figure{}
@@ -553,26 +610,39 @@ func applyFirstOut(k *agreement.Component, class, key string, hasInput bool, eli
 			u.add(pathOr(k.Cap.Path, "borrowing_base.components."+k.ID+".cap"), k.Cap.Unknown, key+".cap", key+".availability", "borrowing_base")
 		}
 	}
+	f.NetEligible = eligible
+	var late []agreement.Reserve // placed at the component: after the cap
 	for _, r := range k.Reserves {
-		rl := ReserveLine{ID: r.ID, Label: r.Label, res: r}
-		if rl.Label == "" {
-			rl.Label = r.ID
+		if !r.InForce(u.asOf) {
+			continue
 		}
-		rkey := key + ".reserves." + r.ID
-		switch {
-		case r.Kind == agreement.DilutionReserve:
-			fig, err := dilutionReserve(k, r, rkey, eligible, u)
-			if err != nil {
-				return f, err
-			}
-			rl.Figure = fig
-		case r.Amount.Known():
-			rl.Figure = known(r.Amount.Value)
-		default:
-			u.add(pathOr(r.Amount.Path, "borrowing_base.components."+k.ID+".reserves."+r.ID+".amount"), r.Amount.Unknown, rkey, key+".availability", "borrowing_base")
+		if r.Where(true) != agreement.PlaceEligible {
+			late = append(late, r)
+			continue
+		}
+		rl, err := u.reserve(r, agreement.PlaceEligible, k, key, eligible, Figure{}, hasInput, sec, part)
+		if err != nil {
+			return f, err
 		}
 		f.Reserves = append(f.Reserves, rl)
+		f.NetEligible = subFig(f.NetEligible, rl.Figure)
 	}
+	eligible = f.NetEligible
+	// The reserves placed at the component come off whatever availability
+	// is reached (listed, undetermined, when it is not).
+	defer func() {
+		for _, r := range late {
+			if err != nil {
+				return
+			}
+			var rl ReserveLine
+			if rl, err = u.reserve(r, agreement.PlaceComponent, k, key, f.NetEligible, f.Capped, hasInput, sec, part); err != nil {
+				return
+			}
+			f.Reserves = append(f.Reserves, rl)
+			f.Availability = subFig(f.Availability, rl.Figure)
+		}
+	}()
 	ratePath := pathOr(k.AdvanceRate.Path, "borrowing_base.components."+k.ID+".advance_rate")
 	if !k.AdvanceRate.Known() {
 		u.add(ratePath, k.AdvanceRate.Unknown, affects...)
@@ -632,41 +702,10 @@ func applyFirstOut(k *agreement.Component, class, key string, hasInput bool, eli
 		}
 	}
 	f.Availability = f.Capped
-	for _, r := range f.Reserves {
-		f.Availability = subFig(f.Availability, r.Figure)
-	}
 	return f, nil
-}
-
-// dilutionReserve is a dilution reserve on eligible: (dilution − threshold)
-// × max(eligible, 0), rounded half away from zero to the cent, when the
-// dilution is above the threshold; nothing otherwise.
-func dilutionReserve(k *agreement.Component, r agreement.Reserve, key string, eligible Figure, u *undet) (Figure, error) {
-	known2 := true
-	for _, t := range []*agreement.Term[money.Rate]{r.Dilution, r.Threshold} {
-		if t == nil {
-			return Figure{}, inputErr("borrowing_base.components.%s.reserves.%s: a dilution reserve needs dilution and threshold", k.ID, r.ID)
-		}
-		if !t.Known() {
-			u.add(t.Path, t.Unknown, key, key[:strings.LastIndex(key, ".reserves.")]+".availability", "borrowing_base")
-			known2 = false
-		}
-	}
-	if !known2 || !eligible.Known {
-		return Figure{}, nil
-	}
-	excess := r.Dilution.Value.Sub(r.Threshold.Value)
-	if excess.Sign() <= 0 {
-		return known(0), nil
-	}
-	a, err := max(eligible.Amount, 0).Mul(excess)
-	if err != nil {
-		return Figure{}, inputErr("%s: %s × %s: %v", key, eligible.Amount, excess, err)
-	}
-	return known(a), nil
 }
 
 // figs are the advance figures of the section's one component.
 func (s *Section) figs() advanceFigs {
-	return advanceFigs{Advance: s.Advance, Cap: s.Cap, Capped: s.Capped, Reserves: s.Reserves, Availability: s.Availability, NOLV: s.NOLV, LastOut: s.LastOut}
+	return advanceFigs{NetEligible: s.NetEligible, Advance: s.Advance, Cap: s.Cap, Capped: s.Capped, Reserves: s.Reserves, Availability: s.Availability, NOLV: s.NOLV, LastOut: s.LastOut}
 }

@@ -159,8 +159,8 @@ func computeParts(s *Section, ks []*agreement.Component, in Input, currency stri
 		}
 	}
 	s.Availability = known(0)
-	for _, p := range s.Parts {
-		f, err := applyComponent(p.Component, s.Collateral, p.key(s.Collateral), s.HasInput, p.Eligible, u)
+	for j, p := range s.Parts {
+		f, err := applyComponent(p.Component, s.Collateral, p.key(s.Collateral), s.HasInput, p.Eligible, u, s, j)
 		if err != nil {
 			return err
 		}

@@ -195,6 +195,11 @@ func (c *Certificate) Explain(withRows bool) *explain.Node {
 	for _, r := range c.Reserves {
 		root.Add(reserveNode("reserves."+r.ID, r))
 	}
+	for _, r := range c.LineReserves {
+		n := reserveNode("line_reserves."+r.ID, r)
+		n.Label = "Memo: " + n.Label + " (off availability, not the borrowing base)"
+		root.Add(n)
+	}
 	lc := bb.LettersOfCredit
 	lcNode := &explain.Node{
 		Key:        "letters_of_credit",
@@ -463,6 +468,10 @@ func (c *Certificate) explainPart(s *Section, p *Part, withRows bool) *explain.N
 // advanceNodes adds the advance, cap, reserves and availability of the
 // component k over eligible to n.
 func advanceNodes(n *explain.Node, key, availLabel string, k *agreement.Component, s advanceFigs, eligible Figure) {
+	eligWord := "eligible "
+	if s.eligibleReserves() {
+		eligible, eligWord = s.NetEligible, "eligible less the reserves placed at eligible "
+	}
 	rate := "unknown rate"
 	if k.AdvanceRate.Known() {
 		rate = k.AdvanceRate.Value.Percent()
@@ -471,7 +480,7 @@ func advanceNodes(n *explain.Node, key, availLabel string, k *agreement.Componen
 		Key:        key + ".advance",
 		Label:      "Advance rate " + rate + " × eligible",
 		Value:      s.Advance.text(),
-		Formula:    rate + " × max(eligible " + eligible.text() + ", 0), rounded half away from zero to the cent",
+		Formula:    rate + " × max(" + eligWord + eligible.text() + ", 0), rounded half away from zero to the cent",
 		Cites:      addCite(addCite(nil, k.AdvanceRate.Cite), k.Cite),
 		Assumption: k.AdvanceRate.Assumption,
 	}
@@ -549,31 +558,114 @@ func advanceNodes(n *explain.Node, key, availLabel string, k *agreement.Componen
 }
 
 func reserveNode(key string, r ReserveLine) *explain.Node {
-	if r.res.Kind == agreement.DilutionReserve {
-		d, t := "unknown", "unknown"
-		if r.res.Dilution.Known() {
-			d = r.res.Dilution.Value.Percent()
-		}
-		if r.res.Threshold.Known() {
-			t = r.res.Threshold.Value.Percent()
-		}
-		return &explain.Node{
-			Key:        key,
-			Label:      r.Label,
-			Value:      r.text(),
-			Formula:    "dilution reserve = (dilution " + d + " − threshold " + t + ") × max(eligible, 0), rounded half away from zero to the cent; nothing when the dilution is not above the threshold",
-			Cites:      addCite(addCite(addCite(nil, r.res.Dilution.Cite), r.res.Threshold.Cite), r.res.Cite),
-			Assumption: r.res.Dilution.Assumption,
-		}
-	}
-	return &explain.Node{
+	n := &explain.Node{
 		Key:        key,
 		Label:      r.Label,
 		Value:      r.text(),
-		Formula:    "reserve deducted",
-		Cites:      addCite(addCite(nil, r.res.Amount.Cite), r.res.Cite),
+		Formula:    r.Formula(),
+		Cites:      addCite(nil, r.res.Cite),
 		Assumption: r.res.Amount.Assumption,
 	}
+	for _, t := range []*agreement.Term[money.Rate]{r.res.Dilution, r.res.Threshold, r.res.Rate, r.res.Months} {
+		if t != nil {
+			n.Cites = addCite(n.Cites, t.Cite)
+			if n.Assumption == "" {
+				n.Assumption = t.Assumption
+			}
+		}
+	}
+	n.Cites = addCite(n.Cites, r.res.Amount.Cite)
+	for _, l := range r.Rent {
+		f := "eligible inventory " + l.Eligible.String() + " on a third party's premises; "
+		if l.Amount.Known && l.Amount.Amount == 0 && l.Waiver != agreement.WaiverNone && !strings.HasPrefix(l.Waiver, agreement.WaiverNone) {
+			f += l.Waiver + " waiver"
+			if l.WaiverDate != 0 {
+				f += " dated " + l.WaiverDate.String()
+			}
+			f += ": no reserve"
+		} else {
+			f += "waiver: " + l.Waiver + "; " + r.months() + " months × monthly rent " + l.MonthlyRent.text() + " = " + l.Amount.text() + ", rounded half away from zero to the cent"
+		}
+		n.Add(&explain.Node{Key: key + ".locations." + l.Location, Label: l.Location + " " + l.Name, Value: l.Amount.text(), Formula: f})
+	}
+	return n
+}
+
+// PlacementText says where a reserve at placement p is deducted.
+func PlacementText(p string) string {
+	switch p {
+	case agreement.PlaceEligible:
+		return "deducted from the component's eligible collateral before the advance rate"
+	case agreement.PlaceComponent:
+		return "deducted from the component's availability"
+	case agreement.PlaceBorrowingBase:
+		return "deducted from the borrowing base"
+	case agreement.PlaceLine:
+		return "deducted from availability under the line: min(commitment, maximum advances, borrowing base) − reserve"
+	}
+	return p
+}
+
+func (r ReserveLine) months() string {
+	if r.res.Months != nil && r.res.Months.Known() {
+		return r.res.Months.Value.String()
+	}
+	return "unknown"
+}
+
+// Formula says how the reserve's amount is found and where it is
+// deducted.
+func (r ReserveLine) Formula() string {
+	var f string
+	switch r.Kind {
+	case agreement.FixedReserve:
+		f = "fixed amount " + r.text()
+	case agreement.AvailabilityBlock:
+		f = "availability block, fixed amount " + r.text()
+	case agreement.ShareReserve:
+		rate := "unknown rate"
+		if r.res.Rate != nil && r.res.Rate.Known() {
+			rate = r.res.Rate.Value.Percent()
+		}
+		of := "availability before reserves"
+		if r.res.Of == agreement.PlaceEligible {
+			of = "eligible"
+		}
+		comp := "the component's"
+		if r.res.Component != "" {
+			comp = "component " + r.res.Component + "'s"
+		}
+		f = rate + " × max(" + comp + " " + of + " " + r.Base.text() + ", 0) = " + r.text() + ", rounded half away from zero to the cent"
+	case agreement.DilutionReserve:
+		d, t := "unknown", "unknown"
+		if r.res.Dilution != nil && r.res.Dilution.Known() {
+			d = r.res.Dilution.Value.Percent()
+		}
+		if m := r.Measured; m != nil {
+			d = m.Ratio.Percent() + " (measured from the journals: credits " + m.Credits.String() + " ÷ sales " + m.Sales.String() +
+				" over " + itoa(m.Periods) + " periods from " + m.From.String() + " to " + m.To.String() + ")"
+		}
+		if r.res.Threshold != nil && r.res.Threshold.Known() {
+			t = r.res.Threshold.Value.Percent()
+		}
+		f = "dilution reserve = (dilution " + d + " − threshold " + t + ") × max(eligible " + r.Base.text() + ", 0) = " + r.text() +
+			", rounded half away from zero to the cent; nothing when the dilution is not above the threshold"
+	case agreement.RentReserve:
+		f = r.months() + " months' rent of each third-party location holding eligible inventory without a landlord or bailee waiver, summed = " + r.text()
+	default:
+		f = "reserve " + r.text()
+	}
+	f += "; " + PlacementText(r.Placement)
+	if r.res.From != 0 || r.res.Until != 0 {
+		f += "; in force"
+		if r.res.From != 0 {
+			f += " from " + r.res.From.String()
+		}
+		if r.res.Until != 0 {
+			f += " until " + r.res.Until.String()
+		}
+	}
+	return f
 }
 
 func (c *Certificate) casualtyNode(s *Section, l *Line, k int, withRows bool) *explain.Node {

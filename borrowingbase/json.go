@@ -146,6 +146,14 @@ func (c *Certificate) MarshalJSON() ([]byte, error) {
 		}
 		w.close()
 	}
+	if len(c.LineReserves) > 0 {
+		w.key("line_reserves")
+		w.open()
+		for _, r := range c.LineReserves {
+			w.figure(r.ID, r.Figure)
+		}
+		w.close()
+	}
 	w.amount("letters_of_credit", c.LettersOfCredit)
 	w.amount("letters_of_credit_outstanding", c.LCOutstanding)
 	w.amount("letters_of_credit_drawn", c.LCDrawn)
@@ -196,6 +204,9 @@ func (w *ojson) advance(k *agreement.Component, hasInput bool, s advanceFigs) {
 	}
 	if s.Cap != nil {
 		w.figure("cap", *s.Cap)
+	}
+	if hasInput && s.eligibleReserves() {
+		w.figure("eligible_less_reserves", s.NetEligible)
 	}
 	if len(s.Reserves) > 0 {
 		w.key("reserves")

@@ -89,7 +89,9 @@ func lastOut(k *agreement.Component, key string, inc *agreement.Term[money.Rate]
 	}
 	lo.Availability = lo.Capped
 	for _, r := range f.Reserves {
-		lo.Availability = subFig(lo.Availability, r.Figure)
+		if r.Placement == agreement.PlaceComponent {
+			lo.Availability = subFig(lo.Availability, r.Figure)
+		}
 	}
 	lo.Tranche = subFig(lo.Availability, f.Availability)
 	return lo, nil

@@ -115,6 +115,9 @@ func (c *Certificate) Table() string {
 	for _, r := range c.Reserves {
 		add(0, "Less reserve: "+r.Label, r.grouped())
 	}
+	for _, r := range c.LineReserves {
+		add(0, "Memo: reserve off availability under the line: "+r.Label, r.grouped())
+	}
 	lc := "letters of credit (outstanding " + c.LCOutstanding.Grouped() + " + drawn " + c.LCDrawn.Grouped() + ")"
 	switch c.LCTreatment {
 	case lcDeductBB:

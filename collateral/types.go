@@ -111,3 +111,14 @@ func (v *Inventory) Extra(column string, i int) string {
 	}
 	return c[i]
 }
+
+// InvoiceBytes returns row i's invoice number without a copy. The bytes
+// belong to r (they may be its input file, mapped): they must not be
+// changed, and are valid only while r is alive.
+func (r *Receivables) InvoiceBytes(i int) []byte {
+	x := r.Rows[i]
+	return r.buf[x.invOff : x.invOff+int32(x.invLen) : x.invOff+int32(x.invLen)]
+}
+
+// DebtorID returns row i's debtor id.
+func (r *Receivables) DebtorID(i int) string { return r.Debtors[r.Rows[i].Debtor].ID }

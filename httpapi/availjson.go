@@ -101,6 +101,19 @@ func (a Availability) appendJSON(b []byte) ([]byte, error) {
 	if a.AvailableToAdvanceLastOut != nil {
 		b = appendAmount(append(b, `,"available_to_advance_last_out":`...), *a.AvailableToAdvanceLastOut)
 	}
+	if len(a.Reserves) > 0 {
+		v, err := json.Marshal(a.Reserves)
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(b, `,"reserves":`...), v...)
+	}
+	if a.BaseReserves != 0 {
+		b = appendAmount(append(b, `,"base_reserves":`...), a.BaseReserves)
+	}
+	if a.LineReserves != 0 {
+		b = appendAmount(append(b, `,"line_reserves":`...), a.LineReserves)
+	}
 	return append(b, '}'), nil
 }
 

@@ -45,7 +45,7 @@ func (s *Server) routeTable() []*Route {
 		{Method: "GET", Path: f, Summary: "A facility with its terms in force, the events of default continuing (as known at known_at) and the overadvance", Query: []string{"as_of", "known_at"}, Response: "FacilityTerms", h: s.facility},
 		{Method: "GET", Path: f + "/availability", Summary: "Availability on a date as known at a time, with every term of the formula, why advances are blocked, the overadvance and what hindsight changes", Query: []string{"as_of", "known_at"}, Response: "Availability", h: s.availability},
 		{Method: "GET", Path: f + "/borrowing-base-certificates", Summary: "Certificates of the facility, by id", Query: []string{"after", "limit", "from", "to"}, Response: "CertificateList", h: s.certificates},
-		{Method: "POST", Path: f + "/borrowing-base-certificates", Summary: "Submit a certificate: multipart as_of, receivables, debtors, inventory (CSV or XLSX)", Roles: roles(app.ActSubmitCertificate), Mutating: true, Op: app.OpSubmitCertificate, Upload: true, Request: "CertificateUpload", Response: "Certificate", Status: 201, h: s.submitCertificate},
+		{Method: "POST", Path: f + "/borrowing-base-certificates", Summary: "Submit a certificate: multipart as_of, receivables, debtors, inventory, and the period's journals (CSV or XLSX)", Roles: roles(app.ActSubmitCertificate), Mutating: true, Op: app.OpSubmitCertificate, Upload: true, Request: "CertificateUpload", Response: "Certificate", Status: 201, h: s.submitCertificate},
 		{Method: "GET", Path: f + "/borrowing-base-certificates/{id}", Summary: "A certificate with its computed body", Versioned: true, Response: "Certificate", h: s.certificate},
 		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/approve", Summary: "Approve a certificate (not by its submitter); one that supersedes another only with supersedes naming it", Roles: roles(app.ActDecideCertificate), Mutating: true, Op: app.OpApproveCertificate, Request: "CertificateDecision", Response: "Certificate", h: s.decideCertificate(store.Approved)},
 		{Method: "POST", Path: f + "/borrowing-base-certificates/{id}/reject", Summary: "Reject a certificate, saying why", Roles: roles(app.ActDecideCertificate), Mutating: true, Op: app.OpRejectCertificate, Request: "CertificateDecision", Response: "Certificate", h: s.decideCertificate(store.Rejected)},
@@ -68,7 +68,7 @@ func (s *Server) routeTable() []*Route {
 		{Method: "POST", Path: "/api/v1/close-of-business", Summary: "Enqueue close of business through a business date (default: the one open): accrues every facility's interest and opens the next business date, run by a worker; answers the job (the same job while one for the day waits, runs or is done)", Roles: roles(app.ActCloseOfBusiness), Mutating: true, Op: app.OpCloseOfBusiness, Request: "CloseInput", Response: "Job", Status: 202, h: s.closeOfBusiness},
 		{Method: "GET", Path: "/api/v1/jobs/{id}", Summary: "A job of the queue: its kind, state, attempts, errors and output", Roles: roles(app.ActCloseOfBusiness), Response: "Job", h: s.job},
 		{Method: "GET", Path: "/api/v1/audit", Summary: "The audit trail (hash chain), by id, filtered by facility, user, kind and business date (format=csv or Accept: text/csv: a CSV file)", Roles: roles(app.ActReadAudit), Query: []string{"facility", "user", "kind", "from", "to", "after", "limit", "format"}, Response: "AuditList", h: s.auditList},
-	}, append(s.rateRoutes(), s.loanRoutes()...)...)
+	}, append(append(s.rateRoutes(), s.loanRoutes()...), s.reserveRoutes()...)...)
 }
 
 // --- decoding ---
@@ -505,6 +505,13 @@ type Availability struct {
 	// last-out advance value the date may take.
 	Tranches                  *ledger.Tranches `json:"tranches,omitempty"`
 	AvailableToAdvanceLastOut *money.Amount    `json:"available_to_advance_last_out,omitempty"`
+	// Reserves deducted besides the certificate's (lender reserves in
+	// force as known, the terms' reserves under the line): those off the
+	// borrowing base are in borrowing_base already, those under the line
+	// come off the limit (docs/reserves.md).
+	Reserves     []ledger.Reserve `json:"reserves,omitempty"`
+	BaseReserves money.Amount     `json:"base_reserves,omitempty"`
+	LineReserves money.Amount     `json:"line_reserves,omitempty"`
 }
 
 // Hindsight is the same date's availability as known now, when it differs.
@@ -543,7 +550,8 @@ func availabilityOut(a app.Availability) Availability {
 		LettersOfCredit: a.LettersOfCredit.Exposure, LettersOfCreditTreatment: a.LettersOfCredit.Treatment,
 		LCOutstanding: a.LettersOfCredit.Outstanding, LCDrawn: a.LettersOfCredit.Drawn, Limit: a.Limit, BindingLimit: a.Binding,
 		LoansOutstanding: a.LoansOutstanding, Availability: figureOf(a.Availability), AvailableToAdvance: a.ToAdvance, LowestOn: a.LowestOn,
-		AdvancesBlocked: nonNil(a.Blocked), DefaultsContinuing: nonNil(a.Defaults), Overadvance: a.Overadvance, Tranches: a.Tranches}
+		AdvancesBlocked: nonNil(a.Blocked), DefaultsContinuing: nonNil(a.Defaults), Overadvance: a.Overadvance, Tranches: a.Tranches,
+		Reserves: a.Reserves, BaseReserves: a.BaseReserves, LineReserves: a.LineReserves}
 	if a.Tranches != nil {
 		v := a.ToAdvanceLastOut
 		out.AvailableToAdvanceLastOut = &v
@@ -657,7 +665,8 @@ func (s *Server) submitCertificate(c *call) (any, error) {
 	// The body is in memory already (within the upload limit): its parts
 	// are read from it, each file copied once, no temporary file.
 	values, files, err := c.uploadParts(map[string]bool{"as_of": true, "csrf_token": true},
-		[]string{"receivables", "debtors", "inventory"}, "expected as_of, receivables, debtors, inventory")
+		[]string{"receivables", "debtors", "inventory", "sales", "collections", "credits", "inventory_activity"},
+		"expected as_of, receivables, debtors, inventory, and optionally sales, collections, credits, inventory_activity")
 	if err != nil {
 		return nil, err
 	}
@@ -677,6 +686,14 @@ func (s *Server) submitCertificate(c *call) (any, error) {
 		}
 		*f.dst = file
 	}
+	for _, f := range []struct {
+		field string
+		dst   *store.InputContent
+	}{{"sales", &in.Sales}, {"collections", &in.Collections}, {"credits", &in.Credits}, {"inventory_activity", &in.InventoryActivity}} {
+		if file, ok := files[f.field]; ok {
+			*f.dst = file
+		}
+	}
 	t, err := s.terms.TermsAsOf(c.r.Context(), c.fac.Slug, asOf)
 	if err != nil {
 		return nil, err
@@ -688,7 +705,7 @@ func (s *Server) submitCertificate(c *call) (any, error) {
 	// The answer carries the computed certificate (body); the audit record
 	// names it by its hash.
 	rec := cert
-	rec.Body = nil
+	rec.Body, rec.RollForward = nil, nil
 	return cert, c.audit(nil, rec)
 }
 

@@ -30,7 +30,12 @@ type CertificateImportArgs struct {
 	Receivables Report    `json:"receivables"`
 	Debtors     Report    `json:"debtors"`
 	Inventory   Report    `json:"inventory"`
-	By          Identity  `json:"by"`
+	// The period's journals, when the submission carries them.
+	Sales             *Report  `json:"sales,omitempty"`
+	Collections       *Report  `json:"collections,omitempty"`
+	Credits           *Report  `json:"credits,omitempty"`
+	InventoryActivity *Report  `json:"inventory_activity,omitempty"`
+	By                Identity `json:"by"`
 }
 
 // Kind is the job's kind in River's tables.
@@ -62,6 +67,19 @@ func (q *Queue) EnqueueCertificateImport(ctx context.Context, in app.Certificate
 		}
 		*r.dst = Report{Name: r.src.Name, SHA256: h}
 	}
+	for _, r := range []struct {
+		src store.InputContent
+		dst **Report
+	}{{in.Sales, &args.Sales}, {in.Collections, &args.Collections}, {in.Credits, &args.Credits}, {in.InventoryActivity, &args.InventoryActivity}} {
+		if r.src.Name == "" && len(r.src.Content) == 0 {
+			continue
+		}
+		h, err := q.cfg.Store.PutBlob(ctx, r.src.Content)
+		if err != nil {
+			return Job{}, fmt.Errorf("enqueue certificate import: %s: %w", r.src.Name, err)
+		}
+		*r.dst = &Report{Name: r.src.Name, SHA256: h}
+	}
 	return q.insert(ctx, args)
 }
 
@@ -90,6 +108,19 @@ func (w *importWorker) Work(ctx context.Context, job *river.Job[CertificateImpor
 			src Report
 			dst *store.InputContent
 		}{{a.Receivables, &in.Receivables}, {a.Debtors, &in.Debtors}, {a.Inventory, &in.Inventory}} {
+			b, err := svc.Store.Blob(ctx, r.src.SHA256)
+			if err != nil {
+				return "", fmt.Errorf("%s: %w", r.src.Name, err)
+			}
+			*r.dst = store.InputContent{Name: r.src.Name, Content: b}
+		}
+		for _, r := range []struct {
+			src *Report
+			dst *store.InputContent
+		}{{a.Sales, &in.Sales}, {a.Collections, &in.Collections}, {a.Credits, &in.Credits}, {a.InventoryActivity, &in.InventoryActivity}} {
+			if r.src == nil {
+				continue
+			}
 			b, err := svc.Store.Blob(ctx, r.src.SHA256)
 			if err != nil {
 				return "", fmt.Errorf("%s: %w", r.src.Name, err)

@@ -93,6 +93,9 @@ type Limits struct {
 	// Exclusions reduce the certificate's borrowing base (e.g. a casualty
 	// exclusion under Security Agreement ¶13(h)).
 	Exclusions money.Amount `json:"exclusions"`
+	// Reserves are the reserves deducted besides the certificate's (in
+	// force on AsOf, as known).
+	Reserves []Reserve `json:"reserves,omitempty"`
 	// LCTreatment is one of LCFromBorrowingBase (the default when empty),
 	// LCFromAvailability or LCNotCounted.
 	LCTreatment string `json:"lc_treatment"`
@@ -120,6 +123,28 @@ type Limits struct {
 	// "blocks_advances_on_default".
 	Cites map[string]explain.Cite `json:"cites,omitempty"`
 }
+
+// Reserve is a reserve availability deducts besides the certificate's own:
+// a lender's reserve in force on the date as known (Source "lender"), or a
+// reserve of the terms placed at the line (Source "terms"). Placement
+// "line" comes off min(commitment, advance cap, borrowing base);
+// "borrowing_base" and "component" come off the certificate's borrowing
+// base (docs/reserves.md).
+type Reserve struct {
+	ID        string       `json:"id"`
+	Source    string       `json:"source"` // terms or lender
+	Kind      string       `json:"kind"`
+	Placement string       `json:"placement"`
+	Component string       `json:"component,omitempty"`
+	Amount    money.Amount `json:"amount"`
+	// Why: the citation's text (terms) or the lender's reason.
+	Why  string       `json:"why,omitempty"`
+	Cite explain.Cite `json:"cite,omitzero"`
+}
+
+// OffBase reports whether the reserve comes off the borrowing base (not
+// off availability under the line).
+func (r Reserve) OffBase() bool { return r.Placement != "line" }
 
 // LettersOfCredit are the letters of credit as availability counts them.
 type LettersOfCredit struct {
@@ -151,8 +176,15 @@ type Availability struct {
 	TerminationDate date.Date     `json:"termination_date,omitzero"`
 	Certificate     *Certificate  `json:"certificate,omitempty"`
 	Exclusions      money.Amount  `json:"exclusions"`
+	// Reserves deducted besides the certificate's; BaseReserves is Σ of
+	// those off the borrowing base, LineReserves Σ of those off
+	// availability under the line.
+	Reserves     []Reserve    `json:"reserves,omitempty"`
+	BaseReserves money.Amount `json:"base_reserves"`
+	LineReserves money.Amount `json:"line_reserves"`
 	// CertificateBase is the certificate's borrowing base less the
-	// exclusions: the borrowing base the limit compares.
+	// exclusions and the reserves off the borrowing base: the borrowing
+	// base the limit compares.
 	CertificateBase money.Amount    `json:"certificate_base"`
 	LettersOfCredit LettersOfCredit `json:"letters_of_credit"`
 	// BorrowingBase is the borrowing base in force as the terms state it:
@@ -239,8 +271,16 @@ func ComputeAvailability(l Limits) Availability {
 		lc.FromBorrowingBase = lc.Exposure
 	}
 	a.LettersOfCredit = lc
+	a.Reserves = l.Reserves
+	for _, r := range l.Reserves {
+		if r.OffBase() {
+			a.BaseReserves += r.Amount
+		} else {
+			a.LineReserves += r.Amount
+		}
+	}
 	if l.Certificate != nil {
-		a.CertificateBase = l.Certificate.BorrowingBase - l.Exclusions
+		a.CertificateBase = l.Certificate.BorrowingBase - l.Exclusions - a.BaseReserves
 	}
 	a.BorrowingBase = a.CertificateBase - lc.FromBorrowingBase
 	a.Limit, a.Binding = a.CertificateBase, BindsBorrowingBase
@@ -260,7 +300,7 @@ func ComputeAvailability(l Limits) Availability {
 	// The letters of credit come off the limit whichever way the terms
 	// deduct them: off the borrowing base, or off availability, loans and
 	// letters of credit together never exceed the commitment or the cap.
-	a.Available = a.Limit - lc.Exposure - a.LoansOutstanding
+	a.Available = a.Limit - a.LineReserves - lc.Exposure - a.LoansOutstanding
 	if l.TerminationDate != 0 && l.AsOf > l.TerminationDate {
 		a.Blocked = append(a.Blocked, Reason{Code: ReasonTerminated, Cite: l.Cites["termination_date"],
 			Message: fmt.Sprintf("the facility terminated on %s", l.TerminationDate)})
@@ -430,8 +470,15 @@ func (a Availability) Formula() string {
 	if a.Tranches != nil {
 		bb = "first-out " + bb + " + last-out " + a.Tranches.LastOut.Base.Grouped()
 	}
-	return fmt.Sprintf("%s = min(commitment %s, advance cap %s, borrowing base %s) − letters of credit %s − loans outstanding %s",
-		a.Available.Grouped(), a.Commitment.Grouped(), capText, bb, a.LettersOfCredit.Exposure.Grouped(), a.LoansOutstanding.Grouped())
+	if a.BaseReserves != 0 {
+		bb += " after reserves of " + a.BaseReserves.Grouped()
+	}
+	line := ""
+	if a.LineReserves != 0 {
+		line = " − reserves under the line " + a.LineReserves.Grouped()
+	}
+	return fmt.Sprintf("%s = min(commitment %s, advance cap %s, borrowing base %s)%s − letters of credit %s − loans outstanding %s",
+		a.Available.Grouped(), a.Commitment.Grouped(), capText, bb, line, a.LettersOfCredit.Exposure.Grouped(), a.LoansOutstanding.Grouped())
 }
 
 // Explain is the explanation of the availability figure: the limit as the
@@ -455,8 +502,25 @@ func (a Availability) Explain() *explain.Node {
 	if a.Exclusions != 0 {
 		bb.Add(&explain.Node{Key: "availability.exclusions", Label: "Exclusions", Value: a.Exclusions.String()})
 	}
+	var lineNodes []*explain.Node
+	for _, r := range a.Reserves {
+		rn := &explain.Node{Key: "availability.reserves." + r.Source + "." + r.ID, Label: "Reserve " + r.ID + " (" + r.Source + ", " + r.Kind + ")",
+			Value: r.Amount.String(), Formula: reserveFormula(r), Cites: cites(r.Cite)}
+		if r.OffBase() {
+			bb.Formula = "certificate's borrowing base − exclusions − reserves off the borrowing base"
+			bb.Add(rn)
+		} else {
+			lineNodes = append(lineNodes, rn)
+		}
+	}
 	limit.Add(bb)
 	n := &explain.Node{Key: "availability", Label: "Availability", Value: value, Formula: "limit − letters of credit − loans outstanding"}
+	if len(lineNodes) > 0 {
+		n.Formula = "limit − reserves under the line − letters of credit − loans outstanding"
+		ln := &explain.Node{Key: "availability.line_reserves", Label: "Reserves under the line", Value: a.LineReserves.String(), Formula: "Σ reserves placed at the line"}
+		ln.Add(lineNodes...)
+		defer n.Add(ln)
+	}
 	n.Add(limit, &explain.Node{Key: "availability.letters_of_credit", Label: "Letters of credit (" + a.LettersOfCredit.Treatment + ")",
 		Value: a.LettersOfCredit.Exposure.String(), Formula: "outstanding + drawn and not reimbursed", Cites: cites(a.Cites["letters_of_credit"])})
 	n.Add(&explain.Node{Key: "availability.loans", Label: "Loans outstanding", Value: a.LoansOutstanding.String()})
@@ -497,4 +561,20 @@ func Utilisation(loans, commitment money.Amount) (money.Rate, bool) {
 	}
 	r, err := money.Div(loans, commitment)
 	return r, err == nil
+}
+
+func reserveFormula(r Reserve) string {
+	f := r.Kind + " " + r.Amount.String()
+	switch r.Placement {
+	case "line":
+		f += ", off availability under the line"
+	case "component":
+		f += ", off component " + r.Component + "'s availability (and so off the borrowing base)"
+	default:
+		f += ", off the borrowing base"
+	}
+	if r.Why != "" {
+		f += "; " + r.Why
+	}
+	return f
 }

@@ -80,6 +80,7 @@ func tranches(a *Availability, l Limits) {
 	if l.AdvanceCap != nil {
 		fo.Limit = min(fo.Limit, *l.AdvanceCap)
 	}
+	fo.Limit -= a.LineReserves // the first-out tranche carries the reserves under the line
 	last := Tranche{Tranche: TrancheLastOut, Account: LoansLastOut, Base: lo, Limit: lo, Loans: l.LastOut.Loans}
 	for _, t := range []*Tranche{&fo, &last} {
 		own := t.Limit - t.LettersOfCredit - t.Loans

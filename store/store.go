@@ -139,6 +139,7 @@ type Store interface {
 	Overadvances(ctx context.Context, facility string) ([]Overadvance, error)
 	FactStore       // notices, events of default, policies, filings: defaults.go
 	LoanNoticeStore // continuations and conversions of loans: loans.go
+	ReserveStore    // lender reserves: reserves.go
 
 	// AccrualState returns, for every facility, what a close-of-business
 	// run needs to accrue interest through the day through.
@@ -280,6 +281,7 @@ type Tx interface {
 	RecordOveradvance(o Overadvance) (Overadvance, bool, error)
 	FactTx       // fact records: defaults.go
 	LoanNoticeTx // continuations and conversions of loans: loans.go
+	ReserveTx    // lender reserves: reserves.go
 
 	// Certificate returns a certificate of the facility (another
 	// facility's is not_found); CreateCertificate, SubmitCertificate and
@@ -449,13 +451,20 @@ type Certificate struct {
 	Explanation       json.RawMessage `json:"-"`
 	ExplanationSHA256 string          `json:"explanation_sha256,omitempty"`
 	// Warnings are what the submitter was told when submitting.
-	Warnings      []CertificateWarning `json:"warnings,omitempty"`
-	BorrowingBase money.Amount         `json:"borrowing_base"`
-	LCOutstanding money.Amount         `json:"lc_outstanding"`
-	LCReserve     money.Amount         `json:"lc_reserve"`
-	Inputs        []Input              `json:"inputs,omitempty"`
-	SubmittedBy   string               `json:"submitted_by,omitempty"`
-	SubmittedAt   time.Time            `json:"submitted_at,omitzero"`
+	Warnings []CertificateWarning `json:"warnings,omitempty"`
+	// RollForward is the roll-forward against the previous approved
+	// certificate computed on submission (opaque to the store; empty when
+	// the certificate carried no journals or had no previous approved
+	// certificate), stored by SHA-256 like the body. Certificates leaves it
+	// out (RollForwardSHA256 says where it is: Blob).
+	RollForward       json.RawMessage `json:"rollforward,omitempty"`
+	RollForwardSHA256 string          `json:"rollforward_sha256,omitempty"`
+	BorrowingBase     money.Amount    `json:"borrowing_base"`
+	LCOutstanding     money.Amount    `json:"lc_outstanding"`
+	LCReserve         money.Amount    `json:"lc_reserve"`
+	Inputs            []Input         `json:"inputs,omitempty"`
+	SubmittedBy       string          `json:"submitted_by,omitempty"`
+	SubmittedAt       time.Time       `json:"submitted_at,omitzero"`
 
 	// Set on decision: who approved or rejected it, or withdrew it.
 	Reviewer  string    `json:"reviewer,omitempty"`
@@ -468,12 +477,28 @@ type Input struct {
 	Name   string `json:"name"` // e.g. "receivables.csv"
 	SHA256 string `json:"sha256"`
 	Size   int64  `json:"size"`
+	// Kind is what the input is (one of the Input* kinds); "" for inputs
+	// stored before kinds were kept: the three reports, in order.
+	Kind string `json:"kind,omitempty"`
 }
+
+// Kinds of certificate inputs (Input.Kind).
+const (
+	InputReceivables       = "receivables"
+	InputDebtors           = "debtors"
+	InputInventory         = "inventory"
+	InputSales             = "sales"
+	InputCollections       = "collections"
+	InputCredits           = "credits"
+	InputInventoryActivity = "inventory_activity"
+)
 
 // InputContent is an input to store on submission.
 type InputContent struct {
 	Name    string
 	Content []byte
+	// Kind is what it is (Input.Kind); optional.
+	Kind string
 }
 
 // CertificateWarning is something about a certificate its submitter and
@@ -499,6 +524,7 @@ type Submission struct {
 	Body          json.RawMessage
 	Explanation   json.RawMessage // optional
 	Warnings      []CertificateWarning
+	RollForward   json.RawMessage // optional
 	BorrowingBase money.Amount
 	// LastOutBase is the certificate's last-out borrowing base when its
 	// terms have a last-out tranche (nil: none).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"revolver/agreement"
 	"revolver/app"
 	"revolver/borrowingbase"
+	"revolver/collateral"
 	"revolver/date"
 	"revolver/explain"
 	"revolver/ledger"
@@ -82,7 +84,7 @@ type shown struct {
 // certificate stored before explanations were kept is shown from its
 // reports computed again, marked so.
 func (s *Server) shownCertificate(ctx context.Context, c store.Certificate) (*shown, error) {
-	if c.Status == store.Draft || len(c.Inputs) != 3 {
+	if c.Status == store.Draft || len(c.Inputs) < 3 {
 		return nil, fmt.Errorf("certificate %d has no stored reports", c.ID)
 	}
 	key := c.ExplanationSHA256
@@ -112,8 +114,10 @@ func (s *Server) shownCertificate(ctx context.Context, c store.Certificate) (*sh
 	if err != nil {
 		return nil, err
 	}
+	// The explanation's rows are in the three reports (the journals'
+	// rows are named in the roll-forward's own explanation).
 	inputs := map[string][]byte{}
-	for _, in := range c.Inputs {
+	for _, in := range c.Inputs[:3] {
 		b, err := s.st.Blob(ctx, in.SHA256)
 		if err != nil {
 			return nil, fmt.Errorf("certificate %d input %s: %w", c.ID, in.Name, err)
@@ -162,6 +166,60 @@ type certificatesPage struct {
 	Certificates []store.Certificate
 	AsOf         string
 	Key          string
+	// Boxes are the upload form's files: the three reports, then the
+	// period's journals.
+	Boxes []uploadBox
+}
+
+// uploadBox is one file of the upload form, with the rows of it a refused
+// submission named (shown next to it).
+type uploadBox struct {
+	Field, Label string
+	Required     bool
+	Errors       []string
+}
+
+// uploadBoxes are the upload form's files, in order.
+func uploadBoxes() []uploadBox {
+	return []uploadBox{
+		{Field: "receivables", Label: "Receivables aging", Required: true},
+		{Field: "debtors", Label: "Debtors (customer list)", Required: true},
+		{Field: "inventory", Label: "Inventory", Required: true},
+		{Field: "sales", Label: "Sales journal"},
+		{Field: "collections", Label: "Collections journal"},
+		{Field: "credits", Label: "Credits journal"},
+		{Field: "inventory_activity", Label: "Inventory activity"},
+	}
+}
+
+// boxErrors puts each row a refusal names next to the file it is in (the
+// file of that name uploaded in that box).
+func boxErrors(boxes []uploadBox, err error, names map[string]string) {
+	var rows []*collateral.FieldError
+	var walk func(error)
+	walk = func(e error) {
+		switch x := e.(type) {
+		case nil:
+		case *collateral.FieldError:
+			rows = append(rows, x)
+		case *collateral.Errors:
+			rows = append(rows, x.List...)
+		case interface{ Unwrap() error }:
+			walk(x.Unwrap())
+		case interface{ Unwrap() []error }:
+			for _, y := range x.Unwrap() {
+				walk(y)
+			}
+		}
+	}
+	walk(err)
+	for _, r := range rows {
+		for i := range boxes {
+			if n := names[boxes[i].Field]; n != "" && n == r.File {
+				boxes[i].Errors = append(boxes[i].Errors, r.Error())
+			}
+		}
+	}
 }
 
 func (s *Server) certificatesPage(rq *req) error {
@@ -173,7 +231,7 @@ func (s *Server) certificatesPage(rq *req) error {
 	for i, j := 0, len(cs)-1; i < j; i, j = i+1, j-1 {
 		cs[i], cs[j] = cs[j], cs[i]
 	}
-	p := certificatesPage{Certificates: cs, AsOf: rq.r.URL.Query().Get("as_of"), Key: newKey()}
+	p := certificatesPage{Certificates: cs, AsOf: rq.r.URL.Query().Get("as_of"), Key: newKey(), Boxes: uploadBoxes()}
 	return rq.render(http.StatusOK, "certificates", rq.view("Borrowing base certificates", "certificates", p))
 }
 
@@ -197,7 +255,15 @@ func (s *Server) uploadCertificate(rq *req) error {
 		for i, j := 0, len(cs)-1; i < j; i, j = i+1, j-1 {
 			cs[i], cs[j] = cs[j], cs[i]
 		}
-		v := rq.view("Borrowing base certificates", "certificates", certificatesPage{Certificates: cs, AsOf: rq.r.FormValue("as_of"), Key: newKey()})
+		boxes := uploadBoxes()
+		names := map[string]string{}
+		for _, b := range boxes {
+			if fh := rq.r.MultipartForm.File[b.Field]; len(fh) > 0 {
+				names[b.Field] = fh[0].Filename
+			}
+		}
+		boxErrors(boxes, err, names)
+		v := rq.view("Borrowing base certificates", "certificates", certificatesPage{Certificates: cs, AsOf: rq.r.FormValue("as_of"), Key: newKey(), Boxes: boxes})
 		status, msg, ok := refusal(err)
 		if !ok {
 			return err
@@ -206,7 +272,7 @@ func (s *Server) uploadCertificate(rq *req) error {
 		if _, isForm := err.(*userError); isForm {
 			fix = "Correct it"
 		}
-		v.Error = "The certificate was not submitted: " + strings.TrimRight(msg, ". ") + ". " + fix + " and upload the three files again."
+		v.Error = "The certificate was not submitted: " + strings.TrimRight(msg, ". ") + ". " + fix + " and upload the files again."
 		return rq.render(status, "certificates", v)
 	}
 	id, asOf, n := fmt.Sprint(out.ID), out.AsOf.String(), len(out.Warnings)
@@ -256,6 +322,12 @@ type certificatePage struct {
 	// Summary: each component and, with a last-out tranche, the tranches,
 	// as submitted.
 	Summary app.CertificateSummary
+	// Roll is the roll-forward against the previous approved certificate
+	// stored on submission (nil: none), RollLines its explanation (every
+	// exception with its rows); NeedsComment: approving needs a comment.
+	Roll         *app.RollForwardOf
+	RollLines    []certLine
+	NeedsComment bool
 }
 
 func (s *Server) certificatePage(rq *req) error {
@@ -276,6 +348,17 @@ func (s *Server) certificatePage(rq *req) error {
 	}
 	if p.Summary, err = app.SummarizeCertificate(c.Body); err != nil {
 		p.Err = err.Error()
+	}
+	p.NeedsComment = app.ApprovalNeedsComment(c)
+	if p.Roll, err = app.DecodeRollForward(c); err != nil {
+		p.Err = err.Error()
+	} else if p.Roll != nil && len(p.Roll.Explanation) > 0 && string(p.Roll.Explanation) != "null" {
+		var n explain.Node
+		if err := json.Unmarshal(p.Roll.Explanation, &n); err != nil {
+			p.Err = err.Error()
+		} else {
+			p.RollLines = flatten(&n)
+		}
 	}
 	sh, err := s.shownCertificate(ctx, c)
 	if err != nil {
@@ -584,6 +667,18 @@ func (s *Server) submitCertificate(rq *req) (store.Certificate, error) {
 			return store.Certificate{}, userErr(http.StatusBadRequest, fmt.Sprintf("the %s report is missing: choose its CSV or XLSX file", r.label))
 		}
 		*r.dst = store.InputContent{Name: name, Content: b}
+	}
+	for _, r := range []struct {
+		field string
+		dst   *store.InputContent
+	}{{"sales", &in.Sales}, {"collections", &in.Collections}, {"credits", &in.Credits}, {"inventory_activity", &in.InventoryActivity}} {
+		name, b, ok, err := rq.uploaded(r.field, 0)
+		if err != nil {
+			return store.Certificate{}, err
+		}
+		if ok {
+			*r.dst = store.InputContent{Name: name, Content: b}
+		}
 	}
 	t, err := s.terms.TermsAsOf(rq.r.Context(), rq.fac.Slug, asOf)
 	if err != nil {

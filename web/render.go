@@ -35,6 +35,13 @@ var funcs = template.FuncMap{
 	// figure formats an engine's figure string ("1234.56", "-5.00",
 	// "0.8812" or "" when undetermined).
 	"figure": figureHTML,
+	// opt is a stored figure that may be undetermined (nil).
+	"opt": func(s *string) template.HTML {
+		if s == nil {
+			return figureHTML("")
+		}
+		return figureHTML(*s)
+	},
 	"date": func(d date.Date) template.HTML {
 		if d == 0 {
 			return "—"

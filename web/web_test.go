@@ -365,8 +365,12 @@ func TestUploadErrorNamesTheProblem(t *testing.T) {
 	if resp.StatusCode < 400 || resp.StatusCode >= 500 {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
-	if !strings.Contains(page.String(), "aging.csv") || !strings.Contains(page.String(), "upload the three files again") {
+	if !strings.Contains(page.String(), "aging.csv") || !strings.Contains(page.String(), "upload the files again") {
 		t.Errorf("error page does not name the file: %s", page.String()[strings.Index(page.String(), "<main"):min(page.Len(), strings.Index(page.String(), "<main")+600)])
+	}
+	// The row is named next to the box of the file it is in.
+	if i := strings.Index(page.String(), `id="receivables-errors"`); i < 0 || !strings.Contains(page.String()[i:], "aging.csv:3") {
+		t.Errorf("the error is not shown next to the receivables box")
 	}
 	if cs, _ := e.st.Certificates(context.Background(), "btu"); len(cs) != 0 {
 		t.Errorf("%d certificates stored", len(cs))

@@ -107,9 +107,11 @@ var examples = map[string]string{
   revolver rate import --db revolver.db --as officer@lender.example --series sofr --file SOFR.csv --column "Rate (%)" --source "Federal Reserve Bank of New York"`,
 	"revolver rate list": `  revolver rate list --db revolver.db
   revolver rate list --db revolver.db --series prime`,
-	"revolver terms":     `  revolver terms --agreement examples/btu-sovereign --as-of 2004-06-30 --format table`,
-	"revolver diff":      `  revolver diff --agreement examples/btu-sovereign --from 2003-12-31 --to 2004-06-30`,
-	"revolver bbc":       `  revolver bbc --agreement examples/btu-sovereign --as-of 2004-10-03 --receivables examples/btu-sovereign/data/receivables.csv --debtors examples/btu-sovereign/data/debtors.csv --inventory examples/btu-sovereign/data/inventory.csv --lc-outstanding 250000.00 --format table --explain`,
+	"revolver terms": `  revolver terms --agreement examples/btu-sovereign --as-of 2004-06-30 --format table`,
+	"revolver diff":  `  revolver diff --agreement examples/btu-sovereign --from 2003-12-31 --to 2004-06-30`,
+	"revolver bbc":   `  revolver bbc --agreement examples/btu-sovereign --as-of 2004-10-03 --receivables examples/btu-sovereign/data/receivables.csv --debtors examples/btu-sovereign/data/debtors.csv --inventory examples/btu-sovereign/data/inventory.csv --lc-outstanding 250000.00 --format table --explain`,
+	"revolver monitor": `  revolver monitor --agreement examples/btu-sovereign --history history --format table
+  revolver monitor --agreement examples/btu-sovereign --history history --window 6 --format json --explain`,
 	"revolver covenants": `  revolver covenants --agreement examples/btu-sovereign --financials examples/btu-sovereign/data/financials.csv --format table`,
 	"revolver deadlines": `  revolver deadlines --agreement examples/btu-sovereign --as-of 2006-11-30 --format table
   revolver deadlines --agreement examples/btu-sovereign --as-of 2006-11-30 --ics > deadlines.ics`,

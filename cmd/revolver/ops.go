@@ -283,10 +283,11 @@ func certificateCmd() *cobra.Command {
 	c := &cobra.Command{Use: "certificate", Short: "Borrowing base certificates in the store: submit, approve, reject, withdraw"}
 	var o opFlags
 	var asOf, recv, debtors, inv string
+	var sales, collections, credits, activity string
 	var queue bool
 	sub := &cobra.Command{
-		Use:   "submit --slug S --as EMAIL --as-of D --receivables R --debtors D --inventory I [--queue]",
-		Short: "Submit a borrowing base certificate from its reports (CSV or XLSX)",
+		Use:   "submit --slug S --as EMAIL --as-of D --receivables R --debtors D --inventory I [--sales F --collections F --credits F --inventory-activity F] [--queue]",
+		Short: "Submit a borrowing base certificate from its reports and the period's journals (CSV or XLSX)",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			d, err := parseDateFlag("as-of", asOf)
 			if err != nil {
@@ -299,6 +300,19 @@ func certificateCmd() *cobra.Command {
 			}{{"receivables", recv, &in.Receivables}, {"debtors", debtors, &in.Debtors}, {"inventory", inv, &in.Inventory}} {
 				if f.path == "" {
 					return usageError{fmt.Errorf("--%s is required (CSV or XLSX)", f.flag)}
+				}
+				b, err := os.ReadFile(f.path)
+				if err != nil {
+					return usageError{fmt.Errorf("--%s: %v", f.flag, err)}
+				}
+				*f.dst = store.InputContent{Name: filepath.Base(f.path), Content: b}
+			}
+			for _, f := range []struct {
+				flag, path string
+				dst        *store.InputContent
+			}{{"sales", sales, &in.Sales}, {"collections", collections, &in.Collections}, {"credits", credits, &in.Credits}, {"inventory-activity", activity, &in.InventoryActivity}} {
+				if f.path == "" {
+					continue
 				}
 				b, err := os.ReadFile(f.path)
 				if err != nil {
@@ -336,7 +350,7 @@ func certificateCmd() *cobra.Command {
 			if err != nil {
 				return o.refuse(err)
 			}
-			cert.Body = nil
+			cert.Body, cert.RollForward = nil, nil
 			return writeJSON(cmd.OutOrStdout(), cert)
 		},
 	}
@@ -345,6 +359,10 @@ func certificateCmd() *cobra.Command {
 	sub.Flags().StringVar(&recv, "receivables", "", "the A/R aging (CSV or XLSX)")
 	sub.Flags().StringVar(&debtors, "debtors", "", "the customer master (CSV or XLSX)")
 	sub.Flags().StringVar(&inv, "inventory", "", "the inventory report (CSV or XLSX)")
+	sub.Flags().StringVar(&sales, "sales", "", "optional: the sales journal of the period since the previous approved certificate (CSV or XLSX)")
+	sub.Flags().StringVar(&collections, "collections", "", "optional: the collections journal of the period (CSV or XLSX)")
+	sub.Flags().StringVar(&credits, "credits", "", "optional: the credits journal of the period (CSV or XLSX)")
+	sub.Flags().StringVar(&activity, "inventory-activity", "", "optional: the inventory activity of the period (CSV or XLSX)")
 	sub.Flags().BoolVar(&queue, "queue", false, "store the reports and enqueue their import as a job for the workers (for large reports); prints the job: see `revolver job --id N`")
 	c.AddCommand(sub)
 	for _, decision := range []store.CertificateStatus{store.Approved, store.Rejected, store.Withdrawn} {

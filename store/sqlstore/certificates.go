@@ -16,7 +16,7 @@ import (
 
 const certCols = `c.id, f.slug, c.as_of, c.status, c.supersedes, c.prepared_by, c.created_at, c.body_sha256,
 	c.borrowing_base, c.lc_outstanding, c.lc_reserve, c.submitted_by, c.submitted_at, c.reviewer, c.comment, c.decided_at,
-	c.explanation_sha256, c.warnings`
+	c.explanation_sha256, c.warnings, c.rollforward_sha256`
 
 // inForce selects the certificate in force of a facility (first
 // argument) as of a date (second): the latest approved on or before it
@@ -30,19 +30,19 @@ func scanCertificate(sc interface{ Scan(...any) error }) (store.Certificate, err
 	var asOf Date
 	var created, submitted, decided Time
 	var supersedes sql.NullInt64
-	var body, subBy, reviewer, comment, expl sql.NullString
+	var body, subBy, reviewer, comment, expl, rf sql.NullString
 	var warnings []byte
 	var status string
 	err := sc.Scan(&c.ID, &c.Facility, &asOf, &status, &supersedes, &c.PreparedBy, &created, &body,
 		&c.BorrowingBase, &c.LCOutstanding, &c.LCReserve, &subBy, &submitted, &reviewer, &comment, &decided,
-		&expl, &warnings)
+		&expl, &warnings, &rf)
 	if err != nil {
 		return c, err
 	}
 	c.AsOf, c.Status, c.Supersedes, c.CreatedAt = asOf.D, store.CertificateStatus(status), supersedes.Int64, created.T
 	c.BodySHA256, c.SubmittedBy, c.SubmittedAt = body.String, subBy.String, submitted.T
 	c.Reviewer, c.Comment, c.DecidedAt = reviewer.String, comment.String, decided.T
-	c.ExplanationSHA256 = expl.String
+	c.ExplanationSHA256, c.RollForwardSHA256 = expl.String, rf.String
 	if len(warnings) > 0 {
 		if err := json.Unmarshal(warnings, &c.Warnings); err != nil {
 			return c, fmt.Errorf("certificate %d warnings: %w", c.ID, err)
@@ -119,9 +119,14 @@ func (db *DB) submitCertificate(ctx context.Context, tx querier, id int64, s sto
 	if err != nil {
 		return err
 	}
-	var explSHA, warnings any
+	var explSHA, rfSHA, warnings any
 	if len(s.Explanation) > 0 {
 		if explSHA, err = db.putBlob(ctx, tx, s.Explanation); err != nil {
+			return err
+		}
+	}
+	if len(s.RollForward) > 0 {
+		if rfSHA, err = db.putBlob(ctx, tx, s.RollForward); err != nil {
 			return err
 		}
 	}
@@ -135,7 +140,7 @@ func (db *DB) submitCertificate(ctx context.Context, tx querier, id int64, s sto
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO certificate_inputs (certificate_id, seq, name, sha256) VALUES (?, ?, ?, ?)`), id, i, in.Name, h); err != nil {
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO certificate_inputs (certificate_id, seq, name, sha256, kind) VALUES (?, ?, ?, ?, ?)`), id, i, in.Name, h, nullString(in.Kind)); err != nil {
 			return err
 		}
 	}
@@ -144,8 +149,8 @@ func (db *DB) submitCertificate(ctx context.Context, tx querier, id int64, s sto
 		lastOut = int64(*s.LastOutBase)
 	}
 	res, err := tx.ExecContext(ctx, db.q(`UPDATE certificates SET status = 'submitted', body_sha256 = ?, borrowing_base = ?, lc_outstanding = ?, lc_reserve = ?,
-		submitted_by = ?, submitted_at = ?, explanation_sha256 = ?, warnings = ?, last_out_base = ? WHERE id = ? AND status = 'draft'`),
-		bodySHA, int64(s.BorrowingBase), int64(s.LCOutstanding), int64(s.LCReserve), s.By, db.D.Time(store.Truncate(s.At)), explSHA, warnings, lastOut, id)
+		submitted_by = ?, submitted_at = ?, explanation_sha256 = ?, warnings = ?, last_out_base = ?, rollforward_sha256 = ? WHERE id = ? AND status = 'draft'`),
+		bodySHA, int64(s.BorrowingBase), int64(s.LCOutstanding), int64(s.LCReserve), s.By, db.D.Time(store.Truncate(s.At)), explSHA, warnings, lastOut, rfSHA, id)
 	if err != nil {
 		return err
 	}
@@ -164,6 +169,9 @@ func checkSubmission(id int64, s store.Submission) error {
 	}
 	if len(s.Explanation) > 0 && !json.Valid(s.Explanation) {
 		return store.Errorf(store.CodeInvalid, "submit certificate %d: the explanation is not valid JSON", id)
+	}
+	if len(s.RollForward) > 0 && !json.Valid(s.RollForward) {
+		return store.Errorf(store.CodeInvalid, "submit certificate %d: the roll-forward is not valid JSON", id)
 	}
 	for i, w := range s.Warnings {
 		if w.Code == "" || w.Message == "" {
@@ -224,6 +232,11 @@ func (db *DB) loadCertificate(ctx context.Context, q querier, where string, args
 			return c, fmt.Errorf("certificate %d explanation: %w", c.ID, err)
 		}
 	}
+	if c.RollForwardSHA256 != "" {
+		if err := q.QueryRowContext(ctx, db.q(`SELECT content FROM blobs WHERE sha256 = ?`), c.RollForwardSHA256).Scan((*[]byte)(&c.RollForward)); err != nil {
+			return c, fmt.Errorf("certificate %d roll-forward: %w", c.ID, err)
+		}
+	}
 	in, err := db.certificateInputs(ctx, q, `i.certificate_id = ?`, c.ID)
 	c.Inputs = in[c.ID]
 	return c, err
@@ -232,7 +245,7 @@ func (db *DB) loadCertificate(ctx context.Context, q querier, where string, args
 // certificateInputs reads the inputs of the certificates where says, by
 // certificate.
 func (db *DB) certificateInputs(ctx context.Context, q querier, where string, args ...any) (map[int64][]store.Input, error) {
-	rows, err := q.QueryContext(ctx, db.q(`SELECT i.certificate_id, i.name, i.sha256, b.size FROM certificate_inputs i JOIN blobs b ON b.sha256 = i.sha256
+	rows, err := q.QueryContext(ctx, db.q(`SELECT i.certificate_id, i.name, i.sha256, b.size, i.kind FROM certificate_inputs i JOIN blobs b ON b.sha256 = i.sha256
 		WHERE `+where+` ORDER BY i.certificate_id, i.seq`), args...)
 	if err != nil {
 		return nil, err
@@ -242,9 +255,11 @@ func (db *DB) certificateInputs(ctx context.Context, q querier, where string, ar
 	for rows.Next() {
 		var id int64
 		var in store.Input
-		if err := rows.Scan(&id, &in.Name, &in.SHA256, &in.Size); err != nil {
+		var kind sql.NullString
+		if err := rows.Scan(&id, &in.Name, &in.SHA256, &in.Size, &kind); err != nil {
 			return nil, err
 		}
+		in.Kind = kind.String
 		out[id] = append(out[id], in)
 	}
 	return out, rows.Err()

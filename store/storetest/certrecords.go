@@ -152,6 +152,7 @@ func CertificatesFrozen(t *testing.T, s store.Store, db *sql.DB) {
 	for _, q := range []string{
 		`UPDATE certificates SET explanation_sha256 = body_sha256`,
 		`UPDATE certificates SET warnings = NULL`,
+		`UPDATE certificates SET rollforward_sha256 = body_sha256`,
 		`UPDATE certificates SET prepared_by = 'someone else'`,
 		`UPDATE certificates SET status = 'approved' WHERE status = 'withdrawn'`,
 		`UPDATE certificates SET status = 'submitted' WHERE status = 'withdrawn'`,

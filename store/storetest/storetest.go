@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"FacilityVersions", testFacilityVersions},
 		{"Documents", testDocuments},
 		{"Certificates", testCertificates},
+		{"CertificateJournals", testCertificateJournals},
 		{"CertificateRecords", testCertificateRecords},
 		{"Receivables", testReceivables},
 		{"Financials", testFinancials},
@@ -69,6 +70,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Pages", testPages},
 		{"LoanNotices", testLoanNotices},
 		{"LastOut", testLastOut},
+		{"ReserveRecords", testReserveRecords},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -309,6 +311,58 @@ func submitted(t TB, s store.Store, facility string, asOf date.Date, bb money.Am
 		BorrowingBase: bb, LCOutstanding: amt("100000.00"), LCReserve: amt("0.00"),
 		Inputs: []store.InputContent{{Name: "receivables.csv", Content: []byte("debtor_id,invoice_no,amount\nD1,I1," + bb.String() + "\n")}},
 		By:     "borrower@btu", At: t0.Add(time.Minute)})).of(t)
+}
+
+// testCertificateJournals: a certificate's inputs keep their kinds (the
+// journals after the reports, in order) and its roll-forward is stored by
+// SHA-256 with it, read back whole by Certificate and by reference only in
+// the list; a certificate without one has none.
+func testCertificateJournals(t *testing.T, s store.Store) {
+	newFacility(t, s, "f")
+	c := must(s.CreateCertificate(ctx, store.Certificate{Facility: "f", AsOf: d("2006-01-31"), PreparedBy: "borrower@btu", CreatedAt: t0})).of(t)
+	rf := json.RawMessage(`{"as_of":"2006-01-31","receivables":{"unexplained_variance":"0.00"}}`)
+	sales := []byte("invoice_no,debtor_id,invoice_date,amount\nI1,D1,2006-01-10,10.00\n")
+	in := []store.InputContent{{Name: "aging.csv", Content: []byte("a"), Kind: store.InputReceivables},
+		{Name: "debtors.csv", Content: []byte("d"), Kind: store.InputDebtors}, {Name: "inv.csv", Content: []byte("i"), Kind: store.InputInventory},
+		{Name: "sales.csv", Content: sales, Kind: store.InputSales}, {Name: "credits.xlsx", Content: []byte("c"), Kind: store.InputCredits}}
+	sub := must(s.SubmitCertificate(ctx, c.ID, store.Submission{Body: json.RawMessage(`{}`), RollForward: rf, Inputs: in,
+		By: "borrower@btu", At: t0.Add(time.Minute)})).of(t)
+	check := func(what string, got store.Certificate, whole bool) {
+		t.Helper()
+		if len(got.Inputs) != len(in) {
+			t.Fatalf("%s: %d inputs, want %d", what, len(got.Inputs), len(in))
+		}
+		for i, w := range in {
+			if g := got.Inputs[i]; g.Name != w.Name || g.Kind != w.Kind || g.SHA256 != sha(w.Content) {
+				t.Errorf("%s: input %d = %+v, want %s %s", what, i, g, w.Kind, w.Name)
+			}
+		}
+		if got.RollForwardSHA256 != sha(rf) {
+			t.Errorf("%s: roll-forward sha256 %q, want %q", what, got.RollForwardSHA256, sha(rf))
+		}
+		if whole && string(got.RollForward) != string(rf) {
+			t.Errorf("%s: roll-forward %s, want %s", what, got.RollForward, rf)
+		}
+	}
+	check("submitted", sub, true)
+	check("read", must(s.Certificate(ctx, c.ID)).of(t), true)
+	list := must(s.Certificates(ctx, "f")).of(t)
+	if len(list) != 1 {
+		t.Fatalf("Certificates = %d", len(list))
+	}
+	check("listed", list[0], false)
+	if b := must(s.Blob(ctx, list[0].RollForwardSHA256)).of(t); string(b) != string(rf) {
+		t.Errorf("roll-forward blob = %s", b)
+	}
+	ap := must(s.DecideCertificate(ctx, c.ID, store.Decision{Status: store.Approved, Reviewer: "lender@bank", Comment: "ok", At: t0.Add(time.Hour)})).of(t)
+	check("approved", ap, true)
+	plain := submitted(t, s, "f", d("2006-02-28"), amt("10.00"), 0)
+	if plain.RollForwardSHA256 != "" || plain.RollForward != nil || plain.Inputs[0].Kind != "" {
+		t.Errorf("certificate without journals: roll-forward %q %s, kind %q", plain.RollForwardSHA256, plain.RollForward, plain.Inputs[0].Kind)
+	}
+	_, err := s.SubmitCertificate(ctx, must(s.CreateCertificate(ctx, store.Certificate{Facility: "f", AsOf: d("2006-03-31"), PreparedBy: "b", CreatedAt: t0})).of(t).ID,
+		store.Submission{Body: json.RawMessage(`{}`), RollForward: json.RawMessage(`{`), By: "b", At: t0})
+	wantCode(t, err, store.CodeInvalid)
 }
 
 func testCertificates(t *testing.T, s store.Store) {

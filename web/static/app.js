@@ -7,17 +7,22 @@
   if (!form || !window.FormData || !window.DataTransfer) { return; }
   var boxes = form.querySelectorAll(".drop");
   function place(files, input) {
-    var byName = { receivables: /receiv|aging/i, debtors: /debtor|customer/i, inventory: /invent|stock/i };
+    // The first pattern a name matches decides its box ("inventory
+    // activity" before "inventory").
+    var byName = [["inventory_activity", /activit|movement/i], ["receivables", /receiv|aging/i], ["debtors", /debtor|customer/i],
+      ["inventory", /invent|stock/i], ["sales", /sales/i], ["collections", /collect|receipt|cash/i], ["credits", /credit/i]];
     if (files.length === 1) {
       var dt = new DataTransfer(); dt.items.add(files[0]); input.files = dt.files; return;
     }
     Array.prototype.forEach.call(files, function (f) {
-      Object.keys(byName).forEach(function (k) {
-        if (byName[k].test(f.name)) {
+      for (var i = 0; i < byName.length; i++) {
+        var box = document.getElementById(byName[i][0]);
+        if (box && byName[i][1].test(f.name)) {
           var dt = new DataTransfer(); dt.items.add(f);
-          document.getElementById(k).files = dt.files;
+          box.files = dt.files;
+          return;
         }
-      });
+      }
     });
   }
   Array.prototype.forEach.call(boxes, function (box) {
