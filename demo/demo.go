@@ -475,14 +475,7 @@ func (l *loader) month(m int) {
 	approve := l.cal.Next(submit)
 	l.certificate(certPlan{asOf: me, submit: submit, submitAt: [2]int{10, 0}, approve: approve, approveAt: [2]int{15, 0}, by: controller,
 		comment: "reviewed against the aging and the inventory report",
-		reports: func() ([]byte, []byte, error) {
-			recv, err := l.read(path.Join(l.ex.History, me.String(), "receivables.csv"))
-			if err != nil {
-				return nil, nil, err
-			}
-			inv, err := l.read(path.Join(l.ex.History, me.String(), "inventory.csv"))
-			return recv, inv, err
-		}})
+		reports: func() (app.CertificateInput, error) { return l.reportFiles(me) }})
 	vd := max(l.banking(first.AddDays(14)), l.cal.Next(approve))
 	if vd >= LastDay {
 		return

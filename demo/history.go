@@ -2,7 +2,12 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
 
 	"revolver/app"
 	"revolver/date"
@@ -19,8 +24,10 @@ type certPlan struct {
 	asOf, submit, approve date.Date
 	submitAt, approveAt   [2]int
 	by, comment           string
-	// reports derives the aging and the inventory of asOf.
-	reports func() (recv, inv []byte, err error)
+	// reports gives the aging and the inventory of asOf, and the period's
+	// journals where the history has them (the input's Facility, AsOf, By
+	// and Debtors are set by certificate).
+	reports func() (app.CertificateInput, error)
 }
 
 // certificate schedules the submission and the approval of p through the
@@ -28,7 +35,7 @@ type certPlan struct {
 func (l *loader) certificate(p certPlan) {
 	slug := l.ex.Slug
 	l.on(p.submit, p.submitAt[0], p.submitAt[1], p.by, "certificate:"+p.asOf.String(), func(ctx context.Context) error {
-		recv, inv, err := p.reports()
+		in, err := p.reports()
 		if err != nil {
 			return err
 		}
@@ -36,10 +43,9 @@ func (l *loader) certificate(p certPlan) {
 		if err != nil {
 			return err
 		}
-		c, _, err := l.svc.SubmitCertificate(ctx, t, app.CertificateInput{Facility: slug, AsOf: p.asOf, By: p.by,
-			Receivables: store.InputContent{Name: "receivables-" + p.asOf.String() + ".csv", Content: recv},
-			Debtors:     store.InputContent{Name: "debtors.csv", Content: l.debtors},
-			Inventory:   store.InputContent{Name: "inventory-" + p.asOf.String() + ".csv", Content: inv}})
+		in.Facility, in.AsOf, in.By = slug, p.asOf, p.by
+		in.Debtors = store.InputContent{Name: "debtors.csv", Content: l.debtors}
+		c, _, err := l.svc.SubmitCertificate(ctx, t, in)
 		if err != nil {
 			return fmt.Errorf("certificate %s: %w", p.asOf, err)
 		}
@@ -49,7 +55,7 @@ func (l *loader) certificate(p certPlan) {
 		return nil
 	})
 	l.on(p.approve, p.approveAt[0], p.approveAt[1], officer, "certificate:"+p.asOf.String()+":approve", func(ctx context.Context) error {
-		_, c, err := l.svc.DecideCertificate(ctx, slug, l.certs[p.asOf].ID, app.CertificateDecision{Status: store.Approved, By: officer, Comment: p.comment})
+		_, c, err := l.svc.DecideCertificate(ctx, slug, l.certs[p.asOf].ID, app.CertificateDecision{Status: store.Approved, By: officer, Comment: approvalComment(p.comment, l.certs[p.asOf])})
 		if err != nil {
 			return fmt.Errorf("approve certificate %s: %w", p.asOf, err)
 		}
@@ -57,6 +63,46 @@ func (l *loader) certificate(p certPlan) {
 		l.res.Created++
 		return nil
 	})
+}
+
+// approvalComment is the officer's comment approving c: the plan's, and,
+// when c carries data-quality warnings, that each was taken up with the
+// borrower (the use case refuses such an approval without a comment).
+func approvalComment(comment string, c store.Certificate) string {
+	if !app.ApprovalNeedsComment(c) {
+		return comment
+	}
+	var codes []string
+	for _, w := range c.Warnings {
+		if !slices.Contains(codes, w.Code) {
+			codes = append(codes, w.Code)
+		}
+	}
+	return comment + "; the roll-forward's warnings (" + strings.Join(codes, ", ") + ") were explained by the controller: reporting errors to be corrected in the next aging"
+}
+
+// reportFiles reads the aging, the inventory report and the journals of
+// asOf from the example's history directory.
+func (l *loader) reportFiles(asOf date.Date) (app.CertificateInput, error) {
+	var in app.CertificateInput
+	dir := path.Join(l.ex.History, asOf.String())
+	for _, f := range []struct {
+		name string
+		into *store.InputContent
+		need bool
+	}{{"receivables.csv", &in.Receivables, true}, {"inventory.csv", &in.Inventory, true},
+		{"sales.csv", &in.Sales, false}, {"collections.csv", &in.Collections, false},
+		{"credits.csv", &in.Credits, false}, {"inventory_activity.csv", &in.InventoryActivity, false}} {
+		b, err := l.read(path.Join(dir, f.name))
+		if errors.Is(err, fs.ErrNotExist) && !f.need {
+			continue
+		}
+		if err != nil {
+			return in, err
+		}
+		*f.into = store.InputContent{Name: strings.TrimSuffix(f.name, ".csv") + "-" + asOf.String() + ".csv", Content: b}
+	}
+	return in, nil
 }
 
 // advancePlan is an advance of a demo's history: requested by by on vd at

@@ -215,13 +215,15 @@ func (l *loader) ref(key string, d date.Date, memo string) ledger.Ref {
 func (l *loader) modernCertificate(asOf, d date.Date, h, m int, num int64) {
 	l.certificate(certPlan{asOf: asOf, submit: d, submitAt: [2]int{h, m}, approve: d, approveAt: [2]int{h + 1, m}, by: modernController,
 		comment: "reviewed against the aging, the inventory report and the appraisal",
-		reports: func() ([]byte, []byte, error) {
+		reports: func() (app.CertificateInput, error) {
 			recv, err := ShiftReceivables(l.receivables, modernBase, asOf, num)
 			if err != nil {
-				return nil, nil, err
+				return app.CertificateInput{}, err
 			}
 			inv, err := ShiftInventory(l.inventory, modernBase, asOf, num)
-			return recv, inv, err
+			return app.CertificateInput{
+				Receivables: store.InputContent{Name: "receivables-" + asOf.String() + ".csv", Content: recv},
+				Inventory:   store.InputContent{Name: "inventory-" + asOf.String() + ".csv", Content: inv}}, err
 		}})
 }
 
