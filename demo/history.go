@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"slices"
 	"strings"
 
 	"revolver/app"
@@ -72,13 +71,7 @@ func approvalComment(comment string, c store.Certificate) string {
 	if !app.ApprovalNeedsComment(c) {
 		return comment
 	}
-	var codes []string
-	for _, w := range c.Warnings {
-		if !slices.Contains(codes, w.Code) {
-			codes = append(codes, w.Code)
-		}
-	}
-	return comment + "; the roll-forward's warnings (" + strings.Join(codes, ", ") + ") were explained by the controller: reporting errors to be corrected in the next aging"
+	return comment + "; the roll-forward's data-quality warnings were taken up with the controller: reporting errors in the aging, to be corrected in the next one"
 }
 
 // reportFiles reads the aging, the inventory report and the journals of
