@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Certificates", testCertificates},
 		{"CertificateRecords", testCertificateRecords},
 		{"Receivables", testReceivables},
+		{"CertificateSummaries", testCertificateSummaries},
 		{"Financials", testFinancials},
 		{"Rates", testRates},
 		{"BusinessDates", testBusinessDates},
