@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
+	"sync"
 
 	"revolver/collateral"
 	"revolver/date"
@@ -87,9 +89,11 @@ type CollateralSummary struct {
 	// Buckets and BucketRows by bucket (BucketIDs order): Σ Buckets = Gross.
 	Buckets    [numBuckets]money.Amount `json:"buckets"`
 	BucketRows [numBuckets]int          `json:"bucket_rows"`
-	// Debtors: every debtor with a row in the aging, by balance (largest
-	// first, then id).
-	Debtors []DebtorBalance `json:"debtors"`
+	// Debtors: the MaxTopDebtors debtors of the aging with the largest
+	// balances (largest first, then by id); DebtorCount how many debtors
+	// have a row in it.
+	Debtors     []DebtorBalance `json:"debtors"`
+	DebtorCount int             `json:"debtor_count"`
 }
 
 // IneligibleLine is one ineligible category of a certificate.
@@ -184,6 +188,10 @@ func SummarizeCollateral(c store.Certificate, recv *collateral.Receivables) (Col
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
+	out.DebtorCount = len(out.Debtors)
+	if len(out.Debtors) > MaxTopDebtors {
+		out.Debtors = out.Debtors[:MaxTopDebtors:MaxTopDebtors]
+	}
 	return out, nil
 }
 
@@ -329,11 +337,56 @@ func (s *Service) storedSummaries(ctx context.Context, facility string) (map[int
 		if st.Version != summaryVersion {
 			continue
 		}
+		if cs, ok := summaries.get(s.Store, st.Certificate); ok {
+			out[st.Certificate] = cs
+			continue
+		}
 		var cs CollateralSummary
 		if err := json.Unmarshal(st.Body, &cs); err != nil {
 			return nil, fmt.Errorf("certificate %d summary: %w", st.Certificate, err)
 		}
+		summaries.put(s.Store, st.Certificate, cs)
 		out[st.Certificate] = cs
 	}
 	return out, nil
+}
+
+// summaries keeps the summaries decoded, by store and certificate: a
+// stored summary never changes (its certificate is frozen), so what was
+// decoded once is what the store holds ever after. At most
+// maxCachedSummaries are kept (then the cache starts again).
+var summaries = &summaryCache{m: map[summaryKey]CollateralSummary{}}
+
+const maxCachedSummaries = 4096
+
+type summaryKey struct {
+	st store.Store
+	id int64
+}
+
+type summaryCache struct {
+	mu sync.Mutex
+	m  map[summaryKey]CollateralSummary
+}
+
+func (c *summaryCache) get(st store.Store, id int64) (CollateralSummary, bool) {
+	if !reflect.TypeOf(st).Comparable() {
+		return CollateralSummary{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cs, ok := c.m[summaryKey{st, id}]
+	return cs, ok
+}
+
+func (c *summaryCache) put(st store.Store, id int64, cs CollateralSummary) {
+	if !reflect.TypeOf(st).Comparable() {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= maxCachedSummaries {
+		c.m = map[summaryKey]CollateralSummary{}
+	}
+	c.m[summaryKey{st, id}] = cs
 }

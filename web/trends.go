@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -276,7 +277,9 @@ func (s *Server) trendsPage(rq *req) error {
 	if v := q.Get("to"); v != "" {
 		p.To, _ = strconv.ParseInt(v, 10, 64)
 	}
-	if p.From != 0 && p.To != 0 {
+	// Computed when asked (it reads both agings whole): the page itself
+	// reads only the stored summaries.
+	if q.Get("from") != "" && q.Get("to") != "" {
 		m, err := s.svc.AgingMigration(ctxOf(rq), rq.fac.Slug, p.From, p.To)
 		if err != nil {
 			p.MigrErr = err.Error()
@@ -482,3 +485,68 @@ func trendCharts(slug string, t app.Trends, query string) []trendChart {
 	}
 	return out
 }
+
+// HTML renders the table (its caption, column and row headers, every
+// figure linked to its certificate's line with what it is as its title)
+// in a region that scrolls by itself, and its CSV link. Written out here
+// rather than by the template: the trends' tables have thousands of cells.
+func (v tableView) HTML() template.HTML {
+	var b strings.Builder
+	t := v.Table
+	b.Grow(256 + 160*len(t.Rows)*max(1, len(t.Columns)))
+	fmt.Fprintf(&b, `<div class="scroll" tabindex="0" role="region" aria-label="%s (scrollable table)"><table class="trends"><caption>%s</caption><thead><tr>`, esc(t.Caption), esc(t.Caption))
+	for _, c := range t.Columns {
+		b.WriteString(`<th scope="col">`)
+		b.WriteString(esc(c))
+		b.WriteString(`</th>`)
+	}
+	b.WriteString("</tr></thead><tbody>\n")
+	base := "/facilities/" + urlPath(v.Slug) + "/certificates/"
+	for _, r := range t.Rows {
+		b.WriteString("<tr>")
+		for i, c := range r {
+			text := esc(c.Text)
+			if c.Amount != nil {
+				a := *c.Amount
+				if a < 0 {
+					text = `<span class="neg">−` + esc((-a).Grouped()) + `</span>`
+				} else {
+					text = esc(a.Grouped())
+				}
+			}
+			id := strconv.FormatInt(c.Certificate, 10)
+			switch {
+			case i == 0:
+				b.WriteString(`<th scope="row">`)
+				if c.Certificate != 0 {
+					fmt.Fprintf(&b, `<a href="%s%s" title="%s">%s</a>`, base, id, esc(c.Title), text)
+				} else {
+					b.WriteString(text)
+				}
+				b.WriteString(`</th>`)
+				continue
+			case c.Amount != nil:
+				b.WriteString(`<td class="num">`)
+			default:
+				b.WriteString(`<td>`)
+			}
+			switch {
+			case c.Certificate != 0 && c.Line != "":
+				fmt.Fprintf(&b, `<a href="%s%s/lines/%s" title="%s">%s</a>`, base, id, esc(c.Line), esc(c.Title), text)
+			case c.Title != "":
+				fmt.Fprintf(&b, `<span title="%s">%s</span>`, esc(c.Title), text)
+			default:
+				b.WriteString(text)
+			}
+			b.WriteString(`</td>`)
+		}
+		b.WriteString("</tr>\n")
+	}
+	b.WriteString(`</tbody></table></div>`)
+	if v.CSV != "" {
+		fmt.Fprintf(&b, `<p class="small"><a href="%s">Export this table (CSV)</a></p>`, esc(v.CSV))
+	}
+	return template.HTML(b.String())
+}
+
+func urlPath(s string) string { return url.PathEscape(s) }

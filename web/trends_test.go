@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -8,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"revolver/store"
 )
 
 // trendCertificates uploads and approves three certificates of the
@@ -53,7 +56,7 @@ func TestTrendsPage(t *testing.T) {
 			`<th scope="col">Gross</th>`, `<th scope="row"><a href="/facilities/btu/certificates/3"`,
 			`href="/facilities/btu/certificates/3/lines/receivables.gross" title="Gross receivables: certificate 3 as of 2004-10-05, line receivables.gross"`,
 			`/lines/receivables.ineligible.past_due"`, "not measured", `href="/facilities/btu/trends.csv?table=aging"`,
-			`Aging migration from certificate 2 (2004-10-04) to 3 (2004-10-05)`, `table=migration_invoices&amp;from=2&amp;to=3`,
+			`<option value="2" selected>2004-10-04 (certificate 2)</option>`, `<option value="3" selected>2004-10-05 (certificate 3)</option>`,
 		} {
 			if !strings.Contains(page, want) {
 				t.Errorf("trends page lacks %q", want)
@@ -61,6 +64,14 @@ func TestTrendsPage(t *testing.T) {
 		}
 		if n := strings.Count(page, `<svg class="chart"`); n != 4 {
 			t.Errorf("%d charts, want 4", n)
+		}
+		resp, page = o.get("/facilities/btu/trends?from=2&to=3")
+		mustStatus(t, "migration", resp.StatusCode, http.StatusOK)
+		for _, want := range []string{`Aging migration from certificate 2 (2004-10-04) to 3 (2004-10-05)`, `table=migration_invoices&amp;from=2&amp;to=3`,
+			`<th scope="row">New invoices</th>`, `href="/facilities/btu/trends.csv?table=migration&amp;from=2&amp;to=3"`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("migration lacks %q", want)
+			}
 		}
 		for _, id := range []string{"collateral", "ineligible", "aging", "concentration"} {
 			resp, body := o.get("/facilities/btu/trends.csv?table=" + id)
@@ -102,7 +113,7 @@ func TestTrendsPageBrowser(t *testing.T) {
 	if err := chromedp.Do(ctx, signInActions(base, "officer@bank.example")); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(800, 1000), chromedp.Navigate(base+"/facilities/btu/trends"), chromedp.WaitVisible(chromedp.CSS("svg.chart"))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(800, 1000), chromedp.Navigate(base+"/facilities/btu/trends?from=1&to=3"), chromedp.WaitVisible(chromedp.CSS("svg.chart"))); err != nil {
 		t.Fatal(err)
 	}
 	wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= document.documentElement.clientWidth`))
@@ -122,4 +133,29 @@ func TestTrendsPageBrowser(t *testing.T) {
 	if err != nil || tables != 5 {
 		t.Errorf("%d tables with caption and headers (%v), want 5 (four charts and the migration)", tables, err)
 	}
+}
+
+// BenchmarkTrends36: the trends page of a facility with 36 approved
+// certificates (the example reports, one a day), after the first request
+// has stored every certificate's summary. Target: ≤ 100 ms server time.
+func BenchmarkTrends36(b *testing.B) {
+	e := newEnv(b)
+	e.setClock(testNow.AddDate(0, 2, 0))
+	br := e.signIn(b, "controller@btu.example")
+	l := e.signIn(b, "admin@bank.example")
+	first := testNow.AddDate(0, 0, -2)
+	for i := range 36 {
+		asOf := first.AddDate(0, 0, i).Format("2006-01-02")
+		if resp := br.upload("btu", asOf, e.exampleUpload()); resp.StatusCode != http.StatusSeeOther {
+			b.Fatalf("upload %s: %d", asOf, resp.StatusCode)
+		}
+		if resp := l.post(fmt.Sprintf("/facilities/btu/certificates/%d/approve", i+1), url.Values{"idempotency_key": {"b" + asOf}}); resp.StatusCode != http.StatusSeeOther {
+			b.Fatalf("approve %s: %d", asOf, resp.StatusCode)
+		}
+	}
+	t, err := e.web.svc.Trends(context.Background(), "btu", store.Everything, 0)
+	if err == nil && len(t.Points) != 36 {
+		b.Fatalf("%d points, want 36", len(t.Points))
+	}
+	benchPage(b, e, l, "/facilities/btu/trends")
 }
