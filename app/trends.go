@@ -156,7 +156,7 @@ func (s *Service) Trends(ctx context.Context, facility string, knownAt time.Time
 		return Trends{}, invalid("top debtors %d: expected 1 to %d", topN, MaxTopDebtors)
 	}
 	out := Trends{Facility: facility, KnownAt: knownAt, TopN: topN, Categories: []TrendCategory{}, Buckets: []TrendCategory{}, Points: []TrendPoint{}}
-	if knownAt.Equal(store.Everything) {
+	if knownAt.IsZero() || !knownAt.Before(store.Everything) {
 		out.KnownAt = s.now()
 		knownAt = time.Time{}
 	}
