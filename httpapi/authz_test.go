@@ -51,12 +51,16 @@ var policy = map[string]struct {
 	"GET /api/v1/facilities/{slug}/ledger":                                     {nil, 200},
 	"POST /api/v1/facilities/{slug}/financial-statements":                      {makers, 201},
 	"GET /api/v1/facilities/{slug}/covenants":                                  {nil, 200},
-	"POST /api/v1/facilities/{slug}/events-of-default":                         {checkers, 201},
-	"POST /api/v1/facilities/{slug}/amendments":                                {checkers, 202},
-	"POST /api/v1/facilities/{slug}/amendments/preview":                        {[]string{store.RoleLenderAdmin, store.RoleLenderOfficer}, 200},
-	"GET /api/v1/facilities/{slug}/approvals":                                  {nil, 200},
-	"POST /api/v1/facilities/{slug}/approvals/{id}/approve":                    {checkers, 200},
-	"POST /api/v1/facilities/{slug}/approvals/{id}/reject":                     {checkers, 200},
+	"GET /api/v1/facilities/{slug}/trends":                                     {nil, 200},
+	// The setup's certificate compared with itself: refused as not earlier
+	// (422) once the caller may read the facility (TestTrendsAPI answers 200).
+	"GET /api/v1/facilities/{slug}/aging-migration":         {nil, 422},
+	"POST /api/v1/facilities/{slug}/events-of-default":      {checkers, 201},
+	"POST /api/v1/facilities/{slug}/amendments":             {checkers, 202},
+	"POST /api/v1/facilities/{slug}/amendments/preview":     {[]string{store.RoleLenderAdmin, store.RoleLenderOfficer}, 200},
+	"GET /api/v1/facilities/{slug}/approvals":               {nil, 200},
+	"POST /api/v1/facilities/{slug}/approvals/{id}/approve": {checkers, 200},
+	"POST /api/v1/facilities/{slug}/approvals/{id}/reject":  {checkers, 200},
 	"GET /api/v1/audit":                                  {[]string{store.RoleLenderAdmin, store.RoleAuditor}, 200},
 	"POST /api/v1/close-of-business":                     {[]string{store.RoleLenderAdmin}, 202},
 	"GET /api/v1/jobs/{id}":                              {[]string{store.RoleLenderAdmin}, 200},
@@ -151,6 +155,9 @@ func (e *env) requestAs(route, slug, as string) req {
 			e.t.Fatal(err)
 		}
 		return jsonReq(method, withID(j.ID), nil)
+	case "GET /api/v1/facilities/{slug}/aging-migration":
+		cs, _ := e.st.Certificates(ctx, slug)
+		return jsonReq(method, fmt.Sprintf("%s?from_certificate=%d&to_certificate=%d", path, cs[0].ID, cs[0].ID), nil)
 	case "GET /api/v1/facilities/{slug}/ledger":
 		return jsonReq(method, path+"?from=2004-01-01&to=2004-12-31", nil)
 	case "GET /api/v1/facilities/{slug}/availability":

@@ -229,6 +229,8 @@ var schemaTypes = map[string]any{
 	"LoanNoticeGiven":     app.LoanNoticeResult{},
 
 	"Deadlines":               deadlinesAnswer{},
+	"Trends":                  trendsAnswer{},
+	"AgingMigration":          app.AgingMigration{},
 	"EventsOfDefault":         EventsOfDefault{},
 	"NoticeEffect":            defaults.Effect{},
 	"FactRecordList":          factRecordList{},
@@ -747,6 +749,7 @@ var tags = []struct {
 	{"defaults", "Deadlines, notices, events of default and remedies, and the fact records they rest on", []string{"events-of-default", "deadlines", "notices", "fact-records",
 		"insurance-policies", "ucc-filings", "other-indebtedness", "occurrences"}},
 	{"reserves", "Lender reserves: set by one lender with a reason, in force once a second approves, released by a new record; availability deducts them as known at the time asked", []string{"reserves"}},
+	{"trends", "The facility's collateral over time, certificate by certificate: receivables, ineligibles, aging buckets, concentration, dilution and DSO, and the aging migration between two certificates", []string{"trends", "aging-migration"}},
 	{"portfolio", "The facilities the caller may see with their figures, filtered, sorted and paged", []string{"portfolio"}},
 	{"audit", "The audit trail", []string{"audit"}},
 	{"operations", "Close of business and the job queue that runs it (the bank's operations)", []string{"close-of-business", "jobs"}},

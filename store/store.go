@@ -84,6 +84,15 @@ type Store interface {
 	// rows (bulk insert / COPY), once; a second call is a conflict.
 	PutReceivables(ctx context.Context, certificate int64, rows []ReceivableRow) error
 	Receivables(ctx context.Context, certificate int64) ([]ReceivableRow, error)
+	// PutCertificateSummary stores a submitted certificate's collateral
+	// summary (derived from its frozen inputs and body; opaque to the
+	// store) once: the same version and body again stores nothing new;
+	// another body is a conflict; a draft is a conflict and an unknown
+	// certificate not_found. Storing one changes no figure.
+	PutCertificateSummary(ctx context.Context, s CertificateSummary) error
+	// CertificateSummaries reads the stored summaries of a facility's
+	// certificates, by certificate id.
+	CertificateSummaries(ctx context.Context, facility string) ([]CertificateSummary, error)
 
 	// Financial statements: each submission is kept with its recording time;
 	// a restatement is a new submission for the same period.
@@ -543,6 +552,15 @@ type Decision struct {
 	Reviewer string
 	Comment  string
 	At       time.Time
+}
+
+// CertificateSummary is a certificate's stored collateral summary: a
+// version of its format and the body (JSON, opaque to the store).
+type CertificateSummary struct {
+	Certificate int64           `json:"certificate"`
+	Version     int             `json:"version"`
+	Body        json.RawMessage `json:"body"`
+	CreatedAt   time.Time       `json:"created_at"`
 }
 
 // ReceivableRow is one row of a certificate's receivables input.

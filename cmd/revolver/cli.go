@@ -138,7 +138,9 @@ var examples = map[string]string{
   revolver audit verify --db revolver.db --expect 1234:9f2c…   # the head close of business printed`,
 	"revolver audit list": `  revolver audit list --db revolver.db --facility btu-sovereign --from 2006-12-01 --format csv
   revolver audit list --db revolver.db --user officer@lender.example --kind advance --limit 20`,
-	"revolver availability":       `  revolver availability --db revolver.db --slug btu-sovereign --as-of 2006-12-29 --format table`,
+	"revolver availability": `  revolver availability --db revolver.db --slug btu-sovereign --as-of 2006-12-29 --format table`,
+	"revolver trends": `  revolver trends --db revolver.db --slug btu-sovereign --format table
+  revolver trends --db revolver.db --slug btu-sovereign --known-at 2006-11-30 --top 5 --format csv --table concentration`,
 	"revolver defaults":           `  revolver defaults --db revolver.db --slug btu-sovereign --as-of 2006-11-30 --format table`,
 	"revolver facility-deadlines": `  revolver facility-deadlines --db revolver.db --slug btu-sovereign --as-of 2006-11-30 --ics > deadlines.ics`,
 	"revolver loan":               `  revolver loan continue --db revolver.db --slug modern-abl --as treasurer@borrower.example --loan 12 --interest-period 3m`,

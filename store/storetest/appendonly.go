@@ -30,6 +30,7 @@ func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	ok(t, s.PutCertificateSummary(ctx, store.CertificateSummary{Certificate: c.ID, Version: 1, Body: []byte(`{}`), CreatedAt: t0}))
 	before := CheckInvariants(t, s, "f")
 	for _, q := range []string{
 		`UPDATE postings SET amount = amount + 1`,
@@ -45,6 +46,8 @@ func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 		`DELETE FROM signin_attempts`,
 		`UPDATE loan_notices SET rate_option = 'libor'`,
 		`DELETE FROM loan_notices`,
+		`UPDATE certificate_summaries SET version = 2`,
+		`DELETE FROM certificate_summaries`,
 	} {
 		if _, err := db.Exec(q); err == nil {
 			t.Errorf("%s: accepted, want refused by the database", q)

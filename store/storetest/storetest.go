@@ -51,6 +51,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"CertificateJournals", testCertificateJournals},
 		{"CertificateRecords", testCertificateRecords},
 		{"Receivables", testReceivables},
+		{"CertificateSummaries", testCertificateSummaries},
 		{"Financials", testFinancials},
 		{"Rates", testRates},
 		{"BusinessDates", testBusinessDates},
