@@ -55,7 +55,8 @@ type TrendPoint struct {
 	TopDebtors     []DebtorShare            `json:"top_debtors"`
 	// TopShare is Σ of the top debtors' balances ÷ gross (nil: gross ≤ 0).
 	TopShare *money.Rate `json:"top_share"`
-	// Dilution and DSO: nil is not measured (CertificateDilutionDSO).
+	// Dilution and DSO: nil is not measured (no roll-forward stored with
+	// the certificate; dilutionDSO).
 	Dilution *money.Rate `json:"dilution"`
 	DSO      *money.Rate `json:"dso"`
 }
@@ -87,12 +88,46 @@ type DilutionDSO struct {
 	DSO      *money.Rate `json:"dso"`
 }
 
-// CertificateDilutionDSO returns a certificate's dilution and DSO as its
-// roll-forward (stored with the certificate, docs/monitoring.md) gives
-// them. No roll-forward is stored with certificates yet: every figure is
-// absent (not measured), which the trends show as such.
-func (s *Service) CertificateDilutionDSO(ctx context.Context, facility string, certificate int64) (DilutionDSO, error) {
-	return DilutionDSO{}, nil
+// dilutionDSO returns, for the certificates of list, the dilution and DSO
+// their stored roll-forwards give (docs/monitoring.md), by certificate id;
+// a certificate without one is absent (not measured). The figures are
+// those the lender approved (CertificateMeasures), never computed again.
+func (s *Service) dilutionDSO(ctx context.Context, facility string, list []store.Certificate) (map[int64]DilutionDSO, error) {
+	var ids []int64
+	for _, c := range list {
+		if c.RollForwardSHA256 != "" {
+			ids = append(ids, c.ID)
+		}
+	}
+	out := map[int64]DilutionDSO{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	ms, err := s.CertificateMeasures(ctx, facility, ids)
+	if err != nil {
+		return nil, err
+	}
+	rate := func(v string) (*money.Rate, error) {
+		if v == "" {
+			return nil, nil
+		}
+		r, err := money.ParseRate(v)
+		if err != nil {
+			return nil, err
+		}
+		return &r, nil
+	}
+	for id, m := range ms {
+		var dd DilutionDSO
+		if dd.Dilution, err = rate(m.Dilution); err != nil {
+			return nil, fmt.Errorf("certificate %d dilution %q: %w", id, m.Dilution, err)
+		}
+		if dd.DSO, err = rate(m.DSO); err != nil {
+			return nil, fmt.Errorf("certificate %d DSO %q: %w", id, m.DSO, err)
+		}
+		out[id] = dd
+	}
+	return out, nil
 }
 
 // ratio4 is a ÷ b rounded half away from zero to 4 places; nil for b ≤ 0.
@@ -172,6 +207,10 @@ func (s *Service) Trends(ctx context.Context, facility string, knownAt time.Time
 	if err != nil {
 		return out, err
 	}
+	measured, err := s.dilutionDSO(ctx, facility, list)
+	if err != nil {
+		return out, err
+	}
 	seen := map[string]bool{}
 	var cats []TrendCategory
 	for _, c := range list {
@@ -212,10 +251,7 @@ func (s *Service) Trends(ctx context.Context, facility string, knownAt time.Time
 		if len(p.TopDebtors) > 0 {
 			p.TopShare = ratio4(top, sum.Gross)
 		}
-		dd, err := s.CertificateDilutionDSO(ctx, facility, c.ID)
-		if err != nil {
-			return out, err
-		}
+		dd := measured[c.ID]
 		p.Dilution, p.DSO = dd.Dilution, dd.DSO
 		out.Points = append(out.Points, p)
 	}
