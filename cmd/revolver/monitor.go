@@ -165,9 +165,7 @@ func runMonitor(out io.Writer, a monitorArgs) error {
 			b.WriteString("\n")
 		}
 		b.WriteString(rollforward.Table(r, &dil[k]))
-		if k+1 < len(reports) && reports[k+1].cert != nil {
-			fmt.Fprintf(&b, "Borrowing base %s\n", reports[k+1].bb)
-		}
+		fmt.Fprintf(&b, "Borrowing base %s\n", reports[k+1].bb)
 		if a.explain {
 			b.WriteString("\n" + r.Explain(&dil[k]).Text())
 		}
@@ -221,7 +219,9 @@ func loadReport(r *historyReport, fac *agreement.Facility, a monitorArgs, p coll
 			return err
 		}
 	}
-	if certificate {
+	if certificate && (r.aging == nil || r.inv == nil) {
+		r.bb = "undetermined (no aging or no inventory report at " + p.AsOf.String() + ")"
+	} else if certificate {
 		terms, err := fac.TermsAsOf(p.AsOf)
 		if err != nil {
 			return err
