@@ -95,13 +95,22 @@ func (j *joiner) value(src, row int) (money.Amount, date.Date) {
 }
 
 func (j *joiner) pack(k []byte) (a, b uint64) {
+	// As if k were copied into 16 zero bytes read as two little-endian
+	// words, with n in the top byte: overlapping loads, no copy.
 	n := len(k)
-	if n > 15 {
-		return maphash.Bytes(j.seed, k), long | uint64(n)
+	le := binary.LittleEndian
+	switch {
+	case n >= 8 && n <= 15:
+		return le.Uint64(k), le.Uint64(k[n-8:])>>(8*(16-n)) | uint64(n)<<56
+	case n >= 4 && n < 8:
+		return uint64(le.Uint32(k)) | uint64(le.Uint32(k[n-4:])>>(8*(8-n)))<<32, uint64(n) << 56
+	case n < 4:
+		for i, c := range k {
+			a |= uint64(c) << (8 * i)
+		}
+		return a, uint64(n) << 56
 	}
-	var buf [16]byte
-	copy(buf[:], k)
-	return binary.LittleEndian.Uint64(buf[:8]), binary.LittleEndian.Uint64(buf[8:]) | uint64(n)<<56
+	return maphash.Bytes(j.seed, k), long | uint64(n)
 }
 
 func mix(a, b uint64) uint64 {
@@ -136,7 +145,7 @@ func invoiceLevel(p Period) []ExceptionSummary {
 	for _, n := range j.n {
 		total += n
 	}
-	j.pb = min(bits.Len(uint(total/2048)), 14)
+	j.pb = min(bits.Len(uint(total/8192)), 14)
 	np := 1 << j.pb
 	cs := j.chunks()
 	// Pass 1: each chunk's rows per partition.

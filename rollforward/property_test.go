@@ -114,3 +114,24 @@ func TestInvoiceLevelMatchesReference(t *testing.T) {
 func first(xs []InvoiceException) []InvoiceException {
 	return xs[:min(len(xs), 3)]
 }
+
+// TestPack: the packed key is the bytes in 16 zero bytes with the length
+// in the top byte, for every length up to 15.
+func TestPack(t *testing.T) {
+	j := &joiner{}
+	src := []byte("0123456789abcdefXYZ")
+	for n := 0; n <= 15; n++ {
+		k := src[:n]
+		var buf [16]byte
+		copy(buf[:], k)
+		wa := uint64(0)
+		wb := uint64(n) << 56
+		for i := 0; i < 8; i++ {
+			wa |= uint64(buf[i]) << (8 * i)
+			wb |= uint64(buf[8+i]) << (8 * i)
+		}
+		if a, b := j.pack(k); a != wa || b != wb {
+			t.Errorf("n %d: %x %x, want %x %x", n, a, b, wa, wb)
+		}
+	}
+}

@@ -216,7 +216,9 @@ func Reconcile(p Period) (*Result, error) {
 	if err := r.receivables(p); err != nil {
 		return nil, err
 	}
-	r.inventory(p)
+	if err := r.inventory(p); err != nil {
+		return nil, err
+	}
 	r.DSO = dso(r.Receivables.ReportedEnding, r.Receivables.Sales, r.Days)
 	return r, nil
 }
@@ -441,39 +443,50 @@ func creditIndex(kind string) int {
 	return 0 // the readers accept only the four kinds
 }
 
-func (r *Result) inventory(p Period) {
+func (r *Result) inventory(p Period) error {
 	v := &r.Inventory
-	total := func(inv *collateral.Inventory) money.Amount {
-		var s money.Amount
+	total := func(inv *collateral.Inventory) (Figure, error) {
+		var s sum
 		for i := range inv.Rows {
-			s += inv.Rows[i].ExtendedCost
+			s.add(inv.Rows[i].ExtendedCost)
 		}
-		return s
+		if s.bad {
+			return Figure{}, errOverflow
+		}
+		return known(s.v), nil
 	}
+	var err error
 	if p.PrevInventory != nil {
-		v.Beginning = known(total(p.PrevInventory))
+		if v.Beginning, err = total(p.PrevInventory); err != nil {
+			return err
+		}
 	} else {
 		v.Beginning = undetermined(reasonNoPrevInv)
 	}
 	if p.Inventory != nil {
-		v.ReportedEnding = known(total(p.Inventory))
+		if v.ReportedEnding, err = total(p.Inventory); err != nil {
+			return err
+		}
 	} else {
 		v.ReportedEnding = undetermined(reasonNoInv)
 	}
 	if a := p.Journals.InventoryActivity; a != nil {
-		var rec, iss, adj money.Amount
+		var rec, iss, adj sum
 		for i := range a.Rows {
 			x := &a.Rows[i]
 			switch x.Kind {
 			case collateral.MoveReceipt:
-				rec += x.Amount
+				rec.add(x.Amount)
 			case collateral.MoveIssue:
-				iss += x.Amount
+				iss.add(x.Amount)
 			case collateral.MoveAdjustment:
-				adj += x.Amount
+				adj.add(x.Amount)
 			}
 		}
-		v.Receipts, v.Issues, v.Adjustments = known(rec), known(iss), known(adj)
+		if rec.bad || iss.bad || adj.bad {
+			return errOverflow
+		}
+		v.Receipts, v.Issues, v.Adjustments = known(rec.v), known(iss.v), known(adj.v)
 	} else {
 		v.Receipts, v.Issues, v.Adjustments = undetermined(reasonNoActivity), undetermined(reasonNoActivity), undetermined(reasonNoActivity)
 	}
@@ -481,6 +494,7 @@ func (r *Result) inventory(p Period) {
 		v.Beginning, v.Receipts, v.Issues, v.Adjustments)
 	v.UnexplainedVariance = combine(func(x ...money.Amount) money.Amount { return x[0] - x[1] },
 		v.ReportedEnding, v.ExpectedEnding)
+	return nil
 }
 
 // dso is reported_ending ÷ sales × days, rounded half away from zero to
