@@ -350,6 +350,10 @@ func (s *Service) termsPath(ctx context.Context, facility string, from date.Date
 
 // lenderReservesAt are the facility's lender reserves as known at knownAt.
 func (s *Service) lenderReservesAt(ctx context.Context, facility string, knownAt time.Time) ([]LenderReserve, error) {
+	// The request's read state counts them: none, nothing to read.
+	if v, ok := ctx.Value(readStateKey{}).(readStateOf); ok && v.facility == facility && v.rs.Reserves == 0 {
+		return nil, nil
+	}
 	recs, err := s.reserveRecords(ctx, facility)
 	if err != nil {
 		return nil, err

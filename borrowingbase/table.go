@@ -65,7 +65,11 @@ func (c *Certificate) Table() string {
 				add(ind, "Cap", f.Cap.grouped())
 			}
 			for _, r := range f.Reserves {
-				add(ind, "Less reserve: "+r.Label, r.grouped())
+				if r.Placement == agreement.PlaceEligible {
+					add(ind, "Less reserve off eligible (before the advance rate): "+r.Label, r.grouped())
+				} else {
+					add(ind, "Less reserve: "+r.Label, r.grouped())
+				}
 			}
 			add(ind, "Availability", f.Availability.grouped())
 			if lo := f.LastOut; lo != nil {

@@ -1,12 +1,42 @@
 package httpapi_test
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 
+	"revolver/app"
+	"revolver/date"
 	"revolver/money"
 	"revolver/store"
 )
+
+// reservesRequest builds the requests of the reserve routes; approve and
+// release each get a new reserve set by another lender.
+func (e *env) reservesRequest(route, slug string) (req, bool) {
+	method, pattern, _ := strings.Cut(route, " ")
+	path := strings.ReplaceAll(pattern, "{slug}", slug)
+	pending := func() string {
+		id := fmt.Sprintf("setup-%d", e.seq())
+		if _, err := e.svc.SetReserve(context.Background(), slug, app.ReserveInput{ID: id, Placement: "line", Amount: 100,
+			From: date.MustParse("2004-10-01"), Reason: "setup", By: "setup-maker@bank.example"}); err != nil {
+			e.t.Fatal(err)
+		}
+		return strings.ReplaceAll(path, "{id}", id)
+	}
+	switch route {
+	case "GET /api/v1/facilities/{slug}/reserves":
+		return jsonReq(method, path, nil), true
+	case "POST /api/v1/facilities/{slug}/reserves":
+		return jsonReq(method, path, map[string]string{"id": fmt.Sprintf("r-%d", e.seq()), "placement": "borrowing_base", "amount": "10.00", "from": "2004-10-01", "reason": "test"}), true
+	case "POST /api/v1/facilities/{slug}/reserves/{id}/approve":
+		return jsonReq(method, pending(), nil), true
+	case "POST /api/v1/facilities/{slug}/reserves/{id}/release":
+		return jsonReq(method, pending(), map[string]string{"until": "2004-10-20", "reason": "test"}), true
+	}
+	return req{}, false
+}
 
 func sub(t *testing.T, a, b string) string {
 	x, err := money.ParseAmount(a)

@@ -233,6 +233,9 @@ type ReadState struct {
 	After        BusinessDay  `json:"after"`
 	Facts        FactsVersion `json:"facts"`
 	Docs         DocsVersion  `json:"docs"`
+	// Reserves counts the facility's reserve records (0: none, so
+	// availability need not read them).
+	Reserves int `json:"reserves"`
 }
 
 // DocsVersion names a facility's set of documents (append-only): their

@@ -12,6 +12,7 @@ import (
 
 	"revolver/agreement"
 	"revolver/app"
+	"revolver/auth"
 	"revolver/borrowingbase"
 	"revolver/covenant"
 	"revolver/date"
@@ -190,6 +191,13 @@ type facilityPage struct {
 	Loans       []ledgerRow
 	LCs         money.Amount
 	Pending     int
+	// Reserves are the facility's lender reserves as known at the page's
+	// time (every status); ReserveKey keys the reserve forms.
+	Reserves   []app.LenderReserve
+	ReserveKey string
+	Me         string
+	// SetsReserves, ApprovesReserves: the viewer's role may.
+	SetsReserves, ApprovesReserves bool
 }
 
 func (s *Server) facilityPage(rq *req) error {
@@ -219,6 +227,11 @@ func (s *Server) facilityPage(rq *req) error {
 			p.Waterfall = waterfallSVG(p.Steps)
 		}
 	}
+	if p.Reserves, err = s.svc.Reserves(ctx, rq.fac.Slug, 0, known.Read); err != nil {
+		return err
+	}
+	p.ReserveKey, p.Me = "res-"+auth.Random("", 8), rq.user.Email
+	p.SetsReserves, p.ApprovesReserves = rq.may(app.ActSetReserve), rq.may(app.ActDecideReserve)
 	txs, err := s.st.Transactions(ctx, rq.fac.Slug)
 	if err != nil {
 		return err
@@ -296,7 +309,14 @@ func waterfallSteps(c *borrowingbase.Certificate, a app.Availability) []step {
 						note = "advance rate " + k.NOLV.AdvanceRate.Value.Percent() + " of NOLV " + k.NOLV.Rate.Value.Percent() + " of cost"
 					}
 				}
-				move(label, note, "", sec.Eligible.Amount, sec.Advance.Amount)
+				from := sec.Eligible.Amount
+				for _, r := range sec.Reserves {
+					if r.Known && r.Placement == agreement.PlaceEligible {
+						move(r.Label, reserveNote(r), sec.Collateral+".reserves."+r.ID, from, from-r.Amount)
+						from -= r.Amount
+					}
+				}
+				move(label, note, "", from, sec.Advance.Amount)
 			}
 		} else if sec.Advance.Known {
 			total(name, "no input rows", "", sec.Advance.Amount)
@@ -307,8 +327,8 @@ func waterfallSteps(c *borrowingbase.Certificate, a app.Availability) []step {
 		if sec.Capped.Known {
 			run := sec.Capped.Amount
 			for _, r := range sec.Reserves {
-				if r.Known {
-					move(r.Label, "reserve", "", run, run-r.Amount)
+				if r.Known && r.Placement != agreement.PlaceEligible {
+					move(r.Label, reserveNote(r), sec.Collateral+".reserves."+r.ID, run, run-r.Amount)
 					run -= r.Amount
 				}
 			}
@@ -321,15 +341,59 @@ func waterfallSteps(c *borrowingbase.Certificate, a app.Availability) []step {
 		return out
 	}
 	bb := c.BorrowingBase.Amount + c.LCDeducted.Amount
+	if len(c.Reserves) > 0 {
+		run := bb
+		for _, r := range c.Reserves {
+			run += r.Amount
+		}
+		total("Components' availability", "before the borrowing base's reserves", "", run)
+		for _, r := range c.Reserves {
+			if r.Known {
+				move(r.Label, reserveNote(r), "reserves."+r.ID, run, run-r.Amount)
+				run -= r.Amount
+			}
+		}
+	}
 	total("Borrowing base before letters of credit", "sum of the classes less reserves", "", bb)
 	move("Exclusions", "", "", bb, bb-a.Exclusions)
-	move("Limited by the "+humanize(a.Binding), "", "", bb-a.Exclusions, a.Limit)
-	move("Letters of credit outstanding", "from the loan account", "", a.Limit, a.Limit-a.LettersOfCredit.Exposure)
-	move("Loans outstanding", "", "", a.Limit-a.LettersOfCredit.Exposure, a.Available)
+	run := bb - a.Exclusions
+	for _, r := range a.Reserves {
+		if r.OffBase() {
+			move("Reserve "+r.ID, availReserveNote(r), "", run, run-r.Amount)
+			run -= r.Amount
+		}
+	}
+	move("Limited by the "+humanize(a.Binding), "", "", run, a.Limit)
+	run = a.Limit
+	for _, r := range a.Reserves {
+		if !r.OffBase() {
+			move("Reserve "+r.ID, availReserveNote(r), "", run, run-r.Amount)
+			run -= r.Amount
+		}
+	}
+	move("Letters of credit outstanding", "from the loan account", "", run, run-a.LettersOfCredit.Exposure)
+	move("Loans outstanding", "", "", run-a.LettersOfCredit.Exposure, a.Available)
 	if a.Determined {
 		total("Availability", "on "+a.AsOf.String(), "", a.Available)
 	}
 	return out
+}
+
+// reserveNote says of a certificate's reserve its kind, formula and
+// placement (the engine's words).
+func reserveNote(r borrowingbase.ReserveLine) string { return "reserve: " + r.Formula() }
+
+// availReserveNote says of a reserve availability deducts where it comes
+// from: the lender's reason with who set and approved it, or the terms.
+func availReserveNote(r ledger.Reserve) string {
+	where := "off the borrowing base"
+	switch r.Placement {
+	case agreement.PlaceLine:
+		where = "off availability under the line"
+	case agreement.PlaceComponent:
+		where = "off component " + r.Component + " (so off the borrowing base)"
+	}
+	return r.Source + " reserve (" + r.Kind + ") " + where + ": " + r.Why
 }
 
 func sectionName(collateral string) string {

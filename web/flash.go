@@ -19,6 +19,8 @@ var (
 	flashStatus = regexp.MustCompile(`^(approved|rejected|funded|requested|cancelled|withdrawn|submitted)$`)
 	flashEmail  = regexp.MustCompile(`^[a-z0-9._%+\-]{1,64}@[a-z0-9.\-]{1,190}$`)
 	flashSeries = regexp.MustCompile(`^[a-z0-9_]{1,40}$`)
+	flashSlug   = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+	flashRes    = regexp.MustCompile(`^(pending|approved|released)$`)
 )
 
 type flashMsg struct {
@@ -35,6 +37,8 @@ var flashes = map[string]flashMsg{
 	"certificate_supersedes_warnings":  {"Certificate %s as of %s was submitted for the lender's review; it supersedes certificate %s once approved as such. It has %s warnings: read them below.", []*regexp.Regexp{flashID, flashDate, flashID, flashID}},
 	"certificate_decided":              {"Certificate %s is %s.", []*regexp.Regexp{flashID, flashStatus}},
 	"request_decided":                  {"Request %s is %s.", []*regexp.Regexp{flashID, flashStatus}},
+	"reserve_set":                      {"Reserve %s is %s: a second lender approves it before it counts.", []*regexp.Regexp{flashSlug, flashRes}},
+	"reserve_changed":                  {"Reserve %s is %s.", []*regexp.Regexp{flashSlug, flashRes}},
 	"repayment_pending":                {"The correction, a repayment of USD %s value %s, waits for a second lender’s approval (pending action %s).", []*regexp.Regexp{flashAmount, flashDate, flashID}},
 	"repayment_recorded":               {"The repayment of USD %s value %s is recorded (transaction %s).", []*regexp.Regexp{flashAmount, flashDate, flashID}},
 	"correction_waits":                 {"The correction, advance request %s of USD %s value %s, waits for a second lender’s approval.", []*regexp.Regexp{flashID, flashAmount, flashDate}},

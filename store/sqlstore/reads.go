@@ -221,7 +221,7 @@ func scanAvailabilityState(rows *sql.Rows, err error, from date.Date, knownAt ti
 				in.Later = append(in.Later, store.AccountDay{Day: d.D, Account: ledger.Account(account), Amount: money.Amount(amount)})
 			}
 		case "r":
-			rs.Facts.N, rs.BusinessDate.Date = int(id), d.D
+			rs.Facts.N, rs.BusinessDate.Date, rs.Reserves = int(id), d.D, int(amount)
 		case "q":
 			rs.After.Date, rs.After.RecordedAt = d.D, at.T
 		case "s":

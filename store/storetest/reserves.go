@@ -73,6 +73,17 @@ func testReserveRecords(t *testing.T, s store.Store) {
 			t.Errorf("records out of id order: %d after %d", rs[i].ID, rs[i-1].ID)
 		}
 	}
+	// The read state counts them (availability reads none when there are none).
+	if rs := must(s.ReadState(ctx, "f", d("2006-02-01"))).of(t); rs.Reserves != 4 {
+		t.Errorf("read state: %d reserve records, want 4", rs.Reserves)
+	}
+	if rs, _, err := s.ReadStateAndInputs(ctx, "f", d("2006-02-01"), store.Everything, true); err != nil || rs.Reserves != 4 {
+		t.Errorf("read state with the inputs: %d reserve records (%v), want 4", rs.Reserves, err)
+	}
+	newFacility(t, s, "h")
+	if rs := must(s.ReadState(ctx, "h", d("2006-02-01"))).of(t); rs.Reserves != 0 {
+		t.Errorf("read state of a facility without reserves: %d", rs.Reserves)
+	}
 	if g := must(s.ReserveRecords(ctx, "g")).of(t); len(g) != 1 || g[0].ReserveID != "x" || g[0].Facility != "g" {
 		t.Errorf("facility g records %+v", g)
 	}
