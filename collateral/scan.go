@@ -478,7 +478,9 @@ func scanCSV(t *table, data []byte, start, firstLine int, s sink) []*worker {
 	run := func(ws []*worker, k, cs, ce, line0, hi int) {
 		w := newWorker(t.file, t.ncols, len(t.extra))
 		w.lo, w.hi = line0-firstLine, hi
-		w.txt = make([]byte, 0, (ce-cs)/4)
+		if _, ok := s.(*recvSink); ok { // the only sink keeping text in txt
+			w.txt = make([]byte, 0, (ce-cs)/4)
+		}
 		w.size = ce - cs
 		ws[k] = w
 		i, line := cs, line0

@@ -6,7 +6,11 @@
 //
 // Readers: ReadDebtors, ReadReceivables, ReadInventory (CSV bytes), their
 // XLSX twins, and LoadDebtors, LoadReceivables, LoadInventory, which pick the
-// format by the file's extension. A rejected input gives an *Errors listing
+// format by the file's extension. The period's journals (journals.go):
+// ReadSales, ReadCollections, ReadCredits, ReadInventoryActivity pick CSV or
+// XLSX by the name given, their Load twins read a file, LoadJournals a
+// period's directory; Journals.CheckPeriod refuses rows dated outside the
+// period. ReadPeriods reads a history's periods.csv (history.go). A rejected input gives an *Errors listing
 // up to MaxErrors FieldErrors in line order, and nothing else.
 //
 // CSV is RFC 4180 (quoted fields, "" for a quote inside, line ends LF or

@@ -48,6 +48,7 @@ type entry struct {
 	date   date.Date // an aging's invoice_date, a sales row's invoice_date
 }
 
+// refRowBits: a source of up to 2^29 rows (an input under 2 GiB has fewer).
 const refRowBits = 29
 
 // long marks a key that is a hash of a number longer than 15 bytes.

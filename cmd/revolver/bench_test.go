@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
+	"syscall"
 	"testing"
 
 	"revolver/bench/benchdata"
@@ -64,6 +65,13 @@ func BenchmarkMonitor24(b *testing.B) {
 	a := monitorArgs{agreement: []string{"../../examples/btu-sovereign"}, history: dir, window: 3, format: "json"}
 	runtime.GC()
 	b.ResetTimer()
+	var u0, u1 syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &u0)
+	defer func() {
+		syscall.Getrusage(syscall.RUSAGE_SELF, &u1)
+		cpu := u1.Utime.Nano() + u1.Stime.Nano() - u0.Utime.Nano() - u0.Stime.Nano()
+		b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
+	}()
 	for i := 0; i < b.N; i++ {
 		if err := runMonitor(io.Discard, a); err != nil {
 			b.Fatal(err)

@@ -106,16 +106,12 @@ func runMonitor(out io.Writer, a monitorArgs) error {
 		}
 		opt.Currency = t.Currency
 	}
-	debtors, err := collateral.LoadDebtors(dpath, opt)
-	if err != nil {
-		return usageError{err}
-	}
 	// First every as-of date's aging and inventory report, and its
 	// certificate; then every period's journals, each period reconciled as
 	// soon as they are read and its journals let go.
 	reports := make([]historyReport, len(periods))
 	if err := each(len(periods), func(k int) error {
-		return loadReport(&reports[k], fac, a, periods[k], k > 0, dpath, debtors, opt)
+		return loadReport(&reports[k], fac, a, periods[k], k > 0, dpath, opt)
 	}); err != nil {
 		return usageError{err}
 	}
@@ -169,9 +165,7 @@ func runMonitor(out io.Writer, a monitorArgs) error {
 			b.WriteString("\n")
 		}
 		b.WriteString(rollforward.Table(r, &dil[k]))
-		if k+1 < len(reports) && reports[k+1].cert != nil {
-			fmt.Fprintf(&b, "Borrowing base %s\n", reports[k+1].bb)
-		}
+		fmt.Fprintf(&b, "Borrowing base %s\n", reports[k+1].bb)
 		if a.explain {
 			b.WriteString("\n" + r.Explain(&dil[k]).Text())
 		}
@@ -204,23 +198,15 @@ func each(n int, fn func(k int) error) error {
 // loadReport reads one as-of date's aging and inventory report and (after
 // the opening position) computes its certificate.
 func loadReport(r *historyReport, fac *agreement.Facility, a monitorArgs, p collateral.HistoryPeriod, certificate bool,
-	dpath string, debtors []collateral.Debtor, opt collateral.Options) error {
+	dpath string, opt collateral.Options) error {
 	dir := filepath.Join(a.history, p.AsOf.String())
 	rp, err := collateral.FindReport(dir, "receivables")
 	if err != nil {
 		return err
 	}
 	if rp != "" {
-		data, err := os.ReadFile(rp)
-		if err != nil {
-			return err
-		}
-		if strings.HasSuffix(strings.ToLower(rp), ".xlsx") {
-			r.aging, err = collateral.ReadReceivablesXLSX(rp, data, dpath, debtors, opt)
-		} else {
-			r.aging, err = collateral.ReadReceivables(rp, data, dpath, debtors, opt)
-		}
-		if err != nil {
+		// mapped, not copied, when large (the invoice numbers stay in the file)
+		if r.aging, err = collateral.LoadReceivables(rp, dpath, opt); err != nil {
 			return err
 		}
 	}
@@ -233,7 +219,9 @@ func loadReport(r *historyReport, fac *agreement.Facility, a monitorArgs, p coll
 			return err
 		}
 	}
-	if certificate {
+	if certificate && (r.aging == nil || r.inv == nil) {
+		r.bb = "undetermined (no aging or no inventory report at " + p.AsOf.String() + ")"
+	} else if certificate {
 		terms, err := fac.TermsAsOf(p.AsOf)
 		if err != nil {
 			return err
