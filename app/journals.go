@@ -631,9 +631,11 @@ type Measures struct {
 }
 
 // CertificateMeasures returns, for the facility's approved certificates
-// with a stored roll-forward (those of ids, or all when ids is empty),
-// their stored dilution and DSO, by certificate id. Nothing is computed
-// again: the figures are those the lender approved.
+// with a stored roll-forward (those of ids, or all when ids is empty; an
+// approved certificate later superseded is included: pass the ids of the
+// certificates in force to leave it out), their stored dilution and DSO,
+// by certificate id. Nothing is computed again: the figures are those the
+// lender approved.
 func (s *Service) CertificateMeasures(ctx context.Context, facility string, ids []int64) (map[int64]Measures, error) {
 	if err := authorize(ctx, ActRead, facility); err != nil {
 		return nil, err

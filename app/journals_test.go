@@ -316,3 +316,76 @@ func TestCertificateJournalOutsidePeriod(t *testing.T) {
 		}
 	})
 }
+
+// The gates read the facility's settings, and journal rows that do not tie
+// to the aging and reused invoice numbers are warned with their rows.
+func TestCertificateJournalGates(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		e := newCertEnv(t, s)
+		ctx := context.Background()
+		dir := history(t, "--anomalies", "3", "--periods", "1")
+		first, err := e.submitIn(historyInput(t, dir, "2004-06-30", false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.approveWith(first, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.UpdateFacilitySettings(ctx, "btu", []byte(`{"rollforward_variance_tolerance":"1000000000.00","current_share_jump_points":"-100"}`)); err != nil {
+			t.Fatal(err)
+		}
+		in := historyInput(t, dir, "2004-07-31", true)
+		edit := func(c *store.InputContent, line, col int, v string) string {
+			lines := strings.Split(string(c.Content), "\n")
+			f := strings.Split(lines[line-1], ",")
+			old := f[col]
+			f[col] = v
+			lines[line-1] = strings.Join(f, ",")
+			c.Content = []byte(strings.Join(lines, "\n"))
+			return old
+		}
+		edit(&in.Collections, 3, 1, "ZZZ999") // debtor_id
+		prevAging := strings.Split(strings.Split(string(historyInput(t, dir, "2004-06-30", false).Receivables.Content), "\n")[1], ",")
+		edit(&in.Sales, 2, 1, prevAging[1]) // invoice_no of the previous aging's first invoice
+		c, err := e.submitIn(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := func(code string) string {
+			w := warning(c, code)
+			if w == nil {
+				t.Errorf("no %s warning in %v", code, warningCodes(c))
+				return ""
+			}
+			var sb strings.Builder
+			sb.WriteString(w.Message)
+			for _, f := range w.Figures {
+				sb.WriteString("\n" + f.Value)
+			}
+			return sb.String()
+		}
+		if got := text(WarnJournalUntied); !strings.Contains(got, "collections.csv:3 debtor ZZZ999") {
+			t.Errorf("journal_not_in_aging does not name collections.csv:3:\n%s", got)
+		}
+		if got := text(WarnInvoiceReused); !strings.Contains(got, "sales.csv:2 sale of invoice "+prevAging[1]) {
+			t.Errorf("invoice_reused does not name sales.csv:2:\n%s", got)
+		}
+		if got := text(WarnCurrentShareJump); !strings.Contains(got, "-100") {
+			t.Errorf("current_share_jump does not give the set points:\n%s", got)
+		}
+		// Within the tolerance set, the variance is not warned; the
+		// exceptions still are, one warning per kind.
+		if w := warning(c, WarnVariance); w != nil {
+			t.Errorf("variance warned within a tolerance of 1000000000.00: %s", w.Message)
+		}
+		kinds := 0
+		for _, w := range c.Warnings {
+			if strings.HasPrefix(w.Code, WarnException) {
+				kinds++
+			}
+		}
+		if kinds == 0 {
+			t.Errorf("no exception warning: %v", warningCodes(c))
+		}
+	})
+}

@@ -9,6 +9,7 @@ import (
 
 	"revolver/date"
 	"revolver/money"
+	"revolver/store"
 )
 
 var funcs = template.FuncMap{
@@ -35,6 +36,17 @@ var funcs = template.FuncMap{
 	// figure formats an engine's figure string ("1234.56", "-5.00",
 	// "0.8812" or "" when undetermined).
 	"figure": figureHTML,
+	// rowFigures are a warning's rows (figures named "row"), listed apart
+	// from its figures.
+	"rowFigures": func(fs []store.WarningFigure) []string {
+		var out []string
+		for _, f := range fs {
+			if f.Name == "row" {
+				out = append(out, f.Value)
+			}
+		}
+		return out
+	},
 	// opt is a stored figure that may be undetermined (nil).
 	"opt": func(s *string) template.HTML {
 		if s == nil {
