@@ -364,6 +364,7 @@ func (l *loader) schedule() error {
 	for m := 1; m < 36; m++ {
 		l.month(m)
 	}
+	l.fieldExamReserve()
 	return l.statements()
 }
 
@@ -429,6 +430,37 @@ func (l *loader) policy(d date.Date, y int, ev date.Date) {
 	}
 	l.on(d, 11, 30, officer, "policy:"+p.ID, func(ctx context.Context) error {
 		return l.record(ctx, "policy-"+p.ID, func(in app.FactInput) (app.Recorded, error) { return l.svc.RecordPolicy(ctx, in, p) })
+	})
+}
+
+// fieldExamReserve is the reserve the field examination of June 2005
+// leads to: the officer sets it on the borrowing base with its reason, the
+// second officer approves it the next Business Day (maker-checker), and the
+// officer releases it once the borrower's credit-memo controls are tested.
+func (l *loader) fieldExamReserve() {
+	const id = "field-exam-2005"
+	set, release := l.banking(date.MustParse("2005-06-20")), l.banking(date.MustParse("2006-01-17"))
+	l.on(set, 16, 0, officer, "reserve:"+id, func(ctx context.Context) error {
+		_, err := l.svc.SetReserve(ctx, Slug, app.ReserveInput{ID: id, Kind: "fixed", Placement: "borrowing_base", Amount: money.Amount(250_000_00), From: set,
+			Reason: "field examination of June 2005: credit memos issued weeks after the goods came back; reserve until the borrower's credit-memo controls are tested"})
+		if err == nil {
+			l.res.Created++
+		}
+		return err
+	})
+	l.on(l.cal.Next(set), 10, 0, credit, "reserve:"+id+":approve", func(ctx context.Context) error {
+		_, err := l.svc.ApproveReserve(ctx, Slug, id, credit)
+		if err == nil {
+			l.res.Created++
+		}
+		return err
+	})
+	l.on(release, 11, 0, officer, "reserve:"+id+":release", func(ctx context.Context) error {
+		_, err := l.svc.ReleaseReserve(ctx, Slug, id, release, "credit-memo controls tested in the follow-up examination of January 2006", officer)
+		if err == nil {
+			l.res.Created++
+		}
+		return err
 	})
 }
 

@@ -67,7 +67,7 @@ type tseries struct {
 	Titles []string
 }
 
-const chartW, chartH, padL, padR, padT, padB = 760, 300, 96, 12, 14, 70
+const chartW, chartH, padL, padR, padT, padB = 760, 330, 96, 12, 14, 96
 
 func trendY(v, lo, hi int64) int64 {
 	return padT + (chartH - padT - padB) - scale(money.Amount(v), money.Amount(lo), money.Amount(hi), chartH-padT-padB)
@@ -110,7 +110,7 @@ func trendFrame(b *strings.Builder, id, title, desc string, labels []string, lo,
 }
 
 func trendLegend(b *strings.Builder, ss []tseries) {
-	x, y := int64(padL), int64(chartH-14)
+	x, y := int64(padL), int64(chartH-6)
 	for i, s := range ss {
 		name := s.Name
 		if r := []rune(name); len(r) > 22 {
