@@ -4,68 +4,29 @@ import (
 	"encoding/json"
 
 	"revolver/agreement"
+	"revolver/jsonw"
 	"revolver/money"
 )
 
-// ojson writes a JSON object with keys in the order written.
-type ojson struct {
-	b     []byte
-	first []bool
-}
-
-func (w *ojson) open() {
-	w.b = append(w.b, '{')
-	w.first = append(w.first, true)
-}
-
-func (w *ojson) close() {
-	w.b = append(w.b, '}')
-	w.first = w.first[:len(w.first)-1]
-}
-
-func (w *ojson) key(k string) {
-	top := len(w.first) - 1
-	if !w.first[top] {
-		w.b = append(w.b, ',')
-	}
-	w.first[top] = false
-	w.b = appendString(w.b, k)
-	w.b = append(w.b, ':')
-}
-
-func (w *ojson) str(k, v string) {
-	w.key(k)
-	w.b = appendString(w.b, v)
-}
-
-func (w *ojson) amount(k string, a money.Amount) {
-	w.key(k)
-	w.b = append(w.b, '"')
-	w.b = a.AppendTo(w.b)
-	w.b = append(w.b, '"')
-}
+// ojson writes the certificate's JSON (jsonw: keys in the order written).
+type ojson struct{ jsonw.Writer }
 
 func (w *ojson) figure(k string, f Figure) {
 	if !f.Known {
-		w.key(k)
-		w.b = append(w.b, "null"...)
+		w.Key(k)
+		w.B = append(w.B, "null"...)
 		return
 	}
-	w.amount(k, f.Amount)
+	w.Amount(k, f.Amount)
 }
 
 func (w *ojson) raw(k string, v any) {
-	w.key(k)
+	w.Key(k)
 	b, err := json.Marshal(v)
 	if err != nil {
 		panic(err) // only plain data is written
 	}
-	w.b = append(w.b, b...)
-}
-
-func appendString(b []byte, s string) []byte {
-	q, _ := json.Marshal(s)
-	return append(b, q...)
+	w.B = append(w.B, b...)
 }
 
 // MarshalJSON writes the certificate with keys in a fixed order and the
@@ -83,85 +44,85 @@ func appendString(b []byte, s string) []byte {
 // "cap" and "reserves" appear only when the agreement has them.
 func (c *Certificate) MarshalJSON() ([]byte, error) {
 	w := &ojson{}
-	w.open()
-	w.str("as_of", c.AsOf.String())
-	w.str("currency", c.Currency)
+	w.Open()
+	w.Str("as_of", c.AsOf.String())
+	w.Str("currency", c.Currency)
 	for _, s := range c.Sections {
-		w.key(s.Collateral)
-		w.open()
+		w.Key(s.Collateral)
+		w.Open()
 		if s.HasInput {
-			w.str("file", s.File)
-			w.amount("gross", s.Gross)
-			w.key("ineligible")
-			w.open()
+			w.Str("file", s.File)
+			w.Amount("gross", s.Gross)
+			w.Key("ineligible")
+			w.Open()
 			for _, l := range s.Ineligible {
 				w.figure(l.ID, l.Figure)
 			}
-			w.close()
+			w.Close()
 			w.figure("eligible", s.Eligible)
 		}
 		if k := s.Component; k != nil {
 			w.advance(k, s.HasInput, s.figs())
 		}
 		if len(s.Parts) > 0 {
-			w.key("components")
-			w.open()
+			w.Key("components")
+			w.Open()
 			for _, p := range s.Parts {
-				w.key(p.Component.ID)
-				w.open()
+				w.Key(p.Component.ID)
+				w.Open()
 				if s.HasInput {
 					w.figure("eligible", p.Eligible)
 				}
 				w.advance(p.Component, s.HasInput, p.advanceFigs)
-				w.close()
+				w.Close()
 			}
-			w.close()
+			w.Close()
 			if s.HasInput {
 				w.figure("no_component", s.NoComponent)
 			}
 			w.figure("availability", s.Availability)
 		}
-		w.close()
+		w.Close()
 	}
 	if sl := c.InventorySublimit; sl != nil {
-		w.key("inventory_sublimit")
-		w.open()
-		w.key("share")
+		w.Key("inventory_sublimit")
+		w.Open()
+		w.Key("share")
 		if sl.Share.Known() {
-			w.b = appendString(w.b, sl.Share.Value.String())
+			w.B = jsonw.AppendString(w.B, sl.Share.Value.String())
 		} else {
-			w.b = append(w.b, "null"...)
+			w.B = append(w.B, "null"...)
 		}
 		w.figure("base", sl.Base)
 		w.figure("limit", sl.Limit)
 		w.figure("inventory", sl.Inventory)
 		w.figure("excess", sl.Excess)
-		w.close()
+		w.Close()
 	}
 	if len(c.Reserves) > 0 {
-		w.key("reserves")
-		w.open()
+		w.Key("reserves")
+		w.Open()
 		for _, r := range c.Reserves {
 			w.figure(r.ID, r.Figure)
 		}
-		w.close()
+		w.Close()
 	}
 	if len(c.LineReserves) > 0 {
-		w.key("line_reserves")
-		w.open()
+		w.Key("line_reserves")
+		w.Open()
 		for _, r := range c.LineReserves {
 			w.figure(r.ID, r.Figure)
 		}
-		w.close()
+		w.Close()
 	}
-	w.amount("letters_of_credit", c.LettersOfCredit)
-	w.amount("letters_of_credit_outstanding", c.LCOutstanding)
-	w.amount("letters_of_credit_drawn", c.LCDrawn)
-	w.key("letters_of_credit_treatment")
+	w.Amount("letters_of_credit", c.LettersOfCredit)
+	w.Amount("letters_of_credit_outstanding", c.LCOutstanding)
+	w.Amount("letters_of_credit_drawn", c.LCDrawn)
+	w.Key("letters_of_credit_treatment")
 	if c.LCTreatment == "" {
-		w.b = append(w.b, "null"...)
+		w.B = append(w.B, "null"...)
 	} else {
-		w.b = appendString(w.b, c.LCTreatment)
+		w.B = jsonw.AppendString(w.B, c.LCTreatment)
 	}
 	w.figure("letters_of_credit_deducted", c.LCDeducted)
 	w.figure("borrowing_base", c.BorrowingBase)
@@ -177,28 +138,28 @@ func (c *Certificate) MarshalJSON() ([]byte, error) {
 		u = []Undetermined{}
 	}
 	w.raw("undetermined", u)
-	w.close()
-	return w.b, nil
+	w.Close()
+	return w.B, nil
 }
 
 // advance writes a component's rate, advance, cap, reserves and availability.
 func (w *ojson) advance(k *agreement.Component, hasInput bool, s advanceFigs) {
-	w.key("advance_rate")
+	w.Key("advance_rate")
 	if k.AdvanceRate.Known() {
-		w.b = appendString(w.b, k.AdvanceRate.Value.String())
+		w.B = jsonw.AppendString(w.B, k.AdvanceRate.Value.String())
 	} else {
-		w.b = append(w.b, "null"...)
+		w.B = append(w.B, "null"...)
 	}
 	if hasInput {
 		if v := s.NOLV; v != nil {
 			w.figure("advance_at_cost", v.AtCost)
-			w.key("nolv")
-			w.open()
+			w.Key("nolv")
+			w.Open()
 			w.rate("rate", k.NOLV.Rate)
 			w.figure("value", v.Value)
 			w.rate("advance_rate", k.NOLV.AdvanceRate)
 			w.figure("advance", v.Advance)
-			w.close()
+			w.Close()
 		}
 		w.figure("advance", s.Advance)
 	}
@@ -209,12 +170,12 @@ func (w *ojson) advance(k *agreement.Component, hasInput bool, s advanceFigs) {
 		w.figure("eligible_less_reserves", s.NetEligible)
 	}
 	if len(s.Reserves) > 0 {
-		w.key("reserves")
-		w.open()
+		w.Key("reserves")
+		w.Open()
 		for _, r := range s.Reserves {
 			w.figure(r.ID, r.Figure)
 		}
-		w.close()
+		w.Close()
 	}
 	w.figure("availability", s.Availability)
 	if s.LastOut != nil {
@@ -224,11 +185,11 @@ func (w *ojson) advance(k *agreement.Component, hasInput bool, s advanceFigs) {
 
 // rate writes a rate term (null when unknown).
 func (w *ojson) rate(k string, t agreement.Term[money.Rate]) {
-	w.key(k)
+	w.Key(k)
 	if t.Known() {
-		w.b = appendString(w.b, t.Value.String())
+		w.B = jsonw.AppendString(w.B, t.Value.String())
 	} else {
-		w.b = append(w.b, "null"...)
+		w.B = append(w.B, "null"...)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"revolver/agreement"
 	"revolver/explain"
+	"revolver/jsonw"
 	"revolver/money"
 )
 
@@ -229,43 +230,43 @@ func (c *Certificate) explainLastOut() []*explain.Node {
 
 // writeLastOut writes the certificate's last-out figures (MarshalJSON).
 func (w *ojson) lastOutBase(b *LastOutBase) {
-	w.key("last_out")
-	w.open()
-	w.key("components")
-	w.open()
+	w.Key("last_out")
+	w.Open()
+	w.Key("components")
+	w.Open()
 	for _, l := range b.Lines {
 		w.figure(l.Key, l.Tranche)
 	}
-	w.close()
+	w.Close()
 	w.figure("sum", b.Sum)
 	if b.Cap != nil {
 		w.figure("cap", *b.Cap)
 	}
 	w.figure("borrowing_base", b.Base)
-	w.key("margin")
+	w.Key("margin")
 	if b.Terms.Margin.Known() {
-		w.b = appendString(w.b, b.Terms.Margin.Value.String())
+		w.B = jsonw.AppendString(w.B, b.Terms.Margin.Value.String())
 	} else {
-		w.b = append(w.b, "null"...)
+		w.B = append(w.B, "null"...)
 	}
-	w.close()
+	w.Close()
 	w.figure("total_borrowing_base", b.Total)
 }
 
 // lastOutFigs writes a component's last-out figures.
 func (w *ojson) lastOutFigs(lo *LastOutFigs, hasInput bool) {
-	w.key("last_out")
-	w.open()
-	w.key("increment")
+	w.Key("last_out")
+	w.Open()
+	w.Key("increment")
 	if lo.Increment.Known() {
-		w.b = appendString(w.b, lo.Increment.Value.String())
+		w.B = jsonw.AppendString(w.B, lo.Increment.Value.String())
 	} else {
-		w.b = append(w.b, "null"...)
+		w.B = append(w.B, "null"...)
 	}
 	if hasInput {
 		w.figure("advance", lo.Advance)
 	}
 	w.figure("availability", lo.Availability)
 	w.figure("tranche", lo.Tranche)
-	w.close()
+	w.Close()
 }

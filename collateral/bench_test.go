@@ -1,50 +1,18 @@
 package collateral
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"revolver/bench/benchdata"
 )
 
-// benchData generates the data set for args once, under
-// os.TempDir()/revolver-bench-1m/<args>, and returns its directory.
+// benchData is the data set gen_abl_data.py writes with args, generated
+// once (benchdata.Generated).
 func benchData(b *testing.B, args ...string) string {
 	b.Helper()
-	if _, err := exec.LookPath("python3"); err != nil {
-		b.Skip("python3 not installed")
-	}
-	gen := generator(b)
-	src, err := os.ReadFile(gen)
-	if err != nil {
-		b.Fatal(err)
-	}
-	sum := sha256.Sum256(append(src, strings.Join(args, " ")...))
-	dir := filepath.Join(os.TempDir(), "revolver-bench-1m", hex.EncodeToString(sum[:8]))
-	done := filepath.Join(dir, "complete")
-	if _, err := os.Stat(done); err == nil {
-		return dir
-	}
-	tmp := dir + ".tmp"
-	os.RemoveAll(tmp)
-	if err := os.MkdirAll(tmp, 0o755); err != nil {
-		b.Fatal(err)
-	}
-	out, err := exec.Command("python3", append([]string{gen, "--out", tmp}, args...)...).CombinedOutput()
-	if err != nil {
-		b.Fatalf("generator: %v\n%s", err, out)
-	}
-	if err := os.WriteFile(filepath.Join(tmp, "complete"), []byte(strings.Join(args, " ")), 0o644); err != nil {
-		b.Fatal(err)
-	}
-	os.RemoveAll(dir)
-	if err := os.Rename(tmp, dir); err != nil {
-		b.Fatal(err)
-	}
-	return dir
+	return benchdata.Generated(b, "gen_abl_data.py", args...)
 }
 
 func readFile(b *testing.B, dir, name string) []byte {

@@ -1,76 +1,39 @@
 package rollforward
 
 import (
-	"encoding/json"
 	"strconv"
 
-	"revolver/money"
+	"revolver/jsonw"
 )
 
-// w writes a JSON object with keys in the order written.
-type w struct {
-	b     []byte
-	first []bool
-}
-
-func (o *w) open() {
-	o.b = append(o.b, '{')
-	o.first = append(o.first, true)
-}
-
-func (o *w) close() {
-	o.b = append(o.b, '}')
-	o.first = o.first[:len(o.first)-1]
-}
-
-func (o *w) key(k string) {
-	top := len(o.first) - 1
-	if !o.first[top] {
-		o.b = append(o.b, ',')
-	}
-	o.first[top] = false
-	o.b = strconv.AppendQuote(o.b, k)
-	o.b = append(o.b, ':')
-}
-
-func (o *w) str(k, v string) {
-	o.key(k)
-	q, _ := json.Marshal(v)
-	o.b = append(o.b, q...)
-}
-
-func (o *w) amount(k string, a money.Amount) {
-	o.key(k)
-	o.b = append(o.b, '"')
-	o.b = a.AppendTo(o.b)
-	o.b = append(o.b, '"')
-}
+// w writes the roll-forward's JSON (jsonw: keys in the order written).
+type w struct{ jsonw.Writer }
 
 func (o *w) figure(k string, f Figure) {
 	if !f.Known {
-		o.key(k)
-		o.b = append(o.b, "null"...)
+		o.Key(k)
+		o.B = append(o.B, "null"...)
 		return
 	}
-	o.amount(k, f.Amount)
+	o.Amount(k, f.Amount)
 }
 
 func (o *w) rate(k string, f RateFigure) {
-	o.key(k)
+	o.Key(k)
 	if !f.Known {
-		o.b = append(o.b, "null"...)
+		o.B = append(o.B, "null"...)
 		return
 	}
-	o.b = strconv.AppendQuote(o.b, f.Value.Fixed(f.Places))
+	o.B = jsonw.AppendString(o.B, f.Value.Fixed(f.Places))
 }
 
 func (o *w) raw(k string, v []byte) {
-	o.key(k)
+	o.Key(k)
 	if len(v) == 0 {
-		o.b = append(o.b, "null"...)
+		o.B = append(o.B, "null"...)
 		return
 	}
-	o.b = append(o.b, v...)
+	o.B = append(o.B, v...)
 }
 
 // AppendPeriodJSON appends one period of the monitor's output, with exactly
@@ -92,10 +55,10 @@ func (o *w) raw(k string, v []byte) {
 // its writer gives it (nil: null); explanation, when not nil, is appended as the
 // last key, "explanation".
 func AppendPeriodJSON(b []byte, r *Result, d *Dilution, borrowingBase []byte, explanation []byte) []byte {
-	o := &w{b: b}
-	o.open()
-	o.str("as_of", r.AsOf.String())
-	o.str("previous_as_of", r.Previous.String())
+	o := &w{jsonw.Writer{B: b}}
+	o.Open()
+	o.Str("as_of", r.AsOf.String())
+	o.Str("previous_as_of", r.Previous.String())
 	o.receivables(&r.Receivables)
 	if d != nil {
 		o.dilution(d)
@@ -108,8 +71,8 @@ func AppendPeriodJSON(b []byte, r *Result, d *Dilution, borrowingBase []byte, ex
 	if explanation != nil {
 		o.raw("explanation", explanation)
 	}
-	o.close()
-	return o.b
+	o.Close()
+	return o.B
 }
 
 // MarshalJSON writes the period's own figures: AppendPeriodJSON's keys
@@ -120,63 +83,63 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 }
 
 func (o *w) receivables(rv *Receivables) {
-	o.key("receivables")
-	o.open()
+	o.Key("receivables")
+	o.Open()
 	o.figure("beginning", rv.Beginning)
 	o.figure("sales", rv.Sales)
 	o.figure("collections", rv.Collections)
 	o.figure("returned_items", rv.ReturnedItems)
-	o.key("credits")
+	o.Key("credits")
 	if !rv.CreditsTotal.Known {
-		o.b = append(o.b, "null"...)
+		o.B = append(o.B, "null"...)
 	} else {
-		o.open()
+		o.Open()
 		for _, c := range rv.Credits {
 			o.figure(c.Kind, c.Figure)
 		}
-		o.close()
+		o.Close()
 	}
 	o.figure("credits_total", rv.CreditsTotal)
 	o.figure("expected_ending", rv.ExpectedEnding)
 	o.figure("reported_ending", rv.ReportedEnding)
 	o.figure("unexplained_variance", rv.UnexplainedVariance)
-	o.key("exceptions")
+	o.Key("exceptions")
 	if rv.Exceptions == nil {
-		o.b = append(o.b, "null"...)
+		o.B = append(o.B, "null"...)
 	} else {
-		o.open()
+		o.Open()
 		for _, e := range rv.Exceptions {
-			o.key(e.Kind)
-			o.open()
-			o.key("count")
-			o.b = strconv.AppendInt(o.b, int64(e.Count), 10)
-			o.amount("amount", e.Amount)
-			o.close()
+			o.Key(e.Kind)
+			o.Open()
+			o.Key("count")
+			o.B = strconv.AppendInt(o.B, int64(e.Count), 10)
+			o.Amount("amount", e.Amount)
+			o.Close()
 		}
-		o.close()
+		o.Close()
 	}
-	o.close()
+	o.Close()
 }
 
 func (o *w) dilution(d *Dilution) {
-	o.key("dilution")
-	o.open()
-	o.key("window_periods")
-	o.b = strconv.AppendInt(o.b, int64(d.WindowPeriods), 10)
+	o.Key("dilution")
+	o.Open()
+	o.Key("window_periods")
+	o.B = strconv.AppendInt(o.B, int64(d.WindowPeriods), 10)
 	if d.Known {
-		o.amount("sales", d.Sales)
-		o.amount("credits", d.Credits)
+		o.Amount("sales", d.Sales)
+		o.Amount("credits", d.Credits)
 	} else {
 		o.raw("sales", nil)
 		o.raw("credits", nil)
 	}
 	o.rate("ratio", RateFigure{Value: d.Ratio, Places: 4, Known: d.RatioKnown})
-	o.close()
+	o.Close()
 }
 
 func (o *w) inventory(v *Inventory) {
-	o.key("inventory")
-	o.open()
+	o.Key("inventory")
+	o.Open()
 	o.figure("beginning", v.Beginning)
 	o.figure("receipts", v.Receipts)
 	o.figure("issues", v.Issues)
@@ -184,5 +147,5 @@ func (o *w) inventory(v *Inventory) {
 	o.figure("expected_ending", v.ExpectedEnding)
 	o.figure("reported_ending", v.ReportedEnding)
 	o.figure("unexplained_variance", v.UnexplainedVariance)
-	o.close()
+	o.Close()
 }

@@ -4,13 +4,9 @@
 package historydata
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
+
+	"revolver/bench/benchdata"
 )
 
 // Monthly24 are the arguments of the monitor's benchmark history: 24
@@ -28,51 +24,5 @@ var Aging1M = []string{"--periods", "1", "--sales-per-period", "500000", "--debt
 // missing.
 func Dir(tb testing.TB, args ...string) string {
 	tb.Helper()
-	if _, err := exec.LookPath("python3"); err != nil {
-		tb.Skip("python3 not installed")
-	}
-	gen, err := moduleFile("../shared/data/gen_abl_history.py")
-	if err != nil {
-		tb.Skipf("the history generator is not beside the module: %v", err)
-	}
-	src, err := os.ReadFile(gen)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	sum := sha256.Sum256(append(src, strings.Join(args, " ")...))
-	dir := filepath.Join(os.TempDir(), "revolver-bench-history", hex.EncodeToString(sum[:8]))
-	if _, err := os.Stat(filepath.Join(dir, "periods.csv")); err == nil {
-		return dir
-	}
-	tmp := dir + ".tmp"
-	os.RemoveAll(tmp)
-	out, err := exec.Command("python3", append([]string{gen, "--out", tmp}, args...)...).CombinedOutput()
-	if err != nil {
-		tb.Fatalf("generate: %v\n%s", err, out)
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		tb.Fatal(err)
-	}
-	return dir
-}
-
-// moduleFile finds rel from the module's root (the directory of go.mod
-// above the working directory).
-func moduleFile(rel string) (string, error) {
-	d, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			p := filepath.Join(d, rel)
-			_, err := os.Stat(p)
-			return p, err
-		}
-		up := filepath.Dir(d)
-		if up == d {
-			return "", os.ErrNotExist
-		}
-		d = up
-	}
+	return benchdata.Generated(tb, "gen_abl_history.py", args...)
 }
