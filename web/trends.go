@@ -31,8 +31,9 @@ type trendsPage struct {
 	Migr    *app.AgingMigration
 	MigrTbl *tableView
 	MigrErr string
-	// Measured: some point has dilution or DSO.
-	Measured bool
+	// Measured: some point has dilution or DSO; MeasureSVG their charts.
+	Measured   bool
+	MeasureSVG []template.HTML
 }
 
 // trendChart is a chart with the table it draws.
@@ -266,6 +267,9 @@ func (s *Server) trendsPage(rq *req) error {
 		p.Measured = p.Measured || pt.Dilution != nil || pt.DSO != nil
 	}
 	p.Charts = trendCharts(rq.fac.Slug, t, p.Query)
+	if p.Measured {
+		p.MeasureSVG = measureCharts(t)
+	}
 	// The aging migration: between the two certificates chosen, by default
 	// the last two.
 	if n := len(t.Points); n >= 2 {
@@ -485,6 +489,43 @@ func trendCharts(slug string, t app.Trends, query string) []trendChart {
 	}
 	return out
 }
+
+// measureCharts are the dilution and DSO charts of the certificates'
+// roll-forwards (their figures are in the first table).
+func measureCharts(t app.Trends) []template.HTML {
+	labels := make([]string, len(t.Points))
+	dil, dso := tseries{Name: "Dilution"}, tseries{Name: "DSO (days)"}
+	for i, p := range t.Points {
+		labels[i] = p.AsOf.String()
+		v, ok := bp(p.Dilution)
+		title := ""
+		if ok {
+			title = fmt.Sprintf("Dilution on %s: %s (certificate %d's roll-forward, over its window)", p.AsOf, pctTick(v), p.Certificate)
+		}
+		dil.Vals, dil.OK, dil.Titles = append(dil.Vals, v), append(dil.OK, ok), append(dil.Titles, title)
+		d, ok := tenths(p.DSO)
+		title = ""
+		if ok {
+			title = fmt.Sprintf("DSO on %s: %s days (certificate %d's roll-forward)", p.AsOf, daysTick(d), p.Certificate)
+		}
+		dso.Vals, dso.OK, dso.Titles = append(dso.Vals, d), append(dso.OK, ok), append(dso.Titles, title)
+	}
+	return []template.HTML{
+		trendLines("ch-dil", "Dilution over time", "Credits ÷ sales over each certificate's dilution window, from its roll-forward. The same figures are in the first table.", labels, []tseries{dil}, pctTick),
+		trendLines("ch-dso", "DSO over time, days", "Days sales outstanding of each certificate's period, from its roll-forward. The same figures are in the first table.", labels, []tseries{dso}, daysTick),
+	}
+}
+
+// tenths is a DSO (one place) in tenths of a day; daysTick a tick of them.
+func tenths(r *money.Rate) (int64, bool) {
+	if r == nil {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(strings.Replace(r.Fixed(1), ".", "", 1), 10, 64)
+	return n, err == nil
+}
+
+func daysTick(v int64) string { return fmt.Sprintf("%d.%d", v/10, v%10) }
 
 // HTML renders the table (its caption, column and row headers, every
 // figure linked to its certificate's line with what it is as its title)
