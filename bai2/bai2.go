@@ -131,34 +131,19 @@ var recordNames = map[string]string{
 	"98": "98 group trailer", "99": "99 file trailer",
 }
 
-// segment is one physical record's fields, after the record code.
+// segment is one physical record's content, after the record code.
 type segment struct {
 	line, record int
 	raw          string // the content after "CC," without the terminating '/'
-	starts       []int  // the offset in raw of each field
-	fields       []string
-}
-
-func newSegment(line, record int, raw string) segment {
-	s := segment{line: line, record: record, raw: raw}
-	start := 0
-	for i := 0; i <= len(raw); i++ {
-		if i == len(raw) || raw[i] == ',' {
-			s.starts = append(s.starts, start)
-			s.fields = append(s.fields, raw[start:i])
-			start = i + 1
-		}
-	}
-	return s
 }
 
 // logical is a record with its 88 continuations: the fields run on from one
-// segment to the next.
+// segment to the next. Fields are split at commas as they are taken.
 type logical struct {
 	code string
 	segs []segment
 	seg  int // the segment of the next field
-	pos  int // the index of the next field in segs[seg]
+	off  int // the offset in segs[seg].raw of the next field, -1 when none is left
 }
 
 // reader holds the state of one Read.
@@ -177,47 +162,62 @@ func (r *reader) errAt(rec, line int, field, found, expected string) *Error {
 func (l *logical) next() (string, *segment, bool) {
 	for l.seg < len(l.segs) {
 		s := &l.segs[l.seg]
-		if l.pos < len(s.fields) {
-			f := s.fields[l.pos]
-			l.pos++
-			return f, s, true
+		if l.off >= 0 {
+			rest := s.raw[l.off:]
+			if i := strings.IndexByte(rest, ','); i >= 0 {
+				l.off += i + 1
+				return rest[:i], s, true
+			}
+			l.off = -1
+			return rest, s, true
 		}
 		l.seg++
-		l.pos = 0
+		l.off = 0
 	}
 	return "", nil, false
 }
 
 // rest returns the rest of the record as text: the rest of the current
-// segment, commas included, and each later segment joined by one space.
+// segment, commas included, and each later segment, joined by one space.
 func (l *logical) rest() string {
+	if l.seg == len(l.segs)-1 { // no continuation: no copy
+		s := &l.segs[l.seg]
+		l.seg++
+		if l.off >= 0 && l.off < len(s.raw) {
+			return s.raw[l.off:]
+		}
+		return ""
+	}
 	var parts []string
 	for l.seg < len(l.segs) {
 		s := &l.segs[l.seg]
-		if l.pos < len(s.fields) && s.starts[l.pos] < len(s.raw) {
-			parts = append(parts, s.raw[s.starts[l.pos]:])
+		if l.off >= 0 && l.off < len(s.raw) {
+			parts = append(parts, s.raw[l.off:])
 		}
 		l.seg++
-		l.pos = 0
+		l.off = 0
+	}
+	if len(parts) == 1 {
+		return parts[0]
 	}
 	return strings.Join(parts, " ")
 }
 
-// field takes the next field, named name, with its position for errors.
+// field is a field taken, with its position and its name for errors.
 type field struct {
 	text         string
 	present      bool
 	record, line int
-	name         string
+	code, name   string
 }
 
 func (r *reader) take(l *logical, name string) field {
 	t, s, ok := l.next()
 	if !ok {
 		rec, line := l.last()
-		return field{record: rec, line: line, name: recordNames[l.code] + " " + name}
+		return field{record: rec, line: line, code: l.code, name: name}
 	}
-	return field{text: t, present: true, record: s.record, line: s.line, name: recordNames[l.code] + " " + name}
+	return field{text: t, present: true, record: s.record, line: s.line, code: l.code, name: name}
 }
 
 // last is the record and line of the logical record's last segment.
@@ -227,7 +227,7 @@ func (l *logical) last() (int, int) {
 }
 
 func (r *reader) fail(f field, expected string) *Error {
-	return r.errAt(f.record, f.line, f.name, f.text, expected)
+	return r.errAt(f.record, f.line, recordNames[f.code]+" "+f.name, f.text, expected)
 }
 
 func (r *reader) required(f field, expected string) error {
@@ -371,13 +371,14 @@ func (r *reader) funds(l *logical, signed bool) (Funds, error) {
 	switch f.text {
 	case "", "Z", "0", "1", "2":
 	case "S":
-		for _, p := range []struct {
-			a    *money.Amount
-			name string
-		}{{&fu.Immediate, "immediate availability"}, {&fu.OneDay, "one-day availability"}, {&fu.TwoPlus, "two-or-more-day availability"}} {
-			if *p.a, err = r.amount(r.take(l, p.name), signed); err != nil {
-				return fu, err
-			}
+		if fu.Immediate, err = r.amount(r.take(l, "immediate availability"), signed); err != nil {
+			return fu, err
+		}
+		if fu.OneDay, err = r.amount(r.take(l, "one-day availability"), signed); err != nil {
+			return fu, err
+		}
+		if fu.TwoPlus, err = r.amount(r.take(l, "two-or-more-day availability"), signed); err != nil {
+			return fu, err
 		}
 	case "V":
 		if fu.ValueDate, err = r.yymmdd(r.take(l, "value date")); err != nil {

@@ -25,6 +25,12 @@ const (
 func Read(name string, data []byte) (*File, error) {
 	p := parser{reader: reader{name: name}, file: &File{}}
 	text := string(data)
+	// One array for the file's transactions, sized by its 16 records.
+	n16 := strings.Count(text, "\n16,")
+	if strings.HasPrefix(text, "16,") {
+		n16++
+	}
+	p.details = make([]Transaction, 0, n16)
 	line := 0
 	for len(text) > 0 {
 		var l string
@@ -56,18 +62,21 @@ type parser struct {
 	reader
 	file    *File
 	state   state
-	records int      // physical records so far
-	pending *logical // the record whose 88 continuations may follow
+	records int     // physical records so far
+	pending logical // the record whose 88 continuations may follow, when has
+	has     bool
 
 	group, account *logical // the open 02 and 03
 	groupRec       int      // the record number of the open 02
 	accountRec     int      // the record number of the open 03
 	groupLine      int
 	accountLine    int
-	fileTotal      money.Amount // the 98 totals so far
-	groupTotal     money.Amount // the 49 totals so far
-	accountTotal   money.Amount // the 03 and 16 amounts so far
-	accounts       int          // 03 records in the open group
+	fileTotal      money.Amount  // the 98 totals so far
+	groupTotal     money.Amount  // the 49 totals so far
+	accountTotal   money.Amount  // the 03 and 16 amounts so far
+	accounts       int           // 03 records in the open group
+	details        []Transaction // the transactions of the file; the open account's from accountTx
+	accountTx      int
 }
 
 // physical takes one non-blank line.
@@ -79,11 +88,13 @@ func (p *parser) physical(line int, l string) error {
 	} else if i := strings.IndexByte(l, '/'); i >= 0 {
 		code, rest = l[:i], l[i:]
 	}
-	if _, ok := recordNames[code]; !ok {
+	switch code {
+	case "01", "02", "03", "16", "49", "88", "98", "99":
+	default:
 		return p.errAt(p.records, line, "record code", code, "a record code: 01, 02, 03, 16, 49, 88, 98 or 99")
 	}
 	if code == "88" {
-		if p.pending == nil {
+		if !p.has {
 			return p.errAt(p.records, line, "record code", code, "a record before the 88 continuation")
 		}
 		s, err := p.segment(p.pending.code, code, line, rest)
@@ -103,7 +114,8 @@ func (p *parser) physical(line int, l string) error {
 	if err != nil {
 		return err
 	}
-	p.pending = &logical{code: code, segs: []segment{s}}
+	p.pending = logical{code: code, segs: append(p.pending.segs[:0], s)}
+	p.has = true
 	return nil
 }
 
@@ -111,7 +123,7 @@ func (p *parser) physical(line int, l string) error {
 // of the line (one final '/' is dropped); any other record ends at its '/'.
 func (p *parser) segment(code, own string, line int, rest string) (segment, error) {
 	if code == "16" {
-		return newSegment(line, p.records, strings.TrimSuffix(rest, "/")), nil
+		return segment{line: line, record: p.records, raw: strings.TrimSuffix(rest, "/")}, nil
 	}
 	i := strings.IndexByte(rest, '/')
 	if i < 0 {
@@ -120,7 +132,7 @@ func (p *parser) segment(code, own string, line int, rest string) (segment, erro
 	if after := strings.TrimLeft(rest[i+1:], " "); after != "" {
 		return segment{}, p.errAt(p.records, line, recordNames[own]+" end", after, "nothing after the '/' that ends the record")
 	}
-	return newSegment(line, p.records, rest[:i]), nil
+	return segment{line: line, record: p.records, raw: rest[:i]}, nil
 }
 
 // expecting says what the current state expects next.
@@ -138,17 +150,31 @@ func (p *parser) expecting() string {
 	return "nothing after the 99 file trailer"
 }
 
+// expected reports whether a record with code may come in state s.
+func expected(s state, code string) bool {
+	switch s {
+	case beforeFile:
+		return code == "01"
+	case inFile:
+		return code == "02" || code == "99"
+	case inGroup:
+		return code == "03" || code == "98"
+	case inAccount:
+		return code == "16" || code == "49"
+	}
+	return false
+}
+
 // flush processes the pending record, now that its continuations are known.
 func (p *parser) flush() error {
-	l := p.pending
-	if l == nil {
+	if !p.has {
 		return nil
 	}
-	p.pending = nil
+	l := &p.pending
+	p.has = false
 	rec, line := l.segs[0].record, l.segs[0].line
 	lastRec, _ := l.last()
-	ok := map[state]string{beforeFile: "01", inFile: "02 99", inGroup: "03 98", inAccount: "16 49"}[p.state]
-	if !strings.Contains(ok, l.code) {
+	if !expected(p.state, l.code) {
 		return p.errAt(rec, line, "record code", l.code, p.expecting())
 	}
 	switch l.code {
@@ -175,6 +201,7 @@ func (p *parser) flush() error {
 		a.Line = line
 		g.Accounts = append(g.Accounts, a)
 		p.accountRec, p.accountLine, p.accountTotal = rec, line, total
+		p.accountTx = len(p.details)
 		p.accounts++
 		p.state = inAccount
 	case "16":
@@ -183,9 +210,7 @@ func (p *parser) flush() error {
 			return err
 		}
 		t.Line = line
-		g := &p.file.Groups[len(p.file.Groups)-1]
-		a := &g.Accounts[len(g.Accounts)-1]
-		a.Transactions = append(a.Transactions, t)
+		p.details = append(p.details, t)
 		sum, err := p.accountTotal.Add(t.Amount)
 		if err != nil {
 			return p.errAt(rec, line, "16 transaction detail amount", t.Amount.String(), "amounts whose sum stays within the range of an amount")
@@ -204,6 +229,10 @@ func (p *parser) flush() error {
 		}
 		if p.groupTotal, err = p.groupTotal.Add(total); err != nil {
 			return p.errAt(rec, line, "49 account trailer account control total", total.String(), "totals whose sum stays within the range of an amount")
+		}
+		if n := len(p.details); n > p.accountTx {
+			g := &p.file.Groups[len(p.file.Groups)-1]
+			g.Accounts[len(g.Accounts)-1].Transactions = p.details[p.accountTx:n:n]
 		}
 		p.state = inGroup
 	case "98":
