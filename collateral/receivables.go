@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math/bits"
+	"revolver/parallel"
 	"slices"
 )
 
@@ -336,7 +337,7 @@ func duplicates(buf []byte, rows []Receivable, hs []uint32, bb int, parts []dupP
 	}
 	starts[nk] = pos
 	ent := make([]uint64, pos) // hash << 32 | row
-	parallel(nb, func(b int) {
+	parallel.For(nb, func(b int) {
 		hh := hist[b*nk : (b+1)*nk]
 		lo := parts[b].lo
 		for i, h := range hs[lo:parts[b].hi] {
@@ -349,7 +350,7 @@ func duplicates(buf []byte, rows []Receivable, hs []uint32, bb int, parts []dupP
 	})
 	np := min(nk, 8*maxProcs())
 	found := make([][][2]int32, np)
-	parallel(np, func(p int) {
+	parallel.For(np, func(p int) {
 		var table []uint64
 		var out [][2]int32
 		for k := p * nk / np; k < (p+1)*nk/np; k++ {

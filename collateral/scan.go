@@ -5,11 +5,10 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"revolver/parallel"
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 )
 
 // The CSV reader works on the whole file in memory. Lines without quotes
@@ -412,34 +411,6 @@ type sink interface {
 	chunkDone(w *worker)                // after the chunk's last record
 }
 
-// parallel runs fn(0..n-1) on up to GOMAXPROCS goroutines.
-func parallel(n int, fn func(k int)) {
-	p := runtime.GOMAXPROCS(0)
-	if p > n {
-		p = n
-	}
-	if p <= 1 {
-		for k := 0; k < n; k++ {
-			fn(k)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range p {
-		wg.Go(func() {
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= n {
-					return
-				}
-				fn(k)
-			}
-		})
-	}
-	wg.Wait()
-}
-
 // scanCSV parses data[start:], whose first line is firstLine, into s.
 // A record starting on line L goes to row index L-firstLine.
 func scanCSV(t *table, data []byte, start, firstLine int, s sink) []*worker {
@@ -467,7 +438,7 @@ func scanCSV(t *table, data []byte, start, firstLine int, s sink) []*worker {
 	bounds = append(bounds, len(data))
 	nch = len(bounds) - 1
 	counts := make([]int, nch)
-	parallel(nch, func(k int) { counts[k] = bytes.Count(data[bounds[k]:bounds[k+1]], nlSep) })
+	parallel.For(nch, func(k int) { counts[k] = bytes.Count(data[bounds[k]:bounds[k+1]], nlSep) })
 	lines := make([]int, nch+1)
 	lines[0] = firstLine
 	for k, c := range counts {
@@ -502,7 +473,7 @@ func scanCSV(t *table, data []byte, start, firstLine int, s sink) []*worker {
 		s.chunkDone(w)
 	}
 	ws := make([]*worker, nch)
-	parallel(nch, func(k int) {
+	parallel.For(nch, func(k int) {
 		hi := lines[k+1] - firstLine
 		if k == nch-1 {
 			hi = size

@@ -5,11 +5,10 @@ import (
 	"encoding/binary"
 	"hash/maphash"
 	"math/bits"
+	"revolver/parallel"
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unsafe"
 
 	"revolver/date"
@@ -150,7 +149,7 @@ func invoiceLevel(p Period) []ExceptionSummary {
 	np := 1 << j.pb
 	cs := j.chunks()
 	// Pass 1: each chunk's rows per partition.
-	run(len(cs), func(c int) {
+	parallel.For(len(cs), func(c int) {
 		ch := &cs[c]
 		ch.hist = make([]int32, np)
 		for i := ch.lo; i < ch.hi; i++ {
@@ -173,7 +172,7 @@ func invoiceLevel(p Period) []ExceptionSummary {
 	starts[np] = pos
 	ents := make([]entry, total)
 	// Pass 2: scatter.
-	run(len(cs), func(c int) {
+	parallel.For(len(cs), func(c int) {
 		ch := &cs[c]
 		for i := ch.lo; i < ch.hi; i++ {
 			a, b := j.pack(j.key(ch.src, i))
@@ -185,7 +184,7 @@ func invoiceLevel(p Period) []ExceptionSummary {
 	})
 	// Pass 3: join each partition.
 	found := make([][]InvoiceException, np)
-	run(np, func(q int) {
+	parallel.For(np, func(q int) {
 		found[q] = j.join(ents[starts[q]:starts[q+1]])
 	})
 	out := make([]ExceptionSummary, len(ExceptionKinds))
@@ -411,31 +410,6 @@ func (j *joiner) debtor(src, row int) string {
 }
 
 func kindIndex(kind string) int { return slices.Index(ExceptionKinds, kind) }
-
-// run calls fn(0..n-1) on up to GOMAXPROCS goroutines.
-func run(n int, fn func(k int)) {
-	p := min(runtime.GOMAXPROCS(0), n)
-	if p <= 1 {
-		for k := range n {
-			fn(k)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range p {
-		wg.Go(func() {
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= n {
-					return
-				}
-				fn(k)
-			}
-		})
-	}
-	wg.Wait()
-}
 
 // stringBytes views s as bytes, read only.
 func stringBytes(s string) []byte {
