@@ -153,4 +153,3 @@ func writeStatementTable(w io.Writer, s statement.Statement) {
 		}
 	}
 }
-
