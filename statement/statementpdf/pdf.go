@@ -21,7 +21,9 @@ import (
 func amount(a money.Amount) string { return a.Grouped() }
 
 // Name is the file name of the statement's PDF.
-func Name(s statement.Statement) string { return fmt.Sprintf("%s-statement-%s.pdf", s.Facility, s.Month) }
+func Name(s statement.Statement) string {
+	return fmt.Sprintf("%s-statement-%s.pdf", s.Facility, s.Month)
+}
 
 // Bytes prints the statement; the same statement prints the same bytes
 // (its dates are the known-at time's).
