@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"revolver/ledger"
@@ -61,8 +62,15 @@ func (s *Service) Statement(ctx context.Context, facility string, year int, mont
 	default:
 		in.Billing = statement.BilledMonthly
 	}
+	// The rates of the month's days, as close of business computed them;
+	// a rate that can no longer be derived (the terms or the series it
+	// read are not there) leaves the amounts standing and says why.
 	if in.Days, in.LoanDays, err = s.interestDays(ctx, facility, from, to, inMonth); err != nil {
-		return statement.Statement{}, err
+		var le *ledger.Error
+		if !errors.As(err, &le) {
+			return statement.Statement{}, err
+		}
+		in.Days, in.LoanDays, in.RatesUnknown = nil, nil, le.Error()
 	}
 	return statement.Build(in)
 }

@@ -105,6 +105,9 @@ type Input struct {
 	// out by the caller.
 	Days     []ledger.DayRate
 	LoanDays []ledger.DayInterest
+	// RatesUnknown, when set, says why the days' rates could not be
+	// derived (the figures stand; the days are then unexplained).
+	RatesUnknown string
 	// Billing is the terms' interest billing on the month's last day
 	// (BilledMonthly, CapitalisedMonthly; "" when not known, BillingUnknown
 	// says why); Calendar the facility's Business Days.
@@ -233,8 +236,10 @@ type Interest struct {
 	Loans []ledger.LoanPeriod `json:"loans"`
 	// Unexplained are days with an accrual posted and no rate known for
 	// them (not in Days).
-	Unexplained  []date.Date `json:"unexplained,omitempty"`
-	Transactions []int64     `json:"transactions"`
+	Unexplained []date.Date `json:"unexplained,omitempty"`
+	// RatesUnknown says why the rates could not be derived, when not.
+	RatesUnknown string  `json:"rates_unknown,omitempty"`
+	Transactions []int64 `json:"transactions"`
 }
 
 // Due is an amount the borrower owes at the end of the month and when it
@@ -489,6 +494,7 @@ func (st *Statement) interest(in Input, accrued map[date.Date]money.Amount) erro
 		st.Interest.Loans = lp
 	}
 	st.Interest.Total = st.Interest.Accrued + st.Interest.LastOut + st.Interest.Adjustments
+	st.Interest.RatesUnknown = in.RatesUnknown
 	return nil
 }
 

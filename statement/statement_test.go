@@ -136,6 +136,12 @@ func TestBuild(t *testing.T) {
 	if s, err = Build(in); err != nil || !slices.Equal(s.Interest.Unexplained, []date.Date{d("2006-04-03")}) || s.Interest.Rounding != 0 {
 		t.Errorf("unexplained: %v %v", s.Interest.Unexplained, err)
 	}
+	// No rate derived at all: the amounts stand, every day is named and
+	// the statement says why.
+	in.Days, in.RatesUnknown = nil, "interest on 2006-04-01 is undetermined: rate series \"prime\" has no value effective on or before 2006-04-01"
+	if s, err = Build(in); err != nil || len(s.Interest.Unexplained) != 3 || s.Interest.RatesUnknown != in.RatesUnknown || s.Interest.Total != 80_01 || len(s.Interest.Periods) != 0 {
+		t.Errorf("rates unknown: %+v %v", s.Interest, err)
+	}
 }
 
 // Any ledger ties: for random balanced transactions of every kind over

@@ -135,6 +135,13 @@ func writeStatementTable(w io.Writer, s statement.Statement) {
 		fmt.Fprintf(w, "  %-63s %18s\n", "adjustments", s.Interest.Adjustments.Grouped())
 	}
 	fmt.Fprintf(w, "  %-63s %18s\n", "interest of the month", s.Interest.Total.Grouped())
+	if n := len(s.Interest.Unexplained); n > 0 {
+		why := ""
+		if s.Interest.RatesUnknown != "" {
+			why = ": " + s.Interest.RatesUnknown
+		}
+		fmt.Fprintf(w, "  %d day(s) accrued with no rate derived%s\n", n, why)
+	}
 	if len(s.Interest.Loans) > 0 {
 		fmt.Fprintf(w, "\nInterest by loan (each loan's share, rounded once)\n")
 		for _, l := range s.Interest.Loans {

@@ -143,6 +143,13 @@ func Bytes(s statement.Statement, facilityName string) ([]byte, error) {
 	pdf.SetFont("Helvetica", "B", 9)
 	row("Interest of the month", amount(s.Interest.Total))
 	pdf.SetFont("Helvetica", "", 9)
+	if n := len(s.Interest.Unexplained); n > 0 {
+		why := ""
+		if s.Interest.RatesUnknown != "" {
+			why = ": " + s.Interest.RatesUnknown
+		}
+		pdf.MultiCell(0, 4, tr(fmt.Sprintf("%d day(s) accrued with no rate derived%s", n, why)), "", "L", false)
+	}
 	if len(s.Interest.Loans) > 0 {
 		head("Interest by loan (each loan's share, rounded once)")
 		w := []float64{40, 50, 18, 22, 50}
