@@ -56,6 +56,13 @@ func TestStatementPage(t *testing.T) {
 				t.Errorf("%s: %d to %q, want %s", path, r.StatusCode, r.Header.Get("Location"), want)
 			}
 		}
+		resp, page = b.get("/facilities/btu/statements/2004-09")
+		mustStatus(t, "an empty month", resp.StatusCode, http.StatusOK)
+		for _, want := range []string{"No transaction is value-dated in the month.", "No interest accrued in the month.", "Nothing billed is unpaid at the end of the month."} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the statement of an empty month does not say %q", want)
+			}
+		}
 		r, page = b.get("/facilities/btu/statements/2004-13")
 		if r.StatusCode != http.StatusBadRequest || !strings.Contains(page, `month &#34;2004-13&#34;`) {
 			t.Errorf("month 2004-13: %d", r.StatusCode)
