@@ -88,25 +88,17 @@ func (s *Service) InterestByRatePeriod(ctx context.Context, facility string, fro
 	if to < from || int(to-from) >= maxInterestDays {
 		return out, store.Errorf(store.CodeInvalid, "interest from %s to %s: expected from on or before to, at most %d days", from, to, maxInterestDays)
 	}
-	posted := map[date.Date]int64{}
-	deltas := map[date.Date]money.Amount{} // Loans postings from from to to
+	var txs []ledger.Transaction
 	var accrued, adjusted, lastOut int64
 	after := int64(0)
 	for {
-		txs, err := s.Store.TransactionsPage(ctx, facility, store.Page{After: after, Limit: 1000, From: from, To: to})
+		page, err := s.Store.TransactionsPage(ctx, facility, store.Page{After: after, Limit: 1000, From: from, To: to})
 		if err != nil {
 			return out, err
 		}
-		for _, tr := range txs {
+		for _, tr := range page {
 			after = tr.ID
 			for _, p := range tr.Postings {
-				if p.Account == ledger.Loans {
-					day := tr.ValueDate
-					if tr.Kind == ledger.KindCapitalise {
-						day++ // bears interest from the next day
-					}
-					deltas[day] += p.Amount
-				}
 				if p.Account != ledger.InterestReceivable {
 					continue
 				}
@@ -114,31 +106,72 @@ func (s *Service) InterestByRatePeriod(ctx context.Context, facility string, fro
 				case tr.Kind == ledger.KindInterest && ledger.IsLastOutInterest(tr):
 					lastOut += int64(p.Amount)
 				case tr.Kind == ledger.KindInterest:
-					posted[tr.ValueDate] += int64(p.Amount)
 					accrued += int64(p.Amount)
 				case tr.Kind == ledger.KindInterestAdjustment:
 					adjusted += int64(p.Amount)
 				}
 			}
 		}
-		if len(txs) < 1000 {
+		txs = append(txs, page...)
+		if len(page) < 1000 {
 			break
+		}
+	}
+	days, loanDays, err := s.interestDays(ctx, facility, from, to, txs)
+	if err != nil {
+		return out, err
+	}
+	if out.Loans, err = ledger.LoanPeriods(loanDays); err != nil {
+		return out, err
+	}
+	out.Periods = ledger.RatePeriods(days)
+	out.Accrued, out.Adjustments = money.Amount(accrued).String(), money.Amount(adjusted).String()
+	if lastOut != 0 {
+		out.LastOutAccrued = money.Amount(lastOut).String()
+	}
+	return out, nil
+}
+
+// interestDays derives the rates the days from from to to bore, from the
+// facility's transactions txs value-dated in the span (those known: a day
+// without an accrual in txs is left out): each day's loans grouped by rate
+// (ledger.DayRate, a day with one rate carrying its posted accrual) and
+// each day's interest by loan (ledger.DayInterest), as close of business
+// computed them (the terms and the rate series of the day).
+func (s *Service) interestDays(ctx context.Context, facility string, from, to date.Date, txs []ledger.Transaction) ([]ledger.DayRate, []ledger.DayInterest, error) {
+	posted := map[date.Date]int64{}
+	deltas := map[date.Date]money.Amount{} // Loans postings from from to to
+	for _, tr := range txs {
+		if tr.ValueDate < from || tr.ValueDate > to {
+			continue
+		}
+		for _, p := range tr.Postings {
+			if p.Account == ledger.Loans {
+				day := tr.ValueDate
+				if tr.Kind == ledger.KindCapitalise {
+					day++ // bears interest from the next day
+				}
+				deltas[day] += p.Amount
+			}
+			if p.Account == ledger.InterestReceivable && tr.Kind == ledger.KindInterest && !ledger.IsLastOutInterest(tr) {
+				posted[tr.ValueDate] += int64(p.Amount)
+			}
 		}
 	}
 	terms := dailyTerms{s: s, facility: facility, series: map[string]ledger.RateSeries{}}
 	if err := terms.dates(ctx); err != nil {
-		return out, err
+		return nil, nil, err
 	}
 	m, err := s.readElections(ctx, facility, to)
 	if err != nil {
-		return out, err
+		return nil, nil, err
 	}
 	last, _, err := terms.on(ctx, to)
 	if err != nil {
-		return out, err
+		return nil, nil, err
 	}
 	if err := s.readLoanMoves(ctx, &m, facility, to, last, false); err != nil {
-		return out, err
+		return nil, nil, err
 	}
 	// Pooled (every loan of the default floating option): one position of
 	// the balance, from the balance before from and the postings read.
@@ -146,7 +179,7 @@ func (s *Service) InterestByRatePeriod(ctx context.Context, facility string, fro
 	if m.pooled {
 		b, err := s.Store.Balances(ctx, facility, from-1)
 		if err != nil {
-			return out, err
+			return nil, nil, err
 		}
 		principal = b[ledger.Loans]
 	}
@@ -167,39 +200,31 @@ func (s *Service) InterestByRatePeriod(ctx context.Context, facility string, fro
 		var loans []ledger.Loan
 		if !m.pooled {
 			if loans, err = bk.to(day, termsOf); err != nil {
-				return out, err
+				return nil, nil, err
 			}
 		}
 		t, _, err := terms.on(ctx, day)
 		if err != nil {
-			return out, err
+			return nil, nil, err
 		}
 		if m.pooled {
 			if loans, err = ledger.Pooled(principal, loanTerms(t)); err != nil {
-				return out, err
+				return nil, nil, err
 			}
 		}
 		di, err := rates.accrueLoans(t, day, loans)
 		if err != nil {
-			return out, err
+			return nil, nil, err
 		}
 		loanDays = append(loanDays, di)
 		groups, err := rateGroups(di)
 		if err != nil {
-			return out, err
+			return nil, nil, err
 		}
 		if len(groups) == 1 {
 			groups[0].Interest = money.Amount(amt) // the posted amount
 		}
 		days = append(days, groups...)
 	}
-	if out.Loans, err = ledger.LoanPeriods(loanDays); err != nil {
-		return out, err
-	}
-	out.Periods = ledger.RatePeriods(days)
-	out.Accrued, out.Adjustments = money.Amount(accrued).String(), money.Amount(adjusted).String()
-	if lastOut != 0 {
-		out.LastOutAccrued = money.Amount(lastOut).String()
-	}
-	return out, nil
+	return days, loanDays, nil
 }

@@ -69,6 +69,7 @@ var policy = map[string]struct {
 	"POST /api/v1/rates/{series}":                          {checkers, 201},
 	"POST /api/v1/rates/{series}/import":                   {checkers, 201},
 	"GET /api/v1/facilities/{slug}/interest":               {nil, 200},
+	"GET /api/v1/facilities/{slug}/statements/{month}":     {nil, 200},
 	"GET /api/v1/facilities/{slug}/loan-notices":           {nil, 200},
 	"POST /api/v1/facilities/{slug}/loans/{id}/continue":   {makers, 201},
 	"POST /api/v1/facilities/{slug}/loans/{id}/convert":    {makers, 201},
@@ -105,6 +106,9 @@ func (e *env) requestAs(route, slug, as string) req {
 		return r
 	}
 	if r, ok := e.reservesRequest(route, slug); ok { // reserves_test.go
+		return r
+	}
+	if r, ok := e.statementRequest(route, slug); ok { // statement_test.go
 		return r
 	}
 	ctx := context.Background()

@@ -58,7 +58,7 @@ func (s *Server) defaultsRoutes() []*Route {
 }
 
 func init() {
-	queryDocs["format"] = obj{"description": "json (default); ics (text/calendar) for deadlines, csv (text/csv) for the audit trail", "schema": obj{"type": "string", "enum": []string{"json", "ics", "csv"}}}
+	queryDocs["format"] = obj{"description": "json (default); ics (text/calendar) for deadlines, csv (text/csv) for the audit trail and the trends, pdf (application/pdf) for a statement", "schema": obj{"type": "string", "enum": []string{"json", "ics", "csv", "pdf"}}}
 	queryDocs["method"] = obj{"description": "a notice method of the terms, e.g. courier or fax", "schema": str}
 	queryDocs["sent"] = obj{"description": "when the notice was sent: RFC 3339, or YYYY-MM-DD HH:MM in the facility's zone", "schema": str}
 	queryDocs["confirmed"] = obj{"description": "fax: when confirmation of good transmission was received (same forms as sent)", "schema": str}

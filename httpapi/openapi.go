@@ -38,6 +38,7 @@ import (
 	"revolver/jobs"
 	"revolver/ledger"
 	"revolver/money"
+	"revolver/statement"
 	"revolver/store"
 )
 
@@ -219,6 +220,7 @@ var schemaTypes = map[string]any{
 	"RateValue":           ledger.RatePoint{},
 	"RateImport":          app.RateImport{},
 	"InterestReport":      app.InterestReport{},
+	"Statement":           statement.Statement{},
 	"LoanNoticeList":      loanNoticeList{},
 	"ReserveList":         reserveList{},
 	"ReserveInput":        reserveInput{},
@@ -576,6 +578,9 @@ func (g *schemaGen) operation(rt *Route) (obj, error) {
 			p["description"] = "the API token's SHA-256 (hex)"
 		case "session":
 			p["description"] = "the SHA-256 (hex) of the session's cookie"
+		case "month":
+			p["description"] = "the month, YYYY-MM"
+			p["schema"] = obj{"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$", "example": "2006-11"}
 		case "series":
 			p["description"] = "the base-rate series: " + strings.Join(ledger.SeriesNames(), ", ")
 			p["schema"] = obj{"type": "string", "enum": ledger.SeriesNames()}
@@ -741,7 +746,7 @@ var tags = []struct {
 }{
 	{"service", "Liveness and this document", []string{"health", "ready", "openapi.json"}},
 	{"session", "Signing in and out, and who is signed in", []string{"session", "me"}},
-	{"facilities", "Facilities, their terms, availability and loan account", []string{"facilities", "availability", "ledger", "interest"}},
+	{"facilities", "Facilities, their terms, availability and loan account", []string{"facilities", "availability", "ledger", "interest", "statements"}},
 	{"certificates", "Borrowing base certificates: submitted by the borrower, decided by a lender", []string{"borrowing-base-certificates"}},
 	{"loans", "Advances (maker-checker above the threshold), repayments, and notices continuing or converting term-rate loans at the end of their interest periods", []string{"advances", "repayments", "loans", "loan-notices"}},
 	{"covenants", "Financial statements, covenant tests and covenant results as reported", []string{"financial-statements", "covenants", "covenant-results"}},

@@ -187,6 +187,9 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET "+f+"/calendar", s.facPage(s.calendarPage))
 	s.mux.HandleFunc("GET "+f+"/trends", s.facPage(s.trendsPage))
 	s.mux.HandleFunc("GET "+f+"/trends.csv", s.facPage(s.trendsPage))
+	s.mux.HandleFunc("GET "+f+"/statements", s.facPage(s.statementsIndex))
+	s.mux.HandleFunc("GET "+f+"/statements/{month}", s.facPage(s.statementPage))
+	s.mux.HandleFunc("GET "+f+"/statements/{month}/statement.pdf", s.facPage(s.statementPDF))
 	s.mux.HandleFunc("GET "+f+"/calendar.ics", s.facPage(s.calendarICS))
 }
 

@@ -138,6 +138,8 @@ var examples = map[string]string{
   revolver audit verify --db revolver.db --expect 1234:9f2c…   # the head close of business printed`,
 	"revolver audit list": `  revolver audit list --db revolver.db --facility btu-sovereign --from 2006-12-01 --format csv
   revolver audit list --db revolver.db --user officer@lender.example --kind advance --limit 20`,
+	"revolver statement": `  revolver statement --db revolver.db --facility btu-sovereign --month 2006-11 --format table
+  revolver statement --db revolver.db --facility btu-sovereign --month 2006-11 --known-at 2006-12-01 --format json`,
 	"revolver availability": `  revolver availability --db revolver.db --slug btu-sovereign --as-of 2006-12-29 --format table`,
 	"revolver trends": `  revolver trends --db revolver.db --slug btu-sovereign --format table
   revolver trends --db revolver.db --slug btu-sovereign --known-at 2006-11-30 --top 5 --format csv --table concentration`,

@@ -1534,6 +1534,7 @@ func (w *world) check() {
 	if api != page || api != cli || api != model {
 		w.fatalf("on the business date %s the surfaces disagree:\n  API   %+v\n  web   %+v\n  CLI   %+v\n  model %+v", bd, api, page, cli, model)
 	}
+	w.statement(bd)
 
 	if e := w.pastDay(); e != 0 {
 		k := w.closedAt[e]
@@ -1575,6 +1576,35 @@ func (w *world) check() {
 		}
 	}
 	w.stored()
+}
+
+// statement: the borrower's statement of the business date's month as
+// known now is the same from the API and the command line, and its loans
+// at the month's end are the model's.
+func (w *world) statement(bd date.Date) {
+	w.t.Helper()
+	month := bd.String()[:7]
+	st, b := w.api(surfBorrower, "GET", "/statements/"+month+"?known_at=now", "", nil)
+	if st != 200 {
+		w.fatalf("API statement %s: %d %s", month, st, b)
+	}
+	out := w.cli("", "statement", "--facility", surfSlug, "--month", month, "--known-at", "now")
+	w.sameJSON("the statement of "+month, b, json.RawMessage(out))
+	var s struct {
+		To      date.Date `json:"to"`
+		Closing struct {
+			Accounts []struct {
+				Account string       `json:"account"`
+				Amount  money.Amount `json:"amount"`
+			} `json:"accounts"`
+		} `json:"closing"`
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		w.fatalf("API statement %s: %v", month, err)
+	}
+	if got, want := s.Closing.Accounts[0].Amount, w.loansOn(s.To); s.Closing.Accounts[0].Account != "loans" || got != want {
+		w.fatalf("the statement of %s closes with loans %s, the model %s", month, got, want)
+	}
 }
 
 // pastDay is a closed business date at random (0 before the first close).
