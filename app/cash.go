@@ -13,6 +13,7 @@ import (
 
 	"revolver/agreement"
 	"revolver/bai2"
+	"revolver/collateral"
 	"revolver/date"
 	"revolver/explain"
 	"revolver/ledger"
@@ -792,4 +793,170 @@ func ExplainCashItem(it store.CashItem, f store.CashFile, ft FacilityTerms) *exp
 		n.Add(&explain.Node{Key: key + ".transaction", Label: "Ledger transaction", Value: fmt.Sprint(it.Transaction)})
 	}
 	return n
+}
+
+// CashReconciliation is the bank's deposits against the borrower's
+// collections journal delivered with a certificate, over the journal's
+// period: per day and per batch (the journal's batch against the bank
+// reference of the deposit), with the differences listed.
+type CashReconciliation struct {
+	Facility    string       `json:"facility"`
+	Certificate int64        `json:"certificate"`
+	Journal     string       `json:"journal"`
+	From        date.Date    `json:"from"`
+	To          date.Date    `json:"to"`
+	Bank        money.Amount `json:"bank"`
+	Book        money.Amount `json:"journal_total"`
+	Difference  money.Amount `json:"difference"`
+	Days        []CashRecon  `json:"days"`
+	Batches     []CashRecon  `json:"batches"`
+	Differences []string     `json:"differences"`
+}
+
+// CashRecon is one day's or one batch's figures: the bank's deposits less
+// its returned items, the journal's receipts less its returned checks,
+// their difference (bank − journal) and how many of each.
+type CashRecon struct {
+	Day        date.Date    `json:"day,omitzero"`
+	Batch      string       `json:"batch,omitempty"`
+	Bank       money.Amount `json:"bank"`
+	Book       money.Amount `json:"journal"`
+	Difference money.Amount `json:"difference"`
+	BankItems  int          `json:"bank_items"`
+	BookRows   int          `json:"journal_rows"`
+}
+
+// ReconcileCash reconciles the bank's deposits imported as known at
+// knownAt (zero: every file) against the collections journal delivered
+// with certificate id, over the journal's period: from the day after the
+// previous approved certificate's as-of date (or the journal's first day,
+// when there is none) to the certificate's as-of date. The bank's side is
+// every deposit and returned item of the facility's accounts but its
+// operating account, received in the period.
+func (s *Service) ReconcileCash(ctx context.Context, facility string, certificate int64, knownAt time.Time) (CashReconciliation, error) {
+	if err := authorize(ctx, ActRead, facility); err != nil {
+		return CashReconciliation{}, err
+	}
+	c, err := s.Store.Certificate(ctx, certificate)
+	if err != nil {
+		return CashReconciliation{}, err
+	}
+	if c.Facility != facility {
+		return CashReconciliation{}, store.Errorf(store.CodeNotFound, "certificate %d of facility %q not found", certificate, facility)
+	}
+	var in *store.Input
+	for i := range c.Inputs {
+		if c.Inputs[i].Kind == store.InputCollections {
+			in = &c.Inputs[i]
+		}
+	}
+	if in == nil {
+		return CashReconciliation{}, store.Errorf(store.CodeNotFound, "certificate %d as of %s carries no collections journal to reconcile the bank's deposits against", c.ID, c.AsOf)
+	}
+	b, err := s.Store.Blob(ctx, in.SHA256)
+	if err != nil {
+		return CashReconciliation{}, fmt.Errorf("certificate %d collections journal: %w", c.ID, err)
+	}
+	j, err := collateral.ReadCollections(in.Name, b, collateral.Options{})
+	if err != nil {
+		return CashReconciliation{}, fmt.Errorf("certificate %d collections journal: %w", c.ID, err)
+	}
+	r := CashReconciliation{Facility: facility, Certificate: c.ID, Journal: in.Name, To: c.AsOf}
+	if prev, ok, err := previousApproved(ctx, s.Store, facility, c.AsOf); err != nil {
+		return r, err
+	} else if ok {
+		r.From = prev.AsOf.AddDays(1)
+	} else {
+		r.From = c.AsOf
+		for _, row := range j.Rows {
+			r.From = min(r.From, row.Date)
+		}
+	}
+	ft, err := s.Terms.Terms(ctx, facility, c.AsOf)
+	if err != nil {
+		return r, err
+	}
+	files, err := s.CashFiles(ctx, facility, knownAt)
+	if err != nil {
+		return r, err
+	}
+	known := map[int64]bool{}
+	for _, f := range files {
+		known[f.ID] = true
+	}
+	items, err := s.Store.CashItems(ctx, facility, 0)
+	if err != nil {
+		return r, err
+	}
+	days := map[date.Date]*CashRecon{}
+	batches := map[string]*CashRecon{}
+	day := func(d date.Date) *CashRecon {
+		if days[d] == nil {
+			days[d] = &CashRecon{Day: d}
+		}
+		return days[d]
+	}
+	batch := func(k string, d date.Date) *CashRecon {
+		if batches[k] == nil {
+			batches[k] = &CashRecon{Batch: k, Day: d}
+		}
+		return batches[k]
+	}
+	for _, it := range items {
+		if !known[it.File] || it.Received < r.From || it.Received > r.To || !(agreement.CashCredit(it.Kind) || it.Kind == agreement.CashReturnedItem) {
+			continue
+		}
+		if a, ok := ft.Cash.account(it.Account); ok && a.Kind.Value == agreement.AccountOperating {
+			continue
+		}
+		for _, x := range []*CashRecon{day(it.Received), batch(it.BankRef, it.Received)} {
+			x.Bank += it.Amount
+			x.BankItems++
+		}
+		r.Bank += it.Amount
+	}
+	for _, row := range j.Rows {
+		if row.Date < r.From || row.Date > r.To {
+			continue
+		}
+		for _, x := range []*CashRecon{day(row.Date), batch(row.Batch, row.Date)} {
+			x.Book += row.Amount
+			x.BookRows++
+		}
+		r.Book += row.Amount
+	}
+	r.Difference = r.Bank - r.Book
+	for _, d := range days {
+		d.Difference = d.Bank - d.Book
+		r.Days = append(r.Days, *d)
+	}
+	sort.Slice(r.Days, func(a, b int) bool { return r.Days[a].Day < r.Days[b].Day })
+	for _, x := range batches {
+		x.Difference = x.Bank - x.Book
+		r.Batches = append(r.Batches, *x)
+	}
+	sort.Slice(r.Batches, func(a, b int) bool {
+		if r.Batches[a].Day != r.Batches[b].Day {
+			return r.Batches[a].Day < r.Batches[b].Day
+		}
+		return r.Batches[a].Batch < r.Batches[b].Batch
+	})
+	for _, d := range r.Days {
+		if d.Difference != 0 {
+			r.Differences = append(r.Differences, fmt.Sprintf("%s: the bank reports %s (%d item(s)), the journal %s (%d row(s)): difference %s",
+				d.Day, d.Bank, d.BankItems, d.Book, d.BookRows, d.Difference))
+		}
+	}
+	for _, x := range r.Batches {
+		switch {
+		case x.Difference == 0:
+		case x.BookRows == 0:
+			r.Differences = append(r.Differences, fmt.Sprintf("batch %q of %s: %s at the bank, not in the journal", x.Batch, x.Day, x.Bank))
+		case x.BankItems == 0:
+			r.Differences = append(r.Differences, fmt.Sprintf("batch %q of %s: %s in the journal, not at the bank", x.Batch, x.Day, x.Book))
+		default:
+			r.Differences = append(r.Differences, fmt.Sprintf("batch %q of %s: the bank %s, the journal %s: difference %s", x.Batch, x.Day, x.Bank, x.Book, x.Difference))
+		}
+	}
+	return r, nil
 }

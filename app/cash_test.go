@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -292,6 +294,58 @@ func TestSweepOn(t *testing.T) {
 		}
 		if on, _, _ := svc.sweepOn(ctx, "btu", "0099", eff, before); on {
 			t.Errorf("swept as known before the default was recorded")
+		}
+	})
+}
+
+// The bank's deposits of a generated history tie to the borrower's
+// collections journal of the certificate day by day and batch by batch;
+// a deposit the journal does not have is listed, on its day and as its
+// batch.
+func TestReconcileCash(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		e := newCertEnv(t, s)
+		dir := history(t)
+		ctx := context.Background()
+		first, err := e.submitIn(historyInput(t, dir, "2004-06-30", false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.approveWith(first, ""); err != nil {
+			t.Fatal(err)
+		}
+		c, err := e.submitIn(historyInput(t, dir, "2004-07-31", true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "2004-07-31", "lockbox.bai"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.ImportCash(ctx, "btu", "lockbox.bai", b); err != nil {
+			t.Fatal(err)
+		}
+		r, err := e.svc.ReconcileCash(ctx, "btu", c.ID, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := column(t, filepath.Join(dir, "2004-07-31", "collections.csv"), "amount")
+		if len(r.Differences) != 0 || r.Bank != want || r.Book != want || r.From != date.MustParse("2004-07-01") || len(r.Days) == 0 || len(r.Batches) < len(r.Days) {
+			t.Fatalf("reconciliation %+v, want the bank and the journal both %s", r, want)
+		}
+		if _, err := e.svc.ImportCash(ctx, "btu", "extra.bai", baiFile("x", "2004-07-21", grp("2004-07-20", lockbox, dep("115", 1_234_00, "WIRE9")))); err != nil {
+			t.Fatal(err)
+		}
+		r, err = e.svc.ReconcileCash(ctx, "btu", c.ID, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Difference != 1_234_00 || len(r.Differences) != 2 || !strings.Contains(r.Differences[0], "2004-07-20") ||
+			!strings.Contains(r.Differences[1], `batch "WIRE9" of 2004-07-20: 1234.00 at the bank, not in the journal`) {
+			t.Errorf("differences %q (difference %s)", r.Differences, r.Difference)
+		}
+		if _, err := e.svc.ReconcileCash(ctx, "btu", first.ID, time.Time{}); store.ErrorCode(err) != store.CodeNotFound {
+			t.Errorf("a certificate without journals: %v", err)
 		}
 	})
 }
