@@ -861,7 +861,7 @@ func (s *Service) ReconcileCash(ctx context.Context, facility string, certificat
 	if err != nil {
 		return CashReconciliation{}, fmt.Errorf("certificate %d collections journal: %w", c.ID, err)
 	}
-	r := CashReconciliation{Facility: facility, Certificate: c.ID, Journal: in.Name, To: c.AsOf}
+	r := CashReconciliation{Facility: facility, Certificate: c.ID, Journal: in.Name, To: c.AsOf, Days: []CashRecon{}, Batches: []CashRecon{}, Differences: []string{}}
 	if prev, ok, err := previousApproved(ctx, s.Store, facility, c.AsOf); err != nil {
 		return r, err
 	} else if ok {
