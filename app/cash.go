@@ -199,7 +199,7 @@ func (s *Service) ImportCash(ctx context.Context, facility, name string, content
 
 	var out CashImport
 	err = s.update(ctx, facility, func(tx store.Tx) error {
-		out = CashImport{}
+		out = CashImport{Skipped: []SkippedGroup{}, Items: []store.CashItem{}, Transactions: []ledger.Transaction{}}
 		if old, found, err := tx.CashFileLike(sha, f.Sender, f.FileID, f.Created); err != nil {
 			return err
 		} else if found {
