@@ -337,7 +337,7 @@ func (s *Service) ImportCash(ctx context.Context, facility, name string, content
 		if err != nil {
 			return err
 		}
-		out.File = stored
+		out.File, out.Items = stored, in.Items
 		if len(in.Groups) == 0 {
 			out.Message = fmt.Sprintf("%s: every group was imported before: nothing posted again", name)
 			return nil
@@ -351,13 +351,6 @@ func (s *Service) ImportCash(ctx context.Context, facility, name string, content
 	})
 	if err != nil {
 		return CashImport{}, err
-	}
-	if !out.Replayed {
-		items, err := s.Store.CashItems(ctx, facility, out.File.ID)
-		if err != nil {
-			return CashImport{}, err
-		}
-		out.Items = items
 	}
 	return out, nil
 }
@@ -462,7 +455,7 @@ func (s *Service) applyReturn(tx store.Tx, facility string, ft FacilityTerms, sh
 	amount := -it.Amount
 	vd := ledger.CollectionValueDate(it.Received, ft.ClearanceDays, ft.Calendar)
 	it.ValueDate = vd
-	prior, err := tx.CashItemsOf(it.Account)
+	prior, err := tx.CashItemsLike(it.Account, it.BankRef, amount)
 	if err != nil {
 		return nil, err
 	}
@@ -497,11 +490,13 @@ func (s *Service) applyReturn(tx store.Tx, facility string, ft FacilityTerms, sh
 	key := fmt.Sprintf("cash:%s:return:%d", sha[:16], it.Record)
 	if match != nil {
 		it.Returns = match.ID
-		if match.Transaction != 0 && match.Applied == amount && match.Amount == amount && alone(prior, match) {
-			orig, err := tx.Transaction(match.Transaction)
-			if err != nil {
+		var orig ledger.Transaction
+		if match.Transaction != 0 && match.Applied == amount && match.Amount == amount {
+			if orig, err = tx.Transaction(match.Transaction); err != nil {
 				return nil, err
 			}
+		}
+		if orig.ID != 0 && credited(orig) == amount {
 			t, err := ledger.Reverse(ledger.Ref{Facility: facility, Key: key, ValueDate: vd,
 				Memo: fmt.Sprintf("item returned (%s record %d): reverses the collection of deposit %s received %s", name, it.Record, match.BankRef, match.Received)},
 				ledger.KindReturnedItem, orig)
@@ -535,14 +530,18 @@ func (s *Service) applyReturn(tx store.Tx, facility string, ft FacilityTerms, sh
 	return &p.Transaction, nil
 }
 
-// alone reports whether the collection of deposit d credited d only.
-func alone(items []store.CashItem, d *store.CashItem) bool {
-	for _, x := range items {
-		if x.ID != d.ID && x.Transaction == d.Transaction && agreement.CashCredit(x.Kind) {
-			return false
+// credited is what a collection credited to the loans (first-out and
+// last-out): a deposit's collection that credited as much as the deposit
+// applied credited that deposit alone (the day's other deposits applied
+// nothing), so reversing it reverses that deposit only.
+func credited(t ledger.Transaction) money.Amount {
+	var a money.Amount
+	for _, p := range t.Postings {
+		if p.Account == ledger.Loans || p.Account == ledger.LoansLastOut {
+			a -= p.Amount
 		}
 	}
-	return true
+	return a
 }
 
 // sweepOn decides whether the collections of account on day pay the loans

@@ -254,6 +254,17 @@ func TestImportCashReturnedItems(t *testing.T) {
 		if got := loansOn(t, s, "2006-03-16"); got != 1_003_000_00 {
 			t.Errorf("loans %s, want 1003000.00", got)
 		}
+		// A returned deposit credited with another of its day is charged
+		// back: the day's collection is not reversed whole.
+		two, err := svc.ImportCash(ctx, "btu", "c.bai", baiFile("3", "2006-03-20", grp("2006-03-17", lockbox, dep("115", 10_000_00, "CHK8"), dep("115", 20_000_00, "CHK9"))))
+		if err != nil || len(two.Transactions) != 1 {
+			t.Fatalf("two deposits: %+v %v", two, err)
+		}
+		back, err := svc.ImportCash(ctx, "btu", "d.bai", baiFile("4", "2006-03-22", grp("2006-03-21", lockbox, dep("555", 10_000_00, "CHK8"))))
+		if err != nil || len(back.Transactions) != 1 || back.Transactions[0].Kind != ledger.KindChargeBack || back.Items[0].Returns != two.Items[0].ID ||
+			!strings.Contains(back.Items[0].Reason, "credited with other deposits") {
+			t.Errorf("a deposit credited with another returned: %+v %v", back, err)
+		}
 	})
 }
 

@@ -103,8 +103,9 @@ type CashStore interface {
 type CashTx interface {
 	// AddCashImport stores the file (its content as a blob), its groups
 	// and its items, all or none; the ids and the facility are set by the
-	// store. The same content, or the same sender, file id and creation
-	// date, again is a conflict; so is a group key already stored.
+	// store, and in.Items are given theirs (with their file and group). The
+	// same content, or the same sender, file id and creation date, again is
+	// a conflict; so is a group key already stored.
 	AddCashImport(in CashImport) (CashFile, error)
 	// CashFileLike returns a stored file of the facility with the SHA-256,
 	// or else with the sender, file id and creation date (false: none).
@@ -112,7 +113,9 @@ type CashTx interface {
 	// CashGroupsByKey returns the facility's stored groups whose key is
 	// among keys, by key.
 	CashGroupsByKey(keys []string) (map[string]CashGroup, error)
-	// CashItemsOf lists the facility's items of an account by id, as the
-	// transaction sees them.
-	CashItemsOf(account string) ([]CashItem, error)
+	// CashItemsLike lists the facility's items of an account with the
+	// bank reference (when not empty) or the amount, in either direction
+	// (a deposit and the item returning it), by id, as the transaction
+	// sees them.
+	CashItemsLike(account, bankRef string, amount money.Amount) ([]CashItem, error)
 }

@@ -113,7 +113,29 @@ func (t *facilityTx) AddCashImport(in store.CashImport) (store.CashFile, error) 
 			return f, fmt.Errorf("cash file %q items: %w", f.Name, err)
 		}
 	}
-	return f, nil
+	if len(in.Items) == 0 {
+		return f, nil
+	}
+	// The items' ids, in the order inserted (one file's items are inserted
+	// under the facility's lock, in order).
+	rows, err := t.tx.QueryContext(t.ctx, t.db.q(`SELECT id FROM cash_items WHERE file_id = ? ORDER BY id`), f.ID)
+	if err != nil {
+		return f, err
+	}
+	defer rows.Close()
+	i := 0
+	for rows.Next() {
+		if i == len(in.Items) {
+			return f, fmt.Errorf("cash file %q: more items stored than inserted", f.Name)
+		}
+		it := &in.Items[i]
+		if err := rows.Scan(&it.ID); err != nil {
+			return f, err
+		}
+		it.Facility, it.File, it.Group = t.f.Slug, f.ID, groups[it.GroupKey]
+		i++
+	}
+	return f, rows.Err()
 }
 
 // CashFileLike implements store.CashTx.
@@ -146,9 +168,16 @@ func (t *facilityTx) CashGroupsByKey(keys []string) (map[string]store.CashGroup,
 	return out, nil
 }
 
-// CashItemsOf implements store.CashTx.
-func (t *facilityTx) CashItemsOf(account string) ([]store.CashItem, error) {
-	return t.db.cashItems(t.ctx, t.tx, t.f.Slug, `facility_id = ? AND account = ?`, t.fid, account)
+// CashItemsLike implements store.CashTx.
+func (t *facilityTx) CashItemsLike(account, bankRef string, amount money.Amount) ([]store.CashItem, error) {
+	a := int64(amount)
+	if a < 0 {
+		a = -a
+	}
+	if bankRef == "" {
+		return t.db.cashItems(t.ctx, t.tx, t.f.Slug, `facility_id = ? AND account = ? AND amount IN (?, ?)`, t.fid, account, a, -a)
+	}
+	return t.db.cashItems(t.ctx, t.tx, t.f.Slug, `facility_id = ? AND account = ? AND (bank_ref = ? OR amount IN (?, ?))`, t.fid, account, bankRef, a, -a)
 }
 
 // CashFiles implements store.CashStore.

@@ -35,7 +35,11 @@ func testCashImports(t *testing.T, s store.Store) {
 		})
 		return out, err
 	}
-	got = must(add("f", store.CashImport{File: file, Content: content, Groups: []store.CashGroup{group}, Items: []store.CashItem{dep, ret}})).of(t)
+	in := store.CashImport{File: file, Content: content, Groups: []store.CashGroup{group}, Items: []store.CashItem{dep, ret}}
+	got = must(add("f", in)).of(t)
+	if in.Items[0].ID == 0 || in.Items[1].ID <= in.Items[0].ID || in.Items[1].File != got.ID || in.Items[0].Group == 0 || in.Items[0].Facility != "f" {
+		t.Errorf("the items given their ids: %+v", in.Items)
+	}
 	if got.ID == 0 || got.Facility != "f" || got.SHA256 == "" || !got.ImportedAt.Equal(store.Truncate(t0)) {
 		t.Fatalf("stored %+v", got)
 	}
@@ -85,11 +89,17 @@ func testCashImports(t *testing.T, s store.Store) {
 		if err != nil || len(gs) != 1 || gs[group.Key].File != got.ID || gs[group.Key].AsOf != group.AsOf || gs[group.Key].SHA256 != "ab" {
 			t.Errorf("groups %+v %v", gs, err)
 		}
-		its, err := tx.CashItemsOf("0012345678")
+		its, err := tx.CashItemsLike("0012345678", "LBX1", amt("10.00"))
 		if err != nil || len(its) != 2 {
-			t.Errorf("items of the account %d %v", len(its), err)
+			t.Errorf("items of the account by reference or amount: %d %v", len(its), err)
 		}
-		if its, _ := tx.CashItemsOf("99"); len(its) != 0 {
+		if its, _ := tx.CashItemsLike("0012345678", "", amt("-1250.00")); len(its) != 1 || its[0].BankRef != "LBX1" {
+			t.Errorf("items of the account by amount: %+v", its)
+		}
+		if its, _ := tx.CashItemsLike("0012345678", "X", amt("3.00")); len(its) != 0 {
+			t.Errorf("items matching nothing: %+v", its)
+		}
+		if its, _ := tx.CashItemsLike("99", "LBX1", amt("10.00")); len(its) != 0 {
 			t.Errorf("items of another account %+v", its)
 		}
 		return nil
