@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"revolver/agreement"
@@ -64,9 +65,10 @@ func cashFiles(facility int, days []date.Date) [][]byte {
 
 // benchImportCash: a year of daily BAI2 files for every facility imported
 // through ImportCash with the application posted (each facility's lockbox
-// swept daily, clearance one Business Day), day by day. It reports the
-// time per file, per record and for the whole (s/run).
-func benchImportCash(b *testing.B, s store.Store) {
+// swept daily, clearance one Business Day), day by day, by workers
+// importing the day's files of different facilities at once. It reports
+// the time per file, per record and for the whole (s/run).
+func benchImportCash(b *testing.B, s store.Store, workers int) {
 	nf, nd := CashBenchScale()
 	slugs := facilities(b, s, nf)
 	lockbox := agreement.CashAccount{Number: "0012345678", Kind: agreement.Term[string]{Value: agreement.AccountLockbox}, Swept: agreement.Term[bool]{Value: true}}
@@ -101,14 +103,34 @@ func benchImportCash(b *testing.B, s store.Store) {
 			b.Fatal("run with -benchtime 1x: a file is imported once")
 		}
 		for di := range days {
-			for fi, slug := range slugs {
-				im, err := svc.ImportCash(ctx, slug, "lockbox.bai", files[fi][di])
-				if err != nil {
-					b.Fatal(err)
-				}
-				if im.Replayed || len(im.Transactions) == 0 {
-					b.Fatalf("%s day %s: %+v", slug, days[di], im.Message)
-				}
+			next := make(chan int)
+			errs := make(chan error, workers)
+			var wg sync.WaitGroup
+			for range workers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for fi := range next {
+						im, err := svc.ImportCash(ctx, slugs[fi], "lockbox.bai", files[fi][di])
+						if err == nil && (im.Replayed || len(im.Transactions) == 0) {
+							err = fmt.Errorf("%s day %s: %s", slugs[fi], days[di], im.Message)
+						}
+						if err != nil {
+							errs <- err
+							return
+						}
+					}
+				}()
+			}
+			for fi := range slugs {
+				next <- fi
+			}
+			close(next)
+			wg.Wait()
+			select {
+			case err := <-errs:
+				b.Fatal(err)
+			default:
 			}
 		}
 	}
