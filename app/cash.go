@@ -413,14 +413,11 @@ func (s *Service) applyUnit(tx store.Tx, facility string, ft FacilityTerms, sha,
 // on day and on every later date posted: what a credit on day may repay
 // without taking them below zero then or later.
 func loansRoom(tx store.Tx, day date.Date) (money.Amount, error) {
-	room := money.Amount(0)
-	for _, acct := range []ledger.Account{ledger.Loans, ledger.LoansLastOut} {
-		b, err := tx.Balance(acct, day)
-		if err != nil {
-			return 0, err
-		}
-		room += b
+	b, err := tx.Balances(day)
+	if err != nil {
+		return 0, err
 	}
+	room := b[ledger.Loans] + b[ledger.LoansLastOut]
 	bal := room
 	later := map[date.Date]money.Amount{}
 	for _, acct := range []ledger.Account{ledger.Loans, ledger.LoansLastOut} {

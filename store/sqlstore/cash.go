@@ -62,17 +62,15 @@ func (t *facilityTx) AddCashImport(in store.CashImport) (store.CashFile, error) 
 		return f, store.Errorf(store.CodeInvalid, "cash file %q: SHA-256 %s given, the content's is %s", f.Name, f.SHA256, h)
 	}
 	f.SHA256 = h
-	if old, ok, err := t.CashFileLike(f.SHA256, f.Sender, f.FileID, f.Created); err != nil {
-		return f, err
-	} else if ok {
-		return f, store.Errorf(store.CodeConflict, "cash file %q is file %d imported %s", f.Name, old.ID, old.ImportedAt.Format("2006-01-02 15:04 UTC"))
-	}
+	// A file imported before (the same content, or the same sender, file
+	// id and creation date) is refused by the table's unique keys.
 	err = t.tx.QueryRowContext(t.ctx, t.db.q(`INSERT INTO cash_files (facility_id, name, sha256, sender, receiver, file_ref, created, created_time, groups_new, groups_seen, records, imported_by, imported_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		t.fid, f.Name, f.SHA256, f.Sender, f.Receiver, f.FileID, t.db.D.Date(f.Created), f.CreatedTime, f.GroupsNew, f.GroupsSeen, f.Records, f.ImportedBy, t.db.D.Time(f.ImportedAt)).Scan(&f.ID)
 	if err != nil {
 		if t.db.D.IsUnique(err) {
-			return f, store.Errorf(store.CodeConflict, "cash file %q of facility %q imported concurrently", f.Name, t.f.Slug)
+			return f, store.Errorf(store.CodeConflict, "cash file %q of facility %q is imported already (the same content, or the same sender %s, file id %s and creation date %s)",
+				f.Name, t.f.Slug, f.Sender, f.FileID, f.Created)
 		}
 		return f, err
 	}
