@@ -10,9 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"revolver/agreement"
 	"revolver/bai2"
 	"revolver/date"
 	"revolver/defaults"
+	"revolver/examples"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
@@ -357,6 +359,66 @@ func TestReconcileCash(t *testing.T) {
 		}
 		if _, err := e.svc.ReconcileCash(ctx, "btu", first.ID, time.Time{}); store.ErrorCode(err) != store.CodeNotFound {
 			t.Errorf("a certificate without journals: %v", err)
+		}
+	})
+}
+
+// The modern example's collateral account is under springing dominion:
+// outside a dominion period and before an event of default and notice its
+// collections are not swept, nor are its operating account's; an unknown
+// type code there is kept as unclassified.
+func TestSweepOnModern(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		var files []agreement.File
+		entries, _ := examples.FS.ReadDir("modern-abl")
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ".yaml") {
+				b, _ := examples.FS.ReadFile("modern-abl/" + e.Name())
+				files = append(files, agreement.NewFile(e.Name(), b))
+			}
+		}
+		now := time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
+		svc := &Service{Store: s, Terms: &StoredTerms{Store: s}, Now: func() time.Time { return now }}
+		if _, err := svc.RegisterFacility(ctx, "modern", files, Settings{}, "setup"); err != nil {
+			t.Fatal(err)
+		}
+		day := date.MustParse("2026-08-14")
+		on, why, err := svc.sweepOn(ctx, "modern", "4400198812", day, now)
+		if err != nil || on || !strings.Contains(why, "account 4400198812 (collateral) is not swept") {
+			t.Errorf("collateral account: %v %q %v", on, why, err)
+		}
+		if on, why, _ := svc.sweepOn(ctx, "modern", "4400198820", day, now); on || !strings.Contains(why, "operating account") {
+			t.Errorf("operating account: %v %q", on, why)
+		}
+		g := grp("2026-08-14", "4400198812", dep("115", 1_000_00, "L1"), dep("399", 5_00, "X"))
+		g.Originator, g.Ultimate = "AGENT", "MODERN"
+		im, err := svc.ImportCash(ctx, "modern", "m.bai", baiFile("m1", "2026-08-17", g))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(im.Transactions) != 0 || im.Unclassified != 1 || im.Items[0].Swept || im.Items[0].Applied != 0 || im.Items[0].Remitted != 0 {
+			t.Errorf("an import outside dominion: %+v", im)
+		}
+	})
+}
+
+// A group of status 4 (test only) is kept and applied to nothing; a
+// deletion or correction (2, 3) refuses the file.
+func TestImportCashGroupStatus(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		svc := btu(t, s)
+		advanced(t, s, "2006-01-03", 1_000_000_00)
+		g := grp("2006-03-10", lockbox, dep("115", 100_00, "T"))
+		g.Status = 4
+		im, err := svc.ImportCash(ctx, "btu", "test.bai", baiFile("t", "2006-03-13", g))
+		if err != nil || len(im.Transactions) != 0 || !strings.Contains(im.Items[0].Reason, "test only") {
+			t.Errorf("test only: %+v %v", im, err)
+		}
+		g.Status = 3
+		if _, err := svc.ImportCash(ctx, "btu", "fix.bai", baiFile("c", "2006-03-13", g)); store.ErrorCode(err) != store.CodeInvalid || !strings.Contains(err.Error(), "group status: found 3") {
+			t.Errorf("a correction: %v", err)
 		}
 	})
 }
