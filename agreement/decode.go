@@ -344,10 +344,12 @@ func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 	d.reporting(t, root, terms)
 	if g := t.kids["collections"]; g != nil {
 		c := root.in(g, "collections")
-		if d.group(g, c, "clearance_days") {
+		if d.group(g, c, "clearance_days", "accounts", "type_codes") {
 			if v := d.int(g, "clearance_days", c, true, 0); v != nil {
 				terms.Collections.ClearanceDays = *v
 			}
+			d.cashAccounts(g, c, terms)
+			d.typeCodes(g, c, terms)
 		}
 	}
 	if g := t.kids["overadvance"]; g != nil {
@@ -1459,4 +1461,74 @@ func (d *decoder) cashDominion(t *node, root ctx, terms *Terms) {
 		d.errf(n, "", "`always: true` or `springing:` (one of the two)", "cash_dominion must be always or springing")
 	}
 	terms.CashDominion = cd
+}
+
+// cashAccounts decodes `collections.accounts`: each account keyed by its
+// number, with its kind and whether it is swept daily.
+func (d *decoder) cashAccounts(g *node, c ctx, terms *Terms) {
+	items, lc := d.list(g, "accounts", c)
+	for _, it := range items {
+		ic := lc.in(it, it.id)
+		if !d.group(it, ic, "kind", "swept") {
+			continue
+		}
+		if it.id == "" || !digitsOrLetters(it.id) {
+			d.errf(it, it.id, "an account number: letters and digits (the BAI2 03 record's account number), quoted", "bad account number in %s", lc.path)
+			continue
+		}
+		a := CashAccount{Number: it.id, Cite: ic.cite, Assumption: ic.assumption}
+		if v := d.str(it, "kind", ic, true, AccountLockbox, AccountCollateral, AccountOperating); v != nil {
+			a.Kind = *v
+		}
+		if v := d.bool(it, "swept", ic, false); v != nil {
+			a.Swept = *v
+		} else {
+			a.Swept = Term[bool]{Cite: ic.cite, Path: join(ic.path, "swept"), Assumption: ic.assumption}
+		}
+		terms.Collections.Accounts = append(terms.Collections.Accounts, a)
+	}
+}
+
+// typeCodes decodes `collections.type_codes`: each BAI2 type code (its
+// id) with its kind; a deposit kind needs a credit code (100–399), a
+// returned item or a fee a debit code (400–699).
+func (d *decoder) typeCodes(g *node, c ctx, terms *Terms) {
+	items, lc := d.list(g, "type_codes", c)
+	for _, it := range items {
+		ic := lc.in(it, it.id)
+		if !d.group(it, ic, "kind") {
+			continue
+		}
+		n := 0
+		if len(it.id) == 3 {
+			n, _ = strconv.Atoi(it.id)
+		}
+		if n < 100 || n > 699 {
+			d.errf(it, it.id, "a three-digit BAI2 credit (100–399) or debit (400–699) type code, quoted", "bad type code in %s", lc.path)
+			continue
+		}
+		kind := d.text(it, "kind")
+		if !contains(CashKinds, kind) {
+			d.errf(it, kind, "one of "+strings.Join(CashKinds, ", "), "bad kind for %s", ic.path)
+			continue
+		}
+		if credit := n < 400; credit != CashCredit(kind) {
+			want := "a debit kind (returned_item, fee) for a debit code (400–699)"
+			if credit {
+				want = "a deposit kind (lockbox_deposit, other_deposit, incoming_wire) for a credit code (100–399)"
+			}
+			d.errf(it, kind, want, "type code %s: kind %s does not match the code's direction", it.id, kind)
+			continue
+		}
+		terms.Collections.TypeCodes = append(terms.Collections.TypeCodes, TypeCode{Code: it.id, Kind: kind, Cite: ic.cite, Assumption: ic.assumption})
+	}
+}
+
+func digitsOrLetters(s string) bool {
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r == '-') {
+			return false
+		}
+	}
+	return true
 }

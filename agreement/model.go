@@ -772,6 +772,103 @@ type Collections struct {
 	// ClearanceDays: Business Days (of Schedule.Calendar) after receipt
 	// before cash proceeds are credited to the loans.
 	ClearanceDays Term[int] `json:"clearance_days"`
+	// Accounts are the facility's cash accounts at the bank, in the terms'
+	// order (none: the terms name none, and every account a bank file
+	// reports is unknown to them).
+	Accounts []CashAccount `json:"accounts,omitempty"`
+	// TypeCodes map the bank's BAI2 type codes to kinds of cash, in the
+	// terms' order; empty: DefaultTypeCodes.
+	TypeCodes []TypeCode `json:"type_codes,omitempty"`
+}
+
+// Kinds of cash accounts (CashAccount.Kind).
+const (
+	AccountLockbox    = "lockbox"    // the borrower's customers pay into it
+	AccountCollateral = "collateral" // a deposit account the lender holds as collateral
+	AccountOperating  = "operating"  // the borrower's own account: remittances go to it
+)
+
+// CashAccount is one cash account of the facility at the bank: its number
+// (the BAI2 03 record's customer account number), its kind and whether
+// its collections are swept to the loans every day (outside dominion and
+// before an event of default and notice, collections reduce the loans
+// only from a swept account: docs/cash.md).
+type CashAccount struct {
+	Number string       `json:"number"`
+	Kind   Term[string] `json:"kind"`
+	Swept  Term[bool]   `json:"swept"`
+	Cite   Cite         `json:"cite"`
+	// Assumption: the account is not in the documents held (e.g. a
+	// borrower's standing instruction).
+	Assumption string `json:"assumption,omitempty"`
+}
+
+// Kinds of cash (TypeCode.Kind): three kinds of deposit, a returned
+// deposited item (charged back, Security Agreement ¶8) and a bank fee.
+const (
+	CashLockboxDeposit = "lockbox_deposit"
+	CashOtherDeposit   = "other_deposit"
+	CashIncomingWire   = "incoming_wire"
+	CashReturnedItem   = "returned_item"
+	CashFee            = "fee"
+)
+
+// CashKinds are every kind of cash, credits first.
+var CashKinds = []string{CashLockboxDeposit, CashOtherDeposit, CashIncomingWire, CashReturnedItem, CashFee}
+
+// CashCredit reports whether a kind of cash is a deposit (a credit to the
+// account); the others are debits.
+func CashCredit(kind string) bool {
+	return kind == CashLockboxDeposit || kind == CashOtherDeposit || kind == CashIncomingWire
+}
+
+// TypeCode maps one BAI2 type code to a kind of cash.
+type TypeCode struct {
+	Code string `json:"code"`
+	Kind string `json:"kind"`
+	Cite Cite   `json:"cite"`
+	// Assumption: the mapping is not the documents' (the default table's
+	// are all assumptions).
+	Assumption string `json:"assumption,omitempty"`
+}
+
+// DefaultTypeCodes is the type-code table used when the terms give none:
+// the BAI2 codes of the kinds a lender follows (docs/cash.md). Every other
+// code is unclassified.
+var DefaultTypeCodes = []TypeCode{
+	{Code: "115", Kind: CashLockboxDeposit},
+	{Code: "195", Kind: CashIncomingWire},
+	{Code: "301", Kind: CashOtherDeposit},
+	{Code: "555", Kind: CashReturnedItem},
+	{Code: "698", Kind: CashFee},
+}
+
+// defaultTypeCodesAssumption is what each default mapping says it is.
+const defaultTypeCodesAssumption = "the terms give no type-code table: the default table (docs/cash.md) is used"
+
+// CashTypeCodes is the type-code table in force: the terms', or the
+// default table with each mapping marked an assumption.
+func (c Collections) CashTypeCodes() []TypeCode {
+	if len(c.TypeCodes) > 0 {
+		return c.TypeCodes
+	}
+	out := make([]TypeCode, len(DefaultTypeCodes))
+	for i, t := range DefaultTypeCodes {
+		t.Assumption = defaultTypeCodesAssumption
+		out[i] = t
+	}
+	return out
+}
+
+// Account returns the cash account with the number, false when the terms
+// name none.
+func (c Collections) Account(number string) (CashAccount, bool) {
+	for _, a := range c.Accounts {
+		if a.Number == number {
+			return a, true
+		}
+	}
+	return CashAccount{}, false
 }
 
 // Overadvance is how loans above availability must be cured.

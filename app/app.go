@@ -58,6 +58,9 @@ type FacilityTerms struct {
 	// ClearanceDays: Business Days of Calendar after receipt that
 	// collections are credited (Security Agreement ¶8).
 	ClearanceDays int
+	// Cash is how the facility's cash is handled: its accounts at the
+	// bank, the type-code table and dominion (docs/cash.md).
+	Cash CashTerms
 	// Calendar is the facility's Business Days (the schedule terms'
 	// calendar; the zero Calendar, the US Federal Reserve's, when the terms
 	// name none).

@@ -130,6 +130,14 @@ func (t *recordingTx) AddReserveRecord(r store.ReserveRecord) (store.ReserveReco
 	return out, err
 }
 
+func (t *recordingTx) AddCashImport(in store.CashImport) (store.CashFile, error) {
+	out, err := t.Tx.AddCashImport(in)
+	if err == nil {
+		t.changes = append(t.changes, change{What: "cash_file", After: out})
+	}
+	return out, err
+}
+
 func (t *recordingTx) AddLoanNotice(n store.LoanNotice) (store.LoanNotice, bool, error) {
 	out, replayed, err := t.Tx.AddLoanNotice(n)
 	if err == nil && !replayed {
@@ -231,12 +239,13 @@ var (
 		"advance_request": "advance", "certificate": "certificate", "transaction": "transaction",
 		"financial_statement": "financial_statement", "pending": "approval", "fact_record": "fact",
 		"overadvance": "overadvance", "document": "document", "loan_notice": "loan_notice",
+		"cash_file": "cash_file",
 	}
 	subjectChange = map[string]string{
 		"advance": "advance_request", "certificate": "certificate", "repayment": "transaction", "transaction": "transaction",
 		"collection": "transaction", "returned_item": "transaction", "fee": "transaction",
 		"financial_statement": "financial_statement", "amendment": "pending", "event_of_default": "pending",
-		"waiver": "pending", "approval": "pending",
+		"waiver": "pending", "approval": "pending", "cash_file": "cash_file",
 	}
 )
 

@@ -61,6 +61,8 @@ const (
 	ActSetReserve Action = "set_reserve"
 	// ActDecideReserve: approve a lender reserve another lender set.
 	ActDecideReserve Action = "decide_reserve"
+	// ActImportCash: import the bank's BAI2 files and apply their cash.
+	ActImportCash Action = "import_cash"
 )
 
 var (
@@ -92,6 +94,7 @@ var roleMatrix = map[Action][]string{
 	ActCloseOfBusiness:     []string{store.RoleLenderAdmin},
 	ActSetReserve:          deciders,
 	ActDecideReserve:       deciders,
+	ActImportCash:          deciders,
 }
 
 // Actions lists the actions of the role matrix.

@@ -37,6 +37,7 @@ func TestRoleMatrix(t *testing.T) {
 		ActManageUsers:         {admin},
 		ActCloseOfBusiness:     {admin},
 		ActSetReserve:          {admin, officer},
+		ActImportCash:          {admin, officer},
 		ActDecideReserve:       {admin, officer},
 	}
 	for _, a := range Actions() {

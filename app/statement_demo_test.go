@@ -65,7 +65,7 @@ func TestStatementTiesToTheDemoLedger(t *testing.T) {
 				}
 				prevDue = dueInterest
 			}
-			for _, k := range []ledger.Kind{ledger.KindAdvance, ledger.KindRepayment, ledger.KindInterest, ledger.KindPayment, ledger.KindLCIssue, ledger.KindLCExpire} {
+			for _, k := range []ledger.Kind{ledger.KindAdvance, ledger.KindCollection, ledger.KindChargeBack, ledger.KindInterest, ledger.KindPayment, ledger.KindLCIssue, ledger.KindLCExpire} {
 				if kinds[k] == 0 {
 					t.Errorf("the demo's statements show no %s", k)
 				}
@@ -153,7 +153,7 @@ func tiesToLedger(t *testing.T, svc *app.Service, rows []ledger.Transaction, slu
 	// (docs/statement.md) lists them.
 	sectionOf := map[ledger.Kind]string{
 		ledger.KindAdvance: "advances", ledger.KindRepayment: "repayments", ledger.KindCollection: "collections",
-		ledger.KindReturnedItem: "returned_items", ledger.KindInterest: "interest", ledger.KindInterestAdjustment: "interest_adjustments",
+		ledger.KindReturnedItem: "returned_items", ledger.KindChargeBack: "returned_items", ledger.KindInterest: "interest", ledger.KindInterestAdjustment: "interest_adjustments",
 		ledger.KindCapitalise: "interest_capitalised", ledger.KindFee: "fees", ledger.KindCost: "costs", ledger.KindPayment: "payments",
 		ledger.KindLCIssue: "letters_of_credit", ledger.KindLCDraw: "letters_of_credit", ledger.KindLCReimburse: "letters_of_credit",
 		ledger.KindLCExpire: "letters_of_credit", ledger.KindReversal: "reversals",

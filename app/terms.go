@@ -99,6 +99,8 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 		u := unknownOf("clearance_days", t.Collections.ClearanceDays)
 		ft.ClearanceUnknown = &u
 	}
+	ft.Cash = CashTerms{Accounts: t.Collections.Accounts, TypeCodes: t.Collections.CashTypeCodes(), Dominion: t.CashDominion,
+		ClearanceCite: t.Collections.ClearanceDays.Cite}
 	cal, err := defaults.SetupOf(t)
 	if err != nil {
 		return ft, store.Errorf(store.CodeInvalid, "facility %q as of %s: %v", t.Facility, t.AsOf, err)

@@ -122,6 +122,9 @@ const (
 	OpSetReserve     Op = "reserve/set"
 	OpApproveReserve Op = "reserve/approve"
 	OpReleaseReserve Op = "reserve/release"
+
+	// ImportCash: a BAI2 file imported and its cash applied.
+	OpImportCash Op = "cash_file/import"
 )
 
 type opKey struct{}

@@ -82,7 +82,8 @@ type Transaction struct {
 	BankRef, CustomerRef string
 	// Text is the free text: the rest of the record, commas included.
 	Text string
-	Line int
+	// Record and Line are the 16 record's physical record number and line.
+	Record, Line int
 }
 
 // Funds is the availability of an amount. Type is empty (not given), Z

@@ -96,8 +96,8 @@ func TestSpecStyle(t *testing.T) {
 					{TypeCode: "040", Amount: 450000},
 				},
 				Transactions: []Transaction{
-					{TypeCode: "115", Amount: 100000, Funds: Funds{Type: "0"}, BankRef: "LBX0227A", Text: "LOCKBOX DEPOSIT", Line: 4},
-					{TypeCode: "475", Amount: 25000, BankRef: "CHK1001", CustomerRef: "1001", Text: "CHECK PAID", Line: 5},
+					{TypeCode: "115", Amount: 100000, Funds: Funds{Type: "0"}, BankRef: "LBX0227A", Text: "LOCKBOX DEPOSIT", Record: 4, Line: 4},
+					{TypeCode: "475", Amount: 25000, BankRef: "CHK1001", CustomerRef: "1001", Text: "CHECK PAID", Record: 5, Line: 5},
 				},
 			}},
 		}},
@@ -124,9 +124,9 @@ func TestContinuation(t *testing.T) {
 	}
 	wantT := []Transaction{
 		{TypeCode: "195", Amount: 100000, Funds: Funds{Type: "0"}, BankRef: "WIRE123", CustomerRef: "INV 2026-02",
-			Text: "INCOMING WIRE FROM ACME, INC. ORIGINATOR ACME CORP/ REF 55", Line: 5},
-		{TypeCode: "115", Amount: 20000, Funds: Funds{Type: "1"}, BankRef: "LBX1", Text: "LOCKBOX DEPOSIT", Line: 7},
-		{TypeCode: "555", Amount: 20000, Funds: Funds{Type: "0"}, BankRef: "RET1", CustomerRef: "CUST9", Text: "DEPOSITED ITEM RETURNED", Line: 9},
+			Text: "INCOMING WIRE FROM ACME, INC. ORIGINATOR ACME CORP/ REF 55", Record: 5, Line: 5},
+		{TypeCode: "115", Amount: 20000, Funds: Funds{Type: "1"}, BankRef: "LBX1", Text: "LOCKBOX DEPOSIT", Record: 7, Line: 7},
+		{TypeCode: "555", Amount: 20000, Funds: Funds{Type: "0"}, BankRef: "RET1", CustomerRef: "CUST9", Text: "DEPOSITED ITEM RETURNED", Record: 9, Line: 9},
 	}
 	if !reflect.DeepEqual(a.Transactions, wantT) {
 		t.Errorf("transactions\n got %+v\nwant %+v", a.Transactions, wantT)
@@ -288,7 +288,7 @@ func strip(f *File) *File {
 			a.Line = 0
 			a.Transactions = append([]Transaction(nil), a.Transactions...)
 			for k := range a.Transactions {
-				a.Transactions[k].Line = 0
+				a.Transactions[k].Record, a.Transactions[k].Line = 0, 0
 			}
 		}
 	}

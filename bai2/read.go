@@ -209,7 +209,7 @@ func (p *parser) flush() error {
 		if err != nil {
 			return err
 		}
-		t.Line = line
+		t.Record, t.Line = rec, line
 		p.details = append(p.details, t)
 		sum, err := p.accountTotal.Add(t.Amount)
 		if err != nil {

@@ -12,7 +12,9 @@
 // engine from derived monthly reports (see data.go), submitted by the
 // controller and approved by the officer, an advance each month after the
 // certificate (above the maker-checker threshold approved by the officer),
-// repayments from collections and the interest billed each month paid, a
+// the lockbox collections imported from the bank's BAI2 file every
+// Business Day and applied to the loans (app.ImportCash), the interest
+// billed each month paid, a
 // letter of credit, the quarterly financial statements received when BTU
 // filed them (45 days after a quarter, 90 after the year) with the
 // restatement of Q2 2006 (a submission the officer accepts), the waivers of
@@ -364,6 +366,9 @@ func (l *loader) schedule() error {
 	for m := 1; m < 36; m++ {
 		l.month(m)
 	}
+	if err := l.lockbox(); err != nil {
+		return err
+	}
 	l.fieldExamReserve()
 	return l.statements()
 }
@@ -466,8 +471,7 @@ func (l *loader) fieldExamReserve() {
 
 // month m (1 = February 2004) of the history: the interest billed for the
 // month before paid on the first Business Day (the officer records the
-// payment received); collections on the 8th
-// repay part of the loans; the certificate as of the month before's end is
+// payment received); the certificate as of the month before's end is
 // submitted on the 12th and approved the next Business Day; an advance on
 // the 15th (or the Business Day after the approval) brings the loans to
 // 55–80% of the borrowing base net of letters of credit.
@@ -488,19 +492,6 @@ func (l *loader) month(m int) {
 			return nil
 		}
 		return l.post(ctx)(ledger.Payment(ref("interest:"+me.String(), pay, "interest billed for the month ended "+me.String()), ledger.InterestReceivable, due))
-	})
-
-	collect := l.banking(first.AddDays(7))
-	l.on(collect, 11, 0, controller, "repayment:"+label, func(ctx context.Context) error {
-		bal, err := l.st.Balances(l.ctx, Slug, collect)
-		if err != nil {
-			return err
-		}
-		rep := money.Amount(int64(bal[ledger.Loans]) * int64(12+m%7) / 100 / 100_000 * 100_000)
-		if rep <= 0 {
-			return nil
-		}
-		return l.post(ctx)(ledger.Repayment(ref("repayment:"+label, collect, "collections"), rep))
 	})
 
 	submit := l.banking(first.AddDays(11))

@@ -400,6 +400,59 @@ func checkHistory(t *testing.T, st store.Store) {
 	if december <= 0 || bal[ledger.InterestReceivable] != december {
 		t.Errorf("interest receivable at the end of 2006 %s, want December's accrued %s (the months before paid)", bal[ledger.InterestReceivable], december)
 	}
+	// The collections come from the lockbox through cash application: a
+	// BAI2 file a Business Day, the deposits credited as collections (no
+	// repayment is recorded), the returned items charged back, the loans
+	// never below zero; the bank's deposits tie to the collections journal
+	// of each certificate that carries one.
+	files, err := st.CashFiles(ctx, Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[ledger.Kind]int{}
+	for _, x := range txs {
+		kinds[x.Kind]++
+	}
+	if len(files) < 700 || kinds[ledger.KindRepayment] != 0 || kinds[ledger.KindCollection] < 600 || kinds[ledger.KindChargeBack] == 0 {
+		t.Errorf("%d cash files, transactions by kind %v", len(files), kinds)
+	}
+	items, err := st.CashItems(ctx, Slug, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var credited, applied money.Amount
+	for _, it := range items {
+		if it.Kind == "lockbox_deposit" {
+			credited += it.Amount
+			applied += it.Applied
+			if it.Applied+it.Remitted != it.Amount || !it.Swept {
+				t.Errorf("deposit %d: applied %s + remitted %s ≠ %s", it.ID, it.Applied, it.Remitted, it.Amount)
+			}
+		}
+	}
+	var collected money.Amount
+	for _, x := range txs {
+		if x.Kind == ledger.KindCollection {
+			collected -= x.Postings[1].Amount
+		}
+	}
+	if applied != collected || applied <= credited/2 {
+		t.Errorf("deposits %s, applied %s, the ledger's collections %s", credited, applied, collected)
+	}
+	svc = &app.Service{Store: st, Terms: &app.StoredTerms{Store: st}}
+	for _, c := range certs {
+		if c.AsOf < date.MustParse("2004-03-31") || c.AsOf > date.MustParse("2006-11-30") || c.AsOf.Time().Month()%5 != 0 {
+			continue
+		}
+		r, err := svc.ReconcileCash(ctx, Slug, c.ID, time.Time{})
+		if err != nil {
+			t.Errorf("reconcile certificate %d as of %s: %v", c.ID, c.AsOf, err)
+			continue
+		}
+		if len(r.Differences) != 0 || r.Bank == 0 || r.Bank != r.Book {
+			t.Errorf("certificate %d as of %s: bank %s, journal %s: %v", c.ID, c.AsOf, r.Bank, r.Book, r.Differences)
+		}
+	}
 	u, err := accountsOf(t, st).UserByEmail(ctx, controller)
 	if err != nil || len(u.Facilities) != 1 {
 		t.Errorf("controller %+v %v", u, err)

@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"revolver/app"
+	"revolver/bai2"
 	"revolver/date"
+	"revolver/examples"
 	"revolver/ledger"
 	"revolver/money"
 	"revolver/store"
@@ -147,4 +149,56 @@ func (l *loader) advance(p advancePlan) {
 		})
 		return nil
 	})
+}
+
+// lockbox schedules the bank's lockbox reports: the history's monthly
+// lockbox.bai holds one group per Business Day; each is delivered as the
+// bank's prior-day file on the next Business Day (created that day, its
+// file id the day reported) and imported by the officer at 07:30 through
+// ImportCash, so the demo's collections come from the lockbox through
+// cash application: the day's deposits credited to the loans the clearance
+// day later (the day of the import), the returned items charged back. A
+// day reported on the history's last Business Day is delivered after it.
+func (l *loader) lockbox() error {
+	dirs, err := fs.ReadDir(examples.FS, path.Join(l.ex.Slug, l.ex.History))
+	if err != nil {
+		return err
+	}
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		name := path.Join(l.ex.History, d.Name(), "lockbox.bai")
+		b, err := l.read(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		f, err := bai2.Read(name, b)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		for _, g := range f.Groups {
+			on := l.cal.Next(g.AsOf)
+			if g.AsOf < l.ex.Closing || on >= l.ex.LastDay {
+				continue
+			}
+			day := &bai2.File{Sender: f.Sender, Receiver: f.Receiver, Created: on, CreatedTime: "0600",
+				FileID: strings.ReplaceAll(g.AsOf.String(), "-", ""), Groups: []bai2.Group{g}}
+			file := bai2.Write(day)
+			fname := "lockbox-" + g.AsOf.String() + ".bai"
+			l.on(on, 7, 30, officer, "cash:"+g.AsOf.String(), func(ctx context.Context) error {
+				im, err := l.svc.ImportCash(ctx, l.ex.Slug, fname, file)
+				if err != nil {
+					return fmt.Errorf("lockbox of %s: %w", g.AsOf, err)
+				}
+				l.res.Created++
+				l.res.Transactions += len(im.Transactions)
+				return nil
+			})
+		}
+	}
+	return nil
 }

@@ -25,6 +25,8 @@ func altBody(e *env, route string, r req) req {
 	case strings.HasSuffix(route, "/financial-statements"):
 		r.body = []byte(strings.Replace(statementsCSV, "500000.00", "500001.00", 1))
 		return r
+	case strings.HasSuffix(route, "/cash-files"):
+		return cashUpload(strings.Split(r.path, "/")[4], "other.bai", lockboxBAI("alt", 400, 3_00))
 	case strings.HasSuffix(route, "/rates/{series}/import"):
 		r.body = []byte(strings.Replace(string(r.body), ",5.25", ",5.50", 1))
 		return r

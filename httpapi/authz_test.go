@@ -61,19 +61,26 @@ var policy = map[string]struct {
 	"GET /api/v1/facilities/{slug}/approvals":               {nil, 200},
 	"POST /api/v1/facilities/{slug}/approvals/{id}/approve": {checkers, 200},
 	"POST /api/v1/facilities/{slug}/approvals/{id}/reject":  {checkers, 200},
-	"GET /api/v1/audit":                                    {[]string{store.RoleLenderAdmin, store.RoleAuditor}, 200},
-	"POST /api/v1/close-of-business":                       {[]string{store.RoleLenderAdmin}, 202},
-	"GET /api/v1/jobs/{id}":                                {[]string{store.RoleLenderAdmin}, 200},
-	"GET /api/v1/rates":                                    {nil, 200},
-	"GET /api/v1/rates/{series}":                           {nil, 200},
-	"POST /api/v1/rates/{series}":                          {checkers, 201},
-	"POST /api/v1/rates/{series}/import":                   {checkers, 201},
-	"GET /api/v1/facilities/{slug}/interest":               {nil, 200},
-	"GET /api/v1/facilities/{slug}/statements/{month}":     {nil, 200},
-	"GET /api/v1/facilities/{slug}/loan-notices":           {nil, 200},
-	"POST /api/v1/facilities/{slug}/loans/{id}/continue":   {makers, 201},
-	"POST /api/v1/facilities/{slug}/loans/{id}/convert":    {makers, 201},
-	"GET /api/v1/facilities/{slug}/reserves":               {nil, 200},
+	"GET /api/v1/audit":                                  {[]string{store.RoleLenderAdmin, store.RoleAuditor}, 200},
+	"POST /api/v1/close-of-business":                     {[]string{store.RoleLenderAdmin}, 202},
+	"GET /api/v1/jobs/{id}":                              {[]string{store.RoleLenderAdmin}, 200},
+	"GET /api/v1/rates":                                  {nil, 200},
+	"GET /api/v1/rates/{series}":                         {nil, 200},
+	"POST /api/v1/rates/{series}":                        {checkers, 201},
+	"POST /api/v1/rates/{series}/import":                 {checkers, 201},
+	"GET /api/v1/facilities/{slug}/interest":             {nil, 200},
+	"GET /api/v1/facilities/{slug}/statements/{month}":   {nil, 200},
+	"GET /api/v1/facilities/{slug}/loan-notices":         {nil, 200},
+	"POST /api/v1/facilities/{slug}/loans/{id}/continue": {makers, 201},
+	"POST /api/v1/facilities/{slug}/loans/{id}/convert":  {makers, 201},
+	"GET /api/v1/facilities/{slug}/reserves":             {nil, 200},
+	"GET /api/v1/facilities/{slug}/cash-files":           {nil, 200},
+	"POST /api/v1/facilities/{slug}/cash-files":          {checkers, 201},
+	"GET /api/v1/facilities/{slug}/cash-files/{id}":      {nil, 200},
+	// The setup's certificate carries no collections journal: not found
+	// (404) once the caller may read the facility (TestReconcileCash
+	// reconciles one that does).
+	"GET /api/v1/facilities/{slug}/cash-reconciliation":    {nil, 404},
 	"POST /api/v1/facilities/{slug}/reserves":              {checkers, 201},
 	"POST /api/v1/facilities/{slug}/reserves/{id}/approve": {checkers, 200},
 	"POST /api/v1/facilities/{slug}/reserves/{id}/release": {checkers, 200},
@@ -109,6 +116,9 @@ func (e *env) requestAs(route, slug, as string) req {
 		return r
 	}
 	if r, ok := e.statementRequest(route, slug); ok { // statement_test.go
+		return r
+	}
+	if r, ok := e.cashRequest(route, slug); ok { // cash_test.go
 		return r
 	}
 	ctx := context.Background()

@@ -226,6 +226,10 @@ var schemaTypes = map[string]any{
 	"ReserveInput":        reserveInput{},
 	"LenderReserve":       app.LenderReserve{},
 	"ReserveRelease":      reserveRelease{},
+	"CashFileList":        cashFileList{},
+	"CashImport":          app.CashImport{},
+	"CashFileView":        app.CashFileView{},
+	"CashReconciliation":  app.CashReconciliation{},
 	"LoanContinueInput":   loanContinueInput{},
 	"LoanConvertInput":    loanConvertInput{},
 	"LoanNoticeGiven":     app.LoanNoticeResult{},
@@ -272,6 +276,9 @@ var bodies = map[string]struct {
 			"credits":            obj{"type": "string", "format": "binary", "description": "optional: the credits journal of the period (returns, allowances, discounts, write-offs; CSV or XLSX)"},
 			"inventory_activity": obj{"type": "string", "format": "binary", "description": "optional: the inventory activity of the period (receipts, issues, adjustments; CSV or XLSX)"},
 			"csrf_token":         str}, "additionalProperties": false}},
+	"CashUpload": {"multipart/form-data", obj{"type": "object", "required": []string{"bai"},
+		"properties": obj{"bai": obj{"type": "string", "format": "binary", "description": "the BAI2 file (records 01, 02, 03, 16, 49, 98, 99 and 88 continuations)"},
+			"csrf_token": str}, "additionalProperties": false}},
 	"RatesCSV":      {"text/csv", obj{"type": "string", "description": "CSV: a header row, then a date (YYYY-MM-DD or MM/DD/YYYY) and a value in percent per row, blank or \".\" on a day without a value (FRED's observation_date,DPRIME); more columns with column=…"}},
 	"FinancialsCSV": {"text/csv", obj{"type": "string", "description": "CSV: period_end, fiscal_year, fiscal_quarter, total_assets, intangible_assets, total_liabilities, subordinated_debt, net_income"}},
 }
@@ -441,6 +448,7 @@ var queryDocs = map[string]obj{
 	"source":       {"description": "where the imported values were taken from, cited by each (required), e.g. Federal Reserve H.15 via FRED (DPRIME)", "schema": str},
 	"file":         {"description": "the file's name, for the errors and the record (default: the series' name with .csv)", "schema": str},
 	"column":       {"description": "the value column's name, when the file has more than a date and a value column", "schema": str},
+	"certificate":  {"description": "the certificate whose collections journal the bank's deposits are reconciled against (its id)", "schema": obj{"type": "integer", "format": "int64", "minimum": 1}},
 	"page":         {"description": "the portfolio's page, from 1 (default 1), of limit rows: the next_page of the previous page (the portfolio is ordered by figures, so paged by number)", "schema": obj{"type": "integer", "minimum": 1}},
 }
 
@@ -754,6 +762,7 @@ var tags = []struct {
 	{"defaults", "Deadlines, notices, events of default and remedies, and the fact records they rest on", []string{"events-of-default", "deadlines", "notices", "fact-records",
 		"insurance-policies", "ucc-filings", "other-indebtedness", "occurrences"}},
 	{"reserves", "Lender reserves: set by one lender with a reason, in force once a second approves, released by a new record; availability deducts them as known at the time asked", []string{"reserves"}},
+	{"cash", "The bank's BAI2 files: imported once, verified whole, their deposits applied to the loans when swept (the rest remitted), returned items charged back, each explained; reconciled against the borrower's collections journal", []string{"cash-files", "cash-reconciliation"}},
 	{"trends", "The facility's collateral over time, certificate by certificate: receivables, ineligibles, aging buckets, concentration, dilution and DSO, and the aging migration between two certificates", []string{"trends", "aging-migration"}},
 	{"portfolio", "The facilities the caller may see with their figures, filtered, sorted and paged", []string{"portfolio"}},
 	{"audit", "The audit trail", []string{"audit"}},

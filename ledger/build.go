@@ -146,6 +146,20 @@ func Collection(r Ref, amount money.Amount) (Transaction, error) {
 	return r.tx(KindCollection, Posting{CollectionsClearing, amount}, Posting{Loans, -amount})
 }
 
+// ChargeBack charges amount to the loans for a deposited item returned
+// unpaid (Security Agreement ¶8: "the amount of any credit given for it
+// shall be charged as a debit in said Borrower's loan account"): debit
+// Loans, credit the collections clearing account. It is used when the
+// item's credit is part of a collection that cannot be reversed whole (the
+// day's deposits credited together, or a deposit not matched); a
+// collection of its own is reversed instead (Reverse, KindReturnedItem).
+func ChargeBack(r Ref, amount money.Amount) (Transaction, error) {
+	if err := positive("charge back", amount); err != nil {
+		return Transaction{}, err
+	}
+	return r.tx(KindChargeBack, Posting{Loans, amount}, Posting{CollectionsClearing, -amount})
+}
+
 // Reverse builds the transaction that reverses orig exactly: the same
 // postings with opposite signs. Corrections are made only this way. Use
 // KindReturnedItem for a returned collection item (Security Agreement ¶8),

@@ -99,11 +99,15 @@ const (
 	KindCollection         Kind = "collection"
 	KindReturnedItem       Kind = "returned_item"
 	KindReversal           Kind = "reversal"
+	// KindChargeBack charges to the loan account the credit given for a
+	// deposited item returned unpaid whose own credit cannot be reversed
+	// whole (Security Agreement ¶8; see ChargeBack).
+	KindChargeBack Kind = "charge_back"
 )
 
 // Kinds lists every Kind.
 var Kinds = []Kind{KindAdvance, KindRepayment, KindFee, KindPayment, KindCost, KindInterest, KindCapitalise,
-	KindInterestAdjustment, KindLCIssue, KindLCDraw, KindLCReimburse, KindLCExpire, KindCollection, KindReturnedItem, KindReversal}
+	KindInterestAdjustment, KindLCIssue, KindLCDraw, KindLCReimburse, KindLCExpire, KindCollection, KindReturnedItem, KindReversal, KindChargeBack}
 
 // Known reports whether k is one of Kinds.
 func (k Kind) Known() bool {

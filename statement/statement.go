@@ -57,7 +57,7 @@ var Sections = []Section{
 	{"advances", "Advances", []ledger.Kind{ledger.KindAdvance}},
 	{"repayments", "Repayments", []ledger.Kind{ledger.KindRepayment}},
 	{"collections", "Collections applied", []ledger.Kind{ledger.KindCollection}},
-	{"returned_items", "Returned items charged back", []ledger.Kind{ledger.KindReturnedItem}},
+	{"returned_items", "Returned items charged back", []ledger.Kind{ledger.KindReturnedItem, ledger.KindChargeBack}},
 	{"interest", "Interest accrued", []ledger.Kind{ledger.KindInterest}},
 	{"interest_adjustments", "Interest adjustments", []ledger.Kind{ledger.KindInterestAdjustment}},
 	{"interest_capitalised", "Interest capitalised", []ledger.Kind{ledger.KindCapitalise}},

@@ -149,6 +149,7 @@ type Store interface {
 	FactStore       // notices, events of default, policies, filings: defaults.go
 	LoanNoticeStore // continuations and conversions of loans: loans.go
 	ReserveStore    // lender reserves: reserves.go
+	CashStore       // imported BAI2 files and their application: cash.go
 
 	// AccrualState returns, for every facility, what a close-of-business
 	// run needs to accrue interest through the day through.
@@ -294,6 +295,7 @@ type Tx interface {
 	FactTx       // fact records: defaults.go
 	LoanNoticeTx // continuations and conversions of loans: loans.go
 	ReserveTx    // lender reserves: reserves.go
+	CashTx       // imported BAI2 files and their application: cash.go
 
 	// Certificate returns a certificate of the facility (another
 	// facility's is not_found); CreateCertificate, SubmitCertificate and

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -39,10 +40,13 @@ func TestAccessibility(t *testing.T) {
 		ctx := browser(t)
 		approvedCertificate(t, e)
 		filo := lastOutFacility(t, e)
+		if _, err := e.web.svc.ImportCash(context.Background(), "btu", "lockbox.bai", []byte(cashBAI)); err != nil {
+			t.Fatal(err)
+		}
 		base := e.srv.URL
 		pages := []string{"/", "/facilities/btu", "/facilities/btu?as_of=2004-10-04&known=given&known_at=2004-10-05+12:00",
 			"/facilities/btu/loans", "/facilities/btu/covenants", "/facilities/btu/certificates", "/facilities/btu/certificates/1",
-			"/facilities/btu/terms", "/facilities/btu/calendar", "/facilities/btu/trends", "/facilities/btu/statements/2004-10", "/rates?series=prime"}
+			"/facilities/btu/terms", "/facilities/btu/calendar", "/facilities/btu/trends", "/facilities/btu/statements/2004-10", "/facilities/btu/cash?file=1", "/rates?series=prime"}
 		for _, user := range []string{"controller@btu.example", "officer@bank.example"} {
 			if err := chromedp.Do(ctx, signInActions(base, user)); err != nil {
 				t.Fatalf("sign in %s: %v", user, err)

@@ -39,6 +39,8 @@ var flashes = map[string]flashMsg{
 	"request_decided":                  {"Request %s is %s.", []*regexp.Regexp{flashID, flashStatus}},
 	"reserve_set":                      {"Reserve %s is %s: a second lender approves it before it counts.", []*regexp.Regexp{flashSlug, flashRes}},
 	"reserve_changed":                  {"Reserve %s is %s.", []*regexp.Regexp{flashSlug, flashRes}},
+	"cash_imported":                    {"File %s was imported: %s credited to the loans, %s remitted to the borrower.", []*regexp.Regexp{flashID, flashAmount, flashAmount}},
+	"cash_replayed":                    {"This file was imported before, as file %s: nothing was imported or posted again.", []*regexp.Regexp{flashID}},
 	"repayment_pending":                {"The correction, a repayment of USD %s value %s, waits for a second lender’s approval (pending action %s).", []*regexp.Regexp{flashAmount, flashDate, flashID}},
 	"repayment_recorded":               {"The repayment of USD %s value %s is recorded (transaction %s).", []*regexp.Regexp{flashAmount, flashDate, flashID}},
 	"correction_waits":                 {"The correction, advance request %s of USD %s value %s, waits for a second lender’s approval.", []*regexp.Regexp{flashID, flashAmount, flashDate}},

@@ -186,6 +186,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST "+f+"/amendments", s.facPage(s.requestAmendment))
 	s.mux.HandleFunc("GET "+f+"/calendar", s.facPage(s.calendarPage))
 	s.mux.HandleFunc("GET "+f+"/trends", s.facPage(s.trendsPage))
+	s.mux.HandleFunc("GET "+f+"/cash", s.facPage(s.cashPage))
+	s.mux.HandleFunc("POST "+f+"/cash", s.facPage(s.importCash))
 	s.mux.HandleFunc("GET "+f+"/trends.csv", s.facPage(s.trendsPage))
 	s.mux.HandleFunc("GET "+f+"/statements", s.facPage(s.statementsIndex))
 	s.mux.HandleFunc("GET "+f+"/statements/{month}", s.facPage(s.statementPage))

@@ -13,6 +13,8 @@ import (
 // Bench runs the use-case benchmarks. open returns a new, empty store.
 func Bench(b *testing.B, open func(b *testing.B) store.Store) {
 	b.Run("CloseOfBusiness100k", func(b *testing.B) { benchCOB(b, open(b)) })
+	b.Run("ImportCash", func(b *testing.B) { benchImportCash(b, open(b), 1) })
+	b.Run("ImportCash8", func(b *testing.B) { benchImportCash(b, open(b), 8) })
 }
 
 // facilities stores n facilities in one transaction and returns their slugs.

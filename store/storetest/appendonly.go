@@ -31,6 +31,11 @@ func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 		t.Fatal(err)
 	}
 	ok(t, s.PutCertificateSummary(ctx, store.CertificateSummary{Certificate: c.ID, Version: 1, Body: []byte(`{}`), CreatedAt: t0}))
+	ok(t, s.Update(ctx, "f", func(tx store.Tx) error {
+		_, err := tx.AddCashImport(store.CashImport{File: store.CashFile{Name: "a.bai", ImportedBy: "x", ImportedAt: t0}, Content: []byte("a"),
+			Groups: []store.CashGroup{{Key: "k", AsOf: d("2006-01-30")}}, Items: []store.CashItem{{GroupKey: "k", Account: "1", Received: d("2006-01-30"), Amount: 1}}})
+		return err
+	}))
 	before := CheckInvariants(t, s, "f")
 	for _, q := range []string{
 		`UPDATE postings SET amount = amount + 1`,
@@ -48,6 +53,12 @@ func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 		`DELETE FROM loan_notices`,
 		`UPDATE certificate_summaries SET version = 2`,
 		`DELETE FROM certificate_summaries`,
+		`UPDATE cash_files SET name = 'x'`,
+		`DELETE FROM cash_files`,
+		`UPDATE cash_groups SET sha256 = 'x'`,
+		`DELETE FROM cash_groups`,
+		`UPDATE cash_items SET applied = 0`,
+		`DELETE FROM cash_items`,
 	} {
 		if _, err := db.Exec(q); err == nil {
 			t.Errorf("%s: accepted, want refused by the database", q)
