@@ -1415,7 +1415,7 @@ func (d *decoder) trigger(g *node, key string, c ctx) *Trigger {
 		return nil
 	}
 	tc := c.in(n, key)
-	if !d.group(n, tc, "measure", "share", "at_least", "for_days", "ends_after_days") {
+	if !d.group(n, tc, "measure", "share", "at_least", "for_days", "ends_after_days", "ends_after_unit", "event_of_default", "max_cures_per_year") {
 		return nil
 	}
 	tr := &Trigger{Cite: tc.cite}
@@ -1438,6 +1438,15 @@ func (d *decoder) trigger(g *node, key string, c ctx) *Trigger {
 	if v := d.int(n, "ends_after_days", tc, true, 1); v != nil {
 		tr.EndsAfterDays = *v
 	}
+	if v := d.str(n, "ends_after_unit", tc, false, TriggerCalendarDays, TriggerBusinessDays); v != nil {
+		tr.EndsAfterUnit = *v
+	} else {
+		tr.EndsAfterUnit = Term[string]{Value: TriggerCalendarDays, Cite: tc.cite, Path: join(tc.path, "ends_after_unit")}
+	}
+	if v := d.bool(n, "event_of_default", tc, false); v != nil && v.Known() {
+		tr.EventOfDefault = v.Value
+	}
+	tr.MaxCuresPerYear = d.int(n, "max_cures_per_year", tc, false, 1)
 	return tr
 }
 
