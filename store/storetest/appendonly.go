@@ -31,6 +31,10 @@ func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 		t.Fatal(err)
 	}
 	ok(t, s.PutCertificateSummary(ctx, store.CertificateSummary{Certificate: c.ID, Version: 1, Body: []byte(`{}`), CreatedAt: t0}))
+	ok(t, s.AppendTriggers(ctx, store.Triggers{
+		States: []store.TriggerState{{Facility: "f", Trigger: "cash_dominion", Day: d("2006-01-10"), State: []byte(`{}`), RecordedAt: t0}},
+		Events: []store.TriggerEvent{{Facility: "f", Trigger: "cash_dominion", Event: store.TriggerStart, Day: d("2006-01-10"), Reason: "r", RecordedAt: t0}},
+	}))
 	before := CheckInvariants(t, s, "f")
 	for _, q := range []string{
 		`UPDATE postings SET amount = amount + 1`,
@@ -48,6 +52,11 @@ func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 		`DELETE FROM loan_notices`,
 		`UPDATE certificate_summaries SET version = 2`,
 		`DELETE FROM certificate_summaries`,
+		`UPDATE trigger_states SET state = '{"in":true}'`,
+		`DELETE FROM trigger_states`,
+		`UPDATE trigger_events SET reason = 'edited'`,
+		`DELETE FROM trigger_events`,
+		`DELETE FROM trigger_keys`,
 	} {
 		if _, err := db.Exec(q); err == nil {
 			t.Errorf("%s: accepted, want refused by the database", q)
