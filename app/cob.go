@@ -25,6 +25,12 @@ type CloseResult struct {
 	// not post because a term they need is not known, with the reason: the
 	// rest of each facility is closed, and the run succeeds.
 	Undetermined []CloseFailure `json:",omitempty"`
+	// Triggers counts the springing triggers' states recorded (one per
+	// facility, trigger and Business Day evaluated); PeriodsStarted and
+	// PeriodsEnded the trigger periods that started and ended
+	// (dominion.go).
+	Triggers                     int `json:",omitempty"`
+	PeriodsStarted, PeriodsEnded int `json:",omitempty"`
 	// Audit is the audit trail's head after the run, to publish (keep it
 	// elsewhere: revolver audit verify --expect checks the trail against
 	// it).
@@ -179,11 +185,23 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 	series := map[string]ledger.RateSeries{}
 	var txs []ledger.Transaction
 	processed := make([]store.AccrualState, 0, len(states))
+	// The springing triggers' latest states, read once for the run
+	// (dominion.go).
+	prior, err := s.Store.TriggerStates(ctx, nil)
+	if err != nil {
+		return res, fmt.Errorf("close of business %s: %w", through, err)
+	}
+	priorOf := make(map[string][]store.TriggerState, len(prior))
+	for _, p := range prior {
+		priorOf[p.Facility] = append(priorOf[p.Facility], p)
+	}
+	tw := &triggerWork{s: s, prior: make(map[string]store.TriggerState, 2), now: s.now()}
 	for i, st := range states {
 		if i > 0 {
 			s.cobProgress(ctx, through, i, len(states))
 		}
-		ftxs, notes, run, err := s.closeFacility(ctx, st, through, series)
+		terms := &dailyTerms{s: s, facility: st.Facility, series: series}
+		ftxs, notes, run, err := s.closeFacility(ctx, st, through, terms)
 		if err != nil {
 			if ctx.Err() != nil {
 				return res, fmt.Errorf("close of business %s: %w", through, ctx.Err())
@@ -198,6 +216,19 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 			txs = append(txs, ftxs...)
 			res.Undetermined = append(res.Undetermined, notes...)
 		}
+		clear(tw.prior)
+		for _, p := range priorOf[st.Facility] {
+			tw.prior[p.Trigger] = p
+		}
+		res.Undetermined = append(res.Undetermined, tw.closeFacility(ctx, st, through, terms)...)
+	}
+	res.Triggers = len(tw.out.States)
+	for _, e := range tw.out.Events {
+		if e.Event == store.TriggerStart {
+			res.PeriodsStarted++
+		} else {
+			res.PeriodsEnded++
+		}
 	}
 	for i := range txs {
 		if txs[i].RecordedAt.IsZero() {
@@ -205,7 +236,11 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 		}
 	}
 	s.cobProgress(ctx, through, len(states), len(states))
-	posted, err := s.Store.CommitAccrual(ctx, through, processed, txs, s.closing(ctx, through, res.Facilities, res.Failed, res.Undetermined))
+	c := s.closing(ctx, through, res.Facilities, res.Failed, res.Undetermined)
+	if len(tw.out.States) > 0 {
+		c.Triggers = &tw.out
+	}
+	posted, err := s.Store.CommitAccrual(ctx, through, processed, txs, c)
 	if err != nil {
 		return res, fmt.Errorf("close of business %s: %w", through, err)
 	}
@@ -252,7 +287,8 @@ const CodeCloseIncomplete = "close_incomplete"
 // closeFacility computes what a run through through posts for one
 // facility: run is false when it has nothing to do (no loans yet, or
 // already accrued through the day with no back-valued postings).
-func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, through date.Date, series map[string]ledger.RateSeries) (txs []ledger.Transaction, notes []CloseFailure, run bool, err error) {
+func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, through date.Date, terms *dailyTerms) (txs []ledger.Transaction, notes []CloseFailure, run bool, err error) {
+	series := terms.series
 	start := st.AccruedThrough + 1
 	if st.AccruedThrough == 0 {
 		start = st.FirstActivity
@@ -266,7 +302,6 @@ func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, thro
 	if (st.AccruedThrough == 0 && st.FirstActivity == 0 || start > through) && len(late) == 0 {
 		return nil, nil, false, nil
 	}
-	terms := dailyTerms{s: s, facility: st.Facility, series: series}
 	if err := terms.dates(ctx); err != nil {
 		return nil, nil, true, err
 	}

@@ -119,4 +119,3 @@ func statesOf(ss []store.TriggerState) []string {
 	}
 	return out
 }
-
