@@ -73,6 +73,7 @@ var policy = map[string]struct {
 	"POST /api/v1/facilities/{slug}/loans/{id}/continue":   {makers, 201},
 	"POST /api/v1/facilities/{slug}/loans/{id}/convert":    {makers, 201},
 	"GET /api/v1/facilities/{slug}/reserves":               {nil, 200},
+	"GET /api/v1/facilities/{slug}/dominion-periods":       {nil, 200},
 	"POST /api/v1/facilities/{slug}/reserves":              {checkers, 201},
 	"POST /api/v1/facilities/{slug}/reserves/{id}/approve": {checkers, 200},
 	"POST /api/v1/facilities/{slug}/reserves/{id}/release": {checkers, 200},
