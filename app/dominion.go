@@ -86,6 +86,14 @@ type DominionPeriod struct {
 	EndRecordedAt *time.Time `json:"end_recorded_at,omitempty"`
 }
 
+// Until is the period's last day, 0 while it lasts.
+func (p DominionPeriod) Until() date.Date {
+	if p.End == nil {
+		return 0
+	}
+	return *p.End
+}
+
 // In says whether the period is in effect on d.
 func (p DominionPeriod) In(d date.Date) bool {
 	return p.Start <= d && (p.End == nil || d <= *p.End)
