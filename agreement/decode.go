@@ -283,7 +283,7 @@ func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 	}
 	d.group(t, root, append([]string{"currency", "parties", "commitment", "advance_cap", "termination_date", "borrowing_base",
 		"eligibility", "covenants", "events_of_default", "notices", "locations", "pricing", "fees", "costs", "reporting",
-		"collections", "overadvance", "advances", "settings", "lc_sublimit", "revolving_credit_note", "security", "cash_dominion"}, scheduleKeys...)...)
+		"collections", "overadvance", "advances", "settings", "lc_sublimit", "revolving_credit_note", "security", "cash_dominion", "minimum_excess_availability"}, scheduleKeys...)...)
 	terms := &Terms{Facility: f.Slug, Name: f.Name, AsOf: asOf, Since: f.Agreement.Date, Documents: f.Documents}
 	if c := d.str(t, "currency", root, false); c != nil {
 		terms.Currency = c.Value
@@ -299,6 +299,7 @@ func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 	}
 	terms.LCSublimit = d.amount(t, "lc_sublimit", root, false)
 	d.cashDominion(t, root, terms)
+	d.minimumExcessAvailability(t, root, terms)
 	if g := t.kids["revolving_credit_note"]; g != nil {
 		c := root.in(g, "revolving_credit_note")
 		if d.group(g, c, "principal", "maturity") {
@@ -1468,4 +1469,25 @@ func (d *decoder) cashDominion(t *node, root ctx, terms *Terms) {
 		d.errf(n, "", "`always: true` or `springing:` (one of the two)", "cash_dominion must be always or springing")
 	}
 	terms.CashDominion = cd
+}
+
+// minimumExcessAvailability decodes `minimum_excess_availability:` (label,
+// share of the line cap, at_least: at least one of the two).
+func (d *decoder) minimumExcessAvailability(t *node, root ctx, terms *Terms) {
+	n := t.kids["minimum_excess_availability"]
+	if n == nil {
+		return
+	}
+	c := root.in(n, "minimum_excess_availability")
+	if !d.group(n, c, "label", "share", "at_least") {
+		return
+	}
+	a := &AvailabilityCovenant{Label: d.text(n, "label"), Cite: c.cite, Share: d.rate(n, "share", c, false), AtLeast: d.amount(n, "at_least", c, false)}
+	if a.Share == nil && a.AtLeast == nil {
+		d.errf(n, "", "`share:` (of the line cap), `at_least:` or both", "minimum_excess_availability has no threshold")
+	}
+	if a.Share != nil && a.Share.Known() && a.Share.Value.Cmp(money.RateFromInt(1)) > 0 {
+		d.errf(n.kids["share"], a.Share.Value.Percent(), "a share of at most 100%", "%s above 100%%", a.Share.Path)
+	}
+	terms.MinimumExcessAvailability = a
 }

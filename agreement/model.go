@@ -140,6 +140,10 @@ type Terms struct {
 	// CashDominion, when set, is when the lender applies collections
 	// (nil: the terms say nothing of dominion).
 	CashDominion *CashDominion `json:"cash_dominion,omitempty"`
+	// MinimumExcessAvailability, when set, is a covenant tested every
+	// Business Day: excess availability at least the greater of Share ×
+	// the line cap and AtLeast.
+	MinimumExcessAvailability *AvailabilityCovenant `json:"minimum_excess_availability,omitempty"`
 	// LCSublimit caps letters of credit outstanding (nil: none stated).
 	LCSublimit *Term[money.Amount] `json:"lc_sublimit,omitempty"`
 	Note       Note                `json:"revolving_credit_note"`
@@ -458,6 +462,23 @@ const (
 	TriggerCalendarDays = "calendar_days"
 	TriggerBusinessDays = "business_days"
 )
+
+// AvailabilityCovenant is a minimum excess availability covenant: tested
+// at the close of every Business Day, it fails on a day whose excess
+// availability is below the greater of Share × the line cap and AtLeast.
+type AvailabilityCovenant struct {
+	Label   string              `json:"label,omitempty"`
+	Share   *Term[money.Rate]   `json:"share,omitempty"`
+	AtLeast *Term[money.Amount] `json:"at_least,omitempty"`
+	Cite    Cite                `json:"cite"`
+}
+
+// Trigger is the covenant's test as a trigger: a "period" starts on the
+// first day below the minimum and ends on the first day at or above it.
+func (a *AvailabilityCovenant) Trigger() *Trigger {
+	return &Trigger{Measure: Term[string]{Value: ExcessAvailability}, Share: a.Share, AtLeast: a.AtLeast,
+		ForDays: Term[int]{Value: 1}, EndsAfterDays: Term[int]{Value: 1}, EndsAfterUnit: Term[string]{Value: TriggerBusinessDays}, Cite: a.Cite}
+}
 
 // CashDominion is the lender's dominion over the borrower's collections:
 // Springing (a trigger period) or always (Springing nil, Always true).

@@ -195,7 +195,14 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 	for _, p := range prior {
 		priorOf[p.Facility] = append(priorOf[p.Facility], p)
 	}
-	tw := &triggerWork{s: s, prior: make(map[string]store.TriggerState, 2), now: s.now()}
+	tw := &triggerWork{s: s, prior: make(map[string]store.TriggerState, 2), reserves: map[string]bool{}, now: s.now()}
+	rf, err := s.Store.ReserveFacilities(ctx)
+	if err != nil {
+		return res, fmt.Errorf("close of business %s: %w", through, err)
+	}
+	for _, f := range rf {
+		tw.reserves[f] = true
+	}
 	for i, st := range states {
 		if i > 0 {
 			s.cobProgress(ctx, through, i, len(states))

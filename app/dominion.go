@@ -25,6 +25,10 @@ const (
 	// DominionCovenant is a Covenant Trigger Period of a springing
 	// covenant: the covenant is tested at the period ends inside it.
 	DominionCovenant = "covenant_trigger"
+	// MinimumExcessAvailability is the minimum excess availability
+	// covenant (agreement.AvailabilityCovenant), tested every Business Day
+	// by the same evaluation: its "periods" are its failures.
+	MinimumExcessAvailability = "minimum_excess_availability"
 )
 
 // SpringingTerm is one springing trigger of the terms, as close of
@@ -45,6 +49,9 @@ func springingTerms(t *agreement.Terms) []SpringingTerm {
 	var out []SpringingTerm
 	add := func(tr *agreement.Trigger, kind, cov string) {
 		st := SpringingTerm{Trigger: kind, Kind: kind, Covenant: cov}
+		if kind == MinimumExcessAvailability {
+			st.Covenant = MinimumExcessAvailability
+		}
 		if cov != "" {
 			st.Trigger = "covenant:" + cov
 		}
@@ -62,6 +69,9 @@ func springingTerms(t *agreement.Terms) []SpringingTerm {
 		if c.Springing != nil {
 			add(c.Springing, DominionCovenant, c.ID)
 		}
+	}
+	if m := t.MinimumExcessAvailability; m != nil {
+		add(m.Trigger(), MinimumExcessAvailability, "")
 	}
 	return out
 }
@@ -116,7 +126,75 @@ func (s *Service) DominionPeriods(ctx context.Context, facility string, knownAt 
 	if err != nil {
 		return nil, err
 	}
-	return periodsOf(evs)
+	ps, err := periodsOf(evs)
+	if err != nil {
+		return nil, err
+	}
+	out := ps[:0]
+	for _, p := range ps {
+		if p.Kind != MinimumExcessAvailability {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// AvailabilityCovenantResult is the minimum excess availability
+// covenant's record: the Business Days tested (through TestedThrough) and
+// its failures, each from the first day below the minimum (Start) to the
+// first day at or above it again (End; nil while it fails), with why.
+type AvailabilityCovenantResult struct {
+	Facility      string           `json:"facility"`
+	Label         string           `json:"label,omitempty"`
+	Cite          explain.Cite     `json:"cite"`
+	TestedThrough date.Date        `json:"tested_through,omitzero"`
+	Failures      []DominionPeriod `json:"failures"`
+}
+
+// AvailabilityCovenant is the facility's minimum excess availability
+// covenant as tested at close of business every Business Day, its
+// failures as known at knownAt (zero: every record); not_found when the
+// terms in force on the business date have none.
+func (s *Service) AvailabilityCovenant(ctx context.Context, facility string, knownAt time.Time) (AvailabilityCovenantResult, error) {
+	res := AvailabilityCovenantResult{Facility: facility, Failures: []DominionPeriod{}}
+	if err := authorize(ctx, ActRead, facility); err != nil {
+		return res, err
+	}
+	bd, err := s.BusinessDate(ctx)
+	if err != nil {
+		return res, err
+	}
+	t, err := s.agreementAt(ctx, facility, bd)
+	if err != nil {
+		return res, err
+	}
+	if t == nil || t.MinimumExcessAvailability == nil {
+		return res, store.Errorf(store.CodeNotFound, "facility %q has no minimum excess availability covenant in force on %s", facility, bd)
+	}
+	res.Label, res.Cite = t.MinimumExcessAvailability.Label, t.MinimumExcessAvailability.Cite
+	states, err := s.Store.TriggerStates(ctx, []string{facility})
+	if err != nil {
+		return res, err
+	}
+	for _, st := range states {
+		if st.Trigger == MinimumExcessAvailability {
+			res.TestedThrough = st.Day
+		}
+	}
+	evs, err := s.Store.TriggerEvents(ctx, facility, knownAt)
+	if err != nil {
+		return res, err
+	}
+	ps, err := periodsOf(evs)
+	if err != nil {
+		return res, err
+	}
+	for _, p := range ps {
+		if p.Kind == MinimumExcessAvailability {
+			res.Failures = append(res.Failures, p)
+		}
+	}
+	return res, nil
 }
 
 // periodsOf pairs trigger events into periods.
@@ -140,6 +218,8 @@ func periodsOf(evs []store.TriggerEvent) ([]DominionPeriod, error) {
 				Explain: &explain.Node{Key: "dominion." + e.Trigger + "." + e.Day.String(), Label: periodLabel(e.Trigger), Value: "from " + e.Day.String()}}
 			if cov, ok := strings.CutPrefix(e.Trigger, "covenant:"); ok {
 				p.Kind, p.Covenant = DominionCovenant, cov
+			} else if e.Trigger == MinimumExcessAvailability {
+				p.Kind, p.Covenant = MinimumExcessAvailability, MinimumExcessAvailability
 			}
 			if node != nil {
 				p.Explain.Add(node)
@@ -171,6 +251,9 @@ func periodsOf(evs []store.TriggerEvent) ([]DominionPeriod, error) {
 }
 
 func periodLabel(trigger string) string {
+	if trigger == MinimumExcessAvailability {
+		return "Minimum excess availability not met"
+	}
 	if cov, ok := strings.CutPrefix(trigger, "covenant:"); ok {
 		return "Covenant Trigger Period (" + cov + ")"
 	}
@@ -227,6 +310,9 @@ type triggerWork struct {
 	s        *Service
 	facility string
 	prior    map[string]store.TriggerState // by trigger: the latest stored
+	// reserves: the facilities with lender reserve records (close of
+	// business reads the records of those only).
+	reserves map[string]bool
 	now      time.Time
 	out      store.Triggers
 }
@@ -419,11 +505,13 @@ func (w *triggerWork) closeFacility(ctx context.Context, st store.AccrualState, 
 	if len(ft.Springing) == 0 {
 		return nil
 	}
-	lender, err := w.s.lenderReservesAt(ctx, st.Facility, time.Time{})
-	if err != nil {
-		return fail(err)
+	if w.reserves[st.Facility] {
+		lender, err := w.s.lenderReservesAt(ctx, st.Facility, time.Time{})
+		if err != nil {
+			return fail(err)
+		}
+		ft = ft.withLender(lender)
 	}
-	ft = ft.withLender(lender)
 	w.facility = st.Facility
 	n := len(w.out.States)
 	m := len(w.out.Events)

@@ -55,11 +55,12 @@ func modernAt(t *testing.T, s store.Store, clock *time.Time) *Service {
 // positive, repayments negative), in millions: excess availability is
 // 15 from 1 July, 8 from 20 July (below the dominion's 9.375, above the
 // FCCR's 7.5), 7 from 27 July (below both), 17 from 3 August, 6 from
-// 28 September.
+// 28 September, 3 from 5 October (below the minimum excess availability
+// covenant's 4).
 var dominionPath = []struct {
 	day string
 	m   int64
-}{{"2026-07-01", 45}, {"2026-07-20", 7}, {"2026-07-27", 1}, {"2026-08-03", -10}, {"2026-09-28", 11}}
+}{{"2026-07-01", 45}, {"2026-07-20", 7}, {"2026-07-27", 1}, {"2026-08-03", -10}, {"2026-09-28", 11}, {"2026-10-05", 3}}
 
 func postPath(t *testing.T, s store.Store, day date.Date) {
 	t.Helper()
@@ -124,8 +125,8 @@ func TestDominionPeriodsAtCloseOfBusiness(t *testing.T) {
 				if err != nil {
 					t.Fatalf("close of business %s: %v", d, err)
 				}
-				if res.Triggers != 2 {
-					t.Fatalf("close of business %s recorded %d trigger states, want 2 (%+v)", d, res.Triggers, res.Undetermined)
+				if res.Triggers != 3 {
+					t.Fatalf("close of business %s recorded %d trigger states, want 3 (%+v)", d, res.Triggers, res.Undetermined)
 				}
 				if d == date.MustParse("2026-08-14") {
 					midAugust = clock.Add(time.Minute)
@@ -174,6 +175,16 @@ func TestDominionPeriodsAtCloseOfBusiness(t *testing.T) {
 			if got := periodsText(then); got != "cash_dominion 2026-07-24..…; covenant:fixed_charge_coverage_ratio 2026-07-27..…" {
 				t.Errorf("periods as known at %s: %s", midAugust, got)
 			}
+			// The minimum excess availability covenant, tested every Business
+			// Day: it fails from 5 October.
+			mea, err := svc.AvailabilityCovenant(ctx, "m", time.Time{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if mea.TestedThrough != through || len(mea.Failures) != 1 || mea.Failures[0].Start != through || mea.Failures[0].End != nil ||
+				!strings.Contains(mea.Failures[0].Reason, "below the threshold on 1 consecutive Business Day (2026-10-05)") {
+				t.Errorf("minimum excess availability: %+v", mea)
+			}
 			// Close of business again for the last day: nothing new.
 			res, err := svc.CloseOfBusiness(ctx, through)
 			if err != nil || res.Triggers != 0 {
@@ -205,8 +216,8 @@ func TestDominionPeriodsAtCloseOfBusiness(t *testing.T) {
 					n++
 				}
 			}
-			if ev.Days != 2*n {
-				t.Errorf("EvaluateTriggers recorded %d states, want %d (2 triggers × %d Business Days)", ev.Days, 2*n, n)
+			if ev.Days != 3*n {
+				t.Errorf("EvaluateTriggers recorded %d states, want %d (3 triggers × %d Business Days)", ev.Days, 3*n, n)
 			}
 			again, err := svc.EvaluateTriggers(ctx, "m", from, through)
 			if err != nil || again.Days != 0 {
