@@ -32,6 +32,7 @@ func (db *DB) TriggerStates(ctx context.Context, facilities []string) ([]store.T
 			want[f] = true
 		}
 	}
+	q = strings.Replace(q, `SELECT f.slug,`, `SELECT k.facility_id, f.slug,`, 1)
 	rows, err := db.R.QueryContext(ctx, db.q(q+` ORDER BY f.slug, k.trigger_name`), args...)
 	if err != nil {
 		return nil, err
@@ -46,9 +47,12 @@ func (db *DB) TriggerStates(ctx context.Context, facilities []string) ([]store.T
 		var d Date
 		var at Time
 		var state string
-		if err := rows.Scan(&s.Facility, &s.Trigger, &d, &state, &at); err != nil {
+		var fid int64
+		if err := rows.Scan(&fid, &s.Facility, &s.Trigger, &d, &state, &at); err != nil {
 			return nil, err
 		}
+		// The key is committed: appendTriggers need not list it again.
+		db.triggerKeys.Store(triggerKey{fid, s.Trigger}, true)
 		if want != nil && !want[s.Facility] {
 			continue
 		}
@@ -107,26 +111,32 @@ func (db *DB) AppendTriggers(ctx context.Context, t store.Triggers) error {
 	return tx.Commit()
 }
 
+// triggerKey is a facility's trigger; DB.triggerKeys holds those read
+// from the database (committed, so never inserted again: keys are never
+// deleted).
+type triggerKey struct {
+	fid  int64
+	name string
+}
+
 // rowsPerInsert is how many rows one INSERT statement writes.
 const rowsPerInsert = 400
 
 // appendTriggers writes t in the transaction of x: the keys not yet
 // listed, the states and the events, many rows per statement.
 func (db *DB) appendTriggers(ctx context.Context, x Exec, t store.Triggers) error {
-	type key struct {
-		fid  int64
-		name string
-	}
-	keys := map[key]bool{}
-	var keyList []key
+	keys := map[triggerKey]bool{}
+	var keyList []triggerKey
 	fidOf := func(slug, name string) (int64, error) {
 		fid, err := db.facilityID(ctx, db.R, slug)
 		if err != nil {
 			return 0, err
 		}
-		if k := (key{fid, name}); !keys[k] {
+		if k := (triggerKey{fid, name}); !keys[k] {
 			keys[k] = true
-			keyList = append(keyList, k)
+			if _, listed := db.triggerKeys.Load(k); !listed {
+				keyList = append(keyList, k)
+			}
 		}
 		return fid, nil
 	}
