@@ -185,23 +185,21 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 	series := map[string]ledger.RateSeries{}
 	var txs []ledger.Transaction
 	processed := make([]store.AccrualState, 0, len(states))
-	// The springing triggers' latest states, read once for the run
-	// (dominion.go).
-	prior, err := s.Store.TriggerStates(ctx, nil)
-	if err != nil {
-		return res, fmt.Errorf("close of business %s: %w", through, err)
-	}
-	priorOf := make(map[string][]store.TriggerState, len(prior))
-	for _, p := range prior {
-		priorOf[p.Facility] = append(priorOf[p.Facility], p)
-	}
+	// The springing triggers are evaluated beside the accruals, by one
+	// goroutine fed each facility's terms of the day (dominion.go): it
+	// reads the triggers' latest states once for the run.
 	tw := &triggerWork{s: s, prior: make(map[string]store.TriggerState, 2), reserves: map[string]bool{}, now: s.now()}
-	rf, err := s.Store.ReserveFacilities(ctx)
-	if err != nil {
-		return res, fmt.Errorf("close of business %s: %w", through, err)
-	}
-	for _, f := range rf {
-		tw.reserves[f] = true
+	jobs := make(chan triggerJob, 512)
+	done := make(chan []CloseFailure, 1)
+	var twErr error
+	go func() {
+		notes, err := tw.work(ctx, through, jobs)
+		twErr = err
+		done <- notes
+	}()
+	stop := func() []CloseFailure {
+		close(jobs)
+		return <-done
 	}
 	for i, st := range states {
 		if i > 0 {
@@ -211,6 +209,7 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 		ftxs, notes, run, err := s.closeFacility(ctx, st, through, terms)
 		if err != nil {
 			if ctx.Err() != nil {
+				stop()
 				return res, fmt.Errorf("close of business %s: %w", through, ctx.Err())
 			}
 			// One facility's failure stops only that facility: the run
@@ -223,11 +222,14 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 			txs = append(txs, ftxs...)
 			res.Undetermined = append(res.Undetermined, notes...)
 		}
-		clear(tw.prior)
-		for _, p := range priorOf[st.Facility] {
-			tw.prior[p.Trigger] = p
-		}
-		res.Undetermined = append(res.Undetermined, tw.closeFacility(ctx, st, through, terms)...)
+		// The terms the accrual read for through (read now if it read
+		// none), for the triggers.
+		ft, _, err := terms.on(ctx, through)
+		jobs <- triggerJob{st: st, ft: ft, err: err}
+	}
+	res.Undetermined = append(res.Undetermined, stop()...)
+	if twErr != nil {
+		return res, fmt.Errorf("close of business %s: %w", through, twErr)
 	}
 	res.Triggers = len(tw.out.States)
 	for _, e := range tw.out.Events {

@@ -482,14 +482,56 @@ func (s *Service) EvaluateTriggers(ctx context.Context, facility string, from, t
 	return res, err
 }
 
-// closeTriggers evaluates, for close of business through through, the
-// springing triggers of the facility of st (its terms in force on
-// through) on each Business Day not yet evaluated: from the day after the
-// latest recorded state, or, for a trigger with none, from the first day
-// the run accrues (through when it accrues none). Everything is known at
-// the run's time. A facility whose triggers cannot be evaluated is listed
-// in notes; the run goes on.
-func (w *triggerWork) closeFacility(ctx context.Context, st store.AccrualState, through date.Date, terms *dailyTerms) []CloseFailure {
+// triggerJob is a facility of a close of business run and its terms in
+// force on the day closed (err: they could not be read).
+type triggerJob struct {
+	st  store.AccrualState
+	ft  FacilityTerms
+	err error
+}
+
+// work evaluates, for close of business through through, the springing
+// triggers of each facility jobs sends (dominion.go's closeFacility),
+// after reading the triggers' latest states and the facilities with
+// lender reserves once. It returns the facilities whose triggers could
+// not be evaluated; an error when the reads fail.
+func (w *triggerWork) work(ctx context.Context, through date.Date, jobs <-chan triggerJob) ([]CloseFailure, error) {
+	var notes []CloseFailure
+	prior, err := w.s.Store.TriggerStates(ctx, nil)
+	if err == nil {
+		var rf []string
+		if rf, err = w.s.Store.ReserveFacilities(ctx); err == nil {
+			for _, f := range rf {
+				w.reserves[f] = true
+			}
+		}
+	}
+	priorOf := make(map[string][]store.TriggerState, len(prior))
+	for _, p := range prior {
+		priorOf[p.Facility] = append(priorOf[p.Facility], p)
+	}
+	for j := range jobs {
+		if err != nil {
+			continue // drained: the run fails
+		}
+		clear(w.prior)
+		for _, p := range priorOf[j.st.Facility] {
+			w.prior[p.Trigger] = p
+		}
+		notes = append(notes, w.closeFacility(ctx, j, through)...)
+	}
+	return notes, err
+}
+
+// closeFacility evaluates the springing triggers of the job's facility
+// (its terms in force on through) on each Business Day not yet evaluated:
+// from the day after the latest recorded state, or, for a trigger with
+// none, from the first day the run accrues (through when it accrues
+// none). Everything is known at the run's time. A facility whose
+// triggers cannot be evaluated is listed in notes (nothing of it is
+// recorded); the run goes on.
+func (w *triggerWork) closeFacility(ctx context.Context, j triggerJob, through date.Date) []CloseFailure {
+	st, ft := j.st, j.ft
 	from := through
 	if st.AccruedThrough != 0 && st.AccruedThrough < through {
 		from = st.AccruedThrough + 1
@@ -497,10 +539,8 @@ func (w *triggerWork) closeFacility(ctx context.Context, st store.AccrualState, 
 	fail := func(err error) []CloseFailure {
 		return []CloseFailure{{Facility: st.Facility, Reason: "springing triggers through " + through.String() + " not evaluated: " + err.Error()}}
 	}
-	// The terms the accrual read for through (read now if it read none).
-	ft, _, err := terms.on(ctx, through)
-	if err != nil {
-		return fail(err)
+	if j.err != nil {
+		return fail(j.err)
 	}
 	if len(ft.Springing) == 0 {
 		return nil
