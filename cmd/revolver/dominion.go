@@ -117,6 +117,42 @@ func dominionCmd() *cobra.Command {
 	evaluate.Flags().StringVar(&eslug, "facility", "", "the facility")
 	evaluate.Flags().StringVar(&from, "from", "", "the first day YYYY-MM-DD (for a trigger not yet evaluated)")
 	evaluate.Flags().StringVar(&through, "through", "", "the last day YYYY-MM-DD")
-	c.AddCommand(list, evaluate)
+	var msf storeFlags
+	var mslug, mknown string
+	minimum := &cobra.Command{
+		Use:   "minimum --facility S [--known-at T]",
+		Short: "The minimum excess availability covenant as tested every Business Day: the days tested and each failure with why",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if mslug == "" {
+				return usageError{errors.New("--facility is required")}
+			}
+			st, _, err := msf.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			svc := service(st)
+			var k time.Time
+			if mknown != "" {
+				r, err := svc.ResolveKnownAt(cmd.Context(), mslug, 0, mknown)
+				if store.ErrorCode(err) == store.CodeInvalid {
+					return usageError{fmt.Errorf("--known-at %q: expected an RFC 3339 time, a date and time in UTC (2006-12-31T22:00), a date YYYY-MM-DD (the end of its business) or now", mknown)}
+				}
+				if err != nil {
+					return opError(err)
+				}
+				k = r.Read()
+			}
+			res, err := svc.AvailabilityCovenant(cmd.Context(), mslug, k)
+			if err != nil {
+				return opError(err)
+			}
+			return writeJSON(cmd.OutOrStdout(), res)
+		},
+	}
+	msf.add(minimum)
+	minimum.Flags().StringVar(&mslug, "facility", "", "the facility")
+	minimum.Flags().StringVar(&mknown, "known-at", "", "as known at: RFC 3339, a date (the end of its business) or now (default: every record)")
+	c.AddCommand(list, evaluate, minimum)
 	return c
 }
