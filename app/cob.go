@@ -88,6 +88,14 @@ type CloseResult struct {
 // at the close of each day of the period. A fee a term of which is not
 // known is not posted and is listed in the result's Undetermined.
 //
+// The run also evaluates the springing triggers (a springing cash
+// dominion, springing covenants, the minimum excess availability
+// covenant) of every facility whose terms in force on through have one,
+// on each Business Day after each trigger's latest recorded state, and
+// appends the states and the trigger periods they start or end in the
+// same store transaction (dominion.go; CloseResult.Triggers). A facility
+// whose triggers cannot be evaluated is listed in Undetermined.
+//
 // A facility the run cannot close (a term interest needs is not known, a
 // rate series has no value, …) stops only itself: the run closes every
 // other facility, commits their accruals, lists the facility and the
