@@ -298,7 +298,17 @@ func (s *Service) triggerDay(ctx context.Context, facility string, ft FacilityTe
 		if k.Equal(everything) {
 			k = time.Time{}
 		}
-		if day.Defaults, err = s.defaultsContinuing(ctx, facility, ft, d, k); err != nil {
+		if _, stored := s.Terms.(*StoredTerms); stored {
+			// The defaults engine's one rule, each named with its clause
+			// and since when.
+			ds, err := s.DefaultsContinuing(ctx, facility, d, k)
+			if err != nil {
+				return day, err
+			}
+			for _, x := range ds {
+				day.Defaults = append(day.Defaults, fmt.Sprintf("%s (%s %s, %s, since %s)", x.Label, x.Event, x.Clause, x.ID, x.Occurred))
+			}
+		} else if day.Defaults, err = s.defaultsContinuing(ctx, facility, ft, d, k); err != nil {
 			return day, err
 		}
 	}

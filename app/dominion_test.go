@@ -10,6 +10,7 @@ import (
 
 	"revolver/agreement"
 	"revolver/date"
+	"revolver/defaults"
 	"revolver/examples"
 	"revolver/ledger"
 	"revolver/money"
@@ -237,4 +238,47 @@ func (s *Service) mustTerms(t *testing.T, d date.Date) FacilityTerms {
 		t.Fatal(err)
 	}
 	return ft
+}
+
+// TestDominionOnEventOfDefault: the modern example's cash dominion also
+// springs on any Business Day an event of default continues (its terms'
+// event_of_default), whatever excess availability; its covenant trigger
+// (without the term) does not, and neither ends while the default
+// continues.
+func TestDominionOnEventOfDefault(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		clock := date.MustParse("2026-06-30").Time().Add(12 * time.Hour)
+		svc := modernAt(t, s, &clock)
+		cal := svc.mustTerms(t, date.MustParse("2026-07-01")).Calendar
+		for d := date.MustParse("2026-07-01"); d <= date.MustParse("2026-08-31"); d++ {
+			if !cal.IsBusinessDay(d) {
+				continue
+			}
+			clock = d.Time().Add(11 * time.Hour)
+			if d == date.MustParse("2026-07-01") {
+				postPath(t, s, d) // 45,000,000.00: excess availability 15,000,000.00, above both thresholds
+			}
+			if d == date.MustParse("2026-07-15") {
+				if _, err := svc.RecordDefault(ctx, FactInput{Facility: "m", Key: "coc", By: "officer"},
+					defaults.DefaultRecord{Event: "change_of_control", Occurred: d, Description: "shares sold without consent"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			clock = d.Time().Add(18 * time.Hour)
+			if _, err := svc.CloseOfBusiness(ctx, d); err != nil {
+				t.Fatalf("close of business %s: %v", d, err)
+			}
+		}
+		ps, err := svc.DominionPeriods(ctx, "m", time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := periodsText(ps); got != "cash_dominion 2026-07-15..…" {
+			t.Fatalf("periods %s, want the cash dominion from the default's first day, still in effect", got)
+		}
+		if r := ps[0].Reason; !strings.Contains(r, "an event of default continues on 2026-07-15: Change of control (change_of_control §8.1(k), eod-1, since 2026-07-15)") {
+			t.Errorf("reason %q", r)
+		}
+	})
 }
