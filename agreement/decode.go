@@ -283,7 +283,7 @@ func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 	}
 	d.group(t, root, append([]string{"currency", "parties", "commitment", "advance_cap", "termination_date", "borrowing_base",
 		"eligibility", "covenants", "events_of_default", "notices", "locations", "pricing", "fees", "costs", "reporting",
-		"collections", "overadvance", "advances", "settings", "lc_sublimit", "revolving_credit_note", "security", "cash_dominion"}, scheduleKeys...)...)
+		"collections", "overadvance", "advances", "settings", "lc_sublimit", "revolving_credit_note", "security", "cash_dominion", "minimum_excess_availability"}, scheduleKeys...)...)
 	terms := &Terms{Facility: f.Slug, Name: f.Name, AsOf: asOf, Since: f.Agreement.Date, Documents: f.Documents}
 	if c := d.str(t, "currency", root, false); c != nil {
 		terms.Currency = c.Value
@@ -299,6 +299,7 @@ func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 	}
 	terms.LCSublimit = d.amount(t, "lc_sublimit", root, false)
 	d.cashDominion(t, root, terms)
+	d.minimumExcessAvailability(t, root, terms)
 	if g := t.kids["revolving_credit_note"]; g != nil {
 		c := root.in(g, "revolving_credit_note")
 		if d.group(g, c, "principal", "maturity") {
@@ -1417,7 +1418,7 @@ func (d *decoder) trigger(g *node, key string, c ctx) *Trigger {
 		return nil
 	}
 	tc := c.in(n, key)
-	if !d.group(n, tc, "measure", "share", "at_least", "for_days", "ends_after_days") {
+	if !d.group(n, tc, "measure", "share", "at_least", "for_days", "ends_after_days", "ends_after_unit", "event_of_default", "max_cures_per_year") {
 		return nil
 	}
 	tr := &Trigger{Cite: tc.cite}
@@ -1440,6 +1441,15 @@ func (d *decoder) trigger(g *node, key string, c ctx) *Trigger {
 	if v := d.int(n, "ends_after_days", tc, true, 1); v != nil {
 		tr.EndsAfterDays = *v
 	}
+	if v := d.str(n, "ends_after_unit", tc, false, TriggerCalendarDays, TriggerBusinessDays); v != nil {
+		tr.EndsAfterUnit = *v
+	} else {
+		tr.EndsAfterUnit = Term[string]{Value: TriggerCalendarDays, Cite: tc.cite, Path: join(tc.path, "ends_after_unit")}
+	}
+	if v := d.bool(n, "event_of_default", tc, false); v != nil && v.Known() {
+		tr.EventOfDefault = v.Value
+	}
+	tr.MaxCuresPerYear = d.int(n, "max_cures_per_year", tc, false, 1)
 	return tr
 }
 
@@ -1531,4 +1541,25 @@ func digitsOrLetters(s string) bool {
 		}
 	}
 	return true
+}
+
+// minimumExcessAvailability decodes `minimum_excess_availability:` (label,
+// share of the line cap, at_least: at least one of the two).
+func (d *decoder) minimumExcessAvailability(t *node, root ctx, terms *Terms) {
+	n := t.kids["minimum_excess_availability"]
+	if n == nil {
+		return
+	}
+	c := root.in(n, "minimum_excess_availability")
+	if !d.group(n, c, "label", "share", "at_least") {
+		return
+	}
+	a := &AvailabilityCovenant{Label: d.text(n, "label"), Cite: c.cite, Share: d.rate(n, "share", c, false), AtLeast: d.amount(n, "at_least", c, false)}
+	if a.Share == nil && a.AtLeast == nil {
+		d.errf(n, "", "`share:` (of the line cap), `at_least:` or both", "minimum_excess_availability has no threshold")
+	}
+	if a.Share != nil && a.Share.Known() && a.Share.Value.Cmp(money.RateFromInt(1)) > 0 {
+		d.errf(n.kids["share"], a.Share.Value.Percent(), "a share of at most 100%", "%s above 100%%", a.Share.Path)
+	}
+	terms.MinimumExcessAvailability = a
 }

@@ -140,6 +140,10 @@ type Terms struct {
 	// CashDominion, when set, is when the lender applies collections
 	// (nil: the terms say nothing of dominion).
 	CashDominion *CashDominion `json:"cash_dominion,omitempty"`
+	// MinimumExcessAvailability, when set, is a covenant tested every
+	// Business Day: excess availability at least the greater of Share ×
+	// the line cap and AtLeast.
+	MinimumExcessAvailability *AvailabilityCovenant `json:"minimum_excess_availability,omitempty"`
 	// LCSublimit caps letters of credit outstanding (nil: none stated).
 	LCSublimit *Term[money.Amount] `json:"lc_sublimit,omitempty"`
 	Note       Note                `json:"revolving_credit_note"`
@@ -434,14 +438,46 @@ type Covenant struct {
 // threshold — the greater of Share × the line cap (the lesser of the
 // commitment, the maximum advances and the borrowing base) and AtLeast — on
 // ForDays consecutive Business Days, and ends when it has been at or above
-// the threshold for EndsAfterDays consecutive calendar days.
+// the threshold for EndsAfterDays consecutive days (EndsAfterUnit:
+// calendar days, the default, or Business Days). With EventOfDefault, a
+// trigger period also starts on any day an event of default continues,
+// and does not end while one does. MaxCuresPerYear, when set, is how many
+// times a trigger period may end in a calendar year: once reached, a
+// period does not end before the next year.
 type Trigger struct {
 	Measure       Term[string]        `json:"measure"` // excess_availability
 	Share         *Term[money.Rate]   `json:"share,omitempty"`
 	AtLeast       *Term[money.Amount] `json:"at_least,omitempty"`
 	ForDays       Term[int]           `json:"for_days"`
 	EndsAfterDays Term[int]           `json:"ends_after_days"`
-	Cite          Cite                `json:"cite"`
+	// EndsAfterUnit: TriggerCalendarDays (default) or TriggerBusinessDays.
+	EndsAfterUnit   Term[string] `json:"ends_after_unit"`
+	EventOfDefault  bool         `json:"event_of_default,omitempty"`
+	MaxCuresPerYear *Term[int]   `json:"max_cures_per_year,omitempty"`
+	Cite            Cite         `json:"cite"`
+}
+
+// Units of Trigger.EndsAfterUnit.
+const (
+	TriggerCalendarDays = "calendar_days"
+	TriggerBusinessDays = "business_days"
+)
+
+// AvailabilityCovenant is a minimum excess availability covenant: tested
+// at the close of every Business Day, it fails on a day whose excess
+// availability is below the greater of Share × the line cap and AtLeast.
+type AvailabilityCovenant struct {
+	Label   string              `json:"label,omitempty"`
+	Share   *Term[money.Rate]   `json:"share,omitempty"`
+	AtLeast *Term[money.Amount] `json:"at_least,omitempty"`
+	Cite    Cite                `json:"cite"`
+}
+
+// Trigger is the covenant's test as a trigger: a "period" starts on the
+// first day below the minimum and ends on the first day at or above it.
+func (a *AvailabilityCovenant) Trigger() *Trigger {
+	return &Trigger{Measure: Term[string]{Value: ExcessAvailability}, Share: a.Share, AtLeast: a.AtLeast,
+		ForDays: Term[int]{Value: 1}, EndsAfterDays: Term[int]{Value: 1}, EndsAfterUnit: Term[string]{Value: TriggerBusinessDays}, Cite: a.Cite}
 }
 
 // CashDominion is the lender's dominion over the borrower's collections:
@@ -962,5 +998,25 @@ func (t *Trigger) Describe() string {
 		}
 		return fmt.Sprintf("%d %ss", v.Value, unit)
 	}
-	return s + " on " + days(t.ForDays, "consecutive Business Day") + "; ends after " + days(t.EndsAfterDays, "consecutive day") + " at or above it"
+	if t.EventOfDefault {
+		s += " on " + days(t.ForDays, "consecutive Business Day") + ", or an event of default continuing"
+	} else {
+		s += " on " + days(t.ForDays, "consecutive Business Day")
+	}
+	unit := "consecutive day"
+	if t.EndsAfterUnit.Value == TriggerBusinessDays {
+		unit = "consecutive Business Day"
+	}
+	s += "; ends after " + days(t.EndsAfterDays, unit) + " at or above it"
+	if t.EventOfDefault {
+		s += " with no event of default continuing"
+	}
+	if m := t.MaxCuresPerYear; m != nil {
+		if m.Known() {
+			s += fmt.Sprintf(", at most %d times a calendar year", m.Value)
+		} else {
+			s += ", an unknown number of times a calendar year"
+		}
+	}
+	return s
 }

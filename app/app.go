@@ -112,6 +112,10 @@ type FacilityTerms struct {
 	// certificate's, with the dates they cover: the terms' reserves placed
 	// at the line and (termsPath) the lender reserves approved as known.
 	Reserves []datedReserve
+	// Springing are the terms' springing triggers (a springing cash
+	// dominion, springing covenants), evaluated at close of business
+	// (dominion.go).
+	Springing []SpringingTerm
 }
 
 // LastOutTerms are what the use cases need of a last-out tranche: the

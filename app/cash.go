@@ -597,15 +597,25 @@ func (s *Service) sweepOn(ctx context.Context, facility string, account string, 
 	return false, what + fmt.Sprintf(", and on %s no dominion applies and no event of default continues after notice: the collections are the borrower's (Security Agreement ¶3)", day), nil
 }
 
-// dominionPeriodOn reports whether a springing cash dominion period is in
-// effect on day as known at knownAt, and names it.
-//
-// DOMINION PERIODS PLUG IN HERE, and only here: the periods are determined
-// by (*Service).DominionPeriods(ctx, facility, knownAt) (docs/cash.md,
-// triggers); this returns whether day falls in one of them and which.
-// Until they are, no period is ever in effect and springing dominion
-// sweeps nothing.
+// dominionPeriodOn reports whether day falls in a cash dominion period of
+// the facility's springing dominion, as known at knownAt
+// ((*Service).DominionPeriods: the periods close of business records from
+// each Business Day's excess availability; docs/cash.md), and which.
 func (s *Service) dominionPeriodOn(ctx context.Context, facility string, day date.Date, knownAt time.Time) (bool, string, error) {
+	ps, err := s.DominionPeriods(ctx, facility, knownAt)
+	if err != nil {
+		return false, "", err
+	}
+	for _, p := range ps {
+		if p.Kind != DominionCash || !p.In(day) {
+			continue
+		}
+		until := "continuing"
+		if p.End != nil {
+			until = "ended " + p.End.String()
+		}
+		return true, fmt.Sprintf("a cash dominion period (%s) is in effect on %s: started %s (%s), %s", p.Trigger, day, p.Start, p.Reason, until), nil
+	}
 	return false, "", nil
 }
 

@@ -25,6 +25,12 @@ type CloseResult struct {
 	// not post because a term they need is not known, with the reason: the
 	// rest of each facility is closed, and the run succeeds.
 	Undetermined []CloseFailure `json:",omitempty"`
+	// Triggers counts the springing triggers' states recorded (one per
+	// facility, trigger and Business Day evaluated); PeriodsStarted and
+	// PeriodsEnded the trigger periods that started and ended
+	// (dominion.go).
+	Triggers                     int `json:",omitempty"`
+	PeriodsStarted, PeriodsEnded int `json:",omitempty"`
 	// Audit is the audit trail's head after the run, to publish (keep it
 	// elsewhere: revolver audit verify --expect checks the trail against
 	// it).
@@ -81,6 +87,14 @@ type CloseResult struct {
 // (key "fee:ID:PERIOD-END"), computed by ledger.BillFee from the balances
 // at the close of each day of the period. A fee a term of which is not
 // known is not posted and is listed in the result's Undetermined.
+//
+// The run also evaluates the springing triggers (a springing cash
+// dominion, springing covenants, the minimum excess availability
+// covenant) of every facility whose terms in force on through have one,
+// on each Business Day after each trigger's latest recorded state, and
+// appends the states and the trigger periods they start or end in the
+// same store transaction (dominion.go; CloseResult.Triggers). A facility
+// whose triggers cannot be evaluated is listed in Undetermined.
 //
 // A facility the run cannot close (a term interest needs is not known, a
 // rate series has no value, …) stops only itself: the run closes every
@@ -179,13 +193,31 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 	series := map[string]ledger.RateSeries{}
 	var txs []ledger.Transaction
 	processed := make([]store.AccrualState, 0, len(states))
+	// The springing triggers are evaluated beside the accruals, by one
+	// goroutine fed each facility's terms of the day (dominion.go): it
+	// reads the triggers' latest states once for the run.
+	tw := &triggerWork{s: s, prior: make(map[string]store.TriggerState, 2), reserves: map[string]bool{}, now: s.now()}
+	jobs := make(chan triggerJob, 512)
+	done := make(chan []CloseFailure, 1)
+	var twErr error
+	go func() {
+		notes, err := tw.work(ctx, through, jobs)
+		twErr = err
+		done <- notes
+	}()
+	stop := func() []CloseFailure {
+		close(jobs)
+		return <-done
+	}
 	for i, st := range states {
 		if i > 0 {
 			s.cobProgress(ctx, through, i, len(states))
 		}
-		ftxs, notes, run, err := s.closeFacility(ctx, st, through, series)
+		terms := &dailyTerms{s: s, facility: st.Facility, series: series}
+		ftxs, notes, run, err := s.closeFacility(ctx, st, through, terms)
 		if err != nil {
 			if ctx.Err() != nil {
+				stop()
 				return res, fmt.Errorf("close of business %s: %w", through, ctx.Err())
 			}
 			// One facility's failure stops only that facility: the run
@@ -198,6 +230,22 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 			txs = append(txs, ftxs...)
 			res.Undetermined = append(res.Undetermined, notes...)
 		}
+		// The terms the accrual read for through (read now if it read
+		// none), for the triggers.
+		ft, _, err := terms.on(ctx, through)
+		jobs <- triggerJob{st: st, ft: ft, err: err}
+	}
+	res.Undetermined = append(res.Undetermined, stop()...)
+	if twErr != nil {
+		return res, fmt.Errorf("close of business %s: %w", through, twErr)
+	}
+	res.Triggers = len(tw.out.States)
+	for _, e := range tw.out.Events {
+		if e.Event == store.TriggerStart {
+			res.PeriodsStarted++
+		} else {
+			res.PeriodsEnded++
+		}
 	}
 	for i := range txs {
 		if txs[i].RecordedAt.IsZero() {
@@ -205,7 +253,11 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 		}
 	}
 	s.cobProgress(ctx, through, len(states), len(states))
-	posted, err := s.Store.CommitAccrual(ctx, through, processed, txs, s.closing(ctx, through, res.Facilities, res.Failed, res.Undetermined))
+	c := s.closing(ctx, through, res.Facilities, res.Failed, res.Undetermined)
+	if len(tw.out.States) > 0 {
+		c.Triggers = &tw.out
+	}
+	posted, err := s.Store.CommitAccrual(ctx, through, processed, txs, c)
 	if err != nil {
 		return res, fmt.Errorf("close of business %s: %w", through, err)
 	}
@@ -252,7 +304,8 @@ const CodeCloseIncomplete = "close_incomplete"
 // closeFacility computes what a run through through posts for one
 // facility: run is false when it has nothing to do (no loans yet, or
 // already accrued through the day with no back-valued postings).
-func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, through date.Date, series map[string]ledger.RateSeries) (txs []ledger.Transaction, notes []CloseFailure, run bool, err error) {
+func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, through date.Date, terms *dailyTerms) (txs []ledger.Transaction, notes []CloseFailure, run bool, err error) {
+	series := terms.series
 	start := st.AccruedThrough + 1
 	if st.AccruedThrough == 0 {
 		start = st.FirstActivity
@@ -266,7 +319,6 @@ func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, thro
 	if (st.AccruedThrough == 0 && st.FirstActivity == 0 || start > through) && len(late) == 0 {
 		return nil, nil, false, nil
 	}
-	terms := dailyTerms{s: s, facility: st.Facility, series: series}
 	if err := terms.dates(ctx); err != nil {
 		return nil, nil, true, err
 	}

@@ -151,13 +151,19 @@ func (s *Service) testStatements(ctx context.Context, facility string, add []cov
 		sts = append(sts, st)
 	}
 	sort.SliceStable(sts, func(i, j int) bool { return sts[i].PeriodEnd < sts[j].PeriodEnd })
-	res, err := covenant.Evaluate(func(d date.Date) (*agreement.Terms, error) { return s.agreementAt(ctx, facility, d) }, sts)
+	triggers, err := s.covenantTriggers(ctx, facility, at)
+	if err != nil {
+		return nil, err
+	}
+	res, err := covenant.EvaluateTriggered(func(d date.Date) (*agreement.Terms, error) { return s.agreementAt(ctx, facility, d) }, sts, triggers)
 	if err != nil {
 		return nil, store.Errorf(store.CodeInvalid, "%v", err)
 	}
 	var out []defaults.CovenantResult
 	for _, t := range res.Tests {
-		if !periods[t.PeriodEnd] {
+		// A springing covenant that did not apply is no result: it
+		// neither passes nor fails.
+		if !periods[t.PeriodEnd] || t.Result == covenant.NotApplicable {
 			continue
 		}
 		r := defaults.CovenantResult{Covenant: t.Covenant, PeriodEnd: t.PeriodEnd, Pass: t.Result == covenant.Pass,
@@ -188,7 +194,11 @@ func (s *Service) Covenants(ctx context.Context, facility string, knownAt time.T
 		st.RecordedAt = f.RecordedAt
 		sts = append(sts, st)
 	}
-	res, err := covenant.Evaluate(termsAt, sts)
+	triggers, err := s.covenantTriggers(ctx, facility, knownAt)
+	if err != nil {
+		return nil, err
+	}
+	res, err := covenant.EvaluateTriggered(termsAt, sts, triggers)
 	if err != nil {
 		return nil, store.Errorf(store.CodeInvalid, "%v", err)
 	}

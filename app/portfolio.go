@@ -62,7 +62,7 @@ func CovenantStatus(res *covenant.Result, asOf date.Date) (status string, period
 	if res == nil {
 		return "", 0
 	}
-	rank := map[string]int{covenant.Pass: 1, CovenantWaived: 2, covenant.Undetermined: 3, covenant.Fail: 4}
+	rank := map[string]int{covenant.NotApplicable: 0, covenant.Pass: 1, CovenantWaived: 2, covenant.Undetermined: 3, covenant.Fail: 4}
 	for i := range res.Tests {
 		tt := &res.Tests[i]
 		if tt.PeriodEnd > asOf {

@@ -213,6 +213,7 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 		}
 	}
 	termsLineReserves(t, &ft)
+	ft.Springing = springingTerms(t)
 	return ft, nil
 }
 

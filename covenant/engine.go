@@ -27,6 +27,7 @@ import (
 	"revolver/date"
 	"revolver/explain"
 	"revolver/money"
+	"revolver/springing"
 )
 
 // RatioDecimals is how many decimals a ratio (and a ratio's headroom) is
@@ -38,7 +39,18 @@ const (
 	Pass         = "pass"
 	Fail         = "fail"
 	Undetermined = "undetermined"
+	// NotApplicable: a springing covenant at a period end outside every
+	// trigger period: it is not tested there (its figures are still
+	// computed, and the reason says why it did not apply).
+	NotApplicable = "not_applicable"
 )
+
+// TriggerPeriods gives a springing covenant's trigger periods (by the
+// covenant's id), as known to the caller; known false: whether a period
+// end falls in one is not determined (the covenant's test at that period
+// end is then undetermined, with why). nil: not determined for any
+// covenant.
+type TriggerPeriods func(covenant string, periodEnd date.Date) (ps []springing.Period, known bool, why string)
 
 // Figure is an amount or a ratio, or nothing when it could not be found.
 type Figure struct {
@@ -133,6 +145,16 @@ type periodKey struct{ fy, fq int }
 // Evaluate returns an error only when termsAt does, or when two statements
 // are for the same fiscal quarter or period end.
 func Evaluate(termsAt func(date.Date) (*agreement.Terms, error), statements []Statement) (*Result, error) {
+	return EvaluateTriggered(termsAt, statements, nil)
+}
+
+// EvaluateTriggered is Evaluate with the springing covenants' trigger
+// periods: a springing covenant is tested only at a period end within a
+// trigger period in effect (the test's explanation names the period);
+// at any other period end its result is NotApplicable, with the reason.
+// Without the periods (triggers nil, or not known for the covenant and
+// period end) its result is Undetermined.
+func EvaluateTriggered(termsAt func(date.Date) (*agreement.Terms, error), statements []Statement, triggers TriggerPeriods) (*Result, error) {
 	sts := make([]Statement, len(statements))
 	copy(sts, statements)
 	sortStatements(sts)
@@ -162,7 +184,7 @@ func Evaluate(termsAt func(date.Date) (*agreement.Terms, error), statements []St
 			return nil, fmt.Errorf("covenants: no terms as of %s", s.PeriodEnd)
 		}
 		for c := range terms.Covenants {
-			if t, ok := evaluate(&terms.Covenants[c], s, idx); ok {
+			if t, ok := evaluate(&terms.Covenants[c], s, idx, triggers); ok {
 				res.Tests = append(res.Tests, t)
 			}
 		}
@@ -208,7 +230,7 @@ func termPath(p, cov, field string) string {
 	return "covenants." + cov + "." + field
 }
 
-func evaluate(cov *agreement.Covenant, st *Statement, idx map[periodKey]*Statement) (Test, bool) {
+func evaluate(cov *agreement.Covenant, st *Statement, idx map[periodKey]*Statement, triggers TriggerPeriods) (Test, bool) {
 	e := &evaluation{cov: cov, st: st}
 	e.cite(cov.Cite)
 	if ft := cov.FirstTest; ft != nil {
@@ -300,14 +322,40 @@ func evaluate(cov *agreement.Covenant, st *Statement, idx map[periodKey]*Stateme
 	default:
 		e.decide(&t)
 	}
-	if tr := cov.Springing; tr != nil && t.Result != Undetermined {
+	if tr := cov.Springing; tr != nil {
 		// The figures are computed (a lender monitors a springing covenant
-		// every period); whether the period end falls in a trigger period
-		// is not determined here, so the test neither passes nor fails.
-		t.Reason = fmt.Sprintf("springing covenant: tested only at a period end within a trigger period (%s); "+
-			"whether %s is in one is not determined — the actual would %s", tr.Describe(), t.PeriodEnd, t.Result)
-		t.Result = Undetermined
+		// every period); the test applies only at a period end within a
+		// trigger period.
 		e.cite(tr.Cite)
+		var ps []springing.Period
+		known, why := false, ""
+		if triggers != nil {
+			ps, known, why = triggers(cov.ID, t.PeriodEnd)
+		}
+		p, in := springing.InEffect(ps, t.PeriodEnd)
+		would := t.Result
+		switch {
+		case known && !in:
+			t.Reason = fmt.Sprintf("did not apply: a springing covenant is tested only at a period end within a trigger period (%s), and none was in effect on %s", tr.Describe(), t.PeriodEnd)
+			if would != Undetermined {
+				t.Reason += " — the actual would " + would
+			}
+			t.Result = NotApplicable
+		case known:
+			node := &explain.Node{Key: root.Key + ".trigger", Label: "Trigger period in effect", Value: "from " + p.Start.String(),
+				Formula: "tested: " + tr.Describe() + "; the period started on " + p.Start.String() + ": " + p.StartReason, Cites: []explain.Cite{tr.Cite}}
+			if p.End != nil {
+				node.Value = p.Start.String() + ".." + p.End.String()
+			}
+			root.Add(node)
+		case t.Result != Undetermined:
+			if why == "" {
+				why = "whether " + t.PeriodEnd.String() + " is in one is not determined"
+			}
+			t.Reason = fmt.Sprintf("springing covenant: tested only at a period end within a trigger period (%s); "+
+				"%s — the actual would %s", tr.Describe(), why, t.Result)
+			t.Result = Undetermined
+		}
 	}
 
 	root.Value = t.Result

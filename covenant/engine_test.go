@@ -7,6 +7,7 @@ import (
 	"revolver/agreement"
 	"revolver/date"
 	"revolver/money"
+	"revolver/springing"
 )
 
 func amt(s string) money.Amount {
@@ -360,5 +361,68 @@ func TestSpringingCovenantIsUndetermined(t *testing.T) {
 		if got.Reason != want {
 			t.Errorf("reason:\n got %s\nwant %s", got.Reason, want)
 		}
+	}
+}
+
+// With the trigger periods known, a springing covenant is tested at a
+// period end inside one (its result and headroom as any covenant's, the
+// explanation naming the period) and did not apply at one outside
+// (NotApplicable, saying why); a period end the trigger is not evaluated
+// through stays undetermined, saying why.
+func TestSpringingCovenantAppliesOnlyInATriggerPeriod(t *testing.T) {
+	tnw := amendedTNW()
+	tnw.Ratchet = nil
+	tnw.Springing = &agreement.Trigger{Measure: agreement.Term[string]{Value: agreement.ExcessAvailability},
+		AtLeast: &agreement.Term[money.Amount]{Value: amt("7500000.00")}, ForDays: agreement.Term[int]{Value: 1},
+		EndsAfterDays: agreement.Term[int]{Value: 30}, Cite: agreement.Cite{Document: "ca", Section: "§6.12"}}
+	end := date.MustParse("2004-06-30")
+	periods := []springing.Period{
+		{Start: date.MustParse("2004-03-01"), End: &end, StartReason: "excess availability below the threshold on 1 consecutive Business Day (2004-03-01)"},
+		{Start: date.MustParse("2004-12-20"), StartReason: "an event of default continues"},
+	}
+	triggers := func(cov string, pe date.Date) ([]springing.Period, bool, string) {
+		if cov != tnw.ID {
+			t.Errorf("periods asked for covenant %q", cov)
+		}
+		if pe > date.MustParse("2004-12-31") {
+			return nil, false, "its trigger is evaluated through 2004-12-31 only"
+		}
+		return periods, true, ""
+	}
+	sts := []Statement{
+		stmt("2004-03-31", 2004, 1, "30000000.00", "1000000.00", "19000000.01", "5.00"), // in the first period: fails
+		stmt("2004-06-30", 2004, 2, "30000000.00", "1000000.00", "18000000.00", "5.00"), // its last day: passes
+		stmt("2004-09-30", 2004, 3, "30000000.00", "1000000.00", "19000000.01", "5.00"), // outside: would fail
+		stmt("2004-12-31", 2004, 4, "30000000.00", "1000000.00", "18000000.00", "5.00"), // in the second, open period
+		stmt("2005-03-31", 2005, 1, "30000000.00", "1000000.00", "18000000.00", "5.00"), // not evaluated yet
+	}
+	r, err := EvaluateTriggered(fixedTerms(tnw), sts, triggers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct{ result, reason string }{
+		{Fail, ""},
+		{Pass, ""},
+		{NotApplicable, "did not apply: a springing covenant is tested only at a period end within a trigger period (excess availability below 7,500,000.00 on 1 consecutive Business Day; ends after 30 consecutive days at or above it), and none was in effect on 2004-09-30 — the actual would fail"},
+		{Pass, ""},
+		{Undetermined, "springing covenant: tested only at a period end within a trigger period (excess availability below 7,500,000.00 on 1 consecutive Business Day; ends after 30 consecutive days at or above it); its trigger is evaluated through 2004-12-31 only — the actual would pass"},
+	}
+	if len(r.Tests) != len(want) {
+		t.Fatalf("%d tests, want %d", len(r.Tests), len(want))
+	}
+	for i, w := range want {
+		got := r.Tests[i]
+		if got.Result != w.result || (w.reason != "" && got.Reason != w.reason) {
+			t.Errorf("%s: %s %q\nwant %s %q", got.PeriodEnd, got.Result, got.Reason, w.result, w.reason)
+		}
+		if !got.Actual.Known || !got.Headroom.Known {
+			t.Errorf("%s: figures not computed: actual %v headroom %v", got.PeriodEnd, got.Actual, got.Headroom)
+		}
+	}
+	if n := r.Tests[0].Explain.Find("covenant." + tnw.ID + ".2004-03-31.trigger"); n == nil || n.Value != "2004-03-01..2004-06-30" {
+		t.Errorf("the test inside a period does not name it: %+v", n)
+	}
+	if n := r.Tests[2].Explain.Find("covenant." + tnw.ID + ".2004-09-30.trigger"); n != nil {
+		t.Errorf("a test outside every period names one: %+v", n)
 	}
 }

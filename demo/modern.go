@@ -169,7 +169,46 @@ func (l *loader) modernSchedule() error {
 	for m := 7; m <= 11; m++ {
 		l.modernMonth(m)
 	}
+	l.modernDip()
 	return l.modernStatements()
+}
+
+// modernDip is the autumn's inventory build: an advance of 19,500,000.00
+// on 17 September 2026 takes excess availability (about 26,070,000.00)
+// below both triggers' thresholds (the FCCR's 7,500,000.00 at once, the
+// cash dominion's 9,375,000.00 from the fifth Business Day, 23
+// September), and the proceeds of the season's sales repay it on
+// 5 October; both trigger periods end thirty days later, on 3 November.
+// The FCCR is tested at 30 September, inside its trigger period, and did
+// not apply at 30 June.
+func (l *loader) modernDip() {
+	slug := l.ex.Slug
+	dip, repay := date.MustParse("2026-09-17"), date.MustParse("2026-10-05")
+	amount := money.Amount(19_500_000_00)
+	l.on(dip, 9, 50, modernController, "advance:inventory-build", func(ctx context.Context) error {
+		r, err := l.svc.RequestAdvance(ctx, app.RequestInput{Facility: slug, Key: "demo:advance:inventory-build", Amount: amount, ValueDate: dip, By: modernController})
+		if err != nil {
+			return fmt.Errorf("inventory build advance: %w", err)
+		}
+		l.res.Created++
+		l.res.Advances++
+		if r.Status == store.AdvanceFunded {
+			l.res.Transactions++
+			return nil
+		}
+		l.on(dip, 16, 0, officer, "advance:inventory-build:approve", func(ctx context.Context) error {
+			if _, err := l.svc.ApproveAdvance(ctx, slug, r.ID, officer); err != nil {
+				return fmt.Errorf("approve inventory build advance: %w", err)
+			}
+			l.res.Created++
+			l.res.Transactions++
+			return nil
+		})
+		return nil
+	})
+	l.on(repay, 11, 30, modernController, "repayment:inventory-build", func(ctx context.Context) error {
+		return l.post(ctx)(ledger.Repayment(l.ref("repayment:inventory-build", repay, "proceeds of the season's sales"), amount))
+	})
 }
 
 // termSOFR records Term SOFR 1, 3 and 6 months for every U.S. Government

@@ -2,11 +2,14 @@ package demo
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"revolver/agreement"
 	"revolver/app"
+	"revolver/covenant"
 	"revolver/date"
 	"revolver/defaults"
 	"revolver/ledger"
@@ -97,7 +100,7 @@ func TestModernExample(t *testing.T) {
 			for key, want := range map[string]string{
 				"fee:closing_fee":                          "375000.00",
 				"fee:unused_line_fee:2026-06-30":           "541.67",   // 0.375% × 52,000,000.00 unused × 1/360: one day in force
-				"fee:unused_line_fee:2026-09-30":           "46323.26", // with the Term SOFR and FILO loans
+				"fee:unused_line_fee:2026-09-30":           "43479.51", // with the Term SOFR and FILO loans and the inventory build (0.375% × 45,369,923.91 average unused × 92/360)
 				"fee:lc_fee:2026-09-30":                    "6145.83",  // 1.5% × 1,603,260.87 × 92/360
 				"fee:collateral_monitoring_fee:2026-07-31": "2500.00",
 				"fee:collateral_monitoring_fee:2026-10-31": "2500.00",
@@ -156,6 +159,50 @@ func TestModernExample(t *testing.T) {
 			// the borrowing base.
 			if !av.Determined || av.BorrowingBase != av.CertificateBase || av.Available != av.Limit-money.Amount(250_000_000)-av.LoansOutstanding || av.LoansOutstanding <= 0 {
 				t.Errorf("availability: %+v", av.Availability)
+			}
+			// The inventory build of September (modernDip): close of
+			// business recorded a Covenant Trigger Period from its first
+			// day and a Cash Dominion Period from its fifth Business Day,
+			// both ended thirty days after the repayment; the FCCR
+			// applies at 30 September, inside its period, and did not
+			// apply at 30 June.
+			octx := app.WithActor(ctx, app.Actor{User: officer, Role: store.RoleLenderOfficer})
+			ps, err := svc.DominionPeriods(octx, ModernSlug, time.Time{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range ps {
+				end := "…"
+				if p.End != nil {
+					end = p.End.String()
+				}
+				got = append(got, p.Kind+" "+p.Start.String()+".."+end)
+			}
+			if want := "covenant_trigger 2026-09-17..2026-11-03; cash_dominion 2026-09-23..2026-11-03"; strings.Join(got, "; ") != want {
+				t.Errorf("trigger periods: %s, want %s", strings.Join(got, "; "), want)
+			}
+			inSept, err := svc.DominionPeriods(octx, ModernSlug, time.Date(2026, 9, 30, 23, 0, 0, 0, time.UTC))
+			if err != nil || len(inSept) != 2 || inSept[0].End != nil || inSept[1].End != nil {
+				t.Errorf("trigger periods as known at the end of September: %+v %v", inSept, err)
+			}
+			cov, err := svc.Covenants(octx, ModernSlug, store.Everything, func(d date.Date) (*agreement.Terms, error) {
+				return svc.Terms.(*app.StoredTerms).TermsAsOf(ctx, ModernSlug, d)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			results := map[string]string{}
+			for _, tt := range cov.Tests {
+				if tt.Covenant == "fixed_charge_coverage_ratio" {
+					results[tt.PeriodEnd.String()] = tt.Result + " " + tt.Actual.String()
+					if tt.Result == covenant.NotApplicable && !strings.Contains(tt.Reason, "none was in effect on 2026-06-30") {
+						t.Errorf("not applicable without why: %q", tt.Reason)
+					}
+				}
+			}
+			if got, want := fmt.Sprint(results), "map[2026-06-30:not_applicable 1.2016 2026-09-30:pass 1.0159]"; got != want {
+				t.Errorf("FCCR tests %s, want %s", got, want)
 			}
 		})
 	}

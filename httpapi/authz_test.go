@@ -80,10 +80,12 @@ var policy = map[string]struct {
 	// The setup's certificate carries no collections journal: not found
 	// (404) once the caller may read the facility (TestReconcileCash
 	// reconciles one that does).
-	"GET /api/v1/facilities/{slug}/cash-reconciliation":    {nil, 404},
-	"POST /api/v1/facilities/{slug}/reserves":              {checkers, 201},
-	"POST /api/v1/facilities/{slug}/reserves/{id}/approve": {checkers, 200},
-	"POST /api/v1/facilities/{slug}/reserves/{id}/release": {checkers, 200},
+	"GET /api/v1/facilities/{slug}/cash-reconciliation":         {nil, 404},
+	"POST /api/v1/facilities/{slug}/reserves":                   {checkers, 201},
+	"POST /api/v1/facilities/{slug}/reserves/{id}/approve":      {checkers, 200},
+	"POST /api/v1/facilities/{slug}/reserves/{id}/release":      {checkers, 200},
+	"GET /api/v1/facilities/{slug}/dominion-periods":            {nil, 200},
+	"GET /api/v1/facilities/{slug}/minimum-excess-availability": {nil, 404},
 }
 
 var (

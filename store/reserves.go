@@ -42,6 +42,10 @@ type ReserveRecord struct {
 type ReserveStore interface {
 	// ReserveRecords lists a facility's reserve records by id.
 	ReserveRecords(ctx context.Context, facility string) ([]ReserveRecord, error)
+	// ReserveFacilities lists the facilities that have reserve records,
+	// by slug (one statement: what a run over every facility asks before
+	// reading any facility's records).
+	ReserveFacilities(ctx context.Context) ([]string, error)
 }
 
 // ReserveTx writes reserve records inside Update.

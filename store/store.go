@@ -150,6 +150,7 @@ type Store interface {
 	LoanNoticeStore // continuations and conversions of loans: loans.go
 	ReserveStore    // lender reserves: reserves.go
 	CashStore       // imported BAI2 files and their application: cash.go
+	TriggerStore    // springing triggers' states and periods: triggers.go
 
 	// AccrualState returns, for every facility, what a close-of-business
 	// run needs to accrue interest through the day through.
@@ -225,6 +226,9 @@ func (p Page) Check() error {
 type AccrualClose struct {
 	Open  BusinessDay
 	Audit func(posted []Posted, opened bool) (*AuditRecord, error)
+	// Triggers are the springing triggers' states and events the run
+	// evaluated, appended as AppendTriggers does (nil: none).
+	Triggers *Triggers
 }
 
 // BusinessDay is one opening of a business date: which date, who opened it,

@@ -43,6 +43,7 @@ func TestAccessibility(t *testing.T) {
 		if _, err := e.web.svc.ImportCash(context.Background(), "btu", "lockbox.bai", []byte(cashBAI)); err != nil {
 			t.Fatal(err)
 		}
+		dominionFacility(t, e)
 		base := e.srv.URL
 		pages := []string{"/", "/facilities/btu", "/facilities/btu?as_of=2004-10-04&known=given&known_at=2004-10-05+12:00",
 			"/facilities/btu/loans", "/facilities/btu/covenants", "/facilities/btu/certificates", "/facilities/btu/certificates/1",
@@ -88,10 +89,13 @@ func TestAccessibility(t *testing.T) {
 			if user == "officer@bank.example" {
 				// A facility with a last-out tranche: the components and
 				// the tranches of its certificate, availability per tranche.
-				for _, p := range []string{"/facilities/filo", fmt.Sprintf("/facilities/filo/certificates/%d", filo), "/facilities/filo/loans"} {
+				for _, p := range []string{"/facilities/filo", fmt.Sprintf("/facilities/filo/certificates/%d", filo), "/facilities/filo/loans", "/facilities/modern?as_of=2026-10-01"} {
 					wait := "#tranches"
 					if strings.HasSuffix(p, "/loans") {
 						wait = "#tranche"
+					}
+					if strings.HasPrefix(p, "/facilities/modern") {
+						wait = "#dominion" // the trigger periods
 					}
 					if err := chromedp.Do(ctx, chromedp.Navigate(base+p), chromedp.WaitReady(wait)); err != nil {
 						t.Fatalf("%s %s: %v", user, p, err)

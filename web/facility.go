@@ -198,6 +198,30 @@ type facilityPage struct {
 	Me         string
 	// SetsReserves, ApprovesReserves: the viewer's role may.
 	SetsReserves, ApprovesReserves bool
+	// Triggers: the terms have springing triggers (cash dominion,
+	// covenants); Dominion their periods as known at the page's time,
+	// DominionErr why they could not be read.
+	Triggers    bool
+	Dominion    []app.DominionPeriod
+	DominionErr string
+	AsOf        date.Date
+}
+
+// hasTriggers says whether the terms have a springing cash dominion or a
+// springing covenant.
+func hasTriggers(t *agreement.Terms) bool {
+	if t == nil {
+		return false
+	}
+	if t.CashDominion != nil && t.CashDominion.Springing != nil {
+		return true
+	}
+	for _, c := range t.Covenants {
+		if c.Springing != nil {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) facilityPage(rq *req) error {
@@ -230,6 +254,11 @@ func (s *Server) facilityPage(rq *req) error {
 	if p.Reserves, err = s.svc.Reserves(ctx, rq.fac.Slug, 0, known.Read); err != nil {
 		return err
 	}
+	p.AsOf = asOf
+	if p.Dominion, err = s.svc.DominionPeriods(ctx, rq.fac.Slug, known.Read); err != nil {
+		p.DominionErr = err.Error()
+	}
+	p.Triggers = hasTriggers(p.Terms) || len(p.Dominion) > 0
 	p.ReserveKey, p.Me = "res-"+auth.Random("", 8), rq.user.Email
 	p.SetsReserves, p.ApprovesReserves = rq.may(app.ActSetReserve), rq.may(app.ActDecideReserve)
 	txs, err := s.st.Transactions(ctx, rq.fac.Slug)

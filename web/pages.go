@@ -154,7 +154,7 @@ func byPeriod(res *covenant.Result) []covPeriod {
 		switch {
 		case t.Result == covenant.Fail:
 			cp.Worst = covenant.Fail
-		case t.Result != covenant.Pass && cp.Worst == covenant.Pass:
+		case t.Result != covenant.Pass && t.Result != covenant.NotApplicable && cp.Worst == covenant.Pass:
 			cp.Worst = t.Result
 		}
 	}

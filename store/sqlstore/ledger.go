@@ -406,6 +406,11 @@ func (db *DB) postBatch(ctx context.Context, txs []ledger.Transaction, mark *Mar
 					return err
 				}
 			}
+			if c.Triggers != nil {
+				if err := db.appendTriggers(ctx, x, *c.Triggers); err != nil {
+					return err
+				}
+			}
 			if c.Audit == nil {
 				return nil
 			}

@@ -72,3 +72,22 @@ func (db *DB) reserveRecords(ctx context.Context, q querier, fid int64, facility
 	}
 	return out, rows.Err()
 }
+
+// ReserveFacilities lists the facilities that have reserve records, by
+// slug.
+func (db *DB) ReserveFacilities(ctx context.Context) ([]string, error) {
+	rows, err := db.R.QueryContext(ctx, `SELECT f.slug FROM facilities f WHERE EXISTS (SELECT 1 FROM reserve_records r WHERE r.facility_id = f.id) ORDER BY f.slug`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

@@ -91,6 +91,9 @@ type DB struct {
 	// txObs is told of every write transaction (ObserveTx).
 	txObs atomic.Pointer[store.TxObserver]
 
+	// triggerKeys are the trigger keys known stored (triggers.go).
+	triggerKeys sync.Map
+
 	mu   sync.RWMutex
 	fids map[string]int64
 	fsl  map[int64]string

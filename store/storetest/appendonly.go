@@ -36,6 +36,10 @@ func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 			Groups: []store.CashGroup{{Key: "k", AsOf: d("2006-01-30")}}, Items: []store.CashItem{{GroupKey: "k", Account: "1", Received: d("2006-01-30"), Amount: 1}}})
 		return err
 	}))
+	ok(t, s.AppendTriggers(ctx, store.Triggers{
+		States: []store.TriggerState{{Facility: "f", Trigger: "cash_dominion", Day: d("2006-01-10"), State: []byte(`{}`), RecordedAt: t0}},
+		Events: []store.TriggerEvent{{Facility: "f", Trigger: "cash_dominion", Event: store.TriggerStart, Day: d("2006-01-10"), Reason: "r", RecordedAt: t0}},
+	}))
 	before := CheckInvariants(t, s, "f")
 	for _, q := range []string{
 		`UPDATE postings SET amount = amount + 1`,
@@ -59,6 +63,11 @@ func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 		`DELETE FROM cash_groups`,
 		`UPDATE cash_items SET applied = 0`,
 		`DELETE FROM cash_items`,
+		`UPDATE trigger_states SET state = '{"in":true}'`,
+		`DELETE FROM trigger_states`,
+		`UPDATE trigger_events SET reason = 'edited'`,
+		`DELETE FROM trigger_events`,
+		`DELETE FROM trigger_keys`,
 	} {
 		if _, err := db.Exec(q); err == nil {
 			t.Errorf("%s: accepted, want refused by the database", q)

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -14,6 +15,10 @@ import (
 func testReserveRecords(t *testing.T, s store.Store) {
 	newFacility(t, s, "f")
 	newFacility(t, s, "g")
+	newFacility(t, s, "e") // none
+	if fs := must(s.ReserveFacilities(ctx)).of(t); len(fs) != 0 {
+		t.Errorf("facilities with reserves before any: %v", fs)
+	}
 	add := func(fac string, r store.ReserveRecord) (store.ReserveRecord, error) {
 		var got store.ReserveRecord
 		err := s.Update(ctx, fac, func(tx store.Tx) error {
@@ -46,6 +51,9 @@ func testReserveRecords(t *testing.T, s store.Store) {
 	_, err = add("f", store.ReserveRecord{Facility: "g", ReserveID: "r3", Action: store.ReserveSet, Reason: "x", RecordedBy: "maker", RecordedAt: t0})
 	wantCode(t, err, store.CodeInvalid)
 
+	if fs := must(s.ReserveFacilities(ctx)).of(t); fmt.Sprint(fs) != "[f g]" {
+		t.Errorf("facilities with reserves: %v, want [f g]", fs)
+	}
 	rs := must(s.ReserveRecords(ctx, "f")).of(t)
 	if len(rs) != 4 {
 		t.Fatalf("records %+v", rs)

@@ -73,6 +73,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"LastOut", testLastOut},
 		{"ReserveRecords", testReserveRecords},
 		{"CashImports", testCashImports},
+		{"Triggers", testTriggers},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

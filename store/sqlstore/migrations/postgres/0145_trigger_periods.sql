@@ -1,0 +1,47 @@
+-- Springing triggers (docs/cash.md, "Springing dominion and covenants"):
+-- each facility's trigger ("cash_dominion" or "covenant:ID") has one state
+-- per Business Day evaluated (the engine's state as JSON: the day's
+-- measure and where the runs stand), and an event when a trigger period
+-- starts or ends, with why. Neither is ever changed. trigger_keys lists
+-- the facilities' triggers, so that the latest state of each is found by
+-- its index.
+CREATE TABLE trigger_keys (
+	facility_id BIGINT NOT NULL REFERENCES facilities(id),
+	trigger_name TEXT NOT NULL CHECK (trigger_name <> ''),
+	PRIMARY KEY (facility_id, trigger_name)
+);
+CREATE TABLE trigger_states (
+	facility_id BIGINT NOT NULL,
+	trigger_name TEXT NOT NULL,
+	day         DATE NOT NULL,
+	state       TEXT NOT NULL,
+	recorded_at TIMESTAMPTZ NOT NULL,
+	PRIMARY KEY (facility_id, trigger_name, day),
+	FOREIGN KEY (facility_id, trigger_name) REFERENCES trigger_keys (facility_id, trigger_name)
+);
+CREATE TABLE trigger_events (
+	id          BIGSERIAL PRIMARY KEY,
+	facility_id BIGINT NOT NULL,
+	trigger_name TEXT NOT NULL,
+	event       TEXT NOT NULL CHECK (event IN ('start', 'end')),
+	day         DATE NOT NULL,
+	reason      TEXT NOT NULL CHECK (reason <> ''),
+	explain     TEXT NOT NULL DEFAULT '',
+	recorded_at TIMESTAMPTZ NOT NULL,
+	FOREIGN KEY (facility_id, trigger_name) REFERENCES trigger_keys (facility_id, trigger_name)
+);
+CREATE INDEX trigger_events_facility ON trigger_events (facility_id, day, id);
+CREATE FUNCTION trigger_records_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION 'trigger records are append-only';
+END $$;
+CREATE TRIGGER trigger_keys_append_only BEFORE UPDATE OR DELETE ON trigger_keys
+FOR EACH ROW EXECUTE FUNCTION trigger_records_append_only();
+CREATE TRIGGER trigger_states_append_only BEFORE UPDATE OR DELETE ON trigger_states
+FOR EACH ROW EXECUTE FUNCTION trigger_records_append_only();
+CREATE TRIGGER trigger_events_append_only BEFORE UPDATE OR DELETE ON trigger_events
+FOR EACH ROW EXECUTE FUNCTION trigger_records_append_only();
+-- A period starting or ending changes the facility's figures (its
+-- springing covenants' tests): its version rises.
+CREATE TRIGGER trigger_events_version AFTER INSERT ON trigger_events
+FOR EACH ROW EXECUTE FUNCTION facility_version_raise();
