@@ -61,6 +61,12 @@ const (
 	ActSetReserve Action = "set_reserve"
 	// ActDecideReserve: approve a lender reserve another lender set.
 	ActDecideReserve Action = "decide_reserve"
+	// ActNotifications: read one's own inbox and choose which events one
+	// receives and how (docs/notifications.md).
+	ActNotifications Action = "notifications"
+	// ActManageWebhooks: register and remove webhooks, and read the
+	// delivery log.
+	ActManageWebhooks Action = "manage_webhooks"
 )
 
 var (
@@ -92,6 +98,8 @@ var roleMatrix = map[Action][]string{
 	ActCloseOfBusiness:     []string{store.RoleLenderAdmin},
 	ActSetReserve:          deciders,
 	ActDecideReserve:       deciders,
+	ActNotifications:       everyRole,
+	ActManageWebhooks:      []string{store.RoleLenderAdmin},
 }
 
 // Actions lists the actions of the role matrix.

@@ -38,6 +38,8 @@ func TestRoleMatrix(t *testing.T) {
 		ActCloseOfBusiness:     {admin},
 		ActSetReserve:          {admin, officer},
 		ActDecideReserve:       {admin, officer},
+		ActNotifications:       {admin, officer, store.RoleLenderAnalyst, borrower, auditor},
+		ActManageWebhooks:      {admin},
 	}
 	for _, a := range Actions() {
 		if _, ok := want[a]; !ok {

@@ -1,0 +1,214 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"testing"
+
+	"revolver/date"
+	"revolver/notify"
+	"revolver/store"
+)
+
+func events(t *testing.T, s store.Store) []store.Event {
+	t.Helper()
+	evs, err := s.(store.Notifications).Events(context.Background(), 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evs
+}
+
+func kinds(evs []store.Event) []string {
+	var out []string
+	for _, e := range evs {
+		out = append(out, e.Kind)
+	}
+	return out
+}
+
+// A submitted and an approved certificate each append their event in
+// their own transaction, with their link; a refused submission appends
+// none; an event emitted in a transaction that fails is not stored; a
+// dominion period's event (emitted by the code that records it) is stored
+// once per key.
+func TestEventsInTheChangesTransaction(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		e := newCertEnv(t, s)
+		ctx := context.Background()
+		before := len(events(t, s))
+		c := e.mustSubmit("2004-10-03", e.recv)
+		evs := events(t, s)[before:]
+		if len(evs) == 0 || evs[0].Kind != notify.CertificateSubmitted {
+			t.Fatalf("events after a submission: %v", kinds(evs))
+		}
+		id := strconv.FormatInt(c.ID, 10)
+		if got := evs[0]; got.Facility != "btu" || got.Subject != id || got.Link != "/facilities/btu/certificates/"+id || got.Key != "certificate_submitted:btu:"+id {
+			t.Errorf("event %+v", got)
+		}
+		if w := slices.Contains(kinds(evs), notify.DataQualityWarning); w != (len(c.Warnings) > 0) {
+			t.Errorf("data-quality warning event %v, certificate warnings %d", w, len(c.Warnings))
+		}
+		n := len(events(t, s))
+		if _, err := e.submit("2004-09-30", e.recv); err == nil {
+			t.Fatal("a submission with rows after its as-of date was accepted")
+		}
+		if got := len(events(t, s)); got != n {
+			t.Errorf("a refused submission appended %d events", got-n)
+		}
+		if _, err := e.approve(c, 0); err != nil {
+			t.Fatal(err)
+		}
+		evs = events(t, s)
+		if last := evs[len(evs)-1]; last.Kind != notify.CertificateDecided || last.Subject != id {
+			t.Errorf("last event %+v, want certificate_decided of %s", last, id)
+		}
+
+		boom := errors.New("boom")
+		dom := DominionEvent("btu", "dp-1", true, date.MustParse("2004-10-12"), "availability below the trigger")
+		err := s.Update(ctx, "btu", func(tx store.Tx) error {
+			if err := e.svc.EmitTx(tx, dom); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatal(err)
+		}
+		if k := kinds(events(t, s)); slices.Contains(k, notify.DominionStarted) {
+			t.Fatalf("an event of a rolled-back transaction was stored: %v", k)
+		}
+		for range 2 {
+			if err := e.svc.update(ctx, "btu", func(tx store.Tx) error { return e.svc.EmitTx(tx, dom) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var got []store.Event
+		for _, x := range events(t, s) {
+			if x.Kind == notify.DominionStarted {
+				got = append(got, x)
+			}
+		}
+		if len(got) != 1 || got[0].Text != "Dominion period dp-1 started on 2004-10-12: availability below the trigger" || got[0].Key != "dominion_started:btu:dp-1" {
+			t.Errorf("dominion events %+v, want one", got)
+		}
+		err = e.svc.update(ctx, "btu", func(tx store.Tx) error { return e.svc.EmitTx(tx, store.Event{Kind: "made_up", Text: "x"}) })
+		if store.ErrorCode(err) != store.CodeInvalid {
+			t.Errorf("an unknown kind: %v, want invalid", err)
+		}
+	})
+}
+
+// Dispatching fans an event out to the inbox of those who see its
+// facility (a borrower of another facility and a disabled user get
+// nothing), to email for those who turned it on, and to the webhooks of
+// its kind; a second dispatch finds nothing left.
+func TestDispatchEvents(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		svc := btu(t, s)
+		ctx := context.Background()
+		acc := s.(store.Accounts)
+		add := func(email, role string, facs ...string) store.User {
+			u, err := acc.AddUser(ctx, store.User{Email: email, Role: role, PasswordHash: "x", Created: svc.now()}, facs, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		officer := add("officer@bank.example", store.RoleLenderOfficer)
+		borrower := add("controller@btu.example", store.RoleBorrower, "btu")
+		add("other@elsewhere.example", store.RoleBorrower)
+		gone := add("gone@bank.example", store.RoleLenderAnalyst)
+		if err := acc.SetUserDisabled(ctx, gone.ID, true, svc.now(), nil); err != nil {
+			t.Fatal(err)
+		}
+		admin := WithActor(ctx, Actor{User: "admin@bank.example", UserID: 99, Role: store.RoleLenderAdmin})
+		if _, err := svc.AddWebhook(WithActor(ctx, Actor{User: borrower.Email, UserID: borrower.ID, Role: store.RoleBorrower, Facilities: []string{"btu"}}),
+			WebhookInput{URL: "https://hooks.example/x", Kinds: []string{notify.AdvanceRequested}}); store.ErrorCode(err) != store.CodeForbidden {
+			t.Fatalf("a borrower adding a webhook: %v, want forbidden", err)
+		}
+		if _, err := svc.AddWebhook(admin, WebhookInput{URL: "ftp://hooks.example/x", Kinds: []string{notify.AdvanceRequested}}); store.ErrorCode(err) != store.CodeInvalid {
+			t.Fatalf("an ftp URL: %v, want invalid", err)
+		}
+		w, err := svc.AddWebhook(admin, WebhookInput{URL: "https://hooks.example/x", Kinds: []string{notify.DominionStarted}})
+		if err != nil || len(w.Secret) < 16 {
+			t.Fatalf("webhook %+v: %v", w, err)
+		}
+		if _, err := svc.AddWebhook(admin, WebhookInput{URL: "https://hooks.example/other", Kinds: []string{notify.AdvanceDecided}}); err != nil {
+			t.Fatal(err)
+		}
+		octx := WithActor(ctx, Actor{User: officer.Email, UserID: officer.ID, Role: officer.Role})
+		if _, err := svc.SetPreferences(octx, []PreferenceChoice{{Kind: notify.DominionStarted, Channel: store.ChannelEmail, Enabled: true}}); err != nil {
+			t.Fatal(err)
+		}
+		bctx := WithActor(ctx, Actor{User: borrower.Email, UserID: borrower.ID, Role: borrower.Role, Facilities: borrower.Facilities})
+		if _, err := svc.SetPreferences(bctx, []PreferenceChoice{{Kind: notify.DominionStarted, Channel: store.ChannelInbox, Enabled: false}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.SetPreferences(bctx, []PreferenceChoice{{Kind: notify.DominionStarted, Channel: "sms"}}); store.ErrorCode(err) != store.CodeInvalid {
+			t.Fatalf("channel sms: %v, want invalid", err)
+		}
+		if err := svc.update(ctx, "btu", func(tx store.Tx) error {
+			return svc.EmitTx(tx, DominionEvent("btu", "dp-1", true, date.MustParse("2006-01-10"), ""))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := svc.DispatchEvents(ctx, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var dom *Dispatched
+		for i := range got {
+			if got[i].Event.Kind == notify.DominionStarted {
+				dom = &got[i]
+			}
+		}
+		if dom == nil {
+			t.Fatalf("dispatched %+v: no dominion event", got)
+		}
+		type rcpt struct {
+			ch   string
+			to   string
+			hook int64
+		}
+		var rs []rcpt
+		for _, d := range dom.Deliveries {
+			rs = append(rs, rcpt{d.Channel, d.Address, d.Webhook})
+		}
+		want := []rcpt{{store.ChannelInbox, "", 0}, {store.ChannelEmail, officer.Email, 0}, {store.ChannelWebhook, "https://hooks.example/x", w.ID}}
+		if !slices.Equal(rs, want) {
+			t.Errorf("deliveries %+v\nwant %+v (the officer's inbox and email, the webhook of the kind; not the borrower who turned it off, nor the others)", rs, want)
+		}
+		if dom.Deliveries[0].UserID != officer.ID {
+			t.Errorf("inbox delivery to user %d, want the officer %d", dom.Deliveries[0].UserID, officer.ID)
+		}
+		if again, err := svc.DispatchEvents(ctx, 10); err != nil || len(again) != 0 {
+			t.Errorf("dispatch again: %+v, %v", again, err)
+		}
+		in, unread, err := svc.Inbox(octx, 10)
+		if err != nil || unread != len(in) || len(in) == 0 || in[0].Event.Kind != notify.DominionStarted {
+			t.Fatalf("officer's inbox %+v unread %d: %v", in, unread, err)
+		}
+		if err := svc.MarkInbox(octx, in[0].Delivery, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.MarkInbox(bctx, in[0].Delivery, true); store.ErrorCode(err) != store.CodeNotFound {
+			t.Errorf("the borrower marking the officer's entry: %v, want not_found", err)
+		}
+		if u, _ := svc.Unread(octx); u != unread-1 {
+			t.Errorf("unread %d, want %d", u, unread-1)
+		}
+		ps, err := svc.Preferences(octx)
+		if err != nil || len(ps) != 2*len(notify.Kinds) {
+			t.Fatalf("preferences %+v: %v", ps, err)
+		}
+		for _, p := range ps {
+			wantOn := p.Channel == store.ChannelInbox || p.Kind == notify.DominionStarted
+			if p.Enabled != wantOn {
+				t.Errorf("preference %+v: want enabled %v", p, wantOn)
+			}
+		}
+	})
+}
