@@ -429,6 +429,8 @@ func (s *Service) Deliveries(ctx context.Context, f store.DeliveryFilter) ([]sto
 type Dispatched struct {
 	Event      store.Event
 	Deliveries []store.Delivery
+	// New: this dispatch stored them (else another had).
+	New bool
 }
 
 // DispatchEvents fans out at most limit events not yet dispatched, each
@@ -488,11 +490,11 @@ func (s *Service) DispatchEvents(ctx context.Context, limit int) ([]Dispatched, 
 				ds = append(ds, store.Delivery{Channel: store.ChannelWebhook, Webhook: w.ID, Address: w.URL})
 			}
 		}
-		got, _, err := n.Dispatch(ctx, e.ID, ds, s.now())
+		got, first, err := n.Dispatch(ctx, e.ID, ds, s.now())
 		if err != nil {
 			return out, fmt.Errorf("dispatch event %d: %w", e.ID, err)
 		}
-		out = append(out, Dispatched{Event: e, Deliveries: got})
+		out = append(out, Dispatched{Event: e, Deliveries: got, New: first})
 	}
 	return out, nil
 }
