@@ -188,6 +188,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET "+f+"/trends", s.facPage(s.trendsPage))
 	s.mux.HandleFunc("GET "+f+"/trends.csv", s.facPage(s.trendsPage))
 	s.mux.HandleFunc("GET "+f+"/calendar.ics", s.facPage(s.calendarICS))
+	s.notifyRoutes()
 }
 
 // ServeHTTP serves a request.
@@ -409,6 +410,8 @@ type view struct {
 	Auditor bool
 	Today   date.Date
 	Page    any
+	// Unread counts the user's unread inbox entries (the header's).
+	Unread int
 }
 
 // Can reports whether the role matrix lets the user do action (an
@@ -426,6 +429,9 @@ func (rq *req) view(title, nav string, page any) *view {
 		Decider: rq.may(app.ActDecideCertificate) && rq.may(app.ActDecideAdvance),
 		Maker:   rq.may(app.ActSubmitCertificate) && rq.may(app.ActRequestAdvance),
 		Auditor: canAudit(rq.user.Role)}
+	if rq.user.ID != 0 {
+		v.Unread, _ = rq.s.svc.Unread(rq.actx())
+	}
 	if rq.fac.Slug != "" {
 		f := rq.fac
 		v.Facility = &f
