@@ -199,5 +199,3 @@ func (s *Server) deliveries(c *call) (any, error) {
 	}
 	return deliveryList{Deliveries: out}, nil
 }
-
-
