@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"revolver/date"
+	"revolver/defaults"
 	"revolver/notify"
 	"revolver/store"
 )
@@ -604,4 +605,59 @@ func (s *Service) userByID(ctx context.Context, id int64) (store.User, error) {
 		return store.User{}, err
 	}
 	return acc.UserByID(ctx, id)
+}
+
+// NotifyDeadlines emits, for every facility, an event for each deadline
+// of its defaults report on asOf that is overdue, and for each due within
+// the next days (0: 7) that is not yet done. Each deadline is told of
+// once per state and due date (the event's key), so the daily (or
+// hourly) run emits nothing new until something changes. It returns how
+// many events were new.
+func (s *Service) NotifyDeadlines(ctx context.Context, asOf date.Date, days int) (int, error) {
+	n, ok := s.Store.(store.Notifications)
+	if !ok {
+		return 0, nil
+	}
+	if days <= 0 {
+		days = 7
+	}
+	fs, err := s.Store.Facilities(ctx)
+	if err != nil {
+		return 0, err
+	}
+	added := 0
+	for _, f := range fs {
+		rep, err := s.DefaultsReport(ctx, f.Slug, asOf)
+		if err != nil {
+			// A facility whose terms cannot be evaluated is not the
+			// notifier's to report: the pages say why.
+			continue
+		}
+		for _, d := range rep.Deadlines {
+			due := d.Due
+			if due == 0 {
+				due = d.Date
+			}
+			var e store.Event
+			switch {
+			case due == 0:
+				continue
+			case d.Status == defaults.StatusOverdue:
+				e = DeadlineEvent(f.Slug, d.ID, d.Label, due, true)
+			case (d.Status == defaults.StatusComing || d.Status == defaults.StatusDue) && due <= asOf.AddDays(days):
+				e = DeadlineEvent(f.Slug, d.ID, d.Label, due, false)
+			default:
+				continue
+			}
+			s.fillEvent(&e)
+			_, replayed, err := n.AppendEvent(ctx, e)
+			if err != nil {
+				return added, err
+			}
+			if !replayed {
+				added++
+			}
+		}
+	}
+	return added, nil
 }

@@ -212,3 +212,57 @@ func TestDispatchEvents(t *testing.T) {
 		}
 	})
 }
+
+// Deadlines overdue and coming within the days asked are each told of
+// once: a second run emits nothing.
+func TestNotifyDeadlines(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		// Without the closing's facts recorded: its costs are overdue;
+		// the Termination Date comes within 30 days.
+		svc := btuBare(t, s)
+		ctx := context.Background()
+		asOf := date.MustParse("2007-05-20")
+		rep, err := svc.DefaultsReport(ctx, "btu", asOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{}
+		for _, d := range rep.Deadlines {
+			due := d.Due
+			if due == 0 {
+				due = d.Date
+			}
+			switch {
+			case due == 0:
+			case d.Status == "overdue":
+				want[d.ID+"@"+due.String()] = notify.DeadlineOverdue
+			case (d.Status == "coming" || d.Status == "due") && due <= asOf.AddDays(30):
+				want[d.ID+"@"+due.String()] = notify.DeadlineComing
+			}
+		}
+		if len(want) < 2 || want["termination@2007-05-31"] != notify.DeadlineComing || want["obligation:lma_costs@2004-02-09"] != notify.DeadlineOverdue {
+			t.Fatalf("the example has no deadline overdue or coming on %s: %+v", asOf, rep.Deadlines)
+		}
+		n, err := svc.NotifyDeadlines(ctx, asOf, 30)
+		if err != nil || n != len(want) {
+			t.Fatalf("NotifyDeadlines: %d new, %v; want %d", n, err, len(want))
+		}
+		got := map[string]string{}
+		for _, e := range events(t, s) {
+			if e.Kind == notify.DeadlineComing || e.Kind == notify.DeadlineOverdue {
+				got[e.Subject] = e.Kind
+				if e.Link != "/facilities/btu/calendar" || e.Facility != "btu" {
+					t.Errorf("event %+v", e)
+				}
+			}
+		}
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("deadline %s: event %q, want %q", k, got[k], v)
+			}
+		}
+		if n, err := svc.NotifyDeadlines(ctx, asOf, 30); err != nil || n != 0 {
+			t.Errorf("second run: %d new, %v", n, err)
+		}
+	})
+}

@@ -152,7 +152,7 @@ func Open(ctx context.Context, cfg Config) (*Queue, error) {
 			rc.PeriodicJobs = []*river.PeriodicJob{cfg.Close.periodic()}
 		}
 		if cfg.Notify != nil {
-			rc.PeriodicJobs = append(rc.PeriodicJobs, q.dispatchPeriodic())
+			rc.PeriodicJobs = append(rc.PeriodicJobs, q.dispatchPeriodic(), q.deadlinesPeriodic())
 		}
 	}
 	switch st := cfg.Store.(type) {

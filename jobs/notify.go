@@ -36,6 +36,11 @@ type Notify struct {
 	// Report, if set, is told of each delivery's outcome by channel
 	// (*observe.Metrics is one).
 	Report DeliveryReporter
+	// DeadlinesEvery is how often the deadlines of every facility on the
+	// business date are read for those overdue or due within
+	// DeadlineDays (defaults 1 h and 7 days); each is told of once.
+	DeadlinesEvery time.Duration
+	DeadlineDays   int
 }
 
 // DeliveryReporter is told of the outcome of each delivery attempt:
@@ -104,6 +109,51 @@ func (q *Queue) dispatchPeriodic() *river.PeriodicJob {
 	return river.NewPeriodicJob(river.PeriodicInterval(every),
 		func() (river.JobArgs, *river.InsertOpts) { return DispatchArgs{}, nil },
 		&river.PeriodicJobOpts{RunOnStart: true})
+}
+
+// DeadlinesArgs are the deadlines job's (none: it reads the business date).
+type DeadlinesArgs struct{}
+
+// Kind is the job's kind in River's tables.
+func (DeadlinesArgs) Kind() string { return "notify_deadlines" }
+
+func (q *Queue) deadlinesPeriodic() *river.PeriodicJob {
+	every := q.cfg.Notify.DeadlinesEvery
+	if every <= 0 {
+		every = time.Hour
+	}
+	return river.NewPeriodicJob(river.PeriodicInterval(every),
+		func() (river.JobArgs, *river.InsertOpts) { return DeadlinesArgs{}, nil },
+		&river.PeriodicJobOpts{RunOnStart: true})
+}
+
+type deadlinesWorker struct {
+	river.WorkerDefaults[DeadlinesArgs]
+	q *Queue
+}
+
+// Work emits the events of the deadlines overdue or coming on the
+// business date (app.Service.NotifyDeadlines); before the first business
+// date it does nothing.
+func (w *deadlinesWorker) Work(ctx context.Context, job *river.Job[DeadlinesArgs]) error {
+	return w.q.track(ctx, job.JobRow, func(ctx context.Context) (string, error) {
+		bd, err := w.q.cfg.Store.BusinessDate(ctx)
+		if store.ErrorCode(err) == store.CodeNotFound {
+			return "no business date yet", nil
+		}
+		if err != nil {
+			return "", err
+		}
+		days := 0
+		if w.q.cfg.Notify != nil {
+			days = w.q.cfg.Notify.DeadlineDays
+		}
+		n, err := w.q.cfg.Service.NotifyDeadlines(ctx, bd.Date, days)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("business date %s: %d deadline events", bd.Date, n), nil
+	})
 }
 
 func (q *Queue) report(channel, outcome string) {
