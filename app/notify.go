@@ -158,14 +158,22 @@ func eventsOf(facility string, c change) []store.Event {
 	case store.AdvanceRequest:
 		id := strconv.FormatInt(after.ID, 10)
 		link := facilityLink(facility, "/loans")
+		var out []store.Event
 		if c.Before == nil {
-			return []store.Event{{Kind: notify.AdvanceRequested, Subject: id, Link: link,
-				Text: fmt.Sprintf("Advance %s of %s value-dated %s requested by %s", id, after.Amount, after.ValueDate, after.RequestedBy)}}
+			out = append(out, store.Event{Kind: notify.AdvanceRequested, Subject: id, Link: link,
+				Text: fmt.Sprintf("Advance %s of %s value-dated %s requested by %s", id, after.Amount, after.ValueDate, after.RequestedBy)})
 		}
+		// Decided: later, or at once (funded within the maker-checker
+		// threshold, by its requester).
 		if after.Status != store.AdvanceRequested {
-			return []store.Event{{Kind: notify.AdvanceDecided, Subject: id, Link: link,
-				Text: fmt.Sprintf("Advance %s of %s value-dated %s %s by %s", id, after.Amount, after.ValueDate, after.Status, after.DecidedBy)}}
+			by := after.DecidedBy
+			if by == "" {
+				by = after.RequestedBy
+			}
+			out = append(out, store.Event{Kind: notify.AdvanceDecided, Subject: id, Link: link,
+				Text: fmt.Sprintf("Advance %s of %s value-dated %s %s by %s", id, after.Amount, after.ValueDate, after.Status, by)})
 		}
+		return out
 	case store.FactRecord:
 		if after.Kind == store.FactDefault {
 			id := strconv.FormatInt(after.ID, 10)

@@ -3,13 +3,16 @@ package app
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"revolver/date"
 	"revolver/notify"
 	"revolver/store"
+	"revolver/store/sqlite"
 )
 
 func events(t *testing.T, s store.Store) []store.Event {
@@ -265,4 +268,59 @@ func TestNotifyDeadlines(t *testing.T) {
 			t.Errorf("second run: %d new, %v", n, err)
 		}
 	})
+}
+
+// noOutbox is a store that keeps no outbox (the baseline of
+// BenchmarkOutbox).
+type noOutbox struct{ store.Store }
+
+// BenchmarkOutbox: an advance requested and funded, with its two events
+// appended to the outbox in its transaction, against the same use case on
+// a store that keeps no outbox, on SQLite.
+func BenchmarkOutbox(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		wrap func(store.Store) store.Store
+	}{{"outbox", func(s store.Store) store.Store { return s }}, {"baseline", func(s store.Store) store.Store { return noOutbox{s} }}} {
+		b.Run(c.name, func(b *testing.B) {
+			ctx := context.Background()
+			s, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "r.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			if _, err := s.CreateFacility(ctx, store.Facility{Slug: "f", Name: "F", Created: time.Now()}); err != nil {
+				b.Fatal(err)
+			}
+			at := time.Date(2006, 1, 1, 12, 0, 0, 0, time.UTC)
+			cert, err := s.CreateCertificate(ctx, store.Certificate{Facility: "f", AsOf: date.MustParse("2006-01-01"), PreparedBy: "borrower", CreatedAt: at})
+			if err == nil {
+				_, err = s.SubmitCertificate(ctx, cert.ID, store.Submission{Body: []byte(`{}`), BorrowingBase: 1_000_000_000_00, By: "borrower", At: at,
+					Inputs: []store.InputContent{{Name: "r.csv", Content: []byte("x")}}})
+			}
+			if err == nil {
+				_, err = s.DecideCertificate(ctx, cert.ID, store.Decision{Status: store.Approved, Reviewer: "lender", At: at})
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			terms := FacilityTerms{Commitment: 1_000_000_000_00, TerminationDate: date.MustParse("2007-05-31")}
+			svc := &Service{Store: c.wrap(s), Terms: TermsFunc(func(context.Context, string, date.Date) (FacilityTerms, error) { return terms, nil }),
+				Now: func() time.Time { return time.Date(2006, 1, 5, 12, 0, 0, 0, time.UTC) }}
+			b.ResetTimer()
+			for i := range b.N {
+				r, err := svc.RequestAdvance(ctx, RequestInput{Facility: "f", Key: "a" + strconv.Itoa(i), Amount: 1_00, ValueDate: date.MustParse("2006-01-05"), By: "borrower"})
+				if err != nil || r.Status != store.AdvanceFunded {
+					b.Fatalf("advance %d: %+v %v", i, r, err)
+				}
+			}
+			b.StopTimer()
+			if n, ok := svc.Store.(store.Notifications); ok {
+				evs, _ := n.Events(ctx, 0, 500)
+				if len(evs) < min(b.N*2, 500) {
+					b.Fatalf("%d events for %d advances", len(evs), b.N)
+				}
+			}
+		})
+	}
 }
