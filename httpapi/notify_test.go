@@ -19,7 +19,7 @@ func init() {
 		"GET /api/v1/webhooks":                   {store.RoleLenderAdmin},
 		"GET /api/v1/deliveries":                 {store.RoleLenderAdmin},
 		"POST /api/v1/webhooks/{id}/remove":      {store.RoleLenderAdmin},
-		"PUT /api/v1/notification-preferences":   nil,
+		"POST /api/v1/notification-preferences":  nil,
 		"POST /api/v1/notifications/{id}/read":   nil,
 		"POST /api/v1/notifications/{id}/unread": nil,
 	} {
@@ -50,7 +50,7 @@ func (e *env) notifyRequest(route, as string) (req, bool) {
 			id = e.inboxEntry(u)
 		}
 		return jsonReq(method, strings.ReplaceAll(pattern, "{id}", fmt.Sprint(id)), nil), true
-	case pattern == "/api/v1/notification-preferences" && method == "PUT":
+	case pattern == "/api/v1/notification-preferences" && method == "POST":
 		return jsonReq(method, pattern, map[string]any{"preferences": []app.PreferenceChoice{{Kind: notify.AdvanceDecided, Channel: store.ChannelEmail, Enabled: e.seq()%2 == 0}}}), true
 	case pattern == "/api/v1/webhooks" && method == "POST":
 		return jsonReq(method, pattern, map[string]any{"url": "https://hooks.example/revolver", "kinds": []string{notify.CertificateSubmitted}}), true
@@ -119,7 +119,7 @@ func TestNotificationsAPI(t *testing.T) {
 			t.Errorf("after marking read: %s", got.body)
 		}
 
-		got = e.do(officer, jsonReq("PUT", "/api/v1/notification-preferences", map[string]any{"preferences": []map[string]any{{"kind": "certificate_submitted", "channel": "email", "enabled": true}}}))
+		got = e.do(officer, jsonReq("POST", "/api/v1/notification-preferences", map[string]any{"preferences": []map[string]any{{"kind": "certificate_submitted", "channel": "email", "enabled": true}}}))
 		if got.status != 200 || !strings.Contains(string(got.body), `{"user_id":`) {
 			t.Fatalf("set preferences: %d %s", got.status, got.body)
 		}
@@ -132,7 +132,7 @@ func TestNotificationsAPI(t *testing.T) {
 				t.Errorf("email for certificate_submitted not on: %+v", p)
 			}
 		}
-		got = e.do(officer, jsonReq("PUT", "/api/v1/notification-preferences", map[string]any{"preferences": []map[string]any{{"kind": "gossip", "channel": "email", "enabled": true}}}))
+		got = e.do(officer, jsonReq("POST", "/api/v1/notification-preferences", map[string]any{"preferences": []map[string]any{{"kind": "gossip", "channel": "email", "enabled": true}}}))
 		if got.status != 400 && got.status != 422 || !strings.Contains(string(got.body), "gossip") {
 			t.Errorf("unknown kind: %d %s", got.status, got.body)
 		}

@@ -14,7 +14,8 @@ import (
 
 func init() {
 	funcs["label"] = notify.Label
-	flashes["inbox_marked"] = flashMsg{"Entry %s is marked %s.", []*regexp.Regexp{flashID, regexp.MustCompile(`^(read|unread)$`)}}
+	flashes["inbox_read"] = flashMsg{"Entry %s is marked read.", []*regexp.Regexp{flashID}}
+	flashes["inbox_unread"] = flashMsg{"Entry %s is marked unread.", []*regexp.Regexp{flashID}}
 	flashes["preferences_saved"] = flashMsg{"Your notification preferences are saved (%s changed).", []*regexp.Regexp{flashID}}
 	flashes["webhook_removed"] = flashMsg{"Webhook %s is removed: nothing more is delivered to it.", []*regexp.Regexp{flashID}}
 }
@@ -55,7 +56,7 @@ func (s *Server) markInbox(rq *req) error {
 	if err := s.svc.MarkInbox(rq.actx(), id, mark == "read"); err != nil {
 		return rq.refused(err, s.inboxPage)
 	}
-	return rq.done(fmt.Sprintf("/inbox#entry-%d", id), "inbox_marked", strconv.FormatInt(id, 10), mark)
+	return rq.done(fmt.Sprintf("/inbox#entry-%d", id), "inbox_"+mark, strconv.FormatInt(id, 10))
 }
 
 type prefRow struct {
