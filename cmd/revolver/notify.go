@@ -69,7 +69,9 @@ func (o *notifyOptions) config(m *observe.Metrics) (*jobs.Notify, error) {
 }
 
 func webhookCmd() *cobra.Command {
-	c := &cobra.Command{Use: "webhook", Short: "Webhooks: URLs the events are POSTed to, signed (docs/notifications.md)"}
+	c := &cobra.Command{Use: "webhook", Short: "Webhooks: URLs the events are POSTed to, signed (docs/notifications.md)",
+		Example: `  revolver webhook add --url https://hooks.bank.example/revolver --kind certificate_submitted
+  revolver webhook list --database "$REVOLVER_DATABASE_URL"`}
 	var sf storeFlags
 	var url, secretEnv string
 	var kinds []string
@@ -110,9 +112,10 @@ Kinds: ` + strings.Join(notify.Kinds, ", "),
 	var lf storeFlags
 	var format string
 	list := &cobra.Command{
-		Use:   "list [--format table|json]",
-		Short: "List the webhooks (removed ones too) and the state of their recent deliveries",
-		Args:  cobra.NoArgs,
+		Use:     "list [--format table|json]",
+		Short:   "List the webhooks (removed ones too) and the state of their recent deliveries",
+		Example: "  revolver webhook list --db revolver.db\n  revolver webhook list --db revolver.db --format json",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, _, err := lf.open(cmd.Context())
 			if err != nil {
@@ -158,9 +161,10 @@ Kinds: ` + strings.Join(notify.Kinds, ", "),
 	var rf storeFlags
 	var id int64
 	remove := &cobra.Command{
-		Use:   "remove --id N",
-		Short: "Remove a webhook: nothing more is delivered to it (its delivery log stays)",
-		Args:  cobra.NoArgs,
+		Use:     "remove --id N",
+		Short:   "Remove a webhook: nothing more is delivered to it (its delivery log stays)",
+		Example: "  revolver webhook remove --db revolver.db --id 1",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if id <= 0 {
 				return usageError{errors.New("--id is required: the webhook's id, as `revolver webhook list` shows it")}
