@@ -26,19 +26,30 @@ type AuditState struct {
 // before a decision, certificates, statements, facts, documents) is
 // appended in the same transaction, so a change is never stored without
 // its record nor a record without its change. The record's kind and
-// action are the use case's, as it named itself in ctx (named).
+// action are the use case's, as it named itself in ctx (named). The
+// events the changes tell of are appended to the outbox in the same
+// transaction (emitChanges).
 func (s *Service) update(ctx context.Context, facility string, fn func(tx store.Tx) error) error {
 	a, hasActor := ActorFrom(ctx)
 	aud, ok := s.Store.(store.TxAuditor)
 	now := s.now()
 	if !hasActor || !ok {
 		return s.Store.Update(ctx, facility, func(tx store.Tx) error {
-			return fn(stampingTx{tx, now})
+			rt := &recordingTx{Tx: stampingTx{tx, now}}
+			if err := fn(rt); err != nil {
+				return err
+			}
+			return s.emitChanges(tx, facility, rt.changes)
 		})
 	}
 	return s.Store.Update(ctx, facility, func(tx store.Tx) error {
 		rt := &recordingTx{Tx: stampingTx{tx, now}}
 		if err := fn(rt); err != nil {
+			return err
+		}
+		// The events the change tells of join the outbox in its
+		// transaction (notify.go).
+		if err := s.emitChanges(tx, facility, rt.changes); err != nil {
 			return err
 		}
 		if a.Audit != nil {

@@ -398,6 +398,11 @@ func (w *triggerWork) run(ctx context.Context, ft FacilityTerms, from, through d
 				kind = store.TriggerStart
 			}
 			w.out.Events = append(w.out.Events, store.TriggerEvent{Facility: w.facility, Trigger: e.sp.Trigger, Event: kind, Day: d, Reason: ev.Reason, Explain: x, RecordedAt: w.now})
+			if e.sp.Trigger != MinimumExcessAvailability { // a covenant's failure, not a period
+				n := DominionEvent(w.facility, e.sp.Trigger, ev.Start, d, ev.Reason)
+				n.At, n.Key = w.now, n.Kind+":"+w.facility+":"+n.Subject+":"+d.String()
+				w.out.Notify = append(w.out.Notify, n)
+			}
 		}
 	}
 	return notes, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"revolver/examples"
 	"revolver/ledger"
 	"revolver/money"
+	"revolver/notify"
 	"revolver/store"
 )
 
@@ -185,6 +187,19 @@ func TestDominionPeriodsAtCloseOfBusiness(t *testing.T) {
 			if mea.TestedThrough != through || len(mea.Failures) != 1 || mea.Failures[0].Start != through || mea.Failures[0].End != nil ||
 				!strings.Contains(mea.Failures[0].Reason, "below the threshold on 1 consecutive Business Day (2026-10-05)") {
 				t.Errorf("minimum excess availability: %+v", mea)
+			}
+			// Each start and end told of once, in the run's transaction.
+			var told []string
+			for _, e := range events(t, s) {
+				if e.Kind == notify.DominionStarted || e.Kind == notify.DominionEnded {
+					told = append(told, e.Kind+" "+e.Subject+" "+e.At.Format("2006-01-02"))
+				}
+			}
+			slices.Sort(told)
+			if got := strings.Join(told, "; "); got != "dominion_ended cash_dominion 2026-09-01; dominion_ended covenant:fixed_charge_coverage_ratio 2026-09-01; "+
+				"dominion_started cash_dominion 2026-07-24; dominion_started cash_dominion 2026-10-02; "+
+				"dominion_started covenant:fixed_charge_coverage_ratio 2026-07-27; dominion_started covenant:fixed_charge_coverage_ratio 2026-09-28" {
+				t.Errorf("dominion notifications: %s", got)
 			}
 			// Close of business again for the last day: nothing new.
 			res, err := svc.CloseOfBusiness(ctx, through)

@@ -63,6 +63,12 @@ const (
 	ActDecideReserve Action = "decide_reserve"
 	// ActImportCash: import the bank's BAI2 files and apply their cash.
 	ActImportCash Action = "import_cash"
+	// ActNotifications: read one's own inbox and choose which events one
+	// receives and how (docs/notifications.md).
+	ActNotifications Action = "notifications"
+	// ActManageWebhooks: register and remove webhooks, and read the
+	// delivery log.
+	ActManageWebhooks Action = "manage_webhooks"
 )
 
 var (
@@ -95,6 +101,8 @@ var roleMatrix = map[Action][]string{
 	ActSetReserve:          deciders,
 	ActDecideReserve:       deciders,
 	ActImportCash:          deciders,
+	ActNotifications:       everyRole,
+	ActManageWebhooks:      []string{store.RoleLenderAdmin},
 }
 
 // Actions lists the actions of the role matrix.

@@ -39,6 +39,8 @@ func TestRoleMatrix(t *testing.T) {
 		ActSetReserve:          {admin, officer},
 		ActImportCash:          {admin, officer},
 		ActDecideReserve:       {admin, officer},
+		ActNotifications:       {admin, officer, store.RoleLenderAnalyst, borrower, auditor},
+		ActManageWebhooks:      {admin},
 	}
 	for _, a := range Actions() {
 		if _, ok := want[a]; !ok {

@@ -123,6 +123,9 @@ func (e *env) requestAs(route, slug, as string) req {
 	if r, ok := e.cashRequest(route, slug); ok { // cash_test.go
 		return r
 	}
+	if r, ok := e.notifyRequest(route, as); ok { // notify_test.go
+		return r
+	}
 	ctx := context.Background()
 	method, pattern, _ := strings.Cut(route, " ")
 	path := strings.ReplaceAll(pattern, "{slug}", slug)

@@ -154,7 +154,7 @@ func New(cfg Config) (*Server, error) {
 		s.checks = &observe.Health{Log: cfg.Log}
 	}
 	s.checks.Add("database", storeReady(cfg.Store))
-	s.routes = append(append(append(s.routeTable(), s.defaultsRoutes()...), s.observeRoutes()...), s.accessRoutes()...)
+	s.routes = append(append(append(append(s.routeTable(), s.defaultsRoutes()...), s.observeRoutes()...), s.accessRoutes()...), s.notifyRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}

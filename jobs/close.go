@@ -79,6 +79,9 @@ func (w *closeWorker) Work(ctx context.Context, job *river.Job[CloseOfBusinessAr
 func addWorkers(ws *river.Workers, q *Queue) {
 	river.AddWorker(ws, &closeWorker{q: q})
 	river.AddWorker(ws, &importWorker{q: q})
+	river.AddWorker(ws, &dispatchWorker{q: q})
+	river.AddWorker(ws, &deliverWorker{q: q})
+	river.AddWorker(ws, &deadlinesWorker{q: q})
 }
 
 // Schedule is when close of business runs by itself: every day at a time

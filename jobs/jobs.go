@@ -74,6 +74,8 @@ type Config struct {
 	// Report, if set, is told of each job's start and end (the metrics:
 	// *observe.Metrics is one).
 	Report Reporter
+	// Notify, if set, delivers notifications (notify.go).
+	Notify *Notify
 }
 
 // Reporter is told of each job this process runs, by kind.
@@ -148,6 +150,9 @@ func Open(ctx context.Context, cfg Config) (*Queue, error) {
 		}
 		if cfg.Close != nil {
 			rc.PeriodicJobs = []*river.PeriodicJob{cfg.Close.periodic()}
+		}
+		if cfg.Notify != nil {
+			rc.PeriodicJobs = append(rc.PeriodicJobs, q.dispatchPeriodic(), q.deadlinesPeriodic())
 		}
 	}
 	switch st := cfg.Store.(type) {

@@ -40,6 +40,8 @@ type Metrics struct {
 	jobsStarted  *prometheus.CounterVec
 	jobsFinished *prometheus.CounterVec
 	jobDuration  *prometheus.HistogramVec
+
+	deliveries *prometheus.CounterVec
 }
 
 // latency buckets in seconds, from 1 ms to 30 s.
@@ -75,6 +77,8 @@ func New() *Metrics {
 	m.jobDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: namespace, Name: "job_duration_seconds",
 		Help: "Time a background job ran, by kind and outcome.", Buckets: []float64{.01, .05, .1, .5, 1, 5, 10, 30, 60, 300, 900, 3600}},
 		[]string{"kind", "outcome"})
+	m.deliveries = newDeliveries()
+	m.reg.MustRegister(m.deliveries)
 	m.reg.MustRegister(m.requests, m.requestDuration, m.storeTx, m.signInFailures,
 		m.cobRuns, m.cobDuration, m.cobDone, m.cobTotal, m.cobLast,
 		m.jobsStarted, m.jobsFinished, m.jobDuration,

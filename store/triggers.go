@@ -46,6 +46,10 @@ type TriggerEvent struct {
 type Triggers struct {
 	States []TriggerState
 	Events []TriggerEvent
+	// Notify are the notification events of the periods started and
+	// ended (docs/notifications.md), appended in the same transaction; one
+	// whose key is stored already is not stored again.
+	Notify []Event
 }
 
 // TriggerStore keeps the springing triggers' states and periods.

@@ -193,6 +193,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET "+f+"/statements/{month}", s.facPage(s.statementPage))
 	s.mux.HandleFunc("GET "+f+"/statements/{month}/statement.pdf", s.facPage(s.statementPDF))
 	s.mux.HandleFunc("GET "+f+"/calendar.ics", s.facPage(s.calendarICS))
+	s.notifyRoutes()
 }
 
 // ServeHTTP serves a request.
@@ -414,6 +415,8 @@ type view struct {
 	Auditor bool
 	Today   date.Date
 	Page    any
+	// Unread counts the user's unread inbox entries (the header's).
+	Unread int
 }
 
 // Can reports whether the role matrix lets the user do action (an
@@ -431,6 +434,9 @@ func (rq *req) view(title, nav string, page any) *view {
 		Decider: rq.may(app.ActDecideCertificate) && rq.may(app.ActDecideAdvance),
 		Maker:   rq.may(app.ActSubmitCertificate) && rq.may(app.ActRequestAdvance),
 		Auditor: canAudit(rq.user.Role)}
+	if rq.user.ID != 0 {
+		v.Unread, _ = rq.s.svc.Unread(rq.actx())
+	}
 	if rq.fac.Slug != "" {
 		f := rq.fac
 		v.Facility = &f

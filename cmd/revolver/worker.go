@@ -58,6 +58,7 @@ type workerOptions struct {
 	closeAt, closeZone string
 	rescueAfter        time.Duration
 	workers            int
+	notify             notifyOptions
 }
 
 func (o *workerOptions) add(c *cobra.Command, serving bool) {
@@ -68,6 +69,7 @@ func (o *workerOptions) add(c *cobra.Command, serving bool) {
 	c.Flags().StringVar(&o.closeZone, "close-zone", "UTC", "the bank's time zone for --close-at (IANA name, e.g. America/New_York)")
 	c.Flags().DurationVar(&o.rescueAfter, "rescue-after", jobs.DefaultRescueAfter, "a job running longer is taken to have lost its worker and is run again by another (set above the longest close of business)")
 	c.Flags().IntVar(&o.workers, "workers", 4, "jobs of the default queue run at once in this process (close of business runs one at a time; 0: the default)")
+	o.notify.add(c)
 }
 
 // queue opens the job queue over st: with workers unless turned off,
@@ -83,6 +85,13 @@ func (o *workerOptions) queue(ctx context.Context, st store.Store, log *slog.Log
 	cfg := jobs.Config{Store: st, Service: service(st), Work: !o.noWorkers, Workers: o.workers, RescueAfter: o.rescueAfter, Log: log}
 	if m != nil {
 		cfg.Service.Observe, cfg.Report = m, m
+	}
+	if !o.noWorkers {
+		n, err := o.notify.config(m)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Notify = n
 	}
 	if o.closeAt != "" {
 		if o.noWorkers {

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -164,6 +165,16 @@ func (db *DB) appendTriggers(ctx context.Context, x Exec, t store.Triggers) erro
 			return err
 		}
 		events = append(events, fid, e.Trigger, e.Event, db.D.Date(e.Day), e.Reason, string(e.Explain), db.D.Time(store.Truncate(e.RecordedAt)))
+	}
+	for _, e := range t.Notify {
+		if err := checkEvent(e); err != nil {
+			return err
+		}
+		if _, err := x.Exec(ctx, db.q(`INSERT INTO notification_events (key, kind, facility, subject, at, text, link)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`),
+			e.Key, e.Kind, e.Facility, e.Subject, db.D.Time(store.Truncate(e.At)), e.Text, e.Link); err != nil {
+			return fmt.Errorf("event %q: %w", e.Key, err)
+		}
 	}
 	kargs := make([]any, 0, 2*len(keyList))
 	for _, k := range keyList {
