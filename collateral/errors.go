@@ -15,6 +15,7 @@ const MaxErrors = 20
 // and what was expected.
 type FieldError struct {
 	File     string // the input's name, e.g. "receivables.csv"
+	Sheet    string // the workbook's sheet, when a report is read from several (Layout.Sheet "*"); Line is then its row
 	Line     int    // line in the file (header = 1); 0 when it concerns the whole file
 	Column   string // standard column name; "" when it concerns the whole row or file
 	Value    string // the text found (for a missing column: the header found)
@@ -24,12 +25,15 @@ type FieldError struct {
 	Missing bool
 }
 
-// Error reads like
+// Error reads like (a sheet of several as aging.xlsx[East]:12)
 //
 //	receivables.csv:1043: column "amount": found "12.345", expected an amount with at most two decimals
 func (e *FieldError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
+	if e.Sheet != "" {
+		fmt.Fprintf(&b, "[%s]", e.Sheet)
+	}
 	if e.Line > 0 {
 		b.WriteByte(':')
 		b.WriteString(strconv.Itoa(e.Line))
