@@ -51,8 +51,8 @@ type worker struct {
 	scratch      []byte // unescaped quoted fields of the current record
 	qcol         int    // index of a malformed quoted field, -1 if none
 	qval         []byte
-	quotedNL     bool // a quoted field contained a newline
-	xlsx         bool // values come from a spreadsheet (dates may be serial numbers)
+	quotedNL     bool   // a quoted field contained a newline
+	xlsx         bool   // values come from a spreadsheet (dates may be serial numbers)
 	layout       bool   // rows shaped by a Layout (values normalised: see expAmount)
 	dateFormat   string // the Layout's date format, for messages
 	errs         errList
