@@ -227,6 +227,9 @@ func (sh *shaped) add(rows []rawRow, spec kindSpec, l *Layout, opt Options, shee
 			if r.line-sheetOff(sh, sheet) != l.HeaderRow {
 				continue
 			}
+			if firstText(r.cells) == "" {
+				break // an empty row: no header
+			}
 		} else if i >= MaxHeaderSearch {
 			break
 		}
@@ -355,9 +358,11 @@ func (sh *shaped) add(rows []rawRow, spec kindSpec, l *Layout, opt Options, shee
 		}
 		cover := "no detail rows"
 		if r.n > 0 {
-			cover = fmt.Sprintf("lines %d–%d", r.first, r.last)
+			_, first := sh.sheetLine(r.first)
+			_, last := sh.sheetLine(r.last)
+			cover = fmt.Sprintf("lines %d–%d", first, last)
 			if r.n == 1 {
-				cover = fmt.Sprintf("line %d", r.first)
+				cover = fmt.Sprintf("line %d", first)
 			}
 		}
 		if under != "" {
@@ -403,7 +408,8 @@ func (sh *shaped) add(rows []rawRow, spec kindSpec, l *Layout, opt Options, shee
 			if sub {
 				under := ""
 				if groupOpen {
-					under = fmt.Sprintf("under the group header on line %d", groupLine)
+					_, gl := sh.sheetLine(groupLine)
+					under = fmt.Sprintf("under the group header on line %d", gl)
 				}
 				if amt != "" {
 					check(&group, r.line, amt, under)
