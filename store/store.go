@@ -149,6 +149,7 @@ type Store interface {
 	FactStore       // notices, events of default, policies, filings: defaults.go
 	LoanNoticeStore // continuations and conversions of loans: loans.go
 	ReserveStore    // lender reserves: reserves.go
+	ReportMapStore  // column maps and layouts of reports: reportmaps.go
 
 	// AccrualState returns, for every facility, what a close-of-business
 	// run needs to accrue interest through the day through.
@@ -294,6 +295,7 @@ type Tx interface {
 	FactTx       // fact records: defaults.go
 	LoanNoticeTx // continuations and conversions of loans: loans.go
 	ReserveTx    // lender reserves: reserves.go
+	ReportMapTx  // column maps and layouts of reports: reportmaps.go
 
 	// Certificate returns a certificate of the facility (another
 	// facility's is not_found); CreateCertificate, SubmitCertificate and
@@ -492,6 +494,9 @@ type Input struct {
 	// Kind is what the input is (one of the Input* kinds); "" for inputs
 	// stored before kinds were kept: the three reports, in order.
 	Kind string `json:"kind,omitempty"`
+	// Map is the column map and layout the input was read with (JSON of a
+	// collateral.ReportMap); empty for a plain report.
+	Map json.RawMessage `json:"map,omitempty"`
 }
 
 // Kinds of certificate inputs (Input.Kind).
@@ -511,6 +516,9 @@ type InputContent struct {
 	Content []byte
 	// Kind is what it is (Input.Kind); optional.
 	Kind string
+	// Map is the column map and layout it is read with (Input.Map);
+	// empty for a plain report.
+	Map json.RawMessage
 }
 
 // CertificateWarning is something about a certificate its submitter and

@@ -31,6 +31,10 @@ func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 		t.Fatal(err)
 	}
 	ok(t, s.PutCertificateSummary(ctx, store.CertificateSummary{Certificate: c.ID, Version: 1, Body: []byte(`{}`), CreatedAt: t0}))
+	ok(t, s.Update(ctx, "f", func(tx store.Tx) error {
+		_, err := tx.AddReportMap(store.ReportMapRecord{Facility: "f", Kind: store.InputReceivables, Map: []byte(`{}`), SetBy: "x", SetAt: t0})
+		return err
+	}))
 	before := CheckInvariants(t, s, "f")
 	for _, q := range []string{
 		`UPDATE postings SET amount = amount + 1`,
@@ -48,6 +52,8 @@ func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 		`DELETE FROM loan_notices`,
 		`UPDATE certificate_summaries SET version = 2`,
 		`DELETE FROM certificate_summaries`,
+		`UPDATE report_maps SET map = '{"columns":{}}'`,
+		`DELETE FROM report_maps`,
 	} {
 		if _, err := db.Exec(q); err == nil {
 			t.Errorf("%s: accepted, want refused by the database", q)
