@@ -61,6 +61,9 @@ const (
 	ActSetReserve Action = "set_reserve"
 	// ActDecideReserve: approve a lender reserve another lender set.
 	ActDecideReserve Action = "decide_reserve"
+	// ActSetReportMap: set a facility's column map and layout of a kind of
+	// report (docs/reports.md): the borrower's controller, or a lender.
+	ActSetReportMap Action = "set_report_map"
 )
 
 var (
@@ -92,6 +95,7 @@ var roleMatrix = map[Action][]string{
 	ActCloseOfBusiness:     []string{store.RoleLenderAdmin},
 	ActSetReserve:          deciders,
 	ActDecideReserve:       deciders,
+	ActSetReportMap:        makers,
 }
 
 // Actions lists the actions of the role matrix.

@@ -38,6 +38,7 @@ func TestRoleMatrix(t *testing.T) {
 		ActCloseOfBusiness:     {admin},
 		ActSetReserve:          {admin, officer},
 		ActDecideReserve:       {admin, officer},
+		ActSetReportMap:        {admin, officer, borrower},
 	}
 	for _, a := range Actions() {
 		if _, ok := want[a]; !ok {

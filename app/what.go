@@ -122,6 +122,9 @@ const (
 	OpSetReserve     Op = "reserve/set"
 	OpApproveReserve Op = "reserve/approve"
 	OpReleaseReserve Op = "reserve/release"
+
+	// SetReportMap: a facility's column map and layout of a kind of report.
+	OpSetReportMap Op = "report_map/set"
 )
 
 type opKey struct{}
