@@ -61,21 +61,25 @@ var policy = map[string]struct {
 	"GET /api/v1/facilities/{slug}/approvals":               {nil, 200},
 	"POST /api/v1/facilities/{slug}/approvals/{id}/approve": {checkers, 200},
 	"POST /api/v1/facilities/{slug}/approvals/{id}/reject":  {checkers, 200},
-	"GET /api/v1/audit":                                    {[]string{store.RoleLenderAdmin, store.RoleAuditor}, 200},
-	"POST /api/v1/close-of-business":                       {[]string{store.RoleLenderAdmin}, 202},
-	"GET /api/v1/jobs/{id}":                                {[]string{store.RoleLenderAdmin}, 200},
-	"GET /api/v1/rates":                                    {nil, 200},
-	"GET /api/v1/rates/{series}":                           {nil, 200},
-	"POST /api/v1/rates/{series}":                          {checkers, 201},
-	"POST /api/v1/rates/{series}/import":                   {checkers, 201},
-	"GET /api/v1/facilities/{slug}/interest":               {nil, 200},
-	"GET /api/v1/facilities/{slug}/loan-notices":           {nil, 200},
-	"POST /api/v1/facilities/{slug}/loans/{id}/continue":   {makers, 201},
-	"POST /api/v1/facilities/{slug}/loans/{id}/convert":    {makers, 201},
-	"GET /api/v1/facilities/{slug}/reserves":               {nil, 200},
-	"POST /api/v1/facilities/{slug}/reserves":              {checkers, 201},
-	"POST /api/v1/facilities/{slug}/reserves/{id}/approve": {checkers, 200},
-	"POST /api/v1/facilities/{slug}/reserves/{id}/release": {checkers, 200},
+	"GET /api/v1/audit":                                         {[]string{store.RoleLenderAdmin, store.RoleAuditor}, 200},
+	"POST /api/v1/close-of-business":                            {[]string{store.RoleLenderAdmin}, 202},
+	"GET /api/v1/jobs/{id}":                                     {[]string{store.RoleLenderAdmin}, 200},
+	"GET /api/v1/rates":                                         {nil, 200},
+	"GET /api/v1/rates/{series}":                                {nil, 200},
+	"POST /api/v1/rates/{series}":                               {checkers, 201},
+	"POST /api/v1/rates/{series}/import":                        {checkers, 201},
+	"GET /api/v1/facilities/{slug}/interest":                    {nil, 200},
+	"GET /api/v1/facilities/{slug}/loan-notices":                {nil, 200},
+	"POST /api/v1/facilities/{slug}/loans/{id}/continue":        {makers, 201},
+	"POST /api/v1/facilities/{slug}/loans/{id}/convert":         {makers, 201},
+	"GET /api/v1/facilities/{slug}/reserves":                    {nil, 200},
+	"POST /api/v1/facilities/{slug}/reserves":                   {checkers, 201},
+	"POST /api/v1/facilities/{slug}/reserves/{id}/approve":      {checkers, 200},
+	"POST /api/v1/facilities/{slug}/reserves/{id}/release":      {checkers, 200},
+	"GET /api/v1/facilities/{slug}/report-maps":                 {nil, 200},
+	"GET /api/v1/facilities/{slug}/report-maps/{kind}/versions": {nil, 200},
+	"POST /api/v1/facilities/{slug}/report-maps/{kind}":         {makers, 201},
+	"POST /api/v1/facilities/{slug}/report-maps/{kind}/preview": {nil, 200},
 }
 
 var (
@@ -105,6 +109,9 @@ func (e *env) requestAs(route, slug, as string) req {
 		return r
 	}
 	if r, ok := e.reservesRequest(route, slug); ok { // reserves_test.go
+		return r
+	}
+	if r, ok := e.reportMapsRequest(route, slug); ok { // reportmaps_test.go
 		return r
 	}
 	ctx := context.Background()

@@ -31,6 +31,7 @@ import (
 
 	"revolver/agreement"
 	"revolver/app"
+	"revolver/collateral"
 	"revolver/covenant"
 	"revolver/date"
 	"revolver/defaults"
@@ -224,6 +225,10 @@ var schemaTypes = map[string]any{
 	"ReserveInput":        reserveInput{},
 	"LenderReserve":       app.LenderReserve{},
 	"ReserveRelease":      reserveRelease{},
+	"ReportMapList":       reportMapList{},
+	"ReportMap":           app.ReportMap{},
+	"ReportMapInput":      collateral.ReportMap{},
+	"ReportPreview":       collateral.Preview{},
 	"LoanContinueInput":   loanContinueInput{},
 	"LoanConvertInput":    loanConvertInput{},
 	"LoanNoticeGiven":     app.LoanNoticeResult{},
@@ -270,6 +275,13 @@ var bodies = map[string]struct {
 			"credits":            obj{"type": "string", "format": "binary", "description": "optional: the credits journal of the period (returns, allowances, discounts, write-offs; CSV or XLSX)"},
 			"inventory_activity": obj{"type": "string", "format": "binary", "description": "optional: the inventory activity of the period (receipts, issues, adjustments; CSV or XLSX)"},
 			"csrf_token":         str}, "additionalProperties": false}},
+	"ReportPreviewUpload": {"multipart/form-data", obj{"type": "object", "required": []string{"file"},
+		"properties": obj{"file": obj{"type": "string", "format": "binary", "description": "the report (CSV or XLSX) of the route's kind"},
+			"debtors":    obj{"type": "string", "format": "binary", "description": "optional, for an aging: the customer master its debtor ids are checked against"},
+			"as_of":      dateStr,
+			"map":        obj{"type": "string", "description": "optional: the report map to read it with, as JSON ({\"columns\": {…}, \"layout\": {…}}); default the facility's saved map of the kind"},
+			"rows":       obj{"type": "string", "description": "optional: how many rows to show (1–200, default 10)"},
+			"csrf_token": str}, "additionalProperties": false}},
 	"RatesCSV":      {"text/csv", obj{"type": "string", "description": "CSV: a header row, then a date (YYYY-MM-DD or MM/DD/YYYY) and a value in percent per row, blank or \".\" on a day without a value (FRED's observation_date,DPRIME); more columns with column=…"}},
 	"FinancialsCSV": {"text/csv", obj{"type": "string", "description": "CSV: period_end, fiscal_year, fiscal_quarter, total_assets, intangible_assets, total_liabilities, subordinated_debt, net_income"}},
 }
@@ -359,32 +371,33 @@ var requestDocs = map[reflect.Type]struct {
 	required []string
 	optional bool
 }{
-	reflect.TypeFor[signIn]():              {required: []string{"email", "password"}},
-	reflect.TypeFor[closeInput]():          {optional: true},
-	reflect.TypeFor[decision]():            {optional: true},
-	reflect.TypeFor[certificateDecision](): {optional: true},
-	reflect.TypeFor[advanceInput]():        {required: []string{"amount", "value_date"}},
-	reflect.TypeFor[repaymentInput]():      {required: []string{"amount", "value_date"}},
-	reflect.TypeFor[defaultInput]():        {required: []string{"action", "event", "date"}},
-	reflect.TypeFor[app.AmendmentFile]():   {required: []string{"name", "content"}},
-	reflect.TypeFor[draftInput]():          {required: []string{"name", "content"}},
-	reflect.TypeFor[noticeInput]():         {required: []string{"from", "to", "subject", "method", "sent"}},
-	reflect.TypeFor[confirmationInput]():   {},
-	reflect.TypeFor[eventOfDefaultInput](): {required: []string{"event", "occurred", "description"}},
-	reflect.TypeFor[defaultNoticeInput]():  {required: []string{"method", "sent"}},
-	reflect.TypeFor[defaultActionInput]():  {required: []string{"date"}},
-	reflect.TypeFor[waiverInput]():         {required: []string{"date", "agreement"}},
-	reflect.TypeFor[waiverApproval]():      {optional: true},
-	reflect.TypeFor[policyInput]():         {required: []string{"insurer", "effective", "expires"}},
-	reflect.TypeFor[filingInput]():         {required: []string{"filing"}},
-	reflect.TypeFor[otherDebtInput]():      {required: []string{"id", "creditor", "amount", "due"}},
-	reflect.TypeFor[occurrenceInput]():     {required: []string{"kind", "date"}},
-	reflect.TypeFor[covenantResultInput](): {required: []string{"covenant", "period_end", "pass"}},
-	reflect.TypeFor[rateInput]():           {required: []string{"effective", "rate", "source"}},
-	reflect.TypeFor[loanContinueInput]():   {required: []string{"interest_period"}},
-	reflect.TypeFor[loanConvertInput]():    {required: []string{"option"}},
-	reflect.TypeFor[reserveInput]():        {required: []string{"id", "amount", "from", "reason"}},
-	reflect.TypeFor[reserveRelease]():      {required: []string{"until", "reason"}},
+	reflect.TypeFor[signIn]():               {required: []string{"email", "password"}},
+	reflect.TypeFor[closeInput]():           {optional: true},
+	reflect.TypeFor[decision]():             {optional: true},
+	reflect.TypeFor[certificateDecision]():  {optional: true},
+	reflect.TypeFor[advanceInput]():         {required: []string{"amount", "value_date"}},
+	reflect.TypeFor[repaymentInput]():       {required: []string{"amount", "value_date"}},
+	reflect.TypeFor[defaultInput]():         {required: []string{"action", "event", "date"}},
+	reflect.TypeFor[app.AmendmentFile]():    {required: []string{"name", "content"}},
+	reflect.TypeFor[draftInput]():           {required: []string{"name", "content"}},
+	reflect.TypeFor[noticeInput]():          {required: []string{"from", "to", "subject", "method", "sent"}},
+	reflect.TypeFor[confirmationInput]():    {},
+	reflect.TypeFor[eventOfDefaultInput]():  {required: []string{"event", "occurred", "description"}},
+	reflect.TypeFor[defaultNoticeInput]():   {required: []string{"method", "sent"}},
+	reflect.TypeFor[defaultActionInput]():   {required: []string{"date"}},
+	reflect.TypeFor[waiverInput]():          {required: []string{"date", "agreement"}},
+	reflect.TypeFor[waiverApproval]():       {optional: true},
+	reflect.TypeFor[policyInput]():          {required: []string{"insurer", "effective", "expires"}},
+	reflect.TypeFor[filingInput]():          {required: []string{"filing"}},
+	reflect.TypeFor[otherDebtInput]():       {required: []string{"id", "creditor", "amount", "due"}},
+	reflect.TypeFor[occurrenceInput]():      {required: []string{"kind", "date"}},
+	reflect.TypeFor[covenantResultInput]():  {required: []string{"covenant", "period_end", "pass"}},
+	reflect.TypeFor[rateInput]():            {required: []string{"effective", "rate", "source"}},
+	reflect.TypeFor[loanContinueInput]():    {required: []string{"interest_period"}},
+	reflect.TypeFor[loanConvertInput]():     {required: []string{"option"}},
+	reflect.TypeFor[reserveInput]():         {required: []string{"id", "amount", "from", "reason"}},
+	reflect.TypeFor[reserveRelease]():       {required: []string{"until", "reason"}},
+	reflect.TypeFor[collateral.ReportMap](): {},
 }
 
 // routeDoc is what routeDocs say of a route.
@@ -576,6 +589,9 @@ func (g *schemaGen) operation(rt *Route) (obj, error) {
 			p["description"] = "the API token's SHA-256 (hex)"
 		case "session":
 			p["description"] = "the SHA-256 (hex) of the session's cookie"
+		case "kind":
+			p["description"] = "the kind of report: " + strings.Join(collateral.Kinds, ", ")
+			p["schema"] = obj{"type": "string", "enum": collateral.Kinds}
 		case "series":
 			p["description"] = "the base-rate series: " + strings.Join(ledger.SeriesNames(), ", ")
 			p["schema"] = obj{"type": "string", "enum": ledger.SeriesNames()}
@@ -749,6 +765,7 @@ var tags = []struct {
 	{"defaults", "Deadlines, notices, events of default and remedies, and the fact records they rest on", []string{"events-of-default", "deadlines", "notices", "fact-records",
 		"insurance-policies", "ucc-filings", "other-indebtedness", "occurrences"}},
 	{"reserves", "Lender reserves: set by one lender with a reason, in force once a second approves, released by a new record; availability deducts them as known at the time asked", []string{"reserves"}},
+	{"report-maps", "Saved column maps and layouts of the borrower's reports, one per kind (appended versions), and the preview of a report read with one before it is submitted", []string{"report-maps"}},
 	{"trends", "The facility's collateral over time, certificate by certificate: receivables, ineligibles, aging buckets, concentration, dilution and DSO, and the aging migration between two certificates", []string{"trends", "aging-migration"}},
 	{"portfolio", "The facilities the caller may see with their figures, filtered, sorted and paged", []string{"portfolio"}},
 	{"audit", "The audit trail", []string{"audit"}},
