@@ -96,4 +96,3 @@ func (s *Server) previewReport(c *call) (any, error) {
 	}
 	return s.svc.PreviewReport(c.r.Context(), c.fac.Slug, in)
 }
-
