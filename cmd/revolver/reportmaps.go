@@ -69,7 +69,8 @@ func kindFlag(kind string) error {
 // mapCmd: a facility's saved column maps and layouts of reports
 // (docs/reports.md), and the preview of a report read with one.
 func mapCmd() *cobra.Command {
-	c := &cobra.Command{Use: "map", Short: "Column maps and layouts of the borrower's reports: set, show, preview"}
+	c := &cobra.Command{Use: "map", Short: "Column maps and layouts of the borrower's reports: set, show, preview",
+		Example: `  revolver map show --db revolver.db --slug btu-sovereign --as cfo@btu.example`}
 
 	var so opFlags
 	var sf reportMapFlags
@@ -77,6 +78,9 @@ func mapCmd() *cobra.Command {
 	set := &cobra.Command{
 		Use:   "set --slug S --as EMAIL --kind K [--columns MAP] [--layout L | --map-file F]",
 		Short: "Set the facility's map of a kind of report (a new version; neither --columns nor --layout clears it)",
+		Example: `  revolver map set --db revolver.db --slug btu-sovereign --as cfo@btu.example --kind receivables \
+    --columns 'debtor_id=Name,invoice_no=Num,invoice_date=Date,due_date=Due Date,amount=Open Balance' \
+    --layout 'date_format=MM/DD/YYYY,default.currency=USD,default.disputed=false'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := kindFlag(skind); err != nil {
 				return err
@@ -105,8 +109,9 @@ func mapCmd() *cobra.Command {
 	var wkind string
 	var history bool
 	show := &cobra.Command{
-		Use:   "show --slug S --as EMAIL [--kind K] [--history]",
-		Short: "The facility's maps in force (with --history every version, oldest first)",
+		Use:     "show --slug S --as EMAIL [--kind K] [--history]",
+		Short:   "The facility's maps in force (with --history every version, oldest first)",
+		Example: `  revolver map show --db revolver.db --slug btu-sovereign --as analyst@lender.example --kind receivables --history`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if wkind != "" {
 				if err := kindFlag(wkind); err != nil {
@@ -148,8 +153,9 @@ func mapCmd() *cobra.Command {
 	var pf reportMapFlags
 	var pkind, file, debtors, asOf, rows string
 	preview := &cobra.Command{
-		Use:   "preview --slug S --as EMAIL --kind K --file F [--debtors D] [--as-of D] [--rows N] [--columns MAP] [--layout L | --map-file F]",
-		Short: "Preview a report as read with a map (the one given, or the saved one): first rows, rows read, totals, dates outside the period, or every problem; stores nothing",
+		Use:     "preview --slug S --as EMAIL --kind K --file F [--debtors D] [--as-of D] [--rows N] [--columns MAP] [--layout L | --map-file F]",
+		Short:   "Preview a report as read with a map (the one given, or the saved one): first rows, rows read, totals, dates outside the period, or every problem; stores nothing",
+		Example: `  revolver map preview --db revolver.db --slug btu-sovereign --as cfo@btu.example --kind receivables --file aging.csv --debtors debtors.csv --as-of 2006-11-30`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := kindFlag(pkind); err != nil {
 				return err
