@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 func layoutTestdata(t *testing.T, name string) string {
@@ -88,4 +90,42 @@ func TestReportMapsPage(t *testing.T) {
 			t.Errorf("analyst saves: %d", resp.StatusCode)
 		}
 	})
+}
+
+// TestReportMapsPageBrowser: in Chromium at 800 px the report formats
+// page, with the preview of an export shown, does not scroll sideways (the
+// preview's table scrolls inside itself), shows the six rows read, and
+// keeps the format as typed.
+func TestReportMapsPageBrowser(t *testing.T) {
+	e := newEnv(t)
+	ctx := browser(t)
+	base := e.srv.URL
+	if err := chromedp.Do(ctx, signInActions(base, "controller@btu.example")); err != nil {
+		t.Fatal(err)
+	}
+	path, err := filepath.Abs(filepath.Join("..", "collateral", "testdata", "layout", "qb-aging.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(800, 1000), chromedp.Navigate(base+"/facilities/btu/report-maps"), chromedp.WaitReady("#file_receivables"),
+		chromedp.SetUploadFiles("#file_receivables", []string{path}),
+		chromedp.SendKeys("#columns_receivables", "debtor_id=Name, invoice_no=Num, invoice_date=Date, due_date=Due Date, amount=Open Balance"),
+		chromedp.SetValue("#date_format_receivables", "MM/DD/YYYY"), chromedp.SendKeys("#defaults_receivables", "currency=USD, disputed=false"),
+		chromedp.Click("#preview-receivables"), chromedp.WaitReady("#preview-rows-receivables")); err != nil {
+		t.Fatal(err)
+	}
+	wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= document.documentElement.clientWidth`))
+	if err != nil || !wide {
+		sw, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+		t.Errorf("the page scrolls sideways at 800 px (scroll width %d, %v)", sw, err)
+	}
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#preview-rows-receivables tbody tr").length`))
+	if err != nil || rows != 6 {
+		t.Errorf("%d preview rows (%v), want 6", rows, err)
+	}
+	// The typed format is kept after the preview.
+	cols, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#columns_receivables").value`))
+	if err != nil || !strings.Contains(cols, "amount=Open Balance") {
+		t.Errorf("columns after the preview: %q (%v)", cols, err)
+	}
 }
