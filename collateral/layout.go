@@ -34,7 +34,8 @@ import (
 //     row since the previous grand total. A difference is refused, naming
 //     the total's row, the rows it covers and the difference;
 //   - a group header is a row whose key column and whose date and amount
-//     columns are all empty (e.g. a customer's name alone); it opens a group;
+//     columns are all empty, or with one cell alone (e.g. a customer's
+//     name); it opens a group;
 //   - every other row is a detail row, read as data.
 //
 // The key column is the report's identifier (receivables, sales,

@@ -285,3 +285,25 @@ func TestParseLayoutRoundTrip(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A collections journal exported with day-first dates, a title row, a
+// batch header and a total, read by the same path as the reports; its
+// total is checked too.
+func TestLayoutCollectionsJournal(t *testing.T) {
+	csv := "Cash receipts, March 2026\n\nPosted,Customer,Invoice,Type,Cheque,Batch,Received\nBatch 7\n" +
+		"02/03/2026,Beta Corp,1001,receipt,CHK-1,B7,\"$1,000.00\"\n25/03/2026,Gamma LLC,1002,returned,CHK-2,B7,(250.00)\nTotal,,,,,,$750.00\n"
+	m := ReportMap{Columns: map[string]string{"date": "Posted", "debtor_id": "Customer", "invoice_no": "Invoice", "kind": "Type", "check_no": "Cheque", "batch": "Batch", "amount": "Received"},
+		Layout: &Layout{DateFormat: DateDMY}}
+	j, err := ReadCollections("collections.csv", []byte(csv), m.Options(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(j.Rows) != 2 || j.Rows[0].Date.String() != "2026-03-02" || j.Rows[1].Amount.String() != "-250.00" || j.Rows[1].Line != 6 {
+		t.Errorf("got %+v", j.Rows)
+	}
+	_, err = ReadCollections("collections.csv", []byte(strings.Replace(csv, "$750.00", "$700.00", 1)), m.Options(""))
+	want := `collections.csv:7: column "amount": found "$700.00", expected 750.00, the sum of the detail it covers (lines 5–6, under the group header on line 4): the total differs by -50.00`
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+}

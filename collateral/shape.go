@@ -425,7 +425,10 @@ func (sh *shaped) add(rows []rawRow, spec kindSpec, l *Layout, opt Options, shee
 			}
 			continue
 		}
-		if (keyEmpty || filled == 1) && allEmpty(at, dates) && allEmpty(at, amounts) && allEmpty(at, numbers) && key >= 0 {
+		// A group header: the key, dates and amounts empty, or one cell
+		// alone (a customer's name in the key column, a batch's in the date
+		// column).
+		if key >= 0 && (filled == 1 || keyEmpty && allEmpty(at, dates) && allEmpty(at, amounts) && allEmpty(at, numbers)) {
 			sh.skip(r.line, RoleGroup, firstText(cells), "", 0)
 			group, groupOpen, groupLine = run{}, true, r.line
 			continue
