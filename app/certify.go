@@ -384,7 +384,8 @@ func sameSubmission(tx store.Tx, in CertificateInput) (store.Certificate, bool, 
 		same := true
 		for j, w := range want {
 			sum := sha256.Sum256(w.Content)
-			if c.Inputs[j].Name != w.Name || c.Inputs[j].SHA256 != hex.EncodeToString(sum[:]) || c.Inputs[j].Kind != "" && c.Inputs[j].Kind != w.Kind {
+			if c.Inputs[j].Name != w.Name || c.Inputs[j].SHA256 != hex.EncodeToString(sum[:]) || c.Inputs[j].Kind != "" && c.Inputs[j].Kind != w.Kind ||
+				mapKey(c.Inputs[j].Map) != mapKey(w.Map) { // the same file read with another map is another submission
 				same = false
 			}
 		}

@@ -265,3 +265,44 @@ func (t *recordingTx) AddReportMap(r store.ReportMapRecord) (store.ReportMapReco
 	}
 	return out, err
 }
+
+// SetMaps gives the submission's inputs explicit maps, by kind (one of
+// collateral.Kinds): an input with one is read with it instead of the
+// facility's saved map of its kind. A map for a kind not delivered is
+// refused.
+func (in *CertificateInput) SetMaps(maps map[string]collateral.ReportMap) error {
+	inputs := map[string]*store.InputContent{store.InputReceivables: &in.Receivables, store.InputDebtors: &in.Debtors, store.InputInventory: &in.Inventory,
+		store.InputSales: &in.Sales, store.InputCollections: &in.Collections, store.InputCredits: &in.Credits, store.InputInventoryActivity: &in.InventoryActivity}
+	kinds := make([]string, 0, len(maps))
+	for k := range maps {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	for _, k := range kinds {
+		c, ok := inputs[k]
+		if !ok {
+			return store.Errorf(store.CodeInvalid, "report map for %q: expected one of %v", k, collateral.Kinds)
+		}
+		if !delivered(*c) {
+			return store.Errorf(store.CodeInvalid, "report map for %s: no %s report is given", k, k)
+		}
+		m := maps[k]
+		if err := m.Validate(k); err != nil {
+			return store.Errorf(store.CodeInvalid, "report map %s: %v", k, err)
+		}
+		raw, err := json.Marshal(m)
+		if err != nil {
+			return err
+		}
+		c.Map = raw
+	}
+	return nil
+}
+
+// mapKey is an input's map as compared: none and an empty one alike.
+func mapKey(m []byte) string {
+	if k := string(m); k != "{}" && k != "null" {
+		return k
+	}
+	return ""
+}

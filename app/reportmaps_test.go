@@ -124,3 +124,39 @@ func TestReportMapsSubmission(t *testing.T) {
 		}
 	})
 }
+
+// An explicit map given with a submission is used instead of the saved
+// one (none here) and kept with its input; a map for a report not given,
+// or of an unknown kind, is refused.
+func TestReportMapsExplicit(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		e := newCertEnv(t, s)
+		ctx := context.Background()
+		in := e.input("2004-10-03", accountingAging(t, e.recv))
+		if err := in.SetMaps(map[string]collateral.ReportMap{"sales": btuAgingMap}); store.ErrorCode(err) != store.CodeInvalid {
+			t.Errorf("a map for a journal not given: %v", err)
+		}
+		if err := in.SetMaps(map[string]collateral.ReportMap{"payroll": {}}); store.ErrorCode(err) != store.CodeInvalid {
+			t.Errorf("a map of an unknown kind: %v", err)
+		}
+		if err := in.SetMaps(map[string]collateral.ReportMap{"receivables": btuAgingMap}); err != nil {
+			t.Fatal(err)
+		}
+		terms, err := e.terms.TermsAsOf(ctx, "btu", date.MustParse("2004-10-03"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _, err := e.svc.SubmitCertificate(ctx, terms, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := e.mustSubmit("2004-10-03", e.recv)
+		if c.BorrowingBase != plain.BorrowingBase {
+			t.Errorf("borrowing base %s with the explicit map, %s plain", c.BorrowingBase, plain.BorrowingBase)
+		}
+		got, err := s.Certificate(ctx, c.ID)
+		if err != nil || !strings.Contains(string(got.Inputs[0].Map), `"date_format":"MM/DD/YYYY"`) {
+			t.Errorf("stored map %q (%v)", got.Inputs[0].Map, err)
+		}
+	})
+}

@@ -664,9 +664,9 @@ func (s *Server) submitCertificate(c *call) (any, error) {
 	}
 	// The body is in memory already (within the upload limit): its parts
 	// are read from it, each file copied once, no temporary file.
-	values, files, err := c.uploadParts(map[string]bool{"as_of": true, "csrf_token": true},
+	values, files, err := c.uploadParts(map[string]bool{"as_of": true, "maps": true, "csrf_token": true},
 		[]string{"receivables", "debtors", "inventory", "sales", "collections", "credits", "inventory_activity"},
-		"expected as_of, receivables, debtors, inventory, and optionally sales, collections, credits, inventory_activity")
+		"expected as_of, receivables, debtors, inventory, and optionally sales, collections, credits, inventory_activity, maps")
 	if err != nil {
 		return nil, err
 	}
@@ -693,6 +693,9 @@ func (s *Server) submitCertificate(c *call) (any, error) {
 		if file, ok := files[f.field]; ok {
 			*f.dst = file
 		}
+	}
+	if err := submissionMaps(&in, values["maps"]); err != nil {
+		return nil, err
 	}
 	t, err := s.terms.TermsAsOf(c.r.Context(), c.fac.Slug, asOf)
 	if err != nil {

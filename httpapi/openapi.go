@@ -274,6 +274,7 @@ var bodies = map[string]struct {
 			"collections":        obj{"type": "string", "format": "binary", "description": "optional: the collections journal of the period (receipts and returned checks; CSV or XLSX)"},
 			"credits":            obj{"type": "string", "format": "binary", "description": "optional: the credits journal of the period (returns, allowances, discounts, write-offs; CSV or XLSX)"},
 			"inventory_activity": obj{"type": "string", "format": "binary", "description": "optional: the inventory activity of the period (receipts, issues, adjustments; CSV or XLSX)"},
+			"maps":               obj{"type": "string", "description": "optional: report maps by kind as JSON ({\"receivables\": {\"columns\": {…}, \"layout\": {…}}}); a report without one is read with the facility's saved map of its kind (docs/reports.md)"},
 			"csrf_token":         str}, "additionalProperties": false}},
 	"ReportPreviewUpload": {"multipart/form-data", obj{"type": "object", "required": []string{"file"},
 		"properties": obj{"file": obj{"type": "string", "format": "binary", "description": "the report (CSV or XLSX) of the route's kind"},

@@ -96,3 +96,16 @@ func (s *Server) previewReport(c *call) (any, error) {
 	}
 	return s.svc.PreviewReport(c.r.Context(), c.fac.Slug, in)
 }
+
+// submissionMaps gives a certificate upload's inputs the maps of its
+// maps field (JSON: kind → report map), if any.
+func submissionMaps(in *app.CertificateInput, v string) error {
+	if v == "" {
+		return nil
+	}
+	var maps map[string]collateral.ReportMap
+	if err := json.Unmarshal([]byte(v), &maps); err != nil {
+		return fieldErr("maps", "found %q, expected report maps by kind as JSON ({\"receivables\": {\"columns\": {...}, \"layout\": {...}}}): %v", v, err)
+	}
+	return in.SetMaps(maps)
+}

@@ -114,5 +114,22 @@ func TestReportMapsAPI(t *testing.T) {
 		if r := e.do(borrower, previewUpload(base+"/receivables/preview", "aging.csv", []byte("x"), map[string]string{"map": "{"})); r.status != 400 || !strings.Contains(string(r.body), "map") {
 			t.Errorf("bad map field: %d %s", r.status, r.body)
 		}
+		// A certificate upload with explicit maps: the plain reports with a
+		// plain map of the aging (instead of the saved one); maps of a kind
+		// not uploaded are refused.
+		if r := e.do(borrower, e.certificateUpload(own, "2004-10-03", map[string]string{"maps": `{"sales": {}}`})); r.status != 422 || !strings.Contains(string(r.body), "no sales report is given") {
+			t.Errorf("maps for a journal not given: %d %s", r.status, r.body)
+		}
+		if r := e.do(borrower, e.certificateUpload(own, "2004-10-03", map[string]string{"maps": `[`})); r.status != 400 {
+			t.Errorf("bad maps: %d %s", r.status, r.body)
+		}
+		if r := e.do(borrower, e.certificateUpload(own, "2004-10-03", map[string]string{"maps": `{"receivables": {}}`})); r.status != 201 {
+			t.Errorf("upload with a plain map (the saved one would refuse the plain aging): %d %s", r.status, r.body)
+		}
+		// Without: read with the saved map (its standard names stand in for
+		// the mapped headers it lacks), kept with the input.
+		if r := e.do(borrower, e.certificateUpload(own, "2004-10-03", nil)); r.status != 201 || !strings.Contains(string(r.body), `"map":{"columns":{"amount":"Open Balance"`) {
+			t.Errorf("upload read with the saved map: %d %.300s", r.status, r.body)
+		}
 	})
 }

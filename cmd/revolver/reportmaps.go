@@ -233,3 +233,23 @@ func mapCmd() *cobra.Command {
 	c.AddCommand(set, show, preview)
 	return c
 }
+
+// submissionMapsFile gives a submission's inputs the maps of a JSON file
+// (kind → report map), if one is named.
+func submissionMapsFile(in *app.CertificateInput, path string) error {
+	if path == "" {
+		return nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return usageError{fmt.Errorf("--maps: %v", err)}
+	}
+	var maps map[string]collateral.ReportMap
+	if err := json.Unmarshal(b, &maps); err != nil {
+		return usageError{fmt.Errorf("--maps %s: found %v, expected report maps by kind as JSON ({\"receivables\": {\"columns\": {...}, \"layout\": {...}}})", path, err)}
+	}
+	if err := in.SetMaps(maps); err != nil {
+		return usageError{fmt.Errorf("--maps %s: %v", path, err)}
+	}
+	return nil
+}
