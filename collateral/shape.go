@@ -475,18 +475,14 @@ func (sh *shaped) add(rows []rawRow, spec kindSpec, l *Layout, opt Options, shee
 	return nil
 }
 
+// sheetOff is the line offset of a sheet's rows (0 for a CSV).
 func sheetOff(sh *shaped, sheet string) int {
-	if sheet == "" {
-		return 0
-	}
-	off := 0
 	for _, s := range sh.sheets {
 		if s.name == sheet {
 			return s.off
 		}
-		off = s.off + s.n
 	}
-	return off
+	return 0
 }
 
 func (sh *shaped) skip(line int, role, text, total string, covered int) {
