@@ -52,7 +52,10 @@ const (
 // CertificateInput is a borrowing base certificate's reports (CSV, or
 // XLSX when the name ends in .xlsx) as of a date, and the journals of the
 // period since the previous approved certificate it may carry (a zero
-// InputContent: not delivered).
+// InputContent: not delivered). An input's Map (JSON of a
+// collateral.ReportMap) is the column map and layout to read it with;
+// without one, the facility's saved map of its kind is used
+// (SetReportMap), or none.
 type CertificateInput struct {
 	Facility                        string
 	AsOf                            date.Date
@@ -88,40 +91,64 @@ func (in CertificateInput) stored() []store.InputContent {
 	return out
 }
 
-// ReadReports parses the three reports.
+// ReadReports parses the three reports, each with its map (Input.Map:
+// the column map and layout it is read with; none, a plain report).
 func ReadReports(in CertificateInput, currency string) (*collateral.Receivables, *collateral.Inventory, error) {
-	opt := collateral.Options{Currency: currency}
-	xlsx := func(n string) bool { return strings.HasSuffix(strings.ToLower(n), ".xlsx") }
-	invalid := func(err error) error { return &store.Error{Code: store.CodeInvalid, Message: err.Error(), Err: err} }
-	var debtors []collateral.Debtor
-	var err error
-	if xlsx(in.Debtors.Name) {
-		debtors, err = collateral.ReadDebtorsXLSX(in.Debtors.Name, in.Debtors.Content, opt)
-	} else {
-		debtors, err = collateral.ReadDebtors(in.Debtors.Name, in.Debtors.Content, opt)
+	invalid := func(err error) error {
+		if store.ErrorCode(err) != "" && store.ErrorCode(err) != store.CodeInternal {
+			return err
+		}
+		return &store.Error{Code: store.CodeInvalid, Message: err.Error(), Err: err}
 	}
+	dopt, err := readOptions(in.Debtors, currency)
+	if err != nil {
+		return nil, nil, err
+	}
+	debtors, err := readDebtors(in.Debtors, dopt)
 	if err != nil {
 		return nil, nil, invalid(err)
 	}
-	var recv *collateral.Receivables
-	if xlsx(in.Receivables.Name) {
-		recv, err = collateral.ReadReceivablesXLSX(in.Receivables.Name, in.Receivables.Content, in.Debtors.Name, debtors, opt)
-	} else {
-		recv, err = collateral.ReadReceivables(in.Receivables.Name, in.Receivables.Content, in.Debtors.Name, debtors, opt)
+	ropt, err := readOptions(in.Receivables, currency)
+	if err != nil {
+		return nil, nil, err
 	}
+	recv, err := readReceivables(in.Receivables, in.Debtors.Name, debtors, ropt)
 	if err != nil {
 		return nil, nil, invalid(err)
+	}
+	iopt, err := readOptions(in.Inventory, currency)
+	if err != nil {
+		return nil, nil, err
 	}
 	var inv *collateral.Inventory
-	if xlsx(in.Inventory.Name) {
-		inv, err = collateral.ReadInventoryXLSX(in.Inventory.Name, in.Inventory.Content, opt)
+	if isXLSXName(in.Inventory.Name) {
+		inv, err = collateral.ReadInventoryXLSX(in.Inventory.Name, in.Inventory.Content, iopt)
 	} else {
-		inv, err = collateral.ReadInventory(in.Inventory.Name, in.Inventory.Content, opt)
+		inv, err = collateral.ReadInventory(in.Inventory.Name, in.Inventory.Content, iopt)
 	}
 	if err != nil {
 		return nil, nil, invalid(err)
 	}
 	return recv, inv, nil
+}
+
+func isXLSXName(n string) bool { return strings.HasSuffix(strings.ToLower(n), ".xlsx") }
+
+// readDebtors reads a customer master, CSV or XLSX by its name.
+func readDebtors(c store.InputContent, opt collateral.Options) ([]collateral.Debtor, error) {
+	if isXLSXName(c.Name) {
+		return collateral.ReadDebtorsXLSX(c.Name, c.Content, opt)
+	}
+	return collateral.ReadDebtors(c.Name, c.Content, opt)
+}
+
+// readReceivables reads an aging against its customer master, CSV or
+// XLSX by its name.
+func readReceivables(c store.InputContent, debtorsFile string, debtors []collateral.Debtor, opt collateral.Options) (*collateral.Receivables, error) {
+	if isXLSXName(c.Name) {
+		return collateral.ReadReceivablesXLSX(c.Name, c.Content, debtorsFile, debtors, opt)
+	}
+	return collateral.ReadReceivables(c.Name, c.Content, debtorsFile, debtors, opt)
 }
 
 // datedAfter refuses reports that count what did not exist on the as-of
@@ -198,6 +225,11 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 	}
 	const steps = 4
 	ReportProgress(ctx, "certificate: reading the reports", 0, steps)
+	// An input without a map of its own is read with the facility's map
+	// of its kind (docs/reports.md), stored with it.
+	if in, err = s.withReportMaps(ctx, in); err != nil {
+		return store.Certificate{}, nil, err
+	}
 	recv, inv, err := ReadReports(in, t.Currency)
 	if err != nil {
 		return store.Certificate{}, nil, err
@@ -352,7 +384,8 @@ func sameSubmission(tx store.Tx, in CertificateInput) (store.Certificate, bool, 
 		same := true
 		for j, w := range want {
 			sum := sha256.Sum256(w.Content)
-			if c.Inputs[j].Name != w.Name || c.Inputs[j].SHA256 != hex.EncodeToString(sum[:]) || c.Inputs[j].Kind != "" && c.Inputs[j].Kind != w.Kind {
+			if c.Inputs[j].Name != w.Name || c.Inputs[j].SHA256 != hex.EncodeToString(sum[:]) || c.Inputs[j].Kind != "" && c.Inputs[j].Kind != w.Kind ||
+				mapKey(c.Inputs[j].Map) != mapKey(w.Map) { // the same file read with another map is another submission
 				same = false
 			}
 		}

@@ -195,7 +195,7 @@ func (s *Service) RecomputeCertificate(ctx context.Context, t *agreement.Terms, 
 		if err != nil {
 			return nil, fmt.Errorf("certificate %d input %s: %w", c.ID, c.Inputs[i].Name, err)
 		}
-		*dst = store.InputContent{Name: c.Inputs[i].Name, Content: b}
+		*dst = store.InputContent{Name: c.Inputs[i].Name, Content: b, Map: c.Inputs[i].Map}
 	}
 	recv, inv, err := ReadReports(in, t.Currency)
 	if err != nil {

@@ -233,23 +233,19 @@ func (s *Service) certificateAging(ctx context.Context, c store.Certificate, cur
 	if err != nil {
 		return nil, err
 	}
-	opt := collateral.Options{Currency: currency}
-	xlsx := func(n string) bool { return strings.HasSuffix(strings.ToLower(n), ".xlsx") }
-	var debtors []collateral.Debtor
-	if xlsx(din.Name) {
-		debtors, err = collateral.ReadDebtorsXLSX(din.Name, db, opt)
-	} else {
-		debtors, err = collateral.ReadDebtors(din.Name, db, opt)
+	dopt, err := readOptions(store.InputContent{Name: din.Name, Map: din.Map}, currency)
+	if err != nil {
+		return nil, err
 	}
+	debtors, err := readDebtors(store.InputContent{Name: din.Name, Content: db}, dopt)
 	if err != nil {
 		return nil, fmt.Errorf("certificate %d: %w", c.ID, err)
 	}
-	var recv *collateral.Receivables
-	if xlsx(rin.Name) {
-		recv, err = collateral.ReadReceivablesXLSX(rin.Name, rb, din.Name, debtors, opt)
-	} else {
-		recv, err = collateral.ReadReceivables(rin.Name, rb, din.Name, debtors, opt)
+	ropt, err := readOptions(store.InputContent{Name: rin.Name, Map: rin.Map}, currency)
+	if err != nil {
+		return nil, err
 	}
+	recv, err := readReceivables(store.InputContent{Name: rin.Name, Content: rb}, din.Name, debtors, ropt)
 	if err != nil {
 		return nil, fmt.Errorf("certificate %d: %w", c.ID, err)
 	}

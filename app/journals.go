@@ -70,27 +70,33 @@ func qualityCode(code string) bool {
 // readJournals parses the journals a submission carries (those not
 // delivered stay nil).
 func readJournals(in CertificateInput, currency string) (collateral.Journals, error) {
-	opt := collateral.Options{Currency: currency}
 	invalid := func(err error) error { return &store.Error{Code: store.CodeInvalid, Message: err.Error(), Err: err} }
 	var j collateral.Journals
 	var err error
+	opt := func(c store.InputContent) collateral.Options {
+		o, oerr := readOptions(c, currency)
+		if oerr != nil && err == nil {
+			err = oerr
+		}
+		return o
+	}
 	if delivered(in.Sales) {
-		if j.Sales, err = collateral.ReadSales(in.Sales.Name, in.Sales.Content, opt); err != nil {
+		if j.Sales, err = collateral.ReadSales(in.Sales.Name, in.Sales.Content, opt(in.Sales)); err != nil {
 			return j, invalid(err)
 		}
 	}
 	if delivered(in.Collections) {
-		if j.Collections, err = collateral.ReadCollections(in.Collections.Name, in.Collections.Content, opt); err != nil {
+		if j.Collections, err = collateral.ReadCollections(in.Collections.Name, in.Collections.Content, opt(in.Collections)); err != nil {
 			return j, invalid(err)
 		}
 	}
 	if delivered(in.Credits) {
-		if j.Credits, err = collateral.ReadCredits(in.Credits.Name, in.Credits.Content, opt); err != nil {
+		if j.Credits, err = collateral.ReadCredits(in.Credits.Name, in.Credits.Content, opt(in.Credits)); err != nil {
 			return j, invalid(err)
 		}
 	}
 	if delivered(in.InventoryActivity) {
-		if j.InventoryActivity, err = collateral.ReadInventoryActivity(in.InventoryActivity.Name, in.InventoryActivity.Content, opt); err != nil {
+		if j.InventoryActivity, err = collateral.ReadInventoryActivity(in.InventoryActivity.Name, in.InventoryActivity.Content, opt(in.InventoryActivity)); err != nil {
 			return j, invalid(err)
 		}
 	}
@@ -219,7 +225,7 @@ func (s *Service) storedReports(ctx context.Context, c store.Certificate, curren
 		if err != nil {
 			return nil, nil, fmt.Errorf("certificate %d input %s: %w", c.ID, c.Inputs[i].Name, err)
 		}
-		*dst = store.InputContent{Name: c.Inputs[i].Name, Content: b}
+		*dst = store.InputContent{Name: c.Inputs[i].Name, Content: b, Map: c.Inputs[i].Map}
 	}
 	return ReadReports(in, currency)
 }

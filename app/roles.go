@@ -69,6 +69,9 @@ const (
 	// ActManageWebhooks: register and remove webhooks, and read the
 	// delivery log.
 	ActManageWebhooks Action = "manage_webhooks"
+	// ActSetReportMap: set a facility's column map and layout of a kind of
+	// report (docs/reports.md): the borrower's controller, or a lender.
+	ActSetReportMap Action = "set_report_map"
 )
 
 var (
@@ -103,6 +106,7 @@ var roleMatrix = map[Action][]string{
 	ActImportCash:          deciders,
 	ActNotifications:       everyRole,
 	ActManageWebhooks:      []string{store.RoleLenderAdmin},
+	ActSetReportMap:        makers,
 }
 
 // Actions lists the actions of the role matrix.

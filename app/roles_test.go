@@ -41,6 +41,7 @@ func TestRoleMatrix(t *testing.T) {
 		ActDecideReserve:       {admin, officer},
 		ActNotifications:       {admin, officer, store.RoleLenderAnalyst, borrower, auditor},
 		ActManageWebhooks:      {admin},
+		ActSetReportMap:        {admin, officer, borrower},
 	}
 	for _, a := range Actions() {
 		if _, ok := want[a]; !ok {

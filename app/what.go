@@ -125,6 +125,8 @@ const (
 
 	// ImportCash: a BAI2 file imported and its cash applied.
 	OpImportCash Op = "cash_file/import"
+	// SetReportMap: a facility's column map and layout of a kind of report.
+	OpSetReportMap Op = "report_map/set"
 )
 
 type opKey struct{}

@@ -154,7 +154,7 @@ func TestErrors(t *testing.T) {
 			msg: `receivables.csv:3: column "invoice_date": found "2004-02-30", expected a date YYYY-MM-DD`},
 		{name: "bad due date", kind: "receivables", in: r(ok, "C1,INV2,2004-02-03,10/01/2004,10.00,USD,false"),
 			file: "receivables.csv", line: 3, column: "due_date",
-			msg: `receivables.csv:3: column "due_date": found "10/01/2004", expected a date YYYY-MM-DD`},
+			msg: `receivables.csv:3: column "due_date": found "10/01/2004", expected a date YYYY-MM-DD; month and day are ambiguous and never guessed: declare the layout's date_format MM/DD/YYYY (M/D/YYYY) or DD/MM/YYYY (D/M/YYYY)`},
 		{name: "bad amount", kind: "receivables", in: r(ok, ok[:0]+"C1,INV2,2004-09-01,2004-10-01,12.345,USD,false"),
 			file: "receivables.csv", line: 3, column: "amount",
 			msg: `receivables.csv:3: column "amount": found "12.345", expected an amount with at most two decimals (e.g. 1234.56)`},

@@ -7,6 +7,9 @@ import (
 // ReadDebtors reads a customer master (CSV, with a header line). On any
 // problem it returns nil and an *Errors.
 func ReadDebtors(name string, data []byte, opt Options) ([]Debtor, error) {
+	if opt.Layout != nil {
+		return readDebtorsLayout(name, data, false, opt)
+	}
 	t := &table{file: name, kind: "debtors"}
 	data, start, firstLine, ok := headerCSV(t, data, DebtorColumns, opt)
 	if !ok {
@@ -72,7 +75,7 @@ func (s *debtorSink) row(w *worker, line int32, idx int) {
 	if a, ok := w.parseAmount(f(7)); ok && a >= 0 {
 		d.ContraPayable = a
 	} else {
-		w.fail(line, "contra_payable", f(7), expNonNegAmt)
+		w.fail(line, "contra_payable", f(7), w.expAmount(expNonNegAmt))
 	}
 }
 

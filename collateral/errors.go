@@ -14,22 +14,26 @@ const MaxErrors = 20
 // FieldError is one problem in an input file: where it is, what was found
 // and what was expected.
 type FieldError struct {
-	File     string // the input's name, e.g. "receivables.csv"
-	Line     int    // line in the file (header = 1); 0 when it concerns the whole file
-	Column   string // standard column name; "" when it concerns the whole row or file
-	Value    string // the text found (for a missing column: the header found)
-	Expected string // what was expected instead
+	File     string `json:"file"`            // the input's name, e.g. "receivables.csv"
+	Sheet    string `json:"sheet,omitempty"` // the workbook's sheet, when a report is read from several (Layout.Sheet "*"); Line is then its row
+	Line     int    `json:"line"`            // line in the file (header = 1); 0 when it concerns the whole file
+	Column   string `json:"column"`          // standard column name; "" when it concerns the whole row or file
+	Value    string `json:"found"`           // the text found (for a missing column: the header found)
+	Expected string `json:"expected"`        // what was expected instead
 	// Missing is set when Column is absent from the header; Value then lists
 	// the header's columns.
-	Missing bool
+	Missing bool `json:"missing,omitempty"`
 }
 
-// Error reads like
+// Error reads like (a sheet of several as aging.xlsx[East]:12)
 //
 //	receivables.csv:1043: column "amount": found "12.345", expected an amount with at most two decimals
 func (e *FieldError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
+	if e.Sheet != "" {
+		fmt.Fprintf(&b, "[%s]", e.Sheet)
+	}
 	if e.Line > 0 {
 		b.WriteByte(':')
 		b.WriteString(strconv.Itoa(e.Line))

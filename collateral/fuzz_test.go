@@ -2,10 +2,14 @@ package collateral
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"revolver/money"
 )
 
 // Accepted input, written back as CSV, must read to the same values.
@@ -224,4 +228,119 @@ func lineless(rows any) string {
 		fmt.Fprintf(&b, "%+v\n", r.Interface())
 	}
 	return b.String()
+}
+
+// A report read under a layout, written back as a plain report, reads to
+// the same values by the fast path; the detail rows the shaping kept are
+// the rows read.
+func FuzzReadReceivablesLayout(f *testing.F) {
+	for _, name := range []string{"qb-aging.csv", "qb-aging-bad-subtotal.csv", "qb-aging-bad-values.csv", "qb-aging-iso-header1.csv"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "layout", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, uint8(0))
+	}
+	f.Add([]byte("T\n\nNum,Name,Date,Due Date,Open Balance\nG\n1,Beta Corp,1/2/2026,1/3/2026,\"($1,000.00)\"\nTotal G,,,,(1000.00)\nGrand Total,,,,-1000.00\n"), uint8(1))
+	f.Fuzz(func(t *testing.T, data []byte, variant uint8) {
+		ds, err := ReadDebtors("debtors.csv", []byte("debtor_id,name,country,government,affiliate,credit_insured,assignment_of_claims,contra_payable\nBeta Corp,B,US,false,false,false,false,0\nGamma LLC,G,US,false,false,false,false,0\nDelta GmbH,D,DE,false,false,false,false,0\n"), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := qbMap
+		l := *qbMap.Layout
+		l.DateFormat = DateFormats[int(variant)%len(DateFormats)]
+		if variant&8 != 0 {
+			l.HeaderRow = 5
+		}
+		m.Layout = &l
+		r, err := ReadReceivables("aging.csv", data, "debtors.csv", ds, m.Options(""))
+		if err != nil {
+			if r != nil {
+				t.Fatal("rows with an error")
+			}
+			_ = err.Error()
+			return
+		}
+		sh, err := shapeReport("aging.csv", "receivables", data, false, m.Options(""))
+		if err != nil || sh.shape.Detail != r.Len() {
+			t.Fatalf("shaped again: %v, %d detail rows for %d read", err, sh.shape.Detail, r.Len())
+		}
+		again, err := ReadReceivables("receivables.csv", writeReceivables(r, "USD"), "debtors.csv", ds, Options{})
+		if err != nil {
+			t.Fatalf("written back: %v", err)
+		}
+		for i := range r.Rows {
+			a, b := r.Rows[i], again.Rows[i]
+			a.Line, b.Line, a.invOff, b.invOff = 0, 0, 0, 0
+			if a != b || r.InvoiceNo(i) != again.InvoiceNo(i) {
+				t.Fatalf("row %d: %+v, then %+v", i, a, b)
+			}
+		}
+	})
+}
+
+// Amounts and dates: a normalised amount reads as the amount the
+// accounting form means, whatever the form.
+func FuzzNormalizeAmount(f *testing.F) {
+	f.Add(int64(123456), uint8(0))
+	f.Add(int64(-1200), uint8(3))
+	f.Fuzz(func(t *testing.T, cents int64, form uint8) {
+		a := money.Amount(cents % (1 << 50))
+		abs := a
+		if abs < 0 {
+			abs = -abs
+		}
+		plain := abs.String()
+		grouped := groupThousands(plain)
+		var s string
+		neg := a < 0
+		switch form % 5 {
+		case 0:
+			s = "$" + grouped
+			if neg {
+				s = "-" + s
+			}
+		case 1:
+			s = grouped
+			if neg {
+				s = "(" + s + ")"
+			}
+		case 2:
+			s = "$" + grouped
+			if neg {
+				s += "-"
+			}
+		case 3:
+			s = plain
+			if neg {
+				s = "$-" + s
+			}
+		default:
+			s = " " + grouped + " "
+			if neg {
+				s = "(" + "$" + grouped + ")"
+			}
+		}
+		n, ok := normalizeAmount(s)
+		if !ok {
+			t.Fatalf("%q refused", s)
+		}
+		got, ok := money.ParseAmountBytes([]byte(n))
+		if !ok || got != a {
+			t.Fatalf("%q → %q → %v, want %v", s, n, got, a)
+		}
+	})
+}
+
+func groupThousands(plain string) string {
+	whole, frac, _ := strings.Cut(plain, ".")
+	var b strings.Builder
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String() + "." + frac
 }

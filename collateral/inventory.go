@@ -5,6 +5,9 @@ package collateral
 // unit_cost, as quantities may be fractional) but must not be negative.
 // On any problem it returns nil and an *Errors.
 func ReadInventory(name string, data []byte, opt Options) (*Inventory, error) {
+	if opt.Layout != nil {
+		return readInventoryLayout(name, data, false, opt)
+	}
 	t := &table{file: name, kind: "inventory"}
 	data, start, firstLine, ok := headerCSV(t, data, InventoryColumns, opt)
 	if !ok {
@@ -83,10 +86,10 @@ func (s *invSink) row(w *worker, line int32, idx int) {
 	}
 	var ok bool
 	if it.ExtendedCost, ok = w.parseAmount(f(6)); !ok || it.ExtendedCost < 0 {
-		w.fail(line, "extended_cost", f(6), expNonNegAmt)
+		w.fail(line, "extended_cost", f(6), w.expAmount(expNonNegAmt))
 	}
 	if it.LastMovement, ok = w.parseDate(f(7)); !ok {
-		w.fail(line, "last_movement_date", f(7), w.expDate())
+		w.fail(line, "last_movement_date", f(7), w.expDateOf(f(7)))
 	}
 	if len(s.ext.span) > 0 {
 		s.ext.take(w, idx)

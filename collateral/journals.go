@@ -294,7 +294,21 @@ func readJournal[R any](name, kind string, data []byte, std []string, opt Option
 	t := &table{file: name, kind: kind}
 	s := &journalSink[R]{t: t, parse: parse}
 	var ws []*worker
-	if isXLSX(name) {
+	var sh *shaped
+	if opt.Layout != nil {
+		var err error
+		if sh, err = shapeReport(name, kind, data, isXLSX(name), opt); err != nil {
+			return nil, nil, err
+		}
+		var ok bool
+		if t, ok = sh.table(kind, std, opt); !ok {
+			return nil, nil, sh.fix(t.errs.err())
+		}
+		s.t = t
+		s.cols(std)
+		ws = sh.scan(t, s)
+		t.errs.merge(&sh.errs)
+	} else if isXLSX(name) {
 		rows, err := sheetRows(name, kind, data, std, opt)
 		if err != nil {
 			return nil, nil, err
@@ -314,6 +328,9 @@ func readJournal[R any](name, kind string, data []byte, std []string, opt Option
 	}
 	collect(t, ws)
 	if err := t.errs.err(); err != nil {
+		if sh != nil {
+			return nil, nil, sh.fix(err)
+		}
 		return nil, nil, err
 	}
 	rows := s.rows
@@ -379,7 +396,7 @@ func (w *worker) required(line int32, col string, b []byte, expected string) str
 func (w *worker) date(line int32, col string, b []byte) date.Date {
 	d, ok := w.parseDate(b)
 	if !ok {
-		w.fail(line, col, b, w.expDate())
+		w.fail(line, col, b, w.expDateOf(b))
 	}
 	return d
 }
@@ -390,7 +407,7 @@ func (w *worker) amount(line int32, col string, b []byte, sign int) money.Amount
 	a, ok := w.parseAmount(b)
 	switch {
 	case !ok:
-		w.fail(line, col, b, expAmount)
+		w.fail(line, col, b, w.expAmount(expAmount))
 	case sign > 0 && a <= 0:
 		w.fail(line, col, b, "an amount > 0 with at most two decimals (e.g. 1234.56)")
 	case sign < 0 && a >= 0:

@@ -91,7 +91,7 @@ func TestJournalErrors(t *testing.T) {
 		{"credit kind", cred, "credits.csv", credHeader + "2004-02-15,C1,I1,CM1,rebate,1.00\n",
 			Options{}, []string{`credits.csv:2: column "kind": found "rebate", expected return, allowance, discount or writeoff`}},
 		{"credit date", cred, "credits.csv", credHeader + "2004-02-15,C1,I1,CM1,return,1.00\n15/02/2004,C1,I1,CM2,return,1.00\n",
-			Options{}, []string{`credits.csv:3: column "date": found "15/02/2004", expected a date YYYY-MM-DD`}},
+			Options{}, []string{`credits.csv:3: column "date": found "15/02/2004", expected a date YYYY-MM-DD; it reads only day first: declare the layout's date_format DD/MM/YYYY (or D/M/YYYY)`}},
 		{"issue negative", move, "inventory_activity.csv", moveHeader + "2004-02-06,P1,BIL,issue,-1,5.00,-5.00\n",
 			Options{}, []string{`inventory_activity.csv:2: column "quantity": found "-1", expected a quantity > 0 (digits, optionally with a decimal point)`,
 				`inventory_activity.csv:2: column "amount": found "-5.00", expected an amount > 0 with at most two decimals (e.g. 1234.56)`}},

@@ -99,26 +99,61 @@ func colCount(c int, err error) string {
 // sheetRows returns the rows of the report's sheet (row 1, the header,
 // checked against std first), within the limits of opt.
 func sheetRows(name, kind string, data []byte, std []string, opt Options) ([][]string, error) {
-	l := opt.xlsxLimits()
-	if err := checkZip(name, data, l); err != nil {
-		return nil, err
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: l.MaxUncompressed, UnzipXMLSizeLimit: min(l.MaxUncompressed, 16<<20)})
+	f, l, err := openWorkbook(name, data, opt)
 	if err != nil {
-		return nil, xlsxRefused(name, "a file that is not a readable spreadsheet ("+err.Error()+")", "an .xlsx workbook")
+		return nil, err
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
 		return nil, xlsxRefused(name, "a workbook without sheets", "a sheet with a header row")
 	}
-	sheet := sheets[0]
+	rows, err := readSheet(f, name, reportSheet(sheets, kind), l, func(row []string) error {
+		ht := &table{file: name, kind: kind}
+		if !headerRows(ht, [][]string{row}, std, opt) {
+			return ht.errs.err()
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		ht := &table{file: name, kind: kind}
+		headerRows(ht, nil, std, opt)
+		return nil, ht.errs.err()
+	}
+	return rows, nil
+}
+
+// reportSheet is the sheet a report is read from: the one named like the
+// report, or else the first.
+func reportSheet(sheets []string, kind string) string {
 	for _, s := range sheets {
 		if strings.EqualFold(strings.TrimSpace(s), kind) {
-			sheet = s
-			break
+			return s
 		}
 	}
+	return sheets[0]
+}
+
+// openWorkbook opens a workbook within the limits of opt.
+func openWorkbook(name string, data []byte, opt Options) (*excelize.File, XLSXLimits, error) {
+	l := opt.xlsxLimits()
+	if err := checkZip(name, data, l); err != nil {
+		return nil, l, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: l.MaxUncompressed, UnzipXMLSizeLimit: min(l.MaxUncompressed, 16<<20)})
+	if err != nil {
+		return nil, l, xlsxRefused(name, "a file that is not a readable spreadsheet ("+err.Error()+")", "an .xlsx workbook")
+	}
+	return f, l, nil
+}
+
+// readSheet reads a sheet's rows within the limits l, giving row 1 to
+// first (when not nil) before any other is read. Row r is rows[r-1]:
+// empty rows inside kept, empty rows at the end dropped.
+func readSheet(f *excelize.File, name, sheet string, l XLSXLimits, first func([]string) error) ([][]string, error) {
 	unreadable := func(err error) error {
 		return xlsxRefused(name, fmt.Sprintf("sheet %q unreadable (%v)", sheet, err), "a sheet with a header row")
 	}
@@ -160,10 +195,9 @@ func sheetRows(name, kind string, data []byte, std []string, opt Options) ([][]s
 			return nil, &Errors{List: []*FieldError{{File: name, Line: cur, Value: fmt.Sprintf("a cell in column %d", len(row)),
 				Expected: fmt.Sprintf("at most %d columns (the limit of a sheet's columns)", l.MaxColumns)}}, Total: 1}
 		}
-		if cur == 1 {
-			ht := &table{file: name, kind: kind}
-			if !headerRows(ht, [][]string{row}, std, opt) {
-				return nil, ht.errs.err()
+		if cur == 1 && first != nil {
+			if err := first(row); err != nil {
+				return nil, err
 			}
 		}
 		if len(row) == 0 {
@@ -181,11 +215,6 @@ func sheetRows(name, kind string, data []byte, std []string, opt Options) ([][]s
 	if err := it.Error(); err != nil {
 		return nil, unreadable(err)
 	}
-	if cur == 0 {
-		ht := &table{file: name, kind: kind}
-		headerRows(ht, nil, std, opt)
-		return nil, ht.errs.err()
-	}
 	return rows, nil
 }
 
@@ -201,6 +230,9 @@ func headerRows(t *table, rows [][]string, std []string, opt Options) bool {
 
 // ReadDebtorsXLSX reads a customer master from a spreadsheet.
 func ReadDebtorsXLSX(name string, data []byte, opt Options) ([]Debtor, error) {
+	if opt.Layout != nil {
+		return readDebtorsLayout(name, data, true, opt)
+	}
 	rows, err := sheetRows(name, "debtors", data, DebtorColumns, opt)
 	if err != nil {
 		return nil, err
@@ -210,6 +242,9 @@ func ReadDebtorsXLSX(name string, data []byte, opt Options) ([]Debtor, error) {
 
 // ReadReceivablesXLSX reads an aging from a spreadsheet.
 func ReadReceivablesXLSX(name string, data []byte, debtorsFile string, debtors []Debtor, opt Options) (*Receivables, error) {
+	if opt.Layout != nil {
+		return readReceivablesLayout(name, data, true, debtorsFile, debtors, opt)
+	}
 	rows, err := sheetRows(name, "receivables", data, ReceivableColumns, opt)
 	if err != nil {
 		return nil, err
@@ -219,6 +254,9 @@ func ReadReceivablesXLSX(name string, data []byte, debtorsFile string, debtors [
 
 // ReadInventoryXLSX reads an inventory valuation from a spreadsheet.
 func ReadInventoryXLSX(name string, data []byte, opt Options) (*Inventory, error) {
+	if opt.Layout != nil {
+		return readInventoryLayout(name, data, true, opt)
+	}
 	rows, err := sheetRows(name, "inventory", data, InventoryColumns, opt)
 	if err != nil {
 		return nil, err

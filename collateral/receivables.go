@@ -17,6 +17,9 @@ import (
 // The result refers to data for its invoice numbers: data must not be
 // changed afterwards.
 func ReadReceivables(name string, data []byte, debtorsFile string, debtors []Debtor, opt Options) (*Receivables, error) {
+	if opt.Layout != nil {
+		return readReceivablesLayout(name, data, false, debtorsFile, debtors, opt)
+	}
 	t := &table{file: name, kind: "receivables"}
 	data, start, firstLine, ok := headerCSV(t, data, ReceivableColumns, opt)
 	if !ok {
@@ -145,13 +148,13 @@ func (s *recvSink) row(w *worker, line int32, idx int) {
 	}
 	var ok bool
 	if x.InvoiceDate, ok = w.parseDate(idt); !ok {
-		w.fail(line, "invoice_date", idt, w.expDate())
+		w.fail(line, "invoice_date", idt, w.expDateOf(idt))
 	}
 	if x.DueDate, ok = w.parseDate(due); !ok {
-		w.fail(line, "due_date", due, w.expDate())
+		w.fail(line, "due_date", due, w.expDateOf(due))
 	}
 	if x.Amount, ok = w.parseAmount(amt); !ok {
-		w.fail(line, "amount", amt, expAmount)
+		w.fail(line, "amount", amt, w.expAmount(expAmount))
 	}
 	if !(s.cur3ok && len(cur) == 3 && uint32(cur[0])|uint32(cur[1])<<8|uint32(cur[2])<<16 == s.cur3) &&
 		string(cur) != s.curS && !bytes.EqualFold(cur, s.cur) {
@@ -193,11 +196,34 @@ func (s *recvSink) invoiceHash(b []byte) uint32 {
 // cut returns a plain line's field, d[start:end] for v = end<<32 | start.
 func cut(d []byte, v uint64) []byte { return d[uint32(v) : v>>32] }
 
-func (w *worker) expDate() string {
+// expDateOf is what a date column expects, given the value b found
+// instead: under a layout, the date format it declares; a value written
+// with slashes and no format declared names the formats to declare (an
+// ambiguous date is never guessed).
+func (w *worker) expDateOf(b []byte) string {
+	exp := expDate
 	if w.xlsx {
-		return expDateXLSX
+		exp = expDateXLSX
 	}
-	return expDate
+	if f := w.dateFormat; f != "" && f != DateISO {
+		exp = "a date " + f + " (the layout's date_format)"
+		if w.xlsx {
+			exp += " or a spreadsheet date"
+		}
+	}
+	if h := slashDateHint(b, w.dateFormat); h != "" {
+		exp += "; " + h
+	}
+	return exp
+}
+
+// expAmount is what an amount column expects: exp, and under a layout the
+// accounting forms it also takes.
+func (w *worker) expAmount(exp string) string {
+	if w.layout {
+		return exp + "; also $1,234.56, (1,234.56) or 1,234.56- for a negative"
+	}
+	return exp
 }
 
 func (s *recvSink) chunkDone(w *worker) { s.ext.done(w) }

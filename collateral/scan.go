@@ -51,8 +51,10 @@ type worker struct {
 	scratch      []byte // unescaped quoted fields of the current record
 	qcol         int    // index of a malformed quoted field, -1 if none
 	qval         []byte
-	quotedNL     bool // a quoted field contained a newline
-	xlsx         bool // values come from a spreadsheet (dates may be serial numbers)
+	quotedNL     bool   // a quoted field contained a newline
+	xlsx         bool   // values come from a spreadsheet (dates may be serial numbers)
+	layout       bool   // rows shaped by a Layout (values normalised: see expAmount)
+	dateFormat   string // the Layout's date format, for messages
 	errs         errList
 	file         string
 
@@ -495,10 +497,19 @@ func scanCSV(t *table, data []byte, start, firstLine int, s sink) []*worker {
 
 // scanRows feeds spreadsheet rows (rows[0] is the header, row r is line r+1).
 func scanRows(t *table, rows [][]string, s sink) []*worker {
+	return scanRowsAt(t, rows, nil, true, "", s)
+}
+
+// scanRowsAt feeds rows (rows[0] is the header) whose lines are lines[r]
+// (nil: r+1): a spreadsheet's (xlsx), or a report's shaped by a Layout
+// (lines given; format its date format).
+func scanRowsAt(t *table, rows [][]string, lines []int32, xlsx bool, format string, s sink) []*worker {
 	size := len(rows) - 1
 	s.alloc(size)
 	w := newWorker(t.file, t.ncols, len(t.extra))
-	w.xlsx = true
+	w.xlsx = xlsx
+	w.layout = lines != nil
+	w.dateFormat = format
 	w.lo, w.hi = 0, size
 	for r := 1; r < len(rows); r++ {
 		cells := rows[r]
@@ -525,7 +536,11 @@ func scanRows(t *table, rows [][]string, s sink) []*worker {
 				w.fields[c] = trimSpace([]byte(cells[c]))
 			}
 		}
-		s.row(w, int32(r+1), r-1)
+		line := int32(r + 1)
+		if lines != nil {
+			line = lines[r]
+		}
+		s.row(w, line, r-1)
 		w.fed++
 	}
 	s.chunkDone(w)

@@ -24,6 +24,9 @@ type Options struct {
 	// XLSXLimits bound the reading of a workbook (DefaultXLSXLimits for
 	// any limit zero).
 	XLSXLimits XLSXLimits
+	// Layout is the shape of a report as an accounting package exports it
+	// (layout.go); nil for a plain report, read by the fast path.
+	Layout *Layout
 }
 
 func (o Options) currency() string {
@@ -99,7 +102,11 @@ type table struct {
 	columns []string // per field: standard name or the header text
 	ncols   int
 	errs    errList
+	hline   int // the header's line (0: line 1)
 }
+
+// headerLine is the line header problems are named on.
+func (t *table) headerLine() int { return max(t.hline, 1) }
 
 func (t *table) col(name string, std []string) int {
 	return t.idx[slices.Index(std, name)]
@@ -110,7 +117,7 @@ func (t *table) col(name string, std []string) int {
 func (t *table) resolve(header []string, std []string, opt Options) bool {
 	for _, k := range sortedKeys(opt.Columns) {
 		if !isStandard(k) {
-			t.errs.add(&FieldError{File: t.file, Line: 1, Column: k, Value: k,
+			t.errs.add(&FieldError{File: t.file, Line: t.headerLine(), Column: k, Value: k,
 				Expected: "a column map key among the standard columns " + standardNames()})
 		}
 	}
@@ -143,7 +150,7 @@ func (t *table) resolve(header []string, std []string, opt Options) bool {
 				}
 				matched[f] = true
 				if t.idx[i] >= 0 {
-					t.errs.add(&FieldError{File: t.file, Line: 1, Column: std[i], Value: h,
+					t.errs.add(&FieldError{File: t.file, Line: t.headerLine(), Column: std[i], Value: h,
 						Expected: fmt.Sprintf("the column once (it is both field %d and field %d)", t.idx[i]+1, f+1)})
 					continue
 				}
@@ -171,7 +178,7 @@ func (t *table) resolve(header []string, std []string, opt Options) bool {
 	found := strings.Join(header, ", ")
 	for i, s := range std {
 		if t.idx[i] < 0 {
-			e := &FieldError{File: t.file, Line: 1, Column: s, Value: found, Missing: true}
+			e := &FieldError{File: t.file, Line: t.headerLine(), Column: s, Value: found, Missing: true}
 			if want[i] != s {
 				e.Expected = fmt.Sprintf("looked for header %q or %q", want[i], s)
 			}

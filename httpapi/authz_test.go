@@ -86,6 +86,10 @@ var policy = map[string]struct {
 	"POST /api/v1/facilities/{slug}/reserves/{id}/release":      {checkers, 200},
 	"GET /api/v1/facilities/{slug}/dominion-periods":            {nil, 200},
 	"GET /api/v1/facilities/{slug}/minimum-excess-availability": {nil, 404},
+	"GET /api/v1/facilities/{slug}/report-maps":                 {nil, 200},
+	"GET /api/v1/facilities/{slug}/report-maps/{kind}/versions": {nil, 200},
+	"POST /api/v1/facilities/{slug}/report-maps/{kind}":         {makers, 201},
+	"POST /api/v1/facilities/{slug}/report-maps/{kind}/preview": {nil, 200},
 }
 
 var (
@@ -124,6 +128,9 @@ func (e *env) requestAs(route, slug, as string) req {
 		return r
 	}
 	if r, ok := e.notifyRequest(route, as); ok { // notify_test.go
+		return r
+	}
+	if r, ok := e.reportMapsRequest(route, slug); ok { // reportmaps_test.go
 		return r
 	}
 	ctx := context.Background()

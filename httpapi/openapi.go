@@ -31,6 +31,7 @@ import (
 
 	"revolver/agreement"
 	"revolver/app"
+	"revolver/collateral"
 	"revolver/covenant"
 	"revolver/date"
 	"revolver/defaults"
@@ -235,6 +236,10 @@ var schemaTypes = map[string]any{
 	"LoanNoticeGiven":      app.LoanNoticeResult{},
 	"DominionPeriodList":   dominionPeriodList{},
 	"AvailabilityCovenant": app.AvailabilityCovenantResult{},
+	"ReportMapList":        reportMapList{},
+	"ReportMap":            app.ReportMap{},
+	"ReportMapInput":       collateral.ReportMap{},
+	"ReportPreview":        collateral.Preview{},
 
 	"Deadlines":               deadlinesAnswer{},
 	"Trends":                  trendsAnswer{},
@@ -277,9 +282,17 @@ var bodies = map[string]struct {
 			"collections":        obj{"type": "string", "format": "binary", "description": "optional: the collections journal of the period (receipts and returned checks; CSV or XLSX)"},
 			"credits":            obj{"type": "string", "format": "binary", "description": "optional: the credits journal of the period (returns, allowances, discounts, write-offs; CSV or XLSX)"},
 			"inventory_activity": obj{"type": "string", "format": "binary", "description": "optional: the inventory activity of the period (receipts, issues, adjustments; CSV or XLSX)"},
+			"maps":               obj{"type": "string", "description": "optional: report maps by kind as JSON ({\"receivables\": {\"columns\": {…}, \"layout\": {…}}}); a report without one is read with the facility's saved map of its kind (docs/reports.md)"},
 			"csrf_token":         str}, "additionalProperties": false}},
 	"CashUpload": {"multipart/form-data", obj{"type": "object", "required": []string{"bai"},
 		"properties": obj{"bai": obj{"type": "string", "format": "binary", "description": "the BAI2 file (records 01, 02, 03, 16, 49, 98, 99 and 88 continuations)"},
+			"csrf_token": str}, "additionalProperties": false}},
+	"ReportPreviewUpload": {"multipart/form-data", obj{"type": "object", "required": []string{"file"},
+		"properties": obj{"file": obj{"type": "string", "format": "binary", "description": "the report (CSV or XLSX) of the route's kind"},
+			"debtors":    obj{"type": "string", "format": "binary", "description": "optional, for an aging: the customer master its debtor ids are checked against"},
+			"as_of":      dateStr,
+			"map":        obj{"type": "string", "description": "optional: the report map to read it with, as JSON ({\"columns\": {…}, \"layout\": {…}}); default the facility's saved map of the kind"},
+			"rows":       obj{"type": "string", "description": "optional: how many rows to show (1–200, default 10)"},
 			"csrf_token": str}, "additionalProperties": false}},
 	"RatesCSV":      {"text/csv", obj{"type": "string", "description": "CSV: a header row, then a date (YYYY-MM-DD or MM/DD/YYYY) and a value in percent per row, blank or \".\" on a day without a value (FRED's observation_date,DPRIME); more columns with column=…"}},
 	"FinancialsCSV": {"text/csv", obj{"type": "string", "description": "CSV: period_end, fiscal_year, fiscal_quarter, total_assets, intangible_assets, total_liabilities, subordinated_debt, net_income"}},
@@ -370,32 +383,33 @@ var requestDocs = map[reflect.Type]struct {
 	required []string
 	optional bool
 }{
-	reflect.TypeFor[signIn]():              {required: []string{"email", "password"}},
-	reflect.TypeFor[closeInput]():          {optional: true},
-	reflect.TypeFor[decision]():            {optional: true},
-	reflect.TypeFor[certificateDecision](): {optional: true},
-	reflect.TypeFor[advanceInput]():        {required: []string{"amount", "value_date"}},
-	reflect.TypeFor[repaymentInput]():      {required: []string{"amount", "value_date"}},
-	reflect.TypeFor[defaultInput]():        {required: []string{"action", "event", "date"}},
-	reflect.TypeFor[app.AmendmentFile]():   {required: []string{"name", "content"}},
-	reflect.TypeFor[draftInput]():          {required: []string{"name", "content"}},
-	reflect.TypeFor[noticeInput]():         {required: []string{"from", "to", "subject", "method", "sent"}},
-	reflect.TypeFor[confirmationInput]():   {},
-	reflect.TypeFor[eventOfDefaultInput](): {required: []string{"event", "occurred", "description"}},
-	reflect.TypeFor[defaultNoticeInput]():  {required: []string{"method", "sent"}},
-	reflect.TypeFor[defaultActionInput]():  {required: []string{"date"}},
-	reflect.TypeFor[waiverInput]():         {required: []string{"date", "agreement"}},
-	reflect.TypeFor[waiverApproval]():      {optional: true},
-	reflect.TypeFor[policyInput]():         {required: []string{"insurer", "effective", "expires"}},
-	reflect.TypeFor[filingInput]():         {required: []string{"filing"}},
-	reflect.TypeFor[otherDebtInput]():      {required: []string{"id", "creditor", "amount", "due"}},
-	reflect.TypeFor[occurrenceInput]():     {required: []string{"kind", "date"}},
-	reflect.TypeFor[covenantResultInput](): {required: []string{"covenant", "period_end", "pass"}},
-	reflect.TypeFor[rateInput]():           {required: []string{"effective", "rate", "source"}},
-	reflect.TypeFor[loanContinueInput]():   {required: []string{"interest_period"}},
-	reflect.TypeFor[loanConvertInput]():    {required: []string{"option"}},
-	reflect.TypeFor[reserveInput]():        {required: []string{"id", "amount", "from", "reason"}},
-	reflect.TypeFor[reserveRelease]():      {required: []string{"until", "reason"}},
+	reflect.TypeFor[signIn]():               {required: []string{"email", "password"}},
+	reflect.TypeFor[closeInput]():           {optional: true},
+	reflect.TypeFor[decision]():             {optional: true},
+	reflect.TypeFor[certificateDecision]():  {optional: true},
+	reflect.TypeFor[advanceInput]():         {required: []string{"amount", "value_date"}},
+	reflect.TypeFor[repaymentInput]():       {required: []string{"amount", "value_date"}},
+	reflect.TypeFor[defaultInput]():         {required: []string{"action", "event", "date"}},
+	reflect.TypeFor[app.AmendmentFile]():    {required: []string{"name", "content"}},
+	reflect.TypeFor[draftInput]():           {required: []string{"name", "content"}},
+	reflect.TypeFor[noticeInput]():          {required: []string{"from", "to", "subject", "method", "sent"}},
+	reflect.TypeFor[confirmationInput]():    {},
+	reflect.TypeFor[eventOfDefaultInput]():  {required: []string{"event", "occurred", "description"}},
+	reflect.TypeFor[defaultNoticeInput]():   {required: []string{"method", "sent"}},
+	reflect.TypeFor[defaultActionInput]():   {required: []string{"date"}},
+	reflect.TypeFor[waiverInput]():          {required: []string{"date", "agreement"}},
+	reflect.TypeFor[waiverApproval]():       {optional: true},
+	reflect.TypeFor[policyInput]():          {required: []string{"insurer", "effective", "expires"}},
+	reflect.TypeFor[filingInput]():          {required: []string{"filing"}},
+	reflect.TypeFor[otherDebtInput]():       {required: []string{"id", "creditor", "amount", "due"}},
+	reflect.TypeFor[occurrenceInput]():      {required: []string{"kind", "date"}},
+	reflect.TypeFor[covenantResultInput]():  {required: []string{"covenant", "period_end", "pass"}},
+	reflect.TypeFor[rateInput]():            {required: []string{"effective", "rate", "source"}},
+	reflect.TypeFor[loanContinueInput]():    {required: []string{"interest_period"}},
+	reflect.TypeFor[loanConvertInput]():     {required: []string{"option"}},
+	reflect.TypeFor[reserveInput]():         {required: []string{"id", "amount", "from", "reason"}},
+	reflect.TypeFor[reserveRelease]():       {required: []string{"until", "reason"}},
+	reflect.TypeFor[collateral.ReportMap](): {},
 }
 
 // routeDoc is what routeDocs say of a route.
@@ -591,6 +605,9 @@ func (g *schemaGen) operation(rt *Route) (obj, error) {
 		case "month":
 			p["description"] = "the month, YYYY-MM"
 			p["schema"] = obj{"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$", "example": "2006-11"}
+		case "kind":
+			p["description"] = "the kind of report: " + strings.Join(collateral.Kinds, ", ")
+			p["schema"] = obj{"type": "string", "enum": collateral.Kinds}
 		case "series":
 			p["description"] = "the base-rate series: " + strings.Join(ledger.SeriesNames(), ", ")
 			p["schema"] = obj{"type": "string", "enum": ledger.SeriesNames()}
@@ -766,6 +783,7 @@ var tags = []struct {
 	{"reserves", "Lender reserves: set by one lender with a reason, in force once a second approves, released by a new record; availability deducts them as known at the time asked", []string{"reserves"}},
 	{"cash", "The bank's BAI2 files: imported once, verified whole, their deposits applied to the loans when swept (the rest remitted), returned items charged back, each explained; reconciled against the borrower's collections journal", []string{"cash-files", "cash-reconciliation"}},
 	{"dominion", "Springing cash dominion and springing covenants: the trigger periods close of business records from each Business Day's excess availability, as known at the time asked", []string{"dominion-periods", "minimum-excess-availability"}},
+	{"report-maps", "Saved column maps and layouts of the borrower's reports, one per kind (appended versions), and the preview of a report read with one before it is submitted", []string{"report-maps"}},
 	{"trends", "The facility's collateral over time, certificate by certificate: receivables, ineligibles, aging buckets, concentration, dilution and DSO, and the aging migration between two certificates", []string{"trends", "aging-migration"}},
 	{"portfolio", "The facilities the caller may see with their figures, filtered, sorted and paged", []string{"portfolio"}},
 	{"audit", "The audit trail", []string{"audit"}},

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -19,6 +20,9 @@ import (
 type Report struct {
 	Name   string `json:"name"`
 	SHA256 string `json:"sha256"`
+	// Map is the report map it is read with (store.InputContent.Map);
+	// empty: the facility's saved map of its kind, or none.
+	Map json.RawMessage `json:"map,omitempty"`
 }
 
 // CertificateImportArgs are a certificate import's: the facility, the
@@ -65,7 +69,7 @@ func (q *Queue) EnqueueCertificateImport(ctx context.Context, in app.Certificate
 		if err != nil {
 			return Job{}, fmt.Errorf("enqueue certificate import: %s: %w", r.src.Name, err)
 		}
-		*r.dst = Report{Name: r.src.Name, SHA256: h}
+		*r.dst = Report{Name: r.src.Name, SHA256: h, Map: r.src.Map}
 	}
 	for _, r := range []struct {
 		src store.InputContent
@@ -78,7 +82,7 @@ func (q *Queue) EnqueueCertificateImport(ctx context.Context, in app.Certificate
 		if err != nil {
 			return Job{}, fmt.Errorf("enqueue certificate import: %s: %w", r.src.Name, err)
 		}
-		*r.dst = &Report{Name: r.src.Name, SHA256: h}
+		*r.dst = &Report{Name: r.src.Name, SHA256: h, Map: r.src.Map}
 	}
 	return q.insert(ctx, args)
 }
@@ -112,7 +116,7 @@ func (w *importWorker) Work(ctx context.Context, job *river.Job[CertificateImpor
 			if err != nil {
 				return "", fmt.Errorf("%s: %w", r.src.Name, err)
 			}
-			*r.dst = store.InputContent{Name: r.src.Name, Content: b}
+			*r.dst = store.InputContent{Name: r.src.Name, Content: b, Map: r.src.Map}
 		}
 		for _, r := range []struct {
 			src *Report
@@ -125,7 +129,7 @@ func (w *importWorker) Work(ctx context.Context, job *river.Job[CertificateImpor
 			if err != nil {
 				return "", fmt.Errorf("%s: %w", r.src.Name, err)
 			}
-			*r.dst = store.InputContent{Name: r.src.Name, Content: b}
+			*r.dst = store.InputContent{Name: r.src.Name, Content: b, Map: r.src.Map}
 		}
 		st, ok := svc.Terms.(*app.StoredTerms)
 		if !ok {

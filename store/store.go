@@ -151,6 +151,7 @@ type Store interface {
 	ReserveStore    // lender reserves: reserves.go
 	CashStore       // imported BAI2 files and their application: cash.go
 	TriggerStore    // springing triggers' states and periods: triggers.go
+	ReportMapStore  // column maps and layouts of reports: reportmaps.go
 
 	// AccrualState returns, for every facility, what a close-of-business
 	// run needs to accrue interest through the day through.
@@ -300,6 +301,7 @@ type Tx interface {
 	LoanNoticeTx // continuations and conversions of loans: loans.go
 	ReserveTx    // lender reserves: reserves.go
 	CashTx       // imported BAI2 files and their application: cash.go
+	ReportMapTx  // column maps and layouts of reports: reportmaps.go
 
 	// Certificate returns a certificate of the facility (another
 	// facility's is not_found); CreateCertificate, SubmitCertificate and
@@ -498,6 +500,9 @@ type Input struct {
 	// Kind is what the input is (one of the Input* kinds); "" for inputs
 	// stored before kinds were kept: the three reports, in order.
 	Kind string `json:"kind,omitempty"`
+	// Map is the column map and layout the input was read with (JSON of a
+	// collateral.ReportMap); empty for a plain report.
+	Map json.RawMessage `json:"map,omitempty"`
 }
 
 // Kinds of certificate inputs (Input.Kind).
@@ -517,6 +522,9 @@ type InputContent struct {
 	Content []byte
 	// Kind is what it is (Input.Kind); optional.
 	Kind string
+	// Map is the column map and layout it is read with (Input.Map);
+	// empty for a plain report.
+	Map json.RawMessage
 }
 
 // CertificateWarning is something about a certificate its submitter and

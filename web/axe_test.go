@@ -47,7 +47,7 @@ func TestAccessibility(t *testing.T) {
 		base := e.srv.URL
 		pages := []string{"/", "/facilities/btu", "/facilities/btu?as_of=2004-10-04&known=given&known_at=2004-10-05+12:00",
 			"/facilities/btu/loans", "/facilities/btu/covenants", "/facilities/btu/certificates", "/facilities/btu/certificates/1",
-			"/facilities/btu/terms", "/facilities/btu/calendar", "/facilities/btu/trends", "/facilities/btu/statements/2004-10", "/facilities/btu/cash?file=1", "/rates?series=prime", "/inbox", "/preferences"}
+			"/facilities/btu/terms", "/facilities/btu/calendar", "/facilities/btu/trends", "/facilities/btu/statements/2004-10", "/facilities/btu/cash?file=1", "/facilities/btu/report-maps", "/rates?series=prime", "/inbox", "/preferences"}
 		notifyFixture(t, e) // notify_test.go: an inbox entry, a webhook and its delivery log
 		for _, user := range []string{"controller@btu.example", "officer@bank.example", "admin@bank.example"} {
 			pages := pages
@@ -90,6 +90,24 @@ func TestAccessibility(t *testing.T) {
 					t.Fatalf("%s %s: %v", user, p, err)
 				}
 				check(p)
+			}
+			if user == "controller@btu.example" {
+				// The report formats page with a preview shown, then with
+				// a refused file's problems next to its box.
+				for _, f := range []struct{ file, wait string }{{"qb-aging.csv", "#preview-rows-receivables"}, {"qb-aging-bad-subtotal.csv", "#errors-receivables"}} {
+					path, err := filepath.Abs(filepath.Join("..", "collateral", "testdata", "layout", f.file))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := chromedp.Do(ctx, chromedp.Navigate(base+"/facilities/btu/report-maps"), chromedp.WaitReady("#file_receivables"),
+						chromedp.SetUploadFiles("#file_receivables", []string{path}),
+						chromedp.SendKeys("#columns_receivables", "debtor_id=Name, invoice_no=Num, invoice_date=Date, due_date=Due Date, amount=Open Balance"),
+						chromedp.SetValue("#date_format_receivables", "MM/DD/YYYY"), chromedp.SendKeys("#defaults_receivables", "currency=USD, disputed=false"),
+						chromedp.Click("#preview-receivables"), chromedp.WaitReady(f.wait)); err != nil {
+						t.Fatalf("preview %s: %v", f.file, err)
+					}
+					check("the report formats page with " + f.file)
+				}
 			}
 			if user == "officer@bank.example" {
 				// A facility with a last-out tranche: the components and

@@ -185,6 +185,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST "+f+"/terms/preview", s.facPage(s.previewDraft))
 	s.mux.HandleFunc("POST "+f+"/amendments", s.facPage(s.requestAmendment))
 	s.mux.HandleFunc("GET "+f+"/calendar", s.facPage(s.calendarPage))
+	s.mux.HandleFunc("GET "+f+"/report-maps", s.facPage(s.reportMapsPage))
+	s.mux.HandleFunc("POST "+f+"/report-maps", s.facPage(s.reportMapAction))
 	s.mux.HandleFunc("GET "+f+"/trends", s.facPage(s.trendsPage))
 	s.mux.HandleFunc("GET "+f+"/cash", s.facPage(s.cashPage))
 	s.mux.HandleFunc("POST "+f+"/cash", s.facPage(s.importCash))

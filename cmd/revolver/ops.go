@@ -285,8 +285,9 @@ func certificateCmd() *cobra.Command {
 	var asOf, recv, debtors, inv string
 	var sales, collections, credits, activity string
 	var queue bool
+	var mapsFile string
 	sub := &cobra.Command{
-		Use:   "submit --slug S --as EMAIL --as-of D --receivables R --debtors D --inventory I [--sales F --collections F --credits F --inventory-activity F] [--queue]",
+		Use:   "submit --slug S --as EMAIL --as-of D --receivables R --debtors D --inventory I [--sales F --collections F --credits F --inventory-activity F] [--maps F] [--queue]",
 		Short: "Submit a borrowing base certificate from its reports and the period's journals (CSV or XLSX)",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			d, err := parseDateFlag("as-of", asOf)
@@ -319,6 +320,9 @@ func certificateCmd() *cobra.Command {
 					return usageError{fmt.Errorf("--%s: %v", f.flag, err)}
 				}
 				*f.dst = store.InputContent{Name: filepath.Base(f.path), Content: b}
+			}
+			if err := submissionMapsFile(&in, mapsFile); err != nil {
+				return err
 			}
 			ctx, st, err := o.open(cmd, "certificate submit")
 			if err != nil {
@@ -364,6 +368,7 @@ func certificateCmd() *cobra.Command {
 	sub.Flags().StringVar(&credits, "credits", "", "optional: the credits journal of the period (CSV or XLSX)")
 	sub.Flags().StringVar(&activity, "inventory-activity", "", "optional: the inventory activity of the period (CSV or XLSX)")
 	sub.Flags().BoolVar(&queue, "queue", false, "store the reports and enqueue their import as a job for the workers (for large reports); prints the job: see `revolver job --id N`")
+	sub.Flags().StringVar(&mapsFile, "maps", "", `report maps by kind as a JSON file ({"receivables": {"columns": {...}, "layout": {...}}}); a report without one is read with the facility's saved map of its kind`)
 	c.AddCommand(sub)
 	for _, decision := range []store.CertificateStatus{store.Approved, store.Rejected, store.Withdrawn} {
 		var o opFlags

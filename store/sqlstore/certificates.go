@@ -140,7 +140,7 @@ func (db *DB) submitCertificate(ctx context.Context, tx querier, id int64, s sto
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO certificate_inputs (certificate_id, seq, name, sha256, kind) VALUES (?, ?, ?, ?, ?)`), id, i, in.Name, h, nullString(in.Kind)); err != nil {
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO certificate_inputs (certificate_id, seq, name, sha256, kind, report_map) VALUES (?, ?, ?, ?, ?, ?)`), id, i, in.Name, h, nullString(in.Kind), nullString(string(in.Map))); err != nil {
 			return err
 		}
 	}
@@ -245,7 +245,7 @@ func (db *DB) loadCertificate(ctx context.Context, q querier, where string, args
 // certificateInputs reads the inputs of the certificates where says, by
 // certificate.
 func (db *DB) certificateInputs(ctx context.Context, q querier, where string, args ...any) (map[int64][]store.Input, error) {
-	rows, err := q.QueryContext(ctx, db.q(`SELECT i.certificate_id, i.name, i.sha256, b.size, i.kind FROM certificate_inputs i JOIN blobs b ON b.sha256 = i.sha256
+	rows, err := q.QueryContext(ctx, db.q(`SELECT i.certificate_id, i.name, i.sha256, b.size, i.kind, i.report_map FROM certificate_inputs i JOIN blobs b ON b.sha256 = i.sha256
 		WHERE `+where+` ORDER BY i.certificate_id, i.seq`), args...)
 	if err != nil {
 		return nil, err
@@ -255,11 +255,14 @@ func (db *DB) certificateInputs(ctx context.Context, q querier, where string, ar
 	for rows.Next() {
 		var id int64
 		var in store.Input
-		var kind sql.NullString
-		if err := rows.Scan(&id, &in.Name, &in.SHA256, &in.Size, &kind); err != nil {
+		var kind, m sql.NullString
+		if err := rows.Scan(&id, &in.Name, &in.SHA256, &in.Size, &kind, &m); err != nil {
 			return nil, err
 		}
 		in.Kind = kind.String
+		if m.Valid && m.String != "" {
+			in.Map = json.RawMessage(m.String)
+		}
 		out[id] = append(out[id], in)
 	}
 	return out, rows.Err()

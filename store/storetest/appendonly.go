@@ -40,6 +40,10 @@ func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 		States: []store.TriggerState{{Facility: "f", Trigger: "cash_dominion", Day: d("2006-01-10"), State: []byte(`{}`), RecordedAt: t0}},
 		Events: []store.TriggerEvent{{Facility: "f", Trigger: "cash_dominion", Event: store.TriggerStart, Day: d("2006-01-10"), Reason: "r", RecordedAt: t0}},
 	}))
+	ok(t, s.Update(ctx, "f", func(tx store.Tx) error {
+		_, err := tx.AddReportMap(store.ReportMapRecord{Facility: "f", Kind: store.InputReceivables, Map: []byte(`{}`), SetBy: "x", SetAt: t0})
+		return err
+	}))
 	before := CheckInvariants(t, s, "f")
 	for _, q := range []string{
 		`UPDATE postings SET amount = amount + 1`,
@@ -68,6 +72,8 @@ func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 		`UPDATE trigger_events SET reason = 'edited'`,
 		`DELETE FROM trigger_events`,
 		`DELETE FROM trigger_keys`,
+		`UPDATE report_maps SET map = '{"columns":{}}'`,
+		`DELETE FROM report_maps`,
 	} {
 		if _, err := db.Exec(q); err == nil {
 			t.Errorf("%s: accepted, want refused by the database", q)

@@ -74,6 +74,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ReserveRecords", testReserveRecords},
 		{"CashImports", testCashImports},
 		{"Triggers", testTriggers},
+		{"ReportMaps", testReportMaps},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -325,7 +326,7 @@ func testCertificateJournals(t *testing.T, s store.Store) {
 	c := must(s.CreateCertificate(ctx, store.Certificate{Facility: "f", AsOf: d("2006-01-31"), PreparedBy: "borrower@btu", CreatedAt: t0})).of(t)
 	rf := json.RawMessage(`{"as_of":"2006-01-31","receivables":{"unexplained_variance":"0.00"}}`)
 	sales := []byte("invoice_no,debtor_id,invoice_date,amount\nI1,D1,2006-01-10,10.00\n")
-	in := []store.InputContent{{Name: "aging.csv", Content: []byte("a"), Kind: store.InputReceivables},
+	in := []store.InputContent{{Name: "aging.csv", Content: []byte("a"), Kind: store.InputReceivables, Map: json.RawMessage(`{"layout":{"date_format":"MM/DD/YYYY"}}`)},
 		{Name: "debtors.csv", Content: []byte("d"), Kind: store.InputDebtors}, {Name: "inv.csv", Content: []byte("i"), Kind: store.InputInventory},
 		{Name: "sales.csv", Content: sales, Kind: store.InputSales}, {Name: "credits.xlsx", Content: []byte("c"), Kind: store.InputCredits}}
 	sub := must(s.SubmitCertificate(ctx, c.ID, store.Submission{Body: json.RawMessage(`{}`), RollForward: rf, Inputs: in,
@@ -336,7 +337,7 @@ func testCertificateJournals(t *testing.T, s store.Store) {
 			t.Fatalf("%s: %d inputs, want %d", what, len(got.Inputs), len(in))
 		}
 		for i, w := range in {
-			if g := got.Inputs[i]; g.Name != w.Name || g.Kind != w.Kind || g.SHA256 != sha(w.Content) {
+			if g := got.Inputs[i]; g.Name != w.Name || g.Kind != w.Kind || g.SHA256 != sha(w.Content) || string(g.Map) != string(w.Map) {
 				t.Errorf("%s: input %d = %+v, want %s %s", what, i, g, w.Kind, w.Name)
 			}
 		}
