@@ -292,7 +292,7 @@ func AccountLabel(a ledger.Account) string {
 	case ledger.LCOutstanding:
 		return "Letters of credit outstanding (undrawn face)"
 	case ledger.CollectionsClearing:
-		return "Collections credited, awaiting final payment"
+		return "Collections credited to date, less items returned (clearing account)"
 	}
 	return string(a)
 }
