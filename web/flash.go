@@ -21,6 +21,7 @@ var (
 	flashSeries = regexp.MustCompile(`^[a-z0-9_]{1,40}$`)
 	flashSlug   = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
 	flashRes    = regexp.MustCompile(`^(pending|approved|released)$`)
+	flashFact   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_:.\-]{0,120}$`)
 )
 
 type flashMsg struct {
@@ -57,6 +58,9 @@ var flashes = map[string]flashMsg{
 	"amendment_requested":              {"The draft previewed is asked for as pending action %s: a second lender approves it on the approvals of the API (or rejects it); until then no figure uses it.", []*regexp.Regexp{flashID}},
 	"sessions_ended":                   {"%s session(s) of %s ended.", []*regexp.Regexp{flashID, flashEmail}},
 	"rate_recorded":                    {"The value of %s from %s is recorded.", []*regexp.Regexp{flashSeries, flashDate}},
+	"default_recorded":                 {"Event of default %s (occurred %s) is recorded.", []*regexp.Regexp{flashFact, flashDate}},
+	"notice_recorded":                  {"Notice %s is recorded with when it takes effect.", []*regexp.Regexp{flashFact}},
+	"waiver_requested":                 {"The waiver of %s is asked for as request %s: a second lender approves it (or rejects it) among the requests; until then the default continues.", []*regexp.Regexp{flashFact, flashID}},
 	"rates_imported":                   {"%s value(s) of %s imported; %s were already recorded.", []*regexp.Regexp{flashID, flashSeries, flashID}},
 }
 

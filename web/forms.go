@@ -66,6 +66,8 @@ func (rq *req) backTo() (string, func(*req) error) {
 		return rq.facPath("/covenants"), rq.s.covenantsPage
 	case "loans":
 		return rq.facPath("/loans"), rq.s.loansPage
+	case "calendar":
+		return rq.facPath("/calendar#req-h-calendar"), rq.s.calendarPage
 	}
 	return rq.facPath(""), rq.s.facilityPage
 }

@@ -233,6 +233,10 @@ type calendarPage struct {
 	ICSHref    string
 	Undated    []defaults.Deadline
 	MonthsWith []date.Date
+	// Forms: the forms of the events of default and notices.
+	Forms defaultForms
+	// Requests: requests (waivers, cures) waiting for a second person.
+	Requests requestsView
 }
 
 func (s *Server) calendarReport(rq *req, asOf date.Date) (*defaults.Report, error) {
@@ -253,7 +257,11 @@ func (s *Server) calendarPage(rq *req) error {
 		return err
 	}
 	p := calendarPage{AsOf: asOf, Status: rq.r.URL.Query().Get("status"), ICSHref: "/facilities/" + rq.fac.Slug + "/calendar.ics?as_of=" + asOf.String()}
+	if p.Requests, err = rq.requestsView("calendar"); err != nil {
+		return err
+	}
 	rep, err := s.calendarReport(rq, asOf)
+	p.Forms = s.defaultForms(rq, asOf, rep)
 	if err != nil {
 		p.Err = err.Error()
 		return rq.render(http.StatusOK, "calendar", rq.view("Calendar and notices", "calendar", p))

@@ -185,6 +185,10 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST "+f+"/terms/preview", s.facPage(s.previewDraft))
 	s.mux.HandleFunc("POST "+f+"/amendments", s.facPage(s.requestAmendment))
 	s.mux.HandleFunc("GET "+f+"/calendar", s.facPage(s.calendarPage))
+	s.mux.HandleFunc("POST "+f+"/defaults", s.facPage(s.recordDefaultForm))
+	s.mux.HandleFunc("POST "+f+"/defaults/{id}/notice", s.facPage(s.noticeOfDefaultForm))
+	s.mux.HandleFunc("POST "+f+"/defaults/{id}/waive", s.facPage(s.requestWaiverForm))
+	s.mux.HandleFunc("POST "+f+"/notices", s.facPage(s.recordNoticeForm))
 	s.mux.HandleFunc("GET "+f+"/report-maps", s.facPage(s.reportMapsPage))
 	s.mux.HandleFunc("POST "+f+"/report-maps", s.facPage(s.reportMapAction))
 	s.mux.HandleFunc("GET "+f+"/trends", s.facPage(s.trendsPage))
@@ -241,6 +245,8 @@ type req struct {
 	// status and errMsg: a page shown again after a change was refused.
 	status int
 	errMsg string
+	// formErr: the form and field the refusal is of (shown beside it).
+	formErr *formErr
 	// reqID names the request in the audit record of a change.
 	reqID string
 	// amount and day: what a form asks, read before the use case runs,
