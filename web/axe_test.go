@@ -91,6 +91,24 @@ func TestAccessibility(t *testing.T) {
 				}
 				check(p)
 			}
+			if user == "officer@bank.example" {
+				// The calendar page's forms of the events of default: a
+				// record refused beside its field, then the default
+				// recorded with its notice and waiver forms opened.
+				if err := chromedp.Do(ctx, chromedp.Navigate(base+"/facilities/btu/calendar"), chromedp.WaitReady("#r-event"),
+					chromedp.SetValue("#r-event", "dissolution"), chromedp.SendKeys("#r-occurred", "2004-13-40"), chromedp.SendKeys("#r-description", "dissolution resolved"),
+					chromedp.Click("#record-default"), chromedp.WaitReady("#r-occurred-err")); err != nil {
+					t.Fatalf("record a default refused: %v", err)
+				}
+				check("the calendar page with a refused event of default")
+				if err := chromedp.Do(ctx, chromedp.SetValue("#r-occurred", "2004-10-04"), chromedp.Click("#record-default"), chromedp.WaitReady(".eod-waiver")); err != nil {
+					t.Fatalf("record a default: %v", err)
+				}
+				if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelectorAll("details").forEach(d => d.open = true); true`)); err != nil {
+					t.Fatal(err)
+				}
+				check("the calendar page with an event of default and its forms")
+			}
 			if user == "controller@btu.example" {
 				// The report formats page with a preview shown, then with
 				// a refused file's problems next to its box.

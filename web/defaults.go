@@ -174,7 +174,7 @@ func (s *Server) recordDefaultForm(rq *req) error {
 	if err != nil {
 		return rq.refusedAt(form, useCaseField(err, "event"), err, s.calendarPage)
 	}
-	return rq.done(rq.facPath("/calendar?as_of="+occ.String()+"#eod-h"), "default_recorded", out.ID, occ.String())
+	return rq.done(rq.facPath("/calendar#eod-h"), "default_recorded", out.ID, occ.String())
 }
 
 // useCaseField is the field a use case's refusal names: event for an
