@@ -486,6 +486,10 @@ type Certificate struct {
 	SubmittedBy       string          `json:"submitted_by,omitempty"`
 	SubmittedAt       time.Time       `json:"submitted_at,omitzero"`
 
+	// Attestation is the officer's statement signed with the submission
+	// (nil: none was given).
+	Attestation *Attestation `json:"attestation,omitempty"`
+
 	// Set on decision: who approved or rejected it, or withdrew it.
 	Reviewer  string    `json:"reviewer,omitempty"`
 	Comment   string    `json:"comment,omitempty"`
@@ -560,6 +564,18 @@ type Submission struct {
 	Inputs        []InputContent
 	By            string
 	At            time.Time
+	// Attestation: the officer's statement (nil: none); name, title and
+	// text all required when given.
+	Attestation *Attestation
+}
+
+// Attestation is what the borrower's officer states in signing a
+// certificate: who (name and title) and the words (the agreement's where
+// its terms give them, otherwise the market-standard statement).
+type Attestation struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`
+	Text  string `json:"text"`
 }
 
 // Decision approves, rejects or withdraws a submitted certificate.

@@ -16,7 +16,7 @@ import (
 
 const certCols = `c.id, f.slug, c.as_of, c.status, c.supersedes, c.prepared_by, c.created_at, c.body_sha256,
 	c.borrowing_base, c.lc_outstanding, c.lc_reserve, c.submitted_by, c.submitted_at, c.reviewer, c.comment, c.decided_at,
-	c.explanation_sha256, c.warnings, c.rollforward_sha256`
+	c.explanation_sha256, c.warnings, c.rollforward_sha256, c.attestation`
 
 // inForce selects the certificate in force of a facility (first
 // argument) as of a date (second): the latest approved on or before it
@@ -31,11 +31,11 @@ func scanCertificate(sc interface{ Scan(...any) error }) (store.Certificate, err
 	var created, submitted, decided Time
 	var supersedes sql.NullInt64
 	var body, subBy, reviewer, comment, expl, rf sql.NullString
-	var warnings []byte
+	var warnings, att []byte
 	var status string
 	err := sc.Scan(&c.ID, &c.Facility, &asOf, &status, &supersedes, &c.PreparedBy, &created, &body,
 		&c.BorrowingBase, &c.LCOutstanding, &c.LCReserve, &subBy, &submitted, &reviewer, &comment, &decided,
-		&expl, &warnings, &rf)
+		&expl, &warnings, &rf, &att)
 	if err != nil {
 		return c, err
 	}
@@ -46,6 +46,12 @@ func scanCertificate(sc interface{ Scan(...any) error }) (store.Certificate, err
 	if len(warnings) > 0 {
 		if err := json.Unmarshal(warnings, &c.Warnings); err != nil {
 			return c, fmt.Errorf("certificate %d warnings: %w", c.ID, err)
+		}
+	}
+	if len(att) > 0 {
+		c.Attestation = &store.Attestation{}
+		if err := json.Unmarshal(att, c.Attestation); err != nil {
+			return c, fmt.Errorf("certificate %d attestation: %w", c.ID, err)
 		}
 	}
 	return c, nil
@@ -144,13 +150,21 @@ func (db *DB) submitCertificate(ctx context.Context, tx querier, id int64, s sto
 			return err
 		}
 	}
+	var att any
+	if s.Attestation != nil {
+		b, err := json.Marshal(s.Attestation)
+		if err != nil {
+			return err
+		}
+		att = string(b)
+	}
 	var lastOut any
 	if s.LastOutBase != nil {
 		lastOut = int64(*s.LastOutBase)
 	}
 	res, err := tx.ExecContext(ctx, db.q(`UPDATE certificates SET status = 'submitted', body_sha256 = ?, borrowing_base = ?, lc_outstanding = ?, lc_reserve = ?,
-		submitted_by = ?, submitted_at = ?, explanation_sha256 = ?, warnings = ?, last_out_base = ?, rollforward_sha256 = ? WHERE id = ? AND status = 'draft'`),
-		bodySHA, int64(s.BorrowingBase), int64(s.LCOutstanding), int64(s.LCReserve), s.By, db.D.Time(store.Truncate(s.At)), explSHA, warnings, lastOut, rfSHA, id)
+		submitted_by = ?, submitted_at = ?, explanation_sha256 = ?, warnings = ?, last_out_base = ?, rollforward_sha256 = ?, attestation = ? WHERE id = ? AND status = 'draft'`),
+		bodySHA, int64(s.BorrowingBase), int64(s.LCOutstanding), int64(s.LCReserve), s.By, db.D.Time(store.Truncate(s.At)), explSHA, warnings, lastOut, rfSHA, att, id)
 	if err != nil {
 		return err
 	}
@@ -172,6 +186,9 @@ func checkSubmission(id int64, s store.Submission) error {
 	}
 	if len(s.RollForward) > 0 && !json.Valid(s.RollForward) {
 		return store.Errorf(store.CodeInvalid, "submit certificate %d: the roll-forward is not valid JSON", id)
+	}
+	if a := s.Attestation; a != nil && (strings.TrimSpace(a.Name) == "" || strings.TrimSpace(a.Title) == "" || strings.TrimSpace(a.Text) == "") {
+		return store.Errorf(store.CodeInvalid, "submit certificate %d: the attestation needs the officer's name, title and text (found %q, %q, %q)", id, a.Name, a.Title, a.Text)
 	}
 	for i, w := range s.Warnings {
 		if w.Code == "" || w.Message == "" {

@@ -43,6 +43,18 @@ func testCertificateRecords(t *testing.T, s store.Store) {
 		!reflect.DeepEqual(list[0].Warnings, warn) || !reflect.DeepEqual(list[0].Inputs, c.Inputs) {
 		t.Errorf("Certificates = %+v, want warnings and inputs without body and explanation", list)
 	}
+	// The attestation is kept with the submission, whole or not at all.
+	att := &store.Attestation{Name: "Jane Roe", Title: "Controller", Text: "no Default or Event of Default exists"}
+	ad := must(s.CreateCertificate(ctx, store.Certificate{Facility: "g", AsOf: d("2006-01-31"), PreparedBy: "borrower@btu", CreatedAt: t0})).of(t)
+	_, err = s.SubmitCertificate(ctx, ad.ID, store.Submission{Body: json.RawMessage(`{}`), Attestation: &store.Attestation{Name: "Jane Roe", Text: "x"}, By: "b", At: t0})
+	wantCode(t, err, store.CodeInvalid) // the title is required
+	ac := must(s.SubmitCertificate(ctx, ad.ID, store.Submission{Body: json.RawMessage(`{}`), Attestation: att, By: "b", At: t0})).of(t)
+	if got := must(s.Certificate(ctx, ac.ID)).of(t); !reflect.DeepEqual(got.Attestation, att) || !reflect.DeepEqual(ac.Attestation, att) {
+		t.Errorf("attestation stored %+v, read %+v, want %+v", ac.Attestation, got.Attestation, att)
+	}
+	if c.Attestation != nil {
+		t.Errorf("a submission without attestation reads %+v", c.Attestation)
+	}
 	plain := submitted(t, s, "f", d("2006-02-28"), amt("20.00"), 0)
 	if plain.Warnings != nil || plain.Explanation != nil || plain.ExplanationSHA256 != "" {
 		t.Errorf("a submission without explanation or warnings: %+v", plain)
