@@ -64,6 +64,51 @@ type CertificateInput struct {
 	// journals (the formats of docs/monitoring.md), each optional.
 	Sales, Collections, Credits, InventoryActivity store.InputContent
 	By                                             string
+	// Attestation is the officer signing the certificate (nil: none
+	// given); the words stated are the agreement's (AttestationText).
+	Attestation *Attester
+}
+
+// Attester is the borrower's officer who signs a certificate.
+type Attester struct{ Name, Title string }
+
+// AttestationStandard is the market-standard statement of the officer
+// signing a certificate where the agreement gives no wording of its own.
+const AttestationStandard = "no Default or Event of Default exists"
+
+// AttestationSetting is the setting of the terms that gives the
+// agreement's wording of the certificate's attestation.
+const AttestationSetting = "certificate_attestation"
+
+// AttestationText is what the officer signing a certificate under terms t
+// states: the agreement's wording where its terms give it (setting
+// certificate_attestation, with its cite), otherwise AttestationStandard
+// (cite "").
+func AttestationText(t *agreement.Terms) (text, cite string) {
+	if t != nil {
+		if v, ok := t.Settings[AttestationSetting]; ok && v.Known() && strings.TrimSpace(v.Value) != "" {
+			return strings.TrimSpace(v.Value), v.Cite.String()
+		}
+	}
+	return AttestationStandard, ""
+}
+
+// attestation is the attestation stored with a submission, or a refusal
+// naming the field missing.
+func (in CertificateInput) attestation(t *agreement.Terms) (*store.Attestation, error) {
+	a := in.Attestation
+	if a == nil {
+		return nil, nil
+	}
+	name, title := strings.TrimSpace(a.Name), strings.TrimSpace(a.Title)
+	switch {
+	case name == "":
+		return nil, invalid("certificate as of %s: attestation name: required: the name of the officer who signs the certificate", in.AsOf)
+	case title == "":
+		return nil, invalid("certificate as of %s: attestation title: required: the title of the officer who signs the certificate (e.g. Controller)", in.AsOf)
+	}
+	text, _ := AttestationText(t)
+	return &store.Attestation{Name: name, Title: title, Text: text}, nil
 }
 
 // delivered reports whether an input was given.
@@ -215,6 +260,10 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 		return store.Certificate{}, nil, err
 	}
 	in.By = requester(ctx, in.By)
+	att, err := in.attestation(t)
+	if err != nil {
+		return store.Certificate{}, nil, err
+	}
 	bd, err := s.BusinessDate(ctx)
 	if err != nil {
 		return store.Certificate{}, nil, err
@@ -357,7 +406,7 @@ func (s *Service) SubmitCertificate(ctx context.Context, t *agreement.Terms, in 
 		}
 		c, err = tx.SubmitCertificate(d.ID, store.Submission{Body: body, Explanation: expl, Warnings: a.Warnings, RollForward: rf,
 			BorrowingBase: sub.BorrowingBase, LastOutBase: lastOut, LCOutstanding: cert.LettersOfCredit, LCReserve: lcDeducted,
-			Inputs: inputs, By: in.By, At: s.now()})
+			Inputs: inputs, By: in.By, At: s.now(), Attestation: att})
 		return err
 	})
 	if err != nil {
