@@ -169,6 +169,25 @@ type certificatesPage struct {
 	// Boxes are the upload form's files: the three reports, then the
 	// period's journals.
 	Boxes []uploadBox
+	// Attestation: the officer's name and title sent, the words stated
+	// (the agreement's, cited, or the market standard), and the refusal
+	// shown beside the name or title field (AttErrField).
+	AttName, AttTitle, AttText, AttCite string
+	AttErr, AttErrField                 string
+}
+
+// attest fills the attestation of the upload form: what was sent and the
+// words of the terms in force on the business date.
+func (s *Server) attest(rq *req, p *certificatesPage) {
+	t, err := s.terms.TermsAsOf(ctxOf(rq), rq.fac.Slug, rq.today())
+	if err == nil {
+		p.AttText, p.AttCite = app.AttestationText(t)
+	} else {
+		p.AttText, _ = app.AttestationText(nil)
+	}
+	if rq.r.Method == http.MethodPost {
+		p.AttName, p.AttTitle = rq.r.FormValue("attestation_name"), rq.r.FormValue("attestation_title")
+	}
 }
 
 // uploadBox is one file of the upload form, with the rows of it a refused
@@ -232,6 +251,7 @@ func (s *Server) certificatesPage(rq *req) error {
 		cs[i], cs[j] = cs[j], cs[i]
 	}
 	p := certificatesPage{Certificates: cs, AsOf: rq.r.URL.Query().Get("as_of"), Key: newKey(), Boxes: uploadBoxes()}
+	s.attest(rq, &p)
 	return rq.render(http.StatusOK, "certificates", rq.view("Borrowing base certificates", "certificates", p))
 }
 
@@ -263,11 +283,18 @@ func (s *Server) uploadCertificate(rq *req) error {
 			}
 		}
 		boxErrors(boxes, err, names)
-		v := rq.view("Borrowing base certificates", "certificates", certificatesPage{Certificates: cs, AsOf: rq.r.FormValue("as_of"), Key: newKey(), Boxes: boxes})
+		p := certificatesPage{Certificates: cs, AsOf: rq.r.FormValue("as_of"), Key: newKey(), Boxes: boxes}
+		s.attest(rq, &p)
 		status, msg, ok := refusal(err)
 		if !ok {
 			return err
 		}
+		for _, f := range []string{"name", "title"} {
+			if strings.Contains(msg, "attestation "+f+":") {
+				p.AttErr, p.AttErrField = msg, f
+			}
+		}
+		v := rq.view("Borrowing base certificates", "certificates", p)
 		fix := "Correct the file"
 		if _, isForm := err.(*userError); isForm {
 			fix = "Correct it"
@@ -655,6 +682,11 @@ func (s *Server) submitCertificate(rq *req) (store.Certificate, error) {
 		return store.Certificate{}, userErr(http.StatusBadRequest, fmt.Sprintf("the certificate date %q is not a date: enter it as YYYY-MM-DD, for example 2004-10-03", v))
 	}
 	in := app.CertificateInput{Facility: rq.fac.Slug, AsOf: asOf, By: rq.user.Email}
+	// The officer's attestation, when a name or title is given (the use
+	// case requires both).
+	if n, t := rq.r.FormValue("attestation_name"), rq.r.FormValue("attestation_title"); strings.TrimSpace(n+t) != "" {
+		in.Attestation = &app.Attester{Name: n, Title: t}
+	}
 	for _, r := range []struct {
 		field, label string
 		dst          *store.InputContent
