@@ -664,9 +664,9 @@ func (s *Server) submitCertificate(c *call) (any, error) {
 	}
 	// The body is in memory already (within the upload limit): its parts
 	// are read from it, each file copied once, no temporary file.
-	values, files, err := c.uploadParts(map[string]bool{"as_of": true, "maps": true, "csrf_token": true},
+	values, files, err := c.uploadParts(map[string]bool{"as_of": true, "maps": true, "csrf_token": true, "attestation_name": true, "attestation_title": true},
 		[]string{"receivables", "debtors", "inventory", "sales", "collections", "credits", "inventory_activity"},
-		"expected as_of, receivables, debtors, inventory, and optionally sales, collections, credits, inventory_activity, maps")
+		"expected as_of, receivables, debtors, inventory, and optionally sales, collections, credits, inventory_activity, maps, attestation_name, attestation_title")
 	if err != nil {
 		return nil, err
 	}
@@ -676,6 +676,9 @@ func (s *Server) submitCertificate(c *call) (any, error) {
 	}
 	c.about(0, asOf)
 	in := app.CertificateInput{Facility: c.fac.Slug, AsOf: asOf, By: c.user.Email}
+	if n, t := values["attestation_name"], values["attestation_title"]; strings.TrimSpace(n+t) != "" {
+		in.Attestation = &app.Attester{Name: n, Title: t}
+	}
 	for _, f := range []struct {
 		field string
 		dst   *store.InputContent

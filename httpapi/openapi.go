@@ -283,6 +283,8 @@ var bodies = map[string]struct {
 			"credits":            obj{"type": "string", "format": "binary", "description": "optional: the credits journal of the period (returns, allowances, discounts, write-offs; CSV or XLSX)"},
 			"inventory_activity": obj{"type": "string", "format": "binary", "description": "optional: the inventory activity of the period (receipts, issues, adjustments; CSV or XLSX)"},
 			"maps":               obj{"type": "string", "description": "optional: report maps by kind as JSON ({\"receivables\": {\"columns\": {…}, \"layout\": {…}}}); a report without one is read with the facility's saved map of its kind (docs/reports.md)"},
+			"attestation_name":   obj{"type": "string", "description": "optional: the name of the officer who signs the certificate; with attestation_title, the attestation stored with it (the agreement's wording where its terms give it, setting certificate_attestation, otherwise \"no Default or Event of Default exists\")"},
+			"attestation_title":  obj{"type": "string", "description": "optional: the title of the officer who signs the certificate (e.g. Controller); required with attestation_name"},
 			"csrf_token":         str}, "additionalProperties": false}},
 	"CashUpload": {"multipart/form-data", obj{"type": "object", "required": []string{"bai"},
 		"properties": obj{"bai": obj{"type": "string", "format": "binary", "description": "the BAI2 file (records 01, 02, 03, 16, 49, 98, 99 and 88 continuations)"},
