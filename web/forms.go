@@ -154,12 +154,12 @@ func (s *Server) recordRepayment(rq *req) error {
 	amount, err := amountField("Repayment amount", rq.r.PostFormValue("amount"))
 	rq.amount = amount
 	if err != nil {
-		return rq.refused(err, s.loansPage)
+		return rq.refusedAt("repayment", "amount", err, s.loansPage)
 	}
 	vd, err := dateField("Repayment value date", rq.r.PostFormValue("value_date"))
 	rq.day = vd
 	if err != nil {
-		return rq.refused(err, s.loansPage)
+		return rq.refusedAt("repayment", "value_date", err, s.loansPage)
 	}
 	key, err := rq.clientKey()
 	if err != nil {
@@ -167,9 +167,23 @@ func (s *Server) recordRepayment(rq *req) error {
 	}
 	out, err := s.svc.Repay(rq.actx(), app.RepaymentInput{Facility: rq.fac.Slug, Key: key, Amount: amount, ValueDate: vd, By: rq.user.Email})
 	if err != nil {
-		return rq.refused(err, s.loansPage)
+		return rq.refusedAt("repayment", repaymentField(err), err, s.loansPage)
 	}
 	return repaid(rq, rq.facPath("/loans"), out, amount, vd)
+}
+
+// repaymentField is the field of the repayment form a use case's refusal
+// names: the value date for a date's rule, the amount for an amount's,
+// "" (the form) otherwise.
+func repaymentField(err error) string {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "banking day") || strings.Contains(msg, "business date"):
+		return "value_date"
+	case strings.Contains(msg, "amount") || strings.Contains(msg, "exceeds"):
+		return "amount"
+	}
+	return ""
 }
 
 // requestCorrection asks for a back-valued advance or repayment, a

@@ -221,16 +221,20 @@ func TestRepaymentForm(t *testing.T) {
 			form   url.Values
 			status int
 			want   string
+			errID  string // the field the refusal is shown beside
 		}{
-			{url.Values{"amount": {"forty"}, "value_date": {"2004-10-05"}}, http.StatusBadRequest, `Repayment amount: &#34;forty&#34; is not an amount`},
-			{url.Values{"amount": {"0"}, "value_date": {"2004-10-05"}}, http.StatusBadRequest, `Repayment amount: 0.00 is not greater than zero`},
-			{url.Values{"amount": {"10.00"}, "value_date": {"5 Oct"}}, http.StatusBadRequest, `Repayment value date: &#34;5 Oct&#34; is not a date`},
-			{url.Values{"amount": {"10.00"}, "value_date": {"2004-10-04"}}, http.StatusForbidden, `repayment value 2004-10-04 is before the business date 2004-10-05: a back-valued repayment is a correction only a lender may ask for`},
-			{url.Values{"amount": {"10.00"}, "value_date": {"2004-10-09"}}, http.StatusUnprocessableEntity, `not a banking day`},
+			{url.Values{"amount": {"forty"}, "value_date": {"2004-10-05"}}, http.StatusBadRequest, `Repayment amount: &#34;forty&#34; is not an amount`, "rep-amount-err"},
+			{url.Values{"amount": {"0"}, "value_date": {"2004-10-05"}}, http.StatusBadRequest, `Repayment amount: 0.00 is not greater than zero`, "rep-amount-err"},
+			{url.Values{"amount": {"10.00"}, "value_date": {"5 Oct"}}, http.StatusBadRequest, `Repayment value date: &#34;5 Oct&#34; is not a date`, "rep-vd-err"},
+			{url.Values{"amount": {"10.00"}, "value_date": {"2004-10-04"}}, http.StatusForbidden, `repayment value 2004-10-04 is before the business date 2004-10-05: a back-valued repayment is a correction only a lender may ask for`, "rep-vd-err"},
+			{url.Values{"amount": {"10.00"}, "value_date": {"2004-10-09"}}, http.StatusUnprocessableEntity, `not a banking day`, "rep-vd-err"},
 		} {
 			resp, page := b.postPage("/facilities/btu/repayments", tc.form)
 			if resp.StatusCode != tc.status || !strings.Contains(page, tc.want) {
 				t.Errorf("%v: %d, want %d with %q: %s", tc.form, resp.StatusCode, tc.status, tc.want, section(page, "main", "</div>"))
+			}
+			if i := strings.Index(page, `id="`+tc.errID+`">`); i < 0 || !strings.Contains(page[i:min(i+600, len(page))], tc.want) {
+				t.Errorf("%v: the refusal is not beside the field (%s): %s", tc.form, tc.errID, errorsOf(page))
 			}
 			if !strings.Contains(page, `value="`+tc.form.Get("amount")+`"`) {
 				t.Errorf("%v: the refused form is not shown again with what was sent", tc.form)

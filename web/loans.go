@@ -67,9 +67,12 @@ type loansPage struct {
 	// Form is the form shown again after a refusal (advance, repayment or
 	// correction), with what was sent; FirstDate the first value date that
 	// is not a correction.
-	Form      string
-	Sent      map[string]string
-	FirstDate string
+	Form string
+	Sent map[string]string
+	// ErrField is the field of Form the refusal names ("" the form), with
+	// the refusal ErrMsg shown beside it.
+	ErrField, ErrMsg string
+	FirstDate        string
 	// Corrections: back-valued repayments asked for (waiting first).
 	Corrections []app.PendingCorrection
 	CSVHref     string
@@ -161,6 +164,9 @@ func (s *Server) loansPage(rq *req) error {
 		}
 		for _, k := range []string{"amount", "value_date", "reason", "kind"} {
 			p.Sent[k] = rq.r.PostFormValue(k)
+		}
+		if rq.formErr != nil {
+			p.ErrField, p.ErrMsg = rq.formErr.field, rq.errMsg
 		}
 	}
 	if q.Get("from") != "" {
