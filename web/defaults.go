@@ -116,7 +116,7 @@ func timeField(label, v string, required bool, loc *time.Location) (*time.Time, 
 
 // readNotice reads the notice fields of a form: method, sent, and the
 // fax's confirmation and courier copy.
-func (s *Server) readNotice(rq *req, form string) (defaults.Notice, string, error) {
+func (s *Server) readNotice(rq *req) (defaults.Notice, string, error) {
 	n := defaults.Notice{Method: strings.TrimSpace(rq.r.PostFormValue("method")), Under: strings.TrimSpace(rq.r.PostFormValue("under"))}
 	if n.Method == "" {
 		return n, "method", userErr(http.StatusBadRequest, "Method: required: a notice method of the terms, e.g. courier or fax.")
@@ -204,7 +204,7 @@ func (s *Server) noticeOfDefaultForm(rq *req) error {
 		return err
 	}
 	const form = "default-notice"
-	n, field, err := s.readNotice(rq, form)
+	n, field, err := s.readNotice(rq)
 	if err != nil {
 		return rq.refusedAt(form, field, err, s.calendarPage)
 	}
@@ -232,7 +232,7 @@ func (s *Server) recordNoticeForm(rq *req) error {
 			return rq.refusedAt(form, f.name, userErr(http.StatusBadRequest, f.label+": required."), s.calendarPage)
 		}
 	}
-	n, field, err := s.readNotice(rq, form)
+	n, field, err := s.readNotice(rq)
 	if err != nil {
 		return rq.refusedAt(form, field, err, s.calendarPage)
 	}
