@@ -205,4 +205,3 @@ func TestCompliance(t *testing.T) {
 		t.Errorf("name %s", ComplianceName(in))
 	}
 }
-
