@@ -8,7 +8,10 @@ package certpdf
 
 import (
 	"bytes"
+	"compress/zlib"
 	"fmt"
+	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -184,3 +187,43 @@ func (d *doc) small(lines ...string) {
 		d.pdf.MultiCell(0, 3.5, d.tr(l), "", "L", false)
 	}
 }
+
+// PageTexts reads back the text each page of a PDF printed here shows,
+// one string per page (its strings in order, joined by spaces; the core
+// fonts' Latin-1 decoded): how tests see what a document says.
+func PageTexts(b []byte) ([]string, error) {
+	var out []string
+	parts := bytes.Split(b, []byte("/Type /Page\n"))
+	for _, p := range parts[1:] {
+		i := bytes.Index(p, []byte("stream\n"))
+		j := bytes.Index(p, []byte("\nendstream"))
+		if i < 0 || j < i {
+			return nil, fmt.Errorf("page %d: no content stream", len(out)+1)
+		}
+		content := p[i+len("stream\n") : j]
+		if bytes.Contains(p[:i], []byte("/FlateDecode")) {
+			r, err := zlib.NewReader(bytes.NewReader(content))
+			if err != nil {
+				return nil, fmt.Errorf("page %d: %w", len(out)+1, err)
+			}
+			if content, err = io.ReadAll(r); err != nil {
+				return nil, fmt.Errorf("page %d: %w", len(out)+1, err)
+			}
+		}
+		var s []string
+		for _, m := range shown.FindAllSubmatch(content, -1) {
+			var u []rune
+			for _, c := range []byte(unescape.Replace(string(m[1]))) {
+				u = append(u, rune(c))
+			}
+			s = append(s, string(u))
+		}
+		out = append(out, strings.Join(s, " "))
+	}
+	return out, nil
+}
+
+var (
+	shown    = regexp.MustCompile(`\(((?:\\.|[^\\)])*)\)\s*Tj`)
+	unescape = strings.NewReplacer(`\(`, "(", `\)`, ")", `\\`, `\`)
+)

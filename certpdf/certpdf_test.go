@@ -2,7 +2,7 @@ package certpdf
 
 import (
 	"bytes"
-	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,28 +17,13 @@ import (
 	"revolver/store"
 )
 
-var shown = regexp.MustCompile(`\(((?:\\.|[^\\)])*)\)\s*Tj`)
-
-// pages are the strings each page of an uncompressed PDF shows, one
-// string per page (its text-showing operators joined by spaces).
 func pages(t *testing.T, b []byte) []string {
 	t.Helper()
-	parts := bytes.Split(b, []byte("/Type /Page\n"))
-	var out []string
-	for _, p := range parts[1:] {
-		var s []string
-		for _, m := range shown.FindAllSubmatch(p, -1) {
-			r := strings.NewReplacer(`\(`, "(", `\)`, ")", `\\`, `\`).Replace(string(m[1]))
-			// The core fonts' encoding: Latin-1 for the characters used here.
-			var u []rune
-			for _, c := range []byte(r) {
-				u = append(u, rune(c))
-			}
-			s = append(s, string(u))
-		}
-		out = append(out, strings.Join(s, " "))
+	ps, err := PageTexts(b)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out
+	return ps
 }
 
 func pageOf(ps []string, s string) int {
@@ -100,6 +85,9 @@ func TestCertificate(t *testing.T) {
 	c2, _ := CertificateBytes(in)
 	if !bytes.Equal(c1, c2) || bytes.Equal(c1, a) {
 		t.Errorf("compressed: the same twice %v; differs from uncompressed %v", bytes.Equal(c1, c2), !bytes.Equal(c1, a))
+	}
+	if pc, pu := pages(t, c1), pages(t, a); !slices.Equal(pc, pu) {
+		t.Errorf("compressed pages read %q, uncompressed %q", pc, pu)
 	}
 	ps := pages(t, a)
 	if len(ps) != 1 {
