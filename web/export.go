@@ -198,4 +198,3 @@ func (s *Server) compliancePDF(rq *req) error {
 	}
 	return sendFile(rq, "application/pdf", certpdf.ComplianceName(in), b)
 }
-
