@@ -154,7 +154,18 @@ func TestCompliance(t *testing.T) {
 			Waiver: &agreement.Waiver{Effective: date.MustParse("2006-08-01"), Cite: agreement.Cite{Document: "waiver-2006-08", Title: "Waiver Letter", Section: "§1"}}},
 		{Covenant: "fixed_charge", Label: "Fixed charge coverage", Result: covenant.NotApplicable, Reason: "tested only during a covenant trigger period", Statement: st},
 	}
-	in := Compliance{FacilityName: "Big Tire Universe, Inc.", FacilitySlug: "btu", PeriodEnd: st.PeriodEnd, Period: "FY2006 Q2", KnownOn: date.MustParse("2006-10-01"), Tests: tests}
+	other := covenant.Test{Covenant: "minimum_tangible_net_worth", Label: "Minimum Tangible Net Worth", PeriodEnd: date.MustParse("2006-04-01"), FiscalYear: 2006, FiscalQuarter: 1, Actual: amt(77_777_77), Result: covenant.Fail}
+	for i := range tests {
+		tests[i].PeriodEnd, tests[i].FiscalYear, tests[i].FiscalQuarter = st.PeriodEnd, 2006, 2
+	}
+	in, ok := ComplianceOf(&covenant.Result{Tests: append([]covenant.Test{other}, tests...)}, st.PeriodEnd, time.Date(2006, 10, 1, 23, 0, 0, 0, time.UTC))
+	if !ok || in.Period != "FY2006 Q2" || len(in.Tests) != 3 {
+		t.Fatalf("ComplianceOf: %v %s %d tests", ok, in.Period, len(in.Tests))
+	}
+	if _, ok := ComplianceOf(&covenant.Result{Tests: tests}, date.MustParse("2006-04-01"), time.Time{}); ok {
+		t.Error("ComplianceOf a period without tests")
+	}
+	in.FacilityName, in.FacilitySlug = "Big Tire Universe, Inc.", "btu"
 	a, err := compliance(in, false)
 	if err != nil {
 		t.Fatal(err)
@@ -175,10 +186,13 @@ func TestCompliance(t *testing.T) {
 	all := strings.Join(ps, " ")
 	for _, want := range []string{"Minimum Tangible Net Worth", "12,345,678.90", "10,000,000.00", "2,345,678.90", "PASS", "0.3240", "0.3000", "-0.0240",
 		"FAIL (WAIVED)", "NOT APPLICABLE", tests[1].Label, "waived by Waiver Letter §1 (waiver-2006-08, effective 2006-08-01)",
-		"tangible net worth", "4,000,000.01", "statements.csv, line 3", "is in compliance", "Signature:", "Title:", "Date:"} {
+		"tangible net worth", "4,000,000.01", "statements.csv, line 3", "is in compliance", "FY2006 Q2 ended 2006-07-01", "known at 2006-10-01 23:00 UTC", "Signature:", "Title:", "Date:"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the PDF does not show %q", want)
 		}
+	}
+	if strings.Contains(all, "77,777.77") {
+		t.Error("the PDF shows another period's test")
 	}
 	if at, sig := pageOf(ps, "The undersigned officer"), pageOf(ps, "Date:"); at == 0 || at != sig {
 		t.Errorf("attestation on page %d, signature on %d", at, sig)

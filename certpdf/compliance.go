@@ -13,14 +13,33 @@ import (
 // Compliance is what a compliance certificate's PDF prints: the covenant
 // engine's tests of one period end (app.Service.Covenants, as the
 // covenants page and the API show them) on the financial statements
-// recorded by KnownOn.
+// recorded as known at KnownAt.
 type Compliance struct {
 	FacilityName string
 	FacilitySlug string
 	PeriodEnd    date.Date
 	Period       string // e.g. "FY2006 Q2"
-	KnownOn      date.Date
+	KnownAt      time.Time
 	Tests        []covenant.Test
+}
+
+// ComplianceOf is the compliance certificate of the period ending
+// periodEnd among the covenant engine's results as known at knownAt, its
+// tests in the results' order; false when no test has that period end.
+func ComplianceOf(res *covenant.Result, periodEnd date.Date, knownAt time.Time) (Compliance, bool) {
+	c := Compliance{PeriodEnd: periodEnd, KnownAt: knownAt}
+	if res == nil {
+		return c, false
+	}
+	for _, t := range res.Tests {
+		if t.PeriodEnd == periodEnd {
+			if len(c.Tests) == 0 {
+				c.Period = fmt.Sprintf("FY%d Q%d", t.FiscalYear, t.FiscalQuarter)
+			}
+			c.Tests = append(c.Tests, t)
+		}
+	}
+	return c, len(c.Tests) > 0
 }
 
 // ComplianceName is the file name of the compliance certificate's PDF.
@@ -30,7 +49,7 @@ func ComplianceName(c Compliance) string {
 
 // ComplianceBytes prints the compliance certificate; the same tests print
 // the same bytes (its date is the latest recording of the statements
-// used, or the end of KnownOn).
+// used, or KnownAt).
 func ComplianceBytes(c Compliance) ([]byte, error) { return compliance(c, true) }
 
 // Result is a test's result as printed: PASS, FAIL, FAIL (WAIVED), NOT
@@ -63,7 +82,7 @@ func statementsOf(tests []covenant.Test) []*covenant.Statement {
 
 func compliance(in Compliance, compress bool) ([]byte, error) {
 	sts := statementsOf(in.Tests)
-	at := in.KnownOn.Time().Add(24*time.Hour - time.Second)
+	at := in.KnownAt
 	var last time.Time
 	for _, s := range sts {
 		if s.RecordedAt.After(last) {
@@ -75,7 +94,7 @@ func compliance(in Compliance, compress bool) ([]byte, error) {
 	}
 	d := newDoc("Compliance Certificate", "Compliance Certificate "+in.Period, at, compress)
 	d.title("Compliance Certificate", in.FacilityName,
-		fmt.Sprintf("Fiscal period %s ended %s; financial statements as recorded by %s.", in.Period, in.PeriodEnd, in.KnownOn))
+		fmt.Sprintf("Fiscal period %s ended %s; financial statements as known at %s.", in.Period, in.PeriodEnd, in.KnownAt.UTC().Format("2006-01-02 15:04 UTC")))
 
 	d.heading("Financial covenants")
 	w := []float64{62, 28, 28, 28, 0}

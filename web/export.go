@@ -167,7 +167,8 @@ func (s *Server) compliancePDF(rq *req) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.covenants(ctxOf(rq), rq.fac.Slug, rq.endOfBusiness(knownOn))
+	knownAt := rq.endOfBusiness(knownOn)
+	res, err := s.covenants(ctxOf(rq), rq.fac.Slug, knownAt)
 	if err != nil {
 		return err
 	}
@@ -175,23 +176,17 @@ func (s *Server) compliancePDF(rq *req) error {
 	if len(periods) == 0 {
 		return userErr(http.StatusNotFound, "No financial statements are recorded yet, so there is no compliance certificate to print.")
 	}
-	pe := periods[0]
+	pe := periods[0].PeriodEnd
 	if v := rq.r.URL.Query().Get("period"); v != "" {
-		d, err := date.Parse(v)
-		if err != nil {
+		if pe, err = date.Parse(v); err != nil {
 			return userErr(http.StatusBadRequest, fmt.Sprintf("period %q is not a date: use YYYY-MM-DD.", v))
 		}
-		found := false
-		for _, p := range periods {
-			if p.PeriodEnd == d {
-				pe, found = p, true
-			}
-		}
-		if !found {
-			return userErr(http.StatusNotFound, fmt.Sprintf("No covenant test for a period ending %s: choose a period from the covenants page.", d))
-		}
 	}
-	in := certpdf.Compliance{FacilityName: rq.fac.Name, FacilitySlug: rq.fac.Slug, PeriodEnd: pe.PeriodEnd, Period: pe.Period, KnownOn: knownOn, Tests: pe.Tests}
+	in, ok := certpdf.ComplianceOf(res, pe, knownAt)
+	if !ok {
+		return userErr(http.StatusNotFound, fmt.Sprintf("No covenant test for a period ending %s: choose a period from the covenants page.", pe))
+	}
+	in.FacilityName, in.FacilitySlug = rq.fac.Name, rq.fac.Slug
 	b, err := certpdf.ComplianceBytes(in)
 	if err != nil {
 		return err
