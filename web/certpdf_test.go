@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"revolver/certpdf"
+	"revolver/date"
 	"revolver/store"
 )
 
@@ -61,4 +62,58 @@ func TestCertificatePDFPosition(t *testing.T) {
 	if again != pdf {
 		t.Error("the same certificate printed other bytes from a restarted server")
 	}
+}
+
+// The compliance certificate of a period prints the covenant engine's
+// results of that period as the covenants page shows them (actual,
+// required, headroom, result) with the statement figures used, the same
+// bytes twice.
+func TestCompliancePDF(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	l := e.signIn(t, "officer@bank.example")
+	const path = "/facilities/btu/covenants/compliance.pdf?as_known_on=2006-10-01&period=2006-07-02"
+	resp, pdf := l.get(path)
+	mustStatus(t, "compliance.pdf", resp.StatusCode, http.StatusOK)
+	if _, again := l.get(path); again != pdf {
+		t.Error("the compliance certificate printed other bytes twice")
+	}
+	knownAt, err := e.web.svc.EndOfBusiness(ctx, date.MustParse("2006-10-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.web.covenants(ctx, "btu", knownAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := pdfText(t, []byte(pdf))
+	n := 0
+	for _, ts := range res.Tests {
+		if ts.PeriodEnd != date.MustParse("2006-07-02") {
+			continue
+		}
+		n++
+		for _, want := range []string{ts.Label, certpdf.Figure(ts.Actual.String()), certpdf.Figure(ts.Required.String()), certpdf.Figure(ts.Headroom.String()), certpdf.Result(ts)} {
+			if !strings.Contains(s, want) {
+				t.Errorf("%s: the PDF does not show %q:\n%s", ts.Covenant, want, s)
+			}
+		}
+		if st := ts.Statement; st != nil {
+			for k, v := range st.Lines {
+				if !strings.Contains(s, strings.ReplaceAll(k, "_", " ")+"\n"+certpdf.Figure(v.String())) {
+					t.Errorf("the PDF does not show the statement's %s %s", k, v)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no covenant test of the period ending 2006-07-02")
+	}
+	for _, want := range []string{"Signature:", "Title:", "Date:", "The undersigned officer"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the PDF does not show %q", want)
+		}
+	}
+	resp, _ = l.get("/facilities/btu/covenants/compliance.pdf?period=2001-01-01")
+	mustStatus(t, "compliance.pdf of a period without tests", resp.StatusCode, http.StatusNotFound)
 }
