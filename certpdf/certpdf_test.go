@@ -203,6 +203,11 @@ func TestCompliance(t *testing.T) {
 	if s := strings.Join(pages(t, n), " "); !strings.Contains(s, "1 covenant(s) marked FAIL") || strings.Contains(s, "is in compliance") {
 		t.Errorf("failing: %q", s)
 	}
+	in.Tests[2].Result = covenant.Undetermined
+	n, _ = compliance(in, false)
+	if s := strings.Join(pages(t, n), " "); !strings.Contains(s, "1 covenant(s) marked FAIL") || !strings.Contains(s, "1 covenant(s) marked UNDETERMINED") || strings.Contains(s, "is in compliance") {
+		t.Errorf("failing and undetermined: %q", s)
+	}
 	if ComplianceName(in) != "btu-compliance-2006-07-01.pdf" {
 		t.Errorf("name %s", ComplianceName(in))
 	}

@@ -111,10 +111,13 @@ func compliance(in Compliance, compress bool) ([]byte, error) {
 		}
 		d.pdf.CellFormat(w[i], 6.5, d.tr(h), "B", ln, al, true, 0, "")
 	}
-	failing := 0
+	failing, undetermined := 0, 0
 	for _, t := range in.Tests {
-		if t.Result == covenant.Fail && t.Waiver == nil {
+		switch {
+		case t.Result == covenant.Fail && t.Waiver == nil:
 			failing++
+		case t.Result == covenant.Undetermined:
+			undetermined++
 		}
 		var cites []string
 		for _, c := range t.Cites {
@@ -173,12 +176,18 @@ func compliance(in Compliance, compress bool) ([]byte, error) {
 	}
 
 	text := "The undersigned officer of the Borrower certifies that the figures above were computed from the Borrower's financial statements for the period, " +
-		"which present fairly in all material respects its financial condition, in accordance with the Loan Agreement as amended, that the Borrower is in compliance " +
-		"with each financial covenant shown, and that no Default or Event of Default exists."
+		"which present fairly in all material respects its financial condition, in accordance with the Loan Agreement as amended"
+	var exceptions []string
 	if failing > 0 {
-		text = fmt.Sprintf("The undersigned officer of the Borrower certifies that the figures above were computed from the Borrower's financial statements for the period, "+
-			"which present fairly in all material respects its financial condition, in accordance with the Loan Agreement as amended. "+
-			"%d covenant(s) marked FAIL, not waived, were not met for the period.", failing)
+		exceptions = append(exceptions, fmt.Sprintf("%d covenant(s) marked FAIL, not waived, were not met for the period", failing))
+	}
+	if undetermined > 0 {
+		exceptions = append(exceptions, fmt.Sprintf("%d covenant(s) marked UNDETERMINED could not be tested on the statements recorded", undetermined))
+	}
+	if len(exceptions) == 0 {
+		text += ", that the Borrower is in compliance with each financial covenant shown, and that no Default or Event of Default exists."
+	} else {
+		text += ". " + strings.Join(exceptions, "; ") + "."
 	}
 	d.attest(text, "For the Borrower")
 	return d.bytes()
