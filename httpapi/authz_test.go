@@ -40,6 +40,7 @@ var policy = map[string]struct {
 	"GET /api/v1/facilities/{slug}/borrowing-base-certificates":                       {nil, 200},
 	"POST /api/v1/facilities/{slug}/borrowing-base-certificates":                      {makers, 201},
 	"GET /api/v1/facilities/{slug}/borrowing-base-certificates/{id}":                  {nil, 200},
+	"GET /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/certificate.pdf":  {nil, 200},
 	"POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/approve":         {checkers, 200},
 	"POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/reject":          {checkers, 200},
 	"POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/withdraw":        {[]string{store.RoleBorrower}, 200},
@@ -145,7 +146,7 @@ func (e *env) requestAs(route, slug, as string) req {
 		return jsonReq(method, path, map[string]string{"email": e.email[store.RoleLenderAnalyst], "password": "password-" + store.RoleLenderAnalyst})
 	case "POST /api/v1/facilities/{slug}/borrowing-base-certificates":
 		return e.certificateUpload(slug, "2004-10-03", nil)
-	case "GET /api/v1/facilities/{slug}/borrowing-base-certificates/{id}":
+	case "GET /api/v1/facilities/{slug}/borrowing-base-certificates/{id}", "GET /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/certificate.pdf":
 		cs, _ := e.st.Certificates(ctx, slug)
 		return jsonReq(method, withID(cs[0].ID), nil)
 	case "POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/approve":

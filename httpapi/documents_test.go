@@ -3,14 +3,17 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"revolver/app"
 	"revolver/certpdf"
 	"revolver/covenant"
 	"revolver/date"
 	"revolver/money"
+	"revolver/store"
 )
 
 // The compliance certificate through the API: the PDF of a period's
@@ -76,5 +79,68 @@ func TestComplianceCertificateAPI(t *testing.T) {
 	}
 	if r := e.do(borrower, jsonReq("GET", strings.Replace(path, own, other, 1), nil)); r.status == 200 {
 		t.Errorf("another facility's compliance certificate to this facility's borrower: %d", r.status)
+	}
+}
+
+// A certificate's PDF through the API: the approved certificate's record
+// with the loans, letters of credit and availability on its date as known
+// at its approval (the one rule), the same bytes twice; a submitted one
+// says they come with the approval; another facility's is not found.
+func TestCertificatePDFAPI(t *testing.T) {
+	e := newEnv(t, openSQLite)
+	ctx := context.Background()
+	cs, err := e.st.Certificates(ctx, own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var approved store.Certificate
+	for _, c := range cs {
+		if c.Status == store.Approved {
+			approved = c
+		}
+	}
+	if approved.ID == 0 {
+		t.Fatal("no approved certificate in the setup")
+	}
+	borrower := e.email["borrower"]
+	path := fmt.Sprintf("/api/v1/facilities/%s/borrowing-base-certificates/%d/certificate.pdf", own, approved.ID)
+	a := e.do(borrower, jsonReq("GET", path, nil))
+	if a.status != 200 || a.header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("certificate PDF: %d %s", a.status, a.body)
+	}
+	if b := e.do(borrower, jsonReq("GET", path, nil)); !bytes.Equal(a.body, b.body) {
+		t.Error("the same certificate printed other bytes")
+	}
+	pages, err := certpdf.PageTexts(a.body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(pages, "\n")
+	full, err := e.st.Certificate(ctx, approved.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := app.DecodeCertificateRecord(full)
+	if err != nil || rec == nil {
+		t.Fatalf("record: %v", err)
+	}
+	av, err := e.svc.Availability(ctx, own, full.AsOf, full.DecidedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Borrowing base shown by this certificate " + certpdf.Figure(rec.BorrowingBase()),
+		"Loans outstanding " + av.LoansOutstanding.Grouped(), "Letters of credit outstanding " + av.LettersOfCredit.Outstanding.Grouped(),
+		"Availability " + av.Available.Grouped(), "Signature:", "Title:"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF does not show %q:\n%s", want, text)
+		}
+	}
+	sub := e.submitCertificate(own, borrower)
+	r := e.do(borrower, jsonReq("GET", fmt.Sprintf("/api/v1/facilities/%s/borrowing-base-certificates/%d/certificate.pdf", own, sub.ID), nil))
+	if p, err := certpdf.PageTexts(r.body); r.status != 200 || err != nil || !strings.Contains(strings.Join(p, " "), "printed once a lender approves it") {
+		t.Errorf("submitted certificate's PDF: %d %v", r.status, err)
+	}
+	if r := e.do(borrower, jsonReq("GET", strings.Replace(path, own, other, 1), nil)); r.status == 200 {
+		t.Errorf("another facility's path: %d", r.status)
 	}
 }
