@@ -122,7 +122,10 @@ func certificate(in Certificate, compress bool) ([]byte, error) {
 	} else {
 		d.pdf.SetFont("Helvetica", "", 9.5)
 		why := "This certificate is " + string(c.Status) + ": the loans, letters of credit and availability on its date are printed once a lender approves it."
-		if c.Status == store.Approved {
+		switch c.Status {
+		case store.Rejected, store.Withdrawn:
+			why = "This certificate was " + string(c.Status) + " and was never in force: no loans, letters of credit or availability are printed with it."
+		case store.Approved:
 			why = "This certificate is not the one in force on its date (superseded): the loans, letters of credit and availability on its date are those of the certificate in force."
 		}
 		d.pdf.MultiCell(0, 5, d.tr(why), "", "L", false)

@@ -120,6 +120,13 @@ func TestCertificate(t *testing.T) {
 	if s := strings.Join(pages(t, n), " "); !strings.Contains(s, "printed once a lender approves it") || strings.Contains(s, "Loans outstanding") {
 		t.Errorf("submitted certificate: %q", s)
 	}
+	in.Record.Certificate.Status = store.Rejected
+	if n, err = certificate(in, false); err != nil {
+		t.Fatal(err)
+	}
+	if s := strings.Join(pages(t, n), " "); !strings.Contains(s, "was rejected and was never in force") {
+		t.Errorf("rejected certificate: %q", s)
+	}
 }
 
 // A long certificate runs to a second page, and the attestation and the
