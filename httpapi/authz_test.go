@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"revolver/app"
+	"revolver/covenant"
 	"revolver/date"
 	"revolver/money"
 	"revolver/store"
@@ -36,22 +37,24 @@ var policy = map[string]struct {
 	"GET /api/v1/portfolio":                      {nil, 200},
 	"GET /api/v1/facilities/{slug}":              {nil, 200},
 	"GET /api/v1/facilities/{slug}/availability": {nil, 200},
-	"GET /api/v1/facilities/{slug}/borrowing-base-certificates":                {nil, 200},
-	"POST /api/v1/facilities/{slug}/borrowing-base-certificates":               {makers, 201},
-	"GET /api/v1/facilities/{slug}/borrowing-base-certificates/{id}":           {nil, 200},
-	"POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/approve":  {checkers, 200},
-	"POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/reject":   {checkers, 200},
-	"POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/withdraw": {[]string{store.RoleBorrower}, 200},
-	"GET /api/v1/facilities/{slug}/advances":                                   {nil, 200},
-	"POST /api/v1/facilities/{slug}/advances":                                  {makers, 201},
-	"POST /api/v1/facilities/{slug}/advances/{id}/approve":                     {checkers, 200},
-	"POST /api/v1/facilities/{slug}/advances/{id}/reject":                      {checkers, 200},
-	"POST /api/v1/facilities/{slug}/advances/{id}/cancel":                      {makers, 200},
-	"POST /api/v1/facilities/{slug}/repayments":                                {makers, 201},
-	"GET /api/v1/facilities/{slug}/ledger":                                     {nil, 200},
-	"POST /api/v1/facilities/{slug}/financial-statements":                      {makers, 201},
-	"GET /api/v1/facilities/{slug}/covenants":                                  {nil, 200},
-	"GET /api/v1/facilities/{slug}/trends":                                     {nil, 200},
+	"GET /api/v1/facilities/{slug}/borrowing-base-certificates":                       {nil, 200},
+	"POST /api/v1/facilities/{slug}/borrowing-base-certificates":                      {makers, 201},
+	"GET /api/v1/facilities/{slug}/borrowing-base-certificates/{id}":                  {nil, 200},
+	"GET /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/certificate.pdf":  {nil, 200},
+	"POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/approve":         {checkers, 200},
+	"POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/reject":          {checkers, 200},
+	"POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/withdraw":        {[]string{store.RoleBorrower}, 200},
+	"GET /api/v1/facilities/{slug}/advances":                                          {nil, 200},
+	"POST /api/v1/facilities/{slug}/advances":                                         {makers, 201},
+	"POST /api/v1/facilities/{slug}/advances/{id}/approve":                            {checkers, 200},
+	"POST /api/v1/facilities/{slug}/advances/{id}/reject":                             {checkers, 200},
+	"POST /api/v1/facilities/{slug}/advances/{id}/cancel":                             {makers, 200},
+	"POST /api/v1/facilities/{slug}/repayments":                                       {makers, 201},
+	"GET /api/v1/facilities/{slug}/ledger":                                            {nil, 200},
+	"POST /api/v1/facilities/{slug}/financial-statements":                             {makers, 201},
+	"GET /api/v1/facilities/{slug}/covenants":                                         {nil, 200},
+	"GET /api/v1/facilities/{slug}/covenants/{period_end}/compliance-certificate.pdf": {nil, 200},
+	"GET /api/v1/facilities/{slug}/trends":                                            {nil, 200},
 	// The setup's certificate compared with itself: refused as not earlier
 	// (422) once the caller may read the facility (TestTrendsAPI answers 200).
 	"GET /api/v1/facilities/{slug}/aging-migration":         {nil, 422},
@@ -143,7 +146,7 @@ func (e *env) requestAs(route, slug, as string) req {
 		return jsonReq(method, path, map[string]string{"email": e.email[store.RoleLenderAnalyst], "password": "password-" + store.RoleLenderAnalyst})
 	case "POST /api/v1/facilities/{slug}/borrowing-base-certificates":
 		return e.certificateUpload(slug, "2004-10-03", nil)
-	case "GET /api/v1/facilities/{slug}/borrowing-base-certificates/{id}":
+	case "GET /api/v1/facilities/{slug}/borrowing-base-certificates/{id}", "GET /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/certificate.pdf":
 		cs, _ := e.st.Certificates(ctx, slug)
 		return jsonReq(method, withID(cs[0].ID), nil)
 	case "POST /api/v1/facilities/{slug}/borrowing-base-certificates/{id}/approve":
@@ -195,6 +198,13 @@ func (e *env) requestAs(route, slug, as string) req {
 		return jsonReq(method, path+"?from=2004-01-01&to=2004-12-31", nil)
 	case "GET /api/v1/facilities/{slug}/availability":
 		return jsonReq(method, path+"?as_of=2004-10-15", nil)
+	case "GET /api/v1/facilities/{slug}/covenants/{period_end}/compliance-certificate.pdf":
+		pe := date.MustParse("2007-04-01")
+		if _, _, err := e.svc.AddStatements(ctx, slug, []covenant.Statement{{PeriodEnd: pe, FiscalYear: 2007, FiscalQuarter: 1, File: "statements.csv", Line: 2,
+			Lines: map[string]money.Amount{"total_assets": 63_000_000_00, "intangible_assets": 900_000_00, "total_liabilities": 29_000_000_00, "subordinated_debt": 0, "net_income": 500_000_00}}}, setup); err != nil {
+			e.t.Fatal(err)
+		}
+		return jsonReq(method, strings.ReplaceAll(path, "{period_end}", pe.String()), nil)
 	case "POST /api/v1/facilities/{slug}/financial-statements":
 		return req{method: method, path: path, body: []byte(statementsCSV), ctype: "text/csv"}
 	case "POST /api/v1/facilities/{slug}/events-of-default":

@@ -418,7 +418,10 @@ var requestDocs = map[reflect.Type]struct {
 type routeDoc struct {
 	responses obj // by status (their headers: beside those of every answer)
 	content   obj // other media types of the success answer
-	headers   obj // other headers of the success answer
+	// contentOnly: content is the success answer's only media types (no
+	// JSON answer).
+	contentOnly bool
+	headers     obj // other headers of the success answer
 }
 
 // routeDocs add to the operation of a route what the route table does not
@@ -607,6 +610,9 @@ func (g *schemaGen) operation(rt *Route) (obj, error) {
 		case "month":
 			p["description"] = "the month, YYYY-MM"
 			p["schema"] = obj{"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$", "example": "2006-11"}
+		case "period_end":
+			p["description"] = "the end of the covenant test period, YYYY-MM-DD"
+			p["schema"] = obj{"type": "string", "format": "date", "example": "2006-07-02"}
 		case "kind":
 			p["description"] = "the kind of report: " + strings.Join(collateral.Kinds, ", ")
 			p["schema"] = obj{"type": "string", "enum": collateral.Kinds}
@@ -683,6 +689,9 @@ func (g *schemaGen) operation(rt *Route) (obj, error) {
 	} else {
 		g.use(rt.Response)
 		content := obj{"application/json": obj{"schema": ref(rt.Response)}}
+		if routeDocs[key].contentOnly {
+			content = obj{}
+		}
 		for k, v := range routeDocs[key].content {
 			content[k] = v
 		}

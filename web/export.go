@@ -9,60 +9,19 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-pdf/fpdf"
 	"github.com/xuri/excelize/v2"
 
 	"revolver/app"
-	"revolver/covenant"
+	"revolver/certpdf"
 	"revolver/date"
 	"revolver/explain"
 	"revolver/httpconv"
-	"revolver/money"
 	"revolver/store"
 )
 
-// The PDF and XLSX files show the engines' figures as they are; the
-// PDF's page geometry is in millimetres (layout, not money).
-
-// pdfValue writes an engine's figure string for a PDF: grouped amounts,
-// a hyphen for negatives (the PDF's core fonts have no minus sign).
-func pdfValue(v string) string {
-	if v == "" {
-		return "undetermined"
-	}
-	neg := strings.HasPrefix(v, "-")
-	if a, err := money.ParseAmount(strings.TrimPrefix(v, "-")); err == nil && len(v)-strings.Index(v, ".") == 3 {
-		s := a.Grouped()
-		if neg {
-			return "-" + s
-		}
-		return s
-	}
-	return v
-}
-
-func newPDF(title string) (*fpdf.Fpdf, func(string) string) {
-	pdf := fpdf.New("P", "mm", "Letter", "")
-	pdf.SetMargins(18, 16, 18)
-	pdf.SetAutoPageBreak(true, 18)
-	pdf.SetTitle(title, true)
-	pdf.SetCreator("revolver", false)
-	// Fonts and images in a fixed order: one document, one set of bytes.
-	pdf.SetCatalogSort(true)
-	pdf.AliasNbPages("{nb}")
-	tr := pdf.UnicodeTranslatorFromDescriptor("")
-	pdf.SetFooterFunc(func() {
-		pdf.SetY(-14)
-		pdf.SetFont("Helvetica", "", 8)
-		pdf.CellFormat(0, 5, tr(fmt.Sprintf("%s - page %d of {nb}", title, pdf.PageNo())), "", 0, "C", false, 0, "")
-	})
-	pdf.AddPage()
-	return pdf, tr
-}
-
 // exportVersion names the layout of the exported files: a new layout is a
 // new version of every document (change it with the layout).
-const exportVersion = "1"
+const exportVersion = "2"
 
 // decidedVersion: the document of a decided certificate (approved,
 // rejected, withdrawn) changes no more; it is answered with a strong ETag
@@ -88,30 +47,6 @@ func sendFile(rq *req, contentType, name string, b []byte) error {
 	return err
 }
 
-// keepTogether starts a new page unless h millimetres are left on this one.
-func keepTogether(pdf *fpdf.Fpdf, h float64) {
-	_, ph := pdf.GetPageSize()
-	_, _, _, bottom := pdf.GetMargins()
-	if pdf.GetY()+h > ph-bottom {
-		pdf.AddPage()
-	}
-}
-
-func signatureBlock(pdf *fpdf.Fpdf, tr func(string) string, who string) {
-	keepTogether(pdf, 60)
-	pdf.Ln(8)
-	pdf.SetFont("Helvetica", "B", 10)
-	pdf.CellFormat(0, 6, tr(who), "", 1, "L", false, 0, "")
-	pdf.SetFont("Helvetica", "", 10)
-	for _, l := range []string{"Signature", "Name", "Title", "Date"} {
-		pdf.Ln(4)
-		pdf.CellFormat(30, 6, tr(l+":"), "", 0, "L", false, 0, "")
-		x, y := pdf.GetX(), pdf.GetY()
-		pdf.Line(x, y+6, x+95, y+6)
-		pdf.Ln(6)
-	}
-}
-
 func (s *Server) certificatePDF(rq *req) error {
 	c, err := rq.loadCertificate()
 	if err != nil {
@@ -120,102 +55,20 @@ func (s *Server) certificatePDF(rq *req) error {
 	if rq.decidedVersion(c, "pdf") {
 		return nil
 	}
-	sh, err := s.shownCertificate(ctxOf(rq), c)
+	ctx := ctxOf(rq)
+	sh, err := s.shownCertificate(ctx, c)
 	if err != nil {
 		return err
 	}
-	b, err := certificatePDFBytes(rq.fac, sh.rec)
+	in := certpdf.Certificate{FacilityName: rq.fac.Name, FacilitySlug: rq.fac.Slug, Record: sh.rec}
+	if in.Position, err = s.svc.CertificatePosition(ctx, c); err != nil {
+		return err
+	}
+	b, err := certpdf.CertificateBytes(in)
 	if err != nil {
 		return err
 	}
-	return sendFile(rq, "application/pdf", fmt.Sprintf("%s-certificate-%d-%s.pdf", rq.fac.Slug, c.ID, c.AsOf), b)
-}
-
-// certificatePDFBytes prints the certificate's record: the figures stored
-// with it, next to the SHA-256 of what was stored.
-func certificatePDFBytes(f store.Facility, rec *app.CertificateRecord) ([]byte, error) {
-	c := rec.Certificate
-	pdf, tr := newPDF("Borrowing Base Certificate")
-	// The same certificate prints the same bytes (its ETag promises it).
-	if last := lastChange(c); !last.IsZero() {
-		pdf.SetCreationDate(last)
-		pdf.SetModificationDate(last)
-	}
-	pdf.SetFont("Helvetica", "B", 16)
-	pdf.CellFormat(0, 9, tr("Borrowing Base Certificate"), "", 1, "L", false, 0, "")
-	pdf.SetFont("Helvetica", "", 10)
-	pdf.MultiCell(0, 5, tr(f.Name), "", "L", false)
-	pdf.Ln(2)
-	meta := [][2]string{
-		{"Certificate", fmt.Sprintf("No. %d", c.ID)},
-		{"As of", c.AsOf.String() + " (" + c.AsOf.Time().Format("Monday 2 January 2006") + ")"},
-		{"Currency", rec.Currency},
-		{"Status", string(c.Status)},
-		{"Submitted", c.SubmittedBy + ", " + c.SubmittedAt.UTC().Format("2006-01-02 15:04 UTC")},
-	}
-	if c.Supersedes != 0 {
-		meta = append(meta, [2]string{"Supersedes", fmt.Sprintf("No. %d, for the same date", c.Supersedes)})
-	}
-	if c.Reviewer != "" {
-		meta = append(meta, [2]string{strings.ToUpper(string(c.Status[:1])) + string(c.Status[1:]), c.Reviewer + ", " + c.DecidedAt.UTC().Format("2006-01-02 15:04 UTC")})
-	}
-	for _, m := range meta {
-		pdf.SetFont("Helvetica", "B", 10)
-		pdf.CellFormat(32, 5.5, tr(m[0]), "", 0, "L", false, 0, "")
-		pdf.SetFont("Helvetica", "", 10)
-		pdf.CellFormat(0, 5.5, tr(m[1]), "", 1, "L", false, 0, "")
-	}
-	pdf.Ln(4)
-	pdf.SetFont("Helvetica", "B", 10)
-	pdf.SetFillColor(235, 239, 244)
-	pdf.CellFormat(125, 7, tr("Line"), "B", 0, "L", true, 0, "")
-	pdf.CellFormat(0, 7, tr("Amount ("+rec.Currency+")"), "B", 1, "R", true, 0, "")
-	for _, l := range flatten(rec.Explanation) {
-		style := ""
-		if l.Total {
-			style = "B"
-		}
-		pdf.SetFont("Helvetica", style, 9.5)
-		indent := float64(l.Depth) * 5
-		if indent > 0 { // a zero width would extend the cell to the margin
-			pdf.CellFormat(indent, 5.2, "", "", 0, "L", false, 0, "")
-		}
-		label := l.Label
-		if r := []rune(label); len(r) > 78-l.Depth*3 {
-			label = string(r[:75-l.Depth*3]) + "..."
-		}
-		pdf.CellFormat(125-indent, 5.2, tr(label), "", 0, "L", false, 0, "")
-		pdf.CellFormat(0, 5.2, tr(pdfValue(l.Value)), "", 1, "R", false, 0, "")
-		pdf.SetDrawColor(220, 220, 220)
-		pdf.Line(18, pdf.GetY(), 197.9, pdf.GetY())
-	}
-	pdf.Ln(5)
-	keepTogether(pdf, 85)
-	pdf.SetFont("Helvetica", "", 9.5)
-	pdf.MultiCell(0, 5, tr(fmt.Sprintf("The undersigned officer of the Borrower certifies to the Lender that this Borrowing Base Certificate "+
-		"was prepared from the Borrower's books and records as of %s, that the receivables aging, debtor list and inventory report "+
-		"it was computed from (SHA-256 below) are true, correct and complete, and that the Borrowing Base shown was determined "+
-		"in accordance with the Loan Agreement as amended.", c.AsOf)), "", "L", false)
-	signatureBlock(pdf, tr, "For the Borrower")
-	pdf.Ln(4)
-	pdf.SetFont("Helvetica", "", 7.5)
-	for _, in := range c.Inputs {
-		pdf.MultiCell(0, 4, tr(fmt.Sprintf("%s (%d bytes) SHA-256 %s", in.Name, in.Size, in.SHA256)), "", "L", false)
-	}
-	if c.BodySHA256 != "" {
-		pdf.MultiCell(0, 4, tr("Computed certificate SHA-256 "+c.BodySHA256), "", "L", false)
-	}
-	if c.ExplanationSHA256 != "" {
-		pdf.MultiCell(0, 4, tr("Explanation SHA-256 "+c.ExplanationSHA256), "", "L", false)
-	}
-	if rec.Recomputed {
-		pdf.MultiCell(0, 4, tr("Stored before explanations were kept: the lines are its reports computed again."), "", "L", false)
-	}
-	var b bytes.Buffer
-	if err := pdf.Output(&b); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return sendFile(rq, "application/pdf", certpdf.CertificateName(in), b)
 }
 
 func (s *Server) certificateXLSX(rq *req) error {
@@ -314,7 +167,8 @@ func (s *Server) compliancePDF(rq *req) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.covenants(ctxOf(rq), rq.fac.Slug, rq.endOfBusiness(knownOn))
+	knownAt := rq.endOfBusiness(knownOn)
+	res, err := s.covenants(ctxOf(rq), rq.fac.Slug, knownAt)
 	if err != nil {
 		return err
 	}
@@ -322,107 +176,20 @@ func (s *Server) compliancePDF(rq *req) error {
 	if len(periods) == 0 {
 		return userErr(http.StatusNotFound, "No financial statements are recorded yet, so there is no compliance certificate to print.")
 	}
-	pe := periods[0]
+	pe := periods[0].PeriodEnd
 	if v := rq.r.URL.Query().Get("period"); v != "" {
-		d, err := date.Parse(v)
-		if err != nil {
+		if pe, err = date.Parse(v); err != nil {
 			return userErr(http.StatusBadRequest, fmt.Sprintf("period %q is not a date: use YYYY-MM-DD.", v))
 		}
-		found := false
-		for _, p := range periods {
-			if p.PeriodEnd == d {
-				pe, found = p, true
-			}
-		}
-		if !found {
-			return userErr(http.StatusNotFound, fmt.Sprintf("No covenant test for a period ending %s: choose a period from the covenants page.", d))
-		}
 	}
-	b, err := compliancePDFBytes(rq.fac, pe, knownOn)
+	in, ok := certpdf.ComplianceOf(res, pe, knownAt)
+	if !ok {
+		return userErr(http.StatusNotFound, fmt.Sprintf("No covenant test for a period ending %s: choose a period from the covenants page.", pe))
+	}
+	in.FacilityName, in.FacilitySlug = rq.fac.Name, rq.fac.Slug
+	b, err := certpdf.ComplianceBytes(in)
 	if err != nil {
 		return err
 	}
-	return sendFile(rq, "application/pdf", fmt.Sprintf("%s-compliance-%s.pdf", rq.fac.Slug, pe.PeriodEnd), b)
-}
-
-func compliancePDFBytes(f store.Facility, pe covPeriod, knownOn date.Date) ([]byte, error) {
-	pdf, tr := newPDF("Compliance Certificate")
-	pdf.SetFont("Helvetica", "B", 16)
-	pdf.CellFormat(0, 9, tr("Compliance Certificate"), "", 1, "L", false, 0, "")
-	pdf.SetFont("Helvetica", "", 10)
-	pdf.MultiCell(0, 5, tr(f.Name), "", "L", false)
-	pdf.MultiCell(0, 5, tr(fmt.Sprintf("Fiscal period %s ended %s; financial statements as recorded by %s.", pe.Period, pe.PeriodEnd, knownOn)), "", "L", false)
-	pdf.Ln(4)
-	pdf.SetFont("Helvetica", "B", 9.5)
-	pdf.SetFillColor(235, 239, 244)
-	w := []float64{62, 30, 30, 30, 0}
-	for i, h := range []string{"Covenant", "Actual", "Required", "Headroom", "Result"} {
-		al := "R"
-		if i == 0 {
-			al = "L"
-		}
-		if i == 4 {
-			al = "C"
-		}
-		ln := 0
-		if i == 4 {
-			ln = 1
-		}
-		pdf.CellFormat(w[i], 7, tr(h), "B", ln, al, true, 0, "")
-	}
-	pdf.SetFont("Helvetica", "", 9.5)
-	for _, t := range pe.Tests {
-		pdf.CellFormat(w[0], 6, tr(t.Label), "", 0, "L", false, 0, "")
-		pdf.CellFormat(w[1], 6, pdfValue(t.Actual.String()), "", 0, "R", false, 0, "")
-		pdf.CellFormat(w[2], 6, pdfValue(t.Required.String()), "", 0, "R", false, 0, "")
-		pdf.CellFormat(w[3], 6, pdfValue(t.Headroom.String()), "", 0, "R", false, 0, "")
-		pdf.CellFormat(w[4], 6, strings.ToUpper(t.Result), "", 1, "C", false, 0, "")
-		var cites []string
-		for _, c := range t.Cites {
-			cites = append(cites, c.String())
-		}
-		pdf.SetFont("Helvetica", "", 7.5)
-		note := strings.Join(cites, "; ")
-		if t.Reason != "" {
-			note += ". " + t.Reason
-		}
-		if t.Waiver != nil {
-			note += "; " + t.Waiver.Text()
-		}
-		pdf.MultiCell(0, 4, tr(note), "", "L", false)
-		pdf.SetFont("Helvetica", "", 9.5)
-		pdf.SetDrawColor(220, 220, 220)
-		pdf.Line(18, pdf.GetY()+1, 197.9, pdf.GetY()+1)
-		pdf.Ln(2)
-	}
-	pdf.Ln(4)
-	failing := 0
-	for _, t := range pe.Tests {
-		if t.Result == covenant.Fail {
-			failing++
-		}
-	}
-	text := "The undersigned officer of the Borrower certifies that the figures above were computed from the Borrower's financial statements for the period, in accordance with the Loan Agreement as amended, and that the Borrower is in compliance with each financial covenant shown."
-	if failing > 0 {
-		text = fmt.Sprintf("The undersigned officer of the Borrower certifies that the figures above were computed from the Borrower's financial statements for the period, in accordance with the Loan Agreement as amended. %d covenant(s) marked FAIL were not met for the period.", failing)
-	}
-	pdf.MultiCell(0, 5, tr(text), "", "L", false)
-	signatureBlock(pdf, tr, "For the Borrower")
-	var b bytes.Buffer
-	if err := pdf.Output(&b); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
-// lastChange is when a certificate last changed: created, submitted or
-// decided.
-func lastChange(c store.Certificate) time.Time {
-	t := c.CreatedAt
-	for _, x := range []time.Time{c.SubmittedAt, c.DecidedAt} {
-		if x.After(t) {
-			t = x
-		}
-	}
-	return t
+	return sendFile(rq, "application/pdf", certpdf.ComplianceName(in), b)
 }
