@@ -131,10 +131,17 @@ func certificate(in Certificate, compress bool) ([]byte, error) {
 		d.pdf.MultiCell(0, 5, d.tr(why), "", "L", false)
 	}
 
-	d.attest(fmt.Sprintf("The undersigned officer of the Borrower certifies to the Lender that this Borrowing Base Certificate "+
+	prepared := fmt.Sprintf("that this Borrowing Base Certificate "+
 		"was prepared from the Borrower's books and records as of %s, that the receivables aging, debtor list and inventory report "+
 		"it was computed from (SHA-256 below) are true, correct and complete, that the Borrowing Base shown was determined "+
-		"in accordance with the Loan Agreement as amended, and that no Default or Event of Default exists.", c.AsOf), "For the Borrower")
+		"in accordance with the Loan Agreement as amended", c.AsOf)
+	if a := c.Attestation; a != nil {
+		// The words the officer signed with the submission, as stored.
+		d.attest(fmt.Sprintf("The undersigned, %s, %s of the Borrower, certifies to the Lender %s, and attests: %s", a.Name, a.Title, prepared, a.Text),
+			"For the Borrower", a.Name, a.Title)
+	} else {
+		d.attest("The undersigned officer of the Borrower certifies to the Lender "+prepared+", and that no Default or Event of Default exists.", "For the Borrower")
+	}
 	d.pdf.Ln(3)
 	var hashes []string
 	for _, f := range c.Inputs {

@@ -161,8 +161,9 @@ func (d *doc) row(indent float64, label, value string, bold, rule bool) {
 }
 
 // attest writes the attestation and the signature block on one page
-// (a new one when they do not fit on this one).
-func (d *doc) attest(text, who string) {
+// (a new one when they do not fit on this one); name and title, when the
+// officer gave them with the submission, are printed on their lines.
+func (d *doc) attest(text, who string, signer ...string) {
 	d.pdf.SetFont("Helvetica", "", 9.5)
 	d.pdf.Ln(4)
 	d.room(d.textHeight(text, width, 5) + signH)
@@ -171,10 +172,13 @@ func (d *doc) attest(text, who string) {
 	d.pdf.SetFont("Helvetica", "B", 10)
 	d.pdf.CellFormat(0, 6, d.tr(who), "", 1, "L", false, 0, "")
 	d.pdf.SetFont("Helvetica", "", 10)
-	for _, l := range []string{"Signature", "Name", "Title", "Date"} {
+	for i, l := range []string{"Signature", "Name", "Title", "Date"} {
 		d.pdf.Ln(3)
 		d.pdf.CellFormat(30, 6, d.tr(l+":"), "", 0, "L", false, 0, "")
 		x, y := d.pdf.GetX(), d.pdf.GetY()
+		if k := i - 1; k >= 0 && k < len(signer) && signer[k] != "" {
+			d.pdf.CellFormat(95, 6, d.tr(signer[k]), "", 0, "L", false, 0, "")
+		}
 		d.pdf.SetDrawColor(0, 0, 0)
 		d.pdf.Line(x, y+6, x+95, y+6)
 		d.pdf.Ln(6)

@@ -219,3 +219,33 @@ func TestCompliance(t *testing.T) {
 		t.Errorf("name %s", ComplianceName(in))
 	}
 }
+
+// A certificate submitted with the officer's attestation prints the words
+// stored with it, and the name and title on their lines of the signature
+// block; without one, the standard statement and blank lines.
+func TestCertificateSignedAttestation(t *testing.T) {
+	rec := record(0)
+	rec.Certificate.Attestation = &store.Attestation{Name: "Jane Q. Controller", Title: "Chief Financial Officer",
+		Text: "no Default or Event of Default exists"}
+	b, err := certificate(Certificate{FacilityName: "F", FacilitySlug: "f", Record: rec, Position: position(rec)}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(pages(t, b), " ")
+	for _, want := range []string{"The undersigned, Jane Q. Controller, Chief Financial Officer of the Borrower",
+		"attests: no Default or Event of Default exists", "Name:", "Title:"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("signed certificate lacks %q", want)
+		}
+	}
+	if strings.Count(text, "Jane Q. Controller") != 2 || strings.Count(text, "Chief Financial Officer") != 2 {
+		t.Errorf("name and title should be in the attestation and on their signature lines: %q", text)
+	}
+	unsigned, err := certificate(Certificate{FacilityName: "F", FacilitySlug: "f", Record: record(0), Position: position(rec)}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := strings.Join(pages(t, unsigned), " "); strings.Contains(u, "Jane") || !strings.Contains(u, "The undersigned officer") {
+		t.Errorf("unsigned certificate: %q", u)
+	}
+}
