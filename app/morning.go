@@ -71,14 +71,16 @@ type Queues struct {
 // of every facility the user sees, what changed since the previous
 // business date ended (records made after Since) and the user's queues.
 type Morning struct {
-	BusinessDate date.Date   `json:"business_date"`
-	KnownAt      time.Time   `json:"known_at"`
-	Since        time.Time   `json:"since"`
-	User         string      `json:"user,omitempty"`
-	Facilities   int         `json:"facilities"`
-	Exceptions   []Exception `json:"exceptions"`
-	Changes      []Exception `json:"changes"`
-	Queues       Queues      `json:"queues"`
+	BusinessDate date.Date `json:"business_date"`
+	// KnownAt: the facts are those known then (every record so far when
+	// asked with none).
+	KnownAt    time.Time   `json:"known_at"`
+	Since      time.Time   `json:"since"`
+	User       string      `json:"user,omitempty"`
+	Facilities int         `json:"facilities"`
+	Exceptions []Exception `json:"exceptions"`
+	Changes    []Exception `json:"changes"`
+	Queues     Queues      `json:"queues"`
 }
 
 // ExceptionKinds orders the kinds as the morning groups them.
@@ -105,6 +107,9 @@ func (s *Service) Morning(ctx context.Context, knownAt time.Time) (Morning, erro
 		}
 	}
 	m := Morning{BusinessDate: bd, KnownAt: knownAt, Exceptions: []Exception{}, Changes: []Exception{}}
+	if knownAt.IsZero() || knownAt.Equal(store.Everything) {
+		m.KnownAt = s.now() // shown: every record so far
+	}
 	m.Queues = Queues{Reviews: []Exception{}, Approvals: []Exception{}, Notices: []Exception{}}
 	// Since: when the business date was opened (the previous one ended);
 	// before any was opened, the start of the date in UTC.

@@ -34,6 +34,7 @@ var policy = map[string]struct {
 	"GET /api/v1/me":                             {nil, 200},
 	"GET /api/v1/facilities":                     {nil, 200},
 	"GET /api/v1/portfolio":                      {nil, 200},
+	"GET /api/v1/morning":                        {nil, 200},
 	"GET /api/v1/facilities/{slug}":              {nil, 200},
 	"GET /api/v1/facilities/{slug}/availability": {nil, 200},
 	"GET /api/v1/facilities/{slug}/borrowing-base-certificates":                {nil, 200},
