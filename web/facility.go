@@ -90,6 +90,9 @@ type portfolioPage struct {
 	Shown, Matching int
 	Page, Pages     int
 	Prev, Next      string
+	// Morning: the exceptions and queues, on the business date when the
+	// page is asked for no other date (nil otherwise).
+	Morning *morningView
 }
 
 // portfolioRow is the use case's row with its utilisation shown as a
@@ -174,6 +177,9 @@ func (s *Server) portfolioPage(rq *req) error {
 		}
 		l.Href = "/?" + v.Encode()
 		p.Sorts = append(p.Sorts, l)
+	}
+	if q.Get("as_of") == "" || asOf == rq.today() {
+		p.Morning = s.morning(rq)
 	}
 	return rq.render(http.StatusOK, "portfolio", rq.view("Portfolio", "portfolio", p))
 }
