@@ -227,15 +227,19 @@ func (s *Service) morningOf(ctx context.Context, m *Morning, actor Actor, f stor
 		ex(ExUnread, "dominion periods not read: "+err.Error(), page+"/cash")
 	}
 	for _, p := range ps {
+		what := "cash dominion period"
+		if p.Kind != DominionCash {
+			what = "covenant trigger period (" + p.Covenant + ")"
+		}
 		if p.Start <= bd && (p.End == nil || *p.End >= bd) {
-			e := ex(ExDominion, p.Kind+" dominion ("+p.Trigger+") since "+p.Start.String()+": "+p.Reason, page+"/cash")
+			e := ex(ExDominion, what+" in effect since "+p.Start.String()+": "+p.Reason, page+"/cash")
 			e.Since = p.Start
 		}
 		if changed(p.RecordedAt) {
-			change(ChDominionStarted, p.Kind+" dominion ("+p.Trigger+") started "+p.Start.String(), page+"/cash", p.RecordedAt)
+			change(ChDominionStarted, what+" started "+p.Start.String(), page+"/cash", p.RecordedAt)
 		}
 		if p.EndRecordedAt != nil && changed(*p.EndRecordedAt) {
-			change(ChDominionEnded, p.Kind+" dominion ("+p.Trigger+") ended: "+p.EndReason, page+"/cash", *p.EndRecordedAt)
+			change(ChDominionEnded, what+" ended: "+p.EndReason, page+"/cash", *p.EndRecordedAt)
 		}
 	}
 	cs, err := s.Store.Certificates(ctx, f.Slug)

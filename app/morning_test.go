@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 
@@ -158,6 +159,65 @@ func TestMorning(t *testing.T) {
 		mb, err := c.Morning(WithActor(c.ctx, Actor{User: "x@other", UserID: 10, Role: store.RoleBorrower, Facilities: []string{"other"}}), time.Time{})
 		if err != nil || mb.Facilities != 0 || len(mb.Exceptions) != 0 {
 			t.Errorf("borrower of another facility: %d facilities, %d exceptions, %v", mb.Facilities, len(mb.Exceptions), err)
+		}
+	})
+}
+
+// TestMorningDominion: on the modern example, the cash dominion period
+// (and covenant trigger periods) recorded are in effect on the business date, an
+// exception linked to the cash page; the reports are late; its start, recorded since the
+// business date began, is a change.
+func TestMorningDominion(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		clock := date.MustParse("2026-06-30").Time().Add(12 * time.Hour)
+		svc := modernAt(t, s, &clock)
+		from, through := date.MustParse("2026-07-01"), date.MustParse("2026-10-05")
+		for d := from; d <= through; d++ {
+			postPath(t, s, d)
+		}
+		clock = through.Time().Add(20 * time.Hour)
+		if _, err := svc.EvaluateTriggers(context.Background(), "m", from, through); err != nil {
+			t.Fatal(err)
+		}
+		m, err := svc.Morning(context.Background(), time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []Exception
+		for _, e := range m.Exceptions {
+			if e.Kind == ExDominion {
+				got = append(got, e)
+			}
+		}
+		ps, err := svc.DominionPeriods(context.Background(), "m", time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		for _, p := range ps {
+			if p.Start <= m.BusinessDate && (p.End == nil || *p.End >= m.BusinessDate) {
+				want++
+			}
+		}
+		if want == 0 || len(got) != want {
+			t.Fatalf("dominion exceptions %+v, want %d", got, want)
+		}
+		cash := false
+		for _, e := range got {
+			cash = cash || strings.Contains(e.Reason, "cash dominion period in effect since 2026-10-02")
+			if e.Link != "/facilities/m/cash" {
+				t.Errorf("dominion %+v", e)
+			}
+		}
+		if !cash {
+			t.Errorf("no cash dominion period since 2026-10-02: %+v", got)
+		}
+		// The modern terms' monthly reports are late: none was delivered.
+		if k := morningKinds(m.Exceptions); k[ExReportLate] == 0 {
+			t.Errorf("no late report: %v", k)
+		}
+		if ch := morningKinds(m.Changes); ch[ChDominionStarted] == 0 {
+			t.Errorf("changes %v: want the dominion period started", ch)
 		}
 	})
 }
