@@ -28,6 +28,7 @@ const (
 	ExDominion         = "dominion" // a dominion period in effect
 	ExDataQuality      = "data_quality"
 	ExUnread           = "unread" // the facility's figures could not be read
+	ExWatch            = "watch"  // on the watch list (its risk rating in force)
 
 	ChCertificateSubmitted = "certificate_submitted"
 	ChCertificateDecided   = "certificate_decided"
@@ -84,7 +85,7 @@ type Morning struct {
 }
 
 // ExceptionKinds orders the kinds as the morning groups them.
-var ExceptionKinds = []string{ExDefault, ExOveradvance, ExCovenantFail, ExReportLate, ExDeadlineOverdue,
+var ExceptionKinds = []string{ExWatch, ExDefault, ExOveradvance, ExCovenantFail, ExReportLate, ExDeadlineOverdue,
 	ExAwaitingReview, ExDominion, ExDeadlineDue, ExCertificateStale, ExDataQuality, ExCovenantWaived, ExUnread}
 
 // Morning answers the lender's morning on the business date as known at
@@ -165,6 +166,14 @@ func (s *Service) morningOf(ctx context.Context, m *Morning, actor Actor, f stor
 	}
 	changed := func(at time.Time) bool { return at.After(m.Since) && !at.After(seenBy) }
 
+	rs, err := s.Store.RiskRatings(ctx, f.Slug)
+	if err != nil {
+		return err
+	}
+	if r, ok := store.RiskRatingAt(rs, seenBy); ok && r.Watch {
+		e := ex(ExWatch, fmt.Sprintf("on the watch list, risk rating %d of %d: %s (set by %s)", r.Rating, store.RiskRatingWorst, r.Reason, r.SetBy), page+"#risk")
+		e.Since = date.FromTime(r.SetAt.UTC())
+	}
 	sm := s.Summary(ctx, f, bd, knownAt, false)
 	switch {
 	case sm.TermsErr != "":
