@@ -29,6 +29,7 @@ type morningGroup struct {
 
 // exceptionLabels name the kinds of exceptions as the page heads them.
 var exceptionLabels = map[string]string{
+	app.ExWatch:            "On the watch list",
 	app.ExDefault:          "Events of default continuing",
 	app.ExOveradvance:      "Overadvances",
 	app.ExCovenantFail:     "Covenant failures",
