@@ -72,6 +72,9 @@ const (
 	// ActSetReportMap: set a facility's column map and layout of a kind of
 	// report (docs/reports.md): the borrower's controller, or a lender.
 	ActSetReportMap Action = "set_report_map"
+	// ActRateRisk: set a facility's risk rating and whether it is on the
+	// watch list (the lender's officers).
+	ActRateRisk Action = "rate_risk"
 )
 
 var (
@@ -107,6 +110,7 @@ var roleMatrix = map[Action][]string{
 	ActNotifications:       everyRole,
 	ActManageWebhooks:      []string{store.RoleLenderAdmin},
 	ActSetReportMap:        makers,
+	ActRateRisk:            deciders,
 }
 
 // Actions lists the actions of the role matrix.

@@ -42,6 +42,7 @@ func TestRoleMatrix(t *testing.T) {
 		ActNotifications:       {admin, officer, store.RoleLenderAnalyst, borrower, auditor},
 		ActManageWebhooks:      {admin},
 		ActSetReportMap:        {admin, officer, borrower},
+		ActRateRisk:            {admin, officer},
 	}
 	for _, a := range Actions() {
 		if _, ok := want[a]; !ok {

@@ -127,6 +127,8 @@ const (
 	OpImportCash Op = "cash_file/import"
 	// SetReportMap: a facility's column map and layout of a kind of report.
 	OpSetReportMap Op = "report_map/set"
+	// SetRiskRating: a facility's risk rating and watch list entry.
+	OpSetRiskRating Op = "risk_rating/set"
 )
 
 type opKey struct{}

@@ -35,6 +35,7 @@ var policy = map[string]struct {
 	"GET /api/v1/me":                             {nil, 200},
 	"GET /api/v1/facilities":                     {nil, 200},
 	"GET /api/v1/portfolio":                      {nil, 200},
+	"GET /api/v1/morning":                        {nil, 200},
 	"GET /api/v1/facilities/{slug}":              {nil, 200},
 	"GET /api/v1/facilities/{slug}/availability": {nil, 200},
 	"GET /api/v1/facilities/{slug}/borrowing-base-certificates":                       {nil, 200},
@@ -93,6 +94,8 @@ var policy = map[string]struct {
 	"GET /api/v1/facilities/{slug}/report-maps/{kind}/versions": {nil, 200},
 	"POST /api/v1/facilities/{slug}/report-maps/{kind}":         {makers, 201},
 	"POST /api/v1/facilities/{slug}/report-maps/{kind}/preview": {nil, 200},
+	"GET /api/v1/facilities/{slug}/risk-ratings":                {nil, 200},
+	"POST /api/v1/facilities/{slug}/risk-ratings":               {checkers, 201},
 }
 
 var (
@@ -134,6 +137,9 @@ func (e *env) requestAs(route, slug, as string) req {
 		return r
 	}
 	if r, ok := e.reportMapsRequest(route, slug); ok { // reportmaps_test.go
+		return r
+	}
+	if r, ok := e.riskRatingsRequest(route, slug); ok { // riskratings_test.go
 		return r
 	}
 	ctx := context.Background()

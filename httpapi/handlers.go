@@ -42,6 +42,7 @@ func (s *Server) routeTable() []*Route {
 		{Method: "GET", Path: "/api/v1/me", Summary: "The signed-in user (and CSRF token for a session)", Response: "Me", h: s.me},
 		{Method: "GET", Path: "/api/v1/facilities", Summary: "Facilities the caller may see, by slug", Query: []string{"after_slug", "limit"}, Response: "FacilityList", h: s.facilities},
 		{Method: "GET", Path: "/api/v1/portfolio", Summary: "The facilities the caller may see with their figures on a date as known at a time (availability, covenant status, events of default, next deadline), sorted and paginated", Query: []string{"as_of", "known_at", "sort", "dir", "status", "page", "limit"}, Response: "Portfolio", h: s.portfolio},
+		{Method: "GET", Path: "/api/v1/morning", Summary: "The lender's morning on the business date as known at a time: the exceptions of every facility the caller may see (certificates awaiting review, overadvances, covenant failures and waivers, events of default, deadlines due and overdue, dominion periods, data-quality warnings), each with its reason and link; what changed since the business date opened; the caller's queues of reviews, approvals and notices", Query: []string{"known_at"}, Response: "Morning", h: s.morning},
 		{Method: "GET", Path: f, Summary: "A facility with its terms in force, the events of default continuing (as known at known_at) and the overadvance", Query: []string{"as_of", "known_at"}, Response: "FacilityTerms", h: s.facility},
 		{Method: "GET", Path: f + "/availability", Summary: "Availability on a date as known at a time, with every term of the formula, why advances are blocked, the overadvance and what hindsight changes", Query: []string{"as_of", "known_at"}, Response: "Availability", h: s.availability},
 		{Method: "GET", Path: f + "/borrowing-base-certificates", Summary: "Certificates of the facility, by id", Query: []string{"after", "limit", "from", "to"}, Response: "CertificateList", h: s.certificates},
@@ -68,7 +69,8 @@ func (s *Server) routeTable() []*Route {
 		{Method: "POST", Path: "/api/v1/close-of-business", Summary: "Enqueue close of business through a business date (default: the one open): accrues every facility's interest and opens the next business date, run by a worker; answers the job (the same job while one for the day waits, runs or is done)", Roles: roles(app.ActCloseOfBusiness), Mutating: true, Op: app.OpCloseOfBusiness, Request: "CloseInput", Response: "Job", Status: 202, h: s.closeOfBusiness},
 		{Method: "GET", Path: "/api/v1/jobs/{id}", Summary: "A job of the queue: its kind, state, attempts, errors and output", Roles: roles(app.ActCloseOfBusiness), Response: "Job", h: s.job},
 		{Method: "GET", Path: "/api/v1/audit", Summary: "The audit trail (hash chain), by id, filtered by facility, user, kind and business date (format=csv or Accept: text/csv: a CSV file)", Roles: roles(app.ActReadAudit), Query: []string{"facility", "user", "kind", "from", "to", "after", "limit", "format"}, Response: "AuditList", h: s.auditList},
-	}, append(append(append(append(append(append(append(append(s.rateRoutes(), s.loanRoutes()...), s.reserveRoutes()...), s.trendsRoutes()...), s.statementRoutes()...), s.documentRoutes()...), s.cashRoutes()...), s.dominionRoutes()...), s.reportMapRoutes()...)...)
+	}, slices.Concat(s.rateRoutes(), s.loanRoutes(), s.reserveRoutes(), s.trendsRoutes(), s.statementRoutes(), s.documentRoutes(),
+		s.cashRoutes(), s.dominionRoutes(), s.reportMapRoutes(), s.riskRatingRoutes())...)
 }
 
 // --- decoding ---

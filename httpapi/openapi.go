@@ -189,6 +189,7 @@ var schemaTypes = map[string]any{
 	"Me":              meAnswer{},
 	"FacilityList":    facilityList{},
 	"Portfolio":       portfolioAnswer{},
+	"Morning":         morningAnswer{},
 	"CloseInput":      closeInput{},
 	"Job":             jobs.Job{},
 	"FacilityTerms":   facilityTerms{},
@@ -239,6 +240,9 @@ var schemaTypes = map[string]any{
 	"ReportMapList":        reportMapList{},
 	"ReportMap":            app.ReportMap{},
 	"ReportMapInput":       collateral.ReportMap{},
+	"RiskRatings":          app.RiskRatings{},
+	"RiskRating":           store.RiskRating{},
+	"RiskRatingInput":      app.RiskRatingInput{},
 	"ReportPreview":        collateral.Preview{},
 
 	"Deadlines":               deadlinesAnswer{},
@@ -412,6 +416,7 @@ var requestDocs = map[reflect.Type]struct {
 	reflect.TypeFor[reserveInput]():         {required: []string{"id", "amount", "from", "reason"}},
 	reflect.TypeFor[reserveRelease]():       {required: []string{"until", "reason"}},
 	reflect.TypeFor[collateral.ReportMap](): {},
+	reflect.TypeFor[app.RiskRatingInput]():  {required: []string{"rating", "reason"}},
 }
 
 // routeDoc is what routeDocs say of a route.
@@ -796,7 +801,9 @@ var tags = []struct {
 	{"dominion", "Springing cash dominion and springing covenants: the trigger periods close of business records from each Business Day's excess availability, as known at the time asked", []string{"dominion-periods", "minimum-excess-availability"}},
 	{"report-maps", "Saved column maps and layouts of the borrower's reports, one per kind (appended versions), and the preview of a report read with one before it is submitted", []string{"report-maps"}},
 	{"trends", "The facility's collateral over time, certificate by certificate: receivables, ineligibles, aging buckets, concentration, dilution and DSO, and the aging migration between two certificates", []string{"trends", "aging-migration"}},
+	{"risk-ratings", "Risk ratings on the bank's scale (1 to 10) and the watch list: appended entries, each with its reason, who set it and when", []string{"risk-ratings"}},
 	{"portfolio", "The facilities the caller may see with their figures, filtered, sorted and paged", []string{"portfolio"}},
+	{"morning", "The lender's morning: the exceptions of the facilities the caller may see on the business date, what changed since it opened, and the caller's work queues", []string{"morning"}},
 	{"audit", "The audit trail", []string{"audit"}},
 	{"operations", "Close of business and the job queue that runs it (the bank's operations)", []string{"close-of-business", "jobs"}},
 	{"rates", "Base-rate series and their values, each citing its source: recorded one by one or imported from central-bank CSV downloads", []string{"rates"}},

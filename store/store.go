@@ -152,6 +152,7 @@ type Store interface {
 	CashStore       // imported BAI2 files and their application: cash.go
 	TriggerStore    // springing triggers' states and periods: triggers.go
 	ReportMapStore  // column maps and layouts of reports: reportmaps.go
+	RiskRatingStore // risk ratings and the watch list: riskratings.go
 
 	// AccrualState returns, for every facility, what a close-of-business
 	// run needs to accrue interest through the day through.
@@ -302,6 +303,7 @@ type Tx interface {
 	ReserveTx    // lender reserves: reserves.go
 	CashTx       // imported BAI2 files and their application: cash.go
 	ReportMapTx  // column maps and layouts of reports: reportmaps.go
+	RiskRatingTx // risk ratings and the watch list: riskratings.go
 
 	// Certificate returns a certificate of the facility (another
 	// facility's is not_found); CreateCertificate, SubmitCertificate and

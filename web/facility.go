@@ -90,6 +90,9 @@ type portfolioPage struct {
 	Shown, Matching int
 	Page, Pages     int
 	Prev, Next      string
+	// Morning: the exceptions and queues, on the business date when the
+	// page is asked for no other date (nil otherwise).
+	Morning *morningView
 }
 
 // portfolioRow is the use case's row with its utilisation shown as a
@@ -175,6 +178,9 @@ func (s *Server) portfolioPage(rq *req) error {
 		l.Href = "/?" + v.Encode()
 		p.Sorts = append(p.Sorts, l)
 	}
+	if q.Get("as_of") == "" || asOf == rq.today() {
+		p.Morning = s.morning(rq)
+	}
 	return rq.render(http.StatusOK, "portfolio", rq.view("Portfolio", "portfolio", p))
 }
 
@@ -198,6 +204,11 @@ type facilityPage struct {
 	Me         string
 	// SetsReserves, ApprovesReserves: the viewer's role may.
 	SetsReserves, ApprovesReserves bool
+	// Risk: the risk rating in force and its history, as known at the
+	// page's time; RatesRisk: the viewer may rate.
+	Risk      app.RiskRatings
+	RiskErr   string
+	RatesRisk bool
 	// Triggers: the terms have springing triggers (cash dominion,
 	// covenants); Dominion their periods as known at the page's time,
 	// DominionErr why they could not be read.
@@ -254,6 +265,10 @@ func (s *Server) facilityPage(rq *req) error {
 	if p.Reserves, err = s.svc.Reserves(ctx, rq.fac.Slug, 0, known.Read); err != nil {
 		return err
 	}
+	if p.Risk, err = s.svc.RiskRatingsOf(ctx, rq.fac.Slug, known.Read); err != nil {
+		p.RiskErr = err.Error()
+	}
+	p.RatesRisk = rq.may(app.ActRateRisk)
 	p.AsOf = asOf
 	if p.Dominion, err = s.svc.DominionPeriods(ctx, rq.fac.Slug, known.Read); err != nil {
 		p.DominionErr = err.Error()

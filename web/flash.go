@@ -39,6 +39,7 @@ var flashes = map[string]flashMsg{
 	"certificate_decided":              {"Certificate %s is %s.", []*regexp.Regexp{flashID, flashStatus}},
 	"request_decided":                  {"Request %s is %s.", []*regexp.Regexp{flashID, flashStatus}},
 	"reserve_set":                      {"Reserve %s is %s: a second lender approves it before it counts.", []*regexp.Regexp{flashSlug, flashRes}},
+	"risk_rated":                       {"The facility is rated %s; the earlier ratings stay in its history.", []*regexp.Regexp{flashID}},
 	"reserve_changed":                  {"Reserve %s is %s.", []*regexp.Regexp{flashSlug, flashRes}},
 	"cash_imported":                    {"File %s was imported: %s credited to the loans, %s remitted to the borrower.", []*regexp.Regexp{flashID, flashAmount, flashAmount}},
 	"cash_replayed":                    {"This file was imported before, as file %s: nothing was imported or posted again.", []*regexp.Regexp{flashID}},

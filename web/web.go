@@ -177,6 +177,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST "+f+"/corrections/{id}/{decision}", s.facPage(s.decideCorrection))
 	s.mux.HandleFunc("POST "+f+"/requests/{id}/{decision}", s.facPage(s.decideRequest))
 	s.mux.HandleFunc("POST "+f+"/reserves", s.facPage(s.setReserve))
+	s.mux.HandleFunc("POST "+f+"/risk-ratings", s.facPage(s.setRiskRating))
 	s.mux.HandleFunc("POST "+f+"/reserves/{id}/{action}", s.facPage(s.changeReserve))
 	s.mux.HandleFunc("GET "+f+"/covenants", s.facPage(s.covenantsPage))
 	s.mux.HandleFunc("POST "+f+"/statements", s.facPage(s.submitStatements))

@@ -158,6 +158,7 @@ var examples = map[string]string{
 	"revolver cash show":          `  revolver cash show --db revolver.db --facility btu-sovereign --as analyst@lender.example --id 12`,
 	"revolver cash reconcile":     `  revolver cash reconcile --db revolver.db --facility btu-sovereign --as officer@lender.example --certificate 31`,
 	"revolver dominion":           `  revolver dominion list --db modern.db --facility modern-abl --format table`,
+	"revolver morning":            `  revolver morning --db btu.db --format table`,
 	"revolver dominion list":      `  revolver dominion list --db modern.db --facility modern-abl --known-at 2026-10-30`,
 	"revolver dominion evaluate":  `  revolver dominion evaluate --db modern.db --facility modern-abl --from 2026-06-30 --through 2026-11-27`,
 	"revolver dominion minimum":   `  revolver dominion minimum --db modern.db --facility modern-abl`,

@@ -44,6 +44,10 @@ func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 		_, err := tx.AddReportMap(store.ReportMapRecord{Facility: "f", Kind: store.InputReceivables, Map: []byte(`{}`), SetBy: "x", SetAt: t0})
 		return err
 	}))
+	ok(t, s.Update(ctx, "f", func(tx store.Tx) error {
+		_, err := tx.AddRiskRating(store.RiskRating{Facility: "f", Rating: 5, Reason: "x", SetBy: "x", SetAt: t0})
+		return err
+	}))
 	before := CheckInvariants(t, s, "f")
 	for _, q := range []string{
 		`UPDATE postings SET amount = amount + 1`,
@@ -74,6 +78,8 @@ func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 		`DELETE FROM trigger_keys`,
 		`UPDATE report_maps SET map = '{"columns":{}}'`,
 		`DELETE FROM report_maps`,
+		`UPDATE risk_ratings SET rating = 1`,
+		`DELETE FROM risk_ratings`,
 	} {
 		if _, err := db.Exec(q); err == nil {
 			t.Errorf("%s: accepted, want refused by the database", q)

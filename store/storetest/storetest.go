@@ -75,6 +75,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"CashImports", testCashImports},
 		{"Triggers", testTriggers},
 		{"ReportMaps", testReportMaps},
+		{"RiskRatings", testRiskRatings},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
