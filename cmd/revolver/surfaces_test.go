@@ -1382,12 +1382,12 @@ type figures struct {
 
 var (
 	figureRE = func(label string) *regexp.Regexp {
-		return regexp.MustCompile(`<dt>` + label + `</dt><dd class="num">(?:USD )?([-0-9,.]+|undetermined)</dd>`)
+		return regexp.MustCompile(`<dt>` + label + `</dt><dd class="num">(?:USD )?((?:<span class="neg">−)?[-0-9,.]+(?:</span>)?|undetermined)</dd>`)
 	}
 	webAvail, webLoans, webBB = figureRE("Availability"), figureRE("Loans outstanding"), figureRE("Borrowing base")
 	webCert                   = regexp.MustCompile(`, on certificate <a href="/facilities/[^/]+/certificates/(\d+)">`)
 	webDefault                = regexp.MustCompile(`<li><span class="badge fail">`)
-	webNow                    = regexp.MustCompile(`id="avail-now">(?:([-0-9,.]+)|(undetermined))<`)
+	webNow                    = regexp.MustCompile(`id="avail-now">(?:((?:<span class="neg">−)?[-0-9,.]+)|(undetermined))<`)
 )
 
 func amountText(a *money.Amount) string {
@@ -1504,7 +1504,9 @@ func webAmount(w *world, s string) string {
 	if s == "undetermined" {
 		return s
 	}
-	amt, err := money.ParseAmount(strings.ReplaceAll(s, ",", ""))
+	// A negative amount is shown as <span class="neg">−1,234.56</span>.
+	plain := strings.NewReplacer(",", "", `<span class="neg">−`, "-", "</span>", "").Replace(s)
+	amt, err := money.ParseAmount(plain)
 	if err != nil {
 		w.fatalf("facility page figure %q: %v", s, err)
 	}
