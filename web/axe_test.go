@@ -44,6 +44,7 @@ func TestAccessibility(t *testing.T) {
 			t.Fatal(err)
 		}
 		dominionFacility(t, e)
+		letterOfCredit(t, e) // letters_test.go: a letter of credit with its forms on the loans page
 		base := e.srv.URL
 		pages := []string{"/", "/facilities/btu", "/facilities/btu?as_of=2004-10-04&known=given&known_at=2004-10-05+12:00",
 			"/facilities/btu/loans", "/facilities/btu/covenants", "/facilities/btu/certificates", "/facilities/btu/certificates/1",

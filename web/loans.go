@@ -76,11 +76,13 @@ type loansPage struct {
 	// Corrections: back-valued repayments asked for (waiting first).
 	Corrections []app.PendingCorrection
 	CSVHref     string
-	Matching    int
-	Page        int
-	Pages       int
-	Prev        string
-	Next        string
+	// Letters: the letters of credit and their forms.
+	Letters  lettersView
+	Matching int
+	Page     int
+	Pages    int
+	Prev     string
+	Next     string
 }
 
 const ledgerPerPage = 100
@@ -280,6 +282,7 @@ func (s *Server) loansPage(rq *req) error {
 	if st, err := app.ParseSettings(rq.fac); err == nil && st.MakerCheckerThreshold != nil {
 		p.Threshold = st.MakerCheckerThreshold.Grouped()
 	}
+	p.Letters = s.lettersView(rq, asOf)
 	v2 := rq.view("Loan account", "loans", p)
 	return rq.render(http.StatusOK, "loans", v2)
 }

@@ -173,6 +173,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST "+f+"/advances", s.facPage(s.requestAdvance))
 	s.mux.HandleFunc("POST "+f+"/advances/{id}/{decision}", s.facPage(s.decideAdvance))
 	s.mux.HandleFunc("POST "+f+"/repayments", s.facPage(s.recordRepayment))
+	s.mux.HandleFunc("POST "+f+"/letters-of-credit", s.facPage(s.letterOfCreditForm))
+	s.mux.HandleFunc("POST "+f+"/letters-of-credit/{id}", s.facPage(s.letterOfCreditForm))
 	s.mux.HandleFunc("POST "+f+"/corrections", s.facPage(s.requestCorrection))
 	s.mux.HandleFunc("POST "+f+"/corrections/{id}/{decision}", s.facPage(s.decideCorrection))
 	s.mux.HandleFunc("POST "+f+"/requests/{id}/{decision}", s.facPage(s.decideRequest))

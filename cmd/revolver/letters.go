@@ -103,4 +103,3 @@ func lcCmd() *cobra.Command {
 		list)
 	return c
 }
-
