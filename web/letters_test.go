@@ -3,9 +3,9 @@ package web
 import (
 	"context"
 
-	"revolver/app"
 	"net/http"
 	"net/url"
+	"revolver/app"
 	"strings"
 	"testing"
 	"time"
