@@ -192,7 +192,7 @@ func (s *Server) recordFact(rq *req, form string, out app.Recorded, err error) e
 	if err != nil {
 		return rq.refusedAt(form, s.collateralForm(rq, form).fieldOf(err), err, s.collateralPage)
 	}
-	return rq.done(rq.facPath("/collateral#"+form+"-h"), "fact_recorded", fmt.Sprint(out.ID))
+	return rq.done(rq.facPath("/collateral#"+form+"-h"), "fact_recorded", fmt.Sprint(out.Record.ID))
 }
 
 func (s *Server) recordPolicyForm(rq *req) error {
