@@ -77,12 +77,15 @@ type loansPage struct {
 	Corrections []app.PendingCorrection
 	CSVHref     string
 	// Letters: the letters of credit and their forms.
-	Letters  lettersView
-	Matching int
-	Page     int
-	Pages    int
-	Prev     string
-	Next     string
+	Letters lettersView
+	// LoanNotice: the form continuing or converting a term-rate loan (nil:
+	// none to give).
+	LoanNotice *fieldForm
+	Matching   int
+	Page       int
+	Pages      int
+	Prev       string
+	Next       string
 }
 
 const ledgerPerPage = 100
@@ -261,6 +264,7 @@ func (s *Server) loansPage(rq *req) error {
 	if err != nil {
 		return err
 	}
+	p.LoanNotice = s.loanNoticeView(rq, rs, &p)
 	for i := len(rs) - 1; i >= 0; i-- {
 		if rs[i].Status == store.AdvanceRequested {
 			p.Queue = append(p.Queue, rs[i])

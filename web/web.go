@@ -173,6 +173,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST "+f+"/advances", s.facPage(s.requestAdvance))
 	s.mux.HandleFunc("POST "+f+"/advances/{id}/{decision}", s.facPage(s.decideAdvance))
 	s.mux.HandleFunc("POST "+f+"/repayments", s.facPage(s.recordRepayment))
+	s.mux.HandleFunc("POST "+f+"/loan-notices", s.facPage(s.giveLoanNotice))
 	s.mux.HandleFunc("POST "+f+"/letters-of-credit", s.facPage(s.letterOfCreditForm))
 	s.mux.HandleFunc("POST "+f+"/letters-of-credit/{id}", s.facPage(s.letterOfCreditForm))
 	s.mux.HandleFunc("POST "+f+"/corrections", s.facPage(s.requestCorrection))
