@@ -40,6 +40,13 @@ func TestLettersOfCreditOnTheLoansPage(t *testing.T) {
 		if msg := Flash(resp.Header.Get("Location")); !strings.Contains(msg, "Letter of credit SB-1 is issued; USD 100,000.00 undrawn") {
 			t.Errorf("issue flash %q", msg)
 		}
+		var kinds []string
+		for _, r := range e.auditOf(t, "web POST /facilities/{slug}/letters-of-credit") {
+			kinds = append(kinds, r.Kind+"/"+r.Action+" "+r.Result+" "+r.Actor)
+		}
+		if want := []string{"letter_of_credit/issue refused officer@bank.example", "letter_of_credit/issue done officer@bank.example"}; strings.Join(kinds, "; ") != strings.Join(want, "; ") {
+			t.Errorf("audit records of the issue forms: %q, want %q", kinds, want)
+		}
 		if a, _ := e.web.svc.Availability(ctx, "btu", 0, time.Time{}); a.Available != before.Available-100_000_00 {
 			t.Errorf("availability after the issue %s, want %s − 100,000.00", a.Available.Grouped(), before.Available.Grouped())
 		}
