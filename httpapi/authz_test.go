@@ -115,6 +115,9 @@ func (e *env) requestAs(route, slug, as string) req {
 	if r, ok := e.defaultsRequest(route, slug); ok { // defaults_test.go
 		return r
 	}
+	if r, ok := e.userFormsRequest(route, as); ok { // users_test.go
+		return r
+	}
 	if r, ok := e.accessRequest(route); ok { // access_test.go
 		return r
 	}
