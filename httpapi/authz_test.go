@@ -53,6 +53,7 @@ var policy = map[string]struct {
 	"POST /api/v1/facilities/{slug}/repayments":                                       {makers, 201},
 	"GET /api/v1/facilities/{slug}/ledger":                                            {nil, 200},
 	"POST /api/v1/facilities/{slug}/financial-statements":                             {makers, 201},
+	"POST /api/v1/facilities/{slug}/financial-statements/preview":                     {makers, 200},
 	"GET /api/v1/facilities/{slug}/covenants":                                         {nil, 200},
 	"GET /api/v1/facilities/{slug}/covenants/{period_end}/compliance-certificate.pdf": {nil, 200},
 	"GET /api/v1/facilities/{slug}/trends":                                            {nil, 200},
@@ -214,7 +215,7 @@ func (e *env) requestAs(route, slug, as string) req {
 			e.t.Fatal(err)
 		}
 		return jsonReq(method, strings.ReplaceAll(path, "{period_end}", pe.String()), nil)
-	case "POST /api/v1/facilities/{slug}/financial-statements":
+	case "POST /api/v1/facilities/{slug}/financial-statements", "POST /api/v1/facilities/{slug}/financial-statements/preview":
 		return req{method: method, path: path, body: []byte(statementsCSV), ctype: "text/csv"}
 	case "POST /api/v1/facilities/{slug}/events-of-default":
 		return jsonReq(method, path, map[string]string{"action": "record", "event": "dissolution", "date": "2007-05-01", "note": "dissolved"})

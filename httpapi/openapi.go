@@ -243,6 +243,7 @@ var schemaTypes = map[string]any{
 	"RiskRatings":          app.RiskRatings{},
 	"RiskRating":           store.RiskRating{},
 	"RiskRatingInput":      app.RiskRatingInput{},
+	"StatementsPreview":    app.StatementsPreview{},
 	"ReportPreview":        collateral.Preview{},
 
 	"Deadlines":               deadlinesAnswer{},

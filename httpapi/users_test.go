@@ -134,3 +134,26 @@ func TestUserForms(t *testing.T) {
 		}
 	})
 }
+
+// TestPreviewFinancials: the preview answers each period's lines with
+// the covenants they feed and stores nothing; a bad amount is refused
+// naming the file, row and column.
+func TestPreviewFinancials(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open openFunc) {
+		e := newEnv(t, open)
+		borrower := e.email[store.RoleBorrower]
+		path := "/api/v1/facilities/" + own + "/financial-statements/preview?file=q.csv"
+		before := e.snapshot()
+		r := e.do(borrower, req{method: "POST", path: path, body: []byte(statementsCSV), ctype: "text/csv"})
+		if r.status != 200 || !strings.Contains(string(r.body), `"name":"total_assets","value":"63000000.00","feeds":[`) || !strings.Contains(string(r.body), `"row":2`) {
+			t.Fatalf("preview: %d %s", r.status, r.body)
+		}
+		r = e.do(borrower, req{method: "POST", path: path, body: []byte(strings.Replace(statementsCSV, "63000000.00", "63000000.0x", 1)), ctype: "text/csv"})
+		if r.status != 422 && r.status != 400 || !strings.Contains(string(r.body), "q.csv:2") || !strings.Contains(string(r.body), "total_assets") {
+			t.Fatalf("a bad amount: %d %s", r.status, r.body)
+		}
+		if after := e.snapshot(); fmt.Sprint(after) != fmt.Sprint(before) {
+			t.Errorf("the preview stored something: %v → %v", before, after)
+		}
+	})
+}
