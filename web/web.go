@@ -187,6 +187,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST "+f+"/reserves/{id}/{action}", s.facPage(s.changeReserve))
 	s.mux.HandleFunc("GET "+f+"/covenants", s.facPage(s.covenantsPage))
 	s.mux.HandleFunc("POST "+f+"/statements", s.facPage(s.submitStatements))
+	s.mux.HandleFunc("POST "+f+"/statements/preview", s.facPage(s.previewStatements))
 	s.mux.HandleFunc("GET "+f+"/covenants/compliance.pdf", s.facPage(s.compliancePDF))
 	s.mux.HandleFunc("GET "+f+"/terms", s.facPage(s.termsPage))
 	s.mux.HandleFunc("POST "+f+"/terms/preview", s.facPage(s.previewDraft))
@@ -266,6 +267,8 @@ type req struct {
 	audit app.AuditState
 	// shown: a token or password the users page shows once.
 	shown *shownOnce
+	// preview: a statements file previewed (the covenants page shows it).
+	preview *statementsPreview
 }
 
 // asks notes the use case the form asks for: a refusal before it runs
