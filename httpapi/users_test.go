@@ -39,6 +39,9 @@ func (e *env) userFormsRequest(route, as string) (req, bool) {
 	case "POST /api/v1/users":
 		return jsonReq(method, pattern, map[string]any{"email": fmt.Sprintf("new-%d@bank.example", e.seq()), "role": store.RoleAuditor, "password": "a-long-first-password"}), true
 	case "POST /api/v1/me/password":
+		if as == "" {
+			as = e.email[store.RoleLenderAdmin]
+		}
 		role := ""
 		for r, m := range e.email {
 			if m == as && as != "" {
