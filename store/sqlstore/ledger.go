@@ -75,6 +75,15 @@ type facilityTx struct {
 	tx  preparedTx
 	f   store.Facility
 	fid int64
+	// blobs are the contents put in this database transaction, by their
+	// bytes' place in memory (UpdateFacilities: a bank's file stored once
+	// for all its facilities, hashed once); nil in Update.
+	blobs map[blobRef]string
+}
+
+type blobRef struct {
+	p *byte
+	n int
 }
 
 func (t *facilityTx) Facility() store.Facility { return t.f }
@@ -509,6 +518,7 @@ func (db *DB) UpdateFacilities(ctx context.Context, facilities []string, fn func
 		}
 	}
 	txs := make(map[string]*facilityTx, len(fids))
+	blobs := map[blobRef]string{}
 	get := func(slug string) (store.Tx, error) {
 		if t, ok := txs[slug]; ok {
 			return t, nil
@@ -521,7 +531,7 @@ func (db *DB) UpdateFacilities(ctx context.Context, facilities []string, fn func
 		if err != nil {
 			return nil, err
 		}
-		t := &facilityTx{ctx: ctx, db: db, tx: preparedTx{tx.Tx, db, &missed}, f: f, fid: fid}
+		t := &facilityTx{ctx: ctx, db: db, tx: preparedTx{tx.Tx, db, &missed}, f: f, fid: fid, blobs: blobs}
 		txs[slug] = t
 		return t, nil
 	}
