@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -50,7 +51,7 @@ type UnroutedAccount struct {
 // ImportBankCash imports one BAI2 file of the bank for all its customers'
 // accounts (docs/cash.md, "A bank's file"): the file is read and verified
 // whole (bai2.Read), each account routed to the facility whose terms name
-// it among their cash accounts on the group's as-of date (an account two
+// it among their cash accounts on the group's as-of date (an account of the file two
 // facilities name refuses the whole file; one no facility names is
 // reported unrouted and not stored), and each facility's part (the file's
 // groups restricted to its accounts) imported and applied exactly as
@@ -59,6 +60,9 @@ type UnroutedAccount struct {
 // transaction: a refusal of any part stores nothing.
 func (s *Service) ImportBankCash(ctx context.Context, name string, content []byte) (BankCashImport, error) {
 	ctx = named(ctx, OpImportBankCash)
+	if err := authorize(ctx, ActImportCash, ""); err != nil {
+		return BankCashImport{}, err
+	}
 	if name == "" {
 		name = "bank.bai"
 	}
@@ -154,15 +158,15 @@ func (s *Service) routeBankFile(ctx context.Context, name string, f *bai2.File) 
 	if err != nil {
 		return nil, nil, err
 	}
-	owners := map[date.Date]map[string]string{} // as-of date → account → facility
-	ownersOn := func(day date.Date) (map[string]string, error) {
+	owners := map[date.Date]map[string][]string{} // as-of date → account → facilities naming it
+	ownersOn := func(day date.Date) (map[string][]string, error) {
 		if m, ok := owners[day]; ok {
 			return m, nil
 		}
 		terms := make([]FacilityTerms, len(fs))
 		errs := make([]error, len(fs))
 		parallel.For(len(fs), func(i int) { terms[i], errs[i] = s.Terms.Terms(ctx, fs[i].Slug, day) })
-		m := map[string]string{}
+		m := map[string][]string{}
 		for i, fac := range fs {
 			if errs[i] != nil {
 				if store.ErrorCode(errs[i]) == store.CodeNotFound {
@@ -171,11 +175,9 @@ func (s *Service) routeBankFile(ctx context.Context, name string, f *bai2.File) 
 				return nil, fmt.Errorf("route %s: terms of %q as of %s: %w", name, fac.Slug, day, errs[i])
 			}
 			for _, a := range terms[i].Cash.Accounts {
-				if other, dup := m[a.Number]; dup && other != fac.Slug {
-					return nil, store.Errorf(store.CodeInvalid, "refused, nothing imported: %s: account %s is named by the terms of two facilities on %s (%s and %s): an account is routed to one facility only",
-						name, a.Number, day, other, fac.Slug)
+				if !slices.Contains(m[a.Number], fac.Slug) {
+					m[a.Number] = append(m[a.Number], fac.Slug)
 				}
-				m[a.Number] = fac.Slug
 			}
 		}
 		owners[day] = m
@@ -192,8 +194,12 @@ func (s *Service) routeBankFile(ctx context.Context, name string, f *bai2.File) 
 		byFac := map[string][]bai2.Account{}
 		var order []string
 		for _, a := range g.Accounts {
-			slug, ok := m[a.Number]
-			if !ok {
+			named := m[a.Number]
+			if len(named) > 1 {
+				return nil, nil, store.Errorf(store.CodeInvalid, "refused, nothing imported: %s: line %d, 03 account identifier: account %s is named by the terms of %d facilities on %s (%s): an account is routed to one facility only",
+					name, a.Line, a.Number, len(named), g.AsOf, strings.Join(named, " and "))
+			}
+			if len(named) == 0 {
 				u := UnroutedAccount{Account: a.Number, AsOf: g.AsOf, Line: a.Line, Items: len(a.Transactions)}
 				for _, t := range a.Transactions {
 					v, _ := t.Signed()
@@ -202,6 +208,7 @@ func (s *Service) routeBankFile(ctx context.Context, name string, f *bai2.File) 
 				unrouted = append(unrouted, u)
 				continue
 			}
+			slug := named[0]
 			if _, seen := byFac[slug]; !seen {
 				order = append(order, slug)
 			}
