@@ -150,9 +150,9 @@ type Terms struct {
 	// collateral and the books (nil: the terms are silent, the bank's
 	// policy applies; docs/field-exams.md).
 	FieldExams *FieldExams `json:"field_exams,omitempty"`
-	Note       Note                `json:"revolving_credit_note"`
-	Security   Security            `json:"security"`
-	Schedule   Schedule            `json:"schedule"`
+	Note       Note        `json:"revolving_credit_note"`
+	Security   Security    `json:"security"`
+	Schedule   Schedule    `json:"schedule"`
 	// Waivers are the waivers of the waiver letters effective on or
 	// before AsOf (a letter's fee is among Fees from then).
 	Waivers []Waiver `json:"waivers,omitempty"`
