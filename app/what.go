@@ -129,6 +129,13 @@ const (
 	OpSetReportMap Op = "report_map/set"
 	// SetRiskRating: a facility's risk rating and watch list entry.
 	OpSetRiskRating Op = "risk_rating/set"
+
+	// LetterOfCredit: a letter of credit issued, drawn, reimbursed or
+	// expired (one per action).
+	OpIssueLetterOfCredit     Op = "letter_of_credit/issue"
+	OpDrawLetterOfCredit      Op = "letter_of_credit/draw"
+	OpReimburseLetterOfCredit Op = "letter_of_credit/reimburse"
+	OpExpireLetterOfCredit    Op = "letter_of_credit/expire"
 )
 
 type opKey struct{}

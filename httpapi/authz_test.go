@@ -84,18 +84,23 @@ var policy = map[string]struct {
 	// The setup's certificate carries no collections journal: not found
 	// (404) once the caller may read the facility (TestReconcileCash
 	// reconciles one that does).
-	"GET /api/v1/facilities/{slug}/cash-reconciliation":         {nil, 404},
-	"POST /api/v1/facilities/{slug}/reserves":                   {checkers, 201},
-	"POST /api/v1/facilities/{slug}/reserves/{id}/approve":      {checkers, 200},
-	"POST /api/v1/facilities/{slug}/reserves/{id}/release":      {checkers, 200},
-	"GET /api/v1/facilities/{slug}/dominion-periods":            {nil, 200},
-	"GET /api/v1/facilities/{slug}/minimum-excess-availability": {nil, 404},
-	"GET /api/v1/facilities/{slug}/report-maps":                 {nil, 200},
-	"GET /api/v1/facilities/{slug}/report-maps/{kind}/versions": {nil, 200},
-	"POST /api/v1/facilities/{slug}/report-maps/{kind}":         {makers, 201},
-	"POST /api/v1/facilities/{slug}/report-maps/{kind}/preview": {nil, 200},
-	"GET /api/v1/facilities/{slug}/risk-ratings":                {nil, 200},
-	"POST /api/v1/facilities/{slug}/risk-ratings":               {checkers, 201},
+	"GET /api/v1/facilities/{slug}/cash-reconciliation":               {nil, 404},
+	"POST /api/v1/facilities/{slug}/reserves":                         {checkers, 201},
+	"POST /api/v1/facilities/{slug}/reserves/{id}/approve":            {checkers, 200},
+	"POST /api/v1/facilities/{slug}/reserves/{id}/release":            {checkers, 200},
+	"GET /api/v1/facilities/{slug}/dominion-periods":                  {nil, 200},
+	"GET /api/v1/facilities/{slug}/minimum-excess-availability":       {nil, 404},
+	"GET /api/v1/facilities/{slug}/report-maps":                       {nil, 200},
+	"GET /api/v1/facilities/{slug}/report-maps/{kind}/versions":       {nil, 200},
+	"POST /api/v1/facilities/{slug}/report-maps/{kind}":               {makers, 201},
+	"POST /api/v1/facilities/{slug}/report-maps/{kind}/preview":       {nil, 200},
+	"GET /api/v1/facilities/{slug}/risk-ratings":                      {nil, 200},
+	"POST /api/v1/facilities/{slug}/risk-ratings":                     {checkers, 201},
+	"GET /api/v1/facilities/{slug}/letters-of-credit":                 {nil, 200},
+	"POST /api/v1/facilities/{slug}/letters-of-credit":                {checkers, 201},
+	"POST /api/v1/facilities/{slug}/letters-of-credit/{id}/draw":      {checkers, 201},
+	"POST /api/v1/facilities/{slug}/letters-of-credit/{id}/reimburse": {checkers, 201},
+	"POST /api/v1/facilities/{slug}/letters-of-credit/{id}/expire":    {checkers, 201},
 }
 
 var (
@@ -140,6 +145,9 @@ func (e *env) requestAs(route, slug, as string) req {
 		return r
 	}
 	if r, ok := e.riskRatingsRequest(route, slug); ok { // riskratings_test.go
+		return r
+	}
+	if r, ok := e.lettersRequest(route, slug); ok { // letters_test.go
 		return r
 	}
 	ctx := context.Background()

@@ -243,6 +243,10 @@ var schemaTypes = map[string]any{
 	"RiskRatings":          app.RiskRatings{},
 	"RiskRating":           store.RiskRating{},
 	"RiskRatingInput":      app.RiskRatingInput{},
+	"LettersOfCredit":      lettersAnswer{},
+	"LetterOfCreditIssue":  letterIssue{},
+	"LetterOfCreditAction": letterAction{},
+	"LetterOfCreditResult": app.LetterOfCreditResult{},
 	"ReportPreview":        collateral.Preview{},
 
 	"Deadlines":               deadlinesAnswer{},
@@ -417,6 +421,8 @@ var requestDocs = map[reflect.Type]struct {
 	reflect.TypeFor[reserveRelease]():       {required: []string{"until", "reason"}},
 	reflect.TypeFor[collateral.ReportMap](): {},
 	reflect.TypeFor[app.RiskRatingInput]():  {required: []string{"rating", "reason"}},
+	reflect.TypeFor[letterIssue]():          {required: []string{"id", "value_date", "amount", "beneficiary", "expiry"}},
+	reflect.TypeFor[letterAction]():         {required: []string{"value_date"}},
 }
 
 // routeDoc is what routeDocs say of a route.
@@ -802,6 +808,7 @@ var tags = []struct {
 	{"report-maps", "Saved column maps and layouts of the borrower's reports, one per kind (appended versions), and the preview of a report read with one before it is submitted", []string{"report-maps"}},
 	{"trends", "The facility's collateral over time, certificate by certificate: receivables, ineligibles, aging buckets, concentration, dilution and DSO, and the aging migration between two certificates", []string{"trends", "aging-migration"}},
 	{"risk-ratings", "Risk ratings on the bank's scale (1 to 10) and the watch list: appended entries, each with its reason, who set it and when", []string{"risk-ratings"}},
+	{"letters-of-credit", "Letters of credit: issued within availability and the sublimit, drawn, reimbursed (in cash or by an advance) and expired", []string{"letters-of-credit"}},
 	{"portfolio", "The facilities the caller may see with their figures, filtered, sorted and paged", []string{"portfolio"}},
 	{"morning", "The lender's morning: the exceptions of the facilities the caller may see on the business date, what changed since it opened, and the caller's work queues", []string{"morning"}},
 	{"audit", "The audit trail", []string{"audit"}},

@@ -30,11 +30,26 @@ type defaultForms struct {
 	// was sent.
 	Form, For, Field, Err string
 	Sent                  map[string]string
+	// Remedies are the forms of each continuing event of default (by
+	// id); Confirm and Result those of notice confirmations and covenant
+	// results (web/remedies.go).
+	Remedies        map[string][]*fieldForm
+	Confirm, Result *fieldForm
 }
 
 // Refused reports whether the refusal is of form f (about default id, ""
 // for a form of the page).
-func (d defaultForms) Refused(f, id string) bool { return d.Err != "" && d.Form == f && d.For == id }
+func (d defaultForms) Refused(f, id string) bool {
+	if d.Err != "" && d.Form == f && d.For == id {
+		return true
+	}
+	for _, x := range d.Remedies[id] {
+		if f == "remedy" && x.Err != "" {
+			return true
+		}
+	}
+	return false
+}
 
 // ErrAt is the refusal to show beside field of form f (about default id).
 func (d defaultForms) ErrAt(f, id, field string) string {
@@ -70,6 +85,29 @@ func (s *Server) defaultForms(rq *req, asOf date.Date, rep *defaults.Report) def
 			df.Methods = append(df.Methods, m.Method)
 		}
 	}
+	var notices, covenants []string
+	if rep != nil {
+		for _, n := range rep.Notices {
+			if n.Notice != "" {
+				notices = append(notices, n.Notice)
+			}
+		}
+	}
+	if t, err := s.terms.TermsAsOf(ctxOf(rq), rq.fac.Slug, asOf); err == nil {
+		for _, c := range t.Covenants {
+			covenants = append(covenants, c.ID)
+		}
+	}
+	df.Confirm, df.Result = confirmForm(rq.fac.Slug, notices), resultForm(rq.fac.Slug, covenants)
+	all := []*fieldForm{df.Confirm, df.Result}
+	df.Remedies = map[string][]*fieldForm{}
+	for _, d := range df.Defaults {
+		if d.Continuing {
+			df.Remedies[d.ID] = remedyForms(rq.fac.Slug, d.ID, df.Methods)
+			all = append(all, df.Remedies[d.ID]...)
+		}
+	}
+	rq.fill(all...)
 	if rq.r.Method == http.MethodPost && rq.formErr != nil {
 		df.Form, df.For, df.Field, df.Err = rq.formErr.form, rq.r.PathValue("id"), rq.formErr.field, rq.errMsg
 		for _, k := range defaultFormFields {

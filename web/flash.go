@@ -62,6 +62,12 @@ var flashes = map[string]flashMsg{
 	"default_recorded":                 {"Event of default %s (occurred %s) is recorded.", []*regexp.Regexp{flashFact, flashDate}},
 	"notice_recorded":                  {"Notice %s is recorded with when it takes effect.", []*regexp.Regexp{flashFact}},
 	"waiver_requested":                 {"The waiver of %s is asked for as request %s: a second lender approves it (or rejects it) among the requests; until then the default continues.", []*regexp.Regexp{flashFact, flashID}},
+	"fact_recorded":                    {"Recorded as fact record %s.", []*regexp.Regexp{flashID}},
+	"loan_notice_given":                {"Notice %s for loan %s is given: it takes effect at the end of the loan's interest period.", []*regexp.Regexp{flashID, flashID}},
+	"lc_issue":                         {"Letter of credit %s is issued; USD %s undrawn, USD %s drawn and not reimbursed.", []*regexp.Regexp{flashFact, flashAmount, flashAmount}},
+	"lc_draw":                          {"The drawing under letter of credit %s is recorded; USD %s undrawn, USD %s drawn and not reimbursed.", []*regexp.Regexp{flashFact, flashAmount, flashAmount}},
+	"lc_reimburse":                     {"The reimbursement under letter of credit %s is recorded; USD %s undrawn, USD %s drawn and not reimbursed.", []*regexp.Regexp{flashFact, flashAmount, flashAmount}},
+	"lc_expire":                        {"The expiry of letter of credit %s is recorded; USD %s undrawn, USD %s drawn and not reimbursed.", []*regexp.Regexp{flashFact, flashAmount, flashAmount}},
 	"rates_imported":                   {"%s value(s) of %s imported; %s were already recorded.", []*regexp.Regexp{flashID, flashSeries, flashID}},
 }
 

@@ -76,11 +76,16 @@ type loansPage struct {
 	// Corrections: back-valued repayments asked for (waiting first).
 	Corrections []app.PendingCorrection
 	CSVHref     string
-	Matching    int
-	Page        int
-	Pages       int
-	Prev        string
-	Next        string
+	// Letters: the letters of credit and their forms.
+	Letters lettersView
+	// LoanNotice: the form continuing or converting a term-rate loan (nil:
+	// none to give).
+	LoanNotice *fieldForm
+	Matching   int
+	Page       int
+	Pages      int
+	Prev       string
+	Next       string
 }
 
 const ledgerPerPage = 100
@@ -259,6 +264,7 @@ func (s *Server) loansPage(rq *req) error {
 	if err != nil {
 		return err
 	}
+	p.LoanNotice = s.loanNoticeView(rq, rs, &p)
 	for i := len(rs) - 1; i >= 0; i-- {
 		if rs[i].Status == store.AdvanceRequested {
 			p.Queue = append(p.Queue, rs[i])
@@ -280,6 +286,7 @@ func (s *Server) loansPage(rq *req) error {
 	if st, err := app.ParseSettings(rq.fac); err == nil && st.MakerCheckerThreshold != nil {
 		p.Threshold = st.MakerCheckerThreshold.Grouped()
 	}
+	p.Letters = s.lettersView(rq, asOf)
 	v2 := rq.view("Loan account", "loans", p)
 	return rq.render(http.StatusOK, "loans", v2)
 }
