@@ -63,3 +63,37 @@ func TestCertificateAttestation(t *testing.T) {
 		}
 	})
 }
+
+// TestAttestationRequired: where the terms require the attestation
+// (setting certificate_attestation_required), a submission without it is
+// refused naming the field and nothing is stored; with it, it is
+// submitted; a setting that is neither yes nor no is refused.
+func TestAttestationRequired(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		e := newCertEnv(t, s)
+		ctx := context.Background()
+		terms, err := e.terms.TermsAsOf(ctx, "btu", date.MustParse("2004-10-03"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := *terms
+		req.Settings = map[string]agreement.Term[string]{AttestationRequiredSetting: {Value: "true", Cite: agreement.Cite{Document: "loan-agreement", Section: "§5.1"}}}
+		in := e.input("2004-10-03", e.recv)
+		_, _, err = e.svc.SubmitCertificate(ctx, &req, in)
+		if store.ErrorCode(err) != store.CodeInvalid || !strings.Contains(err.Error(), "attestation name: required: the terms require") || !strings.Contains(err.Error(), "§5.1") {
+			t.Fatalf("without the attestation: %v, want refused citing the terms", err)
+		}
+		odd := *terms
+		odd.Settings = map[string]agreement.Term[string]{AttestationRequiredSetting: {Value: "sometimes"}}
+		if _, _, err := e.svc.SubmitCertificate(ctx, &odd, in); store.ErrorCode(err) != store.CodeInvalid || !strings.Contains(err.Error(), "expected true or false") {
+			t.Errorf("an odd setting: %v", err)
+		}
+		if cs, _ := s.Certificates(ctx, "btu"); len(cs) != 0 {
+			t.Fatalf("refused submissions stored %d certificate(s)", len(cs))
+		}
+		in.Attestation = &Attester{Name: "Jane Roe", Title: "Controller"}
+		if _, _, err := e.svc.SubmitCertificate(ctx, &req, in); err != nil {
+			t.Fatalf("with the attestation: %v", err)
+		}
+	})
+}

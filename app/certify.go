@@ -93,11 +93,47 @@ func AttestationText(t *agreement.Terms) (text, cite string) {
 	return AttestationStandard, ""
 }
 
+// AttestationRequiredSetting is the setting of the terms that requires
+// every certificate to be submitted with the officer's attestation: "true"
+// (or "yes", "required") requires it; absent, "false" or "no" does not.
+const AttestationRequiredSetting = "certificate_attestation_required"
+
+// AttestationRequired reports whether a certificate under terms t must
+// carry the officer's attestation (setting certificate_attestation_required),
+// with the setting's cite; a value that is neither yes nor no is refused.
+func AttestationRequired(t *agreement.Terms) (required bool, cite string, err error) {
+	if t == nil {
+		return false, "", nil
+	}
+	v, ok := t.Settings[AttestationRequiredSetting]
+	if !ok || !v.Known() {
+		return false, "", nil
+	}
+	switch strings.ToLower(strings.TrimSpace(v.Value)) {
+	case "true", "yes", "required":
+		return true, v.Cite.String(), nil
+	case "", "false", "no":
+		return false, "", nil
+	}
+	return false, "", invalid("terms: setting %s: %q: expected true or false", AttestationRequiredSetting, v.Value)
+}
+
 // attestation is the attestation stored with a submission, or a refusal
-// naming the field missing.
+// naming the field missing: the officer's name and title, required when
+// the terms require the attestation (AttestationRequired).
 func (in CertificateInput) attestation(t *agreement.Terms) (*store.Attestation, error) {
 	a := in.Attestation
 	if a == nil {
+		req, cite, err := AttestationRequired(t)
+		if err != nil {
+			return nil, err
+		}
+		if req {
+			if cite != "" {
+				cite = " (" + cite + ")"
+			}
+			return nil, invalid("certificate as of %s: attestation name: required: the terms require the officer's attestation with every certificate%s: enter the name and title of the officer who signs it", in.AsOf, cite)
+		}
 		return nil, nil
 	}
 	name, title := strings.TrimSpace(a.Name), strings.TrimSpace(a.Title)

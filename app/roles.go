@@ -51,8 +51,9 @@ const (
 	ActDecidePending Action = "decide_pending"
 	// ActReadAudit: read the audit trail.
 	ActReadAudit Action = "read_audit"
-	// ActManageUsers: add, disable and enable users, create and revoke
-	// API tokens, list and end a user's sessions.
+	// ActManageUsers: add, disable and enable users, change their role and
+	// facilities, reset their password, create and revoke API tokens, list
+	// and end a user's sessions.
 	ActManageUsers Action = "manage_users"
 	// ActCloseOfBusiness: run (or enqueue) close of business, and read the
 	// jobs of the queue: the bank's operations.
@@ -72,6 +73,8 @@ const (
 	// ActSetReportMap: set a facility's column map and layout of a kind of
 	// report (docs/reports.md): the borrower's controller, or a lender.
 	ActSetReportMap Action = "set_report_map"
+	// ActChangePassword: change one's own password.
+	ActChangePassword Action = "change_password"
 	// ActRateRisk: set a facility's risk rating and whether it is on the
 	// watch list (the lender's officers).
 	ActRateRisk Action = "rate_risk"
@@ -111,6 +114,7 @@ var roleMatrix = map[Action][]string{
 	ActManageWebhooks:      []string{store.RoleLenderAdmin},
 	ActSetReportMap:        makers,
 	ActRateRisk:            deciders,
+	ActChangePassword:      everyRole,
 }
 
 // Actions lists the actions of the role matrix.

@@ -24,6 +24,7 @@ type NewUser struct {
 // the facilities they see, in one store transaction with its audit
 // record. The actor of the context must be allowed to manage users.
 func (s *Service) AddUser(ctx context.Context, in NewUser) (store.User, error) {
+	ctx = named(ctx, OpAddUser)
 	if err := authorize(ctx, ActManageUsers, ""); err != nil {
 		return store.User{}, err
 	}
@@ -38,22 +39,9 @@ func (s *Service) AddUser(ctx context.Context, in NewUser) (store.User, error) {
 	if err := auth.CheckPassword(in.Password); err != nil {
 		return store.User{}, store.Errorf(store.CodeInvalid, "%v", err)
 	}
-	if !store.ValidRole(in.Role) {
-		return store.User{}, store.Errorf(store.CodeInvalid, "role %q: expected one of %s", in.Role, strings.Join(store.Roles, ", "))
-	}
-	if in.Role == store.RoleBorrower && len(in.Facilities) == 0 {
-		return store.User{}, store.Errorf(store.CodeInvalid, "a borrower user needs the facilities they see")
-	}
-	if in.Role != store.RoleBorrower && len(in.Facilities) > 0 {
-		return store.User{}, store.Errorf(store.CodeInvalid, "facilities are granted to borrower users; a %s sees every facility", in.Role)
-	}
-	facs := slices.Clone(in.Facilities)
-	slices.Sort(facs)
-	facs = slices.Compact(facs)
-	for _, f := range facs {
-		if _, err := s.Store.Facility(ctx, f); err != nil {
-			return store.User{}, fmt.Errorf("facility %s: %w", f, err)
-		}
+	facs, err := s.checkAccess(ctx, in.Role, in.Facilities)
+	if err != nil {
+		return store.User{}, err
 	}
 	hash, err := auth.HashPassword(in.Password, auth.DefaultParams)
 	if err != nil {
@@ -65,7 +53,42 @@ func (s *Service) AddUser(ctx context.Context, in NewUser) (store.User, error) {
 	rec.Resource = email
 	after, _ := json.Marshal(map[string]any{"email": rec.Resource, "role": in.Role, "facilities": facs})
 	rec.After = after
-	return acc.AddUser(ctx, store.User{Email: email, Role: in.Role, PasswordHash: hash, Created: now}, facs, &rec)
+	u, err := acc.AddUser(ctx, store.User{Email: email, Role: in.Role, PasswordHash: hash, Created: now}, facs, &rec)
+	if err != nil {
+		return u, err
+	}
+	ranAudited(ctx)
+	return u, nil
+}
+
+// checkAccess checks a role and the facilities granted with it: a
+// borrower sees the facilities granted (at least one, each existing);
+// anyone else sees every facility and is granted none. It returns the
+// facilities sorted, each once.
+func (s *Service) checkAccess(ctx context.Context, role string, facilities []string) ([]string, error) {
+	if !store.ValidRole(role) {
+		return nil, store.Errorf(store.CodeInvalid, "role %q: expected one of %s", role, strings.Join(store.Roles, ", "))
+	}
+	facs := make([]string, 0, len(facilities))
+	for _, f := range facilities {
+		if f = strings.TrimSpace(f); f != "" {
+			facs = append(facs, f)
+		}
+	}
+	if role == store.RoleBorrower && len(facs) == 0 {
+		return nil, store.Errorf(store.CodeInvalid, "facilities: none: a borrower user needs the facilities they see")
+	}
+	if role != store.RoleBorrower && len(facs) > 0 {
+		return nil, store.Errorf(store.CodeInvalid, "facilities: facilities are granted to borrower users; a %s sees every facility", role)
+	}
+	slices.Sort(facs)
+	facs = slices.Compact(facs)
+	for _, f := range facs {
+		if _, err := s.Store.Facility(ctx, f); err != nil {
+			return nil, fmt.Errorf("facilities: facility %s: %w", f, err)
+		}
+	}
+	return facs, nil
 }
 
 // CreateToken creates an API token for the user with the email, valid
@@ -74,6 +97,7 @@ func (s *Service) AddUser(ctx context.Context, in NewUser) (store.User, error) {
 // only). The token itself is returned once and never stored. A disabled
 // user gets none.
 func (s *Service) CreateToken(ctx context.Context, email string, ttl time.Duration) (token string, u store.User, err error) {
+	ctx = named(ctx, OpCreateToken)
 	if err := authorize(ctx, ActManageUsers, ""); err != nil {
 		return "", store.User{}, err
 	}
@@ -104,5 +128,6 @@ func (s *Service) CreateToken(ctx context.Context, email string, ttl time.Durati
 	if err := acc.AddToken(ctx, u.ID, sum, now, now.Add(ttl), &rec); err != nil {
 		return "", u, err
 	}
+	ranAudited(ctx)
 	return tok, u, nil
 }

@@ -45,6 +45,11 @@ const (
 	OpEnableUser  Op = "user/enable"
 	OpRevokeToken Op = "token/revoke"
 	OpEndSessions Op = "session/end"
+	// ChangePassword (the user's own), ResetPassword (an administrator's)
+	// and SetAccess (a user's role and facilities).
+	OpChangePassword Op = "password/change"
+	OpResetPassword  Op = "password/reset"
+	OpSetAccess      Op = "user/set_access"
 
 	// RegisterFacility.
 	OpRegisterFacility Op = "facility/register"

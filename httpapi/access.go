@@ -50,7 +50,7 @@ func init() {
 func (s *Server) accessRoutes() []*Route {
 	const u = "/api/v1/users/{email}"
 	admin := roles(app.ActManageUsers)
-	return []*Route{
+	return append(s.userRoutes(), []*Route{
 		{Method: "GET", Path: "/api/v1/users", Summary: "The users, with their role, facilities and whether they are disabled, by id", Roles: admin, Query: []string{"after", "limit"}, Response: "UserList", h: s.users},
 		{Method: "POST", Path: u + "/disable", Summary: "Disable a user at once: no sign-in, every session ended and every API token revoked", Roles: admin, Mutating: true, Op: app.OpDisableUser, Response: "User", h: s.setDisabled(true)},
 		{Method: "POST", Path: u + "/enable", Summary: "Enable a disabled user again (their API tokens stay revoked)", Roles: admin, Mutating: true, Op: app.OpEnableUser, Response: "User", h: s.setDisabled(false)},
@@ -59,7 +59,7 @@ func (s *Server) accessRoutes() []*Route {
 		{Method: "GET", Path: u + "/sessions", Summary: "A user's live sessions, by the SHA-256 of their cookie", Roles: admin, Query: []string{"after_sha256", "limit"}, Response: "SessionList", h: s.userSessions},
 		{Method: "POST", Path: u + "/sessions/end", Summary: "End every session of a user at once", Roles: admin, Mutating: true, Op: app.OpEndSessions, Response: "SessionsEnded", h: s.endSessions},
 		{Method: "POST", Path: u + "/sessions/{session}/end", Summary: "End one session of a user at once", Roles: admin, Mutating: true, Op: app.OpEndSessions, Response: "SessionsEnded", h: s.endSessions},
-	}
+	}...)
 }
 
 // users is a page of the users by id.

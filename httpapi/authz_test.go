@@ -53,6 +53,7 @@ var policy = map[string]struct {
 	"POST /api/v1/facilities/{slug}/repayments":                                       {makers, 201},
 	"GET /api/v1/facilities/{slug}/ledger":                                            {nil, 200},
 	"POST /api/v1/facilities/{slug}/financial-statements":                             {makers, 201},
+	"POST /api/v1/facilities/{slug}/financial-statements/preview":                     {makers, 200},
 	"GET /api/v1/facilities/{slug}/covenants":                                         {nil, 200},
 	"GET /api/v1/facilities/{slug}/covenants/{period_end}/compliance-certificate.pdf": {nil, 200},
 	"GET /api/v1/facilities/{slug}/trends":                                            {nil, 200},
@@ -118,6 +119,9 @@ func (e *env) request(route, slug string) req { return e.requestAs(route, slug, 
 // maker of what they act on may call ("": the lender admin).
 func (e *env) requestAs(route, slug, as string) req {
 	if r, ok := e.defaultsRequest(route, slug); ok { // defaults_test.go
+		return r
+	}
+	if r, ok := e.userFormsRequest(route, as); ok { // users_test.go
 		return r
 	}
 	if r, ok := e.accessRequest(route); ok { // access_test.go
@@ -219,7 +223,7 @@ func (e *env) requestAs(route, slug, as string) req {
 			e.t.Fatal(err)
 		}
 		return jsonReq(method, strings.ReplaceAll(path, "{period_end}", pe.String()), nil)
-	case "POST /api/v1/facilities/{slug}/financial-statements":
+	case "POST /api/v1/facilities/{slug}/financial-statements", "POST /api/v1/facilities/{slug}/financial-statements/preview":
 		return req{method: method, path: path, body: []byte(statementsCSV), ctype: "text/csv"}
 	case "POST /api/v1/facilities/{slug}/events-of-default":
 		return jsonReq(method, path, map[string]string{"action": "record", "event": "dissolution", "date": "2007-05-01", "note": "dissolved"})

@@ -59,6 +59,7 @@ func (s *Server) routeTable() []*Route {
 		{Method: "POST", Path: f + "/repayments", Summary: "Record a repayment (201); value-dated before the business date, a lender's correction with a reason that waits for a second lender (202)", Roles: roles(app.ActRecordRepayment), Mutating: true, Op: app.OpRepay, Request: "RepaymentInput", Response: "Posted", Status: 201, h: s.repayment},
 		{Method: "GET", Path: f + "/ledger", Summary: "Loan account transactions value-dated from from to to, by id, with the balances at the end of to", Query: []string{"from", "to", "after", "limit"}, Response: "Ledger", h: s.ledger},
 		{Method: "POST", Path: f + "/financial-statements", Summary: "Submit quarterly financial statements (text/csv): a new period is recorded with its covenant tests; a period already reported is a restatement, pending until a lender accepts it (POST …/requests/{id}/approve)", Roles: roles(app.ActRecordStatements), Mutating: true, Op: app.OpAddStatements, Request: "FinancialsCSV", Response: "FinancialsList", Status: 201, h: s.financials},
+		{Method: "POST", Path: f + "/financial-statements/preview", Summary: "Preview quarterly financial statements (text/csv) before submitting them: each period's lines with their values and the covenants each feeds, the lines a covenant needs that are blank, and whether the period restates one already reported; nothing is stored", Roles: roles(app.ActRecordStatements), Request: "FinancialsCSV", Response: "StatementsPreview", h: s.previewFinancials},
 		{Method: "GET", Path: f + "/covenants", Summary: "Covenant tests on the statements as known on a date", Query: []string{"known_at", "as_known_on", "explain"}, Response: "Covenants", h: s.covenants},
 		{Method: "POST", Path: f + "/events-of-default", Summary: "Record an event of default of the terms (action record: as POST …/events-of-default/records) or ask to waive the one continuing of an event (action waive: as POST …/events-of-default/{id}/waive; a second lender approves)", Roles: roles(app.ActRecordDefault), Mutating: true, Op: app.OpRecordDefault, Request: "DefaultInput", Response: "Recorded", Status: 201, h: s.eventOfDefault},
 		{Method: "POST", Path: f + "/amendments", Summary: "Ask to add an amendment (needs a second lender's approval)", Roles: roles(app.ActRequestAmendment), Mutating: true, Op: app.OpRequestAmendment, Request: "AmendmentInput", Response: "Pending", Status: 202, h: s.amendment},
@@ -1049,6 +1050,20 @@ func (s *Server) financials(c *call) (any, error) {
 	}
 	out := map[string]any{"financial_statements": fs, "pending": pending}
 	return out, c.audit(nil, out)
+}
+
+// previewFinancials answers what a statements file holds
+// (app.Service.PreviewStatements), storing nothing.
+func (s *Server) previewFinancials(c *call) (any, error) {
+	ct, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
+	if ct != "text/csv" {
+		return nil, errf(http.StatusUnsupportedMediaType, "unsupported_media_type", "Content-Type %q: expected text/csv (period_end, fiscal_year, fiscal_quarter, and the statement lines)", c.r.Header.Get("Content-Type"))
+	}
+	name := "financial-statements.csv"
+	if v := c.r.URL.Query().Get("file"); v != "" {
+		name = v
+	}
+	return c.svc().PreviewStatements(c.r.Context(), c.fac.Slug, name, c.body)
 }
 
 func (s *Server) covenants(c *call) (any, error) {

@@ -247,6 +247,7 @@ var schemaTypes = map[string]any{
 	"LetterOfCreditIssue":  letterIssue{},
 	"LetterOfCreditAction": letterAction{},
 	"LetterOfCreditResult": app.LetterOfCreditResult{},
+	"StatementsPreview":    app.StatementsPreview{},
 	"ReportPreview":        collateral.Preview{},
 
 	"Deadlines":               deadlinesAnswer{},

@@ -81,6 +81,19 @@ type Accounts interface {
 	// that is not the user's is not_found).
 	EndSessions(ctx context.Context, userID int64, idSHA256 string, a *AuditRecord) (int, error)
 
+	// SetPassword appends a user's new password (p.Hash, argon2id) and
+	// whether they must change it at their next sign-in, ends every
+	// session of the user but p.KeepSession ("": every one), and appends
+	// the audit record (a, may be nil), in one transaction; it returns how
+	// many sessions ended. An unknown user is not_found.
+	SetPassword(ctx context.Context, p PasswordChange, a *AuditRecord) (int, error)
+	// SetAccess appends a user's role and the facilities granted to them
+	// (replacing the earlier grants), with the audit record (a, may be
+	// nil), in one transaction, and returns the user as changed. An
+	// unknown user or facility is not_found; the role and facilities the
+	// user already has are a conflict.
+	SetAccess(ctx context.Context, userID int64, role string, facilities []string, at time.Time, a *AuditRecord) (User, error)
+
 	// Sessions are keyed by the SHA-256 (hex) of the cookie value.
 	CreateSession(ctx context.Context, s Session) error
 	Session(ctx context.Context, idSHA256 string, now time.Time) (Session, error) // not_found if absent or expired
@@ -137,6 +150,18 @@ type Accounts interface {
 	// FindAudit returns the records that match a filter; a filter that
 	// cannot be met (From after To) is invalid.
 	FindAudit(ctx context.Context, f AuditFilter) ([]AuditRecord, error)
+}
+
+// PasswordChange is a user's new password as stored: its hash, whether
+// the user must change it at their next sign-in (a password an
+// administrator set), when, and the session kept (the one of the user
+// changing their own password; the others end).
+type PasswordChange struct {
+	UserID      int64
+	Hash        string
+	MustChange  bool
+	At          time.Time
+	KeepSession string
 }
 
 // SignInAttempt is one sign-in tried, kept for the sign-in limits and for
@@ -196,6 +221,9 @@ type User struct {
 	// Disabled users cannot sign in, and have no session or token that
 	// works.
 	Disabled bool `json:"disabled"`
+	// MustChangePassword: the password was set by an administrator and
+	// the user must change it before anything else (the web pages ask).
+	MustChangePassword bool `json:"must_change_password"`
 }
 
 // Token is an API token as stored: its SHA-256 (hex; the token itself is

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"revolver/agreement"
 	"revolver/app"
 )
 
@@ -77,5 +78,53 @@ func TestCertificateAttestationForm(t *testing.T) {
 			i := strings.Index(page, `id="attestation"`)
 			t.Errorf("the certificate page does not show the attestation: %s", page[max(i, 0):min(max(i, 0)+500, len(page))])
 		}
+	})
+}
+
+// attestationRequired is an amendment requiring the officer's attestation
+// with every certificate.
+const attestationRequired = `revolver: amendment/1
+facility: btu-sovereign
+id: attestation-required
+document: first-amendment
+effective: 2004-09-01
+order: 1
+changes:
+  - op: set
+    path: settings
+    value:
+      certificate_attestation_required: "true"
+    cite: first-amendment §5.1
+`
+
+// TestAttestationRequiredForm: where the terms require the attestation,
+// the upload form says so and marks its fields required, and a
+// submission without it is refused beside the name by the use case with
+// nothing stored.
+func TestAttestationRequiredForm(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		files, _ := exampleFiles(t)
+		if _, err := e.web.svc.RegisterFacility(ctx, "attest", append(files, agreement.NewFile("2004-09-01-attestation.yaml", []byte(attestationRequired))), app.Settings{}, "setup"); err != nil {
+			t.Fatal(err)
+		}
+		lmaPerformed(t, e.web.svc, "attest")
+		b := e.signIn(t, "officer@bank.example")
+		_, page := b.get("/facilities/attest/certificates")
+		if !strings.Contains(page, `id="att-required"`) || !strings.Contains(page, `name="attestation_name" autocomplete="name" maxlength="200" required`) {
+			t.Fatalf("the form does not say the attestation is required")
+		}
+		if _, page := b.get("/facilities/btu/certificates"); strings.Contains(page, `id="att-required"`) {
+			t.Errorf("btu's form says the attestation is required")
+		}
+		resp, page := b.uploadWith("attest", "2004-10-03", nil, e.exampleUpload())
+		if resp.StatusCode == http.StatusSeeOther || !strings.Contains(page, `id="att-name-err">certificate as of 2004-10-03: attestation name: required: the terms require`) {
+			t.Errorf("without the attestation: %d %s", resp.StatusCode, errorsOf(page))
+		}
+		if cs, _ := e.st.Certificates(ctx, "attest"); len(cs) != 0 {
+			t.Fatalf("a submission without the required attestation stored %d certificate(s)", len(cs))
+		}
+		resp, _ = b.uploadWith("attest", "2004-10-03", map[string]string{"attestation_name": "Jane Roe", "attestation_title": "Controller"}, e.exampleUpload())
+		mustStatus(t, "upload with the attestation", resp.StatusCode, http.StatusSeeOther)
 	})
 }

@@ -174,6 +174,9 @@ type certificatesPage struct {
 	// shown beside the name or title field (AttErrField).
 	AttName, AttTitle, AttText, AttCite string
 	AttErr, AttErrField                 string
+	// AttRequired: the terms require the attestation with every
+	// certificate (app.AttestationRequired).
+	AttRequired bool
 }
 
 // attest fills the attestation of the upload form: what was sent and the
@@ -182,6 +185,7 @@ func (s *Server) attest(rq *req, p *certificatesPage) {
 	t, err := s.terms.TermsAsOf(ctxOf(rq), rq.fac.Slug, rq.today())
 	if err == nil {
 		p.AttText, p.AttCite = app.AttestationText(t)
+		p.AttRequired, _, _ = app.AttestationRequired(t)
 	} else {
 		p.AttText, _ = app.AttestationText(nil)
 	}

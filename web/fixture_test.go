@@ -217,9 +217,15 @@ type client struct {
 
 func (e *env) signIn(t testing.TB, email string) *client {
 	t.Helper()
+	return e.signInWith(t, email, testPassword)
+}
+
+// signInWith signs in with a password.
+func (e *env) signInWith(t testing.TB, email, password string) *client {
+	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &client{t: t, e: e, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-	resp, err := c.http.PostForm(e.srv.URL+"/sign-in", signInForm(t, c.http, e.srv.URL, url.Values{"email": {email}, "password": {testPassword}}))
+	resp, err := c.http.PostForm(e.srv.URL+"/sign-in", signInForm(t, c.http, e.srv.URL, url.Values{"email": {email}, "password": {password}}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -292,19 +292,19 @@ func (s *Server) submitStatements(rq *req) error {
 	if err := rq.parseForm(); err != nil {
 		return err
 	}
-	name, b, ok, err := rq.uploaded("statements", 0)
+	name, b, ok, err := rq.statementsFile()
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return rq.refused(userErr(http.StatusBadRequest, "Statements file: choose the CSV file of the quarterly statements (period_end, fiscal_year, fiscal_quarter and the statement lines)."), s.covenantsPage)
+		return rq.refusedAt("statements", "statements", userErr(http.StatusBadRequest, "Statements file: choose the CSV file of the quarterly statements (period_end, fiscal_year, fiscal_quarter and the statement lines)."), s.covenantsPage)
 	}
 	sts, err := covenant.ReadStatements(name, b)
 	if err == nil && len(sts) == 0 {
 		err = fmt.Errorf("%s: no statements", name)
 	}
 	if err != nil {
-		return rq.refused(userErr(http.StatusBadRequest, "Statements file: "+err.Error()+"."), s.covenantsPage)
+		return rq.refusedAt("statements", "statements", userErr(http.StatusBadRequest, "Statements file: "+err.Error()+"."), s.covenantsPage)
 	}
 	fs, pending, err := s.svc.AddStatements(rq.actx(), rq.fac.Slug, sts, rq.user.Email)
 	if err != nil {

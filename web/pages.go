@@ -54,6 +54,10 @@ type covenantsPage struct {
 	// Submitter: the user may submit statements (Key: the form's key).
 	Submitter bool
 	Key       string
+	// Preview: a statements file previewed, to submit; StErr the refusal
+	// of the statements file, shown beside its box.
+	Preview *statementsPreview
+	StErr   string
 }
 
 func (s *Server) covenantsPage(rq *req) error {
@@ -62,7 +66,10 @@ func (s *Server) covenantsPage(rq *req) error {
 	if err != nil {
 		return err
 	}
-	p := covenantsPage{KnownOn: knownOn, Known: rq.knownAt(knownOn), Submitter: rq.may(app.ActRecordStatements), Key: newKey()}
+	p := covenantsPage{KnownOn: knownOn, Known: rq.knownAt(knownOn), Submitter: rq.may(app.ActRecordStatements), Key: newKey(), Preview: rq.preview}
+	if rq.formErr != nil && rq.formErr.form == "statements" {
+		p.StErr = rq.errMsg
+	}
 	if p.Requests, err = rq.requestsView("covenants"); err != nil {
 		return err
 	}

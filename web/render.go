@@ -13,6 +13,15 @@ import (
 )
 
 var funcs = template.FuncMap{
+	// dict makes a map of key, value pairs (a sub-template's arguments).
+	"dict": func(kv ...any) map[string]any {
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			k, _ := kv[i].(string)
+			m[k] = kv[i+1]
+		}
+		return m
+	},
 	// asset is the URL of a static file under its hashed name.
 	"asset": assetURL,
 	// amount formats an amount with thousands separators and two

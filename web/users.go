@@ -15,6 +15,11 @@ type usersPage struct {
 	Users []userRow
 	// Current is the session of the page's request.
 	Current string
+	// Roles and Facilities are the choices of the forms; Form the refusal
+	// of one sent; Shown a token or password shown once.
+	Roles, Facilities []string
+	Form              userForm
+	Shown             *shownOnce
 }
 
 type userRow struct {
@@ -40,7 +45,10 @@ func (s *Server) usersPage(rq *req) error {
 		return err
 	}
 	now := s.now()
-	p := usersPage{Current: rq.sess.IDSHA256}
+	p := usersPage{Current: rq.sess.IDSHA256, Shown: rq.shown}
+	if err := s.userForms(rq, &p); err != nil {
+		return err
+	}
 	for _, u := range us {
 		row := userRow{User: u}
 		ts, err := s.svc.Tokens(ctx, u.Email)

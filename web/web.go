@@ -155,6 +155,12 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /rates", s.page(s.ratesPage))
 	s.mux.HandleFunc("POST /rates", s.page(s.recordRate))
 	s.mux.HandleFunc("POST /rates/import", s.page(s.importRates))
+	s.mux.HandleFunc("GET /password", s.page(s.passwordPage))
+	s.mux.HandleFunc("POST /password", s.page(s.changePassword))
+	s.mux.HandleFunc("POST /users", s.page(s.addUser))
+	s.mux.HandleFunc("POST /users/{email}/tokens", s.page(s.createToken))
+	s.mux.HandleFunc("POST /users/{email}/password", s.page(s.resetPassword))
+	s.mux.HandleFunc("POST /users/{email}/access", s.page(s.setAccess))
 	s.mux.HandleFunc("POST /users/{email}/disable", s.page(s.changeAccess(app.OpDisableUser)))
 	s.mux.HandleFunc("POST /users/{email}/enable", s.page(s.changeAccess(app.OpEnableUser)))
 	s.mux.HandleFunc("POST /users/{email}/tokens/{token}/revoke", s.page(s.changeAccess(app.OpRevokeToken)))
@@ -184,6 +190,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST "+f+"/reserves/{id}/{action}", s.facPage(s.changeReserve))
 	s.mux.HandleFunc("GET "+f+"/covenants", s.facPage(s.covenantsPage))
 	s.mux.HandleFunc("POST "+f+"/statements", s.facPage(s.submitStatements))
+	s.mux.HandleFunc("POST "+f+"/statements/preview", s.facPage(s.previewStatements))
 	s.mux.HandleFunc("GET "+f+"/covenants/compliance.pdf", s.facPage(s.compliancePDF))
 	s.mux.HandleFunc("GET "+f+"/terms", s.facPage(s.termsPage))
 	s.mux.HandleFunc("POST "+f+"/terms/preview", s.facPage(s.previewDraft))
@@ -271,6 +278,10 @@ type req struct {
 	// a refusal before it runs; audit learns the use case that ran.
 	op    app.Op
 	audit app.AuditState
+	// shown: a token or password the users page shows once.
+	shown *shownOnce
+	// preview: a statements file previewed (the covenants page shows it).
+	preview *statementsPreview
 }
 
 // asks notes the use case the form asks for: a refusal before it runs
@@ -317,6 +328,9 @@ func (s *Server) page(h func(*req) error) http.HandlerFunc {
 			return
 		}
 		observe.NoteActor(r.Context(), rq.user.ID)
+		if rq.mustChange() {
+			return
+		}
 		w.Header().Set("Cache-Control", "no-store")
 		// The temporary files of an upload too large for memory go with
 		// the request, whatever the handler did.

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"revolver/store"
@@ -218,4 +220,118 @@ func (db *DB) EndSessions(ctx context.Context, userID int64, h string, a *store.
 		return 0, fmt.Errorf("end sessions: %w", err)
 	}
 	return int(n), nil
+}
+
+// The user's role, password and the facilities granted: the latest
+// change appended (user_roles, user_passwords), else what the row of
+// users (u) was added with.
+const (
+	roleCol       = `coalesce((SELECT r.role FROM user_roles r WHERE r.user_id = u.id ORDER BY r.id DESC LIMIT 1), u.role)`
+	passwordCol   = `coalesce((SELECT p.password_hash FROM user_passwords p WHERE p.user_id = u.id ORDER BY p.id DESC LIMIT 1), u.password_hash)`
+	mustChangeCol = `coalesce((SELECT p.must_change FROM user_passwords p WHERE p.user_id = u.id ORDER BY p.id DESC LIMIT 1), false)`
+	// grantsTable is (user_id, facility_id) of the grants in force: those
+	// of the user's latest change of access, or, for a user whose access
+	// never changed, those they were added with.
+	grantsTable = `(SELECT uf.user_id, uf.facility_id FROM user_facilities uf
+			WHERE NOT EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = uf.user_id)
+		UNION ALL SELECT r.user_id, rf.facility_id FROM user_role_facilities rf JOIN user_roles r ON r.id = rf.role_id
+			WHERE r.id = (SELECT max(r2.id) FROM user_roles r2 WHERE r2.user_id = r.user_id))`
+)
+
+// SetPassword implements store.Accounts.
+func (db *DB) SetPassword(ctx context.Context, p store.PasswordChange, a *store.AuditRecord) (int, error) {
+	if p.Hash == "" {
+		return 0, store.Errorf(store.CodeInvalid, "password: no hash")
+	}
+	tx, err := db.begin(ctx, "set_password", nil)
+	if err != nil {
+		return 0, fmt.Errorf("set password: %w", err)
+	}
+	defer rollback(tx)
+	var email string
+	err = tx.QueryRowContext(ctx, db.q(`SELECT email FROM users WHERE id = ?`), p.UserID).Scan(&email)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, store.Errorf(store.CodeNotFound, "user %d not found", p.UserID)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("set password: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO user_passwords (user_id, password_hash, must_change, at) VALUES (?, ?, ?, ?)`),
+		p.UserID, p.Hash, p.MustChange, db.D.Time(store.Truncate(p.At))); err != nil {
+		return 0, fmt.Errorf("set password of %s: %w", email, err)
+	}
+	res, err := tx.ExecContext(ctx, db.q(`DELETE FROM sessions WHERE user_id = ? AND sha256 <> ?`), p.UserID, p.KeepSession)
+	if err != nil {
+		return 0, fmt.Errorf("set password of %s: sessions: %w", email, err)
+	}
+	n, _ := res.RowsAffected()
+	if a != nil {
+		if _, err := db.appendAudit(ctx, TxExec{tx}, *a); err != nil {
+			return 0, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("set password of %s: %w", email, err)
+	}
+	return int(n), nil
+}
+
+// SetAccess implements store.Accounts.
+func (db *DB) SetAccess(ctx context.Context, userID int64, role string, facilities []string, at time.Time, a *store.AuditRecord) (store.User, error) {
+	if !store.ValidRole(role) {
+		return store.User{}, store.Errorf(store.CodeInvalid, "role %q: expected one of %s", role, strings.Join(store.Roles, ", "))
+	}
+	facs := slices.Clone(facilities)
+	slices.Sort(facs)
+	facs = slices.Compact(facs)
+	fids := make([]int64, len(facs))
+	for i, f := range facs {
+		fid, err := db.facilityID(ctx, db.R, f)
+		if err != nil {
+			return store.User{}, err
+		}
+		fids[i] = fid
+	}
+	u, err := db.UserByID(ctx, userID)
+	if err != nil {
+		return u, err
+	}
+	if u.Role == role && slices.Equal(u.Facilities, facs) {
+		return u, store.Errorf(store.CodeConflict, "user %s already has role %s and %s", u.Email, role, grantsText(facs))
+	}
+	tx, err := db.begin(ctx, "set_access", nil)
+	if err != nil {
+		return u, fmt.Errorf("set access: %w", err)
+	}
+	defer rollback(tx)
+	var id int64
+	if err := tx.QueryRowContext(ctx, db.q(`INSERT INTO user_roles (user_id, role, at) VALUES (?, ?, ?) RETURNING id`),
+		userID, role, db.D.Time(store.Truncate(at))).Scan(&id); err != nil {
+		return u, fmt.Errorf("set access of %s: %w", u.Email, err)
+	}
+	for _, fid := range fids {
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO user_role_facilities (role_id, facility_id) VALUES (?, ?)`), id, fid); err != nil {
+			return u, fmt.Errorf("set access of %s: grant: %w", u.Email, err)
+		}
+	}
+	if a != nil {
+		if _, err := db.appendAudit(ctx, TxExec{tx}, *a); err != nil {
+			return u, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return u, fmt.Errorf("set access of %s: %w", u.Email, err)
+	}
+	u.Role, u.Facilities = role, facs
+	if len(facs) == 0 {
+		u.Facilities = nil
+	}
+	return u, nil
+}
+
+func grantsText(facs []string) string {
+	if len(facs) == 0 {
+		return "no facility granted"
+	}
+	return "facilities " + strings.Join(facs, ", ")
 }

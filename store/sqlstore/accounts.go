@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,8 +42,8 @@ func (db *DB) scanUser(ctx context.Context, where string, args ...any) (store.Us
 	// may see, one row per facility. Users are read on every request that
 	// carries a token or a session, so this is a hot read.
 	var u store.User
-	q := `SELECT u.id, u.email, u.role, u.password_hash, u.created, ` + disabledCol + `, f.slug FROM users u
-		LEFT JOIN user_facilities uf ON uf.user_id = u.id LEFT JOIN facilities f ON f.id = uf.facility_id
+	q := `SELECT u.id, u.email, ` + roleCol + `, ` + passwordCol + `, u.created, ` + disabledCol + `, ` + mustChangeCol + `, f.slug FROM users u
+		LEFT JOIN ` + grantsTable + ` g ON g.user_id = u.id LEFT JOIN facilities f ON f.id = g.facility_id
 		WHERE ` + where + ` ORDER BY f.slug`
 	var rows *sql.Rows
 	st, err := db.readStmt(ctx, q)
@@ -59,7 +60,7 @@ func (db *DB) scanUser(ctx context.Context, where string, args ...any) (store.Us
 	for rows.Next() {
 		var created Time
 		var slug sql.NullString
-		if err := rows.Scan(&u.ID, &u.Email, &u.Role, &u.PasswordHash, &created, &u.Disabled, &slug); err != nil {
+		if err := rows.Scan(&u.ID, &u.Email, &u.Role, &u.PasswordHash, &created, &u.Disabled, &u.MustChangePassword, &slug); err != nil {
 			return u, fmt.Errorf("user: %w", err)
 		}
 		found, u.Created = true, created.T
@@ -93,6 +94,23 @@ func (db *DB) GrantFacility(ctx context.Context, userID int64, facility string) 
 		return err
 	}
 	if _, err := db.UserByID(ctx, userID); err != nil {
+		return err
+	}
+	var changed int
+	if err := db.R.QueryRowContext(ctx, db.q(`SELECT count(*) FROM user_roles WHERE user_id = ?`), userID).Scan(&changed); err != nil {
+		return fmt.Errorf("grant facility %s: %w", facility, err)
+	}
+	if changed > 0 {
+		// The user's grants are those of their latest change of access:
+		// a grant is a change too.
+		u, err := db.UserByID(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if slices.Contains(u.Facilities, facility) {
+			return nil
+		}
+		_, err = db.SetAccess(ctx, userID, u.Role, append(u.Facilities, facility), time.Now(), nil)
 		return err
 	}
 	_, err = db.W.ExecContext(ctx, db.q(`INSERT INTO user_facilities (user_id, facility_id) VALUES (?, ?) ON CONFLICT DO NOTHING`), userID, fid)

@@ -24,6 +24,7 @@ func RunAccounts(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Users", testUsers},
 		{"TokensSessions", testTokensSessions},
 		{"RevokeAccess", testRevokeAccess},
+		{"UserChanges", testUserChanges},
 		{"IdempotentResponses", testIdempotentResponses},
 		{"Pending", testPending},
 		{"PendingRefused", testPendingRefused},

@@ -22,6 +22,9 @@ func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 		if err := a.RecordSignIn(ctx, store.SignInAttempt{At: t0, Email: "ann@bank.example", Address: "10.0.0.1"}, nil, nil); err != nil {
 			t.Fatal(err)
 		}
+		u := must(a.CreateUser(ctx, store.User{Email: "dan@bank.example", Role: store.RoleBorrower, PasswordHash: "h", Created: t0})).of(t)
+		must(a.SetPassword(ctx, store.PasswordChange{UserID: u.ID, Hash: "h2", At: t0}, nil)).of(t)
+		must(a.SetAccess(ctx, u.ID, store.RoleBorrower, []string{"f"}, t0, nil)).of(t)
 	}
 	if err := s.Update(ctx, "f", func(tx store.Tx) error {
 		_, _, err := tx.AddLoanNotice(store.LoanNotice{Facility: "f", Key: "n", Loan: 1, PeriodEnd: d("2006-02-10"), Kind: store.LoanConvert,
@@ -80,6 +83,12 @@ func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 		`DELETE FROM report_maps`,
 		`UPDATE risk_ratings SET rating = 1`,
 		`DELETE FROM risk_ratings`,
+		`UPDATE user_passwords SET must_change = true`,
+		`DELETE FROM user_passwords`,
+		`UPDATE user_roles SET role = 'lender_admin'`,
+		`DELETE FROM user_roles`,
+		`UPDATE user_role_facilities SET facility_id = facility_id`,
+		`DELETE FROM user_role_facilities`,
 	} {
 		if _, err := db.Exec(q); err == nil {
 			t.Errorf("%s: accepted, want refused by the database", q)
