@@ -75,6 +75,63 @@ func (s *Service) update(ctx context.Context, facility string, fn func(tx store.
 	})
 }
 
+// updateMany runs fn for each facility in one store transaction of them
+// all (store.MultiUpdater), each facility's changes with its events and
+// its audit record as update writes them; a store that cannot runs one
+// transaction per facility.
+func (s *Service) updateMany(ctx context.Context, facilities []string, fn func(facility string, tx store.Tx) error) error {
+	mu, ok := s.Store.(store.MultiUpdater)
+	if !ok {
+		for _, f := range facilities {
+			if err := s.update(ctx, f, func(tx store.Tx) error { return fn(f, tx) }); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	a, hasActor := ActorFrom(ctx)
+	aud, auditing := s.Store.(store.TxAuditor)
+	now := s.now()
+	return mu.UpdateFacilities(ctx, facilities, func(get func(string) (store.Tx, error)) error {
+		for _, facility := range facilities {
+			tx, err := get(facility)
+			if err != nil {
+				return err
+			}
+			rt := &recordingTx{Tx: stampingTx{tx, now}}
+			if err := fn(facility, rt); err != nil {
+				return err
+			}
+			if err := s.emitChanges(tx, facility, rt.changes); err != nil {
+				return err
+			}
+			if !hasActor || !auditing {
+				continue
+			}
+			if a.Audit != nil {
+				a.Audit.Ran = true
+			}
+			if len(rt.changes) == 0 {
+				continue
+			}
+			after, err := json.Marshal(rt.changes)
+			if err != nil {
+				return err
+			}
+			rec := a.Record(opOf(ctx), s.now())
+			rec.Facility, rec.After = facility, after
+			describeChanges(&rec, rt.changes)
+			if _, err := aud.AppendAuditTx(tx, rec); err != nil {
+				return err
+			}
+			if a.Audit != nil {
+				a.Audit.Appended = true
+			}
+		}
+		return nil
+	})
+}
+
 type change struct {
 	What   string `json:"what"`
 	Before any    `json:"before,omitempty"`

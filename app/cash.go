@@ -152,53 +152,92 @@ func (s *Service) ImportCash(ctx context.Context, facility, name string, content
 		by = "system"
 	}
 
-	// The terms of each day a group reports, and the sweep decision of
-	// each account on it, read before the store transaction.
-	type groupOf struct {
-		g    *bai2.Group
-		key  string
-		hash string
+	p, err := s.prepareCash(ctx, facility, name, f)
+	if err != nil {
+		return CashImport{}, err
 	}
-	var groups []groupOf
-	terms := map[date.Date]FacilityTerms{}
-	type acctDay struct {
-		account string
-		day     date.Date
+	var out CashImport
+	err = s.update(ctx, facility, func(tx store.Tx) error {
+		out, err = s.applyCash(tx, p, sha, content, by, now)
+		return err
+	})
+	if err != nil {
+		return CashImport{}, err
 	}
-	type sweep struct {
-		on     bool
-		reason string
-	}
-	sweeps := map[acctDay]sweep{}
+	return out, nil
+}
+
+type acctDay struct {
+	account string
+	day     date.Date
+}
+
+type sweep struct {
+	on     bool
+	reason string
+}
+
+type groupOf struct {
+	g    *bai2.Group
+	key  string
+	hash string
+}
+
+// cashPlan is what the application of one facility's file needs, read
+// before the store transaction: the file (a bank's file: the facility's
+// part of it), its groups, the terms of each day a group reports and the
+// sweep decision of each account on it.
+type cashPlan struct {
+	facility string
+	name     string
+	f        *bai2.File
+	groups   []groupOf
+	terms    map[date.Date]FacilityTerms
+	sweeps   map[acctDay]sweep
+}
+
+// prepareCash checks the groups' status and reads the terms and the sweep
+// decisions a facility's file needs (once per day and account, not per
+// item).
+func (s *Service) prepareCash(ctx context.Context, facility, name string, f *bai2.File) (*cashPlan, error) {
+	p := &cashPlan{facility: facility, name: name, f: f, terms: map[date.Date]FacilityTerms{}, sweeps: map[acctDay]sweep{}}
+	now := s.now()
 	for i := range f.Groups {
 		g := &f.Groups[i]
 		if g.Status != 1 && g.Status != 4 {
-			return CashImport{}, store.Errorf(store.CodeInvalid, "refused, nothing imported: %s: record at line %d, 02 group header group status: found %d, expected 1 (update) or 4 (test only): a deletion or correction of a group is not applied automatically",
+			return nil, store.Errorf(store.CodeInvalid, "refused, nothing imported: %s: record at line %d, 02 group header group status: found %d, expected 1 (update) or 4 (test only): a deletion or correction of a group is not applied automatically",
 				name, g.Line, g.Status)
 		}
-		groups = append(groups, groupOf{g: g, key: groupKey(g), hash: groupHash(g)})
-		if _, ok := terms[g.AsOf]; !ok {
+		p.groups = append(p.groups, groupOf{g: g, key: groupKey(g), hash: groupHash(g)})
+		if _, ok := p.terms[g.AsOf]; !ok {
 			ft, err := s.Terms.Terms(ctx, facility, g.AsOf)
 			if err != nil {
-				return CashImport{}, fmt.Errorf("cash file %s: terms of %q as of %s: %w", name, facility, g.AsOf, err)
+				return nil, fmt.Errorf("cash file %s: terms of %q as of %s: %w", name, facility, g.AsOf, err)
 			}
-			terms[g.AsOf] = ft
+			p.terms[g.AsOf] = ft
 		}
 		for _, a := range g.Accounts {
 			k := acctDay{a.Number, g.AsOf}
-			if _, ok := sweeps[k]; ok {
+			if _, ok := p.sweeps[k]; ok {
 				continue
 			}
 			on, why, err := s.sweepOn(ctx, facility, a.Number, g.AsOf, now)
 			if err != nil {
-				return CashImport{}, err
+				return nil, err
 			}
-			sweeps[k] = sweep{on, why}
+			p.sweeps[k] = sweep{on, why}
 		}
 	}
+	return p, nil
+}
 
+// applyCash is the application of one facility's file inside its store
+// transaction (the one home of the duplicate checks, the application and
+// the explanations, for ImportCash and ImportBankCash alike).
+func (s *Service) applyCash(tx store.Tx, p *cashPlan, sha string, content []byte, by string, now time.Time) (CashImport, error) {
+	f, name, facility, groups, terms, sweeps := p.f, p.name, p.facility, p.groups, p.terms, p.sweeps
 	var out CashImport
-	err = s.update(ctx, facility, func(tx store.Tx) error {
+	err := func() error {
 		out = CashImport{Skipped: []SkippedGroup{}, Items: []store.CashItem{}, Transactions: []ledger.Transaction{}}
 		if old, found, err := tx.CashFileLike(sha, f.Sender, f.FileID, f.Created); err != nil {
 			return err
@@ -348,11 +387,8 @@ func (s *Service) ImportCash(ctx context.Context, facility, name string, content
 			out.Message += fmt.Sprintf("; %d group(s) imported before posted nothing again", n)
 		}
 		return nil
-	})
-	if err != nil {
-		return CashImport{}, err
-	}
-	return out, nil
+	}()
+	return out, err
 }
 
 // applyUnit credits one account's swept deposits of a day to the loans:

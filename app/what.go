@@ -130,6 +130,9 @@ const (
 
 	// ImportCash: a BAI2 file imported and its cash applied.
 	OpImportCash Op = "cash_file/import"
+	// ImportBankCash: a bank's BAI2 file for many facilities imported and
+	// each facility's cash applied, in one store transaction.
+	OpImportBankCash Op = "cash_file/import_bank"
 	// SetReportMap: a facility's column map and layout of a kind of report.
 	OpSetReportMap Op = "report_map/set"
 	// SetRiskRating: a facility's risk rating and watch list entry.

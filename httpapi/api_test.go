@@ -25,6 +25,10 @@ func altBody(e *env, route string, r req) req {
 	case strings.HasSuffix(route, "/financial-statements"):
 		r.body = []byte(strings.Replace(statementsCSV, "500000.00", "500001.00", 1))
 		return r
+	case route == "POST /api/v1/cash-files":
+		alt := cashUpload("", "other.bai", bytes.ReplaceAll(lockboxBAI("alt", 400, 3_00), []byte("0012345678"), []byte("5550001111")))
+		alt.path = r.path
+		return alt
 	case strings.HasSuffix(route, "/cash-files"):
 		return cashUpload(strings.Split(r.path, "/")[4], "other.bai", lockboxBAI("alt", 400, 3_00))
 	case strings.HasSuffix(route, "/rates/{series}/import"):

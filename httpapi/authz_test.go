@@ -73,6 +73,7 @@ var policy = map[string]struct {
 	"GET /api/v1/rates/{series}":                         {nil, 200},
 	"POST /api/v1/rates/{series}":                        {checkers, 201},
 	"POST /api/v1/rates/{series}/import":                 {checkers, 201},
+	"POST /api/v1/cash-files":                            {checkers, 201},
 	"GET /api/v1/facilities/{slug}/interest":             {nil, 200},
 	"GET /api/v1/facilities/{slug}/statements/{month}":   {nil, 200},
 	"GET /api/v1/facilities/{slug}/loan-notices":         {nil, 200},

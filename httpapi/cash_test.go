@@ -41,6 +41,13 @@ func (e *env) cashRequest(route, slug string) (req, bool) {
 		return cashUpload(slug, "lockbox.bai", lockboxBAI(fmt.Sprintf("F%d", e.seq()), int(e.seq()), 1_00)), true
 	case "GET /api/v1/facilities/{slug}/cash-files":
 		return jsonReq(method, path, nil), true
+	case "POST /api/v1/cash-files":
+		// The bank's file of an account no facility names: reported
+		// unrouted (the matrix's facilities share the example's lockbox,
+		// which routes to no one facility).
+		r := cashUpload(slug, "bank.bai", bytes.ReplaceAll(lockboxBAI(fmt.Sprintf("B%d", e.seq()), int(e.seq()), 1_00), []byte("0012345678"), []byte("5550001111")))
+		r.path = "/api/v1/cash-files"
+		return r, true
 	case "GET /api/v1/facilities/{slug}/cash-files/{id}":
 		im, err := e.svc.ImportCash(context.Background(), slug, "setup.bai", lockboxBAI(fmt.Sprintf("S%d", e.seq()), int(e.seq()), 2_00))
 		if err != nil {

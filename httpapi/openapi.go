@@ -230,6 +230,7 @@ var schemaTypes = map[string]any{
 	"ReserveRelease":       reserveRelease{},
 	"CashFileList":         cashFileList{},
 	"CashImport":           app.CashImport{},
+	"BankCashImport":       app.BankCashImport{},
 	"CashFileView":         app.CashFileView{},
 	"CashReconciliation":   app.CashReconciliation{},
 	"LoanContinueInput":    loanContinueInput{},

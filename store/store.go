@@ -269,6 +269,17 @@ type FactsVersion struct {
 	Last int64 `json:"last"`
 }
 
+// MultiUpdater is a Store that can change many facilities in one
+// database transaction (a bank's file for all its customers' accounts).
+type MultiUpdater interface {
+	// UpdateFacilities runs fn in one database transaction holding the
+	// write locks of every facility named (taken in facility id order);
+	// fn gets each one's Tx by slug (a facility not named is invalid).
+	// Otherwise as Update: an error from fn keeps nothing, the commit is
+	// durable when UpdateFacilities returns nil.
+	UpdateFacilities(ctx context.Context, facilities []string, fn func(tx func(facility string) (Tx, error)) error) error
+}
+
 // Tx is the view of one facility inside Update.
 type Tx interface {
 	Facility() Facility

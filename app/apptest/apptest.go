@@ -54,6 +54,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Loans", testLoans},
 		{"LoansCapitalised", testLoansCapitalised},
 	}
+	t.Run("BankCash", func(t *testing.T) { testBankCash(t, open) })
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.fn(t, open(t))

@@ -19,6 +19,7 @@ func Bench(b *testing.B, open func(b *testing.B) store.Store) {
 	b.Run("CloseOfBusiness100k", func(b *testing.B) { benchCOB(b, open(b)) })
 	b.Run("ImportCash", func(b *testing.B) { benchImportCash(b, open(b), 1) })
 	b.Run("ImportCash8", func(b *testing.B) { benchImportCash(b, open(b), 8) })
+	b.Run("ImportBankCash", func(b *testing.B) { benchImportBankCash(b, open(b)) })
 	b.Run("CloseOfBusinessDominion100k", func(b *testing.B) { benchCOBDominion(b, open(b)) })
 }
 

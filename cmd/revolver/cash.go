@@ -30,22 +30,34 @@ func cashCmd() *cobra.Command {
 
 	var io opFlags
 	var bai string
+	var bank bool
 	imp := &cobra.Command{
-		Use:   "import --facility S --as EMAIL --bai FILE",
-		Short: "Import a BAI2 file: verified whole, mapped by the terms' type codes, imported once; swept deposits credited to the loans after clearance",
+		Use:   "import (--facility S | --bank) --as EMAIL --bai FILE",
+		Short: "Import a BAI2 file: verified whole, mapped by the terms' type codes, imported once; swept deposits credited to the loans after clearance (--bank: the bank's file for every facility, routed by the terms' cash accounts)",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if bai == "" {
 				return usageError{errors.New("--bai FILE is required: the BAI2 file imported")}
+			}
+			if bank && io.slug != "" {
+				return usageError{errors.New("--bank imports the bank's file for every facility its accounts route to: give no --facility")}
 			}
 			b, err := os.ReadFile(bai)
 			if err != nil {
 				return usageError{err}
 			}
+			io.global = bank
 			ctx, st, err := io.open(cmd, "cash import")
 			if err != nil {
 				return err
 			}
 			defer st.Close()
+			if bank {
+				r, err := service(st).ImportBankCash(ctx, filepath.Base(bai), b)
+				if err != nil {
+					return io.refuse(err)
+				}
+				return writeJSON(cmd.OutOrStdout(), r)
+			}
 			r, err := service(st).ImportCash(ctx, io.slug, filepath.Base(bai), b)
 			if err != nil {
 				return io.refuse(err)
@@ -55,6 +67,7 @@ func cashCmd() *cobra.Command {
 	}
 	cashFlags(&io, imp)
 	imp.Flags().StringVar(&bai, "bai", "", "the BAI2 file")
+	imp.Flags().BoolVar(&bank, "bank", false, "the bank's file for all its customers' accounts: each account routed to the facility whose terms name it (docs/cash.md)")
 
 	knownAtOf := func(o *opFlags, cmd *cobra.Command, svc *app.Service, knownAt string) (time.Time, error) {
 		if knownAt == "" {

@@ -54,9 +54,21 @@ func (t *facilityTx) AddCashImport(in store.CashImport) (store.CashFile, error) 
 		return f, store.Errorf(store.CodeInvalid, "cash file %q of facility %q: name, imported by and at are required", f.Name, t.f.Slug)
 	}
 	f.Facility, f.ImportedAt = t.f.Slug, store.Truncate(f.ImportedAt)
-	h, err := t.db.putBlob(t.ctx, t.tx, in.Content)
-	if err != nil {
-		return f, err
+	var h string
+	var err error
+	ref := blobRef{n: len(in.Content)}
+	if len(in.Content) > 0 {
+		ref.p = &in.Content[0]
+	}
+	if got, ok := t.blobs[ref]; ok && ref.p != nil {
+		h = got
+	} else {
+		if h, err = t.db.putBlob(t.ctx, t.tx, in.Content); err != nil {
+			return f, err
+		}
+		if t.blobs != nil && ref.p != nil {
+			t.blobs[ref] = h
+		}
 	}
 	if f.SHA256 != "" && f.SHA256 != h {
 		return f, store.Errorf(store.CodeInvalid, "cash file %q: SHA-256 %s given, the content's is %s", f.Name, f.SHA256, h)

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -74,6 +75,15 @@ type facilityTx struct {
 	tx  preparedTx
 	f   store.Facility
 	fid int64
+	// blobs are the contents put in this database transaction, by their
+	// bytes' place in memory (UpdateFacilities: a bank's file stored once
+	// for all its facilities, hashed once); nil in Update.
+	blobs map[blobRef]string
+}
+
+type blobRef struct {
+	p *byte
+	n int
 }
 
 func (t *facilityTx) Facility() store.Facility { return t.f }
@@ -455,4 +465,84 @@ func (db *DB) existing(ctx context.Context, keys []fkey) (map[fkey]stored, error
 		out[fkey{fid, key}] = stored{id, hash}
 	})
 	return out, err
+}
+
+// UpdateFacilities implements store.MultiUpdater: one transaction holding
+// every named facility's write lock (PostgreSQL: their rows locked in id
+// order; SQLite: the single writer), with a Tx per facility on it.
+func (db *DB) UpdateFacilities(ctx context.Context, facilities []string, fn func(func(string) (store.Tx, error)) error) error {
+	fids := make(map[string]int64, len(facilities))
+	ids := make([]int64, 0, len(facilities))
+	for _, slug := range facilities {
+		fid, err := db.facilityID(ctx, db.R, slug)
+		if err != nil {
+			return err
+		}
+		if _, dup := fids[slug]; !dup {
+			fids[slug] = fid
+			ids = append(ids, fid)
+		}
+	}
+	if len(ids) == 0 {
+		return fn(func(slug string) (store.Tx, error) {
+			return nil, store.Errorf(store.CodeInvalid, "facility %q is not among the transaction's facilities", slug)
+		})
+	}
+	slices.Sort(ids)
+	var missed []string
+	defer func() {
+		if len(missed) > 0 {
+			db.prepareMissed(context.WithoutCancel(ctx), missed)
+		}
+	}()
+	start := time.Now()
+	stx, err := db.D.BeginFacility(ctx, db, ids[0])
+	if err != nil {
+		db.Observed("update_facilities", start, false)
+		return fmt.Errorf("facilities: begin: %w", err)
+	}
+	tx := db.Track("update_facilities", start, stx)
+	defer rollback(tx)
+	if db.D.Name() == "postgres" && len(ids) > 1 {
+		for lo := 1; lo < len(ids); lo += 1000 {
+			part := ids[lo:min(lo+1000, len(ids))]
+			args := make([]any, len(part))
+			for i, id := range part {
+				args[i] = id
+			}
+			rows, err := tx.QueryContext(ctx, db.q(`SELECT id FROM facilities WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")+`) ORDER BY id FOR UPDATE`), args...)
+			if err != nil {
+				return err
+			}
+			rows.Close()
+		}
+	}
+	txs := make(map[string]*facilityTx, len(fids))
+	blobs := map[blobRef]string{}
+	get := func(slug string) (store.Tx, error) {
+		if t, ok := txs[slug]; ok {
+			return t, nil
+		}
+		fid, ok := fids[slug]
+		if !ok {
+			return nil, store.Errorf(store.CodeInvalid, "facility %q is not among the transaction's facilities", slug)
+		}
+		f, _, err := scanFacility(tx.QueryRowContext(ctx, db.q(`SELECT id, slug, name, created, settings FROM facilities WHERE id = ?`), fid))
+		if err != nil {
+			return nil, err
+		}
+		t := &facilityTx{ctx: ctx, db: db, tx: preparedTx{tx.Tx, db, &missed}, f: f, fid: fid, blobs: blobs}
+		txs[slug] = t
+		return t, nil
+	}
+	if err := fn(get); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		if db.D.IsUnique(err) {
+			return store.Errorf(store.CodeConflict, "facilities: concurrent write; retry")
+		}
+		return fmt.Errorf("facilities: commit: %w", err)
+	}
+	return nil
 }

@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -150,5 +152,84 @@ func testCashImports(t *testing.T, s store.Store) {
 	f3 := must(add("f", store.CashImport{File: third, Content: []byte("third"), Groups: []store.CashGroup{g3}, Items: many})).of(t)
 	if its := must(s.CashItems(ctx, "f", f3.ID)).of(t); len(its) != 250 || its[249].Record != 252 {
 		t.Errorf("%d items", len(its))
+	}
+}
+
+// testUpdateFacilities: a store that changes many facilities in one
+// transaction (store.MultiUpdater) keeps all of it or, on an error, none
+// of it; a facility not named is invalid; one content given to many
+// facilities is one blob.
+func testUpdateFacilities(t *testing.T, s store.Store) {
+	mu, multi := s.(store.MultiUpdater)
+	if !multi {
+		t.Skip("the store changes one facility a transaction")
+	}
+	newFacility(t, s, "f")
+	newFacility(t, s, "g")
+	newFacility(t, s, "h")
+	content := []byte("01,BANK,LENDER,060131,0600,1,,,2/\n")
+	in := func(fac string) store.CashImport {
+		g := store.CashGroup{Key: "BANK|2006-01-30|2400|" + fac, SHA256: "ab", AsOf: d("2006-01-30"), Record: 2}
+		return store.CashImport{File: store.CashFile{Name: "bank.bai", Sender: "BANK", Receiver: "LENDER", FileID: "1", Created: d("2006-01-31"), CreatedTime: "0600",
+			GroupsNew: 1, Records: 7, ImportedBy: "officer", ImportedAt: t0}, Content: content, Groups: []store.CashGroup{g},
+			Items: []store.CashItem{{GroupKey: g.Key, Account: "acct-" + fac, Received: d("2006-01-30"), Record: 4, Line: 4, TypeCode: "115", Kind: "lockbox_deposit", Amount: amt("1.00")}}}
+	}
+	boom := errors.New("boom")
+	err := mu.UpdateFacilities(ctx, []string{"g", "f"}, func(tx func(string) (store.Tx, error)) error {
+		for _, fac := range []string{"f", "g"} {
+			t, err := tx(fac)
+			if err != nil {
+				return err
+			}
+			if _, err := t.AddCashImport(in(fac)); err != nil {
+				return err
+			}
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err %v, want boom", err)
+	}
+	for _, fac := range []string{"f", "g"} {
+		if fs := must(s.CashFiles(ctx, fac)).of(t); len(fs) != 0 {
+			t.Errorf("%s: %d files kept after the error, want none", fac, len(fs))
+		}
+	}
+	err = mu.UpdateFacilities(ctx, []string{"g", "f"}, func(tx func(string) (store.Tx, error)) error {
+		if _, err := tx("h"); store.ErrorCode(err) != store.CodeInvalid {
+			t.Errorf("a facility not named: err %v, want invalid", err)
+		}
+		for _, fac := range []string{"f", "g"} {
+			t, err := tx(fac)
+			if err != nil {
+				return err
+			}
+			if t.Facility().Slug != fac {
+				return fmt.Errorf("the Tx of %s is %s's", fac, t.Facility().Slug)
+			}
+			if _, err := t.AddCashImport(in(fac)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	ok(t, err)
+	var sha string
+	for _, fac := range []string{"f", "g"} {
+		fs := must(s.CashFiles(ctx, fac)).of(t)
+		if len(fs) != 1 {
+			t.Fatalf("%s: %d files, want 1", fac, len(fs))
+		}
+		if sha != "" && fs[0].SHA256 != sha {
+			t.Errorf("one content, two blobs: %s and %s", sha, fs[0].SHA256)
+		}
+		sha = fs[0].SHA256
+		items := must(s.CashItems(ctx, fac, fs[0].ID)).of(t)
+		if len(items) != 1 || items[0].Account != "acct-"+fac || items[0].Facility != fac {
+			t.Errorf("%s: items %+v", fac, items)
+		}
+	}
+	if b := must(s.Blob(ctx, sha)).of(t); string(b) != string(content) {
+		t.Errorf("blob %q", b)
 	}
 }

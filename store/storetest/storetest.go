@@ -73,6 +73,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"LastOut", testLastOut},
 		{"ReserveRecords", testReserveRecords},
 		{"CashImports", testCashImports},
+		{"UpdateFacilities", testUpdateFacilities},
 		{"Triggers", testTriggers},
 		{"ReportMaps", testReportMaps},
 		{"RiskRatings", testRiskRatings},
