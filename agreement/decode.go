@@ -283,7 +283,7 @@ func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 	}
 	d.group(t, root, append([]string{"currency", "parties", "commitment", "advance_cap", "termination_date", "borrowing_base",
 		"eligibility", "covenants", "events_of_default", "notices", "locations", "pricing", "fees", "costs", "reporting",
-		"collections", "overadvance", "advances", "settings", "lc_sublimit", "revolving_credit_note", "security", "cash_dominion", "minimum_excess_availability"}, scheduleKeys...)...)
+		"collections", "overadvance", "advances", "settings", "lc_sublimit", "revolving_credit_note", "security", "cash_dominion", "minimum_excess_availability", "field_exams"}, scheduleKeys...)...)
 	terms := &Terms{Facility: f.Slug, Name: f.Name, AsOf: asOf, Since: f.Agreement.Date, Documents: f.Documents}
 	if c := d.str(t, "currency", root, false); c != nil {
 		terms.Currency = c.Value
@@ -300,6 +300,7 @@ func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 	terms.LCSublimit = d.amount(t, "lc_sublimit", root, false)
 	d.cashDominion(t, root, terms)
 	d.minimumExcessAvailability(t, root, terms)
+	d.fieldExams(t, root, terms)
 	if g := t.kids["revolving_credit_note"]; g != nil {
 		c := root.in(g, "revolving_credit_note")
 		if d.group(g, c, "principal", "maturity") {
@@ -1563,3 +1564,26 @@ func (d *decoder) minimumExcessAvailability(t *node, root ctx, terms *Terms) {
 	}
 	terms.MinimumExcessAvailability = a
 }
+
+// fieldExams decodes `field_exams:` (frequency_months: 1 to 120).
+func (d *decoder) fieldExams(t *node, root ctx, terms *Terms) {
+	n := t.kids["field_exams"]
+	if n == nil {
+		return
+	}
+	c := root.in(n, "field_exams")
+	if !d.group(n, c, "frequency_months") {
+		return
+	}
+	m := d.int(n, "frequency_months", c, true, 1)
+	if m == nil {
+		return
+	}
+	if m.Known() && m.Value > maxFieldExamMonths {
+		d.errf(n.kids["frequency_months"], strconv.Itoa(m.Value), fmt.Sprintf("a whole number of months from 1 to %d", maxFieldExamMonths), "field exam frequency above %d months", maxFieldExamMonths)
+	}
+	terms.FieldExams = &FieldExams{FrequencyMonths: *m, Cite: c.cite}
+}
+
+// maxFieldExamMonths bounds the field exam frequency (fieldexam.MaxMonths).
+const maxFieldExamMonths = 120

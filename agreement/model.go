@@ -146,12 +146,23 @@ type Terms struct {
 	MinimumExcessAvailability *AvailabilityCovenant `json:"minimum_excess_availability,omitempty"`
 	// LCSublimit caps letters of credit outstanding (nil: none stated).
 	LCSublimit *Term[money.Amount] `json:"lc_sublimit,omitempty"`
-	Note       Note                `json:"revolving_credit_note"`
-	Security   Security            `json:"security"`
-	Schedule   Schedule            `json:"schedule"`
+	// FieldExams, when set, is how often the lender examines the
+	// collateral and the books (nil: the terms are silent, the bank's
+	// policy applies; docs/field-exams.md).
+	FieldExams *FieldExams `json:"field_exams,omitempty"`
+	Note       Note        `json:"revolving_credit_note"`
+	Security   Security    `json:"security"`
+	Schedule   Schedule    `json:"schedule"`
 	// Waivers are the waivers of the waiver letters effective on or
 	// before AsOf (a letter's fee is among Fees from then).
 	Waivers []Waiver `json:"waivers,omitempty"`
+}
+
+// FieldExams is the agreement's term on field exams (collateral audits):
+// one every FrequencyMonths months.
+type FieldExams struct {
+	FrequencyMonths Term[int] `json:"frequency_months"`
+	Cite            Cite      `json:"cite"`
 }
 
 // Note is the promissory note evidencing the loans.

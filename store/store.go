@@ -153,6 +153,7 @@ type Store interface {
 	TriggerStore    // springing triggers' states and periods: triggers.go
 	ReportMapStore  // column maps and layouts of reports: reportmaps.go
 	RiskRatingStore // risk ratings and the watch list: riskratings.go
+	FieldExamStore  // field exams, findings and dispositions: fieldexams.go
 
 	// AccrualState returns, for every facility, what a close-of-business
 	// run needs to accrue interest through the day through.
@@ -315,6 +316,7 @@ type Tx interface {
 	CashTx       // imported BAI2 files and their application: cash.go
 	ReportMapTx  // column maps and layouts of reports: reportmaps.go
 	RiskRatingTx // risk ratings and the watch list: riskratings.go
+	FieldExamTx  // field exams, findings and dispositions: fieldexams.go
 
 	// Certificate returns a certificate of the facility (another
 	// facility's is not_found); CreateCertificate, SubmitCertificate and

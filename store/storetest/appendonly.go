@@ -51,6 +51,10 @@ func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 		_, err := tx.AddRiskRating(store.RiskRating{Facility: "f", Rating: 5, Reason: "x", SetBy: "x", SetAt: t0})
 		return err
 	}))
+	ok(t, s.Update(ctx, "f", func(tx store.Tx) error {
+		_, err := tx.AddFieldExamRecord(store.FieldExamRecord{Facility: "f", Action: store.ExamSchedule, On: d("2006-01-10"), Examiner: "x", RecordedBy: "x", RecordedAt: t0})
+		return err
+	}))
 	before := CheckInvariants(t, s, "f")
 	for _, q := range []string{
 		`UPDATE postings SET amount = amount + 1`,
@@ -89,6 +93,8 @@ func AppendOnly(t *testing.T, s store.Store, db *sql.DB) {
 		`DELETE FROM user_roles`,
 		`UPDATE user_role_facilities SET facility_id = facility_id`,
 		`DELETE FROM user_role_facilities`,
+		`UPDATE field_exam_records SET examiner = 'y'`,
+		`DELETE FROM field_exam_records`,
 	} {
 		if _, err := db.Exec(q); err == nil {
 			t.Errorf("%s: accepted, want refused by the database", q)

@@ -77,6 +77,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Triggers", testTriggers},
 		{"ReportMaps", testReportMaps},
 		{"RiskRatings", testRiskRatings},
+		{"FieldExams", testFieldExams},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
