@@ -87,7 +87,7 @@ type Server struct {
 	now            func() time.Time
 	log            *slog.Logger
 	pages          map[string]*template.Template
-	mux            *http.ServeMux
+	mux            *routes
 	gzip           http.Handler
 
 	certMu    sync.Mutex
@@ -134,13 +134,32 @@ func NewServer(cfg Config) (*Server, error) {
 		cfg.SessionTTL = 12 * time.Hour
 	}
 	s := &Server{api: cfg.API, sessionTTL: cfg.SessionTTL, secureCookies: cfg.SecureCookies, trustedProxies: cfg.TrustedProxies, st: cfg.Store, acc: acc, terms: terms, svc: cfg.Service, now: cfg.Now,
-		log: cfg.Log, mux: http.NewServeMux(), certCache: map[int64]*computed{}}
+		log: cfg.Log, mux: &routes{ServeMux: http.NewServeMux()}, certCache: map[int64]*computed{}}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
 	s.routes()
 	s.gzip = httpconv.Gzip(http.HandlerFunc(s.route))
 	return s, nil
+}
+
+// routes is the pages' mux, keeping the patterns registered (the
+// accessibility test visits every GET page).
+type routes struct {
+	*http.ServeMux
+	patterns []string
+}
+
+// HandleFunc registers a handler for pattern.
+func (m *routes) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.HandleFunc(pattern, h)
+}
+
+// Handle registers a handler for pattern.
+func (m *routes) Handle(pattern string, h http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.Handle(pattern, h)
 }
 
 func (s *Server) routes() {
