@@ -33,6 +33,10 @@ type Settings struct {
 	// previous approved one is submitted with a warning; nil:
 	// DefaultCurrentShareJump.
 	CurrentShareJumpPoints *money.Rate `json:"current_share_jump_points,omitempty"`
+	// FieldExamMonths: the bank's field exam frequency for the facility
+	// when the terms state none (FieldExamSetting); nil:
+	// fieldexam.DefaultMonths.
+	FieldExamMonths *int `json:"field_exam_frequency_months,omitempty"`
 }
 
 // ParseSettings reads a facility's settings JSON.

@@ -7,9 +7,11 @@ import (
 	"strings"
 	"time"
 
+	"revolver/agreement"
 	"revolver/covenant"
 	"revolver/date"
 	"revolver/defaults"
+	"revolver/fieldexam"
 	"revolver/store"
 )
 
@@ -27,8 +29,9 @@ const (
 	ExDeadlineOverdue  = "deadline_overdue"
 	ExDominion         = "dominion" // a dominion period in effect
 	ExDataQuality      = "data_quality"
-	ExUnread           = "unread" // the facility's figures could not be read
-	ExWatch            = "watch"  // on the watch list (its risk rating in force)
+	ExUnread           = "unread"     // the facility's figures could not be read
+	ExWatch            = "watch"      // on the watch list (its risk rating in force)
+	ExFieldExam        = "field_exam" // a field exam overdue or due within fieldexam.DueSoonDays
 
 	ChCertificateSubmitted = "certificate_submitted"
 	ChCertificateDecided   = "certificate_decided"
@@ -86,7 +89,7 @@ type Morning struct {
 
 // ExceptionKinds orders the kinds as the morning groups them.
 var ExceptionKinds = []string{ExWatch, ExDefault, ExOveradvance, ExCovenantFail, ExReportLate, ExDeadlineOverdue,
-	ExAwaitingReview, ExDominion, ExDeadlineDue, ExCertificateStale, ExDataQuality, ExCovenantWaived, ExUnread}
+	ExAwaitingReview, ExFieldExam, ExDominion, ExDeadlineDue, ExCertificateStale, ExDataQuality, ExCovenantWaived, ExUnread}
 
 // Morning answers the lender's morning on the business date as known at
 // knownAt (zero: as known at the end of the business date, the
@@ -231,6 +234,9 @@ func (s *Service) morningOf(ctx context.Context, m *Morning, actor Actor, f stor
 			queue(&m.Queues.Notices, QNotice, d.Label+" due "+d.Due.String(), page+"/calendar", d.Due)
 		}
 	}
+	if err := s.morningFieldExam(ctx, f, sm.Terms, seenBy, bd, ex); err != nil {
+		ex(ExUnread, "field exams not read: "+err.Error(), page+"/field-exams")
+	}
 	ps, err := s.DominionPeriods(ctx, f.Slug, knownAt)
 	if err != nil {
 		ex(ExUnread, "dominion periods not read: "+err.Error(), page+"/cash")
@@ -329,4 +335,36 @@ func (s *Service) morningOf(ctx context.Context, m *Morning, actor Actor, f stor
 // administrators); a command line actor (no role) does.
 func decides(role string) bool {
 	return role == "" || role == store.RoleLenderAdmin || role == store.RoleLenderOfficer
+}
+
+// morningFieldExam adds the facility's field exam exception: the next
+// exam overdue, or due within fieldexam.DueSoonDays (FieldExamsOf's
+// schedule).
+func (s *Service) morningFieldExam(ctx context.Context, f store.Facility, t *agreement.Terms, seenBy time.Time, bd date.Date, ex func(kind, reason, link string) *Exception) error {
+	recs, err := s.Store.FieldExamRecords(ctx, f.Slug)
+	if err != nil {
+		return err
+	}
+	fe, err := fieldExamSchedule(f, t, recs, seenBy, bd)
+	if err != nil {
+		return err
+	}
+	last := "none performed"
+	if fe.LastPerformed != 0 {
+		last = "last performed " + fe.LastPerformed.String()
+	}
+	why := fmt.Sprintf("every %d months (%s", fe.Frequency.Months, fe.Frequency.Source)
+	if fe.Frequency.Cite != "" {
+		why += ", " + fe.Frequency.Cite
+	}
+	why += "), " + last
+	switch fe.Status {
+	case fieldexam.StatusOverdue:
+		e := ex(ExFieldExam, "field exam overdue since "+fe.NextDue.String()+": "+why, "/facilities/"+f.Slug+"/field-exams")
+		e.Since = fe.NextDue
+	case fieldexam.StatusDueSoon:
+		e := ex(ExFieldExam, "field exam due "+fe.NextDue.String()+": "+why, "/facilities/"+f.Slug+"/field-exams")
+		e.Since = fe.NextDue
+	}
+	return nil
 }

@@ -171,6 +171,23 @@ func (s *Service) SetReserve(ctx context.Context, facility string, in ReserveInp
 		return LenderReserve{}, err
 	}
 	by := requester(ctx, in.By)
+	in, err := s.checkReserve(ctx, facility, in, by)
+	if err != nil {
+		return LenderReserve{}, err
+	}
+	var out LenderReserve
+	err = s.update(ctx, facility, func(tx store.Tx) error {
+		var err error
+		out, err = s.addReserve(tx, facility, in, by)
+		return err
+	})
+	return out, err
+}
+
+// checkReserve is SetReserve's check of a reserve before its transaction
+// (the input with its defaults filled in): also run for a field exam
+// finding disposed of by a reserve.
+func (s *Service) checkReserve(ctx context.Context, facility string, in ReserveInput, by string) (ReserveInput, error) {
 	if in.Placement == "" && in.Kind == agreement.AvailabilityBlock {
 		in.Placement = agreement.PlaceLine
 	}
@@ -179,54 +196,55 @@ func (s *Service) SetReserve(ctx context.Context, facility string, in ReserveInp
 	}
 	switch {
 	case !reserveIDRe.MatchString(in.ID):
-		return LenderReserve{}, store.Errorf(store.CodeInvalid, "reserve id %q: expected lower-case letters, digits, '-' and '_' (at most 63)", in.ID)
+		return in, store.Errorf(store.CodeInvalid, "reserve id %q: expected lower-case letters, digits, '-' and '_' (at most 63)", in.ID)
 	case !slices.Contains(lenderReserveKinds, in.Kind):
-		return LenderReserve{}, store.Errorf(store.CodeInvalid, "reserve %s: kind %q; expected fixed or availability_block", in.ID, in.Kind)
+		return in, store.Errorf(store.CodeInvalid, "reserve %s: kind %q; expected fixed or availability_block", in.ID, in.Kind)
 	case !slices.Contains(lenderReservePlacements, in.Placement):
-		return LenderReserve{}, store.Errorf(store.CodeInvalid, "reserve %s: placement %q; expected component, borrowing_base or line", in.ID, in.Placement)
+		return in, store.Errorf(store.CodeInvalid, "reserve %s: placement %q; expected component, borrowing_base or line", in.ID, in.Placement)
 	case in.Kind == agreement.AvailabilityBlock && in.Placement != agreement.PlaceLine:
-		return LenderReserve{}, store.Errorf(store.CodeInvalid, "reserve %s: an availability block is placed at the line, not %s", in.ID, in.Placement)
+		return in, store.Errorf(store.CodeInvalid, "reserve %s: an availability block is placed at the line, not %s", in.ID, in.Placement)
 	case in.Placement == agreement.PlaceComponent && in.Component == "":
-		return LenderReserve{}, store.Errorf(store.CodeInvalid, "reserve %s: placement component needs the component", in.ID)
+		return in, store.Errorf(store.CodeInvalid, "reserve %s: placement component needs the component", in.ID)
 	case in.Placement != agreement.PlaceComponent && in.Component != "":
-		return LenderReserve{}, store.Errorf(store.CodeInvalid, "reserve %s: component %q given for placement %s", in.ID, in.Component, in.Placement)
+		return in, store.Errorf(store.CodeInvalid, "reserve %s: component %q given for placement %s", in.ID, in.Component, in.Placement)
 	case in.Amount <= 0 || in.Amount > money.MaxAmount:
-		return LenderReserve{}, store.Errorf(store.CodeInvalid, "reserve %s: amount %s; expected an amount above 0.00", in.ID, in.Amount)
+		return in, store.Errorf(store.CodeInvalid, "reserve %s: amount %s; expected an amount above 0.00", in.ID, in.Amount)
 	case in.Reason == "":
-		return LenderReserve{}, store.Errorf(store.CodeInvalid, "reserve %s: a reason is required", in.ID)
+		return in, store.Errorf(store.CodeInvalid, "reserve %s: a reason is required", in.ID)
 	case in.From == 0:
-		return LenderReserve{}, store.Errorf(store.CodeInvalid, "reserve %s: the date it is in force from is required", in.ID)
+		return in, store.Errorf(store.CodeInvalid, "reserve %s: the date it is in force from is required", in.ID)
 	case in.Until != 0 && in.Until < in.From:
-		return LenderReserve{}, store.Errorf(store.CodeInvalid, "reserve %s: until %s is before from %s", in.ID, in.Until, in.From)
+		return in, store.Errorf(store.CodeInvalid, "reserve %s: until %s is before from %s", in.ID, in.Until, in.From)
 	case by == "":
-		return LenderReserve{}, store.Errorf(store.CodeInvalid, "reserve %s: who sets it is required", in.ID)
+		return in, store.Errorf(store.CodeInvalid, "reserve %s: who sets it is required", in.ID)
 	}
 	if in.Placement == agreement.PlaceComponent {
 		if err := s.checkComponent(ctx, facility, in.From, in.Component); err != nil {
-			return LenderReserve{}, err
+			return in, err
 		}
 	}
-	var out LenderReserve
-	err := s.update(ctx, facility, func(tx store.Tx) error {
-		recs, err := tx.ReserveRecords()
-		if err != nil {
-			return err
+	return in, nil
+}
+
+// addReserve stores a checked reserve inside tx (a conflict when its id is
+// used already).
+func (s *Service) addReserve(tx store.Tx, facility string, in ReserveInput, by string) (LenderReserve, error) {
+	recs, err := tx.ReserveRecords()
+	if err != nil {
+		return LenderReserve{}, err
+	}
+	for _, r := range recs {
+		if r.ReserveID == in.ID {
+			return LenderReserve{}, store.Errorf(store.CodeConflict, "reserve %s already exists (set by %s at %s); release it and set a new one", in.ID, r.RecordedBy, r.RecordedAt.UTC().Format(time.RFC3339))
 		}
-		for _, r := range recs {
-			if r.ReserveID == in.ID {
-				return store.Errorf(store.CodeConflict, "reserve %s already exists (set by %s at %s); release it and set a new one", in.ID, r.RecordedBy, r.RecordedAt.UTC().Format(time.RFC3339))
-			}
-		}
-		r, err := tx.AddReserveRecord(store.ReserveRecord{Facility: facility, ReserveID: in.ID, Action: store.ReserveSet, Kind: in.Kind,
-			Placement: in.Placement, Component: in.Component, Amount: in.Amount, From: in.From, Until: in.Until, Reason: in.Reason,
-			RecordedBy: by, RecordedAt: s.now()})
-		if err != nil {
-			return err
-		}
-		out, err = findReserve(append(recs, r), in.ID)
-		return err
-	})
-	return out, err
+	}
+	r, err := tx.AddReserveRecord(store.ReserveRecord{Facility: facility, ReserveID: in.ID, Action: store.ReserveSet, Kind: in.Kind,
+		Placement: in.Placement, Component: in.Component, Amount: in.Amount, From: in.From, Until: in.Until, Reason: in.Reason,
+		RecordedBy: by, RecordedAt: s.now()})
+	if err != nil {
+		return LenderReserve{}, err
+	}
+	return findReserve(append(recs, r), in.ID)
 }
 
 // checkComponent refuses a component that is not one of the terms'

@@ -78,6 +78,10 @@ const (
 	// ActRateRisk: set a facility's risk rating and whether it is on the
 	// watch list (the lender's officers).
 	ActRateRisk Action = "rate_risk"
+	// ActFieldExam: schedule field exams, record them performed, record
+	// their findings and dispose of them (a reserve also needs
+	// ActSetReserve, an advance-rate change ActRequestAmendment).
+	ActFieldExam Action = "field_exam"
 )
 
 var (
@@ -114,6 +118,7 @@ var roleMatrix = map[Action][]string{
 	ActManageWebhooks:      []string{store.RoleLenderAdmin},
 	ActSetReportMap:        makers,
 	ActRateRisk:            deciders,
+	ActFieldExam:           deciders,
 	ActChangePassword:      everyRole,
 }
 

@@ -144,6 +144,13 @@ const (
 	OpDrawLetterOfCredit      Op = "letter_of_credit/draw"
 	OpReimburseLetterOfCredit Op = "letter_of_credit/reimburse"
 	OpExpireLetterOfCredit    Op = "letter_of_credit/expire"
+
+	// Field exams (docs/field-exams.md): an exam scheduled, performed, a
+	// finding recorded, a finding disposed of.
+	OpScheduleFieldExam Op = "field_exam/schedule"
+	OpPerformFieldExam  Op = "field_exam/perform"
+	OpFieldExamFinding  Op = "field_exam/finding"
+	OpDisposeFinding    Op = "field_exam/dispose"
 )
 
 type opKey struct{}
