@@ -320,7 +320,13 @@ func (s *Service) PerformFieldExam(ctx context.Context, facility string, exam in
 		return FieldExam{}, invalid("field exam %d: report date %s is after the business date %s; record a report once it is issued", exam, in.On, bd)
 	}
 	return s.addExamRecord(ctx, facility, store.FieldExamRecord{Action: store.ExamPerform, Exam: exam, On: in.On,
-		Examiner: strings.TrimSpace(in.Examiner), Scope: strings.TrimSpace(in.Scope), RecordedBy: by}, func(e FieldExam) error {
+		Examiner: strings.TrimSpace(in.Examiner), Scope: strings.TrimSpace(in.Scope), RecordedBy: by}, func(e FieldExam, r *store.FieldExamRecord) error {
+		if r.Examiner == "" {
+			r.Examiner = e.Examiner
+		}
+		if r.Scope == "" {
+			r.Scope = e.Scope
+		}
 		switch {
 		case e.Performed != 0:
 			return store.Errorf(store.CodeConflict, "field exam %d was recorded performed already (report of %s, by %s)", exam, e.Performed, e.PerformedBy)
@@ -351,7 +357,7 @@ func (s *Service) AddFinding(ctx context.Context, facility string, exam int64, i
 		return FieldExam{}, err
 	}
 	return s.addExamRecord(ctx, facility, store.FieldExamRecord{Action: store.ExamFinding, Exam: exam, Severity: in.Severity,
-		Text: strings.TrimSpace(in.Text), RecordedBy: by}, func(e FieldExam) error {
+		Text: strings.TrimSpace(in.Text), RecordedBy: by}, func(e FieldExam, _ *store.FieldExamRecord) error {
 		if e.Start > bd {
 			return invalid("field exam %d: its fieldwork starts %s, after the business date %s: nothing can have been found yet", exam, e.Start, bd)
 		}
@@ -362,7 +368,7 @@ func (s *Service) AddFinding(ctx context.Context, facility string, exam int64, i
 // addExamRecord appends r in one transaction, after check (when given)
 // accepts the exam r names as it stands in the transaction; the answer is
 // the exam after the record.
-func (s *Service) addExamRecord(ctx context.Context, facility string, r store.FieldExamRecord, check func(FieldExam) error) (FieldExam, error) {
+func (s *Service) addExamRecord(ctx context.Context, facility string, r store.FieldExamRecord, check func(FieldExam, *store.FieldExamRecord) error) (FieldExam, error) {
 	bd, err := s.BusinessDate(ctx)
 	if err != nil {
 		return FieldExam{}, err
@@ -379,7 +385,7 @@ func (s *Service) addExamRecord(ctx context.Context, facility string, r store.Fi
 				return err
 			}
 			if check != nil {
-				if err := check(e); err != nil {
+				if err := check(e, &r); err != nil {
 					return err
 				}
 			}

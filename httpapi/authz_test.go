@@ -103,6 +103,12 @@ var policy = map[string]struct {
 	"POST /api/v1/facilities/{slug}/letters-of-credit/{id}/draw":      {checkers, 201},
 	"POST /api/v1/facilities/{slug}/letters-of-credit/{id}/reimburse": {checkers, 201},
 	"POST /api/v1/facilities/{slug}/letters-of-credit/{id}/expire":    {checkers, 201},
+	"GET /api/v1/facilities/{slug}/field-exams":                       {nil, 200},
+	"POST /api/v1/facilities/{slug}/field-exams":                      {checkers, 201},
+	"POST /api/v1/facilities/{slug}/field-exams/{id}/perform":         {checkers, 201},
+	"POST /api/v1/facilities/{slug}/field-exams/{id}/findings":        {checkers, 201},
+	"POST /api/v1/facilities/{slug}/field-exam-findings/{id}/preview": {checkers, 200},
+	"POST /api/v1/facilities/{slug}/field-exam-findings/{id}/dispose": {checkers, 201},
 }
 
 var (
@@ -153,6 +159,9 @@ func (e *env) requestAs(route, slug, as string) req {
 		return r
 	}
 	if r, ok := e.lettersRequest(route, slug); ok { // letters_test.go
+		return r
+	}
+	if r, ok := e.fieldExamsRequest(route, slug); ok { // fieldexams_test.go
 		return r
 	}
 	ctx := context.Background()

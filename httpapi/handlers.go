@@ -71,7 +71,7 @@ func (s *Server) routeTable() []*Route {
 		{Method: "GET", Path: "/api/v1/jobs/{id}", Summary: "A job of the queue: its kind, state, attempts, errors and output", Roles: roles(app.ActCloseOfBusiness), Response: "Job", h: s.job},
 		{Method: "GET", Path: "/api/v1/audit", Summary: "The audit trail (hash chain), by id, filtered by facility, user, kind and business date (format=csv or Accept: text/csv: a CSV file)", Roles: roles(app.ActReadAudit), Query: []string{"facility", "user", "kind", "from", "to", "after", "limit", "format"}, Response: "AuditList", h: s.auditList},
 	}, slices.Concat(s.rateRoutes(), s.loanRoutes(), s.letterRoutes(), s.reserveRoutes(), s.trendsRoutes(), s.statementRoutes(), s.documentRoutes(),
-		s.cashRoutes(), s.dominionRoutes(), s.reportMapRoutes(), s.riskRatingRoutes())...)
+		s.cashRoutes(), s.dominionRoutes(), s.reportMapRoutes(), s.riskRatingRoutes(), s.fieldExamRoutes())...)
 }
 
 // --- decoding ---

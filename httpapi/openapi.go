@@ -250,6 +250,14 @@ var schemaTypes = map[string]any{
 	"LetterOfCreditResult": app.LetterOfCreditResult{},
 	"StatementsPreview":    app.StatementsPreview{},
 	"ReportPreview":        collateral.Preview{},
+	"FieldExams":           app.FieldExams{},
+	"FieldExam":            app.FieldExam{},
+	"FieldExamSchedule":    fieldExamSchedule{},
+	"FieldExamReport":      fieldExamReport{},
+	"FindingInput":         app.FindingInput{},
+	"AdvanceRateChange":    advanceRateChange{},
+	"DispositionInput":     dispositionInput{},
+	"FindingAmendment":     findingAmendment{},
 
 	"Deadlines":               deadlinesAnswer{},
 	"Trends":                  trendsAnswer{},
@@ -425,6 +433,11 @@ var requestDocs = map[reflect.Type]struct {
 	reflect.TypeFor[app.RiskRatingInput]():  {required: []string{"rating", "reason"}},
 	reflect.TypeFor[letterIssue]():          {required: []string{"id", "value_date", "amount", "beneficiary", "expiry"}},
 	reflect.TypeFor[letterAction]():         {required: []string{"value_date"}},
+	reflect.TypeFor[fieldExamSchedule]():    {required: []string{"start", "examiner"}},
+	reflect.TypeFor[fieldExamReport]():      {required: []string{"on"}},
+	reflect.TypeFor[app.FindingInput]():     {required: []string{"severity", "text"}},
+	reflect.TypeFor[advanceRateChange]():    {required: []string{"component", "rate", "effective"}},
+	reflect.TypeFor[dispositionInput]():     {required: []string{"disposition"}},
 }
 
 // routeDoc is what routeDocs say of a route.
@@ -810,6 +823,7 @@ var tags = []struct {
 	{"report-maps", "Saved column maps and layouts of the borrower's reports, one per kind (appended versions), and the preview of a report read with one before it is submitted", []string{"report-maps"}},
 	{"trends", "The facility's collateral over time, certificate by certificate: receivables, ineligibles, aging buckets, concentration, dilution and DSO, and the aging migration between two certificates", []string{"trends", "aging-migration"}},
 	{"risk-ratings", "Risk ratings on the bank's scale (1 to 10) and the watch list: appended entries, each with its reason, who set it and when", []string{"risk-ratings"}},
+	{"field-exams", "Field exams: the schedule (the terms' frequency, the bank's setting or the 12-month default), exams scheduled and performed, findings and what each led to (a reserve, an advance-rate amendment previewed and asked for, a note)", []string{"field-exams", "field-exam-findings"}},
 	{"letters-of-credit", "Letters of credit: issued within availability and the sublimit, drawn, reimbursed (in cash or by an advance) and expired", []string{"letters-of-credit"}},
 	{"portfolio", "The facilities the caller may see with their figures, filtered, sorted and paged", []string{"portfolio"}},
 	{"morning", "The lender's morning: the exceptions of the facilities the caller may see on the business date, what changed since it opened, and the caller's work queues", []string{"morning"}},
