@@ -48,7 +48,7 @@ func TestAccessibility(t *testing.T) {
 		base := e.srv.URL
 		pages := []string{"/", "/facilities/btu", "/facilities/btu?as_of=2004-10-04&known=given&known_at=2004-10-05+12:00",
 			"/facilities/btu/loans", "/facilities/btu/covenants", "/facilities/btu/certificates", "/facilities/btu/certificates/1",
-			"/facilities/btu/terms", "/facilities/btu/calendar", "/facilities/btu/collateral", "/facilities/btu/trends", "/facilities/btu/statements/2004-10", "/facilities/btu/cash?file=1", "/facilities/btu/report-maps", "/rates?series=prime", "/inbox", "/preferences", "/password"}
+			"/facilities/btu/terms", "/facilities/btu/calendar", "/facilities/btu/collateral", "/facilities/btu/field-exams", "/facilities/btu/trends", "/facilities/btu/statements/2004-10", "/facilities/btu/cash?file=1", "/facilities/btu/report-maps", "/rates?series=prime", "/inbox", "/preferences", "/password"}
 		notifyFixture(t, e) // notify_test.go: an inbox entry, a webhook and its delivery log
 		for _, user := range []string{"controller@btu.example", "officer@bank.example", "admin@bank.example"} {
 			pages := pages

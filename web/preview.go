@@ -17,6 +17,17 @@ import (
 type previewPage struct {
 	P       app.Preview
 	Content string // the draft, sent back with the request to record it
+	// Ask, when set, is the form asking for the draft previewed other
+	// than the terms page's (a field exam finding's disposition).
+	Ask *askForm
+}
+
+// askForm is the form of a preview that asks for the draft: where it
+// posts, its hidden fields (name, value), its button, and the link back.
+type askForm struct {
+	Action, Button string
+	Fields         [][2]string
+	Back, BackText string
 }
 
 // previewDraft previews a draft uploaded from the terms page. Nothing is
