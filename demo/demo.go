@@ -438,35 +438,77 @@ func (l *loader) policy(d date.Date, y int, ev date.Date) {
 	})
 }
 
-// fieldExamReserve is the reserve the field examination of June 2005
-// leads to: the officer sets it on the borrowing base with its reason, the
-// second officer approves it the next Business Day (maker-checker), and the
-// officer releases it once the borrower's credit-memo controls are tested.
+// fieldExamReserve is the field examination of June 2005 and what it
+// leads to: the officer schedules it, records its report and its finding,
+// and disposes of the finding by a reserve on the borrowing base (set in
+// the same transaction as the disposition); the second officer approves
+// the reserve the next Business Day (maker-checker), and the officer
+// releases it once the follow-up examination of January 2006 has tested
+// the borrower's credit-memo controls (that exam's finding a note). The
+// next exam is due a year after the follow-up's report (the bank's
+// default frequency: the BTU agreement is silent).
 func (l *loader) fieldExamReserve() {
 	const id = "field-exam-2005"
+	const examiner = "Sovereign Bank field examination (J. Alvarez)"
+	start, report := l.banking(date.MustParse("2005-06-06")), l.banking(date.MustParse("2005-06-17"))
 	set, release := l.banking(date.MustParse("2005-06-20")), l.banking(date.MustParse("2006-01-17"))
-	l.on(set, 16, 0, officer, "reserve:"+id, func(ctx context.Context) error {
-		_, err := l.svc.SetReserve(ctx, Slug, app.ReserveInput{ID: id, Kind: "fixed", Placement: "borrowing_base", Amount: money.Amount(250_000_00), From: set,
-			Reason: "field examination of June 2005: credit memos issued weeks after the goods came back; reserve until the borrower's credit-memo controls are tested"})
-		if err == nil {
-			l.res.Created++
+	var exam, finding int64
+	l.on(start, 9, 0, officer, "field-exam:2005:schedule", func(ctx context.Context) error {
+		e, err := l.svc.ScheduleFieldExam(ctx, Slug, app.FieldExamInput{Start: start, Examiner: examiner, Scope: "receivables, credit memos and dilution, inventory count"})
+		exam = e.ID
+		return l.created(err)
+	})
+	l.on(report, 15, 0, officer, "field-exam:2005:report", func(ctx context.Context) error {
+		_, err := l.svc.PerformFieldExam(ctx, Slug, exam, app.FieldExamInput{On: report})
+		if err := l.created(err); err != nil {
+			return err
 		}
-		return err
+		e, err := l.svc.AddFinding(ctx, Slug, exam, app.FindingInput{Severity: "high", Text: "credit memos issued weeks after the goods came back: dilution understated in the certificates"})
+		if err == nil {
+			finding = e.Findings[len(e.Findings)-1].ID
+		}
+		return l.created(err)
+	})
+	l.on(set, 16, 0, officer, "reserve:"+id, func(ctx context.Context) error {
+		_, err := l.svc.DisposeFinding(ctx, Slug, finding, app.DispositionInput{Disposition: "reserve", Reserve: &app.ReserveInput{ID: id, Kind: "fixed", Placement: "borrowing_base", Amount: money.Amount(250_000_00), From: set,
+			Reason: "field examination of June 2005: credit memos issued weeks after the goods came back; reserve until the borrower's credit-memo controls are tested"}})
+		return l.created(err)
 	})
 	l.on(l.cal.Next(set), 10, 0, credit, "reserve:"+id+":approve", func(ctx context.Context) error {
 		_, err := l.svc.ApproveReserve(ctx, Slug, id, credit)
-		if err == nil {
-			l.res.Created++
+		return l.created(err)
+	})
+	fstart, freport := l.banking(date.MustParse("2006-01-09")), l.banking(date.MustParse("2006-01-13"))
+	var follow int64
+	l.on(fstart, 9, 0, officer, "field-exam:2006:schedule", func(ctx context.Context) error {
+		e, err := l.svc.ScheduleFieldExam(ctx, Slug, app.FieldExamInput{Start: fstart, Examiner: examiner, Scope: "follow-up: credit-memo controls"})
+		follow = e.ID
+		return l.created(err)
+	})
+	l.on(freport, 15, 0, officer, "field-exam:2006:report", func(ctx context.Context) error {
+		_, err := l.svc.PerformFieldExam(ctx, Slug, follow, app.FieldExamInput{On: freport})
+		if err := l.created(err); err != nil {
+			return err
 		}
-		return err
+		e, err := l.svc.AddFinding(ctx, Slug, follow, app.FindingInput{Severity: "low", Text: "credit memos now issued within two days of the return; tested on a sample of 40"})
+		if err := l.created(err); err != nil {
+			return err
+		}
+		_, err = l.svc.DisposeFinding(ctx, Slug, e.Findings[len(e.Findings)-1].ID, app.DispositionInput{Disposition: "note", Text: "the June 2005 reserve is to be released"})
+		return l.created(err)
 	})
 	l.on(release, 11, 0, officer, "reserve:"+id+":release", func(ctx context.Context) error {
 		_, err := l.svc.ReleaseReserve(ctx, Slug, id, release, "credit-memo controls tested in the follow-up examination of January 2006", officer)
-		if err == nil {
-			l.res.Created++
-		}
-		return err
+		return l.created(err)
 	})
+}
+
+// created counts a record created when err is nil, and returns err.
+func (l *loader) created(err error) error {
+	if err == nil {
+		l.res.Created++
+	}
+	return err
 }
 
 // month m (1 = February 2004) of the history: the interest billed for the
