@@ -299,6 +299,6 @@ func (s *Server) previewFindingForm(rq *req) error {
 	}
 	ask := &askForm{Action: findingBase(rq.fac.Slug, id) + "/dispose", Button: fmt.Sprintf("Ask for this amendment as finding %d's disposition", id),
 		Fields: [][2]string{{"disposition", fieldexam.DisposeAdvanceRate}, {"component", c.Component}, {"rate", c.Rate.Percent()}, {"effective", c.Effective.String()}, {"previewed_sha256", fa.Preview.SHA256}},
-		Back: rq.facPath("/field-exams#finding-" + fmt.Sprint(id)), BackText: "Back to the field exams"}
+		Back:   rq.facPath("/field-exams#finding-" + fmt.Sprint(id)), BackText: "Back to the field exams"}
 	return rq.render(http.StatusOK, "preview", rq.view("Preview of "+fa.Draft.Name, "field-exams", previewPage{P: fa.Preview, Content: fa.Draft.Content, Ask: ask}))
 }
