@@ -43,6 +43,7 @@ func TestRoleMatrix(t *testing.T) {
 		ActManageWebhooks:      {admin},
 		ActSetReportMap:        {admin, officer, borrower},
 		ActRateRisk:            {admin, officer},
+		ActFieldExam:           {admin, officer},
 		ActChangePassword:      {admin, officer, analyst, borrower, auditor},
 	}
 	for _, a := range Actions() {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -58,34 +57,7 @@ func TestAccessibility(t *testing.T) {
 			if err := chromedp.Do(ctx, signInActions(base, user)); err != nil {
 				t.Fatalf("sign in %s: %v", user, err)
 			}
-			check := func(p string) {
-				if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](string(axe)+";true")); err != nil {
-					t.Fatalf("load axe-core on %s: %v", p, err)
-				}
-				out, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
-				if err != nil {
-					t.Fatalf("axe on %s: %v", p, err)
-				}
-				var vs []axeViolation
-				if err := json.Unmarshal([]byte(out), &vs); err != nil {
-					t.Fatalf("axe's answer on %s: %v", p, err)
-				}
-				for _, v := range vs {
-					if v.Impact != "serious" && v.Impact != "critical" {
-						continue
-					}
-					var where []string
-					for i, n := range v.Nodes {
-						if i == 3 {
-							where = append(where, fmt.Sprintf("and %d more", len(v.Nodes)-3))
-							break
-						}
-						b, _ := json.Marshal(n.Target)
-						where = append(where, string(b))
-					}
-					t.Errorf("%s on %s: %s (%s): %s at %s", user, p, v.ID, v.Impact, v.Help, strings.Join(where, ", "))
-				}
-			}
+			check := func(p string) { axeCheck(t, ctx, axe, user, p) }
 			for _, p := range pages {
 				if err := chromedp.Do(ctx, chromedp.Navigate(base+p), chromedp.WaitReady("body")); err != nil {
 					t.Fatalf("%s %s: %v", user, p, err)

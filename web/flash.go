@@ -13,16 +13,15 @@ import (
 // that a link cannot put words of its own on a page. An unknown key, or a
 // value not of its form, shows nothing.
 var (
-	flashID          = regexp.MustCompile(`^[0-9]{1,19}$`)
-	flashDisposition = regexp.MustCompile(`^(note|reserve|advance_rate)$`)
-	flashAmount      = regexp.MustCompile(`^-?[0-9]{1,3}(,[0-9]{3})*\.[0-9]{2}$`)
-	flashDate        = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
-	flashStatus      = regexp.MustCompile(`^(approved|rejected|funded|requested|cancelled|withdrawn|submitted)$`)
-	flashEmail       = regexp.MustCompile(`^[a-z0-9._%+\-]{1,64}@[a-z0-9.\-]{1,190}$`)
-	flashSeries      = regexp.MustCompile(`^[a-z0-9_]{1,40}$`)
-	flashSlug        = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
-	flashRes         = regexp.MustCompile(`^(pending|approved|released)$`)
-	flashFact        = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_:.\-]{0,120}$`)
+	flashID     = regexp.MustCompile(`^[0-9]{1,19}$`)
+	flashAmount = regexp.MustCompile(`^-?[0-9]{1,3}(,[0-9]{3})*\.[0-9]{2}$`)
+	flashDate   = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+	flashStatus = regexp.MustCompile(`^(approved|rejected|funded|requested|cancelled|withdrawn|submitted)$`)
+	flashEmail  = regexp.MustCompile(`^[a-z0-9._%+\-]{1,64}@[a-z0-9.\-]{1,190}$`)
+	flashSeries = regexp.MustCompile(`^[a-z0-9_]{1,40}$`)
+	flashSlug   = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+	flashRes    = regexp.MustCompile(`^(pending|approved|released)$`)
+	flashFact   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_:.\-]{0,120}$`)
 )
 
 type flashMsg struct {
@@ -72,7 +71,7 @@ var flashes = map[string]flashMsg{
 	"exam_scheduled":                   {"Field exam %s is scheduled.", []*regexp.Regexp{flashID}},
 	"exam_performed":                   {"Field exam %s is recorded performed: the next exam is due a frequency after its report.", []*regexp.Regexp{flashID}},
 	"finding_recorded":                 {"Finding %s of field exam %s is recorded.", []*regexp.Regexp{flashID, flashID}},
-	"finding_disposed":                 {"Finding %s of field exam %s is disposed of: %s.", []*regexp.Regexp{flashID, flashID, flashDisposition}},
+	"finding_disposed":                 {"Finding %s of field exam %s is disposed of: %s.", []*regexp.Regexp{flashID, flashID, flashFact}},
 	"rates_imported":                   {"%s value(s) of %s imported; %s were already recorded.", []*regexp.Regexp{flashID, flashSeries, flashID}},
 }
 

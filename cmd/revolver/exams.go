@@ -17,7 +17,8 @@ func init() {
 // examCmd: a facility's field exams (docs/field-exams.md), recorded by a
 // lender through the use cases the API and the pages call.
 func examCmd() *cobra.Command {
-	c := &cobra.Command{Use: "exam", Short: "Field exams: list, schedule, perform, finding, preview, dispose"}
+	c := &cobra.Command{Use: "exam", Short: "Field exams: list, schedule, perform, finding, preview, dispose",
+		Example: "  revolver exam list --slug btu --as officer@bank.example\n  revolver exam schedule --slug btu --as officer@bank.example --start 2006-02-20 --examiner 'Audit Co'"}
 	// command makes a subcommand: flags added by flags, the use case run
 	// by run with the opened context.
 	command := func(use, short, example string, keyed bool, flags func(*cobra.Command), run func(cmd *cobra.Command, o *opFlags) (any, error)) *cobra.Command {
