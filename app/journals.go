@@ -424,7 +424,7 @@ func currentShare(r *collateral.Receivables, asOf date.Date) (money.Rate, bool) 
 	var gross, current money.Amount
 	for _, x := range r.Rows {
 		gross += x.Amount
-		if asOf.Sub(x.InvoiceDate) <= CurrentInvoiceDays {
+		if x.AgeDays(asOf) <= CurrentInvoiceDays {
 			current += x.Amount
 		}
 	}

@@ -54,9 +54,9 @@ func (a *recvActivation) ResolveName(name string) (any, bool) {
 	case "invoice_no":
 		return a.rv.InvoiceNo(a.i), true
 	case "age_days":
-		return int64(a.asOf.Sub(r.InvoiceDate)), true
+		return int64(r.AgeDays(a.asOf)), true
 	case "days_past_due":
-		return int64(a.asOf.Sub(r.DueDate)), true
+		return int64(r.DaysPastDue(a.asOf)), true
 	case "amount":
 		return r.Amount.String(), true
 	case "amount_cents":

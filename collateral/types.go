@@ -52,6 +52,14 @@ type Receivable struct {
 	invOff      int32
 }
 
+// AgeDays is the invoice's age on asOf: the days since its invoice date
+// (the criteria's age_days).
+func (r *Receivable) AgeDays(asOf date.Date) int { return asOf.Sub(r.InvoiceDate) }
+
+// DaysPastDue is how many days the invoice is past due on asOf (negative:
+// not yet due; the criteria's days_past_due).
+func (r *Receivable) DaysPastDue(asOf date.Date) int { return asOf.Sub(r.DueDate) }
+
 // Receivables is a parsed aging with its customer master.
 type Receivables struct {
 	File        string // name of the receivables input, e.g. "receivables.csv"

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -435,12 +437,17 @@ type clause struct {
 }
 
 type linePage struct {
-	C        store.Certificate
-	Node     *explain.Node
-	Clauses  []clause
-	File     string
-	Header   []string
-	Rows     []inputRow
+	C       store.Certificate
+	Node    *explain.Node
+	Clauses []clause
+	File    string
+	Header  []lineColumn
+	Rows    []inputRow
+	// Source is the address of the source report's download; Typed: the
+	// rows are the aging's invoices as read (debtor's name and country,
+	// age, formatted amounts), not the file's own text.
+	Source   string
+	Typed    bool
 	Count    int // rows covered
 	Matching int // rows matching the filter
 	Filter   string
@@ -454,6 +461,31 @@ type linePage struct {
 type inputRow struct {
 	Line   int
 	Fields []string
+}
+
+// lineCell is a cell of a line's row as shown.
+type lineCell struct {
+	Text string
+	Num  bool
+}
+
+// Cells are the row's fields with their columns' alignment (h: the
+// columns, the line first).
+func (r inputRow) Cells(h []lineColumn) []lineCell {
+	out := make([]lineCell, len(r.Fields))
+	for i, f := range r.Fields {
+		out[i] = lineCell{Text: f, Num: i+1 < len(h) && h[i+1].Num}
+	}
+	return out
+}
+
+// lineColumn is a column of a line's rows: its label, whether it holds
+// numbers (right-aligned), and the sorting link and state.
+type lineColumn struct {
+	Label string
+	Num   bool
+	Href  string
+	Sort  string // "ascending", "descending" or "" (aria-sort)
 }
 
 const rowsPerPage = 50
@@ -490,11 +522,16 @@ func (s *Server) linePage(rq *req) error {
 	if n.Rows != nil && len(lines) > 0 {
 		p.File = n.Rows.File
 		p.Count = len(lines)
-		header, rows, err := readLines(p.File, sh.inputs[p.File], lines)
+		for i, in := range c.Inputs {
+			if in.Name == p.File {
+				p.Source = rq.facPath(fmt.Sprintf("/certificates/%d/inputs/%d", c.ID, i))
+			}
+		}
+		header, rows, num, err := s.lineRows(rq, c, sh, p.File, lines)
 		if err != nil {
 			return err
 		}
-		p.Header = header
+		p.Typed = num != nil
 		q := rq.r.URL.Query()
 		p.Filter = strings.TrimSpace(q.Get("q"))
 		if p.Filter != "" {
@@ -508,8 +545,25 @@ func (s *Server) linePage(rq *req) error {
 			rows = kept
 		}
 		p.Matching = len(rows)
+		sortBy, desc := sortRows(rows, num, q.Get("sort"), q.Get("dir") == "desc")
 		if q.Get("format") == "csv" {
 			return writeRowsCSV(rq, fmt.Sprintf("certificate-%d-%s.csv", c.ID, key), header, rows)
+		}
+		for i, h := range append([]string{"Line"}, header...) {
+			col := lineColumn{Label: h, Num: i == 0 || num != nil && num[i-1]}
+			v := url.Values{}
+			if p.Filter != "" {
+				v.Set("q", p.Filter)
+			}
+			v.Set("sort", strconv.Itoa(i))
+			if i == sortBy {
+				col.Sort = map[bool]string{false: "ascending", true: "descending"}[desc]
+				if !desc {
+					v.Set("dir", "desc")
+				}
+			}
+			col.Href = rq.r.URL.Path + "?" + v.Encode()
+			p.Header = append(p.Header, col)
 		}
 		p.Pages = (len(rows) + rowsPerPage - 1) / rowsPerPage
 		p.Page, _ = strconv.Atoi(q.Get("page"))
@@ -529,6 +583,12 @@ func (s *Server) linePage(rq *req) error {
 		if p.Filter != "" {
 			v.Set("q", p.Filter)
 		}
+		if sortBy != 0 || desc {
+			v.Set("sort", strconv.Itoa(sortBy))
+			if desc {
+				v.Set("dir", "desc")
+			}
+		}
 		if p.Page > 1 {
 			v.Set("page", strconv.Itoa(p.Page-1))
 			p.PrevHref = base + v.Encode()
@@ -542,6 +602,93 @@ func (s *Server) linePage(rq *req) error {
 		p.CSVHref = base + v.Encode()
 	}
 	return rq.render(http.StatusOK, "line", rq.view(n.Label+" — certificate "+strconv.FormatInt(c.ID, 10), "certificates", p))
+}
+
+// lineRows are the rows of a line's input file at the given lines: for the
+// aging, its invoices as read (app.ReceivableRows: the debtor's name and
+// country from the customer master, age and days past due on the
+// certificate's date, amounts formatted), with which columns hold
+// numbers; for another report, the file's own header and text (num nil).
+func (s *Server) lineRows(rq *req, c store.Certificate, sh *shown, file string, lines []int) ([]string, []inputRow, []bool, error) {
+	if len(c.Inputs) == 0 || c.Inputs[0].Name != file {
+		h, rows, err := readLines(file, sh.inputs[file], lines)
+		return h, rows, nil, err
+	}
+	in, err := app.CertificateReports(c, func(sha string) ([]byte, error) { return s.st.Blob(ctxOf(rq), sha) })
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	want := make(map[int]bool, len(lines))
+	for _, l := range lines {
+		want[l] = true
+	}
+	rs, err := app.ReceivableRows(in, sh.rec.Currency, c.AsOf, want)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	header := []string{"Debtor", "Name", "Country", "Invoice", "Invoice date", "Due date", "Age (days)", "Days past due", "Amount (" + sh.rec.Currency + ")", "Disputed"}
+	num := []bool{false, false, false, false, false, false, true, true, true, false}
+	rows := make([]inputRow, len(rs))
+	for i, r := range rs {
+		rows[i] = inputRow{Line: r.Line, Fields: []string{r.DebtorID, r.DebtorName, r.Country, r.InvoiceNo, r.InvoiceDate.String(), r.DueDate.String(),
+			strconv.Itoa(r.AgeDays), strconv.Itoa(r.DaysPastDue), r.Amount.Grouped(), map[bool]string{true: "yes", false: "no"}[r.Disputed]}}
+	}
+	return header, rows, num, nil
+}
+
+// sortRows sorts rows in place by column by (0 the line, i the field
+// i-1; a column out of range: the line), descending when desc: numbers
+// (with thousands separators) as numbers, other text as text, ties by
+// line. It returns the column and direction sorted by.
+func sortRows(rows []inputRow, num []bool, by string, desc bool) (int, bool) {
+	col, err := strconv.Atoi(by)
+	if err != nil || col < 0 || len(rows) > 0 && col > len(rows[0].Fields) {
+		col = 0
+	}
+	key := func(r inputRow) string {
+		if col == 0 {
+			return ""
+		}
+		return r.Fields[col-1]
+	}
+	numeric := col == 0 || num != nil && num[col-1]
+	if num == nil && col > 0 {
+		numeric = true
+		for _, r := range rows {
+			if _, ok := sortNumber(key(r)); !ok && key(r) != "" {
+				numeric = false
+				break
+			}
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		c := 0
+		switch {
+		case col == 0:
+		case numeric:
+			x, _ := sortNumber(key(a))
+			y, _ := sortNumber(key(b))
+			c = cmp.Compare(x, y)
+		default:
+			c = strings.Compare(strings.ToLower(key(a)), strings.ToLower(key(b)))
+		}
+		if c == 0 {
+			c = cmp.Compare(a.Line, b.Line)
+		}
+		if desc {
+			return c > 0
+		}
+		return c < 0
+	})
+	return col, desc
+}
+
+// sortNumber reads a cell as a number for sorting: an amount (cents) with
+// or without thousands separators, or a whole number.
+func sortNumber(v string) (int64, bool) {
+	a, err := money.ParseAmount(strings.ReplaceAll(strings.TrimSpace(v), ",", ""))
+	return int64(a), err == nil
 }
 
 // readLines returns the header and the rows at the given line numbers
@@ -722,4 +869,31 @@ func (s *Server) submitCertificate(rq *req) (store.Certificate, error) {
 	}
 	c, _, err := s.svc.SubmitCertificate(rq.actx(), t, in)
 	return c, err
+}
+
+// certificateInput downloads a report of a certificate as submitted (its
+// stored bytes, by its position among the certificate's inputs).
+func (s *Server) certificateInput(rq *req) error {
+	c, err := rq.loadCertificate()
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(rq.r.PathValue("n"))
+	if err != nil || n < 0 || n >= len(c.Inputs) {
+		return userErr(http.StatusNotFound, fmt.Sprintf("Certificate %d has no report %q: go back to the certificate.", c.ID, rq.r.PathValue("n")))
+	}
+	in := c.Inputs[n]
+	b, err := s.st.Blob(ctxOf(rq), in.SHA256)
+	if err != nil {
+		return err
+	}
+	ctype := "text/csv; charset=utf-8"
+	if strings.HasSuffix(strings.ToLower(in.Name), ".xlsx") {
+		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	rq.w.Header().Set("Content-Type", ctype)
+	rq.w.Header().Set("Content-Disposition", `attachment; filename="`+strings.NewReplacer(`"`, "", `\`, "", "\r", "", "\n", "").Replace(in.Name)+`"`)
+	rq.w.Header().Set("X-Content-SHA256", in.SHA256)
+	_, err = rq.w.Write(b)
+	return err
 }

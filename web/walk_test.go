@@ -28,7 +28,7 @@ var sweepPages = map[string][]string{
 	"GET /facilities/{slug}":              {"/facilities/btu", "/facilities/btu?as_of=2004-10-04&known=given&known_at=2004-10-05+12:00"},
 	"GET /facilities/{slug}/certificates": {"/facilities/btu/certificates"},
 	"GET /facilities/{slug}/certificates/{id}":             {"/facilities/btu/certificates/1"},
-	"GET /facilities/{slug}/certificates/{id}/lines/{key}": {"/facilities/btu/certificates/1/lines/receivables.eligible", "/facilities/btu/certificates/1/lines/receivables.ineligible.past_due?sort=amount&dir=desc"},
+	"GET /facilities/{slug}/certificates/{id}/lines/{key}": {"/facilities/btu/certificates/1/lines/receivables.eligible", "/facilities/btu/certificates/1/lines/receivables.ineligible.past_due?sort=9&dir=desc"},
 	"GET /facilities/{slug}/loans":                         {"/facilities/btu/loans"},
 	"GET /facilities/{slug}/covenants":                     {"/facilities/btu/covenants"},
 	"GET /facilities/{slug}/terms":                         {"/facilities/btu/terms"},
@@ -45,16 +45,16 @@ var sweepPages = map[string][]string{
 // notPages are the GET patterns whose answers are not pages, and what
 // they are.
 var notPages = map[string]string{
-	"GET /static/":                                                "the style sheet and scripts",
-	"GET /sign-in":                                                "swept signed out, before the roles",
-	"GET /facilities/{slug}/trend.svg":                            "a picture on the facility page",
-	"GET /facilities/{slug}/trends.csv":                           "a CSV file",
-	"GET /facilities/{slug}/calendar.ics":                         "an iCalendar file",
-	"GET /facilities/{slug}/covenants/compliance.pdf":             "a PDF",
-	"GET /facilities/{slug}/certificates/{id}/certificate.pdf":    "a PDF",
-	"GET /facilities/{slug}/certificates/{id}/certificate.xlsx":   "a workbook",
-	"GET /facilities/{slug}/statements/{month}/statement.pdf":     "a PDF",
-	"GET /facilities/{slug}/certificates/{id}/lines/{key}/source": "the source report, a download",
+	"GET /static/":                                              "the style sheet and scripts",
+	"GET /sign-in":                                              "swept signed out, before the roles",
+	"GET /facilities/{slug}/trend.svg":                          "a picture on the facility page",
+	"GET /facilities/{slug}/trends.csv":                         "a CSV file",
+	"GET /facilities/{slug}/calendar.ics":                       "an iCalendar file",
+	"GET /facilities/{slug}/covenants/compliance.pdf":           "a PDF",
+	"GET /facilities/{slug}/certificates/{id}/certificate.pdf":  "a PDF",
+	"GET /facilities/{slug}/certificates/{id}/certificate.xlsx": "a workbook",
+	"GET /facilities/{slug}/statements/{month}/statement.pdf":   "a PDF",
+	"GET /facilities/{slug}/certificates/{id}/inputs/{n}":       "a report as submitted, a download",
 }
 
 // sweepRoles are the users the sweep signs in as, one of each role.

@@ -191,6 +191,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST "+f+"/certificates", s.facPage(s.uploadCertificate))
 	s.mux.HandleFunc("GET "+f+"/certificates/{id}", s.facPage(s.certificatePage))
 	s.mux.HandleFunc("GET "+f+"/certificates/{id}/lines/{key}", s.facPage(s.linePage))
+	s.mux.HandleFunc("GET "+f+"/certificates/{id}/inputs/{n}", s.facPage(s.certificateInput))
 	s.mux.HandleFunc("GET "+f+"/certificates/{id}/certificate.pdf", s.facPage(s.certificatePDF))
 	s.mux.HandleFunc("GET "+f+"/certificates/{id}/certificate.xlsx", s.facPage(s.certificateXLSX))
 	s.mux.HandleFunc("POST "+f+"/certificates/{id}/{decision}", s.facPage(s.decideCertificate))
