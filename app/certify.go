@@ -626,7 +626,7 @@ func assessCertificate(tx store.Tx, ft FacilityTerms, sub submission) (assessmen
 			}
 			if r.Cmp(limit) > 0 {
 				warn(WarnMoved, fmt.Sprintf("the borrowing base moves by %s (%s) from %s on certificate %d to %s, more than %s",
-					move, money.MustRate(r.Fixed(3)).Percent(), prev, prevID, sub.BorrowingBase, limit.Percent()),
+					move.Grouped(), money.MustRate(r.Fixed(3)).Percent(), prev.Grouped(), prevID, sub.BorrowingBase.Grouped(), limit.Percent()),
 					append([]store.WarningFigure{fig("previous_certificate", "Previous approved certificate", strconv.FormatInt(prevID, 10)),
 						fig("previous_borrowing_base", "Its borrowing base", prev.String()), fig("borrowing_base", "This borrowing base", sub.BorrowingBase.String()),
 						fig("move", "Move", move.String()), fig("share", "Share", r.Fixed(4)), fig("limit_share", "Warned above", limit.String())}, effect...)...)
@@ -642,7 +642,7 @@ func assessCertificate(tx store.Tx, ft FacilityTerms, sub submission) (assessmen
 	}
 	if after < 0 {
 		warn(WarnOveradvance, fmt.Sprintf("loans of %s on %s exceed what this certificate allows: availability would be %s (now %s), an overadvance of %s",
-			loans, sub.AsOf, after, before, -after),
+			loans.Grouped(), sub.AsOf, after.Grouped(), before.Grouped(), (-after).Grouped()),
 			fig("loans", "Loans on the as-of date", loans.String()), fig("availability_before", "Availability before", before.String()),
 			fig("availability_after", "Availability after", after.String()), fig("overadvance", "Overadvance", (-after).String()))
 	}

@@ -490,7 +490,7 @@ func qualityWarnings(st Settings, r *rolled) []store.CertificateWarning {
 		}
 		if abs(v.variance.Amount) > tol {
 			warn(v.code, fmt.Sprintf("the %s roll-forward over %s leaves %s unexplained (reported ending %s, expected %s), more than the tolerance %s",
-				v.what, period, v.variance.Amount, v.reported.Amount, v.expects.Amount, tol),
+				v.what, period, v.variance.Amount.Grouped(), v.reported.Amount.Grouped(), v.expects.Amount.Grouped(), tol.Grouped()),
 				append(base, fig("reported_ending", "Reported ending", v.reported.Amount.String()), fig("expected_ending", "Expected ending", v.expects.Amount.String()),
 					fig("unexplained_variance", "Unexplained variance", v.variance.Amount.String()))...)
 		}
@@ -505,13 +505,13 @@ func qualityWarnings(st Settings, r *rolled) []store.CertificateWarning {
 			for _, rr := range x.Rows {
 				refs = append(refs, fmt.Sprintf("%s:%d", rr.File, rr.Line))
 			}
-			what := "difference " + x.Difference.String()
+			what := "difference " + x.Difference.Grouped()
 			if e.Kind == rollforward.InvoiceDateChanged {
 				what = fmt.Sprintf("invoice_date %s → %s", x.DateBefore, x.DateAfter)
 			}
 			list = append(list, fmt.Sprintf("invoice %s (debtor %s), %s: %s", x.InvoiceNo, x.DebtorID, what, strings.Join(refs, ", ")))
 		}
-		warn(WarnException+e.Kind, fmt.Sprintf("%d invoice(s) %s over %s, %s in all", e.Count, exceptionWords(e.Kind), period, e.Amount),
+		warn(WarnException+e.Kind, fmt.Sprintf("%d invoice(s) %s over %s, %s in all", e.Count, exceptionWords(e.Kind), period, e.Amount.Grouped()),
 			append([]store.WarningFigure{fig("count", "Invoices", strconv.Itoa(e.Count)), fig("amount", "Amount", e.Amount.String())}, rows(list)...)...)
 	}
 	flagged := func(code, msg string, list []flaggedRow) {
