@@ -125,6 +125,21 @@ type cashUnit struct {
 // that collection credited that deposit alone, and is otherwise charged
 // back to the loan account (ledger.ChargeBack, Security Agreement ¶8).
 // All of it is one store transaction.
+// readBAI reads a BAI2 file, refusing it whole (invalid, naming the
+// record and field) when it is not one, and its content's SHA-256 (hex).
+func readBAI(name string, content []byte) (*bai2.File, string, error) {
+	f, err := bai2.Read(name, content)
+	if err != nil {
+		var be *bai2.Error
+		if errors.As(err, &be) {
+			return nil, "", &store.Error{Code: store.CodeInvalid, Message: "refused, nothing imported: " + be.Error(), Err: be}
+		}
+		return nil, "", store.Errorf(store.CodeInvalid, "%s: %v", name, err)
+	}
+	sum := sha256.Sum256(content)
+	return f, hex.EncodeToString(sum[:]), nil
+}
+
 func (s *Service) ImportCash(ctx context.Context, facility, name string, content []byte) (CashImport, error) {
 	ctx = named(ctx, OpImportCash)
 	if err := authorize(ctx, ActImportCash, facility); err != nil {
@@ -133,16 +148,10 @@ func (s *Service) ImportCash(ctx context.Context, facility, name string, content
 	if name == "" {
 		name = "cash.bai"
 	}
-	f, err := bai2.Read(name, content)
+	f, sha, err := readBAI(name, content)
 	if err != nil {
-		var be *bai2.Error
-		if errors.As(err, &be) {
-			return CashImport{}, &store.Error{Code: store.CodeInvalid, Message: "refused, nothing imported: " + be.Error(), Err: be}
-		}
-		return CashImport{}, store.Errorf(store.CodeInvalid, "%s: %v", name, err)
+		return CashImport{}, err
 	}
-	sum := sha256.Sum256(content)
-	sha := hex.EncodeToString(sum[:])
 	now := s.now()
 	by := requester(ctx, "")
 	if a, ok := ActorFrom(ctx); ok && by == "" {

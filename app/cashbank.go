@@ -2,9 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -66,16 +63,11 @@ func (s *Service) ImportBankCash(ctx context.Context, name string, content []byt
 	if name == "" {
 		name = "bank.bai"
 	}
-	f, err := bai2.Read(name, content)
+	f, sha, err := readBAI(name, content)
 	if err != nil {
-		var be *bai2.Error
-		if errors.As(err, &be) {
-			return BankCashImport{}, &store.Error{Code: store.CodeInvalid, Message: "refused, nothing imported: " + be.Error(), Err: be}
-		}
-		return BankCashImport{}, store.Errorf(store.CodeInvalid, "%s: %v", name, err)
+		return BankCashImport{}, err
 	}
-	sum := sha256.Sum256(content)
-	out := BankCashImport{Name: name, SHA256: hex.EncodeToString(sum[:]), Facilities: []FacilityCashImport{}, Unrouted: []UnroutedAccount{}}
+	out := BankCashImport{Name: name, SHA256: sha, Facilities: []FacilityCashImport{}, Unrouted: []UnroutedAccount{}}
 	parts, unrouted, err := s.routeBankFile(ctx, name, f)
 	if err != nil {
 		return BankCashImport{}, err

@@ -40,18 +40,27 @@ func (s *Server) cashFiles(c *call) (any, error) {
 	return cashFileList{Files: nonNil(fs)}, nil
 }
 
-func (s *Server) importCash(c *call) (any, error) {
+// baiUpload is the BAI2 file of a multipart upload (its part bai).
+func (c *call) baiUpload() (store.InputContent, error) {
 	ct, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
-		return nil, errf(http.StatusUnsupportedMediaType, "unsupported_media_type", "Content-Type %q: expected multipart/form-data with the file bai", c.r.Header.Get("Content-Type"))
+		return store.InputContent{}, errf(http.StatusUnsupportedMediaType, "unsupported_media_type", "Content-Type %q: expected multipart/form-data with the file bai", c.r.Header.Get("Content-Type"))
 	}
 	_, files, err := c.uploadParts(map[string]bool{"csrf_token": true}, []string{"bai"}, "expected bai (the BAI2 file)")
 	if err != nil {
-		return nil, err
+		return store.InputContent{}, err
 	}
 	file, ok := files["bai"]
 	if !ok {
-		return nil, fieldErr("bai", "required: the BAI2 file")
+		return store.InputContent{}, fieldErr("bai", "required: the BAI2 file")
+	}
+	return file, nil
+}
+
+func (s *Server) importCash(c *call) (any, error) {
+	file, err := c.baiUpload()
+	if err != nil {
+		return nil, err
 	}
 	out, err := c.svc().ImportCash(c.r.Context(), c.fac.Slug, file.Name, file.Content)
 	if err != nil {
@@ -61,17 +70,9 @@ func (s *Server) importCash(c *call) (any, error) {
 }
 
 func (s *Server) importBankCash(c *call) (any, error) {
-	ct, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
-	if ct != "multipart/form-data" {
-		return nil, errf(http.StatusUnsupportedMediaType, "unsupported_media_type", "Content-Type %q: expected multipart/form-data with the file bai", c.r.Header.Get("Content-Type"))
-	}
-	_, files, err := c.uploadParts(map[string]bool{"csrf_token": true}, []string{"bai"}, "expected bai (the BAI2 file)")
+	file, err := c.baiUpload()
 	if err != nil {
 		return nil, err
-	}
-	file, ok := files["bai"]
-	if !ok {
-		return nil, fieldErr("bai", "required: the BAI2 file")
 	}
 	return c.svc().ImportBankCash(c.r.Context(), file.Name, file.Content)
 }
