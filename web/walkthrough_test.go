@@ -220,12 +220,14 @@ func TestWalkthrough(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID(`preview-rows-receivables`)),
 		shot(t, dir, "walk-01-report-map-preview"),
 	)
-	status := text(`#box-receivables [role=status]`)
-	for _, want := range []string{fmt.Sprintf("Read: %d rows", invoices), "header on line 5",
-		fmt.Sprintf("%d subtotals and 1 total checked against the detail (they agree)", customers)} {
+	status := text(`#box-receivables [role=status] p`)
+	for _, want := range []string{fmt.Sprintf("Read: %d rows; total amount %s", invoices, total.Grouped()), "header on line 5"} {
 		if !strings.Contains(status, want) {
 			t.Errorf("the preview says %q, want %q in it", status, want)
 		}
+	}
+	if w := text(`#box-receivables ul.warnings`); !strings.Contains(w, fmt.Sprintf("%d subtotals and 1 total checked against the detail (they agree)", customers)) {
+		t.Errorf("the preview's warnings say %q, want the %d subtotals and the total checked", w, customers)
 	}
 	if n := eval(`String(document.querySelectorAll("#preview-rows-receivables tbody tr").length)`); n == "0" {
 		t.Error("the preview shows no row")
