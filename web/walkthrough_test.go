@@ -453,6 +453,7 @@ func TestWalkthrough(t *testing.T) {
 		chromedp.Navigate(base+"/facilities/modern/calendar"),
 		chromedp.Click(chromedp.ID(fmt.Sprintf("approve-request-%d", waiver))),
 		waitText(".flash", fmt.Sprintf("Request %d is approved", waiver)),
+		waitText("#eod-"+eod+" .badge", "waived"),
 		shot(t, dir, "walk-14-waiver-approved"),
 		signOut,
 	)
