@@ -36,6 +36,7 @@ var exceptionLabels = map[string]string{
 	app.ExReportLate:       "Reports late against the reporting terms",
 	app.ExDeadlineOverdue:  "Deadlines overdue",
 	app.ExAwaitingReview:   "Certificates awaiting review",
+	app.ExFieldExam:        "Field exams overdue or due soon",
 	app.ExDominion:         "Dominion periods in effect",
 	app.ExDeadlineDue:      "Deadlines due today",
 	app.ExCertificateStale: "Stale agings (latest certificate)",
