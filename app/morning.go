@@ -186,7 +186,7 @@ func (s *Service) morningOf(ctx context.Context, m *Morning, actor Actor, f stor
 		ex(ExUnread, "availability not computed: "+sm.AvailErr, page)
 	case sm.Avail.Overadvance != nil:
 		o := sm.Avail.Overadvance
-		e := ex(ExOveradvance, fmt.Sprintf("loans %s exceed the limit %s by %s", sm.Avail.LoansOutstanding, sm.Avail.Limit, o.Amount), page+"/loans")
+		e := ex(ExOveradvance, fmt.Sprintf("loans %s exceed the limit %s by %s", sm.Avail.LoansOutstanding.Grouped(), sm.Avail.Limit.Grouped(), o.Amount.Grouped()), page+"/loans")
 		e.Since = o.Since
 	}
 	switch sm.Covenant {
@@ -291,7 +291,7 @@ func (s *Service) morningOf(ctx context.Context, m *Morning, actor Actor, f stor
 			days = cal.Calendar.BusinessDaysBetween(since, bd)
 		}
 		e := ex(ExAwaitingReview, fmt.Sprintf("certificate %d as of %s, borrowing base %s, submitted %s by %s: %d business days awaiting review",
-			c.ID, c.AsOf, c.BorrowingBase, since, c.SubmittedBy, days), link)
+			c.ID, c.AsOf, c.BorrowingBase.Grouped(), since, c.SubmittedBy, days), link)
 		e.Since, e.Days = since, days
 		if authorize(ctx, ActDecideCertificate, f.Slug) == nil && c.SubmittedBy != actor.User {
 			queue(&m.Queues.Reviews, QReview, e.Reason, link, since)
