@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"time"
 
 	"revolver/agreement"
 	"revolver/covenant"
@@ -136,4 +137,29 @@ func nonNil(xs []string) []string {
 		return []string{}
 	}
 	return xs
+}
+
+// StatementLines are the statement lines the covenants in force on d read
+// (their metrics and ratchets), by name, each with the covenants it feeds:
+// the fields of a quarter's statements entered by hand. None when the
+// terms are not the stored ones or state no covenant.
+func (s *Service) StatementLines(ctx context.Context, facility string, d date.Date) ([]LinePreview, error) {
+	if err := authorize(ctx, ActRead, facility); err != nil {
+		return nil, err
+	}
+	t, err := s.agreementTerms(ctx, facility, d, time.Time{})
+	if err != nil || t == nil {
+		return []LinePreview{}, err
+	}
+	feeds := lineFeeds(t)
+	names := make([]string, 0, len(feeds))
+	for n := range feeds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := make([]LinePreview, 0, len(names))
+	for _, n := range names {
+		out = append(out, LinePreview{Name: n, Feeds: feeds[n]})
+	}
+	return out, nil
 }

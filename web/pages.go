@@ -58,6 +58,12 @@ type covenantsPage struct {
 	// of the statements file, shown beside its box.
 	Preview *statementsPreview
 	StErr   string
+	// Entry: the lines of a quarter entered by hand (the covenants'
+	// lines on the business date); EntryField and EntryErr the refusal
+	// of an entry, beside its field.
+	Entry                []app.LinePreview
+	EntryField, EntryErr string
+	EntrySent            map[string]string // what was entered, shown again after a refusal or with the preview
 }
 
 func (s *Server) covenantsPage(rq *req) error {
@@ -69,6 +75,22 @@ func (s *Server) covenantsPage(rq *req) error {
 	p := covenantsPage{KnownOn: knownOn, Known: rq.knownAt(knownOn), Submitter: rq.may(app.ActRecordStatements), Key: newKey(), Preview: rq.preview}
 	if rq.formErr != nil && rq.formErr.form == "statements" {
 		p.StErr = rq.errMsg
+	}
+	if rq.formErr != nil && rq.formErr.form == "entry" {
+		p.EntryField, p.EntryErr = rq.formErr.field, rq.errMsg
+	}
+	if p.Submitter {
+		if p.Entry, err = s.svc.StatementLines(ctx, rq.fac.Slug, rq.today()); err != nil {
+			return err
+		}
+		p.EntrySent = map[string]string{}
+		if rq.r.Method == http.MethodPost && rq.r.FormValue("entry") == "1" {
+			for k, v := range rq.r.Form {
+				if len(v) > 0 {
+					p.EntrySent[k] = v[0]
+				}
+			}
+		}
 	}
 	if p.Requests, err = rq.requestsView("covenants"); err != nil {
 		return err

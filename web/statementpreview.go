@@ -1,9 +1,15 @@
 package web
 
 import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
 	"net/http"
+	"sort"
+	"strings"
 
 	"revolver/app"
+	"revolver/money"
 )
 
 // statementsPreview is the preview of a statements file on the covenants
@@ -14,9 +20,14 @@ type statementsPreview struct {
 	Content string
 }
 
-// statementsFile is the statements file of the form: the one uploaded,
-// else the one a preview carried (statements_name, statements_csv).
+// statementsFile is the statements file of the form: a quarter entered by
+// hand (entry: its period and lines, written as the file's one row), the
+// one uploaded, else the one a preview carried (statements_name,
+// statements_csv).
 func (rq *req) statementsFile() (name string, b []byte, ok bool, err error) {
+	if rq.r.FormValue("entry") == "1" {
+		return rq.enteredStatements()
+	}
 	name, b, ok, err = rq.uploaded("statements", 0)
 	if err != nil || ok {
 		return name, b, ok, err
@@ -44,6 +55,9 @@ func (s *Server) previewStatements(rq *req) error {
 	}
 	name, b, ok, err := rq.statementsFile()
 	if err != nil {
+		if rq.formErr != nil {
+			return rq.refused(err, s.covenantsPage) // beside the entered line
+		}
 		return err
 	}
 	if !ok {
@@ -51,8 +65,66 @@ func (s *Server) previewStatements(rq *req) error {
 	}
 	p, err := s.svc.PreviewStatements(rq.actx(), rq.fac.Slug, name, b)
 	if err != nil {
+		if rq.r.FormValue("entry") == "1" {
+			return rq.refusedAt("entry", enteredField(err), err, s.covenantsPage)
+		}
 		return rq.refusedAt("statements", "statements", err, s.covenantsPage)
 	}
 	rq.preview = &statementsPreview{StatementsPreview: p, Content: string(b)}
 	return s.covenantsPage(rq)
+}
+
+// enteredStatements is a quarter's statements entered in the covenants
+// page's form, as the statements file's header and one row
+// (period_end, fiscal_year, fiscal_quarter and each line entered, the
+// amounts as typed: thousands separators, "$" and parentheses for a
+// negative are read); a value that is not an amount is refused beside
+// its field. The file is then read as an uploaded one would be.
+func (rq *req) enteredStatements() (string, []byte, bool, error) {
+	f := func(k string) string { return strings.TrimSpace(rq.r.FormValue(k)) }
+	header := []string{"period_end", "fiscal_year", "fiscal_quarter"}
+	row := []string{f("period_end"), f("fiscal_year"), f("fiscal_quarter")}
+	var lines []string
+	for k := range rq.r.Form {
+		if n, ok := strings.CutPrefix(k, "line."); ok && f(k) != "" {
+			lines = append(lines, n)
+		}
+	}
+	sort.Strings(lines)
+	for _, n := range lines {
+		v := f("line." + n)
+		neg := strings.HasPrefix(v, "(") && strings.HasSuffix(v, ")")
+		v = strings.NewReplacer("$", "", ",", "", "(", "", ")", "", " ", "").Replace(v)
+		a, err := money.ParseAmount(v)
+		if err != nil {
+			rq.formErr = &formErr{"entry", "line." + n}
+			return "", nil, false, userErr(http.StatusBadRequest, fmt.Sprintf("%s: %q is not an amount. Enter digits with up to two decimals, such as 1,250,000.00 or (15,000.00) for a negative.", humanize(n), f("line."+n)))
+		}
+		if neg {
+			a = -a
+		}
+		header, row = append(header, n), append(row, a.String())
+	}
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write(header)
+	w.Write(row)
+	w.Flush()
+	return "entered-" + f("period_end") + ".csv", b.Bytes(), true, w.Error()
+}
+
+// enteredField is the entry form's field a refusal of the entered quarter
+// names (by its column), "" the form.
+func enteredField(err error) string {
+	msg := err.Error()
+	for _, f := range []string{"period_end", "fiscal_year", "fiscal_quarter"} {
+		if strings.Contains(msg, f) {
+			return f
+		}
+	}
+	if _, rest, ok := strings.Cut(msg, "column "); ok {
+		col, _, _ := strings.Cut(rest, " ")
+		return "line." + strings.Trim(col, `"':,`)
+	}
+	return ""
 }

@@ -84,3 +84,60 @@ func page0(t *testing.T, b *client, csv string) string {
 	_, page := b.postMultipart("/facilities/btu/statements/preview", nil, map[string][2]string{"statements": {"q1.csv", csv}})
 	return page
 }
+
+// TestStatementsEntry: the borrower enters one quarter's statements by
+// hand on the covenants page — a field per line the covenants read, with
+// the covenants each feeds — in accounting-package form ($, thousands
+// separators, parentheses for a negative); a value that is not an amount
+// is refused beside its own field with what was entered kept, nothing
+// stored; the entry is previewed as a file would be and submitted from the
+// preview, the values stored as entered.
+func TestStatementsEntry(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		b := e.signIn(t, "controller@btu.example")
+		_, page := b.get("/facilities/btu/covenants")
+		for _, want := range []string{`id="entry-period_end"`, `id="entry-total_assets"`, `name="line.net_income"`, `id="entry-total_assets-hint">Feeds `} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the covenants page's entry form has no %q", want)
+			}
+		}
+		before, _ := e.st.FinancialsAsKnown(ctx, "btu", *e.clock.Load())
+		fields := map[string]string{"entry": "1", "period_end": "2007-04-01", "fiscal_year": "2007", "fiscal_quarter": "1",
+			"line.total_assets": "$63,000,000.00", "line.total_liabilities": "29,000,000.00", "line.subordinated_debt": "0", "line.net_income": "(150,000.00)", "line.intangible_assets": "9OO,000.00"}
+		resp, page := b.postMultipart("/facilities/btu/statements/preview", fields, nil)
+		if resp.StatusCode == http.StatusOK || !strings.Contains(page, `id="entry-intangible_assets-err"`) || !strings.Contains(page, `value="$63,000,000.00"`) {
+			t.Errorf("a value that is not an amount: %d %s", resp.StatusCode, errorsOf(page))
+		}
+		if after, _ := e.st.FinancialsAsKnown(ctx, "btu", *e.clock.Load()); len(after) != len(before) {
+			t.Fatalf("a refused entry stored statements")
+		}
+		fields["line.intangible_assets"] = "900,000.00"
+		resp, page = b.postMultipart("/facilities/btu/statements/preview", fields, nil)
+		mustStatus(t, "preview the entry", resp.StatusCode, http.StatusOK)
+		for _, want := range []string{"Preview of entered-2007-04-01.csv", "63,000,000.00", `<span class="neg">−150,000.00`, `id="submit-previewed"`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the entry's preview has no %q", want)
+			}
+		}
+		m := regexp.MustCompile(`name="statements_csv" value="([^"]*)"`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatal("the preview does not carry the entry")
+		}
+		resp, _ = b.postMultipart("/facilities/btu/statements", map[string]string{"idempotency_key": "e1", "statements_name": "entered-2007-04-01.csv", "statements_csv": html.UnescapeString(m[1])}, nil)
+		mustStatus(t, "submit the entry", resp.StatusCode, http.StatusSeeOther)
+		after, _ := e.st.FinancialsAsKnown(ctx, "btu", *e.clock.Load())
+		if len(after) != len(before)+1 {
+			t.Fatalf("statements after the submission: %d, want %d", len(after), len(before)+1)
+		}
+		got := after[len(after)-1]
+		for _, x := range after {
+			if x.PeriodEnd.String() == "2007-04-01" {
+				got = x
+			}
+		}
+		if p := string(got.Payload); !strings.Contains(p, `"net_income":"-150000.00"`) || !strings.Contains(p, `"total_assets":"63000000.00"`) {
+			t.Errorf("the statements stored: %s", p)
+		}
+	})
+}
