@@ -183,3 +183,14 @@ func jsonList(xs []string) string {
 	}
 	return "[" + strings.Join(q, ",") + "]"
 }
+
+// PasswordChangeRequired refuses (forbidden) every action of a user whose
+// password an administrator set (ResetPassword) until they change it
+// (ChangePassword): the one rule the pages and the API apply, each leaving
+// open only changing the password, seeing who one is and signing out.
+func PasswordChangeRequired(u store.User) error {
+	if !u.MustChangePassword {
+		return nil
+	}
+	return store.Errorf(store.CodeForbidden, "%s: the password was set by an administrator: change it first (it is the only action open until then)", u.Email)
+}

@@ -761,7 +761,9 @@ func (g *schemaGen) operation(rt *Route) (obj, error) {
 	if !rt.Public || rt.Path == "/api/v1/session" && rt.Method == http.MethodPost {
 		resp["401"] = errResp(401)
 	}
-	if !rt.Public && (rt.Roles != nil || rt.Method != http.MethodGet) {
+	if !rt.Public {
+		// A role refused, or a user whose password an administrator set
+		// and who has not changed it yet (app.PasswordChangeRequired).
 		resp["403"] = errResp(403)
 	}
 	if strings.Contains(rt.Path, "{") {

@@ -311,6 +311,13 @@ func (s *Server) serve(c *call) error {
 		if err := s.authenticate(c); err != nil {
 			return err
 		}
+		switch rt.Method + " " + rt.Path {
+		case "POST /api/v1/me/password", "GET /api/v1/me", "DELETE /api/v1/session":
+		default:
+			if err := app.PasswordChangeRequired(c.user); err != nil {
+				return err
+			}
+		}
 	}
 	if slug := r.PathValue("slug"); slug != "" {
 		if err := s.facilityAccess(c, slug); err != nil {

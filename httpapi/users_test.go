@@ -110,6 +110,14 @@ func TestUserForms(t *testing.T) {
 		if r.status != 200 || len(pw) < 15 || !strings.Contains(string(r.body), `"must_change_password":true`) {
 			t.Fatalf("reset: %d %s", r.status, r.body)
 		}
+		// Until the password is changed, nothing else is open (its token
+		// included), but who one is and the change itself.
+		if f := e.do("cfo@btu.example", jsonReq("GET", "/api/v1/facilities/"+own, nil)); f.status != http.StatusForbidden || !strings.Contains(string(f.body), "change it first") {
+			t.Errorf("before changing the password an administrator set: %d %s", f.status, f.body)
+		}
+		if me := e.do("cfo@btu.example", jsonReq("GET", "/api/v1/me", nil)); me.status != 200 || !strings.Contains(string(me.body), `"must_change_password":true`) {
+			t.Errorf("GET /me before the change: %d %s", me.status, me.body)
+		}
 		r = e.do("cfo@btu.example", jsonReq("POST", "/api/v1/me/password", map[string]string{"current_password": "wrong-password-x", "new_password": "the-cfo-new-password"}))
 		if r.status != 422 && r.status != 400 || !strings.Contains(string(r.body), "current password: not the password") {
 			t.Fatalf("wrong current: %d %s", r.status, r.body)
@@ -117,6 +125,9 @@ func TestUserForms(t *testing.T) {
 		r = e.do("cfo@btu.example", jsonReq("POST", "/api/v1/me/password", map[string]string{"current_password": pw, "new_password": "the-cfo-new-password"}))
 		if r.status != 200 {
 			t.Fatalf("change: %d %s", r.status, r.body)
+		}
+		if f := e.do("cfo@btu.example", jsonReq("GET", "/api/v1/facilities/"+own, nil)); f.status != 200 {
+			t.Errorf("after the change: %d %s", f.status, f.body)
 		}
 		if s := e.do("", jsonReq("POST", "/api/v1/session", map[string]string{"email": "cfo@btu.example", "password": pw})); s.status == http.StatusCreated {
 			t.Errorf("signed in with the old password")

@@ -64,7 +64,7 @@ func fieldOf(err error, def string) string {
 // mustChange sends a user whose password an administrator set to the
 // change password page before anything else (signing out aside).
 func (rq *req) mustChange() bool {
-	if !rq.user.MustChangePassword {
+	if app.PasswordChangeRequired(rq.user) == nil {
 		return false
 	}
 	switch rq.r.URL.Path {
