@@ -114,7 +114,7 @@ func TestMorning(t *testing.T) {
 			}
 			switch e.Kind {
 			case ExOveradvance:
-				if e.Since != d("2006-02-28") || !strings.Contains(e.Reason, "400000.00") {
+				if e.Since != d("2006-02-28") || !strings.Contains(e.Reason, "400,000.00") {
 					t.Errorf("overadvance %+v", e)
 				}
 			case ExAwaitingReview:
