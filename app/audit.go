@@ -198,6 +198,22 @@ func (t *recordingTx) AddReserveRecord(r store.ReserveRecord) (store.ReserveReco
 	return out, err
 }
 
+func (t *recordingTx) AddFieldExamRecord(r store.FieldExamRecord) (store.FieldExamRecord, error) {
+	out, err := t.Tx.AddFieldExamRecord(r)
+	if err == nil {
+		t.changes = append(t.changes, change{What: "field_exam_record", After: out})
+	}
+	return out, err
+}
+
+func (t *recordingTx) AddRiskRating(r store.RiskRating) (store.RiskRating, error) {
+	out, err := t.Tx.AddRiskRating(r)
+	if err == nil {
+		t.changes = append(t.changes, change{What: "risk_rating", After: out})
+	}
+	return out, err
+}
+
 func (t *recordingTx) AddCashImport(in store.CashImport) (store.CashFile, error) {
 	out, err := t.Tx.AddCashImport(in)
 	if err == nil {

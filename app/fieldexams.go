@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"revolver/agreement"
 	"revolver/date"
@@ -152,7 +154,7 @@ func fieldExamsFrom(facility string, recs []store.FieldExamRecord, knownAt time.
 		case store.ExamDispose:
 			if ix, ok := finding[r.Finding]; ok && exams[ix[0]].Findings[ix[1]].Disposition == nil {
 				exams[ix[0]].Findings[ix[1]].Disposition = &Disposition{Kind: r.Disposition, Ref: r.Ref, Text: r.Text,
-					Link: dispositionLink(facility, r.Disposition, r.Ref), RecordedBy: r.RecordedBy, RecordedAt: r.RecordedAt}
+					Link: dispositionLink(facility, r.Disposition, refOr(r.Ref, r.Finding)), RecordedBy: r.RecordedBy, RecordedAt: r.RecordedAt}
 			}
 		}
 	}
@@ -164,25 +166,40 @@ func fieldExamsFrom(facility string, recs []store.FieldExamRecord, knownAt time.
 }
 
 // dispositionLink is where a disposition is seen: the reserve on the
-// loans page, the amendment asked for on the terms page, the note on the
-// field exams page.
+// facility's page, the amendment asked for among the terms page's
+// pending amendments, the note on the field exams page.
 func dispositionLink(facility, kind, ref string) string {
 	page := "/facilities/" + facility
 	switch kind {
 	case fieldexam.DisposeReserve:
-		return page + "/loans#reserves"
+		return page + "#reserves"
 	case fieldexam.DisposeAdvanceRate:
 		return page + "/terms#pending"
 	}
-	return page + "/field-exams"
+	return page + "/field-exams#finding-" + ref
+}
+
+// refOr is ref, or the finding's id when it names nothing else (a note).
+func refOr(ref string, finding int64) string {
+	if ref != "" {
+		return ref
+	}
+	return fmt.Sprint(finding)
 }
 
 // fieldExamFrequency is the frequency in force under terms t (nil: none
 // read) and the facility's settings.
 func fieldExamFrequency(t *agreement.Terms, f store.Facility) (fieldexam.Frequency, error) {
 	terms, cite := 0, ""
-	if t != nil && t.FieldExams != nil && t.FieldExams.FrequencyMonths.Known() {
-		terms, cite = t.FieldExams.FrequencyMonths.Value, t.FieldExams.Cite.String()
+	if t != nil && t.FieldExams != nil {
+		fm := t.FieldExams.FrequencyMonths
+		if !fm.Known() {
+			return fieldexam.Frequency{}, invalid("terms: field_exams.frequency_months is not known (%s): the field exam schedule is undetermined", fm.Unknown)
+		}
+		terms, cite = fm.Value, fm.Cite.String()
+		if cite == "" {
+			cite = t.FieldExams.Cite.String()
+		}
 	}
 	st, err := ParseSettings(f)
 	if err != nil {
@@ -244,8 +261,9 @@ func (s *Service) FieldExamsOf(ctx context.Context, facility string, knownAt tim
 	if err := authorize(ctx, ActRead, facility); err != nil {
 		return FieldExams{}, err
 	}
+	shown := knownAt
 	if knownAt.IsZero() || knownAt.Equal(store.Everything) {
-		knownAt = s.now()
+		knownAt, shown = store.Everything, s.now() // every record so far, shown as of now
 	}
 	f, err := s.Store.Facility(ctx, facility)
 	if err != nil {
@@ -263,17 +281,38 @@ func (s *Service) FieldExamsOf(ctx context.Context, facility string, knownAt tim
 	if err != nil {
 		return FieldExams{}, err
 	}
-	return fieldExamSchedule(f, t, recs, knownAt, bd)
+	out, err := fieldExamSchedule(f, t, recs, knownAt, bd)
+	out.KnownAt = shown
+	return out, err
 }
 
-// checkExaminer refuses an exam input without its date or examiner,
-// naming the field.
-func checkExamInput(what string, d date.Date, field, examiner string) error {
+// checkExamInput refuses an exam input without its date or examiner,
+// or with a text that is not one line of printable text, naming the
+// field.
+func checkExamInput(what string, d date.Date, field, examiner, scope string) error {
 	switch {
 	case d == 0:
 		return invalid("field exam: %s is required (%s, YYYY-MM-DD)", field, what)
 	case strings.TrimSpace(examiner) == "":
 		return invalid("field exam: examiner is required (who performs the exam)")
+	}
+	if err := checkText("field exam: examiner", examiner); err != nil {
+		return err
+	}
+	return checkText("field exam: scope", scope)
+}
+
+// checkText refuses a text that is not valid UTF-8 or holds a control
+// character (a line break included): a field exam's texts are one line,
+// and go into an amendment's draft as they are.
+func checkText(what, v string) error {
+	if !utf8.ValidString(v) {
+		return invalid("%s: not valid UTF-8 text", what)
+	}
+	for i, r := range v {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return invalid("%s: a control character (%U) at byte %d; expected one line of text", what, r, i)
+		}
 	}
 	return nil
 }
@@ -286,11 +325,11 @@ func (s *Service) ScheduleFieldExam(ctx context.Context, facility string, in Fie
 		return FieldExam{}, err
 	}
 	by := requester(ctx, in.By)
-	if err := checkExamInput("its fieldwork's first day", in.Start, "start", in.Examiner); err != nil {
+	if err := checkExamInput("its fieldwork's first day", in.Start, "start", in.Examiner, in.Scope); err != nil {
 		return FieldExam{}, err
 	}
 	if by == "" {
-		return FieldExam{}, invalid("field exam: who schedules it is required")
+		return FieldExam{}, invalid("field exam: by is required (who schedules it)")
 	}
 	return s.addExamRecord(ctx, facility, store.FieldExamRecord{Action: store.ExamSchedule, On: in.Start,
 		Examiner: strings.TrimSpace(in.Examiner), Scope: strings.TrimSpace(in.Scope), RecordedBy: by}, nil)
@@ -308,6 +347,12 @@ func (s *Service) PerformFieldExam(ctx context.Context, facility string, exam in
 	by := requester(ctx, in.By)
 	if in.On == 0 {
 		return FieldExam{}, invalid("field exam %d: on is required (the report's date, YYYY-MM-DD)", exam)
+	}
+	if err := checkText("field exam: examiner", in.Examiner); err != nil {
+		return FieldExam{}, err
+	}
+	if err := checkText("field exam: scope", in.Scope); err != nil {
+		return FieldExam{}, err
 	}
 	if by == "" {
 		return FieldExam{}, invalid("field exam %d: who records it performed is required", exam)
@@ -351,6 +396,9 @@ func (s *Service) AddFinding(ctx context.Context, facility string, exam int64, i
 		return FieldExam{}, invalid("finding: text is required (what the exam found)")
 	case by == "":
 		return FieldExam{}, invalid("finding: who records it is required")
+	}
+	if err := checkText("finding: text", in.Text); err != nil {
+		return FieldExam{}, err
 	}
 	bd, err := s.BusinessDate(ctx)
 	if err != nil {
@@ -455,14 +503,16 @@ func findingDraft(t *agreement.Terms, e FieldExam, x Finding, c AdvanceRateChang
 		}
 		return AmendmentFile{}, invalid("advance-rate change: component %q is not one of the borrowing base's on %s (%s)", c.Component, c.Effective, strings.Join(ids, ", "))
 	}
+	from := t.BorrowingBase.Components[i].AdvanceRate
 	id := fmt.Sprintf("field-exam-%d-finding-%d", e.ID, x.ID)
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Advance-rate change asked for by finding %d of the field exam of %s (%s): %s\n", x.ID, examDate(e), e.Examiner, oneLine(x.Text))
+	fmt.Fprintf(&b, "# Advance-rate change asked for by finding %d of the field exam of %s (%s): %s\n", x.ID, examDate(e), oneLine(e.Examiner), oneLine(x.Text))
+	fmt.Fprintf(&b, "# %s: from %s (%s) to %s from %s\n", c.Component, from.Value.Percent(), from.Cite, c.Rate.Percent(), c.Effective)
 	fmt.Fprintf(&b, "revolver: amendment/1\nfacility: %s\nid: %s\n", t.Facility, id)
 	fmt.Fprintf(&b, "document:\n  id: %s\n  title: %q\n  date: %s\n", id, "Advance-rate change after field exam finding "+fmt.Sprint(x.ID), c.Effective)
 	fmt.Fprintf(&b, "effective: %s\nchanges:\n", c.Effective)
 	fmt.Fprintf(&b, "  - op: replace\n    path: borrowing_base.components.%s.advance_rate\n    value: %s\n    cite: %s\n", c.Component, c.Rate.Percent(), id)
-	fmt.Fprintf(&b, "    note: %q\n", fmt.Sprintf("field exam %d finding %d (%s): %s", e.ID, x.ID, x.Severity, oneLine(x.Text)))
+	fmt.Fprintf(&b, "    note: %q\n", fmt.Sprintf("field exam %d finding %d (%s): %s; was %s", e.ID, x.ID, x.Severity, oneLine(x.Text), from.Value.Percent()))
 	return AmendmentFile{Name: id + ".yaml", Content: b.String()}, nil
 }
 
@@ -475,8 +525,17 @@ func examDate(e FieldExam) date.Date {
 	return e.Start
 }
 
-// oneLine is text on one line (a draft's comment or note).
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine is text on one line of printable characters (a draft's comment
+// or note; the use cases refuse any other text, this is a second guard).
+func oneLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "?"))
+	return strings.Join(strings.Fields(s), " ")
+}
 
 // PreviewFindingAmendment makes the amendment draft of an advance-rate
 // change for a finding and previews it (PreviewDraft) on its effective
@@ -547,12 +606,18 @@ func (s *Service) DisposeFinding(ctx context.Context, facility string, finding i
 		return FieldExam{}, err
 	}
 	text := strings.TrimSpace(in.Text)
+	if err := checkText(fmt.Sprintf("finding %d: text", finding), text); err != nil {
+		return FieldExam{}, err
+	}
 	var reserve ReserveInput
 	var pending *store.Pending
 	switch in.Disposition {
 	case fieldexam.DisposeNote:
 		if text == "" {
 			return FieldExam{}, invalid("finding %d: text is required for a note (what is to be done, or why nothing is)", finding)
+		}
+		if in.Reserve != nil || in.AdvanceRate != nil {
+			return FieldExam{}, invalid("finding %d: a note carries no reserve or advance_rate; choose the disposition reserve or advance_rate for those", finding)
 		}
 	case fieldexam.DisposeReserve:
 		if in.Reserve == nil {
@@ -562,10 +627,10 @@ func (s *Service) DisposeFinding(ctx context.Context, facility string, finding i
 		if strings.TrimSpace(reserve.Reason) == "" {
 			reserve.Reason = fmt.Sprintf("field exam %d of %s, finding %d (%s): %s", e.ID, examDate(e), x.ID, x.Severity, oneLine(x.Text))
 		}
-		if reserve, err = s.checkReserve(ctx, facility, reserve, by); err != nil {
+		if err := authorize(ctx, ActSetReserve, facility); err != nil {
 			return FieldExam{}, err
 		}
-		if err := authorize(ctx, ActSetReserve, facility); err != nil {
+		if reserve, err = s.checkReserve(ctx, facility, reserve, by); err != nil {
 			return FieldExam{}, err
 		}
 	case fieldexam.DisposeAdvanceRate:
@@ -579,8 +644,11 @@ func (s *Service) DisposeFinding(ctx context.Context, facility string, finding i
 		if err != nil {
 			return FieldExam{}, err
 		}
-		if p := in.AdvanceRate.Previewed; p != "" && !strings.EqualFold(p, DraftSHA256(draft.Content)) {
-			return FieldExam{}, store.Errorf(store.CodeConflict, "finding %d: the amendment draft is not the one previewed (SHA-256 %s, now %s): preview it again", finding, p, DraftSHA256(draft.Content))
+		switch p := in.AdvanceRate.Previewed; {
+		case p == "":
+			return FieldExam{}, invalid("finding %d: previewed_sha256 is required: preview the amendment first (PreviewFindingAmendment) and ask for the draft previewed", finding)
+		case !strings.EqualFold(p, DraftSHA256(draft.Content)):
+			return FieldExam{}, invalid("finding %d: previewed_sha256: the amendment draft is not the one previewed (SHA-256 %s, now %s: the terms or the finding changed since): preview it again", finding, p, DraftSHA256(draft.Content))
 		}
 		if _, err := s.checkAmendment(ctx, facility, draft); err != nil {
 			return FieldExam{}, err

@@ -56,12 +56,22 @@ func TestFieldExams(t *testing.T) {
 				t.Errorf("%+v: %v, want invalid naming %s", bad.in, err, bad.want)
 			}
 		}
+		if _, err := c.ScheduleFieldExam(officer, "btu", FieldExamInput{Start: date.MustParse("2006-02-20"), Examiner: "Audit Co\norder: 9"}); store.ErrorCode(err) != store.CodeInvalid || !strings.Contains(err.Error(), "examiner: a control character") {
+			t.Errorf("an examiner on two lines: %v, want invalid naming the examiner", err)
+		}
 		e, err := c.ScheduleFieldExam(officer, "btu", FieldExamInput{Start: date.MustParse("2006-02-20"), Examiner: "Audit Co", Scope: "receivables and inventory"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if e.State != fieldexam.InProgress || e.ScheduledBy != "officer1@bank" {
 			t.Errorf("scheduled %+v", e)
+		}
+		audit, err := s.(store.Accounts).AuditRecords(context.Background(), 0, 10000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := audit[len(audit)-1]; a.Kind != "field_exam" || a.Action != "schedule" || !strings.Contains(string(a.After), `"field_exam_record"`) {
+			t.Errorf("the audit record of the schedule: %s %s %s", a.Kind, a.Action, a.After)
 		}
 		if _, err := c.PerformFieldExam(officer, "btu", e.ID, FieldExamInput{On: date.MustParse("2006-03-02")}); store.ErrorCode(err) != store.CodeInvalid || !strings.Contains(err.Error(), "after the business date") {
 			t.Errorf("a report after the business date: %v", err)
@@ -122,7 +132,7 @@ func TestFieldExams(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d := x.Findings[1].Disposition; d == nil || d.Kind != fieldexam.DisposeReserve || d.Ref != "consigned" || d.Link != "/facilities/btu/loans#reserves" {
+		if d := x.Findings[1].Disposition; d == nil || d.Kind != fieldexam.DisposeReserve || d.Ref != "consigned" || d.Link != "/facilities/btu#reserves" {
 			t.Errorf("the reserve's disposition %+v", d)
 		}
 		rs, err := c.Reserves(officer, "btu", 0, time.Time{})
@@ -157,8 +167,11 @@ func TestFieldExams(t *testing.T) {
 		}
 		stale := change
 		stale.Previewed = strings.Repeat("0", 64)
-		if _, err := c.DisposeFinding(officer, "btu", findings[0], DispositionInput{Disposition: fieldexam.DisposeAdvanceRate, AdvanceRate: &stale}); store.ErrorCode(err) != store.CodeConflict {
-			t.Errorf("a draft not the one previewed: %v, want conflict", err)
+		if _, err := c.DisposeFinding(officer, "btu", findings[0], DispositionInput{Disposition: fieldexam.DisposeAdvanceRate, AdvanceRate: &stale}); store.ErrorCode(err) != store.CodeInvalid || !strings.Contains(err.Error(), "not the one previewed") {
+			t.Errorf("a draft not the one previewed: %v, want invalid", err)
+		}
+		if _, err := c.DisposeFinding(officer, "btu", findings[0], DispositionInput{Disposition: fieldexam.DisposeAdvanceRate, AdvanceRate: &change}); store.ErrorCode(err) != store.CodeInvalid || !strings.Contains(err.Error(), "previewed_sha256 is required") {
+			t.Errorf("a draft not previewed: %v, want invalid", err)
 		}
 		change.Previewed = pv.Preview.SHA256
 		x, err = c.DisposeFinding(officer, "btu", findings[0], DispositionInput{Disposition: fieldexam.DisposeAdvanceRate, AdvanceRate: &change, Text: "dilution above the agreement's assumption"})

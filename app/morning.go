@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"revolver/agreement"
 	"revolver/covenant"
 	"revolver/date"
 	"revolver/defaults"
@@ -234,7 +233,7 @@ func (s *Service) morningOf(ctx context.Context, m *Morning, actor Actor, f stor
 			queue(&m.Queues.Notices, QNotice, d.Label+" due "+d.Due.String(), page+"/calendar", d.Due)
 		}
 	}
-	if err := s.morningFieldExam(ctx, f, sm.Terms, seenBy, bd, ex); err != nil {
+	if err := s.morningFieldExam(ctx, f, knownAt, seenBy, bd, ex); err != nil {
 		ex(ExUnread, "field exams not read: "+err.Error(), page+"/field-exams")
 	}
 	ps, err := s.DominionPeriods(ctx, f.Slug, knownAt)
@@ -340,7 +339,11 @@ func decides(role string) bool {
 // morningFieldExam adds the facility's field exam exception: the next
 // exam overdue, or due within fieldexam.DueSoonDays (FieldExamsOf's
 // schedule).
-func (s *Service) morningFieldExam(ctx context.Context, f store.Facility, t *agreement.Terms, seenBy time.Time, bd date.Date, ex func(kind, reason, link string) *Exception) error {
+func (s *Service) morningFieldExam(ctx context.Context, f store.Facility, knownAt, seenBy time.Time, bd date.Date, ex func(kind, reason, link string) *Exception) error {
+	t, err := s.agreementTerms(ctx, f.Slug, bd, knownAt)
+	if err != nil {
+		return err
+	}
 	recs, err := s.Store.FieldExamRecords(ctx, f.Slug)
 	if err != nil {
 		return err

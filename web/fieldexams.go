@@ -53,7 +53,7 @@ func scheduleExamForm(slug string) *fieldForm {
 }
 
 func performExamForm(slug string, id int64) *fieldForm {
-	return &fieldForm{ID: fmt.Sprintf("exam-%d-perform", id), Title: fmt.Sprintf("Record exam %d performed", id), Hint: "The report's date moves the next exam's due date.", Action: fmt.Sprintf("%s/%d/perform", examBase(slug), id), Button: "Record the report", Fields: []formField{
+	return &fieldForm{Level: 4, ID: fmt.Sprintf("exam-%d-perform", id), Title: fmt.Sprintf("Record exam %d performed", id), Hint: "The report's date moves the next exam's due date.", Action: fmt.Sprintf("%s/%d/perform", examBase(slug), id), Button: "Record the report", Fields: []formField{
 		{Name: "on", Label: "Report dated", Kind: "date", Required: true, Match: []string{"report date", "on is required"}},
 		{Name: "examiner", Label: "Examiner the report names", Hint: "Empty: the schedule's."},
 		{Name: "scope", Label: "Scope the report gives", Hint: "Empty: the schedule's."},
@@ -61,25 +61,25 @@ func performExamForm(slug string, id int64) *fieldForm {
 }
 
 func findingExamForm(slug string, id int64) *fieldForm {
-	return &fieldForm{ID: fmt.Sprintf("exam-%d-finding", id), Title: fmt.Sprintf("Record a finding of exam %d", id), Action: fmt.Sprintf("%s/%d/findings", examBase(slug), id), Button: "Record the finding", Fields: []formField{
+	return &fieldForm{Level: 4, ID: fmt.Sprintf("exam-%d-finding", id), Title: fmt.Sprintf("Record a finding of exam %d", id), Action: fmt.Sprintf("%s/%d/findings", examBase(slug), id), Button: "Record the finding", Fields: []formField{
 		{Name: "severity", Label: "Severity", Kind: "select", Required: true, Options: fieldexam.Severities, Match: []string{"severity"}},
 		{Name: "text", Label: "What was found", Required: true, Match: []string{"text is required"}},
 	}}
 }
 
 func disposeFindingForm(slug string, id int64) *fieldForm {
-	return &fieldForm{ID: fmt.Sprintf("finding-%d-dispose", id), Title: fmt.Sprintf("Dispose of finding %d: a note or a reserve", id), Hint: "A reserve is set pending a second lender's approval, as on the loan account's page.", Action: findingBase(slug, id) + "/dispose", Button: "Dispose of the finding", Fields: []formField{
+	return &fieldForm{Level: 4, ID: fmt.Sprintf("finding-%d-dispose", id), Title: fmt.Sprintf("Dispose of finding %d: a note or a reserve", id), Hint: "A reserve is set pending a second lender's approval, as on the loan account's page.", Action: findingBase(slug, id) + "/dispose", Button: "Dispose of the finding", Fields: []formField{
 		{Name: "disposition", Label: "Disposition", Kind: "select", Required: true, Options: []string{fieldexam.DisposeNote, fieldexam.DisposeReserve}, Match: []string{"disposition"}},
-		{Name: "text", Label: "Note, or why", Match: []string{"text is required"}},
-		{Name: "reserve_id", Label: "Reserve id", Hint: "Lower-case letters, digits, - and _.", Match: []string{"reserve id", "already exists"}},
-		{Name: "amount", Label: "Reserve amount (USD)", Kind: "amount", Match: []string{": amount"}},
+		{Name: "text", Label: "Note, or why", Hint: "Required for a note.", Match: []string{"text is required", "text:"}},
+		{Name: "reserve_id", Label: "Reserve id", Hint: "Required for a reserve: lower-case letters, digits, - and _.", Match: []string{"reserve id", "already exists"}},
+		{Name: "amount", Label: "Reserve amount (USD)", Kind: "amount", Hint: "Required for a reserve.", Match: []string{": amount"}},
 		{Name: "placement", Label: "Reserve placed at", Kind: "select", Options: []string{"borrowing_base", "line"}, Match: []string{"placement"}},
-		{Name: "from", Label: "Reserve in force from", Kind: "date", Match: []string{"in force from"}},
+		{Name: "from", Label: "Reserve in force from", Kind: "date", Hint: "Required for a reserve.", Match: []string{"in force from"}},
 	}}
 }
 
 func rateFindingForm(slug string, id int64, components []string) *fieldForm {
-	return &fieldForm{ID: fmt.Sprintf("finding-%d-rate", id), Title: fmt.Sprintf("Ask for an advance-rate change after finding %d", id), Hint: "Previewed first: the amendment's draft and what it changes; asked for from the preview, a second lender approves it.", Action: findingBase(slug, id) + "/preview", Button: "Preview the amendment", Fields: []formField{
+	return &fieldForm{Level: 4, ID: fmt.Sprintf("finding-%d-rate", id), Title: fmt.Sprintf("Ask for an advance-rate change after finding %d", id), Hint: "Previewed first: the amendment's draft and what it changes; asked for from the preview, a second lender approves it.", Action: findingBase(slug, id) + "/preview", Button: "Preview the amendment", Fields: []formField{
 		{Name: "component", Label: "Component", Kind: "select", Required: true, Options: components, Match: []string{"component"}},
 		{Name: "rate", Label: "New advance rate", Hint: "E.g. 75%.", Required: true, Match: []string{"rate "}},
 		{Name: "effective", Label: "Effective", Kind: "date", Required: true, Match: []string{"effective"}},
@@ -260,10 +260,6 @@ func rateChange(rq *req) (app.AdvanceRateChange, error) {
 	r, err := money.ParseRate(v)
 	if err != nil {
 		return c, userErr(http.StatusBadRequest, fmt.Sprintf("New advance rate: %q is not a rate. Enter it as a percentage, for example 75%%.", v))
-	}
-	if !strings.HasSuffix(v, "%") && r.Cmp(money.RateFromInt(1)) > 0 {
-		// "75" means 75%, as a person types it.
-		r, _ = money.ParseRate(v + "%")
 	}
 	c.Rate = r
 	if c.Effective, err = dateField("Effective", f("effective")); err != nil {

@@ -11,6 +11,7 @@ import (
 type fieldForm struct {
 	ID     string // the form's name, and the prefix of its fields' ids
 	Title  string
+	Level  int // its heading's level: 3 (the default) or 4 (a form inside a section's article)
 	Hint   string
 	Action string // where it posts
 	Button string

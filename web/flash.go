@@ -56,7 +56,7 @@ var flashes = map[string]flashMsg{
 	"user_disabled":                    {"%s is disabled: their sessions ended and their API tokens are revoked.", []*regexp.Regexp{flashEmail}},
 	"user_enabled":                     {"%s is enabled again (their API tokens stay revoked).", []*regexp.Regexp{flashEmail}},
 	"token_revoked":                    {"The API token of %s is revoked.", []*regexp.Regexp{flashEmail}},
-	"amendment_requested":              {"The draft previewed is asked for as pending action %s: a second lender approves it on the approvals of the API (or rejects it); until then no figure uses it.", []*regexp.Regexp{flashID}},
+	"amendment_requested":              {"The draft previewed is asked for as pending action %s: a second lender approves it (or rejects it) among the amendments asked for on the terms page; until then no figure uses it.", []*regexp.Regexp{flashID}},
 	"sessions_ended":                   {"%s session(s) of %s ended.", []*regexp.Regexp{flashID, flashEmail}},
 	"rate_recorded":                    {"The value of %s from %s is recorded.", []*regexp.Regexp{flashSeries, flashDate}},
 	"default_recorded":                 {"Event of default %s (occurred %s) is recorded.", []*regexp.Regexp{flashFact, flashDate}},

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -203,6 +204,18 @@ type termsPage struct {
 	Amendments []*agreement.Amendment
 	Documents  []agreement.Document
 	Dates      []date.Date
+	// Pending: the amendments asked for, newest first, with their
+	// decision once made; a second lender decides those pending
+	// (app.Service.DecidePending).
+	Pending []pendingAmendment
+}
+
+// pendingAmendment is an amendment asked for: the draft (its file name
+// and content) and the request's state.
+type pendingAmendment struct {
+	store.Pending
+	File    app.AmendmentFile
+	Mine    bool // asked for by the user (who may not decide it)
 }
 
 func (s *Server) termsPage(rq *req) error {
@@ -234,7 +247,45 @@ func (s *Server) termsPage(rq *req) error {
 		p.From, p.To = fac.Amendments[0].Effective.AddDays(-1), fac.Amendments[0].Effective
 		p.Diff = fac.Diff(p.From, p.To)
 	}
+	ps, err := s.acc.PendingList(ctx, rq.fac.Slug)
+	if err != nil {
+		return err
+	}
+	for i := len(ps) - 1; i >= 0; i-- {
+		if ps[i].Kind != app.PendingAmendment {
+			continue
+		}
+		pa := pendingAmendment{Pending: ps[i], Mine: ps[i].RequestedBy == rq.user.Email}
+		_ = json.Unmarshal(ps[i].Payload, &pa.File)
+		p.Pending = append(p.Pending, pa)
+	}
 	return rq.render(http.StatusOK, "terms", rq.view("Terms", "terms", p))
+}
+
+// decideAmendment approves (the amendment is then a document of the
+// facility, used by every figure from its effective date) or rejects an
+// amendment another lender asked for (app.Service.DecidePending: the
+// decider must not be its requester; a rejection needs its reason).
+func (s *Server) decideAmendment(approve bool) func(rq *req) error {
+	return func(rq *req) error {
+		rq.asks(map[bool]app.Op{true: app.OpApprovePending, false: app.OpRejectPending}[approve])
+		if err := rq.allow(app.ActDecidePending, "decide amendments"); err != nil {
+			return err
+		}
+		id, err := strconv.ParseInt(rq.r.PathValue("id"), 10, 64)
+		if err != nil || id <= 0 {
+			return userErr(http.StatusNotFound, "There is no such pending amendment: go back to the terms.")
+		}
+		comment := strings.TrimSpace(rq.r.PostFormValue("comment"))
+		if !approve && comment == "" {
+			return rq.refused(userErr(http.StatusBadRequest, "Why it is rejected: say why, for the requester."), s.termsPage)
+		}
+		_, after, err := s.svc.DecidePending(rq.actx(), rq.fac.Slug, id, approve, rq.user.Email, comment)
+		if err != nil {
+			return rq.refused(err, s.termsPage)
+		}
+		return rq.done(rq.facPath("/terms#pending"), "request_decided", fmt.Sprint(after.ID), after.Status)
+	}
 }
 
 // --- calendar ---

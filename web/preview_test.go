@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"html"
 	"io"
 	"mime/multipart"
@@ -11,6 +12,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"revolver/date"
+	"revolver/store"
 )
 
 const webDraft = `revolver: amendment/1
@@ -95,6 +99,56 @@ func TestPreviewDraftPage(t *testing.T) {
 		b := e.signIn(t, "controller@btu.example")
 		if _, page := b.get("/facilities/btu/terms"); strings.Contains(page, `id="preview-draft"`) {
 			t.Error("the borrower is offered the draft preview")
+		}
+	})
+}
+
+// TestAmendmentDecidedOnTheTermsPage: an amendment asked for is listed on
+// the terms page with its draft; its requester is told a second lender
+// decides it and offered no decision; a rejection without its reason is
+// refused and changes nothing; a second lender approves it, and from then
+// the terms in force on its date are the amended ones and the list shows
+// who approved it.
+func TestAmendmentDecidedOnTheTermsPage(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		o := e.signIn(t, "officer@bank.example")
+		_, page := o.postDraft("second-amendment.yaml", webDraft, "2004-10-15")
+		form := url.Values{}
+		for _, m := range hiddenRe.FindAllStringSubmatch(page, -1) {
+			form.Set(m[1], html.UnescapeString(m[2]))
+		}
+		mustStatus(t, "ask for it", o.post("/facilities/btu/amendments", form).StatusCode, http.StatusSeeOther)
+		ps, _ := e.web.acc.PendingList(ctx, "btu")
+		id := ps[len(ps)-1].ID
+		_, page = o.get("/facilities/btu/terms")
+		if !strings.Contains(page, "second-amendment.yaml") || !strings.Contains(page, "You asked for it") || strings.Contains(page, fmt.Sprintf(`id="approve-pending-%d"`, id)) {
+			t.Errorf("the requester's terms page: %s", section(page, "pending-h", "</section>"))
+		}
+		a := e.signIn(t, "admin@bank.example")
+		_, page = a.get("/facilities/btu/terms")
+		if !strings.Contains(page, fmt.Sprintf(`id="approve-pending-%d"`, id)) {
+			t.Fatalf("a second lender is offered no decision: %s", section(page, "pending-h", "</section>"))
+		}
+		resp, _ := a.postPage(fmt.Sprintf("/facilities/btu/approvals/%d/reject", id), url.Values{"comment": {" "}})
+		if resp.StatusCode == http.StatusSeeOther {
+			t.Error("a rejection without its reason was accepted")
+		}
+		if ps, _ := e.web.acc.PendingList(ctx, "btu"); ps[len(ps)-1].Status != store.PendingRequested {
+			t.Errorf("after a refused rejection: %s", ps[len(ps)-1].Status)
+		}
+		resp = a.post(fmt.Sprintf("/facilities/btu/approvals/%d/approve", id), url.Values{"comment": {"agreed with the borrower"}})
+		mustStatus(t, "approve", resp.StatusCode, http.StatusSeeOther)
+		if !strings.Contains(Flash(resp.Header.Get("Location")), "is approved") {
+			t.Errorf("after the approval: %s", resp.Header.Get("Location"))
+		}
+		tt, err := e.web.terms.TermsAsOf(ctx, "btu", date.MustParse("2004-10-15"))
+		if err != nil || tt.Commitment.Value != 12_000_000_00 {
+			t.Errorf("the commitment after the approval: %v %v, want 12,000,000.00", tt.Commitment.Value, err)
+		}
+		_, page = o.get("/facilities/btu/terms")
+		if !strings.Contains(page, "approved by admin@bank.example") {
+			t.Errorf("the list does not say who approved it: %s", section(page, "pending-h", "</section>"))
 		}
 	})
 }

@@ -10,6 +10,9 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"revolver/app"
+	"revolver/date"
 )
 
 // sweepPages are the addresses the sweep visits for each GET pattern of
@@ -102,6 +105,15 @@ func TestEveryPageEveryRole(t *testing.T) {
 	}
 	letterOfCredit(t, e)
 	notifyFixture(t, e)
+	// A field exam with an open finding: its forms are on the page.
+	officer := e.as(t, "officer@bank.example")
+	x, err := e.web.svc.ScheduleFieldExam(officer, "btu", app.FieldExamInput{Start: date.MustParse("2004-09-27"), Examiner: "Audit Co"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.web.svc.AddFinding(officer, "btu", x.ID, app.FindingInput{Severity: "medium", Text: "credit memos issued late"}); err != nil {
+		t.Fatal(err)
+	}
 	base := e.srv.URL
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(800, 900)); err != nil {
 		t.Fatal(err)
@@ -143,7 +155,7 @@ func TestEveryPageEveryRole(t *testing.T) {
 		t.Errorf("after the keyboard's submission: %q %v", flash, err)
 	}
 	recs, err := e.web.st.FieldExamRecords(context.Background(), "btu")
-	if err != nil || len(recs) != 1 || recs[0].Examiner != "Audit Co" || recs[0].Scope != "receivables" || recs[0].On.String() != "2004-10-20" {
+	if err != nil || len(recs) != 3 || recs[2].Examiner != "Audit Co" || recs[2].Scope != "receivables" || recs[2].On.String() != "2004-10-20" {
 		t.Errorf("the exam scheduled by keyboard: %+v %v", recs, err)
 	}
 }

@@ -215,6 +215,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET "+f+"/terms", s.facPage(s.termsPage))
 	s.mux.HandleFunc("POST "+f+"/terms/preview", s.facPage(s.previewDraft))
 	s.mux.HandleFunc("POST "+f+"/amendments", s.facPage(s.requestAmendment))
+	s.mux.HandleFunc("POST "+f+"/approvals/{id}/approve", s.facPage(s.decideAmendment(true)))
+	s.mux.HandleFunc("POST "+f+"/approvals/{id}/reject", s.facPage(s.decideAmendment(false)))
 	s.mux.HandleFunc("GET "+f+"/calendar", s.facPage(s.calendarPage))
 	s.mux.HandleFunc("POST "+f+"/defaults", s.facPage(s.recordDefaultForm))
 	s.mux.HandleFunc("POST "+f+"/defaults/{id}/notice", s.facPage(s.noticeOfDefaultForm))

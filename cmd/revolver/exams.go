@@ -75,7 +75,7 @@ func examCmd() *cobra.Command {
 				return out, opError(err)
 			}),
 		command("schedule --slug S --as EMAIL --start D --examiner NAME [--scope TEXT]", "Schedule a field exam: its fieldwork's first day, the examiner and the scope",
-			"  revolver exam schedule --slug btu --as officer@bank.example --start 2006-02-20 --examiner 'Audit Co' --scope 'receivables and inventory'", true,
+			"  revolver exam schedule --slug btu --as officer@bank.example --start 2006-02-20 --examiner 'Audit Co' --scope 'receivables and inventory'", false,
 			func(cmd *cobra.Command) {
 				cmd.Flags().StringVar(&start, "start", "", "the fieldwork's first day YYYY-MM-DD")
 				cmd.Flags().StringVar(&examiner, "examiner", "", "the examiner (a firm or a person)")
@@ -95,7 +95,7 @@ func examCmd() *cobra.Command {
 				return out, o.refuse(err)
 			}),
 		command("perform --slug S --as EMAIL --id N --on D [--examiner NAME] [--scope TEXT]", "Record a field exam performed: its report's date, and the examiner and scope the report gives (the schedule's by default)",
-			"  revolver exam perform --slug btu --as officer@bank.example --id 1 --on 2006-02-28", true,
+			"  revolver exam perform --slug btu --as officer@bank.example --id 1 --on 2006-02-28", false,
 			func(cmd *cobra.Command) {
 				idFlag(cmd, "the exam's id (exam list)")
 				cmd.Flags().StringVar(&on, "on", "", "the report's date YYYY-MM-DD")
@@ -119,7 +119,7 @@ func examCmd() *cobra.Command {
 				return out, o.refuse(err)
 			}),
 		command("finding --slug S --as EMAIL --id N --severity low|medium|high --text TEXT", "Record a finding of a field exam",
-			"  revolver exam finding --slug btu --as officer@bank.example --id 1 --severity high --text 'dilution 9% against 5% reported'", true,
+			"  revolver exam finding --slug btu --as officer@bank.example --id 1 --severity high --text 'dilution 9% against 5% reported'", false,
 			func(cmd *cobra.Command) {
 				idFlag(cmd, "the exam's id (exam list)")
 				cmd.Flags().StringVar(&severity, "severity", "", "low, medium or high")
@@ -162,7 +162,7 @@ func examCmd() *cobra.Command {
 		command("dispose --slug S --as EMAIL --id FINDING --disposition note|reserve|advance_rate ...", "Dispose of a finding, once: a note (--text), a reserve (--reserve-id, --amount, --placement, --from), or an advance-rate change (--component, --rate, --effective, --previewed from exam preview)",
 			"  revolver exam dispose --slug btu --as officer@bank.example --id 2 --disposition reserve --reserve-id dilution --amount 150000.00 --placement borrowing_base --from 2006-03-01\n"+
 				"  revolver exam dispose --slug btu --as officer@bank.example --id 3 --disposition advance_rate --component receivables --rate 75% --effective 2006-03-01 --previewed SHA256",
-			true,
+			false,
 			func(cmd *cobra.Command) {
 				idFlag(cmd, "the finding's id (exam list)")
 				cmd.Flags().StringVar(&disposition, "disposition", "", "note, reserve or advance_rate")

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -42,8 +44,33 @@ func TestScripts(t *testing.T) {
 			env.Setenv("MODERN", modern)
 			return nil
 		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"status": status, "lmaperformed": lmaPerformedCmd},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"status": status, "lmaperformed": lmaPerformedCmd, "jsonenv": jsonEnv},
 	})
+}
+
+// jsonenv FILE PATH VAR sets VAR to the string at PATH (keys joined by
+// dots) of the JSON object in FILE (e.g. a command's stdout copied with
+// cp stdout FILE).
+func jsonEnv(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: jsonenv FILE PATH VAR")
+	}
+	var v any
+	if err := json.Unmarshal([]byte(ts.ReadFile(args[0])), &v); err != nil {
+		ts.Fatalf("jsonenv %s: %v", args[0], err)
+	}
+	for _, k := range strings.Split(args[1], ".") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			ts.Fatalf("jsonenv %s: %s: not an object at %q", args[0], args[1], k)
+		}
+		v = m[k]
+	}
+	str, ok := v.(string)
+	if !ok {
+		ts.Fatalf("jsonenv %s: %s is %v, not a string", args[0], args[1], v)
+	}
+	ts.Setenv(args[2], str)
 }
 
 // status N ARGS... runs revolver ARGS and checks that it exits with status

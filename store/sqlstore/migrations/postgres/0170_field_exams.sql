@@ -14,17 +14,23 @@ CREATE TABLE field_exam_records (
 	exam_on     DATE,
 	examiner    TEXT NOT NULL DEFAULT '',
 	scope       TEXT NOT NULL DEFAULT '',
-	severity    TEXT NOT NULL DEFAULT '',
-	disposition TEXT NOT NULL DEFAULT '',
+	severity    TEXT NOT NULL DEFAULT '' CHECK (severity IN ('', 'low', 'medium', 'high')),
+	disposition TEXT NOT NULL DEFAULT '' CHECK (disposition IN ('', 'reserve', 'advance_rate', 'note')),
 	ref         TEXT NOT NULL DEFAULT '',
 	text        TEXT NOT NULL DEFAULT '',
 	recorded_by TEXT NOT NULL CHECK (recorded_by <> ''),
 	recorded_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX field_exam_records_facility ON field_exam_records (facility_id, id);
+-- An exam is performed once, a finding disposed of once (the use cases'
+-- rule; these refuse a second one whatever writes it).
+CREATE UNIQUE INDEX field_exam_records_performed_once ON field_exam_records (exam) WHERE action = 'perform';
+CREATE UNIQUE INDEX field_exam_records_disposed_once ON field_exam_records (finding) WHERE action = 'dispose';
 CREATE FUNCTION field_exam_records_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	RAISE EXCEPTION 'field exam records are append-only';
 END $$;
 CREATE TRIGGER field_exam_records_append_only BEFORE UPDATE OR DELETE ON field_exam_records
 FOR EACH ROW EXECUTE FUNCTION field_exam_records_append_only();
+CREATE TRIGGER field_exam_records_no_truncate BEFORE TRUNCATE ON field_exam_records FOR EACH STATEMENT EXECUTE FUNCTION no_truncate();
+REVOKE TRUNCATE ON field_exam_records FROM PUBLIC;

@@ -14,14 +14,18 @@ CREATE TABLE field_exam_records (
 	exam_on     INTEGER,
 	examiner    TEXT NOT NULL DEFAULT '',
 	scope       TEXT NOT NULL DEFAULT '',
-	severity    TEXT NOT NULL DEFAULT '',
-	disposition TEXT NOT NULL DEFAULT '',
+	severity    TEXT NOT NULL DEFAULT '' CHECK (severity IN ('', 'low', 'medium', 'high')),
+	disposition TEXT NOT NULL DEFAULT '' CHECK (disposition IN ('', 'reserve', 'advance_rate', 'note')),
 	ref         TEXT NOT NULL DEFAULT '',
 	text        TEXT NOT NULL DEFAULT '',
 	recorded_by TEXT NOT NULL CHECK (recorded_by <> ''),
 	recorded_at INTEGER NOT NULL
 );
 CREATE INDEX field_exam_records_facility ON field_exam_records (facility_id, id);
+-- An exam is performed once, a finding disposed of once (the use cases'
+-- rule; these refuse a second one whatever writes it).
+CREATE UNIQUE INDEX field_exam_records_performed_once ON field_exam_records (exam) WHERE action = 'perform';
+CREATE UNIQUE INDEX field_exam_records_disposed_once ON field_exam_records (finding) WHERE action = 'dispose';
 CREATE TRIGGER field_exam_records_no_update BEFORE UPDATE ON field_exam_records
 BEGIN SELECT RAISE(ABORT, 'field exam records are append-only'); END;
 CREATE TRIGGER field_exam_records_no_delete BEFORE DELETE ON field_exam_records
