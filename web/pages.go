@@ -214,8 +214,8 @@ type termsPage struct {
 // and content) and the request's state.
 type pendingAmendment struct {
 	store.Pending
-	File    app.AmendmentFile
-	Mine    bool // asked for by the user (who may not decide it)
+	File app.AmendmentFile
+	Mine bool // asked for by the user (who may not decide it)
 }
 
 func (s *Server) termsPage(rq *req) error {
