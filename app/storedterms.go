@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"revolver/agreement"
+	"revolver/fieldexam"
 	"revolver/date"
 	"revolver/store"
 )
@@ -360,6 +361,11 @@ func (s *Service) RegisterFacility(ctx context.Context, slug string, files []agr
 	fac, err := agreement.Parse(files)
 	if err != nil {
 		return store.Facility{}, store.Errorf(store.CodeInvalid, "%v", err)
+	}
+	if m := settings.FieldExamMonths; m != nil {
+		if err := fieldexam.CheckMonths("setting "+FieldExamSetting, *m); err != nil {
+			return store.Facility{}, invalid("%v", err)
+		}
 	}
 	f, err := s.Store.Facility(ctx, slug)
 	if store.ErrorCode(err) == store.CodeNotFound {

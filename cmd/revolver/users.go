@@ -103,6 +103,7 @@ func facilityCmd() *cobra.Command {
 	c := &cobra.Command{Use: "facility", Short: "Facilities in the store"}
 	var sf, lf storeFlags
 	var slug, dir, threshold string
+	var examMonths int
 	add := &cobra.Command{
 		Use:   "add --slug SLUG --agreement DIR",
 		Short: "Register a facility from its agreement files (idempotent)",
@@ -142,6 +143,9 @@ func facilityCmd() *cobra.Command {
 				}
 				settings.MakerCheckerThreshold = &a
 			}
+			if examMonths != 0 {
+				settings.FieldExamMonths = &examMonths
+			}
 			st, _, err := sf.open(cmd.Context())
 			if err != nil {
 				return err
@@ -163,6 +167,7 @@ func facilityCmd() *cobra.Command {
 	add.Flags().StringVar(&slug, "slug", "", "the facility's slug (e.g. btu-sovereign)")
 	add.Flags().StringVar(&dir, "agreement", "", "directory of agreement files")
 	add.Flags().StringVar(&threshold, "maker-checker-threshold", "", "advances above this amount need a second person's approval")
+	add.Flags().IntVar(&examMonths, "field-exam-frequency-months", 0, "the bank's field exam frequency for the facility when its terms state none (1 to 120; default 12)")
 	var format string
 	list := &cobra.Command{
 		Use:   "list",
