@@ -34,6 +34,8 @@ func TestDemoScreens(t *testing.T) {
 		{"demo-04-loans", f + "/loans?as_of=" + on + "&from=2006-10-01"},
 		{"demo-05-covenants", f + "/covenants?as_known_on=" + on},
 		{"demo-06-calendar", f + "/calendar?as_of=" + on},
+		{"demo-07-field-exams", f + "/field-exams"},
+		{"demo-08-terms", f + "/terms"},
 	} {
 		steps = append(steps, chromedp.Navigate(base+p.path), waitText("h1", ""), shot(t, dir, p.name))
 	}
