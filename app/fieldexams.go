@@ -87,19 +87,24 @@ type FieldExam struct {
 }
 
 // Finding is a finding of an exam and its disposition (nil: open).
+// Earlier are its dispositions turned down: a reserve released before a
+// second lender approved it, an amendment rejected; each reopened the
+// finding.
 type Finding struct {
-	ID          int64        `json:"id"`
-	Exam        int64        `json:"exam"`
-	Severity    string       `json:"severity"`
-	Text        string       `json:"text"`
-	RecordedBy  string       `json:"recorded_by"`
-	RecordedAt  time.Time    `json:"recorded_at"`
-	Disposition *Disposition `json:"disposition"`
+	ID          int64         `json:"id"`
+	Exam        int64         `json:"exam"`
+	Severity    string        `json:"severity"`
+	Text        string        `json:"text"`
+	RecordedBy  string        `json:"recorded_by"`
+	RecordedAt  time.Time     `json:"recorded_at"`
+	Disposition *Disposition  `json:"disposition"`
+	Earlier     []Disposition `json:"earlier,omitempty"`
 }
 
 // Disposition is what a finding led to: a reserve (Ref its id), an
 // advance-rate amendment asked for (Ref the pending action's id), or a
-// note; Link where it is seen in the web pages.
+// note; Link where it is seen in the web pages; TurnedDown, for an
+// earlier disposition, why it no longer stands.
 type Disposition struct {
 	Kind       string    `json:"kind"`
 	Ref        string    `json:"ref,omitempty"`
@@ -107,7 +112,12 @@ type Disposition struct {
 	Link       string    `json:"link"`
 	RecordedBy string    `json:"recorded_by"`
 	RecordedAt time.Time `json:"recorded_at"`
+	TurnedDown string    `json:"turned_down,omitempty"`
 }
+
+// turnedDown says why a disposition's reserve or amendment no longer
+// stands ("" it stands): kind and ref of the disposition.
+type turnedDown func(kind, ref string) string
 
 // FieldExams is a facility's field exam schedule on the business date as
 // known at a time: the frequency in force and where it comes from, the
@@ -127,8 +137,9 @@ type FieldExams struct {
 }
 
 // fieldExamsFrom builds the exams from a facility's records known at
-// knownAt, with their state on bd, newest first.
-func fieldExamsFrom(facility string, recs []store.FieldExamRecord, knownAt time.Time, bd date.Date) []FieldExam {
+// knownAt, with their state on bd, newest first; down (nil: none) says
+// which dispositions were turned down, which reopen their finding.
+func fieldExamsFrom(facility string, recs []store.FieldExamRecord, knownAt time.Time, bd date.Date, down turnedDown) []FieldExam {
 	var exams []FieldExam
 	at := map[int64]int{}
 	finding := map[int64][2]int{}
@@ -153,8 +164,17 @@ func fieldExamsFrom(facility string, recs []store.FieldExamRecord, knownAt time.
 			}
 		case store.ExamDispose:
 			if ix, ok := finding[r.Finding]; ok && exams[ix[0]].Findings[ix[1]].Disposition == nil {
-				exams[ix[0]].Findings[ix[1]].Disposition = &Disposition{Kind: r.Disposition, Ref: r.Ref, Text: r.Text,
+				x := &exams[ix[0]].Findings[ix[1]]
+				d := Disposition{Kind: r.Disposition, Ref: r.Ref, Text: r.Text,
 					Link: dispositionLink(facility, r.Disposition, refOr(r.Ref, r.Finding)), RecordedBy: r.RecordedBy, RecordedAt: r.RecordedAt}
+				if why := ""; down != nil {
+					if why = down(r.Disposition, r.Ref); why != "" {
+						d.TurnedDown = why
+						x.Earlier = append(x.Earlier, d)
+						continue
+					}
+				}
+				x.Disposition = &d
 			}
 		}
 	}
@@ -216,13 +236,14 @@ func fieldExamFrequency(t *agreement.Terms, f store.Facility) (fieldexam.Frequen
 }
 
 // fieldExamSchedule is the schedule of facility f on bd from its records
-// known at knownAt under terms t (nil: none read; since 0 then).
-func fieldExamSchedule(f store.Facility, t *agreement.Terms, recs []store.FieldExamRecord, knownAt time.Time, bd date.Date) (FieldExams, error) {
+// known at knownAt under terms t (nil: none read; since 0 then), the
+// dispositions down turned down reopening their findings.
+func fieldExamSchedule(f store.Facility, t *agreement.Terms, recs []store.FieldExamRecord, knownAt time.Time, bd date.Date, down turnedDown) (FieldExams, error) {
 	freq, err := fieldExamFrequency(t, f)
 	if err != nil {
 		return FieldExams{}, err
 	}
-	out := FieldExams{Facility: f.Slug, BusinessDate: bd, KnownAt: knownAt, Frequency: freq, Exams: fieldExamsFrom(f.Slug, recs, knownAt, bd)}
+	out := FieldExams{Facility: f.Slug, BusinessDate: bd, KnownAt: knownAt, Frequency: freq, Exams: fieldExamsFrom(f.Slug, recs, knownAt, bd, down)}
 	if t != nil {
 		out.Since = t.Since
 	}
@@ -281,9 +302,56 @@ func (s *Service) FieldExamsOf(ctx context.Context, facility string, knownAt tim
 	if err != nil {
 		return FieldExams{}, err
 	}
-	out, err := fieldExamSchedule(f, t, recs, knownAt, bd)
+	down, err := s.turnedDownAt(ctx, facility, knownAt)
+	if err != nil {
+		return FieldExams{}, err
+	}
+	out, err := fieldExamSchedule(f, t, recs, knownAt, bd, down)
 	out.KnownAt = shown
 	return out, err
+}
+
+// turnedDownAt says, as known at knownAt, which dispositions were turned
+// down: a reserve released before a second lender approved it, an
+// amendment rejected.
+func (s *Service) turnedDownAt(ctx context.Context, facility string, knownAt time.Time) (turnedDown, error) {
+	rs, err := s.reserveRecords(ctx, facility)
+	if err != nil {
+		return nil, err
+	}
+	reserves := map[string]LenderReserve{}
+	for _, r := range lenderReserves(rs, knownAt) {
+		reserves[r.ID] = r
+	}
+	rejected := map[string]store.Pending{}
+	if acc, ok := s.Store.(store.Accounts); ok {
+		ps, err := acc.PendingList(ctx, facility)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			if p.Status == store.PendingRejected && !p.DecidedAt.After(knownAt) {
+				rejected[fmt.Sprint(p.ID)] = p
+			}
+		}
+	}
+	return func(kind, ref string) string {
+		switch kind {
+		case fieldexam.DisposeReserve:
+			if r, ok := reserves[ref]; ok && r.Status == ReserveReleased {
+				return fmt.Sprintf("reserve %s released before it was approved (%s, by %s)", ref, r.ReleaseReason, r.ReleasedBy)
+			}
+		case fieldexam.DisposeAdvanceRate:
+			if p, ok := rejected[ref]; ok {
+				why := fmt.Sprintf("amendment %s rejected by %s", ref, p.DecidedBy)
+				if p.Comment != "" {
+					why += ": " + p.Comment
+				}
+				return why
+			}
+		}
+		return ""
+	}, nil
 }
 
 // checkExamInput refuses an exam input without its date or examiner,
@@ -421,6 +489,10 @@ func (s *Service) addExamRecord(ctx context.Context, facility string, r store.Fi
 	if err != nil {
 		return FieldExam{}, err
 	}
+	down, err := s.turnedDownAt(ctx, facility, store.Everything)
+	if err != nil {
+		return FieldExam{}, err
+	}
 	var out FieldExam
 	err = s.update(ctx, facility, func(tx store.Tx) error {
 		recs, err := tx.FieldExamRecords()
@@ -447,7 +519,7 @@ func (s *Service) addExamRecord(ctx context.Context, facility string, r store.Fi
 		if id == 0 {
 			id = added.ID
 		}
-		out, err = examOf(facility, append(recs, added), id, bd)
+		out, err = examOfDown(facility, append(recs, added), id, bd, down)
 		return err
 	})
 	return out, err
@@ -455,7 +527,12 @@ func (s *Service) addExamRecord(ctx context.Context, facility string, r store.Fi
 
 // examOf is the exam id of the records (not_found when none).
 func examOf(facility string, recs []store.FieldExamRecord, id int64, bd date.Date) (FieldExam, error) {
-	for _, e := range fieldExamsFrom(facility, recs, store.Everything, bd) {
+	return examOfDown(facility, recs, id, bd, nil)
+}
+
+// examOfDown is examOf with the dispositions down turned down.
+func examOfDown(facility string, recs []store.FieldExamRecord, id int64, bd date.Date, down turnedDown) (FieldExam, error) {
+	for _, e := range fieldExamsFrom(facility, recs, store.Everything, bd, down) {
 		if e.ID == id {
 			return e, nil
 		}
@@ -463,9 +540,10 @@ func examOf(facility string, recs []store.FieldExamRecord, id int64, bd date.Dat
 	return FieldExam{}, store.Errorf(store.CodeNotFound, "facility %q has no field exam %d", facility, id)
 }
 
-// findingOf is the finding id of the records and its exam.
-func findingOf(facility string, recs []store.FieldExamRecord, id int64, bd date.Date) (FieldExam, Finding, error) {
-	for _, e := range fieldExamsFrom(facility, recs, store.Everything, bd) {
+// findingOf is the finding id of the records and its exam, the
+// dispositions down turned down (nil: none) reopening it.
+func findingOf(facility string, recs []store.FieldExamRecord, id int64, bd date.Date, down turnedDown) (FieldExam, Finding, error) {
+	for _, e := range fieldExamsFrom(facility, recs, store.Everything, bd, down) {
 		for _, x := range e.Findings {
 			if x.ID == id {
 				return e, x, nil
@@ -505,6 +583,9 @@ func findingDraft(t *agreement.Terms, e FieldExam, x Finding, c AdvanceRateChang
 	}
 	from := t.BorrowingBase.Components[i].AdvanceRate
 	id := fmt.Sprintf("field-exam-%d-finding-%d", e.ID, x.ID)
+	if n := len(x.Earlier); n > 0 {
+		id += fmt.Sprintf("-%d", n+1) // after a disposition turned down: another document
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Advance-rate change asked for by finding %d of the field exam of %s (%s): %s\n", x.ID, examDate(e), oneLine(e.Examiner), oneLine(x.Text))
 	fmt.Fprintf(&b, "# %s: from %s (%s) to %s from %s\n", c.Component, from.Value.Percent(), from.Cite, c.Rate.Percent(), c.Effective)
@@ -564,7 +645,11 @@ func (s *Service) findingDraftOf(ctx context.Context, facility string, finding i
 	if err != nil {
 		return AmendmentFile{}, err
 	}
-	e, x, err := findingOf(facility, recs, finding, bd)
+	down, err := s.turnedDownAt(ctx, facility, store.Everything)
+	if err != nil {
+		return AmendmentFile{}, err
+	}
+	e, x, err := findingOf(facility, recs, finding, bd, down)
 	if err != nil {
 		return AmendmentFile{}, err
 	}
@@ -601,7 +686,11 @@ func (s *Service) DisposeFinding(ctx context.Context, facility string, finding i
 	if err != nil {
 		return FieldExam{}, err
 	}
-	e, x, err := findingOf(facility, recs, finding, bd)
+	down, err := s.turnedDownAt(ctx, facility, store.Everything)
+	if err != nil {
+		return FieldExam{}, err
+	}
+	e, x, err := findingOf(facility, recs, finding, bd, down)
 	if err != nil {
 		return FieldExam{}, err
 	}
@@ -667,7 +756,7 @@ func (s *Service) DisposeFinding(ctx context.Context, facility string, finding i
 		if err != nil {
 			return err
 		}
-		_, x, err := findingOf(facility, recs, finding, bd)
+		_, x, err := findingOf(facility, recs, finding, bd, down)
 		if err != nil {
 			return err
 		}
@@ -694,7 +783,7 @@ func (s *Service) DisposeFinding(ctx context.Context, facility string, finding i
 		if err != nil {
 			return err
 		}
-		out, err = examOf(facility, append(recs, added), x.Exam, bd)
+		out, err = examOfDown(facility, append(recs, added), x.Exam, bd, down)
 		return err
 	})
 	return out, err

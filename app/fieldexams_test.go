@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -229,4 +230,75 @@ func hasException(m Morning, kind, reason string) bool {
 		}
 	}
 	return false
+}
+
+// TestFindingTurnedDown: a finding whose amendment a second lender
+// rejects is open again, with the disposition turned down and why; its
+// next draft is a document of its own; a finding whose reserve is
+// released before its approval is open again too; a disposition that
+// stands still refuses a second one.
+func TestFindingTurnedDown(t *testing.T) {
+	defaultsBackends(t, func(t *testing.T, s store.Store) {
+		c := newClocked(t, s, time.Date(2006, 3, 1, 12, 0, 0, 0, time.UTC))
+		c.open("2006-03-01", 12)
+		officer := WithActor(context.Background(), Actor{User: "officer1@bank", UserID: 1, Role: store.RoleLenderOfficer})
+		other := WithActor(context.Background(), Actor{User: "officer2@bank", UserID: 3, Role: store.RoleLenderOfficer})
+		e, err := c.ScheduleFieldExam(officer, "btu", FieldExamInput{Start: date.MustParse("2006-02-20"), Examiner: "Audit Co"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, text := range []string{"dilution understated", "consigned goods counted"} {
+			x, err := c.AddFinding(officer, "btu", e.ID, FindingInput{Severity: "high", Text: text})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, x.Findings[len(x.Findings)-1].ID)
+		}
+		change := AdvanceRateChange{Component: "receivables", Rate: money.MustRate("75%"), Effective: date.MustParse("2006-03-01")}
+		pv, err := c.PreviewFindingAmendment(officer, "btu", ids[0], change)
+		if err != nil {
+			t.Fatal(err)
+		}
+		change.Previewed = pv.Preview.SHA256
+		x, err := c.DisposeFinding(officer, "btu", ids[0], DispositionInput{Disposition: fieldexam.DisposeAdvanceRate, AdvanceRate: &change})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pending, _ := strconv.ParseInt(x.Findings[0].Disposition.Ref, 10, 64)
+		if _, err := c.DisposeFinding(officer, "btu", ids[0], DispositionInput{Disposition: fieldexam.DisposeNote, Text: "again"}); store.ErrorCode(err) != store.CodeConflict {
+			t.Errorf("a second disposition while the first stands: %v, want conflict", err)
+		}
+		c.at = c.at.Add(time.Hour)
+		if _, _, err := c.DecidePending(other, "btu", pending, false, "officer2@bank", "the field exam's sample is too small"); err != nil {
+			t.Fatal(err)
+		}
+		res := ReserveInput{ID: "consigned", Placement: "borrowing_base", Amount: 50_000_00, From: date.MustParse("2006-03-01")}
+		if _, err := c.DisposeFinding(officer, "btu", ids[1], DispositionInput{Disposition: fieldexam.DisposeReserve, Reserve: &res}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.ReleaseReserve(officer, "btu", "consigned", date.MustParse("2006-03-01"), "the goods were sold before the approval", "officer1@bank"); err != nil {
+			t.Fatal(err)
+		}
+		fe, err := c.FieldExamsOf(officer, "btu", time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := fe.Exams[0].Findings
+		if fe.OpenFindings != 2 || got[0].Disposition != nil || len(got[0].Earlier) != 1 || !strings.Contains(got[0].Earlier[0].TurnedDown, "rejected by officer2@bank: the field exam's sample is too small") ||
+			got[1].Disposition != nil || len(got[1].Earlier) != 1 || !strings.Contains(got[1].Earlier[0].TurnedDown, "released before it was approved") {
+			t.Fatalf("after the amendment was rejected and the reserve released: %+v", got)
+		}
+		pv, err = c.PreviewFindingAmendment(officer, "btu", ids[0], AdvanceRateChange{Component: "receivables", Rate: money.MustRate("78%"), Effective: date.MustParse("2006-03-01")})
+		if err != nil || pv.Draft.Name != fmt.Sprintf("field-exam-%d-finding-%d-2.yaml", e.ID, ids[0]) {
+			t.Errorf("the second draft: %q %v", pv.Draft.Name, err)
+		}
+		if _, err := c.DisposeFinding(officer, "btu", ids[0], DispositionInput{Disposition: fieldexam.DisposeNote, Text: "the borrower corrects its credit-memo timing; no change"}); err != nil {
+			t.Errorf("disposing of the reopened finding: %v", err)
+		}
+		before, err := c.FieldExamsOf(officer, "btu", c.at.Add(-30*time.Minute))
+		if err != nil || before.Exams[0].Findings[0].Disposition == nil || before.Exams[0].Findings[0].Disposition.Kind != fieldexam.DisposeAdvanceRate {
+			t.Errorf("as known before the rejection, the amendment stood: %+v %v", before.Exams[0].Findings[0], err)
+		}
+	})
 }

@@ -348,7 +348,11 @@ func (s *Service) morningFieldExam(ctx context.Context, f store.Facility, knownA
 	if err != nil {
 		return err
 	}
-	fe, err := fieldExamSchedule(f, t, recs, seenBy, bd)
+	down, err := s.turnedDownAt(ctx, f.Slug, seenBy)
+	if err != nil {
+		return err
+	}
+	fe, err := fieldExamSchedule(f, t, recs, seenBy, bd, down)
 	if err != nil {
 		return err
 	}

@@ -22,10 +22,10 @@ CREATE TABLE field_exam_records (
 	recorded_at INTEGER NOT NULL
 );
 CREATE INDEX field_exam_records_facility ON field_exam_records (facility_id, id);
--- An exam is performed once, a finding disposed of once (the use cases'
--- rule; these refuse a second one whatever writes it).
+-- An exam is performed once (the use cases' rule; this refuses a second
+-- report whatever writes it). A finding may be disposed of again once its
+-- reserve or amendment is turned down: the use cases check that.
 CREATE UNIQUE INDEX field_exam_records_performed_once ON field_exam_records (exam) WHERE action = 'perform';
-CREATE UNIQUE INDEX field_exam_records_disposed_once ON field_exam_records (finding) WHERE action = 'dispose';
 CREATE TRIGGER field_exam_records_no_update BEFORE UPDATE ON field_exam_records
 BEGIN SELECT RAISE(ABORT, 'field exam records are append-only'); END;
 CREATE TRIGGER field_exam_records_no_delete BEFORE DELETE ON field_exam_records
