@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"revolver/agreement"
-	"revolver/fieldexam"
 	"revolver/date"
+	"revolver/fieldexam"
 	"revolver/store"
 )
 
