@@ -31,6 +31,9 @@ type FieldExamInput struct {
 	Examiner string    `json:"examiner"`
 	Scope    string    `json:"scope,omitempty"`
 	By       string    `json:"-"`
+	// Key is the client's key of the request: the same key again answers
+	// the record it made and stores nothing new.
+	Key string `json:"-"`
 }
 
 // FindingInput is a finding of an exam: its severity (low, medium, high)
@@ -39,6 +42,7 @@ type FindingInput struct {
 	Severity string `json:"severity"`
 	Text     string `json:"text"`
 	By       string `json:"-"`
+	Key      string `json:"-"` // as FieldExamInput's
 }
 
 // AdvanceRateChange is the amendment a finding asks for: the advance rate
@@ -63,6 +67,7 @@ type DispositionInput struct {
 	Reserve     *ReserveInput      `json:"reserve,omitempty"`
 	AdvanceRate *AdvanceRateChange `json:"advance_rate,omitempty"`
 	By          string             `json:"-"`
+	Key         string             `json:"-"` // as FieldExamInput's
 }
 
 // FieldExam is one exam as known at a time: when its fieldwork started,
@@ -400,7 +405,7 @@ func (s *Service) ScheduleFieldExam(ctx context.Context, facility string, in Fie
 		return FieldExam{}, invalid("field exam: by is required (who schedules it)")
 	}
 	return s.addExamRecord(ctx, facility, store.FieldExamRecord{Action: store.ExamSchedule, On: in.Start,
-		Examiner: strings.TrimSpace(in.Examiner), Scope: strings.TrimSpace(in.Scope), RecordedBy: by}, nil)
+		Examiner: strings.TrimSpace(in.Examiner), Scope: strings.TrimSpace(in.Scope), Key: in.Key, RecordedBy: by}, nil)
 }
 
 // PerformFieldExam records an exam performed: its report's date (not
@@ -433,7 +438,7 @@ func (s *Service) PerformFieldExam(ctx context.Context, facility string, exam in
 		return FieldExam{}, invalid("field exam %d: report date %s is after the business date %s; record a report once it is issued", exam, in.On, bd)
 	}
 	return s.addExamRecord(ctx, facility, store.FieldExamRecord{Action: store.ExamPerform, Exam: exam, On: in.On,
-		Examiner: strings.TrimSpace(in.Examiner), Scope: strings.TrimSpace(in.Scope), RecordedBy: by}, func(e FieldExam, r *store.FieldExamRecord) error {
+		Examiner: strings.TrimSpace(in.Examiner), Scope: strings.TrimSpace(in.Scope), Key: in.Key, RecordedBy: by}, func(e FieldExam, r *store.FieldExamRecord) error {
 		if r.Examiner == "" {
 			r.Examiner = e.Examiner
 		}
@@ -473,7 +478,7 @@ func (s *Service) AddFinding(ctx context.Context, facility string, exam int64, i
 		return FieldExam{}, err
 	}
 	return s.addExamRecord(ctx, facility, store.FieldExamRecord{Action: store.ExamFinding, Exam: exam, Severity: in.Severity,
-		Text: strings.TrimSpace(in.Text), RecordedBy: by}, func(e FieldExam, _ *store.FieldExamRecord) error {
+		Text: strings.TrimSpace(in.Text), Key: in.Key, RecordedBy: by}, func(e FieldExam, _ *store.FieldExamRecord) error {
 		if e.Start > bd {
 			return invalid("field exam %d: its fieldwork starts %s, after the business date %s: nothing can have been found yet", exam, e.Start, bd)
 		}
@@ -497,6 +502,12 @@ func (s *Service) addExamRecord(ctx context.Context, facility string, r store.Fi
 	err = s.update(ctx, facility, func(tx store.Tx) error {
 		recs, err := tx.FieldExamRecords()
 		if err != nil {
+			return err
+		}
+		if x, ok, err := replayOf(recs, r.Key, r.Action); ok || err != nil {
+			if err == nil {
+				out, err = examOfDown(facility, recs, x.examID(), bd, down)
+			}
 			return err
 		}
 		if r.Exam != 0 {
@@ -523,6 +534,34 @@ func (s *Service) addExamRecord(ctx context.Context, facility string, r store.Fi
 		return err
 	})
 	return out, err
+}
+
+// replayedRecord is a record a request with the same key made before.
+type replayedRecord store.FieldExamRecord
+
+// examID is the exam the record is of (its own id for a schedule).
+func (r replayedRecord) examID() int64 {
+	if r.Exam != 0 {
+		return r.Exam
+	}
+	return r.ID
+}
+
+// replayOf finds the record the client key made before (ok false: none;
+// a conflict when the key made a record of another action).
+func replayOf(recs []store.FieldExamRecord, key, action string) (replayedRecord, bool, error) {
+	if key == "" {
+		return replayedRecord{}, false, nil
+	}
+	for _, x := range recs {
+		if x.Key == key {
+			if x.Action != action {
+				return replayedRecord{}, false, store.Errorf(store.CodeConflict, "key %q was used for another request (a %s record, %d)", key, x.Action, x.ID)
+			}
+			return replayedRecord(x), true, nil
+		}
+	}
+	return replayedRecord{}, false, nil
 }
 
 // examOf is the exam id of the records (not_found when none).
@@ -756,6 +795,12 @@ func (s *Service) DisposeFinding(ctx context.Context, facility string, finding i
 		if err != nil {
 			return err
 		}
+		if r, ok, err := replayOf(recs, in.Key, store.ExamDispose); ok || err != nil {
+			if err == nil {
+				out, err = examOfDown(facility, recs, r.examID(), bd, down)
+			}
+			return err
+		}
 		_, x, err := findingOf(facility, recs, finding, bd, down)
 		if err != nil {
 			return err
@@ -779,7 +824,7 @@ func (s *Service) DisposeFinding(ctx context.Context, facility string, finding i
 			ref = fmt.Sprint(p.ID)
 		}
 		added, err := tx.AddFieldExamRecord(store.FieldExamRecord{Facility: facility, Action: store.ExamDispose, Exam: x.Exam, Finding: finding,
-			Disposition: in.Disposition, Ref: ref, Text: text, RecordedBy: by, RecordedAt: s.now()})
+			Disposition: in.Disposition, Ref: ref, Text: text, Key: in.Key, RecordedBy: by, RecordedAt: s.now()})
 		if err != nil {
 			return err
 		}

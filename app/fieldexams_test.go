@@ -60,9 +60,18 @@ func TestFieldExams(t *testing.T) {
 		if _, err := c.ScheduleFieldExam(officer, "btu", FieldExamInput{Start: date.MustParse("2006-02-20"), Examiner: "Audit Co\norder: 9"}); store.ErrorCode(err) != store.CodeInvalid || !strings.Contains(err.Error(), "examiner: a control character") {
 			t.Errorf("an examiner on two lines: %v, want invalid naming the examiner", err)
 		}
-		e, err := c.ScheduleFieldExam(officer, "btu", FieldExamInput{Start: date.MustParse("2006-02-20"), Examiner: "Audit Co", Scope: "receivables and inventory"})
+		e, err := c.ScheduleFieldExam(officer, "btu", FieldExamInput{Start: date.MustParse("2006-02-20"), Examiner: "Audit Co", Scope: "receivables and inventory", Key: "k1"})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if again, err := c.ScheduleFieldExam(officer, "btu", FieldExamInput{Start: date.MustParse("2006-02-20"), Examiner: "Audit Co", Scope: "receivables and inventory", Key: "k1"}); err != nil || again.ID != e.ID {
+			t.Errorf("the request sent again: %+v %v, want exam %d", again, err, e.ID)
+		}
+		if recs, _ := s.FieldExamRecords(context.Background(), "btu"); len(recs) != 1 {
+			t.Errorf("%d records after the request sent twice, want 1", len(recs))
+		}
+		if _, err := c.AddFinding(officer, "btu", e.ID, FindingInput{Severity: "low", Text: "x", Key: "k1"}); store.ErrorCode(err) != store.CodeConflict {
+			t.Errorf("the key of the schedule used for a finding: %v, want conflict", err)
 		}
 		if e.State != fieldexam.InProgress || e.ScheduledBy != "officer1@bank" {
 			t.Errorf("scheduled %+v", e)

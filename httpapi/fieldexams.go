@@ -86,7 +86,7 @@ func (s *Server) scheduleFieldExam(c *call) (any, error) {
 	if err := c.decodeJSON(&b); err != nil {
 		return nil, err
 	}
-	out, err := c.svc().ScheduleFieldExam(c.r.Context(), c.fac.Slug, app.FieldExamInput{Start: b.Start, Examiner: b.Examiner, Scope: b.Scope, By: c.user.Email})
+	out, err := c.svc().ScheduleFieldExam(c.r.Context(), c.fac.Slug, app.FieldExamInput{Start: b.Start, Examiner: b.Examiner, Scope: b.Scope, By: c.user.Email, Key: c.ledgerKey()})
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func (s *Server) performFieldExam(c *call) (any, error) {
 	if err := c.decodeJSON(&b); err != nil {
 		return nil, err
 	}
-	out, err := c.svc().PerformFieldExam(c.r.Context(), c.fac.Slug, id, app.FieldExamInput{On: b.On, Examiner: b.Examiner, Scope: b.Scope, By: c.user.Email})
+	out, err := c.svc().PerformFieldExam(c.r.Context(), c.fac.Slug, id, app.FieldExamInput{On: b.On, Examiner: b.Examiner, Scope: b.Scope, By: c.user.Email, Key: c.ledgerKey()})
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func (s *Server) addFinding(c *call) (any, error) {
 	if err := c.decodeJSON(&in); err != nil {
 		return nil, err
 	}
-	in.By = c.user.Email
+	in.By, in.Key = c.user.Email, c.ledgerKey()
 	out, err := c.svc().AddFinding(c.r.Context(), c.fac.Slug, id, in)
 	if err != nil {
 		return nil, err
@@ -151,7 +151,7 @@ func (s *Server) disposeFinding(c *call) (any, error) {
 	if err := c.decodeJSON(&b); err != nil {
 		return nil, err
 	}
-	in := app.DispositionInput{Disposition: b.Disposition, Text: b.Text, AdvanceRate: b.AdvanceRate.in(), By: c.user.Email}
+	in := app.DispositionInput{Disposition: b.Disposition, Text: b.Text, AdvanceRate: b.AdvanceRate.in(), By: c.user.Email, Key: c.ledgerKey()}
 	if r := b.Reserve; r != nil {
 		in.Reserve = &app.ReserveInput{ID: r.ID, Kind: r.Kind, Placement: r.Placement, Component: r.Component, Amount: r.Amount, From: r.From, Until: r.Until, Reason: r.Reason, By: c.user.Email}
 	}

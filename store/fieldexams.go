@@ -32,11 +32,15 @@ type FieldExamRecord struct {
 	Severity string    `json:"severity,omitempty"` // finding: low, medium or high
 	// Disposition (dispose): reserve, advance_rate or note; Ref the
 	// reserve's id or the amendment's pending id.
-	Disposition string    `json:"disposition,omitempty"`
-	Ref         string    `json:"ref,omitempty"`
-	Text        string    `json:"text,omitempty"` // finding: what was found; dispose: the note or why
-	RecordedBy  string    `json:"recorded_by"`
-	RecordedAt  time.Time `json:"recorded_at"`
+	Disposition string `json:"disposition,omitempty"`
+	Ref         string `json:"ref,omitempty"`
+	Text        string `json:"text,omitempty"` // finding: what was found; dispose: the note or why
+	// Key is the client's key of the request that made the record ("":
+	// none): unique per facility, so that a request sent again finds the
+	// record it made (the use cases answer it again).
+	Key        string    `json:"-"`
+	RecordedBy string    `json:"recorded_by"`
+	RecordedAt time.Time `json:"recorded_at"`
 }
 
 // FieldExamStore reads a facility's field exam records.

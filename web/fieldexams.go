@@ -147,13 +147,15 @@ func (s *Server) scheduleExamForm(rq *req) error {
 	}
 	form := scheduleExamForm(rq.fac.Slug)
 	f := func(k string) string { return strings.TrimSpace(rq.r.PostFormValue(k)) }
-	in := app.FieldExamInput{Examiner: f("examiner"), Scope: f("scope"), By: rq.user.Email}
+	key, err := rq.clientKey()
+	if err != nil {
+		return err
+	}
+	in := app.FieldExamInput{Examiner: f("examiner"), Scope: f("scope"), By: rq.user.Email, Key: key}
 	if v := f("start"); v != "" {
-		d, err := dateField("Fieldwork starts", v)
-		if err != nil {
+		if in.Start, err = dateField("Fieldwork starts", v); err != nil {
 			return rq.refusedAt(form.ID, "start", err, s.fieldExamsPage)
 		}
-		in.Start = d
 	}
 	out, err := s.svc.ScheduleFieldExam(rq.actx(), rq.fac.Slug, in)
 	if err != nil {
@@ -173,7 +175,11 @@ func (s *Server) performExamForm(rq *req) error {
 	}
 	form := performExamForm(rq.fac.Slug, id)
 	f := func(k string) string { return strings.TrimSpace(rq.r.PostFormValue(k)) }
-	in := app.FieldExamInput{Examiner: f("examiner"), Scope: f("scope"), By: rq.user.Email}
+	key, err := rq.clientKey()
+	if err != nil {
+		return err
+	}
+	in := app.FieldExamInput{Examiner: f("examiner"), Scope: f("scope"), By: rq.user.Email, Key: key}
 	if v := f("on"); v != "" {
 		if in.On, err = dateField("Report dated", v); err != nil {
 			return rq.refusedAt(form.ID, "on", err, s.fieldExamsPage)
@@ -197,7 +203,11 @@ func (s *Server) findingExamForm(rq *req) error {
 	}
 	form := findingExamForm(rq.fac.Slug, id)
 	f := func(k string) string { return strings.TrimSpace(rq.r.PostFormValue(k)) }
-	out, err := s.svc.AddFinding(rq.actx(), rq.fac.Slug, id, app.FindingInput{Severity: f("severity"), Text: f("text"), By: rq.user.Email})
+	key, err := rq.clientKey()
+	if err != nil {
+		return err
+	}
+	out, err := s.svc.AddFinding(rq.actx(), rq.fac.Slug, id, app.FindingInput{Severity: f("severity"), Text: f("text"), By: rq.user.Email, Key: key})
 	if err != nil {
 		return s.examRefused(rq, form, err)
 	}
@@ -219,7 +229,11 @@ func (s *Server) disposeFindingForm(rq *req) error {
 	}
 	form := disposeFindingForm(rq.fac.Slug, id)
 	f := func(k string) string { return strings.TrimSpace(rq.r.PostFormValue(k)) }
-	in := app.DispositionInput{Disposition: f("disposition"), Text: f("text"), By: rq.user.Email}
+	key, err := rq.clientKey()
+	if err != nil {
+		return err
+	}
+	in := app.DispositionInput{Disposition: f("disposition"), Text: f("text"), By: rq.user.Email, Key: key}
 	switch in.Disposition {
 	case fieldexam.DisposeReserve:
 		r := app.ReserveInput{ID: f("reserve_id"), Placement: f("placement"), By: rq.user.Email}

@@ -24,6 +24,12 @@ func TestFieldExamsPage(t *testing.T) {
 		}
 		resp := o.post("/facilities/btu/field-exams", url.Values{"start": {"2004-09-27"}, "examiner": {"Audit Co"}, "scope": {"receivables"}, "idempotency_key": {"s1"}})
 		mustStatus(t, "schedule", resp.StatusCode, http.StatusSeeOther)
+		// The same form sent again (its key): the same exam, nothing new.
+		resp = o.post("/facilities/btu/field-exams", url.Values{"start": {"2004-09-27"}, "examiner": {"Audit Co"}, "scope": {"receivables"}, "idempotency_key": {"s1"}})
+		mustStatus(t, "schedule again", resp.StatusCode, http.StatusSeeOther)
+		if recs, _ := e.web.st.FieldExamRecords(t.Context(), "btu"); len(recs) != 1 {
+			t.Errorf("the form sent twice recorded %d exams, want 1", len(recs))
+		}
 		_, page = o.get("/facilities/btu/field-exams")
 		if !strings.Contains(page, "Exam 1: Audit Co, fieldwork from <time datetime=\"2004-09-27\">") || !strings.Contains(page, `id="exam-1-perform-submit"`) {
 			t.Fatalf("the exam scheduled: %s", section(page, "exams-h", "</section>"))

@@ -75,7 +75,7 @@ func examCmd() *cobra.Command {
 				return out, opError(err)
 			}),
 		command("schedule --slug S --as EMAIL --start D --examiner NAME [--scope TEXT]", "Schedule a field exam: its fieldwork's first day, the examiner and the scope",
-			"  revolver exam schedule --slug btu --as officer@bank.example --start 2006-02-20 --examiner 'Audit Co' --scope 'receivables and inventory'", false,
+			"  revolver exam schedule --slug btu --as officer@bank.example --start 2006-02-20 --examiner 'Audit Co' --scope 'receivables and inventory'", true,
 			func(cmd *cobra.Command) {
 				cmd.Flags().StringVar(&start, "start", "", "the fieldwork's first day YYYY-MM-DD")
 				cmd.Flags().StringVar(&examiner, "examiner", "", "the examiner (a firm or a person)")
@@ -91,11 +91,11 @@ func examCmd() *cobra.Command {
 					return nil, err
 				}
 				defer st.Close()
-				out, err := service(st).ScheduleFieldExam(ctx, o.slug, app.FieldExamInput{Start: d, Examiner: examiner, Scope: scope})
+				out, err := service(st).ScheduleFieldExam(ctx, o.slug, app.FieldExamInput{Start: d, Examiner: examiner, Scope: scope, Key: o.key})
 				return out, o.refuse(err)
 			}),
 		command("perform --slug S --as EMAIL --id N --on D [--examiner NAME] [--scope TEXT]", "Record a field exam performed: its report's date, and the examiner and scope the report gives (the schedule's by default)",
-			"  revolver exam perform --slug btu --as officer@bank.example --id 1 --on 2006-02-28", false,
+			"  revolver exam perform --slug btu --as officer@bank.example --id 1 --on 2006-02-28", true,
 			func(cmd *cobra.Command) {
 				idFlag(cmd, "the exam's id (exam list)")
 				cmd.Flags().StringVar(&on, "on", "", "the report's date YYYY-MM-DD")
@@ -115,11 +115,11 @@ func examCmd() *cobra.Command {
 					return nil, err
 				}
 				defer st.Close()
-				out, err := service(st).PerformFieldExam(ctx, o.slug, id, app.FieldExamInput{On: d, Examiner: examiner, Scope: scope})
+				out, err := service(st).PerformFieldExam(ctx, o.slug, id, app.FieldExamInput{On: d, Examiner: examiner, Scope: scope, Key: o.key})
 				return out, o.refuse(err)
 			}),
 		command("finding --slug S --as EMAIL --id N --severity low|medium|high --text TEXT", "Record a finding of a field exam",
-			"  revolver exam finding --slug btu --as officer@bank.example --id 1 --severity high --text 'dilution 9% against 5% reported'", false,
+			"  revolver exam finding --slug btu --as officer@bank.example --id 1 --severity high --text 'dilution 9% against 5% reported'", true,
 			func(cmd *cobra.Command) {
 				idFlag(cmd, "the exam's id (exam list)")
 				cmd.Flags().StringVar(&severity, "severity", "", "low, medium or high")
@@ -134,7 +134,7 @@ func examCmd() *cobra.Command {
 					return nil, err
 				}
 				defer st.Close()
-				out, err := service(st).AddFinding(ctx, o.slug, id, app.FindingInput{Severity: severity, Text: text})
+				out, err := service(st).AddFinding(ctx, o.slug, id, app.FindingInput{Severity: severity, Text: text, Key: o.key})
 				return out, o.refuse(err)
 			}),
 		command("preview --slug S --as EMAIL --id FINDING --component C --rate R --effective D", "Preview the advance-rate amendment a finding would ask for: its draft and what it changes (nothing is stored)",
@@ -162,7 +162,7 @@ func examCmd() *cobra.Command {
 		command("dispose --slug S --as EMAIL --id FINDING --disposition note|reserve|advance_rate ...", "Dispose of a finding, once: a note (--text), a reserve (--reserve-id, --amount, --placement, --from), or an advance-rate change (--component, --rate, --effective, --previewed from exam preview)",
 			"  revolver exam dispose --slug btu --as officer@bank.example --id 2 --disposition reserve --reserve-id dilution --amount 150000.00 --placement borrowing_base --from 2006-03-01\n"+
 				"  revolver exam dispose --slug btu --as officer@bank.example --id 3 --disposition advance_rate --component receivables --rate 75% --effective 2006-03-01 --previewed SHA256",
-			false,
+			true,
 			func(cmd *cobra.Command) {
 				idFlag(cmd, "the finding's id (exam list)")
 				cmd.Flags().StringVar(&disposition, "disposition", "", "note, reserve or advance_rate")
@@ -211,6 +211,7 @@ func examCmd() *cobra.Command {
 					return nil, err
 				}
 				defer st.Close()
+				in.Key = o.key
 				out, err := service(st).DisposeFinding(ctx, o.slug, id, in)
 				return out, o.refuse(err)
 			}),

@@ -9,7 +9,7 @@ import (
 	"revolver/store"
 )
 
-const fieldExamCols = `id, action, exam, finding, exam_on, examiner, scope, severity, disposition, ref, text, recorded_by, recorded_at`
+const fieldExamCols = `id, action, exam, finding, exam_on, examiner, scope, severity, disposition, ref, text, client_key, recorded_by, recorded_at`
 
 // AddFieldExamRecord implements store.FieldExamTx.
 func (t *facilityTx) AddFieldExamRecord(r store.FieldExamRecord) (store.FieldExamRecord, error) {
@@ -48,10 +48,10 @@ func (t *facilityTx) AddFieldExamRecord(r store.FieldExamRecord) (store.FieldExa
 		}
 	}
 	r.RecordedAt = store.Truncate(r.RecordedAt)
-	err := t.tx.QueryRowContext(t.ctx, t.db.q(`INSERT INTO field_exam_records (facility_id, action, exam, finding, exam_on, examiner, scope, severity, disposition, ref, text, recorded_by, recorded_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+	err := t.tx.QueryRowContext(t.ctx, t.db.q(`INSERT INTO field_exam_records (facility_id, action, exam, finding, exam_on, examiner, scope, severity, disposition, ref, text, client_key, recorded_by, recorded_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		t.fid, r.Action, nullInt(r.Exam), nullInt(r.Finding), t.db.nullDate(r.On), r.Examiner, r.Scope, r.Severity, r.Disposition, r.Ref, r.Text,
-		r.RecordedBy, t.db.D.Time(r.RecordedAt)).Scan(&r.ID)
+		r.Key, r.RecordedBy, t.db.D.Time(r.RecordedAt)).Scan(&r.ID)
 	return r, err
 }
 
@@ -93,7 +93,7 @@ func (db *DB) fieldExamRecords(ctx context.Context, q querier, fid int64, facili
 		var exam, finding sql.NullInt64
 		var on Date
 		var at Time
-		if err := rows.Scan(&r.ID, &r.Action, &exam, &finding, &on, &r.Examiner, &r.Scope, &r.Severity, &r.Disposition, &r.Ref, &r.Text, &r.RecordedBy, &at); err != nil {
+		if err := rows.Scan(&r.ID, &r.Action, &exam, &finding, &on, &r.Examiner, &r.Scope, &r.Severity, &r.Disposition, &r.Ref, &r.Text, &r.Key, &r.RecordedBy, &at); err != nil {
 			return nil, err
 		}
 		r.Exam, r.Finding, r.On, r.RecordedAt = exam.Int64, finding.Int64, on.D, at.T

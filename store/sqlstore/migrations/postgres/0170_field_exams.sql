@@ -18,6 +18,7 @@ CREATE TABLE field_exam_records (
 	disposition TEXT NOT NULL DEFAULT '' CHECK (disposition IN ('', 'reserve', 'advance_rate', 'note')),
 	ref         TEXT NOT NULL DEFAULT '',
 	text        TEXT NOT NULL DEFAULT '',
+	client_key  TEXT NOT NULL DEFAULT '',
 	recorded_by TEXT NOT NULL CHECK (recorded_by <> ''),
 	recorded_at TIMESTAMPTZ NOT NULL
 );
@@ -25,6 +26,7 @@ CREATE INDEX field_exam_records_facility ON field_exam_records (facility_id, id)
 -- An exam is performed once (the use cases' rule; this refuses a second
 -- report whatever writes it). A finding may be disposed of again once its
 -- reserve or amendment is turned down: the use cases check that.
+CREATE UNIQUE INDEX field_exam_records_key ON field_exam_records (facility_id, client_key) WHERE client_key <> '';
 CREATE UNIQUE INDEX field_exam_records_performed_once ON field_exam_records (exam) WHERE action = 'perform';
 CREATE FUNCTION field_exam_records_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
