@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"revolver/date"
+	"revolver/fieldexam"
 	"revolver/money"
 )
 
@@ -1579,11 +1580,8 @@ func (d *decoder) fieldExams(t *node, root ctx, terms *Terms) {
 	if m == nil {
 		return
 	}
-	if m.Known() && m.Value > maxFieldExamMonths {
-		d.errf(n.kids["frequency_months"], strconv.Itoa(m.Value), fmt.Sprintf("a whole number of months from 1 to %d", maxFieldExamMonths), "field exam frequency above %d months", maxFieldExamMonths)
+	if m.Known() && m.Value > fieldexam.MaxMonths {
+		d.errf(n.kids["frequency_months"], strconv.Itoa(m.Value), fmt.Sprintf("a whole number of months from 1 to %d", fieldexam.MaxMonths), "field exam frequency above %d months", fieldexam.MaxMonths)
 	}
 	terms.FieldExams = &FieldExams{FrequencyMonths: *m, Cite: c.cite}
 }
-
-// maxFieldExamMonths bounds the field exam frequency (fieldexam.MaxMonths).
-const maxFieldExamMonths = 120
