@@ -52,27 +52,34 @@ func (s *Service) update(ctx context.Context, facility string, fn func(tx store.
 		if err := s.emitChanges(tx, facility, rt.changes); err != nil {
 			return err
 		}
-		if a.Audit != nil {
-			a.Audit.Ran = true
-		}
-		if len(rt.changes) == 0 {
-			return nil
-		}
-		after, err := json.Marshal(rt.changes)
-		if err != nil {
-			return err
-		}
-		rec := a.Record(opOf(ctx), s.now())
-		rec.Facility, rec.After = facility, after
-		describeChanges(&rec, rt.changes)
-		if _, err := aud.AppendAuditTx(tx, rec); err != nil {
-			return err
-		}
-		if a.Audit != nil {
-			a.Audit.Appended = true
-		}
-		return nil
+		return s.auditChanges(ctx, a, aud, tx, facility, rt.changes)
 	})
+}
+
+// auditChanges appends, inside tx, the audit record of the use case ctx
+// names for a facility's changes (none when there are none), and tells the
+// actor's AuditState that the use case ran and what it appended.
+func (s *Service) auditChanges(ctx context.Context, a Actor, aud store.TxAuditor, tx store.Tx, facility string, changes []change) error {
+	if a.Audit != nil {
+		a.Audit.Ran = true
+	}
+	if len(changes) == 0 {
+		return nil
+	}
+	after, err := json.Marshal(changes)
+	if err != nil {
+		return err
+	}
+	rec := a.Record(opOf(ctx), s.now())
+	rec.Facility, rec.After = facility, after
+	describeChanges(&rec, changes)
+	if _, err := aud.AppendAuditTx(tx, rec); err != nil {
+		return err
+	}
+	if a.Audit != nil {
+		a.Audit.Appended = true
+	}
+	return nil
 }
 
 // updateMany runs fn for each facility in one store transaction of them
@@ -108,24 +115,8 @@ func (s *Service) updateMany(ctx context.Context, facilities []string, fn func(f
 			if !hasActor || !auditing {
 				continue
 			}
-			if a.Audit != nil {
-				a.Audit.Ran = true
-			}
-			if len(rt.changes) == 0 {
-				continue
-			}
-			after, err := json.Marshal(rt.changes)
-			if err != nil {
+			if err := s.auditChanges(ctx, a, aud, tx, facility, rt.changes); err != nil {
 				return err
-			}
-			rec := a.Record(opOf(ctx), s.now())
-			rec.Facility, rec.After = facility, after
-			describeChanges(&rec, rt.changes)
-			if _, err := aud.AppendAuditTx(tx, rec); err != nil {
-				return err
-			}
-			if a.Audit != nil {
-				a.Audit.Appended = true
 			}
 		}
 		return nil
