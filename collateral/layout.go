@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"revolver/date"
+	"revolver/money"
 )
 
 // A Layout is the shape of a report as an accounting package exports it,
@@ -289,6 +290,18 @@ func normalizeAmount(s string) (string, bool) {
 		return "-" + t, true
 	}
 	return t, true
+}
+
+// AccountingAmount reads an amount as accounting packages write it
+// ("$1,234.56", "(12.00)", "12.00-", a plain "-5.00"): the form the
+// reports' column maps read, for an amount typed into a form.
+func AccountingAmount(s string) (money.Amount, bool) {
+	t, ok := normalizeAmount(s)
+	if !ok {
+		return 0, false
+	}
+	a, err := money.ParseAmount(t)
+	return a, err == nil
 }
 
 // normalizeNumber rewrites a quantity or unit cost: "$" and thousands

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"revolver/app"
-	"revolver/money"
+	"revolver/collateral"
 )
 
 // statementsPreview is the preview of a statements file on the covenants
@@ -92,16 +92,10 @@ func (rq *req) enteredStatements() (string, []byte, bool, error) {
 	}
 	sort.Strings(lines)
 	for _, n := range lines {
-		v := f("line." + n)
-		neg := strings.HasPrefix(v, "(") && strings.HasSuffix(v, ")")
-		v = strings.NewReplacer("$", "", ",", "", "(", "", ")", "", " ", "").Replace(v)
-		a, err := money.ParseAmount(v)
-		if err != nil {
+		a, ok := collateral.AccountingAmount(f("line." + n))
+		if !ok {
 			rq.formErr = &formErr{"entry", "line." + n}
 			return "", nil, false, userErr(http.StatusBadRequest, fmt.Sprintf("%s: %q is not an amount. Enter digits with up to two decimals, such as 1,250,000.00 or (15,000.00) for a negative.", humanize(n), f("line."+n)))
-		}
-		if neg {
-			a = -a
 		}
 		header, row = append(header, n), append(row, a.String())
 	}
