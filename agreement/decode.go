@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"revolver/date"
 	"revolver/fieldexam"
@@ -1374,9 +1375,14 @@ func fillTitles(t *Terms) {
 	for _, d := range t.Documents {
 		titles[d.ID] = d.Title
 	}
-	citeType := reflect.TypeOf(Cite{})
 	var walk func(v reflect.Value)
 	walk = func(v reflect.Value) {
+		if !holdsCite(v.Type()) {
+			// Nothing to fill, and what is not walked is not written: the
+			// facility's own documents (their Sections maps) are shared by
+			// every decode, so writing them back would race.
+			return
+		}
 		switch v.Kind() {
 		case reflect.Pointer:
 			if !v.IsNil() {
@@ -1407,6 +1413,46 @@ func fillTitles(t *Terms) {
 		}
 	}
 	walk(reflect.ValueOf(t).Elem())
+}
+
+var (
+	citeType  = reflect.TypeOf(Cite{})
+	citeTypes sync.Map // reflect.Type → bool
+)
+
+// holdsCite tells whether a value of type t can hold a Cite.
+func holdsCite(t reflect.Type) bool {
+	if v, ok := citeTypes.Load(t); ok {
+		return v.(bool)
+	}
+	return holdsCiteSeen(t, map[reflect.Type]bool{})
+}
+
+func holdsCiteSeen(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if v, ok := citeTypes.Load(t); ok {
+		return v.(bool)
+	}
+	if seen[t] {
+		return false // a cycle: whatever holds a Cite is found on another path
+	}
+	seen[t] = true
+	var has bool
+	switch t.Kind() {
+	case reflect.Struct:
+		if t == citeType {
+			has = true
+			break
+		}
+		for i := 0; i < t.NumField() && !has; i++ {
+			if t.Field(i).IsExported() {
+				has = holdsCiteSeen(t.Field(i).Type, seen)
+			}
+		}
+	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+		has = holdsCiteSeen(t.Elem(), seen)
+	}
+	citeTypes.Store(t, has)
+	return has
 }
 
 // Trigger measures.

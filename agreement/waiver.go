@@ -1,6 +1,7 @@
 package agreement
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -115,9 +116,14 @@ func (f *Facility) waiversAsOf(d date.Date) ([]Waiver, []Fee) {
 		if l.Effective > d {
 			continue
 		}
-		ws = append(ws, l.Waives...)
+		// Copies: the terms' citations are filled in place (fillTitles),
+		// and the letters are shared by every decode.
+		for _, w := range l.Waives {
+			w.Conditions = slices.Clone(w.Conditions)
+			ws = append(ws, w)
+		}
 		if l.Fee != nil {
-			fees = append(fees, *l.Fee)
+			fees = append(fees, l.Fee.clone())
 		}
 	}
 	return ws, fees
@@ -513,4 +519,27 @@ func (f *Facility) lintRestatements() Errors {
 		}
 	}
 	return errs
+}
+
+// clone copies the fee with its own terms, so that filling one copy's
+// citations touches no other.
+func (f Fee) clone() Fee {
+	f.Due = clonePtr(f.Due)
+	f.Rate = clonePtr(f.Rate)
+	f.Basis = clonePtr(f.Basis)
+	f.Billing = clonePtr(f.Billing)
+	f.Unused = clonePtr(f.Unused)
+	f.Steps = slices.Clone(f.Steps)
+	for i := range f.Steps {
+		f.Steps[i].UsageBelow = clonePtr(f.Steps[i].UsageBelow)
+	}
+	return f
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	return &c
 }

@@ -1,7 +1,9 @@
 package agreement
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -322,4 +324,46 @@ func FuzzParseWaiverAndRestatement(f *testing.F) {
 		}
 		_ = fac.AllWaivers()
 	})
+}
+
+// TestTermsAsOfConcurrently decodes one facility's terms from many
+// goroutines at once, as the monitor and the server do: a decode must write
+// nothing the facility shares (its documents' sections, its letters' fees).
+// Under the race detector (.ci/run) a shared write fails it; without, a
+// shared map written twice at once panics.
+func TestTermsAsOfConcurrently(t *testing.T) {
+	btu, err := Load("../examples/btu-sovereign")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waived, err := Parse(files(covenantAgreement, waiverFile(goodWaiver)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for i := range 16 {
+		wg.Go(func() {
+			f, d := btu, mustDate("2004-06-30")
+			if i%2 == 1 {
+				f, d = waived, mustDate("2021-03-01")
+			}
+			for range 20 {
+				terms, err := f.TermsAsOf(d)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if i%2 == 1 && (len(terms.Waivers) != 2 || terms.Waivers[0].Cite.Title != "Waiver Letter") {
+					errs <- fmt.Errorf("waivers %+v", terms.Waivers)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
 }
