@@ -190,6 +190,17 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 	}
 	res.Facilities = len(states)
 	s.cobProgress(ctx, through, 0, len(states))
+	// The elections (loan notices, funded requests electing an option)
+	// are read only of the facilities that have any: for the others every
+	// loan is of the default floating option (readLoanMoves' rule).
+	elect, err := s.Store.ElectionFacilities(ctx)
+	if err != nil {
+		return res, fmt.Errorf("close of business %s: %w", through, err)
+	}
+	elections := make(map[string]bool, len(elect))
+	for _, f := range elect {
+		elections[f] = true
+	}
 	series := map[string]ledger.RateSeries{}
 	var txs []ledger.Transaction
 	processed := make([]store.AccrualState, 0, len(states))
@@ -214,7 +225,7 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 			s.cobProgress(ctx, through, i, len(states))
 		}
 		terms := &dailyTerms{s: s, facility: st.Facility, series: series}
-		ftxs, notes, run, err := s.closeFacility(ctx, st, through, terms)
+		ftxs, notes, run, err := s.closeFacility(ctx, st, through, terms, elections[st.Facility])
 		if err != nil {
 			if ctx.Err() != nil {
 				stop()
@@ -304,7 +315,7 @@ const CodeCloseIncomplete = "close_incomplete"
 // closeFacility computes what a run through through posts for one
 // facility: run is false when it has nothing to do (no loans yet, or
 // already accrued through the day with no back-valued postings).
-func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, through date.Date, terms *dailyTerms) (txs []ledger.Transaction, notes []CloseFailure, run bool, err error) {
+func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, through date.Date, terms *dailyTerms, elections bool) (txs []ledger.Transaction, notes []CloseFailure, run bool, err error) {
 	series := terms.series
 	start := st.AccruedThrough + 1
 	if st.AccruedThrough == 0 {
@@ -342,9 +353,11 @@ func (s *Service) closeFacility(ctx context.Context, st store.AccrualState, thro
 	// postings, the elections and the notices (ledger.LoanBook), with and
 	// without the late postings. Which, is decided with the first terms
 	// the run reads.
-	moves, err := s.readElections(ctx, st.Facility, through)
-	if err != nil {
-		return nil, nil, true, err
+	moves := loanMoves{borrowings: map[int64]ledger.Borrowing{}}
+	if elections {
+		if moves, err = s.readElections(ctx, st.Facility, through); err != nil {
+			return nil, nil, true, err
+		}
 	}
 	termsOf := func(day date.Date) (FacilityTerms, error) {
 		t, _, err := terms.on(ctx, day)

@@ -53,4 +53,10 @@ type LoanNoticeTx interface {
 type LoanNoticeStore interface {
 	// LoanNotices lists a facility's loan notices by id.
 	LoanNotices(ctx context.Context, facility string) ([]LoanNotice, error)
+	// ElectionFacilities lists, by slug, the facilities whose loans may
+	// not all be of one floating option: those with a loan notice or a
+	// funded advance request electing a rate option (one statement: what a
+	// run over every facility asks before reading any facility's
+	// elections).
+	ElectionFacilities(ctx context.Context) ([]string, error)
 }

@@ -76,7 +76,17 @@ func (db *DB) reserveRecords(ctx context.Context, q querier, fid int64, facility
 // ReserveFacilities lists the facilities that have reserve records, by
 // slug.
 func (db *DB) ReserveFacilities(ctx context.Context) ([]string, error) {
-	rows, err := db.R.QueryContext(ctx, `SELECT f.slug FROM facilities f WHERE EXISTS (SELECT 1 FROM reserve_records r WHERE r.facility_id = f.id) ORDER BY f.slug`)
+	return db.slugs(ctx, `SELECT f.slug FROM facilities f WHERE EXISTS (SELECT 1 FROM reserve_records r WHERE r.facility_id = f.id) ORDER BY f.slug`)
+}
+
+func (db *DB) ElectionFacilities(ctx context.Context) ([]string, error) {
+	return db.slugs(ctx, `SELECT f.slug FROM facilities f WHERE EXISTS (SELECT 1 FROM loan_notices n WHERE n.facility_id = f.id)
+		OR EXISTS (SELECT 1 FROM advance_requests r WHERE r.facility_id = f.id AND r.status = ? AND coalesce(r.rate_option, '') <> '') ORDER BY f.slug`, string(store.AdvanceFunded))
+}
+
+// slugs runs a statement listing facility slugs.
+func (db *DB) slugs(ctx context.Context, q string, args ...any) ([]string, error) {
+	rows, err := db.R.QueryContext(ctx, db.q(q), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -70,6 +70,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AccrualRace", testAccrualRace},
 		{"Pages", testPages},
 		{"LoanNotices", testLoanNotices},
+		{"ElectionFacilities", testElectionFacilities},
 		{"LastOut", testLastOut},
 		{"ReserveRecords", testReserveRecords},
 		{"CashImports", testCashImports},
