@@ -207,7 +207,7 @@ func (s *Service) closeOfBusiness(ctx context.Context, through date.Date) (Close
 	// The springing triggers are evaluated beside the accruals, by one
 	// goroutine fed each facility's terms of the day (dominion.go): it
 	// reads the triggers' latest states once for the run.
-	tw := &triggerWork{s: s, prior: make(map[string]store.TriggerState, 2), reserves: map[string]bool{}, now: s.now()}
+	tw := &triggerWork{s: s, prior: make(map[string]store.TriggerState, 2), reserves: map[string]bool{}, now: s.now(), day: through}
 	jobs := make(chan triggerJob, 512)
 	done := make(chan []CloseFailure, 1)
 	var twErr error

@@ -273,11 +273,16 @@ type triggerRecord struct {
 // force on d, the lender reserves, the certificate in force and the
 // postings known at knownAt), and, when needed, the events of default
 // continuing on d.
-func (s *Service) triggerDay(ctx context.Context, facility string, ft FacilityTerms, d date.Date, knownAt time.Time, defaults bool) (springing.Day, error) {
+func (s *Service) triggerDay(ctx context.Context, facility string, ft FacilityTerms, d date.Date, knownAt time.Time, defaults bool, read *store.AvailabilityInputs) (springing.Day, error) {
 	day := springing.Day{Date: d}
-	in, err := s.Store.AvailabilityInputs(ctx, facility, d, knownAt, false)
-	if err != nil {
-		return day, err
+	var in store.AvailabilityInputs
+	if read != nil {
+		in = *read
+	} else {
+		var err error
+		if in, err = s.Store.AvailabilityInputs(ctx, facility, d, knownAt, false); err != nil {
+			return day, err
+		}
 	}
 	a := ledger.ComputeAvailability(limitsOn(ft, d, in, in.Balances, nil))
 	day.Determined, day.Measure, day.LineCap = a.Determined, a.Available, a.Limit
@@ -308,8 +313,11 @@ func (s *Service) triggerDay(ctx context.Context, facility string, ft FacilityTe
 			for _, x := range ds {
 				day.Defaults = append(day.Defaults, fmt.Sprintf("%s (%s %s, %s, since %s)", x.Label, x.Event, x.Clause, x.ID, x.Occurred))
 			}
-		} else if day.Defaults, err = s.defaultsContinuing(ctx, facility, ft, d, k); err != nil {
-			return day, err
+		} else {
+			var err error
+			if day.Defaults, err = s.defaultsContinuing(ctx, facility, ft, d, k); err != nil {
+				return day, err
+			}
 		}
 	}
 	return day, nil
@@ -325,6 +333,32 @@ type triggerWork struct {
 	reserves map[string]bool
 	now      time.Time
 	out      store.Triggers
+	// day: close of business's day, whose availability inputs as known now
+	// are read for every facility at once (inputs), when first needed.
+	day    date.Date
+	inputs map[string]store.AvailabilityInputs
+}
+
+// inputsOn returns the facility's availability inputs on d as known at
+// knownAt when they are those read for every facility (close of
+// business's day, as known now), nil when the facility's own read is
+// needed.
+func (w *triggerWork) inputsOn(ctx context.Context, d date.Date, knownAt time.Time) (*store.AvailabilityInputs, error) {
+	if w.day == 0 || d != w.day || !knownAt.Equal(everything) {
+		return nil, nil
+	}
+	if w.inputs == nil {
+		all, err := w.s.Store.AvailabilityInputsOn(ctx, d)
+		if err != nil {
+			return nil, err
+		}
+		w.inputs = all
+	}
+	in, ok := w.inputs[w.facility]
+	if !ok {
+		in = store.AvailabilityInputs{From: d, KnownAt: store.Everything, Balances: ledger.Balances{}}
+	}
+	return &in, nil
 }
 
 // run evaluates the triggers of ft on each Business Day of ft's calendar
@@ -370,7 +404,12 @@ func (w *triggerWork) run(ctx context.Context, ft FacilityTerms, from, through d
 	}
 	cal := ft.Calendar
 	for d := cal.OnOrAfter(first); d <= through; d = cal.Next(d) {
-		day, err := w.s.triggerDay(ctx, w.facility, ft, d, knownAt(d), needDefaults)
+		k := knownAt(d)
+		read, err := w.inputsOn(ctx, d, k)
+		if err != nil {
+			return notes, fmt.Errorf("%s on %s: %w", periodLabel(evs[0].sp.Trigger), d, err)
+		}
+		day, err := w.s.triggerDay(ctx, w.facility, ft, d, k, needDefaults, read)
 		if err != nil {
 			return notes, fmt.Errorf("%s on %s: %w", periodLabel(evs[0].sp.Trigger), d, err)
 		}

@@ -139,6 +139,12 @@ type Store interface {
 	// known at knownAt (certificates approved by then), in one database
 	// transaction: see AvailabilityInputs.
 	AvailabilityInputs(ctx context.Context, facility string, from date.Date, knownAt time.Time, later bool) (AvailabilityInputs, error)
+	// AvailabilityInputsOn reads, for every facility, what availability on
+	// d needs as known now: for each, what AvailabilityInputs(ctx, it, d,
+	// Everything, false) reads, in two statements for all of them (what a
+	// run over every facility reads before computing any). A facility
+	// with neither a certificate in force nor a balance is not in the map.
+	AvailabilityInputsOn(ctx context.Context, d date.Date) (map[string]AvailabilityInputs, error)
 	// AdvanceRequests lists a facility's advance requests by id.
 	AdvanceRequests(ctx context.Context, facility string) ([]AdvanceRequest, error)
 	// AdvanceRequestsPage is one page of them: at most q.Limit with an id

@@ -277,6 +277,18 @@ func (x pgxExec) Exec(ctx context.Context, query string, args ...any) (int64, er
 	return tag.RowsAffected(), err
 }
 
+func (x pgxExec) CopyRows(ctx context.Context, table string, cols []string, n int, row func(i int) []any) error {
+	i := 0
+	_, err := x.tx.CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromFunc(func() ([]any, error) {
+		if i == n {
+			return nil, nil
+		}
+		i++
+		return row(i - 1), nil
+	}))
+	return err
+}
+
 func (x pgxExec) QueryRow(ctx context.Context, query string, args ...any) sqlstore.Scanner {
 	return x.tx.QueryRow(ctx, query, args...)
 }

@@ -17,6 +17,12 @@ type Exec interface {
 	QueryRow(ctx context.Context, query string, args ...any) Scanner
 }
 
+// Copier is an Exec that bulk-loads rows into a table (PostgreSQL's COPY):
+// row(i) gives the values of row i, in cols' order.
+type Copier interface {
+	CopyRows(ctx context.Context, table string, cols []string, n int, row func(i int) []any) error
+}
+
 // Scanner is one row of a query (sql.ErrNoRows from Scan when there is none).
 type Scanner interface {
 	Scan(dest ...any) error

@@ -104,6 +104,90 @@ func (db *DB) ReadStateAndInputs(ctx context.Context, facility string, from date
 	return rs, in, err
 }
 
+func (db *DB) AvailabilityInputsOn(ctx context.Context, d date.Date) (map[string]store.AvailabilityInputs, error) {
+	out := map[string]store.AvailabilityInputs{}
+	of := func(f string) store.AvailabilityInputs {
+		in, ok := out[f]
+		if !ok {
+			in = store.AvailabilityInputs{From: d, KnownAt: store.Everything, Balances: ledger.Balances{}}
+		}
+		return in
+	}
+	k, day := db.D.Time(store.Truncate(store.Everything)), db.D.Date(d)
+	// The certificates of the latest as-of date on or before d, approved
+	// and not superseded (availabilityQuery's rule, as known now).
+	const known = `status = 'approved' AND decided_at <= ?
+		AND NOT EXISTS (SELECT 1 FROM certificates s WHERE s.supersedes = c.id AND s.status = 'approved' AND s.decided_at <= ?)`
+	rows, err := db.R.QueryContext(ctx, db.q(`SELECT f.slug, c.id, c.as_of, c.borrowing_base, c.decided_at, coalesce(CAST(c.last_out_base AS TEXT), '')
+		FROM certificates c JOIN facilities f ON f.id = c.facility_id
+		JOIN (SELECT c.facility_id, max(c.as_of) AS as_of FROM certificates c WHERE `+known+` AND c.as_of <= ? GROUP BY c.facility_id) m
+			ON m.facility_id = c.facility_id AND m.as_of = c.as_of
+		WHERE `+known), k, k, day, k, k)
+	if err != nil {
+		return nil, fmt.Errorf("availability inputs on %s: %w", d, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f, lastOut string
+		var c store.CertificateFigure
+		var asOf Date
+		var at Time
+		var bb int64
+		if err := rows.Scan(&f, &c.ID, &asOf, &bb, &at, &lastOut); err != nil {
+			return nil, err
+		}
+		c.AsOf, c.BorrowingBase, c.DecidedAt = asOf.D, money.Amount(bb), at.T
+		if lastOut != "" {
+			n, err := strconv.ParseInt(lastOut, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("certificate %d: last-out base %q: %w", c.ID, lastOut, err)
+			}
+			lo := money.Amount(n)
+			c.LastOutBase = &lo
+		}
+		in := of(f)
+		in.Certificates = append(in.Certificates, c)
+		out[f] = in
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Each account's running balance at the end of d.
+	accounts := make([]any, 0, len(store.AvailabilityAccounts)+1)
+	accounts = append(accounts, day)
+	for _, a := range store.AvailabilityAccounts {
+		accounts = append(accounts, string(a))
+	}
+	brows, err := db.R.QueryContext(ctx, db.q(`SELECT f.slug, b.account, b.balance
+		FROM (SELECT facility_id, account, max(value_date) AS value_date FROM account_balances WHERE value_date <= ? AND account IN (`+
+		strings.TrimSuffix(strings.Repeat("?, ", len(store.AvailabilityAccounts)), ", ")+`) GROUP BY facility_id, account) m
+		JOIN account_balances b ON b.facility_id = m.facility_id AND b.account = m.account AND b.value_date = m.value_date
+		JOIN facilities f ON f.id = b.facility_id
+		WHERE b.balance <> 0`), accounts...)
+	if err != nil {
+		return nil, fmt.Errorf("availability inputs on %s: %w", d, err)
+	}
+	defer brows.Close()
+	for brows.Next() {
+		var f, account string
+		var bal int64
+		if err := brows.Scan(&f, &account, &bal); err != nil {
+			return nil, err
+		}
+		in := of(f)
+		in.Balances[ledger.Account(account)] = money.Amount(bal)
+		out[f] = in
+	}
+	if err := brows.Err(); err != nil {
+		return nil, err
+	}
+	for f, in := range out {
+		sortAvailability(&in)
+		out[f] = in
+	}
+	return out, nil
+}
+
 func (t *facilityTx) AvailabilityInputs(from date.Date, knownAt time.Time, later bool) (store.AvailabilityInputs, error) {
 	q, args := t.db.availabilityQuery(t.fid, from, knownAt, later)
 	rows, err := t.tx.QueryContext(t.ctx, t.db.q(q), args...)
@@ -231,6 +315,13 @@ func scanAvailabilityState(rows *sql.Rows, err error, from date.Date, knownAt ti
 	if err := rows.Err(); err != nil {
 		return in, err
 	}
+	sortAvailability(&in)
+	return in, nil
+}
+
+// sortAvailability puts the inputs' certificates and later days in their
+// order (AvailabilityInputs).
+func sortAvailability(in *store.AvailabilityInputs) {
 	sort.Slice(in.Certificates, func(i, j int) bool {
 		a, b := in.Certificates[i], in.Certificates[j]
 		if a.AsOf != b.AsOf {
@@ -245,5 +336,4 @@ func scanAvailabilityState(rows *sql.Rows, err error, from date.Date, knownAt ti
 		a, b := in.Later[i], in.Later[j]
 		return a.Day < b.Day || a.Day == b.Day && a.Account < b.Account
 	})
-	return in, nil
 }

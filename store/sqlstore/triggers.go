@@ -183,13 +183,26 @@ func (db *DB) appendTriggers(ctx context.Context, x Exec, t store.Triggers) erro
 	if err := db.insertRows(ctx, x, `INSERT INTO trigger_keys (facility_id, trigger_name) VALUES `, ` ON CONFLICT DO NOTHING`, 2, kargs); err != nil {
 		return err
 	}
-	if err := db.insertRows(ctx, x, `INSERT INTO trigger_states (facility_id, trigger_name, day, state, recorded_at) VALUES `, ``, 5, states); err != nil {
+	if err := db.appendRows(ctx, x, "trigger_states", []string{"facility_id", "trigger_name", "day", "state", "recorded_at"}, states); err != nil {
 		if db.D.IsUnique(err) {
 			return store.Errorf(store.CodeConflict, "trigger states: a state of the same facility, trigger and day is stored")
 		}
 		return err
 	}
-	return db.insertRows(ctx, x, `INSERT INTO trigger_events (facility_id, trigger_name, event, day, reason, explain, recorded_at) VALUES `, ``, 7, events)
+	return db.appendRows(ctx, x, "trigger_events", []string{"facility_id", "trigger_name", "event", "day", "reason", "explain", "recorded_at"}, events)
+}
+
+// appendRows inserts args, len(cols) values per row, into table: COPYed
+// where x can (Copier), else in multi-row INSERTs.
+func (db *DB) appendRows(ctx context.Context, x Exec, table string, cols []string, args []any) error {
+	if len(args) == 0 {
+		return nil
+	}
+	if c, ok := x.(Copier); ok {
+		n := len(cols)
+		return c.CopyRows(ctx, table, cols, len(args)/n, func(i int) []any { return args[i*n : (i+1)*n] })
+	}
+	return db.insertRows(ctx, x, "INSERT INTO "+table+" ("+strings.Join(cols, ", ")+") VALUES ", "", len(cols), args)
 }
 
 // insertRows inserts args, cols values per row, rowsPerInsert rows per

@@ -103,6 +103,33 @@ func testAvailabilityInputs(t *testing.T, s store.Store) {
 	}
 	_, err := s.AvailabilityInputs(ctx, "nope", d("2006-02-10"), t0, false)
 	wantCode(t, err, store.CodeNotFound)
+
+	// Every facility's inputs on a day read together are each facility's
+	// as known now: h's certificate superseded by a correction approved,
+	// e with a letter of credit and no certificate, and none of n at all.
+	newFacility(t, s, "h")
+	newFacility(t, s, "e")
+	newFacility(t, s, "n")
+	hc := submitted(t, s, "h", d("2006-02-28"), amt("600000.00"), 0)
+	must(s.DecideCertificate(ctx, hc.ID, store.Decision{Status: store.Approved, Reviewer: "lender", At: t0})).of(t)
+	hx := submitted(t, s, "h", d("2006-02-28"), amt("550000.00"), hc.ID)
+	must(s.DecideCertificate(ctx, hx.ID, store.Decision{Status: store.Approved, Reviewer: "lender", At: t0.Add(time.Hour)})).of(t)
+	post(t, s, must(ledger.LCIssue(ref("e", "lc", "2006-02-10"), amt("70000.00"))).of(t), nil)
+	post(t, s, must(ledger.Advance(ref("h", "a", "2006-03-01"), amt("10000.00"))).of(t), nil)
+	post(t, s, must(ledger.Repayment(ref("h", "r", "2006-03-02"), amt("10000.00"))).of(t), nil)
+	for _, day := range []string{"2005-12-31", "2006-01-31", "2006-02-10", "2006-02-28", "2006-03-01", "2006-03-02", "2006-03-15"} {
+		all := must(s.AvailabilityInputsOn(ctx, d(day))).of(t)
+		for _, f := range []string{"f", "g", "h", "e", "n"} {
+			one := must(s.AvailabilityInputs(ctx, f, d(day), store.Everything, false)).of(t)
+			got, listed := all[f]
+			if !listed {
+				got = store.AvailabilityInputs{From: d(day), KnownAt: store.Everything, Balances: ledger.Balances{}}
+			}
+			if listed != (len(one.Certificates) > 0 || len(one.Balances) > 0) || !reflect.DeepEqual(got, one) {
+				t.Errorf("%s on %s: every facility's read (listed %v) %+v\nits own read %+v", f, day, listed, got, one)
+			}
+		}
+	}
 }
 
 // testAdvanceRequestsOn: requests carry their business date and a
