@@ -3,6 +3,7 @@ package collateral
 import (
 	"os"
 	"syscall"
+	"unsafe"
 )
 
 // readInput maps a file into memory read-only (the pages come straight
@@ -29,4 +30,20 @@ func readInput(path string) (data []byte, release func(), err error) {
 		return data, func() {}, err
 	}
 	return data, func() { syscall.Munmap(data) }, nil
+}
+
+// hugePages asks the kernel to back the n bytes at p with transparent huge
+// pages (where it allows them for madvised memory), so that filling a large
+// table just allocated costs a fault per 2 MiB instead of per 4 KiB. It
+// changes nothing that is read, only how the memory is mapped; refused
+// advice is ignored. Called on memory not yet touched: a large allocation
+// comes straight from the operating system.
+func hugePages(p unsafe.Pointer, n uintptr) {
+	const page = 4096
+	start := (uintptr(p) + page - 1) &^ (page - 1)
+	end := (uintptr(p) + n) &^ (page - 1)
+	if end <= start || end-start < 2<<20 {
+		return
+	}
+	syscall.Syscall(syscall.SYS_MADVISE, start, end-start, 14) // MADV_HUGEPAGE
 }

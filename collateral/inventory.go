@@ -1,5 +1,7 @@
 package collateral
 
+import "unsafe"
+
 // ReadInventory reads an inventory valuation (CSV, with a header line).
 // extended_cost is taken as reported (it is not recomputed from quantity ×
 // unit_cost, as quantities may be fractional) but must not be negative.
@@ -43,6 +45,9 @@ func newInvSink(t *table) *invSink {
 
 func (s *invSink) alloc(n int) {
 	s.rows = make([]Item, n)
+	if n > 0 {
+		hugePages(unsafe.Pointer(&s.rows[0]), uintptr(n)*unsafe.Sizeof(s.rows[0]))
+	}
 	s.ext.alloc(n)
 }
 

@@ -8,6 +8,7 @@ import (
 	"math/bits"
 	"revolver/parallel"
 	"slices"
+	"unsafe"
 )
 
 // ReadReceivables reads an aging (CSV, with a header line) against its
@@ -91,6 +92,10 @@ func newRecvSink(t *table, dfile string, debtors []Debtor, opt Options) *recvSin
 func (s *recvSink) alloc(n int) {
 	s.rows = make([]Receivable, n)
 	s.hs = make([]uint32, n)
+	if n > 0 {
+		hugePages(unsafe.Pointer(&s.rows[0]), uintptr(n)*unsafe.Sizeof(s.rows[0]))
+		hugePages(unsafe.Pointer(&s.hs[0]), uintptr(n)*unsafe.Sizeof(s.hs[0]))
+	}
 	s.bb = dupBuckets(n)
 	s.ext.alloc(n)
 }
@@ -363,6 +368,9 @@ func duplicates(buf []byte, rows []Receivable, hs []uint32, bb int, parts []dupP
 	}
 	starts[nk] = pos
 	ent := make([]uint64, pos) // hash << 32 | row
+	if pos > 0 {
+		hugePages(unsafe.Pointer(&ent[0]), uintptr(pos)*8)
+	}
 	parallel.For(nb, func(b int) {
 		hh := hist[b*nk : (b+1)*nk]
 		lo := parts[b].lo
