@@ -97,6 +97,36 @@ func TestExampleCashTerms(t *testing.T) {
 	if terms.Collections.ClearanceDays.Value != 1 {
 		t.Errorf("clearance %+v", terms.Collections.ClearanceDays)
 	}
+	if u := terms.Collections.AppliedUnder; u.Value != "proceeds_in_trust" || u.Cite.Section != "¶3" {
+		t.Errorf("applied under %+v", u)
+	}
+}
+
+// TestAppliedUnder: collections.applied_under names one of the terms'
+// remedies; any other name is an error at its line and column, listing
+// the remedies there are.
+func TestAppliedUnder(t *testing.T) {
+	const remedies = `  remedies:
+    - {id: proceeds_in_trust, label: Proceeds held in trust, conditions: [eod_continuing, notice], cite: ola §9}
+`
+	good := cashAgreement + "    applied_under: {value: proceeds_in_trust, cite: ola §9}\n" + remedies
+	f, err := Parse(files(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	terms, err := f.TermsAsOf(date.MustParse("2020-06-30"))
+	if err != nil || terms.Collections.AppliedUnder.Value != "proceeds_in_trust" {
+		t.Fatalf("applied under: %+v, %v", terms, err)
+	}
+	_, err = Parse(files(strings.Replace(good, "value: proceeds_in_trust,", "value: proceeds,", 1)))
+	if err == nil || !strings.Contains(err.Error(), `agreement.yaml:32:28:`) || !strings.Contains(err.Error(), `names no remedy of the terms`) ||
+		!strings.Contains(err.Error(), `found "proceeds"`) || !strings.Contains(err.Error(), "(proceeds_in_trust)") {
+		t.Errorf("an unknown remedy: %v", err)
+	}
+	_, err = Parse(files(cashAgreement + "    applied_under: proceeds_in_trust\n"))
+	if err == nil || !strings.Contains(err.Error(), "the terms list none") {
+		t.Errorf("no remedies at all: %v", err)
+	}
 }
 
 func TestModernCashTerms(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -287,6 +288,7 @@ func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 		"eligibility", "covenants", "events_of_default", "notices", "locations", "pricing", "fees", "costs", "reporting",
 		"collections", "overadvance", "advances", "settings", "lc_sublimit", "revolving_credit_note", "security", "cash_dominion", "minimum_excess_availability", "field_exams"}, scheduleKeys...)...)
 	terms := &Terms{Facility: f.Slug, Name: f.Name, AsOf: asOf, Since: f.Agreement.Date, Documents: f.Documents}
+	var appliedUnder *node // where collections.applied_under is written, checked once the remedies are read
 	if c := d.str(t, "currency", root, false); c != nil {
 		terms.Currency = c.Value
 	} else {
@@ -348,9 +350,13 @@ func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 	d.reporting(t, root, terms)
 	if g := t.kids["collections"]; g != nil {
 		c := root.in(g, "collections")
-		if d.group(g, c, "clearance_days", "accounts", "type_codes") {
+		if d.group(g, c, "clearance_days", "accounts", "type_codes", "applied_under") {
 			if v := d.int(g, "clearance_days", c, true, 0); v != nil {
 				terms.Collections.ClearanceDays = *v
+			}
+			if v := d.str(g, "applied_under", c, false); v != nil {
+				terms.Collections.AppliedUnder = *v
+				appliedUnder = g.kids["applied_under"]
 			}
 			d.cashAccounts(g, c, terms)
 			d.typeCodes(g, c, terms)
@@ -393,6 +399,17 @@ func (f *Facility) decode(t *node, asOf date.Date, errs *Errors) *Terms {
 		}
 	}
 	d.schedule(t, root, terms)
+	if a := terms.Collections.AppliedUnder; appliedUnder != nil && a.Known() && !slices.ContainsFunc(terms.Schedule.Remedies, func(r Remedy) bool { return r.ID == a.Value }) {
+		ids := make([]string, len(terms.Schedule.Remedies))
+		for i, r := range terms.Schedule.Remedies {
+			ids[i] = r.ID
+		}
+		want := "the id of one of the terms' remedies (" + strings.Join(ids, ", ") + ")"
+		if len(ids) == 0 {
+			want = "the id of one of the terms' remedies (the terms list none)"
+		}
+		d.errf(appliedUnder, a.Value, want, "collections.applied_under names no remedy of the terms in force on %s", asOf)
+	}
 	ws, fees := f.waiversAsOf(asOf)
 	terms.Waivers = ws
 	terms.Fees = append(terms.Fees, fees...)

@@ -826,6 +826,14 @@ type Collections struct {
 	// TypeCodes map the bank's BAI2 type codes to kinds of cash, in the
 	// terms' order; empty: DefaultTypeCodes.
 	TypeCodes []TypeCode `json:"type_codes,omitempty"`
+	// AppliedUnder names the remedy (one of the terms' remedies) under
+	// which the collections of every account but the operating one are
+	// the lender's and applied to the loans on a day it is exercisable,
+	// e.g. Security Agreement ¶3's proceeds held in trust once an Event
+	// of Default continues and the Bank has given notice. Empty: no
+	// remedy of the terms does (collections are then applied only from
+	// swept accounts and under cash dominion).
+	AppliedUnder Term[string] `json:"applied_under,omitempty"`
 }
 
 // Kinds of cash accounts (CashAccount.Kind).

@@ -29,6 +29,9 @@ type CashTerms struct {
 	TypeCodes     []agreement.TypeCode
 	Dominion      *agreement.CashDominion
 	ClearanceCite explain.Cite
+	// AppliedUnder: the remedy under which collections are applied after
+	// a default (agreement.Collections.AppliedUnder; empty: none).
+	AppliedUnder agreement.Term[string]
 }
 
 func (c CashTerms) account(number string) (agreement.CashAccount, bool) {
@@ -594,9 +597,11 @@ func credited(t ledger.Transaction) money.Amount {
 //     the borrower's standing instruction) is swept;
 //   - the borrower's operating account never is (remittances go to it);
 //   - full cash dominion (cash_dominion.always) sweeps every other account;
-//   - so does an event of default continuing on day after the lender's
-//     notice of it took effect (Security Agreement ¶3: proceeds held in
-//     trust for the Bank and delivered to it);
+//   - so does the remedy the terms name for collections
+//     (collections.applied_under, e.g. Security Agreement ¶3's proceeds
+//     held in trust once an event of default continues and the Bank's
+//     notice of it took effect) on a day the defaults engine finds it
+//     exercisable;
 //   - so does a springing dominion period in effect on day
 //     (dominionPeriodOn: the single place periods are consulted);
 //   - otherwise the collections are the borrower's.
@@ -619,12 +624,12 @@ func (s *Service) sweepOn(ctx context.Context, facility string, account string, 
 	if d := ft.Cash.Dominion; d != nil && d.Always {
 		return true, fmt.Sprintf("full cash dominion (%s)", citeOf(d.Cite)), nil
 	}
-	eod, err := s.eodAfterNotice(ctx, facility, ft, day, knownAt)
+	remedy, err := s.collectionsRemedy(ctx, facility, ft, day, knownAt)
 	if err != nil {
 		return false, "", err
 	}
-	if eod != "" {
-		return true, eod, nil
+	if remedy != "" {
+		return true, remedy, nil
 	}
 	if d := ft.Cash.Dominion; d != nil && d.Springing != nil {
 		in, why, err := s.dominionPeriodOn(ctx, facility, day, knownAt)
@@ -639,7 +644,10 @@ func (s *Service) sweepOn(ctx context.Context, facility string, account string, 
 	if named {
 		what = fmt.Sprintf("account %s (%s) is not swept", account, acct.Kind.Value)
 	}
-	return false, what + fmt.Sprintf(", and on %s no dominion applies and no event of default continues after notice: the collections are the borrower's (Security Agreement ¶3)", day), nil
+	if a := ft.Cash.AppliedUnder; a.Known() && a.Value != "" {
+		return false, what + fmt.Sprintf(", and on %s no dominion applies and remedy %s (%s) is not exercisable: the collections are the borrower's", day, a.Value, citeOf(a.Cite)), nil
+	}
+	return false, what + fmt.Sprintf(", and on %s no dominion applies (the terms name no remedy applying collections after a default: collections.applied_under): the collections are the borrower's", day), nil
 }
 
 // dominionPeriodOn reports whether day falls in a cash dominion period of
@@ -664,26 +672,37 @@ func (s *Service) dominionPeriodOn(ctx context.Context, facility string, day dat
 	return false, "", nil
 }
 
-// eodAfterNotice names the first event of default continuing on day, as
-// known at knownAt, whose notice had taken effect by then ("" none).
-func (s *Service) eodAfterNotice(ctx context.Context, facility string, ft FacilityTerms, day date.Date, knownAt time.Time) (string, error) {
+// collectionsRemedy says why the collections are the lender's on day, as
+// known at knownAt, under the remedy the terms name for them
+// (collections.applied_under): the remedy is exercisable then, by the
+// defaults engine's one rule ("" when it is not, or the terms name none).
+// Terms not read from stored agreements (no defaults engine) know only
+// whether a default continues.
+func (s *Service) collectionsRemedy(ctx context.Context, facility string, ft FacilityTerms, day date.Date, knownAt time.Time) (string, error) {
+	a := ft.Cash.AppliedUnder
+	if !a.Known() || a.Value == "" {
+		return "", nil
+	}
 	if _, ok := s.Terms.(*StoredTerms); !ok {
 		if ft.DefaultContinuing {
-			return "an event of default continues (Security Agreement ¶3)", nil
+			return fmt.Sprintf("an event of default continues: remedy %s (%s)", a.Value, citeOf(a.Cite)), nil
 		}
 		return "", nil
 	}
-	ds, err := s.DefaultsContinuing(ctx, facility, day, s.every(knownAt))
+	rep, err := s.DefaultsReportAt(ctx, facility, day, s.every(knownAt))
 	if err != nil {
 		return "", err
 	}
-	for _, d := range ds {
-		if d.Notice != nil && d.Notice.Effective != 0 && d.Notice.Effective <= day {
-			return fmt.Sprintf("event of default %s (%s) continues on %s after the lender's notice, effective %s: proceeds are held in trust for the Bank and applied (Security Agreement ¶3)",
-				d.ID, d.Label, day, d.Notice.Effective), nil
+	for _, r := range rep.Remedies {
+		if r.ID != a.Value {
+			continue
 		}
+		if !r.Exercisable {
+			return "", nil
+		}
+		return fmt.Sprintf("remedy %s (%s, %s) is exercisable on %s: %s", r.ID, r.Label, citeOf(r.Cite), day, strings.Join(r.Why, "; ")), nil
 	}
-	return "", nil
+	return "", fmt.Errorf("collections.applied_under names remedy %q, which the terms in force on %s do not list", a.Value, day)
 }
 
 func citeOf(c explain.Cite) string {

@@ -100,7 +100,7 @@ func FromAgreement(t *agreement.Terms, option string) (FacilityTerms, error) {
 		ft.ClearanceUnknown = &u
 	}
 	ft.Cash = CashTerms{Accounts: t.Collections.Accounts, TypeCodes: t.Collections.CashTypeCodes(), Dominion: t.CashDominion,
-		ClearanceCite: t.Collections.ClearanceDays.Cite}
+		ClearanceCite: t.Collections.ClearanceDays.Cite, AppliedUnder: t.Collections.AppliedUnder}
 	cal, err := defaults.SetupOf(t)
 	if err != nil {
 		return ft, store.Errorf(store.CodeInvalid, "facility %q as of %s: %v", t.Facility, t.AsOf, err)
