@@ -96,6 +96,20 @@ func testTriggers(t *testing.T, s store.Store) {
 	if es := must(s.TriggerEvents(ctx, "g", time.Time{})).of(t); len(es) != 1 {
 		t.Errorf("events of g after close of business = %+v", es)
 	}
+	// The same day's state again in close of business's transaction (on
+	// PostgreSQL, COPYed): conflict, and nothing of it is stored.
+	states = must(s.AccrualState(ctx, d("2006-01-12"))).of(t)
+	_, err = s.CommitAccrual(ctx, d("2006-01-12"), states, nil, &store.AccrualClose{Triggers: &store.Triggers{
+		States: []store.TriggerState{st("f", "cash_dominion", "2006-01-12", `{}`), st("g", "cash_dominion", "2006-01-11", `{"again":true}`)},
+		Events: []store.TriggerEvent{ev("g", "cash_dominion", store.TriggerEnd, "2006-01-12", "above", t0)},
+	}})
+	wantCode(t, err, store.CodeConflict)
+	if g := must(s.TriggerStates(ctx, []string{"f", "g"})).of(t); len(g) != 3 || g[2].Day != d("2006-01-11") || string(g[2].State) != `{"through":5}` {
+		t.Errorf("after the refused close of business, states of f and g = %v", statesOf(g))
+	}
+	if es := must(s.TriggerEvents(ctx, "g", time.Time{})).of(t); len(es) != 1 {
+		t.Errorf("after the refused close of business, events of g = %+v", es)
+	}
 	// Many facilities in one call (more rows than one statement takes).
 	var many store.Triggers
 	var fs []store.Facility
