@@ -45,5 +45,6 @@ func hugePages(p unsafe.Pointer, n uintptr) {
 	if end <= start || end-start < 2<<20 {
 		return
 	}
-	syscall.Syscall(syscall.SYS_MADVISE, start, end-start, 14) // MADV_HUGEPAGE
+	b := unsafe.Slice((*byte)(p), n)
+	syscall.Madvise(b[start-uintptr(p):end-uintptr(p)], syscall.MADV_HUGEPAGE)
 }

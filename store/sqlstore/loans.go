@@ -85,3 +85,9 @@ func (db *DB) loanNotices(ctx context.Context, q interface {
 	}
 	return out, rows.Err()
 }
+
+// ElectionFacilities implements store.LoanNoticeStore.
+func (db *DB) ElectionFacilities(ctx context.Context) ([]string, error) {
+	return db.slugs(ctx, `SELECT f.slug FROM facilities f WHERE EXISTS (SELECT 1 FROM loan_notices n WHERE n.facility_id = f.id)
+		OR EXISTS (SELECT 1 FROM advance_requests r WHERE r.facility_id = f.id AND r.status = ? AND coalesce(r.rate_option, '') <> '') ORDER BY f.slug`, string(store.AdvanceFunded))
+}

@@ -79,11 +79,6 @@ func (db *DB) ReserveFacilities(ctx context.Context) ([]string, error) {
 	return db.slugs(ctx, `SELECT f.slug FROM facilities f WHERE EXISTS (SELECT 1 FROM reserve_records r WHERE r.facility_id = f.id) ORDER BY f.slug`)
 }
 
-func (db *DB) ElectionFacilities(ctx context.Context) ([]string, error) {
-	return db.slugs(ctx, `SELECT f.slug FROM facilities f WHERE EXISTS (SELECT 1 FROM loan_notices n WHERE n.facility_id = f.id)
-		OR EXISTS (SELECT 1 FROM advance_requests r WHERE r.facility_id = f.id AND r.status = ? AND coalesce(r.rate_option, '') <> '') ORDER BY f.slug`, string(store.AdvanceFunded))
-}
-
 // slugs runs a statement listing facility slugs.
 func (db *DB) slugs(ctx context.Context, q string, args ...any) ([]string, error) {
 	rows, err := db.R.QueryContext(ctx, db.q(q), args...)
