@@ -18,6 +18,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -94,8 +96,34 @@ type dialect struct{}
 
 func (dialect) Name() string { return "postgres" }
 
+// rebound caches Rebind's answers: the store's statements are a few
+// hundred texts (those built per call, such as multi-row INSERTs of a
+// given width, repeat too), and rebinding the longest on every call cost
+// about 5% of a read's CPU. Bounded by maxRebound entries; beyond them,
+// texts are rebound each time.
+var (
+	rebound  sync.Map // string → string
+	nRebound atomic.Int32
+)
+
+const maxRebound = 4096
+
 func (dialect) Rebind(q string) string {
+	if r, ok := rebound.Load(q); ok {
+		return r.(string)
+	}
+	r := rebind(q)
+	if nRebound.Load() < maxRebound {
+		if _, loaded := rebound.LoadOrStore(q, r); !loaded {
+			nRebound.Add(1)
+		}
+	}
+	return r
+}
+
+func rebind(q string) string {
 	var b strings.Builder
+	b.Grow(len(q) + 16)
 	n := 0
 	for i := 0; i < len(q); i++ {
 		if q[i] == '?' {
