@@ -489,10 +489,13 @@ func (s *Service) EvaluateTriggers(ctx context.Context, facility string, from, t
 		}
 		return readAt(k, w.now)
 	}
-	// The terms change only on the dates they list (or any day): each
-	// span between two changes is one run.
-	for d := from; d <= through; {
-		ft, err := s.termsOnAt(ctx, facility, d, time.Time{})
+	// Each span between two changes of the terms is one run.
+	spans, err := s.termSpans(ctx, facility, from, through)
+	if err != nil {
+		return res, err
+	}
+	for _, sp := range spans {
+		ft, err := s.termsOnAt(ctx, facility, sp.from, time.Time{})
 		if err != nil {
 			return res, err
 		}
@@ -501,21 +504,7 @@ func (s *Service) EvaluateTriggers(ctx context.Context, facility string, from, t
 			return res, err
 		}
 		ft = ft.withLender(lender)
-		end := through
-		if td, ok := s.Terms.(TermDates); ok {
-			ds, err := td.TermDates(ctx, facility)
-			if err != nil {
-				return res, err
-			}
-			for _, c := range ds {
-				if c > d && c-1 < end {
-					end = c - 1
-				}
-			}
-		} else {
-			end = d
-		}
-		notes, err := w.run(ctx, ft, d, end, known)
+		notes, err := w.run(ctx, ft, sp.from, sp.through, known)
 		if err != nil {
 			return res, err
 		}
@@ -524,7 +513,6 @@ func (s *Service) EvaluateTriggers(ctx context.Context, facility string, from, t
 		for _, st := range w.out.States {
 			w.prior[st.Trigger] = st
 		}
-		d = end + 1
 	}
 	res.Days = len(w.out.States)
 	if len(w.out.States) > 0 {
@@ -596,26 +584,88 @@ func (w *triggerWork) closeFacility(ctx context.Context, j triggerJob, through d
 	if j.err != nil {
 		return fail(j.err)
 	}
-	if len(ft.Springing) == 0 {
-		return nil
-	}
-	if w.reserves[st.Facility] {
-		lender, err := w.s.lenderReservesAt(ctx, st.Facility, time.Time{})
-		if err != nil {
+	// Each span between two changes of the terms is evaluated with the
+	// terms in force in it: a run catching up several days may cross an
+	// amendment. The last span's terms are the job's (those of through).
+	spans := []termSpan{{from, through}}
+	if from < through {
+		var err error
+		if spans, err = w.s.termSpans(ctx, st.Facility, from, through); err != nil {
 			return fail(err)
 		}
-		ft = ft.withLender(lender)
+	}
+	if len(spans) == 1 && len(ft.Springing) == 0 {
+		return nil
+	}
+	var lender []LenderReserve
+	reserves := w.reserves[st.Facility]
+	if reserves {
+		var err error
+		if lender, err = w.s.lenderReservesAt(ctx, st.Facility, time.Time{}); err != nil {
+			return fail(err)
+		}
 	}
 	w.facility = st.Facility
 	n := len(w.out.States)
 	m := len(w.out.Events)
-	notes, err := w.run(ctx, ft, from, through, func(date.Date) time.Time { return everything })
-	if err != nil {
-		// Nothing of the facility is recorded.
-		w.out.States, w.out.Events = w.out.States[:n], w.out.Events[:m]
-		return append(notes, fail(err)...)
+	var notes []CloseFailure
+	for i, sp := range spans {
+		sft := ft
+		if i < len(spans)-1 {
+			var err error
+			if sft, err = w.s.termsOnAt(ctx, st.Facility, sp.from, time.Time{}); err != nil {
+				w.out.States, w.out.Events = w.out.States[:n], w.out.Events[:m]
+				return append(notes, fail(err)...)
+			}
+		}
+		if reserves {
+			sft = sft.withLender(lender)
+		}
+		ns, err := w.run(ctx, sft, sp.from, sp.through, func(date.Date) time.Time { return everything })
+		notes = append(notes, ns...)
+		if err != nil {
+			// Nothing of the facility is recorded.
+			w.out.States, w.out.Events = w.out.States[:n], w.out.Events[:m]
+			return append(notes, fail(err)...)
+		}
+		// What was evaluated is the prior of the next span.
+		for _, x := range w.out.States[n:] {
+			w.prior[x.Trigger] = x
+		}
 	}
 	return notes
+}
+
+// termSpan is a run of days in which a facility's terms do not change.
+type termSpan struct{ from, through date.Date }
+
+// termSpans splits from..through at the dates the facility's terms change
+// (TermDates), or into single days when the Terms source does not list
+// them.
+func (s *Service) termSpans(ctx context.Context, facility string, from, through date.Date) ([]termSpan, error) {
+	td, dated := s.Terms.(TermDates)
+	var changes []date.Date
+	if dated {
+		var err error
+		if changes, err = td.TermDates(ctx, facility); err != nil {
+			return nil, fmt.Errorf("terms: %w", err)
+		}
+	}
+	var out []termSpan
+	for d := from; d <= through; {
+		end := d
+		if dated {
+			end = through
+			for _, c := range changes {
+				if c > d && c-1 < end {
+					end = c - 1
+				}
+			}
+		}
+		out = append(out, termSpan{d, end})
+		d = end + 1
+	}
+	return out, nil
 }
 
 // covenantTriggers gives the covenant engine the facility's Covenant

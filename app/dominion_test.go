@@ -297,3 +297,93 @@ func TestDominionOnEventOfDefault(t *testing.T) {
 		}
 	})
 }
+
+// TestDominionCatchUpAcrossAmendment: a close of business catching up
+// several days evaluates each day's triggers with the terms in force on
+// it. An amendment effective 2026-08-03 makes the cash dominion spring
+// after ten Business Days instead of five; one run from 2026-07-02 to
+// 2026-08-14 starts the period on 2026-07-24 as the five days' terms say
+// (the amended terms would have started it on 2026-07-31), the same
+// periods as EvaluateTriggers over the range.
+func TestDominionCatchUpAcrossAmendment(t *testing.T) {
+	first, through := date.MustParse("2026-07-01"), date.MustParse("2026-08-14")
+	amend := func(t *testing.T, svc *Service) {
+		t.Helper()
+		ctx := context.Background()
+		p, err := svc.RequestAmendment(ctx, "m", AmendmentFile{Name: "2026-08-03-dominion.yaml", Content: `revolver: amendment/1
+facility: modern-abl
+id: dominion-ten-days
+document: credit-agreement
+effective: 2026-08-03
+order: 1
+changes:
+  - op: replace
+    path: cash_dominion.springing.for_days
+    value: 10
+    cite: credit-agreement §6.13 Cash Dominion
+`}, "officer1@bank")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := svc.DecidePending(ctx, "m", p.ID, true, "officer2@bank", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cashPeriods := func(ps []DominionPeriod) string {
+		var out []DominionPeriod
+		for _, p := range ps {
+			if p.Trigger == "cash_dominion" {
+				out = append(out, p)
+			}
+		}
+		return periodsText(out)
+	}
+	const want = "cash_dominion 2026-07-24..…"
+	t.Run("close of business", func(t *testing.T) {
+		defaultsBackends(t, func(t *testing.T, s store.Store) {
+			ctx := context.Background()
+			clock := date.MustParse("2026-06-30").Time().Add(12 * time.Hour)
+			svc := modernAt(t, s, &clock)
+			amend(t, svc)
+			clock = first.Time().Add(11 * time.Hour)
+			postPath(t, s, first)
+			clock = first.Time().Add(18 * time.Hour)
+			if _, err := svc.CloseOfBusiness(ctx, first); err != nil {
+				t.Fatal(err)
+			}
+			for d := first + 1; d <= through; d++ {
+				postPath(t, s, d)
+			}
+			clock = through.Time().Add(18 * time.Hour)
+			if _, err := svc.CloseOfBusiness(ctx, through); err != nil {
+				t.Fatal(err)
+			}
+			ps, err := svc.DominionPeriods(ctx, "m", time.Time{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := cashPeriods(ps); got != want {
+				t.Errorf("periods after one run catching up:\n got %s\nwant %s", got, want)
+			}
+		})
+	})
+	t.Run("evaluate over the range", func(t *testing.T) {
+		defaultsBackends(t, func(t *testing.T, s store.Store) {
+			ctx := context.Background()
+			clock := date.MustParse("2026-06-30").Time().Add(12 * time.Hour)
+			svc := modernAt(t, s, &clock)
+			amend(t, svc)
+			for d := first; d <= through; d++ {
+				postPath(t, s, d)
+			}
+			clock = through.Time().Add(20 * time.Hour)
+			ev, err := svc.EvaluateTriggers(ctx, "m", first, through)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := cashPeriods(ev.Periods); got != want {
+				t.Errorf("EvaluateTriggers periods:\n got %s\nwant %s", got, want)
+			}
+		})
+	})
+}
