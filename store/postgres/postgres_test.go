@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"revolver/store"
@@ -46,4 +47,45 @@ func TestConcurrentOpen(t *testing.T) {
 func TestCertificatesFrozen(t *testing.T) {
 	s := testdb.Postgres(t)
 	storetest.CertificatesFrozen(t, s, s.W)
+}
+
+// TestEveryAppendOnlyTableRefusesTruncate: TRUNCATE fires no row trigger,
+// so every table whose DELETE a row trigger refuses has a TRUNCATE
+// trigger too (0105, 0181), and TRUNCATE of it is refused. A table added
+// later without one fails here.
+func TestEveryAppendOnlyTableRefusesTruncate(t *testing.T) {
+	s := testdb.Postgres(t)
+	rows, err := s.W.Query(`SELECT c.relname, bool_or((t.tgtype & 32) <> 0)
+		FROM pg_class c JOIN pg_trigger t ON t.tgrelid = c.oid AND NOT t.tgisinternal
+		WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'
+		GROUP BY c.relname
+		HAVING bool_or((t.tgtype & 1) <> 0 AND (t.tgtype & 2) <> 0 AND (t.tgtype & 8) <> 0)
+		ORDER BY c.relname`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var tables []string
+	for rows.Next() {
+		var name string
+		var truncate bool
+		if err := rows.Scan(&name, &truncate); err != nil {
+			t.Fatal(err)
+		}
+		if !truncate {
+			t.Errorf("%s refuses DELETE by a row trigger but has no TRUNCATE trigger", name)
+		}
+		tables = append(tables, name)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(tables) < 30 {
+		t.Fatalf("%d append-only tables found (%v): the query reads the wrong schema", len(tables), tables)
+	}
+	for _, tbl := range tables {
+		if _, err := s.W.Exec(`TRUNCATE ` + tbl + ` CASCADE`); err == nil || !strings.Contains(err.Error(), "cannot be truncated") {
+			t.Errorf("TRUNCATE %s: %v, want refused", tbl, err)
+		}
+	}
 }

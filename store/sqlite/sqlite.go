@@ -170,7 +170,11 @@ const (
 	pCols    = 7
 )
 
-func (dialect) Name() string           { return "sqlite" }
+func (dialect) Name() string { return "sqlite" }
+
+// CompressBlobs: SQLite stores values as given; the store compresses the
+// large contents (sqlstore.encodeBlob).
+func (dialect) CompressBlobs() bool    { return true }
 func (dialect) Rebind(q string) string { return q }
 func (dialect) Date(d date.Date) any   { return int64(d) }
 func (dialect) Time(t time.Time) any   { return t.UnixMicro() }

@@ -1,8 +1,11 @@
 package sqlite_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,4 +53,51 @@ func TestBackup(t *testing.T) {
 func TestCertificatesFrozen(t *testing.T) {
 	s := open(t).(*sqlite.Store)
 	storetest.CertificatesFrozen(t, s, s.W)
+}
+
+// TestBlobsCompressed: SQLite keeps a large content that compresses as an
+// S2 stream (half an aging's size or less), a small one and one that
+// does not compress as given; each reads back as put.
+func TestBlobsCompressed(t *testing.T) {
+	s := open(t).(*sqlite.Store)
+	ctx := context.Background()
+	var aging strings.Builder
+	aging.WriteString("debtor_id,invoice_no,invoice_date,due_date,amount,currency,disputed\n")
+	for i := 0; aging.Len() < 4<<20; i++ {
+		fmt.Fprintf(&aging, "C%04d,INV-%07d,2004-08-%02d,2004-09-%02d,%d.%02d,USD,false\n", i%4999, i, 1+i%28, 1+i%28, 100+i*7919%999983, i%100)
+	}
+	noise := make([]byte, 1<<20)
+	for i, x := 0, uint64(88172645463325252); i < len(noise); i++ {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		noise[i] = byte(x >> 24)
+	}
+	for _, c := range []struct {
+		name    string
+		content []byte
+		enc     string
+		atMost  int // stored bytes
+	}{
+		{"aging", []byte(aging.String()), "s2", aging.Len() / 2},
+		{"small", []byte("customer_id,name\nC1,Acme\n"), "", 100},
+		{"noise", noise, "", len(noise)},
+	} {
+		h, err := s.PutBlob(ctx, c.content)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var enc string
+		var stored, size int
+		if err := s.R.QueryRow(`SELECT encoding, length(content), size FROM blobs WHERE sha256 = ?`, h).Scan(&enc, &stored, &size); err != nil {
+			t.Fatal(err)
+		}
+		if enc != c.enc || stored > c.atMost || size != len(c.content) {
+			t.Errorf("%s of %d bytes stored as %q, %d bytes (size %d); want %q, at most %d", c.name, len(c.content), enc, stored, size, c.enc, c.atMost)
+		}
+		b, err := s.Blob(ctx, h)
+		if err != nil || !bytes.Equal(b, c.content) {
+			t.Errorf("%s read back as %d bytes (%v), not the content", c.name, len(b), err)
+		}
+	}
 }

@@ -240,19 +240,25 @@ func (db *DB) loadCertificate(ctx context.Context, q querier, where string, args
 		return c, err
 	}
 	if c.BodySHA256 != "" {
-		if err := q.QueryRowContext(ctx, db.q(`SELECT content FROM blobs WHERE sha256 = ?`), c.BodySHA256).Scan((*[]byte)(&c.Body)); err != nil {
+		b, err := db.blob(ctx, q, c.BodySHA256)
+		if err != nil {
 			return c, fmt.Errorf("certificate %d body: %w", c.ID, err)
 		}
+		c.Body = b
 	}
 	if c.ExplanationSHA256 != "" {
-		if err := q.QueryRowContext(ctx, db.q(`SELECT content FROM blobs WHERE sha256 = ?`), c.ExplanationSHA256).Scan((*[]byte)(&c.Explanation)); err != nil {
+		b, err := db.blob(ctx, q, c.ExplanationSHA256)
+		if err != nil {
 			return c, fmt.Errorf("certificate %d explanation: %w", c.ID, err)
 		}
+		c.Explanation = b
 	}
 	if c.RollForwardSHA256 != "" {
-		if err := q.QueryRowContext(ctx, db.q(`SELECT content FROM blobs WHERE sha256 = ?`), c.RollForwardSHA256).Scan((*[]byte)(&c.RollForward)); err != nil {
+		b, err := db.blob(ctx, q, c.RollForwardSHA256)
+		if err != nil {
 			return c, fmt.Errorf("certificate %d roll-forward: %w", c.ID, err)
 		}
+		c.RollForward = b
 	}
 	in, err := db.certificateInputs(ctx, q, `i.certificate_id = ?`, c.ID)
 	c.Inputs = in[c.ID]

@@ -330,16 +330,17 @@ func (db *DB) Document(ctx context.Context, facility, id string) (store.Document
 
 func (db *DB) document(ctx context.Context, q querier, facility, id string) (store.Document, error) {
 	var content []byte
-	d, err := scanDocument(q.QueryRowContext(ctx, db.q(`SELECT `+docCols+`, b.content FROM documents d
+	var enc string
+	d, err := scanDocument(q.QueryRowContext(ctx, db.q(`SELECT `+docCols+`, b.content, b.encoding FROM documents d
 		JOIN facilities f ON f.id = d.facility_id JOIN blobs b ON b.sha256 = d.sha256
-		WHERE f.slug = ? AND d.doc_id = ?`), facility, id), &content)
+		WHERE f.slug = ? AND d.doc_id = ?`), facility, id), &content, &enc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, store.Errorf(store.CodeNotFound, "document %q of facility %q not found", id, facility)
 	}
-	if content == nil {
-		content = []byte{}
+	if err != nil {
+		return d, err
 	}
-	d.Content = content
+	d.Content, err = decodeBlob(content, enc, d.Size)
 	return d, err
 }
 

@@ -240,8 +240,9 @@ func (db *DB) putBlob(ctx context.Context, q querier, content []byte) (string, e
 	if content == nil {
 		content = []byte{}
 	}
-	_, err := q.ExecContext(ctx, db.q(`INSERT INTO blobs (sha256, size, content) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`),
-		h, int64(len(content)), content)
+	stored, enc := db.encodeBlob(content)
+	_, err := q.ExecContext(ctx, db.q(`INSERT INTO blobs (sha256, size, content, encoding) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`),
+		h, int64(len(content)), stored, enc)
 	if err != nil {
 		return "", fmt.Errorf("store blob: %w", err)
 	}
@@ -255,18 +256,7 @@ func (db *DB) PutBlob(ctx context.Context, content []byte) (string, error) {
 
 // Blob returns content by SHA-256.
 func (db *DB) Blob(ctx context.Context, h string) ([]byte, error) {
-	var b []byte
-	err := db.R.QueryRowContext(ctx, db.q(`SELECT content FROM blobs WHERE sha256 = ?`), strings.ToLower(h)).Scan(&b)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.Errorf(store.CodeNotFound, "blob %s not found", h)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("blob %s: %w", h, err)
-	}
-	if b == nil {
-		b = []byte{}
-	}
-	return b, nil
+	return db.blob(ctx, db.R, strings.ToLower(h))
 }
 
 // Date scans a date column encoded as days (SQLite) or DATE (PostgreSQL).

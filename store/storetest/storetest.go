@@ -21,6 +21,7 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -308,6 +309,38 @@ func testDocuments(t *testing.T, s store.Store) {
 	}
 	if b := must(s.Blob(ctx, must(s.PutBlob(ctx, nil)).of(t))).of(t); b == nil || len(b) != 0 {
 		t.Errorf("Blob of an empty PutBlob = %#v, want empty", b)
+	}
+
+	// Large contents (a store may keep them compressed): an aging that
+	// compresses well and bytes that do not, each read back as given,
+	// through Blob and as a document, its size the content's.
+	var aging bytes.Buffer
+	aging.WriteString("debtor_id,invoice_no,invoice_date,due_date,amount,currency,disputed\n")
+	for i := 0; aging.Len() < 1<<20; i++ {
+		fmt.Fprintf(&aging, "C%04d,INV-%07d,2004-08-%02d,2004-09-%02d,%d.%02d,USD,false\n", i%997, i, 1+i%28, 1+i%28, 100+i*7%99991, i%100)
+	}
+	noise := make([]byte, 300<<10)
+	for i, x := 0, uint32(2463534242); i < len(noise); i++ {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		noise[i] = byte(x)
+	}
+	for _, big := range [][]byte{aging.Bytes(), noise} {
+		h := must(s.PutBlob(ctx, big)).of(t)
+		if h != sha(big) {
+			t.Errorf("PutBlob of %d bytes = %s, want %s", len(big), h, sha(big))
+		}
+		if b := must(s.Blob(ctx, h)).of(t); !bytes.Equal(b, big) {
+			t.Errorf("Blob of %d bytes read back as %d bytes, not the same", len(big), len(b))
+		}
+	}
+	bigDoc := store.Document{Facility: "g", ID: "aging", Kind: "other", Effective: d("2004-09-30"), RecordedBy: "ops@bank", RecordedAt: t0, Content: aging.Bytes()}
+	if got := must(s.PutDocument(ctx, bigDoc)).of(t); got.Size != int64(aging.Len()) {
+		t.Errorf("PutDocument of %d bytes: size %d", aging.Len(), got.Size)
+	}
+	if g := must(s.Document(ctx, "g", "aging")).of(t); !bytes.Equal(g.Content, aging.Bytes()) || g.Size != int64(aging.Len()) {
+		t.Errorf("Document of %d bytes read back as %d bytes (size %d), not the same", aging.Len(), len(g.Content), g.Size)
 	}
 }
 
