@@ -94,13 +94,22 @@ func TestLastOutPages(t *testing.T) {
 	if _, body = o.get("/facilities/filo/loans"); !strings.Contains(body, `id="tranche"`) || !strings.Contains(body, "first-out rate + 1.5%") {
 		t.Error("the loans page has no tranche to elect")
 	}
+	// Its availability says it is both tranches', and what each tranche
+	// and an advance of each may take.
+	_, body = o.get("/facilities/filo/loans?as_of=2004-10-05")
+	for _, want := range []string{"Availability (both tranches)", `id="first-out-available"`, `<dd class="num" id="last-out-available">110,000.00</dd>`,
+		"A first-out advance may take", `id="to-advance-last-out">USD 110,000.00`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("loans page of a facility with a last-out tranche lacks %q", want)
+		}
+	}
 	mustStatus(t, "last-out advance", o.post("/facilities/filo/advances", url.Values{"idempotency_key": {"lo-web"}, "amount": {"10000.00"},
 		"value_date": {"2004-10-05"}, "tranche": {"last_out"}}).StatusCode, http.StatusSeeOther)
 	if b, err := e.st.Balances(context.Background(), "filo", date.MustParse("2004-10-05")); err != nil || b[ledger.LoansLastOut] != 50000_00 || b[ledger.Loans] != 0 {
 		t.Errorf("balances %v %v", b, err)
 	}
-	if _, body = o.get("/facilities/btu/loans"); strings.Contains(body, `id="tranche"`) {
-		t.Error("the example's loans page offers a tranche")
+	if _, body = o.get("/facilities/btu/loans"); strings.Contains(body, `id="tranche"`) || strings.Contains(body, "both tranches") || !strings.Contains(body, "An advance may take") {
+		t.Error("the example's loans page offers a tranche, or speaks of tranches")
 	}
 	_, body = o.get("/facilities/btu/certificates/1")
 	if !strings.Contains(body, `id="components"`) || strings.Contains(body, "Last-out") || strings.Contains(body, `id="tranches"`) {

@@ -112,16 +112,26 @@ func benchCOBDominion(b *testing.B, s store.Store) {
 		must(s.DecideCertificate(ctx, c.ID, store.Decision{Status: store.Approved, Reviewer: "officer", At: t0})).of(b)
 	}
 	day := d("2006-01-02")
-	must(svc.CloseOfBusiness(ctx, day)).of(b) // first accrual and first evaluation
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		day++
-		r := must(svc.CloseOfBusiness(ctx, day)).of(b)
+	must(svc.CloseOfBusiness(ctx, day)).of(b) // first accrual (a holiday: no trigger is evaluated)
+	// The triggers' first evaluation, once in a facility's life: their
+	// keys are written with the first states. Timed apart from the daily
+	// close measured below.
+	check := func(r app.CloseResult) {
 		if r.Posted != n || r.Triggers != 2*n {
 			b.Fatalf("close of business %s posted %d, recorded %d trigger states, want %d and %d (%v)", day, r.Posted, r.Triggers, n, 2*n, r.Undetermined[:min(3, len(r.Undetermined))])
 		}
 	}
+	day++
+	start := time.Now()
+	check(must(svc.CloseOfBusiness(ctx, day)).of(b))
+	first := time.Since(start)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		day++
+		check(must(svc.CloseOfBusiness(ctx, day)).of(b))
+	}
 	b.StopTimer()
+	b.ReportMetric(first.Seconds(), "first_evaluation_s")
 	// The covenant's trigger period started on the first day for the
 	// facilities below.
 	ps := must(svc.DominionPeriods(ctx, slugs[0], time.Time{})).of(b)

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -61,5 +62,16 @@ func testFacilityVersions(t *testing.T, s store.Store) {
 	}
 	if v := version("g"); v != g {
 		t.Errorf("g's version %d, was %d: another facility's changes raised it", v, g)
+	}
+	// One batch of both facilities' transactions (one statement, or one
+	// COPY, for all of them) raises each facility's version by its count.
+	f := version("f")
+	var batch []ledger.Transaction
+	for i, slug := range []string{"f", "g", "f", "f", "g"} {
+		batch = append(batch, must(ledger.Advance(ref(slug, fmt.Sprintf("batch-%d", i), "2006-02-11"), amt("1.00"))).of(t))
+	}
+	must(s.PostBatch(ctx, batch)).of(t)
+	if vf, vg := version("f"), version("g"); vf != f+3 || vg != g+2 {
+		t.Errorf("after a batch of 3 transactions of f and 2 of g: versions %d and %d, want %d and %d", vf, vg, f+3, g+2)
 	}
 }
