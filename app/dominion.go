@@ -611,18 +611,18 @@ func (w *triggerWork) closeFacility(ctx context.Context, j triggerJob, through d
 	var notes []CloseFailure
 	for i, sp := range spans {
 		sft := ft
+		var err error
 		if i < len(spans)-1 {
-			var err error
-			if sft, err = w.s.termsOnAt(ctx, st.Facility, sp.from, time.Time{}); err != nil {
-				w.out.States, w.out.Events = w.out.States[:n], w.out.Events[:m]
-				return append(notes, fail(err)...)
+			sft, err = w.s.termsOnAt(ctx, st.Facility, sp.from, time.Time{})
+		}
+		if err == nil {
+			if reserves {
+				sft = sft.withLender(lender)
 			}
+			var ns []CloseFailure
+			ns, err = w.run(ctx, sft, sp.from, sp.through, func(date.Date) time.Time { return everything })
+			notes = append(notes, ns...)
 		}
-		if reserves {
-			sft = sft.withLender(lender)
-		}
-		ns, err := w.run(ctx, sft, sp.from, sp.through, func(date.Date) time.Time { return everything })
-		notes = append(notes, ns...)
 		if err != nil {
 			// Nothing of the facility is recorded.
 			w.out.States, w.out.Events = w.out.States[:n], w.out.Events[:m]

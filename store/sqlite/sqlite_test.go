@@ -3,9 +3,7 @@ package sqlite_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -61,25 +59,14 @@ func TestCertificatesFrozen(t *testing.T) {
 func TestBlobsCompressed(t *testing.T) {
 	s := open(t).(*sqlite.Store)
 	ctx := context.Background()
-	var aging strings.Builder
-	aging.WriteString("debtor_id,invoice_no,invoice_date,due_date,amount,currency,disputed\n")
-	for i := 0; aging.Len() < 4<<20; i++ {
-		fmt.Fprintf(&aging, "C%04d,INV-%07d,2004-08-%02d,2004-09-%02d,%d.%02d,USD,false\n", i%4999, i, 1+i%28, 1+i%28, 100+i*7919%999983, i%100)
-	}
-	noise := make([]byte, 1<<20)
-	for i, x := 0, uint64(88172645463325252); i < len(noise); i++ {
-		x ^= x << 13
-		x ^= x >> 7
-		x ^= x << 17
-		noise[i] = byte(x >> 24)
-	}
+	aging, noise := storetest.LargeAging(4<<20), storetest.Noise(1<<20)
 	for _, c := range []struct {
 		name    string
 		content []byte
 		enc     string
 		atMost  int // stored bytes
 	}{
-		{"aging", []byte(aging.String()), "s2", aging.Len() / 2},
+		{"aging", aging, "s2", len(aging) / 2},
 		{"small", []byte("customer_id,name\nC1,Acme\n"), "", 100},
 		{"noise", noise, "", len(noise)},
 	} {

@@ -314,19 +314,8 @@ func testDocuments(t *testing.T, s store.Store) {
 	// Large contents (a store may keep them compressed): an aging that
 	// compresses well and bytes that do not, each read back as given,
 	// through Blob and as a document, its size the content's.
-	var aging bytes.Buffer
-	aging.WriteString("debtor_id,invoice_no,invoice_date,due_date,amount,currency,disputed\n")
-	for i := 0; aging.Len() < 1<<20; i++ {
-		fmt.Fprintf(&aging, "C%04d,INV-%07d,2004-08-%02d,2004-09-%02d,%d.%02d,USD,false\n", i%997, i, 1+i%28, 1+i%28, 100+i*7%99991, i%100)
-	}
-	noise := make([]byte, 300<<10)
-	for i, x := 0, uint32(2463534242); i < len(noise); i++ {
-		x ^= x << 13
-		x ^= x >> 17
-		x ^= x << 5
-		noise[i] = byte(x)
-	}
-	for _, big := range [][]byte{aging.Bytes(), noise} {
+	aging, noise := LargeAging(1<<20), Noise(300<<10)
+	for _, big := range [][]byte{aging, noise} {
 		h := must(s.PutBlob(ctx, big)).of(t)
 		if h != sha(big) {
 			t.Errorf("PutBlob of %d bytes = %s, want %s", len(big), h, sha(big))
@@ -335,12 +324,12 @@ func testDocuments(t *testing.T, s store.Store) {
 			t.Errorf("Blob of %d bytes read back as %d bytes, not the same", len(big), len(b))
 		}
 	}
-	bigDoc := store.Document{Facility: "g", ID: "aging", Kind: "other", Effective: d("2004-09-30"), RecordedBy: "ops@bank", RecordedAt: t0, Content: aging.Bytes()}
-	if got := must(s.PutDocument(ctx, bigDoc)).of(t); got.Size != int64(aging.Len()) {
-		t.Errorf("PutDocument of %d bytes: size %d", aging.Len(), got.Size)
+	bigDoc := store.Document{Facility: "g", ID: "aging", Kind: "other", Effective: d("2004-09-30"), RecordedBy: "ops@bank", RecordedAt: t0, Content: aging}
+	if got := must(s.PutDocument(ctx, bigDoc)).of(t); got.Size != int64(len(aging)) {
+		t.Errorf("PutDocument of %d bytes: size %d", len(aging), got.Size)
 	}
-	if g := must(s.Document(ctx, "g", "aging")).of(t); !bytes.Equal(g.Content, aging.Bytes()) || g.Size != int64(aging.Len()) {
-		t.Errorf("Document of %d bytes read back as %d bytes (size %d), not the same", aging.Len(), len(g.Content), g.Size)
+	if g := must(s.Document(ctx, "g", "aging")).of(t); !bytes.Equal(g.Content, aging) || g.Size != int64(len(aging)) {
+		t.Errorf("Document of %d bytes read back as %d bytes (size %d), not the same", len(aging), len(g.Content), g.Size)
 	}
 }
 
@@ -892,4 +881,28 @@ func testAccrualRace(t *testing.T, s store.Store) {
 		t.Fatalf("accrued through %s, want %s", states[0].AccruedThrough, through)
 	}
 	CheckInvariants(t, s, "f")
+}
+
+// LargeAging is a receivables aging of at least n bytes, deterministic,
+// that compresses as a real one does (large contents a store may keep
+// compressed).
+func LargeAging(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString("debtor_id,invoice_no,invoice_date,due_date,amount,currency,disputed\n")
+	for i := 0; b.Len() < n; i++ {
+		fmt.Fprintf(&b, "C%04d,INV-%07d,2004-08-%02d,2004-09-%02d,%d.%02d,USD,false\n", i%4999, i, 1+i%28, 1+i%28, 100+i*7919%999983, i%100)
+	}
+	return b.Bytes()
+}
+
+// Noise is n deterministic bytes that do not compress (xorshift).
+func Noise(n int) []byte {
+	out := make([]byte, n)
+	for i, x := 0, uint64(88172645463325252); i < n; i++ {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		out[i] = byte(x >> 24)
+	}
+	return out
 }
