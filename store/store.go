@@ -655,14 +655,27 @@ type AccrualState struct {
 	// FirstActivity is the value date of the first Loans or LoansLastOut
 	// posting, 0 if none.
 	FirstActivity date.Date
-	// LoansPostings counts the Loans postings dated on or before through.
-	LoansPostings int64
+	// Guard is what CommitAccrual checks again under the facilities' lock
+	// to know that nothing the run computed from changed since (the
+	// store's own: callers pass the state back as read).
+	Guard AccrualGuard
 	// Late are the Loans postings stored since the last close of business
 	// committed (transaction id above the largest one it had seen) and
 	// dated on or before AccruedThrough: their days' interest was accrued
 	// without them. Summed by transaction, ascending by id. When Late is
 	// not empty, From is at most the earliest of their days.
 	Late []LatePosting
+}
+
+// AccrualGuard is, for one facility, what a close-of-business commit
+// counts again: the Loans and interest receivable postings dated on or
+// before the run's day, those with ids above Seen when Carried (the run
+// read the balances carried by the last commit, which cover the postings
+// up to Seen), else all of them.
+type AccrualGuard struct {
+	Postings int64
+	Seen     int64
+	Carried  bool
 }
 
 // LatePosting is a back-valued Loans posting of one transaction.

@@ -201,29 +201,25 @@ func (dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore
 	return withPgx(ctx, db, "write_batch", func(tx pgx.Tx) error {
 		if mark != nil {
 			// Locking the facilities' rows: Updates in flight finish first,
-			// new ones wait; the count below then sees them all. The rows
+			// new ones wait; the counts below then see them all. The rows
 			// are marked once the accruals are written.
-			if _, err := tx.Exec(ctx, `SELECT 1 FROM facilities WHERE id = ANY($1) FOR UPDATE`, mark.FacilityIDs); err != nil {
-				return err
-			}
-			got := map[int64]int64{}
-			rows, err := tx.Query(ctx, `SELECT facility_id, count(*) FROM postings WHERE account = 'loans' AND value_date <= $1 GROUP BY facility_id`, mark.Through.Time())
+			seen, err := pgCounts(ctx, tx, `SELECT id, accrued_seen FROM facilities WHERE id = ANY($1) FOR UPDATE`, mark.FacilityIDs)
 			if err != nil {
 				return err
 			}
-			for rows.Next() {
-				var id, n int64
-				if err := rows.Scan(&id, &n); err != nil {
-					rows.Close()
+			since, full := map[int64]int64{}, map[int64]int64{}
+			minSeen, all := mark.Guarded()
+			if minSeen >= 0 {
+				if since, err = pgCounts(ctx, tx, db.D.Rebind(sqlstore.GuardSince), minSeen, mark.Through.Time()); err != nil {
 					return err
 				}
-				got[id] = n
 			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
+			if len(all) > 0 {
+				if full, err = pgCounts(ctx, tx, db.D.Rebind(sqlstore.GuardAll+`= ANY(?)`+sqlstore.GuardAllEnd), mark.Through.Time(), all); err != nil {
+					return err
+				}
 			}
-			if err := mark.Check(db, got); err != nil {
+			if err := mark.Check(db, seen, since, full); err != nil {
 				return err
 			}
 		}
@@ -281,9 +277,15 @@ func (dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore
 		}
 		if mark != nil {
 			// One update per row: accrued through the day (a facility
-			// accrued further keeps its day), and the id seen.
-			_, err := tx.Exec(ctx, sqlstore.SeenUpdate+`, accrued_through = CASE WHEN accrued_through IS NULL OR accrued_through < $1 THEN $1 ELSE accrued_through END WHERE id = ANY($2)`,
-				mark.Through.Time(), mark.FacilityIDs)
+			// accrued further keeps its day, and carries nothing), the id
+			// seen and the balances carried.
+			ids, loans, receivable := mark.Carry(rows)
+			_, err := tx.Exec(ctx, sqlstore.SeenUpdate+`,
+	accrued_loans = CASE WHEN accrued_through IS NULL OR accrued_through <= $1 THEN v.loans END,
+	accrued_receivable = CASE WHEN accrued_through IS NULL OR accrued_through <= $1 THEN v.receivable END,
+	accrued_through = CASE WHEN accrued_through IS NULL OR accrued_through < $1 THEN $1 ELSE accrued_through END
+FROM unnest($2::bigint[], $3::bigint[], $4::bigint[]) AS v(id, loans, receivable) WHERE facilities.id = v.id`,
+				mark.Through.Time(), ids, loans, receivable)
 			if err != nil {
 				return err
 			}
@@ -295,6 +297,24 @@ func (dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlstore
 		}
 		return nil
 	})
+}
+
+// pgCounts runs a query of (id, count) rows.
+func pgCounts(ctx context.Context, tx pgx.Tx, query string, args ...any) (map[int64]int64, error) {
+	rows, err := tx.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]int64{}
+	for rows.Next() {
+		var id, n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
 }
 
 // pgxExec is the sqlstore.Exec of a pgx transaction.

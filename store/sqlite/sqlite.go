@@ -13,6 +13,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -213,24 +214,28 @@ func (d *dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlst
 				return err
 			}
 		}
-		got := map[int64]int64{}
-		rows, err := tx.QueryContext(ctx, sqlstore.LoansCountQuery, int64(mark.Through))
+		// Under the write lock: the counts see every posting stored.
+		seen, err := sqliteCounts(ctx, tx.Tx, `SELECT id, accrued_seen FROM facilities`)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var id, n int64
-			if err := rows.Scan(&id, &n); err != nil {
-				rows.Close()
+		since, full := map[int64]int64{}, map[int64]int64{}
+		minSeen, all := mark.Guarded()
+		if minSeen >= 0 {
+			if since, err = sqliteCounts(ctx, tx.Tx, sqlstore.GuardSince, minSeen, int64(mark.Through)); err != nil {
 				return err
 			}
-			got[id] = n
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
+		if len(all) > 0 {
+			list, err := json.Marshal(all)
+			if err != nil {
+				return err
+			}
+			if full, err = sqliteCounts(ctx, tx.Tx, sqlstore.GuardAll+`IN (SELECT value FROM json_each(?))`+sqlstore.GuardAllEnd, int64(mark.Through), string(list)); err != nil {
+				return err
+			}
 		}
-		if err := mark.Check(db, got); err != nil {
+		if err := mark.Check(db, seen, since, full); err != nil {
 			return err
 		}
 	}
@@ -301,12 +306,18 @@ func (d *dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlst
 		return err
 	}
 	if mark != nil {
-		st, err := tx.PrepareContext(ctx, sqlstore.SeenUpdate+` WHERE id = ?`)
+		// The id seen and the balances carried (none by a facility
+		// accrued further than the day).
+		st, err := tx.PrepareContext(ctx, sqlstore.SeenUpdate+`,
+	accrued_loans = CASE WHEN accrued_through = ? THEN ? END,
+	accrued_receivable = CASE WHEN accrued_through = ? THEN ? END WHERE id = ?`)
 		if err != nil {
 			return err
 		}
-		for _, id := range mark.FacilityIDs {
-			if _, err := st.ExecContext(ctx, id); err != nil {
+		ids, loans, receivable := mark.Carry(rows)
+		day := int64(mark.Through)
+		for i, id := range ids {
+			if _, err := st.ExecContext(ctx, day, loans[i], day, receivable[i], id); err != nil {
 				return err
 			}
 		}
@@ -317,6 +328,24 @@ func (d *dialect) WriteBatch(ctx context.Context, db *sqlstore.DB, rows []*sqlst
 		}
 	}
 	return tx.Commit()
+}
+
+// sqliteCounts runs a query of (id, count) rows.
+func sqliteCounts(ctx context.Context, tx *sql.Tx, query string, args ...any) (map[int64]int64, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]int64{}
+	for rows.Next() {
+		var id, n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
 }
 
 // InsertReceivables inserts rows with multi-row statements in one

@@ -10,37 +10,54 @@ import (
 	"revolver/store"
 )
 
-// AccrualState reads every facility's accrual position with a few grouped
-// queries (not one query per facility).
+// AccrualState reads every facility's accrual position with a few set
+// queries (not one query per facility) whose cost does not grow with the
+// ledger's length: from the balances the last commit carried
+// (facilities.accrued_loans and accrued_receivable, as of accrued_through
+// over the postings up to accrued_seen), the postings stored since (by
+// transaction id) and those dated in the days the run covers (by value
+// date). A facility without carried balances (never closed, or closed
+// further than through) is read from all its postings.
 func (db *DB) AccrualState(ctx context.Context, through date.Date) ([]store.AccrualState, error) {
 	tx, err := db.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}
 	defer rollback(tx)
-	rows, err := tx.QueryContext(ctx, `SELECT id, slug, accrued_through FROM facilities ORDER BY id`)
+	rows, err := tx.QueryContext(ctx, `SELECT id, slug, accrued_through, accrued_seen, accrued_loans, accrued_receivable FROM facilities ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
 	var out []store.AccrualState
+	// carried[i] are out[i]'s carried balances (when out[i].Guard.Carried).
+	type balances struct{ loans, receivable money.Amount }
+	var carried []balances
 	idx := map[int64]int{}
-	needFirst := false
+	needFirst, needFull := false, false
+	minSeen := int64(-1) // over the facilities accrued
 	for rows.Next() {
-		var id int64
+		var id, seen int64
 		var s store.AccrualState
 		var at Date
-		if err := rows.Scan(&id, &s.Facility, &at); err != nil {
+		var loans, receivable sql.NullInt64
+		if err := rows.Scan(&id, &s.Facility, &at, &seen, &loans, &receivable); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		if at.Valid {
 			s.AccruedThrough = at.D
+			if minSeen < 0 || seen < minSeen {
+				minSeen = seen
+			}
 		} else {
 			needFirst = true
 		}
+		s.Guard = store.AccrualGuard{Seen: seen, Carried: at.Valid && at.D <= through && loans.Valid && receivable.Valid}
+		needFull = needFull || !s.Guard.Carried
 		db.remember(s.Facility, id)
 		idx[id] = len(out)
 		out = append(out, s)
+		carried = append(carried, balances{money.Amount(loans.Int64), money.Amount(receivable.Int64)})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -74,30 +91,61 @@ func (db *DB) AccrualState(ctx context.Context, through date.Date) ([]store.Accr
 			return nil, err
 		}
 	}
-	// Loans postings stored after the last run and dated on a day it had
-	// accrued.
-	{
-		rows, err := tx.QueryContext(ctx, db.q(`SELECT p.facility_id, p.tx_id, min(p.value_date), sum(p.amount) FROM postings p JOIN facilities f ON f.id = p.facility_id
-WHERE p.tx_id > (SELECT coalesce(min(accrued_seen), 0) FROM facilities WHERE accrued_through IS NOT NULL)
-AND p.account = ? AND f.accrued_through IS NOT NULL AND p.tx_id > f.accrued_seen AND p.value_date <= f.accrued_through
-GROUP BY p.facility_id, p.tx_id ORDER BY p.facility_id, p.tx_id`), loans)
+	// The Loans and interest receivable postings stored since the last
+	// commit of each facility accrued (ids above accrued_seen), by
+	// facility and transaction: the Loans ones dated on a day it had
+	// accrued are late.
+	type since struct {
+		i      int
+		loans  bool
+		day    date.Date
+		amount money.Amount
+	}
+	var stored []since
+	if minSeen >= 0 {
+		rows, err := tx.QueryContext(ctx, db.q(`SELECT p.facility_id, p.tx_id, p.account, p.value_date, p.amount FROM postings p JOIN facilities f ON f.id = p.facility_id
+WHERE p.tx_id > ? AND p.account IN ('loans', 'interest_receivable') AND f.accrued_through IS NOT NULL AND p.tx_id > f.accrued_seen
+ORDER BY p.facility_id, p.tx_id`), minSeen)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
 			var id, txID, v int64
+			var account string
 			var d Date
-			if err := rows.Scan(&id, &txID, &d, &v); err != nil {
+			if err := rows.Scan(&id, &txID, &account, &d, &v); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			if i, ok := idx[id]; ok && v != 0 {
-				out[i].Late = append(out[i].Late, store.LatePosting{TxID: txID, Day: d.D, Amount: money.Amount(v)})
+			i, ok := idx[id]
+			if !ok {
+				continue
+			}
+			st := &out[i]
+			p := since{i: i, loans: account == loans, day: d.D, amount: money.Amount(v)}
+			stored = append(stored, p)
+			if !p.loans || p.day > st.AccruedThrough {
+				continue
+			}
+			if n := len(st.Late); n > 0 && st.Late[n-1].TxID == txID {
+				st.Late[n-1].Amount += p.amount
+				st.Late[n-1].Day = min(st.Late[n-1].Day, p.day)
+			} else {
+				st.Late = append(st.Late, store.LatePosting{TxID: txID, Day: p.day, Amount: p.amount})
 			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, err
+		}
+		for i := range out {
+			late := out[i].Late[:0]
+			for _, l := range out[i].Late {
+				if l.Amount != 0 {
+					late = append(late, l)
+				}
+			}
+			out[i].Late = late
 		}
 	}
 	// The first day any facility still needs.
@@ -118,65 +166,223 @@ GROUP BY p.facility_id, p.tx_id ORDER BY p.facility_id, p.tx_id`), loans)
 		}
 		from = min(from, start)
 	}
+	// A facility with carried balances: the Loans balance at the end of
+	// the day before from and the interest receivable at through are the
+	// carried ones (as of accrued_through, the postings up to
+	// accrued_seen), with the postings stored since and, below, those
+	// dated between accrued_through and the day.
 	for i := range out {
 		out[i].From = from
+		if out[i].Guard.Carried {
+			out[i].Opening, out[i].InterestReceivable = carried[i].loans, carried[i].receivable
+		}
 	}
-	err = grouped(`SELECT facility_id, min(value_date), sum(amount) FROM postings WHERE account = ? AND value_date < ? GROUP BY facility_id`,
-		[]any{loans, db.D.Date(from)}, func(i int, _ Date, v int64) { out[i].Opening = money.Amount(v) })
-	if err != nil {
-		return nil, err
+	// (A Loans posting stored since is dated on or after from: a late one
+	// sets from, the others are dated after accrued_through. The Deltas
+	// below have it.)
+	for _, p := range stored {
+		st := &out[p.i]
+		if !st.Guard.Carried || p.day > through {
+			continue
+		}
+		st.Guard.Postings++
+		if !p.loans {
+			st.InterestReceivable += p.amount
+		}
 	}
+	// The postings dated in the days the run covers: the Loans ones are
+	// the Deltas; those a facility's carried balances already hold (ids
+	// up to accrued_seen) are taken off the opening (dated on or before
+	// accrued_through) or added to the interest receivable (after it).
 	// When every facility is accrued through the day (or has no loans), no
-	// day needs Deltas; the counts below are still what CommitAccrual
-	// checks, for a run of this day too.
+	// day needs them.
 	if from <= through {
-		err = grouped(`SELECT facility_id, value_date, sum(amount) FROM postings WHERE account = ? AND value_date >= ? AND value_date <= ? GROUP BY facility_id, value_date ORDER BY facility_id, value_date`,
-			[]any{loans, db.D.Date(from), db.D.Date(through)}, func(i int, d Date, v int64) {
-				if v != 0 {
-					out[i].Deltas = append(out[i].Deltas, store.DayAmount{Day: d.D, Amount: money.Amount(v)})
-				}
-			})
+		rows, err := tx.QueryContext(ctx, db.q(`SELECT facility_id, account, value_date, tx_id, amount FROM postings
+WHERE account IN ('loans', 'interest_receivable') AND value_date >= ? AND value_date <= ? ORDER BY facility_id, value_date`), db.D.Date(from), db.D.Date(through))
 		if err != nil {
 			return nil, err
 		}
+		for rows.Next() {
+			var id, txID, v int64
+			var account string
+			var d Date
+			if err := rows.Scan(&id, &account, &d, &txID, &v); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			i, ok := idx[id]
+			if !ok {
+				continue
+			}
+			st, a := &out[i], money.Amount(v)
+			isLoans := account == loans
+			if isLoans {
+				if n := len(st.Deltas); n > 0 && st.Deltas[n-1].Day == d.D {
+					st.Deltas[n-1].Amount += a
+				} else {
+					st.Deltas = append(st.Deltas, store.DayAmount{Day: d.D, Amount: a})
+				}
+			}
+			if !st.Guard.Carried || txID > st.Guard.Seen {
+				continue
+			}
+			switch {
+			case isLoans && d.D <= st.AccruedThrough:
+				st.Opening -= a
+			case !isLoans && d.D > st.AccruedThrough:
+				st.InterestReceivable += a
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		for i := range out {
+			deltas := out[i].Deltas[:0]
+			for _, d := range out[i].Deltas {
+				if d.Amount != 0 {
+					deltas = append(deltas, d)
+				}
+			}
+			out[i].Deltas = deltas
+		}
 	}
-	err = grouped(`SELECT facility_id, min(value_date), sum(amount) FROM postings WHERE account = ? AND value_date <= ? GROUP BY facility_id`,
-		[]any{string(ledger.InterestReceivable), db.D.Date(through)}, func(i int, _ Date, v int64) { out[i].InterestReceivable = money.Amount(v) })
-	if err != nil {
-		return nil, err
-	}
-	err = grouped(`SELECT facility_id, min(value_date), count(*) FROM postings WHERE account = ? AND value_date <= ? GROUP BY facility_id`,
-		[]any{loans, db.D.Date(through)}, func(i int, _ Date, v int64) { out[i].LoansPostings = v })
-	if err != nil {
-		return nil, err
+	// A facility without carried balances: from all its postings.
+	if needFull {
+		rows, err := tx.QueryContext(ctx, db.q(`SELECT facility_id, account,
+	coalesce(sum(CASE WHEN value_date < ? THEN amount ELSE 0 END), 0),
+	coalesce(sum(CASE WHEN value_date <= ? THEN amount ELSE 0 END), 0),
+	count(CASE WHEN value_date <= ? THEN 1 END)
+FROM postings WHERE account IN ('loans', 'interest_receivable') AND facility_id IN (SELECT id FROM facilities
+	WHERE accrued_through IS NULL OR accrued_through > ? OR accrued_loans IS NULL OR accrued_receivable IS NULL)
+GROUP BY facility_id, account`), db.D.Date(from), db.D.Date(through), db.D.Date(through), db.D.Date(through))
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id, before, upTo, n int64
+			var account string
+			if err := rows.Scan(&id, &account, &before, &upTo, &n); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			i, ok := idx[id]
+			if !ok || out[i].Guard.Carried {
+				continue
+			}
+			st := &out[i]
+			st.Guard.Postings += n
+			if account == loans {
+				st.Opening = money.Amount(before)
+			} else {
+				st.InterestReceivable = money.Amount(upTo)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
 
 // CommitAccrual posts accruals, marks facilities accrued through a day
 // and, with c, opens the next business date and appends the run's audit
-// record, all in the batch's one database transaction.
+// record, all in the batch's one database transaction. The balances it
+// carries for each facility are those the state read (the Loans balance
+// at the end of through, the interest receivable) with the accruals'.
 func (db *DB) CommitAccrual(ctx context.Context, through date.Date, states []store.AccrualState, txs []ledger.Transaction, c *store.AccrualClose) ([]store.Posted, error) {
 	if c != nil && c.Open.Date != 0 {
 		if err := validBusinessDay(c.Open); err != nil {
 			return nil, err
 		}
 	}
-	m := &Mark{Through: through, FacilityIDs: make([]int64, 0, len(states)), Expected: make(map[int64]int64, len(states)), close: c}
+	m := &Mark{Through: through, FacilityIDs: make([]int64, 0, len(states)), Guards: make(map[int64]store.AccrualGuard, len(states)),
+		carry: make(map[int64]Carried, len(states)), close: c}
 	for _, st := range states {
 		fid, err := db.facilityID(ctx, db.R, st.Facility)
 		if err != nil {
 			return nil, err
 		}
 		m.FacilityIDs = append(m.FacilityIDs, fid)
-		m.Expected[fid] = st.LoansPostings
+		m.Guards[fid] = st.Guard
+		loans := st.Opening
+		for _, d := range st.Deltas {
+			if d.Day <= through {
+				loans += d.Amount
+			}
+		}
+		m.carry[fid] = Carried{Loans: int64(loans), Receivable: int64(st.InterestReceivable)}
 	}
 	return db.postBatch(ctx, txs, m)
 }
 
-// LoansCountQuery counts Loans postings per facility up to a date (one
-// argument: the date).
-const LoansCountQuery = `SELECT facility_id, count(*) FROM postings WHERE account = 'loans' AND value_date <= ? GROUP BY facility_id`
+// Carried are the balances a close of business carries for a facility
+// (facilities.accrued_loans and accrued_receivable).
+type Carried struct{ Loans, Receivable int64 }
+
+// Carry returns, in the order of m.FacilityIDs, the balances to carry:
+// those read with the postings of rows (the batch's new transactions)
+// dated on or before m.Through.
+func (m *Mark) Carry(rows []*Row) (ids, loans, receivable []int64) {
+	c := make(map[int64]Carried, len(m.carry))
+	for id, v := range m.carry {
+		c[id] = v
+	}
+	for _, r := range rows {
+		v, ok := c[r.FacilityID]
+		if !ok || r.T.ValueDate > m.Through {
+			continue
+		}
+		for _, p := range r.T.Postings {
+			switch p.Account {
+			case ledger.Loans:
+				v.Loans += int64(p.Amount)
+			case ledger.InterestReceivable:
+				v.Receivable += int64(p.Amount)
+			}
+		}
+		c[r.FacilityID] = v
+	}
+	ids = m.FacilityIDs
+	loans, receivable = make([]int64, len(ids)), make([]int64, len(ids))
+	for i, id := range ids {
+		loans[i], receivable[i] = c[id].Loans, c[id].Receivable
+	}
+	return ids, loans, receivable
+}
+
+// GuardSince counts, per facility, the Loans and interest receivable
+// postings with ids above the facility's accrued_seen dated on or before
+// a day (arguments: the smallest accrued_seen of the facilities counted,
+// the day): what an AccrualGuard with Carried counts.
+const GuardSince = `SELECT p.facility_id, count(*) FROM postings p JOIN facilities f ON f.id = p.facility_id
+WHERE p.tx_id > ? AND p.tx_id > f.accrued_seen AND p.account IN ('loans', 'interest_receivable') AND p.value_date <= ?
+GROUP BY p.facility_id`
+
+// GuardAll counts, per facility of a list, the Loans and interest
+// receivable postings dated on or before a day (arguments: the day, the
+// list; the dialect appends the condition on facility_id that takes the
+// list, then GuardAllEnd): what an AccrualGuard without Carried counts.
+const GuardAll = `SELECT facility_id, count(*) FROM postings WHERE account IN ('loans', 'interest_receivable') AND value_date <= ? AND facility_id `
+
+// GuardAllEnd ends GuardAll.
+const GuardAllEnd = ` GROUP BY facility_id`
+
+// Guarded returns what the guards of m count: the smallest Seen of the
+// carried ones (-1 if none) and the facilities counted in full.
+func (m *Mark) Guarded() (minSeen int64, full []int64) {
+	minSeen = -1
+	for _, id := range m.FacilityIDs {
+		g := m.Guards[id]
+		if !g.Carried {
+			full = append(full, id)
+		} else if minSeen < 0 || g.Seen < minSeen {
+			minSeen = g.Seen
+		}
+	}
+	return minSeen, full
+}
 
 // SeenUpdate records, for the facilities a close of business marks, the
 // largest transaction id stored (accrued_seen): every Loans posting of

@@ -52,30 +52,41 @@ type Dialect interface {
 	InsertReceivables(ctx context.Context, db *DB, certificate int64, rows []store.ReceivableRow) error
 }
 
-// Mark says facilities are accrued through a day. Expected holds, by
-// facility id, the number of Loans postings dated on or before Through
-// when the accrual was computed; WriteBatch locks the facilities (by
-// marking them) before it counts again and calls Check.
+// Mark says facilities are accrued through a day. Guards holds, by
+// facility id, what the accrual was computed from; WriteBatch locks the
+// facilities before it counts again and calls Check, and carries the
+// balances Carry returns.
 type Mark struct {
 	Through     date.Date
 	FacilityIDs []int64
-	Expected    map[int64]int64
+	Guards      map[int64]store.AccrualGuard
 	// Then, if set, runs last in the batch's database transaction (after
 	// the transactions and the marks are written): an error from it
 	// stores nothing.
 	Then func(ctx context.Context, x Exec) error
+	// carry are the balances read, by facility id (Carry).
+	carry map[int64]Carried
 	// close is what CommitAccrual commits with the batch (postBatch makes
 	// Then of it).
 	close *store.AccrualClose
 }
 
-// Check compares the Loans posting counts found under the lock with the
-// expected ones.
-func (m *Mark) Check(db *DB, got map[int64]int64) error {
+// Check compares, under the lock, the facilities' accrued_seen (seen) and
+// the counts of GuardSince (since) and GuardAll (full) with the guards.
+func (m *Mark) Check(db *DB, seen, since, full map[int64]int64) error {
 	for _, id := range m.FacilityIDs {
-		if got[id] != m.Expected[id] {
-			return store.Errorf(store.CodeConflict, "close of business %s: the loans of facility %q changed while interest was computed (%d postings, now %d); run it again",
-				m.Through, db.slugOf(id), m.Expected[id], got[id])
+		g := m.Guards[id]
+		got := full[id]
+		if g.Carried {
+			got = since[id]
+			if seen[id] != g.Seen {
+				return store.Errorf(store.CodeConflict, "close of business %s: facility %q was closed by another run while interest was computed; run it again",
+					m.Through, db.slugOf(id))
+			}
+		}
+		if got != g.Postings {
+			return store.Errorf(store.CodeConflict, "close of business %s: the loans or the interest receivable of facility %q changed while interest was computed (%d postings, now %d); run it again",
+				m.Through, db.slugOf(id), g.Postings, got)
 		}
 	}
 	return nil

@@ -69,6 +69,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"FactRecords", testFactRecords},
 		{"AccrualState", testAccrualState},
 		{"AccrualRace", testAccrualRace},
+		{"AccrualCarried", testAccrualCarried},
 		{"Pages", testPages},
 		{"LoanNotices", testLoanNotices},
 		{"ElectionFacilities", testElectionFacilities},
@@ -860,7 +861,7 @@ func testAccrualRace(t *testing.T, s store.Store) {
 	post(t, s, a, nil)
 	through := d("2006-01-10")
 	states := must(s.AccrualState(ctx, through)).of(t)
-	if len(states) != 1 || states[0].LoansPostings != 1 || states[0].Opening+states[0].Deltas[0].Amount != amt("1000.00") {
+	if len(states) != 1 || states[0].Guard.Postings != 1 || states[0].Opening+states[0].Deltas[0].Amount != amt("1000.00") {
 		t.Fatalf("AccrualState = %+v", states)
 	}
 	late, _ := ledger.Advance(ref("f", "a2", "2006-01-09"), amt("500.00"))
@@ -873,7 +874,7 @@ func testAccrualRace(t *testing.T, s store.Store) {
 		t.Fatalf("%d transactions after a refused commit, want 2", n)
 	}
 	states = must(s.AccrualState(ctx, through)).of(t)
-	if states[0].LoansPostings != 2 || states[0].AccruedThrough != 0 {
+	if states[0].Guard.Postings != 2 || states[0].AccruedThrough != 0 {
 		t.Fatalf("AccrualState after refused commit = %+v", states)
 	}
 	must(s.CommitAccrual(ctx, through, states, []ledger.Transaction{accrual}, nil)).of(t)
