@@ -117,8 +117,8 @@ func benchCOBDominion(b *testing.B, s store.Store) {
 	// keys are written with the first states. Timed apart from the daily
 	// close measured below.
 	check := func(r app.CloseResult) {
-		if r.Posted != n || r.Triggers != 2*n {
-			b.Fatalf("close of business %s posted %d, recorded %d trigger states, want %d and %d (%v)", day, r.Posted, r.Triggers, n, 2*n, r.Undetermined[:min(3, len(r.Undetermined))])
+		if r.Posted == 0 || r.Posted%n != 0 || r.Triggers != 2*n {
+			b.Fatalf("close of business %s posted %d, recorded %d trigger states, want %d a day and %d (%v)", day, r.Posted, r.Triggers, n, 2*n, r.Undetermined[:min(3, len(r.Undetermined))])
 		}
 	}
 	day++
@@ -127,7 +127,9 @@ func benchCOBDominion(b *testing.B, s store.Store) {
 	first := time.Since(start)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		day++
+		// The next business day (a Monday's close accrues the weekend).
+		for day++; day.Weekday() == time.Saturday || day.Weekday() == time.Sunday; day++ {
+		}
 		check(must(svc.CloseOfBusiness(ctx, day)).of(b))
 	}
 	b.StopTimer()

@@ -103,8 +103,8 @@ func (db *DB) AccrualState(ctx context.Context, through date.Date) ([]store.Accr
 	}
 	var stored []since
 	if minSeen >= 0 {
-		rows, err := tx.QueryContext(ctx, db.q(`SELECT p.facility_id, p.tx_id, p.account, p.value_date, p.amount FROM postings p JOIN facilities f ON f.id = p.facility_id
-WHERE p.tx_id > ? AND p.account IN ('loans', 'interest_receivable') AND f.accrued_through IS NOT NULL AND p.tx_id > f.accrued_seen
+		rows, err := tx.QueryContext(ctx, db.q(postingsSince+`SELECT p.facility_id, p.tx_id, p.account, p.value_date, p.amount FROM p JOIN facilities f ON f.id = p.facility_id
+WHERE f.accrued_through IS NOT NULL AND p.tx_id > f.accrued_seen
 ORDER BY p.facility_id, p.tx_id`), minSeen)
 		if err != nil {
 			return nil, err
@@ -356,9 +356,16 @@ func (m *Mark) Carry(rows []*Row) (ids, loans, receivable []int64) {
 // postings with ids above the facility's accrued_seen dated on or before
 // a day (arguments: the smallest accrued_seen of the facilities counted,
 // the day): what an AccrualGuard with Carried counts.
-const GuardSince = `SELECT p.facility_id, count(*) FROM postings p JOIN facilities f ON f.id = p.facility_id
-WHERE p.tx_id > ? AND p.tx_id > f.accrued_seen AND p.account IN ('loans', 'interest_receivable') AND p.value_date <= ?
+const GuardSince = postingsSince + `SELECT p.facility_id, count(*) FROM p JOIN facilities f ON f.id = p.facility_id
+WHERE p.tx_id > f.accrued_seen AND p.value_date <= ?
 GROUP BY p.facility_id`
+
+// postingsSince names p the Loans and interest receivable postings with
+// ids above its argument, read by the primary key's range (materialised:
+// a planner joining the postings to the facilities would otherwise scan
+// an index of every posting to save a sort).
+const postingsSince = `WITH p AS MATERIALIZED (SELECT facility_id, tx_id, account, value_date, amount FROM postings
+WHERE tx_id > ? AND account IN ('loans', 'interest_receivable')) `
 
 // GuardAll counts, per facility of a list, the Loans and interest
 // receivable postings dated on or before a day (arguments: the day, the
