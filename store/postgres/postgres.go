@@ -306,15 +306,7 @@ func pgCounts(ctx context.Context, tx pgx.Tx, query string, args ...any) (map[in
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[int64]int64{}
-	for rows.Next() {
-		var id, n int64
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		out[id] = n
-	}
-	return out, rows.Err()
+	return sqlstore.Counts(rows)
 }
 
 // pgxExec is the sqlstore.Exec of a pgx transaction.

@@ -337,15 +337,7 @@ func sqliteCounts(ctx context.Context, tx *sql.Tx, query string, args ...any) (m
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[int64]int64{}
-	for rows.Next() {
-		var id, n int64
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		out[id] = n
-	}
-	return out, rows.Err()
+	return sqlstore.Counts(rows)
 }
 
 // InsertReceivables inserts rows with multi-row statements in one

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"slices"
 
 	"revolver/date"
 	"revolver/ledger"
@@ -103,29 +104,18 @@ func (db *DB) AccrualState(ctx context.Context, through date.Date) ([]store.Accr
 	}
 	var stored []since
 	if minSeen >= 0 {
-		rows, err := tx.QueryContext(ctx, db.q(postingsSince+`SELECT p.facility_id, p.tx_id, p.account, p.value_date, p.amount FROM p JOIN facilities f ON f.id = p.facility_id
+		err := postingRows(ctx, tx, db.q(postingsSince+`SELECT p.facility_id, p.tx_id, p.account, p.value_date, p.amount FROM p JOIN facilities f ON f.id = p.facility_id
 WHERE f.accrued_through IS NOT NULL AND p.tx_id > f.accrued_seen
-ORDER BY p.facility_id, p.tx_id`), minSeen)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id, txID, v int64
-			var account string
-			var d Date
-			if err := rows.Scan(&id, &txID, &account, &d, &v); err != nil {
-				rows.Close()
-				return nil, err
-			}
+ORDER BY p.facility_id, p.tx_id`), []any{minSeen}, func(id, txID int64, account string, day date.Date, amount money.Amount) {
 			i, ok := idx[id]
 			if !ok {
-				continue
+				return
 			}
 			st := &out[i]
-			p := since{i: i, loans: account == loans, day: d.D, amount: money.Amount(v)}
+			p := since{i: i, loans: account == loans, day: day, amount: amount}
 			stored = append(stored, p)
 			if !p.loans || p.day > st.AccruedThrough {
-				continue
+				return
 			}
 			if n := len(st.Late); n > 0 && st.Late[n-1].TxID == txID {
 				st.Late[n-1].Amount += p.amount
@@ -133,19 +123,12 @@ ORDER BY p.facility_id, p.tx_id`), minSeen)
 			} else {
 				st.Late = append(st.Late, store.LatePosting{TxID: txID, Day: p.day, Amount: p.amount})
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		})
+		if err != nil {
 			return nil, err
 		}
 		for i := range out {
-			late := out[i].Late[:0]
-			for _, l := range out[i].Late {
-				if l.Amount != 0 {
-					late = append(late, l)
-				}
-			}
-			out[i].Late = late
+			out[i].Late = slices.DeleteFunc(out[i].Late, func(l store.LatePosting) bool { return l.Amount == 0 })
 		}
 	}
 	// The first day any facility still needs.
@@ -197,54 +180,37 @@ ORDER BY p.facility_id, p.tx_id`), minSeen)
 	// When every facility is accrued through the day (or has no loans), no
 	// day needs them.
 	if from <= through {
-		rows, err := tx.QueryContext(ctx, db.q(`SELECT facility_id, account, value_date, tx_id, amount FROM postings
-WHERE account IN ('loans', 'interest_receivable') AND value_date >= ? AND value_date <= ? ORDER BY facility_id, value_date`), db.D.Date(from), db.D.Date(through))
+		err := postingRows(ctx, tx, db.q(`SELECT facility_id, tx_id, account, value_date, amount FROM postings
+WHERE account IN ('loans', 'interest_receivable') AND value_date >= ? AND value_date <= ? ORDER BY facility_id, value_date`),
+			[]any{db.D.Date(from), db.D.Date(through)}, func(id, txID int64, account string, day date.Date, a money.Amount) {
+				i, ok := idx[id]
+				if !ok {
+					return
+				}
+				st := &out[i]
+				isLoans := account == loans
+				if isLoans {
+					if n := len(st.Deltas); n > 0 && st.Deltas[n-1].Day == day {
+						st.Deltas[n-1].Amount += a
+					} else {
+						st.Deltas = append(st.Deltas, store.DayAmount{Day: day, Amount: a})
+					}
+				}
+				if !st.Guard.Carried || txID > st.Guard.Seen {
+					return
+				}
+				switch {
+				case isLoans && day <= st.AccruedThrough:
+					st.Opening -= a
+				case !isLoans && day > st.AccruedThrough:
+					st.InterestReceivable += a
+				}
+			})
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var id, txID, v int64
-			var account string
-			var d Date
-			if err := rows.Scan(&id, &account, &d, &txID, &v); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			i, ok := idx[id]
-			if !ok {
-				continue
-			}
-			st, a := &out[i], money.Amount(v)
-			isLoans := account == loans
-			if isLoans {
-				if n := len(st.Deltas); n > 0 && st.Deltas[n-1].Day == d.D {
-					st.Deltas[n-1].Amount += a
-				} else {
-					st.Deltas = append(st.Deltas, store.DayAmount{Day: d.D, Amount: a})
-				}
-			}
-			if !st.Guard.Carried || txID > st.Guard.Seen {
-				continue
-			}
-			switch {
-			case isLoans && d.D <= st.AccruedThrough:
-				st.Opening -= a
-			case !isLoans && d.D > st.AccruedThrough:
-				st.InterestReceivable += a
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
 		for i := range out {
-			deltas := out[i].Deltas[:0]
-			for _, d := range out[i].Deltas {
-				if d.Amount != 0 {
-					deltas = append(deltas, d)
-				}
-			}
-			out[i].Deltas = deltas
+			out[i].Deltas = slices.DeleteFunc(out[i].Deltas, func(d store.DayAmount) bool { return d.Amount == 0 })
 		}
 	}
 	// A facility without carried balances: from all its postings.
@@ -284,6 +250,44 @@ GROUP BY facility_id, account`), db.D.Date(from), db.D.Date(through), db.D.Date(
 		}
 	}
 	return out, nil
+}
+
+// postingRows calls fn with each row of query, whose columns are a
+// posting's facility id, transaction id, account, value date and amount.
+func postingRows(ctx context.Context, tx *sql.Tx, query string, args []any, fn func(facility, txID int64, account string, day date.Date, amount money.Amount)) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, txID, v int64
+		var account string
+		var d Date
+		if err := rows.Scan(&id, &txID, &account, &d, &v); err != nil {
+			return err
+		}
+		fn(id, txID, account, d.D, money.Amount(v))
+	}
+	return rows.Err()
+}
+
+// Counts reads rows of (facility id, count) into a map; the caller
+// closes rows (each dialect's own driver type).
+func Counts(rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	for rows.Next() {
+		var id, n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
 }
 
 // CommitAccrual posts accruals, marks facilities accrued through a day
