@@ -92,6 +92,8 @@ type Server struct {
 
 	keyMu    sync.Mutex
 	keyLocks map[string]*keyLock
+
+	callers callers
 }
 
 // keyLock serialises the requests of one user with one idempotency key in
@@ -262,6 +264,13 @@ type call struct {
 	day    date.Date
 	// version: the answer is a version of a resource (versioned).
 	version *version
+	// tokenSHA is the SHA-256 of the request's API token; check, while
+	// not nil, the confirmation a request served as a kept caller awaits
+	// (callers); fresh: the request is served again after a kept caller
+	// proved stale, and looks its caller up.
+	tokenSHA string
+	check    *store.AccessCheck
+	fresh    bool
 }
 
 type version struct {
@@ -293,7 +302,19 @@ func (s *Server) wrap(rt *Route) http.Handler {
 		c := &call{s: s, w: w, r: r, rt: rt, reqID: requestID(r)}
 		defer c.note()
 		w.Header().Set("X-Request-ID", c.reqID)
-		if err := s.serve(c); err != nil {
+		err := s.serve(c)
+		if err != nil && c.check != nil {
+			// Refused before the answer was made: confirmed first, so that
+			// a token no longer valid is told so.
+			if cerr := s.confirm(c); cerr != nil {
+				err = cerr
+			}
+		}
+		if errors.Is(err, errStaleCaller) {
+			*c = call{s: s, w: w, r: r, rt: rt, reqID: c.reqID, fresh: true}
+			err = s.serve(c)
+		}
+		if err != nil {
 			e := s.asError(c, err)
 			if rec := c.refusal(e); rec != nil {
 				if _, err := s.acc.AppendAudit(context.WithoutCancel(r.Context()), *rec); err != nil {
@@ -306,7 +327,7 @@ func (s *Server) wrap(rt *Route) http.Handler {
 }
 
 func (s *Server) serve(c *call) error {
-	rt, r := c.rt, c.r
+	rt := c.rt
 	if !rt.Public {
 		if err := s.authenticate(c); err != nil {
 			return err
@@ -319,6 +340,7 @@ func (s *Server) serve(c *call) error {
 			}
 		}
 	}
+	r := c.r
 	if slug := r.PathValue("slug"); slug != "" {
 		if err := s.facilityAccess(c, slug); err != nil {
 			return err
@@ -368,6 +390,9 @@ func (s *Server) serve(c *call) error {
 	c.auditSt = &app.AuditState{}
 	c.r = r.WithContext(app.WithActor(r.Context(), c.actor()))
 	out, err := rt.h(c)
+	if cerr := s.confirm(c); cerr != nil {
+		return cerr
+	}
 	if err != nil {
 		if c.idemKey != "" {
 			// Refusals are kept too (a retry sees the same answer), with
@@ -481,16 +506,28 @@ func (s *Server) authenticate(c *call) error {
 		if !ok || tok == "" {
 			return errf(http.StatusUnauthorized, "unauthorized", "Authorization: expected \"Bearer <token>\"")
 		}
-		// Looked up on every request (no cache), so that a token revoked,
-		// expired or of a user disabled is refused at once by every process.
-		u, err := s.acc.UserByToken(ctx, auth.SHA256(tok), s.now())
+		// A token revoked, expired or of a user disabled is refused at once
+		// by every process: a read request served as the caller kept from
+		// an earlier request is confirmed before its answer is sent
+		// (callers, confirm); any other looks its caller up.
+		c.tokenSHA = auth.SHA256(tok)
+		if c.provisional() {
+			if k, ok := s.callers.get(c.tokenSHA, s.now()); ok {
+				c.user = k.User
+				c.check = &store.AccessCheck{Want: k.Access}
+				c.r = r.WithContext(store.WithAccessCheck(ctx, c.check))
+				return nil
+			}
+		}
+		k, err := s.acc.TokenCaller(ctx, c.tokenSHA, s.now())
 		if store.ErrorCode(err) == store.CodeNotFound {
-			return errf(http.StatusUnauthorized, "unauthorized", "the API token is not valid (unknown, revoked, expired, or of a disabled user)")
+			return errInvalidToken()
 		}
 		if err != nil {
 			return err
 		}
-		c.user = u
+		s.callers.put(c.tokenSHA, k)
+		c.user = k.User
 		return nil
 	}
 	ck, err := r.Cookie(sessionCookie)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"sync"
 	"time"
 
 	"revolver/date"
@@ -58,6 +59,9 @@ type Accounts interface {
 	// UserByToken finds the user of a token valid at now: a token unknown,
 	// revoked or expired, or of a disabled user, is not_found.
 	UserByToken(ctx context.Context, tokenSHA256 string, now time.Time) (User, error)
+	// TokenCaller is UserByToken with the token's expiry and the
+	// accounts' version read in the same statement (one snapshot).
+	TokenCaller(ctx context.Context, tokenSHA256 string, now time.Time) (Caller, error)
 
 	// SetUserDisabled disables a user (disabled true) or enables them
 	// again, appending the change with its audit record (a, may be nil) in
@@ -235,6 +239,61 @@ type Token struct {
 	Created time.Time `json:"created"`
 	Expires time.Time `json:"expires"`
 	Revoked time.Time `json:"revoked,omitzero"`
+}
+
+// Caller is the user of a token valid when read (TokenCaller), the token's
+// expiry and the accounts' version of that read.
+type Caller struct {
+	User    User
+	Expires time.Time
+	Access  int64
+}
+
+// AccessCheck confirms a caller looked up in an earlier snapshot. The
+// accounts' version is raised, in the same transaction, by every change
+// to what makes a token's caller (its user, role, password, status and
+// grants, the token and its revocation); a caller read at version Want is
+// still the caller in any later snapshot whose version is Want. The
+// store's reads of the read state (ReadState, ReadStateAndInputs) note the
+// version of their snapshot in the context's check, so that a request
+// whose figures are read in that statement needs no lookup of its caller
+// of its own. Safe for concurrent use.
+type AccessCheck struct {
+	Want int64
+	mu   sync.Mutex
+	seen bool
+	ok   bool
+}
+
+// Note records a snapshot's version.
+func (c *AccessCheck) Note(v int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ok = v == c.Want && (c.ok || !c.seen)
+	c.seen = true
+}
+
+// Confirmed reports whether a snapshot was noted and every one noted had
+// the version wanted.
+func (c *AccessCheck) Confirmed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.seen && c.ok
+}
+
+type accessCheckKey struct{}
+
+// WithAccessCheck returns ctx carrying the check.
+func WithAccessCheck(ctx context.Context, c *AccessCheck) context.Context {
+	return context.WithValue(ctx, accessCheckKey{}, c)
+}
+
+// NoteAccess notes a snapshot's accounts' version in the context's
+// check, if it carries one.
+func NoteAccess(ctx context.Context, v int64) {
+	if c, _ := ctx.Value(accessCheckKey{}).(*AccessCheck); c != nil {
+		c.Note(v)
+	}
 }
 
 // Valid reports whether the token may be used at now.

@@ -191,7 +191,9 @@ type Store interface {
 	// as known at a time needs before its own read: the business date,
 	// the first business date opened after the date after (which ended its
 	// business) and the versions of the facility's fact records and of its
-	// documents. A facility of "" has neither.
+	// documents. A facility of "" has neither. It notes the accounts'
+	// version it read in the context's AccessCheck (WithAccessCheck), as
+	// ReadStateAndInputs does.
 	ReadState(ctx context.Context, facility string, after date.Date) (ReadState, error)
 	// ReadStateAndInputs is ReadState(facility, from) and
 	// AvailabilityInputs(facility, from, knownAt, later) in one statement
@@ -259,6 +261,9 @@ type ReadState struct {
 	// Reserves counts the facility's reserve records (0: none, so
 	// availability need not read them).
 	Reserves int `json:"reserves"`
+	// Access is the accounts' version in the same snapshot (see
+	// AccessCheck); the read also notes it in the context's AccessCheck.
+	Access int64 `json:"access"`
 }
 
 // DocsVersion names a facility's set of documents (append-only): their

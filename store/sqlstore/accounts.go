@@ -38,11 +38,21 @@ func (db *DB) CreateUser(ctx context.Context, u store.User) (store.User, error) 
 }
 
 func (db *DB) scanUser(ctx context.Context, where string, args ...any) (store.User, error) {
+	c, err := db.scanCaller(ctx, `u.created`, where, args...)
+	return c.User, err
+}
+
+// scanCaller is scanUser with the accounts' version of the same snapshot
+// and expires, an SQL expression over u (its arguments lead args), read as
+// the caller's expiry.
+func (db *DB) scanCaller(ctx context.Context, expires, where string, args ...any) (store.Caller, error) {
 	// One statement (prepared on SQLite): the user and the facilities it
 	// may see, one row per facility. Users are read on every request that
 	// carries a token or a session, so this is a hot read.
-	var u store.User
-	q := `SELECT u.id, u.email, ` + roleCol + `, ` + passwordCol + `, u.created, ` + disabledCol + `, ` + mustChangeCol + `, f.slug FROM users u
+	var c store.Caller
+	u := &c.User
+	q := `SELECT u.id, u.email, ` + roleCol + `, ` + passwordCol + `, u.created, ` + disabledCol + `, ` + mustChangeCol + `, f.slug, ` +
+		expires + `, (SELECT n FROM access_version) FROM users u
 		LEFT JOIN ` + grantsTable + ` g ON g.user_id = u.id LEFT JOIN facilities f ON f.id = g.facility_id
 		WHERE ` + where + ` ORDER BY f.slug`
 	var rows *sql.Rows
@@ -53,28 +63,28 @@ func (db *DB) scanUser(ctx context.Context, where string, args ...any) (store.Us
 		rows, err = db.R.QueryContext(ctx, db.q(q), args...)
 	}
 	if err != nil {
-		return u, fmt.Errorf("user: %w", err)
+		return c, fmt.Errorf("user: %w", err)
 	}
 	defer rows.Close()
 	found := false
 	for rows.Next() {
-		var created Time
+		var created, exp Time
 		var slug sql.NullString
-		if err := rows.Scan(&u.ID, &u.Email, &u.Role, &u.PasswordHash, &created, &u.Disabled, &u.MustChangePassword, &slug); err != nil {
-			return u, fmt.Errorf("user: %w", err)
+		if err := rows.Scan(&u.ID, &u.Email, &u.Role, &u.PasswordHash, &created, &u.Disabled, &u.MustChangePassword, &slug, &exp, &c.Access); err != nil {
+			return c, fmt.Errorf("user: %w", err)
 		}
-		found, u.Created = true, created.T
+		found, u.Created, c.Expires = true, created.T, exp.T
 		if slug.Valid {
 			u.Facilities = append(u.Facilities, slug.String)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return u, fmt.Errorf("user: %w", err)
+		return c, fmt.Errorf("user: %w", err)
 	}
 	if !found {
-		return store.User{}, store.Errorf(store.CodeNotFound, "user not found")
+		return store.Caller{}, store.Errorf(store.CodeNotFound, "user not found")
 	}
-	return u, nil
+	return c, nil
 }
 
 // UserByEmail finds a user by email (case-insensitive).
@@ -138,12 +148,20 @@ func (db *DB) CreateToken(ctx context.Context, userID int64, h string, at, expir
 // UserByToken finds the user of a token valid at now, in one statement:
 // a token revoked or expired, or of a disabled user, is not found.
 func (db *DB) UserByToken(ctx context.Context, h string, now time.Time) (store.User, error) {
-	u, err := db.scanUser(ctx, `u.id = (SELECT t.user_id FROM api_tokens t WHERE t.sha256 = ? AND t.expires > ?
-		AND NOT EXISTS (SELECT 1 FROM token_revocations r WHERE r.sha256 = t.sha256))`, h, db.D.Time(store.Truncate(now)))
-	if err == nil && u.Disabled {
-		return store.User{}, store.Errorf(store.CodeNotFound, "user not found")
+	c, err := db.TokenCaller(ctx, h, now)
+	return c.User, err
+}
+
+// TokenCaller is UserByToken with the token's expiry and the accounts'
+// version, in the same statement.
+func (db *DB) TokenCaller(ctx context.Context, h string, now time.Time) (store.Caller, error) {
+	c, err := db.scanCaller(ctx, `(SELECT t.expires FROM api_tokens t WHERE t.sha256 = ?)`,
+		`u.id = (SELECT t.user_id FROM api_tokens t WHERE t.sha256 = ? AND t.expires > ?
+		AND NOT EXISTS (SELECT 1 FROM token_revocations r WHERE r.sha256 = t.sha256))`, h, h, db.D.Time(store.Truncate(now)))
+	if err == nil && c.User.Disabled {
+		return store.Caller{}, store.Errorf(store.CodeNotFound, "user not found")
 	}
-	return u, err
+	return c, err
 }
 
 // CreateSession stores a session.

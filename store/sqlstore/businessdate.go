@@ -116,11 +116,13 @@ func (db *DB) ReadState(ctx context.Context, facility string, after date.Date) (
 		(SELECT max(id) FROM fact_records WHERE facility_id = ?),
 		(SELECT count(*) FROM documents WHERE facility_id = ?),
 		(SELECT max(recorded_at) FROM documents WHERE facility_id = ?),
-		(SELECT count(*) FROM reserve_records WHERE facility_id = ?)`,
-		db.D.Date(after), db.D.Date(after), fid, fid, fid, fid, fid).Scan(&bd, &next, &nextAt, &rs.Facts.N, &last, &rs.Docs.N, &docsAt, &rs.Reserves)
+		(SELECT count(*) FROM reserve_records WHERE facility_id = ?),
+		(SELECT n FROM access_version)`,
+		db.D.Date(after), db.D.Date(after), fid, fid, fid, fid, fid).Scan(&bd, &next, &nextAt, &rs.Facts.N, &last, &rs.Docs.N, &docsAt, &rs.Reserves, &rs.Access)
 	if err != nil {
 		return rs, fmt.Errorf("read state: %w", err)
 	}
+	store.NoteAccess(ctx, rs.Access)
 	rs.BusinessDate.Date = bd.D
 	rs.After.Date, rs.After.RecordedAt = next.D, nextAt.T
 	rs.Facts.Last = last.Int64
@@ -131,13 +133,13 @@ func (db *DB) ReadState(ctx context.Context, facility string, after date.Date) (
 // readStateRows are ReadState's figures as three rows of the
 // availability statement's columns (kind, id, date, amount, time,
 // account): 'r' the fact records' count, the business date and the reserve
-// records' count; 'q' the
-// first business date after the date and when it was opened; 's' the last
-// fact record's id, the documents' count and their last recorded time.
+// records' count; 'q' the accounts' version, the first business date after
+// the date and when it was opened; 's' the last fact record's id, the
+// documents' count and their last recorded time.
 const readStateRows = `
 		UNION ALL SELECT 'r', (SELECT count(*) FROM fact_records WHERE facility_id = ?), (SELECT max(business_date) FROM business_dates),
 			(SELECT count(*) FROM reserve_records WHERE facility_id = ?), NULL, ''
-		UNION ALL SELECT 'q', 0, (SELECT min(business_date) FROM business_dates WHERE business_date > ?), 0,
+		UNION ALL SELECT 'q', (SELECT n FROM access_version), (SELECT min(business_date) FROM business_dates WHERE business_date > ?), 0,
 			(SELECT recorded_at FROM business_dates WHERE business_date > ? ORDER BY business_date LIMIT 1), ''
 		UNION ALL SELECT 's', coalesce((SELECT max(id) FROM fact_records WHERE facility_id = ?), 0), NULL, (SELECT count(*) FROM documents WHERE facility_id = ?),
 			(SELECT max(recorded_at) FROM documents WHERE facility_id = ?), ''`

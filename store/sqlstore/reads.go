@@ -101,6 +101,9 @@ func (db *DB) ReadStateAndInputs(ctx context.Context, facility string, from date
 	}
 	var rs store.ReadState
 	in, err := scanAvailabilityState(rows, err, from, knownAt, later, &rs)
+	if err == nil {
+		store.NoteAccess(ctx, rs.Access)
+	}
 	return rs, in, err
 }
 
@@ -307,7 +310,7 @@ func scanAvailabilityState(rows *sql.Rows, err error, from date.Date, knownAt ti
 		case "r":
 			rs.Facts.N, rs.BusinessDate.Date, rs.Reserves = int(id), d.D, int(amount)
 		case "q":
-			rs.After.Date, rs.After.RecordedAt = d.D, at.T
+			rs.After.Date, rs.After.RecordedAt, rs.Access = d.D, at.T, id
 		case "s":
 			rs.Facts.Last, rs.Docs.N, rs.Docs.Last = id, int(amount), at.T
 		}

@@ -25,6 +25,7 @@ func RunAccounts(t *testing.T, open func(t *testing.T) store.Store) {
 		{"TokensSessions", testTokensSessions},
 		{"RevokeAccess", testRevokeAccess},
 		{"UserChanges", testUserChanges},
+		{"AccessVersion", testAccessVersion},
 		{"IdempotentResponses", testIdempotentResponses},
 		{"Pending", testPending},
 		{"PendingRefused", testPendingRefused},
