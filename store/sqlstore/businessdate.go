@@ -132,19 +132,22 @@ func (db *DB) ReadState(ctx context.Context, facility string, after date.Date) (
 
 // readStateRows are ReadState's figures as three rows of the
 // availability statement's columns (kind, id, date, amount, time,
-// account): 'r' the fact records' count, the business date and the reserve
-// records' count; 'q' the accounts' version, the first business date after
-// the date and when it was opened; 's' the last fact record's id, the
-// documents' count and their last recorded time.
+// account): 'r' the fact records' count, the business date and the last
+// fact record's id; 'q' the accounts' version, the first business date
+// after the date and when it was opened; 's' the reserve records' count,
+// the documents' count and their last recorded time. Each table is read
+// once (the fact records' count and last id in one aggregate, the
+// documents' likewise, the next business date with its time), so that the
+// statement's plan stays small.
 const readStateRows = `
-		UNION ALL SELECT 'r', (SELECT count(*) FROM fact_records WHERE facility_id = ?), (SELECT max(business_date) FROM business_dates),
-			(SELECT count(*) FROM reserve_records WHERE facility_id = ?), NULL, ''
-		UNION ALL SELECT 'q', (SELECT n FROM access_version), (SELECT min(business_date) FROM business_dates WHERE business_date > ?), 0,
-			(SELECT recorded_at FROM business_dates WHERE business_date > ? ORDER BY business_date LIMIT 1), ''
-		UNION ALL SELECT 's', coalesce((SELECT max(id) FROM fact_records WHERE facility_id = ?), 0), NULL, (SELECT count(*) FROM documents WHERE facility_id = ?),
-			(SELECT max(recorded_at) FROM documents WHERE facility_id = ?), ''`
+		UNION ALL SELECT 'r', fr.n, (SELECT max(business_date) FROM business_dates), fr.m, NULL, ''
+			FROM (SELECT count(*) AS n, coalesce(max(id), 0) AS m FROM fact_records WHERE facility_id = ?) fr
+		UNION ALL SELECT 'q', v.n, nb.business_date, 0, nb.recorded_at, '' FROM access_version v
+			LEFT JOIN (SELECT business_date, recorded_at FROM business_dates WHERE business_date > ? ORDER BY business_date LIMIT 1) nb ON 1 = 1
+		UNION ALL SELECT 's', (SELECT count(*) FROM reserve_records WHERE facility_id = ?), NULL, dc.n, dc.t, ''
+			FROM (SELECT count(*) AS n, max(recorded_at) AS t FROM documents WHERE facility_id = ?) dc`
 
 // readStateArgs are readStateRows' arguments.
 func (db *DB) readStateArgs(fid int64, after date.Date) []any {
-	return []any{fid, fid, db.D.Date(after), db.D.Date(after), fid, fid, fid}
+	return []any{fid, db.D.Date(after), fid, fid}
 }

@@ -236,11 +236,13 @@ func (db *DB) availabilityQuery(fid int64, from date.Date, knownAt time.Time, la
 	// postings on or before from recorded after knownAt are taken off it
 	// and counted ('b', id): postings count once recorded (those from
 	// before recorded times were kept always).
-	for _, a := range accounts {
-		q += `
-		UNION ALL SELECT 'b', 0, NULL, coalesce((SELECT balance FROM account_balances WHERE facility_id = ? AND account = ? AND value_date <= ? ORDER BY value_date DESC LIMIT 1), 0), NULL, CAST(? AS TEXT)`
-		args = append(args, fid, a, f, a)
-	}
+	// One branch over the accounts (a list of values), not one per
+	// account: the statement's plan, which the server builds and tears
+	// down on every execution, is that much smaller.
+	q += `
+		UNION ALL SELECT 'b', 0, NULL, coalesce((SELECT b.balance FROM account_balances b WHERE b.facility_id = ? AND b.account = a.column1 AND b.value_date <= ?
+			ORDER BY b.value_date DESC LIMIT 1), 0), NULL, a.column1 FROM (VALUES (CAST(? AS TEXT))` + strings.Repeat(", (?)", len(accounts)-1) + `) a`
+	args = append(append(args, fid, f), accounts...)
 	if knownAt.Equal(store.Everything) {
 		// Every record (a change's own checks): no recorded time to read.
 		if later {
@@ -308,11 +310,11 @@ func scanAvailabilityState(rows *sql.Rows, err error, from date.Date, knownAt ti
 				in.Later = append(in.Later, store.AccountDay{Day: d.D, Account: ledger.Account(account), Amount: money.Amount(amount)})
 			}
 		case "r":
-			rs.Facts.N, rs.BusinessDate.Date, rs.Reserves = int(id), d.D, int(amount)
+			rs.Facts.N, rs.BusinessDate.Date, rs.Facts.Last = int(id), d.D, amount
 		case "q":
 			rs.After.Date, rs.After.RecordedAt, rs.Access = d.D, at.T, id
 		case "s":
-			rs.Facts.Last, rs.Docs.N, rs.Docs.Last = id, int(amount), at.T
+			rs.Reserves, rs.Docs.N, rs.Docs.Last = int(id), int(amount), at.T
 		}
 	}
 	if err := rows.Err(); err != nil {
