@@ -15,8 +15,9 @@ import (
 // away and the answer still comes), is confirmed by a lookup otherwise
 // (which then fails), and sees at once, as a request to another process
 // would, each change made outside this server: a grant moved, a token
-// revoked, a user disabled (refused 401 even where the route would have
-// refused the kept caller otherwise).
+// revoked (a file its handler sends is refused too), a user disabled
+// (refused 401 even where the route would have refused the kept caller
+// otherwise).
 func TestKeptCallers(t *testing.T) {
 	for _, be := range backends {
 		t.Run(be.name, func(t *testing.T) {
@@ -71,8 +72,14 @@ func TestKeptCallers(t *testing.T) {
 			want("the facility no longer granted", e.do(b, avail(own)), 404)
 			want("the facility granted", e.do(b, avail(other)), 200)
 
+			// A file (not JSON) is sent by its handler: confirmed first too.
+			ics := req{method: "GET", path: "/api/v1/facilities/" + other + "/deadlines?as_of=2004-10-15&format=ics"}
+			want("the deadlines as a file", e.do(b, ics), 200)
 			if _, err := e.acc.RevokeToken(ctx, auth.SHA256(e.token[b]), time.Now(), nil); err != nil {
 				t.Fatal(err)
+			}
+			if r := e.do(b, ics); r.status != 401 || r.code() != "unauthorized" {
+				t.Fatalf("a revoked token asking for a file: %d %.200s, want 401 unauthorized", r.status, r.body)
 			}
 			if r := e.do(b, avail(other)); r.status != 401 || r.code() != "unauthorized" {
 				t.Fatalf("a revoked token: %d %s, want 401 unauthorized", r.status, r.body)

@@ -136,13 +136,7 @@ func (s *Server) deadlines(c *call) (any, error) {
 		return nil, err
 	}
 	if c.asICS() {
-		w := c.w
-		w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+c.fac.Slug+`-deadlines-`+asOf.String()+`.ics"`)
-		w.WriteHeader(http.StatusOK)
-		w.Write(defaults.ICS(c.fac.Slug, asOf, rep.Deadlines))
-		c.w = discard{h: http.Header{}}
-		return nil, nil
+		return s.sendFile(c, "text/calendar; charset=utf-8", c.fac.Slug+"-deadlines-"+asOf.String()+".ics", defaults.ICS(c.fac.Slug, asOf, rep.Deadlines))
 	}
 	problems := rep.Problems
 	if problems == nil {

@@ -75,8 +75,18 @@ func (s *Server) certificatePDF(c *call) (any, error) {
 
 // sendPDF answers a PDF file.
 func (s *Server) sendPDF(c *call, name string, b []byte) (any, error) {
+	return s.sendFile(c, "application/pdf", name, b)
+}
+
+// sendFile answers a file (not JSON) as an attachment named name. The
+// caller of a request served as a kept one is confirmed first (confirm),
+// as before any answer.
+func (s *Server) sendFile(c *call, contentType, name string, b []byte) (any, error) {
+	if err := s.confirm(c); err != nil {
+		return nil, err
+	}
 	w := c.w
-	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.WriteHeader(http.StatusOK)
 	w.Write(b)

@@ -1283,13 +1283,7 @@ func (s *Server) auditList(c *call) (any, error) {
 		if err := app.WriteAuditCSV(&b, recs); err != nil {
 			return nil, err
 		}
-		w := c.w
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="audit.csv"`)
-		w.WriteHeader(http.StatusOK)
-		w.Write(b.Bytes())
-		c.w = discard{h: http.Header{}}
-		return nil, nil
+		return s.sendFile(c, "text/csv; charset=utf-8", "audit.csv", b.Bytes())
 	}
 	return map[string]any{"records": recs, "next_after": next}, nil
 }

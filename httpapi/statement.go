@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"net/http"
 	"strings"
 	"time"
 
@@ -56,11 +55,5 @@ func (s *Server) statement(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := c.w
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+statementpdf.Name(st)+`"`)
-	w.WriteHeader(http.StatusOK)
-	w.Write(b)
-	c.w = discard{h: http.Header{}}
-	return nil, nil
+	return s.sendPDF(c, statementpdf.Name(st), b)
 }

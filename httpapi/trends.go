@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -83,13 +82,7 @@ func (s *Server) trendsCSV(c *call) (any, error) {
 	if !ok {
 		return nil, fieldErr("table", "%q: expected one of %s", id, strings.Join(app.TrendTableIDs, ", "))
 	}
-	w := c.w
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+c.fac.Slug+`-trends-`+id+`.csv"`)
-	w.WriteHeader(http.StatusOK)
-	w.Write(tb.CSV())
-	c.w = discard{h: http.Header{}}
-	return nil, nil
+	return s.sendFile(c, "text/csv; charset=utf-8", c.fac.Slug+"-trends-"+id+".csv", tb.CSV())
 }
 
 func (s *Server) agingMigration(c *call) (any, error) {
